@@ -1,0 +1,80 @@
+/*
+ * The TUI's encrypted local cache: event log + snapshot, outbox, drafts and
+ * the sync cursor, all sealed with libsodium (docs/cache-format.md).
+ *
+ * Events are stored as the relay's JSON text, so the cache does not depend
+ * on the model's layout; the cursor is written in the same record as the
+ * events it covers.
+ *
+ * Ownership: a struct td_cache owns its files, lock and key copy;
+ * cache_close() wipes and frees them.  Callback arguments are valid only
+ * during the call.
+ */
+#ifndef TTYDESK_CACHE_H
+#define TTYDESK_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CACHE_KEY_BYTES 32
+
+struct cache_key; /* sodium_malloc'd, opaque */
+
+/* Key from a 32-byte key file (mode 0600, owned by the user). */
+struct cache_key *cache_key_from_file(const char *path, char *err, size_t errlen);
+/* Key from a passphrase: Argon2id with the salt/limits of the cache
+ * directory's header (made on first use). */
+struct cache_key *cache_key_from_passphrase(const char *dir, const char *pass,
+    size_t len, char *err, size_t errlen);
+void cache_key_free(struct cache_key *k);
+/* Write 32 random bytes to path, mode 0600; refuses to overwrite. */
+int cache_keygen(const char *path, char *err, size_t errlen);
+
+struct td_cache;
+
+enum cache_open_status {
+	CACHE_OK = 0,
+	CACHE_ERR = -1,      /* err says why (permissions, I/O ...) */
+	CACHE_BAD_KEY = -2,  /* the key does not open this cache */
+	CACHE_LOCKED = -3,   /* another ttydesk uses this profile */
+	CACHE_CORRUPT = -4,  /* damage not at the tail: err names file and offset */
+};
+
+/* Creates dir (0700) when missing. */
+int cache_open(const char *dir, const struct cache_key *key,
+    struct td_cache **out, char *err, size_t errlen);
+void cache_close(struct td_cache *c);
+
+struct cache_visitor {
+	void *ud;
+	/* One event (JSON object text) in append order. */
+	void (*event)(void *ud, const char *json, size_t len);
+	/* One outbox entry not yet acknowledged. */
+	void (*outbox)(void *ud, const char *client_id, const char *json, size_t len);
+	/* The latest draft of one conversation. */
+	void (*draft)(void *ud, const char *conversation, const char *text, size_t len);
+};
+/* Replays snapshot + log.  Returns CACHE_OK or an error status; the sync
+ * cursor is then available from cache_cursor(). */
+int cache_load(struct td_cache *c, const struct cache_visitor *v,
+    char *err, size_t errlen);
+int64_t cache_cursor(const struct td_cache *c);
+
+/* Events of one sync answer plus the cursor that covers them, one record. */
+int cache_append_events(struct td_cache *c, const char *const *json,
+    const size_t *lens, size_t n, int64_t cursor, char *err, size_t errlen);
+/* Durable (fsynced) before it returns 0. */
+int cache_outbox_put(struct td_cache *c, const char *client_id,
+    const char *json, size_t len, char *err, size_t errlen);
+int cache_outbox_ack(struct td_cache *c, const char *client_id,
+    char *err, size_t errlen);
+/* text NULL or "" deletes the draft. */
+int cache_draft_set(struct td_cache *c, const char *conversation,
+    const char *text, char *err, size_t errlen);
+/* Rewrite everything into a new snapshot (atomic replace). */
+int cache_compact(struct td_cache *c, char *err, size_t errlen);
+
+/* Remove every cache file of dir (overwritten first), then dir itself. */
+int cache_forget(const char *dir, char *err, size_t errlen);
+
+#endif

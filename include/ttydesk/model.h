@@ -1,0 +1,118 @@
+/*
+ * The in-memory inbox, built only from relay events.
+ *
+ * model_apply() is idempotent and order-tolerant: the same event or the same
+ * message id applied twice changes nothing; a status for a message not yet
+ * seen waits for it; an older conversation/contact state (lower seq) never
+ * replaces a newer one.  Quotes and reactions are resolved by id at read
+ * time, so a quoted message that arrives later (or never) needs no fix-up.
+ *
+ * Ownership: the model owns every conversation and message; pointers it
+ * hands out stay valid until the next model_apply() or model_free().
+ */
+#ifndef TTYDESK_MODEL_H
+#define TTYDESK_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ttydesk/event.h"
+
+#define TD_WINDOW_SECONDS (24 * 60 * 60)
+
+struct td_reaction {
+	char *from;  /* customer id or agent id */
+	char *emoji;
+};
+
+struct td_msg {
+	struct td_message m; /* the message as last known (status merged in) */
+	int64_t ts;
+	int64_t seq;
+	struct td_reaction *reactions;
+	size_t n_reactions;
+};
+
+struct td_conversation {
+	char *id;
+	struct td_contact contact;
+	int64_t contact_seq;
+	struct td_conv_state state;
+	int64_t state_seq;
+	struct td_msg **messages; /* thread order: ts, then seq */
+	size_t n_messages;
+	unsigned unread;          /* inbound messages after read_seq */
+	int64_t read_seq;         /* last seq the agent has seen */
+	int64_t last_activity;    /* ts of the newest message or state change */
+	struct td_presence *presence; /* other agents here, NULL-free array */
+	size_t n_presence;
+	void *priv;               /* model's own index, do not touch */
+};
+
+enum td_queue_kind {
+	TD_Q_MINE = 0,    /* assigned to me, not resolved/snoozed */
+	TD_Q_UNASSIGNED,  /* nobody assigned, open or pending */
+	TD_Q_TEAM,        /* queue.team, not resolved/snoozed */
+	TD_Q_ESCALATED,   /* status escalated */
+	TD_Q_ALL,         /* everything but resolved and snoozed */
+	TD_Q_RESOLVED,
+	TD_Q_SNOOZED,
+	TD_Q_LABEL,       /* queue.label, any status */
+};
+
+struct td_queue {
+	enum td_queue_kind kind;
+	const char *team;  /* TD_Q_TEAM */
+	const char *label; /* TD_Q_LABEL */
+};
+
+/* Flags returned by model_apply(). */
+#define TD_CHANGED_NONE 0u
+#define TD_CHANGED_LIST 0x1u     /* list order/markers may have changed */
+#define TD_CHANGED_THREAD 0x2u   /* messages of ev->conversation changed */
+#define TD_CHANGED_NEW_INBOUND 0x4u /* a new inbound customer message */
+
+struct td_model;
+
+/* self: the agent id of the user (for "Mine"); copied. */
+struct td_model *model_new(const char *self);
+void model_free(struct td_model *m);
+void model_set_self(struct td_model *m, const char *self);
+
+/* Returns TD_CHANGED_* flags, or -1 when out of memory. */
+int model_apply(struct td_model *m, const struct td_event *ev);
+/* Highest seq applied so far. */
+int64_t model_last_seq(const struct td_model *m);
+
+size_t model_count(const struct td_model *m);
+struct td_conversation *model_get(const struct td_model *m, size_t i);
+struct td_conversation *model_find(const struct td_model *m, const char *id);
+struct td_msg *conversation_find_message(const struct td_conversation *c,
+    const char *id);
+
+/* Conversations of a queue, newest activity first.  *out is a malloc'd
+ * array the caller frees (pointers stay owned by the model).  Returns the
+ * count, or (size_t)-1 when out of memory. */
+size_t model_queue(const struct td_model *m, const struct td_queue *q,
+    struct td_conversation ***out);
+size_t model_queue_count(const struct td_model *m, const struct td_queue *q);
+bool conversation_in_queue(const struct td_model *m,
+    const struct td_conversation *c, const struct td_queue *q);
+
+/* Case-insensitive (ASCII and Latin letters) match of needle in the
+ * contact's name, username, phone, BSUID and every message text/caption. */
+bool conversation_matches(const struct td_conversation *c, const char *needle);
+
+/* The 24-hour customer-service window at time now.  Returns true when open
+ * and stores the seconds left in *left (may be NULL). */
+bool conversation_window_open(const struct td_conversation *c, int64_t now,
+    int64_t *left);
+
+/* The agent has seen everything up to now: unread = 0. */
+void model_mark_read(struct td_model *m, struct td_conversation *c);
+
+/* Display name: profile name, else username, else phone, else BSUID. */
+const char *contact_display_name(const struct td_contact *c);
+
+#endif
