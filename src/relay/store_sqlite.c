@@ -32,6 +32,13 @@ enum st_stmt {
 	Q_MSG_PUT,
 	Q_MSG_SET_WAMID,
 	Q_STATUS_ONCE,
+	Q_STATUS_LIST,
+	Q_DEF_PUT,
+	Q_DEF_LIST,
+	Q_DEF_LIST_ALL,
+	Q_DEF_DEL,
+	Q_DEF_DEL_ALL,
+	Q_OUT_BUSY,
 	Q_OUT_PUT,
 	Q_OUT_DUE,
 	Q_OUT_CLAIM,
@@ -90,6 +97,19 @@ static const char *st_sql[Q_COUNT] = {
 	[Q_MSG_SET_WAMID] = "UPDATE messages SET wamid = ? WHERE id = ?",
 	[Q_STATUS_ONCE] = "INSERT OR IGNORE INTO status_keys(message, status) "
 	    "VALUES(?, ?)",
+	[Q_STATUS_LIST] = "SELECT status FROM status_keys WHERE message = ?",
+	[Q_DEF_PUT] = "INSERT OR IGNORE INTO deferred(wamid, conversation, "
+	    "status, ts, extra) VALUES(?, ?, ?, ?, ?)",
+	[Q_DEF_LIST] = "SELECT wamid, status, extra, ts, conversation FROM "
+	    "deferred WHERE "
+	    "conversation = ? ORDER BY rowid",
+	[Q_DEF_LIST_ALL] = "SELECT wamid, status, extra, ts, conversation FROM "
+	    "deferred "
+	    "ORDER BY rowid",
+	[Q_DEF_DEL] = "DELETE FROM deferred WHERE conversation = ?",
+	[Q_DEF_DEL_ALL] = "DELETE FROM deferred",
+	[Q_OUT_BUSY] = "SELECT 1 FROM outbound WHERE conversation = ? AND "
+	    "state = 1 LIMIT 1",
 	[Q_OUT_PUT] = "INSERT INTO outbound(id, client_id, conversation, body, "
 	    "state, attempts, next_try) VALUES(?, ?, ?, ?, 0, 0, ?)",
 	[Q_OUT_DUE] = "SELECT id, conversation, body, attempts, next_try FROM "
@@ -135,6 +155,9 @@ static const char st_schema[] =
     "CREATE INDEX IF NOT EXISTS messages_wamid ON messages(wamid, fingerprint);"
     "CREATE TABLE IF NOT EXISTS status_keys(message TEXT NOT NULL, "
     "  status TEXT NOT NULL, PRIMARY KEY(message, status)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS deferred(wamid TEXT NOT NULL, conversation "
+    "  TEXT NOT NULL, status TEXT NOT NULL, ts INTEGER NOT NULL, extra TEXT, "
+    "  UNIQUE(wamid, status));"
     "CREATE TABLE IF NOT EXISTS outbound(id TEXT PRIMARY KEY, client_id TEXT "
     "  UNIQUE, conversation TEXT NOT NULL, body TEXT NOT NULL, state INTEGER "
     "  NOT NULL, attempts INTEGER NOT NULL, next_try INTEGER NOT NULL, "
@@ -767,6 +790,124 @@ relay_store_status_once(struct relay_store *st, const char *message,
 	if (st_done(st, s) != 0)
 		return -1;
 	return sqlite3_changes(st->db) > 0;
+}
+
+int
+relay_store_status_mask(struct relay_store *st, const char *message,
+    const char *const *names, int n_names, unsigned *mask)
+{
+	sqlite3_stmt *s = st_q(st, Q_STATUS_LIST);
+	int rc, i;
+
+	*mask = 0;
+	if (s == NULL)
+		return -1;
+	st_text(s, 1, message);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(s, 0);
+
+		for (i = 0; i < n_names && v != NULL; i++) {
+			if (strcmp(v, names[i]) == 0)
+				*mask |= 1u << i;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		return st_fail(st, s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return 0;
+}
+
+int
+relay_store_deferred_put(struct relay_store *st, const char *wamid,
+    const char *conversation, const char *status, int64_t ts,
+    const char *extra)
+{
+	sqlite3_stmt *s = st_q(st, Q_DEF_PUT);
+
+	if (s == NULL)
+		return -1;
+	st_text(s, 1, wamid);
+	st_text(s, 2, conversation);
+	st_text(s, 3, status);
+	sqlite3_bind_int64(s, 4, ts);
+	st_text(s, 5, extra);
+	return st_done(st, s);
+}
+
+void
+relay_deferred_free(struct relay_deferred *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(d[i].wamid);
+		free(d[i].status);
+		free(d[i].extra);
+		free(d[i].conversation);
+	}
+	free(d);
+}
+
+int
+relay_store_deferred_take(struct relay_store *st, const char *conversation,
+    struct relay_deferred **out, size_t *n)
+{
+	sqlite3_stmt *s = st_q(st, conversation ? Q_DEF_LIST : Q_DEF_LIST_ALL);
+	sqlite3_stmt *d = st_q(st, conversation ? Q_DEF_DEL : Q_DEF_DEL_ALL);
+	struct relay_deferred *v = NULL, *nv;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL || d == NULL)
+		return -1;
+	if (conversation != NULL)
+		st_text(s, 1, conversation);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((nv = realloc(v, (*n + 1) * sizeof *v)) == NULL)
+			break;
+		v = nv;
+		v[*n].wamid = st_col_dup(s, 0);
+		v[*n].status = st_col_dup(s, 1);
+		v[*n].extra = st_col_dup(s, 2);
+		v[*n].ts = sqlite3_column_int64(s, 3);
+		v[*n].conversation = st_col_dup(s, 4);
+		(*n)++;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE) {
+		relay_deferred_free(v, *n);
+		*n = 0;
+		return st_fail(st, NULL);
+	}
+	if (conversation != NULL)
+		st_text(d, 1, conversation);
+	if (st_done(st, d) != 0) {
+		relay_deferred_free(v, *n);
+		*n = 0;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+relay_store_outbound_busy(struct relay_store *st, const char *conversation)
+{
+	sqlite3_stmt *s = st_q(st, Q_OUT_BUSY);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	st_text(s, 1, conversation);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return st_fail(st, NULL);
+	return rc == SQLITE_ROW;
 }
 
 void

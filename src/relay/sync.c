@@ -4,6 +4,7 @@
  * after each commit, a timer thread resumes the ones whose wait ran out.
  * A resumed request simply reads again.
  */
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +28,9 @@ sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
 	*out = def;
 	if (v == NULL)
 		return 0;
+	errno = 0;
 	n = strtoll(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || n < lo || n > hi) {
+	if (*v == '\0' || *end != '\0' || errno != 0 || n < lo || n > hi) {
 		req_error(q, 400, "bad_request", "%s must be an integer from "
 		    "%lld to %lld", key, lo, hi);
 		return -1;
