@@ -79,6 +79,10 @@ int relay_store_conversation_get(struct relay_store *st, const char *id,
     json_t **state, int64_t *contact, int64_t *first_ts, int64_t *last_ts);
 int relay_store_conversation_put(struct relay_store *st, const char *id,
     const json_t *state, int64_t last_ts);
+/* Conversations the relay must revisit by now (a snooze ending, an SLA
+ * due time passing), at most 256; ids malloc'd. */
+int relay_store_conversations_due(struct relay_store *st, int64_t now,
+    char ***ids, size_t *n);
 /* {"id","state","first_ts","last_ts"} of a contact, oldest first. */
 json_t *relay_store_contact_conversations(struct relay_store *st,
     int64_t contact);

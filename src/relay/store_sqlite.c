@@ -25,6 +25,7 @@ enum st_stmt {
 	Q_CONV_INSERT,
 	Q_CONV_GET,
 	Q_CONV_PUT,
+	Q_CONV_DUE,
 	Q_CONV_OF_CONTACT,
 	Q_MSG_SEEN,
 	Q_MSG_BY_ID,
@@ -83,7 +84,9 @@ static const char *st_sql[Q_COUNT] = {
 	[Q_CONV_GET] = "SELECT state, contact, first_ts, last_ts FROM "
 	    "conversations WHERE id = ?",
 	[Q_CONV_PUT] = "UPDATE conversations SET state = ?, last_ts = "
-	    "MAX(last_ts, ?) WHERE id = ?",
+	    "MAX(last_ts, ?), wake_at = ? WHERE id = ?",
+	[Q_CONV_DUE] = "SELECT id FROM conversations WHERE wake_at > 0 AND "
+	    "wake_at <= ? ORDER BY wake_at LIMIT 256",
 	[Q_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts FROM "
 	    "conversations WHERE contact = ? ORDER BY id",
 	[Q_MSG_SEEN] = "SELECT 1 FROM messages WHERE wamid = ? AND "
@@ -147,8 +150,11 @@ static const char st_schema[] =
     "  conversation TEXT, extra TEXT);"
     "CREATE TABLE IF NOT EXISTS conversations(id INTEGER PRIMARY KEY "
     "  AUTOINCREMENT, contact INTEGER NOT NULL, state TEXT NOT NULL, "
-    "  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL);"
+    "  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, "
+    "  wake_at INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS conversations_contact ON conversations(contact);"
+    "CREATE INDEX IF NOT EXISTS conversations_wake ON conversations(wake_at) "
+    "  WHERE wake_at > 0;"
     "CREATE TABLE IF NOT EXISTS messages(id TEXT PRIMARY KEY, wamid TEXT, "
     "  fingerprint TEXT, conversation TEXT NOT NULL, direction INTEGER NOT "
     "  NULL, ts INTEGER NOT NULL);"
@@ -623,6 +629,57 @@ relay_store_conversation_get(struct relay_store *st, const char *id,
 	return 1;
 }
 
+/* When the relay must look at a conversation again by itself: a snooze
+ * that ends, an SLA due time not yet breached.  0 for never. */
+static int64_t
+st_wake_at(const json_t *state)
+{
+	const char *status = json_string_value(json_object_get(state, "status"));
+	const json_t *sla = json_object_get(state, "sla");
+	int64_t t = 0, v;
+	static const char *const dues[] = { "first_response_due",
+	    "next_response_due" };
+	size_t i;
+
+	if (status != NULL && strcmp(status, "snoozed") == 0 &&
+	    (v = json_integer_value(json_object_get(state, "snoozed_until"))) > 0)
+		t = v;
+	if (!json_is_true(json_object_get(sla, "breached"))) {
+		for (i = 0; i < 2; i++) {
+			v = json_integer_value(json_object_get(sla, dues[i]));
+			if (v > 0 && (t == 0 || v < t))
+				t = v;
+		}
+	}
+	return t;
+}
+
+int
+relay_store_conversations_due(struct relay_store *st, int64_t now,
+    char ***ids, size_t *n)
+{
+	sqlite3_stmt *s = st_q(st, Q_CONV_DUE);
+	char **v = NULL, **nv, buf[32];
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((nv = realloc(v, (*n + 1) * sizeof *v)) == NULL)
+			break;
+		v = nv;
+		snprintf(buf, sizeof buf, "c%lld",
+		    (long long)sqlite3_column_int64(s, 0));
+		v[(*n)++] = strdup(buf);
+	}
+	sqlite3_reset(s);
+	*ids = v;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 relay_store_conversation_put(struct relay_store *st, const char *id,
     const json_t *state, int64_t last_ts)
@@ -636,7 +693,8 @@ relay_store_conversation_put(struct relay_store *st, const char *id,
 		return -1;
 	sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, last_ts);
-	sqlite3_bind_int64(s, 3, st_conv_rowid(id));
+	sqlite3_bind_int64(s, 3, st_wake_at(state));
+	sqlite3_bind_int64(s, 4, st_conv_rowid(id));
 	rc = st_done(st, s);
 	free(text);
 	return rc;
