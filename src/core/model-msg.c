@@ -212,11 +212,11 @@ pending_take(struct td_conversation *c, struct td_msg *msg, const char *id)
 }
 
 static int
-index_message(struct td_conversation *c, struct td_msg *msg)
+index_message(struct td_conversation *c, struct td_msg *msg, uint64_t h)
 {
 	struct conv_priv *p = CONV_PRIV(c);
 
-	if (strmap_put(&p->msgs, msg->m.id, msg) != 0)
+	if (strmap_put_h(&p->msgs, msg->m.id, msg, h) != 0)
 		return -1;
 	if (msg->m.wamid != NULL && strcmp(msg->m.wamid, msg->m.id) != 0 &&
 	    strmap_get(&p->msgs, msg->m.wamid) == NULL &&
@@ -229,7 +229,7 @@ index_message(struct td_conversation *c, struct td_msg *msg)
 
 static int
 message_add(struct td_model *m, struct td_conversation *c,
-    const struct td_event *ev)
+    const struct td_event *ev, uint64_t h)
 {
 	struct conv_priv *p = CONV_PRIV(c);
 	struct td_msg *msg = calloc(1, sizeof *msg);
@@ -245,7 +245,7 @@ message_add(struct td_model *m, struct td_conversation *c,
 	msg->seq = ev->seq;
 	if (model_list_conversation(m, c) != 0 || thread_insert(c, msg) != 0)
 		goto fail;
-	if (index_message(c, msg) != 0) {
+	if (index_message(c, msg, h) != 0) {
 		thread_remove(c, msg);
 		goto fail;
 	}
@@ -319,7 +319,8 @@ message_update(struct td_conversation *c, struct td_msg *msg,
 	msg->m = upd;
 	msg->seq = ev->seq;
 	if (msg->m.wamid != NULL && strmap_get(&p->msgs, msg->m.wamid) == NULL &&
-	    (index_message(c, msg) != 0 || pending_take(c, msg, msg->m.wamid)))
+	    (index_message(c, msg, strmap_hash(msg->m.id)) != 0 ||
+	    pending_take(c, msg, msg->m.wamid) != 0))
 		rc = -1;
 	if (rc >= 0 && status_merge(&msg->m, st, &err) < 0)
 		rc = -1;
@@ -440,14 +441,16 @@ model_apply_message(struct td_model *m, struct td_conversation *c,
     const struct td_event *ev)
 {
 	struct td_msg *msg;
+	uint64_t h;
 
 	if (ev->u.message.id == NULL)
 		return CH_NONE;
 	if (ev->u.message.kind == TD_KIND_REACTION)
 		return apply_reaction(c, ev);
-	msg = strmap_get(&CONV_PRIV(c)->msgs, ev->u.message.id);
+	h = strmap_hash(ev->u.message.id);
+	msg = strmap_get_h(&CONV_PRIV(c)->msgs, ev->u.message.id, h);
 	if (msg == NULL)
-		return message_add(m, c, ev);
+		return message_add(m, c, ev, h);
 	if (ev->seq <= msg->seq)
 		return CH_NONE;
 	return message_update(c, msg, ev);
@@ -465,10 +468,16 @@ model_apply_status(struct td_model *m, struct td_conversation *c,
 	int rc;
 
 	(void)m;
+	if (su->message == NULL)
+		return CH_NONE;
 	msg = strmap_get(&p->msgs, su->message);
 	if (msg != NULL) {
 		rc = status_merge(&msg->m, su->status, &su->error);
-		return rc < 0 ? -1 : rc > 0 ? CH_THREAD : CH_NONE;
+		if (rc <= 0)
+			return rc;
+		/* The list may show the newest message's ticks. */
+		return c->messages[c->n_messages - 1] == msg ?
+		    CH_THREAD | CH_LIST : CH_THREAD;
 	}
 	if ((ps = strmap_get(&p->pending, su->message)) == NULL) {
 		if ((ps = calloc(1, sizeof *ps)) == NULL)

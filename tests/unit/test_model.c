@@ -234,7 +234,9 @@ test_status_monotonic(void)
 	msg_out(m, 1, 100, "c1", "o1", "pending");
 	c = model_find(m, "c1");
 	o = conversation_find_message(c, "o1");
-	CHECK_INT(status_ev(m, 2, "c1", "o1", "read"), (int)TD_CHANGED_THREAD);
+	/* The newest message's status may show in the list too. */
+	CHECK_INT(status_ev(m, 2, "c1", "o1", "read"),
+	    (int)(TD_CHANGED_THREAD | TD_CHANGED_LIST));
 	CHECK_INT(status_ev(m, 3, "c1", "o1", "delivered"), 0);
 	CHECK_INT(status_ev(m, 4, "c1", "o1", "sent"), 0);
 	CHECK_INT(o->m.status, TD_MS_READ);
@@ -250,6 +252,15 @@ test_status_monotonic(void)
 	    "\"error\": {\"code\": 131047, \"title\": \"Re-engagement\", "
 	    "\"details\": \"24h\"}}}");
 	CHECK_INT(o->m.status, TD_MS_FAILED);
+	/* An older message's status only touches the thread. */
+	msg_in(m, 30, 115, "c1", "w-last", "newer");
+	CHECK_INT(status_ev(m, 31, "c1", "o1", "failed"), 0);
+	apply(m, "{\"seq\": 32, \"type\": \"status\", \"conversation\": "
+	    "\"c1\", \"status\": {\"message\": \"o-new\", \"status\": "
+	    "\"sent\"}}");
+	msg_out(m, 33, 90, "c1", "o-new", "pending");
+	CHECK_INT(status_ev(m, 34, "c1", "o-new", "delivered"),
+	    (int)TD_CHANGED_THREAD);
 	CHECK_INT(status_ev(m, 9, "c1", "o2", "delivered"), 0);
 	CHECK_INT(status_ev(m, 10, "c1", "o2", "read"), 0);
 	CHECK_INT(o->m.status, TD_MS_FAILED);
@@ -601,9 +612,42 @@ test_unknown_events(void)
 	model_free(m);
 }
 
+/* Events built in C by other modules may leave fields NULL. */
+static void
+test_sparse_structs(void)
+{
+	struct td_model *m = model_new("alice");
+	struct td_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.seq = 1;
+	ev.conversation = "c1";
+	ev.type = TD_EV_MESSAGE;
+	CHECK_INT(model_apply(m, &ev), 0);          /* no id */
+	ev.u.message.id = "w1";
+	CHECK(model_apply(m, &ev) > 0);             /* nothing else: fine */
+	memset(&ev.u, 0, sizeof ev.u);
+	ev.seq = 2;
+	ev.type = TD_EV_STATUS;
+	CHECK_INT(model_apply(m, &ev), 0);
+	ev.type = TD_EV_PRESENCE;
+	CHECK_INT(model_apply(m, &ev), 0);
+	ev.type = TD_EV_CONTACT;
+	CHECK(model_apply(m, &ev) > 0);
+	ev.seq = 3;
+	ev.type = TD_EV_CONVERSATION;
+	CHECK(model_apply(m, &ev) > 0);
+	ev.conversation = NULL;
+	CHECK_INT(model_apply(m, &ev), 0);
+	CHECK_INT(model_count(m), 1);
+	CHECK_STR(conversation_display_name(model_get(m, 0)), "c1");
+	model_free(m);
+}
+
 int
 main(void)
 {
+	RUN(test_sparse_structs);
 	RUN(test_message_basic);
 	RUN(test_idempotent);
 	RUN(test_out_of_order);
