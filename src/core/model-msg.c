@@ -43,6 +43,16 @@ status_merge(struct td_message *m, enum td_msg_status st,
 }
 
 static void
+pend_free(struct pend_status *ps)
+{
+	free(ps->id);
+	free(ps->wamid);
+	free(ps->error.title);
+	free(ps->error.details);
+	free(ps);
+}
+
+static void
 msg_free(struct td_msg *msg)
 {
 	message_free(&msg->m);
@@ -80,10 +90,7 @@ model_free_messages(struct td_conversation *c)
 	strmap_free(&p->msgs);
 	for (pos = 0; strmap_next(&p->pending, &pos, NULL, &v);) {
 		ps = v;
-		free(ps->id);
-		free(ps->error.title);
-		free(ps->error.details);
-		free(ps);
+		pend_free(ps);
 	}
 	strmap_free(&p->pending);
 	for (pos = 0; strmap_next(&p->rx, &pos, NULL, &v);)
@@ -194,23 +201,6 @@ thread_remove(struct td_conversation *c, struct td_msg *msg)
 	}
 }
 
-/* Statuses that came before the message. */
-static int
-pending_take(struct td_conversation *c, struct td_msg *msg, const char *id)
-{
-	struct pend_status *ps;
-	int rc;
-
-	if (id == NULL || (ps = strmap_del(&CONV_PRIV(c)->pending, id)) == NULL)
-		return 0;
-	rc = status_merge(&msg->m, ps->status, &ps->error);
-	free(ps->id);
-	free(ps->error.title);
-	free(ps->error.details);
-	free(ps);
-	return rc < 0 ? -1 : 0;
-}
-
 static int
 index_message(struct td_conversation *c, struct td_msg *msg, uint64_t h)
 {
@@ -225,6 +215,46 @@ index_message(struct td_conversation *c, struct td_msg *msg, uint64_t h)
 		return -1;
 	}
 	return 0;
+}
+
+static int message_learn_wamid(struct td_conversation *, struct td_msg *,
+    const char *);
+
+/* Statuses that came before the message. */
+static int
+pending_take(struct td_conversation *c, struct td_msg *msg, const char *id)
+{
+	struct pend_status *ps;
+	int rc;
+
+	if (id == NULL || (ps = strmap_del(&CONV_PRIV(c)->pending, id)) == NULL)
+		return 0;
+	rc = status_merge(&msg->m, ps->status, &ps->error);
+	if (rc >= 0 && ps->wamid != NULL && msg->m.wamid == NULL)
+		rc = message_learn_wamid(c, msg, ps->wamid);
+	pend_free(ps);
+	return rc < 0 ? -1 : 0;
+}
+
+/* A status told us the wamid of a message we know by its local id: index
+ * it, so that a customer's reaction or quote (which use the wamid) finds
+ * the message.  Returns 1, or -1 when out of memory. */
+static int
+message_learn_wamid(struct td_conversation *c, struct td_msg *msg,
+    const char *wamid)
+{
+	struct conv_priv *p = CONV_PRIV(c);
+
+	if ((msg->m.wamid = strdup(wamid)) == NULL)
+		return -1;
+	if (strmap_get(&p->msgs, wamid) == NULL &&
+	    strmap_put(&p->msgs, msg->m.wamid, msg) != 0)
+		return -1;
+	if (pending_take(c, msg, msg->m.wamid) != 0)
+		return -1;
+	if (p->rx.count > 0 && reactions_rebuild(c, msg) != 0)
+		return -1;
+	return 1;
 }
 
 static int
@@ -473,6 +503,8 @@ model_apply_status(struct td_model *m, struct td_conversation *c,
 	msg = strmap_get(&p->msgs, su->message);
 	if (msg != NULL) {
 		rc = status_merge(&msg->m, su->status, &su->error);
+		if (rc >= 0 && su->wamid != NULL && msg->m.wamid == NULL)
+			rc = message_learn_wamid(c, msg, su->wamid);
 		if (rc <= 0)
 			return rc;
 		/* The list may show the newest message's ticks. */
@@ -495,6 +527,9 @@ model_apply_status(struct td_model *m, struct td_conversation *c,
 	rc = status_merge(&hold, su->status, &su->error);
 	ps->status = hold.status;
 	ps->error = hold.error;
+	if (rc >= 0 && su->wamid != NULL && ps->wamid == NULL &&
+	    (ps->wamid = strdup(su->wamid)) == NULL)
+		rc = -1;
 	return rc < 0 ? -1 : CH_NONE;
 }
 
