@@ -114,6 +114,8 @@ struct td_status_update {
 	char *message; /* wamid or local id */
 	enum td_msg_status status;
 	struct td_error error;
+	char *wamid;   /* the Graph API id of a locally-numbered outbound
+	                * message, when the relay knows it (NULL otherwise) */
 };
 
 struct td_escalation {

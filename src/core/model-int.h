@@ -32,6 +32,7 @@ struct pend_status {
 	char *id; /* key in conv_priv.pending */
 	enum td_msg_status status;
 	struct td_error error;
+	char *wamid; /* learnt from a status event, NULL when none */
 };
 
 struct conv_priv {

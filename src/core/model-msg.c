@@ -43,6 +43,16 @@ status_merge(struct td_message *m, enum td_msg_status st,
 }
 
 static void
+pend_free(struct pend_status *ps)
+{
+	free(ps->id);
+	free(ps->wamid);
+	free(ps->error.title);
+	free(ps->error.details);
+	free(ps);
+}
+
+static void
 msg_free(struct td_msg *msg)
 {
 	message_free(&msg->m);
@@ -80,10 +90,7 @@ model_free_messages(struct td_conversation *c)
 	strmap_free(&p->msgs);
 	for (pos = 0; strmap_next(&p->pending, &pos, NULL, &v);) {
 		ps = v;
-		free(ps->id);
-		free(ps->error.title);
-		free(ps->error.details);
-		free(ps);
+		pend_free(ps);
 	}
 	strmap_free(&p->pending);
 	for (pos = 0; strmap_next(&p->rx, &pos, NULL, &v);)
@@ -194,29 +201,12 @@ thread_remove(struct td_conversation *c, struct td_msg *msg)
 	}
 }
 
-/* Statuses that came before the message. */
 static int
-pending_take(struct td_conversation *c, struct td_msg *msg, const char *id)
-{
-	struct pend_status *ps;
-	int rc;
-
-	if (id == NULL || (ps = strmap_del(&CONV_PRIV(c)->pending, id)) == NULL)
-		return 0;
-	rc = status_merge(&msg->m, ps->status, &ps->error);
-	free(ps->id);
-	free(ps->error.title);
-	free(ps->error.details);
-	free(ps);
-	return rc < 0 ? -1 : 0;
-}
-
-static int
-index_message(struct td_conversation *c, struct td_msg *msg)
+index_message(struct td_conversation *c, struct td_msg *msg, uint64_t h)
 {
 	struct conv_priv *p = CONV_PRIV(c);
 
-	if (strmap_put(&p->msgs, msg->m.id, msg) != 0)
+	if (strmap_put_h(&p->msgs, msg->m.id, msg, h) != 0)
 		return -1;
 	if (msg->m.wamid != NULL && strcmp(msg->m.wamid, msg->m.id) != 0 &&
 	    strmap_get(&p->msgs, msg->m.wamid) == NULL &&
@@ -227,9 +217,49 @@ index_message(struct td_conversation *c, struct td_msg *msg)
 	return 0;
 }
 
+static int message_learn_wamid(struct td_conversation *, struct td_msg *,
+    const char *);
+
+/* Statuses that came before the message. */
+static int
+pending_take(struct td_conversation *c, struct td_msg *msg, const char *id)
+{
+	struct pend_status *ps;
+	int rc;
+
+	if (id == NULL || (ps = strmap_del(&CONV_PRIV(c)->pending, id)) == NULL)
+		return 0;
+	rc = status_merge(&msg->m, ps->status, &ps->error);
+	if (rc >= 0 && ps->wamid != NULL && msg->m.wamid == NULL)
+		rc = message_learn_wamid(c, msg, ps->wamid);
+	pend_free(ps);
+	return rc < 0 ? -1 : 0;
+}
+
+/* A status told us the wamid of a message we know by its local id: index
+ * it, so that a customer's reaction or quote (which use the wamid) finds
+ * the message.  Returns 1, or -1 when out of memory. */
+static int
+message_learn_wamid(struct td_conversation *c, struct td_msg *msg,
+    const char *wamid)
+{
+	struct conv_priv *p = CONV_PRIV(c);
+
+	if ((msg->m.wamid = strdup(wamid)) == NULL)
+		return -1;
+	if (strmap_get(&p->msgs, wamid) == NULL &&
+	    strmap_put(&p->msgs, msg->m.wamid, msg) != 0)
+		return -1;
+	if (pending_take(c, msg, msg->m.wamid) != 0)
+		return -1;
+	if (p->rx.count > 0 && reactions_rebuild(c, msg) != 0)
+		return -1;
+	return 1;
+}
+
 static int
 message_add(struct td_model *m, struct td_conversation *c,
-    const struct td_event *ev)
+    const struct td_event *ev, uint64_t h)
 {
 	struct conv_priv *p = CONV_PRIV(c);
 	struct td_msg *msg = calloc(1, sizeof *msg);
@@ -245,7 +275,7 @@ message_add(struct td_model *m, struct td_conversation *c,
 	msg->seq = ev->seq;
 	if (model_list_conversation(m, c) != 0 || thread_insert(c, msg) != 0)
 		goto fail;
-	if (index_message(c, msg) != 0) {
+	if (index_message(c, msg, h) != 0) {
 		thread_remove(c, msg);
 		goto fail;
 	}
@@ -319,7 +349,8 @@ message_update(struct td_conversation *c, struct td_msg *msg,
 	msg->m = upd;
 	msg->seq = ev->seq;
 	if (msg->m.wamid != NULL && strmap_get(&p->msgs, msg->m.wamid) == NULL &&
-	    (index_message(c, msg) != 0 || pending_take(c, msg, msg->m.wamid)))
+	    (index_message(c, msg, strmap_hash(msg->m.id)) != 0 ||
+	    pending_take(c, msg, msg->m.wamid) != 0))
 		rc = -1;
 	if (rc >= 0 && status_merge(&msg->m, st, &err) < 0)
 		rc = -1;
@@ -440,14 +471,16 @@ model_apply_message(struct td_model *m, struct td_conversation *c,
     const struct td_event *ev)
 {
 	struct td_msg *msg;
+	uint64_t h;
 
 	if (ev->u.message.id == NULL)
 		return CH_NONE;
 	if (ev->u.message.kind == TD_KIND_REACTION)
 		return apply_reaction(c, ev);
-	msg = strmap_get(&CONV_PRIV(c)->msgs, ev->u.message.id);
+	h = strmap_hash(ev->u.message.id);
+	msg = strmap_get_h(&CONV_PRIV(c)->msgs, ev->u.message.id, h);
 	if (msg == NULL)
-		return message_add(m, c, ev);
+		return message_add(m, c, ev, h);
 	if (ev->seq <= msg->seq)
 		return CH_NONE;
 	return message_update(c, msg, ev);
@@ -465,10 +498,18 @@ model_apply_status(struct td_model *m, struct td_conversation *c,
 	int rc;
 
 	(void)m;
+	if (su->message == NULL)
+		return CH_NONE;
 	msg = strmap_get(&p->msgs, su->message);
 	if (msg != NULL) {
 		rc = status_merge(&msg->m, su->status, &su->error);
-		return rc < 0 ? -1 : rc > 0 ? CH_THREAD : CH_NONE;
+		if (rc >= 0 && su->wamid != NULL && msg->m.wamid == NULL)
+			rc = message_learn_wamid(c, msg, su->wamid);
+		if (rc <= 0)
+			return rc;
+		/* The list may show the newest message's ticks. */
+		return c->messages[c->n_messages - 1] == msg ?
+		    CH_THREAD | CH_LIST : CH_THREAD;
 	}
 	if ((ps = strmap_get(&p->pending, su->message)) == NULL) {
 		if ((ps = calloc(1, sizeof *ps)) == NULL)
@@ -486,6 +527,9 @@ model_apply_status(struct td_model *m, struct td_conversation *c,
 	rc = status_merge(&hold, su->status, &su->error);
 	ps->status = hold.status;
 	ps->error = hold.error;
+	if (rc >= 0 && su->wamid != NULL && ps->wamid == NULL &&
+	    (ps->wamid = strdup(su->wamid)) == NULL)
+		rc = -1;
 	return rc < 0 ? -1 : CH_NONE;
 }
 

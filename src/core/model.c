@@ -237,7 +237,8 @@ apply_presence(struct td_model *m, struct td_conversation *c,
 	struct conv_priv *p = CONV_PRIV(c);
 	size_t i;
 
-	if (!p->listed || (m->self != NULL && strcmp(pr->agent, m->self) == 0))
+	if (!p->listed || pr->agent == NULL || pr->activity == NULL ||
+	    (m->self != NULL && strcmp(pr->agent, m->self) == 0))
 		return CH_NONE;
 	for (i = 0; i < c->n_presence; i++) {
 		if (strcmp(c->presence[i].agent, pr->agent) == 0)
