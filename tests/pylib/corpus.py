@@ -107,8 +107,13 @@ def check_generation(tc, pnid, files):
 		seqs = [e["seq"] for e in evs]
 		tc.assertEqual(seqs, sorted(set(seqs)))
 		for f in files:
+			seen = set()
 			for m, contacts in f.messages:
-				_check_message(tc, f, m, contacts, evs)
+				# A file may repeat a wamid (087 does, with another
+				# body): the first one is the one that counts.
+				_check_message(tc, f, m, contacts, evs,
+				    m.get("id") not in seen)
+				seen.add(m.get("id"))
 		tc.assertEqual(fake.snapshot(), [], "corpus made the relay call "
 		    "the Graph API")
 		code = relay.stop()
@@ -120,7 +125,7 @@ def check_generation(tc, pnid, files):
 	return len(files)
 
 
-def _check_message(tc, f, m, contacts, evs):
+def _check_message(tc, f, m, contacts, evs, first=True):
 	mid = m.get("id")
 	got = [e for e in evs if e.get("type") == "message" and
 	    e["message"].get("id") == mid]
@@ -142,6 +147,8 @@ def _check_message(tc, f, m, contacts, evs):
 	    e["conversation"] == conv and e["seq"] < got[0]["seq"]],
 	    "%s: no conversation event before the message" % f.name)
 	t = m.get("type")
+	if not first:
+		return
 	if t == "text":
 		tc.assertEqual(mm.get("text"), m["text"]["body"], f.name)
 	elif t in ("image", "video", "audio", "document", "sticker"):

@@ -143,6 +143,9 @@ class Relay:
 	def start(self, timeout=60.0, port=None):
 		"""Start the relay and wait until it answers HTTP.  A port taken
 		between free_port() and the relay's bind gets a second try."""
+		if not os.access(relay_binary(), os.X_OK):
+			raise RuntimeError("no relay binary at %s (set "
+			    "TTYDESK_BUILD_DIR)" % relay_binary())
 		last = None
 		for _ in range(3):
 			self.port = port or self.port or free_port()
