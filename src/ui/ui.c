@@ -373,8 +373,12 @@ ui_key(struct app *app, int key)
 		    strcmp(app->keymap.table[a].name, "up") == 0 ||
 		    strcmp(app->keymap.table[a].name, "page_down") == 0 ||
 		    strcmp(app->keymap.table[a].name, "page_up") == 0 ||
-		    strcmp(app->keymap.table[a].name, "quit") == 0))
-			return app->keymap.table[a].fn(app);
+		    strcmp(app->keymap.table[a].name, "quit") == 0)) {
+			flags = app->keymap.table[a].fn(app);
+			if (flags & UI_QUIT)
+				app->quit = true;
+			return flags;
+		}
 		ui->help = false;
 		ui_layout(app);
 		return UI_HANDLED;

@@ -31,7 +31,7 @@ tabs_draw(struct app *app, struct view *v)
 			int st = i == ui->cur_queue ? TH_TAB_ACTIVE : TH_TABS;
 			aline_printf(&l, st, " %s %zu", q->label, q->count);
 			if (q->unread > 0)
-				aline_printf(&l, st, "/%zu", q->unread);
+				aline_printf(&l, st, " (%zu)", q->unread);
 			aline_adds(&l, st, " ");
 			aline_adds(&l, TH_TABS, ui->utf8 ? "│" : "|");
 			if (i == ui->cur_queue)
@@ -55,8 +55,10 @@ sep_draw(struct app *app, struct view *v)
 		return;
 	wattr_set(v->win, (attr_t)app->ui.attr[TH_BORDER],
 	    app->ui.pair[TH_BORDER], NULL);
+	/* A UTF-8 line, not ACS: some terminals (and tmux captures) show
+	 * ACS as letters when the locale is UTF-8. */
 	for (y = 0; y < v->h; y++)
-		mvwaddch(v->win, y, 0, ACS_VLINE);
+		mvwaddstr(v->win, y, 0, app->ui.utf8 ? "│" : "|");
 	v->dirty = false;
 }
 
