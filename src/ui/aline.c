@@ -97,6 +97,28 @@ aline_add_fit(struct aline *l, int style, const char *s, size_t cols)
 	return used;
 }
 
+void
+aline_truncate(struct aline *l, size_t cols)
+{
+	size_t i, used = 0, got, n;
+
+	if (l->width <= cols)
+		return;
+	for (i = 0; i < l->n_runs; i++) {
+		struct arun *r = &l->runs[i];
+		n = text_fit(l->text + r->off, r->len, cols - used, &got);
+		used += got;
+		if (n < r->len) {
+			r->len = n;
+			l->n_runs = n > 0 ? i + 1 : i;
+			l->len = r->off + n;
+			break;
+		}
+	}
+	l->text[l->len] = '\0';
+	l->width = used;
+}
+
 int
 aline_pad(struct aline *l, int style, size_t n)
 {

@@ -38,6 +38,8 @@ int aline_add(struct aline *l, int style, const char *s, size_t len);
 int aline_adds(struct aline *l, int style, const char *s);
 /* Append text cut to at most cols columns; returns the columns used. */
 size_t aline_add_fit(struct aline *l, int style, const char *s, size_t cols);
+/* Cut to at most cols columns (never inside a character). */
+void aline_truncate(struct aline *l, size_t cols);
 /* Append n spaces. */
 int aline_pad(struct aline *l, int style, size_t n);
 int aline_printf(struct aline *l, int style, const char *fmt, ...)

@@ -183,8 +183,8 @@ list_format_row(struct aline *out, const struct td_conversation *c,
 	markw = text_width(markers, strlen(markers));
 	if (markw > 24)
 		markw = 24;
-	/* unread(3) sp prio(2) name sp ... sp markers sp win(1) sp age(4) */
-	fixed = 3 + 1 + 2 + namew + 1 + 1 + (markw ? markw + 1 : 0) + 1 + 1 + 4;
+	/* unread(3) sp prio(2) sp name sp ... sp markers sp win(1) sp age(4) */
+	fixed = 3 + 1 + 2 + 1 + namew + 1 + 1 + (markw ? markw + 1 : 0) + 1 + 1 + 4;
 	prevw = width > fixed ? width - fixed : 0;
 
 	row_field(out, TH_UNREAD, unread, 3, 1);
@@ -195,6 +195,7 @@ list_format_row(struct aline *out, const struct td_conversation *c,
 		prio = TH_HIGH;
 	row_field(out, prio, c->state.priority == TD_PRIO_URGENT ? "!!" :
 	    c->state.priority == TD_PRIO_HIGH ? "!" : "", 2, 0);
+	aline_pad(out, TH_NORMAL, 1);
 	row_field(out, c->unread ? TH_UNREAD : TH_NAME, name, namew, 0);
 	aline_pad(out, TH_NORMAL, 1);
 	if (prevw > 0) {

@@ -154,8 +154,9 @@ tb_header(struct tb *b, const struct td_msg *tm, size_t indent)
 	struct tm tmv;
 	time_t t = (time_t)tm->ts;
 	struct aline *l;
-	int st, tick_style;
-	const char *glyph, *tick;
+	int st, tick_style = TH_TICK;
+	const char *glyph, *tick, *unread;
+	size_t fixed;
 
 	if ((l = tb_line(b, TL_HEADER)) == NULL)
 		return;
@@ -178,20 +179,26 @@ tb_header(struct tb *b, const struct td_msg *tm, size_t indent)
 		st = TH_OUTBOUND;
 		glyph = b->ctx->utf8 ? "▶ " : "> ";
 	}
+	/* The name gets what the glyph, time and ticks leave. */
+	tick = m->direction == TD_DIR_OUT ? tb_tick(b, m->status, &tick_style) : "";
+	unread = m->direction == TD_DIR_IN && tm->seq > b->ctx->read_seq &&
+	    b->ctx->read_seq >= 0 ? (b->ctx->utf8 ? "  ●" : "  *") : "";
+	fixed = indent + text_width(glyph, strlen(glyph)) + 2 + strlen(hhmm) +
+	    (*tick ? 1 + text_width(tick, strlen(tick)) : 0) +
+	    text_width(unread, strlen(unread));
+	if (fixed + 1 > b->width) {
+		fixed -= indent;
+		indent = 0;
+	}
 	aline_pad(l, TH_NORMAL, indent);
 	aline_adds(l, st, glyph);
-	aline_add_fit(l, st, sname, b->width > indent + 20 ? b->width - indent - 16 : 8);
+	aline_add_fit(l, st, sname, b->width > fixed ? b->width - fixed : 1);
 	aline_printf(l, TH_AGE, "  %s", hhmm);
-	if (m->direction == TD_DIR_OUT) {
-		tick = tb_tick(b, m->status, &tick_style);
-		if (*tick != '\0') {
-			aline_adds(l, TH_NORMAL, " ");
-			aline_adds(l, tick_style, tick);
-		}
+	if (*tick != '\0') {
+		aline_adds(l, TH_NORMAL, " ");
+		aline_adds(l, tick_style, tick);
 	}
-	if (m->direction == TD_DIR_IN && tm->seq > b->ctx->read_seq &&
-	    b->ctx->read_seq >= 0)
-		aline_adds(l, TH_UNREAD, b->ctx->utf8 ? "  ●" : "  *");
+	aline_adds(l, TH_UNREAD, unread);
 	free(sname);
 }
 
@@ -450,6 +457,9 @@ thread_build(struct convui *cu, const struct td_conversation *c,
 		if (b.oom)
 			goto fail;
 	}
+	/* Headers and marks may not fit a very narrow pane. */
+	for (i = 0; i < cu->n_lines; i++)
+		aline_truncate(&cu->lines[i], b.width);
 	cu->built_width = b.width;
 	return 0;
 fail:
