@@ -6,6 +6,13 @@
 # libraries when it is there (Debian and derivatives); otherwise the list
 # below, which is what Debian 12 needs, is used as is.
 
+# The deployment guide and its example files (systemd unit, nginx, configs)
+# go with the programs: /usr/share/doc/ttydesk/.
+install(FILES ${CMAKE_SOURCE_DIR}/docs/deploy.md
+  DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/examples/
+  DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
+
 set(CPACK_PACKAGE_NAME "ttydesk")
 set(CPACK_PACKAGE_VENDOR "ttydesk")
 set(CPACK_PACKAGE_CONTACT "ttydesk maintainers <ttydesk@localhost>")

@@ -134,6 +134,14 @@ class Package(unittest.TestCase):
 		self.assertEqual(sorted(os.listdir(got_dir)), want)
 		self.assertIn("default", {os.path.splitext(f)[0] for f in want})
 
+	def test_deployment_docs(self):
+		doc = os.path.join(self.root, "usr", "share", "doc", "ttydesk")
+		self.assertTrue(os.path.isfile(os.path.join(doc, "deploy.md")))
+		for f in ("ttydesk-relay.service", "nginx-ttydesk-relay.conf",
+		    "relay.conf", "ttydesk.conf"):
+			self.assertTrue(os.path.isfile(os.path.join(doc,
+			    "examples", f)), f + " missing")
+
 	def test_nothing_outside_usr(self):
 		for entry in os.listdir(self.root):
 			self.assertEqual(entry, "usr")
