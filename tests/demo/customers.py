@@ -176,6 +176,67 @@ def arrivals():
 	]
 
 
+class Teammate:
+	"""Sam, an agent without a terminal: before the demo's agent looks,
+	he has triaged a few conversations through the agent API (a note, an
+	assignment, an escalation), so every queue has something in it."""
+
+	def __init__(self, relay_url, token):
+		self.url = relay_url.rstrip("/")
+		self.token = token
+		self.n = 0
+
+	def call(self, method, path, body=None):
+		data = json.dumps(body).encode() if body is not None else None
+		req = urllib.request.Request(self.url + path, data=data,
+		    method=method, headers={"Authorization": "Bearer " +
+		    self.token, "Content-Type": "application/json"})
+		with urllib.request.urlopen(req, timeout=10) as r:
+			return json.loads(r.read() or b"null")
+
+	def conversations(self):
+		"""customer ident (wa_id or BSUID) -> conversation id."""
+		found, after = {}, 0
+		while True:
+			d = self.call("GET", "/v1/sync?after=%d&limit=5000" % after)
+			for e in d.get("events", []):
+				c = e.get("contact") if e.get("type") == "contact" \
+				    else None
+				if c:
+					for k in ("wa_id", "user_id"):
+						if c.get(k):
+							found[c[k]] = e["conversation"]
+			if not d.get("more"):
+				return found
+			after = d["next"]
+
+	def act(self, conv, what, body):
+		self.n += 1
+		body = dict(body, client_id="demo-sam-%d-%d" % (os.getpid(),
+		    self.n))
+		return self.call("POST", "/v1/conversations/%s/%s" % (
+		    urllib.parse.quote(conv, safe=""), what), body)
+
+	def triage(self, people):
+		convs = self.conversations()
+		lamp = convs.get(people["lamp"].ident)
+		parcel = convs.get(people["parcel"].ident)
+		card = convs.get(people["card"].ident)
+		if lamp:
+			self.act(lamp, "notes", {"text": "Photo shows transport "
+			    "damage. Replacement approved; the window is closed, "
+			    "so start with the 'replacement' template."})
+			self.act(lamp, "assign", {"agent": "alice"})
+		if parcel:
+			self.act(parcel, "escalate", {"team": "tier2",
+			    "priority": "high", "reason": "Carrier has lost the "
+			    "parcel; needs a replacement order."})
+		if card:
+			self.act(card, "notes", {"text": "Card blocks abroad are "
+			    "fraud checks: confirm the payment with the customer, "
+			    "then unblock."})
+
+
 class Scenario:
 	def __init__(self, fake, args):
 		self.fake = fake
@@ -224,6 +285,13 @@ class Scenario:
 			self.write(p, kind, fields, ts)
 		log("history posted: %d messages from %d customers",
 		    len(events), len(self.people))
+		if self.args.teammate_token_file:
+			try:
+				Teammate(self.args.relay_url, read_secret(
+				    self.args.teammate_token_file)).triage(
+				    {p.key: p for p in self.people.values()})
+			except Exception as e:
+				log("the teammate's triage failed: %s", e)
 
 	def on_send(self, send):
 		"""An agent's message reached the fake: the customer reads it
@@ -347,6 +415,8 @@ def main(argv=None):
 	ap.add_argument("--status-delays", default="1,2.5,5",
 	    help="seconds after a send for sent, delivered, read")
 	ap.add_argument("--seed", type=int, default=None)
+	ap.add_argument("--teammate-token-file",
+	    help="token of agent sam, who triages a few conversations")
 	args = ap.parse_args(argv)
 
 	fake = FakeGraph(read_secret(args.access_token_file),
