@@ -31,8 +31,10 @@ NO_PHONE_CUSTOMER = "FR.83491208655302741918"
 
 
 def tmux(sock, *args, check=True):
-	p = subprocess.run(["tmux", "-L", sock] + list(args),
-	    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+	# A UTF-8 locale for tmux itself, so accents and ticks survive.
+	env = dict(os.environ, LC_ALL="C.UTF-8")
+	p = subprocess.run(["tmux", "-u", "-L", sock] + list(args),
+	    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 	if check and p.returncode != 0:
 		raise AssertionError("tmux %s: %s" % (" ".join(args), p.stderr))
 	return p.stdout
@@ -105,7 +107,7 @@ class Demo(unittest.TestCase):
 		cls.sock = "ttydesk-demo-test-%d" % os.getpid()
 		env = {"TTYDESK_BUILD_DIR": BUILD,
 		    "TTYDESK_DEMO_INFO": cls.info_path,
-		    "TMPDIR": cls.work, "LANG": "C.UTF-8", "TERM": "xterm-256color"}
+		    "TMPDIR": cls.work, "LC_ALL": "C.UTF-8"}
 		cmd = "env %s %s --pace 4 --speed 0.3 --status-delays 0.5,2,7; echo $? > %s" % (
 		    " ".join("%s=%s" % kv for kv in env.items()),
 		    os.path.join(SOURCE, "scripts", "demo"), cls.exit_path)
@@ -223,9 +225,8 @@ class Demo(unittest.TestCase):
 			wait(lambda: not pid_alive(pid), 10, key + " to end")
 		self.assertFalse(os.path.exists(tmp), tmp + " left behind")
 		self.assertEqual(processes_mentioning(tmp), [])
-		self.assertEqual(os.listdir(self.work) and sorted(
-		    f for f in os.listdir(self.work) if f.startswith(
-		    "ttydesk-demo.")), [])
+		self.assertEqual([f for f in os.listdir(self.work)
+		    if f.startswith("ttydesk-demo.")], [])
 		with open(self.exit_path) as fp:
 			self.assertEqual(fp.read().strip(), "0")
 
