@@ -164,25 +164,27 @@ class Demo(unittest.TestCase):
 	def sent(self):
 		return http_json(self.info["fake_url"] + "/_fake/sent")["sent"]
 
-	def test_demo(self):
-		# 1. The history and the live customers reach the relay and
-		#    the screen.
+	def test_1_conversations_appear(self):
+		# The history and the live customers reach the relay and the
+		# screen.
 		wait(lambda: all(n in self.screen() for n in HISTORY_NAMES[:3]),
 		    30, "customer names on screen")
-		contacts = {}
-		for e in self.events():
-			if e["type"] == "contact":
-				c = e["contact"]
-				contacts[c.get("wa_id") or c.get("user_id")] = \
-				    e["conversation"]
+		contacts = self.contacts()
 		self.assertGreaterEqual(len(contacts), 6)
 		self.assertIn(NO_PHONE_CUSTOMER, contacts)
 		old = [e for e in self.events() if e["type"] == "message" and
 		    e["message"]["direction"] == "in" and
 		    e["message"]["from"] == "2348031234567"]
 		self.assertTrue(old, "no message from the parcel customer")
-		# 2. Reply to Hannah (blocked card) through the keyboard.
-		conv = contacts[CARD_CUSTOMER]
+		# Customers keep writing while the demo runs (--pace 4).
+		n = len(contacts)
+		wait(lambda: len(self.contacts()) > n, 20, "a new customer")
+
+	def test_2_reply_reaches_the_customer(self):
+		if compose_missing():
+			self.skipTest("the TUI cannot compose yet (docs/keys.md "
+			    "says reply is not available)")
+		conv = self.contacts()[CARD_CUSTOMER]
 		text = "Demo test reply %d" % os.getpid()
 		self.open_conversation("Hannah")
 		self.reply(text)
@@ -190,8 +192,8 @@ class Demo(unittest.TestCase):
 		    "text") or {}).get("body") == text], 30,
 		    "the reply at the fake Graph API")[0]
 		self.assertEqual(send["to"], CARD_CUSTOMER)
-		# 3. sent -> delivered -> read reach the relay and the screen,
-		#    and the read tick looks different from the delivered one.
+		# sent -> delivered -> read reach the relay and the screen,
+		# and the read tick looks different from the delivered one.
 		def statuses():
 			mine = [e for e in self.events() if e["type"] == "message"
 			    and e["message"].get("text") == text]
@@ -200,23 +202,24 @@ class Demo(unittest.TestCase):
 			    if e["type"] == "status" and e["status"]["message"]
 			    in ids}
 		wait(lambda: "delivered" in statuses(), 30, "delivered")
-		if "read" not in statuses():
-			delivered = wait(lambda: self.tick_cells(text), 5,
-			    "a tick next to the reply")
-			wait(lambda: "read" in statuses(), 30, "read")
-			wait(lambda: self.tick_cells(text) not in ("", delivered),
-			    10, "the read tick to differ from the delivered one")
-		else:
-			self.fail("read arrived before delivered was seen; "
-			    "slow the fake's status delays")
+		self.assertNotIn("read", statuses(), "read came too early to "
+		    "see the delivered tick; slow the fake's status delays")
+		delivered = wait(lambda: self.tick_cells(text), 5,
+		    "a tick next to the reply")
+		wait(lambda: "read" in statuses(), 30, "read")
+		wait(lambda: self.tick_cells(text) not in ("", delivered), 10,
+		    "the read tick to differ from the delivered one")
 		self.assertIn(READ_TICK, self.line_with(text))
-		# 4. The customer answers.
+		# The customer answers.
 		wait(lambda: [e for e in self.events() if e["type"] == "message"
 		    and e["conversation"] == conv and e["message"]["direction"]
 		    == "in" and e["ts"] >= int(send["time"]) - 1], 30,
 		    "the customer's answer")
-		# 5. Quit: every process the demo started ends, its files go.
+
+	def test_3_quit_leaves_nothing(self):
 		tmp = self.info["tmp"]
+		self.assertTrue(os.path.isdir(tmp))
+		self.assertNotEqual(processes_mentioning(tmp), [])
 		self.quit()
 		wait(lambda: os.path.exists(self.exit_path), 30,
 		    "the demo to exit")
@@ -229,6 +232,17 @@ class Demo(unittest.TestCase):
 		    if f.startswith("ttydesk-demo.")], [])
 		with open(self.exit_path) as fp:
 			self.assertEqual(fp.read().strip(), "0")
+
+	def contacts(self):
+		"""customer wa_id or BSUID -> conversation id."""
+		found = {}
+		for e in self.events():
+			if e["type"] == "contact":
+				c = e["contact"]
+				for k in ("wa_id", "user_id"):
+					if c.get(k):
+						found[c[k]] = e["conversation"]
+		return found
 
 	def tick_cells(self, text):
 		"""The line holding text, with its colours (capture -e), from
@@ -269,9 +283,19 @@ class Demo(unittest.TestCase):
 		self.keys(*SEND_KEYS)
 
 	def quit(self):
+		# Esc alone (a following key would make it Alt-key).
 		self.keys("Escape")
-		time.sleep(0.3)
+		time.sleep(0.5)
 		self.keys(*QUIT_KEYS)
+
+
+def compose_missing():
+	try:
+		with open(os.path.join(SOURCE, "docs", "keys.md")) as fp:
+			rows = [l for l in fp if l.startswith("| `reply` |")]
+	except OSError:
+		return False
+	return bool(rows) and "not available" in rows[0]
 
 
 SEARCH_KEYS = ("/",)
