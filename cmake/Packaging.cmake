@@ -1,5 +1,6 @@
-# CPack: one Debian package, ttydesk, holding both programs, the man pages
-# and the themes.  `cpack -G DEB` in a Release build dir makes
+# CPack: one Debian package, ttydesk, holding both programs, the man pages,
+# the themes and the deployment docs.  In a Release build dir configured
+# with -DCMAKE_INSTALL_PREFIX=/usr, `cpack -G DEB` makes
 # ttydesk_<version>_<arch>.deb; tests/integration/test_package.py checks it.
 #
 # Runtime dependencies are computed by dpkg-shlibdeps from the linked
@@ -19,7 +20,14 @@ set(CPACK_PACKAGE_CONTACT "ttydesk maintainers <ttydesk@localhost>")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "ttydesk")
-set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
+# The package installs where the build was configured to: the programs have
+# the themes folder (TTYDESK_DATADIR) compiled in, so a package must be
+# built with -DCMAKE_INSTALL_PREFIX=/usr to find /usr/share/ttydesk.
+set(CPACK_PACKAGING_INSTALL_PREFIX "${CMAKE_INSTALL_PREFIX}")
+if(NOT CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+  message(STATUS "cpack: the .deb will install under ${CMAKE_INSTALL_PREFIX}; "
+    "configure with -DCMAKE_INSTALL_PREFIX=/usr for a Debian package")
+endif()
 set(CPACK_GENERATOR "DEB")
 set(CPACK_SOURCE_GENERATOR "TGZ")
 set(CPACK_SOURCE_IGNORE_FILES "/build/;/\\\\.git/;__pycache__")

@@ -58,7 +58,8 @@ class Package(unittest.TestCase):
 			env.pop(k, None)
 		run(["cmake", "-S", SOURCE, "-B", PKG_BUILD,
 		    "-DCMAKE_BUILD_TYPE=Release", "-DTTYDESK_TESTS=OFF",
-		    "-DTTYDESK_SANITIZE=OFF"], env=env)
+		    "-DTTYDESK_SANITIZE=OFF", "-DCMAKE_INSTALL_PREFIX=/usr"],
+		    env=env)
 		run(["cmake", "--build", PKG_BUILD, "-j2", "--target",
 		    "ttydesk", "ttydesk-relay"], env=env)
 		out = os.path.join(PKG_BUILD, "packages")
@@ -133,6 +134,10 @@ class Package(unittest.TestCase):
 		self.assertTrue(os.path.isdir(got_dir), got_dir + " missing")
 		self.assertEqual(sorted(os.listdir(got_dir)), want)
 		self.assertIn("default", {os.path.splitext(f)[0] for f in want})
+		# ttydesk looks for themes in the data folder compiled into it:
+		# it must be the one the package puts them in.
+		with open(self.program("ttydesk"), "rb") as fp:
+			self.assertIn(b"/usr/share/ttydesk", fp.read())
 
 	def test_deployment_docs(self):
 		doc = os.path.join(self.root, "usr", "share", "doc", "ttydesk")
