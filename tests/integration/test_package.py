@@ -120,7 +120,7 @@ class Package(unittest.TestCase):
 			self.assertIn(".SH NAME", text)
 			if shutil.which("groff"):
 				# -ww: every warning; a broken macro shows here.
-				p = subprocess.run(["groff", "-man", "-ww", "-z",
+				p = subprocess.run(["groff", "-t", "-man", "-ww", "-z",
 				    "-Tutf8", path], stderr=subprocess.PIPE,
 				    text=True)
 				self.assertEqual(p.stderr, "", page)
