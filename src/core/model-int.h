@@ -35,6 +35,8 @@ struct pend_status {
 	char *wamid; /* learnt from a status event, NULL when none */
 };
 
+#define CONTACT_FIELDS 6 /* wa_id user_id username name note attributes */
+
 struct conv_priv {
 	bool listed;
 	size_t msgs_cap;
@@ -44,6 +46,7 @@ struct conv_priv {
 	struct strmap rx_ids;  /* reaction message ids seen -> owned copy */
 	int64_t *presence_seq; /* parallel to conversation.presence */
 	int64_t newest_in_ts;  /* ts of the newest inbound message */
+	int64_t contact_field_seq[CONTACT_FIELDS]; /* see apply_contact() */
 	bool has_state, has_contact;
 };
 

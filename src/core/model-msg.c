@@ -9,20 +9,35 @@
 
 #include "model-int.h"
 
+/* Precedence of statuses: the order of event.h, except that READ beats
+ * FAILED (a message the customer read was delivered, whatever a stray
+ * error says) and FAILED beats everything else.  Merging by precedence
+ * gives the same result in whatever order statuses arrive. */
+static int
+status_rank(enum td_msg_status s)
+{
+	switch (s) {
+	case TD_MS_READ:
+		return 6;
+	case TD_MS_FAILED:
+		return 5;
+	default:
+		return (int)s;
+	}
+}
+
 /* Merge a status into a message.  Returns 1 when it changed, 0 when not,
- * -1 when out of memory.  FAILED is terminal; it replaces anything but
- * READ (a read message was delivered, whatever a late error says). */
+ * -1 when out of memory.  A message stays FAILED with its first error
+ * (code, title, details) until it is READ. */
 static int
 status_merge(struct td_message *m, enum td_msg_status st,
     const struct td_error *err)
 {
 	struct td_error e = { 0, NULL, NULL };
 
-	if (m->status == TD_MS_FAILED)
+	if (status_rank(st) <= status_rank(m->status))
 		return 0;
 	if (st == TD_MS_FAILED) {
-		if (m->status == TD_MS_READ)
-			return 0;
 		e.code = err->code;
 		if ((err->title != NULL && (e.title = strdup(err->title)) == NULL) ||
 		    (err->details != NULL &&
@@ -30,14 +45,10 @@ status_merge(struct td_message *m, enum td_msg_status st,
 			free(e.title);
 			return -1;
 		}
-		free(m->error.title);
-		free(m->error.details);
-		m->error = e;
-		m->status = TD_MS_FAILED;
-		return 1;
 	}
-	if (st <= m->status)
-		return 0;
+	free(m->error.title);
+	free(m->error.details);
+	m->error = e;
 	m->status = st;
 	return 1;
 }
