@@ -40,6 +40,12 @@ static const char *const emojis[] = { "\xf0\x9f\x91\x8d", "\xe2\x9d\xa4", "" };
 
 /* One random event with seq = i + 1; n_out counts outbound messages so
  * statuses and reactions can refer to existing and future ones. */
+static int n_in, n_out;
+
+/* Message ids are numbered per direction so statuses and reactions can
+ * aim at a small range: most hit a message, before or after it comes. */
+#define TARGETS 50
+
 static void
 make_event(struct td_event *e, int i)
 {
@@ -52,7 +58,8 @@ make_event(struct td_event *e, int i)
 		int out = (int)rnd(2);
 
 		e->type = TD_EV_MESSAGE;
-		e->u.message.id = out ? dupf("out-%d", i) : dupf("in-%d", i);
+		e->u.message.id = out ? dupf("out-%d", n_out++) :
+		    dupf("in-%d", n_in++);
 		e->u.message.direction = out ? TD_DIR_OUT : TD_DIR_IN;
 		e->u.message.kind = TD_KIND_TEXT;
 		e->u.message.text = dupf("text %d", i);
@@ -60,7 +67,7 @@ make_event(struct td_event *e, int i)
 		e->u.message.from = strdup(out ? "biz" : "cust");
 	} else if (kind < 6) {
 		/* A status for some outbound message, maybe not yet sent. */
-		target = (int)rnd(N_EVENTS);
+		target = (int)rnd(TARGETS);
 		e->type = TD_EV_STATUS;
 		if (rnd(4) == 0)
 			e->u.status.message = dupf("wamid.%d", target);
@@ -74,7 +81,7 @@ make_event(struct td_event *e, int i)
 			e->u.status.error.title = strdup("Undeliverable");
 		}
 	} else if (kind < 8) {
-		target = (int)rnd(N_EVENTS);
+		target = (int)rnd(TARGETS);
 		e->type = TD_EV_MESSAGE;
 		e->u.message.id = dupf("react-%d", i);
 		e->u.message.direction = TD_DIR_IN;
@@ -226,6 +233,7 @@ test_any_order(void)
 
 	for (seed = 1; seed <= 40 && failures < 3; seed++) {
 		rng_state = (uint64_t)seed;
+		n_in = n_out = 0;
 		memset(ev, 0, sizeof ev);
 		for (i = 0; i < N_EVENTS; i++) {
 			make_event(&ev[i], i);
