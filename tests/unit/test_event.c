@@ -323,6 +323,33 @@ test_malformed(void)
 	CHECK_INT(event_parse(NULL, &ev, err, sizeof err), -1);
 }
 
+/* tests/fixtures/events/bad.jsonl: every line is refused with a message. */
+static void
+test_bad_fixture(void)
+{
+	char path[4096], err[256], *buf, *line, *save = NULL;
+	struct td_event ev;
+	int n = 0;
+
+	snprintf(path, sizeof path, "%s/events/bad.jsonl",
+	    check_env_dir("TTYDESK_FIXTURES_DIR", "tests/fixtures"));
+	if ((buf = check_read_file(path, NULL)) == NULL) {
+		CHECK(0);
+		return;
+	}
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		n++;
+		err[0] = '\0';
+		if (parse(line, &ev, err, sizeof err) != -1 || err[0] == '\0') {
+			fprintf(stderr, "bad.jsonl line %d accepted\n", n);
+			CHECK(0);
+		}
+	}
+	CHECK_INT(n, 21);
+	free(buf);
+}
+
 /* Bad optional fields are dropped, the event survives. */
 static void
 test_tolerated(void)
@@ -514,6 +541,7 @@ main(void)
 	RUN(test_every_kind);
 	RUN(test_names);
 	RUN(test_malformed);
+	RUN(test_bad_fixture);
 	RUN(test_tolerated);
 	RUN(test_huge_strings);
 	RUN(test_copies);
