@@ -72,5 +72,8 @@ int model_apply_message(struct td_model *m, struct td_conversation *c,
 int model_apply_status(struct td_model *m, struct td_conversation *c,
     const struct td_event *ev);
 void model_free_messages(struct td_conversation *c);
+int model_apply_reaction(struct td_conversation *c, const struct td_event *ev);
+int model_rebuild_reactions(struct td_conversation *c, struct td_msg *msg);
+void model_free_rx_list(struct rx_list *l);
 
 #endif
