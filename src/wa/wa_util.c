@@ -152,6 +152,11 @@ wa_string_dup(const json_t *v)
 	size_t n = json_string_length(v), i, nul = 0, o = 0;
 	char *d;
 
+	if (memchr(s, '\0', n) == NULL) {
+		if ((d = malloc(n + 1)) != NULL)
+			memcpy(d, s, n + 1);
+		return d;
+	}
 	for (i = 0; i < n; i++)
 		nul += s[i] == '\0';
 	if ((d = malloc(n + nul * 2 + 1)) == NULL)
