@@ -71,7 +71,37 @@ struct wa_webhook {
  * body is not JSON, not an object with object == "whatsapp_business_account",
  * or has no entry array.  Inside a valid envelope nothing is dropped: an
  * unknown or malformed message becomes TD_KIND_UNSUPPORTED with a text saying
- * what was wrong. */
+ * what was wrong.
+ *
+ * Items come in body order (entry, change, messages[] then statuses[]);
+ * changes whose field is not "messages" are skipped, array members that
+ * are not objects carry nothing and give no item.  How the types map:
+ *   text/image/video/audio/document/sticker/contacts/reaction/button/
+ *   interactive: the kind of the same name.  Media: media filled, the
+ *   customer's caption in caption.  contacts: text "Ann Lee (+1 555); Bo".
+ *   reaction: reaction_to, reaction_emoji ("" when empty or missing =
+ *   removal).  button: text, reply_id = payload.  interactive button_reply
+ *   / list_reply: text = title, caption = description, reply_id = id;
+ *   nfm_reply: text "Flow response: field: value, ..." (wa_type "nfm_reply").
+ *   location: TD_KIND_LOCATION when latitude/longitude (numbers or numeric
+ *   strings) are valid; otherwise TD_KIND_UNSUPPORTED whose text keeps the
+ *   name, address and the bad values (never a made-up 0,0 point).
+ *   order: TD_KIND_TEXT, text "Order from catalog C: N items, total T CUR"
+ *   plus one line per item, caption "[Order] <customer's note>".
+ *   system: item kind WA_ITEM_SYSTEM, message kind TD_KIND_UNSUPPORTED,
+ *   text "System notice: <body>", wa_type "system/<type>", new_wa_id.
+ *   unsupported/unknown/other types: TD_KIND_UNSUPPORTED, text e.g.
+ *   "unsupported message type 'foo'" plus errors[0] "title (details)
+ *   [code N]"; a message without "type" is read from the one type object
+ *   it carries.
+ * Labels Meta adds go in brackets before the customer's caption, e.g.
+ * "[Forwarded] [From ad: Summer sale] look": [Voice message], [Animated
+ * sticker], [Order], [Forwarded], [Frequently forwarded], [About product
+ * SKU], [From ad: headline]; the flags are also in the item.
+ * Timestamps that are not numbers or numeric strings give ts 0.  Statuses:
+ * "played" counts as read; an unknown status name gives TD_MS_RECEIVED
+ * (never moves a message) with the name in wa_type.  Embedded \u0000 in a
+ * string becomes U+FFFD; every string is valid UTF-8. */
 int wa_parse_webhook(const char *body, size_t len, struct wa_webhook *out,
     char *err, size_t errlen);
 void wa_webhook_free(struct wa_webhook *w);

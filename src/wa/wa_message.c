@@ -152,11 +152,12 @@ wa_describe_value(struct wa_buf *b, const json_t *v)
 	char *s;
 
 	if (json_is_string(v))
-		wa_buf_addf(b, "'%.64s'", json_string_value(v));
+		wa_buf_addf(b, "'%.*s'", wa_utf8_cut(json_string_value(v), 64),
+		    json_string_value(v));
 	else if (v == NULL)
 		wa_buf_add(b, "missing");
 	else if ((s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)) != NULL) {
-		wa_buf_addf(b, "%.64s", s);
+		wa_buf_addf(b, "%.*s", wa_utf8_cut(s, 64), s);
 		free(s);
 	}
 }
@@ -339,7 +340,8 @@ wa_type_interactive(const json_t *body, struct wa_item *it,
 	if (strcmp(itype, "button_reply") == 0 || strcmp(itype, "list_reply") == 0)
 		return wa_interactive_reply(json_object_get(body, itype), it, why,
 		    itype);
-	wa_buf_addf(why, "unsupported interactive type '%.64s'", itype);
+	wa_buf_addf(why, "unsupported interactive type '%.*s'",
+	    wa_utf8_cut(itype, 64), itype);
 	return 1;
 }
 
@@ -481,7 +483,8 @@ wa_type_unsupported(const json_t *body, struct wa_item *it,
 	const char *sub = wa_json_nstr(body, "type");
 
 	if (sub != NULL)
-		wa_buf_addf(why, "unsupported message type '%.64s'", sub);
+		wa_buf_addf(why, "unsupported message type '%.*s'",
+		    wa_utf8_cut(sub, 64), sub);
 	else
 		wa_buf_add(why, "unsupported message");
 	return 1;
@@ -659,7 +662,8 @@ wa_message_parse(const json_t *msg, const json_t *value, struct wa_item *it)
 		rc = t->parse(json_object_get(msg, t->name), it, &why);
 	} else {
 		if (name != NULL)
-			wa_buf_addf(&why, "unsupported message type '%.64s'", name);
+			wa_buf_addf(&why, "unsupported message type '%.*s'",
+			    wa_utf8_cut(name, 64), name);
 		else
 			wa_buf_add(&why, "message without a type");
 		rc = 1;

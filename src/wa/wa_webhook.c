@@ -187,11 +187,12 @@ wa_parse_message(const json_t *msg, const struct wa_change *ch,
     struct wa_item *it)
 {
 	struct wa_customer *cu = &it->customer;
+	char from[32];
 
 	if (wa_item_start(it, WA_ITEM_MESSAGE, ch) != 0 ||
 	    wa_message_parse(msg, ch->value, it) != 0)
 		return -1;
-	if (wa_customer_fill(cu, ch, wa_json_nstr(msg, "from"),
+	if (wa_customer_fill(cu, ch, wa_json_id(msg, "from", from, sizeof from),
 	    wa_json_nstr(msg, "from_user_id"),
 	    wa_json_nstr(msg, "from_parent_user_id")) != 0)
 		return -1;
@@ -253,6 +254,7 @@ wa_parse_status(const json_t *st, const struct wa_change *ch,
 {
 	struct wa_customer *cu = &it->customer;
 	const char *name = wa_json_str(st, "status");
+	char to[32];
 
 	if (wa_item_start(it, WA_ITEM_STATUS, ch) != 0 ||
 	    wa_dup(wa_json_nstr(st, "id"), &it->status.message) != 0 ||
@@ -264,7 +266,7 @@ wa_parse_status(const json_t *st, const struct wa_change *ch,
 	if (wa_dup(wa_json_nstr(json_object_get(st, "pricing"), "category"),
 	    &it->pricing_category) != 0)
 		return -1;
-	if (wa_customer_fill(cu, ch, wa_json_nstr(st, "recipient_id"),
+	if (wa_customer_fill(cu, ch, wa_json_id(st, "recipient_id", to, sizeof to),
 	    wa_json_nstr(st, "recipient_user_id"),
 	    wa_json_nstr(st, "recipient_parent_user_id")) != 0)
 		return -1;
@@ -337,8 +339,9 @@ wa_parse_envelope(const json_t *root, char *err, size_t errlen)
 		return -1;
 	}
 	if (strcmp(object, "whatsapp_business_account") != 0) {
-		snprintf(err, errlen, "webhook object is \"%.64s\", not "
-		    "\"whatsapp_business_account\"", object);
+		snprintf(err, errlen, "webhook object is \"%.*s\", not "
+		    "\"whatsapp_business_account\"", wa_utf8_cut(object, 64),
+		    object);
 		return -1;
 	}
 	if (!json_is_array(json_object_get(root, "entry"))) {

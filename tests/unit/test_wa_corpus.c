@@ -63,6 +63,20 @@ count_objects(const char *body, size_t len, size_t *msgs, size_t *stats)
 	json_decref(root);
 }
 
+/* Whatever the codec writes must stay valid UTF-8 (jansson, and so the
+ * relay, refuses anything else). */
+static int
+utf8_ok(const char *s)
+{
+	json_t *j;
+
+	if (s == NULL)
+		return 1;
+	j = json_string(s);
+	json_decref(j);
+	return j != NULL;
+}
+
 static void
 test_every_file(void)
 {
@@ -102,6 +116,8 @@ test_every_file(void)
 				    it->message.reaction_to != NULL);
 			}
 			CHECK_INT(strlen(it->fingerprint), 64);
+			CHECK(utf8_ok(it->message.text));
+			CHECK(utf8_ok(it->message.caption));
 			CHECK(it->phone_number_id != NULL);
 		}
 		if (got_m != msgs || got_s != stats)
