@@ -57,35 +57,6 @@ static const struct wa_type wa_types[] = {
 
 #define WA_NTYPES (sizeof wa_types / sizeof wa_types[0])
 
-void
-wa_message_clear(struct td_message *m)
-{
-	free(m->id);
-	free(m->from);
-	free(m->text);
-	free(m->caption);
-	if (m->media != NULL) {
-		free(m->media->id);
-		free(m->media->mime_type);
-		free(m->media->filename);
-		free(m->media->sha256);
-		free(m->media);
-	}
-	if (m->location != NULL) {
-		free(m->location->name);
-		free(m->location->address);
-		free(m->location);
-	}
-	free(m->reaction_to);
-	free(m->reaction_emoji);
-	free(m->reply_to);
-	free(m->agent);
-	free(m->client_id);
-	free(m->error.title);
-	free(m->error.details);
-	memset(m, 0, sizeof *m);
-}
-
 /* Copy obj[key] into *dst when it is a string (or integer).  -1 only when
  * out of memory; an absent key leaves *dst NULL. */
 static int
@@ -554,7 +525,7 @@ wa_message_unsupported(struct wa_item *it, const json_t *msg,
 	char *id = m->id, *reply_to = m->reply_to, *errs;
 
 	m->id = m->reply_to = NULL;
-	wa_message_clear(m);
+	message_free(m);
 	m->id = id;
 	m->reply_to = reply_to;
 	m->direction = TD_DIR_IN;

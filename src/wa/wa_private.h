@@ -60,7 +60,6 @@ const char *wa_json_id(const json_t *obj, const char *key, char *buf,
  * errors).  Returns 0, or -1 when out of memory. */
 int wa_message_parse(const json_t *msg, const json_t *value,
     struct wa_item *it);
-void wa_message_clear(struct td_message *m);
 /* Text for an errors[] array: "title (details)", NULL when none. */
 char *wa_errors_text(const json_t *errors);
 

@@ -33,7 +33,7 @@ wa_item_clear(struct wa_item *it)
 	free(it->phone_number_id);
 	free(it->display_phone_number);
 	wa_customer_clear(&it->customer);
-	wa_message_clear(&it->message);
+	message_free(&it->message);
 	free(it->status.message);
 	free(it->status.error.title);
 	free(it->status.error.details);
