@@ -3,7 +3,9 @@
  * Graph API errors classified.  No I/O here; the relay does the HTTP.
  *
  * Ownership: wa_webhook_free() releases everything wa_parse_webhook() made.
- * Builders return a malloc'd NUL-terminated JSON string the caller frees.
+ * Builders return a malloc'd NUL-terminated JSON string the caller frees,
+ * or NULL when an argument is unusable (no recipient, NULL/empty required
+ * string, invalid UTF-8, limits below) or memory ran out.
  */
 #ifndef TTYDESK_WA_H
 #define TTYDESK_WA_H
@@ -73,6 +75,9 @@ struct wa_webhook {
  * unknown or malformed message becomes TD_KIND_UNSUPPORTED with a text saying
  * what was wrong.
  *
+ * The customer: the object's own ids (from / from_user_id, recipient_id /
+ * recipient_user_id) first, then the change's contacts[] entry with the
+ * same wa_id or user_id (or the only entry) for the rest and the names.
  * Items come in body order (entry, change, messages[] then statuses[]);
  * changes whose field is not "messages" are skipped, array members that
  * are not objects carry nothing and give no item.  How the types map:
@@ -120,7 +125,10 @@ char *wa_build_template(const struct wa_recipient *to, const char *name,
 char *wa_build_reaction(const struct wa_recipient *to, const char *wamid,
     const char *emoji);
 char *wa_build_mark_read(const char *wamid);
-/* Interactive reply buttons (at most 3), e.g. the CSAT question. */
+/* Interactive reply buttons (1 to 3), e.g. the CSAT question.  Limits as
+ * Meta's: titles 1..20 characters, ids 1..256 bytes, body 1..1024
+ * characters; the customer's tap comes back as an interactive
+ * button_reply whose id is in wa_item.reply_id. */
 char *wa_build_buttons(const struct wa_recipient *to, const char *body,
     const char *const *ids, const char *const *titles, size_t n);
 /* From a Graph send answer: the wamid of messages[0], malloc'd, or NULL. */
