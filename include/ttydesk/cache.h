@@ -13,6 +13,7 @@
 #ifndef TTYDESK_CACHE_H
 #define TTYDESK_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,11 @@ struct cache_key *cache_key_from_file(const char *path, char *err, size_t errlen
  * directory's header (made on first use). */
 struct cache_key *cache_key_from_passphrase(const char *dir, const char *pass,
     size_t len, char *err, size_t errlen);
+/* Same with explicit Argon2id limits, used only when the header is made
+ * (tests and small machines); an existing header's limits always win. */
+struct cache_key *cache_key_from_passphrase_limits(const char *dir,
+    const char *pass, size_t len, unsigned long long opslimit, size_t memlimit,
+    char *err, size_t errlen);
 void cache_key_free(struct cache_key *k);
 /* Write 32 random bytes to path, mode 0600; refuses to overwrite. */
 int cache_keygen(const char *path, char *err, size_t errlen);
@@ -73,6 +79,11 @@ int cache_draft_set(struct td_cache *c, const char *conversation,
     const char *text, char *err, size_t errlen);
 /* Rewrite everything into a new snapshot (atomic replace). */
 int cache_compact(struct td_cache *c, char *err, size_t errlen);
+/* True when the log has outgrown the snapshot (worth a cache_compact). */
+bool cache_should_compact(const struct td_cache *c);
+/* fsync what cache_append_events/cache_outbox_ack left unsynced (they sync
+ * at most once a second; cache_close and durable writes sync too). */
+int cache_sync(struct td_cache *c, char *err, size_t errlen);
 
 /* Remove every cache file of dir (overwritten first), then dir itself. */
 int cache_forget(const char *dir, char *err, size_t errlen);

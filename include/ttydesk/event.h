@@ -105,6 +105,9 @@ struct td_message {
 	char *client_id;
 	enum td_msg_status status;
 	struct td_error error;        /* when status is FAILED */
+	char *wamid;                  /* outbound: the Graph API id, when the
+	                               * relay's id is a local one (status
+	                               * events still use id) */
 };
 
 struct td_status_update {
@@ -153,6 +156,8 @@ struct td_contact {
 	char *username;
 	char *name;
 	char *note;
+	/* NULL when the event carried no "attributes" object; non-NULL (maybe
+	 * with n_attributes == 0) when it did, so an empty object clears. */
 	struct td_attribute *attributes;
 	size_t n_attributes;
 };
@@ -196,6 +201,8 @@ int conv_state_copy(struct td_conv_state *dst, const struct td_conv_state *src);
 void conv_state_free(struct td_conv_state *s);
 int contact_copy(struct td_contact *dst, const struct td_contact *src);
 void contact_free(struct td_contact *c);
+/* Whole event; dst is zeroed on failure. */
+int event_copy(struct td_event *dst, const struct td_event *src);
 
 /* Names as in the spec ("text", "delivered", "escalated", "urgent", ...)
  * and back.  *_from_name() return -1 for an unknown name. */
@@ -209,5 +216,12 @@ const char *priority_name(enum td_priority p);
 int priority_from_name(const char *s);
 const char *direction_name(enum td_direction d);
 int direction_from_name(const char *s);
+/* "message", "status", ...; TD_EV_UNKNOWN gives "unknown" and the
+ * *_from_name() of an unknown name gives TD_EV_UNKNOWN (never -1). */
+const char *event_type_name(enum td_event_type t);
+enum td_event_type event_type_from_name(const char *s);
+
+/* Presence events: the relay sends {"presence": {"agent", "activity",
+ * "expires"}}; event_parse() also accepts the three fields at top level. */
 
 #endif

@@ -23,9 +23,11 @@
 
 struct td_reaction {
 	char *from;  /* customer id or agent id */
-	char *emoji;
+	char *emoji; /* never empty: a removed reaction is not listed */
 };
 
+/* Reaction message events are not thread entries: they show up as
+ * reactions on their target (one per sender, the newest wins). */
 struct td_msg {
 	struct td_message m; /* the message as last known (status merged in) */
 	int64_t ts;
@@ -42,7 +44,8 @@ struct td_conversation {
 	int64_t state_seq;
 	struct td_msg **messages; /* thread order: ts, then seq */
 	size_t n_messages;
-	unsigned unread;          /* inbound messages after read_seq */
+	unsigned unread;          /* inbound messages after read_seq
+	                           * (reactions are not messages) */
 	int64_t read_seq;         /* last seq the agent has seen */
 	int64_t last_activity;    /* ts of the newest message or state change */
 	struct td_presence *presence; /* other agents here, NULL-free array */
@@ -112,7 +115,24 @@ bool conversation_window_open(const struct td_conversation *c, int64_t now,
 /* The agent has seen everything up to now: unread = 0. */
 void model_mark_read(struct td_model *m, struct td_conversation *c);
 
-/* Display name: profile name, else username, else phone, else BSUID. */
+/* Display name: profile name, else username, else phone, else BSUID
+ * (empty strings count as absent); "" when none.  Never NULL. */
 const char *contact_display_name(const struct td_contact *c);
+
+/* Additions. */
+
+/* contact_display_name(), else (no contact event yet) the "from" of the
+ * newest inbound message, else the conversation id.  Never NULL. */
+const char *conversation_display_name(const struct td_conversation *c);
+/* The newer of state.last_inbound_ts and the newest inbound message's ts
+ * (what the 24-hour window counts from); 0 when the customer never wrote. */
+int64_t conversation_last_inbound(const struct td_conversation *c);
+/* Restore a read position (e.g. from the local cache): unread becomes the
+ * number of inbound messages with a higher seq. */
+void model_set_read_seq(struct td_model *m, struct td_conversation *c,
+    int64_t seq);
+/* Drop presences whose "expires" is at or before now.  Returns
+ * TD_CHANGED_* flags (NONE when nothing expired). */
+int model_expire_presence(struct td_model *m, int64_t now);
 
 #endif

@@ -20,7 +20,9 @@ enum wa_item_kind {
 	WA_ITEM_SYSTEM,      /* number/identity change: also a message, kind unsupported-like text */
 };
 
-/* Who the customer is.  At least one of wa_id / user_id is set. */
+/* Who the customer is.  At least one of wa_id / user_id is set whenever the
+ * body names the customer; a malformed body that names nobody leaves both
+ * NULL (and message.from NULL): the item is still returned, never dropped. */
 struct wa_customer {
 	char *wa_id;          /* phone number as digits, NULL when withheld */
 	char *user_id;        /* BSUID, e.g. "US.13491208655302741918" */
@@ -45,6 +47,19 @@ struct wa_item {
 	/* WA_ITEM_STATUS */
 	struct td_status_update status;
 	char *pricing_category; /* may be NULL */
+
+	/* Additions (all may be NULL / false). */
+	char *wa_type;        /* the type or status name as Meta sent it:
+	                       * "order", "system", "nfm_reply", "played", ... */
+	char *reply_id;       /* interactive button_reply/list_reply id or
+	                       * quick-reply button payload (e.g. a CSAT score) */
+	bool voice;           /* audio recorded as a voice note */
+	bool animated;        /* animated sticker */
+	bool forwarded;
+	bool frequently_forwarded;
+	char *referral_headline; /* the customer came from an ad or post */
+	char *referral_url;
+	char *new_wa_id;      /* WA_ITEM_SYSTEM number change: the new number */
 };
 
 struct wa_webhook {

@@ -1,0 +1,363 @@
+/*
+ * The inbox model: conversations by id, their state, contact and presence.
+ * Messages, statuses and reactions are in model-msg.c, queues and search in
+ * model-query.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model-int.h"
+
+struct td_model *
+model_new(const char *self)
+{
+	struct td_model *m = calloc(1, sizeof *m);
+
+	if (m == NULL)
+		return NULL;
+	strmap_init(&m->index);
+	if (self != NULL && (m->self = strdup(self)) == NULL) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void
+model_set_self(struct td_model *m, const char *self)
+{
+	char *copy = self != NULL ? strdup(self) : NULL;
+
+	/* Out of memory keeps the old value rather than none. */
+	if (self != NULL && copy == NULL)
+		return;
+	free(m->self);
+	m->self = copy;
+}
+
+static void
+presence_clear(struct td_conversation *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_presence; i++) {
+		free(c->presence[i].agent);
+		free(c->presence[i].activity);
+	}
+	free(c->presence);
+	c->presence = NULL;
+	c->n_presence = 0;
+}
+
+static void
+conversation_free(struct td_conversation *c)
+{
+	struct conv_priv *p = CONV_PRIV(c);
+
+	model_free_messages(c);
+	presence_clear(c);
+	free(p->presence_seq);
+	free(p);
+	contact_free(&c->contact);
+	conv_state_free(&c->state);
+	free(c->id);
+	free(c);
+}
+
+void
+model_free(struct td_model *m)
+{
+	size_t pos = 0;
+	void *v;
+
+	if (m == NULL)
+		return;
+	while (strmap_next(&m->index, &pos, NULL, &v))
+		conversation_free(v);
+	strmap_free(&m->index);
+	free(m->convs);
+	free(m->self);
+	free(m);
+}
+
+static struct td_conversation *
+conversation_new(struct td_model *m, const char *id)
+{
+	struct td_conversation *c = calloc(1, sizeof *c);
+	struct conv_priv *p = calloc(1, sizeof *p);
+
+	if (c == NULL || p == NULL || (c->id = strdup(id)) == NULL)
+		goto fail;
+	c->priv = p;
+	strmap_init(&p->msgs);
+	strmap_init(&p->pending);
+	strmap_init(&p->rx);
+	strmap_init(&p->rx_ids);
+	if (strmap_put(&m->index, c->id, c) != 0)
+		goto fail;
+	return c;
+fail:
+	if (c != NULL)
+		free(c->id);
+	free(c);
+	free(p);
+	return NULL;
+}
+
+int
+model_list_conversation(struct td_model *m, struct td_conversation *c)
+{
+	struct td_conversation **v;
+	size_t cap;
+
+	if (CONV_PRIV(c)->listed)
+		return 0;
+	if (m->n == m->cap) {
+		cap = m->cap == 0 ? 64 : m->cap * 2;
+		if ((v = realloc(m->convs, cap * sizeof *v)) == NULL)
+			return -1;
+		m->convs = v;
+		m->cap = cap;
+	}
+	m->convs[m->n++] = c;
+	CONV_PRIV(c)->listed = true;
+	return 0;
+}
+
+static int
+apply_state(struct td_model *m, struct td_conversation *c,
+    const struct td_event *ev)
+{
+	struct conv_priv *p = CONV_PRIV(c);
+	struct td_conv_state st;
+
+	if (p->has_state && ev->seq <= c->state_seq)
+		return CH_NONE;
+	if (model_list_conversation(m, c) != 0 ||
+	    conv_state_copy(&st, &ev->u.state) != 0)
+		return -1;
+	conv_state_free(&c->state);
+	c->state = st;
+	c->state_seq = ev->seq;
+	p->has_state = true;
+	if (ev->ts > c->last_activity)
+		c->last_activity = ev->ts;
+	return CH_LIST | CH_THREAD;
+}
+
+/* Keep old when the newer event leaves a field out. */
+static void
+contact_keep(char **newer, char **old)
+{
+	if (*newer == NULL) {
+		*newer = *old;
+		*old = NULL;
+	}
+}
+
+static int
+apply_contact(struct td_model *m, struct td_conversation *c,
+    const struct td_event *ev)
+{
+	struct conv_priv *p = CONV_PRIV(c);
+	struct td_contact ct;
+
+	if (p->has_contact && ev->seq <= c->contact_seq)
+		return CH_NONE;
+	if (model_list_conversation(m, c) != 0 ||
+	    contact_copy(&ct, &ev->u.contact) != 0)
+		return -1;
+	/* A contact event may carry only what changed (a note, or the
+	 * username a customer just adopted): identity is never dropped. */
+	contact_keep(&ct.wa_id, &c->contact.wa_id);
+	contact_keep(&ct.user_id, &c->contact.user_id);
+	contact_keep(&ct.username, &c->contact.username);
+	contact_keep(&ct.name, &c->contact.name);
+	contact_keep(&ct.note, &c->contact.note);
+	if (ct.attributes == NULL) {
+		ct.attributes = c->contact.attributes;
+		ct.n_attributes = c->contact.n_attributes;
+		c->contact.attributes = NULL;
+		c->contact.n_attributes = 0;
+	}
+	contact_free(&c->contact);
+	c->contact = ct;
+	c->contact_seq = ev->seq;
+	p->has_contact = true;
+	return CH_LIST | CH_THREAD;
+}
+
+static void
+presence_remove(struct td_conversation *c, size_t i)
+{
+	struct conv_priv *p = CONV_PRIV(c);
+
+	free(c->presence[i].agent);
+	free(c->presence[i].activity);
+	c->n_presence--;
+	memmove(&c->presence[i], &c->presence[i + 1],
+	    (c->n_presence - i) * sizeof *c->presence);
+	memmove(&p->presence_seq[i], &p->presence_seq[i + 1],
+	    (c->n_presence - i) * sizeof *p->presence_seq);
+}
+
+static int
+presence_append(struct td_conversation *c, const struct td_presence *pr,
+    int64_t seq)
+{
+	struct conv_priv *p = CONV_PRIV(c);
+	struct td_presence *v;
+	int64_t *s;
+	size_t n = c->n_presence + 1;
+
+	if ((v = realloc(c->presence, n * sizeof *v)) == NULL)
+		return -1;
+	c->presence = v;
+	if ((s = realloc(p->presence_seq, n * sizeof *s)) == NULL)
+		return -1;
+	p->presence_seq = s;
+	v[n - 1].agent = strdup(pr->agent);
+	v[n - 1].activity = strdup(pr->activity);
+	v[n - 1].expires = pr->expires;
+	s[n - 1] = seq;
+	if (v[n - 1].agent == NULL || v[n - 1].activity == NULL) {
+		free(v[n - 1].agent);
+		free(v[n - 1].activity);
+		return -1;
+	}
+	c->n_presence = n;
+	return 0;
+}
+
+static int
+apply_presence(struct td_model *m, struct td_conversation *c,
+    const struct td_event *ev)
+{
+	const struct td_presence *pr = &ev->u.presence;
+	struct conv_priv *p = CONV_PRIV(c);
+	size_t i;
+
+	if (!p->listed || (m->self != NULL && strcmp(pr->agent, m->self) == 0))
+		return CH_NONE;
+	for (i = 0; i < c->n_presence; i++) {
+		if (strcmp(c->presence[i].agent, pr->agent) == 0)
+			break;
+	}
+	if (i < c->n_presence) {
+		if (ev->seq <= p->presence_seq[i])
+			return CH_NONE;
+		presence_remove(c, i);
+	}
+	if (strcmp(pr->activity, "left") != 0 &&
+	    presence_append(c, pr, ev->seq) != 0)
+		return -1;
+	return CH_LIST | CH_THREAD;
+}
+
+int
+model_expire_presence(struct td_model *m, int64_t now)
+{
+	struct td_conversation *c;
+	size_t i, j;
+	int changed = CH_NONE;
+
+	for (i = 0; i < m->n; i++) {
+		c = m->convs[i];
+		for (j = 0; j < c->n_presence;) {
+			if (c->presence[j].expires != 0 &&
+			    c->presence[j].expires <= now) {
+				presence_remove(c, j);
+				changed = CH_LIST | CH_THREAD;
+			} else
+				j++;
+		}
+	}
+	return changed;
+}
+
+int
+model_apply(struct td_model *m, const struct td_event *ev)
+{
+	struct td_conversation *c;
+
+	if (ev->seq > m->last_seq)
+		m->last_seq = ev->seq;
+	if (ev->type == TD_EV_UNKNOWN || ev->conversation == NULL)
+		return CH_NONE;
+	c = strmap_get(&m->index, ev->conversation);
+	if (c == NULL) {
+		if (ev->type == TD_EV_PRESENCE)
+			return CH_NONE;
+		if ((c = conversation_new(m, ev->conversation)) == NULL)
+			return -1;
+	}
+	switch (ev->type) {
+	case TD_EV_MESSAGE:
+		return model_apply_message(m, c, ev);
+	case TD_EV_STATUS:
+		return model_apply_status(m, c, ev);
+	case TD_EV_CONVERSATION:
+		return apply_state(m, c, ev);
+	case TD_EV_CONTACT:
+		return apply_contact(m, c, ev);
+	case TD_EV_PRESENCE:
+		return apply_presence(m, c, ev);
+	case TD_EV_UNKNOWN:
+		break;
+	}
+	return CH_NONE;
+}
+
+int64_t
+model_last_seq(const struct td_model *m)
+{
+	return m->last_seq;
+}
+
+size_t
+model_count(const struct td_model *m)
+{
+	return m->n;
+}
+
+struct td_conversation *
+model_get(const struct td_model *m, size_t i)
+{
+	return i < m->n ? m->convs[i] : NULL;
+}
+
+struct td_conversation *
+model_find(const struct td_model *m, const char *id)
+{
+	struct td_conversation *c;
+
+	if (id == NULL)
+		return NULL;
+	c = strmap_get(&m->index, id);
+	return c != NULL && CONV_PRIV(c)->listed ? c : NULL;
+}
+
+void
+model_mark_read(struct td_model *m, struct td_conversation *c)
+{
+	/* Every message in the model has a seq <= last_seq. */
+	if (m->last_seq > c->read_seq)
+		c->read_seq = m->last_seq;
+	c->unread = 0;
+}
+
+void
+model_set_read_seq(struct td_model *m, struct td_conversation *c,
+    int64_t seq)
+{
+	const struct td_msg *msg;
+	size_t i;
+
+	c->read_seq = seq;
+	c->unread = 0;
+	for (i = 0; i < c->n_messages; i++) {
+		msg = c->messages[i];
+		if (msg->m.direction == TD_DIR_IN && msg->seq > seq)
+			c->unread++;
+	}
+}

@@ -1,0 +1,265 @@
+/*
+ * Compaction: every event, the live outbox and the drafts go into a new
+ * snapshot that replaces the old one and the log atomically
+ * (docs/cache-format.md, "Writing").  Acked outbox entries and superseded
+ * drafts are dropped simply by writing only what is live.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+
+struct store_snapw {
+	struct td_cache *c;
+	int fd;
+	uint8_t fhdr[STORE_FHDR_SIZE];
+	uint64_t recno;
+	off_t off;
+	struct store_buf rec;   /* the record being built */
+	uint32_t chunk_n;       /* events in rec (EVENTS) */
+	int64_t chunk_cursor;
+	uint64_t events;
+	char *err;
+	size_t errlen;
+};
+
+static int
+snapw_begin(struct store_snapw *w)
+{
+	w->rec.len = 0;
+	if (store_buf_reserve(&w->rec, STORE_FRAME_SIZE) != 0)
+		return -1;
+	w->rec.len = STORE_FRAME_SIZE;
+	return 0;
+}
+
+static int
+snapw_emit(struct store_snapw *w, uint8_t type)
+{
+	if (store_seal(&w->rec, w->fhdr, w->recno, type,
+	    w->c->keys->record) != 0) {
+		snprintf(w->err, w->errlen, "record too large");
+		return -1;
+	}
+	if (store_write_all(w->fd, w->rec.p, w->rec.len, w->off) != 0) {
+		snprintf(w->err, w->errlen, "cannot write '%s/%s': %s",
+		    w->c->dir, STORE_SNAPSHOT_TMP, strerror(errno));
+		return -1;
+	}
+	w->off += (off_t)w->rec.len;
+	w->recno++;
+	return snapw_begin(w);
+}
+
+static int
+snapw_flush_events(struct store_snapw *w)
+{
+	if (w->chunk_n == 0)
+		return 0;
+	/* The count sits after the cursor at the start of the plaintext. */
+	store_put_u64(w->rec.p + STORE_FRAME_SIZE, (uint64_t)w->chunk_cursor);
+	store_put_u32(w->rec.p + STORE_FRAME_SIZE + 8, w->chunk_n);
+	w->chunk_n = 0;
+	return snapw_emit(w, REC_EVENTS);
+}
+
+static int
+snapw_event(struct store_snapw *w, const char *json, size_t len,
+    int64_t cursor)
+{
+	if (w->chunk_n > 0 &&
+	    w->rec.len + len + 5 > STORE_CHUNK_BYTES + STORE_FRAME_SIZE &&
+	    snapw_flush_events(w) != 0)
+		return -1;
+	if (w->chunk_n == 0 && (store_buf_u64(&w->rec, 0) != 0 ||
+	    store_buf_u32(&w->rec, 0) != 0))
+		goto nomem;
+	if (store_buf_str(&w->rec, json, len) != 0)
+		goto nomem;
+	w->chunk_n++;
+	w->chunk_cursor = cursor;
+	w->events++;
+	return 0;
+nomem:
+	snprintf(w->err, w->errlen, "out of memory");
+	return -1;
+}
+
+static int
+snapw_events(struct store_snapw *w, const struct store_scan *s)
+{
+	struct store_rd rd;
+	const char *json;
+	uint64_t cursor;
+	uint32_t n, i;
+	size_t k, len;
+
+	for (k = 0; k < s->n; k++) {
+		if (s->recs[k].type != REC_EVENTS)
+			continue;
+		rd.p = s->recs[k].pt;
+		rd.left = s->recs[k].len;
+		if (store_rd_u64(&rd, &cursor) != 0 || store_rd_u32(&rd, &n) != 0)
+			goto bad;
+		for (i = 0; i < n; i++) {
+			if (store_rd_str(&rd, &json, &len, false) != 0)
+				goto bad;
+			if (snapw_event(w, json, len, (int64_t)cursor) != 0)
+				return -1;
+		}
+	}
+	return 0;
+bad:
+	snprintf(w->err, w->errlen, "malformed events record");
+	return -1;
+}
+
+static int
+snapw_state(struct store_snapw *w)
+{
+	struct td_cache *c = w->c;
+	size_t i;
+
+	for (i = 0; i < c->n_outbox; i++) {
+		if (store_buf_str(&w->rec, c->outbox[i].id,
+		    strlen(c->outbox[i].id)) != 0 ||
+		    store_buf_str(&w->rec, c->outbox[i].json,
+		    c->outbox[i].len) != 0)
+			goto nomem;
+		if (snapw_emit(w, REC_OUTBOX_PUT) != 0)
+			return -1;
+	}
+	for (i = 0; i < c->n_drafts; i++) {
+		if (store_buf_str(&w->rec, c->drafts[i].conv,
+		    strlen(c->drafts[i].conv)) != 0 ||
+		    store_buf_str(&w->rec, c->drafts[i].text,
+		    c->drafts[i].len) != 0)
+			goto nomem;
+		if (snapw_emit(w, REC_DRAFT) != 0)
+			return -1;
+	}
+	if (store_buf_u64(&w->rec, w->recno) != 0 ||
+	    store_buf_u64(&w->rec, w->events) != 0 ||
+	    store_buf_u64(&w->rec, c->n_outbox) != 0 ||
+	    store_buf_u64(&w->rec, c->n_drafts) != 0 ||
+	    store_buf_u64(&w->rec, (uint64_t)c->cursor) != 0)
+		goto nomem;
+	return snapw_emit(w, REC_END);
+nomem:
+	snprintf(w->err, w->errlen, "out of memory");
+	return -1;
+}
+
+static int
+snapw_write(struct store_snapw *w, const struct store_loaded *l)
+{
+	struct td_cache *c = w->c;
+
+	unlinkat(c->dirfd, STORE_SNAPSHOT_TMP, 0);
+	w->fd = store_openat(c->dirfd, c->dir, STORE_SNAPSHOT_TMP,
+	    O_WRONLY | O_CREAT | O_EXCL, w->err, w->errlen);
+	if (w->fd < 0)
+		return -1;
+	/* The snapshot names the log it absorbs (crash between renames). */
+	store_fhdr_make(w->fhdr, true, c->cache_id, c->log_fhdr + 32);
+	if (store_write_all(w->fd, w->fhdr, STORE_FHDR_SIZE, 0) != 0) {
+		snprintf(w->err, w->errlen, "cannot write '%s/%s': %s", c->dir,
+		    STORE_SNAPSHOT_TMP, strerror(errno));
+		return -1;
+	}
+	w->off = STORE_FHDR_SIZE;
+	if (snapw_begin(w) != 0 || store_buf_u32(&w->rec, STORE_VERSION) != 0) {
+		snprintf(w->err, w->errlen, "out of memory");
+		return -1;
+	}
+	if (snapw_emit(w, REC_BEGIN) != 0 ||
+	    snapw_events(w, &l->snap_scan) != 0 ||
+	    snapw_events(w, &l->log_scan) != 0 ||
+	    snapw_flush_events(w) != 0 || snapw_state(w) != 0)
+		return -1;
+	if (fsync(w->fd) != 0) {
+		snprintf(w->err, w->errlen, "fsync of '%s/%s': %s", c->dir,
+		    STORE_SNAPSHOT_TMP, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+store_rename(struct td_cache *c, const char *from, const char *to, char *err,
+    size_t errlen)
+{
+	if (renameat(c->dirfd, from, c->dirfd, to) != 0) {
+		snprintf(err, errlen, "cannot rename '%s/%s': %s", c->dir, from,
+		    strerror(errno));
+		return -1;
+	}
+	return store_fsync_dir(c->dirfd, err, errlen);
+}
+
+int
+cache_compact(struct td_cache *c, char *err, size_t errlen)
+{
+	struct store_snapw w = { .c = c, .fd = -1, .err = err, .errlen = errlen };
+	struct store_loaded *l = c->loaded;
+	uint8_t lfhdr[STORE_FHDR_SIZE];
+	off_t lend;
+	int lfd = -1, rc = -1;
+
+	if (c->broken) {
+		snprintf(err, errlen, "an earlier write to '%s' failed; reopen "
+		    "the cache", c->dir);
+		return -1;
+	}
+	c->loaded = NULL;
+	if (l == NULL && store_load_files(c, &l, err, errlen) != CACHE_OK)
+		return -1;
+	if (snapw_write(&w, l) != 0)
+		goto fail;
+	if (store_log_create(c, STORE_LOG_TMP, w.fhdr + 32, lfhdr, &lfd, &lend,
+	    err, errlen) != 0)
+		goto fail;
+	if (store_rename(c, STORE_SNAPSHOT_TMP, STORE_SNAPSHOT, err,
+	    errlen) != 0)
+		goto fail;
+	/* From here the old log is absorbed: it must not be appended to. */
+	if (store_rename(c, STORE_LOG_TMP, STORE_LOG, err, errlen) != 0) {
+		c->broken = true;
+		goto fail;
+	}
+	close(c->logfd);
+	c->logfd = lfd;
+	lfd = -1;
+	memcpy(c->log_fhdr, lfhdr, STORE_FHDR_SIZE);
+	c->log_recno = 1;
+	c->log_end = lend;
+	c->dirty = false;
+	c->have_snap = true;
+	memcpy(c->snap_id, w.fhdr + 32, STORE_ID_BYTES);
+	memcpy(c->snap_link, w.fhdr + 48, STORE_ID_BYTES);
+	c->snap_size = (size_t)w.off;
+	rc = 0;
+fail:
+	if (w.fd >= 0)
+		close(w.fd);
+	if (lfd >= 0)
+		close(lfd);
+	if (rc != 0) {
+		unlinkat(c->dirfd, STORE_SNAPSHOT_TMP, 0);
+		unlinkat(c->dirfd, STORE_LOG_TMP, 0);
+	}
+	store_buf_free(&w.rec);
+	store_loaded_free(l);
+	return rc;
+}
+
+bool
+cache_should_compact(const struct td_cache *c)
+{
+	size_t log = (size_t)c->log_end;
+
+	return log > 1024 * 1024 && log > c->snap_size;
+}

@@ -1,0 +1,91 @@
+/*
+ * Forgetting a profile: overwrite every cache file with zeros, fsync,
+ * unlink, then remove the directory.  The files are ciphertext already;
+ * the overwrite only makes the key alone useless for an old disk image
+ * (on copy-on-write file systems and SSDs old blocks may still survive).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store.h"
+
+static const char *const store_files[] = {
+	STORE_SNAPSHOT, STORE_LOG, STORE_HEADER, STORE_SNAPSHOT_TMP,
+	STORE_LOG_TMP, STORE_HEADER_TMP,
+};
+
+static int
+store_wipe(int dirfd, const char *dir, const char *name, char *err,
+    size_t errlen)
+{
+	static const uint8_t zero[65536];
+	struct stat st;
+	off_t off = 0;
+	size_t n;
+	int fd;
+
+	fd = openat(dirfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		goto fail;
+	while (off < st.st_size) {
+		n = st.st_size - off < (off_t)sizeof zero ?
+		    (size_t)(st.st_size - off) : sizeof zero;
+		if (store_write_all(fd, zero, n, off) != 0)
+			goto fail;
+		off += (off_t)n;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	if (unlinkat(dirfd, name, 0) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "cannot wipe '%s/%s': %s", dir, name,
+	    fd >= 0 && errno == 0 ? "not a regular file" : strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+int
+cache_forget(const char *dir, char *err, size_t errlen)
+{
+	size_t i;
+	int dirfd, lockfd, rc = -1;
+
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0 && errno == ENOENT)
+		return 0;
+	close(dirfd);
+	if ((dirfd = store_open_dir(dir, err, errlen)) < 0)
+		return -1;
+	/* Never pull the files from under a running ttydesk. */
+	if ((lockfd = store_lock(dirfd, dir, err, errlen)) < 0)
+		goto out;
+	for (i = 0; i < sizeof store_files / sizeof store_files[0]; i++)
+		if (store_wipe(dirfd, dir, store_files[i], err, errlen) != 0)
+			goto out;
+	unlinkat(dirfd, STORE_LOCK, 0);
+	if (rmdir(dir) != 0) {
+		snprintf(err, errlen, "cache files wiped, but cannot remove "
+		    "'%s': %s", dir, errno == ENOTEMPTY ? "it holds files "
+		    "ttydesk did not make (left them)" : strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (lockfd >= 0)
+		close(lockfd);
+	close(dirfd);
+	return rc;
+}

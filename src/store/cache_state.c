@@ -1,0 +1,245 @@
+/*
+ * The live outbox, drafts and cursor, rebuilt at open from the verified
+ * records and kept in memory (small) so appends and compaction need not
+ * read the files again.  Strings are wiped when freed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "store.h"
+
+static char *
+store_strndup(const char *s, size_t len)
+{
+	char *p = malloc(len + 1);
+
+	if (p != NULL) {
+		memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
+static void
+store_str_free(char *s, size_t len)
+{
+	if (s != NULL) {
+		sodium_memzero(s, len);
+		free(s);
+	}
+}
+
+struct store_outbox *
+store_outbox_find(struct td_cache *c, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_outbox; i++)
+		if (strcmp(c->outbox[i].id, id) == 0)
+			return &c->outbox[i];
+	return NULL;
+}
+
+int
+store_outbox_add(struct td_cache *c, const char *id, size_t idlen,
+    const char *json, size_t len)
+{
+	struct store_outbox *o;
+	size_t cap;
+
+	if (c->n_outbox == c->cap_outbox) {
+		cap = c->cap_outbox ? c->cap_outbox * 2 : 16;
+		o = realloc(c->outbox, cap * sizeof *o);
+		if (o == NULL)
+			return -1;
+		c->outbox = o;
+		c->cap_outbox = cap;
+	}
+	o = &c->outbox[c->n_outbox];
+	o->id = store_strndup(id, idlen);
+	o->json = store_strndup(json, len);
+	o->len = len;
+	if (o->id == NULL || o->json == NULL) {
+		free(o->id);
+		free(o->json);
+		return -1;
+	}
+	c->n_outbox++;
+	return 0;
+}
+
+/* Keeps put order: the TUI resends in the order the agent wrote. */
+void
+store_outbox_remove(struct td_cache *c, struct store_outbox *o)
+{
+	size_t i = (size_t)(o - c->outbox);
+
+	store_str_free(o->id, strlen(o->id));
+	store_str_free(o->json, o->len);
+	memmove(o, o + 1, (c->n_outbox - i - 1) * sizeof *o);
+	c->n_outbox--;
+}
+
+static struct store_draft *
+store_draft_find(struct td_cache *c, const char *conv)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_drafts; i++)
+		if (strcmp(c->drafts[i].conv, conv) == 0)
+			return &c->drafts[i];
+	return NULL;
+}
+
+/* Set (len > 0) or delete (len == 0) the draft of conv. */
+int
+store_draft_put(struct td_cache *c, const char *conv, size_t clen,
+    const char *text, size_t len)
+{
+	struct store_draft *d;
+	char *t = NULL;
+	size_t cap, i;
+
+	if (len > 0 && (t = store_strndup(text, len)) == NULL)
+		return -1;
+	if ((d = store_draft_find(c, conv)) != NULL) {
+		store_str_free(d->text, d->len);
+		if (t != NULL) {
+			d->text = t;
+			d->len = len;
+			return 0;
+		}
+		i = (size_t)(d - c->drafts);
+		store_str_free(d->conv, strlen(d->conv));
+		memmove(d, d + 1, (c->n_drafts - i - 1) * sizeof *d);
+		c->n_drafts--;
+		return 0;
+	}
+	if (t == NULL)
+		return 0;
+	if (c->n_drafts == c->cap_drafts) {
+		cap = c->cap_drafts ? c->cap_drafts * 2 : 16;
+		d = realloc(c->drafts, cap * sizeof *d);
+		if (d == NULL)
+			goto fail;
+		c->drafts = d;
+		c->cap_drafts = cap;
+	}
+	d = &c->drafts[c->n_drafts];
+	if ((d->conv = store_strndup(conv, clen)) == NULL)
+		goto fail;
+	d->text = t;
+	d->len = len;
+	c->n_drafts++;
+	return 0;
+fail:
+	store_str_free(t, len);
+	return -1;
+}
+
+void
+store_state_free(struct td_cache *c)
+{
+	while (c->n_outbox > 0)
+		store_outbox_remove(c, &c->outbox[c->n_outbox - 1]);
+	while (c->n_drafts > 0)
+		store_draft_put(c, c->drafts[0].conv, strlen(c->drafts[0].conv),
+		    NULL, 0);
+	free(c->outbox);
+	free(c->drafts);
+	c->outbox = NULL;
+	c->drafts = NULL;
+	c->cap_outbox = c->cap_drafts = 0;
+}
+
+/* Check an EVENTS record's layout so cache_load cannot meet a bad one. */
+static int
+store_state_events(struct td_cache *c, struct store_rd *rd)
+{
+	uint64_t cursor;
+	uint32_t n, i;
+	const char *s;
+	size_t len;
+
+	if (store_rd_u64(rd, &cursor) != 0 || store_rd_u32(rd, &n) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (store_rd_str(rd, &s, &len, false) != 0)
+			return -1;
+	c->cursor = (int64_t)cursor;
+	return 0;
+}
+
+static int
+store_state_end(struct td_cache *c, struct store_rd *rd)
+{
+	uint64_t count, events, outbox, drafts, cursor;
+
+	if (store_rd_u64(rd, &count) != 0 || store_rd_u64(rd, &events) != 0 ||
+	    store_rd_u64(rd, &outbox) != 0 || store_rd_u64(rd, &drafts) != 0 ||
+	    store_rd_u64(rd, &cursor) != 0)
+		return -1;
+	if (outbox != c->n_outbox || drafts != c->n_drafts)
+		return -1;
+	c->cursor = (int64_t)cursor;
+	return 0;
+}
+
+int
+store_state_apply(struct td_cache *c, const struct store_rec *r,
+    const char *name, char *err, size_t errlen)
+{
+	struct store_rd rd = { r->pt, r->len };
+	struct store_outbox *o;
+	const char *a, *b;
+	size_t alen, blen;
+	uint32_t v;
+	int rc = -1;
+
+	switch (r->type) {
+	case REC_BEGIN:
+		rc = store_rd_u32(&rd, &v) == 0 && v == STORE_VERSION ? 0 : -1;
+		break;
+	case REC_EVENTS:
+		rc = store_state_events(c, &rd);
+		break;
+	case REC_OUTBOX_PUT:
+		if (store_rd_str(&rd, &a, &alen, true) != 0 || alen == 0 ||
+		    store_rd_str(&rd, &b, &blen, false) != 0)
+			break;
+		if ((o = store_outbox_find(c, a)) != NULL)
+			store_outbox_remove(c, o);
+		if (store_outbox_add(c, a, alen, b, blen) != 0)
+			goto nomem;
+		rc = 0;
+		break;
+	case REC_OUTBOX_ACK:
+		if (store_rd_str(&rd, &a, &alen, true) != 0)
+			break;
+		if ((o = store_outbox_find(c, a)) != NULL)
+			store_outbox_remove(c, o);
+		rc = 0;
+		break;
+	case REC_DRAFT:
+		if (store_rd_str(&rd, &a, &alen, true) != 0 || alen == 0 ||
+		    store_rd_str(&rd, &b, &blen, false) != 0)
+			break;
+		if (store_draft_put(c, a, alen, b, blen) != 0)
+			goto nomem;
+		rc = 0;
+		break;
+	case REC_END:
+		rc = store_state_end(c, &rd);
+		break;
+	}
+	if (rc != 0)
+		snprintf(err, errlen, "%s: record %llu at offset %zu is "
+		    "malformed", name, (unsigned long long)r->recno, r->off);
+	return rc == 0 ? CACHE_OK : CACHE_CORRUPT;
+nomem:
+	snprintf(err, errlen, "out of memory");
+	return CACHE_ERR;
+}

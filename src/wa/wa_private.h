@@ -1,0 +1,59 @@
+/*
+ * Helpers shared by the WhatsApp codec files.  Not a public interface.
+ */
+#ifndef TTYDESK_WA_PRIVATE_H
+#define TTYDESK_WA_PRIVATE_H
+
+#include <jansson.h>
+#include <stdarg.h>
+
+#include "ttydesk/wa.h"
+
+#define WA_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* A growing NUL-terminated string; len excludes the NUL.  failed sticks
+ * once an allocation fails so callers check once at the end. */
+struct wa_buf {
+	char *s;
+	size_t len;
+	size_t cap;
+	int failed;
+};
+
+void wa_buf_add(struct wa_buf *b, const char *s);
+void wa_buf_addf(struct wa_buf *b, const char *fmt, ...) WA_PRINTF(2, 3);
+/* Append sep first unless the buffer is empty. */
+void wa_buf_sep(struct wa_buf *b, const char *sep);
+/* Hand the string over (caller frees); NULL after a failure. */
+char *wa_buf_take(struct wa_buf *b);
+void wa_buf_free(struct wa_buf *b);
+
+char *wa_strdup(const char *s);
+char *wa_printf(const char *fmt, ...) WA_PRINTF(1, 2);
+
+/* Borrowed string member of obj, NULL when absent or not a string. */
+const char *wa_json_str(const json_t *obj, const char *key);
+/* Same, but "" counts as absent. */
+const char *wa_json_nstr(const json_t *obj, const char *key);
+/* malloc'd copy of a string value (an embedded NUL becomes U+FFFD so no
+ * text hides behind it); integers are written out as digits.  NULL when
+ * absent, of another type, or out of memory. */
+char *wa_json_dup(const json_t *obj, const char *key);
+/* A number, or a string holding one.  0 on success, -1 otherwise. */
+int wa_json_number(const json_t *v, double *out);
+/* Unix seconds from a number or a numeric string; 0 when unreadable. */
+int64_t wa_json_timestamp(const json_t *v);
+/* An integer code from a number or a numeric string; 0 when unreadable. */
+int wa_json_code(const json_t *v);
+int wa_json_true(const json_t *obj, const char *key);
+
+/* wa_message.c: fill it->message (and the extras of it) from one
+ * messages[] object.  value is the change's value (for value-level
+ * errors).  Returns 0, or -1 when out of memory. */
+int wa_message_parse(const json_t *msg, const json_t *value,
+    struct wa_item *it);
+void wa_message_clear(struct td_message *m);
+/* Text for an errors[] array: "title (details)", NULL when none. */
+char *wa_errors_text(const json_t *errors);
+
+#endif

@@ -1,0 +1,243 @@
+/*
+ * Small helpers of the WhatsApp codec: a string builder and tolerant
+ * readers for JSON values that Meta (and the projects imitating it) send
+ * sometimes as numbers and sometimes as strings.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wa_private.h"
+
+static int
+wa_buf_grow(struct wa_buf *b, size_t need)
+{
+	size_t cap;
+	char *s;
+
+	if (b->failed)
+		return -1;
+	if (b->len + need + 1 <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < b->len + need + 1)
+		cap *= 2;
+	if ((s = realloc(b->s, cap)) == NULL) {
+		b->failed = 1;
+		return -1;
+	}
+	b->s = s;
+	b->cap = cap;
+	return 0;
+}
+
+void
+wa_buf_add(struct wa_buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (wa_buf_grow(b, n) != 0)
+		return;
+	memcpy(b->s + b->len, s, n + 1);
+	b->len += n;
+}
+
+void
+wa_buf_addf(struct wa_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->failed = 1;
+		return;
+	}
+	if (wa_buf_grow(b, (size_t)n) != 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+wa_buf_sep(struct wa_buf *b, const char *sep)
+{
+	if (b->len != 0)
+		wa_buf_add(b, sep);
+}
+
+char *
+wa_buf_take(struct wa_buf *b)
+{
+	char *s;
+
+	if (b->failed) {
+		wa_buf_free(b);
+		return NULL;
+	}
+	if (b->s == NULL && wa_buf_grow(b, 0) == 0)
+		b->s[0] = '\0';
+	s = b->s;
+	b->s = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+void
+wa_buf_free(struct wa_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+char *
+wa_strdup(const char *s)
+{
+	size_t n;
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	if ((d = malloc(n)) != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
+char *
+wa_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+const char *
+wa_json_str(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+const char *
+wa_json_nstr(const json_t *obj, const char *key)
+{
+	const char *s = wa_json_str(obj, key);
+
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
+/* Strings may hold \u0000 (we load with JSON_ALLOW_NUL rather than refuse
+ * a whole webhook for it); C strings cannot, so it becomes U+FFFD. */
+static char *
+wa_string_dup(const json_t *v)
+{
+	const char *s = json_string_value(v);
+	size_t n = json_string_length(v), i, nul = 0, o = 0;
+	char *d;
+
+	for (i = 0; i < n; i++)
+		nul += s[i] == '\0';
+	if ((d = malloc(n + nul * 2 + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (s[i] != '\0')
+			d[o++] = s[i];
+		else {
+			memcpy(d + o, "\xef\xbf\xbd", 3);
+			o += 3;
+		}
+	}
+	d[o] = '\0';
+	return d;
+}
+
+char *
+wa_json_dup(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	if (json_is_string(v))
+		return wa_string_dup(v);
+	if (json_is_integer(v))
+		return wa_printf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	return NULL;
+}
+
+int
+wa_json_number(const json_t *v, double *out)
+{
+	const char *s;
+	char *end;
+	double d;
+
+	if (json_is_number(v)) {
+		*out = json_number_value(v);
+		return isfinite(*out) ? 0 : -1;
+	}
+	if ((s = json_string_value(v)) == NULL)
+		return -1;
+	while (*s == ' ')
+		s++;
+	if (*s == '\0')
+		return -1;
+	errno = 0;
+	d = strtod(s, &end);
+	while (*end == ' ')
+		end++;
+	/* strtod also reads "nan", "inf" and hex: only plain decimals count. */
+	if (errno != 0 || *end != '\0' || !isfinite(d) ||
+	    strpbrk(s, "xXnNiI") != NULL)
+		return -1;
+	*out = d;
+	return 0;
+}
+
+int64_t
+wa_json_timestamp(const json_t *v)
+{
+	double d;
+
+	if (json_is_integer(v))
+		return json_integer_value(v) > 0 ? json_integer_value(v) : 0;
+	if (wa_json_number(v, &d) != 0 || d <= 0 || d >= 9.2e18)
+		return 0;
+	return (int64_t)d;
+}
+
+int
+wa_json_code(const json_t *v)
+{
+	double d;
+
+	if (json_is_integer(v)) {
+		json_int_t i = json_integer_value(v);
+		return i > 0 && i <= 2147483647 ? (int)i : 0;
+	}
+	if (wa_json_number(v, &d) != 0 || d <= 0 || d > 2147483647.0 ||
+	    d != floor(d))
+		return 0;
+	return (int)d;
+}
+
+int
+wa_json_true(const json_t *obj, const char *key)
+{
+	return json_is_true(json_object_get(obj, key));
+}

@@ -1,0 +1,396 @@
+/*
+ * Webhook body -> struct wa_webhook: the envelope, every entry and change,
+ * every messages[] and statuses[] object, and who the customer is.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wa_private.h"
+
+struct wa_change {
+	const json_t *value;
+	const json_t *contacts;
+	const char *phone_number_id;
+	const char *display_phone_number;
+};
+
+static void
+wa_customer_clear(struct wa_customer *c)
+{
+	free(c->wa_id);
+	free(c->user_id);
+	free(c->parent_user_id);
+	free(c->username);
+	free(c->name);
+	memset(c, 0, sizeof *c);
+}
+
+static void
+wa_item_clear(struct wa_item *it)
+{
+	free(it->phone_number_id);
+	free(it->display_phone_number);
+	wa_customer_clear(&it->customer);
+	wa_message_clear(&it->message);
+	free(it->status.message);
+	free(it->status.error.title);
+	free(it->status.error.details);
+	free(it->pricing_category);
+	free(it->wa_type);
+	free(it->reply_id);
+	free(it->referral_headline);
+	free(it->referral_url);
+	free(it->new_wa_id);
+	memset(it, 0, sizeof *it);
+}
+
+void
+wa_webhook_free(struct wa_webhook *w)
+{
+	size_t i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->n_items; i++)
+		wa_item_clear(&w->items[i]);
+	free(w->items);
+	w->items = NULL;
+	w->n_items = 0;
+}
+
+static struct wa_item *
+wa_webhook_add(struct wa_webhook *w, size_t *cap)
+{
+	struct wa_item *items;
+	size_t n;
+
+	if (w->n_items == *cap) {
+		n = *cap ? *cap * 2 : 4;
+		if ((items = realloc(w->items, n * sizeof *items)) == NULL)
+			return NULL;
+		w->items = items;
+		*cap = n;
+	}
+	memset(&w->items[w->n_items], 0, sizeof w->items[0]);
+	return &w->items[w->n_items++];
+}
+
+static int
+wa_dup(const char *s, char **dst)
+{
+	*dst = NULL;
+	if (s == NULL)
+		return 0;
+	return (*dst = wa_strdup(s)) == NULL ? -1 : 0;
+}
+
+/* The contacts[] entry for this customer: by phone, by BSUID, or the only
+ * one there is. */
+static const json_t *
+wa_contact_find(const json_t *contacts, const char *wa_id, const char *user_id)
+{
+	const json_t *c;
+	const char *s;
+	size_t i;
+
+	json_array_foreach(contacts, i, c) {
+		if (wa_id != NULL && (s = wa_json_str(c, "wa_id")) != NULL &&
+		    strcmp(s, wa_id) == 0)
+			return c;
+		if (user_id != NULL && (s = wa_json_str(c, "user_id")) != NULL &&
+		    strcmp(s, user_id) == 0)
+			return c;
+	}
+	return json_array_size(contacts) == 1 ? json_array_get(contacts, 0) :
+	    NULL;
+}
+
+/* The object's own ids win over the contact's (phone, BSUID, parent). */
+static int
+wa_customer_fill(struct wa_customer *cu, const struct wa_change *ch,
+    const char *wa_id, const char *user_id, const char *parent,
+    const json_t **contact)
+{
+	const json_t *c = wa_contact_find(ch->contacts, wa_id, user_id);
+	const json_t *profile = json_object_get(c, "profile");
+	const char *username = wa_json_nstr(profile, "username");
+
+	if (wa_id == NULL)
+		wa_id = wa_json_nstr(c, "wa_id");
+	if (user_id == NULL)
+		user_id = wa_json_nstr(c, "user_id");
+	if (parent == NULL)
+		parent = wa_json_nstr(c, "parent_user_id");
+	if (username == NULL)
+		username = wa_json_nstr(c, "username");
+	*contact = c;
+	if (wa_dup(wa_id, &cu->wa_id) != 0 ||
+	    wa_dup(user_id, &cu->user_id) != 0 ||
+	    wa_dup(parent, &cu->parent_user_id) != 0 ||
+	    wa_dup(username, &cu->username) != 0 ||
+	    wa_dup(wa_json_nstr(profile, "name"), &cu->name) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+wa_hash_str(crypto_hash_sha256_state *st, const char *s)
+{
+	if (s == NULL)
+		s = "";
+	/* The NUL separates the parts: "ab"+"c" differs from "a"+"bc". */
+	crypto_hash_sha256_update(st, (const unsigned char *)s, strlen(s) + 1);
+}
+
+/* SHA-256 over the canonical object plus where it came from (business
+ * number, customer id, the customer's contacts[] entry): a redelivery
+ * hashes the same, a different message reusing a placeholder wamid (or a
+ * BSUID-only message whose object names no sender) does not. */
+static int
+wa_fingerprint(const json_t *obj, const char *kind, struct wa_item *it,
+    const char *customer, const json_t *contact)
+{
+	unsigned char hash[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_state st;
+	char *dump, *cdump = NULL;
+
+	if ((dump = json_dumps(obj, JSON_SORT_KEYS | JSON_COMPACT)) == NULL)
+		return -1;
+	if (contact != NULL && (cdump = json_dumps(contact, JSON_SORT_KEYS |
+	    JSON_COMPACT)) == NULL) {
+		free(dump);
+		return -1;
+	}
+	crypto_hash_sha256_init(&st);
+	wa_hash_str(&st, kind);
+	wa_hash_str(&st, it->phone_number_id);
+	wa_hash_str(&st, customer);
+	wa_hash_str(&st, cdump);
+	wa_hash_str(&st, dump);
+	crypto_hash_sha256_final(&st, hash);
+	sodium_bin2hex(it->fingerprint, sizeof it->fingerprint, hash, sizeof hash);
+	free(cdump);
+	free(dump);
+	return 0;
+}
+
+static int
+wa_item_start(struct wa_item *it, enum wa_item_kind kind,
+    const struct wa_change *ch)
+{
+	it->kind = kind;
+	if (wa_dup(ch->phone_number_id, &it->phone_number_id) != 0 ||
+	    wa_dup(ch->display_phone_number, &it->display_phone_number) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+wa_parse_message(const json_t *msg, const struct wa_change *ch,
+    struct wa_item *it)
+{
+	struct wa_customer *cu = &it->customer;
+	const json_t *contact;
+
+	if (wa_item_start(it, WA_ITEM_MESSAGE, ch) != 0 ||
+	    wa_message_parse(msg, ch->value, it) != 0)
+		return -1;
+	if (wa_customer_fill(cu, ch, wa_json_nstr(msg, "from"),
+	    wa_json_nstr(msg, "from_user_id"),
+	    wa_json_nstr(msg, "from_parent_user_id"), &contact) != 0)
+		return -1;
+	if (wa_dup(cu->wa_id ? cu->wa_id : cu->user_id, &it->message.from) != 0)
+		return -1;
+	it->ts = wa_json_timestamp(json_object_get(msg, "timestamp"));
+	return wa_fingerprint(msg, "message", it, it->message.from, contact);
+}
+
+static enum td_msg_status
+wa_status_from_name(const char *s)
+{
+	static const struct {
+		const char *name;
+		enum td_msg_status status;
+	} map[] = {
+		{ "sent", TD_MS_SENT },
+		{ "delivered", TD_MS_DELIVERED },
+		{ "read", TD_MS_READ },
+		{ "played", TD_MS_READ }, /* a voice note was listened to */
+		{ "failed", TD_MS_FAILED },
+	};
+	size_t i;
+
+	for (i = 0; s != NULL && i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(map[i].name, s) == 0)
+			return map[i].status;
+	/* Unknown names stay at the bottom of the order: they never move a
+	 * message's state; wa_type keeps the name. */
+	return TD_MS_RECEIVED;
+}
+
+static int
+wa_status_error(const json_t *errors, struct td_error *e)
+{
+	const json_t *first = json_array_get(errors, 0);
+	const char *title = wa_json_nstr(first, "title");
+	const char *message = wa_json_nstr(first, "message");
+	const char *details = wa_json_nstr(json_object_get(first,
+	    "error_data"), "details");
+
+	if (!json_is_object(first))
+		return 0;
+	if (title == NULL)
+		title = message;
+	if (details == NULL)
+		details = wa_json_nstr(first, "details");
+	if (details == NULL && message != NULL && strcmp(message, title) != 0)
+		details = message;
+	e->code = wa_json_code(json_object_get(first, "code"));
+	if (wa_dup(title, &e->title) != 0 || wa_dup(details, &e->details) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+wa_parse_status(const json_t *st, const struct wa_change *ch,
+    struct wa_item *it)
+{
+	struct wa_customer *cu = &it->customer;
+	const char *name = wa_json_str(st, "status");
+	const json_t *contact;
+
+	if (wa_item_start(it, WA_ITEM_STATUS, ch) != 0 ||
+	    wa_dup(wa_json_nstr(st, "id"), &it->status.message) != 0 ||
+	    wa_dup(name, &it->wa_type) != 0)
+		return -1;
+	it->status.status = wa_status_from_name(name);
+	if (wa_status_error(json_object_get(st, "errors"), &it->status.error))
+		return -1;
+	if (wa_dup(wa_json_nstr(json_object_get(st, "pricing"), "category"),
+	    &it->pricing_category) != 0)
+		return -1;
+	if (wa_customer_fill(cu, ch, wa_json_nstr(st, "recipient_id"),
+	    wa_json_nstr(st, "recipient_user_id"),
+	    wa_json_nstr(st, "recipient_parent_user_id"), &contact) != 0)
+		return -1;
+	it->ts = wa_json_timestamp(json_object_get(st, "timestamp"));
+	return wa_fingerprint(st, "status", it, cu->wa_id ? cu->wa_id :
+	    cu->user_id, contact);
+}
+
+typedef int (*wa_object_fn)(const json_t *, const struct wa_change *,
+    struct wa_item *);
+
+/* Each object of value[key] (or a lone object there) becomes one item;
+ * array members that are not objects carry nothing to keep. */
+static int
+wa_parse_list(const json_t *list, wa_object_fn fn, const struct wa_change *ch,
+    struct wa_webhook *w, size_t *cap)
+{
+	const json_t *o;
+	struct wa_item *it;
+	size_t i, n = json_is_array(list) ? json_array_size(list) : 1;
+
+	for (i = 0; i < n; i++) {
+		o = json_is_array(list) ? json_array_get(list, i) : list;
+		if (!json_is_object(o))
+			continue;
+		if ((it = wa_webhook_add(w, cap)) == NULL)
+			return -1;
+		if (fn(o, ch, it) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+wa_parse_change(const json_t *change, struct wa_webhook *w, size_t *cap)
+{
+	const char *field = wa_json_str(change, "field");
+	const json_t *meta;
+	struct wa_change ch;
+
+	/* Other subscriptions (templates, account updates, user preferences)
+	 * reach the same callback; they are not ours to read. */
+	if (field != NULL && strcmp(field, "messages") != 0)
+		return 0;
+	ch.value = json_object_get(change, "value");
+	if (!json_is_object(ch.value))
+		return 0;
+	meta = json_object_get(ch.value, "metadata");
+	ch.contacts = json_object_get(ch.value, "contacts");
+	ch.phone_number_id = wa_json_nstr(meta, "phone_number_id");
+	ch.display_phone_number = wa_json_nstr(meta, "display_phone_number");
+	if (wa_parse_list(json_object_get(ch.value, "messages"),
+	    wa_parse_message, &ch, w, cap) != 0)
+		return -1;
+	return wa_parse_list(json_object_get(ch.value, "statuses"),
+	    wa_parse_status, &ch, w, cap);
+}
+
+static int
+wa_parse_envelope(const json_t *root, char *err, size_t errlen)
+{
+	const char *object = wa_json_str(root, "object");
+
+	if (!json_is_object(root)) {
+		snprintf(err, errlen, "webhook body is not a JSON object");
+		return -1;
+	}
+	if (object == NULL) {
+		snprintf(err, errlen, "webhook body has no \"object\" string: "
+		    "not a WhatsApp Business Account notification");
+		return -1;
+	}
+	if (strcmp(object, "whatsapp_business_account") != 0) {
+		snprintf(err, errlen, "webhook object is \"%.64s\", not "
+		    "\"whatsapp_business_account\"", object);
+		return -1;
+	}
+	if (!json_is_array(json_object_get(root, "entry"))) {
+		snprintf(err, errlen, "webhook body has no \"entry\" array");
+		return -1;
+	}
+	return 0;
+}
+
+int
+wa_parse_webhook(const char *body, size_t len, struct wa_webhook *out,
+    char *err, size_t errlen)
+{
+	const json_t *entry, *change;
+	json_error_t je;
+	json_t *root;
+	size_t i, j, cap = 0;
+
+	memset(out, 0, sizeof *out);
+	if (body == NULL || len == 0) {
+		snprintf(err, errlen, "webhook body is empty");
+		return -1;
+	}
+	/* \u0000 inside a string is legal JSON; refusing the whole body for
+	 * it would lose every message in it. */
+	if ((root = json_loadb(body, len, JSON_ALLOW_NUL, &je)) == NULL) {
+		snprintf(err, errlen, "webhook body is not valid JSON: %s "
+		    "(line %d, column %d)", je.text, je.line, je.column);
+		return -1;
+	}
+	if (wa_parse_envelope(root, err, errlen) != 0)
+		goto fail;
+	json_array_foreach(json_object_get(root, "entry"), i, entry) {
+		json_array_foreach(json_object_get(entry, "changes"), j, change) {
+			if (wa_parse_change(change, out, &cap) != 0) {
+				snprintf(err, errlen, "out of memory");
+				goto fail;
+			}
+		}
+	}
+	json_decref(root);
+	return 0;
+fail:
+	wa_webhook_free(out);
+	json_decref(root);
+	return -1;
+}
