@@ -69,7 +69,8 @@ struct req {
 	void *task; /* sender task, owned by the sender until it answers */
 	char *hook;       /* escalation payload to run after commit */
 	bool kick_sender; /* a send was queued: wake the sender after commit */
-	bool hold;        /* webhook: answer once the pending send is recorded */
+	bool hold;        /* webhook: answer once the pending send is recorded
+			   * (or after at most a second) */
 	unsigned hold_mark;
 };
 

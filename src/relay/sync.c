@@ -17,6 +17,7 @@
 #define SYNC_LIMIT_DEFAULT 500
 #define SYNC_LIMIT_MAX 5000
 #define SYNC_WAIT_MAX 60
+#define SYNC_HOLD_MS 1000
 
 static int
 sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
@@ -234,7 +235,9 @@ sync_hold(struct req *q)
 	now = atomic_load(&r->sends_recorded) != q->hold_mark ||
 	    r->stopping_http;
 	if (!now) {
-		q->deadline_ms = http_now_ms() + (r->cfg->send_timeout + 2) * 1000;
+		/* Short: Meta may deliver webhooks in order and wait for
+		 * this answer before answering the send itself. */
+		q->deadline_ms = http_now_ms() + SYNC_HOLD_MS;
 		q->wnext = r->held;
 		q->wprev = NULL;
 		if (r->held != NULL)
