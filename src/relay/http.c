@@ -303,6 +303,7 @@ req_queue(struct req *q)
 	rc = MHD_queue_response(q->conn, q->status, resp);
 	MHD_destroy_response(resp);
 	q->phase = REQ_ANSWERED;
+	q->queued = true;
 	return rc;
 }
 
@@ -377,13 +378,20 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 			return req_queue(q);
 		return MHD_YES;
 	}
+	if (q->queued) {
+		/* Answered early (404, 413, 401): the body is not wanted. */
+		*upload_size = 0;
+		return MHD_YES;
+	}
 	if (*upload_size > 0) {
 		size_t n = *upload_size;
 
 		*upload_size = 0;
 		if (q->too_big || q->len + n > r->cfg->max_body) {
-			/* No Content-Length (chunked): stop reading. */
+			/* No Content-Length (chunked): stop reading; the
+			 * connection closes (logged as 413). */
 			q->too_big = true;
+			q->status = 413;
 			return MHD_NO;
 		}
 		if (q->len + n + 1 > q->cap) {
@@ -492,7 +500,7 @@ http_start(struct relay *r, char *err, size_t errlen)
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, r,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape_none, NULL,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);

@@ -46,6 +46,7 @@ struct req {
 	const struct relay_agent *agent;
 	enum req_phase phase;
 	bool suspended;      /* microhttpd's thread only */
+	bool queued;         /* an answer was handed to microhttpd */
 	struct timespec t0;
 
 	unsigned status;
