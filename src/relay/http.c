@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "http.h"
+#include "mstream.h"
 #include "sender.h"
 
 static _Atomic int http_active;
@@ -82,6 +83,14 @@ req_reply_bytes(struct req *q, unsigned status, char *ctype, char *bytes,
 	free(q->ctype_owned);
 	q->ctype_owned = ctype;
 	req_set_answer(q, status, bytes, len, ctype);
+}
+
+void
+req_reply_stream(struct req *q, struct mstream *ms, int64_t len, char *ctype)
+{
+	req_reply_bytes(q, 200, ctype, NULL, 0);
+	q->stream = ms;
+	q->stream_len = len;
 }
 
 void
@@ -276,6 +285,8 @@ req_free(struct req *q)
 	free(q->answer);
 	free(q->ctype_owned);
 	free(q->hook);
+	if (q->stream != NULL)
+		mstream_release(q->stream);
 	json_decref(q->in);
 	if (q->has_wh)
 		wa_webhook_free(&q->wh);
@@ -288,6 +299,15 @@ req_queue(struct req *q)
 	struct MHD_Response *resp;
 	enum MHD_Result rc;
 
+	if (q->stream != NULL) {
+		resp = MHD_create_response_from_callback(q->stream_len >= 0 ?
+		    (uint64_t)q->stream_len : MHD_SIZE_UNKNOWN, 32 * 1024,
+		    mstream_read, q->stream, mstream_release);
+		if (resp == NULL)
+			return MHD_NO; /* req_free releases the stream */
+		q->stream = NULL;
+		goto queue;
+	}
 	if (q->answer == NULL && q->status == 0)
 		req_error(q, 500, "internal", "no answer");
 	resp = MHD_create_response_from_buffer(q->answer_len,
@@ -296,7 +316,8 @@ req_queue(struct req *q)
 	if (resp == NULL)
 		return MHD_NO;
 	q->answer = NULL; /* the response owns it now */
-	if (q->ctype != NULL && q->answer_len > 0)
+queue:
+	if (q->ctype != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 		    q->ctype);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
