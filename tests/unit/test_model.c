@@ -675,6 +675,48 @@ test_wamid_from_status(void)
 	model_free(m);
 }
 
+/* Thousands of messages in random order end up sorted by (ts, seq), each
+ * findable by id. */
+static void
+test_thread_order_large(void)
+{
+	struct td_model *m = model_new("alice");
+	struct td_conversation *c;
+	struct td_event ev;
+	char id[32];
+	uint64_t r = 7;
+	int i, n = 3000, bad = 0;
+	size_t k;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = TD_EV_MESSAGE;
+	ev.conversation = "c1";
+	ev.u.message.id = id;
+	for (i = 0; i < n; i++) {
+		r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+		ev.seq = i + 1;
+		ev.ts = (int64_t)((r >> 33) % 500);
+		snprintf(id, sizeof id, "m%d", i);
+		CHECK(model_apply(m, &ev) > 0);
+	}
+	c = model_find(m, "c1");
+	CHECK_INT(c->n_messages, n);
+	CHECK_INT(c->unread, n);
+	for (k = 1; k < c->n_messages; k++) {
+		const struct td_msg *a = c->messages[k - 1], *b = c->messages[k];
+
+		if (a->ts > b->ts || (a->ts == b->ts && a->seq >= b->seq))
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+	for (i = 0; i < n; i += 97) {
+		snprintf(id, sizeof id, "m%d", i);
+		CHECK(conversation_find_message(c, id) != NULL &&
+		    conversation_find_message(c, id)->seq == i + 1);
+	}
+	model_free(m);
+}
+
 /* Events built in C by other modules may leave fields NULL. */
 static void
 test_sparse_structs(void)
@@ -714,6 +756,7 @@ int
 main(void)
 {
 	RUN(test_sparse_structs);
+	RUN(test_thread_order_large);
 	RUN(test_wamid_from_status);
 	RUN(test_message_basic);
 	RUN(test_idempotent);
