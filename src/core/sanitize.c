@@ -241,16 +241,36 @@ san_run(struct san *s)
 	}
 }
 
+static size_t
+count_high(const unsigned char *p, size_t len)
+{
+	const uint64_t high = 0x8080808080808080ULL;
+	size_t i = 0, n = 0;
+	uint64_t x;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&x, p + i, 8);
+		n += (size_t)__builtin_popcountll(x & high);
+	}
+	for (; i < len; i++)
+		n += p[i] >> 7;
+	return n;
+}
+
 char *
 sanitize_text(const char *in, size_t len, unsigned flags)
 {
 	struct san s;
 	char *out, *shrunk;
+	size_t high;
 
 	if (in == NULL)
 		len = 0;
-	/* Worst case: every byte an invalid sequence of its own -> 3 bytes. */
-	if (len > (SIZE_MAX - 1) / 3 || (out = malloc(len * 3 + 1)) == NULL)
+	/* Only invalid UTF-8 grows (a subpart of k >= 1 bytes, all >= 0x80,
+	 * becomes 3 bytes), so len + 2 per high byte always suffices. */
+	high = count_high((const unsigned char *)in, len);
+	if (len > (SIZE_MAX - 1) / 3 ||
+	    (out = malloc(len + 2 * high + 1)) == NULL)
 		return NULL;
 	memset(&s, 0, sizeof s);
 	s.in = (const unsigned char *)in;
