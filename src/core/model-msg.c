@@ -264,8 +264,9 @@ fail:
 } while (0)
 
 /* The same message again under a newer seq (the relay re-emitted it, e.g.
- * with its wamid once sent): newer fields win, absent ones are kept, the
- * status still only moves forward, the thread position stays. */
+ * with its wamid once sent, maybe even under the wamid as id): newer
+ * fields win, absent ones are kept, the status still only moves forward,
+ * the id and thread position stay. */
 static int
 message_update(struct td_conversation *c, struct td_msg *msg,
     const struct td_event *ev)
@@ -294,9 +295,12 @@ message_update(struct td_conversation *c, struct td_msg *msg,
 	upd.error = old->error;
 	memset(&old->error, 0, sizeof old->error);
 	upd.direction = old->direction;
-	/* Index keys point into the message: re-point them at the new
-	 * strings before the old ones are freed (a replace never allocates). */
-	strmap_put(&p->msgs, upd.id, msg);
+	/* The id stays the first one (the event may have found the message
+	 * by its wamid alias); index keys point into the message, so an old
+	 * wamid leaves the index before its string is freed. */
+	free(upd.id);
+	upd.id = old->id;
+	old->id = NULL;
 	if (old->wamid != NULL && strmap_get(&p->msgs, old->wamid) == msg)
 		strmap_del(&p->msgs, old->wamid);
 	message_free(old);

@@ -159,6 +159,19 @@ test_idempotent(void)
 	CHECK_INT(c->messages[1]->m.status, TD_MS_READ);
 	/* Status twice changes nothing. */
 	CHECK_INT(status_ev(m, 9, "c1", "wamid.Z", "read"), 0);
+	/* Re-emitted under its wamid as id: still one message, same id. */
+	CHECK_INT(apply(m, "{\"seq\": 10, \"ts\": 200, \"type\": \"message\", "
+	    "\"conversation\": \"c1\", \"message\": {\"id\": \"wamid.Z\", "
+	    "\"direction\": \"out\", \"kind\": \"text\", \"text\": \"fixed\", "
+	    "\"status\": \"sent\"}}"), (int)TD_CHANGED_THREAD);
+	CHECK_INT(c->n_messages, 2);
+	CHECK_STR(c->messages[1]->m.id, "loc-1");
+	CHECK_STR(c->messages[1]->m.text, "fixed");
+	CHECK_INT(c->messages[1]->m.status, TD_MS_READ);
+	CHECK(conversation_find_message(c, "loc-1") == c->messages[1]);
+	CHECK(conversation_find_message(c, "wamid.Z") == c->messages[1]);
+	status_ev(m, 11, "c1", "loc-1", "failed");
+	CHECK_INT(c->messages[1]->m.status, TD_MS_READ);
 	model_free(m);
 }
 
