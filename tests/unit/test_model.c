@@ -501,6 +501,9 @@ test_search(void)
 	CHECK(conversation_matches(c, "+1650555"));  /* typed with + */
 	CHECK(conversation_matches(c, "us.1349120")); /* BSUID */
 	CHECK(conversation_matches(c, "another color"));
+	CHECK(conversation_matches(c, "color?"));     /* at the very end */
+	CHECK(!conversation_matches(c, "color?!"));   /* runs past the end */
+	CHECK(conversation_matches(c, "D"));          /* first byte */
 	CHECK(conversation_matches(c, "blue shirt")); /* caption */
 	CHECK(conversation_matches(c, ""));
 	CHECK(!conversation_matches(c, "green"));
