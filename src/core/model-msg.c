@@ -39,7 +39,8 @@ status_merge(struct td_message *m, enum td_msg_status st,
 		return 0;
 	if (st == TD_MS_FAILED) {
 		e.code = err->code;
-		if ((err->title != NULL && (e.title = strdup(err->title)) == NULL) ||
+		if ((err->title != NULL &&
+		    (e.title = strdup(err->title)) == NULL) ||
 		    (err->details != NULL &&
 		    (e.details = strdup(err->details)) == NULL)) {
 			free(e.title);
@@ -306,7 +307,8 @@ message_update(struct td_conversation *c, struct td_msg *msg,
 	message_free(old);
 	msg->m = upd;
 	msg->seq = ev->seq;
-	if (msg->m.wamid != NULL && strmap_get(&p->msgs, msg->m.wamid) == NULL &&
+	if (msg->m.wamid != NULL &&
+	    strmap_get(&p->msgs, msg->m.wamid) == NULL &&
 	    (index_message(c, msg, strmap_hash(msg->m.id)) != 0 ||
 	    pending_take(c, msg, msg->m.wamid) != 0))
 		rc = -1;

@@ -148,7 +148,8 @@ contact_matches(const struct td_contact *ct, const unsigned char *n,
 	    text_contains(ct->wa_id, n, len))
 		return true;
 	/* "+1 555..." typed by an agent vs the wa_id "1555...". */
-	return len > 1 && n[0] == '+' && text_contains(ct->wa_id, n + 1, len - 1);
+	return len > 1 && n[0] == '+' &&
+	    text_contains(ct->wa_id, n + 1, len - 1);
 }
 
 bool

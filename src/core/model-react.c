@@ -56,8 +56,10 @@ model_rebuild_reactions(struct td_conversation *c, struct td_msg *msg)
 		for (i = 0; lists[k] != NULL && i < lists[k]->n; i++) {
 			struct rx_rec *r = &lists[k]->v[i];
 
-			for (j = 0; j < n && strcmp(v[j].from, r->from) != 0; j++)
-				;
+			for (j = 0; j < n; j++) {
+				if (strcmp(v[j].from, r->from) == 0)
+					break;
+			}
 			if (j < n || r->emoji == NULL)
 				continue;
 			v[n].from = r->from;

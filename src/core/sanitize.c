@@ -96,7 +96,8 @@ skip_string(const struct san *s, size_t i)
 		if (b == 0x07 || b == 0x18 || b == 0x1a)
 			return i + 1;
 		if (b == 0x1b)
-			return i + 1 < s->len && s->in[i + 1] == '\\' ? i + 2 : i;
+			return i + 1 < s->len && s->in[i + 1] == '\\' ?
+			    i + 2 : i;
 		if (b == 0xc2 && i + 1 < s->len && s->in[i + 1] == 0x9c)
 			return i + 2;
 	}
@@ -141,7 +142,8 @@ skip_c1(const struct san *s, size_t i, uint32_t cp)
 static bool
 is_bidi_control(uint32_t cp)
 {
-	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	return (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069) ||
 	    cp == 0x200e || cp == 0x200f || cp == 0x061c;
 }
 
@@ -195,7 +197,9 @@ san_utf8(struct san *s, size_t i)
 	size_t n = utf8_decode((const char *)s->in + i, s->len - i, &cp);
 	enum width_class wc;
 
-	if (cp == 0xfffd && !(n == 3 && memcmp(s->in + i, "\xef\xbf\xbd", 3) == 0)) {
+	/* U+FFFD from the decoder, not one the text really contains. */
+	if (cp == 0xfffd &&
+	    !(n == 3 && memcmp(s->in + i, "\xef\xbf\xbd", 3) == 0)) {
 		san_emit(s, s->repl, s->repl_len);
 		san_base(s);
 		return i + n;
