@@ -179,7 +179,7 @@ list_format_row(struct aline *out, const struct td_conversation *c,
 	ui_age(age, sizeof age, ctx->now, c->last_activity);
 	row_markers(markers, sizeof markers, c, ctx, width);
 
-	namew = width >= 100 ? 22 : width >= 60 ? 18 : 12;
+	namew = width >= 100 ? 22 : width >= 60 ? 18 : 15;
 	markw = text_width(markers, strlen(markers));
 	if (markw > 24)
 		markw = 24;

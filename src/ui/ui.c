@@ -250,8 +250,10 @@ ui_resize(struct app *app)
 
 	if (!app->ui.started)
 		return;
+	/* resizeterm() queues a KEY_RESIZE; only call it on a real change
+	 * or the KEY_RESIZE handler would loop. */
 	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
-	    ws.ws_col > 0)
+	    ws.ws_col > 0 && (ws.ws_row != LINES || ws.ws_col != COLS))
 		resizeterm(ws.ws_row, ws.ws_col);
 	/* After a resize the terminal's contents are unknown. */
 	clearok(curscr, TRUE);
