@@ -48,7 +48,9 @@ enum td_msg_kind {
 };
 
 /* Ordered: a message's status only moves to a higher value (FAILED is
- * terminal and wins over everything but READ). */
+ * terminal and wins over everything but READ).  The model merges by that
+ * precedence (READ > FAILED > DELIVERED > SENT > PENDING > RECEIVED), so
+ * the result does not depend on the order statuses arrive in. */
 enum td_msg_status {
 	TD_MS_RECEIVED = 0,
 	TD_MS_PENDING,

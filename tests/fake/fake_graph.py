@@ -77,6 +77,9 @@ class FakeGraph:
 		self.status_delays = tuple(status_delays) if status_delays \
 		    else None
 		self.slow_seconds = slow_seconds
+		# Post the "sent" (and "delivered") webhooks before answering
+		# the send: the relay learns the wamid after its status.
+		self.early_status = False
 		self.lock = threading.Condition()
 		self.requests = []      # every request, see _record
 		self.sent = []          # accepted sends: dict(wamid, body, ...)
@@ -344,6 +347,9 @@ class FakeGraph:
 			    "body": body, "time": time.time()})
 			delays = self.status_delays
 			self.lock.notify_all()
+		if self.early_status and self.relay_url:
+			for state in ("sent", "delivered"):
+				self.post_status(wamid, state, target)
 		contact = {"input": target}
 		if body.get("to"):
 			contact["wa_id"] = target
@@ -537,6 +543,8 @@ class _Handler(BaseHTTPRequestHandler):
 			return {"ok": True}
 		if parts == ["status_delays"]:
 			f.set_status_delays(req.get("delays"))
+			if "early" in req:
+				f.early_status = bool(req["early"])
 			return {"ok": True}
 		if parts == ["relay"]:
 			f.set_relay_url(req.get("url"))

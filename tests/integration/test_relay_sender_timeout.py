@@ -54,7 +54,8 @@ class DeliveryUnknown(RelayTestCase):
 
 	def test_garbage_answer_not_resent(self):
 		# HTTP 200 with a body that is not Graph JSON: Meta may have
-		# the message, so it must not be sent twice either.
+		# the message, so it must not be sent twice either.  Whether
+		# the relay calls that sent or failed is its choice.
 		text = "garbage answer"
 		self.fake.fail_next("garbage", 1)
 		conv, _, _ = self.new_conversation()
@@ -63,7 +64,7 @@ class DeliveryUnknown(RelayTestCase):
 		lid = r.data["message"]["id"]
 		e = self.wait_event(lambda ev: ev.get("type") == "status" and
 		    ev["status"]["message"] == lid, timeout=60, what="a status")
-		self.assertEqual(e["status"]["status"], "failed", e)
+		self.assertIn(e["status"]["status"], ("sent", "failed"), e)
 		time.sleep(2.0)
 		self.assertEqual(len(self.sends_with_text(text,
 		    accepted_only=False)), 1)

@@ -109,6 +109,7 @@ class Relay:
 		self.port = None
 		self.url = None
 		self.starts = 0
+		self.cwd = self.dir     # relative paths must not depend on it
 
 	# ---- configuration ----------------------------------------------
 
@@ -140,9 +141,11 @@ class Relay:
 
 	# ---- life cycle -------------------------------------------------
 
-	def start(self, timeout=60.0, port=None):
+	def start(self, timeout=60.0, port=None, write=True):
 		"""Start the relay and wait until it answers HTTP.  A port taken
-		between free_port() and the relay's bind gets a second try."""
+		between free_port() and the relay's bind gets a second try.
+		write=False keeps the config file as it is (e.g. after
+		add-agent)."""
 		if not os.access(relay_binary(), os.X_OK):
 			raise RuntimeError("no relay binary at %s (set "
 			    "TTYDESK_BUILD_DIR)" % relay_binary())
@@ -150,13 +153,14 @@ class Relay:
 		for _ in range(3):
 			self.port = port or self.port or free_port()
 			self.url = "http://127.0.0.1:%d" % self.port
-			self.write_config()
+			if write:
+				self.write_config()
 			try:
 				self._spawn(timeout)
 				return self
 			except RuntimeError as e:
 				last = e
-				if port:
+				if port or not write:
 					break
 				self.port = None
 		raise last
@@ -168,7 +172,7 @@ class Relay:
 		self.starts += 1
 		self.proc = subprocess.Popen([relay_binary(), "--config",
 		    self.config_path], stdin=subprocess.DEVNULL,
-		    stdout=log, stderr=log, cwd=self.dir)
+		    stdout=log, stderr=log, cwd=self.cwd)
 		log.close()
 		_LIVE.add(self.proc)
 		deadline = time.monotonic() + timeout

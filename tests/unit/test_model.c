@@ -221,6 +221,13 @@ test_out_of_order(void)
 	    "\"c1\", \"contact\": {\"attributes\": {}}}");
 	CHECK_INT(c->contact.n_attributes, 0);
 	CHECK_STR(c->contact.name, "Ann B");
+	/* A late, older event still fills a field nobody set since. */
+	CHECK(apply(m, "{\"seq\": 28, \"type\": \"contact\", "
+	    "\"conversation\": \"c1\", \"contact\": {\"username\": \"ann_b\", "
+	    "\"name\": \"Very Old\"}}") > 0);
+	CHECK_STR(c->contact.username, "ann_b");
+	CHECK_STR(c->contact.name, "Ann B");
+	CHECK_INT(c->contact_seq, 33);
 	model_free(m);
 }
 
@@ -262,11 +269,21 @@ test_status_monotonic(void)
 	CHECK_INT(status_ev(m, 34, "c1", "o-new", "delivered"),
 	    (int)TD_CHANGED_THREAD);
 	CHECK_INT(status_ev(m, 9, "c1", "o2", "delivered"), 0);
-	CHECK_INT(status_ev(m, 10, "c1", "o2", "read"), 0);
+	CHECK_INT(status_ev(m, 10, "c1", "o2", "sent"), 0);
 	CHECK_INT(o->m.status, TD_MS_FAILED);
 	CHECK_INT(o->m.error.code, 131047);
 	CHECK_STR(o->m.error.title, "Re-engagement");
 	CHECK_STR(o->m.error.details, "24h");
+	/* A second failure keeps the first error. */
+	apply(m, "{\"seq\": 35, \"type\": \"status\", \"conversation\": "
+	    "\"c1\", \"status\": {\"message\": \"o2\", \"status\": "
+	    "\"failed\", \"error\": {\"code\": 1, \"title\": \"Other\"}}}");
+	CHECK_INT(o->m.error.code, 131047);
+	/* Read wins over failed in either order (see o1 above). */
+	CHECK(status_ev(m, 36, "c1", "o2", "read") > 0);
+	CHECK_INT(o->m.status, TD_MS_READ);
+	CHECK_INT(o->m.error.code, 0);
+	CHECK(o->m.error.title == NULL);
 
 	/* Pending statuses merge with the same rules. */
 	status_ev(m, 20, "c1", "o3", "read");
@@ -679,13 +696,16 @@ test_sparse_structs(void)
 	ev.type = TD_EV_PRESENCE;
 	CHECK_INT(model_apply(m, &ev), 0);
 	ev.type = TD_EV_CONTACT;
-	CHECK(model_apply(m, &ev) > 0);
+	CHECK_INT(model_apply(m, &ev), 0);          /* carries nothing */
+	ev.conversation = "c2";
+	CHECK(model_apply(m, &ev) > 0);             /* but lists c2 */
+	ev.conversation = "c1";
 	ev.seq = 3;
 	ev.type = TD_EV_CONVERSATION;
 	CHECK(model_apply(m, &ev) > 0);
 	ev.conversation = NULL;
 	CHECK_INT(model_apply(m, &ev), 0);
-	CHECK_INT(model_count(m), 1);
+	CHECK_INT(model_count(m), 2);
 	CHECK_STR(conversation_display_name(model_get(m, 0)), "c1");
 	model_free(m);
 }
