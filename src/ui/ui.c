@@ -195,6 +195,9 @@ ui_place(struct view *v, bool visible, int y, int x, int h, int w)
 	v->win = newwin(h, w, y, x);
 	if (v->win == NULL)
 		v->visible = false;
+	else
+		idlok(v->win, TRUE); /* scrolling a full-width list may use the
+				      * terminal's insert/delete line */
 }
 
 void
