@@ -364,6 +364,7 @@ int
 ui_key(struct app *app, int key)
 {
 	struct ui *ui = &app->ui;
+	struct view *fv;
 	int a, flags;
 
 	if (key == KM_KEY(KEY_RESIZE)) {
@@ -388,6 +389,10 @@ ui_key(struct app *app, int key)
 		ui_layout(app);
 		return UI_HANDLED;
 	}
+	/* The focused view sees keys first (text input, e.g. a compose area). */
+	fv = ui->focus == FOCUS_THREAD ? &ui->thread : &ui->list;
+	if (fv->handle_key != NULL && (flags = fv->handle_key(app, fv, key)) != 0)
+		return flags;
 	a = keymap_lookup(&app->keymap, key);
 	if (a < 0) {
 		char name[32];

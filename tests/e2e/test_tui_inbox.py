@@ -8,6 +8,8 @@ reconnects when the relay comes back.
 
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import time
 import unittest
@@ -197,6 +199,45 @@ class TuiInbox(unittest.TestCase):
 		self.customer_writes("After Reconnect", "back again")
 		t.wait_for("After Reconnect", timeout=30)
 		self.quit(t)
+
+	def test_media_save_and_sigterm(self):
+		c = self.fake.customer(harness.unique_phone(), None, "Media Mia")
+		m, code = self.fake.customer_message(c, "document",
+		    filename="../../invoice 7.pdf", caption="my invoice",
+		    data=b"%PDF-1.4 fake invoice bytes")
+		self.assertEqual(code, 200)
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		self.open_by_search(t, "Media Mia")
+		s = t.wait_for("[document] ../../invoice 7.pdf")
+		self.assertIn("my invoice", s)
+		t.keys("s")
+		# The default name has no directory part from the customer.
+		t.wait_for("Save media to: ~/invoice 7.pdf")
+		target = os.path.join(t.dir, "saved.pdf")
+		t.keys("C-u")
+		t.literal(target)
+		t.keys("Enter")
+		t.wait_for("saved " + target)
+		with open(target, "rb") as fp:
+			self.assertEqual(fp.read(), b"%PDF-1.4 fake invoice bytes")
+		self.assertEqual(os.stat(target).st_mode & 0o777, 0o600)
+		self.assertFalse(os.path.exists(os.path.join(t.dir, "invoice 7.pdf")))
+		# Saving again to the same file refuses to overwrite.
+		t.keys("s", "C-u")
+		t.literal(target)
+		t.keys("Enter")
+		t.wait_for("File exists")
+		# SIGTERM: clean exit, terminal restored.
+		pane_pid = t.tmux("list-panes", "-F", "#{pane_pid}").split()[0]
+		child = subprocess.run(["pgrep", "-P", pane_pid, "-x", "ttydesk"],
+		    capture_output=True, text=True).stdout.split()
+		self.assertEqual(len(child), 1)
+		os.kill(int(child[0]), signal.SIGTERM)
+		t.wait_for("TTYDESK-EXIT=0")
+		self.assertEqual(t.asan_reports(), [])
 
 	def test_wrong_token(self):
 		t = TuiSession(self.world.relay.url, "not-the-token")
