@@ -157,8 +157,39 @@ test_keys_and_layout(void)
 	CHECK(app.ui.focus == FOCUS_THREAD);
 	CHECK(app.ui.thread.visible && !app.ui.list.visible);
 	ui_draw(&app);
-	ui_key(&app, 'k');
-	ui_key(&app, 'u');   /* first unread: nothing left unread */
+	/* Opening jumps to the first unread message. */
+	CHECK(thread_selected(&app) != NULL &&
+	    strcmp(thread_selected(&app)->m.id, "wamid.A") == 0);
+	/* G: the last one; walk up to the reply and jump to the message it
+	 * quotes. */
+	ui_key(&app, 'G');
+	CHECK(thread_selected(&app) != NULL &&
+	    strcmp(thread_selected(&app)->m.id, "wamid.F") == 0);
+	{
+		int i;
+		for (i = 0; i < 40 && thread_selected(&app) != NULL &&
+		    strcmp(thread_selected(&app)->m.id, "wamid.B") != 0; i++) {
+			ui_key(&app, 'k');
+			ui_draw(&app);
+		}
+	}
+	CHECK(thread_selected(&app) != NULL &&
+	    strcmp(thread_selected(&app)->m.id, "wamid.B") == 0);
+	ui_key(&app, 'f');
+	CHECK(thread_selected(&app) != NULL &&
+	    strcmp(thread_selected(&app)->m.id, "wamid.A") == 0);
+	/* The image quotes a message nobody has: it says so. */
+	ui_key(&app, 'G');
+	for (int i = 0; i < 40 && thread_selected(&app) != NULL &&
+	    strcmp(thread_selected(&app)->m.id, "wamid.D") != 0; i++)
+		ui_key(&app, 'k');
+	ui_key(&app, 'f');
+	CHECK(strstr(app.ui.msg, "quoted message not available") != NULL);
+	/* Unread markers: all three inbound messages were unread when the
+	 * thread opened; 'u' goes to the first. */
+	ui_key(&app, 'u');
+	CHECK(thread_selected(&app) != NULL &&
+	    strcmp(thread_selected(&app)->m.id, "wamid.A") == 0);
 	ui_key(&app, KM_ESC);
 	CHECK(app.ui.focus == FOCUS_LIST);
 	CHECK(app.ui.list.visible && !app.ui.thread.visible);
