@@ -113,6 +113,45 @@ class TuiCache(unittest.TestCase):
 		    "cache.corrupt-")]
 		self.assertEqual(len(aside), 1)
 
+	def test_passphrase_command(self):
+		t = self.session()
+		t.extra = ""
+		with open(t.config, encoding="utf-8") as fp:
+			text = fp.read()
+		with open(t.config, "w", encoding="utf-8") as fp:
+			fp.write(text.replace("key_file = cache.key",
+			    "passphrase_command = printf 'correct horse'"))
+		self.fill(t)
+		with open(t.config, "w", encoding="utf-8") as fp:
+			fp.write(text.replace("key_file = cache.key",
+			    "passphrase_command = printf 'wrong horse'"))
+		r = run(["--config", t.config])
+		self.assertEqual(r.returncode, 1)
+		self.assertIn("does not open", r.stderr)
+		with open(t.config, "w", encoding="utf-8") as fp:
+			fp.write(text.replace("key_file = cache.key",
+			    "passphrase_command = exit 3"))
+		r = run(["--config", t.config])
+		self.assertEqual(r.returncode, 1)
+		self.assertIn("passphrase_command failed", r.stderr)
+
+	def test_passphrase_prompt(self):
+		t = self.session()
+		with open(t.config, encoding="utf-8") as fp:
+			text = fp.read()
+		with open(t.config, "w", encoding="utf-8") as fp:
+			fp.write(text.replace("key_file = cache.key\n", ""))
+		t.start()
+		t.wait_for("Choose a passphrase for the ttydesk cache")
+		t.literal("typed secret")
+		t.keys("Enter")
+		t.wait_for("online")
+		# No echo: the passphrase never showed on the screen.
+		self.assertNotIn("typed secret", t.screen())
+		t.keys("q")
+		t.wait_for("TTYDESK-EXIT=0")
+		self.assertNotIn("typed secret", t.screen())
+
 	def test_token_permissions(self):
 		t = self.session()
 		os.chmod(os.path.join(t.dir, "token"), 0o644)
