@@ -258,6 +258,10 @@ cache_open(const char *dir, const struct cache_key *key, struct td_cache **out,
 	*out = NULL;
 	if (store_sodium_init(err, errlen) != 0)
 		return CACHE_ERR;
+	if (dir == NULL || key == NULL) {
+		snprintf(err, errlen, "no cache directory or key");
+		return CACHE_ERR;
+	}
 	if ((c = calloc(1, sizeof *c)) == NULL || (c->dir = strdup(dir)) == NULL) {
 		free(c);
 		snprintf(err, errlen, "out of memory");
@@ -356,10 +360,13 @@ int
 cache_load(struct td_cache *c, const struct cache_visitor *v, char *err,
     size_t errlen)
 {
+	static const struct cache_visitor none;
 	struct store_loaded *l = c->loaded;
 	size_t i;
 	int rc;
 
+	if (v == NULL)
+		v = &none;
 	c->loaded = NULL;
 	if (l == NULL && (rc = store_load_files(c, &l, err, errlen)) != CACHE_OK)
 		return rc;
