@@ -48,6 +48,7 @@ store_check_fd(int fd, const char *what, bool dir, char *err, size_t errlen)
 int
 store_mkdir(const char *dir, char *err, size_t errlen)
 {
+	struct stat st;
 	char *p, *s;
 	int rc = -1;
 
@@ -55,6 +56,8 @@ store_mkdir(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "no cache directory given");
 		return -1;
 	}
+	if (stat(dir, &st) == 0)
+		return 0; /* store_open_dir says if it is no directory */
 	if ((p = strdup(dir)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
