@@ -306,6 +306,11 @@ test_splice(void)
 	b = tu_read(hdr2, &blen);
 	t = tu_read(hdrp, &tlen);
 	CHECK_INT(status_with(hdrp, b, blen), CACHE_CORRUPT);
+	/* No header at all: never replaced by a fresh one. */
+	CHECK_INT(unlink(hdrp), 0);
+	CHECK_INT(status_with(logp, a, alen), CACHE_CORRUPT);
+	CHECK(strstr(err, "header: missing") != NULL);
+	CHECK(access(hdrp, F_OK) != 0);
 	tu_write(hdrp, t, tlen);
 	CHECK_INT(status_with(logp, a, alen), CACHE_OK);
 	free(t);
