@@ -85,6 +85,17 @@ bool cache_should_compact(const struct td_cache *c);
  * at most once a second; cache_close and durable writes sync too). */
 int cache_sync(struct td_cache *c, char *err, size_t errlen);
 
+/* After CACHE_CORRUPT, before rebuilding: report to v the outbox entries
+ * and drafts of every record that still authenticates (those before the
+ * damage; events are not reported, the relay has them).  An ack lost in
+ * the damage brings its entry back: resending is safe, client_id is
+ * idempotent.  Changes no file.  Returns CACHE_OK, CACHE_BAD_KEY,
+ * CACHE_LOCKED, or CACHE_CORRUPT/CACHE_ERR when the header is unusable.
+ * Rebuild: cache_salvage, cache_forget, cache_open, cache_outbox_put and
+ * cache_draft_set for each item salvaged. */
+int cache_salvage(const char *dir, const struct cache_key *key,
+    const struct cache_visitor *v, char *err, size_t errlen);
+
 /* Remove every cache file of dir (overwritten first), then dir itself. */
 int cache_forget(const char *dir, char *err, size_t errlen);
 

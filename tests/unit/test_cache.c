@@ -513,6 +513,70 @@ test_torn_tail(void)
 	fx_free(&f);
 }
 
+/* Damage in the middle: open refuses, salvage keeps the outbox and drafts
+ * written before it, and the rebuilt cache takes them back. */
+static void
+test_salvage(void)
+{
+	struct cache_visitor v;
+	struct fixture f;
+	struct td_cache *c;
+	struct coll got = { 0 };
+	struct cache_key *k2;
+	unsigned char *buf;
+	size_t len, i, mid;
+	char *log, *p2;
+
+	fx_init(&f);
+	log = tu_path(f.dir, "log");
+	CHECK_INT(cache_open(f.dir, f.key, &c, err, sizeof err), CACHE_OK);
+	CHECK_INT(cache_outbox_put(c, "a", "{\"text\":\"A\"}", 12, err, sizeof err), 0);
+	CHECK_INT(cache_compact(c, err, sizeof err), 0);
+	CHECK_INT(cache_outbox_put(c, "b", "{\"text\":\"B\"}", 12, err, sizeof err), 0);
+	CHECK_INT(cache_draft_set(c, "conv", "half written", err, sizeof err), 0);
+	cache_close(c);
+	free(tu_read(log, &mid));
+	CHECK_INT(cache_open(f.dir, f.key, &c, err, sizeof err), CACHE_OK);
+	CHECK_INT(append1(c, "{\"seq\":1}", 1), 0);
+	CHECK_INT(cache_outbox_put(c, "c", "{}", 2, err, sizeof err), 0);
+	cache_close(c);
+	buf = tu_read(log, &len);
+	buf[mid + 40] ^= 1; /* inside the events record */
+	tu_write(log, buf, len);
+	free(buf);
+	CHECK_INT(cache_open(f.dir, f.key, &c, err, sizeof err), CACHE_CORRUPT);
+	CHECK(strstr(err, "log: record 3 at offset") != NULL);
+
+	p2 = tu_path(f.tmp, "other.key");
+	CHECK_INT(cache_keygen(p2, err, sizeof err), 0);
+	k2 = cache_key_from_file(p2, err, sizeof err);
+	v = (struct cache_visitor){ &got, coll_event, coll_outbox, coll_draft };
+	CHECK_INT(cache_salvage(f.dir, k2, &v, err, sizeof err), CACHE_BAD_KEY);
+	CHECK_INT(got.nob, 0);
+	CHECK_INT(cache_salvage(f.dir, f.key, &v, err, sizeof err), CACHE_OK);
+	CHECK_INT(got.nev, 0);
+	CHECK_INT(got.nob, 2);
+	CHECK(coll_outbox_of(&got, "a") != NULL);
+	CHECK_STR(coll_outbox_of(&got, "b"), "{\"text\":\"B\"}");
+	CHECK(coll_outbox_of(&got, "c") == NULL);
+	CHECK_STR(coll_draft_of(&got, "conv"), "half written");
+
+	CHECK_INT(cache_forget(f.dir, err, sizeof err), 0);
+	CHECK_INT(cache_open(f.dir, f.key, &c, err, sizeof err), CACHE_OK);
+	for (i = 0; i < got.nob; i++)
+		CHECK_INT(cache_outbox_put(c, got.ob_id[i], got.ob_json[i],
+		    strlen(got.ob_json[i]), err, sizeof err), 0);
+	cache_close(c);
+	coll_free(&got);
+	CHECK_INT(tu_open_load(f.dir, f.key, &got, NULL, err, sizeof err), CACHE_OK);
+	CHECK_INT(got.nob, 2);
+	coll_free(&got);
+	cache_key_free(k2);
+	free(p2);
+	free(log);
+	fx_free(&f);
+}
+
 static void
 test_bad_args(void)
 {
@@ -544,6 +608,7 @@ main(void)
 	RUN(test_forget);
 	RUN(test_no_plaintext);
 	RUN(test_torn_tail);
+	RUN(test_salvage);
 	RUN(test_bad_args);
 	return check_done();
 }
