@@ -586,6 +586,7 @@ test_bad_args(void)
 	fx_init(&f);
 	CHECK_INT(cache_open(f.dir, f.key, &c, err, sizeof err), CACHE_OK);
 	CHECK_INT(cache_outbox_put(c, "", "{}", 2, err, sizeof err), -1);
+	CHECK_INT(cache_outbox_put(c, "empty", NULL, 0, err, sizeof err), 0);
 	CHECK(strstr(err, "client_id") != NULL);
 	CHECK_INT(cache_draft_set(c, "", "x", err, sizeof err), -1);
 	CHECK(strstr(err, "conversation") != NULL);
