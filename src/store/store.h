@@ -201,6 +201,7 @@ struct td_cache {
 	bool broken;
 
 	int64_t cursor;
+	uint64_t events_seen; /* while opening: events before END */
 	struct store_outbox *outbox;
 	size_t n_outbox;
 	size_t cap_outbox;
