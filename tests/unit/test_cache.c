@@ -454,7 +454,7 @@ test_torn_tail(void)
 	char *log;
 	unsigned char *buf;
 	size_t len, good;
-	int64_t cursor;
+	int64_t cursor = 0;
 	int cut;
 
 	fx_init(&f);
