@@ -579,6 +579,43 @@ test_salvage(void)
 	fx_free(&f);
 }
 
+/* A sync answer larger than one record is split; all of it comes back. */
+static void
+test_huge_answer(void)
+{
+	struct fixture f;
+	struct td_cache *c;
+	struct coll got;
+	const char *ev[2];
+	size_t lens[2] = { 9u << 20, 9u << 20 };
+	char *a = malloc(lens[0] + 1), *b = malloc(lens[1] + 1);
+	int64_t cursor = 0;
+
+	fx_init(&f);
+	memset(a, 'a', lens[0]);
+	memset(b, 'b', lens[1]);
+	a[lens[0]] = b[lens[1]] = '\0';
+	ev[0] = a;
+	ev[1] = b;
+	CHECK_INT(cache_open(f.dir, f.key, &c, err, sizeof err), CACHE_OK);
+	CHECK_INT(cache_append_events(c, ev, lens, 2, 77, err, sizeof err), 0);
+	lens[0] = 17u << 20;
+	CHECK_INT(cache_append_events(c, ev, lens, 1, 78, err, sizeof err), -1);
+	CHECK(strstr(err, "too large") != NULL);
+	cache_close(c);
+	CHECK_INT(tu_open_load(f.dir, f.key, &got, &cursor, err, sizeof err), CACHE_OK);
+	CHECK_INT(got.nev, 2);
+	CHECK_INT(cursor, 77);
+	if (got.nev == 2) {
+		CHECK(strlen(got.ev[0]) == 9u << 20 && got.ev[0][5] == 'a');
+		CHECK(strlen(got.ev[1]) == 9u << 20 && got.ev[1][5] == 'b');
+	}
+	coll_free(&got);
+	free(a);
+	free(b);
+	fx_free(&f);
+}
+
 static void
 test_bad_args(void)
 {
@@ -612,6 +649,7 @@ main(void)
 	RUN(test_no_plaintext);
 	RUN(test_torn_tail);
 	RUN(test_salvage);
+	RUN(test_huge_answer);
 	RUN(test_bad_args);
 	return check_done();
 }
