@@ -46,7 +46,9 @@ enum cache_open_status {
 	CACHE_CORRUPT = -4,  /* damage not at the tail: err names file and offset */
 };
 
-/* Creates dir (0700) when missing. */
+/* Creates dir (0700) when missing.  Verifies the key and every record of
+ * the snapshot and log before it returns, so damage shows up here as
+ * CACHE_CORRUPT; a torn last record of the log (a crash) is cut off. */
 int cache_open(const char *dir, const struct cache_key *key,
     struct td_cache **out, char *err, size_t errlen);
 void cache_close(struct td_cache *c);
@@ -69,9 +71,11 @@ int64_t cache_cursor(const struct td_cache *c);
 /* Events of one sync answer plus the cursor that covers them, one record. */
 int cache_append_events(struct td_cache *c, const char *const *json,
     const size_t *lens, size_t n, int64_t cursor, char *err, size_t errlen);
-/* Durable (fsynced) before it returns 0. */
+/* Durable (fsynced) before it returns 0.  A client_id already queued is
+ * refused. */
 int cache_outbox_put(struct td_cache *c, const char *client_id,
     const char *json, size_t len, char *err, size_t errlen);
+/* Unknown client_id (acked before): 0, nothing written. */
 int cache_outbox_ack(struct td_cache *c, const char *client_id,
     char *err, size_t errlen);
 /* text NULL or "" deletes the draft. */
