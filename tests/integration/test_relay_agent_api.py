@@ -308,6 +308,13 @@ class ConversationActions(RelayTestCase):
 		self.assertIsNone(r.data["state"]["assignee"])
 		self.assertIsNone(self.conv_state(conv)["assignee"])
 
+	def test_assign_unknown_agent(self):
+		conv, _, _ = self.new_conversation()
+		r = self.alice.assign(conv, "mallory")
+		self.assertIn(r.status, (400, 404), r)
+		self.assertIsInstance(r.error_code, str, r)
+		self.assertIsNone(self.conv_state(conv)["assignee"])
+
 	def test_assign_idempotent_client_id(self):
 		conv, _, _ = self.new_conversation()
 		before = self.last_seq()
