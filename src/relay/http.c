@@ -514,4 +514,5 @@ http_stop(struct relay *r, int timeout_ms)
 	}
 	MHD_stop_daemon(r->daemon);
 	r->daemon = NULL;
+	sync_cache_free();
 }

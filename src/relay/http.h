@@ -107,5 +107,6 @@ int64_t http_now_ms(void);
 /* sync.c */
 void sync_handle(struct req *q);
 void sync_forget(struct req *q);
+void sync_cache_free(void);
 
 #endif

@@ -41,16 +41,23 @@ intake_message_id(struct relay *r, const char *wamid, const char *fp)
 static int
 intake_update_state(struct relay *r, const char *conv, int64_t ts)
 {
-	json_t *state;
-	int rc;
+	json_t *state, *before;
+	int rc, first;
 
 	if ((rc = relay_store_conversation_get(r->writer, conv, &state, NULL,
 	    NULL, NULL)) <= 0)
 		return rc == 0 ? 0 : -1;
+	before = json_deep_copy(state);
 	conv_on_inbound(r, state, ts);
 	rc = relay_store_conversation_put(r->writer, conv, state, ts);
-	if (rc == 0)
+	/* Clients take the window from the message itself; a conversation
+	 * event is only worth its space when something else changed. */
+	first = json_integer_value(json_object_get(before, "last_inbound_ts")) == 0;
+	json_object_set(before, "last_inbound_ts",
+	    json_object_get(state, "last_inbound_ts"));
+	if (rc == 0 && (first || !json_equal(before, state)))
 		rc = relay_emit_conversation(r, conv, state, relay_now(r), NULL);
+	json_decref(before);
 	json_decref(state);
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include "http.h"
 #include "relay.h"
 #include "sender.h"
+#include "server.h"
 
 static void
 usage(FILE *f)
@@ -147,7 +148,6 @@ serve(const char *path)
 	sigset_t set;
 	char err[512];
 	int sig, rc = 1;
-	const union MHD_DaemonInfo *info;
 
 	secfile_harden_process();
 	if (sodium_init() < 0) {
@@ -165,18 +165,12 @@ serve(const char *path)
 	pthread_sigmask(SIG_BLOCK, &set, NULL); /* threads inherit it */
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (relay_init(&r, &cfg, err, sizeof err) != 0 ||
-	    sender_recover(&r, err, sizeof err) != 0 ||
-	    relay_start_writer(&r, err, sizeof err) != 0 ||
-	    sender_start(&r, err, sizeof err) != 0 ||
-	    sync_start_timer(&r) != 0 ||
-	    http_start(&r, err, sizeof err) != 0) {
+	if (server_start(&r, &cfg, err, sizeof err) != 0) {
 		fprintf(stderr, "ttydesk-relay: %s\n", err);
 		goto out;
 	}
-	info = MHD_get_daemon_info(r.daemon, MHD_DAEMON_INFO_BIND_PORT);
 	relay_log("listening on %s:%u, %zu agents, event log at seq %lld",
-	    cfg.host, info ? info->port : cfg.port, config_dir(&cfg)->n_agents,
+	    cfg.host, server_port(&r), config_dir(&cfg)->n_agents,
 	    (long long)r.last_seq);
 	rc = 0;
 	for (;;) {
@@ -192,11 +186,7 @@ serve(const char *path)
 	}
 	relay_log("stopping");
 out:
-	http_stop(&r, 10000);
-	sync_stop_timer(&r);
-	sender_stop(&r);
-	relay_stop(&r);
-	sender_free(&r);
+	server_stop(&r);
 	curl_global_cleanup();
 	config_free(&cfg);
 	if (rc == 0)

@@ -37,6 +37,59 @@ sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
 	return 0;
 }
 
+/*
+ * When one event wakes hundreds of agents they all ask for the same
+ * (after, limit): the answer is read once and copied.  Only valid while
+ * nothing newer was committed.  microhttpd's thread only.
+ */
+static struct {
+	int64_t after;
+	int limit;
+	int64_t seq;
+	char *buf;
+	size_t len;
+} sync_cache;
+
+static bool
+sync_cached(struct req *q)
+{
+	struct relay *r = q->r;
+	char *copy;
+
+	if (sync_cache.buf == NULL || sync_cache.after != q->after ||
+	    sync_cache.limit != q->limit ||
+	    sync_cache.seq != atomic_load(&r->committed_seq))
+		return false;
+	if ((copy = malloc(sync_cache.len + 1)) == NULL)
+		return false;
+	memcpy(copy, sync_cache.buf, sync_cache.len + 1);
+	req_reply_raw(q, 200, copy, sync_cache.len);
+	return true;
+}
+
+static void
+sync_remember(struct req *q, int64_t seq, const char *buf, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (copy == NULL)
+		return;
+	memcpy(copy, buf, len + 1);
+	free(sync_cache.buf);
+	sync_cache.buf = copy;
+	sync_cache.len = len;
+	sync_cache.after = q->after;
+	sync_cache.limit = q->limit;
+	sync_cache.seq = seq;
+}
+
+void
+sync_cache_free(void)
+{
+	free(sync_cache.buf);
+	memset(&sync_cache, 0, sizeof sync_cache);
+}
+
 static void
 sync_answer(struct req *q)
 {
@@ -44,12 +97,17 @@ sync_answer(struct req *q)
 	char *buf = NULL, tail[96];
 	size_t len = 0;
 	int count = 0, rc;
-	int64_t last;
+	int64_t last, seq;
 	bool more;
 
+	if (sync_cached(q))
+		return;
 	if ((buf = strdup("{\"events\":[")) == NULL)
 		goto nomem;
 	len = strlen(buf);
+	/* Read before reading: an event committed meanwhile only makes the
+	 * cached answer look older than it is, never newer. */
+	seq = atomic_load(&r->committed_seq);
 	pthread_mutex_lock(&r->reader_lock);
 	rc = relay_store_read_after(r->reader, q->after, q->limit, &buf, &len,
 	    &count, &last, &more);
@@ -71,6 +129,8 @@ sync_answer(struct req *q)
 		memcpy(buf + len, tail, tn + 1);
 		len += tn;
 	}
+	if (count > 0)
+		sync_remember(q, seq, buf, len);
 	req_reply_raw(q, 200, buf, len);
 	return;
 nomem:
