@@ -74,6 +74,7 @@ conv_on_reply(json_t *state)
 
 	json_object_del(sla, "first_response_due");
 	json_object_del(sla, "next_response_due");
+	json_object_set_new(sla, "breached", json_false());
 	json_object_set_new(state, "_replied", json_true());
 }
 

@@ -32,6 +32,20 @@ int relay_emit_contact(struct relay *r, const struct relay_contact *c,
 int relay_emit_conversation(struct relay *r, const char *id, json_t *state,
     int64_t ts, json_t **out);
 
+/* Records status of message and appends its event, unless it was seen
+ * already or a later state is known (read beats everything, failed beats
+ * sent/delivered, delivered beats sent): a state never goes back.
+ * extra (may be NULL) is merged into the status object. */
+int relay_emit_status(struct relay *r, const char *conversation,
+    const char *message, enum td_msg_status status, json_t *extra,
+    int64_t ts);
+/* A send's outcome is recorded: statuses held for the conversation are
+ * emitted, under local_id when their wamid is this send's (local_id and
+ * wamid may be NULL), else under their wamid once no send is in flight.
+ * With conversation NULL, everything held is emitted (at start). */
+int relay_release_statuses(struct relay *r, const char *conversation,
+    const char *local_id, const char *wamid);
+
 /* Finds or creates the customer (BSUID first, then phone), linking the
  * two identifiers when a webhook carries both, and makes sure the
  * customer has a conversation.  Emits contact/conversation events for

@@ -602,3 +602,56 @@ op_presence(struct relay *r, const struct relay_agent *a, const char *conv,
 	res->status = 204;
 	res->body = NULL;
 }
+
+/* Snoozes that ran out reopen; SLA due times that passed are breached. */
+static int
+ops_revisit(struct relay *r, const char *id, int64_t now)
+{
+	json_t *state = NULL, *sla, *before;
+	static const char *const dues[] = { "first_response_due",
+	    "next_response_due" };
+	int rc, i;
+
+	if ((rc = relay_store_conversation_get(r->writer, id, &state, NULL,
+	    NULL, NULL)) <= 0)
+		return rc;
+	before = json_deep_copy(state);
+	if (strcmp(conv_status(state), "snoozed") == 0 &&
+	    json_integer_value(json_object_get(state, "snoozed_until")) <= now) {
+		json_object_set_new(state, "status", json_string("open"));
+		json_object_del(state, "snoozed_until");
+	}
+	sla = json_object_get(state, "sla");
+	for (i = 0; i < 2 && json_is_object(sla); i++) {
+		json_int_t due = json_integer_value(json_object_get(sla, dues[i]));
+
+		if (due > 0 && due <= now)
+			json_object_set_new(sla, "breached", json_true());
+	}
+	/* Always stored: a put recomputes when to look again. */
+	rc = relay_store_conversation_put(r->writer, id, state, 0);
+	if (rc == 0 && !json_equal(before, state))
+		rc = relay_emit_conversation(r, id, state, now, NULL);
+	json_decref(before);
+	json_decref(state);
+	return rc;
+}
+
+int
+ops_housekeeping(struct relay *r)
+{
+	int64_t now = relay_now(r);
+	char **ids;
+	size_t n, i;
+	int rc = 0;
+
+	if (relay_store_conversations_due(r->writer, now, &ids, &n) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && ids[i] != NULL)
+			rc = ops_revisit(r, ids[i], now);
+		free(ids[i]);
+	}
+	free(ids);
+	return rc;
+}

@@ -313,6 +313,107 @@ test_idempotency_store(void)
 }
 
 static void
+hk_run(struct relay *r, struct relay_job *j)
+{
+	if (ops_housekeeping(r) != 0)
+		j->failed = 1;
+}
+
+static void
+housekeeping(struct harness *h)
+{
+	struct relay_job j;
+
+	memset(&j, 0, sizeof j);
+	j.run = hk_run;
+	CHECK_INT(relay_run_now(&h->r, &j), 0);
+}
+
+static json_t *
+last_event(struct harness *h)
+{
+	json_t *ev = harness_events(h);
+	json_t *last = json_incref(json_array_get(ev, json_array_size(ev) - 1));
+
+	json_decref(ev);
+	return last;
+}
+
+static void
+test_snooze_and_sla(void)
+{
+	struct harness h;
+	json_t *ev, *sla;
+	int64_t seq;
+
+	if (harness_setup(&h, PNID, "[sla]\nfirst_response = 15m\n"
+	    "next_response = 1h\nurgent.first_response = 5m\n") != 0) {
+		CHECK(0);
+		return;
+	}
+	harness_clock = 1700000000;
+	feed_text(&h, "111", "wamid.Z1", 1700000000);
+	ev = last_event(&h);
+	sla = json_object_get(json_object_get(ev, "state"), "sla");
+	CHECK_INT(json_integer_value(json_object_get(sla, "first_response_due")),
+	    1700000000 + 900);
+	CHECK(json_is_false(json_object_get(sla, "breached")));
+	json_decref(ev);
+	/* Nothing is due yet: housekeeping adds no event. */
+	seq = h.r.last_seq;
+	housekeeping(&h);
+	CHECK_INT(h.r.last_seq, seq);
+	harness_clock = 1700000000 + 901;
+	housekeeping(&h);
+	ev = last_event(&h);
+	CHECK(json_is_true(json_object_get(json_object_get(json_object_get(ev,
+	    "state"), "sla"), "breached")));
+	json_decref(ev);
+	/* Breached once: no new event on the next pass. */
+	seq = h.r.last_seq;
+	housekeeping(&h);
+	CHECK_INT(h.r.last_seq, seq);
+	/* An agent reply clears the due time. */
+	CHECK_INT(run_op(&h, op_message, "c1", "{\"text\":\"on it\"}", NULL),
+	    202);
+	ev = last_event(&h);
+	sla = json_object_get(json_object_get(ev, "state"), "sla");
+	CHECK(json_object_get(sla, "first_response_due") == NULL);
+	CHECK(json_is_false(json_object_get(sla, "breached")));
+	json_decref(ev);
+	/* The next customer message starts the next-response clock. */
+	feed_text(&h, "111", "wamid.Z2", 1700001000);
+	ev = last_event(&h);
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(
+	    json_object_get(ev, "state"), "sla"), "next_response_due")),
+	    1700001000 + 3600);
+	json_decref(ev);
+	/* Snooze until T: reopens at T. */
+	CHECK_INT(run_op(&h, op_status, "c1", "{\"status\":\"snoozed\","
+	    "\"until\":1700005000}", &ev), 200);
+	CHECK_STR(state_str(ev, "status"), "snoozed");
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(ev, "state"),
+	    "snoozed_until")), 1700005000);
+	json_decref(ev);
+	harness_clock = 1700005001;
+	housekeeping(&h);
+	ev = last_event(&h);
+	CHECK_STR(json_string_value(json_object_get(ev, "type")), "conversation");
+	CHECK_STR(state_str(ev, "status"), "open");
+	CHECK(json_object_get(json_object_get(ev, "state"), "snoozed_until") ==
+	    NULL);
+	json_decref(ev);
+	/* Snoozed, then the customer writes first: open at once. */
+	CHECK_INT(run_op(&h, op_status, "c1", "{\"status\":\"snoozed\","
+	    "\"until\":1800000000}", NULL), 200);
+	feed_text(&h, "111", "wamid.Z3", 1700005100);
+	ev = last_event(&h);
+	CHECK_STR(state_str(ev, "status"), "open");
+	json_decref(ev);
+	harness_teardown(&h);
+}
+
+static void
 test_utf8(void)
 {
 	CHECK_INT(op_utf8_len("abc"), 3);
@@ -330,6 +431,7 @@ main(void)
 	RUN(test_outbound_queue);
 	RUN(test_stable_ids);
 	RUN(test_idempotency_store);
+	RUN(test_snooze_and_sla);
 	RUN(test_utf8);
 	return check_done();
 }
