@@ -305,6 +305,10 @@ class Statuses(RelayTestCase):
 			    [{}])[0].get("id") == sent[0]["wamid"]]) >= 3)
 		finally:
 			self.fake.set_status_delays(None)
+		# A relay may hold early statuses until it has the answer.
+		self.wait_event(lambda e: e.get("type") == "status" and
+		    e["status"]["message"] in ids and e["status"]["status"] ==
+		    "read", timeout=20, what="read status")
 		st = self.status_events(ids)
 		states = [e["status"]["status"] for e in st]
 		self.assertEqual(states[-1], "read", st)
