@@ -186,6 +186,8 @@ class Sync(RelayTestCase):
 		self.assertTrue(r.data["events"])
 		self.assertGreater(r.data["events"][0]["seq"], last)
 		latency = box["t"] - t_post
+		sys.stderr.write("long-poll woke %.1f ms after the webhook was "
+		    "posted\n" % (latency * 1000))
 		self.assertLess(latency, 1.0, "long-poll woke after %.3f s" %
 		    latency)
 

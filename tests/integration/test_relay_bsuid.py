@@ -50,6 +50,21 @@ class Bsuid(RelayTestCase):
 		for s in st:
 			self.assertEqual(s["conversation"], conv)
 
+	def test_bsuid_template_outside_window(self):
+		import time
+		c = self.fake.customer(None, unique_bsuid(), "Old Hidden")
+		m = self.inbound(c, "text", text="days ago",
+		    timestamp=int(time.time()) - 3 * 86400)
+		conv = self.message_events(m["id"])[0]["conversation"]
+		self.assertEqual(self.alice.send_text(conv, "too late").status,
+		    409)
+		r = self.alice.send_template(conv, "order_update", "en_US", ["7"])
+		self.assertEqual(r.status, 202, r)
+		sent = self.fake.wait_for(lambda f: [s for s in f.accepted_sends()
+		    if s["body"].get("recipient") == c.user_id])
+		self.assertEqual(sent[0]["body"]["type"], "template")
+		self.assertNotIn("to", sent[0]["body"])
+
 	def test_bsuid_media_and_reaction(self):
 		c = self.fake.customer(None, unique_bsuid(), "Hidden Media")
 		m1 = self.inbound(c, "image", caption="look")

@@ -107,6 +107,9 @@ class RelayTestCase(unittest.TestCase):
 		finally:
 			if os.environ.get("TTYDESK_KEEP_RELAY_DIR") is None:
 				cls.relay.cleanup()
+			else:
+				sys.stderr.write("relay folder kept: %s\n" %
+				    cls.relay.dir)
 		if code not in (0, None):
 			raise AssertionError("relay exited with %s on SIGTERM "
 			    "(leak or crash?):\n%s" % (code,
