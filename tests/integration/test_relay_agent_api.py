@@ -383,6 +383,16 @@ class ConversationActions(RelayTestCase):
 		self.assertEqual((r.header("Content-Type") or "").split(";")[0],
 		    "application/pdf")
 
+	def test_media_voice_content_type_kept(self):
+		conv, _, c = self.new_conversation()
+		m = self.inbound(c, "voice")
+		mid = m["audio"]["id"]
+		r = self.alice.media(conv, mid)
+		self.assertEqual(r.status, 200, r)
+		self.assertEqual(r.body, self.fake.media[mid][1])
+		self.assertTrue((r.header("Content-Type") or "").startswith(
+		    "audio/ogg"), r.headers)
+
 	def test_media_unknown(self):
 		conv, _, _ = self.new_conversation()
 		r = self.alice.media(conv, "4242424242")

@@ -32,6 +32,8 @@ class Bsuid(RelayTestCase):
 		self.assertNotIn("wa_id", {k for k, v in
 		    contact[0]["contact"].items() if v})
 		self.assertEqual(contact[0]["contact"]["name"], "Hidden Hana")
+		self.assertEqual(contact[0]["contact"].get("username"),
+		    "hana.support")
 		self.assertEqual(self.conv_state(conv, evs)["status"], "open")
 		# The agent's reply goes to the BSUID with `recipient`.
 		r = self.alice.send_text(conv, "hello hidden customer")

@@ -88,6 +88,28 @@ class Robustness(RelayTestCase):
 		for m in msgs:
 			self.assertEqual(ids.count(m["id"]), 1)
 
+	def test_sync_default_and_max_limit(self):
+		c = self.customer()
+		for k in range(3):
+			msgs = [wp.inbound_message(c, "text", text="L%d-%d" % (k, i))
+			    for i in range(1800)]
+			r = self.hooks.post(self._value(c, msgs), timeout=120)
+			self.assertEqual(r.status, 200, r)
+		r = self.alice.sync(0, wait=0)
+		self.assertEqual(r.status, 200, r)
+		self.assertEqual(len(r.data["events"]), 500)
+		self.assertTrue(r.data["more"])
+		self.assertEqual(r.data["next"], r.data["events"][-1]["seq"])
+		r = self.alice.sync(0, limit=5000, wait=0)
+		self.assertEqual(len(r.data["events"]), 5000)
+		self.assertTrue(r.data["more"])
+		r = self.alice.sync(0, limit=5001, wait=0)
+		if r.status == 200:
+			self.assertEqual(len(r.data["events"]), 5000)
+			self.assertTrue(r.data["more"])
+		else:
+			self.assertEqual(r.status, 400, r)
+
 	def test_integer_timestamp_and_missing_fields(self):
 		c = self.customer()
 		m = wp.inbound_message(c, "text", text="int ts")
