@@ -130,6 +130,20 @@ ev_contact_json(const struct relay_contact *c)
 	return o;
 }
 
+void
+conv_state_strip(json_t *state)
+{
+	const char *k;
+	json_t *v;
+	void *tmp;
+
+	/* Keys starting with '_' are the relay's own bookkeeping. */
+	json_object_foreach_safe(state, tmp, k, v) {
+		if (k[0] == '_')
+			json_object_del(state, k);
+	}
+}
+
 json_t *
 conv_state_new(void)
 {
@@ -167,8 +181,7 @@ relay_emit_conversation(struct relay *r, const char *id, json_t *state,
 		json_decref(ev);
 		return -1;
 	}
-	/* Keys starting with '_' are the relay's own bookkeeping. */
-	json_object_del(pub, "_replied");
+	conv_state_strip(pub);
 	json_object_set_new(ev, "state", pub);
 	if ((rc = relay_append(r, ev)) == 0 && out != NULL) {
 		*out = ev;

@@ -39,7 +39,8 @@ intake_message_id(struct relay *r, const char *wamid, const char *fp)
 }
 
 static int
-intake_update_state(struct relay *r, const char *conv, int64_t ts)
+intake_update_state(struct relay *r, const char *conv, int64_t ts,
+    const char *reply_id)
 {
 	json_t *state, *before;
 	int rc;
@@ -48,7 +49,7 @@ intake_update_state(struct relay *r, const char *conv, int64_t ts)
 	    NULL, NULL)) <= 0)
 		return rc == 0 ? 0 : -1;
 	before = json_deep_copy(state);
-	conv_on_inbound(r, state, ts);
+	conv_on_inbound(r, state, ts, reply_id);
 	rc = relay_store_conversation_put(r->writer, conv, state, ts);
 	/* An old message arriving late changes nothing: no event. */
 	if (rc == 0 && !json_equal(before, state))
@@ -86,7 +87,7 @@ intake_message(struct relay *r, const struct wa_item *it)
 	    relay_store_msg_put(r->writer, id, it->message.id, it->fingerprint,
 	    c.conversation, TD_DIR_IN, ts) != 0)
 		goto out;
-	rc = intake_update_state(r, c.conversation, ts);
+	rc = intake_update_state(r, c.conversation, ts, it->reply_id);
 out:
 	json_decref(ev);
 	free(id);

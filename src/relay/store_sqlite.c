@@ -713,12 +713,17 @@ relay_store_contact_conversations(struct relay_store *st, int64_t contact)
 	}
 	sqlite3_bind_int64(s, 1, contact);
 	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t *state = json_loads((const char *)
+		    sqlite3_column_text(s, 1), 0, NULL), *v;
+		const char *k;
+		void *tmp;
+
 		snprintf(id, sizeof id, "c%lld",
 		    (long long)sqlite3_column_int64(s, 0));
-		json_t *state = json_loads((const char *)
-		    sqlite3_column_text(s, 1), 0, NULL);
-
-		json_object_del(state, "_replied"); /* relay bookkeeping */
+		json_object_foreach_safe(state, tmp, k, v) {
+			if (k[0] == '_') /* the relay's bookkeeping */
+				json_object_del(state, k);
+		}
 		json_array_append_new(arr, json_pack("{s:s, s:o?, s:I, s:I}",
 		    "id", id, "state", state,
 		    "first_ts", (json_int_t)sqlite3_column_int64(s, 2),
