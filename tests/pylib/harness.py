@@ -115,18 +115,19 @@ class RelayTestCase(unittest.TestCase):
 			    "(leak or crash?):\n%s" % (code,
 			    "\n".join(log.splitlines()[-80:])))
 
+	def _bad_count(self):
+		res = getattr(getattr(self, "_outcome", None), "result", None)
+		if res is None:
+			return 0
+		return len(getattr(res, "failures", [])) + len(getattr(res,
+		    "errors", []))
+
+	def setUp(self):
+		self._bad_before = self._bad_count()
+
 	def tearDown(self):
-		# Report the relay log of a failed test.
-		outcome = getattr(self, "_outcome", None)
-		failed = False
-		if outcome is not None:
-			res = getattr(outcome, "result", None)
-			errs = getattr(outcome, "errors", None)
-			if errs:
-				failed = any(e for _, e in errs)
-			elif res is not None:
-				failed = bool(res.failures or res.errors)
-		if failed:
+		# Show the relay's log for a test that just failed.
+		if self._bad_count() > getattr(self, "_bad_before", 0):
 			sys.stderr.write("\n---- relay log tail (%s) ----\n%s\n"
 			    % (self.id(), self.relay.log_tail(40)))
 
