@@ -400,6 +400,38 @@ class ConversationActions(RelayTestCase):
 		self.assertIsInstance(r.error_code, str, r)
 
 
+class ErrorShape(RelayTestCase):
+
+	def test_errors_are_snake_case_objects(self):
+		import re
+		conv, _, _ = self.new_conversation(timestamp=int(time.time()) -
+		    3 * 86400)
+		rs = [self.alice.call("GET", "/v1/me", token=""),
+		    self.alice.send_text("nope", "x"),
+		    self.alice.send_text(conv, ""),
+		    self.alice.send_text(conv, "late"),
+		    self.alice.sync(raw_query="after=x"),
+		    self.alice.escalate(conv, "nope", "r")]
+		self.assertEqual([r.status for r in rs],
+		    [401, 404, 400, 409, 400, 400])
+		for r in rs:
+			self.assertEqual(set(r.data), {"error"}, r)
+			self.assertRegex(r.data["error"]["code"], r"^[a-z][a-z0-9_]*$")
+			self.assertIsInstance(r.data["error"]["message"], str)
+			self.assertTrue(r.data["error"]["message"])
+			self.assertIn("json", r.header("Content-Type") or "")
+
+	def test_unknown_request_fields_ignored(self):
+		conv, _, _ = self.new_conversation()
+		r = self.alice.call("POST", "/v1/conversations/%s/messages" % conv,
+		    {"client_id": "extra-1", "text": "with extras", "foo": [1],
+		    "bar": {"x": None}})
+		self.assertEqual(r.status, 202, r)
+		r = self.alice.call("POST", "/v1/conversations/%s/status" % conv,
+		    {"client_id": "extra-2", "status": "pending", "why": "x"})
+		self.assertEqual(r.status, 200, r)
+
+
 class UnknownConversation(RelayTestCase):
 
 	def test_404s(self):
