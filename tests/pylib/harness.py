@@ -74,11 +74,15 @@ class RelayWorld:
 		return code
 
 	def close(self):
-		"""Stop the relay (SIGTERM) and the fake; return the exit code."""
+		"""Stop the relay (SIGTERM) and the fake, remove the relay's temp
+		folder (kept when TTYDESK_KEEP_RELAY_DIR is set); return the
+		relay's exit code.  Read relay.log_text() before if needed."""
 		try:
 			code = self.relay.stop()
 		finally:
 			self.fake.stop()
+			if os.environ.get("TTYDESK_KEEP_RELAY_DIR") is None:
+				self.relay.cleanup()
 		return code
 
 
