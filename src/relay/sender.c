@@ -645,6 +645,7 @@ sender_main(void *arg)
 	int running, left;
 	bool stop;
 
+	pthread_setname_np(pthread_self(), "relay-sender");
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
 		t = s->incoming;

@@ -319,6 +319,7 @@ sync_timer_main(void *arg)
 	struct relay *r = arg;
 	struct timespec ts;
 
+	pthread_setname_np(pthread_self(), "relay-timer");
 	pthread_mutex_lock(&r->jobs_lock);
 	while (r->timer_running) {
 		clock_gettime(CLOCK_REALTIME, &ts);
