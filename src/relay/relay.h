@@ -69,7 +69,7 @@ struct relay {
 
 	struct sender *sender;
 	struct MHD_Daemon *daemon;
-	bool stopping_http;
+	_Atomic bool stopping_http;
 	bool quiet; /* no request log (tests, bench) */
 	int64_t (*now)(void); /* clock, replaceable by tests */
 };
