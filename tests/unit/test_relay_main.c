@@ -123,6 +123,8 @@ test_options(void)
 	    NULL };
 	char *agent_bad[] = { bin, (char *)"add-agent", (char *)"--config", ini,
 	    NULL };
+	char *migrate[] = { bin, (char *)"migrate", (char *)"--config", ini,
+	    NULL };
 
 	CHECK_INT(run(version, out, sizeof out), 0);
 	CHECK(strncmp(out, "ttydesk-relay ", 14) == 0);
@@ -132,6 +134,9 @@ test_options(void)
 	CHECK_INT(run(none, NULL, 0), 2);
 	CHECK_INT(run(missing, NULL, 0), 1);
 	CHECK_INT(run(agent_bad, NULL, 0), 2);
+	CHECK_INT(run(migrate, out, sizeof out), 0);
+	CHECK(strstr(out, "relay.db: schema ") != NULL);
+	CHECK_INT(run(migrate, out, sizeof out), 0); /* again: no change */
 }
 
 static void
