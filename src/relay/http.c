@@ -523,6 +523,9 @@ http_start(struct relay *r, char *err, size_t errlen)
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	    /* More than one: a pool of polling threads (pool size 1 warns). */
+	    r->cfg->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+	    r->cfg->threads,
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (r->daemon == NULL) {

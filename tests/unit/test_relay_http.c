@@ -344,7 +344,7 @@ setup(void)
 	write_file("secret", SECRET "\n", 0600);
 	snprintf(ini, sizeof ini, "[relay]\nlisten = 127.0.0.1:0\n"
 	    "database = relay.db\nmax_body = 65536\nsend_timeout = 1\n"
-	    "media_max = 4194304\n"
+	    "media_max = 4194304\nthreads = 2\n"
 	    "[whatsapp]\ngraph_url = http://127.0.0.1:%s/v21.0\n"
 	    "phone_number_id = " PNID "\ndisplay_phone_number = +1 555\n"
 	    "access_token_file = token\napp_secret_file = secret\n"
