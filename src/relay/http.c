@@ -21,6 +21,11 @@
 
 static _Atomic int http_active;
 
+/* How much of an oversized chunked body is read (and dropped) before the
+ * connection is closed instead of answered. */
+#define HTTP_DROP_MAX(max) ((max) * 4 > 64u * 1024 * 1024 ? (max) * 4 : \
+	64u * 1024 * 1024)
+
 int64_t
 http_now_ms(void)
 {
@@ -409,11 +414,19 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 
 		*upload_size = 0;
 		if (q->too_big || q->len + n > r->cfg->max_body) {
-			/* No Content-Length (chunked): stop reading; the
-			 * connection closes (logged as 413). */
+			/* No Content-Length (chunked): microhttpd cannot answer
+			 * mid-body, so the rest is counted and dropped, never
+			 * kept, and 413 follows; a sender that goes on and on
+			 * is cut off. */
+			if (!q->too_big) {
+				free(q->body);
+				q->body = NULL;
+				q->len = q->cap = 0;
+			}
 			q->too_big = true;
-			q->status = 413;
-			return MHD_NO;
+			q->dropped += n;
+			return q->dropped > HTTP_DROP_MAX(r->cfg->max_body) ?
+			    MHD_NO : MHD_YES;
 		}
 		if (q->len + n + 1 > q->cap) {
 			size_t cap = q->cap ? q->cap : 4096;
@@ -430,6 +443,11 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		q->len += n;
 		q->body[q->len] = '\0';
 		return MHD_YES;
+	}
+	if (q->too_big) {
+		req_error(q, 413, "too_large", "body over %zu bytes",
+		    r->cfg->max_body);
+		return req_queue(q);
 	}
 	if (q->suspended) {
 		/* Resumed: the answer is set, or (long-poll) look again. */

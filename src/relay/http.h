@@ -44,6 +44,7 @@ struct req {
 	char *body;
 	size_t len, cap;
 	bool too_big;
+	size_t dropped;      /* bytes of an oversized body thrown away */
 	const struct relay_agent *agent;
 	enum req_phase phase;
 	bool suspended;      /* microhttpd's thread only */
