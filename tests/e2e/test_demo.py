@@ -269,40 +269,53 @@ class Demo(unittest.TestCase):
 
 	# The keyboard side: docs/keys.md holds the defaults.
 	def open_conversation(self, name):
-		self.keys(*SEARCH_KEYS)
+		self.keys(key("search"))
 		self.keys("-l", name)
 		self.keys("Enter")
 		wait(lambda: name in self.screen(), 10, name + " selected")
-		self.keys(*OPEN_KEYS)
+		self.keys(key("open"))
 		time.sleep(0.5)
 
 	def reply(self, text):
-		self.keys(*REPLY_KEYS)
-		time.sleep(0.3)
+		self.keys(key("reply"))
+		time.sleep(0.5)
 		self.keys("-l", text)
-		self.keys(*SEND_KEYS)
+		time.sleep(0.2)
+		self.keys(key("send"))
 
 	def quit(self):
 		# Esc alone (a following key would make it Alt-key).
-		self.keys("Escape")
+		self.keys(key("back"))
 		time.sleep(0.5)
-		self.keys(*QUIT_KEYS)
+		self.keys(key("quit"))
+
+
+def keymap():
+	"""action -> its first default key, from docs/keys.md (generated from
+	the TUI's keymap), in tmux send-keys spelling."""
+	tmux_names = {"Esc": "Escape", "PageUp": "PPage",
+	    "PageDown": "NPage", "Space": "Space", "BTab": "BTab"}
+	keys = {}
+	with open(os.path.join(SOURCE, "docs", "keys.md")) as fp:
+		for line in fp:
+			m = re.match(r"\| `(\w+)` \| `?([^|`]+)`? \| (.*) \|$",
+			    line.strip())
+			if m:
+				first = m.group(2).split(",")[0].strip()
+				keys[m.group(1)] = (tmux_names.get(first, first),
+				    m.group(3))
+	return keys
+
+
+def key(action):
+	return keymap()[action][0]
 
 
 def compose_missing():
-	try:
-		with open(os.path.join(SOURCE, "docs", "keys.md")) as fp:
-			rows = [l for l in fp if l.startswith("| `reply` |")]
-	except OSError:
-		return False
-	return bool(rows) and "not available" in rows[0]
+	k = keymap().get("reply")
+	return k is None or "not available" in k[1]
 
 
-SEARCH_KEYS = ("/",)
-OPEN_KEYS = ("Enter",)
-REPLY_KEYS = ("r",)
-SEND_KEYS = ("Enter",)
-QUIT_KEYS = ("q",)
 READ_TICK = "\u2713\u2713"
 
 
