@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.parse
 import urllib.request
 
 SOURCE = os.environ.get("TTYDESK_SOURCE_DIR") or os.path.abspath(
@@ -161,6 +162,16 @@ class Demo(unittest.TestCase):
 				return out
 			after = d["next"]
 
+	def reply_via_api(self, conv, text):
+		body = json.dumps({"client_id": "e2e-%d" % os.getpid(),
+		    "text": text}).encode()
+		req = urllib.request.Request("%s/v1/conversations/%s/messages" %
+		    (self.info["relay_url"], urllib.parse.quote(conv, safe="")),
+		    data=body, method="POST", headers={"Authorization": "Bearer "
+		    + self.token, "Content-Type": "application/json"})
+		with urllib.request.urlopen(req, timeout=10) as r:
+			self.assertEqual(r.status, 202)
+
 	def sent(self):
 		return http_json(self.info["fake_url"] + "/_fake/sent")["sent"]
 
@@ -181,13 +192,18 @@ class Demo(unittest.TestCase):
 		wait(lambda: len(self.contacts()) > n, 20, "a new customer")
 
 	def test_2_reply_reaches_the_customer(self):
-		if compose_missing():
-			self.skipTest("the TUI cannot compose yet (docs/keys.md "
-			    "says reply is not available)")
 		conv = self.contacts()[CARD_CUSTOMER]
 		text = "Demo test reply %d" % os.getpid()
 		self.open_conversation("Hannah")
-		self.reply(text)
+		if compose_missing():
+			# Until the TUI can compose (docs/keys.md says reply is
+			# not available), alice replies through the agent API;
+			# everything after the send is checked the same way.
+			print("note: reply sent through the agent API, the TUI "
+			    "has no compose yet", file=sys.stderr)
+			self.reply_via_api(conv, text)
+		else:
+			self.reply(text)
 		send = wait(lambda: [s for s in self.sent() if (s["body"].get(
 		    "text") or {}).get("body") == text], 30,
 		    "the reply at the fake Graph API")[0]
@@ -209,7 +225,7 @@ class Demo(unittest.TestCase):
 		wait(lambda: "read" in statuses(), 30, "read")
 		wait(lambda: self.tick_cells(text) not in ("", delivered), 10,
 		    "the read tick to differ from the delivered one")
-		self.assertIn(READ_TICK, self.line_with(text))
+		self.assertIn(READ_TICK, self.tick_cells(text))
 		# The customer answers.
 		wait(lambda: [e for e in self.events() if e["type"] == "message"
 		    and e["conversation"] == conv and e["message"]["direction"]
@@ -245,26 +261,23 @@ class Demo(unittest.TestCase):
 		return found
 
 	def tick_cells(self, text):
-		"""The line holding text, with its colours (capture -e), from
-		the first tick on; "" when it has none."""
+		"""The reply's header line (it carries the tick, just above
+		the text) with its colours (capture -e), from the tick on; ""
+		when there is no tick."""
 		out = tmux(self.sock, "capture-pane", "-p", "-e", "-t", "demo",
-		    check=False)
-		for line in out.splitlines():
-			if text in re.sub(r"\x1b\[[0-9;]*m", "", line):
-				i = line.find(READ_TICK)
-				if i < 0:
-					return ""
-				# Keep the escape sequences right before the tick.
-				j = line.rfind("m", 0, i)
-				k = line.rfind("\x1b[", 0, j + 1)
-				return line[k:] if k >= 0 and j == i - 1 else \
-				    line[i:]
-		return ""
-
-	def line_with(self, text):
-		for line in self.screen().splitlines():
-			if text in line:
-				return line
+		    check=False).splitlines()
+		plain = [re.sub(r"\x1b\[[0-9;:]*m", "", l) for l in out]
+		for i, line in enumerate(plain):
+			if text not in line:
+				continue
+			for j in (i, i - 1, i - 2):
+				if j >= 0 and "\u2713" in plain[j]:
+					raw = out[j]
+					k = raw.find("\u2713")
+					# With the colour sequences right before it.
+					m = re.search(r"(\x1b\[[0-9;:]*m)*$", raw[:k])
+					return raw[m.start():]
+			return ""
 		return ""
 
 	# The keyboard side: docs/keys.md holds the defaults.
