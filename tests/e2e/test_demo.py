@@ -92,7 +92,10 @@ def processes_mentioning(text):
 	return found
 
 
-class Demo(unittest.TestCase):
+class DemoRun(unittest.TestCase):
+	"""Runs scripts/demo ARGS in a private tmux server for the class."""
+	ARGS = ""
+
 	@classmethod
 	def setUpClass(cls):
 		if not shutil.which("tmux"):
@@ -109,14 +112,15 @@ class Demo(unittest.TestCase):
 		env = {"TTYDESK_BUILD_DIR": BUILD,
 		    "TTYDESK_DEMO_INFO": cls.info_path,
 		    "TMPDIR": cls.work, "LC_ALL": "C.UTF-8"}
-		cmd = "env %s %s --pace 4 --speed 0.3 --status-delays 0.5,2,7; echo $? > %s" % (
+		cmd = "env %s %s %s; echo $? > %s" % (
 		    " ".join("%s=%s" % kv for kv in env.items()),
-		    os.path.join(SOURCE, "scripts", "demo"), cls.exit_path)
+		    os.path.join(SOURCE, "scripts", "demo"), cls.ARGS,
+		    cls.exit_path)
 		tmux(cls.sock, "-f", "/dev/null", "new-session", "-d", "-x",
 		    "160", "-y", "45", "-s", "demo", cmd)
+		cls.info = None
 		tmux(cls.sock, "set-option", "-t", "demo", "remain-on-exit",
 		    "on", check=False)
-		cls.info = None
 		try:
 			wait(lambda: os.path.exists(cls.info_path), 180,
 			    "the demo to start")
@@ -142,6 +146,12 @@ class Demo(unittest.TestCase):
 					os.killpg(int(cls.info[key]), 9)
 				except (OSError, KeyError, ValueError):
 					pass
+		# The demo cleans up after the tmux server is gone: let it
+		# finish before removing the folder it works in.
+		deadline = time.monotonic() + 15
+		while processes_mentioning(cls.work) and \
+		    time.monotonic() < deadline:
+			time.sleep(0.2)
 		shutil.rmtree(cls.work, ignore_errors=True)
 
 	@classmethod
@@ -174,6 +184,63 @@ class Demo(unittest.TestCase):
 
 	def sent(self):
 		return http_json(self.info["fake_url"] + "/_fake/sent")["sent"]
+
+	def contacts(self):
+		"""customer wa_id or BSUID -> conversation id."""
+		found = {}
+		for e in self.events():
+			if e["type"] == "contact":
+				c = e["contact"]
+				for k in ("wa_id", "user_id"):
+					if c.get(k):
+						found[c[k]] = e["conversation"]
+		return found
+
+	def tick_cells(self, text):
+		"""The reply's header line (it carries the tick, just above
+		the text) with its colours (capture -e), from the tick on; ""
+		when there is no tick."""
+		out = tmux(self.sock, "capture-pane", "-p", "-e", "-t", "demo",
+		    check=False).splitlines()
+		plain = [re.sub(r"\x1b\[[0-9;:]*m", "", l) for l in out]
+		for i, line in enumerate(plain):
+			if text not in line:
+				continue
+			for j in (i, i - 1, i - 2):
+				if j >= 0 and "\u2713" in plain[j]:
+					raw = out[j]
+					k = raw.find("\u2713")
+					# With the colour sequences right before it.
+					m = re.search(r"(\x1b\[[0-9;:]*m)*$", raw[:k])
+					return raw[m.start():]
+			return ""
+		return ""
+
+	# The keyboard side: docs/keys.md holds the defaults.
+	def open_conversation(self, name):
+		self.keys(key("search"))
+		self.keys("-l", name)
+		self.keys("Enter")
+		wait(lambda: name in self.screen(), 10, name + " selected")
+		self.keys(key("open"))
+		time.sleep(0.5)
+
+	def reply(self, text):
+		self.keys(key("reply"))
+		time.sleep(0.5)
+		self.keys("-l", text)
+		time.sleep(0.2)
+		self.keys(key("send"))
+
+	def quit(self):
+		# Esc alone (a following key would make it Alt-key).
+		self.keys(key("back"))
+		time.sleep(0.5)
+		self.keys(key("quit"))
+
+
+class Demo(DemoRun):
+	ARGS = "--pace 4 --speed 0.3 --status-delays 0.5,2,7"
 
 	def test_1_conversations_appear(self):
 		# The history and the live customers reach the relay and the
@@ -249,58 +316,57 @@ class Demo(unittest.TestCase):
 		with open(self.exit_path) as fp:
 			self.assertEqual(fp.read().strip(), "0")
 
-	def contacts(self):
-		"""customer wa_id or BSUID -> conversation id."""
-		found = {}
-		for e in self.events():
-			if e["type"] == "contact":
-				c = e["contact"]
-				for k in ("wa_id", "user_id"):
-					if c.get(k):
-						found[c[k]] = e["conversation"]
-		return found
 
-	def tick_cells(self, text):
-		"""The reply's header line (it carries the tick, just above
-		the text) with its colours (capture -e), from the tick on; ""
-		when there is no tick."""
-		out = tmux(self.sock, "capture-pane", "-p", "-e", "-t", "demo",
-		    check=False).splitlines()
-		plain = [re.sub(r"\x1b\[[0-9;:]*m", "", l) for l in out]
-		for i, line in enumerate(plain):
-			if text not in line:
-				continue
-			for j in (i, i - 1, i - 2):
-				if j >= 0 and "\u2713" in plain[j]:
-					raw = out[j]
-					k = raw.find("\u2713")
-					# With the colour sequences right before it.
-					m = re.search(r"(\x1b\[[0-9;:]*m)*$", raw[:k])
-					return raw[m.start():]
-			return ""
-		return ""
+class TwoAgents(DemoRun):
+	"""--two-agents: alice and bob in two windows of the demo's own tmux,
+	sharing one queue."""
+	ARGS = "--two-agents --pace 30"
 
-	# The keyboard side: docs/keys.md holds the defaults.
-	def open_conversation(self, name):
-		self.keys(key("search"))
-		self.keys("-l", name)
-		self.keys("Enter")
-		wait(lambda: name in self.screen(), 10, name + " selected")
-		self.keys(key("open"))
-		time.sleep(0.5)
+	def inner(self, *args):
+		p = subprocess.run(["tmux", "-S", os.path.join(self.info["tmp"],
+		    "tmux.sock")] + list(args), stdout=subprocess.PIPE,
+		    stderr=subprocess.PIPE, text=True,
+		    env=dict(os.environ, LC_ALL="C.UTF-8"))
+		return p.stdout
 
-	def reply(self, text):
-		self.keys(key("reply"))
-		time.sleep(0.5)
-		self.keys("-l", text)
-		time.sleep(0.2)
-		self.keys(key("send"))
+	def pane(self, window):
+		return self.inner("capture-pane", "-p", "-t",
+		    "ttydesk-demo:" + window)
 
-	def quit(self):
-		# Esc alone (a following key would make it Alt-key).
-		self.keys(key("back"))
-		time.sleep(0.5)
-		self.keys(key("quit"))
+	def test_two_agents_share_the_queue(self):
+		wait(lambda: self.inner("list-windows", "-t", "ttydesk-demo",
+		    "-F", "#{window_name}").split() == ["alice", "bob"], 20,
+		    "the windows alice and bob")
+		wait(lambda: "Alice Moreau" in self.pane("alice"), 20,
+		    "alice's ttydesk")
+		wait(lambda: "Bob Lee" in self.pane("bob"), 20, "bob's ttydesk")
+		# bob is in tier2: the conversation sam escalated is in his
+		# Tier 2 queue.
+		wait(lambda: "Tier 2 1" in self.pane("bob"), 20,
+		    "the escalation in bob's Tier 2 queue")
+		# alice takes Hannah's conversation: bob sees it at once.
+		conv = self.contacts()[CARD_CUSTOMER]
+		body = json.dumps({"client_id": "e2e-claim-%d" % os.getpid(),
+		    "agent": "alice"}).encode()
+		req = urllib.request.Request("%s/v1/conversations/%s/assign" %
+		    (self.info["relay_url"], urllib.parse.quote(conv, safe="")),
+		    data=body, method="POST", headers={"Authorization": "Bearer "
+		    + self.token, "Content-Type": "application/json"})
+		with urllib.request.urlopen(req, timeout=10) as r:
+			self.assertEqual(r.status, 200)
+		wait(lambda: [l for l in self.pane("bob").splitlines()
+		    if "Hannah" in l and "@alice" in l], 10,
+		    "bob to see that alice took Hannah")
+		# q in alice's window ends the whole demo.
+		tmp = self.info["tmp"]
+		self.inner("send-keys", "-t", "ttydesk-demo:alice", key("quit"))
+		wait(lambda: os.path.exists(self.exit_path), 30,
+		    "the demo to exit")
+		for k in ("relay_pid", "customers_pid"):
+			pid = int(self.info[k])
+			wait(lambda: not pid_alive(pid), 10, k + " to end")
+		self.assertFalse(os.path.exists(tmp), tmp + " left behind")
+		self.assertEqual(processes_mentioning(tmp), [])
 
 
 def keymap():
