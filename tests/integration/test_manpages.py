@@ -56,16 +56,17 @@ class ManPages(unittest.TestCase):
 				    "%s does not refer to %s" % (page, other))
 
 	def test_keys_table_is_the_keymap(self):
-		p = subprocess.run([sys.executable, os.path.join(MAN,
-		    "keys-table"), "--check"], stderr=subprocess.PIPE, text=True)
-		self.assertEqual(p.returncode, 0, p.stderr)
-		# And every action of the keymap is in the page.
+		# Every action of the keymap (docs/keys.md, generated from the
+		# TUI's table) is in the page with the same default keys; the
+		# descriptions may lag.  docs/man/keys-table --update fixes it.
 		with open(os.path.join(SOURCE, "docs", "keys.md")) as fp:
-			actions = re.findall(r"^\| `(\w+)` \|", fp.read(), re.M)
-		self.assertGreater(len(actions), 20)
-		page = read("ttydesk.1")
-		for a in actions:
-			self.assertTrue(a + "@" in page, a + " not in ttydesk.1")
+			rows = re.findall(r"^\| `(\w+)` \| (.*?) \|", fp.read(), re.M)
+		self.assertGreater(len(rows), 20)
+		page = read("ttydesk.1").replace("\\-", "-").replace("\\e", "\\")
+		for action, keys in rows:
+			want = "%s@%s@" % (action, keys.replace("`", ""))
+			self.assertTrue(want in page, "ttydesk.1 lacks '%s'; run "
+			    "docs/man/keys-table --update" % want)
 
 	def test_options_of_help_are_documented(self):
 		for prog, page in (("ttydesk", "ttydesk.1"),
