@@ -83,10 +83,10 @@ wa_message_context(const json_t *msg, struct wa_item *it)
 	return 0;
 }
 
-/* Labels in brackets before the customer's own caption:
- * "[Forwarded] [From ad: Summer sale] look at this". */
+/* Labels in brackets, kept out of the customer's own text and caption:
+ * "[Forwarded] [From ad: Summer sale]". */
 static int
-wa_message_caption(const json_t *msg, struct wa_item *it)
+wa_message_annotate(const json_t *msg, struct wa_item *it)
 {
 	const json_t *ctx = json_object_get(msg, "context");
 	const char *product = wa_json_nstr(json_object_get(ctx,
@@ -125,11 +125,7 @@ wa_message_caption(const json_t *msg, struct wa_item *it)
 	}
 	if (b.len == 0 && !b.failed)
 		return 0;
-	if (m->caption != NULL) {
-		wa_buf_addf(&b, " %s", m->caption);
-		free(m->caption);
-	}
-	return (m->caption = wa_buf_take(&b)) == NULL ? -1 : 0;
+	return (m->annotation = wa_buf_take(&b)) == NULL ? -1 : 0;
 }
 
 int
@@ -167,7 +163,7 @@ wa_message_parse(const json_t *msg, const json_t *value, struct wa_item *it)
 	if (rc == 1 && wa_message_unsupported(it, msg, value, &why) != 0)
 		goto fail;
 	wa_buf_free(&why);
-	return wa_message_caption(msg, it);
+	return wa_message_annotate(msg, it);
 fail:
 	wa_buf_free(&why);
 	return -1;
