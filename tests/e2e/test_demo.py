@@ -217,6 +217,20 @@ class DemoRun(unittest.TestCase):
 		return ""
 
 	# The keyboard side: docs/keys.md holds the defaults.
+	def goto_queue(self, send, screen, name, agent="Alice Moreau"):
+		"""Cycle the queues until the status line names `name`."""
+		def current():
+			lines = [l for l in screen().splitlines() if l.strip()]
+			return lines[-1].split() if lines else []
+		wait(lambda: agent in " ".join(current()), 30,
+		    "ttydesk's status line")
+		for _ in range(12):
+			if current()[:1] == [name]:
+				return
+			send(key("queue_next"))
+			time.sleep(0.3)
+		self.fail("no queue %s: %r" % (name, current()))
+
 	def open_conversation(self, name):
 		self.keys(key("search"))
 		self.keys("-l", name)
@@ -244,7 +258,8 @@ class Demo(DemoRun):
 
 	def test_1_conversations_appear(self):
 		# The history and the live customers reach the relay and the
-		# screen.
+		# screen (the All queue shows every conversation).
+		self.goto_queue(self.keys, self.screen, "All")
 		wait(lambda: all(n in self.screen() for n in HISTORY_NAMES[:3]),
 		    30, "customer names on screen")
 		contacts = self.contacts()
@@ -340,6 +355,9 @@ class TwoAgents(DemoRun):
 		wait(lambda: "Alice Moreau" in self.pane("alice"), 20,
 		    "alice's ttydesk")
 		wait(lambda: "Bob Lee" in self.pane("bob"), 20, "bob's ttydesk")
+		self.goto_queue(lambda k: self.inner("send-keys", "-t",
+		    "ttydesk-demo:bob", k), lambda: self.pane("bob"), "All",
+		    "Bob Lee")
 		# bob is in tier2: the conversation sam escalated is in his
 		# Tier 2 queue.
 		wait(lambda: "Tier 2 1" in self.pane("bob"), 20,
