@@ -435,8 +435,12 @@ thread_build(struct convui *cu, const struct td_conversation *c,
 		cu->first_line[i] = cu->last_line[i] = -1;
 	/* Messages and system lines merged by time. */
 	for (i = 0; i < c->n_messages || k < cu->n_sys;) {
+		/* By time, then by log order (a message and the assignment
+		 * that followed it often share a second). */
 		bool take_sys = k < cu->n_sys && (i == c->n_messages ||
-		    cu->sys[k].ts < c->messages[i]->ts);
+		    cu->sys[k].ts < c->messages[i]->ts ||
+		    (cu->sys[k].ts == c->messages[i]->ts &&
+		    cu->sys[k].seq < c->messages[i]->seq));
 		ts = take_sys ? cu->sys[k].ts : c->messages[i]->ts;
 		if (!take_sys && c->messages[i]->m.kind == TD_KIND_REACTION) {
 			i++;

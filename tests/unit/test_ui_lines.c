@@ -171,6 +171,12 @@ test_thread(void)
 	CHECK(q >= 0);
 	CHECK(q > has_line(&cu, "👍", TL_REACTIONS));
 	CHECK(q < has_line(&cu, "NOTE", TL_HEADER));
+	/* Same second: log order decides. */
+	CHECK_INT(convui_add_sys(&cu, now - 600, 2, "assigned to alice"), 0);
+	CHECK_INT(thread_build(&cu, c, &ctx, width), 0);
+	CHECK(has_line(&cu, "assigned to alice", TL_SYSTEM) >= 0);
+	CHECK(has_line(&cu, "assigned to alice", TL_SYSTEM) <
+	    has_line(&cu, "◀ María", TL_HEADER));
 	/* ASCII terminals get ASCII marks. */
 	ctx.utf8 = false;
 	CHECK_INT(thread_build(&cu, c, &ctx, 20), 0);
