@@ -207,6 +207,9 @@ class TuiInbox(unittest.TestCase):
 		    data=b"%PDF-1.4 fake invoice bytes")
 		self.assertEqual(code, 200)
 		t = self.session()
+		opened = os.path.join(t.dir, "opened.bin")
+		t.extra = "open_command = sh -c 'cp \"$0\" %s'\n" % opened
+		t.write_config()
 		t.start()
 		t.wait_for("online")
 		self.goto_queue(t, "All")
@@ -230,6 +233,11 @@ class TuiInbox(unittest.TestCase):
 		t.literal(target)
 		t.keys("Enter")
 		t.wait_for("File exists")
+		# Open with [ui] open_command: downloaded to a private temp file.
+		t.keys("v")
+		harness.wait_until(lambda: os.path.exists(opened), what="opened")
+		with open(opened, "rb") as fp:
+			self.assertEqual(fp.read(), b"%PDF-1.4 fake invoice bytes")
 		# SIGTERM: clean exit, terminal restored.
 		pane_pid = t.tmux("list-panes", "-F", "#{pane_pid}").split()[0]
 		child = subprocess.run(["pgrep", "-P", pane_pid, "-x", "ttydesk"],
