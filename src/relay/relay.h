@@ -59,6 +59,11 @@ struct relay {
 	bool timer_running;
 	pthread_cond_t timer_cond;
 
+	/* housekeeping (snoozes, SLA), submitted by the timer each second */
+	struct relay_job hk_job;
+	_Atomic bool hk_busy;
+	int64_t hk_last_ms;
+
 	struct sender *sender;
 	struct MHD_Daemon *daemon;
 	bool stopping_http;

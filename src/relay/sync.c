@@ -4,6 +4,7 @@
  * after each commit, a timer thread resumes the ones whose wait ran out.
  * A resumed request simply reads again.
  */
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 
 #include "http.h"
+#include "ops.h"
 
 #define SYNC_LIMIT_DEFAULT 500
 #define SYNC_LIMIT_MAX 5000
@@ -27,8 +29,9 @@ sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
 	*out = def;
 	if (v == NULL)
 		return 0;
+	errno = 0;
 	n = strtoll(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || n < lo || n > hi) {
+	if (*v == '\0' || *end != '\0' || errno != 0 || n < lo || n > hi) {
 		req_error(q, 400, "bad_request", "%s must be an integer from "
 		    "%lld to %lld", key, lo, hi);
 		return -1;
@@ -232,6 +235,35 @@ sync_wake_all(struct relay *r)
 	sync_resume(r, true);
 }
 
+static void
+sync_hk_run(struct relay *r, struct relay_job *j)
+{
+	if (ops_housekeeping(r) != 0)
+		j->failed = 1;
+}
+
+static void
+sync_hk_done(struct relay *r, struct relay_job *j)
+{
+	atomic_store(&r->hk_busy, false);
+}
+
+/* Once a second: snoozes that end, SLA due times that pass. */
+static void
+sync_housekeeping(struct relay *r)
+{
+	int64_t now = http_now_ms();
+
+	if (now - r->hk_last_ms < 1000 || atomic_load(&r->hk_busy) ||
+	    !r->writer_running)
+		return;
+	r->hk_last_ms = now;
+	atomic_store(&r->hk_busy, true);
+	r->hk_job.run = sync_hk_run;
+	r->hk_job.done = sync_hk_done;
+	relay_submit(r, &r->hk_job);
+}
+
 static void *
 sync_timer_main(void *arg)
 {
@@ -251,6 +283,7 @@ sync_timer_main(void *arg)
 			break;
 		pthread_mutex_unlock(&r->jobs_lock);
 		sync_resume(r, false);
+		sync_housekeeping(r);
 		pthread_mutex_lock(&r->jobs_lock);
 	}
 	pthread_mutex_unlock(&r->jobs_lock);
