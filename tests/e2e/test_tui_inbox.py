@@ -63,6 +63,15 @@ class TuiInbox(unittest.TestCase):
 				return e["conversation"]
 		raise AssertionError("no conversation for " + wamid)
 
+	def tick_sgr(self, t):
+		"""The attributes the ✓✓ are drawn with (capture-pane -e)."""
+		for line in t.tmux("capture-pane", "-p", "-e", "-t", "0").splitlines():
+			i = line.find("✓✓")
+			if i >= 0:
+				j = line.rfind("\x1b[", 0, i)
+				return line[j:i]
+		return None
+
 	def goto_queue(self, t, label):
 		for _ in range(12):
 			if t.screen().splitlines()[-1].startswith(" " + label + " "):
@@ -99,7 +108,11 @@ class TuiInbox(unittest.TestCase):
 		# Ticks follow the status webhooks.
 		self.assertEqual(self.fake.post_status(wamid, "delivered"), 200)
 		t.wait_for(lambda s: "✓✓" in s, what="delivered ticks")
+		delivered = self.tick_sgr(t)
 		self.assertEqual(self.fake.post_status(wamid, "read"), 200)
+		# Read: the same ticks in the read colour.
+		harness.wait_until(lambda: self.tick_sgr(t) != delivered,
+		    what="read ticks in colour")
 		# The customer reacts to the reply.
 		self.fake.customer_message(c, "reaction", reaction_to=wamid,
 		    emoji="👍")
