@@ -260,6 +260,24 @@ class TuiInbox(unittest.TestCase):
 		t.wait_for("TTYDESK-EXIT=0")
 		self.assertEqual(t.asan_reports(), [])
 
+	def test_bell_on_new_inbound(self):
+		t = self.session()
+		with open(t.config, encoding="utf-8") as fp:
+			text = fp.read()
+		with open(t.config, "w", encoding="utf-8") as fp:
+			fp.write(text.replace("bell = off", "bell = on"))
+		t.start()
+		t.wait_for("online")
+		# tmux flags a bell in a window that is not the current one.
+		t.tmux("new-window")
+		flag = lambda: t.tmux("display", "-p", "-t", ":0",  # noqa: E731
+		    "#{window_bell_flag}").strip()
+		self.assertEqual(flag(), "0")
+		self.customer_writes("Bell Bella", "ding")
+		harness.wait_until(lambda: flag() == "1", timeout=20, what="bell")
+		t.tmux("select-window", "-t", ":0")
+		self.quit(t)
+
 	def test_wrong_token(self):
 		t = TuiSession(self.world.relay.url, "not-the-token")
 		self.addCleanup(t.close)
