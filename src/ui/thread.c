@@ -101,7 +101,7 @@ tb_name_of(const struct tb *b, const struct td_message *m, char *buf,
 
 	if (m->direction == TD_DIR_IN) {
 		n = contact_display_name(&b->c->contact);
-		snprintf(buf, len, "%s", n && *n ? n : (m->from ? m->from : "customer"));
+		snprintf(buf, len, "%s", *n ? n : m->from ? m->from : "customer");
 	} else if (m->agent != NULL && b->ctx->self != NULL &&
 	    strcmp(m->agent, b->ctx->self) == 0) {
 		snprintf(buf, len, "you");
@@ -341,7 +341,7 @@ tb_reactions(struct tb *b, const struct td_msg *tm, size_t indent)
 			who = "you";
 		else if (((ct->wa_id && strcmp(who, ct->wa_id) == 0) ||
 		    (ct->user_id && strcmp(who, ct->user_id) == 0)) &&
-		    contact_display_name(ct) != NULL)
+		    *contact_display_name(ct) != '\0')
 			who = contact_display_name(ct);
 		w = snprintf(line + used, sizeof line - used, "%s%s %s",
 		    i ? "  " : "", r->emoji ? r->emoji : "", who);

@@ -69,11 +69,11 @@ static void
 thread_title(struct app *app, struct view *v, const struct td_conversation *c)
 {
 	struct aline l;
-	const char *dn = contact_display_name(&c->contact);
+	const char *dn = conversation_display_name(c);
 	char buf[512], *s;
 	const struct td_conv_state *st = &c->state;
 
-	snprintf(buf, sizeof buf, "%s%s%s%s%s", dn ? dn : c->id,
+	snprintf(buf, sizeof buf, "%s%s%s%s%s", dn,
 	    c->contact.wa_id ? " · +" : "", c->contact.wa_id ? c->contact.wa_id : "",
 	    c->contact.username ? " · @" : "",
 	    c->contact.username ? c->contact.username : "");

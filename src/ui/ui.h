@@ -88,6 +88,7 @@ struct ui {
 
 	struct dialog *dialog; /* modal, NULL when none */
 	int64_t last_tick;     /* minute of the last clock redraw */
+	int64_t last_second;   /* second of the last idle work */
 	size_t bytes_hint;
 };
 
