@@ -35,6 +35,9 @@ struct tb {
 	int kind;
 };
 
+/* Separators in our own text: plain ASCII on a terminal without UTF-8. */
+#define DOT(b) ((b)->ctx->utf8 ? " · " : " - ")
+
 static struct aline *
 linevec_push(struct linevec *lv, int kind)
 {
@@ -281,7 +284,7 @@ tb_media(struct tb *b, const struct td_message *m, size_t indent)
 		tb_size(size, sizeof size, md->size);
 	snprintf(line, sizeof line, "[%s]%s%s%s%s%s%s  (s: save, v: open)", label,
 	    md && md->filename ? " " : "", md && md->filename ? md->filename : "",
-	    *size ? " · " : "", size, md && md->mime_type ? " · " : "",
+	    *size ? DOT(b) : "", size, md && md->mime_type ? DOT(b) : "",
 	    md && md->mime_type ? md->mime_type : "");
 	tb_text(b, line, indent, TH_MEDIA, TL_BODY);
 	tb_text(b, m->caption, indent, TH_NORMAL, TL_BODY);
@@ -307,8 +310,8 @@ tb_body(struct tb *b, const struct td_message *m, size_t indent, int style)
 	case TD_KIND_LOCATION:
 		if (loc != NULL)
 			snprintf(line, sizeof line, "[location] %.5f, %.5f%s%s%s%s",
-			    loc->latitude, loc->longitude, loc->name ? " · " : "",
-			    loc->name ? loc->name : "", loc->address ? " · " : "",
+			    loc->latitude, loc->longitude, loc->name ? DOT(b) : "",
+			    loc->name ? loc->name : "", loc->address ? DOT(b) : "",
 			    loc->address ? loc->address : "");
 		else
 			snprintf(line, sizeof line, "[location] %s",
@@ -390,7 +393,7 @@ tb_message(struct tb *b, size_t idx)
 	if (m->status == TD_MS_FAILED) {
 		snprintf(err, sizeof err, "%s failed: %s%s%s", b->ctx->utf8 ? "✗" :
 		    "x", m->error.title ? m->error.title : "not delivered",
-		    m->error.details ? " — " : "",
+		    m->error.details ? (b->ctx->utf8 ? " — " : " - ") : "",
 		    m->error.details ? m->error.details : "");
 		tb_text(b, err, indent + 2, TH_FAILED, TL_ERROR);
 	}

@@ -72,10 +72,12 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c)
 	const char *dn = conversation_display_name(c);
 	char buf[512], *s;
 	const struct td_conv_state *st = &c->state;
+	const char *dot = app->ui.utf8 ? " · " : " - ";
 
-	snprintf(buf, sizeof buf, "%s%s%s%s%s", dn,
-	    c->contact.wa_id ? " · +" : "", c->contact.wa_id ? c->contact.wa_id : "",
-	    c->contact.username ? " · @" : "",
+	snprintf(buf, sizeof buf, "%s%s%s%s%s%s%s", dn,
+	    c->contact.wa_id ? dot : "", c->contact.wa_id ? "+" : "",
+	    c->contact.wa_id ? c->contact.wa_id : "",
+	    c->contact.username ? dot : "", c->contact.username ? "@" : "",
 	    c->contact.username ? c->contact.username : "");
 	aline_init(&l);
 	if ((s = sanitize_text(buf, strlen(buf), SANITIZE_SINGLE_LINE)) != NULL) {

@@ -278,6 +278,23 @@ class TuiInbox(unittest.TestCase):
 		t.tmux("select-window", "-t", ":0")
 		self.quit(t)
 
+	def test_plain_terminals(self):
+		"""A C locale and a monochrome terminal: ASCII marks, '?' for what
+		the terminal cannot show, columns still line up."""
+		self.customer_writes("Zoë 李 Ascii", "你好 plain ñ")
+		t = self.session(width=100, height=20)
+		t.start(lang="C", term="vt100", env=["NO_COLOR=1"])
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		s = t.wait_for("Zo? ?? Ascii")
+		self.assertNotIn("│", s)
+		self.assertIn("| online", s)
+		self.open_by_search(t, "Ascii")
+		s = t.wait_for("???? plain ?")
+		for line in s.splitlines():
+			self.assertTrue(all(ord(ch) < 128 for ch in line), line)
+		self.quit(t)
+
 	def test_wrong_token(self):
 		t = TuiSession(self.world.relay.url, "not-the-token")
 		self.addCleanup(t.close)
