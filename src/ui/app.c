@@ -290,6 +290,7 @@ app_pick_queue(struct app *app)
 		return;
 	if (ui->queues[0].count > 0 && ui->cur_queue != 0) {
 		ui->cur_queue = 0; /* Mine */
+		queues_remember(app);
 		ui->sel = ui->top = 0;
 		free(ui->sel_id);
 		ui->sel_id = NULL;
@@ -299,7 +300,12 @@ app_pick_queue(struct app *app)
 static void
 app_on_me(void *ud, const json_t *me)
 {
-	struct app *app = ud;
+	app_set_me(ud, me);
+}
+
+void
+app_set_me(struct app *app, const json_t *me)
+{
 	const json_t *agent = json_object_get(me, "agent"), *v, *teams;
 	size_t i, n;
 	struct app_team *t;

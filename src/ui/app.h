@@ -68,6 +68,8 @@ void app_free(struct app *app);
  * Used by the cache replay and by sync.  Bad events are skipped.
  */
 void app_apply_json(struct app *app, const json_t *ev);
+/* Who we are, from a /v1/me answer: agent, teams, queues. */
+void app_set_me(struct app *app, const json_t *me);
 /* After a batch of events: refresh queues/list/thread as needed. */
 void app_after_events(struct app *app, unsigned changed);
 
