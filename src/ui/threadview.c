@@ -62,6 +62,16 @@ thread_state(struct app *app, struct td_conversation **cp)
 	}
 	if (cu->sel >= (long)cu->n_msgs)
 		cu->sel = (long)cu->n_msgs - 1;
+	/* Messages may have moved under the selection: keep it on one that
+	 * has lines (reactions have none). */
+	while (cu->sel >= 0 && cu->first_line[cu->sel] < 0)
+		cu->sel--;
+	if (cu->sel < 0) {
+		long m;
+		for (m = 0; m < (long)cu->n_msgs && cu->first_line[m] < 0; m++)
+			;
+		cu->sel = m < (long)cu->n_msgs ? m : -1;
+	}
 	return cu;
 }
 
