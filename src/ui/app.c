@@ -577,10 +577,50 @@ app_conv_is_mine(const struct app *app, const struct td_conversation *c)
 
 /* --- cache ---------------------------------------------------------------- */
 
+/* Replaying a big cache takes a while: show what is there so far and
+ * answer keys every LOAD_FRAME_MS, so the screen is up at once. */
+#define LOAD_FRAME_MS 100
+
+static int64_t
+app_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct load_state {
+	struct app *app;
+	size_t n;
+	int64_t next_frame;
+};
+
+static void
+app_load_frame(struct load_state *ls)
+{
+	struct app *app = ls->app;
+	int key;
+
+	app_after_events(app, TD_CHANGED_LIST);
+	app_message(app, "loading the cache: %zu events ...", ls->n);
+	ui_draw(app);
+	/* Keys now, while every pointer the list holds is fresh. */
+	while (!app->quit && (key = ui_read_key(app)) >= 0)
+		ui_key(app, key);
+	ls->next_frame = app_ms() + LOAD_FRAME_MS;
+}
+
 static void
 app_cache_event(void *ud, const char *json, size_t len)
 {
-	app_apply_text(ud, json, len);
+	struct load_state *ls = ud;
+
+	app_apply_text(ls->app, json, len);
+	ls->n++;
+	if (ls->app->ui.started && (ls->n & 1023) == 0 &&
+	    app_ms() >= ls->next_frame)
+		app_load_frame(ls);
 }
 
 void
@@ -604,12 +644,21 @@ app_cache_idle(struct app *app)
 int
 app_load_cache(struct app *app, char *err, size_t errlen)
 {
-	struct cache_visitor v = { app, app_cache_event, NULL, NULL };
+	struct load_state ls = { app, 0, 0 };
+	struct cache_visitor v = { &ls, app_cache_event, NULL, NULL };
 	int rc;
 
+	if (app->cache == NULL)
+		return CACHE_OK;
+	ls.next_frame = app_ms() + LOAD_FRAME_MS;
 	app->loading = true;
 	rc = cache_load(app->cache, &v, err, errlen);
 	app->loading = false;
+	if (app->ui.msg[0] != '\0' && strncmp(app->ui.msg, "loading the cache",
+	    17) == 0) {
+		app->ui.msg[0] = '\0';
+		app->ui.status.dirty = true;
+	}
 	app_after_events(app, TD_CHANGED_LIST);
 	return rc;
 }

@@ -74,9 +74,10 @@ void app_set_me(struct app *app, const json_t *me);
 void app_after_events(struct app *app, unsigned changed);
 
 /* Open the cache (asks for a passphrase on the terminal when needed,
- * offers to rebuild a corrupt cache), replay it.  Before curses starts. */
+ * offers to rebuild a corrupt cache).  Before curses starts. */
 int app_open_cache(struct app *app, char *err, size_t errlen);
-/* Replay the open cache into the model (app->cache must be set). */
+/* Replay the open cache into the model.  With the screen up it draws what
+ * is loaded so far and answers keys every 100 ms.  Returns a CACHE_* status. */
 int app_load_cache(struct app *app, char *err, size_t errlen);
 /* Once a second from the loop: fsync appended events, compact the cache
  * when the agent is idle and the log has grown. */
