@@ -5,6 +5,7 @@
  */
 #include <curses.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -500,6 +501,22 @@ app_get_file(struct app *app, const char *path, const char *file,
 		return -1;
 	}
 	return 0;
+}
+
+void
+app_client_id(char out[APP_CLIENT_ID_LEN])
+{
+	unsigned char r[16];
+	size_t i;
+
+	randombytes_buf(r, sizeof r);
+	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40); /* UUID version 4 */
+	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
+	for (i = 0; i < sizeof r; i++)
+		snprintf(out + i * 2 + (i >= 4) + (i >= 6) + (i >= 8) + (i >= 10),
+		    3, "%02x", r[i]);
+	out[8] = out[13] = out[18] = out[23] = '-';
+	out[36] = '\0';
 }
 
 /* --- status messages and helpers ------------------------------------------ */

@@ -252,6 +252,23 @@ test_me_twice(void)
 	term_close(&app, &t);
 }
 
+static void
+test_client_id(void)
+{
+	char a[APP_CLIENT_ID_LEN], b[APP_CLIENT_ID_LEN];
+	size_t i;
+
+	app_client_id(a);
+	app_client_id(b);
+	CHECK_INT(strlen(a), 36);
+	CHECK(strcmp(a, b) != 0);
+	CHECK(a[8] == '-' && a[13] == '-' && a[18] == '-' && a[23] == '-');
+	CHECK(a[14] == '4');
+	for (i = 0; i < 36; i++)
+		CHECK(a[i] == '-' || (a[i] >= '0' && a[i] <= '9') ||
+		    (a[i] >= 'a' && a[i] <= 'f'));
+}
+
 int
 main(void)
 {
@@ -265,6 +282,7 @@ main(void)
 	RUN(test_no_color);
 	RUN(test_keys_and_layout);
 	RUN(test_me_twice);
+	RUN(test_client_id);
 	unlink(path);
 	return check_done();
 }
