@@ -214,6 +214,11 @@ app_apply_event(struct app *app, struct td_event *ev)
 	if (((unsigned)rc & TD_CHANGED_THREAD) &&
 	    (cu = convmap_find(app->convs, c->id)) != NULL)
 		convui_invalidate(cu);
+	if (((unsigned)rc & TD_CHANGED_NEW_INBOUND) && !app->loading &&
+	    app->ui.open_id != NULL && strcmp(app->ui.open_id, c->id) == 0 &&
+	    (cu = convmap_find(app->convs, c->id)) != NULL && cu->opened &&
+	    !cu->at_bottom)
+		app_message(app, "new message below (G goes to the end)");
 	if (((unsigned)rc & TD_CHANGED_NEW_INBOUND) && !app->loading && app->cfg &&
 	    app->cfg->bell && app_conv_is_mine(app, c) && app->ui.started)
 		beep();
