@@ -48,7 +48,9 @@ enum td_msg_kind {
 };
 
 /* Ordered: a message's status only moves to a higher value (FAILED is
- * terminal and wins over everything but READ). */
+ * terminal and wins over everything but READ).  The model merges by that
+ * precedence (READ > FAILED > DELIVERED > SENT > PENDING > RECEIVED), so
+ * the result does not depend on the order statuses arrive in. */
 enum td_msg_status {
 	TD_MS_RECEIVED = 0,
 	TD_MS_PENDING,
@@ -114,6 +116,8 @@ struct td_status_update {
 	char *message; /* wamid or local id */
 	enum td_msg_status status;
 	struct td_error error;
+	char *wamid;   /* the Graph API id of a locally-numbered outbound
+	                * message, when the relay knows it (NULL otherwise) */
 };
 
 struct td_escalation {

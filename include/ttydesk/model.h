@@ -7,6 +7,13 @@
  * replaces a newer one.  Quotes and reactions are resolved by id at read
  * time, so a quoted message that arrives later (or never) needs no fix-up.
  *
+ * Any order of the same events gives the same inbox: statuses merge by
+ * precedence (event.h), each contact field keeps the newest event that
+ * carried it, reactions keep the newest per sender and target.  A
+ * conversation seen only through statuses or reactions is not listed
+ * (model_count/model_get/model_find) until a message, conversation or
+ * contact event for it arrives.
+ *
  * Ownership: the model owns every conversation and message; pointers it
  * hands out stay valid until the next model_apply() or model_free().
  */
@@ -88,15 +95,16 @@ int model_apply(struct td_model *m, const struct td_event *ev);
 /* Highest seq applied so far. */
 int64_t model_last_seq(const struct td_model *m);
 
+/* Listed conversations, i in [0, model_count), in order of first listing. */
 size_t model_count(const struct td_model *m);
 struct td_conversation *model_get(const struct td_model *m, size_t i);
 struct td_conversation *model_find(const struct td_model *m, const char *id);
 struct td_msg *conversation_find_message(const struct td_conversation *c,
     const char *id);
 
-/* Conversations of a queue, newest activity first.  *out is a malloc'd
- * array the caller frees (pointers stay owned by the model).  Returns the
- * count, or (size_t)-1 when out of memory. */
+/* Conversations of a queue, newest activity first (ties by id).  *out is
+ * a malloc'd array the caller frees (pointers stay owned by the model).
+ * Returns the count, or (size_t)-1 when out of memory. */
 size_t model_queue(const struct td_model *m, const struct td_queue *q,
     struct td_conversation ***out);
 size_t model_queue_count(const struct td_model *m, const struct td_queue *q);

@@ -24,7 +24,10 @@
 #define SANITIZE_SINGLE_LINE 0x1u /* newline/tab become a space */
 
 char *sanitize_text(const char *in, size_t len, unsigned flags);
-/* In place variant for a buffer the caller owns; returns the new length. */
+/* In place variant for a buffer the caller owns; returns the new length.
+ * The result never grows, so invalid UTF-8 becomes '?' here instead of the
+ * three-byte U+FFFD; everything else is as sanitize_text().  buf[result]
+ * is set to NUL when result < len. */
 size_t sanitize_buf(char *buf, size_t len, unsigned flags);
 
 /* Decode one UTF-8 code point at s (len bytes left).  Returns the bytes

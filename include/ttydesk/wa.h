@@ -3,7 +3,9 @@
  * Graph API errors classified.  No I/O here; the relay does the HTTP.
  *
  * Ownership: wa_webhook_free() releases everything wa_parse_webhook() made.
- * Builders return a malloc'd NUL-terminated JSON string the caller frees.
+ * Builders return a malloc'd NUL-terminated JSON string the caller frees,
+ * or NULL when an argument is unusable (no recipient, NULL/empty required
+ * string, invalid UTF-8, limits below) or memory ran out.
  */
 #ifndef TTYDESK_WA_H
 #define TTYDESK_WA_H
@@ -71,7 +73,40 @@ struct wa_webhook {
  * body is not JSON, not an object with object == "whatsapp_business_account",
  * or has no entry array.  Inside a valid envelope nothing is dropped: an
  * unknown or malformed message becomes TD_KIND_UNSUPPORTED with a text saying
- * what was wrong. */
+ * what was wrong.
+ *
+ * The customer: the object's own ids (from / from_user_id, recipient_id /
+ * recipient_user_id) first, then the change's contacts[] entry with the
+ * same wa_id or user_id (or the only entry) for the rest and the names.
+ * Items come in body order (entry, change, messages[] then statuses[]);
+ * changes whose field is not "messages" are skipped, array members that
+ * are not objects carry nothing and give no item.  How the types map:
+ *   text/image/video/audio/document/sticker/contacts/reaction/button/
+ *   interactive: the kind of the same name.  Media: media filled, the
+ *   customer's caption in caption.  contacts: text "Ann Lee (+1 555); Bo".
+ *   reaction: reaction_to, reaction_emoji ("" when empty or missing =
+ *   removal).  button: text, reply_id = payload.  interactive button_reply
+ *   / list_reply: text = title, caption = description, reply_id = id;
+ *   nfm_reply: text "Flow response: field: value, ..." (wa_type "nfm_reply").
+ *   location: TD_KIND_LOCATION when latitude/longitude (numbers or numeric
+ *   strings) are valid; otherwise TD_KIND_UNSUPPORTED whose text keeps the
+ *   name, address and the bad values (never a made-up 0,0 point).
+ *   order: TD_KIND_TEXT, text "Order from catalog C: N items, total T CUR"
+ *   plus one line per item, caption "[Order] <customer's note>".
+ *   system: item kind WA_ITEM_SYSTEM, message kind TD_KIND_UNSUPPORTED,
+ *   text "System notice: <body>", wa_type "system/<type>", new_wa_id.
+ *   unsupported/unknown/other types: TD_KIND_UNSUPPORTED, text e.g.
+ *   "unsupported message type 'foo'" plus errors[0] "title (details)
+ *   [code N]"; a message without "type" is read from the one type object
+ *   it carries.
+ * Labels Meta adds go in brackets before the customer's caption, e.g.
+ * "[Forwarded] [From ad: Summer sale] look": [Voice message], [Animated
+ * sticker], [Order], [Forwarded], [Frequently forwarded], [About product
+ * SKU], [From ad: headline]; the flags are also in the item.
+ * Timestamps that are not numbers or numeric strings give ts 0.  Statuses:
+ * "played" counts as read; an unknown status name gives TD_MS_RECEIVED
+ * (never moves a message) with the name in wa_type.  Embedded \u0000 in a
+ * string becomes U+FFFD; every string is valid UTF-8. */
 int wa_parse_webhook(const char *body, size_t len, struct wa_webhook *out,
     char *err, size_t errlen);
 void wa_webhook_free(struct wa_webhook *w);
@@ -90,7 +125,10 @@ char *wa_build_template(const struct wa_recipient *to, const char *name,
 char *wa_build_reaction(const struct wa_recipient *to, const char *wamid,
     const char *emoji);
 char *wa_build_mark_read(const char *wamid);
-/* Interactive reply buttons (at most 3), e.g. the CSAT question. */
+/* Interactive reply buttons (1 to 3), e.g. the CSAT question.  Limits as
+ * Meta's: titles 1..20 characters, ids 1..256 bytes, body 1..1024
+ * characters; the customer's tap comes back as an interactive
+ * button_reply whose id is in wa_item.reply_id. */
 char *wa_build_buttons(const struct wa_recipient *to, const char *body,
     const char *const *ids, const char *const *titles, size_t n);
 /* From a Graph send answer: the wamid of messages[0], malloc'd, or NULL. */

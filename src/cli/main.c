@@ -1,30 +1,115 @@
-/* ttydesk: the agent's terminal inbox.  Placeholder until the TUI lands. */
+/* ttydesk: the agent's terminal inbox. */
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-static void usage(FILE *f)
+#include "ttydesk/cache.h"
+#include "ttydesk/model.h"
+#include "ttydesk/secfile.h"
+#include "app.h"
+#include "appconfig.h"
+
+static void
+usage(FILE *f)
 {
-	fprintf(f, "usage: ttydesk [--config PATH] [--profile NAME]\n"
+	fprintf(f, "usage: ttydesk [--config PATH] [--profile NAME] [--forget]\n"
 	    "       ttydesk keygen PATH\n"
-	    "       ttydesk --version | --help\n");
+	    "       ttydesk --version | --help\n"
+	    "\n"
+	    "  --config PATH   config file (default $XDG_CONFIG_HOME/ttydesk/config)\n"
+	    "  --profile NAME  cache profile (default: default)\n"
+	    "  --forget        wipe this profile's encrypted cache and exit\n"
+	    "  keygen PATH     write a new random cache key file (mode 0600)\n"
+	    "Keys: press ? inside ttydesk, or see docs/keys.md.\n");
 }
 
-int main(int argc, char **argv)
+static int
+cmd_keygen(const char *path)
+{
+	char err[512];
+
+	if (cache_keygen(path, err, sizeof err) != 0) {
+		fprintf(stderr, "ttydesk: keygen: %s\n", err);
+		return 1;
+	}
+	printf("wrote a new cache key to %s (mode 0600)\n", path);
+	return 0;
+}
+
+static int
+cmd_forget(const struct appconfig *cfg)
+{
+	char err[512];
+
+	if (cache_forget(cfg->cache_dir, err, sizeof err) != 0) {
+		fprintf(stderr, "ttydesk: --forget: %s\n", err);
+		return 1;
+	}
+	printf("wiped the cache of profile %s (%s)\n", cfg->profile,
+	    cfg->cache_dir);
+	return 0;
+}
+
+static int
+run(struct appconfig *cfg)
+{
+	struct app app;
+	struct td_model *model;
+	char err[1024];
+	int rc = 1;
+
+	if ((model = model_new(NULL)) == NULL) {
+		fprintf(stderr, "ttydesk: out of memory\n");
+		return 1;
+	}
+	if (app_init(&app, cfg, model, err, sizeof err) != 0) {
+		fprintf(stderr, "ttydesk: %s\n", err);
+		app_free(&app);
+		return 1;
+	}
+	/* The cache is opened before curses: it may ask for a passphrase. */
+	if (app_open_cache(&app, err, sizeof err) != 0 ||
+	    app_start_net(&app, err, sizeof err) != 0 ||
+	    ui_start(&app, err, sizeof err) != 0) {
+		fprintf(stderr, "ttydesk: %s\n", err);
+		goto out;
+	}
+	rc = app_run(&app) == 0 ? 0 : 1;
+out:
+	app_free(&app);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"profile", required_argument, NULL, 'p'},
+		{"forget", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	int ch;
+	const char *config = NULL, *profile = NULL;
+	char defpath[4096], err[1024];
+	struct appconfig cfg;
+	int ch, forget = 0, rc;
 
+	setlocale(LC_ALL, "");
+	secfile_harden_process();
 	while ((ch = getopt_long(argc, argv, "c:p:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
+			config = optarg;
+			break;
 		case 'p':
+			profile = optarg;
+			break;
+		case 'F':
+			forget = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -37,6 +122,19 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	fprintf(stderr, "ttydesk: the terminal interface is not built yet\n");
-	return 1;
+	if (optind < argc) {
+		if (strcmp(argv[optind], "keygen") == 0 && optind + 2 == argc)
+			return cmd_keygen(argv[optind + 1]);
+		usage(stderr);
+		return 2;
+	}
+	if (config == NULL)
+		config = appconfig_default_path(defpath, sizeof defpath);
+	if (appconfig_load(&cfg, config, profile, err, sizeof err) != 0) {
+		fprintf(stderr, "ttydesk: %s\n", err);
+		return 1;
+	}
+	rc = forget ? cmd_forget(&cfg) : run(&cfg);
+	appconfig_free(&cfg);
+	return rc;
 }

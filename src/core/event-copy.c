@@ -258,6 +258,7 @@ event_free(struct td_event *ev)
 		break;
 	case TD_EV_STATUS:
 		free(ev->u.status.message);
+		free(ev->u.status.wamid);
 		error_free(&ev->u.status.error);
 		break;
 	case TD_EV_CONVERSATION:
@@ -286,7 +287,8 @@ event_body_copy(struct td_event *dst, const struct td_event *src)
 		return message_copy(&dst->u.message, &src->u.message);
 	case TD_EV_STATUS:
 		dst->u.status.status = src->u.status.status;
-		if (copy_str(&dst->u.status.message, src->u.status.message) != 0)
+		if (copy_str(&dst->u.status.message, src->u.status.message) != 0 ||
+		    copy_str(&dst->u.status.wamid, src->u.status.wamid) != 0)
 			return -1;
 		return error_copy(&dst->u.status.error, &src->u.status.error);
 	case TD_EV_CONVERSATION:

@@ -160,6 +160,7 @@ status_to_json(const struct td_status_update *s)
 		return NULL;
 	rc |= set_str(o, "message", s->message);
 	rc |= set_str(o, "status", msg_status_name(s->status));
+	rc |= set_str(o, "wamid", s->wamid);
 	if (s->error.code != 0 || s->error.title != NULL)
 		rc |= set_obj(o, "error", error_to_json(&s->error));
 	if (rc != 0) {

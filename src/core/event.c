@@ -203,6 +203,7 @@ parse_status(struct parse *p, const json_t *root, struct td_status_update *s)
 		return parse_fail(p, "status event with an unknown status "
 		    "\"%.40s\"", name != NULL ? name : "(none)");
 	s->status = (enum td_msg_status)v;
+	s->wamid = get_str(p, obj, "wamid");
 	parse_error_obj(p, json_object_get(obj, "error"), &s->error);
 	return 0;
 }

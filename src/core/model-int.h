@@ -32,7 +32,10 @@ struct pend_status {
 	char *id; /* key in conv_priv.pending */
 	enum td_msg_status status;
 	struct td_error error;
+	char *wamid; /* learnt from a status event, NULL when none */
 };
+
+#define CONTACT_FIELDS 6 /* wa_id user_id username name note attributes */
 
 struct conv_priv {
 	bool listed;
@@ -43,6 +46,7 @@ struct conv_priv {
 	struct strmap rx_ids;  /* reaction message ids seen -> owned copy */
 	int64_t *presence_seq; /* parallel to conversation.presence */
 	int64_t newest_in_ts;  /* ts of the newest inbound message */
+	int64_t contact_field_seq[CONTACT_FIELDS]; /* see apply_contact() */
 	bool has_state, has_contact;
 };
 
@@ -68,5 +72,8 @@ int model_apply_message(struct td_model *m, struct td_conversation *c,
 int model_apply_status(struct td_model *m, struct td_conversation *c,
     const struct td_event *ev);
 void model_free_messages(struct td_conversation *c);
+int model_apply_reaction(struct td_conversation *c, const struct td_event *ev);
+int model_rebuild_reactions(struct td_conversation *c, struct td_msg *msg);
+void model_free_rx_list(struct rx_list *l);
 
 #endif

@@ -1,28 +1,43 @@
 /*
  * Messages of a conversation: thread order, idempotent inserts, statuses
- * that only move forward, and reactions.  Statuses and reactions may
- * arrive before the message they are about; they wait in the
- * conversation's priv and are merged in when the message comes.
+ * that only move forward.  Statuses may arrive before the message they
+ * are about; they wait in the conversation's priv and are merged in when
+ * the message comes.  Reactions are in model-react.c.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "model-int.h"
 
+/* Precedence of statuses: the order of event.h, except that READ beats
+ * FAILED (a message the customer read was delivered, whatever a stray
+ * error says) and FAILED beats everything else.  Merging by precedence
+ * gives the same result in whatever order statuses arrive. */
+static int
+status_rank(enum td_msg_status s)
+{
+	switch (s) {
+	case TD_MS_READ:
+		return 6;
+	case TD_MS_FAILED:
+		return 5;
+	default:
+		return (int)s;
+	}
+}
+
 /* Merge a status into a message.  Returns 1 when it changed, 0 when not,
- * -1 when out of memory.  FAILED is terminal; it replaces anything but
- * READ (a read message was delivered, whatever a late error says). */
+ * -1 when out of memory.  A message stays FAILED with its first error
+ * (code, title, details) until it is READ. */
 static int
 status_merge(struct td_message *m, enum td_msg_status st,
     const struct td_error *err)
 {
 	struct td_error e = { 0, NULL, NULL };
 
-	if (m->status == TD_MS_FAILED)
+	if (status_rank(st) <= status_rank(m->status))
 		return 0;
 	if (st == TD_MS_FAILED) {
-		if (m->status == TD_MS_READ)
-			return 0;
 		e.code = err->code;
 		if ((err->title != NULL && (e.title = strdup(err->title)) == NULL) ||
 		    (err->details != NULL &&
@@ -30,16 +45,22 @@ status_merge(struct td_message *m, enum td_msg_status st,
 			free(e.title);
 			return -1;
 		}
-		free(m->error.title);
-		free(m->error.details);
-		m->error = e;
-		m->status = TD_MS_FAILED;
-		return 1;
 	}
-	if (st <= m->status)
-		return 0;
+	free(m->error.title);
+	free(m->error.details);
+	m->error = e;
 	m->status = st;
 	return 1;
+}
+
+static void
+pend_free(struct pend_status *ps)
+{
+	free(ps->id);
+	free(ps->wamid);
+	free(ps->error.title);
+	free(ps->error.details);
+	free(ps);
 }
 
 static void
@@ -48,20 +69,6 @@ msg_free(struct td_msg *msg)
 	message_free(&msg->m);
 	free(msg->reactions);
 	free(msg);
-}
-
-static void
-rx_list_free(struct rx_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].from);
-		free(l->v[i].emoji);
-	}
-	free(l->v);
-	free(l->target);
-	free(l);
 }
 
 void
@@ -80,61 +87,15 @@ model_free_messages(struct td_conversation *c)
 	strmap_free(&p->msgs);
 	for (pos = 0; strmap_next(&p->pending, &pos, NULL, &v);) {
 		ps = v;
-		free(ps->id);
-		free(ps->error.title);
-		free(ps->error.details);
-		free(ps);
+		pend_free(ps);
 	}
 	strmap_free(&p->pending);
 	for (pos = 0; strmap_next(&p->rx, &pos, NULL, &v);)
-		rx_list_free(v);
+		model_free_rx_list(v);
 	strmap_free(&p->rx);
 	for (pos = 0; strmap_next(&p->rx_ids, &pos, NULL, &v);)
 		free(v);
 	strmap_free(&p->rx_ids);
-}
-
-/* Rebuild msg->reactions from the records for its id and wamid.  The
- * strings are borrowed from the records, which outlive the array: every
- * change of a record rebuilds the array of its target. */
-static int
-reactions_rebuild(struct td_conversation *c, struct td_msg *msg)
-{
-	struct conv_priv *p = CONV_PRIV(c);
-	struct rx_list *lists[2];
-	struct td_reaction *v = NULL;
-	size_t n = 0, cap = 0, i, j, k;
-
-	lists[0] = strmap_get(&p->rx, msg->m.id);
-	lists[1] = msg->m.wamid != NULL ? strmap_get(&p->rx, msg->m.wamid) :
-	    NULL;
-	if (lists[1] == lists[0])
-		lists[1] = NULL;
-	for (k = 0; k < 2; k++) {
-		if (lists[k] != NULL)
-			cap += lists[k]->n;
-	}
-	if (cap > 0 && (v = calloc(cap, sizeof *v)) == NULL)
-		return -1;
-	for (k = 0; k < 2; k++) {
-		for (i = 0; lists[k] != NULL && i < lists[k]->n; i++) {
-			struct rx_rec *r = &lists[k]->v[i];
-
-			for (j = 0; j < n && strcmp(v[j].from, r->from) != 0; j++)
-				;
-			if (j < n || r->emoji == NULL)
-				continue;
-			v[n].from = r->from;
-			v[n].emoji = r->emoji;
-			n++;
-		}
-	}
-	free(msg->reactions);
-	msg->reactions = n > 0 ? v : NULL;
-	msg->n_reactions = n;
-	if (n == 0)
-		free(v);
-	return 0;
 }
 
 static int
@@ -194,29 +155,12 @@ thread_remove(struct td_conversation *c, struct td_msg *msg)
 	}
 }
 
-/* Statuses that came before the message. */
 static int
-pending_take(struct td_conversation *c, struct td_msg *msg, const char *id)
-{
-	struct pend_status *ps;
-	int rc;
-
-	if (id == NULL || (ps = strmap_del(&CONV_PRIV(c)->pending, id)) == NULL)
-		return 0;
-	rc = status_merge(&msg->m, ps->status, &ps->error);
-	free(ps->id);
-	free(ps->error.title);
-	free(ps->error.details);
-	free(ps);
-	return rc < 0 ? -1 : 0;
-}
-
-static int
-index_message(struct td_conversation *c, struct td_msg *msg)
+index_message(struct td_conversation *c, struct td_msg *msg, uint64_t h)
 {
 	struct conv_priv *p = CONV_PRIV(c);
 
-	if (strmap_put(&p->msgs, msg->m.id, msg) != 0)
+	if (strmap_put_h(&p->msgs, msg->m.id, msg, h) != 0)
 		return -1;
 	if (msg->m.wamid != NULL && strcmp(msg->m.wamid, msg->m.id) != 0 &&
 	    strmap_get(&p->msgs, msg->m.wamid) == NULL &&
@@ -227,9 +171,49 @@ index_message(struct td_conversation *c, struct td_msg *msg)
 	return 0;
 }
 
+static int message_learn_wamid(struct td_conversation *, struct td_msg *,
+    const char *);
+
+/* Statuses that came before the message. */
+static int
+pending_take(struct td_conversation *c, struct td_msg *msg, const char *id)
+{
+	struct pend_status *ps;
+	int rc;
+
+	if (id == NULL || (ps = strmap_del(&CONV_PRIV(c)->pending, id)) == NULL)
+		return 0;
+	rc = status_merge(&msg->m, ps->status, &ps->error);
+	if (rc >= 0 && ps->wamid != NULL && msg->m.wamid == NULL)
+		rc = message_learn_wamid(c, msg, ps->wamid);
+	pend_free(ps);
+	return rc < 0 ? -1 : 0;
+}
+
+/* A status told us the wamid of a message we know by its local id: index
+ * it, so that a customer's reaction or quote (which use the wamid) finds
+ * the message.  Returns 1, or -1 when out of memory. */
+static int
+message_learn_wamid(struct td_conversation *c, struct td_msg *msg,
+    const char *wamid)
+{
+	struct conv_priv *p = CONV_PRIV(c);
+
+	if ((msg->m.wamid = strdup(wamid)) == NULL)
+		return -1;
+	if (strmap_get(&p->msgs, wamid) == NULL &&
+	    strmap_put(&p->msgs, msg->m.wamid, msg) != 0)
+		return -1;
+	if (pending_take(c, msg, msg->m.wamid) != 0)
+		return -1;
+	if (p->rx.count > 0 && model_rebuild_reactions(c, msg) != 0)
+		return -1;
+	return 1;
+}
+
 static int
 message_add(struct td_model *m, struct td_conversation *c,
-    const struct td_event *ev)
+    const struct td_event *ev, uint64_t h)
 {
 	struct conv_priv *p = CONV_PRIV(c);
 	struct td_msg *msg = calloc(1, sizeof *msg);
@@ -245,7 +229,7 @@ message_add(struct td_model *m, struct td_conversation *c,
 	msg->seq = ev->seq;
 	if (model_list_conversation(m, c) != 0 || thread_insert(c, msg) != 0)
 		goto fail;
-	if (index_message(c, msg) != 0) {
+	if (index_message(c, msg, h) != 0) {
 		thread_remove(c, msg);
 		goto fail;
 	}
@@ -254,7 +238,7 @@ message_add(struct td_model *m, struct td_conversation *c,
 	if (p->pending.count > 0 && (pending_take(c, msg, msg->m.id) != 0 ||
 	    pending_take(c, msg, msg->m.wamid) != 0))
 		return -1;
-	if (p->rx.count > 0 && reactions_rebuild(c, msg) != 0)
+	if (p->rx.count > 0 && model_rebuild_reactions(c, msg) != 0)
 		return -1;
 	if (ev->ts > c->last_activity)
 		c->last_activity = ev->ts;
@@ -319,120 +303,16 @@ message_update(struct td_conversation *c, struct td_msg *msg,
 	msg->m = upd;
 	msg->seq = ev->seq;
 	if (msg->m.wamid != NULL && strmap_get(&p->msgs, msg->m.wamid) == NULL &&
-	    (index_message(c, msg) != 0 || pending_take(c, msg, msg->m.wamid)))
+	    (index_message(c, msg, strmap_hash(msg->m.id)) != 0 ||
+	    pending_take(c, msg, msg->m.wamid) != 0))
 		rc = -1;
 	if (rc >= 0 && status_merge(&msg->m, st, &err) < 0)
 		rc = -1;
-	if (rc >= 0 && reactions_rebuild(c, msg) != 0)
+	if (rc >= 0 && model_rebuild_reactions(c, msg) != 0)
 		rc = -1;
 	free(err.title);
 	free(err.details);
 	return rc;
-}
-
-static struct rx_list *
-rx_list_get(struct conv_priv *p, const char *target)
-{
-	struct rx_list *l = strmap_get(&p->rx, target);
-
-	if (l != NULL)
-		return l;
-	if ((l = calloc(1, sizeof *l)) == NULL)
-		return NULL;
-	if ((l->target = strdup(target)) == NULL ||
-	    strmap_put(&p->rx, l->target, l) != 0) {
-		free(l->target);
-		free(l);
-		return NULL;
-	}
-	return l;
-}
-
-/* Record (from, emoji) on target if newer than what we have.  Returns 1
- * when recorded, 0 when older, -1 out of memory. */
-static int
-rx_record(struct rx_list *l, const char *from, const char *emoji, int64_t seq)
-{
-	struct rx_rec *r = NULL, *v;
-	char *e = NULL;
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		if (strcmp(l->v[i].from, from) == 0) {
-			r = &l->v[i];
-			break;
-		}
-	}
-	if (r != NULL && r->seq >= seq)
-		return 0;
-	if (emoji != NULL && *emoji != '\0' && (e = strdup(emoji)) == NULL)
-		return -1;
-	if (r == NULL) {
-		if (l->n == l->cap) {
-			size_t cap = l->cap == 0 ? 2 : l->cap * 2;
-
-			if ((v = realloc(l->v, cap * sizeof *v)) == NULL)
-				goto fail;
-			l->v = v;
-			l->cap = cap;
-		}
-		r = &l->v[l->n];
-		if ((r->from = strdup(from)) == NULL)
-			goto fail;
-		r->emoji = NULL;
-		l->n++;
-	}
-	free(r->emoji);
-	r->emoji = e;
-	r->seq = seq;
-	return 1;
-fail:
-	free(e);
-	return -1;
-}
-
-static int
-reaction_seen(struct conv_priv *p, const char *id)
-{
-	char *copy;
-
-	if (strmap_get(&p->rx_ids, id) != NULL)
-		return 1;
-	if ((copy = strdup(id)) == NULL)
-		return -1;
-	if (strmap_put(&p->rx_ids, copy, copy) != 0) {
-		free(copy);
-		return -1;
-	}
-	return 0;
-}
-
-/* A reaction is not a thread entry: it decorates its target.  A customer
- * reacts as "from", an agent as its agent id. */
-static int
-apply_reaction(struct td_conversation *c, const struct td_event *ev)
-{
-	const struct td_message *rm = &ev->u.message;
-	struct conv_priv *p = CONV_PRIV(c);
-	const char *from;
-	struct rx_list *l;
-	struct td_msg *target;
-	int rc;
-
-	if (rm->reaction_to == NULL || *rm->reaction_to == '\0')
-		return CH_NONE;
-	if ((rc = reaction_seen(p, rm->id)) != 0)
-		return rc < 0 ? -1 : CH_NONE;
-	from = rm->direction != TD_DIR_IN && rm->agent != NULL ? rm->agent :
-	    rm->from != NULL ? rm->from : "";
-	if ((l = rx_list_get(p, rm->reaction_to)) == NULL)
-		return -1;
-	if ((rc = rx_record(l, from, rm->reaction_emoji, ev->seq)) <= 0)
-		return rc;
-	target = strmap_get(&p->msgs, rm->reaction_to);
-	if (target == NULL)
-		return CH_NONE;
-	return reactions_rebuild(c, target) != 0 ? -1 : CH_THREAD;
 }
 
 int
@@ -440,14 +320,16 @@ model_apply_message(struct td_model *m, struct td_conversation *c,
     const struct td_event *ev)
 {
 	struct td_msg *msg;
+	uint64_t h;
 
 	if (ev->u.message.id == NULL)
 		return CH_NONE;
 	if (ev->u.message.kind == TD_KIND_REACTION)
-		return apply_reaction(c, ev);
-	msg = strmap_get(&CONV_PRIV(c)->msgs, ev->u.message.id);
+		return model_apply_reaction(c, ev);
+	h = strmap_hash(ev->u.message.id);
+	msg = strmap_get_h(&CONV_PRIV(c)->msgs, ev->u.message.id, h);
 	if (msg == NULL)
-		return message_add(m, c, ev);
+		return message_add(m, c, ev, h);
 	if (ev->seq <= msg->seq)
 		return CH_NONE;
 	return message_update(c, msg, ev);
@@ -465,10 +347,18 @@ model_apply_status(struct td_model *m, struct td_conversation *c,
 	int rc;
 
 	(void)m;
+	if (su->message == NULL)
+		return CH_NONE;
 	msg = strmap_get(&p->msgs, su->message);
 	if (msg != NULL) {
 		rc = status_merge(&msg->m, su->status, &su->error);
-		return rc < 0 ? -1 : rc > 0 ? CH_THREAD : CH_NONE;
+		if (rc >= 0 && su->wamid != NULL && msg->m.wamid == NULL)
+			rc = message_learn_wamid(c, msg, su->wamid);
+		if (rc <= 0)
+			return rc;
+		/* The list may show the newest message's ticks. */
+		return c->messages[c->n_messages - 1] == msg ?
+		    CH_THREAD | CH_LIST : CH_THREAD;
 	}
 	if ((ps = strmap_get(&p->pending, su->message)) == NULL) {
 		if ((ps = calloc(1, sizeof *ps)) == NULL)
@@ -486,6 +376,9 @@ model_apply_status(struct td_model *m, struct td_conversation *c,
 	rc = status_merge(&hold, su->status, &su->error);
 	ps->status = hold.status;
 	ps->error = hold.error;
+	if (rc >= 0 && su->wamid != NULL && ps->wamid == NULL &&
+	    (ps->wamid = strdup(su->wamid)) == NULL)
+		rc = -1;
 	return rc < 0 ? -1 : CH_NONE;
 }
 

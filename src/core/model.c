@@ -130,9 +130,16 @@ apply_state(struct td_model *m, struct td_conversation *c,
 {
 	struct conv_priv *p = CONV_PRIV(c);
 	struct td_conv_state st;
+	int flags = CH_NONE;
 
+	/* Activity counts even from a stale state, so that last_activity is
+	 * the same whatever order events arrived in. */
+	if (ev->ts > c->last_activity && p->listed) {
+		c->last_activity = ev->ts;
+		flags = CH_LIST;
+	}
 	if (p->has_state && ev->seq <= c->state_seq)
-		return CH_NONE;
+		return flags;
 	if (model_list_conversation(m, c) != 0 ||
 	    conv_state_copy(&st, &ev->u.state) != 0)
 		return -1;
@@ -145,46 +152,72 @@ apply_state(struct td_model *m, struct td_conversation *c,
 	return CH_LIST | CH_THREAD;
 }
 
-/* Keep old when the newer event leaves a field out. */
-static void
-contact_keep(char **newer, char **old)
-{
-	if (*newer == NULL) {
-		*newer = *old;
-		*old = NULL;
-	}
-}
-
+/*
+ * A contact event may carry only some fields (a note, a username the
+ * customer just adopted).  Each field keeps the value of the newest event
+ * that carried it, so the result is the same in any arrival order and the
+ * phone or BSUID, once known, is never dropped.
+ */
 static int
 apply_contact(struct td_model *m, struct td_conversation *c,
     const struct td_event *ev)
 {
+	const struct td_contact *in = &ev->u.contact;
 	struct conv_priv *p = CONV_PRIV(c);
-	struct td_contact ct;
+	char **dst[CONTACT_FIELDS - 1] = { &c->contact.wa_id,
+	    &c->contact.user_id, &c->contact.username, &c->contact.name,
+	    &c->contact.note };
+	const char *src[CONTACT_FIELDS - 1] = { in->wa_id, in->user_id,
+	    in->username, in->name, in->note };
+	char *val[CONTACT_FIELDS - 1] = { NULL };
+	struct td_contact only, attrs;
+	bool take_attrs, changed = !p->listed;
+	size_t i;
 
-	if (p->has_contact && ev->seq <= c->contact_seq)
-		return CH_NONE;
-	if (model_list_conversation(m, c) != 0 ||
-	    contact_copy(&ct, &ev->u.contact) != 0)
+	if (model_list_conversation(m, c) != 0)
 		return -1;
-	/* A contact event may carry only what changed (a note, or the
-	 * username a customer just adopted): identity is never dropped. */
-	contact_keep(&ct.wa_id, &c->contact.wa_id);
-	contact_keep(&ct.user_id, &c->contact.user_id);
-	contact_keep(&ct.username, &c->contact.username);
-	contact_keep(&ct.name, &c->contact.name);
-	contact_keep(&ct.note, &c->contact.note);
-	if (ct.attributes == NULL) {
-		ct.attributes = c->contact.attributes;
-		ct.n_attributes = c->contact.n_attributes;
-		c->contact.attributes = NULL;
-		c->contact.n_attributes = 0;
+	/* Copy first, then commit: out of memory changes nothing. */
+	for (i = 0; i < CONTACT_FIELDS - 1; i++) {
+		if (src[i] != NULL && ev->seq > p->contact_field_seq[i] &&
+		    (val[i] = strdup(src[i])) == NULL)
+			goto fail;
 	}
-	contact_free(&c->contact);
-	c->contact = ct;
-	c->contact_seq = ev->seq;
+	memset(&only, 0, sizeof only);
+	memset(&attrs, 0, sizeof attrs);
+	take_attrs = in->attributes != NULL &&
+	    ev->seq > p->contact_field_seq[CONTACT_FIELDS - 1];
+	if (take_attrs) {
+		only.attributes = in->attributes;
+		only.n_attributes = in->n_attributes;
+		if (contact_copy(&attrs, &only) != 0)
+			goto fail;
+	}
+	for (i = 0; i < CONTACT_FIELDS - 1; i++) {
+		if (val[i] == NULL)
+			continue;
+		free(*dst[i]);
+		*dst[i] = val[i];
+		p->contact_field_seq[i] = ev->seq;
+		changed = true;
+	}
+	if (take_attrs) {
+		only = c->contact;
+		only.wa_id = only.user_id = only.username = only.name = NULL;
+		only.note = NULL;
+		contact_free(&only);
+		c->contact.attributes = attrs.attributes;
+		c->contact.n_attributes = attrs.n_attributes;
+		p->contact_field_seq[CONTACT_FIELDS - 1] = ev->seq;
+		changed = true;
+	}
+	if (!p->has_contact || ev->seq > c->contact_seq)
+		c->contact_seq = ev->seq;
 	p->has_contact = true;
-	return CH_LIST | CH_THREAD;
+	return changed ? CH_LIST | CH_THREAD : CH_NONE;
+fail:
+	for (i = 0; i < CONTACT_FIELDS - 1; i++)
+		free(val[i]);
+	return -1;
 }
 
 static void
@@ -237,7 +270,8 @@ apply_presence(struct td_model *m, struct td_conversation *c,
 	struct conv_priv *p = CONV_PRIV(c);
 	size_t i;
 
-	if (!p->listed || (m->self != NULL && strcmp(pr->agent, m->self) == 0))
+	if (!p->listed || pr->agent == NULL || pr->activity == NULL ||
+	    (m->self != NULL && strcmp(pr->agent, m->self) == 0))
 		return CH_NONE;
 	for (i = 0; i < c->n_presence; i++) {
 		if (strcmp(c->presence[i].agent, pr->agent) == 0)

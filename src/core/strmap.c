@@ -24,20 +24,29 @@ strmap_free(struct strmap *m)
 	strmap_init(m);
 }
 
-/* FNV-1a, 64 bit, with a final mix so the low bits (the index) are good. */
+/* Eight bytes per step: multiply-xorshift over little words, then a
+ * final mix so the low bits (the slot index) depend on every byte. */
 uint64_t
 strmap_hash(const char *key)
 {
-	const unsigned char *p = (const unsigned char *)key;
-	uint64_t h = 1469598103934665603ULL;
+	const uint64_t k = 0x9e3779b97f4a7c15ULL;
+	size_t len = strlen(key), i;
+	uint64_t h = (uint64_t)len * k, w;
 
-	while (*p != '\0') {
-		h ^= *p++;
-		h *= 1099511628211ULL;
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, key + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
 	}
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ULL;
+	if (i < len) {
+		w = 0;
+		memcpy(&w, key + i, len - i);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
 	h ^= h >> 32;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 29;
 	return h;
 }
 
@@ -62,7 +71,13 @@ strmap_lookup(const struct strmap *m, const char *key, uint64_t h)
 void *
 strmap_get(const struct strmap *m, const char *key)
 {
-	struct strmap_slot *s = strmap_lookup(m, key, strmap_hash(key));
+	return strmap_get_h(m, key, strmap_hash(key));
+}
+
+void *
+strmap_get_h(const struct strmap *m, const char *key, uint64_t h)
+{
+	struct strmap_slot *s = strmap_lookup(m, key, h);
 
 	return s != NULL ? s->value : NULL;
 }
@@ -107,7 +122,12 @@ strmap_grow(struct strmap *m)
 int
 strmap_put(struct strmap *m, const char *key, void *value)
 {
-	uint64_t h = strmap_hash(key);
+	return strmap_put_h(m, key, value, strmap_hash(key));
+}
+
+int
+strmap_put_h(struct strmap *m, const char *key, void *value, uint64_t h)
+{
 	struct strmap_slot *s = strmap_lookup(m, key, h);
 
 	if (s != NULL) {

@@ -37,5 +37,8 @@ void *strmap_del(struct strmap *m, const char *key);
 int strmap_next(const struct strmap *m, size_t *pos, const char **key,
     void **value);
 uint64_t strmap_hash(const char *key);
+/* The same with the key's strmap_hash() already computed. */
+void *strmap_get_h(const struct strmap *m, const char *key, uint64_t h);
+int strmap_put_h(struct strmap *m, const char *key, void *value, uint64_t h);
 
 #endif

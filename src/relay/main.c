@@ -1,16 +1,201 @@
-/* ttydesk-relay: webhook intake and agent API.  Placeholder until the relay lands. */
+/* ttydesk-relay: webhook intake, event log and agent API. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-static void usage(FILE *f)
+#include <curl/curl.h>
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "ttydesk/secfile.h"
+
+#include "config.h"
+#include "http.h"
+#include "relay.h"
+#include "sender.h"
+#include "server.h"
+
+static void
+usage(FILE *f)
 {
 	fprintf(f, "usage: ttydesk-relay --config PATH\n"
-	    "       ttydesk-relay add-agent --config PATH ID --name NAME --teams A,B\n"
+	    "       ttydesk-relay add-agent --config PATH ID --name NAME "
+	    "--teams A,B\n"
 	    "       ttydesk-relay --version | --help\n");
 }
 
-int main(int argc, char **argv)
+static int
+relay_valid_field(const char *s)
+{
+	const char *p;
+
+	if (s == NULL || *s == '\0' || strlen(s) > 200)
+		return 0;
+	for (p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == '#' || *p == ';' ||
+		    *p == '[' || *p == ']')
+			return 0;
+	}
+	return 1;
+}
+
+static int
+add_agent(const char *path, const char *id, const char *name,
+    const char *teams)
+{
+	struct relay_config cfg;
+	unsigned char rnd[32], hash[32];
+	char token[65], hex[65], err[512], *text = NULL;
+	size_t n;
+	int fd, rc = 1;
+	ssize_t w;
+	char last = '\n';
+
+	if (!relay_valid_field(id) || strchr(id, ' ') != NULL ||
+	    !relay_valid_field(name) || (teams != NULL && *teams != '\0' &&
+	    !relay_valid_field(teams))) {
+		fprintf(stderr, "ttydesk-relay: add-agent: ID and NAME must be "
+		    "non-empty, one line, without # ; [ ]\n");
+		return 2;
+	}
+	if (config_load(path, 0, &cfg, err, sizeof err) != 0) {
+		fprintf(stderr, "ttydesk-relay: %s\n", err);
+		return 1;
+	}
+	if (config_find_agent(&cfg, id) != NULL) {
+		fprintf(stderr, "ttydesk-relay: agent %s already exists in %s\n",
+		    id, path);
+		goto out;
+	}
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(token, sizeof token, rnd, sizeof rnd);
+	crypto_hash_sha256(hash, (unsigned char *)token, strlen(token));
+	sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+	if ((fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "ttydesk-relay: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	if (lseek(fd, -1, SEEK_END) >= 0 && read(fd, &last, 1) != 1)
+		last = '\n';
+	n = (size_t)asprintf(&text, "%s\n[agent %s]\nname = %s\nteams = %s\n"
+	    "token_sha256 = %s\n", last == '\n' ? "" : "\n", id, name,
+	    teams ? teams : "", hex);
+	w = text ? write(fd, text, n) : -1;
+	if (w != (ssize_t)n || fsync(fd) != 0) {
+		fprintf(stderr, "ttydesk-relay: %s: %s\n", path, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	close(fd);
+	printf("%s\n", token);
+	fprintf(stderr, "agent %s added to %s; the token above is shown only "
+	    "once\n", id, path);
+	rc = 0;
+out:
+	sodium_memzero(token, sizeof token);
+	sodium_memzero(rnd, sizeof rnd);
+	free(text);
+	config_free(&cfg);
+	return rc;
+}
+
+static int
+add_agent_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"name", required_argument, NULL, 'n'},
+		{"teams", required_argument, NULL, 't'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *config = NULL, *name = NULL, *teams = "";
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:n:t:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 't':
+			teams = optarg;
+			break;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (config == NULL || name == NULL || optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	return add_agent(config, argv[optind], name, teams);
+}
+
+static int
+serve(const char *path)
+{
+	struct relay_config cfg;
+	struct relay r;
+	sigset_t set;
+	char err[512];
+	int sig, rc = 1;
+
+	secfile_harden_process();
+	if (sodium_init() < 0) {
+		fprintf(stderr, "ttydesk-relay: libsodium failed to start\n");
+		return 1;
+	}
+	if (config_load(path, 1, &cfg, err, sizeof err) != 0) {
+		fprintf(stderr, "ttydesk-relay: %s\n", err);
+		return 1;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL); /* threads inherit it */
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (server_start(&r, &cfg, err, sizeof err) != 0) {
+		fprintf(stderr, "ttydesk-relay: %s\n", err);
+		goto out;
+	}
+	relay_log("listening on %s:%u, %zu agents, event log at seq %lld",
+	    cfg.host, server_port(&r), config_dir(&cfg)->n_agents,
+	    (long long)r.last_seq);
+	rc = 0;
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		if (config_reload_agents(&cfg, err, sizeof err) != 0)
+			relay_log("reload failed, agents unchanged: %s", err);
+		else
+			relay_log("agents reloaded: %zu agents",
+			    config_dir(&cfg)->n_agents);
+	}
+	relay_log("stopping");
+out:
+	server_stop(&r);
+	curl_global_cleanup();
+	config_free(&cfg);
+	if (rc == 0)
+		relay_log("stopped");
+	return rc;
+}
+
+int
+main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'},
@@ -18,11 +203,15 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	const char *config = NULL;
 	int ch;
 
+	if (argc > 1 && strcmp(argv[1], "add-agent") == 0)
+		return add_agent_main(argc - 1, argv + 1);
 	while ((ch = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
+			config = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -35,6 +224,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	fprintf(stderr, "ttydesk-relay: not built yet\n");
-	return 1;
+	if (config == NULL || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	return serve(config);
 }

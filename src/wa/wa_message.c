@@ -57,35 +57,6 @@ static const struct wa_type wa_types[] = {
 
 #define WA_NTYPES (sizeof wa_types / sizeof wa_types[0])
 
-void
-wa_message_clear(struct td_message *m)
-{
-	free(m->id);
-	free(m->from);
-	free(m->text);
-	free(m->caption);
-	if (m->media != NULL) {
-		free(m->media->id);
-		free(m->media->mime_type);
-		free(m->media->filename);
-		free(m->media->sha256);
-		free(m->media);
-	}
-	if (m->location != NULL) {
-		free(m->location->name);
-		free(m->location->address);
-		free(m->location);
-	}
-	free(m->reaction_to);
-	free(m->reaction_emoji);
-	free(m->reply_to);
-	free(m->agent);
-	free(m->client_id);
-	free(m->error.title);
-	free(m->error.details);
-	memset(m, 0, sizeof *m);
-}
-
 /* Copy obj[key] into *dst when it is a string (or integer).  -1 only when
  * out of memory; an absent key leaves *dst NULL. */
 static int
@@ -152,11 +123,12 @@ wa_describe_value(struct wa_buf *b, const json_t *v)
 	char *s;
 
 	if (json_is_string(v))
-		wa_buf_addf(b, "'%.64s'", json_string_value(v));
+		wa_buf_addf(b, "'%.*s'", wa_utf8_cut(json_string_value(v), 64),
+		    json_string_value(v));
 	else if (v == NULL)
 		wa_buf_add(b, "missing");
 	else if ((s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)) != NULL) {
-		wa_buf_addf(b, "%.64s", s);
+		wa_buf_addf(b, "%.*s", wa_utf8_cut(s, 64), s);
 		free(s);
 	}
 }
@@ -339,7 +311,8 @@ wa_type_interactive(const json_t *body, struct wa_item *it,
 	if (strcmp(itype, "button_reply") == 0 || strcmp(itype, "list_reply") == 0)
 		return wa_interactive_reply(json_object_get(body, itype), it, why,
 		    itype);
-	wa_buf_addf(why, "unsupported interactive type '%.64s'", itype);
+	wa_buf_addf(why, "unsupported interactive type '%.*s'",
+	    wa_utf8_cut(itype, 64), itype);
 	return 1;
 }
 
@@ -481,7 +454,8 @@ wa_type_unsupported(const json_t *body, struct wa_item *it,
 	const char *sub = wa_json_nstr(body, "type");
 
 	if (sub != NULL)
-		wa_buf_addf(why, "unsupported message type '%.64s'", sub);
+		wa_buf_addf(why, "unsupported message type '%.*s'",
+		    wa_utf8_cut(sub, 64), sub);
 	else
 		wa_buf_add(why, "unsupported message");
 	return 1;
@@ -551,7 +525,7 @@ wa_message_unsupported(struct wa_item *it, const json_t *msg,
 	char *id = m->id, *reply_to = m->reply_to, *errs;
 
 	m->id = m->reply_to = NULL;
-	wa_message_clear(m);
+	message_free(m);
 	m->id = id;
 	m->reply_to = reply_to;
 	m->direction = TD_DIR_IN;
@@ -659,7 +633,8 @@ wa_message_parse(const json_t *msg, const json_t *value, struct wa_item *it)
 		rc = t->parse(json_object_get(msg, t->name), it, &why);
 	} else {
 		if (name != NULL)
-			wa_buf_addf(&why, "unsupported message type '%.64s'", name);
+			wa_buf_addf(&why, "unsupported message type '%.*s'",
+			    wa_utf8_cut(name, 64), name);
 		else
 			wa_buf_add(&why, "message without a type");
 		rc = 1;

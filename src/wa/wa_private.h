@@ -28,6 +28,10 @@ void wa_buf_sep(struct wa_buf *b, const char *sep);
 char *wa_buf_take(struct wa_buf *b);
 void wa_buf_free(struct wa_buf *b);
 
+/* Bytes of s to keep so that at most max bytes remain and no UTF-8
+ * sequence is cut in two (for "%.*s"). */
+int wa_utf8_cut(const char *s, size_t max);
+
 char *wa_strdup(const char *s);
 char *wa_printf(const char *fmt, ...) WA_PRINTF(1, 2);
 
@@ -46,13 +50,16 @@ int64_t wa_json_timestamp(const json_t *v);
 /* An integer code from a number or a numeric string; 0 when unreadable. */
 int wa_json_code(const json_t *v);
 int wa_json_true(const json_t *obj, const char *key);
+/* An identifier given as a non-empty string, or as an integer (written
+ * into buf); NULL otherwise. */
+const char *wa_json_id(const json_t *obj, const char *key, char *buf,
+    size_t size);
 
 /* wa_message.c: fill it->message (and the extras of it) from one
  * messages[] object.  value is the change's value (for value-level
  * errors).  Returns 0, or -1 when out of memory. */
 int wa_message_parse(const json_t *msg, const json_t *value,
     struct wa_item *it);
-void wa_message_clear(struct td_message *m);
 /* Text for an errors[] array: "title (details)", NULL when none. */
 char *wa_errors_text(const json_t *errors);
 

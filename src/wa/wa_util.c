@@ -97,6 +97,19 @@ wa_buf_free(struct wa_buf *b)
 	b->len = b->cap = 0;
 }
 
+int
+wa_utf8_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return (int)n;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return (int)n;
+}
+
 char *
 wa_strdup(const char *s)
 {
@@ -152,6 +165,11 @@ wa_string_dup(const json_t *v)
 	size_t n = json_string_length(v), i, nul = 0, o = 0;
 	char *d;
 
+	if (memchr(s, '\0', n) == NULL) {
+		if ((d = malloc(n + 1)) != NULL)
+			memcpy(d, s, n + 1);
+		return d;
+	}
 	for (i = 0; i < n; i++)
 		nul += s[i] == '\0';
 	if ((d = malloc(n + nul * 2 + 1)) == NULL)
@@ -240,4 +258,16 @@ int
 wa_json_true(const json_t *obj, const char *key)
 {
 	return json_is_true(json_object_get(obj, key));
+}
+
+const char *
+wa_json_id(const json_t *obj, const char *key, char *buf, size_t size)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return buf;
+	}
+	return wa_json_nstr(obj, key);
 }

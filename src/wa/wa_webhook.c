@@ -33,7 +33,7 @@ wa_item_clear(struct wa_item *it)
 	free(it->phone_number_id);
 	free(it->display_phone_number);
 	wa_customer_clear(&it->customer);
-	wa_message_clear(&it->message);
+	message_free(&it->message);
 	free(it->status.message);
 	free(it->status.error.title);
 	free(it->status.error.details);
@@ -110,8 +110,7 @@ wa_contact_find(const json_t *contacts, const char *wa_id, const char *user_id)
 /* The object's own ids win over the contact's (phone, BSUID, parent). */
 static int
 wa_customer_fill(struct wa_customer *cu, const struct wa_change *ch,
-    const char *wa_id, const char *user_id, const char *parent,
-    const json_t **contact)
+    const char *wa_id, const char *user_id, const char *parent)
 {
 	const json_t *c = wa_contact_find(ch->contacts, wa_id, user_id);
 	const json_t *profile = json_object_get(c, "profile");
@@ -125,7 +124,6 @@ wa_customer_fill(struct wa_customer *cu, const struct wa_change *ch,
 		parent = wa_json_nstr(c, "parent_user_id");
 	if (username == NULL)
 		username = wa_json_nstr(c, "username");
-	*contact = c;
 	if (wa_dup(wa_id, &cu->wa_id) != 0 ||
 	    wa_dup(user_id, &cu->user_id) != 0 ||
 	    wa_dup(parent, &cu->parent_user_id) != 0 ||
@@ -144,34 +142,31 @@ wa_hash_str(crypto_hash_sha256_state *st, const char *s)
 	crypto_hash_sha256_update(st, (const unsigned char *)s, strlen(s) + 1);
 }
 
-/* SHA-256 over the canonical object plus where it came from (business
- * number, customer id, the customer's contacts[] entry): a redelivery
- * hashes the same, a different message reusing a placeholder wamid (or a
- * BSUID-only message whose object names no sender) does not. */
+/* SHA-256 over the canonical object (sorted keys, compact) plus where it
+ * came from: business number and the customer as the body names them.  A
+ * redelivery hashes the same; a different message reusing a placeholder
+ * wamid, or a BSUID-only message whose object names no sender, does not. */
 static int
-wa_fingerprint(const json_t *obj, const char *kind, struct wa_item *it,
-    const char *customer, const json_t *contact)
+wa_fingerprint(const json_t *obj, const char *kind, struct wa_item *it)
 {
 	unsigned char hash[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256_state st;
-	char *dump, *cdump = NULL;
+	const struct wa_customer *cu = &it->customer;
+	char *dump;
 
 	if ((dump = json_dumps(obj, JSON_SORT_KEYS | JSON_COMPACT)) == NULL)
 		return -1;
-	if (contact != NULL && (cdump = json_dumps(contact, JSON_SORT_KEYS |
-	    JSON_COMPACT)) == NULL) {
-		free(dump);
-		return -1;
-	}
 	crypto_hash_sha256_init(&st);
 	wa_hash_str(&st, kind);
 	wa_hash_str(&st, it->phone_number_id);
-	wa_hash_str(&st, customer);
-	wa_hash_str(&st, cdump);
+	wa_hash_str(&st, cu->wa_id);
+	wa_hash_str(&st, cu->user_id);
+	wa_hash_str(&st, cu->parent_user_id);
+	wa_hash_str(&st, cu->username);
+	wa_hash_str(&st, cu->name);
 	wa_hash_str(&st, dump);
 	crypto_hash_sha256_final(&st, hash);
 	sodium_bin2hex(it->fingerprint, sizeof it->fingerprint, hash, sizeof hash);
-	free(cdump);
 	free(dump);
 	return 0;
 }
@@ -192,19 +187,19 @@ wa_parse_message(const json_t *msg, const struct wa_change *ch,
     struct wa_item *it)
 {
 	struct wa_customer *cu = &it->customer;
-	const json_t *contact;
+	char from[32];
 
 	if (wa_item_start(it, WA_ITEM_MESSAGE, ch) != 0 ||
 	    wa_message_parse(msg, ch->value, it) != 0)
 		return -1;
-	if (wa_customer_fill(cu, ch, wa_json_nstr(msg, "from"),
+	if (wa_customer_fill(cu, ch, wa_json_id(msg, "from", from, sizeof from),
 	    wa_json_nstr(msg, "from_user_id"),
-	    wa_json_nstr(msg, "from_parent_user_id"), &contact) != 0)
+	    wa_json_nstr(msg, "from_parent_user_id")) != 0)
 		return -1;
 	if (wa_dup(cu->wa_id ? cu->wa_id : cu->user_id, &it->message.from) != 0)
 		return -1;
 	it->ts = wa_json_timestamp(json_object_get(msg, "timestamp"));
-	return wa_fingerprint(msg, "message", it, it->message.from, contact);
+	return wa_fingerprint(msg, "message", it);
 }
 
 static enum td_msg_status
@@ -259,7 +254,7 @@ wa_parse_status(const json_t *st, const struct wa_change *ch,
 {
 	struct wa_customer *cu = &it->customer;
 	const char *name = wa_json_str(st, "status");
-	const json_t *contact;
+	char to[32];
 
 	if (wa_item_start(it, WA_ITEM_STATUS, ch) != 0 ||
 	    wa_dup(wa_json_nstr(st, "id"), &it->status.message) != 0 ||
@@ -271,13 +266,12 @@ wa_parse_status(const json_t *st, const struct wa_change *ch,
 	if (wa_dup(wa_json_nstr(json_object_get(st, "pricing"), "category"),
 	    &it->pricing_category) != 0)
 		return -1;
-	if (wa_customer_fill(cu, ch, wa_json_nstr(st, "recipient_id"),
+	if (wa_customer_fill(cu, ch, wa_json_id(st, "recipient_id", to, sizeof to),
 	    wa_json_nstr(st, "recipient_user_id"),
-	    wa_json_nstr(st, "recipient_parent_user_id"), &contact) != 0)
+	    wa_json_nstr(st, "recipient_parent_user_id")) != 0)
 		return -1;
 	it->ts = wa_json_timestamp(json_object_get(st, "timestamp"));
-	return wa_fingerprint(st, "status", it, cu->wa_id ? cu->wa_id :
-	    cu->user_id, contact);
+	return wa_fingerprint(st, "status", it);
 }
 
 typedef int (*wa_object_fn)(const json_t *, const struct wa_change *,
@@ -345,8 +339,9 @@ wa_parse_envelope(const json_t *root, char *err, size_t errlen)
 		return -1;
 	}
 	if (strcmp(object, "whatsapp_business_account") != 0) {
-		snprintf(err, errlen, "webhook object is \"%.64s\", not "
-		    "\"whatsapp_business_account\"", object);
+		snprintf(err, errlen, "webhook object is \"%.*s\", not "
+		    "\"whatsapp_business_account\"", wa_utf8_cut(object, 64),
+		    object);
 		return -1;
 	}
 	if (!json_is_array(json_object_get(root, "entry"))) {

@@ -466,10 +466,14 @@ test_torn_tail(void)
 	cache_close(c);
 	buf = tu_read(log, &len);
 	CHECK(len > good);
-	for (cut = 0; cut < 3; cut++) {
+	for (cut = 0; cut < 4; cut++) {
 		if (cut == 2) {
 			/* A file system that grew the file but wrote no data. */
 			memset(buf + good, 0, len - good);
+			tu_write(log, buf, len);
+		} else if (cut == 3) {
+			/* ... or only the first blocks of it. */
+			memset(buf + len - 20, 0, 20);
 			tu_write(log, buf, len);
 		} else {
 			tu_write(log, buf, cut == 0 ? good + 1 : len - 1);

@@ -323,6 +323,33 @@ test_malformed(void)
 	CHECK_INT(event_parse(NULL, &ev, err, sizeof err), -1);
 }
 
+/* tests/fixtures/events/bad.jsonl: every line is refused with a message. */
+static void
+test_bad_fixture(void)
+{
+	char path[4096], err[256], *buf, *line, *save = NULL;
+	struct td_event ev;
+	int n = 0;
+
+	snprintf(path, sizeof path, "%s/events/bad.jsonl",
+	    check_env_dir("TTYDESK_FIXTURES_DIR", "tests/fixtures"));
+	if ((buf = check_read_file(path, NULL)) == NULL) {
+		CHECK(0);
+		return;
+	}
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		n++;
+		err[0] = '\0';
+		if (parse(line, &ev, err, sizeof err) != -1 || err[0] == '\0') {
+			fprintf(stderr, "bad.jsonl line %d accepted\n", n);
+			CHECK(0);
+		}
+	}
+	CHECK_INT(n, 21);
+	free(buf);
+}
+
 /* Bad optional fields are dropped, the event survives. */
 static void
 test_tolerated(void)
@@ -443,6 +470,69 @@ test_copies(void)
 	event_free(&ev);
 }
 
+/* Every fixture line with every JSON value replaced by values of other
+ * types, one at a time: each either parses (and then round-trips) or
+ * fails with a message; nothing crashes or leaks (ASan checks). */
+static void
+replace_each(json_t *root, json_t *node, int *count)
+{
+	static const char *const subs[] = { "null", "true", "-1", "1e300",
+	    "\"\"", "\"x\"", "[]", "{}", "[1, {\"a\": null}]",
+	    "9223372036854775807" };
+	const char *key;
+	json_t *v, *sub, *again;
+	struct td_event ev, ev2;
+	char err[256];
+	size_t k;
+	void *tmp;
+
+	json_object_foreach_safe(node, tmp, key, v) {
+		json_incref(v);
+		for (k = 0; k < sizeof subs / sizeof subs[0]; k++) {
+			sub = json_loads(subs[k], JSON_DECODE_ANY, NULL);
+			json_object_set_new(node, key, sub);
+			err[0] = '\0';
+			if (event_parse(root, &ev, err, sizeof err) == 0) {
+				again = event_to_json(&ev);
+				CHECK(again != NULL);
+				CHECK_INT(event_parse(again, &ev2, err, sizeof err), 0);
+				event_free(&ev2);
+				json_decref(again);
+				event_free(&ev);
+			} else
+				CHECK(err[0] != '\0');
+			(*count)++;
+		}
+		json_object_set(node, key, v);
+		if (json_is_object(v))
+			replace_each(root, v, count);
+		json_decref(v);
+	}
+}
+
+static void
+test_mutations(void)
+{
+	char path[4096], *buf, *line, *save = NULL;
+	json_t *root;
+	int count = 0;
+
+	snprintf(path, sizeof path, "%s/events/all-types.jsonl",
+	    check_env_dir("TTYDESK_FIXTURES_DIR", "tests/fixtures"));
+	if ((buf = check_read_file(path, NULL)) == NULL) {
+		CHECK(0);
+		return;
+	}
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		root = json_loads(line, 0, NULL);
+		replace_each(root, root, &count);
+		json_decref(root);
+	}
+	CHECK(count > 1000);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -451,8 +541,10 @@ main(void)
 	RUN(test_every_kind);
 	RUN(test_names);
 	RUN(test_malformed);
+	RUN(test_bad_fixture);
 	RUN(test_tolerated);
 	RUN(test_huge_strings);
 	RUN(test_copies);
+	RUN(test_mutations);
 	return check_done();
 }

@@ -221,6 +221,13 @@ test_out_of_order(void)
 	    "\"c1\", \"contact\": {\"attributes\": {}}}");
 	CHECK_INT(c->contact.n_attributes, 0);
 	CHECK_STR(c->contact.name, "Ann B");
+	/* A late, older event still fills a field nobody set since. */
+	CHECK(apply(m, "{\"seq\": 28, \"type\": \"contact\", "
+	    "\"conversation\": \"c1\", \"contact\": {\"username\": \"ann_b\", "
+	    "\"name\": \"Very Old\"}}") > 0);
+	CHECK_STR(c->contact.username, "ann_b");
+	CHECK_STR(c->contact.name, "Ann B");
+	CHECK_INT(c->contact_seq, 33);
 	model_free(m);
 }
 
@@ -234,7 +241,9 @@ test_status_monotonic(void)
 	msg_out(m, 1, 100, "c1", "o1", "pending");
 	c = model_find(m, "c1");
 	o = conversation_find_message(c, "o1");
-	CHECK_INT(status_ev(m, 2, "c1", "o1", "read"), (int)TD_CHANGED_THREAD);
+	/* The newest message's status may show in the list too. */
+	CHECK_INT(status_ev(m, 2, "c1", "o1", "read"),
+	    (int)(TD_CHANGED_THREAD | TD_CHANGED_LIST));
 	CHECK_INT(status_ev(m, 3, "c1", "o1", "delivered"), 0);
 	CHECK_INT(status_ev(m, 4, "c1", "o1", "sent"), 0);
 	CHECK_INT(o->m.status, TD_MS_READ);
@@ -250,12 +259,31 @@ test_status_monotonic(void)
 	    "\"error\": {\"code\": 131047, \"title\": \"Re-engagement\", "
 	    "\"details\": \"24h\"}}}");
 	CHECK_INT(o->m.status, TD_MS_FAILED);
+	/* An older message's status only touches the thread. */
+	msg_in(m, 30, 115, "c1", "w-last", "newer");
+	CHECK_INT(status_ev(m, 31, "c1", "o1", "failed"), 0);
+	apply(m, "{\"seq\": 32, \"type\": \"status\", \"conversation\": "
+	    "\"c1\", \"status\": {\"message\": \"o-new\", \"status\": "
+	    "\"sent\"}}");
+	msg_out(m, 33, 90, "c1", "o-new", "pending");
+	CHECK_INT(status_ev(m, 34, "c1", "o-new", "delivered"),
+	    (int)TD_CHANGED_THREAD);
 	CHECK_INT(status_ev(m, 9, "c1", "o2", "delivered"), 0);
-	CHECK_INT(status_ev(m, 10, "c1", "o2", "read"), 0);
+	CHECK_INT(status_ev(m, 10, "c1", "o2", "sent"), 0);
 	CHECK_INT(o->m.status, TD_MS_FAILED);
 	CHECK_INT(o->m.error.code, 131047);
 	CHECK_STR(o->m.error.title, "Re-engagement");
 	CHECK_STR(o->m.error.details, "24h");
+	/* A second failure keeps the first error. */
+	apply(m, "{\"seq\": 35, \"type\": \"status\", \"conversation\": "
+	    "\"c1\", \"status\": {\"message\": \"o2\", \"status\": "
+	    "\"failed\", \"error\": {\"code\": 1, \"title\": \"Other\"}}}");
+	CHECK_INT(o->m.error.code, 131047);
+	/* Read wins over failed in either order (see o1 above). */
+	CHECK(status_ev(m, 36, "c1", "o2", "read") > 0);
+	CHECK_INT(o->m.status, TD_MS_READ);
+	CHECK_INT(o->m.error.code, 0);
+	CHECK(o->m.error.title == NULL);
 
 	/* Pending statuses merge with the same rules. */
 	status_ev(m, 20, "c1", "o3", "read");
@@ -601,9 +629,92 @@ test_unknown_events(void)
 	model_free(m);
 }
 
+/* Outbound messages are known by the relay's local id; the customer's
+ * reactions and quotes use the wamid, which a status event teaches. */
+static void
+test_wamid_from_status(void)
+{
+	struct td_model *m = model_new("alice");
+	struct td_conversation *c;
+	struct td_msg *o;
+
+	msg_out(m, 1, 100, "c1", "out-1", "pending");
+	c = model_find(m, "c1");
+	CHECK(conversation_find_message(c, "wamid.S1") == NULL);
+	CHECK_INT(apply(m, "{\"seq\": 2, \"type\": \"status\", "
+	    "\"conversation\": \"c1\", \"status\": {\"message\": \"out-1\", "
+	    "\"status\": \"sent\", \"wamid\": \"wamid.S1\"}}"),
+	    (int)(TD_CHANGED_THREAD | TD_CHANGED_LIST));
+	o = conversation_find_message(c, "out-1");
+	CHECK(conversation_find_message(c, "wamid.S1") == o);
+	CHECK_STR(o->m.wamid, "wamid.S1");
+	CHECK_INT(o->m.status, TD_MS_SENT);
+	react(m, 3, "c1", "r1", "cust", "wamid.S1", "🙏");
+	CHECK_INT(o->n_reactions, 1);
+	apply(m, "{\"seq\": 4, \"ts\": 110, \"type\": \"message\", "
+	    "\"conversation\": \"c1\", \"message\": {\"id\": \"w2\", "
+	    "\"direction\": \"in\", \"kind\": \"text\", \"text\": \"ok\", "
+	    "\"reply_to\": \"wamid.S1\"}}");
+	CHECK(conversation_find_message(c, conversation_find_message(c,
+	    "w2")->m.reply_to) == o);
+
+	/* Everything before the message: status with wamid, a reaction by
+	 * wamid, a later status by wamid. */
+	react(m, 10, "c1", "r2", "cust", "wamid.S2", "👌");
+	apply(m, "{\"seq\": 11, \"type\": \"status\", \"conversation\": "
+	    "\"c1\", \"status\": {\"message\": \"out-2\", \"status\": "
+	    "\"sent\", \"wamid\": \"wamid.S2\"}}");
+	status_ev(m, 12, "c1", "wamid.S2", "read");
+	msg_out(m, 5, 120, "c1", "out-2", "pending");
+	o = conversation_find_message(c, "out-2");
+	CHECK(o != NULL && conversation_find_message(c, "wamid.S2") == o);
+	CHECK_INT(o->m.status, TD_MS_READ);
+	CHECK_INT(o->n_reactions, 1);
+	CHECK_STR(o->reactions[0].emoji, "👌");
+	CHECK_INT(c->n_messages, 3);
+	model_free(m);
+}
+
+/* Events built in C by other modules may leave fields NULL. */
+static void
+test_sparse_structs(void)
+{
+	struct td_model *m = model_new("alice");
+	struct td_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.seq = 1;
+	ev.conversation = "c1";
+	ev.type = TD_EV_MESSAGE;
+	CHECK_INT(model_apply(m, &ev), 0);          /* no id */
+	ev.u.message.id = "w1";
+	CHECK(model_apply(m, &ev) > 0);             /* nothing else: fine */
+	memset(&ev.u, 0, sizeof ev.u);
+	ev.seq = 2;
+	ev.type = TD_EV_STATUS;
+	CHECK_INT(model_apply(m, &ev), 0);
+	ev.type = TD_EV_PRESENCE;
+	CHECK_INT(model_apply(m, &ev), 0);
+	ev.type = TD_EV_CONTACT;
+	CHECK_INT(model_apply(m, &ev), 0);          /* carries nothing */
+	ev.conversation = "c2";
+	CHECK(model_apply(m, &ev) > 0);             /* but lists c2 */
+	ev.conversation = "c1";
+	ev.seq = 3;
+	ev.type = TD_EV_CONVERSATION;
+	CHECK(model_apply(m, &ev) > 0);
+	ev.conversation = NULL;
+	CHECK_INT(model_apply(m, &ev), 0);
+	CHECK_INT(model_count(m), 2);
+	CHECK_STR(conversation_display_name(model_get(m, 0)), "c1");
+	model_free(m);
+}
+
 int
 main(void)
 {
+	RUN(test_sparse_structs);
+	RUN(test_wamid_from_status);
 	RUN(test_message_basic);
 	RUN(test_idempotent);
 	RUN(test_out_of_order);

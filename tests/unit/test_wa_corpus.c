@@ -63,6 +63,45 @@ count_objects(const char *body, size_t len, size_t *msgs, size_t *stats)
 	json_decref(root);
 }
 
+/* Whatever the codec writes must stay valid UTF-8 (jansson, and so the
+ * relay, refuses anything else). */
+static int
+utf8_ok(const char *s)
+{
+	json_t *j;
+
+	if (s == NULL)
+		return 1;
+	j = json_string(s);
+	json_decref(j);
+	return j != NULL;
+}
+
+/* The relay turns each message item into a relay event: that must work
+ * for every item (no NaN, no invalid UTF-8, no missing kind). */
+static void
+check_event(const struct wa_item *it)
+{
+	struct td_event ev;
+	json_t *j;
+
+	memset(&ev, 0, sizeof ev);
+	ev.seq = 1;
+	ev.ts = it->ts;
+	ev.type = TD_EV_MESSAGE;
+	ev.conversation = (char *)"c1";
+	if (message_copy(&ev.u.message, &it->message) != 0) {
+		CHECK(!"message_copy");
+		return;
+	}
+	j = event_to_json(&ev);
+	CHECK(j != NULL);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(j,
+	    "message"), "kind")), msg_kind_name(it->message.kind));
+	json_decref(j);
+	message_free(&ev.u.message);
+}
+
 static void
 test_every_file(void)
 {
@@ -100,8 +139,11 @@ test_every_file(void)
 				    it->message.media != NULL ||
 				    it->message.location != NULL ||
 				    it->message.reaction_to != NULL);
+				check_event(it);
 			}
 			CHECK_INT(strlen(it->fingerprint), 64);
+			CHECK(utf8_ok(it->message.text));
+			CHECK(utf8_ok(it->message.caption));
 			CHECK(it->phone_number_id != NULL);
 		}
 		if (got_m != msgs || got_s != stats)

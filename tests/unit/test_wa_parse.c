@@ -432,7 +432,7 @@ test_wrong_types(void)
 		return;
 	}
 	CHECK_STR(w.items[0].message.id, "6");
-	CHECK(w.items[0].message.from == NULL);
+	CHECK_STR(w.items[0].message.from, "5"); /* a number there */
 	CHECK_INT(w.items[0].ts, 0);
 	CHECK_STR(w.items[0].message.text, "text message without a body");
 	CHECK_STR(w.items[1].message.text, "image message without a media id");
@@ -585,6 +585,108 @@ test_mangled(void)
 	CHECK_INT(ok, sizeof names / sizeof names[0]);
 }
 
+static int
+utf8_ok(const char *s)
+{
+	json_t *j;
+
+	if (s == NULL)
+		return 1;
+	j = json_string(s);
+	json_decref(j);
+	return j != NULL;
+}
+
+/* Names quoted back in a text are cut at 64 bytes on a character
+ * boundary: what the relay stores must stay valid UTF-8. */
+static void
+test_long_type_name(void)
+{
+	char body[1024], name[301];
+	struct wa_webhook w;
+	size_t i;
+
+	for (i = 0; i < 100; i++)
+		memcpy(name + 3 * i, "\xe2\x82\xac", 3); /* the euro sign */
+	name[300] = '\0';
+	snprintf(body, sizeof body, "{\"object\":\"whatsapp_business_account\","
+	    "\"entry\":[{\"changes\":[{\"field\":\"messages\",\"value\":{"
+	    "\"messages\":[{\"from\":\"1\",\"id\":\"w\",\"type\":\"%s\"},"
+	    "{\"from\":\"1\",\"id\":\"w2\",\"type\":\"location\",\"location\":"
+	    "{\"latitude\":\"%s\",\"longitude\":1}}]}}]}]}", name, name);
+	CHECK_INT(wa_parse_webhook(body, strlen(body), &w, err, sizeof err), 0);
+	CHECK_INT(w.n_items, 2);
+	if (w.n_items == 2) {
+		CHECK(utf8_ok(w.items[0].message.text));
+		/* 'unsupported message type ' + quote + 21 euros + quote */
+		CHECK_INT(strlen(w.items[0].message.text), 25 + 1 + 63 + 1);
+		CHECK(utf8_ok(w.items[1].message.text));
+		CHECK_INT(w.items[1].message.kind, TD_KIND_UNSUPPORTED);
+	}
+	wa_webhook_free(&w);
+	snprintf(body, sizeof body, "{\"object\":\"%s\",\"entry\":[]}", name);
+	CHECK_INT(wa_parse_webhook(body, strlen(body), &w, err, sizeof err), -1);
+	CHECK(utf8_ok(err));
+}
+
+static int
+parse_text(const char *body, struct wa_webhook *w)
+{
+	err[0] = '\0';
+	if (wa_parse_webhook(body, strlen(body), w, err, sizeof err) != 0) {
+		fprintf(stderr, "parse: %s\n", err);
+		return -1;
+	}
+	return (int)w->n_items;
+}
+
+/* Shapes the fixtures do not cover: several entries, a change without
+ * "field", a lone message object instead of an array, a BSUID sender
+ * with no contacts[] at all, a status error with only a message. */
+static void
+test_shapes(void)
+{
+	struct wa_webhook w;
+
+	CHECK_INT(parse_text("{\"object\":\"whatsapp_business_account\","
+	    "\"entry\":[{\"changes\":[{\"value\":{\"messages\":{\"from\":"
+	    "\"1\",\"id\":\"w1\",\"type\":\"text\",\"text\":{\"body\":"
+	    "\"lone\"}}}}]},{\"changes\":[{\"field\":\"messages\",\"value\":"
+	    "{\"messages\":[{\"from_user_id\":\"BR.77\",\"id\":\"w2\","
+	    "\"timestamp\":\" 1700000000 \",\"type\":\"text\",\"text\":{"
+	    "\"body\":\"second entry\"}}]}}]}]}", &w), 2);
+	if (w.n_items == 2) {
+		CHECK_STR(w.items[0].message.text, "lone");
+		CHECK_STR(w.items[0].message.from, "1");
+		CHECK_STR(w.items[1].message.from, "BR.77");
+		CHECK_STR(w.items[1].customer.user_id, "BR.77");
+		CHECK(w.items[1].customer.wa_id == NULL);
+		CHECK_INT(w.items[1].ts, 1700000000);
+	}
+	wa_webhook_free(&w);
+
+	CHECK_INT(parse_text("{\"object\":\"whatsapp_business_account\","
+	    "\"entry\":[{\"changes\":[{\"field\":\"messages\",\"value\":{"
+	    "\"contacts\":[{\"wa_id\":\"15550001\",\"user_id\":\"US.9\","
+	    "\"profile\":{\"name\":\"Zed\"}},{\"wa_id\":\"15550002\"}],"
+	    "\"statuses\":[{\"id\":\"wamid.S\",\"status\":\"failed\","
+	    "\"timestamp\":1700000001.0,\"recipient_user_id\":\"US.9\","
+	    "\"errors\":[{\"code\":\"131026\",\"message\":\"Message "
+	    "undeliverable\"}]}]}}]}]}", &w), 1);
+	if (w.n_items == 1) {
+		CHECK_INT(w.items[0].status.status, TD_MS_FAILED);
+		CHECK_INT(w.items[0].status.error.code, 131026);
+		CHECK_STR(w.items[0].status.error.title, "Message undeliverable");
+		CHECK(w.items[0].status.error.details == NULL);
+		/* Matched by BSUID among two contacts: phone and name from it. */
+		CHECK_STR(w.items[0].customer.user_id, "US.9");
+		CHECK_STR(w.items[0].customer.wa_id, "15550001");
+		CHECK_STR(w.items[0].customer.name, "Zed");
+		CHECK_INT(w.items[0].ts, 1700000001);
+	}
+	wa_webhook_free(&w);
+}
+
 static void
 test_fingerprints(void)
 {
@@ -623,6 +725,8 @@ main(void)
 	RUN(test_huge_string);
 	RUN(test_deep_nesting);
 	RUN(test_mangled);
+	RUN(test_long_type_name);
+	RUN(test_shapes);
 	RUN(test_fingerprints);
 	return check_done();
 }

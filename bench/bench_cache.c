@@ -1,0 +1,284 @@
+/*
+ * Encrypted cache figures: append throughput (fsync batched), compaction,
+ * cold load of 100,000 message events in 5,000 conversations (decryption
+ * only, and decryption + event_parse_text + model_apply), bytes per message.
+ */
+#include <dirent.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ttydesk/cache.h"
+#include "ttydesk/event.h"
+#include "ttydesk/model.h"
+
+#define NEVENTS 100000
+#define NCONV 5000
+#define BATCH 100
+
+static char err[512];
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *words[] = { "hello", "my", "order", "has", "not",
+    "arrived", "yet", "could", "you", "please", "check", "the", "tracking",
+    "number", "thanks", "a", "lot", "refund", "size", "wrong", "colour",
+    "delivery", "address", "tomorrow", "morning", "is", "fine" };
+
+static char *
+make_event(long seq, size_t *len)
+{
+	char text[200], *json;
+	size_t t = 0, nw = 4 + (size_t)(seq * 7919 % 20), i;
+	int n;
+
+	for (i = 0; i < nw; i++) {
+		const char *w = words[(size_t)(seq * 31 + (long)i * 17) %
+		    (sizeof words / sizeof words[0])];
+		t += (size_t)snprintf(text + t, sizeof text - t, "%s%s",
+		    i ? " " : "", w);
+		if (t >= sizeof text - 16)
+			break;
+	}
+	json = malloc(512);
+	if (json == NULL)
+		abort();
+	n = snprintf(json, 512, "{\"seq\":%ld,\"ts\":%ld,\"type\":\"message\","
+	    "\"conversation\":\"conv-%05ld\",\"message\":{\"id\":\"wamid."
+	    "HBgLMTU1NTAxMjM0NTYVAgASGBQzQ%09ld\",\"direction\":\"%s\","
+	    "\"kind\":\"text\",\"from\":\"1555%07ld\",\"text\":\"%s\","
+	    "\"status\":\"received\"}}", seq, 1764000000L + seq,
+	    seq % NCONV, seq, seq % 3 ? "in" : "out", seq % NCONV, text);
+	*len = (size_t)n;
+	return json;
+}
+
+static long
+dir_bytes(const char *dir, const char *name)
+{
+	char p[4096];
+	struct stat st;
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return stat(p, &st) == 0 ? (long)st.st_size : 0;
+}
+
+struct loadctx {
+	struct td_model *model;
+	size_t events;
+	size_t bytes;
+	size_t bad;
+};
+
+static void
+count_event(void *ud, const char *json, size_t len)
+{
+	struct loadctx *l = ud;
+
+	(void)json;
+	l->events++;
+	l->bytes += len;
+}
+
+static void
+model_event(void *ud, const char *json, size_t len)
+{
+	struct loadctx *l = ud;
+	struct td_event ev;
+	char e[128];
+
+	l->events++;
+	if (event_parse_text(json, len, &ev, e, sizeof e) != 0) {
+		l->bad++;
+		return;
+	}
+	if (model_apply(l->model, &ev) < 0)
+		l->bad++;
+	event_free(&ev);
+}
+
+static void
+parse_event(void *ud, const char *json, size_t len)
+{
+	struct loadctx *l = ud;
+	struct td_event ev;
+	char e[128];
+
+	l->events++;
+	if (event_parse_text(json, len, &ev, e, sizeof e) != 0) {
+		l->bad++;
+		return;
+	}
+	event_free(&ev);
+}
+
+/* Open + load; best of three (the files are in the page cache). */
+static double
+bench_load(const char *dir, const struct cache_key *k, int with_model,
+    struct loadctx *out)
+{
+	struct cache_visitor v = { NULL, NULL, NULL, NULL };
+	struct td_cache *c;
+	double best = 1e9, t;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		memset(out, 0, sizeof *out);
+		if (with_model == 1)
+			out->model = model_new("agent-1");
+		v.ud = out;
+		v.event = with_model == 1 ? model_event :
+		    with_model == 2 ? parse_event : count_event;
+		t = now();
+		if (cache_open(dir, k, &c, err, sizeof err) != CACHE_OK ||
+		    cache_load(c, &v, err, sizeof err) != CACHE_OK) {
+			fprintf(stderr, "load: %s\n", err);
+			exit(1);
+		}
+		t = now() - t;
+		cache_close(c);
+		if (with_model == 1) {
+			if (i == 2)
+				printf("  model: %zu conversations\n",
+				    model_count(out->model));
+			model_free(out->model);
+			out->model = NULL;
+		}
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
+static int
+rm_one(const char *p, const struct stat *st, int f, struct FTW *w)
+{
+	(void)st;
+	(void)f;
+	(void)w;
+	return remove(p);
+}
+
+int
+main(void)
+{
+	char tmp[] = "/tmp/ttydesk-bench-XXXXXX", dir[4200], dir2[4200], kp[4200];
+	const char **json;
+	size_t *lens, raw = 0;
+	struct cache_key *k;
+	struct td_cache *c;
+	struct loadctx l;
+	double t;
+	long i, logb;
+
+	if (mkdtemp(tmp) == NULL)
+		return 1;
+	snprintf(dir, sizeof dir, "%s/cache", tmp);
+	snprintf(kp, sizeof kp, "%s/key", tmp);
+	if (cache_keygen(kp, err, sizeof err) != 0 ||
+	    (k = cache_key_from_file(kp, err, sizeof err)) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	json = malloc(NEVENTS * sizeof *json);
+	lens = malloc(NEVENTS * sizeof *lens);
+	if (json == NULL || lens == NULL)
+		return 1;
+	for (i = 0; i < NEVENTS; i++) {
+		json[i] = make_event(i + 1, &lens[i]);
+		raw += lens[i];
+	}
+	printf("bench_cache: %d message events, %d conversations, %.0f bytes "
+	    "of JSON per event\n", NEVENTS, NCONV, (double)raw / NEVENTS);
+
+	if (cache_open(dir, k, &c, err, sizeof err) != CACHE_OK)
+		return 1;
+	t = now();
+	for (i = 0; i < NEVENTS; i += BATCH)
+		if (cache_append_events(c, json + i, lens + i, BATCH,
+		    i + BATCH, err, sizeof err) != 0) {
+			fprintf(stderr, "append: %s\n", err);
+			return 1;
+		}
+	if (cache_sync(c, err, sizeof err) != 0)
+		return 1;
+	t = now() - t;
+	printf("append, %d events per call, fsync batched: %.0f events/s "
+	    "(%.3f s)\n", BATCH, NEVENTS / t, t);
+	logb = dir_bytes(dir, "log");
+	printf("log size: %.1f bytes per message\n", (double)logb / NEVENTS);
+
+	cache_close(c);
+	t = bench_load(dir, k, 0, &l);
+	printf("cold load from the log (open + decrypt, %zu events): %.1f ms\n",
+	    l.events, t * 1e3);
+
+	if (cache_open(dir, k, &c, err, sizeof err) != CACHE_OK)
+		return 1;
+	t = now();
+	if (cache_compact(c, err, sizeof err) != 0) {
+		fprintf(stderr, "compact: %s\n", err);
+		return 1;
+	}
+	t = now() - t;
+	printf("compaction of %d events: %.1f ms\n", NEVENTS, t * 1e3);
+	printf("snapshot size: %.1f bytes per message\n",
+	    (double)dir_bytes(dir, "snapshot") / NEVENTS);
+
+	cache_close(c);
+
+	/* One event per call (the worst case for the TUI), in a second cache
+	 * so the load figures below hold exactly NEVENTS events. */
+	snprintf(dir2, sizeof dir2, "%s/cache2", tmp);
+	if (cache_open(dir2, k, &c, err, sizeof err) != CACHE_OK)
+		return 1;
+	t = now();
+	for (i = 0; i < 20000; i++)
+		if (cache_append_events(c, json + i, lens + i, 1, i + 1,
+		    err, sizeof err) != 0)
+			return 1;
+	if (cache_sync(c, err, sizeof err) != 0)
+		return 1;
+	t = now() - t;
+	printf("append, 1 event per call, fsync batched: %.0f events/s\n",
+	    20000 / t);
+	t = now();
+	for (i = 0; i < 200; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "c%ld", i);
+		if (cache_outbox_put(c, id, json[i], lens[i], err, sizeof err) != 0)
+			return 1;
+	}
+	t = now() - t;
+	printf("outbox put (fsynced each): %.2f ms each\n", t / 200 * 1e3);
+	cache_close(c);
+
+	t = bench_load(dir, k, 0, &l);
+	printf("cold load from the snapshot, decryption only (%zu events, "
+	    "%.1f MB): %.1f ms\n", l.events, (double)l.bytes / 1e6, t * 1e3);
+	t = bench_load(dir, k, 2, &l);
+	printf("cold load + event_parse_text only (%zu events): %.1f ms\n",
+	    l.events, t * 1e3);
+	t = bench_load(dir, k, 1, &l);
+	printf("cold load + event_parse_text + model_apply (%zu events, %zu "
+	    "bad): %.1f ms\n", l.events, l.bad, t * 1e3);
+
+	for (i = 0; i < NEVENTS; i++)
+		free((void *)json[i]);
+	free(json);
+	free(lens);
+	cache_key_free(k);
+	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}

@@ -1,0 +1,333 @@
+/*
+ * INI parser shared by the relay and the TUI configs (include/ttydesk/ini.h).
+ * A table of entries in file order; look-ups take the last match so a later
+ * line overrides an earlier one.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ttydesk/ini.h"
+
+#define INI_MAX_FILE (4 * 1024 * 1024)
+
+static char *
+ini_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* Trim white space on both ends of [*s, *e). */
+static void
+ini_trim(const char **s, const char **e)
+{
+	while (*s < *e && isspace((unsigned char)**s))
+		(*s)++;
+	while (*e > *s && isspace((unsigned char)(*e)[-1]))
+		(*e)--;
+}
+
+/* A '#' or ';' starts a comment in a value only after white space, so
+ * "a#b" stays a value (tokens, colours) but "x   # note" loses the note. */
+static const char *
+ini_value_end(const char *s, const char *e)
+{
+	const char *p;
+
+	for (p = s; p < e; p++) {
+		if ((*p == '#' || *p == ';') &&
+		    (p == s || isspace((unsigned char)p[-1])))
+			return p;
+	}
+	return e;
+}
+
+static int
+ini_add_section(struct ini *ini, const char *s, size_t n)
+{
+	char **v, *name;
+
+	if ((name = ini_strndup(s, n)) == NULL)
+		return -1;
+	v = realloc(ini->sections, (ini->n_sections + 1) * sizeof *v);
+	if (v == NULL) {
+		free(name);
+		return -1;
+	}
+	ini->sections = v;
+	ini->sections[ini->n_sections++] = name;
+	return 0;
+}
+
+static int
+ini_add_entry(struct ini *ini, const char *section, const char *k, size_t kn,
+    const char *v, size_t vn, int line)
+{
+	struct ini_entry *e;
+
+	e = realloc(ini->entries, (ini->n + 1) * sizeof *e);
+	if (e == NULL)
+		return -1;
+	ini->entries = e;
+	e = &ini->entries[ini->n];
+	e->section = strdup(section);
+	e->key = ini_strndup(k, kn);
+	e->value = ini_strndup(v, vn);
+	e->line = line;
+	if (e->section == NULL || e->key == NULL || e->value == NULL) {
+		free(e->section);
+		free(e->key);
+		free(e->value);
+		return -1;
+	}
+	ini->n++;
+	return 0;
+}
+
+/* "[ kind   name ]" is normalised to "kind name". */
+static int
+ini_section_name(const char *s, const char *e, char *out, size_t outlen)
+{
+	size_t n = 0;
+	int space = 0;
+
+	ini_trim(&s, &e);
+	if (s == e)
+		return -1;
+	for (; s < e; s++) {
+		if (isspace((unsigned char)*s)) {
+			space = 1;
+			continue;
+		}
+		if (*s == '[' || *s == ']')
+			return -1;
+		if (space && n + 1 < outlen)
+			out[n++] = ' ';
+		space = 0;
+		if (n + 1 >= outlen)
+			return -1;
+		out[n++] = *s;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+static int
+ini_parse_line(struct ini *ini, const char *s, const char *e, char *section,
+    size_t seclen, const char *name, int line, char *err, size_t errlen)
+{
+	const char *eq, *ks, *ke, *vs, *ve, *close;
+
+	ini_trim(&s, &e);
+	if (s == e || *s == '#' || *s == ';')
+		return 0;
+	if (*s == '[') {
+		close = memchr(s, ']', (size_t)(e - s));
+		if (close == NULL) {
+			snprintf(err, errlen, "%s:%d: missing ']'", name, line);
+			return -1;
+		}
+		vs = close + 1;
+		ve = ini_value_end(vs, e);
+		ini_trim(&vs, &ve);
+		if (vs != ve) {
+			snprintf(err, errlen, "%s:%d: text after ']'", name, line);
+			return -1;
+		}
+		if (ini_section_name(s + 1, close, section, seclen) != 0) {
+			snprintf(err, errlen, "%s:%d: bad section name", name, line);
+			return -1;
+		}
+		if (ini_add_section(ini, section, strlen(section)) != 0)
+			goto nomem;
+		return 0;
+	}
+	eq = memchr(s, '=', (size_t)(e - s));
+	if (eq == NULL) {
+		snprintf(err, errlen, "%s:%d: expected 'key = value'", name, line);
+		return -1;
+	}
+	ks = s;
+	ke = eq;
+	ini_trim(&ks, &ke);
+	if (ks == ke) {
+		snprintf(err, errlen, "%s:%d: missing key before '='", name, line);
+		return -1;
+	}
+	vs = eq + 1;
+	ve = ini_value_end(vs, e);
+	ini_trim(&vs, &ve);
+	if (ini_add_entry(ini, section, ks, (size_t)(ke - ks), vs,
+	    (size_t)(ve - vs), line) != 0)
+		goto nomem;
+	return 0;
+nomem:
+	snprintf(err, errlen, "%s:%d: out of memory", name, line);
+	return -1;
+}
+
+int
+ini_parse(const char *text, size_t len, const char *name, struct ini *out,
+    char *err, size_t errlen)
+{
+	char section[256] = "";
+	const char *p = text, *end = text + len, *nl;
+	int line = 0;
+
+	memset(out, 0, sizeof *out);
+	if (name == NULL)
+		name = "config";
+	if (memchr(text, '\0', len) != NULL) {
+		snprintf(err, errlen, "%s: contains a NUL byte", name);
+		return -1;
+	}
+	while (p < end) {
+		line++;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (ini_parse_line(out, p, nl, section, sizeof section, name,
+		    line, err, errlen) != 0) {
+			ini_free(out);
+			return -1;
+		}
+		p = nl + 1;
+	}
+	return 0;
+}
+
+int
+ini_load(const char *path, struct ini *out, char *err, size_t errlen)
+{
+	FILE *f;
+	char *buf = NULL;
+	size_t n = 0, cap = 0, r;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if ((f = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (n == cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 4096;
+			if (cap > INI_MAX_FILE) {
+				snprintf(err, errlen, "%s: file too large", path);
+				goto out;
+			}
+			if ((nb = realloc(buf, cap)) == NULL) {
+				snprintf(err, errlen, "%s: out of memory", path);
+				goto out;
+			}
+			buf = nb;
+		}
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto out;
+	}
+	rc = ini_parse(buf ? buf : "", n, path, out, err, errlen);
+out:
+	free(buf);
+	fclose(f);
+	return rc;
+}
+
+void
+ini_free(struct ini *ini)
+{
+	size_t i;
+
+	for (i = 0; i < ini->n; i++) {
+		free(ini->entries[i].section);
+		free(ini->entries[i].key);
+		free(ini->entries[i].value);
+	}
+	for (i = 0; i < ini->n_sections; i++)
+		free(ini->sections[i]);
+	free(ini->entries);
+	free(ini->sections);
+	memset(ini, 0, sizeof *ini);
+}
+
+const char *
+ini_get(const struct ini *ini, const char *section, const char *key)
+{
+	size_t i;
+
+	for (i = ini->n; i > 0; i--) {
+		const struct ini_entry *e = &ini->entries[i - 1];
+
+		if (strcmp(e->section, section) == 0 && strcmp(e->key, key) == 0)
+			return e->value;
+	}
+	return NULL;
+}
+
+long long
+ini_parse_duration(const char *s)
+{
+	char *end;
+	long long v, mul = 1;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case '\0':
+	case 's':
+		break;
+	case 'm':
+		mul = 60;
+		break;
+	case 'h':
+		mul = 3600;
+		break;
+	case 'd':
+		mul = 86400;
+		break;
+	default:
+		return -1;
+	}
+	if (*end != '\0' && end[1] != '\0')
+		return -1;
+	if (v > (long long)(1LL << 53) / mul)
+		return -1;
+	return v * mul;
+}
+
+int
+ini_parse_bool(const char *s)
+{
+	static const char *yes[] = { "yes", "on", "true", "1" };
+	static const char *no[] = { "no", "off", "false", "0" };
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcasecmp(s, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(s, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}

@@ -1,0 +1,284 @@
+/*
+ * Terminal-safe text (see sanitize.h).
+ *
+ * One pass over the bytes.  Runs of printable ASCII, the common case, are
+ * found eight bytes at a time and copied in one go.  Everything else is
+ * decoded and judged per code point: escape sequences are skipped whole
+ * (what a terminal would have consumed as a command is not shown either),
+ * controls and bidi overrides dropped, invalid UTF-8 replaced, and the
+ * zero-width code points after one base capped so a flood of combining
+ * marks cannot paint over other rows.
+ *
+ * The output of each step is never longer than its input when the
+ * replacement is one byte, which is what makes sanitize_buf() work in
+ * place; sanitize_text() uses the three-byte U+FFFD into a new buffer.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ttydesk/sanitize.h"
+#include "width.h"
+
+/* Per base: at most this many of each kind of zero-width code point. */
+#define MAX_MARKS 4   /* combining marks */
+#define MAX_VS 1      /* variation selectors */
+#define MAX_TAGS 32   /* tag characters (subdivision flags use 6) */
+#define MAX_FORMAT 1  /* ZWSP, ZWNJ, word joiner, BOM ... */
+#define MAX_ZERO 16   /* all zero-width together */
+
+struct san {
+	const unsigned char *in;
+	size_t len;
+	char *out;
+	size_t o;
+	unsigned flags;
+	const char *repl;
+	size_t repl_len;
+	unsigned marks, vs, tags, format, zero;
+	bool after_zwj;
+};
+
+static void
+san_base(struct san *s)
+{
+	s->marks = s->vs = s->tags = s->format = s->zero = 0;
+	s->after_zwj = false;
+}
+
+static void
+san_emit(struct san *s, const void *p, size_t n)
+{
+	memmove(s->out + s->o, p, n);
+	s->o += n;
+}
+
+/* Length of the run of printable ASCII (0x20..0x7e) at p. */
+static size_t
+ascii_run(const unsigned char *p, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	size_t i = 0;
+	uint64_t x;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&x, p + i, 8);
+		/* High bit in any byte: >= 0x80, or 0x7f (+1), or < 0x20. */
+		if (((x | (x + ones) | ((x - 0x20 * ones) & ~x)) & high) != 0)
+			break;
+	}
+	while (i < len && p[i] >= 0x20 && p[i] < 0x7f)
+		i++;
+	return i;
+}
+
+/* CSI parameters and intermediates, then a final byte.  A sequence broken
+ * by any other byte ends there; that byte is judged on its own. */
+static size_t
+skip_csi(const struct san *s, size_t i)
+{
+	while (i < s->len && s->in[i] >= 0x20 && s->in[i] <= 0x3f)
+		i++;
+	if (i < s->len && s->in[i] >= 0x40 && s->in[i] <= 0x7e)
+		i++;
+	return i;
+}
+
+/* OSC, DCS, SOS, PM, APC: up to BEL, ST (ESC \ or U+009C), or CAN/SUB
+ * (which abort), or the end of the text.  Another ESC ends it too: a
+ * terminal would start a new sequence there. */
+static size_t
+skip_string(const struct san *s, size_t i)
+{
+	for (; i < s->len; i++) {
+		unsigned char b = s->in[i];
+
+		if (b == 0x07 || b == 0x18 || b == 0x1a)
+			return i + 1;
+		if (b == 0x1b)
+			return i + 1 < s->len && s->in[i + 1] == '\\' ? i + 2 : i;
+		if (b == 0xc2 && i + 1 < s->len && s->in[i + 1] == 0x9c)
+			return i + 2;
+	}
+	return i;
+}
+
+/* ESC at i: the whole sequence. */
+static size_t
+skip_escape(const struct san *s, size_t i)
+{
+	unsigned char b;
+
+	if (++i >= s->len)
+		return i;
+	b = s->in[i];
+	if (b == '[')
+		return skip_csi(s, i + 1);
+	if (b == ']' || b == 'P' || b == 'X' || b == '^' || b == '_')
+		return skip_string(s, i + 1);
+	/* nF and Fp/Fe/Fs: intermediates 0x20..0x2f, then a final byte. */
+	while (i < s->len && s->in[i] >= 0x20 && s->in[i] <= 0x2f)
+		i++;
+	if (i < s->len && s->in[i] >= 0x30 && s->in[i] <= 0x7e)
+		i++;
+	return i;
+}
+
+/* A C1 control as UTF-8 (C2 80..C2 9F) at i, n = 2 bytes. */
+static size_t
+skip_c1(const struct san *s, size_t i, uint32_t cp)
+{
+	switch (cp) {
+	case 0x9b:
+		return skip_csi(s, i + 2);
+	case 0x90: case 0x98: case 0x9d: case 0x9e: case 0x9f:
+		return skip_string(s, i + 2);
+	default:
+		return i + 2;
+	}
+}
+
+static bool
+is_bidi_control(uint32_t cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+/* Keep a zero-width code point after the current base? */
+static bool
+zero_keep(struct san *s, enum width_class wc)
+{
+	bool keep;
+
+	if (s->zero >= MAX_ZERO)
+		return false;
+	switch (wc) {
+	case WC_MARK:
+		keep = s->marks++ < MAX_MARKS;
+		break;
+	case WC_ZWJ:
+		keep = !s->after_zwj;
+		break;
+	case WC_VS:
+		keep = s->vs++ < MAX_VS;
+		break;
+	case WC_TAG:
+		keep = s->tags++ < MAX_TAGS;
+		break;
+	default:
+		keep = s->format++ < MAX_FORMAT;
+		break;
+	}
+	if (keep) {
+		s->zero++;
+		s->after_zwj = wc == WC_ZWJ;
+	}
+	return keep;
+}
+
+static void
+san_control(struct san *s, unsigned char b)
+{
+	if (b != '\n' && b != '\t')
+		return;
+	san_emit(s, (s->flags & SANITIZE_SINGLE_LINE) ? " " : (const char *)&b,
+	    1);
+	san_base(s);
+}
+
+/* One non-ASCII code point at i; returns the next index. */
+static size_t
+san_utf8(struct san *s, size_t i)
+{
+	uint32_t cp;
+	size_t n = utf8_decode((const char *)s->in + i, s->len - i, &cp);
+	enum width_class wc;
+
+	if (cp == 0xfffd && !(n == 3 && memcmp(s->in + i, "\xef\xbf\xbd", 3) == 0)) {
+		san_emit(s, s->repl, s->repl_len);
+		san_base(s);
+		return i + n;
+	}
+	if (cp < 0xa0)
+		return skip_c1(s, i, cp);
+	if (is_bidi_control(cp))
+		return i + n;
+	if (cp == 0x2028 || cp == 0x2029) { /* line/paragraph separator */
+		san_control(s, '\n');
+		return i + n;
+	}
+	wc = width_class(cp);
+	if (wc == WC_BASE)
+		san_base(s);
+	else if (!zero_keep(s, wc))
+		return i + n;
+	san_emit(s, s->in + i, n);
+	return i + n;
+}
+
+static void
+san_run(struct san *s)
+{
+	size_t i = 0, n;
+	unsigned char b;
+
+	san_base(s);
+	while (i < s->len) {
+		b = s->in[i];
+		if (b >= 0x20 && b < 0x7f) {
+			n = ascii_run(s->in + i, s->len - i);
+			san_emit(s, s->in + i, n);
+			san_base(s);
+			i += n;
+		} else if (b == 0x1b)
+			i = skip_escape(s, i);
+		else if (b < 0x80) {
+			san_control(s, b);
+			i++;
+		} else
+			i = san_utf8(s, i);
+	}
+}
+
+char *
+sanitize_text(const char *in, size_t len, unsigned flags)
+{
+	struct san s;
+	char *out, *shrunk;
+
+	if (in == NULL)
+		len = 0;
+	/* Worst case: every byte an invalid sequence of its own -> 3 bytes. */
+	if (len > (SIZE_MAX - 1) / 3 || (out = malloc(len * 3 + 1)) == NULL)
+		return NULL;
+	memset(&s, 0, sizeof s);
+	s.in = (const unsigned char *)in;
+	s.len = len;
+	s.out = out;
+	s.flags = flags;
+	s.repl = "\xef\xbf\xbd";
+	s.repl_len = 3;
+	san_run(&s);
+	out[s.o] = '\0';
+	shrunk = realloc(out, s.o + 1);
+	return shrunk != NULL ? shrunk : out;
+}
+
+size_t
+sanitize_buf(char *buf, size_t len, unsigned flags)
+{
+	struct san s;
+
+	memset(&s, 0, sizeof s);
+	s.in = (const unsigned char *)buf;
+	s.len = len;
+	s.out = buf;
+	s.flags = flags;
+	s.repl = "?";
+	s.repl_len = 1;
+	san_run(&s);
+	if (s.o < len)
+		buf[s.o] = '\0';
+	return s.o;
+}

@@ -1,0 +1,114 @@
+/*
+ * The relay client on curl's multi interface.  It never blocks: the UI's
+ * poll loop asks for the sockets and timeout (net_pollfds), polls them
+ * with the terminal, and hands back what happened (net_dispatch).
+ *
+ * It keeps one sync loop running: GET /v1/me, then long-polls
+ * /v1/sync?after=<cursor>&wait=25 forever, reconnecting with exponential
+ * backoff and jitter.  Any number of one-shot requests (POST JSON, media
+ * download) run beside it.
+ *
+ * Ownership: struct net owns its curl handles and a guarded copy of the
+ * token; net_free() wipes and frees everything and cancels requests
+ * without calling their callbacks.
+ */
+#ifndef TTYDESK_NET_H
+#define TTYDESK_NET_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct json_t json_t;
+
+enum net_state {
+	NET_CONNECTING = 0,
+	NET_ONLINE,
+	NET_OFFLINE,     /* retrying at retry_at */
+	NET_AUTH_ERROR,  /* 401: the token is wrong; no retry */
+};
+
+struct net_callbacks {
+	void *ud;
+	/* /v1/me answered (the object as sent). */
+	void (*me)(void *ud, const json_t *me);
+	/*
+	 * One sync answer: events is the JSON array, next the cursor that
+	 * covers it.  Return 0 when stored (the cursor then advances), -1 to
+	 * retry the same batch later (e.g. the cache could not write).
+	 */
+	int (*events)(void *ud, const json_t *events, int64_t next);
+	/* The connection state changed (detail: why, for the status bar). */
+	void (*state)(void *ud, enum net_state st, const char *detail);
+};
+
+struct net_options {
+	const char *url;      /* base, without trailing slash */
+	const char *token;    /* copied into guarded memory */
+	size_t token_len;
+	const char *ca_file;  /* NULL: system CAs; TLS verification stays on */
+	const char *token_file; /* named in the 401 message */
+	int64_t cursor;       /* sync from here */
+	int wait;             /* long-poll seconds, default 25 */
+	int backoff_min_ms;   /* default 1000 */
+	int backoff_max_ms;   /* default 60000 */
+};
+
+struct net;
+
+struct net *net_new(const struct net_options *opt,
+    const struct net_callbacks *cb, char *err, size_t errlen);
+void net_free(struct net *n);
+/* Start the sync loop (GET /v1/me first). */
+void net_start(struct net *n);
+
+/* Fill up to max pollfds with the sockets curl wants; returns how many.
+ * *timeout_ms is lowered to when net next needs to run (-1: never). */
+int net_pollfds(struct net *n, struct pollfd *fds, int max, int *timeout_ms);
+/* After poll(): fds/nfds as filled by net_pollfds with revents set. */
+void net_dispatch(struct net *n, const struct pollfd *fds, int nfds);
+
+enum net_state net_state(const struct net *n);
+/* Human status: "online", "connecting", "offline, retry in 8s (why)",
+ * "auth error: ..." into buf. */
+const char *net_state_text(const struct net *n, char *buf, size_t len);
+int64_t net_cursor(const struct net *n);
+/* Restart syncing from cursor (cache rebuilt). */
+void net_reset_cursor(struct net *n, int64_t cursor);
+/* Retry now instead of waiting for the backoff. */
+void net_retry_now(struct net *n);
+
+/*
+ * Request completion: status is the HTTP status (0 when the request did
+ * not complete: err says why); body is the answer (NUL-terminated,
+ * valid only during the call).
+ */
+typedef void (*net_done_fn)(void *ud, long status, const char *body,
+    size_t len, const char *err);
+
+/* POST body (a JSON value, not consumed) to path ("/v1/..."). */
+int net_post_json(struct net *n, const char *path, const json_t *body,
+    net_done_fn done, void *ud, char *err, size_t errlen);
+/* GET path into a new file (mode 0600, never overwrites).  The file is
+ * removed again when the download fails. */
+int net_get_file(struct net *n, const char *path, const char *file,
+    net_done_fn done, void *ud, char *err, size_t errlen);
+
+/* "/v1/conversations/<escaped id><suffix>" into buf (NULL if too long). */
+const char *net_conv_path(char *buf, size_t len, const char *conv,
+    const char *suffix);
+
+/*
+ * Parse a /v1/sync answer.  On success *events is a new reference to the
+ * events array (each element an object with an integer seq), *next the
+ * cursor, *more the flag.  Garbage is an error with the reason in err.
+ */
+int net_sync_parse(const char *body, size_t len, int64_t after,
+    json_t **events, int64_t *next, bool *more, char *err, size_t errlen);
+
+/* Backoff delay for the nth consecutive failure (0-based), with jitter:
+ * a uniform value in [d/2, d] where d doubles from min up to max. */
+int net_backoff_ms(int attempt, int min_ms, int max_ms);
+
+#endif

@@ -1,0 +1,69 @@
+/* Inside the net module: the client's state and one request. */
+#ifndef TTYDESK_NET_PRIVATE_H
+#define TTYDESK_NET_PRIVATE_H
+
+#include <curl/curl.h>
+#include <stdio.h>
+
+#include "net.h"
+
+#define NET_MAX_SOCKS 64
+#define NET_MAX_BODY (256u << 20)
+
+enum { NET_REQ_ME = 1, NET_REQ_SYNC, NET_REQ_USER };
+
+struct net_req {
+	CURL *easy;
+	int kind;
+	struct curl_slist *hdrs;
+	char *body;
+	size_t len;
+	size_t cap;
+	FILE *out;      /* media download target */
+	char *file;
+	net_done_fn done;
+	void *ud;
+	char errbuf[CURL_ERROR_SIZE];
+	struct net_req *next;
+};
+
+struct net_sock {
+	curl_socket_t fd;
+	short events;
+};
+
+struct net {
+	CURLM *multi;
+	struct net_callbacks cb;
+	char *url;
+	char *ca_file;
+	char *token_file;
+	char *token;      /* sodium_malloc'd */
+	size_t token_len;
+	struct net_sock socks[NET_MAX_SOCKS];
+	size_t n_socks;
+	int64_t timer_at; /* curl's timeout, monotonic ms, -1 none */
+	int64_t retry_at; /* next sync attempt, -1 none */
+	struct net_req *reqs;
+	struct net_req *sync; /* the running me/sync request */
+	int64_t cursor;
+	int wait;
+	int backoff_min;
+	int backoff_max;
+	int failures;
+	int have_me;
+	enum net_state state;
+	char detail[256];
+};
+
+int64_t net_clock_ms(void);
+struct net_req *net_req_new(struct net *n, int kind, const char *path,
+    long timeout_s, char *err, size_t errlen);
+int net_req_start(struct net *n, struct net_req *r, char *err, size_t errlen);
+void net_req_destroy(struct net *n, struct net_req *r, int linked);
+/* A transfer ended (status 0: failed, r->errbuf says why). */
+void net_req_finish(struct net *n, struct net_req *r, long status);
+/* Issue the next me/sync request. */
+void net_sync_next(struct net *n);
+
+#endif

@@ -1,0 +1,292 @@
+/*
+ * The sync loop: /v1/me once, then /v1/sync long-polls from the cursor.
+ * Any failure (network, 5xx, garbage) goes offline and retries with
+ * backoff; a 401 stops and says which token to fix.
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+#include "net_private.h"
+
+int
+net_sync_parse(const char *body, size_t len, int64_t after, json_t **events,
+    int64_t *next, bool *more, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *root, *ev, *nx, *mo, *e, *seq;
+	size_t i;
+
+	*events = NULL;
+	if ((root = json_loadb(body, len, 0, &je)) == NULL) {
+		snprintf(err, errlen, "the relay's sync answer is not JSON "
+		    "(line %d: %s)", je.line, je.text);
+		return -1;
+	}
+	ev = json_object_get(root, "events");
+	nx = json_object_get(root, "next");
+	mo = json_object_get(root, "more");
+	if (!json_is_object(root) || !json_is_array(ev) || !json_is_integer(nx)) {
+		snprintf(err, errlen, "the relay's sync answer lacks events/next");
+		goto fail;
+	}
+	if (mo != NULL && !json_is_boolean(mo)) {
+		snprintf(err, errlen, "the relay's sync answer has a bad 'more'");
+		goto fail;
+	}
+	if (json_integer_value(nx) < after) {
+		snprintf(err, errlen, "the relay's cursor went backwards "
+		    "(%" PRId64 " < %" PRId64 ")", (int64_t)json_integer_value(nx),
+		    after);
+		goto fail;
+	}
+	json_array_foreach(ev, i, e) {
+		seq = json_object_get(e, "seq");
+		if (!json_is_object(e) || !json_is_integer(seq) ||
+		    json_integer_value(seq) <= after ||
+		    json_integer_value(seq) > json_integer_value(nx)) {
+			snprintf(err, errlen, "event %zu of the sync answer has no "
+			    "valid seq", i);
+			goto fail;
+		}
+	}
+	*next = json_integer_value(nx);
+	*more = json_is_true(mo);
+	*events = json_incref(ev);
+	json_decref(root);
+	return 0;
+fail:
+	json_decref(root);
+	return -1;
+}
+
+static void
+net_set_state(struct net *n, enum net_state st, const char *detail)
+{
+	int changed = n->state != st || strcmp(n->detail, detail) != 0;
+
+	n->state = st;
+	snprintf(n->detail, sizeof n->detail, "%s", detail);
+	if (changed && n->cb.state != NULL)
+		n->cb.state(n->cb.ud, st, n->detail);
+}
+
+static void
+net_fail(struct net *n, const char *why)
+{
+	int d = net_backoff_ms(n->failures, n->backoff_min, n->backoff_max);
+
+	n->failures++;
+	n->retry_at = net_clock_ms() + d;
+	net_set_state(n, NET_OFFLINE, why);
+}
+
+void
+net_sync_next(struct net *n)
+{
+	struct net_req *r;
+	char path[128], err[256];
+	int wait = n->state == NET_ONLINE ? n->wait : 0;
+
+	if (n->sync != NULL || n->state == NET_AUTH_ERROR)
+		return;
+	if (!n->have_me) {
+		r = net_req_new(n, NET_REQ_ME, "/v1/me", 30, err, sizeof err);
+	} else {
+		/* The first poll after (re)connecting does not wait, so the
+		 * state turns online as soon as the relay answers. */
+		snprintf(path, sizeof path, "/v1/sync?after=%" PRId64
+		    "&limit=1000&wait=%d", n->cursor, wait);
+		r = net_req_new(n, NET_REQ_SYNC, path, wait + 20, err, sizeof err);
+	}
+	if (r == NULL) {
+		net_fail(n, err);
+		return;
+	}
+	if (net_req_start(n, r, err, sizeof err) != 0) {
+		net_req_destroy(n, r, 0);
+		net_fail(n, err);
+		return;
+	}
+	n->sync = r;
+}
+
+void
+net_start(struct net *n)
+{
+	n->state = NET_CONNECTING;
+	net_set_state(n, NET_CONNECTING, "connecting");
+	net_sync_next(n);
+}
+
+static void
+net_auth_error(struct net *n)
+{
+	char why[256];
+
+	snprintf(why, sizeof why, "the relay refused the token in %s; put the "
+	    "token printed by `ttydesk-relay add-agent` there", n->token_file);
+	n->retry_at = -1;
+	net_set_state(n, NET_AUTH_ERROR, why);
+}
+
+static void
+net_handle_me(struct net *n, struct net_req *r)
+{
+	json_error_t je;
+	json_t *root = json_loadb(r->body ? r->body : "", r->len, 0, &je);
+
+	if (!json_is_object(root) || !json_is_object(json_object_get(root,
+	    "agent"))) {
+		json_decref(root);
+		net_fail(n, "the relay's /v1/me answer is not valid");
+		return;
+	}
+	n->have_me = 1;
+	if (n->cb.me != NULL)
+		n->cb.me(n->cb.ud, root);
+	json_decref(root);
+	net_set_state(n, NET_CONNECTING, "syncing");
+	net_sync_next(n);
+}
+
+static void
+net_handle_sync(struct net *n, struct net_req *r)
+{
+	json_t *events = NULL;
+	int64_t next;
+	bool more;
+	char err[256];
+
+	if (net_sync_parse(r->body ? r->body : "", r->len, n->cursor, &events,
+	    &next, &more, err, sizeof err) != 0) {
+		net_fail(n, err);
+		return;
+	}
+	if (n->cb.events != NULL && (json_array_size(events) > 0 ||
+	    next != n->cursor) && n->cb.events(n->cb.ud, events, next) != 0) {
+		json_decref(events);
+		net_fail(n, "could not store the new events");
+		return;
+	}
+	json_decref(events);
+	n->cursor = next;
+	n->failures = 0;
+	net_set_state(n, NET_ONLINE, "online");
+	net_sync_next(n);
+}
+
+static void
+net_finish_sync(struct net *n, struct net_req *r, long status)
+{
+	char why[300];
+
+	n->sync = NULL;
+	if (status == 401) {
+		net_auth_error(n);
+	} else if (status == 0) {
+		snprintf(why, sizeof why, "%s", r->errbuf);
+		net_fail(n, why);
+	} else if (status != 200) {
+		snprintf(why, sizeof why, "the relay answered HTTP %ld", status);
+		net_fail(n, why);
+	} else if (r->kind == NET_REQ_ME) {
+		net_handle_me(n, r);
+	} else {
+		net_handle_sync(n, r);
+	}
+}
+
+void
+net_req_finish(struct net *n, struct net_req *r, long status)
+{
+	struct net_req **p;
+
+	for (p = &n->reqs; *p != NULL; p = &(*p)->next) {
+		if (*p == r) {
+			*p = r->next;
+			break;
+		}
+	}
+	curl_multi_remove_handle(n->multi, r->easy);
+	if (r->kind != NET_REQ_USER) {
+		net_finish_sync(n, r, status);
+	} else {
+		if (r->out != NULL) {
+			int bad = fclose(r->out) != 0;
+			r->out = NULL;
+			if (bad || status < 200 || status > 299) {
+				unlink(r->file);
+				if (bad && status != 0)
+					snprintf(r->errbuf, sizeof r->errbuf,
+					    "cannot write %s", r->file);
+			}
+		}
+		if (status == 401)
+			net_auth_error(n);
+		if (r->done != NULL)
+			r->done(r->ud, status, r->body ? r->body : "", r->len,
+			    r->errbuf);
+	}
+	net_req_destroy(n, r, 0);
+}
+
+enum net_state
+net_state(const struct net *n)
+{
+	return n->state;
+}
+
+int64_t
+net_cursor(const struct net *n)
+{
+	return n->cursor;
+}
+
+void
+net_reset_cursor(struct net *n, int64_t cursor)
+{
+	n->cursor = cursor;
+}
+
+void
+net_retry_now(struct net *n)
+{
+	if (n->state == NET_OFFLINE && n->sync == NULL) {
+		n->retry_at = -1;
+		n->failures = 0;
+		net_set_state(n, NET_CONNECTING, "connecting");
+		net_sync_next(n);
+	}
+}
+
+const char *
+net_state_text(const struct net *n, char *buf, size_t len)
+{
+	int64_t left;
+
+	switch (n->state) {
+	case NET_CONNECTING:
+		snprintf(buf, len, "connecting");
+		break;
+	case NET_ONLINE:
+		snprintf(buf, len, "online");
+		break;
+	case NET_OFFLINE:
+		left = n->retry_at >= 0 ? (n->retry_at - net_clock_ms() + 999) /
+		    1000 : 0;
+		if (left < 0)
+			left = 0;
+		snprintf(buf, len, "offline, retry in %" PRId64 "s (%s)", left,
+		    n->detail);
+		break;
+	case NET_AUTH_ERROR:
+		snprintf(buf, len, "auth error: %s", n->detail);
+		break;
+	}
+	return buf;
+}

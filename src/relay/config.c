@@ -1,0 +1,523 @@
+/*
+ * Relay configuration from the INI file.  Every check that can fail at
+ * start does (listen address, secret file modes, agent hashes), so a
+ * misconfigured relay refuses to start with the file and line.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "ttydesk/ini.h"
+#include "ttydesk/secfile.h"
+
+#include "config.h"
+
+
+char *
+config_resolve_path(const char *base, const char *path)
+{
+	char *copy, *dir, *out;
+	size_t n;
+
+	if (path[0] == '/' || strstr(path, "://") != NULL)
+		return strdup(path);
+	if ((copy = strdup(base)) == NULL)
+		return NULL;
+	dir = dirname(copy);
+	n = strlen(dir) + strlen(path) + 2;
+	if ((out = malloc(n)) != NULL)
+		snprintf(out, n, "%s/%s", dir, path);
+	free(copy);
+	return out;
+}
+
+static int
+config_hex32(const char *hex, unsigned char out[32])
+{
+	size_t bin_len;
+
+	if (hex == NULL || strlen(hex) != 64)
+		return -1;
+	if (sodium_hex2bin(out, 32, hex, 64, NULL, &bin_len, NULL) != 0 ||
+	    bin_len != 32)
+		return -1;
+	return 0;
+}
+
+static void
+config_dir_free(struct relay_directory *d)
+{
+	size_t i, j;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->n_teams; i++) {
+		free(d->teams[i].id);
+		free(d->teams[i].name);
+	}
+	for (i = 0; i < d->n_agents; i++) {
+		free(d->agents[i].id);
+		free(d->agents[i].name);
+		for (j = 0; j < d->agents[i].n_teams; j++)
+			free(d->agents[i].teams[j]);
+		free(d->agents[i].teams);
+	}
+	free(d->teams);
+	free(d->agents);
+	free(d);
+}
+
+/* "a, b ,c" into a malloc'd array of strings. */
+static int
+config_split_list(const char *s, char ***out, size_t *n)
+{
+	char *copy, *tok, *save = NULL, **v = NULL, **nv;
+	size_t count = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL || *s == '\0')
+		return 0;
+	if ((copy = strdup(s)) == NULL)
+		return -1;
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		char *e;
+
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		e = tok + strlen(tok);
+		while (e > tok && (e[-1] == ' ' || e[-1] == '\t'))
+			*--e = '\0';
+		if (*tok == '\0')
+			continue;
+		if ((nv = realloc(v, (count + 1) * sizeof *v)) == NULL)
+			goto fail;
+		v = nv;
+		if ((v[count] = strdup(tok)) == NULL)
+			goto fail;
+		count++;
+	}
+	free(copy);
+	*out = v;
+	*n = count;
+	return 0;
+fail:
+	while (count > 0)
+		free(v[--count]);
+	free(v);
+	free(copy);
+	return -1;
+}
+
+static int
+config_valid_id(const char *id)
+{
+	const char *p;
+
+	if (*id == '\0' || strlen(id) > 64)
+		return 0;
+	for (p = id; *p != '\0'; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
+		    *p == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+/* A team named only in an agent's teams exists too (named by its id). */
+static int
+config_implicit_teams(struct relay_directory *d)
+{
+	struct relay_team *nt;
+	size_t i, j, k;
+
+	for (i = 0; i < d->n_agents; i++) {
+		for (j = 0; j < d->agents[i].n_teams; j++) {
+			const char *id = d->agents[i].teams[j];
+
+			for (k = 0; k < d->n_teams; k++) {
+				if (strcmp(d->teams[k].id, id) == 0)
+					break;
+			}
+			if (k < d->n_teams)
+				continue;
+			nt = realloc(d->teams, (d->n_teams + 1) * sizeof *nt);
+			if (nt == NULL)
+				return -1;
+			d->teams = nt;
+			nt = &d->teams[d->n_teams];
+			nt->id = strdup(id);
+			nt->name = strdup(id);
+			d->n_teams++;
+			if (nt->id == NULL || nt->name == NULL)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static struct relay_directory *
+config_dir_build(const struct ini *ini, const char *path, char *err,
+    size_t errlen)
+{
+	struct relay_directory *d;
+	size_t i;
+
+	if ((d = calloc(1, sizeof *d)) == NULL)
+		goto nomem;
+	for (i = 0; i < ini->n_sections; i++) {
+		const char *sec = ini->sections[i], *name, *v;
+
+		if (strncmp(sec, "team ", 5) == 0) {
+			struct relay_team *t, *nt;
+
+			if (!config_valid_id(sec + 5)) {
+				snprintf(err, errlen, "%s: [%s]: bad team id", path, sec);
+				goto fail;
+			}
+			nt = realloc(d->teams, (d->n_teams + 1) * sizeof *nt);
+			if (nt == NULL)
+				goto nomem;
+			d->teams = nt;
+			t = &d->teams[d->n_teams++];
+			name = ini_get(ini, sec, "name");
+			t->id = strdup(sec + 5);
+			t->name = strdup(name ? name : sec + 5);
+			if (t->id == NULL || t->name == NULL)
+				goto nomem;
+		} else if (strncmp(sec, "agent ", 6) == 0) {
+			struct relay_agent *a, *na;
+
+			if (!config_valid_id(sec + 6)) {
+				snprintf(err, errlen, "%s: [%s]: bad agent id", path, sec);
+				goto fail;
+			}
+			na = realloc(d->agents, (d->n_agents + 1) * sizeof *na);
+			if (na == NULL)
+				goto nomem;
+			d->agents = na;
+			a = &d->agents[d->n_agents++];
+			memset(a, 0, sizeof *a);
+			name = ini_get(ini, sec, "name");
+			a->id = strdup(sec + 6);
+			a->name = strdup(name ? name : sec + 6);
+			if (a->id == NULL || a->name == NULL)
+				goto nomem;
+			if (config_split_list(ini_get(ini, sec, "teams"),
+			    &a->teams, &a->n_teams) != 0)
+				goto nomem;
+			v = ini_get(ini, sec, "token_sha256");
+			if (config_hex32(v, a->token_hash) != 0) {
+				snprintf(err, errlen, "%s: [%s]: token_sha256 must be "
+				    "64 hex digits", path, sec);
+				goto fail;
+			}
+		}
+	}
+	if (config_implicit_teams(d) != 0)
+		goto nomem;
+	return d;
+nomem:
+	snprintf(err, errlen, "%s: out of memory", path);
+fail:
+	config_dir_free(d);
+	return NULL;
+}
+
+static int
+config_listen(struct relay_config *cfg, const char *v, char *err, size_t errlen)
+{
+	const char *colon;
+	char *end;
+	long port;
+
+	if (v == NULL)
+		v = "127.0.0.1:8080";
+	if ((colon = strrchr(v, ':')) == NULL) {
+		snprintf(err, errlen, "%s: [relay] listen must be host:port", cfg->path);
+		return -1;
+	}
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || end == colon + 1 || port < 0 ||
+	    port > 65535) {
+		snprintf(err, errlen, "%s: [relay] listen: bad port", cfg->path);
+		return -1;
+	}
+	cfg->port = (unsigned short)port;
+	if (v[0] == '[' && colon > v + 1 && colon[-1] == ']')
+		cfg->host = strndup(v + 1, (size_t)(colon - v - 2));
+	else
+		cfg->host = strndup(v, (size_t)(colon - v));
+	return cfg->host == NULL ? -1 : 0;
+}
+
+static int
+config_size(const char *path, const char *v, const char *what, size_t def,
+    size_t *out, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long long n;
+
+	if (v == NULL) {
+		*out = def;
+		return 0;
+	}
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0 || *end != '\0' || end == v || n == 0 ||
+	    n > (1ULL << 40)) {
+		snprintf(err, errlen, "%s: %s: not a byte count: %s", path, what, v);
+		return -1;
+	}
+	*out = (size_t)n;
+	return 0;
+}
+
+static int
+config_secret(struct relay_config *cfg, const struct ini *ini, const char *key,
+    char **out, size_t *len, char *err, size_t errlen)
+{
+	const char *v = ini_get(ini, "whatsapp", key);
+	char *p, reason[512];
+
+	if (v == NULL || *v == '\0') {
+		snprintf(err, errlen, "%s: [whatsapp] %s is required", cfg->path, key);
+		return -1;
+	}
+	if ((p = config_resolve_path(cfg->path, v)) == NULL)
+		return -1;
+	*out = secfile_read(p, CONFIG_SECRET_MAX, 1, len, reason, sizeof reason);
+	free(p);
+	if (*out == NULL) {
+		snprintf(err, errlen, "[whatsapp] %s: %s", key, reason);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+config_duration(const struct ini *ini, const char *key, int64_t def,
+    int64_t *out, const char *path, char *err, size_t errlen)
+{
+	const char *v = ini_get(ini, "sla", key);
+	long long d;
+
+	*out = def;
+	if (v == NULL)
+		return 0;
+	if ((d = ini_parse_duration(v)) < 0) {
+		snprintf(err, errlen, "%s: [sla] %s: bad duration '%s'", path, key, v);
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+static int
+config_sla(struct relay_config *cfg, const struct ini *ini, char *err,
+    size_t errlen)
+{
+	static const char *prio[3] = { "normal", "high", "urgent" };
+	char key[64];
+	int i;
+
+	if (config_duration(ini, "first_response", 0, &cfg->sla_first,
+	    cfg->path, err, errlen) != 0 ||
+	    config_duration(ini, "next_response", 0, &cfg->sla_next,
+	    cfg->path, err, errlen) != 0)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		snprintf(key, sizeof key, "%s.first_response", prio[i]);
+		if (config_duration(ini, key, cfg->sla_first,
+		    &cfg->sla_first_prio[i], cfg->path, err, errlen) != 0)
+			return -1;
+		snprintf(key, sizeof key, "%s.next_response", prio[i]);
+		if (config_duration(ini, key, cfg->sla_next,
+		    &cfg->sla_next_prio[i], cfg->path, err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static char *
+config_strdup_or(const char *v, const char *def)
+{
+	if (v == NULL)
+		v = def;
+	return v == NULL ? NULL : strdup(v);
+}
+
+int
+config_load(const char *path, int secrets, struct relay_config *cfg,
+    char *err, size_t errlen)
+{
+	struct ini ini;
+	struct relay_directory *dir;
+	const char *v;
+	long long d;
+
+	memset(cfg, 0, sizeof *cfg);
+	if (ini_load(path, &ini, err, errlen) != 0)
+		return -1;
+	if ((cfg->path = strdup(path)) == NULL)
+		goto nomem;
+	if (config_listen(cfg, ini_get(&ini, "relay", "listen"), err, errlen) != 0)
+		goto fail;
+	v = ini_get(&ini, "relay", "database");
+	if ((cfg->database = config_resolve_path(path, v ? v : "relay.db")) == NULL)
+		goto nomem;
+	if (config_size(path, ini_get(&ini, "relay", "max_body"), "[relay] max_body",
+	    4194304, &cfg->max_body, err, errlen) != 0)
+		goto fail;
+	if (config_size(path, ini_get(&ini, "relay", "media_max"),
+	    "[relay] media_max", 104857600, &cfg->media_max, err, errlen) != 0)
+		goto fail;
+	cfg->send_timeout = 30;
+	if ((v = ini_get(&ini, "relay", "send_timeout")) != NULL) {
+		if ((d = ini_parse_duration(v)) <= 0 || d > 3600) {
+			snprintf(err, errlen, "%s: [relay] send_timeout: bad duration",
+			    path);
+			goto fail;
+		}
+		cfg->send_timeout = (long)d;
+	}
+	cfg->graph_url = config_strdup_or(ini_get(&ini, "whatsapp", "graph_url"),
+	    "https://graph.facebook.com/v21.0");
+	cfg->phone_number_id = config_strdup_or(ini_get(&ini, "whatsapp",
+	    "phone_number_id"), NULL);
+	cfg->display_phone_number = config_strdup_or(ini_get(&ini, "whatsapp",
+	    "display_phone_number"), "");
+	cfg->verify_token = config_strdup_or(ini_get(&ini, "whatsapp",
+	    "verify_token"), NULL);
+	if (cfg->graph_url == NULL || cfg->display_phone_number == NULL)
+		goto nomem;
+	if (cfg->phone_number_id == NULL) {
+		snprintf(err, errlen, "%s: [whatsapp] phone_number_id is required", path);
+		goto fail;
+	}
+	while (*cfg->graph_url && cfg->graph_url[strlen(cfg->graph_url) - 1] == '/')
+		cfg->graph_url[strlen(cfg->graph_url) - 1] = '\0';
+	if ((v = ini_get(&ini, "escalation", "command")) != NULL && *v != '\0' &&
+	    (cfg->escalation_command = config_resolve_path(path, v)) == NULL)
+		goto nomem;
+	if (config_sla(cfg, &ini, err, errlen) != 0)
+		goto fail;
+	if ((dir = config_dir_build(&ini, path, err, errlen)) == NULL)
+		goto fail;
+	atomic_store(&cfg->dir, dir);
+	if (secrets && (config_secret(cfg, &ini, "access_token_file",
+	    &cfg->access_token, &cfg->access_token_len, err, errlen) != 0 ||
+	    config_secret(cfg, &ini, "app_secret_file", &cfg->app_secret,
+	    &cfg->app_secret_len, err, errlen) != 0))
+		goto fail;
+	ini_free(&ini);
+	return 0;
+nomem:
+	snprintf(err, errlen, "%s: out of memory", path);
+fail:
+	ini_free(&ini);
+	config_free(cfg);
+	return -1;
+}
+
+int
+config_reload_agents(struct relay_config *cfg, char *err, size_t errlen)
+{
+	struct ini ini;
+	struct relay_directory *d, *old;
+
+	if (ini_load(cfg->path, &ini, err, errlen) != 0)
+		return -1;
+	d = config_dir_build(&ini, cfg->path, err, errlen);
+	ini_free(&ini);
+	if (d == NULL)
+		return -1;
+	old = atomic_load(&cfg->dir);
+	d->retired = old;
+	atomic_store(&cfg->dir, d);
+	return 0;
+}
+
+void
+config_free(struct relay_config *cfg)
+{
+	struct relay_directory *d, *next;
+
+	free(cfg->path);
+	free(cfg->host);
+	free(cfg->database);
+	free(cfg->graph_url);
+	free(cfg->phone_number_id);
+	free(cfg->display_phone_number);
+	free(cfg->verify_token);
+	free(cfg->escalation_command);
+	if (cfg->access_token != NULL)
+		secfile_wipe(cfg->access_token, cfg->access_token_len);
+	if (cfg->app_secret != NULL)
+		secfile_wipe(cfg->app_secret, cfg->app_secret_len);
+	for (d = atomic_load(&cfg->dir); d != NULL; d = next) {
+		next = d->retired;
+		config_dir_free(d);
+	}
+	memset(cfg, 0, sizeof *cfg);
+}
+
+const struct relay_directory *
+config_dir(const struct relay_config *cfg)
+{
+	return atomic_load(&((struct relay_config *)cfg)->dir);
+}
+
+const struct relay_agent *
+config_find_agent_by_token(const struct relay_config *cfg, const char *token,
+    size_t len)
+{
+	const struct relay_directory *d = config_dir(cfg);
+	const struct relay_agent *found = NULL;
+	unsigned char h[32];
+	size_t i;
+
+	crypto_hash_sha256(h, (const unsigned char *)token, len);
+	/* Compare against every agent so timing says nothing about which. */
+	for (i = 0; i < d->n_agents; i++) {
+		if (sodium_memcmp(h, d->agents[i].token_hash, 32) == 0 &&
+		    found == NULL)
+			found = &d->agents[i];
+	}
+	sodium_memzero(h, sizeof h);
+	return found;
+}
+
+const struct relay_agent *
+config_find_agent(const struct relay_config *cfg, const char *id)
+{
+	const struct relay_directory *d = config_dir(cfg);
+	size_t i;
+
+	for (i = 0; i < d->n_agents; i++) {
+		if (strcmp(d->agents[i].id, id) == 0)
+			return &d->agents[i];
+	}
+	return NULL;
+}
+
+const struct relay_team *
+config_find_team(const struct relay_config *cfg, const char *id)
+{
+	const struct relay_directory *d = config_dir(cfg);
+	size_t i;
+
+	for (i = 0; i < d->n_teams; i++) {
+		if (strcmp(d->teams[i].id, id) == 0)
+			return &d->teams[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,87 @@
+/*
+ * Conversation state rules: reopen on inbound, SLA due times, window.
+ */
+#include <string.h>
+
+#include "ttydesk/model.h"
+
+#include "conv.h"
+
+const char *
+conv_status(const json_t *state)
+{
+	const char *s = json_string_value(json_object_get(state, "status"));
+
+	return s ? s : "open";
+}
+
+int
+conv_priority_index(const json_t *state)
+{
+	const char *p = json_string_value(json_object_get(state, "priority"));
+
+	if (p != NULL && strcmp(p, "urgent") == 0)
+		return 2;
+	if (p != NULL && strcmp(p, "high") == 0)
+		return 1;
+	return 0;
+}
+
+static json_t *
+conv_sla(json_t *state)
+{
+	json_t *sla = json_object_get(state, "sla");
+
+	if (!json_is_object(sla)) {
+		sla = json_pack("{s:b}", "breached", 0);
+		json_object_set_new(state, "sla", sla);
+	}
+	return sla;
+}
+
+void
+conv_on_inbound(struct relay *r, json_t *state, int64_t ts)
+{
+	const char *st = conv_status(state);
+	json_int_t last = json_integer_value(json_object_get(state,
+	    "last_inbound_ts"));
+	json_t *sla = conv_sla(state);
+	int prio = conv_priority_index(state);
+	int64_t target;
+	const char *key;
+
+	if (ts > last)
+		json_object_set_new(state, "last_inbound_ts", json_integer(ts));
+	if (strcmp(st, "resolved") == 0 || strcmp(st, "snoozed") == 0)
+		json_object_set_new(state, "status", json_string("open"));
+	json_object_del(state, "snoozed_until");
+	/* First response until an agent ever replied, next response after. */
+	if (json_is_true(json_object_get(state, "_replied"))) {
+		key = "next_response_due";
+		target = r->cfg->sla_next_prio[prio];
+	} else {
+		key = "first_response_due";
+		target = r->cfg->sla_first_prio[prio];
+	}
+	if (target > 0 && json_object_get(sla, key) == NULL)
+		json_object_set_new(sla, key, json_integer(ts + target));
+}
+
+void
+conv_on_reply(json_t *state)
+{
+	json_t *sla = conv_sla(state);
+
+	json_object_del(sla, "first_response_due");
+	json_object_del(sla, "next_response_due");
+	json_object_set_new(state, "_replied", json_true());
+}
+
+bool
+conv_window_open(const json_t *state, int64_t now)
+{
+	json_int_t last = json_integer_value(json_object_get(state,
+	    "last_inbound_ts"));
+
+	return last > 0 && now - last < TD_WINDOW_SECONDS;
+}

@@ -1,0 +1,24 @@
+/*
+ * Conversation state changes shared by the intake and the agent routes
+ * (writer thread).  The state is the spec's JSON object, stored whole.
+ */
+#ifndef RELAY_CONV_H
+#define RELAY_CONV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "relay.h"
+
+/* A customer wrote at ts: window, reopen, SLA due times. */
+void conv_on_inbound(struct relay *r, json_t *state, int64_t ts);
+/* An agent replied: SLA due times cleared. */
+void conv_on_reply(json_t *state);
+/* Open when the last inbound message is under 24 h old at now. */
+bool conv_window_open(const json_t *state, int64_t now);
+const char *conv_status(const json_t *state);
+int conv_priority_index(const json_t *state);
+
+#endif

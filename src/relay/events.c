@@ -1,0 +1,288 @@
+/*
+ * Event objects and the customer/conversation bookkeeping shared by the
+ * webhook intake and the agent routes (writer thread only).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "events.h"
+
+static const char *kind_names[] = {
+	"text", "image", "video", "audio", "document", "sticker", "location",
+	"contacts", "reaction", "interactive", "button", "template",
+	"unsupported",
+};
+
+static const char *status_names[] = {
+	"received", "pending", "sent", "delivered", "read", "failed",
+};
+
+const char *
+relay_kind_name(enum td_msg_kind k)
+{
+	if ((unsigned)k >= sizeof kind_names / sizeof kind_names[0])
+		return "unsupported";
+	return kind_names[k];
+}
+
+const char *
+relay_msg_status_name(enum td_msg_status s)
+{
+	if ((unsigned)s >= sizeof status_names / sizeof status_names[0])
+		return "received";
+	return status_names[s];
+}
+
+json_t *
+ev_new(int64_t ts, const char *type, const char *conversation)
+{
+	/* seq first, filled in by relay_append(). */
+	return json_pack("{s:I, s:I, s:s, s:s}", "seq", (json_int_t)0,
+	    "ts", (json_int_t)ts, "type", type,
+	    "conversation", conversation ? conversation : "");
+}
+
+static void
+ev_set_str(json_t *o, const char *key, const char *v)
+{
+	if (v != NULL)
+		json_object_set_new(o, key, json_string(v));
+}
+
+static json_t *
+ev_media_json(const struct td_media *m)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_string(m->id ? m->id : ""));
+	json_object_set_new(o, "mime_type", json_string(m->mime_type ?
+	    m->mime_type : "application/octet-stream"));
+	ev_set_str(o, "filename", m->filename);
+	ev_set_str(o, "sha256", m->sha256);
+	if (m->size >= 0)
+		json_object_set_new(o, "size", json_integer(m->size));
+	return o;
+}
+
+json_t *
+ev_message_json(const struct td_message *m)
+{
+	json_t *o = json_object();
+	const char *dir = m->direction == TD_DIR_OUT ? "out" :
+	    m->direction == TD_DIR_NOTE ? "note" : "in";
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "id", json_string(m->id ? m->id : ""));
+	json_object_set_new(o, "direction", json_string(dir));
+	json_object_set_new(o, "kind", json_string(relay_kind_name(m->kind)));
+	json_object_set_new(o, "from", json_string(m->from ? m->from : ""));
+	ev_set_str(o, "text", m->text);
+	ev_set_str(o, "caption", m->caption);
+	if (m->media != NULL)
+		json_object_set_new(o, "media", ev_media_json(m->media));
+	if (m->location != NULL) {
+		json_t *l = json_pack("{s:f, s:f}", "latitude",
+		    m->location->latitude, "longitude", m->location->longitude);
+
+		ev_set_str(l, "name", m->location->name);
+		ev_set_str(l, "address", m->location->address);
+		json_object_set_new(o, "location", l);
+	}
+	if (m->kind == TD_KIND_REACTION) {
+		json_object_set_new(o, "reaction", json_pack("{s:s, s:s}", "to",
+		    m->reaction_to ? m->reaction_to : "", "emoji",
+		    m->reaction_emoji ? m->reaction_emoji : ""));
+	}
+	ev_set_str(o, "reply_to", m->reply_to);
+	ev_set_str(o, "agent", m->agent);
+	ev_set_str(o, "client_id", m->client_id);
+	json_object_set_new(o, "status",
+	    json_string(relay_msg_status_name(m->status)));
+	if (m->status == TD_MS_FAILED && (m->error.code != 0 ||
+	    m->error.title != NULL)) {
+		json_t *e = json_pack("{s:i, s:s}", "code", m->error.code,
+		    "title", m->error.title ? m->error.title : "");
+
+		ev_set_str(e, "details", m->error.details);
+		json_object_set_new(o, "error", e);
+	}
+	return o;
+}
+
+json_t *
+ev_contact_json(const struct relay_contact *c)
+{
+	json_t *o = json_object(), *v;
+	const char *k;
+
+	ev_set_str(o, "wa_id", c->wa_id);
+	ev_set_str(o, "user_id", c->user_id);
+	ev_set_str(o, "username", c->username);
+	json_object_set_new(o, "name", json_string(c->name ? c->name :
+	    c->username ? c->username : c->wa_id ? c->wa_id :
+	    c->user_id ? c->user_id : ""));
+	if (c->extra != NULL) {
+		json_object_foreach(c->extra, k, v)
+			json_object_set(o, k, v);
+	}
+	return o;
+}
+
+json_t *
+conv_state_new(void)
+{
+	return json_pack("{s:s, s:n, s:n, s:s, s:I, s:[], s:{s:b}}",
+	    "status", "open", "assignee", "team", "priority", "normal",
+	    "last_inbound_ts", (json_int_t)0, "labels", "sla", "breached", 0);
+}
+
+int
+relay_emit_contact(struct relay *r, const struct relay_contact *c, int64_t ts)
+{
+	json_t *ev = ev_new(ts, "contact", c->conversation);
+	int rc;
+
+	if (ev == NULL)
+		return -1;
+	json_object_set_new(ev, "contact", ev_contact_json(c));
+	rc = relay_append(r, ev);
+	json_decref(ev);
+	return rc;
+}
+
+int
+relay_emit_conversation(struct relay *r, const char *id, json_t *state,
+    int64_t ts, json_t **out)
+{
+	json_t *ev = ev_new(ts, "conversation", id);
+	int rc;
+
+	json_t *pub;
+
+	if (out != NULL)
+		*out = NULL;
+	if (ev == NULL || (pub = json_copy(state)) == NULL) {
+		json_decref(ev);
+		return -1;
+	}
+	/* Keys starting with '_' are the relay's own bookkeeping. */
+	json_object_del(pub, "_replied");
+	json_object_set_new(ev, "state", pub);
+	if ((rc = relay_append(r, ev)) == 0 && out != NULL) {
+		*out = ev;
+		return 0;
+	}
+	json_decref(ev);
+	return rc;
+}
+
+static int
+ident_set(char **field, const char *v)
+{
+	if (v == NULL || *v == '\0' || (*field != NULL && strcmp(*field, v) == 0))
+		return 0;
+	free(*field);
+	*field = strdup(v);
+	return 1;
+}
+
+/* Both identifiers were known as two customers: the BSUID record takes the
+ * phone, the phone-only record keeps its history without it. */
+static int
+ident_link(struct relay *r, struct relay_contact *byu,
+    struct relay_contact *byw, int64_t ts)
+{
+	free(byw->wa_id);
+	byw->wa_id = NULL;
+	if (byw->user_id == NULL)
+		byw->user_id = strdup("unlinked");
+	if (relay_store_contact_put(r->writer, byw) != 0)
+		return -1;
+	return relay_emit_contact(r, byw, ts);
+}
+
+static int
+ident_find(struct relay *r, const struct wa_customer *cust, int64_t ts,
+    struct relay_contact *c, int *changed)
+{
+	struct relay_contact byu, byw;
+	int fu = 0, fw = 0;
+
+	memset(&byu, 0, sizeof byu);
+	memset(&byw, 0, sizeof byw);
+	if (cust->user_id != NULL &&
+	    (fu = relay_store_contact_by(r->writer, "user_id", cust->user_id,
+	    &byu)) < 0)
+		return -1;
+	if (cust->wa_id != NULL &&
+	    (fw = relay_store_contact_by(r->writer, "wa_id", cust->wa_id,
+	    &byw)) < 0)
+		goto fail;
+	if (fu && fw && byu.id != byw.id) {
+		if (ident_link(r, &byu, &byw, ts) != 0)
+			goto fail;
+		relay_contact_free(&byw);
+		fw = 0;
+	}
+	if (fu) {
+		*c = byu;
+		relay_contact_free(&byw);
+	} else if (fw) {
+		*c = byw;
+	} else {
+		memset(c, 0, sizeof *c);
+		*changed = 1;
+	}
+	return 0;
+fail:
+	relay_contact_free(&byu);
+	relay_contact_free(&byw);
+	return -1;
+}
+
+int
+relay_identify(struct relay *r, const struct wa_customer *cust, int64_t ts,
+    struct relay_contact *c)
+{
+	struct wa_customer anon;
+	json_t *state = NULL;
+	int changed = 0, created = 0;
+
+	if (cust->wa_id == NULL && cust->user_id == NULL) {
+		/* Never invent a phone: an anonymous sender gets a BSUID-like
+		 * key so its messages are kept, not dropped. */
+		anon = *cust;
+		anon.user_id = (char *)"unknown";
+		cust = &anon;
+	}
+	if (ident_find(r, cust, ts, c, &changed) != 0)
+		return -1;
+	changed |= ident_set(&c->wa_id, cust->wa_id);
+	changed |= ident_set(&c->user_id, cust->user_id);
+	changed |= ident_set(&c->username, cust->username);
+	changed |= ident_set(&c->name, cust->name);
+	if (!changed && c->conversation != NULL)
+		return 0;
+	if (c->id == 0 && relay_store_contact_put(r->writer, c) != 0)
+		goto fail;
+	if (c->conversation == NULL) {
+		if ((state = conv_state_new()) == NULL ||
+		    relay_store_conversation_create(r->writer, c->id, ts, state,
+		    &c->conversation) != 0)
+			goto fail;
+		created = 1;
+	}
+	if (relay_store_contact_put(r->writer, c) != 0 ||
+	    relay_emit_contact(r, c, ts) != 0)
+		goto fail;
+	if (created && relay_emit_conversation(r, c->conversation, state, ts,
+	    NULL) != 0)
+		goto fail;
+	json_decref(state);
+	return 0;
+fail:
+	json_decref(state);
+	relay_contact_free(c);
+	return -1;
+}

@@ -1,0 +1,47 @@
+/*
+ * Building relay events (spec/relay-api.md, "Events") as jansson objects,
+ * and the conversation/contact bookkeeping every writer job shares.  All
+ * of it runs in the writer thread inside a transaction.
+ *
+ * Ownership: functions returning json_t * return a new reference.
+ */
+#ifndef RELAY_EVENTS_H
+#define RELAY_EVENTS_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "ttydesk/event.h"
+#include "ttydesk/wa.h"
+
+#include "relay.h"
+
+const char *relay_kind_name(enum td_msg_kind k);
+const char *relay_msg_status_name(enum td_msg_status s);
+
+json_t *ev_new(int64_t ts, const char *type, const char *conversation);
+json_t *ev_message_json(const struct td_message *m);
+json_t *ev_contact_json(const struct relay_contact *c);
+json_t *conv_state_new(void);
+
+/* Append events (set failed on the job when they return -1). */
+int relay_emit_contact(struct relay *r, const struct relay_contact *c,
+    int64_t ts);
+/* The event appended is returned through *out when out != NULL. */
+int relay_emit_conversation(struct relay *r, const char *id, json_t *state,
+    int64_t ts, json_t **out);
+
+/* Finds or creates the customer (BSUID first, then phone), linking the
+ * two identifiers when a webhook carries both, and makes sure the
+ * customer has a conversation.  Emits contact/conversation events for
+ * whatever is new or changed.  Returns 0 with *c filled (caller frees with
+ * relay_contact_free), -1 on a store error. */
+int relay_identify(struct relay *r, const struct wa_customer *cust,
+    int64_t ts, struct relay_contact *c);
+
+/* Webhook intake: stores every item of w (skipping other phone numbers).
+ * Returns 0, or -1 on a store error (the caller rolls back). */
+int relay_intake(struct relay *r, const struct wa_webhook *w);
+
+#endif

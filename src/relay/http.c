@@ -1,0 +1,518 @@
+/*
+ * microhttpd glue: request contexts, body limits, bearer auth, the access
+ * log, and suspend/resume.  No HTTP parsing here; microhttpd does it.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "http.h"
+#include "sender.h"
+
+static _Atomic int http_active;
+
+int64_t
+http_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+req_set_answer(struct req *q, unsigned status, char *text, size_t len,
+    const char *ctype)
+{
+	free(q->answer);
+	q->status = status;
+	q->answer = text;
+	q->answer_len = len;
+	q->ctype = ctype;
+}
+
+void
+req_reply_raw(struct req *q, unsigned status, char *json, size_t len)
+{
+	req_set_answer(q, status, json, len, "application/json");
+}
+
+void
+req_reply(struct req *q, unsigned status, json_t *body)
+{
+	char *text = NULL;
+
+	if (body != NULL)
+		text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(body);
+	if (body != NULL && text == NULL) {
+		req_error(q, 500, "internal", "out of memory");
+		return;
+	}
+	req_set_answer(q, status, text, text ? strlen(text) : 0,
+	    "application/json");
+}
+
+void
+req_reply_text(struct req *q, unsigned status, const char *ctype,
+    const char *text, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (copy != NULL) {
+		memcpy(copy, text, len);
+		copy[len] = '\0';
+	}
+	req_set_answer(q, status, copy, copy ? len : 0, ctype);
+}
+
+void
+req_reply_bytes(struct req *q, unsigned status, char *ctype, char *bytes,
+    size_t len)
+{
+	free(q->ctype_owned);
+	q->ctype_owned = ctype;
+	req_set_answer(q, status, bytes, len, ctype);
+}
+
+void
+req_error(struct req *q, unsigned status, const char *code, const char *fmt,
+    ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	req_reply(q, status, json_pack("{s:{s:s, s:s}}", "error", "code", code,
+	    "message", msg));
+}
+
+void
+req_suspend(struct req *q)
+{
+	q->phase = REQ_SUSPENDED;
+	q->suspended = true;
+	MHD_suspend_connection(q->conn);
+}
+
+void
+req_resume(struct req *q)
+{
+	q->phase = REQ_ANSWERED;
+	MHD_resume_connection(q->conn);
+}
+
+static void
+req_writer_run(struct relay *r, struct relay_job *j)
+{
+	struct req *q = (struct req *)j;
+
+	q->writer_fn(q);
+	/* A store error leaves the job failed: roll back, answer 500. */
+	if (q->status >= 500)
+		j->failed = 1;
+}
+
+static void
+req_writer_done(struct relay *r, struct relay_job *j)
+{
+	struct req *q = (struct req *)j;
+
+	if (j->failed) {
+		req_error(q, 500, "store_error", "the event log could not be "
+		    "written; try again");
+	} else {
+		if (q->hook != NULL)
+			hook_run(r, q->hook); /* takes it */
+		q->hook = NULL;
+		if (q->kick_sender)
+			sender_kick(r->sender);
+	}
+	req_resume(q);
+}
+
+void
+req_to_writer(struct req *q, req_fn fn)
+{
+	q->writer_fn = fn;
+	q->job.run = req_writer_run;
+	q->job.done = req_writer_done;
+	req_suspend(q); /* before submit: the writer may resume at once */
+	relay_submit(q->r, &q->job);
+}
+
+const char *
+req_header(struct req *q, const char *key)
+{
+	return MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, key);
+}
+
+const char *
+req_arg(struct req *q, const char *key, char *buf, size_t len)
+{
+	const char *v = MHD_lookup_connection_value(q->conn,
+	    MHD_GET_ARGUMENT_KIND, key);
+	size_t n;
+
+	if (v == NULL)
+		return NULL;
+	if ((n = strlen(v)) >= len)
+		n = len - 1;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	MHD_http_unescape(buf);
+	return buf;
+}
+
+/* microhttpd would decode the whole URL, turning %2F into a separator;
+ * the path is split first and each segment decoded (req_split). */
+static size_t
+http_unescape_none(void *cls, struct MHD_Connection *c, char *uri)
+{
+	return strlen(uri);
+}
+
+static int
+req_split(struct req *q, const char *url)
+{
+	const char *p = url, *s;
+	size_t n;
+
+	if ((q->path = strdup(url)) == NULL)
+		return -1;
+	while (*p == '/') {
+		p++;
+		if (*p == '\0')
+			break;
+		if (q->nseg == REQ_MAX_SEG)
+			return -1;
+		s = strchr(p, '/');
+		n = s ? (size_t)(s - p) : strlen(p);
+		if ((q->seg[q->nseg] = strndup(p, n)) == NULL)
+			return -1;
+		/* A %00 would cut the id short: refuse it. */
+		if (MHD_http_unescape(q->seg[q->nseg]) !=
+		    strlen(q->seg[q->nseg])) {
+			q->nseg++;
+			return -1;
+		}
+		q->nseg++;
+		p += n;
+	}
+	return 0;
+}
+
+/* Pattern "/v1/conversations/{}/messages": {} matches one segment. */
+static bool
+route_match(const struct route *rt, const struct req *q)
+{
+	const char *p = rt->pattern;
+	int i = 0;
+	size_t n;
+
+	while (*p == '/') {
+		const char *s;
+
+		p++;
+		s = strchr(p, '/');
+		n = s ? (size_t)(s - p) : strlen(p);
+		if (i >= q->nseg)
+			return false;
+		if (!(n == 2 && p[0] == '{' && p[1] == '}') &&
+		    (strlen(q->seg[i]) != n || memcmp(q->seg[i], p, n) != 0))
+			return false;
+		if (n == 2 && p[0] == '{' && q->seg[i][0] == '\0')
+			return false;
+		i++;
+		p += n;
+	}
+	return i == q->nseg;
+}
+
+static const struct route *
+route_find(struct req *q, bool *path_known)
+{
+	const struct route *rt;
+
+	*path_known = false;
+	for (rt = relay_routes; rt->method != NULL; rt++) {
+		if (!route_match(rt, q))
+			continue;
+		*path_known = true;
+		if (strcmp(rt->method, q->method) == 0)
+			return rt;
+	}
+	return NULL;
+}
+
+static void
+req_free(struct req *q)
+{
+	int i;
+
+	if (q->waiting)
+		sync_forget(q);
+	for (i = 0; i < q->nseg; i++)
+		free(q->seg[i]);
+	free(q->path);
+	free(q->body);
+	free(q->answer);
+	free(q->ctype_owned);
+	free(q->hook);
+	json_decref(q->in);
+	if (q->has_wh)
+		wa_webhook_free(&q->wh);
+	free(q);
+}
+
+static enum MHD_Result
+req_queue(struct req *q)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result rc;
+
+	if (q->answer == NULL && q->status == 0)
+		req_error(q, 500, "internal", "no answer");
+	resp = MHD_create_response_from_buffer(q->answer_len,
+	    q->answer ? q->answer : (void *)"", q->answer ?
+	    MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	q->answer = NULL; /* the response owns it now */
+	if (q->ctype != NULL && q->answer_len > 0)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    q->ctype);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	rc = MHD_queue_response(q->conn, q->status, resp);
+	MHD_destroy_response(resp);
+	q->phase = REQ_ANSWERED;
+	return rc;
+}
+
+static int
+req_auth(struct req *q)
+{
+	const char *h = req_header(q, MHD_HTTP_HEADER_AUTHORIZATION);
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
+		req_error(q, 401, "unauthorized", "missing bearer token");
+		return -1;
+	}
+	h += 7;
+	while (*h == ' ')
+		h++;
+	q->agent = config_find_agent_by_token(q->r->cfg, h, strlen(h));
+	if (q->agent == NULL) {
+		req_error(q, 401, "unauthorized", "unknown or revoked token");
+		return -1;
+	}
+	return 0;
+}
+
+/* First call: route, size and token checks before any body is read. */
+static void
+req_begin(struct req *q)
+{
+	const char *cl = req_header(q, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	bool known;
+
+	q->route = route_find(q, &known);
+	if (q->route == NULL) {
+		if (known)
+			req_error(q, 405, "method_not_allowed", "method not "
+			    "allowed");
+		else
+			req_error(q, 404, "not_found", "no such route");
+		return;
+	}
+	if (cl != NULL && strtoull(cl, NULL, 10) > q->r->cfg->max_body) {
+		req_error(q, 413, "too_large", "body over %zu bytes",
+		    q->r->cfg->max_body);
+		return;
+	}
+	if (q->route->agent)
+		req_auth(q);
+}
+
+static enum MHD_Result
+http_access(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct relay *r = cls;
+	struct req *q = *con_cls;
+
+	if (q == NULL) {
+		if ((q = calloc(1, sizeof *q)) == NULL)
+			return MHD_NO;
+		clock_gettime(CLOCK_MONOTONIC, &q->t0);
+		q->r = r;
+		q->conn = conn;
+		q->method = method;
+		q->limit = 500;
+		*con_cls = q;
+		atomic_fetch_add(&http_active, 1);
+		if (req_split(q, url) != 0)
+			req_error(q, 404, "not_found", "bad path");
+		else
+			req_begin(q);
+		if (q->status != 0)
+			return req_queue(q);
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		size_t n = *upload_size;
+
+		*upload_size = 0;
+		if (q->too_big || q->len + n > r->cfg->max_body) {
+			/* No Content-Length (chunked): stop reading. */
+			q->too_big = true;
+			return MHD_NO;
+		}
+		if (q->len + n + 1 > q->cap) {
+			size_t cap = q->cap ? q->cap : 4096;
+			char *nb;
+
+			while (cap < q->len + n + 1)
+				cap *= 2;
+			if ((nb = realloc(q->body, cap)) == NULL)
+				return MHD_NO;
+			q->body = nb;
+			q->cap = cap;
+		}
+		memcpy(q->body + q->len, upload, n);
+		q->len += n;
+		q->body[q->len] = '\0';
+		return MHD_YES;
+	}
+	if (q->suspended) {
+		/* Resumed: the answer is set, or (long-poll) look again. */
+		q->suspended = false;
+		if (q->status == 0)
+			q->route->handler(q);
+	} else {
+		if (q->body == NULL && (q->body = strdup("")) == NULL)
+			return MHD_NO;
+		q->route->handler(q);
+	}
+	if (q->suspended)
+		return MHD_YES;
+	return req_queue(q);
+}
+
+static void
+http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct relay *r = cls;
+	struct req *q = *con_cls;
+	struct timespec t1;
+	double ms;
+
+	if (q == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - q->t0.tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - q->t0.tv_nsec) / 1e6;
+	/* The path only: query strings may carry the verify token. */
+	if (!r->quiet)
+		relay_log("%s %s %u %.1fms%s", q->method, q->path ? q->path : "?",
+		    q->status, ms, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ?
+		    "" : " (aborted)");
+	req_free(q);
+	*con_cls = NULL;
+	atomic_fetch_sub(&http_active, 1);
+}
+
+static void
+http_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 8192) {
+		rl.rlim_cur = rl.rlim_max < 8192 ? rl.rlim_max : 8192;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void
+http_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	vsnprintf(line, sizeof line, fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	relay_log("microhttpd: %s", line);
+}
+
+int
+http_start(struct relay *r, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	struct addrinfo hints, *ai = NULL;
+	char port[8];
+	int rc;
+
+	http_raise_nofile();
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(port, sizeof port, "%u", r->cfg->port);
+	rc = getaddrinfo(*r->cfg->host ? r->cfg->host : NULL, port, &hints, &ai);
+	if (rc != 0) {
+		snprintf(err, errlen, "listen %s: %s", r->cfg->host,
+		    gai_strerror(rc));
+		return -1;
+	}
+	memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
+	r->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
+	    (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+	    r->cfg->port, NULL, NULL, http_access, r,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, r,
+	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape_none, NULL,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	    MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (r->daemon == NULL) {
+		snprintf(err, errlen, "cannot listen on %s:%u: %s", r->cfg->host,
+		    r->cfg->port, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void
+http_stop(struct relay *r, int timeout_ms)
+{
+	int64_t end = http_now_ms() + timeout_ms;
+
+	if (r->daemon == NULL)
+		return;
+	MHD_quiesce_daemon(r->daemon);
+	r->stopping_http = true;
+	sync_wake_all(r);
+	while (atomic_load(&http_active) > 0 && http_now_ms() < end) {
+		sync_wake_all(r);
+		usleep(10000);
+	}
+	MHD_stop_daemon(r->daemon);
+	r->daemon = NULL;
+	sync_cache_free();
+}

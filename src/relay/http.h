@@ -1,0 +1,112 @@
+/*
+ * The HTTP side of the relay on GNU libmicrohttpd: one struct req per
+ * request, the route table (routes.c), and the helpers handlers use to
+ * answer now, hand the work to the writer thread, or wait.
+ *
+ * A handler runs on microhttpd's thread once the whole body is in; it
+ * either answers (req_reply*) or suspends the connection (req_to_writer,
+ * sync waiting, sender tasks); whoever finishes the work calls
+ * req_resume() with the answer set.
+ *
+ * Ownership: the req owns its body, parsed JSON, path segments and
+ * answer; http.c frees it when microhttpd reports the request complete.
+ */
+#ifndef RELAY_HTTP_H
+#define RELAY_HTTP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "ttydesk/wa.h"
+
+#include "relay.h"
+
+#define REQ_MAX_SEG 8
+
+enum req_phase { REQ_BODY = 0, REQ_SUSPENDED, REQ_ANSWERED };
+
+struct req;
+typedef void (*req_fn)(struct req *);
+
+struct req {
+	struct relay_job job; /* first: writer jobs are reqs */
+	struct relay *r;
+	struct MHD_Connection *conn;
+	const struct route *route;
+	const char *method;
+	char *path;          /* as received, without the query */
+	char *seg[REQ_MAX_SEG]; /* percent-decoded path segments */
+	int nseg;
+	char *body;
+	size_t len, cap;
+	bool too_big;
+	const struct relay_agent *agent;
+	enum req_phase phase;
+	bool suspended;      /* microhttpd's thread only */
+	struct timespec t0;
+
+	unsigned status;
+	char *answer;        /* malloc'd */
+	size_t answer_len;
+	const char *ctype;
+	char *ctype_owned;   /* when the type came from upstream */
+
+	json_t *in;          /* parsed request body (agent routes) */
+	struct wa_webhook wh;
+	bool has_wh;
+	req_fn writer_fn;    /* runs in the writer thread */
+
+	/* long-poll */
+	int64_t after;
+	int limit;
+	int64_t deadline_ms;
+	struct req *wnext, *wprev;
+	bool waiting;
+
+	void *task; /* sender task, owned by the sender until it answers */
+	char *hook;       /* escalation payload to run after commit */
+	bool kick_sender; /* a send was queued: wake the sender after commit */
+};
+
+struct route {
+	const char *method;
+	const char *pattern; /* "/v1/conversations/{}/messages": {} is one segment */
+	bool agent;          /* needs a bearer token */
+	req_fn handler;
+};
+
+extern const struct route relay_routes[];
+
+/* Answers (on any thread before req_resume()). */
+void req_reply(struct req *q, unsigned status, json_t *body); /* steals body */
+void req_reply_text(struct req *q, unsigned status, const char *ctype,
+    const char *text, size_t len);
+void req_reply_raw(struct req *q, unsigned status, char *json, size_t len);
+/* Takes ownership of bytes and ctype (both malloc'd). */
+void req_reply_bytes(struct req *q, unsigned status, char *ctype, char *bytes,
+    size_t len);
+void req_error(struct req *q, unsigned status, const char *code,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Suspend now, run fn in the writer thread, answer when committed. */
+void req_to_writer(struct req *q, req_fn fn);
+void req_suspend(struct req *q);
+void req_resume(struct req *q);
+/* Query argument, percent-decoded into buf; NULL when absent. */
+const char *req_arg(struct req *q, const char *key, char *buf, size_t len);
+const char *req_header(struct req *q, const char *key);
+
+int http_start(struct relay *r, char *err, size_t errlen);
+/* Stop accepting, answer waiting long-polls, let in-flight requests end
+ * (up to timeout_ms), then stop the daemon. */
+void http_stop(struct relay *r, int timeout_ms);
+int64_t http_now_ms(void);
+
+/* sync.c */
+void sync_handle(struct req *q);
+void sync_forget(struct req *q);
+void sync_cache_free(void);
+
+#endif

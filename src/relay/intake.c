@@ -1,0 +1,183 @@
+/*
+ * Webhook intake (writer thread): every item of a verified, parsed webhook
+ * becomes events, exactly once.  Redeliveries are recognised by wamid plus
+ * the codec's fingerprint; a reused placeholder wamid with a different
+ * fingerprint is a different message and gets a disambiguated id.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv.h"
+#include "events.h"
+
+/* The id the message event will carry: the wamid, unless another message
+ * already uses it. */
+static char *
+intake_message_id(struct relay *r, const char *wamid, const char *fp)
+{
+	struct relay_msgkey k;
+	char buf[512];
+	int found;
+
+	if (wamid == NULL || *wamid == '\0') {
+		snprintf(buf, sizeof buf, "nowamid#%.16s", fp);
+		return strdup(buf);
+	}
+	if ((found = relay_store_msg_by_id(r->writer, wamid, &k)) < 0)
+		return NULL;
+	relay_msgkey_free(&k);
+	if (!found)
+		return strdup(wamid);
+	snprintf(buf, sizeof buf, "%.400s#%.8s", wamid, fp);
+	if ((found = relay_store_msg_by_id(r->writer, buf, &k)) < 0)
+		return NULL;
+	relay_msgkey_free(&k);
+	if (found)
+		snprintf(buf, sizeof buf, "%.400s#%s", wamid, fp);
+	return strdup(buf);
+}
+
+static int
+intake_update_state(struct relay *r, const char *conv, int64_t ts)
+{
+	json_t *state, *before;
+	int rc, first;
+
+	if ((rc = relay_store_conversation_get(r->writer, conv, &state, NULL,
+	    NULL, NULL)) <= 0)
+		return rc == 0 ? 0 : -1;
+	before = json_deep_copy(state);
+	conv_on_inbound(r, state, ts);
+	rc = relay_store_conversation_put(r->writer, conv, state, ts);
+	/* Clients take the window from the message itself; a conversation
+	 * event is only worth its space when something else changed. */
+	first = json_integer_value(json_object_get(before, "last_inbound_ts")) == 0;
+	json_object_set(before, "last_inbound_ts",
+	    json_object_get(state, "last_inbound_ts"));
+	if (rc == 0 && (first || !json_equal(before, state)))
+		rc = relay_emit_conversation(r, conv, state, relay_now(r), NULL);
+	json_decref(before);
+	json_decref(state);
+	return rc;
+}
+
+static int
+intake_message(struct relay *r, const struct wa_item *it)
+{
+	struct relay_contact c;
+	struct td_message m = it->message;
+	int64_t ts = it->ts > 0 ? it->ts : relay_now(r);
+	char *id = NULL;
+	json_t *ev = NULL;
+	int seen, rc = -1;
+
+	seen = relay_store_msg_seen(r->writer, m.id, it->fingerprint);
+	if (seen != 0)
+		return seen < 0 ? -1 : 0;
+	if (relay_identify(r, &it->customer, ts, &c) != 0)
+		return -1;
+	if ((id = intake_message_id(r, m.id, it->fingerprint)) == NULL)
+		goto out;
+	m.id = id;
+	m.direction = TD_DIR_IN;
+	m.status = TD_MS_RECEIVED;
+	m.from = c.wa_id != NULL ? c.wa_id : c.user_id;
+	if ((ev = ev_new(ts, "message", c.conversation)) == NULL)
+		goto out;
+	json_object_set_new(ev, "message", ev_message_json(&m));
+	if (relay_append(r, ev) != 0 ||
+	    relay_store_msg_put(r->writer, id, it->message.id, it->fingerprint,
+	    c.conversation, TD_DIR_IN, ts) != 0)
+		goto out;
+	rc = intake_update_state(r, c.conversation, ts);
+out:
+	json_decref(ev);
+	free(id);
+	relay_contact_free(&c);
+	return rc;
+}
+
+static json_t *
+intake_error_json(const struct td_error *e)
+{
+	json_t *o;
+
+	if (e->code == 0 && e->title == NULL)
+		return NULL;
+	o = json_pack("{s:i, s:s}", "code", e->code, "title",
+	    e->title ? e->title : "");
+	if (e->details != NULL)
+		json_object_set_new(o, "details", json_string(e->details));
+	return o;
+}
+
+static int
+intake_status(struct relay *r, const struct wa_item *it)
+{
+	const struct td_status_update *s = &it->status;
+	const char *name = relay_msg_status_name(s->status);
+	const char *wamid = s->message ? s->message : "";
+	struct relay_msgkey k;
+	struct relay_contact c;
+	const char *msg, *conv;
+	json_t *ev = NULL, *st, *err;
+	int found, rc = -1;
+
+	memset(&c, 0, sizeof c);
+	if ((found = relay_store_msg_by_wamid(r->writer, wamid, &k)) < 0)
+		return -1;
+	if (found) {
+		msg = k.id;
+		conv = k.conversation;
+	} else {
+		/* Not one of ours (sent by another tool, or before this relay
+		 * existed): keep it on the recipient's conversation. */
+		if (relay_identify(r, &it->customer, it->ts > 0 ? it->ts :
+		    relay_now(r), &c) != 0)
+			goto out;
+		msg = wamid;
+		conv = c.conversation;
+	}
+	if ((rc = relay_store_status_once(r->writer, msg, name)) <= 0)
+		goto out;
+	rc = -1;
+	st = json_pack("{s:s, s:s}", "message", msg, "status", name);
+	if ((err = intake_error_json(&s->error)) != NULL)
+		json_object_set_new(st, "error", err);
+	if ((ev = ev_new(it->ts > 0 ? it->ts : relay_now(r), "status",
+	    conv)) == NULL) {
+		json_decref(st);
+		goto out;
+	}
+	json_object_set_new(ev, "status", st);
+	rc = relay_append(r, ev);
+out:
+	json_decref(ev);
+	relay_msgkey_free(&k);
+	relay_contact_free(&c);
+	return rc;
+}
+
+int
+relay_intake(struct relay *r, const struct wa_webhook *w)
+{
+	const char *mine = r->cfg->phone_number_id;
+	size_t i;
+
+	for (i = 0; i < w->n_items; i++) {
+		const struct wa_item *it = &w->items[i];
+		int rc;
+
+		if (it->phone_number_id != NULL && mine != NULL &&
+		    strcmp(it->phone_number_id, mine) != 0)
+			continue;
+		if (it->kind == WA_ITEM_STATUS)
+			rc = intake_status(r, it);
+		else
+			rc = intake_message(r, it);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * The running relay: configuration, the two store connections, the group
+ * commit writer, the long-poll waiters, the Graph sender and the HTTP
+ * daemon.  One struct relay per process (tests make their own).
+ *
+ * Threads: microhttpd's polling thread runs the handlers and reads through
+ * `reader`; the writer thread owns `writer` and runs every mutation; the
+ * sender thread owns the curl multi handle.
+ */
+#ifndef RELAY_RELAY_H
+#define RELAY_RELAY_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+
+struct relay;
+struct relay_job;
+struct req;
+struct sender;
+struct MHD_Daemon;
+
+typedef void (*relay_job_fn)(struct relay *, struct relay_job *);
+
+/* Work for the writer thread.  run() executes inside a savepoint of the
+ * batch transaction (set failed on error: the savepoint is rolled back);
+ * done() runs after the batch committed (or failed: then failed is set),
+ * outside any transaction. */
+struct relay_job {
+	relay_job_fn run;
+	relay_job_fn done;
+	int failed;
+	struct relay_job *next;
+};
+
+struct relay {
+	struct relay_config *cfg;
+	struct relay_store *writer;
+	struct relay_store *reader;
+	pthread_mutex_t reader_lock;
+
+	/* writer thread */
+	pthread_t writer_thread;
+	pthread_mutex_t jobs_lock;
+	pthread_cond_t jobs_cond;
+	struct relay_job *jobs_head, *jobs_tail;
+	bool stopping;
+	bool writer_running;
+	int64_t last_seq;   /* writer thread only */
+	_Atomic int64_t committed_seq;
+
+	/* long-poll */
+	pthread_mutex_t wait_lock;
+	struct req *waiters; /* long-polls, under wait_lock */
+	pthread_t timer_thread;
+	bool timer_running;
+	pthread_cond_t timer_cond;
+
+	struct sender *sender;
+	struct MHD_Daemon *daemon;
+	bool stopping_http;
+	bool quiet; /* no request log (tests, bench) */
+	int64_t (*now)(void); /* clock, replaceable by tests */
+};
+
+int relay_init(struct relay *r, struct relay_config *cfg, char *err,
+    size_t errlen);
+/* Starts the writer (and, with sender, the Graph sender). */
+int relay_start_writer(struct relay *r, char *err, size_t errlen);
+void relay_stop(struct relay *r);
+void relay_submit(struct relay *r, struct relay_job *j);
+/* Runs one job synchronously in its own transaction (tests, startup). */
+int relay_run_now(struct relay *r, struct relay_job *j);
+/* Next seq for an event appended by the running job (writer thread). */
+int relay_append(struct relay *r, json_t *ev);
+
+int64_t relay_now(struct relay *r);
+void relay_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Long-poll (sync.c). */
+void sync_wake(struct relay *r);
+void sync_wake_all(struct relay *r);
+int sync_start_timer(struct relay *r);
+void sync_stop_timer(struct relay *r);
+
+#endif

@@ -1,0 +1,726 @@
+/*
+ * Graph API client on one thread with curl multi.  Outbound messages are
+ * claimed from the store by a writer job (so each is in flight once and a
+ * crash leaves a trace), sent, and their outcome recorded by another
+ * writer job: sent (with the wamid), retried later with backoff and
+ * jitter when the Graph API says it is transient, or failed for good.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "ttydesk/wa.h"
+
+#include "events.h"
+#include "http.h"
+#include "sender.h"
+
+#define SENDER_CLAIM_MAX 32
+#define SENDER_INFLIGHT_MAX 64
+#define SENDER_ATTEMPTS_MAX 8
+#define SENDER_RESP_MAX (1024 * 1024)
+
+enum task_kind { T_SEND, T_READ, T_MEDIA_META, T_MEDIA_GET };
+
+struct task {
+	enum task_kind kind;
+	struct req *q;              /* T_READ, T_MEDIA_*: answered at the end */
+	struct relay_outbound out;  /* T_SEND */
+	char *url;
+	char *post;
+	CURL *easy;
+	struct curl_slist *hdrs;
+	char *buf;
+	size_t len, cap, max;
+	bool over;
+	struct task *next;
+};
+
+struct sender {
+	struct relay *r;
+	pthread_t thread;
+	CURLM *multi;
+	pthread_mutex_t lock;
+	struct task *incoming;
+	bool kick;
+	bool stopping;
+	bool claiming;     /* a claim job is at the writer */
+	int64_t next_due;  /* earliest pending retry, 0 when none */
+	int inflight;
+};
+
+/* Writer job carrying claimed sends or one send's outcome. */
+struct send_job {
+	struct relay_job job;
+	struct sender *s;
+	struct relay_outbound out[SENDER_CLAIM_MAX];
+	int n;
+	/* outcome */
+	enum relay_out_state state;
+	char *id;
+	char *conversation;
+	char *wamid;
+	int code;
+	char title[160];
+	char details[256];
+	int64_t next_try;
+};
+
+static void
+task_free(struct task *t)
+{
+	if (t->easy != NULL)
+		curl_easy_cleanup(t->easy);
+	curl_slist_free_all(t->hdrs);
+	relay_outbound_free(&t->out);
+	free(t->url);
+	free(t->post);
+	free(t->buf);
+	free(t);
+}
+
+static size_t
+task_write(char *data, size_t size, size_t n, void *arg)
+{
+	struct task *t = arg;
+	size_t len = size * n;
+
+	if (t->len + len > t->max) {
+		t->over = true;
+		return 0; /* aborts the transfer */
+	}
+	if (t->len + len + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 16384;
+		char *nb;
+
+		while (cap < t->len + len + 1)
+			cap *= 2;
+		if ((nb = realloc(t->buf, cap)) == NULL)
+			return 0;
+		t->buf = nb;
+		t->cap = cap;
+	}
+	memcpy(t->buf + t->len, data, len);
+	t->len += len;
+	t->buf[t->len] = '\0';
+	return len;
+}
+
+static int
+task_prepare(struct sender *s, struct task *t)
+{
+	const struct relay_config *cfg = s->r->cfg;
+	char auth[CONFIG_SECRET_HDR];
+
+	if ((t->easy = curl_easy_init()) == NULL)
+		return -1;
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s",
+	    cfg->access_token ? cfg->access_token : "");
+	t->hdrs = curl_slist_append(t->hdrs, auth);
+	sodium_memzero(auth, sizeof auth);
+	if (t->post != NULL)
+		t->hdrs = curl_slist_append(t->hdrs,
+		    "Content-Type: application/json");
+	t->max = t->kind == T_MEDIA_GET ? cfg->media_max : SENDER_RESP_MAX;
+	curl_easy_setopt(t->easy, CURLOPT_URL, t->url);
+	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->hdrs);
+	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, task_write);
+	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT, cfg->send_timeout);
+	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, "ttydesk-relay/"
+	    TTYDESK_VERSION);
+	if (t->post != NULL)
+		curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->post);
+	if (curl_multi_add_handle(s->multi, t->easy) != CURLM_OK)
+		return -1;
+	s->inflight++;
+	return 0;
+}
+
+static char *
+sender_url(const struct relay_config *cfg, const char *tail)
+{
+	size_t n = strlen(cfg->graph_url) + strlen(tail) + 2;
+	char *u = malloc(n);
+
+	if (u != NULL)
+		snprintf(u, n, "%s/%s", cfg->graph_url, tail);
+	return u;
+}
+
+static void
+sender_push(struct sender *s, struct task *t)
+{
+	pthread_mutex_lock(&s->lock);
+	t->next = s->incoming;
+	s->incoming = t;
+	pthread_mutex_unlock(&s->lock);
+	curl_multi_wakeup(s->multi);
+}
+
+void
+sender_kick(struct sender *s)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->kick = true;
+	pthread_mutex_unlock(&s->lock);
+	curl_multi_wakeup(s->multi);
+}
+
+/* ---- claiming and recording, in the writer thread ---- */
+
+static void
+claim_run(struct relay *r, struct relay_job *j)
+{
+	struct send_job *sj = (struct send_job *)j;
+
+	if (relay_store_outbound_claim(r->writer, relay_now(r), sj->out,
+	    SENDER_CLAIM_MAX, &sj->n) != 0)
+		j->failed = 1;
+	sj->next_try = relay_store_outbound_next(r->writer);
+}
+
+static void
+claim_done(struct relay *r, struct relay_job *j)
+{
+	struct send_job *sj = (struct send_job *)j;
+	struct sender *s = sj->s;
+	struct task *t;
+	int i;
+
+	for (i = 0; i < sj->n; i++) {
+		if (j->failed || (t = calloc(1, sizeof *t)) == NULL) {
+			relay_outbound_free(&sj->out[i]);
+			continue;
+		}
+		t->kind = T_SEND;
+		t->out = sj->out[i];
+		sender_push(s, t);
+	}
+	pthread_mutex_lock(&s->lock);
+	s->claiming = false;
+	s->next_due = j->failed ? relay_now(r) + 1 : sj->next_try;
+	if (sj->n == SENDER_CLAIM_MAX)
+		s->kick = true; /* there may be more */
+	pthread_mutex_unlock(&s->lock);
+	curl_multi_wakeup(s->multi);
+	free(sj);
+}
+
+static void
+result_run(struct relay *r, struct relay_job *j)
+{
+	struct send_job *sj = (struct send_job *)j;
+	const char *name = sj->state == RELAY_OUT_SENT ? "sent" : "failed";
+	json_t *ev, *st;
+	int rc;
+
+	if (relay_store_outbound_set(r->writer, sj->id, sj->state, sj->next_try,
+	    sj->wamid) != 0)
+		goto fail;
+	if (sj->state == RELAY_OUT_PENDING)
+		return;
+	if (sj->wamid != NULL &&
+	    relay_store_msg_set_wamid(r->writer, sj->id, sj->wamid) != 0)
+		goto fail;
+	if ((rc = relay_store_status_once(r->writer, sj->id, name)) < 0)
+		goto fail;
+	if (rc == 0)
+		return;
+	st = json_pack("{s:s, s:s}", "message", sj->id, "status", name);
+	if (sj->wamid != NULL)
+		json_object_set_new(st, "wamid", json_string(sj->wamid));
+	if (sj->state == RELAY_OUT_FAILED) {
+		json_t *e = json_pack("{s:i, s:s}", "code", sj->code, "title",
+		    sj->title);
+
+		if (sj->details[0] != '\0')
+			json_object_set_new(e, "details", json_string(sj->details));
+		json_object_set_new(st, "error", e);
+	}
+	ev = ev_new(relay_now(r), "status", sj->conversation);
+	json_object_set_new(ev, "status", st);
+	rc = relay_append(r, ev);
+	json_decref(ev);
+	if (rc == 0)
+		return;
+fail:
+	j->failed = 1;
+}
+
+static void
+result_done(struct relay *r, struct relay_job *j)
+{
+	struct send_job *sj = (struct send_job *)j;
+
+	if (j->failed)
+		relay_log("sender: cannot record the outcome of %s", sj->id);
+	sender_kick(sj->s);
+	free(sj->id);
+	free(sj->conversation);
+	free(sj->wamid);
+	free(sj);
+}
+
+static void
+sender_record(struct sender *s, struct task *t, enum relay_out_state state,
+    char *wamid, const struct wa_error_info *e, int64_t next_try)
+{
+	struct send_job *sj = calloc(1, sizeof *sj);
+
+	if (sj == NULL) {
+		free(wamid);
+		return;
+	}
+	sj->job.run = result_run;
+	sj->job.done = result_done;
+	sj->s = s;
+	sj->state = state;
+	sj->id = strdup(t->out.id);
+	sj->conversation = strdup(t->out.conversation);
+	sj->wamid = wamid;
+	sj->next_try = next_try;
+	if (e != NULL) {
+		sj->code = e->code;
+		snprintf(sj->title, sizeof sj->title, "%s", e->title);
+		snprintf(sj->details, sizeof sj->details, "%s", e->details);
+	}
+	relay_submit(s->r, &sj->job);
+}
+
+/* 2 s, 4 s, 8 s ... up to 5 min (rate limits start at 15 s), +-50 %. */
+static int64_t
+sender_backoff(int attempts, bool rate_limited)
+{
+	double base = rate_limited ? 15 : 2, d;
+	int i;
+
+	for (i = 1, d = base; i < attempts && d < 300; i++)
+		d *= 2;
+	if (d > 300)
+		d = 300;
+	d *= 0.5 + (double)randombytes_uniform(1000) / 1000.0;
+	return (int64_t)d + 1;
+}
+
+static void
+sender_send_done(struct sender *s, struct task *t, CURLcode cc, long http)
+{
+	struct wa_error_info e;
+	curl_off_t sent = 0;
+	int64_t now = relay_now(s->r);
+	char *wamid;
+	bool retry = false, rate = false;
+
+	memset(&e, 0, sizeof e);
+	if (cc != CURLE_OK) {
+		curl_easy_getinfo(t->easy, CURLINFO_REQUEST_SIZE, &sent);
+		if (sent <= 0) {
+			retry = true; /* never reached the Graph API */
+		} else {
+			/* It may have been delivered: resending could send it
+			 * twice, so say so instead. */
+			e.cls = WA_ERR_PERMANENT;
+			snprintf(e.title, sizeof e.title, "delivery unknown");
+			snprintf(e.details, sizeof e.details, "%s",
+			    curl_easy_strerror(cc));
+		}
+	} else if (http >= 200 && http < 300) {
+		wamid = wa_parse_send_response(t->buf ? t->buf : "", t->len);
+		sender_record(s, t, RELAY_OUT_SENT, wamid, NULL, 0);
+		return;
+	} else {
+		wa_classify_error(http, t->buf, t->len, &e);
+		rate = e.cls == WA_ERR_RATE_LIMITED;
+		retry = e.cls == WA_ERR_RETRY || rate;
+		if (e.title[0] == '\0')
+			snprintf(e.title, sizeof e.title, "HTTP %ld", http);
+	}
+	if (retry && t->out.attempts < SENDER_ATTEMPTS_MAX) {
+		sender_record(s, t, RELAY_OUT_PENDING, NULL, NULL,
+		    now + sender_backoff(t->out.attempts, rate));
+		return;
+	}
+	if (retry) {
+		e.code = e.code ? e.code : 0;
+		snprintf(e.details, sizeof e.details, "gave up after %d attempts",
+		    t->out.attempts);
+		if (e.title[0] == '\0')
+			snprintf(e.title, sizeof e.title, "%s",
+			    curl_easy_strerror(cc));
+	}
+	sender_record(s, t, RELAY_OUT_FAILED, NULL, &e, 0);
+}
+
+/* ---- read receipts and media, answering a suspended request ---- */
+
+static void
+sender_answer_error(struct task *t, CURLcode cc, long http)
+{
+	struct wa_error_info e;
+
+	if (cc != CURLE_OK) {
+		req_error(t->q, t->over ? 502 : 502, "graph_unreachable",
+		    t->over ? "media over the size limit" : "%s",
+		    curl_easy_strerror(cc));
+		return;
+	}
+	wa_classify_error(http, t->buf, t->len, &e);
+	req_error(t->q, http == 404 ? 404 : 502, "graph_error", "Graph API "
+	    "answered %ld%s%s", http, e.title[0] ? ": " : "", e.title);
+}
+
+static void
+sender_media_meta_done(struct sender *s, struct task *t)
+{
+	json_t *o = json_loadb(t->buf ? t->buf : "", t->len, 0, NULL);
+	const char *url = json_string_value(json_object_get(o, "url"));
+	const char *mime = json_string_value(json_object_get(o, "mime_type"));
+	struct task *n;
+
+	if (url == NULL || (strncmp(url, "https://", 8) != 0 &&
+	    strncmp(url, "http://", 7) != 0) ||
+	    (n = calloc(1, sizeof *n)) == NULL) {
+		json_decref(o);
+		req_error(t->q, 502, "graph_error", "no media URL from the Graph "
+		    "API");
+		req_resume(t->q);
+		return;
+	}
+	n->kind = T_MEDIA_GET;
+	n->q = t->q;
+	n->url = strdup(url);
+	n->out.body = mime ? strdup(mime) : NULL; /* expected type */
+	t->q = NULL;
+	json_decref(o);
+	if (n->url == NULL || task_prepare(s, n) != 0) {
+		req_error(n->q, 500, "internal", "cannot fetch media");
+		req_resume(n->q);
+		task_free(n);
+	}
+}
+
+static void
+sender_media_done(struct task *t)
+{
+	char *ctype = NULL, *bytes = t->buf;
+	const char *hdr = NULL;
+
+	curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &hdr);
+	if (hdr != NULL && *hdr != '\0')
+		ctype = strdup(hdr);
+	else if (t->out.body != NULL)
+		ctype = strdup(t->out.body);
+	else
+		ctype = strdup("application/octet-stream");
+	if (bytes == NULL)
+		bytes = calloc(1, 1);
+	t->buf = NULL;
+	req_reply_bytes(t->q, 200, ctype, bytes, t->len);
+}
+
+static void
+sender_finished(struct sender *s, struct task *t, CURLcode cc)
+{
+	long http = 0;
+
+	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &http);
+	s->inflight--;
+	switch (t->kind) {
+	case T_SEND:
+		sender_send_done(s, t, cc, http);
+		break;
+	case T_READ:
+		if (cc == CURLE_OK && http >= 200 && http < 300)
+			req_reply(t->q, 200, json_pack("{s:b}", "ok", 1));
+		else
+			sender_answer_error(t, cc, http);
+		req_resume(t->q);
+		break;
+	case T_MEDIA_META:
+		if (cc == CURLE_OK && http >= 200 && http < 300) {
+			sender_media_meta_done(s, t);
+		} else {
+			sender_answer_error(t, cc, http);
+			req_resume(t->q);
+		}
+		break;
+	case T_MEDIA_GET:
+		if (cc == CURLE_OK && http >= 200 && http < 300)
+			sender_media_done(t);
+		else
+			sender_answer_error(t, cc, http);
+		req_resume(t->q);
+		break;
+	}
+	curl_multi_remove_handle(s->multi, t->easy);
+	task_free(t);
+}
+
+static void
+sender_start_task(struct sender *s, struct task *t)
+{
+	const struct relay_config *cfg = s->r->cfg;
+	char tail[512];
+
+	if (t->kind == T_SEND) {
+		snprintf(tail, sizeof tail, "%s/messages", cfg->phone_number_id);
+		t->post = t->out.body;
+		t->out.body = NULL;
+	}
+	if (t->url == NULL && t->kind == T_SEND)
+		t->url = sender_url(cfg, tail);
+	if (t->url != NULL && task_prepare(s, t) == 0)
+		return;
+	if (t->q != NULL) {
+		req_error(t->q, 500, "internal", "cannot start the Graph request");
+		req_resume(t->q);
+		task_free(t);
+	} else {
+		struct wa_error_info e = { WA_ERR_RETRY, 0, "internal error", "" };
+
+		/* Retry later rather than lose it. */
+		sender_record(s, t, RELAY_OUT_PENDING, NULL, &e,
+		    relay_now(s->r) + 5);
+		task_free(t);
+	}
+}
+
+static void
+sender_maybe_claim(struct sender *s)
+{
+	struct send_job *sj;
+	int64_t now = relay_now(s->r);
+	bool go;
+
+	pthread_mutex_lock(&s->lock);
+	go = !s->claiming && !s->stopping && s->inflight < SENDER_INFLIGHT_MAX &&
+	    (s->kick || (s->next_due != 0 && s->next_due <= now));
+	if (go) {
+		s->claiming = true;
+		s->kick = false;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (!go || (sj = calloc(1, sizeof *sj)) == NULL) {
+		if (go) {
+			pthread_mutex_lock(&s->lock);
+			s->claiming = false;
+			pthread_mutex_unlock(&s->lock);
+		}
+		return;
+	}
+	sj->s = s;
+	sj->job.run = claim_run;
+	sj->job.done = claim_done;
+	relay_submit(s->r, &sj->job);
+}
+
+static void *
+sender_main(void *arg)
+{
+	struct sender *s = arg;
+	struct task *t, *next;
+	CURLMsg *msg;
+	int running, left;
+	bool stop;
+
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		t = s->incoming;
+		s->incoming = NULL;
+		stop = s->stopping;
+		pthread_mutex_unlock(&s->lock);
+		for (; t != NULL; t = next) {
+			next = t->next;
+			if (stop && t->kind == T_SEND) {
+				/* Claimed but never sent: back in the queue. */
+				sender_record(s, t, RELAY_OUT_PENDING, NULL, NULL,
+				    relay_now(s->r));
+				task_free(t);
+				continue;
+			}
+			sender_start_task(s, t);
+		}
+		pthread_mutex_lock(&s->lock);
+		stop = stop && !s->claiming && s->incoming == NULL;
+		pthread_mutex_unlock(&s->lock);
+		if (stop && s->inflight == 0)
+			break;
+		sender_maybe_claim(s);
+		curl_multi_perform(s->multi, &running);
+		while ((msg = curl_multi_info_read(s->multi, &left)) != NULL) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+			sender_finished(s, t, msg->data.result);
+		}
+		curl_multi_poll(s->multi, NULL, 0, 500, NULL);
+	}
+	return NULL;
+}
+
+int
+sender_start(struct relay *r, char *err, size_t errlen)
+{
+	struct sender *s = calloc(1, sizeof *s);
+
+	if (s == NULL || (s->multi = curl_multi_init()) == NULL) {
+		free(s);
+		snprintf(err, errlen, "cannot start the Graph client");
+		return -1;
+	}
+	s->r = r;
+	s->kick = true; /* pending sends from before a restart */
+	pthread_mutex_init(&s->lock, NULL);
+	if (pthread_create(&s->thread, NULL, sender_main, s) != 0) {
+		curl_multi_cleanup(s->multi);
+		free(s);
+		snprintf(err, errlen, "cannot start the sender thread");
+		return -1;
+	}
+	r->sender = s;
+	return 0;
+}
+
+void
+sender_stop(struct relay *r)
+{
+	struct sender *s = r->sender;
+
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	pthread_mutex_unlock(&s->lock);
+	curl_multi_wakeup(s->multi);
+	pthread_join(s->thread, NULL);
+}
+
+void
+sender_free(struct relay *r)
+{
+	struct sender *s = r->sender;
+	struct task *t, *next;
+
+	if (s == NULL)
+		return;
+	for (t = s->incoming; t != NULL; t = next) {
+		next = t->next;
+		task_free(t);
+	}
+	curl_multi_cleanup(s->multi);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+	r->sender = NULL;
+}
+
+static void
+sender_request(struct relay *r, struct req *q, enum task_kind kind,
+    char *url, char *post)
+{
+	struct task *t = calloc(1, sizeof *t);
+
+	if (t == NULL || url == NULL || r->sender == NULL) {
+		free(t);
+		free(url);
+		free(post);
+		req_error(q, 503, "unavailable", "the Graph client is not "
+		    "running");
+		return;
+	}
+	t->kind = kind;
+	t->q = q;
+	t->url = url;
+	t->post = post;
+	req_suspend(q);
+	sender_push(r->sender, t);
+}
+
+void
+sender_mark_read(struct relay *r, struct req *q, const char *wamid)
+{
+	char tail[512];
+
+	snprintf(tail, sizeof tail, "%s/messages", r->cfg->phone_number_id);
+	sender_request(r, q, T_READ, sender_url(r->cfg, tail),
+	    wa_build_mark_read(wamid));
+}
+
+void
+sender_media(struct relay *r, struct req *q, const char *media_id)
+{
+	sender_request(r, q, T_MEDIA_META, sender_url(r->cfg, media_id), NULL);
+}
+
+/* ---- recovery at start ---- */
+
+struct recover_job {
+	struct relay_job job;
+};
+
+static void
+recover_run(struct relay *r, struct relay_job *j)
+{
+	char **ids = NULL;
+	size_t n = 0, i;
+
+	if (relay_store_outbound_inflight(r->writer, &ids, &n) != 0) {
+		j->failed = 1;
+		return;
+	}
+	for (i = 0; i < n && !j->failed; i++) {
+		struct relay_msgkey k;
+		json_t *ev;
+		int rc;
+
+		if (relay_store_msg_by_id(r->writer, ids[i], &k) <= 0 ||
+		    relay_store_outbound_set(r->writer, ids[i], RELAY_OUT_FAILED,
+		    0, NULL) != 0 ||
+		    (rc = relay_store_status_once(r->writer, ids[i], "failed")) < 0) {
+			relay_msgkey_free(&k);
+			j->failed = 1;
+			break;
+		}
+		if (rc > 0) {
+			ev = ev_new(relay_now(r), "status", k.conversation);
+			json_object_set_new(ev, "status", json_pack("{s:s, s:s, "
+			    "s:{s:i, s:s, s:s}}", "message", ids[i], "status",
+			    "failed", "error", "code", 0, "title",
+			    "delivery unknown", "details", "the relay stopped "
+			    "while this message was being sent"));
+			if (relay_append(r, ev) != 0)
+				j->failed = 1;
+			json_decref(ev);
+		}
+		relay_msgkey_free(&k);
+	}
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+int
+sender_recover(struct relay *r, char *err, size_t errlen)
+{
+	struct recover_job j;
+
+	memset(&j, 0, sizeof j);
+	j.job.run = recover_run;
+	if (relay_run_now(r, &j.job) != 0) {
+		snprintf(err, errlen, "cannot recover the outbound queue: %s",
+		    relay_store_error(r->writer));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,33 @@
+/*
+ * The Graph API client thread (curl multi): outbound messages from the
+ * store's queue with retries, read receipts and media downloads for
+ * suspended agent requests.  The only place the access token is used.
+ */
+#ifndef RELAY_SENDER_H
+#define RELAY_SENDER_H
+
+#include "relay.h"
+
+struct req;
+
+int sender_start(struct relay *r, char *err, size_t errlen);
+/* Finishes in-flight transfers (up to the send timeout), then stops. */
+void sender_stop(struct relay *r);
+/* After the writer stopped (its jobs may still point at the sender). */
+void sender_free(struct relay *r);
+/* Look at the outbound queue now (a send was just accepted). */
+void sender_kick(struct sender *s);
+/* Mark wamid read / fetch media id; the req is suspended and answered. */
+void sender_mark_read(struct relay *r, struct req *q, const char *wamid);
+void sender_media(struct relay *r, struct req *q, const char *media_id);
+
+/* Sends that were in flight when the relay died end as "delivery
+ * unknown" (never resent: the customer may already have them).  Runs at
+ * start before the sender. */
+int sender_recover(struct relay *r, char *err, size_t errlen);
+
+/* Escalation hook (hook.c): runs cfg->escalation_command with payload on
+ * stdin in the background; takes ownership of payload. */
+void hook_run(struct relay *r, char *payload);
+
+#endif

@@ -1,0 +1,281 @@
+/*
+ * GET /v1/sync and its long-poll.  A request that finds nothing new is
+ * suspended (no thread held) on a list; the writer resumes the whole list
+ * after each commit, a timer thread resumes the ones whose wait ran out.
+ * A resumed request simply reads again.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http.h"
+
+#define SYNC_LIMIT_DEFAULT 500
+#define SYNC_LIMIT_MAX 5000
+#define SYNC_WAIT_MAX 60
+
+static int
+sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
+    long long def, long long *out)
+{
+	char buf[64], *end;
+	const char *v = req_arg(q, key, buf, sizeof buf);
+	long long n;
+
+	*out = def;
+	if (v == NULL)
+		return 0;
+	n = strtoll(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || n < lo || n > hi) {
+		req_error(q, 400, "bad_request", "%s must be an integer from "
+		    "%lld to %lld", key, lo, hi);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+/*
+ * When one event wakes hundreds of agents they all ask for the same
+ * (after, limit): the answer is read once and copied.  Only valid while
+ * nothing newer was committed.  microhttpd's thread only.
+ */
+static struct {
+	int64_t after;
+	int limit;
+	int64_t seq;
+	char *buf;
+	size_t len;
+} sync_cache;
+
+static bool
+sync_cached(struct req *q)
+{
+	struct relay *r = q->r;
+	char *copy;
+
+	if (sync_cache.buf == NULL || sync_cache.after != q->after ||
+	    sync_cache.limit != q->limit ||
+	    sync_cache.seq != atomic_load(&r->committed_seq))
+		return false;
+	if ((copy = malloc(sync_cache.len + 1)) == NULL)
+		return false;
+	memcpy(copy, sync_cache.buf, sync_cache.len + 1);
+	req_reply_raw(q, 200, copy, sync_cache.len);
+	return true;
+}
+
+static void
+sync_remember(struct req *q, int64_t seq, const char *buf, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (copy == NULL)
+		return;
+	memcpy(copy, buf, len + 1);
+	free(sync_cache.buf);
+	sync_cache.buf = copy;
+	sync_cache.len = len;
+	sync_cache.after = q->after;
+	sync_cache.limit = q->limit;
+	sync_cache.seq = seq;
+}
+
+void
+sync_cache_free(void)
+{
+	free(sync_cache.buf);
+	memset(&sync_cache, 0, sizeof sync_cache);
+}
+
+static void
+sync_answer(struct req *q)
+{
+	struct relay *r = q->r;
+	char *buf = NULL, tail[96];
+	size_t len = 0;
+	int count = 0, rc;
+	int64_t last, seq;
+	bool more;
+
+	if (sync_cached(q))
+		return;
+	if ((buf = strdup("{\"events\":[")) == NULL)
+		goto nomem;
+	len = strlen(buf);
+	/* Read before reading: an event committed meanwhile only makes the
+	 * cached answer look older than it is, never newer. */
+	seq = atomic_load(&r->committed_seq);
+	pthread_mutex_lock(&r->reader_lock);
+	rc = relay_store_read_after(r->reader, q->after, q->limit, &buf, &len,
+	    &count, &last, &more);
+	pthread_mutex_unlock(&r->reader_lock);
+	if (rc != 0) {
+		free(buf);
+		req_error(q, 500, "store_error", "cannot read the event log");
+		return;
+	}
+	snprintf(tail, sizeof tail, "],\"next\":%lld,\"more\":%s}",
+	    (long long)last, more ? "true" : "false");
+	{
+		size_t tn = strlen(tail);
+		char *nb = realloc(buf, len + tn + 1);
+
+		if (nb == NULL)
+			goto nomem;
+		buf = nb;
+		memcpy(buf + len, tail, tn + 1);
+		len += tn;
+	}
+	if (count > 0)
+		sync_remember(q, seq, buf, len);
+	req_reply_raw(q, 200, buf, len);
+	return;
+nomem:
+	free(buf);
+	req_error(q, 500, "internal", "out of memory");
+}
+
+static void
+sync_unlink(struct relay *r, struct req *q)
+{
+	if (q->wprev != NULL)
+		q->wprev->wnext = q->wnext;
+	else
+		r->waiters = q->wnext;
+	if (q->wnext != NULL)
+		q->wnext->wprev = q->wprev;
+	q->wnext = q->wprev = NULL;
+	q->waiting = false;
+}
+
+void
+sync_handle(struct req *q)
+{
+	struct relay *r = q->r;
+	long long after, limit, wait;
+
+	if (q->deadline_ms != 0) {
+		/* Resumed: by an event or by the clock. */
+		sync_answer(q);
+		return;
+	}
+	if (sync_int_arg(q, "after", 0, INT64_MAX, 0, &after) != 0 ||
+	    sync_int_arg(q, "limit", 1, SYNC_LIMIT_MAX, SYNC_LIMIT_DEFAULT,
+	    &limit) != 0 ||
+	    sync_int_arg(q, "wait", 0, SYNC_WAIT_MAX, 0, &wait) != 0)
+		return;
+	q->after = after;
+	q->limit = (int)limit;
+	if (wait == 0 || atomic_load(&r->committed_seq) > q->after ||
+	    r->stopping_http) {
+		sync_answer(q);
+		return;
+	}
+	q->deadline_ms = http_now_ms() + wait * 1000;
+	pthread_mutex_lock(&r->wait_lock);
+	/* Checked again under the lock: the writer sets committed_seq
+	 * before it takes the lock to wake, so no event slips between. */
+	if (atomic_load(&r->committed_seq) > q->after) {
+		pthread_mutex_unlock(&r->wait_lock);
+		sync_answer(q);
+		return;
+	}
+	q->wnext = r->waiters;
+	q->wprev = NULL;
+	if (q->wnext != NULL)
+		q->wnext->wprev = q;
+	r->waiters = q;
+	q->waiting = true;
+	req_suspend(q);
+	pthread_mutex_unlock(&r->wait_lock);
+}
+
+void
+sync_forget(struct req *q)
+{
+	pthread_mutex_lock(&q->r->wait_lock);
+	if (q->waiting)
+		sync_unlink(q->r, q);
+	pthread_mutex_unlock(&q->r->wait_lock);
+}
+
+/* Resumes waiters; all of them, or those past their deadline. */
+static void
+sync_resume(struct relay *r, bool all)
+{
+	struct req *q, *next;
+	int64_t now = http_now_ms();
+
+	pthread_mutex_lock(&r->wait_lock);
+	for (q = r->waiters; q != NULL; q = next) {
+		next = q->wnext;
+		if (all || q->deadline_ms <= now) {
+			sync_unlink(r, q);
+			req_resume(q);
+		}
+	}
+	pthread_mutex_unlock(&r->wait_lock);
+}
+
+void
+sync_wake(struct relay *r)
+{
+	sync_resume(r, true);
+}
+
+void
+sync_wake_all(struct relay *r)
+{
+	sync_resume(r, true);
+}
+
+static void *
+sync_timer_main(void *arg)
+{
+	struct relay *r = arg;
+	struct timespec ts;
+
+	pthread_mutex_lock(&r->jobs_lock);
+	while (r->timer_running) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&r->timer_cond, &r->jobs_lock, &ts);
+		if (!r->timer_running)
+			break;
+		pthread_mutex_unlock(&r->jobs_lock);
+		sync_resume(r, false);
+		pthread_mutex_lock(&r->jobs_lock);
+	}
+	pthread_mutex_unlock(&r->jobs_lock);
+	return NULL;
+}
+
+int
+sync_start_timer(struct relay *r)
+{
+	r->timer_running = true;
+	if (pthread_create(&r->timer_thread, NULL, sync_timer_main, r) != 0) {
+		r->timer_running = false;
+		return -1;
+	}
+	return 0;
+}
+
+void
+sync_stop_timer(struct relay *r)
+{
+	if (!r->timer_running)
+		return;
+	pthread_mutex_lock(&r->jobs_lock);
+	r->timer_running = false;
+	pthread_cond_broadcast(&r->timer_cond);
+	pthread_mutex_unlock(&r->jobs_lock);
+	pthread_join(r->timer_thread, NULL);
+}

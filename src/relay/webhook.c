@@ -1,0 +1,91 @@
+/*
+ * GET /webhook (Meta's subscription handshake) and POST /webhook.  The
+ * signature is checked over the raw bytes before anything parses them;
+ * the parsed items go to the writer, and the 200 leaves only after the
+ * batch holding them committed.
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "events.h"
+#include "http.h"
+#include "webhook.h"
+
+int
+webhook_verify_signature(const char *secret, size_t secret_len,
+    const char *body, size_t len, const char *header)
+{
+	unsigned char want[crypto_auth_hmacsha256_BYTES];
+	unsigned char got[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state st;
+	size_t bin_len = 0;
+	int rc;
+
+	if (header == NULL || strncmp(header, "sha256=", 7) != 0)
+		return -1;
+	header += 7;
+	if (strlen(header) != 2 * sizeof got ||
+	    sodium_hex2bin(got, sizeof got, header, 2 * sizeof got, NULL,
+	    &bin_len, NULL) != 0 || bin_len != sizeof got)
+		return -1;
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret,
+	    secret_len);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, len);
+	crypto_auth_hmacsha256_final(&st, want);
+	rc = sodium_memcmp(want, got, sizeof want) == 0 ? 0 : -1;
+	sodium_memzero(&st, sizeof st);
+	return rc;
+}
+
+void webhook_get(struct req *q);
+void webhook_post(struct req *q);
+
+void
+webhook_get(struct req *q)
+{
+	const char *want = q->r->cfg->verify_token;
+	char mode[64], token[512], challenge[512];
+	const char *m = req_arg(q, "hub.mode", mode, sizeof mode);
+	const char *t = req_arg(q, "hub.verify_token", token, sizeof token);
+	const char *c = req_arg(q, "hub.challenge", challenge, sizeof challenge);
+
+	if (want == NULL || m == NULL || t == NULL || c == NULL ||
+	    strcmp(m, "subscribe") != 0 || strlen(t) != strlen(want) ||
+	    sodium_memcmp(t, want, strlen(want)) != 0) {
+		req_reply_text(q, 403, "text/plain", "forbidden\n", 10);
+		return;
+	}
+	req_reply_text(q, 200, "text/plain", c, strlen(c));
+}
+
+static void
+webhook_store(struct req *q)
+{
+	if (relay_intake(q->r, &q->wh) != 0) {
+		req_error(q, 500, "store_error", "%s",
+		    relay_store_error(q->r->writer));
+		return;
+	}
+	req_reply(q, 200, json_pack("{s:b}", "ok", 1));
+}
+
+void
+webhook_post(struct req *q)
+{
+	const struct relay_config *cfg = q->r->cfg;
+	char err[256];
+
+	if (webhook_verify_signature(cfg->app_secret, cfg->app_secret_len,
+	    q->body, q->len, req_header(q, "X-Hub-Signature-256")) != 0) {
+		req_error(q, 401, "bad_signature", "missing or bad "
+		    "X-Hub-Signature-256");
+		return;
+	}
+	if (wa_parse_webhook(q->body, q->len, &q->wh, err, sizeof err) != 0) {
+		req_error(q, 400, "bad_payload", "%s", err);
+		return;
+	}
+	q->has_wh = true;
+	req_to_writer(q, webhook_store);
+}

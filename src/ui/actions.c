@@ -1,0 +1,320 @@
+/*
+ * The keymap table: every action ttydesk knows, its default keys, help
+ * text and handler.  The help screen (?) and docs/keys.md are generated
+ * from this table.  A NULL handler says "not available yet".
+ *
+ * To add an action: write `static int act_NAME(struct app *app)` that
+ * returns UI_* flags, and add a row here (name as [keys] will spell it).
+ * Regenerate docs/keys.md: TTYDESK_REGEN=1 build/dev/tests/test_keymap.
+ */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "convui.h"
+#include "keymap.h"
+#include "media.h"
+#include "ui.h"
+
+static bool
+thread_focused(const struct app *app)
+{
+	return app->ui.focus == FOCUS_THREAD && app->ui.open_id != NULL;
+}
+
+static long
+page(const struct app *app)
+{
+	int h = thread_focused(app) ? app->ui.thread.h - 2 : app->ui.list.h - 1;
+
+	return h > 1 ? h : 1;
+}
+
+static int
+act_up(struct app *app)
+{
+	if (app->ui.help) {
+		if (app->ui.help_top > 0)
+			app->ui.help_top--;
+		app->ui.helpv.dirty = true;
+	} else if (thread_focused(app))
+		thread_move(app, -1);
+	else
+		list_move(app, -1);
+	return UI_HANDLED;
+}
+
+static int
+act_down(struct app *app)
+{
+	if (app->ui.help) {
+		app->ui.help_top++;
+		app->ui.helpv.dirty = true;
+	} else if (thread_focused(app))
+		thread_move(app, 1);
+	else
+		list_move(app, 1);
+	return UI_HANDLED;
+}
+
+static int
+act_page_up(struct app *app)
+{
+	if (app->ui.help) {
+		app->ui.help_top = 0;
+		app->ui.helpv.dirty = true;
+	} else if (thread_focused(app))
+		thread_scroll(app, -page(app));
+	else
+		list_move(app, -page(app));
+	return UI_HANDLED;
+}
+
+static int
+act_page_down(struct app *app)
+{
+	if (app->ui.help) {
+		app->ui.help_top += (size_t)page(app);
+		app->ui.helpv.dirty = true;
+	} else if (thread_focused(app))
+		thread_scroll(app, page(app));
+	else
+		list_move(app, page(app));
+	return UI_HANDLED;
+}
+
+static int
+act_top(struct app *app)
+{
+	if (thread_focused(app))
+		thread_edge(app, 0);
+	else
+		list_select(app, 0);
+	return UI_HANDLED;
+}
+
+static int
+act_bottom(struct app *app)
+{
+	if (thread_focused(app))
+		thread_edge(app, 1);
+	else if (app->ui.n_items > 0)
+		list_select(app, app->ui.n_items - 1);
+	return UI_HANDLED;
+}
+
+static int
+act_open(struct app *app)
+{
+	struct td_conversation *c = app_selected_conv(app);
+
+	if (thread_focused(app))
+		return UI_HANDLED;
+	if (c == NULL) {
+		app_message(app, "no conversation here");
+		return UI_HANDLED;
+	}
+	thread_open(app, c->id);
+	return UI_HANDLED;
+}
+
+static int
+act_back(struct app *app)
+{
+	struct ui *ui = &app->ui;
+
+	if (ui->focus == FOCUS_THREAD) {
+		ui->focus = FOCUS_LIST;
+		ui_layout(app);
+		ui_dirty_all(app);
+	} else if (ui->search_active) {
+		ui->search_active = false;
+		ui->search[0] = '\0';
+		app_message(app, "search cleared");
+	}
+	return UI_HANDLED;
+}
+
+static int
+act_next_unread(struct app *app)
+{
+	struct ui *ui = &app->ui;
+	size_t k, i;
+
+	for (k = 1; k <= ui->n_items; k++) {
+		i = (ui->sel + k) % ui->n_items;
+		if (ui->items[i]->unread > 0) {
+			list_select(app, i);
+			if (ui->focus == FOCUS_THREAD)
+				thread_open(app, ui->items[i]->id);
+			return UI_HANDLED;
+		}
+	}
+	app_message(app, "no unread conversations in %s",
+	    ui->n_queues ? ui->queues[ui->cur_queue].label : "this queue");
+	return UI_HANDLED;
+}
+
+static int
+queue_switch(struct app *app, int dir)
+{
+	struct ui *ui = &app->ui;
+
+	if (ui->n_queues == 0)
+		return UI_HANDLED;
+	ui->cur_queue = (ui->cur_queue + ui->n_queues + (size_t)(long)dir) %
+	    ui->n_queues;
+	ui->queue_chosen = true;
+	ui->sel = ui->top = 0;
+	free(ui->sel_id);
+	ui->sel_id = NULL;
+	list_rebuild(app);
+	ui->tabs.dirty = true;
+	return UI_HANDLED;
+}
+
+static int
+act_queue_next(struct app *app)
+{
+	return queue_switch(app, 1);
+}
+
+static int
+act_queue_prev(struct app *app)
+{
+	return queue_switch(app, -1);
+}
+
+static int
+act_search(struct app *app)
+{
+	if (app->ui.focus == FOCUS_THREAD && !app->ui.two_pane) {
+		app->ui.focus = FOCUS_LIST;
+		ui_layout(app);
+	}
+	app->ui.focus = FOCUS_LIST;
+	search_start(app);
+	return UI_HANDLED;
+}
+
+static int
+act_search_next(struct app *app)
+{
+	search_next(app, 1);
+	return UI_HANDLED;
+}
+
+static int
+act_search_prev(struct app *app)
+{
+	search_next(app, -1);
+	return UI_HANDLED;
+}
+
+static int
+act_first_unread(struct app *app)
+{
+	if (app->ui.open_id == NULL) {
+		app_message(app, "open a conversation first");
+		return UI_HANDLED;
+	}
+	thread_first_unread(app);
+	return UI_HANDLED;
+}
+
+static int
+act_goto_quote(struct app *app)
+{
+	if (app->ui.open_id == NULL) {
+		app_message(app, "open a conversation first");
+		return UI_HANDLED;
+	}
+	thread_goto_quote(app);
+	return UI_HANDLED;
+}
+
+static int
+act_save_media(struct app *app)
+{
+	media_save(app);
+	return UI_HANDLED;
+}
+
+static int
+act_open_media(struct app *app)
+{
+	media_open(app);
+	return UI_HANDLED;
+}
+
+static int
+act_help(struct app *app)
+{
+	app->ui.help = !app->ui.help;
+	app->ui.help_top = 0;
+	ui_layout(app);
+	ui_dirty_all(app);
+	return UI_HANDLED;
+}
+
+static int
+act_quit(struct app *app)
+{
+	return UI_HANDLED | UI_QUIT;
+}
+
+static int
+act_redraw(struct app *app)
+{
+	clearok(curscr, TRUE);
+	ui_dirty_all(app);
+	return UI_HANDLED;
+}
+
+const struct action_def action_table[] = {
+	{"up", "k, Up", "move up in the list / to the previous message", act_up},
+	{"down", "j, Down", "move down in the list / to the next message", act_down},
+	{"page_up", "PageUp, C-b", "one page up", act_page_up},
+	{"page_down", "PageDown, C-f, Space", "one page down", act_page_down},
+	{"top", "g, Home", "first conversation / first message", act_top},
+	{"bottom", "G, End", "last conversation / last message", act_bottom},
+	{"open", "Enter, l, Right", "open the selected conversation", act_open},
+	{"back", "Esc, h, Left", "back to the list / clear the search", act_back},
+	{"next_unread", "Tab", "next conversation with unread messages",
+	    act_next_unread},
+	{"first_unread", "u", "jump to the first unread message of the thread",
+	    act_first_unread},
+	{"goto_quote", "f", "jump to the message the selected one quotes",
+	    act_goto_quote},
+	{"queue_next", "], BTab", "next queue (Mine, Unassigned, teams, "
+	    "Escalated, All, Resolved)", act_queue_next},
+	{"queue_prev", "[", "previous queue", act_queue_prev},
+	{"search", "/", "incremental search: names, numbers, usernames, "
+	    "BSUIDs, message text", act_search},
+	{"search_next", "n", "next search match", act_search_next},
+	{"search_prev", "N", "previous search match", act_search_prev},
+	{"reply", "r", "compose a reply", NULL},
+	{"reply_to", "R", "compose a reply quoting the selected message", NULL},
+	{"send", "C-s", "send the composed text", NULL},
+	{"editor", "M-e", "compose in $VISUAL/$EDITOR", NULL},
+	{"note", "i", "add a private note (never sent to the customer)", NULL},
+	{"template", "t", "pick a template (outside the 24-hour window)", NULL},
+	{"canned", "T", "pick a canned reply", NULL},
+	{"claim", "c", "assign the conversation to me", NULL},
+	{"assign", "a", "assign the conversation to an agent", NULL},
+	{"unassign", "A", "remove the assignee", NULL},
+	{"pending", "p", "mark pending (waiting for the customer)", NULL},
+	{"resolve", "x", "resolve the conversation", NULL},
+	{"reopen", "o", "reopen a resolved conversation", NULL},
+	{"escalate", "e", "escalate to a team with a priority and reason", NULL},
+	{"save_media", "s", "save the selected message's media to a file",
+	    act_save_media},
+	{"open_media", "v", "open the selected message's media with "
+	    "[ui] open_command", act_open_media},
+	{"help", "?, F1", "this help", act_help},
+	{"quit", "q", "quit", act_quit},
+	{"redraw", "C-l", "repaint the screen", act_redraw},
+};
+
+const size_t action_count = sizeof action_table / sizeof action_table[0];

@@ -1,0 +1,568 @@
+/*
+ * The application object: model + cache + relay client + screen, and the
+ * glue that turns relay events into model changes, system lines, redraw
+ * flags and the bell.
+ */
+#include <curses.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ttydesk/cache.h"
+#include "ttydesk/event.h"
+#include "ttydesk/model.h"
+#include "ttydesk/sanitize.h"
+#include "ttydesk/secfile.h"
+#include "app.h"
+#include "convui.h"
+#include "dialog.h"
+#include "../net/net.h" /* td_ui sees only its own folder */
+#include "ui.h"
+
+static struct app *fatal_app;
+
+void
+app_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fatal_app != NULL)
+		ui_stop(fatal_app);
+	fprintf(stderr, "ttydesk: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+int
+app_init(struct app *app, struct appconfig *cfg, struct td_model *model,
+    char *err, size_t errlen)
+{
+	char why[512];
+
+	memset(app, 0, sizeof *app);
+	app->cfg = cfg;
+	app->model = model;
+	app->now = (int64_t)time(NULL);
+	app->ui.dirty_rows[0] = app->ui.dirty_rows[1] = -1;
+	if ((app->convs = convmap_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (keymap_build(&app->keymap, action_table, action_count,
+	    cfg ? &cfg->ini : NULL, why, sizeof why) != 0) {
+		snprintf(err, errlen, "%s: [keys] %s", cfg ? cfg->path : "config",
+		    why);
+		return -1;
+	}
+	if (theme_load(&app->theme, cfg && cfg->theme ? cfg->theme : "default",
+	    why, sizeof why) != 0) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	if (queues_build(app) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	fatal_app = app;
+	return 0;
+}
+
+static void
+app_free_teams(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->n_teams; i++) {
+		free(app->teams[i].id);
+		free(app->teams[i].name);
+	}
+	free(app->teams);
+	app->teams = NULL;
+	app->n_teams = 0;
+	for (i = 0; i < app->n_my_teams; i++)
+		free(app->my_teams[i]);
+	free(app->my_teams);
+	app->my_teams = NULL;
+	app->n_my_teams = 0;
+}
+
+void
+app_free(struct app *app)
+{
+	if (app->ui.dialog != NULL)
+		dialog_discard(app);
+	ui_stop(app);
+	if (fatal_app == app)
+		fatal_app = NULL;
+	net_free(app->net);
+	if (app->cache != NULL)
+		cache_close(app->cache);
+	model_free(app->model);
+	convmap_free(app->convs);
+	keymap_free(&app->keymap);
+	app_free_teams(app);
+	free(app->self_id);
+	free(app->self_name);
+	free(app->ui.queues);
+	free(app->ui.items);
+	free(app->ui.sel_id);
+	free(app->ui.open_id);
+	memset(app, 0, sizeof *app);
+}
+
+/* What the model keeps of a conversation's state, before an event. */
+struct state_snap {
+	bool had;
+	int64_t seq;
+	enum td_conv_status status;
+	enum td_priority prio;
+	char assignee[128];
+	char team[128];
+};
+
+static void
+snap_take(struct state_snap *s, const struct td_conversation *c)
+{
+	memset(s, 0, sizeof *s);
+	if (c == NULL || c->state_seq <= 0)
+		return;
+	s->had = true;
+	s->seq = c->state_seq;
+	s->status = c->state.status;
+	s->prio = c->state.priority;
+	snprintf(s->assignee, sizeof s->assignee, "%s",
+	    c->state.assignee ? c->state.assignee : "");
+	snprintf(s->team, sizeof s->team, "%s", c->state.team ? c->state.team : "");
+}
+
+/* System lines for what a conversation event changed. */
+static void
+app_state_lines(struct app *app, const struct td_event *ev,
+    const struct state_snap *old, const struct td_conversation *c)
+{
+	const struct td_conv_state *st = &c->state;
+	struct convui *cu;
+	char line[600];
+	const char *as = st->assignee ? st->assignee : "";
+	const char *tm = st->team ? st->team : "";
+
+	if (c->state_seq != ev->seq || (cu = convmap_get(app->convs, c->id)) == NULL)
+		return;
+	if (st->status == TD_CS_ESCALATED && (!old->had ||
+	    old->status != TD_CS_ESCALATED)) {
+		const struct td_escalation *e = &st->escalation;
+		snprintf(line, sizeof line, "escalated to %s (%s)%s%s%s%s",
+		    e->team ? e->team : tm, priority_name(st->priority),
+		    e->by ? " by " : "", e->by ? e->by : "",
+		    e->reason ? ": " : "", e->reason ? e->reason : "");
+		convui_add_sys(cu, ev->ts, ev->seq, line);
+		return;
+	}
+	if (old->had && old->status != st->status) {
+		snprintf(line, sizeof line, "%s", st->status == TD_CS_OPEN &&
+		    old->status == TD_CS_RESOLVED ? "reopened" : "");
+		if (line[0] == '\0')
+			snprintf(line, sizeof line, "status: %s",
+			    conv_status_name(st->status));
+		convui_add_sys(cu, ev->ts, ev->seq, line);
+	}
+	if (strcmp(old->assignee, as) != 0 && (old->had || *as != '\0')) {
+		if (*as != '\0')
+			snprintf(line, sizeof line, "assigned to %s", as);
+		else
+			snprintf(line, sizeof line, "unassigned (was %s)", old->assignee);
+		convui_add_sys(cu, ev->ts, ev->seq, line);
+	}
+	if (old->had && strcmp(old->team, tm) != 0 && *tm != '\0') {
+		snprintf(line, sizeof line, "moved to team %s", tm);
+		convui_add_sys(cu, ev->ts, ev->seq, line);
+	}
+	if (old->had && old->prio != st->priority) {
+		snprintf(line, sizeof line, "priority: %s", priority_name(st->priority));
+		convui_add_sys(cu, ev->ts, ev->seq, line);
+	}
+}
+
+static unsigned app_changes;
+
+static void
+app_apply_event(struct app *app, struct td_event *ev)
+{
+	struct state_snap old;
+	struct td_conversation *c;
+	struct convui *cu;
+	int rc;
+
+	if (ev->type == TD_EV_UNKNOWN)
+		return;
+	if (ev->type == TD_EV_CONVERSATION)
+		snap_take(&old, model_find(app->model, ev->conversation));
+	rc = model_apply(app->model, ev);
+	if (rc < 0)
+		app_fatal("out of memory");
+	app_changes |= (unsigned)rc;
+	c = model_find(app->model, ev->conversation);
+	if (c == NULL)
+		return;
+	if (ev->type == TD_EV_CONVERSATION)
+		app_state_lines(app, ev, &old, c);
+	if (((unsigned)rc & TD_CHANGED_THREAD) &&
+	    (cu = convmap_find(app->convs, c->id)) != NULL)
+		convui_invalidate(cu);
+	if (((unsigned)rc & TD_CHANGED_NEW_INBOUND) && !app->loading && app->cfg &&
+	    app->cfg->bell && app_conv_is_mine(app, c) && app->ui.started)
+		beep();
+}
+
+void
+app_apply_json(struct app *app, const json_t *obj)
+{
+	struct td_event ev;
+	char err[256];
+
+	memset(&ev, 0, sizeof ev);
+	if (event_parse(obj, &ev, err, sizeof err) == 0)
+		app_apply_event(app, &ev);
+	event_free(&ev);
+}
+
+static void
+app_apply_text(struct app *app, const char *text, size_t len)
+{
+	struct td_event ev;
+	char err[256];
+
+	memset(&ev, 0, sizeof ev);
+	if (event_parse_text(text, len, &ev, err, sizeof err) == 0)
+		app_apply_event(app, &ev);
+	event_free(&ev);
+}
+
+void
+app_after_events(struct app *app, unsigned changed)
+{
+	struct ui *ui = &app->ui;
+	struct td_conversation *open;
+
+	changed |= app_changes;
+	app_changes = 0;
+	if (changed == 0)
+		return;
+	/* Model pointers may have moved: rebuild the list every time. */
+	if (app->n_my_teams == 0)
+		queues_build(app);
+	else
+		queues_count(app);
+	list_rebuild(app);
+	/* The open thread is being read: keep it read. */
+	if (ui->open_id != NULL && ui->focus == FOCUS_THREAD &&
+	    (open = model_find(app->model, ui->open_id)) != NULL &&
+	    open->unread > 0) {
+		model_mark_read(app->model, open);
+		queues_count(app);
+		list_rebuild(app);
+	}
+	ui->thread.dirty = ui->tabs.dirty = ui->status.dirty = true;
+}
+
+/* --- relay ---------------------------------------------------------------- */
+
+static char *
+json_str_dup(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static void
+app_on_me(void *ud, const json_t *me)
+{
+	struct app *app = ud;
+	const json_t *agent = json_object_get(me, "agent"), *v, *teams;
+	size_t i, n;
+	struct app_team *t;
+
+	app_free_teams(app);
+	free(app->self_id);
+	free(app->self_name);
+	app->self_id = json_str_dup(agent, "id");
+	app->self_name = json_str_dup(agent, "name");
+	teams = json_object_get(me, "teams");
+	n = json_array_size(teams);
+	if (n > 0 && (t = calloc(n, sizeof *t)) != NULL) {
+		app->teams = t;
+		json_array_foreach(teams, i, v) {
+			if ((t[app->n_teams].id = json_str_dup(v, "id")) == NULL)
+				continue;
+			t[app->n_teams].name = json_str_dup(v, "name");
+			app->n_teams++;
+		}
+	}
+	teams = json_object_get(agent, "teams");
+	n = json_array_size(teams);
+	if (n > 0 && (app->my_teams = calloc(n, sizeof *app->my_teams)) != NULL) {
+		json_array_foreach(teams, i, v) {
+			const char *id = json_is_string(v) ? json_string_value(v) :
+			    json_string_value(json_object_get(v, "id"));
+			if (id != NULL &&
+			    (app->my_teams[app->n_my_teams] = strdup(id)) != NULL)
+				app->n_my_teams++;
+		}
+	}
+	if (app->self_id != NULL)
+		model_set_self(app->model, app->self_id);
+	queues_build(app);
+	if (!app->ui.queue_chosen && app->ui.queues[0].count > 0) {
+		app->ui.cur_queue = 0; /* Mine */
+		app->ui.sel = app->ui.top = 0;
+	}
+	list_rebuild(app);
+	ui_dirty_all(app);
+}
+
+static int
+app_on_events(void *ud, const json_t *events, int64_t next)
+{
+	struct app *app = ud;
+	size_t n = json_array_size(events), i;
+	char **texts = NULL, err[256];
+	size_t *lens = NULL;
+	const json_t *e;
+	int rc = -1;
+
+	if (app->cache != NULL) {
+		texts = calloc(n + 1, sizeof *texts);
+		lens = calloc(n + 1, sizeof *lens);
+		if (texts == NULL || lens == NULL)
+			goto out;
+		json_array_foreach(events, i, e) {
+			if ((texts[i] = json_dumps(e, JSON_COMPACT)) == NULL)
+				goto out;
+			lens[i] = strlen(texts[i]);
+		}
+		/* Stored first: what the screen shows survives a crash. */
+		if (cache_append_events(app->cache, (const char *const *)texts,
+		    lens, n, next, err, sizeof err) != 0) {
+			app_error(app, "cache: %s", err);
+			goto out;
+		}
+	}
+	json_array_foreach(events, i, e)
+		app_apply_json(app, e);
+	app_after_events(app, 0);
+	rc = 0;
+out:
+	for (i = 0; texts != NULL && i < n; i++)
+		free(texts[i]);
+	free(texts);
+	free(lens);
+	return rc;
+}
+
+static void
+app_on_state(void *ud, enum net_state st, const char *detail)
+{
+	struct app *app = ud;
+
+	app->ui.status.dirty = true;
+	if (st == NET_AUTH_ERROR)
+		app_error(app, "relay: %s", detail);
+}
+
+int
+app_start_net(struct app *app, char *err, size_t errlen)
+{
+	struct net_options o;
+	struct net_callbacks cb = { app, app_on_me, app_on_events, app_on_state };
+	size_t len = 0;
+	char *tok;
+
+	if ((tok = appconfig_read_token(app->cfg, &len, err, errlen)) == NULL)
+		return -1;
+	memset(&o, 0, sizeof o);
+	o.url = app->cfg->relay_url;
+	o.token = tok;
+	o.token_len = len;
+	o.ca_file = app->cfg->ca_file;
+	o.token_file = app->cfg->token_file;
+	o.cursor = app->cache != NULL ? cache_cursor(app->cache) :
+	    model_last_seq(app->model);
+	if (getenv("TTYDESK_SYNC_WAIT") != NULL)
+		o.wait = atoi(getenv("TTYDESK_SYNC_WAIT"));
+	if (getenv("TTYDESK_BACKOFF_MAX_MS") != NULL)
+		o.backoff_max_ms = atoi(getenv("TTYDESK_BACKOFF_MAX_MS"));
+	app->net = net_new(&o, &cb, err, errlen);
+	secfile_wipe(tok, len);
+	if (app->net == NULL)
+		return -1;
+	net_start(app->net);
+	return 0;
+}
+
+struct app_req {
+	struct app *app;
+	app_done_fn done;
+	void *ud;
+};
+
+static void
+app_req_done(void *ud, long status, const char *body, size_t len,
+    const char *err)
+{
+	struct app_req *r = ud;
+
+	if (r->done != NULL)
+		r->done(r->app, r->ud, status, body, len, err);
+	free(r);
+}
+
+static struct app_req *
+app_req_new(struct app *app, app_done_fn done, void *ud, char *err,
+    size_t errlen)
+{
+	struct app_req *r;
+
+	if (app->net == NULL) {
+		snprintf(err, errlen, "not connected to a relay");
+		return NULL;
+	}
+	if ((r = malloc(sizeof *r)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	r->app = app;
+	r->done = done;
+	r->ud = ud;
+	return r;
+}
+
+int
+app_post(struct app *app, const char *path, const json_t *body,
+    app_done_fn done, void *ud, char *err, size_t errlen)
+{
+	struct app_req *r = app_req_new(app, done, ud, err, errlen);
+
+	if (r == NULL)
+		return -1;
+	if (net_post_json(app->net, path, body, app_req_done, r, err, errlen) != 0) {
+		free(r);
+		return -1;
+	}
+	return 0;
+}
+
+int
+app_get_file(struct app *app, const char *path, const char *file,
+    app_done_fn done, void *ud, char *err, size_t errlen)
+{
+	struct app_req *r = app_req_new(app, done, ud, err, errlen);
+
+	if (r == NULL)
+		return -1;
+	if (net_get_file(app->net, path, file, app_req_done, r, err, errlen) != 0) {
+		free(r);
+		return -1;
+	}
+	return 0;
+}
+
+/* --- status messages and helpers ------------------------------------------ */
+
+static void
+app_vmessage(struct app *app, bool error, const char *fmt, va_list ap)
+{
+	char buf[sizeof app->ui.msg];
+
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	/* Messages may quote customer text (file names): keep it inert. */
+	{
+		char *s = sanitize_text(buf, strlen(buf), SANITIZE_SINGLE_LINE);
+		snprintf(app->ui.msg, sizeof app->ui.msg, "%s", s ? s : "");
+		free(s);
+	}
+	app->ui.msg_error = error;
+	app->ui.msg_at = app->now;
+	app->ui.status.dirty = true;
+}
+
+void
+app_message(struct app *app, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	app_vmessage(app, false, fmt, ap);
+	va_end(ap);
+}
+
+void
+app_error(struct app *app, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	app_vmessage(app, true, fmt, ap);
+	va_end(ap);
+}
+
+struct td_conversation *
+app_selected_conv(const struct app *app)
+{
+	const struct ui *ui = &app->ui;
+
+	return ui->n_items > 0 && ui->sel < ui->n_items ? ui->items[ui->sel] : NULL;
+}
+
+struct td_conversation *
+app_open_conv(const struct app *app)
+{
+	return app->ui.open_id != NULL ? model_find(app->model, app->ui.open_id) :
+	    NULL;
+}
+
+bool
+app_conv_is_mine(const struct app *app, const struct td_conversation *c)
+{
+	const struct td_conv_state *s = &c->state;
+	size_t i;
+
+	if (s->status == TD_CS_RESOLVED || s->status == TD_CS_SNOOZED)
+		return false;
+	if (s->assignee == NULL)
+		return true; /* unassigned: everyone's queue */
+	if (app->self_id != NULL && strcmp(s->assignee, app->self_id) == 0)
+		return true;
+	for (i = 0; s->team != NULL && i < app->n_my_teams; i++) {
+		if (strcmp(s->team, app->my_teams[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* --- cache ---------------------------------------------------------------- */
+
+static void
+app_cache_event(void *ud, const char *json, size_t len)
+{
+	app_apply_text(ud, json, len);
+}
+
+int
+app_load_cache(struct app *app, char *err, size_t errlen)
+{
+	struct cache_visitor v = { app, app_cache_event, NULL, NULL };
+	int rc;
+
+	app->loading = true;
+	rc = cache_load(app->cache, &v, err, errlen);
+	app->loading = false;
+	app_after_events(app, TD_CHANGED_LIST);
+	return rc;
+}

@@ -1,0 +1,223 @@
+/* Loading the agent's config file. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ttydesk/ini.h"
+#include "ttydesk/secfile.h"
+#include "appconfig.h"
+
+const char *
+appconfig_default_path(char *buf, size_t len)
+{
+	const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+	if (x != NULL && *x == '/')
+		snprintf(buf, len, "%s/ttydesk/config", x);
+	else
+		snprintf(buf, len, "%s/.config/ttydesk/config",
+		    home != NULL ? home : ".");
+	return buf;
+}
+
+char *
+appconfig_expand(const char *dir, const char *path)
+{
+	const char *home = getenv("HOME");
+	size_t n;
+	char *out;
+
+	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0')) {
+		if (home == NULL)
+			home = "";
+		n = strlen(home) + strlen(path) + 1;
+		if ((out = malloc(n)) != NULL)
+			snprintf(out, n, "%s%s", home, path + 1);
+		return out;
+	}
+	if (path[0] == '/' || dir == NULL || *dir == '\0')
+		return strdup(path);
+	n = strlen(dir) + strlen(path) + 2;
+	if ((out = malloc(n)) != NULL)
+		snprintf(out, n, "%s/%s", dir, path);
+	return out;
+}
+
+static char *
+appconfig_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+/* A path key: NULL when absent, else expanded. */
+static int
+appconfig_path(struct appconfig *cfg, const char *dir, const char *section,
+    const char *key, char **out)
+{
+	const char *v = ini_get(&cfg->ini, section, key);
+
+	*out = NULL;
+	if (v == NULL || *v == '\0')
+		return 0;
+	return (*out = appconfig_expand(dir, v)) != NULL ? 0 : -1;
+}
+
+static int
+appconfig_string(struct appconfig *cfg, const char *section, const char *key,
+    const char *def, char **out)
+{
+	const char *v = ini_get(&cfg->ini, section, key);
+
+	*out = NULL;
+	if (v == NULL || *v == '\0')
+		v = def;
+	if (v == NULL)
+		return 0;
+	return (*out = strdup(v)) != NULL ? 0 : -1;
+}
+
+static char *
+appconfig_default_cache(const char *profile)
+{
+	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char buf[4096];
+
+	if (x != NULL && *x == '/')
+		snprintf(buf, sizeof buf, "%s/ttydesk/%s", x, profile);
+	else
+		snprintf(buf, sizeof buf, "%s/.cache/ttydesk/%s",
+		    home != NULL ? home : ".", profile);
+	return strdup(buf);
+}
+
+static int
+appconfig_check(struct appconfig *cfg, char *err, size_t errlen)
+{
+	char why[512];
+	const char *bell;
+	int b;
+
+	if (cfg->relay_url == NULL) {
+		snprintf(err, errlen, "%s: [relay] url is missing (e.g. url = "
+		    "https://relay.example.com)", cfg->path);
+		return -1;
+	}
+	if (strncmp(cfg->relay_url, "http://", 7) != 0 &&
+	    strncmp(cfg->relay_url, "https://", 8) != 0) {
+		snprintf(err, errlen, "%s: [relay] url must start with https:// "
+		    "or http://", cfg->path);
+		return -1;
+	}
+	if (cfg->token_file == NULL) {
+		snprintf(err, errlen, "%s: [relay] token_file is missing (the file "
+		    "holding the token `ttydesk-relay add-agent` printed)",
+		    cfg->path);
+		return -1;
+	}
+	if (secfile_check(cfg->token_file, why, sizeof why) != 0) {
+		snprintf(err, errlen, "token_file: %s", why);
+		return -1;
+	}
+	if (cfg->key_file != NULL && cfg->passphrase_command != NULL) {
+		snprintf(err, errlen, "%s: [cache] has both key_file and "
+		    "passphrase_command; keep one", cfg->path);
+		return -1;
+	}
+	bell = ini_get(&cfg->ini, "ui", "bell");
+	if (bell != NULL) {
+		if ((b = ini_parse_bool(bell)) < 0) {
+			snprintf(err, errlen, "%s: [ui] bell must be on or off, not "
+			    "'%s'", cfg->path, bell);
+			return -1;
+		}
+		cfg->bell = b != 0;
+	}
+	return 0;
+}
+
+int
+appconfig_load(struct appconfig *cfg, const char *path, const char *profile,
+    char *err, size_t errlen)
+{
+	char *dir = NULL;
+	int rc = -1;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->bell = true;
+	snprintf(err, errlen, "out of memory");
+	if ((cfg->path = strdup(path)) == NULL ||
+	    (cfg->profile = strdup(profile ? profile : "default")) == NULL)
+		goto out;
+	if (ini_load(path, &cfg->ini, err, errlen) != 0)
+		goto out;
+	snprintf(err, errlen, "out of memory");
+	if ((dir = appconfig_dirname(path)) == NULL)
+		goto out;
+	if (appconfig_string(cfg, "relay", "url", NULL, &cfg->relay_url) != 0 ||
+	    appconfig_path(cfg, dir, "relay", "token_file", &cfg->token_file) != 0 ||
+	    appconfig_path(cfg, dir, "relay", "ca_file", &cfg->ca_file) != 0 ||
+	    appconfig_path(cfg, dir, "cache", "dir", &cfg->cache_dir) != 0 ||
+	    appconfig_path(cfg, dir, "cache", "key_file", &cfg->key_file) != 0 ||
+	    appconfig_string(cfg, "cache", "passphrase_command", NULL,
+	    &cfg->passphrase_command) != 0 ||
+	    appconfig_string(cfg, "ui", "theme", "default", &cfg->theme) != 0 ||
+	    appconfig_string(cfg, "ui", "open_command", NULL,
+	    &cfg->open_command) != 0)
+		goto out;
+	if (cfg->cache_dir == NULL &&
+	    (cfg->cache_dir = appconfig_default_cache(cfg->profile)) == NULL)
+		goto out;
+	/* A trailing slash would double in request paths. */
+	while (strlen(cfg->relay_url ? cfg->relay_url : "") > 8 &&
+	    cfg->relay_url[strlen(cfg->relay_url) - 1] == '/')
+		cfg->relay_url[strlen(cfg->relay_url) - 1] = '\0';
+	rc = appconfig_check(cfg, err, errlen);
+out:
+	free(dir);
+	if (rc != 0)
+		appconfig_free(cfg);
+	return rc;
+}
+
+void
+appconfig_free(struct appconfig *cfg)
+{
+	free(cfg->path);
+	free(cfg->profile);
+	free(cfg->relay_url);
+	free(cfg->token_file);
+	free(cfg->ca_file);
+	free(cfg->cache_dir);
+	free(cfg->key_file);
+	free(cfg->passphrase_command);
+	free(cfg->theme);
+	free(cfg->open_command);
+	ini_free(&cfg->ini);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+char *
+appconfig_read_token(const struct appconfig *cfg, size_t *len, char *err,
+    size_t errlen)
+{
+	char why[512], *tok;
+
+	tok = secfile_read(cfg->token_file, 4096, 1, len, why, sizeof why);
+	if (tok == NULL) {
+		snprintf(err, errlen, "token_file: %s", why);
+		return NULL;
+	}
+	if (*len == 0) {
+		secfile_wipe(tok, *len);
+		snprintf(err, errlen, "token_file %s is empty; put the token "
+		    "`ttydesk-relay add-agent` printed in it", cfg->token_file);
+		return NULL;
+	}
+	return tok;
+}

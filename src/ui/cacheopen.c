@@ -1,0 +1,229 @@
+/*
+ * Opening the encrypted cache before the screen starts: the key comes
+ * from key_file, passphrase_command, or a no-echo prompt on the terminal.
+ * A damaged cache can be moved aside and rebuilt from the relay.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ttydesk/cache.h"
+#include "app.h"
+
+#define PASS_MAX 1024
+
+/* Read one line from the terminal without echo into guarded memory. */
+static char *
+cache_ask_pass(const char *prompt, size_t *len)
+{
+	struct termios t, old;
+	char *buf;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), got_term;
+	size_t n = 0;
+	char c;
+
+	if (fd < 0)
+		return NULL;
+	if ((buf = sodium_malloc(PASS_MAX + 1)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	(void)!write(fd, prompt, strlen(prompt));
+	got_term = tcgetattr(fd, &old) == 0;
+	if (got_term) {
+		t = old;
+		t.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
+		tcsetattr(fd, TCSAFLUSH, &t);
+	}
+	while (n < PASS_MAX && read(fd, &c, 1) == 1 && c != '\n' && c != '\r')
+		buf[n++] = c;
+	buf[n] = '\0';
+	if (got_term)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	(void)!write(fd, "\n", 1);
+	close(fd);
+	*len = n;
+	return buf;
+}
+
+/* Run passphrase_command; its first line is the passphrase. */
+static char *
+cache_pass_command(const char *cmd, size_t *len, char *err, size_t errlen)
+{
+	FILE *p = popen(cmd, "r");
+	char *buf;
+	size_t n = 0;
+	int c, st;
+
+	if (p == NULL) {
+		snprintf(err, errlen, "passphrase_command: %s", strerror(errno));
+		return NULL;
+	}
+	if ((buf = sodium_malloc(PASS_MAX + 1)) == NULL) {
+		pclose(p);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	while (n < PASS_MAX && (c = fgetc(p)) != EOF && c != '\n')
+		buf[n++] = (char)c;
+	buf[n] = '\0';
+	while (fgetc(p) != EOF)
+		;
+	st = pclose(p);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || n == 0) {
+		sodium_free(buf);
+		snprintf(err, errlen, "passphrase_command failed or printed nothing "
+		    "(exit %d)", st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+static struct cache_key *
+cache_get_key(struct app *app, char *err, size_t errlen)
+{
+	const struct appconfig *cfg = app->cfg;
+	struct cache_key *k;
+	struct stat st;
+	char *pass, prompt[512];
+	size_t len = 0;
+
+	if (cfg->key_file != NULL)
+		return cache_key_from_file(cfg->key_file, err, errlen);
+	if (cfg->passphrase_command != NULL) {
+		pass = cache_pass_command(cfg->passphrase_command, &len, err, errlen);
+	} else {
+		snprintf(prompt, sizeof prompt, "%s passphrase for the ttydesk cache "
+		    "(profile %s): ", stat(cfg->cache_dir, &st) == 0 ? "Enter the" :
+		    "Choose a", cfg->profile);
+		pass = cache_ask_pass(prompt, &len);
+		if (pass == NULL || len == 0) {
+			if (pass != NULL)
+				sodium_free(pass);
+			snprintf(err, errlen, "no cache passphrase given (set [cache] "
+			    "key_file or passphrase_command to start without a prompt)");
+			return NULL;
+		}
+	}
+	if (pass == NULL)
+		return NULL;
+	k = cache_key_from_passphrase(cfg->cache_dir, pass, len, err, errlen);
+	sodium_free(pass);
+	return k;
+}
+
+/* Ask on the terminal; true for y/yes. */
+static bool
+cache_ask_yes(const char *question)
+{
+	char line[16];
+	FILE *tty = fopen("/dev/tty", "r+");
+	bool yes = false;
+
+	if (tty == NULL)
+		return false;
+	fprintf(tty, "%s [y/N] ", question);
+	fflush(tty);
+	if (fgets(line, sizeof line, tty) != NULL)
+		yes = line[0] == 'y' || line[0] == 'Y';
+	fclose(tty);
+	return yes;
+}
+
+static int
+cache_move_aside(const char *dir, char *err, size_t errlen)
+{
+	char to[4096], stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	snprintf(to, sizeof to, "%s.corrupt-%s", dir, stamp);
+	if (rename(dir, to) != 0) {
+		snprintf(err, errlen, "cannot move %s aside: %s", dir, strerror(errno));
+		return -1;
+	}
+	fprintf(stderr, "ttydesk: moved the damaged cache to %s; rebuilding "
+	    "from the relay\n", to);
+	return 0;
+}
+
+static int
+cache_explain(struct app *app, int rc, const char *why, char *err,
+    size_t errlen)
+{
+	const char *dir = app->cfg->cache_dir;
+
+	switch (rc) {
+	case CACHE_BAD_KEY:
+		snprintf(err, errlen, "the cache key does not open %s (wrong "
+		    "key_file or passphrase). If the key is lost, `ttydesk "
+		    "--forget` wipes the cache and it is rebuilt from the relay",
+		    dir);
+		break;
+	case CACHE_LOCKED:
+		snprintf(err, errlen, "another ttydesk is using the cache in %s "
+		    "(profile %s); close it first", dir, app->cfg->profile);
+		break;
+	default:
+		snprintf(err, errlen, "cache %s: %s", dir, why);
+		break;
+	}
+	return -1;
+}
+
+int
+app_open_cache(struct app *app, char *err, size_t errlen)
+{
+	struct cache_key *key;
+	struct td_cache *c = NULL;
+	char why[512];
+	int rc, tries;
+
+	if ((key = cache_get_key(app, err, errlen)) == NULL)
+		return -1;
+	for (tries = 0; tries < 2; tries++) {
+		rc = cache_open(app->cfg->cache_dir, key, &c, why, sizeof why);
+		if (rc == CACHE_OK) {
+			app->cache = c;
+			rc = app_load_cache(app, why, sizeof why);
+			if (rc == CACHE_OK)
+				break;
+			cache_close(c);
+			app->cache = NULL;
+		}
+		if (rc != CACHE_CORRUPT || tries > 0)
+			break;
+		fprintf(stderr, "ttydesk: the cache is damaged: %s\n", why);
+		if (!cache_ask_yes("Move it aside and rebuild it from the relay?")) {
+			snprintf(err, errlen, "the cache in %s is damaged (%s); not "
+			    "rebuilt", app->cfg->cache_dir, why);
+			cache_key_free(key);
+			return -1;
+		}
+		if (cache_move_aside(app->cfg->cache_dir, err, errlen) != 0) {
+			cache_key_free(key);
+			return -1;
+		}
+		/* A passphrase key is bound to the old folder's salt. */
+		if (app->cfg->key_file == NULL) {
+			cache_key_free(key);
+			if ((key = cache_get_key(app, err, errlen)) == NULL)
+				return -1;
+		}
+	}
+	cache_key_free(key);
+	if (rc != CACHE_OK)
+		return cache_explain(app, rc, why, err, errlen);
+	return 0;
+}

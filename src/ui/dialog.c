@@ -1,0 +1,374 @@
+/* The modal prompt / confirm / choose primitive. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ttydesk/sanitize.h"
+#include "app.h"
+#include "dialog.h"
+#include "keymap.h"
+#include "theme.h"
+
+enum dialog_kind { DLG_PROMPT, DLG_CONFIRM, DLG_CHOOSE };
+
+struct dialog {
+	enum dialog_kind kind;
+	char *label;
+	char text[1024];
+	size_t len;
+	char **items;
+	size_t n_items;
+	size_t sel;
+	size_t top;
+	dialog_text_fn change;
+	dialog_text_fn done_text;
+	dialog_pick_fn done_pick;
+	void *ud;
+	WINDOW *win;
+};
+
+static void
+dialog_free(struct dialog *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	if (d->win != NULL)
+		delwin(d->win);
+	for (i = 0; i < d->n_items; i++)
+		free(d->items[i]);
+	free(d->items);
+	free(d->label);
+	free(d);
+}
+
+static struct dialog *
+dialog_new(struct app *app, enum dialog_kind kind, const char *label)
+{
+	struct dialog *d;
+
+	if (app->ui.dialog != NULL) {
+		app_error(app, "another dialog is open");
+		return NULL;
+	}
+	if ((d = calloc(1, sizeof *d)) == NULL ||
+	    (d->label = sanitize_text(label, strlen(label),
+	    SANITIZE_SINGLE_LINE)) == NULL) {
+		free(d);
+		app_error(app, "out of memory");
+		return NULL;
+	}
+	d->kind = kind;
+	app->ui.dialog = d;
+	ui_dirty_all(app);
+	return d;
+}
+
+int
+dialog_prompt(struct app *app, const char *label, const char *initial,
+    dialog_text_fn change, dialog_text_fn done, void *ud)
+{
+	struct dialog *d = dialog_new(app, DLG_PROMPT, label);
+
+	if (d == NULL)
+		return -1;
+	d->change = change;
+	d->done_text = done;
+	d->ud = ud;
+	if (initial != NULL) {
+		d->len = strlen(initial);
+		if (d->len > sizeof d->text - 1)
+			d->len = sizeof d->text - 1;
+		memcpy(d->text, initial, d->len);
+		d->text[d->len] = '\0';
+	}
+	return 0;
+}
+
+int
+dialog_confirm(struct app *app, const char *question, dialog_pick_fn done,
+    void *ud)
+{
+	struct dialog *d = dialog_new(app, DLG_CONFIRM, question);
+
+	if (d == NULL)
+		return -1;
+	d->done_pick = done;
+	d->ud = ud;
+	return 0;
+}
+
+int
+dialog_choose(struct app *app, const char *title, const char *const *items,
+    size_t n, dialog_pick_fn done, void *ud)
+{
+	struct dialog *d = dialog_new(app, DLG_CHOOSE, title);
+	size_t i;
+
+	if (d == NULL)
+		return -1;
+	d->done_pick = done;
+	d->ud = ud;
+	if ((d->items = calloc(n ? n : 1, sizeof *d->items)) == NULL)
+		goto oom;
+	for (i = 0; i < n; i++) {
+		d->items[i] = sanitize_text(items[i], strlen(items[i]),
+		    SANITIZE_SINGLE_LINE);
+		if (d->items[i] == NULL)
+			goto oom;
+		d->n_items++;
+	}
+	return 0;
+oom:
+	app->ui.dialog = NULL;
+	dialog_free(d);
+	app_error(app, "out of memory");
+	return -1;
+}
+
+void
+dialog_discard(struct app *app)
+{
+	dialog_free(app->ui.dialog);
+	app->ui.dialog = NULL;
+	ui_dirty_all(app);
+}
+
+/* Close, then call back (the callback may open a new dialog). */
+static void
+dialog_finish(struct app *app, const char *text, int pick)
+{
+	struct dialog *d = app->ui.dialog;
+	char copy[sizeof d->text];
+
+	app->ui.dialog = NULL;
+	snprintf(copy, sizeof copy, "%s", text ? text : "");
+	if (d->done_text != NULL)
+		d->done_text(app, d->ud, text ? copy : NULL);
+	if (d->done_pick != NULL)
+		d->done_pick(app, d->ud, pick);
+	dialog_free(d);
+	ui_dirty_all(app);
+}
+
+static void
+dialog_backspace(struct dialog *d, int word)
+{
+	while (d->len > 0 && word && d->text[d->len - 1] == ' ')
+		d->len--;
+	while (d->len > 0) {
+		d->len--;
+		if (((unsigned char)d->text[d->len] & 0xc0) != 0x80) {
+			if (!word || d->len == 0 || d->text[d->len - 1] == ' ')
+				break;
+		}
+	}
+	d->text[d->len] = '\0';
+}
+
+static void
+dialog_insert(struct dialog *d, int key)
+{
+	char u[4];
+	size_t n = 0;
+	unsigned cp = (unsigned)key;
+
+	if (cp < 0x80) {
+		u[n++] = (char)cp;
+	} else if (cp < 0x800) {
+		u[n++] = (char)(0xc0 | (cp >> 6));
+		u[n++] = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		u[n++] = (char)(0xe0 | (cp >> 12));
+		u[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[n++] = (char)(0x80 | (cp & 0x3f));
+	} else {
+		u[n++] = (char)(0xf0 | (cp >> 18));
+		u[n++] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[n++] = (char)(0x80 | (cp & 0x3f));
+	}
+	if (d->len + n >= sizeof d->text)
+		return;
+	memcpy(d->text + d->len, u, n);
+	d->len += n;
+	d->text[d->len] = '\0';
+}
+
+static int
+dialog_prompt_key(struct app *app, struct dialog *d, int key)
+{
+	if (key == KM_ESC || key == 7 /* C-g */) {
+		dialog_finish(app, NULL, -1);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (key == KM_ENTER || key == '\n' || key == KM_KEY(KEY_ENTER)) {
+		dialog_finish(app, d->text, 0);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (key == KM_KEY(KEY_BACKSPACE) || key == 127 || key == 8)
+		dialog_backspace(d, 0);
+	else if (key == 23) /* C-w */
+		dialog_backspace(d, 1);
+	else if (key == 21) { /* C-u */
+		d->len = 0;
+		d->text[0] = '\0';
+	} else if (!KM_IS_KEY(key) && !KM_IS_META(key) && key >= 0x20 &&
+	    key != 0x7f)
+		dialog_insert(d, key);
+	else
+		return UI_HANDLED;
+	if (d->change != NULL)
+		d->change(app, d->ud, d->text);
+	app->ui.status.dirty = true;
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static int
+dialog_choose_key(struct app *app, struct dialog *d, int key)
+{
+	int a = keymap_lookup(&app->keymap, key);
+	const char *name = a >= 0 ? app->keymap.table[a].name : "";
+
+	if (key == KM_ESC || key == 7 || strcmp(name, "back") == 0) {
+		dialog_finish(app, NULL, -1);
+	} else if (key == KM_ENTER || key == '\n' || strcmp(name, "open") == 0) {
+		dialog_finish(app, NULL, d->n_items ? (int)d->sel : -1);
+	} else if (strcmp(name, "down") == 0) {
+		if (d->sel + 1 < d->n_items)
+			d->sel++;
+	} else if (strcmp(name, "up") == 0) {
+		if (d->sel > 0)
+			d->sel--;
+	} else if (key >= '1' && key <= '9' && (size_t)(key - '1') < d->n_items) {
+		dialog_finish(app, NULL, key - '1');
+	}
+	return UI_HANDLED | UI_REDRAW;
+}
+
+int
+dialog_key(struct app *app, int key)
+{
+	struct dialog *d = app->ui.dialog;
+
+	if (d == NULL)
+		return 0;
+	switch (d->kind) {
+	case DLG_PROMPT:
+		return dialog_prompt_key(app, d, key);
+	case DLG_CONFIRM:
+		if (key == 'y' || key == 'Y')
+			dialog_finish(app, NULL, 1);
+		else if (key == 'n' || key == 'N')
+			dialog_finish(app, NULL, 0);
+		else if (key == KM_ESC || key == 7)
+			dialog_finish(app, NULL, -1);
+		return UI_HANDLED | UI_REDRAW;
+	case DLG_CHOOSE:
+		return dialog_choose_key(app, d, key);
+	}
+	return 0;
+}
+
+void
+dialog_resize(struct app *app)
+{
+	struct dialog *d = app->ui.dialog;
+
+	if (d != NULL && d->win != NULL) {
+		delwin(d->win);
+		d->win = NULL;
+	}
+}
+
+/* Prompt and confirm live on the status line; choose is a box. */
+static void
+dialog_draw_line(struct app *app, struct dialog *d)
+{
+	struct view *v = &app->ui.status;
+	struct aline l;
+	size_t w = (size_t)v->w;
+
+	aline_init(&l);
+	aline_adds(&l, TH_DIALOG, d->label);
+	if (d->kind == DLG_CONFIRM) {
+		aline_adds(&l, TH_DIALOG, " [y/n] ");
+	} else {
+		/* Show the end of a long text. */
+		const char *t = d->text;
+		size_t tw = text_width(t, d->len), room = w > l.width + 2 ?
+		    w - l.width - 2 : 1;
+		while (tw > room && *t != '\0') {
+			uint32_t cp;
+			size_t n = utf8_decode(t, strlen(t), &cp);
+			tw -= (size_t)(cp_width(cp) > 0 ? cp_width(cp) : 0);
+			t += n;
+		}
+		aline_adds(&l, TH_DIALOG, t);
+	}
+	ui_draw_aline(app, v->win, 0, 0, &l, w, TH_DIALOG);
+	wmove(v->win, 0, (int)(l.width < w ? l.width : w - 1));
+	curs_set(1);
+	aline_free(&l);
+	wnoutrefresh(v->win);
+}
+
+static void
+dialog_draw_box(struct app *app, struct dialog *d)
+{
+	int h, w, y, x, rows = app->ui.rows, cols = app->ui.cols, i;
+	size_t maxw = text_width(d->label, strlen(d->label)) + 4, k;
+	struct aline l;
+
+	for (k = 0; k < d->n_items; k++) {
+		size_t iw = text_width(d->items[k], strlen(d->items[k])) + 8;
+		if (iw > maxw)
+			maxw = iw;
+	}
+	w = (int)maxw < cols - 4 ? (int)maxw : cols - 4;
+	h = (int)d->n_items + 2 < rows - 4 ? (int)d->n_items + 2 : rows - 4;
+	if (w < 10 || h < 3)
+		return;
+	y = (rows - h) / 2;
+	x = (cols - w) / 2;
+	if (d->win == NULL && (d->win = newwin(h, w, y, x)) == NULL)
+		return;
+	if (d->sel < d->top)
+		d->top = d->sel;
+	if (d->sel >= d->top + (size_t)(h - 2))
+		d->top = d->sel - (size_t)(h - 2) + 1;
+	wattr_set(d->win, (attr_t)app->ui.attr[TH_DIALOG], app->ui.pair[TH_DIALOG], NULL);
+	werase(d->win);
+	box(d->win, 0, 0);
+	aline_init(&l);
+	aline_printf(&l, TH_DIALOG, " %s ", d->label);
+	ui_draw_aline(app, d->win, 0, 2, &l, (size_t)w - 4, TH_DIALOG);
+	for (i = 0; i < h - 2 && d->top + (size_t)i < d->n_items; i++) {
+		size_t k2 = d->top + (size_t)i;
+		aline_clear(&l);
+		if (k2 < 9)
+			aline_printf(&l, TH_HELP_KEY, "%zu ", k2 + 1);
+		else
+			aline_adds(&l, TH_NORMAL, "  ");
+		aline_adds(&l, TH_NORMAL, d->items[k2]);
+		ui_draw_aline(app, d->win, i + 1, 1, &l, (size_t)w - 2,
+		    k2 == d->sel ? TH_SELECTED : TH_DIALOG);
+	}
+	aline_free(&l);
+	curs_set(0);
+	wnoutrefresh(d->win);
+}
+
+void
+dialog_draw(struct app *app)
+{
+	struct dialog *d = app->ui.dialog;
+
+	if (d == NULL)
+		return;
+	if (d->kind == DLG_CHOOSE)
+		dialog_draw_box(app, d);
+	else
+		dialog_draw_line(app, d);
+}

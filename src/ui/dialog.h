@@ -1,0 +1,36 @@
+/*
+ * Modal dialogs: a one-line prompt (search, file names, a reason), a y/n
+ * confirmation, and a pick-one list (teams, agents, templates).  One at a
+ * time; while open it gets every key.  Callbacks run after the dialog is
+ * closed, so they may open another.
+ *
+ * Ownership: the dialog copies label/items; app owns the open dialog.
+ */
+#ifndef TTYDESK_DIALOG_H
+#define TTYDESK_DIALOG_H
+
+#include <stddef.h>
+
+struct app;
+
+/* text is NULL when cancelled (Esc, C-g). */
+typedef void (*dialog_text_fn)(struct app *app, void *ud, const char *text);
+/* index: the item picked, 1/0 for yes/no, -1 when cancelled. */
+typedef void (*dialog_pick_fn)(struct app *app, void *ud, int index);
+
+/* change (may be NULL) runs after every edit, e.g. incremental search. */
+int dialog_prompt(struct app *app, const char *label, const char *initial,
+    dialog_text_fn change, dialog_text_fn done, void *ud);
+int dialog_confirm(struct app *app, const char *question,
+    dialog_pick_fn done, void *ud);
+int dialog_choose(struct app *app, const char *title,
+    const char *const *items, size_t n, dialog_pick_fn done, void *ud);
+
+/* Loop plumbing. */
+int dialog_key(struct app *app, int key);
+void dialog_draw(struct app *app);
+void dialog_resize(struct app *app);
+/* Close without calling back (e.g. on quit). */
+void dialog_discard(struct app *app);
+
+#endif

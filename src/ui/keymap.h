@@ -1,0 +1,85 @@
+/*
+ * Keys and actions.  One table (actions.c) lists every action with its
+ * name, default keys, help text and handler; the keymap binds keys to
+ * actions from that table plus the config's [keys] section, and the help
+ * screen and docs/keys.md are generated from it.
+ *
+ * Key codes: a Unicode code point (control keys are their control
+ * character, Enter is '\r', Esc 27, Tab 9), KM_KEY(ncurses KEY_*) for
+ * function/cursor keys, KM_META(c) for Alt-c.
+ *
+ * Ownership: a struct keymap owns its binding array; keymap_free().
+ */
+#ifndef TTYDESK_KEYMAP_H
+#define TTYDESK_KEYMAP_H
+
+#include <stddef.h>
+
+#define KM_KEY(k) (0x200000 | (k))
+#define KM_META(c) (0x400000 | (c))
+#define KM_IS_KEY(k) (((k) & 0x200000) != 0)
+#define KM_IS_META(k) (((k) & 0x400000) != 0)
+#define KM_BASE(k) ((k) & 0x1fffff)
+#define KM_ENTER '\r'
+#define KM_ESC 27
+#define KM_TAB '\t'
+
+struct app;
+struct ini;
+
+/* Handler result flags. */
+#define UI_HANDLED 0x1
+#define UI_REDRAW 0x2
+#define UI_QUIT 0x4
+
+typedef int (*action_fn)(struct app *app);
+
+struct action_def {
+	const char *name;  /* as [keys] spells it */
+	const char *keys;  /* default keys, ", "-separated key names */
+	const char *help;
+	action_fn fn;      /* NULL: "not available yet" */
+};
+
+extern const struct action_def action_table[];
+extern const size_t action_count;
+
+struct binding {
+	int key;
+	int action; /* index in the table */
+};
+
+struct keymap {
+	const struct action_def *table;
+	size_t n_actions;
+	struct binding *b;
+	size_t n;
+	size_t cap;
+};
+
+/* Parse one key name ("j", "C-x", "M-x", "Enter", "F5" ...).  Returns the
+ * key code or -1. */
+int keymap_parse_key(const char *name);
+/* Canonical name of a key code into buf; returns buf. */
+const char *keymap_key_name(int key, char *buf, size_t len);
+int keymap_action_index(const struct keymap *km, const char *name);
+
+/*
+ * Bind the table's defaults, then apply [keys] from ini (may be NULL).  An
+ * action listed in [keys] gets exactly the keys given there; those keys
+ * leave whatever action had them by default.  A key bound twice within
+ * [keys] is an error naming both actions.  Returns 0 or -1 with err.
+ */
+int keymap_build(struct keymap *km, const struct action_def *table,
+    size_t n_actions, const struct ini *ini, char *err, size_t errlen);
+void keymap_free(struct keymap *km);
+/* Action index bound to key, or -1. */
+int keymap_lookup(const struct keymap *km, int key);
+/* ", "-joined names of the keys bound to an action into buf. */
+const char *keymap_keys_of(const struct keymap *km, int action, char *buf,
+    size_t len);
+/* The whole table as Markdown (docs/keys.md), from the default keys.
+ * malloc'd; caller frees. */
+char *keymap_markdown(const struct keymap *km);
+
+#endif

@@ -1,0 +1,71 @@
+/* The conversation list view. */
+#include <curses.h>
+#include <stdlib.h>
+
+#include "app.h"
+#include "theme.h"
+#include "ui.h"
+
+static void
+list_draw_row(struct app *app, struct view *v, size_t i, struct aline *l)
+{
+	struct ui *ui = &app->ui;
+	struct row_ctx ctx = { app->now, app->self_id, ui->utf8, i == ui->sel };
+	int y = (int)(i - ui->top);
+
+	if (i < ui->top || y >= v->h)
+		return;
+	if (i >= ui->n_items) {
+		wmove(v->win, y, 0);
+		wattr_set(v->win, (attr_t)ui->attr[TH_NORMAL], ui->pair[TH_NORMAL],
+		    NULL);
+		wclrtoeol(v->win);
+		return;
+	}
+	list_format_row(l, ui->items[i], &ctx, (size_t)v->w);
+	ui_draw_aline(app, v->win, y, 0, l, (size_t)v->w,
+	    i == ui->sel && (ui->focus == FOCUS_LIST || ui->two_pane) ?
+	    TH_SELECTED : TH_NORMAL);
+}
+
+static void
+list_draw(struct app *app, struct view *v)
+{
+	struct ui *ui = &app->ui;
+	struct aline l;
+	size_t i;
+	int k;
+
+	aline_init(&l);
+	if (v->dirty) {
+		if (ui->sel < ui->top)
+			ui->top = ui->sel;
+		if (ui->sel >= ui->top + (size_t)v->h)
+			ui->top = ui->sel - (size_t)v->h + 1;
+		for (i = ui->top; i < ui->top + (size_t)v->h; i++)
+			list_draw_row(app, v, i, &l);
+		if (ui->n_items == 0) {
+			aline_clear(&l);
+			aline_adds(&l, TH_SYSTEM, "  no conversations in this queue");
+			ui_draw_aline(app, v->win, 0, 0, &l, (size_t)v->w, TH_NORMAL);
+		}
+	} else {
+		for (k = 0; k < 2; k++) {
+			if (ui->dirty_rows[k] >= 0)
+				list_draw_row(app, v, (size_t)ui->dirty_rows[k], &l);
+		}
+	}
+	ui->dirty_rows[0] = ui->dirty_rows[1] = -1;
+	v->dirty = false;
+	aline_free(&l);
+}
+
+static void
+list_resize(struct app *app, struct view *v)
+{
+	v->dirty = true;
+}
+
+const struct view list_view = {
+	.name = "list", .draw = list_draw, .resize = list_resize,
+};

@@ -1,0 +1,159 @@
+/*
+ * The one event loop: poll() over the terminal, a self-pipe that signal
+ * handlers write to, and curl's sockets and timer.  Each turn: repaint
+ * what is dirty (one doupdate), wait, then handle keys first, signals,
+ * and the network last, so a key never waits for the relay.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "../net/net.h" /* td_ui sees only its own folder */
+#include "ui.h"
+
+#define LOOP_MAX_FDS 66
+
+static int sig_pipe[2] = { -1, -1 };
+
+static void
+loop_signal(int sig)
+{
+	unsigned char c = (unsigned char)sig;
+	int saved = errno;
+
+	(void)!write(sig_pipe[1], &c, 1);
+	errno = saved;
+}
+
+static int
+loop_signals(void)
+{
+	static const int sigs[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGTSTP,
+	    SIGCONT };
+	struct sigaction sa;
+	size_t i;
+
+	if (sig_pipe[0] < 0 && pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = loop_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static void
+loop_suspend(struct app *app)
+{
+	struct sigaction sa, old;
+
+	endwin();
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTSTP, &sa, &old);
+	raise(SIGTSTP);
+	/* Continued: take the terminal back. */
+	sigaction(SIGTSTP, &old, NULL);
+	ui_resize(app);
+	ui_dirty_all(app);
+}
+
+static void
+loop_handle_signals(struct app *app)
+{
+	unsigned char buf[64];
+	ssize_t n, i;
+
+	while ((n = read(sig_pipe[0], buf, sizeof buf)) > 0) {
+		for (i = 0; i < n; i++) {
+			switch (buf[i]) {
+			case SIGWINCH:
+				ui_resize(app);
+				break;
+			case SIGTERM:
+			case SIGHUP:
+			case SIGINT:
+				app->quit = true;
+				break;
+			case SIGTSTP:
+				loop_suspend(app);
+				break;
+			case SIGCONT:
+				ui_resize(app);
+				ui_dirty_all(app);
+				break;
+			}
+		}
+	}
+}
+
+/* Ages and the window countdown change with the clock. */
+static int
+loop_tick(struct app *app)
+{
+	struct ui *ui = &app->ui;
+	int64_t minute;
+
+	app->now = (int64_t)time(NULL);
+	minute = app->now / 60;
+	if (minute != ui->last_tick) {
+		ui->last_tick = minute;
+		ui->list.dirty = ui->status.dirty = true;
+	}
+	if (ui->msg[0] != '\0' && app->now - ui->msg_at >= 10) {
+		ui->msg[0] = '\0';
+		ui->status.dirty = true;
+	}
+	if (app->net != NULL && net_state(app->net) == NET_OFFLINE) {
+		ui->status.dirty = true; /* "retry in Ns" counts down */
+		return 1000;
+	}
+	return (int)(60 - app->now % 60) * 1000;
+}
+
+int
+app_run(struct app *app)
+{
+	struct pollfd fds[LOOP_MAX_FDS];
+	int nfds, nnet, timeout, key;
+
+	if (loop_signals() != 0)
+		return -1;
+	while (!app->quit) {
+		timeout = loop_tick(app);
+		ui_draw(app);
+		fds[0].fd = STDIN_FILENO;
+		fds[0].events = POLLIN;
+		fds[1].fd = sig_pipe[0];
+		fds[1].events = POLLIN;
+		fds[0].revents = fds[1].revents = 0;
+		nnet = app->net != NULL ? net_pollfds(app->net, fds + 2,
+		    LOOP_MAX_FDS - 2, &timeout) : 0;
+		nfds = 2 + nnet;
+		if (poll(fds, (nfds_t)nfds, timeout) < 0 && errno != EINTR)
+			return -1;
+		if (fds[1].revents & POLLIN)
+			loop_handle_signals(app);
+		if (fds[0].revents & (POLLHUP | POLLERR))
+			app->quit = true; /* the terminal went away */
+		if (fds[0].revents & POLLIN) {
+			app->now = (int64_t)time(NULL);
+			while (!app->quit && (key = ui_read_key(app)) >= 0)
+				ui_key(app, key);
+		}
+		if (app->net != NULL && !app->quit)
+			net_dispatch(app->net, fds + 2, nnet);
+	}
+	return 0;
+}

@@ -1,0 +1,232 @@
+/* Saving and opening media through the relay's media endpoint. */
+#include <curses.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ttydesk/model.h"
+#include "ttydesk/sanitize.h"
+#include "app.h"
+#include "dialog.h"
+#include "media.h"
+#include "../net/net.h" /* td_ui sees only its own folder */
+#include "ui.h"
+
+static const char *
+media_ext(const char *mime)
+{
+	static const struct { const char *mime, *ext; } map[] = {
+		{"image/jpeg", "jpg"}, {"image/png", "png"}, {"image/webp", "webp"},
+		{"video/mp4", "mp4"}, {"audio/ogg", "ogg"}, {"audio/mpeg", "mp3"},
+		{"audio/aac", "aac"}, {"application/pdf", "pdf"},
+		{"text/plain", "txt"},
+	};
+	size_t i;
+
+	for (i = 0; mime != NULL && i < sizeof map / sizeof map[0]; i++) {
+		if (strncmp(mime, map[i].mime, strlen(map[i].mime)) == 0)
+			return map[i].ext;
+	}
+	return "bin";
+}
+
+const char *
+media_safe_name(const struct td_message *m, char *buf, size_t len)
+{
+	const char *src = m->media && m->media->filename ? m->media->filename : "";
+	const char *slash = strrchr(src, '/');
+	char *s, *p;
+	size_t n = 0;
+
+	if (slash != NULL)
+		src = slash + 1;
+	if ((slash = strrchr(src, '\\')) != NULL)
+		src = slash + 1;
+	s = sanitize_text(src, strlen(src), SANITIZE_SINGLE_LINE);
+	buf[0] = '\0';
+	if (s != NULL) {
+		for (p = s; *p == '.' || *p == ' ' || *p == '-'; p++)
+			;
+		for (; *p != '\0' && n + 1 < len; p++)
+			buf[n++] = (*p == '/' || *p == ':') ? '_' : *p;
+		buf[n] = '\0';
+		free(s);
+	}
+	if (n == 0) {
+		char id[40];
+		size_t i, k = 0;
+		const char *mid = m->media && m->media->id ? m->media->id : "file";
+		for (i = 0; mid[i] != '\0' && k + 1 < sizeof id; i++) {
+			if ((mid[i] >= 'a' && mid[i] <= 'z') || (mid[i] >= 'A' &&
+			    mid[i] <= 'Z') || (mid[i] >= '0' && mid[i] <= '9'))
+				id[k++] = mid[i];
+		}
+		id[k] = '\0';
+		snprintf(buf, len, "media-%s.%s", k ? id : "file",
+		    media_ext(m->media ? m->media->mime_type : NULL));
+	}
+	return buf;
+}
+
+/* The selected message with media, or NULL (after saying why). */
+static const struct td_msg *
+media_selected(struct app *app)
+{
+	const struct td_msg *m = thread_selected(app);
+
+	if (app->ui.open_id == NULL || m == NULL) {
+		app_message(app, "open a conversation and select a message first");
+		return NULL;
+	}
+	if (m->m.media == NULL || m->m.media->id == NULL) {
+		app_message(app, "the selected message has no media");
+		return NULL;
+	}
+	return m;
+}
+
+static int
+media_path(struct app *app, const struct td_msg *m, char *buf, size_t len)
+{
+	char mid[512];
+
+	return net_conv_path(mid, sizeof mid, app->ui.open_id, "/media/") == NULL ||
+	    snprintf(buf, len, "%s%s", mid, m->m.media->id) >= (int)len ? -1 : 0;
+}
+
+static void
+media_saved(struct app *app, void *ud, long status, const char *body,
+    size_t len, const char *err)
+{
+	char *file = ud;
+
+	if (status >= 200 && status < 300)
+		app_message(app, "saved %s", file);
+	else if (status == 0)
+		app_error(app, "saving %s failed: %s", file, err);
+	else
+		app_error(app, "saving %s failed: the relay answered HTTP %ld",
+		    file, status);
+	free(file);
+}
+
+static void
+media_save_to(struct app *app, void *ud, const char *text)
+{
+	const struct td_msg *m = thread_selected(app);
+	char path[1024], err[256], *file;
+
+	if (text == NULL || *text == '\0' || m == NULL || m->m.media == NULL)
+		return;
+	if (media_path(app, m, path, sizeof path) != 0 ||
+	    (file = appconfig_expand(NULL, text)) == NULL) {
+		app_error(app, "cannot build the media request");
+		return;
+	}
+	if (app_get_file(app, path, file, media_saved, file, err, sizeof err) != 0) {
+		app_error(app, "%s", err);
+		free(file);
+		return;
+	}
+	app_message(app, "downloading to %s ...", file);
+}
+
+void
+media_save(struct app *app)
+{
+	const struct td_msg *m = media_selected(app);
+	char name[256], def[1024];
+	const char *home = getenv("HOME");
+	struct stat st;
+
+	if (m == NULL)
+		return;
+	media_safe_name(&m->m, name, sizeof name);
+	if (home != NULL && snprintf(def, sizeof def, "%s/Downloads", home) > 0 &&
+	    stat(def, &st) == 0 && S_ISDIR(st.st_mode))
+		snprintf(def, sizeof def, "~/Downloads/%s", name);
+	else
+		snprintf(def, sizeof def, "%s", name);
+	dialog_prompt(app, "Save media to: ", def, NULL, media_save_to, NULL);
+}
+
+/* Run the open command with the terminal handed over, file as $1. */
+static void
+media_run(struct app *app, const char *file)
+{
+	char script[1200];
+	pid_t pid;
+	int status = 0;
+
+	snprintf(script, sizeof script, "%s \"$1\"", app->cfg->open_command);
+	def_prog_mode();
+	endwin();
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", script, "sh", file, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	ui_dirty_all(app);
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		app_error(app, "open_command failed (exit %d)",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+static void
+media_fetched(struct app *app, void *ud, long status, const char *body,
+    size_t len, const char *err)
+{
+	char *file = ud;
+
+	if (status >= 200 && status < 300)
+		media_run(app, file);
+	else if (status == 0)
+		app_error(app, "download failed: %s", err);
+	else
+		app_error(app, "download failed: the relay answered HTTP %ld", status);
+	free(file);
+}
+
+void
+media_open(struct app *app)
+{
+	const struct td_msg *m;
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	char dir[512], name[256], path[1024], err[256], *file;
+	size_t n;
+
+	if (app->cfg == NULL || app->cfg->open_command == NULL) {
+		app_message(app, "set [ui] open_command in the config to open media");
+		return;
+	}
+	if ((m = media_selected(app)) == NULL)
+		return;
+	snprintf(dir, sizeof dir, "%s/ttydesk-media-XXXXXX", rt && *rt ? rt : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		app_error(app, "cannot make a private temporary folder");
+		return;
+	}
+	media_safe_name(&m->m, name, sizeof name);
+	n = strlen(dir) + strlen(name) + 2;
+	if ((file = malloc(n)) == NULL || media_path(app, m, path, sizeof path) != 0) {
+		free(file);
+		app_error(app, "cannot build the media request");
+		return;
+	}
+	snprintf(file, n, "%s/%s", dir, name);
+	if (app_get_file(app, path, file, media_fetched, file, err, sizeof err) != 0) {
+		app_error(app, "%s", err);
+		free(file);
+		return;
+	}
+	app_message(app, "downloading %s ...", name);
+}

@@ -1,0 +1,22 @@
+/* Media of the selected message: save to a file or open with a command. */
+#ifndef TTYDESK_MEDIA_H
+#define TTYDESK_MEDIA_H
+
+#include <stddef.h>
+
+struct app;
+struct td_message;
+
+/* Ask for a path (default: the download folder + the file's name) and
+ * download the selected message's media there. */
+void media_save(struct app *app);
+/* Download to a private temporary file, then run [ui] open_command on it. */
+void media_open(struct app *app);
+/*
+ * A file name that is safe to create from what the customer sent: no
+ * directory parts, no control characters, no leading dot; "media-<id>.<ext>"
+ * when nothing usable is left.  Returns buf.
+ */
+const char *media_safe_name(const struct td_message *m, char *buf, size_t len);
+
+#endif

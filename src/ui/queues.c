@@ -1,0 +1,220 @@
+/* Queues (Mine, Unassigned, teams, Escalated, All, Resolved) and the list
+ * of the current one. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ttydesk/model.h"
+#include "app.h"
+#include "ui.h"
+
+static const char *
+team_name(const struct app *app, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < app->n_teams; i++) {
+		if (strcmp(app->teams[i].id, id) == 0 && app->teams[i].name)
+			return app->teams[i].name;
+	}
+	return id;
+}
+
+/* Teams seen in conversations, while /v1/me has not answered. */
+static void
+queues_seen_teams(struct app *app)
+{
+	size_t i, j, n = model_count(app->model);
+	struct app_team *nt;
+
+	for (i = 0; i < n; i++) {
+		const char *t = model_get(app->model, i)->state.team;
+		if (t == NULL)
+			continue;
+		for (j = 0; j < app->n_teams; j++) {
+			if (strcmp(app->teams[j].id, t) == 0)
+				break;
+		}
+		if (j < app->n_teams)
+			continue;
+		nt = realloc(app->teams, (app->n_teams + 1) * sizeof *nt);
+		if (nt == NULL)
+			return;
+		app->teams = nt;
+		nt[app->n_teams].id = strdup(t);
+		nt[app->n_teams].name = NULL;
+		if (nt[app->n_teams].id != NULL)
+			app->n_teams++;
+	}
+}
+
+static void
+queue_add(struct ui_queue *q, size_t *n, enum td_queue_kind kind,
+    const char *team, const char *label)
+{
+	memset(&q[*n], 0, sizeof q[*n]);
+	q[*n].q.kind = kind;
+	q[*n].q.team = team;
+	snprintf(q[*n].label, sizeof q[*n].label, "%s", label);
+	(*n)++;
+}
+
+int
+queues_build(struct app *app)
+{
+	struct ui *ui = &app->ui;
+	struct ui_queue *q;
+	size_t n = 0, i, n_team;
+	enum td_queue_kind cur = ui->n_queues ? ui->queues[ui->cur_queue].q.kind :
+	    TD_Q_ALL;
+	char curteam[128] = "";
+	char **ids;
+
+	if (ui->n_queues && ui->queues[ui->cur_queue].q.team)
+		snprintf(curteam, sizeof curteam, "%s",
+		    ui->queues[ui->cur_queue].q.team);
+	if (app->n_my_teams == 0)
+		queues_seen_teams(app);
+	n_team = app->n_my_teams ? app->n_my_teams : app->n_teams;
+	if ((q = calloc(n_team + 5, sizeof *q)) == NULL)
+		return -1;
+	queue_add(q, &n, TD_Q_MINE, NULL, "Mine");
+	queue_add(q, &n, TD_Q_UNASSIGNED, NULL, "Unassigned");
+	for (i = 0; i < n_team; i++) {
+		const char *id = app->n_my_teams ? app->my_teams[i] :
+		    app->teams[i].id;
+		/* Point at app-owned strings: stable until the next build. */
+		if (app->n_my_teams)
+			ids = app->my_teams;
+		else
+			ids = NULL;
+		queue_add(q, &n, TD_Q_TEAM, ids ? ids[i] : app->teams[i].id,
+		    team_name(app, id));
+	}
+	queue_add(q, &n, TD_Q_ESCALATED, NULL, "Escalated");
+	queue_add(q, &n, TD_Q_ALL, NULL, "All");
+	queue_add(q, &n, TD_Q_RESOLVED, NULL, "Resolved");
+	free(ui->queues);
+	ui->queues = q;
+	ui->n_queues = n;
+	ui->cur_queue = 0;
+	for (i = 0; i < n; i++) {
+		if (q[i].q.kind == cur && (cur != TD_Q_TEAM ||
+		    strcmp(q[i].q.team, curteam) == 0)) {
+			ui->cur_queue = i;
+			break;
+		}
+	}
+	queues_count(app);
+	return 0;
+}
+
+void
+queues_count(struct app *app)
+{
+	struct ui *ui = &app->ui;
+	size_t i, k, n = model_count(app->model);
+
+	for (k = 0; k < ui->n_queues; k++)
+		ui->queues[k].count = ui->queues[k].unread = 0;
+	for (i = 0; i < n; i++) {
+		const struct td_conversation *c = model_get(app->model, i);
+		for (k = 0; k < ui->n_queues; k++) {
+			if (!conversation_in_queue(app->model, c, &ui->queues[k].q))
+				continue;
+			ui->queues[k].count++;
+			if (c->unread > 0)
+				ui->queues[k].unread++;
+		}
+	}
+	ui->tabs.dirty = true;
+}
+
+void
+list_rebuild(struct app *app)
+{
+	struct ui *ui = &app->ui;
+	struct td_conversation **items = NULL;
+	size_t n = 0, i;
+
+	if (ui->n_queues > 0) {
+		n = model_queue(app->model, &ui->queues[ui->cur_queue].q, &items);
+		if (n == (size_t)-1) {
+			app_error(app, "out of memory");
+			n = 0;
+			items = NULL;
+		}
+	}
+	free(ui->items);
+	ui->items = items;
+	ui->n_items = n;
+	/* Keep the cursor on the same conversation when it is still here. */
+	if (ui->sel_id != NULL) {
+		for (i = 0; i < n; i++) {
+			if (strcmp(items[i]->id, ui->sel_id) == 0) {
+				ui->sel = i;
+				break;
+			}
+		}
+	}
+	if (ui->sel >= n)
+		ui->sel = n ? n - 1 : 0;
+	free(ui->sel_id);
+	ui->sel_id = n ? strdup(items[ui->sel]->id) : NULL;
+	if (ui->two_pane && ui->focus == FOCUS_LIST && n > 0 &&
+	    (ui->open_id == NULL || strcmp(ui->open_id, items[ui->sel]->id) != 0)) {
+		free(ui->open_id);
+		ui->open_id = strdup(items[ui->sel]->id);
+		ui->thread.dirty = true;
+	}
+	ui->list.dirty = true;
+	ui->status.dirty = true;
+}
+
+void
+list_select(struct app *app, size_t i)
+{
+	struct ui *ui = &app->ui;
+	size_t old = ui->sel, h = ui->list.h > 0 ? (size_t)ui->list.h : 1;
+
+	if (ui->n_items == 0)
+		return;
+	if (i >= ui->n_items)
+		i = ui->n_items - 1;
+	ui->sel = i;
+	if (i < ui->top) {
+		ui->top = i;
+		ui->list.dirty = true;
+	} else if (i >= ui->top + h) {
+		ui->top = i - h + 1;
+		ui->list.dirty = true;
+	} else if (old != i) {
+		/* Only the two rows that changed. */
+		ui->dirty_rows[0] = (long)old;
+		ui->dirty_rows[1] = (long)i;
+	}
+	free(ui->sel_id);
+	ui->sel_id = strdup(ui->items[i]->id);
+	ui->status.dirty = true;
+	if (ui->two_pane && (ui->open_id == NULL ||
+	    strcmp(ui->open_id, ui->sel_id ? ui->sel_id : "") != 0)) {
+		free(ui->open_id);
+		ui->open_id = ui->sel_id ? strdup(ui->sel_id) : NULL;
+		ui->thread.dirty = true;
+	}
+}
+
+void
+list_move(struct app *app, long delta)
+{
+	struct ui *ui = &app->ui;
+	long i = (long)ui->sel + delta;
+
+	if (ui->n_items == 0)
+		return;
+	if (i < 0)
+		i = 0;
+	if (i >= (long)ui->n_items)
+		i = (long)ui->n_items - 1;
+	list_select(app, (size_t)i);
+}

@@ -1,0 +1,401 @@
+/*
+ * Curses setup, layout and the once-per-turn repaint.  Windows: a queue
+ * tab bar on top, the list and the thread (side by side from 100 columns,
+ * else one at a time), a status line at the bottom.
+ */
+#include <curses.h>
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "ttydesk/sanitize.h"
+#include "app.h"
+#include "dialog.h"
+#include "keymap.h"
+#include "theme.h"
+#include "ui.h"
+
+#define UI_TWO_PANE_MIN 100
+
+static attr_t
+ui_attrs(unsigned a)
+{
+	attr_t r = A_NORMAL;
+
+	if (a & THA_BOLD)
+		r |= A_BOLD;
+	if (a & THA_DIM)
+		r |= A_DIM;
+	if (a & THA_UNDERLINE)
+		r |= A_UNDERLINE;
+	if (a & THA_REVERSE)
+		r |= A_REVERSE;
+	if (a & THA_ITALIC)
+		r |= A_ITALIC;
+	if (a & THA_STANDOUT)
+		r |= A_STANDOUT;
+	return r;
+}
+
+void
+ui_apply_theme(struct app *app)
+{
+	struct ui *ui = &app->ui;
+	struct theme base;
+	const char *nc = getenv("NO_COLOR");
+	int i, ncol;
+	short fg, bg;
+
+	theme_default(&base);
+	ui->colour = has_colors() && (nc == NULL || *nc == '\0') &&
+	    strcmp(app->theme.name, "mono") != 0;
+	if (ui->colour) {
+		start_color();
+		use_default_colors();
+	}
+	ncol = ui->colour ? COLORS : 0;
+	if (ui->colour && COLOR_PAIRS < TH__COUNT + 1)
+		ui->colour = false;
+	for (i = 0; i < TH__COUNT; i++) {
+		const struct theme_style *s = &app->theme.el[i];
+		unsigned a = s->attrs;
+		ui->pair[i] = 0;
+		if (ui->colour && (s->fg >= 0 || s->bg >= 0)) {
+			fg = theme_colour_fallback(s->fg, ncol > 256 ? 256 : ncol);
+			bg = theme_colour_fallback(s->bg, ncol > 256 ? 256 : ncol);
+			if (init_pair((short)(i + 1), fg, bg) == OK)
+				ui->pair[i] = (short)(i + 1);
+		}
+		/* Without colour, a style that only had colours keeps the
+		 * built-in attributes so things stay apart. */
+		if (!ui->colour)
+			a |= base.el[i].attrs;
+		ui->attr[i] = ui_attrs(a);
+	}
+	ui_dirty_all(app);
+}
+
+static void
+ui_view_init(struct view *v, const struct view *proto)
+{
+	*v = *proto;
+	v->win = NULL;
+	v->dirty = true;
+}
+
+static void
+ui_setup_tty(void)
+{
+	struct termios t;
+
+	/* Flow control would eat C-s and C-q; the keymap may want them. */
+	if (tcgetattr(STDIN_FILENO, &t) == 0) {
+		t.c_iflag &= (tcflag_t)~(IXON | IXOFF);
+		tcsetattr(STDIN_FILENO, TCSANOW, &t);
+	}
+}
+
+static int
+ui_common_start(struct app *app)
+{
+	struct ui *ui = &app->ui;
+	const char *cs = nl_langinfo(CODESET);
+
+	ui->utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
+	    strcmp(cs, "utf8") == 0);
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	ui->started = true;
+	ui_view_init(&ui->tabs, &tabs_view);
+	ui_view_init(&ui->list, &list_view);
+	ui_view_init(&ui->sep, &sep_view);
+	ui_view_init(&ui->thread, &thread_view);
+	ui_view_init(&ui->status, &status_view);
+	ui_view_init(&ui->helpv, &help_view);
+	ui->dirty_rows[0] = ui->dirty_rows[1] = -1;
+	ui_apply_theme(app);
+	/* stdscr is never drawn on; refresh it once so getch() has no
+	 * reason to repaint it over the views. */
+	wnoutrefresh(stdscr);
+	ui_layout(app);
+	return 0;
+}
+
+int
+ui_start(struct app *app, char *err, size_t errlen)
+{
+	if (initscr() == NULL) {
+		snprintf(err, errlen, "cannot start the terminal interface "
+		    "(TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+		return -1;
+	}
+	ui_setup_tty();
+	return ui_common_start(app);
+}
+
+int
+ui_start_term(struct app *app, void *screen)
+{
+	set_term((SCREEN *)screen);
+	return ui_common_start(app);
+}
+
+static void
+ui_delwin(struct view *v)
+{
+	if (v->win != NULL) {
+		delwin(v->win);
+		v->win = NULL;
+	}
+}
+
+void
+ui_stop(struct app *app)
+{
+	struct ui *ui = &app->ui;
+
+	if (!ui->started)
+		return;
+	ui_delwin(&ui->tabs);
+	ui_delwin(&ui->list);
+	ui_delwin(&ui->sep);
+	ui_delwin(&ui->thread);
+	ui_delwin(&ui->status);
+	ui_delwin(&ui->helpv);
+	dialog_resize(app);
+	curs_set(1);
+	endwin();
+	ui->started = false;
+}
+
+static void
+ui_place(struct view *v, bool visible, int y, int x, int h, int w)
+{
+	v->visible = visible && h > 0 && w > 0;
+	v->dirty = true;
+	if (!v->visible)
+		return;
+	if (v->win != NULL && v->y == y && v->x == x && v->h == h && v->w == w)
+		return;
+	ui_delwin(v);
+	v->y = y;
+	v->x = x;
+	v->h = h;
+	v->w = w;
+	v->win = newwin(h, w, y, x);
+	if (v->win == NULL)
+		v->visible = false;
+}
+
+void
+ui_layout(struct app *app)
+{
+	struct ui *ui = &app->ui;
+	int rows = LINES, cols = COLS, body, lw;
+
+	ui->rows = rows;
+	ui->cols = cols;
+	ui->too_small = rows < 6 || cols < 30;
+	ui->two_pane = cols >= UI_TWO_PANE_MIN;
+	body = rows - 2;
+	if (ui->too_small) {
+		ui_place(&ui->tabs, false, 0, 0, 0, 0);
+		ui_place(&ui->list, false, 0, 0, 0, 0);
+		ui_place(&ui->sep, false, 0, 0, 0, 0);
+		ui_place(&ui->thread, false, 0, 0, 0, 0);
+		ui_place(&ui->helpv, false, 0, 0, 0, 0);
+		ui_place(&ui->status, true, 0, 0, rows > 0 ? 1 : 0, cols);
+		return;
+	}
+	ui_place(&ui->tabs, true, 0, 0, 1, cols);
+	ui_place(&ui->status, true, rows - 1, 0, 1, cols);
+	ui_place(&ui->helpv, ui->help, 1, 0, body, cols);
+	if (ui->two_pane) {
+		lw = cols * 2 / 5;
+		if (lw < 44)
+			lw = 44;
+		if (lw > 72)
+			lw = 72;
+		ui_place(&ui->list, !ui->help, 1, 0, body, lw);
+		ui_place(&ui->sep, !ui->help, 1, lw, body, 1);
+		ui_place(&ui->thread, !ui->help, 1, lw + 1, body, cols - lw - 1);
+	} else {
+		ui_place(&ui->list, !ui->help && ui->focus == FOCUS_LIST, 1, 0,
+		    body, cols);
+		ui_place(&ui->sep, false, 0, 0, 0, 0);
+		ui_place(&ui->thread, !ui->help && ui->focus == FOCUS_THREAD, 1,
+		    0, body, cols);
+	}
+	if (ui->list.resize != NULL)
+		ui->list.resize(app, &ui->list);
+	if (ui->thread.resize != NULL)
+		ui->thread.resize(app, &ui->thread);
+	dialog_resize(app);
+}
+
+void
+ui_resize(struct app *app)
+{
+	struct winsize ws;
+
+	if (!app->ui.started)
+		return;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	/* After a resize the terminal's contents are unknown. */
+	clearok(curscr, TRUE);
+	wnoutrefresh(stdscr);
+	ui_layout(app);
+}
+
+void
+ui_dirty_all(struct app *app)
+{
+	struct ui *ui = &app->ui;
+
+	ui->tabs.dirty = ui->list.dirty = ui->sep.dirty = true;
+	ui->thread.dirty = ui->status.dirty = ui->helpv.dirty = true;
+}
+
+void
+ui_draw_aline(struct app *app, WINDOW *w, int y, int x, const struct aline *l,
+    size_t width, int base)
+{
+	struct ui *ui = &app->ui;
+	size_t i, used = 0, n, got;
+	attr_t a;
+	short pair;
+
+	wmove(w, y, x);
+	for (i = 0; i < l->n_runs && used < width; i++) {
+		const struct arun *r = &l->runs[i];
+		int st = r->style;
+		if (base == TH_SELECTED || base == TH_DIALOG || base == TH_STATUS) {
+			/* Keep emphasis, take the row's colours. */
+			a = (attr_t)ui->attr[base] |
+			    ((attr_t)ui->attr[st] & (A_BOLD | A_UNDERLINE));
+			pair = ui->pair[base];
+		} else {
+			a = (attr_t)ui->attr[st == TH_NORMAL ? base : st];
+			pair = ui->pair[st == TH_NORMAL ? base : st];
+		}
+		n = text_fit(l->text + r->off, r->len, width - used, &got);
+		wattr_set(w, a, pair, NULL);
+		waddnstr(w, l->text + r->off, (int)n);
+		used += got;
+		if (n < r->len)
+			break;
+	}
+	wattr_set(w, (attr_t)ui->attr[base], ui->pair[base], NULL);
+	for (; used < width; used++)
+		waddch(w, ' ');
+}
+
+void
+ui_draw(struct app *app)
+{
+	struct ui *ui = &app->ui;
+	struct view *views[] = { &ui->tabs, &ui->list, &ui->sep, &ui->thread,
+	    &ui->helpv, &ui->status };
+	size_t i;
+
+	if (!ui->started)
+		return;
+	curs_set(0);
+	for (i = 0; i < sizeof views / sizeof views[0]; i++) {
+		struct view *v = views[i];
+		if (!v->visible || v->win == NULL)
+			continue;
+		if (v->draw != NULL)
+			v->draw(app, v);
+		wnoutrefresh(v->win);
+	}
+	if (ui->dialog != NULL)
+		dialog_draw(app);
+	doupdate();
+}
+
+int
+ui_read_key(struct app *app)
+{
+	wint_t wc;
+	int rc, next;
+
+	rc = get_wch(&wc);
+	if (rc == ERR)
+		return -1;
+	if (rc == KEY_CODE_YES) {
+		if (wc == KEY_ENTER)
+			return KM_ENTER;
+		return KM_KEY((int)wc);
+	}
+	if (wc == '\n')
+		return KM_ENTER;
+	if (wc == 27) {
+		/* ESC followed at once by a key is Alt-key. */
+		rc = get_wch(&wc);
+		if (rc == ERR)
+			return KM_ESC;
+		if (rc == KEY_CODE_YES)
+			return KM_KEY((int)wc);
+		next = wc == '\n' ? KM_ENTER : (int)wc;
+		return KM_META(next);
+	}
+	return (int)wc;
+}
+
+int
+ui_key(struct app *app, int key)
+{
+	struct ui *ui = &app->ui;
+	int a, flags;
+
+	if (key == KM_KEY(KEY_RESIZE)) {
+		ui_resize(app);
+		return UI_HANDLED;
+	}
+	if (ui->dialog != NULL)
+		return dialog_key(app, key);
+	if (ui->help) {
+		a = keymap_lookup(&app->keymap, key);
+		if (a >= 0 && (strcmp(app->keymap.table[a].name, "down") == 0 ||
+		    strcmp(app->keymap.table[a].name, "up") == 0 ||
+		    strcmp(app->keymap.table[a].name, "page_down") == 0 ||
+		    strcmp(app->keymap.table[a].name, "page_up") == 0 ||
+		    strcmp(app->keymap.table[a].name, "quit") == 0)) {
+			flags = app->keymap.table[a].fn(app);
+			if (flags & UI_QUIT)
+				app->quit = true;
+			return flags;
+		}
+		ui->help = false;
+		ui_layout(app);
+		return UI_HANDLED;
+	}
+	a = keymap_lookup(&app->keymap, key);
+	if (a < 0) {
+		char name[32];
+		app_message(app, "%s is not bound (? shows the keys)",
+		    keymap_key_name(key, name, sizeof name));
+		return UI_HANDLED;
+	}
+	if (app->keymap.table[a].fn == NULL) {
+		app_message(app, "%s: not available yet", app->keymap.table[a].name);
+		return UI_HANDLED;
+	}
+	flags = app->keymap.table[a].fn(app);
+	if (flags & UI_QUIT)
+		app->quit = true;
+	return flags;
+}

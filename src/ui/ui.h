@@ -1,0 +1,164 @@
+/*
+ * The screen: windows, layout, views and dirty flags.
+ *
+ * Output works like tmux: handlers only set dirty flags; once per loop
+ * turn ui_draw() repaints what is dirty into each window, wnoutrefresh()es
+ * it, and calls doupdate() once.  clear() is never used in the normal path;
+ * moving the list cursor repaints two rows.
+ *
+ * A view is a struct of function pointers (draw, handle_key, resize) over
+ * one window; handle_key returns UI_* flags (keymap.h).
+ */
+#ifndef TTYDESK_UI_H
+#define TTYDESK_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ttydesk/model.h"
+#include "aline.h"
+
+struct app;
+struct dialog;
+typedef struct _win_st WINDOW;
+
+struct view {
+	const char *name;
+	void (*draw)(struct app *app, struct view *v);
+	/* Keys the view wants before the keymap (text input); 0 when not
+	 * handled, else UI_* flags. */
+	int (*handle_key)(struct app *app, struct view *v, int key);
+	void (*resize)(struct app *app, struct view *v);
+	WINDOW *win;
+	int y, x, h, w;
+	bool visible;
+	bool dirty;     /* repaint everything */
+};
+
+enum ui_focus { FOCUS_LIST = 0, FOCUS_THREAD };
+
+struct ui_queue {
+	struct td_queue q;
+	char label[48];
+	size_t count;
+	size_t unread;  /* conversations with unread messages */
+};
+
+struct ui {
+	bool started;
+	bool utf8;
+	bool colour;
+	int rows, cols;
+	bool two_pane;
+	bool too_small;
+	enum ui_focus focus;
+	bool help;          /* help screen shown */
+	size_t help_top;
+
+	struct view tabs, list, sep, thread, status, helpv;
+	unsigned long attr[32]; /* curses attributes per theme element */
+	short pair[32];
+
+	/* Queues and the list of the current one. */
+	struct ui_queue *queues;
+	size_t n_queues;
+	size_t cur_queue;
+	bool queue_chosen;  /* the agent switched queues: keep it */
+	struct td_conversation **items; /* model pointers, rebuilt on change */
+	size_t n_items;
+	size_t sel;
+	size_t top;
+	char *sel_id;       /* selection survives list rebuilds */
+	long dirty_rows[2]; /* list rows to repaint, -1 none */
+
+	/* Thread pane. */
+	char *open_id;      /* conversation shown, NULL none */
+
+	/* Search. */
+	char search[256];
+	bool search_active;
+
+	/* Status bar. */
+	char msg[256];
+	bool msg_error;
+	int64_t msg_at;
+	char net_text[256];
+
+	struct dialog *dialog; /* modal, NULL when none */
+	int64_t last_tick;     /* minute of the last clock redraw */
+	size_t bytes_hint;
+};
+
+/* Start/stop curses (setlocale must have run).  ui_start applies the
+ * theme; safe to call ui_stop twice and from a fatal path. */
+int ui_start(struct app *app, char *err, size_t errlen);
+void ui_stop(struct app *app);
+/* Curses on an existing terminal (benchmarks: newterm on a pty/file). */
+int ui_start_term(struct app *app, void *screen);
+void ui_apply_theme(struct app *app);
+void ui_layout(struct app *app);
+void ui_resize(struct app *app);
+void ui_draw(struct app *app);
+void ui_dirty_all(struct app *app);
+/* One key from the terminal; returns UI_* flags. */
+int ui_key(struct app *app, int key);
+/* Read a key without blocking: -1 when none. */
+int ui_read_key(struct app *app);
+
+/* Draw an attributed line at (y, x) cut/padded to width columns. */
+void ui_draw_aline(struct app *app, WINDOW *w, int y, int x,
+    const struct aline *l, size_t width, int base_style);
+
+/* Queues (queues.c). */
+int queues_build(struct app *app);
+void queues_count(struct app *app);
+void list_rebuild(struct app *app);
+void list_select(struct app *app, size_t i);
+void list_move(struct app *app, long delta);
+
+/* Views. */
+extern const struct view tabs_view, list_view, sep_view, thread_view,
+    status_view, help_view;
+
+/*
+ * A conversation list row (pure: no curses).  Columns: unread count,
+ * priority, name, preview, markers, window, age; everything cut to width.
+ */
+struct row_ctx {
+	int64_t now;
+	const char *self;
+	bool utf8;
+	bool selected;
+};
+int list_format_row(struct aline *out, const struct td_conversation *c,
+    const struct row_ctx *ctx, size_t width);
+/* "now", "5m", "3h", "2d", "4w", "2025" */
+const char *ui_age(char *buf, size_t len, int64_t now, int64_t ts);
+/* One-line, sanitized preview of a message. malloc'd. */
+char *ui_message_summary(const struct td_message *m);
+
+/* Thread lines (thread.c, pure: no curses). */
+struct convui;
+struct thread_ctx {
+	const char *self;
+	bool utf8;
+	int64_t read_seq;
+};
+int thread_build(struct convui *cu, const struct td_conversation *c,
+    const struct thread_ctx *ctx, size_t width);
+/* Open the thread of conversation id in the thread pane (focus it). */
+void thread_open(struct app *app, const char *id);
+void thread_scroll(struct app *app, long lines);
+void thread_move(struct app *app, long delta);
+void thread_edge(struct app *app, int bottom);
+int thread_goto_quote(struct app *app);
+int thread_first_unread(struct app *app);
+/* The selected message of the open thread, or NULL. */
+struct td_msg *thread_selected(const struct app *app);
+
+/* Search (search.c). */
+void search_start(struct app *app);
+int search_next(struct app *app, int dir);
+
+#endif

@@ -1,0 +1,142 @@
+"""Drive the real `ttydesk` inside tmux on a private socket.
+
+    world = harness.RelayWorld()               # fake Graph API + relay
+    tui = TuiSession.for_agent(world, "alice")  # config, token, cache key
+    tui.start()
+    tui.wait_for("Maria")                       # polls capture-pane
+    tui.keys("j", "Enter")
+    tui.close()                                 # kills the tmux server
+
+Every session has its own tmux socket (-L), its own temp dir (config,
+token 0600, cache key 0600, cache), TERM=xterm-256color, LANG=C.UTF-8.
+"""
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(_HERE, "..", "pylib"))
+
+
+def build_dir():
+	d = os.environ.get("TTYDESK_BUILD_DIR")
+	if not d:
+		d = os.path.join(_HERE, "..", "..", "build", "dev")
+	return os.path.abspath(d)
+
+
+def ttydesk_binary():
+	return os.path.join(build_dir(), "ttydesk")
+
+
+def write_secret(path, data):
+	fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+	with os.fdopen(fd, "wb") as fp:
+		fp.write(data if isinstance(data, bytes) else data.encode())
+
+
+class TuiSession:
+	def __init__(self, relay_url, token, width=120, height=40, extra=""):
+		self.dir = tempfile.mkdtemp(prefix="ttydesk-tui-")
+		self.socket = "ttydesk-e2e-%d-%s" % (os.getpid(),
+		    secrets.token_hex(4))
+		self.width = width
+		self.height = height
+		self.relay_url = relay_url
+		self.token = token
+		self.extra = extra
+		self.config = os.path.join(self.dir, "config")
+		self.started = False
+		write_secret(os.path.join(self.dir, "token"), token)
+		write_secret(os.path.join(self.dir, "cache.key"),
+		    secrets.token_bytes(32))
+		self.write_config()
+
+	@classmethod
+	def for_agent(cls, world, agent_id="alice", **kw):
+		return cls(world.relay.url, world.relay.agents[agent_id].token, **kw)
+
+	def write_config(self):
+		with open(self.config, "w", encoding="utf-8") as fp:
+			fp.write("[relay]\nurl = %s\ntoken_file = token\n\n"
+			    "[cache]\ndir = cache\nkey_file = cache.key\n\n"
+			    "[ui]\ntheme = default\nbell = off\n%s" % (
+			    self.relay_url, self.extra))
+
+	def tmux(self, *args, check=True):
+		r = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null"] +
+		    list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+		    timeout=30)
+		if check and r.returncode != 0:
+			raise RuntimeError("tmux %s: %s" % (args[0],
+			    r.stderr.decode(errors="replace")))
+		return r.stdout.decode("utf-8", errors="replace")
+
+	def start(self, args=()):
+		env = ["env", "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
+		    "HOME=" + self.dir, "XDG_RUNTIME_DIR=" + self.dir,
+		    "TTYDESK_BACKOFF_MAX_MS=2000",
+		    "ASAN_OPTIONS=" + os.environ.get("ASAN_OPTIONS", "") +
+		    ":log_path=" + os.path.join(self.dir, "asan")]
+		cmd = env + [ttydesk_binary(), "--config", self.config] + list(args)
+		# The shell stays after ttydesk exits so its message is readable.
+		line = " ".join(_shq(c) for c in cmd) + \
+		    "; echo TTYDESK-EXIT=$?; sleep 3600"
+		self.tmux("new-session", "-d", "-x", str(self.width), "-y",
+		    str(self.height), "sh", "-c", line)
+		self.tmux("set-option", "-g", "status", "off", check=False)
+		self.started = True
+
+	def screen(self):
+		return self.tmux("capture-pane", "-p", "-t", "0")
+
+	def keys(self, *keys):
+		for k in keys:
+			self.tmux("send-keys", "-t", "0", k)
+			time.sleep(0.05)
+
+	def literal(self, text):
+		self.tmux("send-keys", "-t", "0", "-l", text)
+
+	def resize(self, width, height):
+		self.tmux("resize-window", "-t", "0", "-x", str(width), "-y",
+		    str(height))
+
+	def wait_for(self, pred, timeout=20.0, what=None):
+		"""pred: text that must appear, or a function of the screen."""
+		if isinstance(pred, str):
+			text = pred
+			pred = lambda s: text in s  # noqa: E731
+			what = what or repr(text)
+		deadline = time.monotonic() + timeout
+		s = ""
+		while time.monotonic() < deadline:
+			s = self.screen()
+			if pred(s):
+				return s
+			time.sleep(0.1)
+		raise AssertionError("timed out waiting for %s; screen:\n%s" %
+		    (what or "condition", s))
+
+	def asan_reports(self):
+		out = []
+		for f in os.listdir(self.dir):
+			if f.startswith("asan"):
+				with open(os.path.join(self.dir, f), errors="replace") as fp:
+					out.append(fp.read())
+		return out
+
+	def close(self):
+		if self.started:
+			self.tmux("kill-server", check=False)
+			self.started = False
+		shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _shq(s):
+	return "'" + s.replace("'", "'\\''") + "'"

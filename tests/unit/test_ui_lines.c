@@ -1,0 +1,199 @@
+/* Attributed lines, word wrapping and thread lines (no curses). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "ttydesk/sanitize.h"
+#include "aline.h"
+#include "convui.h"
+#include "theme.h"
+#include "ui.h"
+#include "ui_fixture.h"
+
+struct pieces {
+	char out[16][128];
+	size_t n;
+};
+
+static int
+collect(void *ud, const char *s, size_t len)
+{
+	struct pieces *p = ud;
+
+	if (p->n < 16)
+		snprintf(p->out[p->n++], 128, "%.*s", (int)len, s);
+	return 0;
+}
+
+static void
+test_wrap(void)
+{
+	struct pieces p;
+	size_t i;
+
+	memset(&p, 0, sizeof p);
+	CHECK_INT(text_wrap("the quick brown fox jumps", 25, 10, collect, &p), 3);
+	CHECK_STR(p.out[0], "the quick");
+	CHECK_STR(p.out[1], "brown fox");
+	CHECK_STR(p.out[2], "jumps");
+
+	/* A word longer than the line is cut. */
+	memset(&p, 0, sizeof p);
+	CHECK_INT(text_wrap("abcdefghijkl", 12, 5, collect, &p), 3);
+	CHECK_STR(p.out[0], "abcde");
+	CHECK_STR(p.out[2], "kl");
+
+	/* Newlines start new lines; empty lines stay. */
+	memset(&p, 0, sizeof p);
+	CHECK_INT(text_wrap("a\n\nb", 4, 10, collect, &p), 3);
+	CHECK_STR(p.out[1], "");
+
+	/* Wide characters: 2 columns each, never split. */
+	memset(&p, 0, sizeof p);
+	text_wrap("你好世界你好", strlen("你好世界你好"), 5, collect, &p);
+	CHECK_INT(p.n, 3);
+	for (i = 0; i < p.n; i++)
+		CHECK(text_width(p.out[i], strlen(p.out[i])) <= 5);
+	CHECK_STR(p.out[0], "你好");
+
+	/* Emoji ZWJ sequence stays whole. */
+	memset(&p, 0, sizeof p);
+	text_wrap("ab 👩‍💻 cd", strlen("ab 👩‍💻 cd"), 4, collect, &p);
+	CHECK_STR(p.out[1], "👩‍💻");
+}
+
+static void
+test_aline(void)
+{
+	struct aline l;
+
+	aline_init(&l);
+	aline_adds(&l, TH_NAME, "Ana");
+	aline_adds(&l, TH_NAME, " B");   /* same style: one run */
+	aline_adds(&l, TH_AGE, "你");
+	aline_pad(&l, TH_NORMAL, 40);
+	CHECK_INT(l.n_runs, 3);
+	CHECK_INT(l.runs[0].len, 5);
+	CHECK_INT(l.runs[1].style, TH_AGE);
+	CHECK_INT(l.width, 5 + 2 + 40);
+	CHECK_INT(aline_add_fit(&l, TH_NORMAL, "你好你好", 5), 4);
+	aline_clear(&l);
+	CHECK_INT(l.len, 0);
+	CHECK_INT(l.width, 0);
+	aline_free(&l);
+}
+
+static int
+has_line(const struct convui *cu, const char *needle, int kind)
+{
+	size_t i;
+
+	for (i = 0; i < cu->n_lines; i++) {
+		if ((kind == 0 || cu->lines[i].kind == kind) &&
+		    cu->lines[i].text != NULL && strstr(cu->lines[i].text, needle) != NULL)
+			return (int)i;
+	}
+	return -1;
+}
+
+static void
+test_thread(void)
+{
+	long long now = (long long)time(NULL);
+	struct td_model *m = fx_model(now);
+	struct td_conversation *c = model_find(m, "c1");
+	struct convui cu;
+	struct thread_ctx ctx = { "alice", true, 0 };
+	size_t i, width = 40;
+	int q, h;
+
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	memset(&cu, 0, sizeof cu);
+	cu.sel = -1;
+	CHECK_INT(thread_build(&cu, c, &ctx, width), 0);
+	CHECK_INT(cu.built_width, width);
+	if (getenv("DUMP"))
+		for (i = 0; i < cu.n_lines; i++)
+			fprintf(stderr, "%2d|%s|\n", cu.lines[i].kind,
+			    cu.lines[i].text ? cu.lines[i].text : "");
+	for (i = 0; i < cu.n_lines; i++) {
+		const char *t = cu.lines[i].text ? cu.lines[i].text : "";
+		/* Nothing wider than the pane; no control characters. */
+		CHECK(text_width(t, strlen(t)) <= width);
+		for (; *t != '\0'; t++)
+			CHECK((unsigned char)*t >= 0x20 && *t != 0x7f);
+	}
+	CHECK(has_line(&cu, "── ", TL_DAY) >= 0);
+	/* Customer escape sequences are gone, the text stays. */
+	CHECK(has_line(&cu, "Hello there, my order", TL_BODY) >= 0);
+	CHECK(has_line(&cu, "pwned", 0) < 0);
+	/* The reply shows the quoted message, one line, and the ticks. */
+	h = has_line(&cu, "▶ you", TL_HEADER);
+	CHECK(h >= 0);
+	CHECK(h >= 0 && strstr(cu.lines[h].text, "✓✓") != NULL);
+	q = has_line(&cu, "┃ María", TL_QUOTE);
+	CHECK(q == h + 1);
+	/* The reaction is under the message it reacts to, not a message. */
+	CHECK(has_line(&cu, "👍 María", TL_REACTIONS) > h);
+	CHECK(has_line(&cu, "[reaction]", 0) < 0);
+	/* Notes are marked internal. */
+	CHECK(has_line(&cu, "NOTE (internal)", TL_HEADER) >= 0);
+	/* Media: kind, file name (as sent, for display), caption; an unknown
+	 * quote says so. */
+	CHECK(has_line(&cu, "[image] ../../etc/passwd", TL_BODY) >= 0);
+	CHECK(has_line(&cu, "the box", TL_BODY) >= 0);
+	CHECK(has_line(&cu, "quoted message not available", TL_QUOTE) >= 0);
+	/* Failed with the error title. */
+	CHECK(has_line(&cu, "✗ failed: Re-engagement message", TL_ERROR) >= 0);
+	CHECK(has_line(&cu, "[location] 48.85840, 2.29450", TL_BODY) >= 0);
+	/* Inbound and outbound are apart: outbound headers are indented. */
+	CHECK(has_line(&cu, "◀ María", TL_HEADER) >= 0);
+	CHECK(cu.lines[has_line(&cu, "◀ María", TL_HEADER)].text[0] != ' ');
+	CHECK(h >= 0 && strncmp(cu.lines[h].text, "    ", 4) == 0);
+	/* Line ranges per message. */
+	for (i = 0; i < c->n_messages; i++) {
+		if (cu.first_line[i] < 0)
+			continue;
+		CHECK(cu.last_line[i] >= cu.first_line[i]);
+		CHECK_INT(cu.msg_of[cu.first_line[i]], (long)i);
+	}
+	/* System lines merge in by time. */
+	CHECK_INT(convui_add_sys(&cu, now - 95, 100, "assigned to bob"), 0);
+	CHECK_INT(convui_add_sys(&cu, now - 95, 100, "assigned to bob"), 0);
+	CHECK_INT(cu.n_sys, 1);
+	CHECK_INT(cu.built_width, 0);
+	CHECK_INT(thread_build(&cu, c, &ctx, width), 0);
+	q = has_line(&cu, "assigned to bob", TL_SYSTEM);
+	CHECK(q >= 0);
+	CHECK(q > has_line(&cu, "👍", TL_REACTIONS));
+	CHECK(q < has_line(&cu, "NOTE", TL_HEADER));
+	/* ASCII terminals get ASCII marks. */
+	ctx.utf8 = false;
+	CHECK_INT(thread_build(&cu, c, &ctx, 20), 0);
+	CHECK(has_line(&cu, "VV", TL_HEADER) >= 0);
+	for (i = 0; i < cu.n_lines; i++) {
+		CHECK(cu.lines[i].len == 0 ||
+		    text_width(cu.lines[i].text, cu.lines[i].len) <= 20);
+		if (cu.lines[i].len > 0 &&
+		    text_width(cu.lines[i].text, cu.lines[i].len) > 20)
+			fprintf(stderr, "too wide: |%s|\n", cu.lines[i].text);
+	}
+	convui_free_lines(&cu);
+	for (i = 0; i < cu.n_sys; i++)
+		free(cu.sys[i].text);
+	free(cu.sys);
+	model_free(m);
+}
+
+int
+main(void)
+{
+	RUN(test_wrap);
+	RUN(test_aline);
+	RUN(test_thread);
+	return check_done();
+}
