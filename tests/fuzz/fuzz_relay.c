@@ -289,7 +289,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_adds(&req, "Content-Type: application/json\r\n");
 	snprintf(line, sizeof line, "Content-Length: %zu\r\n\r\n", blen);
 	fz_adds(&req, line);
-	off = req.len;
 	fz_add(&req, body, blen);
 
 	fd = fuzz_relay_connect();
