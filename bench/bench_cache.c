@@ -31,6 +31,18 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double
+cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU time of the best load: wall time suffers on a shared machine. */
+static double best_cpu;
+
 static const char *words[] = { "hello", "my", "order", "has", "not",
     "arrived", "yet", "could", "you", "please", "check", "the", "tracking",
     "number", "thanks", "a", "lot", "refund", "size", "wrong", "colour",
@@ -130,7 +142,7 @@ bench_load(const char *dir, const struct cache_key *k, int with_model,
 {
 	struct cache_visitor v = { NULL, NULL, NULL, NULL };
 	struct td_cache *c;
-	double best = 1e9, t;
+	double best = 1e9, t, tc;
 	int i;
 
 	for (i = 0; i < 3; i++) {
@@ -141,12 +153,14 @@ bench_load(const char *dir, const struct cache_key *k, int with_model,
 		v.event = with_model == 1 ? model_event :
 		    with_model == 2 ? parse_event : count_event;
 		t = now();
+		tc = cpu();
 		if (cache_open(dir, k, &c, err, sizeof err) != CACHE_OK ||
 		    cache_load(c, &v, err, sizeof err) != CACHE_OK) {
 			fprintf(stderr, "load: %s\n", err);
 			exit(1);
 		}
 		t = now() - t;
+		tc = cpu() - tc;
 		cache_close(c);
 		if (with_model == 1) {
 			if (i == 2)
@@ -155,8 +169,10 @@ bench_load(const char *dir, const struct cache_key *k, int with_model,
 			model_free(out->model);
 			out->model = NULL;
 		}
-		if (t < best)
+		if (t < best) {
 			best = t;
+			best_cpu = tc;
+		}
 	}
 	return best;
 }
@@ -221,8 +237,8 @@ main(void)
 
 	cache_close(c);
 	t = bench_load(dir, k, 0, &l);
-	printf("cold load from the log (open + decrypt, %zu events): %.1f ms\n",
-	    l.events, t * 1e3);
+	printf("cold load from the log (open + decrypt, %zu events): %.1f ms "
+	    "(cpu %.1f ms)\n", l.events, t * 1e3, best_cpu * 1e3);
 
 	if (cache_open(dir, k, &c, err, sizeof err) != CACHE_OK)
 		return 1;
@@ -266,13 +282,15 @@ main(void)
 
 	t = bench_load(dir, k, 0, &l);
 	printf("cold load from the snapshot, decryption only (%zu events, "
-	    "%.1f MB): %.1f ms\n", l.events, (double)l.bytes / 1e6, t * 1e3);
+	    "%.1f MB): %.1f ms (cpu %.1f ms)\n", l.events, (double)l.bytes / 1e6,
+	    t * 1e3, best_cpu * 1e3);
 	t = bench_load(dir, k, 2, &l);
-	printf("cold load + event_parse_text only (%zu events): %.1f ms\n",
-	    l.events, t * 1e3);
+	printf("cold load + event_parse_text only (%zu events): %.1f ms "
+	    "(cpu %.1f ms)\n", l.events, t * 1e3, best_cpu * 1e3);
 	t = bench_load(dir, k, 1, &l);
 	printf("cold load + event_parse_text + model_apply (%zu events, %zu "
-	    "bad): %.1f ms\n", l.events, l.bad, t * 1e3);
+	    "bad): %.1f ms (cpu %.1f ms)\n", l.events, l.bad, t * 1e3,
+	    best_cpu * 1e3);
 
 	for (i = 0; i < NEVENTS; i++)
 		free((void *)json[i]);

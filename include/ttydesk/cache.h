@@ -46,7 +46,9 @@ enum cache_open_status {
 	CACHE_CORRUPT = -4,  /* damage not at the tail: err names file and offset */
 };
 
-/* Creates dir (0700) when missing. */
+/* Creates dir (0700) when missing.  Verifies the key and every record of
+ * the snapshot and log before it returns, so damage shows up here as
+ * CACHE_CORRUPT; a torn last record of the log (a crash) is cut off. */
 int cache_open(const char *dir, const struct cache_key *key,
     struct td_cache **out, char *err, size_t errlen);
 void cache_close(struct td_cache *c);
@@ -69,9 +71,11 @@ int64_t cache_cursor(const struct td_cache *c);
 /* Events of one sync answer plus the cursor that covers them, one record. */
 int cache_append_events(struct td_cache *c, const char *const *json,
     const size_t *lens, size_t n, int64_t cursor, char *err, size_t errlen);
-/* Durable (fsynced) before it returns 0. */
+/* Durable (fsynced) before it returns 0.  A client_id already queued is
+ * refused. */
 int cache_outbox_put(struct td_cache *c, const char *client_id,
     const char *json, size_t len, char *err, size_t errlen);
+/* Unknown client_id (acked before): 0, nothing written. */
 int cache_outbox_ack(struct td_cache *c, const char *client_id,
     char *err, size_t errlen);
 /* text NULL or "" deletes the draft. */
@@ -84,6 +88,17 @@ bool cache_should_compact(const struct td_cache *c);
 /* fsync what cache_append_events/cache_outbox_ack left unsynced (they sync
  * at most once a second; cache_close and durable writes sync too). */
 int cache_sync(struct td_cache *c, char *err, size_t errlen);
+
+/* After CACHE_CORRUPT, before rebuilding: report to v the outbox entries
+ * and drafts of every record that still authenticates (those before the
+ * damage; events are not reported, the relay has them).  An ack lost in
+ * the damage brings its entry back: resending is safe, client_id is
+ * idempotent.  Changes no file.  Returns CACHE_OK, CACHE_BAD_KEY,
+ * CACHE_LOCKED, or CACHE_CORRUPT/CACHE_ERR when the header is unusable.
+ * Rebuild: cache_salvage, cache_forget, cache_open, cache_outbox_put and
+ * cache_draft_set for each item salvaged. */
+int cache_salvage(const char *dir, const struct cache_key *key,
+    const struct cache_visitor *v, char *err, size_t errlen);
 
 /* Remove every cache file of dir (overwritten first), then dir itself. */
 int cache_forget(const char *dir, char *err, size_t errlen);

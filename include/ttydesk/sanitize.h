@@ -31,7 +31,8 @@ char *sanitize_text(const char *in, size_t len, unsigned flags);
 size_t sanitize_buf(char *buf, size_t len, unsigned flags);
 
 /* Decode one UTF-8 code point at s (len bytes left).  Returns the bytes
- * consumed (>= 1) and stores the code point, or U+FFFD for invalid input. */
+ * consumed (>= 1 when len > 0; 0 when len == 0) and stores the code point,
+ * or U+FFFD for invalid input (one per maximal subpart). */
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
 /* Display columns of one code point: 0 (combining, ZWJ, VS), 1, or 2. */
 int cp_width(uint32_t cp);

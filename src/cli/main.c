@@ -1,5 +1,6 @@
 /* ttydesk: the agent's terminal inbox. */
 #include <getopt.h>
+#include <sodium.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +101,10 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	secfile_harden_process();
+	if (sodium_init() < 0) {
+		fprintf(stderr, "ttydesk: libsodium failed to initialise\n");
+		return 1;
+	}
 	while ((ch = getopt_long(argc, argv, "c:p:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':

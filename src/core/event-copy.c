@@ -102,6 +102,7 @@ message_free(struct td_message *m)
 	free(m->from);
 	free(m->text);
 	free(m->caption);
+	free(m->annotation);
 	media_free(m->media);
 	location_free(m->location);
 	free(m->reaction_to);
@@ -125,6 +126,7 @@ message_copy(struct td_message *dst, const struct td_message *src)
 	    copy_str(&dst->from, src->from) != 0 ||
 	    copy_str(&dst->text, src->text) != 0 ||
 	    copy_str(&dst->caption, src->caption) != 0 ||
+	    copy_str(&dst->annotation, src->annotation) != 0 ||
 	    copy_str(&dst->reaction_to, src->reaction_to) != 0 ||
 	    copy_str(&dst->reaction_emoji, src->reaction_emoji) != 0 ||
 	    copy_str(&dst->reply_to, src->reply_to) != 0 ||
@@ -169,7 +171,8 @@ conv_state_copy(struct td_conv_state *dst, const struct td_conv_state *src)
 
 	*dst = *src;
 	dst->assignee = dst->team = NULL;
-	dst->escalation.team = dst->escalation.reason = dst->escalation.by = NULL;
+	dst->escalation.team = dst->escalation.reason = NULL;
+	dst->escalation.by = NULL;
 	dst->labels = NULL;
 	dst->n_labels = 0;
 	if (copy_str(&dst->assignee, src->assignee) != 0 ||
@@ -287,7 +290,8 @@ event_body_copy(struct td_event *dst, const struct td_event *src)
 		return message_copy(&dst->u.message, &src->u.message);
 	case TD_EV_STATUS:
 		dst->u.status.status = src->u.status.status;
-		if (copy_str(&dst->u.status.message, src->u.status.message) != 0 ||
+		if (copy_str(&dst->u.status.message,
+		    src->u.status.message) != 0 ||
 		    copy_str(&dst->u.status.wamid, src->u.status.wamid) != 0)
 			return -1;
 		return error_copy(&dst->u.status.error, &src->u.status.error);
@@ -297,7 +301,8 @@ event_body_copy(struct td_event *dst, const struct td_event *src)
 		return contact_copy(&dst->u.contact, &src->u.contact);
 	case TD_EV_PRESENCE:
 		dst->u.presence.expires = src->u.presence.expires;
-		if (copy_str(&dst->u.presence.agent, src->u.presence.agent) != 0)
+		if (copy_str(&dst->u.presence.agent,
+		    src->u.presence.agent) != 0)
 			return -1;
 		return copy_str(&dst->u.presence.activity,
 		    src->u.presence.activity);

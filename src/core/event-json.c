@@ -130,6 +130,7 @@ message_to_json(const struct td_message *m)
 	rc |= set_str(o, "from", m->from);
 	rc |= set_str(o, "text", m->text);
 	rc |= set_str(o, "caption", m->caption);
+	rc |= set_str(o, "annotation", m->annotation);
 	if (m->media != NULL)
 		rc |= set_obj(o, "media", media_to_json(m->media));
 	if (m->location != NULL)
@@ -246,7 +247,8 @@ state_to_json(const struct td_conv_state *st)
 	rc |= set_str_or_null(o, "team", st->team);
 	rc |= set_str(o, "priority", priority_name(st->priority));
 	if (st->has_escalation)
-		rc |= set_obj(o, "escalation", escalation_to_json(&st->escalation));
+		rc |= set_obj(o, "escalation",
+		    escalation_to_json(&st->escalation));
 	rc |= set_int(o, "last_inbound_ts", st->last_inbound_ts);
 	rc |= set_obj(o, "labels", labels_to_json(st));
 	if (st->snoozed_until != 0)
@@ -334,7 +336,8 @@ event_body_to_json(const struct td_event *ev, json_t *o)
 	case TD_EV_CONTACT:
 		return set_obj(o, "contact", contact_to_json(&ev->u.contact));
 	case TD_EV_PRESENCE:
-		return set_obj(o, "presence", presence_to_json(&ev->u.presence));
+		return set_obj(o, "presence",
+		    presence_to_json(&ev->u.presence));
 	case TD_EV_UNKNOWN:
 		break;
 	}

@@ -126,7 +126,8 @@ parse_location(struct parse *p, const json_t *obj, struct td_message *m)
 	json_t *lon = json_object_get(obj, "longitude");
 
 	/* A location without coordinates is no location. */
-	if (!json_is_object(obj) || !json_is_number(lat) || !json_is_number(lon))
+	if (!json_is_object(obj) || !json_is_number(lat) ||
+	    !json_is_number(lon))
 		return;
 	if ((l = calloc(1, sizeof *l)) == NULL) {
 		p->oom = 1;
@@ -169,6 +170,7 @@ parse_message(struct parse *p, const json_t *root, struct td_message *m)
 	m->from = get_str(p, obj, "from");
 	m->text = get_str(p, obj, "text");
 	m->caption = get_str(p, obj, "caption");
+	m->annotation = get_str(p, obj, "annotation");
 	m->reply_to = get_str(p, obj, "reply_to");
 	m->agent = get_str(p, obj, "agent");
 	m->client_id = get_str(p, obj, "client_id");
@@ -242,8 +244,10 @@ parse_state_extras(struct parse *p, const json_t *obj, struct td_conv_state *st)
 	st->snoozed_until = get_int_or(obj, "snoozed_until", 0);
 	o = json_object_get(obj, "sla");
 	if (json_is_object(o)) {
-		st->sla.first_response_due = get_int_or(o, "first_response_due", 0);
-		st->sla.next_response_due = get_int_or(o, "next_response_due", 0);
+		st->sla.first_response_due = get_int_or(o,
+		    "first_response_due", 0);
+		st->sla.next_response_due = get_int_or(o,
+		    "next_response_due", 0);
 		st->sla.breached = json_is_true(json_object_get(o, "breached"));
 	}
 	o = json_object_get(obj, "csat");
@@ -311,7 +315,8 @@ parse_attributes(struct parse *p, const json_t *obj, struct td_contact *c)
 
 	if (!json_is_object(obj))
 		return;
-	c->attributes = calloc(json_object_size(obj) + 1, sizeof *c->attributes);
+	c->attributes = calloc(json_object_size(obj) + 1,
+	    sizeof *c->attributes);
 	if (c->attributes == NULL) {
 		p->oom = 1;
 		return;

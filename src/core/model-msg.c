@@ -39,7 +39,8 @@ status_merge(struct td_message *m, enum td_msg_status st,
 		return 0;
 	if (st == TD_MS_FAILED) {
 		e.code = err->code;
-		if ((err->title != NULL && (e.title = strdup(err->title)) == NULL) ||
+		if ((err->title != NULL &&
+		    (e.title = strdup(err->title)) == NULL) ||
 		    (err->details != NULL &&
 		    (e.details = strdup(err->details)) == NULL)) {
 			free(e.title);
@@ -264,8 +265,9 @@ fail:
 } while (0)
 
 /* The same message again under a newer seq (the relay re-emitted it, e.g.
- * with its wamid once sent): newer fields win, absent ones are kept, the
- * status still only moves forward, the thread position stays. */
+ * with its wamid once sent, maybe even under the wamid as id): newer
+ * fields win, absent ones are kept, the status still only moves forward,
+ * the id and thread position stay. */
 static int
 message_update(struct td_conversation *c, struct td_msg *msg,
     const struct td_event *ev)
@@ -294,15 +296,19 @@ message_update(struct td_conversation *c, struct td_msg *msg,
 	upd.error = old->error;
 	memset(&old->error, 0, sizeof old->error);
 	upd.direction = old->direction;
-	/* Index keys point into the message: re-point them at the new
-	 * strings before the old ones are freed (a replace never allocates). */
-	strmap_put(&p->msgs, upd.id, msg);
+	/* The id stays the first one (the event may have found the message
+	 * by its wamid alias); index keys point into the message, so an old
+	 * wamid leaves the index before its string is freed. */
+	free(upd.id);
+	upd.id = old->id;
+	old->id = NULL;
 	if (old->wamid != NULL && strmap_get(&p->msgs, old->wamid) == msg)
 		strmap_del(&p->msgs, old->wamid);
 	message_free(old);
 	msg->m = upd;
 	msg->seq = ev->seq;
-	if (msg->m.wamid != NULL && strmap_get(&p->msgs, msg->m.wamid) == NULL &&
+	if (msg->m.wamid != NULL &&
+	    strmap_get(&p->msgs, msg->m.wamid) == NULL &&
 	    (index_message(c, msg, strmap_hash(msg->m.id)) != 0 ||
 	    pending_take(c, msg, msg->m.wamid) != 0))
 		rc = -1;

@@ -110,17 +110,27 @@ fold_at(const unsigned char *s, size_t i)
 	return b;
 }
 
+/* Candidates are found with strpbrk() on the needle's first byte in both
+ * cases (the first byte of valid UTF-8 is never a continuation, so
+ * folding it needs no context); the rest is compared folded. */
 static bool
 text_contains(const char *hay, const unsigned char *needle, size_t nlen)
 {
 	const unsigned char *h = (const unsigned char *)hay;
-	size_t hlen, i, k;
+	char set[3];
+	const char *p;
+	size_t i, k;
 
 	if (hay == NULL)
 		return false;
-	hlen = strlen(hay);
-	for (i = 0; i + nlen <= hlen; i++) {
-		for (k = 0; k < nlen && fold_at(h, i + k) == needle[k]; k++)
+	set[0] = (char)needle[0];
+	set[1] = needle[0] >= 'a' && needle[0] <= 'z' ?
+	    (char)(needle[0] - 32) : '\0';
+	set[2] = '\0';
+	for (p = strpbrk(hay, set); p != NULL; p = strpbrk(p + 1, set)) {
+		i = (size_t)(p - hay);
+		for (k = 1; k < nlen && h[i + k] != '\0' &&
+		    fold_at(h, i + k) == needle[k]; k++)
 			;
 		if (k == nlen)
 			return true;
@@ -138,7 +148,8 @@ contact_matches(const struct td_contact *ct, const unsigned char *n,
 	    text_contains(ct->wa_id, n, len))
 		return true;
 	/* "+1 555..." typed by an agent vs the wa_id "1555...". */
-	return len > 1 && n[0] == '+' && text_contains(ct->wa_id, n + 1, len - 1);
+	return len > 1 && n[0] == '+' &&
+	    text_contains(ct->wa_id, n + 1, len - 1);
 }
 
 bool

@@ -45,14 +45,21 @@ model_rebuild_reactions(struct td_conversation *c, struct td_msg *msg)
 		if (lists[k] != NULL)
 			cap += lists[k]->n;
 	}
-	if (cap > 0 && (v = calloc(cap, sizeof *v)) == NULL)
+	if (cap > 0 && (v = calloc(cap, sizeof *v)) == NULL) {
+		/* The old array may point at a record just freed: drop it. */
+		free(msg->reactions);
+		msg->reactions = NULL;
+		msg->n_reactions = 0;
 		return -1;
+	}
 	for (k = 0; k < 2; k++) {
 		for (i = 0; lists[k] != NULL && i < lists[k]->n; i++) {
 			struct rx_rec *r = &lists[k]->v[i];
 
-			for (j = 0; j < n && strcmp(v[j].from, r->from) != 0; j++)
-				;
+			for (j = 0; j < n; j++) {
+				if (strcmp(v[j].from, r->from) == 0)
+					break;
+			}
 			if (j < n || r->emoji == NULL)
 				continue;
 			v[n].from = r->from;

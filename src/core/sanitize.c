@@ -96,7 +96,8 @@ skip_string(const struct san *s, size_t i)
 		if (b == 0x07 || b == 0x18 || b == 0x1a)
 			return i + 1;
 		if (b == 0x1b)
-			return i + 1 < s->len && s->in[i + 1] == '\\' ? i + 2 : i;
+			return i + 1 < s->len && s->in[i + 1] == '\\' ?
+			    i + 2 : i;
 		if (b == 0xc2 && i + 1 < s->len && s->in[i + 1] == 0x9c)
 			return i + 2;
 	}
@@ -141,7 +142,8 @@ skip_c1(const struct san *s, size_t i, uint32_t cp)
 static bool
 is_bidi_control(uint32_t cp)
 {
-	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	return (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069) ||
 	    cp == 0x200e || cp == 0x200f || cp == 0x061c;
 }
 
@@ -195,7 +197,9 @@ san_utf8(struct san *s, size_t i)
 	size_t n = utf8_decode((const char *)s->in + i, s->len - i, &cp);
 	enum width_class wc;
 
-	if (cp == 0xfffd && !(n == 3 && memcmp(s->in + i, "\xef\xbf\xbd", 3) == 0)) {
+	/* U+FFFD from the decoder, not one the text really contains. */
+	if (cp == 0xfffd &&
+	    !(n == 3 && memcmp(s->in + i, "\xef\xbf\xbd", 3) == 0)) {
 		san_emit(s, s->repl, s->repl_len);
 		san_base(s);
 		return i + n;
@@ -241,16 +245,36 @@ san_run(struct san *s)
 	}
 }
 
+static size_t
+count_high(const unsigned char *p, size_t len)
+{
+	const uint64_t high = 0x8080808080808080ULL;
+	size_t i = 0, n = 0;
+	uint64_t x;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&x, p + i, 8);
+		n += (size_t)__builtin_popcountll(x & high);
+	}
+	for (; i < len; i++)
+		n += p[i] >> 7;
+	return n;
+}
+
 char *
 sanitize_text(const char *in, size_t len, unsigned flags)
 {
 	struct san s;
 	char *out, *shrunk;
+	size_t high;
 
 	if (in == NULL)
 		len = 0;
-	/* Worst case: every byte an invalid sequence of its own -> 3 bytes. */
-	if (len > (SIZE_MAX - 1) / 3 || (out = malloc(len * 3 + 1)) == NULL)
+	/* Only invalid UTF-8 grows (a subpart of k >= 1 bytes, all >= 0x80,
+	 * becomes 3 bytes), so len + 2 per high byte always suffices. */
+	high = count_high((const unsigned char *)in, len);
+	if (len > (SIZE_MAX - 1) / 3 ||
+	    (out = malloc(len + 2 * high + 1)) == NULL)
 		return NULL;
 	memset(&s, 0, sizeof s);
 	s.in = (const unsigned char *)in;

@@ -63,7 +63,8 @@ strmap_lookup(const struct strmap *m, const char *key, uint64_t h)
 		s = &m->slots[i];
 		if (s->key == NULL)
 			return NULL;
-		if (s->key != STRMAP_TOMB && s->hash == h && strcmp(s->key, key) == 0)
+		if (s->key != STRMAP_TOMB && s->hash == h &&
+		    strcmp(s->key, key) == 0)
 			return s;
 	}
 }

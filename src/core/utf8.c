@@ -21,13 +21,14 @@ size_t
 utf8_decode(const char *str, size_t len, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	unsigned char b = s[0], lo = 0x80, hi = 0xbf;
+	unsigned char b, lo = 0x80, hi = 0xbf;
 	size_t need, i;
 	uint32_t v;
 
 	*cp = REPLACEMENT;
 	if (len == 0)
 		return 0;
+	b = s[0];
 	if (b < 0x80) {
 		*cp = b;
 		return 1;

@@ -297,7 +297,12 @@ text_fit(const char *s, size_t len, size_t cols, size_t *used)
 	int w;
 
 	while (i < len) {
-		n = grapheme_next(s + i, len - i, &w);
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f &&
+		    (i + 1 == len || (unsigned char)s[i + 1] < 0x80)) {
+			n = 1;
+			w = 1;
+		} else
+			n = grapheme_next(s + i, len - i, &w);
 		if (total + (size_t)w > cols)
 			break;
 		total += (size_t)w;

@@ -77,6 +77,10 @@ net_new(const struct net_options *opt, const struct net_callbacks *cb,
 	static int curl_ready;
 	struct net *n;
 
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium failed to initialise");
+		return NULL;
+	}
 	if (!curl_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 			snprintf(err, errlen, "libcurl failed to initialise");

@@ -410,6 +410,15 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 		goto nomem;
 	if (config_sla(cfg, &ini, err, errlen) != 0)
 		goto fail;
+	if ((v = ini_get(&ini, "csat", "enabled")) != NULL &&
+	    (cfg->csat = ini_parse_bool(v)) < 0) {
+		snprintf(err, errlen, "%s: [csat] enabled must be yes or no", path);
+		goto fail;
+	}
+	cfg->csat_question = config_strdup_or(ini_get(&ini, "csat", "question"),
+	    "How did we do? Please rate our help.");
+	if (cfg->csat_question == NULL)
+		goto nomem;
 	if ((dir = config_dir_build(&ini, path, err, errlen)) == NULL)
 		goto fail;
 	atomic_store(&cfg->dir, dir);
@@ -459,6 +468,7 @@ config_free(struct relay_config *cfg)
 	free(cfg->display_phone_number);
 	free(cfg->verify_token);
 	free(cfg->escalation_command);
+	free(cfg->csat_question);
 	if (cfg->access_token != NULL)
 		secfile_wipe(cfg->access_token, cfg->access_token_len);
 	if (cfg->app_secret != NULL)

@@ -58,6 +58,8 @@ struct relay_config {
 	int64_t sla_first_prio[3];
 	int64_t sla_next_prio[3];
 	long send_timeout;  /* seconds, Graph request timeout */
+	int csat;           /* [csat] enabled */
+	char *csat_question;
 };
 
 /* Returns 0, or -1 with the reason in err.  With secrets == 0 the access

@@ -7,6 +7,8 @@
 
 #include "conv.h"
 
+static void conv_on_inbound_plain(struct relay *r, json_t *state, int64_t ts);
+
 const char *
 conv_status(const json_t *state)
 {
@@ -39,8 +41,34 @@ conv_sla(json_t *state)
 	return sla;
 }
 
+/* "csat:1".."csat:5" to 1..5, else 0. */
+static int
+conv_csat_score(const char *reply_id)
+{
+	if (reply_id == NULL || strncmp(reply_id, "csat:", 5) != 0 ||
+	    reply_id[5] < '1' || reply_id[5] > '5' || reply_id[6] != '\0')
+		return 0;
+	return reply_id[5] - '0';
+}
+
 void
-conv_on_inbound(struct relay *r, json_t *state, int64_t ts)
+conv_on_inbound(struct relay *r, json_t *state, int64_t ts,
+    const char *reply_id)
+{
+	int score = conv_csat_score(reply_id);
+
+	if (score > 0 && json_is_true(json_object_get(state, "_csat_asked")) &&
+	    strcmp(conv_status(state), "resolved") == 0) {
+		json_object_set_new(state, "csat", json_pack("{s:i, s:I}",
+		    "score", score, "at", (json_int_t)ts));
+		json_object_del(state, "_csat_asked");
+		return;
+	}
+	conv_on_inbound_plain(r, state, ts);
+}
+
+static void
+conv_on_inbound_plain(struct relay *r, json_t *state, int64_t ts)
 {
 	const char *st = conv_status(state);
 	json_int_t last = json_integer_value(json_object_get(state,
@@ -74,6 +102,7 @@ conv_on_reply(json_t *state)
 
 	json_object_del(sla, "first_response_due");
 	json_object_del(sla, "next_response_due");
+	json_object_set_new(sla, "breached", json_false());
 	json_object_set_new(state, "_replied", json_true());
 }
 

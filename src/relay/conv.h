@@ -12,8 +12,11 @@
 
 #include "relay.h"
 
-/* A customer wrote at ts: window, reopen, SLA due times. */
-void conv_on_inbound(struct relay *r, json_t *state, int64_t ts);
+/* A customer wrote at ts: window, reopen, SLA due times.  A reply to
+ * the CSAT question (reply_id "csat:N") on a resolved conversation
+ * records the score instead of reopening it. */
+void conv_on_inbound(struct relay *r, json_t *state, int64_t ts,
+    const char *reply_id);
 /* An agent replied: SLA due times cleared. */
 void conv_on_reply(json_t *state);
 /* Open when the last inbound message is under 24 h old at now. */

@@ -2,6 +2,7 @@
  * Event objects and the customer/conversation bookkeeping shared by the
  * webhook intake and the agent routes (writer thread only).
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,7 @@ ev_message_json(const struct td_message *m)
 	json_object_set_new(o, "from", json_string(m->from ? m->from : ""));
 	ev_set_str(o, "text", m->text);
 	ev_set_str(o, "caption", m->caption);
+	ev_set_str(o, "annotation", m->annotation);
 	if (m->media != NULL)
 		json_object_set_new(o, "media", ev_media_json(m->media));
 	if (m->location != NULL) {
@@ -129,6 +131,20 @@ ev_contact_json(const struct relay_contact *c)
 	return o;
 }
 
+void
+conv_state_strip(json_t *state)
+{
+	const char *k;
+	json_t *v;
+	void *tmp;
+
+	/* Keys starting with '_' are the relay's own bookkeeping. */
+	json_object_foreach_safe(state, tmp, k, v) {
+		if (k[0] == '_')
+			json_object_del(state, k);
+	}
+}
+
 json_t *
 conv_state_new(void)
 {
@@ -166,8 +182,7 @@ relay_emit_conversation(struct relay *r, const char *id, json_t *state,
 		json_decref(ev);
 		return -1;
 	}
-	/* Keys starting with '_' are the relay's own bookkeeping. */
-	json_object_del(pub, "_replied");
+	conv_state_strip(pub);
 	json_object_set_new(ev, "state", pub);
 	if ((rc = relay_append(r, ev)) == 0 && out != NULL) {
 		*out = ev;
@@ -285,4 +300,114 @@ fail:
 	json_decref(state);
 	relay_contact_free(c);
 	return -1;
+}
+
+/* Status names by rank of td_msg_status. */
+static const char *const status_rank[] = {
+	"received", "pending", "sent", "delivered", "read", "failed",
+};
+
+static bool
+status_beats(int t, int s)
+{
+	if (t == TD_MS_READ)
+		return s != TD_MS_READ;
+	if (t == TD_MS_FAILED)
+		return s != TD_MS_READ && s != TD_MS_FAILED;
+	return t > s && s != TD_MS_FAILED && s != TD_MS_READ;
+}
+
+int
+relay_emit_status(struct relay *r, const char *conversation,
+    const char *message, enum td_msg_status status, json_t *extra,
+    int64_t ts)
+{
+	const char *name = relay_msg_status_name(status);
+	unsigned mask;
+	json_t *ev, *st;
+	int rc, t;
+
+	if (relay_store_status_mask(r->writer, message, status_rank, 6,
+	    &mask) != 0)
+		return -1;
+	if ((rc = relay_store_status_once(r->writer, message, name)) <= 0)
+		return rc; /* seen: a redelivery */
+	for (t = 0; t < 6; t++) {
+		if ((mask & (1u << t)) && status_beats(t, (int)status))
+			return 0; /* recorded, but the later state stays */
+	}
+	st = json_pack("{s:s, s:s}", "message", message, "status", name);
+	if (extra != NULL)
+		json_object_update(st, extra);
+	ev = ev_new(ts, "status", conversation);
+	json_object_set_new(ev, "status", st);
+	rc = relay_append(r, ev);
+	json_decref(ev);
+	return rc;
+}
+
+static int
+status_from_name(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		if (strcmp(status_rank[i], s) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static int
+release_cmp(const void *a, const void *b)
+{
+	const struct relay_deferred *x = a, *y = b;
+
+	return status_from_name(x->status) - status_from_name(y->status);
+}
+
+int
+relay_release_statuses(struct relay *r, const char *conversation,
+    const char *local_id, const char *wamid)
+{
+	struct relay_deferred *d;
+	struct relay_msgkey k;
+	size_t n, i;
+	int busy = 0, rc = 0;
+
+	if (conversation != NULL &&
+	    (busy = relay_store_outbound_busy(r->writer, conversation)) < 0)
+		return -1;
+	if (relay_store_deferred_take(r->writer, conversation, &d, &n) != 0)
+		return -1;
+	if (n > 1)
+		qsort(d, n, sizeof *d, release_cmp);
+	for (i = 0; i < n && rc == 0; i++) {
+		const char *msg = d[i].wamid, *conv = d[i].conversation;
+		json_t *extra = d[i].extra ? json_loads(d[i].extra, 0, NULL) : NULL;
+		int st = status_from_name(d[i].status);
+
+		memset(&k, 0, sizeof k);
+		if (wamid != NULL && strcmp(d[i].wamid, wamid) == 0) {
+			msg = local_id;
+		} else if (busy) {
+			/* Maybe another send's: keep holding it. */
+			rc = relay_store_deferred_put(r->writer, d[i].wamid,
+			    conversation, d[i].status, d[i].ts, d[i].extra);
+			json_decref(extra);
+			continue;
+		} else if (relay_store_msg_by_wamid(r->writer, d[i].wamid, &k) > 0) {
+			msg = k.id;
+			conv = k.conversation;
+		}
+		if (conv == NULL)
+			conv = "";
+		if (st >= 0)
+			rc = relay_emit_status(r, conv, msg,
+			    (enum td_msg_status)st, extra, d[i].ts);
+		json_decref(extra);
+		relay_msgkey_free(&k);
+	}
+	relay_deferred_free(d, n);
+	return rc;
 }

@@ -24,6 +24,8 @@ json_t *ev_new(int64_t ts, const char *type, const char *conversation);
 json_t *ev_message_json(const struct td_message *m);
 json_t *ev_contact_json(const struct relay_contact *c);
 json_t *conv_state_new(void);
+/* Removes the relay's private keys (those starting with '_'). */
+void conv_state_strip(json_t *state);
 
 /* Append events (set failed on the job when they return -1). */
 int relay_emit_contact(struct relay *r, const struct relay_contact *c,
@@ -31,6 +33,20 @@ int relay_emit_contact(struct relay *r, const struct relay_contact *c,
 /* The event appended is returned through *out when out != NULL. */
 int relay_emit_conversation(struct relay *r, const char *id, json_t *state,
     int64_t ts, json_t **out);
+
+/* Records status of message and appends its event, unless it was seen
+ * already or a later state is known (read beats everything, failed beats
+ * sent/delivered, delivered beats sent): a state never goes back.
+ * extra (may be NULL) is merged into the status object. */
+int relay_emit_status(struct relay *r, const char *conversation,
+    const char *message, enum td_msg_status status, json_t *extra,
+    int64_t ts);
+/* A send's outcome is recorded: statuses held for the conversation are
+ * emitted, under local_id when their wamid is this send's (local_id and
+ * wamid may be NULL), else under their wamid once no send is in flight.
+ * With conversation NULL, everything held is emitted (at start). */
+int relay_release_statuses(struct relay *r, const char *conversation,
+    const char *local_id, const char *wamid);
 
 /* Finds or creates the customer (BSUID first, then phone), linking the
  * two identifiers when a webhook carries both, and makes sure the

@@ -39,23 +39,20 @@ intake_message_id(struct relay *r, const char *wamid, const char *fp)
 }
 
 static int
-intake_update_state(struct relay *r, const char *conv, int64_t ts)
+intake_update_state(struct relay *r, const char *conv, int64_t ts,
+    const char *reply_id)
 {
 	json_t *state, *before;
-	int rc, first;
+	int rc;
 
 	if ((rc = relay_store_conversation_get(r->writer, conv, &state, NULL,
 	    NULL, NULL)) <= 0)
 		return rc == 0 ? 0 : -1;
 	before = json_deep_copy(state);
-	conv_on_inbound(r, state, ts);
+	conv_on_inbound(r, state, ts, reply_id);
 	rc = relay_store_conversation_put(r->writer, conv, state, ts);
-	/* Clients take the window from the message itself; a conversation
-	 * event is only worth its space when something else changed. */
-	first = json_integer_value(json_object_get(before, "last_inbound_ts")) == 0;
-	json_object_set(before, "last_inbound_ts",
-	    json_object_get(state, "last_inbound_ts"));
-	if (rc == 0 && (first || !json_equal(before, state)))
+	/* An old message arriving late changes nothing: no event. */
+	if (rc == 0 && !json_equal(before, state))
 		rc = relay_emit_conversation(r, conv, state, relay_now(r), NULL);
 	json_decref(before);
 	json_decref(state);
@@ -90,7 +87,7 @@ intake_message(struct relay *r, const struct wa_item *it)
 	    relay_store_msg_put(r->writer, id, it->message.id, it->fingerprint,
 	    c.conversation, TD_DIR_IN, ts) != 0)
 		goto out;
-	rc = intake_update_state(r, c.conversation, ts);
+	rc = intake_update_state(r, c.conversation, ts, it->reply_id);
 out:
 	json_decref(ev);
 	free(id);
@@ -113,15 +110,27 @@ intake_error_json(const struct td_error *e)
 }
 
 static int
+intake_defer(struct relay *r, const char *wamid, const char *conv,
+    enum td_msg_status status, json_t *extra, int64_t ts)
+{
+	char *text = extra ? json_dumps(extra, JSON_COMPACT) : NULL;
+	int rc;
+
+	rc = relay_store_deferred_put(r->writer, wamid, conv,
+	    relay_msg_status_name(status), ts, text);
+	free(text);
+	return rc;
+}
+
+static int
 intake_status(struct relay *r, const struct wa_item *it)
 {
 	const struct td_status_update *s = &it->status;
-	const char *name = relay_msg_status_name(s->status);
 	const char *wamid = s->message ? s->message : "";
 	struct relay_msgkey k;
 	struct relay_contact c;
 	const char *msg, *conv;
-	json_t *ev = NULL, *st, *err;
+	json_t *extra = NULL, *err;
 	int found, rc = -1;
 
 	memset(&c, 0, sizeof c);
@@ -139,21 +148,24 @@ intake_status(struct relay *r, const struct wa_item *it)
 		msg = wamid;
 		conv = c.conversation;
 	}
-	if ((rc = relay_store_status_once(r->writer, msg, name)) <= 0)
-		goto out;
-	rc = -1;
-	st = json_pack("{s:s, s:s}", "message", msg, "status", name);
-	if ((err = intake_error_json(&s->error)) != NULL)
-		json_object_set_new(st, "error", err);
-	if ((ev = ev_new(it->ts > 0 ? it->ts : relay_now(r), "status",
-	    conv)) == NULL) {
-		json_decref(st);
+	err = intake_error_json(&s->error);
+	if (err != NULL)
+		extra = json_pack("{s:o}", "error", err);
+	if (!found && (rc = relay_store_outbound_busy(r->writer, conv)) != 0) {
+		/* Meta can report a status before its send answer reached
+		 * us: hold it until that send's outcome names the wamid. */
+		if (rc > 0) {
+			rc = intake_defer(r, wamid, conv, s->status, extra,
+			    it->ts > 0 ? it->ts : relay_now(r));
+			r->intake_deferred++;
+		}
+		json_decref(extra);
 		goto out;
 	}
-	json_object_set_new(ev, "status", st);
-	rc = relay_append(r, ev);
+	rc = relay_emit_status(r, conv, msg, s->status, extra, it->ts > 0 ?
+	    it->ts : relay_now(r));
+	json_decref(extra);
 out:
-	json_decref(ev);
 	relay_msgkey_free(&k);
 	relay_contact_free(&c);
 	return rc;

@@ -387,11 +387,14 @@ op_hook_payload(struct relay *r, const char *conv, json_t *state,
 
 	msgs = relay_store_conversation_messages(r->writer, conv,
 	    OP_HOOK_MESSAGES);
+	state = json_copy(state);
+	conv_state_strip(state);
 	o = json_pack("{s:s, s:O, s:O, s:s, s:{s:s, s:s}, s:o}",
 	    "conversation", conv, "state", state, "priority",
 	    json_object_get(state, "priority"), "reason", reason,
 	    "agent", "id", a->id, "name", a->name,
 	    "messages", msgs ? msgs : json_array());
+	json_decref(state);
 	if (o == NULL)
 		return NULL;
 	if (relay_store_contact_by_id(r->writer, contact, &c) > 0) {
@@ -463,13 +466,58 @@ op_assign(struct relay *r, const struct relay_agent *a, const char *conv,
 	json_decref(state);
 }
 
+/* The CSAT question as WhatsApp reply buttons, queued like a message. */
+static int
+op_csat_ask(struct relay *r, const struct relay_agent *a, const char *conv,
+    int64_t contact, int64_t now)
+{
+	static const char *const ids[] = { "csat:5", "csat:3", "csat:1" };
+	static const char *const titles[] = { "Great", "OK", "Poor" };
+	struct relay_contact c;
+	struct wa_recipient to;
+	struct td_message m;
+	char id[40], *body = NULL;
+	json_t *ev = NULL;
+	int rc = -1;
+
+	if (relay_store_contact_by_id(r->writer, contact, &c) <= 0)
+		return -1;
+	to.wa_id = c.wa_id;
+	to.user_id = c.wa_id ? NULL : c.user_id;
+	if ((body = wa_build_buttons(&to, r->cfg->csat_question, ids, titles,
+	    3)) == NULL)
+		goto out;
+	op_new_id("out.", id, sizeof id);
+	memset(&m, 0, sizeof m);
+	m.id = id;
+	m.direction = TD_DIR_OUT;
+	m.kind = TD_KIND_INTERACTIVE;
+	m.from = r->cfg->phone_number_id;
+	m.text = r->cfg->csat_question;
+	m.agent = a->id;
+	m.status = TD_MS_PENDING;
+	ev = ev_new(now, "message", conv);
+	json_object_set_new(ev, "message", ev_message_json(&m));
+	if (relay_append(r, ev) == 0 &&
+	    relay_store_msg_put(r->writer, id, NULL, NULL, conv, TD_DIR_OUT,
+	    now) == 0 &&
+	    relay_store_outbound_put(r->writer, id, NULL, conv, body, now) == 0)
+		rc = 0;
+out:
+	json_decref(ev);
+	free(body);
+	relay_contact_free(&c);
+	return rc;
+}
+
 void
 op_status(struct relay *r, const struct relay_agent *a, const char *conv,
     json_t *in, struct op_result *res)
 {
 	const char *st = json_string_value(json_object_get(in, "status"));
 	json_t *until = json_object_get(in, "until"), *state;
-	int64_t now = relay_now(r);
+	int64_t now = relay_now(r), contact;
+	int ask;
 
 	if (st == NULL || (strcmp(st, "open") != 0 && strcmp(st, "pending") != 0 &&
 	    strcmp(st, "resolved") != 0 && strcmp(st, "snoozed") != 0)) {
@@ -483,14 +531,25 @@ op_status(struct relay *r, const struct relay_agent *a, const char *conv,
 		    "in the future");
 		return;
 	}
-	if ((state = op_load(r, conv, NULL, res)) == NULL)
+	if ((state = op_load(r, conv, &contact, res)) == NULL)
 		return;
+	ask = r->cfg->csat && strcmp(st, "resolved") == 0 &&
+	    strcmp(conv_status(state), "resolved") != 0 &&
+	    conv_window_open(state, now);
 	json_object_set_new(state, "status", json_string(st));
 	if (strcmp(st, "snoozed") == 0)
 		json_object_set(state, "snoozed_until", until);
 	else
 		json_object_del(state, "snoozed_until");
+	if (ask)
+		json_object_set_new(state, "_csat_asked", json_true());
 	op_commit_state(r, conv, state, res);
+	if (ask && res->status == 200) {
+		if (op_csat_ask(r, a, conv, contact, now) != 0)
+			op_store_error(r, res);
+		else
+			res->kick = 1;
+	}
 	json_decref(state);
 }
 
@@ -601,4 +660,57 @@ op_presence(struct relay *r, const struct relay_agent *a, const char *conv,
 	json_decref(ev);
 	res->status = 204;
 	res->body = NULL;
+}
+
+/* Snoozes that ran out reopen; SLA due times that passed are breached. */
+static int
+ops_revisit(struct relay *r, const char *id, int64_t now)
+{
+	json_t *state = NULL, *sla, *before;
+	static const char *const dues[] = { "first_response_due",
+	    "next_response_due" };
+	int rc, i;
+
+	if ((rc = relay_store_conversation_get(r->writer, id, &state, NULL,
+	    NULL, NULL)) <= 0)
+		return rc;
+	before = json_deep_copy(state);
+	if (strcmp(conv_status(state), "snoozed") == 0 &&
+	    json_integer_value(json_object_get(state, "snoozed_until")) <= now) {
+		json_object_set_new(state, "status", json_string("open"));
+		json_object_del(state, "snoozed_until");
+	}
+	sla = json_object_get(state, "sla");
+	for (i = 0; i < 2 && json_is_object(sla); i++) {
+		json_int_t due = json_integer_value(json_object_get(sla, dues[i]));
+
+		if (due > 0 && due <= now)
+			json_object_set_new(sla, "breached", json_true());
+	}
+	/* Always stored: a put recomputes when to look again. */
+	rc = relay_store_conversation_put(r->writer, id, state, 0);
+	if (rc == 0 && !json_equal(before, state))
+		rc = relay_emit_conversation(r, id, state, now, NULL);
+	json_decref(before);
+	json_decref(state);
+	return rc;
+}
+
+int
+ops_housekeeping(struct relay *r)
+{
+	int64_t now = relay_now(r);
+	char **ids;
+	size_t n, i;
+	int rc = 0;
+
+	if (relay_store_conversations_due(r->writer, now, &ids, &n) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && ids[i] != NULL)
+			rc = ops_revisit(r, ids[i], now);
+		free(ids[i]);
+	}
+	free(ids);
+	return rc;
 }

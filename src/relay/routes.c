@@ -399,8 +399,34 @@ route_bulk_input(const char *action, json_t *arg)
 	return json_object();
 }
 
+static void route_bulk_run(struct req *q);
+
+/* The whole bulk answer is what a repeated client_id gets back. */
 static void
 route_bulk_w(struct req *q)
+{
+	const char *client_id = json_string_value(json_object_get(q->in,
+	    "client_id"));
+	char *prev = NULL;
+	int status, rc;
+
+	if (client_id != NULL) {
+		rc = relay_store_idem_get(q->r->writer, "bulk", client_id, &status,
+		    &prev);
+		if (rc > 0) {
+			req_reply_raw(q, (unsigned)status, prev, strlen(prev));
+			return;
+		}
+	}
+	route_bulk_run(q);
+	if (client_id != NULL && q->status == 200 && q->answer != NULL &&
+	    relay_store_idem_put(q->r->writer, "bulk", client_id, 200,
+	    q->answer) != 0)
+		req_error(q, 500, "store_error", "idempotency record");
+}
+
+static void
+route_bulk_run(struct req *q)
 {
 	json_t *convs = json_object_get(q->in, "conversations");
 	json_t *action = json_object_get(q->in, "action"), *results, *v, *in;

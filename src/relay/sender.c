@@ -222,37 +222,42 @@ static void
 result_run(struct relay *r, struct relay_job *j)
 {
 	struct send_job *sj = (struct send_job *)j;
-	const char *name = sj->state == RELAY_OUT_SENT ? "sent" : "failed";
-	json_t *ev, *st;
+	int64_t now = relay_now(r);
+	json_t *extra;
 	int rc;
 
+	atomic_fetch_add(&r->sends_recorded, 1);
 	if (relay_store_outbound_set(r->writer, sj->id, sj->state, sj->next_try,
 	    sj->wamid) != 0)
 		goto fail;
-	if (sj->state == RELAY_OUT_PENDING)
+	if (sj->state == RELAY_OUT_PENDING) {
+		if (relay_release_statuses(r, sj->conversation, NULL, NULL) != 0)
+			goto fail;
 		return;
+	}
 	if (sj->wamid != NULL &&
 	    relay_store_msg_set_wamid(r->writer, sj->id, sj->wamid) != 0)
 		goto fail;
-	if ((rc = relay_store_status_once(r->writer, sj->id, name)) < 0)
-		goto fail;
-	if (rc == 0)
-		return;
-	st = json_pack("{s:s, s:s}", "message", sj->id, "status", name);
-	if (sj->wamid != NULL)
-		json_object_set_new(st, "wamid", json_string(sj->wamid));
-	if (sj->state == RELAY_OUT_FAILED) {
-		json_t *e = json_pack("{s:i, s:s}", "code", sj->code, "title",
-		    sj->title);
-
+	if (sj->state == RELAY_OUT_SENT) {
+		extra = sj->wamid ? json_pack("{s:s}", "wamid", sj->wamid) : NULL;
+		rc = relay_emit_status(r, sj->conversation, sj->id, TD_MS_SENT,
+		    extra, now);
+		json_decref(extra);
+	} else {
+		extra = json_pack("{s:{s:i, s:s}}", "error", "code", sj->code,
+		    "title", sj->title);
 		if (sj->details[0] != '\0')
-			json_object_set_new(e, "details", json_string(sj->details));
-		json_object_set_new(st, "error", e);
+			json_object_set_new(json_object_get(extra, "error"),
+			    "details", json_string(sj->details));
+		rc = relay_emit_status(r, sj->conversation, sj->id, TD_MS_FAILED,
+		    extra, now);
+		json_decref(extra);
 	}
-	ev = ev_new(relay_now(r), "status", sj->conversation);
-	json_object_set_new(ev, "status", st);
-	rc = relay_append(r, ev);
-	json_decref(ev);
+	/* Meta may report delivered/read before its send answer reached
+	 * us: those were held, now they name this message. */
+	if (rc == 0)
+		rc = relay_release_statuses(r, sj->conversation, sj->id,
+		    sj->wamid);
 	if (rc == 0)
 		return;
 fail:
@@ -266,6 +271,7 @@ result_done(struct relay *r, struct relay_job *j)
 
 	if (j->failed)
 		relay_log("sender: cannot record the outcome of %s", sj->id);
+	sync_release_held(r, true);
 	sender_kick(sj->s);
 	free(sj->id);
 	free(sj->conversation);
@@ -708,6 +714,8 @@ recover_run(struct relay *r, struct relay_job *j)
 	for (i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);
+	if (!j->failed && relay_release_statuses(r, NULL, NULL, NULL) != 0)
+		j->failed = 1;
 }
 
 int

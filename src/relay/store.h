@@ -79,6 +79,10 @@ int relay_store_conversation_get(struct relay_store *st, const char *id,
     json_t **state, int64_t *contact, int64_t *first_ts, int64_t *last_ts);
 int relay_store_conversation_put(struct relay_store *st, const char *id,
     const json_t *state, int64_t last_ts);
+/* Conversations the relay must revisit by now (a snooze ending, an SLA
+ * due time passing), at most 256; ids malloc'd. */
+int relay_store_conversations_due(struct relay_store *st, int64_t now,
+    char ***ids, size_t *n);
 /* {"id","state","first_ts","last_ts"} of a contact, oldest first. */
 json_t *relay_store_contact_conversations(struct relay_store *st,
     int64_t contact);
@@ -107,6 +111,32 @@ int relay_store_msg_set_wamid(struct relay_store *st, const char *id,
 /* 1 when (message, status) is new (and records it), 0 when seen. */
 int relay_store_status_once(struct relay_store *st, const char *message,
     const char *status);
+
+/* Statuses recorded for a message, as a bit mask: bit 1 << n for each
+ * name in names[0..n_names). */
+int relay_store_status_mask(struct relay_store *st, const char *message,
+    const char *const *names, int n_names, unsigned *mask);
+
+/* Statuses for an unknown wamid that arrived while a send to the same
+ * conversation was in flight: probably that send's, whose wamid the
+ * relay does not know yet.  Held until the send's outcome is recorded. */
+struct relay_deferred {
+	char *wamid;
+	char *conversation;
+	char *status;
+	char *extra; /* JSON object text or NULL */
+	int64_t ts;
+};
+int relay_store_deferred_put(struct relay_store *st, const char *wamid,
+    const char *conversation, const char *status, int64_t ts,
+    const char *extra);
+/* Takes (returns and deletes) the held statuses of a conversation, or of
+ * every conversation when conversation is NULL; oldest state first. */
+int relay_store_deferred_take(struct relay_store *st,
+    const char *conversation, struct relay_deferred **out, size_t *n);
+void relay_deferred_free(struct relay_deferred *d, size_t n);
+/* 1 when a send to the conversation is in flight. */
+int relay_store_outbound_busy(struct relay_store *st, const char *conversation);
 
 /* Outbound queue. */
 enum relay_out_state {

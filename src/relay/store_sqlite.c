@@ -25,6 +25,7 @@ enum st_stmt {
 	Q_CONV_INSERT,
 	Q_CONV_GET,
 	Q_CONV_PUT,
+	Q_CONV_DUE,
 	Q_CONV_OF_CONTACT,
 	Q_MSG_SEEN,
 	Q_MSG_BY_ID,
@@ -32,6 +33,13 @@ enum st_stmt {
 	Q_MSG_PUT,
 	Q_MSG_SET_WAMID,
 	Q_STATUS_ONCE,
+	Q_STATUS_LIST,
+	Q_DEF_PUT,
+	Q_DEF_LIST,
+	Q_DEF_LIST_ALL,
+	Q_DEF_DEL,
+	Q_DEF_DEL_ALL,
+	Q_OUT_BUSY,
 	Q_OUT_PUT,
 	Q_OUT_DUE,
 	Q_OUT_CLAIM,
@@ -76,7 +84,9 @@ static const char *st_sql[Q_COUNT] = {
 	[Q_CONV_GET] = "SELECT state, contact, first_ts, last_ts FROM "
 	    "conversations WHERE id = ?",
 	[Q_CONV_PUT] = "UPDATE conversations SET state = ?, last_ts = "
-	    "MAX(last_ts, ?) WHERE id = ?",
+	    "MAX(last_ts, ?), wake_at = ? WHERE id = ?",
+	[Q_CONV_DUE] = "SELECT id FROM conversations WHERE wake_at > 0 AND "
+	    "wake_at <= ? ORDER BY wake_at LIMIT 256",
 	[Q_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts FROM "
 	    "conversations WHERE contact = ? ORDER BY id",
 	[Q_MSG_SEEN] = "SELECT 1 FROM messages WHERE wamid = ? AND "
@@ -90,6 +100,19 @@ static const char *st_sql[Q_COUNT] = {
 	[Q_MSG_SET_WAMID] = "UPDATE messages SET wamid = ? WHERE id = ?",
 	[Q_STATUS_ONCE] = "INSERT OR IGNORE INTO status_keys(message, status) "
 	    "VALUES(?, ?)",
+	[Q_STATUS_LIST] = "SELECT status FROM status_keys WHERE message = ?",
+	[Q_DEF_PUT] = "INSERT OR IGNORE INTO deferred(wamid, conversation, "
+	    "status, ts, extra) VALUES(?, ?, ?, ?, ?)",
+	[Q_DEF_LIST] = "SELECT wamid, status, extra, ts, conversation FROM "
+	    "deferred WHERE "
+	    "conversation = ? ORDER BY rowid",
+	[Q_DEF_LIST_ALL] = "SELECT wamid, status, extra, ts, conversation FROM "
+	    "deferred "
+	    "ORDER BY rowid",
+	[Q_DEF_DEL] = "DELETE FROM deferred WHERE conversation = ?",
+	[Q_DEF_DEL_ALL] = "DELETE FROM deferred",
+	[Q_OUT_BUSY] = "SELECT 1 FROM outbound WHERE conversation = ? AND "
+	    "state = 1 LIMIT 1",
 	[Q_OUT_PUT] = "INSERT INTO outbound(id, client_id, conversation, body, "
 	    "state, attempts, next_try) VALUES(?, ?, ?, ?, 0, 0, ?)",
 	[Q_OUT_DUE] = "SELECT id, conversation, body, attempts, next_try FROM "
@@ -127,14 +150,20 @@ static const char st_schema[] =
     "  conversation TEXT, extra TEXT);"
     "CREATE TABLE IF NOT EXISTS conversations(id INTEGER PRIMARY KEY "
     "  AUTOINCREMENT, contact INTEGER NOT NULL, state TEXT NOT NULL, "
-    "  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL);"
+    "  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, "
+    "  wake_at INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS conversations_contact ON conversations(contact);"
+    "CREATE INDEX IF NOT EXISTS conversations_wake ON conversations(wake_at) "
+    "  WHERE wake_at > 0;"
     "CREATE TABLE IF NOT EXISTS messages(id TEXT PRIMARY KEY, wamid TEXT, "
     "  fingerprint TEXT, conversation TEXT NOT NULL, direction INTEGER NOT "
     "  NULL, ts INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS messages_wamid ON messages(wamid, fingerprint);"
     "CREATE TABLE IF NOT EXISTS status_keys(message TEXT NOT NULL, "
     "  status TEXT NOT NULL, PRIMARY KEY(message, status)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS deferred(wamid TEXT NOT NULL, conversation "
+    "  TEXT NOT NULL, status TEXT NOT NULL, ts INTEGER NOT NULL, extra TEXT, "
+    "  UNIQUE(wamid, status));"
     "CREATE TABLE IF NOT EXISTS outbound(id TEXT PRIMARY KEY, client_id TEXT "
     "  UNIQUE, conversation TEXT NOT NULL, body TEXT NOT NULL, state INTEGER "
     "  NOT NULL, attempts INTEGER NOT NULL, next_try INTEGER NOT NULL, "
@@ -600,6 +629,57 @@ relay_store_conversation_get(struct relay_store *st, const char *id,
 	return 1;
 }
 
+/* When the relay must look at a conversation again by itself: a snooze
+ * that ends, an SLA due time not yet breached.  0 for never. */
+static int64_t
+st_wake_at(const json_t *state)
+{
+	const char *status = json_string_value(json_object_get(state, "status"));
+	const json_t *sla = json_object_get(state, "sla");
+	int64_t t = 0, v;
+	static const char *const dues[] = { "first_response_due",
+	    "next_response_due" };
+	size_t i;
+
+	if (status != NULL && strcmp(status, "snoozed") == 0 &&
+	    (v = json_integer_value(json_object_get(state, "snoozed_until"))) > 0)
+		t = v;
+	if (!json_is_true(json_object_get(sla, "breached"))) {
+		for (i = 0; i < 2; i++) {
+			v = json_integer_value(json_object_get(sla, dues[i]));
+			if (v > 0 && (t == 0 || v < t))
+				t = v;
+		}
+	}
+	return t;
+}
+
+int
+relay_store_conversations_due(struct relay_store *st, int64_t now,
+    char ***ids, size_t *n)
+{
+	sqlite3_stmt *s = st_q(st, Q_CONV_DUE);
+	char **v = NULL, **nv, buf[32];
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((nv = realloc(v, (*n + 1) * sizeof *v)) == NULL)
+			break;
+		v = nv;
+		snprintf(buf, sizeof buf, "c%lld",
+		    (long long)sqlite3_column_int64(s, 0));
+		v[(*n)++] = strdup(buf);
+	}
+	sqlite3_reset(s);
+	*ids = v;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 relay_store_conversation_put(struct relay_store *st, const char *id,
     const json_t *state, int64_t last_ts)
@@ -613,7 +693,8 @@ relay_store_conversation_put(struct relay_store *st, const char *id,
 		return -1;
 	sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, last_ts);
-	sqlite3_bind_int64(s, 3, st_conv_rowid(id));
+	sqlite3_bind_int64(s, 3, st_wake_at(state));
+	sqlite3_bind_int64(s, 4, st_conv_rowid(id));
 	rc = st_done(st, s);
 	free(text);
 	return rc;
@@ -632,12 +713,17 @@ relay_store_contact_conversations(struct relay_store *st, int64_t contact)
 	}
 	sqlite3_bind_int64(s, 1, contact);
 	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t *state = json_loads((const char *)
+		    sqlite3_column_text(s, 1), 0, NULL), *v;
+		const char *k;
+		void *tmp;
+
 		snprintf(id, sizeof id, "c%lld",
 		    (long long)sqlite3_column_int64(s, 0));
-		json_t *state = json_loads((const char *)
-		    sqlite3_column_text(s, 1), 0, NULL);
-
-		json_object_del(state, "_replied"); /* relay bookkeeping */
+		json_object_foreach_safe(state, tmp, k, v) {
+			if (k[0] == '_') /* the relay's bookkeeping */
+				json_object_del(state, k);
+		}
 		json_array_append_new(arr, json_pack("{s:s, s:o?, s:I, s:I}",
 		    "id", id, "state", state,
 		    "first_ts", (json_int_t)sqlite3_column_int64(s, 2),
@@ -767,6 +853,124 @@ relay_store_status_once(struct relay_store *st, const char *message,
 	if (st_done(st, s) != 0)
 		return -1;
 	return sqlite3_changes(st->db) > 0;
+}
+
+int
+relay_store_status_mask(struct relay_store *st, const char *message,
+    const char *const *names, int n_names, unsigned *mask)
+{
+	sqlite3_stmt *s = st_q(st, Q_STATUS_LIST);
+	int rc, i;
+
+	*mask = 0;
+	if (s == NULL)
+		return -1;
+	st_text(s, 1, message);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(s, 0);
+
+		for (i = 0; i < n_names && v != NULL; i++) {
+			if (strcmp(v, names[i]) == 0)
+				*mask |= 1u << i;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		return st_fail(st, s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return 0;
+}
+
+int
+relay_store_deferred_put(struct relay_store *st, const char *wamid,
+    const char *conversation, const char *status, int64_t ts,
+    const char *extra)
+{
+	sqlite3_stmt *s = st_q(st, Q_DEF_PUT);
+
+	if (s == NULL)
+		return -1;
+	st_text(s, 1, wamid);
+	st_text(s, 2, conversation);
+	st_text(s, 3, status);
+	sqlite3_bind_int64(s, 4, ts);
+	st_text(s, 5, extra);
+	return st_done(st, s);
+}
+
+void
+relay_deferred_free(struct relay_deferred *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(d[i].wamid);
+		free(d[i].status);
+		free(d[i].extra);
+		free(d[i].conversation);
+	}
+	free(d);
+}
+
+int
+relay_store_deferred_take(struct relay_store *st, const char *conversation,
+    struct relay_deferred **out, size_t *n)
+{
+	sqlite3_stmt *s = st_q(st, conversation ? Q_DEF_LIST : Q_DEF_LIST_ALL);
+	sqlite3_stmt *d = st_q(st, conversation ? Q_DEF_DEL : Q_DEF_DEL_ALL);
+	struct relay_deferred *v = NULL, *nv;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL || d == NULL)
+		return -1;
+	if (conversation != NULL)
+		st_text(s, 1, conversation);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((nv = realloc(v, (*n + 1) * sizeof *v)) == NULL)
+			break;
+		v = nv;
+		v[*n].wamid = st_col_dup(s, 0);
+		v[*n].status = st_col_dup(s, 1);
+		v[*n].extra = st_col_dup(s, 2);
+		v[*n].ts = sqlite3_column_int64(s, 3);
+		v[*n].conversation = st_col_dup(s, 4);
+		(*n)++;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE) {
+		relay_deferred_free(v, *n);
+		*n = 0;
+		return st_fail(st, NULL);
+	}
+	if (conversation != NULL)
+		st_text(d, 1, conversation);
+	if (st_done(st, d) != 0) {
+		relay_deferred_free(v, *n);
+		*n = 0;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+relay_store_outbound_busy(struct relay_store *st, const char *conversation)
+{
+	sqlite3_stmt *s = st_q(st, Q_OUT_BUSY);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	st_text(s, 1, conversation);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return st_fail(st, NULL);
+	return rc == SQLITE_ROW;
 }
 
 void

@@ -4,6 +4,7 @@
  * after each commit, a timer thread resumes the ones whose wait ran out.
  * A resumed request simply reads again.
  */
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,10 +12,12 @@
 #include <time.h>
 
 #include "http.h"
+#include "ops.h"
 
 #define SYNC_LIMIT_DEFAULT 500
 #define SYNC_LIMIT_MAX 5000
 #define SYNC_WAIT_MAX 60
+#define SYNC_HOLD_MS 1000
 
 static int
 sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
@@ -27,8 +30,9 @@ sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
 	*out = def;
 	if (v == NULL)
 		return 0;
+	errno = 0;
 	n = strtoll(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || n < lo || n > hi) {
+	if (*v == '\0' || *end != '\0' || errno != 0 || n < lo || n > hi) {
 		req_error(q, 400, "bad_request", "%s must be an integer from "
 		    "%lld to %lld", key, lo, hi);
 		return -1;
@@ -221,6 +225,54 @@ sync_resume(struct relay *r, bool all)
 }
 
 void
+sync_hold(struct req *q)
+{
+	struct relay *r = q->r;
+	bool now;
+
+	pthread_mutex_lock(&r->wait_lock);
+	/* An outcome recorded since the intake ran already released them. */
+	now = atomic_load(&r->sends_recorded) != q->hold_mark ||
+	    r->stopping_http;
+	if (!now) {
+		/* Short: Meta may deliver webhooks in order and wait for
+		 * this answer before answering the send itself. */
+		q->deadline_ms = http_now_ms() + SYNC_HOLD_MS;
+		q->wnext = r->held;
+		q->wprev = NULL;
+		if (r->held != NULL)
+			r->held->wprev = q;
+		r->held = q;
+	}
+	pthread_mutex_unlock(&r->wait_lock);
+	if (now)
+		req_resume(q);
+}
+
+void
+sync_release_held(struct relay *r, bool all)
+{
+	struct req *q, *next;
+	int64_t now = http_now_ms();
+
+	pthread_mutex_lock(&r->wait_lock);
+	for (q = r->held; q != NULL; q = next) {
+		next = q->wnext;
+		if (!all && q->deadline_ms > now)
+			continue;
+		if (q->wprev != NULL)
+			q->wprev->wnext = q->wnext;
+		else
+			r->held = q->wnext;
+		if (q->wnext != NULL)
+			q->wnext->wprev = q->wprev;
+		q->wnext = q->wprev = NULL;
+		req_resume(q);
+	}
+	pthread_mutex_unlock(&r->wait_lock);
+}
+
+void
 sync_wake(struct relay *r)
 {
 	sync_resume(r, true);
@@ -230,6 +282,35 @@ void
 sync_wake_all(struct relay *r)
 {
 	sync_resume(r, true);
+}
+
+static void
+sync_hk_run(struct relay *r, struct relay_job *j)
+{
+	if (ops_housekeeping(r) != 0)
+		j->failed = 1;
+}
+
+static void
+sync_hk_done(struct relay *r, struct relay_job *j)
+{
+	atomic_store(&r->hk_busy, false);
+}
+
+/* Once a second: snoozes that end, SLA due times that pass. */
+static void
+sync_housekeeping(struct relay *r)
+{
+	int64_t now = http_now_ms();
+
+	if (now - r->hk_last_ms < 1000 || atomic_load(&r->hk_busy) ||
+	    !r->writer_running)
+		return;
+	r->hk_last_ms = now;
+	atomic_store(&r->hk_busy, true);
+	r->hk_job.run = sync_hk_run;
+	r->hk_job.done = sync_hk_done;
+	relay_submit(r, &r->hk_job);
 }
 
 static void *
@@ -251,6 +332,8 @@ sync_timer_main(void *arg)
 			break;
 		pthread_mutex_unlock(&r->jobs_lock);
 		sync_resume(r, false);
+		sync_release_held(r, false);
+		sync_housekeeping(r);
 		pthread_mutex_lock(&r->jobs_lock);
 	}
 	pthread_mutex_unlock(&r->jobs_lock);

@@ -39,14 +39,15 @@ store_load_one(struct td_cache *c, const char *name, bool snapshot,
 	rc = store_read_file(c->dirfd, c->dir, name, buf, len, err, errlen);
 	if (rc != 0)
 		return rc < 0 ? CACHE_ERR : 1;
-	return store_scan_buf(name, snapshot, *buf, *len, c->cache_id,
-	    c->keys->record, scan, err, errlen);
+	return store_scan_buf(name, snapshot, c->salvage, *buf, *len,
+	    c->cache_id, c->keys->record, scan, err, errlen);
 }
 
 /* How the log relates to the snapshot; a stale log (already absorbed by a
  * compaction that crashed before replacing it) is dropped from l. */
 static int
-store_load_link(struct store_loaded *l, char *err, size_t errlen)
+store_load_link(struct store_loaded *l, bool salvage, char *err,
+    size_t errlen)
 {
 	const uint8_t *lid = l->log_scan.fhdr + 32, *llink = l->log_scan.fhdr + 48;
 	const uint8_t *sid = l->snap_scan.fhdr + 32, *slink = l->snap_scan.fhdr + 48;
@@ -56,11 +57,15 @@ store_load_link(struct store_loaded *l, char *err, size_t errlen)
 	if (l->snap == NULL) {
 		if (sodium_memcmp(llink, store_zero_id, STORE_ID_BYTES) == 0)
 			return CACHE_OK;
+		if (salvage)
+			return CACHE_OK;
 		snprintf(err, errlen, "log: continues a snapshot that is missing "
 		    "(link at offset 48)");
 		return CACHE_CORRUPT;
 	}
 	if (l->log == NULL) {
+		if (salvage)
+			return CACHE_OK;
 		snprintf(err, errlen, "log: missing, but the snapshot expects one");
 		return CACHE_CORRUPT;
 	}
@@ -73,6 +78,8 @@ store_load_link(struct store_loaded *l, char *err, size_t errlen)
 		l->log_len = 0;
 		return CACHE_OK;
 	}
+	if (salvage)
+		return CACHE_OK; /* authentic records, if older: keep them */
 	snprintf(err, errlen, "log: does not belong to the snapshot (link at "
 	    "offset 48)");
 	return CACHE_CORRUPT;
@@ -105,7 +112,7 @@ store_load_files(struct td_cache *c, struct store_loaded **out, char *err,
 	}
 	if (rc != CACHE_OK)
 		goto fail;
-	if ((rc = store_load_link(l, err, errlen)) != CACHE_OK)
+	if ((rc = store_load_link(l, c->salvage, err, errlen)) != CACHE_OK)
 		goto fail;
 	*out = l;
 	return CACHE_OK;
@@ -214,7 +221,7 @@ store_apply_all(struct td_cache *c, const struct store_scan *s,
 	return CACHE_OK;
 }
 
-static int
+int
 store_open_keys(struct td_cache *c, const struct cache_key *key, char *err,
     size_t errlen)
 {
@@ -222,6 +229,10 @@ store_open_keys(struct td_cache *c, const struct cache_key *key, char *err,
 	int rc;
 
 	rc = store_header_read(c->dirfd, c->dir, &h, err, errlen);
+	if (rc == 1 && c->salvage) {
+		snprintf(err, errlen, "header: missing in '%s'", c->dir);
+		return CACHE_CORRUPT;
+	}
 	if (rc == 1)
 		rc = store_header_create(c->dirfd, c->dir, key, &h, err, errlen);
 	if (rc != CACHE_OK)
@@ -258,6 +269,10 @@ cache_open(const char *dir, const struct cache_key *key, struct td_cache **out,
 	*out = NULL;
 	if (store_sodium_init(err, errlen) != 0)
 		return CACHE_ERR;
+	if (dir == NULL || key == NULL) {
+		snprintf(err, errlen, "no cache directory or key");
+		return CACHE_ERR;
+	}
 	if ((c = calloc(1, sizeof *c)) == NULL || (c->dir = strdup(dir)) == NULL) {
 		free(c);
 		snprintf(err, errlen, "out of memory");
@@ -356,10 +371,13 @@ int
 cache_load(struct td_cache *c, const struct cache_visitor *v, char *err,
     size_t errlen)
 {
+	static const struct cache_visitor none;
 	struct store_loaded *l = c->loaded;
 	size_t i;
 	int rc;
 
+	if (v == NULL)
+		v = &none;
 	c->loaded = NULL;
 	if (l == NULL && (rc = store_load_files(c, &l, err, errlen)) != CACHE_OK)
 		return rc;

@@ -60,15 +60,26 @@ fail:
 int
 cache_forget(const char *dir, char *err, size_t errlen)
 {
+	struct stat st;
 	size_t i;
 	int dirfd, lockfd, rc = -1;
+
 
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0 && errno == ENOENT)
 		return 0;
-	close(dirfd);
-	if ((dirfd = store_open_dir(dir, err, errlen)) < 0)
+	if (dirfd < 0) {
+		snprintf(err, errlen, "cannot open '%s': %s", dir,
+		    strerror(errno));
 		return -1;
+	}
+	/* Too open is no reason to keep it; someone else's is. */
+	if (fstat(dirfd, &st) != 0 || st.st_uid != geteuid()) {
+		snprintf(err, errlen, "'%s' is not owned by you; refusing to "
+		    "remove it", dir);
+		close(dirfd);
+		return -1;
+	}
 	/* Never pull the files from under a running ttydesk. */
 	if ((lockfd = store_lock(dirfd, dir, err, errlen)) < 0)
 		goto out;

@@ -170,6 +170,7 @@ store_state_events(struct td_cache *c, struct store_rd *rd)
 		if (store_rd_str(rd, &s, &len, false) != 0)
 			return -1;
 	c->cursor = (int64_t)cursor;
+	c->events_seen += n;
 	return 0;
 }
 
@@ -182,7 +183,8 @@ store_state_end(struct td_cache *c, struct store_rd *rd)
 	    store_rd_u64(rd, &outbox) != 0 || store_rd_u64(rd, &drafts) != 0 ||
 	    store_rd_u64(rd, &cursor) != 0)
 		return -1;
-	if (outbox != c->n_outbox || drafts != c->n_drafts)
+	if (events != c->events_seen || outbox != c->n_outbox ||
+	    drafts != c->n_drafts)
 		return -1;
 	c->cursor = (int64_t)cursor;
 	return 0;

@@ -153,6 +153,10 @@ cache_outbox_put(struct td_cache *c, const char *client_id, const char *json,
 
 	if (store_check_id("client_id", client_id, err, errlen) != 0)
 		return -1;
+	if (json == NULL) {
+		json = "";
+		len = 0;
+	}
 	if (store_outbox_find(c, client_id) != NULL) {
 		snprintf(err, errlen, "outbox already holds '%s'", client_id);
 		return -1;

@@ -146,6 +146,7 @@ struct store_scan {
 	size_t n;
 	size_t end;  /* bytes that hold complete records */
 	bool torn;   /* a torn tail follows end */
+	bool damaged; /* salvage: records stopped at damage */
 };
 void store_fhdr_make(uint8_t fhdr[STORE_FHDR_SIZE], bool snapshot,
     const uint8_t cache_id[STORE_ID_BYTES], const uint8_t link[STORE_ID_BYTES]);
@@ -154,9 +155,9 @@ int store_seal(struct store_buf *b, const uint8_t fhdr[STORE_FHDR_SIZE],
     uint64_t recno, uint8_t type, const uint8_t key[32]);
 /* Verify and open every record of a file held in buf (decrypted in place).
  * Returns CACHE_OK or CACHE_CORRUPT/CACHE_ERR with err. */
-int store_scan_buf(const char *name, bool snapshot, uint8_t *buf, size_t size,
-    const uint8_t cache_id[STORE_ID_BYTES], const uint8_t key[32],
-    struct store_scan *out, char *err, size_t errlen);
+int store_scan_buf(const char *name, bool snapshot, bool salvage,
+    uint8_t *buf, size_t size, const uint8_t cache_id[STORE_ID_BYTES],
+    const uint8_t key[32], struct store_scan *out, char *err, size_t errlen);
 void store_scan_free(struct store_scan *s);
 
 /* The open cache. */
@@ -200,6 +201,7 @@ struct td_cache {
 	bool broken;
 
 	int64_t cursor;
+	uint64_t events_seen; /* while opening: events before END */
 	struct store_outbox *outbox;
 	size_t n_outbox;
 	size_t cap_outbox;
@@ -208,12 +210,15 @@ struct td_cache {
 	size_t cap_drafts;
 
 	struct store_loaded *loaded; /* verified files kept for cache_load */
+	bool salvage;                /* cache_salvage: keep what opens */
 };
 
 /* cache.c */
 int store_load_files(struct td_cache *c, struct store_loaded **out,
     char *err, size_t errlen);
 void store_loaded_free(struct store_loaded *l);
+int store_open_keys(struct td_cache *c, const struct cache_key *key,
+    char *err, size_t errlen);
 int store_log_create(struct td_cache *c, const char *tmpname,
     const uint8_t link[STORE_ID_BYTES], uint8_t fhdr[STORE_FHDR_SIZE],
     int *fdp, off_t *endp, char *err, size_t errlen);

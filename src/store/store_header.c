@@ -151,6 +151,13 @@ store_header_create(int dirfd, const char *dir, const struct cache_key *key,
 	struct store_keys *sk;
 	int fd, rc = CACHE_ERR;
 
+	/* A new header would make existing data unreadable for good. */
+	if (faccessat(dirfd, STORE_LOG, F_OK, AT_SYMLINK_NOFOLLOW) == 0 ||
+	    faccessat(dirfd, STORE_SNAPSHOT, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		snprintf(err, errlen, "header: missing in '%s', but cache data "
+		    "is there (restore the header or forget the cache)", dir);
+		return CACHE_CORRUPT;
+	}
 	if ((sk = sodium_malloc(sizeof *sk)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return CACHE_ERR;

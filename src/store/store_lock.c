@@ -54,10 +54,10 @@ store_lock(int dirfd, const char *dir, char *err, size_t errlen)
 		close(fd);
 		return CACHE_ERR;
 	}
-	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	/* The pid is only a hint for the message above. */
-	if (ftruncate(fd, 0) != 0 ||
-	    store_write_all(fd, pid, (size_t)n, 0) != 0) {
+	/* The pid is only a hint for the message above.  Fixed width, not
+	 * ftruncate: a truncate-to-zero makes ext4 flush on close. */
+	n = snprintf(pid, sizeof pid, "%-20ld\n", (long)getpid());
+	if (store_write_all(fd, pid, (size_t)n, 0) != 0) {
 		snprintf(err, errlen, "cannot write '%s/%s': %s", dir,
 		    STORE_LOCK, strerror(errno));
 		close(fd);

@@ -44,10 +44,33 @@ store_check_fd(int fd, const char *what, bool dir, char *err, size_t errlen)
 	return 0;
 }
 
+/* A new directory survives a power loss only once its parent is synced. */
+static void
+store_sync_parent(const char *path)
+{
+	char *p = strdup(path), *slash;
+	int fd;
+
+	if (p == NULL)
+		return;
+	slash = strrchr(p, '/');
+	if (slash == p)
+		slash[1] = '\0';
+	else if (slash != NULL)
+		*slash = '\0';
+	fd = open(slash != NULL ? p : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(p);
+}
+
 /* mkdir -p with mode 0700 for every directory it makes. */
 int
 store_mkdir(const char *dir, char *err, size_t errlen)
 {
+	struct stat st;
 	char *p, *s;
 	int rc = -1;
 
@@ -55,6 +78,8 @@ store_mkdir(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "no cache directory given");
 		return -1;
 	}
+	if (stat(dir, &st) == 0)
+		return 0; /* store_open_dir says if it is no directory */
 	if ((p = strdup(dir)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -64,7 +89,9 @@ store_mkdir(const char *dir, char *err, size_t errlen)
 			continue;
 		char c = *s;
 		*s = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+		if (mkdir(p, 0700) == 0)
+			store_sync_parent(p);
+		else if (errno != EEXIST) {
 			snprintf(err, errlen, "cannot create '%s': %s", p,
 			    strerror(errno));
 			goto out;

@@ -182,9 +182,9 @@ store_scan_push(struct store_scan *s, size_t *cap, const struct store_rec *r)
 }
 
 int
-store_scan_buf(const char *name, bool snapshot, uint8_t *buf, size_t size,
-    const uint8_t cache_id[STORE_ID_BYTES], const uint8_t key[32],
-    struct store_scan *out, char *err, size_t errlen)
+store_scan_buf(const char *name, bool snapshot, bool salvage,
+    uint8_t *buf, size_t size, const uint8_t cache_id[STORE_ID_BYTES],
+    const uint8_t key[32], struct store_scan *out, char *err, size_t errlen)
 {
 	uint8_t ad[AD_SIZE], hc[4];
 	struct store_rec r;
@@ -195,6 +195,10 @@ store_scan_buf(const char *name, bool snapshot, uint8_t *buf, size_t size,
 
 	memset(out, 0, sizeof *out);
 	rc = store_scan_fhdr(name, snapshot, buf, size, cache_id, err, errlen);
+	if (rc != CACHE_OK && salvage) {
+		out->damaged = true;
+		return CACHE_OK;
+	}
 	if (rc != CACHE_OK)
 		return rc;
 	memcpy(out->fhdr, buf, STORE_FHDR_SIZE);
@@ -271,7 +275,8 @@ store_scan_buf(const char *name, bool snapshot, uint8_t *buf, size_t size,
 	}
 	if (out->n == 0)
 		out->end = STORE_FHDR_SIZE;
-	if (snapshot && store_scan_end(name, out, err, errlen) != CACHE_OK)
+	if (snapshot && !salvage &&
+	    store_scan_end(name, out, err, errlen) != CACHE_OK)
 		goto corrupt;
 	if (!snapshot && out->n == 0) {
 		snprintf(err, errlen, "%s: no BEGIN record (truncated at "
@@ -284,6 +289,11 @@ truncated:
 	snprintf(err, errlen, "%s: truncated at offset %zu (record %llu is "
 	    "incomplete)", name, size, (unsigned long long)recno);
 corrupt:
+	if (salvage) {
+		/* Every record kept so far authenticated. */
+		out->damaged = true;
+		return CACHE_OK;
+	}
 	store_scan_free(out);
 	return CACHE_CORRUPT;
 }

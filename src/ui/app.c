@@ -281,6 +281,23 @@ json_str_dup(const json_t *o, const char *key)
 	return s != NULL ? strdup(s) : NULL;
 }
 
+/* Start in Mine when it has something (once we know who we are and have
+ * caught up once), unless the agent already picked a queue. */
+static void
+app_pick_queue(struct app *app)
+{
+	struct ui *ui = &app->ui;
+
+	if (ui->queue_chosen || app->self_id == NULL || ui->n_queues == 0)
+		return;
+	if (ui->queues[0].count > 0 && ui->cur_queue != 0) {
+		ui->cur_queue = 0; /* Mine */
+		ui->sel = ui->top = 0;
+		free(ui->sel_id);
+		ui->sel_id = NULL;
+	}
+}
+
 static void
 app_on_me(void *ud, const json_t *me)
 {
@@ -318,11 +335,10 @@ app_on_me(void *ud, const json_t *me)
 	}
 	if (app->self_id != NULL)
 		model_set_self(app->model, app->self_id);
+	/* "you" vs agent names in thread lines depend on who we are. */
+	convmap_invalidate_all(app->convs);
 	queues_build(app);
-	if (!app->ui.queue_chosen && app->ui.queues[0].count > 0) {
-		app->ui.cur_queue = 0; /* Mine */
-		app->ui.sel = app->ui.top = 0;
-	}
+	app_pick_queue(app);
 	list_rebuild(app);
 	ui_dirty_all(app);
 }
@@ -357,6 +373,11 @@ app_on_events(void *ud, const json_t *events, int64_t next)
 	json_array_foreach(events, i, e)
 		app_apply_json(app, e);
 	app_after_events(app, 0);
+	if (!app->ui.first_sync_done) {
+		app->ui.first_sync_done = true;
+		app_pick_queue(app);
+		list_rebuild(app);
+	}
 	rc = 0;
 out:
 	for (i = 0; texts != NULL && i < n; i++)
@@ -372,8 +393,11 @@ app_on_state(void *ud, enum net_state st, const char *detail)
 	struct app *app = ud;
 
 	app->ui.status.dirty = true;
-	if (st == NET_AUTH_ERROR)
-		app_error(app, "relay: %s", detail);
+	if (st == NET_AUTH_ERROR) {
+		app_error(app, "relay: authentication failed");
+		if (app->ui.dialog == NULL)
+			dialog_notice(app, "The relay refused the token", detail);
+	}
 }
 
 int

@@ -30,8 +30,11 @@ cache_ask_pass(const char *prompt, size_t *len)
 	size_t n = 0;
 	char c;
 
-	if (fd < 0)
+	if (fd < 0 || sodium_init() < 0) {
+		if (fd >= 0)
+			close(fd);
 		return NULL;
+	}
 	if ((buf = sodium_malloc(PASS_MAX + 1)) == NULL) {
 		close(fd);
 		return NULL;
@@ -58,12 +61,16 @@ cache_ask_pass(const char *prompt, size_t *len)
 static char *
 cache_pass_command(const char *cmd, size_t *len, char *err, size_t errlen)
 {
-	FILE *p = popen(cmd, "r");
+	FILE *p;
 	char *buf;
 	size_t n = 0;
 	int c, st;
 
-	if (p == NULL) {
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium failed to initialise");
+		return NULL;
+	}
+	if ((p = popen(cmd, "r")) == NULL) {
 		snprintf(err, errlen, "passphrase_command: %s", strerror(errno));
 		return NULL;
 	}

@@ -1,5 +1,7 @@
 /* The modal prompt / confirm / choose primitive. */
 #include <curses.h>
+#include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +11,7 @@
 #include "keymap.h"
 #include "theme.h"
 
-enum dialog_kind { DLG_PROMPT, DLG_CONFIRM, DLG_CHOOSE };
+enum dialog_kind { DLG_PROMPT, DLG_CONFIRM, DLG_CHOOSE, DLG_NOTICE };
 
 struct dialog {
 	enum dialog_kind kind;
@@ -20,6 +22,7 @@ struct dialog {
 	size_t n_items;
 	size_t sel;
 	size_t top;
+	char note[128];     /* prompt: shown after the text, e.g. "no match" */
 	dialog_text_fn change;
 	dialog_text_fn done_text;
 	dialog_pick_fn done_pick;
@@ -83,6 +86,23 @@ dialog_prompt(struct app *app, const char *label, const char *initial,
 		memcpy(d->text, initial, d->len);
 		d->text[d->len] = '\0';
 	}
+	return 0;
+}
+
+int
+dialog_notice(struct app *app, const char *title, const char *text)
+{
+	struct dialog *d = dialog_new(app, DLG_NOTICE, title);
+
+	if (d == NULL)
+		return -1;
+	if ((d->items = calloc(1, sizeof *d->items)) == NULL ||
+	    (d->items[0] = sanitize_text(text, strlen(text), 0)) == NULL) {
+		app->ui.dialog = NULL;
+		dialog_free(d);
+		return -1;
+	}
+	d->n_items = 1;
 	return 0;
 }
 
@@ -196,6 +216,48 @@ dialog_insert(struct dialog *d, int key)
 	d->text[d->len] = '\0';
 }
 
+void
+dialog_note(struct app *app, const char *note)
+{
+	struct dialog *d = app->ui.dialog;
+
+	if (d == NULL)
+		return;
+	snprintf(d->note, sizeof d->note, "%s", note ? note : "");
+	app->ui.status.dirty = true;
+}
+
+bool
+dialog_on_status_line(const struct app *app)
+{
+	const struct dialog *d = app->ui.dialog;
+
+	return d != NULL && (d->kind == DLG_PROMPT || d->kind == DLG_CONFIRM);
+}
+
+/* box() draws ACS characters, which some terminals show as letters in a
+ * UTF-8 locale; draw the frame with text instead. */
+static void
+dialog_frame(struct app *app, WINDOW *w)
+{
+	int h, wd, i;
+	bool u = app->ui.utf8;
+
+	getmaxyx(w, h, wd);
+	for (i = 1; i < wd - 1; i++) {
+		mvwaddstr(w, 0, i, u ? "─" : "-");
+		mvwaddstr(w, h - 1, i, u ? "─" : "-");
+	}
+	for (i = 1; i < h - 1; i++) {
+		mvwaddstr(w, i, 0, u ? "│" : "|");
+		mvwaddstr(w, i, wd - 1, u ? "│" : "|");
+	}
+	mvwaddstr(w, 0, 0, u ? "┌" : "+");
+	mvwaddstr(w, 0, wd - 1, u ? "┐" : "+");
+	mvwaddstr(w, h - 1, 0, u ? "└" : "+");
+	mvwaddstr(w, h - 1, wd - 1, u ? "┘" : "+");
+}
+
 static int
 dialog_prompt_key(struct app *app, struct dialog *d, int key)
 {
@@ -267,6 +329,9 @@ dialog_key(struct app *app, int key)
 		return UI_HANDLED | UI_REDRAW;
 	case DLG_CHOOSE:
 		return dialog_choose_key(app, d, key);
+	case DLG_NOTICE:
+		dialog_finish(app, NULL, 0);
+		return UI_HANDLED | UI_REDRAW;
 	}
 	return 0;
 }
@@ -288,7 +353,7 @@ dialog_draw_line(struct app *app, struct dialog *d)
 {
 	struct view *v = &app->ui.status;
 	struct aline l;
-	size_t w = (size_t)v->w;
+	size_t w = (size_t)v->w, cursor;
 
 	aline_init(&l);
 	aline_adds(&l, TH_DIALOG, d->label);
@@ -307,8 +372,11 @@ dialog_draw_line(struct app *app, struct dialog *d)
 		}
 		aline_adds(&l, TH_DIALOG, t);
 	}
+	cursor = l.width;
+	if (d->note[0] != '\0')
+		aline_printf(&l, TH_STATUS_ERROR, "  [%s]", d->note);
 	ui_draw_aline(app, v->win, 0, 0, &l, w, TH_DIALOG);
-	wmove(v->win, 0, (int)(l.width < w ? l.width : w - 1));
+	wmove(v->win, 0, (int)(cursor < w ? cursor : w - 1));
 	curs_set(1);
 	aline_free(&l);
 	wnoutrefresh(v->win);
@@ -340,7 +408,7 @@ dialog_draw_box(struct app *app, struct dialog *d)
 		d->top = d->sel - (size_t)(h - 2) + 1;
 	wattr_set(d->win, (attr_t)app->ui.attr[TH_DIALOG], app->ui.pair[TH_DIALOG], NULL);
 	werase(d->win);
-	box(d->win, 0, 0);
+	dialog_frame(app, d->win);
 	aline_init(&l);
 	aline_printf(&l, TH_DIALOG, " %s ", d->label);
 	ui_draw_aline(app, d->win, 0, 2, &l, (size_t)w - 4, TH_DIALOG);
@@ -360,6 +428,73 @@ dialog_draw_box(struct app *app, struct dialog *d)
 	wnoutrefresh(d->win);
 }
 
+struct notice_ctx {
+	struct app *app;
+	WINDOW *win;
+	int y, h;
+	size_t w;
+};
+
+static int
+notice_line(void *ud, const char *s, size_t len)
+{
+	struct notice_ctx *n = ud;
+	struct aline l;
+
+	if (n->y >= n->h - 2)
+		return 0;
+	aline_init(&l);
+	aline_add(&l, TH_DIALOG, s, len);
+	ui_draw_aline(n->app, n->win, n->y++, 2, &l, n->w, TH_DIALOG);
+	aline_free(&l);
+	return 0;
+}
+
+static int
+notice_count(void *ud, const char *s, size_t len)
+{
+	(*(int *)ud)++;
+	return 0;
+}
+
+static void
+dialog_draw_notice(struct app *app, struct dialog *d)
+{
+	int w = app->ui.cols - 4 < 76 ? app->ui.cols - 4 : 76, h = 0;
+	struct notice_ctx n;
+	struct aline l;
+
+	if (w < 20)
+		return;
+	text_wrap(d->items[0], strlen(d->items[0]), (size_t)w - 4, notice_count, &h);
+	h += 4;
+	if (h > app->ui.rows - 2)
+		h = app->ui.rows - 2;
+	if (d->win == NULL && (d->win = newwin(h, w, (app->ui.rows - h) / 2,
+	    (app->ui.cols - w) / 2)) == NULL)
+		return;
+	wattr_set(d->win, (attr_t)app->ui.attr[TH_DIALOG], app->ui.pair[TH_DIALOG],
+	    NULL);
+	werase(d->win);
+	dialog_frame(app, d->win);
+	aline_init(&l);
+	aline_printf(&l, TH_DIALOG, " %s ", d->label);
+	ui_draw_aline(app, d->win, 0, 2, &l, (size_t)w - 4, TH_DIALOG);
+	aline_clear(&l);
+	aline_adds(&l, TH_DIALOG, " any key closes ");
+	ui_draw_aline(app, d->win, h - 1, w - 18 > 2 ? w - 18 : 2, &l, 16,
+	    TH_DIALOG);
+	aline_free(&l);
+	n.app = app;
+	n.win = d->win;
+	n.y = 1;
+	n.h = h + 1;
+	n.w = (size_t)w - 4;
+	text_wrap(d->items[0], strlen(d->items[0]), n.w, notice_line, &n);
+	curs_set(0);
+	wnoutrefresh(d->win);
+}
+
 void
 dialog_draw(struct app *app)
 {
@@ -367,7 +502,9 @@ dialog_draw(struct app *app)
 
 	if (d == NULL)
 		return;
-	if (d->kind == DLG_CHOOSE)
+	if (d->kind == DLG_NOTICE)
+		dialog_draw_notice(app, d);
+	else if (d->kind == DLG_CHOOSE)
 		dialog_draw_box(app, d);
 	else
 		dialog_draw_line(app, d);

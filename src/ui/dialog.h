@@ -9,6 +9,7 @@
 #ifndef TTYDESK_DIALOG_H
 #define TTYDESK_DIALOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct app;
@@ -26,10 +27,17 @@ int dialog_confirm(struct app *app, const char *question,
 int dialog_choose(struct app *app, const char *title,
     const char *const *items, size_t n, dialog_pick_fn done, void *ud);
 
+/* A message box with wrapped text; any key closes it. */
+int dialog_notice(struct app *app, const char *title, const char *text);
+
 /* Loop plumbing. */
 int dialog_key(struct app *app, int key);
 void dialog_draw(struct app *app);
 void dialog_resize(struct app *app);
+/* A short note after a prompt's text ("no match"); NULL clears it. */
+void dialog_note(struct app *app, const char *note);
+/* Is the open dialog drawn on the status line (prompt, confirm)? */
+bool dialog_on_status_line(const struct app *app);
 /* Close without calling back (e.g. on quit). */
 void dialog_discard(struct app *app);
 

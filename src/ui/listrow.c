@@ -179,14 +179,21 @@ list_format_row(struct aline *out, const struct td_conversation *c,
 	ui_age(age, sizeof age, ctx->now, c->last_activity);
 	row_markers(markers, sizeof markers, c, ctx, width);
 
-	namew = width >= 100 ? 22 : width >= 60 ? 18 : 12;
+	namew = width >= 100 ? 22 : width >= 60 ? 18 : 15;
 	markw = text_width(markers, strlen(markers));
 	if (markw > 24)
 		markw = 24;
-	/* unread(3) sp prio(2) sp name sp ... sp markers sp win(1) sp age(4) */
-	fixed = 3 + 1 + 2 + 1 + namew + 1 + 1 + (markw ? markw + 1 : 0) + 1 + 1 + 4;
+	/* mark(1) unread(3) sp prio(2) sp name sp ... sp markers sp win(1) sp
+	 * age(4) */
+	fixed = 1 + 3 + 1 + 2 + 1 + namew + 1 + 1 + (markw ? markw + 1 : 0) + 1 + 1 + 4;
 	prevw = width > fixed ? width - fixed : 0;
 
+	/* The cursor is a mark and the name in the selection colour, not a
+	 * reversed row: moving it then rewrites a few cells, not two lines. */
+	if (ctx->selected)
+		aline_adds(out, TH_SELECTED, ctx->utf8 ? "▶" : ">");
+	else
+		aline_pad(out, TH_NORMAL, 1);
 	row_field(out, TH_UNREAD, unread, 3, 1);
 	aline_pad(out, TH_NORMAL, 1);
 	if (c->state.priority == TD_PRIO_URGENT)
@@ -196,7 +203,8 @@ list_format_row(struct aline *out, const struct td_conversation *c,
 	row_field(out, prio, c->state.priority == TD_PRIO_URGENT ? "!!" :
 	    c->state.priority == TD_PRIO_HIGH ? "!" : "", 2, 0);
 	aline_pad(out, TH_NORMAL, 1);
-	row_field(out, c->unread ? TH_UNREAD : TH_NAME, name, namew, 0);
+	row_field(out, ctx->selected ? TH_SELECTED : c->unread ? TH_UNREAD :
+	    TH_NAME, name, namew, 0);
 	aline_pad(out, TH_NORMAL, 1);
 	if (prevw > 0) {
 		used = aline_add_fit(out, TH_MARKER, prefix, prevw);

@@ -10,7 +10,8 @@ static void
 list_draw_row(struct app *app, struct view *v, size_t i, struct aline *l)
 {
 	struct ui *ui = &app->ui;
-	struct row_ctx ctx = { app->now, app->self_id, ui->utf8, i == ui->sel };
+	struct row_ctx ctx = { app->now, app->self_id, ui->utf8,
+	    i == ui->sel && ui->n_items > 0 };
 	int y = (int)(i - ui->top);
 
 	if (i < ui->top || y >= v->h)
@@ -23,9 +24,7 @@ list_draw_row(struct app *app, struct view *v, size_t i, struct aline *l)
 		return;
 	}
 	list_format_row(l, ui->items[i], &ctx, (size_t)v->w);
-	ui_draw_aline(app, v->win, y, 0, l, (size_t)v->w,
-	    i == ui->sel && (ui->focus == FOCUS_LIST || ui->two_pane) ?
-	    TH_SELECTED : TH_NORMAL);
+	ui_draw_aline(app, v->win, y, 0, l, (size_t)v->w, TH_NORMAL);
 }
 
 static void

@@ -150,7 +150,7 @@ media_save(struct app *app)
 	    stat(def, &st) == 0 && S_ISDIR(st.st_mode))
 		snprintf(def, sizeof def, "~/Downloads/%s", name);
 	else
-		snprintf(def, sizeof def, "%s", name);
+		snprintf(def, sizeof def, "~/%s", name);
 	dialog_prompt(app, "Save media to: ", def, NULL, media_save_to, NULL);
 }
 

@@ -161,6 +161,13 @@ list_rebuild(struct app *app)
 		ui->sel = n ? n - 1 : 0;
 	free(ui->sel_id);
 	ui->sel_id = n ? strdup(items[ui->sel]->id) : NULL;
+	if (ui->two_pane && ui->focus == FOCUS_LIST && n == 0 &&
+	    ui->open_id != NULL) {
+		/* The preview follows the cursor; no cursor, no preview. */
+		free(ui->open_id);
+		ui->open_id = NULL;
+		ui->thread.dirty = true;
+	}
 	if (ui->two_pane && ui->focus == FOCUS_LIST && n > 0 &&
 	    (ui->open_id == NULL || strcmp(ui->open_id, items[ui->sel]->id) != 0)) {
 		free(ui->open_id);

@@ -39,11 +39,12 @@ search_change(struct app *app, void *ud, const char *text)
 
 	snprintf(ui->search, sizeof ui->search, "%s", text);
 	if (text[0] == '\0') {
+		dialog_note(app, NULL);
 		list_select(app, search_origin);
 		return;
 	}
-	if (search_find(app, search_origin, 1, true) != 0)
-		app_error(app, "no match for \"%s\"", text);
+	dialog_note(app, search_find(app, search_origin, 1, true) != 0 ?
+	    "no match" : NULL);
 }
 
 static void

@@ -195,6 +195,9 @@ ui_place(struct view *v, bool visible, int y, int x, int h, int w)
 	v->win = newwin(h, w, y, x);
 	if (v->win == NULL)
 		v->visible = false;
+	else
+		idlok(v->win, TRUE); /* scrolling a full-width list may use the
+				      * terminal's insert/delete line */
 }
 
 void
@@ -250,8 +253,10 @@ ui_resize(struct app *app)
 
 	if (!app->ui.started)
 		return;
+	/* resizeterm() queues a KEY_RESIZE; only call it on a real change
+	 * or the KEY_RESIZE handler would loop. */
 	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
-	    ws.ws_col > 0)
+	    ws.ws_col > 0 && (ws.ws_row != LINES || ws.ws_col != COLS))
 		resizeterm(ws.ws_row, ws.ws_col);
 	/* After a resize the terminal's contents are unknown. */
 	clearok(curscr, TRUE);
@@ -359,6 +364,7 @@ int
 ui_key(struct app *app, int key)
 {
 	struct ui *ui = &app->ui;
+	struct view *fv;
 	int a, flags;
 
 	if (key == KM_KEY(KEY_RESIZE)) {
@@ -383,6 +389,10 @@ ui_key(struct app *app, int key)
 		ui_layout(app);
 		return UI_HANDLED;
 	}
+	/* The focused view sees keys first (text input, e.g. a compose area). */
+	fv = ui->focus == FOCUS_THREAD ? &ui->thread : &ui->list;
+	if (fv->handle_key != NULL && (flags = fv->handle_key(app, fv, key)) != 0)
+		return flags;
 	a = keymap_lookup(&app->keymap, key);
 	if (a < 0) {
 		char name[32];

@@ -65,6 +65,7 @@ struct ui {
 	size_t n_queues;
 	size_t cur_queue;
 	bool queue_chosen;  /* the agent switched queues: keep it */
+	bool first_sync_done;
 	struct td_conversation **items; /* model pointers, rebuilt on change */
 	size_t n_items;
 	size_t sel;

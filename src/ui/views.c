@@ -8,6 +8,7 @@
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "app.h"
+#include "dialog.h"
 #include "keymap.h"
 #include "../net/net.h" /* td_ui sees only its own folder */
 #include "theme.h"
@@ -88,7 +89,7 @@ status_draw(struct app *app, struct view *v)
 	char net[300];
 	int st = TH_STATUS;
 
-	if (ui->dialog != NULL || !v->dirty)
+	if (dialog_on_status_line(app) || !v->dirty)
 		return;
 	aline_init(&l);
 	if (ui->too_small) {

@@ -87,8 +87,16 @@ class TuiSession:
 		# The shell stays after ttydesk exits so its message is readable.
 		line = " ".join(_shq(c) for c in cmd) + \
 		    "; echo TTYDESK-EXIT=$?; sleep 3600"
-		self.tmux("new-session", "-d", "-x", str(self.width), "-y",
-		    str(self.height), "sh", "-c", line)
+		# A server killed a moment ago may still be going away.
+		for attempt in range(20):
+			try:
+				self.tmux("new-session", "-d", "-x", str(self.width),
+				    "-y", str(self.height), "sh", "-c", line)
+				break
+			except RuntimeError:
+				if attempt == 19:
+					raise
+				time.sleep(0.1)
 		self.tmux("set-option", "-g", "status", "off", check=False)
 		self.started = True
 

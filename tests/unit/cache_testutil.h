@@ -124,6 +124,8 @@ tu_open_load(const char *dir, const struct cache_key *k, struct coll *out,
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	if (cursor != NULL)
+		*cursor = 0;
 	rc = cache_open(dir, k, &c, err, errlen);
 	if (rc != CACHE_OK)
 		return rc;

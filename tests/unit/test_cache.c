@@ -367,6 +367,8 @@ test_forget(void)
 	CHECK_INT(cache_compact(c, err, sizeof err), 0);
 	CHECK_INT(cache_outbox_put(c, "x", "{}", 2, err, sizeof err), 0);
 	cache_close(c);
+	/* A cache left too open can still be forgotten. */
+	CHECK_INT(chmod(f.dir, 0755), 0);
 	CHECK_INT(cache_forget(f.dir, err, sizeof err), 0);
 	CHECK(stat(f.dir, &st) != 0 && errno == ENOENT);
 	CHECK_INT(cache_forget(f.dir, err, sizeof err), 0);
@@ -452,7 +454,7 @@ test_torn_tail(void)
 	char *log;
 	unsigned char *buf;
 	size_t len, good;
-	int64_t cursor;
+	int64_t cursor = 0;
 	int cut;
 
 	fx_init(&f);
@@ -513,6 +515,107 @@ test_torn_tail(void)
 	fx_free(&f);
 }
 
+/* Damage in the middle: open refuses, salvage keeps the outbox and drafts
+ * written before it, and the rebuilt cache takes them back. */
+static void
+test_salvage(void)
+{
+	struct cache_visitor v;
+	struct fixture f;
+	struct td_cache *c;
+	struct coll got = { 0 };
+	struct cache_key *k2;
+	unsigned char *buf;
+	size_t len, i, mid;
+	char *log, *p2;
+
+	fx_init(&f);
+	log = tu_path(f.dir, "log");
+	CHECK_INT(cache_open(f.dir, f.key, &c, err, sizeof err), CACHE_OK);
+	CHECK_INT(cache_outbox_put(c, "a", "{\"text\":\"A\"}", 12, err, sizeof err), 0);
+	CHECK_INT(cache_compact(c, err, sizeof err), 0);
+	CHECK_INT(cache_outbox_put(c, "b", "{\"text\":\"B\"}", 12, err, sizeof err), 0);
+	CHECK_INT(cache_draft_set(c, "conv", "half written", err, sizeof err), 0);
+	cache_close(c);
+	free(tu_read(log, &mid));
+	CHECK_INT(cache_open(f.dir, f.key, &c, err, sizeof err), CACHE_OK);
+	CHECK_INT(append1(c, "{\"seq\":1}", 1), 0);
+	CHECK_INT(cache_outbox_put(c, "c", "{}", 2, err, sizeof err), 0);
+	cache_close(c);
+	buf = tu_read(log, &len);
+	buf[mid + 40] ^= 1; /* inside the events record */
+	tu_write(log, buf, len);
+	free(buf);
+	CHECK_INT(cache_open(f.dir, f.key, &c, err, sizeof err), CACHE_CORRUPT);
+	CHECK(strstr(err, "log: record 3 at offset") != NULL);
+
+	p2 = tu_path(f.tmp, "other.key");
+	CHECK_INT(cache_keygen(p2, err, sizeof err), 0);
+	k2 = cache_key_from_file(p2, err, sizeof err);
+	v = (struct cache_visitor){ &got, coll_event, coll_outbox, coll_draft };
+	CHECK_INT(cache_salvage(f.dir, k2, &v, err, sizeof err), CACHE_BAD_KEY);
+	CHECK_INT(got.nob, 0);
+	CHECK_INT(cache_salvage(f.dir, f.key, &v, err, sizeof err), CACHE_OK);
+	CHECK_INT(got.nev, 0);
+	CHECK_INT(got.nob, 2);
+	CHECK(coll_outbox_of(&got, "a") != NULL);
+	CHECK_STR(coll_outbox_of(&got, "b"), "{\"text\":\"B\"}");
+	CHECK(coll_outbox_of(&got, "c") == NULL);
+	CHECK_STR(coll_draft_of(&got, "conv"), "half written");
+
+	CHECK_INT(cache_forget(f.dir, err, sizeof err), 0);
+	CHECK_INT(cache_open(f.dir, f.key, &c, err, sizeof err), CACHE_OK);
+	for (i = 0; i < got.nob; i++)
+		CHECK_INT(cache_outbox_put(c, got.ob_id[i], got.ob_json[i],
+		    strlen(got.ob_json[i]), err, sizeof err), 0);
+	cache_close(c);
+	coll_free(&got);
+	CHECK_INT(tu_open_load(f.dir, f.key, &got, NULL, err, sizeof err), CACHE_OK);
+	CHECK_INT(got.nob, 2);
+	coll_free(&got);
+	cache_key_free(k2);
+	free(p2);
+	free(log);
+	fx_free(&f);
+}
+
+/* A sync answer larger than one record is split; all of it comes back. */
+static void
+test_huge_answer(void)
+{
+	struct fixture f;
+	struct td_cache *c;
+	struct coll got;
+	const char *ev[2];
+	size_t lens[2] = { 9u << 20, 9u << 20 };
+	char *a = malloc(lens[0] + 1), *b = malloc(lens[1] + 1);
+	int64_t cursor = 0;
+
+	fx_init(&f);
+	memset(a, 'a', lens[0]);
+	memset(b, 'b', lens[1]);
+	a[lens[0]] = b[lens[1]] = '\0';
+	ev[0] = a;
+	ev[1] = b;
+	CHECK_INT(cache_open(f.dir, f.key, &c, err, sizeof err), CACHE_OK);
+	CHECK_INT(cache_append_events(c, ev, lens, 2, 77, err, sizeof err), 0);
+	lens[0] = 17u << 20;
+	CHECK_INT(cache_append_events(c, ev, lens, 1, 78, err, sizeof err), -1);
+	CHECK(strstr(err, "too large") != NULL);
+	cache_close(c);
+	CHECK_INT(tu_open_load(f.dir, f.key, &got, &cursor, err, sizeof err), CACHE_OK);
+	CHECK_INT(got.nev, 2);
+	CHECK_INT(cursor, 77);
+	if (got.nev == 2) {
+		CHECK(strlen(got.ev[0]) == 9u << 20 && got.ev[0][5] == 'a');
+		CHECK(strlen(got.ev[1]) == 9u << 20 && got.ev[1][5] == 'b');
+	}
+	coll_free(&got);
+	free(a);
+	free(b);
+	fx_free(&f);
+}
+
 static void
 test_bad_args(void)
 {
@@ -522,6 +625,7 @@ test_bad_args(void)
 	fx_init(&f);
 	CHECK_INT(cache_open(f.dir, f.key, &c, err, sizeof err), CACHE_OK);
 	CHECK_INT(cache_outbox_put(c, "", "{}", 2, err, sizeof err), -1);
+	CHECK_INT(cache_outbox_put(c, "empty", NULL, 0, err, sizeof err), 0);
 	CHECK(strstr(err, "client_id") != NULL);
 	CHECK_INT(cache_draft_set(c, "", "x", err, sizeof err), -1);
 	CHECK(strstr(err, "conversation") != NULL);
@@ -544,6 +648,8 @@ main(void)
 	RUN(test_forget);
 	RUN(test_no_plaintext);
 	RUN(test_torn_tail);
+	RUN(test_salvage);
+	RUN(test_huge_answer);
 	RUN(test_bad_args);
 	return check_done();
 }

@@ -177,7 +177,7 @@ static int
 check_state(int run, struct expect *ex, long last_put)
 {
 	struct coll got;
-	int64_t cursor;
+	int64_t cursor = 0;
 	char want[128];
 	size_t i;
 	int rc, bad = 0;

@@ -306,6 +306,11 @@ test_splice(void)
 	b = tu_read(hdr2, &blen);
 	t = tu_read(hdrp, &tlen);
 	CHECK_INT(status_with(hdrp, b, blen), CACHE_CORRUPT);
+	/* No header at all: never replaced by a fresh one. */
+	CHECK_INT(unlink(hdrp), 0);
+	CHECK_INT(status_with(logp, a, alen), CACHE_CORRUPT);
+	CHECK(strstr(err, "header: missing") != NULL);
+	CHECK(access(hdrp, F_OK) != 0);
 	tu_write(hdrp, t, tlen);
 	CHECK_INT(status_with(logp, a, alen), CACHE_OK);
 	free(t);
@@ -386,6 +391,58 @@ test_snapshot(void)
 	free(log1);
 }
 
+/* Random garbage over random ranges: an error or a known prefix state,
+ * never anything else, never a crash. */
+static void
+test_random_damage(void)
+{
+	const char *paths[3] = { logp, snapp, hdrp };
+	unsigned char *img[3], *t;
+	size_t len[3], at, n, j;
+	int i, f, rc, bad = 0;
+	char *s;
+
+	char *ok[3];
+	struct td_cache *c;
+
+	/* A log with a few records after the snapshot. */
+	ok[0] = load_sig(dir, &rc);
+	CHECK_INT(append("{\"seq\":5}", "{\"seq\":6}", 6), 0);
+	ok[1] = load_sig(dir, &rc);
+	CHECK_INT(cache_open(dir, key, &c, err, sizeof err), CACHE_OK);
+	CHECK_INT(cache_draft_set(c, "conv", "later", err, sizeof err), 0);
+	cache_close(c);
+	ok[2] = load_sig(dir, &rc);
+	CHECK(ok[0] != NULL && ok[1] != NULL && ok[2] != NULL);
+	for (f = 0; f < 3; f++)
+		img[f] = tu_read(paths[f], &len[f]);
+	srand(7);
+	for (i = 0; i < 600; i++) {
+		f = i % 3;
+		t = malloc(len[f]);
+		memcpy(t, img[f], len[f]);
+		at = (size_t)rand() % len[f];
+		n = 1 + (size_t)rand() % 40;
+		for (j = at; j < at + n && j < len[f]; j++)
+			t[j] = (unsigned char)rand();
+		tu_write(paths[f], t, len[f]);
+		s = load_sig(dir, &rc);
+		if (!(rc == CACHE_CORRUPT || (rc == CACHE_OK && memcmp(t, img[f],
+		    len[f]) == 0) || (rc == CACHE_OK && f == 0 && s != NULL &&
+		    (strcmp(s, ok[0]) == 0 || strcmp(s, ok[1]) == 0 ||
+		    strcmp(s, ok[2]) == 0))))
+			bad++;
+		free(s);
+		free(t);
+		tu_write(paths[f], img[f], len[f]);
+	}
+	CHECK_INT(bad, 0);
+	for (f = 0; f < 3; f++) {
+		free(img[f]);
+		free(ok[f]);
+	}
+}
+
 int
 main(void)
 {
@@ -408,6 +465,7 @@ main(void)
 	RUN(test_reorder);
 	RUN(test_splice);
 	RUN(test_snapshot);
+	RUN(test_random_damage);
 	cache_key_free(key);
 	tu_rmrf(tmp);
 	for (i = 0; i < NSIG; i++)

@@ -20,7 +20,8 @@ test_fixture_round_trip(void)
 	int n = 0;
 
 	snprintf(path, sizeof path, "%s/events/all-types.jsonl",
-	    check_env_dir("TTYDESK_FIXTURES_DIR", "tests/fixtures"));
+	    check_env_dir("TTYDESK_FIXTURES_DIR",
+	    TTYDESK_SOURCE_DIR "/tests/fixtures"));
 	buf = check_read_file(path, NULL);
 	CHECK(buf != NULL);
 	if (buf == NULL)
@@ -332,7 +333,8 @@ test_bad_fixture(void)
 	int n = 0;
 
 	snprintf(path, sizeof path, "%s/events/bad.jsonl",
-	    check_env_dir("TTYDESK_FIXTURES_DIR", "tests/fixtures"));
+	    check_env_dir("TTYDESK_FIXTURES_DIR",
+	    TTYDESK_SOURCE_DIR "/tests/fixtures"));
 	if ((buf = check_read_file(path, NULL)) == NULL) {
 		CHECK(0);
 		return;
@@ -518,7 +520,8 @@ test_mutations(void)
 	int count = 0;
 
 	snprintf(path, sizeof path, "%s/events/all-types.jsonl",
-	    check_env_dir("TTYDESK_FIXTURES_DIR", "tests/fixtures"));
+	    check_env_dir("TTYDESK_FIXTURES_DIR",
+	    TTYDESK_SOURCE_DIR "/tests/fixtures"));
 	if ((buf = check_read_file(path, NULL)) == NULL) {
 		CHECK(0);
 		return;

@@ -159,6 +159,19 @@ test_idempotent(void)
 	CHECK_INT(c->messages[1]->m.status, TD_MS_READ);
 	/* Status twice changes nothing. */
 	CHECK_INT(status_ev(m, 9, "c1", "wamid.Z", "read"), 0);
+	/* Re-emitted under its wamid as id: still one message, same id. */
+	CHECK_INT(apply(m, "{\"seq\": 10, \"ts\": 200, \"type\": \"message\", "
+	    "\"conversation\": \"c1\", \"message\": {\"id\": \"wamid.Z\", "
+	    "\"direction\": \"out\", \"kind\": \"text\", \"text\": \"fixed\", "
+	    "\"status\": \"sent\"}}"), (int)TD_CHANGED_THREAD);
+	CHECK_INT(c->n_messages, 2);
+	CHECK_STR(c->messages[1]->m.id, "loc-1");
+	CHECK_STR(c->messages[1]->m.text, "fixed");
+	CHECK_INT(c->messages[1]->m.status, TD_MS_READ);
+	CHECK(conversation_find_message(c, "loc-1") == c->messages[1]);
+	CHECK(conversation_find_message(c, "wamid.Z") == c->messages[1]);
+	status_ev(m, 11, "c1", "loc-1", "failed");
+	CHECK_INT(c->messages[1]->m.status, TD_MS_READ);
 	model_free(m);
 }
 
@@ -488,6 +501,9 @@ test_search(void)
 	CHECK(conversation_matches(c, "+1650555"));  /* typed with + */
 	CHECK(conversation_matches(c, "us.1349120")); /* BSUID */
 	CHECK(conversation_matches(c, "another color"));
+	CHECK(conversation_matches(c, "color?"));     /* at the very end */
+	CHECK(!conversation_matches(c, "color?!"));   /* runs past the end */
+	CHECK(conversation_matches(c, "D"));          /* first byte */
 	CHECK(conversation_matches(c, "blue shirt")); /* caption */
 	CHECK(conversation_matches(c, ""));
 	CHECK(!conversation_matches(c, "green"));
@@ -675,6 +691,48 @@ test_wamid_from_status(void)
 	model_free(m);
 }
 
+/* Thousands of messages in random order end up sorted by (ts, seq), each
+ * findable by id. */
+static void
+test_thread_order_large(void)
+{
+	struct td_model *m = model_new("alice");
+	struct td_conversation *c;
+	struct td_event ev;
+	char id[32];
+	uint64_t r = 7;
+	int i, n = 3000, bad = 0;
+	size_t k;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = TD_EV_MESSAGE;
+	ev.conversation = "c1";
+	ev.u.message.id = id;
+	for (i = 0; i < n; i++) {
+		r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+		ev.seq = i + 1;
+		ev.ts = (int64_t)((r >> 33) % 500);
+		snprintf(id, sizeof id, "m%d", i);
+		CHECK(model_apply(m, &ev) > 0);
+	}
+	c = model_find(m, "c1");
+	CHECK_INT(c->n_messages, n);
+	CHECK_INT(c->unread, n);
+	for (k = 1; k < c->n_messages; k++) {
+		const struct td_msg *a = c->messages[k - 1], *b = c->messages[k];
+
+		if (a->ts > b->ts || (a->ts == b->ts && a->seq >= b->seq))
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+	for (i = 0; i < n; i += 97) {
+		snprintf(id, sizeof id, "m%d", i);
+		CHECK(conversation_find_message(c, id) != NULL &&
+		    conversation_find_message(c, id)->seq == i + 1);
+	}
+	model_free(m);
+}
+
 /* Events built in C by other modules may leave fields NULL. */
 static void
 test_sparse_structs(void)
@@ -714,6 +772,7 @@ int
 main(void)
 {
 	RUN(test_sparse_structs);
+	RUN(test_thread_order_large);
 	RUN(test_wamid_from_status);
 	RUN(test_message_basic);
 	RUN(test_idempotent);

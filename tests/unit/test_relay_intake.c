@@ -283,6 +283,16 @@ test_statuses(void)
 	CHECK_STR(ev_str(st, "status", "status"), "delivered");
 	CHECK_STR(json_string_value(json_object_get(st, "conversation")), "c1");
 	json_decref(ev);
+	/* Out of order: read first, then a late delivered that must not
+	 * move the message back. */
+	CHECK_INT(feed_free(&h, hook_status("wamid.OUT8", "read", "15550001")), 0);
+	CHECK_INT(feed_free(&h, hook_status("wamid.OUT8", "delivered",
+	    "15550001")), 0);
+	ev = harness_events(&h);
+	CHECK_INT(harness_count(ev, "status"), 3);
+	CHECK_STR(ev_str(harness_nth(ev, "status", 2), "status", "status"),
+	    "read");
+	json_decref(ev);
 	harness_teardown(&h);
 }
 

@@ -3,6 +3,8 @@
  * escalate/assign/status/labels validation, the outbound queue, crash
  * recovery of in-flight sends, stable conversation ids across restarts.
  */
+#include <sys/stat.h>
+
 #include "check.h"
 #include "relay_harness.h"
 
@@ -313,6 +315,233 @@ test_idempotency_store(void)
 }
 
 static void
+hk_run(struct relay *r, struct relay_job *j)
+{
+	if (ops_housekeeping(r) != 0)
+		j->failed = 1;
+}
+
+static void
+housekeeping(struct harness *h)
+{
+	struct relay_job j;
+
+	memset(&j, 0, sizeof j);
+	j.run = hk_run;
+	CHECK_INT(relay_run_now(&h->r, &j), 0);
+}
+
+static json_t *
+last_event(struct harness *h)
+{
+	json_t *ev = harness_events(h);
+	json_t *last = json_incref(json_array_get(ev, json_array_size(ev) - 1));
+
+	json_decref(ev);
+	return last;
+}
+
+static void
+test_snooze_and_sla(void)
+{
+	struct harness h;
+	json_t *ev, *sla;
+	int64_t seq;
+
+	if (harness_setup(&h, PNID, "[sla]\nfirst_response = 15m\n"
+	    "next_response = 1h\nurgent.first_response = 5m\n") != 0) {
+		CHECK(0);
+		return;
+	}
+	harness_clock = 1700000000;
+	feed_text(&h, "111", "wamid.Z1", 1700000000);
+	ev = last_event(&h);
+	sla = json_object_get(json_object_get(ev, "state"), "sla");
+	CHECK_INT(json_integer_value(json_object_get(sla, "first_response_due")),
+	    1700000000 + 900);
+	CHECK(json_is_false(json_object_get(sla, "breached")));
+	json_decref(ev);
+	/* Nothing is due yet: housekeeping adds no event. */
+	seq = h.r.last_seq;
+	housekeeping(&h);
+	CHECK_INT(h.r.last_seq, seq);
+	harness_clock = 1700000000 + 901;
+	housekeeping(&h);
+	ev = last_event(&h);
+	CHECK(json_is_true(json_object_get(json_object_get(json_object_get(ev,
+	    "state"), "sla"), "breached")));
+	json_decref(ev);
+	/* Breached once: no new event on the next pass. */
+	seq = h.r.last_seq;
+	housekeeping(&h);
+	CHECK_INT(h.r.last_seq, seq);
+	/* An agent reply clears the due time. */
+	CHECK_INT(run_op(&h, op_message, "c1", "{\"text\":\"on it\"}", NULL),
+	    202);
+	ev = last_event(&h);
+	sla = json_object_get(json_object_get(ev, "state"), "sla");
+	CHECK(json_object_get(sla, "first_response_due") == NULL);
+	CHECK(json_is_false(json_object_get(sla, "breached")));
+	json_decref(ev);
+	/* The next customer message starts the next-response clock. */
+	feed_text(&h, "111", "wamid.Z2", 1700001000);
+	ev = last_event(&h);
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(
+	    json_object_get(ev, "state"), "sla"), "next_response_due")),
+	    1700001000 + 3600);
+	json_decref(ev);
+	/* Snooze until T: reopens at T. */
+	CHECK_INT(run_op(&h, op_status, "c1", "{\"status\":\"snoozed\","
+	    "\"until\":1700005000}", &ev), 200);
+	CHECK_STR(state_str(ev, "status"), "snoozed");
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(ev, "state"),
+	    "snoozed_until")), 1700005000);
+	json_decref(ev);
+	harness_clock = 1700005001;
+	housekeeping(&h);
+	ev = last_event(&h);
+	CHECK_STR(json_string_value(json_object_get(ev, "type")), "conversation");
+	CHECK_STR(state_str(ev, "status"), "open");
+	CHECK(json_object_get(json_object_get(ev, "state"), "snoozed_until") ==
+	    NULL);
+	json_decref(ev);
+	/* Snoozed, then the customer writes first: open at once. */
+	CHECK_INT(run_op(&h, op_status, "c1", "{\"status\":\"snoozed\","
+	    "\"until\":1800000000}", NULL), 200);
+	feed_text(&h, "111", "wamid.Z3", 1700005100);
+	ev = last_event(&h);
+	CHECK_STR(state_str(ev, "status"), "open");
+	json_decref(ev);
+	harness_teardown(&h);
+}
+
+static char *
+hook_button(const char *wa_id, const char *wamid, const char *reply_id,
+    long ts)
+{
+	char *out = NULL;
+
+	if (asprintf(&out, "{\"object\":\"whatsapp_business_account\",\"entry\":"
+	    "[{\"id\":\"1\",\"changes\":[{\"field\":\"messages\",\"value\":{"
+	    "\"messaging_product\":\"whatsapp\",\"metadata\":{"
+	    "\"display_phone_number\":\"1\",\"phone_number_id\":\"%s\"},"
+	    "\"contacts\":[{\"profile\":{\"name\":\"Ann\"},\"wa_id\":\"%s\"}],"
+	    "\"messages\":[{\"from\":\"%s\",\"id\":\"%s\",\"timestamp\":\"%ld\","
+	    "\"type\":\"interactive\",\"interactive\":{\"type\":\"button_reply\","
+	    "\"button_reply\":{\"id\":\"%s\",\"title\":\"Great\"}}}]}}]}]}",
+	    PNID, wa_id, wa_id, wamid, ts, reply_id) < 0)
+		return NULL;
+	return out;
+}
+
+static void
+test_csat(void)
+{
+	struct harness h;
+	struct relay_outbound out[4];
+	json_t *ev, *m;
+	char *b;
+	int n = 0;
+
+	if (harness_setup(&h, PNID, "[csat]\nenabled = yes\n") != 0) {
+		CHECK(0);
+		return;
+	}
+	harness_clock = 1700000000;
+	feed_text(&h, "111", "wamid.K1", 1700000000);
+	CHECK_INT(run_op(&h, op_status, "c1", "{\"status\":\"resolved\"}", &ev),
+	    200);
+	CHECK(json_object_get(json_object_get(ev, "state"), "_csat_asked") == NULL);
+	json_decref(ev);
+	/* The question is queued as an interactive message. */
+	ev = last_event(&h);
+	m = json_object_get(ev, "message");
+	CHECK_STR(json_string_value(json_object_get(m, "kind")), "interactive");
+	CHECK_STR(json_string_value(json_object_get(m, "status")), "pending");
+	json_decref(ev);
+	CHECK_INT(relay_store_outbound_claim(h.r.writer, 1700000000, out, 4, &n), 0);
+	CHECK_INT(n, 1);
+	if (n == 1) {
+		CHECK(strstr(out[0].body, "csat:5") != NULL);
+		relay_outbound_free(&out[0]);
+	}
+	/* The customer's rating records csat and keeps it resolved. */
+	b = hook_button("111", "wamid.K2", "csat:5", 1700000100);
+	CHECK_INT(harness_feed(&h, b), 0);
+	free(b);
+	ev = last_event(&h);
+	CHECK_STR(json_string_value(json_object_get(ev, "type")), "conversation");
+	CHECK_STR(state_str(ev, "status"), "resolved");
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(
+	    json_object_get(ev, "state"), "csat"), "score")), 5);
+	json_decref(ev);
+	/* Any other message reopens it as usual. */
+	b = hook_button("111", "wamid.K3", "csat:1", 1700000200);
+	CHECK_INT(harness_feed(&h, b), 0);
+	free(b);
+	ev = last_event(&h);
+	CHECK_STR(state_str(ev, "status"), "open");
+	json_decref(ev);
+	harness_teardown(&h);
+}
+
+static void
+test_escalation_hook(void)
+{
+	struct harness h;
+	struct op_job j;
+	char script[256], outp[256], *text = NULL;
+	json_t *o;
+	FILE *f;
+	int i;
+
+	if (harness_setup(&h, PNID, "[escalation]\ncommand = hook.sh\n") != 0) {
+		CHECK(0);
+		return;
+	}
+	snprintf(script, sizeof script, "%s/hook.sh", h.dir);
+	snprintf(outp, sizeof outp, "%s/hook.out", h.dir);
+	f = fopen(script, "w");
+	fprintf(f, "#!/bin/sh\ncat > '%s.tmp' && mv '%s.tmp' '%s'\n", outp, outp,
+	    outp);
+	fclose(f);
+	chmod(script, 0700);
+	harness_clock = 1700000000;
+	feed_text(&h, "111", "wamid.H1", 1700000000);
+	memset(&j, 0, sizeof j);
+	j.job.run = op_job_run;
+	j.fn = op_escalate;
+	j.conv = "c1";
+	j.in = json_loads("{\"team\":\"tier2\",\"priority\":\"high\","
+	    "\"reason\":\"angry customer\"}", 0, NULL);
+	CHECK_INT(relay_run_now(&h.r, &j.job), 0);
+	CHECK(j.res.hook != NULL);
+	hook_run(&h.r, j.res.hook); /* takes it */
+	json_decref(j.in);
+	json_decref(j.res.body);
+	for (i = 0; i < 100 && (text = check_read_file(outp, NULL)) == NULL; i++)
+		usleep(50000);
+	CHECK(text != NULL);
+	o = text ? json_loads(text, 0, NULL) : NULL;
+	CHECK(o != NULL);
+	CHECK_STR(json_string_value(json_object_get(o, "conversation")), "c1");
+	CHECK_STR(json_string_value(json_object_get(o, "reason")),
+	    "angry customer");
+	CHECK_STR(json_string_value(json_object_get(o, "priority")), "high");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(o, "agent"),
+	    "id")), "alice");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(o,
+	    "contact"), "wa_id")), "111");
+	CHECK_INT(json_array_size(json_object_get(o, "messages")), 1);
+	CHECK(json_object_get(json_object_get(o, "state"), "_replied") == NULL);
+	json_decref(o);
+	free(text);
+	unlink(outp);
+	unlink(script);
+	harness_teardown(&h);
+}
+
+static void
 test_utf8(void)
 {
 	CHECK_INT(op_utf8_len("abc"), 3);
@@ -330,6 +559,9 @@ main(void)
 	RUN(test_outbound_queue);
 	RUN(test_stable_ids);
 	RUN(test_idempotency_store);
+	RUN(test_snooze_and_sla);
+	RUN(test_csat);
+	RUN(test_escalation_hook);
 	RUN(test_utf8);
 	return check_done();
 }

@@ -209,6 +209,8 @@ test_decode(void)
 	CHECK_INT(cp, 0xd7ff);
 	CHECK_INT(utf8_decode("\xc2", 1, &cp), 1);
 	CHECK_INT(cp, 0xfffd);
+	CHECK_INT(utf8_decode(NULL, 0, &cp), 0);
+	CHECK_INT(cp, 0xfffd);
 }
 
 static void

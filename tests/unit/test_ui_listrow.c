@@ -35,11 +35,18 @@ test_widths(void)
 		for (p = l.text; *p != '\0'; p++)
 			CHECK((unsigned char)*p >= 0x20 && *p != 0x7f);
 		/* Unread count first, then the urgent mark and the name. */
-		CHECK(strncmp(l.text, "  3 !! Mar", 10) == 0);
+		CHECK(strncmp(l.text, "   3 !! Mar", 11) == 0);
 		if (getenv("DUMP"))
 			fprintf(stderr, "[%s]\n", l.text);
 		CHECK(strstr(l.text, "no") != NULL); /* age "now"/"1m" */
 	}
+	/* The cursor: a mark in the first column and the name selected. */
+	ctx.selected = true;
+	CHECK_INT(list_format_row(&l, c, &ctx, 80), 0);
+	CHECK(strncmp(l.text, "▶  3 !! Mar", strlen("▶  3 !! Mar")) == 0);
+	CHECK_INT(l.runs[0].style, TH_SELECTED);
+	CHECK_INT(text_width(l.text, l.len), 80);
+	ctx.selected = false;
 	CHECK_INT(list_format_row(&l, c, &ctx, 120), 0);
 	/* The whole name fits at this width, wide chars and emoji included. */
 	CHECK(strstr(l.text, "María 李🐉") != NULL);

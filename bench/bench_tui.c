@@ -1,0 +1,324 @@
+/*
+ * The TUI against a big inbox: 100,000 messages in 5,000 conversations
+ * (one conversation holds 5,000 of them), ncurses writing to a file
+ * (newterm) so every byte it emits is counted.  Prints:
+ *   - time to the first full frame (queues, list, thread, one doupdate);
+ *   - key-to-screen latency (p50/p99) for list moves and thread scrolling:
+ *     ui_key() + ui_draw() including doupdate's output;
+ *   - bytes written per list cursor move (one pane, and two panes where
+ *     the thread pane follows the cursor);
+ *   - resident memory.
+ * Figures only, never pass/fail.
+ */
+#include <curses.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ttydesk/model.h"
+#include "app.h"
+#include "keymap.h"
+#include "ui.h"
+
+#define N_CONV 5000
+#define N_MSG 100000
+#define BIG_CONV_MSGS 5000
+#define ROUNDS 2000
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *
+sdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		abort();
+	return d;
+}
+
+static void
+apply(struct td_model *m, struct td_event *e)
+{
+	if (model_apply(m, e) < 0) {
+		fprintf(stderr, "model_apply failed\n");
+		exit(1);
+	}
+	event_free(e);
+	memset(e, 0, sizeof *e);
+}
+
+static const char *const words[] = { "order", "shipping", "refund", "please",
+    "thanks", "when", "arrives", "tracking", "number", "address", "ñandú",
+    "日本", "🙂", "invoice", "payment", "the", "is", "my", "not", "yet" };
+
+static void
+body(char *buf, size_t len, long i)
+{
+	size_t used = 0, n = 4 + (size_t)(i % 37), k;
+
+	buf[0] = '\0';
+	for (k = 0; k < n && used + 16 < len; k++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", k ? " " : "",
+		    words[(size_t)(i * 7 + (long)k * 13) % (sizeof words / sizeof words[0])]);
+}
+
+static struct td_model *
+build_model(long long t0)
+{
+	struct td_model *m = model_new("alice");
+	struct td_event e;
+	char buf[512], id[64];
+	long i, c, seq = 1;
+
+	for (c = 0; c < N_CONV; c++) {
+		memset(&e, 0, sizeof e);
+		e.seq = seq++;
+		e.ts = t0;
+		e.type = TD_EV_CONTACT;
+		e.type_name = sdup("contact");
+		snprintf(id, sizeof id, "conv-%ld", c);
+		e.conversation = sdup(id);
+		snprintf(buf, sizeof buf, "1650555%05ld", c);
+		e.u.contact.wa_id = sdup(buf);
+		snprintf(buf, sizeof buf, "%s Customer %ld", c % 5 == 0 ? "Zoë 李" :
+		    "Alex", c);
+		e.u.contact.name = sdup(buf);
+		apply(m, &e);
+		memset(&e, 0, sizeof e);
+		e.seq = seq++;
+		e.ts = t0;
+		e.type = TD_EV_CONVERSATION;
+		e.type_name = sdup("conversation");
+		e.conversation = sdup(id);
+		e.u.state.team = c % 3 == 0 ? sdup("tier1") : NULL;
+		e.u.state.assignee = c % 4 == 0 ? sdup("alice") : NULL;
+		e.u.state.priority = c % 17 == 0 ? TD_PRIO_URGENT : TD_PRIO_NORMAL;
+		e.u.state.last_inbound_ts = t0 + c;
+		apply(m, &e);
+	}
+	for (i = 0; i < N_MSG; i++) {
+		int out = i % 3 == 2;
+		c = i < BIG_CONV_MSGS ? 0 : i % N_CONV;
+		memset(&e, 0, sizeof e);
+		e.seq = seq++;
+		e.ts = t0 + 60 + i;
+		e.type = TD_EV_MESSAGE;
+		e.type_name = sdup("message");
+		snprintf(id, sizeof id, "conv-%ld", c);
+		e.conversation = sdup(id);
+		snprintf(buf, sizeof buf, "wamid.%08ld", i);
+		e.u.message.id = sdup(buf);
+		e.u.message.direction = out ? TD_DIR_OUT : TD_DIR_IN;
+		e.u.message.kind = TD_KIND_TEXT;
+		snprintf(buf, sizeof buf, "1650555%05ld", c);
+		e.u.message.from = sdup(buf);
+		if (out)
+			e.u.message.agent = sdup("alice");
+		body(buf, sizeof buf, i);
+		e.u.message.text = sdup(buf);
+		if (i % 11 == 5) {
+			snprintf(buf, sizeof buf, "wamid.%08ld", i - 1);
+			e.u.message.reply_to = sdup(buf);
+		}
+		e.u.message.status = out ? TD_MS_DELIVERED : TD_MS_RECEIVED;
+		apply(m, &e);
+	}
+	return m;
+}
+
+static int fd_out;
+
+static int
+setlocale_utf8(void)
+{
+	if (setlocale(LC_ALL, "C.UTF-8") != NULL ||
+	    setlocale(LC_ALL, "en_US.UTF-8") != NULL)
+		return 0;
+	setlocale(LC_ALL, "");
+	return -1;
+}
+
+static long
+out_bytes(void)
+{
+	struct stat st;
+
+	fflush(NULL);
+	return fstat(fd_out, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Press key `rounds` times (alternating with back when given), timing
+ * ui_key + ui_draw; prints p50/p99 and bytes per press. */
+static int period = 50;
+
+static void
+keys(struct app *app, const char *what, int key, int back, int rounds)
+{
+	double *t = malloc((size_t)rounds * sizeof *t), t0;
+	long b0 = out_bytes(), b1;
+	int i;
+
+	for (i = 0; i < rounds; i++) {
+		int k = back && (i / period) % 2 ? back : key;
+		t0 = now();
+		ui_key(app, k);
+		ui_draw(app);
+		t[i] = (now() - t0) * 1e3;
+	}
+	b1 = out_bytes();
+	qsort(t, (size_t)rounds, sizeof *t, cmp_double);
+	printf("%s p50: %.3f ms\n", what, t[rounds / 2]);
+	printf("%s p99: %.3f ms\n", what, t[rounds * 99 / 100]);
+	printf("%s bytes per key: %.0f bytes\n", what,
+	    (double)(b1 - b0) / rounds);
+	free(t);
+}
+
+static long
+rss_kb(const char *field)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long v = -1;
+
+	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, field, strlen(field)) == 0)
+			v = atol(line + strlen(field) + 1);
+	}
+	if (f != NULL)
+		fclose(f);
+	return v;
+}
+
+static SCREEN *
+screen_on_file(const char *path, int cols, int rows, FILE **out, FILE **in)
+{
+	char c[16], r[16];
+
+	snprintf(c, sizeof c, "%d", cols);
+	snprintf(r, sizeof r, "%d", rows);
+	setenv("COLUMNS", c, 1);
+	setenv("LINES", r, 1);
+	*out = fopen(path, "w+");
+	*in = fopen("/dev/null", "r");
+	if (*out == NULL || *in == NULL)
+		return NULL;
+	fd_out = fileno(*out);
+	return newterm("xterm-256color", *out, *in);
+}
+
+int
+main(void)
+{
+	long long t0 = (long long)time(NULL) - 3 * 86400;
+	char path[] = "/tmp/ttydesk-bench-tui-XXXXXX", err[256];
+	struct app app;
+	struct td_model *m;
+	SCREEN *scr;
+	FILE *out, *in;
+	double t;
+	long b0;
+	int fd;
+
+	setenv("TERM", "xterm-256color", 1);
+	if (setlocale_utf8() != 0)
+		fprintf(stderr, "note: no UTF-8 locale, ASCII marks\n");
+	if ((fd = mkstemp(path)) < 0)
+		return 1;
+	close(fd);
+	t = now();
+	m = build_model(t0);
+	printf("model build (%d messages, %d conversations): %.0f ms\n", N_MSG,
+	    N_CONV, (now() - t) * 1e3);
+	if ((scr = screen_on_file(path, 120, 40, &out, &in)) == NULL) {
+		fprintf(stderr, "newterm failed\n");
+		return 1;
+	}
+	/* From a loaded model to the first frame: app (keymap, theme,
+	 * queues, list), curses, one doupdate. */
+	t = now();
+	b0 = out_bytes();
+	if (app_init(&app, NULL, m, err, sizeof err) != 0) {
+		fprintf(stderr, "app_init: %s\n", err);
+		return 1;
+	}
+	ui_start_term(&app, scr);
+	app.now = (int64_t)time(NULL);
+	queues_build(&app);
+	list_rebuild(&app);
+	ui_draw(&app);
+	printf("first full frame (120x40, two panes): %.1f ms\n",
+	    (now() - t) * 1e3);
+	printf("first full frame bytes: %ld bytes\n", out_bytes() - b0);
+
+	/* Two panes: the thread pane follows the list cursor. */
+	keys(&app, "list move, two panes", 'j', 'k', ROUNDS);
+	/* The big conversation: 5,000 messages. */
+	list_select(&app, 0);
+	{
+		size_t i;
+		for (i = 0; i < app.ui.n_items; i++) {
+			if (strcmp(app.ui.items[i]->id, "conv-0") == 0)
+				list_select(&app, i);
+		}
+	}
+	t = now();
+	ui_key(&app, KM_ENTER);
+	ui_draw(&app);
+	printf("open 5000-message thread (wrap + first frame): %.1f ms\n",
+	    (now() - t) * 1e3);
+	keys(&app, "thread scroll by line", 'k', 'j', ROUNDS);
+	keys(&app, "thread scroll by page", KM_KEY(KEY_PPAGE), KM_KEY(KEY_NPAGE),
+	    ROUNDS / 4);
+	ui_key(&app, KM_ESC);
+	ui_draw(&app);
+
+	/* One pane at 80x24: what a cursor move costs on the wire. */
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+	if ((scr = screen_on_file(path, 80, 24, &out, &in)) == NULL)
+		return 1;
+	ui_start_term(&app, scr);
+	ui_layout(&app);
+	ui_draw(&app);
+	keys(&app, "list move with scrolling, one pane 80x24", 'j', 'k', ROUNDS);
+	/* Within one page: the two-row repaint alone. */
+	list_select(&app, 0);
+	ui_draw(&app);
+	period = 10;
+	keys(&app, "list move within the page, one pane 80x24", 'j', 'k', ROUNDS);
+
+	printf("resident memory (VmRSS): %.1f MB\n", (double)rss_kb("VmRSS") / 1024);
+	printf("peak resident memory (VmHWM): %.1f MB\n",
+	    (double)rss_kb("VmHWM") / 1024);
+	app.ui.started = true;
+	app_free(&app);
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+	unlink(path);
+	return 0;
+}

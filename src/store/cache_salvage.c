@@ -1,0 +1,71 @@
+/*
+ * After CACHE_CORRUPT the TUI rebuilds the cache from the relay, but the
+ * relay has never seen the outbox.  cache_salvage() hands over the outbox
+ * entries and drafts that still authenticate (every record before the
+ * damage), so no queued reply is lost.  Nothing forged can come out: each
+ * record reported opened with the key.  An ack lost in the damage brings
+ * its entry back, and resending it is harmless (client_id is idempotent).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+
+static void
+store_salvage_apply(struct td_cache *c, const struct store_scan *s)
+{
+	char e[256];
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (store_state_apply(c, &s->recs[i], "", e, sizeof e) !=
+		    CACHE_OK)
+			break;
+}
+
+int
+cache_salvage(const char *dir, const struct cache_key *key,
+    const struct cache_visitor *v, char *err, size_t errlen)
+{
+	struct store_loaded *l = NULL;
+	struct td_cache *c;
+	size_t i;
+	int rc = CACHE_ERR;
+
+	if (store_sodium_init(err, errlen) != 0)
+		return CACHE_ERR;
+	if (dir == NULL || key == NULL || v == NULL) {
+		snprintf(err, errlen, "no cache directory, key or visitor");
+		return CACHE_ERR;
+	}
+	if ((c = calloc(1, sizeof *c)) == NULL || (c->dir = strdup(dir)) == NULL) {
+		free(c);
+		snprintf(err, errlen, "out of memory");
+		return CACHE_ERR;
+	}
+	c->dirfd = c->lockfd = c->logfd = -1;
+	c->salvage = true;
+	if ((c->dirfd = store_open_dir(dir, err, errlen)) < 0)
+		goto out;
+	if ((c->lockfd = store_lock(c->dirfd, dir, err, errlen)) < 0) {
+		rc = c->lockfd;
+		goto out;
+	}
+	if ((rc = store_open_keys(c, key, err, errlen)) != CACHE_OK ||
+	    (rc = store_load_files(c, &l, err, errlen)) != CACHE_OK)
+		goto out;
+	store_salvage_apply(c, &l->snap_scan);
+	store_salvage_apply(c, &l->log_scan);
+	for (i = 0; v->outbox != NULL && i < c->n_outbox; i++)
+		v->outbox(v->ud, c->outbox[i].id, c->outbox[i].json,
+		    c->outbox[i].len);
+	for (i = 0; v->draft != NULL && i < c->n_drafts; i++)
+		v->draft(v->ud, c->drafts[i].conv, c->drafts[i].text,
+		    c->drafts[i].len);
+	rc = CACHE_OK;
+out:
+	store_loaded_free(l);
+	cache_close(c);
+	return rc;
+}

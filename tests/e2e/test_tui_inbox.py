@@ -1,0 +1,254 @@
+"""End to end: the real relay, the fake Graph API and `ttydesk` in tmux.
+
+The list shows conversations, a thread shows messages with a quote,
+ticks follow status webhooks, reactions appear, queues switch, search
+finds, resizing works, an offline start shows the cache, and the client
+reconnects when the relay comes back.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import unittest
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _HERE)
+sys.path.insert(0, os.path.join(_HERE, "..", "pylib"))
+
+import harness  # noqa: E402
+from tui_tmux import TuiSession  # noqa: E402
+
+
+def have_tmux():
+	return shutil.which("tmux") is not None
+
+
+@unittest.skipUnless(have_tmux(), "tmux is not installed")
+class TuiInbox(unittest.TestCase):
+	@classmethod
+	def setUpClass(cls):
+		cls.world = harness.RelayWorld()
+		cls.fake = cls.world.fake
+		cls.alice = cls.world.agent("alice")
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.world.close()
+		cls.world.relay.cleanup()
+
+	def session(self, **kw):
+		t = TuiSession.for_agent(self.world, "alice", **kw)
+		self.addCleanup(t.close)
+		return t
+
+	def quit(self, t):
+		"""q, then the exit status and no sanitizer report."""
+		t.keys("Escape", "q")
+		t.wait_for("TTYDESK-EXIT=0", what="ttydesk to exit with 0")
+		self.assertEqual(t.asan_reports(), [])
+
+	def customer_writes(self, name, text, phone=None):
+		c = self.fake.customer(phone or harness.unique_phone(), None, name)
+		m, code = self.fake.customer_message(c, "text", text=text)
+		self.assertEqual(code, 200)
+		return c, m
+
+	def conv_of(self, wamid):
+		for e in self.alice.all_events(0):
+			if e.get("type") == "message" and \
+			    e["message"].get("id") == wamid:
+				return e["conversation"]
+		raise AssertionError("no conversation for " + wamid)
+
+	def goto_queue(self, t, label):
+		for _ in range(12):
+			if t.screen().splitlines()[-1].startswith(" " + label + " "):
+				return
+			t.keys("]")
+			time.sleep(0.2)
+		raise AssertionError("queue %s not found" % label)
+
+	def open_by_search(self, t, needle):
+		t.keys("/")
+		t.literal(needle)
+		t.keys("Enter", "Enter")
+
+	def test_list_thread_quote_ticks_reaction(self):
+		c, m = self.customer_writes("Maria Quote", "order 1234 is missing")
+		conv = self.conv_of(m["id"])
+		r = self.alice.send_text(conv, "Sorry, checking now",
+		    reply_to=m["id"])
+		self.assertEqual(r.status, 202, r)
+		wamid = harness.wait_until(lambda: next((s["wamid"] for s in
+		    self.fake.accepted_sends() if s["body"].get("text", {}).get(
+		    "body") == "Sorry, checking now"), None), what="send")
+
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		t.wait_for("Maria Quote")
+		self.open_by_search(t, "Maria Quote")
+		s = t.wait_for("order 1234 is missing")
+		self.assertIn("┃ Maria Quote: order 1234 is missing", t.wait_for(
+		    "┃ Maria Quote"))
+		self.assertIn("▶ you", s)
+		# Ticks follow the status webhooks.
+		self.assertEqual(self.fake.post_status(wamid, "delivered"), 200)
+		t.wait_for(lambda s: "✓✓" in s, what="delivered ticks")
+		self.assertEqual(self.fake.post_status(wamid, "read"), 200)
+		# The customer reacts to the reply.
+		self.fake.customer_message(c, "reaction", reaction_to=wamid,
+		    emoji="👍")
+		t.wait_for("👍 Maria Quote")
+		# An escape sequence from the customer never reaches the terminal.
+		self.fake.customer_message(c, "text",
+		    text="evil \x1b]0;owned\x07\x1b[2Jtext")
+		s = t.wait_for("evil text")
+		self.assertNotIn("owned", s)
+		self.quit(t)
+
+	def test_queues_and_search(self):
+		_, m1 = self.customer_writes("Queue Person", "queue test one")
+		_, m2 = self.customer_writes("Zed Searchable", "unique-needle-42")
+		conv1 = self.conv_of(m1["id"])
+		self.assertEqual(self.alice.assign(conv1, "alice").status, 200)
+
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		# Mine has a conversation, so ttydesk starts there.
+		s = t.wait_for(lambda s: s.splitlines()[-1].startswith(" Mine"),
+		    what="Mine queue")
+		self.assertIn("Queue Person", s)
+		self.assertNotIn("Zed Searchable", s)
+		labels = []
+		for _ in range(6):
+			t.keys("]")
+			time.sleep(0.3)
+			labels.append(t.screen().splitlines()[-1].split()[0])
+		self.assertEqual(labels, ["Unassigned", "Tier", "Tier", "Escalated",
+		    "All", "Resolved"])
+		t.keys("[")
+		s = t.wait_for(lambda s: s.splitlines()[-1].startswith(" All"),
+		    what="All queue")
+		# Search by message text, incrementally.
+		t.keys("/")
+		t.literal("unique-needle")
+		t.keys("Enter", "Enter")
+		t.wait_for("Zed Searchable · +")
+		# n/N with no other match stays; a miss says so.
+		t.keys("Escape", "/")
+		t.literal("no-such-thing-anywhere")
+		t.wait_for('Search: no-such-thing-anywhere  [no match]')
+		t.keys("Escape")
+		self.quit(t)
+
+	def test_resize(self):
+		self.customer_writes("Resize Rita", "a fairly long message " * 8)
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		t.wait_for("Resize Rita")
+		self.open_by_search(t, "Resize Rita")
+		s = t.wait_for("[open")
+		# Two panes at 120 columns: list and thread side by side.
+		self.assertTrue(any("Resize Rita" in l and "│" in l for l in
+		    s.splitlines()))
+		t.resize(80, 24)
+		s = t.wait_for(lambda s: len(s.splitlines()) <= 24 and
+		    "Resize Rita · +" in s and "│" not in s.splitlines()[2],
+		    what="one pane at 80x24")
+		for line in s.splitlines():
+			self.assertLessEqual(len(line), 80)
+		t.keys("Escape")
+		s = t.wait_for(lambda s: "[open" not in s, what="back to the list")
+		t.resize(120, 40)
+		t.keys("Enter")
+		t.wait_for(lambda s: len(s.splitlines()) > 30 and "[open" in s,
+		    what="two panes again")
+		self.quit(t)
+
+	def test_offline_start_then_reconnect(self):
+		self.customer_writes("Cached Carla", "I was cached")
+		t = self.session()
+		t.start()
+		t.wait_for("Cached Carla")
+		t.wait_for("online")
+		t.keys("q")
+		t.wait_for("TTYDESK-EXIT=0")
+		t.tmux("kill-server", check=False)
+
+		self.world.relay.stop()
+		try:
+			t.start()
+			s = t.wait_for("offline, retry in")
+			t.keys("]")  # still answers keys while offline
+			t.wait_for(lambda s: "Cached Carla" in s or
+			    "no conversations" in s, what="cached list")
+			t.keys("[", "[", "[", "[", "[", "[", "]", "]", "]", "]", "]")
+			t.wait_for("Cached Carla")
+		finally:
+			self.world.relay.start()
+			self.fake.set_relay_url(self.world.relay.url)
+		t.wait_for("online", timeout=30)
+		self.customer_writes("After Reconnect", "back again")
+		t.wait_for("After Reconnect", timeout=30)
+		self.quit(t)
+
+	def test_media_save_and_sigterm(self):
+		c = self.fake.customer(harness.unique_phone(), None, "Media Mia")
+		m, code = self.fake.customer_message(c, "document",
+		    filename="../../invoice 7.pdf", caption="my invoice",
+		    data=b"%PDF-1.4 fake invoice bytes")
+		self.assertEqual(code, 200)
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		self.open_by_search(t, "Media Mia")
+		s = t.wait_for("[document] ../../invoice 7.pdf")
+		self.assertIn("my invoice", s)
+		t.keys("s")
+		# The default name has no directory part from the customer.
+		t.wait_for("Save media to: ~/invoice 7.pdf")
+		target = os.path.join(t.dir, "saved.pdf")
+		t.keys("C-u")
+		t.literal(target)
+		t.keys("Enter")
+		t.wait_for("saved " + target)
+		with open(target, "rb") as fp:
+			self.assertEqual(fp.read(), b"%PDF-1.4 fake invoice bytes")
+		self.assertEqual(os.stat(target).st_mode & 0o777, 0o600)
+		self.assertFalse(os.path.exists(os.path.join(t.dir, "invoice 7.pdf")))
+		# Saving again to the same file refuses to overwrite.
+		t.keys("s", "C-u")
+		t.literal(target)
+		t.keys("Enter")
+		t.wait_for("File exists")
+		# SIGTERM: clean exit, terminal restored.
+		pane_pid = t.tmux("list-panes", "-F", "#{pane_pid}").split()[0]
+		child = subprocess.run(["pgrep", "-P", pane_pid, "-x", "ttydesk"],
+		    capture_output=True, text=True).stdout.split()
+		self.assertEqual(len(child), 1)
+		os.kill(int(child[0]), signal.SIGTERM)
+		t.wait_for("TTYDESK-EXIT=0")
+		self.assertEqual(t.asan_reports(), [])
+
+	def test_wrong_token(self):
+		t = TuiSession(self.world.relay.url, "not-the-token")
+		self.addCleanup(t.close)
+		t.start()
+		s = t.wait_for("auth error")
+		self.assertIn("token", s)
+		self.assertIn("add-agent", s)
+		self.assertIn("refused the token", s)
+		self.quit(t)
+
+
+if __name__ == "__main__":
+	unittest.main(verbosity=2)

@@ -1,0 +1,235 @@
+/* The whole screen drawn by ncurses into a file: customer text cannot
+ * reach the terminal as control sequences, NO_COLOR means no colours,
+ * keys move the cursor, the layout follows the width. */
+#include <curses.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "app.h"
+#include "keymap.h"
+#include "ui.h"
+#include "ui_fixture.h"
+
+static char path[] = "/tmp/ttydesk-screen-XXXXXX";
+
+struct term {
+	SCREEN *scr;
+	FILE *out;
+	FILE *in;
+};
+
+static int
+term_open(struct term *t, int cols, int rows)
+{
+	char c[16], r[16];
+
+	snprintf(c, sizeof c, "%d", cols);
+	snprintf(r, sizeof r, "%d", rows);
+	setenv("COLUMNS", c, 1);
+	setenv("LINES", r, 1);
+	t->out = fopen(path, "w+");
+	t->in = fopen("/dev/null", "r");
+	if (t->out == NULL || t->in == NULL)
+		return -1;
+	t->scr = newterm("xterm-256color", t->out, t->in);
+	return t->scr != NULL ? 0 : -1;
+}
+
+static char *
+term_output(struct term *t, size_t *len)
+{
+	fflush(NULL);
+	return check_read_file(path, len);
+}
+
+static void
+term_close(struct app *app, struct term *t)
+{
+	app_free(app);
+	if (t->scr != NULL)
+		delscreen(t->scr);
+	fclose(t->out);
+	fclose(t->in);
+}
+
+static int
+start(struct app *app, struct term *t, int cols, int rows)
+{
+	char err[256];
+	struct td_model *m = fx_model((long long)time(NULL));
+
+	if (m == NULL || term_open(t, cols, rows) != 0)
+		return -1;
+	if (app_init(app, NULL, m, err, sizeof err) != 0) {
+		fprintf(stderr, "app_init: %s\n", err);
+		return -1;
+	}
+	app->now = (int64_t)time(NULL);
+	if (ui_start_term(app, t->scr) != 0)
+		return -1;
+	queues_build(app);
+	list_rebuild(app);
+	ui_draw(app);
+	return 0;
+}
+
+static void
+test_draw_is_safe(void)
+{
+	struct app app;
+	struct term t;
+	char *out;
+	size_t len = 0, i;
+
+	CHECK_INT(start(&app, &t, 120, 40), 0);
+	CHECK(app.ui.two_pane);
+	/* Open the thread: the customer's text with escape sequences. */
+	ui_key(&app, KM_ENTER);
+	ui_draw(&app);
+	CHECK(app.ui.focus == FOCUS_THREAD);
+	out = term_output(&t, &len);
+	CHECK(out != NULL);
+	if (out != NULL) {
+		CHECK(memmem(out, len, "order 1234", 10) != NULL);
+		CHECK(memmem(out, len, "Mar\xc3\xad" "a", 6) != NULL);
+		/* No window title, no OSC, no clear screen from the customer. */
+		CHECK(memmem(out, len, "pwned", 5) == NULL);
+		CHECK(memmem(out, len, "\x1b]", 2) == NULL);
+		for (i = 0; i < len; i++)
+			CHECK(out[i] != '\a');
+	}
+	free(out);
+	term_close(&app, &t);
+}
+
+static void
+test_no_color(void)
+{
+	struct app app;
+	struct term t;
+	char *out;
+	size_t len = 0;
+
+	setenv("NO_COLOR", "1", 1);
+	CHECK_INT(start(&app, &t, 100, 30), 0);
+	CHECK(!app.ui.colour);
+	out = term_output(&t, &len);
+	CHECK(out != NULL);
+	if (out != NULL) {
+		/* setaf/setab on xterm-256color: ESC [ 3x / 4x / 38;5 */
+		CHECK(memmem(out, len, "\x1b[38;5;", 7) == NULL);
+		CHECK(memmem(out, len, "\x1b[48;5;", 7) == NULL);
+		CHECK(memmem(out, len, "\x1b[31m", 5) == NULL);
+		CHECK(memmem(out, len, "\x1b[44m", 5) == NULL);
+		/* Still readable: reverse video marks the bars. */
+		CHECK(memmem(out, len, "\x1b[7m", 4) != NULL ||
+		    memmem(out, len, ";7m", 3) != NULL);
+	}
+	free(out);
+	term_close(&app, &t);
+	unsetenv("NO_COLOR");
+}
+
+static void
+test_keys_and_layout(void)
+{
+	struct app app;
+	struct term t;
+	size_t q;
+
+	CHECK_INT(start(&app, &t, 80, 24), 0);
+	CHECK(!app.ui.two_pane);
+	CHECK_INT(app.ui.n_items, 1);
+	CHECK_INT(app.ui.sel, 0);
+	q = app.ui.cur_queue;
+	ui_key(&app, ']');
+	CHECK_INT(app.ui.cur_queue, (q + 1) % app.ui.n_queues);
+	ui_key(&app, '[');
+	CHECK_INT(app.ui.cur_queue, q);
+	/* One pane: Enter shows the thread alone, Esc goes back. */
+	ui_key(&app, KM_ENTER);
+	CHECK(app.ui.focus == FOCUS_THREAD);
+	CHECK(app.ui.thread.visible && !app.ui.list.visible);
+	ui_draw(&app);
+	/* Opening jumps to the first unread message. */
+	CHECK(thread_selected(&app) != NULL &&
+	    strcmp(thread_selected(&app)->m.id, "wamid.A") == 0);
+	/* G: the last one; walk up to the reply and jump to the message it
+	 * quotes. */
+	ui_key(&app, 'G');
+	CHECK(thread_selected(&app) != NULL &&
+	    strcmp(thread_selected(&app)->m.id, "wamid.F") == 0);
+	{
+		int i;
+		for (i = 0; i < 40 && thread_selected(&app) != NULL &&
+		    strcmp(thread_selected(&app)->m.id, "wamid.B") != 0; i++) {
+			ui_key(&app, 'k');
+			ui_draw(&app);
+		}
+	}
+	CHECK(thread_selected(&app) != NULL &&
+	    strcmp(thread_selected(&app)->m.id, "wamid.B") == 0);
+	ui_key(&app, 'f');
+	CHECK(thread_selected(&app) != NULL &&
+	    strcmp(thread_selected(&app)->m.id, "wamid.A") == 0);
+	/* The image quotes a message nobody has: it says so. */
+	ui_key(&app, 'G');
+	for (int i = 0; i < 40 && thread_selected(&app) != NULL &&
+	    strcmp(thread_selected(&app)->m.id, "wamid.D") != 0; i++)
+		ui_key(&app, 'k');
+	ui_key(&app, 'f');
+	CHECK(strstr(app.ui.msg, "quoted message not available") != NULL);
+	/* Unread markers: all three inbound messages were unread when the
+	 * thread opened; 'u' goes to the first. */
+	ui_key(&app, 'u');
+	CHECK(thread_selected(&app) != NULL &&
+	    strcmp(thread_selected(&app)->m.id, "wamid.A") == 0);
+	ui_key(&app, KM_ESC);
+	CHECK(app.ui.focus == FOCUS_LIST);
+	CHECK(app.ui.list.visible && !app.ui.thread.visible);
+	/* Help from the live keymap; any other key closes it. */
+	ui_key(&app, '?');
+	CHECK(app.ui.help);
+	ui_draw(&app);
+	ui_key(&app, 'x');
+	CHECK(!app.ui.help);
+	/* Unimplemented actions say so. */
+	ui_key(&app, 'r');
+	CHECK(strstr(app.ui.msg, "reply: not available yet") != NULL);
+	/* Wider: two panes. */
+	resizeterm(40, 130);
+	ui_layout(&app);
+	ui_draw(&app);
+	CHECK(app.ui.two_pane);
+	CHECK_INT(app.ui.list.w + 1 + app.ui.thread.w, 130);
+	/* Too small: says so instead of drawing garbage. */
+	resizeterm(4, 20);
+	ui_layout(&app);
+	ui_draw(&app);
+	CHECK(app.ui.too_small);
+	ui_key(&app, 'q');
+	CHECK(app.quit);
+	term_close(&app, &t);
+}
+
+int
+main(void)
+{
+	int fd;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	if ((fd = mkstemp(path)) < 0)
+		return 1;
+	close(fd);
+	RUN(test_draw_is_safe);
+	RUN(test_no_color);
+	RUN(test_keys_and_layout);
+	unlink(path);
+	return check_done();
+}
