@@ -17,8 +17,11 @@
 #include "ttydesk/sanitize.h"
 #include "ttydesk/secfile.h"
 #include "app.h"
+#include "compose.h"
 #include "convui.h"
 #include "dialog.h"
+#include "outbox.h"
+#include "receipt.h"
 #include "../net/net.h" /* td_ui sees only its own folder */
 #include "ui.h"
 
@@ -92,6 +95,8 @@ app_free_teams(struct app *app)
 	app->n_my_teams = 0;
 }
 
+static void app_reqs_free(struct app *app);
+
 void
 app_free(struct app *app)
 {
@@ -100,7 +105,12 @@ app_free(struct app *app)
 	ui_stop(app);
 	if (fatal_app == app)
 		fatal_app = NULL;
+	compose_save_open(app);
 	net_free(app->net);
+	app_reqs_free(app);
+	outbox_free(app);
+	compose_free(app);
+	receipt_free(app);
 	if (app->cache != NULL)
 		cache_close(app->cache);
 	model_free(app->model);
@@ -267,7 +277,10 @@ app_after_events(struct app *app, unsigned changed)
 		model_mark_read(app->model, open);
 		queues_count(app);
 		list_rebuild(app);
+		if (!app->loading)
+			receipt_mark(app, open);
 	}
+	outbox_after_events(app);
 	ui->thread.dirty = ui->tabs.dirty = ui->status.dirty = true;
 }
 
@@ -393,6 +406,8 @@ app_on_state(void *ud, enum net_state st, const char *detail)
 	struct app *app = ud;
 
 	app->ui.status.dirty = true;
+	if (st == NET_ONLINE)
+		outbox_online(app);
 	if (st == NET_AUTH_ERROR) {
 		app_error(app, "relay: authentication failed");
 		if (app->ui.dialog == NULL)
@@ -434,7 +449,34 @@ struct app_req {
 	struct app *app;
 	app_done_fn done;
 	void *ud;
+	struct app_req *next;
 };
+
+static void
+app_req_unlink(struct app *app, struct app_req *r)
+{
+	struct app_req **p;
+
+	for (p = &app->reqs; *p != NULL; p = &(*p)->next) {
+		if (*p == r) {
+			*p = r->next;
+			return;
+		}
+	}
+}
+
+/* net_free() cancels requests without calling back. */
+static void
+app_reqs_free(struct app *app)
+{
+	struct app_req *r, *next;
+
+	for (r = app->reqs; r != NULL; r = next) {
+		next = r->next;
+		free(r);
+	}
+	app->reqs = NULL;
+}
 
 static void
 app_req_done(void *ud, long status, const char *body, size_t len,
@@ -442,6 +484,7 @@ app_req_done(void *ud, long status, const char *body, size_t len,
 {
 	struct app_req *r = ud;
 
+	app_req_unlink(r->app, r);
 	if (r->done != NULL)
 		r->done(r->app, r->ud, status, body, len, err);
 	free(r);
@@ -464,6 +507,8 @@ app_req_new(struct app *app, app_done_fn done, void *ud, char *err,
 	r->app = app;
 	r->done = done;
 	r->ud = ud;
+	r->next = app->reqs;
+	app->reqs = r;
 	return r;
 }
 
@@ -476,6 +521,7 @@ app_post(struct app *app, const char *path, const json_t *body,
 	if (r == NULL)
 		return -1;
 	if (net_post_json(app->net, path, body, app_req_done, r, err, errlen) != 0) {
+		app_req_unlink(app, r);
 		free(r);
 		return -1;
 	}
@@ -491,6 +537,7 @@ app_get_file(struct app *app, const char *path, const char *file,
 	if (r == NULL)
 		return -1;
 	if (net_get_file(app->net, path, file, app_req_done, r, err, errlen) != 0) {
+		app_req_unlink(app, r);
 		free(r);
 		return -1;
 	}
@@ -578,10 +625,24 @@ app_cache_event(void *ud, const char *json, size_t len)
 	app_apply_text(ud, json, len);
 }
 
+static void
+app_cache_outbox(void *ud, const char *client_id, const char *json,
+    size_t len)
+{
+	outbox_restore(ud, client_id, json, len);
+}
+
+static void
+app_cache_draft(void *ud, const char *conv, const char *text, size_t len)
+{
+	compose_load_draft(ud, conv, text, len);
+}
+
 int
 app_load_cache(struct app *app, char *err, size_t errlen)
 {
-	struct cache_visitor v = { app, app_cache_event, NULL, NULL };
+	struct cache_visitor v = { app, app_cache_event, app_cache_outbox,
+	    app_cache_draft };
 	int rc;
 
 	app->loading = true;

@@ -24,6 +24,10 @@ struct td_model;
 struct td_cache;
 struct net;
 struct convmap;
+struct outbox;
+struct compose;
+struct receipts;
+struct app_req;
 typedef struct json_t json_t;
 
 struct app_team {
@@ -49,6 +53,12 @@ struct app {
 	bool loading;            /* replaying the cache: no bell, no redraw */
 	bool quit;
 	int64_t now;             /* wall clock, seconds, set each loop turn */
+	/* Part 2: actions, compose, read receipts (outbox.h, compose.h,
+	 * receipt.h); NULL until first used. */
+	struct outbox *outbox;
+	struct compose *compose;
+	struct receipts *receipts;
+	struct app_req *reqs;    /* requests in flight (freed if never done) */
 };
 
 /* Set up an app around a model (no cache, no relay yet); the model is

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "outbox.h"
 #include "../net/net.h" /* td_ui sees only its own folder */
 #include "ui.h"
 
@@ -104,6 +105,7 @@ loop_tick(struct app *app)
 {
 	struct ui *ui = &app->ui;
 	int64_t minute;
+	int ob;
 
 	app->now = (int64_t)time(NULL);
 	minute = app->now / 60;
@@ -115,11 +117,13 @@ loop_tick(struct app *app)
 		ui->msg[0] = '\0';
 		ui->status.dirty = true;
 	}
+	ob = outbox_run(app); /* queued actions due for a (re)try */
 	if (app->net != NULL && net_state(app->net) == NET_OFFLINE) {
 		ui->status.dirty = true; /* "retry in Ns" counts down */
-		return 1000;
+		return ob >= 0 && ob < 1000 ? ob : 1000;
 	}
-	return (int)(60 - app->now % 60) * 1000;
+	minute = (60 - app->now % 60) * 1000;
+	return ob >= 0 && ob < minute ? ob : (int)minute;
 }
 
 int

@@ -12,6 +12,8 @@
 #include "ttydesk/sanitize.h"
 #include "app.h"
 #include "convui.h"
+#include "outbox.h"
+#include "receipt.h"
 #include "theme.h"
 #include "ui.h"
 
@@ -51,6 +53,7 @@ thread_state(struct app *app, struct td_conversation **cp)
 			app_error(app, "out of memory");
 			return NULL;
 		}
+		outbox_thread_lines(app, cu, c, thread_width(app));
 		if (!cu->opened || cu->at_bottom) {
 			cu->top = cu->n_lines > h ? cu->n_lines - h : 0;
 			cu->at_bottom = true;
@@ -203,6 +206,7 @@ thread_open(struct app *app, const char *id)
 	if (c != NULL && c->unread > 0)
 		thread_first_unread(app);
 	model_mark_read(app->model, c);
+	receipt_mark(app, c);
 	queues_count(app);
 	ui->list.dirty = ui->thread.dirty = ui->status.dirty = true;
 }
