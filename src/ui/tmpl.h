@@ -33,8 +33,8 @@ char *tmpl_fill(const char *text, const char *const *params, size_t n);
 char *canned_fill(const char *text, const char *name);
 
 /* Keys of one section in file order, the last value of a repeated key
- * winning: *keys and *values point into ini (not copied); *keys is a
- * malloc'd array of n entries (free it, not the strings). */
+ * winning.  *keys and *values are malloc'd arrays of n pointers into
+ * ini (free both arrays, not the strings). */
 size_t tmpl_section(const struct ini *ini, const char *section,
     const char ***keys, const char ***values);
 
