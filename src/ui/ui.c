@@ -111,6 +111,13 @@ ui_common_start(struct app *app)
 	cbreak();
 	noecho();
 	nonl();
+	/* After cbreak(), which re-applies ncurses' own copy of the modes;
+	 * def_prog_mode() makes IXON-off part of that copy (endwin and back,
+	 * e.g. around $EDITOR). */
+	if (isatty(STDIN_FILENO)) {
+		ui_setup_tty();
+		def_prog_mode();
+	}
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
@@ -141,7 +148,6 @@ ui_start(struct app *app, char *err, size_t errlen)
 		    "(TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
 		return -1;
 	}
-	ui_setup_tty();
 	return ui_common_start(app);
 }
 
