@@ -489,45 +489,50 @@ outbox_free(struct app *app)
 struct ob_lines {
 	struct convui *cu;
 	size_t indent;
+	size_t width;
 	int style;
 	int oom;
 };
 
-static struct aline *
-ob_line(struct ob_lines *L)
+/* Lines are owned by cu->extras; cu->lines gets a view (convui.h). */
+static void
+ob_line_push(struct ob_lines *L, struct aline *l)
 {
 	struct convui *cu = L->cu;
-	struct aline *nl;
+	struct aline *ne, *nl;
 	long *nm;
 
-	if ((nl = realloc(cu->lines, (cu->n_lines + 1) * sizeof *nl)) == NULL) {
-		L->oom = 1;
-		return NULL;
-	}
+	aline_truncate(l, L->width);
+	if ((ne = realloc(cu->extras, (cu->n_extras + 1) * sizeof *ne)) == NULL)
+		goto oom;
+	cu->extras = ne;
+	if ((nl = realloc(cu->lines, (cu->n_lines + 1) * sizeof *nl)) == NULL)
+		goto oom;
 	cu->lines = nl;
-	if ((nm = realloc(cu->msg_of, (cu->n_lines + 1) * sizeof *nm)) == NULL) {
-		L->oom = 1;
-		return NULL;
-	}
+	if ((nm = realloc(cu->msg_of, (cu->n_lines + 1) * sizeof *nm)) == NULL)
+		goto oom;
 	cu->msg_of = nm;
-	nl = &cu->lines[cu->n_lines];
-	aline_init(nl);
-	nl->kind = TL_SYSTEM;
+	l->kind = TL_SYSTEM;
+	cu->extras[cu->n_extras++] = *l;
+	cu->lines[cu->n_lines] = *l;
 	cu->msg_of[cu->n_lines++] = -1;
-	return nl;
+	return;
+oom:
+	aline_free(l);
+	L->oom = 1;
 }
 
 static int
 ob_wrap_cb(void *ud, const char *s, size_t len)
 {
 	struct ob_lines *L = ud;
-	struct aline *l = ob_line(L);
+	struct aline l;
 
-	if (l == NULL)
-		return -1;
-	aline_pad(l, TH_NORMAL, L->indent);
-	aline_add(l, L->style, s, len);
-	return 0;
+	aline_init(&l);
+	aline_pad(&l, TH_NORMAL, L->indent);
+	aline_add(&l, L->style, s, len);
+	ob_line_push(L, &l);
+	return L->oom ? -1 : 0;
 }
 
 static void
@@ -556,8 +561,8 @@ outbox_thread_lines(struct app *app, struct convui *cu,
     const struct td_conversation *c, size_t width)
 {
 	struct outbox *ob = app->outbox;
-	struct ob_lines L = { cu, 0, TH_SYSTEM, 0 };
-	struct aline *l;
+	struct ob_lines L = { cu, 0, width, TH_SYSTEM, 0 };
+	struct aline l;
 	char st[400], head[600], *s;
 	size_t i, indent = width >= 60 ? 8 : width / 8;
 
@@ -566,18 +571,18 @@ outbox_thread_lines(struct app *app, struct convui *cu,
 		if (strcmp(e->conv, c->id) != 0 ||
 		    (e->state == OB_DONE && ob_event_arrived(c, e->client_id)))
 			continue;
-		if ((l = ob_line(&L)) == NULL)
-			break;
 		ob_state_text(e, st, sizeof st);
 		snprintf(head, sizeof head, "%s %s · %s",
 		    app->ui.utf8 ? "◷" : "..", e->what, st);
 		if ((s = sanitize_text(head, strlen(head),
 		    SANITIZE_SINGLE_LINE)) == NULL)
 			break;
-		aline_pad(l, TH_NORMAL, indent);
-		aline_add_fit(l, strcmp(e->what, "note") == 0 ? TH_NOTE :
+		aline_init(&l);
+		aline_pad(&l, TH_NORMAL, indent);
+		aline_add_fit(&l, strcmp(e->what, "note") == 0 ? TH_NOTE :
 		    TH_OUTBOUND, s, width > indent ? width - indent : 1);
 		free(s);
+		ob_line_push(&L, &l);
 		if (e->text == NULL || (s = sanitize_text(e->text,
 		    strlen(e->text), 0)) == NULL)
 			continue;
@@ -587,6 +592,4 @@ outbox_thread_lines(struct app *app, struct convui *cu,
 		    1, ob_wrap_cb, &L);
 		free(s);
 	}
-	for (i = 0; i < cu->n_lines; i++)
-		aline_truncate(&cu->lines[i], width);
 }

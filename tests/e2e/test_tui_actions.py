@@ -211,7 +211,7 @@ class TuiActions(unittest.TestCase):
 			    "ls -ld \"$(dirname \"$1\")\" \"$1\" > %s/editor.seen\n" %
 			    t.dir)
 		os.chmod(script, stat.S_IRWXU)
-		t.start(env={"EDITOR": script, "VISUAL": ""})
+		t.start(env=["EDITOR=" + script, "VISUAL="])
 		self.open_conv(t, "Carl Canned")
 		t.keys("T")
 		t.wait_for("Canned reply")

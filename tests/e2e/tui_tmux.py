@@ -77,14 +77,13 @@ class TuiSession:
 			    r.stderr.decode(errors="replace")))
 		return r.stdout.decode("utf-8", errors="replace")
 
-	def start(self, args=(), env=None):
-		"""env: extra variables for ttydesk (e.g. EDITOR)."""
-		env = ["env", "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
+	def start(self, args=(), lang="C.UTF-8", term="xterm-256color", env=()):
+		env = ["env", "TERM=" + term, "LANG=" + lang, "LC_ALL=" + lang] + \
+		    list(env) + [
 		    "HOME=" + self.dir, "XDG_RUNTIME_DIR=" + self.dir,
 		    "TTYDESK_BACKOFF_MAX_MS=2000",
 		    "ASAN_OPTIONS=" + os.environ.get("ASAN_OPTIONS", "") +
-		    ":log_path=" + os.path.join(self.dir, "asan")] + \
-		    ["%s=%s" % kv for kv in sorted((env or {}).items())]
+		    ":log_path=" + os.path.join(self.dir, "asan")]
 		cmd = env + [ttydesk_binary(), "--config", self.config] + list(args)
 		# The shell stays after ttydesk exits so its message is readable.
 		line = " ".join(_shq(c) for c in cmd) + \
