@@ -21,6 +21,7 @@
 #include "convui.h"
 #include "dialog.h"
 #include "outbox.h"
+#include "presence.h"
 #include "receipt.h"
 #include "../net/net.h" /* td_ui sees only its own folder */
 #include "ui.h"
@@ -111,6 +112,7 @@ app_free(struct app *app)
 	outbox_free(app);
 	compose_free(app);
 	receipt_free(app);
+	presence_free(app);
 	if (app->cache != NULL)
 		cache_close(app->cache);
 	model_free(app->model);

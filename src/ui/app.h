@@ -27,6 +27,7 @@ struct convmap;
 struct outbox;
 struct compose;
 struct receipts;
+struct presence;
 struct app_req;
 typedef struct json_t json_t;
 
@@ -64,6 +65,7 @@ struct app {
 	struct outbox *outbox;
 	struct compose *compose;
 	struct receipts *receipts;
+	struct presence *presence;
 	struct app_req *reqs;    /* requests in flight (freed if never done) */
 };
 

@@ -15,6 +15,7 @@
 #include "keymap.h"
 #include "outbox.h"
 #include "picker.h"
+#include "presence.h"
 #include "theme.h"
 #include "ui.h"
 
@@ -500,6 +501,7 @@ compose_key(struct app *app, struct view *v, int key)
 	}
 	if (!KM_IS_KEY(key) && !KM_IS_META(key) && key >= 0x20) {
 		cbuf_insert_cp(b, (uint32_t)key);
+		presence_typing(app);
 		return UI_HANDLED;
 	}
 	if (compose_action(app, key) == 0)

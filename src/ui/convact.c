@@ -13,6 +13,7 @@
 #include "keymap.h"
 #include "outbox.h"
 #include "picker.h"
+#include "presence.h"
 #include "ui.h"
 
 bool
@@ -98,7 +99,7 @@ reply_start(struct app *app, const struct td_msg *quote, enum compose_mode mode,
 {
 	struct td_conversation *c = target_open(app);
 	struct reply_ask *r;
-	char why[256], q[512];
+	char why[256], q[512], who[256];
 
 	if (c == NULL)
 		return UI_HANDLED;
@@ -119,6 +120,14 @@ reply_start(struct app *app, const struct td_msg *quote, enum compose_mode mode,
 	    strcmp(c->state.assignee, app->self_id) != 0)) {
 		snprintf(q, sizeof q, "%s is assigned to %s: reply anyway?",
 		    conversation_display_name(c), c->state.assignee);
+		if (dialog_confirm(app, q, reply_confirmed, r) != 0)
+			reply_ask_free(r);
+		return UI_HANDLED;
+	}
+	/* So is answering while a colleague is typing an answer. */
+	if (mode == CM_REPLY && !compose_active(app) && convact_confirm_on(app) &&
+	    presence_text(app, c, who, sizeof who)) {
+		snprintf(q, sizeof q, "%s: reply anyway?", who);
 		if (dialog_confirm(app, q, reply_confirmed, r) != 0)
 			reply_ask_free(r);
 		return UI_HANDLED;

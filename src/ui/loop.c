@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "outbox.h"
+#include "presence.h"
 #include "../net/net.h" /* td_ui sees only its own folder */
 #include "ui.h"
 
@@ -105,7 +106,7 @@ loop_tick(struct app *app)
 {
 	struct ui *ui = &app->ui;
 	int64_t minute;
-	int ob;
+	int ob, pr;
 
 	app->now = (int64_t)time(NULL);
 	minute = app->now / 60;
@@ -122,6 +123,9 @@ loop_tick(struct app *app)
 		ui->status.dirty = true;
 	}
 	ob = outbox_run(app); /* queued actions due for a (re)try */
+	pr = presence_tick(app);
+	if (pr >= 0 && (ob < 0 || pr < ob))
+		ob = pr;
 	if (app->net != NULL && net_state(app->net) == NET_OFFLINE) {
 		ui->status.dirty = true; /* "retry in Ns" counts down */
 		return ob >= 0 && ob < 1000 ? ob : 1000;

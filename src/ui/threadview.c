@@ -13,6 +13,7 @@
 #include "app.h"
 #include "convui.h"
 #include "outbox.h"
+#include "presence.h"
 #include "receipt.h"
 #include "theme.h"
 #include "ui.h"
@@ -104,6 +105,14 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c)
 	    st->team ? " #" : "", st->team ? st->team : "");
 	if ((s = sanitize_text(buf, strlen(buf), SANITIZE_SINGLE_LINE)) != NULL) {
 		aline_adds(&l, TH_MARKER, s);
+		free(s);
+	}
+	/* Who else is here (presence.h). */
+	presence_text(app, c, buf, sizeof buf);
+	if (buf[0] != '\0' && (s = sanitize_text(buf, strlen(buf),
+	    SANITIZE_SINGLE_LINE)) != NULL) {
+		aline_adds(&l, TH_HIGH, "  ");
+		aline_adds(&l, TH_HIGH, s);
 		free(s);
 	}
 	ui_draw_aline(app, v->win, 0, 0, &l, (size_t)v->w, TH_TABS);

@@ -278,6 +278,33 @@ class TuiActions(unittest.TestCase):
 		self.quit(a)
 		self.quit(b)
 
+	def test_presence(self):
+		self.customer_writes("Pres Paula", "anyone?")
+		a = self.session("alice")
+		b = self.session("bob")
+		a.start()
+		b.start()
+		self.open_conv(a, "Pres Paula")
+		self.open_conv(b, "Pres Paula")
+		b.wait_for("alice is viewing")
+		a.wait_for("bob is viewing")
+		a.keys("r")
+		a.literal("typing an answer")
+		b.wait_for("alice is typing…")
+		# The list marks the conversation too.
+		self.assertTrue(any("Pres Paula" in l and "✎" in l for l in
+		    b.screen().splitlines()))
+		b.keys("r")
+		b.wait_for("alice is typing…: reply anyway?")
+		b.keys("n")
+		a.keys("Escape")
+		b.wait_for(lambda s: "alice is typing" not in s, what="typing gone",
+		    timeout=30)
+		self.quit(a)
+		b.wait_for(lambda s: "alice is" not in s, what="alice gone",
+		    timeout=40)
+		self.quit(b)
+
 	def test_graph_failure_and_retry(self):
 		_, m = self.customer_writes("Fail Fiona", "hello?")
 		t = self.session()
