@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "app.h"
+#include "bulk.h"
 #include "convact.h"
+#include "labels.h"
 #include "convui.h"
 #include "keymap.h"
 #include "media.h"
@@ -317,6 +319,11 @@ const struct action_def action_table[] = {
 	{"reopen", "o", "reopen a resolved conversation", convact_reopen},
 	{"escalate", "e", "escalate to a team with a priority and reason",
 	    convact_escalate},
+	{"label", "L", "add/remove labels (completes known labels)",
+	    labels_action},
+	{"snooze", "z", "snooze until 2h / tomorrow 9:00 / mon", snooze_action},
+	{"mark", "m", "mark the conversation for a bulk action", bulk_toggle},
+	{"unmark_all", "M", "clear the bulk marks", bulk_clear},
 	{"retry", "y", "send a failed message again (as a new message)",
 	    convact_retry},
 	{"edit", "E", "edit a failed message in the compose area",

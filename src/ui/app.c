@@ -17,6 +17,7 @@
 #include "ttydesk/sanitize.h"
 #include "ttydesk/secfile.h"
 #include "app.h"
+#include "bulk.h"
 #include "compose.h"
 #include "convui.h"
 #include "dialog.h"
@@ -113,6 +114,7 @@ app_free(struct app *app)
 	compose_free(app);
 	receipt_free(app);
 	presence_free(app);
+	bulk_free(app);
 	if (app->cache != NULL)
 		cache_close(app->cache);
 	model_free(app->model);

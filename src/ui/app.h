@@ -28,6 +28,7 @@ struct outbox;
 struct compose;
 struct receipts;
 struct presence;
+struct bulk;
 struct app_req;
 typedef struct json_t json_t;
 
@@ -66,6 +67,7 @@ struct app {
 	struct compose *compose;
 	struct receipts *receipts;
 	struct presence *presence;
+	struct bulk *bulk;
 	struct app_req *reqs;    /* requests in flight (freed if never done) */
 };
 

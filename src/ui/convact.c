@@ -7,6 +7,7 @@
 #include "ttydesk/ini.h"
 #include "ttydesk/model.h"
 #include "app.h"
+#include "bulk.h"
 #include "compose.h"
 #include "convact.h"
 #include "dialog.h"
@@ -213,17 +214,28 @@ post_action(struct app *app, struct td_conversation *c, const char *what,
 	return UI_HANDLED;
 }
 
+/* With marked conversations, an action applies to all of them. */
+static bool
+bulk_mode(struct app *app)
+{
+	return bulk_count(app) > 0 && app->ui.focus == FOCUS_LIST;
+}
+
 int
 convact_claim(struct app *app)
 {
-	struct td_conversation *c = target(app);
+	struct td_conversation *c;
 
-	if (c == NULL)
-		return UI_HANDLED;
 	if (app->self_id == NULL) {
 		app_error(app, "not connected yet: who am I?");
 		return UI_HANDLED;
 	}
+	if (bulk_mode(app)) {
+		bulk_run(app, "assign", json_string(app->self_id));
+		return UI_HANDLED;
+	}
+	if ((c = target(app)) == NULL)
+		return UI_HANDLED;
 	if (c->state.assignee != NULL && strcmp(c->state.assignee,
 	    app->self_id) == 0) {
 		app_message(app, "already assigned to you");
@@ -236,15 +248,21 @@ convact_claim(struct app *app)
 int
 convact_assign(struct app *app)
 {
+	if (bulk_mode(app))
+		return picker_assign(app, NULL);
 	return picker_assign(app, target(app));
 }
 
 int
 convact_unassign(struct app *app)
 {
-	struct td_conversation *c = target(app);
+	struct td_conversation *c;
 
-	if (c == NULL)
+	if (bulk_mode(app)) {
+		bulk_run(app, "assign", json_null());
+		return UI_HANDLED;
+	}
+	if ((c = target(app)) == NULL)
 		return UI_HANDLED;
 	return post_action(app, c, "unassign", "/assign", json_pack("{s:n}",
 	    "agent"));
@@ -254,6 +272,10 @@ static int
 set_status(struct app *app, struct td_conversation *c, const char *what,
     const char *status)
 {
+	if (c == NULL) {
+		bulk_run(app, "status", json_string(status));
+		return UI_HANDLED;
+	}
 	return post_action(app, c, what, "/status", json_pack("{s:s}",
 	    "status", status));
 }
@@ -261,8 +283,11 @@ set_status(struct app *app, struct td_conversation *c, const char *what,
 int
 convact_pending(struct app *app)
 {
-	struct td_conversation *c = target(app);
+	struct td_conversation *c;
 
+	if (bulk_mode(app))
+		return set_status(app, NULL, "pending", "pending");
+	c = target(app);
 	return c != NULL ? set_status(app, c, "pending", "pending") : UI_HANDLED;
 }
 
@@ -270,9 +295,9 @@ static void
 resolve_confirmed(struct app *app, void *ud, int yes)
 {
 	char *conv = ud;
-	struct td_conversation *c = model_find(app->model, conv);
+	struct td_conversation *c = conv ? model_find(app->model, conv) : NULL;
 
-	if (yes == 1 && c != NULL)
+	if (yes == 1 && (c != NULL || conv == NULL))
 		set_status(app, c, "resolve", "resolved");
 	free(conv);
 }
@@ -280,11 +305,19 @@ resolve_confirmed(struct app *app, void *ud, int yes)
 int
 convact_resolve(struct app *app)
 {
-	struct td_conversation *c = target(app);
+	struct td_conversation *c;
 	const char *d;
-	char *conv;
+	char *conv, q[128];
 
-	if (c == NULL)
+	if (bulk_mode(app)) {
+		if (!convact_confirm_on(app))
+			return set_status(app, NULL, "resolve", "resolved");
+		snprintf(q, sizeof q, "Resolve the %zu marked conversations?",
+		    bulk_count(app));
+		dialog_confirm(app, q, resolve_confirmed, NULL);
+		return UI_HANDLED;
+	}
+	if ((c = target(app)) == NULL)
 		return UI_HANDLED;
 	d = compose_draft(app, c->id);
 	if (convact_confirm_on(app) && ((d != NULL && *d != '\0') ||
@@ -303,8 +336,11 @@ convact_resolve(struct app *app)
 int
 convact_reopen(struct app *app)
 {
-	struct td_conversation *c = target(app);
+	struct td_conversation *c;
 
+	if (bulk_mode(app))
+		return set_status(app, NULL, "reopen", "open");
+	c = target(app);
 	return c != NULL ? set_status(app, c, "reopen", "open") : UI_HANDLED;
 }
 

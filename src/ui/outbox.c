@@ -11,6 +11,7 @@
 #include "ttydesk/sanitize.h"
 #include "app.h"
 #include "convui.h"
+#include "bulk.h"
 #include "compose.h"
 #include "outbox.h"
 #include "theme.h"
@@ -320,7 +321,11 @@ ob_done(struct app *app, void *ud, long status, const char *body, size_t len,
 	if (app->cache != NULL && cache_outbox_ack(app->cache, e->client_id,
 	    cerr, sizeof cerr) != 0)
 		app_error(app, "cache: %s", cerr);
-	if (v == OBV_DONE) {
+	if (v == OBV_DONE && strncmp(e->what, "bulk", 4) == 0) {
+		bulk_summary(body, why, sizeof why);
+		app_message(app, "%s: %s", e->what, why);
+		obx_remove(ob, e);
+	} else if (v == OBV_DONE) {
 		app_message(app, "%s: done", e->what);
 		/* Actions have no event of their own to wait for. */
 		if (strcmp(e->what, "reply") != 0 && strcmp(e->what, "note") != 0 &&
@@ -340,11 +345,24 @@ int
 outbox_add(struct app *app, const char *conv, const char *what,
     const char *suffix, const char *text, const json_t *body)
 {
+	char path[1024];
+
+	if (net_conv_path(path, sizeof path, conv, suffix) == NULL) {
+		app_error(app, "%s: conversation id too long", what);
+		return -1;
+	}
+	return outbox_add_path(app, conv, what, path, text, body);
+}
+
+int
+outbox_add_path(struct app *app, const char *conv, const char *what,
+    const char *path, const char *text, const json_t *body)
+{
 	struct outbox *ob = ob_of(app);
 	struct ob_entry *e;
-	char id[40], path[1024], err[256], *json;
+	char id[40], err[256], *json;
 
-	if (ob == NULL || net_conv_path(path, sizeof path, conv, suffix) == NULL) {
+	if (ob == NULL) {
 		app_error(app, "%s: cannot queue (out of memory)", what);
 		return -1;
 	}

@@ -98,6 +98,9 @@ void obx_error_text(char *buf, size_t len, long status, const char *body,
  * "/assign" ...; body is not consumed.  0, or -1 with the reason shown. */
 int outbox_add(struct app *app, const char *conv, const char *what,
     const char *suffix, const char *text, const json_t *body);
+/* Same with a whole path ("/v1/bulk"); conv "" shows no pending line. */
+int outbox_add_path(struct app *app, const char *conv, const char *what,
+    const char *path, const char *text, const json_t *body);
 /* Cache replay of an unacknowledged entry. */
 void outbox_restore(struct app *app, const char *client_id, const char *json,
     size_t len);

@@ -6,6 +6,7 @@
 
 #include "ttydesk/model.h"
 #include "app.h"
+#include "bulk.h"
 #include "compose.h"
 #include "dialog.h"
 #include "keymap.h"
@@ -462,7 +463,9 @@ assign_chosen(struct app *app, void *ud, int index)
 	struct assign_pick *p = ud;
 	json_t *body;
 
-	if (index >= 0 && (size_t)index < p->n) {
+	if (index >= 0 && (size_t)index < p->n && p->conv == NULL) {
+		bulk_run(app, "assign", json_string(p->ids[index]));
+	} else if (index >= 0 && (size_t)index < p->n) {
 		body = json_pack("{s:s}", "agent", p->ids[index]);
 		if (body != NULL)
 			outbox_add(app, p->conv, "assign", "/assign", NULL, body);
@@ -479,7 +482,7 @@ picker_assign(struct app *app, struct td_conversation *c)
 	char *lines;
 	size_t n, i;
 
-	if (c == NULL) {
+	if (c == NULL && bulk_count(app) == 0) {
 		app_message(app, "no conversation here");
 		return UI_HANDLED;
 	}
@@ -493,7 +496,7 @@ picker_assign(struct app *app, struct td_conversation *c)
 	items = calloc(n, sizeof *items);
 	lines = calloc(n, 160);
 	if (p == NULL || items == NULL || lines == NULL ||
-	    (p->conv = strdup(c->id)) == NULL ||
+	    (c != NULL && (p->conv = strdup(c->id)) == NULL) ||
 	    (p->ids = calloc(n, sizeof *p->ids)) == NULL)
 		goto fail;
 	for (i = 0; i < n; i++) {
@@ -502,7 +505,7 @@ picker_assign(struct app *app, struct td_conversation *c)
 		p->n++;
 		snprintf(lines + i * 160, 160, "%s%s%s", agents[i],
 		    app->self_id && strcmp(agents[i], app->self_id) == 0 ?
-		    " (me)" : "", c->state.assignee && strcmp(agents[i],
+		    " (me)" : "", c && c->state.assignee && strcmp(agents[i],
 		    c->state.assignee) == 0 ? " (assigned now)" : "");
 		items[i] = lines + i * 160;
 	}
