@@ -16,6 +16,8 @@ import subprocess
 import tempfile
 import time
 
+import pgcluster
+
 _LIVE = set()
 
 
@@ -86,7 +88,7 @@ class Relay:
 	def __init__(self, graph_url, phone_number_id="106540352242922",
 	    app_secret=None, access_token=None, verify_token=None,
 	    display_phone_number="+1 555 0100", max_body=None, agents=None,
-	    teams=DEFAULT_TEAMS, workdir=None, extra_config=""):
+	    teams=DEFAULT_TEAMS, workdir=None, extra_config="", database=None):
 		self.graph_url = graph_url
 		self.phone_number_id = str(phone_number_id)
 		self.display_phone_number = display_phone_number
@@ -103,6 +105,11 @@ class Relay:
 		self._own_dir = workdir is None
 		self.dir = workdir or tempfile.mkdtemp(prefix="ttydesk-relay-")
 		self.db = os.path.join(self.dir, "relay.db")
+		# The [relay] database value: the SQLite file, or with
+		# TTYDESK_TEST_DB=pg a fresh database in a throwaway cluster.
+		if database is None and pgcluster.wanted():
+			database = pgcluster.shared().new_database()
+		self.database = database or "relay.db"
 		self.config_path = os.path.join(self.dir, "relay.conf")
 		self.log_path = os.path.join(self.dir, "relay.log")
 		self.proc = None
@@ -120,7 +127,7 @@ class Relay:
 		write_secret(os.path.join(sec, "app_secret"), self.app_secret)
 		lines = ["# written by tests/pylib/relayproc.py", "[relay]",
 		    "listen = 127.0.0.1:%d" % self.port,
-		    "database = relay.db"]
+		    "database = " + self.database]
 		if self.max_body is not None:
 			lines.append("max_body = %d" % self.max_body)
 		lines += ["", "[whatsapp]", "graph_url = " + self.graph_url,
