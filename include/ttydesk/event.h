@@ -98,6 +98,9 @@ struct td_message {
 	char *from;         /* wa_id when known, else the BSUID (user_id) */
 	char *text;         /* body, button text, interactive title, contacts summary ... */
 	char *caption;
+	/* Meta's labels the customer did not write ("[Forwarded] [From ad: X]"),
+	 * kept apart so text and caption stay exactly the customer's. */
+	char *annotation;
 	struct td_media *media;       /* NULL unless a media kind */
 	struct td_location *location; /* NULL unless TD_KIND_LOCATION */
 	char *reaction_to;            /* TD_KIND_REACTION: the wamid reacted to */

@@ -92,17 +92,18 @@ struct wa_webhook {
  *   strings) are valid; otherwise TD_KIND_UNSUPPORTED whose text keeps the
  *   name, address and the bad values (never a made-up 0,0 point).
  *   order: TD_KIND_TEXT, text "Order from catalog C: N items, total T CUR"
- *   plus one line per item, caption "[Order] <customer's note>".
+ *   plus one line per item, annotation "[Order]", caption the customer's note.
  *   system: item kind WA_ITEM_SYSTEM, message kind TD_KIND_UNSUPPORTED,
  *   text "System notice: <body>", wa_type "system/<type>", new_wa_id.
  *   unsupported/unknown/other types: TD_KIND_UNSUPPORTED, text e.g.
  *   "unsupported message type 'foo'" plus errors[0] "title (details)
  *   [code N]"; a message without "type" is read from the one type object
  *   it carries.
- * Labels Meta adds go in brackets before the customer's caption, e.g.
- * "[Forwarded] [From ad: Summer sale] look": [Voice message], [Animated
- * sticker], [Order], [Forwarded], [Frequently forwarded], [About product
- * SKU], [From ad: headline]; the flags are also in the item.
+ * Labels Meta adds go in brackets in message.annotation, never into the
+ * customer's text or caption, e.g. "[Forwarded] [From ad: Summer sale]":
+ * [Voice message], [Animated sticker], [Order], [Forwarded], [Frequently
+ * forwarded], [About product SKU], [From ad: headline]; the flags are
+ * also in the item.
  * Timestamps that are not numbers or numeric strings give ts 0.  Statuses:
  * "played" counts as read; an unknown status name gives TD_MS_RECEIVED
  * (never moves a message) with the name in wa_type.  Embedded \u0000 in a

@@ -102,6 +102,7 @@ message_free(struct td_message *m)
 	free(m->from);
 	free(m->text);
 	free(m->caption);
+	free(m->annotation);
 	media_free(m->media);
 	location_free(m->location);
 	free(m->reaction_to);
@@ -125,6 +126,7 @@ message_copy(struct td_message *dst, const struct td_message *src)
 	    copy_str(&dst->from, src->from) != 0 ||
 	    copy_str(&dst->text, src->text) != 0 ||
 	    copy_str(&dst->caption, src->caption) != 0 ||
+	    copy_str(&dst->annotation, src->annotation) != 0 ||
 	    copy_str(&dst->reaction_to, src->reaction_to) != 0 ||
 	    copy_str(&dst->reaction_emoji, src->reaction_emoji) != 0 ||
 	    copy_str(&dst->reply_to, src->reply_to) != 0 ||

@@ -130,6 +130,7 @@ message_to_json(const struct td_message *m)
 	rc |= set_str(o, "from", m->from);
 	rc |= set_str(o, "text", m->text);
 	rc |= set_str(o, "caption", m->caption);
+	rc |= set_str(o, "annotation", m->annotation);
 	if (m->media != NULL)
 		rc |= set_obj(o, "media", media_to_json(m->media));
 	if (m->location != NULL)

@@ -170,6 +170,7 @@ parse_message(struct parse *p, const json_t *root, struct td_message *m)
 	m->from = get_str(p, obj, "from");
 	m->text = get_str(p, obj, "text");
 	m->caption = get_str(p, obj, "caption");
+	m->annotation = get_str(p, obj, "annotation");
 	m->reply_to = get_str(p, obj, "reply_to");
 	m->agent = get_str(p, obj, "agent");
 	m->client_id = get_str(p, obj, "client_id");

@@ -80,6 +80,7 @@ ev_message_json(const struct td_message *m)
 	json_object_set_new(o, "from", json_string(m->from ? m->from : ""));
 	ev_set_str(o, "text", m->text);
 	ev_set_str(o, "caption", m->caption);
+	ev_set_str(o, "annotation", m->annotation);
 	if (m->media != NULL)
 		json_object_set_new(o, "media", ev_media_json(m->media));
 	if (m->location != NULL) {

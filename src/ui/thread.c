@@ -372,6 +372,7 @@ tb_message(struct tb *b, size_t idx)
 	tb_header(b, tm, indent);
 	if (m->reply_to != NULL && *m->reply_to != '\0')
 		tb_quote(b, m, indent + 2);
+	tb_text(b, m->annotation, indent + 2, TH_QUOTE, TL_BODY);
 	tb_body(b, m, indent + 2, style);
 	tb_reactions(b, tm, indent + 2);
 	if (m->status == TD_MS_FAILED) {

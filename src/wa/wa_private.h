@@ -55,6 +55,26 @@ int wa_json_true(const json_t *obj, const char *key);
 const char *wa_json_id(const json_t *obj, const char *key, char *buf,
     size_t size);
 
+/* Copy obj[key] into *dst when it is a string (or an integer, as digits).
+ * -1 only when out of memory; an absent key leaves *dst NULL. */
+int wa_json_take(const json_t *obj, const char *key, char **dst);
+
+/* wa_types.c: one handler per WhatsApp message type.  A handler returns 0
+ * when it filled the message, 1 when the object is malformed (why says
+ * how), -1 when out of memory. */
+typedef int (*wa_type_fn)(const json_t *body, struct wa_item *it,
+    struct wa_buf *why);
+
+struct wa_type {
+	const char *name;
+	enum td_msg_kind kind;
+	wa_type_fn parse;
+};
+
+const struct wa_type *wa_type_find(const char *name);
+/* For a message without "type": the one type object it carries. */
+const struct wa_type *wa_type_guess(const json_t *msg);
+
 /* wa_message.c: fill it->message (and the extras of it) from one
  * messages[] object.  value is the change's value (for value-level
  * errors).  Returns 0, or -1 when out of memory. */

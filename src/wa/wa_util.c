@@ -271,3 +271,15 @@ wa_json_id(const json_t *obj, const char *key, char *buf, size_t size)
 	}
 	return wa_json_nstr(obj, key);
 }
+
+int
+wa_json_take(const json_t *obj, const char *key, char **dst)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	*dst = NULL;
+	if (!json_is_string(v) && !json_is_integer(v))
+		return 0;
+	*dst = wa_json_dup(obj, key);
+	return *dst == NULL ? -1 : 0;
+}

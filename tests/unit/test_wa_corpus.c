@@ -244,13 +244,13 @@ test_context(void)
 
 	if (load(6, &w) == 0) {
 		CHECK(w.items[0].forwarded);
-		CHECK_STR(w.items[0].message.caption, "[Forwarded]");
+		CHECK_STR(w.items[0].message.annotation, "[Forwarded]");
 		CHECK_INT(w.items[0].ts, 1669233778); /* a number there */
 		wa_webhook_free(&w);
 	}
 	if (load(7, &w) == 0) {
 		CHECK(w.items[0].frequently_forwarded);
-		CHECK_STR(w.items[0].message.caption, "[Frequently forwarded]");
+		CHECK_STR(w.items[0].message.annotation, "[Frequently forwarded]");
 		wa_webhook_free(&w);
 	}
 	if (load(8, &w) == 0) {
@@ -260,14 +260,14 @@ test_context(void)
 	}
 	if (load(9, &w) == 0) {
 		CHECK_STR(w.items[0].message.reply_to, "wamid.IDCONTEXT1");
-		CHECK_STR(w.items[0].message.caption, "[About product SKU-1234]");
+		CHECK_STR(w.items[0].message.annotation, "[About product SKU-1234]");
 		wa_webhook_free(&w);
 	}
 	if (load(54, &w) == 0) {
 		CHECK_INT(w.items[0].message.kind, TD_KIND_BUTTON);
 		CHECK_STR(w.items[0].message.text, "No");
 		CHECK_STR(w.items[0].reply_id, "No-Button-Payload");
-		CHECK_STR(w.items[0].message.caption, "[Frequently forwarded] "
+		CHECK_STR(w.items[0].message.annotation, "[Frequently forwarded] "
 		    "[About product PRODUCT_ID] [From ad: AD_TITLE]");
 		CHECK_STR(w.items[0].referral_headline, "AD_TITLE");
 		CHECK_STR(w.items[0].referral_url, "AD_OR_POST_FB_URL");
@@ -275,7 +275,7 @@ test_context(void)
 	}
 	if (load(67, &w) == 0) {
 		CHECK_STR(w.items[0].message.text, "BODY");
-		CHECK_STR(w.items[0].message.caption, "[From ad: AD_TITLE]");
+		CHECK_STR(w.items[0].message.annotation, "[From ad: AD_TITLE]");
 		wa_webhook_free(&w);
 	}
 }
@@ -298,24 +298,25 @@ test_media(void)
 			    "m04pFf2ERdaopTyFkGPA0+bX3i+YY2dYgVFwOgDLSDI=");
 			CHECK_INT(md->size, -1);
 		}
-		CHECK_STR(w.items[0].message.caption, "[Voice message]");
+		CHECK_STR(w.items[0].message.annotation, "[Voice message]");
 		wa_webhook_free(&w);
 	}
 	if (load(17, &w) == 0) {
 		CHECK(!w.items[0].voice); /* "voice": false */
-		CHECK_STR(w.items[0].message.caption, "[Forwarded]");
+		CHECK_STR(w.items[0].message.annotation, "[Forwarded]");
 		wa_webhook_free(&w);
 	}
 	if (load(20, &w) == 0) {
 		CHECK_INT(w.items[0].message.kind, TD_KIND_DOCUMENT);
 		CHECK_STR(w.items[0].message.media->filename, "filename.pdf");
-		CHECK_STR(w.items[0].message.caption, "[Forwarded] caption");
+		CHECK_STR(w.items[0].message.annotation, "[Forwarded]");
+		CHECK_STR(w.items[0].message.caption, "caption");
 		wa_webhook_free(&w);
 	}
 	if (load(24, &w) == 0) {
 		CHECK_INT(w.items[0].message.kind, TD_KIND_STICKER);
 		CHECK(w.items[0].animated);
-		CHECK_STR(w.items[0].message.caption, "[Animated sticker]");
+		CHECK_STR(w.items[0].message.annotation, "[Animated sticker]");
 		wa_webhook_free(&w);
 	}
 }
@@ -443,14 +444,15 @@ test_orders(void)
 		    "354160437058781: 3 items, total 180.00 ILS\n"
 		    "- HAMBURGER x3 at 30.00 ILS\n- FRENCH_FRIES x2 at 35.00 ILS\n"
 		    "- SODA x2 at 10.00 ILS");
-		CHECK_STR(w.items[0].message.caption, "[Order]");
+		CHECK_STR(w.items[0].message.annotation, "[Order]");
 		wa_webhook_free(&w);
 	}
 	if (load(56, &w) == 0) {
 		CHECK(strncmp(w.items[0].message.text, "Order from catalog "
 		    "the-catalog_id: 2 items, total unknown\n", 54) == 0);
+		CHECK_STR(w.items[0].message.annotation, "[Order]");
 		CHECK_STR(w.items[0].message.caption,
-		    "[Order] text-message-sent-along-with-the-order");
+		    "text-message-sent-along-with-the-order");
 		wa_webhook_free(&w);
 	}
 }

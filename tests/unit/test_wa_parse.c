@@ -117,7 +117,7 @@ test_media(void)
 	if ((it = one("audio-voice.json", &w)) != NULL) {
 		CHECK_INT(it->message.kind, TD_KIND_AUDIO);
 		CHECK(it->voice);
-		CHECK_STR(it->message.caption, "[Voice message]");
+		CHECK_STR(it->message.annotation, "[Voice message]");
 		CHECK_STR(it->message.media->mime_type, "audio/ogg; codecs=opus");
 		wa_webhook_free(&w);
 	}
@@ -130,7 +130,7 @@ test_media(void)
 	if ((it = one("sticker-animated.json", &w)) != NULL) {
 		CHECK_INT(it->message.kind, TD_KIND_STICKER);
 		CHECK(it->animated);
-		CHECK_STR(it->message.caption, "[Animated sticker]");
+		CHECK_STR(it->message.annotation, "[Animated sticker]");
 		wa_webhook_free(&w);
 	}
 }
@@ -249,7 +249,8 @@ test_order_system_referral(void)
 		CHECK_STR(it->wa_type, "order");
 		CHECK_STR(it->message.text, "Order from catalog CAT9: 2 items, "
 		    "total 20.00 EUR\n- SKU1 x2 at 9.50 EUR\n- SKU2 x1 at 1.00 EUR");
-		CHECK_STR(it->message.caption, "[Order] gift wrap please");
+		CHECK_STR(it->message.annotation, "[Order]");
+		CHECK_STR(it->message.caption, "gift wrap please");
 		wa_webhook_free(&w);
 	}
 	if ((it = one("system-number-change.json", &w)) != NULL) {
@@ -265,7 +266,7 @@ test_order_system_referral(void)
 	if ((it = one("referral.json", &w)) != NULL) {
 		CHECK_INT(it->message.kind, TD_KIND_TEXT);
 		CHECK_STR(it->message.text, "Hi, saw your ad");
-		CHECK_STR(it->message.caption, "[From ad: Summer sale]");
+		CHECK_STR(it->message.annotation, "[From ad: Summer sale]");
 		CHECK_STR(it->referral_headline, "Summer sale");
 		CHECK_STR(it->referral_url, "https://fb.me/ad1");
 		wa_webhook_free(&w);
