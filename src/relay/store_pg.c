@@ -142,8 +142,9 @@ static const char *pg_sql[P_COUNT] = {
 	[P_OUT_NEXT] = "SELECT COALESCE(LEAST((SELECT MIN(next_try) FROM "
 	    "outbound WHERE state = 0), (SELECT MIN(lease_until) FROM outbound "
 	    "WHERE state = 1)), 0)",
-	[P_OUT_SET] = "UPDATE outbound SET state = $1, next_try = $2, "
-	    "claimed_by = NULL WHERE id = $3",
+	/* claimed_by stays: which relay sent it. */
+	[P_OUT_SET] = "UPDATE outbound SET state = $1, next_try = $2 "
+	    "WHERE id = $3",
 	[P_OUT_SET_WAMID] = "UPDATE outbound SET wamid = $1 WHERE id = $2",
 	[P_OUT_INFLIGHT] = "SELECT id FROM outbound WHERE state = 1 AND "
 	    "lease_until < $1 ORDER BY rid",

@@ -88,7 +88,8 @@ class Relay:
 	def __init__(self, graph_url, phone_number_id="106540352242922",
 	    app_secret=None, access_token=None, verify_token=None,
 	    display_phone_number="+1 555 0100", max_body=None, agents=None,
-	    teams=DEFAULT_TEAMS, workdir=None, extra_config="", database=None):
+	    teams=DEFAULT_TEAMS, workdir=None, extra_config="", database=None,
+	    relay_options=None):
 		self.graph_url = graph_url
 		self.phone_number_id = str(phone_number_id)
 		self.display_phone_number = display_phone_number
@@ -102,6 +103,7 @@ class Relay:
 			    Agent("bob", "Bob Nakamura", ["tier1"])]
 		self.agents = {a.id: a for a in agents}
 		self.extra_config = extra_config
+		self.relay_options = dict(relay_options or {})  # more [relay] keys
 		self._own_dir = workdir is None
 		self.dir = workdir or tempfile.mkdtemp(prefix="ttydesk-relay-")
 		self.db = os.path.join(self.dir, "relay.db")
@@ -130,6 +132,7 @@ class Relay:
 		    "database = " + self.database]
 		if self.max_body is not None:
 			lines.append("max_body = %d" % self.max_body)
+		lines += ["%s = %s" % kv for kv in self.relay_options.items()]
 		lines += ["", "[whatsapp]", "graph_url = " + self.graph_url,
 		    "phone_number_id = " + self.phone_number_id,
 		    "display_phone_number = " + self.display_phone_number,
