@@ -138,6 +138,12 @@ req_writer_done(struct relay *r, struct relay_job *j)
 		q->hook = NULL;
 		if (q->kick_sender)
 			sender_kick(r->sender);
+		if (q->hold) {
+			/* Its statuses wait for a send's answer: so does the
+			 * 200, so what Meta saw acknowledged is visible. */
+			sync_hold(q);
+			return;
+		}
 	}
 	req_resume(q);
 }
@@ -508,8 +514,10 @@ http_stop(struct relay *r, int timeout_ms)
 	MHD_quiesce_daemon(r->daemon);
 	r->stopping_http = true;
 	sync_wake_all(r);
+	sync_release_held(r, true);
 	while (atomic_load(&http_active) > 0 && http_now_ms() < end) {
 		sync_wake_all(r);
+		sync_release_held(r, true);
 		usleep(10000);
 	}
 	MHD_stop_daemon(r->daemon);

@@ -106,12 +106,13 @@ class Relay:
 		self.relay_options = dict(relay_options or {})  # more [relay] keys
 		self._own_dir = workdir is None
 		self.dir = workdir or tempfile.mkdtemp(prefix="ttydesk-relay-")
-		self.db = os.path.join(self.dir, "relay.db")
-		# The [relay] database value: the SQLite file, or with
-		# TTYDESK_TEST_DB=pg a fresh database in a throwaway cluster.
+		# The [relay] database value: a file (relative) or a
+		# postgresql:// URI; with TTYDESK_TEST_DB=pg and none given, a
+		# fresh database in a throwaway cluster (pgcluster.py).
 		if database is None and pgcluster.wanted():
 			database = pgcluster.shared().new_database()
 		self.database = database or "relay.db"
+		self.db = os.path.join(self.dir, self.database)
 		self.config_path = os.path.join(self.dir, "relay.conf")
 		self.log_path = os.path.join(self.dir, "relay.log")
 		self.proc = None
