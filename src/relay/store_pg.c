@@ -209,10 +209,27 @@ pg_set_err(struct pg_store *st, const PGresult *res, const char *what)
 	st->err[strcspn(st->err, "\n")] = '\0';
 }
 
+static PGresult *pg_run_once(struct pg_store *, enum pg_stmt,
+    const struct pg_args *);
+static void pg_revive(struct pg_store *);
+
 /* Runs a prepared statement; NULL (and st->err) unless it answered with
- * rows or completed. */
+ * rows or completed.  Outside a transaction (the reader), a connection
+ * the server closed is opened again and the statement run once more. */
 static PGresult *
 pg_run(struct pg_store *st, enum pg_stmt q, const struct pg_args *a)
+{
+	PGresult *res = pg_run_once(st, q, a);
+
+	if (res == NULL && !st->in_tx && PQstatus(st->conn) != CONNECTION_OK) {
+		pg_revive(st);
+		res = pg_run_once(st, q, a);
+	}
+	return res;
+}
+
+static PGresult *
+pg_run_once(struct pg_store *st, enum pg_stmt q, const struct pg_args *a)
 {
 	char name[16];
 	PGresult *res;
@@ -357,9 +374,17 @@ pg_store_begin(struct pg_store *st)
 	snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%d)",
 	    PG_WRITE_LOCK);
 	if (pg_exec(st, sql) != 0) {
+		/* A connection the server closed shows only now: once more
+		 * on a new one (nothing was written). */
+		if (PQstatus(st->conn) != CONNECTION_OK) {
+			pg_revive(st);
+			if (pg_exec(st, sql) == 0)
+				goto begun;
+		}
 		pg_exec(st, "ROLLBACK");
 		return -1;
 	}
+begun:
 	st->in_tx = true;
 	st->new_events = st->new_outbound = false;
 	return 0;

@@ -138,6 +138,39 @@ class TwoRelays(unittest.TestCase):
 			self.assertEqual(len([e for e in evs if e["type"] ==
 			    "message"]), 120)
 
+	def test_database_connections_dropped(self):
+		# A PostgreSQL restart or a proxy closing idle connections: every
+		# relay connection (writer, reader, listener) is cut.
+		self.conversations(1)
+		db = self.relays[0].database.split("/")[3].split("?")[0]
+		killed = pgcluster.shared().psql("SELECT COUNT(pg_terminate_backend("
+		    "pid)) FROM pg_stat_activity WHERE datname = '%s' AND pid <> "
+		    "pg_backend_pid()" % db, db)
+		self.assertGreaterEqual(int(killed), 6)   # 3 per relay
+		after = self.agent[1].all_events()[-1]["seq"]
+		m, code = self.inbound(0, "after the cut")
+		self.assertEqual(code, 200)
+		r = self.agent[1].sync(after, wait=10)
+		self.assertEqual(r.status, 200, r)
+		self.assertIn(m["id"], [e["message"]["id"] for e in
+		    r.data["events"] if e["type"] == "message"])
+		# The listener is back: a long-poll on B wakes for A again.
+		wait_until(lambda: int(pgcluster.shared().psql("SELECT COUNT(*) "
+		    "FROM pg_stat_activity WHERE datname = '%s' AND query LIKE "
+		    "'LISTEN%%'" % db, db)) >= 2, timeout=10, what="listeners back")
+		after = r.data["next"]
+		got = {}
+		t = threading.Thread(target=lambda: got.update(
+		    r=self.agent[1].sync(after, wait=10), t=time.monotonic()))
+		t.start()
+		time.sleep(0.1)
+		m, code = self.inbound(0, "wake after the cut")
+		acked = time.monotonic()
+		t.join(15)
+		self.assertIn(m["id"], [e["message"]["id"] for e in
+		    got["r"].data["events"] if e["type"] == "message"])
+		self.assertLess(got["t"] - acked, 1.0)
+
 	def test_1000_sends_exactly_once(self):
 		convs = self.conversations(20)
 		texts = ["bulk %d %s" % (i, wp.new_media_id()) for i in range(1000)]
