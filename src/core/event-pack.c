@@ -310,6 +310,11 @@ get_u(struct rbuf *r, uint64_t *v)
 	unsigned shift = 0;
 	unsigned char b;
 
+	/* Most numbers (lengths, enums) are one byte. */
+	if (r->p != r->end && *r->p < 0x80) {
+		*v = *r->p++;
+		return 0;
+	}
 	do {
 		if (r->p == r->end)
 			return rfail(r, "truncated number");
@@ -353,10 +358,21 @@ get_small(struct rbuf *r, uint64_t max, unsigned *v, const char *what)
 static int
 utf8_valid(const unsigned char *s, size_t n)
 {
+	const uint64_t ones = 0x0101010101010101ull, high = ones << 7;
 	size_t i = 0, k;
+	uint64_t w;
 	uint32_t cp;
 
 	while (i < n) {
+		/* Eight bytes at a time while they are ASCII without NUL (a
+		 * zero byte sets its high bit in (w - ones) & ~w). */
+		if (n - i >= 8) {
+			memcpy(&w, s + i, sizeof w);
+			if (((w | ((w - ones) & ~w)) & high) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (s[i] < 0x80) {
 			if (s[i] == 0)
 				return 0;

@@ -557,6 +557,54 @@ test_second_encoder(void)
 	free(buf);
 }
 
+/* Strings are checked eight bytes at a time while ASCII: a bad byte or a
+ * NUL at any offset of a long run must still be found, and good UTF-8 at
+ * any offset accepted. */
+static void
+test_utf8_everywhere(void)
+{
+	static const unsigned char bad[] = { 0x00, 0xff, 0xc3, 0x80, 0xed,
+	    0xf5 };
+	char text[32], err[256];
+	struct td_event ev, back;
+	unsigned char *pk, *t;
+	size_t len, pos, b, n = 21;
+
+	memset(text, 'a', n);
+	text[n] = '\0';
+	memset(&ev, 0, sizeof ev);
+	ev.seq = 1;
+	ev.type = TD_EV_MESSAGE;
+	ev.conversation = "c";
+	ev.u.message.id = "w";
+	ev.u.message.text = text;
+	CHECK_INT(event_pack(&ev, &pk, &len), 0);
+	if (pk == NULL)
+		return;
+	t = memchr(pk, 'a', len); /* the text: the only run of 'a' */
+	CHECK(t != NULL && t[n - 1] == 'a' && t[-1] == n + 1);
+	for (pos = 0; t != NULL && pos < n; pos++) {
+		for (b = 0; b < sizeof bad; b++) {
+			t[pos] = bad[b];
+			err[0] = '\0';
+			CHECK_INT(event_unpack(pk, len, &back, err, sizeof err), -1);
+			CHECK(strstr(err, "not UTF-8") != NULL);
+		}
+		if (pos + 1 < n) {
+			t[pos] = 0xc3; /* é */
+			t[pos + 1] = 0xa9;
+			CHECK_INT(event_unpack(pk, len, &back, err, sizeof err), 0);
+			CHECK(back.u.message.text != NULL &&
+			    strstr(back.u.message.text, "\xc3\xa9") ==
+			    back.u.message.text + pos);
+			event_free(&back);
+			t[pos + 1] = 'a';
+		}
+		t[pos] = 'a';
+	}
+	free(pk);
+}
+
 int
 main(void)
 {
@@ -564,5 +612,6 @@ main(void)
 	RUN(test_every_field);
 	RUN(test_bad_input);
 	RUN(test_second_encoder);
+	RUN(test_utf8_everywhere);
 	return check_done();
 }
