@@ -43,6 +43,7 @@ struct req {
 	char *body;
 	size_t len, cap;
 	bool too_big;
+	size_t discarded; /* chunked body bytes dropped after too_big */
 	const struct relay_agent *agent;
 	enum req_phase phase;
 	bool suspended;      /* microhttpd's thread only */
@@ -69,6 +70,9 @@ struct req {
 	void *task; /* sender task, owned by the sender until it answers */
 	char *hook;       /* escalation payload to run after commit */
 	bool kick_sender; /* a send was queued: wake the sender after commit */
+	bool hold;        /* webhook: answer once the pending send is recorded
+			   * (or after at most a second) */
+	unsigned hold_mark;
 };
 
 struct route {
@@ -107,6 +111,8 @@ int64_t http_now_ms(void);
 /* sync.c */
 void sync_handle(struct req *q);
 void sync_forget(struct req *q);
+/* Puts an answered webhook on the held list (writer thread, after commit). */
+void sync_hold(struct req *q);
 void sync_cache_free(void);
 
 #endif

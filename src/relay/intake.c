@@ -154,9 +154,11 @@ intake_status(struct relay *r, const struct wa_item *it)
 	if (!found && (rc = relay_store_outbound_busy(r->writer, conv)) != 0) {
 		/* Meta can report a status before its send answer reached
 		 * us: hold it until that send's outcome names the wamid. */
-		if (rc > 0)
+		if (rc > 0) {
 			rc = intake_defer(r, wamid, conv, s->status, extra,
 			    it->ts > 0 ? it->ts : relay_now(r));
+			r->intake_deferred++;
+		}
 		json_decref(extra);
 		goto out;
 	}

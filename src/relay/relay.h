@@ -55,6 +55,9 @@ struct relay {
 	/* long-poll */
 	pthread_mutex_t wait_lock;
 	struct req *waiters; /* long-polls, under wait_lock */
+	struct req *held;    /* webhooks waiting for a send outcome, same lock */
+	int intake_deferred; /* writer thread: statuses held by the last intake */
+	_Atomic unsigned sends_recorded; /* send outcomes stored so far */
 	pthread_t timer_thread;
 	bool timer_running;
 	pthread_cond_t timer_cond;
@@ -88,6 +91,9 @@ void relay_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Long-poll (sync.c). */
 void sync_wake(struct relay *r);
 void sync_wake_all(struct relay *r);
+/* Answer the webhooks held for a send outcome (all, or those held longer
+ * than their deadline). */
+void sync_release_held(struct relay *r, bool all);
 int sync_start_timer(struct relay *r);
 void sync_stop_timer(struct relay *r);
 

@@ -226,6 +226,7 @@ result_run(struct relay *r, struct relay_job *j)
 	json_t *extra;
 	int rc;
 
+	atomic_fetch_add(&r->sends_recorded, 1);
 	if (relay_store_outbound_set(r->writer, sj->id, sj->state, sj->next_try,
 	    sj->wamid) != 0)
 		goto fail;
@@ -270,6 +271,7 @@ result_done(struct relay *r, struct relay_job *j)
 
 	if (j->failed)
 		relay_log("sender: cannot record the outcome of %s", sj->id);
+	sync_release_held(r, true);
 	sender_kick(sj->s);
 	free(sj->id);
 	free(sj->conversation);

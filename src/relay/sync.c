@@ -17,6 +17,7 @@
 #define SYNC_LIMIT_DEFAULT 500
 #define SYNC_LIMIT_MAX 5000
 #define SYNC_WAIT_MAX 60
+#define SYNC_HOLD_MS 1000
 
 static int
 sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
@@ -224,6 +225,54 @@ sync_resume(struct relay *r, bool all)
 }
 
 void
+sync_hold(struct req *q)
+{
+	struct relay *r = q->r;
+	bool now;
+
+	pthread_mutex_lock(&r->wait_lock);
+	/* An outcome recorded since the intake ran already released them. */
+	now = atomic_load(&r->sends_recorded) != q->hold_mark ||
+	    r->stopping_http;
+	if (!now) {
+		/* Short: Meta may deliver webhooks in order and wait for
+		 * this answer before answering the send itself. */
+		q->deadline_ms = http_now_ms() + SYNC_HOLD_MS;
+		q->wnext = r->held;
+		q->wprev = NULL;
+		if (r->held != NULL)
+			r->held->wprev = q;
+		r->held = q;
+	}
+	pthread_mutex_unlock(&r->wait_lock);
+	if (now)
+		req_resume(q);
+}
+
+void
+sync_release_held(struct relay *r, bool all)
+{
+	struct req *q, *next;
+	int64_t now = http_now_ms();
+
+	pthread_mutex_lock(&r->wait_lock);
+	for (q = r->held; q != NULL; q = next) {
+		next = q->wnext;
+		if (!all && q->deadline_ms > now)
+			continue;
+		if (q->wprev != NULL)
+			q->wprev->wnext = q->wnext;
+		else
+			r->held = q->wnext;
+		if (q->wnext != NULL)
+			q->wnext->wprev = q->wprev;
+		q->wnext = q->wprev = NULL;
+		req_resume(q);
+	}
+	pthread_mutex_unlock(&r->wait_lock);
+}
+
+void
 sync_wake(struct relay *r)
 {
 	sync_resume(r, true);
@@ -283,6 +332,7 @@ sync_timer_main(void *arg)
 			break;
 		pthread_mutex_unlock(&r->jobs_lock);
 		sync_resume(r, false);
+		sync_release_held(r, false);
 		sync_housekeeping(r);
 		pthread_mutex_lock(&r->jobs_lock);
 	}

@@ -4,6 +4,7 @@
  * the parsed items go to the writer, and the 200 leaves only after the
  * batch holding them committed.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -62,10 +63,15 @@ webhook_get(struct req *q)
 static void
 webhook_store(struct req *q)
 {
+	q->r->intake_deferred = 0;
 	if (relay_intake(q->r, &q->wh) != 0) {
 		req_error(q, 500, "store_error", "%s",
 		    relay_store_error(q->r->writer));
 		return;
+	}
+	if (q->r->intake_deferred > 0) {
+		q->hold = true;
+		q->hold_mark = atomic_load(&q->r->sends_recorded);
 	}
 	req_reply(q, 200, json_pack("{s:b}", "ok", 1));
 }

@@ -46,6 +46,19 @@ _ERRORS = {
 	    "same phone number in a short period of time."),
 	"100": (400, 100, "OAuthException", "(#100) Invalid parameter",
 	    None),
+	"131000": (500, 131000, "OAuthException",
+	    "(#131000) Something went wrong", "Message failed to send "
+	    "because of an unknown error."),
+	"2": (503, 2, "OAuthException", "(#2) Service temporarily "
+	    "unavailable", None),
+	"4": (400, 4, "OAuthException", "(#4) Application request limit "
+	    "reached", None),
+	"80007": (400, 80007, "OAuthException", "(#80007) Rate limit issues",
+	    "The WhatsApp Business Account has reached its rate limit."),
+	"131051": (400, 131051, "OAuthException",
+	    "(#131051) Unsupported message type", None),
+	"368": (400, 368, "OAuthException", "(#368) Temporarily blocked for "
+	    "policies violations", None),
 }
 
 FAIL_KINDS = tuple(sorted(_ERRORS)) + ("slow", "garbage", "drop")
@@ -58,6 +71,17 @@ def graph_error(code, kind, message, details=None, status=400):
 		err["error_data"] = {"messaging_product": "whatsapp",
 		    "details": details}
 	return status, {"error": err}
+
+
+class _Server(ThreadingHTTPServer):
+	daemon_threads = True
+
+	def handle_error(self, request, client_address):
+		# A client that hangs up (a relay killed with -9) is normal
+		# here; anything else is a bug in the fake worth a trace.
+		if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+			return
+		super().handle_error(request, client_address)
 
 
 class FakeGraph:
@@ -85,13 +109,13 @@ class FakeGraph:
 		self.sent = []          # accepted sends: dict(wamid, body, ...)
 		self.webhooks = []      # (body dict, relay http status) posted
 		self.failures = collections.deque()   # queued fail kinds
+		self.failures_for = {}  # recipient -> deque of fail kinds
 		self.fail_always = None  # kind applied to every send
 		self.media = {}         # media id -> (mime, bytes)
 		self.customers = {}     # ident -> wp.Customer
 		self._threads = []
 		self._closing = False
-		self.server = ThreadingHTTPServer((host, port), _Handler)
-		self.server.daemon_threads = True
+		self.server = _Server((host, port), _Handler)
 		self.server.fake = self
 		self.port = self.server.server_address[1]
 		self.url = "http://%s:%d" % (host, self.port)
@@ -121,12 +145,18 @@ class FakeGraph:
 
 	# ---- failure injection ------------------------------------------
 
-	def fail_next(self, kind, count=1):
-		"""The next `count` sends fail as `kind` (see FAIL_KINDS)."""
+	def fail_next(self, kind, count=1, to=None):
+		"""The next `count` sends fail as `kind` (see FAIL_KINDS); with
+		`to` (wa_id or BSUID) only sends to that recipient, so tests can
+		run concurrently."""
 		if kind not in FAIL_KINDS:
 			raise ValueError("unknown failure kind %r" % (kind,))
 		with self.lock:
-			self.failures.extend([kind] * int(count))
+			if to is None:
+				self.failures.extend([kind] * int(count))
+			else:
+				self.failures_for.setdefault(to, collections.deque(
+				    )).extend([kind] * int(count))
 
 	def fail_all(self, kind):
 		"""Every send fails as `kind` until fail_all(None)."""
@@ -151,10 +181,14 @@ class FakeGraph:
 			self.sent.clear()
 			self.webhooks.clear()
 			self.failures.clear()
+			self.failures_for.clear()
 			self.fail_always = None
 
-	def _take_failure(self):
+	def _take_failure(self, target=None):
 		with self.lock:
+			q = self.failures_for.get(target)
+			if q:
+				return q.popleft()
 			if self.failures:
 				return self.failures.popleft()
 			return self.fail_always
@@ -330,7 +364,7 @@ class FakeGraph:
 		if mtype == "text" and not (body.get("text") or {}).get("body"):
 			return graph_error(100, "OAuthException",
 			    "(#100) The parameter text['body'] is required.")
-		fail = self._take_failure()
+		fail = self._take_failure(target)
 		if fail == "slow":
 			self._hold(handler)
 			fail = None
@@ -348,8 +382,12 @@ class FakeGraph:
 			delays = self.status_delays
 			self.lock.notify_all()
 		if self.early_status and self.relay_url:
-			for state in ("sent", "delivered"):
-				self.post_status(wamid, state, target)
+			# The webhooks travel on their own (a relay may hold them
+			# until it has this answer); give them a head start.
+			t = threading.Thread(target=self._status_chain, args=(
+			    wamid, target, (0.0, 0.0)), daemon=True)
+			t.start()
+			time.sleep(0.3)
 		contact = {"input": target}
 		if body.get("to"):
 			contact["wa_id"] = target
@@ -537,7 +575,8 @@ class _Handler(BaseHTTPRequestHandler):
 			if req.get("always"):
 				f.fail_all(req.get("kind"))
 			else:
-				f.fail_next(req["kind"], req.get("count", 1))
+				f.fail_next(req["kind"], req.get("count", 1),
+				    req.get("to"))
 			if "slow_seconds" in req:
 				f.slow_seconds = float(req["slow_seconds"])
 			return {"ok": True}

@@ -186,6 +186,8 @@ class Sync(RelayTestCase):
 		self.assertTrue(r.data["events"])
 		self.assertGreater(r.data["events"][0]["seq"], last)
 		latency = box["t"] - t_post
+		sys.stderr.write("long-poll woke %.1f ms after the webhook was "
+		    "posted\n" % (latency * 1000))
 		self.assertLess(latency, 1.0, "long-poll woke after %.3f s" %
 		    latency)
 
@@ -308,6 +310,13 @@ class ConversationActions(RelayTestCase):
 		self.assertIsNone(r.data["state"]["assignee"])
 		self.assertIsNone(self.conv_state(conv)["assignee"])
 
+	def test_assign_unknown_agent(self):
+		conv, _, _ = self.new_conversation()
+		r = self.alice.assign(conv, "mallory")
+		self.assertIn(r.status, (400, 404), r)
+		self.assertIsInstance(r.error_code, str, r)
+		self.assertIsNone(self.conv_state(conv)["assignee"])
+
 	def test_assign_idempotent_client_id(self):
 		conv, _, _ = self.new_conversation()
 		before = self.last_seq()
@@ -374,11 +383,53 @@ class ConversationActions(RelayTestCase):
 		self.assertEqual((r.header("Content-Type") or "").split(";")[0],
 		    "application/pdf")
 
+	def test_media_voice_content_type_kept(self):
+		conv, _, c = self.new_conversation()
+		m = self.inbound(c, "voice")
+		mid = m["audio"]["id"]
+		r = self.alice.media(conv, mid)
+		self.assertEqual(r.status, 200, r)
+		self.assertEqual(r.body, self.fake.media[mid][1])
+		self.assertTrue((r.header("Content-Type") or "").startswith(
+		    "audio/ogg"), r.headers)
+
 	def test_media_unknown(self):
 		conv, _, _ = self.new_conversation()
 		r = self.alice.media(conv, "4242424242")
 		self.assertIn(r.status, (404, 502), r)
 		self.assertIsInstance(r.error_code, str, r)
+
+
+class ErrorShape(RelayTestCase):
+
+	def test_errors_are_snake_case_objects(self):
+		import re
+		conv, _, _ = self.new_conversation(timestamp=int(time.time()) -
+		    3 * 86400)
+		rs = [self.alice.call("GET", "/v1/me", token=""),
+		    self.alice.send_text("nope", "x"),
+		    self.alice.send_text(conv, ""),
+		    self.alice.send_text(conv, "late"),
+		    self.alice.sync(raw_query="after=x"),
+		    self.alice.escalate(conv, "nope", "r")]
+		self.assertEqual([r.status for r in rs],
+		    [401, 404, 400, 409, 400, 400])
+		for r in rs:
+			self.assertEqual(set(r.data), {"error"}, r)
+			self.assertRegex(r.data["error"]["code"], r"^[a-z][a-z0-9_]*$")
+			self.assertIsInstance(r.data["error"]["message"], str)
+			self.assertTrue(r.data["error"]["message"])
+			self.assertIn("json", r.header("Content-Type") or "")
+
+	def test_unknown_request_fields_ignored(self):
+		conv, _, _ = self.new_conversation()
+		r = self.alice.call("POST", "/v1/conversations/%s/messages" % conv,
+		    {"client_id": "extra-1", "text": "with extras", "foo": [1],
+		    "bar": {"x": None}})
+		self.assertEqual(r.status, 202, r)
+		r = self.alice.call("POST", "/v1/conversations/%s/status" % conv,
+		    {"client_id": "extra-2", "status": "pending", "why": "x"})
+		self.assertEqual(r.status, 200, r)
 
 
 class UnknownConversation(RelayTestCase):

@@ -32,6 +32,8 @@ class Bsuid(RelayTestCase):
 		self.assertNotIn("wa_id", {k for k, v in
 		    contact[0]["contact"].items() if v})
 		self.assertEqual(contact[0]["contact"]["name"], "Hidden Hana")
+		self.assertEqual(contact[0]["contact"].get("username"),
+		    "hana.support")
 		self.assertEqual(self.conv_state(conv, evs)["status"], "open")
 		# The agent's reply goes to the BSUID with `recipient`.
 		r = self.alice.send_text(conv, "hello hidden customer")
@@ -49,6 +51,21 @@ class Bsuid(RelayTestCase):
 		    ["sent", "delivered", "read"])
 		for s in st:
 			self.assertEqual(s["conversation"], conv)
+
+	def test_bsuid_template_outside_window(self):
+		import time
+		c = self.fake.customer(None, unique_bsuid(), "Old Hidden")
+		m = self.inbound(c, "text", text="days ago",
+		    timestamp=int(time.time()) - 3 * 86400)
+		conv = self.message_events(m["id"])[0]["conversation"]
+		self.assertEqual(self.alice.send_text(conv, "too late").status,
+		    409)
+		r = self.alice.send_template(conv, "order_update", "en_US", ["7"])
+		self.assertEqual(r.status, 202, r)
+		sent = self.fake.wait_for(lambda f: [s for s in f.accepted_sends()
+		    if s["body"].get("recipient") == c.user_id])
+		self.assertEqual(sent[0]["body"]["type"], "template")
+		self.assertNotIn("to", sent[0]["body"])
 
 	def test_bsuid_media_and_reaction(self):
 		c = self.fake.customer(None, unique_bsuid(), "Hidden Media")

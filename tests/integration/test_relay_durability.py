@@ -18,6 +18,7 @@ class Durability(RelayTestCase):
 	status_delays = (0.05, 0.1, 0.15)
 
 	def setUp(self):
+		super().setUp()
 		self.fake.reset()
 		if not self.relay.running():
 			self.world.restart()

@@ -165,6 +165,16 @@ class FakeSelfTest(unittest.TestCase):
 		self.assertEqual(codes, [500, 500, 200])
 		r = request(self.fake.url, "POST", "/_fake/fail", {"kind": "nope"})
 		self.assertEqual(r.status, 400)
+		# per recipient
+		self.fake.fail_next("429", 1, to="2")
+		other = dict(body, to="3")
+		mine = dict(body, to="2")
+		self.assertEqual(self.graph("POST", "/v21.0/1065/messages",
+		    other).status, 200)
+		self.assertEqual(self.graph("POST", "/v21.0/1065/messages",
+		    mine).status, 429)
+		self.assertEqual(self.graph("POST", "/v21.0/1065/messages",
+		    mine).status, 200)
 
 	def test_media(self):
 		data = os.urandom(1000)

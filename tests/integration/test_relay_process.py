@@ -126,6 +126,32 @@ class Process(unittest.TestCase):
 		self.assertEqual(len(hashes), len(set(hashes)))
 		self.assertEqual(len(hashes), 4)
 
+	def test_migrate_sqlite(self):
+		# relay-api.md: `ttydesk-relay migrate --config PATH` creates or
+		# upgrades the schema (both backends).
+		self.assertEqual(self.relay.stop(), 0)
+		os.remove(self.relay.db)
+		for _ in range(2):   # creating, then upgrading a current one
+			p = self.relay.run_cli("migrate", "--config",
+			    self.relay.config_path)
+			self.assertEqual(p.returncode, 0, p.stderr)
+			self.assertTrue(os.path.exists(self.relay.db))
+		self.relay.start(write=False)
+		self.fake.set_relay_url(self.relay.url)
+		c = self.fake.customer(unique_phone(), None, "Migrated")
+		m, code = self.fake.customer_message(c, "text")
+		self.assertEqual(code, 200)
+		evs = self.world.agent("alice").all_events(0)
+		self.assertEqual([e["message"]["id"] for e in evs
+		    if e["type"] == "message"], [m["id"]])
+		self.assertEqual(self.relay.stop(), 0)
+		p = self.relay.run_cli("migrate", "--config",
+		    self.relay.config_path)
+		self.assertEqual(p.returncode, 0, p.stderr)
+		self.relay.start(write=False)
+		evs2 = self.world.agent("alice").all_events(0)
+		self.assertEqual(evs2, evs, "migrate lost or changed events")
+
 	def test_sigint_clean(self):
 		self.relay.proc.send_signal(signal.SIGINT)
 		self.assertEqual(self.relay.proc.wait(30), 0,

@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
-"""How the relay's Graph sender handles each class of Graph failure
-(whatsapp-cloud-api.md, "Errors"): transient ones are retried and the
-message goes out exactly once; permanent ones become a `failed` status
-with the Graph error code and are never retried."""
+"""Permanent Graph failures (whatsapp-cloud-api.md, "Errors") become a
+`failed` status with the Graph error code and are never retried.
+Transient ones are in test_relay_sender_retry.py."""
 
 import os
 import sys
@@ -19,6 +18,7 @@ class SenderErrors(RelayTestCase):
 	status_delays = (0.05, 0.1, 0.15)
 
 	def setUp(self):
+		super().setUp()
 		self.fake.reset()
 
 	def _send(self, text):
@@ -70,15 +70,6 @@ class SenderErrors(RelayTestCase):
 		self.assertEqual(self.sends_with_text(text), [])
 		return err
 
-	def test_500_retried_once(self):
-		self._transient("500", 1)
-
-	def test_429_throughput_retried(self):
-		self._transient("429", 2)
-
-	def test_131056_pair_rate_retried(self):
-		self._transient("131056", 1)
-
 	def test_131047_reengagement_not_retried(self):
 		err = self._permanent("131047", 131047)
 		self.assertIn("Re-engagement", err["title"] + " " +
@@ -93,6 +84,12 @@ class SenderErrors(RelayTestCase):
 	def test_100_invalid_parameter_not_retried(self):
 		self._permanent("100", 100)
 
+	def test_131051_unsupported_not_retried(self):
+		self._permanent("131051", 131051)
+
+	def test_368_restricted_not_retried(self):
+		self._permanent("368", 368)
+
 	def test_next_message_still_goes_out(self):
 		self.fake.fail_next("131026", 1)
 		conv, ev, _ = self._send("first fails")
@@ -100,6 +97,8 @@ class SenderErrors(RelayTestCase):
 		r = self.alice.send_text(conv, "second works")
 		self.assertEqual(r.status, 202, r)
 		self.wait_sent("second works", timeout=60)
+
+
 
 
 if __name__ == "__main__":

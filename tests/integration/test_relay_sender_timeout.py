@@ -19,6 +19,7 @@ TIMEOUT_WAIT = 150.0
 class DeliveryUnknown(RelayTestCase):
 
 	def setUp(self):
+		super().setUp()
 		self.fake.reset()
 
 	def _check_unknown(self, kind, timeout):

@@ -163,7 +163,11 @@ def _check_message(tc, f, m, contacts, evs, first=True):
 	elif t in ("image", "video", "audio", "document", "sticker"):
 		tc.assertEqual(mm["media"]["id"], m[t]["id"], f.name)
 		if m[t].get("caption"):
+			# Exactly the customer's words: labels such as
+			# "[Forwarded]" travel in "annotation".
 			tc.assertEqual(mm.get("caption"), m[t]["caption"], f.name)
+		if m.get("context", {}).get("forwarded"):
+			tc.assertIn("Forwarded", mm.get("annotation") or "", f.name)
 	elif t == "reaction":
 		tc.assertEqual(mm["reaction"]["to"], m["reaction"]["message_id"],
 		    f.name)

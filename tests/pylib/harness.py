@@ -74,11 +74,15 @@ class RelayWorld:
 		return code
 
 	def close(self):
-		"""Stop the relay (SIGTERM) and the fake; return the exit code."""
+		"""Stop the relay (SIGTERM) and the fake, remove the relay's temp
+		folder (kept when TTYDESK_KEEP_RELAY_DIR is set); return the
+		relay's exit code.  Read relay.log_text() before if needed."""
 		try:
 			code = self.relay.stop()
 		finally:
 			self.fake.stop()
+			if os.environ.get("TTYDESK_KEEP_RELAY_DIR") is None:
+				self.relay.cleanup()
 		return code
 
 
@@ -107,23 +111,27 @@ class RelayTestCase(unittest.TestCase):
 		finally:
 			if os.environ.get("TTYDESK_KEEP_RELAY_DIR") is None:
 				cls.relay.cleanup()
+			else:
+				sys.stderr.write("relay folder kept: %s\n" %
+				    cls.relay.dir)
 		if code not in (0, None):
 			raise AssertionError("relay exited with %s on SIGTERM "
 			    "(leak or crash?):\n%s" % (code,
 			    "\n".join(log.splitlines()[-80:])))
 
+	def _bad_count(self):
+		res = getattr(getattr(self, "_outcome", None), "result", None)
+		if res is None:
+			return 0
+		return len(getattr(res, "failures", [])) + len(getattr(res,
+		    "errors", []))
+
+	def setUp(self):
+		self._bad_before = self._bad_count()
+
 	def tearDown(self):
-		# Report the relay log of a failed test.
-		outcome = getattr(self, "_outcome", None)
-		failed = False
-		if outcome is not None:
-			res = getattr(outcome, "result", None)
-			errs = getattr(outcome, "errors", None)
-			if errs:
-				failed = any(e for _, e in errs)
-			elif res is not None:
-				failed = bool(res.failures or res.errors)
-		if failed:
+		# Show the relay's log for a test that just failed.
+		if self._bad_count() > getattr(self, "_bad_before", 0):
 			sys.stderr.write("\n---- relay log tail (%s) ----\n%s\n"
 			    % (self.id(), self.relay.log_tail(40)))
 

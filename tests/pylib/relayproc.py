@@ -86,7 +86,8 @@ class Relay:
 	def __init__(self, graph_url, phone_number_id="106540352242922",
 	    app_secret=None, access_token=None, verify_token=None,
 	    display_phone_number="+1 555 0100", max_body=None, agents=None,
-	    teams=DEFAULT_TEAMS, workdir=None, extra_config=""):
+	    teams=DEFAULT_TEAMS, workdir=None, extra_config="",
+	    database="relay.db"):
 		self.graph_url = graph_url
 		self.phone_number_id = str(phone_number_id)
 		self.display_phone_number = display_phone_number
@@ -102,7 +103,8 @@ class Relay:
 		self.extra_config = extra_config
 		self._own_dir = workdir is None
 		self.dir = workdir or tempfile.mkdtemp(prefix="ttydesk-relay-")
-		self.db = os.path.join(self.dir, "relay.db")
+		self.database = database   # a file (relative) or postgresql:// URI
+		self.db = os.path.join(self.dir, database)
 		self.config_path = os.path.join(self.dir, "relay.conf")
 		self.log_path = os.path.join(self.dir, "relay.log")
 		self.proc = None
@@ -120,7 +122,7 @@ class Relay:
 		write_secret(os.path.join(sec, "app_secret"), self.app_secret)
 		lines = ["# written by tests/pylib/relayproc.py", "[relay]",
 		    "listen = 127.0.0.1:%d" % self.port,
-		    "database = relay.db"]
+		    "database = " + self.database]
 		if self.max_body is not None:
 			lines.append("max_body = %d" % self.max_body)
 		lines += ["", "[whatsapp]", "graph_url = " + self.graph_url,
