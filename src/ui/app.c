@@ -201,7 +201,8 @@ app_apply_event(struct app *app, struct td_event *ev)
 		return;
 	if (ev->type == TD_EV_CONVERSATION)
 		snap_take(&old, model_find(app->model, ev->conversation));
-	rc = model_apply(app->model, ev);
+	/* Every caller frees ev next: the model may keep its strings. */
+	rc = model_apply_take(app->model, ev);
 	if (rc < 0)
 		app_fatal("out of memory");
 	app->changes |= (unsigned)rc;
