@@ -105,7 +105,8 @@ count_event(void *ud, const char *json, size_t len)
 	l->bytes += len;
 }
 
-/* Decode (JSON or packed, as the TUI does) and, with a model, apply. */
+/* Decode (JSON or packed) and, with a model, apply, as the TUI does
+ * (model_apply_take: the event is freed right after). */
 static void
 decode_event(void *ud, const char *buf, size_t len)
 {
@@ -119,7 +120,7 @@ decode_event(void *ud, const char *buf, size_t len)
 		l->bad++;
 		return;
 	}
-	if (l->model != NULL && model_apply(l->model, &ev) < 0)
+	if (l->model != NULL && model_apply_take(l->model, &ev) < 0)
 		l->bad++;
 	event_free(&ev);
 }
