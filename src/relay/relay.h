@@ -22,6 +22,7 @@ struct relay_job;
 struct req;
 struct sender;
 struct MHD_Daemon;
+struct authlimit;
 
 typedef void (*relay_job_fn)(struct relay *, struct relay_job *);
 
@@ -69,6 +70,7 @@ struct relay {
 
 	struct sender *sender;
 	struct MHD_Daemon *daemon;
+	struct authlimit *authlimit; /* failed bearer tokens per address */
 	bool stopping_http;
 	bool quiet; /* no request log (tests, bench) */
 	int64_t (*now)(void); /* clock, replaceable by tests */
