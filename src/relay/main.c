@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -206,6 +207,10 @@ main(int argc, char **argv)
 	const char *config = NULL;
 	int ch;
 
+	/* The event log holds every customer's messages: SQLite creates it
+	 * (and its -wal, -shm) with 0666 & ~umask, readable by every user
+	 * under the usual 022. */
+	umask(077);
 	if (argc > 1 && strcmp(argv[1], "add-agent") == 0)
 		return add_agent_main(argc - 1, argv + 1);
 	while ((ch = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
