@@ -165,6 +165,9 @@ serve(const char *path)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL); /* threads inherit it */
 	signal(SIGPIPE, SIG_IGN);
+	/* Past a file-size limit a write must fail (EFBIG: the webhook gets
+	 * 500 and Meta retries), not kill the relay. */
+	signal(SIGXFSZ, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (server_start(&r, &cfg, err, sizeof err) != 0) {
 		fprintf(stderr, "ttydesk-relay: %s\n", err);
