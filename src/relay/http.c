@@ -422,9 +422,13 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 
 		*upload_size = 0;
 		if (q->too_big || q->len + n > r->cfg->max_body) {
-			/* No Content-Length (chunked): stop reading. */
+			/* Chunked, so no Content-Length said it up front: drop
+			 * the rest unread into memory and answer 413 at its
+			 * end, closing only a sender that goes on for ever. */
 			q->too_big = true;
-			return MHD_NO;
+			q->discarded += n;
+			return q->discarded > 16 * (r->cfg->max_body + 1) ?
+			    MHD_NO : MHD_YES;
 		}
 		if (q->len + n + 1 > q->cap) {
 			size_t cap = q->cap ? q->cap : 4096;
@@ -441,6 +445,11 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		q->len += n;
 		q->body[q->len] = '\0';
 		return MHD_YES;
+	}
+	if (q->too_big) {
+		req_error(q, 413, "too_large", "body over %zu bytes",
+		    r->cfg->max_body);
+		return req_queue(q);
 	}
 	if (q->suspended) {
 		/* Resumed: the answer is set, or (long-poll) look again. */

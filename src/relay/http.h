@@ -43,6 +43,7 @@ struct req {
 	char *body;
 	size_t len, cap;
 	bool too_big;
+	size_t discarded; /* chunked body bytes dropped after too_big */
 	const struct relay_agent *agent;
 	enum req_phase phase;
 	bool suspended;      /* microhttpd's thread only */

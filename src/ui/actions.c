@@ -166,6 +166,7 @@ queue_switch(struct app *app, int dir)
 	ui->cur_queue = (ui->cur_queue + ui->n_queues + (size_t)(long)dir) %
 	    ui->n_queues;
 	ui->queue_chosen = true;
+	queues_remember(app);
 	ui->sel = ui->top = 0;
 	free(ui->sel_id);
 	ui->sel_id = NULL;

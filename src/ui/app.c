@@ -189,8 +189,6 @@ app_state_lines(struct app *app, const struct td_event *ev,
 	}
 }
 
-static unsigned app_changes;
-
 static void
 app_apply_event(struct app *app, struct td_event *ev)
 {
@@ -206,7 +204,7 @@ app_apply_event(struct app *app, struct td_event *ev)
 	rc = model_apply(app->model, ev);
 	if (rc < 0)
 		app_fatal("out of memory");
-	app_changes |= (unsigned)rc;
+	app->changes |= (unsigned)rc;
 	c = model_find(app->model, ev->conversation);
 	if (c == NULL)
 		return;
@@ -250,8 +248,8 @@ app_after_events(struct app *app, unsigned changed)
 	struct ui *ui = &app->ui;
 	struct td_conversation *open;
 
-	changed |= app_changes;
-	app_changes = 0;
+	changed |= app->changes;
+	app->changes = 0;
 	if (changed == 0)
 		return;
 	/* Model pointers may have moved: rebuild the list every time. */
@@ -292,6 +290,7 @@ app_pick_queue(struct app *app)
 		return;
 	if (ui->queues[0].count > 0 && ui->cur_queue != 0) {
 		ui->cur_queue = 0; /* Mine */
+		queues_remember(app);
 		ui->sel = ui->top = 0;
 		free(ui->sel_id);
 		ui->sel_id = NULL;
@@ -301,7 +300,12 @@ app_pick_queue(struct app *app)
 static void
 app_on_me(void *ud, const json_t *me)
 {
-	struct app *app = ud;
+	app_set_me(ud, me);
+}
+
+void
+app_set_me(struct app *app, const json_t *me)
+{
 	const json_t *agent = json_object_get(me, "agent"), *v, *teams;
 	size_t i, n;
 	struct app_team *t;
@@ -369,6 +373,7 @@ app_on_events(void *ud, const json_t *events, int64_t next)
 			app_error(app, "cache: %s", err);
 			goto out;
 		}
+		app->cache_unsynced = true;
 	}
 	json_array_foreach(events, i, e)
 		app_apply_json(app, e);
@@ -576,6 +581,24 @@ static void
 app_cache_event(void *ud, const char *json, size_t len)
 {
 	app_apply_text(ud, json, len);
+}
+
+void
+app_cache_idle(struct app *app)
+{
+	char err[256];
+
+	if (app->cache == NULL)
+		return;
+	if (app->cache_unsynced) {
+		if (cache_sync(app->cache, err, sizeof err) != 0)
+			app_error(app, "cache: %s", err);
+		app->cache_unsynced = false;
+	}
+	/* Compaction rewrites the snapshot: only while the agent is idle. */
+	if (app->now - app->last_key >= 5 && cache_should_compact(app->cache) &&
+	    cache_compact(app->cache, err, sizeof err) != 0)
+		app_error(app, "cache: %s", err);
 }
 
 int

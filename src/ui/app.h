@@ -47,6 +47,12 @@ struct app {
 	char **my_teams;         /* ids of the agent's teams */
 	size_t n_my_teams;
 	bool loading;            /* replaying the cache: no bell, no redraw */
+	bool cache_unsynced;     /* appended since the last cache_sync */
+	unsigned changes;        /* TD_CHANGED_* since app_after_events */
+	int64_t last_key;        /* when the agent last pressed a key */
+	/* Asks a yes/no question before curses starts (the terminal by
+	 * default; tests answer themselves). */
+	bool (*ask_yes)(const char *question);
 	bool quit;
 	int64_t now;             /* wall clock, seconds, set each loop turn */
 };
@@ -62,6 +68,8 @@ void app_free(struct app *app);
  * Used by the cache replay and by sync.  Bad events are skipped.
  */
 void app_apply_json(struct app *app, const json_t *ev);
+/* Who we are, from a /v1/me answer: agent, teams, queues. */
+void app_set_me(struct app *app, const json_t *me);
 /* After a batch of events: refresh queues/list/thread as needed. */
 void app_after_events(struct app *app, unsigned changed);
 
@@ -70,6 +78,9 @@ void app_after_events(struct app *app, unsigned changed);
 int app_open_cache(struct app *app, char *err, size_t errlen);
 /* Replay the open cache into the model (app->cache must be set). */
 int app_load_cache(struct app *app, char *err, size_t errlen);
+/* Once a second from the loop: fsync appended events, compact the cache
+ * when the agent is idle and the log has grown. */
+void app_cache_idle(struct app *app);
 /* Create the relay client from the config and start syncing. */
 int app_start_net(struct app *app, char *err, size_t errlen);
 

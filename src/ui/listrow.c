@@ -151,9 +151,7 @@ list_format_row(struct aline *out, const struct td_conversation *c,
 	aline_clear(out);
 	if (width < 20)
 		width = 20;
-	dn = contact_display_name(&c->contact);
-	if (dn == NULL || *dn == '\0')
-		dn = c->id;
+	dn = conversation_display_name(c);
 	name = sanitize_text(dn, strlen(dn), SANITIZE_SINGLE_LINE);
 	preview = last != NULL ? ui_message_summary(&last->m) : strdup("");
 	if (name == NULL || preview == NULL)

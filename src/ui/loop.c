@@ -111,6 +111,10 @@ loop_tick(struct app *app)
 		ui->last_tick = minute;
 		ui->list.dirty = ui->status.dirty = true;
 	}
+	if (app->now != ui->last_second) {
+		ui->last_second = app->now;
+		app_cache_idle(app);
+	}
 	if (ui->msg[0] != '\0' && app->now - ui->msg_at >= 10) {
 		ui->msg[0] = '\0';
 		ui->status.dirty = true;
@@ -119,6 +123,8 @@ loop_tick(struct app *app)
 		ui->status.dirty = true; /* "retry in Ns" counts down */
 		return 1000;
 	}
+	if (app->cache_unsynced)
+		return 1000;
 	return (int)(60 - app->now % 60) * 1000;
 }
 
@@ -149,6 +155,7 @@ app_run(struct app *app)
 			app->quit = true; /* the terminal went away */
 		if (fds[0].revents & POLLIN) {
 			app->now = (int64_t)time(NULL);
+			app->last_key = app->now;
 			while (!app->quit && (key = ui_read_key(app)) >= 0)
 				ui_key(app, key);
 		}

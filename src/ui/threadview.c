@@ -62,6 +62,16 @@ thread_state(struct app *app, struct td_conversation **cp)
 	}
 	if (cu->sel >= (long)cu->n_msgs)
 		cu->sel = (long)cu->n_msgs - 1;
+	/* Messages may have moved under the selection: keep it on one that
+	 * has lines (reactions have none). */
+	while (cu->sel >= 0 && cu->first_line[cu->sel] < 0)
+		cu->sel--;
+	if (cu->sel < 0) {
+		long m;
+		for (m = 0; m < (long)cu->n_msgs && cu->first_line[m] < 0; m++)
+			;
+		cu->sel = m < (long)cu->n_msgs ? m : -1;
+	}
 	return cu;
 }
 
@@ -69,13 +79,15 @@ static void
 thread_title(struct app *app, struct view *v, const struct td_conversation *c)
 {
 	struct aline l;
-	const char *dn = contact_display_name(&c->contact);
+	const char *dn = conversation_display_name(c);
 	char buf[512], *s;
 	const struct td_conv_state *st = &c->state;
+	const char *dot = app->ui.utf8 ? " · " : " - ";
 
-	snprintf(buf, sizeof buf, "%s%s%s%s%s", dn ? dn : c->id,
-	    c->contact.wa_id ? " · +" : "", c->contact.wa_id ? c->contact.wa_id : "",
-	    c->contact.username ? " · @" : "",
+	snprintf(buf, sizeof buf, "%s%s%s%s%s%s%s", dn,
+	    c->contact.wa_id ? dot : "", c->contact.wa_id ? "+" : "",
+	    c->contact.wa_id ? c->contact.wa_id : "",
+	    c->contact.username ? dot : "", c->contact.username ? "@" : "",
 	    c->contact.username ? c->contact.username : "");
 	aline_init(&l);
 	if ((s = sanitize_text(buf, strlen(buf), SANITIZE_SINGLE_LINE)) != NULL) {

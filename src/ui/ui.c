@@ -273,6 +273,30 @@ ui_dirty_all(struct app *app)
 	ui->thread.dirty = ui->status.dirty = ui->helpv.dirty = true;
 }
 
+/* Not a UTF-8 terminal: one '?' per column a character would take, so
+ * columns still line up and no byte is taken for a control. */
+static void
+ui_add_ascii(WINDOW *w, const char *s, size_t len)
+{
+	uint32_t cp;
+	size_t k;
+	int cw;
+
+	while (len > 0) {
+		k = utf8_decode(s, len, &cp);
+		if (k == 0)
+			break;
+		if (cp < 0x80) {
+			waddch(w, (chtype)cp);
+		} else {
+			for (cw = cp_width(cp); cw > 0; cw--)
+				waddch(w, '?');
+		}
+		s += k;
+		len -= k;
+	}
+}
+
 void
 ui_draw_aline(struct app *app, WINDOW *w, int y, int x, const struct aline *l,
     size_t width, int base)
@@ -297,7 +321,10 @@ ui_draw_aline(struct app *app, WINDOW *w, int y, int x, const struct aline *l,
 		}
 		n = text_fit(l->text + r->off, r->len, width - used, &got);
 		wattr_set(w, a, pair, NULL);
-		waddnstr(w, l->text + r->off, (int)n);
+		if (ui->utf8)
+			waddnstr(w, l->text + r->off, (int)n);
+		else
+			ui_add_ascii(w, l->text + r->off, n);
 		used += got;
 		if (n < r->len)
 			break;

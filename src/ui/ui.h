@@ -66,6 +66,7 @@ struct ui {
 	size_t cur_queue;
 	bool queue_chosen;  /* the agent switched queues: keep it */
 	bool first_sync_done;
+	char cur_team[128];  /* team id of the current queue, "" when none */
 	struct td_conversation **items; /* model pointers, rebuilt on change */
 	size_t n_items;
 	size_t sel;
@@ -79,6 +80,7 @@ struct ui {
 	/* Search. */
 	char search[256];
 	bool search_active;
+	size_t search_origin;  /* list position when the search started */
 
 	/* Status bar. */
 	char msg[256];
@@ -88,6 +90,7 @@ struct ui {
 
 	struct dialog *dialog; /* modal, NULL when none */
 	int64_t last_tick;     /* minute of the last clock redraw */
+	int64_t last_second;   /* second of the last idle work */
 	size_t bytes_hint;
 };
 
@@ -113,6 +116,8 @@ void ui_draw_aline(struct app *app, WINDOW *w, int y, int x,
 
 /* Queues (queues.c). */
 int queues_build(struct app *app);
+/* Note the current queue's team (call after changing cur_queue). */
+void queues_remember(struct app *app);
 void queues_count(struct app *app);
 void list_rebuild(struct app *app);
 void list_select(struct app *app, size_t i);

@@ -101,7 +101,7 @@ status_draw(struct app *app, struct view *v)
 		    ui->queues[ui->cur_queue].label,
 		    ui->n_items ? ui->sel + 1 : 0, ui->n_items);
 	if (app->net != NULL) {
-		net_state_text(app->net, net, sizeof net);
+		net_state_short(app->net, net, sizeof net);
 		switch (net_state(app->net)) {
 		case NET_ONLINE: st = TH_ONLINE; break;
 		case NET_CONNECTING: st = TH_STATUS; break;
@@ -118,9 +118,14 @@ status_draw(struct app *app, struct view *v)
 	aline_adds(&l, TH_STATUS, ui->utf8 ? "│ " : "| ");
 	aline_printf(&l, TH_STATUS, "%s ", app->self_name ? app->self_name :
 	    app->self_id ? app->self_id : "?");
+	/* Last, as it is the longest: a message, else why we are offline. */
 	if (ui->msg[0] != '\0') {
 		aline_adds(&l, TH_STATUS, ui->utf8 ? "│ " : "| ");
 		aline_adds(&l, ui->msg_error ? TH_STATUS_ERROR : TH_STATUS, ui->msg);
+	} else if (app->net != NULL && (net_state(app->net) == NET_OFFLINE ||
+	    net_state(app->net) == NET_AUTH_ERROR)) {
+		aline_adds(&l, TH_STATUS, ui->utf8 ? "│ " : "| ");
+		aline_adds(&l, TH_OFFLINE, net_state_detail(app->net));
 	}
 draw:
 	ui_draw_aline(app, v->win, 0, 0, &l, (size_t)v->w, TH_STATUS);

@@ -2,6 +2,7 @@
  * reach the terminal as control sequences, NO_COLOR means no colours,
  * keys move the cursor, the layout follows the width. */
 #include <curses.h>
+#include <jansson.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,39 @@ test_keys_and_layout(void)
 	term_close(&app, &t);
 }
 
+/* A second /v1/me answer while a team queue is shown (the team strings
+ * are replaced): the queue stays, nothing reads freed memory. */
+static void
+test_me_twice(void)
+{
+	struct app app;
+	struct term t;
+	json_t *me;
+	int i;
+
+	CHECK_INT(start(&app, &t, 120, 30), 0);
+	me = json_loads("{\"agent\":{\"id\":\"alice\",\"name\":\"Alice\","
+	    "\"teams\":[\"tier1\",\"tier2\"]},\"teams\":[{\"id\":\"tier1\","
+	    "\"name\":\"Tier One\"},{\"id\":\"tier2\",\"name\":\"Tier Two\"}]}",
+	    0, NULL);
+	CHECK(me != NULL);
+	app_set_me(&app, me);
+	CHECK_STR(app.self_name, "Alice");
+	/* Mine has c1 (assigned to alice): ttydesk starts there. */
+	CHECK_INT(app.ui.queues[app.ui.cur_queue].q.kind, TD_Q_MINE);
+	for (i = 0; i < 10 && strcmp(app.ui.queues[app.ui.cur_queue].label,
+	    "Tier One") != 0; i++)
+		ui_key(&app, ']');
+	CHECK_STR(app.ui.queues[app.ui.cur_queue].label, "Tier One");
+	CHECK_INT(app.ui.n_items, 1); /* c1 is tier1's */
+	app_set_me(&app, me);
+	ui_draw(&app);
+	CHECK_STR(app.ui.queues[app.ui.cur_queue].label, "Tier One");
+	CHECK_INT(app.ui.n_items, 1);
+	json_decref(me);
+	term_close(&app, &t);
+}
+
 int
 main(void)
 {
@@ -230,6 +264,7 @@ main(void)
 	RUN(test_draw_is_safe);
 	RUN(test_no_color);
 	RUN(test_keys_and_layout);
+	RUN(test_me_twice);
 	unlink(path);
 	return check_done();
 }
