@@ -23,6 +23,7 @@ struct req;
 struct sender;
 struct pg_listener;
 struct MHD_Daemon;
+struct authlimit;
 
 typedef void (*relay_job_fn)(struct relay *, struct relay_job *);
 
@@ -72,6 +73,7 @@ struct relay {
 	struct pg_listener *listener; /* PostgreSQL: pg_listen.c */
 	struct MHD_Daemon *daemon;
 	_Atomic bool stopping_http;
+	struct authlimit *authlimit; /* failed bearer tokens per address */
 	bool quiet; /* no request log (tests, bench) */
 	int64_t (*now)(void); /* clock, replaceable by tests */
 };
