@@ -9,8 +9,9 @@
  * download) run beside it.
  *
  * Ownership: struct net owns its curl handles and a guarded copy of the
- * token; net_free() wipes and frees everything and cancels requests
- * without calling their callbacks.
+ * token; net_free() wipes and frees everything and cancels requests,
+ * calling their callbacks with status 0 and err "cancelled" (so owners can
+ * free their ud); an unfinished download's file is removed.
  */
 #ifndef TTYDESK_NET_H
 #define TTYDESK_NET_H
@@ -73,6 +74,10 @@ enum net_state net_state(const struct net *n);
 /* Human status: "online", "connecting", "offline, retry in 8s (why)",
  * "auth error: ..." into buf. */
 const char *net_state_text(const struct net *n, char *buf, size_t len);
+/* The same without the reason ("offline, retry in 8s", "auth error"), and
+ * the reason alone. */
+const char *net_state_short(const struct net *n, char *buf, size_t len);
+const char *net_state_detail(const struct net *n);
 int64_t net_cursor(const struct net *n);
 /* Restart syncing from cursor (cache rebuilt). */
 void net_reset_cursor(struct net *n, int64_t cursor);

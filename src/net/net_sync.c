@@ -265,6 +265,32 @@ net_retry_now(struct net *n)
 }
 
 const char *
+net_state_detail(const struct net *n)
+{
+	return n->detail;
+}
+
+const char *
+net_state_short(const struct net *n, char *buf, size_t len)
+{
+	int64_t left;
+
+	switch (n->state) {
+	case NET_OFFLINE:
+		left = n->retry_at >= 0 ? (n->retry_at - net_clock_ms() + 999) /
+		    1000 : 0;
+		snprintf(buf, len, "offline, retry in %" PRId64 "s",
+		    left > 0 ? left : 0);
+		return buf;
+	case NET_AUTH_ERROR:
+		snprintf(buf, len, "auth error");
+		return buf;
+	default:
+		return net_state_text(n, buf, len);
+	}
+}
+
+const char *
 net_state_text(const struct net *n, char *buf, size_t len)
 {
 	int64_t left;

@@ -44,7 +44,7 @@ struct req {
 	char *body;
 	size_t len, cap;
 	bool too_big;
-	size_t dropped;      /* bytes of an oversized body thrown away */
+	size_t discarded; /* chunked body bytes dropped after too_big */
 	const struct relay_agent *agent;
 	enum req_phase phase;
 	bool suspended;      /* microhttpd's thread only */
@@ -56,6 +56,7 @@ struct req {
 	size_t answer_len;
 	const char *ctype;
 	char *ctype_owned;   /* when the type came from upstream */
+	int64_t retry_after; /* seconds, for a 429 */
 
 	json_t *in;          /* parsed request body (agent routes) */
 	struct wa_webhook wh;

@@ -165,6 +165,91 @@ cache_move_aside(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/* Outbox entries and drafts rescued from a damaged cache (cache_salvage):
+ * unsent replies must survive a rebuild. */
+struct rescue_item {
+	char *key;   /* client_id or conversation */
+	char *data;  /* outbox JSON or draft text */
+	size_t len;
+	int draft;
+};
+
+struct rescue {
+	struct rescue_item *v;
+	size_t n;
+};
+
+static void
+rescue_add(struct rescue *r, const char *key, const char *data, size_t len,
+    int draft)
+{
+	struct rescue_item *nv = realloc(r->v, (r->n + 1) * sizeof *nv);
+
+	if (nv == NULL)
+		return;
+	r->v = nv;
+	nv[r->n].key = strdup(key);
+	nv[r->n].data = malloc(len + 1);
+	if (nv[r->n].key == NULL || nv[r->n].data == NULL) {
+		free(nv[r->n].key);
+		free(nv[r->n].data);
+		return;
+	}
+	memcpy(nv[r->n].data, data, len);
+	nv[r->n].data[len] = '\0';
+	nv[r->n].len = len;
+	nv[r->n].draft = draft;
+	r->n++;
+}
+
+static void
+rescue_outbox(void *ud, const char *client_id, const char *json, size_t len)
+{
+	rescue_add(ud, client_id, json, len, 0);
+}
+
+static void
+rescue_draft(void *ud, const char *conv, const char *text, size_t len)
+{
+	rescue_add(ud, conv, text, len, 1);
+}
+
+static void
+rescue_free(struct rescue *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		sodium_memzero(r->v[i].data, r->v[i].len);
+		free(r->v[i].key);
+		free(r->v[i].data);
+	}
+	free(r->v);
+	r->v = NULL;
+	r->n = 0;
+}
+
+/* Put what was rescued into the new cache. */
+static void
+rescue_restore(struct rescue *r, struct td_cache *c)
+{
+	char err[256];
+	size_t i, lost = 0;
+
+	for (i = 0; i < r->n; i++) {
+		int rc = r->v[i].draft ?
+		    cache_draft_set(c, r->v[i].key, r->v[i].data, err, sizeof err) :
+		    cache_outbox_put(c, r->v[i].key, r->v[i].data, r->v[i].len,
+		    err, sizeof err);
+		if (rc != 0)
+			lost++;
+	}
+	if (r->n > 0)
+		fprintf(stderr, "ttydesk: kept %zu unsent messages and drafts from "
+		    "the damaged cache%s\n", r->n - lost, lost ? " (some could not "
+		    "be written)" : "");
+}
+
 static int
 cache_explain(struct app *app, int rc, const char *why, char *err,
     size_t errlen)
@@ -194,6 +279,7 @@ app_open_cache(struct app *app, char *err, size_t errlen)
 {
 	struct cache_key *key;
 	struct td_cache *c = NULL;
+	struct rescue rescued = { NULL, 0 };
 	char why[512];
 	int rc, tries;
 
@@ -202,33 +288,47 @@ app_open_cache(struct app *app, char *err, size_t errlen)
 	for (tries = 0; tries < 2; tries++) {
 		rc = cache_open(app->cfg->cache_dir, key, &c, why, sizeof why);
 		if (rc == CACHE_OK) {
+			rescue_restore(&rescued, c);
+			rescue_free(&rescued);
+			/* cache_open verified every record: the replay
+			 * (app_load_cache, with the screen up) will not find
+			 * damage. */
 			app->cache = c;
-			rc = app_load_cache(app, why, sizeof why);
-			if (rc == CACHE_OK)
-				break;
-			cache_close(c);
-			app->cache = NULL;
+			break;
 		}
 		if (rc != CACHE_CORRUPT || tries > 0)
 			break;
 		fprintf(stderr, "ttydesk: the cache is damaged: %s\n", why);
-		if (!cache_ask_yes("Move it aside and rebuild it from the relay?")) {
+		if (!(app->ask_yes ? app->ask_yes : cache_ask_yes)(
+		    "Move it aside and rebuild it from the relay?")) {
 			snprintf(err, errlen, "the cache in %s is damaged (%s); not "
 			    "rebuilt", app->cfg->cache_dir, why);
 			cache_key_free(key);
 			return -1;
 		}
+		{
+			struct cache_visitor rv = { &rescued, NULL, rescue_outbox,
+			    rescue_draft };
+			char why2[256];
+			if (cache_salvage(app->cfg->cache_dir, key, &rv, why2,
+			    sizeof why2) != CACHE_OK)
+				rescue_free(&rescued);
+		}
 		if (cache_move_aside(app->cfg->cache_dir, err, errlen) != 0) {
+			rescue_free(&rescued);
 			cache_key_free(key);
 			return -1;
 		}
 		/* A passphrase key is bound to the old folder's salt. */
 		if (app->cfg->key_file == NULL) {
 			cache_key_free(key);
-			if ((key = cache_get_key(app, err, errlen)) == NULL)
+			if ((key = cache_get_key(app, err, errlen)) == NULL) {
+				rescue_free(&rescued);
 				return -1;
+			}
 		}
 	}
+	rescue_free(&rescued);
 	cache_key_free(key);
 	if (rc != CACHE_OK)
 		return cache_explain(app, rc, why, err, errlen);

@@ -43,12 +43,15 @@ convui_free_lines(struct convui *cu)
 {
 	size_t i;
 
-	for (i = 0; i < cu->n_lines; i++)
-		aline_free(&cu->lines[i]);
-	free(cu->lines);
+	for (i = 0; i < cu->n_extras; i++)
+		aline_free(&cu->extras[i]);
+	free(cu->extras);
+	free(cu->lines);  /* views: the text belongs to blocks and extras */
 	free(cu->msg_of);
 	free(cu->first_line);
 	free(cu->last_line);
+	cu->extras = NULL;
+	cu->n_extras = 0;
 	cu->lines = NULL;
 	cu->msg_of = NULL;
 	cu->first_line = cu->last_line = NULL;
@@ -56,12 +59,28 @@ convui_free_lines(struct convui *cu)
 	cu->built_width = 0;
 }
 
+void
+convui_free_built(struct convui *cu)
+{
+	size_t i, k;
+
+	convui_free_lines(cu);
+	for (i = 0; i < cu->n_blocks; i++) {
+		for (k = 0; k < cu->blocks[i].n; k++)
+			aline_free(&cu->blocks[i].lines[k]);
+		free(cu->blocks[i].lines);
+	}
+	free(cu->blocks);
+	cu->blocks = NULL;
+	cu->n_blocks = 0;
+}
+
 static void
 convui_free(struct convui *cu)
 {
 	size_t i;
 
-	convui_free_lines(cu);
+	convui_free_built(cu);
 	for (i = 0; i < cu->n_sys; i++)
 		free(cu->sys[i].text);
 	free(cu->sys);

@@ -33,12 +33,21 @@ enum tline_kind {
 	TL_BLANK,
 };
 
+/* The lines of one message, kept while its signature (everything that
+ * shows) stays the same. */
+struct tblock {
+	uint64_t sig;
+	struct aline *lines;
+	size_t n;
+};
+
 struct convui {
 	char *id;
 	struct sysline *sys;
 	size_t n_sys;
-	/* Thread lines; aline.tag is unused, msg_of[i] gives the message
-	 * index (in conv->messages) of line i, or -1. */
+	/* Thread lines in display order: views (shallow copies) of lines
+	 * owned by blocks (messages) and extras (day, blank, system lines).
+	 * msg_of[i] gives the message index of line i, or -1. */
 	struct aline *lines;
 	long *msg_of;
 	size_t n_lines;
@@ -46,6 +55,12 @@ struct convui {
 	long *first_line;   /* per message: its first line, -1 when hidden */
 	long *last_line;
 	size_t n_msgs;      /* size of first_line/last_line */
+	struct aline *extras;
+	size_t n_extras;
+	struct tblock *blocks; /* per message index of the last build */
+	size_t n_blocks;
+	size_t blocks_width;
+	bool blocks_utf8;
 	size_t top;         /* first visible line */
 	long sel;           /* selected message index, -1 none */
 	bool opened;        /* scrolled to first unread already */
@@ -65,6 +80,9 @@ void convmap_invalidate_all(struct convmap *m);
 
 void convui_invalidate(struct convui *cu);
 int convui_add_sys(struct convui *cu, int64_t ts, int64_t seq, const char *text);
+/* The display lines (blocks stay for the next build). */
 void convui_free_lines(struct convui *cu);
+/* Everything built, blocks included. */
+void convui_free_built(struct convui *cu);
 
 #endif

@@ -59,6 +59,15 @@ queue_add(struct ui_queue *q, size_t *n, enum td_queue_kind kind,
 	(*n)++;
 }
 
+void
+queues_remember(struct app *app)
+{
+	struct ui *ui = &app->ui;
+	const char *t = ui->n_queues ? ui->queues[ui->cur_queue].q.team : NULL;
+
+	snprintf(ui->cur_team, sizeof ui->cur_team, "%s", t ? t : "");
+}
+
 int
 queues_build(struct app *app)
 {
@@ -67,12 +76,9 @@ queues_build(struct app *app)
 	size_t n = 0, i, n_team;
 	enum td_queue_kind cur = ui->n_queues ? ui->queues[ui->cur_queue].q.kind :
 	    TD_Q_ALL;
-	char curteam[128] = "";
-	char **ids;
-
-	if (ui->n_queues && ui->queues[ui->cur_queue].q.team)
-		snprintf(curteam, sizeof curteam, "%s",
-		    ui->queues[ui->cur_queue].q.team);
+	/* ui->cur_team, not the old queue's pointer: the team strings may
+	 * have been freed (a new /v1/me answer) by the time we get here. */
+	const char *curteam = ui->cur_team;
 	if (app->n_my_teams == 0)
 		queues_seen_teams(app);
 	n_team = app->n_my_teams ? app->n_my_teams : app->n_teams;
@@ -80,16 +86,11 @@ queues_build(struct app *app)
 		return -1;
 	queue_add(q, &n, TD_Q_MINE, NULL, "Mine");
 	queue_add(q, &n, TD_Q_UNASSIGNED, NULL, "Unassigned");
+	/* Team ids point at app-owned strings: stable until the next build. */
 	for (i = 0; i < n_team; i++) {
 		const char *id = app->n_my_teams ? app->my_teams[i] :
 		    app->teams[i].id;
-		/* Point at app-owned strings: stable until the next build. */
-		if (app->n_my_teams)
-			ids = app->my_teams;
-		else
-			ids = NULL;
-		queue_add(q, &n, TD_Q_TEAM, ids ? ids[i] : app->teams[i].id,
-		    team_name(app, id));
+		queue_add(q, &n, TD_Q_TEAM, id, team_name(app, id));
 	}
 	queue_add(q, &n, TD_Q_ESCALATED, NULL, "Escalated");
 	queue_add(q, &n, TD_Q_ALL, NULL, "All");
@@ -105,6 +106,7 @@ queues_build(struct app *app)
 			break;
 		}
 	}
+	queues_remember(app);
 	queues_count(app);
 	return 0;
 }

@@ -12,8 +12,6 @@
 #include "dialog.h"
 #include "ui.h"
 
-static size_t search_origin;
-
 static int
 search_find(struct app *app, size_t from, int dir, bool include_from)
 {
@@ -40,10 +38,10 @@ search_change(struct app *app, void *ud, const char *text)
 	snprintf(ui->search, sizeof ui->search, "%s", text);
 	if (text[0] == '\0') {
 		dialog_note(app, NULL);
-		list_select(app, search_origin);
+		list_select(app, app->ui.search_origin);
 		return;
 	}
-	dialog_note(app, search_find(app, search_origin, 1, true) != 0 ?
+	dialog_note(app, search_find(app, app->ui.search_origin, 1, true) != 0 ?
 	    "no match" : NULL);
 }
 
@@ -55,7 +53,7 @@ search_done(struct app *app, void *ud, const char *text)
 	if (text == NULL) {
 		/* Cancelled: back where we were. */
 		ui->search[0] = '\0';
-		list_select(app, search_origin);
+		list_select(app, app->ui.search_origin);
 		return;
 	}
 	snprintf(ui->search, sizeof ui->search, "%s", text);
@@ -65,7 +63,7 @@ search_done(struct app *app, void *ud, const char *text)
 void
 search_start(struct app *app)
 {
-	search_origin = app->ui.sel;
+	app->ui.search_origin = app->ui.sel;
 	app->ui.search[0] = '\0';
 	dialog_prompt(app, "Search: ", NULL, search_change, search_done, NULL);
 }

@@ -1,7 +1,9 @@
 /*
  * Thread lines: a conversation's messages and system lines as wrapped,
- * attributed lines, built when the conversation (or the width) changes.
- * No curses here, so tests and benchmarks build lines directly.
+ * attributed lines.  Each message's lines are a block kept with a
+ * signature of everything they show; a rebuild (the conversation changed)
+ * wraps only the messages whose signature changed and re-assembles the
+ * rest.  No curses here, so tests and benchmarks build lines directly.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,13 +17,17 @@
 #include "theme.h"
 #include "ui.h"
 
+struct linevec {
+	struct aline *v;
+	size_t n;
+	size_t cap;
+};
+
 struct tb {
-	struct convui *cu;
 	const struct td_conversation *c;
 	const struct thread_ctx *ctx;
 	size_t width;
-	size_t cap;
-	long msg;        /* message index of lines being added */
+	struct linevec *out; /* where lines go */
 	int oom;
 	/* wrap state */
 	size_t indent;
@@ -29,34 +35,47 @@ struct tb {
 	int kind;
 };
 
+/* Separators in our own text: plain ASCII on a terminal without UTF-8. */
+#define DOT(b) ((b)->ctx->utf8 ? " · " : " - ")
+
+static struct aline *
+linevec_push(struct linevec *lv, int kind)
+{
+	struct aline *nv;
+	size_t cap;
+
+	if (lv->n == lv->cap) {
+		cap = lv->cap ? lv->cap * 2 : 4;
+		if ((nv = realloc(lv->v, cap * sizeof *nv)) == NULL)
+			return NULL;
+		lv->v = nv;
+		lv->cap = cap;
+	}
+	nv = &lv->v[lv->n++];
+	aline_init(nv);
+	nv->kind = kind;
+	return nv;
+}
+
+static void
+linevec_free(struct linevec *lv)
+{
+	size_t i;
+
+	for (i = 0; i < lv->n; i++)
+		aline_free(&lv->v[i]);
+	free(lv->v);
+	memset(lv, 0, sizeof *lv);
+}
+
 static struct aline *
 tb_line(struct tb *b, int kind)
 {
-	struct convui *cu = b->cu;
-	struct aline *nl;
-	long *nm;
-	size_t cap;
+	struct aline *l = linevec_push(b->out, kind);
 
-	if (cu->n_lines == b->cap) {
-		cap = b->cap ? b->cap * 2 : 64;
-		if ((nl = realloc(cu->lines, cap * sizeof *nl)) == NULL) {
-			b->oom = 1;
-			return NULL;
-		}
-		cu->lines = nl;
-		if ((nm = realloc(cu->msg_of, cap * sizeof *nm)) == NULL) {
-			b->oom = 1;
-			return NULL;
-		}
-		cu->msg_of = nm;
-		b->cap = cap;
-	}
-	nl = &cu->lines[cu->n_lines];
-	aline_init(nl);
-	nl->kind = kind;
-	cu->msg_of[cu->n_lines] = b->msg;
-	cu->n_lines++;
-	return nl;
+	if (l == NULL)
+		b->oom = 1;
+	return l;
 }
 
 static int
@@ -101,7 +120,7 @@ tb_name_of(const struct tb *b, const struct td_message *m, char *buf,
 
 	if (m->direction == TD_DIR_IN) {
 		n = contact_display_name(&b->c->contact);
-		snprintf(buf, len, "%s", n && *n ? n : (m->from ? m->from : "customer"));
+		snprintf(buf, len, "%s", *n ? n : m->from ? m->from : "customer");
 	} else if (m->agent != NULL && b->ctx->self != NULL &&
 	    strcmp(m->agent, b->ctx->self) == 0) {
 		snprintf(buf, len, "you");
@@ -140,7 +159,6 @@ tb_day(struct tb *b, int64_t ts)
 	if (localtime_r(&t, &tm) == NULL)
 		return;
 	strftime(day, sizeof day, "%a %d %b %Y", &tm);
-	b->msg = -1;
 	if ((l = tb_line(b, TL_DAY)) == NULL)
 		return;
 	aline_printf(l, TH_DAY, "%s %s %s", bar, day, bar);
@@ -266,7 +284,7 @@ tb_media(struct tb *b, const struct td_message *m, size_t indent)
 		tb_size(size, sizeof size, md->size);
 	snprintf(line, sizeof line, "[%s]%s%s%s%s%s%s  (s: save, v: open)", label,
 	    md && md->filename ? " " : "", md && md->filename ? md->filename : "",
-	    *size ? " · " : "", size, md && md->mime_type ? " · " : "",
+	    *size ? DOT(b) : "", size, md && md->mime_type ? DOT(b) : "",
 	    md && md->mime_type ? md->mime_type : "");
 	tb_text(b, line, indent, TH_MEDIA, TL_BODY);
 	tb_text(b, m->caption, indent, TH_NORMAL, TL_BODY);
@@ -292,8 +310,8 @@ tb_body(struct tb *b, const struct td_message *m, size_t indent, int style)
 	case TD_KIND_LOCATION:
 		if (loc != NULL)
 			snprintf(line, sizeof line, "[location] %.5f, %.5f%s%s%s%s",
-			    loc->latitude, loc->longitude, loc->name ? " · " : "",
-			    loc->name ? loc->name : "", loc->address ? " · " : "",
+			    loc->latitude, loc->longitude, loc->name ? DOT(b) : "",
+			    loc->name ? loc->name : "", loc->address ? DOT(b) : "",
 			    loc->address ? loc->address : "");
 		else
 			snprintf(line, sizeof line, "[location] %s",
@@ -341,7 +359,7 @@ tb_reactions(struct tb *b, const struct td_msg *tm, size_t indent)
 			who = "you";
 		else if (((ct->wa_id && strcmp(who, ct->wa_id) == 0) ||
 		    (ct->user_id && strcmp(who, ct->user_id) == 0)) &&
-		    contact_display_name(ct) != NULL)
+		    *contact_display_name(ct) != '\0')
 			who = contact_display_name(ct);
 		w = snprintf(line + used, sizeof line - used, "%s%s %s",
 		    i ? "  " : "", r->emoji ? r->emoji : "", who);
@@ -363,8 +381,6 @@ tb_message(struct tb *b, size_t idx)
 
 	if (m->kind == TD_KIND_REACTION)
 		return; /* shown under the message it reacts to */
-	b->msg = (long)idx;
-	b->cu->first_line[idx] = (long)b->cu->n_lines;
 	if (m->direction != TD_DIR_IN)
 		indent = out_indent;
 	if (m->direction == TD_DIR_NOTE)
@@ -378,11 +394,10 @@ tb_message(struct tb *b, size_t idx)
 	if (m->status == TD_MS_FAILED) {
 		snprintf(err, sizeof err, "%s failed: %s%s%s", b->ctx->utf8 ? "✗" :
 		    "x", m->error.title ? m->error.title : "not delivered",
-		    m->error.details ? " — " : "",
+		    m->error.details ? (b->ctx->utf8 ? " — " : " - ") : "",
 		    m->error.details ? m->error.details : "");
 		tb_text(b, err, indent + 2, TH_FAILED, TL_ERROR);
 	}
-	b->cu->last_line[idx] = (long)b->cu->n_lines - 1;
 }
 
 static int
@@ -406,10 +421,250 @@ tb_sys(struct tb *b, const struct sysline *s)
 	if (localtime_r(&t, &tm) == NULL || strftime(hhmm, sizeof hhmm,
 	    "%H:%M", &tm) == 0)
 		snprintf(hhmm, sizeof hhmm, "--:--");
-	b->msg = -1;
 	snprintf(line, sizeof line, "%s %s %s", b->ctx->utf8 ? "·" : "-", hhmm,
 	    s->text);
 	tb_text(b, line, 2, TH_SYSTEM, TL_SYSTEM);
+}
+
+/* --- message signatures ---------------------------------------------------- */
+
+static uint64_t
+sig_bytes(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static uint64_t
+sig_str(uint64_t h, const char *s)
+{
+	if (s == NULL)
+		return sig_bytes(h, "\xff", 1);
+	return sig_bytes(h, s, strlen(s) + 1);
+}
+
+static uint64_t
+sig_int(uint64_t h, int64_t v)
+{
+	return sig_bytes(h, &v, sizeof v);
+}
+
+static uint64_t
+sig_message(uint64_t h, const struct td_message *m)
+{
+	h = sig_str(h, m->id);
+	h = sig_int(h, m->direction);
+	h = sig_int(h, m->kind);
+	h = sig_int(h, m->status);
+	h = sig_str(h, m->from);
+	h = sig_str(h, m->text);
+	h = sig_str(h, m->caption);
+	h = sig_str(h, m->agent);
+	h = sig_str(h, m->reply_to);
+	h = sig_str(h, m->error.title);
+	h = sig_str(h, m->error.details);
+	if (m->media != NULL) {
+		h = sig_str(h, m->media->id);
+		h = sig_str(h, m->media->filename);
+		h = sig_str(h, m->media->mime_type);
+		h = sig_int(h, m->media->size);
+	}
+	if (m->location != NULL) {
+		h = sig_bytes(h, &m->location->latitude, sizeof(double));
+		h = sig_bytes(h, &m->location->longitude, sizeof(double));
+		h = sig_str(h, m->location->name);
+		h = sig_str(h, m->location->address);
+	}
+	return h;
+}
+
+/* Everything a message's lines show: the message, its reactions, the
+ * message it quotes, the customer's name, who "you" is, the unread mark. */
+static uint64_t
+msg_sig(const struct td_conversation *c, size_t i, const struct thread_ctx *ctx)
+{
+	const struct td_msg *tm = c->messages[i];
+	const struct td_msg *q;
+	uint64_t h = 1469598103934665603ull;
+	size_t k;
+
+	h = sig_message(h, &tm->m);
+	h = sig_int(h, tm->ts);
+	h = sig_int(h, tm->m.direction == TD_DIR_IN && tm->seq > ctx->read_seq &&
+	    ctx->read_seq >= 0);
+	for (k = 0; k < tm->n_reactions; k++) {
+		h = sig_str(h, tm->reactions[k].from);
+		h = sig_str(h, tm->reactions[k].emoji);
+	}
+	if (tm->m.reply_to != NULL && *tm->m.reply_to != '\0') {
+		q = conversation_find_message(c, tm->m.reply_to);
+		h = q != NULL ? sig_message(h, &q->m) : sig_int(h, -1);
+	}
+	h = sig_str(h, contact_display_name(&c->contact));
+	h = sig_str(h, c->contact.wa_id);
+	h = sig_str(h, c->contact.user_id);
+	h = sig_str(h, ctx->self);
+	return h | 1; /* 0 marks an empty slot */
+}
+
+/* --- assembly --------------------------------------------------------------- */
+
+struct asm_state {
+	struct convui *cu;
+	size_t cap;
+	int oom;
+};
+
+static void
+asm_push(struct asm_state *a, const struct aline *l, long msg)
+{
+	struct convui *cu = a->cu;
+	struct aline *nl;
+	long *nm;
+	size_t cap;
+
+	if (cu->n_lines == a->cap) {
+		cap = a->cap ? a->cap * 2 : 64;
+		if ((nl = realloc(cu->lines, cap * sizeof *nl)) == NULL ||
+		    (cu->lines = nl, (nm = realloc(cu->msg_of, cap * sizeof *nm))
+		    == NULL)) {
+			a->oom = 1;
+			return;
+		}
+		cu->msg_of = nm;
+		a->cap = cap;
+	}
+	cu->lines[cu->n_lines] = *l; /* a view: blocks/extras own the text */
+	cu->msg_of[cu->n_lines] = msg;
+	cu->n_lines++;
+}
+
+/* Lines added to extras since `from` go to the display, cut to width. */
+static void
+asm_extras(struct asm_state *a, struct linevec *ex, size_t from, size_t width)
+{
+	size_t i;
+
+	for (i = from; i < ex->n; i++) {
+		aline_truncate(&ex->v[i], width);
+		asm_push(a, &ex->v[i], -1);
+	}
+}
+
+/* Old blocks by signature, for reuse. */
+struct sigtab {
+	size_t *slot; /* index + 1 into the old blocks, 0 empty */
+	size_t mask;
+};
+
+static int
+sigtab_init(struct sigtab *t, const struct tblock *old, size_t n)
+{
+	size_t cap = 16, i, j;
+
+	while (cap < n * 2)
+		cap *= 2;
+	if ((t->slot = calloc(cap, sizeof *t->slot)) == NULL)
+		return -1;
+	t->mask = cap - 1;
+	for (i = 0; i < n; i++) {
+		if (old[i].sig == 0)
+			continue;
+		for (j = (size_t)old[i].sig & t->mask; t->slot[j] != 0;
+		    j = (j + 1) & t->mask)
+			;
+		t->slot[j] = i + 1;
+	}
+	return 0;
+}
+
+static struct tblock *
+sigtab_take(struct sigtab *t, struct tblock *old, uint64_t sig)
+{
+	size_t j;
+
+	for (j = (size_t)sig & t->mask; t->slot[j] != 0; j = (j + 1) & t->mask) {
+		struct tblock *b = &old[t->slot[j] - 1];
+		if (b->sig == sig && b->lines != NULL)
+			return b;
+	}
+	return NULL;
+}
+
+static void
+blocks_free(struct tblock *v, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; v != NULL && i < n; i++) {
+		for (k = 0; k < v[i].n; k++)
+			aline_free(&v[i].lines[k]);
+		free(v[i].lines);
+	}
+	free(v);
+}
+
+/* Reuse or build the block of every message. */
+static int
+thread_blocks(struct convui *cu, const struct td_conversation *c,
+    struct tb *b)
+{
+	struct tblock *old = cu->blocks, *nb, *hit;
+	size_t n_old = cu->n_blocks, i, k;
+	struct sigtab tab = { NULL, 0 };
+	struct linevec lv;
+
+	if (cu->blocks_width != b->width || cu->blocks_utf8 != b->ctx->utf8) {
+		blocks_free(old, n_old);
+		old = NULL;
+		n_old = 0;
+	}
+	cu->blocks = NULL;
+	cu->n_blocks = 0;
+	if ((nb = calloc(c->n_messages + 1, sizeof *nb)) == NULL ||
+	    sigtab_init(&tab, old, n_old) != 0)
+		goto fail;
+	for (i = 0; i < c->n_messages; i++) {
+		if (c->messages[i]->m.kind == TD_KIND_REACTION)
+			continue;
+		nb[i].sig = msg_sig(c, i, b->ctx);
+		if ((hit = sigtab_take(&tab, old, nb[i].sig)) != NULL) {
+			nb[i].lines = hit->lines;
+			nb[i].n = hit->n;
+			hit->lines = NULL;
+			hit->n = 0;
+			continue;
+		}
+		memset(&lv, 0, sizeof lv);
+		b->out = &lv;
+		tb_message(b, i);
+		if (b->oom) {
+			linevec_free(&lv);
+			goto fail;
+		}
+		for (k = 0; k < lv.n; k++)
+			aline_truncate(&lv.v[k], b->width);
+		nb[i].lines = lv.v;
+		nb[i].n = lv.n;
+	}
+	free(tab.slot);
+	blocks_free(old, n_old);
+	cu->blocks = nb;
+	cu->n_blocks = c->n_messages;
+	cu->blocks_width = b->width;
+	cu->blocks_utf8 = b->ctx->utf8;
+	return 0;
+fail:
+	free(tab.slot);
+	blocks_free(old, n_old);
+	blocks_free(nb, c->n_messages);
+	return -1;
 }
 
 int
@@ -417,16 +672,19 @@ thread_build(struct convui *cu, const struct td_conversation *c,
     const struct thread_ctx *ctx, size_t width)
 {
 	struct tb b;
-	size_t i, k = 0;
+	struct asm_state a = { cu, 0, 0 };
+	struct linevec ex = { NULL, 0, 0 };
+	struct aline blank;
+	size_t i, k = 0, from, j;
 	int64_t last_ts = -1, ts;
-	struct aline *blank;
 
 	convui_free_lines(cu);
 	memset(&b, 0, sizeof b);
-	b.cu = cu;
 	b.c = c;
 	b.ctx = ctx;
 	b.width = width > 4 ? width : 4;
+	if (thread_blocks(cu, c, &b) != 0)
+		goto fail;
 	cu->n_msgs = c->n_messages;
 	cu->first_line = malloc((c->n_messages + 1) * sizeof(long));
 	cu->last_line = malloc((c->n_messages + 1) * sizeof(long));
@@ -434,36 +692,48 @@ thread_build(struct convui *cu, const struct td_conversation *c,
 		goto fail;
 	for (i = 0; i < c->n_messages; i++)
 		cu->first_line[i] = cu->last_line[i] = -1;
+	aline_init(&blank);
+	blank.kind = TL_BLANK;
+	b.out = &ex;
 	/* Messages and system lines merged by time. */
 	for (i = 0; i < c->n_messages || k < cu->n_sys;) {
+		/* By time, then by log order (a message and the assignment
+		 * that followed it often share a second). */
 		bool take_sys = k < cu->n_sys && (i == c->n_messages ||
-		    cu->sys[k].ts < c->messages[i]->ts);
+		    cu->sys[k].ts < c->messages[i]->ts ||
+		    (cu->sys[k].ts == c->messages[i]->ts &&
+		    cu->sys[k].seq < c->messages[i]->seq));
 		ts = take_sys ? cu->sys[k].ts : c->messages[i]->ts;
 		if (!take_sys && c->messages[i]->m.kind == TD_KIND_REACTION) {
 			i++;
 			continue;
 		}
+		from = ex.n;
 		if (last_ts < 0 || !same_day(last_ts, ts))
 			tb_day(&b, ts);
-		else if (!take_sys) {
-			b.msg = -1;
-			if ((blank = tb_line(&b, TL_BLANK)) == NULL)
-				goto fail;
-		}
+		else if (!take_sys)
+			asm_push(&a, &blank, -1);
 		last_ts = ts;
-		if (take_sys)
+		if (take_sys) {
 			tb_sys(&b, &cu->sys[k++]);
-		else
-			tb_message(&b, i++);
-		if (b.oom)
+			asm_extras(&a, &ex, from, b.width);
+		} else {
+			asm_extras(&a, &ex, from, b.width);
+			cu->first_line[i] = (long)cu->n_lines;
+			for (j = 0; j < cu->blocks[i].n; j++)
+				asm_push(&a, &cu->blocks[i].lines[j], (long)i);
+			cu->last_line[i] = (long)cu->n_lines - 1;
+			i++;
+		}
+		if (b.oom || a.oom)
 			goto fail;
 	}
-	/* Headers and marks may not fit a very narrow pane. */
-	for (i = 0; i < cu->n_lines; i++)
-		aline_truncate(&cu->lines[i], b.width);
+	cu->extras = ex.v;
+	cu->n_extras = ex.n;
 	cu->built_width = b.width;
 	return 0;
 fail:
-	convui_free_lines(cu);
+	linevec_free(&ex);
+	convui_free_built(cu);
 	return -1;
 }

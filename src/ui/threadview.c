@@ -12,6 +12,9 @@
 #include "ttydesk/sanitize.h"
 #include "app.h"
 #include "convui.h"
+#include "outbox.h"
+#include "presence.h"
+#include "receipt.h"
 #include "theme.h"
 #include "ui.h"
 
@@ -51,6 +54,7 @@ thread_state(struct app *app, struct td_conversation **cp)
 			app_error(app, "out of memory");
 			return NULL;
 		}
+		outbox_thread_lines(app, cu, c, thread_width(app));
 		if (!cu->opened || cu->at_bottom) {
 			cu->top = cu->n_lines > h ? cu->n_lines - h : 0;
 			cu->at_bottom = true;
@@ -62,6 +66,16 @@ thread_state(struct app *app, struct td_conversation **cp)
 	}
 	if (cu->sel >= (long)cu->n_msgs)
 		cu->sel = (long)cu->n_msgs - 1;
+	/* Messages may have moved under the selection: keep it on one that
+	 * has lines (reactions have none). */
+	while (cu->sel >= 0 && cu->first_line[cu->sel] < 0)
+		cu->sel--;
+	if (cu->sel < 0) {
+		long m;
+		for (m = 0; m < (long)cu->n_msgs && cu->first_line[m] < 0; m++)
+			;
+		cu->sel = m < (long)cu->n_msgs ? m : -1;
+	}
 	return cu;
 }
 
@@ -69,13 +83,15 @@ static void
 thread_title(struct app *app, struct view *v, const struct td_conversation *c)
 {
 	struct aline l;
-	const char *dn = contact_display_name(&c->contact);
+	const char *dn = conversation_display_name(c);
 	char buf[512], *s;
 	const struct td_conv_state *st = &c->state;
+	const char *dot = app->ui.utf8 ? " · " : " - ";
 
-	snprintf(buf, sizeof buf, "%s%s%s%s%s", dn ? dn : c->id,
-	    c->contact.wa_id ? " · +" : "", c->contact.wa_id ? c->contact.wa_id : "",
-	    c->contact.username ? " · @" : "",
+	snprintf(buf, sizeof buf, "%s%s%s%s%s%s%s", dn,
+	    c->contact.wa_id ? dot : "", c->contact.wa_id ? "+" : "",
+	    c->contact.wa_id ? c->contact.wa_id : "",
+	    c->contact.username ? dot : "", c->contact.username ? "@" : "",
 	    c->contact.username ? c->contact.username : "");
 	aline_init(&l);
 	if ((s = sanitize_text(buf, strlen(buf), SANITIZE_SINGLE_LINE)) != NULL) {
@@ -89,6 +105,14 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c)
 	    st->team ? " #" : "", st->team ? st->team : "");
 	if ((s = sanitize_text(buf, strlen(buf), SANITIZE_SINGLE_LINE)) != NULL) {
 		aline_adds(&l, TH_MARKER, s);
+		free(s);
+	}
+	/* Who else is here (presence.h). */
+	presence_text(app, c, buf, sizeof buf);
+	if (buf[0] != '\0' && (s = sanitize_text(buf, strlen(buf),
+	    SANITIZE_SINGLE_LINE)) != NULL) {
+		aline_adds(&l, TH_HIGH, "  ");
+		aline_adds(&l, TH_HIGH, s);
 		free(s);
 	}
 	ui_draw_aline(app, v->win, 0, 0, &l, (size_t)v->w, TH_TABS);
@@ -203,6 +227,7 @@ thread_open(struct app *app, const char *id)
 	if (c != NULL && c->unread > 0)
 		thread_first_unread(app);
 	model_mark_read(app->model, c);
+	receipt_mark(app, c);
 	queues_count(app);
 	ui->list.dirty = ui->thread.dirty = ui->status.dirty = true;
 }

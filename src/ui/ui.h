@@ -57,6 +57,7 @@ struct ui {
 	size_t help_top;
 
 	struct view tabs, list, sep, thread, status, helpv;
+	struct view compose; /* under the thread while composing (compose.c) */
 	unsigned long attr[32]; /* curses attributes per theme element */
 	short pair[32];
 
@@ -66,6 +67,7 @@ struct ui {
 	size_t cur_queue;
 	bool queue_chosen;  /* the agent switched queues: keep it */
 	bool first_sync_done;
+	char cur_team[128];  /* team id of the current queue, "" when none */
 	struct td_conversation **items; /* model pointers, rebuilt on change */
 	size_t n_items;
 	size_t sel;
@@ -79,6 +81,7 @@ struct ui {
 	/* Search. */
 	char search[256];
 	bool search_active;
+	size_t search_origin;  /* list position when the search started */
 
 	/* Status bar. */
 	char msg[256];
@@ -88,7 +91,9 @@ struct ui {
 
 	struct dialog *dialog; /* modal, NULL when none */
 	int64_t last_tick;     /* minute of the last clock redraw */
-	size_t bytes_hint;
+	int64_t last_second;   /* second of the last idle work */
+	unsigned long frames;  /* doupdate()s so far */
+	int64_t first_frame_ms; /* CLOCK_MONOTONIC ms of the first one */
 };
 
 /* Start/stop curses (setlocale must have run).  ui_start applies the
@@ -113,6 +118,8 @@ void ui_draw_aline(struct app *app, WINDOW *w, int y, int x,
 
 /* Queues (queues.c). */
 int queues_build(struct app *app);
+/* Note the current queue's team (call after changing cur_queue). */
+void queues_remember(struct app *app);
 void queues_count(struct app *app);
 void list_rebuild(struct app *app);
 void list_select(struct app *app, size_t i);
@@ -120,7 +127,7 @@ void list_move(struct app *app, long delta);
 
 /* Views. */
 extern const struct view tabs_view, list_view, sep_view, thread_view,
-    status_view, help_view;
+    status_view, help_view, compose_view;
 
 /*
  * A conversation list row (pure: no curses).  Columns: unread count,

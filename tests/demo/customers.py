@@ -59,6 +59,7 @@ class Person:
 		self.replies_seen = 0
 		self.last_inbound = None       # wamid of their last message
 		self.waiting_since = None      # monotonic time of last message
+		self.nudged = False            # wrote "anyone there?" already
 
 	@property
 	def ident(self):
@@ -176,6 +177,19 @@ def arrivals():
 	]
 
 
+# Later in the demo, people who wrote before come back with something new.
+FOLLOW_UPS = [
+    ("flight", text("One more thing: can I add a checked bag to the "
+	"Montreal flight?")),
+    ("nophone", ("image", {"caption": "Is this the right size chart for "
+	"the linen shirt?"})),
+    ("card", text("Quick question: do I need to tell you before I travel "
+	"next time?")),
+    ("voice", ("location", {"latitude": 19.4194, "longitude": -99.1617,
+	"name": "Calle Durango 45", "address": "Roma Norte, CDMX"})),
+]
+
+
 class Teammate:
 	"""Sam, an agent without a terminal: before the demo's agent looks,
 	he has triaged a few conversations through the agent API (a note, an
@@ -270,7 +284,11 @@ class Scenario:
 		with self.lock:
 			if kind != "reaction":
 				p.last_inbound = m["id"]
-			p.waiting_since = time.monotonic()
+			# Someone who wrote days ago does not chase: their
+			# conversation stays outside the 24-hour window until the
+			# agent sends a template.
+			if ts is None or time.time() - ts < DAY:
+				p.waiting_since = time.monotonic()
 		return m
 
 	def history(self):
@@ -345,11 +363,12 @@ class Scenario:
 		with self.lock:
 			waiting = [p for p in self.people.values()
 			    if p.waiting_since is not None and p.replies_seen == 0
-			    and time.monotonic() - p.waiting_since >
-			    4 * self.args.pace]
+			    and not p.nudged and time.monotonic() -
+			    p.waiting_since > 4 * self.args.pace]
 		if not waiting:
 			return False
 		p = self.rng.choice(waiting)
+		p.nudged = True
 		line = self.rng.choice(["Hello? Is anyone there?",
 		    "Any news on this?", "Please, it's urgent \U0001f61f",
 		    "Still waiting for an answer..."])
@@ -358,6 +377,7 @@ class Scenario:
 
 	def live(self):
 		queue = arrivals()
+		follow = list(FOLLOW_UPS)
 		while not self.stop.wait(self.args.pace *
 		    self.rng.uniform(0.7, 1.3)):
 			try:
@@ -366,10 +386,17 @@ class Scenario:
 					self.add(p)
 					for _, kind, fields in p.history:
 						self.write(p, kind, fields)
-				else:
-					self.nudge()
+				elif not self.nudge() and follow:
+					self.follow_up(follow)
 			except Exception as e:
 				log("live message failed: %s", e)
+
+	def follow_up(self, follow):
+		key, (kind, fields) = follow.pop(0)
+		with self.lock:
+			p = [q for q in self.people.values() if q.key == key]
+		if p:
+			self.write(p[0], kind, fields)
 
 	def run(self):
 		self.history()

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.parse
 import urllib.request
 
 SOURCE = os.environ.get("TTYDESK_SOURCE_DIR") or os.path.abspath(
@@ -91,7 +92,10 @@ def processes_mentioning(text):
 	return found
 
 
-class Demo(unittest.TestCase):
+class DemoRun(unittest.TestCase):
+	"""Runs scripts/demo ARGS in a private tmux server for the class."""
+	ARGS = ""
+
 	@classmethod
 	def setUpClass(cls):
 		if not shutil.which("tmux"):
@@ -108,14 +112,15 @@ class Demo(unittest.TestCase):
 		env = {"TTYDESK_BUILD_DIR": BUILD,
 		    "TTYDESK_DEMO_INFO": cls.info_path,
 		    "TMPDIR": cls.work, "LC_ALL": "C.UTF-8"}
-		cmd = "env %s %s --pace 4 --speed 0.3 --status-delays 0.5,2,7; echo $? > %s" % (
+		cmd = "env %s %s %s; echo $? > %s" % (
 		    " ".join("%s=%s" % kv for kv in env.items()),
-		    os.path.join(SOURCE, "scripts", "demo"), cls.exit_path)
+		    os.path.join(SOURCE, "scripts", "demo"), cls.ARGS,
+		    cls.exit_path)
 		tmux(cls.sock, "-f", "/dev/null", "new-session", "-d", "-x",
 		    "160", "-y", "45", "-s", "demo", cmd)
+		cls.info = None
 		tmux(cls.sock, "set-option", "-t", "demo", "remain-on-exit",
 		    "on", check=False)
-		cls.info = None
 		try:
 			wait(lambda: os.path.exists(cls.info_path), 180,
 			    "the demo to start")
@@ -141,6 +146,12 @@ class Demo(unittest.TestCase):
 					os.killpg(int(cls.info[key]), 9)
 				except (OSError, KeyError, ValueError):
 					pass
+		# The demo cleans up after the tmux server is gone: let it
+		# finish before removing the folder it works in.
+		deadline = time.monotonic() + 15
+		while processes_mentioning(cls.work) and \
+		    time.monotonic() < deadline:
+			time.sleep(0.2)
 		shutil.rmtree(cls.work, ignore_errors=True)
 
 	@classmethod
@@ -161,12 +172,94 @@ class Demo(unittest.TestCase):
 				return out
 			after = d["next"]
 
+	def reply_via_api(self, conv, text):
+		body = json.dumps({"client_id": "e2e-%d" % os.getpid(),
+		    "text": text}).encode()
+		req = urllib.request.Request("%s/v1/conversations/%s/messages" %
+		    (self.info["relay_url"], urllib.parse.quote(conv, safe="")),
+		    data=body, method="POST", headers={"Authorization": "Bearer "
+		    + self.token, "Content-Type": "application/json"})
+		with urllib.request.urlopen(req, timeout=10) as r:
+			self.assertEqual(r.status, 202)
+
 	def sent(self):
 		return http_json(self.info["fake_url"] + "/_fake/sent")["sent"]
 
+	def contacts(self):
+		"""customer wa_id or BSUID -> conversation id."""
+		found = {}
+		for e in self.events():
+			if e["type"] == "contact":
+				c = e["contact"]
+				for k in ("wa_id", "user_id"):
+					if c.get(k):
+						found[c[k]] = e["conversation"]
+		return found
+
+	def tick_cells(self, text):
+		"""The reply's header line (it carries the tick, just above
+		the text) with its colours (capture -e), from the tick on; ""
+		when there is no tick."""
+		out = tmux(self.sock, "capture-pane", "-p", "-e", "-t", "demo",
+		    check=False).splitlines()
+		plain = [re.sub(r"\x1b\[[0-9;:]*m", "", l) for l in out]
+		for i, line in enumerate(plain):
+			if text not in line:
+				continue
+			for j in (i, i - 1, i - 2):
+				if j >= 0 and "\u2713" in plain[j]:
+					raw = out[j]
+					k = raw.find("\u2713")
+					# With the colour sequences right before it.
+					m = re.search(r"(\x1b\[[0-9;:]*m)*$", raw[:k])
+					return raw[m.start():]
+			return ""
+		return ""
+
+	# The keyboard side: docs/keys.md holds the defaults.
+	def goto_queue(self, send, screen, name, agent="Alice Moreau"):
+		"""Cycle the queues until the status line names `name`."""
+		def current():
+			lines = [l for l in screen().splitlines() if l.strip()]
+			return lines[-1].split() if lines else []
+		wait(lambda: agent in " ".join(current()), 30,
+		    "ttydesk's status line")
+		for _ in range(12):
+			if current()[:1] == [name]:
+				return
+			send(key("queue_next"))
+			time.sleep(0.3)
+		self.fail("no queue %s: %r" % (name, current()))
+
+	def open_conversation(self, name):
+		self.keys(key("search"))
+		self.keys("-l", name)
+		self.keys("Enter")
+		wait(lambda: name in self.screen(), 10, name + " selected")
+		self.keys(key("open"))
+		time.sleep(0.5)
+
+	def reply(self, text):
+		self.keys(key("reply"))
+		time.sleep(0.5)
+		self.keys("-l", text)
+		time.sleep(0.2)
+		self.keys(key("send"))
+
+	def quit(self):
+		# Esc alone (a following key would make it Alt-key).
+		self.keys(key("back"))
+		time.sleep(0.5)
+		self.keys(key("quit"))
+
+
+class Demo(DemoRun):
+	ARGS = "--pace 4 --speed 0.3 --status-delays 0.5,2,7"
+
 	def test_1_conversations_appear(self):
 		# The history and the live customers reach the relay and the
-		# screen.
+		# screen (the All queue shows every conversation).
+		self.goto_queue(self.keys, self.screen, "All")
 		wait(lambda: all(n in self.screen() for n in HISTORY_NAMES[:3]),
 		    30, "customer names on screen")
 		contacts = self.contacts()
@@ -181,13 +274,18 @@ class Demo(unittest.TestCase):
 		wait(lambda: len(self.contacts()) > n, 20, "a new customer")
 
 	def test_2_reply_reaches_the_customer(self):
-		if compose_missing():
-			self.skipTest("the TUI cannot compose yet (docs/keys.md "
-			    "says reply is not available)")
 		conv = self.contacts()[CARD_CUSTOMER]
 		text = "Demo test reply %d" % os.getpid()
 		self.open_conversation("Hannah")
-		self.reply(text)
+		if compose_missing():
+			# Until the TUI can compose (docs/keys.md says reply is
+			# not available), alice replies through the agent API;
+			# everything after the send is checked the same way.
+			print("note: reply sent through the agent API, the TUI "
+			    "has no compose yet", file=sys.stderr)
+			self.reply_via_api(conv, text)
+		else:
+			self.reply(text)
 		send = wait(lambda: [s for s in self.sent() if (s["body"].get(
 		    "text") or {}).get("body") == text], 30,
 		    "the reply at the fake Graph API")[0]
@@ -209,7 +307,7 @@ class Demo(unittest.TestCase):
 		wait(lambda: "read" in statuses(), 30, "read")
 		wait(lambda: self.tick_cells(text) not in ("", delivered), 10,
 		    "the read tick to differ from the delivered one")
-		self.assertIn(READ_TICK, self.line_with(text))
+		self.assertIn(READ_TICK, self.tick_cells(text))
 		# The customer answers.
 		wait(lambda: [e for e in self.events() if e["type"] == "message"
 		    and e["conversation"] == conv and e["message"]["direction"]
@@ -233,76 +331,88 @@ class Demo(unittest.TestCase):
 		with open(self.exit_path) as fp:
 			self.assertEqual(fp.read().strip(), "0")
 
-	def contacts(self):
-		"""customer wa_id or BSUID -> conversation id."""
-		found = {}
-		for e in self.events():
-			if e["type"] == "contact":
-				c = e["contact"]
-				for k in ("wa_id", "user_id"):
-					if c.get(k):
-						found[c[k]] = e["conversation"]
-		return found
 
-	def tick_cells(self, text):
-		"""The line holding text, with its colours (capture -e), from
-		the first tick on; "" when it has none."""
-		out = tmux(self.sock, "capture-pane", "-p", "-e", "-t", "demo",
-		    check=False)
-		for line in out.splitlines():
-			if text in re.sub(r"\x1b\[[0-9;]*m", "", line):
-				i = line.find(READ_TICK)
-				if i < 0:
-					return ""
-				# Keep the escape sequences right before the tick.
-				j = line.rfind("m", 0, i)
-				k = line.rfind("\x1b[", 0, j + 1)
-				return line[k:] if k >= 0 and j == i - 1 else \
-				    line[i:]
-		return ""
+class TwoAgents(DemoRun):
+	"""--two-agents: alice and bob in two windows of the demo's own tmux,
+	sharing one queue."""
+	ARGS = "--two-agents --pace 30"
 
-	def line_with(self, text):
-		for line in self.screen().splitlines():
-			if text in line:
-				return line
-		return ""
+	def inner(self, *args):
+		p = subprocess.run(["tmux", "-S", os.path.join(self.info["tmp"],
+		    "tmux.sock")] + list(args), stdout=subprocess.PIPE,
+		    stderr=subprocess.PIPE, text=True,
+		    env=dict(os.environ, LC_ALL="C.UTF-8"))
+		return p.stdout
 
-	# The keyboard side: docs/keys.md holds the defaults.
-	def open_conversation(self, name):
-		self.keys(*SEARCH_KEYS)
-		self.keys("-l", name)
-		self.keys("Enter")
-		wait(lambda: name in self.screen(), 10, name + " selected")
-		self.keys(*OPEN_KEYS)
-		time.sleep(0.5)
+	def pane(self, window):
+		return self.inner("capture-pane", "-p", "-t",
+		    "ttydesk-demo:" + window)
 
-	def reply(self, text):
-		self.keys(*REPLY_KEYS)
-		time.sleep(0.3)
-		self.keys("-l", text)
-		self.keys(*SEND_KEYS)
+	def test_two_agents_share_the_queue(self):
+		wait(lambda: self.inner("list-windows", "-t", "ttydesk-demo",
+		    "-F", "#{window_name}").split() == ["alice", "bob"], 20,
+		    "the windows alice and bob")
+		wait(lambda: "Alice Moreau" in self.pane("alice"), 20,
+		    "alice's ttydesk")
+		wait(lambda: "Bob Lee" in self.pane("bob"), 20, "bob's ttydesk")
+		self.goto_queue(lambda k: self.inner("send-keys", "-t",
+		    "ttydesk-demo:bob", k), lambda: self.pane("bob"), "All",
+		    "Bob Lee")
+		# bob is in tier2: the conversation sam escalated is in his
+		# Tier 2 queue.
+		wait(lambda: "Tier 2 1" in self.pane("bob"), 20,
+		    "the escalation in bob's Tier 2 queue")
+		# alice takes Hannah's conversation: bob sees it at once.
+		conv = self.contacts()[CARD_CUSTOMER]
+		body = json.dumps({"client_id": "e2e-claim-%d" % os.getpid(),
+		    "agent": "alice"}).encode()
+		req = urllib.request.Request("%s/v1/conversations/%s/assign" %
+		    (self.info["relay_url"], urllib.parse.quote(conv, safe="")),
+		    data=body, method="POST", headers={"Authorization": "Bearer "
+		    + self.token, "Content-Type": "application/json"})
+		with urllib.request.urlopen(req, timeout=10) as r:
+			self.assertEqual(r.status, 200)
+		wait(lambda: [l for l in self.pane("bob").splitlines()
+		    if "Hannah" in l and "@alice" in l], 10,
+		    "bob to see that alice took Hannah")
+		# q in alice's window ends the whole demo.
+		tmp = self.info["tmp"]
+		self.inner("send-keys", "-t", "ttydesk-demo:alice", key("quit"))
+		wait(lambda: os.path.exists(self.exit_path), 30,
+		    "the demo to exit")
+		for k in ("relay_pid", "customers_pid"):
+			pid = int(self.info[k])
+			wait(lambda: not pid_alive(pid), 10, k + " to end")
+		self.assertFalse(os.path.exists(tmp), tmp + " left behind")
+		self.assertEqual(processes_mentioning(tmp), [])
 
-	def quit(self):
-		# Esc alone (a following key would make it Alt-key).
-		self.keys("Escape")
-		time.sleep(0.5)
-		self.keys(*QUIT_KEYS)
+
+def keymap():
+	"""action -> its first default key, from docs/keys.md (generated from
+	the TUI's keymap), in tmux send-keys spelling."""
+	tmux_names = {"Esc": "Escape", "PageUp": "PPage",
+	    "PageDown": "NPage", "Space": "Space", "BTab": "BTab"}
+	keys = {}
+	with open(os.path.join(SOURCE, "docs", "keys.md")) as fp:
+		for line in fp:
+			m = re.match(r"\| `(\w+)` \| `?([^|`]+)`? \| (.*) \|$",
+			    line.strip())
+			if m:
+				first = m.group(2).split(",")[0].strip()
+				keys[m.group(1)] = (tmux_names.get(first, first),
+				    m.group(3))
+	return keys
+
+
+def key(action):
+	return keymap()[action][0]
 
 
 def compose_missing():
-	try:
-		with open(os.path.join(SOURCE, "docs", "keys.md")) as fp:
-			rows = [l for l in fp if l.startswith("| `reply` |")]
-	except OSError:
-		return False
-	return bool(rows) and "not available" in rows[0]
+	k = keymap().get("reply")
+	return k is None or "not available" in k[1]
 
 
-SEARCH_KEYS = ("/",)
-OPEN_KEYS = ("Enter",)
-REPLY_KEYS = ("r",)
-SEND_KEYS = ("Enter",)
-QUIT_KEYS = ("q",)
 READ_TICK = "\u2713\u2713"
 
 

@@ -152,6 +152,36 @@ class TuiCache(unittest.TestCase):
 		t.wait_for("TTYDESK-EXIT=0")
 		self.assertNotIn("typed secret", t.screen())
 
+	def test_config_errors_before_the_screen(self):
+		t = self.session()
+		with open(t.config, encoding="utf-8") as fp:
+			text = fp.read()
+		with open(t.config, "w", encoding="utf-8") as fp:
+			fp.write(text + "\n[keys]\nreply = x\nresolve = y, x\n")
+		r = run(["--config", t.config])
+		self.assertEqual(r.returncode, 1)
+		self.assertIn("key x is bound to both reply and resolve", r.stderr)
+		self.assertIn(t.config, r.stderr)
+		with open(t.config, "w", encoding="utf-8") as fp:
+			fp.write(text.replace("theme = default", "theme = nope"))
+		r = run(["--config", t.config])
+		self.assertEqual(r.returncode, 1)
+		self.assertIn("theme 'nope' not found", r.stderr)
+		# A rebinding that is fine starts, and the help shows it.
+		with open(t.config, "w", encoding="utf-8") as fp:
+			fp.write(text + "\n[keys]\nhelp = F2\nquit = Q\n")
+		t.start()
+		t.wait_for("online")
+		t.keys("?")
+		t.wait_for("? is not bound")
+		t.keys("F2")
+		s = t.wait_for("ttydesk keys")
+		self.assertRegex(s, r"F2 +help")
+		t.keys("Escape", "q")
+		s = t.wait_for("q is not bound")
+		t.keys("Q")
+		t.wait_for("TTYDESK-EXIT=0")
+
 	def test_token_permissions(self):
 		t = self.session()
 		os.chmod(os.path.join(t.dir, "token"), 0o644)

@@ -63,6 +63,15 @@ class TuiInbox(unittest.TestCase):
 				return e["conversation"]
 		raise AssertionError("no conversation for " + wamid)
 
+	def tick_sgr(self, t):
+		"""The attributes the ✓✓ are drawn with (capture-pane -e)."""
+		for line in t.tmux("capture-pane", "-p", "-e", "-t", "0").splitlines():
+			i = line.find("✓✓")
+			if i >= 0:
+				j = line.rfind("\x1b[", 0, i)
+				return line[j:i]
+		return None
+
 	def goto_queue(self, t, label):
 		for _ in range(12):
 			if t.screen().splitlines()[-1].startswith(" " + label + " "):
@@ -99,7 +108,11 @@ class TuiInbox(unittest.TestCase):
 		# Ticks follow the status webhooks.
 		self.assertEqual(self.fake.post_status(wamid, "delivered"), 200)
 		t.wait_for(lambda s: "✓✓" in s, what="delivered ticks")
+		delivered = self.tick_sgr(t)
 		self.assertEqual(self.fake.post_status(wamid, "read"), 200)
+		# Read: the same ticks in the read colour.
+		harness.wait_until(lambda: self.tick_sgr(t) != delivered,
+		    what="read ticks in colour")
 		# The customer reacts to the reply.
 		self.fake.customer_message(c, "reaction", reaction_to=wamid,
 		    emoji="👍")
@@ -207,6 +220,9 @@ class TuiInbox(unittest.TestCase):
 		    data=b"%PDF-1.4 fake invoice bytes")
 		self.assertEqual(code, 200)
 		t = self.session()
+		opened = os.path.join(t.dir, "opened.bin")
+		t.extra = "open_command = sh -c 'cp \"$0\" %s'\n" % opened
+		t.write_config()
 		t.start()
 		t.wait_for("online")
 		self.goto_queue(t, "All")
@@ -230,6 +246,11 @@ class TuiInbox(unittest.TestCase):
 		t.literal(target)
 		t.keys("Enter")
 		t.wait_for("File exists")
+		# Open with [ui] open_command: downloaded to a private temp file.
+		t.keys("v")
+		harness.wait_until(lambda: os.path.exists(opened), what="opened")
+		with open(opened, "rb") as fp:
+			self.assertEqual(fp.read(), b"%PDF-1.4 fake invoice bytes")
 		# SIGTERM: clean exit, terminal restored.
 		pane_pid = t.tmux("list-panes", "-F", "#{pane_pid}").split()[0]
 		child = subprocess.run(["pgrep", "-P", pane_pid, "-x", "ttydesk"],
@@ -238,6 +259,41 @@ class TuiInbox(unittest.TestCase):
 		os.kill(int(child[0]), signal.SIGTERM)
 		t.wait_for("TTYDESK-EXIT=0")
 		self.assertEqual(t.asan_reports(), [])
+
+	def test_bell_on_new_inbound(self):
+		t = self.session()
+		with open(t.config, encoding="utf-8") as fp:
+			text = fp.read()
+		with open(t.config, "w", encoding="utf-8") as fp:
+			fp.write(text.replace("bell = off", "bell = on"))
+		t.start()
+		t.wait_for("online")
+		# tmux flags a bell in a window that is not the current one.
+		t.tmux("new-window")
+		flag = lambda: t.tmux("display", "-p", "-t", ":0",  # noqa: E731
+		    "#{window_bell_flag}").strip()
+		self.assertEqual(flag(), "0")
+		self.customer_writes("Bell Bella", "ding")
+		harness.wait_until(lambda: flag() == "1", timeout=20, what="bell")
+		t.tmux("select-window", "-t", ":0")
+		self.quit(t)
+
+	def test_plain_terminals(self):
+		"""A C locale and a monochrome terminal: ASCII marks, '?' for what
+		the terminal cannot show, columns still line up."""
+		self.customer_writes("Zoë 李 Ascii", "你好 plain ñ")
+		t = self.session(width=100, height=20)
+		t.start(lang="C", term="vt100", env=["NO_COLOR=1"])
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		s = t.wait_for("Zo? ?? Ascii")
+		self.assertNotIn("│", s)
+		self.assertIn("| online", s)
+		self.open_by_search(t, "Ascii")
+		s = t.wait_for("???? plain ?")
+		for line in s.splitlines():
+			self.assertTrue(all(ord(ch) < 128 for ch in line), line)
+		self.quit(t)
 
 	def test_wrong_token(self):
 		t = TuiSession(self.world.relay.url, "not-the-token")

@@ -77,8 +77,9 @@ class TuiSession:
 			    r.stderr.decode(errors="replace")))
 		return r.stdout.decode("utf-8", errors="replace")
 
-	def start(self, args=()):
-		env = ["env", "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
+	def start(self, args=(), lang="C.UTF-8", term="xterm-256color", env=()):
+		env = ["env", "TERM=" + term, "LANG=" + lang, "LC_ALL=" + lang] + \
+		    list(env) + [
 		    "HOME=" + self.dir, "XDG_RUNTIME_DIR=" + self.dir,
 		    "TTYDESK_BACKOFF_MAX_MS=2000",
 		    "ASAN_OPTIONS=" + os.environ.get("ASAN_OPTIONS", "") +

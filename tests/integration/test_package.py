@@ -147,6 +147,20 @@ class Package(unittest.TestCase):
 			self.assertTrue(os.path.isfile(os.path.join(doc,
 			    "examples", f)), f + " missing")
 
+	def test_cmake_install_matches_the_package(self):
+		dest = os.path.join(self.tmp, "destdir")
+		env = dict(os.environ, DESTDIR=dest)
+		run(["cmake", "--install", PKG_BUILD], env=env)
+		def files(root):
+			out = set()
+			for d, _, fs in os.walk(root):
+				out |= {os.path.relpath(os.path.join(d, f), root)
+				    for f in fs}
+			return out
+		self.assertEqual(files(dest), files(self.root))
+		self.assertIn(os.path.join("usr", "share", "ttydesk", "themes",
+		    "default.theme"), files(dest))
+
 	def test_nothing_outside_usr(self):
 		for entry in os.listdir(self.root):
 			self.assertEqual(entry, "usr")

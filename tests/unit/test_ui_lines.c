@@ -171,6 +171,12 @@ test_thread(void)
 	CHECK(q >= 0);
 	CHECK(q > has_line(&cu, "👍", TL_REACTIONS));
 	CHECK(q < has_line(&cu, "NOTE", TL_HEADER));
+	/* Same second: log order decides. */
+	CHECK_INT(convui_add_sys(&cu, now - 600, 2, "assigned to alice"), 0);
+	CHECK_INT(thread_build(&cu, c, &ctx, width), 0);
+	CHECK(has_line(&cu, "assigned to alice", TL_SYSTEM) >= 0);
+	CHECK(has_line(&cu, "assigned to alice", TL_SYSTEM) <
+	    has_line(&cu, "◀ María", TL_HEADER));
 	/* ASCII terminals get ASCII marks. */
 	ctx.utf8 = false;
 	CHECK_INT(thread_build(&cu, c, &ctx, 20), 0);
@@ -182,10 +188,56 @@ test_thread(void)
 		    text_width(cu.lines[i].text, cu.lines[i].len) > 20)
 			fprintf(stderr, "too wide: |%s|\n", cu.lines[i].text);
 	}
-	convui_free_lines(&cu);
+	convui_free_built(&cu);
 	for (i = 0; i < cu.n_sys; i++)
 		free(cu.sys[i].text);
 	free(cu.sys);
+	model_free(m);
+}
+
+/* Only the messages that changed are wrapped again. */
+static void
+test_thread_reuse(void)
+{
+	long long now = (long long)time(NULL);
+	struct td_model *m = fx_model(now);
+	struct td_conversation *c = model_find(m, "c1");
+	struct convui cu;
+	struct thread_ctx ctx = { "alice", true, 0 };
+	const char *a_text, *e_text;
+	char buf[512];
+	int a, e;
+
+	memset(&cu, 0, sizeof cu);
+	CHECK_INT(thread_build(&cu, c, &ctx, 50), 0);
+	a = has_line(&cu, "Hello there", TL_BODY);
+	e = has_line(&cu, "▶ bob", TL_HEADER);
+	CHECK(a >= 0 && e >= 0);
+	if (a < 0 || e < 0)
+		return;
+	a_text = cu.lines[a].text;
+	e_text = cu.lines[e].text;
+	/* A status for E (bob's failed message) changes nothing it shows;
+	 * a reaction to A changes A. */
+	snprintf(buf, sizeof buf, "{\"seq\":20,\"ts\":%lld,\"type\":\"message\","
+	    "\"conversation\":\"c1\",\"message\":{\"id\":\"wamid.R2\","
+	    "\"direction\":\"in\",\"kind\":\"reaction\",\"from\":\"34600111222\","
+	    "\"reaction\":{\"to\":\"wamid.A\",\"emoji\":\"\\u2764\"},"
+	    "\"status\":\"received\"}}", now);
+	CHECK(fx_apply(m, buf) >= 0);
+	c = model_find(m, "c1");
+	CHECK_INT(thread_build(&cu, c, &ctx, 50), 0);
+	e = has_line(&cu, "▶ bob", TL_HEADER);
+	CHECK(e >= 0 && cu.lines[e].text == e_text);   /* reused */
+	a = has_line(&cu, "Hello there", TL_BODY);
+	CHECK(a >= 0 && cu.lines[a].text != a_text);   /* wrapped again */
+	CHECK(has_line(&cu, "❤ María", TL_REACTIONS) > a);
+	/* Another width: everything is wrapped again. */
+	CHECK_INT(thread_build(&cu, c, &ctx, 30), 0);
+	CHECK_INT(cu.blocks_width, 30);
+	a = has_line(&cu, "Hello there", TL_BODY);
+	CHECK(a >= 0 && text_width(cu.lines[a].text, cu.lines[a].len) <= 30);
+	convui_free_built(&cu);
 	model_free(m);
 }
 
@@ -193,6 +245,7 @@ int
 main(void)
 {
 	RUN(test_wrap);
+	RUN(test_thread_reuse);
 	RUN(test_aline);
 	RUN(test_thread);
 	return check_done();

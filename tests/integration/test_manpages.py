@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""The man pages: they render without a warning, name what they document,
+follow the programs (every option of --help is documented, the KEYS table
+of ttydesk(1) is the TUI's keymap as docs/keys.md has it), and point at
+each other."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unittest
+
+SOURCE = os.environ.get("TTYDESK_SOURCE_DIR") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("TTYDESK_BUILD_DIR") or os.path.join(SOURCE, "build",
+    "test")
+MAN = os.path.join(SOURCE, "docs", "man")
+PAGES = {"ttydesk.1": "ttydesk", "ttydesk.conf.5": "ttydesk.conf",
+    "ttydesk-relay.8": "ttydesk-relay"}
+
+
+def read(page):
+	with open(os.path.join(MAN, page), encoding="utf-8") as fp:
+		return fp.read()
+
+
+def render(page):
+	"""The page as man shows it (plain text), and groff's warnings."""
+	p = subprocess.run(["groff", "-t", "-man", "-ww", "-Tutf8", "-P", "-cbou",
+	    os.path.join(MAN, page)], stdout=subprocess.PIPE,
+	    stderr=subprocess.PIPE, text=True)
+	return p.stdout, p.stderr
+
+
+class ManPages(unittest.TestCase):
+	def test_every_page_renders_cleanly(self):
+		if not shutil.which("groff"):
+			self.skipTest("groff is not installed")
+		for page, name in PAGES.items():
+			text, warnings = render(page)
+			self.assertEqual(warnings, "", page)
+			self.assertIn("NAME", text)
+			self.assertRegex(text, r"(?m)^\s+%s \S+ " % re.escape(name))
+			self.assertIn("SEE ALSO", text)
+
+	def test_pages_point_at_each_other(self):
+		for page in PAGES:
+			text = read(page)
+			see = text[text.index(".SH SEE ALSO"):]
+			for other, name in PAGES.items():
+				if other == page:
+					continue
+				section = other.rsplit(".", 1)[1]
+				self.assertIn(".BR %s (%s)" % (name, section), see,
+				    "%s does not refer to %s" % (page, other))
+
+	def test_keys_table_is_the_keymap(self):
+		# Every action of the keymap (docs/keys.md, generated from the
+		# TUI's table) is in the page with the same default keys; the
+		# descriptions may lag.  docs/man/keys-table --update fixes it.
+		with open(os.path.join(SOURCE, "docs", "keys.md")) as fp:
+			rows = re.findall(r"^\| `(\w+)` \| (.*?) \|", fp.read(), re.M)
+		self.assertGreater(len(rows), 20)
+		page = read("ttydesk.1").replace("\\-", "-").replace("\\e", "\\")
+		for action, keys in rows:
+			want = "%s@%s@" % (action, keys.replace("`", ""))
+			self.assertTrue(want in page, "ttydesk.1 lacks '%s'; run "
+			    "docs/man/keys-table --update" % want)
+
+	def test_options_of_help_are_documented(self):
+		for prog, page in (("ttydesk", "ttydesk.1"),
+		    ("ttydesk-relay", "ttydesk-relay.8")):
+			exe = os.path.join(BUILD, prog)
+			if not os.access(exe, os.X_OK):
+				self.fail(exe + " is not built")
+			out = subprocess.run([exe, "--help"], stdout=subprocess.PIPE,
+			    text=True).stdout
+			text = read(page).replace("\\-", "-")
+			opts = set(re.findall(r"--[a-z][a-z-]+", out))
+			words = set(re.findall(r"^\s+%s ([a-z][a-z-]+)" %
+			    re.escape(prog), out, re.M))
+			self.assertTrue(opts, out)
+			for o in sorted(opts | words):
+				self.assertTrue(o in text, "%s: %s is not in %s" % (
+				    prog, o, page))
+
+
+if __name__ == "__main__":
+	unittest.main(verbosity=2)
