@@ -18,8 +18,13 @@
 #include "ttydesk/sanitize.h"
 #include "ttydesk/secfile.h"
 #include "app.h"
+#include "bulk.h"
+#include "compose.h"
 #include "convui.h"
 #include "dialog.h"
+#include "outbox.h"
+#include "presence.h"
+#include "receipt.h"
 #include "../net/net.h" /* td_ui sees only its own folder */
 #include "ui.h"
 
@@ -93,6 +98,8 @@ app_free_teams(struct app *app)
 	app->n_my_teams = 0;
 }
 
+static void app_reqs_free(struct app *app);
+
 void
 app_free(struct app *app)
 {
@@ -101,7 +108,14 @@ app_free(struct app *app)
 	ui_stop(app);
 	if (fatal_app == app)
 		fatal_app = NULL;
+	compose_save_open(app);
 	net_free(app->net);
+	app_reqs_free(app);
+	outbox_free(app);
+	compose_free(app);
+	receipt_free(app);
+	presence_free(app);
+	bulk_free(app);
 	if (app->cache != NULL)
 		cache_close(app->cache);
 	model_free(app->model);
@@ -271,7 +285,10 @@ app_after_events(struct app *app, unsigned changed)
 		model_mark_read(app->model, open);
 		queues_count(app);
 		list_rebuild(app);
+		if (!app->loading)
+			receipt_mark(app, open);
 	}
+	outbox_after_events(app);
 	ui->thread.dirty = ui->tabs.dirty = ui->status.dirty = true;
 }
 
@@ -404,6 +421,8 @@ app_on_state(void *ud, enum net_state st, const char *detail)
 	struct app *app = ud;
 
 	app->ui.status.dirty = true;
+	if (st == NET_ONLINE)
+		outbox_online(app);
 	if (st == NET_AUTH_ERROR) {
 		app_error(app, "relay: authentication failed");
 		if (app->ui.dialog == NULL)
@@ -445,7 +464,34 @@ struct app_req {
 	struct app *app;
 	app_done_fn done;
 	void *ud;
+	struct app_req *next;
 };
+
+static void
+app_req_unlink(struct app *app, struct app_req *r)
+{
+	struct app_req **p;
+
+	for (p = &app->reqs; *p != NULL; p = &(*p)->next) {
+		if (*p == r) {
+			*p = r->next;
+			return;
+		}
+	}
+}
+
+/* net_free() cancels requests without calling back. */
+static void
+app_reqs_free(struct app *app)
+{
+	struct app_req *r, *next;
+
+	for (r = app->reqs; r != NULL; r = next) {
+		next = r->next;
+		free(r);
+	}
+	app->reqs = NULL;
+}
 
 static void
 app_req_done(void *ud, long status, const char *body, size_t len,
@@ -453,6 +499,7 @@ app_req_done(void *ud, long status, const char *body, size_t len,
 {
 	struct app_req *r = ud;
 
+	app_req_unlink(r->app, r);
 	if (r->done != NULL)
 		r->done(r->app, r->ud, status, body, len, err);
 	free(r);
@@ -475,6 +522,8 @@ app_req_new(struct app *app, app_done_fn done, void *ud, char *err,
 	r->app = app;
 	r->done = done;
 	r->ud = ud;
+	r->next = app->reqs;
+	app->reqs = r;
 	return r;
 }
 
@@ -487,6 +536,7 @@ app_post(struct app *app, const char *path, const json_t *body,
 	if (r == NULL)
 		return -1;
 	if (net_post_json(app->net, path, body, app_req_done, r, err, errlen) != 0) {
+		app_req_unlink(app, r);
 		free(r);
 		return -1;
 	}
@@ -502,6 +552,7 @@ app_get_file(struct app *app, const char *path, const char *file,
 	if (r == NULL)
 		return -1;
 	if (net_get_file(app->net, path, file, app_req_done, r, err, errlen) != 0) {
+		app_req_unlink(app, r);
 		free(r);
 		return -1;
 	}
@@ -645,6 +696,23 @@ app_cache_event(void *ud, const char *json, size_t len)
 		app_load_frame(ls);
 }
 
+static void
+app_cache_outbox(void *ud, const char *client_id, const char *json,
+    size_t len)
+{
+	struct load_state *ls = ud;
+
+	outbox_restore(ls->app, client_id, json, len);
+}
+
+static void
+app_cache_draft(void *ud, const char *conv, const char *text, size_t len)
+{
+	struct load_state *ls = ud;
+
+	compose_load_draft(ls->app, conv, text, len);
+}
+
 void
 app_cache_idle(struct app *app)
 {
@@ -667,7 +735,8 @@ int
 app_load_cache(struct app *app, char *err, size_t errlen)
 {
 	struct load_state ls = { app, 0, 0 };
-	struct cache_visitor v = { &ls, app_cache_event, NULL, NULL };
+	struct cache_visitor v = { &ls, app_cache_event, app_cache_outbox,
+	    app_cache_draft };
 	int rc;
 
 	if (app->cache == NULL)

@@ -24,6 +24,12 @@ struct td_model;
 struct td_cache;
 struct net;
 struct convmap;
+struct outbox;
+struct compose;
+struct receipts;
+struct presence;
+struct bulk;
+struct app_req;
 typedef struct json_t json_t;
 
 struct app_team {
@@ -55,6 +61,14 @@ struct app {
 	bool (*ask_yes)(const char *question);
 	bool quit;
 	int64_t now;             /* wall clock, seconds, set each loop turn */
+	/* Part 2: actions, compose, read receipts (outbox.h, compose.h,
+	 * receipt.h); NULL until first used. */
+	struct outbox *outbox;
+	struct compose *compose;
+	struct receipts *receipts;
+	struct presence *presence;
+	struct bulk *bulk;
+	struct app_req *reqs;    /* requests in flight (freed if never done) */
 };
 
 /* Set up an app around a model (no cache, no relay yet); the model is

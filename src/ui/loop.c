@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "outbox.h"
+#include "presence.h"
 #include "../net/net.h" /* td_ui sees only its own folder */
 #include "ui.h"
 
@@ -137,6 +139,7 @@ loop_tick(struct app *app)
 {
 	struct ui *ui = &app->ui;
 	int64_t minute;
+	int ob, pr;
 
 	app->now = (int64_t)time(NULL);
 	minute = app->now / 60;
@@ -152,13 +155,18 @@ loop_tick(struct app *app)
 		ui->msg[0] = '\0';
 		ui->status.dirty = true;
 	}
+	ob = outbox_run(app); /* queued actions due for a (re)try */
+	pr = presence_tick(app);
+	if (pr >= 0 && (ob < 0 || pr < ob))
+		ob = pr;
 	if (app->net != NULL && net_state(app->net) == NET_OFFLINE) {
 		ui->status.dirty = true; /* "retry in Ns" counts down */
-		return 1000;
+		return ob >= 0 && ob < 1000 ? ob : 1000;
 	}
 	if (app->cache_unsynced)
-		return 1000;
-	return (int)(60 - app->now % 60) * 1000;
+		return ob >= 0 && ob < 1000 ? ob : 1000;
+	minute = (60 - app->now % 60) * 1000;
+	return ob >= 0 && ob < minute ? ob : (int)minute;
 }
 
 int
