@@ -108,6 +108,8 @@ app_free(struct app *app)
 	ui_stop(app);
 	if (fatal_app == app)
 		fatal_app = NULL;
+	if (app->token != NULL)
+		secfile_wipe(app->token, app->token_len);
 	compose_save_open(app);
 	net_free(app->net);
 	app_reqs_free(app);
@@ -458,15 +460,27 @@ app_on_state(void *ud, enum net_state st, const char *detail)
 }
 
 int
+app_read_token(struct app *app, char *err, size_t errlen)
+{
+	if (app->token != NULL)
+		secfile_wipe(app->token, app->token_len);
+	app->token = appconfig_read_token(app->cfg, &app->token_len, err, errlen);
+	return app->token != NULL ? 0 : -1;
+}
+
+int
 app_start_net(struct app *app, char *err, size_t errlen)
 {
 	struct net_options o;
 	struct net_callbacks cb = { app, app_on_me, app_on_events, app_on_state };
-	size_t len = 0;
+	size_t len;
 	char *tok;
 
-	if ((tok = appconfig_read_token(app->cfg, &len, err, errlen)) == NULL)
+	if (app->token == NULL && app_read_token(app, err, errlen) != 0)
 		return -1;
+	tok = app->token;
+	len = app->token_len;
+	app->token = NULL;
 	memset(&o, 0, sizeof o);
 	o.url = app->cfg->relay_url;
 	o.token = tok;
