@@ -315,6 +315,7 @@ class TuiActions(unittest.TestCase):
 		t.literal("this will fail once")
 		t.keys("C-s")
 		t.wait_for("Re-engagement message", timeout=30)
+		t.wait_for("(y: send again, E: edit)")
 		self.assertEqual(self.sends_with("this will fail once"), [])
 		t.keys("G", "y")
 		self.wait_send("this will fail once")
