@@ -58,6 +58,7 @@ struct relay_config {
 	int64_t sla_first_prio[3];
 	int64_t sla_next_prio[3];
 	long send_timeout;  /* seconds, Graph request timeout */
+	unsigned threads;   /* HTTP threads */
 	int csat;           /* [csat] enabled */
 	char *csat_question;
 };

@@ -19,6 +19,7 @@
 #include "relay.h"
 #include "sender.h"
 #include "server.h"
+#include "store.h"
 
 static void
 usage(FILE *f)
@@ -26,6 +27,7 @@ usage(FILE *f)
 	fprintf(f, "usage: ttydesk-relay --config PATH\n"
 	    "       ttydesk-relay add-agent --config PATH ID --name NAME "
 	    "--teams A,B\n"
+	    "       ttydesk-relay migrate --config PATH\n"
 	    "       ttydesk-relay --version | --help\n");
 }
 
@@ -140,6 +142,54 @@ add_agent_main(int argc, char **argv)
 	return add_agent(config, argv[optind], name, teams);
 }
 
+/* Creates or upgrades the database schema, then exits. */
+static int
+migrate_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{NULL, 0, NULL, 0},
+	};
+	struct relay_config cfg;
+	struct relay_store *st;
+	const char *config = NULL;
+	char err[512];
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		if (ch != 'c') {
+			usage(stderr);
+			return 2;
+		}
+		config = optarg;
+	}
+	if (config == NULL || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (config_load(config, 0, &cfg, err, sizeof err) != 0) {
+		fprintf(stderr, "ttydesk-relay: %s\n", err);
+		return 1;
+	}
+	if (strstr(cfg.database, "://") != NULL) {
+		fprintf(stderr, "ttydesk-relay: %s: only SQLite databases are "
+		    "supported by this build\n", cfg.database);
+		config_free(&cfg);
+		return 1;
+	}
+	if (relay_store_open(cfg.database, RELAY_STORE_WRITER, &st, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "ttydesk-relay: %s\n", err);
+		config_free(&cfg);
+		return 1;
+	}
+	relay_store_close(st);
+	printf("%s: schema %d\n", cfg.database, relay_store_schema_version());
+	config_free(&cfg);
+	return 0;
+}
+
 static int
 serve(const char *path)
 {
@@ -208,6 +258,8 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "add-agent") == 0)
 		return add_agent_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "migrate") == 0)
+		return migrate_main(argc - 1, argv + 1);
 	while ((ch = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':

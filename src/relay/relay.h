@@ -3,7 +3,7 @@
  * commit writer, the long-poll waiters, the Graph sender and the HTTP
  * daemon.  One struct relay per process (tests make their own).
  *
- * Threads: microhttpd's polling thread runs the handlers and reads through
+ * Threads: microhttpd's threads ([relay] threads) run the handlers and read through
  * `reader`; the writer thread owns `writer` and runs every mutation; the
  * sender thread owns the curl multi handle.
  */
@@ -69,7 +69,7 @@ struct relay {
 
 	struct sender *sender;
 	struct MHD_Daemon *daemon;
-	bool stopping_http;
+	_Atomic bool stopping_http;
 	bool quiet; /* no request log (tests, bench) */
 	int64_t (*now)(void); /* clock, replaceable by tests */
 };

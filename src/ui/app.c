@@ -5,6 +5,7 @@
  */
 #include <curses.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +228,11 @@ app_apply_event(struct app *app, struct td_event *ev)
 	if (((unsigned)rc & TD_CHANGED_THREAD) &&
 	    (cu = convmap_find(app->convs, c->id)) != NULL)
 		convui_invalidate(cu);
+	if (((unsigned)rc & TD_CHANGED_NEW_INBOUND) && !app->loading &&
+	    app->ui.open_id != NULL && strcmp(app->ui.open_id, c->id) == 0 &&
+	    (cu = convmap_find(app->convs, c->id)) != NULL && cu->opened &&
+	    !cu->at_bottom)
+		app_message(app, "new message below (G goes to the end)");
 	if (((unsigned)rc & TD_CHANGED_NEW_INBOUND) && !app->loading && app->cfg &&
 	    app->cfg->bell && app_conv_is_mine(app, c) && app->ui.started)
 		beep();
@@ -553,6 +559,22 @@ app_get_file(struct app *app, const char *path, const char *file,
 	return 0;
 }
 
+void
+app_client_id(char out[APP_CLIENT_ID_LEN])
+{
+	unsigned char r[16];
+	size_t i;
+
+	randombytes_buf(r, sizeof r);
+	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40); /* UUID version 4 */
+	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
+	for (i = 0; i < sizeof r; i++)
+		snprintf(out + i * 2 + (i >= 4) + (i >= 6) + (i >= 8) + (i >= 10),
+		    3, "%02x", r[i]);
+	out[8] = out[13] = out[18] = out[23] = '-';
+	out[36] = '\0';
+}
+
 /* --- status messages and helpers ------------------------------------------ */
 
 static void
@@ -628,23 +650,67 @@ app_conv_is_mine(const struct app *app, const struct td_conversation *c)
 
 /* --- cache ---------------------------------------------------------------- */
 
+/* Replaying a big cache takes a while: show what is there so far and
+ * answer keys every LOAD_FRAME_MS, so the screen is up at once. */
+#define LOAD_FRAME_MS 100
+
+static int64_t
+app_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct load_state {
+	struct app *app;
+	size_t n;
+	int64_t next_frame;
+};
+
+static void
+app_load_frame(struct load_state *ls)
+{
+	struct app *app = ls->app;
+	int key;
+
+	app_after_events(app, TD_CHANGED_LIST);
+	app_message(app, "loading the cache: %zu events ...", ls->n);
+	ui_draw(app);
+	/* Keys now, while every pointer the list holds is fresh. */
+	while (!app->quit && (key = ui_read_key(app)) >= 0)
+		ui_key(app, key);
+	ls->next_frame = app_ms() + LOAD_FRAME_MS;
+}
+
 static void
 app_cache_event(void *ud, const char *json, size_t len)
 {
-	app_apply_text(ud, json, len);
+	struct load_state *ls = ud;
+
+	app_apply_text(ls->app, json, len);
+	ls->n++;
+	if (ls->app->ui.started && (ls->n & 1023) == 0 &&
+	    app_ms() >= ls->next_frame)
+		app_load_frame(ls);
 }
 
 static void
 app_cache_outbox(void *ud, const char *client_id, const char *json,
     size_t len)
 {
-	outbox_restore(ud, client_id, json, len);
+	struct load_state *ls = ud;
+
+	outbox_restore(ls->app, client_id, json, len);
 }
 
 static void
 app_cache_draft(void *ud, const char *conv, const char *text, size_t len)
 {
-	compose_load_draft(ud, conv, text, len);
+	struct load_state *ls = ud;
+
+	compose_load_draft(ls->app, conv, text, len);
 }
 
 void
@@ -668,13 +734,22 @@ app_cache_idle(struct app *app)
 int
 app_load_cache(struct app *app, char *err, size_t errlen)
 {
-	struct cache_visitor v = { app, app_cache_event, app_cache_outbox,
+	struct load_state ls = { app, 0, 0 };
+	struct cache_visitor v = { &ls, app_cache_event, app_cache_outbox,
 	    app_cache_draft };
 	int rc;
 
+	if (app->cache == NULL)
+		return CACHE_OK;
+	ls.next_frame = app_ms() + LOAD_FRAME_MS;
 	app->loading = true;
 	rc = cache_load(app->cache, &v, err, errlen);
 	app->loading = false;
+	if (app->ui.msg[0] != '\0' && strncmp(app->ui.msg, "loading the cache",
+	    17) == 0) {
+		app->ui.msg[0] = '\0';
+		app->ui.status.dirty = true;
+	}
 	app_after_events(app, TD_CHANGED_LIST);
 	return rc;
 }

@@ -34,6 +34,38 @@ loop_signal(int sig)
 	errno = saved;
 }
 
+/*
+ * A crash must not leave the agent's terminal in raw mode with the
+ * alternate screen: like htop, restore it and die of the same signal.
+ * (Not with AddressSanitizer, whose own handler reports the crash.)
+ */
+#ifndef __SANITIZE_ADDRESS__
+static void
+loop_crash(int sig)
+{
+	endwin();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+#endif
+
+static void
+loop_crash_handlers(void)
+{
+#ifndef __SANITIZE_ADDRESS__
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = loop_crash;
+	sa.sa_flags = (int)SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+#endif
+}
+
 static int
 loop_signals(void)
 {
@@ -51,6 +83,7 @@ loop_signals(void)
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		sigaction(sigs[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	loop_crash_handlers();
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ttydesk/sanitize.h"
@@ -372,6 +373,11 @@ ui_draw(struct app *app)
 	if (ui->dialog != NULL)
 		dialog_draw(app);
 	doupdate();
+	if (ui->frames++ == 0) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ui->first_frame_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	}
 }
 
 int

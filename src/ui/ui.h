@@ -92,7 +92,8 @@ struct ui {
 	struct dialog *dialog; /* modal, NULL when none */
 	int64_t last_tick;     /* minute of the last clock redraw */
 	int64_t last_second;   /* second of the last idle work */
-	size_t bytes_hint;
+	unsigned long frames;  /* doupdate()s so far */
+	int64_t first_frame_ms; /* CLOCK_MONOTONIC ms of the first one */
 };
 
 /* Start/stop curses (setlocale must have run).  ui_start applies the
