@@ -140,6 +140,11 @@ class TuiActions(unittest.TestCase):
 		for r in self.fake.snapshot():
 			self.assertNotIn("VIP customer", str(r.get("body")))
 		self.assertEqual(len(self.sends_with("Hello Ana\n世界 line two")), 1)
+		# Reopening does not mark the same message read again.
+		t.keys("Escape")
+		t.wait_for(lambda s: "Private note" not in s, what="compose closed")
+		t.keys("Enter")
+		time.sleep(1)
 		self.assertEqual(len([r for r in self.fake.read_requests()
 		    if r["body"].get("message_id") == m["id"]]), 1)
 		self.quit(t)
