@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "authlimit.h"
 #include "http.h"
 #include "mstream.h"
 #include "sender.h"
@@ -321,6 +322,12 @@ queue:
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 		    q->ctype);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (q->retry_after > 0) {
+		char ra[24];
+
+		snprintf(ra, sizeof ra, "%lld", (long long)q->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
 	rc = MHD_queue_response(q->conn, q->status, resp);
 	MHD_destroy_response(resp);
 	q->phase = REQ_ANSWERED;
@@ -328,12 +335,44 @@ queue:
 	return rc;
 }
 
+/* The client's numeric address (the proxy's, behind one). */
+static void
+req_peer(struct req *q, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(q->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	socklen_t sl;
+
+	snprintf(buf, len, "?");
+	if (sa == NULL)
+		return;
+	sl = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in);
+	if (getnameinfo(sa, sl, buf, (socklen_t)len, NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		snprintf(buf, len, "?");
+}
+
+/* An address past the failure limit is refused before its token is
+ * looked at: otherwise a right guess would still stand out. */
 static int
 req_auth(struct req *q)
 {
 	const char *h = req_header(q, MHD_HTTP_HEADER_AUTHORIZATION);
+	char peer[AUTHLIMIT_ADDR_MAX];
+	int64_t now = http_now_ms(), wait_ms;
 
+	req_peer(q, peer, sizeof peer);
+	if ((wait_ms = authlimit_blocked(q->r->authlimit, peer, now)) > 0) {
+		q->retry_after = (wait_ms + 999) / 1000;
+		req_error(q, 429, "too_many_attempts", "too many failed "
+		    "authentications from this address; retry in %lld s",
+		    (long long)q->retry_after);
+		return -1;
+	}
 	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
+		authlimit_fail(q->r->authlimit, peer, now);
 		req_error(q, 401, "unauthorized", "missing bearer token");
 		return -1;
 	}
@@ -342,6 +381,7 @@ req_auth(struct req *q)
 		h++;
 	q->agent = config_find_agent_by_token(q->r->cfg, h, strlen(h));
 	if (q->agent == NULL) {
+		authlimit_fail(q->r->authlimit, peer, now);
 		req_error(q, 401, "unauthorized", "unknown or revoked token");
 		return -1;
 	}
@@ -507,6 +547,12 @@ http_start(struct relay *r, char *err, size_t errlen)
 	int rc;
 
 	http_raise_nofile();
+	if (r->authlimit == NULL && (r->authlimit = authlimit_new(
+	    r->cfg->auth_fail_limit, (int64_t)r->cfg->auth_fail_window *
+	    1000)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -536,6 +582,8 @@ http_start(struct relay *r, char *err, size_t errlen)
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (r->daemon == NULL) {
+		authlimit_free(r->authlimit);
+		r->authlimit = NULL;
 		snprintf(err, errlen, "cannot listen on %s:%u: %s", r->cfg->host,
 		    r->cfg->port, strerror(errno));
 		return -1;
@@ -561,5 +609,7 @@ http_stop(struct relay *r, int timeout_ms)
 	}
 	MHD_stop_daemon(r->daemon);
 	r->daemon = NULL;
+	authlimit_free(r->authlimit);
+	r->authlimit = NULL;
 	sync_cache_free();
 }

@@ -56,6 +56,7 @@ struct req {
 	size_t answer_len;
 	const char *ctype;
 	char *ctype_owned;   /* when the type came from upstream */
+	int64_t retry_after; /* seconds, for a 429 */
 
 	json_t *in;          /* parsed request body (agent routes) */
 	struct wa_webhook wh;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -16,6 +17,7 @@
 
 #include "config.h"
 #include "http.h"
+#include "migrate.h"
 #include "relay.h"
 #include "sender.h"
 #include "server.h"
@@ -27,7 +29,7 @@ usage(FILE *f)
 	fprintf(f, "usage: ttydesk-relay --config PATH\n"
 	    "       ttydesk-relay add-agent --config PATH ID --name NAME "
 	    "--teams A,B\n"
-	    "       ttydesk-relay migrate --config PATH\n"
+	    "       ttydesk-relay migrate|export|import --config PATH\n"
 	    "       ttydesk-relay --version | --help\n");
 }
 
@@ -142,52 +144,21 @@ add_agent_main(int argc, char **argv)
 	return add_agent(config, argv[optind], name, teams);
 }
 
-/* Creates or upgrades the database schema, then exits. */
+/* migrate / export / import --config PATH (migrate.c). */
 static int
-migrate_main(int argc, char **argv)
+store_command(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{NULL, 0, NULL, 0},
-	};
-	struct relay_config cfg;
-	struct relay_store *st;
-	const char *config = NULL;
-	char err[512];
-	int ch;
+	const char *cmd = argv[0];
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		if (ch != 'c') {
-			usage(stderr);
-			return 2;
-		}
-		config = optarg;
-	}
-	if (config == NULL || optind != argc) {
+	if (argc != 3 || (strcmp(argv[1], "--config") != 0 &&
+	    strcmp(argv[1], "-c") != 0)) {
 		usage(stderr);
 		return 2;
 	}
-	if (config_load(config, 0, &cfg, err, sizeof err) != 0) {
-		fprintf(stderr, "ttydesk-relay: %s\n", err);
-		return 1;
-	}
-	if (strstr(cfg.database, "://") != NULL) {
-		fprintf(stderr, "ttydesk-relay: %s: only SQLite databases are "
-		    "supported by this build\n", cfg.database);
-		config_free(&cfg);
-		return 1;
-	}
-	if (relay_store_open(cfg.database, RELAY_STORE_WRITER, &st, err,
-	    sizeof err) != 0) {
-		fprintf(stderr, "ttydesk-relay: %s\n", err);
-		config_free(&cfg);
-		return 1;
-	}
-	relay_store_close(st);
-	printf("%s: schema %d\n", cfg.database, relay_store_schema_version());
-	config_free(&cfg);
-	return 0;
+	if (strcmp(cmd, "migrate") == 0)
+		return migrate_main(argv[2]);
+	return strcmp(cmd, "export") == 0 ? export_main(argv[2]) :
+	    import_main(argv[2]);
 }
 
 static int
@@ -214,6 +185,9 @@ serve(const char *path)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL); /* threads inherit it */
 	signal(SIGPIPE, SIG_IGN);
+	/* Past a file-size limit a write must fail (EFBIG: the webhook gets
+	 * 500 and Meta retries), not kill the relay. */
+	signal(SIGXFSZ, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (server_start(&r, &cfg, err, sizeof err) != 0) {
 		fprintf(stderr, "ttydesk-relay: %s\n", err);
@@ -256,10 +230,15 @@ main(int argc, char **argv)
 	const char *config = NULL;
 	int ch;
 
+	/* The event log holds every customer's messages: SQLite creates it
+	 * (and its -wal, -shm) with 0666 & ~umask, readable by every user
+	 * under the usual 022. */
+	umask(077);
 	if (argc > 1 && strcmp(argv[1], "add-agent") == 0)
 		return add_agent_main(argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "migrate") == 0)
-		return migrate_main(argc - 1, argv + 1);
+	if (argc > 1 && (strcmp(argv[1], "migrate") == 0 ||
+	    strcmp(argv[1], "export") == 0 || strcmp(argv[1], "import") == 0))
+		return store_command(argc - 1, argv + 1);
 	while ((ch = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':

@@ -271,11 +271,26 @@ sender_kick(struct sender *s)
 
 /* ---- claiming and recording, in the writer thread ---- */
 
+static void sender_fail_unknown(struct relay *, struct relay_job *, char **,
+    size_t);
+
 static void
 claim_run(struct relay *r, struct relay_job *j)
 {
 	struct send_job *sj = (struct send_job *)j;
+	char **ids;
+	size_t n;
 
+	/* Several relays (PostgreSQL): claims of one that died. */
+	if (relay_store_outbound_abandoned(r->writer, relay_now(r), &ids,
+	    &n) != 0) {
+		j->failed = 1;
+		return;
+	}
+	if (n > 0)
+		sender_fail_unknown(r, j, ids, n);
+	if (j->failed)
+		return;
 	if (relay_store_outbound_claim(r->writer, relay_now(r), sj->out,
 	    SENDER_CLAIM_MAX, &sj->n) != 0)
 		j->failed = 1;
@@ -781,16 +796,13 @@ struct recover_job {
 	struct relay_job job;
 };
 
+/* Ends sends whose relay stopped mid-send; frees ids. */
 static void
-recover_run(struct relay *r, struct relay_job *j)
+sender_fail_unknown(struct relay *r, struct relay_job *j, char **ids,
+    size_t n)
 {
-	char **ids = NULL;
-	size_t n = 0, i;
+	size_t i;
 
-	if (relay_store_outbound_inflight(r->writer, &ids, &n) != 0) {
-		j->failed = 1;
-		return;
-	}
 	for (i = 0; i < n && !j->failed; i++) {
 		struct relay_msgkey k;
 		json_t *ev;
@@ -824,6 +836,19 @@ recover_run(struct relay *r, struct relay_job *j)
 		j->failed = 1;
 }
 
+static void
+recover_run(struct relay *r, struct relay_job *j)
+{
+	char **ids = NULL;
+	size_t n = 0;
+
+	if (relay_store_outbound_inflight(r->writer, &ids, &n) != 0) {
+		j->failed = 1;
+		return;
+	}
+	sender_fail_unknown(r, j, ids, n);
+}
+
 int
 sender_recover(struct relay *r, char *err, size_t errlen)
 {
@@ -831,6 +856,8 @@ sender_recover(struct relay *r, char *err, size_t errlen)
 
 	memset(&j, 0, sizeof j);
 	j.job.run = recover_run;
+	/* Past the send timeout, a claim is its relay's no longer. */
+	relay_store_set_lease(r->writer, (int)r->cfg->send_timeout + 10);
 	if (relay_run_now(r, &j.job) != 0) {
 		snprintf(err, errlen, "cannot recover the outbound queue: %s",
 		    relay_store_error(r->writer));

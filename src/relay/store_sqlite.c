@@ -10,7 +10,8 @@
 
 #include <sqlite3.h>
 
-#include "store.h"
+#include "store_rename_sqlite.h"
+#include "store_backend.h"
 
 enum st_stmt {
 	Q_APPEND,

@@ -216,7 +216,8 @@ app_apply_event(struct app *app, struct td_event *ev)
 		return;
 	if (ev->type == TD_EV_CONVERSATION)
 		snap_take(&old, model_find(app->model, ev->conversation));
-	rc = model_apply(app->model, ev);
+	/* Every caller frees ev next: the model may keep its strings. */
+	rc = model_apply_take(app->model, ev);
 	if (rc < 0)
 		app_fatal("out of memory");
 	app->changes |= (unsigned)rc;
@@ -250,6 +251,7 @@ app_apply_json(struct app *app, const json_t *obj)
 	event_free(&ev);
 }
 
+/* A cached event: packed, or JSON text in caches of older builds. */
 static void
 app_apply_text(struct app *app, const char *text, size_t len)
 {
@@ -257,7 +259,7 @@ app_apply_text(struct app *app, const char *text, size_t len)
 	char err[256];
 
 	memset(&ev, 0, sizeof ev);
-	if (event_parse_text(text, len, &ev, err, sizeof err) == 0)
+	if (event_decode_any(text, len, &ev, err, sizeof err) == 0)
 		app_apply_event(app, &ev);
 	event_free(&ev);
 }
@@ -370,6 +372,32 @@ app_set_me(struct app *app, const json_t *me)
 	ui_dirty_all(app);
 }
 
+/* The cache keeps events packed: parsing JSON again at every start cost
+ * more than all the rest of loading.  An event this build cannot read (bad,
+ * or of a type it does not know) keeps its JSON text, which a newer build
+ * may understand. */
+static int
+app_pack_event(const json_t *e, char **out, size_t *len)
+{
+	struct td_event ev;
+	unsigned char *pk;
+	char err[256];
+	int rc = -1;
+
+	if (event_parse(e, &ev, err, sizeof err) == 0 &&
+	    ev.type != TD_EV_UNKNOWN && event_pack(&ev, &pk, len) == 0) {
+		*out = (char *)pk;
+		rc = 0;
+	}
+	event_free(&ev);
+	if (rc == 0)
+		return 0;
+	if ((*out = json_dumps(e, JSON_COMPACT)) == NULL)
+		return -1;
+	*len = strlen(*out);
+	return 0;
+}
+
 static int
 app_on_events(void *ud, const json_t *events, int64_t next)
 {
@@ -386,9 +414,8 @@ app_on_events(void *ud, const json_t *events, int64_t next)
 		if (texts == NULL || lens == NULL)
 			goto out;
 		json_array_foreach(events, i, e) {
-			if ((texts[i] = json_dumps(e, JSON_COMPACT)) == NULL)
+			if (app_pack_event(e, &texts[i], &lens[i]) != 0)
 				goto out;
-			lens[i] = strlen(texts[i]);
 		}
 		/* Stored first: what the screen shows survives a crash. */
 		if (cache_append_events(app->cache, (const char *const *)texts,
