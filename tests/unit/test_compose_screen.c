@@ -11,11 +11,13 @@
 
 #include "check.h"
 #include "app.h"
+#include "bulk.h"
 #include "compose.h"
 #include "convui.h"
 #include "dialog.h"
 #include "keymap.h"
 #include "outbox.h"
+#include "presence.h"
 #include "ui.h"
 #include "ui_fixture.h"
 
@@ -127,6 +129,59 @@ test_compose_screen(void)
 	fclose(fi);
 }
 
+static void
+test_window_bulk_presence(void)
+{
+	long long now = (long long)time(NULL);
+	struct td_model *m = fx_model(now);
+	struct td_conversation *c;
+	struct app app;
+	char buf[256], ev[512];
+
+	memset(&app, 0, sizeof app);
+	app.model = m;
+	app.now = now;
+	app.self_id = "alice";
+	c = model_find(m, "c1");
+	CHECK(c != NULL);
+	if (c == NULL)
+		goto out;
+	CHECK(compose_window_ok(c, now, buf, sizeof buf));
+	CHECK(!compose_window_ok(c, now + 4 * 86400, buf, sizeof buf));
+	CHECK_STR(buf, "24-hour window closed 3 d ago: only templates");
+	CHECK(!compose_window_ok(c, now + 86400 + 3 * 3600, buf, sizeof buf));
+	CHECK(strstr(buf, "closed 3 h ago") != NULL);
+	/* Others' presence, never my own. */
+	snprintf(ev, sizeof ev, "{\"seq\":20,\"ts\":%lld,\"type\":\"presence\","
+	    "\"conversation\":\"c1\",\"presence\":{\"agent\":\"bob\","
+	    "\"activity\":\"typing\",\"expires\":%lld}}", now, now + 30);
+	fx_apply(m, ev);
+	snprintf(ev, sizeof ev, "{\"seq\":21,\"ts\":%lld,\"type\":\"presence\","
+	    "\"conversation\":\"c1\",\"presence\":{\"agent\":\"carol\","
+	    "\"activity\":\"viewing\",\"expires\":%lld}}", now, now + 30);
+	fx_apply(m, ev);
+	c = model_find(m, "c1");
+	CHECK(presence_text(&app, c, buf, sizeof buf));
+	CHECK(strstr(buf, "bob is typing") != NULL);
+	CHECK(strstr(buf, "carol is viewing") != NULL);
+	app.now = now + 31; /* expired */
+	CHECK(!presence_text(&app, c, buf, sizeof buf));
+	CHECK_STR(buf, "");
+	/* The /v1/bulk answer in one line. */
+	bulk_summary("{\"results\":[{\"conversation\":\"a\",\"ok\":true},"
+	    "{\"conversation\":\"b\",\"ok\":false,\"error\":{\"code\":"
+	    "\"not_found\",\"message\":\"no conversation b\"}}]}", buf,
+	    sizeof buf);
+	CHECK_STR(buf, "1 done, 1 refused: no conversation b");
+	bulk_summary("{\"results\":[{\"ok\":true},{\"ok\":true}]}", buf,
+	    sizeof buf);
+	CHECK_STR(buf, "2 done");
+	bulk_summary("garbage", buf, sizeof buf);
+	CHECK_STR(buf, "0 done");
+out:
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -137,6 +192,7 @@ main(void)
 		return 1;
 	close(fd);
 	RUN(test_compose_screen);
+	RUN(test_window_bulk_presence);
 	unlink(path);
 	return check_done();
 }
