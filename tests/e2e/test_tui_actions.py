@@ -195,6 +195,8 @@ class TuiActions(unittest.TestCase):
 		t.wait_for("order_update {2} of 2:")
 		t.literal("today")
 		t.keys("Enter")
+		t.wait_for('Send "Your order A-1042 has shipped, today."?')
+		t.keys("y")
 		s = harness.wait_until(lambda: [x for x in self.fake.accepted_sends()
 		    if x["body"].get("type") == "template" and
 		    x["to"] == c.wa_id], what="template send")
@@ -203,8 +205,8 @@ class TuiActions(unittest.TestCase):
 		self.assertEqual(tpl["language"]["code"], "en_US")
 		params = [p["text"] for p in tpl["components"][0]["parameters"]]
 		self.assertEqual(params, ["A-1042", "today"])
-		# Free text is refused here, with the reason.
-		t.keys("Escape")
+		# The template shows in the thread as sent by me.
+		t.wait_for("[template] order_update")
 		self.quit(t)
 
 	def test_canned_and_editor(self):
