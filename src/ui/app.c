@@ -286,11 +286,11 @@ app_after_events(struct app *app, unsigned changed)
 	if (ui->open_id != NULL && ui->focus == FOCUS_THREAD &&
 	    (open = model_find(app->model, ui->open_id)) != NULL &&
 	    open->unread > 0) {
+		if (!app->loading)
+			receipt_mark(app, open);
 		model_mark_read(app->model, open);
 		queues_count(app);
 		list_rebuild(app);
-		if (!app->loading)
-			receipt_mark(app, open);
 	}
 	outbox_after_events(app);
 	ui->thread.dirty = ui->tabs.dirty = ui->status.dirty = true;
