@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -20,6 +21,7 @@
 #include "relay.h"
 #include "sender.h"
 #include "server.h"
+#include "store.h"
 
 static void
 usage(FILE *f)
@@ -183,6 +185,9 @@ serve(const char *path)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL); /* threads inherit it */
 	signal(SIGPIPE, SIG_IGN);
+	/* Past a file-size limit a write must fail (EFBIG: the webhook gets
+	 * 500 and Meta retries), not kill the relay. */
+	signal(SIGXFSZ, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (server_start(&r, &cfg, err, sizeof err) != 0) {
 		fprintf(stderr, "ttydesk-relay: %s\n", err);
@@ -225,6 +230,10 @@ main(int argc, char **argv)
 	const char *config = NULL;
 	int ch;
 
+	/* The event log holds every customer's messages: SQLite creates it
+	 * (and its -wal, -shm) with 0666 & ~umask, readable by every user
+	 * under the usual 022. */
+	umask(077);
 	if (argc > 1 && strcmp(argv[1], "add-agent") == 0)
 		return add_agent_main(argc - 1, argv + 1);
 	if (argc > 1 && (strcmp(argv[1], "migrate") == 0 ||

@@ -3,7 +3,7 @@
  * commit writer, the long-poll waiters, the Graph sender and the HTTP
  * daemon.  One struct relay per process (tests make their own).
  *
- * Threads: microhttpd's polling thread runs the handlers and reads through
+ * Threads: microhttpd's threads ([relay] threads) run the handlers and read through
  * `reader`; the writer thread owns `writer` and runs every mutation; the
  * sender thread owns the curl multi handle.
  */
@@ -23,6 +23,7 @@ struct req;
 struct sender;
 struct pg_listener;
 struct MHD_Daemon;
+struct authlimit;
 
 typedef void (*relay_job_fn)(struct relay *, struct relay_job *);
 
@@ -71,7 +72,8 @@ struct relay {
 	struct sender *sender;
 	struct pg_listener *listener; /* PostgreSQL: pg_listen.c */
 	struct MHD_Daemon *daemon;
-	bool stopping_http;
+	_Atomic bool stopping_http;
+	struct authlimit *authlimit; /* failed bearer tokens per address */
 	bool quiet; /* no request log (tests, bench) */
 	int64_t (*now)(void); /* clock, replaceable by tests */
 };

@@ -166,6 +166,7 @@ writer_main(void *arg)
 	struct relay_job *head, *tail, *rest;
 	int n;
 
+	pthread_setname_np(pthread_self(), "relay-writer");
 	for (;;) {
 		pthread_mutex_lock(&r->jobs_lock);
 		while (r->jobs_head == NULL && !r->stopping)
