@@ -67,8 +67,10 @@ struct td_model {
 #define CONV_PRIV(c) ((struct conv_priv *)(c)->priv)
 
 int model_list_conversation(struct td_model *m, struct td_conversation *c);
+/* give: NULL, or ev's own message, which a new message may be moved out
+ * of instead of copied (model_apply_take). */
 int model_apply_message(struct td_model *m, struct td_conversation *c,
-    const struct td_event *ev);
+    const struct td_event *ev, struct td_message *give);
 int model_apply_status(struct td_model *m, struct td_conversation *c,
     const struct td_event *ev);
 void model_free_messages(struct td_conversation *c);

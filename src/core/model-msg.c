@@ -212,9 +212,11 @@ message_learn_wamid(struct td_conversation *c, struct td_msg *msg,
 	return 1;
 }
 
+/* give (see model_apply_take) is moved in rather than copied, and moved
+ * back when the message cannot be added. */
 static int
 message_add(struct td_model *m, struct td_conversation *c,
-    const struct td_event *ev, uint64_t h)
+    const struct td_event *ev, uint64_t h, struct td_message *give)
 {
 	struct conv_priv *p = CONV_PRIV(c);
 	struct td_msg *msg = calloc(1, sizeof *msg);
@@ -222,7 +224,10 @@ message_add(struct td_model *m, struct td_conversation *c,
 
 	if (msg == NULL)
 		return -1;
-	if (message_copy(&msg->m, &ev->u.message) != 0) {
+	if (give != NULL) {
+		msg->m = *give;
+		memset(give, 0, sizeof *give);
+	} else if (message_copy(&msg->m, &ev->u.message) != 0) {
 		free(msg);
 		return -1;
 	}
@@ -253,6 +258,10 @@ message_add(struct td_model *m, struct td_conversation *c,
 	}
 	return flags;
 fail:
+	if (give != NULL) {
+		*give = msg->m;
+		memset(&msg->m, 0, sizeof msg->m);
+	}
 	msg_free(msg);
 	return -1;
 }
@@ -323,7 +332,7 @@ message_update(struct td_conversation *c, struct td_msg *msg,
 
 int
 model_apply_message(struct td_model *m, struct td_conversation *c,
-    const struct td_event *ev)
+    const struct td_event *ev, struct td_message *give)
 {
 	struct td_msg *msg;
 	uint64_t h;
@@ -335,7 +344,7 @@ model_apply_message(struct td_model *m, struct td_conversation *c,
 	h = strmap_hash(ev->u.message.id);
 	msg = strmap_get_h(&CONV_PRIV(c)->msgs, ev->u.message.id, h);
 	if (msg == NULL)
-		return message_add(m, c, ev, h);
+		return message_add(m, c, ev, h, give);
 	if (ev->seq <= msg->seq)
 		return CH_NONE;
 	return message_update(c, msg, ev);

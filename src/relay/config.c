@@ -412,6 +412,18 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 	if (config_size(path, ini_get(&ini, "relay", "media_max"),
 	    "[relay] media_max", 104857600, &cfg->media_max, err, errlen) != 0)
 		goto fail;
+	cfg->threads = 1;
+	if ((v = ini_get(&ini, "relay", "threads")) != NULL) {
+		char *end;
+		long t = strtol(v, &end, 10);
+
+		if (*v == '\0' || *end != '\0' || t < 1 || t > 64) {
+			snprintf(err, errlen, "%s: [relay] threads must be 1 to 64",
+			    path);
+			goto fail;
+		}
+		cfg->threads = (unsigned)t;
+	}
 	cfg->send_timeout = 30;
 	if ((v = ini_get(&ini, "relay", "send_timeout")) != NULL) {
 		if ((d = ini_parse_duration(v)) <= 0 || d > 3600) {

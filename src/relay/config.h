@@ -60,6 +60,7 @@ struct relay_config {
 	long send_timeout;  /* seconds, Graph request timeout */
 	unsigned auth_fail_limit; /* failed bearer tokens per address and */
 	long auth_fail_window;    /* window (seconds) before 429; 0: off */
+	unsigned threads;   /* HTTP threads */
 	int csat;           /* [csat] enabled */
 	char *csat_question;
 };

@@ -17,6 +17,7 @@
 
 #include "authlimit.h"
 #include "http.h"
+#include "mstream.h"
 #include "sender.h"
 
 static _Atomic int http_active;
@@ -83,6 +84,14 @@ req_reply_bytes(struct req *q, unsigned status, char *ctype, char *bytes,
 	free(q->ctype_owned);
 	q->ctype_owned = ctype;
 	req_set_answer(q, status, bytes, len, ctype);
+}
+
+void
+req_reply_stream(struct req *q, struct mstream *ms, int64_t len, char *ctype)
+{
+	req_reply_bytes(q, 200, ctype, NULL, 0);
+	q->stream = ms;
+	q->stream_len = len;
 }
 
 void
@@ -277,6 +286,8 @@ req_free(struct req *q)
 	free(q->answer);
 	free(q->ctype_owned);
 	free(q->hook);
+	if (q->stream != NULL)
+		mstream_release(q->stream);
 	json_decref(q->in);
 	if (q->has_wh)
 		wa_webhook_free(&q->wh);
@@ -289,6 +300,15 @@ req_queue(struct req *q)
 	struct MHD_Response *resp;
 	enum MHD_Result rc;
 
+	if (q->stream != NULL) {
+		resp = MHD_create_response_from_callback(q->stream_len >= 0 ?
+		    (uint64_t)q->stream_len : MHD_SIZE_UNKNOWN, 32 * 1024,
+		    mstream_read, q->stream, mstream_release);
+		if (resp == NULL)
+			return MHD_NO; /* req_free releases the stream */
+		q->stream = NULL;
+		goto queue;
+	}
 	if (q->answer == NULL && q->status == 0)
 		req_error(q, 500, "internal", "no answer");
 	resp = MHD_create_response_from_buffer(q->answer_len,
@@ -297,7 +317,8 @@ req_queue(struct req *q)
 	if (resp == NULL)
 		return MHD_NO;
 	q->answer = NULL; /* the response owns it now */
-	if (q->ctype != NULL && q->answer_len > 0)
+queue:
+	if (q->ctype != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 		    q->ctype);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -310,6 +331,7 @@ req_queue(struct req *q)
 	rc = MHD_queue_response(q->conn, q->status, resp);
 	MHD_destroy_response(resp);
 	q->phase = REQ_ANSWERED;
+	q->queued = true;
 	return rc;
 }
 
@@ -415,6 +437,11 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 			req_begin(q);
 		if (q->status != 0)
 			return req_queue(q);
+		return MHD_YES;
+	}
+	if (q->queued) {
+		/* Answered early (404, 413, 401): the body is not wanted. */
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
@@ -547,8 +574,11 @@ http_start(struct relay *r, char *err, size_t errlen)
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, r,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape_none, NULL,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	    /* More than one: a pool of polling threads (pool size 1 warns). */
+	    r->cfg->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+	    r->cfg->threads,
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (r->daemon == NULL) {

@@ -17,9 +17,11 @@
 
 #include "config.h"
 #include "http.h"
+#include "migrate.h"
 #include "relay.h"
 #include "sender.h"
 #include "server.h"
+#include "store.h"
 
 static void
 usage(FILE *f)
@@ -27,6 +29,7 @@ usage(FILE *f)
 	fprintf(f, "usage: ttydesk-relay --config PATH\n"
 	    "       ttydesk-relay add-agent --config PATH ID --name NAME "
 	    "--teams A,B\n"
+	    "       ttydesk-relay migrate|export|import --config PATH\n"
 	    "       ttydesk-relay --version | --help\n");
 }
 
@@ -141,6 +144,23 @@ add_agent_main(int argc, char **argv)
 	return add_agent(config, argv[optind], name, teams);
 }
 
+/* migrate / export / import --config PATH (migrate.c). */
+static int
+store_command(int argc, char **argv)
+{
+	const char *cmd = argv[0];
+
+	if (argc != 3 || (strcmp(argv[1], "--config") != 0 &&
+	    strcmp(argv[1], "-c") != 0)) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(cmd, "migrate") == 0)
+		return migrate_main(argv[2]);
+	return strcmp(cmd, "export") == 0 ? export_main(argv[2]) :
+	    import_main(argv[2]);
+}
+
 static int
 serve(const char *path)
 {
@@ -216,6 +236,9 @@ main(int argc, char **argv)
 	umask(077);
 	if (argc > 1 && strcmp(argv[1], "add-agent") == 0)
 		return add_agent_main(argc - 1, argv + 1);
+	if (argc > 1 && (strcmp(argv[1], "migrate") == 0 ||
+	    strcmp(argv[1], "export") == 0 || strcmp(argv[1], "import") == 0))
+		return store_command(argc - 1, argv + 1);
 	while ((ch = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':

@@ -10,7 +10,8 @@
 
 #include <sqlite3.h>
 
-#include "store.h"
+#include "store_rename_sqlite.h"
+#include "store_backend.h"
 
 enum st_stmt {
 	Q_APPEND,
@@ -150,11 +151,8 @@ static const char st_schema[] =
     "  conversation TEXT, extra TEXT);"
     "CREATE TABLE IF NOT EXISTS conversations(id INTEGER PRIMARY KEY "
     "  AUTOINCREMENT, contact INTEGER NOT NULL, state TEXT NOT NULL, "
-    "  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, "
-    "  wake_at INTEGER NOT NULL DEFAULT 0);"
+    "  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS conversations_contact ON conversations(contact);"
-    "CREATE INDEX IF NOT EXISTS conversations_wake ON conversations(wake_at) "
-    "  WHERE wake_at > 0;"
     "CREATE TABLE IF NOT EXISTS messages(id TEXT PRIMARY KEY, wamid TEXT, "
     "  fingerprint TEXT, conversation TEXT NOT NULL, direction INTEGER NOT "
     "  NULL, ts INTEGER NOT NULL);"
@@ -173,6 +171,19 @@ static const char st_schema[] =
     "  TEXT NOT NULL, status INTEGER NOT NULL, response TEXT NOT NULL, "
     "  PRIMARY KEY(route, client_id)) WITHOUT ROWID;"
     "INSERT OR IGNORE INTO meta(key, value) VALUES('schema', '1');";
+
+/* Schema upgrades, in order: version n+1 is steps[n].  Each runs once, in
+ * the transaction that records the new version. */
+static const char *const st_upgrades[] = {
+	/* 2: conversations the relay revisits on its own (snooze, SLA) */
+	"ALTER TABLE conversations ADD COLUMN wake_at INTEGER NOT NULL "
+	"DEFAULT 0;",
+};
+#define ST_SCHEMA_VERSION (1 + (int)(sizeof st_upgrades / sizeof st_upgrades[0]))
+
+static const char st_indexes[] =
+    "CREATE INDEX IF NOT EXISTS conversations_wake ON conversations(wake_at) "
+    "  WHERE wake_at > 0;";
 
 struct relay_store {
 	sqlite3 *db;
@@ -245,6 +256,54 @@ st_exec(struct relay_store *st, enum st_stmt which)
 	return s == NULL ? -1 : st_done(st, s);
 }
 
+/* Creates the schema, or brings an older one up to ST_SCHEMA_VERSION. */
+static int
+st_migrate(struct relay_store *st, char **msg)
+{
+	sqlite3_stmt *q = NULL;
+	char sql[96];
+	int version = 0, i, rc = -1;
+
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, msg) != SQLITE_OK)
+		return -1;
+	if (sqlite3_exec(st->db, st_schema, NULL, NULL, msg) != SQLITE_OK)
+		goto out;
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = "
+	    "'schema'", -1, &q, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		version = atoi((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	if (version < 1)
+		version = 1;
+	if (version > ST_SCHEMA_VERSION) {
+		*msg = sqlite3_mprintf("database schema %d is newer than this "
+		    "relay (%d)", version, ST_SCHEMA_VERSION);
+		goto out;
+	}
+	for (i = version; i < ST_SCHEMA_VERSION; i++) {
+		if (sqlite3_exec(st->db, st_upgrades[i - 1], NULL, NULL, msg) !=
+		    SQLITE_OK)
+			goto out;
+	}
+	snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key = "
+	    "'schema'", ST_SCHEMA_VERSION);
+	if (sqlite3_exec(st->db, st_indexes, NULL, NULL, msg) != SQLITE_OK ||
+	    sqlite3_exec(st->db, sql, NULL, NULL, msg) != SQLITE_OK)
+		goto out;
+	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, msg) == SQLITE_OK ? 0 : -1;
+out:
+	if (rc != 0)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int
+relay_store_schema_version(void)
+{
+	return ST_SCHEMA_VERSION;
+}
+
 int
 relay_store_open(const char *path, enum relay_store_mode mode,
     struct relay_store **out, char *err, size_t errlen)
@@ -270,8 +329,7 @@ relay_store_open(const char *path, enum relay_store_mode mode,
 	    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; "
 	    "PRAGMA cache_size=-16000", NULL, NULL, &msg) != SQLITE_OK)
 		goto sqlfail;
-	if (mode == RELAY_STORE_WRITER &&
-	    sqlite3_exec(st->db, st_schema, NULL, NULL, &msg) != SQLITE_OK)
+	if (mode == RELAY_STORE_WRITER && st_migrate(st, &msg) != 0)
 		goto sqlfail;
 	*out = st;
 	return 0;
