@@ -72,8 +72,8 @@ struct relay {
 	struct sender *sender;
 	struct pg_listener *listener; /* PostgreSQL: pg_listen.c */
 	struct MHD_Daemon *daemon;
-	struct authlimit *authlimit; /* failed bearer tokens per address */
 	_Atomic bool stopping_http;
+	struct authlimit *authlimit; /* failed bearer tokens per address */
 	bool quiet; /* no request log (tests, bench) */
 	int64_t (*now)(void); /* clock, replaceable by tests */
 };
