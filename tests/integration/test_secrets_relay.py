@@ -12,7 +12,7 @@
   the default limit leaves ordinary mistakes alone;
 * no core dump: RLIMIT_CORE is 0 in the running relay, and a SIGABRT
   leaves no core file although a control process in the same conditions
-  leaves one;
+  leaves one; the report of a SIGSEGV holds no secret or customer text;
 * another Unix user (throwaway, useradd) cannot read the relay's event
   log (customer messages), its secrets or its config, even when the
   relay's folder is world-searchable and the umask is the usual 022;
@@ -253,6 +253,25 @@ class NoCoreDump(unittest.TestCase):
 		finally:
 			relay.proc = None
 			world.close()
+
+
+class CrashOutput(WorldCase):
+
+	def test_segv_report_holds_no_secret(self):
+		c = self.world.fake.customer(unique_phone(), None, "Crash Victim")
+		marker = "crash-customer-text-%d" % os.getpid()
+		self.world.fake.customer_message(c, "text", text=marker)
+		self.relay.proc.send_signal(signal.SIGSEGV)
+		self.relay.proc.wait(30)
+		self.assertNotEqual(self.relay.proc.returncode, 0)
+		log = self.relay.log_text()
+		note("crash output: %d bytes, last line %r" % (len(log),
+		    log.strip().splitlines()[-1][:100]))
+		for v in [a.token for a in self.relay.agents.values()] + [
+		    self.relay.access_token, self.relay.app_secret,
+		    self.relay.verify_token, marker]:
+			self.assertNotIn(v, log)
+		self.relay.proc = None
 
 
 class OtherUser(unittest.TestCase):
