@@ -4,12 +4,15 @@ relay on PostgreSQL, two relays on one PostgreSQL database (webhooks
 spread round-robin, as a load balancer would).  Every webhook is signed
 and answered 200 only after its commit; PostgreSQL runs with fsync on,
 like SQLite's synchronous=FULL.  Clients: 16 threads with keep-alive
-connections in 4 processes, bodies signed beforehand.
+connections in 4 processes, bodies signed beforehand.  Then the
+cross-relay wake time: a long-poll parked on relay B, a webhook to relay A,
+time from A's 200 to B's answer (p50, p99 of 100).
 
 usage: relay_pg.py [webhooks [rounds]]    (env TTYDESK_BUILD_DIR: the relay to run)
 """
 
 import http.client
+import json
 import os
 import sys
 import threading
@@ -127,12 +130,65 @@ def run(n, database_for, count):
 		fake.stop()
 
 
+def wake(db, rounds=100):
+	"""Long-poll on relay B, webhook to relay A: time from A's 200 to
+	B's answer."""
+	fake = fake_graph.FakeGraph("pending", "pending", PNID,
+	    status_delays=None).start()
+	a = relayproc.Relay(fake.graph_url, phone_number_id=PNID, database=db)
+	b = relayproc.Relay(fake.graph_url, phone_number_id=PNID, database=db,
+	    app_secret=a.app_secret, access_token=a.access_token,
+	    agents=list(a.agents.values()))
+	token = a.agents["alice"].token
+	work = bodies(rounds, a.app_secret)
+	waits = []
+	try:
+		a.start()
+		b.start()
+		host, port = a.url.split("//")[1].split(":")
+		hook = http.client.HTTPConnection(host, int(port), timeout=30)
+		after = 0
+		for raw, sig in work:
+			box = {}
+
+			def poll():
+				c = http.client.HTTPConnection("127.0.0.1", b.port,
+				    timeout=30)
+				c.request("GET", "/v1/sync?after=%d&wait=10" % after,
+				    headers={"Authorization": "Bearer " + token})
+				box["body"] = c.getresponse().read()
+				box["t"] = time.monotonic()
+				c.close()
+
+			t = threading.Thread(target=poll)
+			t.start()
+			time.sleep(0.02)
+			hook.request("POST", "/webhook", body=raw, headers={
+			    "Content-Type": "application/json",
+			    "X-Hub-Signature-256": sig})
+			hook.getresponse().read()
+			acked = time.monotonic()
+			t.join()
+			waits.append(max(0.0, box["t"] - acked))
+			after = json.loads(box["body"])["next"]
+	finally:
+		for r in (a, b):
+			r.stop()
+			r.cleanup()
+		fake.stop()
+	waits.sort()
+	print("cross-relay wake (webhook to A, long-poll on B), p50: %.1f ms" %
+	    (waits[len(waits) // 2] * 1000))
+	print("cross-relay wake (webhook to A, long-poll on B), p99: %.1f ms" %
+	    (waits[int(0.99 * (len(waits) - 1) + 0.5)] * 1000))
+
+
 def main(argv):
 	n = int(argv[1]) if len(argv) > 1 else 4000
 	rounds = int(argv[2]) if len(argv) > 2 else 3
-	print("%d signed webhooks, %d client connections, %d CPUs; %d rounds, "
-	    "scenarios interleaved (the machine is shared: best and median)" % (
-	    n, CLIENTS, os.cpu_count() or 0, rounds))
+	print("(%d signed webhooks, %d client connections, %d CPUs, %d rounds "
+	    "with the scenarios interleaved, best and median as the machine "
+	    "is shared)" % (n, CLIENTS, os.cpu_count() or 0, rounds))
 	scenarios = [("SQLite, 1 relay", lambda: "relay.db", 1)]
 	cluster = None
 	if pgcluster.available():
@@ -146,6 +202,8 @@ def main(argv):
 		for _ in range(rounds):
 			for label, db, count in scenarios:
 				rates[label].append(run(n, db, count))
+		if cluster:
+			wake(cluster.new_database())
 	finally:
 		if cluster:
 			cluster.stop()

@@ -46,6 +46,9 @@ struct conv_priv {
 	struct strmap rx_ids;  /* reaction message ids seen -> owned copy */
 	int64_t *presence_seq; /* parallel to conversation.presence */
 	int64_t newest_in_ts;  /* ts of the newest inbound message */
+	/* ts and seq of messages[n_messages - 1], for thread_insert: reading
+	 * them from that message cost a cache miss per event on a replay. */
+	int64_t tail_ts, tail_seq;
 	int64_t contact_field_seq[CONTACT_FIELDS]; /* see apply_contact() */
 	bool has_state, has_contact;
 };

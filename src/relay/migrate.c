@@ -34,23 +34,26 @@ static const struct dump_table {
 	const char *types;
 	const char *order;
 	const char *order_pg;
+	const char *where;
 } dump_tables[] = {
-	{ "meta", "key, value", "TT", "key", "key" },
-	{ "events", "seq, ts, type, conversation, json", "IITTT", "seq", "seq" },
+	/* meta's "schema" is each backend's own version: not moved. */
+	{ "meta", "key, value", "TT", "key", "key", "WHERE key <> 'schema'" },
+	{ "events", "seq, ts, type, conversation, json", "IITTT", "seq", "seq",
+	    "" },
 	{ "contacts", "id, wa_id, user_id, username, name, conversation, extra",
-	    "ITTTTTT", "id", "id" },
+	    "ITTTTTT", "id", "id", "" },
 	{ "conversations", "id, contact, state, first_ts, last_ts, wake_at",
-	    "IITIII", "id", "id" },
+	    "IITIII", "id", "id", "" },
 	{ "messages", "id, wamid, fingerprint, conversation, direction, ts",
-	    "TTTTII", "rowid", "rid" },
+	    "TTTTII", "rowid", "rid", "" },
 	{ "status_keys", "message, status", "TT", "message, status",
-	    "message, status" },
+	    "message, status", "" },
 	{ "deferred", "wamid, conversation, status, ts, extra", "TTTIT",
-	    "rowid", "rid" },
+	    "rowid", "rid", "" },
 	{ "outbound", "id, client_id, conversation, body, state, attempts, "
-	    "next_try, wamid", "TTTTIIIT", "rowid", "rid" },
+	    "next_try, wamid", "TTTTIIIT", "rowid", "rid", "" },
 	{ "idempotency", "route, client_id, status, response", "TTIT",
-	    "route, client_id", "route, client_id" },
+	    "route, client_id", "route, client_id", "" },
 };
 #define DUMP_NTABLES (sizeof dump_tables / sizeof dump_tables[0])
 
@@ -82,8 +85,8 @@ export_sqlite(const char *path, FILE *out, long long *rows, char *err,
 	for (t = 0; t < DUMP_NTABLES; t++) {
 		const struct dump_table *d = &dump_tables[t];
 
-		snprintf(sql, sizeof sql, "SELECT %s FROM %s ORDER BY %s",
-		    d->cols, d->name, d->order);
+		snprintf(sql, sizeof sql, "SELECT %s FROM %s %s ORDER BY %s",
+		    d->cols, d->name, d->where, d->order);
 		if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
 			goto fail;
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -97,7 +100,8 @@ export_sqlite(const char *path, FILE *out, long long *rows, char *err,
 					    sqlite3_column_int64(s, i)));
 				else
 					json_array_append_new(row, json_string(
-					    (const char *)sqlite3_column_text(s, i)));
+					    (const char *)sqlite3_column_text(s,
+					    i)));
 			}
 			if (dump_line(out, json_pack("{s:s, s:o}", "t", d->name,
 			    "r", row)) != 0) {
@@ -139,11 +143,12 @@ export_pg(const char *uri, FILE *out, long long *rows, char *err,
 	for (t = 0; t < DUMP_NTABLES; t++) {
 		const struct dump_table *d = &dump_tables[t];
 
-		snprintf(sql, sizeof sql, "SELECT %s FROM %s ORDER BY %s",
-		    d->cols, d->name, d->order_pg);
+		snprintf(sql, sizeof sql, "SELECT %s FROM %s %s ORDER BY %s",
+		    d->cols, d->name, d->where, d->order_pg);
 		res = PQexec(c, sql);
 		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-			snprintf(err, errlen, "export: %s", PQresultErrorField(res,
+			snprintf(err, errlen, "export: %s",
+			    PQresultErrorField(res,
 			    PG_DIAG_MESSAGE_PRIMARY));
 			goto fail;
 		}
@@ -159,7 +164,8 @@ export_pg(const char *uri, FILE *out, long long *rows, char *err,
 					json_array_append_new(row, json_integer(
 					    strtoll(v, NULL, 10)));
 				else
-					json_array_append_new(row, json_string(v));
+					json_array_append_new(row,
+					    json_string(v));
 			}
 			if (dump_line(out, json_pack("{s:s, s:o}", "t", d->name,
 			    "r", row)) != 0) {
@@ -211,7 +217,8 @@ import_exec(struct importer *im, const char *sql, char *err, size_t errlen)
 		ExecStatusType s = PQresultStatus(res);
 
 		if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
-			snprintf(err, errlen, "import: %s", PQresultErrorField(res,
+			snprintf(err, errlen, "import: %s",
+			    PQresultErrorField(res,
 			    PG_DIAG_MESSAGE_PRIMARY));
 			PQclear(res);
 			return -1;
@@ -243,7 +250,8 @@ import_check_empty(struct importer *im, char *err, size_t errlen)
 	} else {
 		sqlite3_stmt *s;
 
-		if (sqlite3_prepare_v2(im->db, sql, -1, &s, NULL) == SQLITE_OK &&
+		if (sqlite3_prepare_v2(im->db, sql, -1, &s,
+		    NULL) == SQLITE_OK &&
 		    sqlite3_step(s) == SQLITE_ROW)
 			n = sqlite3_column_int64(s, 0);
 		sqlite3_finalize(s);
@@ -269,6 +277,9 @@ import_row(struct importer *im, size_t t, const json_t *row, char *err,
 		snprintf(err, errlen, "import: %s: bad row", d->name);
 		return -1;
 	}
+	if (t == 0 && json_is_string(json_array_get(row, 0)) &&
+	    strcmp(json_string_value(json_array_get(row, 0)), "schema") == 0)
+		return 0; /* the target's own version stays */
 	for (i = 0; i < n; i++) {
 		const json_t *v = json_array_get(row, i);
 
@@ -293,7 +304,8 @@ import_row(struct importer *im, size_t t, const json_t *row, char *err,
 	    d->cols, marks, t == 0 ? " ON CONFLICT(key) DO UPDATE SET value = "
 	    "EXCLUDED.value" : "");
 	if (im->pg) {
-		PGresult *res = PQexecParams(im->c, sql, (int)n, NULL, vals, NULL,
+		PGresult *res = PQexecParams(im->c, sql, (int)n, NULL, vals,
+		    NULL,
 		    NULL, 0);
 		int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
 
@@ -321,7 +333,8 @@ import_row(struct importer *im, size_t t, const json_t *row, char *err,
 	sqlite3_reset(im->ins[t]);
 	return 0;
 sqlfail:
-	snprintf(err, errlen, "import: %s: %s", d->name, sqlite3_errmsg(im->db));
+	snprintf(err, errlen, "import: %s: %s", d->name,
+	    sqlite3_errmsg(im->db));
 	return -1;
 }
 
@@ -333,7 +346,8 @@ import_open(struct importer *im, const char *database, char *err,
 
 	memset(im, 0, sizeof *im);
 	/* Opening as the writer creates the schema. */
-	if (relay_store_open(database, RELAY_STORE_WRITER, &st, err, errlen) != 0)
+	if (relay_store_open(database, RELAY_STORE_WRITER, &st, err,
+	    errlen) != 0)
 		return -1;
 	relay_store_close(st);
 	if ((im->pg = relay_store_is_pg(database)))
@@ -387,7 +401,8 @@ import_lines(struct importer *im, FILE *in, long long *rows, char *err,
 			    "ttydesk_relay_dump")) == DUMP_FORMAT;
 			json_decref(o);
 			if (!header) {
-				snprintf(err, errlen, "import: not a ttydesk-relay "
+				snprintf(err, errlen,
+				    "import: not a ttydesk-relay "
 				    "dump (format %d)", DUMP_FORMAT);
 				goto out;
 			}
@@ -399,8 +414,10 @@ import_lines(struct importer *im, FILE *in, long long *rows, char *err,
 			break;
 		}
 		if (dump_find(json_string_value(json_object_get(o, "t")) ?
-		    json_string_value(json_object_get(o, "t")) : "", &t) == NULL) {
-			snprintf(err, errlen, "import: line %lld: unknown table",
+		    json_string_value(json_object_get(o, "t")) : "",
+		    &t) == NULL) {
+			snprintf(err, errlen,
+			    "import: line %lld: unknown table",
 			    *rows + 2);
 			json_decref(o);
 			goto out;
@@ -413,7 +430,8 @@ import_lines(struct importer *im, FILE *in, long long *rows, char *err,
 		(*rows)++;
 	}
 	if (end != *rows) {
-		snprintf(err, errlen, "import: the dump is cut short (%lld rows "
+		snprintf(err, errlen,
+		    "import: the dump is cut short (%lld rows "
 		    "read%s)", *rows, end < 0 ? ", no end line" : "");
 		goto out;
 	}
@@ -457,8 +475,8 @@ migrate_main(const char *config)
 			rc = 1;
 			goto fail;
 		}
-		printf("postgresql: schema version %d (was %d)\n",
-		    PG_SCHEMA_VERSION, before);
+		printf("postgresql: schema version %d (was %d)\n", PG_SCHEMA_VERSION,
+		    before);
 		rc = 0;
 		goto out;
 	}
@@ -469,7 +487,7 @@ migrate_main(const char *config)
 			    cfg.database);
 		goto fail;
 	}
-	printf("sqlite: schema version %s\n", v);
+	printf("%s: schema version %s\n", cfg.database, v);
 	rc = 0;
 	goto out;
 fail:

@@ -169,6 +169,10 @@ struct pg_store {
 	bool in_tx;
 	bool new_events;   /* this transaction appended */
 	bool new_outbound; /* this transaction queued a send */
+	/* Round trips saved: the last seq read with the lock (-1 once
+	 * something was appended), and a RELEASE sent with what follows. */
+	int64_t begin_seq;
+	bool release_due;
 	int lease;         /* seconds */
 	char me[96];       /* claimed_by: host, pid, random */
 	char err[256];
@@ -368,24 +372,31 @@ pg_revive(struct pg_store *st)
 int
 pg_store_begin(struct pg_store *st)
 {
-	char sql[96];
+	char sql[160];
+	PGresult *res;
 
 	pg_revive(st);
-	snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%d)",
-	    PG_WRITE_LOCK);
-	if (pg_exec(st, sql) != 0) {
+	snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%d); "
+	    "SELECT COALESCE(MAX(seq), 0) FROM events", PG_WRITE_LOCK);
+	res = PQexec(st->conn, sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK &&
+	    PQstatus(st->conn) != CONNECTION_OK) {
 		/* A connection the server closed shows only now: once more
 		 * on a new one (nothing was written). */
-		if (PQstatus(st->conn) != CONNECTION_OK) {
-			pg_revive(st);
-			if (pg_exec(st, sql) == 0)
-				goto begun;
-		}
+		PQclear(res);
+		pg_revive(st);
+		res = PQexec(st->conn, sql);
+	}
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		pg_set_err(st, res, "begin");
+		PQclear(res);
 		pg_exec(st, "ROLLBACK");
 		return -1;
 	}
-begun:
+	st->begin_seq = pg_int(res, 0, 0);
+	PQclear(res);
 	st->in_tx = true;
+	st->release_due = false;
 	st->new_events = st->new_outbound = false;
 	return 0;
 }
@@ -398,11 +409,13 @@ pg_store_commit(struct pg_store *st)
 	int rc = 0;
 
 	/* Still under the lock, so MAX(seq) is this commit's last seq. */
-	snprintf(sql, sizeof sql, "%s%sCOMMIT", st->new_events ?
+	snprintf(sql, sizeof sql, "%s%s%sCOMMIT", st->release_due ?
+	    "RELEASE job; " : "", st->new_events ?
 	    "SELECT pg_notify('" PG_CHANNEL_EVENTS "', (SELECT MAX(seq) FROM "
 	    "events)::text); " : "", st->new_outbound ?
 	    "SELECT pg_notify('" PG_CHANNEL_OUTBOUND "', ''); " : "");
 	st->in_tx = false;
+	st->release_due = false;
 	res = PQexec(st->conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		pg_set_err(st, res, "commit");
@@ -423,18 +436,26 @@ pg_store_rollback(struct pg_store *st)
 	if (PQtransactionStatus(st->conn) != PQTRANS_IDLE)
 		pg_exec(st, "ROLLBACK");
 	st->in_tx = false;
+	st->release_due = false;
 }
 
 int
 pg_store_savepoint(struct pg_store *st)
 {
-	return pg_exec(st, "SAVEPOINT job");
+	bool release = st->release_due;
+
+	st->release_due = false;
+	return pg_exec(st, release ? "RELEASE job; SAVEPOINT job" :
+	    "SAVEPOINT job");
 }
 
+/* Sent with the next SAVEPOINT or the COMMIT: a RELEASE that failed
+ * there fails the next job or the whole batch, never a job silently. */
 int
 pg_store_release(struct pg_store *st)
 {
-	return pg_exec(st, "RELEASE job");
+	st->release_due = true;
+	return 0;
 }
 
 void
@@ -450,6 +471,8 @@ pg_store_last_seq(struct pg_store *st)
 	PGresult *res;
 	int64_t v = -1;
 
+	if (st->in_tx && st->begin_seq >= 0)
+		return st->begin_seq;
 	if (!st->in_tx)
 		pg_revive(st);
 	if ((res = pg_run(st, P_LAST_SEQ, NULL)) == NULL)
@@ -467,6 +490,7 @@ pg_store_append(struct pg_store *st, int64_t seq, json_t *ev)
 	char *text;
 	int rc;
 
+	st->begin_seq = -1;
 	if (json_object_set_new(ev, "seq", json_integer(seq)) != 0)
 		return -1;
 	text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -319,6 +319,13 @@ const struct action_def action_table[] = {
 	{"reopen", "o", "reopen a resolved conversation", convact_reopen},
 	{"escalate", "e", "escalate to a team with a priority and reason",
 	    convact_escalate},
+	{"save_media", "s", "save the selected message's media to a file",
+	    act_save_media},
+	{"open_media", "v", "open the selected message's media with "
+	    "[ui] open_command", act_open_media},
+	{"help", "?, F1", "this help", act_help},
+	{"quit", "q", "quit", act_quit},
+	{"redraw", "C-l", "repaint the screen", act_redraw},
 	{"label", "L", "add/remove labels (completes known labels)",
 	    labels_action},
 	{"snooze", "z", "snooze until 2h / tomorrow 9:00 / mon", snooze_action},
@@ -328,13 +335,6 @@ const struct action_def action_table[] = {
 	    convact_retry},
 	{"edit", "E", "edit a failed message in the compose area",
 	    convact_edit},
-	{"save_media", "s", "save the selected message's media to a file",
-	    act_save_media},
-	{"open_media", "v", "open the selected message's media with "
-	    "[ui] open_command", act_open_media},
-	{"help", "?, F1", "this help", act_help},
-	{"quit", "q", "quit", act_quit},
-	{"redraw", "C-l", "repaint the screen", act_redraw},
 };
 
 const size_t action_count = sizeof action_table / sizeof action_table[0];

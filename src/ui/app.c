@@ -108,6 +108,8 @@ app_free(struct app *app)
 	ui_stop(app);
 	if (fatal_app == app)
 		fatal_app = NULL;
+	if (app->token != NULL)
+		secfile_wipe(app->token, app->token_len);
 	compose_save_open(app);
 	net_free(app->net);
 	app_reqs_free(app);
@@ -284,11 +286,11 @@ app_after_events(struct app *app, unsigned changed)
 	if (ui->open_id != NULL && ui->focus == FOCUS_THREAD &&
 	    (open = model_find(app->model, ui->open_id)) != NULL &&
 	    open->unread > 0) {
+		if (!app->loading)
+			receipt_mark(app, open);
 		model_mark_read(app->model, open);
 		queues_count(app);
 		list_rebuild(app);
-		if (!app->loading)
-			receipt_mark(app, open);
 	}
 	outbox_after_events(app);
 	ui->thread.dirty = ui->tabs.dirty = ui->status.dirty = true;
@@ -458,15 +460,27 @@ app_on_state(void *ud, enum net_state st, const char *detail)
 }
 
 int
+app_read_token(struct app *app, char *err, size_t errlen)
+{
+	if (app->token != NULL)
+		secfile_wipe(app->token, app->token_len);
+	app->token = appconfig_read_token(app->cfg, &app->token_len, err, errlen);
+	return app->token != NULL ? 0 : -1;
+}
+
+int
 app_start_net(struct app *app, char *err, size_t errlen)
 {
 	struct net_options o;
 	struct net_callbacks cb = { app, app_on_me, app_on_events, app_on_state };
-	size_t len = 0;
+	size_t len;
 	char *tok;
 
-	if ((tok = appconfig_read_token(app->cfg, &len, err, errlen)) == NULL)
+	if (app->token == NULL && app_read_token(app, err, errlen) != 0)
 		return -1;
+	tok = app->token;
+	len = app->token_len;
+	app->token = NULL;
 	memset(&o, 0, sizeof o);
 	o.url = app->cfg->relay_url;
 	o.token = tok;

@@ -61,6 +61,8 @@ struct app {
 	bool (*ask_yes)(const char *question);
 	bool quit;
 	int64_t now;             /* wall clock, seconds, set each loop turn */
+	char *token;             /* secfile memory until app_start_net */
+	size_t token_len;
 	/* Part 2: actions, compose, read receipts (outbox.h, compose.h,
 	 * receipt.h); NULL until first used. */
 	struct outbox *outbox;
@@ -98,6 +100,9 @@ int app_load_cache(struct app *app, char *err, size_t errlen);
 void app_cache_idle(struct app *app);
 /* Create the relay client from the config and start syncing. */
 int app_start_net(struct app *app, char *err, size_t errlen);
+/* Read the bearer token now (before curses, so a refused token file is
+ * reported on a normal terminal); app_start_net uses and wipes it. */
+int app_read_token(struct app *app, char *err, size_t errlen);
 
 /* Run the poll loop until quit.  Curses must be up (ui_start). */
 int app_run(struct app *app);

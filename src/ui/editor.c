@@ -119,12 +119,25 @@ editor_read(const char *path, char *err, size_t errlen)
 static int
 editor_spawn(const char *file)
 {
+	struct sigaction ign, old_int, old_quit;
 	pid_t pid;
 	int st = -1;
 
-	if ((pid = fork()) < 0)
+	/* C-c in the editor reaches the whole process group: it is the
+	 * editor's, not a reason to quit ttydesk (as system() does). */
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	if ((pid = fork()) < 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
 		return -1;
+	}
 	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
 		execl("/bin/sh", "sh", "-c", "exec $TTYDESK_EDITOR_CMD \"$1\"",
 		    "sh", file, (char *)NULL);
@@ -132,6 +145,8 @@ editor_spawn(const char *file)
 	}
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 

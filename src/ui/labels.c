@@ -358,7 +358,9 @@ labels_action(struct app *app)
 	char label[512] = "Labels (word adds, -word removes): ";
 	size_t i, used;
 
-	if (bulk_count(app) == 0) {
+	/* Marked conversations, when the list has the focus (as the other
+	 * bulk actions). */
+	if (bulk_count(app) == 0 || app->ui.focus != FOCUS_LIST) {
 		if (app->ui.focus == FOCUS_THREAD)
 			c = app_open_conv(app);
 		if (c == NULL && (c = app_selected_conv(app)) == NULL) {

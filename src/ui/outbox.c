@@ -212,6 +212,7 @@ obx_answer(struct ob_entry *e, long status, int64_t now_ms, const char *why)
 	enum ob_verdict v = obx_verdict(status);
 	int64_t d;
 
+	e->status = status;
 	snprintf(e->error, sizeof e->error, "%s", v == OBV_DONE ? "" :
 	    why != NULL ? why : "");
 	switch (v) {
@@ -567,9 +568,9 @@ ob_state_text(const struct ob_entry *e, char *buf, size_t len)
 		if (e->attempts == 0)
 			snprintf(buf, len, "queued");
 		else
-			snprintf(buf, len, "queued, not sent yet (%s; retry %d)",
-			    e->error[0] ? e->error : "relay unreachable",
-			    e->attempts);
+			snprintf(buf, len, "queued, not sent yet (%s, try %d)",
+			    e->status == 0 || !e->error[0] ? "relay unreachable" :
+			    e->error, e->attempts + 1);
 		break;
 	}
 }

@@ -55,7 +55,8 @@ struct ob_entry {
 	int attempts;
 	int64_t next_ms;  /* monotonic: not before */
 	int64_t done_ms;
-	char error[256];  /* last failure, for the pending line */
+	long status;      /* last HTTP status, 0: no answer */
+	char error[256];  /* last failure, for the status bar */
 };
 
 struct outbox {

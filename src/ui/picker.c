@@ -247,6 +247,18 @@ tpl_send(struct app *app, struct tpl_form *f)
 static void tpl_ask(struct app *app, struct tpl_form *f);
 
 static void
+tpl_confirmed(struct app *app, void *ud, int yes)
+{
+	struct tpl_form *f = ud;
+
+	if (yes == 1)
+		tpl_send(app, f);
+	else
+		app_message(app, "template not sent");
+	tpl_form_free(f);
+}
+
+static void
 tpl_param_done(struct app *app, void *ud, const char *text)
 {
 	struct tpl_form *f = ud;
@@ -276,8 +288,13 @@ tpl_ask(struct app *app, struct tpl_form *f)
 	char label[256];
 
 	if (f->i >= f->t.n_params) {
-		tpl_send(app, f);
-		tpl_form_free(f);
+		/* The customer sees exactly this: show it filled in first. */
+		char *text = tmpl_fill(f->t.text, (const char *const *)f->params,
+		    f->t.n_params), q[600];
+		snprintf(q, sizeof q, "Send \"%s\"?", text ? text : f->t.name);
+		free(text);
+		if (dialog_confirm(app, q, tpl_confirmed, f) != 0)
+			tpl_form_free(f);
 		return;
 	}
 	snprintf(label, sizeof label, "%s {%zu} of %zu: ", f->t.name, f->i + 1,

@@ -73,8 +73,12 @@ receipt_mark(struct app *app, struct td_conversation *c)
 	for (i = c->n_messages; i > 0 && m == NULL; i--) {
 		const struct td_message *x = &c->messages[i - 1]->m;
 		if (x->direction == TD_DIR_IN && x->kind != TD_KIND_REACTION &&
-		    x->id != NULL)
+		    x->id != NULL) {
+			/* Seen before (read position from the cache): done. */
+			if (c->messages[i - 1]->seq <= c->read_seq)
+				return;
 			m = x;
+		}
 	}
 	if (m == NULL || (r = receipt_get(app, c->id)) == NULL ||
 	    (r->msg != NULL && strcmp(r->msg, m->id) == 0))

@@ -12,6 +12,7 @@
 struct app;
 struct td_conversation;
 
+/* Call before model_mark_read(): only a message still unread is marked. */
 void receipt_mark(struct app *app, struct td_conversation *c);
 void receipt_free(struct app *app);
 

@@ -226,8 +226,8 @@ thread_open(struct app *app, const char *id)
 	cu->opened = true;
 	if (c != NULL && c->unread > 0)
 		thread_first_unread(app);
+	receipt_mark(app, c); /* before: it looks at what was unread */
 	model_mark_read(app->model, c);
-	receipt_mark(app, c);
 	queues_count(app);
 	ui->list.dirty = ui->thread.dirty = ui->status.dirty = true;
 }

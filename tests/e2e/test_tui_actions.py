@@ -140,6 +140,11 @@ class TuiActions(unittest.TestCase):
 		for r in self.fake.snapshot():
 			self.assertNotIn("VIP customer", str(r.get("body")))
 		self.assertEqual(len(self.sends_with("Hello Ana\n世界 line two")), 1)
+		# Reopening does not mark the same message read again.
+		t.keys("Escape")
+		t.wait_for(lambda s: "Private note" not in s, what="compose closed")
+		t.keys("Enter")
+		time.sleep(1)
 		self.assertEqual(len([r for r in self.fake.read_requests()
 		    if r["body"].get("message_id") == m["id"]]), 1)
 		self.quit(t)
@@ -190,6 +195,8 @@ class TuiActions(unittest.TestCase):
 		t.wait_for("order_update {2} of 2:")
 		t.literal("today")
 		t.keys("Enter")
+		t.wait_for('Send "Your order A-1042 has shipped, today."?')
+		t.keys("y")
 		s = harness.wait_until(lambda: [x for x in self.fake.accepted_sends()
 		    if x["body"].get("type") == "template" and
 		    x["to"] == c.wa_id], what="template send")
@@ -198,8 +205,8 @@ class TuiActions(unittest.TestCase):
 		self.assertEqual(tpl["language"]["code"], "en_US")
 		params = [p["text"] for p in tpl["components"][0]["parameters"]]
 		self.assertEqual(params, ["A-1042", "today"])
-		# Free text is refused here, with the reason.
-		t.keys("Escape")
+		# The template shows in the thread as sent by me.
+		t.wait_for("[template] order_update")
 		self.quit(t)
 
 	def test_canned_and_editor(self):
@@ -315,6 +322,7 @@ class TuiActions(unittest.TestCase):
 		t.literal("this will fail once")
 		t.keys("C-s")
 		t.wait_for("Re-engagement message", timeout=30)
+		t.wait_for("(y: send again, E: edit)")
 		self.assertEqual(self.sends_with("this will fail once"), [])
 		t.keys("G", "y")
 		self.wait_send("this will fail once")

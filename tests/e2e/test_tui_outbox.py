@@ -163,6 +163,29 @@ class TuiOutbox(unittest.TestCase):
 		t.keys("q")
 		t.wait_for("TTYDESK-EXIT=0")
 
+	def test_quit_without_asking_when_confirm_off(self):
+		t = self.session()
+		t.extra = "confirm = off\n"
+		t.write_config()
+		t.start()
+		t.wait_for("online")
+		self.open_new(t, "Quiet Quinn", "hey")
+		self.relay_down()
+		self.reply(t, "kept across a quit")
+		t.wait_for("reply · queued")
+		t.keys("Escape", "Escape", "q")
+		t.wait_for("TTYDESK-EXIT=0")  # no question
+		self.assertEqual(t.asan_reports(), [])
+		t.tmux("kill-server", check=False)
+		self.relay_up()
+		t.start()
+		harness.wait_until(lambda: self.accepted("kept across a quit"),
+		    timeout=30, what="delivery at the next start")
+		time.sleep(1)
+		self.assertEqual(len(self.sends("kept across a quit")), 1)
+		t.keys("q")
+		t.wait_for("TTYDESK-EXIT=0")
+
 	def test_kill9_racing_the_send(self):
 		t = self.session()
 		t.start()
