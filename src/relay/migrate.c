@@ -475,8 +475,8 @@ migrate_main(const char *config)
 			rc = 1;
 			goto fail;
 		}
-		printf("postgresql: schema %d (was %d)\n", PG_SCHEMA_VERSION,
-		    before);
+		printf("postgresql: schema version %d (was %d)\n",
+		    PG_SCHEMA_VERSION, before);
 		rc = 0;
 		goto out;
 	}
@@ -487,7 +487,7 @@ migrate_main(const char *config)
 			    cfg.database);
 		goto fail;
 	}
-	printf("%s: schema %s\n", cfg.database, v);
+	printf("%s: schema version %s\n", cfg.database, v);
 	rc = 0;
 	goto out;
 fail:
