@@ -1,7 +1,9 @@
 /*
  * Encrypted cache figures: append throughput (fsync batched), compaction,
- * cold load of 100,000 message events in 5,000 conversations (decryption
- * only, and decryption + event_parse_text + model_apply), bytes per message.
+ * cold load of 100,000 message events in 5,000 conversations, bytes per
+ * message.  Cold load is shown phase by phase (decryption, decoding,
+ * model_apply) for events stored as JSON text (caches of older builds)
+ * and as packed events (event_pack, what the TUI writes now).
  */
 #include <dirent.h>
 #include <ftw.h>
@@ -103,41 +105,31 @@ count_event(void *ud, const char *json, size_t len)
 	l->bytes += len;
 }
 
+/* Decode (JSON or packed) and, with a model, apply, as the TUI does
+ * (model_apply_take: the event is freed right after). */
 static void
-model_event(void *ud, const char *json, size_t len)
+decode_event(void *ud, const char *buf, size_t len)
 {
 	struct loadctx *l = ud;
 	struct td_event ev;
 	char e[128];
 
 	l->events++;
-	if (event_parse_text(json, len, &ev, e, sizeof e) != 0) {
+	l->bytes += len;
+	if (event_decode_any(buf, len, &ev, e, sizeof e) != 0) {
 		l->bad++;
 		return;
 	}
-	if (model_apply(l->model, &ev) < 0)
+	if (l->model != NULL && model_apply_take(l->model, &ev) < 0)
 		l->bad++;
 	event_free(&ev);
 }
 
-static void
-parse_event(void *ud, const char *json, size_t len)
-{
-	struct loadctx *l = ud;
-	struct td_event ev;
-	char e[128];
-
-	l->events++;
-	if (event_parse_text(json, len, &ev, e, sizeof e) != 0) {
-		l->bad++;
-		return;
-	}
-	event_free(&ev);
-}
+enum load_mode { LOAD_DECRYPT, LOAD_DECODE, LOAD_MODEL };
 
 /* Open + load; best of three (the files are in the page cache). */
 static double
-bench_load(const char *dir, const struct cache_key *k, int with_model,
+bench_load(const char *dir, const struct cache_key *k, enum load_mode mode,
     struct loadctx *out)
 {
 	struct cache_visitor v = { NULL, NULL, NULL, NULL };
@@ -147,11 +139,10 @@ bench_load(const char *dir, const struct cache_key *k, int with_model,
 
 	for (i = 0; i < 3; i++) {
 		memset(out, 0, sizeof *out);
-		if (with_model == 1)
+		if (mode == LOAD_MODEL)
 			out->model = model_new("agent-1");
 		v.ud = out;
-		v.event = with_model == 1 ? model_event :
-		    with_model == 2 ? parse_event : count_event;
+		v.event = mode == LOAD_DECRYPT ? count_event : decode_event;
 		t = now();
 		tc = cpu();
 		if (cache_open(dir, k, &c, err, sizeof err) != CACHE_OK ||
@@ -162,7 +153,7 @@ bench_load(const char *dir, const struct cache_key *k, int with_model,
 		t = now() - t;
 		tc = cpu() - tc;
 		cache_close(c);
-		if (with_model == 1) {
+		if (mode == LOAD_MODEL) {
 			if (i == 2)
 				printf("  model: %zu conversations\n",
 				    model_count(out->model));
@@ -175,6 +166,82 @@ bench_load(const char *dir, const struct cache_key *k, int with_model,
 		}
 	}
 	return best;
+}
+
+/* Cold load of one cache phase by phase; CPU times (best of three). */
+static void
+bench_phases(const char *what, const char *dir, const struct cache_key *k)
+{
+	double dec, unp, all, t;
+	struct loadctx l;
+
+	t = bench_load(dir, k, LOAD_DECRYPT, &l);
+	dec = best_cpu;
+	printf("cold load %s, open + decrypt (%zu events, %.1f MB): %.1f ms "
+	    "(cpu %.1f ms)\n", what, l.events, (double)l.bytes / 1e6,
+	    t * 1e3, dec * 1e3);
+	t = bench_load(dir, k, LOAD_DECODE, &l);
+	unp = best_cpu;
+	printf("cold load %s, open + decrypt + decode: %.1f ms (cpu %.1f ms)\n",
+	    what, t * 1e3, unp * 1e3);
+	t = bench_load(dir, k, LOAD_MODEL, &l);
+	all = best_cpu;
+	printf("cold load %s, open + decrypt + decode + model_apply (%zu "
+	    "events, %zu bad): %.1f ms (cpu %.1f ms)\n", what, l.events, l.bad,
+	    t * 1e3, all * 1e3);
+	printf("  %s phases (cpu): decrypt %.1f ms, decode %.1f ms, "
+	    "model_apply %.1f ms\n", what, dec * 1e3, (unp - dec) * 1e3,
+	    (all - unp) * 1e3);
+}
+
+/* The same events packed, in a third cache, compacted to a snapshot. */
+static void
+bench_packed(const char *dir, const struct cache_key *k, const char **json,
+    const size_t *lens)
+{
+	unsigned char **pk = malloc(NEVENTS * sizeof *pk);
+	size_t *plens = malloc(NEVENTS * sizeof *plens), raw = 0;
+	struct td_event ev;
+	struct td_cache *c;
+	double t;
+	long i;
+
+	if (pk == NULL || plens == NULL)
+		exit(1);
+	t = now();
+	for (i = 0; i < NEVENTS; i++) {
+		if (event_parse_text(json[i], lens[i], &ev, err,
+		    sizeof err) != 0 || event_pack(&ev, &pk[i], &plens[i]) != 0) {
+			fprintf(stderr, "pack: %s\n", err);
+			exit(1);
+		}
+		raw += plens[i];
+		event_free(&ev);
+	}
+	t = now() - t;
+	printf("packed events: %.0f bytes per event (JSON: see above); "
+	    "parse + pack: %.2f us per event\n", (double)raw / NEVENTS,
+	    t / NEVENTS * 1e6);
+	if (cache_open(dir, k, &c, err, sizeof err) != CACHE_OK)
+		exit(1);
+	for (i = 0; i < NEVENTS; i += BATCH)
+		if (cache_append_events(c, (const char *const *)(pk + i),
+		    plens + i, BATCH, i + BATCH, err, sizeof err) != 0) {
+			fprintf(stderr, "append: %s\n", err);
+			exit(1);
+		}
+	if (cache_compact(c, err, sizeof err) != 0) {
+		fprintf(stderr, "compact: %s\n", err);
+		exit(1);
+	}
+	printf("snapshot size, packed: %.1f bytes per message\n",
+	    (double)dir_bytes(dir, "snapshot") / NEVENTS);
+	cache_close(c);
+	for (i = 0; i < NEVENTS; i++)
+		free(pk[i]);
+	free(pk);
+	free(plens);
+	bench_phases("packed", dir, k);
 }
 
 static int
@@ -236,7 +303,7 @@ main(void)
 	printf("log size: %.1f bytes per message\n", (double)logb / NEVENTS);
 
 	cache_close(c);
-	t = bench_load(dir, k, 0, &l);
+	t = bench_load(dir, k, LOAD_DECRYPT, &l);
 	printf("cold load from the log (open + decrypt, %zu events): %.1f ms "
 	    "(cpu %.1f ms)\n", l.events, t * 1e3, best_cpu * 1e3);
 
@@ -280,17 +347,9 @@ main(void)
 	printf("outbox put (fsynced each): %.2f ms each\n", t / 200 * 1e3);
 	cache_close(c);
 
-	t = bench_load(dir, k, 0, &l);
-	printf("cold load from the snapshot, decryption only (%zu events, "
-	    "%.1f MB): %.1f ms (cpu %.1f ms)\n", l.events, (double)l.bytes / 1e6,
-	    t * 1e3, best_cpu * 1e3);
-	t = bench_load(dir, k, 2, &l);
-	printf("cold load + event_parse_text only (%zu events): %.1f ms "
-	    "(cpu %.1f ms)\n", l.events, t * 1e3, best_cpu * 1e3);
-	t = bench_load(dir, k, 1, &l);
-	printf("cold load + event_parse_text + model_apply (%zu events, %zu "
-	    "bad): %.1f ms (cpu %.1f ms)\n", l.events, l.bad, t * 1e3,
-	    best_cpu * 1e3);
+	bench_phases("JSON", dir, k);
+	snprintf(dir2, sizeof dir2, "%s/cache3", tmp);
+	bench_packed(dir2, k, json, lens);
 
 	for (i = 0; i < NEVENTS; i++)
 		free((void *)json[i]);

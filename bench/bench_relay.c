@@ -4,7 +4,7 @@
  * p50/p99 webhook latency, and the long-poll wake-up latency with 500
  * agents waiting.  The relay runs in process on a temp database.
  *
- * usage: bench_relay [webhooks] [waiters]
+ * usage: bench_relay [webhooks] [waiters] [http threads]
  */
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -312,6 +312,7 @@ main(int argc, char **argv)
 	unsigned char h[32];
 	int total = argc > 1 ? atoi(argv[1]) : 20000;
 	int waiters = argc > 2 ? atoi(argv[2]) : 500;
+	const char *threads = argc > 3 ? argv[3] : "1";
 	static const char *files[] = { "relay.db", "relay.db-wal",
 	    "relay.db-shm", "relay.ini", "token", "secret" };
 	size_t i;
@@ -324,10 +325,11 @@ main(int argc, char **argv)
 	write_file("token", "graph-token\n");
 	write_file("secret", SECRET "\n");
 	snprintf(ini, sizeof ini, "[relay]\nlisten = 127.0.0.1:0\n"
+	    "threads = %s\n"
 	    "database = relay.db\n[whatsapp]\ngraph_url = http://127.0.0.1:9\n"
 	    "phone_number_id = " PNID "\naccess_token_file = token\n"
 	    "app_secret_file = secret\n[agent bench]\nname = Bench\n"
-	    "token_sha256 = %s\n", hex);
+	    "token_sha256 = %s\n", threads, hex);
 	write_file("relay.ini", ini);
 	snprintf(path, sizeof path, "%s/relay.ini", dir);
 	if (config_load(path, 1, &cfg, err, sizeof err) != 0 ||

@@ -201,6 +201,26 @@ int event_parse_text(const char *text, size_t len, struct td_event *out,
 json_t *event_to_json(const struct td_event *ev);
 void event_free(struct td_event *ev);
 
+/*
+ * A compact binary form of an event, for the TUI's cache
+ * (docs/cache-format.md, "Packed events").  Its first byte is a format tag
+ * in 0x01..0x08, never a byte JSON text starts with, so a reader tells the
+ * two apart.  It holds every field of every type; event_to_json() of the
+ * unpacked event equals event_to_json() of the packed one.
+ *
+ * event_pack(): *out is malloc'd, the caller frees it.  Returns 0, or -1
+ * when out of memory or ev->type is not an enum value.
+ * event_unpack(): buf is untrusted; any byte string is either an event
+ * event_parse() could have produced or -1 with a message in err (out is
+ * then empty).  out is the caller's to event_free().
+ * event_decode_any(): packed bytes or JSON object text (caches written
+ * before events were packed). */
+int event_pack(const struct td_event *ev, unsigned char **out, size_t *len);
+int event_unpack(const unsigned char *buf, size_t len, struct td_event *out,
+    char *err, size_t errlen);
+int event_decode_any(const void *buf, size_t len, struct td_event *out,
+    char *err, size_t errlen);
+
 /* Deep copies, for the model and the relay.  Return 0 or -1 (out of memory). */
 int message_copy(struct td_message *dst, const struct td_message *src);
 void message_free(struct td_message *m);

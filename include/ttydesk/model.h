@@ -92,6 +92,11 @@ void model_set_self(struct td_model *m, const char *self);
 
 /* Returns TD_CHANGED_* flags, or -1 when out of memory. */
 int model_apply(struct td_model *m, const struct td_event *ev);
+/* The same, for a caller that frees ev right after (the cache replay):
+ * strings and arrays of ev may be moved into the model instead of copied
+ * (they are then NULL in ev, which stays valid for event_free()).  Only
+ * ev's body changes: seq, ts, type and conversation stay as they were. */
+int model_apply_take(struct td_model *m, struct td_event *ev);
 /* Highest seq applied so far. */
 int64_t model_last_seq(const struct td_model *m);
 

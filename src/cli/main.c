@@ -70,10 +70,22 @@ run(struct appconfig *cfg)
 		app_free(&app);
 		return 1;
 	}
-	/* The cache is opened before curses: it may ask for a passphrase. */
-	if (app_open_cache(&app, err, sizeof err) != 0 ||
-	    app_start_net(&app, err, sizeof err) != 0 ||
+	/* Secrets are read and the cache opened before curses (they may fail
+	 * with a message, ask for a passphrase or whether to rebuild); the
+	 * cache is replayed after (the screen fills as it goes). */
+	if (app_read_token(&app, err, sizeof err) != 0 ||
+	    app_open_cache(&app, err, sizeof err) != 0 ||
 	    ui_start(&app, err, sizeof err) != 0) {
+		fprintf(stderr, "ttydesk: %s\n", err);
+		goto out;
+	}
+	if (app_load_cache(&app, err, sizeof err) != 0) {
+		ui_stop(&app);
+		fprintf(stderr, "ttydesk: cache %s: %s\n", cfg->cache_dir, err);
+		goto out;
+	}
+	if (app_start_net(&app, err, sizeof err) != 0) {
+		ui_stop(&app);
 		fprintf(stderr, "ttydesk: %s\n", err);
 		goto out;
 	}

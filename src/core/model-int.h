@@ -46,6 +46,9 @@ struct conv_priv {
 	struct strmap rx_ids;  /* reaction message ids seen -> owned copy */
 	int64_t *presence_seq; /* parallel to conversation.presence */
 	int64_t newest_in_ts;  /* ts of the newest inbound message */
+	/* ts and seq of messages[n_messages - 1], for thread_insert: reading
+	 * them from that message cost a cache miss per event on a replay. */
+	int64_t tail_ts, tail_seq;
 	int64_t contact_field_seq[CONTACT_FIELDS]; /* see apply_contact() */
 	bool has_state, has_contact;
 };
@@ -67,8 +70,10 @@ struct td_model {
 #define CONV_PRIV(c) ((struct conv_priv *)(c)->priv)
 
 int model_list_conversation(struct td_model *m, struct td_conversation *c);
+/* give: NULL, or ev's own message, which a new message may be moved out
+ * of instead of copied (model_apply_take). */
 int model_apply_message(struct td_model *m, struct td_conversation *c,
-    const struct td_event *ev);
+    const struct td_event *ev, struct td_message *give);
 int model_apply_status(struct td_model *m, struct td_conversation *c,
     const struct td_event *ev);
 void model_free_messages(struct td_conversation *c);

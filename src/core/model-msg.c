@@ -100,13 +100,31 @@ model_free_messages(struct td_conversation *c)
 }
 
 static int
+key_cmp(int64_t a_ts, int64_t a_seq, int64_t ts, int64_t seq)
+{
+	if (a_ts != ts)
+		return a_ts < ts ? -1 : 1;
+	if (a_seq != seq)
+		return a_seq < seq ? -1 : 1;
+	return 0;
+}
+
+static int
 msg_cmp(const struct td_msg *a, int64_t ts, int64_t seq)
 {
-	if (a->ts != ts)
-		return a->ts < ts ? -1 : 1;
-	if (a->seq != seq)
-		return a->seq < seq ? -1 : 1;
-	return 0;
+	return key_cmp(a->ts, a->seq, ts, seq);
+}
+
+/* Keep conv_priv's copy of the newest message's key in step. */
+static void
+thread_tail_update(struct td_conversation *c)
+{
+	struct conv_priv *p = CONV_PRIV(c);
+
+	if (c->n_messages == 0)
+		return;
+	p->tail_ts = c->messages[c->n_messages - 1]->ts;
+	p->tail_seq = c->messages[c->n_messages - 1]->seq;
 }
 
 /* In-order arrival appends; a late message is placed by binary search. */
@@ -124,7 +142,7 @@ thread_insert(struct td_conversation *c, struct td_msg *msg)
 		c->messages = v;
 		p->msgs_cap = cap;
 	}
-	if (hi > 0 && msg_cmp(c->messages[hi - 1], msg->ts, msg->seq) > 0) {
+	if (hi > 0 && key_cmp(p->tail_ts, p->tail_seq, msg->ts, msg->seq) > 0) {
 		while (lo < hi) {
 			mid = lo + (hi - lo) / 2;
 			if (msg_cmp(c->messages[mid], msg->ts, msg->seq) <= 0)
@@ -134,8 +152,11 @@ thread_insert(struct td_conversation *c, struct td_msg *msg)
 		}
 		memmove(&c->messages[lo + 1], &c->messages[lo],
 		    (c->n_messages - lo) * sizeof *c->messages);
-	} else
+	} else {
 		lo = c->n_messages;
+		p->tail_ts = msg->ts;
+		p->tail_seq = msg->seq;
+	}
 	c->messages[lo] = msg;
 	c->n_messages++;
 	return 0;
@@ -151,6 +172,7 @@ thread_remove(struct td_conversation *c, struct td_msg *msg)
 			memmove(&c->messages[i - 1], &c->messages[i],
 			    (c->n_messages - i) * sizeof *c->messages);
 			c->n_messages--;
+			thread_tail_update(c);
 			return;
 		}
 	}
@@ -212,9 +234,11 @@ message_learn_wamid(struct td_conversation *c, struct td_msg *msg,
 	return 1;
 }
 
+/* give (see model_apply_take) is moved in rather than copied, and moved
+ * back when the message cannot be added. */
 static int
 message_add(struct td_model *m, struct td_conversation *c,
-    const struct td_event *ev, uint64_t h)
+    const struct td_event *ev, uint64_t h, struct td_message *give)
 {
 	struct conv_priv *p = CONV_PRIV(c);
 	struct td_msg *msg = calloc(1, sizeof *msg);
@@ -222,7 +246,10 @@ message_add(struct td_model *m, struct td_conversation *c,
 
 	if (msg == NULL)
 		return -1;
-	if (message_copy(&msg->m, &ev->u.message) != 0) {
+	if (give != NULL) {
+		msg->m = *give;
+		memset(give, 0, sizeof *give);
+	} else if (message_copy(&msg->m, &ev->u.message) != 0) {
 		free(msg);
 		return -1;
 	}
@@ -253,6 +280,10 @@ message_add(struct td_model *m, struct td_conversation *c,
 	}
 	return flags;
 fail:
+	if (give != NULL) {
+		*give = msg->m;
+		memset(&msg->m, 0, sizeof msg->m);
+	}
 	msg_free(msg);
 	return -1;
 }
@@ -286,6 +317,7 @@ message_update(struct td_conversation *c, struct td_msg *msg,
 	KEEP_OLD(from);
 	KEEP_OLD(text);
 	KEEP_OLD(caption);
+	KEEP_OLD(annotation);
 	KEEP_OLD(media);
 	KEEP_OLD(location);
 	KEEP_OLD(reply_to);
@@ -307,6 +339,7 @@ message_update(struct td_conversation *c, struct td_msg *msg,
 	message_free(old);
 	msg->m = upd;
 	msg->seq = ev->seq;
+	thread_tail_update(c);
 	if (msg->m.wamid != NULL &&
 	    strmap_get(&p->msgs, msg->m.wamid) == NULL &&
 	    (index_message(c, msg, strmap_hash(msg->m.id)) != 0 ||
@@ -323,7 +356,7 @@ message_update(struct td_conversation *c, struct td_msg *msg,
 
 int
 model_apply_message(struct td_model *m, struct td_conversation *c,
-    const struct td_event *ev)
+    const struct td_event *ev, struct td_message *give)
 {
 	struct td_msg *msg;
 	uint64_t h;
@@ -335,7 +368,7 @@ model_apply_message(struct td_model *m, struct td_conversation *c,
 	h = strmap_hash(ev->u.message.id);
 	msg = strmap_get_h(&CONV_PRIV(c)->msgs, ev->u.message.id, h);
 	if (msg == NULL)
-		return message_add(m, c, ev, h);
+		return message_add(m, c, ev, h, give);
 	if (ev->seq <= msg->seq)
 		return CH_NONE;
 	return message_update(c, msg, ev);

@@ -309,8 +309,9 @@ model_expire_presence(struct td_model *m, int64_t now)
 	return changed;
 }
 
-int
-model_apply(struct td_model *m, const struct td_event *ev)
+static int
+model_apply_ev(struct td_model *m, const struct td_event *ev,
+    struct td_event *give)
 {
 	struct td_conversation *c;
 
@@ -327,7 +328,8 @@ model_apply(struct td_model *m, const struct td_event *ev)
 	}
 	switch (ev->type) {
 	case TD_EV_MESSAGE:
-		return model_apply_message(m, c, ev);
+		return model_apply_message(m, c, ev, give != NULL ?
+		    &give->u.message : NULL);
 	case TD_EV_STATUS:
 		return model_apply_status(m, c, ev);
 	case TD_EV_CONVERSATION:
@@ -340,6 +342,18 @@ model_apply(struct td_model *m, const struct td_event *ev)
 		break;
 	}
 	return CH_NONE;
+}
+
+int
+model_apply(struct td_model *m, const struct td_event *ev)
+{
+	return model_apply_ev(m, ev, NULL);
+}
+
+int
+model_apply_take(struct td_model *m, struct td_event *ev)
+{
+	return model_apply_ev(m, ev, ev);
 }
 
 int64_t

@@ -41,8 +41,15 @@ secfile_check(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
 
-	if (stat(path, &st) != 0) {
+	/* lstat: secfile_read() opens with O_NOFOLLOW, so a symlink that
+	 * passed here would only be refused later (after the TUI started). */
+	if (lstat(path, &st) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a symbolic link; name the file "
+		    "itself", path);
 		return -1;
 	}
 	return secfile_check_stat(path, &st, err, errlen);

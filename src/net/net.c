@@ -132,6 +132,9 @@ net_free(struct net *n)
 		return;
 	for (r = n->reqs; r != NULL; r = next) {
 		next = r->next;
+		/* Owners free what they passed as ud in their callback. */
+		if (r->kind == NET_REQ_USER && r->done != NULL)
+			r->done(r->ud, 0, "", 0, "cancelled");
 		net_req_destroy(n, r, 1);
 	}
 	if (n->multi != NULL)

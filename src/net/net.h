@@ -9,8 +9,9 @@
  * download) run beside it.
  *
  * Ownership: struct net owns its curl handles and a guarded copy of the
- * token; net_free() wipes and frees everything and cancels requests
- * without calling their callbacks.
+ * token; net_free() wipes and frees everything and cancels requests,
+ * calling their callbacks with status 0 and err "cancelled" (so owners can
+ * free their ud); an unfinished download's file is removed.
  */
 #ifndef TTYDESK_NET_H
 #define TTYDESK_NET_H

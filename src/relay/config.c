@@ -347,6 +347,38 @@ config_sla(struct relay_config *cfg, const struct ini *ini, char *err,
 	return 0;
 }
 
+/* [relay] auth_fail_limit (count, 0 = off) and auth_fail_window. */
+static int
+config_authlimit(struct relay_config *cfg, const struct ini *ini, char *err,
+    size_t errlen)
+{
+	const char *v;
+	char *end;
+	long long d;
+	unsigned long n;
+
+	cfg->auth_fail_limit = 100;
+	cfg->auth_fail_window = 60;
+	if ((v = ini_get(ini, "relay", "auth_fail_limit")) != NULL) {
+		n = strtoul(v, &end, 10);
+		if (*v < '0' || *v > '9' || *end != '\0' || n > 1000000) {
+			snprintf(err, errlen, "%s: [relay] auth_fail_limit: not "
+			    "a count", cfg->path);
+			return -1;
+		}
+		cfg->auth_fail_limit = (unsigned)n;
+	}
+	if ((v = ini_get(ini, "relay", "auth_fail_window")) != NULL) {
+		if ((d = ini_parse_duration(v)) <= 0 || d > 86400) {
+			snprintf(err, errlen, "%s: [relay] auth_fail_window: bad "
+			    "duration", cfg->path);
+			return -1;
+		}
+		cfg->auth_fail_window = (long)d;
+	}
+	return 0;
+}
+
 static char *
 config_strdup_or(const char *v, const char *def)
 {
@@ -380,6 +412,18 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 	if (config_size(path, ini_get(&ini, "relay", "media_max"),
 	    "[relay] media_max", 104857600, &cfg->media_max, err, errlen) != 0)
 		goto fail;
+	cfg->threads = 1;
+	if ((v = ini_get(&ini, "relay", "threads")) != NULL) {
+		char *end;
+		long t = strtol(v, &end, 10);
+
+		if (*v == '\0' || *end != '\0' || t < 1 || t > 64) {
+			snprintf(err, errlen, "%s: [relay] threads must be 1 to 64",
+			    path);
+			goto fail;
+		}
+		cfg->threads = (unsigned)t;
+	}
 	cfg->send_timeout = 30;
 	if ((v = ini_get(&ini, "relay", "send_timeout")) != NULL) {
 		if ((d = ini_parse_duration(v)) <= 0 || d > 3600) {
@@ -389,6 +433,8 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 		}
 		cfg->send_timeout = (long)d;
 	}
+	if (config_authlimit(cfg, &ini, err, errlen) != 0)
+		goto fail;
 	cfg->graph_url = config_strdup_or(ini_get(&ini, "whatsapp", "graph_url"),
 	    "https://graph.facebook.com/v21.0");
 	cfg->phone_number_id = config_strdup_or(ini_get(&ini, "whatsapp",

@@ -58,6 +58,9 @@ struct relay_config {
 	int64_t sla_first_prio[3];
 	int64_t sla_next_prio[3];
 	long send_timeout;  /* seconds, Graph request timeout */
+	unsigned threads;   /* HTTP threads */
+	unsigned auth_fail_limit; /* failed bearer tokens per address and */
+	long auth_fail_window;    /* window (seconds) before 429; 0: off */
 	int csat;           /* [csat] enabled */
 	char *csat_question;
 };

@@ -81,6 +81,7 @@ ev_message_json(const struct td_message *m)
 	ev_set_str(o, "text", m->text);
 	ev_set_str(o, "caption", m->caption);
 	ev_set_str(o, "annotation", m->annotation);
+	ev_set_str(o, "annotation", m->annotation);
 	if (m->media != NULL)
 		json_object_set_new(o, "media", ev_media_json(m->media));
 	if (m->location != NULL) {

@@ -15,7 +15,9 @@
 
 #include <sodium.h>
 
+#include "authlimit.h"
 #include "http.h"
+#include "mstream.h"
 #include "sender.h"
 
 static _Atomic int http_active;
@@ -82,6 +84,14 @@ req_reply_bytes(struct req *q, unsigned status, char *ctype, char *bytes,
 	free(q->ctype_owned);
 	q->ctype_owned = ctype;
 	req_set_answer(q, status, bytes, len, ctype);
+}
+
+void
+req_reply_stream(struct req *q, struct mstream *ms, int64_t len, char *ctype)
+{
+	req_reply_bytes(q, 200, ctype, NULL, 0);
+	q->stream = ms;
+	q->stream_len = len;
 }
 
 void
@@ -276,6 +286,8 @@ req_free(struct req *q)
 	free(q->answer);
 	free(q->ctype_owned);
 	free(q->hook);
+	if (q->stream != NULL)
+		mstream_release(q->stream);
 	json_decref(q->in);
 	if (q->has_wh)
 		wa_webhook_free(&q->wh);
@@ -288,6 +300,15 @@ req_queue(struct req *q)
 	struct MHD_Response *resp;
 	enum MHD_Result rc;
 
+	if (q->stream != NULL) {
+		resp = MHD_create_response_from_callback(q->stream_len >= 0 ?
+		    (uint64_t)q->stream_len : MHD_SIZE_UNKNOWN, 32 * 1024,
+		    mstream_read, q->stream, mstream_release);
+		if (resp == NULL)
+			return MHD_NO; /* req_free releases the stream */
+		q->stream = NULL;
+		goto queue;
+	}
 	if (q->answer == NULL && q->status == 0)
 		req_error(q, 500, "internal", "no answer");
 	resp = MHD_create_response_from_buffer(q->answer_len,
@@ -296,22 +317,62 @@ req_queue(struct req *q)
 	if (resp == NULL)
 		return MHD_NO;
 	q->answer = NULL; /* the response owns it now */
-	if (q->ctype != NULL && q->answer_len > 0)
+queue:
+	if (q->ctype != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 		    q->ctype);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (q->retry_after > 0) {
+		char ra[24];
+
+		snprintf(ra, sizeof ra, "%lld", (long long)q->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
 	rc = MHD_queue_response(q->conn, q->status, resp);
 	MHD_destroy_response(resp);
 	q->phase = REQ_ANSWERED;
+	q->queued = true;
 	return rc;
 }
 
+/* The client's numeric address (the proxy's, behind one). */
+static void
+req_peer(struct req *q, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(q->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	socklen_t sl;
+
+	snprintf(buf, len, "?");
+	if (sa == NULL)
+		return;
+	sl = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in);
+	if (getnameinfo(sa, sl, buf, (socklen_t)len, NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		snprintf(buf, len, "?");
+}
+
+/* An address past the failure limit is refused before its token is
+ * looked at: otherwise a right guess would still stand out. */
 static int
 req_auth(struct req *q)
 {
 	const char *h = req_header(q, MHD_HTTP_HEADER_AUTHORIZATION);
+	char peer[AUTHLIMIT_ADDR_MAX];
+	int64_t now = http_now_ms(), wait_ms;
 
+	req_peer(q, peer, sizeof peer);
+	if ((wait_ms = authlimit_blocked(q->r->authlimit, peer, now)) > 0) {
+		q->retry_after = (wait_ms + 999) / 1000;
+		req_error(q, 429, "too_many_attempts", "too many failed "
+		    "authentications from this address; retry in %lld s",
+		    (long long)q->retry_after);
+		return -1;
+	}
 	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
+		authlimit_fail(q->r->authlimit, peer, now);
 		req_error(q, 401, "unauthorized", "missing bearer token");
 		return -1;
 	}
@@ -320,6 +381,7 @@ req_auth(struct req *q)
 		h++;
 	q->agent = config_find_agent_by_token(q->r->cfg, h, strlen(h));
 	if (q->agent == NULL) {
+		authlimit_fail(q->r->authlimit, peer, now);
 		req_error(q, 401, "unauthorized", "unknown or revoked token");
 		return -1;
 	}
@@ -375,6 +437,11 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 			req_begin(q);
 		if (q->status != 0)
 			return req_queue(q);
+		return MHD_YES;
+	}
+	if (q->queued) {
+		/* Answered early (404, 413, 401): the body is not wanted. */
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
@@ -480,6 +547,12 @@ http_start(struct relay *r, char *err, size_t errlen)
 	int rc;
 
 	http_raise_nofile();
+	if (r->authlimit == NULL && (r->authlimit = authlimit_new(
+	    r->cfg->auth_fail_limit, (int64_t)r->cfg->auth_fail_window *
+	    1000)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -501,11 +574,16 @@ http_start(struct relay *r, char *err, size_t errlen)
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, r,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape_none, NULL,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	    /* More than one: a pool of polling threads (pool size 1 warns). */
+	    r->cfg->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+	    r->cfg->threads,
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (r->daemon == NULL) {
+		authlimit_free(r->authlimit);
+		r->authlimit = NULL;
 		snprintf(err, errlen, "cannot listen on %s:%u: %s", r->cfg->host,
 		    r->cfg->port, strerror(errno));
 		return -1;
@@ -531,5 +609,7 @@ http_stop(struct relay *r, int timeout_ms)
 	}
 	MHD_stop_daemon(r->daemon);
 	r->daemon = NULL;
+	authlimit_free(r->authlimit);
+	r->authlimit = NULL;
 	sync_cache_free();
 }

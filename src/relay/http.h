@@ -29,6 +29,7 @@
 enum req_phase { REQ_BODY = 0, REQ_SUSPENDED, REQ_ANSWERED };
 
 struct req;
+struct mstream;
 typedef void (*req_fn)(struct req *);
 
 struct req {
@@ -47,6 +48,7 @@ struct req {
 	const struct relay_agent *agent;
 	enum req_phase phase;
 	bool suspended;      /* microhttpd's thread only */
+	bool queued;         /* an answer was handed to microhttpd */
 	struct timespec t0;
 
 	unsigned status;
@@ -54,6 +56,7 @@ struct req {
 	size_t answer_len;
 	const char *ctype;
 	char *ctype_owned;   /* when the type came from upstream */
+	int64_t retry_after; /* seconds, for a 429 */
 
 	json_t *in;          /* parsed request body (agent routes) */
 	struct wa_webhook wh;
@@ -68,6 +71,8 @@ struct req {
 	bool waiting;
 
 	void *task; /* sender task, owned by the sender until it answers */
+	struct mstream *stream; /* media answer streamed from the Graph API */
+	int64_t stream_len;     /* -1 when unknown */
 	char *hook;       /* escalation payload to run after commit */
 	bool kick_sender; /* a send was queued: wake the sender after commit */
 	bool hold;        /* webhook: answer once the pending send is recorded
@@ -92,6 +97,9 @@ void req_reply_raw(struct req *q, unsigned status, char *json, size_t len);
 /* Takes ownership of bytes and ctype (both malloc'd). */
 void req_reply_bytes(struct req *q, unsigned status, char *ctype, char *bytes,
     size_t len);
+/* A streamed 200 answer (takes one reference of ms and ctype). */
+void req_reply_stream(struct req *q, struct mstream *ms, int64_t len,
+    char *ctype);
 void req_error(struct req *q, unsigned status, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Suspend now, run fn in the writer thread, answer when committed. */

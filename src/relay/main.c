@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -16,9 +17,11 @@
 
 #include "config.h"
 #include "http.h"
+#include "migrate.h"
 #include "relay.h"
 #include "sender.h"
 #include "server.h"
+#include "store.h"
 
 static void
 usage(FILE *f)
@@ -26,6 +29,7 @@ usage(FILE *f)
 	fprintf(f, "usage: ttydesk-relay --config PATH\n"
 	    "       ttydesk-relay add-agent --config PATH ID --name NAME "
 	    "--teams A,B\n"
+	    "       ttydesk-relay migrate|export|import --config PATH\n"
 	    "       ttydesk-relay --version | --help\n");
 }
 
@@ -140,6 +144,23 @@ add_agent_main(int argc, char **argv)
 	return add_agent(config, argv[optind], name, teams);
 }
 
+/* migrate / export / import --config PATH (migrate.c). */
+static int
+store_command(int argc, char **argv)
+{
+	const char *cmd = argv[0];
+
+	if (argc != 3 || (strcmp(argv[1], "--config") != 0 &&
+	    strcmp(argv[1], "-c") != 0)) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(cmd, "migrate") == 0)
+		return migrate_main(argv[2]);
+	return strcmp(cmd, "export") == 0 ? export_main(argv[2]) :
+	    import_main(argv[2]);
+}
+
 static int
 serve(const char *path)
 {
@@ -164,6 +185,9 @@ serve(const char *path)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL); /* threads inherit it */
 	signal(SIGPIPE, SIG_IGN);
+	/* Past a file-size limit a write must fail (EFBIG: the webhook gets
+	 * 500 and Meta retries), not kill the relay. */
+	signal(SIGXFSZ, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (server_start(&r, &cfg, err, sizeof err) != 0) {
 		fprintf(stderr, "ttydesk-relay: %s\n", err);
@@ -206,8 +230,15 @@ main(int argc, char **argv)
 	const char *config = NULL;
 	int ch;
 
+	/* The event log holds every customer's messages: SQLite creates it
+	 * (and its -wal, -shm) with 0666 & ~umask, readable by every user
+	 * under the usual 022. */
+	umask(077);
 	if (argc > 1 && strcmp(argv[1], "add-agent") == 0)
 		return add_agent_main(argc - 1, argv + 1);
+	if (argc > 1 && (strcmp(argv[1], "migrate") == 0 ||
+	    strcmp(argv[1], "export") == 0 || strcmp(argv[1], "import") == 0))
+		return store_command(argc - 1, argv + 1);
 	while ((ch = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':

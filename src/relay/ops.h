@@ -40,7 +40,8 @@ void op_presence(struct relay *, const struct relay_agent *, const char *,
 
 /* Count UTF-8 code points; -1 when not valid UTF-8. */
 long op_utf8_len(const char *s);
-/* Background: snoozes that ran out reopen (called from the writer). */
+/* Writer job, once a second: snoozes that ran out reopen, SLA due times
+ * that passed become breached, each with a conversation event. */
 int ops_housekeeping(struct relay *r);
 
 #endif

@@ -3,7 +3,7 @@
  * commit writer, the long-poll waiters, the Graph sender and the HTTP
  * daemon.  One struct relay per process (tests make their own).
  *
- * Threads: microhttpd's polling thread runs the handlers and reads through
+ * Threads: microhttpd's threads ([relay] threads) run the handlers and read through
  * `reader`; the writer thread owns `writer` and runs every mutation; the
  * sender thread owns the curl multi handle.
  */
@@ -21,7 +21,9 @@ struct relay;
 struct relay_job;
 struct req;
 struct sender;
+struct pg_listener;
 struct MHD_Daemon;
+struct authlimit;
 
 typedef void (*relay_job_fn)(struct relay *, struct relay_job *);
 
@@ -68,8 +70,10 @@ struct relay {
 	int64_t hk_last_ms;
 
 	struct sender *sender;
+	struct pg_listener *listener; /* PostgreSQL: pg_listen.c */
 	struct MHD_Daemon *daemon;
-	bool stopping_http;
+	_Atomic bool stopping_http;
+	struct authlimit *authlimit; /* failed bearer tokens per address */
 	bool quiet; /* no request log (tests, bench) */
 	int64_t (*now)(void); /* clock, replaceable by tests */
 };
@@ -84,6 +88,10 @@ void relay_submit(struct relay *r, struct relay_job *j);
 int relay_run_now(struct relay *r, struct relay_job *j);
 /* Next seq for an event appended by the running job (writer thread). */
 int relay_append(struct relay *r, json_t *ev);
+/* Events up to seq are committed (by this relay or, on PostgreSQL,
+ * another one): advances committed_seq, never back, and wakes the
+ * long-polls when it moved. */
+void relay_committed(struct relay *r, int64_t seq);
 
 int64_t relay_now(struct relay *r);
 void relay_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -18,6 +18,7 @@
 
 #include "events.h"
 #include "http.h"
+#include "mstream.h"
 #include "sender.h"
 
 #define SENDER_CLAIM_MAX 32
@@ -38,7 +39,10 @@ struct task {
 	char *buf;
 	size_t len, cap, max;
 	bool over;
+	struct sender *s;
+	struct mstream *ms;         /* T_MEDIA_GET once the body streams */
 	struct task *next;
+	struct task *snext;         /* sender's list of streaming tasks */
 };
 
 struct sender {
@@ -50,6 +54,7 @@ struct sender {
 	bool kick;
 	bool stopping;
 	bool claiming;     /* a claim job is at the writer */
+	struct task *streams; /* sender thread only */
 	int64_t next_due;  /* earliest pending retry, 0 when none */
 	int inflight;
 };
@@ -111,6 +116,84 @@ task_write(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
+static void
+sender_wake(void *arg)
+{
+	struct sender *s = arg;
+
+	curl_multi_wakeup(s->multi);
+}
+
+/* The Graph API answered 2xx with media: answer the agent with a stream
+ * now and hand it the bytes as they come. */
+static int
+task_stream_start(struct task *t)
+{
+	const char *hdr = NULL;
+	curl_off_t cl = -1;
+	char *ctype;
+
+	curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+	if (cl > 0 && (size_t)cl > t->max) {
+		t->over = true;
+		return -1;
+	}
+	curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &hdr);
+	ctype = strdup(hdr != NULL && *hdr != '\0' ? hdr : t->out.body ?
+	    t->out.body : "application/octet-stream");
+	if (ctype == NULL ||
+	    (t->ms = mstream_new(t->q->conn, t->max, sender_wake, t->s)) == NULL) {
+		free(ctype);
+		return -1;
+	}
+	req_reply_stream(t->q, t->ms, cl >= 0 ? (int64_t)cl : -1, ctype);
+	req_resume(t->q);
+	t->q = NULL; /* the answer is microhttpd's now */
+	t->snext = t->s->streams;
+	t->s->streams = t;
+	return 0;
+}
+
+static size_t
+task_media_write(char *data, size_t size, size_t n, void *arg)
+{
+	struct task *t = arg;
+	long code = 0;
+
+	if (t->ms == NULL) {
+		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+		if (code < 200 || code >= 300)
+			return task_write(data, size, n, t); /* the error body */
+		if (task_stream_start(t) != 0)
+			return 0;
+	}
+	return mstream_write(t->ms, data, size * n);
+}
+
+static void
+sender_unpause_streams(struct sender *s)
+{
+	struct task *t;
+
+	for (t = s->streams; t != NULL; t = t->snext) {
+		if (mstream_take_unpause(t->ms))
+			curl_easy_pause(t->easy, CURLPAUSE_CONT);
+	}
+}
+
+static void
+sender_forget_stream(struct sender *s, struct task *t)
+{
+	struct task **pp;
+
+	for (pp = &s->streams; *pp != NULL; pp = &(*pp)->snext) {
+		if (*pp == t) {
+			*pp = t->snext;
+			break;
+		}
+	}
+}
+
 static int
 task_prepare(struct sender *s, struct task *t)
 {
@@ -129,12 +212,20 @@ task_prepare(struct sender *s, struct task *t)
 	t->max = t->kind == T_MEDIA_GET ? cfg->media_max : SENDER_RESP_MAX;
 	curl_easy_setopt(t->easy, CURLOPT_URL, t->url);
 	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->hdrs);
-	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, task_write);
+	t->s = s;
+	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, t->kind == T_MEDIA_GET ?
+	    task_media_write : task_write);
 	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
 	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT, cfg->send_timeout);
+	if (t->kind == T_MEDIA_GET) {
+		/* Big files take long; only a stalled transfer is cut. */
+		curl_easy_setopt(t->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(t->easy, CURLOPT_LOW_SPEED_TIME, 120L);
+	} else {
+		curl_easy_setopt(t->easy, CURLOPT_TIMEOUT, cfg->send_timeout);
+	}
 	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, "ttydesk-relay/"
 	    TTYDESK_VERSION);
@@ -180,11 +271,26 @@ sender_kick(struct sender *s)
 
 /* ---- claiming and recording, in the writer thread ---- */
 
+static void sender_fail_unknown(struct relay *, struct relay_job *, char **,
+    size_t);
+
 static void
 claim_run(struct relay *r, struct relay_job *j)
 {
 	struct send_job *sj = (struct send_job *)j;
+	char **ids;
+	size_t n;
 
+	/* Several relays (PostgreSQL): claims of one that died. */
+	if (relay_store_outbound_abandoned(r->writer, relay_now(r), &ids,
+	    &n) != 0) {
+		j->failed = 1;
+		return;
+	}
+	if (n > 0)
+		sender_fail_unknown(r, j, ids, n);
+	if (j->failed)
+		return;
 	if (relay_store_outbound_claim(r->writer, relay_now(r), sj->out,
 	    SENDER_CLAIM_MAX, &sj->n) != 0)
 		j->failed = 1;
@@ -376,9 +482,13 @@ sender_answer_error(struct task *t, CURLcode cc, long http)
 {
 	struct wa_error_info e;
 
+	if (t->over) {
+		req_error(t->q, 502, "too_large", "media over the limit of %zu "
+		    "bytes", t->max);
+		return;
+	}
 	if (cc != CURLE_OK) {
-		req_error(t->q, t->over ? 502 : 502, "graph_unreachable",
-		    t->over ? "media over the size limit" : "%s",
+		req_error(t->q, 502, "graph_unreachable", "%s",
 		    curl_easy_strerror(cc));
 		return;
 	}
@@ -463,6 +573,15 @@ sender_finished(struct sender *s, struct task *t, CURLcode cc)
 		}
 		break;
 	case T_MEDIA_GET:
+		if (t->ms != NULL) {
+			/* Streaming: the agent already has the 200; a failure
+			 * now cuts the answer short. */
+			mstream_finish(t->ms, cc == CURLE_OK);
+			sender_forget_stream(s, t);
+			mstream_unref(t->ms);
+			t->ms = NULL;
+			break;
+		}
 		if (cc == CURLE_OK && http >= 200 && http < 300)
 			sender_media_done(t);
 		else
@@ -541,6 +660,7 @@ sender_main(void *arg)
 	int running, left;
 	bool stop;
 
+	pthread_setname_np(pthread_self(), "relay-sender");
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
 		t = s->incoming;
@@ -564,6 +684,7 @@ sender_main(void *arg)
 		if (stop && s->inflight == 0)
 			break;
 		sender_maybe_claim(s);
+		sender_unpause_streams(s);
 		curl_multi_perform(s->multi, &running);
 		while ((msg = curl_multi_info_read(s->multi, &left)) != NULL) {
 			if (msg->msg != CURLMSG_DONE)
@@ -675,16 +796,13 @@ struct recover_job {
 	struct relay_job job;
 };
 
+/* Ends sends whose relay stopped mid-send; frees ids. */
 static void
-recover_run(struct relay *r, struct relay_job *j)
+sender_fail_unknown(struct relay *r, struct relay_job *j, char **ids,
+    size_t n)
 {
-	char **ids = NULL;
-	size_t n = 0, i;
+	size_t i;
 
-	if (relay_store_outbound_inflight(r->writer, &ids, &n) != 0) {
-		j->failed = 1;
-		return;
-	}
 	for (i = 0; i < n && !j->failed; i++) {
 		struct relay_msgkey k;
 		json_t *ev;
@@ -718,6 +836,19 @@ recover_run(struct relay *r, struct relay_job *j)
 		j->failed = 1;
 }
 
+static void
+recover_run(struct relay *r, struct relay_job *j)
+{
+	char **ids = NULL;
+	size_t n = 0;
+
+	if (relay_store_outbound_inflight(r->writer, &ids, &n) != 0) {
+		j->failed = 1;
+		return;
+	}
+	sender_fail_unknown(r, j, ids, n);
+}
+
 int
 sender_recover(struct relay *r, char *err, size_t errlen)
 {
@@ -725,6 +856,8 @@ sender_recover(struct relay *r, char *err, size_t errlen)
 
 	memset(&j, 0, sizeof j);
 	j.job.run = recover_run;
+	/* Past the send timeout, a claim is its relay's no longer. */
+	relay_store_set_lease(r->writer, (int)r->cfg->send_timeout + 10);
 	if (relay_run_now(r, &j.job) != 0) {
 		snprintf(err, errlen, "cannot recover the outbound queue: %s",
 		    relay_store_error(r->writer));

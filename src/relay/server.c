@@ -8,6 +8,7 @@
 #include <microhttpd.h>
 
 #include "http.h"
+#include "pg_listen.h"
 #include "sender.h"
 #include "server.h"
 
@@ -18,7 +19,8 @@ server_start(struct relay *r, struct relay_config *cfg, char *err,
 	if (relay_init(r, cfg, err, errlen) != 0 ||
 	    sender_recover(r, err, errlen) != 0 ||
 	    relay_start_writer(r, err, errlen) != 0 ||
-	    sender_start(r, err, errlen) != 0)
+	    sender_start(r, err, errlen) != 0 ||
+	    pg_listen_start(r, err, errlen) != 0)
 		return -1;
 	if (sync_start_timer(r) != 0) {
 		snprintf(err, errlen, "cannot start the timer thread");
@@ -46,6 +48,7 @@ server_stop(struct relay *r)
 	 * drains its queue and the database closes. */
 	http_stop(r, 10000);
 	sync_stop_timer(r);
+	pg_listen_stop(r);
 	sender_stop(r);
 	relay_stop(r);
 	sender_free(r);

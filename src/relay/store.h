@@ -26,6 +26,7 @@ struct relay_store;
 
 enum relay_store_mode { RELAY_STORE_WRITER, RELAY_STORE_READER };
 
+/* A writer creates the schema or upgrades an older one. */
 int relay_store_open(const char *path, enum relay_store_mode mode,
     struct relay_store **out, char *err, size_t errlen);
 void relay_store_close(struct relay_store *st);
@@ -177,5 +178,18 @@ int relay_store_idem_put(struct relay_store *st, const char *route,
 int relay_store_meta_get(struct relay_store *st, const char *key, char **value);
 int relay_store_meta_put(struct relay_store *st, const char *key,
     const char *value);
+
+/* Backends: a "postgresql://" or "postgres://" URI selects PostgreSQL
+ * (store_pg.c, several relays on one database), anything else is an
+ * SQLite file (store_sqlite.c). */
+bool relay_store_is_pg(const char *database);
+/* A claimed send stays this relay's for this long (seconds); after it,
+ * another relay takes it over (PostgreSQL only). */
+void relay_store_set_lease(struct relay_store *st, int seconds);
+/* Ids of sends in flight past their lease: their relay died.  Always
+ * none for SQLite, whose one relay finds its leftovers at start through
+ * relay_store_outbound_inflight(). */
+int relay_store_outbound_abandoned(struct relay_store *st, int64_t now,
+    char ***ids, size_t *n);
 
 #endif

@@ -10,7 +10,8 @@
 
 #include <sqlite3.h>
 
-#include "store.h"
+#include "store_rename_sqlite.h"
+#include "store_backend.h"
 
 enum st_stmt {
 	Q_APPEND,
@@ -153,8 +154,6 @@ static const char st_schema[] =
     "  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, "
     "  wake_at INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS conversations_contact ON conversations(contact);"
-    "CREATE INDEX IF NOT EXISTS conversations_wake ON conversations(wake_at) "
-    "  WHERE wake_at > 0;"
     "CREATE TABLE IF NOT EXISTS messages(id TEXT PRIMARY KEY, wamid TEXT, "
     "  fingerprint TEXT, conversation TEXT NOT NULL, direction INTEGER NOT "
     "  NULL, ts INTEGER NOT NULL);"
@@ -173,6 +172,23 @@ static const char st_schema[] =
     "  TEXT NOT NULL, status INTEGER NOT NULL, response TEXT NOT NULL, "
     "  PRIMARY KEY(route, client_id)) WITHOUT ROWID;"
     "INSERT OR IGNORE INTO meta(key, value) VALUES('schema', '1');";
+
+#define ST_SCHEMA_VERSION 1
+
+/* Columns added to version 1 before any release: added in place to a
+ * database that lacks them. */
+static const struct {
+	const char *probe;
+	const char *add;
+} st_columns[] = {
+	{ "SELECT wake_at FROM conversations LIMIT 0",
+	  "ALTER TABLE conversations ADD COLUMN wake_at INTEGER NOT NULL "
+	  "DEFAULT 0" },
+};
+
+static const char st_indexes[] =
+    "CREATE INDEX IF NOT EXISTS conversations_wake ON conversations(wake_at) "
+    "  WHERE wake_at > 0;";
 
 struct relay_store {
 	sqlite3 *db;
@@ -245,6 +261,49 @@ st_exec(struct relay_store *st, enum st_stmt which)
 	return s == NULL ? -1 : st_done(st, s);
 }
 
+/* Creates the schema, or completes an older version-1 one; refuses a
+ * database written by a newer relay. */
+static int
+st_migrate(struct relay_store *st, char **msg)
+{
+	sqlite3_stmt *q = NULL;
+	int version = 0, rc = -1;
+	size_t i;
+
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, msg) != SQLITE_OK)
+		return -1;
+	if (sqlite3_exec(st->db, st_schema, NULL, NULL, msg) != SQLITE_OK)
+		goto out;
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = "
+	    "'schema'", -1, &q, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		version = atoi((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	if (version > ST_SCHEMA_VERSION) {
+		*msg = sqlite3_mprintf("database schema %d is newer than this "
+		    "relay (%d)", version, ST_SCHEMA_VERSION);
+		goto out;
+	}
+	for (i = 0; i < sizeof st_columns / sizeof st_columns[0]; i++) {
+		if (sqlite3_prepare_v2(st->db, st_columns[i].probe, -1, &q,
+		    NULL) == SQLITE_OK) {
+			sqlite3_finalize(q);
+			continue;
+		}
+		if (sqlite3_exec(st->db, st_columns[i].add, NULL, NULL, msg) !=
+		    SQLITE_OK)
+			goto out;
+	}
+	if (sqlite3_exec(st->db, st_indexes, NULL, NULL, msg) != SQLITE_OK)
+		goto out;
+	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, msg) == SQLITE_OK ? 0 : -1;
+out:
+	if (rc != 0)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 int
 relay_store_open(const char *path, enum relay_store_mode mode,
     struct relay_store **out, char *err, size_t errlen)
@@ -270,8 +329,7 @@ relay_store_open(const char *path, enum relay_store_mode mode,
 	    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; "
 	    "PRAGMA cache_size=-16000", NULL, NULL, &msg) != SQLITE_OK)
 		goto sqlfail;
-	if (mode == RELAY_STORE_WRITER &&
-	    sqlite3_exec(st->db, st_schema, NULL, NULL, &msg) != SQLITE_OK)
+	if (mode == RELAY_STORE_WRITER && st_migrate(st, &msg) != 0)
 		goto sqlfail;
 	*out = st;
 	return 0;

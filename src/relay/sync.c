@@ -44,30 +44,36 @@ sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
 /*
  * When one event wakes hundreds of agents they all ask for the same
  * (after, limit): the answer is read once and copied.  Only valid while
- * nothing newer was committed.  microhttpd's thread only.
+ * nothing newer was committed.  Shared by microhttpd's threads.
  */
 static struct {
+	pthread_mutex_t lock;
 	int64_t after;
 	int limit;
 	int64_t seq;
 	char *buf;
 	size_t len;
-} sync_cache;
+} sync_cache = { PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, NULL, 0 };
 
 static bool
 sync_cached(struct req *q)
 {
 	struct relay *r = q->r;
-	char *copy;
+	char *copy = NULL;
+	size_t len = 0;
 
-	if (sync_cache.buf == NULL || sync_cache.after != q->after ||
-	    sync_cache.limit != q->limit ||
-	    sync_cache.seq != atomic_load(&r->committed_seq))
+	pthread_mutex_lock(&sync_cache.lock);
+	if (sync_cache.buf != NULL && sync_cache.after == q->after &&
+	    sync_cache.limit == q->limit &&
+	    sync_cache.seq == atomic_load(&r->committed_seq) &&
+	    (copy = malloc(sync_cache.len + 1)) != NULL) {
+		memcpy(copy, sync_cache.buf, sync_cache.len + 1);
+		len = sync_cache.len;
+	}
+	pthread_mutex_unlock(&sync_cache.lock);
+	if (copy == NULL)
 		return false;
-	if ((copy = malloc(sync_cache.len + 1)) == NULL)
-		return false;
-	memcpy(copy, sync_cache.buf, sync_cache.len + 1);
-	req_reply_raw(q, 200, copy, sync_cache.len);
+	req_reply_raw(q, 200, copy, len);
 	return true;
 }
 
@@ -79,19 +85,24 @@ sync_remember(struct req *q, int64_t seq, const char *buf, size_t len)
 	if (copy == NULL)
 		return;
 	memcpy(copy, buf, len + 1);
+	pthread_mutex_lock(&sync_cache.lock);
 	free(sync_cache.buf);
 	sync_cache.buf = copy;
 	sync_cache.len = len;
 	sync_cache.after = q->after;
 	sync_cache.limit = q->limit;
 	sync_cache.seq = seq;
+	pthread_mutex_unlock(&sync_cache.lock);
 }
 
 void
 sync_cache_free(void)
 {
+	pthread_mutex_lock(&sync_cache.lock);
 	free(sync_cache.buf);
-	memset(&sync_cache, 0, sizeof sync_cache);
+	sync_cache.buf = NULL;
+	sync_cache.len = 0;
+	pthread_mutex_unlock(&sync_cache.lock);
 }
 
 static void
@@ -319,6 +330,7 @@ sync_timer_main(void *arg)
 	struct relay *r = arg;
 	struct timespec ts;
 
+	pthread_setname_np(pthread_self(), "relay-timer");
 	pthread_mutex_lock(&r->jobs_lock);
 	while (r->timer_running) {
 		clock_gettime(CLOCK_REALTIME, &ts);

@@ -39,6 +39,66 @@ webhook_verify_signature(const char *secret, size_t secret_len,
 	return rc;
 }
 
+/* The value of 4 hex digits at s (n bytes left), or -1. */
+static long
+webhook_hex4(const char *s, size_t n)
+{
+	long v = 0;
+	size_t i;
+
+	if (n < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		char c = s[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+size_t
+webhook_mend_surrogates(char *s, size_t len)
+{
+	size_t i = 0, n = 0;
+	int in_str = 0;
+	long hi, lo;
+
+	while (i < len) {
+		if (!in_str || s[i] != '\\') {
+			if (s[i] == '"')
+				in_str = !in_str;
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || s[i + 1] != 'u' ||
+		    (hi = webhook_hex4(s + i + 2, len - i - 2)) < 0xD800 ||
+		    hi > 0xDFFF) {
+			i += 2; /* any other escape, or not a surrogate */
+			continue;
+		}
+		lo = -1;
+		if (hi <= 0xDBFF && i + 12 <= len && s[i + 6] == '\\' &&
+		    s[i + 7] == 'u')
+			lo = webhook_hex4(s + i + 8, len - i - 8);
+		if (lo >= 0xDC00 && lo <= 0xDFFF) {
+			i += 12;
+			continue;
+		}
+		memcpy(s + i, "\\ufffd", 6);
+		n++;
+		i += 6;
+	}
+	return n;
+}
+
 void webhook_get(struct req *q);
 void webhook_post(struct req *q);
 
@@ -88,7 +148,12 @@ webhook_post(struct req *q)
 		    "X-Hub-Signature-256");
 		return;
 	}
-	if (wa_parse_webhook(q->body, q->len, &q->wh, err, sizeof err) != 0) {
+	/* Only a body jansson refused is mended (after the signature was
+	 * checked over the bytes Meta sent): refusing it would make Meta
+	 * retry it for days, then drop every message in it. */
+	if (wa_parse_webhook(q->body, q->len, &q->wh, err, sizeof err) != 0 &&
+	    (webhook_mend_surrogates(q->body, q->len) == 0 ||
+	    wa_parse_webhook(q->body, q->len, &q->wh, err, sizeof err) != 0)) {
 		req_error(q, 400, "bad_payload", "%s", err);
 		return;
 	}

@@ -9,4 +9,11 @@
 int webhook_verify_signature(const char *secret, size_t secret_len,
     const char *body, size_t len, const char *header);
 
+/* Meta escapes non-ASCII as \uXXXX; a customer's broken emoji can leave
+ * half a surrogate pair, which jansson refuses.  Rewrites each lone half
+ * inside a JSON string to \ufffd, in place (same length); returns how
+ * many.  Pairs, "\\ud800" (an escaped backslash) and text outside
+ * strings are left alone. */
+size_t webhook_mend_surrogates(char *body, size_t len);
+
 #endif

@@ -79,6 +79,19 @@ relay_append(struct relay *r, json_t *ev)
 	return 0;
 }
 
+void
+relay_committed(struct relay *r, int64_t seq)
+{
+	int64_t cur = atomic_load(&r->committed_seq);
+
+	while (seq > cur) {
+		if (atomic_compare_exchange_weak(&r->committed_seq, &cur, seq)) {
+			sync_wake(r);
+			return;
+		}
+	}
+}
+
 static void
 writer_run_job(struct relay *r, struct relay_job *j)
 {
@@ -110,14 +123,19 @@ writer_batch(struct relay *r, struct relay_job *head)
 
 	if (relay_store_begin(r->writer) != 0)
 		goto fail;
+	/* Under the write lock: another relay on a shared database may
+	 * have appended since our last batch. */
+	if ((r->last_seq = relay_store_last_seq(r->writer)) < 0) {
+		r->last_seq = seq;
+		goto fail;
+	}
+	seq = r->last_seq;
 	for (j = head; j != NULL; j = j->next)
 		writer_run_job(r, j);
 	if (relay_store_commit(r->writer) != 0)
 		goto fail;
-	if (r->last_seq != seq) {
-		atomic_store(&r->committed_seq, r->last_seq);
-		sync_wake(r);
-	}
+	if (r->last_seq != seq)
+		relay_committed(r, r->last_seq);
 	return 0;
 fail:
 	relay_log("store: %s", relay_store_error(r->writer));
@@ -148,6 +166,7 @@ writer_main(void *arg)
 	struct relay_job *head, *tail, *rest;
 	int n;
 
+	pthread_setname_np(pthread_self(), "relay-writer");
 	for (;;) {
 		pthread_mutex_lock(&r->jobs_lock);
 		while (r->jobs_head == NULL && !r->stopping)

@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "app.h"
+#include "bulk.h"
+#include "convact.h"
+#include "labels.h"
 #include "convui.h"
 #include "keymap.h"
 #include "media.h"
@@ -262,7 +265,7 @@ act_help(struct app *app)
 static int
 act_quit(struct app *app)
 {
-	return UI_HANDLED | UI_QUIT;
+	return convact_quit(app);
 }
 
 static int
@@ -295,20 +298,27 @@ const struct action_def action_table[] = {
 	    "BSUIDs, message text", act_search},
 	{"search_next", "n", "next search match", act_search_next},
 	{"search_prev", "N", "previous search match", act_search_prev},
-	{"reply", "r", "compose a reply", NULL},
-	{"reply_to", "R", "compose a reply quoting the selected message", NULL},
-	{"send", "C-s", "send the composed text", NULL},
-	{"editor", "M-e", "compose in $VISUAL/$EDITOR", NULL},
-	{"note", "i", "add a private note (never sent to the customer)", NULL},
-	{"template", "t", "pick a template (outside the 24-hour window)", NULL},
-	{"canned", "T", "pick a canned reply", NULL},
-	{"claim", "c", "assign the conversation to me", NULL},
-	{"assign", "a", "assign the conversation to an agent", NULL},
-	{"unassign", "A", "remove the assignee", NULL},
-	{"pending", "p", "mark pending (waiting for the customer)", NULL},
-	{"resolve", "x", "resolve the conversation", NULL},
-	{"reopen", "o", "reopen a resolved conversation", NULL},
-	{"escalate", "e", "escalate to a team with a priority and reason", NULL},
+	{"reply", "r", "compose a reply", convact_reply},
+	{"reply_to", "R", "compose a reply quoting the selected message",
+	    convact_reply_to},
+	{"send", "C-s", "send the composed text", convact_send},
+	{"editor", "M-e", "compose in $VISUAL/$EDITOR", convact_editor},
+	{"note", "i", "add a private note (never sent to the customer)",
+	    convact_note},
+	{"template", "t", "pick a template (outside the 24-hour window)",
+	    convact_template},
+	{"canned", "T", "pick a canned reply (C-t while composing)",
+	    convact_canned},
+	{"claim", "c", "assign the conversation to me", convact_claim},
+	{"assign", "a", "assign the conversation to an agent",
+	    convact_assign},
+	{"unassign", "A", "remove the assignee", convact_unassign},
+	{"pending", "p", "mark pending (waiting for the customer)",
+	    convact_pending},
+	{"resolve", "x", "resolve the conversation", convact_resolve},
+	{"reopen", "o", "reopen a resolved conversation", convact_reopen},
+	{"escalate", "e", "escalate to a team with a priority and reason",
+	    convact_escalate},
 	{"save_media", "s", "save the selected message's media to a file",
 	    act_save_media},
 	{"open_media", "v", "open the selected message's media with "
@@ -316,6 +326,15 @@ const struct action_def action_table[] = {
 	{"help", "?, F1", "this help", act_help},
 	{"quit", "q", "quit", act_quit},
 	{"redraw", "C-l", "repaint the screen", act_redraw},
+	{"label", "L", "add/remove labels (completes known labels)",
+	    labels_action},
+	{"snooze", "z", "snooze until 2h / tomorrow 9:00 / mon", snooze_action},
+	{"mark", "m", "mark the conversation for a bulk action", bulk_toggle},
+	{"unmark_all", "M", "clear the bulk marks", bulk_clear},
+	{"retry", "y", "send a failed message again (as a new message)",
+	    convact_retry},
+	{"edit", "E", "edit a failed message in the compose area",
+	    convact_edit},
 };
 
 const size_t action_count = sizeof action_table / sizeof action_table[0];

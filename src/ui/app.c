@@ -5,6 +5,7 @@
  */
 #include <curses.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +18,13 @@
 #include "ttydesk/sanitize.h"
 #include "ttydesk/secfile.h"
 #include "app.h"
+#include "bulk.h"
+#include "compose.h"
 #include "convui.h"
 #include "dialog.h"
+#include "outbox.h"
+#include "presence.h"
+#include "receipt.h"
 #include "../net/net.h" /* td_ui sees only its own folder */
 #include "ui.h"
 
@@ -92,6 +98,8 @@ app_free_teams(struct app *app)
 	app->n_my_teams = 0;
 }
 
+static void app_reqs_free(struct app *app);
+
 void
 app_free(struct app *app)
 {
@@ -100,7 +108,16 @@ app_free(struct app *app)
 	ui_stop(app);
 	if (fatal_app == app)
 		fatal_app = NULL;
+	if (app->token != NULL)
+		secfile_wipe(app->token, app->token_len);
+	compose_save_open(app);
 	net_free(app->net);
+	app_reqs_free(app);
+	outbox_free(app);
+	compose_free(app);
+	receipt_free(app);
+	presence_free(app);
+	bulk_free(app);
 	if (app->cache != NULL)
 		cache_close(app->cache);
 	model_free(app->model);
@@ -201,7 +218,8 @@ app_apply_event(struct app *app, struct td_event *ev)
 		return;
 	if (ev->type == TD_EV_CONVERSATION)
 		snap_take(&old, model_find(app->model, ev->conversation));
-	rc = model_apply(app->model, ev);
+	/* Every caller frees ev next: the model may keep its strings. */
+	rc = model_apply_take(app->model, ev);
 	if (rc < 0)
 		app_fatal("out of memory");
 	app->changes |= (unsigned)rc;
@@ -213,6 +231,11 @@ app_apply_event(struct app *app, struct td_event *ev)
 	if (((unsigned)rc & TD_CHANGED_THREAD) &&
 	    (cu = convmap_find(app->convs, c->id)) != NULL)
 		convui_invalidate(cu);
+	if (((unsigned)rc & TD_CHANGED_NEW_INBOUND) && !app->loading &&
+	    app->ui.open_id != NULL && strcmp(app->ui.open_id, c->id) == 0 &&
+	    (cu = convmap_find(app->convs, c->id)) != NULL && cu->opened &&
+	    !cu->at_bottom)
+		app_message(app, "new message below (G goes to the end)");
 	if (((unsigned)rc & TD_CHANGED_NEW_INBOUND) && !app->loading && app->cfg &&
 	    app->cfg->bell && app_conv_is_mine(app, c) && app->ui.started)
 		beep();
@@ -230,6 +253,7 @@ app_apply_json(struct app *app, const json_t *obj)
 	event_free(&ev);
 }
 
+/* A cached event: packed, or JSON text in caches of older builds. */
 static void
 app_apply_text(struct app *app, const char *text, size_t len)
 {
@@ -237,7 +261,7 @@ app_apply_text(struct app *app, const char *text, size_t len)
 	char err[256];
 
 	memset(&ev, 0, sizeof ev);
-	if (event_parse_text(text, len, &ev, err, sizeof err) == 0)
+	if (event_decode_any(text, len, &ev, err, sizeof err) == 0)
 		app_apply_event(app, &ev);
 	event_free(&ev);
 }
@@ -262,10 +286,13 @@ app_after_events(struct app *app, unsigned changed)
 	if (ui->open_id != NULL && ui->focus == FOCUS_THREAD &&
 	    (open = model_find(app->model, ui->open_id)) != NULL &&
 	    open->unread > 0) {
+		if (!app->loading)
+			receipt_mark(app, open);
 		model_mark_read(app->model, open);
 		queues_count(app);
 		list_rebuild(app);
 	}
+	outbox_after_events(app);
 	ui->thread.dirty = ui->tabs.dirty = ui->status.dirty = true;
 }
 
@@ -347,6 +374,32 @@ app_set_me(struct app *app, const json_t *me)
 	ui_dirty_all(app);
 }
 
+/* The cache keeps events packed: parsing JSON again at every start cost
+ * more than all the rest of loading.  An event this build cannot read (bad,
+ * or of a type it does not know) keeps its JSON text, which a newer build
+ * may understand. */
+static int
+app_pack_event(const json_t *e, char **out, size_t *len)
+{
+	struct td_event ev;
+	unsigned char *pk;
+	char err[256];
+	int rc = -1;
+
+	if (event_parse(e, &ev, err, sizeof err) == 0 &&
+	    ev.type != TD_EV_UNKNOWN && event_pack(&ev, &pk, len) == 0) {
+		*out = (char *)pk;
+		rc = 0;
+	}
+	event_free(&ev);
+	if (rc == 0)
+		return 0;
+	if ((*out = json_dumps(e, JSON_COMPACT)) == NULL)
+		return -1;
+	*len = strlen(*out);
+	return 0;
+}
+
 static int
 app_on_events(void *ud, const json_t *events, int64_t next)
 {
@@ -363,9 +416,8 @@ app_on_events(void *ud, const json_t *events, int64_t next)
 		if (texts == NULL || lens == NULL)
 			goto out;
 		json_array_foreach(events, i, e) {
-			if ((texts[i] = json_dumps(e, JSON_COMPACT)) == NULL)
+			if (app_pack_event(e, &texts[i], &lens[i]) != 0)
 				goto out;
-			lens[i] = strlen(texts[i]);
 		}
 		/* Stored first: what the screen shows survives a crash. */
 		if (cache_append_events(app->cache, (const char *const *)texts,
@@ -398,6 +450,8 @@ app_on_state(void *ud, enum net_state st, const char *detail)
 	struct app *app = ud;
 
 	app->ui.status.dirty = true;
+	if (st == NET_ONLINE)
+		outbox_online(app);
 	if (st == NET_AUTH_ERROR) {
 		app_error(app, "relay: authentication failed");
 		if (app->ui.dialog == NULL)
@@ -406,15 +460,27 @@ app_on_state(void *ud, enum net_state st, const char *detail)
 }
 
 int
+app_read_token(struct app *app, char *err, size_t errlen)
+{
+	if (app->token != NULL)
+		secfile_wipe(app->token, app->token_len);
+	app->token = appconfig_read_token(app->cfg, &app->token_len, err, errlen);
+	return app->token != NULL ? 0 : -1;
+}
+
+int
 app_start_net(struct app *app, char *err, size_t errlen)
 {
 	struct net_options o;
 	struct net_callbacks cb = { app, app_on_me, app_on_events, app_on_state };
-	size_t len = 0;
+	size_t len;
 	char *tok;
 
-	if ((tok = appconfig_read_token(app->cfg, &len, err, errlen)) == NULL)
+	if (app->token == NULL && app_read_token(app, err, errlen) != 0)
 		return -1;
+	tok = app->token;
+	len = app->token_len;
+	app->token = NULL;
 	memset(&o, 0, sizeof o);
 	o.url = app->cfg->relay_url;
 	o.token = tok;
@@ -439,7 +505,34 @@ struct app_req {
 	struct app *app;
 	app_done_fn done;
 	void *ud;
+	struct app_req *next;
 };
+
+static void
+app_req_unlink(struct app *app, struct app_req *r)
+{
+	struct app_req **p;
+
+	for (p = &app->reqs; *p != NULL; p = &(*p)->next) {
+		if (*p == r) {
+			*p = r->next;
+			return;
+		}
+	}
+}
+
+/* net_free() cancels requests without calling back. */
+static void
+app_reqs_free(struct app *app)
+{
+	struct app_req *r, *next;
+
+	for (r = app->reqs; r != NULL; r = next) {
+		next = r->next;
+		free(r);
+	}
+	app->reqs = NULL;
+}
 
 static void
 app_req_done(void *ud, long status, const char *body, size_t len,
@@ -447,6 +540,7 @@ app_req_done(void *ud, long status, const char *body, size_t len,
 {
 	struct app_req *r = ud;
 
+	app_req_unlink(r->app, r);
 	if (r->done != NULL)
 		r->done(r->app, r->ud, status, body, len, err);
 	free(r);
@@ -469,6 +563,8 @@ app_req_new(struct app *app, app_done_fn done, void *ud, char *err,
 	r->app = app;
 	r->done = done;
 	r->ud = ud;
+	r->next = app->reqs;
+	app->reqs = r;
 	return r;
 }
 
@@ -481,6 +577,7 @@ app_post(struct app *app, const char *path, const json_t *body,
 	if (r == NULL)
 		return -1;
 	if (net_post_json(app->net, path, body, app_req_done, r, err, errlen) != 0) {
+		app_req_unlink(app, r);
 		free(r);
 		return -1;
 	}
@@ -496,10 +593,27 @@ app_get_file(struct app *app, const char *path, const char *file,
 	if (r == NULL)
 		return -1;
 	if (net_get_file(app->net, path, file, app_req_done, r, err, errlen) != 0) {
+		app_req_unlink(app, r);
 		free(r);
 		return -1;
 	}
 	return 0;
+}
+
+void
+app_client_id(char out[APP_CLIENT_ID_LEN])
+{
+	unsigned char r[16];
+	size_t i;
+
+	randombytes_buf(r, sizeof r);
+	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40); /* UUID version 4 */
+	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
+	for (i = 0; i < sizeof r; i++)
+		snprintf(out + i * 2 + (i >= 4) + (i >= 6) + (i >= 8) + (i >= 10),
+		    3, "%02x", r[i]);
+	out[8] = out[13] = out[18] = out[23] = '-';
+	out[36] = '\0';
 }
 
 /* --- status messages and helpers ------------------------------------------ */
@@ -577,10 +691,67 @@ app_conv_is_mine(const struct app *app, const struct td_conversation *c)
 
 /* --- cache ---------------------------------------------------------------- */
 
+/* Replaying a big cache takes a while: show what is there so far and
+ * answer keys every LOAD_FRAME_MS, so the screen is up at once. */
+#define LOAD_FRAME_MS 100
+
+static int64_t
+app_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct load_state {
+	struct app *app;
+	size_t n;
+	int64_t next_frame;
+};
+
+static void
+app_load_frame(struct load_state *ls)
+{
+	struct app *app = ls->app;
+	int key;
+
+	app_after_events(app, TD_CHANGED_LIST);
+	app_message(app, "loading the cache: %zu events ...", ls->n);
+	ui_draw(app);
+	/* Keys now, while every pointer the list holds is fresh. */
+	while (!app->quit && (key = ui_read_key(app)) >= 0)
+		ui_key(app, key);
+	ls->next_frame = app_ms() + LOAD_FRAME_MS;
+}
+
 static void
 app_cache_event(void *ud, const char *json, size_t len)
 {
-	app_apply_text(ud, json, len);
+	struct load_state *ls = ud;
+
+	app_apply_text(ls->app, json, len);
+	ls->n++;
+	if (ls->app->ui.started && (ls->n & 1023) == 0 &&
+	    app_ms() >= ls->next_frame)
+		app_load_frame(ls);
+}
+
+static void
+app_cache_outbox(void *ud, const char *client_id, const char *json,
+    size_t len)
+{
+	struct load_state *ls = ud;
+
+	outbox_restore(ls->app, client_id, json, len);
+}
+
+static void
+app_cache_draft(void *ud, const char *conv, const char *text, size_t len)
+{
+	struct load_state *ls = ud;
+
+	compose_load_draft(ls->app, conv, text, len);
 }
 
 void
@@ -604,12 +775,22 @@ app_cache_idle(struct app *app)
 int
 app_load_cache(struct app *app, char *err, size_t errlen)
 {
-	struct cache_visitor v = { app, app_cache_event, NULL, NULL };
+	struct load_state ls = { app, 0, 0 };
+	struct cache_visitor v = { &ls, app_cache_event, app_cache_outbox,
+	    app_cache_draft };
 	int rc;
 
+	if (app->cache == NULL)
+		return CACHE_OK;
+	ls.next_frame = app_ms() + LOAD_FRAME_MS;
 	app->loading = true;
 	rc = cache_load(app->cache, &v, err, errlen);
 	app->loading = false;
+	if (app->ui.msg[0] != '\0' && strncmp(app->ui.msg, "loading the cache",
+	    17) == 0) {
+		app->ui.msg[0] = '\0';
+		app->ui.status.dirty = true;
+	}
 	app_after_events(app, TD_CHANGED_LIST);
 	return rc;
 }

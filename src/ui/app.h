@@ -24,6 +24,12 @@ struct td_model;
 struct td_cache;
 struct net;
 struct convmap;
+struct outbox;
+struct compose;
+struct receipts;
+struct presence;
+struct bulk;
+struct app_req;
 typedef struct json_t json_t;
 
 struct app_team {
@@ -55,6 +61,16 @@ struct app {
 	bool (*ask_yes)(const char *question);
 	bool quit;
 	int64_t now;             /* wall clock, seconds, set each loop turn */
+	char *token;             /* secfile memory until app_start_net */
+	size_t token_len;
+	/* Part 2: actions, compose, read receipts (outbox.h, compose.h,
+	 * receipt.h); NULL until first used. */
+	struct outbox *outbox;
+	struct compose *compose;
+	struct receipts *receipts;
+	struct presence *presence;
+	struct bulk *bulk;
+	struct app_req *reqs;    /* requests in flight (freed if never done) */
 };
 
 /* Set up an app around a model (no cache, no relay yet); the model is
@@ -74,15 +90,19 @@ void app_set_me(struct app *app, const json_t *me);
 void app_after_events(struct app *app, unsigned changed);
 
 /* Open the cache (asks for a passphrase on the terminal when needed,
- * offers to rebuild a corrupt cache), replay it.  Before curses starts. */
+ * offers to rebuild a corrupt cache).  Before curses starts. */
 int app_open_cache(struct app *app, char *err, size_t errlen);
-/* Replay the open cache into the model (app->cache must be set). */
+/* Replay the open cache into the model.  With the screen up it draws what
+ * is loaded so far and answers keys every 100 ms.  Returns a CACHE_* status. */
 int app_load_cache(struct app *app, char *err, size_t errlen);
 /* Once a second from the loop: fsync appended events, compact the cache
  * when the agent is idle and the log has grown. */
 void app_cache_idle(struct app *app);
 /* Create the relay client from the config and start syncing. */
 int app_start_net(struct app *app, char *err, size_t errlen);
+/* Read the bearer token now (before curses, so a refused token file is
+ * reported on a normal terminal); app_start_net uses and wipes it. */
+int app_read_token(struct app *app, char *err, size_t errlen);
 
 /* Run the poll loop until quit.  Curses must be up (ui_start). */
 int app_run(struct app *app);
@@ -96,6 +116,9 @@ typedef void (*app_done_fn)(struct app *app, void *ud, long status,
     const char *body, size_t len, const char *err);
 int app_post(struct app *app, const char *path, const json_t *body,
     app_done_fn done, void *ud, char *err, size_t errlen);
+/* A new random client_id (UUID v4 text) for an idempotent request. */
+#define APP_CLIENT_ID_LEN 37
+void app_client_id(char out[APP_CLIENT_ID_LEN]);
 /* GET path into file (0600, never overwrites). */
 int app_get_file(struct app *app, const char *path, const char *file,
     app_done_fn done, void *ud, char *err, size_t errlen);

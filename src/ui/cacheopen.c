@@ -290,12 +290,11 @@ app_open_cache(struct app *app, char *err, size_t errlen)
 		if (rc == CACHE_OK) {
 			rescue_restore(&rescued, c);
 			rescue_free(&rescued);
+			/* cache_open verified every record: the replay
+			 * (app_load_cache, with the screen up) will not find
+			 * damage. */
 			app->cache = c;
-			rc = app_load_cache(app, why, sizeof why);
-			if (rc == CACHE_OK)
-				break;
-			cache_close(c);
-			app->cache = NULL;
+			break;
 		}
 		if (rc != CACHE_CORRUPT || tries > 0)
 			break;

@@ -150,8 +150,20 @@ oom:
 void
 dialog_discard(struct app *app)
 {
-	dialog_free(app->ui.dialog);
+	struct dialog *d = app->ui.dialog;
+
+	/* Callbacks get their cancel value so they free what ud holds; one
+	 * that opens another dialog here gets it closed too. */
 	app->ui.dialog = NULL;
+	if (d != NULL && d->done_text != NULL)
+		d->done_text(app, d->ud, NULL);
+	if (d != NULL && d->done_pick != NULL)
+		d->done_pick(app, d->ud, -1);
+	dialog_free(d);
+	if (app->ui.dialog != NULL) {
+		dialog_free(app->ui.dialog);
+		app->ui.dialog = NULL;
+	}
 	ui_dirty_all(app);
 }
 

@@ -38,7 +38,8 @@ void dialog_resize(struct app *app);
 void dialog_note(struct app *app, const char *note);
 /* Is the open dialog drawn on the status line (prompt, confirm)? */
 bool dialog_on_status_line(const struct app *app);
-/* Close without calling back (e.g. on quit). */
+/* Close (e.g. on quit): the callback gets the cancel value (NULL / -1),
+ * so it can free its ud, and must not count on a new dialog. */
 void dialog_discard(struct app *app);
 
 #endif

@@ -114,8 +114,23 @@ row_markers(char *buf, size_t len, const struct td_conversation *c,
     const struct row_ctx *ctx, size_t width)
 {
 	const struct td_conv_state *s = &c->state;
-	const char *st = "";
+	const char *st = "", *pr = "";
 	char who[64] = "", team[40] = "";
+	size_t i;
+
+	/* Another agent is here (presence): typing wins over viewing. */
+	for (i = 0; i < c->n_presence; i++) {
+		const char *a = c->presence[i].activity;
+		if (a == NULL || strcmp(a, "left") == 0 || (ctx->self != NULL &&
+		    c->presence[i].agent != NULL &&
+		    strcmp(c->presence[i].agent, ctx->self) == 0) ||
+		    c->presence[i].expires <= ctx->now)
+			continue;
+		if (strcmp(a, "typing") == 0)
+			pr = ctx->utf8 ? "✎ " : "~ ";
+		else if (*pr == '\0')
+			pr = ctx->utf8 ? "◉ " : "o ";
+	}
 
 	switch (s->status) {
 	case TD_CS_PENDING: st = "P"; break;
@@ -132,8 +147,8 @@ row_markers(char *buf, size_t len, const struct td_conversation *c,
 	}
 	if (s->team != NULL && width >= 70)
 		snprintf(team, sizeof team, "#%.8s", s->team);
-	snprintf(buf, len, "%s%s%s%s%s", st, *st && (*who || *team) ? " " : "",
-	    who, *who && *team ? " " : "", team);
+	snprintf(buf, len, "%s%s%s%s%s%s", pr, st, *st && (*who || *team) ?
+	    " " : "", who, *who && *team ? " " : "", team);
 }
 
 int

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "app.h"
+#include "bulk.h"
 #include "theme.h"
 #include "ui.h"
 
@@ -25,6 +26,13 @@ list_draw_row(struct app *app, struct view *v, size_t i, struct aline *l)
 	}
 	list_format_row(l, ui->items[i], &ctx, (size_t)v->w);
 	ui_draw_aline(app, v->win, y, 0, l, (size_t)v->w, TH_NORMAL);
+	/* Bulk marks (bulk.h) take the cursor column. */
+	if (bulk_count(app) > 0 && bulk_marked(app, ui->items[i]->id)) {
+		wattr_set(v->win, (attr_t)ui->attr[TH_MARKER],
+		    ui->pair[TH_MARKER], NULL);
+		mvwaddstr(v->win, y, 0, i == ui->sel ? (ui->utf8 ? "▷" : "}") :
+		    ui->utf8 ? "●" : "*");
+	}
 }
 
 static void

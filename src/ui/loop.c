@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "outbox.h"
+#include "presence.h"
 #include "../net/net.h" /* td_ui sees only its own folder */
 #include "ui.h"
 
@@ -30,6 +32,38 @@ loop_signal(int sig)
 
 	(void)!write(sig_pipe[1], &c, 1);
 	errno = saved;
+}
+
+/*
+ * A crash must not leave the agent's terminal in raw mode with the
+ * alternate screen: like htop, restore it and die of the same signal.
+ * (Not with AddressSanitizer, whose own handler reports the crash.)
+ */
+#ifndef __SANITIZE_ADDRESS__
+static void
+loop_crash(int sig)
+{
+	endwin();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+#endif
+
+static void
+loop_crash_handlers(void)
+{
+#ifndef __SANITIZE_ADDRESS__
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = loop_crash;
+	sa.sa_flags = (int)SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+#endif
 }
 
 static int
@@ -49,6 +83,7 @@ loop_signals(void)
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		sigaction(sigs[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	loop_crash_handlers();
 	return 0;
 }
 
@@ -104,6 +139,7 @@ loop_tick(struct app *app)
 {
 	struct ui *ui = &app->ui;
 	int64_t minute;
+	int ob, pr;
 
 	app->now = (int64_t)time(NULL);
 	minute = app->now / 60;
@@ -119,13 +155,18 @@ loop_tick(struct app *app)
 		ui->msg[0] = '\0';
 		ui->status.dirty = true;
 	}
+	ob = outbox_run(app); /* queued actions due for a (re)try */
+	pr = presence_tick(app);
+	if (pr >= 0 && (ob < 0 || pr < ob))
+		ob = pr;
 	if (app->net != NULL && net_state(app->net) == NET_OFFLINE) {
 		ui->status.dirty = true; /* "retry in Ns" counts down */
-		return 1000;
+		return ob >= 0 && ob < 1000 ? ob : 1000;
 	}
 	if (app->cache_unsynced)
-		return 1000;
-	return (int)(60 - app->now % 60) * 1000;
+		return ob >= 0 && ob < 1000 ? ob : 1000;
+	minute = (60 - app->now % 60) * 1000;
+	return ob >= 0 && ob < minute ? ob : (int)minute;
 }
 
 int

@@ -392,10 +392,12 @@ tb_message(struct tb *b, size_t idx)
 	tb_body(b, m, indent + 2, style);
 	tb_reactions(b, tm, indent + 2);
 	if (m->status == TD_MS_FAILED) {
-		snprintf(err, sizeof err, "%s failed: %s%s%s", b->ctx->utf8 ? "✗" :
-		    "x", m->error.title ? m->error.title : "not delivered",
+		snprintf(err, sizeof err, "%s failed: %s%s%s%s", b->ctx->utf8 ?
+		    "✗" : "x", m->error.title ? m->error.title : "not delivered",
 		    m->error.details ? (b->ctx->utf8 ? " — " : " - ") : "",
-		    m->error.details ? m->error.details : "");
+		    m->error.details ? m->error.details : "",
+		    m->direction == TD_DIR_OUT && m->kind == TD_KIND_TEXT ?
+		    "  (y: send again, E: edit)" : "");
 		tb_text(b, err, indent + 2, TH_FAILED, TL_ERROR);
 	}
 }

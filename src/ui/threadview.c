@@ -12,6 +12,9 @@
 #include "ttydesk/sanitize.h"
 #include "app.h"
 #include "convui.h"
+#include "outbox.h"
+#include "presence.h"
+#include "receipt.h"
 #include "theme.h"
 #include "ui.h"
 
@@ -51,6 +54,7 @@ thread_state(struct app *app, struct td_conversation **cp)
 			app_error(app, "out of memory");
 			return NULL;
 		}
+		outbox_thread_lines(app, cu, c, thread_width(app));
 		if (!cu->opened || cu->at_bottom) {
 			cu->top = cu->n_lines > h ? cu->n_lines - h : 0;
 			cu->at_bottom = true;
@@ -101,6 +105,14 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c)
 	    st->team ? " #" : "", st->team ? st->team : "");
 	if ((s = sanitize_text(buf, strlen(buf), SANITIZE_SINGLE_LINE)) != NULL) {
 		aline_adds(&l, TH_MARKER, s);
+		free(s);
+	}
+	/* Who else is here (presence.h). */
+	presence_text(app, c, buf, sizeof buf);
+	if (buf[0] != '\0' && (s = sanitize_text(buf, strlen(buf),
+	    SANITIZE_SINGLE_LINE)) != NULL) {
+		aline_adds(&l, TH_HIGH, "  ");
+		aline_adds(&l, TH_HIGH, s);
 		free(s);
 	}
 	ui_draw_aline(app, v->win, 0, 0, &l, (size_t)v->w, TH_TABS);
@@ -214,6 +226,7 @@ thread_open(struct app *app, const char *id)
 	cu->opened = true;
 	if (c != NULL && c->unread > 0)
 		thread_first_unread(app);
+	receipt_mark(app, c); /* before: it looks at what was unread */
 	model_mark_read(app->model, c);
 	queues_count(app);
 	ui->list.dirty = ui->thread.dirty = ui->status.dirty = true;

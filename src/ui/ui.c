@@ -10,10 +10,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ttydesk/sanitize.h"
 #include "app.h"
+#include "compose.h"
 #include "dialog.h"
 #include "keymap.h"
 #include "theme.h"
@@ -110,6 +112,13 @@ ui_common_start(struct app *app)
 	cbreak();
 	noecho();
 	nonl();
+	/* After cbreak(), which re-applies ncurses' own copy of the modes;
+	 * def_prog_mode() makes IXON-off part of that copy (endwin and back,
+	 * e.g. around $EDITOR). */
+	if (isatty(STDIN_FILENO)) {
+		ui_setup_tty();
+		def_prog_mode();
+	}
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
@@ -122,6 +131,7 @@ ui_common_start(struct app *app)
 	ui_view_init(&ui->thread, &thread_view);
 	ui_view_init(&ui->status, &status_view);
 	ui_view_init(&ui->helpv, &help_view);
+	ui_view_init(&ui->compose, &compose_view);
 	ui->dirty_rows[0] = ui->dirty_rows[1] = -1;
 	ui_apply_theme(app);
 	/* stdscr is never drawn on; refresh it once so getch() has no
@@ -139,7 +149,6 @@ ui_start(struct app *app, char *err, size_t errlen)
 		    "(TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
 		return -1;
 	}
-	ui_setup_tty();
 	return ui_common_start(app);
 }
 
@@ -172,6 +181,7 @@ ui_stop(struct app *app)
 	ui_delwin(&ui->thread);
 	ui_delwin(&ui->status);
 	ui_delwin(&ui->helpv);
+	ui_delwin(&ui->compose);
 	dialog_resize(app);
 	curs_set(1);
 	endwin();
@@ -204,7 +214,7 @@ void
 ui_layout(struct app *app)
 {
 	struct ui *ui = &app->ui;
-	int rows = LINES, cols = COLS, body, lw;
+	int rows = LINES, cols = COLS, body, lw, ch;
 
 	ui->rows = rows;
 	ui->cols = cols;
@@ -217,12 +227,14 @@ ui_layout(struct app *app)
 		ui_place(&ui->sep, false, 0, 0, 0, 0);
 		ui_place(&ui->thread, false, 0, 0, 0, 0);
 		ui_place(&ui->helpv, false, 0, 0, 0, 0);
+		ui_place(&ui->compose, false, 0, 0, 0, 0);
 		ui_place(&ui->status, true, 0, 0, rows > 0 ? 1 : 0, cols);
 		return;
 	}
 	ui_place(&ui->tabs, true, 0, 0, 1, cols);
 	ui_place(&ui->status, true, rows - 1, 0, 1, cols);
 	ui_place(&ui->helpv, ui->help, 1, 0, body, cols);
+	ch = compose_height(app, body);
 	if (ui->two_pane) {
 		lw = cols * 2 / 5;
 		if (lw < 44)
@@ -231,13 +243,17 @@ ui_layout(struct app *app)
 			lw = 72;
 		ui_place(&ui->list, !ui->help, 1, 0, body, lw);
 		ui_place(&ui->sep, !ui->help, 1, lw, body, 1);
-		ui_place(&ui->thread, !ui->help, 1, lw + 1, body, cols - lw - 1);
+		ui_place(&ui->thread, !ui->help, 1, lw + 1, body - ch, cols - lw - 1);
+		ui_place(&ui->compose, !ui->help && ch > 0, 1 + body - ch, lw + 1,
+		    ch, cols - lw - 1);
 	} else {
 		ui_place(&ui->list, !ui->help && ui->focus == FOCUS_LIST, 1, 0,
 		    body, cols);
 		ui_place(&ui->sep, false, 0, 0, 0, 0);
 		ui_place(&ui->thread, !ui->help && ui->focus == FOCUS_THREAD, 1,
-		    0, body, cols);
+		    0, body - ch, cols);
+		ui_place(&ui->compose, !ui->help && ch > 0 &&
+		    ui->focus == FOCUS_THREAD, 1 + body - ch, 0, ch, cols);
 	}
 	if (ui->list.resize != NULL)
 		ui->list.resize(app, &ui->list);
@@ -271,6 +287,7 @@ ui_dirty_all(struct app *app)
 
 	ui->tabs.dirty = ui->list.dirty = ui->sep.dirty = true;
 	ui->thread.dirty = ui->status.dirty = ui->helpv.dirty = true;
+	ui->compose.dirty = true;
 }
 
 /* Not a UTF-8 terminal: one '?' per column a character would take, so
@@ -339,7 +356,7 @@ ui_draw(struct app *app)
 {
 	struct ui *ui = &app->ui;
 	struct view *views[] = { &ui->tabs, &ui->list, &ui->sep, &ui->thread,
-	    &ui->helpv, &ui->status };
+	    &ui->helpv, &ui->status, &ui->compose };
 	size_t i;
 
 	if (!ui->started)
@@ -356,6 +373,11 @@ ui_draw(struct app *app)
 	if (ui->dialog != NULL)
 		dialog_draw(app);
 	doupdate();
+	if (ui->frames++ == 0) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ui->first_frame_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	}
 }
 
 int
@@ -418,6 +440,8 @@ ui_key(struct app *app, int key)
 	}
 	/* The focused view sees keys first (text input, e.g. a compose area). */
 	fv = ui->focus == FOCUS_THREAD ? &ui->thread : &ui->list;
+	if (compose_active(app) && ui->compose.visible)
+		fv = &ui->compose;
 	if (fv->handle_key != NULL && (flags = fv->handle_key(app, fv, key)) != 0)
 		return flags;
 	a = keymap_lookup(&app->keymap, key);

@@ -57,6 +57,7 @@ struct ui {
 	size_t help_top;
 
 	struct view tabs, list, sep, thread, status, helpv;
+	struct view compose; /* under the thread while composing (compose.c) */
 	unsigned long attr[32]; /* curses attributes per theme element */
 	short pair[32];
 
@@ -91,7 +92,8 @@ struct ui {
 	struct dialog *dialog; /* modal, NULL when none */
 	int64_t last_tick;     /* minute of the last clock redraw */
 	int64_t last_second;   /* second of the last idle work */
-	size_t bytes_hint;
+	unsigned long frames;  /* doupdate()s so far */
+	int64_t first_frame_ms; /* CLOCK_MONOTONIC ms of the first one */
 };
 
 /* Start/stop curses (setlocale must have run).  ui_start applies the
@@ -125,7 +127,7 @@ void list_move(struct app *app, long delta);
 
 /* Views. */
 extern const struct view tabs_view, list_view, sep_view, thread_view,
-    status_view, help_view;
+    status_view, help_view, compose_view;
 
 /*
  * A conversation list row (pure: no curses).  Columns: unread count,

@@ -133,38 +133,103 @@ draw:
 	v->dirty = false;
 }
 
+struct help_lines {
+	struct aline *v;
+	size_t n;
+	size_t cap;
+	size_t indent;
+	int style;
+};
+
+static struct aline *
+help_line(struct help_lines *h)
+{
+	struct aline *nv;
+
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 64;
+		if ((nv = realloc(h->v, cap * sizeof *nv)) == NULL)
+			return NULL;
+		h->v = nv;
+		h->cap = cap;
+	}
+	aline_init(&h->v[h->n]);
+	return &h->v[h->n++];
+}
+
+/* Continuation lines of a help text, under its column. */
+static int
+help_wrap_cb(void *ud, const char *s, size_t len)
+{
+	struct help_lines *h = ud;
+	struct aline *l;
+
+	if (h->n > 0 && h->v[h->n - 1].width <= h->indent) {
+		l = &h->v[h->n - 1]; /* the first piece goes on the key line */
+	} else {
+		if ((l = help_line(h)) == NULL)
+			return -1;
+		aline_pad(l, TH_NORMAL, h->indent);
+	}
+	aline_add(l, h->style, s, len);
+	return 0;
+}
+
+/* The help as lines for the pane width: keys, action, text (wrapped). */
+static void
+help_build(struct app *app, struct help_lines *h, size_t width)
+{
+	const struct keymap *km = &app->keymap;
+	char keys[128], text[256];
+	size_t i, kw = 22, nw = 14;
+	struct aline *l;
+
+	if ((l = help_line(h)) != NULL)
+		aline_adds(l, TH_DAY, "ttydesk keys, from the live keymap (rebind "
+		    "in [keys]); j/k scroll, any other key closes");
+	for (i = 0; i < km->n_actions; i++) {
+		const struct action_def *a = &km->table[i];
+		if ((l = help_line(h)) == NULL)
+			return;
+		keymap_keys_of(km, (int)i, keys, sizeof keys);
+		aline_adds(l, TH_NORMAL, " ");
+		aline_add_fit(l, TH_HELP_KEY, *keys ? keys : "-", kw - 2);
+		aline_pad(l, TH_NORMAL, kw - l->width);
+		aline_add_fit(l, TH_NORMAL, a->name, nw - 1);
+		aline_pad(l, TH_NORMAL, kw + nw - l->width);
+		snprintf(text, sizeof text, "%s%s", a->help, a->fn ? "" :
+		    " (not available yet)");
+		h->indent = kw + nw;
+		h->style = a->fn ? TH_NORMAL : TH_SYSTEM;
+		text_wrap(text, strlen(text), width > h->indent + 10 ?
+		    width - h->indent : 10, help_wrap_cb, h);
+	}
+}
+
 static void
 help_draw(struct app *app, struct view *v)
 {
 	struct ui *ui = &app->ui;
-	const struct keymap *km = &app->keymap;
-	struct aline l;
-	char keys[128];
-	size_t i, row;
-	int y = 0;
+	struct help_lines h = { NULL, 0, 0, 0, TH_NORMAL };
+	struct aline empty;
+	size_t i, max;
+	int y;
 
 	if (!v->dirty)
 		return;
-	werase(v->win);
-	aline_init(&l);
-	aline_adds(&l, TH_DAY, "ttydesk keys (from the live keymap; rebind in "
-	    "[keys]).  Any other key closes this.");
-	ui_draw_aline(app, v->win, y++, 0, &l, (size_t)v->w, TH_NORMAL);
-	if (ui->help_top + (size_t)v->h > km->n_actions + 2)
-		ui->help_top = km->n_actions + 2 > (size_t)v->h ?
-		    km->n_actions + 2 - (size_t)v->h : 0;
-	for (row = 0, i = ui->help_top; i < km->n_actions && y < v->h; i++, row++) {
-		const struct action_def *a = &km->table[i];
-		aline_clear(&l);
-		keymap_keys_of(km, (int)i, keys, sizeof keys);
-		aline_printf(&l, TH_HELP_KEY, " %-20.20s ", *keys ? keys : "-");
-		aline_printf(&l, TH_NORMAL, "%-13s ", a->name);
-		aline_adds(&l, a->fn ? TH_NORMAL : TH_SYSTEM, a->help);
-		if (a->fn == NULL)
-			aline_adds(&l, TH_SYSTEM, " (not available yet)");
-		ui_draw_aline(app, v->win, y++, 0, &l, (size_t)v->w, TH_NORMAL);
+	help_build(app, &h, (size_t)v->w);
+	max = h.n > (size_t)v->h ? h.n - (size_t)v->h : 0;
+	if (ui->help_top > max)
+		ui->help_top = max;
+	aline_init(&empty);
+	for (y = 0; y < v->h; y++) {
+		i = ui->help_top + (size_t)y;
+		ui_draw_aline(app, v->win, y, 0, i < h.n ? &h.v[i] : &empty,
+		    (size_t)v->w, TH_NORMAL);
 	}
-	aline_free(&l);
+	for (i = 0; i < h.n; i++)
+		aline_free(&h.v[i]);
+	free(h.v);
 	v->dirty = false;
 }
 

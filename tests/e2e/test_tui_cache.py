@@ -3,10 +3,12 @@ key, a locked profile, a damaged cache rebuilt from the relay, --forget,
 and a token file with loose permissions."""
 
 import os
+import re
 import shutil
 import stat
 import subprocess
 import sys
+import time
 import unittest
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -176,6 +178,13 @@ class TuiCache(unittest.TestCase):
 		t.wait_for("? is not bound")
 		t.keys("F2")
 		s = t.wait_for("ttydesk keys")
+		# The help lists the new key (page down to its row).
+		for _ in range(6):
+			if re.search(r"F2 +help", s):
+				break
+			t.keys("C-f")
+			time.sleep(0.3)
+			s = t.screen()
 		self.assertRegex(s, r"F2 +help")
 		t.keys("Escape", "q")
 		s = t.wait_for("q is not bound")

@@ -16,6 +16,8 @@ import subprocess
 import tempfile
 import time
 
+import pgcluster
+
 _LIVE = set()
 
 
@@ -86,8 +88,8 @@ class Relay:
 	def __init__(self, graph_url, phone_number_id="106540352242922",
 	    app_secret=None, access_token=None, verify_token=None,
 	    display_phone_number="+1 555 0100", max_body=None, agents=None,
-	    teams=DEFAULT_TEAMS, workdir=None, extra_config="",
-	    database="relay.db"):
+	    teams=DEFAULT_TEAMS, workdir=None, extra_config="", database=None,
+	    relay_options=None):
 		self.graph_url = graph_url
 		self.phone_number_id = str(phone_number_id)
 		self.display_phone_number = display_phone_number
@@ -101,10 +103,16 @@ class Relay:
 			    Agent("bob", "Bob Nakamura", ["tier1"])]
 		self.agents = {a.id: a for a in agents}
 		self.extra_config = extra_config
+		self.relay_options = dict(relay_options or {})  # more [relay] keys
 		self._own_dir = workdir is None
 		self.dir = workdir or tempfile.mkdtemp(prefix="ttydesk-relay-")
-		self.database = database   # a file (relative) or postgresql:// URI
-		self.db = os.path.join(self.dir, database)
+		# The [relay] database value: a file (relative) or a
+		# postgresql:// URI; with TTYDESK_TEST_DB=pg and none given, a
+		# fresh database in a throwaway cluster (pgcluster.py).
+		if database is None and pgcluster.wanted():
+			database = pgcluster.shared().new_database()
+		self.database = database or "relay.db"
+		self.db = os.path.join(self.dir, self.database)
 		self.config_path = os.path.join(self.dir, "relay.conf")
 		self.log_path = os.path.join(self.dir, "relay.log")
 		self.proc = None
@@ -125,6 +133,7 @@ class Relay:
 		    "database = " + self.database]
 		if self.max_body is not None:
 			lines.append("max_body = %d" % self.max_body)
+		lines += ["%s = %s" % kv for kv in self.relay_options.items()]
 		lines += ["", "[whatsapp]", "graph_url = " + self.graph_url,
 		    "phone_number_id = " + self.phone_number_id,
 		    "display_phone_number = " + self.display_phone_number,

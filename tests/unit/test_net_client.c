@@ -89,6 +89,10 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		    p->body ? p->body : "");
 		return reply(c, 201, "{\"ok\":true}");
 	}
+	if (strcmp(url, "/v1/conversations/c1/media/slow") == 0) {
+		usleep(1500000);
+		return reply(c, 200, "late");
+	}
 	if (strcmp(url, "/v1/conversations/c1/media/m1") == 0)
 		return reply(c, 200, "MEDIA-BYTES");
 	return reply(c, 404, "{\"error\":{\"code\":\"not_found\"}}");
@@ -269,7 +273,24 @@ test_client(void)
 	CHECK(access(file, F_OK) != 0);
 	/* The long-poll keeps going. */
 	CHECK(sync_calls >= 2);
+	/* Freed with a download in flight: the owner hears "cancelled" and
+	 * no file stays behind. */
+	snprintf(file, sizeof file, "%s/slow.bin", dir);
+	s.done = 0;
+	CHECK_INT(net_get_file(n, "/v1/conversations/c1/media/slow", file,
+	    on_done, &s, err, sizeof err), 0);
+	{
+		struct pollfd fds[16];
+		int k, to = 100;
+		k = net_pollfds(n, fds, 16, &to);
+		poll(fds, (nfds_t)k, to);
+		net_dispatch(n, fds, k);
+	}
 	net_free(n);
+	CHECK_INT(s.done, 1);
+	CHECK_INT(s.status, 0);
+	CHECK_STR(s.err, "cancelled");
+	CHECK(access(file, F_OK) != 0);
 
 	/* A wrong token: auth error naming the token file, no retries. */
 	memset(&s, 0, sizeof s);

@@ -38,6 +38,9 @@ static _Atomic int graph_sends;
 static _Atomic int graph_reads;
 static _Atomic int fail500_left = 1;
 static char gport[16];
+#define BIG_OK (3 * 1024 * 1024 + 17)
+#define BIG_OVER (5 * 1024 * 1024)
+static char blob[BIG_OVER];
 
 /* ---- fake Graph API ---- */
 
@@ -96,6 +99,23 @@ graph_access(void *cls, struct MHD_Connection *c, const char *url,
 		}
 		if (strcmp(url, "/blob/777") == 0)
 			return graph_reply(c, 200, "image/png", "PNGBYTES");
+		if (strcmp(url, "/v21.0/888") == 0 || strcmp(url, "/v21.0/999") == 0) {
+			snprintf(resp, sizeof resp, "{\"url\":\"http://127.0.0.1:%s"
+			    "/blob/%s\",\"mime_type\":\"video/mp4\"}",
+			    (const char *)cls, url + 7);
+			return graph_reply(c, 200, "application/json", resp);
+		}
+		if (strcmp(url, "/blob/888") == 0 || strcmp(url, "/blob/999") == 0) {
+			struct MHD_Response *r = MHD_create_response_from_buffer(
+			    strcmp(url, "/blob/888") == 0 ? BIG_OK : BIG_OVER,
+			    blob, MHD_RESPMEM_PERSISTENT);
+			enum MHD_Result rc;
+
+			MHD_add_response_header(r, "Content-Type", "video/mp4");
+			rc = MHD_queue_response(c, 200, r);
+			MHD_destroy_response(r);
+			return rc;
+		}
 		return graph_reply(c, 404, "application/json",
 		    "{\"error\":{\"code\":100,\"message\":\"no media\"}}");
 	}
@@ -324,6 +344,7 @@ setup(void)
 	write_file("secret", SECRET "\n", 0600);
 	snprintf(ini, sizeof ini, "[relay]\nlisten = 127.0.0.1:0\n"
 	    "database = relay.db\nmax_body = 65536\nsend_timeout = 1\n"
+	    "media_max = 4194304\nthreads = 2\n"
 	    "[whatsapp]\ngraph_url = http://127.0.0.1:%s/v21.0\n"
 	    "phone_number_id = " PNID "\ndisplay_phone_number = +1 555\n"
 	    "access_token_file = token\napp_secret_file = secret\n"
@@ -600,6 +621,17 @@ test_read_and_media(void)
 	CHECK_STR(r.body, "PNGBYTES");
 	CHECK_STR(r.ctype, "image/png");
 	free(r.body);
+	/* Streamed: bigger than the relay's buffer, smaller than the cap. */
+	r = req("GET", "/v1/conversations/c1/media/888", NULL, NULL);
+	CHECK_INT(r.status, 200);
+	CHECK_STR(r.ctype, "video/mp4");
+	CHECK_INT(r.len, BIG_OK);
+	CHECK(r.len == BIG_OK && memcmp(r.body, blob, BIG_OK) == 0);
+	free(r.body);
+	r = req("GET", "/v1/conversations/c1/media/999", NULL, NULL);
+	CHECK_INT(r.status, 502);
+	CHECK(strstr(r.body, "too_large") != NULL);
+	free(r.body);
 	r = req("GET", "/v1/conversations/c1/media/778", NULL, NULL);
 	CHECK_INT(r.status, 404);
 	free(r.body);
@@ -611,8 +643,12 @@ test_read_and_media(void)
 int
 main(void)
 {
+	size_t i;
+
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return 1;
+	for (i = 0; i < sizeof blob; i++)
+		blob[i] = (char)(i * 7 + i / 4096);
 	if (setup() != 0) {
 		fprintf(stderr, "setup failed\n");
 		return 1;

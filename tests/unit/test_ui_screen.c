@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "compose.h"
+#include "dialog.h"
 #include "app.h"
 #include "keymap.h"
 #include "ui.h"
@@ -200,9 +202,16 @@ test_keys_and_layout(void)
 	ui_draw(&app);
 	ui_key(&app, 'x');
 	CHECK(!app.ui.help);
-	/* Unimplemented actions say so. */
+	/* r starts a reply (asking first when someone else has it); Esc
+	 * leaves the compose area. */
 	ui_key(&app, 'r');
-	CHECK(strstr(app.ui.msg, "reply: not available yet") != NULL);
+	if (app.ui.dialog != NULL && dialog_on_status_line(&app))
+		ui_key(&app, 'y');
+	CHECK(compose_active(&app));
+	ui_draw(&app);
+	ui_key(&app, KM_ESC);
+	CHECK(!compose_active(&app));
+	ui_key(&app, KM_ESC);
 	/* Wider: two panes. */
 	resizeterm(40, 130);
 	ui_layout(&app);
@@ -252,6 +261,65 @@ test_me_twice(void)
 	term_close(&app, &t);
 }
 
+static void
+inbound(struct app *app, long seq, const char *id)
+{
+	char buf[512];
+	json_t *e;
+
+	snprintf(buf, sizeof buf, "{\"seq\":%ld,\"ts\":%lld,\"type\":\"message\","
+	    "\"conversation\":\"c1\",\"message\":{\"id\":\"%s\",\"direction\":"
+	    "\"in\",\"kind\":\"text\",\"from\":\"34600111222\",\"text\":"
+	    "\"more\",\"status\":\"received\"}}", seq, (long long)time(NULL), id);
+	e = json_loads(buf, 0, NULL);
+	app_apply_json(app, e);
+	json_decref(e);
+	app_after_events(app, 0);
+	ui_draw(app);
+}
+
+/* Reading further up: a new message says so; at the end it just shows. */
+static void
+test_new_below(void)
+{
+	struct app app;
+	struct term t;
+
+	CHECK_INT(start(&app, &t, 80, 24), 0);
+	ui_key(&app, KM_ENTER);
+	ui_draw(&app);
+	app.ui.msg[0] = '\0';
+	inbound(&app, 50, "wamid.N1");
+	CHECK(strstr(app.ui.msg, "new message below") != NULL);
+	/* The thread stays read while open. */
+	CHECK_INT(model_find(app.model, "c1")->unread, 0);
+	ui_key(&app, 'G');
+	ui_draw(&app);
+	app.ui.msg[0] = '\0';
+	inbound(&app, 51, "wamid.N2");
+	CHECK_STR(app.ui.msg, "");
+	CHECK(thread_selected(&app) != NULL &&
+	    strcmp(thread_selected(&app)->m.id, "wamid.N2") == 0);
+	term_close(&app, &t);
+}
+
+static void
+test_client_id(void)
+{
+	char a[APP_CLIENT_ID_LEN], b[APP_CLIENT_ID_LEN];
+	size_t i;
+
+	app_client_id(a);
+	app_client_id(b);
+	CHECK_INT(strlen(a), 36);
+	CHECK(strcmp(a, b) != 0);
+	CHECK(a[8] == '-' && a[13] == '-' && a[18] == '-' && a[23] == '-');
+	CHECK(a[14] == '4');
+	for (i = 0; i < 36; i++)
+		CHECK(a[i] == '-' || (a[i] >= '0' && a[i] <= '9') ||
+		    (a[i] >= 'a' && a[i] <= 'f'));
+}
+
 int
 main(void)
 {
@@ -265,6 +333,8 @@ main(void)
 	RUN(test_no_color);
 	RUN(test_keys_and_layout);
 	RUN(test_me_twice);
+	RUN(test_client_id);
+	RUN(test_new_below);
 	unlink(path);
 	return check_done();
 }

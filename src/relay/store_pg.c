@@ -1,0 +1,1213 @@
+/*
+ * PostgreSQL backend of the relay store (store_backend.h), for several
+ * relays on one database.
+ *
+ * Every write transaction takes one transaction-level advisory lock
+ * right after BEGIN and holds it to COMMIT.  Writes from all relays are
+ * therefore serialised the way SQLite serialises its one writer: the
+ * writer reads the highest seq under the lock, so seqs are handed out and
+ * committed in order and a reader never sees a gap that fills in later,
+ * and the read-then-write logic of intake and the agent routes (new
+ * contact, conversation state) needs nothing more to stay correct.
+ * Reads, long-polls and HTTP run on every relay in parallel.
+ *
+ * COMMIT carries NOTIFYs: ttydesk_events with the highest seq when events
+ * were appended (pg_listen.c wakes long-polls on every relay), and
+ * ttydesk_outbound when a send was queued (every sender looks).
+ *
+ * Sends are claimed FOR UPDATE SKIP LOCKED with a lease (claimed_by,
+ * lease_until); a claim past its lease belongs to a relay that died.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+#include <sodium.h>
+
+#include "pg_schema.h"
+#include "store_backend.h"
+
+/* "ttyd" in ASCII: the one lock every write transaction takes. */
+#define PG_WRITE_LOCK 0x74747964
+
+enum pg_stmt {
+	P_APPEND,
+	P_READ_AFTER,
+	P_LAST_SEQ,
+	P_CONV_MESSAGES,
+	P_CONTACT_BY_WA,
+	P_CONTACT_BY_USER,
+	P_CONTACT_BY_ID,
+	P_CONTACT_INSERT,
+	P_CONTACT_UPDATE,
+	P_CONV_INSERT,
+	P_CONV_GET,
+	P_CONV_PUT,
+	P_CONV_DUE,
+	P_CONV_OF_CONTACT,
+	P_MSG_SEEN,
+	P_MSG_BY_ID,
+	P_MSG_BY_WAMID,
+	P_MSG_PUT,
+	P_MSG_SET_WAMID,
+	P_STATUS_ONCE,
+	P_STATUS_LIST,
+	P_DEF_PUT,
+	P_DEF_LIST,
+	P_DEF_LIST_ALL,
+	P_DEF_DEL,
+	P_DEF_DEL_ALL,
+	P_OUT_BUSY,
+	P_OUT_PUT,
+	P_OUT_CLAIM,
+	P_OUT_NEXT,
+	P_OUT_SET,
+	P_OUT_SET_WAMID,
+	P_OUT_INFLIGHT,
+	P_OUT_TAKE,
+	P_IDEM_GET,
+	P_IDEM_PUT,
+	P_META_GET,
+	P_META_PUT,
+	P_COUNT
+};
+
+static const char *pg_sql[P_COUNT] = {
+	[P_APPEND] = "INSERT INTO events(seq, ts, type, conversation, json) "
+	    "VALUES($1, $2, $3, $4, $5)",
+	[P_READ_AFTER] = "SELECT seq, json FROM events WHERE seq > $1 "
+	    "ORDER BY seq LIMIT $2",
+	[P_LAST_SEQ] = "SELECT COALESCE(MAX(seq), 0) FROM events",
+	[P_CONV_MESSAGES] = "SELECT json FROM (SELECT seq, json FROM events "
+	    "WHERE conversation = $1 AND type = 'message' ORDER BY seq DESC "
+	    "LIMIT $2) m ORDER BY seq",
+	[P_CONTACT_BY_WA] = "SELECT id, wa_id, user_id, username, name, "
+	    "conversation, extra FROM contacts WHERE wa_id = $1",
+	[P_CONTACT_BY_USER] = "SELECT id, wa_id, user_id, username, name, "
+	    "conversation, extra FROM contacts WHERE user_id = $1",
+	[P_CONTACT_BY_ID] = "SELECT id, wa_id, user_id, username, name, "
+	    "conversation, extra FROM contacts WHERE id = $1",
+	[P_CONTACT_INSERT] = "INSERT INTO contacts(wa_id, user_id, username, "
+	    "name, conversation, extra) VALUES($1, $2, $3, $4, $5, $6) "
+	    "RETURNING id",
+	[P_CONTACT_UPDATE] = "UPDATE contacts SET wa_id = $1, user_id = $2, "
+	    "username = $3, name = $4, conversation = $5, extra = $6 "
+	    "WHERE id = $7",
+	[P_CONV_INSERT] = "INSERT INTO conversations(contact, state, first_ts, "
+	    "last_ts) VALUES($1, $2, $3, $3) RETURNING id",
+	[P_CONV_GET] = "SELECT state, contact, first_ts, last_ts FROM "
+	    "conversations WHERE id = $1",
+	[P_CONV_PUT] = "UPDATE conversations SET state = $1, last_ts = "
+	    "GREATEST(last_ts, $2::bigint), wake_at = $3 WHERE id = $4",
+	[P_CONV_DUE] = "SELECT id FROM conversations WHERE wake_at > 0 AND "
+	    "wake_at <= $1 ORDER BY wake_at LIMIT 256",
+	[P_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts FROM "
+	    "conversations WHERE contact = $1 ORDER BY id",
+	[P_MSG_SEEN] = "SELECT 1 FROM messages WHERE wamid = $1 AND "
+	    "fingerprint = $2",
+	[P_MSG_BY_ID] = "SELECT id, wamid, conversation, direction FROM "
+	    "messages WHERE id = $1",
+	[P_MSG_BY_WAMID] = "SELECT id, wamid, conversation, direction FROM "
+	    "messages WHERE wamid = $1 ORDER BY direction DESC, rid LIMIT 1",
+	[P_MSG_PUT] = "INSERT INTO messages(id, wamid, fingerprint, "
+	    "conversation, direction, ts) VALUES($1, $2, $3, $4, $5, $6)",
+	[P_MSG_SET_WAMID] = "UPDATE messages SET wamid = $1 WHERE id = $2",
+	[P_STATUS_ONCE] = "INSERT INTO status_keys(message, status) "
+	    "VALUES($1, $2) ON CONFLICT DO NOTHING",
+	[P_STATUS_LIST] = "SELECT status FROM status_keys WHERE message = $1",
+	[P_DEF_PUT] = "INSERT INTO deferred(wamid, conversation, status, ts, "
+	    "extra) VALUES($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+	[P_DEF_LIST] = "SELECT wamid, status, extra, ts, conversation FROM "
+	    "deferred WHERE conversation = $1 ORDER BY rid",
+	[P_DEF_LIST_ALL] = "SELECT wamid, status, extra, ts, conversation FROM "
+	    "deferred ORDER BY rid",
+	[P_DEF_DEL] = "DELETE FROM deferred WHERE conversation = $1",
+	[P_DEF_DEL_ALL] = "DELETE FROM deferred",
+	[P_OUT_BUSY] = "SELECT 1 FROM outbound WHERE conversation = $1 AND "
+	    "state = 1 LIMIT 1",
+	[P_OUT_PUT] = "INSERT INTO outbound(id, client_id, conversation, body, "
+	    "state, attempts, next_try) VALUES($1, $2, $3, $4, 0, 0, $5)",
+	[P_OUT_CLAIM] = "WITH c AS (SELECT rid FROM outbound WHERE state = 0 "
+	    "AND next_try <= $1 ORDER BY next_try, rid LIMIT $2 "
+	    "FOR UPDATE SKIP LOCKED), u AS (UPDATE outbound o SET state = 1, "
+	    "attempts = o.attempts + 1, claimed_by = $3, lease_until = $4 "
+	    "FROM c WHERE o.rid = c.rid RETURNING o.id, o.conversation, o.body, "
+	    "o.attempts, o.next_try, o.rid) "
+	    "SELECT id, conversation, body, attempts, next_try FROM u "
+	    "ORDER BY next_try, rid",
+	/* A relay's sender also wakes when a claim's lease runs out. */
+	[P_OUT_NEXT] = "SELECT COALESCE(LEAST((SELECT MIN(next_try) FROM "
+	    "outbound WHERE state = 0), (SELECT MIN(lease_until) FROM outbound "
+	    "WHERE state = 1)), 0)",
+	/* claimed_by stays: which relay sent it. */
+	[P_OUT_SET] = "UPDATE outbound SET state = $1, next_try = $2 "
+	    "WHERE id = $3",
+	[P_OUT_SET_WAMID] = "UPDATE outbound SET wamid = $1 WHERE id = $2",
+	[P_OUT_INFLIGHT] = "SELECT id FROM outbound WHERE state = 1 AND "
+	    "lease_until < $1 ORDER BY rid",
+	/* Taking over stops a second relay from taking the same claim. */
+	[P_OUT_TAKE] = "UPDATE outbound SET claimed_by = $2, lease_until = $3 "
+	    "WHERE rid IN (SELECT rid FROM outbound WHERE state = 1 AND "
+	    "lease_until < $1 ORDER BY rid LIMIT 256 FOR UPDATE SKIP LOCKED) "
+	    "RETURNING id",
+	[P_IDEM_GET] = "SELECT status, response FROM idempotency WHERE "
+	    "route = $1 AND client_id = $2",
+	[P_IDEM_PUT] = "INSERT INTO idempotency(route, client_id, status, "
+	    "response) VALUES($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+	[P_META_GET] = "SELECT value FROM meta WHERE key = $1",
+	[P_META_PUT] = "INSERT INTO meta(key, value) VALUES($1, $2) "
+	    "ON CONFLICT(key) DO UPDATE SET value = EXCLUDED.value",
+};
+
+struct pg_store {
+	PGconn *conn;
+	char *uri;
+	bool prepared[P_COUNT];
+	bool in_tx;
+	bool new_events;   /* this transaction appended */
+	bool new_outbound; /* this transaction queued a send */
+	/* Round trips saved: the last seq read with the lock (-1 once
+	 * something was appended), and a RELEASE sent with what follows. */
+	int64_t begin_seq;
+	bool release_due;
+	int lease;         /* seconds */
+	char me[96];       /* claimed_by: host, pid, random */
+	char err[256];
+};
+
+/* Up to 8 text parameters; numbers are formatted in place. */
+struct pg_args {
+	const char *v[8];
+	char num[8][24];
+	int n;
+};
+
+static void
+pa_text(struct pg_args *a, const char *s)
+{
+	a->v[a->n++] = s;
+}
+
+static void
+pa_int(struct pg_args *a, int64_t x)
+{
+	snprintf(a->num[a->n], sizeof a->num[a->n], "%lld", (long long)x);
+	a->v[a->n] = a->num[a->n];
+	a->n++;
+}
+
+/* Only the primary message: DETAIL lines quote key values (phone
+ * numbers, wamids) that must not reach the log. */
+static void
+pg_set_err(struct pg_store *st, const PGresult *res, const char *what)
+{
+	const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) :
+	    NULL;
+
+	if (m == NULL)
+		m = PQerrorMessage(st->conn);
+	snprintf(st->err, sizeof st->err, "%s: %s", what, m);
+	st->err[strcspn(st->err, "\n")] = '\0';
+}
+
+static PGresult *pg_run_once(struct pg_store *, enum pg_stmt,
+    const struct pg_args *);
+static void pg_revive(struct pg_store *);
+
+/* Runs a prepared statement; NULL (and st->err) unless it answered with
+ * rows or completed.  Outside a transaction (the reader), a connection
+ * the server closed is opened again and the statement run once more. */
+static PGresult *
+pg_run(struct pg_store *st, enum pg_stmt q, const struct pg_args *a)
+{
+	PGresult *res = pg_run_once(st, q, a);
+
+	if (res == NULL && !st->in_tx && PQstatus(st->conn) != CONNECTION_OK) {
+		pg_revive(st);
+		res = pg_run_once(st, q, a);
+	}
+	return res;
+}
+
+static PGresult *
+pg_run_once(struct pg_store *st, enum pg_stmt q, const struct pg_args *a)
+{
+	char name[16];
+	PGresult *res;
+	ExecStatusType s;
+
+	snprintf(name, sizeof name, "q%d", (int)q);
+	if (!st->prepared[q]) {
+		res = PQprepare(st->conn, name, pg_sql[q], 0, NULL);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			pg_set_err(st, res, "prepare");
+			PQclear(res);
+			return NULL;
+		}
+		PQclear(res);
+		st->prepared[q] = true;
+	}
+	res = PQexecPrepared(st->conn, name, a ? a->n : 0, a ? a->v : NULL,
+	    NULL, NULL, 0);
+	s = PQresultStatus(res);
+	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
+		pg_set_err(st, res, "query");
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+/* Runs and forgets the answer. */
+static int
+pg_do(struct pg_store *st, enum pg_stmt q, const struct pg_args *a)
+{
+	PGresult *res = pg_run(st, q, a);
+
+	PQclear(res);
+	return res == NULL ? -1 : 0;
+}
+
+static int
+pg_exec(struct pg_store *st, const char *sql)
+{
+	PGresult *res = PQexec(st->conn, sql);
+	ExecStatusType s = PQresultStatus(res);
+
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+		pg_set_err(st, res, "exec");
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	return 0;
+}
+
+static char *
+pg_dup(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL :
+	    strdup(PQgetvalue(res, row, col));
+}
+
+static int64_t
+pg_int(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? 0 :
+	    strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+int
+pg_store_open(const char *uri, enum relay_store_mode mode,
+    struct pg_store **out, char *err, size_t errlen)
+{
+	struct pg_store *st;
+	char host[64];
+
+	*out = NULL;
+	if (pg_uri_check(uri, err, errlen) != 0)
+		return -1;
+	if ((st = calloc(1, sizeof *st)) == NULL ||
+	    (st->uri = strdup(uri)) == NULL) {
+		free(st);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	st->lease = 60;
+	if (gethostname(host, sizeof host) != 0)
+		snprintf(host, sizeof host, "relay");
+	host[sizeof host - 1] = '\0';
+	snprintf(st->me, sizeof st->me, "%.60s/%ld/%08x", host, (long)getpid(),
+	    randombytes_random());
+	if (pg_connect(uri, &st->conn, err, errlen) != 0)
+		goto fail;
+	if (mode == RELAY_STORE_WRITER &&
+	    pg_schema_ensure(st->conn, NULL, err, errlen) != 0)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	PQfinish(st->conn);
+	free(st->uri);
+	free(st);
+	return -1;
+}
+
+void
+pg_store_close(struct pg_store *st)
+{
+	if (st == NULL)
+		return;
+	PQfinish(st->conn);
+	free(st->uri);
+	free(st);
+}
+
+const char *
+pg_store_error(struct pg_store *st)
+{
+	return st->err;
+}
+
+void
+pg_store_set_lease(struct pg_store *st, int seconds)
+{
+	st->lease = seconds > 0 ? seconds : 60;
+}
+
+/* A connection lost between transactions (server restart, proxy
+ * timeout) is opened again; prepared statements went with it. */
+static void
+pg_revive(struct pg_store *st)
+{
+	if (PQstatus(st->conn) == CONNECTION_OK)
+		return;
+	PQreset(st->conn);
+	memset(st->prepared, 0, sizeof st->prepared);
+}
+
+int
+pg_store_begin(struct pg_store *st)
+{
+	char sql[160];
+	PGresult *res;
+
+	pg_revive(st);
+	snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%d); "
+	    "SELECT COALESCE(MAX(seq), 0) FROM events", PG_WRITE_LOCK);
+	res = PQexec(st->conn, sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK &&
+	    PQstatus(st->conn) != CONNECTION_OK) {
+		/* A connection the server closed shows only now: once more
+		 * on a new one (nothing was written). */
+		PQclear(res);
+		pg_revive(st);
+		res = PQexec(st->conn, sql);
+	}
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		pg_set_err(st, res, "begin");
+		PQclear(res);
+		pg_exec(st, "ROLLBACK");
+		return -1;
+	}
+	st->begin_seq = pg_int(res, 0, 0);
+	PQclear(res);
+	st->in_tx = true;
+	st->release_due = false;
+	st->new_events = st->new_outbound = false;
+	return 0;
+}
+
+int
+pg_store_commit(struct pg_store *st)
+{
+	char sql[256];
+	PGresult *res;
+	int rc = 0;
+
+	/* Still under the lock, so MAX(seq) is this commit's last seq. */
+	snprintf(sql, sizeof sql, "%s%s%sCOMMIT", st->release_due ?
+	    "RELEASE job; " : "", st->new_events ?
+	    "SELECT pg_notify('" PG_CHANNEL_EVENTS "', (SELECT MAX(seq) FROM "
+	    "events)::text); " : "", st->new_outbound ?
+	    "SELECT pg_notify('" PG_CHANNEL_OUTBOUND "', ''); " : "");
+	st->in_tx = false;
+	st->release_due = false;
+	res = PQexec(st->conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		pg_set_err(st, res, "commit");
+		rc = -1;
+	} else if (strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+		/* COMMIT of a failed transaction answers ROLLBACK, not an
+		 * error: nothing was stored. */
+		snprintf(st->err, sizeof st->err, "commit: rolled back");
+		rc = -1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+void
+pg_store_rollback(struct pg_store *st)
+{
+	if (PQtransactionStatus(st->conn) != PQTRANS_IDLE)
+		pg_exec(st, "ROLLBACK");
+	st->in_tx = false;
+	st->release_due = false;
+}
+
+int
+pg_store_savepoint(struct pg_store *st)
+{
+	bool release = st->release_due;
+
+	st->release_due = false;
+	return pg_exec(st, release ? "RELEASE job; SAVEPOINT job" :
+	    "SAVEPOINT job");
+}
+
+/* Sent with the next SAVEPOINT or the COMMIT: a RELEASE that failed
+ * there fails the next job or the whole batch, never a job silently. */
+int
+pg_store_release(struct pg_store *st)
+{
+	st->release_due = true;
+	return 0;
+}
+
+void
+pg_store_rollback_savepoint(struct pg_store *st)
+{
+	if (pg_exec(st, "ROLLBACK TO job") == 0)
+		pg_exec(st, "RELEASE job");
+}
+
+int64_t
+pg_store_last_seq(struct pg_store *st)
+{
+	PGresult *res;
+	int64_t v = -1;
+
+	if (st->in_tx && st->begin_seq >= 0)
+		return st->begin_seq;
+	if (!st->in_tx)
+		pg_revive(st);
+	if ((res = pg_run(st, P_LAST_SEQ, NULL)) == NULL)
+		return -1;
+	if (PQntuples(res) == 1)
+		v = pg_int(res, 0, 0);
+	PQclear(res);
+	return v;
+}
+
+int
+pg_store_append(struct pg_store *st, int64_t seq, json_t *ev)
+{
+	struct pg_args a = { .n = 0 };
+	char *text;
+	int rc;
+
+	st->begin_seq = -1;
+	if (json_object_set_new(ev, "seq", json_integer(seq)) != 0)
+		return -1;
+	text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (text == NULL)
+		return -1;
+	pa_int(&a, seq);
+	pa_int(&a, json_integer_value(json_object_get(ev, "ts")));
+	pa_text(&a, json_string_value(json_object_get(ev, "type")));
+	pa_text(&a, json_string_value(json_object_get(ev, "conversation")));
+	pa_text(&a, text);
+	rc = pg_do(st, P_APPEND, &a);
+	free(text);
+	if (rc == 0)
+		st->new_events = true;
+	return rc;
+}
+
+static int
+pg_buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		size_t nc = *cap ? *cap : 4096;
+		char *nb;
+
+		while (nc < *len + n + 1)
+			nc *= 2;
+		if ((nb = realloc(*buf, nc)) == NULL)
+			return -1;
+		*buf = nb;
+		*cap = nc;
+	}
+	memcpy(*buf + *len, s, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+	return 0;
+}
+
+int
+pg_store_read_after(struct pg_store *st, int64_t after, int limit,
+    char **buf, size_t *len, int *count, int64_t *last, bool *more)
+{
+	struct pg_args a = { .n = 0 };
+	size_t cap = *buf ? *len + 1 : 0;
+	PGresult *res;
+	int i, rows;
+
+	*count = 0;
+	*last = after;
+	*more = false;
+	pg_revive(st);
+	pa_int(&a, after);
+	pa_int(&a, (int64_t)limit + 1);
+	if ((res = pg_run(st, P_READ_AFTER, &a)) == NULL)
+		return -1;
+	rows = PQntuples(res);
+	for (i = 0; i < rows; i++) {
+		if (*count == limit) {
+			*more = true;
+			break;
+		}
+		if ((*count > 0 && pg_buf_add(buf, len, &cap, ",", 1) != 0) ||
+		    pg_buf_add(buf, len, &cap, PQgetvalue(res, i, 1),
+		    (size_t)PQgetlength(res, i, 1)) != 0) {
+			snprintf(st->err, sizeof st->err, "out of memory");
+			PQclear(res);
+			return -1;
+		}
+		*last = pg_int(res, i, 0);
+		(*count)++;
+	}
+	PQclear(res);
+	return 0;
+}
+
+json_t *
+pg_store_conversation_messages(struct pg_store *st, const char *conversation,
+    int n)
+{
+	struct pg_args a = { .n = 0 };
+	json_t *arr, *ev;
+	PGresult *res;
+	int i;
+
+	pa_text(&a, conversation);
+	pa_int(&a, n);
+	if ((res = pg_run(st, P_CONV_MESSAGES, &a)) == NULL)
+		return NULL;
+	if ((arr = json_array()) != NULL) {
+		for (i = 0; i < PQntuples(res); i++) {
+			ev = json_loads(PQgetvalue(res, i, 0), 0, NULL);
+			if (ev != NULL)
+				json_array_append_new(arr, ev);
+		}
+	}
+	PQclear(res);
+	return arr;
+}
+
+static int
+pg_contact_row(struct pg_store *st, enum pg_stmt q, struct pg_args *a,
+    struct relay_contact *c)
+{
+	PGresult *res;
+	int found;
+
+	memset(c, 0, sizeof *c);
+	if ((res = pg_run(st, q, a)) == NULL)
+		return -1;
+	if ((found = PQntuples(res) > 0)) {
+		c->id = pg_int(res, 0, 0);
+		c->wa_id = pg_dup(res, 0, 1);
+		c->user_id = pg_dup(res, 0, 2);
+		c->username = pg_dup(res, 0, 3);
+		c->name = pg_dup(res, 0, 4);
+		c->conversation = pg_dup(res, 0, 5);
+		if (!PQgetisnull(res, 0, 6))
+			c->extra = json_loads(PQgetvalue(res, 0, 6), 0, NULL);
+	}
+	PQclear(res);
+	return found;
+}
+
+int
+pg_store_contact_by(struct pg_store *st, const char *by, const char *value,
+    struct relay_contact *out)
+{
+	struct pg_args a = { .n = 0 };
+
+	pa_text(&a, value);
+	return pg_contact_row(st, strcmp(by, "wa_id") == 0 ? P_CONTACT_BY_WA :
+	    P_CONTACT_BY_USER, &a, out);
+}
+
+int
+pg_store_contact_by_id(struct pg_store *st, int64_t id,
+    struct relay_contact *out)
+{
+	struct pg_args a = { .n = 0 };
+
+	pa_int(&a, id);
+	return pg_contact_row(st, P_CONTACT_BY_ID, &a, out);
+}
+
+int
+pg_store_contact_put(struct pg_store *st, struct relay_contact *c)
+{
+	struct pg_args a = { .n = 0 };
+	char *extra = NULL;
+	PGresult *res;
+
+	if (c->extra != NULL)
+		extra = json_dumps(c->extra, JSON_COMPACT);
+	pa_text(&a, c->wa_id);
+	pa_text(&a, c->user_id);
+	pa_text(&a, c->username);
+	pa_text(&a, c->name);
+	pa_text(&a, c->conversation);
+	pa_text(&a, extra);
+	if (c->id != 0)
+		pa_int(&a, c->id);
+	res = pg_run(st, c->id == 0 ? P_CONTACT_INSERT : P_CONTACT_UPDATE, &a);
+	free(extra);
+	if (res == NULL)
+		return -1;
+	if (c->id == 0)
+		c->id = pg_int(res, 0, 0);
+	PQclear(res);
+	return 0;
+}
+
+int
+pg_store_conversation_create(struct pg_store *st, int64_t contact,
+    int64_t ts, const json_t *state, char **id)
+{
+	struct pg_args a = { .n = 0 };
+	char *text, buf[32];
+	PGresult *res;
+
+	*id = NULL;
+	if ((text = json_dumps(state, JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
+	    NULL)
+		return -1;
+	pa_int(&a, contact);
+	pa_text(&a, text);
+	pa_int(&a, ts);
+	res = pg_run(st, P_CONV_INSERT, &a);
+	free(text);
+	if (res == NULL)
+		return -1;
+	snprintf(buf, sizeof buf, "c%lld", (long long)pg_int(res, 0, 0));
+	PQclear(res);
+	return (*id = strdup(buf)) == NULL ? -1 : 0;
+}
+
+/* "c12" to 12; -1 for anything else (same ids as SQLite). */
+static int64_t
+pg_conv_rowid(const char *id)
+{
+	char *end;
+	long long v;
+
+	if (id == NULL || id[0] != 'c' || id[1] < '1' || id[1] > '9')
+		return -1;
+	v = strtoll(id + 1, &end, 10);
+	return *end == '\0' && v > 0 ? v : -1;
+}
+
+int
+pg_store_conversation_get(struct pg_store *st, const char *id, json_t **state,
+    int64_t *contact, int64_t *first_ts, int64_t *last_ts)
+{
+	struct pg_args a = { .n = 0 };
+	int64_t rowid = pg_conv_rowid(id);
+	PGresult *res;
+
+	*state = NULL;
+	if (rowid < 0)
+		return 0;
+	pa_int(&a, rowid);
+	if ((res = pg_run(st, P_CONV_GET, &a)) == NULL)
+		return -1;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return 0;
+	}
+	*state = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	if (contact != NULL)
+		*contact = pg_int(res, 0, 1);
+	if (first_ts != NULL)
+		*first_ts = pg_int(res, 0, 2);
+	if (last_ts != NULL)
+		*last_ts = pg_int(res, 0, 3);
+	PQclear(res);
+	if (*state == NULL) {
+		snprintf(st->err, sizeof st->err, "conversation %s: bad state", id);
+		return -1;
+	}
+	return 1;
+}
+
+/* When the relay must look at a conversation again by itself; the same
+ * rule as store_sqlite.c's st_wake_at(). */
+static int64_t
+pg_wake_at(const json_t *state)
+{
+	const char *status = json_string_value(json_object_get(state, "status"));
+	const json_t *sla = json_object_get(state, "sla");
+	static const char *const dues[] = { "first_response_due",
+	    "next_response_due" };
+	int64_t t = 0, v;
+	size_t i;
+
+	if (status != NULL && strcmp(status, "snoozed") == 0 &&
+	    (v = json_integer_value(json_object_get(state, "snoozed_until"))) > 0)
+		t = v;
+	if (!json_is_true(json_object_get(sla, "breached"))) {
+		for (i = 0; i < 2; i++) {
+			v = json_integer_value(json_object_get(sla, dues[i]));
+			if (v > 0 && (t == 0 || v < t))
+				t = v;
+		}
+	}
+	return t;
+}
+
+int
+pg_store_conversation_put(struct pg_store *st, const char *id,
+    const json_t *state, int64_t last_ts)
+{
+	struct pg_args a = { .n = 0 };
+	char *text;
+	int rc;
+
+	if ((text = json_dumps(state, JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
+	    NULL)
+		return -1;
+	pa_text(&a, text);
+	pa_int(&a, last_ts);
+	pa_int(&a, pg_wake_at(state));
+	pa_int(&a, pg_conv_rowid(id));
+	rc = pg_do(st, P_CONV_PUT, &a);
+	free(text);
+	return rc;
+}
+
+int
+pg_store_conversations_due(struct pg_store *st, int64_t now, char ***ids,
+    size_t *n)
+{
+	struct pg_args a = { .n = 0 };
+	PGresult *res;
+	char **v, buf[32];
+	int i, rows;
+
+	*ids = NULL;
+	*n = 0;
+	pa_int(&a, now);
+	if ((res = pg_run(st, P_CONV_DUE, &a)) == NULL)
+		return -1;
+	rows = PQntuples(res);
+	if (rows > 0 && (v = calloc((size_t)rows, sizeof *v)) != NULL) {
+		for (i = 0; i < rows; i++) {
+			snprintf(buf, sizeof buf, "c%lld",
+			    (long long)pg_int(res, i, 0));
+			v[(*n)++] = strdup(buf);
+		}
+		*ids = v;
+	}
+	PQclear(res);
+	return 0;
+}
+
+json_t *
+pg_store_contact_conversations(struct pg_store *st, int64_t contact)
+{
+	struct pg_args a = { .n = 0 };
+	PGresult *res;
+	json_t *arr;
+	char id[32];
+	int i;
+
+	pa_int(&a, contact);
+	if ((res = pg_run(st, P_CONV_OF_CONTACT, &a)) == NULL)
+		return NULL;
+	if ((arr = json_array()) == NULL)
+		goto out;
+	for (i = 0; i < PQntuples(res); i++) {
+		json_t *state = json_loads(PQgetvalue(res, i, 1), 0, NULL), *v;
+		const char *k;
+		void *tmp;
+
+		snprintf(id, sizeof id, "c%lld", (long long)pg_int(res, i, 0));
+		json_object_foreach_safe(state, tmp, k, v) {
+			if (k[0] == '_') /* the relay's bookkeeping */
+				json_object_del(state, k);
+		}
+		json_array_append_new(arr, json_pack("{s:s, s:o?, s:I, s:I}",
+		    "id", id, "state", state,
+		    "first_ts", (json_int_t)pg_int(res, i, 2),
+		    "last_ts", (json_int_t)pg_int(res, i, 3)));
+	}
+out:
+	PQclear(res);
+	return arr;
+}
+
+/* 1 when the statement returned a row, 0 when not, -1 on error. */
+static int
+pg_exists(struct pg_store *st, enum pg_stmt q, const struct pg_args *a)
+{
+	PGresult *res = pg_run(st, q, a);
+	int rc;
+
+	if (res == NULL)
+		return -1;
+	rc = PQntuples(res) > 0;
+	PQclear(res);
+	return rc;
+}
+
+int
+pg_store_msg_seen(struct pg_store *st, const char *wamid,
+    const char *fingerprint)
+{
+	struct pg_args a = { .n = 0 };
+
+	pa_text(&a, wamid);
+	pa_text(&a, fingerprint);
+	return pg_exists(st, P_MSG_SEEN, &a);
+}
+
+static int
+pg_msgkey_row(struct pg_store *st, enum pg_stmt q, const char *key,
+    struct relay_msgkey *k)
+{
+	struct pg_args a = { .n = 0 };
+	PGresult *res;
+	int found;
+
+	memset(k, 0, sizeof *k);
+	pa_text(&a, key);
+	if ((res = pg_run(st, q, &a)) == NULL)
+		return -1;
+	if ((found = PQntuples(res) > 0)) {
+		k->id = pg_dup(res, 0, 0);
+		k->wamid = pg_dup(res, 0, 1);
+		k->conversation = pg_dup(res, 0, 2);
+		k->direction = (int)pg_int(res, 0, 3);
+	}
+	PQclear(res);
+	return found;
+}
+
+int
+pg_store_msg_by_id(struct pg_store *st, const char *id,
+    struct relay_msgkey *out)
+{
+	return pg_msgkey_row(st, P_MSG_BY_ID, id, out);
+}
+
+int
+pg_store_msg_by_wamid(struct pg_store *st, const char *wamid,
+    struct relay_msgkey *out)
+{
+	return pg_msgkey_row(st, P_MSG_BY_WAMID, wamid, out);
+}
+
+int
+pg_store_msg_put(struct pg_store *st, const char *id, const char *wamid,
+    const char *fingerprint, const char *conversation, int direction,
+    int64_t ts)
+{
+	struct pg_args a = { .n = 0 };
+
+	pa_text(&a, id);
+	pa_text(&a, wamid);
+	pa_text(&a, fingerprint);
+	pa_text(&a, conversation);
+	pa_int(&a, direction);
+	pa_int(&a, ts);
+	return pg_do(st, P_MSG_PUT, &a);
+}
+
+int
+pg_store_msg_set_wamid(struct pg_store *st, const char *id, const char *wamid)
+{
+	struct pg_args a = { .n = 0 };
+
+	pa_text(&a, wamid);
+	pa_text(&a, id);
+	return pg_do(st, P_MSG_SET_WAMID, &a);
+}
+
+int
+pg_store_status_once(struct pg_store *st, const char *message,
+    const char *status)
+{
+	struct pg_args a = { .n = 0 };
+	PGresult *res;
+	int rc;
+
+	pa_text(&a, message);
+	pa_text(&a, status);
+	if ((res = pg_run(st, P_STATUS_ONCE, &a)) == NULL)
+		return -1;
+	rc = strcmp(PQcmdTuples(res), "0") != 0;
+	PQclear(res);
+	return rc;
+}
+
+int
+pg_store_status_mask(struct pg_store *st, const char *message,
+    const char *const *names, int n_names, unsigned *mask)
+{
+	struct pg_args a = { .n = 0 };
+	PGresult *res;
+	int i, j;
+
+	*mask = 0;
+	pa_text(&a, message);
+	if ((res = pg_run(st, P_STATUS_LIST, &a)) == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(res); i++) {
+		for (j = 0; j < n_names; j++) {
+			if (strcmp(PQgetvalue(res, i, 0), names[j]) == 0)
+				*mask |= 1u << j;
+		}
+	}
+	PQclear(res);
+	return 0;
+}
+
+int
+pg_store_deferred_put(struct pg_store *st, const char *wamid,
+    const char *conversation, const char *status, int64_t ts,
+    const char *extra)
+{
+	struct pg_args a = { .n = 0 };
+
+	pa_text(&a, wamid);
+	pa_text(&a, conversation);
+	pa_text(&a, status);
+	pa_int(&a, ts);
+	pa_text(&a, extra);
+	return pg_do(st, P_DEF_PUT, &a);
+}
+
+int
+pg_store_deferred_take(struct pg_store *st, const char *conversation,
+    struct relay_deferred **out, size_t *n)
+{
+	struct pg_args a = { .n = 0 };
+	struct relay_deferred *v = NULL;
+	PGresult *res;
+	int i, rows;
+
+	*out = NULL;
+	*n = 0;
+	if (conversation != NULL)
+		pa_text(&a, conversation);
+	if ((res = pg_run(st, conversation ? P_DEF_LIST : P_DEF_LIST_ALL,
+	    &a)) == NULL)
+		return -1;
+	rows = PQntuples(res);
+	if (rows > 0 && (v = calloc((size_t)rows, sizeof *v)) == NULL) {
+		PQclear(res);
+		snprintf(st->err, sizeof st->err, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < rows; i++) {
+		v[i].wamid = pg_dup(res, i, 0);
+		v[i].status = pg_dup(res, i, 1);
+		v[i].extra = pg_dup(res, i, 2);
+		v[i].ts = pg_int(res, i, 3);
+		v[i].conversation = pg_dup(res, i, 4);
+	}
+	PQclear(res);
+	if (pg_do(st, conversation ? P_DEF_DEL : P_DEF_DEL_ALL, &a) != 0) {
+		relay_deferred_free(v, (size_t)rows);
+		return -1;
+	}
+	*out = v;
+	*n = (size_t)rows;
+	return 0;
+}
+
+int
+pg_store_outbound_busy(struct pg_store *st, const char *conversation)
+{
+	struct pg_args a = { .n = 0 };
+
+	pa_text(&a, conversation);
+	return pg_exists(st, P_OUT_BUSY, &a);
+}
+
+int
+pg_store_outbound_put(struct pg_store *st, const char *id,
+    const char *client_id, const char *conversation, const char *body,
+    int64_t now)
+{
+	struct pg_args a = { .n = 0 };
+
+	pa_text(&a, id);
+	pa_text(&a, client_id);
+	pa_text(&a, conversation);
+	pa_text(&a, body);
+	pa_int(&a, now);
+	if (pg_do(st, P_OUT_PUT, &a) != 0)
+		return -1;
+	st->new_outbound = true;
+	return 0;
+}
+
+int
+pg_store_outbound_claim(struct pg_store *st, int64_t now,
+    struct relay_outbound *out, int max, int *n)
+{
+	struct pg_args a = { .n = 0 };
+	PGresult *res;
+	int i;
+
+	*n = 0;
+	pa_int(&a, now);
+	pa_int(&a, max);
+	pa_text(&a, st->me);
+	pa_int(&a, now + st->lease);
+	if ((res = pg_run(st, P_OUT_CLAIM, &a)) == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(res) && *n < max; i++) {
+		struct relay_outbound *o = &out[(*n)++];
+
+		o->id = pg_dup(res, i, 0);
+		o->conversation = pg_dup(res, i, 1);
+		o->body = pg_dup(res, i, 2);
+		o->attempts = (int)pg_int(res, i, 3);
+		o->next_try = pg_int(res, i, 4);
+	}
+	PQclear(res);
+	return 0;
+}
+
+int64_t
+pg_store_outbound_next(struct pg_store *st)
+{
+	PGresult *res = pg_run(st, P_OUT_NEXT, NULL);
+	int64_t v = 0;
+
+	if (res != NULL && PQntuples(res) == 1)
+		v = pg_int(res, 0, 0);
+	PQclear(res);
+	return v;
+}
+
+int
+pg_store_outbound_set(struct pg_store *st, const char *id,
+    enum relay_out_state state, int64_t next_try, const char *wamid)
+{
+	struct pg_args a = { .n = 0 }, b = { .n = 0 };
+
+	pa_int(&a, (int64_t)state);
+	pa_int(&a, next_try);
+	pa_text(&a, id);
+	if (pg_do(st, P_OUT_SET, &a) != 0)
+		return -1;
+	if (state == RELAY_OUT_PENDING)
+		st->new_outbound = true; /* a retry any relay may take */
+	if (wamid == NULL)
+		return 0;
+	pa_text(&b, wamid);
+	pa_text(&b, id);
+	return pg_do(st, P_OUT_SET_WAMID, &b);
+}
+
+static int
+pg_id_list(struct pg_store *st, enum pg_stmt q, const struct pg_args *a,
+    char ***ids, size_t *n)
+{
+	PGresult *res;
+	char **v = NULL;
+	int i, rows;
+
+	*ids = NULL;
+	*n = 0;
+	if ((res = pg_run(st, q, a)) == NULL)
+		return -1;
+	rows = PQntuples(res);
+	if (rows > 0 && (v = calloc((size_t)rows, sizeof *v)) == NULL) {
+		PQclear(res);
+		return -1;
+	}
+	for (i = 0; i < rows; i++)
+		v[i] = pg_dup(res, i, 0);
+	PQclear(res);
+	*ids = v;
+	*n = (size_t)rows;
+	return 0;
+}
+
+/* At start: only claims past their lease, never a live relay's. */
+int
+pg_store_outbound_inflight(struct pg_store *st, char ***ids, size_t *n)
+{
+	struct pg_args a = { .n = 0 };
+
+	pa_int(&a, (int64_t)time(NULL));
+	return pg_id_list(st, P_OUT_INFLIGHT, &a, ids, n);
+}
+
+int
+pg_store_outbound_abandoned(struct pg_store *st, int64_t now, char ***ids,
+    size_t *n)
+{
+	struct pg_args a = { .n = 0 };
+
+	pa_int(&a, now);
+	pa_text(&a, st->me);
+	pa_int(&a, now + st->lease);
+	return pg_id_list(st, P_OUT_TAKE, &a, ids, n);
+}
+
+int
+pg_store_idem_get(struct pg_store *st, const char *route,
+    const char *client_id, int *status, char **response)
+{
+	struct pg_args a = { .n = 0 };
+	PGresult *res;
+	int found;
+
+	*response = NULL;
+	pa_text(&a, route);
+	pa_text(&a, client_id);
+	if ((res = pg_run(st, P_IDEM_GET, &a)) == NULL)
+		return -1;
+	if ((found = PQntuples(res) > 0)) {
+		*status = (int)pg_int(res, 0, 0);
+		*response = pg_dup(res, 0, 1);
+	}
+	PQclear(res);
+	return found;
+}
+
+int
+pg_store_idem_put(struct pg_store *st, const char *route,
+    const char *client_id, int status, const char *response)
+{
+	struct pg_args a = { .n = 0 };
+
+	pa_text(&a, route);
+	pa_text(&a, client_id);
+	pa_int(&a, status);
+	pa_text(&a, response);
+	return pg_do(st, P_IDEM_PUT, &a);
+}
+
+int
+pg_store_meta_get(struct pg_store *st, const char *key, char **value)
+{
+	struct pg_args a = { .n = 0 };
+	PGresult *res;
+	int found;
+
+	*value = NULL;
+	pa_text(&a, key);
+	if ((res = pg_run(st, P_META_GET, &a)) == NULL)
+		return -1;
+	if ((found = PQntuples(res) > 0))
+		*value = pg_dup(res, 0, 0);
+	PQclear(res);
+	return found;
+}
+
+int
+pg_store_meta_put(struct pg_store *st, const char *key, const char *value)
+{
+	struct pg_args a = { .n = 0 };
+
+	pa_text(&a, key);
+	pa_text(&a, value);
+	return pg_do(st, P_META_PUT, &a);
+}

@@ -1,0 +1,50 @@
+/*
+ * Included first by store_sqlite.c only: its functions become the
+ * sqlite_store_* half of the dispatch in store.c (store_backend.h).
+ */
+#ifndef RELAY_STORE_RENAME_SQLITE_H
+#define RELAY_STORE_RENAME_SQLITE_H
+
+#define relay_store sqlite_store
+#define relay_store_open sqlite_store_open
+#define relay_store_close sqlite_store_close
+#define relay_store_error sqlite_store_error
+#define relay_store_begin sqlite_store_begin
+#define relay_store_commit sqlite_store_commit
+#define relay_store_rollback sqlite_store_rollback
+#define relay_store_savepoint sqlite_store_savepoint
+#define relay_store_release sqlite_store_release
+#define relay_store_rollback_savepoint sqlite_store_rollback_savepoint
+#define relay_store_last_seq sqlite_store_last_seq
+#define relay_store_append sqlite_store_append
+#define relay_store_read_after sqlite_store_read_after
+#define relay_store_conversation_messages sqlite_store_conversation_messages
+#define relay_store_contact_by sqlite_store_contact_by
+#define relay_store_contact_by_id sqlite_store_contact_by_id
+#define relay_store_contact_put sqlite_store_contact_put
+#define relay_store_conversation_create sqlite_store_conversation_create
+#define relay_store_conversation_get sqlite_store_conversation_get
+#define relay_store_conversation_put sqlite_store_conversation_put
+#define relay_store_conversations_due sqlite_store_conversations_due
+#define relay_store_contact_conversations sqlite_store_contact_conversations
+#define relay_store_msg_seen sqlite_store_msg_seen
+#define relay_store_msg_by_id sqlite_store_msg_by_id
+#define relay_store_msg_by_wamid sqlite_store_msg_by_wamid
+#define relay_store_msg_put sqlite_store_msg_put
+#define relay_store_msg_set_wamid sqlite_store_msg_set_wamid
+#define relay_store_status_once sqlite_store_status_once
+#define relay_store_status_mask sqlite_store_status_mask
+#define relay_store_deferred_put sqlite_store_deferred_put
+#define relay_store_deferred_take sqlite_store_deferred_take
+#define relay_store_outbound_busy sqlite_store_outbound_busy
+#define relay_store_outbound_put sqlite_store_outbound_put
+#define relay_store_outbound_claim sqlite_store_outbound_claim
+#define relay_store_outbound_next sqlite_store_outbound_next
+#define relay_store_outbound_set sqlite_store_outbound_set
+#define relay_store_outbound_inflight sqlite_store_outbound_inflight
+#define relay_store_idem_get sqlite_store_idem_get
+#define relay_store_idem_put sqlite_store_idem_put
+#define relay_store_meta_get sqlite_store_meta_get
+#define relay_store_meta_put sqlite_store_meta_put
+
+#endif

@@ -1,0 +1,148 @@
+/* Bulk selection and actions (see bulk.h). */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ttydesk/model.h"
+#include "app.h"
+#include "bulk.h"
+#include "keymap.h"
+#include "outbox.h"
+#include "ui.h"
+
+struct bulk {
+	char **ids;
+	size_t n;
+};
+
+size_t
+bulk_count(const struct app *app)
+{
+	return app->bulk != NULL ? app->bulk->n : 0;
+}
+
+static long
+bulk_find(const struct app *app, const char *conv)
+{
+	size_t i;
+
+	for (i = 0; app->bulk != NULL && i < app->bulk->n; i++) {
+		if (strcmp(app->bulk->ids[i], conv) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+bool
+bulk_marked(const struct app *app, const char *conv)
+{
+	return bulk_find(app, conv) >= 0;
+}
+
+int
+bulk_toggle(struct app *app)
+{
+	struct td_conversation *c = app_selected_conv(app);
+	struct bulk *b;
+	char **n;
+	long i;
+
+	if (c == NULL || app->ui.focus != FOCUS_LIST) {
+		app_message(app, "mark conversations in the list");
+		return UI_HANDLED;
+	}
+	if (app->bulk == NULL && (app->bulk = calloc(1, sizeof *app->bulk)) ==
+	    NULL)
+		return UI_HANDLED;
+	b = app->bulk;
+	if ((i = bulk_find(app, c->id)) >= 0) {
+		free(b->ids[i]);
+		b->ids[i] = b->ids[--b->n];
+	} else if ((n = realloc(b->ids, (b->n + 1) * sizeof *n)) != NULL) {
+		b->ids = n;
+		if ((b->ids[b->n] = strdup(c->id)) != NULL)
+			b->n++;
+	}
+	app_message(app, "%zu marked: x resolves, a/c/A assign, L labels, "
+	    "M clears", b->n);
+	app->ui.list.dirty = true;
+	list_move(app, 1);
+	return UI_HANDLED;
+}
+
+int
+bulk_clear(struct app *app)
+{
+	struct bulk *b = app->bulk;
+	size_t i;
+
+	for (i = 0; b != NULL && i < b->n; i++)
+		free(b->ids[i]);
+	if (b != NULL)
+		b->n = 0;
+	app->ui.list.dirty = true;
+	return UI_HANDLED;
+}
+
+int
+bulk_run(struct app *app, const char *what, json_t *arg)
+{
+	json_t *convs = json_array(), *body;
+	char name[64];
+	size_t i;
+	int rc;
+
+	for (i = 0; convs != NULL && i < bulk_count(app); i++)
+		json_array_append_new(convs, json_string(app->bulk->ids[i]));
+	body = json_pack("{s:o, s:{s:o}}", "conversations", convs, "action",
+	    what, arg);
+	if (body == NULL) {
+		app_error(app, "out of memory");
+		return -1;
+	}
+	snprintf(name, sizeof name, "bulk %s", what);
+	rc = outbox_add_path(app, "", name, "/v1/bulk", NULL, body);
+	json_decref(body);
+	if (rc == 0)
+		bulk_clear(app);
+	return rc;
+}
+
+void
+bulk_summary(const char *body, char *buf, size_t len)
+{
+	json_t *o = json_loads(body ? body : "", 0, NULL), *r;
+	size_t i, ok = 0, bad = 0;
+	const char *first = NULL;
+
+	json_array_foreach(json_object_get(o, "results"), i, r) {
+		if (json_is_true(json_object_get(r, "ok")))
+			ok++;
+		else {
+			bad++;
+			if (first == NULL)
+				first = json_string_value(json_object_get(
+				    json_object_get(r, "error"), "message"));
+			if (first == NULL)
+				first = json_string_value(json_object_get(r,
+				    "error"));
+		}
+	}
+	snprintf(buf, len, "%zu done%s%zu%s%s%s", ok, bad ? ", " : "", bad,
+	    bad ? " refused" : "", first ? ": " : "", first ? first : "");
+	if (bad == 0)
+		snprintf(buf, len, "%zu done", ok);
+	json_decref(o);
+}
+
+void
+bulk_free(struct app *app)
+{
+	if (app->bulk == NULL)
+		return;
+	bulk_clear(app);
+	free(app->bulk->ids);
+	free(app->bulk);
+	app->bulk = NULL;
+}

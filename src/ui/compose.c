@@ -1,0 +1,521 @@
+/* The compose area and drafts (see compose.h). */
+#include <curses.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ttydesk/cache.h"
+#include "ttydesk/model.h"
+#include "ttydesk/sanitize.h"
+#include "app.h"
+#include "compose.h"
+#include "convui.h"
+#include "keymap.h"
+#include "outbox.h"
+#include "picker.h"
+#include "presence.h"
+#include "theme.h"
+#include "ui.h"
+
+static struct compose *
+compose_of(struct app *app)
+{
+	if (app->compose == NULL &&
+	    (app->compose = calloc(1, sizeof *app->compose)) != NULL)
+		cbuf_init(&app->compose->buf);
+	return app->compose;
+}
+
+bool
+compose_active(const struct app *app)
+{
+	return app->compose != NULL && app->compose->open;
+}
+
+static void
+wipe_free(char *s)
+{
+	if (s != NULL) {
+		sodium_memzero(s, strlen(s));
+		free(s);
+	}
+}
+
+/* --- drafts --------------------------------------------------------------- */
+
+static struct draft *
+draft_find(const struct compose *k, const char *conv)
+{
+	size_t i;
+
+	for (i = 0; k != NULL && i < k->n_drafts; i++) {
+		if (strcmp(k->drafts[i].conv, conv) == 0)
+			return &k->drafts[i];
+	}
+	return NULL;
+}
+
+static void
+draft_put(struct compose *k, const char *conv, const char *text)
+{
+	struct draft *d = draft_find(k, conv), *n;
+
+	if (text == NULL || *text == '\0') {
+		if (d != NULL) {
+			free(d->conv);
+			wipe_free(d->text);
+			*d = k->drafts[--k->n_drafts];
+		}
+		return;
+	}
+	if (d == NULL) {
+		if ((n = realloc(k->drafts, (k->n_drafts + 1) * sizeof *n)) == NULL)
+			return;
+		k->drafts = n;
+		d = &k->drafts[k->n_drafts];
+		if ((d->conv = strdup(conv)) == NULL)
+			return;
+		d->text = NULL;
+		k->n_drafts++;
+	}
+	wipe_free(d->text);
+	d->text = strdup(text);
+}
+
+void
+compose_load_draft(struct app *app, const char *conv, const char *text,
+    size_t len)
+{
+	struct compose *k = compose_of(app);
+	char *t;
+
+	if (k == NULL || (t = strndup(text, len)) == NULL)
+		return;
+	draft_put(k, conv, t);
+	wipe_free(t);
+}
+
+void
+compose_keep_draft(struct app *app, const char *conv, const char *text)
+{
+	struct compose *k = compose_of(app);
+	char err[256];
+
+	if (k == NULL)
+		return;
+	draft_put(k, conv, text);
+	if (app->cache != NULL && cache_draft_set(app->cache, conv, text, err,
+	    sizeof err) != 0)
+		app_error(app, "draft not saved: %s", err);
+	/* The open compose area shows the same conversation: refresh it. */
+	if (k->open && strcmp(k->conv, conv) == 0 && text != NULL &&
+	    cbuf_blank(&k->buf)) {
+		cbuf_set(&k->buf, text);
+		app->ui.compose.dirty = true;
+	}
+}
+
+const char *
+compose_draft(const struct app *app, const char *conv)
+{
+	const struct draft *d = draft_find(app->compose, conv);
+
+	return d != NULL ? d->text : NULL;
+}
+
+/* --- open / close / send -------------------------------------------------- */
+
+bool
+compose_window_ok(const struct td_conversation *c, int64_t now, char *buf,
+    size_t len)
+{
+	int64_t last = conversation_last_inbound(c), ago;
+
+	if (conversation_window_open(c, now, NULL))
+		return true;
+	if (last <= 0) {
+		snprintf(buf, len, "the customer has not written yet: only "
+		    "templates");
+		return false;
+	}
+	ago = now - last - TD_WINDOW_SECONDS;
+	if (ago < 3600)
+		snprintf(buf, len, "24-hour window closed %lld min ago: only "
+		    "templates", (long long)(ago / 60));
+	else if (ago < 86400)
+		snprintf(buf, len, "24-hour window closed %lld h ago: only "
+		    "templates", (long long)(ago / 3600));
+	else
+		snprintf(buf, len, "24-hour window closed %lld d ago: only "
+		    "templates", (long long)(ago / 86400));
+	return false;
+}
+
+static char *
+compose_quote_text(const struct app *app, const struct td_conversation *c,
+    const struct td_msg *q)
+{
+	char buf[1024], *sum = ui_message_summary(&q->m), *s;
+	const char *who;
+
+	if (q->m.direction == TD_DIR_IN)
+		who = conversation_display_name(c);
+	else if (q->m.agent && app->self_id && strcmp(q->m.agent,
+	    app->self_id) == 0)
+		who = "you";
+	else
+		who = q->m.agent ? q->m.agent : "agent";
+	snprintf(buf, sizeof buf, "%s: %s", who, sum ? sum : "");
+	free(sum);
+	s = sanitize_text(buf, strlen(buf), SANITIZE_SINGLE_LINE);
+	return s;
+}
+
+static void
+compose_layout_changed(struct app *app)
+{
+	ui_layout(app);
+	ui_dirty_all(app);
+}
+
+int
+compose_open(struct app *app, struct td_conversation *c,
+    enum compose_mode mode, const struct td_msg *quote)
+{
+	struct compose *k = compose_of(app);
+	const char *d;
+
+	if (k == NULL) {
+		app_error(app, "out of memory");
+		return -1;
+	}
+	if (k->open && strcmp(k->conv, c->id) != 0)
+		compose_cancel(app);
+	if (!k->open) {
+		free(k->conv);
+		if ((k->conv = strdup(c->id)) == NULL)
+			return -1;
+		cbuf_clear(&k->buf);
+		if ((d = compose_draft(app, c->id)) != NULL)
+			cbuf_set(&k->buf, d);
+		k->top = 0;
+	}
+	k->mode = mode;
+	free(k->reply_to);
+	free(k->quote);
+	k->reply_to = k->quote = NULL;
+	if (quote != NULL && quote->m.id != NULL && mode == CM_REPLY) {
+		k->reply_to = strdup(quote->m.id);
+		k->quote = compose_quote_text(app, c, quote);
+	}
+	k->open = true;
+	app->ui.focus = FOCUS_THREAD;
+	compose_layout_changed(app);
+	return 0;
+}
+
+static void
+compose_close(struct app *app)
+{
+	struct compose *k = app->compose;
+
+	k->open = false;
+	cbuf_clear(&k->buf);
+	free(k->reply_to);
+	free(k->quote);
+	k->reply_to = k->quote = NULL;
+	compose_layout_changed(app);
+}
+
+void
+compose_save_open(struct app *app)
+{
+	struct compose *k = app->compose;
+
+	if (k == NULL || !k->open)
+		return;
+	compose_keep_draft(app, k->conv, cbuf_blank(&k->buf) ? NULL : k->buf.s);
+}
+
+void
+compose_cancel(struct app *app)
+{
+	struct compose *k = app->compose;
+
+	if (k == NULL || !k->open)
+		return;
+	compose_save_open(app);
+	app_message(app, cbuf_blank(&k->buf) ? "compose cancelled" :
+	    "draft kept (r continues it)");
+	compose_close(app);
+}
+
+/* The text without trailing blanks; malloc'd. */
+static char *
+compose_text(const struct compose *k)
+{
+	size_t n = k->buf.len;
+
+	while (n > 0 && (k->buf.s[n - 1] == ' ' || k->buf.s[n - 1] == '\n'))
+		n--;
+	return strndup(k->buf.s ? k->buf.s : "", n);
+}
+
+int
+compose_send(struct app *app)
+{
+	struct compose *k = app->compose;
+	struct td_conversation *c;
+	char why[256], *text;
+	json_t *body;
+	size_t n;
+	int rc;
+
+	if (k == NULL || !k->open)
+		return -1;
+	if ((c = model_find(app->model, k->conv)) == NULL) {
+		app_error(app, "this conversation is gone");
+		return -1;
+	}
+	if (cbuf_blank(&k->buf)) {
+		app_error(app, "nothing to send");
+		return -1;
+	}
+	if ((n = cbuf_chars(&k->buf)) > COMPOSE_MAX_CHARS) {
+		app_error(app, "%zu characters: WhatsApp takes at most %d", n,
+		    COMPOSE_MAX_CHARS);
+		return -1;
+	}
+	if (k->mode == CM_REPLY && !compose_window_ok(c, app->now, why,
+	    sizeof why)) {
+		app_error(app, "%s (t picks one; the text stays here)", why);
+		return -1;
+	}
+	if ((text = compose_text(k)) == NULL)
+		return -1;
+	if (k->mode == CM_NOTE)
+		body = json_pack("{s:s}", "text", text);
+	else if (k->reply_to != NULL)
+		body = json_pack("{s:s, s:s}", "text", text, "reply_to",
+		    k->reply_to);
+	else
+		body = json_pack("{s:s}", "text", text);
+	rc = body == NULL ? -1 : outbox_add(app, k->conv, k->mode == CM_NOTE ?
+	    "note" : "reply", k->mode == CM_NOTE ? "/notes" : "/messages", text,
+	    body);
+	json_decref(body);
+	wipe_free(text);
+	if (rc != 0)
+		return -1;
+	compose_keep_draft(app, k->conv, NULL);
+	compose_close(app);
+	return 0;
+}
+
+void
+compose_insert(struct app *app, const char *text)
+{
+	struct compose *k = app->compose;
+
+	if (k == NULL || !k->open)
+		return;
+	cbuf_insert(&k->buf, text);
+	app->ui.compose.dirty = true;
+}
+
+void
+compose_free(struct app *app)
+{
+	struct compose *k = app->compose;
+	size_t i;
+
+	if (k == NULL)
+		return;
+	cbuf_free(&k->buf);
+	for (i = 0; i < k->n_drafts; i++) {
+		free(k->drafts[i].conv);
+		wipe_free(k->drafts[i].text);
+	}
+	free(k->drafts);
+	free(k->conv);
+	free(k->reply_to);
+	free(k->quote);
+	free(k);
+	app->compose = NULL;
+}
+
+/* --- the view ------------------------------------------------------------- */
+
+int
+compose_height(const struct app *app, int body)
+{
+	int h;
+
+	if (!compose_active(app))
+		return 0;
+	h = body >= 20 ? 9 : body / 2;
+	return h >= 3 ? h : 0;
+}
+
+static void
+compose_header(struct app *app, struct view *v, struct compose *k)
+{
+	struct aline l;
+	size_t n = cbuf_chars(&k->buf), right;
+	char cnt[64];
+	bool u = app->ui.utf8;
+
+	aline_init(&l);
+	if (k->mode == CM_NOTE)
+		aline_adds(&l, TH_NOTE, u ? " ✎ Private note (internal, never "
+		    "sent to the customer)" : " # Private note (internal, never "
+		    "sent to the customer)");
+	else
+		aline_adds(&l, TH_OUTBOUND, u ? " ▶ Reply" : " > Reply");
+	aline_adds(&l, TH_SYSTEM, "  C-s send · Esc keep draft · M-e editor");
+	snprintf(cnt, sizeof cnt, " %zu/%d ", n, COMPOSE_MAX_CHARS);
+	right = strlen(cnt);
+	aline_truncate(&l, (size_t)v->w > right ? (size_t)v->w - right : 0);
+	aline_pad(&l, TH_TABS, (size_t)v->w > right + l.width ?
+	    (size_t)v->w - right - l.width : 0);
+	aline_adds(&l, n > COMPOSE_MAX_CHARS ? TH_STATUS_ERROR :
+	    n > COMPOSE_MAX_CHARS * 9 / 10 ? TH_HIGH : TH_AGE, cnt);
+	ui_draw_aline(app, v->win, 0, 0, &l, (size_t)v->w, TH_TABS);
+	aline_free(&l);
+}
+
+static void
+compose_draw(struct app *app, struct view *v)
+{
+	struct compose *k = app->compose;
+	struct crow *rows = NULL;
+	size_t n = 0, row = 0, col = 0, width, i, h, first = 1;
+	struct aline l;
+
+	if (k == NULL || !k->open)
+		return;
+	width = v->w > 2 ? (size_t)v->w - 1 : 1;
+	if (!v->dirty)
+		goto cursor;
+	v->dirty = false;
+	compose_header(app, v, k);
+	aline_init(&l);
+	if (k->quote != NULL) {
+		aline_adds(&l, TH_QUOTE, app->ui.utf8 ? " ┃ " : " | ");
+		aline_adds(&l, TH_QUOTE, k->quote);
+		ui_draw_aline(app, v->win, 1, 0, &l, (size_t)v->w, TH_NORMAL);
+		first = 2;
+	}
+	h = (size_t)v->h > first ? (size_t)v->h - first : 1;
+	if (cbuf_layout(&k->buf, width, &rows, &n, &row, &col) != 0) {
+		aline_free(&l);
+		return;
+	}
+	if (row < k->top)
+		k->top = row;
+	if (row >= k->top + h)
+		k->top = row - h + 1;
+	for (i = 0; i < h; i++) {
+		aline_clear(&l);
+		aline_adds(&l, TH_NORMAL, " ");
+		if (k->top + i < n)
+			aline_add(&l, TH_NORMAL, k->buf.s + rows[k->top + i].off,
+			    rows[k->top + i].len);
+		ui_draw_aline(app, v->win, (int)(first + i), 0, &l,
+		    (size_t)v->w, TH_NORMAL);
+	}
+	aline_free(&l);
+	free(rows);
+	wmove(v->win, (int)(first + row - k->top), (int)col + 1);
+cursor:
+	if (app->ui.dialog == NULL)
+		curs_set(1);
+}
+
+static int
+compose_action(struct app *app, int key)
+{
+	int a = keymap_lookup(&app->keymap, key);
+	const char *name;
+
+	if (a < 0)
+		return 0;
+	name = app->keymap.table[a].name;
+	if (strcmp(name, "send") == 0)
+		compose_send(app);
+	else if (strcmp(name, "editor") == 0)
+		compose_editor(app);
+	else if (strcmp(name, "redraw") == 0 || strcmp(name, "canned") == 0 ||
+	    strcmp(name, "template") == 0 || strcmp(name, "help") == 0)
+		return app->keymap.table[a].fn(app);
+	return UI_HANDLED;
+}
+
+static int
+compose_key(struct app *app, struct view *v, int key)
+{
+	struct compose *k = app->compose;
+	struct cbuf *b;
+	size_t w = v->w > 2 ? (size_t)v->w - 1 : 1;
+
+	if (k == NULL || !k->open)
+		return 0;
+	b = &k->buf;
+	v->dirty = true;
+	switch (key) {
+	case KM_ESC:
+	case 7: /* C-g */
+		compose_cancel(app);
+		return UI_HANDLED;
+	case KM_ENTER:
+	case '\n':
+		cbuf_insert_cp(b, '\n');
+		return UI_HANDLED;
+	case 127:
+	case 8:
+	case KM_KEY(KEY_BACKSPACE):
+		cbuf_backspace(b);
+		return UI_HANDLED;
+	case KM_KEY(KEY_DC):
+	case 4: /* C-d */
+		cbuf_delete(b);
+		return UI_HANDLED;
+	case 23: cbuf_delete_word(b); return UI_HANDLED; /* C-w */
+	case 21: cbuf_kill_bol(b); return UI_HANDLED;    /* C-u */
+	case 11: cbuf_kill_eol(b); return UI_HANDLED;    /* C-k */
+	case 1: cbuf_home(b); return UI_HANDLED;         /* C-a */
+	case 5: cbuf_end(b); return UI_HANDLED;          /* C-e */
+	case 20: return picker_canned(app);                 /* C-t */
+	case KM_KEY(KEY_LEFT): cbuf_left(b); return UI_HANDLED;
+	case KM_KEY(KEY_RIGHT): cbuf_right(b); return UI_HANDLED;
+	case KM_KEY(KEY_UP): cbuf_up(b, w); return UI_HANDLED;
+	case KM_KEY(KEY_DOWN): cbuf_down(b, w); return UI_HANDLED;
+	case KM_KEY(KEY_HOME): cbuf_home(b); return UI_HANDLED;
+	case KM_KEY(KEY_END): cbuf_end(b); return UI_HANDLED;
+	case KM_META('b'): cbuf_word_left(b); return UI_HANDLED;
+	case KM_META('f'): cbuf_word_right(b); return UI_HANDLED;
+	default:
+		break;
+	}
+	if (!KM_IS_KEY(key) && !KM_IS_META(key) && key >= 0x20) {
+		cbuf_insert_cp(b, (uint32_t)key);
+		presence_typing(app);
+		return UI_HANDLED;
+	}
+	if (compose_action(app, key) == 0)
+		app_message(app, "this key does nothing while composing");
+	return UI_HANDLED;
+}
+
+static void
+compose_resize(struct app *app, struct view *v)
+{
+	v->dirty = true;
+}
+
+const struct view compose_view = {
+	.name = "compose", .draw = compose_draw, .handle_key = compose_key,
+	.resize = compose_resize,
+};

@@ -1,0 +1,138 @@
+/*
+ * The escalation dialog: team (from /v1/me), priority, then a reason
+ * (required), then one outbox entry.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ttydesk/model.h"
+#include "app.h"
+#include "dialog.h"
+#include "keymap.h"
+#include "outbox.h"
+#include "picker.h"
+
+static const char *const esc_prio[] = { "normal", "high", "urgent" };
+
+struct esc_form {
+	char *conv;
+	char *team;
+	int prio;
+};
+
+static void
+esc_free(struct esc_form *f)
+{
+	free(f->conv);
+	free(f->team);
+	free(f);
+}
+
+static void esc_ask_reason(struct app *app, struct esc_form *f);
+
+static void
+esc_reason(struct app *app, void *ud, const char *text)
+{
+	struct esc_form *f = ud;
+	json_t *body;
+	const char *p = text;
+
+	if (text == NULL) {
+		app_message(app, "escalation cancelled");
+		esc_free(f);
+		return;
+	}
+	while (*p == ' ')
+		p++;
+	if (*p == '\0') {
+		esc_ask_reason(app, f);
+		dialog_note(app, "a reason is required");
+		return;
+	}
+	body = json_pack("{s:s, s:s, s:s}", "team", f->team, "priority",
+	    esc_prio[f->prio], "reason", p);
+	if (body != NULL)
+		outbox_add(app, f->conv, "escalate", "/escalate", NULL, body);
+	json_decref(body);
+	esc_free(f);
+}
+
+static void
+esc_ask_reason(struct app *app, struct esc_form *f)
+{
+	char label[300];
+
+	snprintf(label, sizeof label, "Escalate to %s (%s), reason: ", f->team,
+	    esc_prio[f->prio]);
+	if (dialog_prompt(app, label, "", NULL, esc_reason, f) != 0)
+		esc_free(f);
+}
+
+static void
+esc_priority(struct app *app, void *ud, int index)
+{
+	struct esc_form *f = ud;
+
+	if (index < 0 || index > 2) {
+		esc_free(f);
+		return;
+	}
+	f->prio = index;
+	esc_ask_reason(app, f);
+}
+
+static void
+esc_team(struct app *app, void *ud, int index)
+{
+	struct esc_form *f = ud;
+
+	if (index < 0 || (size_t)index >= app->n_teams ||
+	    (f->team = strdup(app->teams[index].id)) == NULL) {
+		esc_free(f);
+		return;
+	}
+	if (dialog_choose(app, "Priority", esc_prio, 3, esc_priority, f) != 0)
+		esc_free(f);
+}
+
+int
+escalate_open(struct app *app, struct td_conversation *c)
+{
+	struct esc_form *f;
+	const char **items;
+	char *lines;
+	size_t i;
+
+	if (c == NULL) {
+		app_message(app, "no conversation here");
+		return UI_HANDLED;
+	}
+	if (app->n_teams == 0) {
+		app_error(app, "no teams known yet (waiting for the relay)");
+		return UI_HANDLED;
+	}
+	f = calloc(1, sizeof *f);
+	items = calloc(app->n_teams, sizeof *items);
+	lines = calloc(app->n_teams, 160);
+	if (f == NULL || items == NULL || lines == NULL ||
+	    (f->conv = strdup(c->id)) == NULL)
+		goto out;
+	for (i = 0; i < app->n_teams; i++) {
+		snprintf(lines + i * 160, 160, "%s%s%s%s", app->teams[i].name ?
+		    app->teams[i].name : app->teams[i].id, app->teams[i].name ?
+		    " (" : "", app->teams[i].name ? app->teams[i].id : "",
+		    app->teams[i].name ? ")" : "");
+		items[i] = lines + i * 160;
+	}
+	if (dialog_choose(app, "Escalate to team", items, app->n_teams,
+	    esc_team, f) == 0)
+		f = NULL;
+out:
+	if (f != NULL)
+		esc_free(f);
+	free(items);
+	free(lines);
+	return UI_HANDLED;
+}

@@ -1,0 +1,436 @@
+/* Labels and snooze (see labels.h). */
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "ttydesk/model.h"
+#include "ttydesk/sanitize.h"
+#include "app.h"
+#include "bulk.h"
+#include "dialog.h"
+#include "keymap.h"
+#include "labels.h"
+#include "outbox.h"
+#include "ui.h"
+
+#define LABEL_MAX 32
+
+static int
+push(char ***v, size_t *n, const char *s, size_t len)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+
+	if (nv == NULL)
+		return -1;
+	*v = nv;
+	if ((nv[*n] = strndup(s, len)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+/* The known label a word completes to, or NULL. */
+static const char *
+complete_one(const char *w, size_t len, const char *const *known, size_t n)
+{
+	const char *hit = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strlen(known[i]) == len && strncmp(known[i], w, len) == 0)
+			return known[i];
+		if (strncmp(known[i], w, len) == 0) {
+			if (hit != NULL)
+				return NULL; /* ambiguous: keep the word */
+			hit = known[i];
+		}
+	}
+	return hit;
+}
+
+static int
+label_ok(const char *w, size_t len, char *err, size_t errlen)
+{
+	size_t i, chars = 0;
+
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)w[i] < 0x20 || w[i] == 0x7f) {
+			snprintf(err, errlen, "labels cannot hold control "
+			    "characters");
+			return -1;
+		}
+		if (((unsigned char)w[i] & 0xc0) != 0x80)
+			chars++;
+	}
+	if (chars == 0 || chars > LABEL_MAX) {
+		snprintf(err, errlen, "label '%.*s' must be 1 to %d characters",
+		    (int)(len > 40 ? 40 : len), w, LABEL_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+int
+labels_parse(const char *input, const char *const *known, size_t n_known,
+    struct label_edit *out, char *err, size_t errlen)
+{
+	const char *p = input, *w, *c;
+	size_t len;
+	int rm;
+
+	memset(out, 0, sizeof *out);
+	for (;;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		rm = *p == '-';
+		if (*p == '-' || *p == '+')
+			p++;
+		for (w = p; *p != '\0' && *p != ' ' && *p != ','; p++)
+			;
+		len = (size_t)(p - w);
+		if ((c = complete_one(w, len, known, n_known)) != NULL) {
+			w = c;
+			len = strlen(c);
+		}
+		if (label_ok(w, len, err, errlen) != 0)
+			goto fail;
+		if (push(rm ? &out->remove : &out->add, rm ? &out->n_remove :
+		    &out->n_add, w, len) != 0) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	}
+	if (out->n_add + out->n_remove == 0) {
+		snprintf(err, errlen, "no labels given (e.g. vip -spam)");
+		return -1;
+	}
+	return 0;
+fail:
+	labels_edit_free(out);
+	return -1;
+}
+
+void
+labels_edit_free(struct label_edit *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n_add; i++)
+		free(e->add[i]);
+	for (i = 0; i < e->n_remove; i++)
+		free(e->remove[i]);
+	free(e->add);
+	free(e->remove);
+	memset(e, 0, sizeof *e);
+}
+
+size_t
+labels_complete(const char *input, const char *const *known, size_t n_known,
+    char *buf, size_t len)
+{
+	const char *w = input + strlen(input);
+	size_t i, n = 0, used = 0, wl;
+	int k;
+
+	buf[0] = '\0';
+	while (w > input && w[-1] != ' ' && w[-1] != ',')
+		w--;
+	if (*w == '-' || *w == '+')
+		w++;
+	wl = strlen(w);
+	for (i = 0; i < n_known; i++) {
+		if (strncmp(known[i], w, wl) != 0)
+			continue;
+		n++;
+		k = snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+		    known[i]);
+		if (k < 0 || (size_t)k >= len - used)
+			break;
+		used += (size_t)k;
+	}
+	return n;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t
+labels_known(const struct app *app, const char ***out)
+{
+	size_t i, j, k, n = 0, cap = 0;
+	const char **v = NULL, **nv;
+
+	for (i = 0; i < model_count(app->model); i++) {
+		const struct td_conversation *c = model_get(app->model, i);
+		for (j = 0; j < c->state.n_labels; j++) {
+			for (k = 0; k < n && strcmp(v[k], c->state.labels[j]) != 0;
+			    k++)
+				;
+			if (k < n)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				if ((nv = realloc(v, cap * sizeof *nv)) == NULL)
+					break;
+				v = nv;
+			}
+			v[n++] = c->state.labels[j];
+		}
+	}
+	if (n > 0)
+		qsort(v, n, sizeof *v, str_cmp);
+	*out = v;
+	return n;
+}
+
+/* --- snooze --------------------------------------------------------------- */
+
+static const char *const wdays[] = { "sun", "mon", "tue", "wed", "thu", "fri",
+    "sat" };
+
+static int
+parse_hhmm(const char *s, int *h, int *m)
+{
+	char extra;
+
+	*m = 0;
+	if (sscanf(s, "%d:%d%c", h, m, &extra) == 2 ||
+	    sscanf(s, "%d%c", h, &extra) == 1)
+		return *h >= 0 && *h < 24 && *m >= 0 && *m < 60 ? 0 : -1;
+	return -1;
+}
+
+/* Local midnight + days + h:m. */
+static int64_t
+at_day(int64_t now, int days, int h, int m)
+{
+	time_t t = (time_t)now;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	tm.tm_mday += days;
+	tm.tm_hour = h;
+	tm.tm_min = m;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+int
+snooze_parse(const char *s, int64_t now, int64_t *until, char *err,
+    size_t errlen)
+{
+	char word[32] = "", rest[32] = "";
+	int h = 9, m = 0, days = -1, i, n;
+	long long num;
+	char unit, extra;
+	time_t t = (time_t)now;
+	struct tm tm;
+
+	while (*s == ' ')
+		s++;
+	if (sscanf(s, "%lld%c%c", &num, &unit, &extra) == 2 && num > 0 &&
+	    num < 10000 && strchr("mhdw", unit) != NULL) {
+		*until = now + num * (unit == 'm' ? 60 : unit == 'h' ? 3600 :
+		    unit == 'd' ? 86400 : 7 * 86400);
+		return 0;
+	}
+	n = sscanf(s, "%31s %31s", word, rest);
+	if (n < 1)
+		goto bad;
+	for (i = 0; word[i] != '\0'; i++)
+		word[i] = (char)tolower((unsigned char)word[i]);
+	localtime_r(&t, &tm);
+	if (strchr(word, ':') != NULL && n == 1) {
+		if (parse_hhmm(word, &h, &m) != 0)
+			goto bad;
+		*until = at_day(now, 0, h, m);
+		if (*until <= now)
+			*until = at_day(now, 1, h, m);
+		return 0;
+	}
+	if (strcmp(word, "today") == 0)
+		days = 0;
+	else if (strcmp(word, "tomorrow") == 0)
+		days = 1;
+	else {
+		for (i = 0; i < 7; i++) {
+			if (strncmp(word, wdays[i], 3) == 0) {
+				days = (i - tm.tm_wday + 7) % 7;
+				if (days == 0)
+					days = 7; /* "mon" on a Monday: next week */
+				break;
+			}
+		}
+	}
+	if (days < 0 || (n == 2 && parse_hhmm(rest, &h, &m) != 0))
+		goto bad;
+	*until = at_day(now, days, h, m);
+	if (*until <= now) {
+		snprintf(err, errlen, "that time has passed");
+		return -1;
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "snooze until what? e.g. 2h, 3d, tomorrow 9:00, "
+	    "mon, 17:30");
+	return -1;
+}
+
+/* --- actions -------------------------------------------------------------- */
+
+struct label_ask {
+	char *conv;  /* NULL: the bulk selection */
+	const char **known;
+	size_t n_known;
+};
+
+static void
+label_ask_free(struct label_ask *a)
+{
+	free(a->conv);
+	free(a->known);
+	free(a);
+}
+
+static void
+labels_change(struct app *app, void *ud, const char *text)
+{
+	struct label_ask *a = ud;
+	char buf[256];
+	size_t n = labels_complete(text, a->known, a->n_known, buf, sizeof buf);
+
+	dialog_note(app, n == 0 ? (a->n_known ? "new label" : NULL) : buf);
+}
+
+static json_t *
+labels_json(char **v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a != NULL && i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static void
+labels_done(struct app *app, void *ud, const char *text)
+{
+	struct label_ask *a = ud;
+	struct label_edit e;
+	char err[256];
+	json_t *body;
+
+	if (text != NULL && labels_parse(text, a->known, a->n_known, &e, err,
+	    sizeof err) != 0)
+		app_error(app, "%s", err);
+	else if (text != NULL) {
+		body = json_pack("{s:o, s:o}", "add", labels_json(e.add, e.n_add),
+		    "remove", labels_json(e.remove, e.n_remove));
+		if (body != NULL) {
+			if (a->conv != NULL)
+				outbox_add(app, a->conv, "labels", "/labels", NULL,
+				    body);
+			else
+				bulk_run(app, "labels", json_incref(body));
+		}
+		json_decref(body);
+		labels_edit_free(&e);
+	}
+	label_ask_free(a);
+}
+
+int
+labels_action(struct app *app)
+{
+	struct td_conversation *c = NULL;
+	struct label_ask *a;
+	char label[512] = "Labels (word adds, -word removes): ";
+	size_t i, used;
+
+	/* Marked conversations, when the list has the focus (as the other
+	 * bulk actions). */
+	if (bulk_count(app) == 0 || app->ui.focus != FOCUS_LIST) {
+		if (app->ui.focus == FOCUS_THREAD)
+			c = app_open_conv(app);
+		if (c == NULL && (c = app_selected_conv(app)) == NULL) {
+			app_message(app, "no conversation here");
+			return UI_HANDLED;
+		}
+	}
+	if ((a = calloc(1, sizeof *a)) == NULL)
+		return UI_HANDLED;
+	if (c != NULL && (a->conv = strdup(c->id)) == NULL) {
+		label_ask_free(a);
+		return UI_HANDLED;
+	}
+	a->n_known = labels_known(app, &a->known);
+	if (c != NULL && c->state.n_labels > 0) {
+		used = (size_t)snprintf(label, sizeof label, "Labels [");
+		for (i = 0; i < c->state.n_labels && used < 200; i++)
+			used += (size_t)snprintf(label + used, sizeof label - used,
+			    "%s%s", i ? " " : "", c->state.labels[i]);
+		snprintf(label + used, sizeof label - used, "] add, -remove: ");
+	} else if (c == NULL)
+		snprintf(label, sizeof label, "Labels for %zu marked (word adds, "
+		    "-word removes): ", bulk_count(app));
+	if (dialog_prompt(app, label, "", labels_change, labels_done, a) != 0)
+		label_ask_free(a);
+	return UI_HANDLED;
+}
+
+static void
+snooze_done(struct app *app, void *ud, const char *text)
+{
+	char *conv = ud, err[256], when[64];
+	int64_t until;
+	time_t t;
+	struct tm tm;
+	json_t *body;
+
+	if (text != NULL && snooze_parse(text, app->now, &until, err,
+	    sizeof err) != 0)
+		app_error(app, "%s", err);
+	else if (text != NULL) {
+		body = json_pack("{s:s, s:I}", "status", "snoozed", "until",
+		    (json_int_t)until);
+		t = (time_t)until;
+		localtime_r(&t, &tm);
+		strftime(when, sizeof when, "%a %d %b %H:%M", &tm);
+		if (body != NULL && outbox_add(app, conv, "snooze", "/status", NULL,
+		    body) == 0)
+			app_message(app, "snoozed until %s", when);
+		json_decref(body);
+	}
+	free(conv);
+}
+
+int
+snooze_action(struct app *app)
+{
+	struct td_conversation *c = NULL;
+	char *conv;
+
+	if (app->ui.focus == FOCUS_THREAD)
+		c = app_open_conv(app);
+	if (c == NULL && (c = app_selected_conv(app)) == NULL) {
+		app_message(app, "no conversation here");
+		return UI_HANDLED;
+	}
+	if ((conv = strdup(c->id)) == NULL)
+		return UI_HANDLED;
+	if (dialog_prompt(app, "Snooze until (2h, tomorrow 9:00, mon): ", "",
+	    NULL, snooze_done, conv) != 0)
+		free(conv);
+	return UI_HANDLED;
+}

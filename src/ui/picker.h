@@ -1,0 +1,27 @@
+/*
+ * Pickers for part 2's actions: canned replies (filtered as you type),
+ * templates (with a small form for their parameters), the agent to assign
+ * to, and the escalation dialog (team, priority, reason).
+ *
+ * Each returns UI_* flags like an action handler.
+ */
+#ifndef TTYDESK_PICKER_H
+#define TTYDESK_PICKER_H
+
+#include <stddef.h>
+
+struct app;
+struct td_conversation;
+
+int picker_canned(struct app *app);
+int picker_template(struct app *app, struct td_conversation *c,
+    const char *why);
+int picker_assign(struct app *app, struct td_conversation *c);
+int escalate_open(struct app *app, struct td_conversation *c);
+
+/* Agents known to this client: me, then everyone seen in events
+ * (assignees, authors of replies and notes, escalations, presence), sorted.
+ * *out is malloc'd (free it; the strings point into the model or app). */
+size_t picker_agents(const struct app *app, const char ***out);
+
+#endif

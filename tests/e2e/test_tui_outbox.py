@@ -1,0 +1,207 @@
+"""End to end: the encrypted outbox delivers every reply exactly once.
+
+- relay down while replying: the reply shows as queued, then goes out once
+  when the relay is back;
+- kill -9 of ttydesk after "queued" (relay down), restart: delivered once;
+- kill -9 right after sending with the relay up (it may or may not have
+  arrived): after a restart the Graph API still sees it exactly once
+  (the relay is idempotent on client_id);
+- quitting with a queued reply asks first.
+"""
+
+import os
+import shutil
+import signal
+import sys
+import time
+import unittest
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _HERE)
+sys.path.insert(0, os.path.join(_HERE, "..", "pylib"))
+
+import harness  # noqa: E402
+from tui_tmux import TuiSession  # noqa: E402
+
+
+def have_tmux():
+	return shutil.which("tmux") is not None
+
+
+def children(pid):
+	try:
+		with open("/proc/%d/task/%d/children" % (pid, pid)) as fp:
+			return [int(x) for x in fp.read().split()]
+	except OSError:
+		return []
+
+
+@unittest.skipUnless(have_tmux(), "tmux is not installed")
+class TuiOutbox(unittest.TestCase):
+	@classmethod
+	def setUpClass(cls):
+		cls.world = harness.RelayWorld(status_delays=None)
+		cls.fake = cls.world.fake
+		cls.alice = cls.world.agent("alice")
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.world.close()
+		cls.world.relay.cleanup()
+
+	def session(self):
+		t = TuiSession.for_agent(self.world, "alice")
+		self.addCleanup(t.close)
+		return t
+
+	def relay_down(self):
+		self.world.relay.stop()
+		self.addCleanup(self.relay_up)
+
+	def relay_up(self):
+		if not self.world.relay.running():
+			self.world.relay.start()
+			self.fake.set_relay_url(self.world.relay.url)
+
+	def ttydesk_pid(self, t):
+		sh = int(t.tmux("display-message", "-p", "-t", "0",
+		    "#{pane_pid}").strip())
+		for _ in range(50):
+			for c in children(sh):
+				with open("/proc/%d/comm" % c) as fp:
+					if fp.read().strip() == "ttydesk":
+						return c
+			time.sleep(0.1)
+		raise AssertionError("no ttydesk process")
+
+	def kill9(self, t):
+		os.kill(self.ttydesk_pid(t), signal.SIGKILL)
+		t.wait_for("TTYDESK-EXIT=137")
+		t.tmux("kill-server", check=False)
+		t.started = False
+
+	def open_new(self, t, name, text):
+		c = self.fake.customer(harness.unique_phone(), None, name)
+		_, code = self.fake.customer_message(c, "text", text=text)
+		self.assertEqual(code, 200)
+		t.wait_for(name)
+		for _ in range(12):
+			if t.screen().splitlines()[-1].startswith(" All "):
+				break
+			t.keys("]")
+			time.sleep(0.2)
+		t.keys("/")
+		t.literal(name)
+		t.keys("Enter", "Enter")
+		t.wait_for(lambda s: any(name in l and "[open" in l for l in
+		    s.splitlines()), what="thread of " + name)
+
+	def sends(self, text):
+		return [s for s in self.fake.send_requests()
+		    if (s.get("body") or {}).get("text", {}).get("body") == text]
+
+	def accepted(self, text):
+		return [s for s in self.fake.accepted_sends()
+		    if s["body"].get("text", {}).get("body") == text]
+
+	def reply(self, t, text):
+		t.keys("r")
+		t.wait_for("C-s send")
+		t.literal(text)
+		t.keys("C-s")
+
+	def test_relay_down_then_up(self):
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.open_new(t, "Down Dave", "are you there?")
+		self.relay_down()
+		self.reply(t, "queued while the relay sleeps")
+		t.wait_for("reply · queued")
+		t.wait_for("retry", timeout=15)
+		time.sleep(1)
+		self.assertEqual(self.sends("queued while the relay sleeps"), [])
+		self.relay_up()
+		harness.wait_until(lambda: self.accepted(
+		    "queued while the relay sleeps"), timeout=30, what="delivery")
+		t.wait_for(lambda s: "◷" not in s, what="pending line gone")
+		time.sleep(1.5)
+		self.assertEqual(len(self.sends("queued while the relay sleeps")), 1)
+		t.keys("Escape", "q")
+		t.wait_for("TTYDESK-EXIT=0")
+		self.assertEqual(t.asan_reports(), [])
+
+	def test_kill9_after_queued(self):
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.open_new(t, "Crash Carla", "hello")
+		self.relay_down()
+		self.reply(t, "survives kill -9")
+		t.wait_for("reply · queued")
+		# Quitting with something queued asks first.
+		t.keys("Escape", "Escape", "q")
+		t.wait_for("not at the relay yet")
+		t.keys("n")
+		self.kill9(t)
+		self.assertEqual(self.sends("survives kill -9"), [])
+		self.relay_up()
+		t.start()
+		harness.wait_until(lambda: self.accepted("survives kill -9"),
+		    timeout=30, what="delivery after restart")
+		time.sleep(1.5)
+		self.assertEqual(len(self.sends("survives kill -9")), 1)
+		# No second delivery at the next start either.
+		t.wait_for(lambda s: "◷" not in s, what="no pending line")
+		t.keys("q")
+		t.wait_for("TTYDESK-EXIT=0")
+		t.tmux("kill-server", check=False)
+		t.start()
+		t.wait_for("online")
+		time.sleep(1.5)
+		self.assertEqual(len(self.sends("survives kill -9")), 1)
+		t.keys("q")
+		t.wait_for("TTYDESK-EXIT=0")
+
+	def test_quit_without_asking_when_confirm_off(self):
+		t = self.session()
+		t.extra = "confirm = off\n"
+		t.write_config()
+		t.start()
+		t.wait_for("online")
+		self.open_new(t, "Quiet Quinn", "hey")
+		self.relay_down()
+		self.reply(t, "kept across a quit")
+		t.wait_for("reply · queued")
+		t.keys("Escape", "Escape", "q")
+		t.wait_for("TTYDESK-EXIT=0")  # no question
+		self.assertEqual(t.asan_reports(), [])
+		t.tmux("kill-server", check=False)
+		self.relay_up()
+		t.start()
+		harness.wait_until(lambda: self.accepted("kept across a quit"),
+		    timeout=30, what="delivery at the next start")
+		time.sleep(1)
+		self.assertEqual(len(self.sends("kept across a quit")), 1)
+		t.keys("q")
+		t.wait_for("TTYDESK-EXIT=0")
+
+	def test_kill9_racing_the_send(self):
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.open_new(t, "Race Rita", "hi")
+		self.reply(t, "sent as ttydesk dies")
+		self.kill9(t)
+		t.start()
+		t.wait_for("online")
+		harness.wait_until(lambda: self.accepted("sent as ttydesk dies"),
+		    timeout=30, what="delivery")
+		time.sleep(1.5)
+		self.assertEqual(len(self.sends("sent as ttydesk dies")), 1)
+		t.keys("q")
+		t.wait_for("TTYDESK-EXIT=0")
+
+
+if __name__ == "__main__":
+	unittest.main()
