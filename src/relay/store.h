@@ -29,7 +29,6 @@ enum relay_store_mode { RELAY_STORE_WRITER, RELAY_STORE_READER };
 /* A writer creates the schema or upgrades an older one. */
 int relay_store_open(const char *path, enum relay_store_mode mode,
     struct relay_store **out, char *err, size_t errlen);
-int relay_store_schema_version(void);
 void relay_store_close(struct relay_store *st);
 const char *relay_store_error(struct relay_store *st);
 

@@ -151,7 +151,8 @@ static const char st_schema[] =
     "  conversation TEXT, extra TEXT);"
     "CREATE TABLE IF NOT EXISTS conversations(id INTEGER PRIMARY KEY "
     "  AUTOINCREMENT, contact INTEGER NOT NULL, state TEXT NOT NULL, "
-    "  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL);"
+    "  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, "
+    "  wake_at INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS conversations_contact ON conversations(contact);"
     "CREATE TABLE IF NOT EXISTS messages(id TEXT PRIMARY KEY, wamid TEXT, "
     "  fingerprint TEXT, conversation TEXT NOT NULL, direction INTEGER NOT "
@@ -172,14 +173,18 @@ static const char st_schema[] =
     "  PRIMARY KEY(route, client_id)) WITHOUT ROWID;"
     "INSERT OR IGNORE INTO meta(key, value) VALUES('schema', '1');";
 
-/* Schema upgrades, in order: version n+1 is steps[n].  Each runs once, in
- * the transaction that records the new version. */
-static const char *const st_upgrades[] = {
-	/* 2: conversations the relay revisits on its own (snooze, SLA) */
-	"ALTER TABLE conversations ADD COLUMN wake_at INTEGER NOT NULL "
-	"DEFAULT 0;",
+#define ST_SCHEMA_VERSION 1
+
+/* Columns added to version 1 before any release: added in place to a
+ * database that lacks them. */
+static const struct {
+	const char *probe;
+	const char *add;
+} st_columns[] = {
+	{ "SELECT wake_at FROM conversations LIMIT 0",
+	  "ALTER TABLE conversations ADD COLUMN wake_at INTEGER NOT NULL "
+	  "DEFAULT 0" },
 };
-#define ST_SCHEMA_VERSION (1 + (int)(sizeof st_upgrades / sizeof st_upgrades[0]))
 
 static const char st_indexes[] =
     "CREATE INDEX IF NOT EXISTS conversations_wake ON conversations(wake_at) "
@@ -256,13 +261,14 @@ st_exec(struct relay_store *st, enum st_stmt which)
 	return s == NULL ? -1 : st_done(st, s);
 }
 
-/* Creates the schema, or brings an older one up to ST_SCHEMA_VERSION. */
+/* Creates the schema, or completes an older version-1 one; refuses a
+ * database written by a newer relay. */
 static int
 st_migrate(struct relay_store *st, char **msg)
 {
 	sqlite3_stmt *q = NULL;
-	char sql[96];
-	int version = 0, i, rc = -1;
+	int version = 0, rc = -1;
+	size_t i;
 
 	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, msg) != SQLITE_OK)
 		return -1;
@@ -274,34 +280,28 @@ st_migrate(struct relay_store *st, char **msg)
 	if (sqlite3_step(q) == SQLITE_ROW)
 		version = atoi((const char *)sqlite3_column_text(q, 0));
 	sqlite3_finalize(q);
-	if (version < 1)
-		version = 1;
 	if (version > ST_SCHEMA_VERSION) {
 		*msg = sqlite3_mprintf("database schema %d is newer than this "
 		    "relay (%d)", version, ST_SCHEMA_VERSION);
 		goto out;
 	}
-	for (i = version; i < ST_SCHEMA_VERSION; i++) {
-		if (sqlite3_exec(st->db, st_upgrades[i - 1], NULL, NULL, msg) !=
+	for (i = 0; i < sizeof st_columns / sizeof st_columns[0]; i++) {
+		if (sqlite3_prepare_v2(st->db, st_columns[i].probe, -1, &q,
+		    NULL) == SQLITE_OK) {
+			sqlite3_finalize(q);
+			continue;
+		}
+		if (sqlite3_exec(st->db, st_columns[i].add, NULL, NULL, msg) !=
 		    SQLITE_OK)
 			goto out;
 	}
-	snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key = "
-	    "'schema'", ST_SCHEMA_VERSION);
-	if (sqlite3_exec(st->db, st_indexes, NULL, NULL, msg) != SQLITE_OK ||
-	    sqlite3_exec(st->db, sql, NULL, NULL, msg) != SQLITE_OK)
+	if (sqlite3_exec(st->db, st_indexes, NULL, NULL, msg) != SQLITE_OK)
 		goto out;
 	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, msg) == SQLITE_OK ? 0 : -1;
 out:
 	if (rc != 0)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
-}
-
-int
-relay_store_schema_version(void)
-{
-	return ST_SCHEMA_VERSION;
 }
 
 int

@@ -12,6 +12,7 @@ token 0600, cache key 0600, cache), TERM=xterm-256color, LANG=C.UTF-8.
 """
 
 import os
+import signal
 import secrets
 import shutil
 import subprocess
@@ -144,7 +145,39 @@ class TuiSession:
 		if self.started:
 			self.tmux("kill-server", check=False)
 			self.started = False
+			self._reap()
 		shutil.rmtree(self.dir, ignore_errors=True)
+
+	def _reap(self, grace=3.0):
+		"""ttydesk quits when its terminal goes away; one that has not
+		after grace seconds (e.g. stuck in a sanitizer's exit-time leak
+		scan) is killed so no test leaves a process behind."""
+		deadline = time.monotonic() + grace
+		while True:
+			pids = _pids_with_arg(self.config)
+			if not pids or time.monotonic() >= deadline:
+				break
+			time.sleep(0.1)
+		for pid in pids:
+			try:
+				os.kill(pid, signal.SIGKILL)
+			except OSError:
+				pass
+
+
+def _pids_with_arg(arg):
+	pids = []
+	for d in os.listdir("/proc"):
+		if not d.isdigit():
+			continue
+		try:
+			with open("/proc/%s/cmdline" % d, "rb") as fp:
+				argv = fp.read().split(b"\0")
+		except OSError:
+			continue
+		if arg.encode() in argv:
+			pids.append(int(d))
+	return pids
 
 
 def _shq(s):
