@@ -223,6 +223,9 @@ cp_show(struct app *app, struct cpanel *cp)
 	    cp_picked, cp) != 0) {
 		app_error(app, "contact: out of memory");
 		cp_free(cp);
+	} else if (!app->ui.msg_error) {
+		app_message(app, "contact: Enter on the note edits it, on a "
+		    "conversation shows it");
 	}
 	for (i = 0; i < n; i++)
 		free(items[i]);
