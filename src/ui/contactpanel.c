@@ -219,9 +219,12 @@ cp_show(struct app *app, struct cpanel *cp)
 	snprintf(title, sizeof title, "Contact %s", name ? name : "");
 	free(name);
 	rc = cp_items(app, cp, items, &n);
-	if (rc != 0 || dialog_choose(app, title, (const char *const *)items, n,
-	    cp_picked, cp) != 0) {
+	if (rc != 0) {
 		app_error(app, "contact: out of memory");
+		cp_free(cp);
+	} else if (dialog_choose(app, title, (const char *const *)items, n,
+	    cp_picked, cp) != 0) {
+		/* dialog.c said why (another dialog is open, memory). */
 		cp_free(cp);
 	} else if (!app->ui.msg_error) {
 		app_message(app, "contact: Enter on the note edits it, on a "
