@@ -40,8 +40,9 @@ class TuiTeamPanel(unittest.TestCase):
 		cls.world.close()
 		cls.world.relay.cleanup()
 
-	def new_conv(self, name, text="hello", timestamp=None):
-		c = self.fake.customer(harness.unique_phone(), None, name)
+	def new_conv(self, name, text="hello", timestamp=None, bsuid=False):
+		c = self.fake.customer(None if bsuid else harness.unique_phone(),
+		    harness.unique_bsuid() if bsuid else None, name)
 		m, code = self.fake.customer_message(c, "text", text=text,
 		    timestamp=timestamp)
 		self.assertEqual(code, 200)
@@ -123,6 +124,7 @@ class TuiTeamPanel(unittest.TestCase):
 		    "client_id": new_client_id(), "note": "prefers email",
 		    "attributes": {"plan": "gold"}})
 		self.assertEqual(r.status, 200, r)
+		bconv, bc = self.new_conv("Bsuid Bo", "no phone here", bsuid=True)
 
 		t = TuiSession.for_agent(self.world, "alice")
 		self.addCleanup(t.close)
@@ -184,6 +186,16 @@ class TuiTeamPanel(unittest.TestCase):
 		harness.wait_until(lambda: self.alice.call("GET", "/v1/contacts/" +
 		    quote(pc.wa_id)).data["contact"].get("note") ==
 		    "prefers email or SMS", timeout=20, what="note posted")
+		# A customer known only by BSUID: no phone is made up, the
+		# panel asks the relay by BSUID.
+		t.keys("Escape")
+		self.select(t, "Bsuid Bo")
+		t.keys("C")
+		s = t.wait_for("BSUID: " + bc.user_id, what="BSUID panel")
+		t.wait_for(lambda s: "conversation %s: open" % bconv in s,
+		    what="BSUID history")
+		self.assertNotIn("phone:", t.screen())
+		self.assertNotIn("contact: the relay refused", t.screen())
 		t.keys("Escape", "Escape", "q")
 		t.wait_for("TTYDESK-EXIT=0")
 		self.assertEqual(t.asan_reports(), [])
