@@ -195,9 +195,44 @@ test_conversations(void)
 	model_free(m);
 }
 
+static bool
+same_style(const struct theme_style *a, const struct theme_style *b)
+{
+	return a->fg == b->fg && a->bg == b->bg && a->attrs == b->attrs;
+}
+
+/* Every shipped theme gives the warning and the breach their own look, and
+ * the parser knows both names. */
+static void
+test_themes(void)
+{
+	static const char *names[] = { "default", "dark", "light",
+	    "high-contrast", "mono" };
+	static const char text[] = "[colors]\nsla_warn = yellow default bold\n"
+	    "sla_breached = white red\n";
+	struct theme t;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		CHECK_INT(theme_load(&t, names[i], err, sizeof err), 0);
+		CHECK(!same_style(&t.el[TH_SLA_WARN], &t.el[TH_NORMAL]));
+		CHECK(!same_style(&t.el[TH_SLA_BREACHED], &t.el[TH_NORMAL]));
+		CHECK(!same_style(&t.el[TH_SLA_BREACHED], &t.el[TH_SLA_WARN]));
+		CHECK(!same_style(&t.el[TH_SLA_WARN], &t.el[TH_AGE]));
+	}
+	theme_default(&t);
+	CHECK(!same_style(&t.el[TH_SLA_WARN], &t.el[TH_SLA_BREACHED]));
+	CHECK_INT(theme_parse(&t, text, strlen(text), "t", err, sizeof err), 0);
+	CHECK_INT(t.el[TH_SLA_BREACHED].bg, 1);
+	CHECK_STR(theme_el_name(TH_SLA_WARN), "sla_warn");
+	CHECK_STR(theme_el_name(TH_SLA_BREACHED), "sla_breached");
+}
+
 int
 main(void)
 {
+	RUN(test_themes);
 	RUN(test_levels);
 	RUN(test_format);
 	RUN(test_csat);
