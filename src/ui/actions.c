@@ -18,6 +18,7 @@
 #include "convui.h"
 #include "keymap.h"
 #include "media.h"
+#include "team.h"
 #include "ui.h"
 
 static bool
@@ -335,6 +336,10 @@ const struct action_def action_table[] = {
 	    convact_retry},
 	{"edit", "E", "edit a failed message in the compose area",
 	    convact_edit},
+	{"sort_sla", "S", "sort the list by SLA (breached, then soonest due) "
+	    "or back by activity", team_sla_sort},
+	{"contact", "C", "the customer's contact panel: note, attributes, "
+	    "earlier conversations", contact_panel},
 };
 
 const size_t action_count = sizeof action_table / sizeof action_table[0];

@@ -7,6 +7,7 @@
 
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
+#include "sla.h"
 #include "theme.h"
 #include "ui.h"
 
@@ -155,13 +156,13 @@ int
 list_format_row(struct aline *out, const struct td_conversation *c,
     const struct row_ctx *ctx, size_t width)
 {
-	char unread[16], age[16], markers[256], *name = NULL, *preview = NULL,
-	    *tmp;
+	char unread[16], age[16], markers[256], sla[32], csat[16],
+	    *name = NULL, *preview = NULL, *tmp;
 	const char *dn, *win = " ", *prefix = "";
 	const struct td_msg *last = last_message(c);
-	size_t namew, fixed, markw, prevw, used;
+	size_t namew, fixed, markw, prevw, used, slaw, csatw;
 	int64_t left = 0;
-	int winst = TH_NORMAL, prio = TH_NORMAL;
+	int winst = TH_NORMAL, prio = TH_NORMAL, slast;
 
 	aline_clear(out);
 	if (width < 20)
@@ -189,8 +190,15 @@ list_format_row(struct aline *out, const struct td_conversation *c,
 		win = ctx->utf8 ? "◔" : "!";
 		winst = TH_HIGH;
 	}
-	ui_age(age, sizeof age, ctx->now, c->last_activity);
+	/* The newest message's age: a state change (assign, labels) must not
+	 * make a three-day-old thread look new. */
+	ui_age(age, sizeof age, ctx->now, last != NULL && last->ts > 0 ?
+	    last->ts : c->last_activity);
 	row_markers(markers, sizeof markers, c, ctx, width);
+	slast = sla_marker(sla, sizeof sla, c, ctx->now, ctx->utf8);
+	csat_marker(csat, sizeof csat, c, ctx->utf8);
+	slaw = text_width(sla, strlen(sla));
+	csatw = text_width(csat, strlen(csat));
 
 	namew = width >= 100 ? 22 : width >= 60 ? 18 : 15;
 	markw = text_width(markers, strlen(markers));
@@ -199,6 +207,7 @@ list_format_row(struct aline *out, const struct td_conversation *c,
 	/* mark(1) unread(3) sp prio(2) sp name sp ... sp markers sp win(1) sp
 	 * age(4) */
 	fixed = 1 + 3 + 1 + 2 + 1 + namew + 1 + 1 + (markw ? markw + 1 : 0) + 1 + 1 + 4;
+	fixed += (csatw ? csatw + 1 : 0) + (slaw ? slaw + 1 : 0);
 	prevw = width > fixed ? width - fixed : 0;
 
 	/* The cursor is a mark and the name in the selection colour, not a
@@ -229,6 +238,14 @@ list_format_row(struct aline *out, const struct td_conversation *c,
 	aline_pad(out, TH_NORMAL, 1);
 	if (markw > 0) {
 		row_field(out, TH_MARKER, markers, markw, 0);
+		aline_pad(out, TH_NORMAL, 1);
+	}
+	if (csatw > 0) {
+		row_field(out, TH_MARKER, csat, csatw, 0);
+		aline_pad(out, TH_NORMAL, 1);
+	}
+	if (slaw > 0) {
+		row_field(out, slast, sla, slaw, 0);
 		aline_pad(out, TH_NORMAL, 1);
 	}
 	aline_add(out, winst, win, strlen(win));

@@ -146,6 +146,9 @@ loop_tick(struct app *app)
 	if (minute != ui->last_tick) {
 		ui->last_tick = minute;
 		ui->list.dirty = ui->status.dirty = true;
+		/* The thread title counts the SLA time down too. */
+		if (ui->open_id != NULL)
+			ui->thread.dirty = true;
 	}
 	if (app->now != ui->last_second) {
 		ui->last_second = app->now;

@@ -6,6 +6,7 @@
 
 #include "ttydesk/model.h"
 #include "app.h"
+#include "sla.h"
 #include "ui.h"
 
 static const char *
@@ -147,6 +148,8 @@ list_rebuild(struct app *app)
 			items = NULL;
 		}
 	}
+	if (ui->sla_sort)
+		sla_sort(items, n, app->now);
 	free(ui->items);
 	ui->items = items;
 	ui->n_items = n;

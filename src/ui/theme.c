@@ -13,7 +13,8 @@ static const char *const theme_names[TH__COUNT] = {
 	"online", "offline", "unread", "name", "preview", "age", "marker",
 	"urgent", "high", "window_closed", "inbound", "outbound", "note",
 	"system", "quote", "day", "tick", "tick_read", "failed", "media",
-	"reaction", "search", "help_key", "border", "dialog",
+	"reaction", "search", "help_key", "border", "dialog", "sla_warn",
+	"sla_breached",
 };
 
 const char *
@@ -56,6 +57,8 @@ theme_default(struct theme *t)
 	theme_set(t, TH_SEARCH, -1, -1, THA_UNDERLINE | THA_BOLD);
 	theme_set(t, TH_HELP_KEY, -1, -1, THA_BOLD);
 	theme_set(t, TH_DIALOG, -1, -1, THA_REVERSE);
+	theme_set(t, TH_SLA_WARN, -1, -1, THA_BOLD);
+	theme_set(t, TH_SLA_BREACHED, -1, -1, THA_REVERSE | THA_BOLD);
 }
 
 static const char *const colour_names[] = {

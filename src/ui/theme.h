@@ -51,6 +51,8 @@ enum theme_el {
 	TH_HELP_KEY,
 	TH_BORDER,
 	TH_DIALOG,
+	TH_SLA_WARN,     /* SLA due soon (last 20 % of the target) */
+	TH_SLA_BREACHED, /* SLA missed */
 	TH__COUNT
 };
 

@@ -15,6 +15,7 @@
 #include "outbox.h"
 #include "presence.h"
 #include "receipt.h"
+#include "sla.h"
 #include "theme.h"
 #include "ui.h"
 
@@ -107,6 +108,7 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c)
 		aline_adds(&l, TH_MARKER, s);
 		free(s);
 	}
+	sla_title_add(&l, c, app->now, app->ui.utf8);
 	/* Who else is here (presence.h). */
 	presence_text(app, c, buf, sizeof buf);
 	if (buf[0] != '\0' && (s = sanitize_text(buf, strlen(buf),

@@ -58,14 +58,15 @@ struct ui {
 
 	struct view tabs, list, sep, thread, status, helpv;
 	struct view compose; /* under the thread while composing (compose.c) */
-	unsigned long attr[32]; /* curses attributes per theme element */
-	short pair[32];
+	unsigned long attr[40]; /* curses attributes per theme element */
+	short pair[40];
 
 	/* Queues and the list of the current one. */
 	struct ui_queue *queues;
 	size_t n_queues;
 	size_t cur_queue;
 	bool queue_chosen;  /* the agent switched queues: keep it */
+	bool sla_sort;      /* breached/soonest SLA first (sla.c) */
 	bool first_sync_done;
 	char cur_team[128];  /* team id of the current queue, "" when none */
 	struct td_conversation **items; /* model pointers, rebuilt on change */

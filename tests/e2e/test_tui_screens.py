@@ -27,7 +27,9 @@ MASKS = [
 	(re.compile(r"window \d+h\d\dm"), "window NNhNNm"),
 	(re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d \w\w\w \d{4}"),
 	    "DAY DD MON YYYY"),
-	(re.compile(r"(?<= )(now|\d+[mhdw])(?=│|\s*$)"), "AGE"),
+	# The age column is right-aligned: "now" and "1m" pad differently.
+	(re.compile(r"(?<= ) *(now|\d+[mhdw])(?=│|\s*$)"),
+	    lambda m: "AGE".rjust(len(m.group(0)))),
 	(re.compile(r"retry in \d+s"), "retry in Ns"),
 ]
 
