@@ -9,7 +9,10 @@ ttydesk-relay and the fake Graph API:
   back when they hang up;
 * a Graph API that hangs or answers garbage does not stall anybody else;
 * a full disk (a 1 MiB tmpfs) never gets a webhook acknowledged that was
-  not stored, and the relay carries on when space comes back.
+  not stored, and the relay carries on when space comes back;
+* a file-size limit (RLIMIT_FSIZE set on the running relay) makes writes
+  fail instead of killing the relay with SIGXFSZ;
+* under the usual umask 022 the event log and its -wal/-shm are 0600.
 Figures (RSS, fds, times) are printed to stderr.
 """
 
@@ -219,6 +222,89 @@ class DiskFull(unittest.TestCase):
 		self.assertEqual([w for w in acked if w not in stored], [],
 		    "acknowledged webhooks lost")
 		self.assertIn(m["id"], stored)
+
+
+class FileSizeLimit(unittest.TestCase):
+	"""RLIMIT_FSIZE on the running relay (prlimit): the write fails with
+	EFBIG, the webhook is refused, the relay lives on."""
+
+	def setUp(self):
+		self.world = RelayWorld()
+		self.relay = self.world.relay
+
+	def tearDown(self):
+		try:
+			self.world.close()
+		finally:
+			self.relay.cleanup()
+
+	def test_file_size_limit_refuses_instead_of_dying(self):
+		fake = self.world.fake
+		pid = self.relay.proc.pid
+		biggest = max(os.path.getsize(os.path.join(self.relay.dir, f))
+		    for f in os.listdir(self.relay.dir) if f.startswith("relay.db"))
+		limit = biggest + 64 * 1024
+		subprocess.run(["prlimit", "--pid", str(pid),
+		    "--fsize=%d:unlimited" % limit], check=True)
+		acked, refused = [], 0
+		try:
+			for i in range(200):
+				c = fake.customer(unique_phone(), None, "Limit")
+				m, code = fake.customer_message(c, "text",
+				    text="fsize %d %s" % (i, "x" * 3000))
+				if not self.relay.running():
+					break
+				if code == 200:
+					acked.append(m["id"])
+				else:
+					refused += 1
+					self.assertGreaterEqual(code, 500, code)
+					if refused >= 3:
+						break
+		finally:
+			if self.relay.running():
+				subprocess.run(["prlimit", "--pid", str(pid),
+				    "--fsize=unlimited"], check=True)
+		note("RLIMIT_FSIZE +64 KiB: %d stored, %d refused, relay %s" %
+		    (len(acked), refused, "alive" if self.relay.running() else
+		    "DEAD (exit %s)" % self.relay.proc.returncode))
+		self.assertTrue(self.relay.running(), "the relay died at the "
+		    "file-size limit (SIGXFSZ?)")
+		self.assertGreater(refused, 0, "the limit was never reached")
+		c = fake.customer(unique_phone(), None, "After Limit")
+		m, code = fake.customer_message(c, "text", text="limit lifted")
+		self.assertEqual(code, 200)
+		stored = {e["message"]["id"] for e in
+		    self.world.agent("alice").all_events(0)
+		    if e.get("type") == "message"}
+		self.assertEqual([w for w in acked if w not in stored], [])
+		self.assertIn(m["id"], stored)
+
+
+class RelayFileModes(unittest.TestCase):
+	"""Started under umask 022, the relay's event log is private."""
+
+	def test_event_log_is_private_under_umask_022(self):
+		old = os.umask(0o022)
+		try:
+			world = RelayWorld()
+		finally:
+			os.umask(old)
+		try:
+			fake = world.fake
+			c = fake.customer(unique_phone(), None, "Mode Check")
+			m, code = fake.customer_message(c, "text", text="hello")
+			self.assertEqual(code, 200)
+			files = [f for f in os.listdir(world.relay.dir)
+			    if f.startswith("relay.db")]
+			self.assertIn("relay.db", files)
+			for f in files:
+				mode = os.stat(os.path.join(world.relay.dir, f)).st_mode
+				self.assertEqual(mode & 0o077, 0, "%s is %o" %
+				    (f, mode & 0o777))
+		finally:
+			world.close()
+			world.relay.cleanup()
 
 
 if __name__ == "__main__":
