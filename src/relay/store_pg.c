@@ -106,8 +106,9 @@ static const char *pg_sql[P_COUNT] = {
 	    "wake_at <= $1 ORDER BY wake_at LIMIT 256",
 	[P_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts FROM "
 	    "conversations WHERE contact = $1 ORDER BY id",
-	[P_MSG_SEEN] = "SELECT 1 FROM messages WHERE wamid = $1 AND "
-	    "fingerprint = $2",
+	/* IS NOT DISTINCT FROM: a message without an id has a NULL wamid. */
+	[P_MSG_SEEN] = "SELECT 1 FROM messages WHERE wamid IS NOT DISTINCT "
+	    "FROM $1 AND fingerprint = $2",
 	[P_MSG_BY_ID] = "SELECT id, wamid, conversation, direction FROM "
 	    "messages WHERE id = $1",
 	[P_MSG_BY_WAMID] = "SELECT id, wamid, conversation, direction FROM "

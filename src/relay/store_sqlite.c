@@ -90,7 +90,8 @@ static const char *st_sql[Q_COUNT] = {
 	    "wake_at <= ? ORDER BY wake_at LIMIT 256",
 	[Q_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts FROM "
 	    "conversations WHERE contact = ? ORDER BY id",
-	[Q_MSG_SEEN] = "SELECT 1 FROM messages WHERE wamid = ? AND "
+	/* IS, not =: a message without an id has a NULL wamid. */
+	[Q_MSG_SEEN] = "SELECT 1 FROM messages WHERE wamid IS ? AND "
 	    "fingerprint = ?",
 	[Q_MSG_BY_ID] = "SELECT id, wamid, conversation, direction FROM "
 	    "messages WHERE id = ?",

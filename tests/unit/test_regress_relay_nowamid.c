@@ -3,8 +3,6 @@
  * delivered twice, made the second delivery fail (500 store_error) for
  * ever, because the "seen" look-up compared wamid = NULL.  Both deliveries
  * must store, and only one message event may exist.
- * Move to tests/unit/test_regress_relay_nowamid.c once store_sqlite.c is
- * fixed.
  */
 #include "check.h"
 #include "relay_harness.h"
