@@ -2,9 +2,10 @@
  * The TUI's encrypted local cache: event log + snapshot, outbox, drafts and
  * the sync cursor, all sealed with libsodium (docs/cache-format.md).
  *
- * Events are stored as the relay's JSON text, so the cache does not depend
- * on the model's layout; the cursor is written in the same record as the
- * events it covers.
+ * Events are opaque bytes to the cache: the TUI stores them packed
+ * (event_pack) or, for types it does not know, as the relay's JSON text
+ * (event_decode_any reads both); the cursor is written in the same record
+ * as the events it covers.
  *
  * Ownership: a struct td_cache owns its files, lock and key copy;
  * cache_close() wipes and frees them.  Callback arguments are valid only
@@ -55,7 +56,7 @@ void cache_close(struct td_cache *c);
 
 struct cache_visitor {
 	void *ud;
-	/* One event (JSON object text) in append order. */
+	/* One event (packed or JSON text) in append order. */
 	void (*event)(void *ud, const char *json, size_t len);
 	/* One outbox entry not yet acknowledged. */
 	void (*outbox)(void *ud, const char *client_id, const char *json, size_t len);

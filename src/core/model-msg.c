@@ -317,6 +317,7 @@ message_update(struct td_conversation *c, struct td_msg *msg,
 	KEEP_OLD(from);
 	KEEP_OLD(text);
 	KEEP_OLD(caption);
+	KEEP_OLD(annotation);
 	KEEP_OLD(media);
 	KEEP_OLD(location);
 	KEEP_OLD(reply_to);

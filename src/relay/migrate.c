@@ -475,8 +475,8 @@ migrate_main(const char *config)
 			rc = 1;
 			goto fail;
 		}
-		printf("postgresql: schema version %d (was %d)\n", PG_SCHEMA_VERSION,
-		    before);
+		printf("postgresql: schema version %d (was %d)\n",
+		    PG_SCHEMA_VERSION, before);
 		rc = 0;
 		goto out;
 	}
