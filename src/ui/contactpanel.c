@@ -144,9 +144,13 @@ cp_add(struct cpanel *cp, char **items, size_t *n, enum cp_kind kind,
 	if (*n >= CP_MAX_ITEMS)
 		return 0;
 	snprintf(line, sizeof line, "%s%s%s", label, a ? a : "", b ? b : "");
-	if ((items[*n] = strdup(line)) == NULL || (conv != NULL &&
-	    (cp->conv_of[*n] = strdup(conv)) == NULL))
+	if ((items[*n] = strdup(line)) == NULL)
 		return -1;
+	if (conv != NULL && (cp->conv_of[*n] = strdup(conv)) == NULL) {
+		free(items[*n]);
+		items[*n] = NULL;
+		return -1;
+	}
 	cp->kind[*n] = kind;
 	(*n)++;
 	return 0;

@@ -154,6 +154,16 @@ test_conversations(void)
 	 * columns; the age is the newest message's (4000 s: "1h"), not the
 	 * state change's ("now"). */
 	aline_init(&l);
+	for (i = 44; i <= 200; i += 4) {
+		CHECK_INT(list_format_row(&l, c, &ctx, i), 0);
+		CHECK_INT(text_width(l.text, l.len), i);
+		CHECK(strstr(l.text, "★4 ⚠ SLA") != NULL);
+	}
+	ctx.utf8 = false;
+	CHECK_INT(list_format_row(&l, c, &ctx, 60), 0);
+	CHECK_INT(text_width(l.text, l.len), 60);
+	CHECK(strstr(l.text, "*4 !SLA") != NULL);
+	ctx.utf8 = true;
 	CHECK_INT(list_format_row(&l, c, &ctx, 80), 0);
 	CHECK_INT(text_width(l.text, l.len), 80);
 	CHECK(strstr(l.text, "★4 ⚠ SLA") != NULL);
