@@ -29,6 +29,7 @@
 
 #include "pg_schema.h"
 #include "store_backend.h"
+#include "store_common.h"
 
 /* "ttyd" in ASCII: the one lock every write transaction takes. */
 #define PG_WRITE_LOCK 0x74747964
@@ -509,26 +510,6 @@ pg_store_append(struct pg_store *st, int64_t seq, json_t *ev)
 	return rc;
 }
 
-static int
-pg_buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
-{
-	if (*len + n + 1 > *cap) {
-		size_t nc = *cap ? *cap : 4096;
-		char *nb;
-
-		while (nc < *len + n + 1)
-			nc *= 2;
-		if ((nb = realloc(*buf, nc)) == NULL)
-			return -1;
-		*buf = nb;
-		*cap = nc;
-	}
-	memcpy(*buf + *len, s, n);
-	*len += n;
-	(*buf)[*len] = '\0';
-	return 0;
-}
-
 int
 pg_store_read_after(struct pg_store *st, int64_t after, int limit,
     char **buf, size_t *len, int *count, int64_t *last, bool *more)
@@ -552,8 +533,8 @@ pg_store_read_after(struct pg_store *st, int64_t after, int limit,
 			*more = true;
 			break;
 		}
-		if ((*count > 0 && pg_buf_add(buf, len, &cap, ",", 1) != 0) ||
-		    pg_buf_add(buf, len, &cap, PQgetvalue(res, i, 1),
+		if ((*count > 0 && store_buf_add(buf, len, &cap, ",", 1) != 0) ||
+		    store_buf_add(buf, len, &cap, PQgetvalue(res, i, 1),
 		    (size_t)PQgetlength(res, i, 1)) != 0) {
 			snprintf(st->err, sizeof st->err, "out of memory");
 			PQclear(res);
@@ -732,31 +713,6 @@ pg_store_conversation_get(struct pg_store *st, const char *id, json_t **state,
 	return 1;
 }
 
-/* When the relay must look at a conversation again by itself; the same
- * rule as store_sqlite.c's st_wake_at(). */
-static int64_t
-pg_wake_at(const json_t *state)
-{
-	const char *status = json_string_value(json_object_get(state, "status"));
-	const json_t *sla = json_object_get(state, "sla");
-	static const char *const dues[] = { "first_response_due",
-	    "next_response_due" };
-	int64_t t = 0, v;
-	size_t i;
-
-	if (status != NULL && strcmp(status, "snoozed") == 0 &&
-	    (v = json_integer_value(json_object_get(state, "snoozed_until"))) > 0)
-		t = v;
-	if (!json_is_true(json_object_get(sla, "breached"))) {
-		for (i = 0; i < 2; i++) {
-			v = json_integer_value(json_object_get(sla, dues[i]));
-			if (v > 0 && (t == 0 || v < t))
-				t = v;
-		}
-	}
-	return t;
-}
-
 int
 pg_store_conversation_put(struct pg_store *st, const char *id,
     const json_t *state, int64_t last_ts)
@@ -770,7 +726,7 @@ pg_store_conversation_put(struct pg_store *st, const char *id,
 		return -1;
 	pa_text(&a, text);
 	pa_int(&a, last_ts);
-	pa_int(&a, pg_wake_at(state));
+	pa_int(&a, store_wake_at(state));
 	pa_int(&a, pg_conv_rowid(id));
 	rc = pg_do(st, P_CONV_PUT, &a);
 	free(text);
@@ -810,7 +766,6 @@ pg_store_contact_conversations(struct pg_store *st, int64_t contact)
 	struct pg_args a = { .n = 0 };
 	PGresult *res;
 	json_t *arr;
-	char id[32];
 	int i;
 
 	pa_int(&a, contact);
@@ -818,21 +773,9 @@ pg_store_contact_conversations(struct pg_store *st, int64_t contact)
 		return NULL;
 	if ((arr = json_array()) == NULL)
 		goto out;
-	for (i = 0; i < PQntuples(res); i++) {
-		json_t *state = json_loads(PQgetvalue(res, i, 1), 0, NULL), *v;
-		const char *k;
-		void *tmp;
-
-		snprintf(id, sizeof id, "c%lld", (long long)pg_int(res, i, 0));
-		json_object_foreach_safe(state, tmp, k, v) {
-			if (k[0] == '_') /* the relay's bookkeeping */
-				json_object_del(state, k);
-		}
-		json_array_append_new(arr, json_pack("{s:s, s:o?, s:I, s:I}",
-		    "id", id, "state", state,
-		    "first_ts", (json_int_t)pg_int(res, i, 2),
-		    "last_ts", (json_int_t)pg_int(res, i, 3)));
-	}
+	for (i = 0; i < PQntuples(res); i++)
+		json_array_append_new(arr, store_history_entry(pg_int(res, i, 0),
+		    PQgetvalue(res, i, 1), pg_int(res, i, 2), pg_int(res, i, 3)));
 out:
 	PQclear(res);
 	return arr;

@@ -12,6 +12,7 @@
 
 #include "store_rename_sqlite.h"
 #include "store_backend.h"
+#include "store_common.h"
 
 enum st_stmt {
 	Q_APPEND,
@@ -438,26 +439,6 @@ relay_store_append(struct relay_store *st, int64_t seq, json_t *ev)
 	return rc;
 }
 
-static int
-st_buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
-{
-	if (*len + n + 1 > *cap) {
-		size_t nc = *cap ? *cap : 4096;
-		char *nb;
-
-		while (nc < *len + n + 1)
-			nc *= 2;
-		if ((nb = realloc(*buf, nc)) == NULL)
-			return -1;
-		*buf = nb;
-		*cap = nc;
-	}
-	memcpy(*buf + *len, s, n);
-	*len += n;
-	(*buf)[*len] = '\0';
-	return 0;
-}
-
 int
 relay_store_read_after(struct relay_store *st, int64_t after, int limit,
     char **buf, size_t *len, int *count, int64_t *last, bool *more)
@@ -481,8 +462,8 @@ relay_store_read_after(struct relay_store *st, int64_t after, int limit,
 			*more = true;
 			break;
 		}
-		if ((*count > 0 && st_buf_add(buf, len, &cap, ",", 1) != 0) ||
-		    st_buf_add(buf, len, &cap, j, n) != 0) {
+		if ((*count > 0 && store_buf_add(buf, len, &cap, ",", 1) != 0) ||
+		    store_buf_add(buf, len, &cap, j, n) != 0) {
 			snprintf(st->err, sizeof st->err, "out of memory");
 			sqlite3_reset(s);
 			return -1;
@@ -688,31 +669,6 @@ relay_store_conversation_get(struct relay_store *st, const char *id,
 	return 1;
 }
 
-/* When the relay must look at a conversation again by itself: a snooze
- * that ends, an SLA due time not yet breached.  0 for never. */
-static int64_t
-st_wake_at(const json_t *state)
-{
-	const char *status = json_string_value(json_object_get(state, "status"));
-	const json_t *sla = json_object_get(state, "sla");
-	int64_t t = 0, v;
-	static const char *const dues[] = { "first_response_due",
-	    "next_response_due" };
-	size_t i;
-
-	if (status != NULL && strcmp(status, "snoozed") == 0 &&
-	    (v = json_integer_value(json_object_get(state, "snoozed_until"))) > 0)
-		t = v;
-	if (!json_is_true(json_object_get(sla, "breached"))) {
-		for (i = 0; i < 2; i++) {
-			v = json_integer_value(json_object_get(sla, dues[i]));
-			if (v > 0 && (t == 0 || v < t))
-				t = v;
-		}
-	}
-	return t;
-}
-
 int
 relay_store_conversations_due(struct relay_store *st, int64_t now,
     char ***ids, size_t *n)
@@ -752,7 +708,7 @@ relay_store_conversation_put(struct relay_store *st, const char *id,
 		return -1;
 	sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, last_ts);
-	sqlite3_bind_int64(s, 3, st_wake_at(state));
+	sqlite3_bind_int64(s, 3, store_wake_at(state));
 	sqlite3_bind_int64(s, 4, st_conv_rowid(id));
 	rc = st_done(st, s);
 	free(text);
@@ -764,30 +720,17 @@ relay_store_contact_conversations(struct relay_store *st, int64_t contact)
 {
 	sqlite3_stmt *s = st_q(st, Q_CONV_OF_CONTACT);
 	json_t *arr = json_array();
-	char id[32];
 
 	if (s == NULL || arr == NULL) {
 		json_decref(arr);
 		return NULL;
 	}
 	sqlite3_bind_int64(s, 1, contact);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		json_t *state = json_loads((const char *)
-		    sqlite3_column_text(s, 1), 0, NULL), *v;
-		const char *k;
-		void *tmp;
-
-		snprintf(id, sizeof id, "c%lld",
-		    (long long)sqlite3_column_int64(s, 0));
-		json_object_foreach_safe(state, tmp, k, v) {
-			if (k[0] == '_') /* the relay's bookkeeping */
-				json_object_del(state, k);
-		}
-		json_array_append_new(arr, json_pack("{s:s, s:o?, s:I, s:I}",
-		    "id", id, "state", state,
-		    "first_ts", (json_int_t)sqlite3_column_int64(s, 2),
-		    "last_ts", (json_int_t)sqlite3_column_int64(s, 3)));
-	}
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(arr, store_history_entry(
+		    sqlite3_column_int64(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3)));
 	sqlite3_reset(s);
 	return arr;
 }

@@ -1,0 +1,67 @@
+/* Backend-neutral pieces of the relay store (store_common.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_common.h"
+
+int64_t
+store_wake_at(const json_t *state)
+{
+	const char *status = json_string_value(json_object_get(state, "status"));
+	const json_t *sla = json_object_get(state, "sla");
+	static const char *const dues[] = { "first_response_due",
+	    "next_response_due" };
+	int64_t t = 0, v;
+	size_t i;
+
+	if (status != NULL && strcmp(status, "snoozed") == 0 &&
+	    (v = json_integer_value(json_object_get(state, "snoozed_until"))) > 0)
+		t = v;
+	if (!json_is_true(json_object_get(sla, "breached"))) {
+		for (i = 0; i < 2; i++) {
+			v = json_integer_value(json_object_get(sla, dues[i]));
+			if (v > 0 && (t == 0 || v < t))
+				t = v;
+		}
+	}
+	return t;
+}
+
+int
+store_buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		size_t nc = *cap ? *cap : 4096;
+		char *nb;
+
+		while (nc < *len + n + 1)
+			nc *= 2;
+		if ((nb = realloc(*buf, nc)) == NULL)
+			return -1;
+		*buf = nb;
+		*cap = nc;
+	}
+	memcpy(*buf + *len, s, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+	return 0;
+}
+
+json_t *
+store_history_entry(int64_t rowid, const char *state_text, int64_t first_ts,
+    int64_t last_ts)
+{
+	json_t *state = json_loads(state_text, 0, NULL), *v;
+	const char *k;
+	void *tmp;
+	char id[32];
+
+	snprintf(id, sizeof id, "c%lld", (long long)rowid);
+	json_object_foreach_safe(state, tmp, k, v) {
+		if (k[0] == '_')
+			json_object_del(state, k);
+	}
+	return json_pack("{s:s, s:o?, s:I, s:I}", "id", id, "state", state,
+	    "first_ts", (json_int_t)first_ts, "last_ts", (json_int_t)last_ts);
+}
