@@ -5,6 +5,27 @@
 
 #include "store_common.h"
 
+char *
+store_conv_id(int64_t rowid)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "c%lld", (long long)rowid);
+	return strdup(buf);
+}
+
+int64_t
+store_conv_rowid(const char *id)
+{
+	char *end;
+	long long v;
+
+	if (id == NULL || id[0] != 'c' || id[1] < '1' || id[1] > '9')
+		return -1;
+	v = strtoll(id + 1, &end, 10);
+	return *end == '\0' && v > 0 ? v : -1;
+}
+
 int64_t
 store_wake_at(const json_t *state)
 {
@@ -52,16 +73,21 @@ json_t *
 store_history_entry(int64_t rowid, const char *state_text, int64_t first_ts,
     int64_t last_ts)
 {
-	json_t *state = json_loads(state_text, 0, NULL), *v;
+	json_t *state = json_loads(state_text, 0, NULL), *v, *entry;
 	const char *k;
 	void *tmp;
-	char id[32];
+	char *id = store_conv_id(rowid);
 
-	snprintf(id, sizeof id, "c%lld", (long long)rowid);
+	if (id == NULL) {
+		json_decref(state);
+		return NULL;
+	}
 	json_object_foreach_safe(state, tmp, k, v) {
 		if (k[0] == '_')
 			json_object_del(state, k);
 	}
-	return json_pack("{s:s, s:o?, s:I, s:I}", "id", id, "state", state,
+	entry = json_pack("{s:s, s:o?, s:I, s:I}", "id", id, "state", state,
 	    "first_ts", (json_int_t)first_ts, "last_ts", (json_int_t)last_ts);
+	free(id);
+	return entry;
 }

@@ -10,6 +10,13 @@
 
 #include <jansson.h>
 
+/* Conversation ids are "c" + the row number, the same in every backend
+ * so they survive export/import.  store_conv_id() returns it malloc'd
+ * (NULL when out of memory); store_conv_rowid() gives -1 for anything
+ * that is not such an id. */
+char *store_conv_id(int64_t rowid);
+int64_t store_conv_rowid(const char *id);
+
 /* When the relay must look at a conversation again by itself: a snooze
  * that ends, an SLA due time not yet breached.  0 for never. */
 int64_t store_wake_at(const json_t *state);

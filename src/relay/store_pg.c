@@ -648,7 +648,7 @@ pg_store_conversation_create(struct pg_store *st, int64_t contact,
     int64_t ts, const json_t *state, char **id)
 {
 	struct pg_args a = { .n = 0 };
-	char *text, buf[32];
+	char *text;
 	PGresult *res;
 
 	*id = NULL;
@@ -662,22 +662,9 @@ pg_store_conversation_create(struct pg_store *st, int64_t contact,
 	free(text);
 	if (res == NULL)
 		return -1;
-	snprintf(buf, sizeof buf, "c%lld", (long long)pg_int(res, 0, 0));
+	*id = store_conv_id(pg_int(res, 0, 0));
 	PQclear(res);
-	return (*id = strdup(buf)) == NULL ? -1 : 0;
-}
-
-/* "c12" to 12; -1 for anything else (same ids as SQLite). */
-static int64_t
-pg_conv_rowid(const char *id)
-{
-	char *end;
-	long long v;
-
-	if (id == NULL || id[0] != 'c' || id[1] < '1' || id[1] > '9')
-		return -1;
-	v = strtoll(id + 1, &end, 10);
-	return *end == '\0' && v > 0 ? v : -1;
+	return *id == NULL ? -1 : 0;
 }
 
 int
@@ -685,7 +672,7 @@ pg_store_conversation_get(struct pg_store *st, const char *id, json_t **state,
     int64_t *contact, int64_t *first_ts, int64_t *last_ts)
 {
 	struct pg_args a = { .n = 0 };
-	int64_t rowid = pg_conv_rowid(id);
+	int64_t rowid = store_conv_rowid(id);
 	PGresult *res;
 
 	*state = NULL;
@@ -727,7 +714,7 @@ pg_store_conversation_put(struct pg_store *st, const char *id,
 	pa_text(&a, text);
 	pa_int(&a, last_ts);
 	pa_int(&a, store_wake_at(state));
-	pa_int(&a, pg_conv_rowid(id));
+	pa_int(&a, store_conv_rowid(id));
 	rc = pg_do(st, P_CONV_PUT, &a);
 	free(text);
 	return rc;
@@ -739,7 +726,7 @@ pg_store_conversations_due(struct pg_store *st, int64_t now, char ***ids,
 {
 	struct pg_args a = { .n = 0 };
 	PGresult *res;
-	char **v, buf[32];
+	char **v;
 	int i, rows;
 
 	*ids = NULL;
@@ -750,9 +737,7 @@ pg_store_conversations_due(struct pg_store *st, int64_t now, char ***ids,
 	rows = PQntuples(res);
 	if (rows > 0 && (v = calloc((size_t)rows, sizeof *v)) != NULL) {
 		for (i = 0; i < rows; i++) {
-			snprintf(buf, sizeof buf, "c%lld",
-			    (long long)pg_int(res, i, 0));
-			v[(*n)++] = strdup(buf);
+			v[(*n)++] = store_conv_id(pg_int(res, i, 0));
 		}
 		*ids = v;
 	}

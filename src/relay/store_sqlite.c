@@ -600,7 +600,7 @@ relay_store_conversation_create(struct relay_store *st, int64_t contact,
     int64_t ts, const json_t *state, char **id)
 {
 	sqlite3_stmt *s = st_q(st, Q_CONV_INSERT);
-	char *text, buf[32];
+	char *text;
 	int rc;
 
 	*id = NULL;
@@ -615,22 +615,8 @@ relay_store_conversation_create(struct relay_store *st, int64_t contact,
 	free(text);
 	if (rc != 0)
 		return -1;
-	snprintf(buf, sizeof buf, "c%lld",
-	    (long long)sqlite3_last_insert_rowid(st->db));
-	return (*id = strdup(buf)) == NULL ? -1 : 0;
-}
-
-/* "c12" to 12; -1 for anything else. */
-static int64_t
-st_conv_rowid(const char *id)
-{
-	char *end;
-	long long v;
-
-	if (id == NULL || id[0] != 'c' || id[1] < '1' || id[1] > '9')
-		return -1;
-	v = strtoll(id + 1, &end, 10);
-	return *end == '\0' && v > 0 ? v : -1;
+	*id = store_conv_id(sqlite3_last_insert_rowid(st->db));
+	return *id == NULL ? -1 : 0;
 }
 
 int
@@ -638,7 +624,7 @@ relay_store_conversation_get(struct relay_store *st, const char *id,
     json_t **state, int64_t *contact, int64_t *first_ts, int64_t *last_ts)
 {
 	sqlite3_stmt *s;
-	int64_t rowid = st_conv_rowid(id);
+	int64_t rowid = store_conv_rowid(id);
 	int rc;
 
 	*state = NULL;
@@ -674,7 +660,7 @@ relay_store_conversations_due(struct relay_store *st, int64_t now,
     char ***ids, size_t *n)
 {
 	sqlite3_stmt *s = st_q(st, Q_CONV_DUE);
-	char **v = NULL, **nv, buf[32];
+	char **v = NULL, **nv;
 	int rc;
 
 	*ids = NULL;
@@ -686,9 +672,7 @@ relay_store_conversations_due(struct relay_store *st, int64_t now,
 		if ((nv = realloc(v, (*n + 1) * sizeof *v)) == NULL)
 			break;
 		v = nv;
-		snprintf(buf, sizeof buf, "c%lld",
-		    (long long)sqlite3_column_int64(s, 0));
-		v[(*n)++] = strdup(buf);
+		v[(*n)++] = store_conv_id(sqlite3_column_int64(s, 0));
 	}
 	sqlite3_reset(s);
 	*ids = v;
@@ -709,7 +693,7 @@ relay_store_conversation_put(struct relay_store *st, const char *id,
 	sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, last_ts);
 	sqlite3_bind_int64(s, 3, store_wake_at(state));
-	sqlite3_bind_int64(s, 4, st_conv_rowid(id));
+	sqlite3_bind_int64(s, 4, store_conv_rowid(id));
 	rc = st_done(st, s);
 	free(text);
 	return rc;
