@@ -83,4 +83,12 @@ int wa_message_parse(const json_t *msg, const json_t *value,
 /* Text for an errors[] array: "title (details)", NULL when none. */
 char *wa_errors_text(const json_t *errors);
 
+/* wa_fingerprint.c: it->fingerprint for a messages[] ("message") or
+ * statuses[] ("status") object, once it->phone_number_id and it->customer
+ * are filled.  -1 when out of memory. */
+int wa_fingerprint(const json_t *obj, const char *kind, struct wa_item *it);
+/* obj as json_dumps(obj, JSON_SORT_KEYS | JSON_COMPACT) writes it, in a
+ * malloc'd string of *len bytes; NULL when out of memory. */
+char *wa_canonical_json(const json_t *obj, size_t *len);
+
 #endif

@@ -1,0 +1,362 @@
+/*
+ * The fingerprint of a messages[] or statuses[] object: SHA-256 over where
+ * it came from plus the object in canonical form.
+ *
+ * The canonical form is byte for byte what json_dumps(obj, JSON_SORT_KEYS
+ * | JSON_COMPACT) writes, because relay databases store fingerprints made
+ * that way and a redelivery must hash the same after an upgrade.  It is
+ * written here rather than by json_dumps() because json_dumps() tracks
+ * every container in a hash table of visited pointers and formats through
+ * snprintf, which made the fingerprint cost more than the rest of
+ * wa_parse_webhook() beside jansson's own parse.  A parsed value has no
+ * cycles, and jansson caps its nesting, so neither is needed here.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wa_private.h"
+
+struct canon_key {
+	const char *key;
+	size_t len;
+	const json_t *value;
+};
+
+/* Output and the key stack start on the C stack; a large object moves
+ * them to the heap. */
+struct canon {
+	char *s;
+	size_t len, cap;
+	struct canon_key *keys;
+	size_t n_keys, cap_keys;
+	int failed;
+	char s_inline[1024];
+	struct canon_key keys_inline[48];
+};
+
+static void
+canon_init(struct canon *c)
+{
+	c->s = c->s_inline;
+	c->len = 0;
+	c->cap = sizeof c->s_inline;
+	c->keys = c->keys_inline;
+	c->n_keys = 0;
+	c->cap_keys = sizeof c->keys_inline / sizeof c->keys_inline[0];
+	c->failed = 0;
+}
+
+static void
+canon_free(struct canon *c)
+{
+	if (c->s != c->s_inline)
+		free(c->s);
+	if (c->keys != c->keys_inline)
+		free(c->keys);
+}
+
+static int
+canon_reserve(struct canon *c, size_t n)
+{
+	size_t cap = c->cap;
+	char *s;
+
+	if (c->failed)
+		return -1;
+	if (n <= c->cap - c->len)
+		return 0;
+	while (cap - c->len < n) {
+		if (cap > SIZE_MAX / 2)
+			goto fail;
+		cap *= 2;
+	}
+	if ((s = malloc(cap)) == NULL)
+		goto fail;
+	memcpy(s, c->s, c->len);
+	if (c->s != c->s_inline)
+		free(c->s);
+	c->s = s;
+	c->cap = cap;
+	return 0;
+fail:
+	c->failed = 1;
+	return -1;
+}
+
+static void
+canon_put(struct canon *c, const void *p, size_t n)
+{
+	if (canon_reserve(c, n) != 0)
+		return;
+	memcpy(c->s + c->len, p, n);
+	c->len += n;
+}
+
+static void
+canon_putc(struct canon *c, char ch)
+{
+	if (canon_reserve(c, 1) != 0)
+		return;
+	c->s[c->len++] = ch;
+}
+
+/* The string with jansson's escapes: quote, backslash, and every byte
+ * below 0x20 (jansson's strings are valid UTF-8, so such a byte is always
+ * a whole character).  \b \f \n \r \t keep their short forms; the others
+ * are \u00XX in capitals; "/" and non-ASCII stay as they are. */
+static void
+canon_string(struct canon *c, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, run = 0;
+	unsigned char b;
+	char esc[6];
+
+	if (n > SIZE_MAX - 2 || canon_reserve(c, n + 2) != 0) {
+		c->failed = 1;
+		return;
+	}
+	c->s[c->len++] = '"';
+	for (i = 0; i < n; i++) {
+		b = (unsigned char)s[i];
+		if (b >= 0x20 && b != '"' && b != '\\')
+			continue;
+		canon_put(c, s + run, i - run);
+		run = i + 1;
+		esc[0] = '\\';
+		switch (b) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[b >> 4];
+			esc[5] = hex[b & 0xf];
+			canon_put(c, esc, 6);
+			continue;
+		}
+		canon_put(c, esc, 2);
+	}
+	/* The rest and the closing quote: reserved above unless an escape
+	 * came in between, so reserve again. */
+	canon_put(c, s + run, n - run);
+	canon_putc(c, '"');
+}
+
+static void
+canon_integer(struct canon *c, json_int_t v)
+{
+	char buf[24], *p = buf + sizeof buf;
+	/* Through unsigned so the most negative value has a magnitude. */
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	canon_put(c, p, (size_t)(buf + sizeof buf - p));
+}
+
+/* jansson's own order: bytes, then the shorter key first. */
+static int
+canon_key_less(const struct canon_key *a, const struct canon_key *b)
+{
+	int r = memcmp(a->key, b->key, a->len < b->len ? a->len : b->len);
+
+	return r != 0 ? r < 0 : a->len < b->len;
+}
+
+static int
+canon_key_cmp(const void *a, const void *b)
+{
+	const struct canon_key *ka = a, *kb = b;
+
+	return canon_key_less(ka, kb) ? -1 : canon_key_less(kb, ka) ? 1 : 0;
+}
+
+static void
+canon_sort_keys(struct canon_key *k, size_t n)
+{
+	struct canon_key t;
+	size_t i, j;
+
+	if (n > 16) {
+		qsort(k, n, sizeof *k, canon_key_cmp);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		t = k[i];
+		for (j = i; j > 0 && canon_key_less(&t, &k[j - 1]); j--)
+			k[j] = k[j - 1];
+		k[j] = t;
+	}
+}
+
+static int
+canon_push_keys(struct canon *c, const json_t *obj, size_t n)
+{
+	struct canon_key *k;
+	size_t cap = c->cap_keys;
+	void *iter;
+
+	if (n > cap - c->n_keys) {
+		while (n > cap - c->n_keys)
+			cap *= 2;
+		if ((k = calloc(cap, sizeof *k)) == NULL) {
+			c->failed = 1;
+			return -1;
+		}
+		memcpy(k, c->keys, c->n_keys * sizeof *k);
+		if (c->keys != c->keys_inline)
+			free(c->keys);
+		c->keys = k;
+		c->cap_keys = cap;
+	}
+	k = c->keys + c->n_keys;
+	for (iter = json_object_iter((json_t *)obj); iter != NULL;
+	    iter = json_object_iter_next((json_t *)obj, iter), k++) {
+		k->key = json_object_iter_key(iter);
+		k->len = json_object_iter_key_len(iter);
+		k->value = json_object_iter_value(iter);
+	}
+	c->n_keys += n;
+	return 0;
+}
+
+static void canon_value(struct canon *c, const json_t *v);
+
+static void
+canon_object(struct canon *c, const json_t *obj)
+{
+	size_t n = json_object_size(obj), base = c->n_keys, i;
+	struct canon_key k;
+
+	canon_putc(c, '{');
+	if (canon_push_keys(c, obj, n) != 0)
+		return;
+	canon_sort_keys(c->keys + base, n);
+	for (i = 0; i < n && !c->failed; i++) {
+		/* By value: a nested object may move the key stack. */
+		k = c->keys[base + i];
+		if (i > 0)
+			canon_putc(c, ',');
+		canon_string(c, k.key, k.len);
+		canon_putc(c, ':');
+		canon_value(c, k.value);
+	}
+	c->n_keys = base;
+	canon_putc(c, '}');
+}
+
+static void
+canon_value(struct canon *c, const json_t *v)
+{
+	char real[64];
+	size_t i, n;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		canon_object(c, v);
+		break;
+	case JSON_ARRAY:
+		canon_putc(c, '[');
+		n = json_array_size(v);
+		for (i = 0; i < n && !c->failed; i++) {
+			if (i > 0)
+				canon_putc(c, ',');
+			canon_value(c, json_array_get(v, i));
+		}
+		canon_putc(c, ']');
+		break;
+	case JSON_STRING:
+		canon_string(c, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		canon_integer(c, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		/* Rare (coordinates); jansson's "%.17g" plus its ".0" and
+		 * exponent rules are not worth restating. */
+		n = json_dumpb(v, real, sizeof real, JSON_ENCODE_ANY);
+		if (n == 0 || n > sizeof real)
+			c->failed = 1;
+		else
+			canon_put(c, real, n);
+		break;
+	case JSON_TRUE:
+		canon_put(c, "true", 4);
+		break;
+	case JSON_FALSE:
+		canon_put(c, "false", 5);
+		break;
+	case JSON_NULL:
+		canon_put(c, "null", 4);
+		break;
+	}
+}
+
+/* The NUL after each part separates them: "ab"+"c" differs from "a"+"bc". */
+static void
+canon_part(struct canon *c, const char *s)
+{
+	if (s == NULL)
+		s = "";
+	canon_put(c, s, strlen(s) + 1);
+}
+
+char *
+wa_canonical_json(const json_t *v, size_t *len)
+{
+	struct canon c;
+	char *out = NULL;
+
+	canon_init(&c);
+	canon_value(&c, v);
+	if (!c.failed && (out = malloc(c.len + 1)) != NULL) {
+		memcpy(out, c.s, c.len);
+		out[c.len] = '\0';
+		*len = c.len;
+	}
+	canon_free(&c);
+	return out;
+}
+
+/* Plus where the object came from: business number and the customer as
+ * the body names them.  A redelivery hashes the same; a different message
+ * reusing a placeholder wamid, or a BSUID-only message whose object names
+ * no sender, does not. */
+int
+wa_fingerprint(const json_t *obj, const char *kind, struct wa_item *it)
+{
+	unsigned char hash[crypto_hash_sha256_BYTES];
+	const struct wa_customer *cu = &it->customer;
+	struct canon c;
+	int rc = -1;
+
+	canon_init(&c);
+	canon_part(&c, kind);
+	canon_part(&c, it->phone_number_id);
+	canon_part(&c, cu->wa_id);
+	canon_part(&c, cu->user_id);
+	canon_part(&c, cu->parent_user_id);
+	canon_part(&c, cu->username);
+	canon_part(&c, cu->name);
+	canon_value(&c, obj);
+	canon_putc(&c, '\0');
+	if (!c.failed) {
+		crypto_hash_sha256(hash, (const unsigned char *)c.s, c.len);
+		sodium_bin2hex(it->fingerprint, sizeof it->fingerprint, hash,
+		    sizeof hash);
+		rc = 0;
+	}
+	canon_free(&c);
+	return rc;
+}
