@@ -15,7 +15,9 @@
  * included); an event with seq 0 (applied locally, e.g. from the outbox,
  * before the relay numbered it) ranks after every numbered one, and
  * failures of equal seq rank by error code (none last), then title, then
- * details (absent last).  A message that is not FAILED has no error.  A
+ * details (absent last).  A message that is not FAILED has no error.
+ * A message has one wamid: the relay never gives it two, and if events do,
+ * the first one learnt stays (the order then matters).  A
  * conversation seen only through statuses or reactions is not listed
  * (model_count/model_get/model_find) until a message, conversation or
  * contact event for it arrives.
