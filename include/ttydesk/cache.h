@@ -86,6 +86,24 @@ int cache_draft_set(struct td_cache *c, const char *conversation,
 int cache_compact(struct td_cache *c, char *err, size_t errlen);
 /* True when the log has outgrown the snapshot (worth a cache_compact). */
 bool cache_should_compact(const struct td_cache *c);
+/*
+ * Repacking: every cache_compact after cache_set_repack() passes each event
+ * through fn on its way into the new snapshot, so events cached in an older
+ * form (the JSON text of builds before event_pack) are rewritten in the
+ * current one.  fn returns 1 with *out (malloc'd, the cache wipes and frees
+ * it) and *outlen to store that instead, 0 to keep the event as it is (what
+ * fn cannot represent must stay: never lose data), -1 to fail the
+ * compaction (nothing is replaced).  With fn set, a compaction that would
+ * change no event of an already compact cache (snapshot, empty log)
+ * leaves the files alone.  fn NULL: events are copied as they are.
+ */
+typedef int (*cache_repack_fn)(void *ud, const char *ev, size_t len,
+    char **out, size_t *outlen);
+void cache_set_repack(struct td_cache *c, cache_repack_fn fn, void *ud);
+/* Events held in snapshot + log, and how many of them are JSON text rather
+ * than packed (first byte outside the packed tags 0x01..0x08). */
+void cache_event_counts(const struct td_cache *c, uint64_t *events,
+    uint64_t *json);
 /* fsync what cache_append_events/cache_outbox_ack left unsynced (they sync
  * at most once a second; cache_close and durable writes sync too). */
 int cache_sync(struct td_cache *c, char *err, size_t errlen);

@@ -2,13 +2,19 @@
  * Compaction: every event, the live outbox and the drafts go into a new
  * snapshot that replaces the old one and the log atomically
  * (docs/cache-format.md, "Writing").  Acked outbox entries and superseded
- * drafts are dropped simply by writing only what is live.
+ * drafts are dropped simply by writing only what is live.  A repack
+ * callback (cache_set_repack) may rewrite each event on the way, which is
+ * how the JSON text of older builds becomes packed: the same atomic
+ * replace makes that crash-safe too.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "store.h"
 
@@ -22,6 +28,8 @@ struct store_snapw {
 	uint32_t chunk_n;       /* events in rec (EVENTS) */
 	int64_t chunk_cursor;
 	uint64_t events;
+	uint64_t json;          /* events written as JSON text */
+	uint64_t changed;       /* events the repack callback rewrote */
 	char *err;
 	size_t errlen;
 };
@@ -82,10 +90,43 @@ snapw_event(struct store_snapw *w, const char *json, size_t len,
 	w->chunk_n++;
 	w->chunk_cursor = cursor;
 	w->events++;
+	w->json += store_is_json(json, len);
 	return 0;
 nomem:
 	snprintf(w->err, w->errlen, "out of memory");
 	return -1;
+}
+
+/* One event, through the repack callback when there is one. */
+static int
+snapw_repack(struct store_snapw *w, const char *ev, size_t len,
+    int64_t cursor)
+{
+	struct td_cache *c = w->c;
+	char *out = NULL;
+	size_t outlen = 0;
+	int rc;
+
+	if (c->repack == NULL)
+		return snapw_event(w, ev, len, cursor);
+	rc = c->repack(c->repack_ud, ev, len, &out, &outlen);
+	if (rc < 0) {
+		snprintf(w->err, w->errlen, "cannot repack a cached event");
+		return -1;
+	}
+	/* Only what a record can hold replaces the original. */
+	if (rc == 0 || out == NULL || outlen > STORE_MAX_PLAIN - 32) {
+		if (out != NULL) {
+			sodium_memzero(out, outlen);
+			free(out);
+		}
+		return snapw_event(w, ev, len, cursor);
+	}
+	rc = snapw_event(w, out, outlen, cursor);
+	w->changed++;
+	sodium_memzero(out, outlen);
+	free(out);
+	return rc;
 }
 
 static int
@@ -107,7 +148,7 @@ snapw_events(struct store_snapw *w, const struct store_scan *s)
 		for (i = 0; i < n; i++) {
 			if (store_rd_str(&rd, &json, &len, false) != 0)
 				goto bad;
-			if (snapw_event(w, json, len, (int64_t)cursor) != 0)
+			if (snapw_repack(w, json, len, (int64_t)cursor) != 0)
 				return -1;
 		}
 	}
@@ -180,8 +221,14 @@ snapw_write(struct store_snapw *w, const struct store_loaded *l)
 	    snapw_events(w, &l->log_scan) != 0 ||
 	    snapw_flush_events(w) != 0 || snapw_state(w) != 0)
 		return -1;
+	return 0;
+}
+
+static int
+snapw_sync(struct store_snapw *w)
+{
 	if (fsync(w->fd) != 0) {
-		snprintf(w->err, w->errlen, "fsync of '%s/%s': %s", c->dir,
+		snprintf(w->err, w->errlen, "fsync of '%s/%s': %s", w->c->dir,
 		    STORE_SNAPSHOT_TMP, strerror(errno));
 		return -1;
 	}
@@ -207,6 +254,7 @@ cache_compact(struct td_cache *c, char *err, size_t errlen)
 	struct store_loaded *l = c->loaded;
 	uint8_t lfhdr[STORE_FHDR_SIZE];
 	off_t lend;
+	bool unchanged = false;
 	int lfd = -1, rc = -1;
 
 	if (c->broken) {
@@ -218,6 +266,16 @@ cache_compact(struct td_cache *c, char *err, size_t errlen)
 	if (l == NULL && store_load_files(c, &l, err, errlen) != CACHE_OK)
 		return -1;
 	if (snapw_write(&w, l) != 0)
+		goto fail;
+	/* A repack that changed nothing in a cache that is already compact
+	 * would only write the same snapshot again. */
+	if (c->repack != NULL && w.changed == 0 && c->have_snap &&
+	    c->log_recno <= 1) {
+		unchanged = true;
+		rc = 0;
+		goto fail;
+	}
+	if (snapw_sync(&w) != 0)
 		goto fail;
 	if (store_log_create(c, STORE_LOG_TMP, w.fhdr + 32, lfhdr, &lfd, &lend,
 	    err, errlen) != 0)
@@ -241,13 +299,15 @@ cache_compact(struct td_cache *c, char *err, size_t errlen)
 	memcpy(c->snap_id, w.fhdr + 32, STORE_ID_BYTES);
 	memcpy(c->snap_link, w.fhdr + 48, STORE_ID_BYTES);
 	c->snap_size = (size_t)w.off;
+	c->n_events = w.events;
+	c->n_json = w.json;
 	rc = 0;
 fail:
 	if (w.fd >= 0)
 		close(w.fd);
 	if (lfd >= 0)
 		close(lfd);
-	if (rc != 0) {
+	if (rc != 0 || unchanged) {
 		unlinkat(c->dirfd, STORE_SNAPSHOT_TMP, 0);
 		unlinkat(c->dirfd, STORE_LOG_TMP, 0);
 	}
@@ -262,4 +322,20 @@ cache_should_compact(const struct td_cache *c)
 	size_t log = (size_t)c->log_end;
 
 	return log > 1024 * 1024 && log > c->snap_size;
+}
+
+void
+cache_set_repack(struct td_cache *c, cache_repack_fn fn, void *ud)
+{
+	c->repack = fn;
+	c->repack_ud = ud;
+}
+
+void
+cache_event_counts(const struct td_cache *c, uint64_t *events, uint64_t *json)
+{
+	if (events != NULL)
+		*events = c->n_events;
+	if (json != NULL)
+		*json = c->n_json;
 }

@@ -166,11 +166,14 @@ store_state_events(struct td_cache *c, struct store_rd *rd)
 
 	if (store_rd_u64(rd, &cursor) != 0 || store_rd_u32(rd, &n) != 0)
 		return -1;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (store_rd_str(rd, &s, &len, false) != 0)
 			return -1;
+		c->n_json += store_is_json(s, len);
+	}
 	c->cursor = (int64_t)cursor;
 	c->events_seen += n;
+	c->n_events += n;
 	return 0;
 }
 

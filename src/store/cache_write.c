@@ -98,8 +98,12 @@ store_append_events(struct td_cache *c, const char *const *json,
 		if (store_buf_str(&b, json[i], lens[i]) != 0)
 			goto nomem;
 	rc = store_append(c, &b, REC_EVENTS, false, err, errlen);
-	if (rc == 0)
+	if (rc == 0) {
 		c->cursor = cursor;
+		c->n_events += to - from;
+		for (i = from; i < to; i++)
+			c->n_json += store_is_json(json[i], lens[i]);
+	}
 	store_buf_free(&b);
 	return rc;
 nomem:

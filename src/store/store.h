@@ -30,6 +30,10 @@
 #define STORE_SYNC_INTERVAL_NS 1000000000LL
 #define STORE_CHUNK_BYTES (64u * 1024)
 
+/* First bytes of a packed event (format tags); anything else is JSON text. */
+#define STORE_PACKED_FIRST 0x01u
+#define STORE_PACKED_LAST 0x08u
+
 #define STORE_HEADER "header"
 #define STORE_LOG "log"
 #define STORE_SNAPSHOT "snapshot"
@@ -209,6 +213,11 @@ struct td_cache {
 	size_t n_drafts;
 	size_t cap_drafts;
 
+	uint64_t n_events;           /* in snapshot + log */
+	uint64_t n_json;             /* of them, JSON text (not packed) */
+	cache_repack_fn repack;      /* cache_set_repack */
+	void *repack_ud;
+
 	struct store_loaded *loaded; /* verified files kept for cache_load */
 	bool salvage;                /* cache_salvage: keep what opens */
 };
@@ -233,6 +242,14 @@ int store_outbox_add(struct td_cache *c, const char *id, size_t idlen,
 void store_outbox_remove(struct td_cache *c, struct store_outbox *o);
 int store_draft_put(struct td_cache *c, const char *conv, size_t clen,
     const char *text, size_t len);
+
+/* True when an event string is JSON text, not packed. */
+static inline bool
+store_is_json(const char *ev, size_t len)
+{
+	return len == 0 || (uint8_t)ev[0] < STORE_PACKED_FIRST ||
+	    (uint8_t)ev[0] > STORE_PACKED_LAST;
+}
 
 /* cache_write.c */
 int store_append(struct td_cache *c, struct store_buf *b, uint8_t type,

@@ -56,6 +56,8 @@ app_init(struct app *app, struct appconfig *cfg, struct td_model *model,
 	app->model = model;
 	app->now = (int64_t)time(NULL);
 	app->ui.dirty_rows[0] = app->ui.dirty_rows[1] = -1;
+	app->ui.preview_delay_ms = cfg != NULL ? cfg->preview_delay_ms :
+	    APPCONFIG_PREVIEW_DELAY_MS;
 	if ((app->convs = convmap_new()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -695,7 +697,7 @@ app_conv_is_mine(const struct app *app, const struct td_conversation *c)
  * answer keys every LOAD_FRAME_MS, so the screen is up at once. */
 #define LOAD_FRAME_MS 100
 
-static int64_t
+int64_t
 app_ms(void)
 {
 	struct timespec ts;

@@ -104,6 +104,9 @@ int app_start_net(struct app *app, char *err, size_t errlen);
  * reported on a normal terminal); app_start_net uses and wipes it. */
 int app_read_token(struct app *app, char *err, size_t errlen);
 
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t app_ms(void);
+
 /* Run the poll loop until quit.  Curses must be up (ui_start). */
 int app_run(struct app *app);
 

@@ -1,4 +1,5 @@
 /* Loading the agent's config file. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,30 @@ appconfig_default_cache(const char *profile)
 	return strdup(buf);
 }
 
+/* Milliseconds, "120" or "120ms"; 0 makes the preview follow at once. */
+static int
+appconfig_preview_delay(struct appconfig *cfg, char *err, size_t errlen)
+{
+	const char *v = ini_get(&cfg->ini, "ui", "preview_delay");
+	char *end;
+	long ms;
+
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	ms = strtol(v, &end, 10);
+	if (end != v && strcmp(end, "ms") == 0)
+		end += 2;
+	if (errno != 0 || end == v || *end != '\0' || ms < 0 || ms > 5000 ||
+	    v[0] == '-' || v[0] == '+' || v[0] == ' ') {
+		snprintf(err, errlen, "%s: [ui] preview_delay must be a number "
+		    "of milliseconds from 0 to 5000, not '%s'", cfg->path, v);
+		return -1;
+	}
+	cfg->preview_delay_ms = (int)ms;
+	return 0;
+}
+
 static int
 appconfig_check(struct appconfig *cfg, char *err, size_t errlen)
 {
@@ -138,7 +163,7 @@ appconfig_check(struct appconfig *cfg, char *err, size_t errlen)
 		}
 		cfg->bell = b != 0;
 	}
-	return 0;
+	return appconfig_preview_delay(cfg, err, errlen);
 }
 
 int
@@ -150,6 +175,7 @@ appconfig_load(struct appconfig *cfg, const char *path, const char *profile,
 
 	memset(cfg, 0, sizeof *cfg);
 	cfg->bell = true;
+	cfg->preview_delay_ms = APPCONFIG_PREVIEW_DELAY_MS;
 	snprintf(err, errlen, "out of memory");
 	if ((cfg->path = strdup(path)) == NULL ||
 	    (cfg->profile = strdup(profile ? profile : "default")) == NULL)

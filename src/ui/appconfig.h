@@ -14,6 +14,10 @@
 
 #include "ttydesk/ini.h"
 
+/* [ui] preview_delay when unset: above key repeat's 25-40 ms, below what
+ * an agent notices after one press. */
+#define APPCONFIG_PREVIEW_DELAY_MS 120
+
 struct appconfig {
 	char *path;        /* the config file */
 	char *profile;
@@ -26,6 +30,7 @@ struct appconfig {
 	char *theme;
 	char *open_command; /* [ui] open_command, NULL when unset */
 	bool bell;
+	int preview_delay_ms; /* [ui] preview_delay */
 	struct ini ini;    /* the whole file, for [keys], [templates], [canned] */
 };
 

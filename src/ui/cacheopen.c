@@ -1,7 +1,8 @@
 /*
  * Opening the encrypted cache before the screen starts: the key comes
  * from key_file, passphrase_command, or a no-echo prompt on the terminal.
- * A damaged cache can be moved aside and rebuilt from the relay.
+ * A damaged cache can be moved aside and rebuilt from the relay.  Events
+ * an older build cached as JSON text are packed on the way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "ttydesk/cache.h"
+#include "ttydesk/event.h"
 #include "app.h"
 
 #define PASS_MAX 1024
@@ -274,6 +276,93 @@ cache_explain(struct app *app, int rc, const char *why, char *err,
 	return -1;
 }
 
+/* Every compaction passes the cached events through here: JSON text of
+ * a type this build knows becomes packed (as app_on_events stores what
+ * sync brings), so replaying it no longer means parsing JSON at each
+ * start.  Anything else keeps its bytes: packed events, and JSON this
+ * build cannot read (bad, or of a type a newer relay added). */
+static int
+app_cache_repack(void *ud, const char *ev, size_t len, char **out,
+    size_t *outlen)
+{
+	struct td_event e, back;
+	unsigned char *pk = NULL;
+	char err[256];
+	int rc = 0;
+
+	(void)ud;
+	if (len > 0 && (unsigned char)ev[0] >= 0x01 &&
+	    (unsigned char)ev[0] <= 0x08)
+		return 0; /* packed already */
+	if (event_parse_text(ev, len, &e, err, sizeof err) != 0) {
+		event_free(&e);
+		return 0;
+	}
+	if (e.type != TD_EV_UNKNOWN && event_pack(&e, &pk, outlen) == 0) {
+		/* Never trade the text for bytes the reader would refuse. */
+		if (event_unpack(pk, *outlen, &back, err, sizeof err) == 0 &&
+		    back.seq == e.seq && back.type == e.type) {
+			*out = (char *)pk;
+			pk = NULL;
+			rc = 1;
+		}
+		event_free(&back);
+		free(pk);
+	}
+	event_free(&e);
+	return rc;
+}
+
+/* Convert at once (not at the next compaction, which may be far off for
+ * a cache that is compact already) when JSON text is a noticeable part
+ * of the replay; after that every compaction keeps events packed.  What
+ * stays JSON can only be events this build cannot pack; if they are that
+ * many, each start tries again (a newer build may pack them), which costs
+ * about one more parse of them and writes nothing when none changed. */
+#define PACK_OLD_MIN 64
+#define PACK_OLD_ALWAYS 2000
+#define PACK_OLD_SAY 20000
+
+static bool
+cache_has_old(struct td_cache *c)
+{
+	uint64_t events, json;
+
+	cache_event_counts(c, &events, &json);
+	return json >= PACK_OLD_MIN && (json >= PACK_OLD_ALWAYS ||
+	    json * 8 >= events);
+}
+
+/* On failure the cache is opened again (the compaction may have left it
+ * unwritable); the events then just stay JSON until the next try. */
+static int
+cache_pack_old(struct app *app, struct td_cache **cp,
+    const struct cache_key *key, char *why, size_t whylen)
+{
+	uint64_t json;
+	char err[512];
+	int rc;
+
+	cache_set_repack(*cp, app_cache_repack, NULL);
+	if (!cache_has_old(*cp))
+		return CACHE_OK;
+	cache_event_counts(*cp, NULL, &json);
+	if (json >= PACK_OLD_SAY)
+		fprintf(stderr, "ttydesk: converting %llu cached events to the "
+		    "packed form (once) ...\n", (unsigned long long)json);
+	if (cache_compact(*cp, err, sizeof err) == 0)
+		return CACHE_OK;
+	fprintf(stderr, "ttydesk: the cached events stay in the old form: %s\n",
+	    err);
+	cache_close(*cp);
+	*cp = NULL;
+	if ((rc = cache_open(app->cfg->cache_dir, key, cp, why, whylen)) !=
+	    CACHE_OK)
+		return rc;
+	cache_set_repack(*cp, app_cache_repack, NULL);
+	return CACHE_OK;
+}
+
 int
 app_open_cache(struct app *app, char *err, size_t errlen)
 {
@@ -290,6 +379,9 @@ app_open_cache(struct app *app, char *err, size_t errlen)
 		if (rc == CACHE_OK) {
 			rescue_restore(&rescued, c);
 			rescue_free(&rescued);
+			if ((rc = cache_pack_old(app, &c, key, why,
+			    sizeof why)) != CACHE_OK)
+				break;
 			/* cache_open verified every record: the replay
 			 * (app_load_cache, with the screen up) will not find
 			 * damage. */

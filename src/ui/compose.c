@@ -430,8 +430,10 @@ compose_draw(struct app *app, struct view *v)
 	free(rows);
 	wmove(v->win, (int)(first + row - k->top), (int)col + 1);
 cursor:
-	if (app->ui.dialog == NULL)
+	if (app->ui.dialog == NULL) {
+		leaveok(v->win, FALSE);
 		curs_set(1);
+	}
 }
 
 static int

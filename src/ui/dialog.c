@@ -389,6 +389,7 @@ dialog_draw_line(struct app *app, struct dialog *d)
 		aline_printf(&l, TH_STATUS_ERROR, "  [%s]", d->note);
 	ui_draw_aline(app, v->win, 0, 0, &l, w, TH_DIALOG);
 	wmove(v->win, 0, (int)(cursor < w ? cursor : w - 1));
+	leaveok(v->win, FALSE);
 	curs_set(1);
 	aline_free(&l);
 	wnoutrefresh(v->win);

@@ -139,9 +139,10 @@ loop_tick(struct app *app)
 {
 	struct ui *ui = &app->ui;
 	int64_t minute;
-	int ob, pr;
+	int ob, pr, preview;
 
 	app->now = (int64_t)time(NULL);
+	preview = list_preview_tick(app, app_ms());
 	minute = app->now / 60;
 	if (minute != ui->last_tick) {
 		ui->last_tick = minute;
@@ -162,6 +163,8 @@ loop_tick(struct app *app)
 	pr = presence_tick(app);
 	if (pr >= 0 && (ob < 0 || pr < ob))
 		ob = pr;
+	if (preview >= 0 && (ob < 0 || preview < ob))
+		ob = preview;
 	if (app->net != NULL && net_state(app->net) == NET_OFFLINE) {
 		ui->status.dirty = true; /* "retry in Ns" counts down */
 		return ob >= 0 && ob < 1000 ? ob : 1000;

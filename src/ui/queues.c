@@ -166,6 +166,7 @@ list_rebuild(struct app *app)
 		ui->sel = n ? n - 1 : 0;
 	free(ui->sel_id);
 	ui->sel_id = n ? strdup(items[ui->sel]->id) : NULL;
+	ui->preview_pending = false; /* settled below, at once */
 	if (ui->two_pane && ui->focus == FOCUS_LIST && n == 0 &&
 	    ui->open_id != NULL) {
 		/* The preview follows the cursor; no cursor, no preview. */
@@ -183,11 +184,25 @@ list_rebuild(struct app *app)
 	ui->status.dirty = true;
 }
 
+/*
+ * Rows to scroll by when the cursor leaves the list.  A full-width list
+ * scrolls by one row: the terminal moves the others itself.  A pane beside
+ * the thread cannot use the terminal's scrolling, so each step rewrites
+ * all of it; it jumps by half a page instead (vim's 'scrolljump'), once
+ * every h/2 moves rather than on every one.
+ */
+static size_t
+list_jump(const struct ui *ui, size_t h)
+{
+	return ui->list.w < ui->cols && h >= 4 ? h / 2 : 1;
+}
+
 void
 list_select(struct app *app, size_t i)
 {
 	struct ui *ui = &app->ui;
-	size_t old = ui->sel, h = ui->list.h > 0 ? (size_t)ui->list.h : 1;
+	size_t old = ui->sel, h = ui->list.h > 0 ? (size_t)ui->list.h : 1,
+	    jump = list_jump(ui, h);
 
 	if (ui->n_items == 0)
 		return;
@@ -195,10 +210,12 @@ list_select(struct app *app, size_t i)
 		i = ui->n_items - 1;
 	ui->sel = i;
 	if (i < ui->top) {
-		ui->top = i;
+		ui->top = i >= jump - 1 ? i - (jump - 1) : 0;
 		ui->list.dirty = true;
 	} else if (i >= ui->top + h) {
-		ui->top = i - h + 1;
+		ui->top = i + jump - h;
+		if (ui->n_items >= h && ui->top > ui->n_items - h)
+			ui->top = ui->n_items - h;
 		ui->list.dirty = true;
 	} else if (old != i) {
 		/* Only the two rows that changed. */
@@ -208,12 +225,47 @@ list_select(struct app *app, size_t i)
 	free(ui->sel_id);
 	ui->sel_id = strdup(ui->items[i]->id);
 	ui->status.dirty = true;
-	if (ui->two_pane && (ui->open_id == NULL ||
-	    strcmp(ui->open_id, ui->sel_id ? ui->sel_id : "") != 0)) {
-		free(ui->open_id);
-		ui->open_id = ui->sel_id ? strdup(ui->sel_id) : NULL;
-		ui->thread.dirty = true;
+	if (!ui->two_pane || (ui->open_id != NULL &&
+	    strcmp(ui->open_id, ui->sel_id ? ui->sel_id : "") == 0)) {
+		ui->preview_pending = false;
+		return;
 	}
+	/* Before the first frame (and with no delay) there is nothing to
+	 * save: follow at once. */
+	if (ui->preview_delay_ms <= 0 || ui->frames == 0) {
+		list_preview_commit(app);
+		return;
+	}
+	ui->preview_pending = true;
+	ui->preview_due_ms = app_ms() + ui->preview_delay_ms;
+}
+
+void
+list_preview_commit(struct app *app)
+{
+	struct ui *ui = &app->ui;
+
+	ui->preview_pending = false;
+	if (!ui->two_pane || ui->sel_id == NULL || (ui->open_id != NULL &&
+	    strcmp(ui->open_id, ui->sel_id) == 0))
+		return;
+	free(ui->open_id);
+	ui->open_id = strdup(ui->sel_id);
+	ui->thread.dirty = true;
+}
+
+int
+list_preview_tick(struct app *app, int64_t now_ms)
+{
+	struct ui *ui = &app->ui;
+
+	if (!ui->preview_pending)
+		return -1;
+	if (now_ms >= ui->preview_due_ms) {
+		list_preview_commit(app);
+		return -1;
+	}
+	return (int)(ui->preview_due_ms - now_ms);
 }
 
 void

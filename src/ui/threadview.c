@@ -217,6 +217,7 @@ thread_open(struct app *app, const char *id)
 		return;
 	free(ui->open_id);
 	ui->open_id = strdup(id);
+	ui->preview_pending = false;
 	ui->focus = FOCUS_THREAD;
 	if (!ui->two_pane)
 		ui_layout(app);

@@ -314,28 +314,84 @@ ui_add_ascii(WINDOW *w, const char *s, size_t len)
 	}
 }
 
+static void
+ui_run_attr(const struct ui *ui, int st, int base, attr_t *a, short *pair)
+{
+	if (base == TH_SELECTED || base == TH_DIALOG || base == TH_STATUS) {
+		/* Keep emphasis, take the row's colours. */
+		*a = (attr_t)ui->attr[base] |
+		    ((attr_t)ui->attr[st] & (A_BOLD | A_UNDERLINE));
+		*pair = ui->pair[base];
+	} else {
+		*a = (attr_t)ui->attr[st == TH_NORMAL ? base : st];
+		*pair = ui->pair[st == TH_NORMAL ? base : st];
+	}
+}
+
+/* Padding between fields: up to 4 blanks of the plain style. */
+static bool
+ui_is_gap(const struct aline *l, const struct arun *r)
+{
+	size_t k;
+
+	if (r->style != TH_NORMAL || r->len == 0 || r->len > 4)
+		return false;
+	for (k = 0; k < r->len; k++)
+		if (l->text[r->off + k] != ' ')
+			return false;
+	return true;
+}
+
+/* Would a blank look the same drawn with (a, pa) as with (b, pb)?  Only
+ * the background and the attributes that mark blanks count. */
+static bool
+ui_blank_same(attr_t a, short pa, attr_t b, short pb)
+{
+	const attr_t marks = A_REVERSE | A_STANDOUT | A_UNDERLINE | A_BLINK;
+	short fa, ba, fb, bb;
+
+	if ((a & marks) != (b & marks))
+		return false;
+	if (pa == pb)
+		return true;
+	if (pair_content(pa, &fa, &ba) == ERR || pair_content(pb, &fb, &bb) ==
+	    ERR)
+		return false;
+	return ba == bb;
+}
+
 void
 ui_draw_aline(struct app *app, WINDOW *w, int y, int x, const struct aline *l,
     size_t width, int base)
 {
 	struct ui *ui = &app->ui;
 	size_t i, used = 0, n, got;
-	attr_t a;
-	short pair;
+	attr_t a, prev_a = 0, next_a;
+	short pair, prev_pair = 0, next_pair;
 
 	wmove(w, y, x);
 	for (i = 0; i < l->n_runs && used < width; i++) {
 		const struct arun *r = &l->runs[i];
-		int st = r->style;
-		if (base == TH_SELECTED || base == TH_DIALOG || base == TH_STATUS) {
-			/* Keep emphasis, take the row's colours. */
-			a = (attr_t)ui->attr[base] |
-			    ((attr_t)ui->attr[st] & (A_BOLD | A_UNDERLINE));
-			pair = ui->pair[base];
-		} else {
-			a = (attr_t)ui->attr[st == TH_NORMAL ? base : st];
-			pair = ui->pair[st == TH_NORMAL ? base : st];
+
+		ui_run_attr(ui, r->style, base, &a, &pair);
+		/* A few blanks between two fields look the same in either
+		 * neighbour's attributes when the background is the same:
+		 * taking them saves the terminal two attribute changes. */
+		if (ui_is_gap(l, r)) {
+			if (i > 0 && ui_blank_same(a, pair, prev_a, prev_pair)) {
+				a = prev_a;
+				pair = prev_pair;
+			} else if (i + 1 < l->n_runs) {
+				ui_run_attr(ui, l->runs[i + 1].style, base,
+				    &next_a, &next_pair);
+				if (ui_blank_same(a, pair, next_a, next_pair)) {
+					a = next_a;
+					pair = next_pair;
+				}
+			}
 		}
+		prev_a = a;
+		prev_pair = pair;
 		n = text_fit(l->text + r->off, r->len, width - used, &got);
 		wattr_set(w, a, pair, NULL);
 		if (ui->utf8)
@@ -366,6 +422,9 @@ ui_draw(struct app *app)
 		struct view *v = views[i];
 		if (!v->visible || v->win == NULL)
 			continue;
+		/* The cursor is hidden unless a view with text input places
+		 * it (and says so): no cursor motion at the end of a frame. */
+		leaveok(v->win, TRUE);
 		if (v->draw != NULL)
 			v->draw(app, v);
 		wnoutrefresh(v->win);
@@ -409,6 +468,19 @@ ui_read_key(struct app *app)
 	return (int)wc;
 }
 
+static bool
+ui_is_motion(const struct app *app, int action)
+{
+	static const char *const motion[] = { "up", "down", "page_up",
+	    "page_down", "top", "bottom" };
+	size_t i;
+
+	for (i = 0; action >= 0 && i < sizeof motion / sizeof motion[0]; i++)
+		if (strcmp(app->keymap.table[action].name, motion[i]) == 0)
+			return true;
+	return false;
+}
+
 int
 ui_key(struct app *app, int key)
 {
@@ -438,13 +510,17 @@ ui_key(struct app *app, int key)
 		ui_layout(app);
 		return UI_HANDLED;
 	}
+	/* Cursor motion may leave the preview behind for a moment; anything
+	 * else acts on what the agent sees, so the preview catches up first. */
+	a = keymap_lookup(&app->keymap, key);
+	if (ui->preview_pending && !ui_is_motion(app, a))
+		list_preview_commit(app);
 	/* The focused view sees keys first (text input, e.g. a compose area). */
 	fv = ui->focus == FOCUS_THREAD ? &ui->thread : &ui->list;
 	if (compose_active(app) && ui->compose.visible)
 		fv = &ui->compose;
 	if (fv->handle_key != NULL && (flags = fv->handle_key(app, fv, key)) != 0)
 		return flags;
-	a = keymap_lookup(&app->keymap, key);
 	if (a < 0) {
 		char name[32];
 		app_message(app, "%s is not bound (? shows the keys)",

@@ -78,6 +78,12 @@ struct ui {
 
 	/* Thread pane. */
 	char *open_id;      /* conversation shown, NULL none */
+	/* Two panes: the thread pane follows the list cursor once the cursor
+	 * has rested preview_delay_ms, so holding j over a slow link does not
+	 * send every thread passed over.  0 follows at once. */
+	int preview_delay_ms;
+	bool preview_pending;
+	int64_t preview_due_ms;
 
 	/* Search. */
 	char search[256];
@@ -125,6 +131,10 @@ void queues_count(struct app *app);
 void list_rebuild(struct app *app);
 void list_select(struct app *app, size_t i);
 void list_move(struct app *app, long delta);
+/* Show the cursor's conversation in the thread pane now (two panes). */
+void list_preview_commit(struct app *app);
+/* Commit the preview when it is due; ms until it is, -1 when none. */
+int list_preview_tick(struct app *app, int64_t now_ms);
 
 /* Views. */
 extern const struct view tabs_view, list_view, sep_view, thread_view,

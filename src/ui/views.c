@@ -66,7 +66,10 @@ sep_draw(struct app *app, struct view *v)
 static void
 status_window(struct app *app, struct aline *l)
 {
-	const struct td_conversation *c = app_open_conv(app);
+	/* In the list: the cursor's conversation, also while the preview
+	 * has not caught up with it. */
+	const struct td_conversation *c = app->ui.focus == FOCUS_LIST ?
+	    app_selected_conv(app) : app_open_conv(app);
 	int64_t left = 0;
 
 	if (c == NULL)

@@ -160,6 +160,41 @@ class TuiInbox(unittest.TestCase):
 		t.keys("Escape")
 		self.quit(t)
 
+	def test_preview_follows_resting_cursor(self):
+		"""Two panes: j moves the cursor at once; the thread pane shows the
+		cursor's conversation once the cursor rests (preview_delay)."""
+		self.customer_writes("Preview Pia", "pia writes first")
+		self.customer_writes("Preview Quinn", "quinn writes last")
+
+		def shown(s):
+			"""Names in the thread pane (right of the separator)."""
+			return " ".join(l.split("│", 1)[1] for l in s.splitlines()
+			    if "│" in l)
+
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		t.keys("/")
+		t.literal("Preview Quinn")
+		t.keys("Enter")
+		s = t.wait_for(lambda s: "Preview Quinn" in shown(s),
+		    what="the searched conversation in the thread pane")
+		rows = [l.split("│", 1)[0] for l in s.splitlines()]
+		pia = next(i for i, l in enumerate(rows) if "Preview Pia" in l)
+		quinn = next(i for i, l in enumerate(rows) if "Preview Quinn" in l)
+		to_pia = "j" if pia > quinn else "k"
+		to_quinn = "k" if to_pia == "j" else "j"
+		t.keys(to_pia)
+		s = t.wait_for(lambda s: "Preview Pia" in shown(s),
+		    what="the preview to follow the cursor")
+		self.assertNotIn("Preview Quinn", shown(s))
+		# A burst ends where the cursor ends.
+		t.keys(to_quinn, to_pia, to_quinn)
+		t.wait_for(lambda s: "Preview Quinn" in shown(s) and
+		    "Preview Pia" not in shown(s), what="the preview after a burst")
+		self.quit(t)
+
 	def test_resize(self):
 		self.customer_writes("Resize Rita", "a fairly long message " * 8)
 		t = self.session()

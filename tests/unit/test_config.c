@@ -49,7 +49,8 @@ test_ok(void)
 	CHECK_INT(load(&cfg, "[relay]\nurl = http://127.0.0.1:8080/\n"
 	    "token_file = token\n[cache]\nkey_file = keys/cache.key\n"
 	    "dir = ~/cachedir\n[ui]\ntheme = dark\nbell = off\n"
-	    "open_command = xdg-open\n", err, sizeof err), 0);
+	    "open_command = xdg-open\npreview_delay = 250ms\n", err,
+	    sizeof err), 0);
 	CHECK_STR(cfg.relay_url, "http://127.0.0.1:8080");
 	snprintf(want, sizeof want, "%s/token", dir);
 	CHECK_STR(cfg.token_file, want);
@@ -61,6 +62,7 @@ test_ok(void)
 	CHECK_STR(cfg.open_command, "xdg-open");
 	CHECK_STR(cfg.profile, "default");
 	CHECK(!cfg.bell);
+	CHECK_INT(cfg.preview_delay_ms, 250);
 	{
 		size_t len = 0;
 		char *tok = appconfig_read_token(&cfg, &len, err, sizeof err);
@@ -89,6 +91,7 @@ test_defaults(void)
 	CHECK_STR(cfg.cache_dir, "/xdg-cache/ttydesk/support");
 	CHECK_STR(cfg.theme, "default");
 	CHECK(cfg.bell);
+	CHECK_INT(cfg.preview_delay_ms, APPCONFIG_PREVIEW_DELAY_MS);
 	CHECK(cfg.key_file == NULL);
 	CHECK(cfg.ca_file == NULL);
 	appconfig_free(&cfg);
@@ -136,6 +139,25 @@ test_errors(void)
 	CHECK_INT(load(&cfg, "[relay]\nurl = http://x\ntoken_file = token\n"
 	    "[ui]\nbell = loud\n", err, sizeof err), -1);
 	CHECK(strstr(err, "bell") != NULL && strstr(err, "loud") != NULL);
+	{
+		static const char *const bad[] = { "soon", "-1", "5001",
+		    "99999999999999999999", "12s", "", "+5", "1.5" };
+		char text[256];
+		size_t i;
+
+		for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			snprintf(text, sizeof text, "[relay]\nurl = http://x\n"
+			    "token_file = token\n[ui]\npreview_delay = %s\n",
+			    bad[i]);
+			CHECK_INT(load(&cfg, text, err, sizeof err), -1);
+			CHECK(strstr(err, "preview_delay must be a number of "
+			    "milliseconds") != NULL);
+		}
+		CHECK_INT(load(&cfg, "[relay]\nurl = http://x\ntoken_file = "
+		    "token\n[ui]\npreview_delay = 0\n", err, sizeof err), 0);
+		CHECK_INT(cfg.preview_delay_ms, 0);
+		appconfig_free(&cfg);
+	}
 	CHECK_INT(load(&cfg, "[relay]\nurl = http://x\ntoken_file = token\n"
 	    "[cache]\nkey_file = k\npassphrase_command = pass x\n", err,
 	    sizeof err), -1);

@@ -1,0 +1,179 @@
+/*
+ * What a cursor move costs on the wire (agents work over SSH).  Budgets
+ * are several times what ttydesk writes today on xterm-256color, so they
+ * only catch a move that repaints what it need not: a whole row for the
+ * cursor, the whole list for a one-row scroll, a thread passed over.
+ */
+#include <curses.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "app.h"
+#include "keymap.h"
+#include "ui.h"
+#include "ui_fixture.h"
+
+#define N_CONV 200
+
+static char path[] = "/tmp/ttydesk-bytes-XXXXXX";
+static SCREEN *scr;
+static FILE *out, *in;
+
+static struct td_model *
+many_conversations(long long now)
+{
+	struct td_model *m = model_new("alice");
+	char buf[1024];
+	int i;
+
+	for (i = 0; i < N_CONV; i++) {
+		snprintf(buf, sizeof buf, "{\"seq\":%d,\"ts\":%lld,\"type\":"
+		    "\"contact\",\"conversation\":\"c%d\",\"contact\":{\"wa_id\":"
+		    "\"346%08d\",\"name\":\"Customer %d\"}}", 10 * i + 1,
+		    now - 9000 + i, i, i, i);
+		fx_apply(m, buf);
+		snprintf(buf, sizeof buf, "{\"seq\":%d,\"ts\":%lld,\"type\":"
+		    "\"message\",\"conversation\":\"c%d\",\"message\":{\"id\":"
+		    "\"wamid.%d\",\"direction\":\"in\",\"kind\":\"text\",\"from\":"
+		    "\"346%08d\",\"text\":\"where is my parcel number %d, it "
+		    "was due on Monday\",\"status\":\"received\"}}", 10 * i + 2,
+		    now - 8000 + i, i, i, i, i);
+		fx_apply(m, buf);
+	}
+	return m;
+}
+
+static int
+start(struct app *app, int cols, int rows)
+{
+	char err[256], c[16], r[16];
+	struct td_model *m = many_conversations((long long)time(NULL));
+
+	snprintf(c, sizeof c, "%d", cols);
+	snprintf(r, sizeof r, "%d", rows);
+	setenv("COLUMNS", c, 1);
+	setenv("LINES", r, 1);
+	if (m == NULL || (out = fopen(path, "w+")) == NULL ||
+	    (in = fopen("/dev/null", "r")) == NULL ||
+	    (scr = newterm("xterm-256color", out, in)) == NULL)
+		return -1;
+	if (app_init(app, NULL, m, err, sizeof err) != 0)
+		return -1;
+	app->now = (int64_t)time(NULL);
+	if (ui_start_term(app, scr) != 0)
+		return -1;
+	queues_build(app);
+	list_rebuild(app);
+	ui_draw(app);
+	return 0;
+}
+
+static void
+stop(struct app *app)
+{
+	app_free(app);
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+}
+
+static long
+out_size(void)
+{
+	fflush(NULL);
+	return ftell(out);
+}
+
+/* Bytes for n presses of key, each drawn. */
+static long
+press(struct app *app, int key, int n)
+{
+	long b = out_size();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		ui_key(app, key);
+		ui_draw(app);
+	}
+	return out_size() - b;
+}
+
+static void
+test_one_pane(void)
+{
+	struct app app;
+	size_t h, top;
+	long b;
+
+	CHECK_INT(start(&app, 80, 24), 0);
+	CHECK(!app.ui.two_pane);
+	CHECK_INT(app.ui.n_items, N_CONV);
+	h = (size_t)app.ui.list.h;
+	/* Within the page: the cursor's two rows, a few cells each. */
+	b = press(&app, 'j', 5);
+	CHECK(b / 5 < 200);
+	press(&app, 'j', (int)h - 6);
+	top = app.ui.top;
+	/* Past the bottom: the full-width list scrolls by one row (the
+	 * terminal moves the others) and only the new row is written. */
+	b = press(&app, 'j', 10);
+	CHECK_INT(app.ui.top, top + 10);
+	CHECK(b / 10 < 400);
+	stop(&app);
+}
+
+static void
+test_two_panes(void)
+{
+	struct app app;
+	size_t h, top;
+	long b;
+
+	CHECK_INT(start(&app, 120, 30), 0);
+	CHECK(app.ui.two_pane);
+	h = (size_t)app.ui.list.h;
+	press(&app, 'j', (int)h - 1);
+	CHECK_INT(app.ui.top, 0);
+	/* Beside the thread the list cannot use the terminal's scrolling:
+	 * it jumps half a page, then moves within the page again. */
+	press(&app, 'j', 1);
+	CHECK_INT(app.ui.top, h / 2);
+	CHECK_INT(app.ui.sel - app.ui.top, h - h / 2);
+	top = app.ui.top;
+	press(&app, 'j', (int)(h / 2) - 1);
+	CHECK_INT(app.ui.top, top);
+	/* Holding j over a whole screen and more: the list is rewritten
+	 * once per half page, and no thread passed over is sent. */
+	b = press(&app, 'j', (int)h * 3);
+	CHECK(b / ((long)h * 3) < 400);
+	/* Up past the top jumps the same way; the end stops at the end. */
+	press(&app, 'G', 1);
+	CHECK_INT(app.ui.sel, N_CONV - 1);
+	CHECK_INT(app.ui.top, N_CONV - h);
+	press(&app, 'g', 1);
+	CHECK_INT(app.ui.top, 0);
+	stop(&app);
+}
+
+int
+main(void)
+{
+	int fd;
+
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+		setlocale(LC_ALL, "");
+	setenv("TERM", "xterm-256color", 1);
+	unsetenv("NO_COLOR");
+	if ((fd = mkstemp(path)) < 0)
+		return 1;
+	close(fd);
+	RUN(test_one_pane);
+	RUN(test_two_panes);
+	unlink(path);
+	return check_done();
+}
