@@ -283,7 +283,9 @@ class TuiInbox(unittest.TestCase):
 		t.wait_for("File exists")
 		# Open with [ui] open_command: downloaded to a private temp file.
 		t.keys("v")
-		harness.wait_until(lambda: os.path.exists(opened), what="opened")
+		# cp creates the file before it writes: wait for the bytes.
+		harness.wait_until(lambda: os.path.exists(opened) and
+		    os.path.getsize(opened) > 0, what="opened")
 		with open(opened, "rb") as fp:
 			self.assertEqual(fp.read(), b"%PDF-1.4 fake invoice bytes")
 		# SIGTERM: clean exit, terminal restored.
