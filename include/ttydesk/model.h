@@ -9,7 +9,15 @@
  *
  * Any order of the same events gives the same inbox: statuses merge by
  * precedence (event.h), each contact field keeps the newest event that
- * carried it, reactions keep the newest per sender and target.  A
+ * carried it, reactions keep the newest per sender and target.  A FAILED
+ * message shows the error of the failure with the lowest seq (a status
+ * event, or a copy of the message that says "failed", older copies
+ * included); an event with seq 0 (applied locally, e.g. from the outbox,
+ * before the relay numbered it) ranks after every numbered one, and
+ * failures of equal seq rank by error code (none last), then title, then
+ * details (absent last).  A message that is not FAILED has no error.
+ * A message has one wamid: the relay never gives it two, and if events do,
+ * the first one learnt stays (the order then matters).  A
  * conversation seen only through statuses or reactions is not listed
  * (model_count/model_get/model_find) until a message, conversation or
  * contact event for it arrives.

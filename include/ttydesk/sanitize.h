@@ -10,7 +10,13 @@
  * - bidi embeddings/overrides/isolates (U+202A..U+202E, U+2066..U+2069) and
  *   U+200E/U+200F marks are removed;
  * - emoji ZWJ sequences, variation selectors and combining marks stay, but a
- *   flood of combining marks on one base is cut to a few.
+ *   flood of combining marks on one base is cut to a few;
+ * - tag characters (U+E0000..U+E007F: invisible, they can spell hidden
+ *   ASCII) are removed, except in a flag tag sequence: U+1F3F4, then a
+ *   subdivision id in tags (two of a..z, then one to four of a..z/0..9),
+ *   then U+E007F, with nothing in between (England, Scotland and Wales
+ *   stay intact).  Of a sequence that is malformed, unterminated (also at
+ *   the end of the input) or overlong, the flag stays and the tags go.
  *
  * Ownership: the result is malloc'd, NUL-terminated; the caller frees it.
  */

@@ -27,11 +27,24 @@ struct rx_list {
 	size_t n, cap;
 };
 
+/* A message as the model keeps it.  The public part comes first, so the
+ * struct td_msg * handed out converts back (MSG_REC). */
+struct msg_rec {
+	struct td_msg pub;
+	/* The seq of the event that carried m.error while m.status is
+	 * FAILED (see status_merge() in model-msg.c): of several failures
+	 * the error of the lowest seq is kept, whatever their order. */
+	int64_t error_seq;
+};
+
+#define MSG_REC(g) ((struct msg_rec *)(void *)(g))
+
 /* Statuses for a message not seen yet, merged as they arrive. */
 struct pend_status {
 	char *id; /* key in conv_priv.pending */
 	enum td_msg_status status;
 	struct td_error error;
+	int64_t error_seq; /* as in struct msg_rec */
 	char *wamid; /* learnt from a status event, NULL when none */
 };
 

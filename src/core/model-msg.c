@@ -4,6 +4,7 @@
  * are about; they wait in the conversation's priv and are merged in when
  * the message comes.  Reactions are in model-react.c.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,16 +27,64 @@ status_rank(enum td_msg_status s)
 	}
 }
 
-/* Merge a status into a message.  Returns 1 when it changed, 0 when not,
- * -1 when out of memory.  A message stays FAILED with its first error
- * (code, title, details) until it is READ. */
+/* Where a failure's seq ranks: lowest first, and an event without a seq
+ * (0: applied locally, e.g. from the outbox, before the relay numbered
+ * it) after every numbered one, so the relay's own error wins over a
+ * local guess in whatever order they arrive. */
+static uint64_t
+fail_key(int64_t seq)
+{
+	return seq > 0 ? (uint64_t)seq : UINT64_MAX;
+}
+
+/* NULL after any string, so that an error that says something beats one
+ * that does not. */
 static int
-status_merge(struct td_message *m, enum td_msg_status st,
-    const struct td_error *err)
+fail_strcmp(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == NULL) - (b == NULL);
+	return strcmp(a, b);
+}
+
+/* A total order on failures: by seq (fail_key), then, for equal keys
+ * (two seq-less failures, or a relay that reused a seq), by content:
+ * code (0 = none last), title, details.  The smallest is kept, which
+ * does not depend on the order failures arrive in. */
+static bool
+fail_before(const struct td_error *a, int64_t a_seq,
+    const struct td_error *b, int64_t b_seq)
+{
+	uint64_t ka = fail_key(a_seq), kb = fail_key(b_seq);
+	int c;
+
+	if (ka != kb)
+		return ka < kb;
+	if (a->code != b->code) {
+		if (a->code == 0 || b->code == 0)
+			return b->code == 0;
+		return a->code < b->code;
+	}
+	if ((c = fail_strcmp(a->title, b->title)) != 0)
+		return c < 0;
+	return fail_strcmp(a->details, b->details) < 0;
+}
+
+/* Merge a status that came with the event numbered seq into a message
+ * whose error (when FAILED) came with *error_seq.  Returns 1 when it
+ * changed, 0 when not, -1 when out of memory.  The status only moves up
+ * by precedence; a FAILED message keeps the error of the failure that
+ * ranks first (fail_before) until it is READ. */
+static int
+status_merge(struct td_message *m, int64_t *error_seq, enum td_msg_status st,
+    const struct td_error *err, int64_t seq)
 {
 	struct td_error e = { 0, NULL, NULL };
 
-	if (status_rank(st) <= status_rank(m->status))
+	if (status_rank(st) < status_rank(m->status))
+		return 0;
+	if (st == m->status && (st != TD_MS_FAILED ||
+	    !fail_before(err, seq, &m->error, *error_seq)))
 		return 0;
 	if (st == TD_MS_FAILED) {
 		e.code = err->code;
@@ -51,7 +100,19 @@ status_merge(struct td_message *m, enum td_msg_status st,
 	free(m->error.details);
 	m->error = e;
 	m->status = st;
+	*error_seq = st == TD_MS_FAILED ? seq : 0;
 	return 1;
+}
+
+/* event.h: a message's error means something only while it is FAILED;
+ * a stray one on another status would otherwise stay or not depending on
+ * which copy of the message came first. */
+static void
+error_clear(struct td_error *e)
+{
+	free(e->title);
+	free(e->details);
+	memset(e, 0, sizeof *e);
 }
 
 static void
@@ -69,7 +130,7 @@ msg_free(struct td_msg *msg)
 {
 	message_free(&msg->m);
 	free(msg->reactions);
-	free(msg);
+	free(MSG_REC(msg));
 }
 
 void
@@ -206,7 +267,8 @@ pending_take(struct td_conversation *c, struct td_msg *msg, const char *id)
 
 	if (id == NULL || (ps = strmap_del(&CONV_PRIV(c)->pending, id)) == NULL)
 		return 0;
-	rc = status_merge(&msg->m, ps->status, &ps->error);
+	rc = status_merge(&msg->m, &MSG_REC(msg)->error_seq, ps->status,
+	    &ps->error, ps->error_seq);
 	if (rc >= 0 && ps->wamid != NULL && msg->m.wamid == NULL)
 		rc = message_learn_wamid(c, msg, ps->wamid);
 	pend_free(ps);
@@ -241,20 +303,26 @@ message_add(struct td_model *m, struct td_conversation *c,
     const struct td_event *ev, uint64_t h, struct td_message *give)
 {
 	struct conv_priv *p = CONV_PRIV(c);
-	struct td_msg *msg = calloc(1, sizeof *msg);
+	struct msg_rec *rec = calloc(1, sizeof *rec);
+	struct td_msg *msg = &rec->pub;
 	int flags = CH_LIST | CH_THREAD;
 
-	if (msg == NULL)
+	if (rec == NULL)
 		return -1;
 	if (give != NULL) {
 		msg->m = *give;
 		memset(give, 0, sizeof *give);
 	} else if (message_copy(&msg->m, &ev->u.message) != 0) {
-		free(msg);
+		free(rec);
 		return -1;
 	}
 	msg->ts = ev->ts;
 	msg->seq = ev->seq;
+	/* A failed message that says so itself: its error ranks by its seq. */
+	if (msg->m.status == TD_MS_FAILED)
+		rec->error_seq = ev->seq;
+	else
+		error_clear(&msg->m.error);
 	if (model_list_conversation(m, c) != 0 || thread_insert(c, msg) != 0)
 		goto fail;
 	if (index_message(c, msg, h) != 0) {
@@ -345,13 +413,26 @@ message_update(struct td_conversation *c, struct td_msg *msg,
 	    (index_message(c, msg, strmap_hash(msg->m.id)) != 0 ||
 	    pending_take(c, msg, msg->m.wamid) != 0))
 		rc = -1;
-	if (rc >= 0 && status_merge(&msg->m, st, &err) < 0)
+	if (rc >= 0 && status_merge(&msg->m, &MSG_REC(msg)->error_seq, st,
+	    &err, ev->seq) < 0)
 		rc = -1;
 	if (rc >= 0 && model_rebuild_reactions(c, msg) != 0)
 		rc = -1;
 	free(err.title);
 	free(err.details);
 	return rc;
+}
+
+/* model_apply() flags for status_merge()'s answer rc about msg. */
+static int
+status_changed(const struct td_conversation *c, const struct td_msg *msg,
+    int rc)
+{
+	if (rc <= 0)
+		return rc;
+	/* The list may show the newest message's ticks. */
+	return c->messages[c->n_messages - 1] == msg ?
+	    CH_THREAD | CH_LIST : CH_THREAD;
 }
 
 int
@@ -369,9 +450,15 @@ model_apply_message(struct td_model *m, struct td_conversation *c,
 	msg = strmap_get_h(&CONV_PRIV(c)->msgs, ev->u.message.id, h);
 	if (msg == NULL)
 		return message_add(m, c, ev, h, give);
-	if (ev->seq <= msg->seq)
+	if (ev->seq > msg->seq)
+		return message_update(c, msg, ev);
+	if (ev->seq == msg->seq)
 		return CH_NONE;
-	return message_update(c, msg, ev);
+	/* An older copy: its fields lost to the newer one, but its status
+	 * still counts, as a status event's would. */
+	return status_changed(c, msg, status_merge(&msg->m,
+	    &MSG_REC(msg)->error_seq, ev->u.message.status,
+	    &ev->u.message.error, ev->seq));
 }
 
 int
@@ -390,14 +477,11 @@ model_apply_status(struct td_model *m, struct td_conversation *c,
 		return CH_NONE;
 	msg = strmap_get(&p->msgs, su->message);
 	if (msg != NULL) {
-		rc = status_merge(&msg->m, su->status, &su->error);
+		rc = status_merge(&msg->m, &MSG_REC(msg)->error_seq,
+		    su->status, &su->error, ev->seq);
 		if (rc >= 0 && su->wamid != NULL && msg->m.wamid == NULL)
 			rc = message_learn_wamid(c, msg, su->wamid);
-		if (rc <= 0)
-			return rc;
-		/* The list may show the newest message's ticks. */
-		return c->messages[c->n_messages - 1] == msg ?
-		    CH_THREAD | CH_LIST : CH_THREAD;
+		return status_changed(c, msg, rc);
 	}
 	if ((ps = strmap_get(&p->pending, su->message)) == NULL) {
 		if ((ps = calloc(1, sizeof *ps)) == NULL)
@@ -412,7 +496,8 @@ model_apply_status(struct td_model *m, struct td_conversation *c,
 	memset(&hold, 0, sizeof hold);
 	hold.status = ps->status;
 	hold.error = ps->error;
-	rc = status_merge(&hold, su->status, &su->error);
+	rc = status_merge(&hold, &ps->error_seq, su->status, &su->error,
+	    ev->seq);
 	ps->status = hold.status;
 	ps->error = hold.error;
 	if (rc >= 0 && su->wamid != NULL && ps->wamid == NULL &&

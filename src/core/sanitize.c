@@ -7,7 +7,10 @@
  * (what a terminal would have consumed as a command is not shown either),
  * controls and bidi overrides dropped, invalid UTF-8 replaced, and the
  * zero-width code points after one base capped so a flood of combining
- * marks cannot paint over other rows.
+ * marks cannot paint over other rows.  Tag characters are invisible and
+ * spell ASCII ("ASCII smuggling"), so they are kept only inside a flag
+ * tag sequence right after its black flag (flag_tags()); any other is
+ * dropped.
  *
  * The output of each step is never longer than its input when the
  * replacement is one byte, which is what makes sanitize_buf() work in
@@ -22,9 +25,14 @@
 /* Per base: at most this many of each kind of zero-width code point. */
 #define MAX_MARKS 4   /* combining marks */
 #define MAX_VS 1      /* variation selectors */
-#define MAX_TAGS 32   /* tag characters (subdivision flags use 6) */
 #define MAX_FORMAT 1  /* ZWSP, ZWNJ, word joiner, BOM ... */
 #define MAX_ZERO 16   /* all zero-width together */
+
+/* Flag tag sequences (flag_tags()): U+1F3F4, 3..6 tags, U+E007F. */
+#define FLAG_BASE 0x1f3f4u
+#define FLAG_CANCEL 0xe007fu
+#define FLAG_TAGS_MIN 3
+#define FLAG_TAGS_MAX 6
 
 struct san {
 	const unsigned char *in;
@@ -34,14 +42,14 @@ struct san {
 	unsigned flags;
 	const char *repl;
 	size_t repl_len;
-	unsigned marks, vs, tags, format, zero;
+	unsigned marks, vs, format, zero;
 	bool after_zwj;
 };
 
 static void
 san_base(struct san *s)
 {
-	s->marks = s->vs = s->tags = s->format = s->zero = 0;
+	s->marks = s->vs = s->format = s->zero = 0;
 	s->after_zwj = false;
 }
 
@@ -165,9 +173,6 @@ zero_keep(struct san *s, enum width_class wc)
 	case WC_VS:
 		keep = s->vs++ < MAX_VS;
 		break;
-	case WC_TAG:
-		keep = s->tags++ < MAX_TAGS;
-		break;
 	default:
 		keep = s->format++ < MAX_FORMAT;
 		break;
@@ -177,6 +182,44 @@ zero_keep(struct san *s, enum width_class wc)
 		s->after_zwj = wc == WC_ZWJ;
 	}
 	return keep;
+}
+
+/* A tag character at p (4 bytes left at least): U+E0000 + low 7 bits,
+ * or 0 when p holds something else. */
+static uint32_t
+tag_at(const unsigned char *p)
+{
+	if (p[0] != 0xf3 || p[1] != 0xa0 || (p[2] & 0xfe) != 0x80 ||
+	    (p[3] & 0xc0) != 0x80)
+		return 0;
+	return 0xe0000u | (uint32_t)(p[2] & 1) << 6 | (p[3] & 0x3fu);
+}
+
+/*
+ * The bytes of the tag sequence that completes the black flag just before
+ * i (UTS #51 emoji tag sequence, as subdivision flags use it: a CLDR
+ * subdivision id, two tag letters and one to four tag letters or digits,
+ * then CANCEL TAG U+E007F), or 0 when none starts there: tags that do not
+ * make such a sequence, an unterminated or overlong one, or one broken by
+ * anything (even something dropped), are stray and dropped one by one.
+ */
+static size_t
+flag_tags(const struct san *s, size_t i)
+{
+	size_t j = i, k;
+	uint32_t t;
+
+	for (k = 0; k <= FLAG_TAGS_MAX && s->len - j >= 4; k++, j += 4) {
+		if ((t = tag_at(s->in + j)) == 0)
+			return 0;
+		if (t == FLAG_CANCEL)
+			return k >= FLAG_TAGS_MIN ? j + 4 - i : 0;
+		if (t >= 0xe0061 && t <= 0xe007a) /* tag a..z */
+			continue;
+		if (k < 2 || t < 0xe0030 || t > 0xe0039) /* tag 0..9 */
+			return 0;
+	}
+	return 0;
 }
 
 static void
@@ -194,7 +237,7 @@ static size_t
 san_utf8(struct san *s, size_t i)
 {
 	uint32_t cp;
-	size_t n = utf8_decode((const char *)s->in + i, s->len - i, &cp);
+	size_t n = utf8_decode((const char *)s->in + i, s->len - i, &cp), tags;
 	enum width_class wc;
 
 	/* U+FFFD from the decoder, not one the text really contains. */
@@ -213,10 +256,16 @@ san_utf8(struct san *s, size_t i)
 		return i + n;
 	}
 	wc = width_class(cp);
+	if (wc == WC_TAG) /* not after a black flag: see flag_tags() */
+		return i + n;
 	if (wc == WC_BASE)
 		san_base(s);
 	else if (!zero_keep(s, wc))
 		return i + n;
+	if (cp == FLAG_BASE && (tags = flag_tags(s, i + n)) > 0) {
+		n += tags;
+		s->zero += (unsigned)(tags / 4);
+	}
 	san_emit(s, s->in + i, n);
 	return i + n;
 }

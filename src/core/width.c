@@ -194,7 +194,7 @@ width_class(uint32_t cp)
 		return WC_ZWJ;
 	if ((cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef))
 		return WC_VS;
-	if (cp >= 0xe0001 && cp <= 0xe007f)
+	if (cp >= 0xe0000 && cp <= 0xe007f) /* with unassigned U+E0000 */
 		return WC_TAG;
 	if ((cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2060 && cp <= 0x2064) ||
 	    cp == 0xfeff || cp == 0x180e)

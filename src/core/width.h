@@ -11,7 +11,7 @@ enum width_class {
 	WC_MARK,     /* combining mark, conjoining jamo */
 	WC_ZWJ,      /* U+200D */
 	WC_VS,       /* variation selectors */
-	WC_TAG,      /* U+E0001..U+E007F (flag tag sequences) */
+	WC_TAG,      /* U+E0000..U+E007F (flag tag sequences) */
 	WC_FORMAT,   /* zero-width space/joiners, bidi marks, BOM */
 };
 

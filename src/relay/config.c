@@ -347,7 +347,8 @@ config_sla(struct relay_config *cfg, const struct ini *ini, char *err,
 	return 0;
 }
 
-/* [relay] auth_fail_limit (count, 0 = off) and auth_fail_window. */
+/* [relay] auth_fail_limit (count, 0 = off), auth_fail_window and the
+ * trusted_proxies whose X-Forwarded-For names the failing address. */
 static int
 config_authlimit(struct relay_config *cfg, const struct ini *ini, char *err,
     size_t errlen)
@@ -375,6 +376,15 @@ config_authlimit(struct relay_config *cfg, const struct ini *ini, char *err,
 			return -1;
 		}
 		cfg->auth_fail_window = (long)d;
+	}
+	if ((v = ini_get(ini, "relay", "trusted_proxies")) != NULL) {
+		char why[256];
+
+		if (proxy_list_parse(v, &cfg->trusted_proxies, why,
+		    sizeof why) != 0) {
+			snprintf(err, errlen, "%s: [relay] %s", cfg->path, why);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -515,6 +525,7 @@ config_free(struct relay_config *cfg)
 	free(cfg->verify_token);
 	free(cfg->escalation_command);
 	free(cfg->csat_question);
+	proxy_list_free(&cfg->trusted_proxies);
 	if (cfg->access_token != NULL)
 		secfile_wipe(cfg->access_token, cfg->access_token_len);
 	if (cfg->app_secret != NULL)

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "proxyaddr.h"
+
 #define CONFIG_SECRET_MAX 8192
 #define CONFIG_SECRET_HDR (CONFIG_SECRET_MAX + 64)
 
@@ -61,6 +63,7 @@ struct relay_config {
 	unsigned threads;   /* HTTP threads */
 	unsigned auth_fail_limit; /* failed bearer tokens per address and */
 	long auth_fail_window;    /* window (seconds) before 429; 0: off */
+	struct proxy_list trusted_proxies; /* whose X-Forwarded-For counts */
 	int csat;           /* [csat] enabled */
 	char *csat_question;
 };

@@ -335,13 +335,15 @@ queue:
 	return rc;
 }
 
-/* The client's numeric address (the proxy's, behind one). */
+/* The client's numeric address: the connection's, or behind a trusted
+ * proxy the one its X-Forwarded-For names (proxyaddr.h). */
 static void
 req_peer(struct req *q, char *buf, size_t len)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(q->conn,
 	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	char peer[AUTHLIMIT_ADDR_MAX];
 	socklen_t sl;
 
 	snprintf(buf, len, "?");
@@ -349,9 +351,11 @@ req_peer(struct req *q, char *buf, size_t len)
 		return;
 	sl = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
 	    sizeof(struct sockaddr_in);
-	if (getnameinfo(sa, sl, buf, (socklen_t)len, NULL, 0,
+	if (getnameinfo(sa, sl, peer, (socklen_t)sizeof peer, NULL, 0,
 	    NI_NUMERICHOST) != 0)
-		snprintf(buf, len, "?");
+		return;
+	proxy_client_addr(&q->r->cfg->trusted_proxies, peer,
+	    req_header(q, "X-Forwarded-For"), buf, len);
 }
 
 /* An address past the failure limit is refused before its token is

@@ -3,7 +3,9 @@
  * sanitize_text(), so its output is what an attacker can put on an
  * agent's terminal.  Invariants on any input:
  *   - no C0 control (but '\n' and '\t' without SANITIZE_SINGLE_LINE), no
- *     DEL, no C1 control, no ESC, no bidi override/isolate/mark;
+ *     DEL, no C1 control, no ESC, no bidi override/isolate/mark, no tag
+ *     character outside a flag tag sequence (U+1F3F4, three to six tags
+ *     a..z, digits from the third, U+E007F);
  *   - valid UTF-8 out, and sanitizing again changes nothing;
  *   - sanitize_buf() in place is as clean, and gives the same bytes when
  *     nothing was replaced (it replaces with '?', not U+FFFD);
@@ -55,12 +57,36 @@ fuzz_utf8_len(const unsigned char *s, size_t left, uint32_t *cp)
 	return n;
 }
 
+/* Tag characters: *k tags into an open flag tag sequence, -1 outside. */
+static bool
+fuzz_bad_tag(uint32_t cp, uint32_t prev, int *k)
+{
+	if (cp < 0xe0000 || cp > 0xe007f)
+		return *k >= 0;
+	if (*k < 0 && prev != 0x1f3f4)
+		return true;
+	if (*k < 0)
+		*k = 0;
+	if (cp == 0xe007f) {
+		if (*k < 3)
+			return true;
+		*k = -1;
+		return false;
+	}
+	if (*k >= 6 || (!(cp >= 0xe0061 && cp <= 0xe007a) &&
+	    !(*k >= 2 && cp >= 0xe0030 && cp <= 0xe0039)))
+		return true;
+	(*k)++;
+	return false;
+}
+
 static void
 fuzz_check_clean(const char *out, size_t len, unsigned flags)
 {
 	const unsigned char *s = (const unsigned char *)out;
 	size_t off = 0, n;
-	uint32_t cp;
+	uint32_t cp, prev = 0;
+	int tags = -1;
 
 	FUZZ_ASSERT(strlen(out) == len);
 	while (off < len) {
@@ -74,7 +100,17 @@ fuzz_check_clean(const char *out, size_t len, unsigned flags)
 			    (unsigned)cp, off);
 			abort();
 		}
+		if (fuzz_bad_tag(cp, prev, &tags)) {
+			fprintf(stderr, "tag U+%04X misplaced at byte %zu of "
+			    "output\n", (unsigned)cp, off);
+			abort();
+		}
+		prev = cp;
 		off += n;
+	}
+	if (tags >= 0) {
+		fprintf(stderr, "unterminated tag sequence in output\n");
+		abort();
 	}
 }
 

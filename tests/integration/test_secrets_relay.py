@@ -190,6 +190,62 @@ class AuthLimit(WorldCase):
 			r2.cleanup()
 
 
+class AuthLimitBehindProxy(WorldCase):
+	"""Behind a reverse proxy every agent has the proxy's address; with
+	trusted_proxies the limit counts the address the proxy forwards."""
+	relay_kw = {"extra_config":
+	    "\n[relay]\nauth_fail_limit = 5\nauth_fail_window = 30s\n"
+	    "trusted_proxies = 127.0.0.1, ::1\n"}
+
+	def call(self, token, xff):
+		from agentapi import request
+		h = {"Authorization": "Bearer " + token}
+		if xff is not None:
+			h["X-Forwarded-For"] = xff
+		return request(self.relay.url, "GET", "/v1/me", None, h)
+
+	def test_a_guesser_blocks_only_itself(self):
+		bad = "wrong-token-%d-proxy" % os.getpid()
+		good = self.alice.token
+		# The client made up an address; the proxy appended the real one.
+		for i in range(5):
+			r = self.call(bad, "10.66.0.%d, 203.0.113.7" % i)
+			self.assertEqual(r.status, 401, "try %d: %r" % (i, r))
+		self.assertEqual(self.call(bad, "203.0.113.7").status, 429)
+		# The guesser's address is blocked for every token ...
+		self.assertEqual(self.call(good, "203.0.113.7").status, 429)
+		# ... the other agents behind the same proxy are not,
+		self.assertEqual(self.call(good, "198.51.100.20").status, 200)
+		self.assertEqual(self.call(good, "2001:db8::20").status, 200)
+		# nor is the proxy itself.
+		self.assertEqual(self.call(good, None).status, 200)
+
+	def test_an_untrusted_peer_cannot_pick_its_address(self):
+		r2 = relayproc.Relay(self.relay.graph_url, extra_config=
+		    "\n[relay]\nauth_fail_limit = 5\nauth_fail_window = 30s\n")
+		try:
+			r2.start()
+			from agentapi import request
+			codes = [request(r2.url, "GET", "/v1/me", None, {
+			    "Authorization": "Bearer nope", "X-Forwarded-For":
+			    "192.0.2.%d" % i}).status for i in range(7)]
+			self.assertEqual(codes, [401] * 5 + [429] * 2, codes)
+		finally:
+			self.assertEqual(r2.stop(), 0)
+			r2.cleanup()
+
+	def test_bad_trusted_proxies_stop_the_relay(self):
+		r2 = relayproc.Relay(self.relay.graph_url, extra_config=
+		    "\n[relay]\ntrusted_proxies = 127.0.0.1, proxy.local\n")
+		try:
+			with self.assertRaises(RuntimeError) as cm:
+				r2.start(timeout=10)
+			self.assertIn("trusted_proxies: 'proxy.local' is not an "
+			    "address or network", str(cm.exception))
+		finally:
+			r2.cleanup()
+
+
 class NoCoreDump(unittest.TestCase):
 	"""core_pattern must write a file in the crashing process's folder
 	for this to say anything; a control process proves it does."""

@@ -76,9 +76,11 @@ make_event(struct td_event *e, int i)
 		e->u.status.status = (enum td_msg_status)(TD_MS_SENT + rnd(4));
 		if (rnd(2))
 			e->u.status.wamid = dupf("wamid.%d", target);
+		/* Failures differ, so the error kept must not depend on
+		 * the order (model.h: the lowest seq's). */
 		if (e->u.status.status == TD_MS_FAILED) {
-			e->u.status.error.code = 131026;
-			e->u.status.error.title = strdup("Undeliverable");
+			e->u.status.error.code = 131026 + (int)rnd(3);
+			e->u.status.error.title = dupf("Undeliverable %d", i);
 		}
 	} else if (kind < 8) {
 		target = (int)rnd(TARGETS);

@@ -1,8 +1,9 @@
 /*
  * Sanitizer properties on random input built from hostile fragments and
- * raw bytes: the output is valid UTF-8 without controls, escapes or bidi
- * overrides, sanitizing it again changes nothing, the in-place variant
- * never grows, and text_fit never splits a code point or a grapheme.
+ * raw bytes: the output is valid UTF-8 without controls, escapes, bidi
+ * overrides or tag characters outside a flag tag sequence, sanitizing it
+ * again changes nothing, the in-place variant never grows, and text_fit
+ * never splits a code point or a grapheme.
  */
 #include "check.h"
 #include "ttydesk/sanitize.h"
@@ -26,6 +27,14 @@ static const char *const frags[] = {
 	"\xd8\x9c", "\xf0\x9f\x91\xa8", "\xf0\x9f\x91\xa9", "\xf0\x9f\x87\xba",
 	"\xf0\x9f\x87\xb8", "\xf0\x9f\x8f\xbd", "\xe4\xb8\x80", "\xef\xbf\xbd",
 	"\xf3\xa0\x81\xa7", "\xe2\x80\xa8", "\x18", "\x7f", "\0",
+	/* Flag tag sequences: whole, in halves, and loose tags. */
+	"\xf0\x9f\x8f\xb4", "\xf3\xa0\x81\xbf", "\xf3\xa0\x80\xb1",
+	"\xf3\xa0\x80\xa0", "\xf3\xa0\x80\x81",
+	"\xf0\x9f\x8f\xb4\xf3\xa0\x81\xa7\xf3\xa0\x81\xa2",
+	"\xf3\xa0\x81\xa5\xf3\xa0\x81\xae\xf3\xa0\x81\xa7"
+	"\xf3\xa0\x81\xbf",
+	"\xf0\x9f\x8f\xb4\xf3\xa0\x81\xa7\xf3\xa0\x81\xa2\xf3\xa0\x81"
+	"\xb3\xf3\xa0\x81\xa3\xf3\xa0\x81\xb4\xf3\xa0\x81\xbf",
 };
 
 static size_t
@@ -51,12 +60,41 @@ make_input(char *buf, size_t cap)
 	return n;
 }
 
+/* Tag characters only in a flag tag sequence (sanitize.h): U+1F3F4,
+ * 3..6 tags (a..z, digits from the third), U+E007F.  *k is the number of
+ * tags of the open sequence, -1 outside one. */
+static const char *
+check_tag(uint32_t cp, uint32_t prev, int *k)
+{
+	if (cp < 0xe0000 || cp > 0xe007f)
+		return *k >= 0 ? "unterminated tag sequence" : NULL;
+	if (*k < 0 && prev != 0x1f3f4)
+		return "stray tag";
+	if (*k < 0)
+		*k = 0;
+	if (cp == 0xe007f) {
+		if (*k < 3)
+			return "short tag sequence";
+		*k = -1;
+		return NULL;
+	}
+	if (*k >= 6)
+		return "overlong tag sequence";
+	if (!(cp >= 0xe0061 && cp <= 0xe007a) &&
+	    !(*k >= 2 && cp >= 0xe0030 && cp <= 0xe0039))
+		return "tag outside a..z/0..9";
+	(*k)++;
+	return NULL;
+}
+
 /* Returns a reason, or NULL when s is clean. */
 static const char *
 check_clean(const char *s, size_t len, bool allow_q)
 {
 	size_t i = 0, n;
-	uint32_t cp;
+	uint32_t cp, prev = 0;
+	const char *why;
+	int tags = -1;
 
 	while (i < len) {
 		unsigned char b = (unsigned char)s[i];
@@ -74,9 +112,12 @@ check_clean(const char *s, size_t len, bool allow_q)
 		    cp == 0x200e || cp == 0x200f || cp == 0x61c)
 			return "bidi";
 		(void)allow_q;
+		if ((why = check_tag(cp, prev, &tags)) != NULL)
+			return why;
+		prev = cp;
 		i += n;
 	}
-	return NULL;
+	return tags >= 0 ? "unterminated tag sequence" : NULL;
 }
 
 static bool
