@@ -108,6 +108,32 @@ void cache_event_counts(const struct td_cache *c, uint64_t *events,
  * at most once a second; cache_close and durable writes sync too). */
 int cache_sync(struct td_cache *c, char *err, size_t errlen);
 
+/*
+ * Read positions: how far the agent has read each conversation (a seq).
+ * The relay keeps none, so they live only in the cache.  The latest seq
+ * set for a conversation wins (it may go down); compaction keeps only that
+ * one.  All positions are in memory from cache_open on (verified with
+ * everything else), so these work before, during or after cache_load.
+ *
+ * cache_read_set writes a record unless the conversation already has
+ * exactly this seq (then 0, nothing written).  Like events it is written
+ * before it returns but fsynced at most once a second (cache_sync): a
+ * position lost in a crash only shows messages unread again.  seq >= 0;
+ * conversation as for drafts (not empty, at most 1024 bytes).
+ */
+int cache_read_set(struct td_cache *c, const char *conversation, int64_t seq,
+    char *err, size_t errlen);
+/* True with *seq (may be NULL) when conversation has a read position. */
+bool cache_read_get(const struct td_cache *c, const char *conversation,
+    int64_t *seq);
+/* fn once per conversation with a read position, in the order they were
+ * first set; conversation is valid during the call only.  Do not call
+ * cache_read_set from fn. */
+typedef void (*cache_read_fn)(void *ud, const char *conversation,
+    int64_t seq);
+void cache_reads(const struct td_cache *c, cache_read_fn fn, void *ud);
+size_t cache_read_count(const struct td_cache *c);
+
 /* After CACHE_CORRUPT, before rebuilding: report to v the outbox entries
  * and drafts of every record that still authenticates (those before the
  * damage; events are not reported, the relay has them).  An ack lost in

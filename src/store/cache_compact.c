@@ -158,6 +158,38 @@ bad:
 	return -1;
 }
 
+/* The latest read position of each conversation, many per record. */
+static int
+snapw_reads(struct store_snapw *w)
+{
+	struct td_cache *c = w->c;
+	uint32_t n = 0;
+	size_t i, len;
+
+	for (i = 0; i < c->n_reads; i++) {
+		len = strlen(c->reads[i].conv);
+		if (n > 0 && w->rec.len + len + 13 >
+		    STORE_CHUNK_BYTES + STORE_FRAME_SIZE) {
+			store_put_u32(w->rec.p + STORE_FRAME_SIZE, n);
+			if (snapw_emit(w, REC_READ) != 0)
+				return -1;
+			n = 0;
+		}
+		if ((n == 0 && store_buf_u32(&w->rec, 0) != 0) ||
+		    store_buf_str(&w->rec, c->reads[i].conv, len) != 0 ||
+		    store_buf_u64(&w->rec, (uint64_t)c->reads[i].seq) != 0)
+			goto nomem;
+		n++;
+	}
+	if (n == 0)
+		return 0;
+	store_put_u32(w->rec.p + STORE_FRAME_SIZE, n);
+	return snapw_emit(w, REC_READ);
+nomem:
+	snprintf(w->err, w->errlen, "out of memory");
+	return -1;
+}
+
 static int
 snapw_state(struct store_snapw *w)
 {
@@ -182,11 +214,14 @@ snapw_state(struct store_snapw *w)
 		if (snapw_emit(w, REC_DRAFT) != 0)
 			return -1;
 	}
+	if (snapw_reads(w) != 0)
+		return -1;
 	if (store_buf_u64(&w->rec, w->recno) != 0 ||
 	    store_buf_u64(&w->rec, w->events) != 0 ||
 	    store_buf_u64(&w->rec, c->n_outbox) != 0 ||
 	    store_buf_u64(&w->rec, c->n_drafts) != 0 ||
-	    store_buf_u64(&w->rec, (uint64_t)c->cursor) != 0)
+	    store_buf_u64(&w->rec, (uint64_t)c->cursor) != 0 ||
+	    store_buf_u64(&w->rec, c->n_reads) != 0)
 		goto nomem;
 	return snapw_emit(w, REC_END);
 nomem:

@@ -148,6 +148,7 @@ store_state_free(struct td_cache *c)
 	while (c->n_drafts > 0)
 		store_draft_put(c, c->drafts[0].conv, strlen(c->drafts[0].conv),
 		    NULL, 0);
+	store_read_free(c);
 	free(c->outbox);
 	free(c->drafts);
 	c->outbox = NULL;
@@ -180,7 +181,7 @@ store_state_events(struct td_cache *c, struct store_rd *rd)
 static int
 store_state_end(struct td_cache *c, struct store_rd *rd)
 {
-	uint64_t count, events, outbox, drafts, cursor;
+	uint64_t count, events, outbox, drafts, cursor, reads;
 
 	if (store_rd_u64(rd, &count) != 0 || store_rd_u64(rd, &events) != 0 ||
 	    store_rd_u64(rd, &outbox) != 0 || store_rd_u64(rd, &drafts) != 0 ||
@@ -188,6 +189,10 @@ store_state_end(struct td_cache *c, struct store_rd *rd)
 		return -1;
 	if (events != c->events_seen || outbox != c->n_outbox ||
 	    drafts != c->n_drafts)
+		return -1;
+	/* Snapshots written before READ records end here. */
+	if (rd->left > 0 && (store_rd_u64(rd, &reads) != 0 ||
+	    reads != c->n_reads))
 		return -1;
 	c->cursor = (int64_t)cursor;
 	return 0;
@@ -238,6 +243,10 @@ store_state_apply(struct td_cache *c, const struct store_rec *r,
 		break;
 	case REC_END:
 		rc = store_state_end(c, &rd);
+		break;
+	case REC_READ:
+		if ((rc = store_read_apply(c, &rd)) == -2)
+			goto nomem;
 		break;
 	}
 	if (rc != 0)

@@ -49,7 +49,9 @@ enum store_rec_type {
 	REC_OUTBOX_ACK = 4,
 	REC_DRAFT = 5,
 	REC_END = 6,
+	REC_READ = 7,
 };
+#define REC_LAST REC_READ
 
 /* The master key and how it was made (sodium_malloc'd). */
 struct cache_key {
@@ -175,6 +177,11 @@ struct store_draft {
 	char *text;
 	size_t len;
 };
+/* One read position; the table indexes c->reads by conversation. */
+struct store_read {
+	char *conv;
+	int64_t seq;
+};
 struct store_loaded {
 	uint8_t *snap;
 	size_t snap_len;
@@ -213,6 +220,12 @@ struct td_cache {
 	size_t n_drafts;
 	size_t cap_drafts;
 
+	struct store_read *reads;    /* read positions, first-set order */
+	size_t n_reads;
+	size_t cap_reads;
+	uint32_t *read_tab;          /* open addressing: index + 1, 0 free */
+	size_t read_tab_cap;         /* power of two, >= 2 * n_reads */
+
 	uint64_t n_events;           /* in snapshot + log */
 	uint64_t n_json;             /* of them, JSON text (not packed) */
 	cache_repack_fn repack;      /* cache_set_repack */
@@ -242,6 +255,12 @@ int store_outbox_add(struct td_cache *c, const char *id, size_t idlen,
 void store_outbox_remove(struct td_cache *c, struct store_outbox *o);
 int store_draft_put(struct td_cache *c, const char *conv, size_t clen,
     const char *text, size_t len);
+
+/* cache_read.c: read positions in memory. */
+int store_read_apply(struct td_cache *c, struct store_rd *rd);
+void store_read_free(struct td_cache *c);
+/* Entries of a READ record: u32 n, n x (string conversation, i64 seq). */
+#define STORE_READ_MIN_ENTRY (4 + 1 + 1 + 8)
 
 /* True when an event string is JSON text, not packed. */
 static inline bool

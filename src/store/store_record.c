@@ -123,7 +123,7 @@ store_scan_order(const char *name, bool snapshot, uint8_t type,
 {
 	const char *why = NULL;
 
-	if (type < REC_BEGIN || type > REC_END)
+	if (type < REC_BEGIN || type > REC_LAST)
 		why = "unknown record type";
 	else if ((recno == 0) != (type == REC_BEGIN))
 		why = recno == 0 ? "first record is not BEGIN" : "BEGIN again";

@@ -24,6 +24,7 @@
 #include "dialog.h"
 #include "outbox.h"
 #include "presence.h"
+#include "readpos.h"
 #include "receipt.h"
 #include "../net/net.h" /* td_ui sees only its own folder */
 #include "ui.h"
@@ -290,7 +291,7 @@ app_after_events(struct app *app, unsigned changed)
 	    open->unread > 0) {
 		if (!app->loading)
 			receipt_mark(app, open);
-		model_mark_read(app->model, open);
+		readpos_mark(app, open);
 		queues_count(app);
 		list_rebuild(app);
 	}
@@ -787,6 +788,8 @@ app_load_cache(struct app *app, char *err, size_t errlen)
 	ls.next_frame = app_ms() + LOAD_FRAME_MS;
 	app->loading = true;
 	rc = cache_load(app->cache, &v, err, errlen);
+	/* Positions after the events: unread counts start from them. */
+	readpos_restore(app);
 	app->loading = false;
 	if (app->ui.msg[0] != '\0' && strncmp(app->ui.msg, "loading the cache",
 	    17) == 0) {

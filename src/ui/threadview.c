@@ -14,6 +14,7 @@
 #include "convui.h"
 #include "outbox.h"
 #include "presence.h"
+#include "readpos.h"
 #include "receipt.h"
 #include "sla.h"
 #include "theme.h"
@@ -230,7 +231,7 @@ thread_open(struct app *app, const char *id)
 	if (c != NULL && c->unread > 0)
 		thread_first_unread(app);
 	receipt_mark(app, c); /* before: it looks at what was unread */
-	model_mark_read(app->model, c);
+	readpos_mark(app, c);
 	queues_count(app);
 	ui->list.dirty = ui->thread.dirty = ui->status.dirty = true;
 }

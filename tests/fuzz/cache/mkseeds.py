@@ -8,7 +8,7 @@ import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "seeds")
-BEGIN, EVENTS, OUTBOX_PUT, OUTBOX_ACK, DRAFT, END = 1, 2, 3, 4, 5, 6
+BEGIN, EVENTS, OUTBOX_PUT, OUTBOX_ACK, DRAFT, END, READ = 1, 2, 3, 4, 5, 6, 7
 LOG, SNAP = 0, 1
 
 
@@ -26,8 +26,14 @@ def events(cursor, evs):
         s(json.dumps(e)) for e in evs)
 
 
-def end(count, nev, nout, ndr, cursor):
-    return struct.pack("<QQQQq", count, nev, nout, ndr, cursor)
+def end(count, nev, nout, ndr, cursor, nreads=None):
+    pt = struct.pack("<QQQQq", count, nev, nout, ndr, cursor)
+    return pt if nreads is None else pt + struct.pack("<Q", nreads)
+
+
+def reads(*pairs):
+    return struct.pack("<I", len(pairs)) + b"".join(
+        s(conv) + struct.pack("<q", seq) for conv, seq in pairs)
 
 
 EV1 = {"seq": 1, "ts": 1750000000, "type": "message", "conversation": "c1",
@@ -78,6 +84,31 @@ SEEDS = {
     "log-nul-in-id": b"\0" + b"".join([
         rec(LOG, BEGIN, BEGIN_PT),
         rec(LOG, OUTBOX_PUT, s(b"cl\0i") + s("{}")),
+    ]),
+    "log-reads": b"\0" + b"".join([
+        rec(LOG, BEGIN, BEGIN_PT),
+        rec(LOG, EVENTS, events(2, [EV1, EV2])),
+        rec(LOG, READ, reads(("c1", 1))),
+        rec(LOG, READ, reads(("c2", 9), ("c1", 2))),
+        rec(LOG, READ, reads(("c1", 1))),
+    ]),
+    "snapshot-reads": b"\0" + b"".join([
+        rec(SNAP, BEGIN, BEGIN_PT),
+        rec(SNAP, EVENTS, events(1, [EV1])),
+        rec(SNAP, READ, reads(("c1", 1), ("c2", 5))),
+        rec(SNAP, END, end(3, 1, 0, 0, 1, 2)),
+        rec(LOG, BEGIN, BEGIN_PT),
+        rec(LOG, READ, reads(("c2", 6))),
+    ]),
+    "snapshot-reads-bad-count": b"\0" + b"".join([
+        rec(SNAP, BEGIN, BEGIN_PT),
+        rec(SNAP, READ, reads(("c1", 1))),
+        rec(SNAP, END, end(2, 0, 0, 0, 0, 3)),
+        rec(LOG, BEGIN, BEGIN_PT),
+    ]),
+    "log-read-malformed": b"\0" + b"".join([
+        rec(LOG, BEGIN, BEGIN_PT),
+        rec(LOG, READ, reads(("c1", -1)) + b"x"),
     ]),
     "log-end-in-log": b"\0" + rec(LOG, BEGIN, BEGIN_PT) +
         rec(LOG, END, end(1, 0, 0, 0, 0)),

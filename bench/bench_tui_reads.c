@@ -1,0 +1,415 @@
+/*
+ * Start-up with read positions: the packed inbox of bench_tui_cache
+ * (100,000 messages in 5,000 conversations) with no read position, then
+ * with two positions set for every conversation (10,000 READ records in
+ * the log, what a session that opens every conversation twice writes),
+ * then the same compacted (one entry per conversation in the snapshot).
+ * What ttydesk does at start: cache_open, replay, restore the positions
+ * (app_load_cache), curses on a file, the first full frame.  Best of
+ * three; figures only.  The unread total shows the positions applied.
+ */
+#include <curses.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "ttydesk/cache.h"
+#include "ttydesk/event.h"
+#include "ttydesk/model.h"
+#include "app.h"
+#include "appconfig.h"
+#include "ui.h"
+
+#define N_CONV 5000
+#define N_MSG 100000
+#define BIG_CONV_MSGS 5000
+#define BATCH 500
+
+static char err[512];
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *
+sdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		abort();
+	return d;
+}
+
+static const char *const words[] = { "order", "shipping", "refund", "please",
+    "thanks", "when", "arrives", "tracking", "number", "address", "ñandú",
+    "日本", "🙂", "invoice", "payment", "the", "is", "my", "not", "yet" };
+
+static void
+body(char *buf, size_t len, long i)
+{
+	size_t used = 0, n = 4 + (size_t)(i % 37), k;
+
+	buf[0] = '\0';
+	for (k = 0; k < n && used + 16 < len; k++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    k ? " " : "", words[(size_t)(i * 7 + (long)k * 13) %
+		    (sizeof words / sizeof words[0])]);
+}
+
+/* Event number i of the inbox (as bench_tui builds it). */
+static void
+make_event(long i, long long t0, struct td_event *e)
+{
+	char buf[512], id[64];
+	long c, m;
+	int out;
+
+	memset(e, 0, sizeof *e);
+	e->seq = i + 1;
+	if (i < 2 * N_CONV) {
+		c = i / 2;
+		snprintf(id, sizeof id, "conv-%ld", c);
+		e->ts = t0;
+		e->conversation = sdup(id);
+		if (i % 2 == 0) {
+			e->type = TD_EV_CONTACT;
+			snprintf(buf, sizeof buf, "1650555%05ld", c);
+			e->u.contact.wa_id = sdup(buf);
+			snprintf(buf, sizeof buf, "%s Customer %ld",
+			    c % 5 == 0 ? "Zoë 李" : "Alex", c);
+			e->u.contact.name = sdup(buf);
+		} else {
+			e->type = TD_EV_CONVERSATION;
+			e->u.state.team = c % 3 == 0 ? sdup("tier1") : NULL;
+			e->u.state.assignee = c % 4 == 0 ? sdup("alice") : NULL;
+			e->u.state.priority = c % 17 == 0 ? TD_PRIO_URGENT :
+			    TD_PRIO_NORMAL;
+			e->u.state.last_inbound_ts = t0 + c;
+		}
+		e->type_name = sdup(event_type_name(e->type));
+		return;
+	}
+	m = i - 2 * N_CONV;
+	out = m % 3 == 2;
+	c = m < BIG_CONV_MSGS ? 0 : m % N_CONV;
+	e->ts = t0 + 60 + m;
+	e->type = TD_EV_MESSAGE;
+	e->type_name = sdup("message");
+	snprintf(id, sizeof id, "conv-%ld", c);
+	e->conversation = sdup(id);
+	snprintf(buf, sizeof buf, "wamid.%08ld", m);
+	e->u.message.id = sdup(buf);
+	e->u.message.direction = out ? TD_DIR_OUT : TD_DIR_IN;
+	e->u.message.kind = TD_KIND_TEXT;
+	snprintf(buf, sizeof buf, "1650555%05ld", c);
+	e->u.message.from = sdup(buf);
+	if (out)
+		e->u.message.agent = sdup("alice");
+	body(buf, sizeof buf, m);
+	e->u.message.text = sdup(buf);
+	if (m % 11 == 5) {
+		snprintf(buf, sizeof buf, "wamid.%08ld", m - 1);
+		e->u.message.reply_to = sdup(buf);
+	}
+	e->u.message.status = out ? TD_MS_DELIVERED : TD_MS_RECEIVED;
+}
+
+/* Event i as the cache stores it: packed, or JSON text. */
+static char *
+stored(const struct td_event *e, int packed, size_t *len)
+{
+	unsigned char *pk;
+	json_t *j;
+	char *s;
+
+	if (packed) {
+		if (event_pack(e, &pk, len) != 0)
+			abort();
+		return (char *)pk;
+	}
+	if ((j = event_to_json(e)) == NULL ||
+	    (s = json_dumps(j, JSON_COMPACT)) == NULL)
+		abort();
+	json_decref(j);
+	*len = strlen(s);
+	return s;
+}
+
+/* Write the inbox into dir (compacted into a snapshot, as a cache that
+ * has been in use for a while is).  Returns the bytes of events. */
+static size_t
+write_cache(const char *dir, const struct cache_key *k, int packed,
+    long long t0)
+{
+	char *texts[BATCH];
+	size_t lens[BATCH], total = 0, n, j;
+	long nev = 2 * N_CONV + N_MSG, i;
+	struct td_cache *c;
+	struct td_event e;
+
+	if (cache_open(dir, k, &c, err, sizeof err) != CACHE_OK)
+		goto fail;
+	for (i = 0; i < nev; i += BATCH) {
+		n = (size_t)(nev - i < BATCH ? nev - i : BATCH);
+		for (j = 0; j < n; j++) {
+			make_event(i + (long)j, t0, &e);
+			texts[j] = stored(&e, packed, &lens[j]);
+			total += lens[j];
+			event_free(&e);
+		}
+		if (cache_append_events(c, (const char *const *)texts, lens, n,
+		    i + (long)n, err, sizeof err) != 0)
+			goto fail;
+		for (j = 0; j < n; j++)
+			free(texts[j]);
+	}
+	if (cache_compact(c, err, sizeof err) != 0)
+		goto fail;
+	cache_close(c);
+	return total;
+fail:
+	fprintf(stderr, "write cache: %s\n", err);
+	exit(1);
+}
+
+static SCREEN *
+screen_on_file(const char *path, FILE **out, FILE **in)
+{
+	setenv("COLUMNS", "120", 1);
+	setenv("LINES", "40", 1);
+	*out = fopen(path, "w+");
+	*in = fopen("/dev/null", "r");
+	if (*out == NULL || *in == NULL)
+		return NULL;
+	return newterm("xterm-256color", *out, *in);
+}
+
+/* How the cache is opened: cache_open with the key at hand, or ttydesk's
+ * own app_open_cache (reads the key file, packs an old cache). */
+struct opener {
+	const struct cache_key *k;
+	const char *keyfile; /* set: app_open_cache */
+};
+
+static int
+open_cache(struct app *app, struct appconfig *cfg, const char *dir,
+    const struct opener *o)
+{
+	struct td_cache *c;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->cache_dir = (char *)dir;
+	cfg->key_file = (char *)o->keyfile;
+	cfg->profile = (char *)"bench";
+	cfg->theme = (char *)"default";
+	if (app_init(app, o->keyfile ? cfg : NULL, model_new("alice"), err,
+	    sizeof err) != 0)
+		return -1;
+	if (o->keyfile != NULL)
+		return app_open_cache(app, err, sizeof err);
+	if (cache_open(dir, o->k, &c, err, sizeof err) != CACHE_OK)
+		return -1;
+	app->cache = c;
+	return 0;
+}
+
+/* Opening the cache to the first frame.  Returns wall seconds, *cpu_s the
+ * CPU; *load_cpu the CPU of open + replay alone. */
+static double
+start_once(const char *dir, const struct opener *o, const char *scrpath,
+    double *cpu_s, double *load_cpu, size_t *convs)
+{
+	struct appconfig cfg;
+	struct app app;
+	SCREEN *scr;
+	FILE *out, *in;
+	double t, tc;
+
+	t = now();
+	tc = cpu();
+	if (open_cache(&app, &cfg, dir, o) != 0 ||
+	    app_load_cache(&app, err, sizeof err) != CACHE_OK)
+		goto fail;
+	*load_cpu = cpu() - tc;
+	if ((scr = screen_on_file(scrpath, &out, &in)) == NULL ||
+	    ui_start_term(&app, scr) != 0) {
+		snprintf(err, sizeof err, "newterm failed");
+		goto fail;
+	}
+	app.now = (int64_t)time(NULL);
+	ui_draw(&app);
+	t = now() - t;
+	*cpu_s = cpu() - tc;
+	*convs = model_count(app.model);
+	endwin();
+	app.ui.started = true;
+	app_free(&app);
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+	return t;
+fail:
+	fprintf(stderr, "start: %s\n", err);
+	exit(1);
+}
+
+struct best {
+	double wall, cpu, load;
+	size_t convs;
+	int n;
+};
+
+static void
+best_add(struct best *b, double wall, double cpu_s, double load, size_t convs)
+{
+	if (b->n++ == 0 || cpu_s < b->cpu) {
+		b->wall = wall;
+		b->cpu = cpu_s;
+		b->load = load;
+	}
+	b->convs = convs;
+}
+
+static void
+best_print(const char *what, const char *open, const struct best *b)
+{
+	printf("%s: %zu conversations listed\n", what, b->convs);
+	printf("%s, %s + replay (decrypt, decode, model, queues, "
+	    "list) cpu: %.1f ms\n", what, open, b->load * 1e3);
+	printf("%s, start to first full frame (120x40) cpu: %.1f ms\n",
+	    what, b->cpu * 1e3);
+	printf("%s, start to first full frame (120x40) wall: %.1f ms\n",
+	    what, b->wall * 1e3);
+}
+
+static unsigned long
+unread_total(const char *dir, const struct cache_key *k)
+{
+	struct opener o = { k, NULL };
+	struct appconfig cfg;
+	struct app app;
+	unsigned long n = 0;
+	size_t i;
+
+	if (open_cache(&app, &cfg, dir, &o) != 0 ||
+	    app_load_cache(&app, err, sizeof err) != CACHE_OK) {
+		fprintf(stderr, "load: %s\n", err);
+		exit(1);
+	}
+	for (i = 0; i < model_count(app.model); i++)
+		n += model_get(app.model, i)->unread;
+	app_free(&app);
+	return n;
+}
+
+static void
+bench_start(const char *what, const char *dir, const struct cache_key *k,
+    const char *scrpath)
+{
+	struct opener o = { k, NULL };
+	struct best b = { 0 };
+	double t, tc, tl;
+	size_t convs = 0;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		t = start_once(dir, &o, scrpath, &tc, &tl, &convs);
+		best_add(&b, t, tc, tl, convs);
+	}
+	best_print(what, "cache_open", &b);
+	printf("%s: %lu unread messages\n", what, unread_total(dir, k));
+}
+
+/* Two positions per conversation: a quarter, then half of the messages
+ * read (by seq). */
+static void
+write_reads(const char *dir, const struct cache_key *k, int compact)
+{
+	struct td_cache *c;
+	char id[64];
+	long conv, pass;
+	int64_t seq;
+
+	if (cache_open(dir, k, &c, err, sizeof err) != CACHE_OK)
+		goto fail;
+	for (pass = 1; pass <= 2; pass++)
+		for (conv = 0; conv < N_CONV; conv++) {
+			snprintf(id, sizeof id, "conv-%ld", conv);
+			seq = 2 * N_CONV + pass * N_MSG / 4;
+			if (cache_read_set(c, id, seq, err, sizeof err) != 0)
+				goto fail;
+		}
+	if (compact && cache_compact(c, err, sizeof err) != 0)
+		goto fail;
+	cache_close(c);
+	return;
+fail:
+	fprintf(stderr, "write reads: %s\n", err);
+	exit(1);
+}
+
+static int
+rm_one(const char *p, const struct stat *st, int f, struct FTW *w)
+{
+	(void)st;
+	(void)f;
+	(void)w;
+	return remove(p);
+}
+
+int
+main(void)
+{
+	long long t0 = (long long)time(NULL) - 3 * 86400;
+	char tmp[] = "/tmp/ttydesk-bench-reads-XXXXXX", kp[4200], d[4200];
+	char scr[4200];
+	struct cache_key *k;
+
+	setenv("TERM", "xterm-256color", 1);
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+		setlocale(LC_ALL, "");
+	if (mkdtemp(tmp) == NULL)
+		return 1;
+	snprintf(kp, sizeof kp, "%s/key", tmp);
+	snprintf(d, sizeof d, "%s/cache", tmp);
+	snprintf(scr, sizeof scr, "%s/screen", tmp);
+	if (cache_keygen(kp, err, sizeof err) != 0 ||
+	    (k = cache_key_from_file(kp, err, sizeof err)) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	printf("bench_tui_reads: %d messages in %d conversations (+%d contact "
+	    "and state events)\n", N_MSG, N_CONV, 2 * N_CONV);
+	write_cache(d, k, 1, t0);
+	bench_start("no read positions", d, k, scr);
+	write_reads(d, k, 0);
+	bench_start("10,000 READ records in the log", d, k, scr);
+	write_reads(d, k, 1);
+	bench_start("5,000 positions in the snapshot", d, k, scr);
+	cache_key_free(k);
+	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}
