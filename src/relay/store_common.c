@@ -50,7 +50,7 @@ store_wake_at(const json_t *state)
 }
 
 int
-store_buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+relay_buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 {
 	if (*len + n + 1 > *cap) {
 		size_t nc = *cap ? *cap : 4096;

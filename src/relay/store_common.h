@@ -23,7 +23,7 @@ int64_t store_wake_at(const json_t *state);
 
 /* Appends n bytes of s to the malloc'd *buf (grown by doubling, kept
  * NUL-terminated).  0, or -1 when out of memory (*buf unchanged). */
-int store_buf_add(char **buf, size_t *len, size_t *cap, const char *s,
+int relay_buf_add(char **buf, size_t *len, size_t *cap, const char *s,
     size_t n);
 
 /* One entry of a contact's history, {"id", "state", "first_ts",

@@ -533,8 +533,8 @@ pg_store_read_after(struct pg_store *st, int64_t after, int limit,
 			*more = true;
 			break;
 		}
-		if ((*count > 0 && store_buf_add(buf, len, &cap, ",", 1) != 0) ||
-		    store_buf_add(buf, len, &cap, PQgetvalue(res, i, 1),
+		if ((*count > 0 && relay_buf_add(buf, len, &cap, ",", 1) != 0) ||
+		    relay_buf_add(buf, len, &cap, PQgetvalue(res, i, 1),
 		    (size_t)PQgetlength(res, i, 1)) != 0) {
 			snprintf(st->err, sizeof st->err, "out of memory");
 			PQclear(res);

@@ -462,8 +462,8 @@ relay_store_read_after(struct relay_store *st, int64_t after, int limit,
 			*more = true;
 			break;
 		}
-		if ((*count > 0 && store_buf_add(buf, len, &cap, ",", 1) != 0) ||
-		    store_buf_add(buf, len, &cap, j, n) != 0) {
+		if ((*count > 0 && relay_buf_add(buf, len, &cap, ",", 1) != 0) ||
+		    relay_buf_add(buf, len, &cap, j, n) != 0) {
 			snprintf(st->err, sizeof st->err, "out of memory");
 			sqlite3_reset(s);
 			return -1;
