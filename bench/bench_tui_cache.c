@@ -7,7 +7,9 @@
  * events (what ttydesk writes now) and once with JSON text (caches of
  * older builds).  Then a JSON cache opened the way ttydesk opens it
  * (app_open_cache, which packs it once): that first start, and the next
- * one.  Wall and CPU time of the best of three; figures only.
+ * one.  Last, the packed cache with the agent's read positions in it
+ * (10,000 in the log, then 5,000 compacted into the snapshot).  Wall and
+ * CPU time of the best of three; figures only.
  */
 #include <curses.h>
 #include <fcntl.h>
@@ -323,6 +325,54 @@ bench_start(const char *what, const char *dir, const struct cache_key *k,
 	best_print(what, "cache_open", &b);
 }
 
+static unsigned long
+unread_total(const char *dir, const struct cache_key *k)
+{
+	struct opener o = { k, NULL };
+	struct appconfig cfg;
+	struct app app;
+	unsigned long n = 0;
+	size_t i;
+
+	if (open_cache(&app, &cfg, dir, &o) != 0 ||
+	    app_load_cache(&app, err, sizeof err) != CACHE_OK) {
+		fprintf(stderr, "load: %s\n", err);
+		exit(1);
+	}
+	for (i = 0; i < model_count(app.model); i++)
+		n += model_get(app.model, i)->unread;
+	app_free(&app);
+	return n;
+}
+
+/* Two positions per conversation: a quarter, then half of the messages
+ * read (by seq). */
+static void
+write_reads(const char *dir, const struct cache_key *k, int compact)
+{
+	struct td_cache *c;
+	char id[64];
+	long conv, pass;
+	int64_t seq;
+
+	if (cache_open(dir, k, &c, err, sizeof err) != CACHE_OK)
+		goto fail;
+	for (pass = 1; pass <= 2; pass++)
+		for (conv = 0; conv < N_CONV; conv++) {
+			snprintf(id, sizeof id, "conv-%ld", conv);
+			seq = 2 * N_CONV + pass * N_MSG / 4;
+			if (cache_read_set(c, id, seq, err, sizeof err) != 0)
+				goto fail;
+		}
+	if (compact && cache_compact(c, err, sizeof err) != 0)
+		goto fail;
+	cache_close(c);
+	return;
+fail:
+	fprintf(stderr, "write reads: %s\n", err);
+	exit(1);
+}
+
 static void
 copy_file(const char *from, const char *to, const char *name)
 {
@@ -426,6 +476,16 @@ main(void)
 	bench_start("packed cache", dpk, k, scr);
 	bench_start("JSON cache", djs, k, scr);
 	bench_old(djs, dold, kp, scr);
+	/* Read positions (the agent's, kept only here): what they add. */
+	printf("packed cache: %lu unread messages\n", unread_total(dpk, k));
+	write_reads(dpk, k, 0);
+	bench_start("packed cache + 10,000 read positions in the log", dpk, k,
+	    scr);
+	printf("packed cache + read positions: %lu unread messages\n",
+	    unread_total(dpk, k));
+	write_reads(dpk, k, 1);
+	bench_start("packed cache + 5,000 read positions in the snapshot", dpk,
+	    k, scr);
 	cache_key_free(k);
 	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	return 0;

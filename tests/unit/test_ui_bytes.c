@@ -17,12 +17,11 @@
 #include "keymap.h"
 #include "ui.h"
 #include "ui_fixture.h"
+#include "ui_term.h"
 
 #define N_CONV 200
 
-static char path[] = "/tmp/ttydesk-bytes-XXXXXX";
-static SCREEN *scr;
-static FILE *out, *in;
+static struct ui_term term;
 
 static struct td_model *
 many_conversations(long long now)
@@ -51,56 +50,28 @@ many_conversations(long long now)
 static int
 start(struct app *app, int cols, int rows)
 {
-	char err[256], c[16], r[16];
-	struct td_model *m = many_conversations((long long)time(NULL));
-
-	snprintf(c, sizeof c, "%d", cols);
-	snprintf(r, sizeof r, "%d", rows);
-	setenv("COLUMNS", c, 1);
-	setenv("LINES", r, 1);
-	if (m == NULL || (out = fopen(path, "w+")) == NULL ||
-	    (in = fopen("/dev/null", "r")) == NULL ||
-	    (scr = newterm("xterm-256color", out, in)) == NULL)
-		return -1;
-	if (app_init(app, NULL, m, err, sizeof err) != 0)
-		return -1;
-	app->now = (int64_t)time(NULL);
-	if (ui_start_term(app, scr) != 0)
-		return -1;
-	queues_build(app);
-	list_rebuild(app);
-	ui_draw(app);
-	return 0;
+	return ui_term_start(app, &term, many_conversations((long long)time(
+	    NULL)), cols, rows);
 }
 
 static void
 stop(struct app *app)
 {
-	app_free(app);
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
-}
-
-static long
-out_size(void)
-{
-	fflush(NULL);
-	return ftell(out);
+	ui_term_close(app, &term);
 }
 
 /* Bytes for n presses of key, each drawn. */
 static long
 press(struct app *app, int key, int n)
 {
-	long b = out_size();
+	long b = ui_term_size(&term);
 	int i;
 
 	for (i = 0; i < n; i++) {
 		ui_key(app, key);
 		ui_draw(app);
 	}
-	return out_size() - b;
+	return ui_term_size(&term) - b;
 }
 
 static void
@@ -163,17 +134,11 @@ test_two_panes(void)
 int
 main(void)
 {
-	int fd;
-
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
 		setlocale(LC_ALL, "");
 	setenv("TERM", "xterm-256color", 1);
 	unsetenv("NO_COLOR");
-	if ((fd = mkstemp(path)) < 0)
-		return 1;
-	close(fd);
 	RUN(test_one_pane);
 	RUN(test_two_panes);
-	unlink(path);
 	return check_done();
 }

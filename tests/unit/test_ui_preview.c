@@ -17,10 +17,9 @@
 #include "keymap.h"
 #include "ui.h"
 #include "ui_fixture.h"
+#include "ui_term.h"
 
-static char path[] = "/tmp/ttydesk-preview-XXXXXX";
-static SCREEN *scr;
-static FILE *out, *in;
+static struct ui_term term;
 
 /* Conversations c0..c4, newest first in the list: c4 at the top. */
 static struct td_model *
@@ -52,63 +51,30 @@ five_conversations(long long now)
 static int
 start(struct app *app, int delay_ms)
 {
-	char err[256];
-	struct td_model *m = five_conversations((long long)time(NULL));
-
-	setenv("COLUMNS", "120", 1);
-	setenv("LINES", "30", 1);
-	if (m == NULL || (out = fopen(path, "w+")) == NULL ||
-	    (in = fopen("/dev/null", "r")) == NULL ||
-	    (scr = newterm("xterm-256color", out, in)) == NULL)
+	if (ui_term_start(app, &term, five_conversations((long long)time(NULL)),
+	    120, 30) != 0)
 		return -1;
-	if (app_init(app, NULL, m, err, sizeof err) != 0)
-		return -1;
+	/* The delay applies from the next move on. */
 	app->ui.preview_delay_ms = delay_ms;
-	app->now = (int64_t)time(NULL);
-	if (ui_start_term(app, scr) != 0)
-		return -1;
-	queues_build(app);
-	list_rebuild(app);
-	ui_draw(app);
 	return 0;
 }
 
 static void
 stop(struct app *app)
 {
-	app_free(app);
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
+	ui_term_close(app, &term);
 }
 
 static long
 out_size(void)
 {
-	fflush(NULL);
-	return ftell(out);
+	return ui_term_size(&term);
 }
 
-/* What the terminal got since offset `from`. */
 static char *
 out_since(long from, size_t *len)
 {
-	size_t n;
-	char *all = check_read_file(path, &n), *s;
-
-	*len = 0;
-	if (all == NULL || (size_t)from > n) {
-		free(all);
-		return NULL;
-	}
-	*len = n - (size_t)from;
-	s = malloc(*len + 1);
-	if (s != NULL) {
-		memcpy(s, all + from, *len);
-		s[*len] = '\0';
-	}
-	free(all);
-	return s;
+	return ui_term_output(&term, from, len);
 }
 
 static const char *
@@ -224,19 +190,13 @@ test_no_delay_follows_at_once(void)
 int
 main(void)
 {
-	int fd;
-
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
 		setlocale(LC_ALL, "");
 	setenv("TERM", "xterm-256color", 1);
 	unsetenv("NO_COLOR");
-	if ((fd = mkstemp(path)) < 0)
-		return 1;
-	close(fd);
 	RUN(test_follows_when_resting);
 	RUN(test_held_key_sends_no_thread);
 	RUN(test_other_keys_catch_up);
 	RUN(test_no_delay_follows_at_once);
-	unlink(path);
 	return check_done();
 }

@@ -18,75 +18,20 @@
 #include "keymap.h"
 #include "ui.h"
 #include "ui_fixture.h"
-
-static char path[] = "/tmp/ttydesk-screen-XXXXXX";
-
-struct term {
-	SCREEN *scr;
-	FILE *out;
-	FILE *in;
-};
+#include "ui_term.h"
 
 static int
-term_open(struct term *t, int cols, int rows)
+start(struct app *app, struct ui_term *t, int cols, int rows)
 {
-	char c[16], r[16];
-
-	snprintf(c, sizeof c, "%d", cols);
-	snprintf(r, sizeof r, "%d", rows);
-	setenv("COLUMNS", c, 1);
-	setenv("LINES", r, 1);
-	t->out = fopen(path, "w+");
-	t->in = fopen("/dev/null", "r");
-	if (t->out == NULL || t->in == NULL)
-		return -1;
-	t->scr = newterm("xterm-256color", t->out, t->in);
-	return t->scr != NULL ? 0 : -1;
-}
-
-static char *
-term_output(struct term *t, size_t *len)
-{
-	fflush(NULL);
-	return check_read_file(path, len);
-}
-
-static void
-term_close(struct app *app, struct term *t)
-{
-	app_free(app);
-	if (t->scr != NULL)
-		delscreen(t->scr);
-	fclose(t->out);
-	fclose(t->in);
-}
-
-static int
-start(struct app *app, struct term *t, int cols, int rows)
-{
-	char err[256];
-	struct td_model *m = fx_model((long long)time(NULL));
-
-	if (m == NULL || term_open(t, cols, rows) != 0)
-		return -1;
-	if (app_init(app, NULL, m, err, sizeof err) != 0) {
-		fprintf(stderr, "app_init: %s\n", err);
-		return -1;
-	}
-	app->now = (int64_t)time(NULL);
-	if (ui_start_term(app, t->scr) != 0)
-		return -1;
-	queues_build(app);
-	list_rebuild(app);
-	ui_draw(app);
-	return 0;
+	return ui_term_start(app, t, fx_model((long long)time(NULL)), cols,
+	    rows);
 }
 
 static void
 test_draw_is_safe(void)
 {
 	struct app app;
-	struct term t;
+	struct ui_term t;
 	char *out;
 	size_t len = 0, i;
 
@@ -96,7 +41,7 @@ test_draw_is_safe(void)
 	ui_key(&app, KM_ENTER);
 	ui_draw(&app);
 	CHECK(app.ui.focus == FOCUS_THREAD);
-	out = term_output(&t, &len);
+	out = ui_term_output(&t, 0, &len);
 	CHECK(out != NULL);
 	if (out != NULL) {
 		CHECK(memmem(out, len, "order 1234", 10) != NULL);
@@ -108,21 +53,21 @@ test_draw_is_safe(void)
 			CHECK(out[i] != '\a');
 	}
 	free(out);
-	term_close(&app, &t);
+	ui_term_close(&app, &t);
 }
 
 static void
 test_no_color(void)
 {
 	struct app app;
-	struct term t;
+	struct ui_term t;
 	char *out;
 	size_t len = 0;
 
 	setenv("NO_COLOR", "1", 1);
 	CHECK_INT(start(&app, &t, 100, 30), 0);
 	CHECK(!app.ui.colour);
-	out = term_output(&t, &len);
+	out = ui_term_output(&t, 0, &len);
 	CHECK(out != NULL);
 	if (out != NULL) {
 		/* setaf/setab on xterm-256color: ESC [ 3x / 4x / 38;5 */
@@ -135,7 +80,7 @@ test_no_color(void)
 		    memmem(out, len, ";7m", 3) != NULL);
 	}
 	free(out);
-	term_close(&app, &t);
+	ui_term_close(&app, &t);
 	unsetenv("NO_COLOR");
 }
 
@@ -143,7 +88,7 @@ static void
 test_keys_and_layout(void)
 {
 	struct app app;
-	struct term t;
+	struct ui_term t;
 	size_t q;
 
 	CHECK_INT(start(&app, &t, 80, 24), 0);
@@ -225,7 +170,7 @@ test_keys_and_layout(void)
 	CHECK(app.ui.too_small);
 	ui_key(&app, 'q');
 	CHECK(app.quit);
-	term_close(&app, &t);
+	ui_term_close(&app, &t);
 }
 
 /* A second /v1/me answer while a team queue is shown (the team strings
@@ -234,7 +179,7 @@ static void
 test_me_twice(void)
 {
 	struct app app;
-	struct term t;
+	struct ui_term t;
 	json_t *me;
 	int i;
 
@@ -258,7 +203,7 @@ test_me_twice(void)
 	CHECK_STR(app.ui.queues[app.ui.cur_queue].label, "Tier One");
 	CHECK_INT(app.ui.n_items, 1);
 	json_decref(me);
-	term_close(&app, &t);
+	ui_term_close(&app, &t);
 }
 
 static void
@@ -283,7 +228,7 @@ static void
 test_new_below(void)
 {
 	struct app app;
-	struct term t;
+	struct ui_term t;
 
 	CHECK_INT(start(&app, &t, 80, 24), 0);
 	ui_key(&app, KM_ENTER);
@@ -300,7 +245,7 @@ test_new_below(void)
 	CHECK_STR(app.ui.msg, "");
 	CHECK(thread_selected(&app) != NULL &&
 	    strcmp(thread_selected(&app)->m.id, "wamid.N2") == 0);
-	term_close(&app, &t);
+	ui_term_close(&app, &t);
 }
 
 static void
@@ -323,18 +268,12 @@ test_client_id(void)
 int
 main(void)
 {
-	int fd;
-
 	setlocale(LC_ALL, "C.UTF-8");
-	if ((fd = mkstemp(path)) < 0)
-		return 1;
-	close(fd);
 	RUN(test_draw_is_safe);
 	RUN(test_no_color);
 	RUN(test_keys_and_layout);
 	RUN(test_me_twice);
 	RUN(test_client_id);
 	RUN(test_new_below);
-	unlink(path);
 	return check_done();
 }
