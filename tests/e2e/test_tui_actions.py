@@ -11,7 +11,6 @@ be retried; opening a conversation sends one read receipt.
 """
 
 import os
-import shutil
 import stat
 import sys
 import time
@@ -22,7 +21,7 @@ sys.path.insert(0, _HERE)
 sys.path.insert(0, os.path.join(_HERE, "..", "pylib"))
 
 import harness  # noqa: E402
-from tui_tmux import TuiSession  # noqa: E402
+from tui_tmux import TuiWorldCase  # noqa: E402
 
 EXTRA = """confirm = on
 
@@ -35,37 +34,9 @@ later = We will get back to you later.
 """
 
 
-def have_tmux():
-	return shutil.which("tmux") is not None
 
-
-@unittest.skipUnless(have_tmux(), "tmux is not installed")
-class TuiActions(unittest.TestCase):
-	@classmethod
-	def setUpClass(cls):
-		cls.world = harness.RelayWorld(status_delays=None)
-		cls.fake = cls.world.fake
-		cls.alice = cls.world.agent("alice")
-
-	@classmethod
-	def tearDownClass(cls):
-		cls.world.close()
-		cls.world.relay.cleanup()
-
-	def session(self, agent="alice", **kw):
-		kw.setdefault("extra", EXTRA)
-		t = TuiSession.for_agent(self.world, agent, **kw)
-		self.addCleanup(t.close)
-		return t
-
-	def quit(self, t):
-		t.keys("Escape", "Escape", "q")
-		s = t.wait_for(lambda s: "TTYDESK-EXIT=0" in s or "quit?" in s,
-		    what="exit or quit question")
-		if "quit?" in s:
-			t.keys("y")
-		t.wait_for("TTYDESK-EXIT=0", what="ttydesk to exit with 0")
-		self.assertEqual(t.asan_reports(), [])
+class TuiActions(TuiWorldCase):
+	session_kw = {"extra": EXTRA}
 
 	def customer_writes(self, name, text, **kw):
 		c = self.fake.customer(harness.unique_phone(), None, name)

@@ -2,7 +2,6 @@
 checked against the relay's state (what every other agent sees)."""
 
 import os
-import shutil
 import sys
 import time
 import unittest
@@ -13,36 +12,11 @@ sys.path.insert(0, os.path.join(_HERE, "..", "pylib"))
 
 import harness  # noqa: E402
 from agentapi import quote  # noqa: E402
-from tui_tmux import TuiSession  # noqa: E402
+from tui_tmux import TuiWorldCase  # noqa: E402
 
 
-def have_tmux():
-	return shutil.which("tmux") is not None
 
-
-@unittest.skipUnless(have_tmux(), "tmux is not installed")
-class TuiTeamActions(unittest.TestCase):
-	@classmethod
-	def setUpClass(cls):
-		cls.world = harness.RelayWorld(status_delays=None)
-		cls.fake = cls.world.fake
-		cls.alice = cls.world.agent("alice")
-
-	@classmethod
-	def tearDownClass(cls):
-		cls.world.close()
-		cls.world.relay.cleanup()
-
-	def session(self):
-		t = TuiSession.for_agent(self.world, "alice")
-		self.addCleanup(t.close)
-		return t
-
-	def quit(self, t):
-		t.keys("Escape", "Escape", "q")
-		t.wait_for("TTYDESK-EXIT=0")
-		self.assertEqual(t.asan_reports(), [])
-
+class TuiTeamActions(TuiWorldCase):
 	def new_conv(self, name, text="hello"):
 		c = self.fake.customer(harness.unique_phone(), None, name)
 		m, code = self.fake.customer_message(c, "text", text=text)

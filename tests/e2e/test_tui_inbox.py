@@ -7,7 +7,6 @@ reconnects when the relay comes back.
 """
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,37 +18,11 @@ sys.path.insert(0, _HERE)
 sys.path.insert(0, os.path.join(_HERE, "..", "pylib"))
 
 import harness  # noqa: E402
-from tui_tmux import TuiSession  # noqa: E402
+from tui_tmux import TuiSession, TuiWorldCase  # noqa: E402
 
 
-def have_tmux():
-	return shutil.which("tmux") is not None
 
-
-@unittest.skipUnless(have_tmux(), "tmux is not installed")
-class TuiInbox(unittest.TestCase):
-	@classmethod
-	def setUpClass(cls):
-		cls.world = harness.RelayWorld()
-		cls.fake = cls.world.fake
-		cls.alice = cls.world.agent("alice")
-
-	@classmethod
-	def tearDownClass(cls):
-		cls.world.close()
-		cls.world.relay.cleanup()
-
-	def session(self, **kw):
-		t = TuiSession.for_agent(self.world, "alice", **kw)
-		self.addCleanup(t.close)
-		return t
-
-	def quit(self, t):
-		"""q, then the exit status and no sanitizer report."""
-		t.keys("Escape", "q")
-		t.wait_for("TTYDESK-EXIT=0", what="ttydesk to exit with 0")
-		self.assertEqual(t.asan_reports(), [])
-
+class TuiInbox(TuiWorldCase):
 	def customer_writes(self, name, text, phone=None):
 		c = self.fake.customer(phone or harness.unique_phone(), None, name)
 		m, code = self.fake.customer_message(c, "text", text=text)
@@ -71,14 +44,6 @@ class TuiInbox(unittest.TestCase):
 				j = line.rfind("\x1b[", 0, i)
 				return line[j:i]
 		return None
-
-	def goto_queue(self, t, label):
-		for _ in range(12):
-			if t.screen().splitlines()[-1].startswith(" " + label + " "):
-				return
-			t.keys("]")
-			time.sleep(0.2)
-		raise AssertionError("queue %s not found" % label)
 
 	def open_by_search(self, t, needle):
 		t.keys("/")

@@ -10,7 +10,6 @@
 """
 
 import os
-import shutil
 import signal
 import sys
 import time
@@ -21,11 +20,8 @@ sys.path.insert(0, _HERE)
 sys.path.insert(0, os.path.join(_HERE, "..", "pylib"))
 
 import harness  # noqa: E402
-from tui_tmux import TuiSession  # noqa: E402
+from tui_tmux import TuiWorldCase  # noqa: E402
 
-
-def have_tmux():
-	return shutil.which("tmux") is not None
 
 
 def children(pid):
@@ -36,24 +32,7 @@ def children(pid):
 		return []
 
 
-@unittest.skipUnless(have_tmux(), "tmux is not installed")
-class TuiOutbox(unittest.TestCase):
-	@classmethod
-	def setUpClass(cls):
-		cls.world = harness.RelayWorld(status_delays=None)
-		cls.fake = cls.world.fake
-		cls.alice = cls.world.agent("alice")
-
-	@classmethod
-	def tearDownClass(cls):
-		cls.world.close()
-		cls.world.relay.cleanup()
-
-	def session(self):
-		t = TuiSession.for_agent(self.world, "alice")
-		self.addCleanup(t.close)
-		return t
-
+class TuiOutbox(TuiWorldCase):
 	def relay_down(self):
 		self.world.relay.stop()
 		self.addCleanup(self.relay_up)

@@ -9,9 +9,7 @@ running is unread at the next start.
 
 import os
 import re
-import shutil
 import sys
-import time
 import unittest
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -19,11 +17,8 @@ sys.path.insert(0, _HERE)
 sys.path.insert(0, os.path.join(_HERE, "..", "pylib"))
 
 import harness  # noqa: E402
-from tui_tmux import TuiSession  # noqa: E402
+from tui_tmux import TuiSession, TuiWorldCase  # noqa: E402
 
-
-def have_tmux():
-	return shutil.which("tmux") is not None
 
 
 def unread_of(screen, name):
@@ -44,31 +39,11 @@ def unread_of(screen, name):
 	return None
 
 
-@unittest.skipUnless(have_tmux(), "tmux is not installed")
-class TuiReads(unittest.TestCase):
-	@classmethod
-	def setUpClass(cls):
-		cls.world = harness.RelayWorld()
-		cls.fake = cls.world.fake
-		cls.alice = cls.world.agent("alice")
-
-	@classmethod
-	def tearDownClass(cls):
-		cls.world.close()
-		cls.world.relay.cleanup()
-
+class TuiReads(TuiWorldCase):
 	def customer_writes(self, customer, text):
 		m, code = self.fake.customer_message(customer, "text", text=text)
 		self.assertEqual(code, 200)
 		return m
-
-	def goto_queue(self, t, label):
-		for _ in range(12):
-			if t.screen().splitlines()[-1].startswith(" " + label + " "):
-				return
-			t.keys("]")
-			time.sleep(0.2)
-		raise AssertionError("queue %s not found" % label)
 
 	def wait_unread(self, t, name, n):
 		return t.wait_for(lambda s: unread_of(s, name) == n,

@@ -3,7 +3,6 @@
 the fake Graph API."""
 
 import os
-import shutil
 import sys
 import time
 import unittest
@@ -14,7 +13,7 @@ sys.path.insert(0, os.path.join(_HERE, "..", "pylib"))
 
 import harness  # noqa: E402
 from agentapi import new_client_id, quote  # noqa: E402
-from tui_tmux import TuiSession  # noqa: E402
+from tui_tmux import TuiSession, TuiWorldCase  # noqa: E402
 
 CONFIG = """
 [sla]
@@ -26,19 +25,8 @@ enabled = yes
 """
 
 
-@unittest.skipUnless(shutil.which("tmux"), "tmux is not installed")
-class TuiTeamPanel(unittest.TestCase):
-	@classmethod
-	def setUpClass(cls):
-		cls.world = harness.RelayWorld(status_delays=None,
-		    relay_kw={"extra_config": CONFIG})
-		cls.fake = cls.world.fake
-		cls.alice = cls.world.agent("alice")
-
-	@classmethod
-	def tearDownClass(cls):
-		cls.world.close()
-		cls.world.relay.cleanup()
+class TuiTeamPanel(TuiWorldCase):
+	relay_kw = {"extra_config": CONFIG}
 
 	def new_conv(self, name, text="hello", timestamp=None, bsuid=False):
 		c = self.fake.customer(None if bsuid else harness.unique_phone(),
@@ -62,14 +50,6 @@ class TuiTeamPanel(unittest.TestCase):
 
 	def row(self, s, name):
 		return [l for l in s.splitlines() if name in l]
-
-	def goto_queue(self, t, name):
-		for _ in range(12):
-			if t.screen().splitlines()[-1].startswith(" %s " % name):
-				return
-			t.keys("]")
-			time.sleep(0.2)
-		self.fail("no queue " + name)
 
 	def select(self, t, name):
 		t.keys("/")

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(_HERE, "..", "pylib"))
@@ -182,3 +183,58 @@ def _pids_with_arg(arg):
 
 def _shq(s):
 	return "'" + s.replace("'", "'\\''") + "'"
+
+
+def have_tmux():
+	return shutil.which("tmux") is not None
+
+
+
+@unittest.skipUnless(have_tmux(), "tmux is not installed")
+class TuiWorldCase(unittest.TestCase):
+	"""One relay world (relay + fake Graph API) per test class, agent
+	alice, and what the tmux tests do again and again.  relay_kw goes to
+	harness.RelayWorld (e.g. extra relay config)."""
+	relay_kw = None
+	session_kw = {}
+
+	@classmethod
+	def setUpClass(cls):
+		import harness
+		cls.world = harness.RelayWorld(status_delays=None,
+		    relay_kw=cls.relay_kw)
+		cls.fake = cls.world.fake
+		cls.alice = cls.world.agent("alice")
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.world.close()
+		cls.world.relay.cleanup()
+
+	def session(self, agent="alice", **kw):
+		"""A TuiSession closed when the test ends."""
+		for k, v in self.session_kw.items():
+			kw.setdefault(k, v)
+		t = TuiSession.for_agent(self.world, agent, **kw)
+		self.addCleanup(t.close)
+		return t
+
+	def goto_queue(self, t, label):
+		"""] until the status bar names the queue."""
+		for _ in range(12):
+			if t.screen().splitlines()[-1].startswith(" " + label + " "):
+				return
+			t.keys("]")
+			time.sleep(0.2)
+		raise AssertionError("queue %s not found" % label)
+
+	def quit(self, t):
+		"""Esc, q (saying yes when asked), exit status 0 and no
+		sanitizer report."""
+		t.keys("Escape", "Escape", "q")
+		s = t.wait_for(lambda s: "TTYDESK-EXIT=0" in s or "quit?" in s,
+		    what="exit or quit question")
+		if "quit?" in s:
+			t.keys("y")
+		t.wait_for("TTYDESK-EXIT=0", what="ttydesk to exit with 0")
+		self.assertEqual(t.asan_reports(), [])

@@ -13,7 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+#include <stdbool.h>
+
 #include "ttydesk/cache.h"
+#include "ttydesk/event.h"
 
 struct coll {
 	char **ev;
@@ -225,6 +229,30 @@ tu_write(const char *path, const unsigned char *p, size_t len)
 	if (fd < 0 || write(fd, p, len) != (ssize_t)len)
 		abort();
 	close(fd);
+}
+
+/* Same event, however it is stored (packed or JSON text). */
+static inline bool
+tu_same_event(const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct td_event ea, eb;
+	char err[256];
+	json_t *ja = NULL, *jb = NULL;
+	bool same = false;
+
+	memset(&ea, 0, sizeof ea);
+	memset(&eb, 0, sizeof eb);
+	if (event_decode_any(a, alen, &ea, err, sizeof err) == 0 &&
+	    event_decode_any(b, blen, &eb, err, sizeof err) == 0) {
+		ja = event_to_json(&ea);
+		jb = event_to_json(&eb);
+		same = ja != NULL && jb != NULL && json_equal(ja, jb);
+	}
+	json_decref(ja);
+	json_decref(jb);
+	event_free(&ea);
+	event_free(&eb);
+	return same;
 }
 
 #endif

@@ -361,28 +361,6 @@ read_all(struct evs *got, struct coll *state)
 	cache_close(c);
 }
 
-/* Same event, however it is stored. */
-static bool
-same_event(const char *a, size_t alen, const char *b, size_t blen)
-{
-	struct td_event ea, eb;
-	char err[256];
-	json_t *ja = NULL, *jb = NULL;
-	bool same = false;
-
-	if (event_decode_any(a, alen, &ea, err, sizeof err) == 0 &&
-	    event_decode_any(b, blen, &eb, err, sizeof err) == 0) {
-		ja = event_to_json(&ea);
-		jb = event_to_json(&eb);
-		same = ja != NULL && jb != NULL && json_equal(ja, jb);
-	}
-	json_decref(ja);
-	json_decref(jb);
-	event_free(&ea);
-	event_free(&eb);
-	return same;
-}
-
 static bool
 is_odd(const char *p, size_t len)
 {
@@ -453,7 +431,7 @@ test_convert_once(void)
 			continue;
 		}
 		CHECK(is_packed(got.p[i], got.len[i]));
-		CHECK(same_event(got.p[i], got.len[i], all.p[i], all.len[i]));
+		CHECK(tu_same_event(got.p[i], got.len[i], all.p[i], all.len[i]));
 		if (is_packed(all.p[i], all.len[i]))
 			CHECK(got.len[i] == all.len[i] &&
 			    memcmp(got.p[i], all.p[i], all.len[i]) == 0);
@@ -580,7 +558,7 @@ test_later_compaction_packs(void)
 	CHECK_INT((long long)got.n, 800);
 	for (i = 0; i < got.n && i < all.n; i++) {
 		CHECK(is_packed(got.p[i], got.len[i]));
-		CHECK(same_event(got.p[i], got.len[i], all.p[i], all.len[i]));
+		CHECK(tu_same_event(got.p[i], got.len[i], all.p[i], all.len[i]));
 	}
 	coll_free(&st);
 	evs_free(&got);

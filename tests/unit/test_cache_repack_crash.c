@@ -139,27 +139,6 @@ struct got {
 	struct coll st;
 };
 
-static bool
-same_event(const char *a, size_t alen, const char *b, size_t blen)
-{
-	struct td_event ea, eb;
-	char err[256];
-	json_t *ja = NULL, *jb = NULL;
-	bool same = false;
-
-	if (event_decode_any(a, alen, &ea, err, sizeof err) == 0 &&
-	    event_decode_any(b, blen, &eb, err, sizeof err) == 0) {
-		ja = event_to_json(&ea);
-		jb = event_to_json(&eb);
-		same = ja != NULL && jb != NULL && json_equal(ja, jb);
-	}
-	json_decref(ja);
-	json_decref(jb);
-	event_free(&ea);
-	event_free(&eb);
-	return same;
-}
-
 static void
 got_event(void *ud, const char *p, size_t len)
 {
@@ -173,7 +152,7 @@ got_event(void *ud, const char *p, size_t len)
 	g->json += json;
 	/* The unknown event stays byte for byte; the rest may be packed. */
 	if (json ? len != orig_len[g->n] || memcmp(p, orig[g->n], len) != 0 :
-	    !same_event(p, len, orig[g->n], orig_len[g->n]))
+	    !tu_same_event(p, len, orig[g->n], orig_len[g->n]))
 		g->bad++;
 	g->n++;
 }

@@ -134,10 +134,7 @@ test_two_panes(void)
 int
 main(void)
 {
-	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
-		setlocale(LC_ALL, "");
-	setenv("TERM", "xterm-256color", 1);
-	unsetenv("NO_COLOR");
+	ui_term_env();
 	RUN(test_one_pane);
 	RUN(test_two_panes);
 	return check_done();

@@ -190,10 +190,7 @@ test_no_delay_follows_at_once(void)
 int
 main(void)
 {
-	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
-		setlocale(LC_ALL, "");
-	setenv("TERM", "xterm-256color", 1);
-	unsetenv("NO_COLOR");
+	ui_term_env();
 	RUN(test_follows_when_resting);
 	RUN(test_held_key_sends_no_thread);
 	RUN(test_other_keys_catch_up);

@@ -7,11 +7,22 @@
 #define TTYDESK_UI_TERM_H
 
 #include <curses.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* UTF-8, xterm-256color, colours on: the terminal every test assumes. */
+static inline void
+ui_term_env(void)
+{
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+		setlocale(LC_ALL, "");
+	setenv("TERM", "xterm-256color", 1);
+	unsetenv("NO_COLOR");
+}
 
 struct ui_term {
 	SCREEN *scr;
