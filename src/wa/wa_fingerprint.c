@@ -10,7 +10,12 @@
  * snprintf, which made the fingerprint cost more than the rest of
  * wa_parse_webhook() beside jansson's own parse.  A parsed value has no
  * cycles, and jansson caps its nesting, so neither is needed here.
+ *
+ * The digest is OpenSSL's: libsodium 1.0.18 has only portable C for
+ * SHA-256, which took 1 us of a 10 us parse for a 250-byte input; this is
+ * the same digest in half the time (a content key, not a secret).
  */
+#include <openssl/evp.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,7 +341,7 @@ wa_canonical_json(const json_t *v, size_t *len)
 int
 wa_fingerprint(const json_t *obj, const char *kind, struct wa_item *it)
 {
-	unsigned char hash[crypto_hash_sha256_BYTES];
+	unsigned char hash[32];
 	const struct wa_customer *cu = &it->customer;
 	struct canon c;
 	int rc = -1;
@@ -351,8 +356,8 @@ wa_fingerprint(const json_t *obj, const char *kind, struct wa_item *it)
 	canon_part(&c, cu->name);
 	canon_value(&c, obj);
 	canon_putc(&c, '\0');
-	if (!c.failed) {
-		crypto_hash_sha256(hash, (const unsigned char *)c.s, c.len);
+	if (!c.failed && EVP_Digest(c.s, c.len, hash, NULL, EVP_sha256(),
+	    NULL) == 1) {
 		sodium_bin2hex(it->fingerprint, sizeof it->fingerprint, hash,
 		    sizeof hash);
 		rc = 0;
