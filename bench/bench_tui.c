@@ -374,6 +374,21 @@ main(void)
 	ui_layout(&app);
 	ui_draw(&app);
 	keys(&app, "list move with scrolling, one pane 80x24", 'j', 'k', ROUNDS);
+	/* Only moves that scroll: from the bottom row on down. */
+	{
+		long b;
+		int r;
+
+		list_select(&app, (size_t)app.ui.list.h - 1);
+		ui_draw(&app);
+		b = out_bytes();
+		for (r = 0; r < ROUNDS / 10; r++) {
+			ui_key(&app, 'j');
+			ui_draw(&app);
+		}
+		printf("list move that scrolls the list, one pane 80x24: %.0f "
+		    "bytes\n", (double)(out_bytes() - b) / (ROUNDS / 10));
+	}
 	/* Within one page: the two-row repaint alone. */
 	list_select(&app, 0);
 	ui_draw(&app);
