@@ -192,19 +192,36 @@ thread_clamp(struct convui *cu, size_t h)
 	cu->at_bottom = cu->top >= max;
 }
 
-/* Scroll so message m is in view: its end when it fits, else its start. */
+/*
+ * Scroll so message m is in view: its end when it fits, else its start.
+ * A pane beside the list cannot use the terminal's scrolling, so every
+ * scroll rewrites all of it: there the view goes `extra` lines further
+ * (half a page), and the next messages come into view without another
+ * rewrite.
+ */
 static void
-thread_show(struct convui *cu, long m, size_t h)
+thread_show(struct convui *cu, long m, size_t h, size_t extra)
 {
 	size_t first = (size_t)cu->first_line[m], last = (size_t)cu->last_line[m];
 
 	/* Include the day/blank line above when it is there. */
 	if (first > 0 && cu->msg_of[first - 1] < 0)
 		first--;
-	if (first < cu->top)
-		cu->top = first;
-	else if (last >= cu->top + h)
-		cu->top = last - first + 1 <= h ? last - h + 1 : first;
+	if (first < cu->top) {
+		cu->top = first > extra ? first - extra : 0;
+		if (last >= cu->top + h) /* taller than the rest: its start */
+			cu->top = first;
+	} else if (last >= cu->top + h) {
+		cu->top = last - first + 1 <= h ? last - h + 1 + extra : first;
+		if (cu->top > first)
+			cu->top = first;
+	}
+}
+
+static size_t
+thread_jump(const struct app *app, size_t h)
+{
+	return app->ui.thread.w < app->ui.cols && h >= 8 ? h / 2 : 0;
 }
 
 void
@@ -255,7 +272,7 @@ thread_move(struct app *app, long delta)
 				;
 			if (m < (long)cu->n_msgs) {
 				cu->sel = m;
-				thread_show(cu, m, h);
+				thread_show(cu, m, h, thread_jump(app, h));
 			} else {
 				cu->top = cu->n_lines > h ? cu->n_lines - h : 0;
 			}
@@ -268,7 +285,7 @@ thread_move(struct app *app, long delta)
 				;
 			if (m >= 0) {
 				cu->sel = m;
-				thread_show(cu, m, h);
+				thread_show(cu, m, h, thread_jump(app, h));
 			} else {
 				cu->top = 0;
 			}

@@ -14,6 +14,7 @@
 
 #include "check.h"
 #include "app.h"
+#include "convui.h"
 #include "keymap.h"
 #include "ui.h"
 #include "ui_fixture.h"
@@ -131,11 +132,87 @@ test_two_panes(void)
 	stop(&app);
 }
 
+/* One conversation of 300 short messages. */
+static struct td_model *
+long_thread(long long now)
+{
+	struct td_model *m = model_new("alice");
+	char buf[1024];
+	int i;
+
+	snprintf(buf, sizeof buf, "{\"seq\":1,\"ts\":%lld,\"type\":\"contact\","
+	    "\"conversation\":\"big\",\"contact\":{\"wa_id\":\"34600000001\","
+	    "\"name\":\"Long Thread\"}}", now - 9000);
+	fx_apply(m, buf);
+	for (i = 0; i < 300; i++) {
+		snprintf(buf, sizeof buf, "{\"seq\":%d,\"ts\":%lld,\"type\":"
+		    "\"message\",\"conversation\":\"big\",\"message\":{\"id\":"
+		    "\"wamid.%d\",\"direction\":\"%s\",\"kind\":\"text\","
+		    "\"from\":\"34600000001\",\"text\":\"message number %d\","
+		    "\"status\":\"received\"}}", i + 2, now - 8000 + i, i,
+		    i % 2 ? "out" : "in", i);
+		fx_apply(m, buf);
+	}
+	return m;
+}
+
+/* Up through a long thread: beside the list the view jumps half a page
+ * when the selection leaves it (each scroll there rewrites the pane);
+ * full width it scrolls just enough (the terminal moves the rest). */
+static void
+thread_walk(int cols, bool jumps)
+{
+	struct convui *cu;
+	struct app app;
+	size_t h, top, moved = 0, scrolls = 0;
+	int i;
+
+	CHECK_INT(ui_term_start(&app, &term, long_thread((long long)time(NULL)),
+	    cols, 30), 0);
+	ui_key(&app, KM_ENTER);
+	ui_draw(&app);
+	cu = convmap_find(app.convs, "big");
+	CHECK(cu != NULL);
+	if (cu == NULL) {
+		stop(&app);
+		return;
+	}
+	ui_key(&app, 'G');
+	ui_draw(&app);
+	h = (size_t)app.ui.thread.h - 1; /* the title row */
+	for (i = 0; i < 60; i++) {
+		top = cu->top;
+		ui_key(&app, 'k');
+		ui_draw(&app);
+		/* The selected message is always in view. */
+		CHECK((size_t)cu->first_line[cu->sel] >= cu->top &&
+		    (size_t)cu->last_line[cu->sel] < cu->top + h);
+		if (cu->top != top) {
+			scrolls++;
+			moved += top - cu->top;
+		}
+	}
+	CHECK(scrolls > 0);
+	if (jumps)
+		CHECK(moved / scrolls >= h / 2);
+	else
+		CHECK(moved / scrolls <= 3);
+	stop(&app);
+}
+
+static void
+test_thread_scroll(void)
+{
+	thread_walk(120, true);
+	thread_walk(80, false);
+}
+
 int
 main(void)
 {
 	ui_term_env();
 	RUN(test_one_pane);
 	RUN(test_two_panes);
+	RUN(test_thread_scroll);
 	return check_done();
 }
