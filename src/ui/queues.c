@@ -224,7 +224,6 @@ list_select(struct app *app, size_t i)
 	}
 	free(ui->sel_id);
 	ui->sel_id = strdup(ui->items[i]->id);
-	ui->status.dirty = true;
 	if (!ui->two_pane || (ui->open_id != NULL &&
 	    strcmp(ui->open_id, ui->sel_id ? ui->sel_id : "") == 0)) {
 		ui->preview_pending = false;
@@ -251,7 +250,7 @@ list_preview_commit(struct app *app)
 		return;
 	free(ui->open_id);
 	ui->open_id = strdup(ui->sel_id);
-	ui->thread.dirty = true;
+	ui->thread.dirty = ui->status.dirty = true; /* its window time */
 }
 
 int

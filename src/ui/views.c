@@ -66,16 +66,16 @@ sep_draw(struct app *app, struct view *v)
 static void
 status_window(struct app *app, struct aline *l)
 {
-	/* In the list: the cursor's conversation, also while the preview
-	 * has not caught up with it. */
-	const struct td_conversation *c = app->ui.focus == FOCUS_LIST ?
-	    app_selected_conv(app) : app_open_conv(app);
+	/* The window of the conversation on screen: the open thread, or the
+	 * preview beside the list.  The list alone has its window marks in
+	 * the rows, and a cursor move then leaves the status line as it is. */
+	const struct td_conversation *c = app->ui.focus == FOCUS_THREAD ||
+	    app->ui.two_pane ? app_open_conv(app) : NULL;
 	int64_t left = 0;
 
 	if (c == NULL)
-		c = app_selected_conv(app);
-	if (c == NULL)
 		return;
+	aline_adds(l, TH_STATUS, app->ui.utf8 ? "│" : "|");
 	if (conversation_window_open(c, app->now, &left))
 		aline_printf(l, left < 7200 ? TH_HIGH : TH_STATUS,
 		    " window %" PRId64 "h%02" PRId64 "m ", left / 3600,
@@ -99,10 +99,11 @@ status_draw(struct app *app, struct view *v)
 		aline_adds(&l, TH_STATUS, "terminal too small");
 		goto draw;
 	}
+	/* The queue and its size, not the cursor's place in it: that would
+	 * rewrite the status line on every move. */
 	if (ui->n_queues > 0)
-		aline_printf(&l, TH_STATUS, " %s %zu/%zu ",
-		    ui->queues[ui->cur_queue].label,
-		    ui->n_items ? ui->sel + 1 : 0, ui->n_items);
+		aline_printf(&l, TH_STATUS, " %s %zu ",
+		    ui->queues[ui->cur_queue].label, ui->n_items);
 	if (app->net != NULL) {
 		net_state_short(app->net, net, sizeof net);
 		switch (net_state(app->net)) {
@@ -116,7 +117,6 @@ status_draw(struct app *app, struct view *v)
 	}
 	aline_adds(&l, TH_STATUS, ui->utf8 ? "│ " : "| ");
 	aline_printf(&l, st, "%s%s ", ui->utf8 ? "● " : "", net);
-	aline_adds(&l, TH_STATUS, ui->utf8 ? "│" : "|");
 	status_window(app, &l);
 	aline_adds(&l, TH_STATUS, ui->utf8 ? "│ " : "| ");
 	aline_printf(&l, TH_STATUS, "%s ", app->self_name ? app->self_name :

@@ -111,7 +111,7 @@ class TuiScreens(unittest.TestCase):
 		t.wait_for(" ✓\n", what="the reply sent")
 		self.check(t, "mine_120x40")
 		t.keys("]", "]", "]", "]", "]")
-		self.settle(t, " All 1/3")
+		self.settle(t, " All 3 ")
 		self.check(t, "all_120x40")
 		t.keys("/")
 		t.literal("返品")
