@@ -310,7 +310,7 @@ main(void)
 		}
 		printf("list move, two panes, cursor resting after each move "
 		    "(move + preview of the next thread): %.0f bytes\n",
-		    (double)(out_bytes() - b) / (ROUNDS / 10));
+		    (double)(out_bytes() - b) / (ROUNDS / 10.0));
 	}
 	/* The big conversation: 5,000 messages. */
 	list_select(&app, 0);
@@ -387,7 +387,7 @@ main(void)
 			ui_draw(&app);
 		}
 		printf("list move that scrolls the list, one pane 80x24: %.0f "
-		    "bytes\n", (double)(out_bytes() - b) / (ROUNDS / 10));
+		    "bytes\n", (double)(out_bytes() - b) / (ROUNDS / 10.0));
 	}
 	/* Within one page: the two-row repaint alone. */
 	list_select(&app, 0);

@@ -310,6 +310,7 @@ get_u(struct rbuf *r, uint64_t *v)
 	unsigned shift = 0;
 	unsigned char b;
 
+	*v = 0; /* defined on every path, also for the caller's error path */
 	/* Most numbers (lengths, enums) are one byte. */
 	if (r->p != r->end && *r->p < 0x80) {
 		*v = *r->p++;
@@ -335,6 +336,7 @@ get_i(struct rbuf *r, int64_t *v)
 {
 	uint64_t u;
 
+	*v = 0;
 	if (get_u(r, &u) != 0)
 		return -1;
 	*v = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
@@ -347,6 +349,7 @@ get_small(struct rbuf *r, uint64_t max, unsigned *v, const char *what)
 {
 	uint64_t u;
 
+	*v = 0;
 	if (get_u(r, &u) != 0)
 		return -1;
 	if (u > max)

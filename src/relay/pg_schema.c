@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pg_schema.h"
+#include "store_common.h"
 
 /* Session and migration lock ("ttym"), apart from the write lock. */
 #define PG_MIGRATE_LOCK 0x7474796d
@@ -136,8 +137,14 @@ pg_schema_version(PGconn *c, int *version, char *err, size_t errlen)
 		PQclear(res);
 		return -1;
 	}
-	if (PQntuples(res) == 1)
-		*version = atoi(PQgetvalue(res, 0, 0));
+	if (PQntuples(res) == 1 &&
+	    (*version = store_schema_parse(PQgetvalue(res, 0, 0))) < 0) {
+		snprintf(err, errlen, "database: schema version '%.40s' is not "
+		    "a number: not a ttydesk-relay database, or a damaged one",
+		    PQgetvalue(res, 0, 0));
+		PQclear(res);
+		return -1;
+	}
 	PQclear(res);
 	return 0;
 }

@@ -108,7 +108,9 @@ proxy_list_parse(const char *text, struct proxy_list *out, char *err,
 	size_t len;
 
 	memset(out, 0, sizeof *out);
-	while (p != NULL && *p != '\0') {
+	if (p == NULL)
+		return 0;
+	while (*p != '\0') {
 		while (*p == ' ' || *p == '\t' || *p == ',')
 			p++;
 		if (*p == '\0')

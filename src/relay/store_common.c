@@ -1,4 +1,5 @@
 /* Backend-neutral pieces of the relay store (store_common.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,4 +91,17 @@ store_history_entry(int64_t rowid, const char *state_text, int64_t first_ts,
 	    "first_ts", (json_int_t)first_ts, "last_ts", (json_int_t)last_ts);
 	free(id);
 	return entry;
+}
+
+int
+store_schema_parse(const char *s)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return errno != 0 || *end != '\0' || v > 1000000 ? -1 : (int)v;
 }

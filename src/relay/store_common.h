@@ -21,6 +21,10 @@ int64_t store_conv_rowid(const char *id);
  * that ends, an SLA due time not yet breached.  0 for never. */
 int64_t store_wake_at(const json_t *state);
 
+/* The schema version kept in the meta table: a decimal number, else -1
+ * (a database this relay must not touch). */
+int store_schema_parse(const char *s);
+
 /* Appends n bytes of s to the malloc'd *buf (grown by doubling, kept
  * NUL-terminated).  0, or -1 when out of memory (*buf unchanged). */
 int relay_buf_add(char **buf, size_t *len, size_t *cap, const char *s,

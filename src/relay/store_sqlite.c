@@ -279,8 +279,15 @@ st_migrate(struct relay_store *st, char **msg)
 	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = "
 	    "'schema'", -1, &q, NULL) != SQLITE_OK)
 		goto out;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		version = atoi((const char *)sqlite3_column_text(q, 0));
+	if (sqlite3_step(q) == SQLITE_ROW &&
+	    (version = store_schema_parse((const char *)sqlite3_column_text(q,
+	    0))) < 0) {
+		*msg = sqlite3_mprintf("database schema version '%.40s' is not a "
+		    "number: not a ttydesk-relay database, or a damaged one",
+		    (const char *)sqlite3_column_text(q, 0));
+		sqlite3_finalize(q);
+		goto out;
+	}
 	sqlite3_finalize(q);
 	if (version > ST_SCHEMA_VERSION) {
 		*msg = sqlite3_mprintf("database schema %d is newer than this "

@@ -212,7 +212,7 @@ app_state_lines(struct app *app, const struct td_event *ev,
 static void
 app_apply_event(struct app *app, struct td_event *ev)
 {
-	struct state_snap old;
+	struct state_snap old = { .had = false };
 	struct td_conversation *c;
 	struct convui *cu;
 	int rc;

@@ -295,9 +295,8 @@ compose_send(struct app *app)
 	}
 	if ((text = compose_text(k)) == NULL)
 		return -1;
-	if (k->mode == CM_NOTE)
-		body = json_pack("{s:s}", "text", text);
-	else if (k->reply_to != NULL)
+	/* A note never quotes; a reply may. */
+	if (k->mode != CM_NOTE && k->reply_to != NULL)
 		body = json_pack("{s:s, s:s}", "text", text, "reply_to",
 		    k->reply_to);
 	else

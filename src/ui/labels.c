@@ -1,5 +1,6 @@
 /* Labels and snooze (see labels.h). */
 #include <ctype.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,7 +167,7 @@ str_cmp(const void *a, const void *b)
 size_t
 labels_known(const struct app *app, const char ***out)
 {
-	size_t i, j, k, n = 0, cap = 0;
+	size_t i, j, k, n = 0, cap = 0, ncap;
 	const char **v = NULL, **nv;
 
 	for (i = 0; i < model_count(app->model); i++) {
@@ -178,14 +179,17 @@ labels_known(const struct app *app, const char ***out)
 			if (k < n)
 				continue;
 			if (n == cap) {
-				cap = cap ? cap * 2 : 16;
-				if ((nv = realloc(v, cap * sizeof *nv)) == NULL)
-					break;
+				/* Out of memory: complete with what we have. */
+				ncap = cap ? cap * 2 : 16;
+				if ((nv = realloc(v, ncap * sizeof *nv)) == NULL)
+					goto done;
 				v = nv;
+				cap = ncap;
 			}
 			v[n++] = c->state.labels[j];
 		}
 	}
+done:
 	if (n > 0)
 		qsort(v, n, sizeof *v, str_cmp);
 	*out = v;
@@ -197,16 +201,27 @@ labels_known(const struct app *app, const char ***out)
 static const char *const wdays[] = { "sun", "mon", "tue", "wed", "thu", "fri",
     "sat" };
 
+/* "9" or "9:30" (strtol: sscanf's %d has no defined result on overflow). */
 static int
 parse_hhmm(const char *s, int *h, int *m)
 {
-	char extra;
+	long hh, mm = 0;
+	char *end;
 
-	*m = 0;
-	if (sscanf(s, "%d:%d%c", h, m, &extra) == 2 ||
-	    sscanf(s, "%d%c", h, &extra) == 1)
-		return *h >= 0 && *h < 24 && *m >= 0 && *m < 60 ? 0 : -1;
-	return -1;
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	hh = strtol(s, &end, 10);
+	if (*end == ':') {
+		if (!isdigit((unsigned char)end[1]))
+			return -1;
+		mm = strtol(end + 1, &end, 10);
+	}
+	if (errno != 0 || *end != '\0' || hh > 23 || mm > 59)
+		return -1;
+	*h = (int)hh;
+	*m = (int)mm;
+	return 0;
 }
 
 /* Local midnight + days + h:m. */
@@ -229,20 +244,26 @@ int
 snooze_parse(const char *s, int64_t now, int64_t *until, char *err,
     size_t errlen)
 {
-	char word[32] = "", rest[32] = "";
+	char word[32] = "", rest[32] = "", *end;
 	int h = 9, m = 0, days = -1, i, n;
 	long long num;
-	char unit, extra;
+	char unit;
 	time_t t = (time_t)now;
 	struct tm tm;
 
 	while (*s == ' ')
 		s++;
-	if (sscanf(s, "%lld%c%c", &num, &unit, &extra) == 2 && num > 0 &&
-	    num < 10000 && strchr("mhdw", unit) != NULL) {
-		*until = now + num * (unit == 'm' ? 60 : unit == 'h' ? 3600 :
-		    unit == 'd' ? 86400 : 7 * 86400);
-		return 0;
+	/* "30m", "2h", "3d", "1w". */
+	if (isdigit((unsigned char)s[0])) {
+		errno = 0;
+		num = strtoll(s, &end, 10);
+		unit = end[0];
+		if (errno == 0 && num > 0 && num < 10000 && unit != '\0' &&
+		    strchr("mhdw", unit) != NULL && end[1] == '\0') {
+			*until = now + num * (unit == 'm' ? 60 : unit == 'h' ?
+			    3600 : unit == 'd' ? 86400 : 7 * 86400);
+			return 0;
+		}
 	}
 	n = sscanf(s, "%31s %31s", word, rest);
 	if (n < 1)

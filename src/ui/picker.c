@@ -39,9 +39,9 @@ canned_free(struct canned_pick *p)
 static bool
 canned_matches(const struct canned_pick *p, size_t i, const char *f)
 {
-	char *hay;
+	char *hay, *needle;
 	size_t k, n;
-	bool hit;
+	bool hit = false;
 
 	if (f == NULL || *f == '\0')
 		return true;
@@ -52,18 +52,12 @@ canned_matches(const struct canned_pick *p, size_t i, const char *f)
 	for (k = 0; hay[k] != '\0'; k++)
 		if (hay[k] >= 'A' && hay[k] <= 'Z')
 			hay[k] = (char)(hay[k] - 'A' + 'a');
-	hit = true;
-	{
-		char *needle = strdup(f);
-		if (needle == NULL)
-			hit = false;
-		else {
-			for (k = 0; needle[k] != '\0'; k++)
-				if (needle[k] >= 'A' && needle[k] <= 'Z')
-					needle[k] = (char)(needle[k] - 'A' + 'a');
-			hit = strstr(hay, needle) != NULL;
-			free(needle);
-		}
+	if ((needle = strdup(f)) != NULL) {
+		for (k = 0; needle[k] != '\0'; k++)
+			if (needle[k] >= 'A' && needle[k] <= 'Z')
+				needle[k] = (char)(needle[k] - 'A' + 'a');
+		hit = strstr(hay, needle) != NULL;
+		free(needle);
 	}
 	free(hay);
 	return hit;

@@ -62,12 +62,10 @@ presence_tick(struct app *app)
 	struct presence *p = presence_of(app);
 	const char *cur = presence_current(app);
 	bool typing;
-	int changed;
 
 	if (app->model != NULL &&
-	    (changed = model_expire_presence(app->model, app->now)) != 0) {
+	    model_expire_presence(app->model, app->now) != 0)
 		app->ui.list.dirty = app->ui.thread.dirty = true;
-	}
 	if (p == NULL || app->net == NULL)
 		return -1;
 	typing = compose_active(app) && app->now - p->typed_at < TYPING_EVERY * 2;

@@ -142,7 +142,8 @@ canon_string(struct canon *c, const char *s, size_t n)
 		case '\r': esc[1] = 'r'; break;
 		case '\t': esc[1] = 't'; break;
 		default:
-			memcpy(esc + 1, "u00", 3);
+			esc[1] = 'u';
+			esc[2] = esc[3] = '0';
 			esc[4] = hex[b >> 4];
 			esc[5] = hex[b & 0xf];
 			canon_put(c, esc, 6);
@@ -208,11 +209,13 @@ canon_sort_keys(struct canon_key *k, size_t n)
 	}
 }
 
-static int
+/* Pushes the object's (at most n) members; -1 when out of memory, else
+ * how many. */
+static long
 canon_push_keys(struct canon *c, const json_t *obj, size_t n)
 {
 	struct canon_key *k;
-	size_t cap = c->cap_keys;
+	size_t cap = c->cap_keys, got = 0;
 	void *iter;
 
 	if (n > cap - c->n_keys) {
@@ -229,14 +232,14 @@ canon_push_keys(struct canon *c, const json_t *obj, size_t n)
 		c->cap_keys = cap;
 	}
 	k = c->keys + c->n_keys;
-	for (iter = json_object_iter((json_t *)obj); iter != NULL;
-	    iter = json_object_iter_next((json_t *)obj, iter), k++) {
+	for (iter = json_object_iter((json_t *)obj); iter != NULL && got < n;
+	    iter = json_object_iter_next((json_t *)obj, iter), k++, got++) {
 		k->key = json_object_iter_key(iter);
 		k->len = json_object_iter_key_len(iter);
 		k->value = json_object_iter_value(iter);
 	}
-	c->n_keys += n;
-	return 0;
+	c->n_keys += got;
+	return (long)got;
 }
 
 static void canon_value(struct canon *c, const json_t *v);
@@ -244,12 +247,14 @@ static void canon_value(struct canon *c, const json_t *v);
 static void
 canon_object(struct canon *c, const json_t *obj)
 {
-	size_t n = json_object_size(obj), base = c->n_keys, i;
+	size_t n, base = c->n_keys, i;
 	struct canon_key k;
+	long got;
 
 	canon_putc(c, '{');
-	if (canon_push_keys(c, obj, n) != 0)
+	if ((got = canon_push_keys(c, obj, json_object_size(obj))) < 0)
 		return;
+	n = (size_t)got;
 	canon_sort_keys(c->keys + base, n);
 	for (i = 0; i < n && !c->failed; i++) {
 		/* By value: a nested object may move the key stack. */

@@ -256,7 +256,9 @@ test_tamper(void)
 
 		img = tu_read(logp, &len);
 		t = malloc(len);
-		CHECK(t != NULL);
+		CHECK(t != NULL && img != NULL);
+		if (t == NULL || img == NULL)
+			abort();
 		memcpy(t, img, (size_t)a);
 		memcpy(t + a, img + b, len - (size_t)b);
 		tu_write(logp, t, len - (size_t)(b - a));

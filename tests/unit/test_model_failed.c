@@ -226,7 +226,7 @@ test_pending_and_wamid(void)
 	struct want w2 = { "c1", "loc-1", TD_MS_FAILED, 2, "by wamid", NULL,
 	    "t5" };
 	/* Without seq 8 the wamid's failure (seq 9) ranks first. */
-	static const char *const ev2[] = { ev[0], ev[1], ev[2], ev[4] };
+	const char *const ev2[] = { ev[0], ev[1], ev[2], ev[4] };
 
 	CHECK_INT(every_order(ev, 5, &w), 120);
 	CHECK_INT(every_order(ev2, 4, &w2), 24);
@@ -249,7 +249,7 @@ test_message_copies(void)
 	};
 	struct want w = { "c1", "o5", TD_MS_FAILED, 9, "own", NULL, "t12" };
 	struct want w2 = { "c1", "o5", TD_MS_FAILED, 5, "status", NULL, "t12" };
-	static const char *const ev2[] = { ev[1], ev[2], ev[3] };
+	const char *const ev2[] = { ev[1], ev[2], ev[3] };
 
 	CHECK_INT(every_order(ev, 4, &w), 24);
 	/* Without seq 4, the status (6) beats the re-emitted copy (12); the
@@ -288,8 +288,8 @@ test_seqless(void)
 		STATUS(0, "o7") "\"status\": \"failed\", \"error\": "
 		    "{\"title\": \"no code\"}}}",
 	};
-	static const char *const local[] = { ev[0], ev[1], ev[3], ev[4] };
-	static const char *const nocode[] = {
+	const char *const local[] = { ev[0], ev[1], ev[3], ev[4] };
+	const char *const nocode[] = {
 		ev[0], ev[4],
 		STATUS(0, "o7") "\"status\": \"failed\"}}",
 		STATUS(0, "o7") "\"status\": \"failed\", \"error\": "
@@ -298,7 +298,7 @@ test_seqless(void)
 		    "{\"title\": \"no code\", \"details\": \"a\"}}}",
 	};
 	/* A seq-less message that says it failed is local too. */
-	static const char *const localmsg[] = {
+	const char *const localmsg[] = {
 		OUT_MSG(0, "o7", "failed") ", \"error\": {\"code\": 1, "
 		    "\"title\": \"outbox\"}}}",
 		ev[2],
