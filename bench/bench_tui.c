@@ -29,10 +29,8 @@
 #include "convui.h"
 #include "keymap.h"
 #include "ui.h"
+#include "bench_inbox.h"
 
-#define N_CONV 5000
-#define N_MSG 100000
-#define BIG_CONV_MSGS 5000
 #define ROUNDS 2000
 
 static double
@@ -42,16 +40,6 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static char *
-sdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		abort();
-	return d;
 }
 
 static void
@@ -65,80 +53,15 @@ apply(struct td_model *m, struct td_event *e)
 	memset(e, 0, sizeof *e);
 }
 
-static const char *const words[] = { "order", "shipping", "refund", "please",
-    "thanks", "when", "arrives", "tracking", "number", "address", "ñandú",
-    "日本", "🙂", "invoice", "payment", "the", "is", "my", "not", "yet" };
-
-static void
-body(char *buf, size_t len, long i)
-{
-	size_t used = 0, n = 4 + (size_t)(i % 37), k;
-
-	buf[0] = '\0';
-	for (k = 0; k < n && used + 16 < len; k++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", k ? " " : "",
-		    words[(size_t)(i * 7 + (long)k * 13) % (sizeof words / sizeof words[0])]);
-}
-
 static struct td_model *
 build_model(long long t0)
 {
 	struct td_model *m = model_new("alice");
 	struct td_event e;
-	char buf[512], id[64];
-	long i, c, seq = 1;
+	long i;
 
-	for (c = 0; c < N_CONV; c++) {
-		memset(&e, 0, sizeof e);
-		e.seq = seq++;
-		e.ts = t0;
-		e.type = TD_EV_CONTACT;
-		e.type_name = sdup("contact");
-		snprintf(id, sizeof id, "conv-%ld", c);
-		e.conversation = sdup(id);
-		snprintf(buf, sizeof buf, "1650555%05ld", c);
-		e.u.contact.wa_id = sdup(buf);
-		snprintf(buf, sizeof buf, "%s Customer %ld", c % 5 == 0 ? "Zoë 李" :
-		    "Alex", c);
-		e.u.contact.name = sdup(buf);
-		apply(m, &e);
-		memset(&e, 0, sizeof e);
-		e.seq = seq++;
-		e.ts = t0;
-		e.type = TD_EV_CONVERSATION;
-		e.type_name = sdup("conversation");
-		e.conversation = sdup(id);
-		e.u.state.team = c % 3 == 0 ? sdup("tier1") : NULL;
-		e.u.state.assignee = c % 4 == 0 ? sdup("alice") : NULL;
-		e.u.state.priority = c % 17 == 0 ? TD_PRIO_URGENT : TD_PRIO_NORMAL;
-		e.u.state.last_inbound_ts = t0 + c;
-		apply(m, &e);
-	}
-	for (i = 0; i < N_MSG; i++) {
-		int out = i % 3 == 2;
-		c = i < BIG_CONV_MSGS ? 0 : i % N_CONV;
-		memset(&e, 0, sizeof e);
-		e.seq = seq++;
-		e.ts = t0 + 60 + i;
-		e.type = TD_EV_MESSAGE;
-		e.type_name = sdup("message");
-		snprintf(id, sizeof id, "conv-%ld", c);
-		e.conversation = sdup(id);
-		snprintf(buf, sizeof buf, "wamid.%08ld", i);
-		e.u.message.id = sdup(buf);
-		e.u.message.direction = out ? TD_DIR_OUT : TD_DIR_IN;
-		e.u.message.kind = TD_KIND_TEXT;
-		snprintf(buf, sizeof buf, "1650555%05ld", c);
-		e.u.message.from = sdup(buf);
-		if (out)
-			e.u.message.agent = sdup("alice");
-		body(buf, sizeof buf, i);
-		e.u.message.text = sdup(buf);
-		if (i % 11 == 5) {
-			snprintf(buf, sizeof buf, "wamid.%08ld", i - 1);
-			e.u.message.reply_to = sdup(buf);
-		}
-		e.u.message.status = out ? TD_MS_DELIVERED : TD_MS_RECEIVED;
+	for (i = 0; i < N_EVENTS; i++) {
+		inbox_event(i, t0, &e);
 		apply(m, &e);
 	}
 	return m;

@@ -30,10 +30,8 @@
 #include "app.h"
 #include "appconfig.h"
 #include "ui.h"
+#include "bench_inbox.h"
 
-#define N_CONV 5000
-#define N_MSG 100000
-#define BIG_CONV_MSGS 5000
 #define BATCH 500
 
 static char err[512];
@@ -54,90 +52,6 @@ cpu(void)
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static char *
-sdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		abort();
-	return d;
-}
-
-static const char *const words[] = { "order", "shipping", "refund", "please",
-    "thanks", "when", "arrives", "tracking", "number", "address", "ñandú",
-    "日本", "🙂", "invoice", "payment", "the", "is", "my", "not", "yet" };
-
-static void
-body(char *buf, size_t len, long i)
-{
-	size_t used = 0, n = 4 + (size_t)(i % 37), k;
-
-	buf[0] = '\0';
-	for (k = 0; k < n && used + 16 < len; k++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s",
-		    k ? " " : "", words[(size_t)(i * 7 + (long)k * 13) %
-		    (sizeof words / sizeof words[0])]);
-}
-
-/* Event number i of the inbox (as bench_tui builds it). */
-static void
-make_event(long i, long long t0, struct td_event *e)
-{
-	char buf[512], id[64];
-	long c, m;
-	int out;
-
-	memset(e, 0, sizeof *e);
-	e->seq = i + 1;
-	if (i < 2 * N_CONV) {
-		c = i / 2;
-		snprintf(id, sizeof id, "conv-%ld", c);
-		e->ts = t0;
-		e->conversation = sdup(id);
-		if (i % 2 == 0) {
-			e->type = TD_EV_CONTACT;
-			snprintf(buf, sizeof buf, "1650555%05ld", c);
-			e->u.contact.wa_id = sdup(buf);
-			snprintf(buf, sizeof buf, "%s Customer %ld",
-			    c % 5 == 0 ? "Zoë 李" : "Alex", c);
-			e->u.contact.name = sdup(buf);
-		} else {
-			e->type = TD_EV_CONVERSATION;
-			e->u.state.team = c % 3 == 0 ? sdup("tier1") : NULL;
-			e->u.state.assignee = c % 4 == 0 ? sdup("alice") : NULL;
-			e->u.state.priority = c % 17 == 0 ? TD_PRIO_URGENT :
-			    TD_PRIO_NORMAL;
-			e->u.state.last_inbound_ts = t0 + c;
-		}
-		e->type_name = sdup(event_type_name(e->type));
-		return;
-	}
-	m = i - 2 * N_CONV;
-	out = m % 3 == 2;
-	c = m < BIG_CONV_MSGS ? 0 : m % N_CONV;
-	e->ts = t0 + 60 + m;
-	e->type = TD_EV_MESSAGE;
-	e->type_name = sdup("message");
-	snprintf(id, sizeof id, "conv-%ld", c);
-	e->conversation = sdup(id);
-	snprintf(buf, sizeof buf, "wamid.%08ld", m);
-	e->u.message.id = sdup(buf);
-	e->u.message.direction = out ? TD_DIR_OUT : TD_DIR_IN;
-	e->u.message.kind = TD_KIND_TEXT;
-	snprintf(buf, sizeof buf, "1650555%05ld", c);
-	e->u.message.from = sdup(buf);
-	if (out)
-		e->u.message.agent = sdup("alice");
-	body(buf, sizeof buf, m);
-	e->u.message.text = sdup(buf);
-	if (m % 11 == 5) {
-		snprintf(buf, sizeof buf, "wamid.%08ld", m - 1);
-		e->u.message.reply_to = sdup(buf);
-	}
-	e->u.message.status = out ? TD_MS_DELIVERED : TD_MS_RECEIVED;
 }
 
 /* Event i as the cache stores it: packed, or JSON text. */
@@ -169,7 +83,7 @@ write_cache(const char *dir, const struct cache_key *k, int packed,
 {
 	char *texts[BATCH];
 	size_t lens[BATCH], total = 0, n, j;
-	long nev = 2 * N_CONV + N_MSG, i;
+	long nev = N_EVENTS, i;
 	struct td_cache *c;
 	struct td_event e;
 
@@ -178,7 +92,7 @@ write_cache(const char *dir, const struct cache_key *k, int packed,
 	for (i = 0; i < nev; i += BATCH) {
 		n = (size_t)(nev - i < BATCH ? nev - i : BATCH);
 		for (j = 0; j < n; j++) {
-			make_event(i + (long)j, t0, &e);
+			inbox_event(i + (long)j, t0, &e);
 			texts[j] = stored(&e, packed, &lens[j]);
 			total += lens[j];
 			event_free(&e);
@@ -469,10 +383,10 @@ main(void)
 	    "and state events)\n", N_MSG, N_CONV, 2 * N_CONV);
 	bytes = write_cache(dpk, k, 1, t0);
 	printf("packed events: %.1f bytes per event\n",
-	    (double)bytes / (N_MSG + 2 * N_CONV));
+	    (double)bytes / N_EVENTS);
 	bytes = write_cache(djs, k, 0, t0);
 	printf("JSON events: %.1f bytes per event\n",
-	    (double)bytes / (N_MSG + 2 * N_CONV));
+	    (double)bytes / N_EVENTS);
 	bench_start("packed cache", dpk, k, scr);
 	bench_start("JSON cache", djs, k, scr);
 	bench_old(djs, dold, kp, scr);
