@@ -220,6 +220,9 @@ int event_unpack(const unsigned char *buf, size_t len, struct td_event *out,
     char *err, size_t errlen);
 int event_decode_any(const void *buf, size_t len, struct td_event *out,
     char *err, size_t errlen);
+/* Whether buf starts like a packed event (a format tag), not JSON text;
+ * the one test event_decode_any() and the cache make. */
+bool event_is_packed(const void *buf, size_t len);
 
 /* Deep copies, for the model and the relay.  Return 0 or -1 (out of memory). */
 int message_copy(struct td_message *dst, const struct td_message *src);

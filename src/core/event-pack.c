@@ -712,7 +712,7 @@ event_unpack_refuse(const unsigned char *buf, size_t len, char *err,
 		return;
 	if (len == 0)
 		snprintf(err, errlen, "packed event: %s", "empty");
-	else if (buf[0] >= 0x01 && buf[0] <= PACK_LAST_TAG)
+	else if (event_is_packed(buf, len))
 		snprintf(err, errlen, "packed event: format %u is newer than "
 		    "this ttydesk", (unsigned)buf[0]);
 	else
@@ -754,9 +754,15 @@ int
 event_decode_any(const void *buf, size_t len, struct td_event *out,
     char *err, size_t errlen)
 {
+	if (event_is_packed(buf, len))
+		return event_unpack(buf, len, out, err, errlen);
+	return event_parse_text(buf, len, out, err, errlen);
+}
+
+bool
+event_is_packed(const void *buf, size_t len)
+{
 	const unsigned char *b = buf;
 
-	if (len > 0 && b[0] >= 0x01 && b[0] <= PACK_LAST_TAG)
-		return event_unpack(b, len, out, err, errlen);
-	return event_parse_text(buf, len, out, err, errlen);
+	return len > 0 && b[0] >= 0x01 && b[0] <= PACK_LAST_TAG;
 }

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "ttydesk/cache.h"
+#include "ttydesk/event.h"
 
 #define STORE_VERSION 1u
 #define STORE_KDF_CONTEXT "ttydcach"
@@ -29,10 +30,6 @@
 #define STORE_MAX_MEM (1024u * 1024 * 1024)
 #define STORE_SYNC_INTERVAL_NS 1000000000LL
 #define STORE_CHUNK_BYTES (64u * 1024)
-
-/* First bytes of a packed event (format tags); anything else is JSON text. */
-#define STORE_PACKED_FIRST 0x01u
-#define STORE_PACKED_LAST 0x08u
 
 #define STORE_HEADER "header"
 #define STORE_LOG "log"
@@ -266,8 +263,7 @@ void store_read_free(struct td_cache *c);
 static inline bool
 store_is_json(const char *ev, size_t len)
 {
-	return len == 0 || (uint8_t)ev[0] < STORE_PACKED_FIRST ||
-	    (uint8_t)ev[0] > STORE_PACKED_LAST;
+	return !event_is_packed(ev, len);
 }
 
 /* cache_write.c */

@@ -291,9 +291,8 @@ app_cache_repack(void *ud, const char *ev, size_t len, char **out,
 	int rc = 0;
 
 	(void)ud;
-	if (len > 0 && (unsigned char)ev[0] >= 0x01 &&
-	    (unsigned char)ev[0] <= 0x08)
-		return 0; /* packed already */
+	if (event_is_packed(ev, len))
+		return 0;
 	if (event_parse_text(ev, len, &e, err, sizeof err) != 0) {
 		event_free(&e);
 		return 0;
