@@ -166,7 +166,7 @@ list_rebuild(struct app *app)
 		ui->sel = n ? n - 1 : 0;
 	free(ui->sel_id);
 	ui->sel_id = n ? strdup(items[ui->sel]->id) : NULL;
-	ui->preview_pending = false; /* settled below, at once */
+	ui->preview_pending = false; /* settled here, at once */
 	if (ui->two_pane && ui->focus == FOCUS_LIST && n == 0 &&
 	    ui->open_id != NULL) {
 		/* The preview follows the cursor; no cursor, no preview. */
@@ -174,12 +174,8 @@ list_rebuild(struct app *app)
 		ui->open_id = NULL;
 		ui->thread.dirty = true;
 	}
-	if (ui->two_pane && ui->focus == FOCUS_LIST && n > 0 &&
-	    (ui->open_id == NULL || strcmp(ui->open_id, items[ui->sel]->id) != 0)) {
-		free(ui->open_id);
-		ui->open_id = strdup(items[ui->sel]->id);
-		ui->thread.dirty = true;
-	}
+	if (ui->focus == FOCUS_LIST && n > 0)
+		list_preview_commit(app);
 	ui->list.dirty = true;
 	ui->status.dirty = true;
 }
