@@ -27,6 +27,7 @@
 #include "receipt.h"
 #include "net.h"
 #include "ui.h"
+#include "queues.h"
 
 static struct app *fatal_app;
 

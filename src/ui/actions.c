@@ -20,6 +20,10 @@
 #include "media.h"
 #include "team.h"
 #include "ui.h"
+#include "contactpanel.h"
+#include "queues.h"
+#include "search.h"
+#include "threadview.h"
 
 static bool
 thread_focused(const struct app *app)

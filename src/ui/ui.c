@@ -20,6 +20,7 @@
 #include "keymap.h"
 #include "theme.h"
 #include "ui.h"
+#include "queues.h"
 
 #define UI_TWO_PANE_MIN 100
 

@@ -19,6 +19,7 @@
 #include "ui.h"
 #include "ui_fixture.h"
 #include "ui_term.h"
+#include "threadview.h"
 
 static int
 start(struct app *app, struct ui_term *t, int cols, int rows)
