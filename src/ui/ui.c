@@ -479,14 +479,7 @@ ui_read_key(struct app *app)
 static bool
 ui_is_motion(const struct app *app, int action)
 {
-	static const char *const motion[] = { "up", "down", "page_up",
-	    "page_down", "top", "bottom" };
-	size_t i;
-
-	for (i = 0; action >= 0 && i < sizeof motion / sizeof motion[0]; i++)
-		if (strcmp(app->keymap.table[action].name, motion[i]) == 0)
-			return true;
-	return false;
+	return action >= 0 && (app->keymap.table[action].flags & ACT_MOTION);
 }
 
 int
@@ -502,22 +495,8 @@ ui_key(struct app *app, int key)
 	}
 	if (ui->dialog != NULL)
 		return dialog_key(app, key);
-	if (ui->help) {
-		a = keymap_lookup(&app->keymap, key);
-		if (a >= 0 && (strcmp(app->keymap.table[a].name, "down") == 0 ||
-		    strcmp(app->keymap.table[a].name, "up") == 0 ||
-		    strcmp(app->keymap.table[a].name, "page_down") == 0 ||
-		    strcmp(app->keymap.table[a].name, "page_up") == 0 ||
-		    strcmp(app->keymap.table[a].name, "quit") == 0)) {
-			flags = app->keymap.table[a].fn(app);
-			if (flags & UI_QUIT)
-				app->quit = true;
-			return flags;
-		}
-		ui->help = false;
-		ui_layout(app);
-		return UI_HANDLED;
-	}
+	if (ui->help)
+		return ui->helpv.handle_key(app, &ui->helpv, key);
 	/* Cursor motion may leave the preview behind for a moment; anything
 	 * else acts on what the agent sees, so the preview catches up first. */
 	a = keymap_lookup(&app->keymap, key);
