@@ -1,7 +1,8 @@
 /*
  * Chooses the store backend from the database setting and sends every
- * relay_store_* call through its table (store_backend.h).  Nothing here
- * knows SQL.
+ * relay_store_* call through its table (store_backend.h); the plain
+ * writes get their parameters here, once for both.  Nothing here knows
+ * SQL.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,14 @@ relay_store_outbound_abandoned(struct relay_store *st, int64_t now,
 	if (st->ops->outbound_abandoned == NULL)
 		return 0;
 	return st->ops->outbound_abandoned(st->be, now, ids, n);
+}
+
+/* A plain write (store_backend.h): 0, or -1. */
+static int
+store_write(struct relay_store *st, enum store_write w,
+    const struct store_args *a)
+{
+	return st->ops->write(st->be, w, a) < 0 ? -1 : 0;
 }
 
 int
@@ -175,10 +184,22 @@ relay_store_conversation_get(struct relay_store *st, const char *id, json_t
 }
 
 int
-relay_store_conversation_put(struct relay_store *st, const char *id, const
-    json_t *state, int64_t last_ts)
+relay_store_conversation_put(struct relay_store *st, const char *id,
+    const json_t *state, int64_t last_ts)
 {
-	return st->ops->conversation_put(st->be, id, state, last_ts);
+	struct store_args a = { .n = 0 };
+	char *text = store_state_text(state);
+	int rc;
+
+	if (text == NULL)
+		return -1;
+	store_arg_text(&a, text);
+	store_arg_int(&a, last_ts);
+	store_arg_int(&a, store_wake_at(state));
+	store_arg_int(&a, store_conv_rowid(id));
+	rc = store_write(st, STORE_W_CONV_PUT, &a);
+	free(text);
+	return rc;
 }
 
 int
@@ -217,25 +238,42 @@ relay_store_msg_by_wamid(struct relay_store *st, const char *wamid, struct
 
 int
 relay_store_msg_put(struct relay_store *st, const char *id, const char *wamid,
-    const char *fingerprint, const char *conversation, int direction, int64_t
-    ts)
+    const char *fingerprint, const char *conversation, int direction,
+    int64_t ts)
 {
-	return st->ops->msg_put(st->be, id, wamid, fingerprint, conversation,
-	    direction, ts);
+	struct store_args a = { .n = 0 };
+
+	store_arg_text(&a, id);
+	store_arg_text(&a, wamid);
+	store_arg_text(&a, fingerprint);
+	store_arg_text(&a, conversation);
+	store_arg_int(&a, direction);
+	store_arg_int(&a, ts);
+	return store_write(st, STORE_W_MSG_PUT, &a);
 }
 
 int
-relay_store_msg_set_wamid(struct relay_store *st, const char *id, const char
-    *wamid)
+relay_store_msg_set_wamid(struct relay_store *st, const char *id,
+    const char *wamid)
 {
-	return st->ops->msg_set_wamid(st->be, id, wamid);
+	struct store_args a = { .n = 0 };
+
+	store_arg_text(&a, wamid);
+	store_arg_text(&a, id);
+	return store_write(st, STORE_W_MSG_SET_WAMID, &a);
 }
 
 int
-relay_store_status_once(struct relay_store *st, const char *message, const char
-    *status)
+relay_store_status_once(struct relay_store *st, const char *message,
+    const char *status)
 {
-	return st->ops->status_once(st->be, message, status);
+	struct store_args a = { .n = 0 };
+	int rc;
+
+	store_arg_text(&a, message);
+	store_arg_text(&a, status);
+	rc = st->ops->write(st->be, STORE_W_STATUS_ONCE, &a);
+	return rc < 0 ? -1 : rc > 0;
 }
 
 int
@@ -246,11 +284,18 @@ relay_store_status_mask(struct relay_store *st, const char *message, const char
 }
 
 int
-relay_store_deferred_put(struct relay_store *st, const char *wamid, const char
-    *conversation, const char *status, int64_t ts, const char *extra)
+relay_store_deferred_put(struct relay_store *st, const char *wamid,
+    const char *conversation, const char *status, int64_t ts,
+    const char *extra)
 {
-	return st->ops->deferred_put(st->be, wamid, conversation, status, ts,
-	    extra);
+	struct store_args a = { .n = 0 };
+
+	store_arg_text(&a, wamid);
+	store_arg_text(&a, conversation);
+	store_arg_text(&a, status);
+	store_arg_int(&a, ts);
+	store_arg_text(&a, extra);
+	return store_write(st, STORE_W_DEFERRED_PUT, &a);
 }
 
 int
@@ -308,10 +353,16 @@ relay_store_idem_get(struct relay_store *st, const char *route, const char
 }
 
 int
-relay_store_idem_put(struct relay_store *st, const char *route, const char
-    *client_id, int status, const char *response)
+relay_store_idem_put(struct relay_store *st, const char *route,
+    const char *client_id, int status, const char *response)
 {
-	return st->ops->idem_put(st->be, route, client_id, status, response);
+	struct store_args a = { .n = 0 };
+
+	store_arg_text(&a, route);
+	store_arg_text(&a, client_id);
+	store_arg_int(&a, status);
+	store_arg_text(&a, response);
+	return store_write(st, STORE_W_IDEM_PUT, &a);
 }
 
 int
@@ -323,5 +374,9 @@ relay_store_meta_get(struct relay_store *st, const char *key, char **value)
 int
 relay_store_meta_put(struct relay_store *st, const char *key, const char *value)
 {
-	return st->ops->meta_put(st->be, key, value);
+	struct store_args a = { .n = 0 };
+
+	store_arg_text(&a, key);
+	store_arg_text(&a, value);
+	return store_write(st, STORE_W_META_PUT, &a);
 }

@@ -1,6 +1,7 @@
 /*
  * What a store backend provides: one table of functions, one for each
- * relay_store_* call of store.h, with the same meanings and ownership.
+ * relay_store_* call of store.h with the same meanings and ownership,
+ * but for the plain writes, which store.c makes of one write function.
  * store.c picks the table (relay_store_sqlite_ops in store_sqlite.c,
  * relay_store_pg_ops in store_pg.c) and hands every call the backend's
  * own state, be, made by open.
@@ -9,6 +10,24 @@
 #define RELAY_STORE_BACKEND_H
 
 #include "store.h"
+#include "store_common.h"
+
+/* The writes both backends run the same way, one statement each: store.c
+ * gives the parameters, in the order its comment names, and
+ * relay_store_ops.write runs the backend's statement. */
+enum store_write {
+	STORE_W_CONV_PUT,      /* state, last_ts, wake_at, row number */
+	STORE_W_MSG_PUT,       /* id, wamid, fingerprint, conversation,
+	                        * direction, ts */
+	STORE_W_MSG_SET_WAMID, /* wamid, id */
+	STORE_W_STATUS_ONCE,   /* message, status; ignored when there */
+	STORE_W_DEFERRED_PUT,  /* wamid, conversation, status, ts, extra;
+	                        * ignored when there */
+	STORE_W_IDEM_PUT,      /* route, client_id, status, response;
+	                        * ignored when there */
+	STORE_W_META_PUT,      /* key, value; replaces */
+	STORE_W_COUNT
+};
 
 struct relay_store_ops {
 	int (*open)(const char *path, enum relay_store_mode mode, void **be,
@@ -19,6 +38,10 @@ struct relay_store_ops {
 	void (*set_lease)(void *be, int seconds);
 	int (*outbound_abandoned)(void *be, int64_t now, char ***ids,
 	    size_t *n);
+
+	/* Runs one of enum store_write: the number of rows it changed, or
+	 * -1 (and the error). */
+	int (*write)(void *be, enum store_write w, const struct store_args *a);
 
 	int (*begin)(void *be);
 	int (*commit)(void *be);
@@ -43,8 +66,6 @@ struct relay_store_ops {
 	    const json_t *state, char **id);
 	int (*conversation_get)(void *be, const char *id, json_t **state,
 	    int64_t *contact, int64_t *first_ts, int64_t *last_ts);
-	int (*conversation_put)(void *be, const char *id, const json_t *state,
-	    int64_t last_ts);
 	int (*conversations_due)(void *be, int64_t now, char ***ids,
 	    size_t *n);
 	json_t *(*contact_conversations)(void *be, int64_t contact);
@@ -53,17 +74,9 @@ struct relay_store_ops {
 	int (*msg_by_id)(void *be, const char *id, struct relay_msgkey *out);
 	int (*msg_by_wamid)(void *be, const char *wamid,
 	    struct relay_msgkey *out);
-	int (*msg_put)(void *be, const char *id, const char *wamid,
-	    const char *fingerprint, const char *conversation, int direction,
-	    int64_t ts);
-	int (*msg_set_wamid)(void *be, const char *id, const char *wamid);
-	int (*status_once)(void *be, const char *message, const char *status);
 	int (*status_mask)(void *be, const char *message,
 	    const char *const *names, int n_names, unsigned *mask);
 
-	int (*deferred_put)(void *be, const char *wamid,
-	    const char *conversation, const char *status, int64_t ts,
-	    const char *extra);
 	int (*deferred_take)(void *be, const char *conversation,
 	    struct relay_deferred **out, size_t *n);
 
@@ -79,10 +92,7 @@ struct relay_store_ops {
 
 	int (*idem_get)(void *be, const char *route, const char *client_id,
 	    int *status, char **response);
-	int (*idem_put)(void *be, const char *route, const char *client_id,
-	    int status, const char *response);
 	int (*meta_get)(void *be, const char *key, char **value);
-	int (*meta_put)(void *be, const char *key, const char *value);
 };
 
 extern const struct relay_store_ops relay_store_sqlite_ops;

@@ -176,44 +176,6 @@ store_contact_args(struct store_args *a, const struct relay_contact *c)
 	return extra;
 }
 
-char *
-store_conv_put_args(struct store_args *a, const char *id,
-    const json_t *state, int64_t last_ts)
-{
-	char *text = store_state_text(state);
-
-	store_arg_text(a, text);
-	store_arg_int(a, last_ts);
-	store_arg_int(a, store_wake_at(state));
-	store_arg_int(a, store_conv_rowid(id));
-	return text;
-}
-
-void
-store_msg_put_args(struct store_args *a, const char *id, const char *wamid,
-    const char *fingerprint, const char *conversation, int direction,
-    int64_t ts)
-{
-	store_arg_text(a, id);
-	store_arg_text(a, wamid);
-	store_arg_text(a, fingerprint);
-	store_arg_text(a, conversation);
-	store_arg_int(a, direction);
-	store_arg_int(a, ts);
-}
-
-void
-store_deferred_put_args(struct store_args *a, const char *wamid,
-    const char *conversation, const char *status, int64_t ts,
-    const char *extra)
-{
-	store_arg_text(a, wamid);
-	store_arg_text(a, conversation);
-	store_arg_text(a, status);
-	store_arg_int(a, ts);
-	store_arg_text(a, extra);
-}
-
 void
 store_outbound_put_args(struct store_args *a, const char *id,
     const char *client_id, const char *conversation, const char *body,
@@ -236,16 +198,6 @@ store_outbound_set_args(struct store_args *a, struct store_args *b,
 	store_arg_text(a, id);
 	store_arg_text(b, wamid);
 	store_arg_text(b, id);
-}
-
-void
-store_idem_put_args(struct store_args *a, const char *route,
-    const char *client_id, int status, const char *response)
-{
-	store_arg_text(a, route);
-	store_arg_text(a, client_id);
-	store_arg_int(a, status);
-	store_arg_text(a, response);
 }
 
 int

@@ -55,22 +55,14 @@ void store_arg_int(struct store_args *a, int64_t v);
  * for each names[i] equal to it. */
 unsigned store_status_bits(const char *v, const char *const *names, int n);
 
-/* The parameters of the statements both backends write the same way,
- * in their order: one place that says which value goes where.  The
- * *_args that return a string return the malloc'd JSON text the
- * arguments point into (NULL when out of memory, or for contact_args no
- * extra); the caller frees it after the statement ran. */
-/* Sets "seq" in ev too. */
+/* The parameters of the statements both backends run with the same
+ * values in the same order (their SQL differs): one place that says
+ * which value goes where.  Those returning a string return the malloc'd
+ * JSON text the parameters point into (NULL when out of memory; for
+ * contact_args, also when there is no extra), freed by the caller once
+ * the statement ran.  store_append_args() sets "seq" in ev too. */
 char *store_append_args(struct store_args *a, int64_t seq, json_t *ev);
 char *store_contact_args(struct store_args *a, const struct relay_contact *c);
-char *store_conv_put_args(struct store_args *a, const char *id,
-    const json_t *state, int64_t last_ts);
-void store_msg_put_args(struct store_args *a, const char *id,
-    const char *wamid, const char *fingerprint, const char *conversation,
-    int direction, int64_t ts);
-void store_deferred_put_args(struct store_args *a, const char *wamid,
-    const char *conversation, const char *status, int64_t ts,
-    const char *extra);
 void store_outbound_put_args(struct store_args *a, const char *id,
     const char *client_id, const char *conversation, const char *body,
     int64_t now);
@@ -78,8 +70,6 @@ void store_outbound_put_args(struct store_args *a, const char *id,
 void store_outbound_set_args(struct store_args *a, struct store_args *b,
     const char *id, enum relay_out_state state, int64_t next_try,
     const char *wamid);
-void store_idem_put_args(struct store_args *a, const char *route,
-    const char *client_id, int status, const char *response);
 
 /* A conversation's state as stored: compact JSON in key order. */
 char *store_state_text(const json_t *state);

@@ -472,6 +472,29 @@ pg_store_rollback_savepoint(void *be)
 		pg_exec(st, "RELEASE job");
 }
 
+static const enum pg_stmt pg_writes[STORE_W_COUNT] = {
+	[STORE_W_CONV_PUT] = P_CONV_PUT,
+	[STORE_W_MSG_PUT] = P_MSG_PUT,
+	[STORE_W_MSG_SET_WAMID] = P_MSG_SET_WAMID,
+	[STORE_W_STATUS_ONCE] = P_STATUS_ONCE,
+	[STORE_W_DEFERRED_PUT] = P_DEF_PUT,
+	[STORE_W_IDEM_PUT] = P_IDEM_PUT,
+	[STORE_W_META_PUT] = P_META_PUT,
+};
+
+static int
+pg_store_write(void *be, enum store_write w, const struct store_args *a)
+{
+	PGresult *res = pg_run(be, pg_writes[w], a);
+	int n;
+
+	if (res == NULL)
+		return -1;
+	n = (int)strtol(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return n;
+}
+
 static int64_t
 pg_store_last_seq(void *be)
 {
@@ -673,21 +696,6 @@ pg_store_conversation_get(void *be, const char *id, json_t **state,
 	return rc;
 }
 
-static int
-pg_store_conversation_put(void *be, const char *id, const json_t *state,
-    int64_t last_ts)
-{
-	struct store_args a = { .n = 0 };
-	char *text;
-	int rc;
-
-	if ((text = store_conv_put_args(&a, id, state, last_ts)) == NULL)
-		return -1;
-	rc = pg_do(be, P_CONV_PUT, &a);
-	free(text);
-	return rc;
-}
-
 /* The first column of every row, as malloc'd strings: the text, or for
  * conv the conversation id of the row number. */
 static int
@@ -814,47 +822,6 @@ pg_store_msg_by_wamid(void *be, const char *wamid,
 }
 
 static int
-pg_store_msg_put(void *be, const char *id, const char *wamid,
-    const char *fingerprint, const char *conversation, int direction,
-    int64_t ts)
-{
-	struct store_args a = { .n = 0 };
-
-	store_msg_put_args(&a, id, wamid, fingerprint, conversation, direction,
-	    ts);
-	return pg_do(be, P_MSG_PUT, &a);
-}
-
-static int
-pg_store_msg_set_wamid(void *be, const char *id, const char *wamid)
-{
-	struct pg_store *st = be;
-	struct store_args a = { .n = 0 };
-
-	store_arg_text(&a, wamid);
-	store_arg_text(&a, id);
-	return pg_do(st, P_MSG_SET_WAMID, &a);
-}
-
-static int
-pg_store_status_once(void *be, const char *message,
-    const char *status)
-{
-	struct pg_store *st = be;
-	struct store_args a = { .n = 0 };
-	PGresult *res;
-	int rc;
-
-	store_arg_text(&a, message);
-	store_arg_text(&a, status);
-	if ((res = pg_run(st, P_STATUS_ONCE, &a)) == NULL)
-		return -1;
-	rc = strcmp(PQcmdTuples(res), "0") != 0;
-	PQclear(res);
-	return rc;
-}
-
-static int
 pg_store_status_mask(void *be, const char *message, const char *const *names,
     int n_names, unsigned *mask)
 {
@@ -870,16 +837,6 @@ pg_store_status_mask(void *be, const char *message, const char *const *names,
 		*mask |= store_status_bits(PQgetvalue(res, i, 0), names, n_names);
 	PQclear(res);
 	return 0;
-}
-
-static int
-pg_store_deferred_put(void *be, const char *wamid, const char *conversation,
-    const char *status, int64_t ts, const char *extra)
-{
-	struct store_args a = { .n = 0 };
-
-	store_deferred_put_args(&a, wamid, conversation, status, ts, extra);
-	return pg_do(be, P_DEF_PUT, &a);
 }
 
 static int
@@ -1050,16 +1007,6 @@ pg_store_idem_get(void *be, const char *route,
 }
 
 static int
-pg_store_idem_put(void *be, const char *route, const char *client_id,
-    int status, const char *response)
-{
-	struct store_args a = { .n = 0 };
-
-	store_idem_put_args(&a, route, client_id, status, response);
-	return pg_do(be, P_IDEM_PUT, &a);
-}
-
-static int
 pg_store_meta_get(void *be, const char *key, char **value)
 {
 	struct pg_store *st = be;
@@ -1077,23 +1024,13 @@ pg_store_meta_get(void *be, const char *key, char **value)
 	return found;
 }
 
-static int
-pg_store_meta_put(void *be, const char *key, const char *value)
-{
-	struct pg_store *st = be;
-	struct store_args a = { .n = 0 };
-
-	store_arg_text(&a, key);
-	store_arg_text(&a, value);
-	return pg_do(st, P_META_PUT, &a);
-}
-
 const struct relay_store_ops relay_store_pg_ops = {
 	.open = pg_store_open,
 	.close = pg_store_close,
 	.error = pg_store_error,
 	.set_lease = pg_store_set_lease,
 	.outbound_abandoned = pg_store_outbound_abandoned,
+	.write = pg_store_write,
 	.begin = pg_store_begin,
 	.commit = pg_store_commit,
 	.rollback = pg_store_rollback,
@@ -1109,17 +1046,12 @@ const struct relay_store_ops relay_store_pg_ops = {
 	.contact_put = pg_store_contact_put,
 	.conversation_create = pg_store_conversation_create,
 	.conversation_get = pg_store_conversation_get,
-	.conversation_put = pg_store_conversation_put,
 	.conversations_due = pg_store_conversations_due,
 	.contact_conversations = pg_store_contact_conversations,
 	.msg_seen = pg_store_msg_seen,
 	.msg_by_id = pg_store_msg_by_id,
 	.msg_by_wamid = pg_store_msg_by_wamid,
-	.msg_put = pg_store_msg_put,
-	.msg_set_wamid = pg_store_msg_set_wamid,
-	.status_once = pg_store_status_once,
 	.status_mask = pg_store_status_mask,
-	.deferred_put = pg_store_deferred_put,
 	.deferred_take = pg_store_deferred_take,
 	.outbound_busy = pg_store_outbound_busy,
 	.outbound_put = pg_store_outbound_put,
@@ -1128,7 +1060,5 @@ const struct relay_store_ops relay_store_pg_ops = {
 	.outbound_set = pg_store_outbound_set,
 	.outbound_inflight = pg_store_outbound_inflight,
 	.idem_get = pg_store_idem_get,
-	.idem_put = pg_store_idem_put,
 	.meta_get = pg_store_meta_get,
-	.meta_put = pg_store_meta_put,
 };

@@ -477,6 +477,26 @@ sqlite_store_rollback_savepoint(void *be)
 		st_exec(st, Q_RELEASE);
 }
 
+static const enum st_stmt st_writes[STORE_W_COUNT] = {
+	[STORE_W_CONV_PUT] = Q_CONV_PUT,
+	[STORE_W_MSG_PUT] = Q_MSG_PUT,
+	[STORE_W_MSG_SET_WAMID] = Q_MSG_SET_WAMID,
+	[STORE_W_STATUS_ONCE] = Q_STATUS_ONCE,
+	[STORE_W_DEFERRED_PUT] = Q_DEF_PUT,
+	[STORE_W_IDEM_PUT] = Q_IDEM_PUT,
+	[STORE_W_META_PUT] = Q_META_PUT,
+};
+
+static int
+sqlite_store_write(void *be, enum store_write w, const struct store_args *a)
+{
+	struct sqlite_store *st = be;
+
+	if (st_do(st, st_writes[w], a) != 0)
+		return -1;
+	return sqlite3_changes(st->db);
+}
+
 static int64_t
 sqlite_store_last_seq(void *be)
 {
@@ -704,21 +724,6 @@ sqlite_store_conversations_due(void *be, int64_t now, char ***ids, size_t *n)
 	return st_id_list(be, Q_CONV_DUE, &a, true, ids, n);
 }
 
-static int
-sqlite_store_conversation_put(void *be, const char *id, const json_t *state,
-    int64_t last_ts)
-{
-	struct store_args a = { .n = 0 };
-	char *text;
-	int rc;
-
-	if ((text = store_conv_put_args(&a, id, state, last_ts)) == NULL)
-		return -1;
-	rc = st_do(be, Q_CONV_PUT, &a);
-	free(text);
-	return rc;
-}
-
 static json_t *
 sqlite_store_contact_conversations(void *be, int64_t contact)
 {
@@ -799,41 +804,6 @@ sqlite_store_msg_by_wamid(void *be, const char *wamid,
 }
 
 static int
-sqlite_store_msg_put(void *be, const char *id, const char *wamid,
-    const char *fingerprint, const char *conversation, int direction,
-    int64_t ts)
-{
-	struct store_args a = { .n = 0 };
-
-	store_msg_put_args(&a, id, wamid, fingerprint, conversation, direction,
-	    ts);
-	return st_do(be, Q_MSG_PUT, &a);
-}
-
-static int
-sqlite_store_msg_set_wamid(void *be, const char *id, const char *wamid)
-{
-	struct store_args a = { .n = 0 };
-
-	store_arg_text(&a, wamid);
-	store_arg_text(&a, id);
-	return st_do(be, Q_MSG_SET_WAMID, &a);
-}
-
-static int
-sqlite_store_status_once(void *be, const char *message, const char *status)
-{
-	struct sqlite_store *st = be;
-	struct store_args a = { .n = 0 };
-
-	store_arg_text(&a, message);
-	store_arg_text(&a, status);
-	if (st_do(st, Q_STATUS_ONCE, &a) != 0)
-		return -1;
-	return sqlite3_changes(st->db) > 0;
-}
-
-static int
 sqlite_store_status_mask(void *be, const char *message,
     const char *const *names, int n_names, unsigned *mask)
 {
@@ -849,17 +819,6 @@ sqlite_store_status_mask(void *be, const char *message,
 		*mask |= store_status_bits((const char *)sqlite3_column_text(s,
 		    0), names, n_names);
 	return st_finish(be, s, rc);
-}
-
-static int
-sqlite_store_deferred_put(void *be, const char *wamid,
-    const char *conversation, const char *status, int64_t ts,
-    const char *extra)
-{
-	struct store_args a = { .n = 0 };
-
-	store_deferred_put_args(&a, wamid, conversation, status, ts, extra);
-	return st_do(be, Q_DEF_PUT, &a);
 }
 
 static int
@@ -1012,16 +971,6 @@ sqlite_store_idem_get(void *be, const char *route, const char *client_id,
 }
 
 static int
-sqlite_store_idem_put(void *be, const char *route, const char *client_id,
-    int status, const char *response)
-{
-	struct store_args a = { .n = 0 };
-
-	store_idem_put_args(&a, route, client_id, status, response);
-	return st_do(be, Q_IDEM_PUT, &a);
-}
-
-static int
 sqlite_store_meta_get(void *be, const char *key, char **value)
 {
 	struct store_args a = { .n = 0 };
@@ -1037,20 +986,11 @@ sqlite_store_meta_get(void *be, const char *key, char **value)
 	return rc;
 }
 
-static int
-sqlite_store_meta_put(void *be, const char *key, const char *value)
-{
-	struct store_args a = { .n = 0 };
-
-	store_arg_text(&a, key);
-	store_arg_text(&a, value);
-	return st_do(be, Q_META_PUT, &a);
-}
-
 const struct relay_store_ops relay_store_sqlite_ops = {
 	.open = sqlite_store_open,
 	.close = sqlite_store_close,
 	.error = sqlite_store_error,
+	.write = sqlite_store_write,
 	.begin = sqlite_store_begin,
 	.commit = sqlite_store_commit,
 	.rollback = sqlite_store_rollback,
@@ -1066,17 +1006,12 @@ const struct relay_store_ops relay_store_sqlite_ops = {
 	.contact_put = sqlite_store_contact_put,
 	.conversation_create = sqlite_store_conversation_create,
 	.conversation_get = sqlite_store_conversation_get,
-	.conversation_put = sqlite_store_conversation_put,
 	.conversations_due = sqlite_store_conversations_due,
 	.contact_conversations = sqlite_store_contact_conversations,
 	.msg_seen = sqlite_store_msg_seen,
 	.msg_by_id = sqlite_store_msg_by_id,
 	.msg_by_wamid = sqlite_store_msg_by_wamid,
-	.msg_put = sqlite_store_msg_put,
-	.msg_set_wamid = sqlite_store_msg_set_wamid,
-	.status_once = sqlite_store_status_once,
 	.status_mask = sqlite_store_status_mask,
-	.deferred_put = sqlite_store_deferred_put,
 	.deferred_take = sqlite_store_deferred_take,
 	.outbound_busy = sqlite_store_outbound_busy,
 	.outbound_put = sqlite_store_outbound_put,
@@ -1085,7 +1020,5 @@ const struct relay_store_ops relay_store_sqlite_ops = {
 	.outbound_set = sqlite_store_outbound_set,
 	.outbound_inflight = sqlite_store_outbound_inflight,
 	.idem_get = sqlite_store_idem_get,
-	.idem_put = sqlite_store_idem_put,
 	.meta_get = sqlite_store_meta_get,
-	.meta_put = sqlite_store_meta_put,
 };

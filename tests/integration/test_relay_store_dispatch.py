@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Every function of src/relay/store.h reaches both backends: store.c
-forwards it through the ops table (store_backend.h), and both
-relay_store_sqlite_ops and relay_store_pg_ops fill that entry.  An entry
-left out of one table would otherwise compile fine (NULL) and crash the
-relay on that backend only."""
+forwards it through the ops table (store_backend.h), which both
+relay_store_sqlite_ops and relay_store_pg_ops fill, or makes it one of the
+plain writes (enum store_write), which both backends map to a statement.
+An entry left out of one table would otherwise compile fine (NULL) and
+crash the relay on that backend only."""
 
 import os
 import re
@@ -33,12 +34,27 @@ class Dispatch(unittest.TestCase):
 		sqlite, pg = read("store_sqlite.c"), read("store_pg.c")
 		for n in sorted(names):
 			self.assertRegex(store_c, r"\nrelay_store_%s\(" % n, n)
+			body = re.search(r"\nrelay_store_%s\(.*?\n}\n" % n, store_c,
+			    re.S).group(0)
+			if "STORE_W_" in body:
+				continue
 			self.assertRegex(ops, r"\(\*%s\)\(" % n, n)
 			self.assertRegex(pg, r"\n\t\.%s = pg_store_%s,\n" % (n, n), n)
 			if n in DISPATCH_ONLY:
 				continue
 			self.assertRegex(sqlite, r"\n\t\.%s = sqlite_store_%s,\n" %
 			    (n, n), n)
+
+	def test_every_plain_write_has_both_statements(self):
+		writes = re.findall(r"^\t(STORE_W_\w+)", read("store_backend.h"),
+		    re.M)
+		self.assertIn("STORE_W_COUNT", writes)
+		for src in ("store_sqlite.c", "store_pg.c"):
+			text = read(src)
+			for w in writes:
+				if w != "STORE_W_COUNT":
+					self.assertRegex(text, r"\n\t\[%s\] = " % w,
+					    "%s: %s" % (src, w))
 
 
 if __name__ == "__main__":
