@@ -278,6 +278,21 @@ pg_exec(struct pg_store *st, const char *sql)
 	return 0;
 }
 
+/* Runs a look-up: 1 with *res holding its rows (PQclear() it), 0 when
+ * it found none, -1 on error. */
+static int
+pg_first(struct pg_store *st, enum pg_stmt q, const struct store_args *a,
+    PGresult **res)
+{
+	if ((*res = pg_run(st, q, a)) == NULL)
+		return -1;
+	if (PQntuples(*res) > 0)
+		return 1;
+	PQclear(*res);
+	*res = NULL;
+	return 0;
+}
+
 static char *
 pg_dup(const PGresult *res, int row, int col)
 {
@@ -466,10 +481,8 @@ pg_store_release(void *be)
 static void
 pg_store_rollback_savepoint(void *be)
 {
-	struct pg_store *st = be;
-
-	if (pg_exec(st, "ROLLBACK TO job") == 0)
-		pg_exec(st, "RELEASE job");
+	if (pg_exec(be, "ROLLBACK TO job") == 0)
+		pg_exec(be, "RELEASE job");
 }
 
 static const enum pg_stmt pg_writes[STORE_W_COUNT] = {
@@ -587,9 +600,7 @@ pg_contact_row(struct pg_store *st, enum pg_stmt q, struct store_args *a,
 	int found;
 
 	memset(c, 0, sizeof *c);
-	if ((res = pg_run(st, q, a)) == NULL)
-		return -1;
-	if ((found = PQntuples(res) > 0)) {
+	if ((found = pg_first(st, q, a, &res)) == 1) {
 		c->id = pg_int(res, 0, 0);
 		c->wa_id = pg_dup(res, 0, 1);
 		c->user_id = pg_dup(res, 0, 2);
@@ -598,8 +609,8 @@ pg_contact_row(struct pg_store *st, enum pg_stmt q, struct store_args *a,
 		c->conversation = pg_dup(res, 0, 5);
 		if (!PQgetisnull(res, 0, 6))
 			c->extra = json_loads(PQgetvalue(res, 0, 6), 0, NULL);
+		PQclear(res);
 	}
-	PQclear(res);
 	return found;
 }
 
@@ -607,11 +618,10 @@ static int
 pg_store_contact_by(void *be, const char *by, const char *value,
     struct relay_contact *out)
 {
-	struct pg_store *st = be;
 	struct store_args a = { .n = 0 };
 
 	store_arg_text(&a, value);
-	return pg_contact_row(st, strcmp(by, "wa_id") == 0 ? P_CONTACT_BY_WA :
+	return pg_contact_row(be, strcmp(by, "wa_id") == 0 ? P_CONTACT_BY_WA :
 	    P_CONTACT_BY_USER, &a, out);
 }
 
@@ -619,11 +629,10 @@ static int
 pg_store_contact_by_id(void *be, int64_t id,
     struct relay_contact *out)
 {
-	struct pg_store *st = be;
 	struct store_args a = { .n = 0 };
 
 	store_arg_int(&a, id);
-	return pg_contact_row(st, P_CONTACT_BY_ID, &a, out);
+	return pg_contact_row(be, P_CONTACT_BY_ID, &a, out);
 }
 
 static int
@@ -647,7 +656,6 @@ static int
 pg_store_conversation_create(void *be, int64_t contact,
     int64_t ts, const json_t *state, char **id)
 {
-	struct pg_store *st = be;
 	struct store_args a = { .n = 0 };
 	char *text;
 	PGresult *res;
@@ -658,7 +666,7 @@ pg_store_conversation_create(void *be, int64_t contact,
 	store_arg_int(&a, contact);
 	store_arg_text(&a, text);
 	store_arg_int(&a, ts);
-	res = pg_run(st, P_CONV_INSERT, &a);
+	res = pg_run(be, P_CONV_INSERT, &a);
 	free(text);
 	if (res == NULL)
 		return -1;
@@ -736,14 +744,13 @@ pg_store_conversations_due(void *be, int64_t now, char ***ids, size_t *n)
 static json_t *
 pg_store_contact_conversations(void *be, int64_t contact)
 {
-	struct pg_store *st = be;
 	struct store_args a = { .n = 0 };
 	PGresult *res;
 	json_t *arr;
 	int i;
 
 	store_arg_int(&a, contact);
-	if ((res = pg_run(st, P_CONV_OF_CONTACT, &a)) == NULL)
+	if ((res = pg_run(be, P_CONV_OF_CONTACT, &a)) == NULL)
 		return NULL;
 	if ((arr = json_array()) == NULL)
 		goto out;
@@ -759,13 +766,11 @@ out:
 static int
 pg_exists(struct pg_store *st, enum pg_stmt q, const struct store_args *a)
 {
-	PGresult *res = pg_run(st, q, a);
-	int rc;
+	PGresult *res;
+	int rc = pg_first(st, q, a, &res);
 
-	if (res == NULL)
-		return -1;
-	rc = PQntuples(res) > 0;
-	PQclear(res);
+	if (rc == 1)
+		PQclear(res);
 	return rc;
 }
 
@@ -773,12 +778,11 @@ static int
 pg_store_msg_seen(void *be, const char *wamid,
     const char *fingerprint)
 {
-	struct pg_store *st = be;
 	struct store_args a = { .n = 0 };
 
 	store_arg_text(&a, wamid);
 	store_arg_text(&a, fingerprint);
-	return pg_exists(st, P_MSG_SEEN, &a);
+	return pg_exists(be, P_MSG_SEEN, &a);
 }
 
 static int
@@ -791,15 +795,13 @@ pg_msgkey_row(struct pg_store *st, enum pg_stmt q, const char *key,
 
 	memset(k, 0, sizeof *k);
 	store_arg_text(&a, key);
-	if ((res = pg_run(st, q, &a)) == NULL)
-		return -1;
-	if ((found = PQntuples(res) > 0)) {
+	if ((found = pg_first(st, q, &a, &res)) == 1) {
 		k->id = pg_dup(res, 0, 0);
 		k->wamid = pg_dup(res, 0, 1);
 		k->conversation = pg_dup(res, 0, 2);
 		k->direction = (int)pg_int(res, 0, 3);
+		PQclear(res);
 	}
-	PQclear(res);
 	return found;
 }
 
@@ -807,18 +809,14 @@ static int
 pg_store_msg_by_id(void *be, const char *id,
     struct relay_msgkey *out)
 {
-	struct pg_store *st = be;
-
-	return pg_msgkey_row(st, P_MSG_BY_ID, id, out);
+	return pg_msgkey_row(be, P_MSG_BY_ID, id, out);
 }
 
 static int
 pg_store_msg_by_wamid(void *be, const char *wamid,
     struct relay_msgkey *out)
 {
-	struct pg_store *st = be;
-
-	return pg_msgkey_row(st, P_MSG_BY_WAMID, wamid, out);
+	return pg_msgkey_row(be, P_MSG_BY_WAMID, wamid, out);
 }
 
 static int
@@ -882,11 +880,10 @@ pg_store_deferred_take(void *be, const char *conversation,
 static int
 pg_store_outbound_busy(void *be, const char *conversation)
 {
-	struct pg_store *st = be;
 	struct store_args a = { .n = 0 };
 
 	store_arg_text(&a, conversation);
-	return pg_exists(st, P_OUT_BUSY, &a);
+	return pg_exists(be, P_OUT_BUSY, &a);
 }
 
 static int
@@ -935,8 +932,7 @@ pg_store_outbound_claim(void *be, int64_t now,
 static int64_t
 pg_store_outbound_next(void *be)
 {
-	struct pg_store *st = be;
-	PGresult *res = pg_run(st, P_OUT_NEXT, NULL);
+	PGresult *res = pg_run(be, P_OUT_NEXT, NULL);
 	int64_t v = 0;
 
 	if (res != NULL && PQntuples(res) == 1)
@@ -964,11 +960,10 @@ pg_store_outbound_set(void *be, const char *id, enum relay_out_state state,
 static int
 pg_store_outbound_inflight(void *be, char ***ids, size_t *n)
 {
-	struct pg_store *st = be;
 	struct store_args a = { .n = 0 };
 
 	store_arg_int(&a, (int64_t)time(NULL));
-	return pg_id_list(st, P_OUT_INFLIGHT, &a, false, ids, n);
+	return pg_id_list(be, P_OUT_INFLIGHT, &a, false, ids, n);
 }
 
 static int
@@ -988,7 +983,6 @@ static int
 pg_store_idem_get(void *be, const char *route,
     const char *client_id, int *status, char **response)
 {
-	struct pg_store *st = be;
 	struct store_args a = { .n = 0 };
 	PGresult *res;
 	int found;
@@ -996,31 +990,27 @@ pg_store_idem_get(void *be, const char *route,
 	*response = NULL;
 	store_arg_text(&a, route);
 	store_arg_text(&a, client_id);
-	if ((res = pg_run(st, P_IDEM_GET, &a)) == NULL)
-		return -1;
-	if ((found = PQntuples(res) > 0)) {
+	if ((found = pg_first(be, P_IDEM_GET, &a, &res)) == 1) {
 		*status = (int)pg_int(res, 0, 0);
 		*response = pg_dup(res, 0, 1);
+		PQclear(res);
 	}
-	PQclear(res);
 	return found;
 }
 
 static int
 pg_store_meta_get(void *be, const char *key, char **value)
 {
-	struct pg_store *st = be;
 	struct store_args a = { .n = 0 };
 	PGresult *res;
 	int found;
 
 	*value = NULL;
 	store_arg_text(&a, key);
-	if ((res = pg_run(st, P_META_GET, &a)) == NULL)
-		return -1;
-	if ((found = PQntuples(res) > 0))
+	if ((found = pg_first(be, P_META_GET, &a, &res)) == 1) {
 		*value = pg_dup(res, 0, 0);
-	PQclear(res);
+		PQclear(res);
+	}
 	return found;
 }
 

@@ -430,17 +430,13 @@ sqlite_store_error(void *be)
 static int
 sqlite_store_begin(void *be)
 {
-	struct sqlite_store *st = be;
-
-	return st_exec(st, Q_BEGIN);
+	return st_exec(be, Q_BEGIN);
 }
 
 static int
 sqlite_store_commit(void *be)
 {
-	struct sqlite_store *st = be;
-
-	return st_exec(st, Q_COMMIT);
+	return st_exec(be, Q_COMMIT);
 }
 
 static void
@@ -455,26 +451,20 @@ sqlite_store_rollback(void *be)
 static int
 sqlite_store_savepoint(void *be)
 {
-	struct sqlite_store *st = be;
-
-	return st_exec(st, Q_SAVEPOINT);
+	return st_exec(be, Q_SAVEPOINT);
 }
 
 static int
 sqlite_store_release(void *be)
 {
-	struct sqlite_store *st = be;
-
-	return st_exec(st, Q_RELEASE);
+	return st_exec(be, Q_RELEASE);
 }
 
 static void
 sqlite_store_rollback_savepoint(void *be)
 {
-	struct sqlite_store *st = be;
-
-	if (st_exec(st, Q_ROLLBACK_TO) == 0)
-		st_exec(st, Q_RELEASE);
+	if (st_exec(be, Q_ROLLBACK_TO) == 0)
+		st_exec(be, Q_RELEASE);
 }
 
 static const enum st_stmt st_writes[STORE_W_COUNT] = {
@@ -825,7 +815,6 @@ static int
 sqlite_store_deferred_take(void *be, const char *conversation,
     struct relay_deferred **out, size_t *n)
 {
-	struct sqlite_store *st = be;
 	struct store_args a = { .n = 0 };
 	struct relay_deferred *v = NULL, *nv;
 	sqlite3_stmt *s;
@@ -835,7 +824,7 @@ sqlite_store_deferred_take(void *be, const char *conversation,
 	*n = 0;
 	if (conversation != NULL)
 		store_arg_text(&a, conversation);
-	if ((s = st_bind(st, conversation ? Q_DEF_LIST : Q_DEF_LIST_ALL,
+	if ((s = st_bind(be, conversation ? Q_DEF_LIST : Q_DEF_LIST_ALL,
 	    &a)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -851,9 +840,9 @@ sqlite_store_deferred_take(void *be, const char *conversation,
 	}
 	st_end(s);
 	if (rc != SQLITE_DONE ||
-	    st_do(st, conversation ? Q_DEF_DEL : Q_DEF_DEL_ALL, &a) != 0) {
+	    st_do(be, conversation ? Q_DEF_DEL : Q_DEF_DEL_ALL, &a) != 0) {
 		if (rc != SQLITE_DONE)
-			st_fail(st, NULL);
+			st_fail(be, NULL);
 		relay_deferred_free(v, *n);
 		*n = 0;
 		return -1;
@@ -885,7 +874,6 @@ static int
 sqlite_store_outbound_claim(void *be, int64_t now, struct relay_outbound *out,
     int max, int *n)
 {
-	struct sqlite_store *st = be;
 	struct store_args a = { .n = 0 }, b;
 	sqlite3_stmt *s;
 	int rc, i;
@@ -893,7 +881,7 @@ sqlite_store_outbound_claim(void *be, int64_t now, struct relay_outbound *out,
 	*n = 0;
 	store_arg_int(&a, now);
 	store_arg_int(&a, max);
-	if ((s = st_bind(st, Q_OUT_DUE, &a)) == NULL)
+	if ((s = st_bind(be, Q_OUT_DUE, &a)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
 		struct relay_outbound *o = &out[(*n)++];
@@ -910,7 +898,7 @@ sqlite_store_outbound_claim(void *be, int64_t now, struct relay_outbound *out,
 	for (i = 0; i < *n; i++) {
 		b.n = 0;
 		store_arg_text(&b, out[i].id);
-		if (st_do(st, Q_OUT_CLAIM, &b) != 0)
+		if (st_do(be, Q_OUT_CLAIM, &b) != 0)
 			goto fail;
 	}
 	return 0;
