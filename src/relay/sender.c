@@ -258,15 +258,21 @@ sender_push(struct sender *s, struct task *t)
 	curl_multi_wakeup(s->multi);
 }
 
+/* Sets one of the flags the sender thread reads, and wakes it. */
+static void
+sender_poke(struct sender *s, bool *flag)
+{
+	pthread_mutex_lock(&s->lock);
+	*flag = true;
+	pthread_mutex_unlock(&s->lock);
+	curl_multi_wakeup(s->multi);
+}
+
 void
 sender_kick(struct sender *s)
 {
-	if (s == NULL)
-		return;
-	pthread_mutex_lock(&s->lock);
-	s->kick = true;
-	pthread_mutex_unlock(&s->lock);
-	curl_multi_wakeup(s->multi);
+	if (s != NULL)
+		sender_poke(s, &s->kick);
 }
 
 /* ---- claiming and recording, in the writer thread ---- */
@@ -727,10 +733,7 @@ sender_stop(struct relay *r)
 
 	if (s == NULL)
 		return;
-	pthread_mutex_lock(&s->lock);
-	s->stopping = true;
-	pthread_mutex_unlock(&s->lock);
-	curl_multi_wakeup(s->multi);
+	sender_poke(s, &s->stopping);
 	pthread_join(s->thread, NULL);
 }
 
