@@ -11,6 +11,7 @@
 #define TTYDESK_BUF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct buf {
 	char *s;     /* NULL until the first append */
@@ -32,6 +33,9 @@ int buf_add(struct buf *b, const void *p, size_t n);
 int buf_adds(struct buf *b, const char *s);
 int buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Appends the rest of f.  Returns 0, or -1 with errno EFBIG when f holds
+ * more than max bytes, ENOMEM when out of memory, EIO on a read error. */
+int buf_read_file(struct buf *b, FILE *f, size_t max);
 /* Appends sep first unless the buffer is empty. */
 int buf_sep(struct buf *b, const char *sep);
 /* Hands the string over (caller frees) and empties b; NULL after a

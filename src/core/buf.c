@@ -1,4 +1,5 @@
 /* The growing buffer of ttydesk/buf.h. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -89,6 +90,31 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	(void)vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->len += (size_t)n;
+	return 0;
+}
+
+int
+buf_read_file(struct buf *b, FILE *f, size_t max)
+{
+	size_t r;
+
+	do {
+		if (buf_reserve(b, 4096) != 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+		r = fread(b->s + b->len, 1, b->cap - b->len - 1, f);
+		b->len += r;
+		b->s[b->len] = '\0';
+		if (b->len > max) {
+			errno = EFBIG;
+			return -1;
+		}
+	} while (r != 0);
+	if (ferror(f)) {
+		errno = EIO;
+		return -1;
+	}
 	return 0;
 }
 
