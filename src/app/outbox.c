@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "ttydesk/cache.h"
+#include "ttydesk/clientid.h"
+#include "ttydesk/clock.h"
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "app.h"
@@ -19,26 +21,6 @@
 
 #define OB_BACKOFF_MAX_MS 30000
 #define OB_DONE_KEEP_MS 60000 /* an event that never comes: stop waiting */
-
-static int64_t
-ob_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void
-obx_client_id(char *buf, size_t len)
-{
-	unsigned char r[16];
-	char hex[33];
-
-	randombytes_buf(r, sizeof r);
-	sodium_bin2hex(hex, sizeof hex, r, sizeof r);
-	snprintf(buf, len, "c-%s", hex);
-}
 
 static void
 ob_entry_free(struct ob_entry *e)
@@ -363,7 +345,7 @@ ob_done(struct app *app, void *ud, long status, const char *body, size_t len,
 
 	(void)len;
 	obx_error_text(why, sizeof why, status, body, err);
-	v = obx_answer(e, status, ob_now_ms(), why);
+	v = obx_answer(e, status, clock_ms(), why);
 	ob_redraw(app, e->conv);
 	if (v == OBV_RETRY) {
 		app_error(app, "%s queued: %s; retrying", e->what, why);
@@ -417,7 +399,7 @@ outbox_add_path(struct app *app, const char *conv, const char *what,
 		app_error(app, "%s: cannot queue (out of memory)", what);
 		return -1;
 	}
-	obx_client_id(id, sizeof id);
+	client_id_new(id, sizeof id);
 	if ((e = obx_add(ob, id, conv, what, path, text, body)) == NULL) {
 		app_error(app, "%s: out of memory", what);
 		return -1;
@@ -459,7 +441,7 @@ outbox_run(struct app *app)
 {
 	struct outbox *ob = app->outbox;
 	struct ob_entry *e;
-	int64_t now = ob_now_ms(), wait = -1;
+	int64_t now = clock_ms(), wait = -1;
 	char err[256];
 	size_t i;
 

@@ -83,8 +83,6 @@ bool obx_kind_keeps_draft(enum ob_kind k);
 /* Its pending line stays, once acknowledged, until its event arrives. */
 bool obx_kind_waits_event(enum ob_kind k);
 
-/* A fresh random client_id ("c-" + 32 hex digits) into buf (>= 40). */
-void obx_client_id(char *buf, size_t len);
 /* New entry (body is copied; client_id set in the copy).  NULL: no memory. */
 struct ob_entry *obx_add(struct outbox *ob, const char *client_id,
     const char *conv, const char *what, const char *path, const char *text,

@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <sodium.h>
 
+#include "ttydesk/buf.h"
 #include "ttydesk/wa.h"
 
 #include "events.h"
@@ -99,17 +100,8 @@ task_write(char *data, size_t size, size_t n, void *arg)
 		t->over = true;
 		return 0; /* aborts the transfer */
 	}
-	if (t->len + len + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 16384;
-		char *nb;
-
-		while (cap < t->len + len + 1)
-			cap *= 2;
-		if ((nb = realloc(t->buf, cap)) == NULL)
-			return 0;
-		t->buf = nb;
-		t->cap = cap;
-	}
+	if (buf_grow(&t->buf, &t->cap, t->len + len + 1, 0) != 0)
+		return 0;
 	memcpy(t->buf + t->len, data, len);
 	t->len += len;
 	t->buf[t->len] = '\0';

@@ -1,9 +1,12 @@
 /* Backend-neutral pieces of the relay store (store_common.h), and the
  * frees of what store.h hands out. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "ttydesk/buf.h"
 
 #include "store.h"
 #include "store_common.h"
@@ -55,17 +58,8 @@ store_wake_at(const json_t *state)
 int
 relay_buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 {
-	if (*len + n + 1 > *cap) {
-		size_t nc = *cap ? *cap : 4096;
-		char *nb;
-
-		while (nc < *len + n + 1)
-			nc *= 2;
-		if ((nb = realloc(*buf, nc)) == NULL)
-			return -1;
-		*buf = nb;
-		*cap = nc;
-	}
+	if (n >= SIZE_MAX - *len || buf_grow(buf, cap, *len + n + 1, 0) != 0)
+		return -1;
 	memcpy(*buf + *len, s, n);
 	*len += n;
 	(*buf)[*len] = '\0';

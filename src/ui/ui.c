@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ttydesk/clock.h"
 #include "ttydesk/sanitize.h"
 #include "app.h"
 #include "compose.h"
@@ -440,11 +441,8 @@ ui_draw(struct app *app)
 	if (ui->dialog != NULL)
 		dialog_draw(app);
 	doupdate();
-	if (ui->frames++ == 0) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ui->first_frame_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	}
+	if (ui->frames++ == 0)
+		ui->first_frame_ms = clock_ms();
 }
 
 int
