@@ -7,11 +7,24 @@
 #include <string.h>
 
 #include "store_backend.h"
+#include "store_conn.h"
 
 struct relay_store {
 	struct sqlite_store *sq;
 	struct pg_store *pg;
 };
+
+struct sqlite_store *
+relay_store_sqlite(struct relay_store *st)
+{
+	return st->sq;
+}
+
+struct pg_store *
+relay_store_pg(struct relay_store *st)
+{
+	return st->pg;
+}
 
 bool
 relay_store_is_pg(const char *database)

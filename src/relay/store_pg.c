@@ -30,6 +30,7 @@
 #include "pg_schema.h"
 #include "store_backend.h"
 #include "store_common.h"
+#include "store_conn.h"
 
 /* "ttyd" in ASCII: the one lock every write transaction takes. */
 #define PG_WRITE_LOCK 0x74747964
@@ -369,6 +370,14 @@ pg_revive(struct pg_store *st)
 		return;
 	PQreset(st->conn);
 	memset(st->prepared, 0, sizeof st->prepared);
+}
+
+PGconn *
+pg_store_conn(struct pg_store *st)
+{
+	if (!st->in_tx)
+		pg_revive(st);
+	return st->conn;
 }
 
 int

@@ -13,6 +13,7 @@
 #include "store_rename_sqlite.h"
 #include "store_backend.h"
 #include "store_common.h"
+#include "store_conn.h"
 
 enum st_stmt {
 	Q_APPEND,
@@ -186,11 +187,35 @@ static const struct {
 	{ "SELECT wake_at FROM conversations LIMIT 0",
 	  "ALTER TABLE conversations ADD COLUMN wake_at INTEGER NOT NULL "
 	  "DEFAULT 0" },
+	/* ts of the newest message event (store_window.h); NULL until
+	 * computed from the log below. */
+	{ "SELECT msg_ts FROM conversations LIMIT 0",
+	  "ALTER TABLE conversations ADD COLUMN msg_ts INTEGER" },
 };
 
 static const char st_indexes[] =
     "CREATE INDEX IF NOT EXISTS conversations_wake ON conversations(wake_at) "
-    "  WHERE wake_at > 0;";
+    "  WHERE wake_at > 0;"
+    /* The windowed reads (store_window.h): conversations by status and by
+     * their newest message, msg_ts kept by the schema on every message
+     * event (and for a conversation row inserted after its events, as
+     * import does), computed once for an older database. */
+    "CREATE INDEX IF NOT EXISTS conversations_status ON conversations("
+    "  json_extract(state, '$.status'), msg_ts);"
+    "CREATE INDEX IF NOT EXISTS conversations_msg_ts ON "
+    "  conversations(msg_ts);"
+    "CREATE TRIGGER IF NOT EXISTS events_msg_ts AFTER INSERT ON events "
+    "  WHEN new.type = 'message' AND new.conversation GLOB 'c[0-9]*' BEGIN "
+    "  UPDATE conversations SET msg_ts = MAX(COALESCE(msg_ts, 0), new.ts) "
+    "  WHERE id = CAST(substr(new.conversation, 2) AS INTEGER); END;"
+    "CREATE TRIGGER IF NOT EXISTS conversations_msg_ts AFTER INSERT ON "
+    "  conversations WHEN new.msg_ts IS NULL BEGIN "
+    "  UPDATE conversations SET msg_ts = COALESCE((SELECT MAX(ts) FROM "
+    "  events WHERE conversation = 'c' || new.id AND type = 'message'), 0) "
+    "  WHERE id = new.id; END;"
+    "UPDATE conversations SET msg_ts = COALESCE((SELECT MAX(ts) FROM events "
+    "  WHERE conversation = 'c' || conversations.id AND type = 'message'), "
+    "  0) WHERE msg_ts IS NULL;";
 
 struct relay_store {
 	sqlite3 *db;
@@ -362,6 +387,12 @@ relay_store_close(struct relay_store *st)
 		sqlite3_finalize(st->q[i]);
 	sqlite3_close(st->db);
 	free(st);
+}
+
+sqlite3 *
+sqlite_store_db(struct relay_store *st)
+{
+	return st->db;
 }
 
 const char *

@@ -1,0 +1,184 @@
+/*
+ * store_window.h: the row lists, and the choice of backend for each read.
+ * Nothing here knows SQL.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_window_backend.h"
+
+void
+relay_evrows_free(struct relay_evrows *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->v[i].type);
+		free(r->v[i].json);
+	}
+	free(r->v);
+	memset(r, 0, sizeof *r);
+}
+
+void
+relay_convrows_free(struct relay_convrows *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->v[i].state);
+	free(r->v);
+	memset(r, 0, sizeof *r);
+}
+
+/* Room for one more element of size sz in *v (capacity *cap). */
+static int
+rows_grow(void **v, size_t n, size_t *cap, size_t sz)
+{
+	size_t ncap;
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap == 0 ? 64 : *cap * 2;
+	if ((nv = realloc(*v, ncap * sz)) == NULL)
+		return -1;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+int
+relay_evrows_add(struct relay_evrows *r, int64_t conv, int64_t seq,
+    int64_t ts, const char *type, const char *json, size_t len)
+{
+	struct relay_evrow *e;
+	void *v = r->v;
+
+	if (rows_grow(&v, r->n, &r->cap, sizeof *r->v) != 0)
+		return -1;
+	r->v = v;
+	e = &r->v[r->n];
+	e->conv = conv;
+	e->seq = seq;
+	e->ts = ts;
+	e->len = len;
+	e->type = strdup(type != NULL ? type : "");
+	if ((e->json = malloc(len + 1)) != NULL) {
+		memcpy(e->json, json, len);
+		e->json[len] = '\0';
+	}
+	if (e->type == NULL || e->json == NULL) {
+		free(e->type);
+		free(e->json);
+		return -1;
+	}
+	r->n++;
+	return 0;
+}
+
+int
+relay_convrows_add(struct relay_convrows *r, int64_t id, int64_t contact,
+    const char *state, int64_t first_ts, int64_t last_ts)
+{
+	struct relay_convrow *c;
+	void *v = r->v;
+
+	if (rows_grow(&v, r->n, &r->cap, sizeof *r->v) != 0)
+		return -1;
+	r->v = v;
+	c = &r->v[r->n];
+	if ((c->state = strdup(state != NULL ? state : "{}")) == NULL)
+		return -1;
+	c->id = id;
+	c->contact = contact;
+	c->first_ts = first_ts;
+	c->last_ts = last_ts;
+	r->n++;
+	return 0;
+}
+
+int
+relay_store_read_begin(struct relay_store *st)
+{
+	struct pg_store *pg = relay_store_pg(st);
+
+	return pg != NULL ? pg_window_read_begin(pg) :
+	    sqlite_window_read_begin(relay_store_sqlite(st));
+}
+
+void
+relay_store_read_end(struct relay_store *st)
+{
+	struct pg_store *pg = relay_store_pg(st);
+
+	if (pg != NULL)
+		pg_window_read_end(pg);
+	else
+		sqlite_window_read_end(relay_store_sqlite(st));
+}
+
+int64_t
+relay_store_head(struct relay_store *st)
+{
+	struct pg_store *pg = relay_store_pg(st);
+
+	return pg != NULL ? pg_window_head(pg) :
+	    sqlite_window_head(relay_store_sqlite(st));
+}
+
+int
+relay_store_window_convs(struct relay_store *st, int64_t since,
+    int64_t after, int limit, struct relay_convrows *out)
+{
+	struct pg_store *pg = relay_store_pg(st);
+
+	return pg != NULL ? pg_window_convs(pg, since, after, limit, out) :
+	    sqlite_window_convs(relay_store_sqlite(st), since, after, limit,
+	    out);
+}
+
+int
+relay_store_window_outside(struct relay_store *st, int64_t since,
+    int64_t *outside, int64_t *resolved)
+{
+	struct pg_store *pg = relay_store_pg(st);
+
+	return pg != NULL ? pg_window_outside(pg, since, outside, resolved) :
+	    sqlite_window_outside(relay_store_sqlite(st), since, outside,
+	    resolved);
+}
+
+int
+relay_store_window_events(struct relay_store *st, const int64_t *ids,
+    size_t n, int64_t through, struct relay_evrows *out)
+{
+	struct pg_store *pg = relay_store_pg(st);
+
+	return pg != NULL ? pg_window_events(pg, ids, n, through, out) :
+	    sqlite_window_events(relay_store_sqlite(st), ids, n, through, out);
+}
+
+int
+relay_store_conv_events(struct relay_store *st, const char *conv,
+    const char *type, int64_t after, int64_t before, int limit, bool newest,
+    struct relay_evrows *out)
+{
+	struct pg_store *pg = relay_store_pg(st);
+
+	return pg != NULL ? pg_window_conv_events(pg, conv, type, after,
+	    before, limit, newest, out) :
+	    sqlite_window_conv_events(relay_store_sqlite(st), conv, type,
+	    after, before, limit, newest, out);
+}
+
+int
+relay_store_conv_page(struct relay_store *st, const char *status,
+    int64_t before, int limit, struct relay_convrows *out)
+{
+	struct pg_store *pg = relay_store_pg(st);
+
+	return pg != NULL ? pg_window_conv_page(pg, status, before, limit,
+	    out) : sqlite_window_conv_page(relay_store_sqlite(st), status,
+	    before, limit, out);
+}
