@@ -125,7 +125,8 @@ window_keep_states(const struct relay_evrow *v, size_t n, bool *keep)
 		if (!is_type(&v[i], "conversation"))
 			continue;
 		last = i;
-		if (top == n || v[i].ts > v[top].ts)
+		/* Ties go to the newer: usually the newest has the top ts. */
+		if (top == n || v[i].ts >= v[top].ts)
 			top = i;
 	}
 	if (last < n)
