@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,51 @@ net_write_cb(char *data, size_t size, size_t nmemb, void *ud)
 	return len;
 }
 
+struct curl_slist *(*net_slist_append)(struct curl_slist *, const char *) =
+    curl_slist_append;
+
+int
+net_hdr_add(struct curl_slist **list, const char *line)
+{
+	struct curl_slist *l = net_slist_append(*list, line);
+
+	if (l == NULL)
+		return -1;
+	*list = l;
+	return 0;
+}
+
+void
+net_hdrs_wipe(struct curl_slist *list)
+{
+	for (; list != NULL; list = list->next)
+		if (list->data != NULL)
+			sodium_memzero(list->data, strlen(list->data));
+}
+
+void
+net_hdrs_free(struct curl_slist *list)
+{
+	net_hdrs_wipe(list);
+	curl_slist_free_all(list);
+}
+
+long
+net_req_close_file(struct net_req *r, long status)
+{
+	bool bad = fclose(r->out) != 0;
+
+	r->out = NULL;
+	if (bad && status != 0)
+		snprintf(r->errbuf, sizeof r->errbuf, "cannot write %s", r->file);
+	if (bad || status < 200 || status > 299) {
+		unlink(r->file);
+		if (bad)
+			status = 0;
+	}
+	return status;
+}
+
 struct net_req *
 net_req_new(struct net *n, int kind, const char *path, long timeout_s,
     char *err, size_t errlen)
@@ -200,10 +246,11 @@ net_req_new(struct net *n, int kind, const char *path, long timeout_s,
 	if ((auth = sodium_malloc(alen)) == NULL)
 		goto oom;
 	snprintf(auth, alen, "Authorization: Bearer %s", n->token);
-	r->hdrs = curl_slist_append(r->hdrs, auth);
-	sodium_free(auth);
-	if (r->hdrs == NULL)
+	if (net_hdr_add(&r->hdrs, auth) != 0) {
+		sodium_free(auth);
 		goto oom;
+	}
+	sodium_free(auth);
 	curl_easy_setopt(r->easy, CURLOPT_URL, url);
 	free(url);
 	url = NULL;
@@ -227,7 +274,7 @@ oom:
 	if (r != NULL) {
 		if (r->easy != NULL)
 			curl_easy_cleanup(r->easy);
-		curl_slist_free_all(r->hdrs);
+		net_hdrs_free(r->hdrs);
 		free(r);
 	}
 	return NULL;
@@ -263,7 +310,7 @@ net_req_destroy(struct net *n, struct net_req *r, int linked)
 		curl_multi_remove_handle(n->multi, r->easy);
 	}
 	curl_easy_cleanup(r->easy);
-	curl_slist_free_all(r->hdrs);
+	net_hdrs_free(r->hdrs);
 	if (r->out != NULL) {
 		fclose(r->out);
 		if (r->file != NULL)
@@ -382,12 +429,16 @@ net_post_json(struct net *n, const char *path, const json_t *body,
 		free(text);
 		return -1;
 	}
-	r->done = done;
-	r->ud = ud;
-	r->hdrs = curl_slist_append(r->hdrs, "Content-Type: application/json");
 	curl_easy_setopt(r->easy, CURLOPT_COPYPOSTFIELDS, text);
 	free(text);
-	if (r->hdrs == NULL || net_req_start(n, r, err, errlen) != 0) {
+	if (net_hdr_add(&r->hdrs, "Content-Type: application/json") != 0) {
+		snprintf(err, errlen, "out of memory");
+		net_req_destroy(n, r, 0);
+		return -1;
+	}
+	r->done = done;
+	r->ud = ud;
+	if (net_req_start(n, r, err, errlen) != 0) {
 		net_req_destroy(n, r, 0);
 		return -1;
 	}

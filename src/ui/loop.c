@@ -17,7 +17,7 @@
 #include "app.h"
 #include "outbox.h"
 #include "presence.h"
-#include "../net/net.h" /* td_ui sees only its own folder */
+#include "net.h"
 #include "ui.h"
 
 #define LOOP_MAX_FDS 66

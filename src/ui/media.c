@@ -13,7 +13,7 @@
 #include "app.h"
 #include "dialog.h"
 #include "media.h"
-#include "../net/net.h" /* td_ui sees only its own folder */
+#include "net.h"
 #include "ui.h"
 
 static const char *

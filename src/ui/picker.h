@@ -1,5 +1,5 @@
 /*
- * Pickers for part 2's actions: canned replies (filtered as you type),
+ * Pickers for the conversation actions: canned replies (filtered as you type),
  * templates (with a small form for their parameters), the agent to assign
  * to, and the escalation dialog (team, priority, reason).
  *

@@ -290,6 +290,13 @@ ui_dirty_all(struct app *app)
 	ui->compose.dirty = true;
 }
 
+void
+ui_bell(struct app *app)
+{
+	(void)app;
+	beep();
+}
+
 /* Not a UTF-8 terminal: one '?' per column a character would take, so
  * columns still line up and no byte is taken for a control. */
 static void

@@ -114,6 +114,8 @@ void ui_layout(struct app *app);
 void ui_resize(struct app *app);
 void ui_draw(struct app *app);
 void ui_dirty_all(struct app *app);
+/* The terminal bell (a new message in one of my queues). */
+void ui_bell(struct app *app);
 /* One key from the terminal; returns UI_* flags. */
 int ui_key(struct app *app, int key);
 /* Read a key without blocking: -1 when none. */

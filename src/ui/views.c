@@ -10,7 +10,7 @@
 #include "app.h"
 #include "dialog.h"
 #include "keymap.h"
-#include "../net/net.h" /* td_ui sees only its own folder */
+#include "net.h"
 #include "theme.h"
 #include "ui.h"
 

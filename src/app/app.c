@@ -3,7 +3,6 @@
  * glue that turns relay events into model changes, system lines, redraw
  * flags and the bell.
  */
-#include <curses.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -26,7 +25,7 @@
 #include "presence.h"
 #include "readpos.h"
 #include "receipt.h"
-#include "../net/net.h" /* td_ui sees only its own folder */
+#include "net.h"
 #include "ui.h"
 
 static struct app *fatal_app;
@@ -241,7 +240,7 @@ app_apply_event(struct app *app, struct td_event *ev)
 		app_message(app, "new message below (G goes to the end)");
 	if (((unsigned)rc & TD_CHANGED_NEW_INBOUND) && !app->loading && app->cfg &&
 	    app->cfg->bell && app_conv_is_mine(app, c) && app->ui.started)
-		beep();
+		ui_bell(app);
 }
 
 void

@@ -15,7 +15,7 @@
 #include "compose.h"
 #include "outbox.h"
 #include "theme.h"
-#include "../net/net.h" /* td_ui sees only its own folder */
+#include "net.h"
 
 #define OB_BACKOFF_MAX_MS 30000
 #define OB_DONE_KEEP_MS 60000 /* an event that never comes: stop waiting */
