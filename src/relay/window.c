@@ -51,6 +51,20 @@ wbuf_str(struct wbuf *w, const char *s)
 	wbuf_add(w, s, strlen(s));
 }
 
+/* Answers 200 with the text written (handed to the req), or 500 when
+ * some of it did not fit in memory. */
+static void
+wbuf_reply(struct req *q, struct wbuf *w)
+{
+	if (w->oom) {
+		free(w->p);
+		req_error(q, 500, "internal", "out of memory");
+	} else {
+		req_reply_raw(q, 200, w->p, w->len);
+	}
+	w->p = NULL;
+}
+
 /* Appends one stored event to the events array being written. */
 static void
 wbuf_event(struct wbuf *w, const struct relay_evrow *e, size_t *count)
@@ -321,12 +335,7 @@ window_snapshot(struct req *q)
 	    (long long)pg.outside, (long long)pg.resolved);
 	wbuf_str(&w, num);
 	free(cur);
-	if (w.oom) {
-		free(w.p);
-		req_error(q, 500, "internal", "out of memory");
-	} else {
-		req_reply_raw(q, 200, w.p, w.len);
-	}
+	wbuf_reply(q, &w);
 out:
 	relay_convrows_free(&pg.convs);
 	relay_evrows_free(&pg.evs);
@@ -599,12 +608,7 @@ window_history(struct req *q)
 	    h.more ? "true" : "false", (long long)(h.msgs.n > 0 ? h.oldest :
 	    before == INT64_MAX ? 0 : before));
 	wbuf_str(&w, tail);
-	if (w.oom) {
-		free(w.p);
-		req_error(q, 500, "internal", "out of memory");
-	} else {
-		req_reply_raw(q, 200, w.p, w.len);
-	}
+	wbuf_reply(q, &w);
 out:
 	hist_free(&h);
 }
