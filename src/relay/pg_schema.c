@@ -47,15 +47,17 @@ static const char *const pg_migrations[PG_SCHEMA_VERSION] = {
 	"  NULL, status integer NOT NULL, response text NOT NULL, "
 	"  PRIMARY KEY(route, client_id));",
 	/* 2: the windowed reads (store_window.h): conversations by status
-	 * and by msg_ts, the ts of their newest message event, kept by
-	 * triggers (also for a conversation row inserted after its events,
-	 * as import does). */
+	 * (a column generated from the state) and by msg_ts, the ts of
+	 * their newest message event, kept by triggers (also for a
+	 * conversation row inserted after its events, as import does). */
 	"ALTER TABLE conversations ADD COLUMN msg_ts bigint;"
 	"UPDATE conversations c SET msg_ts = COALESCE((SELECT MAX(e.ts) FROM "
 	"  events e WHERE e.conversation = 'c' || c.id AND e.type = "
 	"  'message'), 0);"
-	"CREATE INDEX conversations_status ON conversations("
-	"  ((state::jsonb) ->> 'status'), msg_ts);"
+	"ALTER TABLE conversations ADD COLUMN status text GENERATED ALWAYS "
+	"  AS ((state::jsonb) ->> 'status') STORED;"
+	"CREATE INDEX conversations_status_ts ON conversations(status, "
+	"  msg_ts);"
 	"CREATE INDEX conversations_msg_ts ON conversations(msg_ts);"
 	"CREATE FUNCTION ttydesk_events_msg_ts() RETURNS trigger "
 	"  LANGUAGE plpgsql AS $$ BEGIN "

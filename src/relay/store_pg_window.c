@@ -134,7 +134,7 @@ pg_window_convs(struct pg_store *st, int64_t since, int64_t after,
 	pw_int(&a, limit);
 	return pw_convrows(pw_query(st, "SELECT id, contact, state, first_ts, "
 	    "COALESCE(msg_ts, 0) FROM conversations WHERE id IN (SELECT id "
-	    "FROM conversations WHERE " PG_CONV_STATUS " IN " WS_OPEN " AND "
+	    "FROM conversations WHERE status IN " WS_OPEN " AND "
 	    "id > $1 UNION SELECT id FROM conversations WHERE msg_ts >= $2 AND "
 	    "id > $1) ORDER BY id LIMIT $3", &a), out);
 }
@@ -150,9 +150,9 @@ pg_window_outside(struct pg_store *st, int64_t since, int64_t *outside,
 	pw_int(&a, since);
 	res = pw_query(st, "SELECT (SELECT COUNT(*) FROM conversations) - "
 	    "(SELECT COUNT(*) FROM (SELECT id FROM conversations WHERE "
-	    PG_CONV_STATUS " IN " WS_OPEN " UNION SELECT id FROM conversations "
+	    "status IN " WS_OPEN " UNION SELECT id FROM conversations "
 	    "WHERE msg_ts >= $1) w), (SELECT COUNT(*) FROM conversations WHERE "
-	    PG_CONV_STATUS " = 'resolved' AND msg_ts < $1)", &a);
+	    "status = 'resolved' AND msg_ts < $1)", &a);
 	if (res != NULL && PQntuples(res) == 1) {
 		*outside = pw_int_at(res, 0, 0);
 		*resolved = pw_int_at(res, 0, 1);
@@ -226,7 +226,7 @@ pg_window_conv_page(struct pg_store *st, const char *status, int64_t before,
 		pw_text(&a, status);
 	return pw_convrows(pw_query(st, status != NULL ?
 	    "SELECT id, contact, state, first_ts, msg_ts FROM conversations "
-	    "WHERE " PG_CONV_STATUS " = $3 AND msg_ts < $1 "
+	    "WHERE status = $3 AND msg_ts < $1 "
 	    "ORDER BY msg_ts DESC, id DESC LIMIT $2" :
 	    "SELECT id, contact, state, first_ts, msg_ts FROM conversations "
 	    "WHERE msg_ts < $1 ORDER BY msg_ts DESC, id DESC LIMIT $2", &a),

@@ -191,28 +191,39 @@ static const struct {
 	 * computed from the log below. */
 	{ "SELECT msg_ts FROM conversations LIMIT 0",
 	  "ALTER TABLE conversations ADD COLUMN msg_ts INTEGER" },
+	/* The state's status, for the same reads; NULL until computed. */
+	{ "SELECT status FROM conversations LIMIT 0",
+	  "ALTER TABLE conversations ADD COLUMN status TEXT" },
 };
 
 static const char st_indexes[] =
     "CREATE INDEX IF NOT EXISTS conversations_wake ON conversations(wake_at) "
     "  WHERE wake_at > 0;"
     /* The windowed reads (store_window.h): conversations by status and by
-     * their newest message, msg_ts kept by the schema on every message
-     * event (and for a conversation row inserted after its events, as
-     * import does), computed once for an older database. */
-    "CREATE INDEX IF NOT EXISTS conversations_status ON conversations("
-    "  json_extract(state, '$.status'), msg_ts);"
+     * their newest message.  Both columns are kept by the schema itself:
+     * status from every stored state, msg_ts on every message event (and
+     * for a conversation row inserted after its events, as import does);
+     * an older database gets them computed once. */
+    "CREATE INDEX IF NOT EXISTS conversations_status_ts ON "
+    "  conversations(status, msg_ts);"
     "CREATE INDEX IF NOT EXISTS conversations_msg_ts ON "
     "  conversations(msg_ts);"
     "CREATE TRIGGER IF NOT EXISTS events_msg_ts AFTER INSERT ON events "
     "  WHEN new.type = 'message' AND new.conversation GLOB 'c[0-9]*' BEGIN "
     "  UPDATE conversations SET msg_ts = MAX(COALESCE(msg_ts, 0), new.ts) "
     "  WHERE id = CAST(substr(new.conversation, 2) AS INTEGER); END;"
-    "CREATE TRIGGER IF NOT EXISTS conversations_msg_ts AFTER INSERT ON "
-    "  conversations WHEN new.msg_ts IS NULL BEGIN "
-    "  UPDATE conversations SET msg_ts = COALESCE((SELECT MAX(ts) FROM "
+    "CREATE TRIGGER IF NOT EXISTS conversations_new AFTER INSERT ON "
+    "  conversations BEGIN "
+    "  UPDATE conversations SET status = json_extract(new.state, "
+    "  '$.status'), msg_ts = COALESCE(new.msg_ts, (SELECT MAX(ts) FROM "
     "  events WHERE conversation = 'c' || new.id AND type = 'message'), 0) "
     "  WHERE id = new.id; END;"
+    "CREATE TRIGGER IF NOT EXISTS conversations_state AFTER UPDATE OF "
+    "  state ON conversations BEGIN "
+    "  UPDATE conversations SET status = json_extract(new.state, "
+    "  '$.status') WHERE id = new.id; END;"
+    "UPDATE conversations SET status = json_extract(state, '$.status') "
+    "  WHERE status IS NULL;"
     "UPDATE conversations SET msg_ts = COALESCE((SELECT MAX(ts) FROM events "
     "  WHERE conversation = 'c' || conversations.id AND type = 'message'), "
     "  0) WHERE msg_ts IS NULL;";

@@ -97,7 +97,7 @@ sqlite_window_convs(struct sqlite_store *st, int64_t since, int64_t after,
 	/* Two index ranges (status, msg_ts), joined by row number. */
 	sqlite3_stmt *s = sw_prepare(st, "SELECT id, contact, state, "
 	    "first_ts, COALESCE(msg_ts, 0) FROM conversations WHERE id IN ("
-	    "SELECT id FROM conversations WHERE " SQLITE_CONV_STATUS " IN "
+	    "SELECT id FROM conversations WHERE status IN "
 	    WS_OPEN " AND id > ?1 UNION SELECT id FROM conversations WHERE "
 	    "msg_ts >= ?2 AND id > ?1) ORDER BY id LIMIT ?3");
 	int rc;
@@ -118,9 +118,9 @@ sqlite_window_outside(struct sqlite_store *st, int64_t since,
 {
 	sqlite3_stmt *s = sw_prepare(st, "SELECT (SELECT COUNT(*) FROM "
 	    "conversations) - (SELECT COUNT(*) FROM (SELECT id FROM "
-	    "conversations WHERE " SQLITE_CONV_STATUS " IN " WS_OPEN " UNION "
+	    "conversations WHERE status IN " WS_OPEN " UNION "
 	    "SELECT id FROM conversations WHERE msg_ts >= ?1)), (SELECT "
-	    "COUNT(*) FROM conversations WHERE " SQLITE_CONV_STATUS " = "
+	    "COUNT(*) FROM conversations WHERE status = "
 	    "'resolved' AND msg_ts < ?1)");
 	int rc = -1;
 
@@ -194,7 +194,7 @@ sqlite_window_conv_page(struct sqlite_store *st, const char *status,
 {
 	sqlite3_stmt *s = sw_prepare(st, status != NULL ?
 	    "SELECT id, contact, state, first_ts, msg_ts FROM conversations "
-	    "WHERE " SQLITE_CONV_STATUS " = ?3 AND msg_ts < ?1 "
+	    "WHERE status = ?3 AND msg_ts < ?1 "
 	    "ORDER BY msg_ts DESC, id DESC LIMIT ?2" :
 	    "SELECT id, contact, state, first_ts, msg_ts FROM conversations "
 	    "WHERE msg_ts < ?1 ORDER BY msg_ts DESC, id DESC LIMIT ?2");

@@ -10,10 +10,6 @@
 #include "store_conn.h"
 #include "store_window.h"
 
-/* The expression both backends index conversations' status by. */
-#define SQLITE_CONV_STATUS "json_extract(state, '$.status')"
-#define PG_CONV_STATUS "((state::jsonb) ->> 'status')"
-
 int sqlite_window_read_begin(struct sqlite_store *st);
 void sqlite_window_read_end(struct sqlite_store *st);
 int64_t sqlite_window_head(struct sqlite_store *st);

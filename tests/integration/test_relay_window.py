@@ -343,16 +343,19 @@ class WindowTest(RelayTestCase):
 
 # What a database from before the windowed reads lacks (both backends).
 _DOWNGRADE_SQLITE = """
-DROP TRIGGER events_msg_ts; DROP TRIGGER conversations_msg_ts;
-DROP INDEX conversations_status; DROP INDEX conversations_msg_ts;
+DROP TRIGGER events_msg_ts; DROP TRIGGER conversations_new;
+DROP TRIGGER conversations_state;
+DROP INDEX conversations_status_ts; DROP INDEX conversations_msg_ts;
 ALTER TABLE conversations DROP COLUMN msg_ts;
+ALTER TABLE conversations DROP COLUMN status;
 """
 _DOWNGRADE_PG = """
 DROP TRIGGER events_msg_ts ON events;
 DROP TRIGGER conversations_msg_ts ON conversations;
 DROP FUNCTION ttydesk_events_msg_ts(); DROP FUNCTION ttydesk_conversations_msg_ts();
-DROP INDEX conversations_status; DROP INDEX conversations_msg_ts;
+DROP INDEX conversations_status_ts; DROP INDEX conversations_msg_ts;
 ALTER TABLE conversations DROP COLUMN msg_ts;
+ALTER TABLE conversations DROP COLUMN status;
 UPDATE meta SET value = '1' WHERE key = 'schema';
 """
 

@@ -11,7 +11,7 @@ removal, redeliveries, statuses of the relay's sends and of unknown
 messages, customers whose phone and BSUID meet later, new profile names)
 over 200 days of timestamps, mixed with agent actions (replies, notes,
 status changes, snoozes, escalations, assignments, labels, contact notes,
-presence).  TTYDESK_WINDOW_STREAMS sets how many (default 150); a fresh
+presence).  TTYDESK_WINDOW_STREAMS sets how many (default 100); a fresh
 relay every 25 streams keeps the working set small."""
 
 import json
@@ -29,7 +29,7 @@ from harness import RelayWorld, unique_bsuid, unique_phone, wp  # noqa: E402
 import relayproc  # noqa: E402
 
 DAY = 86400
-STREAMS = int(os.environ.get("TTYDESK_WINDOW_STREAMS", "150"))
+STREAMS = int(os.environ.get("TTYDESK_WINDOW_STREAMS", "100"))
 PER_RELAY = 25
 OPEN = ("open", "pending", "escalated", "snoozed")
 
