@@ -36,9 +36,9 @@ pw_text(struct pw_args *a, const char *s)
 
 /* Runs sql; the result when it gave rows, else NULL. */
 static PGresult *
-pw_query(struct pg_store *st, const char *sql, const struct pw_args *a)
+pw_query(void *be, const char *sql, const struct pw_args *a)
 {
-	PGresult *res = PQexecParams(pg_store_conn(st), sql, a->n, NULL,
+	PGresult *res = PQexecParams(pg_store_conn(be), sql, a->n, NULL,
 	    a->v, NULL, NULL, 0);
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -55,9 +55,9 @@ pw_int_at(const PGresult *res, int row, int col)
 }
 
 static int
-pw_exec(struct pg_store *st, const char *sql)
+pw_exec(void *be, const char *sql)
 {
-	PGresult *res = PQexec(pg_store_conn(st), sql);
+	PGresult *res = PQexec(pg_store_conn(be), sql);
 	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
 
 	PQclear(res);
@@ -65,25 +65,25 @@ pw_exec(struct pg_store *st, const char *sql)
 }
 
 int
-pg_window_read_begin(struct pg_store *st)
+pg_window_read_begin(void *be)
 {
-	return pw_exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	return pw_exec(be, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
 void
-pg_window_read_end(struct pg_store *st)
+pg_window_read_end(void *be)
 {
-	PGconn *c = pg_store_conn(st);
+	PGconn *c = pg_store_conn(be);
 
 	if (PQtransactionStatus(c) != PQTRANS_IDLE)
 		PQclear(PQexec(c, "COMMIT"));
 }
 
 int64_t
-pg_window_head(struct pg_store *st)
+pg_window_head(void *be)
 {
 	struct pw_args a = { .n = 0 };
-	PGresult *res = pw_query(st, "SELECT COALESCE(MAX(seq), 0) FROM events",
+	PGresult *res = pw_query(be, "SELECT COALESCE(MAX(seq), 0) FROM events",
 	    &a);
 	int64_t v = -1;
 
@@ -124,7 +124,7 @@ pw_evrows(PGresult *res, struct relay_evrows *out)
 }
 
 int
-pg_window_convs(struct pg_store *st, int64_t since, int64_t after,
+pg_window_convs(void *be, int64_t since, int64_t after,
     int limit, struct relay_convrows *out)
 {
 	struct pw_args a = { .n = 0 };
@@ -132,7 +132,7 @@ pg_window_convs(struct pg_store *st, int64_t since, int64_t after,
 	pw_int(&a, after);
 	pw_int(&a, since);
 	pw_int(&a, limit);
-	return pw_convrows(pw_query(st, "SELECT id, contact, state, first_ts, "
+	return pw_convrows(pw_query(be, "SELECT id, contact, state, first_ts, "
 	    "COALESCE(msg_ts, 0) FROM conversations WHERE id IN (SELECT id "
 	    "FROM conversations WHERE status IN " WS_OPEN " AND "
 	    "id > $1 UNION SELECT id FROM conversations WHERE msg_ts >= $2 AND "
@@ -140,7 +140,7 @@ pg_window_convs(struct pg_store *st, int64_t since, int64_t after,
 }
 
 int
-pg_window_outside(struct pg_store *st, int64_t since, int64_t *outside,
+pg_window_outside(void *be, int64_t since, int64_t *outside,
     int64_t *resolved)
 {
 	struct pw_args a = { .n = 0 };
@@ -148,7 +148,7 @@ pg_window_outside(struct pg_store *st, int64_t since, int64_t *outside,
 	int rc = -1;
 
 	pw_int(&a, since);
-	res = pw_query(st, "SELECT (SELECT COUNT(*) FROM conversations) - "
+	res = pw_query(be, "SELECT (SELECT COUNT(*) FROM conversations) - "
 	    "(SELECT COUNT(*) FROM (SELECT id FROM conversations WHERE "
 	    "status IN " WS_OPEN " UNION SELECT id FROM conversations "
 	    "WHERE msg_ts >= $1) w), (SELECT COUNT(*) FROM conversations WHERE "
@@ -163,7 +163,7 @@ pg_window_outside(struct pg_store *st, int64_t since, int64_t *outside,
 }
 
 int
-pg_window_events(struct pg_store *st, const int64_t *ids, size_t n,
+pg_window_events(void *be, const int64_t *ids, size_t n,
     int64_t through, struct relay_evrows *out)
 {
 	struct pw_args a = { .n = 0 };
@@ -184,7 +184,7 @@ pg_window_events(struct pg_store *st, const int64_t *ids, size_t n,
 		goto out;
 	pw_text(&a, list);
 	pw_int(&a, through);
-	rc = pw_evrows(pw_query(st, "SELECT conversation, seq, ts, type, json "
+	rc = pw_evrows(pw_query(be, "SELECT conversation, seq, ts, type, json "
 	    "FROM events WHERE conversation = ANY($1::text[]) AND type IN "
 	    "('contact', 'conversation', 'message', 'status') AND seq <= $2 "
 	    "ORDER BY conversation, seq", &a), out);
@@ -194,7 +194,7 @@ out:
 }
 
 int
-pg_window_conv_events(struct pg_store *st, const char *conv,
+pg_window_conv_events(void *be, const char *conv,
     const char *type, int64_t after, int64_t before, int limit, bool newest,
     struct relay_evrows *out)
 {
@@ -211,11 +211,11 @@ pg_window_conv_events(struct pg_store *st, const char *conv,
 	    "FROM events WHERE conversation = $1 AND type = $2 AND seq > $3 "
 	    "AND seq < $4 ORDER BY seq %s%s", newest ? "DESC" : "ASC",
 	    limit > 0 ? " LIMIT $5" : "");
-	return pw_evrows(pw_query(st, sql, &a), out);
+	return pw_evrows(pw_query(be, sql, &a), out);
 }
 
 int
-pg_window_conv_page(struct pg_store *st, const char *status, int64_t before,
+pg_window_conv_page(void *be, const char *status, int64_t before,
     int limit, struct relay_convrows *out)
 {
 	struct pw_args a = { .n = 0 };
@@ -224,7 +224,7 @@ pg_window_conv_page(struct pg_store *st, const char *status, int64_t before,
 	pw_int(&a, limit);
 	if (status != NULL)
 		pw_text(&a, status);
-	return pw_convrows(pw_query(st, status != NULL ?
+	return pw_convrows(pw_query(be, status != NULL ?
 	    "SELECT id, contact, state, first_ts, msg_ts FROM conversations "
 	    "WHERE status = $3 AND msg_ts < $1 "
 	    "ORDER BY msg_ts DESC, id DESC LIMIT $2" :

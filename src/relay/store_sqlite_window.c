@@ -14,11 +14,11 @@
 #define WS_OPEN "('open', 'pending', 'escalated', 'snoozed')"
 
 static sqlite3_stmt *
-sw_prepare(struct sqlite_store *st, const char *sql)
+sw_prepare(void *be, const char *sql)
 {
 	sqlite3_stmt *s = NULL;
 
-	if (sqlite3_prepare_v2(sqlite_store_db(st), sql, -1, &s, NULL) !=
+	if (sqlite3_prepare_v2(sqlite_store_db(be), sql, -1, &s, NULL) !=
 	    SQLITE_OK) {
 		sqlite3_finalize(s);
 		return NULL;
@@ -27,25 +27,25 @@ sw_prepare(struct sqlite_store *st, const char *sql)
 }
 
 int
-sqlite_window_read_begin(struct sqlite_store *st)
+sqlite_window_read_begin(void *be)
 {
-	return sqlite3_exec(sqlite_store_db(st), "BEGIN", NULL, NULL, NULL) ==
+	return sqlite3_exec(sqlite_store_db(be), "BEGIN", NULL, NULL, NULL) ==
 	    SQLITE_OK ? 0 : -1;
 }
 
 void
-sqlite_window_read_end(struct sqlite_store *st)
+sqlite_window_read_end(void *be)
 {
-	sqlite3 *db = sqlite_store_db(st);
+	sqlite3 *db = sqlite_store_db(be);
 
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 }
 
 int64_t
-sqlite_window_head(struct sqlite_store *st)
+sqlite_window_head(void *be)
 {
-	sqlite3_stmt *s = sw_prepare(st, "SELECT COALESCE(MAX(seq), 0) FROM "
+	sqlite3_stmt *s = sw_prepare(be, "SELECT COALESCE(MAX(seq), 0) FROM "
 	    "events");
 	int64_t v = -1;
 
@@ -91,11 +91,11 @@ sw_evrows(sqlite3_stmt *s, int64_t conv, struct relay_evrows *out)
 }
 
 int
-sqlite_window_convs(struct sqlite_store *st, int64_t since, int64_t after,
+sqlite_window_convs(void *be, int64_t since, int64_t after,
     int limit, struct relay_convrows *out)
 {
 	/* Two index ranges (status, msg_ts), joined by row number. */
-	sqlite3_stmt *s = sw_prepare(st, "SELECT id, contact, state, "
+	sqlite3_stmt *s = sw_prepare(be, "SELECT id, contact, state, "
 	    "first_ts, COALESCE(msg_ts, 0) FROM conversations WHERE id IN ("
 	    "SELECT id FROM conversations WHERE status IN "
 	    WS_OPEN " AND id > ?1 UNION SELECT id FROM conversations WHERE "
@@ -113,10 +113,10 @@ sqlite_window_convs(struct sqlite_store *st, int64_t since, int64_t after,
 }
 
 int
-sqlite_window_outside(struct sqlite_store *st, int64_t since,
+sqlite_window_outside(void *be, int64_t since,
     int64_t *outside, int64_t *resolved)
 {
-	sqlite3_stmt *s = sw_prepare(st, "SELECT (SELECT COUNT(*) FROM "
+	sqlite3_stmt *s = sw_prepare(be, "SELECT (SELECT COUNT(*) FROM "
 	    "conversations) - (SELECT COUNT(*) FROM (SELECT id FROM "
 	    "conversations WHERE status IN " WS_OPEN " UNION "
 	    "SELECT id FROM conversations WHERE msg_ts >= ?1)), (SELECT "
@@ -137,10 +137,10 @@ sqlite_window_outside(struct sqlite_store *st, int64_t since,
 }
 
 int
-sqlite_window_events(struct sqlite_store *st, const int64_t *ids, size_t n,
+sqlite_window_events(void *be, const int64_t *ids, size_t n,
     int64_t through, struct relay_evrows *out)
 {
-	sqlite3_stmt *s = sw_prepare(st, "SELECT seq, ts, type, json FROM "
+	sqlite3_stmt *s = sw_prepare(be, "SELECT seq, ts, type, json FROM "
 	    "events WHERE conversation = ?1 AND type IN ('contact', "
 	    "'conversation', 'message', 'status') AND seq <= ?2 ORDER BY seq");
 	char *id;
@@ -165,7 +165,7 @@ sqlite_window_events(struct sqlite_store *st, const int64_t *ids, size_t n,
 }
 
 int
-sqlite_window_conv_events(struct sqlite_store *st, const char *conv,
+sqlite_window_conv_events(void *be, const char *conv,
     const char *type, int64_t after, int64_t before, int limit, bool newest,
     struct relay_evrows *out)
 {
@@ -176,7 +176,7 @@ sqlite_window_conv_events(struct sqlite_store *st, const char *conv,
 	snprintf(sql, sizeof sql, "SELECT seq, ts, type, json FROM events "
 	    "WHERE conversation = ?1 AND type = ?2 AND seq > ?3 AND seq < ?4 "
 	    "ORDER BY seq %s LIMIT ?5", newest ? "DESC" : "ASC");
-	if ((s = sw_prepare(st, sql)) == NULL)
+	if ((s = sw_prepare(be, sql)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, conv, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, type, -1, SQLITE_STATIC);
@@ -189,10 +189,10 @@ sqlite_window_conv_events(struct sqlite_store *st, const char *conv,
 }
 
 int
-sqlite_window_conv_page(struct sqlite_store *st, const char *status,
+sqlite_window_conv_page(void *be, const char *status,
     int64_t before, int limit, struct relay_convrows *out)
 {
-	sqlite3_stmt *s = sw_prepare(st, status != NULL ?
+	sqlite3_stmt *s = sw_prepare(be, status != NULL ?
 	    "SELECT id, contact, state, first_ts, msg_ts FROM conversations "
 	    "WHERE status = ?3 AND msg_ts < ?1 "
 	    "ORDER BY msg_ts DESC, id DESC LIMIT ?2" :

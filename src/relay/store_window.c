@@ -1,11 +1,11 @@
 /*
- * store_window.h: the row lists, and the choice of backend for each read.
- * Nothing here knows SQL.
+ * store_window.h: the row lists the windowed reads fill (store.c sends
+ * the reads themselves to the backend's table).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_window_backend.h"
+#include "store_window.h"
 
 void
 relay_evrows_free(struct relay_evrows *r)
@@ -96,89 +96,4 @@ relay_convrows_add(struct relay_convrows *r, int64_t id, int64_t contact,
 	c->last_ts = last_ts;
 	r->n++;
 	return 0;
-}
-
-int
-relay_store_read_begin(struct relay_store *st)
-{
-	struct pg_store *pg = relay_store_pg(st);
-
-	return pg != NULL ? pg_window_read_begin(pg) :
-	    sqlite_window_read_begin(relay_store_sqlite(st));
-}
-
-void
-relay_store_read_end(struct relay_store *st)
-{
-	struct pg_store *pg = relay_store_pg(st);
-
-	if (pg != NULL)
-		pg_window_read_end(pg);
-	else
-		sqlite_window_read_end(relay_store_sqlite(st));
-}
-
-int64_t
-relay_store_head(struct relay_store *st)
-{
-	struct pg_store *pg = relay_store_pg(st);
-
-	return pg != NULL ? pg_window_head(pg) :
-	    sqlite_window_head(relay_store_sqlite(st));
-}
-
-int
-relay_store_window_convs(struct relay_store *st, int64_t since,
-    int64_t after, int limit, struct relay_convrows *out)
-{
-	struct pg_store *pg = relay_store_pg(st);
-
-	return pg != NULL ? pg_window_convs(pg, since, after, limit, out) :
-	    sqlite_window_convs(relay_store_sqlite(st), since, after, limit,
-	    out);
-}
-
-int
-relay_store_window_outside(struct relay_store *st, int64_t since,
-    int64_t *outside, int64_t *resolved)
-{
-	struct pg_store *pg = relay_store_pg(st);
-
-	return pg != NULL ? pg_window_outside(pg, since, outside, resolved) :
-	    sqlite_window_outside(relay_store_sqlite(st), since, outside,
-	    resolved);
-}
-
-int
-relay_store_window_events(struct relay_store *st, const int64_t *ids,
-    size_t n, int64_t through, struct relay_evrows *out)
-{
-	struct pg_store *pg = relay_store_pg(st);
-
-	return pg != NULL ? pg_window_events(pg, ids, n, through, out) :
-	    sqlite_window_events(relay_store_sqlite(st), ids, n, through, out);
-}
-
-int
-relay_store_conv_events(struct relay_store *st, const char *conv,
-    const char *type, int64_t after, int64_t before, int limit, bool newest,
-    struct relay_evrows *out)
-{
-	struct pg_store *pg = relay_store_pg(st);
-
-	return pg != NULL ? pg_window_conv_events(pg, conv, type, after,
-	    before, limit, newest, out) :
-	    sqlite_window_conv_events(relay_store_sqlite(st), conv, type,
-	    after, before, limit, newest, out);
-}
-
-int
-relay_store_conv_page(struct relay_store *st, const char *status,
-    int64_t before, int limit, struct relay_convrows *out)
-{
-	struct pg_store *pg = relay_store_pg(st);
-
-	return pg != NULL ? pg_window_conv_page(pg, status, before, limit,
-	    out) : sqlite_window_conv_page(relay_store_sqlite(st), status,
-	    before, limit, out);
 }
