@@ -118,9 +118,19 @@ int64_t http_now_ms(void);
 
 /* sync.c */
 void sync_handle(struct req *q);
+/* Query argument key as an integer in [lo, hi] (def when absent) into
+ * *out; answers 400 and returns -1 when it is something else. */
+int sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
+    long long def, long long *out);
 void sync_forget(struct req *q);
 /* Puts an answered webhook on the held list (writer thread, after commit). */
 void sync_hold(struct req *q);
 void sync_cache_free(void);
+
+/* window.c: GET /v1/snapshot, /v1/conversations,
+ * /v1/conversations/{id}/messages */
+void window_snapshot(struct req *q);
+void window_conversations(struct req *q);
+void window_history(struct req *q);
 
 #endif

@@ -19,7 +19,7 @@
 #define SYNC_WAIT_MAX 60
 #define SYNC_HOLD_MS 1000
 
-static int
+int
 sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
     long long def, long long *out)
 {
