@@ -231,32 +231,50 @@ fail:
 	return NULL;
 }
 
+/* "host:port" or "[v6]:port" of [relay] key into host and port. */
 static int
-config_listen(struct relay_config *cfg, const char *v, char *err, size_t errlen)
+config_hostport(const char *path, const char *key, const char *v,
+    char **host, unsigned short *port, char *err, size_t errlen)
 {
 	const char *colon;
 	char *end;
-	long port;
+	long p;
 
-	if (v == NULL)
-		v = "127.0.0.1:8080";
 	if ((colon = strrchr(v, ':')) == NULL) {
-		snprintf(err, errlen, "%s: [relay] listen must be host:port", cfg->path);
+		snprintf(err, errlen, "%s: [relay] %s must be host:port", path,
+		    key);
 		return -1;
 	}
 	errno = 0;
-	port = strtol(colon + 1, &end, 10);
-	if (errno != 0 || *end != '\0' || end == colon + 1 || port < 0 ||
-	    port > 65535) {
-		snprintf(err, errlen, "%s: [relay] listen: bad port", cfg->path);
+	p = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || end == colon + 1 || p < 0 ||
+	    p > 65535) {
+		snprintf(err, errlen, "%s: [relay] %s: bad port", path, key);
 		return -1;
 	}
-	cfg->port = (unsigned short)port;
+	*port = (unsigned short)p;
 	if (v[0] == '[' && colon > v + 1 && colon[-1] == ']')
-		cfg->host = strndup(v + 1, (size_t)(colon - v - 2));
+		*host = strndup(v + 1, (size_t)(colon - v - 2));
 	else
-		cfg->host = strndup(v, (size_t)(colon - v));
-	return cfg->host == NULL ? -1 : 0;
+		*host = strndup(v, (size_t)(colon - v));
+	return *host == NULL ? -1 : 0;
+}
+
+static int
+config_listen(struct relay_config *cfg, const struct ini *ini, char *err,
+    size_t errlen)
+{
+	const char *v = ini_get(ini, "relay", "listen");
+
+	if (config_hostport(cfg->path, "listen", v ? v : "127.0.0.1:8080",
+	    &cfg->host, &cfg->port, err, errlen) != 0)
+		return -1;
+	v = ini_get(ini, "relay", "metrics_listen");
+	if (v != NULL && *v != '\0' && config_hostport(cfg->path,
+	    "metrics_listen", v, &cfg->metrics_host, &cfg->metrics_port, err,
+	    errlen) != 0)
+		return -1;
+	return 0;
 }
 
 static int
@@ -411,7 +429,7 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 		return -1;
 	if ((cfg->path = strdup(path)) == NULL)
 		goto nomem;
-	if (config_listen(cfg, ini_get(&ini, "relay", "listen"), err, errlen) != 0)
+	if (config_listen(cfg, &ini, err, errlen) != 0)
 		goto fail;
 	v = ini_get(&ini, "relay", "database");
 	if ((cfg->database = config_resolve_path(path, v ? v : "relay.db")) == NULL)
@@ -518,6 +536,7 @@ config_free(struct relay_config *cfg)
 
 	free(cfg->path);
 	free(cfg->host);
+	free(cfg->metrics_host);
 	free(cfg->database);
 	free(cfg->graph_url);
 	free(cfg->phone_number_id);

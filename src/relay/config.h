@@ -40,6 +40,8 @@ struct relay_config {
 	char *path;        /* the config file itself */
 	char *host;        /* listen address */
 	unsigned short port;
+	char *metrics_host; /* [relay] metrics_listen, NULL: none */
+	unsigned short metrics_port;
 	char *database;    /* absolute or as given when a URI */
 	size_t max_body;
 	size_t media_max;

@@ -16,7 +16,10 @@
 #include <sodium.h>
 
 #include "authlimit.h"
+#include "health.h"
 #include "http.h"
+#include "log.h"
+#include "metrics.h"
 #include "mstream.h"
 #include "sender.h"
 
@@ -392,6 +395,25 @@ req_auth(struct req *q)
 	return 0;
 }
 
+/* With [relay] metrics_listen, /metrics answers there only, and that
+ * address answers nothing but /metrics, /healthz and /readyz. */
+static bool
+http_route_here(struct req *q)
+{
+	const union MHD_ConnectionInfo *ci;
+	bool ops_port, ops_route;
+
+	if (q->r->metrics_daemon == NULL)
+		return true;
+	ci = MHD_get_connection_info(q->conn, MHD_CONNECTION_INFO_DAEMON);
+	ops_port = ci != NULL && ci->daemon == q->r->metrics_daemon;
+	ops_route = q->route->handler == health_metrics ||
+	    q->route->handler == health_live || q->route->handler == health_ready;
+	if (ops_port)
+		return ops_route;
+	return q->route->handler != health_metrics;
+}
+
 /* First call: route, size and token checks before any body is read. */
 static void
 req_begin(struct req *q)
@@ -400,6 +422,10 @@ req_begin(struct req *q)
 	bool known;
 
 	q->route = route_find(q, &known);
+	if (q->route != NULL && !http_route_here(q)) {
+		q->route = NULL;
+		known = false;
+	}
 	if (q->route == NULL) {
 		if (known)
 			req_error(q, 405, "method_not_allowed", "method not "
@@ -511,11 +537,16 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (double)(t1.tv_sec - q->t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - q->t0.tv_nsec) / 1e6;
-	/* The path only: query strings may carry the verify token. */
+	if (q->route != NULL && q->route->handler == webhook_post)
+		metrics_webhook(q->status, ms / 1e3);
+	/* The path only: query strings may carry the verify token.  The
+	 * method and path are the client's bytes: log_msg() escapes them. */
 	if (!r->quiet)
-		relay_log("%s %s %u %.1fms%s", q->method, q->path ? q->path : "?",
-		    q->status, ms, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ?
-		    "" : " (aborted)");
+		log_msg(q->status >= 500 ? LOG_WARNING : LOG_INFO, "event=request "
+		    "method=%s path=%s status=%u ms=%.1f%s", q->method,
+		    q->path ? q->path : "?", q->status, ms,
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" :
+		    " aborted=yes");
 	req_free(q);
 	*con_cls = NULL;
 	atomic_fetch_sub(&http_active, 1);
@@ -539,40 +570,34 @@ http_mhd_log(void *cls, const char *fmt, va_list ap)
 
 	vsnprintf(line, sizeof line, fmt, ap);
 	line[strcspn(line, "\n")] = '\0';
-	relay_log("microhttpd: %s", line);
+	log_msg(LOG_NOTICE, "event=microhttpd message=\"%s\"", line);
 }
 
-int
-http_start(struct relay *r, char *err, size_t errlen)
+static struct MHD_Daemon *
+http_listen(struct relay *r, const char *host, unsigned short port,
+    unsigned threads, char *err, size_t errlen)
 {
+	struct MHD_Daemon *d;
 	struct sockaddr_storage ss;
 	struct addrinfo hints, *ai = NULL;
-	char port[8];
+	char ps[8];
 	int rc;
 
-	http_raise_nofile();
-	if (r->authlimit == NULL && (r->authlimit = authlimit_new(
-	    r->cfg->auth_fail_limit, (int64_t)r->cfg->auth_fail_window *
-	    1000)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	snprintf(port, sizeof port, "%u", r->cfg->port);
-	rc = getaddrinfo(*r->cfg->host ? r->cfg->host : NULL, port, &hints, &ai);
+	snprintf(ps, sizeof ps, "%u", port);
+	rc = getaddrinfo(*host ? host : NULL, ps, &hints, &ai);
 	if (rc != 0) {
-		snprintf(err, errlen, "listen %s: %s", r->cfg->host,
-		    gai_strerror(rc));
-		return -1;
+		snprintf(err, errlen, "listen %s: %s", host, gai_strerror(rc));
+		return NULL;
 	}
 	memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
-	r->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
 	    (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-	    r->cfg->port, NULL, NULL, http_access, r,
+	    port, NULL, NULL, http_access, r,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, r,
@@ -581,18 +606,42 @@ http_start(struct relay *r, char *err, size_t errlen)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 	    /* More than one: a pool of polling threads (pool size 1 warns). */
-	    r->cfg->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
-	    r->cfg->threads,
+	    threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+	    threads,
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);
-	if (r->daemon == NULL) {
-		authlimit_free(r->authlimit);
-		r->authlimit = NULL;
-		snprintf(err, errlen, "cannot listen on %s:%u: %s", r->cfg->host,
-		    r->cfg->port, strerror(errno));
+	if (d == NULL)
+		snprintf(err, errlen, "cannot listen on %s:%u: %s", host, port,
+		    strerror(errno));
+	return d;
+}
+
+int
+http_start(struct relay *r, char *err, size_t errlen)
+{
+	const struct relay_config *cfg = r->cfg;
+
+	http_raise_nofile();
+	if (r->authlimit == NULL && (r->authlimit = authlimit_new(
+	    cfg->auth_fail_limit, (int64_t)cfg->auth_fail_window *
+	    1000)) == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	if (cfg->metrics_host != NULL && (r->metrics_daemon = http_listen(r,
+	    cfg->metrics_host, cfg->metrics_port, 1, err, errlen)) == NULL)
+		goto fail;
+	if ((r->daemon = http_listen(r, cfg->host, cfg->port, cfg->threads,
+	    err, errlen)) == NULL)
+		goto fail;
 	return 0;
+fail:
+	if (r->metrics_daemon != NULL)
+		MHD_stop_daemon(r->metrics_daemon);
+	r->metrics_daemon = NULL;
+	authlimit_free(r->authlimit);
+	r->authlimit = NULL;
+	return -1;
 }
 
 void
@@ -613,6 +662,9 @@ http_stop(struct relay *r, int timeout_ms)
 	}
 	MHD_stop_daemon(r->daemon);
 	r->daemon = NULL;
+	if (r->metrics_daemon != NULL)
+		MHD_stop_daemon(r->metrics_daemon);
+	r->metrics_daemon = NULL;
 	authlimit_free(r->authlimit);
 	r->authlimit = NULL;
 	sync_cache_free();

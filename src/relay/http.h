@@ -88,6 +88,7 @@ struct route {
 };
 
 extern const struct route relay_routes[];
+void webhook_post(struct req *q); /* routes.c */
 
 /* Answers (on any thread before req_resume()). */
 void req_reply(struct req *q, unsigned status, json_t *body); /* steals body */

@@ -13,6 +13,7 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
+#include "log.h"
 #include "ttydesk/secfile.h"
 
 #include "config.h"
@@ -172,11 +173,12 @@ serve(const char *path)
 
 	secfile_harden_process();
 	if (sodium_init() < 0) {
-		fprintf(stderr, "ttydesk-relay: libsodium failed to start\n");
+		log_msg(LOG_ERR, "event=start_failed message=\"libsodium failed "
+		    "to start\"");
 		return 1;
 	}
 	if (config_load(path, 1, &cfg, err, sizeof err) != 0) {
-		fprintf(stderr, "ttydesk-relay: %s\n", err);
+		log_msg(LOG_ERR, "event=start_failed message=\"%s\"", err);
 		return 1;
 	}
 	sigemptyset(&set);
@@ -190,12 +192,13 @@ serve(const char *path)
 	signal(SIGXFSZ, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (server_start(&r, &cfg, err, sizeof err) != 0) {
-		fprintf(stderr, "ttydesk-relay: %s\n", err);
+		log_msg(LOG_ERR, "event=start_failed message=\"%s\"", err);
 		goto out;
 	}
-	relay_log("listening on %s:%u, %zu agents, event log at seq %lld",
-	    cfg.host, server_port(&r), config_dir(&cfg)->n_agents,
-	    (long long)r.last_seq);
+	log_msg(LOG_NOTICE, "event=started message=\"listening on %s:%u\" "
+	    "agents=%zu seq=%lld version=%s", cfg.host, server_port(&r),
+	    config_dir(&cfg)->n_agents, (long long)r.last_seq,
+	    TTYDESK_VERSION);
 	rc = 0;
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
@@ -203,18 +206,20 @@ serve(const char *path)
 		if (sig != SIGHUP)
 			break;
 		if (config_reload_agents(&cfg, err, sizeof err) != 0)
-			relay_log("reload failed, agents unchanged: %s", err);
+			log_msg(LOG_ERR, "event=reload_failed message=\"reload "
+			    "failed, agents unchanged: %s\"", err);
 		else
-			relay_log("agents reloaded: %zu agents",
+			log_msg(LOG_NOTICE, "event=reloaded message=\"agents "
+			    "reloaded\" agents=%zu",
 			    config_dir(&cfg)->n_agents);
 	}
-	relay_log("stopping");
+	log_msg(LOG_NOTICE, "event=stopping");
 out:
 	server_stop(&r);
 	curl_global_cleanup();
 	config_free(&cfg);
 	if (rc == 0)
-		relay_log("stopped");
+		log_msg(LOG_NOTICE, "event=stopped");
 	return rc;
 }
 

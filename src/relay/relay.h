@@ -72,6 +72,7 @@ struct relay {
 	struct sender *sender;
 	struct pg_listener *listener; /* PostgreSQL: pg_listen.c */
 	struct MHD_Daemon *daemon;
+	struct MHD_Daemon *metrics_daemon; /* [relay] metrics_listen */
 	_Atomic bool stopping_http;
 	struct authlimit *authlimit; /* failed bearer tokens per address */
 	bool quiet; /* no request log (tests, bench) */
