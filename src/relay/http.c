@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -286,6 +287,7 @@ req_free(struct req *q)
 		free(q->seg[i]);
 	free(q->path);
 	free(q->body);
+	connguard_release(q->r->guard, &q->charge);
 	free(q->answer);
 	free(q->ctype_owned);
 	free(q->hook);
@@ -439,8 +441,26 @@ req_begin(struct req *q)
 		    q->r->cfg->max_body);
 		return;
 	}
+	/* The whole body is charged before a byte of it is read: past the
+	 * budget the answer is 503 at once (Meta retries later). */
+	if (cl != NULL && (q->expect = (size_t)strtoull(cl, NULL, 10) + 1) > 1 &&
+	    connguard_charge(q->r->guard, &q->charge, q->expect, true) != 0) {
+		q->retry_after = 5;
+		req_error(q, 503, "busy", "too many request bodies in memory; "
+		    "retry later");
+		return;
+	}
 	if (q->route->agent)
 		req_auth(q);
+}
+
+static struct conn *
+http_conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
 }
 
 static enum MHD_Result
@@ -493,6 +513,15 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 
 			while (cap < q->len + n + 1)
 				cap *= 2;
+			if (q->expect >= q->len + n + 1)
+				cap = q->expect; /* exactly what was announced */
+			else if (cap > r->cfg->max_body + 1)
+				cap = r->cfg->max_body + 1;
+			/* A chunked body past the budget: no answer can be
+			 * queued mid-body, so the connection closes. */
+			if (connguard_charge(r->guard, &q->charge, cap,
+			    q->expect != 0) != 0)
+				return MHD_NO;
 			if ((nb = realloc(q->body, cap)) == NULL)
 				return MHD_NO;
 			q->body = nb;
@@ -508,6 +537,7 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		    r->cfg->max_body);
 		return req_queue(q);
 	}
+	connguard_received(r->guard, http_conn_of(conn));
 	if (q->suspended) {
 		/* Resumed: the answer is set, or (long-poll) look again. */
 		q->suspended = false;
@@ -550,6 +580,49 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	req_free(q);
 	*con_cls = NULL;
 	atomic_fetch_sub(&http_active, 1);
+	connguard_next(r->guard, http_conn_of(conn));
+}
+
+/* Connections come and go: connguard.h counts them per address and
+ * keeps the request deadline. */
+static void
+http_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct relay *r = cls;
+	const union MHD_ConnectionInfo *fd, *ca;
+	char addr[NI_MAXHOST];
+	socklen_t sl;
+	bool refuse;
+
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		connguard_close(r->guard, *socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	ca = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(addr, sizeof addr, "?");
+	if (ca != NULL && ca->client_addr != NULL) {
+		sl = ca->client_addr->sa_family == AF_INET6 ?
+		    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+		if (getnameinfo(ca->client_addr, sl, addr, sizeof addr, NULL, 0,
+		    NI_NUMERICHOST) != 0)
+			snprintf(addr, sizeof addr, "?");
+	}
+	if (fd == NULL)
+		return;
+	*socket_context = connguard_open(r->guard, fd->connect_fd, addr,
+	    &refuse);
+	if (refuse) {
+		/* Over max_conns_per_address: microhttpd sees the end of
+		 * the stream and closes it before reading a request. */
+		shutdown(fd->connect_fd, SHUT_RDWR);
+		if (!r->quiet)
+			log_msg(LOG_NOTICE, "event=connection_refused peer=%s "
+			    "reason=max_conns_per_address limit=%u", addr,
+			    r->cfg->max_conns_per_address);
+	}
 }
 
 static void
@@ -601,6 +674,7 @@ http_listen(struct relay *r, const char *host, unsigned short port,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, r,
+	    MHD_OPTION_NOTIFY_CONNECTION, http_notify, r,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape_none, NULL,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
@@ -628,6 +702,12 @@ http_start(struct relay *r, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	if (r->guard == NULL && ((r->guard = connguard_new(cfg->max_body_total,
+	    cfg->max_conns_per_address, cfg->request_timeout,
+	    &cfg->trusted_proxies)) == NULL || connguard_start(r->guard) != 0)) {
+		snprintf(err, errlen, "cannot start the connection guard");
+		goto fail;
+	}
 	if (cfg->metrics_host != NULL && (r->metrics_daemon = http_listen(r,
 	    cfg->metrics_host, cfg->metrics_port, 1, err, errlen)) == NULL)
 		goto fail;
@@ -641,6 +721,8 @@ fail:
 	r->metrics_daemon = NULL;
 	authlimit_free(r->authlimit);
 	r->authlimit = NULL;
+	connguard_free(r->guard);
+	r->guard = NULL;
 	return -1;
 }
 
@@ -667,5 +749,7 @@ http_stop(struct relay *r, int timeout_ms)
 	r->metrics_daemon = NULL;
 	authlimit_free(r->authlimit);
 	r->authlimit = NULL;
+	connguard_free(r->guard);
+	r->guard = NULL;
 	sync_cache_free();
 }
