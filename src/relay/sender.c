@@ -486,7 +486,7 @@ sender_send_done(struct sender *s, struct task *t, CURLcode cc, long http)
 	}
 	if (retry && t->out.attempts < SENDER_ATTEMPTS_MAX) {
 		metrics_send(METRICS_SEND_RETRY, e.code, secs);
-		sender_log_failure(t, cc, http, &e, "will retry");
+		sender_log_failure(t, cc, http, &e, "retry");
 		sender_record(s, t, RELAY_OUT_PENDING, NULL, NULL,
 		    now + sender_backoff(t->out.attempts, rate));
 		return;
