@@ -22,6 +22,7 @@
 
 #include "ttydesk/wa.h"
 
+#include "connguard.h"
 #include "relay.h"
 
 #define REQ_MAX_SEG 8
@@ -45,6 +46,8 @@ struct req {
 	size_t len, cap;
 	bool too_big;
 	size_t discarded; /* chunked body bytes dropped after too_big */
+	size_t expect;    /* Content-Length + 1, 0 when not given */
+	struct body_charge charge; /* of the body budget (connguard.h) */
 	const struct relay_agent *agent;
 	enum req_phase phase;
 	bool suspended;      /* microhttpd's thread only */
@@ -65,6 +68,7 @@ struct req {
 
 	/* long-poll */
 	int64_t after;
+	int64_t head;        /* the log's head when after is past it, or -1 */
 	int limit;
 	int64_t deadline_ms;
 	struct req *wnext, *wprev;
@@ -88,6 +92,7 @@ struct route {
 };
 
 extern const struct route relay_routes[];
+void webhook_post(struct req *q); /* routes.c */
 
 /* Answers (on any thread before req_resume()). */
 void req_reply(struct req *q, unsigned status, json_t *body); /* steals body */
