@@ -64,9 +64,23 @@ struct wa_item {
 	char *new_wa_id;      /* WA_ITEM_SYSTEM number change: the new number */
 };
 
+/* A message_template_status_update change: a template of the WhatsApp
+ * Business Account waba_id (the entry's id) changed status. */
+struct wa_template_update {
+	char *waba_id;
+	char *id;        /* message_template_id, as text */
+	char *name;
+	char *language;
+	char *event;     /* APPROVED, REJECTED, PAUSED, DISABLED, ... */
+	char *reason;    /* or NULL */
+	char *category;  /* or NULL */
+};
+
 struct wa_webhook {
 	struct wa_item *items;
 	size_t n_items;
+	struct wa_template_update *templates; /* field message_template_status_update */
+	size_t n_templates;
 };
 
 /* Parse a webhook body.  Returns 0, or -1 with a message in err when the

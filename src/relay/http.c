@@ -95,6 +95,15 @@ req_reply_stream(struct req *q, struct mstream *ms, int64_t len, char *ctype)
 }
 
 void
+req_reply_file(struct req *q, int fd, uint64_t len, char *ctype)
+{
+	req_reply_bytes(q, 200, ctype, NULL, 0);
+	q->file_fd = fd;
+	q->file_len = len;
+	q->file_set = true;
+}
+
+void
 req_error(struct req *q, unsigned status, const char *code, const char *fmt,
     ...)
 {
@@ -288,6 +297,8 @@ req_free(struct req *q)
 	free(q->hook);
 	if (q->stream != NULL)
 		mstream_release(q->stream);
+	if (q->file_set)
+		close(q->file_fd);
 	json_decref(q->in);
 	if (q->has_wh)
 		wa_webhook_free(&q->wh);
@@ -307,6 +318,13 @@ req_queue(struct req *q)
 		if (resp == NULL)
 			return MHD_NO; /* req_free releases the stream */
 		q->stream = NULL;
+		goto queue;
+	}
+	if (q->file_set && q->status == 200) {
+		resp = MHD_create_response_from_fd64(q->file_len, q->file_fd);
+		if (resp == NULL)
+			return MHD_NO; /* req_free closes the file */
+		q->file_set = false; /* microhttpd closes it */
 		goto queue;
 	}
 	if (q->answer == NULL && q->status == 0)

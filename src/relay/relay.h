@@ -24,6 +24,9 @@ struct sender;
 struct pg_listener;
 struct MHD_Daemon;
 struct authlimit;
+struct media_store;
+struct fetcher;
+struct templates;
 
 typedef void (*relay_job_fn)(struct relay *, struct relay_job *);
 
@@ -74,6 +77,9 @@ struct relay {
 	struct MHD_Daemon *daemon;
 	_Atomic bool stopping_http;
 	struct authlimit *authlimit; /* failed bearer tokens per address */
+	struct media_store *media;   /* [media] store, media_store.c */
+	struct fetcher *fetcher;     /* background Graph work, fetcher.c */
+	struct templates *templates; /* Meta's templates, template.c */
 	bool quiet; /* no request log (tests, bench) */
 	int64_t (*now)(void); /* clock, replaceable by tests */
 };

@@ -18,6 +18,7 @@
 
 #include "events.h"
 #include "http.h"
+#include "media_store.h"
 #include "mstream.h"
 #include "sender.h"
 
@@ -504,7 +505,16 @@ sender_media_meta_done(struct sender *s, struct task *t)
 	const char *url = json_string_value(json_object_get(o, "url"));
 	const char *mime = json_string_value(json_object_get(o, "mime_type"));
 	struct task *n;
+	char why[160];
 
+	if (url != NULL && !media_url_allowed(&s->r->cfg->media, url, why,
+	    sizeof why)) {
+		json_decref(o);
+		req_error(t->q, 502, "media_host_refused", "media URL refused: %s",
+		    why);
+		req_resume(t->q);
+		return;
+	}
 	if (url == NULL || (strncmp(url, "https://", 8) != 0 &&
 	    strncmp(url, "http://", 7) != 0) ||
 	    (n = calloc(1, sizeof *n)) == NULL) {

@@ -1,0 +1,149 @@
+/*
+ * Agent routes of templates and media (spec/relay-api.md, "Templates,
+ * interactive messages, media"): GET /v1/templates and the media of a
+ * conversation, served from the relay's media store.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fetcher.h"
+#include "http.h"
+#include "media_store.h"
+#include "sender.h"
+#include "template.h"
+
+void route_media(struct req *q);
+void route_templates(struct req *q);
+
+/* Messages looked at to find a media id the store has no entry for
+ * (stored before the relay kept media, or by another relay). */
+#define ROUTE_MEDIA_SCAN 5000
+
+void
+route_templates(struct req *q)
+{
+	if (q->r->templates == NULL) {
+		req_reply(q, 200, json_pack("{s:[]}", "templates"));
+		return;
+	}
+	req_reply(q, 200, templates_list(q->r));
+}
+
+/* Graph media ids are digits; refuse anything that could change the
+ * Graph URL's path. */
+static bool
+route_media_id_ok(const char *id)
+{
+	const char *p;
+
+	if (*id == '\0' || *id == '.')
+		return false;
+	for (p = id; *p != '\0'; p++) {
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z') || *p == '_' || *p == '-' ||
+		    *p == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* A message of conv carries media id: its mime type (malloc'd, maybe
+ * "") when so, NULL when not. */
+static char *
+route_media_owned(struct req *q, const char *conv, const char *id)
+{
+	json_t *msgs, *ev, *media;
+	const char *mime;
+	char *found = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&q->r->reader_lock);
+	msgs = relay_store_conversation_messages(q->r->reader, conv,
+	    ROUTE_MEDIA_SCAN);
+	pthread_mutex_unlock(&q->r->reader_lock);
+	json_array_foreach(msgs, i, ev) {
+		media = json_object_get(json_object_get(ev, "message"), "media");
+		if (json_is_string(json_object_get(media, "id")) &&
+		    strcmp(json_string_value(json_object_get(media, "id")),
+		    id) == 0) {
+			mime = json_string_value(json_object_get(media,
+			    "mime_type"));
+			found = strdup(mime ? mime : "");
+			break;
+		}
+	}
+	json_decref(msgs);
+	return found;
+}
+
+/* Serves a stored file; -1 when it is gone from the folder. */
+static int
+route_media_file(struct req *q, const struct media_entry *e)
+{
+	char path[4096], *ctype;
+	struct stat st;
+	int fd;
+
+	if (e->file == NULL || media_store_path(q->r->media, e->file, path,
+	    sizeof path) != 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || (ctype = strdup(e->mime && *e->mime ?
+	    e->mime : "application/octet-stream")) == NULL) {
+		close(fd);
+		return -1;
+	}
+	req_reply_file(q, fd, (uint64_t)st.st_size, ctype);
+	return 0;
+}
+
+void
+route_media(struct req *q)
+{
+	const char *conv = q->seg[2], *id = q->seg[4];
+	struct media_entry e;
+	char *mime;
+	int rc = 0;
+
+	if (!route_media_id_ok(id)) {
+		req_error(q, 400, "bad_request", "bad media id");
+		return;
+	}
+	if (!route_conv_exists(q, conv))
+		return;
+	memset(&e, 0, sizeof e);
+	if (q->r->media != NULL &&
+	    (rc = media_store_find(q->r->media, id, conv, &e)) < 0) {
+		req_error(q, 500, "store_error", "cannot read the media store");
+		return;
+	}
+	if (rc > 0 && e.state == MEDIA_STORED && route_media_file(q, &e) == 0)
+		goto out;
+	if (rc > 0 && e.state == MEDIA_EXPIRED) {
+		req_error(q, 410, "media_expired", "media %s is past the relay's "
+		    "retention and was deleted", id);
+		goto out;
+	}
+	if (rc == 0) {
+		/* The store never heard of it: only a message of this
+		 * conversation lets the business token fetch it. */
+		if ((mime = route_media_owned(q, conv, id)) == NULL) {
+			req_error(q, 404, "not_found", "no message of this "
+			    "conversation carries media %s", id);
+			goto out;
+		}
+		if (q->r->media != NULL &&
+		    media_store_expect(q->r->media, id, conv, *mime ? mime : NULL,
+		    NULL, relay_now(q->r), relay_now(q->r)) == 0)
+			fetcher_kick(q->r);
+		free(mime);
+	}
+	/* Not downloaded yet (or its file is gone): fetch it now. */
+	sender_media(q->r, q, id);
+out:
+	media_entry_free(&e);
+}
