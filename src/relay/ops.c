@@ -140,6 +140,8 @@ op_graph_body(json_t *in, const struct relay_contact *c, const char *text,
 
 	if (text != NULL)
 		return wa_build_text(&to, text, reply_wamid);
+	if ((body = op_send_body(in, &to)) != NULL)
+		return body;
 	params = json_object_get(tpl, "params");
 	if (params != NULL && !json_is_array(params)) {
 		op_error(res, 400, "bad_request", "template.params must be a list");
@@ -190,10 +192,16 @@ op_message_input(json_t *in, int *ok, struct op_result *res)
 	json_t *text = json_object_get(in, "text");
 	json_t *tpl = json_object_get(in, "template");
 	json_t *rt = json_object_get(in, "reply_to");
+	json_t *inter = json_object_get(in, "interactive");
 
 	*ok = 0;
 	if (rt != NULL && !json_is_null(rt) && !json_is_string(rt)) {
 		op_error(res, 400, "bad_request", "reply_to must be a string");
+		return NULL;
+	}
+	if (inter != NULL && !json_is_null(inter)) {
+		/* Checked by op_send_check(); its body text is the preview. */
+		*ok = 1;
 		return NULL;
 	}
 	if (tpl != NULL && !json_is_null(tpl)) {
@@ -241,7 +249,7 @@ op_message(struct relay *r, const struct relay_agent *a, const char *conv,
 	struct relay_contact c;
 	struct td_message m;
 	const char *text, *client_id, *reply_to;
-	json_t *state, *ev = NULL, *before = NULL, *tpl;
+	json_t *state, *ev = NULL, *before = NULL, *tpl, *inter;
 	char id[40], *body = NULL, *rw = NULL;
 	int64_t contact, now = relay_now(r);
 	int ok;
@@ -250,11 +258,14 @@ op_message(struct relay *r, const struct relay_agent *a, const char *conv,
 	if (!op_idem_client(in, &client_id, res))
 		return;
 	text = op_message_input(in, &ok, res);
-	if (!ok)
+	if (!ok || op_send_check(r, in, res) != 0)
 		return;
+	inter = json_object_get(in, "interactive");
+	if (json_is_null(inter))
+		inter = NULL;
 	if ((state = op_load(r, conv, &contact, res)) == NULL)
 		return;
-	if (text != NULL && !conv_window_open(state, now)) {
+	if ((text != NULL || inter != NULL) && !conv_window_open(state, now)) {
 		op_error(res, 409, "window_closed", "the customer's last message "
 		    "is over 24 hours old; send a template");
 		goto out;
@@ -274,18 +285,23 @@ op_message(struct relay *r, const struct relay_agent *a, const char *conv,
 	memset(&m, 0, sizeof m);
 	m.id = id;
 	m.direction = TD_DIR_OUT;
-	m.kind = text != NULL ? TD_KIND_TEXT : TD_KIND_TEMPLATE;
+	m.kind = text != NULL ? TD_KIND_TEXT : inter != NULL ?
+	    TD_KIND_INTERACTIVE : TD_KIND_TEMPLATE;
 	m.from = r->cfg->phone_number_id;
 	tpl = json_object_get(in, "template");
-	m.text = (char *)(text != NULL ? text :
-	    json_string_value(json_object_get(tpl, "name")));
+	m.text = (char *)(text != NULL ? text : inter != NULL ?
+	    json_string_value(json_object_get(json_object_get(inter, "body"),
+	    "text")) : json_string_value(json_object_get(tpl, "name")));
 	m.reply_to = (char *)reply_to;
 	m.agent = a->id;
 	m.client_id = (char *)client_id;
 	m.status = TD_MS_PENDING;
 	ev = ev_new(now, "message", conv);
 	json_object_set_new(ev, "message", ev_message_json(&m));
-	if (text == NULL)
+	if (inter != NULL)
+		json_object_set(json_object_get(ev, "message"), "interactive",
+		    inter);
+	else if (text == NULL)
 		json_object_set(json_object_get(ev, "message"), "template", tpl);
 	before = json_deep_copy(state);
 	conv_on_reply(state);

@@ -38,6 +38,13 @@ void op_labels(struct relay *, const struct relay_agent *, const char *,
 void op_presence(struct relay *, const struct relay_agent *, const char *,
     json_t *, struct op_result *);
 
+/* ops_send.c: templates with components, interactive messages.  The
+ * check answers 400 template_params / interactive_invalid (-1); the body
+ * is NULL when the request is neither (a text or a params template). */
+struct wa_recipient;
+int op_send_check(struct relay *r, json_t *in, struct op_result *res);
+char *op_send_body(json_t *in, const struct wa_recipient *to);
+
 /* Count UTF-8 code points; -1 when not valid UTF-8. */
 long op_utf8_len(const char *s);
 /* Writer job, once a second: snoozes that ran out reopen, SLA due times

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/wa_check.h"
+
 #include "wa_private.h"
 
 #define WA_MAX_BUTTONS 3
@@ -150,6 +152,20 @@ wa_build_template(const struct wa_recipient *to, const char *name,
 		wa_set(t, "components", wa_template_components(params, n_params,
 		    &bad), &bad);
 	wa_set(o, "template", t, &bad);
+	return wa_finish(o, bad);
+}
+
+char *
+wa_build_object(const struct wa_recipient *to, const char *type,
+    const json_t *obj)
+{
+	json_t *o;
+	int bad;
+
+	if (type == NULL || !json_is_object(obj) ||
+	    (o = wa_request(to, type, &bad)) == NULL)
+		return NULL;
+	wa_set(o, type, json_deep_copy(obj), &bad);
 	return wa_finish(o, bad);
 }
 
