@@ -140,6 +140,9 @@ char *wa_build_template(const struct wa_recipient *to, const char *name,
 char *wa_build_reaction(const struct wa_recipient *to, const char *wamid,
     const char *emoji);
 char *wa_build_mark_read(const char *wamid);
+/* The typing indicator for the customer's message wamid (it marks that
+ * message read too): a read receipt with "typing_indicator". */
+char *wa_build_typing(const char *wamid);
 /* Interactive reply buttons (1 to 3), e.g. the CSAT question.  Limits as
  * Meta's: titles 1..20 characters, ids 1..256 bytes, body 1..1024
  * characters; the customer's tap comes back as an interactive

@@ -27,6 +27,7 @@ static void route_presence(struct req *q);
 static void route_read(struct req *q);
 void route_media(struct req *q);
 void route_templates(struct req *q);
+void route_typing(struct req *q);
 static void route_contact_get(struct req *q);
 static void route_contact_post(struct req *q);
 static void route_contact_conversations(struct req *q);
@@ -47,6 +48,7 @@ const struct route relay_routes[] = {
 	{ "POST", "/v1/conversations/{}/read", true, route_read },
 	{ "GET", "/v1/conversations/{}/media/{}", true, route_media },
 	{ "GET", "/v1/templates", true, route_templates },
+	{ "POST", "/v1/conversations/{}/typing", true, route_typing },
 	{ "GET", "/v1/contacts/{}", true, route_contact_get },
 	{ "POST", "/v1/contacts/{}", true, route_contact_post },
 	{ "GET", "/v1/contacts/{}/conversations", true,

@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@
 
 void route_media(struct req *q);
 void route_templates(struct req *q);
+void route_typing(struct req *q);
 
 /* Messages looked at to find a media id the store has no entry for
  * (stored before the relay kept media, or by another relay). */
@@ -146,4 +149,90 @@ route_media(struct req *q)
 	sender_media(q->r, q, id);
 out:
 	media_entry_free(&e);
+}
+
+/* ---- typing indicator ---- */
+
+#define TYPING_EVERY 20    /* seconds, per conversation */
+#define TYPING_SLOTS 1024  /* conversations remembered */
+
+struct typing_slot {
+	const struct relay *r;
+	char conv[64];
+	int64_t at;
+};
+
+static struct typing_slot typing_slots[TYPING_SLOTS];
+static pthread_mutex_t typing_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* true when conv may show the indicator now (and records it): at most
+ * once per TYPING_EVERY seconds.  The oldest slot makes room. */
+static bool
+typing_pass(const struct relay *r, const char *conv, int64_t now)
+{
+	struct typing_slot *s, *oldest = &typing_slots[0];
+	bool pass = true;
+	size_t i;
+
+	pthread_mutex_lock(&typing_lock);
+	for (i = 0; i < TYPING_SLOTS; i++) {
+		s = &typing_slots[i];
+		if (s->r == r && strcmp(s->conv, conv) == 0) {
+			pass = now - s->at >= TYPING_EVERY;
+			oldest = s;
+			break;
+		}
+		if (s->at < oldest->at)
+			oldest = s;
+	}
+	if (pass) {
+		oldest->r = r;
+		snprintf(oldest->conv, sizeof oldest->conv, "%s", conv);
+		oldest->at = now;
+	}
+	pthread_mutex_unlock(&typing_lock);
+	return pass;
+}
+
+/* The wamid of the customer's last message in conv (malloc'd) or NULL. */
+static char *
+typing_last_inbound(struct req *q, const char *conv)
+{
+	struct relay_msgkey k;
+	json_t *msgs, *m;
+	char *wamid = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&q->r->reader_lock);
+	msgs = relay_store_conversation_messages(q->r->reader, conv, 200);
+	for (i = json_array_size(msgs); i > 0 && wamid == NULL; i--) {
+		m = json_object_get(json_array_get(msgs, i - 1), "message");
+		if (strcmp(json_string_value(json_object_get(m, "direction")) ?
+		    json_string_value(json_object_get(m, "direction")) : "",
+		    "in") != 0)
+			continue;
+		if (relay_store_msg_by_id(q->r->reader, json_string_value(
+		    json_object_get(m, "id")), &k) > 0 && k.wamid != NULL)
+			wamid = strdup(k.wamid);
+		relay_msgkey_free(&k);
+		break;
+	}
+	pthread_mutex_unlock(&q->r->reader_lock);
+	json_decref(msgs);
+	return wamid;
+}
+
+void
+route_typing(struct req *q)
+{
+	const char *conv = q->seg[2];
+	char *wamid;
+
+	if (!route_conv_exists(q, conv))
+		return;
+	if ((wamid = typing_last_inbound(q, conv)) != NULL &&
+	    typing_pass(q->r, conv, relay_now(q->r)))
+		sender_typing(q->r, wamid);
+	free(wamid);
+	req_reply_text(q, 204, "text/plain", "", 0);
 }

@@ -27,7 +27,7 @@
 #define SENDER_ATTEMPTS_MAX 8
 #define SENDER_RESP_MAX (1024 * 1024)
 
-enum task_kind { T_SEND, T_READ, T_MEDIA_META, T_MEDIA_GET };
+enum task_kind { T_SEND, T_READ, T_MEDIA_META, T_MEDIA_GET, T_TYPING };
 
 struct task {
 	enum task_kind kind;
@@ -582,6 +582,13 @@ sender_finished(struct sender *s, struct task *t, CURLcode cc)
 			req_resume(t->q);
 		}
 		break;
+	case T_TYPING:
+		/* Nobody waits for it: a failure is only worth a line. */
+		if (cc != CURLE_OK || http < 200 || http >= 300)
+			relay_log("typing indicator: Graph API answered %ld%s%s",
+			    http, cc != CURLE_OK ? ": " : "", cc != CURLE_OK ?
+			    curl_easy_strerror(cc) : "");
+		break;
 	case T_MEDIA_GET:
 		if (t->ms != NULL) {
 			/* Streaming: the agent already has the 200; a failure
@@ -618,7 +625,9 @@ sender_start_task(struct sender *s, struct task *t)
 		t->url = sender_url(cfg, tail);
 	if (t->url != NULL && task_prepare(s, t) == 0)
 		return;
-	if (t->q != NULL) {
+	if (t->kind == T_TYPING) {
+		task_free(t);
+	} else if (t->q != NULL) {
 		req_error(t->q, 500, "internal", "cannot start the Graph request");
 		req_resume(t->q);
 		task_free(t);
@@ -792,6 +801,25 @@ sender_mark_read(struct relay *r, struct req *q, const char *wamid)
 	snprintf(tail, sizeof tail, "%s/messages", r->cfg->phone_number_id);
 	sender_request(r, q, T_READ, sender_url(r->cfg, tail),
 	    wa_build_mark_read(wamid));
+}
+
+void
+sender_typing(struct relay *r, const char *wamid)
+{
+	struct task *t;
+	char tail[512];
+
+	if (r->sender == NULL || (t = calloc(1, sizeof *t)) == NULL)
+		return;
+	snprintf(tail, sizeof tail, "%s/messages", r->cfg->phone_number_id);
+	t->kind = T_TYPING;
+	t->url = sender_url(r->cfg, tail);
+	t->post = wa_build_typing(wamid);
+	if (t->url == NULL || t->post == NULL) {
+		task_free(t);
+		return;
+	}
+	sender_push(r->sender, t);
 }
 
 void

@@ -205,6 +205,21 @@ wa_build_mark_read(const char *wamid)
 	return wa_finish(o, bad);
 }
 
+char *
+wa_build_typing(const char *wamid)
+{
+	char *read = wa_build_mark_read(wamid), *out;
+	json_t *o = read ? json_loads(read, 0, NULL) : NULL;
+	int bad = 0;
+
+	free(read);
+	if (o == NULL)
+		return NULL;
+	wa_set(o, "typing_indicator", json_pack("{s:s}", "type", "text"), &bad);
+	out = wa_finish(o, bad);
+	return out;
+}
+
 /* Characters, not bytes: Meta's limits count what the customer sees. */
 static size_t
 wa_utf8_chars(const char *s)
