@@ -410,6 +410,20 @@ req_auth(struct req *q)
 	return 0;
 }
 
+/* The body limit: [relay] max_body, or media_max for a media upload
+ * (POST /v1/conversations/{id}/media, whose body is the file). */
+static size_t
+req_body_max(const struct req *q)
+{
+	const struct route *rt = q->route;
+	size_t n = rt ? strlen(rt->pattern) : 0;
+
+	if (rt != NULL && strcmp(rt->method, "POST") == 0 && n > 6 &&
+	    strcmp(rt->pattern + n - 6, "/media") == 0)
+		return q->r->cfg->media_max;
+	return q->r->cfg->max_body;
+}
+
 /* First call: route, size and token checks before any body is read. */
 static void
 req_begin(struct req *q)
@@ -426,9 +440,9 @@ req_begin(struct req *q)
 			req_error(q, 404, "not_found", "no such route");
 		return;
 	}
-	if (cl != NULL && strtoull(cl, NULL, 10) > q->r->cfg->max_body) {
+	if (cl != NULL && strtoull(cl, NULL, 10) > req_body_max(q)) {
 		req_error(q, 413, "too_large", "body over %zu bytes",
-		    q->r->cfg->max_body);
+		    req_body_max(q));
 		return;
 	}
 	if (q->route->agent)
@@ -470,13 +484,13 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		size_t n = *upload_size;
 
 		*upload_size = 0;
-		if (q->too_big || q->len + n > r->cfg->max_body) {
+		if (q->too_big || q->len + n > req_body_max(q)) {
 			/* Chunked, so no Content-Length said it up front: drop
 			 * the rest unread into memory and answer 413 at its
 			 * end, closing only a sender that goes on for ever. */
 			q->too_big = true;
 			q->discarded += n;
-			return q->discarded > 16 * (r->cfg->max_body + 1) ?
+			return q->discarded > 16 * (req_body_max(q) + 1) ?
 			    MHD_NO : MHD_YES;
 		}
 		if (q->len + n + 1 > q->cap) {
@@ -497,7 +511,7 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	if (q->too_big) {
 		req_error(q, 413, "too_large", "body over %zu bytes",
-		    r->cfg->max_body);
+		    req_body_max(q));
 		return req_queue(q);
 	}
 	if (q->suspended) {

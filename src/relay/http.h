@@ -95,6 +95,13 @@ extern const struct route relay_routes[];
 /* 1 when the conversation exists; otherwise answers 404 (or 500) and
  * returns 0. */
 int route_conv_exists(struct req *q, const char *conv);
+/* Writer side of a conversation route (q->in parsed): the first answer
+ * to a client_id again, or run fn and keep its answer. */
+struct op_result;
+struct relay_agent;
+void route_run_op(struct req *q, const char *route,
+    void (*fn)(struct relay *, const struct relay_agent *, const char *,
+    json_t *, struct op_result *));
 
 /* Answers (on any thread before req_resume()). */
 void req_reply(struct req *q, unsigned status, json_t *body); /* steals body */

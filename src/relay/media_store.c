@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "media_store.h"
@@ -287,6 +288,40 @@ media_store_tmpfile(struct media_store *ms, char *buf, size_t len)
 	if ((fd = mkstemp(buf)) < 0)
 		return -1;
 	return fd;
+}
+
+int
+media_store_put(struct media_store *ms, const void *bytes, size_t len,
+    char file[65])
+{
+	unsigned char digest[32];
+	char tmp[4096], path[4096];
+	size_t off = 0;
+	int fd;
+
+	crypto_hash_sha256(digest, bytes, len);
+	sodium_bin2hex(file, 65, digest, sizeof digest);
+	if (media_store_path(ms, file, path, sizeof path) != 0 ||
+	    (fd = media_store_tmpfile(ms, tmp, sizeof tmp)) < 0)
+		return -1;
+	while (off < len) {
+		ssize_t w = write(fd, (const char *)bytes + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	/* On disk before the send that names it is queued. */
+	if (off != len || fsync(fd) != 0 || close(fd) != 0 ||
+	    rename(tmp, path) != 0) {
+		if (off != len)
+			close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
 }
 
 int64_t

@@ -79,6 +79,10 @@ int media_store_path(struct media_store *ms, const char *file, char *buf,
 /* A new temporary file in the store (mode 0600); its path in buf. */
 int media_store_tmpfile(struct media_store *ms, char *buf, size_t len);
 
+/* Stores bytes under their SHA-256 (hex into file) and syncs them. */
+int media_store_put(struct media_store *ms, const void *bytes, size_t len,
+    char file[65]);
+
 /* url may be downloaded: https and a download_hosts match, or any
  * http(s) URL on a loopback host (tests).  Sets why when not. */
 bool media_url_allowed(const struct relay_media_config *mc, const char *url,

@@ -28,6 +28,7 @@ static void route_read(struct req *q);
 void route_media(struct req *q);
 void route_templates(struct req *q);
 void route_typing(struct req *q);
+void route_media_upload(struct req *q);
 static void route_contact_get(struct req *q);
 static void route_contact_post(struct req *q);
 static void route_contact_conversations(struct req *q);
@@ -49,6 +50,7 @@ const struct route relay_routes[] = {
 	{ "GET", "/v1/conversations/{}/media/{}", true, route_media },
 	{ "GET", "/v1/templates", true, route_templates },
 	{ "POST", "/v1/conversations/{}/typing", true, route_typing },
+	{ "POST", "/v1/conversations/{}/media", true, route_media_upload },
 	{ "GET", "/v1/contacts/{}", true, route_contact_get },
 	{ "POST", "/v1/contacts/{}", true, route_contact_post },
 	{ "GET", "/v1/contacts/{}/conversations", true,
@@ -97,7 +99,7 @@ route_body(struct req *q)
 }
 
 /* Writer side of a conversation route: idempotency, then the op. */
-static void
+void
 route_run_op(struct req *q, const char *route, op_fn fn)
 {
 	struct relay *r = q->r;

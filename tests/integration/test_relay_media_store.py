@@ -205,5 +205,86 @@ class MediaHosts(RelayTestCase):
 			self.fake.media_url_base = None
 
 
+class MediaUpload(RelayTestCase):
+
+	def _upload(self, conv, data, ctype, client_id=None, **args):
+		import agentapi
+		q = {"client_id": client_id or agentapi.new_client_id()}
+		q.update(args)
+		path = "/v1/conversations/%s/media?%s" % (conv,
+		    "&".join("%s=%s" % (k, agentapi.quote(v)) for k, v in
+		    q.items()))
+		h = {"Authorization": "Bearer " + self.alice.token}
+		if ctype:
+			h["Content-Type"] = ctype
+		return agentapi.request(self.alice.url, "POST", path, data, h)
+
+	def test_type_and_size_checked_first(self):
+		conv, _, _ = self.new_conversation()
+		n = len(self.fake.snapshot())
+		r = self._upload(conv, b"PK\x03\x04", "application/zip")
+		self.assertEqual(r.status, 415, r)
+		r = self._upload(conv, b"x" * 10, None)
+		self.assertEqual(r.status, 415, r)
+		r = self._upload(conv, b"\x89PNG" + b"\0" * (5 << 20), "image/png")
+		self.assertEqual(r.status, 413, r)
+		self.assertIn("5242880", r.data["error"]["message"])
+		# A static sticker over 100 KB; an animated one may be 500 KB.
+		webp = b"RIFF\0\0\0\0WEBPVP8X" + b"\0" * (101 << 10)
+		r = self._upload(conv, webp, "image/webp")
+		self.assertEqual(r.status, 413, r)
+		anim = b"RIFF\0\0\0\0WEBPVP8X\0\0\0\0ANIM" + b"\0" * (101 << 10)
+		r = self._upload(conv, anim, "image/webp")
+		self.assertEqual(r.status, 202, r)
+		self.assertEqual(r.data["message"]["kind"], "sticker")
+		r = self._upload("nosuch", b"\x89PNG", "image/png")
+		self.assertEqual(r.status, 404, r)
+		self.fake.wait_for(lambda f: f.uploads, 20)
+		self.assertEqual([x for x in self.fake.snapshot()[n:] if x["kind"]
+		    == "upload" and x["status"] == 200].__len__(), 1)
+
+	def test_upload_then_send_exactly_once(self):
+		conv, _, c = self.new_conversation()
+		data = b"%PDF-1.4\n" + os.urandom(20000)
+		cid = "c-upload-" + wp.new_media_id()
+		r = self._upload(conv, data, "application/pdf", cid,
+		    filename="invoice.pdf", caption="Your invoice")
+		self.assertEqual(r.status, 202, r)
+		msg = r.data["message"]
+		self.assertEqual((msg["kind"], msg["caption"], msg["status"]),
+		    ("document", "Your invoice", "pending"))
+		self.assertEqual(msg["media"]["mime_type"], "application/pdf")
+		self.assertEqual(msg["media"]["filename"], "invoice.pdf")
+		sent = self.fake.wait_for(lambda f: [s for s in f.accepted_sends()
+		    if s["to"] == c.wa_id and s["body"].get("type") ==
+		    "document"], 20)
+		doc = sent[0]["body"]["document"]
+		up = [u for u in self.fake.uploads if u["id"] == doc["id"]]
+		self.assertEqual(len(up), 1)
+		self.assertEqual((up[0]["type"], up[0]["size"], up[0]["filename"]),
+		    ("application/pdf", len(data), "invoice.pdf"))
+		self.assertEqual(self.fake.media[doc["id"]][1], data)
+		self.assertEqual((doc["caption"], doc["filename"]),
+		    ("Your invoice", "invoice.pdf"))
+		self.assertNotIn("ttydesk_upload", sent[0]["body"])
+		# The same client_id again: the first answer, nothing sent.
+		r2 = self._upload(conv, data, "application/pdf", cid,
+		    filename="invoice.pdf", caption="Your invoice")
+		self.assertEqual(r2.status, 202, r2)
+		self.assertEqual(r2.data["message"]["id"], msg["id"])
+		time.sleep(1.5)
+		self.assertEqual(len([s for s in self.fake.accepted_sends() if
+		    s["to"] == c.wa_id and s["body"].get("type") == "document"]),
+		    1)
+		self.assertEqual(len([u for u in self.fake.uploads if u["size"] ==
+		    len(data)]), 1)
+		# The agent's own file is served from the store.
+		r = self.alice.media(conv, msg["media"]["id"])
+		self.assertEqual((r.status, r.body), (200, data))
+		self.wait_event(lambda e: e.get("type") == "status" and
+		    e["status"]["message"] == msg["id"] and e["status"]["status"]
+		    == "sent", what="sent status")
+
+
 if __name__ == "__main__":
 	main()
