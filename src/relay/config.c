@@ -597,6 +597,8 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 	    "How did we do? Please rate our help.");
 	if (cfg->csat_question == NULL)
 		goto nomem;
+	if (config_media_load(cfg, &ini, err, errlen) != 0)
+		goto fail;
 	if ((dir = config_dir_build(&ini, path, err, errlen)) == NULL)
 		goto fail;
 	atomic_store(&cfg->dir, dir);
@@ -649,6 +651,7 @@ config_free(struct relay_config *cfg)
 	free(cfg->escalation_command);
 	free(cfg->csat_question);
 	proxy_list_free(&cfg->trusted_proxies);
+	config_media_free(cfg);
 	if (cfg->access_token != NULL)
 		secfile_wipe(cfg->access_token, cfg->access_token_len);
 	if (cfg->app_secret != NULL)
