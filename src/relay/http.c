@@ -432,6 +432,8 @@ http_route_here(struct req *q)
 	if (ops_port)
 		return ops_route;
 	return q->route->handler != health_metrics;
+}
+
 /* The body limit: [relay] max_body, or media_max for a media upload
  * (POST /v1/conversations/{id}/media, whose body is the file). */
 static size_t
