@@ -132,12 +132,16 @@ sync_answer(struct req *q)
 		req_error(q, 500, "store_error", "cannot read the event log");
 		return;
 	}
-	/* An after past the head (a restored log) answers the head. */
+	/* An after past the head (a restored log): next stays after, as the
+	 * contract says, and "head" tells the client its cursor is ahead. */
 	if (count == 0 && q->head >= 0 && q->head < q->after)
-		last = q->head;
-	snprintf(tail, sizeof tail, "],\"next\":%lld,\"more\":%s,"
-	    "\"log_id\":\"%s\"}", (long long)last, more ? "true" : "false",
-	    r->log_id);
+		snprintf(tail, sizeof tail, "],\"next\":%lld,\"more\":false,"
+		    "\"head\":%lld,\"log_id\":\"%s\"}", (long long)last,
+		    (long long)q->head, r->log_id);
+	else
+		snprintf(tail, sizeof tail, "],\"next\":%lld,\"more\":%s,"
+		    "\"log_id\":\"%s\"}", (long long)last,
+		    more ? "true" : "false", r->log_id);
 	{
 		size_t tn = strlen(tail);
 		char *nb = realloc(buf, len + tn + 1);

@@ -149,13 +149,16 @@ class Admin(unittest.TestCase):
 		self.world.restart()
 		alice = self.world.agent("alice")
 		self.assertEqual(alice.sync(0).data["log_id"], log_id)
-		# After beyond the head: answered at once, next is the head.
+		# After beyond the head: answered at once; next stays after (the
+		# contract), "head" says where the log ends.
 		t0 = time.monotonic()
 		r = alice.sync(head + 1000, wait=10)
 		self.assertLess(time.monotonic() - t0, 5)
 		self.assertEqual(r.status, 200)
-		self.assertEqual((r.data["events"], r.data["next"]), ([], head))
+		self.assertEqual((r.data["events"], r.data["next"], r.data["head"]),
+		    ([], head + 1000, head))
 		self.assertEqual(r.data["log_id"], log_id)
+		self.assertNotIn("head", alice.sync(head).data)
 
 	@unittest.skipIf(pgcluster.wanted(), "SQLite backup")
 	def test_backup_while_webhooks_flow_and_restore(self):
