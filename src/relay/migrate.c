@@ -36,8 +36,10 @@ static const struct dump_table {
 	const char *order_pg;
 	const char *where;
 } dump_tables[] = {
-	/* meta's "schema" is each backend's own version: not moved. */
-	{ "meta", "key, value", "TT", "key", "key", "WHERE key <> 'schema'" },
+	/* meta's "schema" is each backend's own version, "restore_pending"
+	 * the copy's own mark (import sets it anew): not moved. */
+	{ "meta", "key, value", "TT", "key", "key",
+	    "WHERE key NOT IN ('schema', 'restore_pending')" },
 	{ "events", "seq, ts, type, conversation, json", "IITTT", "seq", "seq",
 	    "" },
 	{ "contacts", "id, wa_id, user_id, username, name, conversation, extra",

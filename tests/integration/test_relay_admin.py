@@ -214,7 +214,8 @@ class Admin(unittest.TestCase):
 		self.assertNotEqual(r.data["log_id"], log_id)
 		restored = r.data["log_id"]
 		r = alice.sync(live[-1]["seq"])
-		self.assertEqual(r.data["next"], seqs[-1])
+		self.assertEqual((r.data["next"], r.data["head"]),
+		    (live[-1]["seq"], seqs[-1]))
 		# The new id stays for later starts.
 		self.world.restart()
 		self.assertEqual(self.world.agent("alice").sync(0).data["log_id"],
