@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "loop.h"
 #include "outbox.h"
 #include "presence.h"
 #include "net.h"
@@ -138,7 +139,7 @@ loop_handle_signals(struct app *app)
 static int
 loop_tick(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	int64_t minute;
 	int ob, pr, preview;
 
@@ -156,8 +157,8 @@ loop_tick(struct app *app)
 		ui->last_second = app->now;
 		app_cache_idle(app);
 	}
-	if (ui->msg[0] != '\0' && app->now - ui->msg_at >= 10) {
-		ui->msg[0] = '\0';
+	if (app->msg[0] != '\0' && app->now - app->msg_at >= 10) {
+		app->msg[0] = '\0';
 		ui->status.dirty = true;
 	}
 	ob = outbox_run(app); /* queued actions due for a (re)try */
@@ -177,7 +178,7 @@ loop_tick(struct app *app)
 }
 
 int
-app_run(struct app *app)
+loop_run(struct app *app)
 {
 	struct pollfd fds[LOOP_MAX_FDS];
 	int nfds, nnet, timeout, key;
