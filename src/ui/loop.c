@@ -18,7 +18,7 @@
 #include "loop.h"
 #include "outbox.h"
 #include "presence.h"
-#include "net.h"
+#include "conn.h"
 #include "ui.h"
 #include "queues.h"
 
@@ -167,7 +167,7 @@ loop_tick(struct app *app)
 		ob = pr;
 	if (preview >= 0 && (ob < 0 || preview < ob))
 		ob = preview;
-	if (app->net != NULL && net_state(app->net) == NET_OFFLINE) {
+	if (conn_state(app) == CONN_OFFLINE) {
 		ui->status.dirty = true; /* "retry in Ns" counts down */
 		return ob >= 0 && ob < 1000 ? ob : 1000;
 	}
@@ -193,8 +193,7 @@ loop_run(struct app *app)
 		fds[1].fd = sig_pipe[0];
 		fds[1].events = POLLIN;
 		fds[0].revents = fds[1].revents = 0;
-		nnet = app->net != NULL ? net_pollfds(app->net, fds + 2,
-		    LOOP_MAX_FDS - 2, &timeout) : 0;
+		nnet = conn_pollfds(app, fds + 2, LOOP_MAX_FDS - 2, &timeout);
 		nfds = 2 + nnet;
 		if (poll(fds, (nfds_t)nfds, timeout) < 0 && errno != EINTR)
 			return -1;
@@ -208,8 +207,8 @@ loop_run(struct app *app)
 			while (!app->quit && (key = ui_read_key(app)) >= 0)
 				ui_key(app, key);
 		}
-		if (app->net != NULL && !app->quit)
-			net_dispatch(app->net, fds + 2, nnet);
+		if (!app->quit)
+			conn_dispatch(app, fds + 2, nnet);
 	}
 	return 0;
 }

@@ -10,7 +10,7 @@
 #include "app.h"
 #include "dialog.h"
 #include "keymap.h"
-#include "net.h"
+#include "conn.h"
 #include "theme.h"
 #include "ui.h"
 
@@ -104,16 +104,11 @@ status_draw(struct app *app, struct view *v)
 	if (ui->n_queues > 0)
 		aline_printf(&l, TH_STATUS, " %s %zu ",
 		    ui->queues[ui->cur_queue].label, ui->n_items);
-	if (app->net != NULL) {
-		net_state_short(app->net, net, sizeof net);
-		switch (net_state(app->net)) {
-		case NET_ONLINE: st = TH_ONLINE; break;
-		case NET_CONNECTING: st = TH_STATUS; break;
-		default: st = TH_OFFLINE; break;
-		}
-	} else {
-		snprintf(net, sizeof net, "offline (no relay)");
-		st = TH_OFFLINE;
+	conn_short(app, net, sizeof net);
+	switch (conn_state(app)) {
+	case CONN_ONLINE: st = TH_ONLINE; break;
+	case CONN_CONNECTING: st = TH_STATUS; break;
+	default: st = TH_OFFLINE; break;
 	}
 	aline_adds(&l, TH_STATUS, ui->utf8 ? "│ " : "| ");
 	aline_printf(&l, st, "%s%s ", ui->utf8 ? "● " : "", net);
@@ -125,10 +120,10 @@ status_draw(struct app *app, struct view *v)
 	if (app->msg[0] != '\0') {
 		aline_adds(&l, TH_STATUS, ui->utf8 ? "│ " : "| ");
 		aline_adds(&l, app->msg_error ? TH_STATUS_ERROR : TH_STATUS, app->msg);
-	} else if (app->net != NULL && (net_state(app->net) == NET_OFFLINE ||
-	    net_state(app->net) == NET_AUTH_ERROR)) {
+	} else if (conn_state(app) == CONN_OFFLINE ||
+	    conn_state(app) == CONN_AUTH_ERROR) {
 		aline_adds(&l, TH_STATUS, ui->utf8 ? "│ " : "| ");
-		aline_adds(&l, TH_OFFLINE, net_state_detail(app->net));
+		aline_adds(&l, TH_OFFLINE, conn_detail(app));
 	}
 draw:
 	ui_draw_aline(app, v->win, 0, 0, &l, (size_t)v->w, TH_STATUS);
