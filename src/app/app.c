@@ -508,6 +508,17 @@ app_req_new(struct app *app, app_done_fn done, void *ud, char *err,
 	return r;
 }
 
+/* rc of the net call: a request that did not start is dropped. */
+static int
+app_req_started(struct app *app, struct app_req *r, int rc)
+{
+	if (rc == 0)
+		return 0;
+	app_req_unlink(app, r);
+	free(r);
+	return -1;
+}
+
 int
 app_post(struct app *app, const char *path, const json_t *body,
     app_done_fn done, void *ud, char *err, size_t errlen)
@@ -516,12 +527,8 @@ app_post(struct app *app, const char *path, const json_t *body,
 
 	if (r == NULL)
 		return -1;
-	if (net_post_json(app->net, path, body, app_req_done, r, err, errlen) != 0) {
-		app_req_unlink(app, r);
-		free(r);
-		return -1;
-	}
-	return 0;
+	return app_req_started(app, r, net_post_json(app->net, path, body,
+	    app_req_done, r, err, errlen));
 }
 
 int
@@ -532,12 +539,8 @@ app_get_file(struct app *app, const char *path, const char *file,
 
 	if (r == NULL)
 		return -1;
-	if (net_get_file(app->net, path, file, app_req_done, r, err, errlen) != 0) {
-		app_req_unlink(app, r);
-		free(r);
-		return -1;
-	}
-	return 0;
+	return app_req_started(app, r, net_get_file(app->net, path, file,
+	    app_req_done, r, err, errlen));
 }
 
 /* --- status messages and helpers ------------------------------------------ */
@@ -707,7 +710,7 @@ app_cache_draft(void *ud, const char *conv, const char *text, size_t len)
 {
 	struct load_state *ls = ud;
 
-	VIEW(ls->app, draft, conv, text, len, false);
+	VIEW(ls->app, put_draft, conv, text, len, false);
 }
 
 void

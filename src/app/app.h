@@ -62,7 +62,7 @@ struct app_view_ops {
 	void (*new_inbound)(struct app *app, const struct td_conversation *c);
 	/* A draft for conv: from the cache (load) or refused by the relay
 	 * (back to the compose area). */
-	void (*draft)(struct app *app, const char *conv_id, const char *text,
+	void (*put_draft)(struct app *app, const char *conv_id, const char *text,
 	    size_t len, bool refused);
 	void (*redraw)(struct app *app, unsigned what);
 	/* The conversation in the thread pane (id), or NULL; does the thread

@@ -325,8 +325,8 @@ ob_keep_for_edit(struct app *app, const struct ob_entry *e)
 {
 	if (e->text == NULL || !obx_kind_keeps_draft(e->kind))
 		return;
-	if (app->view_ops != NULL && app->view_ops->draft != NULL)
-		app->view_ops->draft(app, e->conv, e->text, strlen(e->text), true);
+	if (app->view_ops != NULL && app->view_ops->put_draft != NULL)
+		app->view_ops->put_draft(app, e->conv, e->text, strlen(e->text), true);
 }
 
 /* "3 done, 1 refused: no team x" from a /v1/bulk answer into buf. */
