@@ -205,7 +205,8 @@ main(void)
 	 * queues, list), curses, one doupdate. */
 	t = now();
 	b0 = out_bytes();
-	if (app_init(&app, NULL, m, err, sizeof err) != 0) {
+	if (app_init(&app, NULL, m, err, sizeof err) != 0 ||
+	    ui_init(&app, err, sizeof err) != 0) {
 		fprintf(stderr, "app_init: %s\n", err);
 		return 1;
 	}
@@ -229,7 +230,7 @@ main(void)
 		for (r = 0; r < ROUNDS / 10; r++) {
 			ui_key(&app, r / period % 2 ? 'k' : 'j');
 			ui_draw(&app);
-			list_preview_tick(&app, app.ui.preview_due_ms);
+			list_preview_tick(&app, ui_of(&app)->preview_due_ms);
 			ui_draw(&app);
 		}
 		printf("list move, two panes, cursor resting after each move "
@@ -240,8 +241,8 @@ main(void)
 	list_select(&app, 0);
 	{
 		size_t i;
-		for (i = 0; i < app.ui.n_items; i++) {
-			if (strcmp(app.ui.items[i]->id, "conv-0") == 0)
+		for (i = 0; i < ui_of(&app)->n_items; i++) {
+			if (strcmp(ui_of(&app)->items[i]->id, "conv-0") == 0)
 				list_select(&app, i);
 		}
 	}
@@ -272,7 +273,7 @@ main(void)
 			apply(app.model, &e);
 			app_after_events(&app, TD_CHANGED_THREAD | TD_CHANGED_LIST);
 			{
-				struct convui *cu = convmap_find(app.convs, "conv-0");
+				struct convui *cu = convmap_find(ui_of(&app)->convs, "conv-0");
 				if (cu != NULL)
 					convui_invalidate(cu);
 			}
@@ -303,7 +304,7 @@ main(void)
 		long b;
 		int r;
 
-		list_select(&app, (size_t)app.ui.list.h - 1);
+		list_select(&app, (size_t)ui_of(&app)->list.h - 1);
 		ui_draw(&app);
 		b = out_bytes();
 		for (r = 0; r < ROUNDS / 10; r++) {
@@ -322,7 +323,7 @@ main(void)
 	printf("resident memory (VmRSS): %.1f MB\n", (double)rss_kb("VmRSS") / 1024);
 	printf("peak resident memory (VmHWM): %.1f MB\n",
 	    (double)rss_kb("VmHWM") / 1024);
-	app.ui.started = true;
+	ui_of(&app)->started = true;
 	app_free(&app);
 	delscreen(scr);
 	fclose(out);

@@ -143,7 +143,7 @@ open_cache(struct app *app, struct appconfig *cfg, const char *dir,
 	cfg->profile = (char *)"bench";
 	cfg->theme = (char *)"default";
 	if (app_init(app, o->keyfile ? cfg : NULL, model_new("alice"), err,
-	    sizeof err) != 0)
+	    sizeof err) != 0 || ui_init(app, err, sizeof err) != 0)
 		return -1;
 	if (o->keyfile != NULL)
 		return app_open_cache(app, err, sizeof err);
@@ -182,7 +182,7 @@ start_once(const char *dir, const struct opener *o, const char *scrpath,
 	*cpu_s = cpu() - tc;
 	*convs = model_count(app.model);
 	endwin();
-	app.ui.started = true;
+	ui_of(&app)->started = true;
 	app_free(&app);
 	delscreen(scr);
 	fclose(out);
