@@ -127,7 +127,7 @@ store_log_create(struct td_cache *c, const char *tmpname,
     const uint8_t link[STORE_ID_BYTES], uint8_t fhdr[STORE_FHDR_SIZE],
     int *fdp, off_t *endp, char *err, size_t errlen)
 {
-	struct store_buf b = { 0 };
+	struct buf b = { .wipe = 1 };
 	int fd;
 
 	unlinkat(c->dirfd, tmpname, 0);
@@ -136,36 +136,36 @@ store_log_create(struct td_cache *c, const char *tmpname,
 	if (fd < 0)
 		return -1;
 	store_fhdr_make(fhdr, false, c->cache_id, link);
-	if (store_buf_add(&b, fhdr, STORE_FHDR_SIZE) != 0 ||
-	    store_buf_reserve(&b, STORE_FRAME_SIZE) != 0)
+	if (buf_add(&b, fhdr, STORE_FHDR_SIZE) != 0 ||
+	    buf_reserve(&b, STORE_FRAME_SIZE) != 0)
 		goto nomem;
 	/* Seal needs the frame at the start of its buffer. */
 	{
-		struct store_buf r = { 0 };
-		if (store_buf_reserve(&r, STORE_FRAME_SIZE) != 0)
+		struct buf r = { .wipe = 1 };
+		if (buf_reserve(&r, STORE_FRAME_SIZE) != 0)
 			goto nomem;
 		r.len = STORE_FRAME_SIZE;
 		if (store_buf_u32(&r, STORE_VERSION) != 0 ||
 		    store_seal(&r, fhdr, 0, REC_BEGIN, c->keys->record) != 0 ||
-		    store_buf_add(&b, r.p, r.len) != 0) {
-			store_buf_free(&r);
+		    buf_add(&b, r.s, r.len) != 0) {
+			buf_free(&r);
 			goto nomem;
 		}
-		store_buf_free(&r);
+		buf_free(&r);
 	}
-	if (store_write_all(fd, b.p, b.len, 0) != 0 || fsync(fd) != 0) {
+	if (store_write_all(fd, b.s, b.len, 0) != 0 || fsync(fd) != 0) {
 		snprintf(err, errlen, "cannot write '%s/%s': %s", c->dir,
 		    tmpname, strerror(errno));
 		goto fail;
 	}
 	*fdp = fd;
 	*endp = (off_t)b.len;
-	store_buf_free(&b);
+	buf_free(&b);
 	return 0;
 nomem:
 	snprintf(err, errlen, "out of memory");
 fail:
-	store_buf_free(&b);
+	buf_free(&b);
 	close(fd);
 	unlinkat(c->dirfd, tmpname, 0);
 	return -1;

@@ -24,7 +24,7 @@ struct store_snapw {
 	uint8_t fhdr[STORE_FHDR_SIZE];
 	uint64_t recno;
 	off_t off;
-	struct store_buf rec;   /* the record being built */
+	struct buf rec;   /* the record being built */
 	uint32_t chunk_n;       /* events in rec (EVENTS) */
 	int64_t chunk_cursor;
 	uint64_t events;
@@ -38,7 +38,7 @@ static int
 snapw_begin(struct store_snapw *w)
 {
 	w->rec.len = 0;
-	if (store_buf_reserve(&w->rec, STORE_FRAME_SIZE) != 0)
+	if (buf_reserve(&w->rec, STORE_FRAME_SIZE) != 0)
 		return -1;
 	w->rec.len = STORE_FRAME_SIZE;
 	return 0;
@@ -52,7 +52,7 @@ snapw_emit(struct store_snapw *w, uint8_t type)
 		snprintf(w->err, w->errlen, "record too large");
 		return -1;
 	}
-	if (store_write_all(w->fd, w->rec.p, w->rec.len, w->off) != 0) {
+	if (store_write_all(w->fd, w->rec.s, w->rec.len, w->off) != 0) {
 		snprintf(w->err, w->errlen, "cannot write '%s/%s': %s",
 		    w->c->dir, STORE_SNAPSHOT_TMP, strerror(errno));
 		return -1;
@@ -68,8 +68,8 @@ snapw_flush_events(struct store_snapw *w)
 	if (w->chunk_n == 0)
 		return 0;
 	/* The count sits after the cursor at the start of the plaintext. */
-	store_put_u64(w->rec.p + STORE_FRAME_SIZE, (uint64_t)w->chunk_cursor);
-	store_put_u32(w->rec.p + STORE_FRAME_SIZE + 8, w->chunk_n);
+	store_put_u64((uint8_t *)w->rec.s + STORE_FRAME_SIZE, (uint64_t)w->chunk_cursor);
+	store_put_u32((uint8_t *)w->rec.s + STORE_FRAME_SIZE + 8, w->chunk_n);
 	w->chunk_n = 0;
 	return snapw_emit(w, REC_EVENTS);
 }
@@ -170,7 +170,7 @@ snapw_reads(struct store_snapw *w)
 		len = strlen(c->reads[i].conv);
 		if (n > 0 && w->rec.len + len + 13 >
 		    STORE_CHUNK_BYTES + STORE_FRAME_SIZE) {
-			store_put_u32(w->rec.p + STORE_FRAME_SIZE, n);
+			store_put_u32((uint8_t *)w->rec.s + STORE_FRAME_SIZE, n);
 			if (snapw_emit(w, REC_READ) != 0)
 				return -1;
 			n = 0;
@@ -183,7 +183,7 @@ snapw_reads(struct store_snapw *w)
 	}
 	if (n == 0)
 		return 0;
-	store_put_u32(w->rec.p + STORE_FRAME_SIZE, n);
+	store_put_u32((uint8_t *)w->rec.s + STORE_FRAME_SIZE, n);
 	return snapw_emit(w, REC_READ);
 nomem:
 	snprintf(w->err, w->errlen, "out of memory");
@@ -285,7 +285,8 @@ store_rename(struct td_cache *c, const char *from, const char *to, char *err,
 int
 cache_compact(struct td_cache *c, char *err, size_t errlen)
 {
-	struct store_snapw w = { .c = c, .fd = -1, .err = err, .errlen = errlen };
+	struct store_snapw w = { .c = c, .fd = -1, .err = err, .errlen = errlen,
+	    .rec = { .wipe = 1 } };
 	struct store_loaded *l = c->loaded;
 	uint8_t lfhdr[STORE_FHDR_SIZE];
 	off_t lend;
@@ -346,7 +347,7 @@ fail:
 		unlinkat(c->dirfd, STORE_SNAPSHOT_TMP, 0);
 		unlinkat(c->dirfd, STORE_LOG_TMP, 0);
 	}
-	store_buf_free(&w.rec);
+	buf_free(&w.rec);
 	store_loaded_free(l);
 	return rc;
 }
