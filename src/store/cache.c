@@ -258,6 +258,30 @@ store_open_keys(struct td_cache *c, const struct cache_key *key, char *err,
 	return CACHE_OK;
 }
 
+struct td_cache *
+store_cache_new(const char *dir, char *err, size_t errlen)
+{
+	struct td_cache *c;
+
+	if ((c = calloc(1, sizeof *c)) == NULL || (c->dir = strdup(dir)) == NULL) {
+		free(c);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->dirfd = c->lockfd = c->logfd = -1;
+	return c;
+}
+
+int
+store_cache_lock(struct td_cache *c, char *err, size_t errlen)
+{
+	if ((c->dirfd = store_open_dir(c->dir, err, errlen)) < 0)
+		return CACHE_ERR;
+	if ((c->lockfd = store_lock(c->dirfd, c->dir, err, errlen)) < 0)
+		return c->lockfd;
+	return CACHE_OK;
+}
+
 int
 cache_open(const char *dir, const struct cache_key *key, struct td_cache **out,
     char *err, size_t errlen)
@@ -273,19 +297,11 @@ cache_open(const char *dir, const struct cache_key *key, struct td_cache **out,
 		snprintf(err, errlen, "no cache directory or key");
 		return CACHE_ERR;
 	}
-	if ((c = calloc(1, sizeof *c)) == NULL || (c->dir = strdup(dir)) == NULL) {
-		free(c);
-		snprintf(err, errlen, "out of memory");
+	if ((c = store_cache_new(dir, err, errlen)) == NULL)
 		return CACHE_ERR;
-	}
-	c->dirfd = c->lockfd = c->logfd = -1;
 	if (store_mkdir(dir, err, errlen) != 0 ||
-	    (c->dirfd = store_open_dir(dir, err, errlen)) < 0)
+	    (rc = store_cache_lock(c, err, errlen)) != CACHE_OK)
 		goto fail;
-	if ((c->lockfd = store_lock(c->dirfd, dir, err, errlen)) < 0) {
-		rc = c->lockfd;
-		goto fail;
-	}
 	/* Leftovers of an interrupted compaction; we hold the lock. */
 	unlinkat(c->dirfd, STORE_SNAPSHOT_TMP, 0);
 	unlinkat(c->dirfd, STORE_LOG_TMP, 0);
@@ -341,8 +357,8 @@ cache_close(struct td_cache *c)
 	free(c);
 }
 
-static int
-store_emit_events(const struct store_scan *s, const struct cache_visitor *v)
+int
+store_scan_events(const struct store_scan *s, store_event_fn fn, void *ud)
 {
 	struct store_rd rd;
 	const char *json;
@@ -356,14 +372,25 @@ store_emit_events(const struct store_scan *s, const struct cache_visitor *v)
 		rd.p = s->recs[k].pt;
 		rd.left = s->recs[k].len;
 		if (store_rd_u64(&rd, &cursor) != 0 || store_rd_u32(&rd, &n) != 0)
-			return -1;
+			return 1;
 		for (i = 0; i < n; i++) {
 			if (store_rd_str(&rd, &json, &len, false) != 0)
+				return 1;
+			if (fn(ud, json, len, (int64_t)cursor) != 0)
 				return -1;
-			if (v->event != NULL)
-				v->event(v->ud, json, len);
 		}
 	}
+	return 0;
+}
+
+static int
+store_emit_event(void *ud, const char *json, size_t len, int64_t cursor)
+{
+	const struct cache_visitor *v = *(const struct cache_visitor **)ud;
+
+	(void)cursor;
+	if (v->event != NULL)
+		v->event(v->ud, json, len);
 	return 0;
 }
 
@@ -381,8 +408,8 @@ cache_load(struct td_cache *c, const struct cache_visitor *v, char *err,
 	c->loaded = NULL;
 	if (l == NULL && (rc = store_load_files(c, &l, err, errlen)) != CACHE_OK)
 		return rc;
-	if (store_emit_events(&l->snap_scan, v) != 0 ||
-	    store_emit_events(&l->log_scan, v) != 0) {
+	if (store_scan_events(&l->snap_scan, store_emit_event, &v) != 0 ||
+	    store_scan_events(&l->log_scan, store_emit_event, &v) != 0) {
 		/* Checked at open; only a file changed under our lock. */
 		snprintf(err, errlen, "malformed events record");
 		store_loaded_free(l);

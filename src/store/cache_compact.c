@@ -99,9 +99,9 @@ nomem:
 
 /* One event, through the repack callback when there is one. */
 static int
-snapw_repack(struct store_snapw *w, const char *ev, size_t len,
-    int64_t cursor)
+snapw_repack(void *ud, const char *ev, size_t len, int64_t cursor)
 {
+	struct store_snapw *w = ud;
 	struct td_cache *c = w->c;
 	char *out = NULL;
 	size_t outlen = 0;
@@ -132,30 +132,11 @@ snapw_repack(struct store_snapw *w, const char *ev, size_t len,
 static int
 snapw_events(struct store_snapw *w, const struct store_scan *s)
 {
-	struct store_rd rd;
-	const char *json;
-	uint64_t cursor;
-	uint32_t n, i;
-	size_t k, len;
+	int rc = store_scan_events(s, snapw_repack, w);
 
-	for (k = 0; k < s->n; k++) {
-		if (s->recs[k].type != REC_EVENTS)
-			continue;
-		rd.p = s->recs[k].pt;
-		rd.left = s->recs[k].len;
-		if (store_rd_u64(&rd, &cursor) != 0 || store_rd_u32(&rd, &n) != 0)
-			goto bad;
-		for (i = 0; i < n; i++) {
-			if (store_rd_str(&rd, &json, &len, false) != 0)
-				goto bad;
-			if (snapw_repack(w, json, len, (int64_t)cursor) != 0)
-				return -1;
-		}
-	}
-	return 0;
-bad:
-	snprintf(w->err, w->errlen, "malformed events record");
-	return -1;
+	if (rc > 0)
+		snprintf(w->err, w->errlen, "malformed events record");
+	return rc != 0 ? -1 : 0;
 }
 
 /* The latest read position of each conversation, many per record. */

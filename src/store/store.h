@@ -261,6 +261,19 @@ store_is_json(const char *ev, size_t len)
 }
 
 /* cache_write.c */
+/* A cache of dir with no file open yet (fds -1); NULL, with err set,
+ * when out of memory. */
+struct td_cache *store_cache_new(const char *dir, char *err, size_t errlen);
+/* Opens c->dir and takes its lock: CACHE_OK or the failure's code. */
+int store_cache_lock(struct td_cache *c, char *err, size_t errlen);
+
+/* Calls fn on each event of the scan's events records (their cursor
+ * with it): 0, 1 when a record is malformed, -1 when fn failed. */
+typedef int (*store_event_fn)(void *ud, const char *json, size_t len,
+    int64_t cursor);
+int store_scan_events(const struct store_scan *s, store_event_fn fn,
+    void *ud);
+
 int store_append(struct td_cache *c, struct buf *b, uint8_t type,
     bool durable, char *err, size_t errlen);
 
