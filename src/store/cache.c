@@ -37,8 +37,11 @@ store_load_one(struct td_cache *c, const char *name, bool snapshot,
 	int rc;
 
 	rc = store_read_file(c->dirfd, c->dir, name, buf, len, err, errlen);
-	if (rc != 0)
-		return rc < 0 ? CACHE_ERR : 1;
+	if (rc != 0) {
+		/* A missing file is no error: *buf stays NULL. */
+		*buf = NULL;
+		return rc < 0 ? CACHE_ERR : CACHE_OK;
+	}
 	return store_scan_buf(name, snapshot, c->salvage, *buf, *len,
 	    c->cache_id, c->keys->record, scan, err, errlen);
 }
@@ -96,23 +99,11 @@ store_load_files(struct td_cache *c, struct store_loaded **out, char *err,
 		snprintf(err, errlen, "out of memory");
 		return CACHE_ERR;
 	}
-	rc = store_load_one(c, STORE_SNAPSHOT, true, &l->snap, &l->snap_len,
-	    &l->snap_scan, err, errlen);
-	if (rc == 1) {
-		l->snap = NULL;
-		rc = CACHE_OK;
-	}
-	if (rc != CACHE_OK)
-		goto fail;
-	rc = store_load_one(c, STORE_LOG, false, &l->log, &l->log_len,
-	    &l->log_scan, err, errlen);
-	if (rc == 1) {
-		l->log = NULL;
-		rc = CACHE_OK;
-	}
-	if (rc != CACHE_OK)
-		goto fail;
-	if ((rc = store_load_link(l, c->salvage, err, errlen)) != CACHE_OK)
+	if ((rc = store_load_one(c, STORE_SNAPSHOT, true, &l->snap,
+	    &l->snap_len, &l->snap_scan, err, errlen)) != CACHE_OK ||
+	    (rc = store_load_one(c, STORE_LOG, false, &l->log, &l->log_len,
+	    &l->log_scan, err, errlen)) != CACHE_OK ||
+	    (rc = store_load_link(l, c->salvage, err, errlen)) != CACHE_OK)
 		goto fail;
 	*out = l;
 	return CACHE_OK;
@@ -394,13 +385,25 @@ store_emit_event(void *ud, const char *json, size_t len, int64_t cursor)
 	return 0;
 }
 
+void
+store_visit_state(const struct td_cache *c, const struct cache_visitor *v)
+{
+	size_t i;
+
+	for (i = 0; v->outbox != NULL && i < c->n_outbox; i++)
+		v->outbox(v->ud, c->outbox[i].id, c->outbox[i].json,
+		    c->outbox[i].len);
+	for (i = 0; v->draft != NULL && i < c->n_drafts; i++)
+		v->draft(v->ud, c->drafts[i].conv, c->drafts[i].text,
+		    c->drafts[i].len);
+}
+
 int
 cache_load(struct td_cache *c, const struct cache_visitor *v, char *err,
     size_t errlen)
 {
 	static const struct cache_visitor none;
 	struct store_loaded *l = c->loaded;
-	size_t i;
 	int rc;
 
 	if (v == NULL)
@@ -416,12 +419,7 @@ cache_load(struct td_cache *c, const struct cache_visitor *v, char *err,
 		return CACHE_CORRUPT;
 	}
 	store_loaded_free(l);
-	for (i = 0; v->outbox != NULL && i < c->n_outbox; i++)
-		v->outbox(v->ud, c->outbox[i].id, c->outbox[i].json,
-		    c->outbox[i].len);
-	for (i = 0; v->draft != NULL && i < c->n_drafts; i++)
-		v->draft(v->ud, c->drafts[i].conv, c->drafts[i].text,
-		    c->drafts[i].len);
+	store_visit_state(c, v);
 	return CACHE_OK;
 }
 

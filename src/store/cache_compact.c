@@ -171,30 +171,33 @@ nomem:
 	return -1;
 }
 
+/* A record of two strings: a key and its value (outbox entry, draft). */
+static int
+snapw_pair(struct store_snapw *w, uint8_t type, const char *key,
+    const char *val, size_t len)
+{
+	if (store_buf_str(&w->rec, key, strlen(key)) != 0 ||
+	    store_buf_str(&w->rec, val, len) != 0) {
+		snprintf(w->err, w->errlen, "out of memory");
+		return -1;
+	}
+	return snapw_emit(w, type);
+}
+
 static int
 snapw_state(struct store_snapw *w)
 {
 	struct td_cache *c = w->c;
 	size_t i;
 
-	for (i = 0; i < c->n_outbox; i++) {
-		if (store_buf_str(&w->rec, c->outbox[i].id,
-		    strlen(c->outbox[i].id)) != 0 ||
-		    store_buf_str(&w->rec, c->outbox[i].json,
-		    c->outbox[i].len) != 0)
-			goto nomem;
-		if (snapw_emit(w, REC_OUTBOX_PUT) != 0)
+	for (i = 0; i < c->n_outbox; i++)
+		if (snapw_pair(w, REC_OUTBOX_PUT, c->outbox[i].id,
+		    c->outbox[i].json, c->outbox[i].len) != 0)
 			return -1;
-	}
-	for (i = 0; i < c->n_drafts; i++) {
-		if (store_buf_str(&w->rec, c->drafts[i].conv,
-		    strlen(c->drafts[i].conv)) != 0 ||
-		    store_buf_str(&w->rec, c->drafts[i].text,
-		    c->drafts[i].len) != 0)
-			goto nomem;
-		if (snapw_emit(w, REC_DRAFT) != 0)
+	for (i = 0; i < c->n_drafts; i++)
+		if (snapw_pair(w, REC_DRAFT, c->drafts[i].conv,
+		    c->drafts[i].text, c->drafts[i].len) != 0)
 			return -1;
-	}
 	if (snapw_reads(w) != 0)
 		return -1;
 	if (store_buf_u64(&w->rec, w->recno) != 0 ||

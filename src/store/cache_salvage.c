@@ -30,7 +30,6 @@ cache_salvage(const char *dir, const struct cache_key *key,
 {
 	struct store_loaded *l = NULL;
 	struct td_cache *c;
-	size_t i;
 	int rc = CACHE_ERR;
 
 	if (store_sodium_init(err, errlen) != 0)
@@ -48,12 +47,7 @@ cache_salvage(const char *dir, const struct cache_key *key,
 		goto out;
 	store_salvage_apply(c, &l->snap_scan);
 	store_salvage_apply(c, &l->log_scan);
-	for (i = 0; v->outbox != NULL && i < c->n_outbox; i++)
-		v->outbox(v->ud, c->outbox[i].id, c->outbox[i].json,
-		    c->outbox[i].len);
-	for (i = 0; v->draft != NULL && i < c->n_drafts; i++)
-		v->draft(v->ud, c->drafts[i].conv, c->drafts[i].text,
-		    c->drafts[i].len);
+	store_visit_state(c, v);
 	rc = CACHE_OK;
 out:
 	store_loaded_free(l);

@@ -267,6 +267,10 @@ struct td_cache *store_cache_new(const char *dir, char *err, size_t errlen);
 /* Opens c->dir and takes its lock: CACHE_OK or the failure's code. */
 int store_cache_lock(struct td_cache *c, char *err, size_t errlen);
 
+/* Hands the visitor the cache's outbox entries and drafts. */
+void store_visit_state(const struct td_cache *c,
+    const struct cache_visitor *v);
+
 /* Calls fn on each event of the scan's events records (their cursor
  * with it): 0, 1 when a record is malformed, -1 when fn failed. */
 typedef int (*store_event_fn)(void *ud, const char *json, size_t len,
