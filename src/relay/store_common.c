@@ -55,17 +55,6 @@ store_wake_at(const json_t *state)
 	return t;
 }
 
-int
-relay_buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
-{
-	if (n >= SIZE_MAX - *len || buf_grow(buf, cap, *len + n + 1, 0) != 0)
-		return -1;
-	memcpy(*buf + *len, s, n);
-	*len += n;
-	(*buf)[*len] = '\0';
-	return 0;
-}
-
 json_t *
 store_history_entry(int64_t rowid, const char *state_text, int64_t first_ts,
     int64_t last_ts)
@@ -228,7 +217,8 @@ store_page_start(struct store_page *p, int64_t after, int limit, char **buf,
 {
 	p->buf = buf;
 	p->len = len;
-	p->cap = *buf ? *len + 1 : 0;
+	p->out = (struct buf){ .s = *buf, .len = *len,
+	    .cap = *buf ? *len + 1 : 0 };
 	p->count = count;
 	p->limit = limit;
 	p->last = last;
@@ -245,8 +235,13 @@ store_page_add(struct store_page *p, int64_t seq, const char *json, size_t n)
 		*p->more = true;
 		return 1;
 	}
-	if ((*p->count > 0 && relay_buf_add(p->buf, p->len, &p->cap, ",",
-	    1) != 0) || relay_buf_add(p->buf, p->len, &p->cap, json, n) != 0)
+	if (*p->count > 0)
+		buf_add(&p->out, ",", 1);
+	buf_add(&p->out, json, n);
+	/* A failed append leaves the block as it was: still the caller's. */
+	*p->buf = p->out.s;
+	*p->len = p->out.len;
+	if (p->out.failed)
 		return -1;
 	*p->last = seq;
 	(*p->count)++;

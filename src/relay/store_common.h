@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 
+#include "ttydesk/buf.h"
+
 #include "store.h"
 
 /* Conversation ids are "c" + the row number, the same in every backend
@@ -27,11 +29,6 @@ int64_t store_wake_at(const json_t *state);
 /* The schema version kept in the meta table: a decimal number, else -1
  * (a database this relay must not touch). */
 int store_schema_parse(const char *s);
-
-/* Appends n bytes of s to the malloc'd *buf (grown by doubling, kept
- * NUL-terminated).  0, or -1 when out of memory (*buf unchanged). */
-int relay_buf_add(char **buf, size_t *len, size_t *cap, const char *s,
-    size_t n);
 
 /* One entry of a contact's history, {"id", "state", "first_ts",
  * "last_ts"}, from a stored state text; keys starting with '_' (the
@@ -94,7 +91,8 @@ void store_json_append(json_t *arr, const char *text);
  * already (*more set, this row left), -1 when out of memory. */
 struct store_page {
 	char **buf;
-	size_t *len, cap;
+	size_t *len;
+	struct buf out; /* grows *buf; written back after each add */
 	int *count, limit;
 	int64_t *last;
 	bool *more;
