@@ -57,6 +57,8 @@ struct relay_config {
 	size_t app_secret_len;
 	char *verify_token;
 	char *escalation_command;
+	long escalation_timeout;   /* seconds before the hook is killed */
+	unsigned escalation_max_running; /* hooks at once */
 	/* Swapped whole on SIGHUP; old ones stay allocated until config_free()
 	 * so a request thread never sees freed memory. */
 	struct relay_directory *_Atomic dir;

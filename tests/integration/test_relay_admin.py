@@ -135,6 +135,31 @@ class Admin(unittest.TestCase):
 		self.assertIn('section="whatsap"', log)
 		self.assertNotIn('key="listen"', log)
 
+	def refused(self):
+		p = self.cli("--config", self.relay.config_path)
+		self.assertNotEqual(p.returncode, 0, "relay started")
+		return p.stderr
+
+	def test_config_and_hook_others_can_write_are_refused(self):
+		self.relay.stop()
+		os.chmod(self.relay.config_path, 0o666)
+		err = self.refused()
+		self.assertIn("chmod go-w", err)
+		self.assertIn(self.relay.config_path, err)
+		os.chmod(self.relay.config_path, 0o644)
+		hook = os.path.join(self.relay.dir, "hook.sh")
+		with open(hook, "w") as fp:
+			fp.write("#!/bin/sh\ncat >/dev/null\n")
+		os.chmod(hook, 0o777)
+		with open(self.relay.config_path, "a") as fp:
+			fp.write("\n[escalation]\ncommand = hook.sh\n")
+		err = self.refused()
+		self.assertIn("[escalation] command", err)
+		self.assertIn("0777", err)
+		os.chmod(hook, 0o755)
+		self.relay.start(write=False)
+		self.assertTrue(self.relay.running())
+
 	def test_log_id_and_after_past_the_head(self):
 		alice = self.world.agent("alice")
 		c = self.fake.customer(unique_phone(), None, "L")
