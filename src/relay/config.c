@@ -717,10 +717,110 @@ config_reload_agents(struct relay_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+static void
+config_secrets_free(struct relay_secrets *x)
+{
+	if (x == NULL)
+		return;
+	if (x->access_token != NULL)
+		secfile_wipe(x->access_token, x->access_token_len);
+	if (x->app_secret != NULL)
+		secfile_wipe(x->app_secret, x->app_secret_len);
+	free(x->verify_token);
+	free(x);
+}
+
+/* The secrets of the file as it is now, or NULL with err. */
+static struct relay_secrets *
+config_secrets_read(struct relay_config *cfg, const struct ini *ini,
+    char *err, size_t errlen)
+{
+	struct relay_secrets *x = calloc(1, sizeof *x);
+	const char *vt = ini_get(ini, "whatsapp", "verify_token");
+
+	if (x == NULL || (vt != NULL && (x->verify_token = strdup(vt)) ==
+	    NULL)) {
+		snprintf(err, errlen, "%s: out of memory", cfg->path);
+		goto fail;
+	}
+	if (config_secret(cfg, ini, "access_token_file", &x->access_token,
+	    &x->access_token_len, err, errlen) != 0 ||
+	    config_secret(cfg, ini, "app_secret_file", &x->app_secret,
+	    &x->app_secret_len, err, errlen) != 0)
+		goto fail;
+	return x;
+fail:
+	config_secrets_free(x);
+	return NULL;
+}
+
+int
+config_reload(struct relay_config *cfg, char *err, size_t errlen)
+{
+	struct relay_secrets *x = NULL;
+	struct ini ini;
+
+	if (cfg->access_token != NULL) {
+		if (config_check_owner(cfg->path, "configuration", err,
+		    errlen) != 0 || ini_load(cfg->path, &ini, err, errlen) != 0)
+			return -1;
+		x = config_secrets_read(cfg, &ini, err, errlen);
+		ini_free(&ini);
+		if (x == NULL)
+			return -1;
+	}
+	if (config_reload_agents(cfg, err, errlen) != 0) {
+		config_secrets_free(x);
+		return -1;
+	}
+	if (x != NULL) {
+		/* Requests that read the old ones may still use them: they
+		 * stay allocated until config_free(), as directories do. */
+		x->retired = atomic_load(&cfg->secrets);
+		atomic_store(&cfg->secrets, x);
+	}
+	return 0;
+}
+
+const char *
+config_access_token(const struct relay_config *cfg, size_t *len)
+{
+	const struct relay_secrets *x = atomic_load(
+	    &((struct relay_config *)cfg)->secrets);
+
+	*len = x ? x->access_token_len : cfg->access_token_len;
+	return x ? x->access_token : cfg->access_token;
+}
+
+const char *
+config_app_secret(const struct relay_config *cfg, size_t *len)
+{
+	const struct relay_secrets *x = atomic_load(
+	    &((struct relay_config *)cfg)->secrets);
+
+	*len = x ? x->app_secret_len : cfg->app_secret_len;
+	return x ? x->app_secret : cfg->app_secret;
+}
+
+const char *
+config_verify_token(const struct relay_config *cfg)
+{
+	const struct relay_secrets *x = atomic_load(
+	    &((struct relay_config *)cfg)->secrets);
+
+	return x ? x->verify_token : cfg->verify_token;
+}
+
 void
 config_free(struct relay_config *cfg)
 {
 	struct relay_directory *d, *next;
+	struct relay_secrets *x, *xn;
+
+	for (x = atomic_load(&cfg->secrets); x != NULL; x = xn) {
+		xn = x->retired;
+		config_secrets_free(x);
+	}
 
 	free(cfg->path);
 	free(cfg->host);

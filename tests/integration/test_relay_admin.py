@@ -110,6 +110,40 @@ class Admin(unittest.TestCase):
 		    "nobody")
 		self.assertEqual((p.returncode, p.stdout), (1, ""))
 
+	def test_sighup_reloads_the_secrets(self):
+		relay, fake = self.relay, self.fake
+		alice = self.world.agent("alice")
+		c = fake.customer(unique_phone(), None, "S")
+		self.assertEqual(fake.customer_message(c, "text")[1], 200)
+		conv = [e for e in alice.all_events(0) if e.get("type") ==
+		    "message"][-1]["conversation"]
+		old_secret, old_vt = relay.app_secret, relay.verify_token
+		relay.app_secret = "new-secret-" + old_secret
+		relay.access_token = "EAAGnew" + relay.access_token
+		relay.verify_token = "new-vt-" + old_vt
+		relay.write_config()
+		self.hup("agents reloaded")
+		# Webhooks signed with the old secret are refused now.
+		self.assertEqual(fake.customer_message(c, "text")[1], 401)
+		fake.app_secret = relay.app_secret
+		self.assertEqual(fake.customer_message(c, "text")[1], 200)
+		hooks = self.world.hooks()
+		self.assertEqual(hooks.verify("subscribe", old_vt, "c").status,
+		    403)
+		r = hooks.verify("subscribe", relay.verify_token, "c9")
+		self.assertEqual((r.status, r.body), (200, b"c9"))
+		# Sends carry the new access token (the fake answers 190 to
+		# any other).
+		fake.access_token = relay.access_token
+		text = "after the token changed %d" % time.time_ns()
+		r = alice.send_text(conv, text)
+		self.assertEqual(r.status, 202, r)
+		fake.wait_for(lambda f: [x for x in f.accepted_sends() if
+		    ((x.get("body") or {}).get("text") or {}).get("body") ==
+		    text], 30)
+		self.assertNotIn(relay.access_token, relay.log_text())
+		self.assertNotIn(relay.app_secret, relay.log_text())
+
 	def test_help_and_usage(self):
 		for cmd in ("add-agent", "rotate-token", "remove-agent",
 		    "list-agents", "backup", "migrate", "export", "import"):
