@@ -535,7 +535,9 @@ static const char *const config_known[] = {
 	"assignment mode", "assignment capacity", "assignment online_only",
 	"assignment reassign_after", "hours timezone", "hours mon", "hours tue",
 	"hours wed", "hours thu", "hours fri", "hours sat", "hours sun",
-	"hours closed", "hours away_message",
+	"hours closed", "hours away_message", "whatsapp template_refresh",
+	"media dir", "media retention", "media max_total",
+	"media download_hosts",
 	NULL,
 };
 
@@ -567,7 +569,8 @@ config_warn_unknown(const struct ini *ini, const char *path)
 
 		if (strcmp(sec, "relay") != 0 && strcmp(sec, "whatsapp") != 0 &&
 		    strcmp(sec, "escalation") != 0 && strcmp(sec, "sla") != 0 &&
-		    strcmp(sec, "csat") != 0 && strncmp(sec, "team ", 5) != 0 &&
+		    strcmp(sec, "csat") != 0 && strcmp(sec, "media") != 0 &&
+		    strncmp(sec, "team ", 5) != 0 &&
 		    strncmp(sec, "agent ", 6) != 0 &&
 		    strncmp(sec, "number ", 7) != 0 &&
 		    strncmp(sec, "assignment ", 11) != 0 &&
@@ -681,6 +684,8 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 	    "How did we do? Please rate our help.");
 	if (cfg->csat_question == NULL)
 		goto nomem;
+	if (config_media_load(cfg, &ini, err, errlen) != 0)
+		goto fail;
 	if ((dir = config_dir_build(&ini, path, err, errlen)) == NULL)
 		goto fail;
 	atomic_store(&cfg->dir, dir);
@@ -833,6 +838,7 @@ config_free(struct relay_config *cfg)
 	free(cfg->escalation_command);
 	free(cfg->csat_question);
 	proxy_list_free(&cfg->trusted_proxies);
+	config_media_free(cfg);
 	if (cfg->access_token != NULL)
 		secfile_wipe(cfg->access_token, cfg->access_token_len);
 	if (cfg->app_secret != NULL)

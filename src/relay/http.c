@@ -16,6 +16,9 @@
 
 #include <sodium.h>
 
+#include "ttydesk/clock.h"
+#include "ttydesk/buf.h"
+
 #include "authlimit.h"
 #include "health.h"
 #include "http.h"
@@ -29,10 +32,7 @@ static _Atomic int http_active;
 int64_t
 http_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_ms();
 }
 
 static void
@@ -96,6 +96,15 @@ req_reply_stream(struct req *q, struct mstream *ms, int64_t len, char *ctype)
 	req_reply_bytes(q, 200, ctype, NULL, 0);
 	q->stream = ms;
 	q->stream_len = len;
+}
+
+void
+req_reply_file(struct req *q, int fd, uint64_t len, char *ctype)
+{
+	req_reply_bytes(q, 200, ctype, NULL, 0);
+	q->file_fd = fd;
+	q->file_len = len;
+	q->file_set = true;
 }
 
 void
@@ -321,6 +330,8 @@ req_free(struct req *q)
 	free(q->more_hooks);
 	if (q->stream != NULL)
 		mstream_release(q->stream);
+	if (q->file_set)
+		close(q->file_fd);
 	json_decref(q->in);
 	if (q->has_wh)
 		wa_webhook_free(&q->wh);
@@ -340,6 +351,13 @@ req_queue(struct req *q)
 		if (resp == NULL)
 			return MHD_NO; /* req_free releases the stream */
 		q->stream = NULL;
+		goto queue;
+	}
+	if (q->file_set && q->status == 200) {
+		resp = MHD_create_response_from_fd64(q->file_len, q->file_fd);
+		if (resp == NULL)
+			return MHD_NO; /* req_free closes the file */
+		q->file_set = false; /* microhttpd closes it */
 		goto queue;
 	}
 	if (q->answer == NULL && q->status == 0)
@@ -444,6 +462,20 @@ http_route_here(struct req *q)
 	return q->route->handler != health_metrics;
 }
 
+/* The body limit: [relay] max_body, or media_max for a media upload
+ * (POST /v1/conversations/{id}/media, whose body is the file). */
+static size_t
+req_body_max(const struct req *q)
+{
+	const struct route *rt = q->route;
+	size_t n = rt ? strlen(rt->pattern) : 0;
+
+	if (rt != NULL && strcmp(rt->method, "POST") == 0 && n > 6 &&
+	    strcmp(rt->pattern + n - 6, "/media") == 0)
+		return q->r->cfg->media_max;
+	return q->r->cfg->max_body;
+}
+
 /* First call: route, size and token checks before any body is read. */
 static void
 req_begin(struct req *q)
@@ -464,9 +496,9 @@ req_begin(struct req *q)
 			req_error(q, 404, "not_found", "no such route");
 		return;
 	}
-	if (cl != NULL && strtoull(cl, NULL, 10) > q->r->cfg->max_body) {
+	if (cl != NULL && strtoull(cl, NULL, 10) > req_body_max(q)) {
 		req_error(q, 413, "too_large", "body over %zu bytes",
-		    q->r->cfg->max_body);
+		    req_body_max(q));
 		return;
 	}
 	/* The whole body is charged before a byte of it is read: past the
@@ -526,13 +558,13 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		size_t n = *upload_size;
 
 		*upload_size = 0;
-		if (q->too_big || q->len + n > r->cfg->max_body) {
+		if (q->too_big || q->len + n > req_body_max(q)) {
 			/* Chunked, so no Content-Length said it up front: drop
 			 * the rest unread into memory and answer 413 at its
 			 * end, closing only a sender that goes on for ever. */
 			q->too_big = true;
 			q->discarded += n;
-			return q->discarded > 16 * (r->cfg->max_body + 1) ?
+			return q->discarded > 16 * (req_body_max(q) + 1) ?
 			    MHD_NO : MHD_YES;
 		}
 		if (q->len + n + 1 > q->cap) {
@@ -543,8 +575,8 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 				cap *= 2;
 			if (q->expect >= q->len + n + 1)
 				cap = q->expect; /* exactly what was announced */
-			else if (cap > r->cfg->max_body + 1)
-				cap = r->cfg->max_body + 1;
+			else if (cap > req_body_max(q) + 1)
+				cap = req_body_max(q) + 1;
 			/* A chunked body past the budget: no answer can be
 			 * queued mid-body, so the connection closes. */
 			if (connguard_charge(r->guard, &q->charge, cap,
@@ -562,7 +594,7 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	if (q->too_big) {
 		req_error(q, 413, "too_large", "body over %zu bytes",
-		    r->cfg->max_body);
+		    req_body_max(q));
 		return req_queue(q);
 	}
 	connguard_received(r->guard, http_conn_of(conn));

@@ -25,6 +25,9 @@ struct pg_listener;
 struct MHD_Daemon;
 struct authlimit;
 struct connguard;
+struct media_store;
+struct fetcher;
+struct templates;
 
 typedef void (*relay_job_fn)(struct relay *, struct relay_job *);
 
@@ -80,6 +83,9 @@ struct relay {
 	_Atomic bool stopping_http;
 	struct authlimit *authlimit; /* failed bearer tokens per address */
 	struct connguard *guard; /* body budget, conns per address, deadline */
+	struct media_store *media;   /* [media] store, media_store.c */
+	struct fetcher *fetcher;     /* background Graph work, fetcher.c */
+	struct templates *templates; /* Meta's templates, template.c */
 	bool quiet; /* no request log (tests, bench) */
 	int64_t (*now)(void); /* clock, replaceable by tests */
 };

@@ -247,6 +247,25 @@ text_hook(const char *wa_id, const char *wamid, long ts)
 	return out;
 }
 
+/* An image message of wa_id carrying Graph media id mid. */
+static char *
+image_hook(const char *wa_id, const char *wamid, const char *mid)
+{
+	char *out = NULL;
+
+	if (asprintf(&out, "{\"object\":\"whatsapp_business_account\",\"entry\":"
+	    "[{\"id\":\"1\",\"changes\":[{\"field\":\"messages\",\"value\":{"
+	    "\"messaging_product\":\"whatsapp\",\"metadata\":{"
+	    "\"display_phone_number\":\"1\",\"phone_number_id\":\"" PNID "\"},"
+	    "\"contacts\":[{\"profile\":{\"name\":\"Ann\"},\"wa_id\":\"%s\"}],"
+	    "\"messages\":[{\"from\":\"%s\",\"id\":\"%s\",\"timestamp\":\"%ld\","
+	    "\"type\":\"image\",\"image\":{\"id\":\"%s\",\"mime_type\":"
+	    "\"image/png\"}}]}}]}]}", wa_id, wa_id, wamid, (long)time(NULL),
+	    mid) < 0)
+		return NULL;
+	return out;
+}
+
 static char *
 status_hook(const char *wamid, const char *status)
 {
@@ -617,10 +636,21 @@ test_send_errors(void)
 static void
 test_read_and_media(void)
 {
+	static const char *const mids[] = { "777", "888", "999" };
 	struct http_resp r;
 	json_t *a;
 	long status;
 	int reads = atomic_load(&graph_reads);
+	char wamid[32], *b;
+	size_t i;
+
+	/* Only media a message of the conversation carries is fetched. */
+	for (i = 0; i < 3; i++) {
+		snprintf(wamid, sizeof wamid, "wamid.IMG%s", mids[i]);
+		b = image_hook("111", wamid, mids[i]);
+		CHECK_INT(webhook(b), 200);
+		free(b);
+	}
 
 	a = post_json("/v1/conversations/c1/read", "{\"message\":\"wamid.LP1\"}",
 	    &status);
