@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -449,6 +451,66 @@ config_limits(struct relay_config *cfg, const struct ini *ini, char *err,
 	return 0;
 }
 
+/* [escalation] timeout (default 30 s) and max_running (default 4). */
+static int
+config_escalation(struct relay_config *cfg, const struct ini *ini,
+    char *err, size_t errlen)
+{
+	const char *v;
+	char *end;
+	unsigned long n;
+	long long d;
+
+	cfg->escalation_timeout = 30;
+	cfg->escalation_max_running = 4;
+	if ((v = ini_get(ini, "escalation", "timeout")) != NULL) {
+		if ((d = ini_parse_duration(v)) <= 0 || d > 3600) {
+			snprintf(err, errlen, "%s: [escalation] timeout: bad "
+			    "duration", cfg->path);
+			return -1;
+		}
+		cfg->escalation_timeout = (long)d;
+	}
+	if ((v = ini_get(ini, "escalation", "max_running")) != NULL) {
+		n = strtoul(v, &end, 10);
+		if (*v < '1' || *v > '9' || *end != '\0' || n > 256) {
+			snprintf(err, errlen, "%s: [escalation] max_running: 1 to "
+			    "256", cfg->path);
+			return -1;
+		}
+		cfg->escalation_max_running = (unsigned)n;
+	}
+	return 0;
+}
+
+/* Like ssh with its files: the configuration and the escalation
+ * command decide what the relay runs and whom it trusts, so nobody else
+ * may be able to change them.  Owned by us or root, not group- or
+ * world-writable. */
+static int
+config_check_owner(const char *path, const char *what, char *err,
+    size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		snprintf(err, errlen, "%s %s is owned by uid %u, not by this user "
+		    "or root: refused", what, path, (unsigned)st.st_uid);
+		return -1;
+	}
+	if ((st.st_mode & 022) != 0) {
+		snprintf(err, errlen, "%s %s: permissions %04o let others change "
+		    "it; run: chmod go-w %s", what, path,
+		    (unsigned)(st.st_mode & 07777), path);
+		return -1;
+	}
+	return 0;
+}
+
 /* Keys the relay reads, by section kind ("team" for [team X]). */
 static const char *const config_known[] = {
 	"relay listen", "relay database", "relay max_body", "relay media_max",
@@ -459,12 +521,23 @@ static const char *const config_known[] = {
 	"whatsapp graph_url", "whatsapp phone_number_id",
 	"whatsapp display_phone_number", "whatsapp access_token_file",
 	"whatsapp app_secret_file", "whatsapp verify_token",
-	"escalation command", "csat enabled", "csat question",
+	"escalation command", "escalation timeout",
+	"escalation max_running", "csat enabled", "csat question",
 	"sla first_response", "sla next_response",
 	"sla normal.first_response", "sla normal.next_response",
 	"sla high.first_response", "sla high.next_response",
 	"sla urgent.first_response", "sla urgent.next_response",
 	"team name", "agent name", "agent teams", "agent token_sha256",
+	/* spec/relay-api.md, numbers, roles, assignment and hours */
+	"whatsapp waba_id", "agent numbers", "agent role", "agent visibility",
+	"number phone_number_id", "number display_phone_number",
+	"number waba_id", "number access_token_file", "number default_team",
+	"assignment mode", "assignment capacity", "assignment online_only",
+	"assignment reassign_after", "hours timezone", "hours mon", "hours tue",
+	"hours wed", "hours thu", "hours fri", "hours sat", "hours sun",
+	"hours closed", "hours away_message", "whatsapp template_refresh",
+	"media dir", "media retention", "media max_total",
+	"media download_hosts",
 	NULL,
 };
 
@@ -496,8 +569,12 @@ config_warn_unknown(const struct ini *ini, const char *path)
 
 		if (strcmp(sec, "relay") != 0 && strcmp(sec, "whatsapp") != 0 &&
 		    strcmp(sec, "escalation") != 0 && strcmp(sec, "sla") != 0 &&
-		    strcmp(sec, "csat") != 0 && strncmp(sec, "team ", 5) != 0 &&
-		    strncmp(sec, "agent ", 6) != 0)
+		    strcmp(sec, "csat") != 0 && strcmp(sec, "media") != 0 &&
+		    strncmp(sec, "team ", 5) != 0 &&
+		    strncmp(sec, "agent ", 6) != 0 &&
+		    strncmp(sec, "number ", 7) != 0 &&
+		    strncmp(sec, "assignment ", 11) != 0 &&
+		    strncmp(sec, "hours ", 6) != 0)
 			log_msg(LOG_WARNING, "event=config_unknown_section file=%s "
 			    "section=\"%s\" message=\"not a section the relay "
 			    "knows; ignored\"", path, sec);
@@ -522,6 +599,8 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 	long long d;
 
 	memset(cfg, 0, sizeof *cfg);
+	if (config_check_owner(path, "configuration", err, errlen) != 0)
+		return -1;
 	if (ini_load(path, &ini, err, errlen) != 0)
 		return -1;
 	if ((cfg->path = strdup(path)) == NULL)
@@ -586,6 +665,14 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 	if ((v = ini_get(&ini, "escalation", "command")) != NULL && *v != '\0' &&
 	    (cfg->escalation_command = config_resolve_path(path, v)) == NULL)
 		goto nomem;
+	if (config_escalation(cfg, &ini, err, errlen) != 0)
+		goto fail;
+	/* A command not there yet fails when it runs, and is logged. */
+	if (secrets && cfg->escalation_command != NULL &&
+	    access(cfg->escalation_command, F_OK) == 0 &&
+	    config_check_owner(cfg->escalation_command, "[escalation] command",
+	    err, errlen) != 0)
+		goto fail;
 	if (config_sla(cfg, &ini, err, errlen) != 0)
 		goto fail;
 	if ((v = ini_get(&ini, "csat", "enabled")) != NULL &&
@@ -635,10 +722,110 @@ config_reload_agents(struct relay_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+static void
+config_secrets_free(struct relay_secrets *x)
+{
+	if (x == NULL)
+		return;
+	if (x->access_token != NULL)
+		secfile_wipe(x->access_token, x->access_token_len);
+	if (x->app_secret != NULL)
+		secfile_wipe(x->app_secret, x->app_secret_len);
+	free(x->verify_token);
+	free(x);
+}
+
+/* The secrets of the file as it is now, or NULL with err. */
+static struct relay_secrets *
+config_secrets_read(struct relay_config *cfg, const struct ini *ini,
+    char *err, size_t errlen)
+{
+	struct relay_secrets *x = calloc(1, sizeof *x);
+	const char *vt = ini_get(ini, "whatsapp", "verify_token");
+
+	if (x == NULL || (vt != NULL && (x->verify_token = strdup(vt)) ==
+	    NULL)) {
+		snprintf(err, errlen, "%s: out of memory", cfg->path);
+		goto fail;
+	}
+	if (config_secret(cfg, ini, "access_token_file", &x->access_token,
+	    &x->access_token_len, err, errlen) != 0 ||
+	    config_secret(cfg, ini, "app_secret_file", &x->app_secret,
+	    &x->app_secret_len, err, errlen) != 0)
+		goto fail;
+	return x;
+fail:
+	config_secrets_free(x);
+	return NULL;
+}
+
+int
+config_reload(struct relay_config *cfg, char *err, size_t errlen)
+{
+	struct relay_secrets *x = NULL;
+	struct ini ini;
+
+	if (cfg->access_token != NULL) {
+		if (config_check_owner(cfg->path, "configuration", err,
+		    errlen) != 0 || ini_load(cfg->path, &ini, err, errlen) != 0)
+			return -1;
+		x = config_secrets_read(cfg, &ini, err, errlen);
+		ini_free(&ini);
+		if (x == NULL)
+			return -1;
+	}
+	if (config_reload_agents(cfg, err, errlen) != 0) {
+		config_secrets_free(x);
+		return -1;
+	}
+	if (x != NULL) {
+		/* Requests that read the old ones may still use them: they
+		 * stay allocated until config_free(), as directories do. */
+		x->retired = atomic_load(&cfg->secrets);
+		atomic_store(&cfg->secrets, x);
+	}
+	return 0;
+}
+
+const char *
+config_access_token(const struct relay_config *cfg, size_t *len)
+{
+	const struct relay_secrets *x = atomic_load(
+	    &((struct relay_config *)cfg)->secrets);
+
+	*len = x ? x->access_token_len : cfg->access_token_len;
+	return x ? x->access_token : cfg->access_token;
+}
+
+const char *
+config_app_secret(const struct relay_config *cfg, size_t *len)
+{
+	const struct relay_secrets *x = atomic_load(
+	    &((struct relay_config *)cfg)->secrets);
+
+	*len = x ? x->app_secret_len : cfg->app_secret_len;
+	return x ? x->app_secret : cfg->app_secret;
+}
+
+const char *
+config_verify_token(const struct relay_config *cfg)
+{
+	const struct relay_secrets *x = atomic_load(
+	    &((struct relay_config *)cfg)->secrets);
+
+	return x ? x->verify_token : cfg->verify_token;
+}
+
 void
 config_free(struct relay_config *cfg)
 {
 	struct relay_directory *d, *next;
+	struct relay_secrets *x, *xn;
+
+	for (x = atomic_load(&cfg->secrets); x != NULL; x = xn) {
+		xn = x->retired;
+		config_secrets_free(x);
+	}
 
 	free(cfg->path);
 	free(cfg->host);

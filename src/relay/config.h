@@ -36,6 +36,16 @@ struct relay_directory {
 	struct relay_directory *retired;
 };
 
+/* The secrets as a SIGHUP re-read them: replaced whole, never changed. */
+struct relay_secrets {
+	char *access_token; /* sodium_malloc'd */
+	size_t access_token_len;
+	char *app_secret;   /* sodium_malloc'd */
+	size_t app_secret_len;
+	char *verify_token;
+	struct relay_secrets *retired;
+};
+
 /* [media]: the relay's own copy of inbound media (media_store.c). */
 struct relay_media_config {
 	char *dir;          /* absolute path */
@@ -66,9 +76,14 @@ struct relay_config {
 	size_t app_secret_len;
 	char *verify_token;
 	char *escalation_command;
+	long escalation_timeout;   /* seconds before the hook is killed */
+	unsigned escalation_max_running; /* hooks at once */
 	/* Swapped whole on SIGHUP; old ones stay allocated until config_free()
 	 * so a request thread never sees freed memory. */
 	struct relay_directory *_Atomic dir;
+	/* After a SIGHUP, the secrets read then (kept like dir); before,
+	 * NULL and the fields above hold them.  Use config_secret_*(). */
+	struct relay_secrets *_Atomic secrets;
 	int64_t sla_first;  /* seconds, 0 when none */
 	int64_t sla_next;
 	int64_t sla_first_prio[3];
@@ -94,6 +109,14 @@ void config_free(struct relay_config *cfg);
 /* Re-read only the [agent] and [team] sections (SIGHUP).  On error cfg is
  * unchanged. */
 int config_reload_agents(struct relay_config *cfg, char *err, size_t errlen);
+
+/* Re-read agents, teams and the secrets (access token, app secret,
+ * verify token) for SIGHUP.  On error nothing changes. */
+int config_reload(struct relay_config *cfg, char *err, size_t errlen);
+/* The current secrets (after the last reload). */
+const char *config_access_token(const struct relay_config *cfg, size_t *len);
+const char *config_app_secret(const struct relay_config *cfg, size_t *len);
+const char *config_verify_token(const struct relay_config *cfg);
 
 /* The current directory of teams and agents. */
 const struct relay_directory *config_dir(const struct relay_config *cfg);

@@ -117,8 +117,14 @@ fetch_get(struct fetcher *f, const char *url, struct sink *k, char *ctype,
 		snprintf(why, whylen, "out of memory");
 		return 0;
 	}
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s",
-	    cfg->access_token ? cfg->access_token : "");
+	{
+		size_t tlen;
+		const char *tok = config_access_token(cfg, &tlen);
+
+		/* The token of the last SIGHUP, not the one read at start. */
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s",
+		    tok ? tok : "");
+	}
 	hdrs = curl_slist_append(hdrs, auth);
 	sodium_memzero(auth, sizeof auth);
 	curl_easy_setopt(e, CURLOPT_URL, url);

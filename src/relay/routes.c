@@ -468,7 +468,7 @@ route_bulk_run(struct req *q)
 			    json_object_get(e, "code")));
 		}
 		json_decref(res.body);
-		free(res.hook);
+		req_add_hook(q, res.hook); /* bulk escalations run it too */
 	}
 	json_decref(in);
 	req_reply(q, 200, json_pack("{s:o}", "results", results));

@@ -311,11 +311,14 @@ task_prepare(struct sender *s, struct task *t)
 {
 	const struct relay_config *cfg = s->r->cfg;
 	char auth[CONFIG_SECRET_HDR];
+	const char *token;
+	size_t token_len;
 
 	if ((t->easy = curl_easy_init()) == NULL)
 		return -1;
+	token = config_access_token(cfg, &token_len);
 	snprintf(auth, sizeof auth, "Authorization: Bearer %s",
-	    cfg->access_token ? cfg->access_token : "");
+	    token ? token : "");
 	t->hdrs = curl_slist_append(t->hdrs, auth);
 	sodium_memzero(auth, sizeof auth);
 	if (t->post != NULL && !t->uploading)
