@@ -313,8 +313,7 @@ op_send(struct relay *r, const struct relay_agent *a, const char *conv,
 	m.agent = a->id;
 	m.client_id = (char *)client_id;
 	m.status = TD_MS_PENDING;
-	ev = ev_new(now, "message", conv);
-	json_object_set_new(ev, "message", ev_message_json(&m));
+	ev = ev_message_new(now, conv, &m);
 	if (inter != NULL)
 		json_object_set(json_object_get(ev, "message"), "interactive",
 		    inter);
@@ -400,8 +399,7 @@ op_note(struct relay *r, const struct relay_agent *a, const char *conv,
 	m.agent = a->id;
 	m.client_id = (char *)client_id;
 	m.status = TD_MS_RECEIVED;
-	ev = ev_new(now, "message", conv);
-	json_object_set_new(ev, "message", ev_message_json(&m));
+	ev = ev_message_new(now, conv, &m);
 	if (relay_append(r, ev) != 0 ||
 	    relay_store_msg_put(r->writer, id, NULL, NULL, conv, TD_DIR_NOTE,
 	    now) != 0) {
@@ -551,8 +549,7 @@ op_csat_ask(struct relay *r, const struct relay_agent *a, const char *conv,
 	m.text = r->cfg->csat_question;
 	m.agent = a->id;
 	m.status = TD_MS_PENDING;
-	ev = ev_new(now, "message", conv);
-	json_object_set_new(ev, "message", ev_message_json(&m));
+	ev = ev_message_new(now, conv, &m);
 	if (relay_append(r, ev) == 0 &&
 	    relay_store_msg_put(r->writer, id, NULL, NULL, conv, TD_DIR_OUT,
 	    now) == 0 &&

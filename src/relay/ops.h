@@ -17,26 +17,16 @@ struct op_result {
 	int kick;       /* an outbound message was queued */
 };
 
-typedef void (*op_fn)(struct relay *r, const struct relay_agent *a,
+/* One operation: /v1/bulk and the routes call them through op_fn. */
+typedef void op_handler(struct relay *r, const struct relay_agent *a,
     const char *conv, json_t *in, struct op_result *res);
+typedef op_handler *op_fn;
 
 void op_error(struct op_result *res, unsigned status, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-void op_message(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
-void op_note(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
-void op_escalate(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
-void op_assign(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
-void op_status(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
-void op_labels(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
-void op_presence(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
+op_handler op_message, op_note, op_escalate, op_assign, op_status,
+    op_labels, op_presence;
 
 /* ops_send.c: templates with components, interactive messages.  The
  * check answers 400 template_params / interactive_invalid (-1); the body
@@ -61,8 +51,7 @@ struct op_upload {
 	const char *caption;  /* or NULL */
 	char id_buf[80];
 };
-void op_media(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
+op_handler op_media;
 int op_upload_from(json_t *in, struct op_upload *up);
 char *op_upload_body(const struct op_upload *up, const struct relay_contact *c);
 /* After the send was queued: the media store serves the file under

@@ -19,6 +19,9 @@
 #include "sla.h"
 #include "theme.h"
 #include "ui.h"
+#include "queues.h"
+#include "thread.h"
+#include "threadview.h"
 
 static size_t
 thread_height(const struct app *app)

@@ -2,9 +2,8 @@
  * The ttydesk application: one struct owning the config, model, cache,
  * relay client and screen, and the poll loop that drives them.
  *
- * Part 2 (compose, notes, assignment dialogs, outbox) plugs in through
- * the action table (actions.c: fill in a handler), the dialog primitive
- * (dialog.h) and app_post() (a JSON POST to the relay with a callback).
+ * Actions reach the relay through the outbox (outbox.h) or app_post()
+ * (a JSON POST with a callback); src/ui draws what this state says.
  *
  * Ownership: app_free() releases everything app_open()/app_init() made.
  */
@@ -63,8 +62,8 @@ struct app {
 	int64_t now;             /* wall clock, seconds, set each loop turn */
 	char *token;             /* secfile memory until app_start_net */
 	size_t token_len;
-	/* Part 2: actions, compose, read receipts (outbox.h, compose.h,
-	 * receipt.h); NULL until first used. */
+	/* Outbox, compose, read receipts, presence, marks (outbox.h,
+	 * compose.h, receipt.h, presence.h, bulk.h); NULL until first used. */
 	struct outbox *outbox;
 	struct compose *compose;
 	struct receipts *receipts;
@@ -111,7 +110,7 @@ int64_t app_ms(void);
 int app_run(struct app *app);
 
 /*
- * Part 2's door to the relay: POST body to path ("/v1/conversations/...")
+ * The door to the relay: POST body to path ("/v1/conversations/...")
  * and call done when it finishes (see net.h for the arguments).  Returns
  * 0, or -1 with err (no relay, out of memory).
  */
@@ -119,9 +118,6 @@ typedef void (*app_done_fn)(struct app *app, void *ud, long status,
     const char *body, size_t len, const char *err);
 int app_post(struct app *app, const char *path, const json_t *body,
     app_done_fn done, void *ud, char *err, size_t errlen);
-/* A new random client_id (UUID v4 text) for an idempotent request. */
-#define APP_CLIENT_ID_LEN 37
-void app_client_id(char out[APP_CLIENT_ID_LEN]);
 /* GET path into file (0600, never overwrites). */
 int app_get_file(struct app *app, const char *path, const char *file,
     app_done_fn done, void *ud, char *err, size_t errlen);

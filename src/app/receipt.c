@@ -6,7 +6,7 @@
 #include "ttydesk/model.h"
 #include "app.h"
 #include "receipt.h"
-#include "../net/net.h" /* td_ui sees only its own folder */
+#include "net.h"
 
 struct receipt {
 	char *conv;

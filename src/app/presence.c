@@ -9,7 +9,7 @@
 #include "compose.h"
 #include "presence.h"
 #include "ui.h"
-#include "../net/net.h" /* td_ui sees only its own folder */
+#include "net.h"
 
 #define PRESENCE_REFRESH 20 /* s; the relay forgets after 30 */
 #define TYPING_EVERY 5      /* s between "typing" posts */
