@@ -475,6 +475,7 @@ fetcher_start(struct relay *r, char *err, size_t errlen)
 		return -1;
 	}
 	f->r = r;
+	f->want_templates = true; /* a first listing, whatever the refresh */
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->cond, NULL);
 	if (pthread_create(&f->thread, NULL, fetcher_main, f) != 0) {

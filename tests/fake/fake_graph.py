@@ -114,7 +114,7 @@ class FakeGraph:
 		self.media = {}         # media id -> (mime, bytes)
 		self.media_url_ttl = None  # seconds a download URL works
 		self.media_url_base = None  # host of download URLs (default: ours)
-		self.media_failures = 0   # next downloads answered 500
+		self.media_failures = {}  # media id (None: any) -> downloads to fail
 		self.uploads = []       # accepted media uploads: dict(id, type, ...)
 		self.templates = {}     # waba id -> [template dict]
 		self.template_page_size = 25
@@ -184,7 +184,7 @@ class FakeGraph:
 	def reset(self):
 		with self.lock:
 			self.uploads.clear()
-			self.media_failures = 0
+			self.media_failures.clear()
 			self.requests.clear()
 			self.sent.clear()
 			self.webhooks.clear()
@@ -246,10 +246,12 @@ class FakeGraph:
 			self.media[media_id] = (mime_type, bytes(data))
 		return media_id
 
-	def fail_media_downloads(self, count=1):
-		"""The next `count` media downloads answer 500."""
+	def fail_media_downloads(self, count=1, media_id=None):
+		"""The next `count` media downloads (of media_id only, when
+		given) answer 500."""
 		with self.lock:
-			self.media_failures += int(count)
+			self.media_failures[media_id] = self.media_failures.get(
+			    media_id, 0) + int(count)
 
 	def media_info(self, media_id):
 		with self.lock:
@@ -573,9 +575,11 @@ class _Handler(BaseHTTPRequestHandler):
 			exp = q.get("exp")
 			with self.fake.lock:
 				item = self.fake.media.get(parts[1])
-				fail = ok and self.fake.media_failures > 0
+				key = parts[1] if self.fake.media_failures.get(
+				    parts[1]) else None
+				fail = ok and self.fake.media_failures.get(key, 0) > 0
 				if fail:
-					self.fake.media_failures -= 1
+					self.fake.media_failures[key] -= 1
 			if exp and time.time() > float(exp[0]):
 				item = None  # the URL expired
 			st = 401 if not ok else 500 if fail else 200 if item \
