@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/buf.h"
 #include "events.h"
 #include "http.h"
 #include "store_common.h"
@@ -33,15 +34,14 @@
 
 /* An answer being written; oom once an append failed. */
 struct wbuf {
-	char *p;
-	size_t len, cap;
+	struct buf b;
 	bool oom;
 };
 
 static void
 wbuf_add(struct wbuf *w, const char *s, size_t n)
 {
-	if (!w->oom && relay_buf_add(&w->p, &w->len, &w->cap, s, n) != 0)
+	if (!w->oom && buf_add(&w->b, s, n) != 0)
 		w->oom = true;
 }
 
@@ -57,12 +57,12 @@ static void
 wbuf_reply(struct req *q, struct wbuf *w)
 {
 	if (w->oom) {
-		free(w->p);
+		buf_free(&w->b);
 		req_error(q, 500, "internal", "out of memory");
 	} else {
-		req_reply_raw(q, 200, w->p, w->len);
+		req_reply_raw(q, 200, w->b.s, w->b.len);
 	}
-	w->p = NULL;
+	w->b.s = NULL;
 }
 
 /* Appends one stored event to the events array being written. */
@@ -281,7 +281,7 @@ window_snapshot(struct req *q)
 {
 	struct snap_args a;
 	struct snap_page pg;
-	struct wbuf w = { NULL, 0, 0, false };
+	struct wbuf w = { .oom = false };
 	char num[160], *cur = NULL;
 	size_t i, k = 0, j, count = 0;
 	int64_t last = -1;
@@ -577,7 +577,7 @@ window_history(struct req *q)
 {
 	const char *conv = q->seg[2];
 	struct hist_page h;
-	struct wbuf w = { NULL, 0, 0, false };
+	struct wbuf w = { .oom = false };
 	long long before, limit;
 	char tail[96];
 	size_t count = 0;
