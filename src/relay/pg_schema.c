@@ -46,6 +46,14 @@ static const char *const pg_migrations[PG_SCHEMA_VERSION] = {
 	"CREATE TABLE idempotency(route text NOT NULL, client_id text NOT "
 	"  NULL, status integer NOT NULL, response text NOT NULL, "
 	"  PRIMARY KEY(route, client_id));",
+	/* 2: the search index (store_pg_search.c); the events already in
+	 * the log are indexed in batches, newest first. */
+	"CREATE TABLE search_docs(seq bigint PRIMARY KEY, doc tsvector NOT "
+	"  NULL);"
+	"CREATE INDEX search_docs_doc ON search_docs USING gin(doc);"
+	"INSERT INTO meta(key, value) SELECT 'search_backfill', "
+	"  MAX(seq)::text FROM events HAVING MAX(seq) IS NOT NULL "
+	"  ON CONFLICT(key) DO UPDATE SET value = EXCLUDED.value;",
 };
 
 int

@@ -11,6 +11,7 @@
 #include "events.h"
 #include "http.h"
 #include "ops.h"
+#include "search.h"
 #include "sender.h"
 
 void webhook_get(struct req *q);
@@ -36,6 +37,7 @@ const struct route relay_routes[] = {
 	{ "POST", "/webhook", false, webhook_post },
 	{ "GET", "/v1/me", true, route_me },
 	{ "GET", "/v1/sync", true, sync_handle },
+	{ "GET", "/v1/search", true, search_route },
 	{ "POST", "/v1/conversations/{}/messages", true, route_messages },
 	{ "POST", "/v1/conversations/{}/notes", true, route_notes },
 	{ "POST", "/v1/conversations/{}/escalate", true, route_escalate },

@@ -389,3 +389,18 @@ relay_store_meta_put(struct relay_store *st, const char *key, const char *value)
 	return st->pg != NULL ? pg_store_meta_put(st->pg, key, value) :
 	    sqlite_store_meta_put(st->sq, key, value);
 }
+
+int
+relay_store_search(struct relay_store *st, const struct search_query *q,
+    int64_t before, int limit, struct relay_search_hit **hits, size_t *n)
+{
+	return st->pg != NULL ? pg_store_search(st->pg, q, before, limit, hits,
+	    n) : sqlite_store_search(st->sq, q, before, limit, hits, n);
+}
+
+int
+relay_store_search_backfill(struct relay_store *st, int max, int64_t *left)
+{
+	return st->pg != NULL ? pg_store_search_backfill(st->pg, max, left) :
+	    sqlite_store_search_backfill(st->sq, max, left);
+}

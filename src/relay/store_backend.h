@@ -28,6 +28,10 @@ int pg_store_outbound_abandoned(struct pg_store *st, int64_t now,
     char ***ids, size_t *n);
 
 /* sqlite */
+int sqlite_store_search(struct sqlite_store *st, const struct search_query *q,
+    int64_t before, int limit, struct relay_search_hit **hits, size_t *n);
+int sqlite_store_search_backfill(struct sqlite_store *st, int max,
+    int64_t *left);
 int sqlite_store_begin(struct sqlite_store *st);
 int sqlite_store_commit(struct sqlite_store *st);
 void sqlite_store_rollback(struct sqlite_store *st);
@@ -97,6 +101,9 @@ int sqlite_store_meta_put(struct sqlite_store *st, const char *key,
     const char *value);
 
 /* pg */
+int pg_store_search(struct pg_store *st, const struct search_query *q,
+    int64_t before, int limit, struct relay_search_hit **hits, size_t *n);
+int pg_store_search_backfill(struct pg_store *st, int max, int64_t *left);
 int pg_store_begin(struct pg_store *st);
 int pg_store_commit(struct pg_store *st);
 void pg_store_rollback(struct pg_store *st);

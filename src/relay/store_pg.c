@@ -30,6 +30,7 @@
 #include "pg_schema.h"
 #include "store_backend.h"
 #include "store_common.h"
+#include "store_pg_search.h"
 
 /* "ttyd" in ASCII: the one lock every write transaction takes. */
 #define PG_WRITE_LOCK 0x74747964
@@ -506,8 +507,26 @@ pg_store_append(struct pg_store *st, int64_t seq, json_t *ev)
 	rc = pg_do(st, P_APPEND, &a);
 	free(text);
 	if (rc == 0)
+		rc = pg_search_add(st->conn, seq, ev, st->err, sizeof st->err);
+	if (rc == 0)
 		st->new_events = true;
 	return rc;
+}
+
+int
+pg_store_search(struct pg_store *st, const struct search_query *q,
+    int64_t before, int limit, struct relay_search_hit **hits, size_t *n)
+{
+	pg_revive(st);
+	return pg_search_find(st->conn, q, before, limit, hits, n, st->err,
+	    sizeof st->err);
+}
+
+int
+pg_store_search_backfill(struct pg_store *st, int max, int64_t *left)
+{
+	return pg_search_backfill(st->conn, max, left, st->err,
+	    sizeof st->err);
 }
 
 int

@@ -13,6 +13,7 @@
 #include "store_rename_sqlite.h"
 #include "store_backend.h"
 #include "store_common.h"
+#include "store_sqlite_search.h"
 
 enum st_stmt {
 	Q_APPEND,
@@ -195,6 +196,7 @@ static const char st_indexes[] =
 struct relay_store {
 	sqlite3 *db;
 	sqlite3_stmt *q[Q_COUNT];
+	struct sqlite_search search;
 	char err[256];
 };
 
@@ -304,7 +306,8 @@ st_migrate(struct relay_store *st, char **msg)
 		    SQLITE_OK)
 			goto out;
 	}
-	if (sqlite3_exec(st->db, st_indexes, NULL, NULL, msg) != SQLITE_OK)
+	if (sqlite3_exec(st->db, st_indexes, NULL, NULL, msg) != SQLITE_OK ||
+	    sqlite_search_schema(st->db, msg) != 0)
 		goto out;
 	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, msg) == SQLITE_OK ? 0 : -1;
 out:
@@ -334,6 +337,9 @@ relay_store_open(const char *path, enum relay_store_mode mode,
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
+	st->search.db = st->db;
+	st->search.err = st->err;
+	st->search.errlen = sizeof st->err;
 	if (sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; "
 	    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; "
 	    "PRAGMA cache_size=-16000", NULL, NULL, &msg) != SQLITE_OK)
@@ -360,6 +366,7 @@ relay_store_close(struct relay_store *st)
 		return;
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(st->q[i]);
+	sqlite_search_close(&st->search);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -443,7 +450,22 @@ relay_store_append(struct relay_store *st, int64_t seq, json_t *ev)
 	sqlite3_bind_text(s, 5, text, -1, SQLITE_STATIC);
 	rc = st_done(st, s);
 	free(text);
+	if (rc == 0)
+		rc = sqlite_search_add(&st->search, seq, ev);
 	return rc;
+}
+
+int
+sqlite_store_search(struct relay_store *st, const struct search_query *q,
+    int64_t before, int limit, struct relay_search_hit **hits, size_t *n)
+{
+	return sqlite_search_find(&st->search, q, before, limit, hits, n);
+}
+
+int
+sqlite_store_search_backfill(struct relay_store *st, int max, int64_t *left)
+{
+	return sqlite_search_backfill(&st->search, max, left);
 }
 
 int
