@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <libpq-fe.h>
@@ -36,8 +37,10 @@ static const struct dump_table {
 	const char *order_pg;
 	const char *where;
 } dump_tables[] = {
-	/* meta's "schema" is each backend's own version: not moved. */
-	{ "meta", "key, value", "TT", "key", "key", "WHERE key <> 'schema'" },
+	/* meta's "schema" is each backend's own version, and how far the
+	 * search index is built each database's own state: not moved. */
+	{ "meta", "key, value", "TT", "key", "key", "WHERE key NOT IN "
+	    "('schema', 'search_backfill')" },
 	{ "events", "seq, ts, type, conversation, json", "IITTT", "seq", "seq",
 	    "" },
 	{ "contacts", "id, wa_id, user_id, username, name, conversation, extra",
@@ -372,6 +375,16 @@ import_close(struct importer *im)
 	PQfinish(im->c);
 }
 
+/* Imported events are not in the search index yet: the relay indexes
+ * them in batches (or `migrate` does, all at once). */
+static const char import_search_sqlite[] =
+    "INSERT OR REPLACE INTO meta(key, value) SELECT 'search_backfill', "
+    "MAX(seq) FROM events HAVING MAX(seq) IS NOT NULL";
+static const char import_search_pg[] =
+    "INSERT INTO meta(key, value) SELECT 'search_backfill', MAX(seq)::text "
+    "FROM events HAVING MAX(seq) IS NOT NULL ON CONFLICT(key) DO UPDATE "
+    "SET value = EXCLUDED.value";
+
 /* Identity columns continue after the imported ids. */
 static const char import_pg_sequences[] =
     "SELECT setval(pg_get_serial_sequence('contacts', 'id'), "
@@ -455,6 +468,40 @@ cmd_load(const char *path, struct relay_config *cfg)
 	return 0;
 }
 
+/* Indexes every event older than the search index, one transaction per
+ * batch (a relay running meanwhile keeps taking webhooks). */
+static int
+migrate_search(const char *database, char *err, size_t errlen)
+{
+	struct relay_store *st;
+	struct timespec t0, t1;
+	int64_t left = 1;
+	long long batches = 0;
+
+	if (relay_store_open(database, RELAY_STORE_WRITER, &st, err,
+	    errlen) != 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (left > 0) {
+		if (relay_store_begin(st) != 0 ||
+		    relay_store_search_backfill(st, 20000, &left) != 0 ||
+		    relay_store_commit(st) != 0) {
+			snprintf(err, errlen, "search index: %s",
+			    relay_store_error(st));
+			relay_store_rollback(st);
+			relay_store_close(st);
+			return -1;
+		}
+		batches++;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (batches > 1)
+		printf("search index: built in %.1f s\n", (double)(t1.tv_sec -
+		    t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	relay_store_close(st);
+	return 0;
+}
+
 int
 migrate_main(const char *config)
 {
@@ -477,7 +524,9 @@ migrate_main(const char *config)
 		}
 		printf("postgresql: schema version %d (was %d)\n",
 		    PG_SCHEMA_VERSION, before);
-		rc = 0;
+		rc = migrate_search(cfg.database, err, sizeof err) == 0 ? 0 : 1;
+		if (rc != 0)
+			goto fail;
 		goto out;
 	}
 	if (relay_store_open(cfg.database, RELAY_STORE_WRITER, &st, err,
@@ -488,6 +537,10 @@ migrate_main(const char *config)
 		goto fail;
 	}
 	printf("%s: schema version %s\n", cfg.database, v);
+	relay_store_close(st);
+	st = NULL;
+	if (migrate_search(cfg.database, err, sizeof err) != 0)
+		goto fail;
 	rc = 0;
 	goto out;
 fail:
@@ -552,6 +605,8 @@ import_main(const char *config)
 	    import_lines(&im, stdin, &rows, err, sizeof err) != 0 ||
 	    (im.pg && import_exec(&im, import_pg_sequences, err,
 	    sizeof err) != 0) ||
+	    import_exec(&im, im.pg ? import_search_pg : import_search_sqlite,
+	    err, sizeof err) != 0 ||
 	    import_exec(&im, "COMMIT", err, sizeof err) != 0) {
 		import_exec(&im, "ROLLBACK", err + strlen(err), 0);
 		goto out;

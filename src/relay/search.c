@@ -224,6 +224,15 @@ search_doc_text(const json_t *ev)
 	return buf;
 }
 
+void
+search_doc_words(char *doc)
+{
+	for (; *doc != '\0'; doc++) {
+		if (!search_wordchar((unsigned char)*doc))
+			*doc = ' ';
+	}
+}
+
 /* Does the doc's word w (n bytes) match a token of the query?  ASCII
  * letters compare without case; the last token of a prefix word matches
  * the start of w. */

@@ -56,6 +56,11 @@ char *search_tsquery(const struct search_query *q);
  * of memory). */
 char *search_doc_text(const json_t *ev);
 
+/* Turns every character between words into a space, in place: what
+ * PostgreSQL's parser then reads is words only, cut where the query's
+ * words are cut (it would otherwise keep "a.b" or "x-1.pdf" whole). */
+void search_doc_words(char *doc);
+
 /* At most 160 characters of doc around the first match, every matched
  * word between \x02 and \x03; malloc'd. */
 char *search_snippet(const char *doc, const struct search_query *q);

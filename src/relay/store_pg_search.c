@@ -39,6 +39,7 @@ pg_search_add(PGconn *c, int64_t seq, const json_t *ev, char *err,
 
 	if (doc == NULL)
 		return 0;
+	search_doc_words(doc);
 	snprintf(num, sizeof num, "%lld", (long long)seq);
 	res = ps_run(c, "INSERT INTO search_docs(seq, doc) VALUES($1, "
 	    "to_tsvector('simple', $2))", 2, v, err, errlen);
