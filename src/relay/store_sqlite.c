@@ -13,6 +13,7 @@
 #include "store_rename_sqlite.h"
 #include "store_backend.h"
 #include "store_common.h"
+#include "store_sqlite_log.h"
 #include "store_sqlite_search.h"
 
 enum st_stmt {
@@ -145,10 +146,6 @@ static const char *st_sql[Q_COUNT] = {
 
 static const char st_schema[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
-    "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, "
-    "  ts INTEGER NOT NULL, type TEXT NOT NULL, conversation TEXT NOT NULL, "
-    "  json TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS events_conv ON events(conversation, type, seq);"
     "CREATE TABLE IF NOT EXISTS contacts(id INTEGER PRIMARY KEY AUTOINCREMENT, "
     "  wa_id TEXT UNIQUE, user_id TEXT UNIQUE, username TEXT, name TEXT, "
     "  conversation TEXT, extra TEXT);"
@@ -176,7 +173,9 @@ static const char st_schema[] =
     "  PRIMARY KEY(route, client_id)) WITHOUT ROWID;"
     "INSERT OR IGNORE INTO meta(key, value) VALUES('schema', '1');";
 
-#define ST_SCHEMA_VERSION 1
+/* 2: the event log compact (store_sqlite_log.c), the search index
+ * (store_sqlite_search.c). */
+#define ST_SCHEMA_VERSION 2
 
 /* Columns added to version 1 before any release: added in place to a
  * database that lacks them. */
@@ -265,10 +264,10 @@ st_exec(struct relay_store *st, enum st_stmt which)
 	return s == NULL ? -1 : st_done(st, s);
 }
 
-/* Creates the schema, or completes an older version-1 one; refuses a
- * database written by a newer relay. */
+/* Creates the schema, or upgrades an older one; refuses a database
+ * written by a newer relay.  *rewrote: the event log was rewritten. */
 static int
-st_migrate(struct relay_store *st, char **msg)
+st_migrate(struct relay_store *st, bool *rewrote, char **msg)
 {
 	sqlite3_stmt *q = NULL;
 	int version = 0, rc = -1;
@@ -307,13 +306,55 @@ st_migrate(struct relay_store *st, char **msg)
 			goto out;
 	}
 	if (sqlite3_exec(st->db, st_indexes, NULL, NULL, msg) != SQLITE_OK ||
-	    sqlite_search_schema(st->db, msg) != 0)
+	    sqlite_log_ensure(st->db, rewrote, msg) != 0 ||
+	    sqlite_search_schema(st->db, msg) != 0 ||
+	    sqlite3_exec(st->db, "UPDATE meta SET value = '2' WHERE key = "
+	    "'schema'", NULL, NULL, msg) != SQLITE_OK)
 		goto out;
 	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, msg) == SQLITE_OK ? 0 : -1;
 out:
 	if (rc != 0)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
+}
+
+/* Before a schema-1 log is rewritten, a copy of the database as it was
+ * is kept beside it (PATH.schema-1), once. */
+static int
+st_keep_copy(struct relay_store *st, const char *path, char **msg)
+{
+	char *copy = sqlite3_mprintf("%s.schema-1", path), *sql;
+	FILE *f;
+	int rc = 0;
+
+	if (copy == NULL)
+		return -1;
+	if ((f = fopen(copy, "r")) != NULL) {
+		fclose(f);
+	} else {
+		sql = sqlite3_mprintf("VACUUM INTO %Q", copy);
+		rc = sql != NULL && sqlite3_exec(st->db, sql, NULL, NULL,
+		    msg) == SQLITE_OK ? 0 : -1;
+		sqlite3_free(sql);
+	}
+	sqlite3_free(copy);
+	return rc;
+}
+
+static int
+st_upgrade(struct relay_store *st, const char *path, char **msg)
+{
+	bool rewrote = false;
+	int v1 = sqlite_log_is_v1(st->db);
+
+	if (v1 < 0 || (v1 > 0 && st_keep_copy(st, path, msg) != 0) ||
+	    st_migrate(st, &rewrote, msg) != 0)
+		return -1;
+	/* The old table's pages are free now: give them back. */
+	if (rewrote && sqlite3_exec(st->db, "VACUUM", NULL, NULL, msg) !=
+	    SQLITE_OK)
+		return -1;
+	return 0;
 }
 
 int
@@ -344,7 +385,7 @@ relay_store_open(const char *path, enum relay_store_mode mode,
 	    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; "
 	    "PRAGMA cache_size=-16000", NULL, NULL, &msg) != SQLITE_OK)
 		goto sqlfail;
-	if (mode == RELAY_STORE_WRITER && st_migrate(st, &msg) != 0)
+	if (mode == RELAY_STORE_WRITER && st_upgrade(st, path, &msg) != 0)
 		goto sqlfail;
 	*out = st;
 	return 0;
