@@ -36,27 +36,29 @@ static const struct dump_table {
 	const char *order;
 	const char *order_pg;
 	const char *where;
+	const char *cols_sqlite; /* when SQLite stores them otherwise */
 } dump_tables[] = {
 	/* meta's "schema" is each backend's own version, and how far the
 	 * search index is built each database's own state: not moved. */
 	{ "meta", "key, value", "TT", "key", "key", "WHERE key NOT IN "
-	    "('schema', 'search_backfill')" },
+	    "('schema', 'search_backfill')", NULL },
 	{ "events", "seq, ts, type, conversation, json", "IITTT", "seq", "seq",
-	    "" },
+	    "", NULL },
 	{ "contacts", "id, wa_id, user_id, username, name, conversation, extra",
-	    "ITTTTTT", "id", "id", "" },
+	    "ITTTTTT", "id", "id", "", NULL },
 	{ "conversations", "id, contact, state, first_ts, last_ts, wake_at",
-	    "IITIII", "id", "id", "" },
+	    "IITIII", "id", "id", "", NULL },
 	{ "messages", "id, wamid, fingerprint, conversation, direction, ts",
-	    "TTTTII", "rowid", "rid", "" },
+	    "TTTTII", "rowid", "rid", "", "id, CASE wamid WHEN '=' THEN id "
+	    "ELSE wamid END, fingerprint, conversation, direction, ts" },
 	{ "status_keys", "message, status", "TT", "message, status",
-	    "message, status", "" },
+	    "message, status", "", NULL },
 	{ "deferred", "wamid, conversation, status, ts, extra", "TTTIT",
-	    "rowid", "rid", "" },
+	    "rowid", "rid", "", NULL },
 	{ "outbound", "id, client_id, conversation, body, state, attempts, "
-	    "next_try, wamid", "TTTTIIIT", "rowid", "rid", "" },
+	    "next_try, wamid", "TTTTIIIT", "rowid", "rid", "", NULL },
 	{ "idempotency", "route, client_id, status, response", "TTIT",
-	    "route, client_id", "route, client_id", "" },
+	    "route, client_id", "route, client_id", "", NULL },
 };
 #define DUMP_NTABLES (sizeof dump_tables / sizeof dump_tables[0])
 
@@ -89,7 +91,8 @@ export_sqlite(const char *path, FILE *out, long long *rows, char *err,
 		const struct dump_table *d = &dump_tables[t];
 
 		snprintf(sql, sizeof sql, "SELECT %s FROM %s %s ORDER BY %s",
-		    d->cols, d->name, d->where, d->order);
+		    d->cols_sqlite ? d->cols_sqlite : d->cols, d->name,
+		    d->where, d->order);
 		if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
 			goto fail;
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -379,7 +382,9 @@ import_close(struct importer *im)
  * them in batches (or `migrate` does, all at once). */
 static const char import_search_sqlite[] =
     "INSERT OR REPLACE INTO meta(key, value) SELECT 'search_backfill', "
-    "MAX(seq) FROM events HAVING MAX(seq) IS NOT NULL";
+    "MAX(seq) FROM events HAVING MAX(seq) IS NOT NULL;"
+    /* and a wamid equal to the id is stored as '=' (store_sqlite.c) */
+    "UPDATE messages SET wamid = '=' WHERE wamid = id";
 static const char import_search_pg[] =
     "INSERT INTO meta(key, value) SELECT 'search_backfill', MAX(seq)::text "
     "FROM events HAVING MAX(seq) IS NOT NULL ON CONFLICT(key) DO UPDATE "

@@ -110,13 +110,14 @@ static const char *pg_sql[P_COUNT] = {
 	    "conversations WHERE contact = $1 ORDER BY id",
 	/* IS NOT DISTINCT FROM: a message without an id has a NULL wamid. */
 	[P_MSG_SEEN] = "SELECT 1 FROM messages WHERE wamid IS NOT DISTINCT "
-	    "FROM $1 AND fingerprint = $2",
+	    "FROM $1 AND left(fingerprint, 16) = left($2, 16)",
 	[P_MSG_BY_ID] = "SELECT id, wamid, conversation, direction FROM "
 	    "messages WHERE id = $1",
 	[P_MSG_BY_WAMID] = "SELECT id, wamid, conversation, direction FROM "
 	    "messages WHERE wamid = $1 ORDER BY direction DESC, rid LIMIT 1",
 	[P_MSG_PUT] = "INSERT INTO messages(id, wamid, fingerprint, "
-	    "conversation, direction, ts) VALUES($1, $2, $3, $4, $5, $6)",
+	    "conversation, direction, ts) VALUES($1, $2, left($3, 16), $4, $5, "
+	    "$6)",
 	[P_MSG_SET_WAMID] = "UPDATE messages SET wamid = $1 WHERE id = $2",
 	[P_STATUS_ONCE] = "INSERT INTO status_keys(message, status) "
 	    "VALUES($1, $2) ON CONFLICT DO NOTHING",

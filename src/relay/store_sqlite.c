@@ -93,16 +93,26 @@ static const char *st_sql[Q_COUNT] = {
 	    "wake_at <= ? ORDER BY wake_at LIMIT 256",
 	[Q_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts FROM "
 	    "conversations WHERE contact = ? ORDER BY id",
-	/* IS, not =: a message without an id has a NULL wamid. */
-	[Q_MSG_SEEN] = "SELECT 1 FROM messages WHERE wamid IS ? AND "
-	    "fingerprint = ?",
-	[Q_MSG_BY_ID] = "SELECT id, wamid, conversation, direction FROM "
-	    "messages WHERE id = ?",
-	[Q_MSG_BY_WAMID] = "SELECT id, wamid, conversation, direction FROM "
-	    "messages WHERE wamid = ? ORDER BY direction DESC, rowid LIMIT 1",
+	/* A wamid equal to the message id is stored as '=' (most inbound
+	 * messages): the id is not kept twice, and the wamid index holds
+	 * only the others.  IS, not =: a message without an id has a NULL
+	 * wamid.  A fingerprint is compared by its first 64 bits. */
+	[Q_MSG_SEEN] = "SELECT 1 FROM messages WHERE id = ?1 AND wamid = '=' "
+	    "AND substr(fingerprint, 1, 16) = substr(?2, 1, 16) UNION ALL "
+	    "SELECT 1 FROM messages WHERE wamid IS ?1 AND wamid IS NOT '=' AND "
+	    "substr(fingerprint, 1, 16) = substr(?2, 1, 16)",
+	[Q_MSG_BY_ID] = "SELECT id, CASE wamid WHEN '=' THEN id ELSE wamid "
+	    "END, conversation, direction FROM messages WHERE id = ?",
+	[Q_MSG_BY_WAMID] = "SELECT id, w, conversation, direction FROM ("
+	    "SELECT id, wamid AS w, conversation, direction, rowid AS r FROM "
+	    "messages WHERE wamid = ?1 AND wamid IS NOT '=' UNION ALL SELECT "
+	    "id, id, conversation, direction, rowid FROM messages WHERE id = ?1 "
+	    "AND wamid = '=') ORDER BY direction DESC, r LIMIT 1",
 	[Q_MSG_PUT] = "INSERT INTO messages(id, wamid, fingerprint, "
-	    "conversation, direction, ts) VALUES(?, ?, ?, ?, ?, ?)",
-	[Q_MSG_SET_WAMID] = "UPDATE messages SET wamid = ? WHERE id = ?",
+	    "conversation, direction, ts) VALUES(?1, CASE WHEN ?2 = ?1 THEN '=' "
+	    "ELSE ?2 END, substr(?3, 1, 16), ?4, ?5, ?6)",
+	[Q_MSG_SET_WAMID] = "UPDATE messages SET wamid = CASE WHEN ?1 = id "
+	    "THEN '=' ELSE ?1 END WHERE id = ?2",
 	[Q_STATUS_ONCE] = "INSERT OR IGNORE INTO status_keys(message, status) "
 	    "VALUES(?, ?)",
 	[Q_STATUS_LIST] = "SELECT status FROM status_keys WHERE message = ?",
@@ -157,7 +167,8 @@ static const char st_schema[] =
     "CREATE TABLE IF NOT EXISTS messages(id TEXT PRIMARY KEY, wamid TEXT, "
     "  fingerprint TEXT, conversation TEXT NOT NULL, direction INTEGER NOT "
     "  NULL, ts INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS messages_wamid ON messages(wamid, fingerprint);"
+    "CREATE INDEX IF NOT EXISTS messages_wamid ON messages(wamid) WHERE "
+    "  wamid IS NOT '=';"
     "CREATE TABLE IF NOT EXISTS status_keys(message TEXT NOT NULL, "
     "  status TEXT NOT NULL, PRIMARY KEY(message, status)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS deferred(wamid TEXT NOT NULL, conversation "
@@ -191,6 +202,14 @@ static const struct {
 static const char st_indexes[] =
     "CREATE INDEX IF NOT EXISTS conversations_wake ON conversations(wake_at) "
     "  WHERE wake_at > 0;";
+
+/* Schema 1 to 2: message keys as Q_MSG_* read them. */
+static const char st_messages_v2[] =
+    "UPDATE messages SET wamid = '=' WHERE wamid = id;"
+    "UPDATE messages SET fingerprint = substr(fingerprint, 1, 16) WHERE "
+    "  length(fingerprint) > 16;"
+    "DROP INDEX IF EXISTS messages_wamid;"
+    "CREATE INDEX messages_wamid ON messages(wamid) WHERE wamid IS NOT '=';";
 
 struct relay_store {
 	sqlite3 *db;
@@ -306,6 +325,8 @@ st_migrate(struct relay_store *st, bool *rewrote, char **msg)
 			goto out;
 	}
 	if (sqlite3_exec(st->db, st_indexes, NULL, NULL, msg) != SQLITE_OK ||
+	    (version < 2 && sqlite3_exec(st->db, st_messages_v2, NULL, NULL,
+	    msg) != SQLITE_OK) ||
 	    sqlite_log_ensure(st->db, rewrote, msg) != 0 ||
 	    sqlite_search_schema(st->db, msg) != 0 ||
 	    sqlite3_exec(st->db, "UPDATE meta SET value = '2' WHERE key = "
