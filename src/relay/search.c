@@ -102,35 +102,6 @@ search_add(char **buf, size_t *len, size_t *cap, const char *s)
 	return relay_buf_add(buf, len, cap, s, strlen(s));
 }
 
-char *
-search_fts5_match(const struct search_query *q)
-{
-	char *buf = NULL;
-	size_t len = 0, cap = 0, i, n;
-	const char *p;
-	int rc = 0;
-
-	/* Inside "...", FTS5 reads nothing as syntax but "" (one quote). */
-	for (i = 0; i < q->n && rc == 0; i++) {
-		rc |= search_add(&buf, &len, &cap, i ? " \"" : "\"");
-		for (p = q->w[i].text; *p != '\0' && rc == 0; p += n) {
-			n = strcspn(p, "\"");
-			rc |= relay_buf_add(&buf, &len, &cap, p, n);
-			if (p[n] == '"') {
-				rc |= search_add(&buf, &len, &cap, "\"\"");
-				n++;
-			}
-		}
-		rc |= search_add(&buf, &len, &cap, q->w[i].prefix ? "\"*" :
-		    "\"");
-	}
-	if (rc != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 /* Moves *p to the next run of word characters and returns its length (0
  * at the end). */
 static size_t

@@ -11,8 +11,8 @@
  *
  * The query is user input: it is cut into words at white space, a word's
  * trailing '*' makes it a prefix, and each word reaches FTS5 or tsquery
- * only quoted (search_fts5_match, search_tsquery), so no character of it
- * is syntax.
+ * only as quoted tokens (store_sqlite_search.c, search_tsquery), so no
+ * character of it is syntax.
  */
 #ifndef RELAY_SEARCH_H
 #define RELAY_SEARCH_H
@@ -46,10 +46,9 @@ int search_parse(const char *q, struct search_query *out, char *err,
     size_t errlen);
 void search_query_free(struct search_query *q);
 
-/* The FTS5 MATCH expression ("w1" "w2"*: an implicit AND of quoted
- * strings) and the PostgreSQL to_tsquery('simple', ...) text ('a' <-> 'b'
- * & 'c':*), malloc'd; NULL when out of memory. */
-char *search_fts5_match(const struct search_query *q);
+/* The PostgreSQL to_tsquery('simple', ...) text ('a' <-> 'b' & 'c':*),
+ * malloc'd; NULL when out of memory.  (SQLite's FTS5 expression is made
+ * by store_sqlite_search.c with FTS5's own tokenizer.) */
 char *search_tsquery(const struct search_query *q);
 
 /* The text an event is found by, malloc'd; NULL when it has none (or out

@@ -3,18 +3,22 @@
  *
  * FTS5 options: content='' stores no copy of the text; columnsize=0
  * drops the per-row sizes only ranking would use (results are by seq);
- * detail=full keeps positions so that a word the tokenizer splits
- * ("e-mail") is matched as the phrase it is.  unicode61 folds case and
- * diacritics.
+ * detail=none keeps no positions (half the size of detail=full).  Without
+ * positions FTS5 refuses phrases, so the query is cut into tokens by the
+ * index's own tokenizer (unicode61, which folds case and diacritics) and
+ * every token is one quoted term: "e-mail" finds texts with both "e" and
+ * "mail".
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "search.h"
+#include "store_common.h"
 #include "store_sqlite_search.h"
 
 #define BACKFILL_KEY "search_backfill"
+#define SS_TOKENIZER "unicode61", "remove_diacritics", "2"
 
 static const char *ss_sql[SS_COUNT] = {
 	[SS_ADD] = "INSERT INTO search(rowid, doc) VALUES(?, ?)",
@@ -39,7 +43,7 @@ sqlite_search_schema(sqlite3 *db, char **msg)
 	if (exists)
 		return 0;
 	return sqlite3_exec(db, "CREATE VIRTUAL TABLE search USING fts5(doc, "
-	    "content='', columnsize=0, detail=full, "
+	    "content='', columnsize=0, detail=none, "
 	    "tokenize='unicode61 remove_diacritics 2');"
 	    "INSERT OR REPLACE INTO meta(key, value) SELECT '" BACKFILL_KEY
 	    "', MAX(seq) FROM events HAVING MAX(seq) IS NOT NULL;", NULL, NULL,
@@ -103,19 +107,97 @@ sqlite_search_add(struct sqlite_search *s, int64_t seq, const json_t *ev)
 	return 0;
 }
 
+/* The MATCH expression being built: quoted tokens, implicitly ANDed. */
+struct ss_match {
+	char *buf;
+	size_t len, cap;
+	int tokens;
+	int oom;
+};
+
+static int
+ss_token(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+	struct ss_match *m = ctx;
+
+	(void)start;
+	(void)end;
+	if (flags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	/* Tokens hold no '"': the tokenizer cut there. */
+	m->oom |= relay_buf_add(&m->buf, &m->len, &m->cap, m->tokens ? " \"" :
+	    "\"", m->tokens ? 2 : 1);
+	m->oom |= relay_buf_add(&m->buf, &m->len, &m->cap, tok, (size_t)n);
+	m->oom |= relay_buf_add(&m->buf, &m->len, &m->cap, "\"", 1);
+	m->tokens++;
+	return m->oom ? SQLITE_NOMEM : SQLITE_OK;
+}
+
+/* FTS5's own tokenizer, found through the fts5() SQL function. */
+static int
+ss_match_build(struct sqlite_search *s, const struct search_query *sq,
+    struct ss_match *m)
+{
+	static const char *args[] = { SS_TOKENIZER };
+	fts5_api *api = NULL;
+	fts5_tokenizer tok;
+	Fts5Tokenizer *t = NULL;
+	sqlite3_stmt *q;
+	void *ud = NULL;
+	size_t i;
+	int before, rc;
+
+	memset(m, 0, sizeof *m);
+	if (sqlite3_prepare_v2(s->db, "SELECT fts5(?1)", -1, &q, NULL) !=
+	    SQLITE_OK)
+		return ss_fail(s, NULL);
+	sqlite3_bind_pointer(q, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (api == NULL || api->xFindTokenizer(api, args[0], &ud, &tok) !=
+	    SQLITE_OK || tok.xCreate(ud, args + 1, 2, &t) != SQLITE_OK) {
+		snprintf(s->err, s->errlen, "search: no FTS5 tokenizer");
+		return -1;
+	}
+	for (i = 0, rc = SQLITE_OK; i < sq->n && rc == SQLITE_OK; i++) {
+		before = m->tokens;
+		rc = tok.xTokenize(t, m, FTS5_TOKENIZE_QUERY, sq->w[i].text,
+		    (int)strlen(sq->w[i].text), ss_token);
+		if (rc == SQLITE_OK && sq->w[i].prefix && m->tokens > before)
+			m->oom |= relay_buf_add(&m->buf, &m->len, &m->cap, "*",
+			    1);
+	}
+	tok.xDelete(t);
+	if (rc != SQLITE_OK || m->oom) {
+		free(m->buf);
+		m->buf = NULL;
+		snprintf(s->err, s->errlen, "search: out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 int
 sqlite_search_find(struct sqlite_search *s, const struct search_query *sq,
     int64_t before, int limit, struct relay_search_hit **hits, size_t *n)
 {
 	struct relay_search_hit *v;
 	sqlite3_stmt *q = ss_q(s, SS_FIND);
-	char *match = search_fts5_match(sq);
+	struct ss_match m;
+	char *match;
 	int rc = SQLITE_DONE;
 
 	*hits = NULL;
 	*n = 0;
-	if (q == NULL || match == NULL ||
-	    (v = calloc((size_t)limit, sizeof *v)) == NULL) {
+	if (q == NULL || ss_match_build(s, sq, &m) != 0)
+		return -1;
+	match = m.buf;
+	if (m.tokens == 0) {
+		/* Nothing the index holds words of (emoji, punctuation). */
+		free(match);
+		return 0;
+	}
+	if ((v = calloc((size_t)limit, sizeof *v)) == NULL) {
 		free(match);
 		return -1;
 	}
