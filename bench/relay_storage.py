@@ -54,18 +54,20 @@ def marker(k):
 	return "zq%05dx" % k
 
 
-def text_for(rng, vocab, weights, k, j):
+def text_for(rng, vocab, cum, k, j):
 	words = [marker(k)] if j == 0 else []
-	while sum(len(w) + 1 for w in words) < 100:
-		words.append(rng.choices(vocab, weights)[0])
-	return " ".join(words)[:100]
+	words += rng.choices(vocab, cum_weights=cum, k=24)
+	return " ".join(words)[:100].rsplit(" ", 1)[0]
 
 
 def hooks(n, now, secret):
 	"""Yields (raw body, signature) webhooks holding n messages."""
 	rng = random.Random(16)
 	vocab = vocabulary(rng)
-	weights = [1.0 / (i + 1) for i in range(len(vocab))]
+	cum, total = [], 0.0
+	for i in range(len(vocab)):
+		total += 1.0 / (i + 1)
+		cum.append(total)
 	start = now - SPAN
 	i = 0
 	while i < n:
@@ -81,7 +83,7 @@ def hooks(n, now, secret):
 					break
 				ts = start + i * SPAN // n
 				msgs.append(wp.inbound_message(c, "text",
-				    text=text_for(rng, vocab, weights, k, j),
+				    text=text_for(rng, vocab, cum, k, j),
 				    timestamp=ts))
 				i += 1
 			values.append(wp.message_value(PNID, "15550100", c, msgs))
@@ -222,6 +224,7 @@ def run(n):
 
 
 def main():
+	sys.stdout.reconfigure(line_buffering=True)
 	for a in sys.argv[1:] or ["100000"]:
 		run(int(a))
 

@@ -8,28 +8,23 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "ttydesk/clock.h"
+#include "ttydesk/buf.h"
+
 #include "net.h"
 #include "net_private.h"
-
-static int64_t
-net_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int64_t
 net_clock_ms(void)
 {
-	return net_now_ms();
+	return clock_ms();
 }
 
 static int
@@ -66,7 +61,7 @@ net_timer_cb(CURLM *multi, long timeout_ms, void *ud)
 {
 	struct net *n = ud;
 
-	n->timer_at = timeout_ms < 0 ? -1 : net_now_ms() + timeout_ms;
+	n->timer_at = timeout_ms < 0 ? -1 : clock_ms() + timeout_ms;
 	return 0;
 }
 
@@ -152,8 +147,6 @@ net_write_cb(char *data, size_t size, size_t nmemb, void *ud)
 {
 	struct net_req *r = ud;
 	size_t len = size * nmemb;
-	char *nb;
-	size_t cap;
 
 	if (r->out != NULL) {
 		if (fwrite(data, 1, len, r->out) != len)
@@ -163,18 +156,58 @@ net_write_cb(char *data, size_t size, size_t nmemb, void *ud)
 	if (r->len + len + 1 > r->cap) {
 		if (r->len + len + 1 > NET_MAX_BODY)
 			return 0; /* aborts the transfer */
-		cap = r->cap ? r->cap : 4096;
-		while (cap < r->len + len + 1)
-			cap *= 2;
-		if ((nb = realloc(r->body, cap)) == NULL)
+		if (buf_grow(&r->body, &r->cap, r->len + len + 1, 0) != 0)
 			return 0;
-		r->body = nb;
-		r->cap = cap;
 	}
 	memcpy(r->body + r->len, data, len);
 	r->len += len;
 	r->body[r->len] = '\0';
 	return len;
+}
+
+struct curl_slist *(*net_slist_append)(struct curl_slist *, const char *) =
+    curl_slist_append;
+
+int
+net_hdr_add(struct curl_slist **list, const char *line)
+{
+	struct curl_slist *l = net_slist_append(*list, line);
+
+	if (l == NULL)
+		return -1;
+	*list = l;
+	return 0;
+}
+
+void
+net_hdrs_wipe(struct curl_slist *list)
+{
+	for (; list != NULL; list = list->next)
+		if (list->data != NULL)
+			sodium_memzero(list->data, strlen(list->data));
+}
+
+void
+net_hdrs_free(struct curl_slist *list)
+{
+	net_hdrs_wipe(list);
+	curl_slist_free_all(list);
+}
+
+long
+net_req_close_file(struct net_req *r, long status)
+{
+	bool bad = fclose(r->out) != 0;
+
+	r->out = NULL;
+	if (bad && status != 0)
+		snprintf(r->errbuf, sizeof r->errbuf, "cannot write %s", r->file);
+	if (bad || status < 200 || status > 299) {
+		unlink(r->file);
+		if (bad)
+			status = 0;
+	}
+	return status;
 }
 
 struct net_req *
@@ -200,10 +233,11 @@ net_req_new(struct net *n, int kind, const char *path, long timeout_s,
 	if ((auth = sodium_malloc(alen)) == NULL)
 		goto oom;
 	snprintf(auth, alen, "Authorization: Bearer %s", n->token);
-	r->hdrs = curl_slist_append(r->hdrs, auth);
-	sodium_free(auth);
-	if (r->hdrs == NULL)
+	if (net_hdr_add(&r->hdrs, auth) != 0) {
+		sodium_free(auth);
 		goto oom;
+	}
+	sodium_free(auth);
 	curl_easy_setopt(r->easy, CURLOPT_URL, url);
 	free(url);
 	url = NULL;
@@ -227,7 +261,7 @@ oom:
 	if (r != NULL) {
 		if (r->easy != NULL)
 			curl_easy_cleanup(r->easy);
-		curl_slist_free_all(r->hdrs);
+		net_hdrs_free(r->hdrs);
 		free(r);
 	}
 	return NULL;
@@ -263,7 +297,7 @@ net_req_destroy(struct net *n, struct net_req *r, int linked)
 		curl_multi_remove_handle(n->multi, r->easy);
 	}
 	curl_easy_cleanup(r->easy);
-	curl_slist_free_all(r->hdrs);
+	net_hdrs_free(r->hdrs);
 	if (r->out != NULL) {
 		fclose(r->out);
 		if (r->file != NULL)
@@ -277,7 +311,7 @@ net_req_destroy(struct net *n, struct net_req *r, int linked)
 int
 net_pollfds(struct net *n, struct pollfd *fds, int max, int *timeout_ms)
 {
-	int64_t now = net_now_ms(), at = -1;
+	int64_t now = clock_ms(), at = -1;
 	int i, k = 0;
 
 	for (i = 0; i < (int)n->n_socks && k < max; i++) {
@@ -343,12 +377,12 @@ net_dispatch(struct net *n, const struct pollfd *fds, int nfds)
 			ev |= CURL_CSELECT_ERR;
 		curl_multi_socket_action(n->multi, fds[i].fd, ev, &running);
 	}
-	if (n->timer_at >= 0 && net_now_ms() >= n->timer_at) {
+	if (n->timer_at >= 0 && clock_ms() >= n->timer_at) {
 		n->timer_at = -1;
 		curl_multi_socket_action(n->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	}
 	net_collect(n);
-	if (n->retry_at >= 0 && net_now_ms() >= n->retry_at) {
+	if (n->retry_at >= 0 && clock_ms() >= n->retry_at) {
 		n->retry_at = -1;
 		net_sync_next(n);
 	}
@@ -382,12 +416,16 @@ net_post_json(struct net *n, const char *path, const json_t *body,
 		free(text);
 		return -1;
 	}
-	r->done = done;
-	r->ud = ud;
-	r->hdrs = curl_slist_append(r->hdrs, "Content-Type: application/json");
 	curl_easy_setopt(r->easy, CURLOPT_COPYPOSTFIELDS, text);
 	free(text);
-	if (r->hdrs == NULL || net_req_start(n, r, err, errlen) != 0) {
+	if (net_hdr_add(&r->hdrs, "Content-Type: application/json") != 0) {
+		snprintf(err, errlen, "out of memory");
+		net_req_destroy(n, r, 0);
+		return -1;
+	}
+	r->done = done;
+	r->ud = ud;
+	if (net_req_start(n, r, err, errlen) != 0) {
 		net_req_destroy(n, r, 0);
 		return -1;
 	}

@@ -79,10 +79,6 @@ const char *net_state_text(const struct net *n, char *buf, size_t len);
 const char *net_state_short(const struct net *n, char *buf, size_t len);
 const char *net_state_detail(const struct net *n);
 int64_t net_cursor(const struct net *n);
-/* Restart syncing from cursor (cache rebuilt). */
-void net_reset_cursor(struct net *n, int64_t cursor);
-/* Retry now instead of waiting for the backoff. */
-void net_retry_now(struct net *n);
 
 /*
  * Request completion: status is the HTTP status (0 when the request did

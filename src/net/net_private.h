@@ -57,6 +57,19 @@ struct net {
 };
 
 int64_t net_clock_ms(void);
+/* curl_slist_append, replaceable so tests can make it fail. */
+extern struct curl_slist *(*net_slist_append)(struct curl_slist *,
+    const char *);
+/* Append a header line to *list; on failure *list is left as it was and
+ * -1 is returned. */
+int net_hdr_add(struct curl_slist **list, const char *line);
+/* Zero every header string (one holds the bearer token), then free. */
+void net_hdrs_wipe(struct curl_slist *list);
+void net_hdrs_free(struct curl_slist *list);
+/* Close a download's file at the end of its transfer: the status the
+ * owner sees, 0 with r->errbuf set when the file could not be written
+ * (the file is removed then, as after any failed transfer). */
+long net_req_close_file(struct net_req *r, long status);
 struct net_req *net_req_new(struct net *n, int kind, const char *path,
     long timeout_s, char *err, size_t errlen);
 int net_req_start(struct net *n, struct net_req *r, char *err, size_t errlen);

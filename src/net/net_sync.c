@@ -216,16 +216,8 @@ net_req_finish(struct net *n, struct net_req *r, long status)
 	if (r->kind != NET_REQ_USER) {
 		net_finish_sync(n, r, status);
 	} else {
-		if (r->out != NULL) {
-			int bad = fclose(r->out) != 0;
-			r->out = NULL;
-			if (bad || status < 200 || status > 299) {
-				unlink(r->file);
-				if (bad && status != 0)
-					snprintf(r->errbuf, sizeof r->errbuf,
-					    "cannot write %s", r->file);
-			}
-		}
+		if (r->out != NULL)
+			status = net_req_close_file(r, status);
 		if (status == 401)
 			net_auth_error(n);
 		if (r->done != NULL)
@@ -245,23 +237,6 @@ int64_t
 net_cursor(const struct net *n)
 {
 	return n->cursor;
-}
-
-void
-net_reset_cursor(struct net *n, int64_t cursor)
-{
-	n->cursor = cursor;
-}
-
-void
-net_retry_now(struct net *n)
-{
-	if (n->state == NET_OFFLINE && n->sync == NULL) {
-		n->retry_at = -1;
-		n->failures = 0;
-		net_set_state(n, NET_CONNECTING, "connecting");
-		net_sync_next(n);
-	}
 }
 
 const char *

@@ -21,6 +21,9 @@
 
 #include <libpq-fe.h>
 
+#include "ttydesk/clock.h"
+
+#include "log.h"
 #include "pg_listen.h"
 #include "pg_schema.h"
 #include "sender.h"
@@ -33,15 +36,6 @@ struct pg_listener {
 	int stop[2]; /* pipe: a byte means stop */
 };
 
-static int64_t
-pg_listen_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 pg_listen_connect(struct pg_listener *l)
 {
@@ -50,7 +44,7 @@ pg_listen_connect(struct pg_listener *l)
 	int64_t seq = -1;
 
 	if (pg_connect(l->uri, &l->conn, err, sizeof err) != 0) {
-		relay_log("listen: %s", err);
+		log_msg(LOG_ERR, "event=pg_listen_error message=\"%s\"", err);
 		return -1;
 	}
 	res = PQexec(l->conn, "LISTEN " PG_CHANNEL_EVENTS "; LISTEN "
@@ -59,7 +53,7 @@ pg_listen_connect(struct pg_listener *l)
 		seq = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
 	if (seq < 0) {
-		relay_log("listen: cannot LISTEN");
+		log_msg(LOG_ERR, "event=pg_listen_error message=\"cannot LISTEN\"");
 		PQfinish(l->conn);
 		l->conn = NULL;
 		return -1;
@@ -76,7 +70,8 @@ pg_listen_drain(struct pg_listener *l)
 	PGnotify *n;
 
 	if (PQconsumeInput(l->conn) == 0 || PQstatus(l->conn) != CONNECTION_OK) {
-		relay_log("listen: connection lost, opening it again");
+		log_msg(LOG_WARNING, "event=pg_listen_lost message=\"connection lost, "
+		    "opening it again\"");
 		PQfinish(l->conn);
 		l->conn = NULL;
 		return;
@@ -117,7 +112,7 @@ pg_listen_main(void *arg)
 			break;
 		if (l->conn != NULL)
 			pg_listen_drain(l);
-		if ((now = pg_listen_ms()) - kicked >= 1000) {
+		if ((now = clock_ms()) - kicked >= 1000) {
 			sender_kick(l->r->sender);
 			kicked = now;
 		}
@@ -172,7 +167,8 @@ pg_listen_stop(struct relay *r)
 	if (l == NULL)
 		return;
 	if (write(l->stop[1], "x", 1) != 1)
-		relay_log("listen: cannot stop the listener");
+		log_msg(LOG_ERR, "event=pg_listen_error message=\"cannot stop the "
+		    "listener\"");
 	pthread_join(l->thread, NULL);
 	close(l->stop[0]);
 	close(l->stop[1]);

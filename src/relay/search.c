@@ -11,7 +11,7 @@
 #include "http.h"
 #include "search.h"
 #include "store_common.h"
-#include "visibility.h"
+#include "visible.h"
 
 #define SEARCH_LIMIT_DEFAULT 20
 #define SEARCH_LIMIT_MAX 100

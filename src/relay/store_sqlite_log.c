@@ -202,7 +202,11 @@ sqlite_log_ensure(sqlite3 *db, bool *rewrote, char **msg)
 	}
 	/* Schema 1: the whole JSON in a table; through the trigger into
 	 * the compact table, in seq order. */
-	rc = sqlite3_exec(db, "ALTER TABLE events RENAME TO events_v1;"
+	/* legacy_alter_table: triggers and views that read "events" keep
+	 * that name, which the view takes over. */
+	rc = sqlite3_exec(db, "PRAGMA legacy_alter_table = ON;"
+	    "ALTER TABLE events RENAME TO events_v1;"
+	    "PRAGMA legacy_alter_table = OFF;"
 	    "DROP INDEX IF EXISTS events_conv;", NULL, NULL, msg);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, sql, NULL, NULL, msg);

@@ -20,7 +20,7 @@
 #define SYNC_WAIT_MAX 60
 #define SYNC_HOLD_MS 1000
 
-static int
+int
 sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
     long long def, long long *out)
 {
@@ -110,7 +110,7 @@ static void
 sync_answer(struct req *q)
 {
 	struct relay *r = q->r;
-	char *buf = NULL, tail[96];
+	char *buf = NULL, tail[96 + LOGID_LEN];
 	size_t len = 0;
 	int count = 0, rc;
 	int64_t last, seq;
@@ -133,8 +133,12 @@ sync_answer(struct req *q)
 		req_error(q, 500, "store_error", "cannot read the event log");
 		return;
 	}
-	snprintf(tail, sizeof tail, "],\"next\":%lld,\"more\":%s}",
-	    (long long)last, more ? "true" : "false");
+	/* An after past the head (a restored log) answers the head. */
+	if (count == 0 && q->head >= 0 && q->head < q->after)
+		last = q->head;
+	snprintf(tail, sizeof tail, "],\"next\":%lld,\"more\":%s,"
+	    "\"log_id\":\"%s\"}", (long long)last, more ? "true" : "false",
+	    r->log_id);
 	{
 		size_t tn = strlen(tail);
 		char *nb = realloc(buf, len + tn + 1);
@@ -154,17 +158,65 @@ nomem:
 	req_error(q, 500, "internal", "out of memory");
 }
 
+/* The two lists of suspended requests, r->waiters (long-polls) and
+ * r->held (webhook answers), under r->wait_lock. */
 static void
-sync_unlink(struct relay *r, struct req *q)
+sync_link(struct req **head, struct req *q)
+{
+	q->wnext = *head;
+	q->wprev = NULL;
+	if (q->wnext != NULL)
+		q->wnext->wprev = q;
+	*head = q;
+}
+
+static void
+sync_unlink(struct req **head, struct req *q)
 {
 	if (q->wprev != NULL)
 		q->wprev->wnext = q->wnext;
 	else
-		r->waiters = q->wnext;
+		*head = q->wnext;
 	if (q->wnext != NULL)
 		q->wnext->wprev = q->wprev;
 	q->wnext = q->wprev = NULL;
 	q->waiting = false;
+}
+
+/* Resumes the requests of a list: all of them, or those past their
+ * deadline. */
+static void
+sync_resume(struct relay *r, struct req **head, bool all)
+{
+	struct req *q, *next;
+	int64_t now = http_now_ms();
+
+	pthread_mutex_lock(&r->wait_lock);
+	for (q = *head; q != NULL; q = next) {
+		next = q->wnext;
+		if (all || q->deadline_ms <= now) {
+			sync_unlink(head, q);
+			req_resume(q);
+		}
+	}
+	pthread_mutex_unlock(&r->wait_lock);
+}
+
+/* Is after beyond the log's head?  Asked of the store, not of
+ * committed_seq: on PostgreSQL another relay may be ahead of ours. */
+static bool
+sync_past_head(struct req *q)
+{
+	struct relay *r = q->r;
+	int64_t head;
+
+	pthread_mutex_lock(&r->reader_lock);
+	head = relay_store_last_seq(r->reader);
+	pthread_mutex_unlock(&r->reader_lock);
+	if (head < 0 || head >= q->after)
+		return false;
+	q->head = head;
+	return true;
 }
 
 void
@@ -185,6 +237,12 @@ sync_handle(struct req *q)
 		return;
 	q->after = after;
 	q->limit = (int)limit;
+	q->head = -1;
+	if (atomic_load(&r->committed_seq) < q->after &&
+	    sync_past_head(q)) {
+		sync_answer(q); /* at once: the client must notice */
+		return;
+	}
 	if (wait == 0 || atomic_load(&r->committed_seq) > q->after ||
 	    r->stopping_http) {
 		sync_answer(q);
@@ -199,11 +257,7 @@ sync_handle(struct req *q)
 		sync_answer(q);
 		return;
 	}
-	q->wnext = r->waiters;
-	q->wprev = NULL;
-	if (q->wnext != NULL)
-		q->wnext->wprev = q;
-	r->waiters = q;
+	sync_link(&r->waiters, q);
 	q->waiting = true;
 	req_suspend(q);
 	pthread_mutex_unlock(&r->wait_lock);
@@ -214,26 +268,8 @@ sync_forget(struct req *q)
 {
 	pthread_mutex_lock(&q->r->wait_lock);
 	if (q->waiting)
-		sync_unlink(q->r, q);
+		sync_unlink(&q->r->waiters, q);
 	pthread_mutex_unlock(&q->r->wait_lock);
-}
-
-/* Resumes waiters; all of them, or those past their deadline. */
-static void
-sync_resume(struct relay *r, bool all)
-{
-	struct req *q, *next;
-	int64_t now = http_now_ms();
-
-	pthread_mutex_lock(&r->wait_lock);
-	for (q = r->waiters; q != NULL; q = next) {
-		next = q->wnext;
-		if (all || q->deadline_ms <= now) {
-			sync_unlink(r, q);
-			req_resume(q);
-		}
-	}
-	pthread_mutex_unlock(&r->wait_lock);
 }
 
 void
@@ -250,11 +286,7 @@ sync_hold(struct req *q)
 		/* Short: Meta may deliver webhooks in order and wait for
 		 * this answer before answering the send itself. */
 		q->deadline_ms = http_now_ms() + SYNC_HOLD_MS;
-		q->wnext = r->held;
-		q->wprev = NULL;
-		if (r->held != NULL)
-			r->held->wprev = q;
-		r->held = q;
+		sync_link(&r->held, q);
 	}
 	pthread_mutex_unlock(&r->wait_lock);
 	if (now)
@@ -264,36 +296,19 @@ sync_hold(struct req *q)
 void
 sync_release_held(struct relay *r, bool all)
 {
-	struct req *q, *next;
-	int64_t now = http_now_ms();
-
-	pthread_mutex_lock(&r->wait_lock);
-	for (q = r->held; q != NULL; q = next) {
-		next = q->wnext;
-		if (!all && q->deadline_ms > now)
-			continue;
-		if (q->wprev != NULL)
-			q->wprev->wnext = q->wnext;
-		else
-			r->held = q->wnext;
-		if (q->wnext != NULL)
-			q->wnext->wprev = q->wprev;
-		q->wnext = q->wprev = NULL;
-		req_resume(q);
-	}
-	pthread_mutex_unlock(&r->wait_lock);
+	sync_resume(r, &r->held, all);
 }
 
 void
 sync_wake(struct relay *r)
 {
-	sync_resume(r, true);
+	sync_resume(r, &r->waiters, true);
 }
 
 void
 sync_wake_all(struct relay *r)
 {
-	sync_resume(r, true);
+	sync_resume(r, &r->waiters, true);
 }
 
 static void
@@ -345,7 +360,7 @@ sync_timer_main(void *arg)
 		if (!r->timer_running)
 			break;
 		pthread_mutex_unlock(&r->jobs_lock);
-		sync_resume(r, false);
+		sync_resume(r, &r->waiters, false);
 		sync_release_held(r, false);
 		sync_housekeeping(r);
 		pthread_mutex_lock(&r->jobs_lock);

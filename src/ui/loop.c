@@ -17,8 +17,9 @@
 #include "app.h"
 #include "outbox.h"
 #include "presence.h"
-#include "../net/net.h" /* td_ui sees only its own folder */
+#include "net.h"
 #include "ui.h"
+#include "queues.h"
 
 #define LOOP_MAX_FDS 66
 

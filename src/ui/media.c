@@ -13,8 +13,9 @@
 #include "app.h"
 #include "dialog.h"
 #include "media.h"
-#include "../net/net.h" /* td_ui sees only its own folder */
+#include "net.h"
 #include "ui.h"
+#include "threadview.h"
 
 static const char *
 media_ext(const char *mime)

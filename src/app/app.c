@@ -1,0 +1,783 @@
+/*
+ * The application object: model + cache + relay client + screen, and the
+ * glue that turns relay events into model changes, system lines, redraw
+ * flags and the bell.
+ */
+#include <jansson.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ttydesk/clock.h"
+#include "ttydesk/cache.h"
+#include "ttydesk/event.h"
+#include "ttydesk/model.h"
+#include "ttydesk/sanitize.h"
+#include "ttydesk/secfile.h"
+#include "app.h"
+#include "bulk.h"
+#include "compose.h"
+#include "convui.h"
+#include "dialog.h"
+#include "outbox.h"
+#include "presence.h"
+#include "readpos.h"
+#include "receipt.h"
+#include "net.h"
+#include "ui.h"
+#include "queues.h"
+
+static struct app *fatal_app;
+
+void
+app_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fatal_app != NULL)
+		ui_stop(fatal_app);
+	fprintf(stderr, "ttydesk: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+int
+app_init(struct app *app, struct appconfig *cfg, struct td_model *model,
+    char *err, size_t errlen)
+{
+	char why[512];
+
+	memset(app, 0, sizeof *app);
+	app->cfg = cfg;
+	app->model = model;
+	app->now = (int64_t)time(NULL);
+	app->ui.dirty_rows[0] = app->ui.dirty_rows[1] = -1;
+	app->ui.preview_delay_ms = cfg != NULL ? cfg->preview_delay_ms :
+	    APPCONFIG_PREVIEW_DELAY_MS;
+	if ((app->convs = convmap_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (keymap_build(&app->keymap, action_table, action_count,
+	    cfg ? &cfg->ini : NULL, why, sizeof why) != 0) {
+		snprintf(err, errlen, "%s: [keys] %s", cfg ? cfg->path : "config",
+		    why);
+		return -1;
+	}
+	if (theme_load(&app->theme, cfg && cfg->theme ? cfg->theme : "default",
+	    why, sizeof why) != 0) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	if (queues_build(app) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	fatal_app = app;
+	return 0;
+}
+
+static void
+app_free_teams(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->n_teams; i++) {
+		free(app->teams[i].id);
+		free(app->teams[i].name);
+	}
+	free(app->teams);
+	app->teams = NULL;
+	app->n_teams = 0;
+	for (i = 0; i < app->n_my_teams; i++)
+		free(app->my_teams[i]);
+	free(app->my_teams);
+	app->my_teams = NULL;
+	app->n_my_teams = 0;
+}
+
+static void app_reqs_free(struct app *app);
+
+void
+app_free(struct app *app)
+{
+	if (app->ui.dialog != NULL)
+		dialog_discard(app);
+	ui_stop(app);
+	if (fatal_app == app)
+		fatal_app = NULL;
+	if (app->token != NULL)
+		secfile_wipe(app->token, app->token_len);
+	compose_save_open(app);
+	net_free(app->net);
+	app_reqs_free(app);
+	outbox_free(app);
+	compose_free(app);
+	receipt_free(app);
+	presence_free(app);
+	bulk_free(app);
+	if (app->cache != NULL)
+		cache_close(app->cache);
+	model_free(app->model);
+	convmap_free(app->convs);
+	keymap_free(&app->keymap);
+	app_free_teams(app);
+	free(app->self_id);
+	free(app->self_name);
+	free(app->ui.queues);
+	free(app->ui.items);
+	free(app->ui.sel_id);
+	free(app->ui.open_id);
+	memset(app, 0, sizeof *app);
+}
+
+/* What the model keeps of a conversation's state, before an event. */
+struct state_snap {
+	bool had;
+	int64_t seq;
+	enum td_conv_status status;
+	enum td_priority prio;
+	char assignee[128];
+	char team[128];
+};
+
+static void
+snap_take(struct state_snap *s, const struct td_conversation *c)
+{
+	memset(s, 0, sizeof *s);
+	if (c == NULL || c->state_seq <= 0)
+		return;
+	s->had = true;
+	s->seq = c->state_seq;
+	s->status = c->state.status;
+	s->prio = c->state.priority;
+	snprintf(s->assignee, sizeof s->assignee, "%s",
+	    c->state.assignee ? c->state.assignee : "");
+	snprintf(s->team, sizeof s->team, "%s", c->state.team ? c->state.team : "");
+}
+
+/* System lines for what a conversation event changed. */
+static void
+app_state_lines(struct app *app, const struct td_event *ev,
+    const struct state_snap *old, const struct td_conversation *c)
+{
+	const struct td_conv_state *st = &c->state;
+	struct convui *cu;
+	char line[600];
+	const char *as = st->assignee ? st->assignee : "";
+	const char *tm = st->team ? st->team : "";
+
+	if (c->state_seq != ev->seq || (cu = convmap_get(app->convs, c->id)) == NULL)
+		return;
+	if (st->status == TD_CS_ESCALATED && (!old->had ||
+	    old->status != TD_CS_ESCALATED)) {
+		const struct td_escalation *e = &st->escalation;
+		snprintf(line, sizeof line, "escalated to %s (%s)%s%s%s%s",
+		    e->team ? e->team : tm, event_priority_name(st->priority),
+		    e->by ? " by " : "", e->by ? e->by : "",
+		    e->reason ? ": " : "", e->reason ? e->reason : "");
+		convui_add_sys(cu, ev->ts, ev->seq, line);
+		return;
+	}
+	if (old->had && old->status != st->status) {
+		snprintf(line, sizeof line, "%s", st->status == TD_CS_OPEN &&
+		    old->status == TD_CS_RESOLVED ? "reopened" : "");
+		if (line[0] == '\0')
+			snprintf(line, sizeof line, "status: %s",
+			    event_conv_status_name(st->status));
+		convui_add_sys(cu, ev->ts, ev->seq, line);
+	}
+	if (strcmp(old->assignee, as) != 0 && (old->had || *as != '\0')) {
+		if (*as != '\0')
+			snprintf(line, sizeof line, "assigned to %s", as);
+		else
+			snprintf(line, sizeof line, "unassigned (was %s)", old->assignee);
+		convui_add_sys(cu, ev->ts, ev->seq, line);
+	}
+	if (old->had && strcmp(old->team, tm) != 0 && *tm != '\0') {
+		snprintf(line, sizeof line, "moved to team %s", tm);
+		convui_add_sys(cu, ev->ts, ev->seq, line);
+	}
+	if (old->had && old->prio != st->priority) {
+		snprintf(line, sizeof line, "priority: %s", event_priority_name(st->priority));
+		convui_add_sys(cu, ev->ts, ev->seq, line);
+	}
+}
+
+static void
+app_apply_event(struct app *app, struct td_event *ev)
+{
+	struct state_snap old = { .had = false };
+	struct td_conversation *c;
+	struct convui *cu;
+	int rc;
+
+	if (ev->type == TD_EV_UNKNOWN)
+		return;
+	if (ev->type == TD_EV_CONVERSATION)
+		snap_take(&old, model_find(app->model, ev->conversation));
+	/* Every caller frees ev next: the model may keep its strings. */
+	rc = model_apply_take(app->model, ev);
+	if (rc < 0)
+		app_fatal("out of memory");
+	app->changes |= (unsigned)rc;
+	c = model_find(app->model, ev->conversation);
+	if (c == NULL)
+		return;
+	if (ev->type == TD_EV_CONVERSATION)
+		app_state_lines(app, ev, &old, c);
+	if (((unsigned)rc & TD_CHANGED_THREAD) &&
+	    (cu = convmap_find(app->convs, c->id)) != NULL)
+		convui_invalidate(cu);
+	if (((unsigned)rc & TD_CHANGED_NEW_INBOUND) && !app->loading &&
+	    app->ui.open_id != NULL && strcmp(app->ui.open_id, c->id) == 0 &&
+	    (cu = convmap_find(app->convs, c->id)) != NULL && cu->opened &&
+	    !cu->at_bottom)
+		app_message(app, "new message below (G goes to the end)");
+	if (((unsigned)rc & TD_CHANGED_NEW_INBOUND) && !app->loading && app->cfg &&
+	    app->cfg->bell && app_conv_is_mine(app, c) && app->ui.started)
+		ui_bell(app);
+}
+
+void
+app_apply_json(struct app *app, const json_t *obj)
+{
+	struct td_event ev;
+	char err[256];
+
+	memset(&ev, 0, sizeof ev);
+	if (event_parse(obj, &ev, err, sizeof err) == 0)
+		app_apply_event(app, &ev);
+	event_free(&ev);
+}
+
+/* A cached event: packed, or JSON text in caches of older builds. */
+static void
+app_apply_text(struct app *app, const char *text, size_t len)
+{
+	struct td_event ev;
+	char err[256];
+
+	memset(&ev, 0, sizeof ev);
+	if (event_decode_any(text, len, &ev, err, sizeof err) == 0)
+		app_apply_event(app, &ev);
+	event_free(&ev);
+}
+
+void
+app_after_events(struct app *app, unsigned changed)
+{
+	struct ui *ui = &app->ui;
+	struct td_conversation *open;
+
+	changed |= app->changes;
+	app->changes = 0;
+	if (changed == 0)
+		return;
+	/* Model pointers may have moved: rebuild the list every time. */
+	if (app->n_my_teams == 0)
+		queues_build(app);
+	else
+		queues_count(app);
+	list_rebuild(app);
+	/* The open thread is being read: keep it read. */
+	if (ui->open_id != NULL && ui->focus == FOCUS_THREAD &&
+	    (open = model_find(app->model, ui->open_id)) != NULL &&
+	    open->unread > 0) {
+		if (!app->loading)
+			receipt_mark(app, open);
+		readpos_mark(app, open);
+		queues_count(app);
+		list_rebuild(app);
+	}
+	outbox_after_events(app);
+	ui->thread.dirty = ui->tabs.dirty = ui->status.dirty = true;
+}
+
+/* --- relay ---------------------------------------------------------------- */
+
+static char *
+json_str_dup(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? strdup(s) : NULL;
+}
+
+/* Start in Mine when it has something (once we know who we are and have
+ * caught up once), unless the agent already picked a queue. */
+static void
+app_pick_queue(struct app *app)
+{
+	struct ui *ui = &app->ui;
+
+	if (ui->queue_chosen || app->self_id == NULL || ui->n_queues == 0)
+		return;
+	if (ui->queues[0].count > 0 && ui->cur_queue != 0) {
+		ui->cur_queue = 0; /* Mine */
+		queues_remember(app);
+		ui->sel = ui->top = 0;
+		free(ui->sel_id);
+		ui->sel_id = NULL;
+	}
+}
+
+static void
+app_on_me(void *ud, const json_t *me)
+{
+	app_set_me(ud, me);
+}
+
+void
+app_set_me(struct app *app, const json_t *me)
+{
+	const json_t *agent = json_object_get(me, "agent"), *v, *teams;
+	size_t i, n;
+	struct app_team *t;
+
+	app_free_teams(app);
+	free(app->self_id);
+	free(app->self_name);
+	app->self_id = json_str_dup(agent, "id");
+	app->self_name = json_str_dup(agent, "name");
+	teams = json_object_get(me, "teams");
+	n = json_array_size(teams);
+	if (n > 0 && (t = calloc(n, sizeof *t)) != NULL) {
+		app->teams = t;
+		json_array_foreach(teams, i, v) {
+			if ((t[app->n_teams].id = json_str_dup(v, "id")) == NULL)
+				continue;
+			t[app->n_teams].name = json_str_dup(v, "name");
+			app->n_teams++;
+		}
+	}
+	teams = json_object_get(agent, "teams");
+	n = json_array_size(teams);
+	if (n > 0 && (app->my_teams = calloc(n, sizeof *app->my_teams)) != NULL) {
+		json_array_foreach(teams, i, v) {
+			const char *id = json_is_string(v) ? json_string_value(v) :
+			    json_string_value(json_object_get(v, "id"));
+			if (id != NULL &&
+			    (app->my_teams[app->n_my_teams] = strdup(id)) != NULL)
+				app->n_my_teams++;
+		}
+	}
+	if (app->self_id != NULL)
+		model_set_self(app->model, app->self_id);
+	/* "you" vs agent names in thread lines depend on who we are. */
+	convmap_invalidate_all(app->convs);
+	queues_build(app);
+	app_pick_queue(app);
+	list_rebuild(app);
+	ui_dirty_all(app);
+}
+
+/* The cache keeps events packed: parsing JSON again at every start cost
+ * more than all the rest of loading.  An event this build cannot read (bad,
+ * or of a type it does not know) keeps its JSON text, which a newer build
+ * may understand. */
+static int
+app_pack_event(const json_t *e, char **out, size_t *len)
+{
+	struct td_event ev;
+	unsigned char *pk;
+	char err[256];
+	int rc = -1;
+
+	if (event_parse(e, &ev, err, sizeof err) == 0 &&
+	    ev.type != TD_EV_UNKNOWN && event_pack(&ev, &pk, len) == 0) {
+		*out = (char *)pk;
+		rc = 0;
+	}
+	event_free(&ev);
+	if (rc == 0)
+		return 0;
+	if ((*out = json_dumps(e, JSON_COMPACT)) == NULL)
+		return -1;
+	*len = strlen(*out);
+	return 0;
+}
+
+static int
+app_on_events(void *ud, const json_t *events, int64_t next)
+{
+	struct app *app = ud;
+	size_t n = json_array_size(events), i;
+	char **texts = NULL, err[256];
+	size_t *lens = NULL;
+	const json_t *e;
+	int rc = -1;
+
+	if (app->cache != NULL) {
+		texts = calloc(n + 1, sizeof *texts);
+		lens = calloc(n + 1, sizeof *lens);
+		if (texts == NULL || lens == NULL)
+			goto out;
+		json_array_foreach(events, i, e) {
+			if (app_pack_event(e, &texts[i], &lens[i]) != 0)
+				goto out;
+		}
+		/* Stored first: what the screen shows survives a crash. */
+		if (cache_append_events(app->cache, (const char *const *)texts,
+		    lens, n, next, err, sizeof err) != 0) {
+			app_error(app, "cache: %s", err);
+			goto out;
+		}
+		app->cache_unsynced = true;
+	}
+	json_array_foreach(events, i, e)
+		app_apply_json(app, e);
+	app_after_events(app, 0);
+	if (!app->ui.first_sync_done) {
+		app->ui.first_sync_done = true;
+		app_pick_queue(app);
+		list_rebuild(app);
+	}
+	rc = 0;
+out:
+	for (i = 0; texts != NULL && i < n; i++)
+		free(texts[i]);
+	free(texts);
+	free(lens);
+	return rc;
+}
+
+static void
+app_on_state(void *ud, enum net_state st, const char *detail)
+{
+	struct app *app = ud;
+
+	app->ui.status.dirty = true;
+	if (st == NET_ONLINE)
+		outbox_online(app);
+	if (st == NET_AUTH_ERROR) {
+		app_error(app, "relay: authentication failed");
+		if (app->ui.dialog == NULL)
+			dialog_notice(app, "The relay refused the token", detail);
+	}
+}
+
+int
+app_read_token(struct app *app, char *err, size_t errlen)
+{
+	if (app->token != NULL)
+		secfile_wipe(app->token, app->token_len);
+	app->token = appconfig_read_token(app->cfg, &app->token_len, err, errlen);
+	return app->token != NULL ? 0 : -1;
+}
+
+int
+app_start_net(struct app *app, char *err, size_t errlen)
+{
+	struct net_options o;
+	struct net_callbacks cb = { app, app_on_me, app_on_events, app_on_state };
+	size_t len;
+	char *tok;
+
+	if (app->token == NULL && app_read_token(app, err, errlen) != 0)
+		return -1;
+	tok = app->token;
+	len = app->token_len;
+	app->token = NULL;
+	memset(&o, 0, sizeof o);
+	o.url = app->cfg->relay_url;
+	o.token = tok;
+	o.token_len = len;
+	o.ca_file = app->cfg->ca_file;
+	o.token_file = app->cfg->token_file;
+	o.cursor = app->cache != NULL ? cache_cursor(app->cache) :
+	    model_last_seq(app->model);
+	if (getenv("TTYDESK_SYNC_WAIT") != NULL)
+		o.wait = atoi(getenv("TTYDESK_SYNC_WAIT"));
+	if (getenv("TTYDESK_BACKOFF_MAX_MS") != NULL)
+		o.backoff_max_ms = atoi(getenv("TTYDESK_BACKOFF_MAX_MS"));
+	app->net = net_new(&o, &cb, err, errlen);
+	secfile_wipe(tok, len);
+	if (app->net == NULL)
+		return -1;
+	net_start(app->net);
+	return 0;
+}
+
+struct app_req {
+	struct app *app;
+	app_done_fn done;
+	void *ud;
+	struct app_req *next;
+};
+
+static void
+app_req_unlink(struct app *app, struct app_req *r)
+{
+	struct app_req **p;
+
+	for (p = &app->reqs; *p != NULL; p = &(*p)->next) {
+		if (*p == r) {
+			*p = r->next;
+			return;
+		}
+	}
+}
+
+/* net_free() cancels requests without calling back. */
+static void
+app_reqs_free(struct app *app)
+{
+	struct app_req *r, *next;
+
+	for (r = app->reqs; r != NULL; r = next) {
+		next = r->next;
+		free(r);
+	}
+	app->reqs = NULL;
+}
+
+static void
+app_req_done(void *ud, long status, const char *body, size_t len,
+    const char *err)
+{
+	struct app_req *r = ud;
+
+	app_req_unlink(r->app, r);
+	if (r->done != NULL)
+		r->done(r->app, r->ud, status, body, len, err);
+	free(r);
+}
+
+static struct app_req *
+app_req_new(struct app *app, app_done_fn done, void *ud, char *err,
+    size_t errlen)
+{
+	struct app_req *r;
+
+	if (app->net == NULL) {
+		snprintf(err, errlen, "not connected to a relay");
+		return NULL;
+	}
+	if ((r = malloc(sizeof *r)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	r->app = app;
+	r->done = done;
+	r->ud = ud;
+	r->next = app->reqs;
+	app->reqs = r;
+	return r;
+}
+
+int
+app_post(struct app *app, const char *path, const json_t *body,
+    app_done_fn done, void *ud, char *err, size_t errlen)
+{
+	struct app_req *r = app_req_new(app, done, ud, err, errlen);
+
+	if (r == NULL)
+		return -1;
+	if (net_post_json(app->net, path, body, app_req_done, r, err, errlen) != 0) {
+		app_req_unlink(app, r);
+		free(r);
+		return -1;
+	}
+	return 0;
+}
+
+int
+app_get_file(struct app *app, const char *path, const char *file,
+    app_done_fn done, void *ud, char *err, size_t errlen)
+{
+	struct app_req *r = app_req_new(app, done, ud, err, errlen);
+
+	if (r == NULL)
+		return -1;
+	if (net_get_file(app->net, path, file, app_req_done, r, err, errlen) != 0) {
+		app_req_unlink(app, r);
+		free(r);
+		return -1;
+	}
+	return 0;
+}
+
+/* --- status messages and helpers ------------------------------------------ */
+
+static void
+app_vmessage(struct app *app, bool error, const char *fmt, va_list ap)
+{
+	char buf[sizeof app->ui.msg];
+
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	/* Messages may quote customer text (file names): keep it inert. */
+	{
+		char *s = sanitize_text(buf, strlen(buf), SANITIZE_SINGLE_LINE);
+		snprintf(app->ui.msg, sizeof app->ui.msg, "%s", s ? s : "");
+		free(s);
+	}
+	app->ui.msg_error = error;
+	app->ui.msg_at = app->now;
+	app->ui.status.dirty = true;
+}
+
+void
+app_message(struct app *app, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	app_vmessage(app, false, fmt, ap);
+	va_end(ap);
+}
+
+void
+app_error(struct app *app, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	app_vmessage(app, true, fmt, ap);
+	va_end(ap);
+}
+
+struct td_conversation *
+app_selected_conv(const struct app *app)
+{
+	const struct ui *ui = &app->ui;
+
+	return ui->n_items > 0 && ui->sel < ui->n_items ? ui->items[ui->sel] : NULL;
+}
+
+struct td_conversation *
+app_open_conv(const struct app *app)
+{
+	return app->ui.open_id != NULL ? model_find(app->model, app->ui.open_id) :
+	    NULL;
+}
+
+bool
+app_conv_is_mine(const struct app *app, const struct td_conversation *c)
+{
+	const struct td_conv_state *s = &c->state;
+	size_t i;
+
+	if (s->status == TD_CS_RESOLVED || s->status == TD_CS_SNOOZED)
+		return false;
+	if (s->assignee == NULL)
+		return true; /* unassigned: everyone's queue */
+	if (app->self_id != NULL && strcmp(s->assignee, app->self_id) == 0)
+		return true;
+	for (i = 0; s->team != NULL && i < app->n_my_teams; i++) {
+		if (strcmp(s->team, app->my_teams[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* --- cache ---------------------------------------------------------------- */
+
+/* Replaying a big cache takes a while: show what is there so far and
+ * answer keys every LOAD_FRAME_MS, so the screen is up at once. */
+#define LOAD_FRAME_MS 100
+
+int64_t
+app_ms(void)
+{
+	return clock_ms();
+}
+
+struct load_state {
+	struct app *app;
+	size_t n;
+	int64_t next_frame;
+};
+
+static void
+app_load_frame(struct load_state *ls)
+{
+	struct app *app = ls->app;
+	int key;
+
+	app_after_events(app, TD_CHANGED_LIST);
+	app_message(app, "loading the cache: %zu events ...", ls->n);
+	ui_draw(app);
+	/* Keys now, while every pointer the list holds is fresh. */
+	while (!app->quit && (key = ui_read_key(app)) >= 0)
+		ui_key(app, key);
+	ls->next_frame = app_ms() + LOAD_FRAME_MS;
+}
+
+static void
+app_cache_event(void *ud, const char *json, size_t len)
+{
+	struct load_state *ls = ud;
+
+	app_apply_text(ls->app, json, len);
+	ls->n++;
+	if (ls->app->ui.started && (ls->n & 1023) == 0 &&
+	    app_ms() >= ls->next_frame)
+		app_load_frame(ls);
+}
+
+static void
+app_cache_outbox(void *ud, const char *client_id, const char *json,
+    size_t len)
+{
+	struct load_state *ls = ud;
+
+	outbox_restore(ls->app, client_id, json, len);
+}
+
+static void
+app_cache_draft(void *ud, const char *conv, const char *text, size_t len)
+{
+	struct load_state *ls = ud;
+
+	compose_load_draft(ls->app, conv, text, len);
+}
+
+void
+app_cache_idle(struct app *app)
+{
+	char err[256];
+
+	if (app->cache == NULL)
+		return;
+	if (app->cache_unsynced) {
+		if (cache_sync(app->cache, err, sizeof err) != 0)
+			app_error(app, "cache: %s", err);
+		app->cache_unsynced = false;
+	}
+	/* Compaction rewrites the snapshot: only while the agent is idle. */
+	if (app->now - app->last_key >= 5 && cache_should_compact(app->cache) &&
+	    cache_compact(app->cache, err, sizeof err) != 0)
+		app_error(app, "cache: %s", err);
+}
+
+int
+app_load_cache(struct app *app, char *err, size_t errlen)
+{
+	struct load_state ls = { app, 0, 0 };
+	struct cache_visitor v = { &ls, app_cache_event, app_cache_outbox,
+	    app_cache_draft };
+	int rc;
+
+	if (app->cache == NULL)
+		return CACHE_OK;
+	ls.next_frame = app_ms() + LOAD_FRAME_MS;
+	app->loading = true;
+	rc = cache_load(app->cache, &v, err, errlen);
+	/* Positions after the events: unread counts start from them. */
+	readpos_restore(app);
+	app->loading = false;
+	if (app->ui.msg[0] != '\0' && strncmp(app->ui.msg, "loading the cache",
+	    17) == 0) {
+		app->ui.msg[0] = '\0';
+		app->ui.status.dirty = true;
+	}
+	app_after_events(app, TD_CHANGED_LIST);
+	return rc;
+}
