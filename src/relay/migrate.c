@@ -41,7 +41,7 @@ static const struct dump_table {
 	/* meta's "schema" is each backend's own version, and how far the
 	 * search index is built each database's own state: not moved. */
 	{ "meta", "key, value", "TT", "key", "key", "WHERE key NOT IN "
-	    "('schema', 'search_backfill')", NULL },
+	    "('schema', 'restore_pending', 'search_backfill')", NULL },
 	{ "events", "seq, ts, type, conversation, json", "IITTT", "seq", "seq",
 	    "", NULL },
 	{ "contacts", "id, wa_id, user_id, username, name, conversation, extra",
