@@ -12,6 +12,7 @@
 #include "health.h"
 #include "http.h"
 #include "ops.h"
+#include "search.h"
 #include "sender.h"
 
 void webhook_get(struct req *q);
@@ -43,6 +44,7 @@ const struct route relay_routes[] = {
 	{ "GET", "/metrics", false, health_metrics },
 	{ "GET", "/v1/me", true, route_me },
 	{ "GET", "/v1/sync", true, sync_handle },
+	{ "GET", "/v1/search", true, search_route },
 	{ "GET", "/v1/snapshot", true, window_snapshot },
 	{ "GET", "/v1/conversations", true, window_conversations },
 	{ "GET", "/v1/conversations/{}/messages", true, window_history },

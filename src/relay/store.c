@@ -435,3 +435,16 @@ relay_store_conv_page(struct relay_store *st, const char *status,
 {
 	return st->ops->conv_page(st->be, status, before, limit, out);
 }
+
+int
+relay_store_search(struct relay_store *st, const struct search_query *q,
+    int64_t before, int limit, struct relay_search_hit **hits, size_t *n)
+{
+	return st->ops->search(st->be, q, before, limit, hits, n);
+}
+
+int
+relay_store_search_backfill(struct relay_store *st, int max, int64_t *left)
+{
+	return st->ops->search_backfill(st->be, max, left);
+}

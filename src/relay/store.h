@@ -179,6 +179,23 @@ int relay_store_meta_get(struct relay_store *st, const char *key, char **value);
 int relay_store_meta_put(struct relay_store *st, const char *key,
     const char *value);
 
+/* Full-text search (search.h).  Events whose indexed text matches every
+ * word of q, with seq < before, newest first, at most limit; hits are
+ * freed with relay_search_hits_free(). */
+struct search_query;
+struct relay_search_hit {
+	int64_t seq;
+	char *json; /* the event, as /v1/sync serves it */
+};
+int relay_store_search(struct relay_store *st, const struct search_query *q,
+    int64_t before, int limit, struct relay_search_hit **hits, size_t *n);
+void relay_search_hits_free(struct relay_search_hit *h, size_t n);
+/* Indexes up to max of the events older than the index, newest first
+ * (a writer, inside a transaction); *left is then the highest seq still
+ * to index, 0 when the index covers the whole log. */
+int relay_store_search_backfill(struct relay_store *st, int max,
+    int64_t *left);
+
 /* Backends: a "postgresql://" or "postgres://" URI selects PostgreSQL
  * (store_pg.c, several relays on one database), anything else is an
  * SQLite file (store_sqlite.c). */

@@ -110,6 +110,11 @@ struct relay_store_ops {
 	    struct relay_evrows *out);
 	int (*conv_page)(void *be, const char *status, int64_t before,
 	    int limit, struct relay_convrows *out);
+
+	/* Search (store_*_search.c). */
+	int (*search)(void *be, const struct search_query *q, int64_t before,
+	    int limit, struct relay_search_hit **hits, size_t *n);
+	int (*search_backfill)(void *be, int max, int64_t *left);
 };
 
 extern const struct relay_store_ops relay_store_sqlite_ops;

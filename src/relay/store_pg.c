@@ -30,6 +30,7 @@
 #include "pg_schema.h"
 #include "store_backend.h"
 #include "store_common.h"
+#include "store_pg_search.h"
 #include "store_window_backend.h"
 
 /* "ttyd" in ASCII: the one lock every write transaction takes. */
@@ -110,13 +111,14 @@ static const char *pg_sql[P_COUNT] = {
 	    "conversations WHERE contact = $1 ORDER BY id",
 	/* IS NOT DISTINCT FROM: a message without an id has a NULL wamid. */
 	[P_MSG_SEEN] = "SELECT 1 FROM messages WHERE wamid IS NOT DISTINCT "
-	    "FROM $1 AND fingerprint = $2",
+	    "FROM $1 AND left(fingerprint, 16) = left($2, 16)",
 	[P_MSG_BY_ID] = "SELECT id, wamid, conversation, direction FROM "
 	    "messages WHERE id = $1",
 	[P_MSG_BY_WAMID] = "SELECT id, wamid, conversation, direction FROM "
 	    "messages WHERE wamid = $1 ORDER BY direction DESC, rid LIMIT 1",
 	[P_MSG_PUT] = "INSERT INTO messages(id, wamid, fingerprint, "
-	    "conversation, direction, ts) VALUES($1, $2, $3, $4, $5, $6)",
+	    "conversation, direction, ts) VALUES($1, $2, left($3, 16), $4, $5, "
+	    "$6)",
 	[P_MSG_SET_WAMID] = "UPDATE messages SET wamid = $1 WHERE id = $2",
 	[P_STATUS_ONCE] = "INSERT INTO status_keys(message, status) "
 	    "VALUES($1, $2) ON CONFLICT DO NOTHING",
@@ -552,8 +554,30 @@ pg_store_append(void *be, int64_t seq, json_t *ev)
 	rc = pg_do(st, P_APPEND, &a);
 	free(text);
 	if (rc == 0)
+		rc = pg_search_add(st->conn, seq, ev, st->err, sizeof st->err);
+	if (rc == 0)
 		st->new_events = true;
 	return rc;
+}
+
+static int
+pg_store_search(void *be, const struct search_query *q, int64_t before,
+    int limit, struct relay_search_hit **hits, size_t *n)
+{
+	struct pg_store *st = be;
+
+	pg_revive(st);
+	return pg_search_find(st->conn, q, before, limit, hits, n, st->err,
+	    sizeof st->err);
+}
+
+static int
+pg_store_search_backfill(void *be, int max, int64_t *left)
+{
+	struct pg_store *st = be;
+
+	return pg_search_backfill(st->conn, max, left, st->err,
+	    sizeof st->err);
 }
 
 static int
@@ -1026,6 +1050,8 @@ pg_store_meta_get(void *be, const char *key, char **value)
 }
 
 const struct relay_store_ops relay_store_pg_ops = {
+	.search = pg_store_search,
+	.search_backfill = pg_store_search_backfill,
 	.open = pg_store_open,
 	.close = pg_store_close,
 	.error = pg_store_error,

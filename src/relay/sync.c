@@ -13,6 +13,7 @@
 
 #include "http.h"
 #include "ops.h"
+#include "search.h"
 
 #define SYNC_LIMIT_DEFAULT 500
 #define SYNC_LIMIT_MAX 5000
@@ -317,7 +318,7 @@ sync_wake_all(struct relay *r)
 static void
 sync_hk_run(struct relay *r, struct relay_job *j)
 {
-	if (ops_housekeeping(r) != 0)
+	if (ops_housekeeping(r) != 0 || search_backfill(r) != 0)
 		j->failed = 1;
 }
 
@@ -327,7 +328,8 @@ sync_hk_done(struct relay *r, struct relay_job *j)
 	atomic_store(&r->hk_busy, false);
 }
 
-/* Once a second: snoozes that end, SLA due times that pass. */
+/* Once a second: snoozes that end, SLA due times that pass, a batch of
+ * the search index for events older than it. */
 static void
 sync_housekeeping(struct relay *r)
 {

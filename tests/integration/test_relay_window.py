@@ -345,7 +345,7 @@ class WindowTest(RelayTestCase):
 
 # What a database from before the windowed reads lacks (both backends).
 _DOWNGRADE_SQLITE = """
-DROP TRIGGER events_msg_ts; DROP TRIGGER conversations_new;
+DROP TRIGGER event_log_msg_ts; DROP TRIGGER conversations_new;
 DROP TRIGGER conversations_state;
 DROP INDEX conversations_status_ts; DROP INDEX conversations_msg_ts;
 ALTER TABLE conversations DROP COLUMN msg_ts;
