@@ -49,8 +49,13 @@ struct relay_config {
 	char *path;        /* the config file itself */
 	char *host;        /* listen address */
 	unsigned short port;
+	char *metrics_host; /* [relay] metrics_listen, NULL: none */
+	unsigned short metrics_port;
 	char *database;    /* absolute or as given when a URI */
 	size_t max_body;
+	size_t max_body_total; /* bodies in memory, all connections */
+	unsigned max_conns_per_address; /* untrusted peers; 0: no limit */
+	long request_timeout; /* seconds to receive a request; 0: none */
 	size_t media_max;
 	char *graph_url;
 	char *phone_number_id;
@@ -99,6 +104,9 @@ const struct relay_agent *config_find_agent(const struct relay_config *cfg,
 const struct relay_team *config_find_team(const struct relay_config *cfg,
     const char *id);
 
+/* An agent or team id as the loader accepts it: 1 to 64 of a-z A-Z 0-9
+ * _ - . (add-agent checks with this too). */
+int config_valid_id(const char *id);
 /* config_media.c: [media] and the template settings; called by
  * config_load(), freed by config_media_free(). */
 struct ini;

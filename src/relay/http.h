@@ -22,6 +22,7 @@
 
 #include "ttydesk/wa.h"
 
+#include "connguard.h"
 #include "relay.h"
 
 #define REQ_MAX_SEG 8
@@ -45,6 +46,8 @@ struct req {
 	size_t len, cap;
 	bool too_big;
 	size_t discarded; /* chunked body bytes dropped after too_big */
+	size_t expect;    /* Content-Length + 1, 0 when not given */
+	struct body_charge charge; /* of the body budget (connguard.h) */
 	const struct relay_agent *agent;
 	enum req_phase phase;
 	bool suspended;      /* microhttpd's thread only */
@@ -65,6 +68,7 @@ struct req {
 
 	/* long-poll */
 	int64_t after;
+	int64_t head;        /* the log's head when after is past it, or -1 */
 	int limit;
 	int64_t deadline_ms;
 	struct req *wnext, *wprev;
@@ -91,6 +95,7 @@ struct route {
 };
 
 extern const struct route relay_routes[];
+void webhook_post(struct req *q); /* routes.c */
 
 /* 1 when the conversation exists; otherwise answers 404 (or 500) and
  * returns 0. */
@@ -134,9 +139,19 @@ int64_t http_now_ms(void);
 
 /* sync.c */
 void sync_handle(struct req *q);
+/* Query argument key as an integer in [lo, hi] (def when absent) into
+ * *out; answers 400 and returns -1 when it is something else. */
+int sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
+    long long def, long long *out);
 void sync_forget(struct req *q);
 /* Puts an answered webhook on the held list (writer thread, after commit). */
 void sync_hold(struct req *q);
 void sync_cache_free(void);
+
+/* window.c: GET /v1/snapshot, /v1/conversations,
+ * /v1/conversations/{id}/messages */
+void window_snapshot(struct req *q);
+void window_conversations(struct req *q);
+void window_history(struct req *q);
 
 #endif

@@ -138,7 +138,7 @@ intake_defer(struct relay *r, const char *wamid, const char *conv,
 	int rc;
 
 	rc = relay_store_deferred_put(r->writer, wamid, conv,
-	    msg_status_name(status), ts, text);
+	    event_msg_status_name(status), ts, text);
 	free(text);
 	return rc;
 }

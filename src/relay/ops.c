@@ -299,7 +299,7 @@ op_send(struct relay *r, const struct relay_agent *a, const char *conv,
 		media.mime_type = (char *)up->mime;
 		media.filename = (char *)up->filename;
 		media.size = up->size;
-		m.kind = (enum td_msg_kind)msg_kind_from_name(up->kind);
+		m.kind = (enum td_msg_kind)event_kind_from_name(up->kind);
 		m.media = &media;
 		m.caption = (char *)up->caption;
 	}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "events.h"
+#include "health.h"
 #include "http.h"
 #include "ops.h"
 #include "sender.h"
@@ -37,8 +38,14 @@ static void route_bulk(struct req *q);
 const struct route relay_routes[] = {
 	{ "GET", "/webhook", false, webhook_get },
 	{ "POST", "/webhook", false, webhook_post },
+	{ "GET", "/healthz", false, health_live },
+	{ "GET", "/readyz", false, health_ready },
+	{ "GET", "/metrics", false, health_metrics },
 	{ "GET", "/v1/me", true, route_me },
 	{ "GET", "/v1/sync", true, sync_handle },
+	{ "GET", "/v1/snapshot", true, window_snapshot },
+	{ "GET", "/v1/conversations", true, window_conversations },
+	{ "GET", "/v1/conversations/{}/messages", true, window_history },
 	{ "POST", "/v1/conversations/{}/messages", true, route_messages },
 	{ "POST", "/v1/conversations/{}/notes", true, route_notes },
 	{ "POST", "/v1/conversations/{}/escalate", true, route_escalate },

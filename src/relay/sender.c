@@ -19,6 +19,8 @@
 
 #include "events.h"
 #include "http.h"
+#include "log.h"
+#include "metrics.h"
 #include "media_store.h"
 #include "mstream.h"
 #include "sender.h"
@@ -47,6 +49,7 @@ struct task {
 	bool uploading;
 	struct task *next;
 	struct task *snext;         /* sender's list of streaming tasks */
+	int64_t t0_ms;              /* started (send latency) */
 };
 
 struct sender {
@@ -61,6 +64,7 @@ struct sender {
 	struct task *streams; /* sender thread only */
 	int64_t next_due;  /* earliest pending retry, 0 when none */
 	int inflight;
+	_Atomic int64_t beat_ms; /* the loop's last turn (/readyz) */
 };
 
 /* Writer job carrying claimed sends or one send's outcome. */
@@ -345,6 +349,7 @@ task_prepare(struct sender *s, struct task *t)
 		curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->post);
 	if (curl_multi_add_handle(s->multi, t->easy) != CURLM_OK)
 		return -1;
+	t->t0_ms = http_now_ms();
 	s->inflight++;
 	return 0;
 }
@@ -494,7 +499,7 @@ result_done(struct relay *r, struct relay_job *j)
 	struct send_job *sj = (struct send_job *)j;
 
 	if (j->failed)
-		relay_log("sender: cannot record the outcome of %s", sj->id);
+		log_msg(LOG_ERR, "event=send_unrecorded id=%s", sj->id);
 	sync_release_held(r, true);
 	sender_kick(sj->s);
 	free(sj->id);
@@ -544,6 +549,24 @@ sender_backoff(int attempts, bool rate_limited)
 	return (int64_t)d + 1;
 }
 
+/* Every failed attempt, with the Graph error code and title (an expired
+ * token is code 190).  Not the details: Graph may quote the request in
+ * them.  Never the message text, never the token. */
+static void
+sender_log_failure(const struct task *t, CURLcode cc, long http,
+    const struct wa_error_info *e, const char *outcome)
+{
+	char title[3 * sizeof e->title];
+
+	log_msg(LOG_WARNING, "event=send_failed id=%s conversation=%s "
+	    "attempt=%d outcome=%s http=%ld code=%d title=\"%s\"%s%s%s",
+	    t->out.id, t->out.conversation, t->out.attempts, outcome, http,
+	    e->code, log_quote(title, sizeof title, e->title),
+	    cc != CURLE_OK ? " curl=\"" : "",
+	    cc != CURLE_OK ? curl_easy_strerror(cc) : "",
+	    cc != CURLE_OK ? "\"" : "");
+}
+
 static void
 sender_send_done(struct sender *s, struct task *t, CURLcode cc, long http)
 {
@@ -552,6 +575,7 @@ sender_send_done(struct sender *s, struct task *t, CURLcode cc, long http)
 	int64_t now = relay_now(s->r);
 	char *wamid;
 	bool retry = false, rate = false;
+	double secs = (double)(http_now_ms() - t->t0_ms) / 1e3;
 
 	memset(&e, 0, sizeof e);
 	if (cc != CURLE_OK) {
@@ -567,6 +591,7 @@ sender_send_done(struct sender *s, struct task *t, CURLcode cc, long http)
 			    curl_easy_strerror(cc));
 		}
 	} else if (http >= 200 && http < 300) {
+		metrics_send(METRICS_SEND_SENT, 0, secs);
 		wamid = wa_parse_send_response(t->buf ? t->buf : "", t->len);
 		sender_record(s, t, RELAY_OUT_SENT, wamid, NULL, 0);
 		return;
@@ -578,6 +603,8 @@ sender_send_done(struct sender *s, struct task *t, CURLcode cc, long http)
 			snprintf(e.title, sizeof e.title, "HTTP %ld", http);
 	}
 	if (retry && t->out.attempts < SENDER_ATTEMPTS_MAX) {
+		metrics_send(METRICS_SEND_RETRY, e.code, secs);
+		sender_log_failure(t, cc, http, &e, "retry");
 		sender_record(s, t, RELAY_OUT_PENDING, NULL, NULL,
 		    now + sender_backoff(t->out.attempts, rate));
 		return;
@@ -590,6 +617,8 @@ sender_send_done(struct sender *s, struct task *t, CURLcode cc, long http)
 			snprintf(e.title, sizeof e.title, "%s",
 			    curl_easy_strerror(cc));
 	}
+	metrics_send(METRICS_SEND_FAILED, e.code, secs);
+	sender_log_failure(t, cc, http, &e, "failed");
 	sender_record(s, t, RELAY_OUT_FAILED, NULL, &e, 0);
 }
 
@@ -808,6 +837,7 @@ sender_main(void *arg)
 
 	pthread_setname_np(pthread_self(), "relay-sender");
 	for (;;) {
+		atomic_store(&s->beat_ms, http_now_ms());
 		pthread_mutex_lock(&s->lock);
 		t = s->incoming;
 		s->incoming = NULL;
@@ -1026,4 +1056,19 @@ sender_recover(struct relay *r, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+bool
+sender_alive(struct relay *r)
+{
+	struct sender *s = r->sender;
+	bool stopping;
+
+	if (s == NULL)
+		return false;
+	pthread_mutex_lock(&s->lock);
+	stopping = s->stopping;
+	pthread_mutex_unlock(&s->lock);
+	/* The loop turns at least every 500 ms (curl_multi_poll). */
+	return !stopping && http_now_ms() - atomic_load(&s->beat_ms) < 5000;
 }

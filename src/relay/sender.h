@@ -6,6 +6,8 @@
 #ifndef RELAY_SENDER_H
 #define RELAY_SENDER_H
 
+#include <stdbool.h>
+
 #include "relay.h"
 
 struct req;
@@ -15,6 +17,8 @@ int sender_start(struct relay *r, char *err, size_t errlen);
 void sender_stop(struct relay *r);
 /* After the writer stopped (its jobs may still point at the sender). */
 void sender_free(struct relay *r);
+/* The sender thread runs and turned its loop in the last seconds. */
+bool sender_alive(struct relay *r);
 /* Look at the outbound queue now (a send was just accepted). */
 void sender_kick(struct sender *s);
 /* Mark wamid read / fetch media id; the req is suspended and answered. */

@@ -9,6 +9,7 @@
 
 #include "fetcher.h"
 #include "http.h"
+#include "logid.h"
 #include "pg_listen.h"
 #include "sender.h"
 #include "server.h"
@@ -19,6 +20,7 @@ server_start(struct relay *r, struct relay_config *cfg, char *err,
     size_t errlen)
 {
 	if (relay_init(r, cfg, err, errlen) != 0 ||
+	    logid_load(r, err, errlen) != 0 ||
 	    sender_recover(r, err, errlen) != 0 ||
 	    relay_start_writer(r, err, errlen) != 0 ||
 	    sender_start(r, err, errlen) != 0 ||

@@ -22,6 +22,7 @@
 
 #include "check.h"
 #include "config.h"
+#include "http.h"
 #include "relay.h"
 #include "server.h"
 
@@ -497,8 +498,9 @@ test_long_poll(void)
 {
 	struct poll_arg a = { 0, 0, 0, 0 };
 	pthread_t t;
-	char *b;
+	char *b, path[96], want[160];
 	struct http_resp r;
+	int64_t t0;
 
 	a.after = atomic_load(&relay.committed_seq);
 	pthread_create(&t, NULL, poll_main, &a);
@@ -511,9 +513,22 @@ test_long_poll(void)
 	CHECK(a.count >= 3); /* contact, conversation, message, ... */
 	CHECK(a.ms >= 250 && a.ms < 2000);
 	/* A timed-out long-poll answers an empty list with next = after. */
-	r = req("GET", "/v1/sync?after=999999&wait=1", NULL, NULL);
+	snprintf(path, sizeof path, "/v1/sync?after=%lld&wait=1",
+	    (long long)atomic_load(&relay.committed_seq));
+	r = req("GET", path, NULL, NULL);
 	CHECK_INT(r.status, 200);
-	CHECK_STR(r.body, "{\"events\":[],\"next\":999999,\"more\":false}");
+	snprintf(want, sizeof want, "{\"events\":[],\"next\":%lld,\"more\":"
+	    "false,\"log_id\":\"%s\"}",
+	    (long long)atomic_load(&relay.committed_seq), relay.log_id);
+	CHECK_STR(r.body, want);
+	free(r.body);
+	/* An after past the head (a restored log) is answered at once
+	 * with next = the head, so the client notices. */
+	t0 = http_now_ms();
+	r = req("GET", "/v1/sync?after=999999&wait=5", NULL, NULL);
+	CHECK_INT(r.status, 200);
+	CHECK(http_now_ms() - t0 < 2000);
+	CHECK_STR(r.body, want);
 	free(r.body);
 }
 
