@@ -235,20 +235,27 @@ snap_args_parse(struct req *q, struct snap_args *a)
 	return 0;
 }
 
-/* What one snapshot page read, inside one read transaction. */
+/* What one snapshot page read, inside one read transaction: the events
+ * of convs.v[0..n_read). */
 struct snap_page {
 	int64_t through, outside, resolved;
 	struct relay_convrows convs;
 	struct relay_evrows evs;
+	size_t n_read;
 	bool more;
 };
+
+/* Events are read this many conversations at a time, until the page
+ * holds enough of them: a page of long conversations stops early
+ * instead of holding all of them in memory. */
+#define SNAP_READ_CHUNK 50
 
 static int
 snap_read(struct req *q, const struct snap_args *a, struct snap_page *pg)
 {
 	struct relay_store *st = q->r->reader;
 	int64_t *ids = NULL;
-	size_t i;
+	size_t i, n;
 	int rc = -1;
 
 	if (relay_store_read_begin(st) != 0)
@@ -262,14 +269,20 @@ snap_read(struct req *q, const struct snap_args *a, struct snap_page *pg)
 	if ((pg->more = pg->convs.n > (size_t)a->limit)) {
 		free(pg->convs.v[--pg->convs.n].state);
 	}
-	/* The cursor moves past invisible conversations too: remember the
-	 * page's last one before dropping them. */
 	if ((ids = calloc(pg->convs.n + 1, sizeof *ids)) == NULL)
 		goto out;
 	for (i = 0; i < pg->convs.n; i++)
 		ids[i] = pg->convs.v[i].id;
-	rc = relay_store_window_events(st, ids, pg->convs.n, pg->through,
-	    &pg->evs);
+	rc = 0;
+	while (rc == 0 && pg->n_read < pg->convs.n &&
+	    pg->evs.n <= SNAP_EVENTS_SOFT) {
+		n = pg->convs.n - pg->n_read;
+		if (n > SNAP_READ_CHUNK)
+			n = SNAP_READ_CHUNK;
+		rc = relay_store_window_events(st, ids + pg->n_read, n,
+		    pg->through, &pg->evs);
+		pg->n_read += n;
+	}
 out:
 	relay_store_read_end(st);
 	free(ids);
@@ -301,7 +314,9 @@ window_snapshot(struct req *q)
 	snprintf(num, sizeof num, "{\"through\":%lld,\"events\":[",
 	    (long long)pg.through);
 	wbuf_str(&w, num);
-	for (i = 0; i < pg.convs.n; i++) {
+	if (pg.n_read < pg.convs.n)
+		pg.more = true;
+	for (i = 0; i < pg.n_read; i++) {
 		int64_t id = pg.convs.v[i].id;
 
 		while (k < pg.evs.n && pg.evs.v[k].conv < id)
@@ -313,7 +328,7 @@ window_snapshot(struct req *q)
 			w.oom = true;
 		k = j;
 		last = id;
-		if (count > SNAP_EVENTS_SOFT && i + 1 < pg.convs.n) {
+		if (count > SNAP_EVENTS_SOFT && i + 1 < pg.n_read) {
 			pg.more = true;
 			break;
 		}
