@@ -22,6 +22,20 @@ void conv_on_reply(json_t *state);
 /* Open when the last inbound message is under 24 h old at now. */
 bool conv_window_open(const json_t *state, int64_t now);
 const char *conv_status(const json_t *state);
+
+/* The number a conversation belongs to (its state's "number"); NULL when
+ * that number is no longer configured.  Everything sent for the
+ * conversation goes through this number. */
+const struct relay_number *relay_conversation_number(struct relay *r,
+    const json_t *state);
+/* The same by conversation id, read through st: 1 with *out (NULL when
+ * unconfigured), 0 when there is no such conversation, -1 on error. */
+int relay_conversation_number_of(struct relay *r, struct relay_store *st,
+    const char *conv, const struct relay_number **out);
+/* Whether agent a may see a conversation in this state (its numbers).
+ * Every agent request and /v1/sync ask this one function. */
+bool relay_agent_sees(struct relay *r, const struct relay_agent *a,
+    const json_t *state);
 int conv_priority_index(const json_t *state);
 
 #endif

@@ -35,25 +35,29 @@ static const struct dump_table {
 	const char *order;
 	const char *order_pg;
 	const char *where;
+	/* The last column's value in a row of an older dump that lacks it
+	 * (NULL: every row has every column). */
+	const char *added;
 } dump_tables[] = {
 	/* meta's "schema" is each backend's own version: not moved. */
-	{ "meta", "key, value", "TT", "key", "key", "WHERE key <> 'schema'" },
+	{ "meta", "key, value", "TT", "key", "key", "WHERE key <> 'schema'",
+	    NULL },
 	{ "events", "seq, ts, type, conversation, json", "IITTT", "seq", "seq",
-	    "" },
+	    "", NULL },
 	{ "contacts", "id, wa_id, user_id, username, name, conversation, extra",
-	    "ITTTTTT", "id", "id", "" },
-	{ "conversations", "id, contact, state, first_ts, last_ts, wake_at",
-	    "IITIII", "id", "id", "" },
+	    "ITTTTTT", "id", "id", "", NULL },
+	{ "conversations", "id, contact, state, first_ts, last_ts, wake_at, "
+	    "number", "IITIIIT", "id", "id", "", "main" },
 	{ "messages", "id, wamid, fingerprint, conversation, direction, ts",
-	    "TTTTII", "rowid", "rid", "" },
+	    "TTTTII", "rowid", "rid", "", NULL },
 	{ "status_keys", "message, status", "TT", "message, status",
-	    "message, status", "" },
+	    "message, status", "", NULL },
 	{ "deferred", "wamid, conversation, status, ts, extra", "TTTIT",
-	    "rowid", "rid", "" },
+	    "rowid", "rid", "", NULL },
 	{ "outbound", "id, client_id, conversation, body, state, attempts, "
-	    "next_try, wamid", "TTTTIIIT", "rowid", "rid", "" },
+	    "next_try, wamid", "TTTTIIIT", "rowid", "rid", "", NULL },
 	{ "idempotency", "route, client_id, status, response", "TTIT",
-	    "route, client_id", "route, client_id", "" },
+	    "route, client_id", "route, client_id", "", NULL },
 };
 #define DUMP_NTABLES (sizeof dump_tables / sizeof dump_tables[0])
 
@@ -273,7 +277,8 @@ import_row(struct importer *im, size_t t, const json_t *row, char *err,
 	const char *vals[8];
 	char nums[8][24], sql[512], marks[64];
 
-	if (!json_is_array(row) || json_array_size(row) != n || n > 8) {
+	if (!json_is_array(row) || n > 8 || (json_array_size(row) != n &&
+	    (d->added == NULL || json_array_size(row) != n - 1))) {
 		snprintf(err, errlen, "import: %s: bad row", d->name);
 		return -1;
 	}
@@ -283,7 +288,9 @@ import_row(struct importer *im, size_t t, const json_t *row, char *err,
 	for (i = 0; i < n; i++) {
 		const json_t *v = json_array_get(row, i);
 
-		if (json_is_null(v))
+		if (v == NULL)
+			vals[i] = d->added; /* a dump from before the column */
+		else if (json_is_null(v))
 			vals[i] = NULL;
 		else if (d->types[i] == 'I' && json_is_integer(v)) {
 			snprintf(nums[i], sizeof nums[i], "%lld",

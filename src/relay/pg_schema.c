@@ -46,6 +46,10 @@ static const char *const pg_migrations[PG_SCHEMA_VERSION] = {
 	"CREATE TABLE idempotency(route text NOT NULL, client_id text NOT "
 	"  NULL, status integer NOT NULL, response text NOT NULL, "
 	"  PRIMARY KEY(route, client_id));",
+	/* 2: several business numbers; the rows before are number "main". */
+	"ALTER TABLE conversations ADD COLUMN number text NOT NULL "
+	"  DEFAULT 'main';"
+	"CREATE INDEX conversations_number ON conversations(contact, number);",
 };
 
 int

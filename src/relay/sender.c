@@ -17,6 +17,7 @@
 #include "ttydesk/buf.h"
 #include "ttydesk/wa.h"
 
+#include "conv.h"
 #include "events.h"
 #include "http.h"
 #include "mstream.h"
@@ -33,6 +34,7 @@ struct task {
 	enum task_kind kind;
 	struct req *q;              /* T_READ, T_MEDIA_*: answered at the end */
 	struct relay_outbound out;  /* T_SEND */
+	char number[72];            /* whose phone_number_id and token */
 	char *url;
 	char *post;
 	CURL *easy;
@@ -195,7 +197,7 @@ task_prepare(struct sender *s, struct task *t)
 	if ((t->easy = curl_easy_init()) == NULL)
 		return -1;
 	snprintf(auth, sizeof auth, "Authorization: Bearer %s",
-	    cfg->access_token ? cfg->access_token : "");
+	    config_number_token(cfg, t->number));
 	t->hdrs = curl_slist_append(t->hdrs, auth);
 	sodium_memzero(auth, sizeof auth);
 	if (t->post != NULL)
@@ -278,6 +280,7 @@ claim_run(struct relay *r, struct relay_job *j)
 	struct send_job *sj = (struct send_job *)j;
 	char **ids;
 	size_t n;
+	int i;
 
 	/* Several relays (PostgreSQL): claims of one that died. */
 	if (relay_store_outbound_abandoned(r->writer, relay_now(r), &ids,
@@ -292,6 +295,18 @@ claim_run(struct relay *r, struct relay_job *j)
 	if (relay_store_outbound_claim(r->writer, relay_now(r), sj->out,
 	    SENDER_CLAIM_MAX, &sj->n) != 0)
 		j->failed = 1;
+	for (i = 0; !j->failed && i < sj->n; i++) {
+		/* Derived here, not queued: a send queued by another relay or
+		 * before a restart goes from its conversation's number too. */
+		const struct relay_number *num = NULL;
+
+		if (relay_conversation_number_of(r, r->writer,
+		    sj->out[i].conversation, &num) < 0)
+			j->failed = 1;
+		else if (num != NULL &&
+		    (sj->out[i].number = strdup(num->id)) == NULL)
+			j->failed = 1;
+	}
 	sj->next_try = relay_store_outbound_next(r->writer);
 }
 
@@ -513,6 +528,7 @@ sender_media_meta_done(struct sender *s, struct task *t)
 		return;
 	}
 	n->kind = T_MEDIA_GET;
+	memcpy(n->number, t->number, sizeof n->number);
 	n->q = t->q;
 	n->url = strdup(url);
 	n->out.body = mime ? strdup(mime) : NULL; /* expected type */
@@ -598,7 +614,21 @@ sender_start_task(struct sender *s, struct task *t)
 	char tail[512];
 
 	if (t->kind == T_SEND) {
-		snprintf(tail, sizeof tail, "%s/messages", cfg->phone_number_id);
+		const struct relay_number *n = config_find_number(cfg,
+		    t->out.number);
+
+		if (n == NULL) {
+			struct wa_error_info e = { WA_ERR_PERMANENT, 0,
+			    "number not configured", "" };
+
+			/* Its [number] section was removed: nothing to send
+			 * from. */
+			sender_record(s, t, RELAY_OUT_FAILED, NULL, &e, 0);
+			task_free(t);
+			return;
+		}
+		snprintf(t->number, sizeof t->number, "%s", n->id);
+		snprintf(tail, sizeof tail, "%s/messages", n->phone_number_id);
 		t->post = t->out.body;
 		t->out.body = NULL;
 	}
@@ -748,8 +778,8 @@ sender_free(struct relay *r)
 }
 
 static void
-sender_request(struct relay *r, struct req *q, enum task_kind kind,
-    char *url, char *post)
+sender_request(struct relay *r, struct req *q, const struct relay_number *n,
+    enum task_kind kind, char *url, char *post)
 {
 	struct task *t = calloc(1, sizeof *t);
 
@@ -762,6 +792,7 @@ sender_request(struct relay *r, struct req *q, enum task_kind kind,
 		return;
 	}
 	t->kind = kind;
+	snprintf(t->number, sizeof t->number, "%s", n->id);
 	t->q = q;
 	t->url = url;
 	t->post = post;
@@ -770,19 +801,22 @@ sender_request(struct relay *r, struct req *q, enum task_kind kind,
 }
 
 void
-sender_mark_read(struct relay *r, struct req *q, const char *wamid)
+sender_mark_read(struct relay *r, struct req *q, const struct relay_number *n,
+    const char *wamid)
 {
 	char tail[512];
 
-	snprintf(tail, sizeof tail, "%s/messages", r->cfg->phone_number_id);
-	sender_request(r, q, T_READ, sender_url(r->cfg, tail),
+	snprintf(tail, sizeof tail, "%s/messages", n->phone_number_id);
+	sender_request(r, q, n, T_READ, sender_url(r->cfg, tail),
 	    wa_build_mark_read(wamid));
 }
 
 void
-sender_media(struct relay *r, struct req *q, const char *media_id)
+sender_media(struct relay *r, struct req *q, const struct relay_number *n,
+    const char *media_id)
 {
-	sender_request(r, q, T_MEDIA_META, sender_url(r->cfg, media_id), NULL);
+	sender_request(r, q, n, T_MEDIA_META, sender_url(r->cfg, media_id),
+	    NULL);
 }
 
 /* ---- recovery at start ---- */

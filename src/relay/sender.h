@@ -18,8 +18,10 @@ void sender_free(struct relay *r);
 /* Look at the outbound queue now (a send was just accepted). */
 void sender_kick(struct sender *s);
 /* Mark wamid read / fetch media id; the req is suspended and answered. */
-void sender_mark_read(struct relay *r, struct req *q, const char *wamid);
-void sender_media(struct relay *r, struct req *q, const char *media_id);
+void sender_mark_read(struct relay *r, struct req *q,
+    const struct relay_number *n, const char *wamid);
+void sender_media(struct relay *r, struct req *q,
+    const struct relay_number *n, const char *media_id);
 
 /* Sends that were in flight when the relay died end as "delivery
  * unknown" (never resent: the customer may already have them).  Runs at

@@ -25,6 +25,7 @@ enum st_stmt {
 	Q_CONTACT_UPDATE,
 	Q_CONV_INSERT,
 	Q_CONV_GET,
+	Q_CONV_OF,
 	Q_CONV_PUT,
 	Q_CONV_DUE,
 	Q_CONV_OF_CONTACT,
@@ -81,15 +82,17 @@ static const char *st_sql[Q_COUNT] = {
 	[Q_CONTACT_UPDATE] = "UPDATE contacts SET wa_id = ?, user_id = ?, "
 	    "username = ?, name = ?, conversation = ?, extra = ? WHERE id = ?",
 	[Q_CONV_INSERT] = "INSERT INTO conversations(contact, state, first_ts, "
-	    "last_ts) VALUES(?1, ?2, ?3, ?3)",
-	[Q_CONV_GET] = "SELECT state, contact, first_ts, last_ts FROM "
+	    "last_ts, number) VALUES(?1, ?2, ?3, ?3, ?4)",
+	[Q_CONV_GET] = "SELECT state, contact, first_ts, last_ts, number FROM "
 	    "conversations WHERE id = ?",
+	[Q_CONV_OF] = "SELECT id FROM conversations WHERE contact = ? AND "
+	    "number = ? ORDER BY id DESC LIMIT 1",
 	[Q_CONV_PUT] = "UPDATE conversations SET state = ?, last_ts = "
 	    "MAX(last_ts, ?), wake_at = ? WHERE id = ?",
 	[Q_CONV_DUE] = "SELECT id FROM conversations WHERE wake_at > 0 AND "
 	    "wake_at <= ? ORDER BY wake_at LIMIT 256",
-	[Q_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts FROM "
-	    "conversations WHERE contact = ? ORDER BY id",
+	[Q_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts, number "
+	    "FROM conversations WHERE contact = ? ORDER BY id",
 	/* IS, not =: a message without an id has a NULL wamid. */
 	[Q_MSG_SEEN] = "SELECT 1 FROM messages WHERE wamid IS ? AND "
 	    "fingerprint = ?",
@@ -185,11 +188,17 @@ static const struct {
 	{ "SELECT wake_at FROM conversations LIMIT 0",
 	  "ALTER TABLE conversations ADD COLUMN wake_at INTEGER NOT NULL "
 	  "DEFAULT 0" },
+	/* Several business numbers: the rows before are number "main". */
+	{ "SELECT number FROM conversations LIMIT 0",
+	  "ALTER TABLE conversations ADD COLUMN number TEXT NOT NULL "
+	  "DEFAULT 'main'" },
 };
 
 static const char st_indexes[] =
     "CREATE INDEX IF NOT EXISTS conversations_wake ON conversations(wake_at) "
-    "  WHERE wake_at > 0;";
+    "  WHERE wake_at > 0;"
+    "CREATE INDEX IF NOT EXISTS conversations_number ON "
+    "  conversations(contact, number);";
 
 struct sqlite_store {
 	sqlite3 *db;
@@ -645,6 +654,7 @@ sqlite_store_conversation_create(void *be, int64_t contact, int64_t ts,
 	store_arg_int(&a, contact);
 	store_arg_text(&a, text);
 	store_arg_int(&a, ts);
+	store_arg_text(&a, store_state_number(state));
 	rc = st_do(st, Q_CONV_INSERT, &a);
 	free(text);
 	if (rc != 0)
@@ -674,10 +684,28 @@ sqlite_store_conversation_get(void *be, const char *id, json_t **state,
 	row.contact = sqlite3_column_int64(s, 1);
 	row.first_ts = sqlite3_column_int64(s, 2);
 	row.last_ts = sqlite3_column_int64(s, 3);
+	row.number = (const char *)sqlite3_column_text(s, 4);
 	rc = store_conv_row_out(&row, id, state, contact, first_ts, last_ts,
 	    st->err, sizeof st->err);
 	st_end(s);
 	return rc;
+}
+
+static int
+sqlite_store_conversation_of(void *be, int64_t contact, const char *number,
+    char **id)
+{
+	struct store_args a = { .n = 0 };
+	sqlite3_stmt *s;
+	int rc;
+
+	store_arg_int(&a, contact);
+	store_arg_text(&a, number);
+	if ((rc = st_first(be, Q_CONV_OF, &a, &s)) != 1)
+		return rc;
+	*id = store_conv_id(sqlite3_column_int64(s, 0));
+	st_end(s);
+	return *id == NULL ? -1 : 1;
 }
 
 /* The first column of every row, as malloc'd strings: the text, or for
@@ -730,7 +758,8 @@ sqlite_store_contact_conversations(void *be, int64_t contact)
 		json_array_append_new(arr, store_history_entry(
 		    sqlite3_column_int64(s, 0),
 		    (const char *)sqlite3_column_text(s, 1),
-		    sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3)));
+		    sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3),
+		    (const char *)sqlite3_column_text(s, 4)));
 	st_end(s);
 	return arr;
 }
@@ -994,6 +1023,7 @@ const struct relay_store_ops relay_store_sqlite_ops = {
 	.contact_put = sqlite_store_contact_put,
 	.conversation_create = sqlite_store_conversation_create,
 	.conversation_get = sqlite_store_conversation_get,
+	.conversation_of = sqlite_store_conversation_of,
 	.conversations_due = sqlite_store_conversations_due,
 	.contact_conversations = sqlite_store_contact_conversations,
 	.msg_seen = sqlite_store_msg_seen,

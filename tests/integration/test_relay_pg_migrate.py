@@ -73,9 +73,9 @@ class Migrate(unittest.TestCase):
 		self.relay.write_config()
 		p = cli(self.relay, "migrate")
 		self.assertEqual(p.returncode, 0, p.stderr)
-		self.assertIn("postgresql: schema version 1 (was 0)", p.stdout)
+		self.assertIn("postgresql: schema version 2 (was 0)", p.stdout)
 		p = cli(self.relay, "migrate")
-		self.assertIn("postgresql: schema version 1 (was 1)", p.stdout)
+		self.assertIn("postgresql: schema version 2 (was 2)", p.stdout)
 
 		cut = "\n".join(dump.splitlines()[:-3]) + "\n"
 		p = cli(self.relay, "import", stdin=cut)
@@ -95,7 +95,7 @@ class Migrate(unittest.TestCase):
 		after = alice.all_events()
 		self.assertEqual(after, before)
 		# SQLite's schema version did not come along.
-		self.assertIn("schema version 1 (was 1)", cli(self.relay, "migrate").stdout)
+		self.assertIn("schema version 2 (was 2)", cli(self.relay, "migrate").stdout)
 
 		# The log continues: next seq, a new conversation id.
 		c = self.fake.customer(unique_phone(), None, "After move")
