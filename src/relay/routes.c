@@ -10,6 +10,7 @@
 
 #include "conv.h"
 #include "events.h"
+#include "health.h"
 #include "http.h"
 #include "ops.h"
 #include "sender.h"
@@ -26,7 +27,10 @@ static void route_status(struct req *q);
 static void route_labels(struct req *q);
 static void route_presence(struct req *q);
 static void route_read(struct req *q);
-static void route_media(struct req *q);
+void route_media(struct req *q);
+void route_templates(struct req *q);
+void route_typing(struct req *q);
+void route_media_upload(struct req *q);
 static void route_contact_get(struct req *q);
 static void route_contact_post(struct req *q);
 static void route_contact_conversations(struct req *q);
@@ -35,8 +39,14 @@ static void route_bulk(struct req *q);
 const struct route relay_routes[] = {
 	{ "GET", "/webhook", false, webhook_get },
 	{ "POST", "/webhook", false, webhook_post },
+	{ "GET", "/healthz", false, health_live },
+	{ "GET", "/readyz", false, health_ready },
+	{ "GET", "/metrics", false, health_metrics },
 	{ "GET", "/v1/me", true, route_me },
 	{ "GET", "/v1/sync", true, sync_handle },
+	{ "GET", "/v1/snapshot", true, window_snapshot },
+	{ "GET", "/v1/conversations", true, window_conversations },
+	{ "GET", "/v1/conversations/{}/messages", true, window_history },
 	{ "POST", "/v1/conversations/{}/messages", true, route_messages },
 	{ "POST", "/v1/conversations/{}/notes", true, route_notes },
 	{ "POST", "/v1/conversations/{}/escalate", true, route_escalate },
@@ -46,6 +56,9 @@ const struct route relay_routes[] = {
 	{ "POST", "/v1/conversations/{}/presence", true, route_presence },
 	{ "POST", "/v1/conversations/{}/read", true, route_read },
 	{ "GET", "/v1/conversations/{}/media/{}", true, route_media },
+	{ "GET", "/v1/templates", true, route_templates },
+	{ "POST", "/v1/conversations/{}/typing", true, route_typing },
+	{ "POST", "/v1/conversations/{}/media", true, route_media_upload },
 	{ "GET", "/v1/contacts/{}", true, route_contact_get },
 	{ "POST", "/v1/contacts/{}", true, route_contact_post },
 	{ "GET", "/v1/contacts/{}/conversations", true,
@@ -107,7 +120,7 @@ route_body(struct req *q)
 }
 
 /* Writer side of a conversation route: idempotency, then the op. */
-static void
+void
 route_run_op(struct req *q, const char *route, op_fn fn)
 {
 	struct relay *r = q->r;
@@ -163,9 +176,7 @@ ROUTE_OP(route_status, "status", op_status)
 ROUTE_OP(route_labels, "labels", op_labels)
 ROUTE_OP(route_presence, "presence", op_presence)
 
-/* A conversation the agent may see, and its number: 1, or 0 when it
- * answered (404 also for one the agent may not see). */
-static int
+int
 route_conv_number(struct req *q, const char *conv,
     const struct relay_number **n)
 {
@@ -190,6 +201,14 @@ route_conv_number(struct req *q, const char *conv,
 	else if (rc == 0)
 		req_error(q, 404, "not_found", "no conversation %s", conv);
 	return rc > 0;
+}
+
+int
+route_conv_exists(struct req *q, const char *conv)
+{
+	const struct relay_number *n;
+
+	return route_conv_number(q, conv, &n);
 }
 
 static void
@@ -222,28 +241,6 @@ route_read(struct req *q)
 	}
 	sender_mark_read(q->r, q, n, k.wamid);
 	relay_msgkey_free(&k);
-}
-
-static void
-route_media(struct req *q)
-{
-	const struct relay_number *n;
-	const char *id = q->seg[4];
-	const char *p;
-
-	for (p = id; *p != '\0'; p++) {
-		/* Graph media ids are digits; refuse anything that could
-		 * change the Graph URL's path. */
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= 'A' && *p <= 'Z') || *p == '_' || *p == '-' ||
-		    *p == '.') || (p == id && *p == '.')) {
-			req_error(q, 400, "bad_request", "bad media id");
-			return;
-		}
-	}
-	if (!route_conv_number(q, q->seg[2], &n))
-		return;
-	sender_media(q->r, q, n, id);
 }
 
 /* A contact by phone (wa_id) or, failing that, BSUID.  1/0/-1. */
