@@ -136,11 +136,3 @@ relay_conversation_number_of(struct relay *r, struct relay_store *st,
 	json_decref(state);
 	return rc;
 }
-
-bool
-relay_agent_sees(struct relay *r, const struct relay_agent *a,
-    const json_t *state)
-{
-	(void)r;
-	return config_agent_has_number(a, store_state_number(state)) != 0;
-}

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "relay.h"
+#include "visible.h" /* relay_agent_sees() */
 
 /* A customer wrote at ts: window, reopen, SLA due times.  A reply to
  * the CSAT question (reply_id "csat:N") on a resolved conversation
@@ -32,10 +33,6 @@ const struct relay_number *relay_conversation_number(struct relay *r,
  * unconfigured), 0 when there is no such conversation, -1 on error. */
 int relay_conversation_number_of(struct relay *r, struct relay_store *st,
     const char *conv, const struct relay_number **out);
-/* Whether agent a may see a conversation in this state (its numbers).
- * Every agent request and /v1/sync ask this one function. */
-bool relay_agent_sees(struct relay *r, const struct relay_agent *a,
-    const json_t *state);
 int conv_priority_index(const json_t *state);
 
 #endif
