@@ -4,9 +4,11 @@ phone_number_id, sends from the conversation's number with its token,
 agents limited to some numbers, /v1/me's numbers."""
 
 import os
+import sqlite3
 import sys
 import tempfile
 import time
+import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
     "..", "pylib"))
@@ -225,6 +227,43 @@ class Numbers(RelayTestCase):
 		res = {x["conversation"]: x for x in r.data["results"]}
 		self.assertTrue(res[de["conversation"]]["ok"], res)
 		self.assertFalse(res[conv]["ok"], res)
+
+
+class SingleNumberUpgrade(RelayTestCase):
+	"""An old config (phone_number_id in [whatsapp]) on a database from
+	before numbers: its conversations are number main and continue."""
+
+	@unittest.skipIf(relayproc.pgcluster.wanted(), "SQLite file")
+	def test_old_database_continues(self):
+		c = self.customer()
+		first = self.write_text(c)
+		self.assertEqual(self.relay.stop(), 0)
+		# Back to the schema of before: no number column.
+		db = sqlite3.connect(self.relay.db)
+		db.execute("DROP INDEX IF EXISTS conversations_number")
+		db.execute("ALTER TABLE conversations DROP COLUMN number")
+		db.commit()
+		db.close()
+		self.relay.start()
+		self.fake.set_relay_url(self.relay.url)
+		again = self.write_text(c)
+		self.assertEqual(again["conversation"], first["conversation"])
+		self.assertEqual(self.conv_state(first["conversation"])["number"],
+		    "main")
+		r = self.alice.me()
+		self.assertEqual(r.data["numbers"], [{"id": "main",
+		    "phone_number_id": DE, "display_phone_number": "+1 555 0100"}])
+		t0 = time.time()
+		self.reply(first["conversation"], "still from main")
+		sends = [q for q in self.fake.snapshot() if q["kind"] == "send"
+		    and q["time"] >= t0]
+		self.assertEqual(sends[-1]["path"], "/v21.0/%s/messages" % DE)
+
+	def write_text(self, c):
+		m = self.inbound(c, "text", text="hi %s" % wp.new_media_id())
+		evs = self.message_events(m["id"])
+		self.assertEqual(len(evs), 1, evs)
+		return evs[0]
 
 
 if __name__ == "__main__":
