@@ -142,17 +142,18 @@ class Numbers(RelayTestCase):
 
 	def test_media_fetch_uses_the_number_token(self):
 		c = self.customer()
+		t0 = time.time()
 		m, code = self.fake.customer_message(c, "image",
 		    phone_number_id=FR)
 		self.assertEqual(code, 200)
 		conv = self.message_events(m["id"])[0]["conversation"]
-		t0 = time.time()
 		r = self.alice.media(conv, m["image"]["id"])
 		self.assertEqual(r.status, 200, r)
 		calls = self.graph_calls("media_info", t0) + \
 		    self.graph_calls("media_download", t0)
 		self.assertTrue(calls)
-		self.assertEqual({q["token"] for q in calls}, {FR_TOKEN})
+		self.assertEqual({q["token"] for q in calls}, {FR_TOKEN},
+		    [(q["kind"], q["path"]) for q in calls])
 
 	# ---- agents limited to some numbers -----------------------------
 
@@ -195,6 +196,11 @@ class Numbers(RelayTestCase):
 		de = self.write(c, DE)
 		fr = self.write(c, FR)
 		conv = fr["conversation"]
+		img, code = self.fake.customer_message(c, "image",
+		    phone_number_id=FR)
+		self.assertEqual(code, 200)
+		self.assertEqual(self.message_events(img["id"])[0]["conversation"],
+		    conv)
 		cid = new_client_id
 		calls = [
 		    ("POST", "messages", {"client_id": cid(), "text": "x"}),
@@ -206,7 +212,7 @@ class Numbers(RelayTestCase):
 		    ("POST", "labels", {"client_id": cid(), "add": ["x"]}),
 		    ("POST", "presence", {"activity": "typing"}),
 		    ("POST", "read", {"message": fr["message"]["id"]}),
-		    ("GET", "media/12345", None),
+		    ("GET", "media/" + img["image"]["id"], None),
 		]
 		for method, what, body in calls:
 			path = "/v1/conversations/%s/%s" % (quote(conv), what)
