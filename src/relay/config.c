@@ -69,9 +69,25 @@ config_dir_free(struct relay_directory *d)
 		for (j = 0; j < d->agents[i].n_teams; j++)
 			free(d->agents[i].teams[j]);
 		free(d->agents[i].teams);
+		for (j = 0; j < d->agents[i].n_numbers; j++)
+			free(d->agents[i].numbers[j]);
+		free(d->agents[i].numbers);
+	}
+	for (i = 0; i < d->n_numbers; i++) {
+		struct relay_number *n = &d->numbers[i];
+
+		free(n->id);
+		free(n->name);
+		free(n->phone_number_id);
+		free(n->display_phone_number);
+		free(n->waba_id);
+		free(n->default_team);
+		if (n->access_token != NULL)
+			secfile_wipe(n->access_token, n->access_token_len);
 	}
 	free(d->teams);
 	free(d->agents);
+	free(d->numbers);
 	free(d);
 }
 
@@ -117,6 +133,8 @@ fail:
 	free(copy);
 	return -1;
 }
+
+static char *config_strdup_or(const char *v, const char *def);
 
 int
 config_valid_id(const char *id)
@@ -166,9 +184,215 @@ config_implicit_teams(struct relay_directory *d)
 	return 0;
 }
 
+/* The line of key in section (its last value), or with key NULL of the
+ * section's first entry, for error messages; 0 when absent. */
+static int
+config_line(const struct ini *ini, const char *sec, const char *key)
+{
+	int line = 0;
+	size_t i;
+
+	for (i = 0; i < ini->n; i++) {
+		if (strcmp(ini->entries[i].section, sec) != 0)
+			continue;
+		if (key == NULL)
+			return ini->entries[i].line;
+		if (strcmp(ini->entries[i].key, key) == 0)
+			line = ini->entries[i].line;
+	}
+	return line;
+}
+
+/* A [number] id: letters, digits, '-' and '_' (it names the number in
+ * agents' lists, events and the TUI). */
+static int
+config_valid_number_id(const char *id)
+{
+	return config_valid_id(id) && strchr(id, '.') == NULL;
+}
+
+/* An id that goes into a Graph URL's path as it is (Meta's are digits). */
+static int
+config_graph_id(const char *v)
+{
+	return v != NULL && v[0] != '.' && config_valid_id(v);
+}
+
+static int
+config_number_token_read(const char *path, const char *sec, const char *v,
+    struct relay_number *n, char *err, size_t errlen)
+{
+	char *p, reason[512];
+
+	if ((p = config_resolve_path(path, v)) == NULL)
+		return -1;
+	n->access_token = secfile_read(p, CONFIG_SECRET_MAX, 1,
+	    &n->access_token_len, reason, sizeof reason);
+	free(p);
+	if (n->access_token == NULL) {
+		snprintf(err, errlen, "[%s] access_token_file: %s", sec, reason);
+		return -1;
+	}
+	return 0;
+}
+
+/* One number from section sec (or from [whatsapp] as "main"). */
+static int
+config_number_add(struct relay_directory *d, const struct ini *ini,
+    const char *path, const char *sec, const char *id, int secrets,
+    char *err, size_t errlen)
+{
+	struct relay_number *n, *nn;
+	const char *pid = ini_get(ini, sec, "phone_number_id");
+	const char *v;
+	size_t i;
+
+	/* An old [whatsapp] phone_number_id is taken as it always was. */
+	if (pid == NULL || *pid == '\0' || (strcmp(sec, "whatsapp") != 0 &&
+	    !config_graph_id(pid))) {
+		if (pid == NULL || *pid == '\0')
+			snprintf(err, errlen, "%s:%d: [%s] phone_number_id is "
+			    "required", path, config_line(ini, sec, NULL), sec);
+		else
+			snprintf(err, errlen, "%s:%d: [%s] phone_number_id: "
+			    "letters, digits, '-', '_' and '.' only", path,
+			    config_line(ini, sec, "phone_number_id"), sec);
+		return -1;
+	}
+	for (i = 0; i < d->n_numbers; i++) {
+		if (strcmp(d->numbers[i].phone_number_id, pid) == 0) {
+			snprintf(err, errlen, "%s:%d: [%s] phone_number_id %s "
+			    "is number %s already", path, config_line(ini, sec,
+			    "phone_number_id"), sec, pid, d->numbers[i].id);
+			return -1;
+		}
+		if (strcmp(d->numbers[i].id, id) == 0) {
+			snprintf(err, errlen, "%s:%d: [%s] named twice", path,
+			    config_line(ini, sec, NULL), sec);
+			return -1;
+		}
+	}
+	if ((nn = realloc(d->numbers, (d->n_numbers + 1) * sizeof *nn)) == NULL)
+		return -1;
+	d->numbers = nn;
+	n = &d->numbers[d->n_numbers++];
+	memset(n, 0, sizeof *n);
+	n->id = strdup(id);
+	n->phone_number_id = strdup(pid);
+	n->display_phone_number = config_strdup_or(ini_get(ini, sec,
+	    "display_phone_number"), "");
+	if (n->id == NULL || n->phone_number_id == NULL ||
+	    n->display_phone_number == NULL)
+		return -1;
+	if (((v = ini_get(ini, sec, "name")) != NULL && *v != '\0' &&
+	    (n->name = strdup(v)) == NULL) ||
+	    ((v = ini_get(ini, sec, "waba_id")) != NULL && *v != '\0' &&
+	    (n->waba_id = strdup(v)) == NULL))
+		return -1;
+	if (n->waba_id != NULL && !config_graph_id(n->waba_id)) {
+		snprintf(err, errlen, "%s:%d: [%s] waba_id: letters, "
+		    "digits, '-', '_' and '.' only", path,
+		    config_line(ini, sec, "waba_id"), sec);
+		return -1;
+	}
+	if (strcmp(sec, "whatsapp") == 0)
+		return 0; /* its token is the default one */
+	if ((v = ini_get(ini, sec, "default_team")) != NULL && *v != '\0') {
+		if (!config_valid_id(v)) {
+			snprintf(err, errlen, "%s:%d: [%s] default_team: bad "
+			    "team id", path, config_line(ini, sec,
+			    "default_team"), sec);
+			return -1;
+		}
+		if ((n->default_team = strdup(v)) == NULL)
+			return -1;
+	}
+	v = ini_get(ini, sec, "access_token_file");
+	if (secrets && v != NULL && *v != '\0' &&
+	    config_number_token_read(path, sec, v, n, err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+/* The [number] sections, or the one number "main" of an old config. */
+static int
+config_numbers(struct relay_directory *d, const struct ini *ini,
+    const char *path, int secrets, char *err, size_t errlen)
+{
+	size_t i;
+
+	err[0] = '\0';
+	for (i = 0; i < ini->n_sections; i++) {
+		const char *sec = ini->sections[i];
+
+		if (strncmp(sec, "number ", 7) != 0)
+			continue;
+		if (!config_valid_number_id(sec + 7)) {
+			snprintf(err, errlen, "%s:%d: [%s]: bad number id (letters, "
+			    "digits, '-' and '_')", path, config_line(ini, sec,
+			    NULL), sec);
+			return -1;
+		}
+		if (config_number_add(d, ini, path, sec, sec + 7, secrets, err,
+		    errlen) != 0)
+			return -1;
+	}
+	if (d->n_numbers > 0)
+		return 0;
+	if (ini_get(ini, "whatsapp", "phone_number_id") == NULL) {
+		snprintf(err, errlen, "%s: [whatsapp] phone_number_id is "
+		    "required (or a [number ID] section)", path);
+		return -1;
+	}
+	return config_number_add(d, ini, path, "whatsapp", "main", secrets, err,
+	    errlen);
+}
+
+/* Agents' numbers and numbers' default teams name what exists. */
+static int
+config_check_refs(const struct relay_directory *d, const struct ini *ini,
+    const char *path, char *err, size_t errlen)
+{
+	char sec[128];
+	size_t i, j, k;
+
+	for (i = 0; i < d->n_agents; i++) {
+		for (j = 0; j < d->agents[i].n_numbers; j++) {
+			const char *id = d->agents[i].numbers[j];
+
+			for (k = 0; k < d->n_numbers; k++) {
+				if (strcmp(d->numbers[k].id, id) == 0)
+					break;
+			}
+			if (k < d->n_numbers)
+				continue;
+			snprintf(sec, sizeof sec, "agent %s", d->agents[i].id);
+			snprintf(err, errlen, "%s:%d: [%s] numbers: no [number %s] "
+			    "section", path, config_line(ini, sec, "numbers"), sec,
+			    id);
+			return -1;
+		}
+	}
+	for (i = 0; i < d->n_numbers; i++) {
+		const char *t = d->numbers[i].default_team;
+
+		for (k = 0; t != NULL && k < d->n_teams; k++) {
+			if (strcmp(d->teams[k].id, t) == 0)
+				break;
+		}
+		if (t == NULL || k < d->n_teams)
+			continue;
+		snprintf(sec, sizeof sec, "number %s", d->numbers[i].id);
+		snprintf(err, errlen, "%s:%d: [%s] default_team: no team %s",
+		    path, config_line(ini, sec, "default_team"), sec, t);
+		return -1;
+	}
+	return 0;
+}
+
 static struct relay_directory *
-config_dir_build(const struct ini *ini, const char *path, char *err,
-    size_t errlen)
+config_dir_build(const struct ini *ini, const char *path, int secrets,
+    char *err, size_t errlen)
 {
 	struct relay_directory *d;
 	size_t i;
@@ -214,7 +438,9 @@ config_dir_build(const struct ini *ini, const char *path, char *err,
 			if (a->id == NULL || a->name == NULL)
 				goto nomem;
 			if (config_split_list(ini_get(ini, sec, "teams"),
-			    &a->teams, &a->n_teams) != 0)
+			    &a->teams, &a->n_teams) != 0 ||
+			    config_split_list(ini_get(ini, sec, "numbers"),
+			    &a->numbers, &a->n_numbers) != 0)
 				goto nomem;
 			v = ini_get(ini, sec, "token_sha256");
 			if (config_hex32(v, a->token_hash) != 0) {
@@ -226,6 +452,13 @@ config_dir_build(const struct ini *ini, const char *path, char *err,
 	}
 	if (config_implicit_teams(d) != 0)
 		goto nomem;
+	if (config_numbers(d, ini, path, secrets, err, errlen) != 0) {
+		if (err[0] == '\0')
+			goto nomem;
+		goto fail;
+	}
+	if (config_check_refs(d, ini, path, err, errlen) != 0)
+		goto fail;
 	return d;
 nomem:
 	snprintf(err, errlen, "%s: out of memory", path);
@@ -656,10 +889,6 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 	    "verify_token"), NULL);
 	if (cfg->graph_url == NULL || cfg->display_phone_number == NULL)
 		goto nomem;
-	if (cfg->phone_number_id == NULL) {
-		snprintf(err, errlen, "%s: [whatsapp] phone_number_id is required", path);
-		goto fail;
-	}
 	while (*cfg->graph_url && cfg->graph_url[strlen(cfg->graph_url) - 1] == '/')
 		cfg->graph_url[strlen(cfg->graph_url) - 1] = '\0';
 	if ((v = ini_get(&ini, "escalation", "command")) != NULL && *v != '\0' &&
@@ -686,9 +915,20 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 		goto nomem;
 	if (config_media_load(cfg, &ini, err, errlen) != 0)
 		goto fail;
-	if ((dir = config_dir_build(&ini, path, err, errlen)) == NULL)
+	if ((dir = config_dir_build(&ini, path, secrets, err, errlen)) == NULL)
 		goto fail;
 	atomic_store(&cfg->dir, dir);
+	/* The first number stands for "the business" where one is needed
+	 * without a conversation (old clients' /v1/me). */
+	if (cfg->phone_number_id == NULL) {
+		free(cfg->display_phone_number);
+		cfg->phone_number_id = strdup(dir->numbers[0].phone_number_id);
+		cfg->display_phone_number = strdup(
+		    dir->numbers[0].display_phone_number);
+		if (cfg->phone_number_id == NULL ||
+		    cfg->display_phone_number == NULL)
+			goto nomem;
+	}
 	if (secrets && (config_secret(cfg, &ini, "access_token_file",
 	    &cfg->access_token, &cfg->access_token_len, err, errlen) != 0 ||
 	    config_secret(cfg, &ini, "app_secret_file", &cfg->app_secret,
@@ -712,7 +952,7 @@ config_reload_agents(struct relay_config *cfg, char *err, size_t errlen)
 
 	if (ini_load(cfg->path, &ini, err, errlen) != 0)
 		return -1;
-	d = config_dir_build(&ini, cfg->path, err, errlen);
+	d = config_dir_build(&ini, cfg->path, 1, err, errlen);
 	ini_free(&ini);
 	if (d == NULL)
 		return -1;
@@ -900,4 +1140,60 @@ config_find_team(const struct relay_config *cfg, const char *id)
 			return &d->teams[i];
 	}
 	return NULL;
+}
+
+const struct relay_number *
+config_find_number(const struct relay_config *cfg, const char *id)
+{
+	const struct relay_directory *d = config_dir(cfg);
+	size_t i;
+
+	for (i = 0; id != NULL && i < d->n_numbers; i++) {
+		if (strcmp(d->numbers[i].id, id) == 0)
+			return &d->numbers[i];
+	}
+	return NULL;
+}
+
+const struct relay_number *
+config_number_by_phone(const struct relay_config *cfg,
+    const char *phone_number_id)
+{
+	const struct relay_directory *d = config_dir(cfg);
+	size_t i;
+
+	for (i = 0; phone_number_id != NULL && i < d->n_numbers; i++) {
+		if (strcmp(d->numbers[i].phone_number_id, phone_number_id) == 0)
+			return &d->numbers[i];
+	}
+	return NULL;
+}
+
+int
+config_agent_has_number(const struct relay_agent *a, const char *id)
+{
+	size_t i;
+
+	if (a == NULL || a->n_numbers == 0)
+		return 1;
+	for (i = 0; i < a->n_numbers; i++) {
+		if (strcmp(a->numbers[i], id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+const char *
+config_number_token(const struct relay_config *cfg, const char *id)
+{
+	const struct relay_number *n = config_find_number(cfg, id);
+
+	const char *tok;
+	size_t len;
+
+	if (n != NULL && n->access_token != NULL)
+		return n->access_token;
+	/* The default token of the last SIGHUP, not the one read at start. */
+	tok = config_access_token(cfg, &len);
+	return tok ? tok : "";
 }

@@ -20,11 +20,26 @@ struct relay_team {
 	char *name;
 };
 
+/* One WhatsApp business number ([number ID], or "main" from an old
+ * config's [whatsapp]). */
+struct relay_number {
+	char *id;
+	char *name;                 /* NULL unless the section names one */
+	char *phone_number_id;
+	char *display_phone_number;
+	char *waba_id;              /* NULL when not configured */
+	char *default_team;         /* NULL: new conversations in no team */
+	char *access_token;         /* sodium_malloc'd, NULL: the default */
+	size_t access_token_len;
+};
+
 struct relay_agent {
 	char *id;
 	char *name;
 	char **teams;
 	size_t n_teams;
+	char **numbers;             /* none: every number */
+	size_t n_numbers;
 	unsigned char token_hash[32];
 };
 
@@ -33,6 +48,8 @@ struct relay_directory {
 	size_t n_teams;
 	struct relay_agent *agents;
 	size_t n_agents;
+	struct relay_number *numbers; /* at least one */
+	size_t n_numbers;
 	struct relay_directory *retired;
 };
 
@@ -106,8 +123,8 @@ int config_load(const char *path, int secrets, struct relay_config *cfg,
     char *err, size_t errlen);
 void config_free(struct relay_config *cfg);
 
-/* Re-read only the [agent] and [team] sections (SIGHUP).  On error cfg is
- * unchanged. */
+/* Re-read the [agent], [team] and [number] sections (SIGHUP), number
+ * tokens included.  On error cfg is unchanged. */
 int config_reload_agents(struct relay_config *cfg, char *err, size_t errlen);
 
 /* Re-read agents, teams and the secrets (access token, app secret,
@@ -125,6 +142,18 @@ const struct relay_agent *config_find_agent_by_token(
 const struct relay_agent *config_find_agent(const struct relay_config *cfg,
     const char *id);
 const struct relay_team *config_find_team(const struct relay_config *cfg,
+    const char *id);
+
+/* The number with this id, or with this phone_number_id; NULL when none
+ * (valid until config_free()). */
+const struct relay_number *config_find_number(const struct relay_config *cfg,
+    const char *id);
+const struct relay_number *config_number_by_phone(
+    const struct relay_config *cfg, const char *phone_number_id);
+/* Whether an agent may see the conversations of number id. */
+int config_agent_has_number(const struct relay_agent *a, const char *id);
+/* The token for number id's requests: its own, else the default. */
+const char *config_number_token(const struct relay_config *cfg,
     const char *id);
 
 /* An agent or team id as the loader accepts it: 1 to 64 of a-z A-Z 0-9

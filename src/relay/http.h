@@ -102,6 +102,10 @@ void webhook_post(struct req *q); /* routes.c */
 /* 1 when the conversation exists; otherwise answers 404 (or 500) and
  * returns 0. */
 int route_conv_exists(struct req *q, const char *conv);
+/* The same, also giving the conversation's number (routes.c). */
+struct relay_number;
+int route_conv_number(struct req *q, const char *conv,
+    const struct relay_number **n);
 /* Writer side of a conversation route (q->in parsed): the first answer
  * to a client_id again, or run fn and keep its answer. */
 struct op_result;

@@ -37,29 +37,32 @@ static const struct dump_table {
 	const char *order_pg;
 	const char *where;
 	const char *cols_sqlite; /* when SQLite stores them otherwise */
+	/* The last column's value in a row of an older dump that lacks it
+	 * (NULL: every row has every column). */
+	const char *added;
 } dump_tables[] = {
 	/* meta's "schema" is each backend's own version, "restore_pending"
 	 * the copy's own mark (import sets it anew), and how far the search
 	 * index is built each database's own state: not moved. */
 	{ "meta", "key, value", "TT", "key", "key", "WHERE key NOT IN "
-	    "('schema', 'restore_pending', 'search_backfill')", NULL },
+	    "('schema', 'restore_pending', 'search_backfill')", NULL, NULL },
 	{ "events", "seq, ts, type, conversation, json", "IITTT", "seq", "seq",
-	    "", NULL },
+	    "", NULL, NULL },
 	{ "contacts", "id, wa_id, user_id, username, name, conversation, extra",
-	    "ITTTTTT", "id", "id", "", NULL },
-	{ "conversations", "id, contact, state, first_ts, last_ts, wake_at",
-	    "IITIII", "id", "id", "", NULL },
+	    "ITTTTTT", "id", "id", "", NULL, NULL },
+	{ "conversations", "id, contact, state, first_ts, last_ts, wake_at, "
+	    "number", "IITIIIT", "id", "id", "", NULL, "main" },
 	{ "messages", "id, wamid, fingerprint, conversation, direction, ts",
 	    "TTTTII", "rowid", "rid", "", "id, CASE wamid WHEN '=' THEN id "
-	    "ELSE wamid END, fingerprint, conversation, direction, ts" },
+	    "ELSE wamid END, fingerprint, conversation, direction, ts", NULL },
 	{ "status_keys", "message, status", "TT", "message, status",
-	    "message, status", "", NULL },
+	    "message, status", "", NULL, NULL },
 	{ "deferred", "wamid, conversation, status, ts, extra", "TTTIT",
-	    "rowid", "rid", "", NULL },
+	    "rowid", "rid", "", NULL, NULL },
 	{ "outbound", "id, client_id, conversation, body, state, attempts, "
-	    "next_try, wamid", "TTTTIIIT", "rowid", "rid", "", NULL },
+	    "next_try, wamid", "TTTTIIIT", "rowid", "rid", "", NULL, NULL },
 	{ "idempotency", "route, client_id, status, response", "TTIT",
-	    "route, client_id", "route, client_id", "", NULL },
+	    "route, client_id", "route, client_id", "", NULL, NULL },
 };
 #define DUMP_NTABLES (sizeof dump_tables / sizeof dump_tables[0])
 
@@ -280,7 +283,8 @@ import_row(struct importer *im, size_t t, const json_t *row, char *err,
 	const char *vals[8];
 	char nums[8][24], sql[512], marks[64];
 
-	if (!json_is_array(row) || json_array_size(row) != n || n > 8) {
+	if (!json_is_array(row) || n > 8 || (json_array_size(row) != n &&
+	    (d->added == NULL || json_array_size(row) != n - 1))) {
 		snprintf(err, errlen, "import: %s: bad row", d->name);
 		return -1;
 	}
@@ -290,7 +294,9 @@ import_row(struct importer *im, size_t t, const json_t *row, char *err,
 	for (i = 0; i < n; i++) {
 		const json_t *v = json_array_get(row, i);
 
-		if (json_is_null(v))
+		if (v == NULL)
+			vals[i] = d->added; /* a dump from before the column */
+		else if (json_is_null(v))
 			vals[i] = NULL;
 		else if (d->types[i] == 'I' && json_is_integer(v)) {
 			snprintf(nums[i], sizeof nums[i], "%lld",

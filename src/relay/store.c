@@ -176,6 +176,14 @@ relay_store_conversation_create(struct relay_store *st, int64_t contact, int64_t
 }
 
 int
+relay_store_conversation_of(struct relay_store *st, int64_t contact,
+    const char *number, char **id)
+{
+	*id = NULL;
+	return st->ops->conversation_of(st->be, contact, number, id);
+}
+
+int
 relay_store_conversation_get(struct relay_store *st, const char *id, json_t
     **state, int64_t *contact, int64_t *first_ts, int64_t *last_ts)
 {

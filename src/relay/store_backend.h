@@ -67,6 +67,8 @@ struct relay_store_ops {
 	    const json_t *state, char **id);
 	int (*conversation_get)(void *be, const char *id, json_t **state,
 	    int64_t *contact, int64_t *first_ts, int64_t *last_ts);
+	int (*conversation_of)(void *be, int64_t contact, const char *number,
+	    char **id);
 	int (*conversations_due)(void *be, int64_t now, char ***ids,
 	    size_t *n);
 	json_t *(*contact_conversations)(void *be, int64_t contact);

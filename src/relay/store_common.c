@@ -55,9 +55,26 @@ store_wake_at(const json_t *state)
 	return t;
 }
 
+const char *
+store_state_number(const json_t *state)
+{
+	const char *n = json_string_value(json_object_get(state, "number"));
+
+	return n != NULL && *n != '\0' ? n : "main";
+}
+
+/* A state stored before numbers existed gets its row's number. */
+static void
+store_state_set_number(json_t *state, const char *number)
+{
+	if (state != NULL && json_object_get(state, "number") == NULL)
+		json_object_set_new(state, "number", json_string(number ?
+		    number : "main"));
+}
+
 json_t *
 store_history_entry(int64_t rowid, const char *state_text, int64_t first_ts,
-    int64_t last_ts)
+    int64_t last_ts, const char *number)
 {
 	json_t *state = json_loads(state_text, 0, NULL), *v, *entry;
 	const char *k;
@@ -72,6 +89,7 @@ store_history_entry(int64_t rowid, const char *state_text, int64_t first_ts,
 		if (k[0] == '_')
 			json_object_del(state, k);
 	}
+	store_state_set_number(state, number);
 	entry = json_pack("{s:s, s:o?, s:I, s:I}", "id", id, "state", state,
 	    "first_ts", (json_int_t)first_ts, "last_ts", (json_int_t)last_ts);
 	free(id);
@@ -199,6 +217,7 @@ store_conv_row_out(const struct store_conv_row *row, const char *id,
 		snprintf(err, errlen, "conversation %s: bad state", id);
 		return -1;
 	}
+	store_state_set_number(*state, row->number);
 	return 1;
 }
 
@@ -289,5 +308,6 @@ relay_outbound_free(struct relay_outbound *o)
 	free(o->id);
 	free(o->conversation);
 	free(o->body);
+	free(o->number);
 	memset(o, 0, sizeof *o);
 }

@@ -34,7 +34,11 @@ int store_schema_parse(const char *s);
  * "last_ts"}, from a stored state text; keys starting with '_' (the
  * relay's own bookkeeping) never reach clients. */
 json_t *store_history_entry(int64_t rowid, const char *state_text,
-    int64_t first_ts, int64_t last_ts);
+    int64_t first_ts, int64_t last_ts, const char *number);
+
+/* The number a conversation row belongs to, from its state ("main"
+ * when it names none: rows from before numbers existed). */
+const char *store_state_number(const json_t *state);
 
 /* The parameters of one statement, in order, for either backend: text
  * (NULL for SQL NULL) or a number.  At most STORE_ARGS_MAX. */
@@ -77,6 +81,7 @@ char *store_state_text(const json_t *state);
 struct store_conv_row {
 	const char *state;
 	int64_t contact, first_ts, last_ts;
+	const char *number; /* the row's number column */
 };
 int store_conv_row_out(const struct store_conv_row *row, const char *id,
     json_t **state, int64_t *contact, int64_t *first_ts, int64_t *last_ts,

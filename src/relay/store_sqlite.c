@@ -28,6 +28,7 @@ enum st_stmt {
 	Q_CONTACT_UPDATE,
 	Q_CONV_INSERT,
 	Q_CONV_GET,
+	Q_CONV_OF,
 	Q_CONV_PUT,
 	Q_CONV_DUE,
 	Q_CONV_OF_CONTACT,
@@ -84,15 +85,17 @@ static const char *st_sql[Q_COUNT] = {
 	[Q_CONTACT_UPDATE] = "UPDATE contacts SET wa_id = ?, user_id = ?, "
 	    "username = ?, name = ?, conversation = ?, extra = ? WHERE id = ?",
 	[Q_CONV_INSERT] = "INSERT INTO conversations(contact, state, first_ts, "
-	    "last_ts) VALUES(?1, ?2, ?3, ?3)",
-	[Q_CONV_GET] = "SELECT state, contact, first_ts, last_ts FROM "
+	    "last_ts, number) VALUES(?1, ?2, ?3, ?3, ?4)",
+	[Q_CONV_GET] = "SELECT state, contact, first_ts, last_ts, number FROM "
 	    "conversations WHERE id = ?",
+	[Q_CONV_OF] = "SELECT id FROM conversations WHERE contact = ? AND "
+	    "number = ? ORDER BY id DESC LIMIT 1",
 	[Q_CONV_PUT] = "UPDATE conversations SET state = ?, last_ts = "
 	    "MAX(last_ts, ?), wake_at = ? WHERE id = ?",
 	[Q_CONV_DUE] = "SELECT id FROM conversations WHERE wake_at > 0 AND "
 	    "wake_at <= ? ORDER BY wake_at LIMIT 256",
-	[Q_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts FROM "
-	    "conversations WHERE contact = ? ORDER BY id",
+	[Q_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts, number "
+	    "FROM conversations WHERE contact = ? ORDER BY id",
 	/* A wamid equal to the message id is stored as '=' (most inbound
 	 * messages): the id is not kept twice, and the wamid index holds
 	 * only the others.  IS, not =: a message without an id has a NULL
@@ -204,6 +207,10 @@ static const struct {
 	/* The state's status, for the same reads; NULL until computed. */
 	{ "SELECT status FROM conversations LIMIT 0",
 	  "ALTER TABLE conversations ADD COLUMN status TEXT" },
+	/* Several business numbers: the rows before are number "main". */
+	{ "SELECT number FROM conversations LIMIT 0",
+	  "ALTER TABLE conversations ADD COLUMN number TEXT NOT NULL "
+	  "DEFAULT 'main'" },
 };
 
 static const char st_indexes[] =
@@ -237,7 +244,9 @@ static const char st_indexes[] =
     "  WHERE status IS NULL;"
     "UPDATE conversations SET msg_ts = COALESCE((SELECT MAX(ts) FROM events "
     "  WHERE conversation = 'c' || conversations.id AND type = 'message'), "
-    "  0) WHERE msg_ts IS NULL;";
+    "  0) WHERE msg_ts IS NULL;"
+    "CREATE INDEX IF NOT EXISTS conversations_number ON "
+    "  conversations(contact, number);";
 
 /* Schema 1 to 2: message keys as Q_MSG_* read them. */
 static const char st_messages_v2[] =
@@ -780,6 +789,7 @@ sqlite_store_conversation_create(void *be, int64_t contact, int64_t ts,
 	store_arg_int(&a, contact);
 	store_arg_text(&a, text);
 	store_arg_int(&a, ts);
+	store_arg_text(&a, store_state_number(state));
 	rc = st_do(st, Q_CONV_INSERT, &a);
 	free(text);
 	if (rc != 0)
@@ -809,10 +819,28 @@ sqlite_store_conversation_get(void *be, const char *id, json_t **state,
 	row.contact = sqlite3_column_int64(s, 1);
 	row.first_ts = sqlite3_column_int64(s, 2);
 	row.last_ts = sqlite3_column_int64(s, 3);
+	row.number = (const char *)sqlite3_column_text(s, 4);
 	rc = store_conv_row_out(&row, id, state, contact, first_ts, last_ts,
 	    st->err, sizeof st->err);
 	st_end(s);
 	return rc;
+}
+
+static int
+sqlite_store_conversation_of(void *be, int64_t contact, const char *number,
+    char **id)
+{
+	struct store_args a = { .n = 0 };
+	sqlite3_stmt *s;
+	int rc;
+
+	store_arg_int(&a, contact);
+	store_arg_text(&a, number);
+	if ((rc = st_first(be, Q_CONV_OF, &a, &s)) != 1)
+		return rc;
+	*id = store_conv_id(sqlite3_column_int64(s, 0));
+	st_end(s);
+	return *id == NULL ? -1 : 1;
 }
 
 /* The first column of every row, as malloc'd strings: the text, or for
@@ -865,7 +893,8 @@ sqlite_store_contact_conversations(void *be, int64_t contact)
 		json_array_append_new(arr, store_history_entry(
 		    sqlite3_column_int64(s, 0),
 		    (const char *)sqlite3_column_text(s, 1),
-		    sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3)));
+		    sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3),
+		    (const char *)sqlite3_column_text(s, 4)));
 	st_end(s);
 	return arr;
 }
@@ -1131,6 +1160,7 @@ const struct relay_store_ops relay_store_sqlite_ops = {
 	.contact_put = sqlite_store_contact_put,
 	.conversation_create = sqlite_store_conversation_create,
 	.conversation_get = sqlite_store_conversation_get,
+	.conversation_of = sqlite_store_conversation_of,
 	.conversations_due = sqlite_store_conversations_due,
 	.contact_conversations = sqlite_store_contact_conversations,
 	.msg_seen = sqlite_store_msg_seen,

@@ -403,8 +403,9 @@ list_entry(struct relay_store *st, const struct relay_convrow *row)
 		free(id);
 		return NULL;
 	}
+	/* The state names its number ("main" when from before numbers). */
 	e = store_history_entry(row->id, row->state, row->first_ts,
-	    row->last_ts);
+	    row->last_ts, NULL);
 	json_object_set_new(e, "contact", ev_contact_json(&c));
 	json_object_set_new(e, "preview", last.n > 0 ?
 	    window_preview(&last.v[0]) : json_string(""));
