@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/buf.h"
 #include "http.h"
 #include "search.h"
 #include "store_common.h"
@@ -97,9 +98,9 @@ search_query_free(struct search_query *q)
 }
 
 static int
-search_add(char **buf, size_t *len, size_t *cap, const char *s)
+search_add(struct buf *b, const char *s)
 {
-	return relay_buf_add(buf, len, cap, s, strlen(s));
+	return buf_adds(b, s);
 }
 
 /* Moves *p to the next run of word characters and returns its length (0
@@ -119,8 +120,8 @@ search_token(const char **p)
 char *
 search_tsquery(const struct search_query *q)
 {
-	char *buf = NULL;
-	size_t len = 0, cap = 0, i, n;
+	struct buf b = { 0 };
+	size_t i, n;
 	const char *p;
 	int rc = 0, tokens;
 
@@ -128,34 +129,34 @@ search_tsquery(const struct search_query *q)
 	 * word follow each other (<->), words are ANDed. */
 	for (i = 0; i < q->n && rc == 0; i++) {
 		tokens = 0;
-		rc |= search_add(&buf, &len, &cap, i ? " & (" : "(");
+		rc |= search_add(&b, i ? " & (" : "(");
 		for (p = q->w[i].text; (n = search_token(&p)) > 0; p += n) {
-			rc |= search_add(&buf, &len, &cap, tokens++ ?
+			rc |= search_add(&b, tokens++ ?
 			    " <-> '" : "'");
-			rc |= relay_buf_add(&buf, &len, &cap, p, n);
-			rc |= search_add(&buf, &len, &cap, "'");
+			rc |= buf_add(&b, p, n);
+			rc |= search_add(&b, "'");
 		}
 		if (q->w[i].prefix)
-			rc |= search_add(&buf, &len, &cap, ":*");
-		rc |= search_add(&buf, &len, &cap, ")");
+			rc |= search_add(&b, ":*");
+		rc |= search_add(&b, ")");
 	}
 	if (rc != 0) {
-		free(buf);
+		buf_free(&b);
 		return NULL;
 	}
-	return buf;
+	return b.s;
 }
 
 static int
-search_doc_add(char **buf, size_t *len, size_t *cap, const json_t *v)
+search_doc_add(struct buf *b, const json_t *v)
 {
 	const char *s = json_string_value(v);
 
 	if (s == NULL || *s == '\0')
 		return 0;
-	if (*len > 0 && search_add(buf, len, cap, " / ") != 0)
+	if (b->len > 0 && search_add(b, " / ") != 0)
 		return -1;
-	return search_add(buf, len, cap, s);
+	return search_add(b, s);
 }
 
 char *
@@ -163,36 +164,35 @@ search_doc_text(const json_t *ev)
 {
 	const char *type = json_string_value(json_object_get(ev, "type"));
 	const json_t *o;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	struct buf b = { 0 };
 	int rc = 0;
 
 	if (type == NULL)
 		return NULL;
 	if (strcmp(type, "message") == 0) {
 		o = json_object_get(ev, "message");
-		rc |= search_doc_add(&buf, &len, &cap, json_object_get(o,
+		rc |= search_doc_add(&b, json_object_get(o,
 		    "text"));
-		rc |= search_doc_add(&buf, &len, &cap, json_object_get(o,
+		rc |= search_doc_add(&b, json_object_get(o,
 		    "caption"));
-		rc |= search_doc_add(&buf, &len, &cap, json_object_get(
+		rc |= search_doc_add(&b, json_object_get(
 		    json_object_get(o, "media"), "filename"));
 	} else if (strcmp(type, "contact") == 0) {
 		o = json_object_get(ev, "contact");
-		rc |= search_doc_add(&buf, &len, &cap, json_object_get(o,
+		rc |= search_doc_add(&b, json_object_get(o,
 		    "name"));
-		rc |= search_doc_add(&buf, &len, &cap, json_object_get(o,
+		rc |= search_doc_add(&b, json_object_get(o,
 		    "username"));
-		rc |= search_doc_add(&buf, &len, &cap, json_object_get(o,
+		rc |= search_doc_add(&b, json_object_get(o,
 		    "wa_id"));
-		rc |= search_doc_add(&buf, &len, &cap, json_object_get(o,
+		rc |= search_doc_add(&b, json_object_get(o,
 		    "note"));
 	}
 	if (rc != 0) {
-		free(buf);
+		buf_free(&b);
 		return NULL;
 	}
-	return buf;
+	return b.s;
 }
 
 void
@@ -256,8 +256,8 @@ char *
 search_snippet(const char *doc, const struct search_query *q)
 {
 	size_t dlen = strlen(doc), pos, start = 0, first = dlen, n, i;
-	size_t len = 0, cap = 0, chars = 0, back = 0;
-	char *buf = NULL;
+	size_t chars = 0, back = 0;
+	struct buf b = { 0 };
 	int rc = 0;
 
 	for (pos = 0; pos < dlen; pos += n) {
@@ -282,7 +282,7 @@ search_snippet(const char *doc, const struct search_query *q)
 	    (unsigned char)doc[start - 1]))
 		start++;
 	if (start > 0) {
-		rc |= search_add(&buf, &len, &cap, "\xe2\x80\xa6"); /* … */
+		rc |= search_add(&b, "\xe2\x80\xa6"); /* … */
 		chars++;
 	}
 	for (pos = start; pos < dlen && rc == 0;) {
@@ -296,9 +296,9 @@ search_snippet(const char *doc, const struct search_query *q)
 				wchars++;
 			if (chars + wchars + (hit ? 2 : 0) + 1 > SNIPPET_MAX)
 				break;
-			rc |= hit ? search_add(&buf, &len, &cap, "\x02") : 0;
-			rc |= relay_buf_add(&buf, &len, &cap, doc + pos, n);
-			rc |= hit ? search_add(&buf, &len, &cap, "\x03") : 0;
+			rc |= hit ? search_add(&b, "\x02") : 0;
+			rc |= buf_add(&b, doc + pos, n);
+			rc |= hit ? search_add(&b, "\x03") : 0;
 			chars += wchars + (hit ? 2 : 0);
 			pos += n;
 			continue;
@@ -308,21 +308,21 @@ search_snippet(const char *doc, const struct search_query *q)
 		n = utf8_len(doc + pos);
 		/* Control characters (the marks among them) become spaces. */
 		if ((unsigned char)doc[pos] < 0x20 || doc[pos] == 0x7f)
-			rc |= search_add(&buf, &len, &cap, " ");
+			rc |= search_add(&b, " ");
 		else
-			rc |= relay_buf_add(&buf, &len, &cap, doc + pos, n);
+			rc |= buf_add(&b, doc + pos, n);
 		chars++;
 		pos += n;
 	}
 	if (pos < dlen && rc == 0)
-		rc |= search_add(&buf, &len, &cap, "\xe2\x80\xa6");
-	if (rc == 0 && buf == NULL)
-		rc |= relay_buf_add(&buf, &len, &cap, "", 0);
+		rc |= search_add(&b, "\xe2\x80\xa6");
+	if (rc == 0 && b.s == NULL)
+		rc |= buf_add(&b, "", 0);
 	if (rc != 0) {
-		free(buf);
+		buf_free(&b);
 		return NULL;
 	}
-	return buf;
+	return b.s;
 }
 
 void

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/buf.h"
 #include "store_common.h"
 #include "store_sqlite_log.h"
 
@@ -70,9 +71,9 @@ static const char *const log_pieces[] = {
 	"conversation||'\"'"
 
 static int
-log_add(char **buf, size_t *len, size_t *cap, const char *s)
+log_add(struct buf *b, const char *s)
 {
-	return relay_buf_add(buf, len, cap, s, strlen(s));
+	return buf_adds(b, s);
 }
 
 /* replace(...replace(inner, a, b)...): pieces [lo, hi) of the list to
@@ -80,7 +81,7 @@ log_add(char **buf, size_t *len, size_t *cap, const char *s)
  * (decode).  SQLite's parser takes about 30 nested calls: the list is
  * done in two halves, one in a subquery. */
 static int
-log_replaces(char **buf, size_t *len, size_t *cap, const char *inner,
+log_replaces(struct buf *b, const char *inner,
     size_t lo, size_t hi, int encode)
 {
 	char code[16];
@@ -88,24 +89,24 @@ log_replaces(char **buf, size_t *len, size_t *cap, const char *inner,
 	int rc = 0;
 
 	for (i = lo; i < hi; i++)
-		rc |= log_add(buf, len, cap, "replace(");
-	rc |= log_add(buf, len, cap, inner);
+		rc |= log_add(b, "replace(");
+	rc |= log_add(b, inner);
 	for (i = lo; i < hi; i++) {
 		k = encode ? i : hi - 1 - (i - lo);
 		snprintf(code, sizeof code, "char(%zu)", k + 1);
-		rc |= log_add(buf, len, cap, ", ");
+		rc |= log_add(b, ", ");
 		if (encode) {
-			rc |= log_add(buf, len, cap, "'");
-			rc |= log_add(buf, len, cap, log_pieces[k]);
-			rc |= log_add(buf, len, cap, "', ");
-			rc |= log_add(buf, len, cap, code);
+			rc |= log_add(b, "'");
+			rc |= log_add(b, log_pieces[k]);
+			rc |= log_add(b, "', ");
+			rc |= log_add(b, code);
 		} else {
-			rc |= log_add(buf, len, cap, code);
-			rc |= log_add(buf, len, cap, ", '");
-			rc |= log_add(buf, len, cap, log_pieces[k]);
-			rc |= log_add(buf, len, cap, "'");
+			rc |= log_add(b, code);
+			rc |= log_add(b, ", '");
+			rc |= log_add(b, log_pieces[k]);
+			rc |= log_add(b, "'");
 		}
-		rc |= log_add(buf, len, cap, ")");
+		rc |= log_add(b, ")");
 	}
 	return rc;
 }
@@ -117,39 +118,38 @@ log_replaces(char **buf, size_t *len, size_t *cap, const char *inner,
 static char *
 log_schema_sql(void)
 {
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	struct buf b = { 0 };
 	int rc = 0;
 
-	rc |= log_add(&buf, &len, &cap,
+	rc |= log_add(&b,
 	    "CREATE TABLE event_log(seq INTEGER PRIMARY KEY, ts INTEGER NOT "
 	    "NULL, type TEXT NOT NULL, conversation TEXT NOT NULL, body TEXT "
 	    "NOT NULL);"
 	    "CREATE VIEW events(seq, ts, type, conversation, json) AS SELECT "
 	    "seq, ts, type, conversation, CASE WHEN substr(body, 1, 1) = '{' "
 	    "THEN body ELSE " LOG_HEAD("") "||");
-	rc |= log_replaces(&buf, &len, &cap, "half", 0, LOG_HALF, 0);
-	rc |= log_add(&buf, &len, &cap, " END FROM (SELECT seq, ts, type, "
+	rc |= log_replaces(&b, "half", 0, LOG_HALF, 0);
+	rc |= log_add(&b, " END FROM (SELECT seq, ts, type, "
 	    "conversation, body, ");
-	rc |= log_replaces(&buf, &len, &cap, "body", LOG_HALF, LOG_NPIECES, 0);
-	rc |= log_add(&buf, &len, &cap, " AS half FROM event_log);"
+	rc |= log_replaces(&b, "body", LOG_HALF, LOG_NPIECES, 0);
+	rc |= log_add(&b, " AS half FROM event_log);"
 	    "CREATE TRIGGER events_append INSTEAD OF INSERT ON events BEGIN "
 	    "INSERT INTO event_log(seq, ts, type, conversation, body) SELECT "
 	    "NEW.seq, NEW.ts, NEW.type, NEW.conversation, CASE WHEN whole THEN "
 	    "NEW.json ELSE ");
-	rc |= log_replaces(&buf, &len, &cap, "half", LOG_HALF, LOG_NPIECES, 1);
-	rc |= log_add(&buf, &len, &cap, " END FROM (SELECT NEW.json GLOB "
+	rc |= log_replaces(&b, "half", LOG_HALF, LOG_NPIECES, 1);
+	rc |= log_add(&b, " END FROM (SELECT NEW.json GLOB "
 	    "'*['||char(1)||'-'||char(31)||']*' OR substr(NEW.json, 1, "
 	    "length(" LOG_HEAD("NEW.") ")) <> " LOG_HEAD("NEW.") " AS whole, ");
-	rc |= log_replaces(&buf, &len, &cap, "substr(NEW.json, length("
+	rc |= log_replaces(&b, "substr(NEW.json, length("
 	    LOG_HEAD("NEW.") ") + 1)", 0, LOG_HALF, 1);
-	rc |= log_add(&buf, &len, &cap, " AS half); END;"
+	rc |= log_add(&b, " AS half); END;"
 	    "CREATE INDEX event_log_conv ON event_log(conversation, seq);");
 	if (rc != 0) {
-		free(buf);
+		buf_free(&b);
 		return NULL;
 	}
-	return buf;
+	return b.s;
 }
 
 static int

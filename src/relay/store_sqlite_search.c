@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/buf.h"
 #include "search.h"
 #include "store_common.h"
 #include "store_sqlite_search.h"
@@ -109,8 +110,7 @@ sqlite_search_add(struct sqlite_search *s, int64_t seq, const json_t *ev)
 
 /* The MATCH expression being built: quoted tokens, implicitly ANDed. */
 struct ss_match {
-	char *buf;
-	size_t len, cap;
+	struct buf b;
 	int tokens;
 	int oom;
 };
@@ -125,10 +125,10 @@ ss_token(void *ctx, int flags, const char *tok, int n, int start, int end)
 	if (flags & FTS5_TOKEN_COLOCATED)
 		return SQLITE_OK;
 	/* Tokens hold no '"': the tokenizer cut there. */
-	m->oom |= relay_buf_add(&m->buf, &m->len, &m->cap, m->tokens ? " \"" :
+	m->oom |= buf_add(&m->b, m->tokens ? " \"" :
 	    "\"", m->tokens ? 2 : 1);
-	m->oom |= relay_buf_add(&m->buf, &m->len, &m->cap, tok, (size_t)n);
-	m->oom |= relay_buf_add(&m->buf, &m->len, &m->cap, "\"", 1);
+	m->oom |= buf_add(&m->b, tok, (size_t)n);
+	m->oom |= buf_add(&m->b, "\"", 1);
 	m->tokens++;
 	return m->oom ? SQLITE_NOMEM : SQLITE_OK;
 }
@@ -164,13 +164,12 @@ ss_match_build(struct sqlite_search *s, const struct search_query *sq,
 		rc = tok.xTokenize(t, m, FTS5_TOKENIZE_QUERY, sq->w[i].text,
 		    (int)strlen(sq->w[i].text), ss_token);
 		if (rc == SQLITE_OK && sq->w[i].prefix && m->tokens > before)
-			m->oom |= relay_buf_add(&m->buf, &m->len, &m->cap, "*",
+			m->oom |= buf_add(&m->b, "*",
 			    1);
 	}
 	tok.xDelete(t);
 	if (rc != SQLITE_OK || m->oom) {
-		free(m->buf);
-		m->buf = NULL;
+		buf_free(&m->b);
 		snprintf(s->err, s->errlen, "search: out of memory");
 		return -1;
 	}
@@ -191,7 +190,7 @@ sqlite_search_find(struct sqlite_search *s, const struct search_query *sq,
 	*n = 0;
 	if (q == NULL || ss_match_build(s, sq, &m) != 0)
 		return -1;
-	match = m.buf;
+	match = m.b.s;
 	if (m.tokens == 0) {
 		/* Nothing the index holds words of (emoji, punctuation). */
 		free(match);
