@@ -310,7 +310,8 @@ window_snapshot(struct req *q)
 		req_error(q, 500, "store_error", "cannot read the working set");
 		goto out;
 	}
-	qsort(pg.evs.v, pg.evs.n, sizeof *pg.evs.v, evrow_cmp);
+	if (pg.evs.n > 1) /* qsort(NULL, 0) is undefined */
+		qsort(pg.evs.v, pg.evs.n, sizeof *pg.evs.v, evrow_cmp);
 	snprintf(num, sizeof num, "{\"through\":%lld,\"events\":[",
 	    (long long)pg.through);
 	wbuf_str(&w, num);
