@@ -208,6 +208,15 @@ appconfig_check(struct appconfig *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "token_file: %s", why);
 		return -1;
 	}
+	/* passphrase_command and open_command are run: whoever can edit
+	 * the file could run anything as the agent. */
+	if ((cfg->passphrase_command != NULL || cfg->open_command != NULL) &&
+	    secfile_check_trusted(cfg->path, why, sizeof why) != 0) {
+		snprintf(err, errlen, "%s (it sets %s)", why,
+		    cfg->passphrase_command != NULL ? "[cache] passphrase_command" :
+		    "[ui] open_command");
+		return -1;
+	}
 	if (cfg->key_file != NULL && cfg->passphrase_command != NULL) {
 		snprintf(err, errlen, "%s: [cache] has both key_file and "
 		    "passphrase_command; keep one", cfg->path);

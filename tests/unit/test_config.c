@@ -208,6 +208,47 @@ test_insecure(void)
 	CHECK(strstr(err, "allow_insecure must be yes or no") != NULL);
 }
 
+/* A config that names commands must be the user's (or root's) alone. */
+static void
+test_commands_trusted(void)
+{
+	static const char *const text[] = {
+	    "[relay]\nurl = https://x\ntoken_file = token\n[cache]\n"
+	    "passphrase_command = pass x\n",
+	    "[relay]\nurl = https://x\ntoken_file = token\n[ui]\n"
+	    "open_command = xdg-open\n" };
+	struct appconfig cfg;
+	char err[512], path[512];
+	size_t i;
+
+	write_file("token", "t\n", 0600);
+	snprintf(path, sizeof path, "%s/config", dir);
+	for (i = 0; i < 2; i++) {
+		write_file("config", text[i], 0664);
+		CHECK_INT(appconfig_load(&cfg, path, NULL, err, sizeof err), -1);
+		CHECK(strstr(err, "0664") != NULL);
+		CHECK(strstr(err, "chmod go-w") != NULL);
+		CHECK(strstr(err, i == 0 ? "passphrase_command" :
+		    "open_command") != NULL);
+		write_file("config", text[i], 0646);
+		CHECK_INT(appconfig_load(&cfg, path, NULL, err, sizeof err), -1);
+		write_file("config", text[i], 0644);
+		CHECK_INT(appconfig_load(&cfg, path, NULL, err, sizeof err), 0);
+		appconfig_free(&cfg);
+		/* Someone else's file (only root can make one here). */
+		if (geteuid() == 0 && chown(path, 1, 1) == 0) {
+			CHECK_INT(appconfig_load(&cfg, path, NULL, err,
+			    sizeof err), -1);
+			CHECK(strstr(err, "owned by uid 1") != NULL);
+		}
+	}
+	/* Without commands a group-writable config is still read. */
+	write_file("config", "[relay]\nurl = https://x\ntoken_file = token\n",
+	    0664);
+	CHECK_INT(appconfig_load(&cfg, path, NULL, err, sizeof err), 0);
+	appconfig_free(&cfg);
+}
+
 static void
 test_expand(void)
 {
@@ -241,6 +282,7 @@ main(void)
 	RUN(test_token_permissions);
 	RUN(test_errors);
 	RUN(test_insecure);
+	RUN(test_commands_trusted);
 	RUN(test_expand);
 	{
 		char cmd[600];
