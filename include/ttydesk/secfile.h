@@ -16,6 +16,11 @@
  * "secrets/token: permissions 0644 are too open; run: chmod 600 secrets/token". */
 int secfile_check(const char *path, char *err, size_t errlen);
 
+/* 0 when nobody but the user (or root) can change path, a file that names
+ * commands to run: owned by the user or root, not group- or
+ * world-writable (as ssh checks its config); else -1 with the reason. */
+int secfile_check_trusted(const char *path, char *err, size_t errlen);
+
 /* Check, then read the whole file (at most max bytes).  With trim, trailing
  * white space (a newline from `echo`) is removed.  Returns the secret, NUL
  * terminated, length in *len; NULL with the reason in err. */

@@ -1,8 +1,10 @@
 /* Loading the agent's config file. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ttydesk/ini.h"
 #include "ttydesk/secfile.h"
@@ -121,6 +123,63 @@ appconfig_preview_delay(struct appconfig *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* True when the host of url (after "scheme://") is this machine:
+ * 127.0.0.0/8, ::1 or localhost. */
+static bool
+appconfig_loopback(const char *url)
+{
+	char host[256];
+	const char *p = strstr(url, "://"), *end, *at;
+	struct in_addr a4;
+	struct in6_addr a6;
+	size_t n;
+
+	p = p != NULL ? p + 3 : url;
+	end = p + strcspn(p, "/?#");
+	/* user@host: the host is after the last '@' before the path. */
+	while ((at = memchr(p, '@', (size_t)(end - p))) != NULL)
+		p = at + 1;
+	if (*p == '[') {
+		p++;
+		n = strcspn(p, "]");
+	} else {
+		n = strcspn(p, ":/?#");
+	}
+	if (n == 0 || n >= sizeof host || p + n > end)
+		return false;
+	memcpy(host, p, n);
+	host[n] = '\0';
+	if (strcasecmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, host, &a6) == 1 &&
+	    IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/* Plain http:// sends the token and every message readable on the way:
+ * only to this machine, unless the config says it knowingly. */
+static int
+appconfig_check_http(struct appconfig *cfg, char *err, size_t errlen)
+{
+	const char *v = ini_get(&cfg->ini, "relay", "allow_insecure");
+	int b = 0;
+
+	if (v != NULL && (b = ini_parse_bool(v)) < 0) {
+		snprintf(err, errlen, "%s: [relay] allow_insecure must be yes or "
+		    "no, not '%s'", cfg->path, v);
+		return -1;
+	}
+	if (strncmp(cfg->relay_url, "http://", 7) != 0 || b == 1 ||
+	    appconfig_loopback(cfg->relay_url))
+		return 0;
+	snprintf(err, errlen, "%s: [relay] url is plain http:// to another "
+	    "machine (%s): the token and the messages would cross the network "
+	    "unencrypted; use https://, or add allow_insecure = yes to "
+	    "[relay] if the path is private", cfg->path, cfg->relay_url);
+	return -1;
+}
+
 static int
 appconfig_check(struct appconfig *cfg, char *err, size_t errlen)
 {
@@ -149,6 +208,15 @@ appconfig_check(struct appconfig *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "token_file: %s", why);
 		return -1;
 	}
+	/* passphrase_command and open_command are run: whoever can edit
+	 * the file could run anything as the agent. */
+	if ((cfg->passphrase_command != NULL || cfg->open_command != NULL) &&
+	    secfile_check_trusted(cfg->path, why, sizeof why) != 0) {
+		snprintf(err, errlen, "%s (it sets %s)", why,
+		    cfg->passphrase_command != NULL ? "[cache] passphrase_command" :
+		    "[ui] open_command");
+		return -1;
+	}
 	if (cfg->key_file != NULL && cfg->passphrase_command != NULL) {
 		snprintf(err, errlen, "%s: [cache] has both key_file and "
 		    "passphrase_command; keep one", cfg->path);
@@ -163,7 +231,9 @@ appconfig_check(struct appconfig *cfg, char *err, size_t errlen)
 		}
 		cfg->bell = b != 0;
 	}
-	return appconfig_preview_delay(cfg, err, errlen);
+	if (appconfig_preview_delay(cfg, err, errlen) != 0)
+		return -1;
+	return appconfig_check_http(cfg, err, errlen);
 }
 
 int

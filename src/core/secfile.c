@@ -55,6 +55,30 @@ secfile_check(const char *path, char *err, size_t errlen)
 	return secfile_check_stat(path, &st, err, errlen);
 }
 
+int
+secfile_check_trusted(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		snprintf(err, errlen, "%s: owned by uid %lu, not by you (uid %lu) "
+		    "or root, yet it names commands to run", path,
+		    (unsigned long)st.st_uid, (unsigned long)geteuid());
+		return -1;
+	}
+	if ((st.st_mode & 022) != 0) {
+		snprintf(err, errlen, "%s: permissions %04o let others change the "
+		    "commands it runs; run: chmod go-w %s", path,
+		    (unsigned)(st.st_mode & 07777), path);
+		return -1;
+	}
+	return 0;
+}
+
 char *
 secfile_read(const char *path, size_t max, int trim, size_t *len, char *err,
     size_t errlen)

@@ -108,6 +108,16 @@ const char *net_conv_path(char *buf, size_t len, const char *conv,
 int net_sync_parse(const char *body, size_t len, int64_t after,
     json_t **events, int64_t *next, bool *more, char *err, size_t errlen);
 
+/*
+ * The relay's event log in a /v1/sync answer: log_id (a random id of the
+ * log, new after an import or a restored backup) into id, "" from a relay
+ * too old to send one; head (the log's last seq, sent only when the
+ * cursor asked for is beyond it) into *head, -1 when absent.  A log_id
+ * that is not a short printable string is treated as absent.
+ */
+void net_sync_log(const char *body, size_t len, char *id, size_t idlen,
+    int64_t *head);
+
 /* Backoff delay for the nth consecutive failure (0-based), with jitter:
  * a uniform value in [d/2, d] where d doubles from min up to max. */
 int net_backoff_ms(int attempt, int min_ms, int max_ms);

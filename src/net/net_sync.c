@@ -64,6 +64,33 @@ fail:
 	return -1;
 }
 
+void
+net_sync_log(const char *body, size_t len, char *id, size_t idlen,
+    int64_t *head)
+{
+	json_t *root, *li, *hd;
+	const char *s;
+	size_t i, n;
+
+	id[0] = '\0';
+	*head = -1;
+	if ((root = json_loadb(body, len, 0, NULL)) == NULL)
+		return;
+	li = json_object_get(root, "log_id");
+	hd = json_object_get(root, "head");
+	if (json_is_string(li)) {
+		s = json_string_value(li);
+		n = json_string_length(li);
+		for (i = 0; i < n && s[i] > ' ' && s[i] < 0x7f; i++)
+			;
+		if (i == n && n > 0 && n < idlen)
+			memcpy(id, s, n + 1);
+	}
+	if (json_is_integer(hd) && json_integer_value(hd) >= 0)
+		*head = json_integer_value(hd);
+	json_decref(root);
+}
+
 static void
 net_set_state(struct net *n, enum net_state st, const char *detail)
 {

@@ -153,7 +153,7 @@ test_errors(void)
 			CHECK(strstr(err, "preview_delay must be a number of "
 			    "milliseconds") != NULL);
 		}
-		CHECK_INT(load(&cfg, "[relay]\nurl = http://x\ntoken_file = "
+		CHECK_INT(load(&cfg, "[relay]\nurl = https://x\ntoken_file = "
 		    "token\n[ui]\npreview_delay = 0\n", err, sizeof err), 0);
 		CHECK_INT(cfg.preview_delay_ms, 0);
 		appconfig_free(&cfg);
@@ -167,6 +167,86 @@ test_errors(void)
 	CHECK_INT(appconfig_load(&cfg, "/nonexistent/ttydesk/config", NULL, err,
 	    sizeof err), -1);
 	CHECK(strstr(err, "/nonexistent/ttydesk/config") != NULL);
+}
+
+/* Plain http:// only to this machine, unless allow_insecure = yes. */
+static void
+test_insecure(void)
+{
+	static const char *const local[] = { "http://127.0.0.1:8080",
+	    "http://127.9.3.1/", "http://localhost:1", "http://LOCALHOST",
+	    "http://[::1]:8080/", "https://relay.example.com",
+	    "http://u@127.0.0.1/" };
+	static const char *const remote[] = { "http://relay.example.com",
+	    "http://10.0.0.1:8080", "http://128.0.0.1", "http://[::2]/",
+	    "http://127.0.0.1@evil.example/", "http://localhost.evil.example",
+	    "http://127.0.0.1.evil.example/" };
+	struct appconfig cfg;
+	char err[512], text[256];
+	size_t i;
+
+	write_file("token", "t\n", 0600);
+	for (i = 0; i < sizeof local / sizeof local[0]; i++) {
+		snprintf(text, sizeof text, "[relay]\nurl = %s\ntoken_file = "
+		    "token\n", local[i]);
+		CHECK_INT(load(&cfg, text, err, sizeof err), 0);
+		appconfig_free(&cfg);
+	}
+	for (i = 0; i < sizeof remote / sizeof remote[0]; i++) {
+		snprintf(text, sizeof text, "[relay]\nurl = %s\ntoken_file = "
+		    "token\n", remote[i]);
+		CHECK_INT(load(&cfg, text, err, sizeof err), -1);
+		CHECK(strstr(err, "[relay] url") != NULL);
+		CHECK(strstr(err, "allow_insecure = yes") != NULL);
+		snprintf(text, sizeof text, "[relay]\nurl = %s\ntoken_file = "
+		    "token\nallow_insecure = yes\n", remote[i]);
+		CHECK_INT(load(&cfg, text, err, sizeof err), 0);
+		appconfig_free(&cfg);
+	}
+	CHECK_INT(load(&cfg, "[relay]\nurl = http://x\ntoken_file = token\n"
+	    "allow_insecure = maybe\n", err, sizeof err), -1);
+	CHECK(strstr(err, "allow_insecure must be yes or no") != NULL);
+}
+
+/* A config that names commands must be the user's (or root's) alone. */
+static void
+test_commands_trusted(void)
+{
+	static const char *const text[] = {
+	    "[relay]\nurl = https://x\ntoken_file = token\n[cache]\n"
+	    "passphrase_command = pass x\n",
+	    "[relay]\nurl = https://x\ntoken_file = token\n[ui]\n"
+	    "open_command = xdg-open\n" };
+	struct appconfig cfg;
+	char err[512], path[512];
+	size_t i;
+
+	write_file("token", "t\n", 0600);
+	snprintf(path, sizeof path, "%s/config", dir);
+	for (i = 0; i < 2; i++) {
+		write_file("config", text[i], 0664);
+		CHECK_INT(appconfig_load(&cfg, path, NULL, err, sizeof err), -1);
+		CHECK(strstr(err, "0664") != NULL);
+		CHECK(strstr(err, "chmod go-w") != NULL);
+		CHECK(strstr(err, i == 0 ? "passphrase_command" :
+		    "open_command") != NULL);
+		write_file("config", text[i], 0646);
+		CHECK_INT(appconfig_load(&cfg, path, NULL, err, sizeof err), -1);
+		write_file("config", text[i], 0644);
+		CHECK_INT(appconfig_load(&cfg, path, NULL, err, sizeof err), 0);
+		appconfig_free(&cfg);
+		/* Someone else's file (only root can make one here). */
+		if (geteuid() == 0 && chown(path, 1, 1) == 0) {
+			CHECK_INT(appconfig_load(&cfg, path, NULL, err,
+			    sizeof err), -1);
+			CHECK(strstr(err, "owned by uid 1") != NULL);
+		}
+	}
+	/* Without commands a group-writable config is still read. */
+	write_file("config", "[relay]\nurl = https://x\ntoken_file = token\n",
+	    0664);
+	CHECK_INT(appconfig_load(&cfg, path, NULL, err, sizeof err), 0);
+	appconfig_free(&cfg);
 }
 
 static void
@@ -201,6 +281,8 @@ main(void)
 	RUN(test_defaults);
 	RUN(test_token_permissions);
 	RUN(test_errors);
+	RUN(test_insecure);
+	RUN(test_commands_trusted);
 	RUN(test_expand);
 	{
 		char cmd[600];

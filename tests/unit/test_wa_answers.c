@@ -19,7 +19,7 @@ static const struct wa_item *
 parse_corpus(const char *name, struct wa_webhook *w)
 {
 	char path[1024], err[256], *body;
-	size_t len;
+	size_t len = 0;
 
 	snprintf(path, sizeof path, "%s/%s", check_env_dir("TTYDESK_CORPUS_DIR",
 	    TTYDESK_SOURCE_DIR "/tests/corpus/webhooks"), name);
