@@ -772,6 +772,19 @@ http_listen(struct relay *r, const char *host, unsigned short port,
 	return d;
 }
 
+/* What http_start() sets up besides the main daemon. */
+static void
+http_release(struct relay *r)
+{
+	if (r->metrics_daemon != NULL)
+		MHD_stop_daemon(r->metrics_daemon);
+	r->metrics_daemon = NULL;
+	authlimit_free(r->authlimit);
+	r->authlimit = NULL;
+	connguard_free(r->guard);
+	r->guard = NULL;
+}
+
 int
 http_start(struct relay *r, char *err, size_t errlen)
 {
@@ -798,13 +811,7 @@ http_start(struct relay *r, char *err, size_t errlen)
 		goto fail;
 	return 0;
 fail:
-	if (r->metrics_daemon != NULL)
-		MHD_stop_daemon(r->metrics_daemon);
-	r->metrics_daemon = NULL;
-	authlimit_free(r->authlimit);
-	r->authlimit = NULL;
-	connguard_free(r->guard);
-	r->guard = NULL;
+	http_release(r);
 	return -1;
 }
 
@@ -826,12 +833,6 @@ http_stop(struct relay *r, int timeout_ms)
 	}
 	MHD_stop_daemon(r->daemon);
 	r->daemon = NULL;
-	if (r->metrics_daemon != NULL)
-		MHD_stop_daemon(r->metrics_daemon);
-	r->metrics_daemon = NULL;
-	authlimit_free(r->authlimit);
-	r->authlimit = NULL;
-	connguard_free(r->guard);
-	r->guard = NULL;
+	http_release(r);
 	sync_cache_free();
 }
