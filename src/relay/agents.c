@@ -40,25 +40,19 @@ agents_valid_value(const char *s)
 static bool
 agents_valid_teams(const char *teams)
 {
-	char *copy, *tok, *save = NULL;
+	char **v;
+	size_t n, i;
 	bool ok = true;
 
 	if (teams == NULL || *teams == '\0')
 		return true;
-	if (!agents_valid_value(teams) || (copy = strdup(teams)) == NULL)
+	if (!agents_valid_value(teams) || config_split_list(teams, &v, &n) != 0)
 		return false;
-	for (tok = strtok_r(copy, ",", &save); tok != NULL && ok;
-	    tok = strtok_r(NULL, ",", &save)) {
-		char *e;
-
-		while (*tok == ' ' || *tok == '\t')
-			tok++;
-		e = tok + strlen(tok);
-		while (e > tok && (e[-1] == ' ' || e[-1] == '\t'))
-			*--e = '\0';
-		ok = *tok == '\0' || config_valid_id(tok);
+	for (i = 0; i < n; i++) {
+		ok = ok && config_valid_id(v[i]);
+		free(v[i]);
 	}
-	free(copy);
+	free(v);
 	return ok;
 }
 

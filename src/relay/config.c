@@ -91,8 +91,7 @@ config_dir_free(struct relay_directory *d)
 	free(d);
 }
 
-/* "a, b ,c" into a malloc'd array of strings. */
-static int
+int
 config_split_list(const char *s, char ***out, size_t *n)
 {
 	char *copy, *tok, *save = NULL, **v = NULL, **nv;

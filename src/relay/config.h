@@ -156,6 +156,10 @@ int config_agent_has_number(const struct relay_agent *a, const char *id);
 const char *config_number_token(const struct relay_config *cfg,
     const char *id);
 
+/* "a, b ,c" into a malloc'd array of trimmed, non-empty strings (*out
+ * NULL and *n 0 for none); -1 when out of memory. */
+int config_split_list(const char *s, char ***out, size_t *n);
+
 /* An agent or team id as the loader accepts it: 1 to 64 of a-z A-Z 0-9
  * _ - . (add-agent checks with this too). */
 int config_valid_id(const char *id);

@@ -15,9 +15,11 @@
 #include <curl/curl.h>
 #include <sodium.h>
 
+#include "ttydesk/buf.h"
 #include "conv.h"
 #include "fetcher.h"
 #include "media_store.h"
+#include "sender.h"
 #include "template.h"
 
 #define FETCH_JSON_MAX (4 * 1024 * 1024)
@@ -75,17 +77,8 @@ sink_write(char *data, size_t size, size_t n, void *arg)
 		k->len += len;
 		return len;
 	}
-	if (k->len + len + 1 > k->cap) {
-		size_t cap = k->cap ? k->cap : 8192;
-		char *nb;
-
-		while (cap < k->len + len + 1)
-			cap *= 2;
-		if ((nb = realloc(k->buf, cap)) == NULL)
-			return 0;
-		k->buf = nb;
-		k->cap = cap;
-	}
+	if (buf_grow(&k->buf, &k->cap, k->len + len + 1, 0) != 0)
+		return 0;
 	memcpy(k->buf + k->len, data, len);
 	k->len += len;
 	k->buf[k->len] = '\0';
@@ -130,7 +123,6 @@ fetch_get(struct fetcher *f, const char *url, struct sink *k, char *ctype,
     size_t ctlen, char *why, size_t whylen)
 {
 	const struct relay_config *cfg = f->r->cfg;
-	char auth[CONFIG_SECRET_HDR];
 	struct curl_slist *hdrs = NULL;
 	const char *ct = NULL;
 	CURL *e = curl_easy_init();
@@ -141,10 +133,7 @@ fetch_get(struct fetcher *f, const char *url, struct sink *k, char *ctype,
 		snprintf(why, whylen, "out of memory");
 		return 0;
 	}
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s",
-	    config_number_token(cfg, f->number));
-	hdrs = curl_slist_append(hdrs, auth);
-	sodium_memzero(auth, sizeof auth);
+	hdrs = sender_auth_header(hdrs, cfg, f->number);
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, sink_write);
@@ -172,17 +161,6 @@ fetch_get(struct fetcher *f, const char *url, struct sink *k, char *ctype,
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(e);
 	return http;
-}
-
-static char *
-fetch_url(const struct relay_config *cfg, const char *tail)
-{
-	size_t n = strlen(cfg->graph_url) + strlen(tail) + 2;
-	char *u = malloc(n);
-
-	if (u != NULL)
-		snprintf(u, n, "%s/%s", cfg->graph_url, tail);
-	return u;
 }
 
 /* ---- media ---- */
@@ -282,7 +260,7 @@ fetch_media(struct fetcher *f, const struct media_entry *e, char *why,
 	k.fd = -1;
 	k.max = FETCH_JSON_MAX;
 	fetch_number_of(f, e->conversation);
-	if ((meta_url = fetch_url(f->r->cfg, e->media_id)) == NULL)
+	if ((meta_url = sender_url(f->r->cfg, e->media_id)) == NULL)
 		return 0;
 	http = fetch_get(f, meta_url, &k, NULL, 0, why, whylen);
 	free(meta_url);
@@ -381,7 +359,7 @@ fetch_templates_of(struct fetcher *f, const char *waba)
 		else
 			snprintf(tail, sizeof tail, "%s/message_templates?"
 			    "limit=100", waba);
-		if ((url = fetch_url(f->r->cfg, tail)) == NULL)
+		if ((url = sender_url(f->r->cfg, tail)) == NULL)
 			goto fail;
 		f->number[0] = '\0';
 		http = fetch_get(f, url, &k, NULL, 0, why, sizeof why);

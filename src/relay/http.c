@@ -229,6 +229,28 @@ req_arg(struct req *q, const char *key, char *buf, size_t len)
 	return buf;
 }
 
+int
+req_int_arg(struct req *q, const char *key, long long lo, long long hi,
+    long long def, long long *out)
+{
+	char buf[64], *end;
+	const char *v = req_arg(q, key, buf, sizeof buf);
+	long long n;
+
+	*out = def;
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || n < lo || n > hi) {
+		req_error(q, 400, "bad_request", "%s must be an integer from "
+		    "%lld to %lld", key, lo, hi);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
 /* microhttpd would decode the whole URL, turning %2F into a separator;
  * the path is split first and each segment decoded (req_split). */
 static size_t
@@ -750,6 +772,19 @@ http_listen(struct relay *r, const char *host, unsigned short port,
 	return d;
 }
 
+/* What http_start() sets up besides the main daemon. */
+static void
+http_release(struct relay *r)
+{
+	if (r->metrics_daemon != NULL)
+		MHD_stop_daemon(r->metrics_daemon);
+	r->metrics_daemon = NULL;
+	authlimit_free(r->authlimit);
+	r->authlimit = NULL;
+	connguard_free(r->guard);
+	r->guard = NULL;
+}
+
 int
 http_start(struct relay *r, char *err, size_t errlen)
 {
@@ -776,13 +811,7 @@ http_start(struct relay *r, char *err, size_t errlen)
 		goto fail;
 	return 0;
 fail:
-	if (r->metrics_daemon != NULL)
-		MHD_stop_daemon(r->metrics_daemon);
-	r->metrics_daemon = NULL;
-	authlimit_free(r->authlimit);
-	r->authlimit = NULL;
-	connguard_free(r->guard);
-	r->guard = NULL;
+	http_release(r);
 	return -1;
 }
 
@@ -804,12 +833,6 @@ http_stop(struct relay *r, int timeout_ms)
 	}
 	MHD_stop_daemon(r->daemon);
 	r->daemon = NULL;
-	if (r->metrics_daemon != NULL)
-		MHD_stop_daemon(r->metrics_daemon);
-	r->metrics_daemon = NULL;
-	authlimit_free(r->authlimit);
-	r->authlimit = NULL;
-	connguard_free(r->guard);
-	r->guard = NULL;
+	http_release(r);
 	sync_cache_free();
 }

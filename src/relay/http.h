@@ -138,6 +138,10 @@ void req_add_hook(struct req *q, char *payload);
 void req_resume(struct req *q);
 /* Query argument, percent-decoded into buf; NULL when absent. */
 const char *req_arg(struct req *q, const char *key, char *buf, size_t len);
+/* Query argument key as an integer in [lo, hi] (def when absent) into
+ * *out; answers 400 and returns -1 when it is something else. */
+int req_int_arg(struct req *q, const char *key, long long lo, long long hi,
+    long long def, long long *out);
 const char *req_header(struct req *q, const char *key);
 
 int http_start(struct relay *r, char *err, size_t errlen);
@@ -148,10 +152,6 @@ int64_t http_now_ms(void);
 
 /* sync.c */
 void sync_handle(struct req *q);
-/* Query argument key as an integer in [lo, hi] (def when absent) into
- * *out; answers 400 and returns -1 when it is something else. */
-int sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
-    long long def, long long *out);
 void sync_forget(struct req *q);
 /* Puts an answered webhook on the held list (writer thread, after commit). */
 void sync_hold(struct req *q);

@@ -337,27 +337,6 @@ relay_search_hits_free(struct relay_search_hit *h, size_t n)
 
 /* ---- the handler ---- */
 
-static int
-search_int_arg(struct req *q, const char *key, long long lo, long long hi,
-    long long *out)
-{
-	char buf[64], *end;
-	const char *v = req_arg(q, key, buf, sizeof buf);
-	long long n;
-
-	if (v == NULL)
-		return 0;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || errno != 0 || n < lo || n > hi) {
-		req_error(q, 400, "bad_request", "%s must be an integer from "
-		    "%lld to %lld", key, lo, hi);
-		return -1;
-	}
-	*out = n;
-	return 0;
-}
-
 /* One result object for a hit the agent may see, or NULL to leave it
  * out.  *conv and *state cache the last conversation looked at. */
 static json_t *
@@ -447,8 +426,9 @@ search_route(struct req *q)
 	int failed = 0;
 	bool more = false, done = false;
 
-	if (search_int_arg(q, "limit", 1, SEARCH_LIMIT_MAX, &limit) != 0 ||
-	    search_int_arg(q, "before", 1, INT64_MAX, &before) != 0)
+	if (req_int_arg(q, "limit", 1, SEARCH_LIMIT_MAX, SEARCH_LIMIT_DEFAULT,
+	    &limit) != 0 ||
+	    req_int_arg(q, "before", 1, INT64_MAX, INT64_MAX, &before) != 0)
 		goto out;
 	if (search_parse(text, &sq, err, sizeof err) != 0) {
 		req_error(q, 400, "bad_request", "%s", err);

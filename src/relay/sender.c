@@ -240,7 +240,6 @@ static void sender_record(struct sender *s, struct task *t,
     enum relay_out_state state, char *wamid, const struct wa_error_info *e,
     int64_t next_try);
 static int64_t sender_backoff(int attempts, bool rate_limited);
-static char *sender_url(const struct relay_config *cfg, const char *tail);
 
 /* The upload answered: on success the send goes on with Meta's media
  * id in the body (0); otherwise the outcome is recorded (-1). */
@@ -310,18 +309,38 @@ sender_upload_done(struct sender *s, struct task *t, CURLcode cc, long http)
 	return -1;
 }
 
+char *
+sender_url(const struct relay_config *cfg, const char *tail)
+{
+	size_t n = strlen(cfg->graph_url) + strlen(tail) + 2;
+	char *u = malloc(n);
+
+	if (u != NULL)
+		snprintf(u, n, "%s/%s", cfg->graph_url, tail);
+	return u;
+}
+
+struct curl_slist *
+sender_auth_header(struct curl_slist *hdrs, const struct relay_config *cfg,
+    const char *number)
+{
+	char auth[CONFIG_SECRET_HDR];
+
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s",
+	    config_number_token(cfg, number));
+	hdrs = curl_slist_append(hdrs, auth);
+	sodium_memzero(auth, sizeof auth);
+	return hdrs;
+}
+
 static int
 task_prepare(struct sender *s, struct task *t)
 {
 	const struct relay_config *cfg = s->r->cfg;
-	char auth[CONFIG_SECRET_HDR];
 
 	if ((t->easy = curl_easy_init()) == NULL)
 		return -1;
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s",
-	    config_number_token(cfg, t->number));
-	t->hdrs = curl_slist_append(t->hdrs, auth);
-	sodium_memzero(auth, sizeof auth);
+	t->hdrs = sender_auth_header(t->hdrs, cfg, t->number);
 	if (t->post != NULL && !t->uploading)
 		t->hdrs = curl_slist_append(t->hdrs,
 		    "Content-Type: application/json");
@@ -356,17 +375,6 @@ task_prepare(struct sender *s, struct task *t)
 	t->t0_ms = http_now_ms();
 	s->inflight++;
 	return 0;
-}
-
-static char *
-sender_url(const struct relay_config *cfg, const char *tail)
-{
-	size_t n = strlen(cfg->graph_url) + strlen(tail) + 2;
-	char *u = malloc(n);
-
-	if (u != NULL)
-		snprintf(u, n, "%s/%s", cfg->graph_url, tail);
-	return u;
 }
 
 static void

@@ -10,6 +10,7 @@
 
 #include "relay.h"
 
+struct curl_slist;
 struct req;
 
 int sender_start(struct relay *r, char *err, size_t errlen);
@@ -35,6 +36,14 @@ void sender_typing(struct relay *r, const struct relay_number *n,
  * unknown" (never resent: the customer may already have them).  Runs at
  * start before the sender. */
 int sender_recover(struct relay *r, char *err, size_t errlen);
+
+/* cfg's Graph API base URL joined with tail (malloc'd; NULL when out
+ * of memory).  Also used by fetcher.c. */
+char *sender_url(const struct relay_config *cfg, const char *tail);
+/* hdrs with the Authorization header for number's token appended; the
+ * token is wiped from the stack.  Also used by fetcher.c. */
+struct curl_slist *sender_auth_header(struct curl_slist *hdrs,
+    const struct relay_config *cfg, const char *number);
 
 /* Escalation hook (hook.c): runs cfg->escalation_command with payload on
  * stdin in the background; takes ownership of payload. */

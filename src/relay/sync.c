@@ -21,28 +21,6 @@
 #define SYNC_WAIT_MAX 60
 #define SYNC_HOLD_MS 1000
 
-int
-sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
-    long long def, long long *out)
-{
-	char buf[64], *end;
-	const char *v = req_arg(q, key, buf, sizeof buf);
-	long long n;
-
-	*out = def;
-	if (v == NULL)
-		return 0;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || errno != 0 || n < lo || n > hi) {
-		req_error(q, 400, "bad_request", "%s must be an integer from "
-		    "%lld to %lld", key, lo, hi);
-		return -1;
-	}
-	*out = n;
-	return 0;
-}
-
 /*
  * When one event wakes hundreds of agents they all ask for the same
  * (after, limit): the answer is read once and copied.  Only valid while
@@ -331,10 +309,10 @@ sync_handle(struct req *q)
 		sync_answer(q);
 		return;
 	}
-	if (sync_int_arg(q, "after", 0, INT64_MAX, 0, &after) != 0 ||
-	    sync_int_arg(q, "limit", 1, SYNC_LIMIT_MAX, SYNC_LIMIT_DEFAULT,
+	if (req_int_arg(q, "after", 0, INT64_MAX, 0, &after) != 0 ||
+	    req_int_arg(q, "limit", 1, SYNC_LIMIT_MAX, SYNC_LIMIT_DEFAULT,
 	    &limit) != 0 ||
-	    sync_int_arg(q, "wait", 0, SYNC_WAIT_MAX, 0, &wait) != 0)
+	    req_int_arg(q, "wait", 0, SYNC_WAIT_MAX, 0, &wait) != 0)
 		return;
 	q->after = after;
 	q->limit = (int)limit;

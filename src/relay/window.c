@@ -213,10 +213,10 @@ snap_args_parse(struct req *q, struct snap_args *a)
 		req_error(q, 400, "bad_request", "since is required (a time)");
 		return -1;
 	}
-	if (sync_int_arg(q, "since", 0, INT64_MAX, 0, &a->since) != 0 ||
-	    sync_int_arg(q, "limit", 1, SNAP_LIMIT_MAX, SNAP_LIMIT_DEFAULT,
+	if (req_int_arg(q, "since", 0, INT64_MAX, 0, &a->since) != 0 ||
+	    req_int_arg(q, "limit", 1, SNAP_LIMIT_MAX, SNAP_LIMIT_DEFAULT,
 	    &a->limit) != 0 ||
-	    sync_int_arg(q, "through", 0, INT64_MAX, -1, &a->through) != 0)
+	    req_int_arg(q, "through", 0, INT64_MAX, -1, &a->through) != 0)
 		return -1;
 	a->after = 0;
 	a->cursor = req_arg(q, "cursor", a->cursor_buf, sizeof a->cursor_buf);
@@ -485,8 +485,8 @@ window_conversations(struct req *q)
 			goto out;
 		}
 	}
-	if (sync_int_arg(q, "before", 0, INT64_MAX, INT64_MAX, &before) != 0 ||
-	    sync_int_arg(q, "limit", 1, LIST_LIMIT_MAX, LIST_LIMIT_DEFAULT,
+	if (req_int_arg(q, "before", 0, INT64_MAX, INT64_MAX, &before) != 0 ||
+	    req_int_arg(q, "limit", 1, LIST_LIMIT_MAX, LIST_LIMIT_DEFAULT,
 	    &limit) != 0)
 		goto out;
 	pthread_mutex_lock(&q->r->reader_lock);
@@ -600,8 +600,8 @@ window_history(struct req *q)
 	size_t count = 0;
 	int rc;
 
-	if (sync_int_arg(q, "before", 1, INT64_MAX, INT64_MAX, &before) != 0 ||
-	    sync_int_arg(q, "limit", 1, HIST_LIMIT_MAX, HIST_LIMIT_DEFAULT,
+	if (req_int_arg(q, "before", 1, INT64_MAX, INT64_MAX, &before) != 0 ||
+	    req_int_arg(q, "limit", 1, HIST_LIMIT_MAX, HIST_LIMIT_DEFAULT,
 	    &limit) != 0)
 		return;
 	memset(&h, 0, sizeof h);
