@@ -84,9 +84,10 @@ static const char *const pg_migrations[PG_SCHEMA_VERSION] = {
 	"  MAX(seq)::text FROM events HAVING MAX(seq) IS NOT NULL "
 	"  ON CONFLICT(key) DO UPDATE SET value = EXCLUDED.value;",
 	/* 4: several business numbers; the rows before are number "main". */
-	"ALTER TABLE conversations ADD COLUMN number text NOT NULL "
-	"  DEFAULT 'main';"
-	"CREATE INDEX conversations_number ON conversations(contact, number);",
+	"ALTER TABLE conversations ADD COLUMN IF NOT EXISTS number text NOT "
+	"  NULL DEFAULT 'main';"
+	"CREATE INDEX IF NOT EXISTS conversations_number ON "
+	"  conversations(contact, number);",
 };
 
 int
