@@ -474,7 +474,8 @@ int
 app_start_net(struct app *app, char *err, size_t errlen)
 {
 	struct net_options o;
-	struct net_callbacks cb = { app, app_on_me, app_on_events, app_on_state };
+	struct net_callbacks cb = { app, app_on_me, app_on_events, app_on_state,
+	    NULL };
 	size_t len;
 	char *tok;
 
