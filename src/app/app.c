@@ -26,6 +26,7 @@
 #include "readpos.h"
 #include "receipt.h"
 #include "net.h"
+#include "window.h"
 #include "ui.h"
 
 static struct app *fatal_app;
@@ -120,6 +121,7 @@ app_free(struct app *app)
 	receipt_free(app);
 	presence_free(app);
 	bulk_free(app);
+	window_free(app);
 	if (app->cache != NULL)
 		cache_close(app->cache);
 	model_free(app->model);
@@ -402,10 +404,9 @@ app_pack_event(const json_t *e, char **out, size_t *len)
 	return 0;
 }
 
-static int
-app_on_events(void *ud, const json_t *events, int64_t next)
+int
+app_store_events(struct app *app, const json_t *events, int64_t cursor)
 {
-	struct app *app = ud;
 	size_t n = json_array_size(events), i;
 	char **texts = NULL, err[256];
 	size_t *lens = NULL;
@@ -423,19 +424,16 @@ app_on_events(void *ud, const json_t *events, int64_t next)
 		}
 		/* Stored first: what the screen shows survives a crash. */
 		if (cache_append_events(app->cache, (const char *const *)texts,
-		    lens, n, next, err, sizeof err) != 0) {
+		    lens, n, cursor, err, sizeof err) != 0) {
 			app_error(app, "cache: %s", err);
 			goto out;
 		}
 		app->cache_unsynced = true;
 	}
-	json_array_foreach(events, i, e)
+	json_array_foreach(events, i, e) {
+		window_seen(app, json_string_value(json_object_get(e,
+		    "conversation")));
 		app_apply_json(app, e);
-	app_after_events(app, 0);
-	if (!app->ui.first_sync_done) {
-		app->ui.first_sync_done = true;
-		app_pick_queue(app);
-		list_rebuild(app);
 	}
 	rc = 0;
 out:
@@ -444,6 +442,29 @@ out:
 	free(texts);
 	free(lens);
 	return rc;
+}
+
+void
+app_first_sync_done(struct app *app)
+{
+	if (app->ui.first_sync_done)
+		return;
+	app->ui.first_sync_done = true;
+	app_pick_queue(app);
+	list_rebuild(app);
+}
+
+static int
+app_on_events(void *ud, const json_t *events, int64_t next)
+{
+	struct app *app = ud;
+
+	if (app_store_events(app, events, next) != 0)
+		return -1;
+	window_synced(app);
+	app_after_events(app, 0);
+	app_first_sync_done(app);
+	return 0;
 }
 
 static void
@@ -475,7 +496,7 @@ app_start_net(struct app *app, char *err, size_t errlen)
 {
 	struct net_options o;
 	struct net_callbacks cb = { app, app_on_me, app_on_events, app_on_state,
-	    NULL };
+	    window_on_snapshot };
 	size_t len;
 	char *tok;
 
@@ -496,6 +517,7 @@ app_start_net(struct app *app, char *err, size_t errlen)
 		o.wait = atoi(getenv("TTYDESK_SYNC_WAIT"));
 	if (getenv("TTYDESK_BACKOFF_MAX_MS") != NULL)
 		o.backoff_max_ms = atoi(getenv("TTYDESK_BACKOFF_MAX_MS"));
+	window_net_options(app, &o);
 	app->net = net_new(&o, &cb, err, errlen);
 	secfile_wipe(tok, len);
 	if (app->net == NULL)
@@ -769,6 +791,7 @@ app_cache_idle(struct app *app)
 			app_error(app, "cache: %s", err);
 		app->cache_unsynced = false;
 	}
+	window_idle(app);
 	/* Compaction rewrites the snapshot: only while the agent is idle. */
 	if (app->now - app->last_key >= 5 && cache_should_compact(app->cache) &&
 	    cache_compact(app->cache, err, sizeof err) != 0)
@@ -797,5 +820,7 @@ app_load_cache(struct app *app, char *err, size_t errlen)
 		app->ui.status.dirty = true;
 	}
 	app_after_events(app, TD_CHANGED_LIST);
+	/* A cache from before the window, or one the window moved past. */
+	window_evict(app);
 	return rc;
 }

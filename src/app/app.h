@@ -29,6 +29,7 @@ struct receipts;
 struct presence;
 struct bulk;
 struct app_req;
+struct window;
 typedef struct json_t json_t;
 
 struct app_team {
@@ -70,6 +71,7 @@ struct app {
 	struct presence *presence;
 	struct bulk *bulk;
 	struct app_req *reqs;    /* requests in flight (freed if never done) */
+	struct window *window;   /* the working set (window.h), NULL until used */
 };
 
 /* Set up an app around a model (no cache, no relay yet); the model is
@@ -83,6 +85,12 @@ void app_free(struct app *app);
  * Used by the cache replay and by sync.  Bad events are skipped.
  */
 void app_apply_json(struct app *app, const json_t *ev);
+/* Store events (a JSON array) in the cache with cursor, then apply them;
+ * app_after_events() is the caller's.  0, or -1 when the cache refused
+ * them (the status bar says why). */
+int app_store_events(struct app *app, const json_t *events, int64_t cursor);
+/* Once the first sync has caught up: pick the start queue. */
+void app_first_sync_done(struct app *app);
 /* Who we are, from a /v1/me answer: agent, teams, queues. */
 void app_set_me(struct app *app, const json_t *me);
 /* After a batch of events: refresh queues/list/thread as needed. */

@@ -19,6 +19,7 @@
 #include "sla.h"
 #include "theme.h"
 #include "ui.h"
+#include "window.h"
 
 static size_t
 thread_height(const struct app *app)
@@ -249,6 +250,7 @@ thread_open(struct app *app, const char *id)
 		thread_first_unread(app);
 	receipt_mark(app, c); /* before: it looks at what was unread */
 	readpos_mark(app, c);
+	window_opened(app, id);
 	queues_count(app);
 	ui->list.dirty = ui->thread.dirty = ui->status.dirty = true;
 }
