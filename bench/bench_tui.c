@@ -30,6 +30,7 @@
 #include "keymap.h"
 #include "ui.h"
 #include "bench_inbox.h"
+#include "queues.h"
 
 #define ROUNDS 2000
 

@@ -43,7 +43,7 @@ serves the agents over a long-poll HTTP API; ttydesk is the agent's TUI,
 with an encrypted local cache.")
 
 set(TTYDESK_DEB_DEPENDS
-  "libncursesw6, libtinfo6, libcurl4, libjansson4, libsodium23, libmicrohttpd12, libsqlite3-0, libpq5, libssl3")
+  "libncursesw6, libtinfo6, libcurl4, libjansson4, libsodium23, libmicrohttpd12, libsqlite3-0, libpq5, libssl3, libutf8proc2")
 find_program(TTYDESK_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(TTYDESK_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)

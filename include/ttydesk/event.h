@@ -199,6 +199,11 @@ int event_parse_text(const char *text, size_t len, struct td_event *out,
     char *err, size_t errlen);
 /* New reference to a JSON object equal to what the relay would send. */
 json_t *event_to_json(const struct td_event *ev);
+/* New reference to the "message" object of a message event (the one
+ * encoder of the wire message, used by the relay and the TUI): required
+ * fields are always written ("" for a NULL id or from), optional ones only
+ * when set.  NULL when out of memory. */
+json_t *event_message_to_json(const struct td_message *m);
 void event_free(struct td_event *ev);
 
 /*

@@ -40,6 +40,9 @@ size_t sanitize_buf(char *buf, size_t len, unsigned flags);
  * consumed (>= 1 when len > 0; 0 when len == 0) and stores the code point,
  * or U+FFFD for invalid input (one per maximal subpart). */
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Encodes cp as UTF-8 into u (no NUL) and returns its length, 1 to 4.
+ * cp is not checked: callers pass what the terminal or decoder gave. */
+size_t utf8_encode(uint32_t cp, char u[4]);
 /* Display columns of one code point: 0 (combining, ZWJ, VS), 1, or 2. */
 int cp_width(uint32_t cp);
 /* Display columns of sanitized UTF-8 text (grapheme-aware for emoji ZWJ

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ttydesk/clock.h"
 #include "ttydesk/cache.h"
 #include "ttydesk/event.h"
 #include "ttydesk/model.h"
@@ -28,6 +29,7 @@
 #include "net.h"
 #include "window.h"
 #include "ui.h"
+#include "queues.h"
 
 static struct app *fatal_app;
 
@@ -625,22 +627,6 @@ app_get_file(struct app *app, const char *path, const char *file,
 	return 0;
 }
 
-void
-app_client_id(char out[APP_CLIENT_ID_LEN])
-{
-	unsigned char r[16];
-	size_t i;
-
-	randombytes_buf(r, sizeof r);
-	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40); /* UUID version 4 */
-	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
-	for (i = 0; i < sizeof r; i++)
-		snprintf(out + i * 2 + (i >= 4) + (i >= 6) + (i >= 8) + (i >= 10),
-		    3, "%02x", r[i]);
-	out[8] = out[13] = out[18] = out[23] = '-';
-	out[36] = '\0';
-}
-
 /* --- status messages and helpers ------------------------------------------ */
 
 static void
@@ -723,10 +709,7 @@ app_conv_is_mine(const struct app *app, const struct td_conversation *c)
 int64_t
 app_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_ms();
 }
 
 struct load_state {

@@ -126,9 +126,6 @@ typedef void (*app_done_fn)(struct app *app, void *ud, long status,
     const char *body, size_t len, const char *err);
 int app_post(struct app *app, const char *path, const json_t *body,
     app_done_fn done, void *ud, char *err, size_t errlen);
-/* A new random client_id (UUID v4 text) for an idempotent request. */
-#define APP_CLIENT_ID_LEN 37
-void app_client_id(char out[APP_CLIENT_ID_LEN]);
 /* GET path into file (0600, never overwrites). */
 int app_get_file(struct app *app, const char *path, const char *file,
     app_done_fn done, void *ud, char *err, size_t errlen);

@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "ttydesk/cache.h"
+#include "ttydesk/clientid.h"
+#include "ttydesk/clock.h"
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "app.h"
@@ -19,26 +21,6 @@
 
 #define OB_BACKOFF_MAX_MS 30000
 #define OB_DONE_KEEP_MS 60000 /* an event that never comes: stop waiting */
-
-static int64_t
-ob_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void
-obx_client_id(char *buf, size_t len)
-{
-	unsigned char r[16];
-	char hex[33];
-
-	randombytes_buf(r, sizeof r);
-	sodium_bin2hex(hex, sizeof hex, r, sizeof r);
-	snprintf(buf, len, "c-%s", hex);
-}
 
 static void
 ob_entry_free(struct ob_entry *e)
@@ -74,6 +56,57 @@ ob_push(struct outbox *ob, struct ob_entry *e)
 	return e;
 }
 
+static const struct {
+	const char *what;
+	enum ob_kind kind;
+	bool keeps_draft;
+	bool waits_event;
+} ob_kinds[] = {
+	{ "reply", OBK_REPLY, true, true },
+	{ "note", OBK_NOTE, true, true },
+	{ "template", OBK_TEMPLATE, false, true },
+	{ "bulk", OBK_BULK, false, false },
+	{ NULL, OBK_ACTION, false, false },
+};
+
+static size_t
+ob_kind_row(enum ob_kind k)
+{
+	size_t i;
+
+	for (i = 0; ob_kinds[i].what != NULL && ob_kinds[i].kind != k; i++)
+		;
+	return i;
+}
+
+enum ob_kind
+obx_kind(const char *what)
+{
+	size_t i, n;
+
+	for (i = 0; ob_kinds[i].what != NULL; i++) {
+		n = strlen(ob_kinds[i].what);
+		/* "bulk resolve": a bulk action names its action after a space. */
+		if (strncmp(what, ob_kinds[i].what, n) == 0 &&
+		    (what[n] == '\0' || (ob_kinds[i].kind == OBK_BULK &&
+		    what[n] == ' ')))
+			return ob_kinds[i].kind;
+	}
+	return OBK_ACTION;
+}
+
+bool
+obx_kind_keeps_draft(enum ob_kind k)
+{
+	return ob_kinds[ob_kind_row(k)].keeps_draft;
+}
+
+bool
+obx_kind_waits_event(enum ob_kind k)
+{
+	return ob_kinds[ob_kind_row(k)].waits_event;
+}
+
 struct ob_entry *
 obx_add(struct outbox *ob, const char *client_id, const char *conv,
     const char *what, const char *path, const char *text, const json_t *body)
@@ -85,6 +118,7 @@ obx_add(struct outbox *ob, const char *client_id, const char *conv,
 	snprintf(e->client_id, sizeof e->client_id, "%s", client_id);
 	e->conv = strdup(conv);
 	e->what = strdup(what);
+	e->kind = obx_kind(what);
 	e->path = strdup(path);
 	e->text = text != NULL ? strdup(text) : NULL;
 	e->body = json_deep_copy(body);
@@ -295,8 +329,7 @@ ob_redraw(struct app *app, const char *conv)
 static void
 ob_keep_for_edit(struct app *app, const struct ob_entry *e)
 {
-	if (e->text == NULL || (strcmp(e->what, "reply") != 0 &&
-	    strcmp(e->what, "note") != 0))
+	if (e->text == NULL || !obx_kind_keeps_draft(e->kind))
 		return;
 	compose_keep_draft(app, e->conv, e->text);
 }
@@ -312,7 +345,7 @@ ob_done(struct app *app, void *ud, long status, const char *body, size_t len,
 
 	(void)len;
 	obx_error_text(why, sizeof why, status, body, err);
-	v = obx_answer(e, status, ob_now_ms(), why);
+	v = obx_answer(e, status, clock_ms(), why);
 	ob_redraw(app, e->conv);
 	if (v == OBV_RETRY) {
 		app_error(app, "%s queued: %s; retrying", e->what, why);
@@ -322,21 +355,20 @@ ob_done(struct app *app, void *ud, long status, const char *body, size_t len,
 	if (app->cache != NULL && cache_outbox_ack(app->cache, e->client_id,
 	    cerr, sizeof cerr) != 0)
 		app_error(app, "cache: %s", cerr);
-	if (v == OBV_DONE && strncmp(e->what, "bulk", 4) == 0) {
+	if (v == OBV_DONE && e->kind == OBK_BULK) {
 		bulk_summary(body, why, sizeof why);
 		app_message(app, "%s: %s", e->what, why);
 		obx_remove(ob, e);
 	} else if (v == OBV_DONE) {
 		app_message(app, "%s: done", e->what);
 		/* Actions have no event of their own to wait for. */
-		if (strcmp(e->what, "reply") != 0 && strcmp(e->what, "note") != 0 &&
-		    strcmp(e->what, "template") != 0)
+		if (!obx_kind_waits_event(e->kind))
 			obx_remove(ob, e);
 	} else {
 		ob_keep_for_edit(app, e);
 		app_error(app, "%s refused: %s%s", e->what, why,
-		    e->text && (strcmp(e->what, "reply") == 0 ||
-		    strcmp(e->what, "note") == 0) ? " (kept as draft)" : "");
+		    e->text && obx_kind_keeps_draft(e->kind) ?
+		    " (kept as draft)" : "");
 		obx_remove(ob, e);
 	}
 	outbox_run(app);
@@ -367,7 +399,7 @@ outbox_add_path(struct app *app, const char *conv, const char *what,
 		app_error(app, "%s: cannot queue (out of memory)", what);
 		return -1;
 	}
-	obx_client_id(id, sizeof id);
+	client_id_new(id, sizeof id);
 	if ((e = obx_add(ob, id, conv, what, path, text, body)) == NULL) {
 		app_error(app, "%s: out of memory", what);
 		return -1;
@@ -409,7 +441,7 @@ outbox_run(struct app *app)
 {
 	struct outbox *ob = app->outbox;
 	struct ob_entry *e;
-	int64_t now = ob_now_ms(), wait = -1;
+	int64_t now = clock_ms(), wait = -1;
 	char err[256];
 	size_t i;
 
@@ -598,7 +630,7 @@ outbox_thread_lines(struct app *app, struct convui *cu,
 			break;
 		aline_init(&l);
 		aline_pad(&l, TH_NORMAL, indent);
-		aline_add_fit(&l, strcmp(e->what, "note") == 0 ? TH_NOTE :
+		aline_add_fit(&l, e->kind == OBK_NOTE ? TH_NOTE :
 		    TH_OUTBOUND, s, width > indent ? width - indent : 1);
 		free(s);
 		ob_line_push(&L, &l);
@@ -606,7 +638,7 @@ outbox_thread_lines(struct app *app, struct convui *cu,
 		    strlen(e->text), 0)) == NULL)
 			continue;
 		L.indent = indent + 2;
-		L.style = strcmp(e->what, "note") == 0 ? TH_NOTE : TH_SYSTEM;
+		L.style = e->kind == OBK_NOTE ? TH_NOTE : TH_SYSTEM;
 		text_wrap(s, strlen(s), width > L.indent + 1 ? width - L.indent :
 		    1, ob_wrap_cb, &L);
 		free(s);

@@ -44,10 +44,21 @@ enum ob_verdict {
 	OBV_REFUSED,    /* other 4xx: final, drop (show the error) */
 };
 
+/* What an entry is, from its name (the name stays in the cache records:
+ * the kind is derived from it at add and at restore). */
+enum ob_kind {
+	OBK_ACTION = 0,   /* claim, assign, labels, escalate, ...: done at 2xx */
+	OBK_REPLY,
+	OBK_NOTE,
+	OBK_TEMPLATE,
+	OBK_BULK,         /* "bulk <action>": the answer sums up the results */
+};
+
 struct ob_entry {
 	char client_id[40];
 	char *conv;
 	char *what;       /* "reply", "note", "template", "claim", ... */
+	enum ob_kind kind;
 	char *path;       /* "/v1/conversations/<id>/messages" */
 	char *text;       /* what the pending line shows (may be NULL) */
 	json_t *body;     /* with client_id */
@@ -66,8 +77,12 @@ struct outbox {
 
 /* --- pure state machine -------------------------------------------------- */
 
-/* A fresh random client_id ("c-" + 32 hex digits) into buf (>= 40). */
-void obx_client_id(char *buf, size_t len);
+enum ob_kind obx_kind(const char *what);
+/* A refused entry's text goes back to the compose draft. */
+bool obx_kind_keeps_draft(enum ob_kind k);
+/* Its pending line stays, once acknowledged, until its event arrives. */
+bool obx_kind_waits_event(enum ob_kind k);
+
 /* New entry (body is copied; client_id set in the copy).  NULL: no memory. */
 struct ob_entry *obx_add(struct outbox *ob, const char *client_id,
     const char *conv, const char *what, const char *path, const char *text,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/buf.h"
 #include "ttydesk/ini.h"
 #include "tmpl.h"
 
@@ -17,21 +18,11 @@ struct sb {
 static void
 sb_add(struct sb *b, const char *s, size_t n)
 {
-	char *p;
-	size_t cap;
-
 	if (b->oom)
 		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(b->s, cap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
+	if (buf_grow(&b->s, &b->cap, b->len + n + 1, 0) != 0) {
+		b->oom = 1;
+		return;
 	}
 	memcpy(b->s + b->len, s, n);
 	b->len += n;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/buf.h"
 #include "ttydesk/ini.h"
 
 #define INI_MAX_FILE (4 * 1024 * 1024)
@@ -208,8 +209,7 @@ int
 ini_load(const char *path, struct ini *out, char *err, size_t errlen)
 {
 	FILE *f;
-	char *buf = NULL;
-	size_t n = 0, cap = 0, r;
+	struct buf b = { 0 };
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
@@ -217,33 +217,15 @@ ini_load(const char *path, struct ini *out, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	for (;;) {
-		if (n == cap) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 4096;
-			if (cap > INI_MAX_FILE) {
-				snprintf(err, errlen, "%s: file too large", path);
-				goto out;
-			}
-			if ((nb = realloc(buf, cap)) == NULL) {
-				snprintf(err, errlen, "%s: out of memory", path);
-				goto out;
-			}
-			buf = nb;
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
+	if (buf_read_file(&b, f, INI_MAX_FILE - 1) != 0) {
+		snprintf(err, errlen, "%s: %s", path, errno == EFBIG ?
+		    "file too large" : errno == ENOMEM ? "out of memory" :
+		    "read error");
 		goto out;
 	}
-	rc = ini_parse(buf ? buf : "", n, path, out, err, errlen);
+	rc = ini_parse(b.s, b.len, path, out, err, errlen);
 out:
-	free(buf);
+	buf_free(&b);
 	fclose(f);
 	return rc;
 }

@@ -1,12 +1,12 @@
 /*
  * The inbox model: conversations by id, their state, contact and presence.
- * Messages, statuses and reactions are in model-msg.c, queues and search in
- * model-query.c.
+ * Messages, statuses and reactions are in model_msg.c, queues and search in
+ * model_query.c.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "model-int.h"
+#include "model_int.h"
 
 struct td_model *
 model_new(const char *self)

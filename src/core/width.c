@@ -1,12 +1,16 @@
 /*
- * Display width of code points and graphemes, from our own tables so the
- * answer does not depend on the libc or the locale of the machine the TUI
- * runs on.  The tables follow Unicode 15 (EastAsianWidth W/F plus emoji
- * presentation for 2 columns; general categories Mn/Me, Hangul medial and
- * final jamo and format characters for 0 columns), main ranges only.
+ * Display width of code points and graphemes.  Wide or not comes from
+ * utf8proc (EastAsianWidth W/F and emoji presentation), grapheme
+ * boundaries from its implementation of UAX #29, so the answer does not
+ * depend on the libc or the locale of the machine the TUI runs on.  What
+ * is zero-width is the sanitizer's classes below (combining marks,
+ * conjoining jamo, joiners, selectors, tags, format characters): the two
+ * must agree on what they keep and how wide it is.
  */
 #include <stddef.h>
 #include <stdint.h>
+
+#include <utf8proc.h>
 
 #include "ttydesk/sanitize.h"
 #include "width.h"
@@ -124,40 +128,6 @@ static const struct range combining[] = {
 	{ 0x1e944, 0x1e94a },
 };
 
-/* East Asian Wide/Fullwidth and emoji presentation. */
-static const struct range wide[] = {
-	{ 0x1100, 0x115f }, { 0x231a, 0x231b }, { 0x2329, 0x232a },
-	{ 0x23e9, 0x23ec }, { 0x23f0, 0x23f0 }, { 0x23f3, 0x23f3 },
-	{ 0x25fd, 0x25fe }, { 0x2614, 0x2615 }, { 0x2648, 0x2653 },
-	{ 0x267f, 0x267f }, { 0x2693, 0x2693 }, { 0x26a1, 0x26a1 },
-	{ 0x26aa, 0x26ab }, { 0x26bd, 0x26be }, { 0x26c4, 0x26c5 },
-	{ 0x26ce, 0x26ce }, { 0x26d4, 0x26d4 }, { 0x26ea, 0x26ea },
-	{ 0x26f2, 0x26f3 }, { 0x26f5, 0x26f5 }, { 0x26fa, 0x26fa },
-	{ 0x26fd, 0x26fd }, { 0x2705, 0x2705 }, { 0x270a, 0x270b },
-	{ 0x2728, 0x2728 }, { 0x274c, 0x274c }, { 0x274e, 0x274e },
-	{ 0x2753, 0x2755 }, { 0x2757, 0x2757 }, { 0x2795, 0x2797 },
-	{ 0x27b0, 0x27b0 }, { 0x27bf, 0x27bf }, { 0x2b1b, 0x2b1c },
-	{ 0x2b50, 0x2b50 }, { 0x2b55, 0x2b55 }, { 0x2e80, 0x2e99 },
-	{ 0x2e9b, 0x2ef3 }, { 0x2f00, 0x2fd5 }, { 0x2ff0, 0x2ffb },
-	{ 0x3000, 0x3029 }, { 0x302e, 0x303e }, { 0x3041, 0x3096 },
-	{ 0x309b, 0x30ff }, { 0x3105, 0x312f }, { 0x3131, 0x318e },
-	{ 0x3190, 0x31e3 }, { 0x31f0, 0x321e }, { 0x3220, 0x3247 },
-	{ 0x3250, 0x4dbf }, { 0x4e00, 0xa48c }, { 0xa490, 0xa4c6 },
-	{ 0xa960, 0xa97c }, { 0xac00, 0xd7a3 }, { 0xf900, 0xfaff },
-	{ 0xfe10, 0xfe19 }, { 0xfe30, 0xfe52 }, { 0xfe54, 0xfe66 },
-	{ 0xfe68, 0xfe6b }, { 0xff01, 0xff60 }, { 0xffe0, 0xffe6 },
-	{ 0x16fe0, 0x16fe3 }, { 0x16ff0, 0x16ff1 }, { 0x17000, 0x187f7 },
-	{ 0x18800, 0x18cd5 }, { 0x18d00, 0x18d08 }, { 0x1aff0, 0x1aff3 },
-	{ 0x1aff5, 0x1affb }, { 0x1affd, 0x1affe }, { 0x1b000, 0x1b122 },
-	{ 0x1b132, 0x1b132 }, { 0x1b150, 0x1b152 }, { 0x1b155, 0x1b155 },
-	{ 0x1b164, 0x1b167 }, { 0x1b170, 0x1b2fb }, { 0x1f004, 0x1f004 },
-	{ 0x1f0cf, 0x1f0cf }, { 0x1f18e, 0x1f18e }, { 0x1f191, 0x1f19a },
-	{ 0x1f200, 0x1f202 }, { 0x1f210, 0x1f23b }, { 0x1f240, 0x1f248 },
-	{ 0x1f250, 0x1f251 }, { 0x1f260, 0x1f265 }, { 0x1f300, 0x1f64f },
-	{ 0x1f680, 0x1f6ff }, { 0x1f7e0, 0x1f7eb }, { 0x1f7f0, 0x1f7f0 },
-	{ 0x1f900, 0x1faff }, { 0x20000, 0x2fffd }, { 0x30000, 0x3fffd },
-};
-
 static bool
 in_table(uint32_t cp, const struct range *t, size_t n)
 {
@@ -215,7 +185,9 @@ cp_width(uint32_t cp)
 		return 1;
 	if (width_class(cp) != WC_BASE)
 		return 0;
-	if (in_table(cp, wide, NELEM(wide)))
+	/* utf8proc says 0 for spacing marks and the other format characters,
+	 * which terminals draw in one column (as wcwidth does). */
+	if (cp <= 0x10ffff && utf8proc_charwidth((utf8proc_int32_t)cp) >= 2)
 		return 2;
 	return 1;
 }
@@ -233,39 +205,49 @@ is_emoji_modifier(uint32_t cp)
 }
 
 /*
- * One grapheme (close enough for a terminal): a base, then any zero-width
- * code points (marks, ZWJ, selectors, tags); an emoji modifier after a
- * wide base; after a ZWJ, a wide code point joins (emoji ZWJ sequences);
- * two regional indicators form one flag of width 2.  Returns the bytes of
- * the grapheme at s, its width in *w.
+ * One extended grapheme cluster (UAX #29, utf8proc), except that ASCII and
+ * controls always stand alone as the terminal draws them.  Its width is
+ * the first code point's plus what later ones take by themselves (spacing
+ * marks, prepended signs); an emoji modifier or a code point joined after
+ * a ZWJ adds nothing, and two regional indicators are one flag of width 2.
+ * Returns the bytes of the grapheme at s, its width in *w.
  */
 size_t
 grapheme_next(const char *s, size_t len, int *w)
 {
-	uint32_t cp, first;
+	utf8proc_int32_t state = 0;
+	uint32_t cp, prev;
 	size_t i, n;
-	bool zwj = false, ri;
+	bool ri;
 
-	i = utf8_decode(s, len, &first);
-	*w = cp_width(first);
-	ri = is_regional(first);
-	if (first < 0x20 || first == 0x7f)
+	i = utf8_decode(s, len, &prev);
+	*w = cp_width(prev);
+	ri = is_regional(prev);
+	if (prev < 0x20 || prev == 0x7f)
 		return i;
 	while (i < len) {
 		if ((unsigned char)s[i] < 0x80) /* ASCII always starts anew */
 			break;
 		n = utf8_decode(s + i, len - i, &cp);
-		if (cp >= 0x300 && width_class(cp) != WC_BASE) {
-			zwj = cp == 0x200d;
-		} else if (*w == 2 && is_emoji_modifier(cp)) {
-			zwj = false;
-		} else if (zwj && *w == 2 && cp_width(cp) == 2) {
-			zwj = false;
-		} else if (ri && is_regional(cp)) {
+		/* A skin tone modifies only an emoji; after anything narrower
+		 * the terminal draws it alone, two columns wide. */
+		if (is_emoji_modifier(cp) && *w != 2)
+			break;
+		/* What the sanitizer keeps as zero-width never starts a
+		 * grapheme (a ZWSP or a bidi mark would be drawn alone), and a
+		 * wide code point after a ZWJ joins a wide base even when it is
+		 * no pictograph: the cursor must not land inside either. */
+		if (utf8proc_grapheme_break_stateful((utf8proc_int32_t)prev,
+		    (utf8proc_int32_t)cp, &state) &&
+		    !(cp >= 0x300 && width_class(cp) != WC_BASE) &&
+		    !(prev == 0x200d && *w == 2 && cp_width(cp) == 2))
+			break;
+		if (ri && is_regional(cp)) {
 			ri = false;
 			*w = 2;
-		} else
-			break;
+		} else if (prev != 0x200d && !is_emoji_modifier(cp))
+			*w += cp_width(cp);
+		prev = cp;
 		i += n;
 	}
 	return i;

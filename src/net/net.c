@@ -15,22 +15,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ttydesk/clock.h"
+#include "ttydesk/buf.h"
+
 #include "net.h"
 #include "net_private.h"
-
-static int64_t
-net_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int64_t
 net_clock_ms(void)
 {
-	return net_now_ms();
+	return clock_ms();
 }
 
 static int
@@ -67,7 +61,7 @@ net_timer_cb(CURLM *multi, long timeout_ms, void *ud)
 {
 	struct net *n = ud;
 
-	n->timer_at = timeout_ms < 0 ? -1 : net_now_ms() + timeout_ms;
+	n->timer_at = timeout_ms < 0 ? -1 : clock_ms() + timeout_ms;
 	return 0;
 }
 
@@ -163,8 +157,6 @@ net_write_cb(char *data, size_t size, size_t nmemb, void *ud)
 {
 	struct net_req *r = ud;
 	size_t len = size * nmemb;
-	char *nb;
-	size_t cap;
 
 	if (r->out != NULL) {
 		if (fwrite(data, 1, len, r->out) != len)
@@ -174,13 +166,8 @@ net_write_cb(char *data, size_t size, size_t nmemb, void *ud)
 	if (r->len + len + 1 > r->cap) {
 		if (r->len + len + 1 > NET_MAX_BODY)
 			return 0; /* aborts the transfer */
-		cap = r->cap ? r->cap : 4096;
-		while (cap < r->len + len + 1)
-			cap *= 2;
-		if ((nb = realloc(r->body, cap)) == NULL)
+		if (buf_grow(&r->body, &r->cap, r->len + len + 1, 0) != 0)
 			return 0;
-		r->body = nb;
-		r->cap = cap;
 	}
 	memcpy(r->body + r->len, data, len);
 	r->len += len;
@@ -334,7 +321,7 @@ net_req_destroy(struct net *n, struct net_req *r, int linked)
 int
 net_pollfds(struct net *n, struct pollfd *fds, int max, int *timeout_ms)
 {
-	int64_t now = net_now_ms(), at = -1;
+	int64_t now = clock_ms(), at = -1;
 	int i, k = 0;
 
 	for (i = 0; i < (int)n->n_socks && k < max; i++) {
@@ -400,12 +387,12 @@ net_dispatch(struct net *n, const struct pollfd *fds, int nfds)
 			ev |= CURL_CSELECT_ERR;
 		curl_multi_socket_action(n->multi, fds[i].fd, ev, &running);
 	}
-	if (n->timer_at >= 0 && net_now_ms() >= n->timer_at) {
+	if (n->timer_at >= 0 && clock_ms() >= n->timer_at) {
 		n->timer_at = -1;
 		curl_multi_socket_action(n->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	}
 	net_collect(n);
-	if (n->retry_at >= 0 && net_now_ms() >= n->retry_at) {
+	if (n->retry_at >= 0 && clock_ms() >= n->retry_at) {
 		n->retry_at = -1;
 		net_sync_next(n);
 	}

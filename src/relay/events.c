@@ -8,32 +8,6 @@
 
 #include "events.h"
 
-static const char *kind_names[] = {
-	"text", "image", "video", "audio", "document", "sticker", "location",
-	"contacts", "reaction", "interactive", "button", "template",
-	"unsupported",
-};
-
-static const char *status_names[] = {
-	"received", "pending", "sent", "delivered", "read", "failed",
-};
-
-const char *
-relay_kind_name(enum td_msg_kind k)
-{
-	if ((unsigned)k >= sizeof kind_names / sizeof kind_names[0])
-		return "unsupported";
-	return kind_names[k];
-}
-
-const char *
-relay_msg_status_name(enum td_msg_status s)
-{
-	if ((unsigned)s >= sizeof status_names / sizeof status_names[0])
-		return "received";
-	return status_names[s];
-}
-
 json_t *
 ev_new(int64_t ts, const char *type, const char *conversation)
 {
@@ -50,67 +24,18 @@ ev_set_str(json_t *o, const char *key, const char *v)
 		json_object_set_new(o, key, json_string(v));
 }
 
-static json_t *
-ev_media_json(const struct td_media *m)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "id", json_string(m->id ? m->id : ""));
-	json_object_set_new(o, "mime_type", json_string(m->mime_type ?
-	    m->mime_type : "application/octet-stream"));
-	ev_set_str(o, "filename", m->filename);
-	ev_set_str(o, "sha256", m->sha256);
-	if (m->size >= 0)
-		json_object_set_new(o, "size", json_integer(m->size));
-	return o;
-}
-
 json_t *
-ev_message_json(const struct td_message *m)
+ev_message_new(int64_t ts, const char *conversation,
+    const struct td_message *m)
 {
-	json_t *o = json_object();
-	const char *dir = m->direction == TD_DIR_OUT ? "out" :
-	    m->direction == TD_DIR_NOTE ? "note" : "in";
+	json_t *ev = ev_new(ts, "message", conversation);
 
-	if (o == NULL)
+	if (ev == NULL || json_object_set_new(ev, "message",
+	    event_message_to_json(m)) != 0) {
+		json_decref(ev);
 		return NULL;
-	json_object_set_new(o, "id", json_string(m->id ? m->id : ""));
-	json_object_set_new(o, "direction", json_string(dir));
-	json_object_set_new(o, "kind", json_string(relay_kind_name(m->kind)));
-	json_object_set_new(o, "from", json_string(m->from ? m->from : ""));
-	ev_set_str(o, "text", m->text);
-	ev_set_str(o, "caption", m->caption);
-	ev_set_str(o, "annotation", m->annotation);
-	ev_set_str(o, "annotation", m->annotation);
-	if (m->media != NULL)
-		json_object_set_new(o, "media", ev_media_json(m->media));
-	if (m->location != NULL) {
-		json_t *l = json_pack("{s:f, s:f}", "latitude",
-		    m->location->latitude, "longitude", m->location->longitude);
-
-		ev_set_str(l, "name", m->location->name);
-		ev_set_str(l, "address", m->location->address);
-		json_object_set_new(o, "location", l);
 	}
-	if (m->kind == TD_KIND_REACTION) {
-		json_object_set_new(o, "reaction", json_pack("{s:s, s:s}", "to",
-		    m->reaction_to ? m->reaction_to : "", "emoji",
-		    m->reaction_emoji ? m->reaction_emoji : ""));
-	}
-	ev_set_str(o, "reply_to", m->reply_to);
-	ev_set_str(o, "agent", m->agent);
-	ev_set_str(o, "client_id", m->client_id);
-	json_object_set_new(o, "status",
-	    json_string(relay_msg_status_name(m->status)));
-	if (m->status == TD_MS_FAILED && (m->error.code != 0 ||
-	    m->error.title != NULL)) {
-		json_t *e = json_pack("{s:i, s:s}", "code", m->error.code,
-		    "title", m->error.title ? m->error.title : "");
-
-		ev_set_str(e, "details", m->error.details);
-		json_object_set_new(o, "error", e);
-	}
-	return o;
+	return ev;
 }
 
 json_t *
@@ -323,7 +248,7 @@ relay_emit_status(struct relay *r, const char *conversation,
     const char *message, enum td_msg_status status, json_t *extra,
     int64_t ts)
 {
-	const char *name = relay_msg_status_name(status);
+	const char *name = msg_status_name(status);
 	unsigned mask;
 	json_t *ev, *st;
 	int rc, t;

@@ -17,11 +17,10 @@
 
 #include "relay.h"
 
-const char *relay_kind_name(enum td_msg_kind k);
-const char *relay_msg_status_name(enum td_msg_status s);
-
 json_t *ev_new(int64_t ts, const char *type, const char *conversation);
-json_t *ev_message_json(const struct td_message *m);
+/* A message event carrying m (core's encoder); NULL when out of memory. */
+json_t *ev_message_new(int64_t ts, const char *conversation,
+    const struct td_message *m);
 json_t *ev_contact_json(const struct relay_contact *c);
 json_t *conv_state_new(void);
 /* Removes the relay's private keys (those starting with '_'). */

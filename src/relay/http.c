@@ -15,6 +15,9 @@
 
 #include <sodium.h>
 
+#include "ttydesk/clock.h"
+#include "ttydesk/buf.h"
+
 #include "authlimit.h"
 #include "http.h"
 #include "mstream.h"
@@ -25,10 +28,7 @@ static _Atomic int http_active;
 int64_t
 http_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_ms();
 }
 
 static void
@@ -461,17 +461,8 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 			return q->discarded > 16 * (r->cfg->max_body + 1) ?
 			    MHD_NO : MHD_YES;
 		}
-		if (q->len + n + 1 > q->cap) {
-			size_t cap = q->cap ? q->cap : 4096;
-			char *nb;
-
-			while (cap < q->len + n + 1)
-				cap *= 2;
-			if ((nb = realloc(q->body, cap)) == NULL)
-				return MHD_NO;
-			q->body = nb;
-			q->cap = cap;
-		}
+		if (buf_grow(&q->body, &q->cap, q->len + n + 1, 0) != 0)
+			return MHD_NO;
 		memcpy(q->body + q->len, upload, n);
 		q->len += n;
 		q->body[q->len] = '\0';

@@ -80,9 +80,8 @@ intake_message(struct relay *r, const struct wa_item *it)
 	m.direction = TD_DIR_IN;
 	m.status = TD_MS_RECEIVED;
 	m.from = c.wa_id != NULL ? c.wa_id : c.user_id;
-	if ((ev = ev_new(ts, "message", c.conversation)) == NULL)
+	if ((ev = ev_message_new(ts, c.conversation, &m)) == NULL)
 		goto out;
-	json_object_set_new(ev, "message", ev_message_json(&m));
 	if (relay_append(r, ev) != 0 ||
 	    relay_store_msg_put(r->writer, id, it->message.id, it->fingerprint,
 	    c.conversation, TD_DIR_IN, ts) != 0)
@@ -117,7 +116,7 @@ intake_defer(struct relay *r, const char *wamid, const char *conv,
 	int rc;
 
 	rc = relay_store_deferred_put(r->writer, wamid, conv,
-	    relay_msg_status_name(status), ts, text);
+	    msg_status_name(status), ts, text);
 	free(text);
 	return rc;
 }

@@ -283,8 +283,7 @@ op_message(struct relay *r, const struct relay_agent *a, const char *conv,
 	m.agent = a->id;
 	m.client_id = (char *)client_id;
 	m.status = TD_MS_PENDING;
-	ev = ev_new(now, "message", conv);
-	json_object_set_new(ev, "message", ev_message_json(&m));
+	ev = ev_message_new(now, conv, &m);
 	if (text == NULL)
 		json_object_set(json_object_get(ev, "message"), "template", tpl);
 	before = json_deep_copy(state);
@@ -345,8 +344,7 @@ op_note(struct relay *r, const struct relay_agent *a, const char *conv,
 	m.agent = a->id;
 	m.client_id = (char *)client_id;
 	m.status = TD_MS_RECEIVED;
-	ev = ev_new(now, "message", conv);
-	json_object_set_new(ev, "message", ev_message_json(&m));
+	ev = ev_message_new(now, conv, &m);
 	if (relay_append(r, ev) != 0 ||
 	    relay_store_msg_put(r->writer, id, NULL, NULL, conv, TD_DIR_NOTE,
 	    now) != 0) {
@@ -496,8 +494,7 @@ op_csat_ask(struct relay *r, const struct relay_agent *a, const char *conv,
 	m.text = r->cfg->csat_question;
 	m.agent = a->id;
 	m.status = TD_MS_PENDING;
-	ev = ev_new(now, "message", conv);
-	json_object_set_new(ev, "message", ev_message_json(&m));
+	ev = ev_message_new(now, conv, &m);
 	if (relay_append(r, ev) == 0 &&
 	    relay_store_msg_put(r->writer, id, NULL, NULL, conv, TD_DIR_OUT,
 	    now) == 0 &&

@@ -17,26 +17,16 @@ struct op_result {
 	int kick;       /* an outbound message was queued */
 };
 
-typedef void (*op_fn)(struct relay *r, const struct relay_agent *a,
+/* One operation: /v1/bulk and the routes call them through op_fn. */
+typedef void op_handler(struct relay *r, const struct relay_agent *a,
     const char *conv, json_t *in, struct op_result *res);
+typedef op_handler *op_fn;
 
 void op_error(struct op_result *res, unsigned status, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-void op_message(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
-void op_note(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
-void op_escalate(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
-void op_assign(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
-void op_status(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
-void op_labels(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
-void op_presence(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
+op_handler op_message, op_note, op_escalate, op_assign, op_status,
+    op_labels, op_presence;
 
 /* Count UTF-8 code points; -1 when not valid UTF-8. */
 long op_utf8_len(const char *s);

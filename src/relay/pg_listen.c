@@ -21,6 +21,8 @@
 
 #include <libpq-fe.h>
 
+#include "ttydesk/clock.h"
+
 #include "pg_listen.h"
 #include "pg_schema.h"
 #include "sender.h"
@@ -32,15 +34,6 @@ struct pg_listener {
 	pthread_t thread;
 	int stop[2]; /* pipe: a byte means stop */
 };
-
-static int64_t
-pg_listen_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 pg_listen_connect(struct pg_listener *l)
@@ -117,7 +110,7 @@ pg_listen_main(void *arg)
 			break;
 		if (l->conn != NULL)
 			pg_listen_drain(l);
-		if ((now = pg_listen_ms()) - kicked >= 1000) {
+		if ((now = clock_ms()) - kicked >= 1000) {
 			sender_kick(l->r->sender);
 			kicked = now;
 		}

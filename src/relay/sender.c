@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <sodium.h>
 
+#include "ttydesk/buf.h"
 #include "ttydesk/wa.h"
 
 #include "events.h"
@@ -99,17 +100,8 @@ task_write(char *data, size_t size, size_t n, void *arg)
 		t->over = true;
 		return 0; /* aborts the transfer */
 	}
-	if (t->len + len + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 16384;
-		char *nb;
-
-		while (cap < t->len + len + 1)
-			cap *= 2;
-		if ((nb = realloc(t->buf, cap)) == NULL)
-			return 0;
-		t->buf = nb;
-		t->cap = cap;
-	}
+	if (buf_grow(&t->buf, &t->cap, t->len + len + 1, 0) != 0)
+		return 0;
 	memcpy(t->buf + t->len, data, len);
 	t->len += len;
 	t->buf[t->len] = '\0';
@@ -258,15 +250,21 @@ sender_push(struct sender *s, struct task *t)
 	curl_multi_wakeup(s->multi);
 }
 
+/* Sets one of the flags the sender thread reads, and wakes it. */
+static void
+sender_poke(struct sender *s, bool *flag)
+{
+	pthread_mutex_lock(&s->lock);
+	*flag = true;
+	pthread_mutex_unlock(&s->lock);
+	curl_multi_wakeup(s->multi);
+}
+
 void
 sender_kick(struct sender *s)
 {
-	if (s == NULL)
-		return;
-	pthread_mutex_lock(&s->lock);
-	s->kick = true;
-	pthread_mutex_unlock(&s->lock);
-	curl_multi_wakeup(s->multi);
+	if (s != NULL)
+		sender_poke(s, &s->kick);
 }
 
 /* ---- claiming and recording, in the writer thread ---- */
@@ -727,10 +725,7 @@ sender_stop(struct relay *r)
 
 	if (s == NULL)
 		return;
-	pthread_mutex_lock(&s->lock);
-	s->stopping = true;
-	pthread_mutex_unlock(&s->lock);
-	curl_multi_wakeup(s->multi);
+	sender_poke(s, &s->stopping);
 	pthread_join(s->thread, NULL);
 }
 

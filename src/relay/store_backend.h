@@ -1,163 +1,101 @@
 /*
- * The two halves behind store.h.  store.c holds struct relay_store (one
- * of the two backends) and forwards each relay_store_* call; the SQLite
- * half is store_sqlite.c (its names come from store_rename_sqlite.h), the
- * PostgreSQL half is store_pg.c.  Same meanings, same ownership as in
- * store.h.
+ * What a store backend provides: one table of functions, one for each
+ * relay_store_* call of store.h with the same meanings and ownership,
+ * but for the plain writes, which store.c makes of one write function.
+ * store.c picks the table (relay_store_sqlite_ops in store_sqlite.c,
+ * relay_store_pg_ops in store_pg.c) and hands every call the backend's
+ * own state, be, made by open.
  */
 #ifndef RELAY_STORE_BACKEND_H
 #define RELAY_STORE_BACKEND_H
 
 #include "store.h"
+#include "store_common.h"
 
-struct sqlite_store;
-struct pg_store;
+/* The writes both backends run the same way, one statement each: store.c
+ * gives the parameters, in the order its comment names, and
+ * relay_store_ops.write runs the backend's statement. */
+enum store_write {
+	STORE_W_CONV_PUT,      /* state, last_ts, wake_at, row number */
+	STORE_W_MSG_PUT,       /* id, wamid, fingerprint, conversation,
+	                        * direction, ts */
+	STORE_W_MSG_SET_WAMID, /* wamid, id */
+	STORE_W_STATUS_ONCE,   /* message, status; ignored when there */
+	STORE_W_DEFERRED_PUT,  /* wamid, conversation, status, ts, extra;
+	                        * ignored when there */
+	STORE_W_IDEM_PUT,      /* route, client_id, status, response;
+	                        * ignored when there */
+	STORE_W_META_PUT,      /* key, value; replaces */
+	STORE_W_COUNT
+};
 
-int sqlite_store_open(const char *path, enum relay_store_mode mode,
-    struct sqlite_store **out, char *err, size_t errlen);
-void sqlite_store_close(struct sqlite_store *st);
-const char *sqlite_store_error(struct sqlite_store *st);
+struct relay_store_ops {
+	int (*open)(const char *path, enum relay_store_mode mode, void **be,
+	    char *err, size_t errlen);
+	void (*close)(void *be);
+	const char *(*error)(void *be);
+	/* Both NULL where sends have no lease (SQLite: one relay). */
+	void (*set_lease)(void *be, int seconds);
+	int (*outbound_abandoned)(void *be, int64_t now, char ***ids,
+	    size_t *n);
 
-int pg_store_open(const char *uri, enum relay_store_mode mode,
-    struct pg_store **out, char *err, size_t errlen);
-void pg_store_close(struct pg_store *st);
-const char *pg_store_error(struct pg_store *st);
-/* Claims last this long (seconds) before another relay may take over. */
-void pg_store_set_lease(struct pg_store *st, int seconds);
-int pg_store_outbound_abandoned(struct pg_store *st, int64_t now,
-    char ***ids, size_t *n);
+	/* Runs one of enum store_write: the number of rows it changed, or
+	 * -1 (and the error). */
+	int (*write)(void *be, enum store_write w, const struct store_args *a);
 
-/* sqlite */
-int sqlite_store_begin(struct sqlite_store *st);
-int sqlite_store_commit(struct sqlite_store *st);
-void sqlite_store_rollback(struct sqlite_store *st);
-int sqlite_store_savepoint(struct sqlite_store *st);
-int sqlite_store_release(struct sqlite_store *st);
-void sqlite_store_rollback_savepoint(struct sqlite_store *st);
-int64_t sqlite_store_last_seq(struct sqlite_store *st);
-int sqlite_store_append(struct sqlite_store *st, int64_t seq, json_t *ev);
-int sqlite_store_read_after(struct sqlite_store *st, int64_t after, int limit,
-    char **buf, size_t *len, int *count, int64_t *last, bool *more);
-json_t *sqlite_store_conversation_messages(struct sqlite_store *st,
-    const char *conversation, int n);
-int sqlite_store_contact_by(struct sqlite_store *st, const char *by,
-    const char *value, struct relay_contact *out);
-int sqlite_store_contact_by_id(struct sqlite_store *st, int64_t id,
-    struct relay_contact *out);
-int sqlite_store_contact_put(struct sqlite_store *st, struct relay_contact *c);
-int sqlite_store_conversation_create(struct sqlite_store *st, int64_t contact,
-    int64_t ts, const json_t *state, char **id);
-int sqlite_store_conversation_get(struct sqlite_store *st, const char *id,
-    json_t **state, int64_t *contact, int64_t *first_ts, int64_t *last_ts);
-int sqlite_store_conversation_put(struct sqlite_store *st, const char *id,
-    const json_t *state, int64_t last_ts);
-int sqlite_store_conversations_due(struct sqlite_store *st, int64_t now,
-    char ***ids, size_t *n);
-json_t *sqlite_store_contact_conversations(struct sqlite_store *st,
-    int64_t contact);
-int sqlite_store_msg_seen(struct sqlite_store *st, const char *wamid,
-    const char *fingerprint);
-int sqlite_store_msg_by_id(struct sqlite_store *st, const char *id,
-    struct relay_msgkey *out);
-int sqlite_store_msg_by_wamid(struct sqlite_store *st, const char *wamid,
-    struct relay_msgkey *out);
-int sqlite_store_msg_put(struct sqlite_store *st, const char *id,
-    const char *wamid, const char *fingerprint, const char *conversation,
-    int direction, int64_t ts);
-int sqlite_store_msg_set_wamid(struct sqlite_store *st, const char *id,
-    const char *wamid);
-int sqlite_store_status_once(struct sqlite_store *st, const char *message,
-    const char *status);
-int sqlite_store_status_mask(struct sqlite_store *st, const char *message,
-    const char *const *names, int n_names, unsigned *mask);
-int sqlite_store_deferred_put(struct sqlite_store *st, const char *wamid,
-    const char *conversation, const char *status, int64_t ts,
-    const char *extra);
-int sqlite_store_deferred_take(struct sqlite_store *st,
-    const char *conversation, struct relay_deferred **out, size_t *n);
-int sqlite_store_outbound_busy(struct sqlite_store *st,
-    const char *conversation);
-int sqlite_store_outbound_put(struct sqlite_store *st, const char *id,
-    const char *client_id, const char *conversation, const char *body,
-    int64_t now);
-int sqlite_store_outbound_claim(struct sqlite_store *st, int64_t now,
-    struct relay_outbound *out, int max, int *n);
-int64_t sqlite_store_outbound_next(struct sqlite_store *st);
-int sqlite_store_outbound_set(struct sqlite_store *st, const char *id,
-    enum relay_out_state state, int64_t next_try, const char *wamid);
-int sqlite_store_outbound_inflight(struct sqlite_store *st, char ***ids,
-    size_t *n);
-int sqlite_store_idem_get(struct sqlite_store *st, const char *route,
-    const char *client_id, int *status, char **response);
-int sqlite_store_idem_put(struct sqlite_store *st, const char *route,
-    const char *client_id, int status, const char *response);
-int sqlite_store_meta_get(struct sqlite_store *st, const char *key,
-    char **value);
-int sqlite_store_meta_put(struct sqlite_store *st, const char *key,
-    const char *value);
+	int (*begin)(void *be);
+	int (*commit)(void *be);
+	void (*rollback)(void *be);
+	int (*savepoint)(void *be);
+	int (*release)(void *be);
+	void (*rollback_savepoint)(void *be);
 
-/* pg */
-int pg_store_begin(struct pg_store *st);
-int pg_store_commit(struct pg_store *st);
-void pg_store_rollback(struct pg_store *st);
-int pg_store_savepoint(struct pg_store *st);
-int pg_store_release(struct pg_store *st);
-void pg_store_rollback_savepoint(struct pg_store *st);
-int64_t pg_store_last_seq(struct pg_store *st);
-int pg_store_append(struct pg_store *st, int64_t seq, json_t *ev);
-int pg_store_read_after(struct pg_store *st, int64_t after, int limit,
-    char **buf, size_t *len, int *count, int64_t *last, bool *more);
-json_t *pg_store_conversation_messages(struct pg_store *st,
-    const char *conversation, int n);
-int pg_store_contact_by(struct pg_store *st, const char *by, const char *value,
-    struct relay_contact *out);
-int pg_store_contact_by_id(struct pg_store *st, int64_t id,
-    struct relay_contact *out);
-int pg_store_contact_put(struct pg_store *st, struct relay_contact *c);
-int pg_store_conversation_create(struct pg_store *st, int64_t contact,
-    int64_t ts, const json_t *state, char **id);
-int pg_store_conversation_get(struct pg_store *st, const char *id,
-    json_t **state, int64_t *contact, int64_t *first_ts, int64_t *last_ts);
-int pg_store_conversation_put(struct pg_store *st, const char *id,
-    const json_t *state, int64_t last_ts);
-int pg_store_conversations_due(struct pg_store *st, int64_t now, char ***ids,
-    size_t *n);
-json_t *pg_store_contact_conversations(struct pg_store *st, int64_t contact);
-int pg_store_msg_seen(struct pg_store *st, const char *wamid,
-    const char *fingerprint);
-int pg_store_msg_by_id(struct pg_store *st, const char *id,
-    struct relay_msgkey *out);
-int pg_store_msg_by_wamid(struct pg_store *st, const char *wamid,
-    struct relay_msgkey *out);
-int pg_store_msg_put(struct pg_store *st, const char *id, const char *wamid,
-    const char *fingerprint, const char *conversation, int direction,
-    int64_t ts);
-int pg_store_msg_set_wamid(struct pg_store *st, const char *id,
-    const char *wamid);
-int pg_store_status_once(struct pg_store *st, const char *message,
-    const char *status);
-int pg_store_status_mask(struct pg_store *st, const char *message,
-    const char *const *names, int n_names, unsigned *mask);
-int pg_store_deferred_put(struct pg_store *st, const char *wamid,
-    const char *conversation, const char *status, int64_t ts,
-    const char *extra);
-int pg_store_deferred_take(struct pg_store *st, const char *conversation,
-    struct relay_deferred **out, size_t *n);
-int pg_store_outbound_busy(struct pg_store *st, const char *conversation);
-int pg_store_outbound_put(struct pg_store *st, const char *id,
-    const char *client_id, const char *conversation, const char *body,
-    int64_t now);
-int pg_store_outbound_claim(struct pg_store *st, int64_t now,
-    struct relay_outbound *out, int max, int *n);
-int64_t pg_store_outbound_next(struct pg_store *st);
-int pg_store_outbound_set(struct pg_store *st, const char *id,
-    enum relay_out_state state, int64_t next_try, const char *wamid);
-int pg_store_outbound_inflight(struct pg_store *st, char ***ids, size_t *n);
-int pg_store_idem_get(struct pg_store *st, const char *route,
-    const char *client_id, int *status, char **response);
-int pg_store_idem_put(struct pg_store *st, const char *route,
-    const char *client_id, int status, const char *response);
-int pg_store_meta_get(struct pg_store *st, const char *key, char **value);
-int pg_store_meta_put(struct pg_store *st, const char *key, const char *value);
+	int64_t (*last_seq)(void *be);
+	int (*append)(void *be, int64_t seq, json_t *ev);
+	int (*read_after)(void *be, int64_t after, int limit, char **buf,
+	    size_t *len, int *count, int64_t *last, bool *more);
+	json_t *(*conversation_messages)(void *be, const char *conversation,
+	    int n);
+
+	int (*contact_by)(void *be, const char *by, const char *value,
+	    struct relay_contact *out);
+	int (*contact_by_id)(void *be, int64_t id, struct relay_contact *out);
+	int (*contact_put)(void *be, struct relay_contact *c);
+
+	int (*conversation_create)(void *be, int64_t contact, int64_t ts,
+	    const json_t *state, char **id);
+	int (*conversation_get)(void *be, const char *id, json_t **state,
+	    int64_t *contact, int64_t *first_ts, int64_t *last_ts);
+	int (*conversations_due)(void *be, int64_t now, char ***ids,
+	    size_t *n);
+	json_t *(*contact_conversations)(void *be, int64_t contact);
+
+	int (*msg_seen)(void *be, const char *wamid, const char *fingerprint);
+	int (*msg_by_id)(void *be, const char *id, struct relay_msgkey *out);
+	int (*msg_by_wamid)(void *be, const char *wamid,
+	    struct relay_msgkey *out);
+	int (*status_mask)(void *be, const char *message,
+	    const char *const *names, int n_names, unsigned *mask);
+
+	int (*deferred_take)(void *be, const char *conversation,
+	    struct relay_deferred **out, size_t *n);
+
+	int (*outbound_busy)(void *be, const char *conversation);
+	int (*outbound_put)(void *be, const char *id, const char *client_id,
+	    const char *conversation, const char *body, int64_t now);
+	int (*outbound_claim)(void *be, int64_t now, struct relay_outbound *out,
+	    int max, int *n);
+	int64_t (*outbound_next)(void *be);
+	int (*outbound_set)(void *be, const char *id,
+	    enum relay_out_state state, int64_t next_try, const char *wamid);
+	int (*outbound_inflight)(void *be, char ***ids, size_t *n);
+
+	int (*idem_get)(void *be, const char *route, const char *client_id,
+	    int *status, char **response);
+	int (*meta_get)(void *be, const char *key, char **value);
+};
+
+extern const struct relay_store_ops relay_store_sqlite_ops;
+extern const struct relay_store_ops relay_store_pg_ops;
+
 #endif
-

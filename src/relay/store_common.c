@@ -1,9 +1,14 @@
-/* Backend-neutral pieces of the relay store (store_common.h). */
+/* Backend-neutral pieces of the relay store (store_common.h), and the
+ * frees of what store.h hands out. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/buf.h"
+
+#include "store.h"
 #include "store_common.h"
 
 char *
@@ -53,17 +58,8 @@ store_wake_at(const json_t *state)
 int
 relay_buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 {
-	if (*len + n + 1 > *cap) {
-		size_t nc = *cap ? *cap : 4096;
-		char *nb;
-
-		while (nc < *len + n + 1)
-			nc *= 2;
-		if ((nb = realloc(*buf, nc)) == NULL)
-			return -1;
-		*buf = nb;
-		*cap = nc;
-	}
+	if (n >= SIZE_MAX - *len || buf_grow(buf, cap, *len + n + 1, 0) != 0)
+		return -1;
 	memcpy(*buf + *len, s, n);
 	*len += n;
 	(*buf)[*len] = '\0';
@@ -104,4 +100,199 @@ store_schema_parse(const char *s)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	return errno != 0 || *end != '\0' || v > 1000000 ? -1 : (int)v;
+}
+
+void
+store_arg_text(struct store_args *a, const char *s)
+{
+	a->text[a->n] = s;
+	a->is_num[a->n++] = false;
+}
+
+void
+store_arg_int(struct store_args *a, int64_t v)
+{
+	a->num[a->n] = v;
+	a->is_num[a->n++] = true;
+}
+
+unsigned
+store_status_bits(const char *v, const char *const *names, int n)
+{
+	unsigned bits = 0;
+	int i;
+
+	for (i = 0; i < n && v != NULL; i++) {
+		if (strcmp(v, names[i]) == 0)
+			bits |= 1u << i;
+	}
+	return bits;
+}
+
+char *
+store_state_text(const json_t *state)
+{
+	return json_dumps(state, JSON_COMPACT | JSON_PRESERVE_ORDER);
+}
+
+char *
+store_append_args(struct store_args *a, int64_t seq, json_t *ev)
+{
+	char *text;
+
+	if (json_object_set_new(ev, "seq", json_integer(seq)) != 0 ||
+	    (text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
+		return NULL;
+	store_arg_int(a, seq);
+	store_arg_int(a, json_integer_value(json_object_get(ev, "ts")));
+	store_arg_text(a, json_string_value(json_object_get(ev, "type")));
+	store_arg_text(a, json_string_value(json_object_get(ev,
+	    "conversation")));
+	store_arg_text(a, text);
+	return text;
+}
+
+char *
+store_contact_args(struct store_args *a, const struct relay_contact *c)
+{
+	char *extra = NULL;
+
+	if (c->extra != NULL)
+		extra = json_dumps(c->extra, JSON_COMPACT);
+	store_arg_text(a, c->wa_id);
+	store_arg_text(a, c->user_id);
+	store_arg_text(a, c->username);
+	store_arg_text(a, c->name);
+	store_arg_text(a, c->conversation);
+	store_arg_text(a, extra);
+	if (c->id != 0)
+		store_arg_int(a, c->id);
+	return extra;
+}
+
+void
+store_outbound_put_args(struct store_args *a, const char *id,
+    const char *client_id, const char *conversation, const char *body,
+    int64_t now)
+{
+	store_arg_text(a, id);
+	store_arg_text(a, client_id);
+	store_arg_text(a, conversation);
+	store_arg_text(a, body);
+	store_arg_int(a, now);
+}
+
+void
+store_outbound_set_args(struct store_args *a, struct store_args *b,
+    const char *id, enum relay_out_state state, int64_t next_try,
+    const char *wamid)
+{
+	store_arg_int(a, (int64_t)state);
+	store_arg_int(a, next_try);
+	store_arg_text(a, id);
+	store_arg_text(b, wamid);
+	store_arg_text(b, id);
+}
+
+int
+store_conv_row_out(const struct store_conv_row *row, const char *id,
+    json_t **state, int64_t *contact, int64_t *first_ts, int64_t *last_ts,
+    char *err, size_t errlen)
+{
+	*state = json_loads(row->state, 0, NULL);
+	if (contact != NULL)
+		*contact = row->contact;
+	if (first_ts != NULL)
+		*first_ts = row->first_ts;
+	if (last_ts != NULL)
+		*last_ts = row->last_ts;
+	if (*state == NULL) {
+		snprintf(err, errlen, "conversation %s: bad state", id);
+		return -1;
+	}
+	return 1;
+}
+
+void
+store_json_append(json_t *arr, const char *text)
+{
+	json_t *ev = json_loads(text, 0, NULL);
+
+	if (ev != NULL)
+		json_array_append_new(arr, ev);
+}
+
+void
+store_page_start(struct store_page *p, int64_t after, int limit, char **buf,
+    size_t *len, int *count, int64_t *last, bool *more)
+{
+	p->buf = buf;
+	p->len = len;
+	p->cap = *buf ? *len + 1 : 0;
+	p->count = count;
+	p->limit = limit;
+	p->last = last;
+	p->more = more;
+	*count = 0;
+	*last = after;
+	*more = false;
+}
+
+int
+store_page_add(struct store_page *p, int64_t seq, const char *json, size_t n)
+{
+	if (*p->count == p->limit) {
+		*p->more = true;
+		return 1;
+	}
+	if ((*p->count > 0 && relay_buf_add(p->buf, p->len, &p->cap, ",",
+	    1) != 0) || relay_buf_add(p->buf, p->len, &p->cap, json, n) != 0)
+		return -1;
+	*p->last = seq;
+	(*p->count)++;
+	return 0;
+}
+
+void
+relay_contact_free(struct relay_contact *c)
+{
+	free(c->wa_id);
+	free(c->user_id);
+	free(c->username);
+	free(c->name);
+	free(c->conversation);
+	json_decref(c->extra);
+	memset(c, 0, sizeof *c);
+}
+
+void
+relay_msgkey_free(struct relay_msgkey *k)
+{
+	free(k->id);
+	free(k->wamid);
+	free(k->conversation);
+	memset(k, 0, sizeof *k);
+}
+
+void
+relay_deferred_free(struct relay_deferred *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(d[i].wamid);
+		free(d[i].status);
+		free(d[i].extra);
+		free(d[i].conversation);
+	}
+	free(d);
+}
+
+void
+relay_outbound_free(struct relay_outbound *o)
+{
+	free(o->id);
+	free(o->conversation);
+	free(o->body);
+	memset(o, 0, sizeof *o);
 }

@@ -180,27 +180,6 @@ struct pg_store {
 	char err[256];
 };
 
-/* Up to 8 text parameters; numbers are formatted in place. */
-struct pg_args {
-	const char *v[8];
-	char num[8][24];
-	int n;
-};
-
-static void
-pa_text(struct pg_args *a, const char *s)
-{
-	a->v[a->n++] = s;
-}
-
-static void
-pa_int(struct pg_args *a, int64_t x)
-{
-	snprintf(a->num[a->n], sizeof a->num[a->n], "%lld", (long long)x);
-	a->v[a->n] = a->num[a->n];
-	a->n++;
-}
-
 /* Only the primary message: DETAIL lines quote key values (phone
  * numbers, wamids) that must not reach the log. */
 static void
@@ -216,14 +195,14 @@ pg_set_err(struct pg_store *st, const PGresult *res, const char *what)
 }
 
 static PGresult *pg_run_once(struct pg_store *, enum pg_stmt,
-    const struct pg_args *);
+    const struct store_args *);
 static void pg_revive(struct pg_store *);
 
 /* Runs a prepared statement; NULL (and st->err) unless it answered with
  * rows or completed.  Outside a transaction (the reader), a connection
  * the server closed is opened again and the statement run once more. */
 static PGresult *
-pg_run(struct pg_store *st, enum pg_stmt q, const struct pg_args *a)
+pg_run(struct pg_store *st, enum pg_stmt q, const struct store_args *a)
 {
 	PGresult *res = pg_run_once(st, q, a);
 
@@ -235,13 +214,24 @@ pg_run(struct pg_store *st, enum pg_stmt q, const struct pg_args *a)
 }
 
 static PGresult *
-pg_run_once(struct pg_store *st, enum pg_stmt q, const struct pg_args *a)
+pg_run_once(struct pg_store *st, enum pg_stmt q, const struct store_args *a)
 {
-	char name[16];
+	const char *v[STORE_ARGS_MAX];
+	char name[16], num[STORE_ARGS_MAX][24];
 	PGresult *res;
 	ExecStatusType s;
+	int i, n = a != NULL ? a->n : 0;
 
 	snprintf(name, sizeof name, "q%d", (int)q);
+	/* Text parameters: numbers in decimal. */
+	for (i = 0; i < n; i++) {
+		v[i] = a->text[i];
+		if (a->is_num[i]) {
+			snprintf(num[i], sizeof num[i], "%lld",
+			    (long long)a->num[i]);
+			v[i] = num[i];
+		}
+	}
 	if (!st->prepared[q]) {
 		res = PQprepare(st->conn, name, pg_sql[q], 0, NULL);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -252,8 +242,8 @@ pg_run_once(struct pg_store *st, enum pg_stmt q, const struct pg_args *a)
 		PQclear(res);
 		st->prepared[q] = true;
 	}
-	res = PQexecPrepared(st->conn, name, a ? a->n : 0, a ? a->v : NULL,
-	    NULL, NULL, 0);
+	res = PQexecPrepared(st->conn, name, n, n > 0 ? v : NULL, NULL, NULL,
+	    0);
 	s = PQresultStatus(res);
 	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
 		pg_set_err(st, res, "query");
@@ -265,7 +255,7 @@ pg_run_once(struct pg_store *st, enum pg_stmt q, const struct pg_args *a)
 
 /* Runs and forgets the answer. */
 static int
-pg_do(struct pg_store *st, enum pg_stmt q, const struct pg_args *a)
+pg_do(struct pg_store *st, enum pg_stmt q, const struct store_args *a)
 {
 	PGresult *res = pg_run(st, q, a);
 
@@ -288,6 +278,21 @@ pg_exec(struct pg_store *st, const char *sql)
 	return 0;
 }
 
+/* Runs a look-up: 1 with *res holding its rows (PQclear() it), 0 when
+ * it found none, -1 on error. */
+static int
+pg_first(struct pg_store *st, enum pg_stmt q, const struct store_args *a,
+    PGresult **res)
+{
+	if ((*res = pg_run(st, q, a)) == NULL)
+		return -1;
+	if (PQntuples(*res) > 0)
+		return 1;
+	PQclear(*res);
+	*res = NULL;
+	return 0;
+}
+
 static char *
 pg_dup(const PGresult *res, int row, int col)
 {
@@ -302,9 +307,9 @@ pg_int(const PGresult *res, int row, int col)
 	    strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
 
-int
-pg_store_open(const char *uri, enum relay_store_mode mode,
-    struct pg_store **out, char *err, size_t errlen)
+static int
+pg_store_open(const char *uri, enum relay_store_mode mode, void **out,
+    char *err, size_t errlen)
 {
 	struct pg_store *st;
 	char host[64];
@@ -338,9 +343,11 @@ fail:
 	return -1;
 }
 
-void
-pg_store_close(struct pg_store *st)
+static void
+pg_store_close(void *be)
 {
+	struct pg_store *st = be;
+
 	if (st == NULL)
 		return;
 	PQfinish(st->conn);
@@ -348,15 +355,19 @@ pg_store_close(struct pg_store *st)
 	free(st);
 }
 
-const char *
-pg_store_error(struct pg_store *st)
+static const char *
+pg_store_error(void *be)
 {
+	struct pg_store *st = be;
+
 	return st->err;
 }
 
-void
-pg_store_set_lease(struct pg_store *st, int seconds)
+static void
+pg_store_set_lease(void *be, int seconds)
 {
+	struct pg_store *st = be;
+
 	st->lease = seconds > 0 ? seconds : 60;
 }
 
@@ -371,9 +382,10 @@ pg_revive(struct pg_store *st)
 	memset(st->prepared, 0, sizeof st->prepared);
 }
 
-int
-pg_store_begin(struct pg_store *st)
+static int
+pg_store_begin(void *be)
 {
+	struct pg_store *st = be;
 	char sql[160];
 	PGresult *res;
 
@@ -403,9 +415,10 @@ pg_store_begin(struct pg_store *st)
 	return 0;
 }
 
-int
-pg_store_commit(struct pg_store *st)
+static int
+pg_store_commit(void *be)
 {
+	struct pg_store *st = be;
 	char sql[256];
 	PGresult *res;
 	int rc = 0;
@@ -432,18 +445,21 @@ pg_store_commit(struct pg_store *st)
 	return rc;
 }
 
-void
-pg_store_rollback(struct pg_store *st)
+static void
+pg_store_rollback(void *be)
 {
+	struct pg_store *st = be;
+
 	if (PQtransactionStatus(st->conn) != PQTRANS_IDLE)
 		pg_exec(st, "ROLLBACK");
 	st->in_tx = false;
 	st->release_due = false;
 }
 
-int
-pg_store_savepoint(struct pg_store *st)
+static int
+pg_store_savepoint(void *be)
 {
+	struct pg_store *st = be;
 	bool release = st->release_due;
 
 	st->release_due = false;
@@ -453,23 +469,49 @@ pg_store_savepoint(struct pg_store *st)
 
 /* Sent with the next SAVEPOINT or the COMMIT: a RELEASE that failed
  * there fails the next job or the whole batch, never a job silently. */
-int
-pg_store_release(struct pg_store *st)
+static int
+pg_store_release(void *be)
 {
+	struct pg_store *st = be;
+
 	st->release_due = true;
 	return 0;
 }
 
-void
-pg_store_rollback_savepoint(struct pg_store *st)
+static void
+pg_store_rollback_savepoint(void *be)
 {
-	if (pg_exec(st, "ROLLBACK TO job") == 0)
-		pg_exec(st, "RELEASE job");
+	if (pg_exec(be, "ROLLBACK TO job") == 0)
+		pg_exec(be, "RELEASE job");
 }
 
-int64_t
-pg_store_last_seq(struct pg_store *st)
+static const enum pg_stmt pg_writes[STORE_W_COUNT] = {
+	[STORE_W_CONV_PUT] = P_CONV_PUT,
+	[STORE_W_MSG_PUT] = P_MSG_PUT,
+	[STORE_W_MSG_SET_WAMID] = P_MSG_SET_WAMID,
+	[STORE_W_STATUS_ONCE] = P_STATUS_ONCE,
+	[STORE_W_DEFERRED_PUT] = P_DEF_PUT,
+	[STORE_W_IDEM_PUT] = P_IDEM_PUT,
+	[STORE_W_META_PUT] = P_META_PUT,
+};
+
+static int
+pg_store_write(void *be, enum store_write w, const struct store_args *a)
 {
+	PGresult *res = pg_run(be, pg_writes[w], a);
+	int n;
+
+	if (res == NULL)
+		return -1;
+	n = (int)strtol(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return n;
+}
+
+static int64_t
+pg_store_last_seq(void *be)
+{
+	struct pg_store *st = be;
 	PGresult *res;
 	int64_t v = -1;
 
@@ -485,24 +527,17 @@ pg_store_last_seq(struct pg_store *st)
 	return v;
 }
 
-int
-pg_store_append(struct pg_store *st, int64_t seq, json_t *ev)
+static int
+pg_store_append(void *be, int64_t seq, json_t *ev)
 {
-	struct pg_args a = { .n = 0 };
+	struct pg_store *st = be;
+	struct store_args a = { .n = 0 };
 	char *text;
 	int rc;
 
 	st->begin_seq = -1;
-	if (json_object_set_new(ev, "seq", json_integer(seq)) != 0)
+	if ((text = store_append_args(&a, seq, ev)) == NULL)
 		return -1;
-	text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (text == NULL)
-		return -1;
-	pa_int(&a, seq);
-	pa_int(&a, json_integer_value(json_object_get(ev, "ts")));
-	pa_text(&a, json_string_value(json_object_get(ev, "type")));
-	pa_text(&a, json_string_value(json_object_get(ev, "conversation")));
-	pa_text(&a, text);
 	rc = pg_do(st, P_APPEND, &a);
 	free(text);
 	if (rc == 0)
@@ -510,78 +545,62 @@ pg_store_append(struct pg_store *st, int64_t seq, json_t *ev)
 	return rc;
 }
 
-int
-pg_store_read_after(struct pg_store *st, int64_t after, int limit,
-    char **buf, size_t *len, int *count, int64_t *last, bool *more)
+static int
+pg_store_read_after(void *be, int64_t after, int limit, char **buf,
+    size_t *len, int *count, int64_t *last, bool *more)
 {
-	struct pg_args a = { .n = 0 };
-	size_t cap = *buf ? *len + 1 : 0;
+	struct pg_store *st = be;
+	struct store_args a = { .n = 0 };
+	struct store_page page;
 	PGresult *res;
-	int i, rows;
+	int i, full = 0;
 
-	*count = 0;
-	*last = after;
-	*more = false;
+	store_page_start(&page, after, limit, buf, len, count, last, more);
 	pg_revive(st);
-	pa_int(&a, after);
-	pa_int(&a, (int64_t)limit + 1);
+	store_arg_int(&a, after);
+	store_arg_int(&a, (int64_t)limit + 1);
 	if ((res = pg_run(st, P_READ_AFTER, &a)) == NULL)
 		return -1;
-	rows = PQntuples(res);
-	for (i = 0; i < rows; i++) {
-		if (*count == limit) {
-			*more = true;
-			break;
-		}
-		if ((*count > 0 && relay_buf_add(buf, len, &cap, ",", 1) != 0) ||
-		    relay_buf_add(buf, len, &cap, PQgetvalue(res, i, 1),
-		    (size_t)PQgetlength(res, i, 1)) != 0) {
-			snprintf(st->err, sizeof st->err, "out of memory");
-			PQclear(res);
-			return -1;
-		}
-		*last = pg_int(res, i, 0);
-		(*count)++;
-	}
+	for (i = 0; full == 0 && i < PQntuples(res); i++)
+		full = store_page_add(&page, pg_int(res, i, 0),
+		    PQgetvalue(res, i, 1), (size_t)PQgetlength(res, i, 1));
 	PQclear(res);
+	if (full < 0) {
+		snprintf(st->err, sizeof st->err, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
-json_t *
-pg_store_conversation_messages(struct pg_store *st, const char *conversation,
-    int n)
+static json_t *
+pg_store_conversation_messages(void *be, const char *conversation, int n)
 {
-	struct pg_args a = { .n = 0 };
-	json_t *arr, *ev;
+	struct store_args a = { .n = 0 };
+	json_t *arr;
 	PGresult *res;
 	int i;
 
-	pa_text(&a, conversation);
-	pa_int(&a, n);
-	if ((res = pg_run(st, P_CONV_MESSAGES, &a)) == NULL)
+	store_arg_text(&a, conversation);
+	store_arg_int(&a, n);
+	if ((res = pg_run(be, P_CONV_MESSAGES, &a)) == NULL)
 		return NULL;
 	if ((arr = json_array()) != NULL) {
-		for (i = 0; i < PQntuples(res); i++) {
-			ev = json_loads(PQgetvalue(res, i, 0), 0, NULL);
-			if (ev != NULL)
-				json_array_append_new(arr, ev);
-		}
+		for (i = 0; i < PQntuples(res); i++)
+			store_json_append(arr, PQgetvalue(res, i, 0));
 	}
 	PQclear(res);
 	return arr;
 }
 
 static int
-pg_contact_row(struct pg_store *st, enum pg_stmt q, struct pg_args *a,
+pg_contact_row(struct pg_store *st, enum pg_stmt q, struct store_args *a,
     struct relay_contact *c)
 {
 	PGresult *res;
 	int found;
 
 	memset(c, 0, sizeof *c);
-	if ((res = pg_run(st, q, a)) == NULL)
-		return -1;
-	if ((found = PQntuples(res) > 0)) {
+	if ((found = pg_first(st, q, a, &res)) == 1) {
 		c->id = pg_int(res, 0, 0);
 		c->wa_id = pg_dup(res, 0, 1);
 		c->user_id = pg_dup(res, 0, 2);
@@ -590,50 +609,40 @@ pg_contact_row(struct pg_store *st, enum pg_stmt q, struct pg_args *a,
 		c->conversation = pg_dup(res, 0, 5);
 		if (!PQgetisnull(res, 0, 6))
 			c->extra = json_loads(PQgetvalue(res, 0, 6), 0, NULL);
+		PQclear(res);
 	}
-	PQclear(res);
 	return found;
 }
 
-int
-pg_store_contact_by(struct pg_store *st, const char *by, const char *value,
+static int
+pg_store_contact_by(void *be, const char *by, const char *value,
     struct relay_contact *out)
 {
-	struct pg_args a = { .n = 0 };
+	struct store_args a = { .n = 0 };
 
-	pa_text(&a, value);
-	return pg_contact_row(st, strcmp(by, "wa_id") == 0 ? P_CONTACT_BY_WA :
+	store_arg_text(&a, value);
+	return pg_contact_row(be, strcmp(by, "wa_id") == 0 ? P_CONTACT_BY_WA :
 	    P_CONTACT_BY_USER, &a, out);
 }
 
-int
-pg_store_contact_by_id(struct pg_store *st, int64_t id,
+static int
+pg_store_contact_by_id(void *be, int64_t id,
     struct relay_contact *out)
 {
-	struct pg_args a = { .n = 0 };
+	struct store_args a = { .n = 0 };
 
-	pa_int(&a, id);
-	return pg_contact_row(st, P_CONTACT_BY_ID, &a, out);
+	store_arg_int(&a, id);
+	return pg_contact_row(be, P_CONTACT_BY_ID, &a, out);
 }
 
-int
-pg_store_contact_put(struct pg_store *st, struct relay_contact *c)
+static int
+pg_store_contact_put(void *be, struct relay_contact *c)
 {
-	struct pg_args a = { .n = 0 };
-	char *extra = NULL;
+	struct store_args a = { .n = 0 };
+	char *extra = store_contact_args(&a, c);
 	PGresult *res;
 
-	if (c->extra != NULL)
-		extra = json_dumps(c->extra, JSON_COMPACT);
-	pa_text(&a, c->wa_id);
-	pa_text(&a, c->user_id);
-	pa_text(&a, c->username);
-	pa_text(&a, c->name);
-	pa_text(&a, c->conversation);
-	pa_text(&a, extra);
-	if (c->id != 0)
-		pa_int(&a, c->id);
-	res = pg_run(st, c->id == 0 ? P_CONTACT_INSERT : P_CONTACT_UPDATE, &a);
+	res = pg_run(be, c->id == 0 ? P_CONTACT_INSERT : P_CONTACT_UPDATE, &a);
 	free(extra);
 	if (res == NULL)
 		return -1;
@@ -643,22 +652,21 @@ pg_store_contact_put(struct pg_store *st, struct relay_contact *c)
 	return 0;
 }
 
-int
-pg_store_conversation_create(struct pg_store *st, int64_t contact,
+static int
+pg_store_conversation_create(void *be, int64_t contact,
     int64_t ts, const json_t *state, char **id)
 {
-	struct pg_args a = { .n = 0 };
+	struct store_args a = { .n = 0 };
 	char *text;
 	PGresult *res;
 
 	*id = NULL;
-	if ((text = json_dumps(state, JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
-	    NULL)
+	if ((text = store_state_text(state)) == NULL)
 		return -1;
-	pa_int(&a, contact);
-	pa_text(&a, text);
-	pa_int(&a, ts);
-	res = pg_run(st, P_CONV_INSERT, &a);
+	store_arg_int(&a, contact);
+	store_arg_text(&a, text);
+	store_arg_int(&a, ts);
+	res = pg_run(be, P_CONV_INSERT, &a);
 	free(text);
 	if (res == NULL)
 		return -1;
@@ -667,94 +675,82 @@ pg_store_conversation_create(struct pg_store *st, int64_t contact,
 	return *id == NULL ? -1 : 0;
 }
 
-int
-pg_store_conversation_get(struct pg_store *st, const char *id, json_t **state,
+static int
+pg_store_conversation_get(void *be, const char *id, json_t **state,
     int64_t *contact, int64_t *first_ts, int64_t *last_ts)
 {
-	struct pg_args a = { .n = 0 };
+	struct pg_store *st = be;
+	struct store_args a = { .n = 0 };
+	struct store_conv_row row;
 	int64_t rowid = store_conv_rowid(id);
 	PGresult *res;
+	int rc = 0;
 
 	*state = NULL;
 	if (rowid < 0)
 		return 0;
-	pa_int(&a, rowid);
+	store_arg_int(&a, rowid);
 	if ((res = pg_run(st, P_CONV_GET, &a)) == NULL)
 		return -1;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return 0;
+	if (PQntuples(res) > 0) {
+		row.state = PQgetvalue(res, 0, 0);
+		row.contact = pg_int(res, 0, 1);
+		row.first_ts = pg_int(res, 0, 2);
+		row.last_ts = pg_int(res, 0, 3);
+		rc = store_conv_row_out(&row, id, state, contact, first_ts,
+		    last_ts, st->err, sizeof st->err);
 	}
-	*state = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-	if (contact != NULL)
-		*contact = pg_int(res, 0, 1);
-	if (first_ts != NULL)
-		*first_ts = pg_int(res, 0, 2);
-	if (last_ts != NULL)
-		*last_ts = pg_int(res, 0, 3);
 	PQclear(res);
-	if (*state == NULL) {
-		snprintf(st->err, sizeof st->err, "conversation %s: bad state", id);
-		return -1;
-	}
-	return 1;
-}
-
-int
-pg_store_conversation_put(struct pg_store *st, const char *id,
-    const json_t *state, int64_t last_ts)
-{
-	struct pg_args a = { .n = 0 };
-	char *text;
-	int rc;
-
-	if ((text = json_dumps(state, JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
-	    NULL)
-		return -1;
-	pa_text(&a, text);
-	pa_int(&a, last_ts);
-	pa_int(&a, store_wake_at(state));
-	pa_int(&a, store_conv_rowid(id));
-	rc = pg_do(st, P_CONV_PUT, &a);
-	free(text);
 	return rc;
 }
 
-int
-pg_store_conversations_due(struct pg_store *st, int64_t now, char ***ids,
-    size_t *n)
+/* The first column of every row, as malloc'd strings: the text, or for
+ * conv the conversation id of the row number. */
+static int
+pg_id_list(struct pg_store *st, enum pg_stmt q, const struct store_args *a,
+    bool conv, char ***ids, size_t *n)
 {
-	struct pg_args a = { .n = 0 };
 	PGresult *res;
-	char **v;
+	char **v = NULL;
 	int i, rows;
 
 	*ids = NULL;
 	*n = 0;
-	pa_int(&a, now);
-	if ((res = pg_run(st, P_CONV_DUE, &a)) == NULL)
+	if ((res = pg_run(st, q, a)) == NULL)
 		return -1;
 	rows = PQntuples(res);
-	if (rows > 0 && (v = calloc((size_t)rows, sizeof *v)) != NULL) {
-		for (i = 0; i < rows; i++) {
-			v[(*n)++] = store_conv_id(pg_int(res, i, 0));
-		}
-		*ids = v;
+	if (rows > 0 && (v = calloc((size_t)rows, sizeof *v)) == NULL) {
+		PQclear(res);
+		return -1;
 	}
+	for (i = 0; i < rows; i++)
+		v[i] = conv ? store_conv_id(pg_int(res, i, 0)) :
+		    pg_dup(res, i, 0);
 	PQclear(res);
+	*ids = v;
+	*n = (size_t)rows;
 	return 0;
 }
 
-json_t *
-pg_store_contact_conversations(struct pg_store *st, int64_t contact)
+static int
+pg_store_conversations_due(void *be, int64_t now, char ***ids, size_t *n)
 {
-	struct pg_args a = { .n = 0 };
+	struct store_args a = { .n = 0 };
+
+	store_arg_int(&a, now);
+	return pg_id_list(be, P_CONV_DUE, &a, true, ids, n);
+}
+
+static json_t *
+pg_store_contact_conversations(void *be, int64_t contact)
+{
+	struct store_args a = { .n = 0 };
 	PGresult *res;
 	json_t *arr;
 	int i;
 
-	pa_int(&a, contact);
-	if ((res = pg_run(st, P_CONV_OF_CONTACT, &a)) == NULL)
+	store_arg_int(&a, contact);
+	if ((res = pg_run(be, P_CONV_OF_CONTACT, &a)) == NULL)
 		return NULL;
 	if ((arr = json_array()) == NULL)
 		goto out;
@@ -768,150 +764,85 @@ out:
 
 /* 1 when the statement returned a row, 0 when not, -1 on error. */
 static int
-pg_exists(struct pg_store *st, enum pg_stmt q, const struct pg_args *a)
+pg_exists(struct pg_store *st, enum pg_stmt q, const struct store_args *a)
 {
-	PGresult *res = pg_run(st, q, a);
-	int rc;
+	PGresult *res;
+	int rc = pg_first(st, q, a, &res);
 
-	if (res == NULL)
-		return -1;
-	rc = PQntuples(res) > 0;
-	PQclear(res);
+	if (rc == 1)
+		PQclear(res);
 	return rc;
 }
 
-int
-pg_store_msg_seen(struct pg_store *st, const char *wamid,
+static int
+pg_store_msg_seen(void *be, const char *wamid,
     const char *fingerprint)
 {
-	struct pg_args a = { .n = 0 };
+	struct store_args a = { .n = 0 };
 
-	pa_text(&a, wamid);
-	pa_text(&a, fingerprint);
-	return pg_exists(st, P_MSG_SEEN, &a);
+	store_arg_text(&a, wamid);
+	store_arg_text(&a, fingerprint);
+	return pg_exists(be, P_MSG_SEEN, &a);
 }
 
 static int
 pg_msgkey_row(struct pg_store *st, enum pg_stmt q, const char *key,
     struct relay_msgkey *k)
 {
-	struct pg_args a = { .n = 0 };
+	struct store_args a = { .n = 0 };
 	PGresult *res;
 	int found;
 
 	memset(k, 0, sizeof *k);
-	pa_text(&a, key);
-	if ((res = pg_run(st, q, &a)) == NULL)
-		return -1;
-	if ((found = PQntuples(res) > 0)) {
+	store_arg_text(&a, key);
+	if ((found = pg_first(st, q, &a, &res)) == 1) {
 		k->id = pg_dup(res, 0, 0);
 		k->wamid = pg_dup(res, 0, 1);
 		k->conversation = pg_dup(res, 0, 2);
 		k->direction = (int)pg_int(res, 0, 3);
+		PQclear(res);
 	}
-	PQclear(res);
 	return found;
 }
 
-int
-pg_store_msg_by_id(struct pg_store *st, const char *id,
+static int
+pg_store_msg_by_id(void *be, const char *id,
     struct relay_msgkey *out)
 {
-	return pg_msgkey_row(st, P_MSG_BY_ID, id, out);
+	return pg_msgkey_row(be, P_MSG_BY_ID, id, out);
 }
 
-int
-pg_store_msg_by_wamid(struct pg_store *st, const char *wamid,
+static int
+pg_store_msg_by_wamid(void *be, const char *wamid,
     struct relay_msgkey *out)
 {
-	return pg_msgkey_row(st, P_MSG_BY_WAMID, wamid, out);
+	return pg_msgkey_row(be, P_MSG_BY_WAMID, wamid, out);
 }
 
-int
-pg_store_msg_put(struct pg_store *st, const char *id, const char *wamid,
-    const char *fingerprint, const char *conversation, int direction,
-    int64_t ts)
+static int
+pg_store_status_mask(void *be, const char *message, const char *const *names,
+    int n_names, unsigned *mask)
 {
-	struct pg_args a = { .n = 0 };
-
-	pa_text(&a, id);
-	pa_text(&a, wamid);
-	pa_text(&a, fingerprint);
-	pa_text(&a, conversation);
-	pa_int(&a, direction);
-	pa_int(&a, ts);
-	return pg_do(st, P_MSG_PUT, &a);
-}
-
-int
-pg_store_msg_set_wamid(struct pg_store *st, const char *id, const char *wamid)
-{
-	struct pg_args a = { .n = 0 };
-
-	pa_text(&a, wamid);
-	pa_text(&a, id);
-	return pg_do(st, P_MSG_SET_WAMID, &a);
-}
-
-int
-pg_store_status_once(struct pg_store *st, const char *message,
-    const char *status)
-{
-	struct pg_args a = { .n = 0 };
+	struct store_args a = { .n = 0 };
 	PGresult *res;
-	int rc;
-
-	pa_text(&a, message);
-	pa_text(&a, status);
-	if ((res = pg_run(st, P_STATUS_ONCE, &a)) == NULL)
-		return -1;
-	rc = strcmp(PQcmdTuples(res), "0") != 0;
-	PQclear(res);
-	return rc;
-}
-
-int
-pg_store_status_mask(struct pg_store *st, const char *message,
-    const char *const *names, int n_names, unsigned *mask)
-{
-	struct pg_args a = { .n = 0 };
-	PGresult *res;
-	int i, j;
+	int i;
 
 	*mask = 0;
-	pa_text(&a, message);
-	if ((res = pg_run(st, P_STATUS_LIST, &a)) == NULL)
+	store_arg_text(&a, message);
+	if ((res = pg_run(be, P_STATUS_LIST, &a)) == NULL)
 		return -1;
-	for (i = 0; i < PQntuples(res); i++) {
-		for (j = 0; j < n_names; j++) {
-			if (strcmp(PQgetvalue(res, i, 0), names[j]) == 0)
-				*mask |= 1u << j;
-		}
-	}
+	for (i = 0; i < PQntuples(res); i++)
+		*mask |= store_status_bits(PQgetvalue(res, i, 0), names, n_names);
 	PQclear(res);
 	return 0;
 }
 
-int
-pg_store_deferred_put(struct pg_store *st, const char *wamid,
-    const char *conversation, const char *status, int64_t ts,
-    const char *extra)
-{
-	struct pg_args a = { .n = 0 };
-
-	pa_text(&a, wamid);
-	pa_text(&a, conversation);
-	pa_text(&a, status);
-	pa_int(&a, ts);
-	pa_text(&a, extra);
-	return pg_do(st, P_DEF_PUT, &a);
-}
-
-int
-pg_store_deferred_take(struct pg_store *st, const char *conversation,
+static int
+pg_store_deferred_take(void *be, const char *conversation,
     struct relay_deferred **out, size_t *n)
 {
-	struct pg_args a = { .n = 0 };
+	struct pg_store *st = be;
+	struct store_args a = { .n = 0 };
 	struct relay_deferred *v = NULL;
 	PGresult *res;
 	int i, rows;
@@ -919,7 +850,7 @@ pg_store_deferred_take(struct pg_store *st, const char *conversation,
 	*out = NULL;
 	*n = 0;
 	if (conversation != NULL)
-		pa_text(&a, conversation);
+		store_arg_text(&a, conversation);
 	if ((res = pg_run(st, conversation ? P_DEF_LIST : P_DEF_LIST_ALL,
 	    &a)) == NULL)
 		return -1;
@@ -946,46 +877,43 @@ pg_store_deferred_take(struct pg_store *st, const char *conversation,
 	return 0;
 }
 
-int
-pg_store_outbound_busy(struct pg_store *st, const char *conversation)
+static int
+pg_store_outbound_busy(void *be, const char *conversation)
 {
-	struct pg_args a = { .n = 0 };
+	struct store_args a = { .n = 0 };
 
-	pa_text(&a, conversation);
-	return pg_exists(st, P_OUT_BUSY, &a);
+	store_arg_text(&a, conversation);
+	return pg_exists(be, P_OUT_BUSY, &a);
 }
 
-int
-pg_store_outbound_put(struct pg_store *st, const char *id,
-    const char *client_id, const char *conversation, const char *body,
-    int64_t now)
+static int
+pg_store_outbound_put(void *be, const char *id, const char *client_id,
+    const char *conversation, const char *body, int64_t now)
 {
-	struct pg_args a = { .n = 0 };
+	struct pg_store *st = be;
+	struct store_args a = { .n = 0 };
 
-	pa_text(&a, id);
-	pa_text(&a, client_id);
-	pa_text(&a, conversation);
-	pa_text(&a, body);
-	pa_int(&a, now);
+	store_outbound_put_args(&a, id, client_id, conversation, body, now);
 	if (pg_do(st, P_OUT_PUT, &a) != 0)
 		return -1;
 	st->new_outbound = true;
 	return 0;
 }
 
-int
-pg_store_outbound_claim(struct pg_store *st, int64_t now,
+static int
+pg_store_outbound_claim(void *be, int64_t now,
     struct relay_outbound *out, int max, int *n)
 {
-	struct pg_args a = { .n = 0 };
+	struct pg_store *st = be;
+	struct store_args a = { .n = 0 };
 	PGresult *res;
 	int i;
 
 	*n = 0;
-	pa_int(&a, now);
-	pa_int(&a, max);
-	pa_text(&a, st->me);
-	pa_int(&a, now + st->lease);
+	store_arg_int(&a, now);
+	store_arg_int(&a, max);
+	store_arg_text(&a, st->me);
+	store_arg_int(&a, now + st->lease);
 	if ((res = pg_run(st, P_OUT_CLAIM, &a)) == NULL)
 		return -1;
 	for (i = 0; i < PQntuples(res) && *n < max; i++) {
@@ -1001,10 +929,10 @@ pg_store_outbound_claim(struct pg_store *st, int64_t now,
 	return 0;
 }
 
-int64_t
-pg_store_outbound_next(struct pg_store *st)
+static int64_t
+pg_store_outbound_next(void *be)
 {
-	PGresult *res = pg_run(st, P_OUT_NEXT, NULL);
+	PGresult *res = pg_run(be, P_OUT_NEXT, NULL);
 	int64_t v = 0;
 
 	if (res != NULL && PQntuples(res) == 1)
@@ -1013,130 +941,114 @@ pg_store_outbound_next(struct pg_store *st)
 	return v;
 }
 
-int
-pg_store_outbound_set(struct pg_store *st, const char *id,
-    enum relay_out_state state, int64_t next_try, const char *wamid)
+static int
+pg_store_outbound_set(void *be, const char *id, enum relay_out_state state,
+    int64_t next_try, const char *wamid)
 {
-	struct pg_args a = { .n = 0 }, b = { .n = 0 };
+	struct pg_store *st = be;
+	struct store_args a = { .n = 0 }, b = { .n = 0 };
 
-	pa_int(&a, (int64_t)state);
-	pa_int(&a, next_try);
-	pa_text(&a, id);
+	store_outbound_set_args(&a, &b, id, state, next_try, wamid);
 	if (pg_do(st, P_OUT_SET, &a) != 0)
 		return -1;
 	if (state == RELAY_OUT_PENDING)
 		st->new_outbound = true; /* a retry any relay may take */
-	if (wamid == NULL)
-		return 0;
-	pa_text(&b, wamid);
-	pa_text(&b, id);
-	return pg_do(st, P_OUT_SET_WAMID, &b);
-}
-
-static int
-pg_id_list(struct pg_store *st, enum pg_stmt q, const struct pg_args *a,
-    char ***ids, size_t *n)
-{
-	PGresult *res;
-	char **v = NULL;
-	int i, rows;
-
-	*ids = NULL;
-	*n = 0;
-	if ((res = pg_run(st, q, a)) == NULL)
-		return -1;
-	rows = PQntuples(res);
-	if (rows > 0 && (v = calloc((size_t)rows, sizeof *v)) == NULL) {
-		PQclear(res);
-		return -1;
-	}
-	for (i = 0; i < rows; i++)
-		v[i] = pg_dup(res, i, 0);
-	PQclear(res);
-	*ids = v;
-	*n = (size_t)rows;
-	return 0;
+	return wamid == NULL ? 0 : pg_do(st, P_OUT_SET_WAMID, &b);
 }
 
 /* At start: only claims past their lease, never a live relay's. */
-int
-pg_store_outbound_inflight(struct pg_store *st, char ***ids, size_t *n)
+static int
+pg_store_outbound_inflight(void *be, char ***ids, size_t *n)
 {
-	struct pg_args a = { .n = 0 };
+	struct store_args a = { .n = 0 };
 
-	pa_int(&a, (int64_t)time(NULL));
-	return pg_id_list(st, P_OUT_INFLIGHT, &a, ids, n);
+	store_arg_int(&a, (int64_t)time(NULL));
+	return pg_id_list(be, P_OUT_INFLIGHT, &a, false, ids, n);
 }
 
-int
-pg_store_outbound_abandoned(struct pg_store *st, int64_t now, char ***ids,
+static int
+pg_store_outbound_abandoned(void *be, int64_t now, char ***ids,
     size_t *n)
 {
-	struct pg_args a = { .n = 0 };
+	struct pg_store *st = be;
+	struct store_args a = { .n = 0 };
 
-	pa_int(&a, now);
-	pa_text(&a, st->me);
-	pa_int(&a, now + st->lease);
-	return pg_id_list(st, P_OUT_TAKE, &a, ids, n);
+	store_arg_int(&a, now);
+	store_arg_text(&a, st->me);
+	store_arg_int(&a, now + st->lease);
+	return pg_id_list(st, P_OUT_TAKE, &a, false, ids, n);
 }
 
-int
-pg_store_idem_get(struct pg_store *st, const char *route,
+static int
+pg_store_idem_get(void *be, const char *route,
     const char *client_id, int *status, char **response)
 {
-	struct pg_args a = { .n = 0 };
+	struct store_args a = { .n = 0 };
 	PGresult *res;
 	int found;
 
 	*response = NULL;
-	pa_text(&a, route);
-	pa_text(&a, client_id);
-	if ((res = pg_run(st, P_IDEM_GET, &a)) == NULL)
-		return -1;
-	if ((found = PQntuples(res) > 0)) {
+	store_arg_text(&a, route);
+	store_arg_text(&a, client_id);
+	if ((found = pg_first(be, P_IDEM_GET, &a, &res)) == 1) {
 		*status = (int)pg_int(res, 0, 0);
 		*response = pg_dup(res, 0, 1);
+		PQclear(res);
 	}
-	PQclear(res);
 	return found;
 }
 
-int
-pg_store_idem_put(struct pg_store *st, const char *route,
-    const char *client_id, int status, const char *response)
+static int
+pg_store_meta_get(void *be, const char *key, char **value)
 {
-	struct pg_args a = { .n = 0 };
-
-	pa_text(&a, route);
-	pa_text(&a, client_id);
-	pa_int(&a, status);
-	pa_text(&a, response);
-	return pg_do(st, P_IDEM_PUT, &a);
-}
-
-int
-pg_store_meta_get(struct pg_store *st, const char *key, char **value)
-{
-	struct pg_args a = { .n = 0 };
+	struct store_args a = { .n = 0 };
 	PGresult *res;
 	int found;
 
 	*value = NULL;
-	pa_text(&a, key);
-	if ((res = pg_run(st, P_META_GET, &a)) == NULL)
-		return -1;
-	if ((found = PQntuples(res) > 0))
+	store_arg_text(&a, key);
+	if ((found = pg_first(be, P_META_GET, &a, &res)) == 1) {
 		*value = pg_dup(res, 0, 0);
-	PQclear(res);
+		PQclear(res);
+	}
 	return found;
 }
 
-int
-pg_store_meta_put(struct pg_store *st, const char *key, const char *value)
-{
-	struct pg_args a = { .n = 0 };
-
-	pa_text(&a, key);
-	pa_text(&a, value);
-	return pg_do(st, P_META_PUT, &a);
-}
+const struct relay_store_ops relay_store_pg_ops = {
+	.open = pg_store_open,
+	.close = pg_store_close,
+	.error = pg_store_error,
+	.set_lease = pg_store_set_lease,
+	.outbound_abandoned = pg_store_outbound_abandoned,
+	.write = pg_store_write,
+	.begin = pg_store_begin,
+	.commit = pg_store_commit,
+	.rollback = pg_store_rollback,
+	.savepoint = pg_store_savepoint,
+	.release = pg_store_release,
+	.rollback_savepoint = pg_store_rollback_savepoint,
+	.last_seq = pg_store_last_seq,
+	.append = pg_store_append,
+	.read_after = pg_store_read_after,
+	.conversation_messages = pg_store_conversation_messages,
+	.contact_by = pg_store_contact_by,
+	.contact_by_id = pg_store_contact_by_id,
+	.contact_put = pg_store_contact_put,
+	.conversation_create = pg_store_conversation_create,
+	.conversation_get = pg_store_conversation_get,
+	.conversations_due = pg_store_conversations_due,
+	.contact_conversations = pg_store_contact_conversations,
+	.msg_seen = pg_store_msg_seen,
+	.msg_by_id = pg_store_msg_by_id,
+	.msg_by_wamid = pg_store_msg_by_wamid,
+	.status_mask = pg_store_status_mask,
+	.deferred_take = pg_store_deferred_take,
+	.outbound_busy = pg_store_outbound_busy,
+	.outbound_put = pg_store_outbound_put,
+	.outbound_claim = pg_store_outbound_claim,
+	.outbound_next = pg_store_outbound_next,
+	.outbound_set = pg_store_outbound_set,
+	.outbound_inflight = pg_store_outbound_inflight,
+	.idem_get = pg_store_idem_get,
+	.meta_get = pg_store_meta_get,
+};

@@ -10,7 +10,6 @@
 
 #include <sqlite3.h>
 
-#include "store_rename_sqlite.h"
 #include "store_backend.h"
 #include "store_common.h"
 
@@ -82,7 +81,7 @@ static const char *st_sql[Q_COUNT] = {
 	[Q_CONTACT_UPDATE] = "UPDATE contacts SET wa_id = ?, user_id = ?, "
 	    "username = ?, name = ?, conversation = ?, extra = ? WHERE id = ?",
 	[Q_CONV_INSERT] = "INSERT INTO conversations(contact, state, first_ts, "
-	    "last_ts) VALUES(?, ?, ?, ?)",
+	    "last_ts) VALUES(?1, ?2, ?3, ?3)",
 	[Q_CONV_GET] = "SELECT state, contact, first_ts, last_ts FROM "
 	    "conversations WHERE id = ?",
 	[Q_CONV_PUT] = "UPDATE conversations SET state = ?, last_ts = "
@@ -192,14 +191,14 @@ static const char st_indexes[] =
     "CREATE INDEX IF NOT EXISTS conversations_wake ON conversations(wake_at) "
     "  WHERE wake_at > 0;";
 
-struct relay_store {
+struct sqlite_store {
 	sqlite3 *db;
 	sqlite3_stmt *q[Q_COUNT];
 	char err[256];
 };
 
 static sqlite3_stmt *
-st_q(struct relay_store *st, enum st_stmt which)
+st_q(struct sqlite_store *st, enum st_stmt which)
 {
 	sqlite3_stmt *s = st->q[which];
 
@@ -234,7 +233,7 @@ st_col_dup(sqlite3_stmt *s, int i)
 }
 
 static int
-st_fail(struct relay_store *st, sqlite3_stmt *s)
+st_fail(struct sqlite_store *st, sqlite3_stmt *s)
 {
 	snprintf(st->err, sizeof st->err, "%s", sqlite3_errmsg(st->db));
 	if (s != NULL)
@@ -242,31 +241,86 @@ st_fail(struct relay_store *st, sqlite3_stmt *s)
 	return -1;
 }
 
-/* Runs a statement that returns no row. */
-static int
-st_done(struct relay_store *st, sqlite3_stmt *s)
+/* Prepares (once) and binds statement which with a's parameters (a may
+ * be NULL); NULL (and st->err) when it cannot be prepared. */
+static sqlite3_stmt *
+st_bind(struct sqlite_store *st, enum st_stmt which,
+    const struct store_args *a)
 {
-	int rc = sqlite3_step(s);
+	sqlite3_stmt *s = st_q(st, which);
+	int i;
 
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return st_fail(st, s);
+	for (i = 0; s != NULL && a != NULL && i < a->n; i++) {
+		if (a->is_num[i])
+			sqlite3_bind_int64(s, i + 1, a->num[i]);
+		else
+			st_text(s, i + 1, a->text[i]);
+	}
+	return s;
+}
+
+/* Ready for the next use; SQLITE_STATIC bindings point at memory the
+ * caller frees next. */
+static void
+st_end(sqlite3_stmt *s)
+{
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
+}
+
+/* Ends a statement whose last sqlite3_step() answered rc: 0, or -1 (and
+ * st->err) unless it was a row or the end. */
+static int
+st_finish(struct sqlite_store *st, sqlite3_stmt *s, int rc)
+{
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return st_fail(st, s);
+	st_end(s);
 	return 0;
 }
 
+/* Runs a statement that returns no row. */
 static int
-st_exec(struct relay_store *st, enum st_stmt which)
+st_done(struct sqlite_store *st, sqlite3_stmt *s)
 {
-	sqlite3_stmt *s = st_q(st, which);
+	return st_finish(st, s, sqlite3_step(s));
+}
+
+static int
+st_do(struct sqlite_store *st, enum st_stmt which, const struct store_args *a)
+{
+	sqlite3_stmt *s = st_bind(st, which, a);
 
 	return s == NULL ? -1 : st_done(st, s);
+}
+
+static int
+st_exec(struct sqlite_store *st, enum st_stmt which)
+{
+	return st_do(st, which, NULL);
+}
+
+/* Binds and steps once: 1 with *out on the first row (st_end() it once
+ * read), 0 when there is none, -1 on error. */
+static int
+st_first(struct sqlite_store *st, enum st_stmt which,
+    const struct store_args *a, sqlite3_stmt **out)
+{
+	sqlite3_stmt *s = st_bind(st, which, a);
+	int rc;
+
+	if ((*out = s) == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return st_finish(st, s, rc);
 }
 
 /* Creates the schema, or completes an older version-1 one; refuses a
  * database written by a newer relay. */
 static int
-st_migrate(struct relay_store *st, char **msg)
+st_migrate(struct sqlite_store *st, char **msg)
 {
 	sqlite3_stmt *q = NULL;
 	int version = 0, rc = -1;
@@ -313,11 +367,11 @@ out:
 	return rc;
 }
 
-int
-relay_store_open(const char *path, enum relay_store_mode mode,
-    struct relay_store **out, char *err, size_t errlen)
+static int
+sqlite_store_open(const char *path, enum relay_store_mode mode, void **out,
+    char *err, size_t errlen)
 {
-	struct relay_store *st;
+	struct sqlite_store *st;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	char *msg = NULL;
 
@@ -351,9 +405,10 @@ fail:
 	return -1;
 }
 
-void
-relay_store_close(struct relay_store *st)
+static void
+sqlite_store_close(void *be)
 {
+	struct sqlite_store *st = be;
 	int i;
 
 	if (st == NULL)
@@ -364,261 +419,233 @@ relay_store_close(struct relay_store *st)
 	free(st);
 }
 
-const char *
-relay_store_error(struct relay_store *st)
+static const char *
+sqlite_store_error(void *be)
 {
+	struct sqlite_store *st = be;
+
 	return st->err;
 }
 
-int
-relay_store_begin(struct relay_store *st)
+static int
+sqlite_store_begin(void *be)
 {
-	return st_exec(st, Q_BEGIN);
+	return st_exec(be, Q_BEGIN);
 }
 
-int
-relay_store_commit(struct relay_store *st)
+static int
+sqlite_store_commit(void *be)
 {
-	return st_exec(st, Q_COMMIT);
+	return st_exec(be, Q_COMMIT);
 }
 
-void
-relay_store_rollback(struct relay_store *st)
+static void
+sqlite_store_rollback(void *be)
 {
+	struct sqlite_store *st = be;
+
 	if (!sqlite3_get_autocommit(st->db))
 		st_exec(st, Q_ROLLBACK);
 }
 
-int
-relay_store_savepoint(struct relay_store *st)
+static int
+sqlite_store_savepoint(void *be)
 {
-	return st_exec(st, Q_SAVEPOINT);
+	return st_exec(be, Q_SAVEPOINT);
 }
 
-int
-relay_store_release(struct relay_store *st)
+static int
+sqlite_store_release(void *be)
 {
-	return st_exec(st, Q_RELEASE);
+	return st_exec(be, Q_RELEASE);
 }
 
-void
-relay_store_rollback_savepoint(struct relay_store *st)
+static void
+sqlite_store_rollback_savepoint(void *be)
 {
-	if (st_exec(st, Q_ROLLBACK_TO) == 0)
-		st_exec(st, Q_RELEASE);
+	if (st_exec(be, Q_ROLLBACK_TO) == 0)
+		st_exec(be, Q_RELEASE);
 }
 
-int64_t
-relay_store_last_seq(struct relay_store *st)
-{
-	sqlite3_stmt *s = st_q(st, Q_LAST_SEQ);
-	int64_t v = -1;
+static const enum st_stmt st_writes[STORE_W_COUNT] = {
+	[STORE_W_CONV_PUT] = Q_CONV_PUT,
+	[STORE_W_MSG_PUT] = Q_MSG_PUT,
+	[STORE_W_MSG_SET_WAMID] = Q_MSG_SET_WAMID,
+	[STORE_W_STATUS_ONCE] = Q_STATUS_ONCE,
+	[STORE_W_DEFERRED_PUT] = Q_DEF_PUT,
+	[STORE_W_IDEM_PUT] = Q_IDEM_PUT,
+	[STORE_W_META_PUT] = Q_META_PUT,
+};
 
-	if (s == NULL)
+static int
+sqlite_store_write(void *be, enum store_write w, const struct store_args *a)
+{
+	struct sqlite_store *st = be;
+
+	if (st_do(st, st_writes[w], a) != 0)
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	return sqlite3_changes(st->db);
+}
+
+static int64_t
+sqlite_store_last_seq(void *be)
+{
+	sqlite3_stmt *s;
+	int64_t v;
+
+	if (st_first(be, Q_LAST_SEQ, NULL, &s) != 1)
+		return -1;
+	v = sqlite3_column_int64(s, 0);
+	st_end(s);
 	return v;
 }
 
-int
-relay_store_append(struct relay_store *st, int64_t seq, json_t *ev)
+static int
+sqlite_store_append(void *be, int64_t seq, json_t *ev)
 {
-	sqlite3_stmt *s = st_q(st, Q_APPEND);
+	struct store_args a = { .n = 0 };
 	char *text;
 	int rc;
 
-	if (s == NULL)
+	if ((text = store_append_args(&a, seq, ev)) == NULL)
 		return -1;
-	if (json_object_set_new(ev, "seq", json_integer(seq)) != 0)
-		return -1;
-	text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (text == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, seq);
-	sqlite3_bind_int64(s, 2, json_integer_value(json_object_get(ev, "ts")));
-	st_text(s, 3, json_string_value(json_object_get(ev, "type")));
-	st_text(s, 4, json_string_value(json_object_get(ev, "conversation")));
-	sqlite3_bind_text(s, 5, text, -1, SQLITE_STATIC);
-	rc = st_done(st, s);
+	rc = st_do(be, Q_APPEND, &a);
 	free(text);
 	return rc;
 }
 
-int
-relay_store_read_after(struct relay_store *st, int64_t after, int limit,
-    char **buf, size_t *len, int *count, int64_t *last, bool *more)
+static int
+sqlite_store_read_after(void *be, int64_t after, int limit, char **buf,
+    size_t *len, int *count, int64_t *last, bool *more)
 {
-	sqlite3_stmt *s = st_q(st, Q_READ_AFTER);
-	size_t cap = *buf ? *len + 1 : 0;
-	int rc;
+	struct sqlite_store *st = be;
+	struct store_args a = { .n = 0 };
+	struct store_page page;
+	sqlite3_stmt *s;
+	int rc = SQLITE_DONE, full = 0;
 
-	*count = 0;
-	*last = after;
-	*more = false;
-	if (s == NULL)
+	store_page_start(&page, after, limit, buf, len, count, last, more);
+	store_arg_int(&a, after);
+	store_arg_int(&a, (int64_t)limit + 1);
+	if ((s = st_bind(st, Q_READ_AFTER, &a)) == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, after);
-	sqlite3_bind_int(s, 2, limit + 1);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *j = (const char *)sqlite3_column_text(s, 1);
-		size_t n = (size_t)sqlite3_column_bytes(s, 1);
-
-		if (*count == limit) {
-			*more = true;
-			break;
-		}
-		if ((*count > 0 && relay_buf_add(buf, len, &cap, ",", 1) != 0) ||
-		    relay_buf_add(buf, len, &cap, j, n) != 0) {
-			snprintf(st->err, sizeof st->err, "out of memory");
-			sqlite3_reset(s);
-			return -1;
-		}
-		*last = sqlite3_column_int64(s, 0);
-		(*count)++;
+	while (full == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		full = store_page_add(&page, sqlite3_column_int64(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    (size_t)sqlite3_column_bytes(s, 1));
+	if (full < 0) {
+		snprintf(st->err, sizeof st->err, "out of memory");
+		st_end(s);
+		return -1;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return st_fail(st, s);
-	sqlite3_reset(s);
-	return 0;
+	return st_finish(st, s, rc);
 }
 
-json_t *
-relay_store_conversation_messages(struct relay_store *st,
-    const char *conversation, int n)
+static json_t *
+sqlite_store_conversation_messages(void *be, const char *conversation, int n)
 {
-	sqlite3_stmt *s = st_q(st, Q_CONV_MESSAGES);
-	json_t *arr = json_array(), *ev;
+	struct store_args a = { .n = 0 };
+	sqlite3_stmt *s;
+	json_t *arr = json_array();
 
-	if (s == NULL || arr == NULL) {
+	store_arg_text(&a, conversation);
+	store_arg_int(&a, n);
+	if (arr == NULL || (s = st_bind(be, Q_CONV_MESSAGES, &a)) == NULL) {
 		json_decref(arr);
 		return NULL;
 	}
-	st_text(s, 1, conversation);
-	sqlite3_bind_int(s, 2, n);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		ev = json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL);
-		if (ev != NULL)
-			json_array_append_new(arr, ev);
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		store_json_append(arr, (const char *)sqlite3_column_text(s, 0));
+	st_end(s);
 	return arr;
 }
 
-void
-relay_contact_free(struct relay_contact *c)
+/* One row of a one-row look-up (a contact, a message key): 1, 0 when
+ * none, -1 on error; fill reads the row. */
+static int
+st_lookup(struct sqlite_store *st, enum st_stmt which,
+    const struct store_args *a, void (*fill)(sqlite3_stmt *, void *),
+    void *out)
 {
-	free(c->wa_id);
-	free(c->user_id);
-	free(c->username);
-	free(c->name);
-	free(c->conversation);
-	json_decref(c->extra);
-	memset(c, 0, sizeof *c);
+	sqlite3_stmt *s;
+	int rc = st_first(st, which, a, &s);
+
+	if (rc == 1) {
+		fill(s, out);
+		st_end(s);
+	}
+	return rc;
 }
 
-static int
-st_contact_row(struct relay_store *st, sqlite3_stmt *s, struct relay_contact *c)
+static void
+st_contact_fill(sqlite3_stmt *s, void *out)
 {
-	int rc = sqlite3_step(s);
-	const char *extra;
+	struct relay_contact *c = out;
+	const char *extra = (const char *)sqlite3_column_text(s, 6);
 
-	memset(c, 0, sizeof *c);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(s);
-		return 0;
-	}
-	if (rc != SQLITE_ROW)
-		return st_fail(st, s);
 	c->id = sqlite3_column_int64(s, 0);
 	c->wa_id = st_col_dup(s, 1);
 	c->user_id = st_col_dup(s, 2);
 	c->username = st_col_dup(s, 3);
 	c->name = st_col_dup(s, 4);
 	c->conversation = st_col_dup(s, 5);
-	extra = (const char *)sqlite3_column_text(s, 6);
 	if (extra != NULL)
 		c->extra = json_loads(extra, 0, NULL);
-	sqlite3_reset(s);
-	return 1;
 }
 
-int
-relay_store_contact_by(struct relay_store *st, const char *by,
-    const char *value, struct relay_contact *out)
-{
-	sqlite3_stmt *s = st_q(st, strcmp(by, "wa_id") == 0 ?
-	    Q_CONTACT_BY_WA : Q_CONTACT_BY_USER);
-	int rc;
-	memset(out, 0, sizeof *out);
-
-	if (s == NULL)
-		return -1;
-	st_text(s, 1, value);
-	rc = st_contact_row(st, s, out);
-	sqlite3_clear_bindings(s);
-	return rc;
-}
-
-int
-relay_store_contact_by_id(struct relay_store *st, int64_t id,
+static int
+sqlite_store_contact_by(void *be, const char *by, const char *value,
     struct relay_contact *out)
 {
-	sqlite3_stmt *s = st_q(st, Q_CONTACT_BY_ID);
-	memset(out, 0, sizeof *out);
+	struct store_args a = { .n = 0 };
 
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	return st_contact_row(st, s, out);
+	memset(out, 0, sizeof *out);
+	store_arg_text(&a, value);
+	return st_lookup(be, strcmp(by, "wa_id") == 0 ? Q_CONTACT_BY_WA :
+	    Q_CONTACT_BY_USER, &a, st_contact_fill, out);
 }
 
-int
-relay_store_contact_put(struct relay_store *st, struct relay_contact *c)
+static int
+sqlite_store_contact_by_id(void *be, int64_t id, struct relay_contact *out)
 {
-	sqlite3_stmt *s = st_q(st, c->id == 0 ? Q_CONTACT_INSERT :
-	    Q_CONTACT_UPDATE);
-	char *extra = NULL;
+	struct store_args a = { .n = 0 };
+
+	memset(out, 0, sizeof *out);
+	store_arg_int(&a, id);
+	return st_lookup(be, Q_CONTACT_BY_ID, &a, st_contact_fill, out);
+}
+
+static int
+sqlite_store_contact_put(void *be, struct relay_contact *c)
+{
+	struct sqlite_store *st = be;
+	struct store_args a = { .n = 0 };
+	char *extra = store_contact_args(&a, c);
 	int rc;
 
-	if (s == NULL)
-		return -1;
-	if (c->extra != NULL)
-		extra = json_dumps(c->extra, JSON_COMPACT);
-	st_text(s, 1, c->wa_id);
-	st_text(s, 2, c->user_id);
-	st_text(s, 3, c->username);
-	st_text(s, 4, c->name);
-	st_text(s, 5, c->conversation);
-	st_text(s, 6, extra);
-	if (c->id != 0)
-		sqlite3_bind_int64(s, 7, c->id);
-	rc = st_done(st, s);
+	rc = st_do(st, c->id == 0 ? Q_CONTACT_INSERT : Q_CONTACT_UPDATE, &a);
 	free(extra);
 	if (rc == 0 && c->id == 0)
 		c->id = sqlite3_last_insert_rowid(st->db);
 	return rc;
 }
 
-int
-relay_store_conversation_create(struct relay_store *st, int64_t contact,
-    int64_t ts, const json_t *state, char **id)
+static int
+sqlite_store_conversation_create(void *be, int64_t contact, int64_t ts,
+    const json_t *state, char **id)
 {
-	sqlite3_stmt *s = st_q(st, Q_CONV_INSERT);
+	struct sqlite_store *st = be;
+	struct store_args a = { .n = 0 };
 	char *text;
 	int rc;
 
 	*id = NULL;
-	if (s == NULL || (text = json_dumps(state, JSON_COMPACT |
-	    JSON_PRESERVE_ORDER)) == NULL)
+	if ((text = store_state_text(state)) == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, contact);
-	sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, ts);
-	sqlite3_bind_int64(s, 4, ts);
-	rc = st_done(st, s);
+	store_arg_int(&a, contact);
+	store_arg_text(&a, text);
+	store_arg_int(&a, ts);
+	rc = st_do(st, Q_CONV_INSERT, &a);
 	free(text);
 	if (rc != 0)
 		return -1;
@@ -626,10 +653,13 @@ relay_store_conversation_create(struct relay_store *st, int64_t contact,
 	return *id == NULL ? -1 : 0;
 }
 
-int
-relay_store_conversation_get(struct relay_store *st, const char *id,
-    json_t **state, int64_t *contact, int64_t *first_ts, int64_t *last_ts)
+static int
+sqlite_store_conversation_get(void *be, const char *id, json_t **state,
+    int64_t *contact, int64_t *first_ts, int64_t *last_ts)
 {
+	struct sqlite_store *st = be;
+	struct store_args a = { .n = 0 };
+	struct store_conv_row row;
 	sqlite3_stmt *s;
 	int64_t rowid = store_conv_rowid(id);
 	int rc;
@@ -637,36 +667,26 @@ relay_store_conversation_get(struct relay_store *st, const char *id,
 	*state = NULL;
 	if (rowid < 0)
 		return 0;
-	if ((s = st_q(st, Q_CONV_GET)) == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, rowid);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(s);
-		return 0;
-	}
-	if (rc != SQLITE_ROW)
-		return st_fail(st, s);
-	*state = json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL);
-	if (contact != NULL)
-		*contact = sqlite3_column_int64(s, 1);
-	if (first_ts != NULL)
-		*first_ts = sqlite3_column_int64(s, 2);
-	if (last_ts != NULL)
-		*last_ts = sqlite3_column_int64(s, 3);
-	sqlite3_reset(s);
-	if (*state == NULL) {
-		snprintf(st->err, sizeof st->err, "conversation %s: bad state", id);
-		return -1;
-	}
-	return 1;
+	store_arg_int(&a, rowid);
+	if ((rc = st_first(st, Q_CONV_GET, &a, &s)) != 1)
+		return rc;
+	row.state = (const char *)sqlite3_column_text(s, 0);
+	row.contact = sqlite3_column_int64(s, 1);
+	row.first_ts = sqlite3_column_int64(s, 2);
+	row.last_ts = sqlite3_column_int64(s, 3);
+	rc = store_conv_row_out(&row, id, state, contact, first_ts, last_ts,
+	    st->err, sizeof st->err);
+	st_end(s);
+	return rc;
 }
 
-int
-relay_store_conversations_due(struct relay_store *st, int64_t now,
-    char ***ids, size_t *n)
+/* The first column of every row, as malloc'd strings: the text, or for
+ * conv the conversation id of the row number. */
+static int
+st_id_list(struct sqlite_store *st, enum st_stmt which,
+    const struct store_args *a, bool conv, char ***ids, size_t *n)
 {
-	sqlite3_stmt *s = st_q(st, Q_CONV_DUE);
+	sqlite3_stmt *s = st_bind(st, which, a);
 	char **v = NULL, **nv;
 	int rc;
 
@@ -674,252 +694,139 @@ relay_store_conversations_due(struct relay_store *st, int64_t now,
 	*n = 0;
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, now);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if ((nv = realloc(v, (*n + 1) * sizeof *v)) == NULL)
 			break;
 		v = nv;
-		v[(*n)++] = store_conv_id(sqlite3_column_int64(s, 0));
+		v[(*n)++] = conv ? store_conv_id(sqlite3_column_int64(s, 0)) :
+		    st_col_dup(s, 0);
 	}
-	sqlite3_reset(s);
 	*ids = v;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+	return st_finish(st, s, rc);
 }
 
-int
-relay_store_conversation_put(struct relay_store *st, const char *id,
-    const json_t *state, int64_t last_ts)
+static int
+sqlite_store_conversations_due(void *be, int64_t now, char ***ids, size_t *n)
 {
-	sqlite3_stmt *s = st_q(st, Q_CONV_PUT);
-	char *text;
-	int rc;
+	struct store_args a = { .n = 0 };
 
-	if (s == NULL || (text = json_dumps(state, JSON_COMPACT |
-	    JSON_PRESERVE_ORDER)) == NULL)
-		return -1;
-	sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, last_ts);
-	sqlite3_bind_int64(s, 3, store_wake_at(state));
-	sqlite3_bind_int64(s, 4, store_conv_rowid(id));
-	rc = st_done(st, s);
-	free(text);
-	return rc;
+	store_arg_int(&a, now);
+	return st_id_list(be, Q_CONV_DUE, &a, true, ids, n);
 }
 
-json_t *
-relay_store_contact_conversations(struct relay_store *st, int64_t contact)
+static json_t *
+sqlite_store_contact_conversations(void *be, int64_t contact)
 {
-	sqlite3_stmt *s = st_q(st, Q_CONV_OF_CONTACT);
+	struct store_args a = { .n = 0 };
+	sqlite3_stmt *s;
 	json_t *arr = json_array();
 
-	if (s == NULL || arr == NULL) {
+	store_arg_int(&a, contact);
+	if (arr == NULL || (s = st_bind(be, Q_CONV_OF_CONTACT, &a)) == NULL) {
 		json_decref(arr);
 		return NULL;
 	}
-	sqlite3_bind_int64(s, 1, contact);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		json_array_append_new(arr, store_history_entry(
 		    sqlite3_column_int64(s, 0),
 		    (const char *)sqlite3_column_text(s, 1),
 		    sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3)));
-	sqlite3_reset(s);
+	st_end(s);
 	return arr;
 }
 
-void
-relay_msgkey_free(struct relay_msgkey *k)
+/* 1 when the statement returns a row, 0 when not, -1 on error. */
+static int
+st_exists(struct sqlite_store *st, enum st_stmt which,
+    const struct store_args *a)
 {
-	free(k->id);
-	free(k->wamid);
-	free(k->conversation);
-	memset(k, 0, sizeof *k);
-}
+	sqlite3_stmt *s;
+	int rc = st_first(st, which, a, &s);
 
-int
-relay_store_msg_seen(struct relay_store *st, const char *wamid,
-    const char *fingerprint)
-{
-	sqlite3_stmt *s = st_q(st, Q_MSG_SEEN);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	st_text(s, 1, wamid);
-	st_text(s, 2, fingerprint);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return st_fail(st, s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return rc == SQLITE_ROW;
+	if (rc == 1)
+		st_end(s);
+	return rc;
 }
 
 static int
-st_msgkey_row(struct relay_store *st, sqlite3_stmt *s, struct relay_msgkey *k)
+sqlite_store_msg_seen(void *be, const char *wamid, const char *fingerprint)
 {
-	int rc = sqlite3_step(s);
+	struct store_args a = { .n = 0 };
 
-	memset(k, 0, sizeof *k);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		return 0;
-	}
-	if (rc != SQLITE_ROW)
-		return st_fail(st, s);
+	store_arg_text(&a, wamid);
+	store_arg_text(&a, fingerprint);
+	return st_exists(be, Q_MSG_SEEN, &a);
+}
+
+static void
+st_msgkey_fill(sqlite3_stmt *s, void *out)
+{
+	struct relay_msgkey *k = out;
+
 	k->id = st_col_dup(s, 0);
 	k->wamid = st_col_dup(s, 1);
 	k->conversation = st_col_dup(s, 2);
 	k->direction = sqlite3_column_int(s, 3);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return 1;
 }
 
-int
-relay_store_msg_by_id(struct relay_store *st, const char *id,
+static int
+st_msgkey(struct sqlite_store *st, enum st_stmt which, const char *key,
     struct relay_msgkey *out)
 {
-	sqlite3_stmt *s = st_q(st, Q_MSG_BY_ID);
-	memset(out, 0, sizeof *out);
+	struct store_args a = { .n = 0 };
 
-	if (s == NULL)
-		return -1;
-	st_text(s, 1, id);
-	return st_msgkey_row(st, s, out);
+	memset(out, 0, sizeof *out);
+	store_arg_text(&a, key);
+	return st_lookup(st, which, &a, st_msgkey_fill, out);
 }
 
-int
-relay_store_msg_by_wamid(struct relay_store *st, const char *wamid,
+static int
+sqlite_store_msg_by_id(void *be, const char *id, struct relay_msgkey *out)
+{
+	return st_msgkey(be, Q_MSG_BY_ID, id, out);
+}
+
+static int
+sqlite_store_msg_by_wamid(void *be, const char *wamid,
     struct relay_msgkey *out)
 {
-	sqlite3_stmt *s = st_q(st, Q_MSG_BY_WAMID);
-	memset(out, 0, sizeof *out);
-
-	if (s == NULL)
-		return -1;
-	st_text(s, 1, wamid);
-	return st_msgkey_row(st, s, out);
+	return st_msgkey(be, Q_MSG_BY_WAMID, wamid, out);
 }
 
-int
-relay_store_msg_put(struct relay_store *st, const char *id, const char *wamid,
-    const char *fingerprint, const char *conversation, int direction,
-    int64_t ts)
-{
-	sqlite3_stmt *s = st_q(st, Q_MSG_PUT);
-
-	if (s == NULL)
-		return -1;
-	st_text(s, 1, id);
-	st_text(s, 2, wamid);
-	st_text(s, 3, fingerprint);
-	st_text(s, 4, conversation);
-	sqlite3_bind_int(s, 5, direction);
-	sqlite3_bind_int64(s, 6, ts);
-	return st_done(st, s);
-}
-
-int
-relay_store_msg_set_wamid(struct relay_store *st, const char *id,
-    const char *wamid)
-{
-	sqlite3_stmt *s = st_q(st, Q_MSG_SET_WAMID);
-
-	if (s == NULL)
-		return -1;
-	st_text(s, 1, wamid);
-	st_text(s, 2, id);
-	return st_done(st, s);
-}
-
-int
-relay_store_status_once(struct relay_store *st, const char *message,
-    const char *status)
-{
-	sqlite3_stmt *s = st_q(st, Q_STATUS_ONCE);
-
-	if (s == NULL)
-		return -1;
-	st_text(s, 1, message);
-	st_text(s, 2, status);
-	if (st_done(st, s) != 0)
-		return -1;
-	return sqlite3_changes(st->db) > 0;
-}
-
-int
-relay_store_status_mask(struct relay_store *st, const char *message,
+static int
+sqlite_store_status_mask(void *be, const char *message,
     const char *const *names, int n_names, unsigned *mask)
 {
-	sqlite3_stmt *s = st_q(st, Q_STATUS_LIST);
-	int rc, i;
+	struct store_args a = { .n = 0 };
+	sqlite3_stmt *s;
+	int rc;
 
 	*mask = 0;
-	if (s == NULL)
+	store_arg_text(&a, message);
+	if ((s = st_bind(be, Q_STATUS_LIST, &a)) == NULL)
 		return -1;
-	st_text(s, 1, message);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *v = (const char *)sqlite3_column_text(s, 0);
-
-		for (i = 0; i < n_names && v != NULL; i++) {
-			if (strcmp(v, names[i]) == 0)
-				*mask |= 1u << i;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		return st_fail(st, s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*mask |= store_status_bits((const char *)sqlite3_column_text(s,
+		    0), names, n_names);
+	return st_finish(be, s, rc);
 }
 
-int
-relay_store_deferred_put(struct relay_store *st, const char *wamid,
-    const char *conversation, const char *status, int64_t ts,
-    const char *extra)
-{
-	sqlite3_stmt *s = st_q(st, Q_DEF_PUT);
-
-	if (s == NULL)
-		return -1;
-	st_text(s, 1, wamid);
-	st_text(s, 2, conversation);
-	st_text(s, 3, status);
-	sqlite3_bind_int64(s, 4, ts);
-	st_text(s, 5, extra);
-	return st_done(st, s);
-}
-
-void
-relay_deferred_free(struct relay_deferred *d, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(d[i].wamid);
-		free(d[i].status);
-		free(d[i].extra);
-		free(d[i].conversation);
-	}
-	free(d);
-}
-
-int
-relay_store_deferred_take(struct relay_store *st, const char *conversation,
+static int
+sqlite_store_deferred_take(void *be, const char *conversation,
     struct relay_deferred **out, size_t *n)
 {
-	sqlite3_stmt *s = st_q(st, conversation ? Q_DEF_LIST : Q_DEF_LIST_ALL);
-	sqlite3_stmt *d = st_q(st, conversation ? Q_DEF_DEL : Q_DEF_DEL_ALL);
+	struct store_args a = { .n = 0 };
 	struct relay_deferred *v = NULL, *nv;
+	sqlite3_stmt *s;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (s == NULL || d == NULL)
-		return -1;
 	if (conversation != NULL)
-		st_text(s, 1, conversation);
+		store_arg_text(&a, conversation);
+	if ((s = st_bind(be, conversation ? Q_DEF_LIST : Q_DEF_LIST_ALL,
+	    &a)) == NULL)
+		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if ((nv = realloc(v, (*n + 1) * sizeof *v)) == NULL)
 			break;
@@ -931,16 +838,11 @@ relay_store_deferred_take(struct relay_store *st, const char *conversation,
 		v[*n].conversation = st_col_dup(s, 4);
 		(*n)++;
 	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE) {
-		relay_deferred_free(v, *n);
-		*n = 0;
-		return st_fail(st, NULL);
-	}
-	if (conversation != NULL)
-		st_text(d, 1, conversation);
-	if (st_done(st, d) != 0) {
+	st_end(s);
+	if (rc != SQLITE_DONE ||
+	    st_do(be, conversation ? Q_DEF_DEL : Q_DEF_DEL_ALL, &a) != 0) {
+		if (rc != SQLITE_DONE)
+			st_fail(be, NULL);
 		relay_deferred_free(v, *n);
 		*n = 0;
 		return -1;
@@ -949,61 +851,38 @@ relay_store_deferred_take(struct relay_store *st, const char *conversation,
 	return 0;
 }
 
-int
-relay_store_outbound_busy(struct relay_store *st, const char *conversation)
+static int
+sqlite_store_outbound_busy(void *be, const char *conversation)
 {
-	sqlite3_stmt *s = st_q(st, Q_OUT_BUSY);
-	int rc;
+	struct store_args a = { .n = 0 };
 
-	if (s == NULL)
-		return -1;
-	st_text(s, 1, conversation);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return st_fail(st, NULL);
-	return rc == SQLITE_ROW;
+	store_arg_text(&a, conversation);
+	return st_exists(be, Q_OUT_BUSY, &a);
 }
 
-void
-relay_outbound_free(struct relay_outbound *o)
+static int
+sqlite_store_outbound_put(void *be, const char *id, const char *client_id,
+    const char *conversation, const char *body, int64_t now)
 {
-	free(o->id);
-	free(o->conversation);
-	free(o->body);
-	memset(o, 0, sizeof *o);
+	struct store_args a = { .n = 0 };
+
+	store_outbound_put_args(&a, id, client_id, conversation, body, now);
+	return st_do(be, Q_OUT_PUT, &a);
 }
 
-int
-relay_store_outbound_put(struct relay_store *st, const char *id,
-    const char *client_id, const char *conversation, const char *body,
-    int64_t now)
+static int
+sqlite_store_outbound_claim(void *be, int64_t now, struct relay_outbound *out,
+    int max, int *n)
 {
-	sqlite3_stmt *s = st_q(st, Q_OUT_PUT);
-
-	if (s == NULL)
-		return -1;
-	st_text(s, 1, id);
-	st_text(s, 2, client_id);
-	st_text(s, 3, conversation);
-	st_text(s, 4, body);
-	sqlite3_bind_int64(s, 5, now);
-	return st_done(st, s);
-}
-
-int
-relay_store_outbound_claim(struct relay_store *st, int64_t now,
-    struct relay_outbound *out, int max, int *n)
-{
-	sqlite3_stmt *s = st_q(st, Q_OUT_DUE), *c = st_q(st, Q_OUT_CLAIM);
+	struct store_args a = { .n = 0 }, b;
+	sqlite3_stmt *s;
 	int rc, i;
 
 	*n = 0;
-	if (s == NULL || c == NULL)
+	store_arg_int(&a, now);
+	store_arg_int(&a, max);
+	if ((s = st_bind(be, Q_OUT_DUE, &a)) == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int(s, 2, max);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
 		struct relay_outbound *o = &out[(*n)++];
 
@@ -1013,12 +892,13 @@ relay_store_outbound_claim(struct relay_store *st, int64_t now,
 		o->attempts = sqlite3_column_int(s, 3) + 1;
 		o->next_try = sqlite3_column_int64(s, 4);
 	}
-	sqlite3_reset(s);
+	st_end(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		goto fail;
 	for (i = 0; i < *n; i++) {
-		st_text(c, 1, out[i].id);
-		if (st_done(st, c) != 0)
+		b.n = 0;
+		store_arg_text(&b, out[i].id);
+		if (st_do(be, Q_OUT_CLAIM, &b) != 0)
 			goto fail;
 	}
 	return 0;
@@ -1028,128 +908,105 @@ fail:
 	return -1;
 }
 
-int64_t
-relay_store_outbound_next(struct relay_store *st)
+static int64_t
+sqlite_store_outbound_next(void *be)
 {
-	sqlite3_stmt *s = st_q(st, Q_OUT_NEXT);
-	int64_t v = 0;
+	sqlite3_stmt *s;
+	int64_t v;
 
-	if (s == NULL)
+	if (st_first(be, Q_OUT_NEXT, NULL, &s) != 1)
 		return 0;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	v = sqlite3_column_int64(s, 0);
+	st_end(s);
 	return v;
 }
 
-int
-relay_store_outbound_set(struct relay_store *st, const char *id,
+static int
+sqlite_store_outbound_set(void *be, const char *id,
     enum relay_out_state state, int64_t next_try, const char *wamid)
 {
-	sqlite3_stmt *s = st_q(st, Q_OUT_SET);
+	struct store_args a = { .n = 0 }, b = { .n = 0 };
 
-	if (s == NULL)
+	store_outbound_set_args(&a, &b, id, state, next_try, wamid);
+	if (st_do(be, Q_OUT_SET, &a) != 0)
 		return -1;
-	sqlite3_bind_int(s, 1, (int)state);
-	sqlite3_bind_int64(s, 2, next_try);
-	st_text(s, 3, id);
-	if (st_done(st, s) != 0)
-		return -1;
-	if (wamid == NULL)
-		return 0;
-	if ((s = st_q(st, Q_OUT_SET_WAMID)) == NULL)
-		return -1;
-	st_text(s, 1, wamid);
-	st_text(s, 2, id);
-	return st_done(st, s);
+	return wamid == NULL ? 0 : st_do(be, Q_OUT_SET_WAMID, &b);
 }
 
-int
-relay_store_outbound_inflight(struct relay_store *st, char ***ids, size_t *n)
+static int
+sqlite_store_outbound_inflight(void *be, char ***ids, size_t *n)
 {
-	sqlite3_stmt *s = st_q(st, Q_OUT_INFLIGHT);
-	char **v = NULL, **nv;
-
-	*ids = NULL;
-	*n = 0;
-	if (s == NULL)
-		return -1;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		if ((nv = realloc(v, (*n + 1) * sizeof *v)) == NULL)
-			break;
-		v = nv;
-		v[(*n)++] = st_col_dup(s, 0);
-	}
-	sqlite3_reset(s);
-	*ids = v;
-	return 0;
+	return st_id_list(be, Q_OUT_INFLIGHT, NULL, false, ids, n);
 }
 
-int
-relay_store_idem_get(struct relay_store *st, const char *route,
-    const char *client_id, int *status, char **response)
+static int
+sqlite_store_idem_get(void *be, const char *route, const char *client_id,
+    int *status, char **response)
 {
-	sqlite3_stmt *s = st_q(st, Q_IDEM_GET);
+	struct store_args a = { .n = 0 };
+	sqlite3_stmt *s;
 	int rc;
 
 	*response = NULL;
-	if (s == NULL)
-		return -1;
-	st_text(s, 1, route);
-	st_text(s, 2, client_id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	store_arg_text(&a, route);
+	store_arg_text(&a, client_id);
+	if ((rc = st_first(be, Q_IDEM_GET, &a, &s)) == 1) {
 		*status = sqlite3_column_int(s, 0);
 		*response = st_col_dup(s, 1);
-	} else if (rc != SQLITE_DONE) {
-		return st_fail(st, s);
+		st_end(s);
 	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return rc == SQLITE_ROW;
+	return rc;
 }
 
-int
-relay_store_idem_put(struct relay_store *st, const char *route,
-    const char *client_id, int status, const char *response)
+static int
+sqlite_store_meta_get(void *be, const char *key, char **value)
 {
-	sqlite3_stmt *s = st_q(st, Q_IDEM_PUT);
-
-	if (s == NULL)
-		return -1;
-	st_text(s, 1, route);
-	st_text(s, 2, client_id);
-	sqlite3_bind_int(s, 3, status);
-	st_text(s, 4, response);
-	return st_done(st, s);
-}
-
-int
-relay_store_meta_get(struct relay_store *st, const char *key, char **value)
-{
-	sqlite3_stmt *s = st_q(st, Q_META_GET);
+	struct store_args a = { .n = 0 };
+	sqlite3_stmt *s;
 	int rc;
 
 	*value = NULL;
-	if (s == NULL)
-		return -1;
-	st_text(s, 1, key);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	store_arg_text(&a, key);
+	if ((rc = st_first(be, Q_META_GET, &a, &s)) == 1) {
 		*value = st_col_dup(s, 0);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return rc == SQLITE_ROW;
+		st_end(s);
+	}
+	return rc;
 }
 
-int
-relay_store_meta_put(struct relay_store *st, const char *key, const char *value)
-{
-	sqlite3_stmt *s = st_q(st, Q_META_PUT);
-
-	if (s == NULL)
-		return -1;
-	st_text(s, 1, key);
-	st_text(s, 2, value);
-	return st_done(st, s);
-}
+const struct relay_store_ops relay_store_sqlite_ops = {
+	.open = sqlite_store_open,
+	.close = sqlite_store_close,
+	.error = sqlite_store_error,
+	.write = sqlite_store_write,
+	.begin = sqlite_store_begin,
+	.commit = sqlite_store_commit,
+	.rollback = sqlite_store_rollback,
+	.savepoint = sqlite_store_savepoint,
+	.release = sqlite_store_release,
+	.rollback_savepoint = sqlite_store_rollback_savepoint,
+	.last_seq = sqlite_store_last_seq,
+	.append = sqlite_store_append,
+	.read_after = sqlite_store_read_after,
+	.conversation_messages = sqlite_store_conversation_messages,
+	.contact_by = sqlite_store_contact_by,
+	.contact_by_id = sqlite_store_contact_by_id,
+	.contact_put = sqlite_store_contact_put,
+	.conversation_create = sqlite_store_conversation_create,
+	.conversation_get = sqlite_store_conversation_get,
+	.conversations_due = sqlite_store_conversations_due,
+	.contact_conversations = sqlite_store_contact_conversations,
+	.msg_seen = sqlite_store_msg_seen,
+	.msg_by_id = sqlite_store_msg_by_id,
+	.msg_by_wamid = sqlite_store_msg_by_wamid,
+	.status_mask = sqlite_store_status_mask,
+	.deferred_take = sqlite_store_deferred_take,
+	.outbound_busy = sqlite_store_outbound_busy,
+	.outbound_put = sqlite_store_outbound_put,
+	.outbound_claim = sqlite_store_outbound_claim,
+	.outbound_next = sqlite_store_outbound_next,
+	.outbound_set = sqlite_store_outbound_set,
+	.outbound_inflight = sqlite_store_outbound_inflight,
+	.idem_get = sqlite_store_idem_get,
+	.meta_get = sqlite_store_meta_get,
+};

@@ -153,17 +153,48 @@ nomem:
 	req_error(q, 500, "internal", "out of memory");
 }
 
+/* The two lists of suspended requests, r->waiters (long-polls) and
+ * r->held (webhook answers), under r->wait_lock. */
 static void
-sync_unlink(struct relay *r, struct req *q)
+sync_link(struct req **head, struct req *q)
+{
+	q->wnext = *head;
+	q->wprev = NULL;
+	if (q->wnext != NULL)
+		q->wnext->wprev = q;
+	*head = q;
+}
+
+static void
+sync_unlink(struct req **head, struct req *q)
 {
 	if (q->wprev != NULL)
 		q->wprev->wnext = q->wnext;
 	else
-		r->waiters = q->wnext;
+		*head = q->wnext;
 	if (q->wnext != NULL)
 		q->wnext->wprev = q->wprev;
 	q->wnext = q->wprev = NULL;
 	q->waiting = false;
+}
+
+/* Resumes the requests of a list: all of them, or those past their
+ * deadline. */
+static void
+sync_resume(struct relay *r, struct req **head, bool all)
+{
+	struct req *q, *next;
+	int64_t now = http_now_ms();
+
+	pthread_mutex_lock(&r->wait_lock);
+	for (q = *head; q != NULL; q = next) {
+		next = q->wnext;
+		if (all || q->deadline_ms <= now) {
+			sync_unlink(head, q);
+			req_resume(q);
+		}
+	}
+	pthread_mutex_unlock(&r->wait_lock);
 }
 
 void
@@ -198,11 +229,7 @@ sync_handle(struct req *q)
 		sync_answer(q);
 		return;
 	}
-	q->wnext = r->waiters;
-	q->wprev = NULL;
-	if (q->wnext != NULL)
-		q->wnext->wprev = q;
-	r->waiters = q;
+	sync_link(&r->waiters, q);
 	q->waiting = true;
 	req_suspend(q);
 	pthread_mutex_unlock(&r->wait_lock);
@@ -213,26 +240,8 @@ sync_forget(struct req *q)
 {
 	pthread_mutex_lock(&q->r->wait_lock);
 	if (q->waiting)
-		sync_unlink(q->r, q);
+		sync_unlink(&q->r->waiters, q);
 	pthread_mutex_unlock(&q->r->wait_lock);
-}
-
-/* Resumes waiters; all of them, or those past their deadline. */
-static void
-sync_resume(struct relay *r, bool all)
-{
-	struct req *q, *next;
-	int64_t now = http_now_ms();
-
-	pthread_mutex_lock(&r->wait_lock);
-	for (q = r->waiters; q != NULL; q = next) {
-		next = q->wnext;
-		if (all || q->deadline_ms <= now) {
-			sync_unlink(r, q);
-			req_resume(q);
-		}
-	}
-	pthread_mutex_unlock(&r->wait_lock);
 }
 
 void
@@ -249,11 +258,7 @@ sync_hold(struct req *q)
 		/* Short: Meta may deliver webhooks in order and wait for
 		 * this answer before answering the send itself. */
 		q->deadline_ms = http_now_ms() + SYNC_HOLD_MS;
-		q->wnext = r->held;
-		q->wprev = NULL;
-		if (r->held != NULL)
-			r->held->wprev = q;
-		r->held = q;
+		sync_link(&r->held, q);
 	}
 	pthread_mutex_unlock(&r->wait_lock);
 	if (now)
@@ -263,36 +268,19 @@ sync_hold(struct req *q)
 void
 sync_release_held(struct relay *r, bool all)
 {
-	struct req *q, *next;
-	int64_t now = http_now_ms();
-
-	pthread_mutex_lock(&r->wait_lock);
-	for (q = r->held; q != NULL; q = next) {
-		next = q->wnext;
-		if (!all && q->deadline_ms > now)
-			continue;
-		if (q->wprev != NULL)
-			q->wprev->wnext = q->wnext;
-		else
-			r->held = q->wnext;
-		if (q->wnext != NULL)
-			q->wnext->wprev = q->wprev;
-		q->wnext = q->wprev = NULL;
-		req_resume(q);
-	}
-	pthread_mutex_unlock(&r->wait_lock);
+	sync_resume(r, &r->held, all);
 }
 
 void
 sync_wake(struct relay *r)
 {
-	sync_resume(r, true);
+	sync_resume(r, &r->waiters, true);
 }
 
 void
 sync_wake_all(struct relay *r)
 {
-	sync_resume(r, true);
+	sync_resume(r, &r->waiters, true);
 }
 
 static void
@@ -343,7 +331,7 @@ sync_timer_main(void *arg)
 		if (!r->timer_running)
 			break;
 		pthread_mutex_unlock(&r->jobs_lock);
-		sync_resume(r, false);
+		sync_resume(r, &r->waiters, false);
 		sync_release_held(r, false);
 		sync_housekeeping(r);
 		pthread_mutex_lock(&r->jobs_lock);

@@ -73,7 +73,8 @@ relay_init(struct relay *r, struct relay_config *cfg, char *err, size_t errlen)
 int
 relay_append(struct relay *r, json_t *ev)
 {
-	if (relay_store_append(r->writer, r->last_seq + 1, ev) != 0)
+	/* ev is NULL when building it ran out of memory. */
+	if (ev == NULL || relay_store_append(r->writer, r->last_seq + 1, ev) != 0)
 		return -1;
 	r->last_seq++;
 	return 0;

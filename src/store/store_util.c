@@ -12,32 +12,20 @@
 
 #include <sodium.h>
 
+#include "ttydesk/buf.h"
+
 #include "store.h"
 
 int
 store_buf_reserve(struct store_buf *b, size_t more)
 {
-	size_t cap;
-	uint8_t *p;
+	char *p = (char *)b->p;
 
-	if (more > SIZE_MAX / 2 - b->len)
+	/* Wiped, not realloc'd: the old copy holds plaintext. */
+	if (more > SIZE_MAX / 2 - b->len ||
+	    buf_grow(&p, &b->cap, b->len + more, 1) != 0)
 		return -1;
-	if (b->len + more <= b->cap)
-		return 0;
-	cap = b->cap ? b->cap : 256;
-	while (cap < b->len + more)
-		cap *= 2;
-	/* Not realloc: the old copy holds plaintext and must be wiped. */
-	p = malloc(cap);
-	if (p == NULL)
-		return -1;
-	if (b->p != NULL) {
-		memcpy(p, b->p, b->len);
-		sodium_memzero(b->p, b->cap);
-		free(b->p);
-	}
-	b->p = p;
-	b->cap = cap;
+	b->p = (uint8_t *)p;
 	return 0;
 }
 

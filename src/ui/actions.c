@@ -20,6 +20,10 @@
 #include "media.h"
 #include "team.h"
 #include "ui.h"
+#include "contactpanel.h"
+#include "queues.h"
+#include "search.h"
+#include "threadview.h"
 
 static bool
 thread_focused(const struct app *app)
@@ -35,14 +39,44 @@ page(const struct app *app)
 	return h > 1 ? h : 1;
 }
 
+/* While the help screen is shown (help_view's keys, views.c). */
+static int
+help_up(struct app *app)
+{
+	if (app->ui.help_top > 0)
+		app->ui.help_top--;
+	app->ui.helpv.dirty = true;
+	return UI_HANDLED;
+}
+
+static int
+help_down(struct app *app)
+{
+	app->ui.help_top++;
+	app->ui.helpv.dirty = true;
+	return UI_HANDLED;
+}
+
+static int
+help_page_up(struct app *app)
+{
+	app->ui.help_top = 0;
+	app->ui.helpv.dirty = true;
+	return UI_HANDLED;
+}
+
+static int
+help_page_down(struct app *app)
+{
+	app->ui.help_top += (size_t)page(app);
+	app->ui.helpv.dirty = true;
+	return UI_HANDLED;
+}
+
 static int
 act_up(struct app *app)
 {
-	if (app->ui.help) {
-		if (app->ui.help_top > 0)
-			app->ui.help_top--;
-		app->ui.helpv.dirty = true;
-	} else if (thread_focused(app))
+	if (thread_focused(app))
 		thread_move(app, -1);
 	else
 		list_move(app, -1);
@@ -52,10 +86,7 @@ act_up(struct app *app)
 static int
 act_down(struct app *app)
 {
-	if (app->ui.help) {
-		app->ui.help_top++;
-		app->ui.helpv.dirty = true;
-	} else if (thread_focused(app))
+	if (thread_focused(app))
 		thread_move(app, 1);
 	else
 		list_move(app, 1);
@@ -65,10 +96,7 @@ act_down(struct app *app)
 static int
 act_page_up(struct app *app)
 {
-	if (app->ui.help) {
-		app->ui.help_top = 0;
-		app->ui.helpv.dirty = true;
-	} else if (thread_focused(app))
+	if (thread_focused(app))
 		thread_scroll(app, -page(app));
 	else
 		list_move(app, -page(app));
@@ -78,10 +106,7 @@ act_page_up(struct app *app)
 static int
 act_page_down(struct app *app)
 {
-	if (app->ui.help) {
-		app->ui.help_top += (size_t)page(app);
-		app->ui.helpv.dirty = true;
-	} else if (thread_focused(app))
+	if (thread_focused(app))
 		thread_scroll(app, page(app));
 	else
 		list_move(app, page(app));
@@ -278,68 +303,80 @@ act_redraw(struct app *app)
 }
 
 const struct action_def action_table[] = {
-	{"up", "k, Up", "move up in the list / to the previous message", act_up},
-	{"down", "j, Down", "move down in the list / to the next message", act_down},
-	{"page_up", "PageUp, C-b", "one page up", act_page_up},
-	{"page_down", "PageDown, C-f, Space", "one page down", act_page_down},
-	{"top", "g, Home", "first conversation / first message", act_top},
-	{"bottom", "G, End", "last conversation / last message", act_bottom},
-	{"open", "Enter, l, Right", "open the selected conversation", act_open},
-	{"back", "Esc, h, Left", "back to the list / clear the search", act_back},
+	{"up", "k, Up", "move up in the list / to the previous message",
+	    act_up, ACT_MOTION, help_up},
+	{"down", "j, Down", "move down in the list / to the next message",
+	    act_down, ACT_MOTION, help_down},
+	{"page_up", "PageUp, C-b", "one page up",
+	    act_page_up, ACT_MOTION, help_page_up},
+	{"page_down", "PageDown, C-f, Space", "one page down",
+	    act_page_down, ACT_MOTION, help_page_down},
+	{"top", "g, Home", "first conversation / first message",
+	    act_top, ACT_MOTION, NULL},
+	{"bottom", "G, End", "last conversation / last message",
+	    act_bottom, ACT_MOTION, NULL},
+	{"open", "Enter, l, Right", "open the selected conversation",
+	    act_open, 0, NULL},
+	{"back", "Esc, h, Left", "back to the list / clear the search",
+	    act_back, 0, NULL},
 	{"next_unread", "Tab", "next conversation with unread messages",
-	    act_next_unread},
+	    act_next_unread, 0, NULL},
 	{"first_unread", "u", "jump to the first unread message of the thread",
-	    act_first_unread},
+	    act_first_unread, 0, NULL},
 	{"goto_quote", "f", "jump to the message the selected one quotes",
-	    act_goto_quote},
+	    act_goto_quote, 0, NULL},
 	{"queue_next", "], BTab", "next queue (Mine, Unassigned, teams, "
-	    "Escalated, All, Resolved)", act_queue_next},
-	{"queue_prev", "[", "previous queue", act_queue_prev},
+	    "Escalated, All, Resolved)", act_queue_next, 0, NULL},
+	{"queue_prev", "[", "previous queue", act_queue_prev, 0, NULL},
 	{"search", "/", "incremental search: names, numbers, usernames, "
-	    "BSUIDs, message text", act_search},
-	{"search_next", "n", "next search match", act_search_next},
-	{"search_prev", "N", "previous search match", act_search_prev},
-	{"reply", "r", "compose a reply", convact_reply},
+	    "BSUIDs, message text", act_search, 0, NULL},
+	{"search_next", "n", "next search match", act_search_next, 0, NULL},
+	{"search_prev", "N", "previous search match", act_search_prev, 0, NULL},
+	{"reply", "r", "compose a reply", convact_reply, 0, NULL},
 	{"reply_to", "R", "compose a reply quoting the selected message",
-	    convact_reply_to},
-	{"send", "C-s", "send the composed text", convact_send},
-	{"editor", "M-e", "compose in $VISUAL/$EDITOR", convact_editor},
+	    convact_reply_to, 0, NULL},
+	{"send", "C-s", "send the composed text", convact_send, 0, NULL},
+	{"editor", "M-e", "compose in $VISUAL/$EDITOR",
+	    convact_editor, 0, NULL},
 	{"note", "i", "add a private note (never sent to the customer)",
-	    convact_note},
+	    convact_note, 0, NULL},
 	{"template", "t", "pick a template (outside the 24-hour window)",
-	    convact_template},
+	    convact_template, 0, NULL},
 	{"canned", "T", "pick a canned reply (C-t while composing)",
-	    convact_canned},
-	{"claim", "c", "assign the conversation to me", convact_claim},
+	    convact_canned, 0, NULL},
+	{"claim", "c", "assign the conversation to me", convact_claim, 0, NULL},
 	{"assign", "a", "assign the conversation to an agent",
-	    convact_assign},
-	{"unassign", "A", "remove the assignee", convact_unassign},
+	    convact_assign, 0, NULL},
+	{"unassign", "A", "remove the assignee", convact_unassign, 0, NULL},
 	{"pending", "p", "mark pending (waiting for the customer)",
-	    convact_pending},
-	{"resolve", "x", "resolve the conversation", convact_resolve},
-	{"reopen", "o", "reopen a resolved conversation", convact_reopen},
+	    convact_pending, 0, NULL},
+	{"resolve", "x", "resolve the conversation", convact_resolve, 0, NULL},
+	{"reopen", "o", "reopen a resolved conversation",
+	    convact_reopen, 0, NULL},
 	{"escalate", "e", "escalate to a team with a priority and reason",
-	    convact_escalate},
+	    convact_escalate, 0, NULL},
 	{"save_media", "s", "save the selected message's media to a file",
-	    act_save_media},
+	    act_save_media, 0, NULL},
 	{"open_media", "v", "open the selected message's media with "
-	    "[ui] open_command", act_open_media},
-	{"help", "?, F1", "this help", act_help},
-	{"quit", "q", "quit", act_quit},
-	{"redraw", "C-l", "repaint the screen", act_redraw},
+	    "[ui] open_command", act_open_media, 0, NULL},
+	{"help", "?, F1", "this help", act_help, 0, NULL},
+	{"quit", "q", "quit", act_quit, 0, act_quit},
+	{"redraw", "C-l", "repaint the screen", act_redraw, 0, NULL},
 	{"label", "L", "add/remove labels (completes known labels)",
-	    labels_action},
-	{"snooze", "z", "snooze until 2h / tomorrow 9:00 / mon", snooze_action},
-	{"mark", "m", "mark the conversation for a bulk action", bulk_toggle},
-	{"unmark_all", "M", "clear the bulk marks", bulk_clear},
+	    labels_action, 0, NULL},
+	{"snooze", "z", "snooze until 2h / tomorrow 9:00 / mon",
+	    snooze_action, 0, NULL},
+	{"mark", "m", "mark the conversation for a bulk action",
+	    bulk_toggle, 0, NULL},
+	{"unmark_all", "M", "clear the bulk marks", bulk_clear, 0, NULL},
 	{"retry", "y", "send a failed message again (as a new message)",
-	    convact_retry},
+	    convact_retry, 0, NULL},
 	{"edit", "E", "edit a failed message in the compose area",
-	    convact_edit},
+	    convact_edit, 0, NULL},
 	{"sort_sla", "S", "sort the list by SLA (breached, then soonest due) "
-	    "or back by activity", team_sla_sort},
+	    "or back by activity", team_sla_sort, 0, NULL},
 	{"contact", "C", "the customer's contact panel: note, attributes, "
-	    "earlier conversations", contact_panel},
+	    "earlier conversations", contact_panel, 0, NULL},
 };
 
 const size_t action_count = sizeof action_table / sizeof action_table[0];

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/buf.h"
 #include "ttydesk/sanitize.h"
 #include "aline.h"
 
@@ -34,19 +35,7 @@ aline_clear(struct aline *l)
 static int
 aline_grow(struct aline *l, size_t more)
 {
-	size_t want = l->len + more + 1, cap;
-	char *t;
-
-	if (want <= l->cap)
-		return 0;
-	cap = l->cap ? l->cap : 32;
-	while (cap < want)
-		cap *= 2;
-	if ((t = realloc(l->text, cap)) == NULL)
-		return -1;
-	l->text = t;
-	l->cap = cap;
-	return 0;
+	return buf_grow(&l->text, &l->cap, l->len + more + 1, 0);
 }
 
 int

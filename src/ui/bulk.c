@@ -10,6 +10,7 @@
 #include "keymap.h"
 #include "outbox.h"
 #include "ui.h"
+#include "queues.h"
 
 struct bulk {
 	char **ids;

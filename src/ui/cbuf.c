@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/buf.h"
 #include "ttydesk/sanitize.h"
 #include "cbuf.h"
 
@@ -37,25 +38,13 @@ cbuf_clear(struct cbuf *b)
 static int
 cbuf_reserve(struct cbuf *b, size_t more)
 {
-	size_t cap;
-	char *n;
+	int fresh = b->s == NULL;
 
-	if (b->len + more + 1 <= b->cap)
-		return 0;
-	cap = b->cap ? b->cap : 256;
-	while (cap < b->len + more + 1)
-		cap *= 2;
-	/* Not realloc: the old block would keep the text behind. */
-	if ((n = malloc(cap)) == NULL)
+	/* Wiped, not realloc'd: the old block would keep the text behind. */
+	if (buf_grow(&b->s, &b->cap, b->len + more + 1, 1) != 0)
 		return -1;
-	if (b->s != NULL) {
-		memcpy(n, b->s, b->len + 1);
-		sodium_memzero(b->s, b->cap);
-		free(b->s);
-	} else
-		n[0] = '\0';
-	b->s = n;
-	b->cap = cap;
+	if (fresh)
+		b->s[0] = '\0';
 	return 0;
 }
 
@@ -97,31 +86,6 @@ cbuf_set(struct cbuf *b, const char *text)
 {
 	cbuf_clear(b);
 	return cbuf_insert(b, text);
-}
-
-static size_t
-utf8_encode(uint32_t cp, char *u)
-{
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	u[0] = (char)(0xf0 | (cp >> 18));
-	u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	u[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
 }
 
 int

@@ -18,6 +18,7 @@
 #include "presence.h"
 #include "theme.h"
 #include "ui.h"
+#include "listrow.h"
 
 static struct compose *
 compose_of(struct app *app)

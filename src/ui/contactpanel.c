@@ -22,6 +22,8 @@
 #include "outbox.h"
 #include "team.h"
 #include "ui.h"
+#include "contactpanel.h"
+#include "listrow.h"
 
 #define CP_MAX_ITEMS 64
 

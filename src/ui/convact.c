@@ -16,6 +16,8 @@
 #include "picker.h"
 #include "presence.h"
 #include "ui.h"
+#include "escalate.h"
+#include "threadview.h"
 
 bool
 convact_confirm_on(const struct app *app)

@@ -203,24 +203,8 @@ static void
 dialog_insert(struct dialog *d, int key)
 {
 	char u[4];
-	size_t n = 0;
-	unsigned cp = (unsigned)key;
+	size_t n = utf8_encode((uint32_t)key, u);
 
-	if (cp < 0x80) {
-		u[n++] = (char)cp;
-	} else if (cp < 0x800) {
-		u[n++] = (char)(0xc0 | (cp >> 6));
-		u[n++] = (char)(0x80 | (cp & 0x3f));
-	} else if (cp < 0x10000) {
-		u[n++] = (char)(0xe0 | (cp >> 12));
-		u[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[n++] = (char)(0x80 | (cp & 0x3f));
-	} else {
-		u[n++] = (char)(0xf0 | (cp >> 18));
-		u[n++] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[n++] = (char)(0x80 | (cp & 0x3f));
-	}
 	if (d->len + n >= sizeof d->text)
 		return;
 	memcpy(d->text + d->len, u, n);

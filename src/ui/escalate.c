@@ -13,6 +13,7 @@
 #include "keymap.h"
 #include "outbox.h"
 #include "picker.h"
+#include "escalate.h"
 
 static const char *const esc_prio[] = { "normal", "high", "urgent" };
 

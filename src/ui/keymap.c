@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/buf.h"
 #include "ttydesk/ini.h"
 #include "ttydesk/sanitize.h"
 #include "keymap.h"
@@ -98,25 +99,9 @@ keymap_key_name(int key, char *buf, size_t len)
 	} else if (key == '\n') {
 		snprintf(buf, len, "Enter");
 	} else {
-		char u[8];
-		unsigned cp = (unsigned)key;
-		size_t n = 0;
-		if (cp < 0x80) {
-			u[n++] = (char)cp;
-		} else if (cp < 0x800) {
-			u[n++] = (char)(0xc0 | (cp >> 6));
-			u[n++] = (char)(0x80 | (cp & 0x3f));
-		} else if (cp < 0x10000) {
-			u[n++] = (char)(0xe0 | (cp >> 12));
-			u[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-			u[n++] = (char)(0x80 | (cp & 0x3f));
-		} else {
-			u[n++] = (char)(0xf0 | (cp >> 18));
-			u[n++] = (char)(0x80 | ((cp >> 12) & 0x3f));
-			u[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-			u[n++] = (char)(0x80 | (cp & 0x3f));
-		}
-		u[n] = '\0';
+		char u[5];
+
+		u[utf8_encode((uint32_t)key, u)] = '\0';
 		snprintf(buf, len, "%s", u);
 	}
 	return buf;
@@ -389,13 +374,11 @@ keymap_keys_of(const struct keymap *km, int action, char *buf, size_t len)
 char *
 keymap_markdown(const struct keymap *km)
 {
-	size_t cap = 8192, used = 0, i;
-	char *out = malloc(cap), *no, keys[256];
-	int n;
+	struct buf out = { 0 };
+	char keys[256];
+	size_t i;
 
-	if (out == NULL)
-		return NULL;
-	used += (size_t)snprintf(out, cap, "# ttydesk keys\n\n"
+	buf_adds(&out, "# ttydesk keys\n\n"
 	    "Generated from the keymap table (src/ui/actions.c); "
 	    "`unit.keymap` checks that this file matches it.\n"
 	    "Rebind in the `[keys]` section of the config: `action = key[, key...]`.\n"
@@ -407,20 +390,9 @@ keymap_markdown(const struct keymap *km)
 	for (i = 0; i < km->n_actions; i++) {
 		const struct action_def *a = &km->table[i];
 		snprintf(keys, sizeof keys, "%s", a->keys ? a->keys : "");
-		for (;;) {
-			n = snprintf(out + used, cap - used, "| `%s` | %s%s%s | %s%s |\n",
-			    a->name, *keys ? "`" : "", keys, *keys ? "`" : "",
-			    a->help, a->fn == NULL ? " (not available yet)" : "");
-			if (n >= 0 && (size_t)n < cap - used)
-				break;
-			cap *= 2;
-			if ((no = realloc(out, cap)) == NULL) {
-				free(out);
-				return NULL;
-			}
-			out = no;
-		}
-		used += (size_t)n;
+		buf_printf(&out, "| `%s` | %s%s%s | %s%s |\n",
+		    a->name, *keys ? "`" : "", keys, *keys ? "`" : "",
+		    a->help, a->fn == NULL ? " (not available yet)" : "");
 	}
-	return out;
+	return buf_take(&out, NULL);
 }

@@ -34,11 +34,18 @@ struct ini;
 
 typedef int (*action_fn)(struct app *app);
 
+/* Action flags. */
+#define ACT_MOTION 0x1 /* moves a cursor: the two-pane preview may lag */
+
 struct action_def {
 	const char *name;  /* as [keys] spells it */
 	const char *keys;  /* default keys, ", "-separated key names */
 	const char *help;
 	action_fn fn;      /* NULL: "not available yet" */
+	unsigned flags;    /* ACT_* */
+	/* What the key does while the help screen is shown; NULL: it closes
+	 * the help screen. */
+	action_fn in_help;
 };
 
 extern const struct action_def action_table[];

@@ -10,6 +10,7 @@
 #include "sla.h"
 #include "theme.h"
 #include "ui.h"
+#include "listrow.h"
 
 const char *
 ui_age(char *buf, size_t len, int64_t now, int64_t ts)

@@ -6,6 +6,7 @@
 #include "bulk.h"
 #include "theme.h"
 #include "ui.h"
+#include "listrow.h"
 
 static void
 list_draw_row(struct app *app, struct view *v, size_t i, struct aline *l)

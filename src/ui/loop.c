@@ -19,6 +19,7 @@
 #include "presence.h"
 #include "net.h"
 #include "ui.h"
+#include "queues.h"
 
 #define LOOP_MAX_FDS 66
 

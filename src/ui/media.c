@@ -15,6 +15,7 @@
 #include "media.h"
 #include "net.h"
 #include "ui.h"
+#include "threadview.h"
 
 static const char *
 media_ext(const char *mime)

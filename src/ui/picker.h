@@ -1,7 +1,7 @@
 /*
  * Pickers for the conversation actions: canned replies (filtered as you type),
- * templates (with a small form for their parameters), the agent to assign
- * to, and the escalation dialog (team, priority, reason).
+ * templates (with a small form for their parameters), and the agent to assign
+ * to.
  *
  * Each returns UI_* flags like an action handler.
  */
@@ -17,7 +17,6 @@ int picker_canned(struct app *app);
 int picker_template(struct app *app, struct td_conversation *c,
     const char *why);
 int picker_assign(struct app *app, struct td_conversation *c);
-int escalate_open(struct app *app, struct td_conversation *c);
 
 /* Agents known to this client: me, then everyone seen in events
  * (assignees, authors of replies and notes, escalations, presence), sorted.

@@ -8,6 +8,7 @@
 #include "app.h"
 #include "sla.h"
 #include "ui.h"
+#include "queues.h"
 
 static const char *
 team_name(const struct app *app, const char *id)

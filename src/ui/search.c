@@ -11,6 +11,8 @@
 #include "app.h"
 #include "dialog.h"
 #include "ui.h"
+#include "queues.h"
+#include "search.h"
 
 static int
 search_find(struct app *app, size_t from, int dir, bool include_from)

@@ -3,6 +3,7 @@
 #include "keymap.h"
 #include "team.h"
 #include "ui.h"
+#include "queues.h"
 
 int
 team_sla_sort(struct app *app)

@@ -1,24 +1,12 @@
 /*
- * Team-inbox actions of the TUI: SLA sorting (sla.c shows the times) and
- * the contact panel (contactpanel.c).
+ * Team-inbox actions of the TUI: SLA sorting (sla.c shows the times).
  */
 #ifndef TTYDESK_UI_TEAM_H
 #define TTYDESK_UI_TEAM_H
-
-#include <stddef.h>
 
 struct app;
 
 /* Toggle sorting the list breached/soonest-due first. */
 int team_sla_sort(struct app *app);
-/* The contact panel of the selected (or open) conversation's customer:
- * identity, the team's note and attributes, earlier conversations (GET
- * /v1/contacts/{id}[/conversations]); edits the note through the outbox. */
-int contact_panel(struct app *app);
-/* The path id of a contact: its phone (wa_id), else its BSUID, escaped
- * for a URL path into buf ("/v1/contacts/<id><suffix>").  NULL when the
- * contact has neither or buf is too short. */
-const char *contact_path(char *buf, size_t len, const char *wa_id,
-    const char *user_id, const char *suffix);
 
 #endif

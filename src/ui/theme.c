@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ttydesk/buf.h"
 #include "ttydesk/ini.h"
 #include "theme.h"
 
@@ -185,31 +186,18 @@ static char *
 theme_read(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, r;
+	struct buf b = { 0 };
+	int rc;
 
 	if (f == NULL)
 		return NULL;
-	for (;;) {
-		if (cap - n < 4096) {
-			char *nb;
-			cap = cap ? cap * 2 : 8192;
-			if (cap > (1u << 20) || (nb = realloc(buf, cap)) == NULL) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
-		if (r == 0)
-			break;
-	}
+	rc = buf_read_file(&b, f, (1u << 20) - 4096);
 	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
+	if (rc != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b, len);
 }
 
 int

@@ -16,6 +16,8 @@
 #include "convui.h"
 #include "theme.h"
 #include "ui.h"
+#include "listrow.h"
+#include "thread.h"
 
 struct linevec {
 	struct aline *v;

@@ -19,6 +19,9 @@
 #include "sla.h"
 #include "theme.h"
 #include "ui.h"
+#include "queues.h"
+#include "thread.h"
+#include "threadview.h"
 #include "window.h"
 
 static size_t

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ttydesk/clock.h"
 #include "ttydesk/sanitize.h"
 #include "app.h"
 #include "compose.h"
@@ -20,6 +21,7 @@
 #include "keymap.h"
 #include "theme.h"
 #include "ui.h"
+#include "queues.h"
 
 #define UI_TWO_PANE_MIN 100
 
@@ -439,11 +441,8 @@ ui_draw(struct app *app)
 	if (ui->dialog != NULL)
 		dialog_draw(app);
 	doupdate();
-	if (ui->frames++ == 0) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ui->first_frame_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	}
+	if (ui->frames++ == 0)
+		ui->first_frame_ms = clock_ms();
 }
 
 int
@@ -478,14 +477,7 @@ ui_read_key(struct app *app)
 static bool
 ui_is_motion(const struct app *app, int action)
 {
-	static const char *const motion[] = { "up", "down", "page_up",
-	    "page_down", "top", "bottom" };
-	size_t i;
-
-	for (i = 0; action >= 0 && i < sizeof motion / sizeof motion[0]; i++)
-		if (strcmp(app->keymap.table[action].name, motion[i]) == 0)
-			return true;
-	return false;
+	return action >= 0 && (app->keymap.table[action].flags & ACT_MOTION);
 }
 
 int
@@ -501,22 +493,8 @@ ui_key(struct app *app, int key)
 	}
 	if (ui->dialog != NULL)
 		return dialog_key(app, key);
-	if (ui->help) {
-		a = keymap_lookup(&app->keymap, key);
-		if (a >= 0 && (strcmp(app->keymap.table[a].name, "down") == 0 ||
-		    strcmp(app->keymap.table[a].name, "up") == 0 ||
-		    strcmp(app->keymap.table[a].name, "page_down") == 0 ||
-		    strcmp(app->keymap.table[a].name, "page_up") == 0 ||
-		    strcmp(app->keymap.table[a].name, "quit") == 0)) {
-			flags = app->keymap.table[a].fn(app);
-			if (flags & UI_QUIT)
-				app->quit = true;
-			return flags;
-		}
-		ui->help = false;
-		ui_layout(app);
-		return UI_HANDLED;
-	}
+	if (ui->help)
+		return ui->helpv.handle_key(app, &ui->helpv, key);
 	/* Cursor motion may leave the preview behind for a moment; anything
 	 * else acts on what the agent sees, so the preview catches up first. */
 	a = keymap_lookup(&app->keymap, key);

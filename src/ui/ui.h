@@ -125,61 +125,8 @@ int ui_read_key(struct app *app);
 void ui_draw_aline(struct app *app, WINDOW *w, int y, int x,
     const struct aline *l, size_t width, int base_style);
 
-/* Queues (queues.c). */
-int queues_build(struct app *app);
-/* Note the current queue's team (call after changing cur_queue). */
-void queues_remember(struct app *app);
-void queues_count(struct app *app);
-void list_rebuild(struct app *app);
-void list_select(struct app *app, size_t i);
-void list_move(struct app *app, long delta);
-/* Show the cursor's conversation in the thread pane now (two panes). */
-void list_preview_commit(struct app *app);
-/* Commit the preview when it is due; ms until it is, -1 when none. */
-int list_preview_tick(struct app *app, int64_t now_ms);
-
 /* Views. */
 extern const struct view tabs_view, list_view, sep_view, thread_view,
     status_view, help_view, compose_view;
-
-/*
- * A conversation list row (pure: no curses).  Columns: unread count,
- * priority, name, preview, markers, window, age; everything cut to width.
- */
-struct row_ctx {
-	int64_t now;
-	const char *self;
-	bool utf8;
-	bool selected;
-};
-int list_format_row(struct aline *out, const struct td_conversation *c,
-    const struct row_ctx *ctx, size_t width);
-/* "now", "5m", "3h", "2d", "4w", "2025" */
-const char *ui_age(char *buf, size_t len, int64_t now, int64_t ts);
-/* One-line, sanitized preview of a message. malloc'd. */
-char *ui_message_summary(const struct td_message *m);
-
-/* Thread lines (thread.c, pure: no curses). */
-struct convui;
-struct thread_ctx {
-	const char *self;
-	bool utf8;
-	int64_t read_seq;
-};
-int thread_build(struct convui *cu, const struct td_conversation *c,
-    const struct thread_ctx *ctx, size_t width);
-/* Open the thread of conversation id in the thread pane (focus it). */
-void thread_open(struct app *app, const char *id);
-void thread_scroll(struct app *app, long lines);
-void thread_move(struct app *app, long delta);
-void thread_edge(struct app *app, int bottom);
-int thread_goto_quote(struct app *app);
-int thread_first_unread(struct app *app);
-/* The selected message of the open thread, or NULL. */
-struct td_msg *thread_selected(const struct app *app);
-
-/* Search (search.c). */
-void search_start(struct app *app);
-int search_next(struct app *app, int dir);
 
 #endif

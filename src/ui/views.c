@@ -249,4 +249,24 @@ help_draw(struct app *app, struct view *v)
 const struct view tabs_view = { .name = "tabs", .draw = tabs_draw };
 const struct view sep_view = { .name = "sep", .draw = sep_draw };
 const struct view status_view = { .name = "status", .draw = status_draw };
-const struct view help_view = { .name = "help", .draw = help_draw };
+/* The help screen takes every key: the actions that have an in_help
+ * answer (scrolling, quit) run it, any other key closes the screen. */
+static int
+help_key(struct app *app, struct view *v, int key)
+{
+	int a = keymap_lookup(&app->keymap, key), flags;
+
+	(void)v;
+	if (a >= 0 && app->keymap.table[a].in_help != NULL) {
+		flags = app->keymap.table[a].in_help(app);
+		if (flags & UI_QUIT)
+			app->quit = true;
+		return flags;
+	}
+	app->ui.help = false;
+	ui_layout(app);
+	return UI_HANDLED;
+}
+
+const struct view help_view = { .name = "help", .draw = help_draw,
+	.handle_key = help_key };

@@ -20,7 +20,7 @@ wa_errors_text(const json_t *errors)
 	const char *details = wa_json_nstr(json_object_get(e, "error_data"),
 	    "details");
 	int code = wa_json_code(json_object_get(e, "code"));
-	struct wa_buf b = { 0 };
+	struct buf b = { 0 };
 
 	if (title == NULL)
 		title = message;
@@ -30,19 +30,19 @@ wa_errors_text(const json_t *errors)
 		details = message;
 	if (title == NULL && details == NULL && code == 0)
 		return NULL;
-	wa_buf_add(&b, title != NULL ? title : "error");
+	buf_adds(&b, title != NULL ? title : "error");
 	if (details != NULL)
-		wa_buf_addf(&b, " (%s)", details);
+		buf_printf(&b, " (%s)", details);
 	if (code != 0)
-		wa_buf_addf(&b, " [code %d]", code);
-	return wa_buf_take(&b);
+		buf_printf(&b, " [code %d]", code);
+	return buf_take(&b, NULL);
 }
 
 /* Why plus the message's (or else the change's) errors[] into the text of
  * an unsupported message; everything but id and reply_to is dropped. */
 static int
 wa_message_unsupported(struct wa_item *it, const json_t *msg,
-    const json_t *value, struct wa_buf *why)
+    const json_t *value, struct buf *why)
 {
 	struct td_message *m = &it->message;
 	char *id = m->id, *reply_to = m->reply_to, *errs;
@@ -61,9 +61,9 @@ wa_message_unsupported(struct wa_item *it, const json_t *msg,
 	if (errs == NULL)
 		errs = wa_errors_text(json_object_get(value, "errors"));
 	if (errs != NULL)
-		wa_buf_addf(why, ": %s", errs);
+		buf_printf(why, ": %s", errs);
 	free(errs);
-	return (m->text = wa_buf_take(why)) == NULL ? -1 : 0;
+	return (m->text = buf_take(why, NULL)) == NULL ? -1 : 0;
 }
 
 static int
@@ -92,40 +92,40 @@ wa_message_annotate(const json_t *msg, struct wa_item *it)
 	const char *product = wa_json_nstr(json_object_get(ctx,
 	    "referred_product"), "product_retailer_id");
 	struct td_message *m = &it->message;
-	struct wa_buf b = { 0 };
+	struct buf b = { 0 };
 
 	if (it->voice)
-		wa_buf_add(&b, "[Voice message]");
+		buf_adds(&b, "[Voice message]");
 	if (it->animated) {
-		wa_buf_sep(&b, " ");
-		wa_buf_add(&b, "[Animated sticker]");
+		buf_sep(&b, " ");
+		buf_adds(&b, "[Animated sticker]");
 	}
 	if (it->wa_type != NULL && strcmp(it->wa_type, "order") == 0 &&
 	    m->kind != TD_KIND_UNSUPPORTED) {
-		wa_buf_sep(&b, " ");
-		wa_buf_add(&b, "[Order]");
+		buf_sep(&b, " ");
+		buf_adds(&b, "[Order]");
 	}
 	if (it->frequently_forwarded || it->forwarded) {
-		wa_buf_sep(&b, " ");
-		wa_buf_add(&b, it->frequently_forwarded ?
+		buf_sep(&b, " ");
+		buf_adds(&b, it->frequently_forwarded ?
 		    "[Frequently forwarded]" : "[Forwarded]");
 	}
 	if (product != NULL) {
-		wa_buf_sep(&b, " ");
-		wa_buf_addf(&b, "[About product %s]", product);
+		buf_sep(&b, " ");
+		buf_printf(&b, "[About product %s]", product);
 	}
 	if (json_is_object(json_object_get(msg, "referral"))) {
-		wa_buf_sep(&b, " ");
+		buf_sep(&b, " ");
 		if (it->referral_headline != NULL)
-			wa_buf_addf(&b, "[From ad: %s]", it->referral_headline);
+			buf_printf(&b, "[From ad: %s]", it->referral_headline);
 		else if (it->referral_url != NULL)
-			wa_buf_addf(&b, "[From ad: %s]", it->referral_url);
+			buf_printf(&b, "[From ad: %s]", it->referral_url);
 		else
-			wa_buf_add(&b, "[From ad]");
+			buf_adds(&b, "[From ad]");
 	}
 	if (b.len == 0 && !b.failed)
 		return 0;
-	return (m->annotation = wa_buf_take(&b)) == NULL ? -1 : 0;
+	return (m->annotation = buf_take(&b, NULL)) == NULL ? -1 : 0;
 }
 
 int
@@ -134,7 +134,7 @@ wa_message_parse(const json_t *msg, const json_t *value, struct wa_item *it)
 	struct td_message *m = &it->message;
 	const char *name = wa_json_str(msg, "type");
 	const struct wa_type *t = wa_type_find(name);
-	struct wa_buf why = { 0 };
+	struct buf why = { 0 };
 	int rc;
 
 	m->direction = TD_DIR_IN;
@@ -152,19 +152,19 @@ wa_message_parse(const json_t *msg, const json_t *value, struct wa_item *it)
 		rc = t->parse(json_object_get(msg, t->name), it, &why);
 	} else {
 		if (name != NULL)
-			wa_buf_addf(&why, "unsupported message type '%.*s'",
+			buf_printf(&why, "unsupported message type '%.*s'",
 			    wa_utf8_cut(name, 64), name);
 		else
-			wa_buf_add(&why, "message without a type");
+			buf_adds(&why, "message without a type");
 		rc = 1;
 	}
 	if (rc < 0 || why.failed)
 		goto fail;
 	if (rc == 1 && wa_message_unsupported(it, msg, value, &why) != 0)
 		goto fail;
-	wa_buf_free(&why);
+	buf_free(&why);
 	return wa_message_annotate(msg, it);
 fail:
-	wa_buf_free(&why);
+	buf_free(&why);
 	return -1;
 }

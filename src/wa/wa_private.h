@@ -7,26 +7,11 @@
 #include <jansson.h>
 #include <stdarg.h>
 
+#include "ttydesk/buf.h"
 #include "ttydesk/wa.h"
 
 #define WA_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
-/* A growing NUL-terminated string; len excludes the NUL.  failed sticks
- * once an allocation fails so callers check once at the end. */
-struct wa_buf {
-	char *s;
-	size_t len;
-	size_t cap;
-	int failed;
-};
-
-void wa_buf_add(struct wa_buf *b, const char *s);
-void wa_buf_addf(struct wa_buf *b, const char *fmt, ...) WA_PRINTF(2, 3);
-/* Append sep first unless the buffer is empty. */
-void wa_buf_sep(struct wa_buf *b, const char *sep);
-/* Hand the string over (caller frees); NULL after a failure. */
-char *wa_buf_take(struct wa_buf *b);
-void wa_buf_free(struct wa_buf *b);
 
 /* Bytes of s to keep so that at most max bytes remain and no UTF-8
  * sequence is cut in two (for "%.*s"). */
@@ -63,7 +48,7 @@ int wa_json_take(const json_t *obj, const char *key, char **dst);
  * when it filled the message, 1 when the object is malformed (why says
  * how), -1 when out of memory. */
 typedef int (*wa_type_fn)(const json_t *body, struct wa_item *it,
-    struct wa_buf *why);
+    struct buf *why);
 
 struct wa_type {
 	const char *name;

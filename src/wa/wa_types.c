@@ -11,18 +11,18 @@
 
 #include "wa_private.h"
 
-static int wa_type_text(const json_t *, struct wa_item *, struct wa_buf *);
-static int wa_type_media(const json_t *, struct wa_item *, struct wa_buf *);
-static int wa_type_location(const json_t *, struct wa_item *, struct wa_buf *);
-static int wa_type_contacts(const json_t *, struct wa_item *, struct wa_buf *);
+static int wa_type_text(const json_t *, struct wa_item *, struct buf *);
+static int wa_type_media(const json_t *, struct wa_item *, struct buf *);
+static int wa_type_location(const json_t *, struct wa_item *, struct buf *);
+static int wa_type_contacts(const json_t *, struct wa_item *, struct buf *);
 static int wa_type_interactive(const json_t *, struct wa_item *,
-    struct wa_buf *);
-static int wa_type_button(const json_t *, struct wa_item *, struct wa_buf *);
-static int wa_type_reaction(const json_t *, struct wa_item *, struct wa_buf *);
-static int wa_type_order(const json_t *, struct wa_item *, struct wa_buf *);
-static int wa_type_system(const json_t *, struct wa_item *, struct wa_buf *);
+    struct buf *);
+static int wa_type_button(const json_t *, struct wa_item *, struct buf *);
+static int wa_type_reaction(const json_t *, struct wa_item *, struct buf *);
+static int wa_type_order(const json_t *, struct wa_item *, struct buf *);
+static int wa_type_system(const json_t *, struct wa_item *, struct buf *);
 static int wa_type_unsupported(const json_t *, struct wa_item *,
-    struct wa_buf *);
+    struct buf *);
 
 static const struct wa_type wa_types[] = {
 	{ "text", TD_KIND_TEXT, wa_type_text },
@@ -47,17 +47,17 @@ static const struct wa_type wa_types[] = {
 #define WA_NTYPES (sizeof wa_types / sizeof wa_types[0])
 
 static int
-wa_type_text(const json_t *body, struct wa_item *it, struct wa_buf *why)
+wa_type_text(const json_t *body, struct wa_item *it, struct buf *why)
 {
 	if (wa_json_str(body, "body") == NULL) {
-		wa_buf_add(why, "text message without a body");
+		buf_adds(why, "text message without a body");
 		return 1;
 	}
 	return wa_json_take(body, "body", &it->message.text);
 }
 
 static int
-wa_type_media(const json_t *body, struct wa_item *it, struct wa_buf *why)
+wa_type_media(const json_t *body, struct wa_item *it, struct buf *why)
 {
 	struct td_message *m = &it->message;
 	struct td_media *md;
@@ -65,7 +65,7 @@ wa_type_media(const json_t *body, struct wa_item *it, struct wa_buf *why)
 
 	if (!json_is_object(body) || (!json_is_string(json_object_get(body,
 	    "id")) && !json_is_integer(json_object_get(body, "id")))) {
-		wa_buf_addf(why, "%s message without a media id", it->wa_type);
+		buf_printf(why, "%s message without a media id", it->wa_type);
 		return 1;
 	}
 	if ((md = calloc(1, sizeof *md)) == NULL)
@@ -93,17 +93,17 @@ wa_coordinate_ok(const json_t *v, double limit, double *out)
 }
 
 static void
-wa_describe_value(struct wa_buf *b, const json_t *v)
+wa_describe_value(struct buf *b, const json_t *v)
 {
 	char *s;
 
 	if (json_is_string(v))
-		wa_buf_addf(b, "'%.*s'", wa_utf8_cut(json_string_value(v), 64),
+		buf_printf(b, "'%.*s'", wa_utf8_cut(json_string_value(v), 64),
 		    json_string_value(v));
 	else if (v == NULL)
-		wa_buf_add(b, "missing");
+		buf_adds(b, "missing");
 	else if ((s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)) != NULL) {
-		wa_buf_addf(b, "%.*s", wa_utf8_cut(s, 64), s);
+		buf_printf(b, "%.*s", wa_utf8_cut(s, 64), s);
 		free(s);
 	}
 }
@@ -112,7 +112,7 @@ wa_describe_value(struct wa_buf *b, const json_t *v)
  * and address, and must not become a made-up point at 0,0: the message
  * is kept as unsupported text that carries all of it. */
 static int
-wa_type_location(const json_t *body, struct wa_item *it, struct wa_buf *why)
+wa_type_location(const json_t *body, struct wa_item *it, struct buf *why)
 {
 	const json_t *lat = json_object_get(body, "latitude");
 	const json_t *lon = json_object_get(body, "longitude");
@@ -122,17 +122,17 @@ wa_type_location(const json_t *body, struct wa_item *it, struct wa_buf *why)
 	double la, lo;
 
 	if (!json_is_object(body)) {
-		wa_buf_add(why, "location message without a location");
+		buf_adds(why, "location message without a location");
 		return 1;
 	}
 	if (!wa_coordinate_ok(lat, 90, &la) || !wa_coordinate_ok(lon, 180, &lo)) {
-		wa_buf_add(why, "location without valid coordinates (latitude ");
+		buf_adds(why, "location without valid coordinates (latitude ");
 		wa_describe_value(why, lat);
-		wa_buf_add(why, ", longitude ");
+		buf_adds(why, ", longitude ");
 		wa_describe_value(why, lon);
-		wa_buf_add(why, ")");
+		buf_adds(why, ")");
 		if (name != NULL || addr != NULL)
-			wa_buf_addf(why, ": %s%s%s", name ? name : "",
+			buf_printf(why, ": %s%s%s", name ? name : "",
 			    name && addr ? ", " : "", addr ? addr : "");
 		return 1;
 	}
@@ -148,7 +148,7 @@ wa_type_location(const json_t *body, struct wa_item *it, struct wa_buf *why)
 }
 
 static void
-wa_contact_card(struct wa_buf *b, const json_t *card)
+wa_contact_card(struct buf *b, const json_t *card)
 {
 	const json_t *name = json_object_get(card, "name");
 	const json_t *phones = json_object_get(card, "phones"), *p;
@@ -158,12 +158,12 @@ wa_contact_card(struct wa_buf *b, const json_t *card)
 	size_t i, n = 0;
 
 	if (formatted != NULL)
-		wa_buf_add(b, formatted);
+		buf_adds(b, formatted);
 	else if (first != NULL || last != NULL)
-		wa_buf_addf(b, "%s%s%s", first ? first : "",
+		buf_printf(b, "%s%s%s", first ? first : "",
 		    first && last ? " " : "", last ? last : "");
 	else
-		wa_buf_add(b, "(no name)");
+		buf_adds(b, "(no name)");
 	json_array_foreach(phones, i, p) {
 		const char *phone = wa_json_nstr(p, "phone");
 
@@ -171,30 +171,30 @@ wa_contact_card(struct wa_buf *b, const json_t *card)
 			phone = wa_json_nstr(p, "wa_id");
 		if (phone == NULL)
 			continue;
-		wa_buf_add(b, n++ == 0 ? " (" : ", ");
-		wa_buf_add(b, phone);
+		buf_adds(b, n++ == 0 ? " (" : ", ");
+		buf_adds(b, phone);
 	}
 	if (n != 0)
-		wa_buf_add(b, ")");
+		buf_adds(b, ")");
 }
 
 /* Names and phone numbers, one card after another: "Ann (+1 555); Bo". */
 static int
-wa_type_contacts(const json_t *body, struct wa_item *it, struct wa_buf *why)
+wa_type_contacts(const json_t *body, struct wa_item *it, struct buf *why)
 {
-	struct wa_buf b = { 0 };
+	struct buf b = { 0 };
 	const json_t *card;
 	size_t i;
 
 	if (!json_is_array(body) || json_array_size(body) == 0) {
-		wa_buf_add(why, "contacts message without any contact card");
+		buf_adds(why, "contacts message without any contact card");
 		return 1;
 	}
 	json_array_foreach(body, i, card) {
-		wa_buf_sep(&b, "; ");
+		buf_sep(&b, "; ");
 		wa_contact_card(&b, card);
 	}
-	it->message.text = wa_buf_take(&b);
+	it->message.text = buf_take(&b, NULL);
 	return it->message.text == NULL ? -1 : 0;
 }
 
@@ -204,47 +204,47 @@ static char *
 wa_flow_summary(const json_t *reply)
 {
 	const char *raw = wa_json_str(reply, "response_json");
-	struct wa_buf b = { 0 };
+	struct buf b = { 0 };
 	const char *key;
 	json_t *doc, *v;
 	size_t n = 0;
 	char *s;
 
 	doc = raw != NULL ? json_loads(raw, 0, NULL) : NULL;
-	wa_buf_add(&b, "Flow response");
+	buf_adds(&b, "Flow response");
 	if (!json_is_object(doc)) {
 		if (raw != NULL)
-			wa_buf_addf(&b, ": %s", raw);
+			buf_printf(&b, ": %s", raw);
 		else if (wa_json_nstr(reply, "body") != NULL)
-			wa_buf_addf(&b, ": %s", wa_json_str(reply, "body"));
+			buf_printf(&b, ": %s", wa_json_str(reply, "body"));
 		json_decref(doc);
-		return wa_buf_take(&b);
+		return buf_take(&b, NULL);
 	}
-	wa_buf_add(&b, ":");
+	buf_adds(&b, ":");
 	json_object_foreach(doc, key, v) {
 		if (strcmp(key, "flow_token") == 0)
 			continue;
-		wa_buf_addf(&b, "%s %s: ", n++ == 0 ? "" : ",", key);
+		buf_printf(&b, "%s %s: ", n++ == 0 ? "" : ",", key);
 		if (json_is_string(v))
-			wa_buf_add(&b, json_string_value(v));
+			buf_adds(&b, json_string_value(v));
 		else if ((s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY))) {
-			wa_buf_add(&b, s);
+			buf_adds(&b, s);
 			free(s);
 		}
 	}
 	json_decref(doc);
-	return wa_buf_take(&b);
+	return buf_take(&b, NULL);
 }
 
 static int
 wa_interactive_reply(const json_t *reply, struct wa_item *it,
-    struct wa_buf *why, const char *itype)
+    struct buf *why, const char *itype)
 {
 	struct td_message *m = &it->message;
 
 	if (wa_json_str(reply, "title") == NULL &&
 	    wa_json_str(reply, "id") == NULL) {
-		wa_buf_addf(why, "interactive %s without a title or id", itype);
+		buf_printf(why, "interactive %s without a title or id", itype);
 		return 1;
 	}
 	if (wa_json_take(reply, "id", &it->reply_id) != 0 ||
@@ -258,7 +258,7 @@ wa_interactive_reply(const json_t *reply, struct wa_item *it,
 
 static int
 wa_type_interactive(const json_t *body, struct wa_item *it,
-    struct wa_buf *why)
+    struct buf *why)
 {
 	static const char *const known[] = { "button_reply", "list_reply",
 	    "nfm_reply" };
@@ -266,14 +266,14 @@ wa_type_interactive(const json_t *body, struct wa_item *it,
 	size_t i;
 
 	if (!json_is_object(body)) {
-		wa_buf_add(why, "interactive message without content");
+		buf_adds(why, "interactive message without content");
 		return 1;
 	}
 	for (i = 0; itype == NULL && i < sizeof known / sizeof known[0]; i++)
 		if (json_is_object(json_object_get(body, known[i])))
 			itype = known[i];
 	if (itype == NULL) {
-		wa_buf_add(why, "interactive message without a type");
+		buf_adds(why, "interactive message without a type");
 		return 1;
 	}
 	if (strcmp(itype, "nfm_reply") == 0 &&
@@ -286,19 +286,19 @@ wa_type_interactive(const json_t *body, struct wa_item *it,
 	if (strcmp(itype, "button_reply") == 0 || strcmp(itype, "list_reply") == 0)
 		return wa_interactive_reply(json_object_get(body, itype), it, why,
 		    itype);
-	wa_buf_addf(why, "unsupported interactive type '%.*s'",
+	buf_printf(why, "unsupported interactive type '%.*s'",
 	    wa_utf8_cut(itype, 64), itype);
 	return 1;
 }
 
 static int
-wa_type_button(const json_t *body, struct wa_item *it, struct wa_buf *why)
+wa_type_button(const json_t *body, struct wa_item *it, struct buf *why)
 {
 	struct td_message *m = &it->message;
 
 	if (wa_json_str(body, "text") == NULL &&
 	    wa_json_str(body, "payload") == NULL) {
-		wa_buf_add(why, "button message without text or payload");
+		buf_adds(why, "button message without text or payload");
 		return 1;
 	}
 	if (wa_json_take(body, "payload", &it->reply_id) != 0 ||
@@ -311,12 +311,12 @@ wa_type_button(const json_t *body, struct wa_item *it, struct wa_buf *why)
 
 /* An empty or missing emoji removes the reaction: both become "". */
 static int
-wa_type_reaction(const json_t *body, struct wa_item *it, struct wa_buf *why)
+wa_type_reaction(const json_t *body, struct wa_item *it, struct buf *why)
 {
 	struct td_message *m = &it->message;
 
 	if (wa_json_nstr(body, "message_id") == NULL) {
-		wa_buf_add(why, "reaction without the message it reacts to");
+		buf_adds(why, "reaction without the message it reacts to");
 		return 1;
 	}
 	if (wa_json_take(body, "message_id", &m->reaction_to) != 0 ||
@@ -329,7 +329,7 @@ wa_type_reaction(const json_t *body, struct wa_item *it, struct wa_buf *why)
 }
 
 static void
-wa_order_line(struct wa_buf *b, const json_t *p, double *total,
+wa_order_line(struct buf *b, const json_t *p, double *total,
     const char **cur, int *exact)
 {
 	const char *sku = wa_json_nstr(p, "product_retailer_id");
@@ -338,18 +338,18 @@ wa_order_line(struct wa_buf *b, const json_t *p, double *total,
 	const json_t *pv = json_object_get(p, "item_price");
 	double q, price;
 
-	wa_buf_addf(b, "\n- %s x", sku ? sku : "(no product id)");
+	buf_printf(b, "\n- %s x", sku ? sku : "(no product id)");
 	if (wa_json_number(qv, &q) == 0)
-		wa_buf_addf(b, "%g", q);
+		buf_printf(b, "%g", q);
 	else
 		wa_describe_value(b, qv);
-	wa_buf_add(b, " at ");
+	buf_adds(b, " at ");
 	if (wa_json_number(pv, &price) == 0)
-		wa_buf_addf(b, "%.2f", price);
+		buf_printf(b, "%.2f", price);
 	else
 		wa_describe_value(b, pv);
 	if (c != NULL)
-		wa_buf_addf(b, " %s", c);
+		buf_printf(b, " %s", c);
 	if (wa_json_number(qv, &q) != 0 || wa_json_number(pv, &price) != 0 ||
 	    c == NULL || (*cur != NULL && strcmp(*cur, c) != 0))
 		*exact = 0;
@@ -363,33 +363,33 @@ wa_order_line(struct wa_buf *b, const json_t *p, double *total,
  * The total is given only when every price and quantity is a number in
  * one currency. */
 static int
-wa_type_order(const json_t *body, struct wa_item *it, struct wa_buf *why)
+wa_type_order(const json_t *body, struct wa_item *it, struct buf *why)
 {
 	const json_t *items = json_object_get(body, "product_items"), *p;
 	const char *catalog = wa_json_nstr(body, "catalog_id"), *cur = NULL;
-	struct wa_buf b = { 0 }, lines = { 0 };
+	struct buf b = { 0 }, lines = { 0 };
 	size_t i, n = json_array_size(items);
 	double total = 0;
 	int exact = 1;
 
 	if (!json_is_object(body)) {
-		wa_buf_add(why, "order message without an order");
+		buf_adds(why, "order message without an order");
 		return 1;
 	}
 	json_array_foreach(items, i, p)
 		wa_order_line(&lines, p, &total, &cur, &exact);
-	wa_buf_addf(&b, "Order from catalog %s: %zu item%s", catalog ? catalog :
+	buf_printf(&b, "Order from catalog %s: %zu item%s", catalog ? catalog :
 	    "(unknown)", n, n == 1 ? "" : "s");
 	if (n != 0 && exact)
-		wa_buf_addf(&b, ", total %.2f %s", total, cur);
+		buf_printf(&b, ", total %.2f %s", total, cur);
 	else if (n != 0)
-		wa_buf_add(&b, ", total unknown");
+		buf_adds(&b, ", total unknown");
 	if (lines.s != NULL)
-		wa_buf_add(&b, lines.s);
-	wa_buf_free(&lines);
+		buf_adds(&b, lines.s);
+	buf_free(&lines);
 	if (lines.failed)
 		b.failed = 1;
-	if ((it->message.text = wa_buf_take(&b)) == NULL)
+	if ((it->message.text = buf_take(&b, NULL)) == NULL)
 		return -1;
 	if (wa_json_nstr(body, "text") != NULL)
 		return wa_json_take(body, "text", &it->message.caption);
@@ -399,7 +399,7 @@ wa_type_order(const json_t *body, struct wa_item *it, struct wa_buf *why)
 /* Number or identity change: an item of kind WA_ITEM_SYSTEM whose text
  * says plainly that WhatsApp, not the customer, wrote it. */
 static int
-wa_type_system(const json_t *body, struct wa_item *it, struct wa_buf *why)
+wa_type_system(const json_t *body, struct wa_item *it, struct buf *why)
 {
 	const char *text = wa_json_nstr(body, "body");
 	const char *type = wa_json_nstr(body, "type");
@@ -424,15 +424,15 @@ wa_type_system(const json_t *body, struct wa_item *it, struct wa_buf *why)
 
 static int
 wa_type_unsupported(const json_t *body, struct wa_item *it,
-    struct wa_buf *why)
+    struct buf *why)
 {
 	const char *sub = wa_json_nstr(body, "type");
 
 	if (sub != NULL)
-		wa_buf_addf(why, "unsupported message type '%.*s'",
+		buf_printf(why, "unsupported message type '%.*s'",
 		    wa_utf8_cut(sub, 64), sub);
 	else
-		wa_buf_add(why, "unsupported message");
+		buf_adds(why, "unsupported message");
 	return 1;
 }
 

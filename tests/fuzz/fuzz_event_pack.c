@@ -1,5 +1,5 @@
 /*
- * Packed events (src/core/event-pack.c) as the TUI's cache hands them
+ * Packed events (src/core/event_pack.c) as the TUI's cache hands them
  * back.  The cache is authenticated, but a packed event is still read as
  * untrusted bytes: event_unpack must turn any of them into an event
  * event_parse() could have produced, or a clear error.

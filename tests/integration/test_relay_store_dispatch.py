@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Every function of src/relay/store.h reaches both backends: store.c
-forwards it, store_rename_sqlite.h renames SQLite's and store_pg.c has
-PostgreSQL's.  A function added to store.h and store_sqlite.c alone would
-otherwise link fine and hand SQLite a PostgreSQL store."""
+forwards it through the ops table (store_backend.h), which both
+relay_store_sqlite_ops and relay_store_pg_ops fill, or makes it one of the
+plain writes (enum store_write), which both backends map to a statement.
+An entry left out of one table would otherwise compile fine (NULL) and
+crash the relay on that backend only."""
 
 import os
 import re
@@ -28,15 +30,31 @@ class Dispatch(unittest.TestCase):
 		    r"(?:struct relay_store \*|const char \*path, enum)",
 		    read("store.h"), re.M))
 		self.assertGreater(len(names), 30)
-		store_c, rename, pg = read("store.c"), read(
-		    "store_rename_sqlite.h"), read("store_pg.c")
+		store_c, ops = read("store.c"), read("store_backend.h")
+		sqlite, pg = read("store_sqlite.c"), read("store_pg.c")
 		for n in sorted(names):
 			self.assertRegex(store_c, r"\nrelay_store_%s\(" % n, n)
+			body = re.search(r"\nrelay_store_%s\(.*?\n}\n" % n, store_c,
+			    re.S).group(0)
+			if "STORE_W_" in body:
+				continue
+			self.assertRegex(ops, r"\(\*%s\)\(" % n, n)
+			self.assertRegex(pg, r"\n\t\.%s = pg_store_%s,\n" % (n, n), n)
 			if n in DISPATCH_ONLY:
 				continue
-			self.assertIn("#define relay_store_%s sqlite_store_%s" %
-			    (n, n), rename, n)
-			self.assertRegex(pg, r"\npg_store_%s\(" % n, n)
+			self.assertRegex(sqlite, r"\n\t\.%s = sqlite_store_%s,\n" %
+			    (n, n), n)
+
+	def test_every_plain_write_has_both_statements(self):
+		writes = re.findall(r"^\t(STORE_W_\w+)", read("store_backend.h"),
+		    re.M)
+		self.assertIn("STORE_W_COUNT", writes)
+		for src in ("store_sqlite.c", "store_pg.c"):
+			text = read(src)
+			for w in writes:
+				if w != "STORE_W_COUNT":
+					self.assertRegex(text, r"\n\t\[%s\] = " % w,
+					    "%s: %s" % (src, w))
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ RULES = {
 KNOWN = {
     ("app/app.h", "ui.h"), ("app/app.h", "keymap.h"), ("app/app.h", "theme.h"),
     ("app/app.c", "ui.h"), ("app/app.c", "compose.h"), ("app/app.c", "bulk.h"),
-    ("app/app.c", "convui.h"), ("app/app.c", "dialog.h"),
+    ("app/app.c", "convui.h"), ("app/app.c", "dialog.h"), ("app/app.c", "queues.h"),
     ("app/outbox.c", "convui.h"), ("app/outbox.c", "bulk.h"),
     ("app/outbox.c", "compose.h"), ("app/outbox.c", "theme.h"),
     ("app/presence.c", "compose.h"), ("app/presence.c", "ui.h"),

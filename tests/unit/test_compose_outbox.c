@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "ttydesk/clientid.h"
 #include "outbox.h"
 
 static struct ob_entry *
@@ -15,7 +16,7 @@ add(struct outbox *ob, const char *what, const char *text)
 	json_t *body = json_pack("{s:s}", "text", text ? text : "x");
 	struct ob_entry *e;
 
-	obx_client_id(id, sizeof id);
+	client_id_new(id, sizeof id);
 	e = obx_add(ob, id, "conv/1", what, "/v1/conversations/conv%2F1/messages",
 	    text, body);
 	json_decref(body);
@@ -27,8 +28,8 @@ test_client_ids(void)
 {
 	char a[40], b[40];
 
-	obx_client_id(a, sizeof a);
-	obx_client_id(b, sizeof b);
+	client_id_new(a, sizeof a);
+	client_id_new(b, sizeof b);
 	CHECK_INT(strlen(a), 34);
 	CHECK(strncmp(a, "c-", 2) == 0);
 	CHECK(strcmp(a, b) != 0);

@@ -20,6 +20,7 @@
 #include "presence.h"
 #include "ui.h"
 #include "ui_fixture.h"
+#include "threadview.h"
 
 static char path[] = "/tmp/ttydesk-compose-XXXXXX";
 

@@ -510,7 +510,7 @@ test_bad_input(void)
 }
 
 /* The fuzz seeds come from a second encoder (tests/fuzz/event_pack/
- * mkseeds.py, written from the layout in event-pack.c): both must agree
+ * mkseeds.py, written from the layout in event_pack.c): both must agree
  * byte for byte on every fixture event. */
 static void
 test_second_encoder(void)

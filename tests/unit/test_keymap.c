@@ -8,6 +8,7 @@
 #include "check.h"
 #include "ttydesk/ini.h"
 #include "keymap.h"
+#include "search.h"
 
 static int
 build(struct keymap *km, const char *ini_text, char *err, size_t errlen)

@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "team.h"
+#include "contactpanel.h"
 
 static void
 test_path(void)

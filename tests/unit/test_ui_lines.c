@@ -11,6 +11,7 @@
 #include "theme.h"
 #include "ui.h"
 #include "ui_fixture.h"
+#include "thread.h"
 
 struct pieces {
 	char out[16][128];

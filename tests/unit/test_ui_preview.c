@@ -18,6 +18,7 @@
 #include "ui.h"
 #include "ui_fixture.h"
 #include "ui_term.h"
+#include "queues.h"
 
 static struct ui_term term;
 

@@ -18,6 +18,7 @@
 #include "ttydesk/model.h"
 #include "app.h"
 #include "ui.h"
+#include "threadview.h"
 
 static char *tmp, *kp, *cd, *scrpath;
 static struct cache_key *key;

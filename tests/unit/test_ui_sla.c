@@ -11,6 +11,7 @@
 #include "theme.h"
 #include "ui.h"
 #include "ui_fixture.h"
+#include "listrow.h"
 
 #define NOW 1700000000LL
 

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "queues.h"
+
 /* UTF-8, xterm-256color, colours on: the terminal every test assumes. */
 static inline void
 ui_term_env(void)

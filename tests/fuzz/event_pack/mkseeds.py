@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the seed inputs of fuzz_event_pack: every event of
 tests/fixtures/events/all-types.jsonl in the packed form (layout: the
-comment at the top of src/core/event-pack.c), written by this second,
+comment at the top of src/core/event_pack.c), written by this second,
 independent encoder.  The seeds are committed; run this again only when
 the format changes."""
 import json

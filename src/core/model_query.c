@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model-int.h"
+#include "model_int.h"
 
 static bool
 str_eq(const char *a, const char *b)

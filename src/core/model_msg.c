@@ -2,13 +2,13 @@
  * Messages of a conversation: thread order, idempotent inserts, statuses
  * that only move forward.  Statuses may arrive before the message they
  * are about; they wait in the conversation's priv and are merged in when
- * the message comes.  Reactions are in model-react.c.
+ * the message comes.  Reactions are in model_react.c.
  */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "model-int.h"
+#include "model_int.h"
 
 /* Precedence of statuses: the order of event.h, except that READ beats
  * FAILED (a message the customer read was delivered, whatever a stray

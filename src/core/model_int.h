@@ -32,7 +32,7 @@ struct rx_list {
 struct msg_rec {
 	struct td_msg pub;
 	/* The seq of the event that carried m.error while m.status is
-	 * FAILED (see status_merge() in model-msg.c): of several failures
+	 * FAILED (see status_merge() in model_msg.c): of several failures
 	 * the error of the lowest seq is kept, whatever their order. */
 	int64_t error_seq;
 };

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model-int.h"
+#include "model_int.h"
 
 void
 model_free_rx_list(struct rx_list *l)

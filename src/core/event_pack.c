@@ -31,10 +31,12 @@
  * form the cache held.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/buf.h"
 #include "ttydesk/event.h"
 #include "ttydesk/sanitize.h"
 
@@ -55,21 +57,16 @@ struct wbuf {
 static int
 wbuf_grow(struct wbuf *w, size_t need)
 {
-	unsigned char *p;
-	size_t cap = w->cap;
+	char *p = (char *)w->p;
 
 	if (w->oom)
 		return -1;
-	if (w->len + need <= w->cap)
-		return 0;
-	while (cap < w->len + need)
-		cap = cap == 0 ? 256 : cap * 2;
-	if ((p = realloc(w->p, cap)) == NULL) {
+	if (need > SIZE_MAX - w->len ||
+	    buf_grow(&p, &w->cap, w->len + need, 0) != 0) {
 		w->oom = 1;
 		return -1;
 	}
-	w->p = p;
-	w->cap = cap;
+	w->p = (unsigned char *)p;
 	return 0;
 }
 

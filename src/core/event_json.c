@@ -1,6 +1,8 @@
 /*
  * struct td_event -> relay event JSON, the inverse of event_parse():
- * event_parse(event_to_json(ev)) gives back an equal event.  Absent
+ * event_parse(event_to_json(ev)) gives back an equal event.  The relay
+ * writes its message events with event_message_to_json() too, so there is
+ * one encoder of the wire message.  Absent
  * optional fields (NULL strings, zero times) are left out rather than
  * written as null, except where the spec says null (assignee, team).
  */
@@ -66,8 +68,10 @@ media_to_json(const struct td_media *md)
 
 	if (o == NULL)
 		return NULL;
-	rc |= set_str(o, "id", md->id);
-	rc |= set_str(o, "mime_type", md->mime_type);
+	/* id and mime_type are required by the spec, so never left out. */
+	rc |= set_str(o, "id", md->id != NULL ? md->id : "");
+	rc |= set_str(o, "mime_type", md->mime_type != NULL ? md->mime_type :
+	    "application/octet-stream");
 	rc |= set_str(o, "filename", md->filename);
 	rc |= set_str(o, "sha256", md->sha256);
 	if (md->size >= 0)
@@ -116,18 +120,21 @@ reaction_to_json(const struct td_message *m)
 	return o;
 }
 
-static json_t *
-message_to_json(const struct td_message *m)
+json_t *
+event_message_to_json(const struct td_message *m)
 {
 	json_t *o = json_object();
 	int rc = 0;
 
 	if (o == NULL)
 		return NULL;
-	rc |= set_str(o, "id", m->id);
+	/* id and from are required: "" rather than absent, as relays have
+	 * always stored them. */
+	rc |= set_str(o, "id", m->id != NULL ? m->id : "");
 	rc |= set_str(o, "direction", direction_name(m->direction));
-	rc |= set_str(o, "kind", msg_kind_name(m->kind));
-	rc |= set_str(o, "from", m->from);
+	rc |= set_str(o, "kind", (unsigned)m->kind > TD_KIND_UNSUPPORTED ?
+	    "unsupported" : msg_kind_name(m->kind));
+	rc |= set_str(o, "from", m->from != NULL ? m->from : "");
 	rc |= set_str(o, "text", m->text);
 	rc |= set_str(o, "caption", m->caption);
 	rc |= set_str(o, "annotation", m->annotation);
@@ -141,7 +148,8 @@ message_to_json(const struct td_message *m)
 	rc |= set_str(o, "agent", m->agent);
 	rc |= set_str(o, "client_id", m->client_id);
 	rc |= set_str(o, "wamid", m->wamid);
-	rc |= set_str(o, "status", msg_status_name(m->status));
+	rc |= set_str(o, "status", (unsigned)m->status > TD_MS_FAILED ?
+	    "received" : msg_status_name(m->status));
 	if (m->error.code != 0 || m->error.title != NULL)
 		rc |= set_obj(o, "error", error_to_json(&m->error));
 	if (rc != 0) {
@@ -328,7 +336,8 @@ event_body_to_json(const struct td_event *ev, json_t *o)
 {
 	switch (ev->type) {
 	case TD_EV_MESSAGE:
-		return set_obj(o, "message", message_to_json(&ev->u.message));
+		return set_obj(o, "message",
+		    event_message_to_json(&ev->u.message));
 	case TD_EV_STATUS:
 		return set_obj(o, "status", status_to_json(&ev->u.status));
 	case TD_EV_CONVERSATION:

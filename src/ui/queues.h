@@ -1,0 +1,26 @@
+/*
+ * Queues (Mine, Unassigned, teams, Escalated, All, Resolved) and the list
+ * of the current one: rebuilds keep the cursor on the same conversation;
+ * the two-pane preview follows the cursor once it rests.
+ */
+#ifndef TTYDESK_QUEUES_H
+#define TTYDESK_QUEUES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct app;
+
+int queues_build(struct app *app);
+/* Note the current queue's team (call after changing cur_queue). */
+void queues_remember(struct app *app);
+void queues_count(struct app *app);
+void list_rebuild(struct app *app);
+void list_select(struct app *app, size_t i);
+void list_move(struct app *app, long delta);
+/* Show the cursor's conversation in the thread pane now (two panes). */
+void list_preview_commit(struct app *app);
+/* Commit the preview when it is due; ms until it is, -1 when none. */
+int list_preview_tick(struct app *app, int64_t now_ms);
+
+#endif
