@@ -82,6 +82,8 @@ int cache_outbox_ack(struct td_cache *c, const char *client_id,
 /* text NULL or "" deletes the draft. */
 int cache_draft_set(struct td_cache *c, const char *conversation,
     const char *text, char *err, size_t errlen);
+/* True when conversation has a draft. */
+bool cache_has_draft(const struct td_cache *c, const char *conversation);
 /* Rewrite everything into a new snapshot (atomic replace). */
 int cache_compact(struct td_cache *c, char *err, size_t errlen);
 /* True when the log has outgrown the snapshot (worth a cache_compact). */

@@ -13,7 +13,6 @@
 #include "ttydesk/event.h"
 #include "ttydesk/model.h"
 #include "app.h"
-#include "compose.h"
 #include "net.h"
 #include "outbox.h"
 #include "strmap.h"
@@ -290,7 +289,8 @@ window_keeps(struct app *app, const struct td_conversation *c)
 		return true;
 	if (app->ui.open_id != NULL && strcmp(app->ui.open_id, c->id) == 0)
 		return true;
-	if (compose_draft(app, c->id) != NULL || window_has_outbox(app, c->id))
+	if ((app->cache != NULL && cache_has_draft(app->cache, c->id)) ||
+	    window_has_outbox(app, c->id))
 		return true;
 	if (app->cache != NULL &&
 	    (size_t)snprintf(key, sizeof key, WINDOW_META_OPENED "%s", c->id) <

@@ -266,3 +266,14 @@ nomem:
 	snprintf(err, errlen, "out of memory");
 	return CACHE_ERR;
 }
+
+bool
+cache_has_draft(const struct td_cache *c, const char *conversation)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_drafts; i++)
+		if (strcmp(c->drafts[i].conv, conversation) == 0)
+			return true;
+	return false;
+}
