@@ -27,6 +27,7 @@
 #include "readpos.h"
 #include "receipt.h"
 #include "net.h"
+#include "history.h"
 #include "window.h"
 #include "ui.h"
 #include "queues.h"
@@ -118,6 +119,7 @@ app_free(struct app *app)
 	compose_save_open(app);
 	net_free(app->net);
 	app_reqs_free(app);
+	history_free(app);
 	outbox_free(app);
 	compose_free(app);
 	receipt_free(app);
@@ -604,6 +606,22 @@ app_post(struct app *app, const char *path, const json_t *body,
 	if (r == NULL)
 		return -1;
 	if (net_post_json(app->net, path, body, app_req_done, r, err, errlen) != 0) {
+		app_req_unlink(app, r);
+		free(r);
+		return -1;
+	}
+	return 0;
+}
+
+int
+app_get(struct app *app, const char *path, app_done_fn done, void *ud,
+    char *err, size_t errlen)
+{
+	struct app_req *r = app_req_new(app, done, ud, err, errlen);
+
+	if (r == NULL)
+		return -1;
+	if (net_get(app->net, path, app_req_done, r, err, errlen) != 0) {
 		app_req_unlink(app, r);
 		free(r);
 		return -1;

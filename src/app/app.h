@@ -30,6 +30,7 @@ struct presence;
 struct bulk;
 struct app_req;
 struct window;
+struct history;
 typedef struct json_t json_t;
 
 struct app_team {
@@ -72,6 +73,7 @@ struct app {
 	struct bulk *bulk;
 	struct app_req *reqs;    /* requests in flight (freed if never done) */
 	struct window *window;   /* the working set (window.h), NULL until used */
+	struct history *history; /* history on demand (history.h), likewise */
 };
 
 /* Set up an app around a model (no cache, no relay yet); the model is
@@ -126,6 +128,9 @@ typedef void (*app_done_fn)(struct app *app, void *ud, long status,
     const char *body, size_t len, const char *err);
 int app_post(struct app *app, const char *path, const json_t *body,
     app_done_fn done, void *ud, char *err, size_t errlen);
+/* GET path; done gets the answer. */
+int app_get(struct app *app, const char *path, app_done_fn done, void *ud,
+    char *err, size_t errlen);
 /* GET path into file (0600, never overwrites). */
 int app_get_file(struct app *app, const char *path, const char *file,
     app_done_fn done, void *ud, char *err, size_t errlen);

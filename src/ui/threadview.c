@@ -12,6 +12,7 @@
 #include "ttydesk/sanitize.h"
 #include "app.h"
 #include "convui.h"
+#include "history.h"
 #include "outbox.h"
 #include "presence.h"
 #include "readpos.h"
@@ -86,9 +87,11 @@ thread_state(struct app *app, struct td_conversation **cp)
 }
 
 static void
-thread_title(struct app *app, struct view *v, const struct td_conversation *c)
+thread_title(struct app *app, struct view *v, const struct td_conversation *c,
+    bool top)
 {
 	struct aline l;
+	const char *note;
 	const char *dn = conversation_display_name(c);
 	char buf[512], *s;
 	const struct td_conv_state *st = &c->state;
@@ -114,6 +117,12 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c)
 		free(s);
 	}
 	sla_title_add(&l, c, app->now, app->ui.utf8);
+	/* At the top of the thread: what the relay has before it. */
+	note = history_note(app, c->id, app->ui.utf8);
+	if (note != NULL && (top || strncmp(note, "loading", 7) == 0)) {
+		aline_adds(&l, TH_SYSTEM, "  ");
+		aline_adds(&l, TH_SYSTEM, note);
+	}
 	/* Who else is here (presence.h). */
 	presence_text(app, c, buf, sizeof buf);
 	if (buf[0] != '\0' && (s = sanitize_text(buf, strlen(buf),
@@ -149,10 +158,10 @@ thread_draw(struct app *app, struct view *v)
 		aline_free(&empty);
 		return;
 	}
-	thread_title(app, v, c);
 	h = thread_height(app);
 	if (cu->top + h > cu->n_lines)
 		cu->top = cu->n_lines > h ? cu->n_lines - h : 0;
+	thread_title(app, v, c, cu->top == 0);
 	for (i = 0; i < h; i++) {
 		line = cu->top + i;
 		wmove(v->win, (int)i + 1, 0);
@@ -234,6 +243,7 @@ thread_open(struct app *app, const char *id)
 	struct ui *ui = &app->ui;
 	struct td_conversation *c = model_find(app->model, id);
 	struct convui *cu;
+	char err[256];
 
 	if (c == NULL || (cu = convmap_get(app->convs, id)) == NULL)
 		return;
@@ -254,8 +264,40 @@ thread_open(struct app *app, const char *id)
 	receipt_mark(app, c); /* before: it looks at what was unread */
 	readpos_mark(app, c);
 	window_opened(app, id);
+	/* A conversation may be known only in part: its newest page. */
+	history_open(app, id, NULL, err, sizeof err);
 	queues_count(app);
 	ui->list.dirty = ui->thread.dirty = ui->status.dirty = true;
+}
+
+/* The agent reached the top: the next older page, if the relay has one. */
+static void
+thread_at_top(struct app *app, const struct convui *cu)
+{
+	if (cu->top == 0)
+		history_older(app, cu->id);
+}
+
+static void
+thread_open_loaded(struct app *app, const char *conv, bool ok)
+{
+	if (ok && model_find(app->model, conv) != NULL)
+		thread_open(app, conv);
+}
+
+void
+thread_open_any(struct app *app, const char *id)
+{
+	char err[256];
+
+	if (model_find(app->model, id) != NULL) {
+		thread_open(app, id);
+		return;
+	}
+	if (history_open(app, id, thread_open_loaded, err, sizeof err) < 0)
+		app_error(app, "cannot open the conversation: %s", err);
+	else
+		app_message(app, "loading the conversation ...");
 }
 
 void
@@ -297,6 +339,7 @@ thread_move(struct app *app, long delta)
 		}
 	}
 	thread_clamp(cu, h);
+	thread_at_top(app, cu);
 	app->ui.thread.dirty = true;
 }
 
@@ -332,6 +375,7 @@ thread_scroll(struct app *app, long lines)
 		cu->top = (size_t)((long)cu->top + lines);
 	thread_clamp(cu, h);
 	thread_fix_sel(cu, h);
+	thread_at_top(app, cu);
 	app->ui.thread.dirty = true;
 }
 
@@ -357,6 +401,7 @@ thread_edge(struct app *app, int bottom)
 				break;
 			}
 		}
+		thread_at_top(app, cu);
 	}
 	app->ui.thread.dirty = true;
 }
