@@ -282,7 +282,7 @@ cache_explain(struct app *app, int rc, const char *why, char *err,
  * sync brings), so replaying it no longer means parsing JSON at each
  * start.  Anything else keeps its bytes: packed events, and JSON this
  * build cannot read (bad, or of a type a newer relay added). */
-static int
+int
 app_cache_repack(void *ud, const char *ev, size_t len, char **out,
     size_t *outlen)
 {

@@ -410,6 +410,7 @@ window_idle(struct app *app)
 	if (app->cache == NULL || app->window == NULL ||
 	    app->window->gone.count == 0 || app->now - app->last_key < 5)
 		return;
+	cache_set_repack(app->cache, app_cache_repack, app);
 	if (cache_compact(app->cache, err, sizeof err) != 0) {
 		app_error(app, "cache: %s", err);
 		return;
