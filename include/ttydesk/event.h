@@ -241,16 +241,16 @@ int event_copy(struct td_event *dst, const struct td_event *src);
 
 /* Names as in the spec ("text", "delivered", "escalated", "urgent", ...)
  * and back.  *_from_name() return -1 for an unknown name. */
-const char *msg_kind_name(enum td_msg_kind k);
-int msg_kind_from_name(const char *s);
-const char *msg_status_name(enum td_msg_status s);
-int msg_status_from_name(const char *s);
-const char *conv_status_name(enum td_conv_status s);
-int conv_status_from_name(const char *s);
-const char *priority_name(enum td_priority p);
-int priority_from_name(const char *s);
-const char *direction_name(enum td_direction d);
-int direction_from_name(const char *s);
+const char *event_kind_name(enum td_msg_kind k);
+int event_kind_from_name(const char *s);
+const char *event_msg_status_name(enum td_msg_status s);
+int event_msg_status_from_name(const char *s);
+const char *event_conv_status_name(enum td_conv_status s);
+int event_conv_status_from_name(const char *s);
+const char *event_priority_name(enum td_priority p);
+int event_priority_from_name(const char *s);
+const char *event_direction_name(enum td_direction d);
+int event_direction_from_name(const char *s);
 /* "message", "status", ...; TD_EV_UNKNOWN gives "unknown" and the
  * *_from_name() of an unknown name gives TD_EV_UNKNOWN (never -1). */
 const char *event_type_name(enum td_event_type t);

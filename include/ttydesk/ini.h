@@ -30,6 +30,11 @@ int ini_parse(const char *text, size_t len, const char *name, struct ini *out,
 int ini_load(const char *path, struct ini *out, char *err, size_t errlen);
 void ini_free(struct ini *ini);
 
+/* 1 when line (len bytes, no newline) is a [section] header, with its
+ * normalised name in out; 0 otherwise.  For tools that edit a file line
+ * by line and must see sections as the parser does. */
+int ini_header(const char *line, size_t len, char *out, size_t outlen);
+
 /* Last value of key in section, or NULL. */
 const char *ini_get(const struct ini *ini, const char *section, const char *key);
 

@@ -64,9 +64,23 @@ struct wa_item {
 	char *new_wa_id;      /* WA_ITEM_SYSTEM number change: the new number */
 };
 
+/* A message_template_status_update change: a template of the WhatsApp
+ * Business Account waba_id (the entry's id) changed status. */
+struct wa_template_update {
+	char *waba_id;
+	char *id;        /* message_template_id, as text */
+	char *name;
+	char *language;
+	char *event;     /* APPROVED, REJECTED, PAUSED, DISABLED, ... */
+	char *reason;    /* or NULL */
+	char *category;  /* or NULL */
+};
+
 struct wa_webhook {
 	struct wa_item *items;
 	size_t n_items;
+	struct wa_template_update *templates; /* field message_template_status_update */
+	size_t n_templates;
 };
 
 /* Parse a webhook body.  Returns 0, or -1 with a message in err when the
@@ -126,6 +140,9 @@ char *wa_build_template(const struct wa_recipient *to, const char *name,
 char *wa_build_reaction(const struct wa_recipient *to, const char *wamid,
     const char *emoji);
 char *wa_build_mark_read(const char *wamid);
+/* The typing indicator for the customer's message wamid (it marks that
+ * message read too): a read receipt with "typing_indicator". */
+char *wa_build_typing(const char *wamid);
 /* Interactive reply buttons (1 to 3), e.g. the CSAT question.  Limits as
  * Meta's: titles 1..20 characters, ids 1..256 bytes, body 1..1024
  * characters; the customer's tap comes back as an interactive

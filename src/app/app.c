@@ -183,7 +183,7 @@ app_state_lines(struct app *app, const struct td_event *ev,
 	    old->status != TD_CS_ESCALATED)) {
 		const struct td_escalation *e = &st->escalation;
 		snprintf(line, sizeof line, "escalated to %s (%s)%s%s%s%s",
-		    e->team ? e->team : tm, priority_name(st->priority),
+		    e->team ? e->team : tm, event_priority_name(st->priority),
 		    e->by ? " by " : "", e->by ? e->by : "",
 		    e->reason ? ": " : "", e->reason ? e->reason : "");
 		convui_add_sys(cu, ev->ts, ev->seq, line);
@@ -194,7 +194,7 @@ app_state_lines(struct app *app, const struct td_event *ev,
 		    old->status == TD_CS_RESOLVED ? "reopened" : "");
 		if (line[0] == '\0')
 			snprintf(line, sizeof line, "status: %s",
-			    conv_status_name(st->status));
+			    event_conv_status_name(st->status));
 		convui_add_sys(cu, ev->ts, ev->seq, line);
 	}
 	if (strcmp(old->assignee, as) != 0 && (old->had || *as != '\0')) {
@@ -209,7 +209,7 @@ app_state_lines(struct app *app, const struct td_event *ev,
 		convui_add_sys(cu, ev->ts, ev->seq, line);
 	}
 	if (old->had && old->prio != st->priority) {
-		snprintf(line, sizeof line, "priority: %s", priority_name(st->priority));
+		snprintf(line, sizeof line, "priority: %s", event_priority_name(st->priority));
 		convui_add_sys(cu, ev->ts, ev->seq, line);
 	}
 }

@@ -151,16 +151,17 @@ parse_message(struct parse *p, const json_t *root, struct td_message *m)
 		    "message");
 	if ((m->id = get_str(p, obj, "id")) == NULL || *m->id == '\0')
 		return parse_fail(p, "message without a %s", "\"id\" string");
-	v = direction_from_name(json_string_value(json_object_get(obj,
+	v = event_direction_from_name(json_string_value(json_object_get(obj,
 	    "direction")));
 	if (v < 0)
 		return parse_fail(p, "message without a known %s",
 		    "\"direction\" (in, out or note)");
 	m->direction = (enum td_direction)v;
 	/* A kind from a newer relay shows as unsupported, not as an error. */
-	v = msg_kind_from_name(json_string_value(json_object_get(obj, "kind")));
+	v = event_kind_from_name(json_string_value(json_object_get(obj,
+	    "kind")));
 	m->kind = v < 0 ? TD_KIND_UNSUPPORTED : (enum td_msg_kind)v;
-	v = msg_status_from_name(json_string_value(json_object_get(obj,
+	v = event_msg_status_from_name(json_string_value(json_object_get(obj,
 	    "status")));
 	if (v >= 0)
 		m->status = (enum td_msg_status)v;
@@ -201,7 +202,7 @@ parse_status(struct parse *p, const json_t *root, struct td_status_update *s)
 		return parse_fail(p, "status event without a %s",
 		    "\"message\" id");
 	name = json_string_value(json_object_get(obj, "status"));
-	if ((v = msg_status_from_name(name)) < 0)
+	if ((v = event_msg_status_from_name(name)) < 0)
 		return parse_fail(p, "status event with an unknown status "
 		    "\"%.40s\"", name != NULL ? name : "(none)");
 	s->status = (enum td_msg_status)v;
@@ -267,12 +268,12 @@ parse_state(struct parse *p, const json_t *root, struct td_conv_state *st)
 	if (!json_is_object(obj))
 		return parse_fail(p, "%s event without a \"state\" object",
 		    "conversation");
-	v = conv_status_from_name(json_string_value(json_object_get(obj,
+	v = event_conv_status_from_name(json_string_value(json_object_get(obj,
 	    "status")));
 	st->status = v < 0 ? TD_CS_OPEN : (enum td_conv_status)v;
 	st->assignee = get_str(p, obj, "assignee");
 	st->team = get_str(p, obj, "team");
-	v = priority_from_name(json_string_value(json_object_get(obj,
+	v = event_priority_from_name(json_string_value(json_object_get(obj,
 	    "priority")));
 	st->priority = v < 0 ? TD_PRIO_NORMAL : (enum td_priority)v;
 	esc = json_object_get(obj, "escalation");

@@ -131,9 +131,9 @@ event_message_to_json(const struct td_message *m)
 	/* id and from are required: "" rather than absent, as relays have
 	 * always stored them. */
 	rc |= set_str(o, "id", m->id != NULL ? m->id : "");
-	rc |= set_str(o, "direction", direction_name(m->direction));
+	rc |= set_str(o, "direction", event_direction_name(m->direction));
 	rc |= set_str(o, "kind", (unsigned)m->kind > TD_KIND_UNSUPPORTED ?
-	    "unsupported" : msg_kind_name(m->kind));
+	    "unsupported" : event_kind_name(m->kind));
 	rc |= set_str(o, "from", m->from != NULL ? m->from : "");
 	rc |= set_str(o, "text", m->text);
 	rc |= set_str(o, "caption", m->caption);
@@ -149,7 +149,7 @@ event_message_to_json(const struct td_message *m)
 	rc |= set_str(o, "client_id", m->client_id);
 	rc |= set_str(o, "wamid", m->wamid);
 	rc |= set_str(o, "status", (unsigned)m->status > TD_MS_FAILED ?
-	    "received" : msg_status_name(m->status));
+	    "received" : event_msg_status_name(m->status));
 	if (m->error.code != 0 || m->error.title != NULL)
 		rc |= set_obj(o, "error", error_to_json(&m->error));
 	if (rc != 0) {
@@ -168,7 +168,7 @@ status_to_json(const struct td_status_update *s)
 	if (o == NULL)
 		return NULL;
 	rc |= set_str(o, "message", s->message);
-	rc |= set_str(o, "status", msg_status_name(s->status));
+	rc |= set_str(o, "status", event_msg_status_name(s->status));
 	rc |= set_str(o, "wamid", s->wamid);
 	if (s->error.code != 0 || s->error.title != NULL)
 		rc |= set_obj(o, "error", error_to_json(&s->error));
@@ -250,10 +250,10 @@ state_to_json(const struct td_conv_state *st)
 
 	if (o == NULL)
 		return NULL;
-	rc |= set_str(o, "status", conv_status_name(st->status));
+	rc |= set_str(o, "status", event_conv_status_name(st->status));
 	rc |= set_str_or_null(o, "assignee", st->assignee);
 	rc |= set_str_or_null(o, "team", st->team);
-	rc |= set_str(o, "priority", priority_name(st->priority));
+	rc |= set_str(o, "priority", event_priority_name(st->priority));
 	if (st->has_escalation)
 		rc |= set_obj(o, "escalation",
 		    escalation_to_json(&st->escalation));

@@ -45,61 +45,61 @@ names_find(const char *const *names, size_t n, const char *s)
 }
 
 const char *
-msg_kind_name(enum td_msg_kind k)
+event_kind_name(enum td_msg_kind k)
 {
 	return names_get(kind_names, NELEM(kind_names), (int)k);
 }
 
 int
-msg_kind_from_name(const char *s)
+event_kind_from_name(const char *s)
 {
 	return names_find(kind_names, NELEM(kind_names), s);
 }
 
 const char *
-msg_status_name(enum td_msg_status s)
+event_msg_status_name(enum td_msg_status s)
 {
 	return names_get(msg_status_names, NELEM(msg_status_names), (int)s);
 }
 
 int
-msg_status_from_name(const char *s)
+event_msg_status_from_name(const char *s)
 {
 	return names_find(msg_status_names, NELEM(msg_status_names), s);
 }
 
 const char *
-conv_status_name(enum td_conv_status s)
+event_conv_status_name(enum td_conv_status s)
 {
 	return names_get(conv_status_names, NELEM(conv_status_names), (int)s);
 }
 
 int
-conv_status_from_name(const char *s)
+event_conv_status_from_name(const char *s)
 {
 	return names_find(conv_status_names, NELEM(conv_status_names), s);
 }
 
 const char *
-priority_name(enum td_priority p)
+event_priority_name(enum td_priority p)
 {
 	return names_get(priority_names, NELEM(priority_names), (int)p);
 }
 
 int
-priority_from_name(const char *s)
+event_priority_from_name(const char *s)
 {
 	return names_find(priority_names, NELEM(priority_names), s);
 }
 
 const char *
-direction_name(enum td_direction d)
+event_direction_name(enum td_direction d)
 {
 	return names_get(direction_names, NELEM(direction_names), (int)d);
 }
 
 int
-direction_from_name(const char *s)
+event_direction_from_name(const char *s)
 {
 	return names_find(direction_names, NELEM(direction_names), s);
 }

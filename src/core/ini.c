@@ -121,6 +121,18 @@ ini_section_name(const char *s, const char *e, char *out, size_t outlen)
 	return 0;
 }
 
+int
+ini_header(const char *line, size_t len, char *out, size_t outlen)
+{
+	const char *s = line, *e = line + len, *close;
+
+	ini_trim(&s, &e);
+	if (s == e || *s != '[' || (close = memchr(s, ']', (size_t)(e - s))) ==
+	    NULL)
+		return 0;
+	return ini_section_name(s + 1, close, out, outlen) == 0;
+}
+
 static int
 ini_parse_line(struct ini *ini, const char *s, const char *e, char *section,
     size_t seclen, const char *name, int line, char *err, size_t errlen)

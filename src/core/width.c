@@ -213,7 +213,7 @@ is_emoji_modifier(uint32_t cp)
  * Returns the bytes of the grapheme at s, its width in *w.
  */
 size_t
-grapheme_next(const char *s, size_t len, int *w)
+width_grapheme_next(const char *s, size_t len, int *w)
 {
 	utf8proc_int32_t state = 0;
 	uint32_t cp, prev;
@@ -266,7 +266,7 @@ text_width(const char *s, size_t len)
 			i++;
 			continue;
 		}
-		i += grapheme_next(s + i, len - i, &w);
+		i += width_grapheme_next(s + i, len - i, &w);
 		total += (size_t)w;
 	}
 	return total;
@@ -284,7 +284,7 @@ text_fit(const char *s, size_t len, size_t cols, size_t *used)
 			n = 1;
 			w = 1;
 		} else
-			n = grapheme_next(s + i, len - i, &w);
+			n = width_grapheme_next(s + i, len - i, &w);
 		if (total + (size_t)w > cols)
 			break;
 		total += (size_t)w;

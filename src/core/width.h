@@ -18,6 +18,6 @@ enum width_class {
 enum width_class width_class(uint32_t cp);
 bool width_is_combining(uint32_t cp);
 /* Bytes of the grapheme at s (>= 1 when len > 0); its columns in *w. */
-size_t grapheme_next(const char *s, size_t len, int *w);
+size_t width_grapheme_next(const char *s, size_t len, int *w);
 
 #endif

@@ -16,6 +16,7 @@
 #include "ttydesk/secfile.h"
 
 #include "config.h"
+#include "log.h"
 
 
 char *
@@ -115,7 +116,7 @@ fail:
 	return -1;
 }
 
-static int
+int
 config_valid_id(const char *id)
 {
 	const char *p;
@@ -231,32 +232,50 @@ fail:
 	return NULL;
 }
 
+/* "host:port" or "[v6]:port" of [relay] key into host and port. */
 static int
-config_listen(struct relay_config *cfg, const char *v, char *err, size_t errlen)
+config_hostport(const char *path, const char *key, const char *v,
+    char **host, unsigned short *port, char *err, size_t errlen)
 {
 	const char *colon;
 	char *end;
-	long port;
+	long p;
 
-	if (v == NULL)
-		v = "127.0.0.1:8080";
 	if ((colon = strrchr(v, ':')) == NULL) {
-		snprintf(err, errlen, "%s: [relay] listen must be host:port", cfg->path);
+		snprintf(err, errlen, "%s: [relay] %s must be host:port", path,
+		    key);
 		return -1;
 	}
 	errno = 0;
-	port = strtol(colon + 1, &end, 10);
-	if (errno != 0 || *end != '\0' || end == colon + 1 || port < 0 ||
-	    port > 65535) {
-		snprintf(err, errlen, "%s: [relay] listen: bad port", cfg->path);
+	p = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || end == colon + 1 || p < 0 ||
+	    p > 65535) {
+		snprintf(err, errlen, "%s: [relay] %s: bad port", path, key);
 		return -1;
 	}
-	cfg->port = (unsigned short)port;
+	*port = (unsigned short)p;
 	if (v[0] == '[' && colon > v + 1 && colon[-1] == ']')
-		cfg->host = strndup(v + 1, (size_t)(colon - v - 2));
+		*host = strndup(v + 1, (size_t)(colon - v - 2));
 	else
-		cfg->host = strndup(v, (size_t)(colon - v));
-	return cfg->host == NULL ? -1 : 0;
+		*host = strndup(v, (size_t)(colon - v));
+	return *host == NULL ? -1 : 0;
+}
+
+static int
+config_listen(struct relay_config *cfg, const struct ini *ini, char *err,
+    size_t errlen)
+{
+	const char *v = ini_get(ini, "relay", "listen");
+
+	if (config_hostport(cfg->path, "listen", v ? v : "127.0.0.1:8080",
+	    &cfg->host, &cfg->port, err, errlen) != 0)
+		return -1;
+	v = ini_get(ini, "relay", "metrics_listen");
+	if (v != NULL && *v != '\0' && config_hostport(cfg->path,
+	    "metrics_listen", v, &cfg->metrics_host, &cfg->metrics_port, err,
+	    errlen) != 0)
+		return -1;
+	return 0;
 }
 
 static int
@@ -272,8 +291,14 @@ config_size(const char *path, const char *v, const char *what, size_t def,
 	}
 	errno = 0;
 	n = strtoull(v, &end, 10);
-	if (errno != 0 || *end != '\0' || end == v || n == 0 ||
-	    n > (1ULL << 40)) {
+	/* 64K, 64M, 1G: binary multiples, as the spec writes them. */
+	if (*end != '\0' && end[1] == '\0' && strchr("KMG", *end) != NULL &&
+	    n <= (1ULL << 40)) {
+		n <<= *end == 'K' ? 10 : *end == 'M' ? 20 : 30;
+		end++;
+	}
+	if (errno != 0 || *v < '0' || *v > '9' || *end != '\0' || end == v ||
+	    n == 0 || n > (1ULL << 40)) {
 		snprintf(err, errlen, "%s: %s: not a byte count: %s", path, what, v);
 		return -1;
 	}
@@ -389,6 +414,96 @@ config_authlimit(struct relay_config *cfg, const struct ini *ini, char *err,
 	return 0;
 }
 
+/* [relay] max_conns_per_address (0: no limit) and request_timeout (0:
+ * none). */
+static int
+config_limits(struct relay_config *cfg, const struct ini *ini, char *err,
+    size_t errlen)
+{
+	const char *v;
+	char *end;
+	unsigned long n;
+	long long d;
+
+	cfg->max_conns_per_address = 32;
+	cfg->request_timeout = 30;
+	if ((v = ini_get(ini, "relay", "max_conns_per_address")) != NULL) {
+		n = strtoul(v, &end, 10);
+		if (*v < '0' || *v > '9' || *end != '\0' || n > 100000) {
+			snprintf(err, errlen, "%s: [relay] max_conns_per_address: "
+			    "not a count", cfg->path);
+			return -1;
+		}
+		cfg->max_conns_per_address = (unsigned)n;
+	}
+	if ((v = ini_get(ini, "relay", "request_timeout")) != NULL) {
+		if (strcmp(v, "0") == 0) {
+			d = 0;
+		} else if ((d = ini_parse_duration(v)) <= 0 || d > 3600) {
+			snprintf(err, errlen, "%s: [relay] request_timeout: bad "
+			    "duration", cfg->path);
+			return -1;
+		}
+		cfg->request_timeout = (long)d;
+	}
+	return 0;
+}
+
+/* Keys the relay reads, by section kind ("team" for [team X]). */
+static const char *const config_known[] = {
+	"relay listen", "relay database", "relay max_body", "relay media_max",
+	"relay threads", "relay send_timeout", "relay auth_fail_limit",
+	"relay auth_fail_window", "relay trusted_proxies",
+	"relay metrics_listen", "relay max_body_total",
+	"relay max_conns_per_address", "relay request_timeout",
+	"whatsapp graph_url", "whatsapp phone_number_id",
+	"whatsapp display_phone_number", "whatsapp access_token_file",
+	"whatsapp app_secret_file", "whatsapp verify_token",
+	"escalation command", "csat enabled", "csat question",
+	"sla first_response", "sla next_response",
+	"sla normal.first_response", "sla normal.next_response",
+	"sla high.first_response", "sla high.next_response",
+	"sla urgent.first_response", "sla urgent.next_response",
+	"team name", "agent name", "agent teams", "agent token_sha256",
+	NULL,
+};
+
+/* A misspelt key silently keeps its default: say so, with the line. */
+static void
+config_warn_unknown(const struct ini *ini, const char *path)
+{
+	char want[128], kind[64];
+	size_t i, k;
+
+	for (i = 0; i < ini->n; i++) {
+		const struct ini_entry *e = &ini->entries[i];
+
+		snprintf(kind, sizeof kind, "%.*s", (int)strcspn(e->section, " "),
+		    e->section);
+		snprintf(want, sizeof want, "%s %s", kind, e->key);
+		for (k = 0; config_known[k] != NULL; k++) {
+			if (strcmp(config_known[k], want) == 0)
+				break;
+		}
+		if (config_known[k] == NULL)
+			log_msg(LOG_WARNING, "event=config_unknown_key file=%s "
+			    "line=%d section=\"%s\" key=\"%s\" message=\"not "
+			    "a setting the relay knows; ignored\"", path, e->line,
+			    e->section, e->key);
+	}
+	for (i = 0; i < ini->n_sections; i++) {
+		const char *sec = ini->sections[i];
+
+		if (strcmp(sec, "relay") != 0 && strcmp(sec, "whatsapp") != 0 &&
+		    strcmp(sec, "escalation") != 0 && strcmp(sec, "sla") != 0 &&
+		    strcmp(sec, "csat") != 0 && strncmp(sec, "team ", 5) != 0 &&
+		    strncmp(sec, "agent ", 6) != 0)
+			log_msg(LOG_WARNING, "event=config_unknown_section file=%s "
+			    "section=\"%s\" message=\"not a section the relay "
+			    "knows; ignored\"", path, sec);
+	}
+}
+
 static char *
 config_strdup_or(const char *v, const char *def)
 {
@@ -411,7 +526,8 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 		return -1;
 	if ((cfg->path = strdup(path)) == NULL)
 		goto nomem;
-	if (config_listen(cfg, ini_get(&ini, "relay", "listen"), err, errlen) != 0)
+	config_warn_unknown(&ini, path);
+	if (config_listen(cfg, &ini, err, errlen) != 0)
 		goto fail;
 	v = ini_get(&ini, "relay", "database");
 	if ((cfg->database = config_resolve_path(path, v ? v : "relay.db")) == NULL)
@@ -421,6 +537,12 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 		goto fail;
 	if (config_size(path, ini_get(&ini, "relay", "media_max"),
 	    "[relay] media_max", 104857600, &cfg->media_max, err, errlen) != 0)
+		goto fail;
+	if (config_size(path, ini_get(&ini, "relay", "max_body_total"),
+	    "[relay] max_body_total", 64 << 20, &cfg->max_body_total, err,
+	    errlen) != 0)
+		goto fail;
+	if (config_limits(cfg, &ini, err, errlen) != 0)
 		goto fail;
 	cfg->threads = 1;
 	if ((v = ini_get(&ini, "relay", "threads")) != NULL) {
@@ -475,6 +597,8 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 	    "How did we do? Please rate our help.");
 	if (cfg->csat_question == NULL)
 		goto nomem;
+	if (config_media_load(cfg, &ini, err, errlen) != 0)
+		goto fail;
 	if ((dir = config_dir_build(&ini, path, err, errlen)) == NULL)
 		goto fail;
 	atomic_store(&cfg->dir, dir);
@@ -518,6 +642,7 @@ config_free(struct relay_config *cfg)
 
 	free(cfg->path);
 	free(cfg->host);
+	free(cfg->metrics_host);
 	free(cfg->database);
 	free(cfg->graph_url);
 	free(cfg->phone_number_id);
@@ -526,6 +651,7 @@ config_free(struct relay_config *cfg)
 	free(cfg->escalation_command);
 	free(cfg->csat_question);
 	proxy_list_free(&cfg->trusted_proxies);
+	config_media_free(cfg);
 	if (cfg->access_token != NULL)
 		secfile_wipe(cfg->access_token, cfg->access_token_len);
 	if (cfg->app_secret != NULL)

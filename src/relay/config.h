@@ -36,12 +36,26 @@ struct relay_directory {
 	struct relay_directory *retired;
 };
 
+/* [media]: the relay's own copy of inbound media (media_store.c). */
+struct relay_media_config {
+	char *dir;          /* absolute path */
+	int64_t retention;  /* seconds; 0: kept forever */
+	uint64_t max_total; /* bytes; 0: no limit */
+	char **hosts;       /* download_hosts patterns ("*.fbsbx.com") */
+	size_t n_hosts;
+};
+
 struct relay_config {
 	char *path;        /* the config file itself */
 	char *host;        /* listen address */
 	unsigned short port;
+	char *metrics_host; /* [relay] metrics_listen, NULL: none */
+	unsigned short metrics_port;
 	char *database;    /* absolute or as given when a URI */
 	size_t max_body;
+	size_t max_body_total; /* bodies in memory, all connections */
+	unsigned max_conns_per_address; /* untrusted peers; 0: no limit */
+	long request_timeout; /* seconds to receive a request; 0: none */
 	size_t media_max;
 	char *graph_url;
 	char *phone_number_id;
@@ -66,6 +80,9 @@ struct relay_config {
 	struct proxy_list trusted_proxies; /* whose X-Forwarded-For counts */
 	int csat;           /* [csat] enabled */
 	char *csat_question;
+	struct relay_media_config media;
+	char *waba_id;            /* [whatsapp] waba_id, NULL when none */
+	int64_t template_refresh; /* seconds between template listings */
 };
 
 /* Returns 0, or -1 with the reason in err.  With secrets == 0 the access
@@ -86,6 +103,16 @@ const struct relay_agent *config_find_agent(const struct relay_config *cfg,
     const char *id);
 const struct relay_team *config_find_team(const struct relay_config *cfg,
     const char *id);
+
+/* An agent or team id as the loader accepts it: 1 to 64 of a-z A-Z 0-9
+ * _ - . (add-agent checks with this too). */
+int config_valid_id(const char *id);
+/* config_media.c: [media] and the template settings; called by
+ * config_load(), freed by config_media_free(). */
+struct ini;
+int config_media_load(struct relay_config *cfg, const struct ini *ini,
+    char *err, size_t errlen);
+void config_media_free(struct relay_config *cfg);
 
 /* path relative to the folder of base, malloc'd. */
 char *config_resolve_path(const char *base, const char *path);

@@ -248,7 +248,7 @@ relay_emit_status(struct relay *r, const char *conversation,
     const char *message, enum td_msg_status status, json_t *extra,
     int64_t ts)
 {
-	const char *name = msg_status_name(status);
+	const char *name = event_msg_status_name(status);
 	unsigned mask;
 	json_t *ev, *st;
 	int rc, t;

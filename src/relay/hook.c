@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "sender.h"
 
 extern char **environ;
@@ -41,7 +42,8 @@ hook_main(void *arg)
 	ssize_t w;
 
 	if (pipe2(fds, O_CLOEXEC) != 0) {
-		relay_log("escalation hook: pipe: %s", strerror(errno));
+		log_msg(LOG_ERR, "event=hook_failed message=\"pipe: %s\"",
+		    strerror(errno));
 		goto out;
 	}
 	posix_spawn_file_actions_init(&fa);
@@ -51,8 +53,8 @@ hook_main(void *arg)
 	close(fds[0]);
 	if (rc != 0) {
 		close(fds[1]);
-		relay_log("escalation hook: cannot run %s: %s", h->command,
-		    strerror(rc));
+		log_msg(LOG_ERR, "event=hook_failed command=%s message=\"%s\"",
+		    h->command, strerror(rc));
 		goto out;
 	}
 	while (off < len) {
@@ -67,9 +69,9 @@ hook_main(void *arg)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		relay_log("escalation hook: %s failed (%s %d)", h->command,
-		    WIFEXITED(status) ? "exit" : "signal", WIFEXITED(status) ?
-		    WEXITSTATUS(status) : WTERMSIG(status));
+		log_msg(LOG_WARNING, "event=hook_failed command=%s %s=%d",
+		    h->command, WIFEXITED(status) ? "exit" : "signal",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 out:
 	hook_free(h);
 	return NULL;
@@ -98,7 +100,8 @@ hook_run(struct relay *r, char *payload)
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &attr, hook_main, h) != 0) {
-		relay_log("escalation hook: cannot start a thread");
+		log_msg(LOG_ERR, "event=hook_failed message=\"cannot start a "
+		    "thread\"");
 		hook_free(h);
 	}
 	pthread_attr_destroy(&attr);

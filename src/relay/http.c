@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,7 +20,10 @@
 #include "ttydesk/buf.h"
 
 #include "authlimit.h"
+#include "health.h"
 #include "http.h"
+#include "log.h"
+#include "metrics.h"
 #include "mstream.h"
 #include "sender.h"
 
@@ -92,6 +96,15 @@ req_reply_stream(struct req *q, struct mstream *ms, int64_t len, char *ctype)
 	req_reply_bytes(q, 200, ctype, NULL, 0);
 	q->stream = ms;
 	q->stream_len = len;
+}
+
+void
+req_reply_file(struct req *q, int fd, uint64_t len, char *ctype)
+{
+	req_reply_bytes(q, 200, ctype, NULL, 0);
+	q->file_fd = fd;
+	q->file_len = len;
+	q->file_set = true;
 }
 
 void
@@ -283,11 +296,14 @@ req_free(struct req *q)
 		free(q->seg[i]);
 	free(q->path);
 	free(q->body);
+	connguard_release(q->r->guard, &q->charge);
 	free(q->answer);
 	free(q->ctype_owned);
 	free(q->hook);
 	if (q->stream != NULL)
 		mstream_release(q->stream);
+	if (q->file_set)
+		close(q->file_fd);
 	json_decref(q->in);
 	if (q->has_wh)
 		wa_webhook_free(&q->wh);
@@ -307,6 +323,13 @@ req_queue(struct req *q)
 		if (resp == NULL)
 			return MHD_NO; /* req_free releases the stream */
 		q->stream = NULL;
+		goto queue;
+	}
+	if (q->file_set && q->status == 200) {
+		resp = MHD_create_response_from_fd64(q->file_len, q->file_fd);
+		if (resp == NULL)
+			return MHD_NO; /* req_free closes the file */
+		q->file_set = false; /* microhttpd closes it */
 		goto queue;
 	}
 	if (q->answer == NULL && q->status == 0)
@@ -392,6 +415,39 @@ req_auth(struct req *q)
 	return 0;
 }
 
+/* With [relay] metrics_listen, /metrics answers there only, and that
+ * address answers nothing but /metrics, /healthz and /readyz. */
+static bool
+http_route_here(struct req *q)
+{
+	const union MHD_ConnectionInfo *ci;
+	bool ops_port, ops_route;
+
+	if (q->r->metrics_daemon == NULL)
+		return true;
+	ci = MHD_get_connection_info(q->conn, MHD_CONNECTION_INFO_DAEMON);
+	ops_port = ci != NULL && ci->daemon == q->r->metrics_daemon;
+	ops_route = q->route->handler == health_metrics ||
+	    q->route->handler == health_live || q->route->handler == health_ready;
+	if (ops_port)
+		return ops_route;
+	return q->route->handler != health_metrics;
+}
+
+/* The body limit: [relay] max_body, or media_max for a media upload
+ * (POST /v1/conversations/{id}/media, whose body is the file). */
+static size_t
+req_body_max(const struct req *q)
+{
+	const struct route *rt = q->route;
+	size_t n = rt ? strlen(rt->pattern) : 0;
+
+	if (rt != NULL && strcmp(rt->method, "POST") == 0 && n > 6 &&
+	    strcmp(rt->pattern + n - 6, "/media") == 0)
+		return q->r->cfg->media_max;
+	return q->r->cfg->max_body;
+}
+
 /* First call: route, size and token checks before any body is read. */
 static void
 req_begin(struct req *q)
@@ -400,6 +456,10 @@ req_begin(struct req *q)
 	bool known;
 
 	q->route = route_find(q, &known);
+	if (q->route != NULL && !http_route_here(q)) {
+		q->route = NULL;
+		known = false;
+	}
 	if (q->route == NULL) {
 		if (known)
 			req_error(q, 405, "method_not_allowed", "method not "
@@ -408,13 +468,31 @@ req_begin(struct req *q)
 			req_error(q, 404, "not_found", "no such route");
 		return;
 	}
-	if (cl != NULL && strtoull(cl, NULL, 10) > q->r->cfg->max_body) {
+	if (cl != NULL && strtoull(cl, NULL, 10) > req_body_max(q)) {
 		req_error(q, 413, "too_large", "body over %zu bytes",
-		    q->r->cfg->max_body);
+		    req_body_max(q));
+		return;
+	}
+	/* The whole body is charged before a byte of it is read: past the
+	 * budget the answer is 503 at once (Meta retries later). */
+	if (cl != NULL && (q->expect = (size_t)strtoull(cl, NULL, 10) + 1) > 1 &&
+	    connguard_charge(q->r->guard, &q->charge, q->expect, true) != 0) {
+		q->retry_after = 5;
+		req_error(q, 503, "busy", "too many request bodies in memory; "
+		    "retry later");
 		return;
 	}
 	if (q->route->agent)
 		req_auth(q);
+}
+
+static struct conn *
+http_conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
 }
 
 static enum MHD_Result
@@ -452,17 +530,35 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		size_t n = *upload_size;
 
 		*upload_size = 0;
-		if (q->too_big || q->len + n > r->cfg->max_body) {
+		if (q->too_big || q->len + n > req_body_max(q)) {
 			/* Chunked, so no Content-Length said it up front: drop
 			 * the rest unread into memory and answer 413 at its
 			 * end, closing only a sender that goes on for ever. */
 			q->too_big = true;
 			q->discarded += n;
-			return q->discarded > 16 * (r->cfg->max_body + 1) ?
+			return q->discarded > 16 * (req_body_max(q) + 1) ?
 			    MHD_NO : MHD_YES;
 		}
-		if (buf_grow(&q->body, &q->cap, q->len + n + 1, 0) != 0)
-			return MHD_NO;
+		if (q->len + n + 1 > q->cap) {
+			size_t cap = q->cap ? q->cap : 4096;
+			char *nb;
+
+			while (cap < q->len + n + 1)
+				cap *= 2;
+			if (q->expect >= q->len + n + 1)
+				cap = q->expect; /* exactly what was announced */
+			else if (cap > req_body_max(q) + 1)
+				cap = req_body_max(q) + 1;
+			/* A chunked body past the budget: no answer can be
+			 * queued mid-body, so the connection closes. */
+			if (connguard_charge(r->guard, &q->charge, cap,
+			    q->expect != 0) != 0)
+				return MHD_NO;
+			if ((nb = realloc(q->body, cap)) == NULL)
+				return MHD_NO;
+			q->body = nb;
+			q->cap = cap;
+		}
 		memcpy(q->body + q->len, upload, n);
 		q->len += n;
 		q->body[q->len] = '\0';
@@ -470,9 +566,10 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	if (q->too_big) {
 		req_error(q, 413, "too_large", "body over %zu bytes",
-		    r->cfg->max_body);
+		    req_body_max(q));
 		return req_queue(q);
 	}
+	connguard_received(r->guard, http_conn_of(conn));
 	if (q->suspended) {
 		/* Resumed: the answer is set, or (long-poll) look again. */
 		q->suspended = false;
@@ -502,14 +599,62 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (double)(t1.tv_sec - q->t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - q->t0.tv_nsec) / 1e6;
-	/* The path only: query strings may carry the verify token. */
+	if (q->route != NULL && q->route->handler == webhook_post)
+		metrics_webhook(q->status, ms / 1e3);
+	/* The path only: query strings may carry the verify token.  The
+	 * method and path are the client's bytes: log_msg() escapes them. */
 	if (!r->quiet)
-		relay_log("%s %s %u %.1fms%s", q->method, q->path ? q->path : "?",
-		    q->status, ms, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ?
-		    "" : " (aborted)");
+		log_msg(q->status >= 500 ? LOG_WARNING : LOG_INFO, "event=request "
+		    "method=%s path=%s status=%u ms=%.1f%s", q->method,
+		    q->path ? q->path : "?", q->status, ms,
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" :
+		    " aborted=yes");
 	req_free(q);
 	*con_cls = NULL;
 	atomic_fetch_sub(&http_active, 1);
+	connguard_next(r->guard, http_conn_of(conn));
+}
+
+/* Connections come and go: connguard.h counts them per address and
+ * keeps the request deadline. */
+static void
+http_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct relay *r = cls;
+	const union MHD_ConnectionInfo *fd, *ca;
+	char addr[NI_MAXHOST];
+	socklen_t sl;
+	bool refuse;
+
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		connguard_close(r->guard, *socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	ca = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(addr, sizeof addr, "?");
+	if (ca != NULL && ca->client_addr != NULL) {
+		sl = ca->client_addr->sa_family == AF_INET6 ?
+		    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+		if (getnameinfo(ca->client_addr, sl, addr, sizeof addr, NULL, 0,
+		    NI_NUMERICHOST) != 0)
+			snprintf(addr, sizeof addr, "?");
+	}
+	if (fd == NULL)
+		return;
+	*socket_context = connguard_open(r->guard, fd->connect_fd, addr,
+	    &refuse);
+	if (refuse) {
+		/* Over max_conns_per_address: microhttpd sees the end of
+		 * the stream and closes it before reading a request. */
+		shutdown(fd->connect_fd, SHUT_RDWR);
+		if (!r->quiet)
+			log_msg(LOG_NOTICE, "event=connection_refused peer=%s "
+			    "reason=max_conns_per_address limit=%u", addr,
+			    r->cfg->max_conns_per_address);
+	}
 }
 
 static void
@@ -530,60 +675,87 @@ http_mhd_log(void *cls, const char *fmt, va_list ap)
 
 	vsnprintf(line, sizeof line, fmt, ap);
 	line[strcspn(line, "\n")] = '\0';
-	relay_log("microhttpd: %s", line);
+	log_msg(LOG_NOTICE, "event=microhttpd message=\"%s\"", line);
 }
 
-int
-http_start(struct relay *r, char *err, size_t errlen)
+static struct MHD_Daemon *
+http_listen(struct relay *r, const char *host, unsigned short port,
+    unsigned threads, char *err, size_t errlen)
 {
+	struct MHD_Daemon *d;
 	struct sockaddr_storage ss;
 	struct addrinfo hints, *ai = NULL;
-	char port[8];
+	char ps[8];
 	int rc;
 
-	http_raise_nofile();
-	if (r->authlimit == NULL && (r->authlimit = authlimit_new(
-	    r->cfg->auth_fail_limit, (int64_t)r->cfg->auth_fail_window *
-	    1000)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	snprintf(port, sizeof port, "%u", r->cfg->port);
-	rc = getaddrinfo(*r->cfg->host ? r->cfg->host : NULL, port, &hints, &ai);
+	snprintf(ps, sizeof ps, "%u", port);
+	rc = getaddrinfo(*host ? host : NULL, ps, &hints, &ai);
 	if (rc != 0) {
-		snprintf(err, errlen, "listen %s: %s", r->cfg->host,
-		    gai_strerror(rc));
-		return -1;
+		snprintf(err, errlen, "listen %s: %s", host, gai_strerror(rc));
+		return NULL;
 	}
 	memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
-	r->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
 	    (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-	    r->cfg->port, NULL, NULL, http_access, r,
+	    port, NULL, NULL, http_access, r,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, r,
+	    MHD_OPTION_NOTIFY_CONNECTION, http_notify, r,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape_none, NULL,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 	    /* More than one: a pool of polling threads (pool size 1 warns). */
-	    r->cfg->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
-	    r->cfg->threads,
+	    threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+	    threads,
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);
-	if (r->daemon == NULL) {
-		authlimit_free(r->authlimit);
-		r->authlimit = NULL;
-		snprintf(err, errlen, "cannot listen on %s:%u: %s", r->cfg->host,
-		    r->cfg->port, strerror(errno));
+	if (d == NULL)
+		snprintf(err, errlen, "cannot listen on %s:%u: %s", host, port,
+		    strerror(errno));
+	return d;
+}
+
+int
+http_start(struct relay *r, char *err, size_t errlen)
+{
+	const struct relay_config *cfg = r->cfg;
+
+	http_raise_nofile();
+	if (r->authlimit == NULL && (r->authlimit = authlimit_new(
+	    cfg->auth_fail_limit, (int64_t)cfg->auth_fail_window *
+	    1000)) == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	if (r->guard == NULL && ((r->guard = connguard_new(cfg->max_body_total,
+	    cfg->max_conns_per_address, cfg->request_timeout,
+	    &cfg->trusted_proxies)) == NULL || connguard_start(r->guard) != 0)) {
+		snprintf(err, errlen, "cannot start the connection guard");
+		goto fail;
+	}
+	if (cfg->metrics_host != NULL && (r->metrics_daemon = http_listen(r,
+	    cfg->metrics_host, cfg->metrics_port, 1, err, errlen)) == NULL)
+		goto fail;
+	if ((r->daemon = http_listen(r, cfg->host, cfg->port, cfg->threads,
+	    err, errlen)) == NULL)
+		goto fail;
 	return 0;
+fail:
+	if (r->metrics_daemon != NULL)
+		MHD_stop_daemon(r->metrics_daemon);
+	r->metrics_daemon = NULL;
+	authlimit_free(r->authlimit);
+	r->authlimit = NULL;
+	connguard_free(r->guard);
+	r->guard = NULL;
+	return -1;
 }
 
 void
@@ -604,7 +776,12 @@ http_stop(struct relay *r, int timeout_ms)
 	}
 	MHD_stop_daemon(r->daemon);
 	r->daemon = NULL;
+	if (r->metrics_daemon != NULL)
+		MHD_stop_daemon(r->metrics_daemon);
+	r->metrics_daemon = NULL;
 	authlimit_free(r->authlimit);
 	r->authlimit = NULL;
+	connguard_free(r->guard);
+	r->guard = NULL;
 	sync_cache_free();
 }

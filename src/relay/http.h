@@ -22,6 +22,7 @@
 
 #include "ttydesk/wa.h"
 
+#include "connguard.h"
 #include "relay.h"
 
 #define REQ_MAX_SEG 8
@@ -45,6 +46,8 @@ struct req {
 	size_t len, cap;
 	bool too_big;
 	size_t discarded; /* chunked body bytes dropped after too_big */
+	size_t expect;    /* Content-Length + 1, 0 when not given */
+	struct body_charge charge; /* of the body budget (connguard.h) */
 	const struct relay_agent *agent;
 	enum req_phase phase;
 	bool suspended;      /* microhttpd's thread only */
@@ -65,6 +68,7 @@ struct req {
 
 	/* long-poll */
 	int64_t after;
+	int64_t head;        /* the log's head when after is past it, or -1 */
 	int limit;
 	int64_t deadline_ms;
 	struct req *wnext, *wprev;
@@ -73,6 +77,9 @@ struct req {
 	void *task; /* sender task, owned by the sender until it answers */
 	struct mstream *stream; /* media answer streamed from the Graph API */
 	int64_t stream_len;     /* -1 when unknown */
+	int file_fd;            /* answer from a file when file_set */
+	bool file_set;
+	uint64_t file_len;
 	char *hook;       /* escalation payload to run after commit */
 	bool kick_sender; /* a send was queued: wake the sender after commit */
 	bool hold;        /* webhook: answer once the pending send is recorded
@@ -88,6 +95,18 @@ struct route {
 };
 
 extern const struct route relay_routes[];
+void webhook_post(struct req *q); /* routes.c */
+
+/* 1 when the conversation exists; otherwise answers 404 (or 500) and
+ * returns 0. */
+int route_conv_exists(struct req *q, const char *conv);
+/* Writer side of a conversation route (q->in parsed): the first answer
+ * to a client_id again, or run fn and keep its answer. */
+struct op_result;
+struct relay_agent;
+void route_run_op(struct req *q, const char *route,
+    void (*fn)(struct relay *, const struct relay_agent *, const char *,
+    json_t *, struct op_result *));
 
 /* Answers (on any thread before req_resume()). */
 void req_reply(struct req *q, unsigned status, json_t *body); /* steals body */
@@ -100,6 +119,8 @@ void req_reply_bytes(struct req *q, unsigned status, char *ctype, char *bytes,
 /* A streamed 200 answer (takes one reference of ms and ctype). */
 void req_reply_stream(struct req *q, struct mstream *ms, int64_t len,
     char *ctype);
+/* A 200 answer with the bytes of an open file (takes fd and ctype). */
+void req_reply_file(struct req *q, int fd, uint64_t len, char *ctype);
 void req_error(struct req *q, unsigned status, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Suspend now, run fn in the writer thread, answer when committed. */
@@ -118,9 +139,19 @@ int64_t http_now_ms(void);
 
 /* sync.c */
 void sync_handle(struct req *q);
+/* Query argument key as an integer in [lo, hi] (def when absent) into
+ * *out; answers 400 and returns -1 when it is something else. */
+int sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
+    long long def, long long *out);
 void sync_forget(struct req *q);
 /* Puts an answered webhook on the held list (writer thread, after commit). */
 void sync_hold(struct req *q);
 void sync_cache_free(void);
+
+/* window.c: GET /v1/snapshot, /v1/conversations,
+ * /v1/conversations/{id}/messages */
+void window_snapshot(struct req *q);
+void window_conversations(struct req *q);
+void window_history(struct req *q);
 
 #endif

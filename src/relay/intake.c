@@ -10,6 +10,9 @@
 
 #include "conv.h"
 #include "events.h"
+#include "fetcher.h"
+#include "media_store.h"
+#include "template.h"
 
 /* The id the message event will carry: the wamid, unless another message
  * already uses it. */
@@ -59,6 +62,24 @@ intake_update_state(struct relay *r, const char *conv, int64_t ts,
 	return rc;
 }
 
+/* The relay keeps its own copy of inbound media (fetcher.c). */
+static void
+intake_media(struct relay *r, const struct td_message *m, const char *conv,
+    int64_t ts)
+{
+	if (r->media == NULL || m->media == NULL || m->media->id == NULL ||
+	    *m->media->id == '\0')
+		return;
+	/* A failure here costs the copy, not the message: the media is
+	 * then fetched when an agent asks for it. */
+	if (media_store_expect(r->media, m->media->id, conv,
+	    m->media->mime_type, m->media->sha256, ts, relay_now(r)) != 0)
+		relay_log("media %s: cannot record it for download",
+		    m->media->id);
+	else
+		fetcher_kick(r);
+}
+
 static int
 intake_message(struct relay *r, const struct wa_item *it)
 {
@@ -86,6 +107,7 @@ intake_message(struct relay *r, const struct wa_item *it)
 	    relay_store_msg_put(r->writer, id, it->message.id, it->fingerprint,
 	    c.conversation, TD_DIR_IN, ts) != 0)
 		goto out;
+	intake_media(r, &m, c.conversation, ts);
 	rc = intake_update_state(r, c.conversation, ts, it->reply_id);
 out:
 	json_decref(ev);
@@ -116,7 +138,7 @@ intake_defer(struct relay *r, const char *wamid, const char *conv,
 	int rc;
 
 	rc = relay_store_deferred_put(r->writer, wamid, conv,
-	    msg_status_name(status), ts, text);
+	    event_msg_status_name(status), ts, text);
 	free(text);
 	return rc;
 }
@@ -189,6 +211,14 @@ relay_intake(struct relay *r, const struct wa_webhook *w)
 			rc = intake_message(r, it);
 		if (rc != 0)
 			return -1;
+	}
+	for (i = 0; i < w->n_templates; i++) {
+		int rc = templates_on_update(r, &w->templates[i]);
+
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			fetcher_want_templates(r);
 	}
 	return 0;
 }

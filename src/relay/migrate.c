@@ -552,6 +552,10 @@ import_main(const char *config)
 	    import_lines(&im, stdin, &rows, err, sizeof err) != 0 ||
 	    (im.pg && import_exec(&im, import_pg_sequences, err,
 	    sizeof err) != 0) ||
+	    /* Another log now: the next relay start gives it a new id. */
+	    import_exec(&im, "INSERT INTO meta(key, value) VALUES("
+	    "'restore_pending', '1') ON CONFLICT(key) DO UPDATE SET value = "
+	    "'1'", err, sizeof err) != 0 ||
 	    import_exec(&im, "COMMIT", err, sizeof err) != 0) {
 		import_exec(&im, "ROLLBACK", err + strlen(err), 0);
 		goto out;

@@ -11,5 +11,7 @@ int migrate_main(const char *config);
 int export_main(const char *config);
 /* Loads a dump from stdin into an empty database. */
 int import_main(const char *config);
+/* backup --config PATH FILE (backup.c). */
+int backup_main(const char *config, const char *file);
 
 #endif

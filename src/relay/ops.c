@@ -140,6 +140,8 @@ op_graph_body(json_t *in, const struct relay_contact *c, const char *text,
 
 	if (text != NULL)
 		return wa_build_text(&to, text, reply_wamid);
+	if ((body = op_send_body(in, &to)) != NULL)
+		return body;
 	params = json_object_get(tpl, "params");
 	if (params != NULL && !json_is_array(params)) {
 		op_error(res, 400, "bad_request", "template.params must be a list");
@@ -190,10 +192,16 @@ op_message_input(json_t *in, int *ok, struct op_result *res)
 	json_t *text = json_object_get(in, "text");
 	json_t *tpl = json_object_get(in, "template");
 	json_t *rt = json_object_get(in, "reply_to");
+	json_t *inter = json_object_get(in, "interactive");
 
 	*ok = 0;
 	if (rt != NULL && !json_is_null(rt) && !json_is_string(rt)) {
 		op_error(res, 400, "bad_request", "reply_to must be a string");
+		return NULL;
+	}
+	if (inter != NULL && !json_is_null(inter)) {
+		/* Checked by op_send_check(); its body text is the preview. */
+		*ok = 1;
 		return NULL;
 	}
 	if (tpl != NULL && !json_is_null(tpl)) {
@@ -234,27 +242,35 @@ op_reply_wamid(struct relay *r, const char *reply_to)
 	return w != NULL ? w : strdup(reply_to);
 }
 
-void
-op_message(struct relay *r, const struct relay_agent *a, const char *conv,
-    json_t *in, struct op_result *res)
+/* A message to the customer: text, template, interactive, or (up not
+ * NULL) media the route already checked and stored. */
+static void
+op_send(struct relay *r, const struct relay_agent *a, const char *conv,
+    json_t *in, const struct op_upload *up, struct op_result *res)
 {
 	struct relay_contact c;
 	struct td_message m;
-	const char *text, *client_id, *reply_to;
-	json_t *state, *ev = NULL, *before = NULL, *tpl;
+	struct td_media media;
+	const char *text = NULL, *client_id, *reply_to;
+	json_t *state, *ev = NULL, *before = NULL, *tpl, *inter;
 	char id[40], *body = NULL, *rw = NULL;
 	int64_t contact, now = relay_now(r);
-	int ok;
+	int ok = 1;
 
 	memset(&c, 0, sizeof c);
 	if (!op_idem_client(in, &client_id, res))
 		return;
-	text = op_message_input(in, &ok, res);
-	if (!ok)
+	if (up == NULL)
+		text = op_message_input(in, &ok, res);
+	if (!ok || (up == NULL && op_send_check(r, in, res) != 0))
 		return;
+	inter = up ? NULL : json_object_get(in, "interactive");
+	if (json_is_null(inter))
+		inter = NULL;
 	if ((state = op_load(r, conv, &contact, res)) == NULL)
 		return;
-	if (text != NULL && !conv_window_open(state, now)) {
+	if ((text != NULL || inter != NULL || up != NULL) &&
+	    !conv_window_open(state, now)) {
 		op_error(res, 409, "window_closed", "the customer's last message "
 		    "is over 24 hours old; send a template");
 		goto out;
@@ -265,7 +281,8 @@ op_message(struct relay *r, const struct relay_agent *a, const char *conv,
 	}
 	reply_to = json_string_value(json_object_get(in, "reply_to"));
 	rw = op_reply_wamid(r, reply_to);
-	if ((body = op_graph_body(in, &c, text, rw, res)) == NULL) {
+	if ((body = up ? op_upload_body(up, &c) : op_graph_body(in, &c, text,
+	    rw, res)) == NULL) {
 		if (res->body == NULL)
 			op_error(res, 400, "bad_request", "cannot build the message");
 		goto out;
@@ -274,17 +291,33 @@ op_message(struct relay *r, const struct relay_agent *a, const char *conv,
 	memset(&m, 0, sizeof m);
 	m.id = id;
 	m.direction = TD_DIR_OUT;
-	m.kind = text != NULL ? TD_KIND_TEXT : TD_KIND_TEMPLATE;
+	m.kind = text != NULL ? TD_KIND_TEXT : inter != NULL ?
+	    TD_KIND_INTERACTIVE : TD_KIND_TEMPLATE;
+	if (up != NULL) {
+		memset(&media, 0, sizeof media);
+		media.id = (char *)up->media_id;
+		media.mime_type = (char *)up->mime;
+		media.filename = (char *)up->filename;
+		media.size = up->size;
+		m.kind = (enum td_msg_kind)event_kind_from_name(up->kind);
+		m.media = &media;
+		m.caption = (char *)up->caption;
+	}
 	m.from = r->cfg->phone_number_id;
 	tpl = json_object_get(in, "template");
-	m.text = (char *)(text != NULL ? text :
-	    json_string_value(json_object_get(tpl, "name")));
+	m.text = (char *)(text != NULL ? text : inter != NULL ?
+	    json_string_value(json_object_get(json_object_get(inter, "body"),
+	    "text")) : up != NULL ? NULL : json_string_value(json_object_get(tpl,
+	    "name")));
 	m.reply_to = (char *)reply_to;
 	m.agent = a->id;
 	m.client_id = (char *)client_id;
 	m.status = TD_MS_PENDING;
 	ev = ev_message_new(now, conv, &m);
-	if (text == NULL)
+	if (inter != NULL)
+		json_object_set(json_object_get(ev, "message"), "interactive",
+		    inter);
+	else if (text == NULL && up == NULL)
 		json_object_set(json_object_get(ev, "message"), "template", tpl);
 	before = json_deep_copy(state);
 	conv_on_reply(state);
@@ -310,6 +343,28 @@ out:
 	relay_contact_free(&c);
 	free(body);
 	free(rw);
+}
+
+void
+op_message(struct relay *r, const struct relay_agent *a, const char *conv,
+    json_t *in, struct op_result *res)
+{
+	op_send(r, a, conv, in, NULL, res);
+}
+
+void
+op_media(struct relay *r, const struct relay_agent *a, const char *conv,
+    json_t *in, struct op_result *res)
+{
+	struct op_upload up;
+
+	if (op_upload_from(in, &up) != 0) {
+		op_error(res, 500, "internal", "bad upload");
+		return;
+	}
+	op_send(r, a, conv, in, &up, res);
+	if (res->status == 202)
+		op_upload_keep(r, conv, &up);
 }
 
 void

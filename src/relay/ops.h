@@ -28,6 +28,38 @@ void op_error(struct op_result *res, unsigned status, const char *code,
 op_handler op_message, op_note, op_escalate, op_assign, op_status,
     op_labels, op_presence;
 
+/* ops_send.c: templates with components, interactive messages.  The
+ * check answers 400 template_params / interactive_invalid (-1); the body
+ * is NULL when the request is neither (a text or a params template). */
+struct wa_recipient;
+struct relay_contact;
+int op_send_check(struct relay *r, json_t *in, struct op_result *res);
+char *op_send_body(json_t *in, const struct wa_recipient *to);
+
+/* POST /v1/conversations/{id}/media: the route checked the bytes (type,
+ * size), stored them in the media store and built `in` as
+ * {"client_id", "upload": {"kind", "mime", "file", "size", "filename"?,
+ * "caption"?}}.  The send's body carries the file until the sender has
+ * uploaded it (sender.c). */
+struct op_upload {
+	const char *kind;     /* image, video, audio, document, sticker */
+	const char *mime;
+	const char *file;     /* hex SHA-256: the file in the media store */
+	const char *media_id; /* "local.<file>": the event's media id */
+	int64_t size;
+	const char *filename; /* or NULL */
+	const char *caption;  /* or NULL */
+	char id_buf[80];
+};
+void op_media(struct relay *, const struct relay_agent *, const char *,
+    json_t *, struct op_result *);
+int op_upload_from(json_t *in, struct op_upload *up);
+char *op_upload_body(const struct op_upload *up, const struct relay_contact *c);
+/* After the send was queued: the media store serves the file under
+ * media_id for this conversation. */
+void op_upload_keep(struct relay *r, const char *conv,
+    const struct op_upload *up);
+
 /* Count UTF-8 code points; -1 when not valid UTF-8. */
 long op_utf8_len(const char *s);
 /* Writer job, once a second: snoozes that ran out reopen, SLA due times

@@ -23,6 +23,7 @@
 
 #include "ttydesk/clock.h"
 
+#include "log.h"
 #include "pg_listen.h"
 #include "pg_schema.h"
 #include "sender.h"
@@ -43,7 +44,7 @@ pg_listen_connect(struct pg_listener *l)
 	int64_t seq = -1;
 
 	if (pg_connect(l->uri, &l->conn, err, sizeof err) != 0) {
-		relay_log("listen: %s", err);
+		log_msg(LOG_ERR, "event=pg_listen_error message=\"%s\"", err);
 		return -1;
 	}
 	res = PQexec(l->conn, "LISTEN " PG_CHANNEL_EVENTS "; LISTEN "
@@ -52,7 +53,7 @@ pg_listen_connect(struct pg_listener *l)
 		seq = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
 	if (seq < 0) {
-		relay_log("listen: cannot LISTEN");
+		log_msg(LOG_ERR, "event=pg_listen_error message=\"cannot LISTEN\"");
 		PQfinish(l->conn);
 		l->conn = NULL;
 		return -1;
@@ -69,7 +70,8 @@ pg_listen_drain(struct pg_listener *l)
 	PGnotify *n;
 
 	if (PQconsumeInput(l->conn) == 0 || PQstatus(l->conn) != CONNECTION_OK) {
-		relay_log("listen: connection lost, opening it again");
+		log_msg(LOG_WARNING, "event=pg_listen_lost message=\"connection lost, "
+		    "opening it again\"");
 		PQfinish(l->conn);
 		l->conn = NULL;
 		return;
@@ -165,7 +167,8 @@ pg_listen_stop(struct relay *r)
 	if (l == NULL)
 		return;
 	if (write(l->stop[1], "x", 1) != 1)
-		relay_log("listen: cannot stop the listener");
+		log_msg(LOG_ERR, "event=pg_listen_error message=\"cannot stop the "
+		    "listener\"");
 	pthread_join(l->thread, NULL);
 	close(l->stop[0]);
 	close(l->stop[1]);

@@ -46,6 +46,34 @@ static const char *const pg_migrations[PG_SCHEMA_VERSION] = {
 	"CREATE TABLE idempotency(route text NOT NULL, client_id text NOT "
 	"  NULL, status integer NOT NULL, response text NOT NULL, "
 	"  PRIMARY KEY(route, client_id));",
+	/* 2: the windowed reads (store_window.h): conversations by status
+	 * (a column generated from the state) and by msg_ts, the ts of
+	 * their newest message event, kept by triggers (also for a
+	 * conversation row inserted after its events, as import does). */
+	"ALTER TABLE conversations ADD COLUMN msg_ts bigint;"
+	"UPDATE conversations c SET msg_ts = COALESCE((SELECT MAX(e.ts) FROM "
+	"  events e WHERE e.conversation = 'c' || c.id AND e.type = "
+	"  'message'), 0);"
+	"ALTER TABLE conversations ADD COLUMN status text GENERATED ALWAYS "
+	"  AS ((state::jsonb) ->> 'status') STORED;"
+	"CREATE INDEX conversations_status_ts ON conversations(status, "
+	"  msg_ts);"
+	"CREATE INDEX conversations_msg_ts ON conversations(msg_ts);"
+	"CREATE FUNCTION ttydesk_events_msg_ts() RETURNS trigger "
+	"  LANGUAGE plpgsql AS $$ BEGIN "
+	"  IF NEW.type = 'message' AND NEW.conversation ~ '^c[0-9]{1,18}$' "
+	"  THEN UPDATE conversations SET msg_ts = GREATEST(COALESCE(msg_ts, "
+	"  0), NEW.ts) WHERE id = substr(NEW.conversation, 2)::bigint; "
+	"  END IF; RETURN NULL; END $$;"
+	"CREATE TRIGGER events_msg_ts AFTER INSERT ON events FOR EACH ROW "
+	"  EXECUTE FUNCTION ttydesk_events_msg_ts();"
+	"CREATE FUNCTION ttydesk_conversations_msg_ts() RETURNS trigger "
+	"  LANGUAGE plpgsql AS $$ BEGIN "
+	"  IF NEW.msg_ts IS NULL THEN NEW.msg_ts := COALESCE((SELECT "
+	"  MAX(ts) FROM events WHERE conversation = 'c' || NEW.id AND type = "
+	"  'message'), 0); END IF; RETURN NEW; END $$;"
+	"CREATE TRIGGER conversations_msg_ts BEFORE INSERT ON conversations "
+	"  FOR EACH ROW EXECUTE FUNCTION ttydesk_conversations_msg_ts();",
 };
 
 int

@@ -24,6 +24,10 @@ struct sender;
 struct pg_listener;
 struct MHD_Daemon;
 struct authlimit;
+struct connguard;
+struct media_store;
+struct fetcher;
+struct templates;
 
 typedef void (*relay_job_fn)(struct relay *, struct relay_job *);
 
@@ -38,8 +42,11 @@ struct relay_job {
 	struct relay_job *next;
 };
 
+#define LOGID_LEN 32 /* hex digits */
+
 struct relay {
 	struct relay_config *cfg;
+	char log_id[LOGID_LEN + 1]; /* the event log's id (logid.c) */
 	struct relay_store *writer;
 	struct relay_store *reader;
 	pthread_mutex_t reader_lock;
@@ -72,8 +79,13 @@ struct relay {
 	struct sender *sender;
 	struct pg_listener *listener; /* PostgreSQL: pg_listen.c */
 	struct MHD_Daemon *daemon;
+	struct MHD_Daemon *metrics_daemon; /* [relay] metrics_listen */
 	_Atomic bool stopping_http;
 	struct authlimit *authlimit; /* failed bearer tokens per address */
+	struct connguard *guard; /* body budget, conns per address, deadline */
+	struct media_store *media;   /* [media] store, media_store.c */
+	struct fetcher *fetcher;     /* background Graph work, fetcher.c */
+	struct templates *templates; /* Meta's templates, template.c */
 	bool quiet; /* no request log (tests, bench) */
 	int64_t (*now)(void); /* clock, replaceable by tests */
 };

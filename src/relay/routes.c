@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "events.h"
+#include "health.h"
 #include "http.h"
 #include "ops.h"
 #include "sender.h"
@@ -25,7 +26,10 @@ static void route_status(struct req *q);
 static void route_labels(struct req *q);
 static void route_presence(struct req *q);
 static void route_read(struct req *q);
-static void route_media(struct req *q);
+void route_media(struct req *q);
+void route_templates(struct req *q);
+void route_typing(struct req *q);
+void route_media_upload(struct req *q);
 static void route_contact_get(struct req *q);
 static void route_contact_post(struct req *q);
 static void route_contact_conversations(struct req *q);
@@ -34,8 +38,14 @@ static void route_bulk(struct req *q);
 const struct route relay_routes[] = {
 	{ "GET", "/webhook", false, webhook_get },
 	{ "POST", "/webhook", false, webhook_post },
+	{ "GET", "/healthz", false, health_live },
+	{ "GET", "/readyz", false, health_ready },
+	{ "GET", "/metrics", false, health_metrics },
 	{ "GET", "/v1/me", true, route_me },
 	{ "GET", "/v1/sync", true, sync_handle },
+	{ "GET", "/v1/snapshot", true, window_snapshot },
+	{ "GET", "/v1/conversations", true, window_conversations },
+	{ "GET", "/v1/conversations/{}/messages", true, window_history },
 	{ "POST", "/v1/conversations/{}/messages", true, route_messages },
 	{ "POST", "/v1/conversations/{}/notes", true, route_notes },
 	{ "POST", "/v1/conversations/{}/escalate", true, route_escalate },
@@ -45,6 +55,9 @@ const struct route relay_routes[] = {
 	{ "POST", "/v1/conversations/{}/presence", true, route_presence },
 	{ "POST", "/v1/conversations/{}/read", true, route_read },
 	{ "GET", "/v1/conversations/{}/media/{}", true, route_media },
+	{ "GET", "/v1/templates", true, route_templates },
+	{ "POST", "/v1/conversations/{}/typing", true, route_typing },
+	{ "POST", "/v1/conversations/{}/media", true, route_media_upload },
 	{ "GET", "/v1/contacts/{}", true, route_contact_get },
 	{ "POST", "/v1/contacts/{}", true, route_contact_post },
 	{ "GET", "/v1/contacts/{}/conversations", true,
@@ -93,7 +106,7 @@ route_body(struct req *q)
 }
 
 /* Writer side of a conversation route: idempotency, then the op. */
-static void
+void
 route_run_op(struct req *q, const char *route, op_fn fn)
 {
 	struct relay *r = q->r;
@@ -149,7 +162,7 @@ ROUTE_OP(route_status, "status", op_status)
 ROUTE_OP(route_labels, "labels", op_labels)
 ROUTE_OP(route_presence, "presence", op_presence)
 
-static int
+int
 route_conv_exists(struct req *q, const char *conv)
 {
 	json_t *state = NULL;
@@ -196,27 +209,6 @@ route_read(struct req *q)
 	}
 	sender_mark_read(q->r, q, k.wamid);
 	relay_msgkey_free(&k);
-}
-
-static void
-route_media(struct req *q)
-{
-	const char *id = q->seg[4];
-	const char *p;
-
-	for (p = id; *p != '\0'; p++) {
-		/* Graph media ids are digits; refuse anything that could
-		 * change the Graph URL's path. */
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= 'A' && *p <= 'Z') || *p == '_' || *p == '-' ||
-		    *p == '.') || (p == id && *p == '.')) {
-			req_error(q, 400, "bad_request", "bad media id");
-			return;
-		}
-	}
-	if (!route_conv_exists(q, q->seg[2]))
-		return;
-	sender_media(q->r, q, id);
 }
 
 /* A contact by phone (wa_id) or, failing that, BSUID.  1/0/-1. */

@@ -19,6 +19,9 @@
 
 #include "events.h"
 #include "http.h"
+#include "log.h"
+#include "metrics.h"
+#include "media_store.h"
 #include "mstream.h"
 #include "sender.h"
 
@@ -27,7 +30,7 @@
 #define SENDER_ATTEMPTS_MAX 8
 #define SENDER_RESP_MAX (1024 * 1024)
 
-enum task_kind { T_SEND, T_READ, T_MEDIA_META, T_MEDIA_GET };
+enum task_kind { T_SEND, T_READ, T_MEDIA_META, T_MEDIA_GET, T_TYPING };
 
 struct task {
 	enum task_kind kind;
@@ -42,8 +45,11 @@ struct task {
 	bool over;
 	struct sender *s;
 	struct mstream *ms;         /* T_MEDIA_GET once the body streams */
+	curl_mime *form;            /* T_SEND of media: the upload first */
+	bool uploading;
 	struct task *next;
 	struct task *snext;         /* sender's list of streaming tasks */
+	int64_t t0_ms;              /* started (send latency) */
 };
 
 struct sender {
@@ -58,6 +64,7 @@ struct sender {
 	struct task *streams; /* sender thread only */
 	int64_t next_due;  /* earliest pending retry, 0 when none */
 	int inflight;
+	_Atomic int64_t beat_ms; /* the loop's last turn (/readyz) */
 };
 
 /* Writer job carrying claimed sends or one send's outcome. */
@@ -82,6 +89,7 @@ task_free(struct task *t)
 {
 	if (t->easy != NULL)
 		curl_easy_cleanup(t->easy);
+	curl_mime_free(t->form);
 	curl_slist_free_all(t->hdrs);
 	relay_outbound_free(&t->out);
 	free(t->url);
@@ -186,6 +194,118 @@ sender_forget_stream(struct sender *s, struct task *t)
 	}
 }
 
+/* ---- media sends: POST {phone_number_id}/media, then the message ---- */
+
+/* The multipart form of Meta's media upload for the file the send's
+ * body names (op_upload_body): messaging_product, type, file. */
+static int
+sender_upload_form(struct sender *s, struct task *t)
+{
+	json_t *o = json_loads(t->post, 0, NULL);
+	json_t *u = json_object_get(o, "ttydesk_upload");
+	const char *file = json_string_value(json_object_get(u, "file"));
+	const char *mime = json_string_value(json_object_get(u, "mime"));
+	const char *name = json_string_value(json_object_get(u, "filename"));
+	curl_mimepart *part;
+	char path[4096];
+	int rc = -1;
+
+	if (file == NULL || mime == NULL || s->r->media == NULL ||
+	    strspn(file, "0123456789abcdef") != 64 || file[64] != '\0' ||
+	    media_store_path(s->r->media, file, path, sizeof path) != 0 ||
+	    (t->form = curl_mime_init(t->easy)) == NULL)
+		goto out;
+	part = curl_mime_addpart(t->form);
+	curl_mime_name(part, "messaging_product");
+	curl_mime_data(part, "whatsapp", CURL_ZERO_TERMINATED);
+	part = curl_mime_addpart(t->form);
+	curl_mime_name(part, "type");
+	curl_mime_data(part, mime, CURL_ZERO_TERMINATED);
+	part = curl_mime_addpart(t->form);
+	curl_mime_name(part, "file");
+	if (curl_mime_filedata(part, path) != CURLE_OK)
+		goto out;
+	curl_mime_filename(part, name ? name : "file");
+	curl_mime_type(part, mime);
+	rc = 0;
+out:
+	json_decref(o);
+	return rc;
+}
+
+static int task_prepare(struct sender *s, struct task *t);
+static void sender_record(struct sender *s, struct task *t,
+    enum relay_out_state state, char *wamid, const struct wa_error_info *e,
+    int64_t next_try);
+static int64_t sender_backoff(int attempts, bool rate_limited);
+static char *sender_url(const struct relay_config *cfg, const char *tail);
+
+/* The upload answered: on success the send goes on with Meta's media
+ * id in the body (0); otherwise the outcome is recorded (-1). */
+static int
+sender_upload_done(struct sender *s, struct task *t, CURLcode cc, long http)
+{
+	struct wa_error_info e;
+	json_t *o = NULL, *ans = NULL;
+	const char *id = NULL, *kind = NULL;
+	char tail[512];
+	bool retry;
+
+	memset(&e, 0, sizeof e);
+	if (cc == CURLE_OK && http >= 200 && http < 300) {
+		ans = json_loadb(t->buf ? t->buf : "", t->len, 0, NULL);
+		id = json_string_value(json_object_get(ans, "id"));
+		o = json_loads(t->post, 0, NULL);
+		kind = json_string_value(json_object_get(o, "type"));
+	}
+	if (id != NULL && kind != NULL &&
+	    json_is_object(json_object_get(o, kind))) {
+		json_object_del(o, "ttydesk_upload");
+		json_object_set_new(json_object_get(o, kind), "id",
+		    json_string(id));
+		free(t->post);
+		t->post = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		json_decref(ans);
+		curl_easy_cleanup(t->easy);
+		t->easy = NULL;
+		curl_mime_free(t->form);
+		t->form = NULL;
+		curl_slist_free_all(t->hdrs);
+		t->hdrs = NULL;
+		t->len = 0;
+		t->uploading = false;
+		snprintf(tail, sizeof tail, "%s/messages",
+		    s->r->cfg->phone_number_id);
+		free(t->url);
+		t->url = sender_url(s->r->cfg, tail);
+		if (t->post != NULL && t->url != NULL && task_prepare(s, t) == 0)
+			return 0;
+		e.cls = WA_ERR_RETRY;
+	} else {
+		json_decref(o);
+		json_decref(ans);
+		if (cc == CURLE_OK && (http < 200 || http >= 300))
+			wa_classify_error(http, t->buf, t->len, &e);
+		else
+			e.cls = WA_ERR_RETRY; /* nothing was sent to anyone yet */
+	}
+	retry = (e.cls == WA_ERR_RETRY || e.cls == WA_ERR_RATE_LIMITED) &&
+	    t->out.attempts < SENDER_ATTEMPTS_MAX;
+	if (retry) {
+		sender_record(s, t, RELAY_OUT_PENDING, NULL, NULL, relay_now(s->r) +
+		    sender_backoff(t->out.attempts, e.cls == WA_ERR_RATE_LIMITED));
+	} else {
+		if (e.title[0] == '\0')
+			snprintf(e.title, sizeof e.title, "media upload failed");
+		if (e.details[0] == '\0' && cc != CURLE_OK)
+			snprintf(e.details, sizeof e.details, "%s",
+			    curl_easy_strerror(cc));
+		sender_record(s, t, RELAY_OUT_FAILED, NULL, &e, 0);
+	}
+	return -1;
+}
+
 static int
 task_prepare(struct sender *s, struct task *t)
 {
@@ -198,9 +318,11 @@ task_prepare(struct sender *s, struct task *t)
 	    cfg->access_token ? cfg->access_token : "");
 	t->hdrs = curl_slist_append(t->hdrs, auth);
 	sodium_memzero(auth, sizeof auth);
-	if (t->post != NULL)
+	if (t->post != NULL && !t->uploading)
 		t->hdrs = curl_slist_append(t->hdrs,
 		    "Content-Type: application/json");
+	if (t->uploading && sender_upload_form(s, t) != 0)
+		return -1;
 	t->max = t->kind == T_MEDIA_GET ? cfg->media_max : SENDER_RESP_MAX;
 	curl_easy_setopt(t->easy, CURLOPT_URL, t->url);
 	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->hdrs);
@@ -221,10 +343,13 @@ task_prepare(struct sender *s, struct task *t)
 	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, "ttydesk-relay/"
 	    TTYDESK_VERSION);
-	if (t->post != NULL)
+	if (t->uploading)
+		curl_easy_setopt(t->easy, CURLOPT_MIMEPOST, t->form);
+	else if (t->post != NULL)
 		curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->post);
 	if (curl_multi_add_handle(s->multi, t->easy) != CURLM_OK)
 		return -1;
+	t->t0_ms = http_now_ms();
 	s->inflight++;
 	return 0;
 }
@@ -374,7 +499,7 @@ result_done(struct relay *r, struct relay_job *j)
 	struct send_job *sj = (struct send_job *)j;
 
 	if (j->failed)
-		relay_log("sender: cannot record the outcome of %s", sj->id);
+		log_msg(LOG_ERR, "event=send_unrecorded id=%s", sj->id);
 	sync_release_held(r, true);
 	sender_kick(sj->s);
 	free(sj->id);
@@ -424,6 +549,24 @@ sender_backoff(int attempts, bool rate_limited)
 	return (int64_t)d + 1;
 }
 
+/* Every failed attempt, with the Graph error code and title (an expired
+ * token is code 190).  Not the details: Graph may quote the request in
+ * them.  Never the message text, never the token. */
+static void
+sender_log_failure(const struct task *t, CURLcode cc, long http,
+    const struct wa_error_info *e, const char *outcome)
+{
+	char title[3 * sizeof e->title];
+
+	log_msg(LOG_WARNING, "event=send_failed id=%s conversation=%s "
+	    "attempt=%d outcome=%s http=%ld code=%d title=\"%s\"%s%s%s",
+	    t->out.id, t->out.conversation, t->out.attempts, outcome, http,
+	    e->code, log_quote(title, sizeof title, e->title),
+	    cc != CURLE_OK ? " curl=\"" : "",
+	    cc != CURLE_OK ? curl_easy_strerror(cc) : "",
+	    cc != CURLE_OK ? "\"" : "");
+}
+
 static void
 sender_send_done(struct sender *s, struct task *t, CURLcode cc, long http)
 {
@@ -432,6 +575,7 @@ sender_send_done(struct sender *s, struct task *t, CURLcode cc, long http)
 	int64_t now = relay_now(s->r);
 	char *wamid;
 	bool retry = false, rate = false;
+	double secs = (double)(http_now_ms() - t->t0_ms) / 1e3;
 
 	memset(&e, 0, sizeof e);
 	if (cc != CURLE_OK) {
@@ -447,6 +591,7 @@ sender_send_done(struct sender *s, struct task *t, CURLcode cc, long http)
 			    curl_easy_strerror(cc));
 		}
 	} else if (http >= 200 && http < 300) {
+		metrics_send(METRICS_SEND_SENT, 0, secs);
 		wamid = wa_parse_send_response(t->buf ? t->buf : "", t->len);
 		sender_record(s, t, RELAY_OUT_SENT, wamid, NULL, 0);
 		return;
@@ -458,6 +603,8 @@ sender_send_done(struct sender *s, struct task *t, CURLcode cc, long http)
 			snprintf(e.title, sizeof e.title, "HTTP %ld", http);
 	}
 	if (retry && t->out.attempts < SENDER_ATTEMPTS_MAX) {
+		metrics_send(METRICS_SEND_RETRY, e.code, secs);
+		sender_log_failure(t, cc, http, &e, "retry");
 		sender_record(s, t, RELAY_OUT_PENDING, NULL, NULL,
 		    now + sender_backoff(t->out.attempts, rate));
 		return;
@@ -470,6 +617,8 @@ sender_send_done(struct sender *s, struct task *t, CURLcode cc, long http)
 			snprintf(e.title, sizeof e.title, "%s",
 			    curl_easy_strerror(cc));
 	}
+	metrics_send(METRICS_SEND_FAILED, e.code, secs);
+	sender_log_failure(t, cc, http, &e, "failed");
 	sender_record(s, t, RELAY_OUT_FAILED, NULL, &e, 0);
 }
 
@@ -502,7 +651,16 @@ sender_media_meta_done(struct sender *s, struct task *t)
 	const char *url = json_string_value(json_object_get(o, "url"));
 	const char *mime = json_string_value(json_object_get(o, "mime_type"));
 	struct task *n;
+	char why[160];
 
+	if (url != NULL && !media_url_allowed(&s->r->cfg->media, url, why,
+	    sizeof why)) {
+		json_decref(o);
+		req_error(t->q, 502, "media_host_refused", "media URL refused: %s",
+		    why);
+		req_resume(t->q);
+		return;
+	}
 	if (url == NULL || (strncmp(url, "https://", 8) != 0 &&
 	    strncmp(url, "http://", 7) != 0) ||
 	    (n = calloc(1, sizeof *n)) == NULL) {
@@ -551,6 +709,12 @@ sender_finished(struct sender *s, struct task *t, CURLcode cc)
 
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &http);
 	s->inflight--;
+	if (t->uploading) {
+		curl_multi_remove_handle(s->multi, t->easy);
+		if (sender_upload_done(s, t, cc, http) != 0)
+			task_free(t);
+		return;
+	}
 	switch (t->kind) {
 	case T_SEND:
 		sender_send_done(s, t, cc, http);
@@ -569,6 +733,13 @@ sender_finished(struct sender *s, struct task *t, CURLcode cc)
 			sender_answer_error(t, cc, http);
 			req_resume(t->q);
 		}
+		break;
+	case T_TYPING:
+		/* Nobody waits for it: a failure is only worth a line. */
+		if (cc != CURLE_OK || http < 200 || http >= 300)
+			relay_log("typing indicator: Graph API answered %ld%s%s",
+			    http, cc != CURLE_OK ? ": " : "", cc != CURLE_OK ?
+			    curl_easy_strerror(cc) : "");
 		break;
 	case T_MEDIA_GET:
 		if (t->ms != NULL) {
@@ -598,15 +769,21 @@ sender_start_task(struct sender *s, struct task *t)
 	char tail[512];
 
 	if (t->kind == T_SEND) {
-		snprintf(tail, sizeof tail, "%s/messages", cfg->phone_number_id);
 		t->post = t->out.body;
 		t->out.body = NULL;
+		/* A media message: its file goes up first (op_upload_body). */
+		t->uploading = t->post != NULL &&
+		    strstr(t->post, "\"ttydesk_upload\"") != NULL;
+		snprintf(tail, sizeof tail, "%s/%s", cfg->phone_number_id,
+		    t->uploading ? "media" : "messages");
 	}
 	if (t->url == NULL && t->kind == T_SEND)
 		t->url = sender_url(cfg, tail);
 	if (t->url != NULL && task_prepare(s, t) == 0)
 		return;
-	if (t->q != NULL) {
+	if (t->kind == T_TYPING) {
+		task_free(t);
+	} else if (t->q != NULL) {
 		req_error(t->q, 500, "internal", "cannot start the Graph request");
 		req_resume(t->q);
 		task_free(t);
@@ -660,6 +837,7 @@ sender_main(void *arg)
 
 	pthread_setname_np(pthread_self(), "relay-sender");
 	for (;;) {
+		atomic_store(&s->beat_ms, http_now_ms());
 		pthread_mutex_lock(&s->lock);
 		t = s->incoming;
 		s->incoming = NULL;
@@ -780,6 +958,25 @@ sender_mark_read(struct relay *r, struct req *q, const char *wamid)
 }
 
 void
+sender_typing(struct relay *r, const char *wamid)
+{
+	struct task *t;
+	char tail[512];
+
+	if (r->sender == NULL || (t = calloc(1, sizeof *t)) == NULL)
+		return;
+	snprintf(tail, sizeof tail, "%s/messages", r->cfg->phone_number_id);
+	t->kind = T_TYPING;
+	t->url = sender_url(r->cfg, tail);
+	t->post = wa_build_typing(wamid);
+	if (t->url == NULL || t->post == NULL) {
+		task_free(t);
+		return;
+	}
+	sender_push(r->sender, t);
+}
+
+void
 sender_media(struct relay *r, struct req *q, const char *media_id)
 {
 	sender_request(r, q, T_MEDIA_META, sender_url(r->cfg, media_id), NULL);
@@ -859,4 +1056,19 @@ sender_recover(struct relay *r, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+bool
+sender_alive(struct relay *r)
+{
+	struct sender *s = r->sender;
+	bool stopping;
+
+	if (s == NULL)
+		return false;
+	pthread_mutex_lock(&s->lock);
+	stopping = s->stopping;
+	pthread_mutex_unlock(&s->lock);
+	/* The loop turns at least every 500 ms (curl_multi_poll). */
+	return !stopping && http_now_ms() - atomic_load(&s->beat_ms) < 5000;
 }

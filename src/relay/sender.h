@@ -6,6 +6,8 @@
 #ifndef RELAY_SENDER_H
 #define RELAY_SENDER_H
 
+#include <stdbool.h>
+
 #include "relay.h"
 
 struct req;
@@ -15,11 +17,16 @@ int sender_start(struct relay *r, char *err, size_t errlen);
 void sender_stop(struct relay *r);
 /* After the writer stopped (its jobs may still point at the sender). */
 void sender_free(struct relay *r);
+/* The sender thread runs and turned its loop in the last seconds. */
+bool sender_alive(struct relay *r);
 /* Look at the outbound queue now (a send was just accepted). */
 void sender_kick(struct sender *s);
 /* Mark wamid read / fetch media id; the req is suspended and answered. */
 void sender_mark_read(struct relay *r, struct req *q, const char *wamid);
 void sender_media(struct relay *r, struct req *q, const char *media_id);
+/* Sends the typing indicator for the customer's message wamid; nobody
+ * waits for the answer. */
+void sender_typing(struct relay *r, const char *wamid);
 
 /* Sends that were in flight when the relay died end as "delivery
  * unknown" (never resent: the customer may already have them).  Runs at

@@ -7,19 +7,24 @@
 #include <curl/curl.h>
 #include <microhttpd.h>
 
+#include "fetcher.h"
 #include "http.h"
+#include "logid.h"
 #include "pg_listen.h"
 #include "sender.h"
 #include "server.h"
+#include "template.h"
 
 int
 server_start(struct relay *r, struct relay_config *cfg, char *err,
     size_t errlen)
 {
 	if (relay_init(r, cfg, err, errlen) != 0 ||
+	    logid_load(r, err, errlen) != 0 ||
 	    sender_recover(r, err, errlen) != 0 ||
 	    relay_start_writer(r, err, errlen) != 0 ||
 	    sender_start(r, err, errlen) != 0 ||
+	    fetcher_start(r, err, errlen) != 0 ||
 	    pg_listen_start(r, err, errlen) != 0)
 		return -1;
 	if (sync_start_timer(r) != 0) {
@@ -50,6 +55,8 @@ server_stop(struct relay *r)
 	sync_stop_timer(r);
 	pg_listen_stop(r);
 	sender_stop(r);
+	fetcher_stop(r);
 	relay_stop(r);
 	sender_free(r);
+	templates_free(r);
 }

@@ -380,3 +380,58 @@ relay_store_meta_put(struct relay_store *st, const char *key, const char *value)
 	store_arg_text(&a, value);
 	return store_write(st, STORE_W_META_PUT, &a);
 }
+
+int
+relay_store_read_begin(struct relay_store *st)
+{
+	return st->ops->read_begin(st->be);
+}
+
+void
+relay_store_read_end(struct relay_store *st)
+{
+	st->ops->read_end(st->be);
+}
+
+int64_t
+relay_store_head(struct relay_store *st)
+{
+	return st->ops->head(st->be);
+}
+
+int
+relay_store_window_convs(struct relay_store *st, int64_t since,
+    int64_t after, int limit, struct relay_convrows *out)
+{
+	return st->ops->window_convs(st->be, since, after, limit, out);
+}
+
+int
+relay_store_window_outside(struct relay_store *st, int64_t since,
+    int64_t *outside, int64_t *resolved)
+{
+	return st->ops->window_outside(st->be, since, outside, resolved);
+}
+
+int
+relay_store_window_events(struct relay_store *st, const int64_t *ids,
+    size_t n, int64_t through, struct relay_evrows *out)
+{
+	return st->ops->window_events(st->be, ids, n, through, out);
+}
+
+int
+relay_store_conv_events(struct relay_store *st, const char *conv,
+    const char *type, int64_t after, int64_t before, int limit, bool newest,
+    struct relay_evrows *out)
+{
+	return st->ops->conv_events(st->be, conv, type, after, before, limit,
+	    newest, out);
+}
+
+int
+relay_store_conv_page(struct relay_store *st, const char *status,
+    int64_t before, int limit, struct relay_convrows *out)
+{
+	return st->ops->conv_page(st->be, status, before, limit, out);
+}

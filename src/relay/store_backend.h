@@ -11,6 +11,7 @@
 
 #include "store.h"
 #include "store_common.h"
+#include "store_window.h"
 
 /* The writes both backends run the same way, one statement each: store.c
  * gives the parameters, in the order its comment names, and
@@ -93,6 +94,22 @@ struct relay_store_ops {
 	int (*idem_get)(void *be, const char *route, const char *client_id,
 	    int *status, char **response);
 	int (*meta_get)(void *be, const char *key, char **value);
+
+	/* The windowed reads of store_window.h. */
+	int (*read_begin)(void *be);
+	void (*read_end)(void *be);
+	int64_t (*head)(void *be);
+	int (*window_convs)(void *be, int64_t since, int64_t after, int limit,
+	    struct relay_convrows *out);
+	int (*window_outside)(void *be, int64_t since, int64_t *outside,
+	    int64_t *resolved);
+	int (*window_events)(void *be, const int64_t *ids, size_t n,
+	    int64_t through, struct relay_evrows *out);
+	int (*conv_events)(void *be, const char *conv, const char *type,
+	    int64_t after, int64_t before, int limit, bool newest,
+	    struct relay_evrows *out);
+	int (*conv_page)(void *be, const char *status, int64_t before,
+	    int limit, struct relay_convrows *out);
 };
 
 extern const struct relay_store_ops relay_store_sqlite_ops;

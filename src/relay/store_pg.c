@@ -30,6 +30,7 @@
 #include "pg_schema.h"
 #include "store_backend.h"
 #include "store_common.h"
+#include "store_window_backend.h"
 
 /* "ttyd" in ASCII: the one lock every write transaction takes. */
 #define PG_WRITE_LOCK 0x74747964
@@ -380,6 +381,16 @@ pg_revive(struct pg_store *st)
 		return;
 	PQreset(st->conn);
 	memset(st->prepared, 0, sizeof st->prepared);
+}
+
+PGconn *
+pg_store_conn(void *be)
+{
+	struct pg_store *st = be;
+
+	if (!st->in_tx)
+		pg_revive(st);
+	return st->conn;
 }
 
 static int
@@ -1051,4 +1062,12 @@ const struct relay_store_ops relay_store_pg_ops = {
 	.outbound_inflight = pg_store_outbound_inflight,
 	.idem_get = pg_store_idem_get,
 	.meta_get = pg_store_meta_get,
+	.read_begin = pg_window_read_begin,
+	.read_end = pg_window_read_end,
+	.head = pg_window_head,
+	.window_convs = pg_window_convs,
+	.window_outside = pg_window_outside,
+	.window_events = pg_window_events,
+	.conv_events = pg_window_conv_events,
+	.conv_page = pg_window_conv_page,
 };

@@ -12,6 +12,7 @@
 
 #include "store_backend.h"
 #include "store_common.h"
+#include "store_window_backend.h"
 
 enum st_stmt {
 	Q_APPEND,
@@ -185,11 +186,46 @@ static const struct {
 	{ "SELECT wake_at FROM conversations LIMIT 0",
 	  "ALTER TABLE conversations ADD COLUMN wake_at INTEGER NOT NULL "
 	  "DEFAULT 0" },
+	/* ts of the newest message event (store_window.h); NULL until
+	 * computed from the log below. */
+	{ "SELECT msg_ts FROM conversations LIMIT 0",
+	  "ALTER TABLE conversations ADD COLUMN msg_ts INTEGER" },
+	/* The state's status, for the same reads; NULL until computed. */
+	{ "SELECT status FROM conversations LIMIT 0",
+	  "ALTER TABLE conversations ADD COLUMN status TEXT" },
 };
 
 static const char st_indexes[] =
     "CREATE INDEX IF NOT EXISTS conversations_wake ON conversations(wake_at) "
-    "  WHERE wake_at > 0;";
+    "  WHERE wake_at > 0;"
+    /* The windowed reads (store_window.h): conversations by status and by
+     * their newest message.  Both columns are kept by the schema itself:
+     * status from every stored state, msg_ts on every message event (and
+     * for a conversation row inserted after its events, as import does);
+     * an older database gets them computed once. */
+    "CREATE INDEX IF NOT EXISTS conversations_status_ts ON "
+    "  conversations(status, msg_ts);"
+    "CREATE INDEX IF NOT EXISTS conversations_msg_ts ON "
+    "  conversations(msg_ts);"
+    "CREATE TRIGGER IF NOT EXISTS events_msg_ts AFTER INSERT ON events "
+    "  WHEN new.type = 'message' AND new.conversation GLOB 'c[0-9]*' BEGIN "
+    "  UPDATE conversations SET msg_ts = MAX(COALESCE(msg_ts, 0), new.ts) "
+    "  WHERE id = CAST(substr(new.conversation, 2) AS INTEGER); END;"
+    "CREATE TRIGGER IF NOT EXISTS conversations_new AFTER INSERT ON "
+    "  conversations BEGIN "
+    "  UPDATE conversations SET status = json_extract(new.state, "
+    "  '$.status'), msg_ts = COALESCE(new.msg_ts, (SELECT MAX(ts) FROM "
+    "  events WHERE conversation = 'c' || new.id AND type = 'message'), 0) "
+    "  WHERE id = new.id; END;"
+    "CREATE TRIGGER IF NOT EXISTS conversations_state AFTER UPDATE OF "
+    "  state ON conversations BEGIN "
+    "  UPDATE conversations SET status = json_extract(new.state, "
+    "  '$.status') WHERE id = new.id; END;"
+    "UPDATE conversations SET status = json_extract(state, '$.status') "
+    "  WHERE status IS NULL;"
+    "UPDATE conversations SET msg_ts = COALESCE((SELECT MAX(ts) FROM events "
+    "  WHERE conversation = 'c' || conversations.id AND type = 'message'), "
+    "  0) WHERE msg_ts IS NULL;";
 
 struct sqlite_store {
 	sqlite3 *db;
@@ -425,6 +461,14 @@ sqlite_store_error(void *be)
 	struct sqlite_store *st = be;
 
 	return st->err;
+}
+
+sqlite3 *
+sqlite_store_db(void *be)
+{
+	struct sqlite_store *st = be;
+
+	return st->db;
 }
 
 static int
@@ -1009,4 +1053,12 @@ const struct relay_store_ops relay_store_sqlite_ops = {
 	.outbound_inflight = sqlite_store_outbound_inflight,
 	.idem_get = sqlite_store_idem_get,
 	.meta_get = sqlite_store_meta_get,
+	.read_begin = sqlite_window_read_begin,
+	.read_end = sqlite_window_read_end,
+	.head = sqlite_window_head,
+	.window_convs = sqlite_window_convs,
+	.window_outside = sqlite_window_outside,
+	.window_events = sqlite_window_events,
+	.conv_events = sqlite_window_conv_events,
+	.conv_page = sqlite_window_conv_page,
 };

@@ -19,7 +19,7 @@
 #define SYNC_WAIT_MAX 60
 #define SYNC_HOLD_MS 1000
 
-static int
+int
 sync_int_arg(struct req *q, const char *key, long long lo, long long hi,
     long long def, long long *out)
 {
@@ -109,7 +109,7 @@ static void
 sync_answer(struct req *q)
 {
 	struct relay *r = q->r;
-	char *buf = NULL, tail[96];
+	char *buf = NULL, tail[96 + LOGID_LEN];
 	size_t len = 0;
 	int count = 0, rc;
 	int64_t last, seq;
@@ -132,8 +132,16 @@ sync_answer(struct req *q)
 		req_error(q, 500, "store_error", "cannot read the event log");
 		return;
 	}
-	snprintf(tail, sizeof tail, "],\"next\":%lld,\"more\":%s}",
-	    (long long)last, more ? "true" : "false");
+	/* An after past the head (a restored log): next stays after, as the
+	 * contract says, and "head" tells the client its cursor is ahead. */
+	if (count == 0 && q->head >= 0 && q->head < q->after)
+		snprintf(tail, sizeof tail, "],\"next\":%lld,\"more\":false,"
+		    "\"head\":%lld,\"log_id\":\"%s\"}", (long long)last,
+		    (long long)q->head, r->log_id);
+	else
+		snprintf(tail, sizeof tail, "],\"next\":%lld,\"more\":%s,"
+		    "\"log_id\":\"%s\"}", (long long)last,
+		    more ? "true" : "false", r->log_id);
 	{
 		size_t tn = strlen(tail);
 		char *nb = realloc(buf, len + tn + 1);
@@ -197,6 +205,23 @@ sync_resume(struct relay *r, struct req **head, bool all)
 	pthread_mutex_unlock(&r->wait_lock);
 }
 
+/* Is after beyond the log's head?  Asked of the store, not of
+ * committed_seq: on PostgreSQL another relay may be ahead of ours. */
+static bool
+sync_past_head(struct req *q)
+{
+	struct relay *r = q->r;
+	int64_t head;
+
+	pthread_mutex_lock(&r->reader_lock);
+	head = relay_store_last_seq(r->reader);
+	pthread_mutex_unlock(&r->reader_lock);
+	if (head < 0 || head >= q->after)
+		return false;
+	q->head = head;
+	return true;
+}
+
 void
 sync_handle(struct req *q)
 {
@@ -215,6 +240,12 @@ sync_handle(struct req *q)
 		return;
 	q->after = after;
 	q->limit = (int)limit;
+	q->head = -1;
+	if (atomic_load(&r->committed_seq) < q->after &&
+	    sync_past_head(q)) {
+		sync_answer(q); /* at once: the client must notice */
+		return;
+	}
 	if (wait == 0 || atomic_load(&r->committed_seq) > q->after ||
 	    r->stopping_http) {
 		sync_answer(q);

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "log.h"
+#include "metrics.h"
 #include "relay.h"
 
 #define WRITER_BATCH_MAX 512
@@ -26,23 +28,6 @@ int64_t
 relay_now(struct relay *r)
 {
 	return r->now != NULL ? r->now() : relay_clock();
-}
-
-void
-relay_log(const char *fmt, ...)
-{
-	char line[1024];
-	struct timespec ts;
-	struct tm tm;
-	va_list ap;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "%04d-%02d-%02dT%02d:%02d:%02dZ %s\n", tm.tm_year + 1900,
-	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, line);
 }
 
 int
@@ -135,11 +120,14 @@ writer_batch(struct relay *r, struct relay_job *head)
 		writer_run_job(r, j);
 	if (relay_store_commit(r->writer) != 0)
 		goto fail;
-	if (r->last_seq != seq)
+	if (r->last_seq != seq) {
+		metrics_events_appended((uint64_t)(r->last_seq - seq));
 		relay_committed(r, r->last_seq);
+	}
 	return 0;
 fail:
-	relay_log("store: %s", relay_store_error(r->writer));
+	log_msg(LOG_ERR, "event=store_error message=\"%s\"",
+	    relay_store_error(r->writer));
 	relay_store_rollback(r->writer);
 	r->last_seq = seq;
 	for (j = head; j != NULL; j = j->next)

@@ -107,9 +107,9 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c,
 		aline_adds(&l, TH_NAME, s);
 		free(s);
 	}
-	snprintf(buf, sizeof buf, "  [%s%s%s%s%s%s%s]", conv_status_name(st->status),
+	snprintf(buf, sizeof buf, "  [%s%s%s%s%s%s%s]", event_conv_status_name(st->status),
 	    st->priority != TD_PRIO_NORMAL ? " " : "",
-	    st->priority != TD_PRIO_NORMAL ? priority_name(st->priority) : "",
+	    st->priority != TD_PRIO_NORMAL ? event_priority_name(st->priority) : "",
 	    st->assignee ? " @" : " unassigned", st->assignee ? st->assignee : "",
 	    st->team ? " #" : "", st->team ? st->team : "");
 	if ((s = sanitize_text(buf, strlen(buf), SANITIZE_SINGLE_LINE)) != NULL) {

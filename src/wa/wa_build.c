@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/wa_check.h"
+
 #include "wa_private.h"
 
 #define WA_MAX_BUTTONS 3
@@ -154,6 +156,20 @@ wa_build_template(const struct wa_recipient *to, const char *name,
 }
 
 char *
+wa_build_object(const struct wa_recipient *to, const char *type,
+    const json_t *obj)
+{
+	json_t *o;
+	int bad;
+
+	if (type == NULL || !json_is_object(obj) ||
+	    (o = wa_request(to, type, &bad)) == NULL)
+		return NULL;
+	wa_set(o, type, json_deep_copy(obj), &bad);
+	return wa_finish(o, bad);
+}
+
+char *
 wa_build_reaction(const struct wa_recipient *to, const char *wamid,
     const char *emoji)
 {
@@ -187,6 +203,21 @@ wa_build_mark_read(const char *wamid)
 	wa_set(o, "status", json_string("read"), &bad);
 	wa_set(o, "message_id", json_string(wamid), &bad);
 	return wa_finish(o, bad);
+}
+
+char *
+wa_build_typing(const char *wamid)
+{
+	char *read = wa_build_mark_read(wamid), *out;
+	json_t *o = read ? json_loads(read, 0, NULL) : NULL;
+	int bad = 0;
+
+	free(read);
+	if (o == NULL)
+		return NULL;
+	wa_set(o, "typing_indicator", json_pack("{s:s}", "type", "text"), &bad);
+	out = wa_finish(o, bad);
+	return out;
 }
 
 /* Characters, not bytes: Meta's limits count what the customer sees. */

@@ -57,6 +57,20 @@ wa_webhook_free(struct wa_webhook *w)
 	free(w->items);
 	w->items = NULL;
 	w->n_items = 0;
+	for (i = 0; i < w->n_templates; i++) {
+		struct wa_template_update *t = &w->templates[i];
+
+		free(t->waba_id);
+		free(t->id);
+		free(t->name);
+		free(t->language);
+		free(t->event);
+		free(t->reason);
+		free(t->category);
+	}
+	free(w->templates);
+	w->templates = NULL;
+	w->n_templates = 0;
 }
 
 static struct wa_item *
@@ -262,15 +276,61 @@ wa_parse_list(const json_t *list, wa_object_fn fn, const struct wa_change *ch,
 	return 0;
 }
 
+/* The template id comes as a number; kept as text like every id. */
+static char *
+wa_template_id(const json_t *v)
+{
+	char buf[32];
+
+	if (json_is_integer(v)) {
+		snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		return wa_strdup(buf);
+	}
+	return wa_strdup(json_string_value(v));
+}
+
 static int
-wa_parse_change(const json_t *change, struct wa_webhook *w, size_t *cap)
+wa_parse_template_update(const json_t *entry, const json_t *value,
+    struct wa_webhook *w)
+{
+	struct wa_template_update *t, *nt;
+
+	if (!json_is_object(value) || wa_json_str(value,
+	    "message_template_name") == NULL || wa_json_str(value,
+	    "event") == NULL)
+		return 0;
+	if ((nt = realloc(w->templates, (w->n_templates + 1) * sizeof *nt)) ==
+	    NULL)
+		return -1;
+	w->templates = nt;
+	t = &nt[w->n_templates++];
+	memset(t, 0, sizeof *t);
+	t->waba_id = wa_template_id(json_object_get(entry, "id"));
+	t->id = wa_template_id(json_object_get(value, "message_template_id"));
+	t->name = wa_strdup(wa_json_str(value, "message_template_name"));
+	t->language = wa_strdup(wa_json_str(value,
+	    "message_template_language"));
+	t->event = wa_strdup(wa_json_str(value, "event"));
+	t->reason = wa_strdup(wa_json_str(value, "reason"));
+	t->category = wa_strdup(wa_json_str(value,
+	    "message_template_category"));
+	return t->name == NULL || t->event == NULL ? -1 : 0;
+}
+
+static int
+wa_parse_change(const json_t *entry, const json_t *change,
+    struct wa_webhook *w, size_t *cap)
 {
 	const char *field = wa_json_str(change, "field");
 	const json_t *meta;
 	struct wa_change ch;
 
-	/* Other subscriptions (templates, account updates, user preferences)
-	 * reach the same callback; they are not ours to read. */
+	if (field != NULL && strcmp(field, "message_template_status_update") == 0)
+		return wa_parse_template_update(entry, json_object_get(change,
+		    "value"), w);
+	/* Other subscriptions (account updates, user preferences) reach the
+	 * same callback; they are not ours to read. */
 	if (field != NULL && strcmp(field, "messages") != 0)
 		return 0;
 	ch.value = json_object_get(change, "value");
@@ -339,7 +399,7 @@ wa_parse_webhook(const char *body, size_t len, struct wa_webhook *out,
 		goto fail;
 	json_array_foreach(json_object_get(root, "entry"), i, entry) {
 		json_array_foreach(json_object_get(entry, "changes"), j, change) {
-			if (wa_parse_change(change, out, &cap) != 0) {
+			if (wa_parse_change(entry, change, out, &cap) != 0) {
 				snprintf(err, errlen, "out of memory");
 				goto fail;
 			}

@@ -112,6 +112,12 @@ class FakeGraph:
 		self.failures_for = {}  # recipient -> deque of fail kinds
 		self.fail_always = None  # kind applied to every send
 		self.media = {}         # media id -> (mime, bytes)
+		self.media_url_ttl = None  # seconds a download URL works
+		self.media_url_base = None  # host of download URLs (default: ours)
+		self.media_failures = 0   # next downloads answered 500
+		self.uploads = []       # accepted media uploads: dict(id, type, ...)
+		self.templates = {}     # waba id -> [template dict]
+		self.template_page_size = 25
 		self.customers = {}     # ident -> wp.Customer
 		self._threads = []
 		self._closing = False
@@ -177,6 +183,8 @@ class FakeGraph:
 
 	def reset(self):
 		with self.lock:
+			self.uploads.clear()
+			self.media_failures = 0
 			self.requests.clear()
 			self.sent.clear()
 			self.webhooks.clear()
@@ -238,14 +246,65 @@ class FakeGraph:
 			self.media[media_id] = (mime_type, bytes(data))
 		return media_id
 
+	def fail_media_downloads(self, count=1):
+		"""The next `count` media downloads answer 500."""
+		with self.lock:
+			self.media_failures += int(count)
+
 	def media_info(self, media_id):
 		with self.lock:
 			mime, data = self.media[media_id]
+			ttl = self.media_url_ttl
+			base = self.media_url_base or self.url
+		# Like Meta's, a download URL works for a while only.
+		exp = "" if ttl is None else "&exp=%.3f" % (time.time() + ttl)
 		return {"messaging_product": "whatsapp",
-		    "url": "%s/_media/%s?ext=%s" % (self.url, media_id,
-		    os.urandom(6).hex()), "mime_type": mime,
+		    "url": "%s/_media/%s?ext=%s%s" % (base, media_id,
+		    os.urandom(6).hex(), exp), "mime_type": mime,
 		    "sha256": hashlib.sha256(data).hexdigest(),
 		    "file_size": len(data), "id": media_id}
+
+	# ---- templates --------------------------------------------------
+
+	def set_templates(self, waba_id, templates):
+		"""The templates GET /{waba_id}/message_templates lists."""
+		with self.lock:
+			self.templates[str(waba_id)] = [dict(t) for t in templates]
+
+	def template_page(self, waba_id, after=None, limit=None):
+		"""One page of a listing, as Meta pages it (cursors)."""
+		with self.lock:
+			items = list(self.templates.get(str(waba_id), []))
+			size = self.template_page_size
+		if limit:
+			size = min(size, int(limit))
+		start = int(base64.b64decode(after).decode()) if after else 0
+		page = items[start:start + size]
+		out = {"data": page}
+		if page:
+			cur = {"before": base64.b64encode(str(start).encode()
+			    ).decode(), "after": base64.b64encode(str(start +
+			    len(page)).encode()).decode()}
+			out["paging"] = {"cursors": cur}
+			if start + len(page) < len(items):
+				out["paging"]["next"] = "%s/%s/message_templates?" \
+				    "limit=%d&after=%s" % (self.graph_url, waba_id,
+				    size, cur["after"])
+		return out
+
+	def template_status(self, waba_id, name, language, event,
+	    reason="NONE", template_id=None, category=None):
+		"""Post a message_template_status_update webhook."""
+		value = {"event": event, "message_template_id": template_id or
+		    int(time.time() * 1000) % 10 ** 15,
+		    "message_template_name": name,
+		    "message_template_language": language, "reason": reason}
+		if category:
+			value["message_template_category"] = category
+		body = {"object": "whatsapp_business_account", "entry": [{
+		    "id": str(waba_id), "time": int(time.time()), "changes": [{
+		    "value": value, "field": "message_template_status_update"}]}]}
+		return self.post_webhook(body)
 
 	# ---- webhooks to the relay --------------------------------------
 
@@ -415,6 +474,23 @@ class FakeGraph:
 				time.sleep(0.1)
 
 
+def _multipart(ctype, raw):
+	"""multipart/form-data -> {name: (filename, bytes, part type)}."""
+	import email.parser
+	import email.policy
+	if not ctype.lower().startswith("multipart/form-data"):
+		return {}
+	msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+	    b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + raw)
+	out = {}
+	for part in msg.iter_parts():
+		name = part.get_param("name", header="content-disposition")
+		if name:
+			out[name] = (part.get_filename(), part.get_payload(
+			    decode=True) or b"", part.get_content_type())
+	return out
+
+
 def _sample_bytes(mtype):
 	head = {"image": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00",
 	    "sticker": b"RIFF\x00\x00\x00\x00WEBPVP8 ",
@@ -469,7 +545,10 @@ class _Handler(BaseHTTPRequestHandler):
 			body = json.loads(raw) if raw else None
 		except ValueError:
 			body = None
+		auth = self.headers.get("Authorization", "")
+		token = auth[7:] if auth.startswith("Bearer ") else None
 		self.fake._record({"method": self.command, "path": self.path,
+		    "token": token,
 		    "headers": headers, "body": body, "raw": raw, "kind": kind,
 		    "status": answer, "time": time.time()})
 
@@ -489,14 +568,37 @@ class _Handler(BaseHTTPRequestHandler):
 			return self._control_get(parts[1:])
 		if len(parts) == 2 and parts[0] == "_media":
 			ok = self._authorized()
-			self._record(b"", "media_download", 200 if ok else 401)
-			if not ok:
-				return self._answer(*self._unauthorized())
+			q = urllib.parse.parse_qs(urllib.parse.urlsplit(
+			    self.path).query)
+			exp = q.get("exp")
 			with self.fake.lock:
 				item = self.fake.media.get(parts[1])
+				fail = ok and self.fake.media_failures > 0
+				if fail:
+					self.fake.media_failures -= 1
+			if exp and time.time() > float(exp[0]):
+				item = None  # the URL expired
+			st = 401 if not ok else 500 if fail else 200 if item \
+			    else 404
+			self._record(b"", "media_download", st)
+			if not ok:
+				return self._answer(*self._unauthorized())
+			if fail:
+				return self._answer(500, "try later", "text/plain")
 			if not item:
 				return self._answer(404, "not found", "text/plain")
 			return self._answer(200, item[1], item[0])
+		if len(parts) == 3 and parts[0] == self.fake.version and \
+		    parts[2] == "message_templates":
+			ok = self._authorized()
+			self._record(b"", "templates", 200 if ok else 401)
+			if not ok:
+				return self._answer(*self._unauthorized())
+			q = urllib.parse.parse_qs(urllib.parse.urlsplit(
+			    self.path).query)
+			return self._answer(200, self.fake.template_page(parts[1],
+			    (q.get("after") or [None])[0],
+			    (q.get("limit") or [None])[0]))
 		if len(parts) == 2 and parts[0] == self.fake.version:
 			ok = self._authorized()
 			with self.fake.lock:
@@ -529,6 +631,8 @@ class _Handler(BaseHTTPRequestHandler):
 				body = None
 			kind = "read" if isinstance(body, dict) and \
 			    body.get("status") == "read" else "send"
+			if kind == "read" and body.get("typing_indicator"):
+				kind = "typing"
 			if not self._authorized():
 				self._record(raw, kind, 401)
 				return self._answer(*self._unauthorized())
@@ -541,9 +645,37 @@ class _Handler(BaseHTTPRequestHandler):
 			st, answer = self.fake.handle_send(body, self)
 			self._record(raw, kind, st)
 			return self._answer(st, answer)
+		if len(parts) == 3 and parts[0] == self.fake.version and \
+		    parts[2] == "media":
+			return self._upload(parts[1], raw)
 		self._record(raw, "unknown", 404)
 		self._answer(*graph_error(2500, "OAuthException",
 		    "Unknown path components", status=404))
+
+	def _upload(self, pnid, raw):
+		"""POST /{phone_number_id}/media, multipart/form-data with
+		messaging_product, type and file (Meta's media upload)."""
+		if not self._authorized():
+			self._record(raw, "upload", 401)
+			return self._answer(*self._unauthorized())
+		fields = _multipart(self.headers.get("Content-Type", ""), raw)
+		f = fields.get("file")
+		ok = pnid == self.fake.phone_number_id and f is not None and \
+		    fields.get("messaging_product", (None, b""))[1] == \
+		    b"whatsapp" and fields.get("type") is not None
+		if not ok:
+			self._record(b"", "upload", 400)
+			return self._answer(*graph_error(100, "OAuthException",
+			    "(#100) The parameter file, type and "
+			    "messaging_product are required."))
+		mime = fields["type"][1].decode("utf-8", "replace")
+		mid = self.fake.add_media(f[1], mime)
+		with self.fake.lock:
+			self.fake.uploads.append({"id": mid, "type": mime,
+			    "filename": f[0], "size": len(f[1]),
+			    "part_type": f[2], "time": time.time()})
+		self._record(b"", "upload", 200)
+		return self._answer(200, {"id": mid})
 
 	# ---- control API under /_fake/ ----------------------------------
 

@@ -50,6 +50,9 @@ def note(text):
 
 
 class HardeningRelay(RelayTestCase):
+	# 500 long-polls from one address: the default of 32 connections
+	# per address (test_relay_limits.py) would refuse most of them.
+	relay_kw = {"relay_options": {"max_conns_per_address": "1000"}}
 
 	def pid(self):
 		self.assertTrue(self.relay.running(), "relay is not running:\n"

@@ -167,7 +167,7 @@ class AuthLimit(WorldCase):
 		self.assertEqual(guesser.me().status, 401)
 		log = self.relay.log_text()
 		self.assertNotIn(bad, log, "a tried token reached the log")
-		self.assertIn(" 429 ", log)
+		self.assertIn(" status=429 ", log)
 
 	def test_default_limit_spares_ordinary_mistakes(self):
 		# A relay without the keys: 30 wrong tokens are still plain

@@ -218,33 +218,33 @@ test_names(void)
 	int i;
 
 	for (i = TD_KIND_TEXT; i <= TD_KIND_UNSUPPORTED; i++)
-		CHECK_INT(msg_kind_from_name(msg_kind_name((enum td_msg_kind)i)), i);
+		CHECK_INT(event_kind_from_name(event_kind_name((enum td_msg_kind)i)), i);
 	for (i = TD_MS_RECEIVED; i <= TD_MS_FAILED; i++)
-		CHECK_INT(msg_status_from_name(msg_status_name(
+		CHECK_INT(event_msg_status_from_name(event_msg_status_name(
 		    (enum td_msg_status)i)), i);
 	for (i = TD_CS_OPEN; i <= TD_CS_SNOOZED; i++)
-		CHECK_INT(conv_status_from_name(conv_status_name(
+		CHECK_INT(event_conv_status_from_name(event_conv_status_name(
 		    (enum td_conv_status)i)), i);
 	for (i = TD_PRIO_NORMAL; i <= TD_PRIO_URGENT; i++)
-		CHECK_INT(priority_from_name(priority_name((enum td_priority)i)), i);
+		CHECK_INT(event_priority_from_name(event_priority_name((enum td_priority)i)), i);
 	for (i = TD_DIR_IN; i <= TD_DIR_NOTE; i++)
-		CHECK_INT(direction_from_name(direction_name((enum td_direction)i)), i);
+		CHECK_INT(event_direction_from_name(event_direction_name((enum td_direction)i)), i);
 	for (i = TD_EV_MESSAGE; i <= TD_EV_PRESENCE; i++)
 		CHECK_INT(event_type_from_name(event_type_name(
 		    (enum td_event_type)i)), i);
-	CHECK_STR(msg_kind_name(TD_KIND_CONTACTS), "contacts");
-	CHECK_STR(msg_status_name(TD_MS_DELIVERED), "delivered");
-	CHECK_STR(conv_status_name(TD_CS_ESCALATED), "escalated");
-	CHECK_STR(priority_name(TD_PRIO_URGENT), "urgent");
-	CHECK_STR(direction_name(TD_DIR_NOTE), "note");
-	CHECK_INT(msg_kind_from_name("TEXT"), -1);
-	CHECK_INT(msg_status_from_name(""), -1);
-	CHECK_INT(conv_status_from_name(NULL), -1);
-	CHECK_INT(priority_from_name("low"), -1);
-	CHECK_INT(direction_from_name("sideways"), -1);
+	CHECK_STR(event_kind_name(TD_KIND_CONTACTS), "contacts");
+	CHECK_STR(event_msg_status_name(TD_MS_DELIVERED), "delivered");
+	CHECK_STR(event_conv_status_name(TD_CS_ESCALATED), "escalated");
+	CHECK_STR(event_priority_name(TD_PRIO_URGENT), "urgent");
+	CHECK_STR(event_direction_name(TD_DIR_NOTE), "note");
+	CHECK_INT(event_kind_from_name("TEXT"), -1);
+	CHECK_INT(event_msg_status_from_name(""), -1);
+	CHECK_INT(event_conv_status_from_name(NULL), -1);
+	CHECK_INT(event_priority_from_name("low"), -1);
+	CHECK_INT(event_direction_from_name("sideways"), -1);
 	CHECK_INT(event_type_from_name("unknown"), TD_EV_UNKNOWN);
 	CHECK_INT(event_type_from_name("typing"), TD_EV_UNKNOWN);
-	CHECK_STR(msg_kind_name((enum td_msg_kind)99), "unknown");
+	CHECK_STR(event_kind_name((enum td_msg_kind)99), "unknown");
 }
 
 struct bad_case {

@@ -22,6 +22,7 @@
 
 #include "check.h"
 #include "config.h"
+#include "http.h"
 #include "relay.h"
 #include "server.h"
 
@@ -242,6 +243,25 @@ text_hook(const char *wa_id, const char *wamid, long ts)
 	    "\"messages\":[{\"from\":\"%s\",\"id\":\"%s\",\"timestamp\":\"%ld\","
 	    "\"type\":\"text\",\"text\":{\"body\":\"hello\"}}]}}]}]}", wa_id,
 	    wa_id, wamid, ts) < 0)
+		return NULL;
+	return out;
+}
+
+/* An image message of wa_id carrying Graph media id mid. */
+static char *
+image_hook(const char *wa_id, const char *wamid, const char *mid)
+{
+	char *out = NULL;
+
+	if (asprintf(&out, "{\"object\":\"whatsapp_business_account\",\"entry\":"
+	    "[{\"id\":\"1\",\"changes\":[{\"field\":\"messages\",\"value\":{"
+	    "\"messaging_product\":\"whatsapp\",\"metadata\":{"
+	    "\"display_phone_number\":\"1\",\"phone_number_id\":\"" PNID "\"},"
+	    "\"contacts\":[{\"profile\":{\"name\":\"Ann\"},\"wa_id\":\"%s\"}],"
+	    "\"messages\":[{\"from\":\"%s\",\"id\":\"%s\",\"timestamp\":\"%ld\","
+	    "\"type\":\"image\",\"image\":{\"id\":\"%s\",\"mime_type\":"
+	    "\"image/png\"}}]}}]}]}", wa_id, wa_id, wamid, (long)time(NULL),
+	    mid) < 0)
 		return NULL;
 	return out;
 }
@@ -478,8 +498,9 @@ test_long_poll(void)
 {
 	struct poll_arg a = { 0, 0, 0, 0 };
 	pthread_t t;
-	char *b;
+	char *b, path[96], want[160];
 	struct http_resp r;
+	int64_t t0;
 
 	a.after = atomic_load(&relay.committed_seq);
 	pthread_create(&t, NULL, poll_main, &a);
@@ -492,9 +513,22 @@ test_long_poll(void)
 	CHECK(a.count >= 3); /* contact, conversation, message, ... */
 	CHECK(a.ms >= 250 && a.ms < 2000);
 	/* A timed-out long-poll answers an empty list with next = after. */
-	r = req("GET", "/v1/sync?after=999999&wait=1", NULL, NULL);
+	snprintf(path, sizeof path, "/v1/sync?after=%lld&wait=1",
+	    (long long)atomic_load(&relay.committed_seq));
+	r = req("GET", path, NULL, NULL);
 	CHECK_INT(r.status, 200);
-	CHECK_STR(r.body, "{\"events\":[],\"next\":999999,\"more\":false}");
+	snprintf(want, sizeof want, "{\"events\":[],\"next\":%lld,\"more\":"
+	    "false,\"log_id\":\"%s\"}",
+	    (long long)atomic_load(&relay.committed_seq), relay.log_id);
+	CHECK_STR(r.body, want);
+	free(r.body);
+	/* An after past the head (a restored log) is answered at once
+	 * with next = the head, so the client notices. */
+	t0 = http_now_ms();
+	r = req("GET", "/v1/sync?after=999999&wait=5", NULL, NULL);
+	CHECK_INT(r.status, 200);
+	CHECK(http_now_ms() - t0 < 2000);
+	CHECK_STR(r.body, want);
 	free(r.body);
 }
 
@@ -602,10 +636,21 @@ test_send_errors(void)
 static void
 test_read_and_media(void)
 {
+	static const char *const mids[] = { "777", "888", "999" };
 	struct http_resp r;
 	json_t *a;
 	long status;
 	int reads = atomic_load(&graph_reads);
+	char wamid[32], *b;
+	size_t i;
+
+	/* Only media a message of the conversation carries is fetched. */
+	for (i = 0; i < 3; i++) {
+		snprintf(wamid, sizeof wamid, "wamid.IMG%s", mids[i]);
+		b = image_hook("111", wamid, mids[i]);
+		CHECK_INT(webhook(b), 200);
+		free(b);
+	}
 
 	a = post_json("/v1/conversations/c1/read", "{\"message\":\"wamid.LP1\"}",
 	    &status);

@@ -97,7 +97,7 @@ check_event(const struct wa_item *it)
 	j = event_to_json(&ev);
 	CHECK(j != NULL);
 	CHECK_STR(json_string_value(json_object_get(json_object_get(j,
-	    "message"), "kind")), msg_kind_name(it->message.kind));
+	    "message"), "kind")), event_kind_name(it->message.kind));
 	json_decref(j);
 	message_free(&ev.u.message);
 }

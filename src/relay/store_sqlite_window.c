@@ -1,0 +1,212 @@
+/*
+ * SQLite half of store_window.h.  Statements are prepared per call: a
+ * call reads a whole page, so one prepare is shared by all its rows.
+ * Reads happen on the relay's reader connection inside a deferred
+ * transaction (a WAL snapshot): no lock the writer waits for.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_common.h"
+#include "store_window_backend.h"
+
+#define WS_OPEN "('open', 'pending', 'escalated', 'snoozed')"
+
+static sqlite3_stmt *
+sw_prepare(void *be, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(sqlite_store_db(be), sql, -1, &s, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	return s;
+}
+
+int
+sqlite_window_read_begin(void *be)
+{
+	return sqlite3_exec(sqlite_store_db(be), "BEGIN", NULL, NULL, NULL) ==
+	    SQLITE_OK ? 0 : -1;
+}
+
+void
+sqlite_window_read_end(void *be)
+{
+	sqlite3 *db = sqlite_store_db(be);
+
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}
+
+int64_t
+sqlite_window_head(void *be)
+{
+	sqlite3_stmt *s = sw_prepare(be, "SELECT COALESCE(MAX(seq), 0) FROM "
+	    "events");
+	int64_t v = -1;
+
+	if (s != NULL && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Steps s to the end, adding each (id, contact, state, first_ts,
+ * msg_ts) row to out. */
+static int
+sw_convrows(sqlite3_stmt *s, struct relay_convrows *out)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (relay_convrows_add(out, sqlite3_column_int64(s, 0),
+		    sqlite3_column_int64(s, 1),
+		    (const char *)sqlite3_column_text(s, 2),
+		    sqlite3_column_int64(s, 3),
+		    sqlite3_column_int64(s, 4)) != 0)
+			return -1;
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Steps s to the end, adding each (seq, ts, type, json) row to out. */
+static int
+sw_evrows(sqlite3_stmt *s, int64_t conv, struct relay_evrows *out)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (relay_evrows_add(out, conv, sqlite3_column_int64(s, 0),
+		    sqlite3_column_int64(s, 1),
+		    (const char *)sqlite3_column_text(s, 2),
+		    (const char *)sqlite3_column_text(s, 3),
+		    (size_t)sqlite3_column_bytes(s, 3)) != 0)
+			return -1;
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+sqlite_window_convs(void *be, int64_t since, int64_t after,
+    int limit, struct relay_convrows *out)
+{
+	/* Two index ranges (status, msg_ts), joined by row number. */
+	sqlite3_stmt *s = sw_prepare(be, "SELECT id, contact, state, "
+	    "first_ts, COALESCE(msg_ts, 0) FROM conversations WHERE id IN ("
+	    "SELECT id FROM conversations WHERE status IN "
+	    WS_OPEN " AND id > ?1 UNION SELECT id FROM conversations WHERE "
+	    "msg_ts >= ?2 AND id > ?1) ORDER BY id LIMIT ?3");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int64(s, 2, since);
+	sqlite3_bind_int(s, 3, limit);
+	rc = sw_convrows(s, out);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+sqlite_window_outside(void *be, int64_t since,
+    int64_t *outside, int64_t *resolved)
+{
+	sqlite3_stmt *s = sw_prepare(be, "SELECT (SELECT COUNT(*) FROM "
+	    "conversations) - (SELECT COUNT(*) FROM (SELECT id FROM "
+	    "conversations WHERE status IN " WS_OPEN " UNION "
+	    "SELECT id FROM conversations WHERE msg_ts >= ?1)), (SELECT "
+	    "COUNT(*) FROM conversations WHERE status = "
+	    "'resolved' AND msg_ts < ?1)");
+	int rc = -1;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, since);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*outside = sqlite3_column_int64(s, 0);
+		*resolved = sqlite3_column_int64(s, 1);
+		rc = 0;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+sqlite_window_events(void *be, const int64_t *ids, size_t n,
+    int64_t through, struct relay_evrows *out)
+{
+	sqlite3_stmt *s = sw_prepare(be, "SELECT seq, ts, type, json FROM "
+	    "events WHERE conversation = ?1 AND type IN ('contact', "
+	    "'conversation', 'message', 'status') AND seq <= ?2 ORDER BY seq");
+	char *id;
+	size_t i;
+	int rc = 0;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((id = store_conv_id(ids[i])) == NULL) {
+			rc = -1;
+			break;
+		}
+		sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, through);
+		rc = sw_evrows(s, ids[i], out);
+		sqlite3_reset(s);
+		free(id);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+sqlite_window_conv_events(void *be, const char *conv,
+    const char *type, int64_t after, int64_t before, int limit, bool newest,
+    struct relay_evrows *out)
+{
+	char sql[256];
+	sqlite3_stmt *s;
+	int rc;
+
+	snprintf(sql, sizeof sql, "SELECT seq, ts, type, json FROM events "
+	    "WHERE conversation = ?1 AND type = ?2 AND seq > ?3 AND seq < ?4 "
+	    "ORDER BY seq %s LIMIT ?5", newest ? "DESC" : "ASC");
+	if ((s = sw_prepare(be, sql)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, conv, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, type, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, after);
+	sqlite3_bind_int64(s, 4, before);
+	sqlite3_bind_int(s, 5, limit > 0 ? limit : -1);
+	rc = sw_evrows(s, store_conv_rowid(conv), out);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+sqlite_window_conv_page(void *be, const char *status,
+    int64_t before, int limit, struct relay_convrows *out)
+{
+	sqlite3_stmt *s = sw_prepare(be, status != NULL ?
+	    "SELECT id, contact, state, first_ts, msg_ts FROM conversations "
+	    "WHERE status = ?3 AND msg_ts < ?1 "
+	    "ORDER BY msg_ts DESC, id DESC LIMIT ?2" :
+	    "SELECT id, contact, state, first_ts, msg_ts FROM conversations "
+	    "WHERE msg_ts < ?1 ORDER BY msg_ts DESC, id DESC LIMIT ?2");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, before);
+	sqlite3_bind_int(s, 2, limit);
+	if (status != NULL)
+		sqlite3_bind_text(s, 3, status, -1, SQLITE_STATIC);
+	rc = sw_convrows(s, out);
+	sqlite3_finalize(s);
+	return rc;
+}

@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Running a relay day to day, through the real binary (relay-api.md,
+"Operating the relay"): add-agent checks ids as the loader does,
+rotate-token, remove-agent and list-agents, SIGHUP without dropping
+connections, warnings for unknown keys, the event log's log_id and an
+`after` past the head, and `backup` while webhooks flow."""
+
+import os
+import re
+import signal
+import sqlite3
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+    "..", "pylib"))
+from harness import AgentClient, RelayWorld, main, unique_phone  # noqa: E402
+from harness import wait_until  # noqa: E402
+import pgcluster  # noqa: E402
+import relayproc  # noqa: E402
+
+
+class Admin(unittest.TestCase):
+
+	def setUp(self):
+		self.world = RelayWorld()
+		self.relay = self.world.relay
+		self.fake = self.world.fake
+		self.addCleanup(self.world.close)
+
+	def cli(self, *args):
+		return self.relay.run_cli(*args)
+
+	def conf(self):
+		with open(self.relay.config_path, encoding="utf-8") as fp:
+			return fp.read()
+
+	def hup(self, what):
+		before = self.relay.log_text().count(what)
+		self.relay.proc.send_signal(signal.SIGHUP)
+		wait_until(lambda: self.relay.log_text().count(what) > before, 10,
+		    what=what)
+
+	def test_add_agent_refuses_what_the_loader_refuses(self):
+		before = self.conf()
+		for bad in ("bob@x", "a b", "x" * 65, "", "ü", "a/b"):
+			p = self.cli("add-agent", "--config", self.relay.config_path,
+			    bad, "--name", "Bob")
+			self.assertEqual(p.returncode, 2, (bad, p.stderr))
+			self.assertEqual(p.stdout, "")
+		p = self.cli("add-agent", "--config=" + self.relay.config_path,
+		    "bob2", "--name", "Bob", "--teams", "tier1,bad team")
+		self.assertEqual(p.returncode, 2, p.stderr)
+		self.assertEqual(self.conf(), before)
+		# What it accepts, the relay starts with.
+		p = self.cli("add-agent", "--config=" + self.relay.config_path,
+		    "bob.n-2_x", "--name", "Bob N", "--teams", "tier1")
+		self.assertEqual(p.returncode, 0, p.stderr)
+		self.relay.stop()
+		self.relay.start(write=False)
+		self.assertEqual(AgentClient(self.relay.url,
+		    p.stdout.strip()).me().status, 200)
+
+	def test_rotate_remove_list_with_sighup(self):
+		alice = self.world.agent("alice")
+		old = self.relay.agents["alice"].token
+		# A long-poll in flight across the reload keeps its connection.
+		seq = alice.sync(0).data["next"]
+		res = {}
+		t = threading.Thread(target=lambda: res.update(r=alice.sync(seq,
+		    wait=6)))
+		t.start()
+		time.sleep(0.5)
+		p = self.cli("rotate-token", "--config", self.relay.config_path,
+		    "alice")
+		self.assertEqual(p.returncode, 0, p.stderr)
+		lines = p.stdout.splitlines()
+		self.assertEqual(len(lines), 1, "only the token on stdout")
+		new = lines[0]
+		self.assertRegex(new, r"^[0-9a-f]{64}$")
+		conf = self.conf()
+		self.assertIn("token_sha256 = " + relayproc.sha256_hex(new), conf)
+		self.assertNotIn(relayproc.sha256_hex(old), conf)
+		self.assertNotIn(new, conf)
+		self.assertIn("# written by tests/pylib/relayproc.py", conf)
+		self.hup("agents reloaded")
+		self.assertEqual(AgentClient(self.relay.url, old).me().status, 401)
+		self.assertEqual(AgentClient(self.relay.url, new).me().status, 200)
+		t.join()
+		self.assertEqual(res["r"].status, 200, "long-poll dropped by HUP")
+		# list-agents: id, name, teams; no hashes.
+		p = self.cli("list-agents", "--config", self.relay.config_path)
+		self.assertEqual(p.returncode, 0, p.stderr)
+		self.assertEqual(p.stdout.splitlines(), [
+		    "alice\tAlice Moreau\ttier1,tier2", "bob\tBob Nakamura\ttier1"])
+		p = self.cli("remove-agent", "--config", self.relay.config_path,
+		    "bob")
+		self.assertEqual(p.returncode, 0, p.stderr)
+		self.assertNotIn("[agent bob]", self.conf())
+		self.assertIn("[agent alice]", self.conf())
+		self.hup("agents reloaded")
+		bob = self.relay.agents["bob"].token
+		self.assertEqual(AgentClient(self.relay.url, bob).me().status, 401)
+		p = self.cli("remove-agent", "--config", self.relay.config_path,
+		    "bob")
+		self.assertEqual(p.returncode, 1)
+		p = self.cli("rotate-token", "--config", self.relay.config_path,
+		    "nobody")
+		self.assertEqual((p.returncode, p.stdout), (1, ""))
+
+	def test_help_and_usage(self):
+		for cmd in ("add-agent", "rotate-token", "remove-agent",
+		    "list-agents", "backup", "migrate", "export", "import"):
+			for h in ("-h", "--help"):
+				p = self.cli(cmd, h)
+				self.assertEqual(p.returncode, 0, (cmd, h, p.stderr))
+				self.assertIn("usage:", p.stdout)
+			p = self.cli(cmd)
+			self.assertEqual(p.returncode, 2, cmd)
+			self.assertIn("usage:", p.stderr)
+
+	def test_unknown_keys_warn_with_their_line(self):
+		self.relay.stop()
+		self.relay.relay_options["max_bodyy"] = "5"
+		self.relay.extra_config = "\n[whatsap]\nverify_token = x\n"
+		self.relay.start()
+		lines = self.conf().splitlines()
+		n = lines.index("max_bodyy = 5") + 1
+		log = self.relay.log_text()
+		self.assertRegex(log, r"<4>\S+ event=config_unknown_key file=\S+ "
+		    r"line=%d section=\"relay\" key=\"max_bodyy\"" % n)
+		self.assertIn('event=config_unknown_section file=', log)
+		self.assertIn('section="whatsap"', log)
+		self.assertNotIn('key="listen"', log)
+
+	def test_log_id_and_after_past_the_head(self):
+		alice = self.world.agent("alice")
+		c = self.fake.customer(unique_phone(), None, "L")
+		self.assertEqual(self.fake.customer_message(c, "text")[1], 200)
+		r = alice.sync(0)
+		log_id = r.data["log_id"]
+		self.assertRegex(log_id, r"^[0-9a-f]{32}$")
+		head = r.data["next"]
+		self.assertGreater(head, 0)
+		# Same id on every answer and across a restart.
+		self.assertEqual(alice.sync(head).data["log_id"], log_id)
+		self.world.restart()
+		alice = self.world.agent("alice")
+		self.assertEqual(alice.sync(0).data["log_id"], log_id)
+		# After beyond the head: answered at once; next stays after (the
+		# contract), "head" says where the log ends.
+		t0 = time.monotonic()
+		r = alice.sync(head + 1000, wait=10)
+		self.assertLess(time.monotonic() - t0, 5)
+		self.assertEqual(r.status, 200)
+		self.assertEqual((r.data["events"], r.data["next"], r.data["head"]),
+		    ([], head + 1000, head))
+		self.assertEqual(r.data["log_id"], log_id)
+		self.assertNotIn("head", alice.sync(head).data)
+
+	@unittest.skipIf(pgcluster.wanted(), "SQLite backup")
+	def test_backup_while_webhooks_flow_and_restore(self):
+		alice = self.world.agent("alice")
+		stop = threading.Event()
+		codes = []
+
+		def flow():
+			while not stop.is_set():
+				c = self.fake.customer(unique_phone(), None, "B")
+				codes.append(self.fake.customer_message(c, "text")[1])
+		t = threading.Thread(target=flow)
+		t.start()
+		try:
+			time.sleep(1.0)
+			copy = os.path.join(self.relay.dir, "copy.db")
+			p = self.cli("backup", "--config", self.relay.config_path,
+			    copy)
+			self.assertEqual(p.returncode, 0, p.stderr)
+			time.sleep(0.5)
+		finally:
+			stop.set()
+			t.join()
+		self.assertTrue(codes and set(codes) == {200}, codes[:10])
+		live = alice.all_events(0)
+		log_id = alice.sync(0).data["log_id"]
+		db = sqlite3.connect(copy)
+		rows = db.execute("SELECT seq, body FROM events ORDER BY seq"
+		    ).fetchall() if self._has_body(db) else db.execute(
+		    "SELECT seq FROM events ORDER BY seq").fetchall()
+		self.assertEqual(db.execute("PRAGMA integrity_check").fetchone(),
+		    ("ok",))
+		db.close()
+		seqs = [r[0] for r in rows]
+		self.assertTrue(seqs, "empty backup")
+		self.assertLess(len(seqs), len(live), "webhooks did not flow "
+		    "after the backup")
+		# A prefix: seqs 1..n of the live log, nothing else.
+		self.assertEqual(seqs, [e["seq"] for e in live][:len(seqs)])
+		# The file exists now: a second backup to it is refused.
+		p = self.cli("backup", "--config", self.relay.config_path, copy)
+		self.assertEqual(p.returncode, 1)
+		# Restore: the relay runs on the copy; the log has a new id
+		# and agents see its head.
+		self.relay.stop()
+		os.replace(copy, self.relay.db)
+		for ext in ("-wal", "-shm"):
+			if os.path.exists(self.relay.db + ext):
+				os.remove(self.relay.db + ext)
+		self.world.restart()
+		alice = self.world.agent("alice")
+		r = alice.sync(0)
+		self.assertNotEqual(r.data["log_id"], log_id)
+		restored = r.data["log_id"]
+		r = alice.sync(live[-1]["seq"])
+		self.assertEqual(r.data["next"], seqs[-1])
+		# The new id stays for later starts.
+		self.world.restart()
+		self.assertEqual(self.world.agent("alice").sync(0).data["log_id"],
+		    restored)
+
+	@staticmethod
+	def _has_body(db):
+		cols = [r[1] for r in db.execute("PRAGMA table_info(events)")]
+		return "body" in cols
+
+
+if __name__ == "__main__":
+	main()
