@@ -117,12 +117,6 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c,
 		free(s);
 	}
 	sla_title_add(&l, c, app->now, app->ui.utf8);
-	/* At the top of the thread: what the relay has before it. */
-	note = history_note(app, c->id, app->ui.utf8);
-	if (note != NULL && (top || strncmp(note, "loading", 7) == 0)) {
-		aline_adds(&l, TH_SYSTEM, "  ");
-		aline_adds(&l, TH_SYSTEM, note);
-	}
 	/* Who else is here (presence.h). */
 	presence_text(app, c, buf, sizeof buf);
 	if (buf[0] != '\0' && (s = sanitize_text(buf, strlen(buf),
@@ -130,6 +124,12 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c,
 		aline_adds(&l, TH_HIGH, "  ");
 		aline_adds(&l, TH_HIGH, s);
 		free(s);
+	}
+	/* Last (after who is here): what the relay has before the top. */
+	note = history_note(app, c->id, app->ui.utf8);
+	if (note != NULL && (top || strncmp(note, "loading", 7) == 0)) {
+		aline_adds(&l, TH_SYSTEM, "  ");
+		aline_adds(&l, TH_SYSTEM, note);
 	}
 	ui_draw_aline(app, v->win, 0, 0, &l, (size_t)v->w, TH_TABS);
 	aline_free(&l);
