@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "ttydesk/cache.h"
 #include "ttydesk/event.h"
 #include "ttydesk/model.h"
@@ -23,24 +24,6 @@
 #define BATCH 100
 
 static char err[512];
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
-cpu(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* CPU time of the best load: wall time suffers on a shared machine. */
 static double best_cpu;
@@ -121,22 +104,22 @@ decode_event(void *ud, const char *buf, size_t len)
 	l->events++;
 	l->bytes += len;
 	if (l->timed)
-		t0 = now();
+		t0 = bench_now();
 	if (event_decode_any(buf, len, &ev, e, sizeof e) != 0) {
 		l->bad++;
 		return;
 	}
 	if (l->timed)
-		t1 = now();
+		t1 = bench_now();
 	if (l->model != NULL && model_apply_take(l->model, &ev) < 0)
 		l->bad++;
 	if (l->timed)
-		t2 = now();
+		t2 = bench_now();
 	event_free(&ev);
 	if (l->timed) {
 		l->t_dec += t1 - t0;
 		l->t_apply += t2 - t1;
-		l->t_free += now() - t2;
+		l->t_free += bench_now() - t2;
 	}
 }
 
@@ -158,15 +141,15 @@ bench_load(const char *dir, const struct cache_key *k, enum load_mode mode,
 			out->model = model_new("agent-1");
 		v.ud = out;
 		v.event = mode == LOAD_DECRYPT ? count_event : decode_event;
-		t = now();
-		tc = cpu();
+		t = bench_now();
+		tc = bench_cpu();
 		if (cache_open(dir, k, &c, err, sizeof err) != CACHE_OK ||
 		    cache_load(c, &v, err, sizeof err) != CACHE_OK) {
 			fprintf(stderr, "load: %s\n", err);
 			exit(1);
 		}
-		t = now() - t;
-		tc = cpu() - tc;
+		t = bench_now() - t;
+		tc = bench_cpu() - tc;
 		cache_close(c);
 		if (mode == LOAD_MODEL) {
 			if (i == 2)
@@ -199,13 +182,13 @@ bench_split(const char *what, const char *dir, const struct cache_key *k)
 	if ((l.model = model_new("agent-1")) == NULL)
 		exit(1);
 	v.ud = &l;
-	t = now();
+	t = bench_now();
 	if (cache_open(dir, k, &c, err, sizeof err) != CACHE_OK ||
 	    cache_load(c, &v, err, sizeof err) != CACHE_OK) {
 		fprintf(stderr, "load: %s\n", err);
 		exit(1);
 	}
-	t = now() - t;
+	t = bench_now() - t;
 	cache_close(c);
 	model_free(l.model);
 	printf("  %s phases of one timed load: open + decrypt %.1f ms, decode "
@@ -254,7 +237,7 @@ bench_packed(const char *dir, const struct cache_key *k, const char **json,
 
 	if (pk == NULL || plens == NULL)
 		exit(1);
-	t = now();
+	t = bench_now();
 	for (i = 0; i < NEVENTS; i++) {
 		if (event_parse_text(json[i], lens[i], &ev, err,
 		    sizeof err) != 0 || event_pack(&ev, &pk[i], &plens[i]) != 0) {
@@ -264,7 +247,7 @@ bench_packed(const char *dir, const struct cache_key *k, const char **json,
 		raw += plens[i];
 		event_free(&ev);
 	}
-	t = now() - t;
+	t = bench_now() - t;
 	printf("packed events: %.0f bytes per event (JSON: see above); "
 	    "parse + pack: %.2f us per event\n", (double)raw / NEVENTS,
 	    t / NEVENTS * 1e6);
@@ -333,7 +316,7 @@ main(void)
 
 	if (cache_open(dir, k, &c, err, sizeof err) != CACHE_OK)
 		return 1;
-	t = now();
+	t = bench_now();
 	for (i = 0; i < NEVENTS; i += BATCH)
 		if (cache_append_events(c, json + i, lens + i, BATCH,
 		    i + BATCH, err, sizeof err) != 0) {
@@ -342,7 +325,7 @@ main(void)
 		}
 	if (cache_sync(c, err, sizeof err) != 0)
 		return 1;
-	t = now() - t;
+	t = bench_now() - t;
 	printf("append, %d events per call, fsync batched: %.0f events/s "
 	    "(%.3f s)\n", BATCH, NEVENTS / t, t);
 	logb = dir_bytes(dir, "log");
@@ -355,12 +338,12 @@ main(void)
 
 	if (cache_open(dir, k, &c, err, sizeof err) != CACHE_OK)
 		return 1;
-	t = now();
+	t = bench_now();
 	if (cache_compact(c, err, sizeof err) != 0) {
 		fprintf(stderr, "compact: %s\n", err);
 		return 1;
 	}
-	t = now() - t;
+	t = bench_now() - t;
 	printf("compaction of %d events: %.1f ms\n", NEVENTS, t * 1e3);
 	printf("snapshot size: %.1f bytes per message\n",
 	    (double)dir_bytes(dir, "snapshot") / NEVENTS);
@@ -372,24 +355,24 @@ main(void)
 	snprintf(dir2, sizeof dir2, "%s/cache2", tmp);
 	if (cache_open(dir2, k, &c, err, sizeof err) != CACHE_OK)
 		return 1;
-	t = now();
+	t = bench_now();
 	for (i = 0; i < 20000; i++)
 		if (cache_append_events(c, json + i, lens + i, 1, i + 1,
 		    err, sizeof err) != 0)
 			return 1;
 	if (cache_sync(c, err, sizeof err) != 0)
 		return 1;
-	t = now() - t;
+	t = bench_now() - t;
 	printf("append, 1 event per call, fsync batched: %.0f events/s\n",
 	    20000 / t);
-	t = now();
+	t = bench_now();
 	for (i = 0; i < 200; i++) {
 		char id[32];
 		snprintf(id, sizeof id, "c%ld", i);
 		if (cache_outbox_put(c, id, json[i], lens[i], err, sizeof err) != 0)
 			return 1;
 	}
-	t = now() - t;
+	t = bench_now() - t;
 	printf("outbox put (fsynced each): %.2f ms each\n", t / 200 * 1e3);
 	cache_close(c);
 

@@ -12,19 +12,11 @@
 
 #include <jansson.h>
 
+#include "bench_clock.h"
 #include "ttydesk/model.h"
 
 #define N_CONV 5000
 #define N_MSG 100000
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static char *fmt(const char *, ...) __attribute__((format(printf, 1, 2)));
 
@@ -93,23 +85,12 @@ make_events(size_t *count)
 	return v;
 }
 
-/* CPU time of this process: the machine may be shared, and other
- * processes' time is not ours. */
-static double
-cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static double last_cpu;
 
 static double
 run(struct td_model *m, struct td_event **order, size_t n)
 {
-	double t0 = now(), c0 = cpu_now();
+	double t0 = bench_now(), c0 = bench_cpu();
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -118,8 +99,8 @@ run(struct td_model *m, struct td_event **order, size_t n)
 			exit(1);
 		}
 	}
-	last_cpu = cpu_now() - c0;
-	return now() - t0;
+	last_cpu = bench_cpu() - c0;
+	return bench_now() - t0;
 }
 
 static void
@@ -176,18 +157,18 @@ main(void)
 		struct td_conversation **v;
 		size_t k, found = 0;
 
-		t0 = now();
+		t0 = bench_now();
 		for (k = 0; k < 100; k++) {
 			if (model_queue(m, &q, &v) != (size_t)-1)
 				free(v);
 		}
 		printf("%-34s %8.3f ms per call (%zu conversations)\n",
-		    "model_queue(all)", (now() - t0) * 1e3 / 100, model_count(m));
-		t0 = now();
+		    "model_queue(all)", (bench_now() - t0) * 1e3 / 100, model_count(m));
+		t0 = bench_now();
 		for (k = 0; k < model_count(m); k++)
 			found += conversation_matches(model_get(m, k), "A-4999;");
 		printf("%-34s %8.3f ms over all (%zu matches)\n",
-		    "search \"A-4999;\"", (now() - t0) * 1e3, found);
+		    "search \"A-4999;\"", (bench_now() - t0) * 1e3, found);
 	}
 	model_free(m);
 
@@ -196,8 +177,8 @@ main(void)
 		texts[i] = json_dumps(js, JSON_COMPACT);
 		json_decref(js);
 	}
-	t0 = now();
-	last_cpu = cpu_now();
+	t0 = bench_now();
+	last_cpu = bench_cpu();
 	for (i = 0; i < n; i++) {
 		char err[128];
 
@@ -205,8 +186,8 @@ main(void)
 		    sizeof err) == 0)
 			event_free(&tmp);
 	}
-	last_cpu = cpu_now() - last_cpu;
-	report("event_parse_text (jansson)", n, now() - t0);
+	last_cpu = bench_cpu() - last_cpu;
+	report("event_parse_text (jansson)", n, bench_now() - t0);
 
 	for (i = 0; i < n; i++) {
 		free(texts[i]);

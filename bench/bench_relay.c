@@ -22,6 +22,7 @@
 #include <curl/curl.h>
 #include <sodium.h>
 
+#include "bench_clock.h"
 #include "config.h"
 #include "http.h"
 #include "relay.h"
@@ -34,15 +35,6 @@
 
 static char dir[64] = "/tmp/bench_relay_XXXXXX";
 static unsigned port;
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static int
 cmp_double(const void *a, const void *b)
@@ -112,7 +104,7 @@ wh_easy(struct wh *w, char *url)
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, w->body);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
 	curl_easy_setopt(c, CURLOPT_PRIVATE, w);
-	w->t0 = now_ms();
+	w->t0 = 1e3 * bench_now();
 	return c;
 }
 
@@ -130,7 +122,7 @@ bench_ingest(int total)
 	for (i = 0; i < total; i++)
 		wh_make(&w[i], i);
 	curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)SENDERS);
-	t0 = now_ms();
+	t0 = 1e3 * bench_now();
 	for (; next < SENDERS && next < total; next++)
 		curl_multi_add_handle(m, wh_easy(&w[next], url));
 	while (done < total) {
@@ -146,7 +138,7 @@ bench_ingest(int total)
 			    &code);
 			if (code != 200)
 				bad++;
-			lat[done++] = now_ms() - x->t0;
+			lat[done++] = 1e3 * bench_now() - x->t0;
 			curl_multi_remove_handle(m, msg->easy_handle);
 			curl_easy_cleanup(msg->easy_handle);
 			if (next < total) {
@@ -156,7 +148,7 @@ bench_ingest(int total)
 		}
 		curl_multi_poll(m, NULL, 0, 100, NULL);
 	}
-	el = now_ms() - t0;
+	el = 1e3 * bench_now() - t0;
 	qsort(lat, (size_t)total, sizeof *lat, cmp_double);
 	printf("webhooks: %d signed, %d concurrent senders, %d non-200\n",
 	    total, SENDERS, bad);
@@ -244,7 +236,7 @@ bench_wake(struct relay *r, int waiters, int rounds)
 		if (waiting(r) < waiters)
 			printf("  round %d: only %d waiting\n", round, waiting(r));
 		wh_make(&w, 1000000 + round);
-		t0 = now_ms();
+		t0 = 1e3 * bench_now();
 		c = wh_easy(&w, wurl);
 		curl_multi_add_handle(m, c);
 		for (woken = 0; woken < waiters;) {
@@ -257,7 +249,7 @@ bench_wake(struct relay *r, int waiters, int rounds)
 			for (i = 0; i < n; i++) {
 				int k = (int)evs[i].data.u32;
 
-				lat[nlat++] = now_ms() - t0;
+				lat[nlat++] = 1e3 * bench_now() - t0;
 				if (read(fds[k], junk, sizeof junk) < 0)
 					perror("read");
 				epoll_ctl(ep, EPOLL_CTL_DEL, fds[k], NULL);

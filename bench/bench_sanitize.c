@@ -8,19 +8,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "ttydesk/sanitize.h"
 
 #define SIZE (16u << 20)
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	/* CPU time of this process: the machine may be shared. */
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static char *
 fill(const char *const *parts, size_t nparts)
@@ -46,27 +37,27 @@ bench(const char *name, const char *buf)
 	int i, reps = 8;
 	char *out, *copy;
 
-	t0 = now();
+	t0 = bench_cpu();
 	for (i = 0; i < reps; i++) {
 		out = sanitize_text(buf, SIZE, 0);
 		total += strlen(out);
 		free(out);
 	}
-	secs = now() - t0;
+	secs = bench_cpu() - t0;
 	printf("%-24s sanitize_text %8.0f MB/s", name,
 	    (double)SIZE * reps / secs / 1e6);
 	copy = malloc(SIZE);
-	t0 = now();
+	t0 = bench_cpu();
 	for (i = 0; i < reps; i++) {
 		memcpy(copy, buf, SIZE);
 		total += sanitize_buf(copy, SIZE, 0);
 	}
-	secs = now() - t0;
+	secs = bench_cpu() - t0;
 	printf("  sanitize_buf %8.0f MB/s", (double)SIZE * reps / secs / 1e6);
 	out = sanitize_text(buf, SIZE, 0);
-	t0 = now();
+	t0 = bench_cpu();
 	w = text_width(out, strlen(out));
-	secs = now() - t0;
+	secs = bench_cpu() - t0;
 	printf("  text_width %8.0f MB/s  (%zu)\n",
 	    (double)strlen(out) / secs / 1e6, w + total % 2);
 	free(out);

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "ttydesk/cache.h"
 #include "ttydesk/model.h"
 #include "app.h"
@@ -33,15 +34,6 @@
 #include "queues.h"
 
 #define ROUNDS 2000
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 apply(struct td_model *m, struct td_event *e)
@@ -103,15 +95,6 @@ static int period = 50;
 
 /* CPU time of this thread: the machine is shared, and the wall clock
  * also counts other processes' turns. */
-static double
-cpu(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 keys(struct app *app, const char *what, int key, int back, int rounds)
 {
@@ -122,12 +105,12 @@ keys(struct app *app, const char *what, int key, int back, int rounds)
 
 	for (i = 0; i < rounds; i++) {
 		int k = back && (i / period) % 2 ? back : key;
-		t0 = now();
-		c0 = cpu();
+		t0 = bench_now();
+		c0 = bench_clock(CLOCK_THREAD_CPUTIME_ID);
 		ui_key(app, k);
 		ui_draw(app);
-		t[i] = (now() - t0) * 1e3;
-		ct[i] = (cpu() - c0) * 1e3;
+		t[i] = (bench_now() - t0) * 1e3;
+		ct[i] = (bench_clock(CLOCK_THREAD_CPUTIME_ID) - c0) * 1e3;
 	}
 	b1 = out_bytes();
 	qsort(t, (size_t)rounds, sizeof *t, cmp_double);
@@ -193,19 +176,20 @@ main(void)
 	if ((fd = mkstemp(path)) < 0)
 		return 1;
 	close(fd);
-	t = now();
+	t = bench_now();
 	m = build_model(t0);
 	printf("model build (%d messages, %d conversations): %.0f ms\n", N_MSG,
-	    N_CONV, (now() - t) * 1e3);
+	    N_CONV, (bench_now() - t) * 1e3);
 	if ((scr = screen_on_file(path, 120, 40, &out, &in)) == NULL) {
 		fprintf(stderr, "newterm failed\n");
 		return 1;
 	}
 	/* From a loaded model to the first frame: app (keymap, theme,
 	 * queues, list), curses, one doupdate. */
-	t = now();
+	t = bench_now();
 	b0 = out_bytes();
-	if (app_init(&app, NULL, m, err, sizeof err) != 0) {
+	if (app_init(&app, NULL, m, err, sizeof err) != 0 ||
+	    ui_init(&app, err, sizeof err) != 0) {
 		fprintf(stderr, "app_init: %s\n", err);
 		return 1;
 	}
@@ -215,7 +199,7 @@ main(void)
 	list_rebuild(&app);
 	ui_draw(&app);
 	printf("first full frame (120x40, two panes): %.1f ms\n",
-	    (now() - t) * 1e3);
+	    (bench_now() - t) * 1e3);
 	printf("first full frame bytes: %ld bytes\n", out_bytes() - b0);
 
 	/* Two panes: the thread pane follows the list cursor once it rests
@@ -229,7 +213,7 @@ main(void)
 		for (r = 0; r < ROUNDS / 10; r++) {
 			ui_key(&app, r / period % 2 ? 'k' : 'j');
 			ui_draw(&app);
-			list_preview_tick(&app, app.ui.preview_due_ms);
+			list_preview_tick(&app, ui_of(&app)->preview_due_ms);
 			ui_draw(&app);
 		}
 		printf("list move, two panes, cursor resting after each move "
@@ -240,16 +224,16 @@ main(void)
 	list_select(&app, 0);
 	{
 		size_t i;
-		for (i = 0; i < app.ui.n_items; i++) {
-			if (strcmp(app.ui.items[i]->id, "conv-0") == 0)
+		for (i = 0; i < ui_of(&app)->n_items; i++) {
+			if (strcmp(ui_of(&app)->items[i]->id, "conv-0") == 0)
 				list_select(&app, i);
 		}
 	}
-	t = now();
+	t = bench_now();
 	ui_key(&app, KM_ENTER);
 	ui_draw(&app);
 	printf("open 5000-message thread (wrap + first frame): %.1f ms\n",
-	    (now() - t) * 1e3);
+	    (bench_now() - t) * 1e3);
 	keys(&app, "thread scroll by line", 'k', 'j', ROUNDS);
 	/* A status arrives for a message of the open big thread: only that
 	 * message is wrapped again. */
@@ -268,16 +252,16 @@ main(void)
 			snprintf(id, sizeof id, "wamid.%08d", 2 + 3 * r);
 			e.u.status.message = sdup(id);
 			e.u.status.status = TD_MS_READ;
-			t = now();
+			t = bench_now();
 			apply(app.model, &e);
 			app_after_events(&app, TD_CHANGED_THREAD | TD_CHANGED_LIST);
 			{
-				struct convui *cu = convmap_find(app.convs, "conv-0");
+				struct convui *cu = convmap_find(ui_of(&app)->convs, "conv-0");
 				if (cu != NULL)
 					convui_invalidate(cu);
 			}
 			ui_draw(&app);
-			sum += now() - t;
+			sum += bench_now() - t;
 		}
 		printf("status update on the open 5000-message thread (apply + "
 		    "rewrap + frame): %.1f ms\n", sum / 20 * 1e3);
@@ -303,7 +287,7 @@ main(void)
 		long b;
 		int r;
 
-		list_select(&app, (size_t)app.ui.list.h - 1);
+		list_select(&app, (size_t)ui_of(&app)->list.h - 1);
 		ui_draw(&app);
 		b = out_bytes();
 		for (r = 0; r < ROUNDS / 10; r++) {
@@ -322,7 +306,7 @@ main(void)
 	printf("resident memory (VmRSS): %.1f MB\n", (double)rss_kb("VmRSS") / 1024);
 	printf("peak resident memory (VmHWM): %.1f MB\n",
 	    (double)rss_kb("VmHWM") / 1024);
-	app.ui.started = true;
+	ui_of(&app)->started = true;
 	app_free(&app);
 	delscreen(scr);
 	fclose(out);

@@ -24,6 +24,7 @@
 
 #include <jansson.h>
 
+#include "bench_clock.h"
 #include "ttydesk/cache.h"
 #include "ttydesk/event.h"
 #include "ttydesk/model.h"
@@ -35,15 +36,6 @@
 #define BATCH 500
 
 static char err[512];
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static double
 cpu(void)
@@ -143,7 +135,7 @@ open_cache(struct app *app, struct appconfig *cfg, const char *dir,
 	cfg->profile = (char *)"bench";
 	cfg->theme = (char *)"default";
 	if (app_init(app, o->keyfile ? cfg : NULL, model_new("alice"), err,
-	    sizeof err) != 0)
+	    sizeof err) != 0 || ui_init(app, err, sizeof err) != 0)
 		return -1;
 	if (o->keyfile != NULL)
 		return app_open_cache(app, err, sizeof err);
@@ -165,7 +157,7 @@ start_once(const char *dir, const struct opener *o, const char *scrpath,
 	FILE *out, *in;
 	double t, tc;
 
-	t = now();
+	t = bench_now();
 	tc = cpu();
 	if (open_cache(&app, &cfg, dir, o) != 0 ||
 	    app_load_cache(&app, err, sizeof err) != CACHE_OK)
@@ -178,11 +170,11 @@ start_once(const char *dir, const struct opener *o, const char *scrpath,
 	}
 	app.now = (int64_t)time(NULL);
 	ui_draw(&app);
-	t = now() - t;
+	t = bench_now() - t;
 	*cpu_s = cpu() - tc;
 	*convs = model_count(app.model);
 	endwin();
-	app.ui.started = true;
+	ui_of(&app)->started = true;
 	app_free(&app);
 	delscreen(scr);
 	fclose(out);

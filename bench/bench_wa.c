@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "ttydesk/wa.h"
 
 static const char text_body[] =
@@ -33,17 +34,6 @@ static const char status_body[] =
     "\"16505551234\",\"conversation\":{\"id\":\"c1\",\"origin\":{\"type\":"
     "\"service\"}},\"pricing\":{\"billable\":true,\"pricing_model\":\"PMP\","
     "\"category\":\"service\"}}]}}]}]}";
-
-/* CPU time of this process, not wall time: the build machine is shared,
- * and the codec's cost is what we want to see. */
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 cmp_double(const void *a, const void *b)
@@ -108,18 +98,18 @@ run(struct bodies *b, double secs)
 
 	/* A first, uncounted round: the first thousands of parses pay for
 	 * page faults and a cold heap. */
-	start = now();
-	while (now() - start < secs / ROUNDS)
+	start = bench_cpu();
+	while (bench_cpu() - start < secs / ROUNDS)
 		if (parse_some(b) != 0)
 			return;
 	b->items = b->bytes = b->parses = 0;
 	for (r = 0; r < ROUNDS; r++) {
 		before = b->parses;
-		start = now();
+		start = bench_cpu();
 		do {
 			if (parse_some(b) != 0)
 				return;
-			t = now() - start;
+			t = bench_cpu() - start;
 		} while (t < secs / ROUNDS);
 		rate[r] = (double)(b->parses - before) / t;
 	}

@@ -10,6 +10,8 @@
 # The deployment guide and its example files (systemd unit, nginx, configs)
 # go with the programs: /usr/share/doc/ttydesk/.
 install(FILES ${CMAKE_SOURCE_DIR}/docs/deploy.md
+  ${CMAKE_SOURCE_DIR}/docs/operations.md ${CMAKE_SOURCE_DIR}/docs/relay.md
+  ${CMAKE_SOURCE_DIR}/docs/keys.md
   DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/examples/
   DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)

@@ -85,6 +85,17 @@ struct td_location {
 	char *address;
 };
 
+/* The customer's answer to an interactive message (inbound only):
+ * a reply button, a list row, or a Flow's form. */
+struct td_interactive {
+	char *type;        /* button_reply, list_reply, nfm_reply */
+	char *id;          /* the button's or row's id */
+	char *title;
+	char *description; /* list rows */
+	char *fields;      /* nfm_reply: its response_json object, as JSON
+	                    * text (without flow_token) */
+};
+
 struct td_error {
 	int code; /* 0 when none */
 	char *title;
@@ -103,6 +114,7 @@ struct td_message {
 	char *annotation;
 	struct td_media *media;       /* NULL unless a media kind */
 	struct td_location *location; /* NULL unless TD_KIND_LOCATION */
+	struct td_interactive *interactive; /* inbound answers, or NULL */
 	char *reaction_to;            /* TD_KIND_REACTION: the wamid reacted to */
 	char *reaction_emoji;         /* "" or NULL removes the reaction */
 	char *reply_to;               /* id of the quoted message */

@@ -1,7 +1,7 @@
 /*
- * The application object: model + cache + relay client + screen, and the
- * glue that turns relay events into model changes, system lines, redraw
- * flags and the bell.
+ * The application object: model + cache + relay client, and the glue that
+ * turns relay events into model changes and tells the screen (view_ops)
+ * about system lines, redraws and the bell.
  */
 #include <jansson.h>
 #include <sodium.h>
@@ -18,10 +18,6 @@
 #include "ttydesk/sanitize.h"
 #include "ttydesk/secfile.h"
 #include "app.h"
-#include "bulk.h"
-#include "compose.h"
-#include "convui.h"
-#include "dialog.h"
 #include "outbox.h"
 #include "presence.h"
 #include "readpos.h"
@@ -29,10 +25,24 @@
 #include "net.h"
 #include "history.h"
 #include "window.h"
-#include "ui.h"
-#include "queues.h"
+
+/* Call the screen's hook when there is one. */
+#define VIEW(app, hook, ...) do {					\
+	if ((app)->view_ops != NULL && (app)->view_ops->hook != NULL)	\
+		(app)->view_ops->hook((app), __VA_ARGS__);		\
+} while (0)
+#define VIEW0(app, hook) do {						\
+	if ((app)->view_ops != NULL && (app)->view_ops->hook != NULL)	\
+		(app)->view_ops->hook(app);				\
+} while (0)
 
 static struct app *fatal_app;
+
+static bool
+app_view_says(const struct app *app, bool (*hook)(const struct app *))
+{
+	return hook != NULL && hook(app);
+}
 
 void
 app_fatal(const char *fmt, ...)
@@ -40,7 +50,7 @@ app_fatal(const char *fmt, ...)
 	va_list ap;
 
 	if (fatal_app != NULL)
-		ui_stop(fatal_app);
+		VIEW0(fatal_app, stop);
 	fprintf(stderr, "ttydesk: ");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -53,34 +63,12 @@ int
 app_init(struct app *app, struct appconfig *cfg, struct td_model *model,
     char *err, size_t errlen)
 {
-	char why[512];
-
+	(void)err;
+	(void)errlen;
 	memset(app, 0, sizeof *app);
 	app->cfg = cfg;
 	app->model = model;
 	app->now = (int64_t)time(NULL);
-	app->ui.dirty_rows[0] = app->ui.dirty_rows[1] = -1;
-	app->ui.preview_delay_ms = cfg != NULL ? cfg->preview_delay_ms :
-	    APPCONFIG_PREVIEW_DELAY_MS;
-	if ((app->convs = convmap_new()) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	if (keymap_build(&app->keymap, action_table, action_count,
-	    cfg ? &cfg->ini : NULL, why, sizeof why) != 0) {
-		snprintf(err, errlen, "%s: [keys] %s", cfg ? cfg->path : "config",
-		    why);
-		return -1;
-	}
-	if (theme_load(&app->theme, cfg && cfg->theme ? cfg->theme : "default",
-	    why, sizeof why) != 0) {
-		snprintf(err, errlen, "%s", why);
-		return -1;
-	}
-	if (queues_build(app) != 0) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 	fatal_app = app;
 	return 0;
 }
@@ -109,35 +97,25 @@ static void app_reqs_free(struct app *app);
 void
 app_free(struct app *app)
 {
-	if (app->ui.dialog != NULL)
-		dialog_discard(app);
-	ui_stop(app);
+	/* The view saves the open draft into the cache: before it closes. */
+	VIEW0(app, free);
 	if (fatal_app == app)
 		fatal_app = NULL;
 	if (app->token != NULL)
 		secfile_wipe(app->token, app->token_len);
-	compose_save_open(app);
 	net_free(app->net);
 	app_reqs_free(app);
 	history_free(app);
 	outbox_free(app);
-	compose_free(app);
 	receipt_free(app);
 	presence_free(app);
-	bulk_free(app);
 	window_free(app);
 	if (app->cache != NULL)
 		cache_close(app->cache);
 	model_free(app->model);
-	convmap_free(app->convs);
-	keymap_free(&app->keymap);
 	app_free_teams(app);
 	free(app->self_id);
 	free(app->self_name);
-	free(app->ui.queues);
-	free(app->ui.items);
-	free(app->ui.sel_id);
-	free(app->ui.open_id);
 	memset(app, 0, sizeof *app);
 }
 
@@ -172,12 +150,11 @@ app_state_lines(struct app *app, const struct td_event *ev,
     const struct state_snap *old, const struct td_conversation *c)
 {
 	const struct td_conv_state *st = &c->state;
-	struct convui *cu;
 	char line[600];
 	const char *as = st->assignee ? st->assignee : "";
 	const char *tm = st->team ? st->team : "";
 
-	if (c->state_seq != ev->seq || (cu = convmap_get(app->convs, c->id)) == NULL)
+	if (c->state_seq != ev->seq)
 		return;
 	if (st->status == TD_CS_ESCALATED && (!old->had ||
 	    old->status != TD_CS_ESCALATED)) {
@@ -186,7 +163,7 @@ app_state_lines(struct app *app, const struct td_event *ev,
 		    e->team ? e->team : tm, event_priority_name(st->priority),
 		    e->by ? " by " : "", e->by ? e->by : "",
 		    e->reason ? ": " : "", e->reason ? e->reason : "");
-		convui_add_sys(cu, ev->ts, ev->seq, line);
+		VIEW(app, sys_line, c->id, ev->ts, ev->seq, line);
 		return;
 	}
 	if (old->had && old->status != st->status) {
@@ -195,22 +172,22 @@ app_state_lines(struct app *app, const struct td_event *ev,
 		if (line[0] == '\0')
 			snprintf(line, sizeof line, "status: %s",
 			    event_conv_status_name(st->status));
-		convui_add_sys(cu, ev->ts, ev->seq, line);
+		VIEW(app, sys_line, c->id, ev->ts, ev->seq, line);
 	}
 	if (strcmp(old->assignee, as) != 0 && (old->had || *as != '\0')) {
 		if (*as != '\0')
 			snprintf(line, sizeof line, "assigned to %s", as);
 		else
 			snprintf(line, sizeof line, "unassigned (was %s)", old->assignee);
-		convui_add_sys(cu, ev->ts, ev->seq, line);
+		VIEW(app, sys_line, c->id, ev->ts, ev->seq, line);
 	}
 	if (old->had && strcmp(old->team, tm) != 0 && *tm != '\0') {
 		snprintf(line, sizeof line, "moved to team %s", tm);
-		convui_add_sys(cu, ev->ts, ev->seq, line);
+		VIEW(app, sys_line, c->id, ev->ts, ev->seq, line);
 	}
 	if (old->had && old->prio != st->priority) {
 		snprintf(line, sizeof line, "priority: %s", event_priority_name(st->priority));
-		convui_add_sys(cu, ev->ts, ev->seq, line);
+		VIEW(app, sys_line, c->id, ev->ts, ev->seq, line);
 	}
 }
 
@@ -219,7 +196,6 @@ app_apply_event(struct app *app, struct td_event *ev)
 {
 	struct state_snap old = { .had = false };
 	struct td_conversation *c;
-	struct convui *cu;
 	int rc;
 
 	if (ev->type == TD_EV_UNKNOWN)
@@ -236,17 +212,10 @@ app_apply_event(struct app *app, struct td_event *ev)
 		return;
 	if (ev->type == TD_EV_CONVERSATION)
 		app_state_lines(app, ev, &old, c);
-	if (((unsigned)rc & TD_CHANGED_THREAD) &&
-	    (cu = convmap_find(app->convs, c->id)) != NULL)
-		convui_invalidate(cu);
-	if (((unsigned)rc & TD_CHANGED_NEW_INBOUND) && !app->loading &&
-	    app->ui.open_id != NULL && strcmp(app->ui.open_id, c->id) == 0 &&
-	    (cu = convmap_find(app->convs, c->id)) != NULL && cu->opened &&
-	    !cu->at_bottom)
-		app_message(app, "new message below (G goes to the end)");
-	if (((unsigned)rc & TD_CHANGED_NEW_INBOUND) && !app->loading && app->cfg &&
-	    app->cfg->bell && app_conv_is_mine(app, c) && app->ui.started)
-		ui_bell(app);
+	if ((unsigned)rc & TD_CHANGED_THREAD)
+		VIEW(app, conv_changed, c->id);
+	if (((unsigned)rc & TD_CHANGED_NEW_INBOUND) && !app->loading)
+		VIEW(app, new_inbound, c);
 }
 
 void
@@ -277,7 +246,6 @@ app_apply_text(struct app *app, const char *text, size_t len)
 void
 app_after_events(struct app *app, unsigned changed)
 {
-	struct ui *ui = &app->ui;
 	struct td_conversation *open;
 
 	changed |= app->changes;
@@ -285,23 +253,16 @@ app_after_events(struct app *app, unsigned changed)
 	if (changed == 0)
 		return;
 	/* Model pointers may have moved: rebuild the list every time. */
-	if (app->n_my_teams == 0)
-		queues_build(app);
-	else
-		queues_count(app);
-	list_rebuild(app);
+	VIEW(app, changed, changed);
 	/* The open thread is being read: keep it read. */
-	if (ui->open_id != NULL && ui->focus == FOCUS_THREAD &&
-	    (open = model_find(app->model, ui->open_id)) != NULL &&
-	    open->unread > 0) {
+	if ((open = app_reading_conv(app)) != NULL && open->unread > 0) {
 		if (!app->loading)
 			receipt_mark(app, open);
 		readpos_mark(app, open);
-		queues_count(app);
-		list_rebuild(app);
+		VIEW0(app, recount);
 	}
 	outbox_after_events(app);
-	ui->thread.dirty = ui->tabs.dirty = ui->status.dirty = true;
+	app_redraw(app, APP_REDRAW_THREAD | APP_REDRAW_TABS | APP_REDRAW_STATUS);
 }
 
 /* --- relay ---------------------------------------------------------------- */
@@ -312,24 +273,6 @@ json_str_dup(const json_t *o, const char *key)
 	const char *s = json_string_value(json_object_get(o, key));
 
 	return s != NULL ? strdup(s) : NULL;
-}
-
-/* Start in Mine when it has something (once we know who we are and have
- * caught up once), unless the agent already picked a queue. */
-static void
-app_pick_queue(struct app *app)
-{
-	struct ui *ui = &app->ui;
-
-	if (ui->queue_chosen || app->self_id == NULL || ui->n_queues == 0)
-		return;
-	if (ui->queues[0].count > 0 && ui->cur_queue != 0) {
-		ui->cur_queue = 0; /* Mine */
-		queues_remember(app);
-		ui->sel = ui->top = 0;
-		free(ui->sel_id);
-		ui->sel_id = NULL;
-	}
 }
 
 static void
@@ -374,12 +317,7 @@ app_set_me(struct app *app, const json_t *me)
 	}
 	if (app->self_id != NULL)
 		model_set_self(app->model, app->self_id);
-	/* "you" vs agent names in thread lines depend on who we are. */
-	convmap_invalidate_all(app->convs);
-	queues_build(app);
-	app_pick_queue(app);
-	list_rebuild(app);
-	ui_dirty_all(app);
+	VIEW0(app, me_changed);
 }
 
 /* The cache keeps events packed: parsing JSON again at every start cost
@@ -451,11 +389,10 @@ out:
 void
 app_first_sync_done(struct app *app)
 {
-	if (app->ui.first_sync_done)
+	if (app->first_sync_done)
 		return;
-	app->ui.first_sync_done = true;
-	app_pick_queue(app);
-	list_rebuild(app);
+	app->first_sync_done = true;
+	VIEW0(app, synced);
 }
 
 static int
@@ -476,13 +413,12 @@ app_on_state(void *ud, enum net_state st, const char *detail)
 {
 	struct app *app = ud;
 
-	app->ui.status.dirty = true;
+	app_redraw(app, APP_REDRAW_STATUS);
 	if (st == NET_ONLINE)
 		outbox_online(app);
 	if (st == NET_AUTH_ERROR) {
 		app_error(app, "relay: authentication failed");
-		if (app->ui.dialog == NULL)
-			dialog_notice(app, "The relay refused the token", detail);
+		VIEW(app, notice, "The relay refused the token", detail);
 	}
 }
 
@@ -597,6 +533,17 @@ app_req_new(struct app *app, app_done_fn done, void *ud, char *err,
 	return r;
 }
 
+/* rc of the net call: a request that did not start is dropped. */
+static int
+app_req_started(struct app *app, struct app_req *r, int rc)
+{
+	if (rc == 0)
+		return 0;
+	app_req_unlink(app, r);
+	free(r);
+	return -1;
+}
+
 int
 app_post(struct app *app, const char *path, const json_t *body,
     app_done_fn done, void *ud, char *err, size_t errlen)
@@ -605,12 +552,8 @@ app_post(struct app *app, const char *path, const json_t *body,
 
 	if (r == NULL)
 		return -1;
-	if (net_post_json(app->net, path, body, app_req_done, r, err, errlen) != 0) {
-		app_req_unlink(app, r);
-		free(r);
-		return -1;
-	}
-	return 0;
+	return app_req_started(app, r, net_post_json(app->net, path, body,
+	    app_req_done, r, err, errlen));
 }
 
 int
@@ -621,12 +564,8 @@ app_get(struct app *app, const char *path, app_done_fn done, void *ud,
 
 	if (r == NULL)
 		return -1;
-	if (net_get(app->net, path, app_req_done, r, err, errlen) != 0) {
-		app_req_unlink(app, r);
-		free(r);
-		return -1;
-	}
-	return 0;
+	return app_req_started(app, r, net_get(app->net, path, app_req_done,
+	    r, err, errlen));
 }
 
 int
@@ -637,12 +576,8 @@ app_get_file(struct app *app, const char *path, const char *file,
 
 	if (r == NULL)
 		return -1;
-	if (net_get_file(app->net, path, file, app_req_done, r, err, errlen) != 0) {
-		app_req_unlink(app, r);
-		free(r);
-		return -1;
-	}
-	return 0;
+	return app_req_started(app, r, net_get_file(app->net, path, file,
+	    app_req_done, r, err, errlen));
 }
 
 /* --- status messages and helpers ------------------------------------------ */
@@ -650,18 +585,24 @@ app_get_file(struct app *app, const char *path, const char *file,
 static void
 app_vmessage(struct app *app, bool error, const char *fmt, va_list ap)
 {
-	char buf[sizeof app->ui.msg];
+	char buf[sizeof app->msg];
 
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	/* Messages may quote customer text (file names): keep it inert. */
 	{
 		char *s = sanitize_text(buf, strlen(buf), SANITIZE_SINGLE_LINE);
-		snprintf(app->ui.msg, sizeof app->ui.msg, "%s", s ? s : "");
+		snprintf(app->msg, sizeof app->msg, "%s", s ? s : "");
 		free(s);
 	}
-	app->ui.msg_error = error;
-	app->ui.msg_at = app->now;
-	app->ui.status.dirty = true;
+	app->msg_error = error;
+	app->msg_at = app->now;
+	app_redraw(app, APP_REDRAW_STATUS);
+}
+
+void
+app_redraw(struct app *app, unsigned what)
+{
+	VIEW(app, redraw, what);
 }
 
 void
@@ -687,16 +628,46 @@ app_error(struct app *app, const char *fmt, ...)
 struct td_conversation *
 app_selected_conv(const struct app *app)
 {
-	const struct ui *ui = &app->ui;
+	return app->view_ops != NULL && app->view_ops->selected != NULL ?
+	    app->view_ops->selected(app) : NULL;
+}
 
-	return ui->n_items > 0 && ui->sel < ui->n_items ? ui->items[ui->sel] : NULL;
+const char *
+app_open_id(const struct app *app)
+{
+	return app->view_ops != NULL && app->view_ops->open_id != NULL ?
+	    app->view_ops->open_id(app) : NULL;
 }
 
 struct td_conversation *
 app_open_conv(const struct app *app)
 {
-	return app->ui.open_id != NULL ? model_find(app->model, app->ui.open_id) :
-	    NULL;
+	const char *id = app_open_id(app);
+
+	return id != NULL ? model_find(app->model, id) : NULL;
+}
+
+struct td_conversation *
+app_reading_conv(const struct app *app)
+{
+	const char *id = app_open_id(app);
+
+	if (id == NULL || !app_view_says(app, app->view_ops->thread_focused))
+		return NULL;
+	return model_find(app->model, id);
+}
+
+const char *
+app_viewing_id(const struct app *app)
+{
+	const char *id = app_open_id(app);
+
+	if (id == NULL || app->quit)
+		return NULL;
+	if (!app_view_says(app, app->view_ops->thread_focused) &&
+	    !app_view_says(app, app->view_ops->composing))
+		return NULL;
+	return id;
 }
 
 bool
@@ -740,14 +711,11 @@ static void
 app_load_frame(struct load_state *ls)
 {
 	struct app *app = ls->app;
-	int key;
 
 	app_after_events(app, TD_CHANGED_LIST);
 	app_message(app, "loading the cache: %zu events ...", ls->n);
-	ui_draw(app);
 	/* Keys now, while every pointer the list holds is fresh. */
-	while (!app->quit && (key = ui_read_key(app)) >= 0)
-		ui_key(app, key);
+	VIEW0(app, frame);
 	ls->next_frame = app_ms() + LOAD_FRAME_MS;
 }
 
@@ -758,7 +726,9 @@ app_cache_event(void *ud, const char *json, size_t len)
 
 	app_apply_text(ls->app, json, len);
 	ls->n++;
-	if (ls->app->ui.started && (ls->n & 1023) == 0 &&
+	if (ls->app->view_ops != NULL &&
+	    app_view_says(ls->app, ls->app->view_ops->started) &&
+	    (ls->n & 1023) == 0 &&
 	    app_ms() >= ls->next_frame)
 		app_load_frame(ls);
 }
@@ -777,7 +747,7 @@ app_cache_draft(void *ud, const char *conv, const char *text, size_t len)
 {
 	struct load_state *ls = ud;
 
-	compose_load_draft(ls->app, conv, text, len);
+	VIEW(ls->app, put_draft, conv, text, len, false);
 }
 
 void
@@ -815,10 +785,10 @@ app_load_cache(struct app *app, char *err, size_t errlen)
 	/* Positions after the events: unread counts start from them. */
 	readpos_restore(app);
 	app->loading = false;
-	if (app->ui.msg[0] != '\0' && strncmp(app->ui.msg, "loading the cache",
+	if (app->msg[0] != '\0' && strncmp(app->msg, "loading the cache",
 	    17) == 0) {
-		app->ui.msg[0] = '\0';
-		app->ui.status.dirty = true;
+		app->msg[0] = '\0';
+		app_redraw(app, APP_REDRAW_STATUS);
 	}
 	app_after_events(app, TD_CHANGED_LIST);
 	/* A cache from before the window, or one the window moved past. */

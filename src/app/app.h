@@ -1,11 +1,14 @@
 /*
- * The ttydesk application: one struct owning the config, model, cache,
- * relay client and screen, and the poll loop that drives them.
+ * The ttydesk application: one struct owning the config, model, cache and
+ * relay client, and the glue between them.  No screen: src/ui registers a
+ * struct app_view_ops and is told through it what changed (as tmux's
+ * server state knows nothing of the window modes drawing it).
  *
  * Actions reach the relay through the outbox (outbox.h) or app_post()
  * (a JSON POST with a callback); src/ui draws what this state says.
  *
- * Ownership: app_free() releases everything app_open()/app_init() made.
+ * Ownership: app_free() releases everything app_init() made, and the
+ * view's state through view_ops->free.
  */
 #ifndef TTYDESK_APP_H
 #define TTYDESK_APP_H
@@ -15,23 +18,73 @@
 #include <stdint.h>
 
 #include "appconfig.h"
-#include "keymap.h"
-#include "theme.h"
-#include "ui.h"
 
 struct td_model;
+struct td_conversation;
 struct td_cache;
 struct net;
-struct convmap;
 struct outbox;
-struct compose;
 struct receipts;
 struct presence;
-struct bulk;
 struct app_req;
 struct window;
 struct history;
+struct app;
 typedef struct json_t json_t;
+
+/* What to repaint (app_view_ops.redraw). */
+enum {
+	APP_REDRAW_STATUS = 1 << 0,
+	APP_REDRAW_LIST = 1 << 1,
+	APP_REDRAW_THREAD = 1 << 2,
+	APP_REDRAW_TABS = 1 << 3,
+	APP_REDRAW_ALL = 1 << 4,
+};
+
+/*
+ * How the application tells the screen what happened.  Every hook may be
+ * NULL, and view_ops itself is NULL without a screen (tests, benchmarks):
+ * the application works the same.
+ */
+struct app_view_ops {
+	/* The model changed (TD_CHANGED_* bits): rebuild queues and list. */
+	void (*changed)(struct app *app, unsigned changed);
+	/* Unread counts changed (a conversation was marked read). */
+	void (*recount)(struct app *app);
+	/* Who we are changed (app_set_me): queues, "you" in threads. */
+	void (*me_changed)(struct app *app);
+	/* The first sync caught up. */
+	void (*synced)(struct app *app);
+	/* The conversation's thread lines are stale. */
+	void (*conv_changed)(struct app *app, const char *conv_id);
+	/* A state change worth a line in the thread ("assigned to bob"). */
+	void (*sys_line)(struct app *app, const char *conv_id, int64_t ts,
+	    int64_t seq, const char *line);
+	/* A new inbound message in the conversation (bell, "new below"). */
+	void (*new_inbound)(struct app *app, const struct td_conversation *c);
+	/* A draft for conv: from the cache (load) or refused by the relay
+	 * (back to the compose area). */
+	void (*put_draft)(struct app *app, const char *conv_id, const char *text,
+	    size_t len, bool refused);
+	void (*redraw)(struct app *app, unsigned what);
+	/* The conversation in the thread pane (id), or NULL; does the thread
+	 * have the focus; is the agent in the compose area. */
+	const char *(*open_id)(const struct app *app);
+	bool (*thread_focused)(const struct app *app);
+	bool (*composing)(const struct app *app);
+	/* The conversation under the list cursor, or NULL. */
+	struct td_conversation *(*selected)(const struct app *app);
+	/* A message the agent must acknowledge. */
+	void (*notice)(struct app *app, const char *title, const char *detail);
+	/* Is the screen up?  Loading the cache: draw what is there and
+	 * answer keys. */
+	bool (*started)(const struct app *app);
+	void (*frame)(struct app *app);
+	/* Restore the terminal (fatal errors). */
+	void (*stop)(struct app *app);
+	/* app_free: save, close and free the view's state. */
+	void (*free)(struct app *app);
+};
 
 struct app_team {
 	char *id;
@@ -43,10 +96,10 @@ struct app {
 	struct td_model *model;
 	struct td_cache *cache;  /* NULL: no cache (benchmarks) */
 	struct net *net;         /* NULL: no relay (benchmarks, tests) */
-	struct convmap *convs;   /* per-conversation UI state */
-	struct keymap keymap;
-	struct theme theme;
-	struct ui ui;
+	/* The screen (src/ui): its hooks and its state, which the
+	 * application never looks into.  NULL without a screen. */
+	const struct app_view_ops *view_ops;
+	void *view;
 	char *self_id;           /* agent id from /v1/me, NULL until known */
 	char *self_name;
 	struct app_team *teams;  /* every team of the business */
@@ -61,16 +114,19 @@ struct app {
 	 * default; tests answer themselves). */
 	bool (*ask_yes)(const char *question);
 	bool quit;
+	bool first_sync_done;
+	/* Status bar text (app_message / app_error), sanitized. */
+	char msg[256];
+	bool msg_error;
+	int64_t msg_at;
 	int64_t now;             /* wall clock, seconds, set each loop turn */
 	char *token;             /* secfile memory until app_start_net */
 	size_t token_len;
-	/* Outbox, compose, read receipts, presence, marks (outbox.h,
-	 * compose.h, receipt.h, presence.h, bulk.h); NULL until first used. */
+	/* Outbox, read receipts, presence (outbox.h, receipt.h,
+	 * presence.h); NULL until first used. */
 	struct outbox *outbox;
-	struct compose *compose;
 	struct receipts *receipts;
 	struct presence *presence;
-	struct bulk *bulk;
 	struct app_req *reqs;    /* requests in flight (freed if never done) */
 	struct window *window;   /* the working set (window.h), NULL until used */
 	struct history *history; /* history on demand (history.h), likewise */
@@ -120,8 +176,6 @@ int app_read_token(struct app *app, char *err, size_t errlen);
 /* CLOCK_MONOTONIC in milliseconds. */
 int64_t app_ms(void);
 
-/* Run the poll loop until quit.  Curses must be up (ui_start). */
-int app_run(struct app *app);
 
 /*
  * The door to the relay: POST body to path ("/v1/conversations/...")
@@ -139,6 +193,9 @@ int app_get(struct app *app, const char *path, app_done_fn done, void *ud,
 int app_get_file(struct app *app, const char *path, const char *file,
     app_done_fn done, void *ud, char *err, size_t errlen);
 
+/* Tell the screen to repaint (APP_REDRAW_* bits). */
+void app_redraw(struct app *app, unsigned what);
+
 /* Status-bar message (not an error / an error). */
 void app_message(struct app *app, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -149,6 +206,13 @@ void app_error(struct app *app, const char *fmt, ...)
 struct td_conversation *app_selected_conv(const struct app *app);
 /* The conversation shown in the thread pane, or NULL. */
 struct td_conversation *app_open_conv(const struct app *app);
+/* The id of the conversation in the thread pane, or NULL. */
+const char *app_open_id(const struct app *app);
+/* The open conversation while the thread has the focus, or NULL. */
+struct td_conversation *app_reading_conv(const struct app *app);
+/* The id of the conversation the agent looks at (thread focused or
+ * composing), or NULL. */
+const char *app_viewing_id(const struct app *app);
 /* Is c in one of my queues (Mine, Unassigned, my teams)? */
 bool app_conv_is_mine(const struct app *app, const struct td_conversation *c);
 

@@ -178,7 +178,7 @@ history_answer(struct app *app, void *ud, long status, const char *body,
 	if (ok && more)
 		e->before = before;
 	app_after_events(app, TD_CHANGED_LIST | TD_CHANGED_THREAD);
-	app->ui.thread.dirty = true;
+	app_redraw(app, APP_REDRAW_THREAD);
 	if (e->done != NULL) {
 		history_done_fn done = e->done;
 		e->done = NULL;
@@ -217,7 +217,7 @@ history_get(struct app *app, struct hist *e, char *err, size_t errlen)
 		return -1;
 	}
 	e->state = HIST_LOADING;
-	app->ui.thread.dirty = true;
+	app_redraw(app, APP_REDRAW_THREAD);
 	return 0;
 }
 

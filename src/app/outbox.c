@@ -12,11 +12,7 @@
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "app.h"
-#include "convui.h"
-#include "bulk.h"
-#include "compose.h"
 #include "outbox.h"
-#include "theme.h"
 #include "net.h"
 
 #define OB_BACKOFF_MAX_MS 30000
@@ -318,11 +314,9 @@ ob_of(struct app *app)
 static void
 ob_redraw(struct app *app, const char *conv)
 {
-	struct convui *cu = convmap_find(app->convs, conv);
-
-	if (cu != NULL)
-		convui_invalidate(cu);
-	app->ui.thread.dirty = app->ui.status.dirty = true;
+	if (app->view_ops != NULL && app->view_ops->conv_changed != NULL)
+		app->view_ops->conv_changed(app, conv);
+	app_redraw(app, APP_REDRAW_THREAD | APP_REDRAW_STATUS);
 }
 
 /* A refused reply or note goes back to the compose draft. */
@@ -331,7 +325,36 @@ ob_keep_for_edit(struct app *app, const struct ob_entry *e)
 {
 	if (e->text == NULL || !obx_kind_keeps_draft(e->kind))
 		return;
-	compose_keep_draft(app, e->conv, e->text);
+	if (app->view_ops != NULL && app->view_ops->put_draft != NULL)
+		app->view_ops->put_draft(app, e->conv, e->text, strlen(e->text), true);
+}
+
+/* "3 done, 1 refused: no team x" from a /v1/bulk answer into buf. */
+void
+outbox_bulk_summary(const char *body, char *buf, size_t len)
+{
+	json_t *o = json_loads(body ? body : "", 0, NULL), *r;
+	size_t i, ok = 0, bad = 0;
+	const char *first = NULL;
+
+	json_array_foreach(json_object_get(o, "results"), i, r) {
+		if (json_is_true(json_object_get(r, "ok")))
+			ok++;
+		else {
+			bad++;
+			if (first == NULL)
+				first = json_string_value(json_object_get(
+				    json_object_get(r, "error"), "message"));
+			if (first == NULL)
+				first = json_string_value(json_object_get(r,
+				    "error"));
+		}
+	}
+	snprintf(buf, len, "%zu done%s%zu%s%s%s", ok, bad ? ", " : "", bad,
+	    bad ? " refused" : "", first ? ": " : "", first ? first : "");
+	if (bad == 0)
+		snprintf(buf, len, "%zu done", ok);
+	json_decref(o);
 }
 
 static void
@@ -356,7 +379,7 @@ ob_done(struct app *app, void *ud, long status, const char *body, size_t len,
 	    cerr, sizeof cerr) != 0)
 		app_error(app, "cache: %s", cerr);
 	if (v == OBV_DONE && e->kind == OBK_BULK) {
-		bulk_summary(body, why, sizeof why);
+		outbox_bulk_summary(body, why, sizeof why);
 		app_message(app, "%s: %s", e->what, why);
 		obx_remove(ob, e);
 	} else if (v == OBV_DONE) {
@@ -486,8 +509,8 @@ outbox_online(struct app *app)
 	outbox_run(app);
 }
 
-static bool
-ob_event_arrived(const struct td_conversation *c, const char *client_id)
+bool
+outbox_event_arrived(const struct td_conversation *c, const char *client_id)
 {
 	size_t i;
 
@@ -511,7 +534,7 @@ outbox_after_events(struct app *app)
 		if (e->state != OB_DONE)
 			continue;
 		if ((c = model_find(app->model, e->conv)) != NULL &&
-		    ob_event_arrived(c, e->client_id)) {
+		    outbox_event_arrived(c, e->client_id)) {
 			ob_redraw(app, e->conv);
 			obx_remove(ob, e);
 			i--;
@@ -532,115 +555,5 @@ outbox_free(struct app *app)
 		obx_free(app->outbox);
 		free(app->outbox);
 		app->outbox = NULL;
-	}
-}
-
-/* --- pending lines -------------------------------------------------------- */
-
-struct ob_lines {
-	struct convui *cu;
-	size_t indent;
-	size_t width;
-	int style;
-	int oom;
-};
-
-/* Lines are owned by cu->extras; cu->lines gets a view (convui.h). */
-static void
-ob_line_push(struct ob_lines *L, struct aline *l)
-{
-	struct convui *cu = L->cu;
-	struct aline *ne, *nl;
-	long *nm;
-
-	aline_truncate(l, L->width);
-	if ((ne = realloc(cu->extras, (cu->n_extras + 1) * sizeof *ne)) == NULL)
-		goto oom;
-	cu->extras = ne;
-	if ((nl = realloc(cu->lines, (cu->n_lines + 1) * sizeof *nl)) == NULL)
-		goto oom;
-	cu->lines = nl;
-	if ((nm = realloc(cu->msg_of, (cu->n_lines + 1) * sizeof *nm)) == NULL)
-		goto oom;
-	cu->msg_of = nm;
-	l->kind = TL_SYSTEM;
-	cu->extras[cu->n_extras++] = *l;
-	cu->lines[cu->n_lines] = *l;
-	cu->msg_of[cu->n_lines++] = -1;
-	return;
-oom:
-	aline_free(l);
-	L->oom = 1;
-}
-
-static int
-ob_wrap_cb(void *ud, const char *s, size_t len)
-{
-	struct ob_lines *L = ud;
-	struct aline l;
-
-	aline_init(&l);
-	aline_pad(&l, TH_NORMAL, L->indent);
-	aline_add(&l, L->style, s, len);
-	ob_line_push(L, &l);
-	return L->oom ? -1 : 0;
-}
-
-static void
-ob_state_text(const struct ob_entry *e, char *buf, size_t len)
-{
-	switch (e->state) {
-	case OB_SENDING:
-		snprintf(buf, len, "sending");
-		break;
-	case OB_DONE:
-		snprintf(buf, len, "at the relay");
-		break;
-	case OB_QUEUED:
-		if (e->attempts == 0)
-			snprintf(buf, len, "queued");
-		else
-			snprintf(buf, len, "queued, not sent yet (%s, try %d)",
-			    e->status == 0 || !e->error[0] ? "relay unreachable" :
-			    e->error, e->attempts + 1);
-		break;
-	}
-}
-
-void
-outbox_thread_lines(struct app *app, struct convui *cu,
-    const struct td_conversation *c, size_t width)
-{
-	struct outbox *ob = app->outbox;
-	struct ob_lines L = { cu, 0, width, TH_SYSTEM, 0 };
-	struct aline l;
-	char st[400], head[600], *s;
-	size_t i, indent = width >= 60 ? 8 : width / 8;
-
-	for (i = 0; ob != NULL && i < ob->n && !L.oom; i++) {
-		const struct ob_entry *e = ob->e[i];
-		if (strcmp(e->conv, c->id) != 0 ||
-		    (e->state == OB_DONE && ob_event_arrived(c, e->client_id)))
-			continue;
-		ob_state_text(e, st, sizeof st);
-		snprintf(head, sizeof head, "%s %s · %s",
-		    app->ui.utf8 ? "◷" : "..", e->what, st);
-		if ((s = sanitize_text(head, strlen(head),
-		    SANITIZE_SINGLE_LINE)) == NULL)
-			break;
-		aline_init(&l);
-		aline_pad(&l, TH_NORMAL, indent);
-		aline_add_fit(&l, e->kind == OBK_NOTE ? TH_NOTE :
-		    TH_OUTBOUND, s, width > indent ? width - indent : 1);
-		free(s);
-		ob_line_push(&L, &l);
-		if (e->text == NULL || (s = sanitize_text(e->text,
-		    strlen(e->text), 0)) == NULL)
-			continue;
-		L.indent = indent + 2;
-		L.style = e->kind == OBK_NOTE ? TH_NOTE : TH_SYSTEM;
-		text_wrap(s, strlen(s), width > L.indent + 1 ? width - L.indent :
-		    1, ob_wrap_cb, &L);
-		free(s);
 	}
 }

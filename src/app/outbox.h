@@ -28,7 +28,6 @@
 
 typedef struct json_t json_t;
 struct app;
-struct convui;
 struct td_conversation;
 
 enum ob_state {
@@ -126,9 +125,11 @@ int outbox_run(struct app *app);
 void outbox_online(struct app *app);
 /* After sync events: drop done entries whose event has arrived. */
 void outbox_after_events(struct app *app);
-/* Append the pending lines of conversation c to its thread lines. */
-void outbox_thread_lines(struct app *app, struct convui *cu,
-    const struct td_conversation *c, size_t width);
+/* Has the event of the entry client_id reached c (sync)? */
+bool outbox_event_arrived(const struct td_conversation *c,
+    const char *client_id);
+/* "3 done, 1 refused: no team x" from a /v1/bulk answer into buf. */
+void outbox_bulk_summary(const char *body, char *buf, size_t len);
 size_t outbox_unsent(const struct app *app);
 void outbox_free(struct app *app);
 

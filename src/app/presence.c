@@ -6,9 +6,7 @@
 
 #include "ttydesk/model.h"
 #include "app.h"
-#include "compose.h"
 #include "presence.h"
-#include "ui.h"
 #include "net.h"
 
 #define PRESENCE_REFRESH 20 /* s; the relay forgets after 30 */
@@ -45,30 +43,20 @@ presence_post(struct app *app, const char *conv, const char *activity)
 	json_decref(body);
 }
 
-/* The conversation the agent is looking at, or NULL. */
-static const char *
-presence_current(const struct app *app)
-{
-	if (app->ui.open_id == NULL || app->quit)
-		return NULL;
-	if (app->ui.focus != FOCUS_THREAD && !compose_active(app))
-		return NULL;
-	return app->ui.open_id;
-}
-
 int
 presence_tick(struct app *app)
 {
 	struct presence *p = presence_of(app);
-	const char *cur = presence_current(app);
+	const char *cur = app_viewing_id(app);
 	bool typing;
 
 	if (app->model != NULL &&
 	    model_expire_presence(app->model, app->now) != 0)
-		app->ui.list.dirty = app->ui.thread.dirty = true;
+		app_redraw(app, APP_REDRAW_LIST | APP_REDRAW_THREAD);
 	if (p == NULL || app->net == NULL)
 		return -1;
-	typing = compose_active(app) && app->now - p->typed_at < TYPING_EVERY * 2;
+	typing = app->view_ops != NULL && app->view_ops->composing != NULL &&
+	    app->view_ops->composing(app) && app->now - p->typed_at < TYPING_EVERY * 2;
 	if (p->conv != NULL && (cur == NULL || strcmp(cur, p->conv) != 0)) {
 		presence_post(app, p->conv, "left");
 		free(p->conv);
@@ -103,7 +91,7 @@ presence_typing(struct app *app)
 
 bool
 presence_text(const struct app *app, const struct td_conversation *c,
-    char *buf, size_t len)
+    bool utf8, char *buf, size_t len)
 {
 	size_t i, used = 0;
 	bool typing = false;
@@ -120,7 +108,7 @@ presence_text(const struct app *app, const struct td_conversation *c,
 		t = strcmp(pr->activity, "typing") == 0;
 		typing = typing || t;
 		w = snprintf(buf + used, len - used, "%s%s is %s", used ? ", " : "",
-		    pr->agent, t ? (app->ui.utf8 ? "typing…" : "typing...") :
+		    pr->agent, t ? (utf8 ? "typing…" : "typing...") :
 		    "viewing");
 		if (w < 0 || (size_t)w >= len - used)
 			break;

@@ -21,9 +21,10 @@ int presence_tick(struct app *app);
 /* A key typed in the compose area. */
 void presence_typing(struct app *app);
 /* "bob is typing…, carol is viewing" (others only) into buf; "" when
- * nobody.  Returns true when someone other than me is typing. */
+ * nobody ("..." instead of "…" without utf8).  Returns true when someone
+ * other than me is typing. */
 bool presence_text(const struct app *app, const struct td_conversation *c,
-    char *buf, size_t len);
+    bool utf8, char *buf, size_t len);
 void presence_free(struct app *app);
 
 #endif

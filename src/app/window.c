@@ -203,7 +203,7 @@ window_on_snapshot(void *ud, const struct net_snap_page *pg)
 	free(prog);
 	if (!pg->more)
 		window_snapshot_done(app, w);
-	app->ui.status.dirty = app->ui.tabs.dirty = true;
+	app_redraw(app, APP_REDRAW_STATUS | APP_REDRAW_TABS);
 	app_after_events(app, TD_CHANGED_LIST);
 	if (!pg->more)
 		app_first_sync_done(app);
@@ -282,12 +282,12 @@ window_keeps(struct app *app, const struct td_conversation *c)
 {
 	int64_t since = window_since(app);
 	char key[1100];
-	const char *v;
+	const char *v, *open;
 
 	if (since <= 0 || c->state.status != TD_CS_RESOLVED ||
 	    window_newest_message(c) >= since)
 		return true;
-	if (app->ui.open_id != NULL && strcmp(app->ui.open_id, c->id) == 0)
+	if ((open = app_open_id(app)) != NULL && strcmp(open, c->id) == 0)
 		return true;
 	if ((app->cache != NULL && cache_has_draft(app->cache, c->id)) ||
 	    window_has_outbox(app, c->id))

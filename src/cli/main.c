@@ -11,6 +11,8 @@
 #include "ttydesk/secfile.h"
 #include "app.h"
 #include "appconfig.h"
+#include "loop.h"
+#include "ui.h"
 
 static void
 usage(FILE *f)
@@ -65,7 +67,8 @@ run(struct appconfig *cfg)
 		fprintf(stderr, "ttydesk: out of memory\n");
 		return 1;
 	}
-	if (app_init(&app, cfg, model, err, sizeof err) != 0) {
+	if (app_init(&app, cfg, model, err, sizeof err) != 0 ||
+	    ui_init(&app, err, sizeof err) != 0) {
 		fprintf(stderr, "ttydesk: %s\n", err);
 		app_free(&app);
 		return 1;
@@ -89,7 +92,7 @@ run(struct appconfig *cfg)
 		fprintf(stderr, "ttydesk: %s\n", err);
 		goto out;
 	}
-	rc = app_run(&app) == 0 ? 0 : 1;
+	rc = loop_run(&app) == 0 ? 0 : 1;
 out:
 	app_free(&app);
 	return rc;

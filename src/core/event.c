@@ -97,6 +97,9 @@ parse_error_obj(struct parse *p, const json_t *obj, struct td_error *e)
 	e->details = get_str(p, obj, "details");
 }
 
+static void parse_interactive(struct parse *p, const json_t *o,
+    struct td_message *m);
+
 static void
 parse_media(struct parse *p, const json_t *obj, struct td_message *m)
 {
@@ -178,6 +181,10 @@ parse_message(struct parse *p, const json_t *root, struct td_message *m)
 	m->wamid = get_str(p, obj, "wamid");
 	parse_media(p, json_object_get(obj, "media"), m);
 	parse_location(p, json_object_get(obj, "location"), m);
+	/* Outbound "interactive" is Meta's own object, kept as JSON by the
+	 * relay; only a customer's answer has this shape. */
+	if (m->direction == TD_DIR_IN)
+		parse_interactive(p, json_object_get(obj, "interactive"), m);
 	r = json_object_get(obj, "reaction");
 	if (json_is_object(r)) {
 		m->reaction_to = get_str(p, r, "to");
@@ -185,6 +192,23 @@ parse_message(struct parse *p, const json_t *root, struct td_message *m)
 	}
 	parse_error_obj(p, json_object_get(obj, "error"), &m->error);
 	return 0;
+}
+
+static void
+parse_interactive(struct parse *p, const json_t *o, struct td_message *m)
+{
+	struct td_interactive *x;
+	const json_t *f = json_object_get(o, "fields");
+
+	if (!json_is_object(o) || (x = calloc(1, sizeof *x)) == NULL)
+		return;
+	x->type = get_str(p, o, "type");
+	x->id = get_str(p, o, "id");
+	x->title = get_str(p, o, "title");
+	x->description = get_str(p, o, "description");
+	if (json_is_object(f))
+		x->fields = json_dumps(f, JSON_COMPACT | JSON_SORT_KEYS);
+	m->interactive = x;
 }
 
 static int

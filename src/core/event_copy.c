@@ -93,6 +93,35 @@ location_copy(const struct td_location *src)
 	return l;
 }
 
+static void
+interactive_free(struct td_interactive *x)
+{
+	if (x == NULL)
+		return;
+	free(x->type);
+	free(x->id);
+	free(x->title);
+	free(x->description);
+	free(x->fields);
+	free(x);
+}
+
+static struct td_interactive *
+interactive_copy(const struct td_interactive *src)
+{
+	struct td_interactive *x = calloc(1, sizeof *x);
+
+	if (x == NULL || copy_str(&x->type, src->type) != 0 ||
+	    copy_str(&x->id, src->id) != 0 ||
+	    copy_str(&x->title, src->title) != 0 ||
+	    copy_str(&x->description, src->description) != 0 ||
+	    copy_str(&x->fields, src->fields) != 0) {
+		interactive_free(x);
+		return NULL;
+	}
+	return x;
+}
+
 void
 message_free(struct td_message *m)
 {
@@ -105,6 +134,7 @@ message_free(struct td_message *m)
 	free(m->annotation);
 	media_free(m->media);
 	location_free(m->location);
+	interactive_free(m->interactive);
 	free(m->reaction_to);
 	free(m->reaction_emoji);
 	free(m->reply_to);
@@ -136,6 +166,9 @@ message_copy(struct td_message *dst, const struct td_message *src)
 	    error_copy(&dst->error, &src->error) != 0)
 		goto fail;
 	if (src->media != NULL && (dst->media = media_copy(src->media)) == NULL)
+		goto fail;
+	if (src->interactive != NULL &&
+	    (dst->interactive = interactive_copy(src->interactive)) == NULL)
 		goto fail;
 	if (src->location != NULL &&
 	    (dst->location = location_copy(src->location)) == NULL)

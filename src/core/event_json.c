@@ -120,6 +120,29 @@ reaction_to_json(const struct td_message *m)
 	return o;
 }
 
+/* An inbound answer: {"type", "id"?, "title"?, "description"?,
+ * "fields"?: {..}}. */
+static json_t *
+interactive_to_json(const struct td_interactive *x)
+{
+	json_t *o = json_object(), *f;
+	int rc = 0;
+
+	if (o == NULL)
+		return NULL;
+	rc |= set_str(o, "type", x->type);
+	rc |= set_str(o, "id", x->id);
+	rc |= set_str(o, "title", x->title);
+	rc |= set_str(o, "description", x->description);
+	if (x->fields != NULL && (f = json_loads(x->fields, 0, NULL)) != NULL)
+		rc |= set_obj(o, "fields", f);
+	if (rc != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 json_t *
 event_message_to_json(const struct td_message *m)
 {
@@ -142,6 +165,9 @@ event_message_to_json(const struct td_message *m)
 		rc |= set_obj(o, "media", media_to_json(m->media));
 	if (m->location != NULL)
 		rc |= set_obj(o, "location", location_to_json(m->location));
+	if (m->interactive != NULL)
+		rc |= set_obj(o, "interactive", interactive_to_json(
+		    m->interactive));
 	if (m->kind == TD_KIND_REACTION || m->reaction_to != NULL)
 		rc |= set_obj(o, "reaction", reaction_to_json(m));
 	rc |= set_str(o, "reply_to", m->reply_to);

@@ -118,6 +118,11 @@ agents_write(const char *path, const char *text, size_t len)
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    st.st_mode & 07777)) < 0)
 		goto fail;
+	/* Owner and group too: the relay's user reads it through its group
+	 * (root:ttydesk-relay 0640 in the deployment guide). */
+	if (fchown(fd, st.st_uid, st.st_gid) != 0 && (st.st_uid != geteuid() ||
+	    errno != EPERM))
+		goto fail;
 	if (fchmod(fd, st.st_mode & 07777) != 0 ||
 	    write(fd, text, len) != (ssize_t)len || fsync(fd) != 0)
 		goto fail;

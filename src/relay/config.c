@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -67,9 +69,25 @@ config_dir_free(struct relay_directory *d)
 		for (j = 0; j < d->agents[i].n_teams; j++)
 			free(d->agents[i].teams[j]);
 		free(d->agents[i].teams);
+		for (j = 0; j < d->agents[i].n_numbers; j++)
+			free(d->agents[i].numbers[j]);
+		free(d->agents[i].numbers);
+	}
+	for (i = 0; i < d->n_numbers; i++) {
+		struct relay_number *n = &d->numbers[i];
+
+		free(n->id);
+		free(n->name);
+		free(n->phone_number_id);
+		free(n->display_phone_number);
+		free(n->waba_id);
+		free(n->default_team);
+		if (n->access_token != NULL)
+			secfile_wipe(n->access_token, n->access_token_len);
 	}
 	free(d->teams);
 	free(d->agents);
+	free(d->numbers);
 	free(d);
 }
 
@@ -115,6 +133,8 @@ fail:
 	free(copy);
 	return -1;
 }
+
+static char *config_strdup_or(const char *v, const char *def);
 
 int
 config_valid_id(const char *id)
@@ -164,9 +184,215 @@ config_implicit_teams(struct relay_directory *d)
 	return 0;
 }
 
+/* The line of key in section (its last value), or with key NULL of the
+ * section's first entry, for error messages; 0 when absent. */
+static int
+config_line(const struct ini *ini, const char *sec, const char *key)
+{
+	int line = 0;
+	size_t i;
+
+	for (i = 0; i < ini->n; i++) {
+		if (strcmp(ini->entries[i].section, sec) != 0)
+			continue;
+		if (key == NULL)
+			return ini->entries[i].line;
+		if (strcmp(ini->entries[i].key, key) == 0)
+			line = ini->entries[i].line;
+	}
+	return line;
+}
+
+/* A [number] id: letters, digits, '-' and '_' (it names the number in
+ * agents' lists, events and the TUI). */
+static int
+config_valid_number_id(const char *id)
+{
+	return config_valid_id(id) && strchr(id, '.') == NULL;
+}
+
+/* An id that goes into a Graph URL's path as it is (Meta's are digits). */
+static int
+config_graph_id(const char *v)
+{
+	return v != NULL && v[0] != '.' && config_valid_id(v);
+}
+
+static int
+config_number_token_read(const char *path, const char *sec, const char *v,
+    struct relay_number *n, char *err, size_t errlen)
+{
+	char *p, reason[512];
+
+	if ((p = config_resolve_path(path, v)) == NULL)
+		return -1;
+	n->access_token = secfile_read(p, CONFIG_SECRET_MAX, 1,
+	    &n->access_token_len, reason, sizeof reason);
+	free(p);
+	if (n->access_token == NULL) {
+		snprintf(err, errlen, "[%s] access_token_file: %s", sec, reason);
+		return -1;
+	}
+	return 0;
+}
+
+/* One number from section sec (or from [whatsapp] as "main"). */
+static int
+config_number_add(struct relay_directory *d, const struct ini *ini,
+    const char *path, const char *sec, const char *id, int secrets,
+    char *err, size_t errlen)
+{
+	struct relay_number *n, *nn;
+	const char *pid = ini_get(ini, sec, "phone_number_id");
+	const char *v;
+	size_t i;
+
+	/* An old [whatsapp] phone_number_id is taken as it always was. */
+	if (pid == NULL || *pid == '\0' || (strcmp(sec, "whatsapp") != 0 &&
+	    !config_graph_id(pid))) {
+		if (pid == NULL || *pid == '\0')
+			snprintf(err, errlen, "%s:%d: [%s] phone_number_id is "
+			    "required", path, config_line(ini, sec, NULL), sec);
+		else
+			snprintf(err, errlen, "%s:%d: [%s] phone_number_id: "
+			    "letters, digits, '-', '_' and '.' only", path,
+			    config_line(ini, sec, "phone_number_id"), sec);
+		return -1;
+	}
+	for (i = 0; i < d->n_numbers; i++) {
+		if (strcmp(d->numbers[i].phone_number_id, pid) == 0) {
+			snprintf(err, errlen, "%s:%d: [%s] phone_number_id %s "
+			    "is number %s already", path, config_line(ini, sec,
+			    "phone_number_id"), sec, pid, d->numbers[i].id);
+			return -1;
+		}
+		if (strcmp(d->numbers[i].id, id) == 0) {
+			snprintf(err, errlen, "%s:%d: [%s] named twice", path,
+			    config_line(ini, sec, NULL), sec);
+			return -1;
+		}
+	}
+	if ((nn = realloc(d->numbers, (d->n_numbers + 1) * sizeof *nn)) == NULL)
+		return -1;
+	d->numbers = nn;
+	n = &d->numbers[d->n_numbers++];
+	memset(n, 0, sizeof *n);
+	n->id = strdup(id);
+	n->phone_number_id = strdup(pid);
+	n->display_phone_number = config_strdup_or(ini_get(ini, sec,
+	    "display_phone_number"), "");
+	if (n->id == NULL || n->phone_number_id == NULL ||
+	    n->display_phone_number == NULL)
+		return -1;
+	if (((v = ini_get(ini, sec, "name")) != NULL && *v != '\0' &&
+	    (n->name = strdup(v)) == NULL) ||
+	    ((v = ini_get(ini, sec, "waba_id")) != NULL && *v != '\0' &&
+	    (n->waba_id = strdup(v)) == NULL))
+		return -1;
+	if (n->waba_id != NULL && !config_graph_id(n->waba_id)) {
+		snprintf(err, errlen, "%s:%d: [%s] waba_id: letters, "
+		    "digits, '-', '_' and '.' only", path,
+		    config_line(ini, sec, "waba_id"), sec);
+		return -1;
+	}
+	if (strcmp(sec, "whatsapp") == 0)
+		return 0; /* its token is the default one */
+	if ((v = ini_get(ini, sec, "default_team")) != NULL && *v != '\0') {
+		if (!config_valid_id(v)) {
+			snprintf(err, errlen, "%s:%d: [%s] default_team: bad "
+			    "team id", path, config_line(ini, sec,
+			    "default_team"), sec);
+			return -1;
+		}
+		if ((n->default_team = strdup(v)) == NULL)
+			return -1;
+	}
+	v = ini_get(ini, sec, "access_token_file");
+	if (secrets && v != NULL && *v != '\0' &&
+	    config_number_token_read(path, sec, v, n, err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+/* The [number] sections, or the one number "main" of an old config. */
+static int
+config_numbers(struct relay_directory *d, const struct ini *ini,
+    const char *path, int secrets, char *err, size_t errlen)
+{
+	size_t i;
+
+	err[0] = '\0';
+	for (i = 0; i < ini->n_sections; i++) {
+		const char *sec = ini->sections[i];
+
+		if (strncmp(sec, "number ", 7) != 0)
+			continue;
+		if (!config_valid_number_id(sec + 7)) {
+			snprintf(err, errlen, "%s:%d: [%s]: bad number id (letters, "
+			    "digits, '-' and '_')", path, config_line(ini, sec,
+			    NULL), sec);
+			return -1;
+		}
+		if (config_number_add(d, ini, path, sec, sec + 7, secrets, err,
+		    errlen) != 0)
+			return -1;
+	}
+	if (d->n_numbers > 0)
+		return 0;
+	if (ini_get(ini, "whatsapp", "phone_number_id") == NULL) {
+		snprintf(err, errlen, "%s: [whatsapp] phone_number_id is "
+		    "required (or a [number ID] section)", path);
+		return -1;
+	}
+	return config_number_add(d, ini, path, "whatsapp", "main", secrets, err,
+	    errlen);
+}
+
+/* Agents' numbers and numbers' default teams name what exists. */
+static int
+config_check_refs(const struct relay_directory *d, const struct ini *ini,
+    const char *path, char *err, size_t errlen)
+{
+	char sec[128];
+	size_t i, j, k;
+
+	for (i = 0; i < d->n_agents; i++) {
+		for (j = 0; j < d->agents[i].n_numbers; j++) {
+			const char *id = d->agents[i].numbers[j];
+
+			for (k = 0; k < d->n_numbers; k++) {
+				if (strcmp(d->numbers[k].id, id) == 0)
+					break;
+			}
+			if (k < d->n_numbers)
+				continue;
+			snprintf(sec, sizeof sec, "agent %s", d->agents[i].id);
+			snprintf(err, errlen, "%s:%d: [%s] numbers: no [number %s] "
+			    "section", path, config_line(ini, sec, "numbers"), sec,
+			    id);
+			return -1;
+		}
+	}
+	for (i = 0; i < d->n_numbers; i++) {
+		const char *t = d->numbers[i].default_team;
+
+		for (k = 0; t != NULL && k < d->n_teams; k++) {
+			if (strcmp(d->teams[k].id, t) == 0)
+				break;
+		}
+		if (t == NULL || k < d->n_teams)
+			continue;
+		snprintf(sec, sizeof sec, "number %s", d->numbers[i].id);
+		snprintf(err, errlen, "%s:%d: [%s] default_team: no team %s",
+		    path, config_line(ini, sec, "default_team"), sec, t);
+		return -1;
+	}
+	return 0;
+}
+
 static struct relay_directory *
-config_dir_build(const struct ini *ini, const char *path, char *err,
-    size_t errlen)
+config_dir_build(const struct ini *ini, const char *path, int secrets,
+    char *err, size_t errlen)
 {
 	struct relay_directory *d;
 	size_t i;
@@ -212,7 +438,9 @@ config_dir_build(const struct ini *ini, const char *path, char *err,
 			if (a->id == NULL || a->name == NULL)
 				goto nomem;
 			if (config_split_list(ini_get(ini, sec, "teams"),
-			    &a->teams, &a->n_teams) != 0)
+			    &a->teams, &a->n_teams) != 0 ||
+			    config_split_list(ini_get(ini, sec, "numbers"),
+			    &a->numbers, &a->n_numbers) != 0)
 				goto nomem;
 			v = ini_get(ini, sec, "token_sha256");
 			if (config_hex32(v, a->token_hash) != 0) {
@@ -224,6 +452,13 @@ config_dir_build(const struct ini *ini, const char *path, char *err,
 	}
 	if (config_implicit_teams(d) != 0)
 		goto nomem;
+	if (config_numbers(d, ini, path, secrets, err, errlen) != 0) {
+		if (err[0] == '\0')
+			goto nomem;
+		goto fail;
+	}
+	if (config_check_refs(d, ini, path, err, errlen) != 0)
+		goto fail;
 	return d;
 nomem:
 	snprintf(err, errlen, "%s: out of memory", path);
@@ -449,6 +684,66 @@ config_limits(struct relay_config *cfg, const struct ini *ini, char *err,
 	return 0;
 }
 
+/* [escalation] timeout (default 30 s) and max_running (default 4). */
+static int
+config_escalation(struct relay_config *cfg, const struct ini *ini,
+    char *err, size_t errlen)
+{
+	const char *v;
+	char *end;
+	unsigned long n;
+	long long d;
+
+	cfg->escalation_timeout = 30;
+	cfg->escalation_max_running = 4;
+	if ((v = ini_get(ini, "escalation", "timeout")) != NULL) {
+		if ((d = ini_parse_duration(v)) <= 0 || d > 3600) {
+			snprintf(err, errlen, "%s: [escalation] timeout: bad "
+			    "duration", cfg->path);
+			return -1;
+		}
+		cfg->escalation_timeout = (long)d;
+	}
+	if ((v = ini_get(ini, "escalation", "max_running")) != NULL) {
+		n = strtoul(v, &end, 10);
+		if (*v < '1' || *v > '9' || *end != '\0' || n > 256) {
+			snprintf(err, errlen, "%s: [escalation] max_running: 1 to "
+			    "256", cfg->path);
+			return -1;
+		}
+		cfg->escalation_max_running = (unsigned)n;
+	}
+	return 0;
+}
+
+/* Like ssh with its files: the configuration and the escalation
+ * command decide what the relay runs and whom it trusts, so nobody else
+ * may be able to change them.  Owned by us or root, not group- or
+ * world-writable. */
+static int
+config_check_owner(const char *path, const char *what, char *err,
+    size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		snprintf(err, errlen, "%s %s is owned by uid %u, not by this user "
+		    "or root: refused", what, path, (unsigned)st.st_uid);
+		return -1;
+	}
+	if ((st.st_mode & 022) != 0) {
+		snprintf(err, errlen, "%s %s: permissions %04o let others change "
+		    "it; run: chmod go-w %s", what, path,
+		    (unsigned)(st.st_mode & 07777), path);
+		return -1;
+	}
+	return 0;
+}
+
 /* Keys the relay reads, by section kind ("team" for [team X]). */
 static const char *const config_known[] = {
 	"relay listen", "relay database", "relay max_body", "relay media_max",
@@ -459,12 +754,23 @@ static const char *const config_known[] = {
 	"whatsapp graph_url", "whatsapp phone_number_id",
 	"whatsapp display_phone_number", "whatsapp access_token_file",
 	"whatsapp app_secret_file", "whatsapp verify_token",
-	"escalation command", "csat enabled", "csat question",
+	"escalation command", "escalation timeout",
+	"escalation max_running", "csat enabled", "csat question",
 	"sla first_response", "sla next_response",
 	"sla normal.first_response", "sla normal.next_response",
 	"sla high.first_response", "sla high.next_response",
 	"sla urgent.first_response", "sla urgent.next_response",
 	"team name", "agent name", "agent teams", "agent token_sha256",
+	/* spec/relay-api.md, numbers, roles, assignment and hours */
+	"whatsapp waba_id", "agent numbers", "agent role", "agent visibility",
+	"number phone_number_id", "number display_phone_number",
+	"number waba_id", "number access_token_file", "number default_team",
+	"assignment mode", "assignment capacity", "assignment online_only",
+	"assignment reassign_after", "hours timezone", "hours mon", "hours tue",
+	"hours wed", "hours thu", "hours fri", "hours sat", "hours sun",
+	"hours closed", "hours away_message", "whatsapp template_refresh",
+	"media dir", "media retention", "media max_total",
+	"media download_hosts",
 	NULL,
 };
 
@@ -496,8 +802,12 @@ config_warn_unknown(const struct ini *ini, const char *path)
 
 		if (strcmp(sec, "relay") != 0 && strcmp(sec, "whatsapp") != 0 &&
 		    strcmp(sec, "escalation") != 0 && strcmp(sec, "sla") != 0 &&
-		    strcmp(sec, "csat") != 0 && strncmp(sec, "team ", 5) != 0 &&
-		    strncmp(sec, "agent ", 6) != 0)
+		    strcmp(sec, "csat") != 0 && strcmp(sec, "media") != 0 &&
+		    strncmp(sec, "team ", 5) != 0 &&
+		    strncmp(sec, "agent ", 6) != 0 &&
+		    strncmp(sec, "number ", 7) != 0 &&
+		    strncmp(sec, "assignment ", 11) != 0 &&
+		    strncmp(sec, "hours ", 6) != 0)
 			log_msg(LOG_WARNING, "event=config_unknown_section file=%s "
 			    "section=\"%s\" message=\"not a section the relay "
 			    "knows; ignored\"", path, sec);
@@ -522,6 +832,8 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 	long long d;
 
 	memset(cfg, 0, sizeof *cfg);
+	if (config_check_owner(path, "configuration", err, errlen) != 0)
+		return -1;
 	if (ini_load(path, &ini, err, errlen) != 0)
 		return -1;
 	if ((cfg->path = strdup(path)) == NULL)
@@ -577,15 +889,19 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 	    "verify_token"), NULL);
 	if (cfg->graph_url == NULL || cfg->display_phone_number == NULL)
 		goto nomem;
-	if (cfg->phone_number_id == NULL) {
-		snprintf(err, errlen, "%s: [whatsapp] phone_number_id is required", path);
-		goto fail;
-	}
 	while (*cfg->graph_url && cfg->graph_url[strlen(cfg->graph_url) - 1] == '/')
 		cfg->graph_url[strlen(cfg->graph_url) - 1] = '\0';
 	if ((v = ini_get(&ini, "escalation", "command")) != NULL && *v != '\0' &&
 	    (cfg->escalation_command = config_resolve_path(path, v)) == NULL)
 		goto nomem;
+	if (config_escalation(cfg, &ini, err, errlen) != 0)
+		goto fail;
+	/* A command not there yet fails when it runs, and is logged. */
+	if (secrets && cfg->escalation_command != NULL &&
+	    access(cfg->escalation_command, F_OK) == 0 &&
+	    config_check_owner(cfg->escalation_command, "[escalation] command",
+	    err, errlen) != 0)
+		goto fail;
 	if (config_sla(cfg, &ini, err, errlen) != 0)
 		goto fail;
 	if ((v = ini_get(&ini, "csat", "enabled")) != NULL &&
@@ -599,9 +915,20 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 		goto nomem;
 	if (config_media_load(cfg, &ini, err, errlen) != 0)
 		goto fail;
-	if ((dir = config_dir_build(&ini, path, err, errlen)) == NULL)
+	if ((dir = config_dir_build(&ini, path, secrets, err, errlen)) == NULL)
 		goto fail;
 	atomic_store(&cfg->dir, dir);
+	/* The first number stands for "the business" where one is needed
+	 * without a conversation (old clients' /v1/me). */
+	if (cfg->phone_number_id == NULL) {
+		free(cfg->display_phone_number);
+		cfg->phone_number_id = strdup(dir->numbers[0].phone_number_id);
+		cfg->display_phone_number = strdup(
+		    dir->numbers[0].display_phone_number);
+		if (cfg->phone_number_id == NULL ||
+		    cfg->display_phone_number == NULL)
+			goto nomem;
+	}
 	if (secrets && (config_secret(cfg, &ini, "access_token_file",
 	    &cfg->access_token, &cfg->access_token_len, err, errlen) != 0 ||
 	    config_secret(cfg, &ini, "app_secret_file", &cfg->app_secret,
@@ -625,7 +952,7 @@ config_reload_agents(struct relay_config *cfg, char *err, size_t errlen)
 
 	if (ini_load(cfg->path, &ini, err, errlen) != 0)
 		return -1;
-	d = config_dir_build(&ini, cfg->path, err, errlen);
+	d = config_dir_build(&ini, cfg->path, 1, err, errlen);
 	ini_free(&ini);
 	if (d == NULL)
 		return -1;
@@ -635,10 +962,110 @@ config_reload_agents(struct relay_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+static void
+config_secrets_free(struct relay_secrets *x)
+{
+	if (x == NULL)
+		return;
+	if (x->access_token != NULL)
+		secfile_wipe(x->access_token, x->access_token_len);
+	if (x->app_secret != NULL)
+		secfile_wipe(x->app_secret, x->app_secret_len);
+	free(x->verify_token);
+	free(x);
+}
+
+/* The secrets of the file as it is now, or NULL with err. */
+static struct relay_secrets *
+config_secrets_read(struct relay_config *cfg, const struct ini *ini,
+    char *err, size_t errlen)
+{
+	struct relay_secrets *x = calloc(1, sizeof *x);
+	const char *vt = ini_get(ini, "whatsapp", "verify_token");
+
+	if (x == NULL || (vt != NULL && (x->verify_token = strdup(vt)) ==
+	    NULL)) {
+		snprintf(err, errlen, "%s: out of memory", cfg->path);
+		goto fail;
+	}
+	if (config_secret(cfg, ini, "access_token_file", &x->access_token,
+	    &x->access_token_len, err, errlen) != 0 ||
+	    config_secret(cfg, ini, "app_secret_file", &x->app_secret,
+	    &x->app_secret_len, err, errlen) != 0)
+		goto fail;
+	return x;
+fail:
+	config_secrets_free(x);
+	return NULL;
+}
+
+int
+config_reload(struct relay_config *cfg, char *err, size_t errlen)
+{
+	struct relay_secrets *x = NULL;
+	struct ini ini;
+
+	if (cfg->access_token != NULL) {
+		if (config_check_owner(cfg->path, "configuration", err,
+		    errlen) != 0 || ini_load(cfg->path, &ini, err, errlen) != 0)
+			return -1;
+		x = config_secrets_read(cfg, &ini, err, errlen);
+		ini_free(&ini);
+		if (x == NULL)
+			return -1;
+	}
+	if (config_reload_agents(cfg, err, errlen) != 0) {
+		config_secrets_free(x);
+		return -1;
+	}
+	if (x != NULL) {
+		/* Requests that read the old ones may still use them: they
+		 * stay allocated until config_free(), as directories do. */
+		x->retired = atomic_load(&cfg->secrets);
+		atomic_store(&cfg->secrets, x);
+	}
+	return 0;
+}
+
+const char *
+config_access_token(const struct relay_config *cfg, size_t *len)
+{
+	const struct relay_secrets *x = atomic_load(
+	    &((struct relay_config *)cfg)->secrets);
+
+	*len = x ? x->access_token_len : cfg->access_token_len;
+	return x ? x->access_token : cfg->access_token;
+}
+
+const char *
+config_app_secret(const struct relay_config *cfg, size_t *len)
+{
+	const struct relay_secrets *x = atomic_load(
+	    &((struct relay_config *)cfg)->secrets);
+
+	*len = x ? x->app_secret_len : cfg->app_secret_len;
+	return x ? x->app_secret : cfg->app_secret;
+}
+
+const char *
+config_verify_token(const struct relay_config *cfg)
+{
+	const struct relay_secrets *x = atomic_load(
+	    &((struct relay_config *)cfg)->secrets);
+
+	return x ? x->verify_token : cfg->verify_token;
+}
+
 void
 config_free(struct relay_config *cfg)
 {
 	struct relay_directory *d, *next;
+	struct relay_secrets *x, *xn;
+
+	for (x = atomic_load(&cfg->secrets); x != NULL; x = xn) {
+		xn = x->retired;
+		config_secrets_free(x);
+	}
 
 	free(cfg->path);
 	free(cfg->host);
@@ -713,4 +1140,60 @@ config_find_team(const struct relay_config *cfg, const char *id)
 			return &d->teams[i];
 	}
 	return NULL;
+}
+
+const struct relay_number *
+config_find_number(const struct relay_config *cfg, const char *id)
+{
+	const struct relay_directory *d = config_dir(cfg);
+	size_t i;
+
+	for (i = 0; id != NULL && i < d->n_numbers; i++) {
+		if (strcmp(d->numbers[i].id, id) == 0)
+			return &d->numbers[i];
+	}
+	return NULL;
+}
+
+const struct relay_number *
+config_number_by_phone(const struct relay_config *cfg,
+    const char *phone_number_id)
+{
+	const struct relay_directory *d = config_dir(cfg);
+	size_t i;
+
+	for (i = 0; phone_number_id != NULL && i < d->n_numbers; i++) {
+		if (strcmp(d->numbers[i].phone_number_id, phone_number_id) == 0)
+			return &d->numbers[i];
+	}
+	return NULL;
+}
+
+int
+config_agent_has_number(const struct relay_agent *a, const char *id)
+{
+	size_t i;
+
+	if (a == NULL || a->n_numbers == 0)
+		return 1;
+	for (i = 0; i < a->n_numbers; i++) {
+		if (strcmp(a->numbers[i], id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+const char *
+config_number_token(const struct relay_config *cfg, const char *id)
+{
+	const struct relay_number *n = config_find_number(cfg, id);
+
+	const char *tok;
+	size_t len;
+
+	if (n != NULL && n->access_token != NULL)
+		return n->access_token;
+	/* The default token of the last SIGHUP, not the one read at start. */
+	tok = config_access_token(cfg, &len);
+	return tok ? tok : "";
 }

@@ -20,11 +20,26 @@ struct relay_team {
 	char *name;
 };
 
+/* One WhatsApp business number ([number ID], or "main" from an old
+ * config's [whatsapp]). */
+struct relay_number {
+	char *id;
+	char *name;                 /* NULL unless the section names one */
+	char *phone_number_id;
+	char *display_phone_number;
+	char *waba_id;              /* NULL when not configured */
+	char *default_team;         /* NULL: new conversations in no team */
+	char *access_token;         /* sodium_malloc'd, NULL: the default */
+	size_t access_token_len;
+};
+
 struct relay_agent {
 	char *id;
 	char *name;
 	char **teams;
 	size_t n_teams;
+	char **numbers;             /* none: every number */
+	size_t n_numbers;
 	unsigned char token_hash[32];
 };
 
@@ -33,7 +48,19 @@ struct relay_directory {
 	size_t n_teams;
 	struct relay_agent *agents;
 	size_t n_agents;
+	struct relay_number *numbers; /* at least one */
+	size_t n_numbers;
 	struct relay_directory *retired;
+};
+
+/* The secrets as a SIGHUP re-read them: replaced whole, never changed. */
+struct relay_secrets {
+	char *access_token; /* sodium_malloc'd */
+	size_t access_token_len;
+	char *app_secret;   /* sodium_malloc'd */
+	size_t app_secret_len;
+	char *verify_token;
+	struct relay_secrets *retired;
 };
 
 /* [media]: the relay's own copy of inbound media (media_store.c). */
@@ -66,9 +93,14 @@ struct relay_config {
 	size_t app_secret_len;
 	char *verify_token;
 	char *escalation_command;
+	long escalation_timeout;   /* seconds before the hook is killed */
+	unsigned escalation_max_running; /* hooks at once */
 	/* Swapped whole on SIGHUP; old ones stay allocated until config_free()
 	 * so a request thread never sees freed memory. */
 	struct relay_directory *_Atomic dir;
+	/* After a SIGHUP, the secrets read then (kept like dir); before,
+	 * NULL and the fields above hold them.  Use config_secret_*(). */
+	struct relay_secrets *_Atomic secrets;
 	int64_t sla_first;  /* seconds, 0 when none */
 	int64_t sla_next;
 	int64_t sla_first_prio[3];
@@ -91,9 +123,17 @@ int config_load(const char *path, int secrets, struct relay_config *cfg,
     char *err, size_t errlen);
 void config_free(struct relay_config *cfg);
 
-/* Re-read only the [agent] and [team] sections (SIGHUP).  On error cfg is
- * unchanged. */
+/* Re-read the [agent], [team] and [number] sections (SIGHUP), number
+ * tokens included.  On error cfg is unchanged. */
 int config_reload_agents(struct relay_config *cfg, char *err, size_t errlen);
+
+/* Re-read agents, teams and the secrets (access token, app secret,
+ * verify token) for SIGHUP.  On error nothing changes. */
+int config_reload(struct relay_config *cfg, char *err, size_t errlen);
+/* The current secrets (after the last reload). */
+const char *config_access_token(const struct relay_config *cfg, size_t *len);
+const char *config_app_secret(const struct relay_config *cfg, size_t *len);
+const char *config_verify_token(const struct relay_config *cfg);
 
 /* The current directory of teams and agents. */
 const struct relay_directory *config_dir(const struct relay_config *cfg);
@@ -102,6 +142,18 @@ const struct relay_agent *config_find_agent_by_token(
 const struct relay_agent *config_find_agent(const struct relay_config *cfg,
     const char *id);
 const struct relay_team *config_find_team(const struct relay_config *cfg,
+    const char *id);
+
+/* The number with this id, or with this phone_number_id; NULL when none
+ * (valid until config_free()). */
+const struct relay_number *config_find_number(const struct relay_config *cfg,
+    const char *id);
+const struct relay_number *config_number_by_phone(
+    const struct relay_config *cfg, const char *phone_number_id);
+/* Whether an agent may see the conversations of number id. */
+int config_agent_has_number(const struct relay_agent *a, const char *id);
+/* The token for number id's requests: its own, else the default. */
+const char *config_number_token(const struct relay_config *cfg,
     const char *id);
 
 /* An agent or team id as the loader accepts it: 1 to 64 of a-z A-Z 0-9

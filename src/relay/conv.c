@@ -6,6 +6,7 @@
 #include "ttydesk/model.h"
 
 #include "conv.h"
+#include "store_common.h"
 
 static void conv_on_inbound_plain(struct relay *r, json_t *state, int64_t ts);
 
@@ -113,4 +114,25 @@ conv_window_open(const json_t *state, int64_t now)
 	    "last_inbound_ts"));
 
 	return last > 0 && now - last < TD_WINDOW_SECONDS;
+}
+
+const struct relay_number *
+relay_conversation_number(struct relay *r, const json_t *state)
+{
+	return config_find_number(r->cfg, store_state_number(state));
+}
+
+int
+relay_conversation_number_of(struct relay *r, struct relay_store *st,
+    const char *conv, const struct relay_number **out)
+{
+	json_t *state = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = relay_store_conversation_get(st, conv, &state, NULL, NULL,
+	    NULL)) > 0)
+		*out = relay_conversation_number(r, state);
+	json_decref(state);
+	return rc;
 }

@@ -79,6 +79,38 @@ conv_state_new(void)
 	    "last_inbound_ts", (json_int_t)0, "labels", "sla", "breached", 0);
 }
 
+json_t *
+conv_state_for(const struct relay_number *n)
+{
+	json_t *state = conv_state_new();
+
+	if (state == NULL)
+		return NULL;
+	json_object_set_new(state, "number", json_string(n->id));
+	if (n->default_team != NULL)
+		json_object_set_new(state, "team", json_string(n->default_team));
+	return state;
+}
+
+/* c's conversation on number n, or NULL in c->conversation when it has
+ * none there yet: the contact row remembers only the latest one. */
+static int
+ident_conversation(struct relay *r, const struct relay_number *n,
+    struct relay_contact *c)
+{
+	char *id = NULL;
+	int rc;
+
+	if (c->id == 0)
+		return 0;
+	if ((rc = relay_store_conversation_of(r->writer, c->id, n->id,
+	    &id)) < 0)
+		return -1;
+	free(c->conversation);
+	c->conversation = id;
+	return 0;
+}
+
 int
 relay_emit_contact(struct relay *r, const struct relay_contact *c, int64_t ts)
 {
@@ -183,8 +215,8 @@ fail:
 }
 
 int
-relay_identify(struct relay *r, const struct wa_customer *cust, int64_t ts,
-    struct relay_contact *c)
+relay_identify(struct relay *r, const struct wa_customer *cust,
+    const struct relay_number *n, int64_t ts, struct relay_contact *c)
 {
 	struct wa_customer anon;
 	json_t *state = NULL;
@@ -199,6 +231,8 @@ relay_identify(struct relay *r, const struct wa_customer *cust, int64_t ts,
 	}
 	if (ident_find(r, cust, ts, c, &changed) != 0)
 		return -1;
+	if (ident_conversation(r, n, c) != 0)
+		goto fail;
 	changed |= ident_set(&c->wa_id, cust->wa_id);
 	changed |= ident_set(&c->user_id, cust->user_id);
 	changed |= ident_set(&c->username, cust->username);
@@ -208,7 +242,7 @@ relay_identify(struct relay *r, const struct wa_customer *cust, int64_t ts,
 	if (c->id == 0 && relay_store_contact_put(r->writer, c) != 0)
 		goto fail;
 	if (c->conversation == NULL) {
-		if ((state = conv_state_new()) == NULL ||
+		if ((state = conv_state_for(n)) == NULL ||
 		    relay_store_conversation_create(r->writer, c->id, ts, state,
 		    &c->conversation) != 0)
 			goto fail;

@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 #include <sodium.h>
 
+#include "conv.h"
 #include "fetcher.h"
 #include "media_store.h"
 #include "template.h"
@@ -33,6 +34,8 @@ struct fetcher {
 	bool kick;
 	bool want_templates;
 	_Atomic bool cancel; /* cuts a transfer short */
+	char number[72];     /* whose token the transfer carries ("": the
+	                      * default one); fetcher thread only */
 };
 
 /* Where a transfer's body goes: memory (JSON) or a file being hashed. */
@@ -99,6 +102,27 @@ fetch_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c,
 	return atomic_load(&f->cancel) ? 1 : 0;
 }
 
+/* The media of a conversation is fetched with its number's token. */
+static void
+fetch_number_of(struct fetcher *f, const char *conv)
+{
+	const struct relay_number *n = NULL;
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	int rc = 0, tries;
+
+	/* The intake kicks the fetcher before its batch commits: a new
+	 * conversation shows up a moment later. */
+	for (tries = 0; rc == 0 && tries < 40; tries++) {
+		if (tries > 0)
+			nanosleep(&pause, NULL);
+		pthread_mutex_lock(&f->r->reader_lock);
+		rc = relay_conversation_number_of(f->r, f->r->reader, conv, &n);
+		pthread_mutex_unlock(&f->r->reader_lock);
+	}
+	snprintf(f->number, sizeof f->number, "%s", rc > 0 && n != NULL ?
+	    n->id : "");
+}
+
 /* GET url with the business token into k.  Returns the HTTP status, or
  * 0 when the transfer failed (why set). */
 static long
@@ -118,7 +142,7 @@ fetch_get(struct fetcher *f, const char *url, struct sink *k, char *ctype,
 		return 0;
 	}
 	snprintf(auth, sizeof auth, "Authorization: Bearer %s",
-	    cfg->access_token ? cfg->access_token : "");
+	    config_number_token(cfg, f->number));
 	hdrs = curl_slist_append(hdrs, auth);
 	sodium_memzero(auth, sizeof auth);
 	curl_easy_setopt(e, CURLOPT_URL, url);
@@ -257,6 +281,7 @@ fetch_media(struct fetcher *f, const struct media_entry *e, char *why,
 	memset(&k, 0, sizeof k);
 	k.fd = -1;
 	k.max = FETCH_JSON_MAX;
+	fetch_number_of(f, e->conversation);
 	if ((meta_url = fetch_url(f->r->cfg, e->media_id)) == NULL)
 		return 0;
 	http = fetch_get(f, meta_url, &k, NULL, 0, why, whylen);
@@ -358,6 +383,7 @@ fetch_templates_of(struct fetcher *f, const char *waba)
 			    "limit=100", waba);
 		if ((url = fetch_url(f->r->cfg, tail)) == NULL)
 			goto fail;
+		f->number[0] = '\0';
 		http = fetch_get(f, url, &k, NULL, 0, why, sizeof why);
 		free(url);
 		json_decref(page);
@@ -469,6 +495,7 @@ fetcher_start(struct relay *r, char *err, size_t errlen)
 		return -1;
 	}
 	f->r = r;
+	f->want_templates = true; /* a first listing, whatever the refresh */
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->cond, NULL);
 	if (pthread_create(&f->thread, NULL, fetcher_main, f) != 0) {

@@ -156,9 +156,14 @@ req_writer_done(struct relay *r, struct relay_job *j)
 		req_error(q, 500, "store_error", "the event log could not be "
 		    "written; try again");
 	} else {
+		size_t i;
+
 		if (q->hook != NULL)
 			hook_run(r, q->hook); /* takes it */
 		q->hook = NULL;
+		for (i = 0; i < q->n_more_hooks; i++)
+			hook_run(r, q->more_hooks[i]);
+		q->n_more_hooks = 0;
 		if (q->kick_sender)
 			sender_kick(r->sender);
 		if (q->hold) {
@@ -169,6 +174,26 @@ req_writer_done(struct relay *r, struct relay_job *j)
 		}
 	}
 	req_resume(q);
+}
+
+void
+req_add_hook(struct req *q, char *payload)
+{
+	char **nh;
+
+	if (payload == NULL)
+		return;
+	if (q->hook == NULL) {
+		q->hook = payload;
+		return;
+	}
+	nh = realloc(q->more_hooks, (q->n_more_hooks + 1) * sizeof *nh);
+	if (nh == NULL) {
+		free(payload);
+		return;
+	}
+	q->more_hooks = nh;
+	q->more_hooks[q->n_more_hooks++] = payload;
 }
 
 void
@@ -300,6 +325,9 @@ req_free(struct req *q)
 	free(q->answer);
 	free(q->ctype_owned);
 	free(q->hook);
+	for (i = 0; i < (int)q->n_more_hooks; i++)
+		free(q->more_hooks[i]);
+	free(q->more_hooks);
 	if (q->stream != NULL)
 		mstream_release(q->stream);
 	if (q->file_set)

@@ -81,6 +81,8 @@ struct req {
 	bool file_set;
 	uint64_t file_len;
 	char *hook;       /* escalation payload to run after commit */
+	char **more_hooks; /* more of them (bulk), n_more_hooks */
+	size_t n_more_hooks;
 	bool kick_sender; /* a send was queued: wake the sender after commit */
 	bool hold;        /* webhook: answer once the pending send is recorded
 			   * (or after at most a second) */
@@ -100,6 +102,10 @@ void webhook_post(struct req *q); /* routes.c */
 /* 1 when the conversation exists; otherwise answers 404 (or 500) and
  * returns 0. */
 int route_conv_exists(struct req *q, const char *conv);
+/* The same, also giving the conversation's number (routes.c). */
+struct relay_number;
+int route_conv_number(struct req *q, const char *conv,
+    const struct relay_number **n);
 /* Writer side of a conversation route (q->in parsed): the first answer
  * to a client_id again, or run fn and keep its answer. */
 struct op_result;
@@ -126,6 +132,9 @@ void req_error(struct req *q, unsigned status, const char *code,
 /* Suspend now, run fn in the writer thread, answer when committed. */
 void req_to_writer(struct req *q, req_fn fn);
 void req_suspend(struct req *q);
+/* An escalation hook payload to run once the job committed (takes it;
+ * NULL is ignored). */
+void req_add_hook(struct req *q, char *payload);
 void req_resume(struct req *q);
 /* Query argument, percent-decoded into buf; NULL when absent. */
 const char *req_arg(struct req *q, const char *key, char *buf, size_t len);

@@ -81,7 +81,8 @@ intake_media(struct relay *r, const struct td_message *m, const char *conv,
 }
 
 static int
-intake_message(struct relay *r, const struct wa_item *it)
+intake_message(struct relay *r, const struct wa_item *it,
+    const struct relay_number *n)
 {
 	struct relay_contact c;
 	struct td_message m = it->message;
@@ -93,7 +94,7 @@ intake_message(struct relay *r, const struct wa_item *it)
 	seen = relay_store_msg_seen(r->writer, m.id, it->fingerprint);
 	if (seen != 0)
 		return seen < 0 ? -1 : 0;
-	if (relay_identify(r, &it->customer, ts, &c) != 0)
+	if (relay_identify(r, &it->customer, n, ts, &c) != 0)
 		return -1;
 	if ((id = intake_message_id(r, m.id, it->fingerprint)) == NULL)
 		goto out;
@@ -144,7 +145,8 @@ intake_defer(struct relay *r, const char *wamid, const char *conv,
 }
 
 static int
-intake_status(struct relay *r, const struct wa_item *it)
+intake_status(struct relay *r, const struct wa_item *it,
+    const struct relay_number *n)
 {
 	const struct td_status_update *s = &it->status;
 	const char *wamid = s->message ? s->message : "";
@@ -163,7 +165,7 @@ intake_status(struct relay *r, const struct wa_item *it)
 	} else {
 		/* Not one of ours (sent by another tool, or before this relay
 		 * existed): keep it on the recipient's conversation. */
-		if (relay_identify(r, &it->customer, it->ts > 0 ? it->ts :
+		if (relay_identify(r, &it->customer, n, it->ts > 0 ? it->ts :
 		    relay_now(r), &c) != 0)
 			goto out;
 		msg = wamid;
@@ -192,23 +194,46 @@ out:
 	return rc;
 }
 
+/* Says once per phone_number_id that webhooks for it are dropped (Meta
+ * sends every number of the app to the one URL).  Writer thread only. */
+static void
+intake_log_unknown(const char *phone_number_id)
+{
+	static char seen[64][40];
+	static size_t n_seen;
+	size_t i;
+
+	for (i = 0; i < n_seen; i++) {
+		if (strcmp(seen[i], phone_number_id) == 0)
+			return;
+	}
+	if (n_seen < sizeof seen / sizeof seen[0])
+		snprintf(seen[n_seen++], sizeof seen[0], "%s", phone_number_id);
+	relay_log("webhook for phone_number_id %.40s, which no [number] section "
+	    "names: ignored", phone_number_id);
+}
+
 int
 relay_intake(struct relay *r, const struct wa_webhook *w)
 {
-	const char *mine = r->cfg->phone_number_id;
+	const struct relay_number *n;
 	size_t i;
 
 	for (i = 0; i < w->n_items; i++) {
 		const struct wa_item *it = &w->items[i];
 		int rc;
 
-		if (it->phone_number_id != NULL && mine != NULL &&
-		    strcmp(it->phone_number_id, mine) != 0)
+		/* Without metadata (never from Meta) it is the first number. */
+		n = it->phone_number_id == NULL ? &config_dir(r->cfg)->numbers[0] :
+		    config_number_by_phone(r->cfg, it->phone_number_id);
+		if (n == NULL) {
+			intake_log_unknown(it->phone_number_id);
 			continue;
+		}
 		if (it->kind == WA_ITEM_STATUS)
-			rc = intake_status(r, it);
+			rc = intake_status(r, it, n);
 		else
-			rc = intake_message(r, it);
+			rc = intake_message(r, it, n);
 		if (rc != 0)
 			return -1;
 	}

@@ -178,7 +178,7 @@ serve(const char *path)
 			continue;
 		if (sig != SIGHUP)
 			break;
-		if (config_reload_agents(&cfg, err, sizeof err) != 0)
+		if (config_reload(&cfg, err, sizeof err) != 0)
 			log_msg(LOG_ERR, "event=reload_failed message=\"reload "
 			    "failed, agents unchanged: %s\"", err);
 		else

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <libpq-fe.h>
@@ -35,25 +36,33 @@ static const struct dump_table {
 	const char *order;
 	const char *order_pg;
 	const char *where;
+	const char *cols_sqlite; /* when SQLite stores them otherwise */
+	/* The last column's value in a row of an older dump that lacks it
+	 * (NULL: every row has every column). */
+	const char *added;
 } dump_tables[] = {
-	/* meta's "schema" is each backend's own version: not moved. */
-	{ "meta", "key, value", "TT", "key", "key", "WHERE key <> 'schema'" },
+	/* meta's "schema" is each backend's own version, "restore_pending"
+	 * the copy's own mark (import sets it anew), and how far the search
+	 * index is built each database's own state: not moved. */
+	{ "meta", "key, value", "TT", "key", "key", "WHERE key NOT IN "
+	    "('schema', 'restore_pending', 'search_backfill')", NULL, NULL },
 	{ "events", "seq, ts, type, conversation, json", "IITTT", "seq", "seq",
-	    "" },
+	    "", NULL, NULL },
 	{ "contacts", "id, wa_id, user_id, username, name, conversation, extra",
-	    "ITTTTTT", "id", "id", "" },
-	{ "conversations", "id, contact, state, first_ts, last_ts, wake_at",
-	    "IITIII", "id", "id", "" },
+	    "ITTTTTT", "id", "id", "", NULL, NULL },
+	{ "conversations", "id, contact, state, first_ts, last_ts, wake_at, "
+	    "number", "IITIIIT", "id", "id", "", NULL, "main" },
 	{ "messages", "id, wamid, fingerprint, conversation, direction, ts",
-	    "TTTTII", "rowid", "rid", "" },
+	    "TTTTII", "rowid", "rid", "", "id, CASE wamid WHEN '=' THEN id "
+	    "ELSE wamid END, fingerprint, conversation, direction, ts", NULL },
 	{ "status_keys", "message, status", "TT", "message, status",
-	    "message, status", "" },
+	    "message, status", "", NULL, NULL },
 	{ "deferred", "wamid, conversation, status, ts, extra", "TTTIT",
-	    "rowid", "rid", "" },
+	    "rowid", "rid", "", NULL, NULL },
 	{ "outbound", "id, client_id, conversation, body, state, attempts, "
-	    "next_try, wamid", "TTTTIIIT", "rowid", "rid", "" },
+	    "next_try, wamid", "TTTTIIIT", "rowid", "rid", "", NULL, NULL },
 	{ "idempotency", "route, client_id, status, response", "TTIT",
-	    "route, client_id", "route, client_id", "" },
+	    "route, client_id", "route, client_id", "", NULL, NULL },
 };
 #define DUMP_NTABLES (sizeof dump_tables / sizeof dump_tables[0])
 
@@ -86,7 +95,8 @@ export_sqlite(const char *path, FILE *out, long long *rows, char *err,
 		const struct dump_table *d = &dump_tables[t];
 
 		snprintf(sql, sizeof sql, "SELECT %s FROM %s %s ORDER BY %s",
-		    d->cols, d->name, d->where, d->order);
+		    d->cols_sqlite ? d->cols_sqlite : d->cols, d->name,
+		    d->where, d->order);
 		if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
 			goto fail;
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -273,7 +283,8 @@ import_row(struct importer *im, size_t t, const json_t *row, char *err,
 	const char *vals[8];
 	char nums[8][24], sql[512], marks[64];
 
-	if (!json_is_array(row) || json_array_size(row) != n || n > 8) {
+	if (!json_is_array(row) || n > 8 || (json_array_size(row) != n &&
+	    (d->added == NULL || json_array_size(row) != n - 1))) {
 		snprintf(err, errlen, "import: %s: bad row", d->name);
 		return -1;
 	}
@@ -283,7 +294,9 @@ import_row(struct importer *im, size_t t, const json_t *row, char *err,
 	for (i = 0; i < n; i++) {
 		const json_t *v = json_array_get(row, i);
 
-		if (json_is_null(v))
+		if (v == NULL)
+			vals[i] = d->added; /* a dump from before the column */
+		else if (json_is_null(v))
 			vals[i] = NULL;
 		else if (d->types[i] == 'I' && json_is_integer(v)) {
 			snprintf(nums[i], sizeof nums[i], "%lld",
@@ -372,6 +385,18 @@ import_close(struct importer *im)
 	PQfinish(im->c);
 }
 
+/* Imported events are not in the search index yet: the relay indexes
+ * them in batches (or `migrate` does, all at once). */
+static const char import_search_sqlite[] =
+    "INSERT OR REPLACE INTO meta(key, value) SELECT 'search_backfill', "
+    "MAX(seq) FROM events HAVING MAX(seq) IS NOT NULL;"
+    /* and a wamid equal to the id is stored as '=' (store_sqlite.c) */
+    "UPDATE messages SET wamid = '=' WHERE wamid = id";
+static const char import_search_pg[] =
+    "INSERT INTO meta(key, value) SELECT 'search_backfill', MAX(seq)::text "
+    "FROM events HAVING MAX(seq) IS NOT NULL ON CONFLICT(key) DO UPDATE "
+    "SET value = EXCLUDED.value";
+
 /* Identity columns continue after the imported ids. */
 static const char import_pg_sequences[] =
     "SELECT setval(pg_get_serial_sequence('contacts', 'id'), "
@@ -455,6 +480,40 @@ cmd_load(const char *path, struct relay_config *cfg)
 	return 0;
 }
 
+/* Indexes every event older than the search index, one transaction per
+ * batch (a relay running meanwhile keeps taking webhooks). */
+static int
+migrate_search(const char *database, char *err, size_t errlen)
+{
+	struct relay_store *st;
+	struct timespec t0, t1;
+	int64_t left = 1;
+	long long batches = 0;
+
+	if (relay_store_open(database, RELAY_STORE_WRITER, &st, err,
+	    errlen) != 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (left > 0) {
+		if (relay_store_begin(st) != 0 ||
+		    relay_store_search_backfill(st, 20000, &left) != 0 ||
+		    relay_store_commit(st) != 0) {
+			snprintf(err, errlen, "search index: %s",
+			    relay_store_error(st));
+			relay_store_rollback(st);
+			relay_store_close(st);
+			return -1;
+		}
+		batches++;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (batches > 1)
+		printf("search index: built in %.1f s\n", (double)(t1.tv_sec -
+		    t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	relay_store_close(st);
+	return 0;
+}
+
 int
 migrate_main(const char *config)
 {
@@ -477,7 +536,9 @@ migrate_main(const char *config)
 		}
 		printf("postgresql: schema version %d (was %d)\n",
 		    PG_SCHEMA_VERSION, before);
-		rc = 0;
+		rc = migrate_search(cfg.database, err, sizeof err) == 0 ? 0 : 1;
+		if (rc != 0)
+			goto fail;
 		goto out;
 	}
 	if (relay_store_open(cfg.database, RELAY_STORE_WRITER, &st, err,
@@ -488,6 +549,10 @@ migrate_main(const char *config)
 		goto fail;
 	}
 	printf("%s: schema version %s\n", cfg.database, v);
+	relay_store_close(st);
+	st = NULL;
+	if (migrate_search(cfg.database, err, sizeof err) != 0)
+		goto fail;
 	rc = 0;
 	goto out;
 fail:
@@ -556,6 +621,8 @@ import_main(const char *config)
 	    import_exec(&im, "INSERT INTO meta(key, value) VALUES("
 	    "'restore_pending', '1') ON CONFLICT(key) DO UPDATE SET value = "
 	    "'1'", err, sizeof err) != 0 ||
+	    import_exec(&im, im.pg ? import_search_pg : import_search_sqlite,
+	    err, sizeof err) != 0 ||
 	    import_exec(&im, "COMMIT", err, sizeof err) != 0) {
 		import_exec(&im, "ROLLBACK", err + strlen(err), 0);
 		goto out;

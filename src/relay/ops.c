@@ -62,20 +62,35 @@ op_utf8_len(const char *s)
 	return n;
 }
 
-/* Loads the state; answers 404 when the conversation is unknown. */
+/* Loads the state; answers 404 when the conversation is unknown, or
+ * one agent a may not see (as if it did not exist). */
 static json_t *
-op_load(struct relay *r, const char *conv, int64_t *contact,
-    struct op_result *res)
+op_load(struct relay *r, const struct relay_agent *a, const char *conv,
+    int64_t *contact, struct op_result *res)
 {
 	json_t *state = NULL;
 	int rc = relay_store_conversation_get(r->writer, conv, &state, contact,
 	    NULL, NULL);
 
+	if (rc > 0 && a != NULL && !relay_agent_sees(r, a, state)) {
+		json_decref(state);
+		state = NULL;
+		rc = 0;
+	}
 	if (rc < 0)
 		op_store_error(r, res);
 	else if (rc == 0)
 		op_error(res, 404, "not_found", "no conversation %s", conv);
 	return rc > 0 ? state : NULL;
+}
+
+/* The phone_number_id a conversation's messages come from. */
+static const char *
+op_from(struct relay *r, const json_t *state)
+{
+	const struct relay_number *n = relay_conversation_number(r, state);
+
+	return n != NULL ? n->phone_number_id : r->cfg->phone_number_id;
 }
 
 /* Stores the state, appends its event and answers 200 with it. */
@@ -267,7 +282,7 @@ op_send(struct relay *r, const struct relay_agent *a, const char *conv,
 	inter = up ? NULL : json_object_get(in, "interactive");
 	if (json_is_null(inter))
 		inter = NULL;
-	if ((state = op_load(r, conv, &contact, res)) == NULL)
+	if ((state = op_load(r, a, conv, &contact, res)) == NULL)
 		return;
 	if ((text != NULL || inter != NULL || up != NULL) &&
 	    !conv_window_open(state, now)) {
@@ -303,7 +318,7 @@ op_send(struct relay *r, const struct relay_agent *a, const char *conv,
 		m.media = &media;
 		m.caption = (char *)up->caption;
 	}
-	m.from = r->cfg->phone_number_id;
+	m.from = (char *)op_from(r, state);
 	tpl = json_object_get(in, "template");
 	m.text = (char *)(text != NULL ? text : inter != NULL ?
 	    json_string_value(json_object_get(json_object_get(inter, "body"),
@@ -386,7 +401,7 @@ op_note(struct relay *r, const struct relay_agent *a, const char *conv,
 	text = json_string_value(tv);
 	if (!op_text_ok(text, res))
 		return;
-	if ((state = op_load(r, conv, NULL, res)) == NULL)
+	if ((state = op_load(r, a, conv, NULL, res)) == NULL)
 		return;
 	json_decref(state);
 	op_new_id("note.", id, sizeof id);
@@ -480,7 +495,7 @@ op_escalate(struct relay *r, const struct relay_agent *a, const char *conv,
 	}
 	if ((prio = op_priority(in, res)) == NULL)
 		return;
-	if ((state = op_load(r, conv, &contact, res)) == NULL)
+	if ((state = op_load(r, a, conv, &contact, res)) == NULL)
 		return;
 	json_object_set_new(state, "status", json_string("escalated"));
 	json_object_set_new(state, "team", json_string(team));
@@ -512,7 +527,7 @@ op_assign(struct relay *r, const struct relay_agent *a, const char *conv,
 		    json_string_value(who));
 		return;
 	}
-	if ((state = op_load(r, conv, NULL, res)) == NULL)
+	if ((state = op_load(r, a, conv, NULL, res)) == NULL)
 		return;
 	json_object_set(state, "assignee", who);
 	op_commit_state(r, conv, state, res);
@@ -522,7 +537,7 @@ op_assign(struct relay *r, const struct relay_agent *a, const char *conv,
 /* The CSAT question as WhatsApp reply buttons, queued like a message. */
 static int
 op_csat_ask(struct relay *r, const struct relay_agent *a, const char *conv,
-    int64_t contact, int64_t now)
+    const json_t *state, int64_t contact, int64_t now)
 {
 	static const char *const ids[] = { "csat:5", "csat:3", "csat:1" };
 	static const char *const titles[] = { "Great", "OK", "Poor" };
@@ -545,7 +560,7 @@ op_csat_ask(struct relay *r, const struct relay_agent *a, const char *conv,
 	m.id = id;
 	m.direction = TD_DIR_OUT;
 	m.kind = TD_KIND_INTERACTIVE;
-	m.from = r->cfg->phone_number_id;
+	m.from = (char *)op_from(r, state);
 	m.text = r->cfg->csat_question;
 	m.agent = a->id;
 	m.status = TD_MS_PENDING;
@@ -583,7 +598,7 @@ op_status(struct relay *r, const struct relay_agent *a, const char *conv,
 		    "in the future");
 		return;
 	}
-	if ((state = op_load(r, conv, &contact, res)) == NULL)
+	if ((state = op_load(r, a, conv, &contact, res)) == NULL)
 		return;
 	ask = r->cfg->csat && strcmp(st, "resolved") == 0 &&
 	    strcmp(conv_status(state), "resolved") != 0 &&
@@ -597,7 +612,7 @@ op_status(struct relay *r, const struct relay_agent *a, const char *conv,
 		json_object_set_new(state, "_csat_asked", json_true());
 	op_commit_state(r, conv, state, res);
 	if (ask && res->status == 200) {
-		if (op_csat_ask(r, a, conv, contact, now) != 0)
+		if (op_csat_ask(r, a, conv, state, contact, now) != 0)
 			op_store_error(r, res);
 		else
 			res->kick = 1;
@@ -663,7 +678,7 @@ op_labels(struct relay *r, const struct relay_agent *a, const char *conv,
 
 	if (!op_labels_check(add, res) || !op_labels_check(rm, res))
 		return;
-	if ((state = op_load(r, conv, NULL, res)) == NULL)
+	if ((state = op_load(r, a, conv, NULL, res)) == NULL)
 		return;
 	labels = json_object_get(state, "labels");
 	if (!json_is_array(labels)) {
@@ -694,7 +709,7 @@ op_presence(struct relay *r, const struct relay_agent *a, const char *conv,
 		    "typing or left");
 		return;
 	}
-	if ((state = op_load(r, conv, NULL, res)) == NULL)
+	if ((state = op_load(r, a, conv, NULL, res)) == NULL)
 		return;
 	json_decref(state);
 	ev = ev_new(now, "presence", conv);

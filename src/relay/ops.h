@@ -51,8 +51,7 @@ struct op_upload {
 	const char *caption;  /* or NULL */
 	char id_buf[80];
 };
-void op_media(struct relay *, const struct relay_agent *, const char *,
-    json_t *, struct op_result *);
+op_handler op_media;
 int op_upload_from(json_t *in, struct op_upload *up);
 char *op_upload_body(const struct op_upload *up, const struct relay_contact *c);
 /* After the send was queued: the media store serves the file under

@@ -74,6 +74,19 @@ static const char *const pg_migrations[PG_SCHEMA_VERSION] = {
 	"  'message'), 0); END IF; RETURN NEW; END $$;"
 	"CREATE TRIGGER conversations_msg_ts BEFORE INSERT ON conversations "
 	"  FOR EACH ROW EXECUTE FUNCTION ttydesk_conversations_msg_ts();",
+	/* 3: the search index (store_pg_search.c); the events already in
+	 * the log are indexed in batches, newest first. */
+	"CREATE TABLE IF NOT EXISTS search_docs(seq bigint PRIMARY KEY, doc "
+	"  tsvector NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS search_docs_doc ON search_docs USING "
+	"  gin(doc);"
+	"INSERT INTO meta(key, value) SELECT 'search_backfill', "
+	"  MAX(seq)::text FROM events HAVING MAX(seq) IS NOT NULL "
+	"  ON CONFLICT(key) DO UPDATE SET value = EXCLUDED.value;",
+	/* 4: several business numbers; the rows before are number "main". */
+	"ALTER TABLE conversations ADD COLUMN number text NOT NULL "
+	"  DEFAULT 'main';"
+	"CREATE INDEX conversations_number ON conversations(contact, number);",
 };
 
 int

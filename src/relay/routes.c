@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv.h"
 #include "events.h"
 #include "health.h"
 #include "http.h"
 #include "ops.h"
+#include "search.h"
 #include "sender.h"
 
 void webhook_get(struct req *q);
@@ -43,6 +45,7 @@ const struct route relay_routes[] = {
 	{ "GET", "/metrics", false, health_metrics },
 	{ "GET", "/v1/me", true, route_me },
 	{ "GET", "/v1/sync", true, sync_handle },
+	{ "GET", "/v1/search", true, search_route },
 	{ "GET", "/v1/snapshot", true, window_snapshot },
 	{ "GET", "/v1/conversations", true, window_conversations },
 	{ "GET", "/v1/conversations/{}/messages", true, window_history },
@@ -72,18 +75,31 @@ route_me(struct req *q)
 	const struct relay_directory *d = config_dir(q->r->cfg);
 	const struct relay_agent *a = q->agent;
 	json_t *teams = json_array(), *mine = json_array();
+	json_t *numbers = json_array(), *o;
 	size_t i;
 
 	for (i = 0; i < a->n_teams; i++)
 		json_array_append_new(mine, json_string(a->teams[i]));
+	for (i = 0; i < d->n_numbers; i++) {
+		const struct relay_number *n = &d->numbers[i];
+
+		if (!config_agent_has_number(a, n->id))
+			continue;
+		o = json_pack("{s:s, s:s, s:s}", "id", n->id, "phone_number_id",
+		    n->phone_number_id, "display_phone_number",
+		    n->display_phone_number);
+		if (n->name != NULL)
+			json_object_set_new(o, "name", json_string(n->name));
+		json_array_append_new(numbers, o);
+	}
 	for (i = 0; i < d->n_teams; i++)
 		json_array_append_new(teams, json_pack("{s:s, s:s}", "id",
 		    d->teams[i].id, "name", d->teams[i].name));
-	req_reply(q, 200, json_pack("{s:{s:s, s:s, s:o}, s:o, s:{s:s, s:s}}",
-	    "agent", "id", a->id, "name", a->name, "teams", mine,
+	req_reply(q, 200, json_pack("{s:{s:s, s:s, s:o}, s:o, s:{s:s, s:s}, "
+	    "s:o}", "agent", "id", a->id, "name", a->name, "teams", mine,
 	    "teams", teams, "business", "phone_number_id",
 	    q->r->cfg->phone_number_id, "display_phone_number",
-	    q->r->cfg->display_phone_number));
+	    q->r->cfg->display_phone_number, "numbers", numbers));
 }
 
 /* Parses the body as a JSON object into q->in; answers 400 otherwise. */
@@ -163,26 +179,44 @@ ROUTE_OP(route_labels, "labels", op_labels)
 ROUTE_OP(route_presence, "presence", op_presence)
 
 int
-route_conv_exists(struct req *q, const char *conv)
+route_conv_number(struct req *q, const char *conv,
+    const struct relay_number **n)
 {
 	json_t *state = NULL;
 	int rc;
 
+	*n = NULL;
 	pthread_mutex_lock(&q->r->reader_lock);
 	rc = relay_store_conversation_get(q->r->reader, conv, &state, NULL,
 	    NULL, NULL);
 	pthread_mutex_unlock(&q->r->reader_lock);
+	if (rc > 0 && !relay_agent_sees(q->r, q->agent, state))
+		rc = 0;
+	if (rc > 0 && (*n = relay_conversation_number(q->r, state)) == NULL) {
+		req_error(q, 409, "number_removed", "conversation %s belongs to a "
+		    "number no longer configured", conv);
+		rc = -2;
+	}
 	json_decref(state);
-	if (rc < 0)
+	if (rc == -1)
 		req_error(q, 500, "store_error", "cannot read conversations");
 	else if (rc == 0)
 		req_error(q, 404, "not_found", "no conversation %s", conv);
 	return rc > 0;
 }
 
+int
+route_conv_exists(struct req *q, const char *conv)
+{
+	const struct relay_number *n;
+
+	return route_conv_number(q, conv, &n);
+}
+
 static void
 route_read(struct req *q)
 {
+	const struct relay_number *n;
 	struct relay_msgkey k;
 	const char *msg;
 	int rc;
@@ -194,7 +228,7 @@ route_read(struct req *q)
 		req_error(q, 400, "bad_request", "message must be a message id");
 		return;
 	}
-	if (!route_conv_exists(q, q->seg[2]))
+	if (!route_conv_number(q, q->seg[2], &n))
 		return;
 	pthread_mutex_lock(&q->r->reader_lock);
 	if ((rc = relay_store_msg_by_id(q->r->reader, msg, &k)) == 0)
@@ -207,7 +241,7 @@ route_read(struct req *q)
 		    "conversation", msg);
 		return;
 	}
-	sender_mark_read(q->r, q, k.wamid);
+	sender_mark_read(q->r, q, n, k.wamid);
 	relay_msgkey_free(&k);
 }
 
@@ -253,6 +287,22 @@ route_contact_get(struct req *q)
 	relay_contact_free(&c);
 }
 
+/* Drops the entries ({"id", "state", ...}) the agent may not see. */
+static void
+route_visible_only(struct req *q, json_t *list)
+{
+	size_t i = 0;
+
+	while (i < json_array_size(list)) {
+		json_t *state = json_object_get(json_array_get(list, i), "state");
+
+		if (relay_agent_sees(q->r, q->agent, state))
+			i++;
+		else
+			json_array_remove(list, i);
+	}
+}
+
 static void
 route_contact_conversations(struct req *q)
 {
@@ -273,6 +323,7 @@ route_contact_conversations(struct req *q)
 		return;
 	}
 	relay_contact_free(&c);
+	route_visible_only(q, list);
 	req_reply(q, 200, json_pack("{s:o}", "conversations", list));
 }
 
@@ -468,7 +519,7 @@ route_bulk_run(struct req *q)
 			    json_object_get(e, "code")));
 		}
 		json_decref(res.body);
-		free(res.hook);
+		req_add_hook(q, res.hook); /* bulk escalations run it too */
 	}
 	json_decref(in);
 	req_reply(q, 200, json_pack("{s:o}", "results", results));

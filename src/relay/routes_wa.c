@@ -112,6 +112,7 @@ void
 route_media(struct req *q)
 {
 	const char *conv = q->seg[2], *id = q->seg[4];
+	const struct relay_number *n;
 	struct media_entry e;
 	char *mime;
 	int rc = 0;
@@ -120,7 +121,7 @@ route_media(struct req *q)
 		req_error(q, 400, "bad_request", "bad media id");
 		return;
 	}
-	if (!route_conv_exists(q, conv))
+	if (!route_conv_number(q, conv, &n))
 		return;
 	memset(&e, 0, sizeof e);
 	if (q->r->media != NULL &&
@@ -150,7 +151,7 @@ route_media(struct req *q)
 		free(mime);
 	}
 	/* Not downloaded yet (or its file is gone): fetch it now. */
-	sender_media(q->r, q, id);
+	sender_media(q->r, q, n, id);
 out:
 	media_entry_free(&e);
 }
@@ -229,14 +230,15 @@ typing_last_inbound(struct req *q, const char *conv)
 void
 route_typing(struct req *q)
 {
+	const struct relay_number *n;
 	const char *conv = q->seg[2];
 	char *wamid;
 
-	if (!route_conv_exists(q, conv))
+	if (!route_conv_number(q, conv, &n))
 		return;
 	if ((wamid = typing_last_inbound(q, conv)) != NULL &&
 	    typing_pass(q->r, conv, relay_now(q->r)))
-		sender_typing(q->r, wamid);
+		sender_typing(q->r, n, wamid);
 	free(wamid);
 	req_reply_text(q, 204, "text/plain", "", 0);
 }

@@ -17,6 +17,7 @@
 #include "ttydesk/buf.h"
 #include "ttydesk/wa.h"
 
+#include "conv.h"
 #include "events.h"
 #include "http.h"
 #include "log.h"
@@ -36,6 +37,7 @@ struct task {
 	enum task_kind kind;
 	struct req *q;              /* T_READ, T_MEDIA_*: answered at the end */
 	struct relay_outbound out;  /* T_SEND */
+	char number[72];            /* whose phone_number_id and token */
 	char *url;
 	char *post;
 	CURL *easy;
@@ -245,6 +247,7 @@ static char *sender_url(const struct relay_config *cfg, const char *tail);
 static int
 sender_upload_done(struct sender *s, struct task *t, CURLcode cc, long http)
 {
+	const struct relay_number *n;
 	struct wa_error_info e;
 	json_t *o = NULL, *ans = NULL;
 	const char *id = NULL, *kind = NULL;
@@ -275,8 +278,9 @@ sender_upload_done(struct sender *s, struct task *t, CURLcode cc, long http)
 		t->hdrs = NULL;
 		t->len = 0;
 		t->uploading = false;
-		snprintf(tail, sizeof tail, "%s/messages",
-		    s->r->cfg->phone_number_id);
+		n = config_find_number(s->r->cfg, t->number);
+		snprintf(tail, sizeof tail, "%s/messages", n != NULL ?
+		    n->phone_number_id : s->r->cfg->phone_number_id);
 		free(t->url);
 		t->url = sender_url(s->r->cfg, tail);
 		if (t->post != NULL && t->url != NULL && task_prepare(s, t) == 0)
@@ -315,7 +319,7 @@ task_prepare(struct sender *s, struct task *t)
 	if ((t->easy = curl_easy_init()) == NULL)
 		return -1;
 	snprintf(auth, sizeof auth, "Authorization: Bearer %s",
-	    cfg->access_token ? cfg->access_token : "");
+	    config_number_token(cfg, t->number));
 	t->hdrs = curl_slist_append(t->hdrs, auth);
 	sodium_memzero(auth, sizeof auth);
 	if (t->post != NULL && !t->uploading)
@@ -403,6 +407,7 @@ claim_run(struct relay *r, struct relay_job *j)
 	struct send_job *sj = (struct send_job *)j;
 	char **ids;
 	size_t n;
+	int i;
 
 	/* Several relays (PostgreSQL): claims of one that died. */
 	if (relay_store_outbound_abandoned(r->writer, relay_now(r), &ids,
@@ -417,6 +422,18 @@ claim_run(struct relay *r, struct relay_job *j)
 	if (relay_store_outbound_claim(r->writer, relay_now(r), sj->out,
 	    SENDER_CLAIM_MAX, &sj->n) != 0)
 		j->failed = 1;
+	for (i = 0; !j->failed && i < sj->n; i++) {
+		/* Derived here, not queued: a send queued by another relay or
+		 * before a restart goes from its conversation's number too. */
+		const struct relay_number *num = NULL;
+
+		if (relay_conversation_number_of(r, r->writer,
+		    sj->out[i].conversation, &num) < 0)
+			j->failed = 1;
+		else if (num != NULL &&
+		    (sj->out[i].number = strdup(num->id)) == NULL)
+			j->failed = 1;
+	}
 	sj->next_try = relay_store_outbound_next(r->writer);
 }
 
@@ -671,6 +688,7 @@ sender_media_meta_done(struct sender *s, struct task *t)
 		return;
 	}
 	n->kind = T_MEDIA_GET;
+	memcpy(n->number, t->number, sizeof n->number);
 	n->q = t->q;
 	n->url = strdup(url);
 	n->out.body = mime ? strdup(mime) : NULL; /* expected type */
@@ -769,12 +787,26 @@ sender_start_task(struct sender *s, struct task *t)
 	char tail[512];
 
 	if (t->kind == T_SEND) {
+		const struct relay_number *n = config_find_number(cfg,
+		    t->out.number);
+
+		if (n == NULL) {
+			struct wa_error_info e = { WA_ERR_PERMANENT, 0,
+			    "number not configured", "" };
+
+			/* Its [number] section was removed: nothing to send
+			 * from. */
+			sender_record(s, t, RELAY_OUT_FAILED, NULL, &e, 0);
+			task_free(t);
+			return;
+		}
+		snprintf(t->number, sizeof t->number, "%s", n->id);
 		t->post = t->out.body;
 		t->out.body = NULL;
 		/* A media message: its file goes up first (op_upload_body). */
 		t->uploading = t->post != NULL &&
 		    strstr(t->post, "\"ttydesk_upload\"") != NULL;
-		snprintf(tail, sizeof tail, "%s/%s", cfg->phone_number_id,
+		snprintf(tail, sizeof tail, "%s/%s", n->phone_number_id,
 		    t->uploading ? "media" : "messages");
 	}
 	if (t->url == NULL && t->kind == T_SEND)
@@ -926,8 +958,8 @@ sender_free(struct relay *r)
 }
 
 static void
-sender_request(struct relay *r, struct req *q, enum task_kind kind,
-    char *url, char *post)
+sender_request(struct relay *r, struct req *q, const struct relay_number *n,
+    enum task_kind kind, char *url, char *post)
 {
 	struct task *t = calloc(1, sizeof *t);
 
@@ -940,6 +972,7 @@ sender_request(struct relay *r, struct req *q, enum task_kind kind,
 		return;
 	}
 	t->kind = kind;
+	snprintf(t->number, sizeof t->number, "%s", n->id);
 	t->q = q;
 	t->url = url;
 	t->post = post;
@@ -948,24 +981,27 @@ sender_request(struct relay *r, struct req *q, enum task_kind kind,
 }
 
 void
-sender_mark_read(struct relay *r, struct req *q, const char *wamid)
+sender_mark_read(struct relay *r, struct req *q, const struct relay_number *n,
+    const char *wamid)
 {
 	char tail[512];
 
-	snprintf(tail, sizeof tail, "%s/messages", r->cfg->phone_number_id);
-	sender_request(r, q, T_READ, sender_url(r->cfg, tail),
+	snprintf(tail, sizeof tail, "%s/messages", n->phone_number_id);
+	sender_request(r, q, n, T_READ, sender_url(r->cfg, tail),
 	    wa_build_mark_read(wamid));
 }
 
 void
-sender_typing(struct relay *r, const char *wamid)
+sender_typing(struct relay *r, const struct relay_number *n,
+    const char *wamid)
 {
 	struct task *t;
 	char tail[512];
 
 	if (r->sender == NULL || (t = calloc(1, sizeof *t)) == NULL)
 		return;
-	snprintf(tail, sizeof tail, "%s/messages", r->cfg->phone_number_id);
+	snprintf(tail, sizeof tail, "%s/messages", n->phone_number_id);
+	snprintf(t->number, sizeof t->number, "%s", n->id);
 	t->kind = T_TYPING;
 	t->url = sender_url(r->cfg, tail);
 	t->post = wa_build_typing(wamid);
@@ -977,9 +1013,11 @@ sender_typing(struct relay *r, const char *wamid)
 }
 
 void
-sender_media(struct relay *r, struct req *q, const char *media_id)
+sender_media(struct relay *r, struct req *q, const struct relay_number *n,
+    const char *media_id)
 {
-	sender_request(r, q, T_MEDIA_META, sender_url(r->cfg, media_id), NULL);
+	sender_request(r, q, n, T_MEDIA_META, sender_url(r->cfg, media_id),
+	    NULL);
 }
 
 /* ---- recovery at start ---- */

@@ -22,11 +22,14 @@ bool sender_alive(struct relay *r);
 /* Look at the outbound queue now (a send was just accepted). */
 void sender_kick(struct sender *s);
 /* Mark wamid read / fetch media id; the req is suspended and answered. */
-void sender_mark_read(struct relay *r, struct req *q, const char *wamid);
-void sender_media(struct relay *r, struct req *q, const char *media_id);
-/* Sends the typing indicator for the customer's message wamid; nobody
- * waits for the answer. */
-void sender_typing(struct relay *r, const char *wamid);
+void sender_mark_read(struct relay *r, struct req *q,
+    const struct relay_number *n, const char *wamid);
+void sender_media(struct relay *r, struct req *q,
+    const struct relay_number *n, const char *media_id);
+/* Sends the typing indicator for the customer's message wamid, from
+ * number n; nobody waits for the answer. */
+void sender_typing(struct relay *r, const struct relay_number *n,
+    const char *wamid);
 
 /* Sends that were in flight when the relay died end as "delivery
  * unknown" (never resent: the customer may already have them).  Runs at

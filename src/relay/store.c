@@ -176,6 +176,14 @@ relay_store_conversation_create(struct relay_store *st, int64_t contact, int64_t
 }
 
 int
+relay_store_conversation_of(struct relay_store *st, int64_t contact,
+    const char *number, char **id)
+{
+	*id = NULL;
+	return st->ops->conversation_of(st->be, contact, number, id);
+}
+
+int
 relay_store_conversation_get(struct relay_store *st, const char *id, json_t
     **state, int64_t *contact, int64_t *first_ts, int64_t *last_ts)
 {
@@ -434,4 +442,17 @@ relay_store_conv_page(struct relay_store *st, const char *status,
     int64_t before, int limit, struct relay_convrows *out)
 {
 	return st->ops->conv_page(st->be, status, before, limit, out);
+}
+
+int
+relay_store_search(struct relay_store *st, const struct search_query *q,
+    int64_t before, int limit, struct relay_search_hit **hits, size_t *n)
+{
+	return st->ops->search(st->be, q, before, limit, hits, n);
+}
+
+int
+relay_store_search_backfill(struct relay_store *st, int max, int64_t *left)
+{
+	return st->ops->search_backfill(st->be, max, left);
 }

@@ -72,9 +72,15 @@ int relay_store_contact_by_id(struct relay_store *st, int64_t id,
 /* Inserts (c->id == 0, sets it) or updates every field. */
 int relay_store_contact_put(struct relay_store *st, struct relay_contact *c);
 
-/* Conversations.  Ids are "c" + a number, stable forever. */
+/* Conversations.  Ids are "c" + a number, stable forever.  A
+ * conversation belongs to the number its state names ("number", "main"
+ * when none). */
 int relay_store_conversation_create(struct relay_store *st, int64_t contact,
     int64_t ts, const json_t *state, char **id);
+/* The contact's (latest) conversation on a number: 1 with *id malloc'd,
+ * 0 when it has none there, -1 on error. */
+int relay_store_conversation_of(struct relay_store *st, int64_t contact,
+    const char *number, char **id);
 /* 1 found, 0 not, -1 error.  *state is a new reference. */
 int relay_store_conversation_get(struct relay_store *st, const char *id,
     json_t **state, int64_t *contact, int64_t *first_ts, int64_t *last_ts);
@@ -150,6 +156,7 @@ struct relay_outbound {
 	char *id;
 	char *conversation;
 	char *body; /* Graph request JSON */
+	char *number; /* the conversation's number id: the sender fills it */
 	int attempts;
 	int64_t next_try;
 };
@@ -178,6 +185,23 @@ int relay_store_idem_put(struct relay_store *st, const char *route,
 int relay_store_meta_get(struct relay_store *st, const char *key, char **value);
 int relay_store_meta_put(struct relay_store *st, const char *key,
     const char *value);
+
+/* Full-text search (search.h).  Events whose indexed text matches every
+ * word of q, with seq < before, newest first, at most limit; hits are
+ * freed with relay_search_hits_free(). */
+struct search_query;
+struct relay_search_hit {
+	int64_t seq;
+	char *json; /* the event, as /v1/sync serves it */
+};
+int relay_store_search(struct relay_store *st, const struct search_query *q,
+    int64_t before, int limit, struct relay_search_hit **hits, size_t *n);
+void relay_search_hits_free(struct relay_search_hit *h, size_t n);
+/* Indexes up to max of the events older than the index, newest first
+ * (a writer, inside a transaction); *left is then the highest seq still
+ * to index, 0 when the index covers the whole log. */
+int relay_store_search_backfill(struct relay_store *st, int max,
+    int64_t *left);
 
 /* Backends: a "postgresql://" or "postgres://" URI selects PostgreSQL
  * (store_pg.c, several relays on one database), anything else is an

@@ -67,6 +67,8 @@ struct relay_store_ops {
 	    const json_t *state, char **id);
 	int (*conversation_get)(void *be, const char *id, json_t **state,
 	    int64_t *contact, int64_t *first_ts, int64_t *last_ts);
+	int (*conversation_of)(void *be, int64_t contact, const char *number,
+	    char **id);
 	int (*conversations_due)(void *be, int64_t now, char ***ids,
 	    size_t *n);
 	json_t *(*contact_conversations)(void *be, int64_t contact);
@@ -110,6 +112,11 @@ struct relay_store_ops {
 	    struct relay_evrows *out);
 	int (*conv_page)(void *be, const char *status, int64_t before,
 	    int limit, struct relay_convrows *out);
+
+	/* Search (store_*_search.c). */
+	int (*search)(void *be, const struct search_query *q, int64_t before,
+	    int limit, struct relay_search_hit **hits, size_t *n);
+	int (*search_backfill)(void *be, int max, int64_t *left);
 };
 
 extern const struct relay_store_ops relay_store_sqlite_ops;

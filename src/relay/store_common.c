@@ -55,20 +55,26 @@ store_wake_at(const json_t *state)
 	return t;
 }
 
-int
-relay_buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+const char *
+store_state_number(const json_t *state)
 {
-	if (n >= SIZE_MAX - *len || buf_grow(buf, cap, *len + n + 1, 0) != 0)
-		return -1;
-	memcpy(*buf + *len, s, n);
-	*len += n;
-	(*buf)[*len] = '\0';
-	return 0;
+	const char *n = json_string_value(json_object_get(state, "number"));
+
+	return n != NULL && *n != '\0' ? n : "main";
+}
+
+/* A state stored before numbers existed gets its row's number. */
+static void
+store_state_set_number(json_t *state, const char *number)
+{
+	if (state != NULL && json_object_get(state, "number") == NULL)
+		json_object_set_new(state, "number", json_string(number ?
+		    number : "main"));
 }
 
 json_t *
 store_history_entry(int64_t rowid, const char *state_text, int64_t first_ts,
-    int64_t last_ts)
+    int64_t last_ts, const char *number)
 {
 	json_t *state = json_loads(state_text, 0, NULL), *v, *entry;
 	const char *k;
@@ -83,6 +89,7 @@ store_history_entry(int64_t rowid, const char *state_text, int64_t first_ts,
 		if (k[0] == '_')
 			json_object_del(state, k);
 	}
+	store_state_set_number(state, number);
 	entry = json_pack("{s:s, s:o?, s:I, s:I}", "id", id, "state", state,
 	    "first_ts", (json_int_t)first_ts, "last_ts", (json_int_t)last_ts);
 	free(id);
@@ -210,6 +217,7 @@ store_conv_row_out(const struct store_conv_row *row, const char *id,
 		snprintf(err, errlen, "conversation %s: bad state", id);
 		return -1;
 	}
+	store_state_set_number(*state, row->number);
 	return 1;
 }
 
@@ -228,7 +236,8 @@ store_page_start(struct store_page *p, int64_t after, int limit, char **buf,
 {
 	p->buf = buf;
 	p->len = len;
-	p->cap = *buf ? *len + 1 : 0;
+	p->out = (struct buf){ .s = *buf, .len = *len,
+	    .cap = *buf ? *len + 1 : 0 };
 	p->count = count;
 	p->limit = limit;
 	p->last = last;
@@ -245,8 +254,13 @@ store_page_add(struct store_page *p, int64_t seq, const char *json, size_t n)
 		*p->more = true;
 		return 1;
 	}
-	if ((*p->count > 0 && relay_buf_add(p->buf, p->len, &p->cap, ",",
-	    1) != 0) || relay_buf_add(p->buf, p->len, &p->cap, json, n) != 0)
+	if (*p->count > 0)
+		buf_add(&p->out, ",", 1);
+	buf_add(&p->out, json, n);
+	/* A failed append leaves the block as it was: still the caller's. */
+	*p->buf = p->out.s;
+	*p->len = p->out.len;
+	if (p->out.failed)
 		return -1;
 	*p->last = seq;
 	(*p->count)++;
@@ -294,5 +308,6 @@ relay_outbound_free(struct relay_outbound *o)
 	free(o->id);
 	free(o->conversation);
 	free(o->body);
+	free(o->number);
 	memset(o, 0, sizeof *o);
 }

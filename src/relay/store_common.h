@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 
+#include "ttydesk/buf.h"
+
 #include "store.h"
 
 /* Conversation ids are "c" + the row number, the same in every backend
@@ -28,16 +30,15 @@ int64_t store_wake_at(const json_t *state);
  * (a database this relay must not touch). */
 int store_schema_parse(const char *s);
 
-/* Appends n bytes of s to the malloc'd *buf (grown by doubling, kept
- * NUL-terminated).  0, or -1 when out of memory (*buf unchanged). */
-int relay_buf_add(char **buf, size_t *len, size_t *cap, const char *s,
-    size_t n);
-
 /* One entry of a contact's history, {"id", "state", "first_ts",
  * "last_ts"}, from a stored state text; keys starting with '_' (the
  * relay's own bookkeeping) never reach clients. */
 json_t *store_history_entry(int64_t rowid, const char *state_text,
-    int64_t first_ts, int64_t last_ts);
+    int64_t first_ts, int64_t last_ts, const char *number);
+
+/* The number a conversation row belongs to, from its state ("main"
+ * when it names none: rows from before numbers existed). */
+const char *store_state_number(const json_t *state);
 
 /* The parameters of one statement, in order, for either backend: text
  * (NULL for SQL NULL) or a number.  At most STORE_ARGS_MAX. */
@@ -80,6 +81,7 @@ char *store_state_text(const json_t *state);
 struct store_conv_row {
 	const char *state;
 	int64_t contact, first_ts, last_ts;
+	const char *number; /* the row's number column */
 };
 int store_conv_row_out(const struct store_conv_row *row, const char *id,
     json_t **state, int64_t *contact, int64_t *first_ts, int64_t *last_ts,
@@ -94,7 +96,8 @@ void store_json_append(json_t *arr, const char *text);
  * already (*more set, this row left), -1 when out of memory. */
 struct store_page {
 	char **buf;
-	size_t *len, cap;
+	size_t *len;
+	struct buf out; /* grows *buf; written back after each add */
 	int *count, limit;
 	int64_t *last;
 	bool *more;

@@ -30,6 +30,7 @@
 #include "pg_schema.h"
 #include "store_backend.h"
 #include "store_common.h"
+#include "store_pg_search.h"
 #include "store_window_backend.h"
 
 /* "ttyd" in ASCII: the one lock every write transaction takes. */
@@ -47,6 +48,7 @@ enum pg_stmt {
 	P_CONTACT_UPDATE,
 	P_CONV_INSERT,
 	P_CONV_GET,
+	P_CONV_OF,
 	P_CONV_PUT,
 	P_CONV_DUE,
 	P_CONV_OF_CONTACT,
@@ -99,24 +101,27 @@ static const char *pg_sql[P_COUNT] = {
 	    "username = $3, name = $4, conversation = $5, extra = $6 "
 	    "WHERE id = $7",
 	[P_CONV_INSERT] = "INSERT INTO conversations(contact, state, first_ts, "
-	    "last_ts) VALUES($1, $2, $3, $3) RETURNING id",
-	[P_CONV_GET] = "SELECT state, contact, first_ts, last_ts FROM "
+	    "last_ts, number) VALUES($1, $2, $3, $3, $4) RETURNING id",
+	[P_CONV_GET] = "SELECT state, contact, first_ts, last_ts, number FROM "
 	    "conversations WHERE id = $1",
+	[P_CONV_OF] = "SELECT id FROM conversations WHERE contact = $1 AND "
+	    "number = $2 ORDER BY id DESC LIMIT 1",
 	[P_CONV_PUT] = "UPDATE conversations SET state = $1, last_ts = "
 	    "GREATEST(last_ts, $2::bigint), wake_at = $3 WHERE id = $4",
 	[P_CONV_DUE] = "SELECT id FROM conversations WHERE wake_at > 0 AND "
 	    "wake_at <= $1 ORDER BY wake_at LIMIT 256",
-	[P_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts FROM "
-	    "conversations WHERE contact = $1 ORDER BY id",
+	[P_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts, number "
+	    "FROM conversations WHERE contact = $1 ORDER BY id",
 	/* IS NOT DISTINCT FROM: a message without an id has a NULL wamid. */
 	[P_MSG_SEEN] = "SELECT 1 FROM messages WHERE wamid IS NOT DISTINCT "
-	    "FROM $1 AND fingerprint = $2",
+	    "FROM $1 AND left(fingerprint, 16) = left($2, 16)",
 	[P_MSG_BY_ID] = "SELECT id, wamid, conversation, direction FROM "
 	    "messages WHERE id = $1",
 	[P_MSG_BY_WAMID] = "SELECT id, wamid, conversation, direction FROM "
 	    "messages WHERE wamid = $1 ORDER BY direction DESC, rid LIMIT 1",
 	[P_MSG_PUT] = "INSERT INTO messages(id, wamid, fingerprint, "
-	    "conversation, direction, ts) VALUES($1, $2, $3, $4, $5, $6)",
+	    "conversation, direction, ts) VALUES($1, $2, left($3, 16), $4, $5, "
+	    "$6)",
 	[P_MSG_SET_WAMID] = "UPDATE messages SET wamid = $1 WHERE id = $2",
 	[P_STATUS_ONCE] = "INSERT INTO status_keys(message, status) "
 	    "VALUES($1, $2) ON CONFLICT DO NOTHING",
@@ -552,8 +557,30 @@ pg_store_append(void *be, int64_t seq, json_t *ev)
 	rc = pg_do(st, P_APPEND, &a);
 	free(text);
 	if (rc == 0)
+		rc = pg_search_add(st->conn, seq, ev, st->err, sizeof st->err);
+	if (rc == 0)
 		st->new_events = true;
 	return rc;
+}
+
+static int
+pg_store_search(void *be, const struct search_query *q, int64_t before,
+    int limit, struct relay_search_hit **hits, size_t *n)
+{
+	struct pg_store *st = be;
+
+	pg_revive(st);
+	return pg_search_find(st->conn, q, before, limit, hits, n, st->err,
+	    sizeof st->err);
+}
+
+static int
+pg_store_search_backfill(void *be, int max, int64_t *left)
+{
+	struct pg_store *st = be;
+
+	return pg_search_backfill(st->conn, max, left, st->err,
+	    sizeof st->err);
 }
 
 static int
@@ -677,6 +704,7 @@ pg_store_conversation_create(void *be, int64_t contact,
 	store_arg_int(&a, contact);
 	store_arg_text(&a, text);
 	store_arg_int(&a, ts);
+	store_arg_text(&a, store_state_number(state));
 	res = pg_run(be, P_CONV_INSERT, &a);
 	free(text);
 	if (res == NULL)
@@ -684,6 +712,23 @@ pg_store_conversation_create(void *be, int64_t contact,
 	*id = store_conv_id(pg_int(res, 0, 0));
 	PQclear(res);
 	return *id == NULL ? -1 : 0;
+}
+
+static int
+pg_store_conversation_of(void *be, int64_t contact, const char *number,
+    char **id)
+{
+	struct store_args a = { .n = 0 };
+	PGresult *res;
+	int rc;
+
+	store_arg_int(&a, contact);
+	store_arg_text(&a, number);
+	if ((rc = pg_first(be, P_CONV_OF, &a, &res)) != 1)
+		return rc;
+	*id = store_conv_id(pg_int(res, 0, 0));
+	PQclear(res);
+	return *id == NULL ? -1 : 1;
 }
 
 static int
@@ -708,6 +753,7 @@ pg_store_conversation_get(void *be, const char *id, json_t **state,
 		row.contact = pg_int(res, 0, 1);
 		row.first_ts = pg_int(res, 0, 2);
 		row.last_ts = pg_int(res, 0, 3);
+		row.number = PQgetvalue(res, 0, 4);
 		rc = store_conv_row_out(&row, id, state, contact, first_ts,
 		    last_ts, st->err, sizeof st->err);
 	}
@@ -767,7 +813,8 @@ pg_store_contact_conversations(void *be, int64_t contact)
 		goto out;
 	for (i = 0; i < PQntuples(res); i++)
 		json_array_append_new(arr, store_history_entry(pg_int(res, i, 0),
-		    PQgetvalue(res, i, 1), pg_int(res, i, 2), pg_int(res, i, 3)));
+		    PQgetvalue(res, i, 1), pg_int(res, i, 2), pg_int(res, i, 3),
+		    PQgetvalue(res, i, 4)));
 out:
 	PQclear(res);
 	return arr;
@@ -1026,6 +1073,8 @@ pg_store_meta_get(void *be, const char *key, char **value)
 }
 
 const struct relay_store_ops relay_store_pg_ops = {
+	.search = pg_store_search,
+	.search_backfill = pg_store_search_backfill,
 	.open = pg_store_open,
 	.close = pg_store_close,
 	.error = pg_store_error,
@@ -1047,6 +1096,7 @@ const struct relay_store_ops relay_store_pg_ops = {
 	.contact_put = pg_store_contact_put,
 	.conversation_create = pg_store_conversation_create,
 	.conversation_get = pg_store_conversation_get,
+	.conversation_of = pg_store_conversation_of,
 	.conversations_due = pg_store_conversations_due,
 	.contact_conversations = pg_store_contact_conversations,
 	.msg_seen = pg_store_msg_seen,

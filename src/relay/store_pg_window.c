@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/buf.h"
 #include "store_common.h"
 #include "store_window_backend.h"
 
@@ -167,8 +168,9 @@ pg_window_events(void *be, const int64_t *ids, size_t n,
     int64_t through, struct relay_evrows *out)
 {
 	struct pw_args a = { .n = 0 };
-	char *list = NULL, one[32];
-	size_t len = 0, cap = 0, i;
+	struct buf list = { 0 };
+	char one[32];
+	size_t i;
 	int rc = -1;
 
 	if (n == 0)
@@ -177,19 +179,19 @@ pg_window_events(void *be, const int64_t *ids, size_t n,
 	for (i = 0; i < n; i++) {
 		snprintf(one, sizeof one, "%sc%" PRId64, i == 0 ? "{" : ",",
 		    ids[i]);
-		if (relay_buf_add(&list, &len, &cap, one, strlen(one)) != 0)
+		if (buf_adds(&list, one) != 0)
 			goto out;
 	}
-	if (relay_buf_add(&list, &len, &cap, "}", 1) != 0)
+	if (buf_adds(&list, "}") != 0)
 		goto out;
-	pw_text(&a, list);
+	pw_text(&a, list.s);
 	pw_int(&a, through);
 	rc = pw_evrows(pw_query(be, "SELECT conversation, seq, ts, type, json "
 	    "FROM events WHERE conversation = ANY($1::text[]) AND type IN "
 	    "('contact', 'conversation', 'message', 'status') AND seq <= $2 "
 	    "ORDER BY conversation, seq", &a), out);
 out:
-	free(list);
+	buf_free(&list);
 	return rc;
 }
 

@@ -12,6 +12,8 @@
 
 #include "store_backend.h"
 #include "store_common.h"
+#include "store_sqlite_log.h"
+#include "store_sqlite_search.h"
 #include "store_window_backend.h"
 
 enum st_stmt {
@@ -26,6 +28,7 @@ enum st_stmt {
 	Q_CONTACT_UPDATE,
 	Q_CONV_INSERT,
 	Q_CONV_GET,
+	Q_CONV_OF,
 	Q_CONV_PUT,
 	Q_CONV_DUE,
 	Q_CONV_OF_CONTACT,
@@ -82,25 +85,37 @@ static const char *st_sql[Q_COUNT] = {
 	[Q_CONTACT_UPDATE] = "UPDATE contacts SET wa_id = ?, user_id = ?, "
 	    "username = ?, name = ?, conversation = ?, extra = ? WHERE id = ?",
 	[Q_CONV_INSERT] = "INSERT INTO conversations(contact, state, first_ts, "
-	    "last_ts) VALUES(?1, ?2, ?3, ?3)",
-	[Q_CONV_GET] = "SELECT state, contact, first_ts, last_ts FROM "
+	    "last_ts, number) VALUES(?1, ?2, ?3, ?3, ?4)",
+	[Q_CONV_GET] = "SELECT state, contact, first_ts, last_ts, number FROM "
 	    "conversations WHERE id = ?",
+	[Q_CONV_OF] = "SELECT id FROM conversations WHERE contact = ? AND "
+	    "number = ? ORDER BY id DESC LIMIT 1",
 	[Q_CONV_PUT] = "UPDATE conversations SET state = ?, last_ts = "
 	    "MAX(last_ts, ?), wake_at = ? WHERE id = ?",
 	[Q_CONV_DUE] = "SELECT id FROM conversations WHERE wake_at > 0 AND "
 	    "wake_at <= ? ORDER BY wake_at LIMIT 256",
-	[Q_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts FROM "
-	    "conversations WHERE contact = ? ORDER BY id",
-	/* IS, not =: a message without an id has a NULL wamid. */
-	[Q_MSG_SEEN] = "SELECT 1 FROM messages WHERE wamid IS ? AND "
-	    "fingerprint = ?",
-	[Q_MSG_BY_ID] = "SELECT id, wamid, conversation, direction FROM "
-	    "messages WHERE id = ?",
-	[Q_MSG_BY_WAMID] = "SELECT id, wamid, conversation, direction FROM "
-	    "messages WHERE wamid = ? ORDER BY direction DESC, rowid LIMIT 1",
+	[Q_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts, number "
+	    "FROM conversations WHERE contact = ? ORDER BY id",
+	/* A wamid equal to the message id is stored as '=' (most inbound
+	 * messages): the id is not kept twice, and the wamid index holds
+	 * only the others.  IS, not =: a message without an id has a NULL
+	 * wamid.  A fingerprint is compared by its first 64 bits. */
+	[Q_MSG_SEEN] = "SELECT 1 FROM messages WHERE id = ?1 AND wamid = '=' "
+	    "AND substr(fingerprint, 1, 16) = substr(?2, 1, 16) UNION ALL "
+	    "SELECT 1 FROM messages WHERE wamid IS ?1 AND wamid IS NOT '=' AND "
+	    "substr(fingerprint, 1, 16) = substr(?2, 1, 16)",
+	[Q_MSG_BY_ID] = "SELECT id, CASE wamid WHEN '=' THEN id ELSE wamid "
+	    "END, conversation, direction FROM messages WHERE id = ?",
+	[Q_MSG_BY_WAMID] = "SELECT id, w, conversation, direction FROM ("
+	    "SELECT id, wamid AS w, conversation, direction, rowid AS r FROM "
+	    "messages WHERE wamid = ?1 AND wamid IS NOT '=' UNION ALL SELECT "
+	    "id, id, conversation, direction, rowid FROM messages WHERE id = ?1 "
+	    "AND wamid = '=') ORDER BY direction DESC, r LIMIT 1",
 	[Q_MSG_PUT] = "INSERT INTO messages(id, wamid, fingerprint, "
-	    "conversation, direction, ts) VALUES(?, ?, ?, ?, ?, ?)",
-	[Q_MSG_SET_WAMID] = "UPDATE messages SET wamid = ? WHERE id = ?",
+	    "conversation, direction, ts) VALUES(?1, CASE WHEN ?2 = ?1 THEN '=' "
+	    "ELSE ?2 END, substr(?3, 1, 16), ?4, ?5, ?6)",
+	[Q_MSG_SET_WAMID] = "UPDATE messages SET wamid = CASE WHEN ?1 = id "
+	    "THEN '=' ELSE ?1 END WHERE id = ?2",
 	[Q_STATUS_ONCE] = "INSERT OR IGNORE INTO status_keys(message, status) "
 	    "VALUES(?, ?)",
 	[Q_STATUS_LIST] = "SELECT status FROM status_keys WHERE message = ?",
@@ -144,10 +159,6 @@ static const char *st_sql[Q_COUNT] = {
 
 static const char st_schema[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
-    "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, "
-    "  ts INTEGER NOT NULL, type TEXT NOT NULL, conversation TEXT NOT NULL, "
-    "  json TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS events_conv ON events(conversation, type, seq);"
     "CREATE TABLE IF NOT EXISTS contacts(id INTEGER PRIMARY KEY AUTOINCREMENT, "
     "  wa_id TEXT UNIQUE, user_id TEXT UNIQUE, username TEXT, name TEXT, "
     "  conversation TEXT, extra TEXT);"
@@ -159,7 +170,8 @@ static const char st_schema[] =
     "CREATE TABLE IF NOT EXISTS messages(id TEXT PRIMARY KEY, wamid TEXT, "
     "  fingerprint TEXT, conversation TEXT NOT NULL, direction INTEGER NOT "
     "  NULL, ts INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS messages_wamid ON messages(wamid, fingerprint);"
+    "CREATE INDEX IF NOT EXISTS messages_wamid ON messages(wamid) WHERE "
+    "  wamid IS NOT '=';"
     "CREATE TABLE IF NOT EXISTS status_keys(message TEXT NOT NULL, "
     "  status TEXT NOT NULL, PRIMARY KEY(message, status)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS deferred(wamid TEXT NOT NULL, conversation "
@@ -175,7 +187,9 @@ static const char st_schema[] =
     "  PRIMARY KEY(route, client_id)) WITHOUT ROWID;"
     "INSERT OR IGNORE INTO meta(key, value) VALUES('schema', '1');";
 
-#define ST_SCHEMA_VERSION 1
+/* 2: the event log compact (store_sqlite_log.c), the search index
+ * (store_sqlite_search.c). */
+#define ST_SCHEMA_VERSION 2
 
 /* Columns added to version 1 before any release: added in place to a
  * database that lacks them. */
@@ -193,6 +207,10 @@ static const struct {
 	/* The state's status, for the same reads; NULL until computed. */
 	{ "SELECT status FROM conversations LIMIT 0",
 	  "ALTER TABLE conversations ADD COLUMN status TEXT" },
+	/* Several business numbers: the rows before are number "main". */
+	{ "SELECT number FROM conversations LIMIT 0",
+	  "ALTER TABLE conversations ADD COLUMN number TEXT NOT NULL "
+	  "DEFAULT 'main'" },
 };
 
 static const char st_indexes[] =
@@ -207,7 +225,8 @@ static const char st_indexes[] =
     "  conversations(status, msg_ts);"
     "CREATE INDEX IF NOT EXISTS conversations_msg_ts ON "
     "  conversations(msg_ts);"
-    "CREATE TRIGGER IF NOT EXISTS events_msg_ts AFTER INSERT ON events "
+    "CREATE TRIGGER IF NOT EXISTS event_log_msg_ts AFTER INSERT ON "
+    "  event_log "
     "  WHEN new.type = 'message' AND new.conversation GLOB 'c[0-9]*' BEGIN "
     "  UPDATE conversations SET msg_ts = MAX(COALESCE(msg_ts, 0), new.ts) "
     "  WHERE id = CAST(substr(new.conversation, 2) AS INTEGER); END;"
@@ -225,11 +244,22 @@ static const char st_indexes[] =
     "  WHERE status IS NULL;"
     "UPDATE conversations SET msg_ts = COALESCE((SELECT MAX(ts) FROM events "
     "  WHERE conversation = 'c' || conversations.id AND type = 'message'), "
-    "  0) WHERE msg_ts IS NULL;";
+    "  0) WHERE msg_ts IS NULL;"
+    "CREATE INDEX IF NOT EXISTS conversations_number ON "
+    "  conversations(contact, number);";
+
+/* Schema 1 to 2: message keys as Q_MSG_* read them. */
+static const char st_messages_v2[] =
+    "UPDATE messages SET wamid = '=' WHERE wamid = id;"
+    "UPDATE messages SET fingerprint = substr(fingerprint, 1, 16) WHERE "
+    "  length(fingerprint) > 16;"
+    "DROP INDEX IF EXISTS messages_wamid;"
+    "CREATE INDEX messages_wamid ON messages(wamid) WHERE wamid IS NOT '=';";
 
 struct sqlite_store {
 	sqlite3 *db;
 	sqlite3_stmt *q[Q_COUNT];
+	struct sqlite_search search;
 	char err[256];
 };
 
@@ -353,10 +383,10 @@ st_first(struct sqlite_store *st, enum st_stmt which,
 	return st_finish(st, s, rc);
 }
 
-/* Creates the schema, or completes an older version-1 one; refuses a
- * database written by a newer relay. */
+/* Creates the schema, or upgrades an older one; refuses a database
+ * written by a newer relay.  *rewrote: the event log was rewritten. */
 static int
-st_migrate(struct sqlite_store *st, char **msg)
+st_migrate(struct sqlite_store *st, bool *rewrote, char **msg)
 {
 	sqlite3_stmt *q = NULL;
 	int version = 0, rc = -1;
@@ -394,13 +424,59 @@ st_migrate(struct sqlite_store *st, char **msg)
 		    SQLITE_OK)
 			goto out;
 	}
-	if (sqlite3_exec(st->db, st_indexes, NULL, NULL, msg) != SQLITE_OK)
+	/* The log first: st_indexes' triggers are on event_log. */
+	if ((version < 2 && sqlite3_exec(st->db, st_messages_v2, NULL, NULL,
+	    msg) != SQLITE_OK) ||
+	    sqlite_log_ensure(st->db, rewrote, msg) != 0 ||
+	    sqlite3_exec(st->db, st_indexes, NULL, NULL, msg) != SQLITE_OK ||
+	    sqlite_search_schema(st->db, msg) != 0 ||
+	    sqlite3_exec(st->db, "UPDATE meta SET value = '2' WHERE key = "
+	    "'schema'", NULL, NULL, msg) != SQLITE_OK)
 		goto out;
 	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, msg) == SQLITE_OK ? 0 : -1;
 out:
 	if (rc != 0)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
+}
+
+/* Before a schema-1 log is rewritten, a copy of the database as it was
+ * is kept beside it (PATH.schema-1), once. */
+static int
+st_keep_copy(struct sqlite_store *st, const char *path, char **msg)
+{
+	char *copy = sqlite3_mprintf("%s.schema-1", path), *sql;
+	FILE *f;
+	int rc = 0;
+
+	if (copy == NULL)
+		return -1;
+	if ((f = fopen(copy, "r")) != NULL) {
+		fclose(f);
+	} else {
+		sql = sqlite3_mprintf("VACUUM INTO %Q", copy);
+		rc = sql != NULL && sqlite3_exec(st->db, sql, NULL, NULL,
+		    msg) == SQLITE_OK ? 0 : -1;
+		sqlite3_free(sql);
+	}
+	sqlite3_free(copy);
+	return rc;
+}
+
+static int
+st_upgrade(struct sqlite_store *st, const char *path, char **msg)
+{
+	bool rewrote = false;
+	int v1 = sqlite_log_is_v1(st->db);
+
+	if (v1 < 0 || (v1 > 0 && st_keep_copy(st, path, msg) != 0) ||
+	    st_migrate(st, &rewrote, msg) != 0)
+		return -1;
+	/* The old table's pages are free now: give them back. */
+	if (rewrote && sqlite3_exec(st->db, "VACUUM", NULL, NULL, msg) !=
+	    SQLITE_OK)
+		return -1;
+	return 0;
 }
 
 static int
@@ -424,11 +500,14 @@ sqlite_store_open(const char *path, enum relay_store_mode mode, void **out,
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
+	st->search.db = st->db;
+	st->search.err = st->err;
+	st->search.errlen = sizeof st->err;
 	if (sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; "
 	    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; "
 	    "PRAGMA cache_size=-16000", NULL, NULL, &msg) != SQLITE_OK)
 		goto sqlfail;
-	if (mode == RELAY_STORE_WRITER && st_migrate(st, &msg) != 0)
+	if (mode == RELAY_STORE_WRITER && st_upgrade(st, path, &msg) != 0)
 		goto sqlfail;
 	*out = st;
 	return 0;
@@ -451,6 +530,7 @@ sqlite_store_close(void *be)
 		return;
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(st->q[i]);
+	sqlite_search_close(&st->search);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -555,7 +635,27 @@ sqlite_store_append(void *be, int64_t seq, json_t *ev)
 		return -1;
 	rc = st_do(be, Q_APPEND, &a);
 	free(text);
+	if (rc == 0)
+		rc = sqlite_search_add(&((struct sqlite_store *)be)->search, seq,
+		    ev);
 	return rc;
+}
+
+static int
+sqlite_store_search(void *be, const struct search_query *q, int64_t before,
+    int limit, struct relay_search_hit **hits, size_t *n)
+{
+	struct sqlite_store *st = be;
+
+	return sqlite_search_find(&st->search, q, before, limit, hits, n);
+}
+
+static int
+sqlite_store_search_backfill(void *be, int max, int64_t *left)
+{
+	struct sqlite_store *st = be;
+
+	return sqlite_search_backfill(&st->search, max, left);
 }
 
 static int
@@ -689,6 +789,7 @@ sqlite_store_conversation_create(void *be, int64_t contact, int64_t ts,
 	store_arg_int(&a, contact);
 	store_arg_text(&a, text);
 	store_arg_int(&a, ts);
+	store_arg_text(&a, store_state_number(state));
 	rc = st_do(st, Q_CONV_INSERT, &a);
 	free(text);
 	if (rc != 0)
@@ -718,10 +819,28 @@ sqlite_store_conversation_get(void *be, const char *id, json_t **state,
 	row.contact = sqlite3_column_int64(s, 1);
 	row.first_ts = sqlite3_column_int64(s, 2);
 	row.last_ts = sqlite3_column_int64(s, 3);
+	row.number = (const char *)sqlite3_column_text(s, 4);
 	rc = store_conv_row_out(&row, id, state, contact, first_ts, last_ts,
 	    st->err, sizeof st->err);
 	st_end(s);
 	return rc;
+}
+
+static int
+sqlite_store_conversation_of(void *be, int64_t contact, const char *number,
+    char **id)
+{
+	struct store_args a = { .n = 0 };
+	sqlite3_stmt *s;
+	int rc;
+
+	store_arg_int(&a, contact);
+	store_arg_text(&a, number);
+	if ((rc = st_first(be, Q_CONV_OF, &a, &s)) != 1)
+		return rc;
+	*id = store_conv_id(sqlite3_column_int64(s, 0));
+	st_end(s);
+	return *id == NULL ? -1 : 1;
 }
 
 /* The first column of every row, as malloc'd strings: the text, or for
@@ -774,7 +893,8 @@ sqlite_store_contact_conversations(void *be, int64_t contact)
 		json_array_append_new(arr, store_history_entry(
 		    sqlite3_column_int64(s, 0),
 		    (const char *)sqlite3_column_text(s, 1),
-		    sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3)));
+		    sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3),
+		    (const char *)sqlite3_column_text(s, 4)));
 	st_end(s);
 	return arr;
 }
@@ -1019,6 +1139,8 @@ sqlite_store_meta_get(void *be, const char *key, char **value)
 }
 
 const struct relay_store_ops relay_store_sqlite_ops = {
+	.search = sqlite_store_search,
+	.search_backfill = sqlite_store_search_backfill,
 	.open = sqlite_store_open,
 	.close = sqlite_store_close,
 	.error = sqlite_store_error,
@@ -1038,6 +1160,7 @@ const struct relay_store_ops relay_store_sqlite_ops = {
 	.contact_put = sqlite_store_contact_put,
 	.conversation_create = sqlite_store_conversation_create,
 	.conversation_get = sqlite_store_conversation_get,
+	.conversation_of = sqlite_store_conversation_of,
 	.conversations_due = sqlite_store_conversations_due,
 	.contact_conversations = sqlite_store_contact_conversations,
 	.msg_seen = sqlite_store_msg_seen,

@@ -11,8 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "conv.h"
 #include "http.h"
 #include "ops.h"
+#include "search.h"
 
 #define SYNC_LIMIT_DEFAULT 500
 #define SYNC_LIMIT_MAX 5000
@@ -105,6 +107,99 @@ sync_cache_free(void)
 	pthread_mutex_unlock(&sync_cache.lock);
 }
 
+/* Whether the agent sees conversation conv; memo (conversation id to
+ * true/false) saves asking twice in one answer.  Reader lock held. */
+static bool
+sync_sees_conv(struct req *q, const char *conv, json_t *memo)
+{
+	json_t *known = json_object_get(memo, conv), *state = NULL;
+	bool sees = false;
+
+	if (known != NULL)
+		return json_is_true(known);
+	if (relay_store_conversation_get(q->r->reader, conv, &state, NULL,
+	    NULL, NULL) > 0)
+		sees = relay_agent_sees(q->r, q->agent, state);
+	json_decref(state);
+	json_object_set_new(memo, conv, json_boolean(sees));
+	return sees;
+}
+
+/* A contact event is shown when any conversation of the contact is; it
+ * then names a conversation the agent sees. */
+static bool
+sync_sees_contact(struct req *q, json_t *ev, json_t *memo)
+{
+	const json_t *ct = json_object_get(ev, "contact");
+	const char *wa = json_string_value(json_object_get(ct, "wa_id"));
+	const char *user = json_string_value(json_object_get(ct, "user_id"));
+	struct relay_contact c;
+	json_t *list = NULL, *e;
+	bool sees = false;
+	size_t i;
+	int rc = 0;
+
+	if (wa != NULL)
+		rc = relay_store_contact_by(q->r->reader, "wa_id", wa, &c);
+	if (rc == 0 && user != NULL)
+		rc = relay_store_contact_by(q->r->reader, "user_id", user, &c);
+	if (rc <= 0)
+		return false;
+	list = relay_store_contact_conversations(q->r->reader, c.id);
+	json_array_foreach(list, i, e) {
+		const char *id = json_string_value(json_object_get(e, "id"));
+
+		if (id != NULL && !sees && relay_agent_sees(q->r, q->agent,
+		    json_object_get(e, "state"))) {
+			sees = true;
+			json_object_set_new(ev, "conversation", json_string(id));
+		}
+	}
+	json_decref(list);
+	relay_contact_free(&c);
+	return sees;
+}
+
+/* For an agent limited to some numbers: the answer without the events of
+ * the conversations it may not see.  0, or -1 (answer unchanged). */
+static int
+sync_filter(struct req *q, char **buf, size_t *len)
+{
+	json_t *root = json_loadb(*buf, *len, 0, NULL), *evs, *ev;
+	json_t *memo = json_object();
+	const char *conv, *type;
+	char *out;
+	size_t i = 0;
+
+	evs = json_object_get(root, "events");
+	if (!json_is_array(evs) || memo == NULL) {
+		json_decref(root);
+		json_decref(memo);
+		return -1;
+	}
+	pthread_mutex_lock(&q->r->reader_lock);
+	while ((ev = json_array_get(evs, i)) != NULL) {
+		conv = json_string_value(json_object_get(ev, "conversation"));
+		type = json_string_value(json_object_get(ev, "type"));
+		if (type != NULL && strcmp(type, "contact") == 0 ?
+		    sync_sees_contact(q, ev, memo) : conv == NULL ||
+		    *conv == '\0' || sync_sees_conv(q, conv, memo))
+			i++;
+		else
+			json_array_remove(evs, i);
+	}
+	pthread_mutex_unlock(&q->r->reader_lock);
+	out = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	json_decref(memo);
+	if (out == NULL)
+		return -1;
+	free(*buf);
+	*buf = out;
+	*len = strlen(out);
+	return 0;
+}
+
 static void
 sync_answer(struct req *q)
 {
@@ -113,9 +208,10 @@ sync_answer(struct req *q)
 	size_t len = 0;
 	int count = 0, rc;
 	int64_t last, seq;
-	bool more;
+	bool more, limited = q->agent != NULL && q->agent->n_numbers > 0;
 
-	if (sync_cached(q))
+	/* The cache holds every event: for everyone but limited agents. */
+	if (!limited && sync_cached(q))
 		return;
 	if ((buf = strdup("{\"events\":[")) == NULL)
 		goto nomem;
@@ -152,7 +248,9 @@ sync_answer(struct req *q)
 		memcpy(buf + len, tail, tn + 1);
 		len += tn;
 	}
-	if (count > 0)
+	if (limited && sync_filter(q, &buf, &len) != 0)
+		goto nomem;
+	if (count > 0 && !limited)
 		sync_remember(q, seq, buf, len);
 	req_reply_raw(q, 200, buf, len);
 	return;
@@ -317,7 +415,7 @@ sync_wake_all(struct relay *r)
 static void
 sync_hk_run(struct relay *r, struct relay_job *j)
 {
-	if (ops_housekeeping(r) != 0)
+	if (ops_housekeeping(r) != 0 || search_backfill(r) != 0)
 		j->failed = 1;
 }
 
@@ -327,7 +425,8 @@ sync_hk_done(struct relay *r, struct relay_job *j)
 	atomic_store(&r->hk_busy, false);
 }
 
-/* Once a second: snoozes that end, SLA due times that pass. */
+/* Once a second: snoozes that end, SLA due times that pass, a batch of
+ * the search index for events older than it. */
 static void
 sync_housekeeping(struct relay *r)
 {

@@ -14,7 +14,8 @@
 #include "relay.h"
 
 /* Whether agent a may see the conversation whose state (as stored) is
- * state.  Today every agent sees every conversation. */
+ * state: only those of its numbers.  /v1/sync, every agent request on
+ * a conversation and the windowed reads ask this. */
 bool relay_agent_sees(const struct relay *r, const struct relay_agent *a,
     const json_t *state);
 

@@ -121,7 +121,7 @@ webhook_same_secret(const char *given, const char *want)
 void
 webhook_get(struct req *q)
 {
-	const char *want = q->r->cfg->verify_token;
+	const char *want = config_verify_token(q->r->cfg);
 	char mode[64], token[512], challenge[512];
 	const char *m = req_arg(q, "hub.mode", mode, sizeof mode);
 	const char *t = req_arg(q, "hub.verify_token", token, sizeof token);
@@ -154,11 +154,12 @@ webhook_store(struct req *q)
 void
 webhook_post(struct req *q)
 {
-	const struct relay_config *cfg = q->r->cfg;
+	size_t secret_len;
+	const char *secret = config_app_secret(q->r->cfg, &secret_len);
 	char err[256];
 
-	if (webhook_verify_signature(cfg->app_secret, cfg->app_secret_len,
-	    q->body, q->len, req_header(q, "X-Hub-Signature-256")) != 0) {
+	if (webhook_verify_signature(secret, secret_len, q->body, q->len,
+	    req_header(q, "X-Hub-Signature-256")) != 0) {
 		req_error(q, 401, "bad_signature", "missing or bad "
 		    "X-Hub-Signature-256");
 		return;

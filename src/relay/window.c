@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/buf.h"
 #include "events.h"
 #include "http.h"
 #include "store_common.h"
@@ -33,15 +34,14 @@
 
 /* An answer being written; oom once an append failed. */
 struct wbuf {
-	char *p;
-	size_t len, cap;
+	struct buf b;
 	bool oom;
 };
 
 static void
 wbuf_add(struct wbuf *w, const char *s, size_t n)
 {
-	if (!w->oom && relay_buf_add(&w->p, &w->len, &w->cap, s, n) != 0)
+	if (!w->oom && buf_add(&w->b, s, n) != 0)
 		w->oom = true;
 }
 
@@ -57,12 +57,12 @@ static void
 wbuf_reply(struct req *q, struct wbuf *w)
 {
 	if (w->oom) {
-		free(w->p);
+		buf_free(&w->b);
 		req_error(q, 500, "internal", "out of memory");
 	} else {
-		req_reply_raw(q, 200, w->p, w->len);
+		req_reply_raw(q, 200, w->b.s, w->b.len);
 	}
-	w->p = NULL;
+	w->b.s = NULL;
 }
 
 /* Appends one stored event to the events array being written. */
@@ -235,20 +235,27 @@ snap_args_parse(struct req *q, struct snap_args *a)
 	return 0;
 }
 
-/* What one snapshot page read, inside one read transaction. */
+/* What one snapshot page read, inside one read transaction: the events
+ * of convs.v[0..n_read). */
 struct snap_page {
 	int64_t through, outside, resolved;
 	struct relay_convrows convs;
 	struct relay_evrows evs;
+	size_t n_read;
 	bool more;
 };
+
+/* Events are read this many conversations at a time, until the page
+ * holds enough of them: a page of long conversations stops early
+ * instead of holding all of them in memory. */
+#define SNAP_READ_CHUNK 50
 
 static int
 snap_read(struct req *q, const struct snap_args *a, struct snap_page *pg)
 {
 	struct relay_store *st = q->r->reader;
 	int64_t *ids = NULL;
-	size_t i;
+	size_t i, n;
 	int rc = -1;
 
 	if (relay_store_read_begin(st) != 0)
@@ -262,14 +269,20 @@ snap_read(struct req *q, const struct snap_args *a, struct snap_page *pg)
 	if ((pg->more = pg->convs.n > (size_t)a->limit)) {
 		free(pg->convs.v[--pg->convs.n].state);
 	}
-	/* The cursor moves past invisible conversations too: remember the
-	 * page's last one before dropping them. */
 	if ((ids = calloc(pg->convs.n + 1, sizeof *ids)) == NULL)
 		goto out;
 	for (i = 0; i < pg->convs.n; i++)
 		ids[i] = pg->convs.v[i].id;
-	rc = relay_store_window_events(st, ids, pg->convs.n, pg->through,
-	    &pg->evs);
+	rc = 0;
+	while (rc == 0 && pg->n_read < pg->convs.n &&
+	    pg->evs.n <= SNAP_EVENTS_SOFT) {
+		n = pg->convs.n - pg->n_read;
+		if (n > SNAP_READ_CHUNK)
+			n = SNAP_READ_CHUNK;
+		rc = relay_store_window_events(st, ids + pg->n_read, n,
+		    pg->through, &pg->evs);
+		pg->n_read += n;
+	}
 out:
 	relay_store_read_end(st);
 	free(ids);
@@ -281,7 +294,7 @@ window_snapshot(struct req *q)
 {
 	struct snap_args a;
 	struct snap_page pg;
-	struct wbuf w = { NULL, 0, 0, false };
+	struct wbuf w = { .oom = false };
 	char num[160], *cur = NULL;
 	size_t i, k = 0, j, count = 0;
 	int64_t last = -1;
@@ -297,11 +310,14 @@ window_snapshot(struct req *q)
 		req_error(q, 500, "store_error", "cannot read the working set");
 		goto out;
 	}
-	qsort(pg.evs.v, pg.evs.n, sizeof *pg.evs.v, evrow_cmp);
+	if (pg.evs.n > 1) /* qsort(NULL, 0) is undefined */
+		qsort(pg.evs.v, pg.evs.n, sizeof *pg.evs.v, evrow_cmp);
 	snprintf(num, sizeof num, "{\"through\":%lld,\"events\":[",
 	    (long long)pg.through);
 	wbuf_str(&w, num);
-	for (i = 0; i < pg.convs.n; i++) {
+	if (pg.n_read < pg.convs.n)
+		pg.more = true;
+	for (i = 0; i < pg.n_read; i++) {
 		int64_t id = pg.convs.v[i].id;
 
 		while (k < pg.evs.n && pg.evs.v[k].conv < id)
@@ -313,7 +329,7 @@ window_snapshot(struct req *q)
 			w.oom = true;
 		k = j;
 		last = id;
-		if (count > SNAP_EVENTS_SOFT && i + 1 < pg.convs.n) {
+		if (count > SNAP_EVENTS_SOFT && i + 1 < pg.n_read) {
 			pg.more = true;
 			break;
 		}
@@ -388,8 +404,9 @@ list_entry(struct relay_store *st, const struct relay_convrow *row)
 		free(id);
 		return NULL;
 	}
+	/* The state names its number ("main" when from before numbers). */
 	e = store_history_entry(row->id, row->state, row->first_ts,
-	    row->last_ts);
+	    row->last_ts, NULL);
 	json_object_set_new(e, "contact", ev_contact_json(&c));
 	json_object_set_new(e, "preview", last.n > 0 ?
 	    window_preview(&last.v[0]) : json_string(""));
@@ -577,7 +594,7 @@ window_history(struct req *q)
 {
 	const char *conv = q->seg[2];
 	struct hist_page h;
-	struct wbuf w = { NULL, 0, 0, false };
+	struct wbuf w = { .oom = false };
 	long long before, limit;
 	char tail[96];
 	size_t count = 0;

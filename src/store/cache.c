@@ -37,8 +37,11 @@ store_load_one(struct td_cache *c, const char *name, bool snapshot,
 	int rc;
 
 	rc = store_read_file(c->dirfd, c->dir, name, buf, len, err, errlen);
-	if (rc != 0)
-		return rc < 0 ? CACHE_ERR : 1;
+	if (rc != 0) {
+		/* A missing file is no error: *buf stays NULL. */
+		*buf = NULL;
+		return rc < 0 ? CACHE_ERR : CACHE_OK;
+	}
 	return store_scan_buf(name, snapshot, c->salvage, *buf, *len,
 	    c->cache_id, c->keys->record, scan, err, errlen);
 }
@@ -96,23 +99,11 @@ store_load_files(struct td_cache *c, struct store_loaded **out, char *err,
 		snprintf(err, errlen, "out of memory");
 		return CACHE_ERR;
 	}
-	rc = store_load_one(c, STORE_SNAPSHOT, true, &l->snap, &l->snap_len,
-	    &l->snap_scan, err, errlen);
-	if (rc == 1) {
-		l->snap = NULL;
-		rc = CACHE_OK;
-	}
-	if (rc != CACHE_OK)
-		goto fail;
-	rc = store_load_one(c, STORE_LOG, false, &l->log, &l->log_len,
-	    &l->log_scan, err, errlen);
-	if (rc == 1) {
-		l->log = NULL;
-		rc = CACHE_OK;
-	}
-	if (rc != CACHE_OK)
-		goto fail;
-	if ((rc = store_load_link(l, c->salvage, err, errlen)) != CACHE_OK)
+	if ((rc = store_load_one(c, STORE_SNAPSHOT, true, &l->snap,
+	    &l->snap_len, &l->snap_scan, err, errlen)) != CACHE_OK ||
+	    (rc = store_load_one(c, STORE_LOG, false, &l->log, &l->log_len,
+	    &l->log_scan, err, errlen)) != CACHE_OK ||
+	    (rc = store_load_link(l, c->salvage, err, errlen)) != CACHE_OK)
 		goto fail;
 	*out = l;
 	return CACHE_OK;
@@ -127,7 +118,7 @@ store_log_create(struct td_cache *c, const char *tmpname,
     const uint8_t link[STORE_ID_BYTES], uint8_t fhdr[STORE_FHDR_SIZE],
     int *fdp, off_t *endp, char *err, size_t errlen)
 {
-	struct store_buf b = { 0 };
+	struct buf b = { .wipe = 1 };
 	int fd;
 
 	unlinkat(c->dirfd, tmpname, 0);
@@ -136,36 +127,36 @@ store_log_create(struct td_cache *c, const char *tmpname,
 	if (fd < 0)
 		return -1;
 	store_fhdr_make(fhdr, false, c->cache_id, link);
-	if (store_buf_add(&b, fhdr, STORE_FHDR_SIZE) != 0 ||
-	    store_buf_reserve(&b, STORE_FRAME_SIZE) != 0)
+	if (buf_add(&b, fhdr, STORE_FHDR_SIZE) != 0 ||
+	    buf_reserve(&b, STORE_FRAME_SIZE) != 0)
 		goto nomem;
 	/* Seal needs the frame at the start of its buffer. */
 	{
-		struct store_buf r = { 0 };
-		if (store_buf_reserve(&r, STORE_FRAME_SIZE) != 0)
+		struct buf r = { .wipe = 1 };
+		if (buf_reserve(&r, STORE_FRAME_SIZE) != 0)
 			goto nomem;
 		r.len = STORE_FRAME_SIZE;
 		if (store_buf_u32(&r, STORE_VERSION) != 0 ||
 		    store_seal(&r, fhdr, 0, REC_BEGIN, c->keys->record) != 0 ||
-		    store_buf_add(&b, r.p, r.len) != 0) {
-			store_buf_free(&r);
+		    buf_add(&b, r.s, r.len) != 0) {
+			buf_free(&r);
 			goto nomem;
 		}
-		store_buf_free(&r);
+		buf_free(&r);
 	}
-	if (store_write_all(fd, b.p, b.len, 0) != 0 || fsync(fd) != 0) {
+	if (store_write_all(fd, b.s, b.len, 0) != 0 || fsync(fd) != 0) {
 		snprintf(err, errlen, "cannot write '%s/%s': %s", c->dir,
 		    tmpname, strerror(errno));
 		goto fail;
 	}
 	*fdp = fd;
 	*endp = (off_t)b.len;
-	store_buf_free(&b);
+	buf_free(&b);
 	return 0;
 nomem:
 	snprintf(err, errlen, "out of memory");
 fail:
-	store_buf_free(&b);
+	buf_free(&b);
 	close(fd);
 	unlinkat(c->dirfd, tmpname, 0);
 	return -1;
@@ -258,6 +249,30 @@ store_open_keys(struct td_cache *c, const struct cache_key *key, char *err,
 	return CACHE_OK;
 }
 
+struct td_cache *
+store_cache_new(const char *dir, char *err, size_t errlen)
+{
+	struct td_cache *c;
+
+	if ((c = calloc(1, sizeof *c)) == NULL || (c->dir = strdup(dir)) == NULL) {
+		free(c);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->dirfd = c->lockfd = c->logfd = -1;
+	return c;
+}
+
+int
+store_cache_lock(struct td_cache *c, char *err, size_t errlen)
+{
+	if ((c->dirfd = store_open_dir(c->dir, err, errlen)) < 0)
+		return CACHE_ERR;
+	if ((c->lockfd = store_lock(c->dirfd, c->dir, err, errlen)) < 0)
+		return c->lockfd;
+	return CACHE_OK;
+}
+
 int
 cache_open(const char *dir, const struct cache_key *key, struct td_cache **out,
     char *err, size_t errlen)
@@ -273,19 +288,11 @@ cache_open(const char *dir, const struct cache_key *key, struct td_cache **out,
 		snprintf(err, errlen, "no cache directory or key");
 		return CACHE_ERR;
 	}
-	if ((c = calloc(1, sizeof *c)) == NULL || (c->dir = strdup(dir)) == NULL) {
-		free(c);
-		snprintf(err, errlen, "out of memory");
+	if ((c = store_cache_new(dir, err, errlen)) == NULL)
 		return CACHE_ERR;
-	}
-	c->dirfd = c->lockfd = c->logfd = -1;
 	if (store_mkdir(dir, err, errlen) != 0 ||
-	    (c->dirfd = store_open_dir(dir, err, errlen)) < 0)
+	    (rc = store_cache_lock(c, err, errlen)) != CACHE_OK)
 		goto fail;
-	if ((c->lockfd = store_lock(c->dirfd, dir, err, errlen)) < 0) {
-		rc = c->lockfd;
-		goto fail;
-	}
 	/* Leftovers of an interrupted compaction; we hold the lock. */
 	unlinkat(c->dirfd, STORE_SNAPSHOT_TMP, 0);
 	unlinkat(c->dirfd, STORE_LOG_TMP, 0);
@@ -341,8 +348,8 @@ cache_close(struct td_cache *c)
 	free(c);
 }
 
-static int
-store_emit_events(const struct store_scan *s, const struct cache_visitor *v)
+int
+store_scan_events(const struct store_scan *s, store_event_fn fn, void *ud)
 {
 	struct store_rd rd;
 	const char *json;
@@ -356,15 +363,39 @@ store_emit_events(const struct store_scan *s, const struct cache_visitor *v)
 		rd.p = s->recs[k].pt;
 		rd.left = s->recs[k].len;
 		if (store_rd_u64(&rd, &cursor) != 0 || store_rd_u32(&rd, &n) != 0)
-			return -1;
+			return 1;
 		for (i = 0; i < n; i++) {
 			if (store_rd_str(&rd, &json, &len, false) != 0)
+				return 1;
+			if (fn(ud, json, len, (int64_t)cursor) != 0)
 				return -1;
-			if (v->event != NULL)
-				v->event(v->ud, json, len);
 		}
 	}
 	return 0;
+}
+
+static int
+store_emit_event(void *ud, const char *json, size_t len, int64_t cursor)
+{
+	const struct cache_visitor *v = *(const struct cache_visitor **)ud;
+
+	(void)cursor;
+	if (v->event != NULL)
+		v->event(v->ud, json, len);
+	return 0;
+}
+
+void
+store_visit_state(const struct td_cache *c, const struct cache_visitor *v)
+{
+	size_t i;
+
+	for (i = 0; v->outbox != NULL && i < c->n_outbox; i++)
+		v->outbox(v->ud, c->outbox[i].id, c->outbox[i].json,
+		    c->outbox[i].len);
+	for (i = 0; v->draft != NULL && i < c->n_drafts; i++)
+		v->draft(v->ud, c->drafts[i].conv, c->drafts[i].text,
+		    c->drafts[i].len);
 }
 
 int
@@ -373,7 +404,6 @@ cache_load(struct td_cache *c, const struct cache_visitor *v, char *err,
 {
 	static const struct cache_visitor none;
 	struct store_loaded *l = c->loaded;
-	size_t i;
 	int rc;
 
 	if (v == NULL)
@@ -381,20 +411,15 @@ cache_load(struct td_cache *c, const struct cache_visitor *v, char *err,
 	c->loaded = NULL;
 	if (l == NULL && (rc = store_load_files(c, &l, err, errlen)) != CACHE_OK)
 		return rc;
-	if (store_emit_events(&l->snap_scan, v) != 0 ||
-	    store_emit_events(&l->log_scan, v) != 0) {
+	if (store_scan_events(&l->snap_scan, store_emit_event, &v) != 0 ||
+	    store_scan_events(&l->log_scan, store_emit_event, &v) != 0) {
 		/* Checked at open; only a file changed under our lock. */
 		snprintf(err, errlen, "malformed events record");
 		store_loaded_free(l);
 		return CACHE_CORRUPT;
 	}
 	store_loaded_free(l);
-	for (i = 0; v->outbox != NULL && i < c->n_outbox; i++)
-		v->outbox(v->ud, c->outbox[i].id, c->outbox[i].json,
-		    c->outbox[i].len);
-	for (i = 0; v->draft != NULL && i < c->n_drafts; i++)
-		v->draft(v->ud, c->drafts[i].conv, c->drafts[i].text,
-		    c->drafts[i].len);
+	store_visit_state(c, v);
 	return CACHE_OK;
 }
 

@@ -24,7 +24,7 @@ struct store_snapw {
 	uint8_t fhdr[STORE_FHDR_SIZE];
 	uint64_t recno;
 	off_t off;
-	struct store_buf rec;   /* the record being built */
+	struct buf rec;   /* the record being built */
 	uint32_t chunk_n;       /* events in rec (EVENTS) */
 	int64_t chunk_cursor;
 	uint64_t events;
@@ -38,7 +38,7 @@ static int
 snapw_begin(struct store_snapw *w)
 {
 	w->rec.len = 0;
-	if (store_buf_reserve(&w->rec, STORE_FRAME_SIZE) != 0)
+	if (buf_reserve(&w->rec, STORE_FRAME_SIZE) != 0)
 		return -1;
 	w->rec.len = STORE_FRAME_SIZE;
 	return 0;
@@ -52,7 +52,7 @@ snapw_emit(struct store_snapw *w, uint8_t type)
 		snprintf(w->err, w->errlen, "record too large");
 		return -1;
 	}
-	if (store_write_all(w->fd, w->rec.p, w->rec.len, w->off) != 0) {
+	if (store_write_all(w->fd, w->rec.s, w->rec.len, w->off) != 0) {
 		snprintf(w->err, w->errlen, "cannot write '%s/%s': %s",
 		    w->c->dir, STORE_SNAPSHOT_TMP, strerror(errno));
 		return -1;
@@ -68,8 +68,8 @@ snapw_flush_events(struct store_snapw *w)
 	if (w->chunk_n == 0)
 		return 0;
 	/* The count sits after the cursor at the start of the plaintext. */
-	store_put_u64(w->rec.p + STORE_FRAME_SIZE, (uint64_t)w->chunk_cursor);
-	store_put_u32(w->rec.p + STORE_FRAME_SIZE + 8, w->chunk_n);
+	store_put_u64((uint8_t *)w->rec.s + STORE_FRAME_SIZE, (uint64_t)w->chunk_cursor);
+	store_put_u32((uint8_t *)w->rec.s + STORE_FRAME_SIZE + 8, w->chunk_n);
 	w->chunk_n = 0;
 	return snapw_emit(w, REC_EVENTS);
 }
@@ -99,9 +99,9 @@ nomem:
 
 /* One event, through the repack callback when there is one. */
 static int
-snapw_repack(struct store_snapw *w, const char *ev, size_t len,
-    int64_t cursor)
+snapw_repack(void *ud, const char *ev, size_t len, int64_t cursor)
 {
+	struct store_snapw *w = ud;
 	struct td_cache *c = w->c;
 	char *out = NULL;
 	size_t outlen = 0;
@@ -140,30 +140,11 @@ snapw_repack(struct store_snapw *w, const char *ev, size_t len,
 static int
 snapw_events(struct store_snapw *w, const struct store_scan *s)
 {
-	struct store_rd rd;
-	const char *json;
-	uint64_t cursor;
-	uint32_t n, i;
-	size_t k, len;
+	int rc = store_scan_events(s, snapw_repack, w);
 
-	for (k = 0; k < s->n; k++) {
-		if (s->recs[k].type != REC_EVENTS)
-			continue;
-		rd.p = s->recs[k].pt;
-		rd.left = s->recs[k].len;
-		if (store_rd_u64(&rd, &cursor) != 0 || store_rd_u32(&rd, &n) != 0)
-			goto bad;
-		for (i = 0; i < n; i++) {
-			if (store_rd_str(&rd, &json, &len, false) != 0)
-				goto bad;
-			if (snapw_repack(w, json, len, (int64_t)cursor) != 0)
-				return -1;
-		}
-	}
-	return 0;
-bad:
-	snprintf(w->err, w->errlen, "malformed events record");
-	return -1;
+	if (rc > 0)
+		snprintf(w->err, w->errlen, "malformed events record");
+	return rc != 0 ? -1 : 0;
 }
 
 /* The latest read position of each conversation, many per record. */
@@ -178,7 +159,7 @@ snapw_reads(struct store_snapw *w)
 		len = strlen(c->reads[i].conv);
 		if (n > 0 && w->rec.len + len + 13 >
 		    STORE_CHUNK_BYTES + STORE_FRAME_SIZE) {
-			store_put_u32(w->rec.p + STORE_FRAME_SIZE, n);
+			store_put_u32((uint8_t *)w->rec.s + STORE_FRAME_SIZE, n);
 			if (snapw_emit(w, REC_READ) != 0)
 				return -1;
 			n = 0;
@@ -191,11 +172,24 @@ snapw_reads(struct store_snapw *w)
 	}
 	if (n == 0)
 		return 0;
-	store_put_u32(w->rec.p + STORE_FRAME_SIZE, n);
+	store_put_u32((uint8_t *)w->rec.s + STORE_FRAME_SIZE, n);
 	return snapw_emit(w, REC_READ);
 nomem:
 	snprintf(w->err, w->errlen, "out of memory");
 	return -1;
+}
+
+/* A record of two strings: a key and its value (outbox entry, draft). */
+static int
+snapw_pair(struct store_snapw *w, uint8_t type, const char *key,
+    const char *val, size_t len)
+{
+	if (store_buf_str(&w->rec, key, strlen(key)) != 0 ||
+	    store_buf_str(&w->rec, val, len) != 0) {
+		snprintf(w->err, w->errlen, "out of memory");
+		return -1;
+	}
+	return snapw_emit(w, type);
 }
 
 static int
@@ -204,17 +198,10 @@ snapw_metas(struct store_snapw *w)
 	struct td_cache *c = w->c;
 	size_t i;
 
-	for (i = 0; i < c->n_metas; i++) {
-		if (store_buf_str(&w->rec, c->metas[i].key,
-		    strlen(c->metas[i].key)) != 0 ||
-		    store_buf_str(&w->rec, c->metas[i].val,
-		    strlen(c->metas[i].val)) != 0) {
-			snprintf(w->err, w->errlen, "out of memory");
+	for (i = 0; i < c->n_metas; i++)
+		if (snapw_pair(w, REC_META, c->metas[i].key, c->metas[i].val,
+		    strlen(c->metas[i].val)) != 0)
 			return -1;
-		}
-		if (snapw_emit(w, REC_META) != 0)
-			return -1;
-	}
 	return 0;
 }
 
@@ -224,24 +211,14 @@ snapw_state(struct store_snapw *w)
 	struct td_cache *c = w->c;
 	size_t i;
 
-	for (i = 0; i < c->n_outbox; i++) {
-		if (store_buf_str(&w->rec, c->outbox[i].id,
-		    strlen(c->outbox[i].id)) != 0 ||
-		    store_buf_str(&w->rec, c->outbox[i].json,
-		    c->outbox[i].len) != 0)
-			goto nomem;
-		if (snapw_emit(w, REC_OUTBOX_PUT) != 0)
+	for (i = 0; i < c->n_outbox; i++)
+		if (snapw_pair(w, REC_OUTBOX_PUT, c->outbox[i].id,
+		    c->outbox[i].json, c->outbox[i].len) != 0)
 			return -1;
-	}
-	for (i = 0; i < c->n_drafts; i++) {
-		if (store_buf_str(&w->rec, c->drafts[i].conv,
-		    strlen(c->drafts[i].conv)) != 0 ||
-		    store_buf_str(&w->rec, c->drafts[i].text,
-		    c->drafts[i].len) != 0)
-			goto nomem;
-		if (snapw_emit(w, REC_DRAFT) != 0)
+	for (i = 0; i < c->n_drafts; i++)
+		if (snapw_pair(w, REC_DRAFT, c->drafts[i].conv,
+		    c->drafts[i].text, c->drafts[i].len) != 0)
 			return -1;
-	}
 	if (snapw_reads(w) != 0 || snapw_metas(w) != 0)
 		return -1;
 	if (store_buf_u64(&w->rec, w->recno) != 0 ||
@@ -314,7 +291,8 @@ store_rename(struct td_cache *c, const char *from, const char *to, char *err,
 int
 cache_compact(struct td_cache *c, char *err, size_t errlen)
 {
-	struct store_snapw w = { .c = c, .fd = -1, .err = err, .errlen = errlen };
+	struct store_snapw w = { .c = c, .fd = -1, .err = err, .errlen = errlen,
+	    .rec = { .wipe = 1 } };
 	struct store_loaded *l = c->loaded;
 	uint8_t lfhdr[STORE_FHDR_SIZE];
 	off_t lend;
@@ -375,7 +353,7 @@ fail:
 		unlinkat(c->dirfd, STORE_SNAPSHOT_TMP, 0);
 		unlinkat(c->dirfd, STORE_LOG_TMP, 0);
 	}
-	store_buf_free(&w.rec);
+	buf_free(&w.rec);
 	store_loaded_free(l);
 	return rc;
 }

@@ -117,7 +117,7 @@ int
 cache_meta_set(struct td_cache *c, const char *key, const char *value,
     bool durable, char *err, size_t errlen)
 {
-	struct store_buf b = { 0 };
+	struct buf b = { .wipe = 1 };
 	size_t klen = key != NULL ? strlen(key) : 0;
 	size_t vlen = value != NULL ? strlen(value) : 0;
 	const char *old;
@@ -132,7 +132,7 @@ cache_meta_set(struct td_cache *c, const char *key, const char *value,
 	if ((old == NULL && vlen == 0) || (old != NULL && vlen > 0 &&
 	    strcmp(old, value) == 0))
 		return 0;
-	if (store_buf_reserve(&b, STORE_FRAME_SIZE + klen + vlen + 16) != 0)
+	if (buf_reserve(&b, STORE_FRAME_SIZE + klen + vlen + 16) != 0)
 		goto nomem;
 	b.len = STORE_FRAME_SIZE;
 	if (store_buf_str(&b, key, klen) != 0 ||
@@ -148,7 +148,7 @@ cache_meta_set(struct td_cache *c, const char *key, const char *value,
 nomem:
 	snprintf(err, errlen, "out of memory");
 out:
-	store_buf_free(&b);
+	buf_free(&b);
 	return rc;
 }
 

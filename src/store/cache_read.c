@@ -151,7 +151,7 @@ int
 cache_read_set(struct td_cache *c, const char *conversation, int64_t seq,
     char *err, size_t errlen)
 {
-	struct store_buf b = { 0 };
+	struct buf b = { .wipe = 1 };
 	struct store_read *r;
 	size_t len;
 	int rc = -1;
@@ -171,7 +171,7 @@ cache_read_set(struct td_cache *c, const char *conversation, int64_t seq,
 	if ((r = store_read_find(c, conversation, len)) != NULL &&
 	    r->seq == seq)
 		return 0;
-	if (store_buf_reserve(&b, STORE_FRAME_SIZE + 32 + len) != 0)
+	if (buf_reserve(&b, STORE_FRAME_SIZE + 32 + len) != 0)
 		goto nomem;
 	b.len = STORE_FRAME_SIZE;
 	if (store_buf_u32(&b, 1) != 0 ||
@@ -189,7 +189,7 @@ cache_read_set(struct td_cache *c, const char *conversation, int64_t seq,
 nomem:
 	snprintf(err, errlen, "out of memory");
 out:
-	store_buf_free(&b);
+	buf_free(&b);
 	return rc;
 }
 

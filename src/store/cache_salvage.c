@@ -30,7 +30,6 @@ cache_salvage(const char *dir, const struct cache_key *key,
 {
 	struct store_loaded *l = NULL;
 	struct td_cache *c;
-	size_t i;
 	int rc = CACHE_ERR;
 
 	if (store_sodium_init(err, errlen) != 0)
@@ -39,30 +38,16 @@ cache_salvage(const char *dir, const struct cache_key *key,
 		snprintf(err, errlen, "no cache directory, key or visitor");
 		return CACHE_ERR;
 	}
-	if ((c = calloc(1, sizeof *c)) == NULL || (c->dir = strdup(dir)) == NULL) {
-		free(c);
-		snprintf(err, errlen, "out of memory");
+	if ((c = store_cache_new(dir, err, errlen)) == NULL)
 		return CACHE_ERR;
-	}
-	c->dirfd = c->lockfd = c->logfd = -1;
 	c->salvage = true;
-	if ((c->dirfd = store_open_dir(dir, err, errlen)) < 0)
-		goto out;
-	if ((c->lockfd = store_lock(c->dirfd, dir, err, errlen)) < 0) {
-		rc = c->lockfd;
-		goto out;
-	}
-	if ((rc = store_open_keys(c, key, err, errlen)) != CACHE_OK ||
+	if ((rc = store_cache_lock(c, err, errlen)) != CACHE_OK ||
+	    (rc = store_open_keys(c, key, err, errlen)) != CACHE_OK ||
 	    (rc = store_load_files(c, &l, err, errlen)) != CACHE_OK)
 		goto out;
 	store_salvage_apply(c, &l->snap_scan);
 	store_salvage_apply(c, &l->log_scan);
-	for (i = 0; v->outbox != NULL && i < c->n_outbox; i++)
-		v->outbox(v->ud, c->outbox[i].id, c->outbox[i].json,
-		    c->outbox[i].len);
-	for (i = 0; v->draft != NULL && i < c->n_drafts; i++)
-		v->draft(v->ud, c->drafts[i].conv, c->drafts[i].text,
-		    c->drafts[i].len);
+	store_visit_state(c, v);
 	rc = CACHE_OK;
 out:
 	store_loaded_free(l);

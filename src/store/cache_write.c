@@ -30,7 +30,7 @@ store_sync(struct td_cache *c, char *err, size_t errlen)
 }
 
 int
-store_append(struct td_cache *c, struct store_buf *b, uint8_t type,
+store_append(struct td_cache *c, struct buf *b, uint8_t type,
     bool durable, char *err, size_t errlen)
 {
 	if (c->broken) {
@@ -42,7 +42,7 @@ store_append(struct td_cache *c, struct store_buf *b, uint8_t type,
 		snprintf(err, errlen, "record too large");
 		return -1;
 	}
-	if (store_write_all(c->logfd, b->p, b->len, c->log_end) != 0) {
+	if (store_write_all(c->logfd, b->s, b->len, c->log_end) != 0) {
 		snprintf(err, errlen, "cannot write '%s/%s': %s", c->dir,
 		    STORE_LOG, strerror(errno));
 		/* Leave no half record behind for the next append. */
@@ -73,9 +73,9 @@ cache_sync(struct td_cache *c, char *err, size_t errlen)
 }
 
 static int
-store_begin(struct store_buf *b)
+store_begin(struct buf *b)
 {
-	if (store_buf_reserve(b, STORE_FRAME_SIZE + 256) != 0)
+	if (buf_reserve(b, STORE_FRAME_SIZE + 256) != 0)
 		return -1;
 	b->len = STORE_FRAME_SIZE;
 	return 0;
@@ -87,7 +87,7 @@ store_append_events(struct td_cache *c, const char *const *json,
     const size_t *lens, size_t from, size_t to, int64_t cursor, char *err,
     size_t errlen)
 {
-	struct store_buf b = { 0 };
+	struct buf b = { .wipe = 1 };
 	size_t i;
 	int rc = -1;
 
@@ -104,11 +104,11 @@ store_append_events(struct td_cache *c, const char *const *json,
 		for (i = from; i < to; i++)
 			c->n_json += store_is_json(json[i], lens[i]);
 	}
-	store_buf_free(&b);
+	buf_free(&b);
 	return rc;
 nomem:
 	snprintf(err, errlen, "out of memory");
-	store_buf_free(&b);
+	buf_free(&b);
 	return -1;
 }
 
@@ -152,7 +152,7 @@ int
 cache_outbox_put(struct td_cache *c, const char *client_id, const char *json,
     size_t len, char *err, size_t errlen)
 {
-	struct store_buf b = { 0 };
+	struct buf b = { .wipe = 1 };
 	int rc = -1;
 
 	if (store_check_id("client_id", client_id, err, errlen) != 0)
@@ -180,7 +180,7 @@ cache_outbox_put(struct td_cache *c, const char *client_id, const char *json,
 	if (rc != 0)
 		store_outbox_remove(c, &c->outbox[c->n_outbox - 1]);
 out:
-	store_buf_free(&b);
+	buf_free(&b);
 	return rc;
 }
 
@@ -189,7 +189,7 @@ cache_outbox_ack(struct td_cache *c, const char *client_id, char *err,
     size_t errlen)
 {
 	struct store_outbox *o;
-	struct store_buf b = { 0 };
+	struct buf b = { .wipe = 1 };
 	int rc = -1;
 
 	if (store_check_id("client_id", client_id, err, errlen) != 0)
@@ -207,7 +207,7 @@ cache_outbox_ack(struct td_cache *c, const char *client_id, char *err,
 	if ((rc = store_append(c, &b, REC_OUTBOX_ACK, false, err, errlen)) == 0)
 		store_outbox_remove(c, o);
 out:
-	store_buf_free(&b);
+	buf_free(&b);
 	return rc;
 }
 
@@ -215,7 +215,7 @@ int
 cache_draft_set(struct td_cache *c, const char *conversation, const char *text,
     char *err, size_t errlen)
 {
-	struct store_buf b = { 0 };
+	struct buf b = { .wipe = 1 };
 	size_t i, len = text != NULL ? strlen(text) : 0;
 	bool found = false;
 	int rc = -1;
@@ -245,6 +245,6 @@ cache_draft_set(struct td_cache *c, const char *conversation, const char *text,
 		rc = -1;
 	}
 out:
-	store_buf_free(&b);
+	buf_free(&b);
 	return rc;
 }

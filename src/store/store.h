@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ttydesk/buf.h"
 #include "ttydesk/cache.h"
 #include "ttydesk/event.h"
 
@@ -66,18 +67,11 @@ struct store_keys {
 	uint8_t record[32];
 };
 
-/* A growing byte buffer; store_buf_free() wipes before freeing. */
-struct store_buf {
-	uint8_t *p;
-	size_t len;
-	size_t cap;
-};
-int store_buf_reserve(struct store_buf *b, size_t more);
-int store_buf_add(struct store_buf *b, const void *p, size_t len);
-int store_buf_u32(struct store_buf *b, uint32_t v);
-int store_buf_u64(struct store_buf *b, uint64_t v);
-int store_buf_str(struct store_buf *b, const char *s, size_t len);
-void store_buf_free(struct store_buf *b);
+/* Records are built in core's struct buf, set to wipe (they hold
+ * plaintext): little-endian numbers and u32-length + NUL strings. */
+int store_buf_u32(struct buf *b, uint32_t v);
+int store_buf_u64(struct buf *b, uint64_t v);
+int store_buf_str(struct buf *b, const char *s, size_t len);
 
 /* Reads a record's plaintext; every get fails (returns -1) past the end. */
 struct store_rd {
@@ -155,7 +149,7 @@ struct store_scan {
 void store_fhdr_make(uint8_t fhdr[STORE_FHDR_SIZE], bool snapshot,
     const uint8_t cache_id[STORE_ID_BYTES], const uint8_t link[STORE_ID_BYTES]);
 /* Seal b's plaintext (after STORE_FRAME_SIZE reserved bytes) in place. */
-int store_seal(struct store_buf *b, const uint8_t fhdr[STORE_FHDR_SIZE],
+int store_seal(struct buf *b, const uint8_t fhdr[STORE_FHDR_SIZE],
     uint64_t recno, uint8_t type, const uint8_t key[32]);
 /* Verify and open every record of a file held in buf (decrypted in place).
  * Returns CACHE_OK or CACHE_CORRUPT/CACHE_ERR with err. */
@@ -281,7 +275,24 @@ store_is_json(const char *ev, size_t len)
 }
 
 /* cache_write.c */
-int store_append(struct td_cache *c, struct store_buf *b, uint8_t type,
+/* A cache of dir with no file open yet (fds -1); NULL, with err set,
+ * when out of memory. */
+struct td_cache *store_cache_new(const char *dir, char *err, size_t errlen);
+/* Opens c->dir and takes its lock: CACHE_OK or the failure's code. */
+int store_cache_lock(struct td_cache *c, char *err, size_t errlen);
+
+/* Hands the visitor the cache's outbox entries and drafts. */
+void store_visit_state(const struct td_cache *c,
+    const struct cache_visitor *v);
+
+/* Calls fn on each event of the scan's events records (their cursor
+ * with it): 0, 1 when a record is malformed, -1 when fn failed. */
+typedef int (*store_event_fn)(void *ud, const char *json, size_t len,
+    int64_t cursor);
+int store_scan_events(const struct store_scan *s, store_event_fn fn,
+    void *ud);
+
+int store_append(struct td_cache *c, struct buf *b, uint8_t type,
     bool durable, char *err, size_t errlen);
 
 #endif

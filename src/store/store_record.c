@@ -54,7 +54,7 @@ store_ad(uint8_t ad[AD_SIZE], const uint8_t *fhdr, uint64_t recno,
 }
 
 int
-store_seal(struct store_buf *b, const uint8_t fhdr[STORE_FHDR_SIZE],
+store_seal(struct buf *b, const uint8_t fhdr[STORE_FHDR_SIZE],
     uint64_t recno, uint8_t type, const uint8_t key[32])
 {
 	uint8_t ad[AD_SIZE];
@@ -66,9 +66,9 @@ store_seal(struct store_buf *b, const uint8_t fhdr[STORE_FHDR_SIZE],
 	    b->len - STORE_FRAME_SIZE > STORE_MAX_PLAIN)
 		return -1;
 	ptlen = b->len - STORE_FRAME_SIZE;
-	if (store_buf_reserve(b, STORE_TAG_BYTES) != 0)
+	if (buf_reserve(b, STORE_TAG_BYTES) != 0)
 		return -1;
-	f = b->p;
+	f = (uint8_t *)b->s;
 	len = (uint32_t)(ptlen + STORE_TAG_BYTES);
 	store_put_u32(f, len);
 	f[4] = type;

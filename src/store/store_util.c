@@ -17,68 +17,33 @@
 #include "store.h"
 
 int
-store_buf_reserve(struct store_buf *b, size_t more)
-{
-	char *p = (char *)b->p;
-
-	/* Wiped, not realloc'd: the old copy holds plaintext. */
-	if (more > SIZE_MAX / 2 - b->len ||
-	    buf_grow(&p, &b->cap, b->len + more, 1) != 0)
-		return -1;
-	b->p = (uint8_t *)p;
-	return 0;
-}
-
-int
-store_buf_add(struct store_buf *b, const void *p, size_t len)
-{
-	if (store_buf_reserve(b, len) != 0)
-		return -1;
-	if (len != 0)
-		memcpy(b->p + b->len, p, len);
-	b->len += len;
-	return 0;
-}
-
-int
-store_buf_u32(struct store_buf *b, uint32_t v)
+store_buf_u32(struct buf *b, uint32_t v)
 {
 	uint8_t t[4];
 
 	store_put_u32(t, v);
-	return store_buf_add(b, t, sizeof t);
+	return buf_add(b, t, sizeof t);
 }
 
 int
-store_buf_u64(struct store_buf *b, uint64_t v)
+store_buf_u64(struct buf *b, uint64_t v)
 {
 	uint8_t t[8];
 
 	store_put_u64(t, v);
-	return store_buf_add(b, t, sizeof t);
+	return buf_add(b, t, sizeof t);
 }
 
 int
-store_buf_str(struct store_buf *b, const char *s, size_t len)
+store_buf_str(struct buf *b, const char *s, size_t len)
 {
 	if (len > STORE_MAX_PLAIN)
 		return -1;
 	if (store_buf_u32(b, (uint32_t)len) != 0 ||
-	    store_buf_add(b, s, len) != 0 ||
-	    store_buf_add(b, "", 1) != 0)
+	    buf_add(b, s, len) != 0 ||
+	    buf_add(b, "", 1) != 0)
 		return -1;
 	return 0;
-}
-
-void
-store_buf_free(struct store_buf *b)
-{
-	if (b->p != NULL) {
-		sodium_memzero(b->p, b->cap);
-		free(b->p);
-	}
-	b->p = NULL;
-	b->len = b->cap = 0;
 }
 
 int

@@ -28,13 +28,13 @@
 static bool
 thread_focused(const struct app *app)
 {
-	return app->ui.focus == FOCUS_THREAD && app->ui.open_id != NULL;
+	return ui_of(app)->focus == FOCUS_THREAD && ui_of(app)->open_id != NULL;
 }
 
 static long
 page(const struct app *app)
 {
-	int h = thread_focused(app) ? app->ui.thread.h - 2 : app->ui.list.h - 1;
+	int h = thread_focused(app) ? ui_of(app)->thread.h - 2 : ui_of(app)->list.h - 1;
 
 	return h > 1 ? h : 1;
 }
@@ -43,33 +43,33 @@ page(const struct app *app)
 static int
 help_up(struct app *app)
 {
-	if (app->ui.help_top > 0)
-		app->ui.help_top--;
-	app->ui.helpv.dirty = true;
+	if (ui_of(app)->help_top > 0)
+		ui_of(app)->help_top--;
+	ui_of(app)->helpv.dirty = true;
 	return UI_HANDLED;
 }
 
 static int
 help_down(struct app *app)
 {
-	app->ui.help_top++;
-	app->ui.helpv.dirty = true;
+	ui_of(app)->help_top++;
+	ui_of(app)->helpv.dirty = true;
 	return UI_HANDLED;
 }
 
 static int
 help_page_up(struct app *app)
 {
-	app->ui.help_top = 0;
-	app->ui.helpv.dirty = true;
+	ui_of(app)->help_top = 0;
+	ui_of(app)->helpv.dirty = true;
 	return UI_HANDLED;
 }
 
 static int
 help_page_down(struct app *app)
 {
-	app->ui.help_top += (size_t)page(app);
-	app->ui.helpv.dirty = true;
+	ui_of(app)->help_top += (size_t)page(app);
+	ui_of(app)->helpv.dirty = true;
 	return UI_HANDLED;
 }
 
@@ -128,8 +128,8 @@ act_bottom(struct app *app)
 {
 	if (thread_focused(app))
 		thread_edge(app, 1);
-	else if (app->ui.n_items > 0)
-		list_select(app, app->ui.n_items - 1);
+	else if (ui_of(app)->n_items > 0)
+		list_select(app, ui_of(app)->n_items - 1);
 	return UI_HANDLED;
 }
 
@@ -151,7 +151,7 @@ act_open(struct app *app)
 static int
 act_back(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 
 	if (ui->focus == FOCUS_THREAD) {
 		ui->focus = FOCUS_LIST;
@@ -168,7 +168,7 @@ act_back(struct app *app)
 static int
 act_next_unread(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	size_t k, i;
 
 	for (k = 1; k <= ui->n_items; k++) {
@@ -188,7 +188,7 @@ act_next_unread(struct app *app)
 static int
 queue_switch(struct app *app, int dir)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 
 	if (ui->n_queues == 0)
 		return UI_HANDLED;
@@ -219,11 +219,11 @@ act_queue_prev(struct app *app)
 static int
 act_search(struct app *app)
 {
-	if (app->ui.focus == FOCUS_THREAD && !app->ui.two_pane) {
-		app->ui.focus = FOCUS_LIST;
+	if (ui_of(app)->focus == FOCUS_THREAD && !ui_of(app)->two_pane) {
+		ui_of(app)->focus = FOCUS_LIST;
 		ui_layout(app);
 	}
-	app->ui.focus = FOCUS_LIST;
+	ui_of(app)->focus = FOCUS_LIST;
 	search_start(app);
 	return UI_HANDLED;
 }
@@ -245,7 +245,7 @@ act_search_prev(struct app *app)
 static int
 act_first_unread(struct app *app)
 {
-	if (app->ui.open_id == NULL) {
+	if (ui_of(app)->open_id == NULL) {
 		app_message(app, "open a conversation first");
 		return UI_HANDLED;
 	}
@@ -256,7 +256,7 @@ act_first_unread(struct app *app)
 static int
 act_goto_quote(struct app *app)
 {
-	if (app->ui.open_id == NULL) {
+	if (ui_of(app)->open_id == NULL) {
 		app_message(app, "open a conversation first");
 		return UI_HANDLED;
 	}
@@ -281,8 +281,8 @@ act_open_media(struct app *app)
 static int
 act_help(struct app *app)
 {
-	app->ui.help = !app->ui.help;
-	app->ui.help_top = 0;
+	ui_of(app)->help = !ui_of(app)->help;
+	ui_of(app)->help_top = 0;
 	ui_layout(app);
 	ui_dirty_all(app);
 	return UI_HANDLED;

@@ -20,7 +20,7 @@ struct bulk {
 size_t
 bulk_count(const struct app *app)
 {
-	return app->bulk != NULL ? app->bulk->n : 0;
+	return ui_of(app)->bulk != NULL ? ui_of(app)->bulk->n : 0;
 }
 
 static long
@@ -28,8 +28,8 @@ bulk_find(const struct app *app, const char *conv)
 {
 	size_t i;
 
-	for (i = 0; app->bulk != NULL && i < app->bulk->n; i++) {
-		if (strcmp(app->bulk->ids[i], conv) == 0)
+	for (i = 0; ui_of(app)->bulk != NULL && i < ui_of(app)->bulk->n; i++) {
+		if (strcmp(ui_of(app)->bulk->ids[i], conv) == 0)
 			return (long)i;
 	}
 	return -1;
@@ -49,14 +49,14 @@ bulk_toggle(struct app *app)
 	char **n;
 	long i;
 
-	if (c == NULL || app->ui.focus != FOCUS_LIST) {
+	if (c == NULL || ui_of(app)->focus != FOCUS_LIST) {
 		app_message(app, "mark conversations in the list");
 		return UI_HANDLED;
 	}
-	if (app->bulk == NULL && (app->bulk = calloc(1, sizeof *app->bulk)) ==
+	if (ui_of(app)->bulk == NULL && (ui_of(app)->bulk = calloc(1, sizeof *ui_of(app)->bulk)) ==
 	    NULL)
 		return UI_HANDLED;
-	b = app->bulk;
+	b = ui_of(app)->bulk;
 	if ((i = bulk_find(app, c->id)) >= 0) {
 		free(b->ids[i]);
 		b->ids[i] = b->ids[--b->n];
@@ -67,7 +67,7 @@ bulk_toggle(struct app *app)
 	}
 	app_message(app, "%zu marked: x resolves, a/c/A assign, L labels, "
 	    "M clears", b->n);
-	app->ui.list.dirty = true;
+	ui_of(app)->list.dirty = true;
 	list_move(app, 1);
 	return UI_HANDLED;
 }
@@ -75,14 +75,14 @@ bulk_toggle(struct app *app)
 int
 bulk_clear(struct app *app)
 {
-	struct bulk *b = app->bulk;
+	struct bulk *b = ui_of(app)->bulk;
 	size_t i;
 
 	for (i = 0; b != NULL && i < b->n; i++)
 		free(b->ids[i]);
 	if (b != NULL)
 		b->n = 0;
-	app->ui.list.dirty = true;
+	ui_of(app)->list.dirty = true;
 	return UI_HANDLED;
 }
 
@@ -95,7 +95,7 @@ bulk_run(struct app *app, const char *what, json_t *arg)
 	int rc;
 
 	for (i = 0; convs != NULL && i < bulk_count(app); i++)
-		json_array_append_new(convs, json_string(app->bulk->ids[i]));
+		json_array_append_new(convs, json_string(ui_of(app)->bulk->ids[i]));
 	body = json_pack("{s:o, s:{s:o}}", "conversations", convs, "action",
 	    what, arg);
 	if (body == NULL) {
@@ -111,39 +111,12 @@ bulk_run(struct app *app, const char *what, json_t *arg)
 }
 
 void
-bulk_summary(const char *body, char *buf, size_t len)
-{
-	json_t *o = json_loads(body ? body : "", 0, NULL), *r;
-	size_t i, ok = 0, bad = 0;
-	const char *first = NULL;
-
-	json_array_foreach(json_object_get(o, "results"), i, r) {
-		if (json_is_true(json_object_get(r, "ok")))
-			ok++;
-		else {
-			bad++;
-			if (first == NULL)
-				first = json_string_value(json_object_get(
-				    json_object_get(r, "error"), "message"));
-			if (first == NULL)
-				first = json_string_value(json_object_get(r,
-				    "error"));
-		}
-	}
-	snprintf(buf, len, "%zu done%s%zu%s%s%s", ok, bad ? ", " : "", bad,
-	    bad ? " refused" : "", first ? ": " : "", first ? first : "");
-	if (bad == 0)
-		snprintf(buf, len, "%zu done", ok);
-	json_decref(o);
-}
-
-void
 bulk_free(struct app *app)
 {
-	if (app->bulk == NULL)
+	if (ui_of(app)->bulk == NULL)
 		return;
 	bulk_clear(app);
-	free(app->bulk->ids);
-	free(app->bulk);
-	app->bulk = NULL;
+	free(ui_of(app)->bulk->ids);
+	free(ui_of(app)->bulk);
+	ui_of(app)->bulk = NULL;
 }

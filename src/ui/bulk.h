@@ -3,7 +3,7 @@
  * assign, claim, unassign or label them all at once through POST /v1/bulk
  * (one outbox entry, idempotent on client_id).
  *
- * Ownership: app->bulk (bulk_free).
+ * Ownership: ui_of(app)->bulk (bulk_free).
  */
 #ifndef TTYDESK_BULK_H
 #define TTYDESK_BULK_H
@@ -23,8 +23,6 @@ int bulk_clear(struct app *app);
 /* Queue {"action": {what: arg}} for the marked conversations (arg is
  * consumed), then clear the marks.  0 or -1. */
 int bulk_run(struct app *app, const char *what, json_t *arg);
-/* "3 done, 1 refused: no team x" from a /v1/bulk answer into buf. */
-void bulk_summary(const char *body, char *buf, size_t len);
 void bulk_free(struct app *app);
 
 #endif

@@ -23,16 +23,16 @@
 static struct compose *
 compose_of(struct app *app)
 {
-	if (app->compose == NULL &&
-	    (app->compose = calloc(1, sizeof *app->compose)) != NULL)
-		cbuf_init(&app->compose->buf);
-	return app->compose;
+	if (ui_of(app)->composer == NULL &&
+	    (ui_of(app)->composer = calloc(1, sizeof *ui_of(app)->composer)) != NULL)
+		cbuf_init(&ui_of(app)->composer->buf);
+	return ui_of(app)->composer;
 }
 
 bool
 compose_active(const struct app *app)
 {
-	return app->compose != NULL && app->compose->open;
+	return ui_of(app)->composer != NULL && ui_of(app)->composer->open;
 }
 
 static void
@@ -114,14 +114,14 @@ compose_keep_draft(struct app *app, const char *conv, const char *text)
 	if (k->open && strcmp(k->conv, conv) == 0 && text != NULL &&
 	    cbuf_blank(&k->buf)) {
 		cbuf_set(&k->buf, text);
-		app->ui.compose.dirty = true;
+		ui_of(app)->compose.dirty = true;
 	}
 }
 
 const char *
 compose_draft(const struct app *app, const char *conv)
 {
-	const struct draft *d = draft_find(app->compose, conv);
+	const struct draft *d = draft_find(ui_of(app)->composer, conv);
 
 	return d != NULL ? d->text : NULL;
 }
@@ -212,7 +212,7 @@ compose_open(struct app *app, struct td_conversation *c,
 		k->quote = compose_quote_text(app, c, quote);
 	}
 	k->open = true;
-	app->ui.focus = FOCUS_THREAD;
+	ui_of(app)->focus = FOCUS_THREAD;
 	compose_layout_changed(app);
 	return 0;
 }
@@ -220,7 +220,7 @@ compose_open(struct app *app, struct td_conversation *c,
 static void
 compose_close(struct app *app)
 {
-	struct compose *k = app->compose;
+	struct compose *k = ui_of(app)->composer;
 
 	k->open = false;
 	cbuf_clear(&k->buf);
@@ -233,7 +233,7 @@ compose_close(struct app *app)
 void
 compose_save_open(struct app *app)
 {
-	struct compose *k = app->compose;
+	struct compose *k = ui_of(app)->composer;
 
 	if (k == NULL || !k->open)
 		return;
@@ -243,7 +243,7 @@ compose_save_open(struct app *app)
 void
 compose_cancel(struct app *app)
 {
-	struct compose *k = app->compose;
+	struct compose *k = ui_of(app)->composer;
 
 	if (k == NULL || !k->open)
 		return;
@@ -267,7 +267,7 @@ compose_text(const struct compose *k)
 int
 compose_send(struct app *app)
 {
-	struct compose *k = app->compose;
+	struct compose *k = ui_of(app)->composer;
 	struct td_conversation *c;
 	char why[256], *text;
 	json_t *body;
@@ -317,18 +317,18 @@ compose_send(struct app *app)
 void
 compose_insert(struct app *app, const char *text)
 {
-	struct compose *k = app->compose;
+	struct compose *k = ui_of(app)->composer;
 
 	if (k == NULL || !k->open)
 		return;
 	cbuf_insert(&k->buf, text);
-	app->ui.compose.dirty = true;
+	ui_of(app)->compose.dirty = true;
 }
 
 void
 compose_free(struct app *app)
 {
-	struct compose *k = app->compose;
+	struct compose *k = ui_of(app)->composer;
 	size_t i;
 
 	if (k == NULL)
@@ -343,7 +343,7 @@ compose_free(struct app *app)
 	free(k->reply_to);
 	free(k->quote);
 	free(k);
-	app->compose = NULL;
+	ui_of(app)->composer = NULL;
 }
 
 /* --- the view ------------------------------------------------------------- */
@@ -365,7 +365,7 @@ compose_header(struct app *app, struct view *v, struct compose *k)
 	struct aline l;
 	size_t n = cbuf_chars(&k->buf), right;
 	char cnt[64];
-	bool u = app->ui.utf8;
+	bool u = ui_of(app)->utf8;
 
 	aline_init(&l);
 	if (k->mode == CM_NOTE)
@@ -389,7 +389,7 @@ compose_header(struct app *app, struct view *v, struct compose *k)
 static void
 compose_draw(struct app *app, struct view *v)
 {
-	struct compose *k = app->compose;
+	struct compose *k = ui_of(app)->composer;
 	struct crow *rows = NULL;
 	size_t n = 0, row = 0, col = 0, width, i, h, first = 1;
 	struct aline l;
@@ -403,7 +403,7 @@ compose_draw(struct app *app, struct view *v)
 	compose_header(app, v, k);
 	aline_init(&l);
 	if (k->quote != NULL) {
-		aline_adds(&l, TH_QUOTE, app->ui.utf8 ? " ┃ " : " | ");
+		aline_adds(&l, TH_QUOTE, ui_of(app)->utf8 ? " ┃ " : " | ");
 		aline_adds(&l, TH_QUOTE, k->quote);
 		ui_draw_aline(app, v->win, 1, 0, &l, (size_t)v->w, TH_NORMAL);
 		first = 2;
@@ -430,7 +430,7 @@ compose_draw(struct app *app, struct view *v)
 	free(rows);
 	wmove(v->win, (int)(first + row - k->top), (int)col + 1);
 cursor:
-	if (app->ui.dialog == NULL) {
+	if (ui_of(app)->dialog == NULL) {
 		leaveok(v->win, FALSE);
 		curs_set(1);
 	}
@@ -439,26 +439,26 @@ cursor:
 static int
 compose_action(struct app *app, int key)
 {
-	int a = keymap_lookup(&app->keymap, key);
+	int a = keymap_lookup(&ui_of(app)->keymap, key);
 	const char *name;
 
 	if (a < 0)
 		return 0;
-	name = app->keymap.table[a].name;
+	name = ui_of(app)->keymap.table[a].name;
 	if (strcmp(name, "send") == 0)
 		compose_send(app);
 	else if (strcmp(name, "editor") == 0)
 		compose_editor(app);
 	else if (strcmp(name, "redraw") == 0 || strcmp(name, "canned") == 0 ||
 	    strcmp(name, "template") == 0 || strcmp(name, "help") == 0)
-		return app->keymap.table[a].fn(app);
+		return ui_of(app)->keymap.table[a].fn(app);
 	return UI_HANDLED;
 }
 
 static int
 compose_key(struct app *app, struct view *v, int key)
 {
-	struct compose *k = app->compose;
+	struct compose *k = ui_of(app)->composer;
 	struct cbuf *b;
 	size_t w = v->w > 2 ? (size_t)v->w - 1 : 1;
 

@@ -7,7 +7,7 @@
  * opens $VISUAL/$EDITOR; C-t picks a canned reply; C-w deletes a word,
  * C-u/C-k to the start/end of the line, C-a/C-e, arrows, M-b/M-f move.
  *
- * Ownership: struct compose (app->compose) owns its buffer, quote and
+ * Ownership: struct compose (ui_of(app)->composer) owns its buffer, quote and
  * drafts; compose_free() wipes them.
  */
 #ifndef TTYDESK_COMPOSE_H

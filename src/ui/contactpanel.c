@@ -232,7 +232,7 @@ cp_show(struct app *app, struct cpanel *cp)
 	    cp_picked, cp) != 0) {
 		/* dialog.c said why (another dialog is open, memory). */
 		cp_free(cp);
-	} else if (!app->ui.msg_error) {
+	} else if (!app->msg_error) {
 		app_message(app, "contact: Enter on the note edits it, on a "
 		    "conversation shows it");
 	}
@@ -394,7 +394,7 @@ cp_fetch(struct app *app, struct cpanel *cp)
 int
 contact_panel(struct app *app)
 {
-	struct td_conversation *c = app->ui.focus == FOCUS_THREAD &&
+	struct td_conversation *c = ui_of(app)->focus == FOCUS_THREAD &&
 	    app_open_conv(app) ? app_open_conv(app) : app_selected_conv(app);
 	const char *rt = getenv("XDG_RUNTIME_DIR");
 	struct cpanel *cp;

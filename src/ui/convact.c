@@ -35,7 +35,7 @@ target(struct app *app)
 {
 	struct td_conversation *c = NULL;
 
-	if (app->ui.focus == FOCUS_THREAD)
+	if (ui_of(app)->focus == FOCUS_THREAD)
 		c = app_open_conv(app);
 	if (c == NULL)
 		c = app_selected_conv(app);
@@ -50,8 +50,8 @@ target_open(struct app *app)
 {
 	struct td_conversation *c = target(app);
 
-	if (c != NULL && (app->ui.open_id == NULL || strcmp(app->ui.open_id,
-	    c->id) != 0 || app->ui.focus != FOCUS_THREAD)) {
+	if (c != NULL && (ui_of(app)->open_id == NULL || strcmp(ui_of(app)->open_id,
+	    c->id) != 0 || ui_of(app)->focus != FOCUS_THREAD)) {
 		thread_open(app, c->id);
 		c = app_open_conv(app);
 	}
@@ -129,7 +129,7 @@ reply_start(struct app *app, const struct td_msg *quote, enum compose_mode mode,
 	}
 	/* So is answering while a colleague is typing an answer. */
 	if (mode == CM_REPLY && !compose_active(app) && convact_confirm_on(app) &&
-	    presence_text(app, c, who, sizeof who)) {
+	    presence_text(app, c, ui_of(app)->utf8, who, sizeof who)) {
 		snprintf(q, sizeof q, "%s: reply anyway?", who);
 		if (dialog_confirm(app, q, reply_confirmed, r) != 0)
 			reply_ask_free(r);
@@ -151,7 +151,7 @@ convact_reply_to(struct app *app)
 {
 	const struct td_msg *m;
 
-	if (app->ui.open_id == NULL || app->ui.focus != FOCUS_THREAD ||
+	if (ui_of(app)->open_id == NULL || ui_of(app)->focus != FOCUS_THREAD ||
 	    (m = thread_selected(app)) == NULL) {
 		app_message(app, "open a conversation and select the message "
 		    "to quote");
@@ -220,7 +220,7 @@ post_action(struct app *app, struct td_conversation *c, const char *what,
 static bool
 bulk_mode(struct app *app)
 {
-	return bulk_count(app) > 0 && app->ui.focus == FOCUS_LIST;
+	return bulk_count(app) > 0 && ui_of(app)->focus == FOCUS_LIST;
 }
 
 int
@@ -323,8 +323,8 @@ convact_resolve(struct app *app)
 		return UI_HANDLED;
 	d = compose_draft(app, c->id);
 	if (convact_confirm_on(app) && ((d != NULL && *d != '\0') ||
-	    (compose_active(app) && strcmp(app->compose->conv, c->id) == 0 &&
-	    !cbuf_blank(&app->compose->buf)))) {
+	    (compose_active(app) && strcmp(ui_of(app)->composer->conv, c->id) == 0 &&
+	    !cbuf_blank(&ui_of(app)->composer->buf)))) {
 		if ((conv = strdup(c->id)) == NULL)
 			return UI_HANDLED;
 		if (dialog_confirm(app, "There is an unsent draft here: resolve "
@@ -359,7 +359,7 @@ failed_selected(struct app *app)
 {
 	const struct td_msg *m = NULL;
 
-	if (app->ui.open_id != NULL && app->ui.focus == FOCUS_THREAD)
+	if (ui_of(app)->open_id != NULL && ui_of(app)->focus == FOCUS_THREAD)
 		m = thread_selected(app);
 	if (m == NULL || m->m.direction != TD_DIR_OUT ||
 	    m->m.status != TD_MS_FAILED) {
@@ -404,8 +404,8 @@ convact_edit(struct app *app)
 	if (m == NULL || c == NULL || (text = strdup(m->m.text)) == NULL)
 		return UI_HANDLED;
 	if (compose_open(app, c, CM_REPLY, NULL) == 0) {
-		cbuf_set(&app->compose->buf, text);
-		app->ui.compose.dirty = true;
+		cbuf_set(&ui_of(app)->composer->buf, text);
+		ui_of(app)->compose.dirty = true;
 		app_message(app, "edit and C-s to send again");
 	}
 	free(text);

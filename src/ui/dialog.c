@@ -7,6 +7,7 @@
 
 #include "ttydesk/sanitize.h"
 #include "app.h"
+#include "ui.h"
 #include "dialog.h"
 #include "rsearch.h"
 #include "keymap.h"
@@ -53,7 +54,7 @@ dialog_new(struct app *app, enum dialog_kind kind, const char *label)
 {
 	struct dialog *d;
 
-	if (app->ui.dialog != NULL) {
+	if (ui_of(app)->dialog != NULL) {
 		app_error(app, "another dialog is open");
 		return NULL;
 	}
@@ -65,7 +66,7 @@ dialog_new(struct app *app, enum dialog_kind kind, const char *label)
 		return NULL;
 	}
 	d->kind = kind;
-	app->ui.dialog = d;
+	ui_of(app)->dialog = d;
 	ui_dirty_all(app);
 	return d;
 }
@@ -100,7 +101,7 @@ dialog_notice(struct app *app, const char *title, const char *text)
 		return -1;
 	if ((d->items = calloc(1, sizeof *d->items)) == NULL ||
 	    (d->items[0] = sanitize_text(text, strlen(text), 0)) == NULL) {
-		app->ui.dialog = NULL;
+		ui_of(app)->dialog = NULL;
 		dialog_free(d);
 		return -1;
 	}
@@ -143,7 +144,7 @@ dialog_choose(struct app *app, const char *title, const char *const *items,
 	}
 	return 0;
 oom:
-	app->ui.dialog = NULL;
+	ui_of(app)->dialog = NULL;
 	dialog_free(d);
 	app_error(app, "out of memory");
 	return -1;
@@ -171,7 +172,7 @@ dialog_choose_marked(struct app *app, const char *title,
 	}
 	return 0;
 oom:
-	app->ui.dialog = NULL;
+	ui_of(app)->dialog = NULL;
 	dialog_free(d);
 	app_error(app, "out of memory");
 	return -1;
@@ -202,19 +203,19 @@ dialog_add_item(struct aline *l, const struct dialog *d, const char *s)
 void
 dialog_discard(struct app *app)
 {
-	struct dialog *d = app->ui.dialog;
+	struct dialog *d = ui_of(app)->dialog;
 
 	/* Callbacks get their cancel value so they free what ud holds; one
 	 * that opens another dialog here gets it closed too. */
-	app->ui.dialog = NULL;
+	ui_of(app)->dialog = NULL;
 	if (d != NULL && d->done_text != NULL)
 		d->done_text(app, d->ud, NULL);
 	if (d != NULL && d->done_pick != NULL)
 		d->done_pick(app, d->ud, -1);
 	dialog_free(d);
-	if (app->ui.dialog != NULL) {
-		dialog_free(app->ui.dialog);
-		app->ui.dialog = NULL;
+	if (ui_of(app)->dialog != NULL) {
+		dialog_free(ui_of(app)->dialog);
+		ui_of(app)->dialog = NULL;
 	}
 	ui_dirty_all(app);
 }
@@ -223,10 +224,10 @@ dialog_discard(struct app *app)
 static void
 dialog_finish(struct app *app, const char *text, int pick)
 {
-	struct dialog *d = app->ui.dialog;
+	struct dialog *d = ui_of(app)->dialog;
 	char copy[sizeof d->text];
 
-	app->ui.dialog = NULL;
+	ui_of(app)->dialog = NULL;
 	snprintf(copy, sizeof copy, "%s", text ? text : "");
 	if (d->done_text != NULL)
 		d->done_text(app, d->ud, text ? copy : NULL);
@@ -267,18 +268,18 @@ dialog_insert(struct dialog *d, int key)
 void
 dialog_note(struct app *app, const char *note)
 {
-	struct dialog *d = app->ui.dialog;
+	struct dialog *d = ui_of(app)->dialog;
 
 	if (d == NULL)
 		return;
 	snprintf(d->note, sizeof d->note, "%s", note ? note : "");
-	app->ui.status.dirty = true;
+	ui_of(app)->status.dirty = true;
 }
 
 bool
 dialog_on_status_line(const struct app *app)
 {
-	const struct dialog *d = app->ui.dialog;
+	const struct dialog *d = ui_of(app)->dialog;
 
 	return d != NULL && (d->kind == DLG_PROMPT || d->kind == DLG_CONFIRM);
 }
@@ -289,7 +290,7 @@ static void
 dialog_frame(struct app *app, WINDOW *w)
 {
 	int h, wd, i;
-	bool u = app->ui.utf8;
+	bool u = ui_of(app)->utf8;
 
 	getmaxyx(w, h, wd);
 	for (i = 1; i < wd - 1; i++) {
@@ -331,15 +332,15 @@ dialog_prompt_key(struct app *app, struct dialog *d, int key)
 		return UI_HANDLED;
 	if (d->change != NULL)
 		d->change(app, d->ud, d->text);
-	app->ui.status.dirty = true;
+	ui_of(app)->status.dirty = true;
 	return UI_HANDLED | UI_REDRAW;
 }
 
 static int
 dialog_choose_key(struct app *app, struct dialog *d, int key)
 {
-	int a = keymap_lookup(&app->keymap, key);
-	const char *name = a >= 0 ? app->keymap.table[a].name : "";
+	int a = keymap_lookup(&ui_of(app)->keymap, key);
+	const char *name = a >= 0 ? ui_of(app)->keymap.table[a].name : "";
 
 	if (key == KM_ESC || key == 7 || strcmp(name, "back") == 0) {
 		dialog_finish(app, NULL, -1);
@@ -360,7 +361,7 @@ dialog_choose_key(struct app *app, struct dialog *d, int key)
 int
 dialog_key(struct app *app, int key)
 {
-	struct dialog *d = app->ui.dialog;
+	struct dialog *d = ui_of(app)->dialog;
 
 	if (d == NULL)
 		return 0;
@@ -387,7 +388,7 @@ dialog_key(struct app *app, int key)
 void
 dialog_resize(struct app *app)
 {
-	struct dialog *d = app->ui.dialog;
+	struct dialog *d = ui_of(app)->dialog;
 
 	if (d != NULL && d->win != NULL) {
 		delwin(d->win);
@@ -399,7 +400,7 @@ dialog_resize(struct app *app)
 static void
 dialog_draw_line(struct app *app, struct dialog *d)
 {
-	struct view *v = &app->ui.status;
+	struct view *v = &ui_of(app)->status;
 	struct aline l;
 	size_t w = (size_t)v->w, cursor;
 
@@ -434,7 +435,7 @@ dialog_draw_line(struct app *app, struct dialog *d)
 static void
 dialog_draw_box(struct app *app, struct dialog *d)
 {
-	int h, w, y, x, rows = app->ui.rows, cols = app->ui.cols, i;
+	int h, w, y, x, rows = ui_of(app)->rows, cols = ui_of(app)->cols, i;
 	size_t maxw = text_width(d->label, strlen(d->label)) + 4, k;
 	struct aline l;
 
@@ -455,7 +456,7 @@ dialog_draw_box(struct app *app, struct dialog *d)
 		d->top = d->sel;
 	if (d->sel >= d->top + (size_t)(h - 2))
 		d->top = d->sel - (size_t)(h - 2) + 1;
-	wattr_set(d->win, (attr_t)app->ui.attr[TH_DIALOG], app->ui.pair[TH_DIALOG], NULL);
+	wattr_set(d->win, (attr_t)ui_of(app)->attr[TH_DIALOG], ui_of(app)->pair[TH_DIALOG], NULL);
 	werase(d->win);
 	dialog_frame(app, d->win);
 	aline_init(&l);
@@ -509,7 +510,7 @@ notice_count(void *ud, const char *s, size_t len)
 static void
 dialog_draw_notice(struct app *app, struct dialog *d)
 {
-	int w = app->ui.cols - 4 < 76 ? app->ui.cols - 4 : 76, h = 0;
+	int w = ui_of(app)->cols - 4 < 76 ? ui_of(app)->cols - 4 : 76, h = 0;
 	struct notice_ctx n;
 	struct aline l;
 
@@ -517,12 +518,12 @@ dialog_draw_notice(struct app *app, struct dialog *d)
 		return;
 	text_wrap(d->items[0], strlen(d->items[0]), (size_t)w - 4, notice_count, &h);
 	h += 4;
-	if (h > app->ui.rows - 2)
-		h = app->ui.rows - 2;
-	if (d->win == NULL && (d->win = newwin(h, w, (app->ui.rows - h) / 2,
-	    (app->ui.cols - w) / 2)) == NULL)
+	if (h > ui_of(app)->rows - 2)
+		h = ui_of(app)->rows - 2;
+	if (d->win == NULL && (d->win = newwin(h, w, (ui_of(app)->rows - h) / 2,
+	    (ui_of(app)->cols - w) / 2)) == NULL)
 		return;
-	wattr_set(d->win, (attr_t)app->ui.attr[TH_DIALOG], app->ui.pair[TH_DIALOG],
+	wattr_set(d->win, (attr_t)ui_of(app)->attr[TH_DIALOG], ui_of(app)->pair[TH_DIALOG],
 	    NULL);
 	werase(d->win);
 	dialog_frame(app, d->win);
@@ -547,7 +548,7 @@ dialog_draw_notice(struct app *app, struct dialog *d)
 void
 dialog_draw(struct app *app)
 {
-	struct dialog *d = app->ui.dialog;
+	struct dialog *d = ui_of(app)->dialog;
 
 	if (d == NULL)
 		return;

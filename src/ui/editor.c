@@ -153,7 +153,7 @@ editor_spawn(const char *file)
 int
 compose_editor(struct app *app)
 {
-	struct compose *k = app->compose;
+	struct compose *k = ui_of(app)->composer;
 	const char *ed = getenv("VISUAL"), *tmp = getenv("TMPDIR");
 	char dir[4096], file[4200], err[512] = "", *text = NULL;
 	int st;
@@ -205,6 +205,6 @@ out:
 	editor_wipe_dir(dir);
 	if (err[0] != '\0')
 		app_error(app, "%s", err);
-	app->ui.compose.dirty = true;
+	ui_of(app)->compose.dirty = true;
 	return err[0] != '\0' ? -1 : 0;
 }

@@ -9,6 +9,7 @@
 
 #include "ttydesk/model.h"
 #include "app.h"
+#include "ui.h"
 #include "dialog.h"
 #include "keymap.h"
 #include "outbox.h"

@@ -381,8 +381,8 @@ labels_action(struct app *app)
 
 	/* Marked conversations, when the list has the focus (as the other
 	 * bulk actions). */
-	if (bulk_count(app) == 0 || app->ui.focus != FOCUS_LIST) {
-		if (app->ui.focus == FOCUS_THREAD)
+	if (bulk_count(app) == 0 || ui_of(app)->focus != FOCUS_LIST) {
+		if (ui_of(app)->focus == FOCUS_THREAD)
 			c = app_open_conv(app);
 		if (c == NULL && (c = app_selected_conv(app)) == NULL) {
 			app_message(app, "no conversation here");
@@ -442,7 +442,7 @@ snooze_action(struct app *app)
 	struct td_conversation *c = NULL;
 	char *conv;
 
-	if (app->ui.focus == FOCUS_THREAD)
+	if (ui_of(app)->focus == FOCUS_THREAD)
 		c = app_open_conv(app);
 	if (c == NULL && (c = app_selected_conv(app)) == NULL) {
 		app_message(app, "no conversation here");

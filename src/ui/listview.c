@@ -11,7 +11,7 @@
 static void
 list_draw_row(struct app *app, struct view *v, size_t i, struct aline *l)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	struct row_ctx ctx = { app->now, app->self_id, ui->utf8,
 	    i == ui->sel && ui->n_items > 0 };
 	int y = (int)(i - ui->top);
@@ -39,7 +39,7 @@ list_draw_row(struct app *app, struct view *v, size_t i, struct aline *l)
 static void
 list_draw(struct app *app, struct view *v)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	struct aline l;
 	size_t i;
 	int k;

@@ -15,9 +15,10 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "loop.h"
 #include "outbox.h"
 #include "presence.h"
-#include "net.h"
+#include "conn.h"
 #include "ui.h"
 #include "queues.h"
 
@@ -138,7 +139,7 @@ loop_handle_signals(struct app *app)
 static int
 loop_tick(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	int64_t minute;
 	int ob, pr, preview;
 
@@ -156,8 +157,8 @@ loop_tick(struct app *app)
 		ui->last_second = app->now;
 		app_cache_idle(app);
 	}
-	if (ui->msg[0] != '\0' && app->now - ui->msg_at >= 10) {
-		ui->msg[0] = '\0';
+	if (app->msg[0] != '\0' && app->now - app->msg_at >= 10) {
+		app->msg[0] = '\0';
 		ui->status.dirty = true;
 	}
 	ob = outbox_run(app); /* queued actions due for a (re)try */
@@ -166,7 +167,7 @@ loop_tick(struct app *app)
 		ob = pr;
 	if (preview >= 0 && (ob < 0 || preview < ob))
 		ob = preview;
-	if (app->net != NULL && net_state(app->net) == NET_OFFLINE) {
+	if (conn_state(app) == CONN_OFFLINE) {
 		ui->status.dirty = true; /* "retry in Ns" counts down */
 		return ob >= 0 && ob < 1000 ? ob : 1000;
 	}
@@ -177,7 +178,7 @@ loop_tick(struct app *app)
 }
 
 int
-app_run(struct app *app)
+loop_run(struct app *app)
 {
 	struct pollfd fds[LOOP_MAX_FDS];
 	int nfds, nnet, timeout, key;
@@ -192,8 +193,7 @@ app_run(struct app *app)
 		fds[1].fd = sig_pipe[0];
 		fds[1].events = POLLIN;
 		fds[0].revents = fds[1].revents = 0;
-		nnet = app->net != NULL ? net_pollfds(app->net, fds + 2,
-		    LOOP_MAX_FDS - 2, &timeout) : 0;
+		nnet = conn_pollfds(app, fds + 2, LOOP_MAX_FDS - 2, &timeout);
 		nfds = 2 + nnet;
 		if (poll(fds, (nfds_t)nfds, timeout) < 0 && errno != EINTR)
 			return -1;
@@ -207,8 +207,8 @@ app_run(struct app *app)
 			while (!app->quit && (key = ui_read_key(app)) >= 0)
 				ui_key(app, key);
 		}
-		if (app->net != NULL && !app->quit)
-			net_dispatch(app->net, fds + 2, nnet);
+		if (!app->quit)
+			conn_dispatch(app, fds + 2, nnet);
 	}
 	return 0;
 }

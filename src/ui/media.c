@@ -13,7 +13,7 @@
 #include "app.h"
 #include "dialog.h"
 #include "media.h"
-#include "net.h"
+#include "conn.h"
 #include "ui.h"
 #include "threadview.h"
 
@@ -79,7 +79,7 @@ media_selected(struct app *app)
 {
 	const struct td_msg *m = thread_selected(app);
 
-	if (app->ui.open_id == NULL || m == NULL) {
+	if (ui_of(app)->open_id == NULL || m == NULL) {
 		app_message(app, "open a conversation and select a message first");
 		return NULL;
 	}
@@ -95,7 +95,7 @@ media_path(struct app *app, const struct td_msg *m, char *buf, size_t len)
 {
 	char mid[512];
 
-	return net_conv_path(mid, sizeof mid, app->ui.open_id, "/media/") == NULL ||
+	return conn_conv_path(mid, sizeof mid, ui_of(app)->open_id, "/media/") == NULL ||
 	    snprintf(buf, len, "%s%s", mid, m->m.media->id) >= (int)len ? -1 : 0;
 }
 

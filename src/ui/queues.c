@@ -64,7 +64,7 @@ queue_add(struct ui_queue *q, size_t *n, enum td_queue_kind kind,
 void
 queues_remember(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	const char *t = ui->n_queues ? ui->queues[ui->cur_queue].q.team : NULL;
 
 	snprintf(ui->cur_team, sizeof ui->cur_team, "%s", t ? t : "");
@@ -73,7 +73,7 @@ queues_remember(struct app *app)
 int
 queues_build(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	struct ui_queue *q;
 	size_t n = 0, i, n_team;
 	enum td_queue_kind cur = ui->n_queues ? ui->queues[ui->cur_queue].q.kind :
@@ -116,7 +116,7 @@ queues_build(struct app *app)
 void
 queues_count(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	size_t i, k, n = model_count(app->model);
 
 	for (k = 0; k < ui->n_queues; k++)
@@ -137,7 +137,7 @@ queues_count(struct app *app)
 void
 list_rebuild(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	struct td_conversation **items = NULL;
 	size_t n = 0, i;
 
@@ -197,7 +197,7 @@ list_jump(const struct ui *ui, size_t h)
 void
 list_select(struct app *app, size_t i)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	size_t old = ui->sel, h = ui->list.h > 0 ? (size_t)ui->list.h : 1,
 	    jump = list_jump(ui, h);
 
@@ -239,7 +239,7 @@ list_select(struct app *app, size_t i)
 void
 list_preview_commit(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 
 	ui->preview_pending = false;
 	if (!ui->two_pane || ui->sel_id == NULL || (ui->open_id != NULL &&
@@ -253,7 +253,7 @@ list_preview_commit(struct app *app)
 int
 list_preview_tick(struct app *app, int64_t now_ms)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 
 	if (!ui->preview_pending)
 		return -1;
@@ -267,7 +267,7 @@ list_preview_tick(struct app *app, int64_t now_ms)
 void
 list_move(struct app *app, long delta)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	long i = (long)ui->sel + delta;
 
 	if (ui->n_items == 0)

@@ -21,7 +21,7 @@
 static int
 search_find(struct app *app, size_t from, int dir, bool include_from)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	size_t n = ui->n_items, k, i;
 
 	if (n == 0 || ui->search[0] == '\0')
@@ -39,15 +39,15 @@ search_find(struct app *app, size_t from, int dir, bool include_from)
 static void
 search_change(struct app *app, void *ud, const char *text)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 
 	snprintf(ui->search, sizeof ui->search, "%s", text);
 	if (text[0] == '\0') {
 		dialog_note(app, NULL);
-		list_select(app, app->ui.search_origin);
+		list_select(app, ui_of(app)->search_origin);
 		return;
 	}
-	dialog_note(app, search_find(app, app->ui.search_origin, 1, true) != 0 ?
+	dialog_note(app, search_find(app, ui_of(app)->search_origin, 1, true) != 0 ?
 	    "no match" : NULL);
 }
 
@@ -138,17 +138,17 @@ search_relay_done(struct app *app, void *ud, long status,
 		p->n++;
 	}
 	if (p->n == 0) {
-		if (n == 0 && app->ui.search[0] != '\0' &&
-		    search_find(app, app->ui.sel, 1, true) != 0)
+		if (n == 0 && ui_of(app)->search[0] != '\0' &&
+		    search_find(app, ui_of(app)->sel, 1, true) != 0)
 			app_message(app, "no match, here or on the relay");
 		relay_pick_free(p);
 		free(rows);
 		return;
 	}
 	snprintf(title, sizeof title, "older conversations on the relay: %s",
-	    app->ui.search);
+	    ui_of(app)->search);
 	/* Not over another dialog the agent has opened since. */
-	if (app->ui.dialog != NULL || dialog_choose_marked(app, title,
+	if (ui_of(app)->dialog != NULL || dialog_choose_marked(app, title,
 	    (const char *const *)rows, p->n, relay_picked, p) != 0)
 		relay_pick_free(p);
 	for (k = 0; k < n; k++)
@@ -177,12 +177,12 @@ search_relay(struct app *app, const char *text)
 static void
 search_done(struct app *app, void *ud, const char *text)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 
 	if (text == NULL) {
 		/* Cancelled: back where we were. */
 		ui->search[0] = '\0';
-		list_select(app, app->ui.search_origin);
+		list_select(app, ui_of(app)->search_origin);
 		return;
 	}
 	snprintf(ui->search, sizeof ui->search, "%s", text);
@@ -194,15 +194,15 @@ search_done(struct app *app, void *ud, const char *text)
 void
 search_start(struct app *app)
 {
-	app->ui.search_origin = app->ui.sel;
-	app->ui.search[0] = '\0';
+	ui_of(app)->search_origin = ui_of(app)->sel;
+	ui_of(app)->search[0] = '\0';
 	dialog_prompt(app, "Search: ", NULL, search_change, search_done, NULL);
 }
 
 int
 search_next(struct app *app, int dir)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 
 	if (ui->search[0] == '\0') {
 		app_message(app, "no search yet (/ starts one)");

@@ -8,7 +8,7 @@
 int
 team_sla_sort(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 
 	ui->sla_sort = !ui->sla_sort;
 	list_rebuild(app);

@@ -14,6 +14,7 @@
 #include "convui.h"
 #include "history.h"
 #include "outbox.h"
+#include "pending.h"
 #include "presence.h"
 #include "readpos.h"
 #include "receipt.h"
@@ -28,7 +29,7 @@
 static size_t
 thread_height(const struct app *app)
 {
-	int h = app->ui.thread.h - 1;
+	int h = ui_of(app)->thread.h - 1;
 
 	return h > 0 ? (size_t)h : 1;
 }
@@ -36,7 +37,7 @@ thread_height(const struct app *app)
 static size_t
 thread_width(const struct app *app)
 {
-	int w = app->ui.thread.w - 1;
+	int w = ui_of(app)->thread.w - 1;
 
 	return w > 4 ? (size_t)w : 4;
 }
@@ -51,17 +52,17 @@ thread_state(struct app *app, struct td_conversation **cp)
 	size_t h = thread_height(app);
 
 	*cp = c;
-	if (c == NULL || (cu = convmap_get(app->convs, c->id)) == NULL)
+	if (c == NULL || (cu = convmap_get(ui_of(app)->convs, c->id)) == NULL)
 		return NULL;
 	if (cu->built_width != thread_width(app) || cu->n_msgs != c->n_messages) {
 		ctx.self = app->self_id;
-		ctx.utf8 = app->ui.utf8;
+		ctx.utf8 = ui_of(app)->utf8;
 		ctx.read_seq = cu->opened ? cu->read_mark : c->read_seq;
 		if (thread_build(cu, c, &ctx, thread_width(app)) != 0) {
 			app_error(app, "out of memory");
 			return NULL;
 		}
-		outbox_thread_lines(app, cu, c, thread_width(app));
+		pending_lines(app, cu, c, thread_width(app));
 		if (!cu->opened || cu->at_bottom) {
 			cu->top = cu->n_lines > h ? cu->n_lines - h : 0;
 			cu->at_bottom = true;
@@ -95,7 +96,7 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c,
 	const char *dn = conversation_display_name(c);
 	char buf[512], *s;
 	const struct td_conv_state *st = &c->state;
-	const char *dot = app->ui.utf8 ? " · " : " - ";
+	const char *dot = ui_of(app)->utf8 ? " · " : " - ";
 
 	snprintf(buf, sizeof buf, "%s%s%s%s%s%s%s", dn,
 	    c->contact.wa_id ? dot : "", c->contact.wa_id ? "+" : "",
@@ -116,9 +117,9 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c,
 		aline_adds(&l, TH_MARKER, s);
 		free(s);
 	}
-	sla_title_add(&l, c, app->now, app->ui.utf8);
+	sla_title_add(&l, c, app->now, ui_of(app)->utf8);
 	/* Who else is here (presence.h). */
-	presence_text(app, c, buf, sizeof buf);
+	presence_text(app, c, ui_of(app)->utf8, buf, sizeof buf);
 	if (buf[0] != '\0' && (s = sanitize_text(buf, strlen(buf),
 	    SANITIZE_SINGLE_LINE)) != NULL) {
 		aline_adds(&l, TH_HIGH, "  ");
@@ -126,7 +127,7 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c,
 		free(s);
 	}
 	/* Last (after who is here): what the relay has before the top. */
-	note = history_note(app, c->id, app->ui.utf8);
+	note = history_note(app, c->id, ui_of(app)->utf8);
 	if (note != NULL && (top || strncmp(note, "loading", 7) == 0)) {
 		aline_adds(&l, TH_SYSTEM, "  ");
 		aline_adds(&l, TH_SYSTEM, note);
@@ -138,7 +139,7 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c,
 static void
 thread_draw(struct app *app, struct view *v)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	struct td_conversation *c;
 	struct convui *cu;
 	size_t h, i, line;
@@ -234,18 +235,18 @@ thread_show(struct convui *cu, long m, size_t h, size_t extra)
 static size_t
 thread_jump(const struct app *app, size_t h)
 {
-	return app->ui.thread.w < app->ui.cols && h >= 8 ? h / 2 : 0;
+	return ui_of(app)->thread.w < ui_of(app)->cols && h >= 8 ? h / 2 : 0;
 }
 
 void
 thread_open(struct app *app, const char *id)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	struct td_conversation *c = model_find(app->model, id);
 	struct convui *cu;
 	char err[256];
 
-	if (c == NULL || (cu = convmap_get(app->convs, id)) == NULL)
+	if (c == NULL || (cu = convmap_get(ui_of(app)->convs, id)) == NULL)
 		return;
 	free(ui->open_id);
 	ui->open_id = strdup(id);
@@ -340,7 +341,7 @@ thread_move(struct app *app, long delta)
 	}
 	thread_clamp(cu, h);
 	thread_at_top(app, cu);
-	app->ui.thread.dirty = true;
+	ui_of(app)->thread.dirty = true;
 }
 
 /* Keep the selection on a message that is (at least partly) visible. */
@@ -376,7 +377,7 @@ thread_scroll(struct app *app, long lines)
 	thread_clamp(cu, h);
 	thread_fix_sel(cu, h);
 	thread_at_top(app, cu);
-	app->ui.thread.dirty = true;
+	ui_of(app)->thread.dirty = true;
 }
 
 void
@@ -403,7 +404,7 @@ thread_edge(struct app *app, int bottom)
 		}
 		thread_at_top(app, cu);
 	}
-	app->ui.thread.dirty = true;
+	ui_of(app)->thread.dirty = true;
 }
 
 static int
@@ -418,7 +419,7 @@ thread_goto_msg(struct app *app, struct convui *cu, long m)
 	if (cu->top > 0 && cu->msg_of[cu->top - 1] < 0)
 		cu->top--;
 	thread_clamp(cu, h);
-	app->ui.thread.dirty = true;
+	ui_of(app)->thread.dirty = true;
 	return 0;
 }
 
@@ -471,7 +472,7 @@ thread_selected(const struct app *app)
 	struct td_conversation *c = app_open_conv(app);
 	struct convui *cu;
 
-	if (c == NULL || (cu = convmap_find(app->convs, c->id)) == NULL ||
+	if (c == NULL || (cu = convmap_find(ui_of(app)->convs, c->id)) == NULL ||
 	    cu->sel < 0 || (size_t)cu->sel >= c->n_messages)
 		return NULL;
 	return c->messages[cu->sel];

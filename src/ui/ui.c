@@ -48,7 +48,7 @@ ui_attrs(unsigned a)
 void
 ui_apply_theme(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	struct theme base;
 	const char *nc = getenv("NO_COLOR");
 	int i, ncol;
@@ -56,7 +56,7 @@ ui_apply_theme(struct app *app)
 
 	theme_default(&base);
 	ui->colour = has_colors() && (nc == NULL || *nc == '\0') &&
-	    strcmp(app->theme.name, "mono") != 0;
+	    strcmp(ui_of(app)->theme.name, "mono") != 0;
 	if (ui->colour) {
 		start_color();
 		use_default_colors();
@@ -65,7 +65,7 @@ ui_apply_theme(struct app *app)
 	if (ui->colour && COLOR_PAIRS < TH__COUNT + 1)
 		ui->colour = false;
 	for (i = 0; i < TH__COUNT; i++) {
-		const struct theme_style *s = &app->theme.el[i];
+		const struct theme_style *s = &ui_of(app)->theme.el[i];
 		unsigned a = s->attrs;
 		ui->pair[i] = 0;
 		if (ui->colour && (s->fg >= 0 || s->bg >= 0)) {
@@ -106,7 +106,7 @@ ui_setup_tty(void)
 static int
 ui_common_start(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	const char *cs = nl_langinfo(CODESET);
 
 	ui->utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
@@ -173,7 +173,7 @@ ui_delwin(struct view *v)
 void
 ui_stop(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 
 	if (!ui->started)
 		return;
@@ -215,7 +215,7 @@ ui_place(struct view *v, bool visible, int y, int x, int h, int w)
 void
 ui_layout(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	int rows = LINES, cols = COLS, body, lw, ch;
 
 	ui->rows = rows;
@@ -269,7 +269,7 @@ ui_resize(struct app *app)
 {
 	struct winsize ws;
 
-	if (!app->ui.started)
+	if (!ui_of(app)->started)
 		return;
 	/* resizeterm() queues a KEY_RESIZE; only call it on a real change
 	 * or the KEY_RESIZE handler would loop. */
@@ -285,7 +285,7 @@ ui_resize(struct app *app)
 void
 ui_dirty_all(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 
 	ui->tabs.dirty = ui->list.dirty = ui->sep.dirty = true;
 	ui->thread.dirty = ui->status.dirty = ui->helpv.dirty = true;
@@ -373,7 +373,7 @@ void
 ui_draw_aline(struct app *app, WINDOW *w, int y, int x, const struct aline *l,
     size_t width, int base)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	size_t i, used = 0, n, got;
 	attr_t a, prev_a = 0, next_a;
 	short pair, prev_pair = 0, next_pair;
@@ -419,7 +419,7 @@ ui_draw_aline(struct app *app, WINDOW *w, int y, int x, const struct aline *l,
 void
 ui_draw(struct app *app)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	struct view *views[] = { &ui->tabs, &ui->list, &ui->sep, &ui->thread,
 	    &ui->helpv, &ui->status, &ui->compose };
 	size_t i;
@@ -477,13 +477,13 @@ ui_read_key(struct app *app)
 static bool
 ui_is_motion(const struct app *app, int action)
 {
-	return action >= 0 && (app->keymap.table[action].flags & ACT_MOTION);
+	return action >= 0 && (ui_of(app)->keymap.table[action].flags & ACT_MOTION);
 }
 
 int
 ui_key(struct app *app, int key)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	struct view *fv;
 	int a, flags;
 
@@ -497,7 +497,7 @@ ui_key(struct app *app, int key)
 		return ui->helpv.handle_key(app, &ui->helpv, key);
 	/* Cursor motion may leave the preview behind for a moment; anything
 	 * else acts on what the agent sees, so the preview catches up first. */
-	a = keymap_lookup(&app->keymap, key);
+	a = keymap_lookup(&ui_of(app)->keymap, key);
 	if (ui->preview_pending && !ui_is_motion(app, a))
 		list_preview_commit(app);
 	/* The focused view sees keys first (text input, e.g. a compose area). */
@@ -512,11 +512,11 @@ ui_key(struct app *app, int key)
 		    keymap_key_name(key, name, sizeof name));
 		return UI_HANDLED;
 	}
-	if (app->keymap.table[a].fn == NULL) {
-		app_message(app, "%s: not available yet", app->keymap.table[a].name);
+	if (ui_of(app)->keymap.table[a].fn == NULL) {
+		app_message(app, "%s: not available yet", ui_of(app)->keymap.table[a].name);
 		return UI_HANDLED;
 	}
-	flags = app->keymap.table[a].fn(app);
+	flags = ui_of(app)->keymap.table[a].fn(app);
 	if (flags & UI_QUIT)
 		app->quit = true;
 	return flags;

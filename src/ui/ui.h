@@ -18,9 +18,14 @@
 
 #include "ttydesk/model.h"
 #include "aline.h"
+#include "app.h"
+#include "keymap.h"
+#include "theme.h"
 
-struct app;
 struct dialog;
+struct convmap;
+struct compose;
+struct bulk;
 typedef struct _win_st WINDOW;
 
 struct view {
@@ -67,7 +72,6 @@ struct ui {
 	size_t cur_queue;
 	bool queue_chosen;  /* the agent switched queues: keep it */
 	bool sla_sort;      /* breached/soonest SLA first (sla.c) */
-	bool first_sync_done;
 	char cur_team[128];  /* team id of the current queue, "" when none */
 	struct td_conversation **items; /* model pointers, rebuilt on change */
 	size_t n_items;
@@ -94,14 +98,32 @@ struct ui {
 	char msg[256];
 	bool msg_error;
 	int64_t msg_at;
-	char net_text[256];
 
 	struct dialog *dialog; /* modal, NULL when none */
 	int64_t last_tick;     /* minute of the last clock redraw */
 	int64_t last_second;   /* second of the last idle work */
 	unsigned long frames;  /* doupdate()s so far */
 	int64_t first_frame_ms; /* CLOCK_MONOTONIC ms of the first one */
+
+	struct keymap keymap;
+	struct theme theme;
+	struct convmap *convs;     /* per-conversation UI state (convui.h) */
+	/* Compose area and marks (compose.h, bulk.h); NULL until used. */
+	struct compose *composer;
+	struct bulk *bulk;
 };
+
+/* The screen's state of an app (ui_init made it). */
+static inline struct ui *
+ui_of(const struct app *app)
+{
+	return app->view;
+}
+
+/* Make the screen's state (keymap, theme, queues) and register it with
+ * the app; app_free() frees it.  Curses starts later (ui_start).
+ * Returns 0 or -1 with err. */
+int ui_init(struct app *app, char *err, size_t errlen);
 
 /* Start/stop curses (setlocale must have run).  ui_start applies the
  * theme; safe to call ui_stop twice and from a fatal path. */

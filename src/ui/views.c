@@ -10,7 +10,7 @@
 #include "app.h"
 #include "dialog.h"
 #include "keymap.h"
-#include "net.h"
+#include "conn.h"
 #include "theme.h"
 #include "ui.h"
 #include "window.h"
@@ -18,7 +18,7 @@
 static void
 tabs_draw(struct app *app, struct view *v)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	struct aline l;
 	size_t i, start = 0, w = 0;
 
@@ -60,12 +60,12 @@ sep_draw(struct app *app, struct view *v)
 
 	if (!v->dirty)
 		return;
-	wattr_set(v->win, (attr_t)app->ui.attr[TH_BORDER],
-	    app->ui.pair[TH_BORDER], NULL);
+	wattr_set(v->win, (attr_t)ui_of(app)->attr[TH_BORDER],
+	    ui_of(app)->pair[TH_BORDER], NULL);
 	/* A UTF-8 line, not ACS: some terminals (and tmux captures) show
 	 * ACS as letters when the locale is UTF-8. */
 	for (y = 0; y < v->h; y++)
-		mvwaddstr(v->win, y, 0, app->ui.utf8 ? "│" : "|");
+		mvwaddstr(v->win, y, 0, ui_of(app)->utf8 ? "│" : "|");
 	v->dirty = false;
 }
 
@@ -75,13 +75,13 @@ status_window(struct app *app, struct aline *l)
 	/* The window of the conversation on screen: the open thread, or the
 	 * preview beside the list.  The list alone has its window marks in
 	 * the rows, and a cursor move then leaves the status line as it is. */
-	const struct td_conversation *c = app->ui.focus == FOCUS_THREAD ||
-	    app->ui.two_pane ? app_open_conv(app) : NULL;
+	const struct td_conversation *c = ui_of(app)->focus == FOCUS_THREAD ||
+	    ui_of(app)->two_pane ? app_open_conv(app) : NULL;
 	int64_t left = 0;
 
 	if (c == NULL)
 		return;
-	aline_adds(l, TH_STATUS, app->ui.utf8 ? "│" : "|");
+	aline_adds(l, TH_STATUS, ui_of(app)->utf8 ? "│" : "|");
 	if (conversation_window_open(c, app->now, &left))
 		aline_printf(l, left < 7200 ? TH_HIGH : TH_STATUS,
 		    " window %" PRId64 "h%02" PRId64 "m ", left / 3600,
@@ -93,7 +93,7 @@ status_window(struct app *app, struct aline *l)
 static void
 status_draw(struct app *app, struct view *v)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	struct aline l;
 	char net[300];
 	int st = TH_STATUS;
@@ -110,16 +110,11 @@ status_draw(struct app *app, struct view *v)
 	if (ui->n_queues > 0)
 		aline_printf(&l, TH_STATUS, " %s %zu ",
 		    ui->queues[ui->cur_queue].label, ui->n_items);
-	if (app->net != NULL) {
-		net_state_short(app->net, net, sizeof net);
-		switch (net_state(app->net)) {
-		case NET_ONLINE: st = TH_ONLINE; break;
-		case NET_CONNECTING: st = TH_STATUS; break;
-		default: st = TH_OFFLINE; break;
-		}
-	} else {
-		snprintf(net, sizeof net, "offline (no relay)");
-		st = TH_OFFLINE;
+	conn_short(app, net, sizeof net);
+	switch (conn_state(app)) {
+	case CONN_ONLINE: st = TH_ONLINE; break;
+	case CONN_CONNECTING: st = TH_STATUS; break;
+	default: st = TH_OFFLINE; break;
 	}
 	aline_adds(&l, TH_STATUS, ui->utf8 ? "│ " : "| ");
 	aline_printf(&l, st, "%s%s ", ui->utf8 ? "● " : "", net);
@@ -132,13 +127,13 @@ status_draw(struct app *app, struct view *v)
 	aline_printf(&l, TH_STATUS, "%s ", app->self_name ? app->self_name :
 	    app->self_id ? app->self_id : "?");
 	/* Last, as it is the longest: a message, else why we are offline. */
-	if (ui->msg[0] != '\0') {
+	if (app->msg[0] != '\0') {
 		aline_adds(&l, TH_STATUS, ui->utf8 ? "│ " : "| ");
-		aline_adds(&l, ui->msg_error ? TH_STATUS_ERROR : TH_STATUS, ui->msg);
-	} else if (app->net != NULL && (net_state(app->net) == NET_OFFLINE ||
-	    net_state(app->net) == NET_AUTH_ERROR)) {
+		aline_adds(&l, app->msg_error ? TH_STATUS_ERROR : TH_STATUS, app->msg);
+	} else if (conn_state(app) == CONN_OFFLINE ||
+	    conn_state(app) == CONN_AUTH_ERROR) {
 		aline_adds(&l, TH_STATUS, ui->utf8 ? "│ " : "| ");
-		aline_adds(&l, TH_OFFLINE, net_state_detail(app->net));
+		aline_adds(&l, TH_OFFLINE, conn_detail(app));
 	}
 draw:
 	ui_draw_aline(app, v->win, 0, 0, &l, (size_t)v->w, TH_STATUS);
@@ -192,7 +187,7 @@ help_wrap_cb(void *ud, const char *s, size_t len)
 static void
 help_build(struct app *app, struct help_lines *h, size_t width)
 {
-	const struct keymap *km = &app->keymap;
+	const struct keymap *km = &ui_of(app)->keymap;
 	char keys[128], text[256];
 	size_t i, kw = 22, nw = 14;
 	struct aline *l;
@@ -222,7 +217,7 @@ help_build(struct app *app, struct help_lines *h, size_t width)
 static void
 help_draw(struct app *app, struct view *v)
 {
-	struct ui *ui = &app->ui;
+	struct ui *ui = ui_of(app);
 	struct help_lines h = { NULL, 0, 0, 0, TH_NORMAL };
 	struct aline empty;
 	size_t i, max;
@@ -254,16 +249,16 @@ const struct view status_view = { .name = "status", .draw = status_draw };
 static int
 help_key(struct app *app, struct view *v, int key)
 {
-	int a = keymap_lookup(&app->keymap, key), flags;
+	int a = keymap_lookup(&ui_of(app)->keymap, key), flags;
 
 	(void)v;
-	if (a >= 0 && app->keymap.table[a].in_help != NULL) {
-		flags = app->keymap.table[a].in_help(app);
+	if (a >= 0 && ui_of(app)->keymap.table[a].in_help != NULL) {
+		flags = ui_of(app)->keymap.table[a].in_help(app);
 		if (flags & UI_QUIT)
 			app->quit = true;
 		return flags;
 	}
-	app->ui.help = false;
+	ui_of(app)->help = false;
 	ui_layout(app);
 	return UI_HANDLED;
 }

@@ -220,17 +220,6 @@ wa_build_typing(const char *wamid)
 	return out;
 }
 
-/* Characters, not bytes: Meta's limits count what the customer sees. */
-static size_t
-wa_utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 static json_t *
 wa_button(const char *id, const char *title, int *bad)
 {
@@ -257,12 +246,12 @@ wa_buttons_valid(const char *body, const char *const *ids,
 
 	if (body == NULL || *body == '\0' || n == 0 || n > WA_MAX_BUTTONS ||
 	    ids == NULL || titles == NULL ||
-	    wa_utf8_chars(body) > WA_BUTTON_BODY_MAX)
+	    wa_check_chars(body) > WA_BUTTON_BODY_MAX)
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (ids[i] == NULL || *ids[i] == '\0' || titles[i] == NULL ||
 		    *titles[i] == '\0' || strlen(ids[i]) > WA_BUTTON_ID_MAX ||
-		    wa_utf8_chars(titles[i]) > WA_BUTTON_TITLE_MAX)
+		    wa_check_chars(titles[i]) > WA_BUTTON_TITLE_MAX)
 			return 0;
 	}
 	return 1;

@@ -236,6 +236,36 @@ wa_flow_summary(const json_t *reply)
 	return buf_take(&b, NULL);
 }
 
+/* The answer as structured fields (td_interactive) beside the text older
+ * clients show. */
+static int
+wa_interactive_new(struct td_message *m, const char *itype,
+    const json_t *reply)
+{
+	struct td_interactive *x = calloc(1, sizeof *x);
+	const char *raw = wa_json_str(reply, "response_json");
+	json_t *doc;
+
+	if (x == NULL)
+		return -1;
+	m->interactive = x;
+	if ((x->type = wa_strdup(itype)) == NULL ||
+	    wa_json_take(reply, "id", &x->id) != 0 ||
+	    wa_json_take(reply, "title", &x->title) != 0 ||
+	    wa_json_take(reply, "description", &x->description) != 0)
+		return -1;
+	doc = raw != NULL ? json_loads(raw, 0, NULL) : NULL;
+	if (json_is_object(doc)) {
+		/* The token is the business's own, not the customer's answer. */
+		json_object_del(doc, "flow_token");
+		x->fields = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(doc);
+		return x->fields == NULL ? -1 : 0;
+	}
+	json_decref(doc);
+	return 0;
+}
+
 static int
 wa_interactive_reply(const json_t *reply, struct wa_item *it,
     struct buf *why, const char *itype)
@@ -253,7 +283,7 @@ wa_interactive_reply(const json_t *reply, struct wa_item *it,
 		return -1;
 	if (m->text == NULL && (m->text = wa_strdup(it->reply_id)) == NULL)
 		return -1;
-	return 0;
+	return wa_interactive_new(m, itype, reply);
 }
 
 static int
@@ -281,7 +311,10 @@ wa_type_interactive(const json_t *body, struct wa_item *it,
 		free(it->wa_type);
 		it->wa_type = wa_strdup("nfm_reply");
 		it->message.text = wa_flow_summary(json_object_get(body, itype));
-		return it->message.text == NULL || it->wa_type == NULL ? -1 : 0;
+		if (it->message.text == NULL || it->wa_type == NULL)
+			return -1;
+		return wa_interactive_new(&it->message, itype,
+		    json_object_get(body, itype));
 	}
 	if (strcmp(itype, "button_reply") == 0 || strcmp(itype, "list_reply") == 0)
 		return wa_interactive_reply(json_object_get(body, itype), it, why,

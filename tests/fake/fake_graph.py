@@ -110,15 +110,21 @@ class FakeGraph:
 		self.webhooks = []      # (body dict, relay http status) posted
 		self.failures = collections.deque()   # queued fail kinds
 		self.failures_for = {}  # recipient -> deque of fail kinds
+		self._sent_from = {}    # wamid -> phone_number_id it left from
 		self.fail_always = None  # kind applied to every send
 		self.media = {}         # media id -> (mime, bytes)
 		self.media_url_ttl = None  # seconds a download URL works
 		self.media_url_base = None  # host of download URLs (default: ours)
-		self.media_failures = 0   # next downloads answered 500
+		self.media_failures = {}  # media id (None: any) -> downloads to fail
 		self.uploads = []       # accepted media uploads: dict(id, type, ...)
 		self.templates = {}     # waba id -> [template dict]
 		self.template_page_size = 25
 		self.customers = {}     # ident -> wp.Customer
+		# Business numbers this fake answers for: phone_number_id ->
+		# (access token, display number).  The first one is the
+		# constructor's; add_number() adds more.
+		self.numbers = {self.phone_number_id: (None,
+		    display_phone_number)}
 		self._threads = []
 		self._closing = False
 		self.server = _Server((host, port), _Handler)
@@ -150,6 +156,23 @@ class FakeGraph:
 		self.stop()
 
 	# ---- failure injection ------------------------------------------
+
+	def add_number(self, phone_number_id, access_token=None,
+	    display_phone_number="15550199"):
+		"""Answer for one more business number; its sends must carry
+		access_token (None: the main token)."""
+		with self.lock:
+			self.numbers[str(phone_number_id)] = (access_token,
+			    display_phone_number)
+
+	def token_for(self, phone_number_id):
+		"""The token a request for this number must carry, or None
+		when the number is unknown."""
+		with self.lock:
+			n = self.numbers.get(str(phone_number_id))
+		if n is None:
+			return None
+		return n[0] or self.access_token
 
 	def fail_next(self, kind, count=1, to=None):
 		"""The next `count` sends fail as `kind` (see FAIL_KINDS); with
@@ -184,7 +207,7 @@ class FakeGraph:
 	def reset(self):
 		with self.lock:
 			self.uploads.clear()
-			self.media_failures = 0
+			self.media_failures.clear()
 			self.requests.clear()
 			self.sent.clear()
 			self.webhooks.clear()
@@ -246,10 +269,12 @@ class FakeGraph:
 			self.media[media_id] = (mime_type, bytes(data))
 		return media_id
 
-	def fail_media_downloads(self, count=1):
-		"""The next `count` media downloads answer 500."""
+	def fail_media_downloads(self, count=1, media_id=None):
+		"""The next `count` media downloads (of media_id only, when
+		given) answer 500."""
 		with self.lock:
-			self.media_failures += int(count)
+			self.media_failures[media_id] = self.media_failures.get(
+			    media_id, 0) + int(count)
 
 	def media_info(self, media_id):
 		with self.lock:
@@ -343,8 +368,11 @@ class FakeGraph:
 	def post_status(self, wamid, state, recipient=None, timestamp=None,
 	    error=None, retries=0):
 		"""Post one status webhook (state sent|delivered|read|failed)."""
-		v = wp.status_value(self.phone_number_id,
-		    self.display_phone_number, [wp.status(wamid, state,
+		with self.lock:
+			pnid = self._sent_from.get(wamid, self.phone_number_id)
+			display = self.numbers.get(pnid, (None,
+			    self.display_phone_number))[1]
+		v = wp.status_value(pnid, display, [wp.status(wamid, state,
 		    recipient, timestamp, error)])
 		return self.post_webhook(wp.envelope([v]), retries=retries)
 
@@ -390,8 +418,11 @@ class FakeGraph:
 			    hashlib.sha256(data).digest()).decode()
 		kw.pop("data", None)
 		m = wp.inbound_message(customer, mtype, **kw)
-		v = wp.message_value(phone_number_id or self.phone_number_id,
-		    self.display_phone_number, customer, [m])
+		pnid = str(phone_number_id or self.phone_number_id)
+		with self.lock:
+			display = self.numbers.get(pnid, (None,
+			    self.display_phone_number))[1]
+		v = wp.message_value(pnid, display, customer, [m])
 		body = wp.envelope([v])
 		if not post:
 			return m, None
@@ -399,7 +430,7 @@ class FakeGraph:
 
 	# ---- the send endpoint ------------------------------------------
 
-	def handle_send(self, body, handler):
+	def handle_send(self, body, handler, phone_number_id=None):
 		"""Answer a POST /{version}/{phone_number_id}/messages."""
 		if not isinstance(body, dict) or \
 		    body.get("messaging_product") != "whatsapp":
@@ -435,9 +466,12 @@ class FakeGraph:
 			st, code, kind, msg, det = _ERRORS[fail]
 			return graph_error(code, kind, msg, det, st)
 		wamid = wp.new_outbound_wamid(target)
+		pnid = str(phone_number_id or self.phone_number_id)
 		with self.lock:
 			self.sent.append({"wamid": wamid, "to": target,
-			    "body": body, "time": time.time()})
+			    "body": body, "time": time.time(),
+			    "phone_number_id": pnid})
+			self._sent_from[wamid] = pnid
 			delays = self.status_delays
 			self.lock.notify_all()
 		if self.early_status and self.relay_url:
@@ -552,9 +586,17 @@ class _Handler(BaseHTTPRequestHandler):
 		    "headers": headers, "body": body, "raw": raw, "kind": kind,
 		    "status": answer, "time": time.time()})
 
-	def _authorized(self):
-		want = "Bearer " + self.fake.access_token
-		return self.headers.get("Authorization", "") == want
+	def _authorized(self, phone_number_id=None):
+		"""The bearer token is the number's (with one: for sends), or
+		any number's (media, which belongs to the app)."""
+		got = self.headers.get("Authorization", "")
+		if phone_number_id is not None:
+			want = self.fake.token_for(phone_number_id)
+			return want is not None and got == "Bearer " + want
+		with self.fake.lock:
+			pnids = list(self.fake.numbers)
+		return any(got == "Bearer " + self.fake.token_for(p)
+		    for p in pnids)
 
 	def _unauthorized(self):
 		return graph_error(190, "OAuthException",
@@ -573,9 +615,11 @@ class _Handler(BaseHTTPRequestHandler):
 			exp = q.get("exp")
 			with self.fake.lock:
 				item = self.fake.media.get(parts[1])
-				fail = ok and self.fake.media_failures > 0
+				key = parts[1] if self.fake.media_failures.get(
+				    parts[1]) else None
+				fail = ok and self.fake.media_failures.get(key, 0) > 0
 				if fail:
-					self.fake.media_failures -= 1
+					self.fake.media_failures[key] -= 1
 			if exp and time.time() > float(exp[0]):
 				item = None  # the URL expired
 			st = 401 if not ok else 500 if fail else 200 if item \
@@ -633,16 +677,16 @@ class _Handler(BaseHTTPRequestHandler):
 			    body.get("status") == "read" else "send"
 			if kind == "read" and body.get("typing_indicator"):
 				kind = "typing"
-			if not self._authorized():
-				self._record(raw, kind, 401)
-				return self._answer(*self._unauthorized())
-			if parts[1] != self.fake.phone_number_id:
+			if self.fake.token_for(parts[1]) is None:
 				self._record(raw, kind, 400)
 				return self._answer(*graph_error(100,
 				    "GraphMethodException", "Unsupported post "
 				    "request. Object with ID '%s' does not exist"
 				    % parts[1]))
-			st, answer = self.fake.handle_send(body, self)
+			if not self._authorized(parts[1]):
+				self._record(raw, kind, 401)
+				return self._answer(*self._unauthorized())
+			st, answer = self.fake.handle_send(body, self, parts[1])
 			self._record(raw, kind, st)
 			return self._answer(st, answer)
 		if len(parts) == 3 and parts[0] == self.fake.version and \
@@ -660,7 +704,7 @@ class _Handler(BaseHTTPRequestHandler):
 			return self._answer(*self._unauthorized())
 		fields = _multipart(self.headers.get("Content-Type", ""), raw)
 		f = fields.get("file")
-		ok = pnid == self.fake.phone_number_id and f is not None and \
+		ok = self.fake.token_for(pnid) is not None and f is not None and \
 		    fields.get("messaging_product", (None, b""))[1] == \
 		    b"whatsapp" and fields.get("type") is not None
 		if not ok:
@@ -769,6 +813,9 @@ def main(argv=None):
 	ap.add_argument("--access-token-file", required=True)
 	ap.add_argument("--phone-number-id", required=True)
 	ap.add_argument("--display-phone-number", default="15550100")
+	ap.add_argument("--number", action="append", default=[],
+	    metavar="PNID[:DISPLAY[:TOKEN_FILE]]",
+	    help="one more business number to answer for")
 	ap.add_argument("--version", default="v21.0")
 	ap.add_argument("--status-delays", default="0.5,1.5,3",
 	    help="seconds for sent,delivered,read after a send; 'off'")
@@ -781,6 +828,11 @@ def main(argv=None):
 	    relay_url=args.relay_url, status_delays=delays,
 	    display_phone_number=args.display_phone_number,
 	    version=args.version, host=args.host, port=args.port)
+	for spec in args.number:
+		pnid, _, rest = spec.partition(":")
+		display, _, tokfile = rest.partition(":")
+		fake.add_number(pnid, _read_secret(tokfile) if tokfile else None,
+		    display or "15550199")
 	fake.start()
 	print(fake.port, flush=True)
 	stop = threading.Event()

@@ -89,26 +89,26 @@ fuzz_cache_unlink(const char *name)
 
 /* One sealed record appended to file (which starts with its header). */
 static void
-fuzz_cache_seal(struct store_buf *file, uint64_t recno, uint8_t type,
+fuzz_cache_seal(struct buf *file, uint64_t recno, uint8_t type,
     const uint8_t *pt, size_t len, const uint8_t key[32])
 {
-	struct store_buf r = { 0 };
+	struct buf r = { .wipe = 1 };
 
-	if (store_buf_reserve(&r, STORE_FRAME_SIZE) != 0)
+	if (buf_reserve(&r, STORE_FRAME_SIZE) != 0)
 		abort();
 	r.len = STORE_FRAME_SIZE;
-	if (store_buf_add(&r, pt, len) != 0 ||
-	    store_seal(&r, file->p, recno, type, key) != 0 ||
-	    store_buf_add(file, r.p, r.len) != 0)
+	if (buf_add(&r, pt, len) != 0 ||
+	    store_seal(&r, (uint8_t *)file->s, recno, type, key) != 0 ||
+	    buf_add(file, r.s, r.len) != 0)
 		abort();
-	store_buf_free(&r);
+	buf_free(&r);
 }
 
 static void
 fuzz_cache_structured(const uint8_t *data, size_t size, bool with_log,
     const uint8_t key[32])
 {
-	struct store_buf snap = { 0 }, log = { 0 };
+	struct buf snap = { .wipe = 1 }, log = { .wipe = 1 };
 	uint8_t fhdr[STORE_FHDR_SIZE];
 	uint64_t nsnap = 0, nlog = 0;
 	size_t off = 0, len;
@@ -116,7 +116,7 @@ fuzz_cache_structured(const uint8_t *data, size_t size, bool with_log,
 	uint8_t type;
 
 	store_fhdr_make(fhdr, true, fz_cache_id, NULL);
-	store_buf_add(&snap, fhdr, sizeof fhdr);
+	buf_add(&snap, fhdr, sizeof fhdr);
 	while (size - off >= 4) {
 		to_snap = data[off] & 1;
 		type = data[off + 1];
@@ -130,19 +130,19 @@ fuzz_cache_structured(const uint8_t *data, size_t size, bool with_log,
 			if (log.len == 0) {
 				/* The log continues the snapshot when there is one. */
 				store_fhdr_make(fhdr, false, fz_cache_id,
-				    nsnap > 0 ? snap.p + 32 : NULL);
-				store_buf_add(&log, fhdr, sizeof fhdr);
+				    nsnap > 0 ? (uint8_t *)snap.s + 32 : NULL);
+				buf_add(&log, fhdr, sizeof fhdr);
 			}
 			fuzz_cache_seal(&log, nlog++, type, data + off, len, key);
 		}
 		off += len;
 	}
 	if (nsnap > 0)
-		fuzz_cache_put(STORE_SNAPSHOT, snap.p, snap.len);
+		fuzz_cache_put(STORE_SNAPSHOT, (uint8_t *)snap.s, snap.len);
 	if (with_log && log.len > 0)
-		fuzz_cache_put(STORE_LOG, log.p, log.len);
-	store_buf_free(&snap);
-	store_buf_free(&log);
+		fuzz_cache_put(STORE_LOG, (uint8_t *)log.s, log.len);
+	buf_free(&snap);
+	buf_free(&log);
 }
 
 /* Read positions as text, "|R:conv=seq" each (conv may hold any byte
@@ -150,19 +150,19 @@ fuzz_cache_structured(const uint8_t *data, size_t size, bool with_log,
 static void
 fuzz_cache_read(void *ud, const char *conv, int64_t seq)
 {
-	struct store_buf *b = ud;
+	struct buf *b = ud;
 	char num[32];
 
 	snprintf(num, sizeof num, "=%lld", (long long)seq);
-	if (store_buf_add(b, "|R:", 3) != 0 ||
-	    store_buf_add(b, conv, strlen(conv)) != 0 ||
-	    store_buf_add(b, num, strlen(num)) != 0)
+	if (buf_add(b, "|R:", 3) != 0 ||
+	    buf_add(b, conv, strlen(conv)) != 0 ||
+	    buf_add(b, num, strlen(num)) != 0)
 		abort();
 }
 
 /* tu_open_load, plus the read positions (in first-set order). */
 static int
-fuzz_cache_open_load(struct coll *out, int64_t *cursor, struct store_buf *reads,
+fuzz_cache_open_load(struct coll *out, int64_t *cursor, struct buf *reads,
     char *err, size_t errlen)
 {
 	struct cache_visitor v = { out, coll_event, coll_outbox, coll_draft };
@@ -187,7 +187,7 @@ fuzz_cache_load(bool must_open)
 {
 	struct coll got;
 	int64_t cursor = 0;
-	struct store_buf reads = { 0 };
+	struct buf reads = { .wipe = 1 };
 	char err[512], *sig;
 	int rc;
 
@@ -204,7 +204,7 @@ fuzz_cache_load(bool must_open)
 		FUZZ_ASSERT(rc == CACHE_CORRUPT || rc == CACHE_ERR);
 		FUZZ_ASSERT(err[0] != '\0');
 		coll_free(&got);
-		store_buf_free(&reads);
+		buf_free(&reads);
 		return NULL;
 	}
 	sig = coll_sig(&got, cursor);
@@ -214,12 +214,12 @@ fuzz_cache_load(bool must_open)
 		if (both == NULL)
 			abort();
 		memcpy(both, sig, strlen(sig));
-		memcpy(both + strlen(sig), reads.p, reads.len);
+		memcpy(both + strlen(sig), reads.s, reads.len);
 		both[strlen(sig) + reads.len] = '\0';
 		free(sig);
 		sig = both;
 	}
-	store_buf_free(&reads);
+	buf_free(&reads);
 	return sig;
 }
 

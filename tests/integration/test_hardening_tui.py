@@ -92,8 +92,10 @@ class OtherUser(unittest.TestCase):
 		    self.user], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 		if p.returncode != 0:
 			self.skipTest("useradd failed: %s" % p.stdout)
-		self.old_umask = os.umask(0)
+		# The relay first: it refuses a config file others can write,
+		# which umask 0 would give it.
 		self.world = RelayWorld()
+		self.old_umask = os.umask(0)
 		self.tui = None
 
 	def tearDown(self):

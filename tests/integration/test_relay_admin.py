@@ -110,6 +110,40 @@ class Admin(unittest.TestCase):
 		    "nobody")
 		self.assertEqual((p.returncode, p.stdout), (1, ""))
 
+	def test_sighup_reloads_the_secrets(self):
+		relay, fake = self.relay, self.fake
+		alice = self.world.agent("alice")
+		c = fake.customer(unique_phone(), None, "S")
+		self.assertEqual(fake.customer_message(c, "text")[1], 200)
+		conv = [e for e in alice.all_events(0) if e.get("type") ==
+		    "message"][-1]["conversation"]
+		old_secret, old_vt = relay.app_secret, relay.verify_token
+		relay.app_secret = "new-secret-" + old_secret
+		relay.access_token = "EAAGnew" + relay.access_token
+		relay.verify_token = "new-vt-" + old_vt
+		relay.write_config()
+		self.hup("agents reloaded")
+		# Webhooks signed with the old secret are refused now.
+		self.assertEqual(fake.customer_message(c, "text")[1], 401)
+		fake.app_secret = relay.app_secret
+		self.assertEqual(fake.customer_message(c, "text")[1], 200)
+		hooks = self.world.hooks()
+		self.assertEqual(hooks.verify("subscribe", old_vt, "c").status,
+		    403)
+		r = hooks.verify("subscribe", relay.verify_token, "c9")
+		self.assertEqual((r.status, r.body), (200, b"c9"))
+		# Sends carry the new access token (the fake answers 190 to
+		# any other).
+		fake.access_token = relay.access_token
+		text = "after the token changed %d" % time.time_ns()
+		r = alice.send_text(conv, text)
+		self.assertEqual(r.status, 202, r)
+		fake.wait_for(lambda f: [x for x in f.accepted_sends() if
+		    ((x.get("body") or {}).get("text") or {}).get("body") ==
+		    text], 30)
+		self.assertNotIn(relay.access_token, relay.log_text())
+		self.assertNotIn(relay.app_secret, relay.log_text())
+
 	def test_help_and_usage(self):
 		for cmd in ("add-agent", "rotate-token", "remove-agent",
 		    "list-agents", "backup", "migrate", "export", "import"):
@@ -134,6 +168,31 @@ class Admin(unittest.TestCase):
 		self.assertIn('event=config_unknown_section file=', log)
 		self.assertIn('section="whatsap"', log)
 		self.assertNotIn('key="listen"', log)
+
+	def refused(self):
+		p = self.cli("--config", self.relay.config_path)
+		self.assertNotEqual(p.returncode, 0, "relay started")
+		return p.stderr
+
+	def test_config_and_hook_others_can_write_are_refused(self):
+		self.relay.stop()
+		os.chmod(self.relay.config_path, 0o666)
+		err = self.refused()
+		self.assertIn("chmod go-w", err)
+		self.assertIn(self.relay.config_path, err)
+		os.chmod(self.relay.config_path, 0o644)
+		hook = os.path.join(self.relay.dir, "hook.sh")
+		with open(hook, "w") as fp:
+			fp.write("#!/bin/sh\ncat >/dev/null\n")
+		os.chmod(hook, 0o777)
+		with open(self.relay.config_path, "a") as fp:
+			fp.write("\n[escalation]\ncommand = hook.sh\n")
+		err = self.refused()
+		self.assertIn("[escalation] command", err)
+		self.assertIn("0777", err)
+		os.chmod(hook, 0o755)
+		self.relay.start(write=False)
+		self.assertTrue(self.relay.running())
 
 	def test_log_id_and_after_past_the_head(self):
 		alice = self.world.agent("alice")
@@ -214,7 +273,8 @@ class Admin(unittest.TestCase):
 		self.assertNotEqual(r.data["log_id"], log_id)
 		restored = r.data["log_id"]
 		r = alice.sync(live[-1]["seq"])
-		self.assertEqual(r.data["next"], seqs[-1])
+		self.assertEqual((r.data["next"], r.data["head"]),
+		    (live[-1]["seq"], seqs[-1]))
 		# The new id stays for later starts.
 		self.world.restart()
 		self.assertEqual(self.world.agent("alice").sync(0).data["log_id"],

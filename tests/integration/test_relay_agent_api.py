@@ -148,10 +148,17 @@ class Sync(RelayTestCase):
 		self.assertEqual(r.data["events"], [])
 		self.assertEqual(r.data["next"], last)
 		self.assertFalse(r.data["more"])
-		r = self.alice.sync(last + 1000, wait=0)
+		# Past the head (a restored log, relay-api.md "Operating the
+		# relay"): answered at once, even with a wait; next stays
+		# after (the contract), "head" says where the log ends.
+		t0 = time.monotonic()
+		r = self.alice.sync(last + 1000, wait=10)
+		self.assertLess(time.monotonic() - t0, 5)
 		self.assertEqual(r.status, 200, r)
 		self.assertEqual(r.data["events"], [])
 		self.assertEqual(r.data["next"], last + 1000)
+		self.assertLessEqual(r.data["head"], last + 2)
+		self.assertGreaterEqual(r.data["head"], last)
 
 	def test_default_limit_returns_everything_small(self):
 		r = self.alice.sync(0)

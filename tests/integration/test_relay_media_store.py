@@ -3,6 +3,8 @@
 with backoff), served from the store without the Graph API, only to the
 conversation that received it; retention, max_total and download_hosts."""
 
+import base64
+import hashlib
 import os
 import stat
 import sys
@@ -27,8 +29,14 @@ def _graph_calls(fake, mid):
 
 class MediaKept(RelayTestCase):
 
-	def _image(self, c, data, **kw):
-		m = self.inbound(c, "image", data=data, mime_type="image/png", **kw)
+	def _image(self, c, data, fail=0, **kw):
+		"""An image message; its first `fail` downloads answer 500."""
+		mid = self.fake.add_media(data, "image/png")
+		if fail:
+			self.fake.fail_media_downloads(fail, mid)
+		m = self.inbound(c, "image", media_id=mid, mime_type="image/png",
+		    sha256=base64.b64encode(hashlib.sha256(data).digest()).decode(),
+		    **kw)
 		return m["image"]["id"]
 
 	def _wait_stored(self, mid, timeout=20):
@@ -78,9 +86,8 @@ class MediaKept(RelayTestCase):
 
 	def test_retry_with_backoff(self):
 		conv, _, c = self.new_conversation()
-		self.fake.fail_media_downloads(1)
 		data = b"\x89PNG" + os.urandom(900)
-		mid = self._image(c, data)
+		mid = self._image(c, data, fail=1)
 		self.fake.wait_for(lambda f: len(_downloads(f, mid)) >= 2 and
 		    _downloads(f, mid)[-1]["status"] == 200, 30)
 		d = _downloads(self.fake, mid)
@@ -105,9 +112,8 @@ class MediaKept(RelayTestCase):
 	def test_fetched_now_when_not_yet_stored(self):
 		"""Media whose download failed so far is fetched when asked."""
 		conv, _, c = self.new_conversation()
-		self.fake.fail_media_downloads(1)
 		data = b"%PDF-1.4\n" + os.urandom(300)
-		mid = self._image(c, data)
+		mid = self._image(c, data, fail=1)
 		self.fake.wait_for(lambda f: _downloads(f, mid), 20)
 		r = self.alice.media(conv, mid)
 		self.assertEqual((r.status, r.body), (200, data))

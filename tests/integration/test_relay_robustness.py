@@ -247,7 +247,7 @@ class Robustness(RelayTestCase):
 
 	def test_odd_paths(self):
 		conv, _, _ = self.new_conversation()
-		for method, path in (("GET", "/v1/conversations/%s/messages" %
+		for method, path in (("DELETE", "/v1/conversations/%s/messages" %
 		    conv), ("POST", "/v1/me"), ("GET", "/v1/conversations/%2e%2e/"
 		    "media/1"), ("GET", "/v1/conversations/" + "a" * 5000 +
 		    "/media/1"), ("POST", "/v1/conversations//messages"),

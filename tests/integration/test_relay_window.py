@@ -343,9 +343,51 @@ class WindowTest(RelayTestCase):
 		self.assertEqual(r.status, 401)
 
 
+@unittest.skipIf(pgcluster.wanted(), "30,000 messages: the page logic is "
+    "window.c's, the same for both backends; SQLite runs it")
+class WindowLongPages(RelayTestCase):
+	"""A relay of its own: its log is long on purpose."""
+
+	def test_page_ends_early_on_long_conversations(self):
+		"""A page stops after the conversation that takes it past 20,000
+		events; the next one resumes after it, nothing lost."""
+		now = int(time.time())
+		for k in range(3):
+			c = self.customer()
+			for b in range(0, 10200, 300):
+				# One timestamp: the state does not change, so these
+				# are message events only.
+				msgs = [wp.inbound_message(c, "text", text="bulk %d" % i,
+				    timestamp=now - 600) for i in range(b, b + 300)]
+				code = self.fake.post_webhook(wp.envelope([
+				    wp.message_value(self.fake.phone_number_id,
+				    self.fake.display_phone_number, c, msgs)]))
+				self.assertEqual(code, 200)
+		events, through, pages = snapshot_all(self.alice, now - 3600,
+		    limit=1000)
+		counts = {}
+		for e in events:
+			if e["type"] == "message":
+				counts[e["conversation"]] = counts.get(
+				    e["conversation"], 0) + 1
+		self.assertEqual(sorted(counts.values()), [10200] * 3)
+		self.assertGreaterEqual(len(pages), 2)
+		seen = []
+		for p in pages:
+			convs = sorted({e["conversation"] for e in p["events"]},
+			    key=conv_num)
+			self.assertLessEqual(len(p["events"]), 20000 + 10210)
+			seen += convs
+			if p["more"]:
+				self.assertLess(len(convs), 3)
+				self.assertEqual(p["cursor"], convs[-1])
+		self.assertEqual(len(seen), 3)
+		self.assertEqual(len(set(seen)), 3)
+
+
 # What a database from before the windowed reads lacks (both backends).
 _DOWNGRADE_SQLITE = """
-DROP TRIGGER events_msg_ts; DROP TRIGGER conversations_new;
+DROP TRIGGER event_log_msg_ts; DROP TRIGGER conversations_new;
 DROP TRIGGER conversations_state;
 DROP INDEX conversations_status_ts; DROP INDEX conversations_msg_ts;
 ALTER TABLE conversations DROP COLUMN msg_ts;

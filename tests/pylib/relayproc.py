@@ -64,11 +64,12 @@ def sha256_hex(text):
 
 
 class Agent:
-	def __init__(self, agent_id, name, teams, token=None):
+	def __init__(self, agent_id, name, teams, token=None, numbers=None):
 		self.id = agent_id
 		self.name = name
 		self.teams = list(teams)
 		self.token = token or secrets.token_urlsafe(24)
+		self.numbers = list(numbers) if numbers else None  # None: all
 
 
 DEFAULT_TEAMS = (("tier1", "Tier 1"), ("tier2", "Tier 2"),
@@ -146,6 +147,8 @@ class Relay:
 			lines += ["", "[agent %s]" % a.id, "name = " + a.name,
 			    "teams = " + ", ".join(a.teams),
 			    "token_sha256 = " + sha256_hex(a.token)]
+			if a.numbers:
+				lines.append("numbers = " + ", ".join(a.numbers))
 		text = "\n".join(lines) + "\n" + self.extra_config
 		with open(self.config_path, "w", encoding="utf-8") as fp:
 			fp.write(text)

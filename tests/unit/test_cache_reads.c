@@ -279,13 +279,13 @@ test_tamper(void)
 }
 
 static int
-put(struct store_buf *b, const void *p, size_t len)
+put(struct buf *b, const void *p, size_t len)
 {
-	return store_buf_add(b, p, len);
+	return buf_add(b, p, len);
 }
 
 static void
-put32(struct store_buf *b, uint32_t v)
+put32(struct buf *b, uint32_t v)
 {
 	uint8_t x[4];
 
@@ -294,7 +294,7 @@ put32(struct store_buf *b, uint32_t v)
 }
 
 static void
-put64(struct store_buf *b, uint64_t v)
+put64(struct buf *b, uint64_t v)
 {
 	uint8_t x[8];
 
@@ -307,14 +307,14 @@ put64(struct store_buf *b, uint64_t v)
 static void
 append_raw(uint8_t type, const void *pt, size_t len)
 {
-	struct store_buf b = { 0 };
+	struct buf b = { .wipe = 1 };
 	struct td_cache *c = open_c();
 
-	CHECK_INT(store_buf_reserve(&b, STORE_FRAME_SIZE + len + 16), 0);
+	CHECK_INT(buf_reserve(&b, STORE_FRAME_SIZE + len + 16), 0);
 	b.len = STORE_FRAME_SIZE;
 	CHECK_INT(put(&b, pt, len), 0);
 	CHECK_INT(store_append(c, &b, type, true, err, sizeof err), 0);
-	store_buf_free(&b);
+	buf_free(&b);
 	cache_close(c);
 }
 
@@ -396,7 +396,7 @@ test_malformed(void)
 static void
 test_old_snapshot(void)
 {
-	struct store_buf snap = { 0 }, log = { 0 }, r = { 0 };
+	struct buf snap = { .wipe = 1 }, log = { .wipe = 1 }, r = { .wipe = 1 };
 	uint8_t fhdr[STORE_FHDR_SIZE], pt[64], cache_id[STORE_ID_BYTES];
 	struct store_keys *sk;
 	unsigned char *hdr;
@@ -418,7 +418,7 @@ test_old_snapshot(void)
 	CHECK_INT(put(&snap, fhdr, sizeof fhdr), 0);
 	for (i = 0; i < 3; i++) {
 		r.len = 0;
-		CHECK_INT(store_buf_reserve(&r, STORE_FRAME_SIZE), 0);
+		CHECK_INT(buf_reserve(&r, STORE_FRAME_SIZE), 0);
 		r.len = STORE_FRAME_SIZE;
 		if (i == 0) {
 			put32(&r, 1);
@@ -434,18 +434,18 @@ test_old_snapshot(void)
 			store_put_u64(pt + 32, 1); /* cursor */
 			put(&r, pt, 40);
 		}
-		CHECK_INT(store_seal(&r, snap.p, i, (uint8_t)(i == 0 ?
+		CHECK_INT(store_seal(&r, (uint8_t *)snap.s, i, (uint8_t)(i == 0 ?
 		    REC_BEGIN : i == 1 ? REC_EVENTS : REC_END), sk->record), 0);
-		CHECK_INT(put(&snap, r.p, r.len), 0);
+		CHECK_INT(put(&snap, r.s, r.len), 0);
 	}
-	store_fhdr_make(fhdr, false, cache_id, snap.p + 32);
+	store_fhdr_make(fhdr, false, cache_id, (uint8_t *)snap.s + 32);
 	CHECK_INT(put(&log, fhdr, sizeof fhdr), 0);
 	r.len = STORE_FRAME_SIZE;
 	put32(&r, 1);
-	CHECK_INT(store_seal(&r, log.p, 0, REC_BEGIN, sk->record), 0);
-	CHECK_INT(put(&log, r.p, r.len), 0);
-	tu_write(snapp, snap.p, snap.len);
-	tu_write(logp, log.p, log.len);
+	CHECK_INT(store_seal(&r, (uint8_t *)log.s, 0, REC_BEGIN, sk->record), 0);
+	CHECK_INT(put(&log, r.s, r.len), 0);
+	tu_write(snapp, (uint8_t *)snap.s, snap.len);
+	tu_write(logp, (uint8_t *)log.s, log.len);
 
 	CHECK_INT(tu_open_load(dir, key, &got, &seq, err, sizeof err),
 	    CACHE_OK);
@@ -462,9 +462,9 @@ test_old_snapshot(void)
 
 	sodium_memzero(sk, sizeof *sk);
 	free(sk);
-	store_buf_free(&snap);
-	store_buf_free(&log);
-	store_buf_free(&r);
+	buf_free(&snap);
+	buf_free(&log);
+	buf_free(&r);
 	free(hp);
 }
 

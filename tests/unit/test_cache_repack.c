@@ -16,6 +16,7 @@
 #include "ttydesk/event.h"
 #include "ttydesk/model.h"
 #include "app.h"
+#include "ui.h"
 
 #define N_EV 400
 
@@ -211,7 +212,8 @@ open_app(struct app *app, struct appconfig *cfg)
 	cfg->key_file = kfile;
 	cfg->profile = "test";
 	cfg->theme = "default";
-	if (app_init(app, cfg, model_new("alice"), err, sizeof err) != 0)
+	if (app_init(app, cfg, model_new("alice"), err, sizeof err) != 0 ||
+	    ui_init(app, err, sizeof err) != 0)
 		return -2;
 	rc = app_open_cache(app, err, sizeof err);
 	if (rc != 0)
@@ -305,6 +307,7 @@ replay_plain(void)
 
 	CHECK_INT(cache_open(cdir, key, &c, err, sizeof err), CACHE_OK);
 	CHECK_INT(app_init(&app, NULL, model_new("alice"), err, sizeof err), 0);
+	CHECK_INT(ui_init(&app, err, sizeof err), 0);
 	app.cache = c;
 	CHECK_INT(app_load_cache(&app, err, sizeof err), CACHE_OK);
 	s = model_sig(app.model);

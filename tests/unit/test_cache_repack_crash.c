@@ -18,6 +18,7 @@
 #include "ttydesk/event.h"
 #include "ttydesk/model.h"
 #include "app.h"
+#include "ui.h"
 
 #define RUNS 40
 #define N_EV 3000
@@ -127,6 +128,7 @@ child(void)
 	cfg.profile = "test";
 	cfg.theme = "default";
 	if (app_init(&app, &cfg, model_new("alice"), err, sizeof err) != 0 ||
+	    ui_init(&app, err, sizeof err) != 0 ||
 	    app_open_cache(&app, err, sizeof err) != 0) {
 		fprintf(stderr, "child: %s\n", err);
 		_exit(2);

@@ -67,6 +67,7 @@ test_compose_screen(void)
 	scr = newterm("xterm-256color", fo, fi);
 	CHECK(scr != NULL);
 	CHECK_INT(app_init(&app, NULL, fx_model(now), err, sizeof err), 0);
+	CHECK_INT(ui_init(&app, err, sizeof err), 0);
 	app.now = now;
 	app.self_id = strdup("alice");
 	ui_start_term(&app, scr);
@@ -75,10 +76,10 @@ test_compose_screen(void)
 	/* r opens the compose area under the thread; keys are text. */
 	ui_key(&app, 'r');
 	CHECK(compose_active(&app));
-	CHECK(app.ui.compose.visible);
-	CHECK_INT(app.ui.thread.h + app.ui.compose.h, LINES - 2);
+	CHECK(ui_of(&app)->compose.visible);
+	CHECK_INT(ui_of(&app)->thread.h + ui_of(&app)->compose.h, LINES - 2);
 	keys(&app, typed, sizeof typed / sizeof typed[0]);
-	CHECK_STR(app.compose->buf.s, "Hé世 ");
+	CHECK_STR(ui_of(&app)->composer->buf.s, "Hé世 ");
 	ui_key(&app, 'q'); /* a letter, not quit */
 	CHECK(!app.quit);
 	ui_key(&app, 127);
@@ -89,31 +90,31 @@ test_compose_screen(void)
 	/* Esc keeps the draft; r brings it back. */
 	ui_key(&app, KM_ESC);
 	CHECK(!compose_active(&app));
-	CHECK(!app.ui.compose.visible);
+	CHECK(!ui_of(&app)->compose.visible);
 	CHECK_STR(compose_draft(&app, "c1"), "Hé世 ");
 	ui_key(&app, 'r');
-	CHECK_STR(app.compose->buf.s, "Hé世 ");
+	CHECK_STR(ui_of(&app)->composer->buf.s, "Hé世 ");
 	/* C-s queues it: a pending line at once, the draft is gone. */
 	ui_key(&app, 19);
 	CHECK(!compose_active(&app));
 	CHECK(compose_draft(&app, "c1") == NULL);
 	CHECK_INT(outbox_unsent(&app), 1);
 	ui_draw(&app);
-	CHECK(has_line(convmap_find(app.convs, "c1"), "reply · queued"));
-	CHECK(has_line(convmap_find(app.convs, "c1"), "Hé世"));
+	CHECK(has_line(convmap_find(ui_of(&app)->convs, "c1"), "reply · queued"));
+	CHECK(has_line(convmap_find(ui_of(&app)->convs, "c1"), "Hé世"));
 	/* R quotes the selected message. */
 	ui_key(&app, 'R');
 	CHECK(compose_active(&app));
-	CHECK(app.compose->reply_to != NULL &&
-	    strcmp(app.compose->reply_to, thread_selected(&app)->m.id) == 0);
-	CHECK(app.compose->quote != NULL);
+	CHECK(ui_of(&app)->composer->reply_to != NULL &&
+	    strcmp(ui_of(&app)->composer->reply_to, thread_selected(&app)->m.id) == 0);
+	CHECK(ui_of(&app)->composer->quote != NULL);
 	ui_key(&app, 19); /* nothing typed: refused */
 	CHECK(compose_active(&app));
-	CHECK(strstr(app.ui.msg, "nothing to send") != NULL);
+	CHECK(strstr(app.msg, "nothing to send") != NULL);
 	ui_key(&app, KM_ESC);
 	/* A private note is its own mode. */
 	ui_key(&app, 'i');
-	CHECK(compose_active(&app) && app.compose->mode == CM_NOTE);
+	CHECK(compose_active(&app) && ui_of(&app)->composer->mode == CM_NOTE);
 	ui_key(&app, KM_ESC);
 	/* Quitting with an action queued asks; n stays, y quits. */
 	ui_key(&app, 'q');
@@ -162,22 +163,22 @@ test_window_bulk_presence(void)
 	    "\"activity\":\"viewing\",\"expires\":%lld}}", now, now + 30);
 	fx_apply(m, ev);
 	c = model_find(m, "c1");
-	CHECK(presence_text(&app, c, buf, sizeof buf));
+	CHECK(presence_text(&app, c, false, buf, sizeof buf));
 	CHECK(strstr(buf, "bob is typing") != NULL);
 	CHECK(strstr(buf, "carol is viewing") != NULL);
 	app.now = now + 31; /* expired */
-	CHECK(!presence_text(&app, c, buf, sizeof buf));
+	CHECK(!presence_text(&app, c, false, buf, sizeof buf));
 	CHECK_STR(buf, "");
 	/* The /v1/bulk answer in one line. */
-	bulk_summary("{\"results\":[{\"conversation\":\"a\",\"ok\":true},"
+	outbox_bulk_summary("{\"results\":[{\"conversation\":\"a\",\"ok\":true},"
 	    "{\"conversation\":\"b\",\"ok\":false,\"error\":{\"code\":"
 	    "\"not_found\",\"message\":\"no conversation b\"}}]}", buf,
 	    sizeof buf);
 	CHECK_STR(buf, "1 done, 1 refused: no conversation b");
-	bulk_summary("{\"results\":[{\"ok\":true},{\"ok\":true}]}", buf,
+	outbox_bulk_summary("{\"results\":[{\"ok\":true},{\"ok\":true}]}", buf,
 	    sizeof buf);
 	CHECK_STR(buf, "2 done");
-	bulk_summary("garbage", buf, sizeof buf);
+	outbox_bulk_summary("garbage", buf, sizeof buf);
 	CHECK_STR(buf, "0 done");
 out:
 	model_free(m);

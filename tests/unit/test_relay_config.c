@@ -174,6 +174,102 @@ test_reload(void)
 	config_free(&cfg);
 }
 
+static const char numbers[] =
+    "[whatsapp]\n"
+    "access_token_file = token\n"
+    "app_secret_file = secret\n"
+    "[number support-de]\n"
+    "phone_number_id = 106540352242922\n"
+    "display_phone_number = +49 30 1234567\n"
+    "waba_id = 102290129340398\n"
+    "access_token_file = token-de\n"
+    "default_team = tier1\n"
+    "[number support_fr]\n"
+    "phone_number_id = 106540352242933\n"
+    "display_phone_number = +33 1 23456789\n"
+    "name = Support FR\n"
+    "[agent alice]\n"
+    "teams = tier1\n"
+    "numbers = support-de\n"
+    "token_sha256 = eb0ef26a5114934960d4b5a84a83aa94c9e393b01437a578fb3fe26544f067a9\n";
+
+static void
+test_numbers(void)
+{
+	struct relay_config cfg;
+	const struct relay_number *n;
+	const struct relay_agent *a;
+	char err[512], text[2048];
+
+	put("secret", "app-secret\n", 0600);
+	put("token", "graph-token\n", 0600);
+	put("token-de", "de-token\n", 0600);
+	CHECK_INT(load(numbers, 1, &cfg, err, sizeof err), 0);
+	CHECK_INT(config_dir(&cfg)->n_numbers, 2);
+	n = config_number_by_phone(&cfg, "106540352242922");
+	CHECK(n != NULL && n == config_find_number(&cfg, "support-de"));
+	CHECK_STR(n->waba_id, "102290129340398");
+	CHECK_STR(n->default_team, "tier1");
+	CHECK_STR(config_number_token(&cfg, "support-de"), "de-token");
+	/* A number without its own token uses the default one. */
+	CHECK_STR(config_number_token(&cfg, "support_fr"), "graph-token");
+	CHECK_STR(config_find_number(&cfg, "support_fr")->name, "Support FR");
+	CHECK(config_number_by_phone(&cfg, "1") == NULL);
+	a = config_find_agent(&cfg, "alice");
+	CHECK(config_agent_has_number(a, "support-de"));
+	CHECK(!config_agent_has_number(a, "support_fr"));
+	config_free(&cfg);
+
+	/* An old config is the one number "main". */
+	CHECK_INT(load(base, 0, &cfg, err, sizeof err), 0);
+	CHECK_INT(config_dir(&cfg)->n_numbers, 1);
+	CHECK_STR(config_find_number(&cfg, "main")->phone_number_id, "42");
+	CHECK(config_agent_has_number(config_find_agent(&cfg, "alice"),
+	    "main"));
+	config_free(&cfg);
+
+	/* Errors name the line. */
+	snprintf(text, sizeof text, "%s", numbers);
+	memcpy(strstr(text, "numbers = support-de"), "numbers = support-xx", 20);
+	CHECK_INT(load(text, 0, &cfg, err, sizeof err), -1);
+	CHECK(strstr(err, "relay.ini:16: [agent alice] numbers: no [number "
+	    "support-xx] section") != NULL);
+	snprintf(text, sizeof text, "%s", numbers);
+	memcpy(strstr(text, "106540352242933"), "106540352242922", 15);
+	CHECK_INT(load(text, 0, &cfg, err, sizeof err), -1);
+	CHECK(strstr(err, "relay.ini:11: [number support_fr] phone_number_id "
+	    "106540352242922 is number support-de already") != NULL);
+	CHECK_INT(load("[number a.b]\nphone_number_id = 1\n", 0, &cfg, err,
+	    sizeof err), -1);
+	CHECK(strstr(err, "relay.ini:2: [number a.b]: bad number id") != NULL);
+	CHECK_INT(load("[number a]\ndisplay_phone_number = 1\n", 0, &cfg, err,
+	    sizeof err), -1);
+	CHECK(strstr(err, "[number a] phone_number_id is required") != NULL);
+	CHECK_INT(load("[number a]\nphone_number_id = 12/x\n", 0, &cfg, err,
+	    sizeof err), -1);
+	CHECK(strstr(err, "relay.ini:2: [number a] phone_number_id: letters, "
+	    "digits") != NULL);
+	CHECK_INT(load("[number a]\nphone_number_id = 1\ndefault_team = t9\n",
+	    0, &cfg, err, sizeof err), -1);
+	CHECK(strstr(err, "relay.ini:3: [number a] default_team: no team t9") !=
+	    NULL);
+	/* The token file is a secret like the main one. */
+	put("token-de", "de-token\n", 0644);
+	CHECK_INT(load(numbers, 1, &cfg, err, sizeof err), -1);
+	CHECK(strstr(err, "[number support-de] access_token_file") != NULL);
+	/* Reload picks up a new number. */
+	put("token-de", "de-token\n", 0600);
+	CHECK_INT(load(numbers, 1, &cfg, err, sizeof err), 0);
+	snprintf(text, sizeof text, "%s[number it]\nphone_number_id = 7\n",
+	    numbers);
+	put("relay.ini", text, 0600);
+	CHECK_INT(config_reload_agents(&cfg, err, sizeof err), 0);
+	CHECK(config_find_number(&cfg, "it") != NULL);
+	config_free(&cfg);
+	snprintf(text, sizeof text, "%s/token-de", dir);
+	unlink(text);
+}
+
 int
 main(void)
 {
@@ -186,6 +282,7 @@ main(void)
 	RUN(test_defaults);
 	RUN(test_errors);
 	RUN(test_reload);
+	RUN(test_numbers);
 	snprintf(p, sizeof p, "%s/relay.ini", dir);
 	unlink(p);
 	snprintf(p, sizeof p, "%s/token", dir);

@@ -83,18 +83,18 @@ test_one_pane(void)
 	long b;
 
 	CHECK_INT(start(&app, 80, 24), 0);
-	CHECK(!app.ui.two_pane);
-	CHECK_INT(app.ui.n_items, N_CONV);
-	h = (size_t)app.ui.list.h;
+	CHECK(!ui_of(&app)->two_pane);
+	CHECK_INT(ui_of(&app)->n_items, N_CONV);
+	h = (size_t)ui_of(&app)->list.h;
 	/* Within the page: the cursor's two rows, a few cells each. */
 	b = press(&app, 'j', 5);
 	CHECK(b / 5 < 200);
 	press(&app, 'j', (int)h - 6);
-	top = app.ui.top;
+	top = ui_of(&app)->top;
 	/* Past the bottom: the full-width list scrolls by one row (the
 	 * terminal moves the others) and only the new row is written. */
 	b = press(&app, 'j', 10);
-	CHECK_INT(app.ui.top, top + 10);
+	CHECK_INT(ui_of(&app)->top, top + 10);
 	CHECK(b / 10 < 400);
 	stop(&app);
 }
@@ -107,28 +107,28 @@ test_two_panes(void)
 	long b;
 
 	CHECK_INT(start(&app, 120, 30), 0);
-	CHECK(app.ui.two_pane);
-	h = (size_t)app.ui.list.h;
+	CHECK(ui_of(&app)->two_pane);
+	h = (size_t)ui_of(&app)->list.h;
 	press(&app, 'j', (int)h - 1);
-	CHECK_INT(app.ui.top, 0);
+	CHECK_INT(ui_of(&app)->top, 0);
 	/* Beside the thread the list cannot use the terminal's scrolling:
 	 * it jumps half a page, then moves within the page again. */
 	press(&app, 'j', 1);
-	CHECK_INT(app.ui.top, h / 2);
-	CHECK_INT(app.ui.sel - app.ui.top, h - h / 2);
-	top = app.ui.top;
+	CHECK_INT(ui_of(&app)->top, h / 2);
+	CHECK_INT(ui_of(&app)->sel - ui_of(&app)->top, h - h / 2);
+	top = ui_of(&app)->top;
 	press(&app, 'j', (int)(h / 2) - 1);
-	CHECK_INT(app.ui.top, top);
+	CHECK_INT(ui_of(&app)->top, top);
 	/* Holding j over a whole screen and more: the list is rewritten
 	 * once per half page, and no thread passed over is sent. */
 	b = press(&app, 'j', (int)h * 3);
 	CHECK(b / ((long)h * 3) < 400);
 	/* Up past the top jumps the same way; the end stops at the end. */
 	press(&app, 'G', 1);
-	CHECK_INT(app.ui.sel, N_CONV - 1);
-	CHECK_INT(app.ui.top, N_CONV - h);
+	CHECK_INT(ui_of(&app)->sel, N_CONV - 1);
+	CHECK_INT(ui_of(&app)->top, N_CONV - h);
 	press(&app, 'g', 1);
-	CHECK_INT(app.ui.top, 0);
+	CHECK_INT(ui_of(&app)->top, 0);
 	stop(&app);
 }
 
@@ -171,7 +171,7 @@ thread_walk(int cols, bool jumps)
 	    cols, 30), 0);
 	ui_key(&app, KM_ENTER);
 	ui_draw(&app);
-	cu = convmap_find(app.convs, "big");
+	cu = convmap_find(ui_of(&app)->convs, "big");
 	CHECK(cu != NULL);
 	if (cu == NULL) {
 		stop(&app);
@@ -179,7 +179,7 @@ thread_walk(int cols, bool jumps)
 	}
 	ui_key(&app, 'G');
 	ui_draw(&app);
-	h = (size_t)app.ui.thread.h - 1; /* the title row */
+	h = (size_t)ui_of(&app)->thread.h - 1; /* the title row */
 	for (i = 0; i < 60; i++) {
 		top = cu->top;
 		ui_key(&app, 'k');

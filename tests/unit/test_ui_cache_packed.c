@@ -6,6 +6,7 @@
 #include "ttydesk/event.h"
 #include "ttydesk/model.h"
 #include "app.h"
+#include "ui.h"
 
 static const char *const json_events[] = {
 	"{\"seq\":1,\"ts\":1750000000,\"type\":\"contact\",\"conversation\":"
@@ -83,6 +84,7 @@ test_mixed_replay(void)
 
 	CHECK_INT(cache_open(cd, k, &c, err, sizeof err), CACHE_OK);
 	CHECK_INT(app_init(&app, NULL, model_new("alice"), err, sizeof err), 0);
+	CHECK_INT(ui_init(&app, err, sizeof err), 0);
 	app.cache = c;
 	CHECK_INT(app_load_cache(&app, err, sizeof err), CACHE_OK);
 	CHECK_INT(model_count(app.model), 2);

@@ -13,6 +13,7 @@
 #include "ttydesk/cache.h"
 #include "ttydesk/model.h"
 #include "app.h"
+#include "ui.h"
 
 static char tmp[] = "/tmp/ttydesk-cacheopen-XXXXXX";
 static char cdir[512], kfile[512];
@@ -133,7 +134,8 @@ open_app(struct app *app, struct appconfig *cfg, bool (*ask)(const char *),
 	cfg->key_file = kfile;
 	cfg->profile = "test";
 	cfg->theme = "default";
-	if (app_init(app, cfg, model_new("alice"), err, errlen) != 0)
+	if (app_init(app, cfg, model_new("alice"), err, errlen) != 0 ||
+	    ui_init(app, err, errlen) != 0)
 		return -2;
 	app->ask_yes = ask;
 	return app_open_cache(app, err, errlen);

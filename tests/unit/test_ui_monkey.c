@@ -125,6 +125,7 @@ test_monkey(void)
 	if (scr == NULL)
 		return;
 	CHECK_INT(app_init(&app, NULL, model_new("alice"), err, sizeof err), 0);
+	CHECK_INT(ui_init(&app, err, sizeof err), 0);
 	app.now = now;
 	ui_start_term(&app, scr);
 	for (round = 0; round < 2000; round++) {
@@ -140,7 +141,7 @@ test_monkey(void)
 			if (k == 's' || k == 'v') /* no relay here: says so */
 				k = 'j';
 			ui_key(&app, k);
-			if (app.ui.dialog != NULL && rnd(3) == 0)
+			if (ui_of(&app)->dialog != NULL && rnd(3) == 0)
 				ui_key(&app, KM_ESC);
 		}
 		if (rnd(10) == 0) {
@@ -148,8 +149,8 @@ test_monkey(void)
 			ui_layout(&app);
 		}
 		ui_draw(&app);
-		CHECK(app.ui.n_items == 0 || app.ui.sel < app.ui.n_items);
-		CHECK(app.ui.cur_queue < app.ui.n_queues);
+		CHECK(ui_of(&app)->n_items == 0 || ui_of(&app)->sel < ui_of(&app)->n_items);
+		CHECK(ui_of(&app)->cur_queue < ui_of(&app)->n_queues);
 		app.quit = false;
 		if (round % 50 == 0)
 			CHECK(ftruncate(fileno(out), 0) == 0);

@@ -56,7 +56,7 @@ start(struct app *app, int delay_ms)
 	    120, 30) != 0)
 		return -1;
 	/* The delay applies from the next move on. */
-	app->ui.preview_delay_ms = delay_ms;
+	ui_of(app)->preview_delay_ms = delay_ms;
 	return 0;
 }
 
@@ -81,7 +81,7 @@ out_since(long from, size_t *len)
 static const char *
 sel_id(const struct app *app)
 {
-	return app->ui.n_items ? app->ui.items[app->ui.sel]->id : "";
+	return ui_of(app)->n_items ? ui_of(app)->items[ui_of(app)->sel]->id : "";
 }
 
 static void
@@ -91,22 +91,22 @@ test_follows_when_resting(void)
 	int wait;
 
 	CHECK_INT(start(&app, 120), 0);
-	CHECK(app.ui.two_pane);
-	CHECK_INT(app.ui.n_items, 5);
+	CHECK(ui_of(&app)->two_pane);
+	CHECK_INT(ui_of(&app)->n_items, 5);
 	/* The first frame shows the cursor's thread at once. */
-	CHECK_STR(app.ui.open_id, sel_id(&app));
-	CHECK(!app.ui.preview_pending);
+	CHECK_STR(ui_of(&app)->open_id, sel_id(&app));
+	CHECK(!ui_of(&app)->preview_pending);
 	ui_key(&app, 'j');
 	ui_draw(&app);
-	CHECK(app.ui.preview_pending);
-	CHECK(strcmp(app.ui.open_id, sel_id(&app)) != 0);
+	CHECK(ui_of(&app)->preview_pending);
+	CHECK(strcmp(ui_of(&app)->open_id, sel_id(&app)) != 0);
 	wait = list_preview_tick(&app, app_ms());
 	CHECK(wait > 0 && wait <= 120);
 	/* Due: the preview catches up and the timer stops. */
-	CHECK_INT(list_preview_tick(&app, app.ui.preview_due_ms), -1);
-	CHECK(!app.ui.preview_pending);
-	CHECK_STR(app.ui.open_id, sel_id(&app));
-	CHECK(app.ui.thread.dirty);
+	CHECK_INT(list_preview_tick(&app, ui_of(&app)->preview_due_ms), -1);
+	CHECK(!ui_of(&app)->preview_pending);
+	CHECK_STR(ui_of(&app)->open_id, sel_id(&app));
+	CHECK(ui_of(&app)->thread.dirty);
 	stop(&app);
 }
 
@@ -135,7 +135,7 @@ test_held_key_sends_no_thread(void)
 	free(s);
 	CHECK_STR(sel_id(&app), "c1");
 	from = out_size();
-	list_preview_tick(&app, app.ui.preview_due_ms);
+	list_preview_tick(&app, ui_of(&app)->preview_due_ms);
 	ui_draw(&app);
 	s = out_since(from, &len);
 	CHECK(s != NULL && strstr(s, "basil basil basil") != NULL);
@@ -153,25 +153,25 @@ test_other_keys_catch_up(void)
 	CHECK_INT(start(&app, 120), 0);
 	ui_key(&app, 'j');
 	ui_key(&app, 'j');
-	CHECK(app.ui.preview_pending);
+	CHECK(ui_of(&app)->preview_pending);
 	ui_key(&app, '?');
-	CHECK(!app.ui.preview_pending);
-	CHECK_STR(app.ui.open_id, "c2");
+	CHECK(!ui_of(&app)->preview_pending);
+	CHECK_STR(ui_of(&app)->open_id, "c2");
 	ui_key(&app, 'x'); /* closes help */
 	/* Enter opens the cursor's conversation, not the stale preview. */
 	ui_key(&app, 'k');
-	CHECK(app.ui.preview_pending);
+	CHECK(ui_of(&app)->preview_pending);
 	ui_key(&app, KM_ENTER);
-	CHECK(!app.ui.preview_pending);
-	CHECK(app.ui.focus == FOCUS_THREAD);
-	CHECK_STR(app.ui.open_id, "c3");
+	CHECK(!ui_of(&app)->preview_pending);
+	CHECK(ui_of(&app)->focus == FOCUS_THREAD);
+	CHECK_STR(ui_of(&app)->open_id, "c3");
 	/* A status arriving while pending: the list rebuild settles it. */
 	ui_key(&app, KM_ESC);
 	ui_key(&app, 'j');
-	CHECK(app.ui.preview_pending);
+	CHECK(ui_of(&app)->preview_pending);
 	list_rebuild(&app);
-	CHECK(!app.ui.preview_pending);
-	CHECK_STR(app.ui.open_id, sel_id(&app));
+	CHECK(!ui_of(&app)->preview_pending);
+	CHECK_STR(ui_of(&app)->open_id, sel_id(&app));
 	stop(&app);
 }
 
@@ -182,9 +182,9 @@ test_no_delay_follows_at_once(void)
 
 	CHECK_INT(start(&app, 0), 0);
 	ui_key(&app, 'j');
-	CHECK(!app.ui.preview_pending);
-	CHECK_STR(app.ui.open_id, sel_id(&app));
-	CHECK_STR(app.ui.open_id, "c3");
+	CHECK(!ui_of(&app)->preview_pending);
+	CHECK_STR(ui_of(&app)->open_id, sel_id(&app));
+	CHECK_STR(ui_of(&app)->open_id, "c3");
 	stop(&app);
 }
 

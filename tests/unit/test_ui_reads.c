@@ -75,6 +75,7 @@ start(struct session *s)
 	CHECK_INT(cache_open(cd, key, &c, err, sizeof err), CACHE_OK);
 	CHECK_INT(app_init(&s->app, NULL, model_new("alice"), err,
 	    sizeof err), 0);
+	CHECK_INT(ui_init(&s->app, err, sizeof err), 0);
 	s->app.cache = c;
 	s->app.self_id = strdup("alice");
 	s->app.now = 1750000100;

@@ -38,11 +38,11 @@ test_draw_is_safe(void)
 	size_t len = 0, i;
 
 	CHECK_INT(start(&app, &t, 120, 40), 0);
-	CHECK(app.ui.two_pane);
+	CHECK(ui_of(&app)->two_pane);
 	/* Open the thread: the customer's text with escape sequences. */
 	ui_key(&app, KM_ENTER);
 	ui_draw(&app);
-	CHECK(app.ui.focus == FOCUS_THREAD);
+	CHECK(ui_of(&app)->focus == FOCUS_THREAD);
 	out = ui_term_output(&t, 0, &len);
 	CHECK(out != NULL);
 	if (out != NULL) {
@@ -68,7 +68,7 @@ test_no_color(void)
 
 	setenv("NO_COLOR", "1", 1);
 	CHECK_INT(start(&app, &t, 100, 30), 0);
-	CHECK(!app.ui.colour);
+	CHECK(!ui_of(&app)->colour);
 	out = ui_term_output(&t, 0, &len);
 	CHECK(out != NULL);
 	if (out != NULL) {
@@ -94,18 +94,18 @@ test_keys_and_layout(void)
 	size_t q;
 
 	CHECK_INT(start(&app, &t, 80, 24), 0);
-	CHECK(!app.ui.two_pane);
-	CHECK_INT(app.ui.n_items, 1);
-	CHECK_INT(app.ui.sel, 0);
-	q = app.ui.cur_queue;
+	CHECK(!ui_of(&app)->two_pane);
+	CHECK_INT(ui_of(&app)->n_items, 1);
+	CHECK_INT(ui_of(&app)->sel, 0);
+	q = ui_of(&app)->cur_queue;
 	ui_key(&app, ']');
-	CHECK_INT(app.ui.cur_queue, (q + 1) % app.ui.n_queues);
+	CHECK_INT(ui_of(&app)->cur_queue, (q + 1) % ui_of(&app)->n_queues);
 	ui_key(&app, '[');
-	CHECK_INT(app.ui.cur_queue, q);
+	CHECK_INT(ui_of(&app)->cur_queue, q);
 	/* One pane: Enter shows the thread alone, Esc goes back. */
 	ui_key(&app, KM_ENTER);
-	CHECK(app.ui.focus == FOCUS_THREAD);
-	CHECK(app.ui.thread.visible && !app.ui.list.visible);
+	CHECK(ui_of(&app)->focus == FOCUS_THREAD);
+	CHECK(ui_of(&app)->thread.visible && !ui_of(&app)->list.visible);
 	ui_draw(&app);
 	/* Opening jumps to the first unread message. */
 	CHECK(thread_selected(&app) != NULL &&
@@ -134,25 +134,25 @@ test_keys_and_layout(void)
 	    strcmp(thread_selected(&app)->m.id, "wamid.D") != 0; i++)
 		ui_key(&app, 'k');
 	ui_key(&app, 'f');
-	CHECK(strstr(app.ui.msg, "quoted message not available") != NULL);
+	CHECK(strstr(app.msg, "quoted message not available") != NULL);
 	/* Unread markers: all three inbound messages were unread when the
 	 * thread opened; 'u' goes to the first. */
 	ui_key(&app, 'u');
 	CHECK(thread_selected(&app) != NULL &&
 	    strcmp(thread_selected(&app)->m.id, "wamid.A") == 0);
 	ui_key(&app, KM_ESC);
-	CHECK(app.ui.focus == FOCUS_LIST);
-	CHECK(app.ui.list.visible && !app.ui.thread.visible);
+	CHECK(ui_of(&app)->focus == FOCUS_LIST);
+	CHECK(ui_of(&app)->list.visible && !ui_of(&app)->thread.visible);
 	/* Help from the live keymap; any other key closes it. */
 	ui_key(&app, '?');
-	CHECK(app.ui.help);
+	CHECK(ui_of(&app)->help);
 	ui_draw(&app);
 	ui_key(&app, 'x');
-	CHECK(!app.ui.help);
+	CHECK(!ui_of(&app)->help);
 	/* r starts a reply (asking first when someone else has it); Esc
 	 * leaves the compose area. */
 	ui_key(&app, 'r');
-	if (app.ui.dialog != NULL && dialog_on_status_line(&app))
+	if (ui_of(&app)->dialog != NULL && dialog_on_status_line(&app))
 		ui_key(&app, 'y');
 	CHECK(compose_active(&app));
 	ui_draw(&app);
@@ -163,13 +163,13 @@ test_keys_and_layout(void)
 	resizeterm(40, 130);
 	ui_layout(&app);
 	ui_draw(&app);
-	CHECK(app.ui.two_pane);
-	CHECK_INT(app.ui.list.w + 1 + app.ui.thread.w, 130);
+	CHECK(ui_of(&app)->two_pane);
+	CHECK_INT(ui_of(&app)->list.w + 1 + ui_of(&app)->thread.w, 130);
 	/* Too small: says so instead of drawing garbage. */
 	resizeterm(4, 20);
 	ui_layout(&app);
 	ui_draw(&app);
-	CHECK(app.ui.too_small);
+	CHECK(ui_of(&app)->too_small);
 	ui_key(&app, 'q');
 	CHECK(app.quit);
 	ui_term_close(&app, &t);
@@ -194,16 +194,16 @@ test_me_twice(void)
 	app_set_me(&app, me);
 	CHECK_STR(app.self_name, "Alice");
 	/* Mine has c1 (assigned to alice): ttydesk starts there. */
-	CHECK_INT(app.ui.queues[app.ui.cur_queue].q.kind, TD_Q_MINE);
-	for (i = 0; i < 10 && strcmp(app.ui.queues[app.ui.cur_queue].label,
+	CHECK_INT(ui_of(&app)->queues[ui_of(&app)->cur_queue].q.kind, TD_Q_MINE);
+	for (i = 0; i < 10 && strcmp(ui_of(&app)->queues[ui_of(&app)->cur_queue].label,
 	    "Tier One") != 0; i++)
 		ui_key(&app, ']');
-	CHECK_STR(app.ui.queues[app.ui.cur_queue].label, "Tier One");
-	CHECK_INT(app.ui.n_items, 1); /* c1 is tier1's */
+	CHECK_STR(ui_of(&app)->queues[ui_of(&app)->cur_queue].label, "Tier One");
+	CHECK_INT(ui_of(&app)->n_items, 1); /* c1 is tier1's */
 	app_set_me(&app, me);
 	ui_draw(&app);
-	CHECK_STR(app.ui.queues[app.ui.cur_queue].label, "Tier One");
-	CHECK_INT(app.ui.n_items, 1);
+	CHECK_STR(ui_of(&app)->queues[ui_of(&app)->cur_queue].label, "Tier One");
+	CHECK_INT(ui_of(&app)->n_items, 1);
 	json_decref(me);
 	ui_term_close(&app, &t);
 }
@@ -235,16 +235,16 @@ test_new_below(void)
 	CHECK_INT(start(&app, &t, 80, 24), 0);
 	ui_key(&app, KM_ENTER);
 	ui_draw(&app);
-	app.ui.msg[0] = '\0';
+	app.msg[0] = '\0';
 	inbound(&app, 50, "wamid.N1");
-	CHECK(strstr(app.ui.msg, "new message below") != NULL);
+	CHECK(strstr(app.msg, "new message below") != NULL);
 	/* The thread stays read while open. */
 	CHECK_INT(model_find(app.model, "c1")->unread, 0);
 	ui_key(&app, 'G');
 	ui_draw(&app);
-	app.ui.msg[0] = '\0';
+	app.msg[0] = '\0';
 	inbound(&app, 51, "wamid.N2");
-	CHECK_STR(app.ui.msg, "");
+	CHECK_STR(app.msg, "");
 	CHECK(thread_selected(&app) != NULL &&
 	    strcmp(thread_selected(&app)->m.id, "wamid.N2") == 0);
 	ui_term_close(&app, &t);

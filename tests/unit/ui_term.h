@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "queues.h"
+#include "ui.h"
 
 /* UTF-8, xterm-256color, colours on: the terminal every test assumes. */
 static inline void
@@ -66,7 +67,8 @@ ui_term_start(struct app *app, struct ui_term *t, struct td_model *m,
 
 	if (m == NULL || ui_term_open(t, cols, rows) != 0)
 		return -1;
-	if (app_init(app, NULL, m, err, sizeof err) != 0) {
+	if (app_init(app, NULL, m, err, sizeof err) != 0 ||
+	    ui_init(app, err, sizeof err) != 0) {
 		fprintf(stderr, "app_init: %s\n", err);
 		return -1;
 	}

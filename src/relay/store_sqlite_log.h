@@ -1,0 +1,21 @@
+/*
+ * The SQLite event log (store_sqlite_log.c): table event_log with a
+ * compact body, seen through the view events(seq, ts, type, conversation,
+ * json) that gives every event's JSON back as it was appended.
+ */
+#ifndef RELAY_STORE_SQLITE_LOG_H
+#define RELAY_STORE_SQLITE_LOG_H
+
+#include <stdbool.h>
+
+#include <sqlite3.h>
+
+/* Inside the schema transaction: creates the log in a new database, or
+ * rewrites a schema-1 events table into it (*rewrote: the caller may
+ * VACUUM to give the freed pages back).  Nothing when it is there. */
+int sqlite_log_ensure(sqlite3 *db, bool *rewrote, char **msg);
+/* 1 when the database still has schema 1's events table, 0 when not,
+ * -1 on error. */
+int sqlite_log_is_v1(sqlite3 *db);
+
+#endif

@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""Black-box tests of relay-api.md "Several business numbers": routing by
+phone_number_id, sends from the conversation's number with its token,
+agents limited to some numbers, /v1/me's numbers."""
+
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+    "..", "pylib"))
+from harness import RelayTestCase, main, wp  # noqa: E402
+from agentapi import new_client_id, quote  # noqa: E402
+import relayproc  # noqa: E402
+
+DE = "106540352242922"      # the harness's own number, main token
+FR = "106540352242933"      # its own token
+FR_TOKEN = "EAAGfr" + os.urandom(12).hex()
+_TOKDIR = tempfile.mkdtemp(prefix="ttydesk-numbers-")
+_TOKFILE = os.path.join(_TOKDIR, "tok-fr")
+
+NUMBERS = """
+[number support-de]
+phone_number_id = %s
+display_phone_number = +49 30 1234567
+waba_id = 102290129340398
+
+[number support-fr]
+phone_number_id = %s
+display_phone_number = +33 1 23456789
+waba_id = 102290129340399
+name = Support FR
+access_token_file = %s
+default_team = tier2
+""" % (DE, FR, _TOKFILE)
+
+
+class Numbers(RelayTestCase):
+	relay_kw = {"extra_config": NUMBERS, "agents": [
+	    relayproc.Agent("alice", "Alice", ["tier1", "tier2"]),
+	    relayproc.Agent("bob", "Bob", ["tier1"], numbers=["support-de"])]}
+
+	@classmethod
+	def setUpClass(cls):
+		relayproc.write_secret(_TOKFILE, FR_TOKEN)
+		super().setUpClass()
+		cls.fake.add_number(FR, FR_TOKEN, "33123456789")
+
+	@classmethod
+	def tearDownClass(cls):
+		try:
+			super().tearDownClass()
+		finally:
+			os.unlink(_TOKFILE)
+			os.rmdir(_TOKDIR)
+
+	def write(self, customer, pnid, text=None):
+		"""customer writes to number pnid; returns the message event."""
+		text = text or "hello %s" % wp.new_media_id()
+		m, code = self.fake.customer_message(customer, "text", text=text,
+		    phone_number_id=pnid)
+		self.assertEqual(code, 200)
+		evs = self.message_events(m["id"])
+		self.assertEqual(len(evs), 1, evs)
+		return evs[0]
+
+	def graph_calls(self, kind, since=0.0):
+		return [q for q in self.fake.snapshot() if q["kind"] == kind and
+		    q["time"] >= since]
+
+	# ---- routing ----------------------------------------------------
+
+	def test_one_customer_two_numbers(self):
+		c = self.customer()
+		de = self.write(c, DE)
+		fr = self.write(c, FR)
+		self.assertNotEqual(de["conversation"], fr["conversation"])
+		self.assertEqual(self.conv_state(de["conversation"])["number"],
+		    "support-de")
+		st = self.conv_state(fr["conversation"])
+		self.assertEqual(st["number"], "support-fr")
+		self.assertEqual(st["team"], "tier2")  # the number's default_team
+		# Writing again lands in the same conversation of each number.
+		self.assertEqual(self.write(c, FR)["conversation"],
+		    fr["conversation"])
+		self.assertEqual(self.write(c, DE)["conversation"],
+		    de["conversation"])
+		# One contact with both conversations.
+		r = self.alice.call("GET", "/v1/contacts/%s/conversations" %
+		    quote(c.wa_id))
+		self.assertEqual(r.status, 200, r)
+		got = {e["id"]: e["state"]["number"] for e in
+		    r.data["conversations"]}
+		self.assertEqual(got, {de["conversation"]: "support-de",
+		    fr["conversation"]: "support-fr"})
+
+	def test_unknown_number_is_dropped(self):
+		c = self.customer()
+		before = self.last_seq()
+		for _ in range(2):
+			_, code = self.fake.customer_message(c, "text", text="lost",
+			    phone_number_id="999000999")
+			self.assertEqual(code, 200)
+		self.assertEqual([e for e in self.events(after=before)
+		    if e.get("type") in ("message", "contact")], [])
+		log = self.relay.log_text()
+		self.assertEqual(log.count("phone_number_id 999000999"), 1, log)
+
+	# ---- sends ------------------------------------------------------
+
+	def test_sends_use_the_conversation_number(self):
+		c = self.customer()
+		de = self.write(c, DE)
+		fr = self.write(c, FR)
+		t0 = time.time()
+		self.reply(fr["conversation"], "bonjour from FR")
+		self.reply(de["conversation"], "hallo from DE")
+		sends = {(q["body"] or {}).get("text", {}).get("body"): q for q in
+		    self.graph_calls("send", t0)}
+		self.assertEqual(sends["bonjour from FR"]["path"],
+		    "/v21.0/%s/messages" % FR)
+		self.assertEqual(sends["bonjour from FR"]["token"], FR_TOKEN)
+		self.assertEqual(sends["hallo from DE"]["path"],
+		    "/v21.0/%s/messages" % DE)
+		self.assertEqual(sends["hallo from DE"]["token"],
+		    self.relay.access_token)
+		# The outbound message says which number it left from.
+		out = [e for e in self.conv_events(fr["conversation"])
+		    if e.get("type") == "message" and
+		    e["message"].get("direction") == "out"]
+		self.assertEqual(out[-1]["message"].get("from"), FR)
+		# Read receipts too.
+		t1 = time.time()
+		r = self.alice.read(fr["conversation"], fr["message"]["id"])
+		self.assertEqual(r.status, 200, r)
+		reads = self.graph_calls("read", t1)
+		self.assertEqual([(q["path"], q["token"]) for q in reads],
+		    [("/v21.0/%s/messages" % FR, FR_TOKEN)])
+
+	def test_media_fetch_uses_the_number_token(self):
+		c = self.customer()
+		t0 = time.time()
+		m, code = self.fake.customer_message(c, "image",
+		    phone_number_id=FR)
+		self.assertEqual(code, 200)
+		conv = self.message_events(m["id"])[0]["conversation"]
+		r = self.alice.media(conv, m["image"]["id"])
+		self.assertEqual(r.status, 200, r)
+		calls = self.graph_calls("media_info", t0) + \
+		    self.graph_calls("media_download", t0)
+		self.assertTrue(calls)
+		self.assertEqual({q["token"] for q in calls}, {FR_TOKEN},
+		    [(q["kind"], q["path"]) for q in calls])
+
+	# ---- agents limited to some numbers -----------------------------
+
+	def test_me_lists_the_agent_numbers(self):
+		r = self.alice.me()
+		self.assertEqual(r.status, 200, r)
+		self.assertEqual(r.data["numbers"], [
+		    {"id": "support-de", "phone_number_id": DE,
+		    "display_phone_number": "+49 30 1234567"},
+		    {"id": "support-fr", "phone_number_id": FR,
+		    "display_phone_number": "+33 1 23456789",
+		    "name": "Support FR"}])
+		r = self.bob.me()
+		self.assertEqual([n["id"] for n in r.data["numbers"]],
+		    ["support-de"])
+
+	def test_limited_agent_sync(self):
+		both = self.customer()
+		de = self.write(both, DE)
+		fr = self.write(both, FR)
+		only_fr = self.customer()
+		fr2 = self.write(only_fr, FR)
+		evs = self.events(agent=self.bob)
+		convs = {e["conversation"] for e in evs}
+		self.assertIn(de["conversation"], convs)
+		self.assertNotIn(fr["conversation"], convs)
+		self.assertNotIn(fr2["conversation"], convs)
+		contacts = [e["contact"].get("wa_id") for e in evs
+		    if e["type"] == "contact"]
+		# The contact with a visible conversation shows, the other not.
+		self.assertIn(both.wa_id, contacts)
+		self.assertNotIn(only_fr.wa_id, contacts)
+		# alice sees everything.
+		convs = {e["conversation"] for e in self.events()}
+		self.assertTrue({de["conversation"], fr["conversation"],
+		    fr2["conversation"]} <= convs)
+
+	def test_limited_agent_gets_404_everywhere(self):
+		c = self.customer()
+		de = self.write(c, DE)
+		fr = self.write(c, FR)
+		conv = fr["conversation"]
+		img, code = self.fake.customer_message(c, "image",
+		    phone_number_id=FR)
+		self.assertEqual(code, 200)
+		self.assertEqual(self.message_events(img["id"])[0]["conversation"],
+		    conv)
+		cid = new_client_id
+		calls = [
+		    ("POST", "messages", {"client_id": cid(), "text": "x"}),
+		    ("POST", "notes", {"client_id": cid(), "text": "x"}),
+		    ("POST", "escalate", {"client_id": cid(), "team": "tier1",
+		    "priority": "high", "reason": "x"}),
+		    ("POST", "assign", {"client_id": cid(), "agent": "bob"}),
+		    ("POST", "status", {"client_id": cid(), "status": "resolved"}),
+		    ("POST", "labels", {"client_id": cid(), "add": ["x"]}),
+		    ("POST", "presence", {"activity": "typing"}),
+		    ("POST", "read", {"message": fr["message"]["id"]}),
+		    ("GET", "media/" + img["image"]["id"], None),
+		]
+		for method, what, body in calls:
+			path = "/v1/conversations/%s/%s" % (quote(conv), what)
+			r = self.bob.call(method, path, body)
+			self.assertEqual(r.status, 404, "%s %s: %r" % (method, what,
+			    r))
+			r = self.alice.call(method, path, body)
+			self.assertNotEqual(r.status, 404, "alice %s %s: %r" % (
+			    method, what, r))
+		r = self.bob.call("GET", "/v1/contacts/%s/conversations" %
+		    quote(c.wa_id))
+		self.assertEqual([e["id"] for e in r.data["conversations"]],
+		    [de["conversation"]])
+		r = self.bob.call("POST", "/v1/bulk", {"client_id": cid(),
+		    "conversations": [de["conversation"], conv],
+		    "action": {"labels": {"add": ["bulk"]}}})
+		self.assertEqual(r.status, 200, r)
+		res = {x["conversation"]: x for x in r.data["results"]}
+		self.assertTrue(res[de["conversation"]]["ok"], res)
+		self.assertFalse(res[conv]["ok"], res)
+
+
+class SingleNumberUpgrade(RelayTestCase):
+	"""An old config (phone_number_id in [whatsapp]) on a database from
+	before numbers: its conversations are number main and continue."""
+
+	@unittest.skipIf(relayproc.pgcluster.wanted(), "SQLite file")
+	def test_old_database_continues(self):
+		c = self.customer()
+		first = self.write_text(c)
+		self.assertEqual(self.relay.stop(), 0)
+		# Back to the schema of before: no number column.
+		db = sqlite3.connect(self.relay.db)
+		db.execute("DROP INDEX IF EXISTS conversations_number")
+		db.execute("ALTER TABLE conversations DROP COLUMN number")
+		db.commit()
+		db.close()
+		self.relay.start()
+		self.fake.set_relay_url(self.relay.url)
+		again = self.write_text(c)
+		self.assertEqual(again["conversation"], first["conversation"])
+		self.assertEqual(self.conv_state(first["conversation"])["number"],
+		    "main")
+		r = self.alice.me()
+		self.assertEqual(r.data["numbers"], [{"id": "main",
+		    "phone_number_id": DE, "display_phone_number": "+1 555 0100"}])
+		t0 = time.time()
+		self.reply(first["conversation"], "still from main")
+		sends = [q for q in self.fake.snapshot() if q["kind"] == "send"
+		    and q["time"] >= t0]
+		self.assertEqual(sends[-1]["path"], "/v21.0/%s/messages" % DE)
+
+	def write_text(self, c):
+		m = self.inbound(c, "text", text="hi %s" % wp.new_media_id())
+		evs = self.message_events(m["id"])
+		self.assertEqual(len(evs), 1, evs)
+		return evs[0]
+
+
+if __name__ == "__main__":
+	main()
