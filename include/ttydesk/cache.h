@@ -82,6 +82,8 @@ int cache_outbox_ack(struct td_cache *c, const char *client_id,
 /* text NULL or "" deletes the draft. */
 int cache_draft_set(struct td_cache *c, const char *conversation,
     const char *text, char *err, size_t errlen);
+/* True when conversation has a draft. */
+bool cache_has_draft(const struct td_cache *c, const char *conversation);
 /* Rewrite everything into a new snapshot (atomic replace). */
 int cache_compact(struct td_cache *c, char *err, size_t errlen);
 /* True when the log has outgrown the snapshot (worth a cache_compact). */
@@ -92,11 +94,13 @@ bool cache_should_compact(const struct td_cache *c);
  * form (the JSON text of builds before event_pack) are rewritten in the
  * current one.  fn returns 1 with *out (malloc'd, the cache wipes and frees
  * it) and *outlen to store that instead, 0 to keep the event as it is (what
- * fn cannot represent must stay: never lose data), -1 to fail the
+ * fn cannot represent must stay: never lose data), CACHE_REPACK_DROP to
+ * leave the event out (a conversation outside the working set), -1 to fail the
  * compaction (nothing is replaced).  With fn set, a compaction that would
  * change no event of an already compact cache (snapshot, empty log)
  * leaves the files alone.  fn NULL: events are copied as they are.
  */
+#define CACHE_REPACK_DROP 2
 typedef int (*cache_repack_fn)(void *ud, const char *ev, size_t len,
     char **out, size_t *outlen);
 void cache_set_repack(struct td_cache *c, cache_repack_fn fn, void *ud);
@@ -133,6 +137,26 @@ typedef void (*cache_read_fn)(void *ud, const char *conversation,
     int64_t seq);
 void cache_reads(const struct td_cache *c, cache_read_fn fn, void *ud);
 size_t cache_read_count(const struct td_cache *c);
+
+/*
+ * Named values kept with the cache, for state that belongs with the
+ * events (how far a first sync got, when the agent last opened a
+ * conversation).  The latest value of a key wins; value NULL or ""
+ * deletes the key; compaction keeps only live keys.  All of them are in
+ * memory from cache_open on.  With durable the record is fsynced before
+ * cache_meta_set returns, else at most once a second (cache_sync).  A
+ * value equal to the current one writes nothing.  key: 1 to 1024 bytes;
+ * value at most 64 KiB.  The pointer cache_meta_get returns is valid until
+ * the next cache_meta_set of that key.
+ */
+int cache_meta_set(struct td_cache *c, const char *key, const char *value,
+    bool durable, char *err, size_t errlen);
+const char *cache_meta_get(const struct td_cache *c, const char *key);
+/* fn once per live key whose name starts with prefix, in first-set order;
+ * do not call cache_meta_set from fn. */
+typedef void (*cache_meta_fn)(void *ud, const char *key, const char *value);
+void cache_metas(const struct td_cache *c, const char *prefix,
+    cache_meta_fn fn, void *ud);
 
 /* After CACHE_CORRUPT, before rebuilding: report to v the outbox entries
  * and drafts of every record that still authenticates (those before the

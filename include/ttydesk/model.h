@@ -152,6 +152,19 @@ int64_t conversation_last_inbound(const struct td_conversation *c);
  * number of inbound messages with a higher seq. */
 void model_set_read_seq(struct td_model *m, struct td_conversation *c,
     int64_t seq);
+/*
+ * Forget conversations (outside the working set): each one for which
+ * forget(ud, c) returns true is removed from the model with its messages,
+ * in one pass over the list; the others keep their order.  A forgotten
+ * conversation comes back like a new one when events for it arrive again.
+ * Conversations not listed yet (seen only through statuses or reactions)
+ * are not offered.  Returns how many were forgotten; every model pointer
+ * is invalid afterwards.
+ */
+typedef bool (*model_forget_fn)(void *ud, const struct td_conversation *c);
+size_t model_forget(struct td_model *m, model_forget_fn forget, void *ud);
+/* One conversation by id: true when it was there. */
+bool model_forget_conversation(struct td_model *m, const char *id);
 /* Drop presences whose "expires" is at or before now.  Returns
  * TD_CHANGED_* flags (NONE when nothing expired). */
 int model_expire_presence(struct td_model *m, int64_t now);

@@ -23,6 +23,8 @@
 #include "readpos.h"
 #include "receipt.h"
 #include "net.h"
+#include "history.h"
+#include "window.h"
 
 /* Call the screen's hook when there is one. */
 #define VIEW(app, hook, ...) do {					\
@@ -103,9 +105,11 @@ app_free(struct app *app)
 		secfile_wipe(app->token, app->token_len);
 	net_free(app->net);
 	app_reqs_free(app);
+	history_free(app);
 	outbox_free(app);
 	receipt_free(app);
 	presence_free(app);
+	window_free(app);
 	if (app->cache != NULL)
 		cache_close(app->cache);
 	model_free(app->model);
@@ -342,10 +346,9 @@ app_pack_event(const json_t *e, char **out, size_t *len)
 	return 0;
 }
 
-static int
-app_on_events(void *ud, const json_t *events, int64_t next)
+int
+app_store_events(struct app *app, const json_t *events, int64_t cursor)
 {
-	struct app *app = ud;
 	size_t n = json_array_size(events), i;
 	char **texts = NULL, err[256];
 	size_t *lens = NULL;
@@ -363,18 +366,16 @@ app_on_events(void *ud, const json_t *events, int64_t next)
 		}
 		/* Stored first: what the screen shows survives a crash. */
 		if (cache_append_events(app->cache, (const char *const *)texts,
-		    lens, n, next, err, sizeof err) != 0) {
+		    lens, n, cursor, err, sizeof err) != 0) {
 			app_error(app, "cache: %s", err);
 			goto out;
 		}
 		app->cache_unsynced = true;
 	}
-	json_array_foreach(events, i, e)
+	json_array_foreach(events, i, e) {
+		window_seen(app, json_string_value(json_object_get(e,
+		    "conversation")));
 		app_apply_json(app, e);
-	app_after_events(app, 0);
-	if (!app->first_sync_done) {
-		app->first_sync_done = true;
-		VIEW0(app, synced);
 	}
 	rc = 0;
 out:
@@ -383,6 +384,28 @@ out:
 	free(texts);
 	free(lens);
 	return rc;
+}
+
+void
+app_first_sync_done(struct app *app)
+{
+	if (app->first_sync_done)
+		return;
+	app->first_sync_done = true;
+	VIEW0(app, synced);
+}
+
+static int
+app_on_events(void *ud, const json_t *events, int64_t next)
+{
+	struct app *app = ud;
+
+	if (app_store_events(app, events, next) != 0)
+		return -1;
+	window_synced(app);
+	app_after_events(app, 0);
+	app_first_sync_done(app);
+	return 0;
 }
 
 static void
@@ -412,7 +435,8 @@ int
 app_start_net(struct app *app, char *err, size_t errlen)
 {
 	struct net_options o;
-	struct net_callbacks cb = { app, app_on_me, app_on_events, app_on_state };
+	struct net_callbacks cb = { app, app_on_me, app_on_events, app_on_state,
+	    window_on_snapshot };
 	size_t len;
 	char *tok;
 
@@ -433,6 +457,7 @@ app_start_net(struct app *app, char *err, size_t errlen)
 		o.wait = atoi(getenv("TTYDESK_SYNC_WAIT"));
 	if (getenv("TTYDESK_BACKOFF_MAX_MS") != NULL)
 		o.backoff_max_ms = atoi(getenv("TTYDESK_BACKOFF_MAX_MS"));
+	window_net_options(app, &o);
 	app->net = net_new(&o, &cb, err, errlen);
 	secfile_wipe(tok, len);
 	if (app->net == NULL)
@@ -532,6 +557,18 @@ app_post(struct app *app, const char *path, const json_t *body,
 }
 
 int
+app_get(struct app *app, const char *path, app_done_fn done, void *ud,
+    char *err, size_t errlen)
+{
+	struct app_req *r = app_req_new(app, done, ud, err, errlen);
+
+	if (r == NULL)
+		return -1;
+	return app_req_started(app, r, net_get(app->net, path, app_req_done,
+	    r, err, errlen));
+}
+
+int
 app_get_file(struct app *app, const char *path, const char *file,
     app_done_fn done, void *ud, char *err, size_t errlen)
 {
@@ -595,7 +632,7 @@ app_selected_conv(const struct app *app)
 	    app->view_ops->selected(app) : NULL;
 }
 
-static const char *
+const char *
 app_open_id(const struct app *app)
 {
 	return app->view_ops != NULL && app->view_ops->open_id != NULL ?
@@ -725,6 +762,7 @@ app_cache_idle(struct app *app)
 			app_error(app, "cache: %s", err);
 		app->cache_unsynced = false;
 	}
+	window_idle(app);
 	/* Compaction rewrites the snapshot: only while the agent is idle. */
 	if (app->now - app->last_key >= 5 && cache_should_compact(app->cache) &&
 	    cache_compact(app->cache, err, sizeof err) != 0)
@@ -753,5 +791,7 @@ app_load_cache(struct app *app, char *err, size_t errlen)
 		app_redraw(app, APP_REDRAW_STATUS);
 	}
 	app_after_events(app, TD_CHANGED_LIST);
+	/* A cache from before the window, or one the window moved past. */
+	window_evict(app);
 	return rc;
 }

@@ -27,6 +27,8 @@ struct outbox;
 struct receipts;
 struct presence;
 struct app_req;
+struct window;
+struct history;
 struct app;
 typedef struct json_t json_t;
 
@@ -126,6 +128,8 @@ struct app {
 	struct receipts *receipts;
 	struct presence *presence;
 	struct app_req *reqs;    /* requests in flight (freed if never done) */
+	struct window *window;   /* the working set (window.h), NULL until used */
+	struct history *history; /* history on demand (history.h), likewise */
 };
 
 /* Set up an app around a model (no cache, no relay yet); the model is
@@ -139,6 +143,12 @@ void app_free(struct app *app);
  * Used by the cache replay and by sync.  Bad events are skipped.
  */
 void app_apply_json(struct app *app, const json_t *ev);
+/* Store events (a JSON array) in the cache with cursor, then apply them;
+ * app_after_events() is the caller's.  0, or -1 when the cache refused
+ * them (the status bar says why). */
+int app_store_events(struct app *app, const json_t *events, int64_t cursor);
+/* Once the first sync has caught up: pick the start queue. */
+void app_first_sync_done(struct app *app);
 /* Who we are, from a /v1/me answer: agent, teams, queues. */
 void app_set_me(struct app *app, const json_t *me);
 /* After a batch of events: refresh queues/list/thread as needed. */
@@ -147,6 +157,10 @@ void app_after_events(struct app *app, unsigned changed);
 /* Open the cache (asks for a passphrase on the terminal when needed,
  * offers to rebuild a corrupt cache).  Before curses starts. */
 int app_open_cache(struct app *app, char *err, size_t errlen);
+/* The cache's repack callback (cache_set_repack, ud the app): packs the
+ * JSON events of older builds, drops those of forgotten conversations. */
+int app_cache_repack(void *ud, const char *ev, size_t len, char **out,
+    size_t *outlen);
 /* Replay the open cache into the model.  With the screen up it draws what
  * is loaded so far and answers keys every 100 ms.  Returns a CACHE_* status. */
 int app_load_cache(struct app *app, char *err, size_t errlen);
@@ -172,6 +186,9 @@ typedef void (*app_done_fn)(struct app *app, void *ud, long status,
     const char *body, size_t len, const char *err);
 int app_post(struct app *app, const char *path, const json_t *body,
     app_done_fn done, void *ud, char *err, size_t errlen);
+/* GET path; done gets the answer. */
+int app_get(struct app *app, const char *path, app_done_fn done, void *ud,
+    char *err, size_t errlen);
 /* GET path into file (0600, never overwrites). */
 int app_get_file(struct app *app, const char *path, const char *file,
     app_done_fn done, void *ud, char *err, size_t errlen);
@@ -189,6 +206,8 @@ void app_error(struct app *app, const char *fmt, ...)
 struct td_conversation *app_selected_conv(const struct app *app);
 /* The conversation shown in the thread pane, or NULL. */
 struct td_conversation *app_open_conv(const struct app *app);
+/* The id of the conversation in the thread pane, or NULL. */
+const char *app_open_id(const struct app *app);
 /* The open conversation while the thread has the focus, or NULL. */
 struct td_conversation *app_reading_conv(const struct app *app);
 /* The id of the conversation the agent looks at (thread focused or

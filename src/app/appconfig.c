@@ -180,6 +180,49 @@ appconfig_check_http(struct appconfig *cfg, char *err, size_t errlen)
 	return -1;
 }
 
+int
+appconfig_parse_window(const char *v, long long *seconds)
+{
+	static const struct { char unit; long long s; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+		{ 'w', 7 * 86400 },
+	};
+	char *end;
+	long long n;
+	size_t i;
+
+	if (strcmp(v, "all") == 0) {
+		*seconds = 0;
+		return 0;
+	}
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno != 0 || n <= 0 || n > 100000 || end[0] == '\0' ||
+	    end[1] != '\0')
+		return -1;
+	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (units[i].unit == *end) {
+			*seconds = n * units[i].s;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+appconfig_window(struct appconfig *cfg, char *err, size_t errlen)
+{
+	const char *v = ini_get(&cfg->ini, "cache", "window");
+
+	if (v == NULL || appconfig_parse_window(v, &cfg->window_s) == 0)
+		return 0;
+	snprintf(err, errlen, "%s: [cache] window must be a length such as "
+	    "30d, 12h or 2w, or all, not '%s'", cfg->path, v);
+	return -1;
+}
+
 static int
 appconfig_check(struct appconfig *cfg, char *err, size_t errlen)
 {
@@ -231,7 +274,8 @@ appconfig_check(struct appconfig *cfg, char *err, size_t errlen)
 		}
 		cfg->bell = b != 0;
 	}
-	if (appconfig_preview_delay(cfg, err, errlen) != 0)
+	if (appconfig_window(cfg, err, errlen) != 0 ||
+	    appconfig_preview_delay(cfg, err, errlen) != 0)
 		return -1;
 	return appconfig_check_http(cfg, err, errlen);
 }
@@ -246,6 +290,7 @@ appconfig_load(struct appconfig *cfg, const char *path, const char *profile,
 	memset(cfg, 0, sizeof *cfg);
 	cfg->bell = true;
 	cfg->preview_delay_ms = APPCONFIG_PREVIEW_DELAY_MS;
+	cfg->window_s = APPCONFIG_WINDOW_S;
 	snprintf(err, errlen, "out of memory");
 	if ((cfg->path = strdup(path)) == NULL ||
 	    (cfg->profile = strdup(profile ? profile : "default")) == NULL)

@@ -17,6 +17,8 @@
 /* [ui] preview_delay when unset: above key repeat's 25-40 ms, below what
  * an agent notices after one press. */
 #define APPCONFIG_PREVIEW_DELAY_MS 120
+/* [cache] window when unset: a month of recent work stays local. */
+#define APPCONFIG_WINDOW_S (30 * 24 * 3600)
 
 struct appconfig {
 	char *path;        /* the config file */
@@ -31,6 +33,7 @@ struct appconfig {
 	char *open_command; /* [ui] open_command, NULL when unset */
 	bool bell;
 	int preview_delay_ms; /* [ui] preview_delay */
+	long long window_s; /* [cache] window in seconds; 0: "all" (no window) */
 	struct ini ini;    /* the whole file, for [keys], [templates], [canned] */
 };
 
@@ -43,6 +46,9 @@ const char *appconfig_default_path(char *buf, size_t len);
 int appconfig_load(struct appconfig *cfg, const char *path,
     const char *profile, char *err, size_t errlen);
 void appconfig_free(struct appconfig *cfg);
+/* A window length: "30d", "12h", "2w", "90m", "3600s" or "all" (0).
+ * Returns 0, or -1 for anything else. */
+int appconfig_parse_window(const char *v, long long *seconds);
 /* Expand ~ and a relative path against dir.  malloc'd. */
 char *appconfig_expand(const char *dir, const char *path);
 /* Read the bearer token (secfile memory; release with secfile_wipe). */

@@ -19,6 +19,7 @@
 #include "ttydesk/cache.h"
 #include "ttydesk/event.h"
 #include "app.h"
+#include "window.h"
 
 #define PASS_MAX 1024
 
@@ -281,7 +282,7 @@ cache_explain(struct app *app, int rc, const char *why, char *err,
  * sync brings), so replaying it no longer means parsing JSON at each
  * start.  Anything else keeps its bytes: packed events, and JSON this
  * build cannot read (bad, or of a type a newer relay added). */
-static int
+int
 app_cache_repack(void *ud, const char *ev, size_t len, char **out,
     size_t *outlen)
 {
@@ -290,7 +291,8 @@ app_cache_repack(void *ud, const char *ev, size_t len, char **out,
 	char err[256];
 	int rc = 0;
 
-	(void)ud;
+	if (window_drops(ud, ev, len))
+		return CACHE_REPACK_DROP;
 	if (event_is_packed(ev, len))
 		return 0;
 	if (event_parse_text(ev, len, &e, err, sizeof err) != 0) {
@@ -342,7 +344,7 @@ cache_pack_old(struct app *app, struct td_cache **cp,
 	char err[512];
 	int rc;
 
-	cache_set_repack(*cp, app_cache_repack, NULL);
+	cache_set_repack(*cp, app_cache_repack, app);
 	if (!cache_has_old(*cp))
 		return CACHE_OK;
 	cache_event_counts(*cp, NULL, &json);
@@ -358,7 +360,7 @@ cache_pack_old(struct app *app, struct td_cache **cp,
 	if ((rc = cache_open(app->cfg->cache_dir, key, cp, why, whylen)) !=
 	    CACHE_OK)
 		return rc;
-	cache_set_repack(*cp, app_cache_repack, NULL);
+	cache_set_repack(*cp, app_cache_repack, app);
 	return CACHE_OK;
 }
 

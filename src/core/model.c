@@ -409,3 +409,37 @@ model_set_read_seq(struct td_model *m, struct td_conversation *c,
 			c->unread++;
 	}
 }
+
+size_t
+model_forget(struct td_model *m, model_forget_fn forget, void *ud)
+{
+	struct td_conversation *c;
+	size_t i, kept = 0, gone;
+
+	for (i = 0; i < m->n; i++) {
+		c = m->convs[i];
+		if (!forget(ud, c)) {
+			m->convs[kept++] = c;
+			continue;
+		}
+		strmap_del(&m->index, c->id);
+		conversation_free(c);
+	}
+	gone = m->n - kept;
+	m->n = kept;
+	return gone;
+}
+
+static bool
+forget_id(void *ud, const struct td_conversation *c)
+{
+	return strcmp(c->id, ud) == 0;
+}
+
+bool
+model_forget_conversation(struct td_model *m, const char *id)
+{
+	if (model_find(m, id) == NULL)
+		return false;
+	return model_forget(m, forget_id, (void *)(uintptr_t)id) == 1;
+}

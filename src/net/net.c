@@ -94,6 +94,15 @@ net_new(const struct net_options *opt, const struct net_callbacks *cb,
 	n->backoff_max = opt->backoff_max_ms > 0 ? opt->backoff_max_ms : 60000;
 	if ((n->url = strdup(opt->url)) == NULL)
 		goto oom;
+	n->snap_active = opt->cursor == 0 && opt->snap_since > 0;
+	n->snap_since = opt->snap_since;
+	n->snap_limit = opt->snap_limit > 0 ? opt->snap_limit : 200;
+	if (n->snap_active && opt->snap_through > 0 &&
+	    opt->snap_cursor != NULL && *opt->snap_cursor != '\0') {
+		n->snap_through = opt->snap_through;
+		if ((n->snap_cursor = strdup(opt->snap_cursor)) == NULL)
+			goto oom;
+	}
 	if (opt->ca_file != NULL && (n->ca_file = strdup(opt->ca_file)) == NULL)
 		goto oom;
 	if ((n->token_file = strdup(opt->token_file ? opt->token_file :
@@ -137,6 +146,7 @@ net_free(struct net *n)
 	if (n->token != NULL)
 		sodium_free(n->token);
 	free(n->url);
+	free(n->snap_cursor);
 	free(n->ca_file);
 	free(n->token_file);
 	free(n);
@@ -423,6 +433,23 @@ net_post_json(struct net *n, const char *path, const json_t *body,
 		net_req_destroy(n, r, 0);
 		return -1;
 	}
+	r->done = done;
+	r->ud = ud;
+	if (net_req_start(n, r, err, errlen) != 0) {
+		net_req_destroy(n, r, 0);
+		return -1;
+	}
+	return 0;
+}
+
+int
+net_get(struct net *n, const char *path, net_done_fn done, void *ud,
+    char *err, size_t errlen)
+{
+	struct net_req *r;
+
+	if ((r = net_req_new(n, NET_REQ_USER, path, 30, err, errlen)) == NULL)
+		return -1;
 	r->done = done;
 	r->ud = ud;
 	if (net_req_start(n, r, err, errlen) != 0) {

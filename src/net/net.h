@@ -30,6 +30,18 @@ enum net_state {
 	NET_AUTH_ERROR,  /* 401: the token is wrong; no retry */
 };
 
+/* One /v1/snapshot answer (net_snap_parse). */
+struct net_snap_page {
+	json_t *events;       /* array, each object with seq in (0, through] */
+	int64_t through;      /* the log position the working set is at */
+	char cursor[1040];    /* where the next page starts ("" none) */
+	bool more;
+	int64_t total;        /* working-set conversations, -1 unknown */
+	int64_t conversations; /* of them in this page, -1 unknown */
+	int64_t outside;      /* conversations not in the working set, -1 */
+	int64_t outside_resolved;
+};
+
 struct net_callbacks {
 	void *ud;
 	/* /v1/me answered (the object as sent). */
@@ -42,6 +54,12 @@ struct net_callbacks {
 	int (*events)(void *ud, const json_t *events, int64_t next);
 	/* The connection state changed (detail: why, for the status bar). */
 	void (*state)(void *ud, enum net_state st, const char *detail);
+	/*
+	 * One page of a windowed first sync (GET /v1/snapshot, NULL: none).
+	 * Return 0 when stored (the next page follows, or after the last
+	 * one the sync loop from page->through), -1 to fetch it again later.
+	 */
+	int (*snapshot)(void *ud, const struct net_snap_page *page);
 };
 
 struct net_options {
@@ -54,6 +72,15 @@ struct net_options {
 	int wait;             /* long-poll seconds, default 25 */
 	int backoff_min_ms;   /* default 1000 */
 	int backoff_max_ms;   /* default 60000 */
+	/* Windowed first sync: with cursor 0 and snap_since > 0 the client
+	 * loads the working set since snap_since (Unix seconds) page by
+	 * page, resuming at snap_through/snap_cursor when a start was cut
+	 * short (snap_through 0: from the first page).  A relay without
+	 * /v1/snapshot (404) gets the full sync from 0. */
+	int64_t snap_since;
+	int64_t snap_through;
+	const char *snap_cursor;
+	int snap_limit;       /* conversations per page, default 200 */
 };
 
 struct net;
@@ -91,6 +118,9 @@ typedef void (*net_done_fn)(void *ud, long status, const char *body,
 /* POST body (a JSON value, not consumed) to path ("/v1/..."). */
 int net_post_json(struct net *n, const char *path, const json_t *body,
     net_done_fn done, void *ud, char *err, size_t errlen);
+/* GET path; done gets the answer's body. */
+int net_get(struct net *n, const char *path, net_done_fn done, void *ud,
+    char *err, size_t errlen);
 /* GET path into a new file (mode 0600, never overwrites).  The file is
  * removed again when the download fails. */
 int net_get_file(struct net *n, const char *path, const char *file,
@@ -117,6 +147,13 @@ int net_sync_parse(const char *body, size_t len, int64_t after,
  */
 void net_sync_log(const char *body, size_t len, char *id, size_t idlen,
     int64_t *head);
+/* Parse a /v1/snapshot answer into *page (page->events a new reference
+ * the caller drops).  after_through: the through of the earlier pages (0
+ * for the first), which a later page must repeat. */
+int net_snap_parse(const char *body, size_t len, int64_t after_through,
+    struct net_snap_page *page, char *err, size_t errlen);
+/* True while the windowed first sync runs. */
+bool net_in_snapshot(const struct net *n);
 
 /* Backoff delay for the nth consecutive failure (0-based), with jitter:
  * a uniform value in [d/2, d] where d doubles from min up to max. */

@@ -10,7 +10,7 @@
 #define NET_MAX_SOCKS 64
 #define NET_MAX_BODY (256u << 20)
 
-enum { NET_REQ_ME = 1, NET_REQ_SYNC, NET_REQ_USER };
+enum { NET_REQ_ME = 1, NET_REQ_SYNC, NET_REQ_USER, NET_REQ_SNAP };
 
 struct net_req {
 	CURL *easy;
@@ -52,6 +52,11 @@ struct net {
 	int backoff_max;
 	int failures;
 	int have_me;
+	bool snap_active;     /* the windowed first sync runs */
+	int64_t snap_since;
+	int64_t snap_through; /* 0 until the first page */
+	char *snap_cursor;    /* NULL: from the first page */
+	int snap_limit;
 	enum net_state state;
 	char detail[256];
 };
@@ -78,5 +83,11 @@ void net_req_destroy(struct net *n, struct net_req *r, int linked);
 void net_req_finish(struct net *n, struct net_req *r, long status);
 /* Issue the next me/sync request. */
 void net_sync_next(struct net *n);
+/* net_snapshot.c: the next snapshot page / its answer. */
+struct net_req *net_snap_request(struct net *n, char *err, size_t errlen);
+void net_snap_finish(struct net *n, struct net_req *r, long status);
+/* A failure of the sync loop: offline, retry with backoff. */
+void net_fail(struct net *n, const char *why);
+void net_set_state(struct net *n, enum net_state st, const char *detail);
 
 #endif

@@ -91,7 +91,7 @@ net_sync_log(const char *body, size_t len, char *id, size_t idlen,
 	json_decref(root);
 }
 
-static void
+void
 net_set_state(struct net *n, enum net_state st, const char *detail)
 {
 	int changed = n->state != st || strcmp(n->detail, detail) != 0;
@@ -102,7 +102,7 @@ net_set_state(struct net *n, enum net_state st, const char *detail)
 		n->cb.state(n->cb.ud, st, n->detail);
 }
 
-static void
+void
 net_fail(struct net *n, const char *why)
 {
 	int d = net_backoff_ms(n->failures, n->backoff_min, n->backoff_max);
@@ -123,6 +123,8 @@ net_sync_next(struct net *n)
 		return;
 	if (!n->have_me) {
 		r = net_req_new(n, NET_REQ_ME, "/v1/me", 30, err, sizeof err);
+	} else if (n->snap_active) {
+		r = net_snap_request(n, err, sizeof err);
 	} else {
 		/* The first poll after (re)connecting does not wait, so the
 		 * state turns online as soon as the relay answers. */
@@ -218,6 +220,8 @@ net_finish_sync(struct net *n, struct net_req *r, long status)
 	} else if (status == 0) {
 		snprintf(why, sizeof why, "%s", r->errbuf);
 		net_fail(n, why);
+	} else if (r->kind == NET_REQ_SNAP) {
+		net_snap_finish(n, r, status);
 	} else if (status != 200) {
 		snprintf(why, sizeof why, "the relay answered HTTP %ld", status);
 		net_fail(n, why);

@@ -114,6 +114,14 @@ snapw_repack(void *ud, const char *ev, size_t len, int64_t cursor)
 		snprintf(w->err, w->errlen, "cannot repack a cached event");
 		return -1;
 	}
+	if (rc == CACHE_REPACK_DROP) {
+		if (out != NULL) {
+			sodium_memzero(out, outlen);
+			free(out);
+		}
+		w->changed++;
+		return 0;
+	}
 	/* Only what a record can hold replaces the original. */
 	if (rc == 0 || out == NULL || outlen > STORE_MAX_PLAIN - 32) {
 		if (out != NULL) {
@@ -185,6 +193,19 @@ snapw_pair(struct store_snapw *w, uint8_t type, const char *key,
 }
 
 static int
+snapw_metas(struct store_snapw *w)
+{
+	struct td_cache *c = w->c;
+	size_t i;
+
+	for (i = 0; i < c->n_metas; i++)
+		if (snapw_pair(w, REC_META, c->metas[i].key, c->metas[i].val,
+		    strlen(c->metas[i].val)) != 0)
+			return -1;
+	return 0;
+}
+
+static int
 snapw_state(struct store_snapw *w)
 {
 	struct td_cache *c = w->c;
@@ -198,14 +219,15 @@ snapw_state(struct store_snapw *w)
 		if (snapw_pair(w, REC_DRAFT, c->drafts[i].conv,
 		    c->drafts[i].text, c->drafts[i].len) != 0)
 			return -1;
-	if (snapw_reads(w) != 0)
+	if (snapw_reads(w) != 0 || snapw_metas(w) != 0)
 		return -1;
 	if (store_buf_u64(&w->rec, w->recno) != 0 ||
 	    store_buf_u64(&w->rec, w->events) != 0 ||
 	    store_buf_u64(&w->rec, c->n_outbox) != 0 ||
 	    store_buf_u64(&w->rec, c->n_drafts) != 0 ||
 	    store_buf_u64(&w->rec, (uint64_t)c->cursor) != 0 ||
-	    store_buf_u64(&w->rec, c->n_reads) != 0)
+	    store_buf_u64(&w->rec, c->n_reads) != 0 ||
+	    store_buf_u64(&w->rec, c->n_metas) != 0)
 		goto nomem;
 	return snapw_emit(w, REC_END);
 nomem:

@@ -149,6 +149,7 @@ store_state_free(struct td_cache *c)
 		store_draft_put(c, c->drafts[0].conv, strlen(c->drafts[0].conv),
 		    NULL, 0);
 	store_read_free(c);
+	store_meta_free(c);
 	free(c->outbox);
 	free(c->drafts);
 	c->outbox = NULL;
@@ -181,7 +182,7 @@ store_state_events(struct td_cache *c, struct store_rd *rd)
 static int
 store_state_end(struct td_cache *c, struct store_rd *rd)
 {
-	uint64_t count, events, outbox, drafts, cursor, reads;
+	uint64_t count, events, outbox, drafts, cursor, reads, metas;
 
 	if (store_rd_u64(rd, &count) != 0 || store_rd_u64(rd, &events) != 0 ||
 	    store_rd_u64(rd, &outbox) != 0 || store_rd_u64(rd, &drafts) != 0 ||
@@ -193,6 +194,10 @@ store_state_end(struct td_cache *c, struct store_rd *rd)
 	/* Snapshots written before READ records end here. */
 	if (rd->left > 0 && (store_rd_u64(rd, &reads) != 0 ||
 	    reads != c->n_reads))
+		return -1;
+	/* ... and those before META records here. */
+	if (rd->left > 0 && (store_rd_u64(rd, &metas) != 0 ||
+	    metas != c->n_metas))
 		return -1;
 	c->cursor = (int64_t)cursor;
 	return 0;
@@ -248,6 +253,10 @@ store_state_apply(struct td_cache *c, const struct store_rec *r,
 		if ((rc = store_read_apply(c, &rd)) == -2)
 			goto nomem;
 		break;
+	case REC_META:
+		if ((rc = store_meta_apply(c, &rd)) == -2)
+			goto nomem;
+		break;
 	}
 	if (rc != 0)
 		snprintf(err, errlen, "%s: record %llu at offset %zu is "
@@ -256,4 +265,15 @@ store_state_apply(struct td_cache *c, const struct store_rec *r,
 nomem:
 	snprintf(err, errlen, "out of memory");
 	return CACHE_ERR;
+}
+
+bool
+cache_has_draft(const struct td_cache *c, const char *conversation)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_drafts; i++)
+		if (strcmp(c->drafts[i].conv, conversation) == 0)
+			return true;
+	return false;
 }

@@ -48,8 +48,9 @@ enum store_rec_type {
 	REC_DRAFT = 5,
 	REC_END = 6,
 	REC_READ = 7,
+	REC_META = 8,
 };
-#define REC_LAST REC_READ
+#define REC_LAST REC_META
 
 /* The master key and how it was made (sodium_malloc'd). */
 struct cache_key {
@@ -173,6 +174,11 @@ struct store_read {
 	char *conv;
 	int64_t seq;
 };
+/* One named value (cache_meta_set). */
+struct store_meta {
+	char *key;
+	char *val;
+};
 struct store_loaded {
 	uint8_t *snap;
 	size_t snap_len;
@@ -217,6 +223,10 @@ struct td_cache {
 	uint32_t *read_tab;          /* open addressing: index + 1, 0 free */
 	size_t read_tab_cap;         /* power of two, >= 2 * n_reads */
 
+	struct store_meta *metas;    /* named values, first-set order */
+	size_t n_metas;
+	size_t cap_metas;
+
 	uint64_t n_events;           /* in snapshot + log */
 	uint64_t n_json;             /* of them, JSON text (not packed) */
 	cache_repack_fn repack;      /* cache_set_repack */
@@ -252,6 +262,10 @@ int store_read_apply(struct td_cache *c, struct store_rd *rd);
 void store_read_free(struct td_cache *c);
 /* Entries of a READ record: u32 n, n x (string conversation, i64 seq). */
 #define STORE_READ_MIN_ENTRY (4 + 1 + 1 + 8)
+
+/* cache_meta.c: named values in memory. */
+int store_meta_apply(struct td_cache *c, struct store_rd *rd);
+void store_meta_free(struct td_cache *c);
 
 /* True when an event string is JSON text, not packed. */
 static inline bool

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "ui.h"
 #include "dialog.h"
+#include "rsearch.h"
 #include "keymap.h"
 #include "theme.h"
 
@@ -29,6 +30,7 @@ struct dialog {
 	dialog_pick_fn done_pick;
 	void *ud;
 	WINDOW *win;
+	bool marked;        /* choose: items hold \x02...\x03 highlights */
 };
 
 static void
@@ -146,6 +148,56 @@ oom:
 	dialog_free(d);
 	app_error(app, "out of memory");
 	return -1;
+}
+
+int
+dialog_choose_marked(struct app *app, const char *title,
+    const char *const *items, size_t n, dialog_pick_fn done, void *ud)
+{
+	struct dialog *d = dialog_new(app, DLG_CHOOSE, title);
+	size_t i;
+
+	if (d == NULL)
+		return -1;
+	d->done_pick = done;
+	d->ud = ud;
+	d->marked = true;
+	if ((d->items = calloc(n ? n : 1, sizeof *d->items)) == NULL)
+		goto oom;
+	for (i = 0; i < n; i++) {
+		if ((d->items[i] = rsearch_snippet(items[i],
+		    strlen(items[i]))) == NULL)
+			goto oom;
+		d->n_items++;
+	}
+	return 0;
+oom:
+	ui_of(app)->dialog = NULL;
+	dialog_free(d);
+	app_error(app, "out of memory");
+	return -1;
+}
+
+/* An item, its marked parts highlighted. */
+static void
+dialog_add_item(struct aline *l, const struct dialog *d, const char *s)
+{
+	int st = TH_NORMAL;
+	size_t n;
+
+	if (!d->marked) {
+		aline_adds(l, TH_NORMAL, s);
+		return;
+	}
+	while (*s != '\0') {
+		n = strcspn(s, "\x02\x03");
+		aline_add(l, st, s, n);
+		s += n;
+		if (*s == '\0')
+			break;
+		st = *s == RSEARCH_MARK_ON ? TH_HIGH : TH_NORMAL;
+		s++;
+	}
 }
 
 void
@@ -417,7 +469,7 @@ dialog_draw_box(struct app *app, struct dialog *d)
 			aline_printf(&l, TH_HELP_KEY, "%zu ", k2 + 1);
 		else
 			aline_adds(&l, TH_NORMAL, "  ");
-		aline_adds(&l, TH_NORMAL, d->items[k2]);
+		dialog_add_item(&l, d, d->items[k2]);
 		ui_draw_aline(app, d->win, i + 1, 1, &l, (size_t)w - 2,
 		    k2 == d->sel ? TH_SELECTED : TH_DIALOG);
 	}

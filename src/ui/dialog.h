@@ -26,6 +26,10 @@ int dialog_confirm(struct app *app, const char *question,
     dialog_pick_fn done, void *ud);
 int dialog_choose(struct app *app, const char *title,
     const char *const *items, size_t n, dialog_pick_fn done, void *ud);
+/* The same with parts of items marked \x02...\x03 (relay search
+ * snippets), drawn highlighted; each part is sanitized on its own. */
+int dialog_choose_marked(struct app *app, const char *title,
+    const char *const *items, size_t n, dialog_pick_fn done, void *ud);
 
 /* A message box with wrapped text; any key closes it. */
 int dialog_notice(struct app *app, const char *title, const char *text);

@@ -5,14 +5,18 @@
  * started; n/N go to the next/previous match, wrapping around.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ttydesk/model.h"
 #include "app.h"
 #include "dialog.h"
 #include "ui.h"
 #include "queues.h"
+#include "rsearch.h"
 #include "search.h"
+#include "threadview.h"
 
 static int
 search_find(struct app *app, size_t from, int dir, bool include_from)
@@ -47,6 +51,129 @@ search_change(struct app *app, void *ud, const char *text)
 	    "no match" : NULL);
 }
 
+/* The conversations of the relay's hits, in the order of the box. */
+struct relay_pick {
+	char **conv;
+	size_t n;
+};
+
+static void
+relay_pick_free(struct relay_pick *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->conv[i]);
+	free(p->conv);
+	free(p);
+}
+
+static void
+relay_picked(struct app *app, void *ud, int index)
+{
+	struct relay_pick *p = ud;
+
+	if (index >= 0 && (size_t)index < p->n)
+		thread_open_any(app, p->conv[index]);
+	relay_pick_free(p);
+}
+
+static bool
+relay_listed(const struct relay_pick *p, const char *conv)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->conv[i], conv) == 0)
+			return true;
+	return false;
+}
+
+/* One row: the hit's day, then its snippet (sanitized, marks kept). */
+static char *
+relay_row(const struct rsearch_hit *h)
+{
+	char day[16] = "", *row;
+	time_t t = (time_t)h->ts;
+	struct tm tm;
+	size_t len;
+
+	if (h->ts > 0 && localtime_r(&t, &tm) != NULL)
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	len = strlen(day) + strlen(h->kind) + strlen(h->snippet) + 8;
+	if ((row = malloc(len)) != NULL)
+		snprintf(row, len, "%s %s: %s", day, h->kind, h->snippet);
+	return row;
+}
+
+/* The relay's hits outside the working set (the list already shows the
+ * others): a box to open one of them. */
+static void
+search_relay_done(struct app *app, void *ud, long status,
+    const struct rsearch_hit *hits, size_t n, const char *err)
+{
+	struct relay_pick *p;
+	char **rows = NULL, title[300];
+	size_t i, k;
+
+	if (status != 200) {
+		if (status != 0 || strcmp(err, "cancelled") != 0)
+			app_error(app, "relay search unavailable (%s): local "
+			    "matches only", err);
+		return;
+	}
+	if ((p = calloc(1, sizeof *p)) == NULL ||
+	    (p->conv = calloc(n + 1, sizeof *p->conv)) == NULL ||
+	    (rows = calloc(n + 1, sizeof *rows)) == NULL)
+		goto oom;
+	for (i = 0; i < n; i++) {
+		if (model_find(app->model, hits[i].conv) != NULL ||
+		    relay_listed(p, hits[i].conv))
+			continue;
+		if ((p->conv[p->n] = strdup(hits[i].conv)) == NULL ||
+		    (rows[p->n] = relay_row(&hits[i])) == NULL) {
+			p->n++;
+			goto oom;
+		}
+		p->n++;
+	}
+	if (p->n == 0) {
+		if (n == 0 && ui_of(app)->search[0] != '\0' &&
+		    search_find(app, ui_of(app)->sel, 1, true) != 0)
+			app_message(app, "no match, here or on the relay");
+		relay_pick_free(p);
+		free(rows);
+		return;
+	}
+	snprintf(title, sizeof title, "older conversations on the relay: %s",
+	    ui_of(app)->search);
+	/* Not over another dialog the agent has opened since. */
+	if (ui_of(app)->dialog != NULL || dialog_choose_marked(app, title,
+	    (const char *const *)rows, p->n, relay_picked, p) != 0)
+		relay_pick_free(p);
+	for (k = 0; k < n; k++)
+		free(rows[k]);
+	free(rows);
+	return;
+oom:
+	app_error(app, "out of memory");
+	if (p != NULL)
+		relay_pick_free(p);
+	free(rows);
+}
+
+/* Beside the local matches, the whole history on the relay. */
+static void
+search_relay(struct app *app, const char *text)
+{
+	char err[256];
+
+	if (rsearch_query(app, text, search_relay_done, NULL, err,
+	    sizeof err) != 0)
+		app_message(app, "relay search unavailable (%s): local matches "
+		    "only", err);
+}
+
 static void
 search_done(struct app *app, void *ud, const char *text)
 {
@@ -60,6 +187,8 @@ search_done(struct app *app, void *ud, const char *text)
 	}
 	snprintf(ui->search, sizeof ui->search, "%s", text);
 	ui->search_active = text[0] != '\0';
+	if (ui->search_active)
+		search_relay(app, text);
 }
 
 void

@@ -12,6 +12,7 @@
 #include "ttydesk/sanitize.h"
 #include "app.h"
 #include "convui.h"
+#include "history.h"
 #include "outbox.h"
 #include "pending.h"
 #include "presence.h"
@@ -23,6 +24,7 @@
 #include "queues.h"
 #include "thread.h"
 #include "threadview.h"
+#include "window.h"
 
 static size_t
 thread_height(const struct app *app)
@@ -86,9 +88,11 @@ thread_state(struct app *app, struct td_conversation **cp)
 }
 
 static void
-thread_title(struct app *app, struct view *v, const struct td_conversation *c)
+thread_title(struct app *app, struct view *v, const struct td_conversation *c,
+    bool top)
 {
 	struct aline l;
+	const char *note;
 	const char *dn = conversation_display_name(c);
 	char buf[512], *s;
 	const struct td_conv_state *st = &c->state;
@@ -122,6 +126,12 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c)
 		aline_adds(&l, TH_HIGH, s);
 		free(s);
 	}
+	/* Last (after who is here): what the relay has before the top. */
+	note = history_note(app, c->id, ui_of(app)->utf8);
+	if (note != NULL && (top || strncmp(note, "loading", 7) == 0)) {
+		aline_adds(&l, TH_SYSTEM, "  ");
+		aline_adds(&l, TH_SYSTEM, note);
+	}
 	ui_draw_aline(app, v->win, 0, 0, &l, (size_t)v->w, TH_TABS);
 	aline_free(&l);
 }
@@ -149,10 +159,10 @@ thread_draw(struct app *app, struct view *v)
 		aline_free(&empty);
 		return;
 	}
-	thread_title(app, v, c);
 	h = thread_height(app);
 	if (cu->top + h > cu->n_lines)
 		cu->top = cu->n_lines > h ? cu->n_lines - h : 0;
+	thread_title(app, v, c, cu->top == 0);
 	for (i = 0; i < h; i++) {
 		line = cu->top + i;
 		wmove(v->win, (int)i + 1, 0);
@@ -234,6 +244,7 @@ thread_open(struct app *app, const char *id)
 	struct ui *ui = ui_of(app);
 	struct td_conversation *c = model_find(app->model, id);
 	struct convui *cu;
+	char err[256];
 
 	if (c == NULL || (cu = convmap_get(ui_of(app)->convs, id)) == NULL)
 		return;
@@ -253,8 +264,41 @@ thread_open(struct app *app, const char *id)
 		thread_first_unread(app);
 	receipt_mark(app, c); /* before: it looks at what was unread */
 	readpos_mark(app, c);
+	window_opened(app, id);
+	/* A conversation may be known only in part: its newest page. */
+	history_open(app, id, NULL, err, sizeof err);
 	queues_count(app);
 	ui->list.dirty = ui->thread.dirty = ui->status.dirty = true;
+}
+
+/* The agent reached the top: the next older page, if the relay has one. */
+static void
+thread_at_top(struct app *app, const struct convui *cu)
+{
+	if (cu->top == 0)
+		history_older(app, cu->id);
+}
+
+static void
+thread_open_loaded(struct app *app, const char *conv, bool ok)
+{
+	if (ok && model_find(app->model, conv) != NULL)
+		thread_open(app, conv);
+}
+
+void
+thread_open_any(struct app *app, const char *id)
+{
+	char err[256];
+
+	if (model_find(app->model, id) != NULL) {
+		thread_open(app, id);
+		return;
+	}
+	if (history_open(app, id, thread_open_loaded, err, sizeof err) < 0)
+		app_error(app, "cannot open the conversation: %s", err);
+	else
+		app_message(app, "loading the conversation ...");
 }
 
 void
@@ -296,6 +340,7 @@ thread_move(struct app *app, long delta)
 		}
 	}
 	thread_clamp(cu, h);
+	thread_at_top(app, cu);
 	ui_of(app)->thread.dirty = true;
 }
 
@@ -331,6 +376,7 @@ thread_scroll(struct app *app, long lines)
 		cu->top = (size_t)((long)cu->top + lines);
 	thread_clamp(cu, h);
 	thread_fix_sel(cu, h);
+	thread_at_top(app, cu);
 	ui_of(app)->thread.dirty = true;
 }
 
@@ -356,6 +402,7 @@ thread_edge(struct app *app, int bottom)
 				break;
 			}
 		}
+		thread_at_top(app, cu);
 	}
 	ui_of(app)->thread.dirty = true;
 }

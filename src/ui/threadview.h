@@ -10,6 +10,9 @@ struct app;
 
 /* Open the thread of conversation id in the thread pane (focus it). */
 void thread_open(struct app *app, const char *id);
+/* The same for a conversation the model may not hold (a relay search hit,
+ * the relay's Resolved list): fetched first, then opened. */
+void thread_open_any(struct app *app, const char *id);
 void thread_scroll(struct app *app, long lines);
 void thread_move(struct app *app, long delta);
 void thread_edge(struct app *app, int bottom);

@@ -13,6 +13,7 @@
 #include "conn.h"
 #include "theme.h"
 #include "ui.h"
+#include "window.h"
 
 static void
 tabs_draw(struct app *app, struct view *v)
@@ -31,6 +32,11 @@ tabs_draw(struct app *app, struct view *v)
 			const struct ui_queue *q = &ui->queues[i];
 			int st = i == ui->cur_queue ? TH_TAB_ACTIVE : TH_TABS;
 			aline_printf(&l, st, " %s %zu", q->label, q->count);
+			/* What stays on the relay (outside the working set). */
+			if (q->q.kind == TD_Q_RESOLVED &&
+			    window_outside(app, true) > 0)
+				aline_printf(&l, st, "+%" PRId64,
+				    window_outside(app, true));
 			if (q->unread > 0)
 				aline_printf(&l, st, " (%zu)", q->unread);
 			aline_adds(&l, st, " ");
@@ -112,6 +118,10 @@ status_draw(struct app *app, struct view *v)
 	}
 	aline_adds(&l, TH_STATUS, ui->utf8 ? "│ " : "| ");
 	aline_printf(&l, st, "%s%s ", ui->utf8 ? "● " : "", net);
+	if (window_progress(app, net, sizeof net) != NULL) {
+		aline_adds(&l, TH_STATUS, ui->utf8 ? "│ " : "| ");
+		aline_printf(&l, TH_HIGH, "%s ", net);
+	}
 	status_window(app, &l);
 	aline_adds(&l, TH_STATUS, ui->utf8 ? "│ " : "| ");
 	aline_printf(&l, TH_STATUS, "%s ", app->self_name ? app->self_name :

@@ -69,6 +69,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 		if mode == "error500":
 			self.answer(500, '{"error":{"code":"internal","message":"x"}}')
 			return
+		if self.path.startswith("/v1/snapshot"):
+			# A relay from before the windowed reads.
+			self.answer(404, '{"error":{"code":"not_found",'
+			    '"message":"no such route"}}')
+			return
 		if self.path.startswith("/v1/me"):
 			if mode == "garbage_me":
 				self.answer(200, "<html>hello</html>", "text/html")

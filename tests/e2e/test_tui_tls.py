@@ -29,11 +29,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
 		pass
 
 	def do_GET(self):
+		status = 200
 		if self.path.startswith("/v1/me"):
 			body = json.dumps(ME).encode()
+		elif self.path.startswith("/v1/snapshot"):
+			# A relay from before the windowed reads.
+			status = 404
+			body = b'{"error":{"code":"not_found","message":"x"}}'
 		else:
 			body = b'{"events": [], "next": 0, "more": false}'
-		self.send_response(200)
+		self.send_response(status)
 		self.send_header("Content-Type", "application/json")
 		self.send_header("Content-Length", str(len(body)))
 		self.end_headers()
