@@ -97,8 +97,21 @@ export_sqlite(const char *path, FILE *out, long long *rows, char *err,
 		snprintf(sql, sizeof sql, "SELECT %s FROM %s %s ORDER BY %s",
 		    d->cols_sqlite ? d->cols_sqlite : d->cols, d->name,
 		    d->where, d->order);
-		if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK &&
+		    d->added != NULL) {
+			/* A database from before the last column (never started
+			 * by this relay): export it with the column's value for
+			 * old rows, as import takes an old dump. */
+			const char *last = strrchr(d->cols, ',');
+
+			snprintf(sql, sizeof sql, "SELECT %.*s, '%s' FROM %s %s "
+			    "ORDER BY %s", (int)(last - d->cols), d->cols,
+			    d->added, d->name, d->where, d->order);
+			if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+				goto fail;
+		} else if (s == NULL) {
 			goto fail;
+		}
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			json_t *row = json_array();
 

@@ -114,7 +114,7 @@ class DiskFull(unittest.TestCase):
 		self.assertEqual(self.alice.sync(0, limit=1).status, 200)
 		log = self.relay.log_text()
 		self.assertNotIn("y" * 100, log)
-		self.assertIn("store: ", log, "no store error in the log")
+		self.assertIn("event=store_error", log, "no store error in the log")
 
 		self.prlimit("unlimited:")
 		# Meta redelivers what was refused (same bodies, same wamids).
