@@ -135,8 +135,14 @@ class SqliteLocked(RelayTestCase):
 		    % (out["result"], out["secs"], out2["result"].status,
 		    out2["secs"]))
 		self.assertTrue(self.relay.running())
-		self.assertGreaterEqual(out["result"], 500, "a webhook the "
-		    "relay could not store was acknowledged")
+		# The webhook and the send reach the one writer in either order:
+		# the first fails after the busy timeout (10 s), the second may
+		# wait out the rest of the 14 s lock and be stored.  A webhook
+		# answered 200 must then be stored, one answered 5xx must not.
+		stored_early = out["result"] == 200
+		if not stored_early:
+			self.assertGreaterEqual(out["result"], 500, "a webhook "
+			    "neither stored nor refused")
 		# The send queued behind the webhook's batch: it either timed
 		# out too (5xx, nothing sent) or was stored once the lock went.
 		r = out2["result"]
@@ -145,7 +151,8 @@ class SqliteLocked(RelayTestCase):
 			self.assertIsInstance(r.error_code, str, r)
 			self.assertEqual(len(self.fake.send_requests()), sends0,
 			    "an unstored send reached the Graph API")
-		self.assertEqual(self.count(m["id"]), 0)
+		self.assertEqual(self.count(m["id"]), 1 if stored_early else 0,
+		    "a webhook's 200 and the log disagree")
 		self.assertIn("locked", self.relay.log_text().lower(),
 		    "the log does not say the database was locked")
 		# The lock is gone: Meta redelivers, the agent retries.
