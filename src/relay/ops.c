@@ -12,8 +12,10 @@
 
 #include "ttydesk/wa.h"
 
+#include "assign.h"
 #include "conv.h"
 #include "events.h"
+#include "online.h"
 #include "ops.h"
 
 #define OP_TEXT_MAX 4096
@@ -499,7 +501,7 @@ op_escalate(struct relay *r, const struct relay_agent *a, const char *conv,
 		return;
 	json_object_set_new(state, "status", json_string("escalated"));
 	json_object_set_new(state, "team", json_string(team));
-	json_object_set_new(state, "assignee", json_null());
+	assign_state_set(state, NULL, a->id, now);
 	json_object_set_new(state, "priority", json_string(prio));
 	json_object_set_new(state, "escalation", json_pack("{s:s, s:s, s:s, s:I}",
 	    "team", team, "reason", reason, "by", a->id, "at", (json_int_t)now));
@@ -529,18 +531,17 @@ op_assign(struct relay *r, const struct relay_agent *a, const char *conv,
 	}
 	if ((state = op_load(r, a, conv, NULL, res)) == NULL)
 		return;
-	json_object_set(state, "assignee", who);
+	assign_state_set(state, json_string_value(who), a->id, relay_now(r));
 	op_commit_state(r, conv, state, res);
 	json_decref(state);
 }
 
 /* The CSAT question as WhatsApp reply buttons, queued like a message. */
-static int
-op_csat_ask(struct relay *r, const struct relay_agent *a, const char *conv,
-    const json_t *state, int64_t contact, int64_t now)
+int
+ops_queue_out(struct relay *r, const char *conv, const json_t *state,
+    int64_t contact, const char *agent, const char *text,
+    const struct ops_buttons *buttons, int64_t now)
 {
-	static const char *const ids[] = { "csat:5", "csat:3", "csat:1" };
-	static const char *const titles[] = { "Great", "OK", "Poor" };
 	struct relay_contact c;
 	struct wa_recipient to;
 	struct td_message m;
@@ -552,17 +553,18 @@ op_csat_ask(struct relay *r, const struct relay_agent *a, const char *conv,
 		return -1;
 	to.wa_id = c.wa_id;
 	to.user_id = c.wa_id ? NULL : c.user_id;
-	if ((body = wa_build_buttons(&to, r->cfg->csat_question, ids, titles,
-	    3)) == NULL)
+	if ((body = buttons != NULL ? wa_build_buttons(&to, text, buttons->ids,
+	    buttons->titles, buttons->n) : wa_build_text(&to, text,
+	    NULL)) == NULL)
 		goto out;
 	op_new_id("out.", id, sizeof id);
 	memset(&m, 0, sizeof m);
 	m.id = id;
 	m.direction = TD_DIR_OUT;
-	m.kind = TD_KIND_INTERACTIVE;
+	m.kind = buttons != NULL ? TD_KIND_INTERACTIVE : TD_KIND_TEXT;
 	m.from = (char *)op_from(r, state);
-	m.text = r->cfg->csat_question;
-	m.agent = a->id;
+	m.text = (char *)text;
+	m.agent = (char *)agent;
 	m.status = TD_MS_PENDING;
 	ev = ev_message_new(now, conv, &m);
 	if (relay_append(r, ev) == 0 &&
@@ -575,6 +577,18 @@ out:
 	free(body);
 	relay_contact_free(&c);
 	return rc;
+}
+
+static int
+op_csat_ask(struct relay *r, const struct relay_agent *a, const char *conv,
+    const json_t *state, int64_t contact, int64_t now)
+{
+	static const char *const ids[] = { "csat:5", "csat:3", "csat:1" };
+	static const char *const titles[] = { "Great", "OK", "Poor" };
+	const struct ops_buttons b = { ids, titles, 3 };
+
+	return ops_queue_out(r, conv, state, contact, a->id,
+	    r->cfg->csat_question, &b, now);
 }
 
 void
@@ -712,6 +726,7 @@ op_presence(struct relay *r, const struct relay_agent *a, const char *conv,
 	if ((state = op_load(r, a, conv, NULL, res)) == NULL)
 		return;
 	json_decref(state);
+	online_touch(r, a->id);
 	ev = ev_new(now, "presence", conv);
 	/* Both flat and nested, so either reading of the spec works. */
 	json_object_set_new(ev, "agent", json_string(a->id));
@@ -779,5 +794,7 @@ ops_housekeeping(struct relay *r)
 		free(ids[i]);
 	}
 	free(ids);
+	if (rc == 0)
+		rc = assign_run(r, now, &r->hk_queued);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include "ops.h"
 #include "search.h"
 #include "sender.h"
+#include "team_view.h"
 
 void webhook_get(struct req *q);
 void webhook_post(struct req *q);
@@ -66,6 +67,7 @@ const struct route relay_routes[] = {
 	{ "GET", "/v1/contacts/{}/conversations", true,
 	    route_contact_conversations },
 	{ "POST", "/v1/bulk", true, route_bulk },
+	{ "GET", "/v1/team", true, team_view_route },
 	{ NULL, NULL, false, NULL },
 };
 
