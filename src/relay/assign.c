@@ -179,6 +179,7 @@ struct assign_team {
 	struct assign_agent *agents; /* members, by id */
 	size_t n_agents;
 	int64_t now;
+	int64_t *due; /* lowered to the next time a decision may change */
 };
 
 static int
@@ -313,8 +314,13 @@ assign_reassign(struct assign_team *at, struct assign_conv *c)
 	if (from < waiting)
 		from = waiting;
 	if (hours_business_between(at->t->hours, from, at->now) <
-	    at->t->reassign_after)
+	    at->t->reassign_after) {
+		from = hours_add_business(at->t->hours, from,
+		    at->t->reassign_after);
+		if (from < *at->due)
+			*at->due = from;
 		return 0;
+	}
 	if ((prev = strdup(c->assignee)) == NULL)
 		return -1;
 	if ((g = assign_agent_named(at, prev)) != NULL)
@@ -388,12 +394,15 @@ assign_queue(struct assign_team *at)
 
 static int
 assign_team_run(struct relay *r, const struct relay_team *t,
-    struct assign_set *set, int64_t now)
+    struct assign_set *set, int64_t now, int64_t *due)
 {
-	struct assign_team at = { r, t, set, NULL, 0, now };
+	struct assign_team at = { r, t, set, NULL, 0, now, due };
+	int64_t change = hours_next_change(t->hours, now);
 	size_t i;
 	int rc = 0;
 
+	if (change < *due)
+		*due = change; /* opening, closing: assignment, away messages */
 	if (t->assign_mode == ASSIGN_OFF || !hours_open_at(t->hours, now))
 		return 0;
 	if (assign_members(&at) != 0)
@@ -422,12 +431,47 @@ assign_wanted(const struct relay_directory *d)
 	return false;
 }
 
+/* A fingerprint of who is online (FNV-1a over the online agents' ids). */
+static uint64_t
+assign_online_sig(struct relay *r, const struct relay_directory *d,
+    int64_t now)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < d->n_agents; i++) {
+		if (!online_is(r, d->agents[i].id, now, NULL))
+			continue;
+		for (p = d->agents[i].id; ; p++) {
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+			if (*p == '\0')
+				break;
+		}
+	}
+	return h;
+}
+
+/* A pass reads every unresolved conversation: it runs only when its
+ * outcome may differ from the last one's, i.e. when the log grew (here
+ * or on another relay), someone came online or went away, the config
+ * was reloaded, or the clock reached a due time the last pass noted (an
+ * opening or closing hour, a reassign_after deadline). */
+static bool
+assign_needed(struct relay *r, const struct relay_directory *d, int64_t now,
+    uint64_t sig)
+{
+	return r->assign_seq != r->last_seq || r->assign_sig != sig ||
+	    r->assign_dir != d || now >= r->assign_due;
+}
+
 int
 assign_run(struct relay *r, int64_t now, bool *queued)
 {
 	const struct relay_directory *d = config_dir(r->cfg);
 	struct assign_set set;
-	int64_t ms = clock_ms();
+	int64_t ms = clock_ms(), due = HOURS_NEVER;
+	uint64_t sig;
 	size_t i;
 	int rc = 0;
 
@@ -438,14 +482,21 @@ assign_run(struct relay *r, int64_t now, bool *queued)
 		if (online_exchange(r, r->writer, now) != 0)
 			return -1;
 	}
-	if (!assign_wanted(d))
+	sig = assign_online_sig(r, d, now);
+	if (!assign_wanted(d) || !assign_needed(r, d, now, sig))
 		return 0;
 	if (assign_load(r->writer, &set) != 0)
 		return -1;
 	for (i = 0; i < d->n_teams && rc == 0; i++)
-		rc = assign_team_run(r, &d->teams[i], &set, now);
+		rc = assign_team_run(r, &d->teams[i], &set, now, &due);
 	for (i = 0; i < set.n && rc == 0; i++)
 		rc = away_check(r, &set.v[i], now, queued);
 	assign_set_free(&set);
+	if (rc == 0) {
+		r->assign_seq = r->last_seq;
+		r->assign_sig = sig;
+		r->assign_dir = d;
+		r->assign_due = due;
+	}
 	return rc;
 }

@@ -76,7 +76,13 @@ struct relay {
 	struct relay_job hk_job;
 	_Atomic bool hk_busy;
 	int64_t hk_last_ms;
-	int64_t online_exchanged_ms; /* writer thread, assign.c */
+	/* writer thread, assign.c: the last pass's log head, online agents,
+	 * directory and next due time */
+	int64_t online_exchanged_ms;
+	int64_t assign_seq;
+	uint64_t assign_sig;
+	const void *assign_dir;
+	int64_t assign_due;
 	bool hk_queued; /* writer thread: housekeeping queued a send */
 
 	struct sender *sender;
