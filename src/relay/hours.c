@@ -181,14 +181,17 @@ hours_parse_date(const char *p, const char **end, int64_t *day)
 {
 	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
 	    31, 30, 31 };
-	int y, m, d, len, i, back_y, back_m, back_d;
+	int y = 0, m, d, i, back_y, back_m, back_d;
 
 	for (i = 0; i < 10; i++) {
 		if (i == 4 || i == 7 ? p[i] != '-' : !isdigit((unsigned char)p[i]))
 			return -1;
 	}
-	if (sscanf(p, "%4d-%2d-%2d%n", &y, &m, &d, &len) != 3 || len != 10 ||
-	    m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+	for (i = 0; i < 4; i++)
+		y = y * 10 + (p[i] - '0');
+	m = (p[5] - '0') * 10 + (p[6] - '0');
+	d = (p[8] - '0') * 10 + (p[9] - '0');
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
 		return -1;
 	*day = hours_days_from_civil(y, m, d);
 	/* 29 February of a common year comes back as 1 March. */
