@@ -28,7 +28,7 @@
 #include "store_common.h"
 #include "store_window.h"
 
-#define ASSIGN_PAGE 500
+#define ASSIGN_PAGE 100000 /* one read: each page re-runs the whole query */
 #define ASSIGN_EXCHANGE_MS 2000
 
 static bool

@@ -624,6 +624,9 @@ op_status(struct relay *r, const struct relay_agent *a, const char *conv,
 		json_object_del(state, "snoozed_until");
 	if (ask)
 		json_object_set_new(state, "_csat_asked", json_true());
+	/* Resolved: nobody waits any more (a reopening starts anew). */
+	if (strcmp(st, "resolved") == 0)
+		json_object_del(state, "_waiting_since");
 	op_commit_state(r, conv, state, res);
 	if (ask && res->status == 200) {
 		if (op_csat_ask(r, a, conv, state, contact, now) != 0)
