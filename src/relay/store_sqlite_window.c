@@ -210,3 +210,27 @@ sqlite_window_conv_page(void *be, const char *status,
 	sqlite3_finalize(s);
 	return rc;
 }
+
+int
+sqlite_window_scan(void *be, relay_scan_fn *fn, void *ctx)
+{
+	sqlite3_stmt *s = sw_prepare(be, "SELECT ts, type, conversation, json "
+	    "FROM events WHERE type IN ('message', 'conversation') ORDER BY "
+	    "seq");
+	int rc = -1, step;
+
+	if (s == NULL)
+		return -1;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		if (fn(ctx, sqlite3_column_int64(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    (const char *)sqlite3_column_text(s, 2),
+		    (const char *)sqlite3_column_text(s, 3),
+		    (size_t)sqlite3_column_bytes(s, 3)) != 0)
+			break;
+	}
+	if (step == SQLITE_DONE)
+		rc = 0;
+	sqlite3_finalize(s);
+	return rc;
+}
