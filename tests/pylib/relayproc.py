@@ -64,8 +64,11 @@ def sha256_hex(text):
 
 
 class Agent:
-	def __init__(self, agent_id, name, teams, token=None, numbers=None):
+	def __init__(self, agent_id, name, teams, token=None, numbers=None,
+	    role=None, visibility=None):
 		self.id = agent_id
+		self.role = role                # None: the default (agent)
+		self.visibility = visibility    # None: the default (all)
 		self.name = name
 		self.teams = list(teams)
 		self.token = token or secrets.token_urlsafe(24)
@@ -149,6 +152,10 @@ class Relay:
 			    "token_sha256 = " + sha256_hex(a.token)]
 			if a.numbers:
 				lines.append("numbers = " + ", ".join(a.numbers))
+			if a.role:
+				lines.append("role = " + a.role)
+			if a.visibility:
+				lines.append("visibility = " + a.visibility)
 		text = "\n".join(lines) + "\n" + self.extra_config
 		with open(self.config_path, "w", encoding="utf-8") as fp:
 			fp.write(text)
