@@ -390,6 +390,13 @@ rep_cmp64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* num / den rounded half up to 1 / scale. */
+static double
+rep_round(int64_t num, int64_t den, int64_t scale)
+{
+	return (double)((num * scale * 2 + den) / (den * 2)) / (double)scale;
+}
+
 static json_t *
 rep_group_json(struct rep_group *g, const char *key)
 {
@@ -404,9 +411,9 @@ rep_group_json(struct rep_group *g, const char *key)
 	    "first_response_p90", rep_percentile(g->fr, g->n_fr, 90),
 	    "resolution_p50", rep_percentile(g->res, g->n_res, 50),
 	    "sla_met_pct", g->sla_decided == 0 ? json_null() :
-	    json_real((double)(g->sla_met * 1000 / g->sla_decided) / 10.0),
+	    json_real(rep_round(g->sla_met * 100, g->sla_decided, 10)),
 	    "csat_avg", g->csat_count == 0 ? json_null() :
-	    json_real((double)(g->csat_sum * 100 / g->csat_count) / 100.0),
+	    json_real(rep_round(g->csat_sum, g->csat_count, 100)),
 	    "csat_count", (json_int_t)g->csat_count);
 	if (o != NULL && key != NULL)
 		json_object_set_new(o, "key", json_string(key));
