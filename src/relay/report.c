@@ -29,6 +29,24 @@ rj_ws(const char *p)
 	return p;
 }
 
+/* The character after the string at p (its opening quote), or NULL. */
+static const char *
+rj_skip_string(const char *p)
+{
+	const char *q;
+
+	for (p++;; p = q + 1) {
+		/* Most strings hold no escape: one memchr-like scan. */
+		q = strpbrk(p, "\"\\");
+		if (q == NULL)
+			return NULL;
+		if (*q == '"')
+			return q + 1;
+		if (*++q == '\0')
+			return NULL;
+	}
+}
+
 /* The character after the JSON value at p (NULL when malformed). */
 static const char *
 rj_skip(const char *p)
@@ -37,11 +55,8 @@ rj_skip(const char *p)
 
 	do {
 		if (*p == '"') {
-			for (p++; *p != '"'; p++) {
-				if (*p == '\0' || (*p == '\\' && *++p == '\0'))
-					return NULL;
-			}
-			p++;
+			if ((p = rj_skip_string(p)) == NULL)
+				return NULL;
 		} else if (*p == '{' || *p == '[') {
 			depth++;
 			p++;
