@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hours.h"
 #include "report.h"
 #include "store_common.h"
 #include "store_window.h"
@@ -360,22 +361,22 @@ rep_scan_free(struct rep_scan *s)
 
 /* ---- figures -------------------------------------------------------- */
 
-/* Business hours of a team (NULL: always open). */
+/* Business hours of a team (NULL: always open, as for no team or a
+ * team no longer configured). */
 static const struct hours *
 rep_hours(const struct relay_config *cfg, const struct rep_scan *s, int team)
 {
-	(void)cfg;
-	(void)s;
-	(void)team;
-	return NULL;
+	const struct relay_team *t = team >= 0 ?
+	    config_find_team(cfg, s->names[team]) : NULL;
+
+	return t != NULL ? t->hours : NULL;
 }
 
 /* Open seconds in [from, to) by h. */
 static int64_t
 rep_business(const struct hours *h, int64_t from, int64_t to)
 {
-	(void)h;
-	return to > from ? to - from : 0;
+	return to > from ? hours_business_between(h, from, to) : 0;
 }
 
 struct rep_group {

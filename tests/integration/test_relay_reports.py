@@ -138,6 +138,15 @@ def scripted_week():
 	w.msg(t, "c7", "in")
 	w.msg(t + 300, "c7", "out", agent="bob")
 	w.state(t + 2100, "c7", "resolved", "tier1", "bob")
+	# c8, the next week, in tier2's business hours (Mon-Fri 9-18 UTC):
+	# Friday 17:50, answered Saturday 10:00 (10 open minutes later),
+	# resolved Monday 9:30 (40 open minutes after the start).
+	t = MON + 11 * DAY + 17 * H + 50 * 60
+	w.state(t, "c8", "open", "tier2", "alice")
+	w.msg(t, "c8", "in")
+	w.msg(MON + 12 * DAY + 10 * H, "c8", "out", agent="alice")
+	w.state(MON + 14 * DAY + 9 * H + 1800, "c8", "resolved", "tier2",
+	    "alice")
 	return w.events()
 
 
@@ -176,6 +185,10 @@ SLA = """
 [sla]
 first_response = 15m
 urgent.first_response = 5m
+
+[hours tier2]
+timezone = UTC
+mon-fri = 09:00-18:00
 """
 
 
@@ -234,6 +247,11 @@ class Reports(RelayTestCase):
 		got = self.report("day", 0, MON - DAY - 1)
 		self.assertEqual(got, {"rows": [], "totals": row(None, 0, 0, None,
 		    None, None, None, None, 0)})
+
+	def test_durations_count_business_hours(self):
+		got = self.report("team", MON + 11 * DAY, MON + 12 * DAY - 1)
+		self.assertEqual(got["rows"], [row("tier2", 1, 1, 600, 600, 2400,
+		    100.0, None, 0)])
 
 	def cli(self, *args):
 		p = self.relay.run_cli("report", "--config", self.relay.config_path,
