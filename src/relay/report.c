@@ -34,18 +34,18 @@ rj_ws(const char *p)
 static const char *
 rj_skip_string(const char *p)
 {
-	const char *q;
+	const char *q = p + 1, *b;
 
-	for (p++;; p = q + 1) {
-		/* Most strings hold no escape: one memchr-like scan. */
-		q = strpbrk(p, "\"\\");
-		if (q == NULL)
-			return NULL;
-		if (*q == '"')
+	/* A quote ends the string unless an odd run of backslashes escapes
+	 * it; strchr is the fastest scan there is. */
+	while ((q = strchr(q, '"')) != NULL) {
+		for (b = q; b > p + 1 && b[-1] == '\\'; b--)
+			;
+		if ((q - b) % 2 == 0)
 			return q + 1;
-		if (*++q == '\0')
-			return NULL;
+		q++;
 	}
+	return NULL;
 }
 
 /* The character after the JSON value at p (NULL when malformed). */
@@ -154,6 +154,7 @@ struct rep_scan {
 	struct rep_episode *eps;
 	size_t n_eps, cap_eps;
 	char **names;             /* agents, teams, numbers seen */
+	size_t *name_len;
 	size_t n_names;
 	int failed;
 };
@@ -163,20 +164,24 @@ static int
 rep_name(struct rep_scan *s, const char *v, size_t len)
 {
 	char **nv, *copy;
-	size_t i;
+	size_t i, *nl;
 
 	if (v == NULL)
 		return -1;
 	for (i = 0; i < s->n_names; i++) {
-		if (strncmp(s->names[i], v, len) == 0 && s->names[i][len] == '\0')
+		if (s->name_len[i] == len && memcmp(s->names[i], v, len) == 0)
 			return (int)i;
 	}
 	if ((nv = realloc(s->names, (s->n_names + 1) * sizeof *nv)) == NULL)
 		return -1;
 	s->names = nv;
+	if ((nl = realloc(s->name_len, (s->n_names + 1) * sizeof *nl)) == NULL)
+		return -1;
+	s->name_len = nl;
 	if ((copy = strndup(v, len)) == NULL)
 		return -1;
 	s->names[s->n_names] = copy;
+	s->name_len[s->n_names] = len;
 	return (int)s->n_names++;
 }
 
@@ -355,6 +360,7 @@ rep_scan_free(struct rep_scan *s)
 	for (i = 0; i < s->n_names; i++)
 		free(s->names[i]);
 	free(s->names);
+	free(s->name_len);
 	free(s->convs);
 	free(s->eps);
 }
