@@ -512,6 +512,18 @@ op_escalate(struct relay *r, const struct relay_agent *a, const char *conv,
 	json_decref(state);
 }
 
+int
+op_may_assign(const struct relay_agent *a, const char *who,
+    struct op_result *res)
+{
+	if (a == NULL || who == NULL || strcmp(who, a->id) == 0 ||
+	    config_agent_supervises(a))
+		return 1;
+	op_error(res, 403, "forbidden", "only a supervisor or an admin may "
+	    "assign a conversation to someone else (%s)", who);
+	return 0;
+}
+
 void
 op_assign(struct relay *r, const struct relay_agent *a, const char *conv,
     json_t *in, struct op_result *res)
@@ -529,6 +541,8 @@ op_assign(struct relay *r, const struct relay_agent *a, const char *conv,
 		    json_string_value(who));
 		return;
 	}
+	if (!op_may_assign(a, json_string_value(who), res))
+		return;
 	if ((state = op_load(r, a, conv, NULL, res)) == NULL)
 		return;
 	assign_state_set(state, json_string_value(who), a->id, relay_now(r));

@@ -28,6 +28,12 @@ void op_error(struct op_result *res, unsigned status, const char *code,
 op_handler op_message, op_note, op_escalate, op_assign, op_status,
     op_labels, op_presence;
 
+/* Whether agent a may assign to who (an agent id, NULL: nobody): to
+ * itself always, to others only as a supervisor or admin.  0 with a
+ * 403 forbidden in res otherwise. */
+int op_may_assign(const struct relay_agent *a, const char *who,
+    struct op_result *res);
+
 /* ops_send.c: templates with components, interactive messages.  The
  * check answers 400 template_params / interactive_invalid (-1); the body
  * is NULL when the request is neither (a text or a params template). */

@@ -13,6 +13,7 @@
 #include "health.h"
 #include "http.h"
 #include "ops.h"
+#include "report.h"
 #include "search.h"
 #include "sender.h"
 #include "team_view.h"
@@ -37,6 +38,7 @@ static void route_contact_get(struct req *q);
 static void route_contact_post(struct req *q);
 static void route_contact_conversations(struct req *q);
 static void route_bulk(struct req *q);
+static void route_reports(struct req *q);
 
 const struct route relay_routes[] = {
 	{ "GET", "/webhook", false, webhook_get },
@@ -68,6 +70,7 @@ const struct route relay_routes[] = {
 	    route_contact_conversations },
 	{ "POST", "/v1/bulk", true, route_bulk },
 	{ "GET", "/v1/team", true, team_view_route },
+	{ "GET", "/v1/reports", true, route_reports },
 	{ NULL, NULL, false, NULL },
 };
 
@@ -97,8 +100,10 @@ route_me(struct req *q)
 	for (i = 0; i < d->n_teams; i++)
 		json_array_append_new(teams, json_pack("{s:s, s:s}", "id",
 		    d->teams[i].id, "name", d->teams[i].name));
-	req_reply(q, 200, json_pack("{s:{s:s, s:s, s:o}, s:o, s:{s:s, s:s}, "
-	    "s:o}", "agent", "id", a->id, "name", a->name, "teams", mine,
+	req_reply(q, 200, json_pack("{s:{s:s, s:s, s:o, s:s, s:s}, s:o, "
+	    "s:{s:s, s:s}, s:o}", "agent", "id", a->id, "name", a->name,
+	    "teams", mine, "role", config_role_name(a->role), "visibility",
+	    config_visibility_name(a->visibility),
 	    "teams", teams, "business", "phone_number_id",
 	    q->r->cfg->phone_number_id, "display_phone_number",
 	    q->r->cfg->display_phone_number, "numbers", numbers));
@@ -247,15 +252,32 @@ route_read(struct req *q)
 	relay_msgkey_free(&k);
 }
 
-/* A contact by phone (wa_id) or, failing that, BSUID.  1/0/-1. */
+static void route_visible_only(struct req *q, json_t *list);
+
+/* A contact by phone (wa_id) or, failing that, BSUID, when the agent of
+ * q sees one of its conversations (an agent that sees less than all
+ * knows only those customers).  1/0/-1. */
 static int
-route_contact_find(struct relay_store *st, const char *key,
+route_contact_find(struct req *q, struct relay_store *st, const char *key,
     struct relay_contact *c)
 {
 	int rc = relay_store_contact_by(st, "wa_id", key, c);
+	json_t *list;
 
 	if (rc == 0)
 		rc = relay_store_contact_by(st, "user_id", key, c);
+	if (rc <= 0 || !relay_agent_limited(q->agent))
+		return rc;
+	if ((list = relay_store_contact_conversations(st, c->id)) == NULL) {
+		relay_contact_free(c);
+		return -1;
+	}
+	route_visible_only(q, list);
+	if (json_array_size(list) == 0) {
+		relay_contact_free(c);
+		rc = 0;
+	}
+	json_decref(list);
 	return rc;
 }
 
@@ -276,7 +298,7 @@ route_contact_get(struct req *q)
 	int rc;
 
 	pthread_mutex_lock(&q->r->reader_lock);
-	rc = route_contact_find(q->r->reader, q->seg[2], &c);
+	rc = route_contact_find(q, q->r->reader, q->seg[2], &c);
 	pthread_mutex_unlock(&q->r->reader_lock);
 	if (rc <= 0) {
 		req_error(q, rc < 0 ? 500 : 404, rc < 0 ? "store_error" :
@@ -313,7 +335,7 @@ route_contact_conversations(struct req *q)
 	int rc;
 
 	pthread_mutex_lock(&q->r->reader_lock);
-	rc = route_contact_find(q->r->reader, q->seg[2], &c);
+	rc = route_contact_find(q, q->r->reader, q->seg[2], &c);
 	if (rc > 0)
 		list = relay_store_contact_conversations(q->r->reader, c.id);
 	pthread_mutex_unlock(&q->r->reader_lock);
@@ -388,7 +410,7 @@ route_contact_post_w(struct req *q)
 		req_reply_raw(q, (unsigned)status, prev, strlen(prev));
 		return;
 	}
-	if ((rc = route_contact_find(r->writer, q->seg[2], &c)) <= 0) {
+	if ((rc = route_contact_find(q, r->writer, q->seg[2], &c)) <= 0) {
 		req_error(q, rc < 0 ? 500 : 404, rc < 0 ? "store_error" :
 		    "not_found", "no contact %s", q->seg[2]);
 		return;
@@ -419,6 +441,9 @@ route_contact_post(struct req *q)
 	if (route_body(q) == 0)
 		req_to_writer(q, route_contact_post_w);
 }
+
+/* Conversations one /v1/bulk may name, but for supervisors and admins. */
+#define ROUTE_BULK_MAX 50
 
 static const struct {
 	const char *action;
@@ -475,6 +500,7 @@ route_bulk_run(struct req *q)
 {
 	json_t *convs = json_object_get(q->in, "conversations");
 	json_t *action = json_object_get(q->in, "action"), *results, *v, *in;
+	struct op_result denied = { 0, NULL, NULL, 0 };
 	const char *name = NULL;
 	op_fn fn = NULL;
 	size_t i, k;
@@ -491,7 +517,19 @@ route_bulk_run(struct req *q)
 		    "and action one of assign, status, labels, escalate");
 		return;
 	}
+	if (json_array_size(convs) > ROUTE_BULK_MAX &&
+	    !config_agent_supervises(q->agent)) {
+		req_error(q, 403, "forbidden", "only a supervisor or an admin may "
+		    "change more than %d conversations at once", ROUTE_BULK_MAX);
+		return;
+	}
 	in = route_bulk_input(name, json_object_get(action, name));
+	if (fn == op_assign && !op_may_assign(q->agent, json_string_value(
+	    json_object_get(in, "agent")), &denied)) {
+		json_decref(in);
+		req_reply(q, denied.status, denied.body);
+		return;
+	}
 	results = json_array();
 	json_array_foreach(convs, i, v) {
 		struct op_result res = { 0, NULL, NULL, 0 };
@@ -532,4 +570,44 @@ route_bulk(struct req *q)
 {
 	if (route_body(q) == 0)
 		req_to_writer(q, route_bulk_w);
+}
+
+/* On a connection of its own: a long report holds no lock the other
+ * readers need. */
+static void
+route_reports(struct req *q)
+{
+	struct report_query rq;
+	struct relay_store *st = NULL;
+	long long from, to;
+	char by[16], err[256];
+	json_t *out;
+
+	if (!config_agent_supervises(q->agent)) {
+		req_error(q, 403, "forbidden", "only a supervisor or an admin "
+		    "may read reports");
+		return;
+	}
+	if (req_int_arg(q, "from", 0, INT64_MAX, 0, &from) != 0 ||
+	    req_int_arg(q, "to", 0, INT64_MAX, INT64_MAX, &to) != 0)
+		return;
+	if (report_by_parse(req_arg(q, "by", by, sizeof by), &rq.by) != 0) {
+		req_error(q, 400, "bad_request", "by must be agent, team, number "
+		    "or day");
+		return;
+	}
+	rq.from = from;
+	rq.to = to;
+	rq.now = relay_now(q->r);
+	if (relay_store_open(q->r->cfg->database, RELAY_STORE_READER, &st, err,
+	    sizeof err) != 0) {
+		req_error(q, 500, "store_error", "%s", err);
+		return;
+	}
+	out = report_run(st, q->r->cfg, &rq, err, sizeof err);
+	relay_store_close(st);
+	if (out == NULL)
+		req_error(q, 500, "store_error", "%s", err);
+	else
+		req_reply(q, 200, out);
 }
