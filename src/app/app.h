@@ -154,13 +154,6 @@ void app_set_me(struct app *app, const json_t *me);
 /* After a batch of events: refresh queues/list/thread as needed. */
 void app_after_events(struct app *app, unsigned changed);
 
-/* Open the cache (asks for a passphrase on the terminal when needed,
- * offers to rebuild a corrupt cache).  Before curses starts. */
-int app_open_cache(struct app *app, char *err, size_t errlen);
-/* The cache's repack callback (cache_set_repack, ud the app): packs the
- * JSON events of older builds, drops those of forgotten conversations. */
-int app_cache_repack(void *ud, const char *ev, size_t len, char **out,
-    size_t *outlen);
 /* Replay the open cache into the model.  With the screen up it draws what
  * is loaded so far and answers keys every 100 ms.  Returns a CACHE_* status. */
 int app_load_cache(struct app *app, char *err, size_t errlen);

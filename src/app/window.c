@@ -13,6 +13,7 @@
 #include "ttydesk/event.h"
 #include "ttydesk/model.h"
 #include "app.h"
+#include "cacheopen.h"
 #include "net.h"
 #include "outbox.h"
 #include "strmap.h"

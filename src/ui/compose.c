@@ -12,6 +12,7 @@
 #include "app.h"
 #include "compose.h"
 #include "convui.h"
+#include "editor.h"
 #include "keymap.h"
 #include "outbox.h"
 #include "picker.h"

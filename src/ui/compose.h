@@ -55,9 +55,6 @@ void compose_cancel(struct app *app);
 int compose_send(struct app *app);
 /* Insert text at the cursor (canned replies). */
 void compose_insert(struct app *app, const char *text);
-/* Compose in $VISUAL/$EDITOR (editor.c). */
-int compose_editor(struct app *app);
-
 /* Rows the compose area takes out of a body of `body` rows (0: closed). */
 int compose_height(const struct app *app, int body);
 
@@ -75,5 +72,7 @@ void compose_free(struct app *app);
  * buf when closed (returns false), true when free text is allowed. */
 bool compose_window_ok(const struct td_conversation *c, int64_t now,
     char *buf, size_t len);
+
+extern const struct view compose_view;
 
 #endif

@@ -147,8 +147,4 @@ int ui_read_key(struct app *app);
 void ui_draw_aline(struct app *app, WINDOW *w, int y, int x,
     const struct aline *l, size_t width, int base_style);
 
-/* Views. */
-extern const struct view tabs_view, list_view, sep_view, thread_view,
-    status_view, help_view, compose_view;
-
 #endif
