@@ -21,6 +21,7 @@
 #include "outbox.h"
 #include "presence.h"
 #include "readpos.h"
+#include "relaylog.h"
 #include "receipt.h"
 #include "net.h"
 #include "history.h"
@@ -265,6 +266,13 @@ app_after_events(struct app *app, unsigned changed)
 	app_redraw(app, APP_REDRAW_THREAD | APP_REDRAW_TABS | APP_REDRAW_STATUS);
 }
 
+void
+app_model_replaced(struct app *app)
+{
+	VIEW0(app, reset);
+	app_after_events(app, TD_CHANGED_LIST | TD_CHANGED_THREAD);
+}
+
 /* --- relay ---------------------------------------------------------------- */
 
 static char *
@@ -436,7 +444,7 @@ app_start_net(struct app *app, char *err, size_t errlen)
 {
 	struct net_options o;
 	struct net_callbacks cb = { app, app_on_me, app_on_events, app_on_state,
-	    window_on_snapshot };
+	    window_on_snapshot, relaylog_on_sync };
 	size_t len;
 	char *tok;
 
@@ -587,6 +595,10 @@ app_vmessage(struct app *app, bool error, const char *fmt, va_list ap)
 {
 	char buf[sizeof app->msg];
 
+	/* A message that must be read ("restored from a backup") is not
+	 * pushed away at once by routine ones ("reply: done"). */
+	if (!error && app->now < app->msg_hold)
+		return;
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	/* Messages may quote customer text (file names): keep it inert. */
 	{

@@ -177,3 +177,15 @@ net_in_snapshot(const struct net *n)
 {
 	return n->snap_active;
 }
+
+void
+net_restart(struct net *n, int64_t snap_since)
+{
+	net_snap_stop(n);
+	n->cursor = 0;
+	n->snap_through = 0;
+	if (snap_since > 0) {
+		n->snap_active = true;
+		n->snap_since = snap_since;
+	}
+}

@@ -216,6 +216,8 @@ static const struct app_view_ops ui_hooks = {
 	.recount = hook_recount,
 	.me_changed = hook_me_changed,
 	.synced = hook_synced,
+	/* An empty model: the same full refresh as a new identity. */
+	.reset = hook_me_changed,
 	.conv_changed = hook_conv_changed,
 	.sys_line = hook_sys_line,
 	.new_inbound = hook_new_inbound,
