@@ -275,12 +275,21 @@ app_model_replaced(struct app *app)
 
 /* --- relay ---------------------------------------------------------------- */
 
+/* A string of /v1/me, sanitized: names and ids are drawn on the screen
+ * (tabs, pickers, thread lines), like the model's labels and teams. */
+static char *
+json_str_clean(const json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	return s != NULL ? sanitize_text(s, json_string_length(v),
+	    SANITIZE_SINGLE_LINE) : NULL;
+}
+
 static char *
 json_str_dup(const json_t *o, const char *key)
 {
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? strdup(s) : NULL;
+	return json_str_clean(json_object_get(o, key));
 }
 
 static void
@@ -316,11 +325,10 @@ app_set_me(struct app *app, const json_t *me)
 	n = json_array_size(teams);
 	if (n > 0 && (app->my_teams = calloc(n, sizeof *app->my_teams)) != NULL) {
 		json_array_foreach(teams, i, v) {
-			const char *id = json_is_string(v) ? json_string_value(v) :
-			    json_string_value(json_object_get(v, "id"));
-			if (id != NULL &&
-			    (app->my_teams[app->n_my_teams] = strdup(id)) != NULL)
-				app->n_my_teams++;
+			char *id = json_str_clean(json_is_string(v) ? v :
+			    json_object_get(v, "id"));
+			if (id != NULL)
+				app->my_teams[app->n_my_teams++] = id;
 		}
 	}
 	if (app->self_id != NULL)
