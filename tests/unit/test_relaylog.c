@@ -11,6 +11,7 @@
 #include "ttydesk/model.h"
 #include "app.h"
 #include "net.h"
+#include "net_sync.h"
 #include "outbox.h"
 #include "relaylog.h"
 
