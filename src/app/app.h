@@ -55,6 +55,9 @@ struct app_view_ops {
 	void (*me_changed)(struct app *app);
 	/* The first sync caught up. */
 	void (*synced)(struct app *app);
+	/* app->model was replaced by an empty one (the relay's log was
+	 * replaced): every conversation's lines are stale. */
+	void (*reset)(struct app *app);
 	/* The conversation's thread lines are stale. */
 	void (*conv_changed)(struct app *app, const char *conv_id);
 	/* A state change worth a line in the thread ("assigned to bob"). */
@@ -119,6 +122,7 @@ struct app {
 	char msg[256];
 	bool msg_error;
 	int64_t msg_at;
+	int64_t msg_hold;        /* until then only errors replace msg */
 	int64_t now;             /* wall clock, seconds, set each loop turn */
 	char *token;             /* secfile memory until app_start_net */
 	size_t token_len;
@@ -153,6 +157,9 @@ void app_first_sync_done(struct app *app);
 void app_set_me(struct app *app, const json_t *me);
 /* After a batch of events: refresh queues/list/thread as needed. */
 void app_after_events(struct app *app, unsigned changed);
+/* After app->model was replaced by a new one: the screen forgets what it
+ * built from the old. */
+void app_model_replaced(struct app *app);
 
 /* Replay the open cache into the model.  With the screen up it draws what
  * is loaded so far and answers keys every 100 ms.  Returns a CACHE_* status. */

@@ -78,6 +78,16 @@ struct ops_buttons {
 int ops_queue_out(struct relay *r, const char *conv, const json_t *state,
     int64_t contact, const char *agent, const char *text,
     const struct ops_buttons *buttons, int64_t now);
+/*
+ * The stored key of a client_id (idempotency records, outbound rows):
+ * "<agent>/<scope>/<client_id>", scope the conversation (the contact's
+ * wa_id for /v1/contacts, "" for /v1/bulk).  So two agents' ids never
+ * meet, and an id reused on another conversation is a new request.
+ * Agent ids and path segments hold no '/'.  NULL when buf is too small.
+ */
+#define OP_IDEM_KEY_MAX 1400
+const char *op_idem_key(char *buf, size_t len, const struct relay_agent *a,
+    const char *scope, const char *client_id);
 
 /* Count UTF-8 code points; -1 when not valid UTF-8. */
 long op_utf8_len(const char *s);

@@ -106,6 +106,7 @@ struct ui {
 	int64_t first_frame_ms; /* CLOCK_MONOTONIC ms of the first one */
 
 	struct keymap keymap;
+	struct keymap compose_keys; /* the compose area's (composekeys.h) */
 	struct theme theme;
 	struct convmap *convs;     /* per-conversation UI state (convui.h) */
 	/* Compose area and marks (compose.h, bulk.h); NULL until used. */
