@@ -29,6 +29,7 @@ struct presence;
 struct app_req;
 struct window;
 struct history;
+struct roster;
 struct app;
 typedef struct json_t json_t;
 
@@ -102,6 +103,7 @@ struct app {
 	void *view;
 	char *self_id;           /* agent id from /v1/me, NULL until known */
 	char *self_name;
+	char self_role[16];      /* "agent", "supervisor", "admin" ("" unknown) */
 	struct app_team *teams;  /* every team of the business */
 	size_t n_teams;
 	char **my_teams;         /* ids of the agent's teams */
@@ -130,6 +132,7 @@ struct app {
 	struct app_req *reqs;    /* requests in flight (freed if never done) */
 	struct window *window;   /* the working set (window.h), NULL until used */
 	struct history *history; /* history on demand (history.h), likewise */
+	struct roster *roster;   /* the last GET /v1/team (roster.h), or NULL */
 };
 
 /* Set up an app around a model (no cache, no relay yet); the model is
