@@ -3,7 +3,9 @@
  * turns relay events into model changes and tells the screen (view_ops)
  * about system lines, redraws and the bell.
  */
+#include <errno.h>
 #include <jansson.h>
+#include <poll.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -466,8 +468,47 @@ app_read_token(struct app *app, char *err, size_t errlen)
 	return app->token != NULL ? 0 : -1;
 }
 
+static int app_net_new(struct app *app, char *err, size_t errlen);
+
 int
 app_start_net(struct app *app, char *err, size_t errlen)
+{
+	if (app_net_new(app, err, errlen) != 0)
+		return -1;
+	net_start(app->net);
+	return 0;
+}
+
+int
+app_connect(struct app *app, char *err, size_t errlen)
+{
+	return app_net_new(app, err, errlen);
+}
+
+int
+app_wait(struct app *app, const bool *done, int timeout_ms)
+{
+	struct pollfd fds[64];
+	int64_t end = app_ms() + timeout_ms;
+	int n, t;
+
+	while (!*done) {
+		t = (int)(end - app_ms());
+		if (t <= 0)
+			return -1;
+		n = net_pollfds(app->net, fds, 64, &t);
+		if (t < 0 || t > 200)
+			t = 200;
+		if (poll(fds, (nfds_t)n, t) < 0 && errno != EINTR)
+			return -1;
+		net_dispatch(app->net, fds, n);
+	}
+	return 0;
+}
+
+/* The relay client from the config (the token is wiped after). */
+static int
+app_net_new(struct app *app, char *err, size_t errlen)
 {
 	struct net_options o;
 	struct net_callbacks cb = { app, app_on_me, app_on_events, app_on_state,
@@ -495,10 +536,7 @@ app_start_net(struct app *app, char *err, size_t errlen)
 	window_net_options(app, &o);
 	app->net = net_new(&o, &cb, err, errlen);
 	secfile_wipe(tok, len);
-	if (app->net == NULL)
-		return -1;
-	net_start(app->net);
-	return 0;
+	return app->net == NULL ? -1 : 0;
 }
 
 struct app_req {

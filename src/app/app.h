@@ -172,6 +172,11 @@ int app_load_cache(struct app *app, char *err, size_t errlen);
 void app_cache_idle(struct app *app);
 /* Create the relay client from the config and start syncing. */
 int app_start_net(struct app *app, char *err, size_t errlen);
+/* The relay client without the sync loop (one-shot requests from the
+ * shell: ttydesk report), and a wait for *done (set by a request's
+ * callback) that runs the client; -1 when timeout_ms passed first. */
+int app_connect(struct app *app, char *err, size_t errlen);
+int app_wait(struct app *app, const bool *done, int timeout_ms);
 /* Read the bearer token now (before curses, so a refused token file is
  * reported on a normal terminal); app_start_net uses and wipes it. */
 int app_read_token(struct app *app, char *err, size_t errlen);

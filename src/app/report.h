@@ -76,10 +76,11 @@ int report_parse_day(const char *s, int64_t *ts);
 const char *report_path(char *buf, size_t len, int64_t from, int64_t to,
     const char *by);
 
-/* done: status 200 with the report; else err is why (the relay's own
- * message for 403 and other refusals; status 0 when it did not complete). */
+/* done: status 200 with the report, which done may take (moving it out
+ * and zeroing *rep); else err is why (the relay's own message for 403 and
+ * other refusals; status 0 when it did not complete, -1 a bad answer). */
 typedef void (*report_done_fn)(struct app *app, void *ud, long status,
-    const struct report *rep, const char *err);
+    struct report *rep, const char *err);
 int report_query(struct app *app, int64_t from, int64_t to, const char *by,
     report_done_fn done, void *ud, char *err, size_t errlen);
 

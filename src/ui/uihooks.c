@@ -15,6 +15,8 @@
 #include "dialog.h"
 #include "keymap.h"
 #include "queues.h"
+#include "reportview.h"
+#include "teamview.h"
 #include "ui.h"
 
 static void
@@ -200,6 +202,8 @@ hook_free(struct app *app)
 	compose_save_open(app);
 	compose_free(app);
 	bulk_free(app);
+	reportview_free(app);
+	teamview_free(app);
 	convmap_free(ui->convs);
 	keymap_free(&ui->keymap);
 	free(ui->queues);
