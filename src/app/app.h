@@ -29,6 +29,7 @@ struct presence;
 struct app_req;
 struct window;
 struct history;
+struct roster;
 struct app;
 typedef struct json_t json_t;
 
@@ -105,6 +106,7 @@ struct app {
 	void *view;
 	char *self_id;           /* agent id from /v1/me, NULL until known */
 	char *self_name;
+	char self_role[16];      /* "agent", "supervisor", "admin" ("" unknown) */
 	struct app_team *teams;  /* every team of the business */
 	size_t n_teams;
 	char **my_teams;         /* ids of the agent's teams */
@@ -134,6 +136,7 @@ struct app {
 	struct app_req *reqs;    /* requests in flight (freed if never done) */
 	struct window *window;   /* the working set (window.h), NULL until used */
 	struct history *history; /* history on demand (history.h), likewise */
+	struct roster *roster;   /* the last GET /v1/team (roster.h), or NULL */
 };
 
 /* Set up an app around a model (no cache, no relay yet); the model is
@@ -169,6 +172,11 @@ int app_load_cache(struct app *app, char *err, size_t errlen);
 void app_cache_idle(struct app *app);
 /* Create the relay client from the config and start syncing. */
 int app_start_net(struct app *app, char *err, size_t errlen);
+/* The relay client without the sync loop (one-shot requests from the
+ * shell: ttydesk report), and a wait for *done (set by a request's
+ * callback) that runs the client; -1 when timeout_ms passed first. */
+int app_connect(struct app *app, char *err, size_t errlen);
+int app_wait(struct app *app, const bool *done, int timeout_ms);
 /* Read the bearer token now (before curses, so a refused token file is
  * reported on a normal terminal); app_start_net uses and wipes it. */
 int app_read_token(struct app *app, char *err, size_t errlen);

@@ -41,6 +41,9 @@ void window_opened(struct app *app, const char *conv);
 bool window_keeps(struct app *app, const struct td_conversation *c);
 /* Forget what is outside; returns how many conversations went. */
 size_t window_evict(struct app *app);
+/* The relay hid conv from this agent: forget it now, drop its events from
+ * the cache at the next compaction.  True when the model had it. */
+bool window_hide(struct app *app, const char *conv);
 /* Compaction filter: true when the cached event belongs to a forgotten
  * conversation. */
 bool window_drops(struct app *app, const char *ev, size_t len);

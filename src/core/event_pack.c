@@ -24,6 +24,11 @@
  *	presence: s agent activity i expires
  *	error:    i code s title s details
  *
+ * Version 2 (tag 0x02) is version 1 with two more fields at the end of a
+ * state: s assigned_by u hidden.  It is written only for a conversation
+ * event that has one of them, so builds that know only version 1 still
+ * read every other event of a cache written by this one.
+ *
  * The reader trusts nothing: every length and count is checked against
  * what is left, enums against their range, and it only accepts what
  * event_parse() could have produced (same required fields, valid UTF-8,
@@ -41,6 +46,7 @@
 #include "ttydesk/sanitize.h"
 
 #define PACK_V1 0x01
+#define PACK_V2 0x02 /* state + assigned_by, hidden */
 #define PACK_LAST_TAG 0x08 /* 0x01..0x08: packed; JSON never starts so */
 
 #define MEDIA_FLAG 0x1u
@@ -159,6 +165,12 @@ pack_message(struct wbuf *w, const struct td_message *m)
 	put_error(w, &m->error);
 }
 
+static bool
+state_needs_v2(const struct td_conv_state *st)
+{
+	return st->assigned_by != NULL || st->hidden;
+}
+
 static void
 pack_state(struct wbuf *w, const struct td_conv_state *st)
 {
@@ -191,6 +203,10 @@ pack_state(struct wbuf *w, const struct td_conv_state *st)
 	put_u(w, st->csat_score >= 1 && st->csat_score <= 5 ?
 	    (uint64_t)st->csat_score : 0);
 	put_i(w, st->csat_at);
+	if (state_needs_v2(st)) {
+		put_s(w, st->assigned_by);
+		put_u(w, st->hidden);
+	}
 }
 
 static void
@@ -266,7 +282,8 @@ event_pack(const struct td_event *ev, unsigned char **out, size_t *len)
 	else if (name == NULL)
 		name = event_type_name(TD_EV_UNKNOWN);
 	if (wbuf_grow(&w, 1) == 0)
-		w.p[w.len++] = PACK_V1;
+		w.p[w.len++] = ev->type == TD_EV_CONVERSATION &&
+		    state_needs_v2(&ev->u.state) ? PACK_V2 : PACK_V1;
 	put_u(&w, (uint64_t)ev->type);
 	put_i(&w, ev->seq);
 	put_i(&w, ev->ts);
@@ -288,6 +305,7 @@ struct rbuf {
 	const unsigned char *start, *p, *end;
 	const char *why; /* first failure; NULL while all is well */
 	size_t at;       /* its offset */
+	unsigned version; /* the format tag */
 };
 
 static int
@@ -565,7 +583,7 @@ unpack_labels(struct rbuf *r, struct td_conv_state *st)
 static int
 unpack_state(struct rbuf *r, struct td_conv_state *st)
 {
-	unsigned status, prio, esc, breached, csat;
+	unsigned status, prio, esc, breached, csat, hidden;
 
 	if (get_small(r, TD_CS_SNOOZED, &status, "unknown conversation "
 	    "status") != 0)
@@ -592,6 +610,15 @@ unpack_state(struct rbuf *r, struct td_conv_state *st)
 		return -1;
 	st->sla.breached = breached != 0;
 	st->csat_score = (int)csat;
+	if (r->version < PACK_V2)
+		return 0;
+	if (get_s(r, &st->assigned_by) != 0 ||
+	    get_small(r, 1, &hidden, "bad hidden flag") != 0)
+		return -1;
+	st->hidden = hidden != 0;
+	/* The writer uses version 2 only when it needs it. */
+	if (!state_needs_v2(st))
+		return rfail(r, "version 2 state without its fields");
 	return 0;
 }
 
@@ -721,16 +748,16 @@ int
 event_unpack(const unsigned char *buf, size_t len, struct td_event *out,
     char *err, size_t errlen)
 {
-	struct rbuf r = { buf, buf, buf + len, NULL, 0 };
+	struct rbuf r = { buf, buf, buf + len, NULL, 0, 0 };
 
 	memset(out, 0, sizeof *out);
 	if (err != NULL && errlen > 0)
 		*err = '\0';
-	if (len == 0 || buf[0] != PACK_V1) {
+	if (len == 0 || (buf[0] != PACK_V1 && buf[0] != PACK_V2)) {
 		event_unpack_refuse(buf, len, err, errlen);
 		return -1;
 	}
-	r.p++;
+	r.version = *r.p++;
 	if (unpack_envelope(&r, out) != 0 || unpack_body(&r, out) != 0)
 		goto fail;
 	if (r.p != r.end) {

@@ -23,7 +23,9 @@
 #include "ui.h"
 #include "contactpanel.h"
 #include "queues.h"
+#include "reportview.h"
 #include "search.h"
+#include "teamview.h"
 #include "threadview.h"
 
 static bool
@@ -378,6 +380,12 @@ const struct action_def action_table[] = {
 	    "or back by activity", team_sla_sort, 0, NULL},
 	{"contact", "C", "the customer's contact panel: note, attributes, "
 	    "earlier conversations", contact_panel, 0, NULL},
+	{"report", "D", "supervisors: the report view (table, bars per agent, "
+	    "daily sparklines; 1/2 7/30 days, [ ] earlier/later, b bars)",
+	    reportview_toggle, 0, NULL},
+	{"team", "W", "supervisors: the team view (online, open/capacity, "
+	    "oldest waiting, queues; Enter opens the oldest waiting)",
+	    teamview_toggle, 0, NULL},
 };
 
 const size_t action_count = sizeof action_table / sizeof action_table[0];

@@ -16,6 +16,8 @@
 #include "dialog.h"
 #include "keymap.h"
 #include "queues.h"
+#include "reportview.h"
+#include "teamview.h"
 #include "ui.h"
 
 static void
@@ -201,6 +203,8 @@ hook_free(struct app *app)
 	compose_save_open(app);
 	compose_free(app);
 	bulk_free(app);
+	reportview_free(app);
+	teamview_free(app);
 	convmap_free(ui->convs);
 	keymap_free(&ui->keymap);
 	keymap_free(&ui->compose_keys);
