@@ -125,6 +125,9 @@ struct td_message {
 	char *wamid;                  /* outbound: the Graph API id, when the
 	                               * relay's id is a local one (status
 	                               * events still use id) */
+	char *origin;                 /* "business_app": sent from the
+	                               * WhatsApp Business app, not by an agent */
+	bool history;                 /* imported past chat: never unread */
 };
 
 struct td_status_update {
@@ -162,6 +165,7 @@ struct td_conv_state {
 	struct td_sla sla;
 	int csat_score;        /* 0 when none, else 1..5 */
 	int64_t csat_at;
+	char *number;          /* the business number's id, or NULL */
 };
 
 struct td_attribute {
