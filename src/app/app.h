@@ -29,6 +29,7 @@ struct presence;
 struct app_req;
 struct window;
 struct history;
+struct app_number;
 struct app;
 typedef struct json_t json_t;
 
@@ -130,6 +131,11 @@ struct app {
 	struct app_req *reqs;    /* requests in flight (freed if never done) */
 	struct window *window;   /* the working set (window.h), NULL until used */
 	struct history *history; /* history on demand (history.h), likewise */
+	/* Business numbers and the list's number filter (numbers.h). */
+	struct app_number *numbers;
+	size_t n_numbers;
+	char *number_filter;     /* a number id, NULL: all numbers */
+	bool number_filter_set;  /* [ui] number was applied */
 };
 
 /* Set up an app around a model (no cache, no relay yet); the model is
