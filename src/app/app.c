@@ -28,6 +28,7 @@
 #include "receipt.h"
 #include "net.h"
 #include "history.h"
+#include "numbers.h"
 #include "window.h"
 
 /* Call the screen's hook when there is one. */
@@ -109,6 +110,7 @@ app_free(struct app *app)
 		secfile_wipe(app->token, app->token_len);
 	net_free(app->net);
 	app_reqs_free(app);
+	numbers_free(app);
 	history_free(app);
 	roster_forget(app);
 	outbox_free(app);
@@ -368,6 +370,7 @@ app_set_me(struct app *app, const json_t *me)
 				app->my_teams[app->n_my_teams++] = id;
 		}
 	}
+	numbers_set(app, me);
 	if (app->self_id != NULL)
 		model_set_self(app->model, app->self_id);
 	VIEW0(app, me_changed);

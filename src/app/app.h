@@ -30,6 +30,7 @@ struct app_req;
 struct window;
 struct history;
 struct roster;
+struct app_number;
 struct app;
 typedef struct json_t json_t;
 
@@ -137,6 +138,11 @@ struct app {
 	struct window *window;   /* the working set (window.h), NULL until used */
 	struct history *history; /* history on demand (history.h), likewise */
 	struct roster *roster;   /* the last GET /v1/team (roster.h), or NULL */
+	/* Business numbers and the list's number filter (numbers.h). */
+	struct app_number *numbers;
+	size_t n_numbers;
+	char *number_filter;     /* a number id, NULL: all numbers */
+	bool number_filter_set;  /* [ui] number was applied */
 };
 
 /* Set up an app around a model (no cache, no relay yet); the model is

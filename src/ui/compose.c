@@ -14,6 +14,7 @@
 #include "convui.h"
 #include "editor.h"
 #include "keymap.h"
+#include "numbers.h"
 #include "outbox.h"
 #include "picker.h"
 #include "presence.h"
@@ -360,6 +361,28 @@ compose_height(const struct app *app, int body)
 	return h >= 3 ? h : 0;
 }
 
+/* With several numbers, which one the reply goes from: the agent must
+ * never have to guess. */
+static void
+compose_from(struct app *app, struct aline *l, const struct compose *k)
+{
+	const struct td_conversation *c = model_find(app->model, k->conv);
+	const struct app_number *n;
+	char buf[160], *s;
+
+	if (c == NULL || numbers_conv_name(app, c) == NULL)
+		return;
+	n = numbers_find(app, c->state.number);
+	snprintf(buf, sizeof buf, " from %.60s%s%.40s%s",
+	    numbers_conv_name(app, c), n && n->display ? " (" : "",
+	    n && n->display ? n->display : "", n && n->display ? ")" : "");
+	if ((s = sanitize_text(buf, strlen(buf), SANITIZE_SINGLE_LINE)) ==
+	    NULL)
+		return;
+	aline_adds(l, TH_HIGH, s);
+	free(s);
+}
+
 static void
 compose_header(struct app *app, struct view *v, struct compose *k)
 {
@@ -375,6 +398,8 @@ compose_header(struct app *app, struct view *v, struct compose *k)
 		    "sent to the customer)");
 	else
 		aline_adds(&l, TH_OUTBOUND, u ? " ▶ Reply" : " > Reply");
+	if (k->mode != CM_NOTE)
+		compose_from(app, &l, k);
 	aline_adds(&l, TH_SYSTEM, "  C-s send · Esc keep draft · M-e editor");
 	snprintf(cnt, sizeof cnt, " %zu/%d ", n, COMPOSE_MAX_CHARS);
 	right = strlen(cnt);
