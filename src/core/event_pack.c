@@ -11,9 +11,11 @@
  *	s type_name (NULL for a known type: its canonical name)
  *	message:  u direction u kind u status, s id from text caption
  *	          annotation reply_to agent client_id wamid reaction_to
- *	          reaction_emoji, u flags (1 media, 2 location),
- *	          [s id mime_type filename sha256 i size],
- *	          [f latitude f longitude s name address], error
+ *	          reaction_emoji, u flags (1 media, 2 location,
+ *	          4 interactive), [s id mime_type filename sha256 i size],
+ *	          [f latitude f longitude s name address],
+ *	          [s type id title description fields], error
+ *	          (flag 4 came later; records without it read as before)
  *	status:   s message u status s wamid error
  *	state:    u status s assignee team u priority u has_escalation
  *	          [s team reason by i at] i last_inbound_ts u n s*n
@@ -36,6 +38,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "ttydesk/buf.h"
 #include "ttydesk/event.h"
 #include "ttydesk/sanitize.h"
@@ -45,6 +49,7 @@
 
 #define MEDIA_FLAG 0x1u
 #define LOCATION_FLAG 0x2u
+#define INTERACTIVE_FLAG 0x4u
 
 /* --- writing ------------------------------------------------------------ */
 
@@ -142,6 +147,7 @@ pack_message(struct wbuf *w, const struct td_message *m)
 		put_s(w, s[i]);
 	flags |= m->media != NULL ? MEDIA_FLAG : 0;
 	flags |= m->location != NULL ? LOCATION_FLAG : 0;
+	flags |= m->interactive != NULL ? INTERACTIVE_FLAG : 0;
 	put_u(w, flags);
 	if (m->media != NULL) {
 		put_s(w, m->media->id);
@@ -155,6 +161,13 @@ pack_message(struct wbuf *w, const struct td_message *m)
 		put_f(w, m->location->longitude);
 		put_s(w, m->location->name);
 		put_s(w, m->location->address);
+	}
+	if (m->interactive != NULL) {
+		put_s(w, m->interactive->type);
+		put_s(w, m->interactive->id);
+		put_s(w, m->interactive->title);
+		put_s(w, m->interactive->description);
+		put_s(w, m->interactive->fields);
 	}
 	put_error(w, &m->error);
 }
@@ -490,6 +503,33 @@ unpack_location(struct rbuf *r, struct td_message *m)
 }
 
 static int
+unpack_interactive(struct rbuf *r, struct td_message *m)
+{
+	struct td_interactive *x;
+
+	if ((x = calloc(1, sizeof *x)) == NULL)
+		return rfail(r, "out of memory");
+	m->interactive = x;
+	if (get_s(r, &x->type) != 0 || get_s(r, &x->id) != 0 ||
+	    get_s(r, &x->title) != 0 || get_s(r, &x->description) != 0 ||
+	    get_s(r, &x->fields) != 0)
+		return -1;
+	/* event_parse() keeps fields only as an object's JSON text. */
+	if (x->fields != NULL) {
+		json_t *f = json_loads(x->fields, JSON_REJECT_DUPLICATES, NULL);
+		int ok = json_is_object(f);
+
+		json_decref(f);
+		if (!ok)
+			return rfail(r, "interactive fields are not an object");
+	}
+	/* Only a customer's answer carries this (event_parse()). */
+	if (m->direction != TD_DIR_IN)
+		return rfail(r, "interactive answer on an outbound message");
+	return 0;
+}
+
+static int
 unpack_message(struct rbuf *r, struct td_message *m)
 {
 	char **s[] = { &m->from, &m->text, &m->caption, &m->annotation,
@@ -511,12 +551,14 @@ unpack_message(struct rbuf *r, struct td_message *m)
 		if (get_s(r, s[i]) != 0)
 			return -1;
 	}
-	if (get_small(r, MEDIA_FLAG | LOCATION_FLAG, &flags,
-	    "unknown message flags") != 0)
+	if (get_small(r, MEDIA_FLAG | LOCATION_FLAG | INTERACTIVE_FLAG,
+	    &flags, "unknown message flags") != 0)
 		return -1;
 	if ((flags & MEDIA_FLAG) && unpack_media(r, m) != 0)
 		return -1;
 	if ((flags & LOCATION_FLAG) && unpack_location(r, m) != 0)
+		return -1;
+	if ((flags & INTERACTIVE_FLAG) && unpack_interactive(r, m) != 0)
 		return -1;
 	return get_error(r, &m->error);
 }
