@@ -13,6 +13,7 @@
 
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
+#include "answer.h"
 #include "convui.h"
 #include "theme.h"
 #include "ui.h"
@@ -292,12 +293,30 @@ tb_media(struct tb *b, const struct td_message *m, size_t indent)
 	tb_text(b, m->caption, indent, TH_NORMAL, TL_BODY);
 }
 
+/* Buttons, list rows, forms and templates as structured lines. */
+static void
+tb_answer(struct tb *b, const struct td_message *m, size_t indent, int style)
+{
+	char *lines = answer_lines(m, b->ctx->utf8);
+
+	if (lines == NULL) {
+		b->oom = 1;
+		return;
+	}
+	tb_text(b, lines, indent, style, TL_BODY);
+	free(lines);
+}
+
 static void
 tb_body(struct tb *b, const struct td_message *m, size_t indent, int style)
 {
 	char line[1024];
 	const struct td_location *loc = m->location;
 
+	if (m->interactive != NULL) {
+		tb_answer(b, m, indent, style);
+		return;
+	}
 	switch (m->kind) {
 	case TD_KIND_TEXT:
 		tb_text(b, m->text, indent, style, TL_BODY);
@@ -326,13 +345,8 @@ tb_body(struct tb *b, const struct td_message *m, size_t indent, int style)
 		break;
 	case TD_KIND_INTERACTIVE:
 	case TD_KIND_BUTTON:
-		snprintf(line, sizeof line, "[%s] %s", m->kind == TD_KIND_BUTTON ?
-		    "button" : "reply", m->text ? m->text : "");
-		tb_text(b, line, indent, style, TL_BODY);
-		break;
 	case TD_KIND_TEMPLATE:
-		snprintf(line, sizeof line, "[template] %s", m->text ? m->text : "");
-		tb_text(b, line, indent, style, TL_BODY);
+		tb_answer(b, m, indent, style);
 		break;
 	case TD_KIND_UNSUPPORTED:
 	case TD_KIND_REACTION:
@@ -478,6 +492,12 @@ sig_message(uint64_t h, const struct td_message *m)
 		h = sig_str(h, m->media->filename);
 		h = sig_str(h, m->media->mime_type);
 		h = sig_int(h, m->media->size);
+	}
+	if (m->interactive != NULL) {
+		h = sig_str(h, m->interactive->type);
+		h = sig_str(h, m->interactive->title);
+		h = sig_str(h, m->interactive->description);
+		h = sig_str(h, m->interactive->fields);
 	}
 	if (m->location != NULL) {
 		h = sig_bytes(h, &m->location->latitude, sizeof(double));
