@@ -20,6 +20,7 @@
 #include "app.h"
 #include "outbox.h"
 #include "presence.h"
+#include "typing.h"
 #include "readpos.h"
 #include "receipt.h"
 #include "net.h"
@@ -109,6 +110,7 @@ app_free(struct app *app)
 	outbox_free(app);
 	receipt_free(app);
 	presence_free(app);
+	typing_free(app);
 	window_free(app);
 	if (app->cache != NULL)
 		cache_close(app->cache);

@@ -26,6 +26,7 @@ struct net;
 struct outbox;
 struct receipts;
 struct presence;
+struct typing;
 struct app_req;
 struct window;
 struct history;
@@ -127,6 +128,7 @@ struct app {
 	struct outbox *outbox;
 	struct receipts *receipts;
 	struct presence *presence;
+	struct typing *typing;    /* the customer's indicator (typing.h) */
 	struct app_req *reqs;    /* requests in flight (freed if never done) */
 	struct window *window;   /* the working set (window.h), NULL until used */
 	struct history *history; /* history on demand (history.h), likewise */

@@ -16,6 +16,7 @@
 #include "outbox.h"
 #include "picker.h"
 #include "presence.h"
+#include "typing.h"
 #include "theme.h"
 #include "ui.h"
 #include "listrow.h"
@@ -504,6 +505,8 @@ compose_key(struct app *app, struct view *v, int key)
 	if (!KM_IS_KEY(key) && !KM_IS_META(key) && key >= 0x20) {
 		cbuf_insert_cp(b, (uint32_t)key);
 		presence_typing(app);
+		if (k->mode == CM_REPLY)
+			typing_key(app, k->conv);
 		return UI_HANDLED;
 	}
 	if (compose_action(app, key) == 0)
