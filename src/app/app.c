@@ -21,6 +21,7 @@
 #include "outbox.h"
 #include "presence.h"
 #include "typing.h"
+#include "pictures.h"
 #include "readpos.h"
 #include "receipt.h"
 #include "net.h"
@@ -111,6 +112,7 @@ app_free(struct app *app)
 	receipt_free(app);
 	presence_free(app);
 	typing_free(app);
+	pictures_free(app);
 	window_free(app);
 	if (app->cache != NULL)
 		cache_close(app->cache);
