@@ -364,8 +364,8 @@ const char *
 rtmpl_cost(const struct rtmpl *t, bool window_open)
 {
 	if (strcasecmp(t->category, "UTILITY") == 0)
-		return window_open ? "utility, free inside the customer-service "
-		    "window" : "utility, paid (the window is closed)";
+		return window_open ? "utility, free in the 24-hour "
+		    "window" : "utility, paid (window closed)";
 	if (strcasecmp(t->category, "AUTHENTICATION") == 0)
 		return "authentication, paid";
 	return "marketing, paid";

@@ -76,7 +76,7 @@ ic_preview(struct app *app, struct intercomp *ic)
 }
 
 static void ic_ask_titles(struct app *app, struct intercomp *ic,
-    const char *initial);
+    const char *initial, const char *note);
 
 static void
 ic_titles(struct app *app, void *ud, const char *text)
@@ -92,19 +92,24 @@ ic_titles(struct app *app, void *ud, const char *text)
 	    sizeof why) : inter_buttons(ic->body, text, why, sizeof why);
 	if (ic->obj == NULL) {
 		/* The relay's own reason; ask again with the text kept. */
-		app_error(app, "%s", why);
-		ic_ask_titles(app, ic, text);
+		ic_ask_titles(app, ic, text, why);
 		return;
 	}
 	ic_preview(app, ic);
 }
 
 static void
-ic_ask_titles(struct app *app, struct intercomp *ic, const char *initial)
+ic_ask_titles(struct app *app, struct intercomp *ic, const char *initial,
+    const char *note)
 {
 	if (dialog_prompt(app, ic->list ? "Rows (| between, up to 10): " :
-	    "Buttons (| between, up to 3): ", initial, NULL, ic_titles, ic) != 0)
+	    "Buttons (| between, up to 3): ", initial, NULL, ic_titles, ic)
+	    != 0) {
 		ic_free(ic);
+		return;
+	}
+	if (note != NULL)
+		dialog_note(app, note);
 }
 
 static void
@@ -116,7 +121,7 @@ ic_button(struct app *app, void *ud, const char *text)
 		ic_free(ic);
 		return;
 	}
-	ic_ask_titles(app, ic, "");
+	ic_ask_titles(app, ic, "", NULL);
 }
 
 static void
@@ -129,7 +134,7 @@ ic_body(struct app *app, void *ud, const char *text)
 		return;
 	}
 	if (!ic->list) {
-		ic_ask_titles(app, ic, "");
+		ic_ask_titles(app, ic, "", NULL);
 		return;
 	}
 	if (dialog_prompt(app, "List button text: ", "Choose", NULL, ic_button,

@@ -43,7 +43,7 @@ rtpick_free(struct rtpick *p)
 	free(p);
 }
 
-static void rtpick_ask(struct app *app, struct rtpick *p);
+static void rtpick_ask(struct app *app, struct rtpick *p, const char *note);
 
 static void
 rtpick_send(struct app *app, struct rtpick *p)
@@ -84,19 +84,21 @@ rtpick_preview(struct app *app, struct rtpick *p)
 	struct td_conversation *c = app->model ? model_find(app->model,
 	    p->conv) : NULL;
 	const char *items[RTPICK_PREVIEW_LINES + 2];
-	char title[256], why[8], *text, *line, *save = NULL;
+	char title[256], send[160], why[8], *text, *line, *save = NULL;
 	size_t n = 0;
 
 	text = rtmpl_preview(p->t, (const char *const *)p->values);
-	items[n++] = "Send";
+	/* The cost where the choice is: the title is cut to the box. */
+	snprintf(send, sizeof send, "Send (%s)", rtmpl_cost(p->t, c != NULL &&
+	    compose_window_ok(c, app->now, why, sizeof why)));
+	items[n++] = send;
 	items[n++] = "Cancel";
 	p->send_item = 0;
 	for (line = text ? strtok_r(text, "\n", &save) : NULL; line != NULL &&
 	    n < RTPICK_PREVIEW_LINES + 2; line = strtok_r(NULL, "\n", &save))
 		items[n++] = line;
-	snprintf(title, sizeof title, "%s (%s) - %s", p->t->name,
-	    p->t->language, rtmpl_cost(p->t, c != NULL &&
-	    compose_window_ok(c, app->now, why, sizeof why)));
+	snprintf(title, sizeof title, "Send %s (%s)?", p->t->name,
+	    p->t->language);
 	if (dialog_choose(app, title, items, n, rtpick_confirmed, p) != 0)
 		rtpick_free(p);
 	free(text);
@@ -119,22 +121,26 @@ rtpick_value(struct app *app, void *ud, const char *text)
 		return;
 	}
 	if (*text == '\0') {
-		app_error(app, "%s cannot be empty", p->t->fields[p->i].label);
-		rtpick_ask(app, p);
+		snprintf(why, sizeof why, "%s cannot be empty",
+		    p->t->fields[p->i].label);
+		rtpick_ask(app, p, why);
 		return;
 	}
 	p->i++;
-	/* Every field given: the relay's own check, before the preview. */
+	/* Every field given: the relay's own check, before the preview;
+	 * then the fields again, as given, with its reason beside. */
 	if (p->i == p->t->n_fields && rtmpl_check(p->t,
 	    (const char *const *)p->values, why, sizeof why) != 0) {
-		app_error(app, "%s", why);
 		p->i = 0;
+		rtpick_ask(app, p, why);
+		return;
 	}
-	rtpick_ask(app, p);
+	rtpick_ask(app, p, NULL);
 }
 
+/* The next field's prompt; note: why the last answer was refused. */
 static void
-rtpick_ask(struct app *app, struct rtpick *p)
+rtpick_ask(struct app *app, struct rtpick *p, const char *note)
 {
 	char label[256];
 
@@ -145,8 +151,12 @@ rtpick_ask(struct app *app, struct rtpick *p)
 	snprintf(label, sizeof label, "%s %s (%zu of %zu): ", p->t->name,
 	    p->t->fields[p->i].label, p->i + 1, p->t->n_fields);
 	if (dialog_prompt(app, label, p->values[p->i] ? p->values[p->i] : "",
-	    NULL, rtpick_value, p) != 0)
+	    NULL, rtpick_value, p) != 0) {
 		rtpick_free(p);
+		return;
+	}
+	if (note != NULL)
+		dialog_note(app, note);
 }
 
 static void
@@ -164,7 +174,7 @@ rtpick_chosen(struct app *app, void *ud, int index)
 		rtpick_free(p);
 		return;
 	}
-	rtpick_ask(app, p);
+	rtpick_ask(app, p, NULL);
 }
 
 static void

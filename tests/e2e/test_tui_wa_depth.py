@@ -3,7 +3,9 @@
 A customer's photo shows as a picture (cells of block symbols in
 colour, not text); a broken one keeps its text line; a customer's answer
 to an interactive button shows as a structured line; typing a reply sends
-Meta's typing indicator once.
+Meta's typing indicator once; the template composer sends a listed
+template with header, body and URL-button parameters, and the
+interactive composer reply buttons, as the fake Graph API receives them.
 """
 
 import os
@@ -23,7 +25,32 @@ _PNG = os.path.join(_HERE, "..", "fixtures", "images", "quadrants.png")
 _BLOCKS = set(chr(c) for c in range(0x2580, 0x25A0))
 
 
+WABA = "102290129340398"
+ORDER = {"id": "900001", "name": "order", "language": "en_US",
+    "status": "APPROVED", "category": "UTILITY", "components": [
+    {"type": "HEADER", "format": "TEXT", "text": "Order {{1}}"},
+    {"type": "BODY", "text": "Hi {{1}}, order {{2}} ships today."},
+    {"type": "BUTTONS", "buttons": [
+        {"type": "URL", "text": "Track", "url": "https://x.test/t/{{1}}"},
+        {"type": "QUICK_REPLY", "text": "Stop"}]}]}
+PAUSED = {"id": "900003", "name": "paused_promo", "language": "en_US",
+    "status": "PAUSED", "category": "MARKETING", "components": [
+    {"type": "BODY", "text": "Sale!"}]}
+
+
 class TuiWaDepth(TuiWorldCase):
+	relay_kw = {"extra_config": "\n[whatsapp]\nwaba_id = %s\n"
+	    "template_refresh = 1h\n" % WABA}
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.fake.set_templates(WABA, [ORDER, PAUSED])
+		assert cls.fake.template_status(WABA, "order", "en_US",
+		    "APPROVED") == 200
+		harness.wait_until(lambda: len(cls.alice.call("GET",
+		    "/v1/templates").data["templates"]) == 2, 30,
+		    what="templates listed")
 	def customer(self, name):
 		return self.fake.customer(harness.unique_phone(), None, name)
 
@@ -125,6 +152,89 @@ class TuiWaDepth(TuiWorldCase):
 		    if r["kind"] == "typing" and r["body"].get("message_id") ==
 		    m["id"]]), 1, typing)
 		t.keys("Escape")
+		self.quit(t)
+
+	def sends_to(self, c, kind):
+		return [x for x in self.fake.accepted_sends()
+		    if x["body"].get("type") == kind and x["to"] == c.wa_id]
+
+	def test_template_and_buttons_composers(self):
+		c = self.customer("Tom Template")
+		self.fake.customer_message(c, "text", text="where is my order?")
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		t.wait_for("Tom Template")
+		self.open_by_search(t, "Tom Template")
+		t.wait_for("where is my order?")
+		# Only the approved template is offered.
+		t.keys("t")
+		s = t.wait_for("order (en_US) UTILITY")
+		self.assertNotIn("paused_promo", s)
+		t.keys("1")
+		t.wait_for("order header {{1}} (1 of 4):")
+		t.literal("A-17")
+		t.keys("Enter")
+		t.wait_for("body {{1}} (2 of 4):")
+		t.literal("Ann")
+		t.keys("Enter")
+		t.wait_for("body {{2}} (3 of 4):")
+		t.keys("Enter")  # empty: refused, asked again
+		t.wait_for("body {{2}} cannot be empty")
+		t.literal("A-17")
+		t.keys("Enter")
+		t.wait_for('button "Track" URL suffix (4 of 4):')
+		t.literal("A-17")
+		t.keys("Enter")
+		# The preview as the customer will read it, with its cost.
+		s = t.wait_for("Hi Ann, order A-17 ships today.")
+		self.assertIn("utility, free in the 24-hour window", s)
+		self.assertIn("Order A-17", s)
+		t.keys("1")
+		s = harness.wait_until(lambda: self.sends_to(c, "template"),
+		    what="template send")
+		tpl = s[0]["body"]["template"]
+		self.assertEqual((tpl["name"], tpl["language"]["code"]),
+		    ("order", "en_US"))
+		comps = {(x["type"], x.get("index")): x for x in tpl["components"]}
+		self.assertEqual([p["text"] for p in comps[("header", None)][
+		    "parameters"]], ["A-17"])
+		self.assertEqual([p["text"] for p in comps[("body", None)][
+		    "parameters"]], ["Ann", "A-17"])
+		self.assertEqual(comps[("button", "0")]["sub_type"], "url")
+		self.assertEqual(comps[("button", "0")]["parameters"][0]["text"],
+		    "A-17")
+		t.wait_for("template: order")
+
+		# Reply buttons: four are refused with the relay's words.
+		t.keys("I")
+		t.wait_for("Reply buttons (up to 3)")
+		t.keys("1")
+		t.wait_for("Message text:")
+		t.literal("Reschedule to Tuesday?")
+		t.keys("Enter")
+		t.wait_for("Buttons (| between, up to 3):")
+		t.literal("a|b|c|d")
+		t.keys("Enter")
+		t.wait_for("reply buttons, not 4")
+		t.keys("C-u")
+		t.literal("Yes, reschedule|No")
+		t.keys("Enter")
+		s = t.wait_for("[Yes, reschedule] [No]")
+		t.keys("1")
+		s = harness.wait_until(lambda: self.sends_to(c, "interactive"),
+		    what="interactive send")
+		inter = s[0]["body"]["interactive"]
+		self.assertEqual(inter["type"], "button")
+		self.assertEqual(inter["body"]["text"], "Reschedule to Tuesday?")
+		self.assertEqual([b["reply"]["title"] for b in
+		    inter["action"]["buttons"]], ["Yes, reschedule", "No"])
+		t.wait_for("interactive: Reschedule to Tuesday?")
+		# The customer answers with a button: a structured line.
+		self.fake.customer_message(c, "button_reply", button_id="btn-1",
+		    title="Yes, reschedule")
+		t.wait_for("button: Yes, reschedule")
 		self.quit(t)
 
 

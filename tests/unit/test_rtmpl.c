@@ -50,7 +50,7 @@ test_parse_and_fields(void)
 	CHECK_STR(t->fields[1].label, "body {{first_name}}");
 	CHECK_STR(t->fields[2].label, "body {{code}}");
 	CHECK_STR(rtmpl_cost(&l.t[0], true),
-	    "utility, free inside the customer-service window");
+	    "utility, free in the 24-hour window");
 	CHECK_STR(rtmpl_cost(&l.t[1], true), "marketing, paid");
 	rtmpl_list_free(&l);
 
