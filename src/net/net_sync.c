@@ -11,22 +11,21 @@
 #include <unistd.h>
 
 #include "net.h"
+#include "net_answer.h"
 #include "net_private.h"
+#include "net_snapshot.h"
+#include "net_sync.h"
 
 int
 net_sync_parse(const char *body, size_t len, int64_t after, json_t **events,
     int64_t *next, bool *more, char *err, size_t errlen)
 {
-	json_error_t je;
-	json_t *root, *ev, *nx, *mo, *e, *seq;
-	size_t i;
+	json_t *root, *ev, *nx, *mo;
 
 	*events = NULL;
-	if ((root = json_loadb(body, len, 0, &je)) == NULL) {
-		snprintf(err, errlen, "the relay's sync answer is not JSON "
-		    "(line %d: %s)", je.line, je.text);
+	if ((root = net_answer_load(body, len, "sync answer", err,
+	    errlen)) == NULL)
 		return -1;
-	}
 	ev = json_object_get(root, "events");
 	nx = json_object_get(root, "next");
 	mo = json_object_get(root, "more");
@@ -44,16 +43,9 @@ net_sync_parse(const char *body, size_t len, int64_t after, json_t **events,
 		    after);
 		goto fail;
 	}
-	json_array_foreach(ev, i, e) {
-		seq = json_object_get(e, "seq");
-		if (!json_is_object(e) || !json_is_integer(seq) ||
-		    json_integer_value(seq) <= after ||
-		    json_integer_value(seq) > json_integer_value(nx)) {
-			snprintf(err, errlen, "event %zu of the sync answer has no "
-			    "valid seq", i);
-			goto fail;
-		}
-	}
+	if (net_answer_events(ev, after, (int64_t)json_integer_value(nx), NULL,
+	    "sync answer", err, errlen) != 0)
+		goto fail;
 	*next = json_integer_value(nx);
 	*more = json_is_true(mo);
 	*events = json_incref(ev);
@@ -142,14 +134,6 @@ net_sync_next(struct net *n)
 		return;
 	}
 	n->sync = r;
-}
-
-void
-net_start(struct net *n)
-{
-	n->state = NET_CONNECTING;
-	net_set_state(n, NET_CONNECTING, "connecting");
-	net_sync_next(n);
 }
 
 static void
@@ -256,69 +240,4 @@ net_req_finish(struct net *n, struct net_req *r, long status)
 			    r->errbuf);
 	}
 	net_req_destroy(n, r, 0);
-}
-
-enum net_state
-net_state(const struct net *n)
-{
-	return n->state;
-}
-
-int64_t
-net_cursor(const struct net *n)
-{
-	return n->cursor;
-}
-
-const char *
-net_state_detail(const struct net *n)
-{
-	return n->detail;
-}
-
-const char *
-net_state_short(const struct net *n, char *buf, size_t len)
-{
-	int64_t left;
-
-	switch (n->state) {
-	case NET_OFFLINE:
-		left = n->retry_at >= 0 ? (n->retry_at - net_clock_ms() + 999) /
-		    1000 : 0;
-		snprintf(buf, len, "offline, retry in %" PRId64 "s",
-		    left > 0 ? left : 0);
-		return buf;
-	case NET_AUTH_ERROR:
-		snprintf(buf, len, "auth error");
-		return buf;
-	default:
-		return net_state_text(n, buf, len);
-	}
-}
-
-const char *
-net_state_text(const struct net *n, char *buf, size_t len)
-{
-	int64_t left;
-
-	switch (n->state) {
-	case NET_CONNECTING:
-		snprintf(buf, len, "connecting");
-		break;
-	case NET_ONLINE:
-		snprintf(buf, len, "online");
-		break;
-	case NET_OFFLINE:
-		left = n->retry_at >= 0 ? (n->retry_at - net_clock_ms() + 999) /
-		    1000 : 0;
-		if (left < 0)
-			left = 0;
-		snprintf(buf, len, "offline, retry in %" PRId64 "s (%s)", left,
-		    n->detail);
-		break;
-	case NET_AUTH_ERROR:
-		snprintf(buf, len, "auth error: %s", n->detail);
-		break;
-	}
-	return buf;
 }

@@ -15,9 +15,24 @@
 #define CONFIG_SECRET_MAX 8192
 #define CONFIG_SECRET_HDR (CONFIG_SECRET_MAX + 64)
 
+struct hours;
+
+/* [assignment TEAM] mode (config_team.c). */
+enum assign_mode {
+	ASSIGN_OFF,
+	ASSIGN_ROUND_ROBIN,
+	ASSIGN_BALANCED,
+};
+
 struct relay_team {
 	char *id;
 	char *name;
+	/* [assignment TEAM]: ASSIGN_OFF when the team has no section. */
+	enum assign_mode assign_mode;
+	int64_t capacity;       /* open conversations per agent, 0: no limit */
+	int online_only;
+	int64_t reassign_after; /* seconds, 0: never */
+	struct hours *hours;    /* [hours TEAM], NULL: always open */
 };
 
 /* One WhatsApp business number ([number ID], or "main" from an old
@@ -169,6 +184,15 @@ struct ini;
 int config_media_load(struct relay_config *cfg, const struct ini *ini,
     char *err, size_t errlen);
 void config_media_free(struct relay_config *cfg);
+
+/* config_team.c: the [assignment TEAM] and [hours TEAM] sections into
+ * d's teams (a section of a team that does not exist is an error);
+ * 0, or -1 with "PATH:LINE: ..." in err. */
+struct relay_directory;
+int config_team_load(struct relay_directory *d, const struct ini *ini,
+    const char *path, char *err, size_t errlen);
+void config_team_free(struct relay_team *t);
+const char *config_assign_mode_name(enum assign_mode m);
 
 /* path relative to the folder of base, malloc'd. */
 char *config_resolve_path(const char *base, const char *path);

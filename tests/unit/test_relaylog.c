@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "net.h"
+#include "net_sync.h"
 #include "relaylog.h"
 
 static void
