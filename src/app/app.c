@@ -23,6 +23,8 @@
 #include "outbox.h"
 #include "roster.h"
 #include "presence.h"
+#include "typing.h"
+#include "pictures.h"
 #include "readpos.h"
 #include "relaylog.h"
 #include "receipt.h"
@@ -116,6 +118,8 @@ app_free(struct app *app)
 	outbox_free(app);
 	receipt_free(app);
 	presence_free(app);
+	typing_free(app);
+	pictures_free(app);
 	window_free(app);
 	if (app->cache != NULL)
 		cache_close(app->cache);

@@ -26,6 +26,8 @@ struct net;
 struct outbox;
 struct receipts;
 struct presence;
+struct typing;
+struct pictures;
 struct app_req;
 struct window;
 struct history;
@@ -134,6 +136,8 @@ struct app {
 	struct outbox *outbox;
 	struct receipts *receipts;
 	struct presence *presence;
+	struct typing *typing;    /* the customer's indicator (typing.h) */
+	struct pictures *pictures; /* image messages drawn (pictures.h) */
 	struct app_req *reqs;    /* requests in flight (freed if never done) */
 	struct window *window;   /* the working set (window.h), NULL until used */
 	struct history *history; /* history on demand (history.h), likewise */

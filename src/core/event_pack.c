@@ -12,8 +12,11 @@
  *	message:  u direction u kind u status, s id from text caption
  *	          annotation reply_to agent client_id wamid reaction_to
  *	          reaction_emoji, u flags (1 media, 2 location, 4 origin,
- *	          8 history), [s id mime_type filename sha256 i size],
- *	          [f latitude f longitude s name address], [s origin], error
+ *	          8 history, 16 interactive), [s id mime_type filename sha256
+ *	          i size], [f latitude f longitude s name address], [s origin],
+ *	          [s type id title description fields], error
+ *	          (flags 4, 8 and 16 came later; records without them read
+ *	          as before)
  *	status:   s message u status s wamid error
  *	state:    u status s assignee team u priority u has_escalation
  *	          [s team reason by i at] i last_inbound_ts u n s*n
@@ -42,6 +45,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "ttydesk/buf.h"
 #include "ttydesk/event.h"
 #include "ttydesk/sanitize.h"
@@ -56,6 +61,7 @@
 #define ORIGIN_FLAG 0x4u
 #define HISTORY_FLAG 0x8u
 #define NUMBER_FLAG 0x2u
+#define INTERACTIVE_FLAG 0x10u
 
 /* --- writing ------------------------------------------------------------ */
 
@@ -155,6 +161,7 @@ pack_message(struct wbuf *w, const struct td_message *m)
 	flags |= m->location != NULL ? LOCATION_FLAG : 0;
 	flags |= m->origin != NULL ? ORIGIN_FLAG : 0;
 	flags |= m->history ? HISTORY_FLAG : 0;
+	flags |= m->interactive != NULL ? INTERACTIVE_FLAG : 0;
 	put_u(w, flags);
 	if (m->media != NULL) {
 		put_s(w, m->media->id);
@@ -171,6 +178,13 @@ pack_message(struct wbuf *w, const struct td_message *m)
 	}
 	if (m->origin != NULL)
 		put_s(w, m->origin);
+	if (m->interactive != NULL) {
+		put_s(w, m->interactive->type);
+		put_s(w, m->interactive->id);
+		put_s(w, m->interactive->title);
+		put_s(w, m->interactive->description);
+		put_s(w, m->interactive->fields);
+	}
 	put_error(w, &m->error);
 }
 
@@ -520,6 +534,33 @@ unpack_location(struct rbuf *r, struct td_message *m)
 }
 
 static int
+unpack_interactive(struct rbuf *r, struct td_message *m)
+{
+	struct td_interactive *x;
+
+	if ((x = calloc(1, sizeof *x)) == NULL)
+		return rfail(r, "out of memory");
+	m->interactive = x;
+	if (get_s(r, &x->type) != 0 || get_s(r, &x->id) != 0 ||
+	    get_s(r, &x->title) != 0 || get_s(r, &x->description) != 0 ||
+	    get_s(r, &x->fields) != 0)
+		return -1;
+	/* event_parse() keeps fields only as an object's JSON text. */
+	if (x->fields != NULL) {
+		json_t *f = json_loads(x->fields, JSON_REJECT_DUPLICATES, NULL);
+		int ok = json_is_object(f);
+
+		json_decref(f);
+		if (!ok)
+			return rfail(r, "interactive fields are not an object");
+	}
+	/* Only a customer's answer carries this (event_parse()). */
+	if (m->direction != TD_DIR_IN)
+		return rfail(r, "interactive answer on an outbound message");
+	return 0;
+}
+
+static int
 unpack_message(struct rbuf *r, struct td_message *m)
 {
 	char **s[] = { &m->from, &m->text, &m->caption, &m->annotation,
@@ -542,7 +583,7 @@ unpack_message(struct rbuf *r, struct td_message *m)
 			return -1;
 	}
 	if (get_small(r, MEDIA_FLAG | LOCATION_FLAG | ORIGIN_FLAG |
-	    HISTORY_FLAG, &flags,
+	    HISTORY_FLAG | INTERACTIVE_FLAG, &flags,
 	    "unknown message flags") != 0)
 		return -1;
 	if ((flags & MEDIA_FLAG) && unpack_media(r, m) != 0)
@@ -552,6 +593,8 @@ unpack_message(struct rbuf *r, struct td_message *m)
 	if ((flags & ORIGIN_FLAG) && get_s(r, &m->origin) != 0)
 		return -1;
 	m->history = (flags & HISTORY_FLAG) != 0;
+	if ((flags & INTERACTIVE_FLAG) && unpack_interactive(r, m) != 0)
+		return -1;
 	return get_error(r, &m->error);
 }
 

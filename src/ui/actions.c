@@ -17,6 +17,7 @@
 #include "convact.h"
 #include "labels.h"
 #include "convui.h"
+#include "intercomp.h"
 #include "keymap.h"
 #include "media.h"
 #include "numbers.h"
@@ -369,6 +370,8 @@ const struct action_def action_table[] = {
 	    convact_note, 0, NULL},
 	{"template", "t", "pick a template (outside the 24-hour window)",
 	    convact_template, 0, NULL},
+	{"interactive", "I", "compose reply buttons or a list for the customer",
+	    intercomp_start, 0, NULL},
 	{"canned", "T", "pick a canned reply (C-t while composing)",
 	    convact_canned, 0, NULL},
 	{"claim", "c", "assign the conversation to me", convact_claim, 0, NULL},

@@ -18,6 +18,7 @@
 #include "outbox.h"
 #include "picker.h"
 #include "presence.h"
+#include "typing.h"
 #include "theme.h"
 #include "ui.h"
 #include "listrow.h"
@@ -514,6 +515,8 @@ compose_key(struct app *app, struct view *v, int key)
 	if (compose_is_text(key)) {
 		cbuf_insert_cp(&k->buf, (uint32_t)key);
 		presence_typing(app);
+		if (k->mode == CM_REPLY)
+			typing_key(app, k->conv);
 		return UI_HANDLED;
 	}
 	if ((rc = compose_action(app, key)) != 0)
