@@ -183,6 +183,15 @@ op_graph_body(json_t *in, const struct relay_contact *c, const char *text,
 	return body;
 }
 
+const char *
+op_idem_key(char *buf, size_t len, const struct relay_agent *a,
+    const char *scope, const char *client_id)
+{
+	int n = snprintf(buf, len, "%s/%s/%s", a->id, scope, client_id);
+
+	return n >= 0 && (size_t)n < len ? buf : NULL;
+}
+
 static int
 op_idem_client(json_t *in, const char **client_id, struct op_result *res)
 {
@@ -268,15 +277,20 @@ op_send(struct relay *r, const struct relay_agent *a, const char *conv,
 	struct relay_contact c;
 	struct td_message m;
 	struct td_media media;
-	const char *text = NULL, *client_id, *reply_to;
+	const char *text = NULL, *client_id, *reply_to, *key = NULL;
 	json_t *state, *ev = NULL, *before = NULL, *tpl, *inter;
-	char id[40], *body = NULL, *rw = NULL;
+	char id[40], *body = NULL, *rw = NULL, keybuf[OP_IDEM_KEY_MAX];
 	int64_t contact, now = relay_now(r);
 	int ok = 1;
 
 	memset(&c, 0, sizeof c);
 	if (!op_idem_client(in, &client_id, res))
 		return;
+	if (client_id != NULL && (key = op_idem_key(keybuf, sizeof keybuf, a,
+	    conv, client_id)) == NULL) {
+		op_error(res, 400, "bad_request", "conversation id too long");
+		return;
+	}
 	if (up == NULL)
 		text = op_message_input(in, &ok, res);
 	if (!ok || (up == NULL && op_send_check(r, in, res) != 0))
@@ -341,7 +355,7 @@ op_send(struct relay *r, const struct relay_agent *a, const char *conv,
 	if (relay_append(r, ev) != 0 ||
 	    relay_store_msg_put(r->writer, id, NULL, NULL, conv, TD_DIR_OUT,
 	    now) != 0 ||
-	    relay_store_outbound_put(r->writer, id, client_id, conv, body,
+	    relay_store_outbound_put(r->writer, id, key, conv, body,
 	    now) != 0 ||
 	    (!json_equal(before, state) &&
 	    (relay_store_conversation_put(r->writer, conv, state, now) != 0 ||
@@ -512,6 +526,18 @@ op_escalate(struct relay *r, const struct relay_agent *a, const char *conv,
 	json_decref(state);
 }
 
+int
+op_may_assign(const struct relay_agent *a, const char *who,
+    struct op_result *res)
+{
+	if (a == NULL || who == NULL || strcmp(who, a->id) == 0 ||
+	    config_agent_supervises(a))
+		return 1;
+	op_error(res, 403, "forbidden", "only a supervisor or an admin may "
+	    "assign a conversation to someone else (%s)", who);
+	return 0;
+}
+
 void
 op_assign(struct relay *r, const struct relay_agent *a, const char *conv,
     json_t *in, struct op_result *res)
@@ -529,6 +555,8 @@ op_assign(struct relay *r, const struct relay_agent *a, const char *conv,
 		    json_string_value(who));
 		return;
 	}
+	if (!op_may_assign(a, json_string_value(who), res))
+		return;
 	if ((state = op_load(r, a, conv, NULL, res)) == NULL)
 		return;
 	assign_state_set(state, json_string_value(who), a->id, relay_now(r));

@@ -103,7 +103,9 @@ class Relay:
 		self.max_body = max_body
 		self.teams = list(teams)
 		if agents is None:
-			agents = [Agent("alice", "Alice Moreau", ["tier1", "tier2"]),
+			# alice leads the team: she may assign to others.
+			agents = [Agent("alice", "Alice Moreau", ["tier1", "tier2"],
+			    role="supervisor"),
 			    Agent("bob", "Bob Nakamura", ["tier1"])]
 		self.agents = {a.id: a for a in agents}
 		self.extra_config = extra_config
