@@ -6,33 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ttydesk/ini.h"
-
 #include "assign.h"
 #include "config.h"
 #include "hours.h"
 #include "http.h"
 #include "online.h"
 #include "team_view.h"
-
-/* The agent's [agent X] role ("agent" unless set), read from the file. */
-static void
-team_view_role(const struct relay_config *cfg, const char *agent, char *out,
-    size_t len)
-{
-	struct ini ini;
-	char sec[128], err[256];
-	const char *v = NULL;
-
-	snprintf(out, len, "agent");
-	if (ini_load(cfg->path, &ini, err, sizeof err) != 0)
-		return;
-	snprintf(sec, sizeof sec, "agent %s", agent);
-	if ((v = ini_get(&ini, sec, "role")) != NULL && (strcmp(v,
-	    "supervisor") == 0 || strcmp(v, "admin") == 0))
-		snprintf(out, len, "%s", v);
-	ini_free(&ini);
-}
 
 static json_t *
 team_view_waiting(const struct assign_conv *c, int64_t since)
@@ -67,7 +46,6 @@ team_view_agent(struct relay *r, const struct relay_agent *a,
 	const struct assign_conv *oldest = NULL;
 	json_t *teams = json_array();
 	int64_t seen = 0, since, oldest_since = 0, cap;
-	char role[16];
 	bool on = online_is(r, a->id, now, &seen);
 	size_t i;
 
@@ -85,10 +63,10 @@ team_view_agent(struct relay *r, const struct relay_agent *a,
 			oldest_since = since;
 		}
 	}
-	team_view_role(r->cfg, a->id, role, sizeof role);
 	cap = team_view_capacity(r->cfg, a);
 	return json_pack("{s:s, s:s, s:s, s:o, s:b, s:o, s:I, s:o, s:o}",
-	    "id", a->id, "name", a->name, "role", role, "teams", teams,
+	    "id", a->id, "name", a->name, "role", config_role_name(a->role),
+	    "teams", teams,
 	    "online", on, "last_seen", seen > 0 ? json_integer(seen) :
 	    json_null(), "open", (json_int_t)assign_open_count(set, a->id),
 	    "capacity", cap > 0 ? json_integer(cap) : json_null(),
@@ -128,12 +106,10 @@ team_view_route(struct req *q)
 	struct assign_set set;
 	json_t *agents, *teams;
 	int64_t now = relay_now(r);
-	char role[16];
 	size_t i;
 	int rc;
 
-	team_view_role(r->cfg, q->agent->id, role, sizeof role);
-	if (strcmp(role, "agent") == 0) {
+	if (!config_agent_supervises(q->agent)) {
 		req_error(q, 403, "forbidden", "only supervisors and admins may "
 		    "see the team view");
 		return;
