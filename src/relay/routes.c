@@ -16,6 +16,7 @@
 #include "report.h"
 #include "search.h"
 #include "sender.h"
+#include "team_view.h"
 
 void webhook_get(struct req *q);
 void webhook_post(struct req *q);
@@ -68,6 +69,7 @@ const struct route relay_routes[] = {
 	{ "GET", "/v1/contacts/{}/conversations", true,
 	    route_contact_conversations },
 	{ "POST", "/v1/bulk", true, route_bulk },
+	{ "GET", "/v1/team", true, team_view_route },
 	{ "GET", "/v1/reports", true, route_reports },
 	{ NULL, NULL, false, NULL },
 };
@@ -126,6 +128,53 @@ route_body(struct req *q)
 	return 0;
 }
 
+/*
+ * The first answer to this agent's client_id on route and scope (see
+ * op_idem_key): 1 with *status and *prev (malloc'd), 0 when there is
+ * none, -1 on a store error.  A record written before keys were scoped
+ * (route and client_id alone) still answers a conversation route, but
+ * only when it is about the same conversation (scope).
+ */
+static int
+route_idem_get(struct req *q, const char *route, const char *scope,
+    bool legacy, const char *client_id, int *status, char **prev)
+{
+	char key[OP_IDEM_KEY_MAX];
+	json_t *o;
+	int rc;
+
+	*prev = NULL;
+	if (op_idem_key(key, sizeof key, q->agent, scope, client_id) == NULL)
+		return 0;
+	rc = relay_store_idem_get(q->r->writer, route, key, status, prev);
+	if (rc != 0 || !legacy)
+		return rc;
+	if ((rc = relay_store_idem_get(q->r->writer, route, client_id, status,
+	    prev)) <= 0)
+		return rc;
+	o = json_loads(*prev, 0, NULL);
+	if (!json_is_string(json_object_get(o, "conversation")) ||
+	    strcmp(json_string_value(json_object_get(o, "conversation")),
+	    scope) != 0) {
+		free(*prev);
+		*prev = NULL;
+		rc = 0;
+	}
+	json_decref(o);
+	return rc;
+}
+
+static int
+route_idem_put(struct req *q, const char *route, const char *scope,
+    const char *client_id, int status, const char *answer)
+{
+	char key[OP_IDEM_KEY_MAX];
+
+	if (op_idem_key(key, sizeof key, q->agent, scope, client_id) == NULL)
+		return -1;
+	return relay_store_idem_put(q->r->writer, route, key, status, answer);
+}
+
 /* Writer side of a conversation route: idempotency, then the op. */
 void
 route_run_op(struct req *q, const char *route, op_fn fn)
@@ -138,8 +187,8 @@ route_run_op(struct req *q, const char *route, op_fn fn)
 	int status, rc;
 
 	if (client_id != NULL) {
-		rc = relay_store_idem_get(r->writer, route, client_id, &status,
-		    &prev);
+		rc = route_idem_get(q, route, q->seg[2], true, client_id,
+		    &status, &prev);
 		if (rc < 0) {
 			req_error(q, 500, "store_error", "idempotency look-up");
 			return;
@@ -155,7 +204,7 @@ route_run_op(struct req *q, const char *route, op_fn fn)
 	if (res.status >= 200 && res.status < 300 && client_id != NULL &&
 	    res.body != NULL) {
 		text = json_dumps(res.body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		if (text == NULL || relay_store_idem_put(r->writer, route,
+		if (text == NULL || route_idem_put(q, route, q->seg[2],
 		    client_id, (int)res.status, text) != 0) {
 			free(text);
 			json_decref(res.body);
@@ -403,8 +452,8 @@ route_contact_post_w(struct req *q)
 	json_t *ev;
 	int rc, status;
 
-	if (client_id != NULL && (rc = relay_store_idem_get(r->writer,
-	    "contact", client_id, &status, &prev)) > 0) {
+	if (client_id != NULL && (rc = route_idem_get(q, "contact", q->seg[2],
+	    false, client_id, &status, &prev)) > 0) {
 		req_reply_raw(q, (unsigned)status, prev, strlen(prev));
 		return;
 	}
@@ -426,7 +475,7 @@ route_contact_post_w(struct req *q)
 	}
 	text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (client_id != NULL && text != NULL)
-		relay_store_idem_put(r->writer, "contact", client_id, 200, text);
+		route_idem_put(q, "contact", q->seg[2], client_id, 200, text);
 	free(text);
 	req_reply(q, 200, ev);
 out:
@@ -479,7 +528,7 @@ route_bulk_w(struct req *q)
 	int status, rc;
 
 	if (client_id != NULL) {
-		rc = relay_store_idem_get(q->r->writer, "bulk", client_id, &status,
+		rc = route_idem_get(q, "bulk", "", false, client_id, &status,
 		    &prev);
 		if (rc > 0) {
 			req_reply_raw(q, (unsigned)status, prev, strlen(prev));
@@ -488,8 +537,7 @@ route_bulk_w(struct req *q)
 	}
 	route_bulk_run(q);
 	if (client_id != NULL && q->status == 200 && q->answer != NULL &&
-	    relay_store_idem_put(q->r->writer, "bulk", client_id, 200,
-	    q->answer) != 0)
+	    route_idem_put(q, "bulk", "", client_id, 200, q->answer) != 0)
 		req_error(q, 500, "store_error", "idempotency record");
 }
 

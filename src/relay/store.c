@@ -169,6 +169,13 @@ relay_store_contact_put(struct relay_store *st, struct relay_contact *c)
 }
 
 int
+relay_store_contact_alias_put(struct relay_store *st, const char *by,
+    const char *value, int64_t contact)
+{
+	return st->ops->contact_alias_put(st->be, by, value, contact);
+}
+
+int
 relay_store_conversation_create(struct relay_store *st, int64_t contact, int64_t
     ts, const json_t *state, char **id)
 {

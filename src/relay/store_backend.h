@@ -62,6 +62,8 @@ struct relay_store_ops {
 	    struct relay_contact *out);
 	int (*contact_by_id)(void *be, int64_t id, struct relay_contact *out);
 	int (*contact_put)(void *be, struct relay_contact *c);
+	int (*contact_alias_put)(void *be, const char *by, const char *value,
+	    int64_t contact);
 
 	int (*conversation_create)(void *be, int64_t contact, int64_t ts,
 	    const json_t *state, char **id);

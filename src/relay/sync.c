@@ -13,8 +13,10 @@
 
 #include "conv.h"
 #include "http.h"
+#include "online.h"
 #include "ops.h"
 #include "search.h"
+#include "sender.h"
 #include "store_window.h"
 
 #define SYNC_LIMIT_DEFAULT 500
@@ -244,6 +246,8 @@ sync_answer(struct req *q)
 	int64_t last, seq;
 	bool more, limited = relay_agent_limited(q->agent);
 
+	if (q->agent != NULL)
+		online_touch(r, q->agent->id);
 	/* The cache holds every event: for everyone but limited agents. */
 	if (!limited && sync_cached(q))
 		return;
@@ -315,6 +319,8 @@ sync_unlink(struct req **head, struct req *q)
 	if (q->wnext != NULL)
 		q->wnext->wprev = q->wprev;
 	q->wnext = q->wprev = NULL;
+	if (q->waiting && q->agent != NULL)
+		online_waiting(q->r, q->agent->id, -1);
 	q->waiting = false;
 }
 
@@ -394,6 +400,8 @@ sync_handle(struct req *q)
 	}
 	sync_link(&r->waiters, q);
 	q->waiting = true;
+	if (q->agent != NULL)
+		online_waiting(r, q->agent->id, 1);
 	req_suspend(q);
 	pthread_mutex_unlock(&r->wait_lock);
 }
@@ -456,6 +464,9 @@ sync_hk_run(struct relay *r, struct relay_job *j)
 static void
 sync_hk_done(struct relay *r, struct relay_job *j)
 {
+	if (r->hk_queued && !j->failed)
+		sender_kick(r->sender);
+	r->hk_queued = false;
 	atomic_store(&r->hk_busy, false);
 }
 
