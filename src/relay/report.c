@@ -416,7 +416,9 @@ rep_cmp64(const void *a, const void *b)
 static double
 rep_round(int64_t num, int64_t den, int64_t scale)
 {
-	return (double)((num * scale * 2 + den) / (den * 2)) / (double)scale;
+	int64_t units = (num * scale * 2 + den) / (den * 2);
+
+	return (double)units / (double)scale;
 }
 
 static json_t *

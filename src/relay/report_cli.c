@@ -30,18 +30,34 @@ rc_usage(FILE *f)
 	    "           [--by agent|team|number|day] [--csv | --json]\n");
 }
 
+/* The number of n digits at s, or -1. */
+static int
+rc_digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (; n > 0; n--, s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
 /* A UTC day "YYYY-MM-DD" to its first second.  0, or -1. */
 static int
 rc_day(const char *s, int64_t *out)
 {
 	struct tm tm, back;
 	time_t t;
-	int y, m, d, n = 0;
+	int y, m, d;
 
-	if (s == NULL || strlen(s) != 10 ||
-	    sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
-	    s[4] != '-' || s[7] != '-' || y < 1970 || m < 1 || m > 12 ||
-	    d < 1 || d > 31)
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	y = rc_digits(s, 4);
+	m = rc_digits(s + 5, 2);
+	d = rc_digits(s + 8, 2);
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
 		return -1;
 	memset(&tm, 0, sizeof tm);
 	tm.tm_year = y - 1900;
