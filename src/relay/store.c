@@ -228,6 +228,18 @@ relay_store_contact_put(struct relay_store *st, struct relay_contact *c)
 }
 
 int
+relay_store_contact_alias_put(struct relay_store *st, const char *by,
+    const char *value, int64_t contact)
+{
+	struct store_args a = { .n = 0 };
+
+	store_arg_text(&a, by);
+	store_arg_text(&a, value);
+	store_arg_int(&a, contact);
+	return store_write(st, STORE_W_CONTACT_ALIAS, &a);
+}
+
+int
 relay_store_conversation_create(struct relay_store *st, int64_t contact, int64_t
     ts, const json_t *state, char **id)
 {
@@ -672,4 +684,10 @@ int
 relay_store_search_backfill(struct relay_store *st, int max, int64_t *left)
 {
 	return st->ops->search_backfill(st->be, max, left);
+}
+
+int
+relay_store_scan_events(struct relay_store *st, relay_scan_fn *fn, void *ctx)
+{
+	return st->ops->window->scan(st->be, fn, ctx);
 }

@@ -28,6 +28,7 @@ enum store_write {
 	STORE_W_IDEM_PUT,      /* route, client_id, status, response;
 	                        * ignored when there */
 	STORE_W_META_PUT,      /* key, value; replaces */
+	STORE_W_CONTACT_ALIAS, /* kind, value, contact; ignored when there */
 	STORE_W_COUNT
 };
 
@@ -77,6 +78,7 @@ struct store_window_ops {
 	    struct relay_evrows *out);
 	int (*conv_page)(void *be, const char *status, int64_t before,
 	    int limit, struct relay_convrows *out);
+	int (*scan)(void *be, relay_scan_fn *fn, void *ctx);
 };
 
 struct relay_store_ops {

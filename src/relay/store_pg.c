@@ -46,6 +46,7 @@ enum pg_stmt {
 	P_CONTACT_BY_ID,
 	P_CONTACT_INSERT,
 	P_CONTACT_UPDATE,
+	P_CONTACT_ALIAS,
 	P_CONV_INSERT,
 	P_CONV_GET,
 	P_CONV_OF,
@@ -88,10 +89,21 @@ static const char *pg_sql[P_COUNT] = {
 	[P_CONV_MESSAGES] = "SELECT json FROM (SELECT seq, json FROM events "
 	    "WHERE conversation = $1 AND type = 'message' ORDER BY seq DESC "
 	    "LIMIT $2) m ORDER BY seq",
-	[P_CONTACT_BY_WA] = "SELECT id, wa_id, user_id, username, name, "
-	    "conversation, extra FROM contacts WHERE wa_id = $1",
-	[P_CONTACT_BY_USER] = "SELECT id, wa_id, user_id, username, name, "
-	    "conversation, extra FROM contacts WHERE user_id = $1",
+	/* The identifier itself first, then one the customer had before. */
+	[P_CONTACT_BY_WA] = "(SELECT id, wa_id, user_id, username, name, "
+	    "conversation, extra FROM contacts WHERE wa_id = $1) UNION ALL "
+	    "(SELECT c.id, c.wa_id, c.user_id, c.username, c.name, "
+	    "c.conversation, c.extra FROM contact_aliases a JOIN contacts c "
+	    "ON c.id = a.contact WHERE a.kind = 'wa_id' AND a.value = $1) "
+	    "LIMIT 1",
+	[P_CONTACT_BY_USER] = "(SELECT id, wa_id, user_id, username, name, "
+	    "conversation, extra FROM contacts WHERE user_id = $1) UNION ALL "
+	    "(SELECT c.id, c.wa_id, c.user_id, c.username, c.name, "
+	    "c.conversation, c.extra FROM contact_aliases a JOIN contacts c "
+	    "ON c.id = a.contact WHERE a.kind = 'user_id' AND a.value = $1) "
+	    "LIMIT 1",
+	[P_CONTACT_ALIAS] = "INSERT INTO contact_aliases(kind, value, "
+	    "contact) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
 	[P_CONTACT_BY_ID] = "SELECT id, wa_id, user_id, username, name, "
 	    "conversation, extra FROM contacts WHERE id = $1",
 	[P_CONTACT_INSERT] = "INSERT INTO contacts(wa_id, user_id, username, "
@@ -494,6 +506,7 @@ static const enum pg_stmt pg_writes[STORE_W_COUNT] = {
 	[STORE_W_DEFERRED_PUT] = P_DEF_PUT,
 	[STORE_W_IDEM_PUT] = P_IDEM_PUT,
 	[STORE_W_META_PUT] = P_META_PUT,
+	[STORE_W_CONTACT_ALIAS] = P_CONTACT_ALIAS,
 };
 
 static int

@@ -235,6 +235,36 @@ pg_window_conv_page(void *be, const char *status, int64_t before,
 	    out);
 }
 
+/* Through a cursor, a batch at a time: the log may not fit in memory.
+ * Inside the caller's read transaction. */
+static int
+pg_window_scan(void *be, relay_scan_fn *fn, void *ctx)
+{
+	PGresult *res;
+	int i, n, rc = 0;
+
+	if (pw_exec(be, "DECLARE ttydesk_scan NO SCROLL CURSOR FOR SELECT ts, "
+	    "type, conversation, json FROM events WHERE type IN ('message', "
+	    "'conversation') ORDER BY seq") != 0)
+		return -1;
+	do {
+		res = PQexec(pg_store_conn(be), "FETCH 20000 FROM ttydesk_scan");
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			PQclear(res);
+			return -1;
+		}
+		n = PQntuples(res);
+		for (i = 0; i < n && rc == 0; i++)
+			rc = fn(ctx, pw_int_at(res, i, 0), PQgetvalue(res, i, 1),
+			    PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
+			    (size_t)PQgetlength(res, i, 3));
+		PQclear(res);
+	} while (n > 0 && rc == 0);
+	if (pw_exec(be, "CLOSE ttydesk_scan") != 0)
+		return -1;
+	return rc == 0 ? 0 : -1;
+}
+
 const struct store_window_ops store_pg_window_ops = {
 	.read_begin = pg_window_read_begin,
 	.read_end = pg_window_read_end,
@@ -244,4 +274,5 @@ const struct store_window_ops store_pg_window_ops = {
 	.events = pg_window_events,
 	.conv_events = pg_window_conv_events,
 	.conv_page = pg_window_conv_page,
+	.scan = pg_window_scan,
 };

@@ -38,6 +38,7 @@ struct compose {
 	char *quote;     /* sanitized "Name: summary" */
 	struct cbuf buf;
 	size_t top;      /* first text row shown */
+	size_t wrap;     /* text width, for the up/down keys */
 	struct draft *drafts;
 	size_t n_drafts;
 };

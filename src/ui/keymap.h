@@ -56,14 +56,18 @@ int keymap_action_index(const struct keymap *km, const char *name);
  */
 int keymap_build(struct keymap *km, const struct action_def *table,
     size_t n_actions, const struct ini *ini, char *err, size_t errlen);
+/* The same with another section of the config ("compose_keys"). */
+int keymap_build_section(struct keymap *km, const struct action_def *table,
+    size_t n_actions, const struct ini *ini, const char *section, char *err,
+    size_t errlen);
 void keymap_free(struct keymap *km);
 /* Action index bound to key, or -1. */
 int keymap_lookup(const struct keymap *km, int key);
 /* ", "-joined names of the keys bound to an action into buf. */
 const char *keymap_keys_of(const struct keymap *km, int action, char *buf,
     size_t len);
-/* The whole table as Markdown (docs/keys.md), from the default keys.
- * malloc'd; caller frees. */
-char *keymap_markdown(const struct keymap *km);
+/* Both tables as Markdown (docs/keys.md), from the default keys: km's
+ * and the compose area's.  malloc'd; caller frees. */
+char *keymap_markdown(const struct keymap *km, const struct keymap *compose);
 
 #endif

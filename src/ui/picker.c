@@ -12,6 +12,7 @@
 #include "keymap.h"
 #include "outbox.h"
 #include "picker.h"
+#include "rtpick.h"
 #include "tmpl.h"
 #include "ui.h"
 
@@ -397,7 +398,8 @@ tpl_line(char *line, size_t len, const char *key, const char *value)
 }
 
 int
-picker_template(struct app *app, struct td_conversation *c, const char *why)
+picker_config_template(struct app *app, struct td_conversation *c,
+    const char *why)
 {
 	struct pick_items *p;
 
@@ -554,4 +556,10 @@ fail:
 	free(lines);
 	free(agents);
 	return UI_HANDLED;
+}
+
+int
+picker_template(struct app *app, struct td_conversation *c, const char *why)
+{
+	return rtpick_start(app, c, why);
 }
