@@ -413,6 +413,21 @@ net_conv_path(char *buf, size_t len, const char *conv, const char *suffix)
 	return w >= 0 && (size_t)w < len ? buf : NULL;
 }
 
+/* Hands a user request to curl with its completion: 0, or -1 (r is
+ * destroyed) with err. */
+static int
+net_req_run(struct net *n, struct net_req *r, net_done_fn done, void *ud,
+    char *err, size_t errlen)
+{
+	r->done = done;
+	r->ud = ud;
+	if (net_req_start(n, r, err, errlen) != 0) {
+		net_req_destroy(n, r, 0);
+		return -1;
+	}
+	return 0;
+}
+
 int
 net_post_json(struct net *n, const char *path, const json_t *body,
     net_done_fn done, void *ud, char *err, size_t errlen)
@@ -435,13 +450,7 @@ net_post_json(struct net *n, const char *path, const json_t *body,
 		net_req_destroy(n, r, 0);
 		return -1;
 	}
-	r->done = done;
-	r->ud = ud;
-	if (net_req_start(n, r, err, errlen) != 0) {
-		net_req_destroy(n, r, 0);
-		return -1;
-	}
-	return 0;
+	return net_req_run(n, r, done, ud, err, errlen);
 }
 
 int
@@ -452,13 +461,7 @@ net_get(struct net *n, const char *path, net_done_fn done, void *ud,
 
 	if ((r = net_req_new(n, NET_REQ_USER, path, 30, err, errlen)) == NULL)
 		return -1;
-	r->done = done;
-	r->ud = ud;
-	if (net_req_start(n, r, err, errlen) != 0) {
-		net_req_destroy(n, r, 0);
-		return -1;
-	}
-	return 0;
+	return net_req_run(n, r, done, ud, err, errlen);
 }
 
 int
@@ -478,8 +481,6 @@ net_get_file(struct net *n, const char *path, const char *file,
 		unlink(file);
 		return -1;
 	}
-	r->done = done;
-	r->ud = ud;
 	if ((r->file = strdup(file)) == NULL ||
 	    (r->out = fdopen(fd, "wb")) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -490,11 +491,7 @@ net_get_file(struct net *n, const char *path, const char *file,
 		net_req_destroy(n, r, 0);
 		return -1;
 	}
-	if (net_req_start(n, r, err, errlen) != 0) {
-		net_req_destroy(n, r, 0);
-		return -1;
-	}
-	return 0;
+	return net_req_run(n, r, done, ud, err, errlen);
 }
 
 int

@@ -1,7 +1,8 @@
 /*
  * What a store backend provides: one table of functions, one for each
  * relay_store_* call of store.h with the same meanings and ownership,
- * but for the plain writes, which store.c makes of one write function.
+ * but for the plain writes and look-ups, which store.c makes of one
+ * write and one read function.
  * store.c picks the table (relay_store_sqlite_ops in store_sqlite.c,
  * relay_store_pg_ops in store_pg.c) and hands every call the backend's
  * own state, be, made by open.
@@ -27,7 +28,57 @@ enum store_write {
 	STORE_W_IDEM_PUT,      /* route, client_id, status, response;
 	                        * ignored when there */
 	STORE_W_META_PUT,      /* key, value; replaces */
+	STORE_W_CONTACT_ALIAS, /* kind, value, contact; ignored when there */
 	STORE_W_COUNT
+};
+
+/* The look-ups both backends answer the same way: store.c gives the
+ * parameters (before the arrow) and reads the columns (after it). */
+enum store_read {
+	STORE_R_CONTACT_BY_WA,   /* wa_id -> id, wa_id, user_id, username,
+	                          * name, conversation, extra */
+	STORE_R_CONTACT_BY_USER, /* user_id -> the same */
+	STORE_R_CONTACT_BY_ID,   /* id -> the same */
+	STORE_R_CONV_OF,         /* contact, number -> row number */
+	STORE_R_CONV_DUE,        /* now -> row number of each */
+	STORE_R_CONV_OF_CONTACT, /* contact -> row number, state, first_ts,
+	                          * last_ts, number of each */
+	STORE_R_MSG_SEEN,        /* wamid, fingerprint -> a row when seen */
+	STORE_R_MSG_BY_ID,       /* id -> id, wamid, conversation,
+	                          * direction */
+	STORE_R_MSG_BY_WAMID,    /* wamid -> the same */
+	STORE_R_STATUS_LIST,     /* message -> status of each */
+	STORE_R_OUT_BUSY,        /* conversation -> a row when busy */
+	STORE_R_IDEM_GET,        /* route, client_id -> status, response */
+	STORE_R_META_GET,        /* key -> value */
+	STORE_R_COUNT
+};
+
+/* The columns a read gives at most. */
+#define STORE_ROW_MAX 8
+
+/* One row of a read: its n columns as text (NULL for SQL NULL), valid
+ * during the call.  0 goes on to the next row, 1 stops, -1 fails. */
+typedef int (*store_row_fn)(void *ud, const char *const *col, int n);
+
+/* The windowed reads of store_window.h, one table a backend
+ * (store_sqlite_window.c, store_pg_window.c), with the same meanings. */
+struct store_window_ops {
+	int (*read_begin)(void *be);
+	void (*read_end)(void *be);
+	int64_t (*head)(void *be);
+	int (*convs)(void *be, int64_t since, int64_t after, int limit,
+	    struct relay_convrows *out);
+	int (*outside)(void *be, int64_t since, int64_t *outside,
+	    int64_t *resolved);
+	int (*events)(void *be, const int64_t *ids, size_t n,
+	    int64_t through, struct relay_evrows *out);
+	int (*conv_events)(void *be, const char *conv, const char *type,
+	    int64_t after, int64_t before, int limit, bool newest,
+	    struct relay_evrows *out);
+	int (*conv_page)(void *be, const char *status, int64_t before,
+	    int limit, struct relay_convrows *out);
+	int (*scan)(void *be, relay_scan_fn *fn, void *ctx);
 };
 
 struct relay_store_ops {
@@ -43,6 +94,11 @@ struct relay_store_ops {
 	/* Runs one of enum store_write: the number of rows it changed, or
 	 * -1 (and the error). */
 	int (*write)(void *be, enum store_write w, const struct store_args *a);
+	/* Runs one of enum store_read, calling each on its rows in order
+	 * until each returns non-zero: the number of rows each saw, or -1
+	 * (and the error) on a failure or when each returned -1. */
+	int (*read)(void *be, enum store_read r, const struct store_args *a,
+	    store_row_fn each, void *ud);
 
 	int (*begin)(void *be);
 	int (*commit)(void *be);
@@ -58,34 +114,16 @@ struct relay_store_ops {
 	json_t *(*conversation_messages)(void *be, const char *conversation,
 	    int n);
 
-	int (*contact_by)(void *be, const char *by, const char *value,
-	    struct relay_contact *out);
-	int (*contact_by_id)(void *be, int64_t id, struct relay_contact *out);
 	int (*contact_put)(void *be, struct relay_contact *c);
-	int (*contact_alias_put)(void *be, const char *by, const char *value,
-	    int64_t contact);
 
 	int (*conversation_create)(void *be, int64_t contact, int64_t ts,
 	    const json_t *state, char **id);
 	int (*conversation_get)(void *be, const char *id, json_t **state,
 	    int64_t *contact, int64_t *first_ts, int64_t *last_ts);
-	int (*conversation_of)(void *be, int64_t contact, const char *number,
-	    char **id);
-	int (*conversations_due)(void *be, int64_t now, char ***ids,
-	    size_t *n);
-	json_t *(*contact_conversations)(void *be, int64_t contact);
-
-	int (*msg_seen)(void *be, const char *wamid, const char *fingerprint);
-	int (*msg_by_id)(void *be, const char *id, struct relay_msgkey *out);
-	int (*msg_by_wamid)(void *be, const char *wamid,
-	    struct relay_msgkey *out);
-	int (*status_mask)(void *be, const char *message,
-	    const char *const *names, int n_names, unsigned *mask);
 
 	int (*deferred_take)(void *be, const char *conversation,
 	    struct relay_deferred **out, size_t *n);
 
-	int (*outbound_busy)(void *be, const char *conversation);
 	int (*outbound_put)(void *be, const char *id, const char *client_id,
 	    const char *conversation, const char *body, int64_t now);
 	int (*outbound_claim)(void *be, int64_t now, struct relay_outbound *out,
@@ -95,26 +133,8 @@ struct relay_store_ops {
 	    enum relay_out_state state, int64_t next_try, const char *wamid);
 	int (*outbound_inflight)(void *be, char ***ids, size_t *n);
 
-	int (*idem_get)(void *be, const char *route, const char *client_id,
-	    int *status, char **response);
-	int (*meta_get)(void *be, const char *key, char **value);
-
 	/* The windowed reads of store_window.h. */
-	int (*read_begin)(void *be);
-	void (*read_end)(void *be);
-	int64_t (*head)(void *be);
-	int (*window_convs)(void *be, int64_t since, int64_t after, int limit,
-	    struct relay_convrows *out);
-	int (*window_outside)(void *be, int64_t since, int64_t *outside,
-	    int64_t *resolved);
-	int (*window_events)(void *be, const int64_t *ids, size_t n,
-	    int64_t through, struct relay_evrows *out);
-	int (*conv_events)(void *be, const char *conv, const char *type,
-	    int64_t after, int64_t before, int limit, bool newest,
-	    struct relay_evrows *out);
-	int (*conv_page)(void *be, const char *status, int64_t before,
-	    int limit, struct relay_convrows *out);
-	int (*scan_events)(void *be, relay_scan_fn *fn, void *ctx);
+	const struct store_window_ops *window;
 
 	/* Search (store_*_search.c). */
 	int (*search)(void *be, const struct search_query *q, int64_t before,
@@ -124,5 +144,7 @@ struct relay_store_ops {
 
 extern const struct relay_store_ops relay_store_sqlite_ops;
 extern const struct relay_store_ops relay_store_pg_ops;
+extern const struct store_window_ops store_sqlite_window_ops;
+extern const struct store_window_ops store_pg_window_ops;
 
 #endif

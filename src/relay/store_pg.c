@@ -296,21 +296,6 @@ pg_exec(struct pg_store *st, const char *sql)
 	return 0;
 }
 
-/* Runs a look-up: 1 with *res holding its rows (PQclear() it), 0 when
- * it found none, -1 on error. */
-static int
-pg_first(struct pg_store *st, enum pg_stmt q, const struct store_args *a,
-    PGresult **res)
-{
-	if ((*res = pg_run(st, q, a)) == NULL)
-		return -1;
-	if (PQntuples(*res) > 0)
-		return 1;
-	PQclear(*res);
-	*res = NULL;
-	return 0;
-}
-
 static char *
 pg_dup(const PGresult *res, int row, int col)
 {
@@ -521,6 +506,7 @@ static const enum pg_stmt pg_writes[STORE_W_COUNT] = {
 	[STORE_W_DEFERRED_PUT] = P_DEF_PUT,
 	[STORE_W_IDEM_PUT] = P_IDEM_PUT,
 	[STORE_W_META_PUT] = P_META_PUT,
+	[STORE_W_CONTACT_ALIAS] = P_CONTACT_ALIAS,
 };
 
 static int
@@ -534,6 +520,43 @@ pg_store_write(void *be, enum store_write w, const struct store_args *a)
 	n = (int)strtol(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
 	return n;
+}
+
+static const enum pg_stmt pg_reads[STORE_R_COUNT] = {
+	[STORE_R_CONTACT_BY_WA] = P_CONTACT_BY_WA,
+	[STORE_R_CONTACT_BY_USER] = P_CONTACT_BY_USER,
+	[STORE_R_CONTACT_BY_ID] = P_CONTACT_BY_ID,
+	[STORE_R_CONV_OF] = P_CONV_OF,
+	[STORE_R_CONV_DUE] = P_CONV_DUE,
+	[STORE_R_CONV_OF_CONTACT] = P_CONV_OF_CONTACT,
+	[STORE_R_MSG_SEEN] = P_MSG_SEEN,
+	[STORE_R_MSG_BY_ID] = P_MSG_BY_ID,
+	[STORE_R_MSG_BY_WAMID] = P_MSG_BY_WAMID,
+	[STORE_R_STATUS_LIST] = P_STATUS_LIST,
+	[STORE_R_OUT_BUSY] = P_OUT_BUSY,
+	[STORE_R_IDEM_GET] = P_IDEM_GET,
+	[STORE_R_META_GET] = P_META_GET,
+};
+
+static int
+pg_store_read(void *be, enum store_read r, const struct store_args *a,
+    store_row_fn each, void *ud)
+{
+	PGresult *res = pg_run(be, pg_reads[r], a);
+	const char *col[STORE_ROW_MAX];
+	int i, j, n, more = 0;
+
+	if (res == NULL)
+		return -1;
+	n = PQnfields(res) < STORE_ROW_MAX ? PQnfields(res) : STORE_ROW_MAX;
+	for (i = 0; i < PQntuples(res) && more == 0; i++) {
+		for (j = 0; j < n; j++)
+			col[j] = PQgetisnull(res, i, j) ? NULL :
+			    PQgetvalue(res, i, j);
+		more = each(ud, col, n);
+	}
+	PQclear(res);
+	return more < 0 ? -1 : i;
 }
 
 static int64_t
@@ -643,65 +666,6 @@ pg_store_conversation_messages(void *be, const char *conversation, int n)
 }
 
 static int
-pg_contact_row(struct pg_store *st, enum pg_stmt q, struct store_args *a,
-    struct relay_contact *c)
-{
-	PGresult *res;
-	int found;
-
-	memset(c, 0, sizeof *c);
-	if ((found = pg_first(st, q, a, &res)) == 1) {
-		c->id = pg_int(res, 0, 0);
-		c->wa_id = pg_dup(res, 0, 1);
-		c->user_id = pg_dup(res, 0, 2);
-		c->username = pg_dup(res, 0, 3);
-		c->name = pg_dup(res, 0, 4);
-		c->conversation = pg_dup(res, 0, 5);
-		if (!PQgetisnull(res, 0, 6))
-			c->extra = json_loads(PQgetvalue(res, 0, 6), 0, NULL);
-		PQclear(res);
-	}
-	return found;
-}
-
-static int
-pg_store_contact_by(void *be, const char *by, const char *value,
-    struct relay_contact *out)
-{
-	struct store_args a = { .n = 0 };
-
-	store_arg_text(&a, value);
-	return pg_contact_row(be, strcmp(by, "wa_id") == 0 ? P_CONTACT_BY_WA :
-	    P_CONTACT_BY_USER, &a, out);
-}
-
-static int
-pg_store_contact_by_id(void *be, int64_t id,
-    struct relay_contact *out)
-{
-	struct store_args a = { .n = 0 };
-
-	store_arg_int(&a, id);
-	return pg_contact_row(be, P_CONTACT_BY_ID, &a, out);
-}
-
-static int
-pg_store_contact_alias_put(void *be, const char *by, const char *value,
-    int64_t contact)
-{
-	struct store_args a = { .n = 0 };
-	PGresult *res;
-
-	store_arg_text(&a, by);
-	store_arg_text(&a, value);
-	store_arg_int(&a, contact);
-	if ((res = pg_run(be, P_CONTACT_ALIAS, &a)) == NULL)
-		return -1;
-	PQclear(res);
-	return 0;
-}
-
-static int
 pg_store_contact_put(void *be, struct relay_contact *c)
 {
 	struct store_args a = { .n = 0 };
@@ -743,23 +707,6 @@ pg_store_conversation_create(void *be, int64_t contact,
 }
 
 static int
-pg_store_conversation_of(void *be, int64_t contact, const char *number,
-    char **id)
-{
-	struct store_args a = { .n = 0 };
-	PGresult *res;
-	int rc;
-
-	store_arg_int(&a, contact);
-	store_arg_text(&a, number);
-	if ((rc = pg_first(be, P_CONV_OF, &a, &res)) != 1)
-		return rc;
-	*id = store_conv_id(pg_int(res, 0, 0));
-	PQclear(res);
-	return *id == NULL ? -1 : 1;
-}
-
-static int
 pg_store_conversation_get(void *be, const char *id, json_t **state,
     int64_t *contact, int64_t *first_ts, int64_t *last_ts)
 {
@@ -789,11 +736,10 @@ pg_store_conversation_get(void *be, const char *id, json_t **state,
 	return rc;
 }
 
-/* The first column of every row, as malloc'd strings: the text, or for
- * conv the conversation id of the row number. */
+/* The first column of every row, as malloc'd strings. */
 static int
 pg_id_list(struct pg_store *st, enum pg_stmt q, const struct store_args *a,
-    bool conv, char ***ids, size_t *n)
+    char ***ids, size_t *n)
 {
 	PGresult *res;
 	char **v = NULL;
@@ -809,117 +755,10 @@ pg_id_list(struct pg_store *st, enum pg_stmt q, const struct store_args *a,
 		return -1;
 	}
 	for (i = 0; i < rows; i++)
-		v[i] = conv ? store_conv_id(pg_int(res, i, 0)) :
-		    pg_dup(res, i, 0);
+		v[i] = pg_dup(res, i, 0);
 	PQclear(res);
 	*ids = v;
 	*n = (size_t)rows;
-	return 0;
-}
-
-static int
-pg_store_conversations_due(void *be, int64_t now, char ***ids, size_t *n)
-{
-	struct store_args a = { .n = 0 };
-
-	store_arg_int(&a, now);
-	return pg_id_list(be, P_CONV_DUE, &a, true, ids, n);
-}
-
-static json_t *
-pg_store_contact_conversations(void *be, int64_t contact)
-{
-	struct store_args a = { .n = 0 };
-	PGresult *res;
-	json_t *arr;
-	int i;
-
-	store_arg_int(&a, contact);
-	if ((res = pg_run(be, P_CONV_OF_CONTACT, &a)) == NULL)
-		return NULL;
-	if ((arr = json_array()) == NULL)
-		goto out;
-	for (i = 0; i < PQntuples(res); i++)
-		json_array_append_new(arr, store_history_entry(pg_int(res, i, 0),
-		    PQgetvalue(res, i, 1), pg_int(res, i, 2), pg_int(res, i, 3),
-		    PQgetvalue(res, i, 4)));
-out:
-	PQclear(res);
-	return arr;
-}
-
-/* 1 when the statement returned a row, 0 when not, -1 on error. */
-static int
-pg_exists(struct pg_store *st, enum pg_stmt q, const struct store_args *a)
-{
-	PGresult *res;
-	int rc = pg_first(st, q, a, &res);
-
-	if (rc == 1)
-		PQclear(res);
-	return rc;
-}
-
-static int
-pg_store_msg_seen(void *be, const char *wamid,
-    const char *fingerprint)
-{
-	struct store_args a = { .n = 0 };
-
-	store_arg_text(&a, wamid);
-	store_arg_text(&a, fingerprint);
-	return pg_exists(be, P_MSG_SEEN, &a);
-}
-
-static int
-pg_msgkey_row(struct pg_store *st, enum pg_stmt q, const char *key,
-    struct relay_msgkey *k)
-{
-	struct store_args a = { .n = 0 };
-	PGresult *res;
-	int found;
-
-	memset(k, 0, sizeof *k);
-	store_arg_text(&a, key);
-	if ((found = pg_first(st, q, &a, &res)) == 1) {
-		k->id = pg_dup(res, 0, 0);
-		k->wamid = pg_dup(res, 0, 1);
-		k->conversation = pg_dup(res, 0, 2);
-		k->direction = (int)pg_int(res, 0, 3);
-		PQclear(res);
-	}
-	return found;
-}
-
-static int
-pg_store_msg_by_id(void *be, const char *id,
-    struct relay_msgkey *out)
-{
-	return pg_msgkey_row(be, P_MSG_BY_ID, id, out);
-}
-
-static int
-pg_store_msg_by_wamid(void *be, const char *wamid,
-    struct relay_msgkey *out)
-{
-	return pg_msgkey_row(be, P_MSG_BY_WAMID, wamid, out);
-}
-
-static int
-pg_store_status_mask(void *be, const char *message, const char *const *names,
-    int n_names, unsigned *mask)
-{
-	struct store_args a = { .n = 0 };
-	PGresult *res;
-	int i;
-
-	*mask = 0;
-	store_arg_text(&a, message);
-	if ((res = pg_run(be, P_STATUS_LIST, &a)) == NULL)
-		return -1;
-	for (i = 0; i < PQntuples(res); i++)
-		*mask |= store_status_bits(PQgetvalue(res, i, 0), names, n_names);
-	PQclear(res);
 	return 0;
 }
 
@@ -961,15 +800,6 @@ pg_store_deferred_take(void *be, const char *conversation,
 	*out = v;
 	*n = (size_t)rows;
 	return 0;
-}
-
-static int
-pg_store_outbound_busy(void *be, const char *conversation)
-{
-	struct store_args a = { .n = 0 };
-
-	store_arg_text(&a, conversation);
-	return pg_exists(be, P_OUT_BUSY, &a);
 }
 
 static int
@@ -1049,7 +879,7 @@ pg_store_outbound_inflight(void *be, char ***ids, size_t *n)
 	struct store_args a = { .n = 0 };
 
 	store_arg_int(&a, (int64_t)time(NULL));
-	return pg_id_list(be, P_OUT_INFLIGHT, &a, false, ids, n);
+	return pg_id_list(be, P_OUT_INFLIGHT, &a, ids, n);
 }
 
 static int
@@ -1062,42 +892,7 @@ pg_store_outbound_abandoned(void *be, int64_t now, char ***ids,
 	store_arg_int(&a, now);
 	store_arg_text(&a, st->me);
 	store_arg_int(&a, now + st->lease);
-	return pg_id_list(st, P_OUT_TAKE, &a, false, ids, n);
-}
-
-static int
-pg_store_idem_get(void *be, const char *route,
-    const char *client_id, int *status, char **response)
-{
-	struct store_args a = { .n = 0 };
-	PGresult *res;
-	int found;
-
-	*response = NULL;
-	store_arg_text(&a, route);
-	store_arg_text(&a, client_id);
-	if ((found = pg_first(be, P_IDEM_GET, &a, &res)) == 1) {
-		*status = (int)pg_int(res, 0, 0);
-		*response = pg_dup(res, 0, 1);
-		PQclear(res);
-	}
-	return found;
-}
-
-static int
-pg_store_meta_get(void *be, const char *key, char **value)
-{
-	struct store_args a = { .n = 0 };
-	PGresult *res;
-	int found;
-
-	*value = NULL;
-	store_arg_text(&a, key);
-	if ((found = pg_first(be, P_META_GET, &a, &res)) == 1) {
-		*value = pg_dup(res, 0, 0);
-		PQclear(res);
-	}
-	return found;
+	return pg_id_list(st, P_OUT_TAKE, &a, ids, n);
 }
 
 const struct relay_store_ops relay_store_pg_ops = {
@@ -1109,6 +904,7 @@ const struct relay_store_ops relay_store_pg_ops = {
 	.set_lease = pg_store_set_lease,
 	.outbound_abandoned = pg_store_outbound_abandoned,
 	.write = pg_store_write,
+	.read = pg_store_read,
 	.begin = pg_store_begin,
 	.commit = pg_store_commit,
 	.rollback = pg_store_rollback,
@@ -1119,35 +915,14 @@ const struct relay_store_ops relay_store_pg_ops = {
 	.append = pg_store_append,
 	.read_after = pg_store_read_after,
 	.conversation_messages = pg_store_conversation_messages,
-	.contact_by = pg_store_contact_by,
-	.contact_by_id = pg_store_contact_by_id,
 	.contact_put = pg_store_contact_put,
-	.contact_alias_put = pg_store_contact_alias_put,
 	.conversation_create = pg_store_conversation_create,
 	.conversation_get = pg_store_conversation_get,
-	.conversation_of = pg_store_conversation_of,
-	.conversations_due = pg_store_conversations_due,
-	.contact_conversations = pg_store_contact_conversations,
-	.msg_seen = pg_store_msg_seen,
-	.msg_by_id = pg_store_msg_by_id,
-	.msg_by_wamid = pg_store_msg_by_wamid,
-	.status_mask = pg_store_status_mask,
 	.deferred_take = pg_store_deferred_take,
-	.outbound_busy = pg_store_outbound_busy,
 	.outbound_put = pg_store_outbound_put,
 	.outbound_claim = pg_store_outbound_claim,
 	.outbound_next = pg_store_outbound_next,
 	.outbound_set = pg_store_outbound_set,
 	.outbound_inflight = pg_store_outbound_inflight,
-	.idem_get = pg_store_idem_get,
-	.meta_get = pg_store_meta_get,
-	.read_begin = pg_window_read_begin,
-	.read_end = pg_window_read_end,
-	.head = pg_window_head,
-	.window_convs = pg_window_convs,
-	.window_outside = pg_window_outside,
-	.window_events = pg_window_events,
-	.conv_events = pg_window_conv_events,
-	.scan_events = pg_window_scan,
-	.conv_page = pg_window_conv_page,
+	.window = &store_pg_window_ops,
 };

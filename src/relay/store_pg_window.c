@@ -65,13 +65,13 @@ pw_exec(void *be, const char *sql)
 	return rc;
 }
 
-int
+static int
 pg_window_read_begin(void *be)
 {
 	return pw_exec(be, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
-void
+static void
 pg_window_read_end(void *be)
 {
 	PGconn *c = pg_store_conn(be);
@@ -80,7 +80,7 @@ pg_window_read_end(void *be)
 		PQclear(PQexec(c, "COMMIT"));
 }
 
-int64_t
+static int64_t
 pg_window_head(void *be)
 {
 	struct pw_args a = { .n = 0 };
@@ -124,7 +124,7 @@ pw_evrows(PGresult *res, struct relay_evrows *out)
 	return rc;
 }
 
-int
+static int
 pg_window_convs(void *be, int64_t since, int64_t after,
     int limit, struct relay_convrows *out)
 {
@@ -140,7 +140,7 @@ pg_window_convs(void *be, int64_t since, int64_t after,
 	    "id > $1) ORDER BY id LIMIT $3", &a), out);
 }
 
-int
+static int
 pg_window_outside(void *be, int64_t since, int64_t *outside,
     int64_t *resolved)
 {
@@ -163,7 +163,7 @@ pg_window_outside(void *be, int64_t since, int64_t *outside,
 	return rc;
 }
 
-int
+static int
 pg_window_events(void *be, const int64_t *ids, size_t n,
     int64_t through, struct relay_evrows *out)
 {
@@ -195,7 +195,7 @@ out:
 	return rc;
 }
 
-int
+static int
 pg_window_conv_events(void *be, const char *conv,
     const char *type, int64_t after, int64_t before, int limit, bool newest,
     struct relay_evrows *out)
@@ -216,7 +216,7 @@ pg_window_conv_events(void *be, const char *conv,
 	return pw_evrows(pw_query(be, sql, &a), out);
 }
 
-int
+static int
 pg_window_conv_page(void *be, const char *status, int64_t before,
     int limit, struct relay_convrows *out)
 {
@@ -237,7 +237,7 @@ pg_window_conv_page(void *be, const char *status, int64_t before,
 
 /* Through a cursor, a batch at a time: the log may not fit in memory.
  * Inside the caller's read transaction. */
-int
+static int
 pg_window_scan(void *be, relay_scan_fn *fn, void *ctx)
 {
 	PGresult *res;
@@ -264,3 +264,15 @@ pg_window_scan(void *be, relay_scan_fn *fn, void *ctx)
 		return -1;
 	return rc == 0 ? 0 : -1;
 }
+
+const struct store_window_ops store_pg_window_ops = {
+	.read_begin = pg_window_read_begin,
+	.read_end = pg_window_read_end,
+	.head = pg_window_head,
+	.convs = pg_window_convs,
+	.outside = pg_window_outside,
+	.events = pg_window_events,
+	.conv_events = pg_window_conv_events,
+	.conv_page = pg_window_conv_page,
+	.scan = pg_window_scan,
+};

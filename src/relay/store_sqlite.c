@@ -615,6 +615,7 @@ static const enum st_stmt st_writes[STORE_W_COUNT] = {
 	[STORE_W_DEFERRED_PUT] = Q_DEF_PUT,
 	[STORE_W_IDEM_PUT] = Q_IDEM_PUT,
 	[STORE_W_META_PUT] = Q_META_PUT,
+	[STORE_W_CONTACT_ALIAS] = Q_CONTACT_ALIAS,
 };
 
 static int
@@ -625,6 +626,49 @@ sqlite_store_write(void *be, enum store_write w, const struct store_args *a)
 	if (st_do(st, st_writes[w], a) != 0)
 		return -1;
 	return sqlite3_changes(st->db);
+}
+
+static const enum st_stmt st_reads[STORE_R_COUNT] = {
+	[STORE_R_CONTACT_BY_WA] = Q_CONTACT_BY_WA,
+	[STORE_R_CONTACT_BY_USER] = Q_CONTACT_BY_USER,
+	[STORE_R_CONTACT_BY_ID] = Q_CONTACT_BY_ID,
+	[STORE_R_CONV_OF] = Q_CONV_OF,
+	[STORE_R_CONV_DUE] = Q_CONV_DUE,
+	[STORE_R_CONV_OF_CONTACT] = Q_CONV_OF_CONTACT,
+	[STORE_R_MSG_SEEN] = Q_MSG_SEEN,
+	[STORE_R_MSG_BY_ID] = Q_MSG_BY_ID,
+	[STORE_R_MSG_BY_WAMID] = Q_MSG_BY_WAMID,
+	[STORE_R_STATUS_LIST] = Q_STATUS_LIST,
+	[STORE_R_OUT_BUSY] = Q_OUT_BUSY,
+	[STORE_R_IDEM_GET] = Q_IDEM_GET,
+	[STORE_R_META_GET] = Q_META_GET,
+};
+
+static int
+sqlite_store_read(void *be, enum store_read r, const struct store_args *a,
+    store_row_fn each, void *ud)
+{
+	struct sqlite_store *st = be;
+	sqlite3_stmt *s = st_bind(st, st_reads[r], a);
+	const char *col[STORE_ROW_MAX];
+	int i, n, rows = 0, more = 0, rc = SQLITE_DONE;
+
+	if (s == NULL)
+		return -1;
+	n = sqlite3_column_count(s);
+	if (n > STORE_ROW_MAX)
+		n = STORE_ROW_MAX;
+	while (more == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++)
+			col[i] = (const char *)sqlite3_column_text(s, i);
+		rows++;
+		more = each(ud, col, n);
+	}
+	if (more != 0) {
+		st_end(s);
+		return more < 0 ? -1 : rows;
+	}
+	return st_finish(st, s, rc) == 0 ? rows : -1;
 }
 
 static int64_t
@@ -720,61 +764,6 @@ sqlite_store_conversation_messages(void *be, const char *conversation, int n)
 	return arr;
 }
 
-/* One row of a one-row look-up (a contact, a message key): 1, 0 when
- * none, -1 on error; fill reads the row. */
-static int
-st_lookup(struct sqlite_store *st, enum st_stmt which,
-    const struct store_args *a, void (*fill)(sqlite3_stmt *, void *),
-    void *out)
-{
-	sqlite3_stmt *s;
-	int rc = st_first(st, which, a, &s);
-
-	if (rc == 1) {
-		fill(s, out);
-		st_end(s);
-	}
-	return rc;
-}
-
-static void
-st_contact_fill(sqlite3_stmt *s, void *out)
-{
-	struct relay_contact *c = out;
-	const char *extra = (const char *)sqlite3_column_text(s, 6);
-
-	c->id = sqlite3_column_int64(s, 0);
-	c->wa_id = st_col_dup(s, 1);
-	c->user_id = st_col_dup(s, 2);
-	c->username = st_col_dup(s, 3);
-	c->name = st_col_dup(s, 4);
-	c->conversation = st_col_dup(s, 5);
-	if (extra != NULL)
-		c->extra = json_loads(extra, 0, NULL);
-}
-
-static int
-sqlite_store_contact_by(void *be, const char *by, const char *value,
-    struct relay_contact *out)
-{
-	struct store_args a = { .n = 0 };
-
-	memset(out, 0, sizeof *out);
-	store_arg_text(&a, value);
-	return st_lookup(be, strcmp(by, "wa_id") == 0 ? Q_CONTACT_BY_WA :
-	    Q_CONTACT_BY_USER, &a, st_contact_fill, out);
-}
-
-static int
-sqlite_store_contact_by_id(void *be, int64_t id, struct relay_contact *out)
-{
-	struct store_args a = { .n = 0 };
-
-	memset(out, 0, sizeof *out);
-	store_arg_int(&a, id);
-	return st_lookup(be, Q_CONTACT_BY_ID, &a, st_contact_fill, out);
-}
-
 static int
 sqlite_store_contact_put(void *be, struct relay_contact *c)
 {
@@ -788,18 +777,6 @@ sqlite_store_contact_put(void *be, struct relay_contact *c)
 	if (rc == 0 && c->id == 0)
 		c->id = sqlite3_last_insert_rowid(st->db);
 	return rc;
-}
-
-static int
-sqlite_store_contact_alias_put(void *be, const char *by, const char *value,
-    int64_t contact)
-{
-	struct store_args a = { .n = 0 };
-
-	store_arg_text(&a, by);
-	store_arg_text(&a, value);
-	store_arg_int(&a, contact);
-	return st_do(be, Q_CONTACT_ALIAS, &a);
 }
 
 static int
@@ -854,28 +831,10 @@ sqlite_store_conversation_get(void *be, const char *id, json_t **state,
 	return rc;
 }
 
-static int
-sqlite_store_conversation_of(void *be, int64_t contact, const char *number,
-    char **id)
-{
-	struct store_args a = { .n = 0 };
-	sqlite3_stmt *s;
-	int rc;
-
-	store_arg_int(&a, contact);
-	store_arg_text(&a, number);
-	if ((rc = st_first(be, Q_CONV_OF, &a, &s)) != 1)
-		return rc;
-	*id = store_conv_id(sqlite3_column_int64(s, 0));
-	st_end(s);
-	return *id == NULL ? -1 : 1;
-}
-
-/* The first column of every row, as malloc'd strings: the text, or for
- * conv the conversation id of the row number. */
+/* The first column of every row, as malloc'd strings. */
 static int
 st_id_list(struct sqlite_store *st, enum st_stmt which,
-    const struct store_args *a, bool conv, char ***ids, size_t *n)
+    const struct store_args *a, char ***ids, size_t *n)
 {
 	sqlite3_stmt *s = st_bind(st, which, a);
 	char **v = NULL, **nv;
@@ -889,118 +848,10 @@ st_id_list(struct sqlite_store *st, enum st_stmt which,
 		if ((nv = realloc(v, (*n + 1) * sizeof *v)) == NULL)
 			break;
 		v = nv;
-		v[(*n)++] = conv ? store_conv_id(sqlite3_column_int64(s, 0)) :
-		    st_col_dup(s, 0);
+		v[(*n)++] = st_col_dup(s, 0);
 	}
 	*ids = v;
 	return st_finish(st, s, rc);
-}
-
-static int
-sqlite_store_conversations_due(void *be, int64_t now, char ***ids, size_t *n)
-{
-	struct store_args a = { .n = 0 };
-
-	store_arg_int(&a, now);
-	return st_id_list(be, Q_CONV_DUE, &a, true, ids, n);
-}
-
-static json_t *
-sqlite_store_contact_conversations(void *be, int64_t contact)
-{
-	struct store_args a = { .n = 0 };
-	sqlite3_stmt *s;
-	json_t *arr = json_array();
-
-	store_arg_int(&a, contact);
-	if (arr == NULL || (s = st_bind(be, Q_CONV_OF_CONTACT, &a)) == NULL) {
-		json_decref(arr);
-		return NULL;
-	}
-	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(arr, store_history_entry(
-		    sqlite3_column_int64(s, 0),
-		    (const char *)sqlite3_column_text(s, 1),
-		    sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3),
-		    (const char *)sqlite3_column_text(s, 4)));
-	st_end(s);
-	return arr;
-}
-
-/* 1 when the statement returns a row, 0 when not, -1 on error. */
-static int
-st_exists(struct sqlite_store *st, enum st_stmt which,
-    const struct store_args *a)
-{
-	sqlite3_stmt *s;
-	int rc = st_first(st, which, a, &s);
-
-	if (rc == 1)
-		st_end(s);
-	return rc;
-}
-
-static int
-sqlite_store_msg_seen(void *be, const char *wamid, const char *fingerprint)
-{
-	struct store_args a = { .n = 0 };
-
-	store_arg_text(&a, wamid);
-	store_arg_text(&a, fingerprint);
-	return st_exists(be, Q_MSG_SEEN, &a);
-}
-
-static void
-st_msgkey_fill(sqlite3_stmt *s, void *out)
-{
-	struct relay_msgkey *k = out;
-
-	k->id = st_col_dup(s, 0);
-	k->wamid = st_col_dup(s, 1);
-	k->conversation = st_col_dup(s, 2);
-	k->direction = sqlite3_column_int(s, 3);
-}
-
-static int
-st_msgkey(struct sqlite_store *st, enum st_stmt which, const char *key,
-    struct relay_msgkey *out)
-{
-	struct store_args a = { .n = 0 };
-
-	memset(out, 0, sizeof *out);
-	store_arg_text(&a, key);
-	return st_lookup(st, which, &a, st_msgkey_fill, out);
-}
-
-static int
-sqlite_store_msg_by_id(void *be, const char *id, struct relay_msgkey *out)
-{
-	return st_msgkey(be, Q_MSG_BY_ID, id, out);
-}
-
-static int
-sqlite_store_msg_by_wamid(void *be, const char *wamid,
-    struct relay_msgkey *out)
-{
-	return st_msgkey(be, Q_MSG_BY_WAMID, wamid, out);
-}
-
-static int
-sqlite_store_status_mask(void *be, const char *message,
-    const char *const *names, int n_names, unsigned *mask)
-{
-	struct store_args a = { .n = 0 };
-	sqlite3_stmt *s;
-	int rc;
-
-	*mask = 0;
-	store_arg_text(&a, message);
-	if ((s = st_bind(be, Q_STATUS_LIST, &a)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*mask |= store_status_bits((const char *)sqlite3_column_text(s,
-		    0), names, n_names);
-	return st_finish(be, s, rc);
 }
 
 static int
@@ -1041,15 +892,6 @@ sqlite_store_deferred_take(void *be, const char *conversation,
 	}
 	*out = v;
 	return 0;
-}
-
-static int
-sqlite_store_outbound_busy(void *be, const char *conversation)
-{
-	struct store_args a = { .n = 0 };
-
-	store_arg_text(&a, conversation);
-	return st_exists(be, Q_OUT_BUSY, &a);
 }
 
 static int
@@ -1128,42 +970,7 @@ sqlite_store_outbound_set(void *be, const char *id,
 static int
 sqlite_store_outbound_inflight(void *be, char ***ids, size_t *n)
 {
-	return st_id_list(be, Q_OUT_INFLIGHT, NULL, false, ids, n);
-}
-
-static int
-sqlite_store_idem_get(void *be, const char *route, const char *client_id,
-    int *status, char **response)
-{
-	struct store_args a = { .n = 0 };
-	sqlite3_stmt *s;
-	int rc;
-
-	*response = NULL;
-	store_arg_text(&a, route);
-	store_arg_text(&a, client_id);
-	if ((rc = st_first(be, Q_IDEM_GET, &a, &s)) == 1) {
-		*status = sqlite3_column_int(s, 0);
-		*response = st_col_dup(s, 1);
-		st_end(s);
-	}
-	return rc;
-}
-
-static int
-sqlite_store_meta_get(void *be, const char *key, char **value)
-{
-	struct store_args a = { .n = 0 };
-	sqlite3_stmt *s;
-	int rc;
-
-	*value = NULL;
-	store_arg_text(&a, key);
-	if ((rc = st_first(be, Q_META_GET, &a, &s)) == 1) {
-		*value = st_col_dup(s, 0);
-		st_end(s);
-	}
-	return rc;
+	return st_id_list(be, Q_OUT_INFLIGHT, NULL, ids, n);
 }
 
 const struct relay_store_ops relay_store_sqlite_ops = {
@@ -1173,6 +980,7 @@ const struct relay_store_ops relay_store_sqlite_ops = {
 	.close = sqlite_store_close,
 	.error = sqlite_store_error,
 	.write = sqlite_store_write,
+	.read = sqlite_store_read,
 	.begin = sqlite_store_begin,
 	.commit = sqlite_store_commit,
 	.rollback = sqlite_store_rollback,
@@ -1183,35 +991,14 @@ const struct relay_store_ops relay_store_sqlite_ops = {
 	.append = sqlite_store_append,
 	.read_after = sqlite_store_read_after,
 	.conversation_messages = sqlite_store_conversation_messages,
-	.contact_by = sqlite_store_contact_by,
-	.contact_by_id = sqlite_store_contact_by_id,
 	.contact_put = sqlite_store_contact_put,
-	.contact_alias_put = sqlite_store_contact_alias_put,
 	.conversation_create = sqlite_store_conversation_create,
 	.conversation_get = sqlite_store_conversation_get,
-	.conversation_of = sqlite_store_conversation_of,
-	.conversations_due = sqlite_store_conversations_due,
-	.contact_conversations = sqlite_store_contact_conversations,
-	.msg_seen = sqlite_store_msg_seen,
-	.msg_by_id = sqlite_store_msg_by_id,
-	.msg_by_wamid = sqlite_store_msg_by_wamid,
-	.status_mask = sqlite_store_status_mask,
 	.deferred_take = sqlite_store_deferred_take,
-	.outbound_busy = sqlite_store_outbound_busy,
 	.outbound_put = sqlite_store_outbound_put,
 	.outbound_claim = sqlite_store_outbound_claim,
 	.outbound_next = sqlite_store_outbound_next,
 	.outbound_set = sqlite_store_outbound_set,
 	.outbound_inflight = sqlite_store_outbound_inflight,
-	.idem_get = sqlite_store_idem_get,
-	.meta_get = sqlite_store_meta_get,
-	.read_begin = sqlite_window_read_begin,
-	.read_end = sqlite_window_read_end,
-	.head = sqlite_window_head,
-	.window_convs = sqlite_window_convs,
-	.window_outside = sqlite_window_outside,
-	.window_events = sqlite_window_events,
-	.conv_events = sqlite_window_conv_events,
-	.scan_events = sqlite_window_scan,
-	.conv_page = sqlite_window_conv_page,
+	.window = &store_sqlite_window_ops,
 };

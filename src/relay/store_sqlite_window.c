@@ -28,14 +28,14 @@ sw_prepare(void *be, const char *sql)
 	return s;
 }
 
-int
+static int
 sqlite_window_read_begin(void *be)
 {
 	return sqlite3_exec(sqlite_store_db(be), "BEGIN", NULL, NULL, NULL) ==
 	    SQLITE_OK ? 0 : -1;
 }
 
-void
+static void
 sqlite_window_read_end(void *be)
 {
 	sqlite3 *db = sqlite_store_db(be);
@@ -44,7 +44,7 @@ sqlite_window_read_end(void *be)
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 }
 
-int64_t
+static int64_t
 sqlite_window_head(void *be)
 {
 	sqlite3_stmt *s = sw_prepare(be, "SELECT COALESCE(MAX(seq), 0) FROM "
@@ -92,7 +92,7 @@ sw_evrows(sqlite3_stmt *s, int64_t conv, struct relay_evrows *out)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int
+static int
 sqlite_window_convs(void *be, int64_t since, int64_t after,
     int limit, struct relay_convrows *out)
 {
@@ -114,7 +114,7 @@ sqlite_window_convs(void *be, int64_t since, int64_t after,
 	return rc;
 }
 
-int
+static int
 sqlite_window_outside(void *be, int64_t since,
     int64_t *outside, int64_t *resolved)
 {
@@ -138,7 +138,7 @@ sqlite_window_outside(void *be, int64_t since,
 	return rc;
 }
 
-int
+static int
 sqlite_window_events(void *be, const int64_t *ids, size_t n,
     int64_t through, struct relay_evrows *out)
 {
@@ -166,7 +166,7 @@ sqlite_window_events(void *be, const int64_t *ids, size_t n,
 	return rc;
 }
 
-int
+static int
 sqlite_window_conv_events(void *be, const char *conv,
     const char *type, int64_t after, int64_t before, int limit, bool newest,
     struct relay_evrows *out)
@@ -190,7 +190,7 @@ sqlite_window_conv_events(void *be, const char *conv,
 	return rc;
 }
 
-int
+static int
 sqlite_window_conv_page(void *be, const char *status,
     int64_t before, int limit, struct relay_convrows *out)
 {
@@ -216,7 +216,7 @@ sqlite_window_conv_page(void *be, const char *status,
 /* From event_log itself, decoded here: the view's SQL decoding costs
  * ten times more than the rest of a report.  A database still of schema
  * 1 (not yet opened by a relay) is read through its events table. */
-int
+static int
 sqlite_window_scan(void *be, relay_scan_fn *fn, void *ctx)
 {
 	int v1 = sqlite_log_is_v1(sqlite_store_db(be));
@@ -252,3 +252,15 @@ sqlite_window_scan(void *be, relay_scan_fn *fn, void *ctx)
 	buf_free(&b);
 	return rc;
 }
+
+const struct store_window_ops store_sqlite_window_ops = {
+	.read_begin = sqlite_window_read_begin,
+	.read_end = sqlite_window_read_end,
+	.head = sqlite_window_head,
+	.convs = sqlite_window_convs,
+	.outside = sqlite_window_outside,
+	.events = sqlite_window_events,
+	.conv_events = sqlite_window_conv_events,
+	.conv_page = sqlite_window_conv_page,
+	.scan = sqlite_window_scan,
+};

@@ -122,9 +122,13 @@ dialog_confirm(struct app *app, const char *question, dialog_pick_fn done,
 	return 0;
 }
 
-int
-dialog_choose(struct app *app, const char *title, const char *const *items,
-    size_t n, dialog_pick_fn done, void *ud)
+/* A choice box of n items, each made safe to draw by clean (which
+ * returns NULL when out of memory); marked: clean keeps the \x02...\x03
+ * marks. */
+static int
+dialog_choose_with(struct app *app, const char *title,
+    const char *const *items, size_t n, bool marked,
+    char *(*clean)(const char *s, size_t len), dialog_pick_fn done, void *ud)
 {
 	struct dialog *d = dialog_new(app, DLG_CHOOSE, title);
 	size_t i;
@@ -133,12 +137,11 @@ dialog_choose(struct app *app, const char *title, const char *const *items,
 		return -1;
 	d->done_pick = done;
 	d->ud = ud;
+	d->marked = marked;
 	if ((d->items = calloc(n ? n : 1, sizeof *d->items)) == NULL)
 		goto oom;
 	for (i = 0; i < n; i++) {
-		d->items[i] = sanitize_text(items[i], strlen(items[i]),
-		    SANITIZE_SINGLE_LINE);
-		if (d->items[i] == NULL)
+		if ((d->items[i] = clean(items[i], strlen(items[i]))) == NULL)
 			goto oom;
 		d->n_items++;
 	}
@@ -150,32 +153,26 @@ oom:
 	return -1;
 }
 
+static char *
+dialog_clean_line(const char *s, size_t len)
+{
+	return sanitize_text(s, len, SANITIZE_SINGLE_LINE);
+}
+
+int
+dialog_choose(struct app *app, const char *title, const char *const *items,
+    size_t n, dialog_pick_fn done, void *ud)
+{
+	return dialog_choose_with(app, title, items, n, false,
+	    dialog_clean_line, done, ud);
+}
+
 int
 dialog_choose_marked(struct app *app, const char *title,
     const char *const *items, size_t n, dialog_pick_fn done, void *ud)
 {
-	struct dialog *d = dialog_new(app, DLG_CHOOSE, title);
-	size_t i;
-
-	if (d == NULL)
-		return -1;
-	d->done_pick = done;
-	d->ud = ud;
-	d->marked = true;
-	if ((d->items = calloc(n ? n : 1, sizeof *d->items)) == NULL)
-		goto oom;
-	for (i = 0; i < n; i++) {
-		if ((d->items[i] = rsearch_snippet(items[i],
-		    strlen(items[i]))) == NULL)
-			goto oom;
-		d->n_items++;
-	}
-	return 0;
-oom:
-	ui_of(app)->dialog = NULL;
-	dialog_free(d);
-	app_error(app, "out of memory");
-	return -1;
+	return dialog_choose_with(app, title, items, n, true, rsearch_snippet,
+	    done, ud);
 }
 
 /* An item, its marked parts highlighted. */

@@ -16,13 +16,77 @@
 #include "tmpl.h"
 #include "ui.h"
 
-/* --- canned replies ------------------------------------------------------- */
+/* --- the name = value lists of canned replies and templates -------------- */
 
-struct canned_pick {
+/* The items of a config section, for one conversation. */
+struct pick_items {
 	char *conv;
 	const char **keys;
 	const char **values;
 	size_t n;
+};
+
+/* Fills p from section for conversation c: 0, or -1 (with "open a
+ * conversation first" when there is none). */
+static int
+pick_items_load(struct app *app, const struct td_conversation *c,
+    const char *section, struct pick_items *p)
+{
+	if (c == NULL) {
+		app_message(app, "open a conversation first");
+		return -1;
+	}
+	if ((p->conv = strdup(c->id)) == NULL)
+		return -1;
+	p->n = tmpl_section(app->cfg ? &app->cfg->ini : NULL, section,
+	    &p->keys, &p->values);
+	return 0;
+}
+
+static void
+pick_items_free(struct pick_items *p)
+{
+	free(p->conv);
+	free(p->keys);
+	free(p->values);
+}
+
+/* Writes the box line of one item. */
+typedef void (*pick_line_fn)(char *line, size_t len, const char *key,
+    const char *value);
+
+#define PICK_LINE 200
+
+/* A box of the n items idx[] of p (all of them when idx is NULL), each
+ * line written by line: dialog_choose()'s answer, or -1. */
+static int
+pick_choose(struct app *app, const char *title, const struct pick_items *p,
+    const size_t *idx, size_t n, pick_line_fn line, dialog_pick_fn done,
+    void *ud)
+{
+	const char **items = calloc(n, sizeof *items);
+	char *lines = calloc(n, PICK_LINE);
+	size_t i, k;
+	int rc = -1;
+
+	if (items != NULL && lines != NULL) {
+		for (i = 0; i < n; i++) {
+			k = idx != NULL ? idx[i] : i;
+			items[i] = lines + i * PICK_LINE;
+			line(lines + i * PICK_LINE, PICK_LINE, p->keys[k],
+			    p->values[k]);
+		}
+		rc = dialog_choose(app, title, items, n, done, ud);
+	}
+	free(items);
+	free(lines);
+	return rc;
+}
+
+/* --- canned replies ------------------------------------------------------- */
+
+struct canned_pick {
+	struct pick_items it;
 	size_t *match;   /* indexes of the filtered items */
 	size_t n_match;
 };
@@ -30,9 +94,7 @@ struct canned_pick {
 static void
 canned_free(struct canned_pick *p)
 {
-	free(p->conv);
-	free(p->keys);
-	free(p->values);
+	pick_items_free(&p->it);
 	free(p->match);
 	free(p);
 }
@@ -46,10 +108,10 @@ canned_matches(const struct canned_pick *p, size_t i, const char *f)
 
 	if (f == NULL || *f == '\0')
 		return true;
-	n = strlen(p->keys[i]) + strlen(p->values[i]) + 2;
+	n = strlen(p->it.keys[i]) + strlen(p->it.values[i]) + 2;
 	if ((hay = malloc(n)) == NULL)
 		return false;
-	snprintf(hay, n, "%s %s", p->keys[i], p->values[i]);
+	snprintf(hay, n, "%s %s", p->it.keys[i], p->it.values[i]);
 	for (k = 0; hay[k] != '\0'; k++)
 		if (hay[k] >= 'A' && hay[k] <= 'Z')
 			hay[k] = (char)(hay[k] - 'A' + 'a');
@@ -70,7 +132,7 @@ canned_filter(struct canned_pick *p, const char *f)
 	size_t i;
 
 	p->n_match = 0;
-	for (i = 0; i < p->n; i++) {
+	for (i = 0; i < p->it.n; i++) {
 		if (canned_matches(p, i, f))
 			p->match[p->n_match++] = i;
 	}
@@ -79,21 +141,21 @@ canned_filter(struct canned_pick *p, const char *f)
 static void
 canned_use(struct app *app, struct canned_pick *p, size_t i)
 {
-	struct td_conversation *c = model_find(app->model, p->conv);
+	struct td_conversation *c = model_find(app->model, p->it.conv);
 	char *text;
 
 	if (c == NULL)
 		return;
 	if (!compose_active(app) && compose_open(app, c, CM_REPLY, NULL) != 0)
 		return;
-	text = canned_fill(p->values[i], conversation_display_name(c));
+	text = canned_fill(p->it.values[i], conversation_display_name(c));
 	if (text == NULL) {
 		app_error(app, "out of memory");
 		return;
 	}
 	compose_insert(app, text);
 	free(text);
-	app_message(app, "canned reply %s inserted: C-s sends", p->keys[i]);
+	app_message(app, "canned reply %s inserted: C-s sends", p->it.keys[i]);
 }
 
 static void
@@ -117,18 +179,21 @@ canned_change(struct app *app, void *ud, const char *text)
 		dialog_note(app, "no match");
 	else {
 		snprintf(note, sizeof note, "%zu: %s%s", p->n_match,
-		    p->keys[p->match[0]], p->n_match > 1 ? ", ..." : "");
+		    p->it.keys[p->match[0]], p->n_match > 1 ? ", ..." : "");
 		dialog_note(app, note);
 	}
+}
+
+static void
+canned_line(char *line, size_t len, const char *key, const char *value)
+{
+	snprintf(line, len, "%s: %s", key, value);
 }
 
 static void
 canned_done(struct app *app, void *ud, const char *text)
 {
 	struct canned_pick *p = ud;
-	const char **items;
-	char *lines;
-	size_t i, w = 0;
 
 	if (text == NULL)
 		goto out;
@@ -142,24 +207,9 @@ canned_done(struct app *app, void *ud, const char *text)
 		goto out;
 	}
 	/* Several: pick one in a box. */
-	items = calloc(p->n_match, sizeof *items);
-	lines = calloc(p->n_match, 200);
-	if (items == NULL || lines == NULL) {
-		free(items);
-		free(lines);
-		goto out;
-	}
-	for (i = 0; i < p->n_match; i++) {
-		snprintf(lines + w, 200, "%s: %s", p->keys[p->match[i]],
-		    p->values[p->match[i]]);
-		items[i] = lines + w;
-		w += 200;
-	}
-	if (dialog_choose(app, "Canned reply", items, p->n_match, canned_chosen,
-	    p) == 0)
+	if (pick_choose(app, "Canned reply", &p->it, p->match, p->n_match,
+	    canned_line, canned_chosen, p) == 0)
 		p = NULL;
-	free(items);
-	free(lines);
 out:
 	if (p != NULL)
 		canned_free(p);
@@ -168,21 +218,16 @@ out:
 int
 picker_canned(struct app *app)
 {
-	struct td_conversation *c = app_open_conv(app);
 	struct canned_pick *p;
 
-	if (c == NULL) {
-		app_message(app, "open a conversation first");
+	if ((p = calloc(1, sizeof *p)) == NULL)
+		return UI_HANDLED;
+	if (pick_items_load(app, app_open_conv(app), "canned", &p->it) != 0) {
+		canned_free(p);
 		return UI_HANDLED;
 	}
-	if ((p = calloc(1, sizeof *p)) == NULL || (p->conv = strdup(c->id))
-	    == NULL) {
-		free(p);
-		return UI_HANDLED;
-	}
-	p->n = tmpl_section(app->cfg ? &app->cfg->ini : NULL, "canned",
-	    &p->keys, &p->values);
-	if (p->n == 0 || (p->match = calloc(p->n, sizeof *p->match)) == NULL) {
+	if (p->it.n == 0 || (p->match = calloc(p->it.n, sizeof *p->match)) ==
+	    NULL) {
 		app_error(app, "no canned replies: add them under [canned] in "
 		    "the config (name = text, {name} is the customer)");
 		canned_free(p);
@@ -298,26 +343,17 @@ tpl_ask(struct app *app, struct tpl_form *f)
 		tpl_form_free(f);
 }
 
-struct tpl_pick {
-	char *conv;
-	const char **keys;
-	const char **values;
-	size_t n;
-};
-
 static void
-tpl_pick_free(struct tpl_pick *p)
+tpl_pick_free(struct pick_items *p)
 {
-	free(p->conv);
-	free(p->keys);
-	free(p->values);
+	pick_items_free(p);
 	free(p);
 }
 
 static void
 tpl_chosen(struct app *app, void *ud, int index)
 {
-	struct tpl_pick *p = ud;
+	struct pick_items *p = ud;
 	struct tpl_form *f;
 	char err[256];
 
@@ -342,26 +378,37 @@ out:
 	tpl_pick_free(p);
 }
 
+/* "name (lang): text" of a template "name = lang: text". */
+static void
+tpl_line(char *line, size_t len, const char *key, const char *value)
+{
+	char *colon;
+	size_t n;
+
+	snprintf(line, len, "%s (%s", key, value);
+	colon = strchr(line, ':');
+	if (colon == NULL || (size_t)(colon - line) + 10 >= len)
+		return;
+	n = strlen(colon);
+	if ((size_t)(colon - line) + n + 2 > len)
+		n--; /* a full line loses its last character */
+	memmove(colon + 1, colon, n);
+	colon[n + 1] = '\0';
+	*colon = ')';
+}
+
 int
 picker_config_template(struct app *app, struct td_conversation *c,
     const char *why)
 {
-	struct tpl_pick *p;
-	const char **items;
-	char *lines, title[256];
-	size_t i;
+	struct pick_items *p;
 
-	if (c == NULL) {
-		app_message(app, "open a conversation first");
+	if ((p = calloc(1, sizeof *p)) == NULL)
+		return UI_HANDLED;
+	if (pick_items_load(app, c, "templates", p) != 0) {
+		tpl_pick_free(p);
 		return UI_HANDLED;
 	}
-	if ((p = calloc(1, sizeof *p)) == NULL || (p->conv = strdup(c->id))
-	    == NULL) {
-		free(p);
-		return UI_HANDLED;
-	}
-	p->n = tmpl_section(app->cfg ? &app->cfg->ini : NULL, "templates",
-	    &p->keys, &p->values);
 	if (p->n == 0) {
 		app_error(app, "%s%sno templates: add them under [templates] in "
 		    "the config (name = en_US: text with {1})", why ? why : "",
@@ -369,33 +416,11 @@ picker_config_template(struct app *app, struct td_conversation *c,
 		tpl_pick_free(p);
 		return UI_HANDLED;
 	}
-	items = calloc(p->n, sizeof *items);
-	lines = calloc(p->n, 200);
-	if (items == NULL || lines == NULL) {
-		free(items);
-		free(lines);
-		tpl_pick_free(p);
-		return UI_HANDLED;
-	}
-	for (i = 0; i < p->n; i++) {
-		snprintf(lines + i * 200, 200, "%s (%s", p->keys[i], p->values[i]);
-		/* "name (lang): text" */
-		{
-			char *colon = strchr(lines + i * 200, ':');
-			if (colon != NULL && (size_t)(colon - (lines + i * 200)) < 190) {
-				memmove(colon + 1, colon, strlen(colon) + 1);
-				*colon = ')';
-			}
-		}
-		items[i] = lines + i * 200;
-	}
-	snprintf(title, sizeof title, "%s", why ? why : "Template");
 	if (why != NULL)
 		app_message(app, "%s", why);
-	if (dialog_choose(app, title, items, p->n, tpl_chosen, p) != 0)
+	if (pick_choose(app, why ? why : "Template", p, NULL, p->n, tpl_line,
+	    tpl_chosen, p) != 0)
 		tpl_pick_free(p);
-	free(items);
-	free(lines);
 	return UI_HANDLED;
 }
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Every function of src/relay/store.h reaches both backends: store.c
 forwards it through the ops table (store_backend.h), which both
-relay_store_sqlite_ops and relay_store_pg_ops fill, or makes it one of the
-plain writes (enum store_write), which both backends map to a statement.
+relay_store_sqlite_ops and relay_store_pg_ops fill (the windowed reads
+through the window table both backends fill), or makes it one of the plain
+writes or look-ups (enum store_write, enum store_read), which both
+backends map to a statement.
 An entry left out of one table would otherwise compile fine (NULL) and
 crash the relay on that backend only."""
 
@@ -36,7 +38,16 @@ class Dispatch(unittest.TestCase):
 			self.assertRegex(store_c, r"\nrelay_store_%s\(" % n, n)
 			body = re.search(r"\nrelay_store_%s\(.*?\n}\n" % n, store_c,
 			    re.S).group(0)
-			if "STORE_W_" in body:
+			if "STORE_W_" in body or "STORE_R_" in body:
+				continue
+			win = re.search(r"->window->(\w+)\(", body)
+			if win:
+				w = win.group(1)
+				self.assertRegex(ops, r"\(\*%s\)\(" % w, n)
+				for src, pre in (("store_sqlite_window.c", "sqlite"),
+				    ("store_pg_window.c", "pg")):
+					self.assertRegex(read(src), r"\n\t\.%s = %s_window_\w+,\n"
+					    % (w, pre), n)
 				continue
 			self.assertRegex(ops, r"\(\*%s\)\(" % n, n)
 			self.assertRegex(pg, r"\n\t\.%s = pg_store_%s,\n" % (n, n), n)
@@ -46,13 +57,14 @@ class Dispatch(unittest.TestCase):
 			    (n, n), n)
 
 	def test_every_plain_write_has_both_statements(self):
-		writes = re.findall(r"^\t(STORE_W_\w+)", read("store_backend.h"),
-		    re.M)
+		writes = re.findall(r"^\t(STORE_[WR]_\w+)",
+		    read("store_backend.h"), re.M)
 		self.assertIn("STORE_W_COUNT", writes)
+		self.assertIn("STORE_R_COUNT", writes)
 		for src in ("store_sqlite.c", "store_pg.c"):
 			text = read(src)
 			for w in writes:
-				if w != "STORE_W_COUNT":
+				if not w.endswith("_COUNT"):
 					self.assertRegex(text, r"\n\t\[%s\] = " % w,
 					    "%s: %s" % (src, w))
 
