@@ -76,6 +76,34 @@ test_ok(void)
 	appconfig_free(&cfg);
 }
 
+/* Keys and sections ttydesk does not read are named with their line. */
+static void
+test_unknown(void)
+{
+	struct appconfig cfg;
+	char err[512], buf[256];
+
+	write_file("token", "t\n", 0600);
+
+	CHECK_INT(load(&cfg, "[relay]\nurl = http://127.0.0.1:8080\ntoken_file = token\n"
+	    "[ui]\ntheme = dark\n[keys]\nreply = r\n[compose_keys]\n"
+	    "newline = Enter\n[templates]\nx = en: y\n[canned]\nhi = Hi\n",
+	    err, sizeof err), 0);
+	CHECK_INT(appconfig_unknown(&cfg, buf, sizeof buf), 0);
+	CHECK_STR(buf, "");
+	appconfig_free(&cfg);
+	CHECK_INT(load(&cfg, "[relay]\nurl = http://127.0.0.1:8080\ntoken_file = token\n"
+	    "[ui]\nbel = off\n[colours]\nx = 1\n", err, sizeof err), 0);
+	CHECK_INT(appconfig_unknown(&cfg, buf, sizeof buf), 2);
+	CHECK_STR(buf, "line 5: unknown key 'bel' in [ui]");
+	appconfig_free(&cfg);
+	CHECK_INT(load(&cfg, "[relay]\nurl = http://127.0.0.1:8080\ntoken_file = token\n"
+	    "[colours]\nx = 1\n", err, sizeof err), 0);
+	CHECK_INT(appconfig_unknown(&cfg, buf, sizeof buf), 1);
+	CHECK_STR(buf, "line 5: unknown section [colours]");
+	appconfig_free(&cfg);
+}
+
 static void
 test_defaults(void)
 {
@@ -279,6 +307,7 @@ main(void)
 	snprintf(dir, sizeof dir, "%s", tmpl);
 	RUN(test_ok);
 	RUN(test_defaults);
+	RUN(test_unknown);
 	RUN(test_token_permissions);
 	RUN(test_errors);
 	RUN(test_insecure);
