@@ -80,28 +80,31 @@ test_ok(void)
 static void
 test_unknown(void)
 {
+	static const struct {
+		const char *rest; /* after [relay] url and token_file */
+		size_t n;
+		const char *first;
+	} cases[] = {
+		{ "[ui]\ntheme = dark\n[keys]\nreply = r\n[compose_keys]\n"
+		    "newline = Enter\n[templates]\nx = en: y\n[canned]\n"
+		    "hi = Hi\n", 0, "" },
+		{ "[ui]\nbel = off\n[colours]\nx = 1\n", 2,
+		    "line 5: unknown key 'bel' in [ui]" },
+		{ "[colours]\nx = 1\n", 1, "line 5: unknown section [colours]" },
+	};
 	struct appconfig cfg;
-	char err[512], buf[256];
+	char text[512], err[512], buf[256];
+	size_t i;
 
 	write_file("token", "t\n", 0600);
-
-	CHECK_INT(load(&cfg, "[relay]\nurl = http://127.0.0.1:8080\ntoken_file = token\n"
-	    "[ui]\ntheme = dark\n[keys]\nreply = r\n[compose_keys]\n"
-	    "newline = Enter\n[templates]\nx = en: y\n[canned]\nhi = Hi\n",
-	    err, sizeof err), 0);
-	CHECK_INT(appconfig_unknown(&cfg, buf, sizeof buf), 0);
-	CHECK_STR(buf, "");
-	appconfig_free(&cfg);
-	CHECK_INT(load(&cfg, "[relay]\nurl = http://127.0.0.1:8080\ntoken_file = token\n"
-	    "[ui]\nbel = off\n[colours]\nx = 1\n", err, sizeof err), 0);
-	CHECK_INT(appconfig_unknown(&cfg, buf, sizeof buf), 2);
-	CHECK_STR(buf, "line 5: unknown key 'bel' in [ui]");
-	appconfig_free(&cfg);
-	CHECK_INT(load(&cfg, "[relay]\nurl = http://127.0.0.1:8080\ntoken_file = token\n"
-	    "[colours]\nx = 1\n", err, sizeof err), 0);
-	CHECK_INT(appconfig_unknown(&cfg, buf, sizeof buf), 1);
-	CHECK_STR(buf, "line 5: unknown section [colours]");
-	appconfig_free(&cfg);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "[relay]\nurl = http://127.0.0.1:8080"
+		    "\ntoken_file = token\n%s", cases[i].rest);
+		CHECK_INT(load(&cfg, text, err, sizeof err), 0);
+		CHECK_INT(appconfig_unknown(&cfg, buf, sizeof buf), cases[i].n);
+		CHECK_STR(buf, cases[i].first);
+		appconfig_free(&cfg);
+	}
 }
 
 static void
