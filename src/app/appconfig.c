@@ -381,3 +381,53 @@ appconfig_read_token(const struct appconfig *cfg, size_t *len, char *err,
 	}
 	return tok;
 }
+
+/* Every key ttydesk reads, by section (add a key here when adding it);
+ * NULL: a section whose keys are names the agent chooses. */
+static const struct {
+	const char *section;
+	const char *keys;
+} appconfig_known[] = {
+	{ "relay", " url token_file ca_file allow_insecure " },
+	{ "cache", " dir key_file passphrase_command window " },
+	{ "ui", " theme open_command bell confirm preview_delay " },
+	{ "keys", NULL },
+	{ "compose_keys", NULL },
+	{ "templates", NULL },
+	{ "canned", NULL },
+};
+
+size_t
+appconfig_unknown(const struct appconfig *cfg, char *buf, size_t len)
+{
+	const struct ini_entry *e;
+	char word[130];
+	size_t i, j, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < cfg->ini.n; i++) {
+		e = &cfg->ini.entries[i];
+		for (j = 0; j < sizeof appconfig_known / sizeof
+		    appconfig_known[0]; j++)
+			if (strcmp(e->section, appconfig_known[j].section) == 0)
+				break;
+		if (j < sizeof appconfig_known / sizeof appconfig_known[0]) {
+			snprintf(word, sizeof word, " %s ", e->key);
+			if (appconfig_known[j].keys == NULL ||
+			    strstr(appconfig_known[j].keys, word) != NULL)
+				continue;
+		}
+		if (n++ > 0)
+			continue;
+		if (j < sizeof appconfig_known / sizeof appconfig_known[0])
+			snprintf(buf, len, "line %d: unknown key '%s' in [%s]",
+			    e->line, e->key, e->section);
+		else if (e->section[0] == '\0')
+			snprintf(buf, len, "line %d: '%s' before any [section]",
+			    e->line, e->key);
+		else
+			snprintf(buf, len, "line %d: unknown section [%s]",
+			    e->line, e->section);
+	}
+	return n;
+}

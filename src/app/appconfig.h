@@ -49,6 +49,11 @@ int appconfig_load(struct appconfig *cfg, const char *path,
 void appconfig_free(struct appconfig *cfg);
 /* A window length: "30d", "12h", "2w", "90m", "3600s" or "all" (0).
  * Returns 0, or -1 for anything else. */
+/* Keys and sections of the config that ttydesk does not read (a typo,
+ * or a key of a newer version): how many, and the first ("line 7:
+ * unknown key 'bel' in [ui]") into buf. */
+size_t appconfig_unknown(const struct appconfig *cfg, char *buf,
+    size_t len);
 int appconfig_parse_window(const char *v, long long *seconds);
 /* Expand ~ and a relative path against dir.  malloc'd. */
 char *appconfig_expand(const char *dir, const char *path);

@@ -119,6 +119,7 @@ run(struct appconfig *cfg)
 	struct app app;
 	struct td_model *model;
 	char err[1024];
+	size_t n;
 	int rc = 1;
 
 	if ((model = model_new(NULL)) == NULL) {
@@ -150,6 +151,9 @@ run(struct appconfig *cfg)
 		fprintf(stderr, "ttydesk: %s\n", err);
 		goto out;
 	}
+	if ((n = appconfig_unknown(cfg, err, sizeof err)) > 0)
+		app_error(&app, "%s: %s%s (not used; a typo?)", cfg->path, err,
+		    n > 1 ? " and more" : "");
 	rc = loop_run(&app) == 0 ? 0 : 1;
 out:
 	app_free(&app);

@@ -453,8 +453,11 @@ route_contact_post_w(struct req *q)
 	int rc, status;
 
 	if (client_id != NULL && (rc = route_idem_get(q, "contact", q->seg[2],
-	    false, client_id, &status, &prev)) > 0) {
-		req_reply_raw(q, (unsigned)status, prev, strlen(prev));
+	    false, client_id, &status, &prev)) != 0) {
+		if (rc < 0)
+			req_error(q, 500, "store_error", "idempotency look-up");
+		else
+			req_reply_raw(q, (unsigned)status, prev, strlen(prev));
 		return;
 	}
 	if ((rc = route_contact_find(q, r->writer, q->seg[2], &c)) <= 0) {

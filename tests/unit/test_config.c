@@ -76,6 +76,37 @@ test_ok(void)
 	appconfig_free(&cfg);
 }
 
+/* Keys and sections ttydesk does not read are named with their line. */
+static void
+test_unknown(void)
+{
+	static const struct {
+		const char *rest; /* after [relay] url and token_file */
+		size_t n;
+		const char *first;
+	} cases[] = {
+		{ "[ui]\ntheme = dark\n[keys]\nreply = r\n[compose_keys]\n"
+		    "newline = Enter\n[templates]\nx = en: y\n[canned]\n"
+		    "hi = Hi\n", 0, "" },
+		{ "[ui]\nbel = off\n[colours]\nx = 1\n", 2,
+		    "line 5: unknown key 'bel' in [ui]" },
+		{ "[colours]\nx = 1\n", 1, "line 5: unknown section [colours]" },
+	};
+	struct appconfig cfg;
+	char text[512], err[512], buf[256];
+	size_t i;
+
+	write_file("token", "t\n", 0600);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "[relay]\nurl = http://127.0.0.1:8080"
+		    "\ntoken_file = token\n%s", cases[i].rest);
+		CHECK_INT(load(&cfg, text, err, sizeof err), 0);
+		CHECK_INT(appconfig_unknown(&cfg, buf, sizeof buf), cases[i].n);
+		CHECK_STR(buf, cases[i].first);
+		appconfig_free(&cfg);
+	}
+}
+
 static void
 test_defaults(void)
 {
@@ -279,6 +310,7 @@ main(void)
 	snprintf(dir, sizeof dir, "%s", tmpl);
 	RUN(test_ok);
 	RUN(test_defaults);
+	RUN(test_unknown);
 	RUN(test_token_permissions);
 	RUN(test_errors);
 	RUN(test_insecure);
