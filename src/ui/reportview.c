@@ -365,9 +365,9 @@ report_draw(struct app *app, struct view *v)
 	aline_init(&head);
 	aline_init(&foot);
 	report_title(app, &head, r);
-	aline_printf(&foot, TH_AGE, " 1 7 days  2 30 days  [ ] earlier/later  "
-	    "b bars: %s  r refresh  j/k scroll  Esc close",
-	    r->frt ? "1st p50" : "conversations");
+	/* Fits 80 columns. */
+	aline_adds(&foot, TH_AGE, " 1/2 7/30 days  [/] earlier/later  b bars  "
+	    "r refresh  j/k scroll  Esc close");
 	ui_panel_page(app, v, &head, lines, n, &r->top, -1, &foot);
 }
 
