@@ -44,7 +44,7 @@ mon-sun = 00:00-23:59
 def relay_has_reports():
 	r = subprocess.run([relayproc.relay_binary(), "--help"],
 	    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-	return "report" in r.stdout
+	return "ttydesk-relay report" in r.stdout
 
 
 def agents():
