@@ -125,6 +125,9 @@ struct td_message {
 	char *wamid;                  /* outbound: the Graph API id, when the
 	                               * relay's id is a local one (status
 	                               * events still use id) */
+	char *origin;                 /* "business_app": sent from the
+	                               * WhatsApp Business app, not by an agent */
+	bool history;                 /* imported past chat: never unread */
 };
 
 struct td_status_update {
@@ -168,6 +171,7 @@ struct td_conv_state {
 	/* The conversation left this agent's view ("hidden": true, at the
 	 * top level of the event or in its state): drop it locally. */
 	bool hidden;
+	char *number;          /* the business number's id, or NULL */
 };
 
 struct td_attribute {

@@ -23,10 +23,14 @@
 #include "outbox.h"
 #include "roster.h"
 #include "presence.h"
+#include "typing.h"
+#include "pictures.h"
 #include "readpos.h"
+#include "relaylog.h"
 #include "receipt.h"
 #include "net.h"
 #include "history.h"
+#include "numbers.h"
 #include "window.h"
 
 /* Call the screen's hook when there is one. */
@@ -108,11 +112,14 @@ app_free(struct app *app)
 		secfile_wipe(app->token, app->token_len);
 	net_free(app->net);
 	app_reqs_free(app);
+	numbers_free(app);
 	history_free(app);
 	roster_forget(app);
 	outbox_free(app);
 	receipt_free(app);
 	presence_free(app);
+	typing_free(app);
+	pictures_free(app);
 	window_free(app);
 	if (app->cache != NULL)
 		cache_close(app->cache);
@@ -296,14 +303,30 @@ app_after_events(struct app *app, unsigned changed)
 	app_redraw(app, APP_REDRAW_THREAD | APP_REDRAW_TABS | APP_REDRAW_STATUS);
 }
 
+void
+app_model_replaced(struct app *app)
+{
+	VIEW0(app, reset);
+	app_after_events(app, TD_CHANGED_LIST | TD_CHANGED_THREAD);
+}
+
 /* --- relay ---------------------------------------------------------------- */
+
+/* A string of /v1/me, sanitized: names and ids are drawn on the screen
+ * (tabs, pickers, thread lines), like the model's labels and teams. */
+static char *
+json_str_clean(const json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	return s != NULL ? sanitize_text(s, json_string_length(v),
+	    SANITIZE_SINGLE_LINE) : NULL;
+}
 
 static char *
 json_str_dup(const json_t *o, const char *key)
 {
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? strdup(s) : NULL;
+	return json_str_clean(json_object_get(o, key));
 }
 
 static void
@@ -345,13 +368,13 @@ app_set_me(struct app *app, const json_t *me)
 	n = json_array_size(teams);
 	if (n > 0 && (app->my_teams = calloc(n, sizeof *app->my_teams)) != NULL) {
 		json_array_foreach(teams, i, v) {
-			const char *id = json_is_string(v) ? json_string_value(v) :
-			    json_string_value(json_object_get(v, "id"));
-			if (id != NULL &&
-			    (app->my_teams[app->n_my_teams] = strdup(id)) != NULL)
-				app->n_my_teams++;
+			char *id = json_str_clean(json_is_string(v) ? v :
+			    json_object_get(v, "id"));
+			if (id != NULL)
+				app->my_teams[app->n_my_teams++] = id;
 		}
 	}
+	numbers_set(app, me);
 	if (app->self_id != NULL)
 		model_set_self(app->model, app->self_id);
 	VIEW0(app, me_changed);
@@ -512,7 +535,7 @@ app_net_new(struct app *app, char *err, size_t errlen)
 {
 	struct net_options o;
 	struct net_callbacks cb = { app, app_on_me, app_on_events, app_on_state,
-	    window_on_snapshot };
+	    window_on_snapshot, relaylog_on_sync };
 	size_t len;
 	char *tok;
 
@@ -660,6 +683,10 @@ app_vmessage(struct app *app, bool error, const char *fmt, va_list ap)
 {
 	char buf[sizeof app->msg];
 
+	/* A message that must be read ("restored from a backup") is not
+	 * pushed away at once by routine ones ("reply: done"). */
+	if (!error && app->now < app->msg_hold)
+		return;
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	/* Messages may quote customer text (file names): keep it inert. */
 	{

@@ -61,6 +61,7 @@ static const struct {
 	{ "reply", OBK_REPLY, true, true },
 	{ "note", OBK_NOTE, true, true },
 	{ "template", OBK_TEMPLATE, false, true },
+	{ "interactive", OBK_TEMPLATE, false, true },
 	{ "bulk", OBK_BULK, false, false },
 	{ NULL, OBK_ACTION, false, false },
 };

@@ -13,6 +13,7 @@
 #include "ttydesk/event.h"
 #include "ttydesk/model.h"
 #include "app.h"
+#include "cacheopen.h"
 #include "net.h"
 #include "outbox.h"
 #include "strmap.h"
@@ -132,6 +133,26 @@ window_net_options(struct app *app, struct net_options *o)
 	}
 	w->since = o->snap_since;
 	w->snapping = true;
+}
+
+int64_t
+window_restart(struct app *app)
+{
+	struct net_options o;
+	char err[256];
+
+	if (app->window != NULL) {
+		window_gone_clear(app->window);
+		app->window->loaded = 0;
+		app->window->total = -1;
+	}
+	/* No resume: the pages stored so far came from the old log. */
+	if (app->cache != NULL && cache_meta_set(app->cache, WINDOW_META_SNAP,
+	    NULL, false, err, sizeof err) != 0)
+		app_error(app, "cache: %s", err);
+	memset(&o, 0, sizeof o);
+	window_net_options(app, &o);
+	return o.snap_since;
 }
 
 /* Conversations in a page: distinct ids, counted where they change (the

@@ -53,6 +53,9 @@ void window_idle(struct app *app);
 const char *window_progress(struct app *app, char *buf, size_t len);
 /* Conversations the relay holds outside the working set (-1 unknown). */
 int64_t window_outside(const struct app *app, bool resolved_only);
+/* Sync starts over from 0 (the relay's log was replaced): forget the
+ * snapshot progress; returns the since for net_restart (0: no window). */
+int64_t window_restart(struct app *app);
 void window_free(struct app *app);
 
 #endif

@@ -10,6 +10,7 @@
 #include "ttydesk/model.h"
 #include "ttydesk/secfile.h"
 #include "app.h"
+#include "cacheopen.h"
 #include "appconfig.h"
 #include "loop.h"
 #include "reportcli.h"

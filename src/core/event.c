@@ -179,6 +179,8 @@ parse_message(struct parse *p, const json_t *root, struct td_message *m)
 	m->agent = get_str(p, obj, "agent");
 	m->client_id = get_str(p, obj, "client_id");
 	m->wamid = get_str(p, obj, "wamid");
+	m->origin = get_str(p, obj, "origin");
+	m->history = json_is_true(json_object_get(obj, "history"));
 	parse_media(p, json_object_get(obj, "media"), m);
 	parse_location(p, json_object_get(obj, "location"), m);
 	/* Outbound "interactive" is Meta's own object, kept as JSON by the
@@ -267,6 +269,7 @@ parse_state_extras(struct parse *p, const json_t *obj, struct td_conv_state *st)
 
 	parse_labels(p, json_object_get(obj, "labels"), st);
 	st->snoozed_until = get_int_or(obj, "snoozed_until", 0);
+	st->number = get_str(p, obj, "number");
 	o = json_object_get(obj, "sla");
 	if (json_is_object(o)) {
 		st->sla.first_response_due = get_int_or(o,

@@ -11,14 +11,18 @@
  *	s type_name (NULL for a known type: its canonical name)
  *	message:  u direction u kind u status, s id from text caption
  *	          annotation reply_to agent client_id wamid reaction_to
- *	          reaction_emoji, u flags (1 media, 2 location),
- *	          [s id mime_type filename sha256 i size],
- *	          [f latitude f longitude s name address], error
+ *	          reaction_emoji, u flags (1 media, 2 location, 4 origin,
+ *	          8 history, 16 interactive), [s id mime_type filename sha256
+ *	          i size], [f latitude f longitude s name address], [s origin],
+ *	          [s type id title description fields], error
+ *	          (flags 4, 8 and 16 came later; records without them read
+ *	          as before)
  *	status:   s message u status s wamid error
  *	state:    u status s assignee team u priority u has_escalation
  *	          [s team reason by i at] i last_inbound_ts u n s*n
  *	          i snoozed_until i first_response_due i next_response_due
- *	          u breached u csat_score i csat_at
+ *	          u breached (bit 1: a number follows) u csat_score i csat_at
+ *	          [s number]
  *	contact:  s wa_id user_id username name note u (n + 1, 0 = no
  *	          attributes object) (s key s value)*n
  *	presence: s agent activity i expires
@@ -41,6 +45,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "ttydesk/buf.h"
 #include "ttydesk/event.h"
 #include "ttydesk/sanitize.h"
@@ -51,6 +57,11 @@
 
 #define MEDIA_FLAG 0x1u
 #define LOCATION_FLAG 0x2u
+/* Added later: caches written before them never set these bits. */
+#define ORIGIN_FLAG 0x4u
+#define HISTORY_FLAG 0x8u
+#define NUMBER_FLAG 0x2u
+#define INTERACTIVE_FLAG 0x10u
 
 /* --- writing ------------------------------------------------------------ */
 
@@ -148,6 +159,9 @@ pack_message(struct wbuf *w, const struct td_message *m)
 		put_s(w, s[i]);
 	flags |= m->media != NULL ? MEDIA_FLAG : 0;
 	flags |= m->location != NULL ? LOCATION_FLAG : 0;
+	flags |= m->origin != NULL ? ORIGIN_FLAG : 0;
+	flags |= m->history ? HISTORY_FLAG : 0;
+	flags |= m->interactive != NULL ? INTERACTIVE_FLAG : 0;
 	put_u(w, flags);
 	if (m->media != NULL) {
 		put_s(w, m->media->id);
@@ -161,6 +175,15 @@ pack_message(struct wbuf *w, const struct td_message *m)
 		put_f(w, m->location->longitude);
 		put_s(w, m->location->name);
 		put_s(w, m->location->address);
+	}
+	if (m->origin != NULL)
+		put_s(w, m->origin);
+	if (m->interactive != NULL) {
+		put_s(w, m->interactive->type);
+		put_s(w, m->interactive->id);
+		put_s(w, m->interactive->title);
+		put_s(w, m->interactive->description);
+		put_s(w, m->interactive->fields);
 	}
 	put_error(w, &m->error);
 }
@@ -199,10 +222,13 @@ pack_state(struct wbuf *w, const struct td_conv_state *st)
 	put_i(w, st->snoozed_until);
 	put_i(w, st->sla.first_response_due);
 	put_i(w, st->sla.next_response_due);
-	put_u(w, st->sla.breached);
+	put_u(w, (st->sla.breached ? 1u : 0u) |
+	    (st->number != NULL ? NUMBER_FLAG : 0u));
 	put_u(w, st->csat_score >= 1 && st->csat_score <= 5 ?
 	    (uint64_t)st->csat_score : 0);
 	put_i(w, st->csat_at);
+	if (st->number != NULL)
+		put_s(w, st->number);
 	if (state_needs_v2(st)) {
 		put_s(w, st->assigned_by);
 		put_u(w, st->hidden);
@@ -508,6 +534,33 @@ unpack_location(struct rbuf *r, struct td_message *m)
 }
 
 static int
+unpack_interactive(struct rbuf *r, struct td_message *m)
+{
+	struct td_interactive *x;
+
+	if ((x = calloc(1, sizeof *x)) == NULL)
+		return rfail(r, "out of memory");
+	m->interactive = x;
+	if (get_s(r, &x->type) != 0 || get_s(r, &x->id) != 0 ||
+	    get_s(r, &x->title) != 0 || get_s(r, &x->description) != 0 ||
+	    get_s(r, &x->fields) != 0)
+		return -1;
+	/* event_parse() keeps fields only as an object's JSON text. */
+	if (x->fields != NULL) {
+		json_t *f = json_loads(x->fields, JSON_REJECT_DUPLICATES, NULL);
+		int ok = json_is_object(f);
+
+		json_decref(f);
+		if (!ok)
+			return rfail(r, "interactive fields are not an object");
+	}
+	/* Only a customer's answer carries this (event_parse()). */
+	if (m->direction != TD_DIR_IN)
+		return rfail(r, "interactive answer on an outbound message");
+	return 0;
+}
+
+static int
 unpack_message(struct rbuf *r, struct td_message *m)
 {
 	char **s[] = { &m->from, &m->text, &m->caption, &m->annotation,
@@ -529,12 +582,18 @@ unpack_message(struct rbuf *r, struct td_message *m)
 		if (get_s(r, s[i]) != 0)
 			return -1;
 	}
-	if (get_small(r, MEDIA_FLAG | LOCATION_FLAG, &flags,
+	if (get_small(r, MEDIA_FLAG | LOCATION_FLAG | ORIGIN_FLAG |
+	    HISTORY_FLAG | INTERACTIVE_FLAG, &flags,
 	    "unknown message flags") != 0)
 		return -1;
 	if ((flags & MEDIA_FLAG) && unpack_media(r, m) != 0)
 		return -1;
 	if ((flags & LOCATION_FLAG) && unpack_location(r, m) != 0)
+		return -1;
+	if ((flags & ORIGIN_FLAG) && get_s(r, &m->origin) != 0)
+		return -1;
+	m->history = (flags & HISTORY_FLAG) != 0;
+	if ((flags & INTERACTIVE_FLAG) && unpack_interactive(r, m) != 0)
 		return -1;
 	return get_error(r, &m->error);
 }
@@ -604,11 +663,13 @@ unpack_state(struct rbuf *r, struct td_conv_state *st)
 	    get_i(r, &st->snoozed_until) != 0 ||
 	    get_i(r, &st->sla.first_response_due) != 0 ||
 	    get_i(r, &st->sla.next_response_due) != 0 ||
-	    get_small(r, 1, &breached, "bad breached flag") != 0 ||
+	    get_small(r, 1 | NUMBER_FLAG, &breached, "bad breached flag") != 0 ||
 	    get_small(r, 5, &csat, "CSAT score out of range") != 0 ||
 	    get_i(r, &st->csat_at) != 0)
 		return -1;
-	st->sla.breached = breached != 0;
+	if ((breached & NUMBER_FLAG) && get_s(r, &st->number) != 0)
+		return -1;
+	st->sla.breached = (breached & 1u) != 0;
 	st->csat_score = (int)csat;
 	if (r->version < PACK_V2)
 		return 0;

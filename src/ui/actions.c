@@ -11,13 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "app.h"
 #include "bulk.h"
 #include "convact.h"
 #include "labels.h"
 #include "convui.h"
+#include "intercomp.h"
 #include "keymap.h"
 #include "media.h"
+#include "numbers.h"
 #include "team.h"
 #include "ui.h"
 #include "contactpanel.h"
@@ -218,6 +221,27 @@ act_queue_prev(struct app *app)
 	return queue_switch(app, -1);
 }
 
+/* All numbers -> each number -> all: the list and its counts follow. */
+static int
+act_number_filter(struct app *app)
+{
+	struct ui *ui = ui_of(app);
+
+	if (!numbers_several(app)) {
+		app_message(app, "one business number: nothing to filter");
+		return UI_HANDLED;
+	}
+	numbers_cycle(app);
+	app_message(app, "number: %s", numbers_filter_name(app) ?
+	    numbers_filter_name(app) : "all");
+	ui->sel = ui->top = 0;
+	free(ui->sel_id);
+	ui->sel_id = NULL;
+	queues_count(app);
+	list_rebuild(app);
+	return UI_HANDLED;
+}
+
 static int
 act_search(struct app *app)
 {
@@ -330,6 +354,8 @@ const struct action_def action_table[] = {
 	{"queue_next", "], BTab", "next queue (Mine, Unassigned, teams, "
 	    "Escalated, All, Resolved)", act_queue_next, 0, NULL},
 	{"queue_prev", "[", "previous queue", act_queue_prev, 0, NULL},
+	{"number_filter", "#", "list one business number, the next, or all "
+	    "(with several numbers)", act_number_filter, 0, NULL},
 	{"search", "/", "incremental search: names, numbers, usernames, "
 	    "BSUIDs, message text", act_search, 0, NULL},
 	{"search_next", "n", "next search match", act_search_next, 0, NULL},
@@ -344,6 +370,8 @@ const struct action_def action_table[] = {
 	    convact_note, 0, NULL},
 	{"template", "t", "pick a template (outside the 24-hour window)",
 	    convact_template, 0, NULL},
+	{"interactive", "I", "compose reply buttons or a list for the customer",
+	    intercomp_start, 0, NULL},
 	{"canned", "T", "pick a canned reply (C-t while composing)",
 	    convact_canned, 0, NULL},
 	{"claim", "c", "assign the conversation to me", convact_claim, 0, NULL},

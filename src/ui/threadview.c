@@ -13,8 +13,10 @@
 #include "app.h"
 #include "convui.h"
 #include "history.h"
+#include "numbers.h"
 #include "outbox.h"
 #include "pending.h"
+#include "picdraw.h"
 #include "presence.h"
 #include "readpos.h"
 #include "receipt.h"
@@ -58,6 +60,8 @@ thread_state(struct app *app, struct td_conversation **cp)
 		ctx.self = app->self_id;
 		ctx.utf8 = ui_of(app)->utf8;
 		ctx.read_seq = cu->opened ? cu->read_mark : c->read_seq;
+		ctx.picture = picdraw_for;
+		ctx.picture_ud = app;
 		if (thread_build(cu, c, &ctx, thread_width(app)) != 0) {
 			app_error(app, "out of memory");
 			return NULL;
@@ -115,6 +119,13 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c,
 	    st->team ? " #" : "", st->team ? st->team : "");
 	if ((s = sanitize_text(buf, strlen(buf), SANITIZE_SINGLE_LINE)) != NULL) {
 		aline_adds(&l, TH_MARKER, s);
+		free(s);
+	}
+	if (numbers_conv_name(app, c) != NULL && (s = sanitize_text(
+	    numbers_conv_name(app, c), strlen(numbers_conv_name(app, c)),
+	    SANITIZE_SINGLE_LINE)) != NULL) {
+		aline_adds(&l, TH_HIGH, "  number: ");
+		aline_adds(&l, TH_HIGH, s);
 		free(s);
 	}
 	sla_title_add(&l, c, app->now, ui_of(app)->utf8);
@@ -180,8 +191,12 @@ thread_draw(struct app *app, struct view *v)
 			    ui->pair[TH_NORMAL], NULL);
 			waddch(v->win, ' ');
 		}
-		ui_draw_aline(app, v->win, (int)i + 1, 1, &cu->lines[line],
-		    (size_t)v->w - 1, TH_NORMAL);
+		if (cu->lines[line].kind == TL_PICTURE)
+			picdraw_row(app, v->win, (int)i + 1, 1, &cu->lines[line],
+			    (size_t)v->w - 1);
+		else
+			ui_draw_aline(app, v->win, (int)i + 1, 1,
+			    &cu->lines[line], (size_t)v->w - 1, TH_NORMAL);
 	}
 	aline_free(&empty);
 }

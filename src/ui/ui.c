@@ -19,9 +19,12 @@
 #include "compose.h"
 #include "dialog.h"
 #include "keymap.h"
+#include "listview.h"
 #include "theme.h"
 #include "ui.h"
 #include "queues.h"
+#include "threadview.h"
+#include "views.h"
 
 #define UI_TWO_PANE_MIN 100
 

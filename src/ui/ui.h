@@ -112,6 +112,7 @@ struct ui {
 	int64_t first_frame_ms; /* CLOCK_MONOTONIC ms of the first one */
 
 	struct keymap keymap;
+	struct keymap compose_keys; /* the compose area's (composekeys.h) */
 	struct theme theme;
 	struct convmap *convs;     /* per-conversation UI state (convui.h) */
 	/* Compose area and marks (compose.h, bulk.h); NULL until used. */
@@ -171,9 +172,5 @@ int ui_read_key(struct app *app);
 /* Draw an attributed line at (y, x) cut/padded to width columns. */
 void ui_draw_aline(struct app *app, WINDOW *w, int y, int x,
     const struct aline *l, size_t width, int base_style);
-
-/* Views. */
-extern const struct view tabs_view, list_view, sep_view, thread_view,
-    status_view, help_view, compose_view;
 
 #endif

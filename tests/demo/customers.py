@@ -9,7 +9,11 @@ sent -> delivered -> read status webhooks), writes the fake's port to
 it days old, so those conversations are outside WhatsApp's 24-hour window),
 then keeps the inbox alive: new customers write now and then, and every
 customer answers the agent's replies (it watches the sends the fake
-recorded).  Python standard library only.
+recorded).  Mei's photo of the broken lamp is a real picture (ttydesk
+draws it in the thread), an agent's reply buttons or list get a tap on the
+first choice (a button or list answer, as WhatsApp sends it), and the
+business's WhatsApp account lists an approved template with a header.
+Python standard library only.
 """
 
 import argparse
@@ -23,6 +27,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
+import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -47,9 +53,11 @@ class Person:
 	demo started, and what they answer to each agent reply in turn."""
 
 	def __init__(self, key, name, wa_id=None, user_id=None, username=None,
-	    history=(), answers=(), react=None, react_first=False):
+	    history=(), answers=(), react=None, react_first=False,
+	    french=False):
 		self.key = key
 		self.name = name
+		self.french = french           # writes to the French number
 		self.customer = wp.Customer(wa_id=wa_id, user_id=user_id,
 		    name=name, username=username)
 		self.history = list(history)   # (seconds ago, kind, fields)
@@ -68,6 +76,55 @@ class Person:
 
 def text(t):
 	return ("text", {"text": t})
+
+
+def lamp_photo():
+	"""A 64x48 PNG of a desk lamp on a table (made here: no image files,
+	no imaging library), what Mei sends of her broken lamp."""
+	w, h = 64, 48
+	rows = []
+	for y in range(h):
+		row = bytearray(b"\x00")
+		for x in range(w):
+			r, g, b = 235 - y, 225 - y, 200 - y          # warm wall
+			if y >= 38:
+				r, g, b = 120, 78, 40                 # the table
+			if 27 <= x <= 37 and 35 <= y < 38:
+				r, g, b = 40, 40, 48                  # lamp foot
+			if 31 <= x <= 33 and 14 <= y < 35:
+				r, g, b = 60, 60, 70                  # lamp arm
+			if 20 <= x <= 44 and 6 <= y < 15 and \
+			    abs(x - 32) <= (y - 6) + 4:
+				r, g, b = 200, 40, 40                 # red shade
+			if 40 <= x <= 44 and 15 <= y <= 17:
+				r, g, b = 255, 250, 180               # light
+			row += bytes((r, g, b))
+		rows.append(bytes(row))
+
+	def chunk(t, d):
+		return struct.pack(">I", len(d)) + t + d + struct.pack(">I",
+		    zlib.crc32(t + d) & 0xffffffff)
+	return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB",
+	    w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(b"".join(rows),
+	    9)) + chunk(b"IEND", b""))
+
+
+# The business's approved templates (GET /{waba_id}/message_templates).
+TEMPLATES = [
+    {"id": "910001", "name": "replacement_shipped", "language": "en_US",
+	"status": "APPROVED", "category": "UTILITY", "components": [
+	{"type": "HEADER", "format": "TEXT", "text": "Order {{1}}"},
+	{"type": "BODY", "text": "Hello {{1}}, a replacement for your order is "
+	    "on its way. It arrives on {{2}}."},
+	{"type": "FOOTER", "text": "Reply STOP to opt out"},
+	{"type": "BUTTONS", "buttons": [
+	    {"type": "URL", "text": "Track parcel",
+		"url": "https://track.example.com/{{1}}"},
+	    {"type": "QUICK_REPLY", "text": "Call me"}]}]},
+    {"id": "910002", "name": "spring_sale", "language": "en_US",
+	"status": "PAUSED", "category": "MARKETING", "components": [
+	{"type": "BODY", "text": "Spring sale: 20% off everything!"}]},
+]
 
 
 # Everyone the demo knows.  Times in history are seconds before the start.
@@ -122,7 +179,8 @@ def cast():
 		    (2 * DAY + 5 * HOUR, *text("The lamp I ordered (order "
 			"77120) arrived broken.")),
 		    (2 * DAY + 5 * HOUR - 40, "image", {"caption": "This is how "
-			"it was in the box"}),
+			"it was in the box", "data": lamp_photo(),
+			"mime_type": "image/png"}),
 		    (2 * DAY + 4 * HOUR, "location", {"latitude": 35.6580,
 			"longitude": 139.7016, "name": "Shibuya Scramble Square",
 			"address": "2-24-12 Shibuya, Tokyo"}),
@@ -145,7 +203,7 @@ def cast():
 		    (4, *text("Gracias!")),
 		], react="\U0001f44d", react_first=True),
 	    Person("nophone", "L\u00e9a", user_id="FR.83491208655302741918",
-		username="lea.m",
+		username="lea.m", french=True,
 		history=[
 		    (25 * MIN, *text("Hi! Do you ship to Belgium? How long "
 			"does it take?")),
@@ -154,7 +212,22 @@ def cast():
 		    (5, *text("Great. Is shipping free over 50 \u20ac?")),
 		    (4, *text("Merci !")),
 		], react="\U0001f60a"),
+	    Person("bistro", "Camille Dubois", wa_id="33612345678",
+		french=True,
+		history=[
+		    (3 * HOUR, *text("Bonjour, je voudrais r\u00e9server une "
+			"table pour 4 samedi soir.")),
+		],
+		answers=[
+		    (5, *text("Parfait, merci beaucoup !")),
+		]),
 	]
+
+# The French number is also used in the WhatsApp Business app on the
+# owner's phone: this answer was typed there (an smb_message_echoes
+# webhook), and shows in the thread as sent from the app.
+ECHO = ("bistro", 2 * HOUR, "Bonjour Camille, c'est not\u00e9 : samedi "
+    "20h, 4 personnes. (envoy\u00e9 depuis le t\u00e9l\u00e9phone)")
 
 
 def arrivals():
@@ -188,6 +261,25 @@ FOLLOW_UPS = [
     ("voice", ("location", {"latitude": 19.4194, "longitude": -99.1617,
 	"name": "Calle Durango 45", "address": "Roma Norte, CDMX"})),
 ]
+
+
+def tap_of(inter):
+	"""The customer's answer to an interactive message: (kind, fields)
+	for the first button or list row, None for anything else."""
+	if not isinstance(inter, dict):
+		return None
+	action = inter.get("action") or {}
+	if inter.get("type") == "button" and action.get("buttons"):
+		r = action["buttons"][0].get("reply") or {}
+		return ("button_reply", {"button_id": r.get("id"),
+		    "title": r.get("title")})
+	if inter.get("type") == "list":
+		for sec in action.get("sections") or []:
+			for row in sec.get("rows") or []:
+				return ("list_reply", {"button_id": row.get("id"),
+				    "title": row.get("title"),
+				    "description": row.get("description", "")})
+	return None
 
 
 class Teammate:
@@ -249,6 +341,13 @@ class Teammate:
 			self.act(card, "notes", {"text": "Card blocks abroad are "
 			    "fraud checks: confirm the payment with the customer, "
 			    "then unblock."})
+			# Reply buttons: Hannah taps one (Scenario.on_send).
+			self.act(card, "messages", {"interactive": {
+			    "type": "button", "body": {"text": "Was the 62.40 EUR "
+			    "payment in Bologna yours?"}, "action": {"buttons": [
+			    {"type": "reply", "reply": {"id": "yes-mine",
+			    "title": "Yes, it was me"}}, {"type": "reply",
+			    "reply": {"id": "not-mine", "title": "No, not me"}}]}}})
 
 
 class Scenario:
@@ -272,12 +371,9 @@ class Scenario:
 		kw = dict(fields)
 		if ts is not None:
 			kw["timestamp"] = int(ts)
-		if kind == "reaction":
-			m, code = self.fake.customer_message(p.customer,
-			    "reaction", **kw)
-		else:
-			m, code = self.fake.customer_message(p.customer, kind,
-			    **kw)
+		if p.french and self.args.second_number:
+			kw["phone_number_id"] = self.args.second_number[0]
+		m, code = self.fake.customer_message(p.customer, kind, **kw)
 		if code != 200:
 			log("relay answered %s to a message from %s", code,
 			    p.key)
@@ -303,6 +399,8 @@ class Scenario:
 			self.write(p, kind, fields, ts)
 		log("history posted: %d messages from %d customers",
 		    len(events), len(self.people))
+		if self.args.second_number:
+			self.echo(now)
 		if self.args.teammate_token_file:
 			try:
 				Teammate(self.args.relay_url, read_secret(
@@ -310,6 +408,23 @@ class Scenario:
 				    {p.key: p for p in self.people.values()})
 			except Exception as e:
 				log("the teammate's triage failed: %s", e)
+
+	def echo(self, now):
+		"""The owner answered one French customer from the WhatsApp
+		Business app."""
+		key, ago, body = ECHO
+		p = [q for q in self.people.values() if q.key == key][0]
+		pnid, display = self.args.second_number
+		m = {"from": display, "to": p.customer.wa_id,
+		    "id": "wamid.demo-echo-" + wp.new_media_id(),
+		    "timestamp": str(int(now - ago)), "type": "text",
+		    "text": {"body": body}}
+		v = {"messaging_product": "whatsapp", "metadata":
+		    wp.metadata(pnid, display), "message_echoes": [m]}
+		code = self.fake.post_webhook(wp.envelope([v],
+		    field="smb_message_echoes"))
+		if code != 200:
+			log("relay answered %s to the app's echo", code)
 
 	def on_send(self, send):
 		"""An agent's message reached the fake: the customer reads it
@@ -319,6 +434,12 @@ class Scenario:
 			p = self.people.get(send["to"])
 		if p is None or body.get("type") not in ("text", "template",
 		    "interactive"):
+			return
+		tap = tap_of(body.get("interactive"))
+		if tap is not None:
+			# A tap on the first choice answers buttons and lists.
+			self.later(3 * self.args.speed, lambda: self.write(p,
+			    tap[0], tap[1]))
 			return
 		with self.lock:
 			n = p.replies_seen
@@ -442,15 +563,27 @@ def main(argv=None):
 	ap.add_argument("--status-delays", default="1,2.5,5",
 	    help="seconds after a send for sent, delivered, read")
 	ap.add_argument("--seed", type=int, default=None)
+	ap.add_argument("--second-number", default=None,
+	    help="PHONE_NUMBER_ID,DISPLAY of a second business number, which "
+	    "the French customers write to")
+	ap.add_argument("--waba-id", default=None,
+	    help="WhatsApp Business Account whose templates the fake lists")
 	ap.add_argument("--teammate-token-file",
 	    help="token of agent sam, who triages a few conversations")
 	args = ap.parse_args(argv)
+	if args.second_number:
+		args.second_number = tuple(args.second_number.split(",", 1))
 
 	fake = FakeGraph(read_secret(args.access_token_file),
 	    read_secret(args.app_secret_file), args.phone_number_id,
 	    relay_url=args.relay_url,
 	    status_delays=[float(x) for x in args.status_delays.split(",")],
 	    display_phone_number=args.display_phone_number)
+	if args.second_number:
+		fake.add_number(args.second_number[0], None,
+		    args.second_number[1])
+	if args.waba_id:
+		fake.set_templates(args.waba_id, TEMPLATES)
 	fake.start()
 	tmp = args.port_file + ".tmp"
 	with open(tmp, "w") as fp:

@@ -269,6 +269,17 @@ class Demo(DemoRun):
 		    e["message"]["direction"] == "in" and
 		    e["message"]["from"] == "2348031234567"]
 		self.assertTrue(old, "no message from the parcel customer")
+		# Two business numbers: the French customers' conversations are
+		# on the second one, and one answer there came from the
+		# WhatsApp Business app.
+		numbers = {e["state"].get("number") for e in self.events()
+		    if e["type"] == "conversation"}
+		self.assertEqual(numbers, {"support-de", "support-fr"})
+		self.assertTrue([e for e in self.events() if e["type"] ==
+		    "message" and e["message"].get("origin") == "business_app"],
+		    "no message sent from the WhatsApp Business app")
+		wait(lambda: "number: all" in self.screen(), 10,
+		    "the number filter on the queue bar")
 		# Customers keep writing while the demo runs (--pace 4).
 		n = len(contacts)
 		wait(lambda: len(self.contacts()) > n, 20, "a new customer")
@@ -313,6 +324,26 @@ class Demo(DemoRun):
 		    and e["conversation"] == conv and e["message"]["direction"]
 		    == "in" and e["ts"] >= int(send["time"]) - 1], 30,
 		    "the customer's answer")
+
+	def test_2b_picture_button_template(self):
+		# Hannah tapped the button of Sam's message: a structured line.
+		self.keys("Escape")
+		self.open_conversation("Hannah")
+		wait(lambda: "button: Yes, it was me" in self.screen(), 30,
+		    "Hannah's button answer")
+		# Mei's photo of the lamp is drawn as a picture.
+		self.keys("Escape")
+		self.open_conversation("Mei")
+		blocks = set(chr(c) for c in range(0x2580, 0x25A0))
+		wait(lambda: sum(1 for l in self.screen().splitlines()
+		    if sum(ch in blocks for ch in l) >= 2) >= 4, 30,
+		    "the lamp picture")
+		# The approved template is listed, the paused one not offered.
+		ts = http_json(self.info["relay_url"] + "/v1/templates",
+		    self.token)["templates"]
+		self.assertIn(("replacement_shipped", "APPROVED"),
+		    [(t["name"], t["status"]) for t in ts])
+		self.keys("Escape")
 
 	def test_3_quit_leaves_nothing(self):
 		tmp = self.info["tmp"]
