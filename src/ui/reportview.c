@@ -46,47 +46,43 @@ day_name(char *buf, size_t len, int64_t ts)
 
 /* --- lines (pure) --------------------------------------------------------- */
 
+/* One row of the table (r NULL: the header). */
 static void
-lines_table(struct aline_list *ls, const struct report *rep, size_t width,
-    int utf8)
+table_line(struct aline_list *ls, const struct report_row *r,
+    const size_t *widths, const bool *keep, int style, int utf8)
 {
-	size_t widths[REPORT_COLS], i;
-	bool keep[REPORT_COLS];
 	struct aline *l;
 	char cell[300];
 	int c;
 
-	report_widths(rep, "agent", REPORT_KEY_W, widths);
-	chart_fit_columns(widths, REPORT_COLS, report_drop_order,
-	    report_n_drop, width > 1 ? width - 1 : 0, keep);
-	/* The key column gives way last, down to 6 columns. */
-	while (chart_fit_columns(widths, REPORT_COLS, report_drop_order,
-	    report_n_drop, width > 1 ? width - 1 : 0, keep) > width - 1 &&
-	    widths[REPORT_COL_KEY] > 6)
-		widths[REPORT_COL_KEY]--;
 	if ((l = aline_list_add(ls)) == NULL)
 		return;
 	for (c = 0; c < REPORT_COLS; c++) {
 		if (!keep[c])
 			continue;
 		aline_pad(l, TH_NORMAL, 1);
-		aline_cell(l, TH_HELP_KEY, report_col_name(c, "agent"),
-		    widths[c], c != REPORT_COL_KEY, utf8);
+		aline_cell(l, style, r == NULL ? report_col_name(c, "agent") :
+		    report_cell(r, c, cell, sizeof cell), widths[c],
+		    c != REPORT_COL_KEY, utf8);
 	}
-	for (i = 0; i <= rep->n; i++) {
-		const struct report_row *r = i < rep->n ? &rep->rows[i] :
-		    &rep->totals;
-		if ((l = aline_list_add(ls)) == NULL)
-			return;
-		for (c = 0; c < REPORT_COLS; c++) {
-			if (!keep[c])
-				continue;
-			aline_pad(l, TH_NORMAL, 1);
-			aline_cell(l, i < rep->n ? TH_NORMAL : TH_NAME,
-			    report_cell(r, c, cell, sizeof cell), widths[c],
-			    c != REPORT_COL_KEY, utf8);
-		}
-	}
+}
+
+static void
+lines_table(struct aline_list *ls, const struct report *rep, size_t width,
+    int utf8)
+{
+	size_t widths[REPORT_COLS], i, room = width > 1 ? width - 1 : 0;
+	bool keep[REPORT_COLS];
+
+	report_widths(rep, "agent", REPORT_KEY_W, widths);
+	/* The key column gives way last, down to 6 columns. */
+	while (chart_fit_columns(widths, REPORT_COLS, report_drop_order,
+	    report_n_drop, room, keep) > room && widths[REPORT_COL_KEY] > 6)
+		widths[REPORT_COL_KEY]--;
+	table_line(ls, NULL, widths, keep, TH_HELP_KEY, utf8);
+	for (i = 0; i < rep->n; i++)
+		table_line(ls, &rep->rows[i], widths, keep, TH_NORMAL, utf8);
+	table_line(ls, &rep->totals, widths, keep, TH_NAME, utf8);
 }
 
 static void
@@ -358,9 +354,8 @@ static void
 report_draw(struct app *app, struct view *v)
 {
 	struct reportui *r = rui(app);
-	struct aline *lines = NULL, head, foot, empty;
-	size_t n, i, body, max;
-	int y;
+	struct aline *lines = NULL, head, foot;
+	size_t n;
 
 	if (!v->dirty)
 		return;
@@ -369,38 +364,19 @@ report_draw(struct app *app, struct view *v)
 	    (size_t)v->w, ui_of(app)->utf8, &lines);
 	aline_init(&head);
 	aline_init(&foot);
-	aline_init(&empty);
 	report_title(app, &head, r);
-	aline_printf(&foot, TH_AGE, " 1 7 days  2 30 days  [ ] earlier/later  "
-	    "b bars: %s  r refresh  j/k scroll  Esc close",
-	    r->frt ? "1st p50" : "conversations");
-	body = v->h > 2 ? (size_t)v->h - 2 : 0;
-	max = n > body ? n - body : 0;
-	if (r->top > max)
-		r->top = max;
-	ui_draw_aline(app, v->win, 0, 0, &head, (size_t)v->w, TH_NORMAL);
-	for (y = 0; (size_t)y < body; y++) {
-		i = r->top + (size_t)y;
-		ui_draw_aline(app, v->win, y + 1, 0, i < n ? &lines[i] : &empty,
-		    (size_t)v->w, TH_NORMAL);
-	}
-	if (v->h > 1)
-		ui_draw_aline(app, v->win, v->h - 1, 0, &foot, (size_t)v->w,
-		    TH_NORMAL);
-	for (i = 0; i < n; i++)
-		aline_free(&lines[i]);
-	free(lines);
-	aline_free(&head);
-	aline_free(&foot);
-	v->dirty = false;
+	/* Fits 80 columns. */
+	aline_adds(&foot, TH_AGE, " 1/2 7/30 days  [/] earlier/later  b bars  "
+	    "r refresh  j/k scroll  Esc close");
+	ui_panel_page(app, v, &head, lines, n, &r->top, -1, &foot);
 }
 
 static int
 report_key(struct app *app, struct view *v, int key)
 {
 	struct reportui *r = rui(app);
-	int a = keymap_lookup(&ui_of(app)->keymap, key);
-	const char *name = a >= 0 ? ui_of(app)->keymap.table[a].name : "";
+	const char *name;
+	int flags;
 
 	v->dirty = true;
 	if (key == '1')
@@ -415,15 +391,12 @@ report_key(struct app *app, struct view *v, int key)
 		r->frt = !r->frt;
 	else if (key == 'r')
 		report_fetch(app);
+	else if ((flags = ui_panel_key(app, key, "report", &name)) != 0)
+		return flags;
 	else if (strcmp(name, "down") == 0)
 		r->top++;
 	else if (strcmp(name, "up") == 0 && r->top > 0)
 		r->top--;
-	else if (strcmp(name, "help") == 0 || strcmp(name, "redraw") == 0)
-		return ui_of(app)->keymap.table[a].fn(app);
-	else if (key == KM_ESC || key == 'q' || strcmp(name, "back") == 0 ||
-	    strcmp(name, "report") == 0)
-		ui_panel_close(app);
 	return UI_HANDLED;
 }
 

@@ -260,51 +260,26 @@ static void
 team_draw(struct app *app, struct view *v)
 {
 	struct teamui *t = tui(app);
-	struct aline *lines = NULL, head, foot, empty;
-	size_t n = 0, i, body, first = 0, max;
-	int y;
+	struct aline *lines = NULL, head, foot;
+	size_t n = 0, first = 0;
+	long sel = -1;
 
 	if (!v->dirty)
 		return;
 	if (app->roster != NULL)
 		n = teamview_lines(app->roster, app->now, (size_t)v->w,
 		    ui_of(app)->utf8, &first, &lines);
-	if (app->roster != NULL && t->sel >= app->roster->n_agents)
-		t->sel = app->roster->n_agents > 0 ?
-		    app->roster->n_agents - 1 : 0;
+	if (app->roster != NULL && app->roster->n_agents > 0) {
+		if (t->sel >= app->roster->n_agents)
+			t->sel = app->roster->n_agents - 1;
+		sel = (long)(first + t->sel);
+	}
 	aline_init(&head);
 	aline_init(&foot);
-	aline_init(&empty);
 	team_title(app, &head, t);
 	aline_adds(&foot, TH_AGE, " j/k move  Enter open the oldest waiting  "
 	    "r refresh  Esc close");
-	body = v->h > 2 ? (size_t)v->h - 2 : 0;
-	/* Keep the cursor's agent on screen. */
-	if (app->roster != NULL && app->roster->n_agents > 0) {
-		if (first + t->sel < t->top)
-			t->top = first + t->sel;
-		if (body > 0 && first + t->sel >= t->top + body)
-			t->top = first + t->sel - body + 1;
-	}
-	max = n > body ? n - body : 0;
-	t->top = t->top > max ? max : t->top;
-	ui_draw_aline(app, v->win, 0, 0, &head, (size_t)v->w, TH_NORMAL);
-	for (y = 0; (size_t)y < body; y++) {
-		i = t->top + (size_t)y;
-		ui_draw_aline(app, v->win, y + 1, 0, i < n ? &lines[i] : &empty,
-		    (size_t)v->w, app->roster != NULL &&
-		    app->roster->n_agents > 0 && i == first + t->sel ?
-		    TH_SELECTED : TH_NORMAL);
-	}
-	if (v->h > 1)
-		ui_draw_aline(app, v->win, v->h - 1, 0, &foot, (size_t)v->w,
-		    TH_NORMAL);
-	for (i = 0; i < n; i++)
-		aline_free(&lines[i]);
-	free(lines);
-	aline_free(&head);
-	aline_free(&foot);
-	v->dirty = false;
+	ui_panel_page(app, v, &head, lines, n, &t->top, sel, &foot);
 }
 
 /* Enter: the agent's oldest waiting conversation, if this ttydesk has it. */
@@ -337,23 +312,20 @@ static int
 team_key(struct app *app, struct view *v, int key)
 {
 	struct teamui *t = tui(app);
-	int a = keymap_lookup(&ui_of(app)->keymap, key);
-	const char *name = a >= 0 ? ui_of(app)->keymap.table[a].name : "";
+	const char *name;
+	int flags;
 
 	v->dirty = true;
 	if (key == KM_ENTER)
 		team_open(app, t);
 	else if (key == 'r')
 		team_fetch(app);
+	else if ((flags = ui_panel_key(app, key, "team", &name)) != 0)
+		return flags;
 	else if (strcmp(name, "down") == 0)
 		t->sel++;
 	else if (strcmp(name, "up") == 0 && t->sel > 0)
 		t->sel--;
-	else if (strcmp(name, "help") == 0 || strcmp(name, "redraw") == 0)
-		return ui_of(app)->keymap.table[a].fn(app);
-	else if (key == KM_ESC || key == 'q' || strcmp(name, "back") == 0 ||
-	    strcmp(name, "team") == 0)
-		ui_panel_close(app);
 	return UI_HANDLED;
 }
 

@@ -330,6 +330,56 @@ ui_panel_close(struct app *app)
 	ui_dirty_all(app);
 }
 
+void
+ui_panel_page(struct app *app, struct view *v, struct aline *head,
+    struct aline *lines, size_t n, size_t *top, long sel, struct aline *foot)
+{
+	size_t body = v->h > 2 ? (size_t)v->h - 2 : 0, max, i;
+	struct aline empty;
+	int y;
+
+	if (sel >= 0 && (size_t)sel < *top)
+		*top = (size_t)sel;
+	if (sel >= 0 && body > 0 && (size_t)sel >= *top + body)
+		*top = (size_t)sel - body + 1;
+	max = n > body ? n - body : 0;
+	*top = *top > max ? max : *top;
+	aline_init(&empty);
+	ui_draw_aline(app, v->win, 0, 0, head, (size_t)v->w, TH_NORMAL);
+	for (y = 0; (size_t)y < body; y++) {
+		i = *top + (size_t)y;
+		ui_draw_aline(app, v->win, y + 1, 0, i < n ? &lines[i] : &empty,
+		    (size_t)v->w, sel >= 0 && i == (size_t)sel ? TH_SELECTED :
+		    TH_NORMAL);
+	}
+	if (v->h > 1)
+		ui_draw_aline(app, v->win, v->h - 1, 0, foot, (size_t)v->w,
+		    TH_NORMAL);
+	for (i = 0; i < n; i++)
+		aline_free(&lines[i]);
+	free(lines);
+	aline_free(head);
+	aline_free(foot);
+	v->dirty = false;
+}
+
+int
+ui_panel_key(struct app *app, int key, const char *own, const char **name)
+{
+	const struct keymap *km = &ui_of(app)->keymap;
+	int a = keymap_lookup(km, key);
+
+	*name = a >= 0 ? km->table[a].name : "";
+	if (strcmp(*name, "help") == 0 || strcmp(*name, "redraw") == 0)
+		return km->table[a].fn(app);
+	if (key == KM_ESC || key == 'q' || strcmp(*name, "back") == 0 ||
+	    strcmp(*name, own) == 0) {
+		ui_panel_close(app);
+		return UI_HANDLED;
+	}
+	return 0;
+}
+
 bool
 ui_panel_is(const struct app *app, const struct view *proto)
 {

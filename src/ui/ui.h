@@ -153,6 +153,15 @@ void ui_panel_open(struct app *app, const struct view *proto);
 void ui_panel_close(struct app *app);
 /* Is the panel of proto on screen? */
 bool ui_panel_is(const struct app *app, const struct view *proto);
+/* A panel's page: head on the first row, lines from *top (kept within
+ * range, and so that line sel is shown; sel < 0: no selection) on the rows
+ * between, foot on the last.  Frees lines (n of them), head and foot. */
+void ui_panel_page(struct app *app, struct view *v, struct aline *head,
+    struct aline *lines, size_t n, size_t *top, long sel, struct aline *foot);
+/* Keys every panel shares: help and redraw as anywhere; Esc, q, back and
+ * the panel's own action (own) close it.  The key's action name in *name
+ * ("" none).  Returns UI_* flags when the key was one of those, else 0. */
+int ui_panel_key(struct app *app, int key, const char *own, const char **name);
 /* The terminal bell (a new message in one of my queues). */
 void ui_bell(struct app *app);
 /* One key from the terminal; returns UI_* flags. */

@@ -44,7 +44,7 @@ mon-sun = 00:00-23:59
 def relay_has_reports():
 	r = subprocess.run([relayproc.relay_binary(), "--help"],
 	    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-	return "report" in r.stdout
+	return "ttydesk-relay report" in r.stdout
 
 
 def agents():
@@ -114,6 +114,10 @@ class TuiReport(TuiWorldCase):
 		    env=dict(os.environ, HOME=t.dir))
 
 	def test_supervisor_views(self):
+		# The automatic half (GET /v1/team, assignment) may come later
+		# than reports and roles.
+		if self.alice.call("GET", "/v1/team").status == 404:
+			self.skipTest("the relay has no automatic assignment yet")
 		t = self.session(width=100, height=30)
 		t.start()
 		t.wait_for("Alice Moreau", what="alice online")
@@ -122,7 +126,8 @@ class TuiReport(TuiWorldCase):
 		s = t.wait_for(lambda s: "Bob Nakamura" in s and "tier1" in s,
 		    what="team view")
 		self.assertIn("round_robin", s)
-		self.assertRegex(s, r"Bob Nakamura\s+\S*\s*away")
+		# Open against capacity (bob has nothing yet; capacity 8).
+		self.assertRegex(s, r"Bob Nakamura .* 0/8 ")
 		t.keys("Escape")
 
 		# Two conversations: both queued in tier1, bob online.
