@@ -100,6 +100,24 @@ appconfig_default_cache(const char *profile)
 }
 
 /* Milliseconds, "120" or "120ms"; 0 makes the preview follow at once. */
+/* [ui] images = auto (pictures where the terminal can show them) | off. */
+static int
+appconfig_images(struct appconfig *cfg, char *err, size_t errlen)
+{
+	const char *v = ini_get(&cfg->ini, "ui", "images");
+
+	cfg->images = true;
+	if (v == NULL || strcmp(v, "auto") == 0)
+		return 0;
+	if (strcmp(v, "off") == 0) {
+		cfg->images = false;
+		return 0;
+	}
+	snprintf(err, errlen, "%s: [ui] images must be auto or off, not '%s'",
+	    cfg->path, v);
+	return -1;
+}
+
 static int
 appconfig_preview_delay(struct appconfig *cfg, char *err, size_t errlen)
 {
@@ -275,7 +293,8 @@ appconfig_check(struct appconfig *cfg, char *err, size_t errlen)
 		cfg->bell = b != 0;
 	}
 	if (appconfig_window(cfg, err, errlen) != 0 ||
-	    appconfig_preview_delay(cfg, err, errlen) != 0)
+	    appconfig_preview_delay(cfg, err, errlen) != 0 ||
+	    appconfig_images(cfg, err, errlen) != 0)
 		return -1;
 	return appconfig_check_http(cfg, err, errlen);
 }

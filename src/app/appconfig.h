@@ -32,6 +32,7 @@ struct appconfig {
 	char *theme;
 	char *open_command; /* [ui] open_command, NULL when unset */
 	bool bell;
+	bool images;       /* [ui] images = auto (true) | off */
 	int preview_delay_ms; /* [ui] preview_delay */
 	long long window_s; /* [cache] window in seconds; 0: "all" (no window) */
 	struct ini ini;    /* the whole file, for [keys], [templates], [canned] */

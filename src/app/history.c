@@ -13,6 +13,8 @@
 #include "app.h"
 #include "history.h"
 #include "net.h"
+#include "net_answer.h"
+#include "outbox.h"
 
 #define HISTORY_PAGE 50
 
@@ -97,17 +99,12 @@ int
 history_parse(const char *body, size_t len, const char *conv,
     json_t **events, bool *more, int64_t *before, char *err, size_t errlen)
 {
-	json_error_t je;
-	json_t *root, *ev, *mo, *bf, *e, *seq;
-	const char *c;
-	size_t i;
+	json_t *root, *ev, *mo, *bf;
 
 	*events = NULL;
-	if ((root = json_loadb(body, len, 0, &je)) == NULL) {
-		snprintf(err, errlen, "the relay's history answer is not JSON "
-		    "(line %d: %s)", je.line, je.text);
+	if ((root = net_answer_load(body, len, "history answer", err,
+	    errlen)) == NULL)
 		return -1;
-	}
 	ev = json_object_get(root, "events");
 	mo = json_object_get(root, "more");
 	bf = json_object_get(root, "before");
@@ -118,17 +115,9 @@ history_parse(const char *body, size_t len, const char *conv,
 		    "events/more");
 		goto fail;
 	}
-	json_array_foreach(ev, i, e) {
-		seq = json_object_get(e, "seq");
-		c = json_string_value(json_object_get(e, "conversation"));
-		if (!json_is_object(e) || !json_is_integer(seq) ||
-		    json_integer_value(seq) <= 0 || c == NULL ||
-		    strcmp(c, conv) != 0) {
-			snprintf(err, errlen, "event %zu of the history answer is "
-			    "not of this conversation or has no valid seq", i);
-			goto fail;
-		}
-	}
+	if (net_answer_events(ev, 0, INT64_MAX, conv, "history answer", err,
+	    errlen) != 0)
+		goto fail;
 	*more = json_is_true(mo);
 	*before = json_is_integer(bf) ? (int64_t)json_integer_value(bf) : 0;
 	if (*more && *before <= 0) {
@@ -161,11 +150,11 @@ history_answer(struct app *app, void *ud, long status, const char *body,
 	if (status != 200) {
 		if (status == 404)
 			app_error(app, "the relay does not know this conversation");
-		else if (status != 0)
-			app_error(app, "history: the relay answered HTTP %ld",
-			    status);
-		else
-			app_error(app, "history: %s", err);
+		else {
+			/* A refusal (403) in the relay's own words. */
+			obx_error_text(why, sizeof why, status, body, err);
+			app_error(app, "history: %s", why);
+		}
 	} else if (history_parse(body, len, r->conv, &events, &more, &before,
 	    why, sizeof why) != 0) {
 		app_error(app, "history: %s", why);

@@ -292,6 +292,11 @@ parse_state(struct parse *p, const json_t *root, struct td_conv_state *st)
 	json_t *obj = json_object_get(root, "state"), *esc;
 	int v;
 
+	st->hidden = json_is_true(json_object_get(root, "hidden")) ||
+	    json_is_true(json_object_get(obj, "hidden"));
+	/* A hidden conversation needs no state: it is dropped. */
+	if (!json_is_object(obj) && st->hidden)
+		return 0;
 	if (!json_is_object(obj))
 		return parse_fail(p, "%s event without a \"state\" object",
 		    "conversation");
@@ -312,6 +317,7 @@ parse_state(struct parse *p, const json_t *root, struct td_conv_state *st)
 		st->escalation.at = get_int_or(esc, "at", 0);
 	}
 	st->last_inbound_ts = get_int_or(obj, "last_inbound_ts", 0);
+	st->assigned_by = get_str(p, obj, "assigned_by");
 	parse_state_extras(p, obj, st);
 	return 0;
 }

@@ -190,6 +190,7 @@ conv_state_free(struct td_conv_state *s)
 	if (s == NULL)
 		return;
 	free(s->assignee);
+	free(s->assigned_by);
 	free(s->team);
 	free(s->number);
 	free(s->escalation.team);
@@ -207,12 +208,13 @@ conv_state_copy(struct td_conv_state *dst, const struct td_conv_state *src)
 	size_t i;
 
 	*dst = *src;
-	dst->assignee = dst->team = dst->number = NULL;
+	dst->assignee = dst->team = dst->assigned_by = dst->number = NULL;
 	dst->escalation.team = dst->escalation.reason = NULL;
 	dst->escalation.by = NULL;
 	dst->labels = NULL;
 	dst->n_labels = 0;
 	if (copy_str(&dst->assignee, src->assignee) != 0 ||
+	    copy_str(&dst->assigned_by, src->assigned_by) != 0 ||
 	    copy_str(&dst->team, src->team) != 0 ||
 	    copy_str(&dst->number, src->number) != 0 ||
 	    copy_str(&dst->escalation.team, src->escalation.team) != 0 ||

@@ -294,6 +294,9 @@ state_to_json(const struct td_conv_state *st)
 	rc |= set_obj(o, "sla", sla_to_json(&st->sla));
 	if (st->csat_score != 0)
 		rc |= set_obj(o, "csat", csat_to_json(st));
+	rc |= set_str(o, "assigned_by", st->assigned_by);
+	if (st->hidden)
+		rc |= json_object_set_new(o, "hidden", json_true());
 	if (rc != 0) {
 		json_decref(o);
 		return NULL;

@@ -12,8 +12,11 @@
  *	message:  u direction u kind u status, s id from text caption
  *	          annotation reply_to agent client_id wamid reaction_to
  *	          reaction_emoji, u flags (1 media, 2 location, 4 origin,
- *	          8 history), [s id mime_type filename sha256 i size],
- *	          [f latitude f longitude s name address], [s origin], error
+ *	          8 history, 16 interactive), [s id mime_type filename sha256
+ *	          i size], [f latitude f longitude s name address], [s origin],
+ *	          [s type id title description fields], error
+ *	          (flags 4, 8 and 16 came later; records without them read
+ *	          as before)
  *	status:   s message u status s wamid error
  *	state:    u status s assignee team u priority u has_escalation
  *	          [s team reason by i at] i last_inbound_ts u n s*n
@@ -24,6 +27,11 @@
  *	          attributes object) (s key s value)*n
  *	presence: s agent activity i expires
  *	error:    i code s title s details
+ *
+ * Version 2 (tag 0x02) is version 1 with two more fields at the end of a
+ * state: s assigned_by u hidden.  It is written only for a conversation
+ * event that has one of them, so builds that know only version 1 still
+ * read every other event of a cache written by this one.
  *
  * The reader trusts nothing: every length and count is checked against
  * what is left, enums against their range, and it only accepts what
@@ -37,11 +45,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "ttydesk/buf.h"
 #include "ttydesk/event.h"
 #include "ttydesk/sanitize.h"
 
 #define PACK_V1 0x01
+#define PACK_V2 0x02 /* state + assigned_by, hidden */
 #define PACK_LAST_TAG 0x08 /* 0x01..0x08: packed; JSON never starts so */
 
 #define MEDIA_FLAG 0x1u
@@ -50,6 +61,7 @@
 #define ORIGIN_FLAG 0x4u
 #define HISTORY_FLAG 0x8u
 #define NUMBER_FLAG 0x2u
+#define INTERACTIVE_FLAG 0x10u
 
 /* --- writing ------------------------------------------------------------ */
 
@@ -149,6 +161,7 @@ pack_message(struct wbuf *w, const struct td_message *m)
 	flags |= m->location != NULL ? LOCATION_FLAG : 0;
 	flags |= m->origin != NULL ? ORIGIN_FLAG : 0;
 	flags |= m->history ? HISTORY_FLAG : 0;
+	flags |= m->interactive != NULL ? INTERACTIVE_FLAG : 0;
 	put_u(w, flags);
 	if (m->media != NULL) {
 		put_s(w, m->media->id);
@@ -165,7 +178,20 @@ pack_message(struct wbuf *w, const struct td_message *m)
 	}
 	if (m->origin != NULL)
 		put_s(w, m->origin);
+	if (m->interactive != NULL) {
+		put_s(w, m->interactive->type);
+		put_s(w, m->interactive->id);
+		put_s(w, m->interactive->title);
+		put_s(w, m->interactive->description);
+		put_s(w, m->interactive->fields);
+	}
 	put_error(w, &m->error);
+}
+
+static bool
+state_needs_v2(const struct td_conv_state *st)
+{
+	return st->assigned_by != NULL || st->hidden;
 }
 
 static void
@@ -203,6 +229,10 @@ pack_state(struct wbuf *w, const struct td_conv_state *st)
 	put_i(w, st->csat_at);
 	if (st->number != NULL)
 		put_s(w, st->number);
+	if (state_needs_v2(st)) {
+		put_s(w, st->assigned_by);
+		put_u(w, st->hidden);
+	}
 }
 
 static void
@@ -278,7 +308,8 @@ event_pack(const struct td_event *ev, unsigned char **out, size_t *len)
 	else if (name == NULL)
 		name = event_type_name(TD_EV_UNKNOWN);
 	if (wbuf_grow(&w, 1) == 0)
-		w.p[w.len++] = PACK_V1;
+		w.p[w.len++] = ev->type == TD_EV_CONVERSATION &&
+		    state_needs_v2(&ev->u.state) ? PACK_V2 : PACK_V1;
 	put_u(&w, (uint64_t)ev->type);
 	put_i(&w, ev->seq);
 	put_i(&w, ev->ts);
@@ -300,6 +331,7 @@ struct rbuf {
 	const unsigned char *start, *p, *end;
 	const char *why; /* first failure; NULL while all is well */
 	size_t at;       /* its offset */
+	unsigned version; /* the format tag */
 };
 
 static int
@@ -502,6 +534,33 @@ unpack_location(struct rbuf *r, struct td_message *m)
 }
 
 static int
+unpack_interactive(struct rbuf *r, struct td_message *m)
+{
+	struct td_interactive *x;
+
+	if ((x = calloc(1, sizeof *x)) == NULL)
+		return rfail(r, "out of memory");
+	m->interactive = x;
+	if (get_s(r, &x->type) != 0 || get_s(r, &x->id) != 0 ||
+	    get_s(r, &x->title) != 0 || get_s(r, &x->description) != 0 ||
+	    get_s(r, &x->fields) != 0)
+		return -1;
+	/* event_parse() keeps fields only as an object's JSON text. */
+	if (x->fields != NULL) {
+		json_t *f = json_loads(x->fields, JSON_REJECT_DUPLICATES, NULL);
+		int ok = json_is_object(f);
+
+		json_decref(f);
+		if (!ok)
+			return rfail(r, "interactive fields are not an object");
+	}
+	/* Only a customer's answer carries this (event_parse()). */
+	if (m->direction != TD_DIR_IN)
+		return rfail(r, "interactive answer on an outbound message");
+	return 0;
+}
+
+static int
 unpack_message(struct rbuf *r, struct td_message *m)
 {
 	char **s[] = { &m->from, &m->text, &m->caption, &m->annotation,
@@ -524,7 +583,7 @@ unpack_message(struct rbuf *r, struct td_message *m)
 			return -1;
 	}
 	if (get_small(r, MEDIA_FLAG | LOCATION_FLAG | ORIGIN_FLAG |
-	    HISTORY_FLAG, &flags,
+	    HISTORY_FLAG | INTERACTIVE_FLAG, &flags,
 	    "unknown message flags") != 0)
 		return -1;
 	if ((flags & MEDIA_FLAG) && unpack_media(r, m) != 0)
@@ -534,6 +593,8 @@ unpack_message(struct rbuf *r, struct td_message *m)
 	if ((flags & ORIGIN_FLAG) && get_s(r, &m->origin) != 0)
 		return -1;
 	m->history = (flags & HISTORY_FLAG) != 0;
+	if ((flags & INTERACTIVE_FLAG) && unpack_interactive(r, m) != 0)
+		return -1;
 	return get_error(r, &m->error);
 }
 
@@ -581,7 +642,7 @@ unpack_labels(struct rbuf *r, struct td_conv_state *st)
 static int
 unpack_state(struct rbuf *r, struct td_conv_state *st)
 {
-	unsigned status, prio, esc, breached, csat;
+	unsigned status, prio, esc, breached, csat, hidden;
 
 	if (get_small(r, TD_CS_SNOOZED, &status, "unknown conversation "
 	    "status") != 0)
@@ -610,6 +671,15 @@ unpack_state(struct rbuf *r, struct td_conv_state *st)
 		return -1;
 	st->sla.breached = (breached & 1u) != 0;
 	st->csat_score = (int)csat;
+	if (r->version < PACK_V2)
+		return 0;
+	if (get_s(r, &st->assigned_by) != 0 ||
+	    get_small(r, 1, &hidden, "bad hidden flag") != 0)
+		return -1;
+	st->hidden = hidden != 0;
+	/* The writer uses version 2 only when it needs it. */
+	if (!state_needs_v2(st))
+		return rfail(r, "version 2 state without its fields");
 	return 0;
 }
 
@@ -739,16 +809,16 @@ int
 event_unpack(const unsigned char *buf, size_t len, struct td_event *out,
     char *err, size_t errlen)
 {
-	struct rbuf r = { buf, buf, buf + len, NULL, 0 };
+	struct rbuf r = { buf, buf, buf + len, NULL, 0, 0 };
 
 	memset(out, 0, sizeof *out);
 	if (err != NULL && errlen > 0)
 		*err = '\0';
-	if (len == 0 || buf[0] != PACK_V1) {
+	if (len == 0 || (buf[0] != PACK_V1 && buf[0] != PACK_V2)) {
 		event_unpack_refuse(buf, len, err, errlen);
 		return -1;
 	}
-	r.p++;
+	r.version = *r.p++;
 	if (unpack_envelope(&r, out) != 0 || unpack_body(&r, out) != 0)
 		goto fail;
 	if (r.p != r.end) {

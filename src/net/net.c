@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdbool.h>
@@ -20,6 +21,7 @@
 
 #include "net.h"
 #include "net_private.h"
+#include "net_sync.h"
 
 int64_t
 net_clock_ms(void)
@@ -507,4 +509,83 @@ net_backoff_ms(int attempt, int min_ms, int max_ms)
 		d = max_ms;
 	/* Jitter spreads the reconnects of many agents after a relay restart. */
 	return (int)(d / 2 + randombytes_uniform((uint32_t)(d / 2 + 1)));
+}
+
+void
+net_start(struct net *n)
+{
+	n->state = NET_CONNECTING;
+	net_set_state(n, NET_CONNECTING, "connecting");
+	net_sync_next(n);
+}
+
+enum net_state
+net_state(const struct net *n)
+{
+	return n->state;
+}
+
+int64_t
+net_cursor(const struct net *n)
+{
+	return n->cursor;
+}
+
+const char *
+net_state_detail(const struct net *n)
+{
+	return n->detail;
+}
+
+const char *
+net_state_short(const struct net *n, char *buf, size_t len)
+{
+	int64_t left;
+
+	switch (n->state) {
+	case NET_OFFLINE:
+		left = n->retry_at >= 0 ? (n->retry_at - net_clock_ms() + 999) /
+		    1000 : 0;
+		snprintf(buf, len, "offline, retry in %" PRId64 "s",
+		    left > 0 ? left : 0);
+		return buf;
+	case NET_AUTH_ERROR:
+		snprintf(buf, len, "auth error");
+		return buf;
+	default:
+		return net_state_text(n, buf, len);
+	}
+}
+
+const char *
+net_state_text(const struct net *n, char *buf, size_t len)
+{
+	int64_t left;
+
+	switch (n->state) {
+	case NET_CONNECTING:
+		snprintf(buf, len, "connecting");
+		break;
+	case NET_ONLINE:
+		snprintf(buf, len, "online");
+		break;
+	case NET_OFFLINE:
+		left = n->retry_at >= 0 ? (n->retry_at - net_clock_ms() + 999) /
+		    1000 : 0;
+		if (left < 0)
+			left = 0;
+		snprintf(buf, len, "offline, retry in %" PRId64 "s (%s)", left,
+		    n->detail);
+		break;
+	case NET_AUTH_ERROR:
+		snprintf(buf, len, "auth error: %s", n->detail);
+		break;
+	}
+	return buf;
+}
+
+bool
+net_in_snapshot(const struct net *n)
+{
+	return n->snap_active;
 }

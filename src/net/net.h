@@ -60,6 +60,14 @@ struct net_callbacks {
 	 * one the sync loop from page->through), -1 to fetch it again later.
 	 */
 	int (*snapshot)(void *ud, const struct net_snap_page *page);
+	/*
+	 * Before the events of each sync answer: the relay's log_id ("" from
+	 * an old relay), its head (-1 when absent) and the cursor asked
+	 * from.  Return 0 to take the events, 1 when the owner called
+	 * net_restart (the answer is dropped and sync starts over), -1 to
+	 * ask again later.  NULL: nothing is checked.
+	 */
+	int (*log)(void *ud, const char *log_id, int64_t head, int64_t after);
 };
 
 struct net_options {
@@ -106,6 +114,10 @@ const char *net_state_text(const struct net *n, char *buf, size_t len);
 const char *net_state_short(const struct net *n, char *buf, size_t len);
 const char *net_state_detail(const struct net *n);
 int64_t net_cursor(const struct net *n);
+/* Sync again from 0: the relay's log was replaced.  snap_since > 0 loads
+ * the working set from /v1/snapshot first, as a first start does.  Only
+ * from the log callback (no sync request is running then). */
+void net_restart(struct net *n, int64_t snap_since);
 
 /*
  * Request completion: status is the HTTP status (0 when the request did
@@ -130,28 +142,6 @@ int net_get_file(struct net *n, const char *path, const char *file,
 const char *net_conv_path(char *buf, size_t len, const char *conv,
     const char *suffix);
 
-/*
- * Parse a /v1/sync answer.  On success *events is a new reference to the
- * events array (each element an object with an integer seq), *next the
- * cursor, *more the flag.  Garbage is an error with the reason in err.
- */
-int net_sync_parse(const char *body, size_t len, int64_t after,
-    json_t **events, int64_t *next, bool *more, char *err, size_t errlen);
-
-/*
- * The relay's event log in a /v1/sync answer: log_id (a random id of the
- * log, new after an import or a restored backup) into id, "" from a relay
- * too old to send one; head (the log's last seq, sent only when the
- * cursor asked for is beyond it) into *head, -1 when absent.  A log_id
- * that is not a short printable string is treated as absent.
- */
-void net_sync_log(const char *body, size_t len, char *id, size_t idlen,
-    int64_t *head);
-/* Parse a /v1/snapshot answer into *page (page->events a new reference
- * the caller drops).  after_through: the through of the earlier pages (0
- * for the first), which a later page must repeat. */
-int net_snap_parse(const char *body, size_t len, int64_t after_through,
-    struct net_snap_page *page, char *err, size_t errlen);
 /* True while the windowed first sync runs. */
 bool net_in_snapshot(const struct net *n);
 

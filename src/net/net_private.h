@@ -79,15 +79,5 @@ struct net_req *net_req_new(struct net *n, int kind, const char *path,
     long timeout_s, char *err, size_t errlen);
 int net_req_start(struct net *n, struct net_req *r, char *err, size_t errlen);
 void net_req_destroy(struct net *n, struct net_req *r, int linked);
-/* A transfer ended (status 0: failed, r->errbuf says why). */
-void net_req_finish(struct net *n, struct net_req *r, long status);
-/* Issue the next me/sync request. */
-void net_sync_next(struct net *n);
-/* net_snapshot.c: the next snapshot page / its answer. */
-struct net_req *net_snap_request(struct net *n, char *err, size_t errlen);
-void net_snap_finish(struct net *n, struct net_req *r, long status);
-/* A failure of the sync loop: offline, retry with backoff. */
-void net_fail(struct net *n, const char *why);
-void net_set_state(struct net *n, enum net_state st, const char *detail);
 
 #endif

@@ -13,7 +13,10 @@
 #include <string.h>
 
 #include "net.h"
+#include "net_answer.h"
 #include "net_private.h"
+#include "net_snapshot.h"
+#include "net_sync.h"
 
 static int64_t
 snap_count(const json_t *o, const char *key)
@@ -28,17 +31,13 @@ int
 net_snap_parse(const char *body, size_t len, int64_t after_through,
     struct net_snap_page *page, char *err, size_t errlen)
 {
-	json_error_t je;
-	json_t *root, *ev, *th, *cu, *mo, *out, *e, *seq;
+	json_t *root, *ev, *th, *cu, *mo, *out;
 	int64_t through;
-	size_t i;
 
 	memset(page, 0, sizeof *page);
-	if ((root = json_loadb(body, len, 0, &je)) == NULL) {
-		snprintf(err, errlen, "the relay's snapshot answer is not JSON "
-		    "(line %d: %s)", je.line, je.text);
+	if ((root = net_answer_load(body, len, "snapshot answer", err,
+	    errlen)) == NULL)
 		return -1;
-	}
 	ev = json_object_get(root, "events");
 	th = json_object_get(root, "through");
 	cu = json_object_get(root, "cursor");
@@ -65,16 +64,9 @@ net_snap_parse(const char *body, size_t len, int64_t after_through,
 		    "no valid cursor");
 		goto fail;
 	}
-	json_array_foreach(ev, i, e) {
-		seq = json_object_get(e, "seq");
-		if (!json_is_object(e) || !json_is_integer(seq) ||
-		    json_integer_value(seq) <= 0 ||
-		    json_integer_value(seq) > through) {
-			snprintf(err, errlen, "event %zu of the snapshot page has "
-			    "no valid seq", i);
-			goto fail;
-		}
-	}
+	if (net_answer_events(ev, 0, through, NULL, "snapshot page", err,
+	    errlen) != 0)
+		goto fail;
 	page->through = through;
 	page->more = json_is_true(mo);
 	if (json_is_string(cu) && json_string_length(cu) < sizeof page->cursor)
@@ -172,8 +164,14 @@ net_snap_finish(struct net *n, struct net_req *r, long status)
 	net_sync_next(n);
 }
 
-bool
-net_in_snapshot(const struct net *n)
+void
+net_restart(struct net *n, int64_t snap_since)
 {
-	return n->snap_active;
+	net_snap_stop(n);
+	n->cursor = 0;
+	n->snap_through = 0;
+	if (snap_since > 0) {
+		n->snap_active = true;
+		n->snap_since = snap_since;
+	}
 }

@@ -11,22 +11,46 @@
 #include <unistd.h>
 
 #include "net.h"
+#include "net_answer.h"
 #include "net_private.h"
+#include "net_snapshot.h"
+#include "net_sync.h"
 
-int
-net_sync_parse(const char *body, size_t len, int64_t after, json_t **events,
-    int64_t *next, bool *more, char *err, size_t errlen)
+/* log_id and head of a parsed sync answer (net_sync_log). */
+static void
+net_sync_log_of(const json_t *root, char *id, size_t idlen, int64_t *head)
 {
-	json_error_t je;
-	json_t *root, *ev, *nx, *mo, *e, *seq;
-	size_t i;
+	const json_t *li = json_object_get(root, "log_id");
+	const json_t *hd = json_object_get(root, "head");
+	const char *s;
+	size_t i, n;
+
+	id[0] = '\0';
+	*head = -1;
+	if (json_is_string(li)) {
+		s = json_string_value(li);
+		n = json_string_length(li);
+		for (i = 0; i < n && s[i] > ' ' && s[i] < 0x7f; i++)
+			;
+		if (i == n && n > 0 && n < idlen)
+			memcpy(id, s, n + 1);
+	}
+	if (json_is_integer(hd) && json_integer_value(hd) >= 0)
+		*head = json_integer_value(hd);
+}
+
+/* net_sync_parse, and with id not NULL the log's id and head too. */
+static int
+net_sync_parse_log(const char *body, size_t len, int64_t after,
+    json_t **events, int64_t *next, bool *more, char *id, size_t idlen,
+    int64_t *head, char *err, size_t errlen)
+{
+	json_t *root, *ev, *nx, *mo;
 
 	*events = NULL;
-	if ((root = json_loadb(body, len, 0, &je)) == NULL) {
-		snprintf(err, errlen, "the relay's sync answer is not JSON "
-		    "(line %d: %s)", je.line, je.text);
+	if ((root = net_answer_load(body, len, "sync answer", err,
+	    errlen)) == NULL)
 		return -1;
-	}
 	ev = json_object_get(root, "events");
 	nx = json_object_get(root, "next");
 	mo = json_object_get(root, "more");
@@ -44,19 +68,14 @@ net_sync_parse(const char *body, size_t len, int64_t after, json_t **events,
 		    after);
 		goto fail;
 	}
-	json_array_foreach(ev, i, e) {
-		seq = json_object_get(e, "seq");
-		if (!json_is_object(e) || !json_is_integer(seq) ||
-		    json_integer_value(seq) <= after ||
-		    json_integer_value(seq) > json_integer_value(nx)) {
-			snprintf(err, errlen, "event %zu of the sync answer has no "
-			    "valid seq", i);
-			goto fail;
-		}
-	}
+	if (net_answer_events(ev, after, (int64_t)json_integer_value(nx), NULL,
+	    "sync answer", err, errlen) != 0)
+		goto fail;
 	*next = json_integer_value(nx);
 	*more = json_is_true(mo);
 	*events = json_incref(ev);
+	if (id != NULL)
+		net_sync_log_of(root, id, idlen, head);
 	json_decref(root);
 	return 0;
 fail:
@@ -64,30 +83,24 @@ fail:
 	return -1;
 }
 
+int
+net_sync_parse(const char *body, size_t len, int64_t after, json_t **events,
+    int64_t *next, bool *more, char *err, size_t errlen)
+{
+	return net_sync_parse_log(body, len, after, events, next, more, NULL, 0,
+	    NULL, err, errlen);
+}
+
 void
 net_sync_log(const char *body, size_t len, char *id, size_t idlen,
     int64_t *head)
 {
-	json_t *root, *li, *hd;
-	const char *s;
-	size_t i, n;
+	json_t *root = json_loadb(body, len, 0, NULL);
 
 	id[0] = '\0';
 	*head = -1;
-	if ((root = json_loadb(body, len, 0, NULL)) == NULL)
-		return;
-	li = json_object_get(root, "log_id");
-	hd = json_object_get(root, "head");
-	if (json_is_string(li)) {
-		s = json_string_value(li);
-		n = json_string_length(li);
-		for (i = 0; i < n && s[i] > ' ' && s[i] < 0x7f; i++)
-			;
-		if (i == n && n > 0 && n < idlen)
-			memcpy(id, s, n + 1);
-	}
-	if (json_is_integer(hd) && json_integer_value(hd) >= 0)
-		*head = json_integer_value(hd);
+	if (root != NULL)
+		net_sync_log_of(root, id, idlen, head);
 	json_decref(root);
 }
 
@@ -144,14 +157,6 @@ net_sync_next(struct net *n)
 	n->sync = r;
 }
 
-void
-net_start(struct net *n)
-{
-	n->state = NET_CONNECTING;
-	net_set_state(n, NET_CONNECTING, "connecting");
-	net_sync_next(n);
-}
-
 static void
 net_auth_error(struct net *n)
 {
@@ -187,13 +192,27 @@ static void
 net_handle_sync(struct net *n, struct net_req *r)
 {
 	json_t *events = NULL;
-	int64_t next;
+	int64_t next, head;
 	bool more;
-	char err[256];
+	char err[256], id[128];
+	int rc;
 
-	if (net_sync_parse(r->body ? r->body : "", r->len, n->cursor, &events,
-	    &next, &more, err, sizeof err) != 0) {
+	if (net_sync_parse_log(r->body ? r->body : "", r->len, n->cursor,
+	    &events, &next, &more, id, sizeof id, &head, err,
+	    sizeof err) != 0) {
 		net_fail(n, err);
+		return;
+	}
+	if (n->cb.log != NULL &&
+	    (rc = n->cb.log(n->cb.ud, id, head, n->cursor)) != 0) {
+		json_decref(events);
+		if (rc < 0) {
+			net_fail(n, "could not start over from the relay's "
+			    "new log");
+			return;
+		}
+		n->failures = 0;
+		net_sync_next(n);
 		return;
 	}
 	if (n->cb.events != NULL && (json_array_size(events) > 0 ||
@@ -256,69 +275,4 @@ net_req_finish(struct net *n, struct net_req *r, long status)
 			    r->errbuf);
 	}
 	net_req_destroy(n, r, 0);
-}
-
-enum net_state
-net_state(const struct net *n)
-{
-	return n->state;
-}
-
-int64_t
-net_cursor(const struct net *n)
-{
-	return n->cursor;
-}
-
-const char *
-net_state_detail(const struct net *n)
-{
-	return n->detail;
-}
-
-const char *
-net_state_short(const struct net *n, char *buf, size_t len)
-{
-	int64_t left;
-
-	switch (n->state) {
-	case NET_OFFLINE:
-		left = n->retry_at >= 0 ? (n->retry_at - net_clock_ms() + 999) /
-		    1000 : 0;
-		snprintf(buf, len, "offline, retry in %" PRId64 "s",
-		    left > 0 ? left : 0);
-		return buf;
-	case NET_AUTH_ERROR:
-		snprintf(buf, len, "auth error");
-		return buf;
-	default:
-		return net_state_text(n, buf, len);
-	}
-}
-
-const char *
-net_state_text(const struct net *n, char *buf, size_t len)
-{
-	int64_t left;
-
-	switch (n->state) {
-	case NET_CONNECTING:
-		snprintf(buf, len, "connecting");
-		break;
-	case NET_ONLINE:
-		snprintf(buf, len, "online");
-		break;
-	case NET_OFFLINE:
-		left = n->retry_at >= 0 ? (n->retry_at - net_clock_ms() + 999) /
-		    1000 : 0;
-		if (left < 0)
-			left = 0;
-		snprintf(buf, len, "offline, retry in %" PRId64 "s (%s)", left,
-		    n->detail);
-		break;
-	case NET_AUTH_ERROR:
-		snprintf(buf, len, "auth error: %s", n->detail);
-		break;
-	}
-	return buf;
 }

@@ -15,9 +15,24 @@
 #define CONFIG_SECRET_MAX 8192
 #define CONFIG_SECRET_HDR (CONFIG_SECRET_MAX + 64)
 
+struct hours;
+
+/* [assignment TEAM] mode (config_team.c). */
+enum assign_mode {
+	ASSIGN_OFF,
+	ASSIGN_ROUND_ROBIN,
+	ASSIGN_BALANCED,
+};
+
 struct relay_team {
 	char *id;
 	char *name;
+	/* [assignment TEAM]: ASSIGN_OFF when the team has no section. */
+	enum assign_mode assign_mode;
+	int64_t capacity;       /* open conversations per agent, 0: no limit */
+	int online_only;
+	int64_t reassign_after; /* seconds, 0: never */
+	struct hours *hours;    /* [hours TEAM], NULL: always open */
 };
 
 /* One WhatsApp business number ([number ID], or "main" from an old
@@ -33,6 +48,10 @@ struct relay_number {
 	size_t access_token_len;
 };
 
+/* [agent X] role and visibility (spec/relay-api.md, "Roles"). */
+enum relay_role { ROLE_AGENT, ROLE_SUPERVISOR, ROLE_ADMIN };
+enum relay_visibility { VIS_ALL, VIS_TEAMS };
+
 struct relay_agent {
 	char *id;
 	char *name;
@@ -40,6 +59,8 @@ struct relay_agent {
 	size_t n_teams;
 	char **numbers;             /* none: every number */
 	size_t n_numbers;
+	enum relay_role role;
+	enum relay_visibility visibility;
 	unsigned char token_hash[32];
 };
 
@@ -152,6 +173,11 @@ const struct relay_number *config_number_by_phone(
     const struct relay_config *cfg, const char *phone_number_id);
 /* Whether an agent may see the conversations of number id. */
 int config_agent_has_number(const struct relay_agent *a, const char *id);
+/* Supervisors and admins: assign to others, large bulk, reports. */
+int config_agent_supervises(const struct relay_agent *a);
+/* The names of a role and a visibility ("agent", "teams"...). */
+const char *config_role_name(enum relay_role role);
+const char *config_visibility_name(enum relay_visibility v);
 /* The token for number id's requests: its own, else the default. */
 const char *config_number_token(const struct relay_config *cfg,
     const char *id);
@@ -169,6 +195,15 @@ struct ini;
 int config_media_load(struct relay_config *cfg, const struct ini *ini,
     char *err, size_t errlen);
 void config_media_free(struct relay_config *cfg);
+
+/* config_team.c: the [assignment TEAM] and [hours TEAM] sections into
+ * d's teams (a section of a team that does not exist is an error);
+ * 0, or -1 with "PATH:LINE: ..." in err. */
+struct relay_directory;
+int config_team_load(struct relay_directory *d, const struct ini *ini,
+    const char *path, char *err, size_t errlen);
+void config_team_free(struct relay_team *t);
+const char *config_assign_mode_name(enum assign_mode m);
 
 /* path relative to the folder of base, malloc'd. */
 char *config_resolve_path(const char *base, const char *path);

@@ -463,3 +463,9 @@ relay_store_search_backfill(struct relay_store *st, int max, int64_t *left)
 {
 	return st->ops->search_backfill(st->be, max, left);
 }
+
+int
+relay_store_scan_events(struct relay_store *st, relay_scan_fn *fn, void *ctx)
+{
+	return st->ops->scan_events(st->be, fn, ctx);
+}

@@ -114,6 +114,7 @@ struct relay_store_ops {
 	    struct relay_evrows *out);
 	int (*conv_page)(void *be, const char *status, int64_t before,
 	    int limit, struct relay_convrows *out);
+	int (*scan_events)(void *be, relay_scan_fn *fn, void *ctx);
 
 	/* Search (store_*_search.c). */
 	int (*search)(void *be, const struct search_query *q, int64_t before,

@@ -1148,5 +1148,6 @@ const struct relay_store_ops relay_store_pg_ops = {
 	.window_outside = pg_window_outside,
 	.window_events = pg_window_events,
 	.conv_events = pg_window_conv_events,
+	.scan_events = pg_window_scan,
 	.conv_page = pg_window_conv_page,
 };

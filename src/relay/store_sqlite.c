@@ -1212,5 +1212,6 @@ const struct relay_store_ops relay_store_sqlite_ops = {
 	.window_outside = sqlite_window_outside,
 	.window_events = sqlite_window_events,
 	.conv_events = sqlite_window_conv_events,
+	.scan_events = sqlite_window_scan,
 	.conv_page = sqlite_window_conv_page,
 };

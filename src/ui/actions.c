@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "app.h"
 #include "bulk.h"
 #include "convact.h"
 #include "labels.h"
 #include "convui.h"
+#include "intercomp.h"
 #include "keymap.h"
 #include "media.h"
 #include "numbers.h"
@@ -23,7 +25,9 @@
 #include "ui.h"
 #include "contactpanel.h"
 #include "queues.h"
+#include "reportview.h"
 #include "search.h"
+#include "teamview.h"
 #include "threadview.h"
 
 static bool
@@ -366,6 +370,8 @@ const struct action_def action_table[] = {
 	    convact_note, 0, NULL},
 	{"template", "t", "pick a template (outside the 24-hour window)",
 	    convact_template, 0, NULL},
+	{"interactive", "I", "compose reply buttons or a list for the customer",
+	    intercomp_start, 0, NULL},
 	{"canned", "T", "pick a canned reply (C-t while composing)",
 	    convact_canned, 0, NULL},
 	{"claim", "c", "assign the conversation to me", convact_claim, 0, NULL},
@@ -401,6 +407,12 @@ const struct action_def action_table[] = {
 	    "or back by activity", team_sla_sort, 0, NULL},
 	{"contact", "C", "the customer's contact panel: note, attributes, "
 	    "earlier conversations", contact_panel, 0, NULL},
+	{"report", "D", "supervisors: the report view (table, bars per agent, "
+	    "daily sparklines; 1/2 7/30 days, [ ] earlier/later, b bars)",
+	    reportview_toggle, 0, NULL},
+	{"team", "W", "supervisors: the team view (online, open/capacity, "
+	    "oldest waiting, queues; Enter opens the oldest waiting)",
+	    teamview_toggle, 0, NULL},
 };
 
 const size_t action_count = sizeof action_table / sizeof action_table[0];

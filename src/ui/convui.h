@@ -31,6 +31,7 @@ enum tline_kind {
 	TL_SYSTEM,
 	TL_ERROR,
 	TL_BLANK,
+	TL_PICTURE, /* tag: the struct picture_row it shows */
 };
 
 /* The lines of one message, kept while its signature (everything that

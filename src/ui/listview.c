@@ -7,6 +7,7 @@
 #include "bulk.h"
 #include "theme.h"
 #include "ui.h"
+#include "listview.h"
 #include "listrow.h"
 
 static void

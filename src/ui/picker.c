@@ -12,6 +12,7 @@
 #include "keymap.h"
 #include "outbox.h"
 #include "picker.h"
+#include "rtpick.h"
 #include "tmpl.h"
 #include "ui.h"
 
@@ -342,7 +343,8 @@ out:
 }
 
 int
-picker_template(struct app *app, struct td_conversation *c, const char *why)
+picker_config_template(struct app *app, struct td_conversation *c,
+    const char *why)
 {
 	struct tpl_pick *p;
 	const char **items;
@@ -529,4 +531,10 @@ fail:
 	free(lines);
 	free(agents);
 	return UI_HANDLED;
+}
+
+int
+picker_template(struct app *app, struct td_conversation *c, const char *why)
+{
+	return rtpick_start(app, c, why);
 }

@@ -14,7 +14,11 @@ struct app;
 struct td_conversation;
 
 int picker_canned(struct app *app);
+/* Templates: the relay's approved ones (rtpick.h), else [templates]
+ * from the config (picker_config_template). */
 int picker_template(struct app *app, struct td_conversation *c,
+    const char *why);
+int picker_config_template(struct app *app, struct td_conversation *c,
     const char *why);
 int picker_assign(struct app *app, struct td_conversation *c);
 

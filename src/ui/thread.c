@@ -13,6 +13,8 @@
 
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
+#include "picture.h"
+#include "answer.h"
 #include "convui.h"
 #include "theme.h"
 #include "ui.h"
@@ -273,9 +275,47 @@ tb_size(char *buf, size_t len, int64_t size)
 		snprintf(buf, len, "%.1f MB", (double)size / (1024.0 * 1024.0));
 }
 
+/* A message's header indent: the agents' side sits to the right. */
+static size_t
+tb_indent(const struct td_message *m, size_t width)
+{
+	if (m->direction == TD_DIR_IN)
+		return 0;
+	return width >= 60 ? 8 : width / 8;
+}
+
+/* The picture of m that fits after indent, or NULL. */
+static const struct picture *
+tb_picture_of(const struct td_conversation *c, const struct thread_ctx *ctx,
+    const struct td_message *m, size_t width, size_t indent)
+{
+	if (ctx->picture == NULL || m->media == NULL || width <= indent + 4 ||
+	    (m->kind != TD_KIND_IMAGE && m->kind != TD_KIND_STICKER))
+		return NULL;
+	return ctx->picture(ctx->picture_ud, c->id, m, width - indent);
+}
+
+/* One line per row of the picture; the screen draws its cells over the
+ * blanks (TL_PICTURE, tag: the row). */
+static void
+tb_picture(struct tb *b, const struct picture *p, size_t indent)
+{
+	struct aline *l;
+	int y;
+
+	for (y = 0; y < p->rows; y++) {
+		if ((l = tb_line(b, TL_PICTURE)) == NULL)
+			return;
+		aline_pad(l, TH_NORMAL, indent + (size_t)p->cols);
+		l->tag = (void *)&p->row_refs[y];
+	}
+}
+
 static void
 tb_media(struct tb *b, const struct td_message *m, size_t indent)
 {
+	const struct picture *pic = tb_picture_of(b->c, b->ctx, m, b->width,
+	    indent);
 	char line[1024], size[32] = "";
 	const struct td_media *md = m->media;
 	const char *label;
@@ -294,7 +334,23 @@ tb_media(struct tb *b, const struct td_message *m, size_t indent)
 	    *size ? DOT(b) : "", size, md && md->mime_type ? DOT(b) : "",
 	    md && md->mime_type ? md->mime_type : "");
 	tb_text(b, line, indent, TH_MEDIA, TL_BODY);
+	if (pic != NULL)
+		tb_picture(b, pic, indent);
 	tb_text(b, m->caption, indent, TH_NORMAL, TL_BODY);
+}
+
+/* Buttons, list rows, forms and templates as structured lines. */
+static void
+tb_answer(struct tb *b, const struct td_message *m, size_t indent, int style)
+{
+	char *lines = answer_lines(m, b->ctx->utf8);
+
+	if (lines == NULL) {
+		b->oom = 1;
+		return;
+	}
+	tb_text(b, lines, indent, style, TL_BODY);
+	free(lines);
 }
 
 static void
@@ -303,6 +359,10 @@ tb_body(struct tb *b, const struct td_message *m, size_t indent, int style)
 	char line[1024];
 	const struct td_location *loc = m->location;
 
+	if (m->interactive != NULL) {
+		tb_answer(b, m, indent, style);
+		return;
+	}
 	switch (m->kind) {
 	case TD_KIND_TEXT:
 		tb_text(b, m->text, indent, style, TL_BODY);
@@ -331,13 +391,8 @@ tb_body(struct tb *b, const struct td_message *m, size_t indent, int style)
 		break;
 	case TD_KIND_INTERACTIVE:
 	case TD_KIND_BUTTON:
-		snprintf(line, sizeof line, "[%s] %s", m->kind == TD_KIND_BUTTON ?
-		    "button" : "reply", m->text ? m->text : "");
-		tb_text(b, line, indent, style, TL_BODY);
-		break;
 	case TD_KIND_TEMPLATE:
-		snprintf(line, sizeof line, "[template] %s", m->text ? m->text : "");
-		tb_text(b, line, indent, style, TL_BODY);
+		tb_answer(b, m, indent, style);
 		break;
 	case TD_KIND_UNSUPPORTED:
 	case TD_KIND_REACTION:
@@ -382,14 +437,12 @@ tb_message(struct tb *b, size_t idx)
 {
 	const struct td_msg *tm = b->c->messages[idx];
 	const struct td_message *m = &tm->m;
-	size_t indent = 0, out_indent = b->width >= 60 ? 8 : b->width / 8;
+	size_t indent = tb_indent(m, b->width);
 	int style = TH_NORMAL;
 	char err[512];
 
 	if (m->kind == TD_KIND_REACTION)
 		return; /* shown under the message it reacts to */
-	if (m->direction != TD_DIR_IN)
-		indent = out_indent;
 	if (m->direction == TD_DIR_NOTE)
 		style = TH_NOTE;
 	tb_header(b, tm, indent);
@@ -484,6 +537,12 @@ sig_message(uint64_t h, const struct td_message *m)
 		h = sig_str(h, m->media->mime_type);
 		h = sig_int(h, m->media->size);
 	}
+	if (m->interactive != NULL) {
+		h = sig_str(h, m->interactive->type);
+		h = sig_str(h, m->interactive->title);
+		h = sig_str(h, m->interactive->description);
+		h = sig_str(h, m->interactive->fields);
+	}
 	if (m->location != NULL) {
 		h = sig_bytes(h, &m->location->latitude, sizeof(double));
 		h = sig_bytes(h, &m->location->longitude, sizeof(double));
@@ -496,7 +555,8 @@ sig_message(uint64_t h, const struct td_message *m)
 /* Everything a message's lines show: the message, its reactions, the
  * message it quotes, the customer's name, who "you" is, the unread mark. */
 static uint64_t
-msg_sig(const struct td_conversation *c, size_t i, const struct thread_ctx *ctx)
+msg_sig(const struct td_conversation *c, size_t i, const struct thread_ctx *ctx,
+    size_t width)
 {
 	const struct td_msg *tm = c->messages[i];
 	const struct td_msg *q;
@@ -519,6 +579,9 @@ msg_sig(const struct td_conversation *c, size_t i, const struct thread_ctx *ctx)
 	h = sig_str(h, c->contact.wa_id);
 	h = sig_str(h, c->contact.user_id);
 	h = sig_str(h, ctx->self);
+	/* The picture arriving (or going) changes the lines. */
+	h = sig_int(h, (int64_t)(uintptr_t)tb_picture_of(c, ctx, &tm->m, width,
+	    tb_indent(&tm->m, width) + 2));
 	return h | 1; /* 0 marks an empty slot */
 }
 
@@ -642,7 +705,7 @@ thread_blocks(struct convui *cu, const struct td_conversation *c,
 	for (i = 0; i < c->n_messages; i++) {
 		if (c->messages[i]->m.kind == TD_KIND_REACTION)
 			continue;
-		nb[i].sig = msg_sig(c, i, b->ctx);
+		nb[i].sig = msg_sig(c, i, b->ctx, b->width);
 		if ((hit = sigtab_take(&tab, old, nb[i].sig)) != NULL) {
 			nb[i].lines = hit->lines;
 			nb[i].n = hit->n;

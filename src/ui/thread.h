@@ -12,11 +12,19 @@
 #include "ttydesk/model.h"
 
 struct convui;
+struct picture;
+
+/* The picture of an image message at most cols wide, or NULL for the
+ * text line (not drawable, loading, failed, images off). */
+typedef const struct picture *(*thread_picture_fn)(void *ud,
+    const char *conv, const struct td_message *m, size_t cols);
 
 struct thread_ctx {
 	const char *self;
 	bool utf8;
 	int64_t read_seq;
+	thread_picture_fn picture; /* NULL: text lines only */
+	void *picture_ud;
 };
 int thread_build(struct convui *cu, const struct td_conversation *c,
     const struct thread_ctx *ctx, size_t width);

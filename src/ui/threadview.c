@@ -16,6 +16,7 @@
 #include "numbers.h"
 #include "outbox.h"
 #include "pending.h"
+#include "picdraw.h"
 #include "presence.h"
 #include "readpos.h"
 #include "receipt.h"
@@ -59,6 +60,8 @@ thread_state(struct app *app, struct td_conversation **cp)
 		ctx.self = app->self_id;
 		ctx.utf8 = ui_of(app)->utf8;
 		ctx.read_seq = cu->opened ? cu->read_mark : c->read_seq;
+		ctx.picture = picdraw_for;
+		ctx.picture_ud = app;
 		if (thread_build(cu, c, &ctx, thread_width(app)) != 0) {
 			app_error(app, "out of memory");
 			return NULL;
@@ -188,8 +191,12 @@ thread_draw(struct app *app, struct view *v)
 			    ui->pair[TH_NORMAL], NULL);
 			waddch(v->win, ' ');
 		}
-		ui_draw_aline(app, v->win, (int)i + 1, 1, &cu->lines[line],
-		    (size_t)v->w - 1, TH_NORMAL);
+		if (cu->lines[line].kind == TL_PICTURE)
+			picdraw_row(app, v->win, (int)i + 1, 1, &cu->lines[line],
+			    (size_t)v->w - 1);
+		else
+			ui_draw_aline(app, v->win, (int)i + 1, 1,
+			    &cu->lines[line], (size_t)v->w - 1, TH_NORMAL);
 	}
 	aline_free(&empty);
 }

@@ -14,6 +14,7 @@
 #include "conn.h"
 #include "theme.h"
 #include "ui.h"
+#include "views.h"
 #include "window.h"
 
 static void

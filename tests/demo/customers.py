@@ -9,7 +9,11 @@ sent -> delivered -> read status webhooks), writes the fake's port to
 it days old, so those conversations are outside WhatsApp's 24-hour window),
 then keeps the inbox alive: new customers write now and then, and every
 customer answers the agent's replies (it watches the sends the fake
-recorded).  Python standard library only.
+recorded).  Mei's photo of the broken lamp is a real picture (ttydesk
+draws it in the thread), an agent's reply buttons or list get a tap on the
+first choice (a button or list answer, as WhatsApp sends it), and the
+business's WhatsApp account lists an approved template with a header.
+Python standard library only.
 """
 
 import argparse
@@ -23,6 +27,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
+import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -70,6 +76,55 @@ class Person:
 
 def text(t):
 	return ("text", {"text": t})
+
+
+def lamp_photo():
+	"""A 64x48 PNG of a desk lamp on a table (made here: no image files,
+	no imaging library), what Mei sends of her broken lamp."""
+	w, h = 64, 48
+	rows = []
+	for y in range(h):
+		row = bytearray(b"\x00")
+		for x in range(w):
+			r, g, b = 235 - y, 225 - y, 200 - y          # warm wall
+			if y >= 38:
+				r, g, b = 120, 78, 40                 # the table
+			if 27 <= x <= 37 and 35 <= y < 38:
+				r, g, b = 40, 40, 48                  # lamp foot
+			if 31 <= x <= 33 and 14 <= y < 35:
+				r, g, b = 60, 60, 70                  # lamp arm
+			if 20 <= x <= 44 and 6 <= y < 15 and \
+			    abs(x - 32) <= (y - 6) + 4:
+				r, g, b = 200, 40, 40                 # red shade
+			if 40 <= x <= 44 and 15 <= y <= 17:
+				r, g, b = 255, 250, 180               # light
+			row += bytes((r, g, b))
+		rows.append(bytes(row))
+
+	def chunk(t, d):
+		return struct.pack(">I", len(d)) + t + d + struct.pack(">I",
+		    zlib.crc32(t + d) & 0xffffffff)
+	return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB",
+	    w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(b"".join(rows),
+	    9)) + chunk(b"IEND", b""))
+
+
+# The business's approved templates (GET /{waba_id}/message_templates).
+TEMPLATES = [
+    {"id": "910001", "name": "replacement_shipped", "language": "en_US",
+	"status": "APPROVED", "category": "UTILITY", "components": [
+	{"type": "HEADER", "format": "TEXT", "text": "Order {{1}}"},
+	{"type": "BODY", "text": "Hello {{1}}, a replacement for your order is "
+	    "on its way. It arrives on {{2}}."},
+	{"type": "FOOTER", "text": "Reply STOP to opt out"},
+	{"type": "BUTTONS", "buttons": [
+	    {"type": "URL", "text": "Track parcel",
+		"url": "https://track.example.com/{{1}}"},
+	    {"type": "QUICK_REPLY", "text": "Call me"}]}]},
+    {"id": "910002", "name": "spring_sale", "language": "en_US",
+	"status": "PAUSED", "category": "MARKETING", "components": [
+	{"type": "BODY", "text": "Spring sale: 20% off everything!"}]},
+]
 
 
 # Everyone the demo knows.  Times in history are seconds before the start.
@@ -124,7 +179,8 @@ def cast():
 		    (2 * DAY + 5 * HOUR, *text("The lamp I ordered (order "
 			"77120) arrived broken.")),
 		    (2 * DAY + 5 * HOUR - 40, "image", {"caption": "This is how "
-			"it was in the box"}),
+			"it was in the box", "data": lamp_photo(),
+			"mime_type": "image/png"}),
 		    (2 * DAY + 4 * HOUR, "location", {"latitude": 35.6580,
 			"longitude": 139.7016, "name": "Shibuya Scramble Square",
 			"address": "2-24-12 Shibuya, Tokyo"}),
@@ -207,6 +263,25 @@ FOLLOW_UPS = [
 ]
 
 
+def tap_of(inter):
+	"""The customer's answer to an interactive message: (kind, fields)
+	for the first button or list row, None for anything else."""
+	if not isinstance(inter, dict):
+		return None
+	action = inter.get("action") or {}
+	if inter.get("type") == "button" and action.get("buttons"):
+		r = action["buttons"][0].get("reply") or {}
+		return ("button_reply", {"button_id": r.get("id"),
+		    "title": r.get("title")})
+	if inter.get("type") == "list":
+		for sec in action.get("sections") or []:
+			for row in sec.get("rows") or []:
+				return ("list_reply", {"button_id": row.get("id"),
+				    "title": row.get("title"),
+				    "description": row.get("description", "")})
+	return None
+
+
 class Teammate:
 	"""Sam, an agent without a terminal: before the demo's agent looks,
 	he has triaged a few conversations through the agent API (a note, an
@@ -266,6 +341,13 @@ class Teammate:
 			self.act(card, "notes", {"text": "Card blocks abroad are "
 			    "fraud checks: confirm the payment with the customer, "
 			    "then unblock."})
+			# Reply buttons: Hannah taps one (Scenario.on_send).
+			self.act(card, "messages", {"interactive": {
+			    "type": "button", "body": {"text": "Was the 62.40 EUR "
+			    "payment in Bologna yours?"}, "action": {"buttons": [
+			    {"type": "reply", "reply": {"id": "yes-mine",
+			    "title": "Yes, it was me"}}, {"type": "reply",
+			    "reply": {"id": "not-mine", "title": "No, not me"}}]}}})
 
 
 class Scenario:
@@ -352,6 +434,12 @@ class Scenario:
 			p = self.people.get(send["to"])
 		if p is None or body.get("type") not in ("text", "template",
 		    "interactive"):
+			return
+		tap = tap_of(body.get("interactive"))
+		if tap is not None:
+			# A tap on the first choice answers buttons and lists.
+			self.later(3 * self.args.speed, lambda: self.write(p,
+			    tap[0], tap[1]))
 			return
 		with self.lock:
 			n = p.replies_seen
@@ -478,6 +566,8 @@ def main(argv=None):
 	ap.add_argument("--second-number", default=None,
 	    help="PHONE_NUMBER_ID,DISPLAY of a second business number, which "
 	    "the French customers write to")
+	ap.add_argument("--waba-id", default=None,
+	    help="WhatsApp Business Account whose templates the fake lists")
 	ap.add_argument("--teammate-token-file",
 	    help="token of agent sam, who triages a few conversations")
 	args = ap.parse_args(argv)
@@ -492,6 +582,8 @@ def main(argv=None):
 	if args.second_number:
 		fake.add_number(args.second_number[0], None,
 		    args.second_number[1])
+	if args.waba_id:
+		fake.set_templates(args.waba_id, TEMPLATES)
 	fake.start()
 	tmp = args.port_file + ".tmp"
 	with open(tmp, "w") as fp:

@@ -177,7 +177,7 @@ class TuiActions(TuiWorldCase):
 		params = [p["text"] for p in tpl["components"][0]["parameters"]]
 		self.assertEqual(params, ["A-1042", "today"])
 		# The template shows in the thread as sent by me.
-		t.wait_for("[template] order_update")
+		t.wait_for("template: order_update")
 		self.quit(t)
 
 	def test_canned_and_editor(self):

@@ -10,6 +10,7 @@
 
 #include "fuzz.h"
 #include "net.h"
+#include "net_sync.h"
 #include "ttydesk/event.h"
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"

@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "net.h"
+#include "net_sync.h"
 
 static int
 parse(const char *body, long long after, long long *next, size_t *n,

@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "config.h"
+#include "hours.h"
 
 static char dir[64];
 
@@ -270,6 +271,61 @@ test_numbers(void)
 	unlink(text);
 }
 
+/* [assignment TEAM] and [hours TEAM]: values, errors with their line,
+ * and a SIGHUP picks up a change. */
+static void
+test_team_policy(void)
+{
+	struct relay_config cfg;
+	const struct relay_team *t;
+	char err[512], text[4096];
+
+	snprintf(text, sizeof text, "%s[assignment tier1]\nmode = balanced\n"
+	    "capacity = 3\nonline_only = yes\nreassign_after = 30m\n"
+	    "[hours tier1]\ntimezone = Europe/Berlin\nmon-fri = 09:00-18:00\n"
+	    "away_message = Closed.\n", base);
+	CHECK_INT(load(text, 0, &cfg, err, sizeof err), 0);
+	t = config_find_team(&cfg, "tier1");
+	CHECK(t != NULL);
+	if (t != NULL) {
+		CHECK_INT(t->assign_mode, ASSIGN_BALANCED);
+		CHECK_INT(t->capacity, 3);
+		CHECK_INT(t->online_only, 1);
+		CHECK_INT(t->reassign_after, 1800);
+		CHECK_STR(hours_timezone(t->hours), "Europe/Berlin");
+		CHECK_STR(hours_away_message(t->hours), "Closed.");
+	}
+	t = config_find_team(&cfg, "tier2");
+	CHECK(t != NULL && t->assign_mode == ASSIGN_OFF && t->hours == NULL);
+	/* Reload: tier1 goes round robin. */
+	snprintf(text, sizeof text, "%s[assignment tier1]\nmode = round_robin\n",
+	    base);
+	put("relay.ini", text, 0600);
+	CHECK_INT(config_reload_agents(&cfg, err, sizeof err), 0);
+	t = config_find_team(&cfg, "tier1");
+	CHECK(t != NULL && t->assign_mode == ASSIGN_ROUND_ROBIN &&
+	    t->hours == NULL);
+	config_free(&cfg);
+
+	snprintf(text, sizeof text, "%s[hours tier2]\ntimezone = Europe/Berlin\n"
+	    "mon-fri = 9-17\n", base);
+	CHECK_INT(load(text, 0, &cfg, err, sizeof err), -1);
+	CHECK(strstr(err, "relay.ini:21: [hours tier2] mon-fri: bad hours") !=
+	    NULL);
+	snprintf(text, sizeof text, "%s[hours tier2]\ntimezone = Nowhere/City\n",
+	    base);
+	CHECK_INT(load(text, 0, &cfg, err, sizeof err), -1);
+	CHECK(strstr(err, ":20: [hours tier2] timezone:") != NULL);
+	snprintf(text, sizeof text, "%s[assignment tier2]\nmode = fastest\n",
+	    base);
+	CHECK_INT(load(text, 0, &cfg, err, sizeof err), -1);
+	CHECK(strstr(err, ":20: [assignment tier2] mode: bad value") != NULL);
+	snprintf(text, sizeof text, "%s[assignment nobody]\nmode = balanced\n",
+	    base);
+	CHECK_INT(load(text, 0, &cfg, err, sizeof err), -1);
+	CHECK(strstr(err, "no team 'nobody'") != NULL);
+}
+
 int
 main(void)
 {
@@ -283,6 +339,7 @@ main(void)
 	RUN(test_errors);
 	RUN(test_reload);
 	RUN(test_numbers);
+	RUN(test_team_policy);
 	snprintf(p, sizeof p, "%s/relay.ini", dir);
 	unlink(p);
 	snprintf(p, sizeof p, "%s/token", dir);

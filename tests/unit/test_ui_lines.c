@@ -106,7 +106,7 @@ test_thread(void)
 	struct td_model *m = fx_model(now);
 	struct td_conversation *c = model_find(m, "c1");
 	struct convui cu;
-	struct thread_ctx ctx = { "alice", true, 0 };
+	struct thread_ctx ctx = { "alice", true, 0, NULL, NULL };
 	size_t i, width = 40;
 	int q, h;
 
@@ -204,7 +204,7 @@ test_thread_reuse(void)
 	struct td_model *m = fx_model(now);
 	struct td_conversation *c = model_find(m, "c1");
 	struct convui cu;
-	struct thread_ctx ctx = { "alice", true, 0 };
+	struct thread_ctx ctx = { "alice", true, 0, NULL, NULL };
 	const char *a_text, *e_text;
 	char buf[512];
 	int a, e;

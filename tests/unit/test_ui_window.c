@@ -19,6 +19,7 @@
 #include "app.h"
 #include "history.h"
 #include "net.h"
+#include "net_snapshot.h"
 #include "rsearch.h"
 #include "window.h"
 

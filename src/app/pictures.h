@@ -1,0 +1,33 @@
+/*
+ * Pictures of image messages, per media id (app->pictures): the first
+ * time the thread asks, the image is fetched from the relay (GET
+ * .../media/{id}, asynchronous); when it arrives it is rendered once
+ * (picture.h) and the conversation's lines are rebuilt (conv_changed).
+ * Decrypted bytes stay in memory and are dropped after rendering.
+ *
+ * Ownership: app->pictures (pictures_free) owns every picture; a thread
+ * line may point at one of its rows until that conversation is rebuilt
+ * (an evicted picture's conversation is told first).
+ */
+#ifndef TTYDESK_PICTURES_H
+#define TTYDESK_PICTURES_H
+
+#include "picture.h"
+
+#define PICTURES_MAX 96 /* pictures kept; the least recently used goes */
+
+struct app;
+struct td_media;
+
+/* The picture of md (a message of conv) fitting max_cols x max_rows, or
+ * NULL: not an image this build can draw, still loading, failed (the
+ * thread keeps its text line then), or rendered wider than max_cols. */
+const struct picture *pictures_get(struct app *app, const char *conv,
+    const struct td_media *md, int max_cols, int max_rows,
+    enum picture_palette pal);
+/* Whether md is worth a request at all: PNG or JPEG within the size the
+ * decoder takes, with a plain media id. */
+int pictures_wanted(const struct td_media *md);
+void pictures_free(struct app *app);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * Templates as the relay lists them (GET /v1/templates) and the fields an
+ * agent fills to send one (pure, unit-tested): the header's text
+ * placeholder or media link, the body's positional ({{1}}) or named
+ * ({{first_name}}) placeholders, a URL button's suffix and a copy-code
+ * button's code.  rtmpl_check() runs the relay's own check
+ * (wa_check_template), so the agent sees the very error the relay's
+ * 400 template_params would give, before anything is queued.
+ *
+ * Ownership: a struct rtmpl_list owns its templates and their JSON.
+ */
+#ifndef TTYDESK_RTMPL_H
+#define TTYDESK_RTMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct json_t json_t;
+
+enum rtmpl_field_kind {
+	RTF_HEADER_TEXT = 0,
+	RTF_HEADER_MEDIA,   /* a link to the image, video or document */
+	RTF_BODY,           /* positional: name NULL; named: its name */
+	RTF_BUTTON_URL,     /* the suffix for {{1}} in a URL button */
+	RTF_BUTTON_CODE,    /* a copy-code button's coupon code */
+};
+
+struct rtmpl_field {
+	enum rtmpl_field_kind kind;
+	char *name;         /* a named body placeholder, or the media type */
+	int index;          /* positional number, or the button's index */
+	char label[96];     /* what the prompt says */
+};
+
+struct rtmpl {
+	json_t *tmpl;       /* the template as listed */
+	const char *name, *language, *category; /* inside tmpl */
+	struct rtmpl_field *fields;
+	size_t n_fields;
+};
+
+struct rtmpl_list {
+	struct rtmpl *t;
+	size_t n;
+};
+
+/* The APPROVED templates of a GET /v1/templates answer, in its order.
+ * 0, or -1 with err (not JSON, no "templates" list). */
+int rtmpl_parse(const char *body, size_t len, struct rtmpl_list *out,
+    char *err, size_t errlen);
+void rtmpl_list_free(struct rtmpl_list *l);
+/* Meta's send components for values[0..n_fields-1].  New reference. */
+json_t *rtmpl_components(const struct rtmpl *t, const char *const *values);
+/* 0, or -1 with the relay's own reason (wa_check_template). */
+int rtmpl_check(const struct rtmpl *t, const char *const *values,
+    char *why, size_t whylen);
+/* What the customer will read: header, body, footer, buttons, with the
+ * values in place.  malloc'd. */
+char *rtmpl_preview(const struct rtmpl *t, const char *const *values);
+/* "utility, free inside the customer-service window" and the like. */
+const char *rtmpl_cost(const struct rtmpl *t, bool window_open);
+
+#endif

@@ -1,0 +1,247 @@
+/* The relay's templates: pick, fill, preview, send (see rtpick.h). */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ttydesk/model.h"
+#include "app.h"
+#include "compose.h"
+#include "dialog.h"
+#include "keymap.h"
+#include "outbox.h"
+#include "picker.h"
+#include "rtmpl.h"
+#include "rtpick.h"
+
+#define RTPICK_PREVIEW_LINES 24
+
+struct rtpick {
+	char *conv;
+	char *why;
+	struct rtmpl_list list;
+	const struct rtmpl *t;  /* the one picked */
+	char **values;          /* t->n_fields */
+	size_t i;               /* the field being asked */
+	size_t send_item;       /* in the preview list: Send */
+};
+
+static void
+rtpick_free(struct rtpick *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; p->values != NULL && p->t != NULL && i < p->t->n_fields;
+	    i++)
+		free(p->values[i]);
+	free(p->values);
+	rtmpl_list_free(&p->list);
+	free(p->conv);
+	free(p->why);
+	free(p);
+}
+
+static void rtpick_ask(struct app *app, struct rtpick *p, const char *note);
+
+static void
+rtpick_send(struct app *app, struct rtpick *p)
+{
+	json_t *comps = rtmpl_components(p->t, (const char *const *)p->values);
+	json_t *body;
+	char *preview;
+
+	body = comps == NULL ? NULL : json_pack("{s:{s:s, s:s, s:o}}",
+	    "template", "name", p->t->name, "language", p->t->language,
+	    "components", comps);
+	preview = rtmpl_preview(p->t, (const char *const *)p->values);
+	if (body != NULL)
+		outbox_add(app, p->conv, "template", "/messages",
+		    preview != NULL ? preview : p->t->name, body);
+	else
+		app_error(app, "out of memory");
+	json_decref(body);
+	free(preview);
+}
+
+static void
+rtpick_confirmed(struct app *app, void *ud, int index)
+{
+	struct rtpick *p = ud;
+
+	if (index >= 0 && (size_t)index == p->send_item)
+		rtpick_send(app, p);
+	else
+		app_message(app, "template not sent");
+	rtpick_free(p);
+}
+
+/* The preview, one item a line, then Send and Cancel. */
+static void
+rtpick_preview(struct app *app, struct rtpick *p)
+{
+	struct td_conversation *c = app->model ? model_find(app->model,
+	    p->conv) : NULL;
+	const char *items[RTPICK_PREVIEW_LINES + 2];
+	char title[256], send[160], why[8], *text, *line, *save = NULL;
+	size_t n = 0;
+
+	text = rtmpl_preview(p->t, (const char *const *)p->values);
+	/* The cost where the choice is: the title is cut to the box. */
+	snprintf(send, sizeof send, "Send (%s)", rtmpl_cost(p->t, c != NULL &&
+	    compose_window_ok(c, app->now, why, sizeof why)));
+	items[n++] = send;
+	items[n++] = "Cancel";
+	p->send_item = 0;
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line != NULL &&
+	    n < RTPICK_PREVIEW_LINES + 2; line = strtok_r(NULL, "\n", &save))
+		items[n++] = line;
+	snprintf(title, sizeof title, "Send %s (%s)?", p->t->name,
+	    p->t->language);
+	if (dialog_choose(app, title, items, n, rtpick_confirmed, p) != 0)
+		rtpick_free(p);
+	free(text);
+}
+
+static void
+rtpick_value(struct app *app, void *ud, const char *text)
+{
+	struct rtpick *p = ud;
+	char why[512];
+
+	if (text == NULL) {
+		app_message(app, "template cancelled");
+		rtpick_free(p);
+		return;
+	}
+	free(p->values[p->i]);
+	if ((p->values[p->i] = strdup(text)) == NULL) {
+		rtpick_free(p);
+		return;
+	}
+	if (*text == '\0') {
+		snprintf(why, sizeof why, "%s cannot be empty",
+		    p->t->fields[p->i].label);
+		rtpick_ask(app, p, why);
+		return;
+	}
+	p->i++;
+	/* Every field given: the relay's own check, before the preview;
+	 * then the fields again, as given, with its reason beside. */
+	if (p->i == p->t->n_fields && rtmpl_check(p->t,
+	    (const char *const *)p->values, why, sizeof why) != 0) {
+		p->i = 0;
+		rtpick_ask(app, p, why);
+		return;
+	}
+	rtpick_ask(app, p, NULL);
+}
+
+/* The next field's prompt; note: why the last answer was refused. */
+static void
+rtpick_ask(struct app *app, struct rtpick *p, const char *note)
+{
+	char label[256];
+
+	if (p->i >= p->t->n_fields) {
+		rtpick_preview(app, p);
+		return;
+	}
+	snprintf(label, sizeof label, "%s %s (%zu of %zu): ", p->t->name,
+	    p->t->fields[p->i].label, p->i + 1, p->t->n_fields);
+	if (dialog_prompt(app, label, p->values[p->i] ? p->values[p->i] : "",
+	    NULL, rtpick_value, p) != 0) {
+		rtpick_free(p);
+		return;
+	}
+	if (note != NULL)
+		dialog_note(app, note);
+}
+
+static void
+rtpick_chosen(struct app *app, void *ud, int index)
+{
+	struct rtpick *p = ud;
+
+	if (index < 0 || (size_t)index >= p->list.n) {
+		rtpick_free(p);
+		return;
+	}
+	p->t = &p->list.t[index];
+	if ((p->values = calloc(p->t->n_fields + 1, sizeof *p->values))
+	    == NULL) {
+		rtpick_free(p);
+		return;
+	}
+	rtpick_ask(app, p, NULL);
+}
+
+static void
+rtpick_listed(struct app *app, void *ud, long status, const char *body,
+    size_t len, const char *err)
+{
+	struct rtpick *p = ud;
+	struct td_conversation *c;
+	const char **items;
+	char why[256], *lines;
+	size_t i;
+
+	(void)err;
+	if (app->view == NULL) { /* shutting down: requests are cancelled */
+		rtpick_free(p);
+		return;
+	}
+	if (status != 200 || rtmpl_parse(body, len, &p->list, why,
+	    sizeof why) != 0 || p->list.n == 0) {
+		/* A relay without templates: the config's. */
+		if ((c = model_find(app->model, p->conv)) != NULL)
+			picker_config_template(app, c, p->why);
+		rtpick_free(p);
+		return;
+	}
+	items = calloc(p->list.n, sizeof *items);
+	lines = calloc(p->list.n, 160);
+	if (items == NULL || lines == NULL) {
+		free(items);
+		free(lines);
+		rtpick_free(p);
+		return;
+	}
+	for (i = 0; i < p->list.n; i++) {
+		snprintf(lines + i * 160, 160, "%s (%s) %s", p->list.t[i].name,
+		    p->list.t[i].language, p->list.t[i].category);
+		items[i] = lines + i * 160;
+	}
+	if (dialog_choose(app, p->why ? p->why : "Template", items, p->list.n,
+	    rtpick_chosen, p) != 0)
+		rtpick_free(p);
+	free(items);
+	free(lines);
+}
+
+int
+rtpick_start(struct app *app, struct td_conversation *c, const char *why)
+{
+	struct rtpick *p;
+	char err[256];
+
+	if (c == NULL) {
+		app_message(app, "open a conversation first");
+		return UI_HANDLED;
+	}
+	if ((p = calloc(1, sizeof *p)) == NULL ||
+	    (p->conv = strdup(c->id)) == NULL ||
+	    (why != NULL && (p->why = strdup(why)) == NULL)) {
+		rtpick_free(p);
+		return UI_HANDLED;
+	}
+	if (app_get(app, "/v1/templates", rtpick_listed, p, err,
+	    sizeof err) != 0) {
+		rtpick_free(p);
+		return picker_config_template(app, c, why);
+	}
+	app_message(app, "%s%slisting templates ...", why ? why : "",
+	    why ? "; " : "");
+	return UI_HANDLED;
+}

@@ -1,0 +1,242 @@
+"""End to end: the real relay, the fake Graph API and `ttydesk` in tmux.
+
+A customer's photo shows as a picture (cells of block symbols in
+colour, not text); a broken one keeps its text line; a customer's answer
+to an interactive button shows as a structured line; typing a reply sends
+Meta's typing indicator once; the template composer sends a listed
+template with header, body and URL-button parameters, and the
+interactive composer reply buttons, as the fake Graph API receives them.
+"""
+
+import os
+import sys
+import time
+import unittest
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _HERE)
+sys.path.insert(0, os.path.join(_HERE, "..", "pylib"))
+
+import harness  # noqa: E402
+from tui_tmux import TuiWorldCase  # noqa: E402
+
+_PNG = os.path.join(_HERE, "..", "fixtures", "images", "quadrants.png")
+# Block and quadrant symbols chafa draws with (U+2580..U+259F).
+_BLOCKS = set(chr(c) for c in range(0x2580, 0x25A0))
+
+
+WABA = "102290129340398"
+ORDER = {"id": "900001", "name": "order", "language": "en_US",
+    "status": "APPROVED", "category": "UTILITY", "components": [
+    {"type": "HEADER", "format": "TEXT", "text": "Order {{1}}"},
+    {"type": "BODY", "text": "Hi {{1}}, order {{2}} ships today."},
+    {"type": "BUTTONS", "buttons": [
+        {"type": "URL", "text": "Track", "url": "https://x.test/t/{{1}}"},
+        {"type": "QUICK_REPLY", "text": "Stop"}]}]}
+PAUSED = {"id": "900003", "name": "paused_promo", "language": "en_US",
+    "status": "PAUSED", "category": "MARKETING", "components": [
+    {"type": "BODY", "text": "Sale!"}]}
+
+
+class TuiWaDepth(TuiWorldCase):
+	relay_kw = {"extra_config": "\n[whatsapp]\nwaba_id = %s\n"
+	    "template_refresh = 1h\n" % WABA}
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.fake.set_templates(WABA, [ORDER, PAUSED])
+		assert cls.fake.template_status(WABA, "order", "en_US",
+		    "APPROVED") == 200
+		harness.wait_until(lambda: len(cls.alice.call("GET",
+		    "/v1/templates").data["templates"]) == 2, 30,
+		    what="templates listed")
+	def customer(self, name):
+		return self.fake.customer(harness.unique_phone(), None, name)
+
+	def open_by_search(self, t, needle):
+		t.keys("/")
+		t.literal(needle)
+		t.keys("Enter", "Enter")
+
+	def picture_rows(self, screen):
+		return [l for l in screen.splitlines()
+		    if sum(ch in _BLOCKS for ch in l) >= 2]
+
+	def test_picture_and_button_reply(self):
+		with open(_PNG, "rb") as fp:
+			png = fp.read()
+		c = self.customer("Pia Picture")
+		m, code = self.fake.customer_message(c, "image", data=png,
+		    mime_type="image/png", caption="the broken lamp")
+		self.assertEqual(code, 200)
+		_, code = self.fake.customer_message(c, "button_reply",
+		    button_id="resched", title="Yes, reschedule")
+		self.assertEqual(code, 200)
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		t.wait_for("Pia Picture")
+		self.open_by_search(t, "Pia Picture")
+		t.wait_for("the broken lamp")
+		s = t.wait_for("▸ button: Yes, reschedule")
+		# The picture arrives from the relay's media store and replaces
+		# nothing: its label and caption stay around it.
+		s = t.wait_for(lambda s: len(self.picture_rows(s)) >= 4,
+		    what="picture rows")
+		rows = self.picture_rows(s)
+		self.assertLessEqual(len(rows), 14)
+		self.assertIn("[image]", s)
+		# Drawn in colour: the rows carry SGR colour sequences.
+		esc = t.tmux("capture-pane", "-p", "-e", "-t", "0")
+		self.assertTrue(any(("38;5;" in l or "48;5;" in l) and
+		    sum(ch in _BLOCKS for ch in l) >= 2 for l in esc.splitlines()),
+		    "picture rows without colours")
+		self.quit(t)
+
+	def test_broken_image_and_images_off(self):
+		c = self.customer("Bo Broken")
+		self.fake.customer_message(c, "image",
+		    data=b"\x89PNG\r\n\x1a\n" + os.urandom(300),
+		    mime_type="image/png", caption="garbage inside")
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		t.wait_for("Bo Broken")
+		self.open_by_search(t, "Bo Broken")
+		s = t.wait_for("garbage inside")
+		time.sleep(2)
+		s = t.screen()
+		self.assertIn("[image]", s)
+		self.assertEqual(self.picture_rows(s), [])
+		self.quit(t)
+		# [ui] images = off: the good picture stays a text line.
+		with open(_PNG, "rb") as fp:
+			png = fp.read()
+		c = self.customer("Otto Off")
+		self.fake.customer_message(c, "image", data=png,
+		    mime_type="image/png", caption="no pictures here")
+		t = self.session(extra="images = off\n")
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		t.wait_for("Otto Off")
+		self.open_by_search(t, "Otto Off")
+		t.wait_for("no pictures here")
+		time.sleep(2)
+		self.assertEqual(self.picture_rows(t.screen()), [])
+		self.quit(t)
+
+	def test_typing_indicator(self):
+		c = self.customer("Tina Typing")
+		m, _ = self.fake.customer_message(c, "text", text="are you there?")
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		t.wait_for("Tina Typing")
+		self.open_by_search(t, "Tina Typing")
+		t.wait_for("are you there?")
+		t.keys("r")
+		t.literal("yes, one moment")
+		typing = harness.wait_until(lambda: [r for r in self.fake.snapshot()
+		    if r["kind"] == "typing" and r["body"].get("message_id") ==
+		    m["id"]], what="typing indicator")
+		time.sleep(1.5)
+		t.literal(" more")
+		time.sleep(1.5)
+		# Once, however many keys (the relay and ttydesk both limit).
+		self.assertEqual(len([r for r in self.fake.snapshot()
+		    if r["kind"] == "typing" and r["body"].get("message_id") ==
+		    m["id"]]), 1, typing)
+		t.keys("Escape")
+		self.quit(t)
+
+	def sends_to(self, c, kind):
+		return [x for x in self.fake.accepted_sends()
+		    if x["body"].get("type") == kind and x["to"] == c.wa_id]
+
+	def test_template_and_buttons_composers(self):
+		c = self.customer("Tom Template")
+		self.fake.customer_message(c, "text", text="where is my order?")
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		t.wait_for("Tom Template")
+		self.open_by_search(t, "Tom Template")
+		t.wait_for("where is my order?")
+		# Only the approved template is offered.
+		t.keys("t")
+		s = t.wait_for("order (en_US) UTILITY")
+		self.assertNotIn("paused_promo", s)
+		t.keys("1")
+		t.wait_for("order header {{1}} (1 of 4):")
+		t.literal("A-17")
+		t.keys("Enter")
+		t.wait_for("body {{1}} (2 of 4):")
+		t.literal("Ann")
+		t.keys("Enter")
+		t.wait_for("body {{2}} (3 of 4):")
+		t.keys("Enter")  # empty: refused, asked again
+		t.wait_for("body {{2}} cannot be empty")
+		t.literal("A-17")
+		t.keys("Enter")
+		t.wait_for('button "Track" URL suffix (4 of 4):')
+		t.literal("A-17")
+		t.keys("Enter")
+		# The preview as the customer will read it, with its cost.
+		s = t.wait_for("Hi Ann, order A-17 ships today.")
+		self.assertIn("utility, free in the 24-hour window", s)
+		self.assertIn("Order A-17", s)
+		t.keys("1")
+		s = harness.wait_until(lambda: self.sends_to(c, "template"),
+		    what="template send")
+		tpl = s[0]["body"]["template"]
+		self.assertEqual((tpl["name"], tpl["language"]["code"]),
+		    ("order", "en_US"))
+		comps = {(x["type"], x.get("index")): x for x in tpl["components"]}
+		self.assertEqual([p["text"] for p in comps[("header", None)][
+		    "parameters"]], ["A-17"])
+		self.assertEqual([p["text"] for p in comps[("body", None)][
+		    "parameters"]], ["Ann", "A-17"])
+		self.assertEqual(comps[("button", "0")]["sub_type"], "url")
+		self.assertEqual(comps[("button", "0")]["parameters"][0]["text"],
+		    "A-17")
+		t.wait_for("template: order")
+
+		# Reply buttons: four are refused with the relay's words.
+		t.keys("I")
+		t.wait_for("Reply buttons (up to 3)")
+		t.keys("1")
+		t.wait_for("Message text:")
+		t.literal("Reschedule to Tuesday?")
+		t.keys("Enter")
+		t.wait_for("Buttons (| between, up to 3):")
+		t.literal("a|b|c|d")
+		t.keys("Enter")
+		t.wait_for("reply buttons, not 4")
+		t.keys("C-u")
+		t.literal("Yes, reschedule|No")
+		t.keys("Enter")
+		s = t.wait_for("[Yes, reschedule] [No]")
+		t.keys("1")
+		s = harness.wait_until(lambda: self.sends_to(c, "interactive"),
+		    what="interactive send")
+		inter = s[0]["body"]["interactive"]
+		self.assertEqual(inter["type"], "button")
+		self.assertEqual(inter["body"]["text"], "Reschedule to Tuesday?")
+		self.assertEqual([b["reply"]["title"] for b in
+		    inter["action"]["buttons"]], ["Yes, reschedule", "No"])
+		t.wait_for("interactive: Reschedule to Tuesday?")
+		# The customer answers with a button: a structured line.
+		self.fake.customer_message(c, "button_reply", button_id="btn-1",
+		    title="Yes, reschedule")
+		t.wait_for("button: Yes, reschedule")
+		self.quit(t)
+
+
+if __name__ == "__main__":
+	unittest.main()
