@@ -370,6 +370,17 @@ test_every_field(void)
 /* Several business numbers and coexistence: a state's number, a message's
  * origin and history flag survive packing; a state or message packed
  * without them (as every cache before them was) reads back without. */
+/* An empty event of this type on conversation "c7". */
+static void
+ev_start(struct td_event *ev, enum td_event_type type, char *name)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->seq = 7;
+	ev->type = type;
+	ev->type_name = name;
+	ev->conversation = "c7";
+}
+
 static void
 test_number_fields(void)
 {
@@ -378,11 +389,7 @@ test_number_fields(void)
 	char err[256];
 	size_t len, oldlen;
 
-	memset(&ev, 0, sizeof ev);
-	ev.seq = 7;
-	ev.type = TD_EV_CONVERSATION;
-	ev.type_name = "conversation";
-	ev.conversation = "c7";
+	ev_start(&ev, TD_EV_CONVERSATION, "conversation");
 	ev.u.state.status = TD_CS_OPEN;
 	ev.u.state.sla.breached = true;
 	CHECK_INT(event_pack(&ev, &old, &oldlen), 0);
@@ -400,11 +407,7 @@ test_number_fields(void)
 	event_free(&back);
 	free(old);
 
-	memset(&ev, 0, sizeof ev);
-	ev.seq = 8;
-	ev.type = TD_EV_MESSAGE;
-	ev.type_name = "message";
-	ev.conversation = "c7";
+	ev_start(&ev, TD_EV_MESSAGE, "message");
 	ev.u.message.id = "wamid.ECHO";
 	ev.u.message.direction = TD_DIR_OUT;
 	ev.u.message.kind = TD_KIND_TEXT;
