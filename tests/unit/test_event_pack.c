@@ -367,6 +367,68 @@ test_every_field(void)
 	round_trip(&ev);
 }
 
+/* Several business numbers and coexistence: a state's number, a message's
+ * origin and history flag survive packing; a state or message packed
+ * without them (as every cache before them was) reads back without. */
+/* An empty event of this type on conversation "c7". */
+static void
+ev_start(struct td_event *ev, enum td_event_type type, char *name)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->seq = 7;
+	ev->type = type;
+	ev->type_name = name;
+	ev->conversation = "c7";
+}
+
+static void
+test_number_fields(void)
+{
+	struct td_event ev, back;
+	unsigned char *buf, *old;
+	char err[256];
+	size_t len, oldlen;
+
+	ev_start(&ev, TD_EV_CONVERSATION, "conversation");
+	ev.u.state.status = TD_CS_OPEN;
+	ev.u.state.sla.breached = true;
+	CHECK_INT(event_pack(&ev, &old, &oldlen), 0);
+	ev.u.state.number = "support-fr";
+	round_trip(&ev);
+	CHECK_INT(event_pack(&ev, &buf, &len), 0);
+	CHECK(len > oldlen);
+	CHECK_INT(event_unpack(buf, len, &back, err, sizeof err), 0);
+	CHECK_STR(back.u.state.number, "support-fr");
+	CHECK(back.u.state.sla.breached);
+	event_free(&back);
+	free(buf);
+	CHECK_INT(event_unpack(old, oldlen, &back, err, sizeof err), 0);
+	CHECK(back.u.state.number == NULL && back.u.state.sla.breached);
+	event_free(&back);
+	free(old);
+
+	ev_start(&ev, TD_EV_MESSAGE, "message");
+	ev.u.message.id = "wamid.ECHO";
+	ev.u.message.direction = TD_DIR_OUT;
+	ev.u.message.kind = TD_KIND_TEXT;
+	ev.u.message.status = TD_MS_READ;
+	ev.u.message.text = "sent from the phone";
+	CHECK_INT(event_pack(&ev, &old, &oldlen), 0);
+	ev.u.message.origin = "business_app";
+	ev.u.message.history = true;
+	round_trip(&ev);
+	CHECK_INT(event_pack(&ev, &buf, &len), 0);
+	CHECK_INT(event_unpack(buf, len, &back, err, sizeof err), 0);
+	CHECK_STR(back.u.message.origin, "business_app");
+	CHECK(back.u.message.history);
+	event_free(&back);
+	free(buf);
+	CHECK_INT(event_unpack(old, oldlen, &back, err, sizeof err), 0);
+	CHECK(back.u.message.origin == NULL && !back.u.message.history);
+	event_free(&back);
+	free(old);
+}
+
 /* A valid presence event, built by hand: tag, type 5, seq 1, ts 0,
  * conversation "c", canonical name, agent "a", activity "t", expires 0. */
 static const unsigned char presence[] = { 0x01, 5, 2, 0, 2, 'c', 0,
@@ -753,6 +815,7 @@ main(void)
 {
 	RUN(test_fixtures);
 	RUN(test_every_field);
+	RUN(test_number_fields);
 	RUN(test_interactive);
 	RUN(test_bad_input);
 	RUN(test_second_encoder);

@@ -705,6 +705,45 @@ test_fingerprints(void)
 	wa_webhook_free(&b);
 }
 
+/* Coexistence: an app echo is the business's message to the customer in
+ * "to"; a history chunk gives each thread message, the customer being the
+ * thread; a user id change names the new BSUID. */
+static void
+test_coexistence(void)
+{
+	struct wa_webhook w;
+	struct wa_item *it;
+
+	if ((it = one("smb-message-echo.json", &w)) != NULL) {
+		CHECK(it->echo && !it->history);
+		CHECK_INT(it->message.direction, TD_DIR_OUT);
+		CHECK_STR(it->customer.wa_id, "33612345678");
+		CHECK_STR(it->phone_number_id, "106540352242933");
+		CHECK_STR(it->message.text,
+		    "Bonjour Camille, c'est noté : samedi 20h.");
+		wa_webhook_free(&w);
+	}
+	CHECK_INT(parse("history-chunk.json", &w), 2);
+	if (w.n_items == 2) {
+		CHECK(w.items[0].history && w.items[1].history);
+		CHECK_INT(w.items[0].message.direction, TD_DIR_IN);
+		CHECK_INT(w.items[1].message.direction, TD_DIR_OUT);
+		CHECK_INT(w.items[1].message.status, TD_MS_DELIVERED);
+		CHECK_STR(w.items[0].customer.wa_id, "33612345678");
+		CHECK_STR(w.items[1].customer.wa_id, "33612345678");
+		CHECK_INT(w.items[0].ts, 1762000000);
+	}
+	wa_webhook_free(&w);
+	if ((it = one("system-user-id-change.json", &w)) != NULL) {
+		CHECK_INT(it->kind, WA_ITEM_SYSTEM);
+		CHECK_STR(it->wa_type, "system/user_changed_user_id");
+		CHECK_STR(it->customer.user_id, "US.13491208655302741918");
+		CHECK_STR(it->new_user_id, "US.29811208655302740077");
+		CHECK(it->new_wa_id == NULL);
+		wa_webhook_free(&w);
+	}
+}
+
 int
 main(void)
 {
@@ -729,5 +768,6 @@ main(void)
 	RUN(test_long_type_name);
 	RUN(test_shapes);
 	RUN(test_fingerprints);
+	RUN(test_coexistence);
 	return check_done();
 }
