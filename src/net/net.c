@@ -413,6 +413,21 @@ net_conv_path(char *buf, size_t len, const char *conv, const char *suffix)
 	return w >= 0 && (size_t)w < len ? buf : NULL;
 }
 
+/* A one-shot request, set up: its owner's callback, then on its way.
+ * On failure it is destroyed (done not called).  0 or -1. */
+static int
+net_user_start(struct net *n, struct net_req *r, net_done_fn done, void *ud,
+    char *err, size_t errlen)
+{
+	r->done = done;
+	r->ud = ud;
+	if (net_req_start(n, r, err, errlen) != 0) {
+		net_req_destroy(n, r, 0);
+		return -1;
+	}
+	return 0;
+}
+
 int
 net_post_json(struct net *n, const char *path, const json_t *body,
     net_done_fn done, void *ud, char *err, size_t errlen)
@@ -435,13 +450,7 @@ net_post_json(struct net *n, const char *path, const json_t *body,
 		net_req_destroy(n, r, 0);
 		return -1;
 	}
-	r->done = done;
-	r->ud = ud;
-	if (net_req_start(n, r, err, errlen) != 0) {
-		net_req_destroy(n, r, 0);
-		return -1;
-	}
-	return 0;
+	return net_user_start(n, r, done, ud, err, errlen);
 }
 
 static int
@@ -484,14 +493,8 @@ net_post_bytes(struct net *n, const char *path, const void *bytes,
 		net_req_destroy(n, r, 0);
 		return -1;
 	}
-	r->done = done;
 	r->progress = progress;
-	r->ud = ud;
-	if (net_req_start(n, r, err, errlen) != 0) {
-		net_req_destroy(n, r, 0);
-		return -1;
-	}
-	return 0;
+	return net_user_start(n, r, done, ud, err, errlen);
 }
 
 int
@@ -502,13 +505,7 @@ net_get(struct net *n, const char *path, net_done_fn done, void *ud,
 
 	if ((r = net_req_new(n, NET_REQ_USER, path, 30, err, errlen)) == NULL)
 		return -1;
-	r->done = done;
-	r->ud = ud;
-	if (net_req_start(n, r, err, errlen) != 0) {
-		net_req_destroy(n, r, 0);
-		return -1;
-	}
-	return 0;
+	return net_user_start(n, r, done, ud, err, errlen);
 }
 
 int
