@@ -29,6 +29,7 @@
 #include "ttydesk/event.h"
 #include "ttydesk/model.h"
 #include "app.h"
+#include "cacheopen.h"
 #include "appconfig.h"
 #include "ui.h"
 #include "bench_inbox.h"

@@ -86,6 +86,13 @@ int cache_draft_set(struct td_cache *c, const char *conversation,
 bool cache_has_draft(const struct td_cache *c, const char *conversation);
 /* Rewrite everything into a new snapshot (atomic replace). */
 int cache_compact(struct td_cache *c, char *err, size_t errlen);
+/*
+ * Drop every cached event and set the cursor to 0, keeping the outbox,
+ * drafts, read positions and named values: the relay's log was replaced
+ * (a restored backup), so the events are fetched again from it.  Atomic
+ * like cache_compact (a crash leaves the old or the new state).
+ */
+int cache_reset_events(struct td_cache *c, char *err, size_t errlen);
 /* True when the log has outgrown the snapshot (worth a cache_compact). */
 bool cache_should_compact(const struct td_cache *c);
 /*

@@ -125,6 +125,9 @@ struct td_message {
 	char *wamid;                  /* outbound: the Graph API id, when the
 	                               * relay's id is a local one (status
 	                               * events still use id) */
+	char *origin;                 /* "business_app": sent from the
+	                               * WhatsApp Business app, not by an agent */
+	bool history;                 /* imported past chat: never unread */
 };
 
 struct td_status_update {
@@ -162,6 +165,13 @@ struct td_conv_state {
 	struct td_sla sla;
 	int csat_score;        /* 0 when none, else 1..5 */
 	int64_t csat_at;
+	/* Who made the current assignment: "auto" (the relay's automatic
+	 * assignment) or an agent id; NULL when the relay did not say. */
+	char *assigned_by;
+	/* The conversation left this agent's view ("hidden": true, at the
+	 * top level of the event or in its state): drop it locally. */
+	bool hidden;
+	char *number;          /* the business number's id, or NULL */
 };
 
 struct td_attribute {

@@ -62,6 +62,12 @@ struct wa_item {
 	char *referral_headline; /* the customer came from an ad or post */
 	char *referral_url;
 	char *new_wa_id;      /* WA_ITEM_SYSTEM number change: the new number */
+	char *new_user_id;    /* WA_ITEM_SYSTEM user id change: the new BSUID */
+	/* Coexistence with the WhatsApp Business app: an smb_message_echoes
+	 * message (sent from the app: direction out, customer = "to"), or a
+	 * history message (past chat; out when the business sent it). */
+	bool echo;
+	bool history;
 };
 
 /* A message_template_status_update change: a template of the WhatsApp
@@ -93,7 +99,9 @@ struct wa_webhook {
  * recipient_user_id) first, then the change's contacts[] entry with the
  * same wa_id or user_id (or the only entry) for the rest and the names.
  * Items come in body order (entry, change, messages[] then statuses[]);
- * changes whose field is not "messages" are skipped, array members that
+ * field "smb_message_echoes" gives its message_echoes[] as items with
+ * echo set, field "history" each history[].threads[].messages[] with
+ * history set (the thread id is the customer); other fields are skipped, array members that
  * are not objects carry nothing and give no item.  How the types map:
  *   text/image/video/audio/document/sticker/contacts/reaction/button/
  *   interactive: the kind of the same name.  Media: media filled, the
@@ -108,7 +116,8 @@ struct wa_webhook {
  *   order: TD_KIND_TEXT, text "Order from catalog C: N items, total T CUR"
  *   plus one line per item, annotation "[Order]", caption the customer's note.
  *   system: item kind WA_ITEM_SYSTEM, message kind TD_KIND_UNSUPPORTED,
- *   text "System notice: <body>", wa_type "system/<type>", new_wa_id.
+ *   text "System notice: <body>", wa_type "system/<type>", new_wa_id
+ *   (system.new_wa_id or wa_id), new_user_id (new_user_id or user_id).
  *   unsupported/unknown/other types: TD_KIND_UNSUPPORTED, text e.g.
  *   "unsupported message type 'foo'" plus errors[0] "title (details)
  *   [code N]"; a message without "type" is read from the one type object

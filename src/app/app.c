@@ -3,7 +3,9 @@
  * turns relay events into model changes and tells the screen (view_ops)
  * about system lines, redraws and the bell.
  */
+#include <errno.h>
 #include <jansson.h>
+#include <poll.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,13 +21,16 @@
 #include "ttydesk/secfile.h"
 #include "app.h"
 #include "outbox.h"
+#include "roster.h"
 #include "presence.h"
 #include "typing.h"
 #include "pictures.h"
 #include "readpos.h"
+#include "relaylog.h"
 #include "receipt.h"
 #include "net.h"
 #include "history.h"
+#include "numbers.h"
 #include "window.h"
 
 /* Call the screen's hook when there is one. */
@@ -107,7 +112,9 @@ app_free(struct app *app)
 		secfile_wipe(app->token, app->token_len);
 	net_free(app->net);
 	app_reqs_free(app);
+	numbers_free(app);
 	history_free(app);
+	roster_forget(app);
 	outbox_free(app);
 	receipt_free(app);
 	presence_free(app);
@@ -148,6 +155,29 @@ snap_take(struct state_snap *s, const struct td_conversation *c)
 	snprintf(s->team, sizeof s->team, "%s", c->state.team ? c->state.team : "");
 }
 
+/* "assigned to Bob (auto)", "assigned to Bob by Alice", "unassigned (was
+ * Bob)": names where the agent knows them. */
+static void
+app_assign_line(const struct app *app, char *line, size_t len,
+    const struct td_conv_state *st, const char *was)
+{
+	const char *by = st->assigned_by;
+	char who[200];
+
+	if (st->assignee == NULL || *st->assignee == '\0') {
+		snprintf(line, len, "unassigned (was %s)", roster_name(app, was));
+		return;
+	}
+	snprintf(who, sizeof who, "%s", roster_name(app, st->assignee));
+	if (by != NULL && strcmp(by, "auto") == 0)
+		snprintf(line, len, "assigned to %s (auto)", who);
+	else if (by != NULL && *by != '\0' && strcmp(by, st->assignee) != 0)
+		snprintf(line, len, "assigned to %s by %s", who,
+		    roster_name(app, by));
+	else
+		snprintf(line, len, "assigned to %s", who);
+}
+
 /* System lines for what a conversation event changed. */
 static void
 app_state_lines(struct app *app, const struct td_event *ev,
@@ -179,10 +209,7 @@ app_state_lines(struct app *app, const struct td_event *ev,
 		VIEW(app, sys_line, c->id, ev->ts, ev->seq, line);
 	}
 	if (strcmp(old->assignee, as) != 0 && (old->had || *as != '\0')) {
-		if (*as != '\0')
-			snprintf(line, sizeof line, "assigned to %s", as);
-		else
-			snprintf(line, sizeof line, "unassigned (was %s)", old->assignee);
+		app_assign_line(app, line, sizeof line, st, old->assignee);
 		VIEW(app, sys_line, c->id, ev->ts, ev->seq, line);
 	}
 	if (old->had && strcmp(old->team, tm) != 0 && *tm != '\0') {
@@ -204,6 +231,13 @@ app_apply_event(struct app *app, struct td_event *ev)
 
 	if (ev->type == TD_EV_UNKNOWN)
 		return;
+	if (ev->type == TD_EV_CONVERSATION && ev->u.state.hidden) {
+		/* Out of this agent's view: gone from the list and, at the
+		 * next compaction, from the cache. */
+		if (window_hide(app, ev->conversation))
+			app->changes |= TD_CHANGED_LIST;
+		return;
+	}
 	if (ev->type == TD_EV_CONVERSATION)
 		snap_take(&old, model_find(app->model, ev->conversation));
 	/* Every caller frees ev next: the model may keep its strings. */
@@ -269,14 +303,30 @@ app_after_events(struct app *app, unsigned changed)
 	app_redraw(app, APP_REDRAW_THREAD | APP_REDRAW_TABS | APP_REDRAW_STATUS);
 }
 
+void
+app_model_replaced(struct app *app)
+{
+	VIEW0(app, reset);
+	app_after_events(app, TD_CHANGED_LIST | TD_CHANGED_THREAD);
+}
+
 /* --- relay ---------------------------------------------------------------- */
+
+/* A string of /v1/me, sanitized: names and ids are drawn on the screen
+ * (tabs, pickers, thread lines), like the model's labels and teams. */
+static char *
+json_str_clean(const json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	return s != NULL ? sanitize_text(s, json_string_length(v),
+	    SANITIZE_SINGLE_LINE) : NULL;
+}
 
 static char *
 json_str_dup(const json_t *o, const char *key)
 {
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? strdup(s) : NULL;
+	return json_str_clean(json_object_get(o, key));
 }
 
 static void
@@ -297,6 +347,12 @@ app_set_me(struct app *app, const json_t *me)
 	free(app->self_name);
 	app->self_id = json_str_dup(agent, "id");
 	app->self_name = json_str_dup(agent, "name");
+	v = json_object_get(me, "role");
+	if (!json_is_string(v))
+		v = json_object_get(agent, "role");
+	snprintf(app->self_role, sizeof app->self_role, "%s",
+	    json_is_string(v) && json_string_length(v) < sizeof app->self_role ?
+	    json_string_value(v) : "");
 	teams = json_object_get(me, "teams");
 	n = json_array_size(teams);
 	if (n > 0 && (t = calloc(n, sizeof *t)) != NULL) {
@@ -312,13 +368,13 @@ app_set_me(struct app *app, const json_t *me)
 	n = json_array_size(teams);
 	if (n > 0 && (app->my_teams = calloc(n, sizeof *app->my_teams)) != NULL) {
 		json_array_foreach(teams, i, v) {
-			const char *id = json_is_string(v) ? json_string_value(v) :
-			    json_string_value(json_object_get(v, "id"));
-			if (id != NULL &&
-			    (app->my_teams[app->n_my_teams] = strdup(id)) != NULL)
-				app->n_my_teams++;
+			char *id = json_str_clean(json_is_string(v) ? v :
+			    json_object_get(v, "id"));
+			if (id != NULL)
+				app->my_teams[app->n_my_teams++] = id;
 		}
 	}
+	numbers_set(app, me);
 	if (app->self_id != NULL)
 		model_set_self(app->model, app->self_id);
 	VIEW0(app, me_changed);
@@ -435,12 +491,51 @@ app_read_token(struct app *app, char *err, size_t errlen)
 	return app->token != NULL ? 0 : -1;
 }
 
+static int app_net_new(struct app *app, char *err, size_t errlen);
+
 int
 app_start_net(struct app *app, char *err, size_t errlen)
 {
+	if (app_net_new(app, err, errlen) != 0)
+		return -1;
+	net_start(app->net);
+	return 0;
+}
+
+int
+app_connect(struct app *app, char *err, size_t errlen)
+{
+	return app_net_new(app, err, errlen);
+}
+
+int
+app_wait(struct app *app, const bool *done, int timeout_ms)
+{
+	struct pollfd fds[64];
+	int64_t end = app_ms() + timeout_ms;
+	int n, t;
+
+	while (!*done) {
+		t = (int)(end - app_ms());
+		if (t <= 0)
+			return -1;
+		n = net_pollfds(app->net, fds, 64, &t);
+		if (t < 0 || t > 200)
+			t = 200;
+		if (poll(fds, (nfds_t)n, t) < 0 && errno != EINTR)
+			return -1;
+		net_dispatch(app->net, fds, n);
+	}
+	return 0;
+}
+
+/* The relay client from the config (the token is wiped after). */
+static int
+app_net_new(struct app *app, char *err, size_t errlen)
+{
 	struct net_options o;
 	struct net_callbacks cb = { app, app_on_me, app_on_events, app_on_state,
-	    window_on_snapshot };
+	    window_on_snapshot, relaylog_on_sync };
 	size_t len;
 	char *tok;
 
@@ -464,10 +559,7 @@ app_start_net(struct app *app, char *err, size_t errlen)
 	window_net_options(app, &o);
 	app->net = net_new(&o, &cb, err, errlen);
 	secfile_wipe(tok, len);
-	if (app->net == NULL)
-		return -1;
-	net_start(app->net);
-	return 0;
+	return app->net == NULL ? -1 : 0;
 }
 
 struct app_req {
@@ -616,6 +708,10 @@ app_vmessage(struct app *app, bool error, const char *fmt, va_list ap)
 {
 	char buf[sizeof app->msg];
 
+	/* A message that must be read ("restored from a backup") is not
+	 * pushed away at once by routine ones ("reply: done"). */
+	if (!error && app->now < app->msg_hold)
+		return;
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	/* Messages may quote customer text (file names): keep it inert. */
 	{

@@ -31,6 +31,8 @@ struct pictures;
 struct app_req;
 struct window;
 struct history;
+struct roster;
+struct app_number;
 struct app;
 typedef struct json_t json_t;
 
@@ -57,6 +59,9 @@ struct app_view_ops {
 	void (*me_changed)(struct app *app);
 	/* The first sync caught up. */
 	void (*synced)(struct app *app);
+	/* app->model was replaced by an empty one (the relay's log was
+	 * replaced): every conversation's lines are stale. */
+	void (*reset)(struct app *app);
 	/* The conversation's thread lines are stale. */
 	void (*conv_changed)(struct app *app, const char *conv_id);
 	/* A state change worth a line in the thread ("assigned to bob"). */
@@ -104,6 +109,7 @@ struct app {
 	void *view;
 	char *self_id;           /* agent id from /v1/me, NULL until known */
 	char *self_name;
+	char self_role[16];      /* "agent", "supervisor", "admin" ("" unknown) */
 	struct app_team *teams;  /* every team of the business */
 	size_t n_teams;
 	char **my_teams;         /* ids of the agent's teams */
@@ -121,6 +127,7 @@ struct app {
 	char msg[256];
 	bool msg_error;
 	int64_t msg_at;
+	int64_t msg_hold;        /* until then only errors replace msg */
 	int64_t now;             /* wall clock, seconds, set each loop turn */
 	char *token;             /* secfile memory until app_start_net */
 	size_t token_len;
@@ -134,6 +141,12 @@ struct app {
 	struct app_req *reqs;    /* requests in flight (freed if never done) */
 	struct window *window;   /* the working set (window.h), NULL until used */
 	struct history *history; /* history on demand (history.h), likewise */
+	struct roster *roster;   /* the last GET /v1/team (roster.h), or NULL */
+	/* Business numbers and the list's number filter (numbers.h). */
+	struct app_number *numbers;
+	size_t n_numbers;
+	char *number_filter;     /* a number id, NULL: all numbers */
+	bool number_filter_set;  /* [ui] number was applied */
 };
 
 /* Set up an app around a model (no cache, no relay yet); the model is
@@ -157,14 +170,10 @@ void app_first_sync_done(struct app *app);
 void app_set_me(struct app *app, const json_t *me);
 /* After a batch of events: refresh queues/list/thread as needed. */
 void app_after_events(struct app *app, unsigned changed);
+/* After app->model was replaced by a new one: the screen forgets what it
+ * built from the old. */
+void app_model_replaced(struct app *app);
 
-/* Open the cache (asks for a passphrase on the terminal when needed,
- * offers to rebuild a corrupt cache).  Before curses starts. */
-int app_open_cache(struct app *app, char *err, size_t errlen);
-/* The cache's repack callback (cache_set_repack, ud the app): packs the
- * JSON events of older builds, drops those of forgotten conversations. */
-int app_cache_repack(void *ud, const char *ev, size_t len, char **out,
-    size_t *outlen);
 /* Replay the open cache into the model.  With the screen up it draws what
  * is loaded so far and answers keys every 100 ms.  Returns a CACHE_* status. */
 int app_load_cache(struct app *app, char *err, size_t errlen);
@@ -173,6 +182,11 @@ int app_load_cache(struct app *app, char *err, size_t errlen);
 void app_cache_idle(struct app *app);
 /* Create the relay client from the config and start syncing. */
 int app_start_net(struct app *app, char *err, size_t errlen);
+/* The relay client without the sync loop (one-shot requests from the
+ * shell: ttydesk report), and a wait for *done (set by a request's
+ * callback) that runs the client; -1 when timeout_ms passed first. */
+int app_connect(struct app *app, char *err, size_t errlen);
+int app_wait(struct app *app, const bool *done, int timeout_ms);
 /* Read the bearer token now (before curses, so a refused token file is
  * reported on a normal terminal); app_start_net uses and wipes it. */
 int app_read_token(struct app *app, char *err, size_t errlen);

@@ -19,6 +19,7 @@
 #include "ttydesk/cache.h"
 #include "ttydesk/event.h"
 #include "app.h"
+#include "cacheopen.h"
 #include "window.h"
 
 #define PASS_MAX 1024

@@ -14,6 +14,7 @@
 #include "history.h"
 #include "net.h"
 #include "net_answer.h"
+#include "outbox.h"
 
 #define HISTORY_PAGE 50
 
@@ -149,11 +150,11 @@ history_answer(struct app *app, void *ud, long status, const char *body,
 	if (status != 200) {
 		if (status == 404)
 			app_error(app, "the relay does not know this conversation");
-		else if (status != 0)
-			app_error(app, "history: the relay answered HTTP %ld",
-			    status);
-		else
-			app_error(app, "history: %s", err);
+		else {
+			/* A refusal (403) in the relay's own words. */
+			obx_error_text(why, sizeof why, status, body, err);
+			app_error(app, "history: %s", why);
+		}
 	} else if (history_parse(body, len, r->conv, &events, &more, &before,
 	    why, sizeof why) != 0) {
 		app_error(app, "history: %s", why);

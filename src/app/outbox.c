@@ -294,6 +294,9 @@ obx_error_text(char *buf, size_t len, long status, const char *body,
 	if (body != NULL && (o = json_loads(body, 0, NULL)) != NULL) {
 		m = json_string_value(json_object_get(json_object_get(o, "error"),
 		    "message"));
+		/* Also the flat form {"error": "forbidden", "message": ..}. */
+		if (m == NULL && json_is_string(json_object_get(o, "error")))
+			m = json_string_value(json_object_get(o, "message"));
 		if (m != NULL)
 			snprintf(buf, len, "%s", m);
 		json_decref(o);

@@ -10,6 +10,7 @@
 #include "ttydesk/sanitize.h"
 #include "app.h"
 #include "net.h"
+#include "outbox.h"
 #include "rsearch.h"
 
 #define RSEARCH_LIMIT 20
@@ -154,10 +155,8 @@ rsearch_answer(struct app *app, void *ud, long status, const char *body,
 	if (status == 200 && rsearch_parse(body, len, &hits, &n, why,
 	    sizeof why) != 0)
 		status = -1;
-	else if (status != 200 && status != 0)
-		snprintf(why, sizeof why, "the relay answered HTTP %ld", status);
-	else if (status == 0)
-		snprintf(why, sizeof why, "%s", err);
+	else if (status != 200)
+		obx_error_text(why, sizeof why, status, body, err);
 	r->done(app, r->ud, status, hits, n, why);
 	rsearch_hits_free(hits, n);
 	free(r);

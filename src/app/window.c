@@ -13,6 +13,7 @@
 #include "ttydesk/event.h"
 #include "ttydesk/model.h"
 #include "app.h"
+#include "cacheopen.h"
 #include "net.h"
 #include "outbox.h"
 #include "strmap.h"
@@ -132,6 +133,26 @@ window_net_options(struct app *app, struct net_options *o)
 	}
 	w->since = o->snap_since;
 	w->snapping = true;
+}
+
+int64_t
+window_restart(struct app *app)
+{
+	struct net_options o;
+	char err[256];
+
+	if (app->window != NULL) {
+		window_gone_clear(app->window);
+		app->window->loaded = 0;
+		app->window->total = -1;
+	}
+	/* No resume: the pages stored so far came from the old log. */
+	if (app->cache != NULL && cache_meta_set(app->cache, WINDOW_META_SNAP,
+	    NULL, false, err, sizeof err) != 0)
+		app_error(app, "cache: %s", err);
+	memset(&o, 0, sizeof o);
+	window_net_options(app, &o);
+	return o.snap_since;
 }
 
 /* Conversations in a page: distinct ids, counted where they change (the
@@ -379,6 +400,25 @@ window_evict(struct app *app)
 }
 
 bool
+window_hide(struct app *app, const char *conv)
+{
+	struct window *w;
+	bool was;
+	char *k;
+
+	if (conv == NULL)
+		return false;
+	was = model_forget_conversation(app->model, conv);
+	if (app->cache == NULL)
+		return was;
+	w = window_get(app);
+	if (strmap_get(&w->gone, conv) == NULL &&
+	    ((k = strdup(conv)) == NULL || strmap_put(&w->gone, k, k) != 0))
+		app_fatal("out of memory");
+	return was;
+}
+
+bool
 window_drops(struct app *app, const char *ev, size_t len)
 {
 	struct td_event e;
@@ -400,11 +440,10 @@ window_idle(struct app *app)
 {
 	char err[256];
 
-	if (window_since(app) <= 0 || (app->window != NULL &&
-	    app->window->snapping))
+	if (app->window != NULL && app->window->snapping)
 		return;
-	if (app->window == NULL || app->now - app->window->last_evict >=
-	    WINDOW_EVICT_EVERY)
+	if (window_since(app) > 0 && (app->window == NULL ||
+	    app->now - app->window->last_evict >= WINDOW_EVICT_EVERY))
 		window_evict(app);
 	/* Compaction rewrites the snapshot: only while the agent is idle. */
 	if (app->cache == NULL || app->window == NULL ||

@@ -41,6 +41,9 @@ void window_opened(struct app *app, const char *conv);
 bool window_keeps(struct app *app, const struct td_conversation *c);
 /* Forget what is outside; returns how many conversations went. */
 size_t window_evict(struct app *app);
+/* The relay hid conv from this agent: forget it now, drop its events from
+ * the cache at the next compaction.  True when the model had it. */
+bool window_hide(struct app *app, const char *conv);
 /* Compaction filter: true when the cached event belongs to a forgotten
  * conversation. */
 bool window_drops(struct app *app, const char *ev, size_t len);
@@ -50,6 +53,9 @@ void window_idle(struct app *app);
 const char *window_progress(struct app *app, char *buf, size_t len);
 /* Conversations the relay holds outside the working set (-1 unknown). */
 int64_t window_outside(const struct app *app, bool resolved_only);
+/* Sync starts over from 0 (the relay's log was replaced): forget the
+ * snapshot progress; returns the since for net_restart (0: no window). */
+int64_t window_restart(struct app *app);
 void window_free(struct app *app);
 
 #endif

@@ -10,8 +10,10 @@
 #include "ttydesk/model.h"
 #include "ttydesk/secfile.h"
 #include "app.h"
+#include "cacheopen.h"
 #include "appconfig.h"
 #include "loop.h"
+#include "reportcli.h"
 #include "ui.h"
 
 static void
@@ -19,12 +21,16 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: ttydesk [--config PATH] [--profile NAME] [--forget]\n"
 	    "       ttydesk keygen PATH\n"
+	    "       ttydesk [--config PATH] report [--from DATE] [--to DATE] "
+	    "[--by agent|team|number|day]\n"
 	    "       ttydesk --version | --help\n"
 	    "\n"
 	    "  --config PATH   config file (default $XDG_CONFIG_HOME/ttydesk/config)\n"
 	    "  --profile NAME  cache profile (default: default)\n"
 	    "  --forget        wipe this profile's encrypted cache and exit\n"
 	    "  keygen PATH     write a new random cache key file (mode 0600)\n"
+	    "  report          print the relay's report (supervisors); DATE is\n"
+	    "                  YYYY-MM-DD in UTC, default the last 7 days\n"
 	    "Keys: press ? inside ttydesk, or see docs/keys.md.\n");
 }
 
@@ -53,6 +59,58 @@ cmd_forget(const struct appconfig *cfg)
 	printf("wiped the cache of profile %s (%s)\n", cfg->profile,
 	    cfg->cache_dir);
 	return 0;
+}
+
+/* ttydesk report: the table on stdout, no screen, no cache. */
+static int
+cmd_report(struct appconfig *cfg, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"from", required_argument, NULL, 'f'},
+		{"to", required_argument, NULL, 't'},
+		{"by", required_argument, NULL, 'b'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *from = NULL, *to = NULL, *by = NULL;
+	struct td_model *model;
+	struct app app;
+	char err[1024];
+	int ch, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			from = optarg;
+			break;
+		case 't':
+			to = optarg;
+			break;
+		case 'b':
+			by = optarg;
+			break;
+		default:
+			usage(stderr);
+			return REPORTCLI_USAGE;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return REPORTCLI_USAGE;
+	}
+	if ((model = model_new(NULL)) == NULL ||
+	    app_init(&app, cfg, model, err, sizeof err) != 0) {
+		fprintf(stderr, "ttydesk: out of memory\n");
+		return REPORTCLI_FAILED;
+	}
+	if (app_read_token(&app, err, sizeof err) != 0) {
+		fprintf(stderr, "ttydesk report: %s\n", err);
+		app_free(&app);
+		return REPORTCLI_FAILED;
+	}
+	rc = reportcli_run(&app, from, to, by, stdout, stderr);
+	app_free(&app);
+	return rc;
 }
 
 static int
@@ -112,7 +170,7 @@ main(int argc, char **argv)
 	const char *config = NULL, *profile = NULL;
 	char defpath[4096], err[1024];
 	struct appconfig cfg;
-	int ch, forget = 0, rc;
+	int ch, forget = 0, rc, report = 0;
 
 	setlocale(LC_ALL, "");
 	secfile_harden_process();
@@ -120,7 +178,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "ttydesk: libsodium failed to initialise\n");
 		return 1;
 	}
-	while ((ch = getopt_long(argc, argv, "c:p:hV", opts, NULL)) != -1) {
+	/* '+': stop at the command, whose options are its own. */
+	while ((ch = getopt_long(argc, argv, "+c:p:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			config = optarg;
@@ -145,8 +204,11 @@ main(int argc, char **argv)
 	if (optind < argc) {
 		if (strcmp(argv[optind], "keygen") == 0 && optind + 2 == argc)
 			return cmd_keygen(argv[optind + 1]);
-		usage(stderr);
-		return 2;
+		if (strcmp(argv[optind], "report") != 0 || forget) {
+			usage(stderr);
+			return 2;
+		}
+		report = optind;
 	}
 	if (config == NULL)
 		config = appconfig_default_path(defpath, sizeof defpath);
@@ -154,7 +216,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "ttydesk: %s\n", err);
 		return 1;
 	}
-	rc = forget ? cmd_forget(&cfg) : run(&cfg);
+	if (report > 0)
+		rc = cmd_report(&cfg, argc - report, argv + report);
+	else
+		rc = forget ? cmd_forget(&cfg) : run(&cfg);
 	appconfig_free(&cfg);
 	return rc;
 }

@@ -179,6 +179,8 @@ parse_message(struct parse *p, const json_t *root, struct td_message *m)
 	m->agent = get_str(p, obj, "agent");
 	m->client_id = get_str(p, obj, "client_id");
 	m->wamid = get_str(p, obj, "wamid");
+	m->origin = get_str(p, obj, "origin");
+	m->history = json_is_true(json_object_get(obj, "history"));
 	parse_media(p, json_object_get(obj, "media"), m);
 	parse_location(p, json_object_get(obj, "location"), m);
 	/* Outbound "interactive" is Meta's own object, kept as JSON by the
@@ -267,6 +269,7 @@ parse_state_extras(struct parse *p, const json_t *obj, struct td_conv_state *st)
 
 	parse_labels(p, json_object_get(obj, "labels"), st);
 	st->snoozed_until = get_int_or(obj, "snoozed_until", 0);
+	st->number = get_str(p, obj, "number");
 	o = json_object_get(obj, "sla");
 	if (json_is_object(o)) {
 		st->sla.first_response_due = get_int_or(o,
@@ -289,6 +292,11 @@ parse_state(struct parse *p, const json_t *root, struct td_conv_state *st)
 	json_t *obj = json_object_get(root, "state"), *esc;
 	int v;
 
+	st->hidden = json_is_true(json_object_get(root, "hidden")) ||
+	    json_is_true(json_object_get(obj, "hidden"));
+	/* A hidden conversation needs no state: it is dropped. */
+	if (!json_is_object(obj) && st->hidden)
+		return 0;
 	if (!json_is_object(obj))
 		return parse_fail(p, "%s event without a \"state\" object",
 		    "conversation");
@@ -309,6 +317,7 @@ parse_state(struct parse *p, const json_t *root, struct td_conv_state *st)
 		st->escalation.at = get_int_or(esc, "at", 0);
 	}
 	st->last_inbound_ts = get_int_or(obj, "last_inbound_ts", 0);
+	st->assigned_by = get_str(p, obj, "assigned_by");
 	parse_state_extras(p, obj, st);
 	return 0;
 }

@@ -141,6 +141,7 @@ message_free(struct td_message *m)
 	free(m->agent);
 	free(m->client_id);
 	free(m->wamid);
+	free(m->origin);
 	error_free(&m->error);
 	memset(m, 0, sizeof *m);
 }
@@ -152,7 +153,9 @@ message_copy(struct td_message *dst, const struct td_message *src)
 	dst->direction = src->direction;
 	dst->kind = src->kind;
 	dst->status = src->status;
+	dst->history = src->history;
 	if (copy_str(&dst->id, src->id) != 0 ||
+	    copy_str(&dst->origin, src->origin) != 0 ||
 	    copy_str(&dst->from, src->from) != 0 ||
 	    copy_str(&dst->text, src->text) != 0 ||
 	    copy_str(&dst->caption, src->caption) != 0 ||
@@ -187,7 +190,9 @@ conv_state_free(struct td_conv_state *s)
 	if (s == NULL)
 		return;
 	free(s->assignee);
+	free(s->assigned_by);
 	free(s->team);
+	free(s->number);
 	free(s->escalation.team);
 	free(s->escalation.reason);
 	free(s->escalation.by);
@@ -203,13 +208,15 @@ conv_state_copy(struct td_conv_state *dst, const struct td_conv_state *src)
 	size_t i;
 
 	*dst = *src;
-	dst->assignee = dst->team = NULL;
+	dst->assignee = dst->team = dst->assigned_by = dst->number = NULL;
 	dst->escalation.team = dst->escalation.reason = NULL;
 	dst->escalation.by = NULL;
 	dst->labels = NULL;
 	dst->n_labels = 0;
 	if (copy_str(&dst->assignee, src->assignee) != 0 ||
+	    copy_str(&dst->assigned_by, src->assigned_by) != 0 ||
 	    copy_str(&dst->team, src->team) != 0 ||
+	    copy_str(&dst->number, src->number) != 0 ||
 	    copy_str(&dst->escalation.team, src->escalation.team) != 0 ||
 	    copy_str(&dst->escalation.reason, src->escalation.reason) != 0 ||
 	    copy_str(&dst->escalation.by, src->escalation.by) != 0)

@@ -174,6 +174,9 @@ event_message_to_json(const struct td_message *m)
 	rc |= set_str(o, "agent", m->agent);
 	rc |= set_str(o, "client_id", m->client_id);
 	rc |= set_str(o, "wamid", m->wamid);
+	rc |= set_str(o, "origin", m->origin);
+	if (m->history)
+		rc |= json_object_set_new(o, "history", json_true());
 	rc |= set_str(o, "status", (unsigned)m->status > TD_MS_FAILED ?
 	    "received" : event_msg_status_name(m->status));
 	if (m->error.code != 0 || m->error.title != NULL)
@@ -287,9 +290,13 @@ state_to_json(const struct td_conv_state *st)
 	rc |= set_obj(o, "labels", labels_to_json(st));
 	if (st->snoozed_until != 0)
 		rc |= set_int(o, "snoozed_until", st->snoozed_until);
+	rc |= set_str(o, "number", st->number);
 	rc |= set_obj(o, "sla", sla_to_json(&st->sla));
 	if (st->csat_score != 0)
 		rc |= set_obj(o, "csat", csat_to_json(st));
+	rc |= set_str(o, "assigned_by", st->assigned_by);
+	if (st->hidden)
+		rc |= json_object_set_new(o, "hidden", json_true());
 	if (rc != 0) {
 		json_decref(o);
 		return NULL;

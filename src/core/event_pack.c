@@ -11,20 +11,27 @@
  *	s type_name (NULL for a known type: its canonical name)
  *	message:  u direction u kind u status, s id from text caption
  *	          annotation reply_to agent client_id wamid reaction_to
- *	          reaction_emoji, u flags (1 media, 2 location,
- *	          4 interactive), [s id mime_type filename sha256 i size],
- *	          [f latitude f longitude s name address],
+ *	          reaction_emoji, u flags (1 media, 2 location, 4 origin,
+ *	          8 history, 16 interactive), [s id mime_type filename sha256
+ *	          i size], [f latitude f longitude s name address], [s origin],
  *	          [s type id title description fields], error
- *	          (flag 4 came later; records without it read as before)
+ *	          (flags 4, 8 and 16 came later; records without them read
+ *	          as before)
  *	status:   s message u status s wamid error
  *	state:    u status s assignee team u priority u has_escalation
  *	          [s team reason by i at] i last_inbound_ts u n s*n
  *	          i snoozed_until i first_response_due i next_response_due
- *	          u breached u csat_score i csat_at
+ *	          u breached (bit 1: a number follows) u csat_score i csat_at
+ *	          [s number]
  *	contact:  s wa_id user_id username name note u (n + 1, 0 = no
  *	          attributes object) (s key s value)*n
  *	presence: s agent activity i expires
  *	error:    i code s title s details
+ *
+ * Version 2 (tag 0x02) is version 1 with two more fields at the end of a
+ * state: s assigned_by u hidden.  It is written only for a conversation
+ * event that has one of them, so builds that know only version 1 still
+ * read every other event of a cache written by this one.
  *
  * The reader trusts nothing: every length and count is checked against
  * what is left, enums against their range, and it only accepts what
@@ -45,11 +52,16 @@
 #include "ttydesk/sanitize.h"
 
 #define PACK_V1 0x01
+#define PACK_V2 0x02 /* state + assigned_by, hidden */
 #define PACK_LAST_TAG 0x08 /* 0x01..0x08: packed; JSON never starts so */
 
 #define MEDIA_FLAG 0x1u
 #define LOCATION_FLAG 0x2u
-#define INTERACTIVE_FLAG 0x4u
+/* Added later: caches written before them never set these bits. */
+#define ORIGIN_FLAG 0x4u
+#define HISTORY_FLAG 0x8u
+#define NUMBER_FLAG 0x2u
+#define INTERACTIVE_FLAG 0x10u
 
 /* --- writing ------------------------------------------------------------ */
 
@@ -147,6 +159,8 @@ pack_message(struct wbuf *w, const struct td_message *m)
 		put_s(w, s[i]);
 	flags |= m->media != NULL ? MEDIA_FLAG : 0;
 	flags |= m->location != NULL ? LOCATION_FLAG : 0;
+	flags |= m->origin != NULL ? ORIGIN_FLAG : 0;
+	flags |= m->history ? HISTORY_FLAG : 0;
 	flags |= m->interactive != NULL ? INTERACTIVE_FLAG : 0;
 	put_u(w, flags);
 	if (m->media != NULL) {
@@ -162,6 +176,8 @@ pack_message(struct wbuf *w, const struct td_message *m)
 		put_s(w, m->location->name);
 		put_s(w, m->location->address);
 	}
+	if (m->origin != NULL)
+		put_s(w, m->origin);
 	if (m->interactive != NULL) {
 		put_s(w, m->interactive->type);
 		put_s(w, m->interactive->id);
@@ -170,6 +186,12 @@ pack_message(struct wbuf *w, const struct td_message *m)
 		put_s(w, m->interactive->fields);
 	}
 	put_error(w, &m->error);
+}
+
+static bool
+state_needs_v2(const struct td_conv_state *st)
+{
+	return st->assigned_by != NULL || st->hidden;
 }
 
 static void
@@ -200,10 +222,17 @@ pack_state(struct wbuf *w, const struct td_conv_state *st)
 	put_i(w, st->snoozed_until);
 	put_i(w, st->sla.first_response_due);
 	put_i(w, st->sla.next_response_due);
-	put_u(w, st->sla.breached);
+	put_u(w, (st->sla.breached ? 1u : 0u) |
+	    (st->number != NULL ? NUMBER_FLAG : 0u));
 	put_u(w, st->csat_score >= 1 && st->csat_score <= 5 ?
 	    (uint64_t)st->csat_score : 0);
 	put_i(w, st->csat_at);
+	if (st->number != NULL)
+		put_s(w, st->number);
+	if (state_needs_v2(st)) {
+		put_s(w, st->assigned_by);
+		put_u(w, st->hidden);
+	}
 }
 
 static void
@@ -279,7 +308,8 @@ event_pack(const struct td_event *ev, unsigned char **out, size_t *len)
 	else if (name == NULL)
 		name = event_type_name(TD_EV_UNKNOWN);
 	if (wbuf_grow(&w, 1) == 0)
-		w.p[w.len++] = PACK_V1;
+		w.p[w.len++] = ev->type == TD_EV_CONVERSATION &&
+		    state_needs_v2(&ev->u.state) ? PACK_V2 : PACK_V1;
 	put_u(&w, (uint64_t)ev->type);
 	put_i(&w, ev->seq);
 	put_i(&w, ev->ts);
@@ -301,6 +331,7 @@ struct rbuf {
 	const unsigned char *start, *p, *end;
 	const char *why; /* first failure; NULL while all is well */
 	size_t at;       /* its offset */
+	unsigned version; /* the format tag */
 };
 
 static int
@@ -551,13 +582,17 @@ unpack_message(struct rbuf *r, struct td_message *m)
 		if (get_s(r, s[i]) != 0)
 			return -1;
 	}
-	if (get_small(r, MEDIA_FLAG | LOCATION_FLAG | INTERACTIVE_FLAG,
-	    &flags, "unknown message flags") != 0)
+	if (get_small(r, MEDIA_FLAG | LOCATION_FLAG | ORIGIN_FLAG |
+	    HISTORY_FLAG | INTERACTIVE_FLAG, &flags,
+	    "unknown message flags") != 0)
 		return -1;
 	if ((flags & MEDIA_FLAG) && unpack_media(r, m) != 0)
 		return -1;
 	if ((flags & LOCATION_FLAG) && unpack_location(r, m) != 0)
 		return -1;
+	if ((flags & ORIGIN_FLAG) && get_s(r, &m->origin) != 0)
+		return -1;
+	m->history = (flags & HISTORY_FLAG) != 0;
 	if ((flags & INTERACTIVE_FLAG) && unpack_interactive(r, m) != 0)
 		return -1;
 	return get_error(r, &m->error);
@@ -607,7 +642,7 @@ unpack_labels(struct rbuf *r, struct td_conv_state *st)
 static int
 unpack_state(struct rbuf *r, struct td_conv_state *st)
 {
-	unsigned status, prio, esc, breached, csat;
+	unsigned status, prio, esc, breached, csat, hidden;
 
 	if (get_small(r, TD_CS_SNOOZED, &status, "unknown conversation "
 	    "status") != 0)
@@ -628,12 +663,23 @@ unpack_state(struct rbuf *r, struct td_conv_state *st)
 	    get_i(r, &st->snoozed_until) != 0 ||
 	    get_i(r, &st->sla.first_response_due) != 0 ||
 	    get_i(r, &st->sla.next_response_due) != 0 ||
-	    get_small(r, 1, &breached, "bad breached flag") != 0 ||
+	    get_small(r, 1 | NUMBER_FLAG, &breached, "bad breached flag") != 0 ||
 	    get_small(r, 5, &csat, "CSAT score out of range") != 0 ||
 	    get_i(r, &st->csat_at) != 0)
 		return -1;
-	st->sla.breached = breached != 0;
+	if ((breached & NUMBER_FLAG) && get_s(r, &st->number) != 0)
+		return -1;
+	st->sla.breached = (breached & 1u) != 0;
 	st->csat_score = (int)csat;
+	if (r->version < PACK_V2)
+		return 0;
+	if (get_s(r, &st->assigned_by) != 0 ||
+	    get_small(r, 1, &hidden, "bad hidden flag") != 0)
+		return -1;
+	st->hidden = hidden != 0;
+	/* The writer uses version 2 only when it needs it. */
+	if (!state_needs_v2(st))
+		return rfail(r, "version 2 state without its fields");
 	return 0;
 }
 
@@ -763,16 +809,16 @@ int
 event_unpack(const unsigned char *buf, size_t len, struct td_event *out,
     char *err, size_t errlen)
 {
-	struct rbuf r = { buf, buf, buf + len, NULL, 0 };
+	struct rbuf r = { buf, buf, buf + len, NULL, 0, 0 };
 
 	memset(out, 0, sizeof *out);
 	if (err != NULL && errlen > 0)
 		*err = '\0';
-	if (len == 0 || buf[0] != PACK_V1) {
+	if (len == 0 || (buf[0] != PACK_V1 && buf[0] != PACK_V2)) {
 		event_unpack_refuse(buf, len, err, errlen);
 		return -1;
 	}
-	r.p++;
+	r.version = *r.p++;
 	if (unpack_envelope(&r, out) != 0 || unpack_body(&r, out) != 0)
 		goto fail;
 	if (r.p != r.end) {

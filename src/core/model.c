@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/sanitize.h"
 #include "model_int.h"
 
 struct td_model *
@@ -124,6 +125,43 @@ model_list_conversation(struct td_model *m, struct td_conversation *c)
 	return 0;
 }
 
+/* One string of a state in place: NULL stays NULL.  0 or -1 (memory). */
+static int
+clean_str(char **s)
+{
+	char *t;
+
+	if (*s == NULL)
+		return 0;
+	if ((t = sanitize_text(*s, strlen(*s), SANITIZE_SINGLE_LINE)) == NULL)
+		return -1;
+	free(*s);
+	*s = t;
+	return 0;
+}
+
+/*
+ * Labels, team and agent ids come from the relay and are drawn in the
+ * list, the tabs and the thread: no terminal control may reach it
+ * through them (the same rule as customer text).  Ids that are already
+ * plain text come out the same, so queues still match.
+ */
+static int
+clean_state(struct td_conv_state *st)
+{
+	size_t i;
+
+	if (clean_str(&st->assignee) != 0 || clean_str(&st->team) != 0 ||
+	    clean_str(&st->escalation.team) != 0 ||
+	    clean_str(&st->escalation.reason) != 0 ||
+	    clean_str(&st->escalation.by) != 0)
+		return -1;
+	for (i = 0; i < st->n_labels; i++)
+		if (clean_str(&st->labels[i]) != 0)
+			return -1;
+	return 0;
+}
+
 static int
 apply_state(struct td_model *m, struct td_conversation *c,
     const struct td_event *ev)
@@ -143,6 +181,10 @@ apply_state(struct td_model *m, struct td_conversation *c,
 	if (model_list_conversation(m, c) != 0 ||
 	    conv_state_copy(&st, &ev->u.state) != 0)
 		return -1;
+	if (clean_state(&st) != 0) {
+		conv_state_free(&st);
+		return -1;
+	}
 	conv_state_free(&c->state);
 	c->state = st;
 	c->state_seq = ev->seq;
@@ -405,7 +447,9 @@ model_set_read_seq(struct td_model *m, struct td_conversation *c,
 	c->unread = 0;
 	for (i = 0; i < c->n_messages; i++) {
 		msg = c->messages[i];
-		if (msg->m.direction == TD_DIR_IN && msg->seq > seq)
+		/* Imported past chats are never unread. */
+		if (msg->m.direction == TD_DIR_IN && !msg->m.history &&
+		    msg->seq > seq)
 			c->unread++;
 	}
 }

@@ -341,7 +341,8 @@ message_add(struct td_model *m, struct td_conversation *c,
 	if (msg->m.direction == TD_DIR_IN) {
 		if (ev->ts > p->newest_in_ts)
 			p->newest_in_ts = ev->ts;
-		if (ev->seq > c->read_seq) {
+		/* Imported past chats are never unread. */
+		if (ev->seq > c->read_seq && !msg->m.history) {
 			c->unread++;
 			flags |= CH_NEW_INBOUND;
 		}

@@ -60,6 +60,14 @@ struct net_callbacks {
 	 * one the sync loop from page->through), -1 to fetch it again later.
 	 */
 	int (*snapshot)(void *ud, const struct net_snap_page *page);
+	/*
+	 * Before the events of each sync answer: the relay's log_id ("" from
+	 * an old relay), its head (-1 when absent) and the cursor asked
+	 * from.  Return 0 to take the events, 1 when the owner called
+	 * net_restart (the answer is dropped and sync starts over), -1 to
+	 * ask again later.  NULL: nothing is checked.
+	 */
+	int (*log)(void *ud, const char *log_id, int64_t head, int64_t after);
 };
 
 struct net_options {
@@ -106,6 +114,10 @@ const char *net_state_text(const struct net *n, char *buf, size_t len);
 const char *net_state_short(const struct net *n, char *buf, size_t len);
 const char *net_state_detail(const struct net *n);
 int64_t net_cursor(const struct net *n);
+/* Sync again from 0: the relay's log was replaced.  snap_since > 0 loads
+ * the working set from /v1/snapshot first, as a first start does.  Only
+ * from the log callback (no sync request is running then). */
+void net_restart(struct net *n, int64_t snap_since);
 
 /*
  * Request completion: status is the HTTP status (0 when the request did

@@ -163,3 +163,15 @@ net_snap_finish(struct net *n, struct net_req *r, long status)
 	net_set_state(n, NET_ONLINE, "online");
 	net_sync_next(n);
 }
+
+void
+net_restart(struct net *n, int64_t snap_since)
+{
+	net_snap_stop(n);
+	n->cursor = 0;
+	n->snap_through = 0;
+	if (snap_since > 0) {
+		n->snap_active = true;
+		n->snap_since = snap_since;
+	}
+}

@@ -16,9 +16,34 @@
 #include "net_snapshot.h"
 #include "net_sync.h"
 
-int
-net_sync_parse(const char *body, size_t len, int64_t after, json_t **events,
-    int64_t *next, bool *more, char *err, size_t errlen)
+/* log_id and head of a parsed sync answer (net_sync_log). */
+static void
+net_sync_log_of(const json_t *root, char *id, size_t idlen, int64_t *head)
+{
+	const json_t *li = json_object_get(root, "log_id");
+	const json_t *hd = json_object_get(root, "head");
+	const char *s;
+	size_t i, n;
+
+	id[0] = '\0';
+	*head = -1;
+	if (json_is_string(li)) {
+		s = json_string_value(li);
+		n = json_string_length(li);
+		for (i = 0; i < n && s[i] > ' ' && s[i] < 0x7f; i++)
+			;
+		if (i == n && n > 0 && n < idlen)
+			memcpy(id, s, n + 1);
+	}
+	if (json_is_integer(hd) && json_integer_value(hd) >= 0)
+		*head = json_integer_value(hd);
+}
+
+/* net_sync_parse, and with id not NULL the log's id and head too. */
+static int
+net_sync_parse_log(const char *body, size_t len, int64_t after,
+    json_t **events, int64_t *next, bool *more, char *id, size_t idlen,
+    int64_t *head, char *err, size_t errlen)
 {
 	json_t *root, *ev, *nx, *mo;
 
@@ -49,6 +74,8 @@ net_sync_parse(const char *body, size_t len, int64_t after, json_t **events,
 	*next = json_integer_value(nx);
 	*more = json_is_true(mo);
 	*events = json_incref(ev);
+	if (id != NULL)
+		net_sync_log_of(root, id, idlen, head);
 	json_decref(root);
 	return 0;
 fail:
@@ -56,30 +83,24 @@ fail:
 	return -1;
 }
 
+int
+net_sync_parse(const char *body, size_t len, int64_t after, json_t **events,
+    int64_t *next, bool *more, char *err, size_t errlen)
+{
+	return net_sync_parse_log(body, len, after, events, next, more, NULL, 0,
+	    NULL, err, errlen);
+}
+
 void
 net_sync_log(const char *body, size_t len, char *id, size_t idlen,
     int64_t *head)
 {
-	json_t *root, *li, *hd;
-	const char *s;
-	size_t i, n;
+	json_t *root = json_loadb(body, len, 0, NULL);
 
 	id[0] = '\0';
 	*head = -1;
-	if ((root = json_loadb(body, len, 0, NULL)) == NULL)
-		return;
-	li = json_object_get(root, "log_id");
-	hd = json_object_get(root, "head");
-	if (json_is_string(li)) {
-		s = json_string_value(li);
-		n = json_string_length(li);
-		for (i = 0; i < n && s[i] > ' ' && s[i] < 0x7f; i++)
-			;
-		if (i == n && n > 0 && n < idlen)
-			memcpy(id, s, n + 1);
-	}
-	if (json_is_integer(hd) && json_integer_value(hd) >= 0)
-		*head = json_integer_value(hd);
+	if (root != NULL)
+		net_sync_log_of(root, id, idlen, head);
 	json_decref(root);
 }
 
@@ -171,13 +192,27 @@ static void
 net_handle_sync(struct net *n, struct net_req *r)
 {
 	json_t *events = NULL;
-	int64_t next;
+	int64_t next, head;
 	bool more;
-	char err[256];
+	char err[256], id[128];
+	int rc;
 
-	if (net_sync_parse(r->body ? r->body : "", r->len, n->cursor, &events,
-	    &next, &more, err, sizeof err) != 0) {
+	if (net_sync_parse_log(r->body ? r->body : "", r->len, n->cursor,
+	    &events, &next, &more, id, sizeof id, &head, err,
+	    sizeof err) != 0) {
 		net_fail(n, err);
+		return;
+	}
+	if (n->cb.log != NULL &&
+	    (rc = n->cb.log(n->cb.ud, id, head, n->cursor)) != 0) {
+		json_decref(events);
+		if (rc < 0) {
+			net_fail(n, "could not start over from the relay's "
+			    "new log");
+			return;
+		}
+		n->failures = 0;
+		net_sync_next(n);
 		return;
 	}
 	if (n->cb.events != NULL && (json_array_size(events) > 0 ||

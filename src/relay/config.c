@@ -388,6 +388,72 @@ config_check_refs(const struct relay_directory *d, const struct ini *ini,
 	return 0;
 }
 
+static const char *const config_roles[] = { "agent", "supervisor", "admin" };
+static const char *const config_visibilities[] = { "all", "teams" };
+
+/* The index of v in names[0..n), or -1. */
+static int
+config_pick(const char *v, const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(v, names[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* [agent X] role and visibility; the defaults are agent and all. */
+static int
+config_agent_access(struct relay_agent *a, const struct ini *ini,
+    const char *sec, const char *path, char *err, size_t errlen)
+{
+	const char *role = ini_get(ini, sec, "role");
+	const char *vis = ini_get(ini, sec, "visibility");
+	int k;
+
+	a->role = ROLE_AGENT;
+	a->visibility = VIS_ALL;
+	if (role != NULL) {
+		if ((k = config_pick(role, config_roles, 3)) < 0) {
+			snprintf(err, errlen, "%s:%d: [%s] role must be agent, "
+			    "supervisor or admin", path, config_line(ini, sec,
+			    "role"), sec);
+			return -1;
+		}
+		a->role = (enum relay_role)k;
+	}
+	if (vis != NULL) {
+		if ((k = config_pick(vis, config_visibilities, 2)) < 0) {
+			snprintf(err, errlen, "%s:%d: [%s] visibility must be all "
+			    "or teams", path, config_line(ini, sec, "visibility"),
+			    sec);
+			return -1;
+		}
+		a->visibility = (enum relay_visibility)k;
+	}
+	return 0;
+}
+
+const char *
+config_role_name(enum relay_role role)
+{
+	return config_roles[role];
+}
+
+const char *
+config_visibility_name(enum relay_visibility v)
+{
+	return config_visibilities[v];
+}
+
+int
+config_agent_supervises(const struct relay_agent *a)
+{
+	return a != NULL && a->role != ROLE_AGENT;
+}
+
 static struct relay_directory *
 config_dir_build(const struct ini *ini, const char *path, int secrets,
     char *err, size_t errlen)
@@ -441,6 +507,9 @@ config_dir_build(const struct ini *ini, const char *path, int secrets,
 			    config_split_list(ini_get(ini, sec, "numbers"),
 			    &a->numbers, &a->n_numbers) != 0)
 				goto nomem;
+			if (config_agent_access(a, ini, sec, path, err,
+			    errlen) != 0)
+				goto fail;
 			v = ini_get(ini, sec, "token_sha256");
 			if (config_hex32(v, a->token_hash) != 0) {
 				snprintf(err, errlen, "%s: [%s]: token_sha256 must be "

@@ -48,6 +48,10 @@ struct relay_number {
 	size_t access_token_len;
 };
 
+/* [agent X] role and visibility (spec/relay-api.md, "Roles"). */
+enum relay_role { ROLE_AGENT, ROLE_SUPERVISOR, ROLE_ADMIN };
+enum relay_visibility { VIS_ALL, VIS_TEAMS };
+
 struct relay_agent {
 	char *id;
 	char *name;
@@ -55,6 +59,8 @@ struct relay_agent {
 	size_t n_teams;
 	char **numbers;             /* none: every number */
 	size_t n_numbers;
+	enum relay_role role;
+	enum relay_visibility visibility;
 	unsigned char token_hash[32];
 };
 
@@ -167,6 +173,11 @@ const struct relay_number *config_number_by_phone(
     const struct relay_config *cfg, const char *phone_number_id);
 /* Whether an agent may see the conversations of number id. */
 int config_agent_has_number(const struct relay_agent *a, const char *id);
+/* Supervisors and admins: assign to others, large bulk, reports. */
+int config_agent_supervises(const struct relay_agent *a);
+/* The names of a role and a visibility ("agent", "teams"...). */
+const char *config_role_name(enum relay_role role);
+const char *config_visibility_name(enum relay_visibility v);
 /* The token for number id's requests: its own, else the default. */
 const char *config_number_token(const struct relay_config *cfg,
     const char *id);

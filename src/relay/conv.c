@@ -6,9 +6,20 @@
 #include "ttydesk/model.h"
 
 #include "conv.h"
+#include "hours.h"
 #include "store_common.h"
 
 static void conv_on_inbound_plain(struct relay *r, json_t *state, int64_t ts);
+
+const struct hours *
+conv_team_hours(struct relay *r, const json_t *state)
+{
+	const char *team = json_string_value(json_object_get(state, "team"));
+	const struct relay_team *t = team ? config_find_team(r->cfg, team) :
+	    NULL;
+
+	return t != NULL ? t->hours : NULL;
+}
 
 const char *
 conv_status(const json_t *state)
@@ -76,11 +87,15 @@ conv_on_inbound_plain(struct relay *r, json_t *state, int64_t ts)
 	    "last_inbound_ts"));
 	json_t *sla = conv_sla(state);
 	int prio = conv_priority_index(state);
-	int64_t target;
+	int64_t target, due;
 	const char *key;
 
 	if (ts > last)
 		json_object_set_new(state, "last_inbound_ts", json_integer(ts));
+	/* Since when the customer waits for an answer (assignment order,
+	 * reassign_after); an agent's reply ends it. */
+	if (json_object_get(state, "_waiting_since") == NULL)
+		json_object_set_new(state, "_waiting_since", json_integer(ts));
 	if (strcmp(st, "resolved") == 0 || strcmp(st, "snoozed") == 0)
 		json_object_set_new(state, "status", json_string("open"));
 	json_object_del(state, "snoozed_until");
@@ -92,8 +107,12 @@ conv_on_inbound_plain(struct relay *r, json_t *state, int64_t ts)
 		key = "first_response_due";
 		target = r->cfg->sla_first_prio[prio];
 	}
-	if (target > 0 && json_object_get(sla, key) == NULL)
-		json_object_set_new(sla, key, json_integer(ts + target));
+	/* Due times count the team's business hours: the clock stops while
+	 * it is closed. */
+	if (target > 0 && json_object_get(sla, key) == NULL &&
+	    (due = hours_add_business(conv_team_hours(r, state), ts,
+	    target)) != HOURS_NEVER)
+		json_object_set_new(sla, key, json_integer(due));
 }
 
 void
@@ -105,6 +124,7 @@ conv_on_reply(json_t *state)
 	json_object_del(sla, "next_response_due");
 	json_object_set_new(sla, "breached", json_false());
 	json_object_set_new(state, "_replied", json_true());
+	json_object_del(state, "_waiting_since");
 }
 
 bool

@@ -34,5 +34,8 @@ const struct relay_number *relay_conversation_number(struct relay *r,
 int relay_conversation_number_of(struct relay *r, struct relay_store *st,
     const char *conv, const struct relay_number **out);
 int conv_priority_index(const json_t *state);
+/* The business hours of the conversation's team; NULL: always open. */
+struct hours;
+const struct hours *conv_team_hours(struct relay *r, const json_t *state);
 
 #endif

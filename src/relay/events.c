@@ -175,9 +175,17 @@ ident_link(struct relay *r, struct relay_contact *byu,
 	return relay_emit_contact(r, byw, ts);
 }
 
+/* Found through an identifier the customer had before (an alias): the
+ * contact keeps its current one. */
+static bool
+ident_old(const char *have, const char *got)
+{
+	return have != NULL && got != NULL && strcmp(have, got) != 0;
+}
+
 static int
 ident_find(struct relay *r, const struct wa_customer *cust, int64_t ts,
-    struct relay_contact *c, int *changed)
+    struct relay_contact *c, int *changed, bool old[2])
 {
 	struct relay_contact byu, byw;
 	int fu = 0, fw = 0;
@@ -192,6 +200,8 @@ ident_find(struct relay *r, const struct wa_customer *cust, int64_t ts,
 	    (fw = relay_store_contact_by(r->writer, "wa_id", cust->wa_id,
 	    &byw)) < 0)
 		goto fail;
+	old[0] = fw && ident_old(byw.wa_id, cust->wa_id);
+	old[1] = fu && ident_old(byu.user_id, cust->user_id);
 	if (fu && fw && byu.id != byw.id) {
 		if (ident_link(r, &byu, &byw, ts) != 0)
 			goto fail;
@@ -221,6 +231,7 @@ relay_identify(struct relay *r, const struct wa_customer *cust,
 	struct wa_customer anon;
 	json_t *state = NULL;
 	int changed = 0, created = 0;
+	bool old[2] = { false, false };
 
 	if (cust->wa_id == NULL && cust->user_id == NULL) {
 		/* Never invent a phone: an anonymous sender gets a BSUID-like
@@ -229,12 +240,14 @@ relay_identify(struct relay *r, const struct wa_customer *cust,
 		anon.user_id = (char *)"unknown";
 		cust = &anon;
 	}
-	if (ident_find(r, cust, ts, c, &changed) != 0)
+	if (ident_find(r, cust, ts, c, &changed, old) != 0)
 		return -1;
 	if (ident_conversation(r, n, c) != 0)
 		goto fail;
-	changed |= ident_set(&c->wa_id, cust->wa_id);
-	changed |= ident_set(&c->user_id, cust->user_id);
+	if (!old[0])
+		changed |= ident_set(&c->wa_id, cust->wa_id);
+	if (!old[1])
+		changed |= ident_set(&c->user_id, cust->user_id);
 	changed |= ident_set(&c->username, cust->username);
 	changed |= ident_set(&c->name, cust->name);
 	if (!changed && c->conversation != NULL)

@@ -8,7 +8,12 @@
  * sets TZ, calls tzset(), converts with localtime_r()/mktime() and puts TZ
  * back.  That is safe here because the relay does no other local-time
  * conversion (its logs and API use UTC seconds), and glibc never frees an
- * environment string, so a getenv() in another thread stays valid.
+ * environment string, so a getenv() in another thread stays valid.  TZ
+ * is never removed: adding a variable may move glibc's environment array
+ * under another thread's getenv(), replacing a value never does.  So the
+ * first parse (at config load, before the threads start) gives an unset
+ * TZ its meaning spelt out, ":/etc/localtime", and later conversions only
+ * replace the value.
  * Switching TZ re-reads the zone file, so each struct caches the days it
  * computed (their open ranges as UTC instants): the common calls then
  * touch neither TZ nor the file system.
@@ -27,7 +32,8 @@
 #define HOURS_RANGES 4     /* opening ranges per day */
 #define HOURS_CACHE 16     /* days remembered per struct */
 #define HOURS_SCAN_DAYS 3660 /* how far the searches look, ten years */
-#define HOURS_DAY_SECONDS 86400
+/* What an unset TZ means to glibc, spelt out. */
+#define HOURS_TZ_DEFAULT ":/etc/localtime"
 
 /* One local day: its UTC span and its open ranges as UTC instants. */
 struct hours_day {
@@ -290,6 +296,10 @@ hours_parse_line(struct hours *h, const char *key, const char *value,
 	struct hours *nh = h;
 
 	err[0] = '\0';
+	pthread_mutex_lock(&hours_lock);
+	if (getenv("TZ") == NULL)
+		setenv("TZ", HOURS_TZ_DEFAULT, 1);
+	pthread_mutex_unlock(&hours_lock);
 	if (nh == NULL && (nh = calloc(1, sizeof *nh)) == NULL)
 		goto nomem;
 	if (hours_set(nh, key, value, err, errlen) == 0)
@@ -343,15 +353,13 @@ hours_away_message(const struct hours *h)
 
 /* Under hours_lock: TZ is the zone's until hours_tz_leave(). */
 static char *hours_saved_tz;
-static int hours_had_tz;
 
 static void
 hours_tz_enter(const char *tz)
 {
 	const char *old = getenv("TZ");
 
-	hours_had_tz = old != NULL;
-	hours_saved_tz = old != NULL ? strdup(old) : NULL;
+	hours_saved_tz = strdup(old != NULL ? old : HOURS_TZ_DEFAULT);
 	setenv("TZ", tz, 1);
 	tzset();
 }
@@ -359,10 +367,8 @@ hours_tz_enter(const char *tz)
 static void
 hours_tz_leave(void)
 {
-	if (hours_had_tz && hours_saved_tz != NULL)
-		setenv("TZ", hours_saved_tz, 1);
-	else
-		unsetenv("TZ");
+	setenv("TZ", hours_saved_tz != NULL ? hours_saved_tz :
+	    HOURS_TZ_DEFAULT, 1);
 	free(hours_saved_tz);
 	hours_saved_tz = NULL;
 	tzset();

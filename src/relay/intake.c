@@ -4,6 +4,7 @@
  * the codec's fingerprint; a reused placeholder wamid with a different
  * fingerprint is a different message and gets a disambiguated id.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,27 +42,6 @@ intake_message_id(struct relay *r, const char *wamid, const char *fp)
 	return strdup(buf);
 }
 
-static int
-intake_update_state(struct relay *r, const char *conv, int64_t ts,
-    const char *reply_id)
-{
-	json_t *state, *before;
-	int rc;
-
-	if ((rc = relay_store_conversation_get(r->writer, conv, &state, NULL,
-	    NULL, NULL)) <= 0)
-		return rc == 0 ? 0 : -1;
-	before = json_deep_copy(state);
-	conv_on_inbound(r, state, ts, reply_id);
-	rc = relay_store_conversation_put(r->writer, conv, state, ts);
-	/* An old message arriving late changes nothing: no event. */
-	if (rc == 0 && !json_equal(before, state))
-		rc = relay_emit_conversation(r, conv, state, relay_now(r), NULL);
-	json_decref(before);
-	json_decref(state);
-	return rc;
-}
-
 /* The relay keeps its own copy of inbound media (fetcher.c). */
 static void
 intake_media(struct relay *r, const struct td_message *m, const char *conv,
@@ -80,6 +60,93 @@ intake_media(struct relay *r, const struct td_message *m, const char *conv,
 		fetcher_kick(r);
 }
 
+/* An echo or history message already stored under its wamid (the same
+ * message comes as echo and in history, or a chunk comes twice). */
+static int
+intake_coex_seen(struct relay *r, const struct wa_item *it)
+{
+	struct relay_msgkey k;
+	int found;
+
+	if (!(it->echo || it->history) || it->message.id == NULL ||
+	    *it->message.id == '\0')
+		return 0;
+	found = relay_store_msg_by_wamid(r->writer, it->message.id, &k);
+	relay_msgkey_free(&k);
+	return found;
+}
+
+/* What a message does to its conversation's state: a customer's opens
+ * the window and starts the SLA clock, one sent from the app answers
+ * like an agent's reply; past chats change nothing. */
+static int
+intake_update_state(struct relay *r, const char *conv, int64_t ts,
+    const struct wa_item *it)
+{
+	json_t *state, *before;
+	int rc;
+
+	if (it->history)
+		return 0;
+	if ((rc = relay_store_conversation_get(r->writer, conv, &state, NULL,
+	    NULL, NULL)) <= 0)
+		return rc == 0 ? 0 : -1;
+	before = json_deep_copy(state);
+	if (it->message.direction == TD_DIR_OUT)
+		conv_on_reply(state);
+	else
+		conv_on_inbound(r, state, ts, it->reply_id);
+	rc = relay_store_conversation_put(r->writer, conv, state, ts);
+	/* An old message arriving late changes nothing: no event. */
+	if (rc == 0 && !json_equal(before, state))
+		rc = relay_emit_conversation(r, conv, state, relay_now(r), NULL);
+	json_decref(before);
+	json_decref(state);
+	return rc;
+}
+
+/* The customer changed number (or user id): the new identifier becomes
+ * the contact's, the old one an alias, so that messages under either
+ * land in the same conversations.  A new identifier that is already
+ * another contact's is left there: merging two customers' records is a
+ * person's decision. */
+static int
+intake_identity(struct relay *r, const struct wa_item *it,
+    struct relay_contact *c, int64_t ts)
+{
+	const bool phone = it->new_wa_id != NULL && *it->new_wa_id != '\0';
+	const char *by = phone ? "wa_id" : "user_id";
+	const char *nv = phone ? it->new_wa_id : it->new_user_id;
+	char **field = phone ? &c->wa_id : &c->user_id;
+	struct relay_contact other;
+	char *dup;
+	int found;
+
+	if (it->kind != WA_ITEM_SYSTEM || nv == NULL || *nv == '\0' ||
+	    c->id == 0 || (*field != NULL && strcmp(*field, nv) == 0))
+		return 0;
+	if ((found = relay_store_contact_by(r->writer, by, nv, &other)) < 0)
+		return -1;
+	relay_contact_free(&other);
+	if (found) {
+		relay_log("identity change to an identifier another contact "
+		    "has: not linked");
+		return 0;
+	}
+	if ((dup = strdup(nv)) == NULL)
+		return -1;
+	if (*field != NULL && relay_store_contact_alias_put(r->writer, by,
+	    *field, c->id) != 0) {
+		free(dup);
+		return -1;
+	}
+	free(*field);
+	*field = dup;
+	if (relay_store_contact_put(r->writer, c) != 0)
+		return -1;
+	return relay_emit_contact(r, c, ts);
+}
+
 static int
 intake_message(struct relay *r, const struct wa_item *it,
     const struct relay_number *n)
@@ -92,6 +159,8 @@ intake_message(struct relay *r, const struct wa_item *it,
 	int seen, rc = -1;
 
 	seen = relay_store_msg_seen(r->writer, m.id, it->fingerprint);
+	if (seen == 0)
+		seen = intake_coex_seen(r, it);
 	if (seen != 0)
 		return seen < 0 ? -1 : 0;
 	if (relay_identify(r, &it->customer, n, ts, &c) != 0)
@@ -99,17 +168,31 @@ intake_message(struct relay *r, const struct wa_item *it,
 	if ((id = intake_message_id(r, m.id, it->fingerprint)) == NULL)
 		goto out;
 	m.id = id;
-	m.direction = TD_DIR_IN;
-	m.status = TD_MS_RECEIVED;
-	m.from = c.wa_id != NULL ? c.wa_id : c.user_id;
+	if (m.direction == TD_DIR_OUT) {
+		/* Sent from the WhatsApp Business app, not by an agent:
+		 * Meta gives it a wamid, which is also its id here. */
+		m.origin = (char *)"business_app";
+		m.from = NULL;
+	} else {
+		m.direction = TD_DIR_IN;
+		m.status = TD_MS_RECEIVED;
+		/* The number it came from, also an old one the customer
+		 * has since changed (still linked to the contact). */
+		m.from = it->customer.wa_id != NULL ? it->customer.wa_id :
+		    c.wa_id != NULL ? c.wa_id : c.user_id;
+	}
+	m.history = it->history;
 	if ((ev = ev_message_new(ts, c.conversation, &m)) == NULL)
 		goto out;
 	if (relay_append(r, ev) != 0 ||
 	    relay_store_msg_put(r->writer, id, it->message.id, it->fingerprint,
-	    c.conversation, TD_DIR_IN, ts) != 0)
+	    c.conversation, m.direction, ts) != 0)
 		goto out;
-	intake_media(r, &m, c.conversation, ts);
-	rc = intake_update_state(r, c.conversation, ts, it->reply_id);
+	if (!it->history)
+		intake_media(r, &m, c.conversation, ts);
+	if (intake_identity(r, it, &c, ts) != 0)
+		goto out;
+	rc = intake_update_state(r, c.conversation, ts, it);
 out:
 	json_decref(ev);
 	free(id);

@@ -22,6 +22,7 @@
 #include "http.h"
 #include "migrate.h"
 #include "relay.h"
+#include "report_cli.h"
 #include "sender.h"
 #include "server.h"
 #include "store.h"
@@ -36,6 +37,8 @@ usage(FILE *f)
 	    "       ttydesk-relay list-agents --config PATH\n"
 	    "       ttydesk-relay backup --config PATH FILE\n"
 	    "       ttydesk-relay migrate|export|import --config PATH\n"
+	    "       ttydesk-relay report --config PATH --from DATE --to DATE "
+	    "[--by agent|team|number|day] [--csv | --json]\n"
 	    "       ttydesk-relay --version | --help\n");
 }
 
@@ -103,6 +106,8 @@ subcommand(int argc, char **argv)
 	int want, rc;
 	struct cli c;
 
+	if (strcmp(cmd, "report") == 0)
+		return report_main(argc, argv);
 	if (add || strcmp(cmd, "rotate-token") == 0 ||
 	    strcmp(cmd, "remove-agent") == 0 || strcmp(cmd, "backup") == 0)
 		want = 1;

@@ -12,8 +12,10 @@
 
 #include "ttydesk/wa.h"
 
+#include "assign.h"
 #include "conv.h"
 #include "events.h"
+#include "online.h"
 #include "ops.h"
 
 #define OP_TEXT_MAX 4096
@@ -181,6 +183,15 @@ op_graph_body(json_t *in, const struct relay_contact *c, const char *text,
 	return body;
 }
 
+const char *
+op_idem_key(char *buf, size_t len, const struct relay_agent *a,
+    const char *scope, const char *client_id)
+{
+	int n = snprintf(buf, len, "%s/%s/%s", a->id, scope, client_id);
+
+	return n >= 0 && (size_t)n < len ? buf : NULL;
+}
+
 static int
 op_idem_client(json_t *in, const char **client_id, struct op_result *res)
 {
@@ -266,15 +277,20 @@ op_send(struct relay *r, const struct relay_agent *a, const char *conv,
 	struct relay_contact c;
 	struct td_message m;
 	struct td_media media;
-	const char *text = NULL, *client_id, *reply_to;
+	const char *text = NULL, *client_id, *reply_to, *key = NULL;
 	json_t *state, *ev = NULL, *before = NULL, *tpl, *inter;
-	char id[40], *body = NULL, *rw = NULL;
+	char id[40], *body = NULL, *rw = NULL, keybuf[OP_IDEM_KEY_MAX];
 	int64_t contact, now = relay_now(r);
 	int ok = 1;
 
 	memset(&c, 0, sizeof c);
 	if (!op_idem_client(in, &client_id, res))
 		return;
+	if (client_id != NULL && (key = op_idem_key(keybuf, sizeof keybuf, a,
+	    conv, client_id)) == NULL) {
+		op_error(res, 400, "bad_request", "conversation id too long");
+		return;
+	}
 	if (up == NULL)
 		text = op_message_input(in, &ok, res);
 	if (!ok || (up == NULL && op_send_check(r, in, res) != 0))
@@ -339,7 +355,7 @@ op_send(struct relay *r, const struct relay_agent *a, const char *conv,
 	if (relay_append(r, ev) != 0 ||
 	    relay_store_msg_put(r->writer, id, NULL, NULL, conv, TD_DIR_OUT,
 	    now) != 0 ||
-	    relay_store_outbound_put(r->writer, id, client_id, conv, body,
+	    relay_store_outbound_put(r->writer, id, key, conv, body,
 	    now) != 0 ||
 	    (!json_equal(before, state) &&
 	    (relay_store_conversation_put(r->writer, conv, state, now) != 0 ||
@@ -499,7 +515,7 @@ op_escalate(struct relay *r, const struct relay_agent *a, const char *conv,
 		return;
 	json_object_set_new(state, "status", json_string("escalated"));
 	json_object_set_new(state, "team", json_string(team));
-	json_object_set_new(state, "assignee", json_null());
+	assign_state_set(state, NULL, a->id, now);
 	json_object_set_new(state, "priority", json_string(prio));
 	json_object_set_new(state, "escalation", json_pack("{s:s, s:s, s:s, s:I}",
 	    "team", team, "reason", reason, "by", a->id, "at", (json_int_t)now));
@@ -508,6 +524,18 @@ op_escalate(struct relay *r, const struct relay_agent *a, const char *conv,
 	if (res->status == 200 && r->cfg->escalation_command != NULL)
 		res->hook = op_hook_payload(r, conv, state, contact, a, reason);
 	json_decref(state);
+}
+
+int
+op_may_assign(const struct relay_agent *a, const char *who,
+    struct op_result *res)
+{
+	if (a == NULL || who == NULL || strcmp(who, a->id) == 0 ||
+	    config_agent_supervises(a))
+		return 1;
+	op_error(res, 403, "forbidden", "only a supervisor or an admin may "
+	    "assign a conversation to someone else (%s)", who);
+	return 0;
 }
 
 void
@@ -527,20 +555,21 @@ op_assign(struct relay *r, const struct relay_agent *a, const char *conv,
 		    json_string_value(who));
 		return;
 	}
+	if (!op_may_assign(a, json_string_value(who), res))
+		return;
 	if ((state = op_load(r, a, conv, NULL, res)) == NULL)
 		return;
-	json_object_set(state, "assignee", who);
+	assign_state_set(state, json_string_value(who), a->id, relay_now(r));
 	op_commit_state(r, conv, state, res);
 	json_decref(state);
 }
 
 /* The CSAT question as WhatsApp reply buttons, queued like a message. */
-static int
-op_csat_ask(struct relay *r, const struct relay_agent *a, const char *conv,
-    const json_t *state, int64_t contact, int64_t now)
+int
+ops_queue_out(struct relay *r, const char *conv, const json_t *state,
+    int64_t contact, const char *agent, const char *text,
+    const struct ops_buttons *buttons, int64_t now)
 {
-	static const char *const ids[] = { "csat:5", "csat:3", "csat:1" };
-	static const char *const titles[] = { "Great", "OK", "Poor" };
 	struct relay_contact c;
 	struct wa_recipient to;
 	struct td_message m;
@@ -552,17 +581,18 @@ op_csat_ask(struct relay *r, const struct relay_agent *a, const char *conv,
 		return -1;
 	to.wa_id = c.wa_id;
 	to.user_id = c.wa_id ? NULL : c.user_id;
-	if ((body = wa_build_buttons(&to, r->cfg->csat_question, ids, titles,
-	    3)) == NULL)
+	if ((body = buttons != NULL ? wa_build_buttons(&to, text, buttons->ids,
+	    buttons->titles, buttons->n) : wa_build_text(&to, text,
+	    NULL)) == NULL)
 		goto out;
 	op_new_id("out.", id, sizeof id);
 	memset(&m, 0, sizeof m);
 	m.id = id;
 	m.direction = TD_DIR_OUT;
-	m.kind = TD_KIND_INTERACTIVE;
+	m.kind = buttons != NULL ? TD_KIND_INTERACTIVE : TD_KIND_TEXT;
 	m.from = (char *)op_from(r, state);
-	m.text = r->cfg->csat_question;
-	m.agent = a->id;
+	m.text = (char *)text;
+	m.agent = (char *)agent;
 	m.status = TD_MS_PENDING;
 	ev = ev_message_new(now, conv, &m);
 	if (relay_append(r, ev) == 0 &&
@@ -575,6 +605,18 @@ out:
 	free(body);
 	relay_contact_free(&c);
 	return rc;
+}
+
+static int
+op_csat_ask(struct relay *r, const struct relay_agent *a, const char *conv,
+    const json_t *state, int64_t contact, int64_t now)
+{
+	static const char *const ids[] = { "csat:5", "csat:3", "csat:1" };
+	static const char *const titles[] = { "Great", "OK", "Poor" };
+	const struct ops_buttons b = { ids, titles, 3 };
+
+	return ops_queue_out(r, conv, state, contact, a->id,
+	    r->cfg->csat_question, &b, now);
 }
 
 void
@@ -712,6 +754,7 @@ op_presence(struct relay *r, const struct relay_agent *a, const char *conv,
 	if ((state = op_load(r, a, conv, NULL, res)) == NULL)
 		return;
 	json_decref(state);
+	online_touch(r, a->id);
 	ev = ev_new(now, "presence", conv);
 	/* Both flat and nested, so either reading of the spec works. */
 	json_object_set_new(ev, "agent", json_string(a->id));
@@ -779,5 +822,7 @@ ops_housekeeping(struct relay *r)
 		free(ids[i]);
 	}
 	free(ids);
+	if (rc == 0)
+		rc = assign_run(r, now, &r->hk_queued);
 	return rc;
 }

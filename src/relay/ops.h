@@ -28,6 +28,12 @@ void op_error(struct op_result *res, unsigned status, const char *code,
 op_handler op_message, op_note, op_escalate, op_assign, op_status,
     op_labels, op_presence;
 
+/* Whether agent a may assign to who (an agent id, NULL: nobody): to
+ * itself always, to others only as a supervisor or admin.  0 with a
+ * 403 forbidden in res otherwise. */
+int op_may_assign(const struct relay_agent *a, const char *who,
+    struct op_result *res);
+
 /* ops_send.c: templates with components, interactive messages.  The
  * check answers 400 template_params / interactive_invalid (-1); the body
  * is NULL when the request is neither (a text or a params template). */
@@ -58,6 +64,30 @@ char *op_upload_body(const struct op_upload *up, const struct relay_contact *c);
  * media_id for this conversation. */
 void op_upload_keep(struct relay *r, const char *conv,
     const struct op_upload *up);
+
+/* Reply buttons of a message the relay sends by itself. */
+struct ops_buttons {
+	const char *const *ids;
+	const char *const *titles;
+	size_t n;
+};
+/* Writer thread: queues a message the relay itself sends for conv (the
+ * CSAT question, an away message) like an agent's reply: a message
+ * event (agent may be NULL) and an outbound row for the sender.  A text
+ * message, or with buttons an interactive one.  0, or -1. */
+int ops_queue_out(struct relay *r, const char *conv, const json_t *state,
+    int64_t contact, const char *agent, const char *text,
+    const struct ops_buttons *buttons, int64_t now);
+/*
+ * The stored key of a client_id (idempotency records, outbound rows):
+ * "<agent>/<scope>/<client_id>", scope the conversation (the contact's
+ * wa_id for /v1/contacts, "" for /v1/bulk).  So two agents' ids never
+ * meet, and an id reused on another conversation is a new request.
+ * Agent ids and path segments hold no '/'.  NULL when buf is too small.
+ */
+#define OP_IDEM_KEY_MAX 1400
+const char *op_idem_key(char *buf, size_t len, const struct relay_agent *a,
+    const char *scope, const char *client_id);
 
 /* Count UTF-8 code points; -1 when not valid UTF-8. */
 long op_utf8_len(const char *s);

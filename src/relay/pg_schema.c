@@ -88,6 +88,10 @@ static const char *const pg_migrations[PG_SCHEMA_VERSION] = {
 	"  NULL DEFAULT 'main';"
 	"CREATE INDEX IF NOT EXISTS conversations_number ON "
 	"  conversations(contact, number);",
+	/* 5: identifiers a customer had before a number or user id change. */
+	"CREATE TABLE IF NOT EXISTS contact_aliases(kind text NOT NULL, "
+	"  value text NOT NULL, contact bigint NOT NULL, PRIMARY KEY(kind, "
+	"  value));",
 };
 
 int

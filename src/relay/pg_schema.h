@@ -14,7 +14,7 @@
 #define PG_CHANNEL_OUTBOUND "ttydesk_outbound"
 
 /* The schema version this relay writes. */
-#define PG_SCHEMA_VERSION 4
+#define PG_SCHEMA_VERSION 5
 
 /* Refuses a URI libpq cannot parse or one carrying a password (it
  * belongs in ~/.pgpass or PGPASSFILE, not in a config file).  The error

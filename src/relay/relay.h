@@ -28,6 +28,7 @@ struct connguard;
 struct media_store;
 struct fetcher;
 struct templates;
+struct online;
 
 typedef void (*relay_job_fn)(struct relay *, struct relay_job *);
 
@@ -75,6 +76,14 @@ struct relay {
 	struct relay_job hk_job;
 	_Atomic bool hk_busy;
 	int64_t hk_last_ms;
+	/* writer thread, assign.c: the last pass's log head, online agents,
+	 * directory and next due time */
+	int64_t online_exchanged_ms;
+	int64_t assign_seq;
+	uint64_t assign_sig;
+	const void *assign_dir;
+	int64_t assign_due;
+	bool hk_queued; /* writer thread: housekeeping queued a send */
 
 	struct sender *sender;
 	struct pg_listener *listener; /* PostgreSQL: pg_listen.c */
@@ -86,6 +95,7 @@ struct relay {
 	struct media_store *media;   /* [media] store, media_store.c */
 	struct fetcher *fetcher;     /* background Graph work, fetcher.c */
 	struct templates *templates; /* Meta's templates, template.c */
+	struct online *online;       /* agents online, online.c */
 	bool quiet; /* no request log (tests, bench) */
 	int64_t (*now)(void); /* clock, replaceable by tests */
 };

@@ -13,8 +13,10 @@
 #include "health.h"
 #include "http.h"
 #include "ops.h"
+#include "report.h"
 #include "search.h"
 #include "sender.h"
+#include "team_view.h"
 
 void webhook_get(struct req *q);
 void webhook_post(struct req *q);
@@ -36,6 +38,7 @@ static void route_contact_get(struct req *q);
 static void route_contact_post(struct req *q);
 static void route_contact_conversations(struct req *q);
 static void route_bulk(struct req *q);
+static void route_reports(struct req *q);
 
 const struct route relay_routes[] = {
 	{ "GET", "/webhook", false, webhook_get },
@@ -66,6 +69,8 @@ const struct route relay_routes[] = {
 	{ "GET", "/v1/contacts/{}/conversations", true,
 	    route_contact_conversations },
 	{ "POST", "/v1/bulk", true, route_bulk },
+	{ "GET", "/v1/team", true, team_view_route },
+	{ "GET", "/v1/reports", true, route_reports },
 	{ NULL, NULL, false, NULL },
 };
 
@@ -95,8 +100,10 @@ route_me(struct req *q)
 	for (i = 0; i < d->n_teams; i++)
 		json_array_append_new(teams, json_pack("{s:s, s:s}", "id",
 		    d->teams[i].id, "name", d->teams[i].name));
-	req_reply(q, 200, json_pack("{s:{s:s, s:s, s:o}, s:o, s:{s:s, s:s}, "
-	    "s:o}", "agent", "id", a->id, "name", a->name, "teams", mine,
+	req_reply(q, 200, json_pack("{s:{s:s, s:s, s:o, s:s, s:s}, s:o, "
+	    "s:{s:s, s:s}, s:o}", "agent", "id", a->id, "name", a->name,
+	    "teams", mine, "role", config_role_name(a->role), "visibility",
+	    config_visibility_name(a->visibility),
 	    "teams", teams, "business", "phone_number_id",
 	    q->r->cfg->phone_number_id, "display_phone_number",
 	    q->r->cfg->display_phone_number, "numbers", numbers));
@@ -121,6 +128,53 @@ route_body(struct req *q)
 	return 0;
 }
 
+/*
+ * The first answer to this agent's client_id on route and scope (see
+ * op_idem_key): 1 with *status and *prev (malloc'd), 0 when there is
+ * none, -1 on a store error.  A record written before keys were scoped
+ * (route and client_id alone) still answers a conversation route, but
+ * only when it is about the same conversation (scope).
+ */
+static int
+route_idem_get(struct req *q, const char *route, const char *scope,
+    bool legacy, const char *client_id, int *status, char **prev)
+{
+	char key[OP_IDEM_KEY_MAX];
+	json_t *o;
+	int rc;
+
+	*prev = NULL;
+	if (op_idem_key(key, sizeof key, q->agent, scope, client_id) == NULL)
+		return 0;
+	rc = relay_store_idem_get(q->r->writer, route, key, status, prev);
+	if (rc != 0 || !legacy)
+		return rc;
+	if ((rc = relay_store_idem_get(q->r->writer, route, client_id, status,
+	    prev)) <= 0)
+		return rc;
+	o = json_loads(*prev, 0, NULL);
+	if (!json_is_string(json_object_get(o, "conversation")) ||
+	    strcmp(json_string_value(json_object_get(o, "conversation")),
+	    scope) != 0) {
+		free(*prev);
+		*prev = NULL;
+		rc = 0;
+	}
+	json_decref(o);
+	return rc;
+}
+
+static int
+route_idem_put(struct req *q, const char *route, const char *scope,
+    const char *client_id, int status, const char *answer)
+{
+	char key[OP_IDEM_KEY_MAX];
+
+	if (op_idem_key(key, sizeof key, q->agent, scope, client_id) == NULL)
+		return -1;
+	return relay_store_idem_put(q->r->writer, route, key, status, answer);
+}
+
 /* Writer side of a conversation route: idempotency, then the op. */
 void
 route_run_op(struct req *q, const char *route, op_fn fn)
@@ -133,8 +187,8 @@ route_run_op(struct req *q, const char *route, op_fn fn)
 	int status, rc;
 
 	if (client_id != NULL) {
-		rc = relay_store_idem_get(r->writer, route, client_id, &status,
-		    &prev);
+		rc = route_idem_get(q, route, q->seg[2], true, client_id,
+		    &status, &prev);
 		if (rc < 0) {
 			req_error(q, 500, "store_error", "idempotency look-up");
 			return;
@@ -150,7 +204,7 @@ route_run_op(struct req *q, const char *route, op_fn fn)
 	if (res.status >= 200 && res.status < 300 && client_id != NULL &&
 	    res.body != NULL) {
 		text = json_dumps(res.body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		if (text == NULL || relay_store_idem_put(r->writer, route,
+		if (text == NULL || route_idem_put(q, route, q->seg[2],
 		    client_id, (int)res.status, text) != 0) {
 			free(text);
 			json_decref(res.body);
@@ -245,15 +299,32 @@ route_read(struct req *q)
 	relay_msgkey_free(&k);
 }
 
-/* A contact by phone (wa_id) or, failing that, BSUID.  1/0/-1. */
+static void route_visible_only(struct req *q, json_t *list);
+
+/* A contact by phone (wa_id) or, failing that, BSUID, when the agent of
+ * q sees one of its conversations (an agent that sees less than all
+ * knows only those customers).  1/0/-1. */
 static int
-route_contact_find(struct relay_store *st, const char *key,
+route_contact_find(struct req *q, struct relay_store *st, const char *key,
     struct relay_contact *c)
 {
 	int rc = relay_store_contact_by(st, "wa_id", key, c);
+	json_t *list;
 
 	if (rc == 0)
 		rc = relay_store_contact_by(st, "user_id", key, c);
+	if (rc <= 0 || !relay_agent_limited(q->agent))
+		return rc;
+	if ((list = relay_store_contact_conversations(st, c->id)) == NULL) {
+		relay_contact_free(c);
+		return -1;
+	}
+	route_visible_only(q, list);
+	if (json_array_size(list) == 0) {
+		relay_contact_free(c);
+		rc = 0;
+	}
+	json_decref(list);
 	return rc;
 }
 
@@ -274,7 +345,7 @@ route_contact_get(struct req *q)
 	int rc;
 
 	pthread_mutex_lock(&q->r->reader_lock);
-	rc = route_contact_find(q->r->reader, q->seg[2], &c);
+	rc = route_contact_find(q, q->r->reader, q->seg[2], &c);
 	pthread_mutex_unlock(&q->r->reader_lock);
 	if (rc <= 0) {
 		req_error(q, rc < 0 ? 500 : 404, rc < 0 ? "store_error" :
@@ -311,7 +382,7 @@ route_contact_conversations(struct req *q)
 	int rc;
 
 	pthread_mutex_lock(&q->r->reader_lock);
-	rc = route_contact_find(q->r->reader, q->seg[2], &c);
+	rc = route_contact_find(q, q->r->reader, q->seg[2], &c);
 	if (rc > 0)
 		list = relay_store_contact_conversations(q->r->reader, c.id);
 	pthread_mutex_unlock(&q->r->reader_lock);
@@ -381,12 +452,12 @@ route_contact_post_w(struct req *q)
 	json_t *ev;
 	int rc, status;
 
-	if (client_id != NULL && (rc = relay_store_idem_get(r->writer,
-	    "contact", client_id, &status, &prev)) > 0) {
+	if (client_id != NULL && (rc = route_idem_get(q, "contact", q->seg[2],
+	    false, client_id, &status, &prev)) > 0) {
 		req_reply_raw(q, (unsigned)status, prev, strlen(prev));
 		return;
 	}
-	if ((rc = route_contact_find(r->writer, q->seg[2], &c)) <= 0) {
+	if ((rc = route_contact_find(q, r->writer, q->seg[2], &c)) <= 0) {
 		req_error(q, rc < 0 ? 500 : 404, rc < 0 ? "store_error" :
 		    "not_found", "no contact %s", q->seg[2]);
 		return;
@@ -404,7 +475,7 @@ route_contact_post_w(struct req *q)
 	}
 	text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (client_id != NULL && text != NULL)
-		relay_store_idem_put(r->writer, "contact", client_id, 200, text);
+		route_idem_put(q, "contact", q->seg[2], client_id, 200, text);
 	free(text);
 	req_reply(q, 200, ev);
 out:
@@ -417,6 +488,9 @@ route_contact_post(struct req *q)
 	if (route_body(q) == 0)
 		req_to_writer(q, route_contact_post_w);
 }
+
+/* Conversations one /v1/bulk may name, but for supervisors and admins. */
+#define ROUTE_BULK_MAX 50
 
 static const struct {
 	const char *action;
@@ -454,7 +528,7 @@ route_bulk_w(struct req *q)
 	int status, rc;
 
 	if (client_id != NULL) {
-		rc = relay_store_idem_get(q->r->writer, "bulk", client_id, &status,
+		rc = route_idem_get(q, "bulk", "", false, client_id, &status,
 		    &prev);
 		if (rc > 0) {
 			req_reply_raw(q, (unsigned)status, prev, strlen(prev));
@@ -463,8 +537,7 @@ route_bulk_w(struct req *q)
 	}
 	route_bulk_run(q);
 	if (client_id != NULL && q->status == 200 && q->answer != NULL &&
-	    relay_store_idem_put(q->r->writer, "bulk", client_id, 200,
-	    q->answer) != 0)
+	    route_idem_put(q, "bulk", "", client_id, 200, q->answer) != 0)
 		req_error(q, 500, "store_error", "idempotency record");
 }
 
@@ -473,6 +546,7 @@ route_bulk_run(struct req *q)
 {
 	json_t *convs = json_object_get(q->in, "conversations");
 	json_t *action = json_object_get(q->in, "action"), *results, *v, *in;
+	struct op_result denied = { 0, NULL, NULL, 0 };
 	const char *name = NULL;
 	op_fn fn = NULL;
 	size_t i, k;
@@ -489,7 +563,19 @@ route_bulk_run(struct req *q)
 		    "and action one of assign, status, labels, escalate");
 		return;
 	}
+	if (json_array_size(convs) > ROUTE_BULK_MAX &&
+	    !config_agent_supervises(q->agent)) {
+		req_error(q, 403, "forbidden", "only a supervisor or an admin may "
+		    "change more than %d conversations at once", ROUTE_BULK_MAX);
+		return;
+	}
 	in = route_bulk_input(name, json_object_get(action, name));
+	if (fn == op_assign && !op_may_assign(q->agent, json_string_value(
+	    json_object_get(in, "agent")), &denied)) {
+		json_decref(in);
+		req_reply(q, denied.status, denied.body);
+		return;
+	}
 	results = json_array();
 	json_array_foreach(convs, i, v) {
 		struct op_result res = { 0, NULL, NULL, 0 };
@@ -530,4 +616,44 @@ route_bulk(struct req *q)
 {
 	if (route_body(q) == 0)
 		req_to_writer(q, route_bulk_w);
+}
+
+/* On a connection of its own: a long report holds no lock the other
+ * readers need. */
+static void
+route_reports(struct req *q)
+{
+	struct report_query rq;
+	struct relay_store *st = NULL;
+	long long from, to;
+	char by[16], err[256];
+	json_t *out;
+
+	if (!config_agent_supervises(q->agent)) {
+		req_error(q, 403, "forbidden", "only a supervisor or an admin "
+		    "may read reports");
+		return;
+	}
+	if (req_int_arg(q, "from", 0, INT64_MAX, 0, &from) != 0 ||
+	    req_int_arg(q, "to", 0, INT64_MAX, INT64_MAX, &to) != 0)
+		return;
+	if (report_by_parse(req_arg(q, "by", by, sizeof by), &rq.by) != 0) {
+		req_error(q, 400, "bad_request", "by must be agent, team, number "
+		    "or day");
+		return;
+	}
+	rq.from = from;
+	rq.to = to;
+	rq.now = relay_now(q->r);
+	if (relay_store_open(q->r->cfg->database, RELAY_STORE_READER, &st, err,
+	    sizeof err) != 0) {
+		req_error(q, 500, "store_error", "%s", err);
+		return;
+	}
+	out = report_run(st, q->r->cfg, &rq, err, sizeof err);
+	relay_store_close(st);
+	if (out == NULL)
+		req_error(q, 500, "store_error", "%s", err);
+	else
+		req_reply(q, 200, out);
 }

@@ -169,6 +169,13 @@ relay_store_contact_put(struct relay_store *st, struct relay_contact *c)
 }
 
 int
+relay_store_contact_alias_put(struct relay_store *st, const char *by,
+    const char *value, int64_t contact)
+{
+	return st->ops->contact_alias_put(st->be, by, value, contact);
+}
+
+int
 relay_store_conversation_create(struct relay_store *st, int64_t contact, int64_t
     ts, const json_t *state, char **id)
 {
@@ -455,4 +462,10 @@ int
 relay_store_search_backfill(struct relay_store *st, int max, int64_t *left)
 {
 	return st->ops->search_backfill(st->be, max, left);
+}
+
+int
+relay_store_scan_events(struct relay_store *st, relay_scan_fn *fn, void *ctx)
+{
+	return st->ops->scan_events(st->be, fn, ctx);
 }

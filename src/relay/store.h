@@ -71,6 +71,11 @@ int relay_store_contact_by_id(struct relay_store *st, int64_t id,
     struct relay_contact *out);
 /* Inserts (c->id == 0, sets it) or updates every field. */
 int relay_store_contact_put(struct relay_store *st, struct relay_contact *c);
+/* An identifier the customer had before ("wa_id" or "user_id"): it keeps
+ * finding contact through relay_store_contact_by().  An alias already
+ * recorded stays as it was. */
+int relay_store_contact_alias_put(struct relay_store *st, const char *by,
+    const char *value, int64_t contact);
 
 /* Conversations.  Ids are "c" + a number, stable forever.  A
  * conversation belongs to the number its state names ("number", "main"

@@ -62,6 +62,8 @@ struct relay_store_ops {
 	    struct relay_contact *out);
 	int (*contact_by_id)(void *be, int64_t id, struct relay_contact *out);
 	int (*contact_put)(void *be, struct relay_contact *c);
+	int (*contact_alias_put)(void *be, const char *by, const char *value,
+	    int64_t contact);
 
 	int (*conversation_create)(void *be, int64_t contact, int64_t ts,
 	    const json_t *state, char **id);
@@ -112,6 +114,7 @@ struct relay_store_ops {
 	    struct relay_evrows *out);
 	int (*conv_page)(void *be, const char *status, int64_t before,
 	    int limit, struct relay_convrows *out);
+	int (*scan_events)(void *be, relay_scan_fn *fn, void *ctx);
 
 	/* Search (store_*_search.c). */
 	int (*search)(void *be, const struct search_query *q, int64_t before,

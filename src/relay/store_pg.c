@@ -46,6 +46,7 @@ enum pg_stmt {
 	P_CONTACT_BY_ID,
 	P_CONTACT_INSERT,
 	P_CONTACT_UPDATE,
+	P_CONTACT_ALIAS,
 	P_CONV_INSERT,
 	P_CONV_GET,
 	P_CONV_OF,
@@ -88,10 +89,21 @@ static const char *pg_sql[P_COUNT] = {
 	[P_CONV_MESSAGES] = "SELECT json FROM (SELECT seq, json FROM events "
 	    "WHERE conversation = $1 AND type = 'message' ORDER BY seq DESC "
 	    "LIMIT $2) m ORDER BY seq",
-	[P_CONTACT_BY_WA] = "SELECT id, wa_id, user_id, username, name, "
-	    "conversation, extra FROM contacts WHERE wa_id = $1",
-	[P_CONTACT_BY_USER] = "SELECT id, wa_id, user_id, username, name, "
-	    "conversation, extra FROM contacts WHERE user_id = $1",
+	/* The identifier itself first, then one the customer had before. */
+	[P_CONTACT_BY_WA] = "(SELECT id, wa_id, user_id, username, name, "
+	    "conversation, extra FROM contacts WHERE wa_id = $1) UNION ALL "
+	    "(SELECT c.id, c.wa_id, c.user_id, c.username, c.name, "
+	    "c.conversation, c.extra FROM contact_aliases a JOIN contacts c "
+	    "ON c.id = a.contact WHERE a.kind = 'wa_id' AND a.value = $1) "
+	    "LIMIT 1",
+	[P_CONTACT_BY_USER] = "(SELECT id, wa_id, user_id, username, name, "
+	    "conversation, extra FROM contacts WHERE user_id = $1) UNION ALL "
+	    "(SELECT c.id, c.wa_id, c.user_id, c.username, c.name, "
+	    "c.conversation, c.extra FROM contact_aliases a JOIN contacts c "
+	    "ON c.id = a.contact WHERE a.kind = 'user_id' AND a.value = $1) "
+	    "LIMIT 1",
+	[P_CONTACT_ALIAS] = "INSERT INTO contact_aliases(kind, value, "
+	    "contact) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
 	[P_CONTACT_BY_ID] = "SELECT id, wa_id, user_id, username, name, "
 	    "conversation, extra FROM contacts WHERE id = $1",
 	[P_CONTACT_INSERT] = "INSERT INTO contacts(wa_id, user_id, username, "
@@ -674,6 +686,22 @@ pg_store_contact_by_id(void *be, int64_t id,
 }
 
 static int
+pg_store_contact_alias_put(void *be, const char *by, const char *value,
+    int64_t contact)
+{
+	struct store_args a = { .n = 0 };
+	PGresult *res;
+
+	store_arg_text(&a, by);
+	store_arg_text(&a, value);
+	store_arg_int(&a, contact);
+	if ((res = pg_run(be, P_CONTACT_ALIAS, &a)) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+static int
 pg_store_contact_put(void *be, struct relay_contact *c)
 {
 	struct store_args a = { .n = 0 };
@@ -1094,6 +1122,7 @@ const struct relay_store_ops relay_store_pg_ops = {
 	.contact_by = pg_store_contact_by,
 	.contact_by_id = pg_store_contact_by_id,
 	.contact_put = pg_store_contact_put,
+	.contact_alias_put = pg_store_contact_alias_put,
 	.conversation_create = pg_store_conversation_create,
 	.conversation_get = pg_store_conversation_get,
 	.conversation_of = pg_store_conversation_of,
@@ -1119,5 +1148,6 @@ const struct relay_store_ops relay_store_pg_ops = {
 	.window_outside = pg_window_outside,
 	.window_events = pg_window_events,
 	.conv_events = pg_window_conv_events,
+	.scan_events = pg_window_scan,
 	.conv_page = pg_window_conv_page,
 };

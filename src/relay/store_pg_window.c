@@ -234,3 +234,33 @@ pg_window_conv_page(void *be, const char *status, int64_t before,
 	    "WHERE msg_ts < $1 ORDER BY msg_ts DESC, id DESC LIMIT $2", &a),
 	    out);
 }
+
+/* Through a cursor, a batch at a time: the log may not fit in memory.
+ * Inside the caller's read transaction. */
+int
+pg_window_scan(void *be, relay_scan_fn *fn, void *ctx)
+{
+	PGresult *res;
+	int i, n, rc = 0;
+
+	if (pw_exec(be, "DECLARE ttydesk_scan NO SCROLL CURSOR FOR SELECT ts, "
+	    "type, conversation, json FROM events WHERE type IN ('message', "
+	    "'conversation') ORDER BY seq") != 0)
+		return -1;
+	do {
+		res = PQexec(pg_store_conn(be), "FETCH 20000 FROM ttydesk_scan");
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			PQclear(res);
+			return -1;
+		}
+		n = PQntuples(res);
+		for (i = 0; i < n && rc == 0; i++)
+			rc = fn(ctx, pw_int_at(res, i, 0), PQgetvalue(res, i, 1),
+			    PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
+			    (size_t)PQgetlength(res, i, 3));
+		PQclear(res);
+	} while (n > 0 && rc == 0);
+	if (pw_exec(be, "CLOSE ttydesk_scan") != 0)
+		return -1;
+	return rc == 0 ? 0 : -1;
+}

@@ -26,6 +26,7 @@ enum st_stmt {
 	Q_CONTACT_BY_ID,
 	Q_CONTACT_INSERT,
 	Q_CONTACT_UPDATE,
+	Q_CONTACT_ALIAS,
 	Q_CONV_INSERT,
 	Q_CONV_GET,
 	Q_CONV_OF,
@@ -74,10 +75,21 @@ static const char *st_sql[Q_COUNT] = {
 	[Q_CONV_MESSAGES] = "SELECT json FROM (SELECT seq, json FROM events "
 	    "WHERE conversation = ? AND type = 'message' ORDER BY seq DESC "
 	    "LIMIT ?) ORDER BY seq",
+	/* The identifier itself first, then one the customer had before. */
 	[Q_CONTACT_BY_WA] = "SELECT id, wa_id, user_id, username, name, "
-	    "conversation, extra FROM contacts WHERE wa_id = ?",
+	    "conversation, extra FROM contacts WHERE wa_id = ?1 UNION ALL "
+	    "SELECT c.id, c.wa_id, c.user_id, c.username, c.name, "
+	    "c.conversation, c.extra FROM contact_aliases a JOIN contacts c "
+	    "ON c.id = a.contact WHERE a.kind = 'wa_id' AND a.value = ?1 "
+	    "LIMIT 1",
 	[Q_CONTACT_BY_USER] = "SELECT id, wa_id, user_id, username, name, "
-	    "conversation, extra FROM contacts WHERE user_id = ?",
+	    "conversation, extra FROM contacts WHERE user_id = ?1 UNION ALL "
+	    "SELECT c.id, c.wa_id, c.user_id, c.username, c.name, "
+	    "c.conversation, c.extra FROM contact_aliases a JOIN contacts c "
+	    "ON c.id = a.contact WHERE a.kind = 'user_id' AND a.value = ?1 "
+	    "LIMIT 1",
+	[Q_CONTACT_ALIAS] = "INSERT OR IGNORE INTO contact_aliases(kind, "
+	    "value, contact) VALUES(?, ?, ?)",
 	[Q_CONTACT_BY_ID] = "SELECT id, wa_id, user_id, username, name, "
 	    "conversation, extra FROM contacts WHERE id = ?",
 	[Q_CONTACT_INSERT] = "INSERT INTO contacts(wa_id, user_id, username, "
@@ -167,6 +179,10 @@ static const char st_schema[] =
     "  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, "
     "  wake_at INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS conversations_contact ON conversations(contact);"
+    /* Identifiers a customer had before a number or user id change. */
+    "CREATE TABLE IF NOT EXISTS contact_aliases(kind TEXT NOT NULL, value "
+    "  TEXT NOT NULL, contact INTEGER NOT NULL, PRIMARY KEY(kind, value)) "
+    "  WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS messages(id TEXT PRIMARY KEY, wamid TEXT, "
     "  fingerprint TEXT, conversation TEXT NOT NULL, direction INTEGER NOT "
     "  NULL, ts INTEGER NOT NULL);"
@@ -775,6 +791,18 @@ sqlite_store_contact_put(void *be, struct relay_contact *c)
 }
 
 static int
+sqlite_store_contact_alias_put(void *be, const char *by, const char *value,
+    int64_t contact)
+{
+	struct store_args a = { .n = 0 };
+
+	store_arg_text(&a, by);
+	store_arg_text(&a, value);
+	store_arg_int(&a, contact);
+	return st_do(be, Q_CONTACT_ALIAS, &a);
+}
+
+static int
 sqlite_store_conversation_create(void *be, int64_t contact, int64_t ts,
     const json_t *state, char **id)
 {
@@ -1158,6 +1186,7 @@ const struct relay_store_ops relay_store_sqlite_ops = {
 	.contact_by = sqlite_store_contact_by,
 	.contact_by_id = sqlite_store_contact_by_id,
 	.contact_put = sqlite_store_contact_put,
+	.contact_alias_put = sqlite_store_contact_alias_put,
 	.conversation_create = sqlite_store_conversation_create,
 	.conversation_get = sqlite_store_conversation_get,
 	.conversation_of = sqlite_store_conversation_of,
@@ -1183,5 +1212,6 @@ const struct relay_store_ops relay_store_sqlite_ops = {
 	.window_outside = sqlite_window_outside,
 	.window_events = sqlite_window_events,
 	.conv_events = sqlite_window_conv_events,
+	.scan_events = sqlite_window_scan,
 	.conv_page = sqlite_window_conv_page,
 };

@@ -219,3 +219,35 @@ sqlite_log_ensure(sqlite3 *db, bool *rewrote, char **msg)
 	*rewrote = rc == SQLITE_OK;
 	return rc == SQLITE_OK ? 0 : -1;
 }
+
+int
+sqlite_log_decode(const char *body, size_t len, struct buf *b)
+{
+	size_t i, from = 0;
+
+	b->len = 0;
+	if (len > 0 && body[0] == '{')
+		return buf_add(b, body, len);
+	/* One pass: a piece never holds a code, so the view's chain of
+	 * replace() calls and this give the same text. */
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)body[i];
+
+		if (c >= 1 && c <= LOG_NPIECES) {
+			buf_add(b, body + from, i - from);
+			buf_adds(b, log_pieces[c - 1]);
+			from = i + 1;
+		}
+	}
+	buf_add(b, body + from, len - from);
+	if (b->failed || b->len == 0)
+		return -1;
+	/* ,"key":...} or } after the head: an object of the rest. */
+	if (b->s[0] == ',')
+		b->s[0] = '{';
+	else if (b->len == 1) {
+		b->s[0] = '{';
+		return buf_adds(b, "}");
+	}
+	return 0;
+}

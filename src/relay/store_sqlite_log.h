@@ -18,4 +18,10 @@ int sqlite_log_ensure(sqlite3 *db, bool *rewrote, char **msg);
  * -1 on error. */
 int sqlite_log_is_v1(sqlite3 *db);
 
+/* An event_log body as a JSON object of the event without its head
+ * (seq, ts, type and conversation, which are columns), into b (emptied
+ * first): what the view gives, minus the head, in one pass.  0, or -1. */
+struct buf;
+int sqlite_log_decode(const char *body, size_t len, struct buf *b);
+
 #endif

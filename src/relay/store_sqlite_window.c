@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "store_common.h"
+#include "ttydesk/buf.h"
+#include "store_sqlite_log.h"
 #include "store_window_backend.h"
 
 #define WS_OPEN "('open', 'pending', 'escalated', 'snoozed')"
@@ -208,5 +210,45 @@ sqlite_window_conv_page(void *be, const char *status,
 		sqlite3_bind_text(s, 3, status, -1, SQLITE_STATIC);
 	rc = sw_convrows(s, out);
 	sqlite3_finalize(s);
+	return rc;
+}
+
+/* From event_log itself, decoded here: the view's SQL decoding costs
+ * ten times more than the rest of a report.  A database still of schema
+ * 1 (not yet opened by a relay) is read through its events table. */
+int
+sqlite_window_scan(void *be, relay_scan_fn *fn, void *ctx)
+{
+	int v1 = sqlite_log_is_v1(sqlite_store_db(be));
+	sqlite3_stmt *s = v1 < 0 ? NULL : sw_prepare(be, v1 ?
+	    "SELECT ts, type, conversation, json FROM events WHERE type IN "
+	    "('message', 'conversation') ORDER BY seq" :
+	    "SELECT ts, type, conversation, body FROM event_log WHERE type IN "
+	    "('message', 'conversation') ORDER BY seq");
+	struct buf b = { 0 };
+	const char *text;
+	size_t len;
+	int rc = -1, step;
+
+	if (s == NULL)
+		return -1;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		text = (const char *)sqlite3_column_text(s, 3);
+		len = (size_t)sqlite3_column_bytes(s, 3);
+		if (!v1) {
+			if (sqlite_log_decode(text, len, &b) != 0)
+				break;
+			text = b.s;
+			len = b.len;
+		}
+		if (fn(ctx, sqlite3_column_int64(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    (const char *)sqlite3_column_text(s, 2), text, len) != 0)
+			break;
+	}
+	if (step == SQLITE_DONE)
+		rc = 0;
+	sqlite3_finalize(s);
+	buf_free(&b);
 	return rc;
 }

@@ -90,4 +90,13 @@ int relay_store_conv_events(struct relay_store *st, const char *conv,
 int relay_store_conv_page(struct relay_store *st, const char *status,
     int64_t before, int limit, struct relay_convrows *out);
 
+/* Every message and conversation event, by seq, to fn: its ts, type,
+ * conversation and JSON text (valid during the call).  fn returns 0 to
+ * go on.  Inside a read transaction: one snapshot.  0, or -1 (a store
+ * error, or fn's non-zero). */
+typedef int relay_scan_fn(void *ctx, int64_t ts, const char *type,
+    const char *conv, const char *json, size_t len);
+int relay_store_scan_events(struct relay_store *st, relay_scan_fn *fn,
+    void *ctx);
+
 #endif

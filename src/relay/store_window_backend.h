@@ -47,4 +47,7 @@ int pg_window_conv_events(void *be, const char *conv, const char *type,
 int pg_window_conv_page(void *be, const char *status, int64_t before,
     int limit, struct relay_convrows *out);
 
+int sqlite_window_scan(void *be, relay_scan_fn *fn, void *ctx);
+int pg_window_scan(void *be, relay_scan_fn *fn, void *ctx);
+
 #endif

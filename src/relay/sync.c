@@ -13,8 +13,11 @@
 
 #include "conv.h"
 #include "http.h"
+#include "online.h"
 #include "ops.h"
 #include "search.h"
+#include "sender.h"
+#include "store_window.h"
 
 #define SYNC_LIMIT_DEFAULT 500
 #define SYNC_LIMIT_MAX 5000
@@ -138,30 +141,84 @@ sync_sees_contact(struct req *q, json_t *ev, json_t *memo)
 	return sees;
 }
 
-/* For an agent limited to some numbers: the answer without the events of
- * the conversations it may not see.  0, or -1 (answer unchanged). */
+/* Whether the agent saw conversation conv just before event seq: the
+ * state of its previous conversation event.  prev (conversation id to
+ * true/false) carries that along one answer.  Reader lock held. */
+static bool
+sync_saw_before(struct req *q, const char *conv, int64_t seq, json_t *prev)
+{
+	struct relay_evrows rows = { NULL, 0, 0 };
+	json_t *known = json_object_get(prev, conv), *ev;
+	bool saw = false;
+
+	if (known != NULL)
+		return json_is_true(known);
+	if (relay_store_conv_events(q->r->reader, conv, "conversation", 0, seq,
+	    1, true, &rows) == 0 && rows.n == 1 &&
+	    (ev = json_loadb(rows.v[0].json, rows.v[0].len, 0, NULL)) != NULL) {
+		saw = relay_agent_sees(q->r, q->agent,
+		    json_object_get(ev, "state"));
+		json_decref(ev);
+	}
+	relay_evrows_free(&rows);
+	return saw;
+}
+
+/* A conversation event is judged by its own state: shown when the agent
+ * sees that state; when it does not but saw the one before, the event is
+ * the conversation leaving its view and is shown once, as {"hidden":
+ * true} without the state.  1 keep, 0 drop. */
+static int
+sync_conv_event(struct req *q, json_t *ev, const char *conv, json_t *prev)
+{
+	int64_t seq = json_integer_value(json_object_get(ev, "seq"));
+	bool sees = relay_agent_sees(q->r, q->agent,
+	    json_object_get(ev, "state"));
+	bool saw = !sees && sync_saw_before(q, conv, seq, prev);
+
+	json_object_set_new(prev, conv, json_boolean(sees));
+	if (sees)
+		return 1;
+	if (!saw)
+		return 0;
+	json_object_del(ev, "state");
+	json_object_set_new(ev, "hidden", json_true());
+	return 1;
+}
+
+/* For an agent that sees less than everything (numbers, teams): the
+ * answer without the events of the conversations it may not see now,
+ * and the conversation events that hid one.  0, or -1 (unchanged). */
 static int
 sync_filter(struct req *q, char **buf, size_t *len)
 {
 	json_t *root = json_loadb(*buf, *len, 0, NULL), *evs, *ev;
-	json_t *memo = json_object();
+	json_t *memo = json_object(), *prev = json_object();
 	const char *conv, *type;
 	char *out;
 	size_t i = 0;
+	int keep;
 
 	evs = json_object_get(root, "events");
-	if (!json_is_array(evs) || memo == NULL) {
+	if (!json_is_array(evs) || memo == NULL || prev == NULL) {
 		json_decref(root);
 		json_decref(memo);
+		json_decref(prev);
 		return -1;
 	}
 	pthread_mutex_lock(&q->r->reader_lock);
 	while ((ev = json_array_get(evs, i)) != NULL) {
 		conv = json_string_value(json_object_get(ev, "conversation"));
 		type = json_string_value(json_object_get(ev, "type"));
-		if (type != NULL && strcmp(type, "contact") == 0 ?
-		    sync_sees_contact(q, ev, memo) : conv == NULL ||
-		    *conv == '\0' || sync_sees_conv(q, conv, memo))
+		if (type != NULL && strcmp(type, "contact") == 0)
+			keep = sync_sees_contact(q, ev, memo);
+		else if (conv == NULL || *conv == '\0')
+			keep = 1;
+		else if (type != NULL && strcmp(type, "conversation") == 0)
+			keep = sync_conv_event(q, ev, conv, prev);
+		else
+			keep = sync_sees_conv(q, conv, memo);
+		if (keep)
 			i++;
 		else
 			json_array_remove(evs, i);
@@ -170,6 +227,7 @@ sync_filter(struct req *q, char **buf, size_t *len)
 	out = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	json_decref(memo);
+	json_decref(prev);
 	if (out == NULL)
 		return -1;
 	free(*buf);
@@ -186,8 +244,10 @@ sync_answer(struct req *q)
 	size_t len = 0;
 	int count = 0, rc;
 	int64_t last, seq;
-	bool more, limited = q->agent != NULL && q->agent->n_numbers > 0;
+	bool more, limited = relay_agent_limited(q->agent);
 
+	if (q->agent != NULL)
+		online_touch(r, q->agent->id);
 	/* The cache holds every event: for everyone but limited agents. */
 	if (!limited && sync_cached(q))
 		return;
@@ -259,6 +319,8 @@ sync_unlink(struct req **head, struct req *q)
 	if (q->wnext != NULL)
 		q->wnext->wprev = q->wprev;
 	q->wnext = q->wprev = NULL;
+	if (q->waiting && q->agent != NULL)
+		online_waiting(q->r, q->agent->id, -1);
 	q->waiting = false;
 }
 
@@ -338,6 +400,8 @@ sync_handle(struct req *q)
 	}
 	sync_link(&r->waiters, q);
 	q->waiting = true;
+	if (q->agent != NULL)
+		online_waiting(r, q->agent->id, 1);
 	req_suspend(q);
 	pthread_mutex_unlock(&r->wait_lock);
 }
@@ -400,6 +464,9 @@ sync_hk_run(struct relay *r, struct relay_job *j)
 static void
 sync_hk_done(struct relay *r, struct relay_job *j)
 {
+	if (r->hk_queued && !j->failed)
+		sender_kick(r->sender);
+	r->hk_queued = false;
 	atomic_store(&r->hk_busy, false);
 }
 

@@ -14,13 +14,41 @@
 
 #include "log.h"
 #include "metrics.h"
+#include "online.h"
 #include "relay.h"
 
 #define WRITER_BATCH_MAX 512
 
+#ifdef TTYDESK_TEST_CLOCK
+/* Test builds only: TTYDESK_RELAY_CLOCK_FILE names a file holding the
+ * relay's "now" in Unix seconds, so the integration tests can move time
+ * (business hours, reassignment) without waiting.  Unreadable: real time. */
+static int64_t
+relay_test_clock(void)
+{
+	const char *path = getenv("TTYDESK_RELAY_CLOCK_FILE");
+	char text[32];
+	FILE *f;
+	long long v = 0;
+
+	if (path == NULL || *path == '\0' || (f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fgets(text, sizeof text, f) != NULL)
+		v = strtoll(text, NULL, 10);
+	fclose(f);
+	return v > 0 ? (int64_t)v : 0;
+}
+#endif
+
 static int64_t
 relay_clock(void)
 {
+#ifdef TTYDESK_TEST_CLOCK
+	int64_t t = relay_test_clock();
+
+	if (t > 0)
+		return t;
+#endif
 	return (int64_t)time(NULL);
 }
 
@@ -40,6 +68,10 @@ relay_init(struct relay *r, struct relay_config *cfg, char *err, size_t errlen)
 	pthread_cond_init(&r->jobs_cond, NULL);
 	pthread_mutex_init(&r->wait_lock, NULL);
 	pthread_cond_init(&r->timer_cond, NULL);
+	if ((r->online = online_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	if (relay_store_open(cfg->database, RELAY_STORE_WRITER, &r->writer, err,
 	    errlen) != 0)
 		return -1;
@@ -232,6 +264,8 @@ relay_stop(struct relay *r)
 	relay_store_close(r->reader);
 	relay_store_close(r->writer);
 	r->reader = r->writer = NULL;
+	online_free(r->online);
+	r->online = NULL;
 	pthread_mutex_destroy(&r->reader_lock);
 	pthread_mutex_destroy(&r->jobs_lock);
 	pthread_cond_destroy(&r->jobs_cond);

@@ -107,6 +107,10 @@ snapw_repack(void *ud, const char *ev, size_t len, int64_t cursor)
 	size_t outlen = 0;
 	int rc;
 
+	if (c->drop_events) {
+		w->changed++;
+		return 0;
+	}
 	if (c->repack == NULL)
 		return snapw_event(w, ev, len, cursor);
 	rc = c->repack(c->repack_ud, ev, len, &out, &outlen);
@@ -311,8 +315,8 @@ cache_compact(struct td_cache *c, char *err, size_t errlen)
 		goto fail;
 	/* A repack that changed nothing in a cache that is already compact
 	 * would only write the same snapshot again. */
-	if (c->repack != NULL && w.changed == 0 && c->have_snap &&
-	    c->log_recno <= 1) {
+	if (c->repack != NULL && !c->drop_events && w.changed == 0 &&
+	    c->have_snap && c->log_recno <= 1) {
 		unchanged = true;
 		rc = 0;
 		goto fail;
@@ -355,6 +359,23 @@ fail:
 	}
 	buf_free(&w.rec);
 	store_loaded_free(l);
+	return rc;
+}
+
+int
+cache_reset_events(struct td_cache *c, char *err, size_t errlen)
+{
+	int64_t cursor = c->cursor;
+	int rc;
+
+	/* The same atomic replace as a compaction, with no event in it and
+	 * the cursor at 0 in its END record. */
+	c->cursor = 0;
+	c->drop_events = true;
+	rc = cache_compact(c, err, errlen);
+	c->drop_events = false;
+	if (rc != 0)
+		c->cursor = cursor;
 	return rc;
 }
 

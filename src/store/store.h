@@ -231,6 +231,7 @@ struct td_cache {
 	uint64_t n_json;             /* of them, JSON text (not packed) */
 	cache_repack_fn repack;      /* cache_set_repack */
 	void *repack_ud;
+	bool drop_events;            /* cache_reset_events: compact to none */
 
 	struct store_loaded *loaded; /* verified files kept for cache_load */
 	bool salvage;                /* cache_salvage: keep what opens */

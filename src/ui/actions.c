@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "app.h"
 #include "bulk.h"
 #include "convact.h"
@@ -19,11 +20,14 @@
 #include "intercomp.h"
 #include "keymap.h"
 #include "media.h"
+#include "numbers.h"
 #include "team.h"
 #include "ui.h"
 #include "contactpanel.h"
 #include "queues.h"
+#include "reportview.h"
 #include "search.h"
+#include "teamview.h"
 #include "threadview.h"
 
 static bool
@@ -217,6 +221,27 @@ act_queue_prev(struct app *app)
 	return queue_switch(app, -1);
 }
 
+/* All numbers -> each number -> all: the list and its counts follow. */
+static int
+act_number_filter(struct app *app)
+{
+	struct ui *ui = ui_of(app);
+
+	if (!numbers_several(app)) {
+		app_message(app, "one business number: nothing to filter");
+		return UI_HANDLED;
+	}
+	numbers_cycle(app);
+	app_message(app, "number: %s", numbers_filter_name(app) ?
+	    numbers_filter_name(app) : "all");
+	ui->sel = ui->top = 0;
+	free(ui->sel_id);
+	ui->sel_id = NULL;
+	queues_count(app);
+	list_rebuild(app);
+	return UI_HANDLED;
+}
+
 static int
 act_search(struct app *app)
 {
@@ -336,6 +361,8 @@ const struct action_def action_table[] = {
 	{"queue_next", "], BTab", "next queue (Mine, Unassigned, teams, "
 	    "Escalated, All, Resolved)", act_queue_next, 0, NULL},
 	{"queue_prev", "[", "previous queue", act_queue_prev, 0, NULL},
+	{"number_filter", "#", "list one business number, the next, or all "
+	    "(with several numbers)", act_number_filter, 0, NULL},
 	{"search", "/", "incremental search: names, numbers, usernames, "
 	    "BSUIDs, message text", act_search, 0, NULL},
 	{"search_next", "n", "next search match", act_search_next, 0, NULL},
@@ -389,6 +416,12 @@ const struct action_def action_table[] = {
 	    "or back by activity", team_sla_sort, 0, NULL},
 	{"contact", "C", "the customer's contact panel: note, attributes, "
 	    "earlier conversations", contact_panel, 0, NULL},
+	{"report", "D", "supervisors: the report view (table, bars per agent, "
+	    "daily sparklines; 1/2 7/30 days, [ ] earlier/later, b bars)",
+	    reportview_toggle, 0, NULL},
+	{"team", "W", "supervisors: the team view (online, open/capacity, "
+	    "oldest waiting, queues; Enter opens the oldest waiting)",
+	    teamview_toggle, 0, NULL},
 };
 
 const size_t action_count = sizeof action_table / sizeof action_table[0];

@@ -7,6 +7,7 @@
 #include "ttydesk/buf.h"
 #include "ttydesk/sanitize.h"
 #include "aline.h"
+#include "theme.h"
 
 void
 aline_init(struct aline *l)
@@ -199,4 +200,53 @@ text_wrap(const char *s, size_t len, size_t cols, wrap_fn fn, void *ud)
 		len -= n + 1;
 	}
 	return pieces;
+}
+
+struct aline *
+aline_list_add(struct aline_list *ls)
+{
+	struct aline *nv;
+	size_t cap;
+
+	if (ls->n == ls->cap) {
+		cap = ls->cap ? ls->cap * 2 : 32;
+		if ((nv = realloc(ls->v, cap * sizeof *nv)) == NULL)
+			return NULL;
+		ls->v = nv;
+		ls->cap = cap;
+	}
+	aline_init(&ls->v[ls->n]);
+	return &ls->v[ls->n++];
+}
+
+void
+aline_list_free(struct aline_list *ls)
+{
+	size_t i;
+
+	for (i = 0; i < ls->n; i++)
+		aline_free(&ls->v[i]);
+	free(ls->v);
+	memset(ls, 0, sizeof *ls);
+}
+
+void
+aline_cell(struct aline *l, int style, const char *s, size_t w, int right,
+    int utf8)
+{
+	size_t tw = text_width(s, strlen(s)), used;
+
+	if (w == 0)
+		return;
+	if (tw > w) {
+		used = aline_add_fit(l, style, s, w - 1);
+		aline_adds(l, style, utf8 ? "\xe2\x80\xa6" : "~");
+		aline_pad(l, TH_NORMAL, w - 1 - used);
+		return;
+	}
+	if (right)
+		aline_pad(l, TH_NORMAL, w - tw);
+	aline_adds(l, style, s);
+	if (!right)
+		aline_pad(l, TH_NORMAL, w - tw);
 }

@@ -45,6 +45,19 @@ int aline_pad(struct aline *l, int style, size_t n);
 int aline_printf(struct aline *l, int style, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A growing array of lines (a view's content before it is drawn). */
+struct aline_list {
+	struct aline *v;
+	size_t n, cap;
+};
+/* A new empty line at the end, or NULL when out of memory. */
+struct aline *aline_list_add(struct aline_list *ls);
+void aline_list_free(struct aline_list *ls);
+/* One table cell of exactly w columns: s left or right aligned; wider
+ * text is cut and ends in an ellipsis ("..." as "~" without UTF-8). */
+void aline_cell(struct aline *l, int style, const char *s, size_t w,
+    int right, int utf8);
+
 /*
  * Word wrap: split s (sanitized, may contain '\n') into pieces of at most
  * cols columns, breaking after spaces where possible and inside words only

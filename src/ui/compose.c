@@ -12,7 +12,9 @@
 #include "app.h"
 #include "compose.h"
 #include "convui.h"
+#include "editor.h"
 #include "keymap.h"
+#include "numbers.h"
 #include "outbox.h"
 #include "picker.h"
 #include "presence.h"
@@ -360,6 +362,28 @@ compose_height(const struct app *app, int body)
 	return h >= 3 ? h : 0;
 }
 
+/* With several numbers, which one the reply goes from: the agent must
+ * never have to guess. */
+static void
+compose_from(struct app *app, struct aline *l, const struct compose *k)
+{
+	const struct td_conversation *c = model_find(app->model, k->conv);
+	const struct app_number *n;
+	char buf[160], *s;
+
+	if (c == NULL || numbers_conv_name(app, c) == NULL)
+		return;
+	n = numbers_find(app, c->state.number);
+	snprintf(buf, sizeof buf, " from %.60s%s%.40s%s",
+	    numbers_conv_name(app, c), n && n->display ? " (" : "",
+	    n && n->display ? n->display : "", n && n->display ? ")" : "");
+	if ((s = sanitize_text(buf, strlen(buf), SANITIZE_SINGLE_LINE)) ==
+	    NULL)
+		return;
+	aline_adds(l, TH_HIGH, s);
+	free(s);
+}
+
 static void
 compose_header(struct app *app, struct view *v, struct compose *k)
 {
@@ -375,6 +399,8 @@ compose_header(struct app *app, struct view *v, struct compose *k)
 		    "sent to the customer)");
 	else
 		aline_adds(&l, TH_OUTBOUND, u ? " ▶ Reply" : " > Reply");
+	if (k->mode != CM_NOTE)
+		compose_from(app, &l, k);
 	aline_adds(&l, TH_SYSTEM, "  C-s send · Esc keep draft · M-e editor");
 	snprintf(cnt, sizeof cnt, " %zu/%d ", n, COMPOSE_MAX_CHARS);
 	right = strlen(cnt);
@@ -437,80 +463,67 @@ cursor:
 	}
 }
 
+/* A key [keys] binds to an action that works here too (a rebound send
+ * sends from the compose area): its result, 0 for any other key. */
 static int
 compose_action(struct app *app, int key)
 {
+	static const char *const here[] = { "send", "editor", "redraw",
+	    "canned", "template", "help" };
 	int a = keymap_lookup(&ui_of(app)->keymap, key);
 	const char *name;
+	size_t i;
 
 	if (a < 0)
 		return 0;
 	name = ui_of(app)->keymap.table[a].name;
-	if (strcmp(name, "send") == 0)
+	if (strcmp(name, "send") == 0) {
 		compose_send(app);
-	else if (strcmp(name, "editor") == 0)
+		return UI_HANDLED;
+	}
+	if (strcmp(name, "editor") == 0) {
 		compose_editor(app);
-	else if (strcmp(name, "redraw") == 0 || strcmp(name, "canned") == 0 ||
-	    strcmp(name, "template") == 0 || strcmp(name, "help") == 0)
-		return ui_of(app)->keymap.table[a].fn(app);
-	return UI_HANDLED;
+		return UI_HANDLED;
+	}
+	for (i = 0; i < sizeof here / sizeof here[0]; i++)
+		if (strcmp(name, here[i]) == 0)
+			return ui_of(app)->keymap.table[a].fn(app);
+	return 0;
+}
+
+static bool
+compose_is_text(int key)
+{
+	return !KM_IS_KEY(key) && !KM_IS_META(key) && key >= 0x20 &&
+	    key != 0x7f;
 }
 
 static int
 compose_key(struct app *app, struct view *v, int key)
 {
 	struct compose *k = ui_of(app)->composer;
-	struct cbuf *b;
-	size_t w = v->w > 2 ? (size_t)v->w - 1 : 1;
+	const struct keymap *ck = &ui_of(app)->compose_keys;
+	int a, rc;
 
 	if (k == NULL || !k->open)
 		return 0;
-	b = &k->buf;
 	v->dirty = true;
-	switch (key) {
-	case KM_ESC:
-	case 7: /* C-g */
-		compose_cancel(app);
-		return UI_HANDLED;
-	case KM_ENTER:
-	case '\n':
-		cbuf_insert_cp(b, '\n');
-		return UI_HANDLED;
-	case 127:
-	case 8:
-	case KM_KEY(KEY_BACKSPACE):
-		cbuf_backspace(b);
-		return UI_HANDLED;
-	case KM_KEY(KEY_DC):
-	case 4: /* C-d */
-		cbuf_delete(b);
-		return UI_HANDLED;
-	case 23: cbuf_delete_word(b); return UI_HANDLED; /* C-w */
-	case 21: cbuf_kill_bol(b); return UI_HANDLED;    /* C-u */
-	case 11: cbuf_kill_eol(b); return UI_HANDLED;    /* C-k */
-	case 1: cbuf_home(b); return UI_HANDLED;         /* C-a */
-	case 5: cbuf_end(b); return UI_HANDLED;          /* C-e */
-	case 20: return picker_canned(app);                 /* C-t */
-	case KM_KEY(KEY_LEFT): cbuf_left(b); return UI_HANDLED;
-	case KM_KEY(KEY_RIGHT): cbuf_right(b); return UI_HANDLED;
-	case KM_KEY(KEY_UP): cbuf_up(b, w); return UI_HANDLED;
-	case KM_KEY(KEY_DOWN): cbuf_down(b, w); return UI_HANDLED;
-	case KM_KEY(KEY_HOME): cbuf_home(b); return UI_HANDLED;
-	case KM_KEY(KEY_END): cbuf_end(b); return UI_HANDLED;
-	case KM_META('b'): cbuf_word_left(b); return UI_HANDLED;
-	case KM_META('f'): cbuf_word_right(b); return UI_HANDLED;
-	default:
-		break;
-	}
-	if (!KM_IS_KEY(key) && !KM_IS_META(key) && key >= 0x20) {
-		cbuf_insert_cp(b, (uint32_t)key);
+	k->wrap = v->w > 2 ? (size_t)v->w - 1 : 1;
+	/* Most terminals send DEL for the Backspace key. */
+	if (key == 0x7f)
+		key = KM_KEY(KEY_BACKSPACE);
+	if (compose_is_text(key)) {
+		cbuf_insert_cp(&k->buf, (uint32_t)key);
 		presence_typing(app);
 		if (k->mode == CM_REPLY)
 			typing_key(app, k->conv);
 		return UI_HANDLED;
 	}
-	if (compose_action(app, key) == 0)
-		app_message(app, "this key does nothing while composing");
+	if ((rc = compose_action(app, key)) != 0)
+		return rc;
+	if ((a = keymap_lookup(ck, key)) >= 0)
+		return ck->table[a].fn(app);
+	app_message(app, "this key does nothing while composing");
 	return UI_HANDLED;
 }
 

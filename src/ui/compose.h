@@ -38,6 +38,7 @@ struct compose {
 	char *quote;     /* sanitized "Name: summary" */
 	struct cbuf buf;
 	size_t top;      /* first text row shown */
+	size_t wrap;     /* text width, for the up/down keys */
 	struct draft *drafts;
 	size_t n_drafts;
 };
@@ -55,9 +56,6 @@ void compose_cancel(struct app *app);
 int compose_send(struct app *app);
 /* Insert text at the cursor (canned replies). */
 void compose_insert(struct app *app, const char *text);
-/* Compose in $VISUAL/$EDITOR (editor.c). */
-int compose_editor(struct app *app);
-
 /* Rows the compose area takes out of a body of `body` rows (0: closed). */
 int compose_height(const struct app *app, int body);
 
@@ -75,5 +73,7 @@ void compose_free(struct app *app);
  * buf when closed (returns false), true when free text is allowed. */
 bool compose_window_ok(const struct td_conversation *c, int64_t now,
     char *buf, size_t len);
+
+extern const struct view compose_view;
 
 #endif

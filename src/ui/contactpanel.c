@@ -17,6 +17,7 @@
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "app.h"
+#include "numbers.h"
 #include "dialog.h"
 #include "keymap.h"
 #include "outbox.h"
@@ -196,7 +197,10 @@ cp_items(struct app *app, struct cpanel *cp, char **items, size_t *n)
 		const char *id = json_string_value(json_object_get(e, "id"));
 		const char *st = json_string_value(json_object_get(json_object_get(
 		    e, "state"), "status"));
-		char first[32], last[32], line[160];
+		const struct app_number *num = numbers_several(app) ?
+		    numbers_find(app, json_string_value(json_object_get(
+		    json_object_get(e, "state"), "number"))) : NULL;
+		char first[32], last[32], line[200];
 
 		if (id == NULL)
 			continue;
@@ -204,8 +208,10 @@ cp_items(struct app *app, struct cpanel *cp, char **items, size_t *n)
 		    json_object_get(e, "first_ts")));
 		cp_when(last, sizeof last, (int64_t)json_integer_value(
 		    json_object_get(e, "last_ts")));
-		snprintf(line, sizeof line, ": %s %s - %s%s", st ? st : "?", first,
-		    last, strcmp(id, cp->conv) == 0 ? " (this one)" : "");
+		snprintf(line, sizeof line, ": %s%.40s%s%s %s - %s%s",
+		    num ? "[" : "", num ? num->name : "", num ? "] " : "",
+		    st ? st : "?", first, last, strcmp(id, cp->conv) == 0 ?
+		    " (this one)" : "");
 		rc |= cp_add(cp, items, n, CP_CONV, id, "conversation ", id, line);
 	}
 	return rc;

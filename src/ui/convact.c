@@ -10,6 +10,7 @@
 #include "bulk.h"
 #include "compose.h"
 #include "convact.h"
+#include "editor.h"
 #include "dialog.h"
 #include "keymap.h"
 #include "outbox.h"

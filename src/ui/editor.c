@@ -20,6 +20,7 @@
 
 #include "app.h"
 #include "compose.h"
+#include "editor.h"
 #include "ui.h"
 
 #define EDITOR_MAX (64 * 1024)

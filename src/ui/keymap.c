@@ -1,4 +1,5 @@
-/* Key names, bindings, [keys] rebinding and the generated key reference. */
+/* Key names, bindings, [keys] and [compose_keys] rebinding and the
+ * generated key reference. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +208,7 @@ struct keymap_ctx {
 	size_t n_cfg;
 	size_t cap_cfg;
 	unsigned char *configured; /* per action: named in [keys] */
+	const char *section;       /* "keys", "compose_keys" */
 	char *err;
 	size_t errlen;
 };
@@ -244,9 +246,9 @@ keymap_config_cb(void *ud, const char *name)
 		if (k->cfg_owner[i] == k->action)
 			return 0;
 		snprintf(k->err, k->errlen, "line %d: key %s is bound to both "
-		    "%s and %s in [keys]", k->line, name,
+		    "%s and %s in [%s]", k->line, name,
 		    k->km->table[k->cfg_owner[i]].name,
-		    k->km->table[k->action].name);
+		    k->km->table[k->action].name, k->section);
 		return -1;
 	}
 	if (k->n_cfg == k->cap_cfg) {
@@ -274,14 +276,14 @@ keymap_apply_config(struct keymap *km, const struct ini *ini,
 
 	for (i = 0; i < ini->n; i++) {
 		const struct ini_entry *e = &ini->entries[i];
-		if (strcmp(e->section, "keys") != 0)
+		if (strcmp(e->section, k->section) != 0)
 			continue;
 		k->line = e->line;
 		k->action = keymap_action_index(km, e->key);
 		if (k->action < 0) {
 			snprintf(k->err, k->errlen, "line %d: unknown action '%s' "
-			    "in [keys] (docs/keys.md lists the names)", e->line,
-			    e->key);
+			    "in [%s] (docs/keys.md lists the names)", e->line,
+			    e->key, k->section);
 			return -1;
 		}
 		/* An action named in [keys] gets exactly the keys given there;
@@ -299,6 +301,15 @@ int
 keymap_build(struct keymap *km, const struct action_def *table,
     size_t n_actions, const struct ini *ini, char *err, size_t errlen)
 {
+	return keymap_build_section(km, table, n_actions, ini, "keys", err,
+	    errlen);
+}
+
+int
+keymap_build_section(struct keymap *km, const struct action_def *table,
+    size_t n_actions, const struct ini *ini, const char *section, char *err,
+    size_t errlen)
+{
 	struct keymap_ctx k;
 	size_t i;
 	int rc = -1;
@@ -308,6 +319,7 @@ keymap_build(struct keymap *km, const struct action_def *table,
 	km->table = table;
 	km->n_actions = n_actions;
 	k.km = km;
+	k.section = section;
 	k.err = err;
 	k.errlen = errlen;
 	snprintf(err, errlen, "out of memory");
@@ -371,28 +383,45 @@ keymap_keys_of(const struct keymap *km, int action, char *buf, size_t len)
 	return buf;
 }
 
-char *
-keymap_markdown(const struct keymap *km)
+static void
+keymap_markdown_rows(struct buf *out, const struct keymap *km)
 {
-	struct buf out = { 0 };
 	char keys[256];
 	size_t i;
 
+	buf_adds(out, "| action | default keys | does |\n|---|---|---|\n");
+	for (i = 0; i < km->n_actions; i++) {
+		const struct action_def *a = &km->table[i];
+		snprintf(keys, sizeof keys, "%s", a->keys ? a->keys : "");
+		buf_printf(out, "| `%s` | %s%s%s | %s%s |\n",
+		    a->name, *keys ? "`" : "", keys, *keys ? "`" : "",
+		    a->help, a->fn == NULL ? " (not available yet)" : "");
+	}
+}
+
+char *
+keymap_markdown(const struct keymap *km, const struct keymap *compose)
+{
+	struct buf out = { 0 };
+
 	buf_adds(&out, "# ttydesk keys\n\n"
-	    "Generated from the keymap table (src/ui/actions.c); "
-	    "`unit.keymap` checks that this file matches it.\n"
+	    "Generated from the keymap tables (src/ui/actions.c, "
+	    "src/ui/composekeys.c);\n"
+	    "`unit.keymap` checks that this file matches them.\n"
 	    "Rebind in the `[keys]` section of the config: `action = key[, key...]`.\n"
 	    "An action named there gets exactly those keys, and they leave the\n"
 	    "action that had them by default. Key names: a printable character,\n"
 	    "`C-x`, `M-x`, `Enter`, `Esc`, `Tab`, `BTab`, `Space`, `Up`, `Down`,\n"
-	    "`Left`, `Right`, `PageUp`, `PageDown`, `Home`, `End`, `F1`-`F12`.\n\n"
-	    "| action | default keys | does |\n|---|---|---|\n");
-	for (i = 0; i < km->n_actions; i++) {
-		const struct action_def *a = &km->table[i];
-		snprintf(keys, sizeof keys, "%s", a->keys ? a->keys : "");
-		buf_printf(&out, "| `%s` | %s%s%s | %s%s |\n",
-		    a->name, *keys ? "`" : "", keys, *keys ? "`" : "",
-		    a->help, a->fn == NULL ? " (not available yet)" : "");
-	}
+	    "`Left`, `Right`, `PageUp`, `PageDown`, `Home`, `End`, `Backspace`,\n"
+	    "`Delete`, `F1`-`F12`.\n\n");
+	keymap_markdown_rows(&out, km);
+	buf_adds(&out, "\n## While composing\n\n"
+	    "In the compose area printable keys are text. A key that `[keys]`\n"
+	    "binds to `send`, `editor`, `template`, `canned`, `help` or `redraw`\n"
+	    "does that (so a rebound `send` sends from the compose area too), unless\n"
+	    "it is a printable character; the other keys edit the text as below.\n"
+	    "Rebind these in the `[compose_keys]` section, the same way. The\n"
+	    "Backspace key works whether the terminal sends `Backspace` or DEL.\n\n");
+	keymap_markdown_rows(&out, compose);
 	return buf_take(&out, NULL);
 }

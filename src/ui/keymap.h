@@ -1,7 +1,6 @@
 /*
- * Keys and actions.  One table (actions.c) lists every action with its
- * name, default keys, help text and handler; the keymap binds keys to
- * actions from that table plus the config's [keys] section, and the help
+ * Keys.  The keymap binds keys to the actions of the table (actions.h)
+ * from its defaults plus the config's [keys] section, and the help
  * screen and docs/keys.md are generated from it.
  *
  * Key codes: a Unicode code point (control keys are their control
@@ -15,6 +14,8 @@
 
 #include <stddef.h>
 
+#include "actions.h"
+
 #define KM_KEY(k) (0x200000 | (k))
 #define KM_META(c) (0x400000 | (c))
 #define KM_IS_KEY(k) (((k) & 0x200000) != 0)
@@ -26,30 +27,6 @@
 
 struct app;
 struct ini;
-
-/* Handler result flags. */
-#define UI_HANDLED 0x1
-#define UI_REDRAW 0x2
-#define UI_QUIT 0x4
-
-typedef int (*action_fn)(struct app *app);
-
-/* Action flags. */
-#define ACT_MOTION 0x1 /* moves a cursor: the two-pane preview may lag */
-
-struct action_def {
-	const char *name;  /* as [keys] spells it */
-	const char *keys;  /* default keys, ", "-separated key names */
-	const char *help;
-	action_fn fn;      /* NULL: "not available yet" */
-	unsigned flags;    /* ACT_* */
-	/* What the key does while the help screen is shown; NULL: it closes
-	 * the help screen. */
-	action_fn in_help;
-};
-
-extern const struct action_def action_table[];
-extern const size_t action_count;
 
 struct binding {
 	int key;
@@ -79,14 +56,18 @@ int keymap_action_index(const struct keymap *km, const char *name);
  */
 int keymap_build(struct keymap *km, const struct action_def *table,
     size_t n_actions, const struct ini *ini, char *err, size_t errlen);
+/* The same with another section of the config ("compose_keys"). */
+int keymap_build_section(struct keymap *km, const struct action_def *table,
+    size_t n_actions, const struct ini *ini, const char *section, char *err,
+    size_t errlen);
 void keymap_free(struct keymap *km);
 /* Action index bound to key, or -1. */
 int keymap_lookup(const struct keymap *km, int key);
 /* ", "-joined names of the keys bound to an action into buf. */
 const char *keymap_keys_of(const struct keymap *km, int action, char *buf,
     size_t len);
-/* The whole table as Markdown (docs/keys.md), from the default keys.
- * malloc'd; caller frees. */
-char *keymap_markdown(const struct keymap *km);
+/* Both tables as Markdown (docs/keys.md), from the default keys: km's
+ * and the compose area's.  malloc'd; caller frees. */
+char *keymap_markdown(const struct keymap *km, const struct keymap *compose);
 
 #endif

@@ -157,11 +157,19 @@ int
 list_format_row(struct aline *out, const struct td_conversation *c,
     const struct row_ctx *ctx, size_t width)
 {
+	return list_format_row_number(out, c, ctx, width, NULL);
+}
+
+int
+list_format_row_number(struct aline *out, const struct td_conversation *c,
+    const struct row_ctx *ctx, size_t width, const char *numname)
+{
 	char unread[16], age[16], markers[256], sla[32], csat[16],
 	    *name = NULL, *preview = NULL, *tmp;
 	const char *dn, *win = " ", *prefix = "";
 	const struct td_msg *last = last_message(c);
-	size_t namew, fixed, markw, prevw, used, slaw, csatw;
+	size_t namew, fixed, markw, prevw, used, slaw, csatw, numw = 0;
+	char *number = NULL;
 	int64_t left = 0;
 	int winst = TH_NORMAL, prio = TH_NORMAL, slast;
 
@@ -202,6 +210,13 @@ list_format_row(struct aline *out, const struct td_conversation *c,
 	csatw = text_width(csat, strlen(csat));
 
 	namew = width >= 100 ? 22 : width >= 60 ? 18 : 15;
+	/* Which business number: a short column, only with several. */
+	if (numname != NULL && (number = sanitize_text(numname,
+	    strlen(numname), SANITIZE_SINGLE_LINE)) != NULL) {
+		numw = text_width(number, strlen(number));
+		if (numw > 12)
+			numw = 12;
+	}
 	markw = text_width(markers, strlen(markers));
 	if (markw > 24)
 		markw = 24;
@@ -209,6 +224,10 @@ list_format_row(struct aline *out, const struct td_conversation *c,
 	 * age(4) */
 	fixed = 1 + 3 + 1 + 2 + 1 + namew + 1 + 1 + (markw ? markw + 1 : 0) + 1 + 1 + 4;
 	fixed += (csatw ? csatw + 1 : 0) + (slaw ? slaw + 1 : 0);
+	/* The number takes from the preview, never from the row's width. */
+	if (numw + 1 > (width > fixed ? width - fixed : 0))
+		numw = width > fixed + 1 ? width - fixed - 1 : 0;
+	fixed += numw ? numw + 1 : 0;
 	prevw = width > fixed ? width - fixed : 0;
 
 	/* The cursor is a mark and the name in the selection colour, not a
@@ -229,6 +248,10 @@ list_format_row(struct aline *out, const struct td_conversation *c,
 	row_field(out, ctx->selected ? TH_SELECTED : c->unread ? TH_UNREAD :
 	    TH_NAME, name, namew, 0);
 	aline_pad(out, TH_NORMAL, 1);
+	if (numw > 0) {
+		row_field(out, TH_MARKER, number, numw, 0);
+		aline_pad(out, TH_NORMAL, 1);
+	}
 	if (prevw > 0) {
 		used = aline_add_fit(out, TH_MARKER, prefix, prevw);
 		tmp = preview;
@@ -254,9 +277,11 @@ list_format_row(struct aline *out, const struct td_conversation *c,
 	row_field(out, TH_AGE, age, 4, 1);
 	free(name);
 	free(preview);
+	free(number);
 	return 0;
 fail:
 	free(name);
 	free(preview);
+	free(number);
 	return -1;
 }

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 
 #include "app.h"
+#include "numbers.h"
 #include "bulk.h"
 #include "theme.h"
 #include "ui.h"
+#include "listview.h"
 #include "listrow.h"
 
 static void
@@ -25,7 +27,8 @@ list_draw_row(struct app *app, struct view *v, size_t i, struct aline *l)
 		wclrtoeol(v->win);
 		return;
 	}
-	list_format_row(l, ui->items[i], &ctx, (size_t)v->w);
+	list_format_row_number(l, ui->items[i], &ctx, (size_t)v->w,
+	    numbers_conv_name(app, ui->items[i]));
 	ui_draw_aline(app, v->win, y, 0, l, (size_t)v->w, TH_NORMAL);
 	/* Bulk marks (bulk.h) take the cursor column. */
 	if (bulk_count(app) > 0 && bulk_marked(app, ui->items[i]->id)) {

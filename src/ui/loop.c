@@ -19,6 +19,7 @@
 #include "outbox.h"
 #include "presence.h"
 #include "conn.h"
+#include "teamview.h"
 #include "ui.h"
 #include "queues.h"
 
@@ -156,6 +157,7 @@ loop_tick(struct app *app)
 	if (app->now != ui->last_second) {
 		ui->last_second = app->now;
 		app_cache_idle(app);
+		teamview_tick(app);
 	}
 	if (app->msg[0] != '\0' && app->now - app->msg_at >= 10) {
 		app->msg[0] = '\0';

@@ -6,6 +6,7 @@
 
 #include "ttydesk/model.h"
 #include "app.h"
+#include "numbers.h"
 #include "sla.h"
 #include "ui.h"
 #include "queues.h"
@@ -123,6 +124,8 @@ queues_count(struct app *app)
 		ui->queues[k].count = ui->queues[k].unread = 0;
 	for (i = 0; i < n; i++) {
 		const struct td_conversation *c = model_get(app->model, i);
+		if (!numbers_pass(app, c))
+			continue;
 		for (k = 0; k < ui->n_queues; k++) {
 			if (!conversation_in_queue(app->model, c, &ui->queues[k].q))
 				continue;
@@ -139,7 +142,7 @@ list_rebuild(struct app *app)
 {
 	struct ui *ui = ui_of(app);
 	struct td_conversation **items = NULL;
-	size_t n = 0, i;
+	size_t n = 0, i, k;
 
 	if (ui->n_queues > 0) {
 		n = model_queue(app->model, &ui->queues[ui->cur_queue].q, &items);
@@ -149,6 +152,12 @@ list_rebuild(struct app *app)
 			items = NULL;
 		}
 	}
+	/* The number filter keeps the queue's order. */
+	for (i = 0, k = 0; i < n; i++) {
+		if (numbers_pass(app, items[i]))
+			items[k++] = items[i];
+	}
+	n = k;
 	if (ui->sla_sort)
 		sla_sort(items, n, app->now);
 	free(ui->items);

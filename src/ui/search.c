@@ -12,6 +12,7 @@
 #include "ttydesk/model.h"
 #include "app.h"
 #include "dialog.h"
+#include "numbers.h"
 #include "ui.h"
 #include "queues.h"
 #include "rsearch.h"
@@ -28,7 +29,8 @@ search_find(struct app *app, size_t from, int dir, bool include_from)
 		return -1;
 	for (k = include_from ? 0 : 1; k <= n; k++) {
 		i = dir > 0 ? (from + k) % n : (from + n - k % n) % n;
-		if (conversation_matches(ui->items[i], ui->search)) {
+		if (conversation_matches(ui->items[i], ui->search) ||
+		    numbers_match(app, ui->items[i], ui->search)) {
 			list_select(app, i);
 			return 0;
 		}

@@ -15,7 +15,7 @@ static const char *const theme_names[TH__COUNT] = {
 	"urgent", "high", "window_closed", "inbound", "outbound", "note",
 	"system", "quote", "day", "tick", "tick_read", "failed", "media",
 	"reaction", "search", "help_key", "border", "dialog", "sla_warn",
-	"sla_breached",
+	"sla_breached", "chart", "chart_alt",
 };
 
 const char *
@@ -60,6 +60,7 @@ theme_default(struct theme *t)
 	theme_set(t, TH_DIALOG, -1, -1, THA_REVERSE);
 	theme_set(t, TH_SLA_WARN, -1, -1, THA_BOLD);
 	theme_set(t, TH_SLA_BREACHED, -1, -1, THA_REVERSE | THA_BOLD);
+	theme_set(t, TH_CHART_ALT, -1, -1, THA_BOLD);
 }
 
 static const char *const colour_names[] = {

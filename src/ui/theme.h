@@ -53,6 +53,8 @@ enum theme_el {
 	TH_DIALOG,
 	TH_SLA_WARN,     /* SLA due soon (last 20 % of the target) */
 	TH_SLA_BREACHED, /* SLA missed */
+	TH_CHART,        /* bars and sparklines of the report view */
+	TH_CHART_ALT,    /* the second figure (first-response time) */
 	TH__COUNT
 };
 

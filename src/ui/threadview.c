@@ -13,6 +13,7 @@
 #include "app.h"
 #include "convui.h"
 #include "history.h"
+#include "numbers.h"
 #include "outbox.h"
 #include "pending.h"
 #include "picdraw.h"
@@ -118,6 +119,13 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c,
 	    st->team ? " #" : "", st->team ? st->team : "");
 	if ((s = sanitize_text(buf, strlen(buf), SANITIZE_SINGLE_LINE)) != NULL) {
 		aline_adds(&l, TH_MARKER, s);
+		free(s);
+	}
+	if (numbers_conv_name(app, c) != NULL && (s = sanitize_text(
+	    numbers_conv_name(app, c), strlen(numbers_conv_name(app, c)),
+	    SANITIZE_SINGLE_LINE)) != NULL) {
+		aline_adds(&l, TH_HIGH, "  number: ");
+		aline_adds(&l, TH_HIGH, s);
 		free(s);
 	}
 	sla_title_add(&l, c, app->now, ui_of(app)->utf8);

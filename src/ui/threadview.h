@@ -8,6 +8,8 @@
 
 struct app;
 
+extern const struct view thread_view;
+
 /* Open the thread of conversation id in the thread pane (focus it). */
 void thread_open(struct app *app, const char *id);
 /* The same for a conversation the model may not hold (a relay search hit,

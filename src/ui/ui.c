@@ -19,9 +19,12 @@
 #include "compose.h"
 #include "dialog.h"
 #include "keymap.h"
+#include "listview.h"
 #include "theme.h"
 #include "ui.h"
 #include "queues.h"
+#include "threadview.h"
+#include "views.h"
 
 #define UI_TWO_PANE_MIN 100
 
@@ -134,6 +137,7 @@ ui_common_start(struct app *app)
 	ui_view_init(&ui->status, &status_view);
 	ui_view_init(&ui->helpv, &help_view);
 	ui_view_init(&ui->compose, &compose_view);
+	ui->panel.win = NULL;
 	ui->dirty_rows[0] = ui->dirty_rows[1] = -1;
 	ui_apply_theme(app);
 	/* stdscr is never drawn on; refresh it once so getch() has no
@@ -184,6 +188,7 @@ ui_stop(struct app *app)
 	ui_delwin(&ui->status);
 	ui_delwin(&ui->helpv);
 	ui_delwin(&ui->compose);
+	ui_delwin(&ui->panel);
 	dialog_resize(app);
 	curs_set(1);
 	endwin();
@@ -217,6 +222,7 @@ ui_layout(struct app *app)
 {
 	struct ui *ui = ui_of(app);
 	int rows = LINES, cols = COLS, body, lw, ch;
+	bool over;
 
 	ui->rows = rows;
 	ui->cols = cols;
@@ -230,12 +236,16 @@ ui_layout(struct app *app)
 		ui_place(&ui->thread, false, 0, 0, 0, 0);
 		ui_place(&ui->helpv, false, 0, 0, 0, 0);
 		ui_place(&ui->compose, false, 0, 0, 0, 0);
+		ui_place(&ui->panel, false, 0, 0, 0, 0);
 		ui_place(&ui->status, true, 0, 0, rows > 0 ? 1 : 0, cols);
 		return;
 	}
+	/* Help or a panel covers list and thread. */
+	over = ui->help || ui->panel_on;
 	ui_place(&ui->tabs, true, 0, 0, 1, cols);
 	ui_place(&ui->status, true, rows - 1, 0, 1, cols);
 	ui_place(&ui->helpv, ui->help, 1, 0, body, cols);
+	ui_place(&ui->panel, ui->panel_on && !ui->help, 1, 0, body, cols);
 	ch = compose_height(app, body);
 	if (ui->two_pane) {
 		lw = cols * 2 / 5;
@@ -243,18 +253,18 @@ ui_layout(struct app *app)
 			lw = 44;
 		if (lw > 72)
 			lw = 72;
-		ui_place(&ui->list, !ui->help, 1, 0, body, lw);
-		ui_place(&ui->sep, !ui->help, 1, lw, body, 1);
-		ui_place(&ui->thread, !ui->help, 1, lw + 1, body - ch, cols - lw - 1);
-		ui_place(&ui->compose, !ui->help && ch > 0, 1 + body - ch, lw + 1,
+		ui_place(&ui->list, !over, 1, 0, body, lw);
+		ui_place(&ui->sep, !over, 1, lw, body, 1);
+		ui_place(&ui->thread, !over, 1, lw + 1, body - ch, cols - lw - 1);
+		ui_place(&ui->compose, !over && ch > 0, 1 + body - ch, lw + 1,
 		    ch, cols - lw - 1);
 	} else {
-		ui_place(&ui->list, !ui->help && ui->focus == FOCUS_LIST, 1, 0,
+		ui_place(&ui->list, !over && ui->focus == FOCUS_LIST, 1, 0,
 		    body, cols);
 		ui_place(&ui->sep, false, 0, 0, 0, 0);
-		ui_place(&ui->thread, !ui->help && ui->focus == FOCUS_THREAD, 1,
+		ui_place(&ui->thread, !over && ui->focus == FOCUS_THREAD, 1,
 		    0, body - ch, cols);
-		ui_place(&ui->compose, !ui->help && ch > 0 &&
+		ui_place(&ui->compose, !over && ch > 0 &&
 		    ui->focus == FOCUS_THREAD, 1 + body - ch, 0, ch, cols);
 	}
 	if (ui->list.resize != NULL)
@@ -289,7 +299,43 @@ ui_dirty_all(struct app *app)
 
 	ui->tabs.dirty = ui->list.dirty = ui->sep.dirty = true;
 	ui->thread.dirty = ui->status.dirty = ui->helpv.dirty = true;
-	ui->compose.dirty = true;
+	ui->compose.dirty = ui->panel.dirty = true;
+}
+
+void
+ui_panel_open(struct app *app, const struct view *proto)
+{
+	struct ui *ui = ui_of(app);
+
+	/* The window is kept; the functions are the panel's. */
+	ui->panel.name = proto->name;
+	ui->panel.draw = proto->draw;
+	ui->panel.handle_key = proto->handle_key;
+	ui->panel.resize = proto->resize;
+	ui->panel_on = true;
+	ui->help = false;
+	ui_layout(app);
+	ui_dirty_all(app);
+}
+
+void
+ui_panel_close(struct app *app)
+{
+	struct ui *ui = ui_of(app);
+
+	if (!ui->panel_on)
+		return;
+	ui->panel_on = false;
+	ui_layout(app);
+	ui_dirty_all(app);
+}
+
+bool
+ui_panel_is(const struct app *app, const struct view *proto)
+{
+	const struct ui *ui = ui_of(app);
+
+	return ui->panel_on && ui->panel.draw == proto->draw;
 }
 
 void
@@ -421,7 +467,7 @@ ui_draw(struct app *app)
 {
 	struct ui *ui = ui_of(app);
 	struct view *views[] = { &ui->tabs, &ui->list, &ui->sep, &ui->thread,
-	    &ui->helpv, &ui->status, &ui->compose };
+	    &ui->helpv, &ui->panel, &ui->status, &ui->compose };
 	size_t i;
 
 	if (!ui->started)
@@ -495,6 +541,8 @@ ui_key(struct app *app, int key)
 		return dialog_key(app, key);
 	if (ui->help)
 		return ui->helpv.handle_key(app, &ui->helpv, key);
+	if (ui->panel_on && ui->panel.handle_key != NULL)
+		return ui->panel.handle_key(app, &ui->panel, key);
 	/* Cursor motion may leave the preview behind for a moment; anything
 	 * else acts on what the agent sees, so the preview catches up first. */
 	a = keymap_lookup(&ui_of(app)->keymap, key);

@@ -26,6 +26,8 @@ struct dialog;
 struct convmap;
 struct compose;
 struct bulk;
+struct reportui;
+struct teamui;
 typedef struct _win_st WINDOW;
 
 struct view {
@@ -62,6 +64,10 @@ struct ui {
 	size_t help_top;
 
 	struct view tabs, list, sep, thread, status, helpv;
+	/* A full-screen panel over list and thread (the report or the team
+	 * view: ui_panel_open), shown while panel_on. */
+	struct view panel;
+	bool panel_on;
 	struct view compose; /* under the thread while composing (compose.c) */
 	unsigned long attr[40]; /* curses attributes per theme element */
 	short pair[40];
@@ -106,11 +112,16 @@ struct ui {
 	int64_t first_frame_ms; /* CLOCK_MONOTONIC ms of the first one */
 
 	struct keymap keymap;
+	struct keymap compose_keys; /* the compose area's (composekeys.h) */
 	struct theme theme;
 	struct convmap *convs;     /* per-conversation UI state (convui.h) */
 	/* Compose area and marks (compose.h, bulk.h); NULL until used. */
 	struct compose *composer;
 	struct bulk *bulk;
+	/* The report and team views' state (reportview.h, teamview.h);
+	 * NULL until first opened. */
+	struct reportui *report;
+	struct teamui *team;
 };
 
 /* The screen's state of an app (ui_init made it). */
@@ -136,6 +147,12 @@ void ui_layout(struct app *app);
 void ui_resize(struct app *app);
 void ui_draw(struct app *app);
 void ui_dirty_all(struct app *app);
+/* Show a full-screen panel drawn and keyed by proto's functions (the
+ * report or team view), or close it. */
+void ui_panel_open(struct app *app, const struct view *proto);
+void ui_panel_close(struct app *app);
+/* Is the panel of proto on screen? */
+bool ui_panel_is(const struct app *app, const struct view *proto);
 /* The terminal bell (a new message in one of my queues). */
 void ui_bell(struct app *app);
 /* One key from the terminal; returns UI_* flags. */
@@ -146,9 +163,5 @@ int ui_read_key(struct app *app);
 /* Draw an attributed line at (y, x) cut/padded to width columns. */
 void ui_draw_aline(struct app *app, WINDOW *w, int y, int x,
     const struct aline *l, size_t width, int base_style);
-
-/* Views. */
-extern const struct view tabs_view, list_view, sep_view, thread_view,
-    status_view, help_view, compose_view;
 
 #endif

@@ -11,10 +11,13 @@
 #include "app.h"
 #include "bulk.h"
 #include "compose.h"
+#include "composekeys.h"
 #include "convui.h"
 #include "dialog.h"
 #include "keymap.h"
 #include "queues.h"
+#include "reportview.h"
+#include "teamview.h"
 #include "ui.h"
 
 static void
@@ -200,8 +203,11 @@ hook_free(struct app *app)
 	compose_save_open(app);
 	compose_free(app);
 	bulk_free(app);
+	reportview_free(app);
+	teamview_free(app);
 	convmap_free(ui->convs);
 	keymap_free(&ui->keymap);
+	keymap_free(&ui->compose_keys);
 	free(ui->queues);
 	free(ui->items);
 	free(ui->sel_id);
@@ -216,6 +222,8 @@ static const struct app_view_ops ui_hooks = {
 	.recount = hook_recount,
 	.me_changed = hook_me_changed,
 	.synced = hook_synced,
+	/* An empty model: the same full refresh as a new identity. */
+	.reset = hook_me_changed,
 	.conv_changed = hook_conv_changed,
 	.sys_line = hook_sys_line,
 	.new_inbound = hook_new_inbound,
@@ -257,6 +265,12 @@ ui_init(struct app *app, char *err, size_t errlen)
 	    cfg ? &cfg->ini : NULL, why, sizeof why) != 0) {
 		snprintf(err, errlen, "%s: [keys] %s", cfg ? cfg->path : "config",
 		    why);
+		return -1;
+	}
+	if (composekeys_build(&ui->compose_keys, cfg ? &cfg->ini : NULL, why,
+	    sizeof why) != 0) {
+		snprintf(err, errlen, "%s: [compose_keys] %s", cfg ? cfg->path :
+		    "config", why);
 		return -1;
 	}
 	if (theme_load(&ui->theme, cfg && cfg->theme ? cfg->theme : "default",

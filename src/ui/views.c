@@ -10,9 +10,11 @@
 #include "app.h"
 #include "dialog.h"
 #include "keymap.h"
+#include "numbers.h"
 #include "conn.h"
 #include "theme.h"
 #include "ui.h"
+#include "views.h"
 #include "window.h"
 
 static void
@@ -44,6 +46,11 @@ tabs_draw(struct app *app, struct view *v)
 			if (i == ui->cur_queue)
 				w = l.width;
 		}
+		/* The number filter, with several numbers. */
+		if (numbers_several(app))
+			aline_printf(&l, numbers_filter_name(app) ? TH_HIGH :
+			    TH_TABS, " number: %s ", numbers_filter_name(app) ?
+			    numbers_filter_name(app) : "all");
 		if (w <= (size_t)v->w || start >= ui->cur_queue)
 			break;
 		start++;

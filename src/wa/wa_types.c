@@ -452,6 +452,11 @@ wa_type_system(const json_t *body, struct wa_item *it, struct buf *why)
 		return -1;
 	if (it->new_wa_id == NULL && wa_json_take(body, "wa_id", &it->new_wa_id) != 0)
 		return -1;
+	if (wa_json_take(body, "new_user_id", &it->new_user_id) != 0)
+		return -1;
+	if (it->new_user_id == NULL &&
+	    wa_json_take(body, "user_id", &it->new_user_id) != 0)
+		return -1;
 	return 0;
 }
 

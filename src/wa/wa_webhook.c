@@ -11,6 +11,8 @@
 struct wa_change {
 	const json_t *value;
 	const json_t *contacts;
+	const char *thread;          /* history: the customer of the thread */
+	bool echo, history;
 	const char *phone_number_id;
 	const char *display_phone_number;
 };
@@ -42,6 +44,7 @@ wa_item_clear(struct wa_item *it)
 	free(it->referral_headline);
 	free(it->referral_url);
 	free(it->new_wa_id);
+	free(it->new_user_id);
 	memset(it, 0, sizeof *it);
 }
 
@@ -159,6 +162,47 @@ wa_item_start(struct wa_item *it, enum wa_item_kind kind,
 	return 0;
 }
 
+static enum td_msg_status wa_status_from_name(const char *s);
+
+/* Echoes and history: who the customer is, and whether the business sent
+ * the message (then "to" names the customer, or "from" is not the
+ * thread's customer). */
+static int
+wa_customer_coex(const json_t *msg, const struct wa_change *ch,
+    struct wa_item *it)
+{
+	char from[32], to[32], status[16];
+	const char *f = wa_json_id(msg, "from", from, sizeof from);
+	const char *t = wa_json_id(msg, "to", to, sizeof to);
+	const char *who = ch->echo ? t : ch->thread;
+	const char *st;
+	size_t i;
+
+	it->echo = ch->echo;
+	it->history = ch->history;
+	if (ch->echo || t != NULL || (f != NULL && who != NULL &&
+	    strcmp(f, who) != 0)) {
+		it->message.direction = TD_DIR_OUT;
+		it->message.status = TD_MS_SENT;
+		if (who == NULL)
+			who = t;
+	} else if (who == NULL) {
+		who = f;
+	}
+	st = wa_json_nstr(json_object_get(msg, "history_context"), "status");
+	if (it->message.direction == TD_DIR_OUT && st != NULL) {
+		/* Meta writes these in capitals ("READ"). */
+		for (i = 0; st[i] != '\0' && i + 1 < sizeof status; i++)
+			status[i] = (char)(st[i] >= 'A' && st[i] <= 'Z' ?
+			    st[i] - 'A' + 'a' : st[i]);
+		status[i] = '\0';
+		if (wa_status_from_name(status) > TD_MS_RECEIVED)
+			it->message.status = wa_status_from_name(status);
+	}
+	return wa_customer_fill(&it->customer, ch, who,
+	    wa_json_nstr(msg, ch->echo ? "to_user_id" : "from_user_id"), NULL);
+}
+
 static int
 wa_parse_message(const json_t *msg, const struct wa_change *ch,
     struct wa_item *it)
@@ -169,8 +213,11 @@ wa_parse_message(const json_t *msg, const struct wa_change *ch,
 	if (wa_item_start(it, WA_ITEM_MESSAGE, ch) != 0 ||
 	    wa_message_parse(msg, ch->value, it) != 0)
 		return -1;
-	if (wa_customer_fill(cu, ch, wa_json_id(msg, "from", from, sizeof from),
-	    wa_json_nstr(msg, "from_user_id"),
+	if (ch->echo || ch->history) {
+		if (wa_customer_coex(msg, ch, it) != 0)
+			return -1;
+	} else if (wa_customer_fill(cu, ch, wa_json_id(msg, "from", from,
+	    sizeof from), wa_json_nstr(msg, "from_user_id"),
 	    wa_json_nstr(msg, "from_parent_user_id")) != 0)
 		return -1;
 	if (wa_dup(cu->wa_id ? cu->wa_id : cu->user_id, &it->message.from) != 0)
@@ -318,6 +365,27 @@ wa_parse_template_update(const json_t *entry, const json_t *value,
 	return t->name == NULL || t->event == NULL ? -1 : 0;
 }
 
+/* A history change: every thread of every chunk, in body order (a
+ * thread's messages come oldest first). */
+static int
+wa_parse_history(struct wa_change *ch, struct wa_webhook *w, size_t *cap)
+{
+	const json_t *chunk, *thread;
+	char id[32];
+	size_t i, j;
+
+	json_array_foreach(json_object_get(ch->value, "history"), i, chunk) {
+		json_array_foreach(json_object_get(chunk, "threads"), j,
+		    thread) {
+			ch->thread = wa_json_id(thread, "id", id, sizeof id);
+			if (wa_parse_list(json_object_get(thread, "messages"),
+			    wa_parse_message, ch, w, cap) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 wa_parse_change(const json_t *entry, const json_t *change,
     struct wa_webhook *w, size_t *cap)
@@ -329,9 +397,13 @@ wa_parse_change(const json_t *entry, const json_t *change,
 	if (field != NULL && strcmp(field, "message_template_status_update") == 0)
 		return wa_parse_template_update(entry, json_object_get(change,
 		    "value"), w);
+	memset(&ch, 0, sizeof ch);
+	ch.echo = field != NULL && strcmp(field, "smb_message_echoes") == 0;
+	ch.history = field != NULL && strcmp(field, "history") == 0;
 	/* Other subscriptions (account updates, user preferences) reach the
 	 * same callback; they are not ours to read. */
-	if (field != NULL && strcmp(field, "messages") != 0)
+	if (field != NULL && strcmp(field, "messages") != 0 && !ch.echo &&
+	    !ch.history)
 		return 0;
 	ch.value = json_object_get(change, "value");
 	if (!json_is_object(ch.value))
@@ -340,6 +412,11 @@ wa_parse_change(const json_t *entry, const json_t *change,
 	ch.contacts = json_object_get(ch.value, "contacts");
 	ch.phone_number_id = wa_json_nstr(meta, "phone_number_id");
 	ch.display_phone_number = wa_json_nstr(meta, "display_phone_number");
+	if (ch.history)
+		return wa_parse_history(&ch, w, cap);
+	if (ch.echo)
+		return wa_parse_list(json_object_get(ch.value,
+		    "message_echoes"), wa_parse_message, &ch, w, cap);
 	if (wa_parse_list(json_object_get(ch.value, "messages"),
 	    wa_parse_message, &ch, w, cap) != 0)
 		return -1;

@@ -53,9 +53,11 @@ class Person:
 	demo started, and what they answer to each agent reply in turn."""
 
 	def __init__(self, key, name, wa_id=None, user_id=None, username=None,
-	    history=(), answers=(), react=None, react_first=False):
+	    history=(), answers=(), react=None, react_first=False,
+	    french=False):
 		self.key = key
 		self.name = name
+		self.french = french           # writes to the French number
 		self.customer = wp.Customer(wa_id=wa_id, user_id=user_id,
 		    name=name, username=username)
 		self.history = list(history)   # (seconds ago, kind, fields)
@@ -201,7 +203,7 @@ def cast():
 		    (4, *text("Gracias!")),
 		], react="\U0001f44d", react_first=True),
 	    Person("nophone", "L\u00e9a", user_id="FR.83491208655302741918",
-		username="lea.m",
+		username="lea.m", french=True,
 		history=[
 		    (25 * MIN, *text("Hi! Do you ship to Belgium? How long "
 			"does it take?")),
@@ -210,7 +212,22 @@ def cast():
 		    (5, *text("Great. Is shipping free over 50 \u20ac?")),
 		    (4, *text("Merci !")),
 		], react="\U0001f60a"),
+	    Person("bistro", "Camille Dubois", wa_id="33612345678",
+		french=True,
+		history=[
+		    (3 * HOUR, *text("Bonjour, je voudrais r\u00e9server une "
+			"table pour 4 samedi soir.")),
+		],
+		answers=[
+		    (5, *text("Parfait, merci beaucoup !")),
+		]),
 	]
+
+# The French number is also used in the WhatsApp Business app on the
+# owner's phone: this answer was typed there (an smb_message_echoes
+# webhook), and shows in the thread as sent from the app.
+ECHO = ("bistro", 2 * HOUR, "Bonjour Camille, c'est not\u00e9 : samedi "
+    "20h, 4 personnes. (envoy\u00e9 depuis le t\u00e9l\u00e9phone)")
 
 
 def arrivals():
@@ -354,12 +371,9 @@ class Scenario:
 		kw = dict(fields)
 		if ts is not None:
 			kw["timestamp"] = int(ts)
-		if kind == "reaction":
-			m, code = self.fake.customer_message(p.customer,
-			    "reaction", **kw)
-		else:
-			m, code = self.fake.customer_message(p.customer, kind,
-			    **kw)
+		if p.french and self.args.second_number:
+			kw["phone_number_id"] = self.args.second_number[0]
+		m, code = self.fake.customer_message(p.customer, kind, **kw)
 		if code != 200:
 			log("relay answered %s to a message from %s", code,
 			    p.key)
@@ -385,6 +399,8 @@ class Scenario:
 			self.write(p, kind, fields, ts)
 		log("history posted: %d messages from %d customers",
 		    len(events), len(self.people))
+		if self.args.second_number:
+			self.echo(now)
 		if self.args.teammate_token_file:
 			try:
 				Teammate(self.args.relay_url, read_secret(
@@ -392,6 +408,23 @@ class Scenario:
 				    {p.key: p for p in self.people.values()})
 			except Exception as e:
 				log("the teammate's triage failed: %s", e)
+
+	def echo(self, now):
+		"""The owner answered one French customer from the WhatsApp
+		Business app."""
+		key, ago, body = ECHO
+		p = [q for q in self.people.values() if q.key == key][0]
+		pnid, display = self.args.second_number
+		m = {"from": display, "to": p.customer.wa_id,
+		    "id": "wamid.demo-echo-" + wp.new_media_id(),
+		    "timestamp": str(int(now - ago)), "type": "text",
+		    "text": {"body": body}}
+		v = {"messaging_product": "whatsapp", "metadata":
+		    wp.metadata(pnid, display), "message_echoes": [m]}
+		code = self.fake.post_webhook(wp.envelope([v],
+		    field="smb_message_echoes"))
+		if code != 200:
+			log("relay answered %s to the app's echo", code)
 
 	def on_send(self, send):
 		"""An agent's message reached the fake: the customer reads it
@@ -530,17 +563,25 @@ def main(argv=None):
 	ap.add_argument("--status-delays", default="1,2.5,5",
 	    help="seconds after a send for sent, delivered, read")
 	ap.add_argument("--seed", type=int, default=None)
+	ap.add_argument("--second-number", default=None,
+	    help="PHONE_NUMBER_ID,DISPLAY of a second business number, which "
+	    "the French customers write to")
 	ap.add_argument("--waba-id", default=None,
 	    help="WhatsApp Business Account whose templates the fake lists")
 	ap.add_argument("--teammate-token-file",
 	    help="token of agent sam, who triages a few conversations")
 	args = ap.parse_args(argv)
+	if args.second_number:
+		args.second_number = tuple(args.second_number.split(",", 1))
 
 	fake = FakeGraph(read_secret(args.access_token_file),
 	    read_secret(args.app_secret_file), args.phone_number_id,
 	    relay_url=args.relay_url,
 	    status_delays=[float(x) for x in args.status_delays.split(",")],
 	    display_phone_number=args.display_phone_number)
+	if args.second_number:
+		fake.add_number(args.second_number[0], None,
+		    args.second_number[1])
 	if args.waba_id:
 		fake.set_templates(args.waba_id, TEMPLATES)
 	fake.start()

@@ -269,6 +269,17 @@ class Demo(DemoRun):
 		    e["message"]["direction"] == "in" and
 		    e["message"]["from"] == "2348031234567"]
 		self.assertTrue(old, "no message from the parcel customer")
+		# Two business numbers: the French customers' conversations are
+		# on the second one, and one answer there came from the
+		# WhatsApp Business app.
+		numbers = {e["state"].get("number") for e in self.events()
+		    if e["type"] == "conversation"}
+		self.assertEqual(numbers, {"support-de", "support-fr"})
+		self.assertTrue([e for e in self.events() if e["type"] ==
+		    "message" and e["message"].get("origin") == "business_app"],
+		    "no message sent from the WhatsApp Business app")
+		wait(lambda: "number: all" in self.screen(), 10,
+		    "the number filter on the queue bar")
 		# Customers keep writing while the demo runs (--pace 4).
 		n = len(contacts)
 		wait(lambda: len(self.contacts()) > n, 20, "a new customer")

@@ -3,15 +3,19 @@
 auth, /v1/me, /v1/sync paging and long-poll, notes, escalate, assign,
 status, read receipts, media download."""
 
+import json
 import os
+import sqlite3
 import sys
 import threading
 import time
+import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
     "..", "pylib"))
 from harness import RelayTestCase, main, wp  # noqa: E402
-from agentapi import AgentClient  # noqa: E402
+import pgcluster  # noqa: E402
+from agentapi import AgentClient, new_client_id, wait_until  # noqa: E402
 
 
 class Auth(RelayTestCase):
@@ -454,6 +458,72 @@ class UnknownConversation(RelayTestCase):
 	def test_unknown_route_not_200(self):
 		r = self.alice.call("GET", "/v1/nope")
 		self.assertEqual(r.status, 404, r)
+
+
+class ClientIdScope(RelayTestCase):
+	"""client_id is scoped to the agent and the conversation
+	(api.md, "Idempotency")."""
+
+	def test_client_id_scoped_to_agent_and_conversation(self):
+		"""The same client_id on another conversation, or from another
+		agent, is a new request: sent, never the first answer."""
+		c1, _, _ = self.new_conversation()
+		c2, _, _ = self.new_conversation()
+		cid = "scoped-" + new_client_id()
+		a1 = self.alice.send_text(c1, "scoped one", client_id=cid)
+		a2 = self.alice.send_text(c2, "scoped two", client_id=cid)
+		b1 = self.bob.send_text(c1, "scoped three", client_id=cid)
+		again = self.alice.send_text(c1, "scoped one", client_id=cid)
+		for r in (a1, a2, b1, again):
+			self.assertEqual(r.status, 202, r)
+		ids = [r.data["message"]["id"] for r in (a1, a2, b1)]
+		self.assertEqual(len(set(ids)), 3, ids)
+		self.assertEqual(a2.data["conversation"], c2)
+		self.assertEqual(b1.data["message"]["agent"], "bob")
+		self.assertEqual(again.data, a1.data)
+		wait_until(lambda: len([s for s in self.fake.send_requests()
+		    if s["body"].get("text", {}).get("body", "").startswith(
+		    "scoped ")]) >= 3, what="three sends")
+		time.sleep(0.3)
+		bodies = sorted(s["body"]["text"]["body"] for s in
+		    self.fake.send_requests() if s["body"].get("text", {}).get(
+		    "body", "").startswith("scoped "))
+		self.assertEqual(bodies, ["scoped one", "scoped three",
+		    "scoped two"])
+		# Notes and bulk the same way: bob's bulk does not get alice's.
+		n1 = self.alice.note(c1, "n", client_id=cid)
+		n2 = self.alice.note(c2, "n", client_id=cid)
+		self.assertEqual((n1.status, n2.status), (201, 201))
+		self.assertNotEqual(n1.data["message"]["id"],
+		    n2.data["message"]["id"])
+		body = {"client_id": cid, "conversations": [c1],
+		    "action": {"status": "pending"}}
+		ra = self.alice.call("POST", "/v1/bulk", body)
+		rb = self.bob.call("POST", "/v1/bulk", dict(body, action={
+		    "status": "open"}))
+		self.assertEqual((ra.status, rb.status), (200, 200))
+		self.assertEqual(self.conv_state(c1)["status"], "open")
+
+	@unittest.skipIf(pgcluster.wanted(), "the record is written with sqlite3")
+	def test_client_id_record_from_before_scoping(self):
+		"""A record an older relay wrote (route and client_id alone)
+		still answers a retry on its conversation, and only there."""
+		c1, _, _ = self.new_conversation()
+		c2, _, _ = self.new_conversation()
+		cid = "legacy-" + new_client_id()
+		old = {"seq": 1, "ts": 1, "type": "message", "conversation": c1,
+		    "message": {"id": "out.legacy", "direction": "out"}}
+		db = sqlite3.connect(self.relay.db, timeout=10)
+		with db:
+			db.execute("INSERT INTO idempotency(route, client_id, "
+			    "status, response) VALUES('notes', ?, 201, ?)",
+			    (cid, json.dumps(old)))
+		db.close()
+		r = self.alice.note(c1, "retry", client_id=cid)
+		self.assertEqual((r.status, r.data), (201, old))
+		r = self.alice.note(c2, "elsewhere", client_id=cid)
+		self.assertEqual(r.status, 201)
+		self.assertEqual(r.data["conversation"], c2)
 
 
 if __name__ == "__main__":

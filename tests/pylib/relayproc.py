@@ -64,8 +64,11 @@ def sha256_hex(text):
 
 
 class Agent:
-	def __init__(self, agent_id, name, teams, token=None, numbers=None):
+	def __init__(self, agent_id, name, teams, token=None, numbers=None,
+	    role=None, visibility=None):
 		self.id = agent_id
+		self.role = role                # None: the default (agent)
+		self.visibility = visibility    # None: the default (all)
 		self.name = name
 		self.teams = list(teams)
 		self.token = token or secrets.token_urlsafe(24)
@@ -100,7 +103,9 @@ class Relay:
 		self.max_body = max_body
 		self.teams = list(teams)
 		if agents is None:
-			agents = [Agent("alice", "Alice Moreau", ["tier1", "tier2"]),
+			# alice leads the team: she may assign to others.
+			agents = [Agent("alice", "Alice Moreau", ["tier1", "tier2"],
+			    role="supervisor"),
 			    Agent("bob", "Bob Nakamura", ["tier1"])]
 		self.agents = {a.id: a for a in agents}
 		self.extra_config = extra_config
@@ -149,6 +154,10 @@ class Relay:
 			    "token_sha256 = " + sha256_hex(a.token)]
 			if a.numbers:
 				lines.append("numbers = " + ", ".join(a.numbers))
+			if a.role:
+				lines.append("role = " + a.role)
+			if a.visibility:
+				lines.append("visibility = " + a.visibility)
 		text = "\n".join(lines) + "\n" + self.extra_config
 		with open(self.config_path, "w", encoding="utf-8") as fp:
 			fp.write(text)

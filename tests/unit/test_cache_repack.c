@@ -16,6 +16,7 @@
 #include "ttydesk/event.h"
 #include "ttydesk/model.h"
 #include "app.h"
+#include "cacheopen.h"
 #include "ui.h"
 
 #define N_EV 400

@@ -18,6 +18,7 @@
 #include "ttydesk/event.h"
 #include "ttydesk/model.h"
 #include "app.h"
+#include "cacheopen.h"
 #include "ui.h"
 
 #define RUNS 40

@@ -84,6 +84,8 @@ test_verdict_table(void)
 	CHECK_INT(obx_verdict(400), OBV_REFUSED);
 	CHECK_INT(obx_verdict(404), OBV_REFUSED);
 	CHECK_INT(obx_verdict(409), OBV_REFUSED);
+	/* Forbidden (roles): dropped with the relay's reason, never retried. */
+	CHECK_INT(obx_verdict(403), OBV_REFUSED);
 }
 
 static void
@@ -94,6 +96,13 @@ test_error_text(void)
 	obx_error_text(buf, sizeof buf, 409, "{\"error\": {\"code\": "
 	    "\"window_closed\", \"message\": \"send a template\"}}", NULL);
 	CHECK_STR(buf, "send a template");
+	obx_error_text(buf, sizeof buf, 403, "{\"error\": {\"code\": "
+	    "\"forbidden\", \"message\": \"only supervisors may assign "
+	    "to others\"}}", NULL);
+	CHECK_STR(buf, "only supervisors may assign to others");
+	obx_error_text(buf, sizeof buf, 403, "{\"error\": \"forbidden\", "
+	    "\"message\": \"reports are for supervisors\"}", NULL);
+	CHECK_STR(buf, "reports are for supervisors");
 	obx_error_text(buf, sizeof buf, 502, "<html>", NULL);
 	CHECK_STR(buf, "relay answered HTTP 502");
 	obx_error_text(buf, sizeof buf, 0, NULL, "Connection refused");

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "ttydesk/ini.h"
 #include "app.h"
 #include "bulk.h"
 #include "compose.h"
@@ -131,6 +132,52 @@ test_compose_screen(void)
 	fclose(fi);
 }
 
+/* A rebound send sends from the compose area; [compose_keys] moves the
+ * editing keys. */
+static void
+test_compose_rebound(void)
+{
+	static const char text[] = "[keys]\nsend = C-k\n"
+	    "[compose_keys]\nkill_to_end = C-y\n";
+	long long now = (long long)time(NULL);
+	struct appconfig cfg;
+	struct app app;
+	char err[256];
+	FILE *fo, *fi;
+	SCREEN *scr;
+	const int typed[] = { 'a', 'b', 'c', 1 /* C-a */, 25 /* C-y */, 'h',
+	    'i' };
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.path = "test";
+	CHECK_INT(ini_parse(text, strlen(text), "test", &cfg.ini, err,
+	    sizeof err), 0);
+	fo = fopen(path, "w+");
+	fi = fopen("/dev/null", "r");
+	CHECK(fo != NULL && fi != NULL);
+	if (fo == NULL || fi == NULL)
+		return;
+	scr = newterm("xterm-256color", fo, fi);
+	CHECK_INT(app_init(&app, &cfg, fx_model(now), err, sizeof err), 0);
+	CHECK_INT(ui_init(&app, err, sizeof err), 0);
+	app.now = now;
+	app.self_id = strdup("alice");
+	ui_start_term(&app, scr);
+	thread_open(&app, "c1");
+	ui_key(&app, 'r');
+	CHECK(compose_active(&app));
+	keys(&app, typed, sizeof typed / sizeof typed[0]);
+	CHECK_STR(ui_of(&app)->composer->buf.s, "hi");
+	ui_key(&app, 11); /* C-k: send now */
+	CHECK(!compose_active(&app));
+	CHECK_INT(outbox_unsent(&app), 1);
+	app_free(&app);
+	ini_free(&cfg.ini);
+	delscreen(scr);
+	fclose(fo);
+	fclose(fi);
+}
+
 static void
 test_window_bulk_presence(void)
 {
@@ -194,6 +241,7 @@ main(void)
 		return 1;
 	close(fd);
 	RUN(test_compose_screen);
+	RUN(test_compose_rebound);
 	RUN(test_window_bulk_presence);
 	unlink(path);
 	return check_done();

@@ -33,7 +33,10 @@ round_trip(const struct td_event *ev)
 	CHECK_INT(event_pack(ev, &buf, &len), 0);
 	if (buf == NULL)
 		return 0;
-	CHECK_INT(buf[0], 0x01);
+	/* Version 2 only for a state that has its new fields. */
+	CHECK_INT(buf[0], ev->type == TD_EV_CONVERSATION &&
+	    (ev->u.state.assigned_by != NULL || ev->u.state.hidden) ? 0x02 :
+	    0x01);
 	CHECK(buf[0] != '{');
 	CHECK_INT(event_unpack(buf, len, &back, err, sizeof err), 0);
 	if (err[0] != '\0')
@@ -401,8 +404,8 @@ test_bad_input(void)
 
 	expect_bad(presence, 0, "empty");
 	memcpy(b, presence, n);
-	b[0] = 0x02;
-	expect_bad(b, n, "format 2 is newer");
+	b[0] = 0x03;
+	expect_bad(b, n, "format 3 is newer");
 	b[0] = '{';
 	expect_bad(b, n, "not a packed event");
 	memcpy(b, presence, n);
@@ -503,7 +506,7 @@ test_bad_input(void)
 	CHECK_INT(event_decode_any(json, strlen(json), &ev, err, sizeof err), 0);
 	CHECK_STR(ev.u.presence.agent, "a");
 	event_free(&ev);
-	CHECK_INT(event_decode_any("\x02xyz", 4, &ev, err, sizeof err), -1);
+	CHECK_INT(event_decode_any("\x03xyz", 4, &ev, err, sizeof err), -1);
 	CHECK(strstr(err, "newer") != NULL);
 	CHECK_INT(event_decode_any("", 0, &ev, err, sizeof err), -1);
 	CHECK(strstr(err, "not JSON") != NULL);
@@ -605,6 +608,73 @@ test_utf8_everywhere(void)
 	free(pk);
 }
 
+/* assigned_by and hidden (version 2): round trip, every truncation fails,
+ * a version 1 state still reads (without them), and a version 2 record
+ * that has neither is refused. */
+static void
+test_version2_state(void)
+{
+	static const char *const js[] = {
+		"{\"seq\":7,\"ts\":100,\"type\":\"conversation\","
+		"\"conversation\":\"c1\",\"state\":{\"status\":\"open\","
+		"\"assignee\":\"bob\",\"team\":\"tier1\","
+		"\"assigned_by\":\"auto\"}}",
+		"{\"seq\":8,\"ts\":101,\"type\":\"conversation\","
+		"\"conversation\":\"c1\",\"hidden\":true}",
+		"{\"seq\":9,\"ts\":102,\"type\":\"conversation\","
+		"\"conversation\":\"c1\",\"state\":{\"status\":\"open\","
+		"\"hidden\":true,\"assigned_by\":\"alice\"}}",
+	};
+	struct td_event ev, back;
+	unsigned char *pk;
+	char err[256];
+	size_t i, len;
+
+	for (i = 0; i < sizeof js / sizeof js[0]; i++) {
+		memset(&ev, 0, sizeof ev);
+		CHECK_INT(event_parse_text(js[i], strlen(js[i]), &ev, err,
+		    sizeof err), 0);
+		CHECK(ev.u.state.assigned_by != NULL || ev.u.state.hidden);
+		round_trip(&ev);
+		CHECK_INT(event_pack(&ev, &pk, &len), 0);
+		truncations(pk, len);
+		CHECK_INT(event_unpack(pk, len, &back, err, sizeof err), 0);
+		CHECK(back.u.state.hidden == ev.u.state.hidden);
+		CHECK((back.u.state.assigned_by == NULL) ==
+		    (ev.u.state.assigned_by == NULL));
+		event_free(&back);
+		free(pk);
+		event_free(&ev);
+	}
+	/* The same state without the new fields is version 1 ... */
+	memset(&ev, 0, sizeof ev);
+	CHECK_INT(event_parse_text(js[0], strlen(js[0]), &ev, err, sizeof err),
+	    0);
+	CHECK_STR(ev.u.state.assigned_by, "auto");
+	free(ev.u.state.assigned_by);
+	ev.u.state.assigned_by = NULL;
+	CHECK_INT(event_pack(&ev, &pk, &len), 0);
+	CHECK_INT(pk[0], 0x01);
+	CHECK_INT(event_unpack(pk, len, &back, err, sizeof err), 0);
+	CHECK(back.u.state.assigned_by == NULL && !back.u.state.hidden);
+	CHECK_STR(back.u.state.assignee, "bob");
+	event_free(&back);
+	/* ... and tagged 2 without them it is refused. */
+	pk[0] = 0x02;
+	CHECK_INT(event_unpack(pk, len, &back, err, sizeof err), -1);
+	pk = realloc(pk, len + 2);
+	CHECK(pk != NULL);
+	if (pk != NULL) {
+		pk[len] = 0x00;     /* assigned_by NULL */
+		pk[len + 1] = 0x00; /* not hidden */
+		CHECK_INT(event_unpack(pk, len + 2, &back, err, sizeof err),
+		    -1);
+		CHECK(strstr(err, "without its fields") != NULL);
+	}
+	free(pk);
+	event_free(&ev);
+}
+
 /* A customer's answer to an interactive message survives the cache; a
  * record written before the field existed still reads; a hostile one
  * (answer on an outbound message, fields that are no object) fails. */
@@ -687,5 +757,6 @@ main(void)
 	RUN(test_bad_input);
 	RUN(test_second_encoder);
 	RUN(test_utf8_everywhere);
+	RUN(test_version2_state);
 	return check_done();
 }

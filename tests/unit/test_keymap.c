@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "ttydesk/ini.h"
+#include "composekeys.h"
 #include "keymap.h"
 #include "search.h"
 
@@ -177,18 +178,21 @@ test_rebind_errors(void)
 static void
 test_docs_match(void)
 {
-	struct keymap km;
+	struct keymap km, ck;
 	char err[256], path[4096], *md, *disk;
 	const char *src = check_env_dir("TTYDESK_SOURCE_DIR", TTYDESK_SOURCE_DIR);
 	size_t i;
 
 	CHECK_INT(build(&km, NULL, err, sizeof err), 0);
-	md = keymap_markdown(&km);
+	CHECK_INT(composekeys_build(&ck, NULL, err, sizeof err), 0);
+	md = keymap_markdown(&km, &ck);
 	CHECK(md != NULL);
 	if (md == NULL)
 		return;
 	for (i = 0; i < action_count; i++)
 		CHECK(strstr(md, action_table[i].name) != NULL);
+	for (i = 0; i < compose_action_count; i++)
+		CHECK(strstr(md, compose_action_table[i].name) != NULL);
 	snprintf(path, sizeof path, "%s/docs/keys.md", src);
 	if (getenv("TTYDESK_REGEN") != NULL) {
 		FILE *f = fopen(path, "w");
@@ -207,6 +211,45 @@ test_docs_match(void)
 	free(disk);
 	free(md);
 	keymap_free(&km);
+	keymap_free(&ck);
+}
+
+/* [compose_keys] rebinds the editing keys as [keys] does the others. */
+static void
+test_compose_keys(void)
+{
+	struct keymap ck;
+	struct ini ini;
+	char err[256];
+	const char *text = "[compose_keys]\nkill_to_end = C-y\n"
+	    "newline = M-Enter\n";
+
+	CHECK_INT(composekeys_build(&ck, NULL, err, sizeof err), 0);
+	CHECK_STR(action_of(&ck, "C-k"), "kill_to_end");
+	CHECK_STR(action_of(&ck, "Enter"), "newline");
+	CHECK_STR(action_of(&ck, "C-t"), "canned");
+	keymap_free(&ck);
+	CHECK_INT(ini_parse(text, strlen(text), "config", &ini, err,
+	    sizeof err), 0);
+	CHECK_INT(composekeys_build(&ck, &ini, err, sizeof err), 0);
+	CHECK_STR(action_of(&ck, "C-y"), "kill_to_end");
+	CHECK(action_of(&ck, "C-k") == NULL);
+	CHECK_STR(action_of(&ck, "M-Enter"), "newline");
+	CHECK(action_of(&ck, "Enter") == NULL);
+	keymap_free(&ck);
+	ini_free(&ini);
+	text = "[compose_keys]\nkill_to_end = C-y\nline_end = C-y\n";
+	CHECK_INT(ini_parse(text, strlen(text), "config", &ini, err,
+	    sizeof err), 0);
+	CHECK_INT(composekeys_build(&ck, &ini, err, sizeof err), -1);
+	CHECK(strstr(err, "in [compose_keys]") != NULL);
+	ini_free(&ini);
+	text = "[compose_keys]\nsend = C-y\n";
+	CHECK_INT(ini_parse(text, strlen(text), "config", &ini, err,
+	    sizeof err), 0);
+	CHECK_INT(composekeys_build(&ck, &ini, err, sizeof err), -1);
+	CHECK(strstr(err, "unknown action 'send' in [compose_keys]") != NULL);
+	ini_free(&ini);
 }
 
 int
@@ -217,5 +260,6 @@ main(void)
 	RUN(test_rebind);
 	RUN(test_rebind_errors);
 	RUN(test_docs_match);
+	RUN(test_compose_keys);
 	return check_done();
 }

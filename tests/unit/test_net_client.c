@@ -191,7 +191,7 @@ client(int port, const char *token, struct seen *s)
 {
 	char url[64], err[256];
 	struct net_options o;
-	struct net_callbacks cb = { s, on_me, on_events, on_state, NULL };
+	struct net_callbacks cb = { s, on_me, on_events, on_state, NULL, NULL };
 
 	snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
 	memset(&o, 0, sizeof o);

@@ -78,7 +78,7 @@ static void
 test_post_header_oom(void)
 {
 	struct net_options o;
-	struct net_callbacks cb = { NULL, NULL, NULL, NULL, NULL };
+	struct net_callbacks cb = { NULL, NULL, NULL, NULL, NULL, NULL };
 	struct net *n;
 	char err[256] = "";
 	json_t *body = json_pack("{s:s}", "text", "hi");

@@ -13,6 +13,7 @@
 #include "ttydesk/cache.h"
 #include "ttydesk/model.h"
 #include "app.h"
+#include "cacheopen.h"
 #include "ui.h"
 
 static char tmp[] = "/tmp/ttydesk-cacheopen-XXXXXX";

@@ -63,6 +63,17 @@ test_widths(void)
 	ctx.self = "bob";
 	CHECK_INT(list_format_row(&l, c, &ctx, 80), 0);
 	CHECK(strstr(l.text, "@alice") != NULL);
+	/* Several business numbers: the number's short name, at every
+	 * width, the row still exactly as wide. */
+	for (i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+		CHECK_INT(list_format_row_number(&l, c, &ctx, widths[i],
+		    "Support FR"), 0);
+		CHECK_INT(text_width(l.text, l.len), widths[i]);
+		if (widths[i] >= 60)
+			CHECK(strstr(l.text, "Support FR") != NULL);
+	}
+	CHECK_INT(list_format_row_number(&l, c, &ctx, 80, NULL), 0);
+	CHECK(strstr(l.text, "Support") == NULL);
 	aline_free(&l);
 	model_free(m);
 }

@@ -1,0 +1,275 @@
+/*
+ * The team at work (roster.h).
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ttydesk/buf.h"
+#include "ttydesk/sanitize.h"
+#include "app.h"
+#include "outbox.h"
+#include "roster.h"
+
+#define ROSTER_ID_MAX 256
+
+static char *
+roster_text(const json_t *v)
+{
+	if (!json_is_string(v) || json_string_length(v) > ROSTER_ID_MAX)
+		return NULL;
+	return sanitize_text(json_string_value(v), json_string_length(v),
+	    SANITIZE_SINGLE_LINE);
+}
+
+/* A count or time: integer >= 0; null or absent gives dflt. */
+static int
+roster_int(const json_t *o, const char *key, int64_t dflt, int64_t *out)
+{
+	const json_t *v = json_object_get(o, key);
+
+	*out = dflt;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return -1;
+	*out = (int64_t)json_integer_value(v);
+	return 0;
+}
+
+static int
+roster_wait_parse(const json_t *o, struct roster_wait *w)
+{
+	const json_t *c;
+
+	if (o == NULL || json_is_null(o))
+		return 0;
+	c = json_object_get(o, "conversation");
+	if (!json_is_object(o) || !json_is_string(c) ||
+	    json_string_length(c) == 0 || json_string_length(c) > 1024 ||
+	    roster_int(o, "since", 0, &w->since) != 0)
+		return -1;
+	/* An id, not text to show: kept as sent to find it in the model. */
+	if ((w->conversation = strdup(json_string_value(c))) == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+roster_teams_text(const json_t *arr, char **out)
+{
+	struct buf b;
+	const json_t *v;
+	char *t;
+	size_t i;
+
+	memset(&b, 0, sizeof b);
+	*out = NULL;
+	if (arr != NULL && !json_is_array(arr))
+		return -1;
+	if (buf_add(&b, "", 0) != 0)
+		return -1;
+	json_array_foreach(arr, i, v) {
+		const json_t *id = json_is_object(v) ? json_object_get(v, "id") : v;
+		if ((t = roster_text(id)) == NULL ||
+		    (i > 0 && buf_add(&b, ", ", 2) != 0) ||
+		    buf_add(&b, t, strlen(t)) != 0) {
+			free(t);
+			free(b.s);
+			return -1;
+		}
+		free(t);
+	}
+	*out = b.s;
+	return 0;
+}
+
+static int
+roster_agent_parse(const json_t *o, struct roster_agent *a)
+{
+	const json_t *role = json_object_get(o, "role");
+
+	if (!json_is_object(o) || (a->id = roster_text(json_object_get(o,
+	    "id"))) == NULL || *a->id == '\0')
+		return -1;
+	a->name = roster_text(json_object_get(o, "name"));
+	if (a->name == NULL && (a->name = strdup(a->id)) == NULL)
+		return -1;
+	snprintf(a->role, sizeof a->role, "%s", json_is_string(role) &&
+	    json_string_length(role) < sizeof a->role ?
+	    json_string_value(role) : "agent");
+	a->online = json_is_true(json_object_get(o, "online"));
+	if (roster_teams_text(json_object_get(o, "teams"), &a->teams) != 0 ||
+	    roster_int(o, "last_seen", 0, &a->last_seen) != 0 ||
+	    roster_int(o, "open", 0, &a->open) != 0 ||
+	    roster_int(o, "capacity", -1, &a->capacity) != 0 ||
+	    roster_wait_parse(json_object_get(o, "oldest_waiting"),
+	    &a->oldest) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+roster_team_parse(const json_t *o, struct roster_team *t)
+{
+	const json_t *mode = json_object_get(o, "mode");
+
+	if (!json_is_object(o) || (t->id = roster_text(json_object_get(o,
+	    "id"))) == NULL || *t->id == '\0')
+		return -1;
+	snprintf(t->mode, sizeof t->mode, "%s", json_is_string(mode) &&
+	    json_string_length(mode) < sizeof t->mode ?
+	    json_string_value(mode) : "off");
+	t->open_now = json_is_true(json_object_get(o, "open_now"));
+	if (roster_int(o, "unassigned", 0, &t->unassigned) != 0 ||
+	    roster_wait_parse(json_object_get(o, "oldest_waiting"),
+	    &t->oldest) != 0)
+		return -1;
+	return 0;
+}
+
+int
+roster_parse(const char *body, size_t len, struct roster *ro, char *err,
+    size_t errlen)
+{
+	json_error_t je;
+	json_t *root, *agents, *teams, *o;
+	size_t i;
+
+	memset(ro, 0, sizeof *ro);
+	if ((root = json_loadb(body, len, 0, &je)) == NULL) {
+		snprintf(err, errlen, "the team answer is not JSON (line %d: "
+		    "%s)", je.line, je.text);
+		return -1;
+	}
+	agents = json_object_get(root, "agents");
+	teams = json_object_get(root, "teams");
+	if (!json_is_array(agents) || (teams != NULL && !json_is_array(teams))) {
+		snprintf(err, errlen, "the team answer has no agents list");
+		goto fail;
+	}
+	if ((ro->agents = calloc(json_array_size(agents) + 1,
+	    sizeof *ro->agents)) == NULL || (ro->teams = calloc(
+	    json_array_size(teams) + 1, sizeof *ro->teams)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	json_array_foreach(agents, i, o) {
+		ro->n_agents = i + 1;
+		if (roster_agent_parse(o, &ro->agents[i]) != 0) {
+			snprintf(err, errlen, "agent %zu of the team answer is "
+			    "malformed", i + 1);
+			goto fail;
+		}
+	}
+	json_array_foreach(teams, i, o) {
+		ro->n_teams = i + 1;
+		if (roster_team_parse(o, &ro->teams[i]) != 0) {
+			snprintf(err, errlen, "team %zu of the team answer is "
+			    "malformed", i + 1);
+			goto fail;
+		}
+	}
+	json_decref(root);
+	return 0;
+fail:
+	json_decref(root);
+	roster_free(ro);
+	return -1;
+}
+
+void
+roster_free(struct roster *ro)
+{
+	size_t i;
+
+	for (i = 0; i < ro->n_agents; i++) {
+		free(ro->agents[i].id);
+		free(ro->agents[i].name);
+		free(ro->agents[i].teams);
+		free(ro->agents[i].oldest.conversation);
+	}
+	for (i = 0; i < ro->n_teams; i++) {
+		free(ro->teams[i].id);
+		free(ro->teams[i].oldest.conversation);
+	}
+	free(ro->agents);
+	free(ro->teams);
+	memset(ro, 0, sizeof *ro);
+}
+
+struct roster_req {
+	roster_done_fn done;
+	void *ud;
+};
+
+static void
+roster_answer(struct app *app, void *ud, long status, const char *body,
+    size_t len, const char *err)
+{
+	struct roster_req *r = ud;
+	struct roster ro;
+	char why[300];
+
+	if (status == 200) {
+		if (roster_parse(body, len, &ro, why, sizeof why) != 0) {
+			status = -1;
+		} else {
+			roster_forget(app);
+			if ((app->roster = malloc(sizeof *app->roster)) == NULL)
+				app_fatal("out of memory");
+			ro.at = app->now;
+			*app->roster = ro;
+		}
+	} else {
+		obx_error_text(why, sizeof why, status, body, err);
+	}
+	r->done(app, r->ud, status, why);
+	free(r);
+}
+
+int
+roster_query(struct app *app, roster_done_fn done, void *ud, char *err,
+    size_t errlen)
+{
+	struct roster_req *r;
+
+	if ((r = malloc(sizeof *r)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r->done = done;
+	r->ud = ud;
+	if (app_get(app, "/v1/team", roster_answer, r, err, errlen) != 0) {
+		free(r);
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+roster_name(const struct app *app, const char *id)
+{
+	size_t i;
+
+	if (id == NULL)
+		return "";
+	if (app->self_id != NULL && app->self_name != NULL &&
+	    strcmp(id, app->self_id) == 0)
+		return app->self_name;
+	for (i = 0; app->roster != NULL && i < app->roster->n_agents; i++)
+		if (strcmp(app->roster->agents[i].id, id) == 0)
+			return app->roster->agents[i].name;
+	return id;
+}
+
+void
+roster_forget(struct app *app)
+{
+	if (app->roster == NULL)
+		return;
+	roster_free(app->roster);
+	free(app->roster);
+	app->roster = NULL;
+}

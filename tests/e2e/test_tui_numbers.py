@@ -1,0 +1,140 @@
+"""End to end with two business numbers: the real relay (two [number]
+sections, the second with its own token), the fake Graph API answering for
+both, and `ttydesk` in tmux.  The list and the thread header name each
+conversation's number, the number key filters the list (and [ui] number
+sets where it starts), the reply line says which number the reply leaves
+from, and the reply reaches Graph on that number's path with its token."""
+
+import os
+import sys
+import tempfile
+import time
+import unittest
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _HERE)
+sys.path.insert(0, os.path.join(_HERE, "..", "pylib"))
+
+import harness  # noqa: E402
+import relayproc  # noqa: E402
+from tui_tmux import TuiWorldCase  # noqa: E402
+
+DE = "106540352242922"
+FR = "106540352242933"
+FR_TOKEN = "EAAGfr" + os.urandom(12).hex()
+_TOKDIR = tempfile.mkdtemp(prefix="ttydesk-e2e-numbers-")
+_TOKFILE = os.path.join(_TOKDIR, "tok-fr")
+
+NUMBERS = """
+[number support-de]
+name = Berlin
+phone_number_id = %s
+display_phone_number = +49 30 1234567
+
+[number support-fr]
+name = Paris
+phone_number_id = %s
+display_phone_number = +33 1 23456789
+access_token_file = %s
+""" % (DE, FR, _TOKFILE)
+
+
+class TuiNumbers(TuiWorldCase):
+	relay_kw = {"extra_config": NUMBERS}
+
+	@classmethod
+	def setUpClass(cls):
+		relayproc.write_secret(_TOKFILE, FR_TOKEN)
+		super().setUpClass()
+		cls.fake.add_number(FR, FR_TOKEN, "33123456789")
+		# One customer per number, and one who writes to both.
+		cls.hans = cls.write("Hans Gruber", "Wo ist mein Paket?", DE)
+		cls.amelie = cls.write("Amelie Poulain", "Ou est mon colis ?", FR)
+
+	@classmethod
+	def tearDownClass(cls):
+		try:
+			super().tearDownClass()
+		finally:
+			os.unlink(_TOKFILE)
+			os.rmdir(_TOKDIR)
+
+	@classmethod
+	def write(cls, name, text, pnid):
+		c = cls.fake.customer(harness.unique_phone(), None, name)
+		_, code = cls.fake.customer_message(c, "text", text=text,
+		    phone_number_id=pnid)
+		assert code == 200, code
+		return c
+
+	def rows(self, s):
+		"""The list's rows (left of the thread pane)."""
+		left = [l.split("│")[0] for l in s.splitlines()[1:]]
+		return [l for l in left if "Hans Gruber" in l or
+		    "Amelie Poulain" in l]
+
+	def test_names_filter_and_reply_from_the_right_number(self):
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		s = t.wait_for(lambda s: len(self.rows(s)) == 2 and
+		    "number: all" in s, what="both conversations and the filter")
+		rows = self.rows(s)
+		self.assertIn("Berlin", [r for r in rows if "Hans" in r][0])
+		self.assertIn("Paris", [r for r in rows if "Amelie" in r][0])
+
+		# The filter key: Berlin only, then Paris only, then all.
+		t.keys("#")
+		s = t.wait_for(lambda s: "number: Berlin" in s and
+		    self.rows(s) and all("Hans" in r for r in self.rows(s)),
+		    what="Berlin only")
+		t.keys("#")
+		s = t.wait_for(lambda s: "number: Paris" in s and
+		    self.rows(s) and all("Amelie" in r for r in self.rows(s)),
+		    what="Paris only")
+
+		# Open the Paris conversation: the header names the number, the
+		# reply line the number the reply leaves from.
+		t.keys("Enter")
+		s = t.wait_for("Ou est mon colis")
+		self.assertIn("number: Paris", s.splitlines()[1] + s)
+		t.keys("r")
+		t.wait_for("Reply from Paris (+33 1 23456789)")
+		text = "Bonjour, je regarde %d" % int(time.time())
+		t.literal(text)
+		t.keys("C-s")
+		send = harness.wait_until(lambda: next((q for q in
+		    self.fake.snapshot() if q["kind"] == "send" and
+		    ((q.get("body") or {}).get("text") or {}).get("body") ==
+		    text), None), what="the reply at the fake Graph API")
+		self.assertEqual(send["path"], "/v21.0/%s/messages" % FR)
+		self.assertEqual(send["token"], FR_TOKEN)
+		self.assertEqual(send["body"]["to"], self.amelie.wa_id)
+		t.keys("Escape")
+		t.keys("#")
+		t.wait_for(lambda s: "number: all" in s and len(self.rows(s)) ==
+		    2, what="all numbers again")
+		self.quit(t)
+
+	def test_ui_number_default_and_search(self):
+		t = self.session(extra="number = support-de\n")
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		s = t.wait_for(lambda s: "number: Berlin" in s and
+		    self.rows(s) and all("Hans" in r for r in self.rows(s)),
+		    what="[ui] number = support-de")
+		t.keys("#", "#")
+		t.wait_for(lambda s: "number: all" in s and len(self.rows(s)) ==
+		    2, what="all numbers")
+		# Search matches the number's name.
+		t.keys("/")
+		t.literal("paris")
+		t.keys("Enter", "Enter")
+		t.wait_for("Ou est mon colis")
+		self.quit(t)
+
+
+if __name__ == "__main__":
+	unittest.main(verbosity=2)

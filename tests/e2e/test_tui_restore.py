@@ -1,0 +1,116 @@
+"""End to end: the relay is restored from a backup under a running ttydesk.
+
+The relay's log gets a new log_id and loses what came after the backup;
+ttydesk notices by itself (no --forget), says so on the status line, drops
+what it synced from the old log (the conversation that only the old log
+had disappears), keeps its unsent outbox and drafts, and the queued reply
+and the draft both reach the Graph API once.
+"""
+
+import os
+import sys
+import time
+import unittest
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _HERE)
+sys.path.insert(0, os.path.join(_HERE, "..", "pylib"))
+
+import harness  # noqa: E402
+import pgcluster  # noqa: E402
+from tui_tmux import TuiWorldCase  # noqa: E402
+
+
+@unittest.skipIf(pgcluster.wanted(), "ttydesk-relay backup is SQLite's")
+class TuiRestore(TuiWorldCase):
+	def writes(self, t, name, text):
+		c = self.fake.customer(harness.unique_phone(), None, name)
+		_, code = self.fake.customer_message(c, "text", text=text)
+		self.assertEqual(code, 200)
+		t.wait_for(name)
+
+	def open_conv(self, t, name):
+		for _ in range(12):
+			if t.screen().splitlines()[-1].startswith(" All "):
+				break
+			t.keys("]")
+			time.sleep(0.2)
+		t.keys("/")
+		t.literal(name)
+		t.keys("Enter", "Enter")
+		t.wait_for(lambda s: any(name in l and "[open" in l for l in
+		    s.splitlines()), what="thread of " + name)
+
+	def accepted(self, text):
+		return [s for s in self.fake.accepted_sends()
+		    if s["body"].get("text", {}).get("body") == text]
+
+	def test_restore_under_a_running_ttydesk(self):
+		relay = self.world.relay
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.writes(t, "Rosa Restore", "before the backup")
+		self.writes(t, "Dora Draft", "me too")
+		copy = os.path.join(relay.dir, "backup.db")
+		p = relay.run_cli("backup", "--config", relay.config_path, copy)
+		self.assertEqual(p.returncode, 0, p.stderr)
+		self.writes(t, "Lost Lou", "after the backup")
+
+		# A draft, then a reply queued while the relay is down.
+		self.open_conv(t, "Dora Draft")
+		t.keys("r")
+		t.wait_for("C-s send")
+		t.literal("draft across the restore")
+		t.keys("Escape")
+		t.wait_for("draft kept")
+		t.keys("Escape")
+		relay.stop()
+		self.open_conv(t, "Rosa Restore")
+		t.keys("r")
+		t.wait_for("C-s send")
+		t.literal("queued across the restore")
+		t.keys("C-s")
+		t.wait_for("reply · queued")
+		t.keys("Escape")
+
+		# Restore the copy, as docs/operations.md says.
+		os.replace(copy, relay.db)
+		for ext in ("-wal", "-shm"):
+			if os.path.exists(relay.db + ext):
+				os.remove(relay.db + ext)
+		relay.start()
+		self.fake.set_relay_url(relay.url)
+		t.wait_for("restored from a backup", timeout=40)
+		harness.wait_until(lambda: self.accepted(
+		    "queued across the restore"), timeout=30, what="delivery")
+		# What only the old log had is gone from the list.
+		self.open_conv(t, "Rosa Restore")
+		t.wait_for(lambda s: "Lost Lou" not in s, what="Lou forgotten")
+		t.wait_for(lambda s: "◷" not in s, what="pending line gone")
+		t.keys("Escape")
+
+		# The draft is still there, and goes out.
+		self.open_conv(t, "Dora Draft")
+		t.keys("r")
+		t.wait_for("draft across the restore")
+		t.keys("C-s")
+		harness.wait_until(lambda: self.accepted(
+		    "draft across the restore"), timeout=30, what="draft sent")
+		time.sleep(1.5)
+		self.assertEqual(len(self.accepted("queued across the restore")), 1)
+		self.assertEqual(len(self.accepted("draft across the restore")), 1)
+		# Restarting finds the new log_id in the cache: no second reset.
+		t.keys("Escape")
+		self.quit(t)
+		t.tmux("kill-server", check=False)
+		t.start()
+		t.wait_for("online")
+		time.sleep(1.5)
+		self.assertNotIn("restored from a backup", t.screen())
+		self.assertNotIn("Lost Lou", t.screen())
+		self.quit(t)
+
+
+if __name__ == "__main__":
+	unittest.main()

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""docs/api.md and the relay's route table name the same routes.
+
+Every route of src/relay/routes*.c ({ "METHOD", "/path", ...} rows) is in
+the "Every route" table of docs/api.md, that table has no other row, and
+every "METHOD /path" written anywhere in docs/api.md is a route.  Path
+parameters compare as one placeholder: {id}, {wa_id}, <sha256> and the
+route table's {} are the same."""
+
+import glob
+import os
+import re
+import sys
+
+SRC = os.environ.get("TTYDESK_SOURCE_DIR") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..")
+METHODS = "GET|POST|PUT|PATCH|DELETE"
+
+
+def norm(method, path):
+	path = path.split("?")[0].rstrip(".,;:)")
+	segs = ["{}" if s.startswith("{") or "<" in s else s
+	    for s in path.split("/")]
+	return "%s %s" % (method, "/".join(segs))
+
+
+def routes():
+	out = set()
+	for f in sorted(glob.glob(os.path.join(SRC, "src", "relay",
+	    "routes*.c"))):
+		with open(f, encoding="utf-8") as fp:
+			text = fp.read()
+		for m in re.finditer(r'\{\s*"(%s)",\s*"(/[^"]*)"' % METHODS, text):
+			out.add(norm(m.group(1), m.group(2)))
+	return out
+
+
+def documented(text):
+	return {norm(m.group(1), m.group(2)) for m in
+	    re.finditer(r"\b(%s) (/[^\s`|]*)" % METHODS, text)}
+
+
+def table(text):
+	part = text.split("## Every route", 1)
+	if len(part) < 2:
+		return None
+	body = part[1].split("\n## ", 1)[0]
+	return {norm(m.group(1), m.group(2)) for m in
+	    re.finditer(r"^\| `(%s) (/[^`]*)` \|" % METHODS, body, re.M)}
+
+
+def main():
+	with open(os.path.join(SRC, "docs", "api.md"), encoding="utf-8") as fp:
+		text = fp.read()
+	rt = routes()
+	bad = []
+	if len(rt) < 20:
+		bad.append("only %d routes found in src/relay/routes*.c: did the "
+		    "table's form change?" % len(rt))
+	tb = table(text)
+	if tb is None:
+		bad.append("docs/api.md has no \"## Every route\" section")
+		tb = set()
+	for r in sorted(rt - tb):
+		bad.append("route %s is not in docs/api.md's route table" % r)
+	for r in sorted(tb - rt):
+		bad.append("docs/api.md's route table has %s, which the relay "
+		    "does not serve" % r)
+	for r in sorted(documented(text) - rt):
+		bad.append("docs/api.md names %s, which the relay does not "
+		    "serve" % r)
+	for b in bad:
+		print("check_api_routes: " + b, file=sys.stderr)
+	if not bad:
+		print("check_api_routes: %d routes, all in docs/api.md" % len(rt))
+	return 1 if bad else 0
+
+
+if __name__ == "__main__":
+	sys.exit(main())
