@@ -565,6 +565,7 @@ app_net_new(struct app *app, char *err, size_t errlen)
 struct app_req {
 	struct app *app;
 	app_done_fn done;
+	app_progress_fn progress;
 	void *ud;
 	struct app_req *next;
 };
@@ -623,6 +624,7 @@ app_req_new(struct app *app, app_done_fn done, void *ud, char *err,
 	}
 	r->app = app;
 	r->done = done;
+	r->progress = NULL;
 	r->ud = ud;
 	r->next = app->reqs;
 	app->reqs = r;
@@ -650,6 +652,29 @@ app_post(struct app *app, const char *path, const json_t *body,
 		return -1;
 	return app_req_started(app, r, net_post_json(app->net, path, body,
 	    app_req_done, r, err, errlen));
+}
+
+static void
+app_req_progress(void *ud, int64_t sent, int64_t total)
+{
+	struct app_req *r = ud;
+
+	if (r->progress != NULL)
+		r->progress(r->app, r->ud, sent, total);
+}
+
+int
+app_post_bytes(struct app *app, const char *path, const void *bytes,
+    size_t len, const char *ctype, app_progress_fn progress,
+    app_done_fn done, void *ud, char *err, size_t errlen)
+{
+	struct app_req *r = app_req_new(app, done, ud, err, errlen);
+
+	if (r == NULL)
+		return -1;
+	r->progress = progress;
+	return app_req_started(app, r, net_post_bytes(app->net, path, bytes,
+	    len, ctype, app_req_progress, app_req_done, r, err, errlen));
 }
 
 int

@@ -65,7 +65,8 @@ placeholders(struct rtmpl *t, const char *text, enum rtmpl_field_kind kind,
 			memcpy(name, p, len);
 			name[len] = '\0';
 			if (strspn(name, "0123456789") == len) {
-				n = atoi(name);
+				/* Up to 63 digits: only small numbers count. */
+				n = len <= 3 ? (int)strtol(name, NULL, 10) : 0;
 				max = n > max && n <= RTMPL_MAX_FIELDS ? n : max;
 			} else {
 				for (i = 0; i < t->n_fields; i++)
@@ -101,7 +102,7 @@ fields_of(struct rtmpl *t)
 	} else if (format != NULL && (strcasecmp(format, "IMAGE") == 0 ||
 	    strcasecmp(format, "VIDEO") == 0 ||
 	    strcasecmp(format, "DOCUMENT") == 0)) {
-		for (i = 0; format[i] != '\0' && i < sizeof lower - 1; i++)
+		for (i = 0; i < sizeof lower - 1 && format[i] != '\0'; i++)
 			lower[i] = (char)(format[i] | 0x20);
 		lower[i] = '\0';
 		if ((f = field_add(t, RTF_HEADER_MEDIA, lower, 0)) != NULL)
@@ -300,7 +301,9 @@ fill(struct buf *b, const struct rtmpl *t, const char *text,
 	const char *p = text, *end;
 	size_t i, len;
 
-	while (p != NULL && *p != '\0') {
+	if (p == NULL)
+		return;
+	while (*p != '\0') {
 		const char *open = strstr(p, "{{");
 
 		if (open == NULL || (end = strstr(open + 2, "}}")) == NULL) {

@@ -453,6 +453,50 @@ net_post_json(struct net *n, const char *path, const json_t *body,
 	return net_req_run(n, r, done, ud, err, errlen);
 }
 
+static int
+net_xfer_cb(void *ud, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct net_req *r = ud;
+
+	(void)dltotal;
+	(void)dlnow;
+	if (r->progress != NULL && ultotal > 0)
+		r->progress(r->ud, (int64_t)ulnow, (int64_t)ultotal);
+	return 0;
+}
+
+int
+net_post_bytes(struct net *n, const char *path, const void *bytes,
+    size_t len, const char *ctype, net_progress_fn progress,
+    net_done_fn done, void *ud, char *err, size_t errlen)
+{
+	struct net_req *r;
+	char hdr[256];
+
+	if (snprintf(hdr, sizeof hdr, "Content-Type: %s", ctype) >=
+	    (int)sizeof hdr || strpbrk(ctype, "\r\n") != NULL) {
+		snprintf(err, errlen, "bad content type");
+		return -1;
+	}
+	if ((r = net_req_new(n, NET_REQ_USER, path, 600, err, errlen)) == NULL)
+		return -1;
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, bytes);
+	curl_easy_setopt(r->easy, CURLOPT_XFERINFOFUNCTION, net_xfer_cb);
+	curl_easy_setopt(r->easy, CURLOPT_XFERINFODATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_NOPROGRESS, 0L);
+	/* A large body is sent at once, not after a 100-continue wait. */
+	if (net_hdr_add(&r->hdrs, hdr) != 0 ||
+	    net_hdr_add(&r->hdrs, "Expect:") != 0) {
+		snprintf(err, errlen, "out of memory");
+		net_req_destroy(n, r, 0);
+		return -1;
+	}
+	r->progress = progress;
+	return net_req_run(n, r, done, ud, err, errlen);
+}
+
 int
 net_get(struct net *n, const char *path, net_done_fn done, void *ud,
     char *err, size_t errlen)

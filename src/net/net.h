@@ -133,6 +133,14 @@ int net_post_json(struct net *n, const char *path, const json_t *body,
 /* GET path; done gets the answer's body. */
 int net_get(struct net *n, const char *path, net_done_fn done, void *ud,
     char *err, size_t errlen);
+/* Upload progress: bytes sent of total (ud: the request's). */
+typedef void (*net_progress_fn)(void *ud, int64_t sent, int64_t total);
+/* POST len bytes of type ctype to path; the bytes must stay valid until
+ * done runs.  progress (may be NULL) follows the upload; 10 minutes at
+ * most. */
+int net_post_bytes(struct net *n, const char *path, const void *bytes,
+    size_t len, const char *ctype, net_progress_fn progress,
+    net_done_fn done, void *ud, char *err, size_t errlen);
 /* GET path into a new file (mode 0600, never overwrites).  The file is
  * removed again when the download fails. */
 int net_get_file(struct net *n, const char *path, const char *file,

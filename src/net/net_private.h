@@ -22,6 +22,7 @@ struct net_req {
 	FILE *out;      /* media download target */
 	char *file;
 	net_done_fn done;
+	net_progress_fn progress; /* uploads, NULL otherwise */
 	void *ud;
 	char errbuf[CURL_ERROR_SIZE];
 	struct net_req *next;

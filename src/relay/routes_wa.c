@@ -15,6 +15,7 @@
 
 #include "fetcher.h"
 #include "ttydesk/wa_check.h"
+#include "ttydesk/wa_media.h"
 
 #include "http.h"
 #include "media_store.h"
@@ -245,74 +246,6 @@ route_typing(struct req *q)
 
 /* ---- media upload ---- */
 
-/* What Meta takes (its supported media types): the MIME type, the
- * message type it makes and the size limit in bytes. */
-static const struct {
-	const char *mime;
-	const char *kind;
-	size_t max;
-} upload_types[] = {
-	{ "image/jpeg", "image", 5 << 20 },
-	{ "image/png", "image", 5 << 20 },
-	{ "video/mp4", "video", 16 << 20 },
-	{ "video/3gpp", "video", 16 << 20 },
-	{ "video/3gp", "video", 16 << 20 },
-	{ "audio/aac", "audio", 16 << 20 },
-	{ "audio/amr", "audio", 16 << 20 },
-	{ "audio/mpeg", "audio", 16 << 20 },
-	{ "audio/mp4", "audio", 16 << 20 },
-	{ "audio/ogg", "audio", 16 << 20 },
-	{ "image/webp", "sticker", 500 << 10 }, /* animated; static 100 KB */
-	{ "text/plain", "document", 100 << 20 },
-	{ "application/pdf", "document", 100 << 20 },
-	{ "application/msword", "document", 100 << 20 },
-	{ "application/vnd.ms-excel", "document", 100 << 20 },
-	{ "application/vnd.ms-powerpoint", "document", 100 << 20 },
-	{ "application/vnd.openxmlformats-officedocument.wordprocessingml."
-	    "document", "document", 100 << 20 },
-	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	    "document", 100 << 20 },
-	{ "application/vnd.openxmlformats-officedocument.presentationml."
-	    "presentation", "document", 100 << 20 },
-};
-
-/* A static WebP sticker (no ANIM chunk) is limited to 100 KB. */
-static size_t
-upload_max(size_t i, const char *bytes, size_t len)
-{
-	size_t k;
-
-	if (strcmp(upload_types[i].kind, "sticker") != 0)
-		return upload_types[i].max;
-	for (k = 12; k + 4 <= len && k < 64; k++) {
-		if (memcmp(bytes + k, "ANIM", 4) == 0)
-			return upload_types[i].max;
-	}
-	return 100 << 10;
-}
-
-/* The type's index from a Content-Type header (parameters dropped). */
-static int
-upload_type(const char *ctype, char *mime, size_t mimelen)
-{
-	size_t i, n;
-
-	if (ctype == NULL)
-		return -1;
-	n = strcspn(ctype, ";");
-	while (n > 0 && ctype[n - 1] == ' ')
-		n--;
-	snprintf(mime, mimelen, "%.*s", (int)n, ctype);
-	for (i = 0; mime[i] != '\0'; i++)
-		mime[i] = (char)(mime[i] >= 'A' && mime[i] <= 'Z' ?
-		    mime[i] - 'A' + 'a' : mime[i]);
-	for (i = 0; i < sizeof upload_types / sizeof upload_types[0]; i++) {
-		if (strcmp(mime, upload_types[i].mime) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
 static void
 route_media_upload_w(struct req *q)
 {
@@ -325,8 +258,8 @@ route_media_upload(struct req *q)
 	char client_id[160], filename[256], caption[1100], mime[128];
 	char file[65];
 	const char *cid, *fn, *cap;
+	const struct wa_media_type *t;
 	size_t max;
-	int i;
 
 	cid = req_arg(q, "client_id", client_id, sizeof client_id);
 	fn = req_arg(q, "filename", filename, sizeof filename);
@@ -335,17 +268,17 @@ route_media_upload(struct req *q)
 		req_error(q, 400, "bad_request", "client_id is required");
 		return;
 	}
-	if ((i = upload_type(req_header(q, "Content-Type"), mime,
-	    sizeof mime)) < 0) {
+	/* What Meta takes, one table with ttydesk (ttydesk/wa_media.h). */
+	if ((t = wa_media_type_of(req_header(q, "Content-Type"), mime,
+	    sizeof mime)) == NULL) {
 		req_error(q, 415, "unsupported_media_type", "Meta does not take "
 		    "%s", mime[0] ? mime : "a body without a Content-Type");
 		return;
 	}
-	max = upload_max((size_t)i, q->body, q->len);
+	max = wa_media_max(t, q->body, q->len);
 	if (q->len > max) {
 		req_error(q, 413, "too_large", "%s is %zu bytes, over Meta's "
-		    "limit of %zu for %s", mime, q->len, max,
-		    upload_types[i].kind);
+		    "limit of %zu for %s", mime, q->len, max, t->kind);
 		return;
 	}
 	if (q->len == 0) {
@@ -364,7 +297,7 @@ route_media_upload(struct req *q)
 		return;
 	}
 	q->in = json_pack("{s:s, s:{s:s, s:s, s:s, s:I}}", "client_id", cid,
-	    "upload", "kind", upload_types[i].kind, "mime", mime, "file", file,
+	    "upload", "kind", t->kind, "mime", mime, "file", file,
 	    "size", (json_int_t)q->len);
 	if (q->in == NULL) {
 		req_error(q, 500, "internal", "out of memory");

@@ -305,6 +305,13 @@ act_open_media(struct app *app)
 }
 
 static int
+act_attach(struct app *app)
+{
+	media_attach(app);
+	return UI_HANDLED;
+}
+
+static int
 act_help(struct app *app)
 {
 	ui_of(app)->help = !ui_of(app)->help;
@@ -389,6 +396,8 @@ const struct action_def action_table[] = {
 	    act_save_media, 0, NULL},
 	{"open_media", "v", "open the selected message's media with "
 	    "[ui] open_command", act_open_media, 0, NULL},
+	{"attach", "F", "send a file (image, video, audio, document) with a "
+	    "caption", act_attach, 0, NULL},
 	{"help", "?, F1", "this help", act_help, 0, NULL},
 	{"quit", "q", "quit", act_quit, 0, act_quit},
 	{"redraw", "C-l", "repaint the screen", act_redraw, 0, NULL},

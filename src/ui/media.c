@@ -10,29 +10,34 @@
 
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/wa_media.h"
 #include "app.h"
+#include "attach.h"
+#include "compose.h"
 #include "dialog.h"
 #include "media.h"
 #include "conn.h"
 #include "ui.h"
 #include "threadview.h"
 
-static const char *
-media_ext(const char *mime)
+/* "media-<id letters>.<ext of the MIME type>". */
+static void
+media_id_name(const struct td_message *m, char *buf, size_t len)
 {
-	static const struct { const char *mime, *ext; } map[] = {
-		{"image/jpeg", "jpg"}, {"image/png", "png"}, {"image/webp", "webp"},
-		{"video/mp4", "mp4"}, {"audio/ogg", "ogg"}, {"audio/mpeg", "mp3"},
-		{"audio/aac", "aac"}, {"application/pdf", "pdf"},
-		{"text/plain", "txt"},
-	};
-	size_t i;
+	const char *id = m->media != NULL && m->media->id != NULL ?
+	    m->media->id : "";
+	size_t i, k = 0;
+	char clean[64];
 
-	for (i = 0; mime != NULL && i < sizeof map / sizeof map[0]; i++) {
-		if (strncmp(mime, map[i].mime, strlen(map[i].mime)) == 0)
-			return map[i].ext;
+	for (i = 0; id[i] != '\0' && k + 1 < sizeof clean; i++) {
+		if ((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= 'A' &&
+		    id[i] <= 'Z') || (id[i] >= '0' && id[i] <= '9'))
+			clean[k++] = id[i];
 	}
-	return "bin";
+	clean[k] = '\0';
+	snprintf(buf, len, "media-%s.%s", k ? clean : "file",
+	    wa_media_ext(m->media != NULL ?
+	    m->media->mime_type : NULL));
 }
 
 const char *
@@ -57,19 +62,8 @@ media_safe_name(const struct td_message *m, char *buf, size_t len)
 		buf[n] = '\0';
 		free(s);
 	}
-	if (n == 0) {
-		char id[40];
-		size_t i, k = 0;
-		const char *mid = m->media && m->media->id ? m->media->id : "file";
-		for (i = 0; mid[i] != '\0' && k + 1 < sizeof id; i++) {
-			if ((mid[i] >= 'a' && mid[i] <= 'z') || (mid[i] >= 'A' &&
-			    mid[i] <= 'Z') || (mid[i] >= '0' && mid[i] <= '9'))
-				id[k++] = mid[i];
-		}
-		id[k] = '\0';
-		snprintf(buf, len, "media-%s.%s", k ? id : "file",
-		    media_ext(m->media ? m->media->mime_type : NULL));
-	}
+	if (n == 0)
+		media_id_name(m, buf, len);
 	return buf;
 }
 
@@ -182,18 +176,25 @@ media_run(struct app *app, const char *file)
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
+/* The decrypted copy lives only while the command runs: the file and
+ * its private folder go when it ends (or the download fails). */
 static void
 media_fetched(struct app *app, void *ud, long status, const char *body,
     size_t len, const char *err)
 {
-	char *file = ud;
+	char *file = ud, *slash;
 
-	if (status >= 200 && status < 300)
+	if (status >= 200 && status < 300 && app->view != NULL)
 		media_run(app, file);
 	else if (status == 0)
 		app_error(app, "download failed: %s", err);
 	else
 		app_error(app, "download failed: the relay answered HTTP %ld", status);
+	unlink(file);
+	if ((slash = strrchr(file, '/')) != NULL) {
+		*slash = '\0';
+		rmdir(file);
+	}
 	free(file);
 }
 
@@ -216,7 +217,9 @@ media_open(struct app *app)
 		app_error(app, "cannot make a private temporary folder");
 		return;
 	}
-	media_safe_name(&m->m, name, sizeof name);
+	/* The extension from the MIME type, never from the customer's file
+	 * name: the viewer picks a program by it. */
+	media_id_name(&m->m, name, sizeof name);
 	n = strlen(dir) + strlen(name) + 2;
 	if ((file = malloc(n)) == NULL || media_path(app, m, path, sizeof path) != 0) {
 		free(file);
@@ -230,4 +233,97 @@ media_open(struct app *app)
 		return;
 	}
 	app_message(app, "downloading %s ...", name);
+}
+
+/* --- attaching a file ------------------------------------------------------ */
+
+struct attach_ask {
+	char *conv;
+	struct attach_file f;
+};
+
+static void
+attach_ask_free(struct attach_ask *a)
+{
+	attach_file_free(&a->f);
+	free(a->conv);
+	free(a);
+}
+
+static void
+attach_caption(struct app *app, void *ud, const char *text)
+{
+	struct attach_ask *a = ud;
+	char err[256];
+
+	if (text == NULL) {
+		app_message(app, "not sent");
+		attach_ask_free(a);
+		return;
+	}
+	if (attach_send(app, a->conv, &a->f, text, err, sizeof err) != 0)
+		app_error(app, "%s", err);
+	attach_ask_free(a);
+}
+
+static void
+attach_path(struct app *app, void *ud, const char *text)
+{
+	struct attach_ask *a = ud;
+	char why[512], label[400];
+	char *path;
+
+	if (text == NULL || *text == '\0') {
+		attach_ask_free(a);
+		return;
+	}
+	if ((path = appconfig_expand(NULL, text)) == NULL) {
+		attach_ask_free(a);
+		return;
+	}
+	/* Type and size are checked here, before a byte leaves. */
+	if (attach_load(path, &a->f, why, sizeof why) != 0) {
+		free(path);
+		if (dialog_prompt(app, "Attach file: ", text, NULL, attach_path,
+		    a) != 0) {
+			attach_ask_free(a);
+			return;
+		}
+		dialog_note(app, why);
+		return;
+	}
+	free(path);
+	snprintf(label, sizeof label, "%s (%s, %s): caption, Enter for none: ",
+	    a->f.name, a->f.kind, a->f.mime);
+	if (strcmp(a->f.kind, "audio") == 0 || strcmp(a->f.kind, "sticker")
+	    == 0) {
+		attach_caption(app, a, ""); /* Meta shows no caption on these */
+		return;
+	}
+	if (dialog_prompt(app, label, "", NULL, attach_caption, a) != 0)
+		attach_ask_free(a);
+}
+
+void
+media_attach(struct app *app)
+{
+	struct td_conversation *c = app_open_conv(app);
+	struct attach_ask *a;
+	char why[256];
+
+	if (c == NULL) {
+		app_message(app, "open a conversation first");
+		return;
+	}
+	if (!compose_window_ok(c, app->now, why, sizeof why)) {
+		app_error(app, "%s", why);
+		return;
+	}
+	if ((a = calloc(1, sizeof *a)) == NULL ||
+	    (a->conv = strdup(c->id)) == NULL) {
+		free(a);
+		return;
+	}
+	if (dialog_prompt(app, "Attach file: ", "", NULL, attach_path, a) != 0)
+		attach_ask_free(a);
 }

@@ -10,7 +10,10 @@ struct td_message;
 /* Ask for a path (default: the download folder + the file's name) and
  * download the selected message's media there. */
 void media_save(struct app *app);
-/* Download to a private temporary file, then run [ui] open_command on it. */
+/* Ask for a file and a caption, check them, upload with progress. */
+void media_attach(struct app *app);
+/* Download to a private temporary file (its extension from the MIME
+ * type), run [ui] open_command on it, then delete it. */
 void media_open(struct app *app);
 /*
  * A file name that is safe to create from what the customer sent: no

@@ -317,11 +317,17 @@ class Teammate:
 			after = d["next"]
 
 	def act(self, conv, what, body):
+		"""One action; a refusal (his role may not allow it) is logged
+		and the next action still runs."""
 		self.n += 1
 		body = dict(body, client_id="demo-sam-%d-%d" % (os.getpid(),
 		    self.n))
-		return self.call("POST", "/v1/conversations/%s/%s" % (
-		    urllib.parse.quote(conv, safe=""), what), body)
+		try:
+			return self.call("POST", "/v1/conversations/%s/%s" % (
+			    urllib.parse.quote(conv, safe=""), what), body)
+		except urllib.error.HTTPError as e:
+			log("sam's %s was refused: %s", what, e)
+			return None
 
 	def triage(self, people):
 		convs = self.conversations()

@@ -5,7 +5,9 @@ colour, not text); a broken one keeps its text line; a customer's answer
 to an interactive button shows as a structured line; typing a reply sends
 Meta's typing indicator once; the template composer sends a listed
 template with header, body and URL-button parameters, and the
-interactive composer reply buttons, as the fake Graph API receives them.
+interactive composer reply buttons, as the fake Graph API receives them;
+attaching a file refuses what Meta does not take and uploads the rest with
+its caption.
 """
 
 import os
@@ -235,6 +237,47 @@ class TuiWaDepth(TuiWorldCase):
 		self.fake.customer_message(c, "button_reply", button_id="btn-1",
 		    title="Yes, reschedule")
 		t.wait_for("button: Yes, reschedule")
+		self.quit(t)
+
+	def test_attach_file(self):
+		c = self.customer("Fay File")
+		self.fake.customer_message(c, "text", text="send me the photo")
+		t = self.session()
+		bad = os.path.join(t.dir, "setup.exe")
+		with open(bad, "wb") as fp:
+			fp.write(b"MZ\x90\x00" + os.urandom(64))
+		with open(_PNG, "rb") as fp:
+			png = fp.read()
+		# A misleading name: the content says PNG.
+		good = os.path.join(t.dir, "lamp.jpg")
+		with open(good, "wb") as fp:
+			fp.write(png)
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		t.wait_for("Fay File")
+		self.open_by_search(t, "Fay File")
+		t.wait_for("send me the photo")
+		t.keys("F")
+		t.wait_for("Attach file:")
+		t.literal(bad)
+		t.keys("Enter")
+		t.wait_for("Meta does not take this kind of file")
+		t.keys("C-u")
+		t.literal(good)
+		t.keys("Enter")
+		t.wait_for("lamp.jpg (image, image/png): caption")
+		t.literal("the lamp, as promised")
+		t.keys("Enter")
+		t.wait_for("sent lamp.jpg (image)")
+		up = harness.wait_until(lambda: [u for u in self.fake.uploads
+		    if u["size"] == len(png)], what="the upload at the fake")
+		self.assertEqual(up[0]["type"], "image/png")
+		s = harness.wait_until(lambda: self.sends_to(c, "image"),
+		    what="the image message")
+		self.assertEqual(s[0]["body"]["image"]["id"], up[0]["id"])
+		self.assertEqual(s[0]["body"]["image"]["caption"],
+		    "the lamp, as promised")
 		self.quit(t)
 
 

@@ -1,0 +1,35 @@
+/*
+ * Sending a file from the agent's machine: read it, take its MIME type
+ * from its content (its extension only when the bytes say nothing
+ * specific), check Meta's type and size limits (ttydesk/wa_media.h, the
+ * relay's own table) with a clear error, then upload it to the relay
+ * (POST /v1/conversations/{id}/media) with the progress in the status
+ * bar.  The client_id makes a repeated upload one message.
+ *
+ * Ownership: struct attach_file owns its name, bytes (attach_file_free);
+ * attach_send() takes the file.
+ */
+#ifndef TTYDESK_ATTACH_H
+#define TTYDESK_ATTACH_H
+
+#include <stddef.h>
+
+struct app;
+
+struct attach_file {
+	char *name;           /* the file's base name */
+	char mime[128];
+	const char *kind;     /* image, video, audio, sticker, document */
+	unsigned char *bytes;
+	size_t len;
+};
+
+/* 0, or -1 with why ("x.exe: Meta does not take application/x-..."). */
+int attach_load(const char *path, struct attach_file *out, char *why,
+    size_t whylen);
+void attach_file_free(struct attach_file *f);
+/* Upload f (taken, also on failure) to conv.  0, or -1 with err. */
+int attach_send(struct app *app, const char *conv, struct attach_file *f,
+    const char *caption, char *err, size_t errlen);
+
+#endif
