@@ -83,9 +83,13 @@ numbers_set(struct app *app, const json_t *me)
 	if (!app->number_filter_set && want != NULL && *want != '\0' &&
 	    strcmp(want, "all") != 0) {
 		for (i = 0; i < app->n_numbers; i++) {
+			if (n[i].id == NULL)
+				continue;
 			if (strcmp(n[i].id, want) == 0 || (n[i].name != NULL &&
-			    strcmp(n[i].name, want) == 0))
+			    strcmp(n[i].name, want) == 0)) {
 				app->number_filter = strdup(n[i].id);
+				break;
+			}
 		}
 	}
 	app->number_filter_set = true;

@@ -248,7 +248,7 @@ list_format_row_number(struct aline *out, const struct td_conversation *c,
 	row_field(out, ctx->selected ? TH_SELECTED : c->unread ? TH_UNREAD :
 	    TH_NAME, name, namew, 0);
 	aline_pad(out, TH_NORMAL, 1);
-	if (numw > 0) {
+	if (number != NULL && numw > 0) {
 		row_field(out, TH_MARKER, number, numw, 0);
 		aline_pad(out, TH_NORMAL, 1);
 	}
