@@ -42,10 +42,12 @@ static const struct dump_table {
 	const char *added;
 } dump_tables[] = {
 	/* meta's "schema" is each backend's own version, "restore_pending"
-	 * the copy's own mark (import sets it anew), and how far the search
-	 * index is built each database's own state: not moved. */
+	 * the copy's own mark (import sets it anew), how far the search
+	 * index is built each database's own state, and who is online
+	 * (online.c) the running relays' live state: not moved. */
 	{ "meta", "key, value", "TT", "key", "key", "WHERE key NOT IN "
-	    "('schema', 'restore_pending', 'search_backfill')", NULL, NULL },
+	    "('schema', 'restore_pending', 'search_backfill') AND key NOT LIKE "
+	    "'online:%'", NULL, NULL },
 	{ "events", "seq, ts, type, conversation, json", "IITTT", "seq", "seq",
 	    "", NULL, NULL },
 	{ "contacts", "id, wa_id, user_id, username, name, conversation, extra",
