@@ -328,16 +328,24 @@ class Demo(DemoRun):
 	def test_2b_picture_button_template(self):
 		# Hannah tapped the button of Sam's message: a structured line.
 		self.keys("Escape")
+		# Apart from the next key, or the two read as Alt-/.
+		time.sleep(0.5)
 		self.open_conversation("Hannah")
 		wait(lambda: "button: Yes, it was me" in self.screen(), 30,
 		    "Hannah's button answer")
 		# Mei's photo of the lamp is drawn as a picture.
 		self.keys("Escape")
+		# Apart from the next key, or the two read as Alt-/.
+		time.sleep(0.5)
 		self.open_conversation("Mei")
 		blocks = set(chr(c) for c in range(0x2580, 0x25A0))
-		wait(lambda: sum(1 for l in self.screen().splitlines()
-		    if sum(ch in blocks for ch in l) >= 2) >= 4, 30,
-		    "the lamp picture")
+		try:
+			wait(lambda: sum(1 for l in self.screen().splitlines()
+			    if sum(ch in blocks for ch in l) >= 2) >= 4, 30,
+			    "the lamp picture")
+		except AssertionError:
+			print(self.screen(), file=sys.stderr)
+			raise
 		# The approved template is listed, the paused one not offered.
 		ts = http_json(self.info["relay_url"] + "/v1/templates",
 		    self.token)["templates"]
