@@ -10,6 +10,7 @@
  * either backend in one transaction.  Moving a relay from SQLite to
  * PostgreSQL is: export with the old config, import with the new one.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,9 @@ static const struct dump_table {
 	/* The last column's value in a row of an older dump that lacks it
 	 * (NULL: every row has every column). */
 	const char *added;
+	/* Created by a later schema: a database no relay of this version
+	 * has opened yet lacks it, and exports it as empty. */
+	bool late;
 } dump_tables[] = {
 	/* meta's "schema" is each backend's own version, "restore_pending"
 	 * the copy's own mark (import sets it anew), how far the search
@@ -47,24 +51,29 @@ static const struct dump_table {
 	 * (online.c) the running relays' live state: not moved. */
 	{ "meta", "key, value", "TT", "key", "key", "WHERE key NOT IN "
 	    "('schema', 'restore_pending', 'search_backfill') AND key NOT LIKE "
-	    "'online:%'", NULL, NULL },
+	    "'online:%'", NULL, NULL, false },
 	{ "events", "seq, ts, type, conversation, json", "IITTT", "seq", "seq",
-	    "", NULL, NULL },
+	    "", NULL, NULL, false },
 	{ "contacts", "id, wa_id, user_id, username, name, conversation, extra",
-	    "ITTTTTT", "id", "id", "", NULL, NULL },
+	    "ITTTTTT", "id", "id", "", NULL, NULL, false },
+	/* Identifiers a customer had before a number or user id change. */
+	{ "contact_aliases", "kind, value, contact", "TTI", "kind, value",
+	    "kind, value", "", NULL, NULL, true },
 	{ "conversations", "id, contact, state, first_ts, last_ts, wake_at, "
-	    "number", "IITIIIT", "id", "id", "", NULL, "main" },
+	    "number", "IITIIIT", "id", "id", "", NULL, "main", false },
 	{ "messages", "id, wamid, fingerprint, conversation, direction, ts",
 	    "TTTTII", "rowid", "rid", "", "id, CASE wamid WHEN '=' THEN id "
-	    "ELSE wamid END, fingerprint, conversation, direction, ts", NULL },
+	    "ELSE wamid END, fingerprint, conversation, direction, ts", NULL,
+	    false },
 	{ "status_keys", "message, status", "TT", "message, status",
-	    "message, status", "", NULL, NULL },
+	    "message, status", "", NULL, NULL, false },
 	{ "deferred", "wamid, conversation, status, ts, extra", "TTTIT",
-	    "rowid", "rid", "", NULL, NULL },
+	    "rowid", "rid", "", NULL, NULL, false },
 	{ "outbound", "id, client_id, conversation, body, state, attempts, "
-	    "next_try, wamid", "TTTTIIIT", "rowid", "rid", "", NULL, NULL },
+	    "next_try, wamid", "TTTTIIIT", "rowid", "rid", "", NULL, NULL,
+	    false },
 	{ "idempotency", "route, client_id, status, response", "TTIT",
-	    "route, client_id", "route, client_id", "", NULL, NULL },
+	    "route, client_id", "route, client_id", "", NULL, NULL, false },
 };
 #define DUMP_NTABLES (sizeof dump_tables / sizeof dump_tables[0])
 
@@ -78,6 +87,37 @@ dump_line(FILE *out, json_t *o)
 }
 
 /* ---- export ---- */
+
+/* 1 when the SQLite database has the table, 0 when not, -1 on error. */
+static int
+export_sqlite_has(sqlite3 *db, const char *table)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = "
+	    "'table' AND name = ?1", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The same for PostgreSQL. */
+static int
+export_pg_has(PGconn *c, const char *table)
+{
+	const char *vals[1] = { table };
+	PGresult *res = PQexecParams(c, "SELECT to_regclass($1) IS NOT NULL",
+	    1, NULL, vals, NULL, NULL, 0);
+	int rc = -1;
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		rc = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return rc;
+}
 
 static int
 export_sqlite(const char *path, FILE *out, long long *rows, char *err,
@@ -96,6 +136,11 @@ export_sqlite(const char *path, FILE *out, long long *rows, char *err,
 	for (t = 0; t < DUMP_NTABLES; t++) {
 		const struct dump_table *d = &dump_tables[t];
 
+		if (d->late && (rc = export_sqlite_has(db, d->name)) <= 0) {
+			if (rc < 0)
+				goto fail;
+			continue;
+		}
 		snprintf(sql, sizeof sql, "SELECT %s FROM %s %s ORDER BY %s",
 		    d->cols_sqlite ? d->cols_sqlite : d->cols, d->name,
 		    d->where, d->order);
@@ -168,6 +213,14 @@ export_pg(const char *uri, FILE *out, long long *rows, char *err,
 	for (t = 0; t < DUMP_NTABLES; t++) {
 		const struct dump_table *d = &dump_tables[t];
 
+		if (d->late && (r = export_pg_has(c, d->name)) <= 0) {
+			if (r < 0) {
+				snprintf(err, errlen, "export: %s: cannot "
+				    "look the table up", d->name);
+				goto fail;
+			}
+			continue;
+		}
 		snprintf(sql, sizeof sql, "SELECT %s FROM %s %s ORDER BY %s",
 		    d->cols, d->name, d->where, d->order_pg);
 		res = PQexec(c, sql);
@@ -258,12 +311,14 @@ import_exec(struct importer *im, const char *sql, char *err, size_t errlen)
 	return 0;
 }
 
-/* The target must hold no events, contacts or sends yet. */
+/* The target must hold no events, contacts, their former identifiers
+ * or sends yet (opening it as the writer made every table). */
 static int
 import_check_empty(struct importer *im, char *err, size_t errlen)
 {
 	static const char sql[] = "SELECT (SELECT COUNT(*) FROM events) + "
-	    "(SELECT COUNT(*) FROM contacts) + (SELECT COUNT(*) FROM outbound)";
+	    "(SELECT COUNT(*) FROM contacts) + (SELECT COUNT(*) FROM "
+	    "contact_aliases) + (SELECT COUNT(*) FROM outbound)";
 	long long n = -1;
 
 	if (im->pg) {

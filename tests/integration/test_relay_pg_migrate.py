@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """PostgreSQL backend selection, `migrate`, and moving an SQLite log to
 PostgreSQL with `export` / `import`: the moved relay serves the same
-events, continues the seq and conversation ids, and refuses what it must
-(a password in the URI, a non-empty target, a cut dump)."""
+events, continues the seq and conversation ids, keeps a customer's former
+number in his conversation, and refuses what it must (a password in the
+URI, a non-empty target, a cut dump).  A database from before a table
+(an old SQLite file, PostgreSQL at an older schema) still exports."""
 
+import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -16,12 +21,32 @@ from harness import RelayWorld, unique_phone  # noqa: E402
 from agentapi import wait_until  # noqa: E402
 import pgcluster  # noqa: E402
 import relayproc  # noqa: E402
+import searchlog  # noqa: E402
+import wa_payloads as wp  # noqa: E402
 
 
 def cli(relay, *args, stdin=None):
 	return subprocess.run([relayproc.relay_binary()] + list(args) +
 	    ["--config", relay.config_path], input=stdin, capture_output=True,
 	    text=True, timeout=120)
+
+
+def dump_rows(dump, table):
+	"""The rows of one table in a dump, in order."""
+	out = []
+	for line in dump.splitlines():
+		o = json.loads(line)
+		if o.get("t") == table:
+			out.append(o["r"])
+	return out
+
+
+def dump_checked(test, dump):
+	"""Asserts the dump's end line counts its rows; returns the count."""
+	lines = dump.splitlines()
+	test.assertIn('"ttydesk_relay_dump":1', lines[0])
+	test.assertEqual(json.loads(lines[-1]), {"end": len(lines) - 2})
+	return len(lines) - 2
 
 
 @unittest.skipUnless(pgcluster.available(), "no PostgreSQL server binaries")
@@ -118,6 +143,109 @@ class Migrate(unittest.TestCase):
 		self.assertEqual(len(p.stdout.splitlines()),
 		    len(dump.splitlines()) + len([e for e in new]) + 2 + 1)
 		self.assertNotIn('"r":["schema"', p.stdout)
+
+	def _message_in(self, alice, mid):
+		def find():
+			return [e for e in alice.all_events() if e["type"] ==
+			    "message" and e["message"].get("id") == mid]
+		return wait_until(find, what="message %s" % mid)[0]["conversation"]
+
+	def _say(self, alice, customer, text):
+		m, code = self.fake.customer_message(customer, "text", text=text)
+		self.assertEqual(code, 200)
+		return self._message_in(alice, m["id"])
+
+	def test_changed_number_moves_to_postgresql_and_back(self):
+		alice = self.world.agent()
+		old = self.fake.customer(unique_phone(), None, "Changer")
+		conv = self._say(alice, old, "before the change")
+		new = unique_phone()
+		m = {"from": old.wa_id, "id": "wamid.HBgL" + wp.new_media_id(),
+		    "timestamp": str(int(time.time())), "type": "system",
+		    "system": {"body": "User A changed from %s to %s" % (old.wa_id,
+		    new), "type": "user_changed_number", "wa_id": new}}
+		self.assertEqual(self.fake.post_webhook(wp.envelope([{
+		    "messaging_product": "whatsapp", "metadata": wp.metadata(
+		    self.fake.phone_number_id, self.fake.display_phone_number),
+		    "messages": [m]}], field="messages")), 200)
+		self.assertEqual(self._message_in(alice, m["id"]), conv)
+		self.assertEqual(self.relay.stop(), 0, self.relay.log_tail())
+
+		p = cli(self.relay, "export")
+		self.assertEqual(p.returncode, 0, p.stderr)
+		dump = p.stdout
+		n = dump_checked(self, dump)
+		aliases = dump_rows(dump, "contact_aliases")
+		self.assertEqual([a[1] for a in aliases], [old.wa_id], aliases)
+		contact = [c for c in dump_rows(dump, "contacts") if c[1] == new]
+		self.assertEqual(aliases[0][2], contact[0][0])
+
+		self.relay.database = self.pg.new_database()
+		self.relay.write_config()
+		p = cli(self.relay, "import", stdin=dump)
+		self.assertEqual(p.returncode, 0, p.stderr)
+		self.assertIn("imported %d rows" % n, p.stderr)
+		p = cli(self.relay, "export")
+		self.assertEqual(p.returncode, 0, p.stderr)
+		self.assertEqual(dump_rows(p.stdout, "contact_aliases"), aliases)
+		pg_dump = p.stdout
+
+		# The moved relay still knows the old number as the customer.
+		self.relay.start(write=False)
+		self.fake.set_relay_url(self.relay.url)
+		self.assertEqual(self._say(alice, old, "old number, after"), conv)
+		self.assertEqual(self.relay.stop(), 0, self.relay.log_tail())
+
+		# And back: PostgreSQL's dump into a new SQLite database.
+		self.relay.database = "back.db"
+		self.relay.write_config()
+		p = cli(self.relay, "import", stdin=pg_dump)
+		self.assertEqual(p.returncode, 0, p.stderr)
+		p = cli(self.relay, "export")
+		self.assertEqual(p.returncode, 0, p.stderr)
+		self.assertEqual(dump_rows(p.stdout, "contact_aliases"), aliases)
+		# A target that holds only a former identifier is not empty.
+		self.relay.database = "spare.db"
+		self.relay.write_config()
+		self.assertEqual(cli(self.relay, "migrate").returncode, 0)
+		db = sqlite3.connect(os.path.join(self.relay.dir, "spare.db"))
+		db.execute("INSERT INTO contact_aliases VALUES('wa_id', '1', 1)")
+		db.commit()
+		db.close()
+		p = cli(self.relay, "import", stdin=pg_dump)
+		self.assertNotEqual(p.returncode, 0)
+		self.assertIn("not empty", p.stderr)
+
+	def test_database_from_before_the_aliases_exports(self):
+		self.assertEqual(self.relay.stop(), 0)
+		# An SQLite file of schema 1 that this relay never opened.
+		os.unlink(self.relay.db)
+		db = sqlite3.connect(self.relay.db)
+		with open(os.path.join(searchlog.FIXTURES, "relay-v1.sql")) as fp:
+			db.executescript(fp.read())
+		self.assertEqual(db.execute("SELECT COUNT(*) FROM sqlite_master "
+		    "WHERE name = 'contact_aliases'").fetchone()[0], 0)
+		events = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+		db.close()
+		p = cli(self.relay, "export")
+		self.assertEqual(p.returncode, 0, p.stderr)
+		n = dump_checked(self, p.stdout)
+		self.assertEqual(len(dump_rows(p.stdout, "events")), events)
+		self.assertEqual(dump_rows(p.stdout, "contact_aliases"), [])
+
+		# PostgreSQL at schema 4, before the table: the same rows.
+		uri = self.pg.new_database()
+		self.relay.database = uri
+		self.relay.write_config()
+		p = cli(self.relay, "import", stdin=p.stdout)
+		self.assertEqual(p.returncode, 0, p.stderr)
+		dbname = uri.split("/")[3].split("?")[0]
+		self.pg.psql("DROP TABLE contact_aliases; UPDATE meta SET value = "
+		    "'4' WHERE key = 'schema'", dbname)
+		p = cli(self.relay, "export")
+		self.assertEqual(p.returncode, 0, p.stderr)
+		self.assertEqual(dump_checked(self, p.stdout), n)
+		self.assertEqual(dump_rows(p.stdout, "contact_aliases"), [])
 
 	def test_password_in_uri_refused(self):
 		self.assertEqual(self.relay.stop(), 0)
