@@ -429,7 +429,22 @@ class TwoRelaysOnPostgres(unittest.TestCase):
 		# ann is connected to relay A only, ben to relay B only.
 		self.assertEqual(self.ann.sync(0, limit=1).status, 200)
 		self.assertEqual(self.ben.sync(0, limit=1).status, 200)
-		time.sleep(3)   # both relays published and read who is online
+		# Each relay publishes who is online and reads the other's every
+		# two seconds; wait until both see both, so the first decision
+		# cannot be made by a relay that does not know ann yet.
+		zeds = [self.zed, AgentClient(self.relays[1].url,
+		    self.relays[0].agents["zed"].token)]
+
+		def both_online():
+			for z in zeds:
+				r = z.call("GET", "/v1/team")
+				if r.status != 200:
+					return False
+				on = {a["id"]: a["online"] for a in r.data["agents"]}
+				if not (on.get("ann") and on.get("ben")):
+					return False
+			return True
+		wait_until(both_online, timeout=30, what="both agents online")
 		convs = []
 		for i in range(8):
 			c = self.fake.customer(unique_phone(), None, "Multi")
