@@ -39,6 +39,7 @@
 #define STORE_LOG_TMP "log.tmp"
 #define STORE_SNAPSHOT_TMP "snapshot.tmp"
 #define STORE_HEADER_TMP "header.tmp"
+#define STORE_BLOB_PREFIX "blob-"
 
 enum store_rec_type {
 	REC_BEGIN = 1,
@@ -65,6 +66,7 @@ struct cache_key {
 struct store_keys {
 	uint8_t check[32];
 	uint8_t record[32];
+	uint8_t blob[32];   /* attachments of the outbox (cache_blob.c) */
 };
 
 /* Records are built in core's struct buf, set to wipe (they hold

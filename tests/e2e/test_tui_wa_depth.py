@@ -269,7 +269,7 @@ class TuiWaDepth(TuiWorldCase):
 		t.wait_for("lamp.jpg (image, image/png): caption")
 		t.literal("the lamp, as promised")
 		t.keys("Enter")
-		t.wait_for("sent lamp.jpg (image)")
+		t.wait_for("attach: done")
 		up = harness.wait_until(lambda: [u for u in self.fake.uploads
 		    if u["size"] == len(png)], what="the upload at the fake")
 		self.assertEqual(up[0]["type"], "image/png")
