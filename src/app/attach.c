@@ -1,5 +1,6 @@
 /* Sending a file (see attach.h). */
 #include <jansson.h>
+#include <sodium.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -132,5 +133,33 @@ attach_send(struct app *app, const char *conv, struct attach_file *f,
 		err[0] = '\0'; /* the outbox said why */
 	json_decref(up);
 	attach_file_free(f);
+	return rc;
+}
+
+void
+attach_local_id(const struct attach_file *f, char *out, size_t len)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[2 * crypto_hash_sha256_BYTES + 1];
+
+	crypto_hash_sha256(h, f->bytes, f->len);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	snprintf(out, len, "local.%s", hex);
+}
+
+int
+attach_keep(struct app *app, const char *conv, const struct attach_file *f)
+{
+	json_t *up = json_pack("{s:s, s:s, s:s, s:I}", "kind", f->kind, "mime",
+	    f->mime, "filename", f->name, "size", (json_int_t)f->len);
+	char line[400];
+	int rc;
+
+	if (up == NULL)
+		return -1;
+	snprintf(line, sizeof line, "[%s] %s (template header)", f->kind,
+	    f->name);
+	rc = outbox_add_file(app, conv, "upload", line, f->bytes, f->len, up);
+	json_decref(up);
 	return rc;
 }

@@ -28,6 +28,13 @@ struct attach_file {
 int attach_load(const char *path, struct attach_file *out, char *why,
     size_t whylen);
 void attach_file_free(struct attach_file *f);
+/* "local.<hex SHA-256>": the id the relay gives f once kept there
+ * (POST .../media?send=0), for a template's header.  len >= 71. */
+void attach_local_id(const struct attach_file *f, char *out, size_t len);
+/* Queue f (kept, not taken) to be kept on the relay for conv's template
+ * header (an "upload" outbox entry).  0, or -1 (the outbox said why). */
+int attach_keep(struct app *app, const char *conv,
+    const struct attach_file *f);
 /* Queue f (taken, also on failure) for conv.  0, or -1 with err. */
 int attach_send(struct app *app, const char *conv, struct attach_file *f,
     const char *caption, char *err, size_t errlen);

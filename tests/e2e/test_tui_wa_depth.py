@@ -35,6 +35,13 @@ ORDER = {"id": "900001", "name": "order", "language": "en_US",
     {"type": "BUTTONS", "buttons": [
         {"type": "URL", "text": "Track", "url": "https://x.test/t/{{1}}"},
         {"type": "QUICK_REPLY", "text": "Stop"}]}]}
+PROMO = {"id": "900004", "name": "lamp_promo", "language": "en_US",
+    "status": "APPROVED", "category": "MARKETING", "components": [
+    {"type": "HEADER", "format": "IMAGE"},
+    {"type": "BODY", "text": "The new lamp is in, {{1}}."},
+    {"type": "BUTTONS", "buttons": [
+        {"type": "QUICK_REPLY", "text": "Tell me more"},
+        {"type": "COPY_CODE", "example": "LAMP10"}]}]}
 PAUSED = {"id": "900003", "name": "paused_promo", "language": "en_US",
     "status": "PAUSED", "category": "MARKETING", "components": [
     {"type": "BODY", "text": "Sale!"}]}
@@ -47,11 +54,11 @@ class TuiWaDepth(TuiWorldCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.fake.set_templates(WABA, [ORDER, PAUSED])
+		cls.fake.set_templates(WABA, [ORDER, PROMO, PAUSED])
 		assert cls.fake.template_status(WABA, "order", "en_US",
 		    "APPROVED") == 200
 		harness.wait_until(lambda: len(cls.alice.call("GET",
-		    "/v1/templates").data["templates"]) == 2, 30,
+		    "/v1/templates").data["templates"]) == 3, 30,
 		    what="templates listed")
 	def customer(self, name):
 		return self.fake.customer(harness.unique_phone(), None, name)
@@ -175,19 +182,22 @@ class TuiWaDepth(TuiWorldCase):
 		s = t.wait_for("order (en_US) UTILITY")
 		self.assertNotIn("paused_promo", s)
 		t.keys("1")
-		t.wait_for("order header {{1}} (1 of 4):")
+		t.wait_for("order header {{1}} (1 of 5):")
 		t.literal("A-17")
 		t.keys("Enter")
-		t.wait_for("body {{1}} (2 of 4):")
+		t.wait_for("body {{1}} (2 of 5):")
 		t.literal("Ann")
 		t.keys("Enter")
-		t.wait_for("body {{2}} (3 of 4):")
+		t.wait_for("body {{2}} (3 of 5):")
 		t.keys("Enter")  # empty: refused, asked again
 		t.wait_for("body {{2}} cannot be empty")
 		t.literal("A-17")
 		t.keys("Enter")
-		t.wait_for('button "Track" URL suffix (4 of 4):')
+		t.wait_for('button "Track" URL suffix (4 of 5):')
 		t.literal("A-17")
+		t.keys("Enter")
+		# The quick reply's payload may stay empty.
+		t.wait_for('button "Stop" payload (optional) (5 of 5):')
 		t.keys("Enter")
 		# The preview as the customer will read it, with its cost.
 		s = t.wait_for("Hi Ann, order A-17 ships today.")
@@ -237,6 +247,72 @@ class TuiWaDepth(TuiWorldCase):
 		self.fake.customer_message(c, "button_reply", button_id="btn-1",
 		    title="Yes, reschedule")
 		t.wait_for("button: Yes, reschedule")
+		self.quit(t)
+
+	def test_template_header_file_and_buttons(self):
+		c = self.customer("Hal Header")
+		self.fake.customer_message(c, "text", text="any new lamps?")
+		t = self.session()
+		pdf = os.path.join(t.dir, "flyer.pdf")
+		with open(pdf, "wb") as fp:
+			fp.write(b"%PDF-1.4\n" + os.urandom(200))
+		with open(_PNG, "rb") as fp:
+			png = fp.read()
+		img = os.path.join(t.dir, "lamp.png")
+		with open(img, "wb") as fp:
+			fp.write(png)
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		t.wait_for("Hal Header")
+		self.open_by_search(t, "Hal Header")
+		t.wait_for("any new lamps?")
+		t.keys("t")
+		t.wait_for("lamp_promo (en_US) MARKETING")
+		t.keys("2")
+		t.wait_for("header image (file or https link) (1 of 4):")
+		# A PDF for an image header: refused in plain words.
+		t.literal(pdf)
+		t.keys("Enter")
+		t.wait_for("an image header takes JPEG or PNG, not application/pdf")
+		t.literal(img)
+		t.keys("Enter")
+		t.wait_for("body {{1}} (2 of 4):")
+		t.literal("Hal")
+		t.keys("Enter")
+		t.wait_for('button "Tell me more" payload (optional) (3 of 4):')
+		t.literal("more-lamp")
+		t.keys("Enter")
+		t.wait_for('button "copy code" coupon code (4 of 4):')
+		t.literal("LAMP10LAMP10LAMP")  # 16: over Meta's 15
+		t.keys("Enter")
+		t.wait_for("coupon code is 16 characters")
+		t.keys("C-u")
+		t.literal("LAMP10")
+		t.keys("Enter")
+		# The preview as the customer sees it, with the cost.
+		s = t.wait_for("The new lamp is in, Hal.")
+		self.assertIn("[image] lamp.png (image/png", s)
+		self.assertIn("[Tell me more]", s)
+		self.assertIn("[Copy offer code]", s)
+		self.assertIn("marketing, paid", s)
+		t.keys("1")
+		sent = harness.wait_until(lambda: self.sends_to(c, "template"),
+		    what="template send")
+		up = [u for u in self.fake.uploads if u["size"] == len(png)]
+		self.assertTrue(up, "the header file never reached Meta")
+		tpl = sent[0]["body"]["template"]
+		self.assertEqual(tpl["name"], "lamp_promo")
+		comps = {(x["type"], x.get("index")): x for x in tpl["components"]}
+		self.assertEqual(comps[("header", None)]["parameters"], [{"type":
+		    "image", "image": {"id": up[-1]["id"]}}])
+		self.assertEqual(comps[("body", None)]["parameters"][0]["text"],
+		    "Hal")
+		self.assertEqual(comps[("button", "0")]["sub_type"], "quick_reply")
+		self.assertEqual(comps[("button", "0")]["parameters"], [{"type":
+		    "payload", "payload": "more-lamp"}])
+		self.assertEqual(comps[("button", "1")]["parameters"], [{"type":
+		    "coupon_code", "coupon_code": "LAMP10"}])
 		self.quit(t)
 
 	def test_attach_file(self):
