@@ -89,6 +89,10 @@ attach_load(const char *path, struct attach_file *out, char *why,
 		    "(%s)", out->name, mime ? mime : "unknown type");
 		goto fail;
 	}
+	if ((mime = wa_media_refusal(t, out->bytes, out->len)) != NULL) {
+		snprintf(why, whylen, "%s: %s", out->name, mime);
+		goto fail;
+	}
 	max = wa_media_max(t, out->bytes, out->len);
 	if (out->len > max) {
 		snprintf(why, whylen, "%s is %.1f MB, over Meta's limit of "

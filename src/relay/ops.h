@@ -67,6 +67,7 @@ struct op_upload {
 	int64_t size;
 	const char *filename; /* or NULL */
 	const char *caption;  /* or NULL */
+	bool voice;           /* OGG/Opus audio: a voice note */
 	char id_buf[80];
 };
 op_handler op_media;

@@ -203,6 +203,7 @@ op_upload_from(json_t *in, struct op_upload *up)
 	up->size = json_integer_value(json_object_get(u, "size"));
 	up->filename = json_string_value(json_object_get(u, "filename"));
 	up->caption = json_string_value(json_object_get(u, "caption"));
+	up->voice = json_is_true(json_object_get(u, "voice"));
 	if (up->kind == NULL || up->mime == NULL || up->file == NULL)
 		return -1;
 	snprintf(up->id_buf, sizeof up->id_buf, "local.%s", up->file);
@@ -225,6 +226,9 @@ op_upload_body(const struct op_upload *up, const struct relay_contact *c)
 		json_object_set_new(obj, "caption", json_string(up->caption));
 	if (up->filename != NULL && strcmp(up->kind, "document") == 0)
 		json_object_set_new(obj, "filename", json_string(up->filename));
+	/* Meta plays OGG/Opus audio sent so as a voice note. */
+	if (up->voice && strcmp(up->kind, "audio") == 0)
+		json_object_set_new(obj, "voice", json_true());
 	body = wa_build_object(&to, up->kind, obj);
 	json_decref(obj);
 	if (body == NULL || (o = json_loads(body, 0, NULL)) == NULL) {

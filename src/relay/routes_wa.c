@@ -313,6 +313,11 @@ route_media_upload(struct req *q)
 		req_error(q, 400, "bad_request", "the body is empty");
 		return;
 	}
+	if (wa_media_refusal(t, q->body, q->len) != NULL) {
+		req_error(q, 415, "unsupported_media_type", "%s",
+		    wa_media_refusal(t, q->body, q->len));
+		return;
+	}
 	if (cap != NULL && wa_check_chars(cap) > 1024) {
 		req_error(q, 400, "bad_request", "caption over 1024 characters");
 		return;
@@ -341,5 +346,8 @@ route_media_upload(struct req *q)
 	if (cap != NULL && *cap != '\0')
 		json_object_set_new(json_object_get(q->in, "upload"), "caption",
 		    json_string(cap));
+	if (wa_media_is_voice(t, q->body, q->len))
+		json_object_set_new(json_object_get(q->in, "upload"), "voice",
+		    json_true());
 	req_to_writer(q, route_media_upload_w);
 }
