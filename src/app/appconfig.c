@@ -390,11 +390,12 @@ static const struct {
 } appconfig_known[] = {
 	{ "relay", " url token_file ca_file allow_insecure " },
 	{ "cache", " dir key_file passphrase_command window " },
-	{ "ui", " theme open_command bell confirm preview_delay " },
+	{ "ui", " theme open_command bell confirm preview_delay images " },
 	{ "keys", NULL },
 	{ "compose_keys", NULL },
 	{ "templates", NULL },
 	{ "canned", NULL },
+	{ "interactive", NULL },
 };
 
 size_t

@@ -377,7 +377,8 @@ const struct action_def action_table[] = {
 	    convact_note, 0, NULL},
 	{"template", "t", "pick a template (outside the 24-hour window)",
 	    convact_template, 0, NULL},
-	{"interactive", "I", "compose reply buttons or a list for the customer",
+	{"interactive", "I", "compose reply buttons, a list, a link button or a "
+	    "location request, or send a saved one ([interactive])",
 	    intercomp_start, 0, NULL},
 	{"canned", "T", "pick a canned reply (C-t while composing)",
 	    convact_canned, 0, NULL},

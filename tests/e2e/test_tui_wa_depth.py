@@ -315,6 +315,90 @@ class TuiWaDepth(TuiWorldCase):
 		    "coupon_code", "coupon_code": "LAMP10"}])
 		self.quit(t)
 
+	def test_interactive_list_cta_and_saved(self):
+		c = self.customer("Lia List")
+		self.fake.customer_message(c, "text", text="when can you come?")
+		t = self.session(extra="\n[interactive]\nwhere = location: Where "
+		    "should we deliver?\nbad = buttons: Pick | a|b|c|d\n")
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		t.wait_for("Lia List")
+		self.open_by_search(t, "Lia List")
+		t.wait_for("when can you come?")
+		# A list of two sections, one row with a description.
+		t.keys("I")
+		t.wait_for("Location request")
+		t.keys("2")
+		t.wait_for("Message text:")
+		t.literal("Which slot suits you?")
+		t.keys("Enter")
+		t.wait_for("List button text:")
+		t.keys("C-u")
+		t.literal("Pick a slot")
+		t.keys("Enter")
+		t.wait_for("Rows (")
+		t.literal("#Morning|Tue 9-12 = early|Wed 9-12|#Afternoon|Tue 14-17")
+		t.keys("Enter")
+		s = t.wait_for("- Tue 9-12 (early)")
+		self.assertIn("Afternoon", s)
+		t.keys("1")
+		sent = harness.wait_until(lambda: [x for x in self.sends_to(c,
+		    "interactive") if x["body"]["interactive"]["type"] == "list"],
+		    what="list send")
+		act = sent[0]["body"]["interactive"]["action"]
+		self.assertEqual(act["button"], "Pick a slot")
+		self.assertEqual([(x["title"], [r["title"] for r in x["rows"]])
+		    for x in act["sections"]], [("Morning", ["Tue 9-12",
+		    "Wed 9-12"]), ("Afternoon", ["Tue 14-17"])])
+		self.assertEqual(act["sections"][0]["rows"][0]["description"],
+		    "early")
+		# The customer picks a row: a structured line.
+		self.fake.customer_message(c, "list_reply", button_id="row-3",
+		    title="Tue 14-17")
+		t.wait_for("list: Tue 14-17")
+		# A link (CTA URL) button.
+		t.keys("I")
+		t.wait_for("Link button (URL)")
+		t.keys("3")
+		t.wait_for("Message text:")
+		t.literal("Track your visit online.")
+		t.keys("Enter")
+		t.wait_for("Button text:")
+		t.literal("Track visit")
+		t.keys("Enter")
+		t.wait_for("Link (https://...):")
+		t.literal("ftp://x.test/v")
+		t.keys("Enter")
+		t.wait_for("http(s) URL")
+		t.keys("C-u")
+		t.literal("https://x.test/v/17")
+		t.keys("Enter")
+		t.wait_for("[Track visit] https://x.test/v/17")
+		t.keys("1")
+		sent = harness.wait_until(lambda: [x for x in self.sends_to(c,
+		    "interactive") if x["body"]["interactive"]["type"] ==
+		    "cta_url"], what="cta send")
+		self.assertEqual(sent[0]["body"]["interactive"]["action"], {
+		    "name": "cta_url", "parameters": {"display_text":
+		    "Track visit", "url": "https://x.test/v/17"}})
+		# Saved in the config: one sent as it is, a broken one refused.
+		t.keys("I")
+		t.wait_for("bad: buttons: Pick")
+		t.keys("6")
+		t.wait_for("[interactive] bad:")
+		t.keys("I")
+		t.wait_for("where: location:")
+		t.keys("5")
+		t.wait_for("[Send location]")
+		t.keys("1")
+		sent = harness.wait_until(lambda: [x for x in self.sends_to(c,
+		    "interactive") if x["body"]["interactive"]["type"] ==
+		    "location_request_message"], what="location request send")
+		self.assertEqual(sent[0]["body"]["interactive"]["body"]["text"],
+		    "Where should we deliver?")
+		self.quit(t)
+
 	def test_attach_file(self):
 		c = self.customer("Fay File")
 		self.fake.customer_message(c, "text", text="send me the photo")
