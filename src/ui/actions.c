@@ -21,6 +21,7 @@
 #include "keymap.h"
 #include "media.h"
 #include "numbers.h"
+#include "picview.h"
 #include "team.h"
 #include "ui.h"
 #include "contactpanel.h"
@@ -143,8 +144,11 @@ act_open(struct app *app)
 {
 	struct td_conversation *c = app_selected_conv(app);
 
-	if (thread_focused(app))
+	/* In the thread: an image's full-screen view. */
+	if (thread_focused(app)) {
+		picview_open(app);
 		return UI_HANDLED;
+	}
 	if (c == NULL) {
 		app_message(app, "no conversation here");
 		return UI_HANDLED;
@@ -348,7 +352,8 @@ const struct action_def action_table[] = {
 	    act_top, ACT_MOTION, NULL},
 	{"bottom", "G, End", "last conversation / last message",
 	    act_bottom, ACT_MOTION, NULL},
-	{"open", "Enter, l, Right", "open the selected conversation",
+	{"open", "Enter, l, Right", "open the selected conversation; in the "
+	    "thread, the selected image full screen",
 	    act_open, 0, NULL},
 	{"back", "Esc, h, Left", "back to the list / clear the search",
 	    act_back, 0, NULL},

@@ -104,6 +104,32 @@ class TuiWaDepth(TuiWorldCase):
 		    "picture rows without colours")
 		self.quit(t)
 
+	def test_picture_full_screen(self):
+		with open(_PNG, "rb") as fp:
+			png = fp.read()
+		c = self.customer("Fio Fullscreen")
+		self.fake.customer_message(c, "image", data=png,
+		    mime_type="image/png", caption="the whole lamp")
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		t.wait_for("Fio Fullscreen")
+		self.open_by_search(t, "Fio Fullscreen")
+		s = t.wait_for(lambda s: len(self.picture_rows(s)) >= 4,
+		    what="the inline picture")
+		inline = len(self.picture_rows(s))
+		# Enter on the image: the whole screen (tmux: symbols).
+		t.keys("Enter")
+		s = t.wait_for("any key: back to the thread")
+		self.assertGreater(len(self.picture_rows(s)), max(inline, 30))
+		self.assertNotIn("Fio Fullscreen", s)
+		t.keys("x")
+		s = t.wait_for("picture shown (symbols)")
+		self.assertIn("the whole lamp", s)
+		self.assertLessEqual(len(self.picture_rows(s)), 14)
+		self.quit(t)
+
 	def test_broken_image_and_images_off(self):
 		c = self.customer("Bo Broken")
 		self.fake.customer_message(c, "image",
