@@ -210,9 +210,7 @@ class TuiOutbox(TuiWorldCase):
 		with open(_PNG, "rb") as fp:
 			png = fp.read()
 		t = self.session()
-		img = os.path.join(t.dir, "lamp.png")
-		with open(img, "wb") as fp:
-			fp.write(png)
+		img = t.put_file("lamp.png", png)
 		t.start()
 		t.wait_for("online")
 		self.open_new(t, "Crash Cora", "the photo please")
@@ -257,19 +255,11 @@ class TuiOutbox(TuiWorldCase):
 		# A file of its own size, to find its upload among the others.
 		data = b"%PDF-1.4\n" + os.urandom(3 << 20)
 		t = self.session()
-		doc = os.path.join(t.dir, "big.pdf")
-		with open(doc, "wb") as fp:
-			fp.write(data)
+		doc = t.put_file("big.pdf", data)
 		t.start()
 		t.wait_for("online")
 		self.open_new(t, "Race Rafa", "the contract?")
-		t.keys("F")
-		t.wait_for("Attach file:")
-		t.literal(doc)
-		t.keys("Enter")
-		t.wait_for("caption")
-		t.literal("contract racing a crash")
-		t.keys("Enter")
+		self.attach(t, doc, "contract racing a crash")
 		time.sleep(0.3)
 		self.kill9(t)
 		t.start()

@@ -63,6 +63,14 @@ class TuiWaDepth(TuiWorldCase):
 	def customer(self, name):
 		return self.fake.customer(harness.unique_phone(), None, name)
 
+	def start_in_thread(self, t, name):
+		"""Start t and open the thread of the customer called name."""
+		t.start()
+		t.wait_for("online")
+		self.goto_queue(t, "All")
+		t.wait_for(name)
+		self.open_by_search(t, name)
+
 	def open_by_search(self, t, needle):
 		t.keys("/")
 		t.literal(needle)
@@ -83,11 +91,7 @@ class TuiWaDepth(TuiWorldCase):
 		    button_id="resched", title="Yes, reschedule")
 		self.assertEqual(code, 200)
 		t = self.session()
-		t.start()
-		t.wait_for("online")
-		self.goto_queue(t, "All")
-		t.wait_for("Pia Picture")
-		self.open_by_search(t, "Pia Picture")
+		self.start_in_thread(t, "Pia Picture")
 		t.wait_for("the broken lamp")
 		s = t.wait_for("▸ button: Yes, reschedule")
 		# The picture arrives from the relay's media store and replaces
@@ -111,11 +115,7 @@ class TuiWaDepth(TuiWorldCase):
 		self.fake.customer_message(c, "image", data=png,
 		    mime_type="image/png", caption="the whole lamp")
 		t = self.session()
-		t.start()
-		t.wait_for("online")
-		self.goto_queue(t, "All")
-		t.wait_for("Fio Fullscreen")
-		self.open_by_search(t, "Fio Fullscreen")
+		self.start_in_thread(t, "Fio Fullscreen")
 		s = t.wait_for(lambda s: len(self.picture_rows(s)) >= 4,
 		    what="the inline picture")
 		inline = len(self.picture_rows(s))
@@ -136,11 +136,7 @@ class TuiWaDepth(TuiWorldCase):
 		    data=b"\x89PNG\r\n\x1a\n" + os.urandom(300),
 		    mime_type="image/png", caption="garbage inside")
 		t = self.session()
-		t.start()
-		t.wait_for("online")
-		self.goto_queue(t, "All")
-		t.wait_for("Bo Broken")
-		self.open_by_search(t, "Bo Broken")
+		self.start_in_thread(t, "Bo Broken")
 		s = t.wait_for("garbage inside")
 		time.sleep(2)
 		s = t.screen()
@@ -154,11 +150,7 @@ class TuiWaDepth(TuiWorldCase):
 		self.fake.customer_message(c, "image", data=png,
 		    mime_type="image/png", caption="no pictures here")
 		t = self.session(extra="images = off\n")
-		t.start()
-		t.wait_for("online")
-		self.goto_queue(t, "All")
-		t.wait_for("Otto Off")
-		self.open_by_search(t, "Otto Off")
+		self.start_in_thread(t, "Otto Off")
 		t.wait_for("no pictures here")
 		time.sleep(2)
 		self.assertEqual(self.picture_rows(t.screen()), [])
@@ -168,11 +160,7 @@ class TuiWaDepth(TuiWorldCase):
 		c = self.customer("Tina Typing")
 		m, _ = self.fake.customer_message(c, "text", text="are you there?")
 		t = self.session()
-		t.start()
-		t.wait_for("online")
-		self.goto_queue(t, "All")
-		t.wait_for("Tina Typing")
-		self.open_by_search(t, "Tina Typing")
+		self.start_in_thread(t, "Tina Typing")
 		t.wait_for("are you there?")
 		t.keys("r")
 		t.literal("yes, one moment")
@@ -197,11 +185,7 @@ class TuiWaDepth(TuiWorldCase):
 		c = self.customer("Tom Template")
 		self.fake.customer_message(c, "text", text="where is my order?")
 		t = self.session()
-		t.start()
-		t.wait_for("online")
-		self.goto_queue(t, "All")
-		t.wait_for("Tom Template")
-		self.open_by_search(t, "Tom Template")
+		self.start_in_thread(t, "Tom Template")
 		t.wait_for("where is my order?")
 		# Only the approved template is offered.
 		t.keys("t")
@@ -279,19 +263,11 @@ class TuiWaDepth(TuiWorldCase):
 		c = self.customer("Hal Header")
 		self.fake.customer_message(c, "text", text="any new lamps?")
 		t = self.session()
-		pdf = os.path.join(t.dir, "flyer.pdf")
-		with open(pdf, "wb") as fp:
-			fp.write(b"%PDF-1.4\n" + os.urandom(200))
+		pdf = t.put_file("flyer.pdf", b"%PDF-1.4\n" + os.urandom(200))
 		with open(_PNG, "rb") as fp:
 			png = fp.read()
-		img = os.path.join(t.dir, "lamp.png")
-		with open(img, "wb") as fp:
-			fp.write(png)
-		t.start()
-		t.wait_for("online")
-		self.goto_queue(t, "All")
-		t.wait_for("Hal Header")
-		self.open_by_search(t, "Hal Header")
+		img = t.put_file("lamp.png", png)
+		self.start_in_thread(t, "Hal Header")
 		t.wait_for("any new lamps?")
 		t.keys("t")
 		t.wait_for("lamp_promo (en_US) MARKETING")
@@ -346,11 +322,7 @@ class TuiWaDepth(TuiWorldCase):
 		self.fake.customer_message(c, "text", text="when can you come?")
 		t = self.session(extra="\n[interactive]\nwhere = location: Where "
 		    "should we deliver?\nbad = buttons: Pick | a|b|c|d\n")
-		t.start()
-		t.wait_for("online")
-		self.goto_queue(t, "All")
-		t.wait_for("Lia List")
-		self.open_by_search(t, "Lia List")
+		self.start_in_thread(t, "Lia List")
 		t.wait_for("when can you come?")
 		# A list of two sections, one row with a description.
 		t.keys("I")
@@ -429,20 +401,12 @@ class TuiWaDepth(TuiWorldCase):
 		c = self.customer("Fay File")
 		self.fake.customer_message(c, "text", text="send me the photo")
 		t = self.session()
-		bad = os.path.join(t.dir, "setup.exe")
-		with open(bad, "wb") as fp:
-			fp.write(b"MZ\x90\x00" + os.urandom(64))
+		bad = t.put_file("setup.exe", b"MZ\x90\x00" + os.urandom(64))
 		with open(_PNG, "rb") as fp:
 			png = fp.read()
 		# A misleading name: the content says PNG.
-		good = os.path.join(t.dir, "lamp.jpg")
-		with open(good, "wb") as fp:
-			fp.write(png)
-		t.start()
-		t.wait_for("online")
-		self.goto_queue(t, "All")
-		t.wait_for("Fay File")
-		self.open_by_search(t, "Fay File")
+		good = t.put_file("lamp.jpg", png)
+		self.start_in_thread(t, "Fay File")
 		t.wait_for("send me the photo")
 		t.keys("F")
 		t.wait_for("Attach file:")
