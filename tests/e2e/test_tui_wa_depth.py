@@ -130,6 +130,22 @@ class TuiWaDepth(TuiWorldCase):
 		self.assertLessEqual(len(self.picture_rows(s)), 14)
 		self.quit(t)
 
+	def test_sticker_picture(self):
+		with open(os.path.join(_HERE, "..", "fixtures", "images",
+		    "sticker.webp"), "rb") as fp:
+			webp = fp.read()
+		c = self.customer("Stella Sticker")
+		self.fake.customer_message(c, "sticker", data=webp,
+		    mime_type="image/webp")
+		self.fake.customer_message(c, "text", text="sticker above")
+		t = self.session()
+		self.start_in_thread(t, "Stella Sticker")
+		t.wait_for("sticker above")
+		s = t.wait_for(lambda s: len(self.picture_rows(s)) >= 4,
+		    what="the sticker as a picture")
+		self.assertIn("[sticker]", s)
+		self.quit(t)
+
 	def test_broken_image_and_images_off(self):
 		c = self.customer("Bo Broken")
 		self.fake.customer_message(c, "image",
