@@ -7,6 +7,7 @@
  * open).  Written to a temporary name, fsynced, renamed, the directory
  * fsynced: after cache_blob_put returns, a crash keeps it whole.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -196,4 +197,29 @@ cache_blob_del(struct td_cache *c, const char *name)
 	if (unlinkat(c->dirfd, file, 0) != 0 && errno != ENOENT)
 		return -1;
 	return 0;
+}
+
+void
+store_blob_prune(struct td_cache *c)
+{
+	const size_t plen = strlen(STORE_BLOB_PREFIX);
+	struct dirent *d;
+	DIR *dp;
+	int fd;
+
+	if ((fd = dup(c->dirfd)) < 0)
+		return;
+	if ((dp = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	/* A blob without its entry: acknowledged just before a crash, or
+	 * written just before one (the entry never was); a .tmp: cut short. */
+	while ((d = readdir(dp)) != NULL) {
+		if (strncmp(d->d_name, STORE_BLOB_PREFIX, plen) == 0 &&
+		    (strchr(d->d_name, '.') != NULL ||
+		    store_outbox_find(c, d->d_name + plen) == NULL))
+			unlinkat(c->dirfd, d->d_name, 0);
+	}
+	closedir(dp);
 }

@@ -249,6 +249,9 @@ int store_log_create(struct td_cache *c, const char *tmpname,
     const uint8_t link[STORE_ID_BYTES], uint8_t fhdr[STORE_FHDR_SIZE],
     int *fdp, off_t *endp, char *err, size_t errlen);
 
+/* cache_blob.c: remove attachment files no queued entry names. */
+void store_blob_prune(struct td_cache *c);
+
 /* cache_state.c: outbox and drafts in memory. */
 int store_state_apply(struct td_cache *c, const struct store_rec *r,
     const char *name, char *err, size_t errlen);
