@@ -44,9 +44,12 @@ blob_name(const char *name, char file[], size_t len, char *err, size_t errlen)
 static void
 blob_ad(const struct td_cache *c, const char *name, uint8_t *ad, size_t *len)
 {
+	size_t n = strlen(name);
+
 	memcpy(ad, c->cache_id, STORE_ID_BYTES);
-	memcpy(ad + STORE_ID_BYTES, name, strlen(name));
-	*len = STORE_ID_BYTES + strlen(name);
+	/* The NUL too (room for it): the bound is the name's length. */
+	memcpy(ad + STORE_ID_BYTES, name, n + 1);
+	*len = STORE_ID_BYTES + n;
 }
 
 /* The sealed file in memory: magic, stream header, chunks. */
@@ -55,7 +58,7 @@ blob_seal(const struct td_cache *c, const char *name, const uint8_t *bytes,
     size_t len, size_t *outlen)
 {
 	crypto_secretstream_xchacha20poly1305_state st;
-	uint8_t ad[STORE_ID_BYTES + BLOB_NAME_MAX], *out, *p;
+	uint8_t ad[STORE_ID_BYTES + BLOB_NAME_MAX + 1], *out, *p;
 	size_t adlen, chunks = len / BLOB_CHUNK + 1, off = 0, n;
 	unsigned long long clen;
 
@@ -128,7 +131,7 @@ blob_open(const struct td_cache *c, const char *name, const uint8_t *in,
     size_t inlen, uint8_t **out, size_t *outlen)
 {
 	crypto_secretstream_xchacha20poly1305_state st;
-	uint8_t ad[STORE_ID_BYTES + BLOB_NAME_MAX], tag = 0, *pt;
+	uint8_t ad[STORE_ID_BYTES + BLOB_NAME_MAX + 1], tag = 0, *pt;
 	size_t adlen, off = BLOB_MAGIC_LEN + BLOB_HBYTES, n, got = 0;
 	unsigned long long plen;
 
