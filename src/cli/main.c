@@ -174,8 +174,9 @@ static void
 start_with_huge_pages(char **argv)
 {
 	const char *was = getenv("GLIBC_TUNABLES");
-	char mode[128] = "", *tunables;
+	char mode[128] = "", self[4096], *tunables;
 	size_t len;
+	ssize_t n;
 	FILE *fp;
 
 	if (was != NULL && strstr(was, "glibc.malloc.hugetlb") != NULL)
@@ -194,8 +195,13 @@ start_with_huge_pages(char **argv)
 		return;
 	snprintf(tunables, len, "%s%sglibc.malloc.hugetlb=1",
 	    was != NULL ? was : "", was != NULL ? ":" : "");
-	if (setenv("GLIBC_TUNABLES", tunables, 1) == 0) {
-		execv("/proc/self/exe", argv);
+	/* By its own path, not /proc/self/exe: the process keeps its
+	 * name ("exe" otherwise, in ps and for anyone looking for it). */
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0 && (size_t)n < sizeof self - 1 &&
+	    setenv("GLIBC_TUNABLES", tunables, 1) == 0) {
+		self[n] = '\0';
+		execv(self, argv);
 		if (was != NULL)
 			setenv("GLIBC_TUNABLES", was, 1);
 		else
