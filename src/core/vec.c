@@ -1,0 +1,53 @@
+/* The growing arrays of ttydesk/vec.h. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ttydesk/vec.h"
+
+int
+vec_grow(void *pv, size_t *cap, size_t need, size_t size)
+{
+	size_t nc = *cap != 0 ? *cap : 4;
+	void *v, *nv;
+
+	if (need <= *cap)
+		return 0;
+	while (nc < need) {
+		if (nc > SIZE_MAX / 2)
+			return -1;
+		nc *= 2;
+	}
+	if (size != 0 && nc > SIZE_MAX / size)
+		return -1;
+	memcpy(&v, pv, sizeof v);
+	if ((nv = realloc(v, nc * size)) == NULL)
+		return -1;
+	memcpy(pv, &nv, sizeof nv);
+	*cap = nc;
+	return 0;
+}
+
+void
+vec_free(void *pv, size_t *n, size_t size, void (*clear)(void *))
+{
+	unsigned char *v;
+	size_t i;
+
+	memcpy(&v, pv, sizeof v);
+	if (clear != NULL)
+		for (i = 0; i < *n; i++)
+			clear(v + i * size);
+	free(v);
+	v = NULL;
+	memcpy(pv, &v, sizeof v);
+	*n = 0;
+}
+
+void
+vec_clear_str(void *p)
+{
+	char **s = p;
+
+	free(*s);
+}
