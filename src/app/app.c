@@ -19,6 +19,7 @@
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "ttydesk/secfile.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "outbox.h"
 #include "roster.h"
@@ -81,22 +82,21 @@ app_init(struct app *app, struct appconfig *cfg, struct td_model *model,
 }
 
 static void
+app_team_clear(void *p)
+{
+	struct app_team *t = p;
+
+	free(t->id);
+	free(t->name);
+}
+
+static void
 app_free_teams(struct app *app)
 {
-	size_t i;
-
-	for (i = 0; i < app->n_teams; i++) {
-		free(app->teams[i].id);
-		free(app->teams[i].name);
-	}
-	free(app->teams);
-	app->teams = NULL;
-	app->n_teams = 0;
-	for (i = 0; i < app->n_my_teams; i++)
-		free(app->my_teams[i]);
-	free(app->my_teams);
-	app->my_teams = NULL;
-	app->n_my_teams = 0;
+	vec_free(&app->teams, &app->n_teams, sizeof *app->teams,
+	    app_team_clear);
+	vec_free(&app->my_teams, &app->n_my_teams, sizeof *app->my_teams,
+	    vec_clear_str);
 }
 
 static void app_reqs_free(struct app *app);

@@ -8,6 +8,7 @@
 
 #include "ttydesk/buf.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "outbox.h"
 #include "roster.h"
@@ -179,23 +180,31 @@ fail:
 	return -1;
 }
 
+static void
+agent_clear(void *p)
+{
+	struct roster_agent *a = p;
+
+	free(a->id);
+	free(a->name);
+	free(a->teams);
+	free(a->oldest.conversation);
+}
+
+static void
+team_clear(void *p)
+{
+	struct roster_team *t = p;
+
+	free(t->id);
+	free(t->oldest.conversation);
+}
+
 void
 roster_free(struct roster *ro)
 {
-	size_t i;
-
-	for (i = 0; i < ro->n_agents; i++) {
-		free(ro->agents[i].id);
-		free(ro->agents[i].name);
-		free(ro->agents[i].teams);
-		free(ro->agents[i].oldest.conversation);
-	}
-	for (i = 0; i < ro->n_teams; i++) {
-		free(ro->teams[i].id);
-		free(ro->teams[i].oldest.conversation);
-	}
-	free(ro->agents);
-	free(ro->teams);
+	vec_free(&ro->agents, &ro->n_agents, sizeof *ro->agents, agent_clear);
+	vec_free(&ro->teams, &ro->n_teams, sizeof *ro->teams, team_clear);
 	memset(ro, 0, sizeof *ro);
 }
 

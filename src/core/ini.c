@@ -11,6 +11,7 @@
 
 #include "ttydesk/buf.h"
 #include "ttydesk/ini.h"
+#include "ttydesk/vec.h"
 
 #define INI_MAX_FILE (4 * 1024 * 1024)
 
@@ -68,6 +69,16 @@ ini_add_section(struct ini *ini, const char *s, size_t n)
 	return 0;
 }
 
+static void
+ini_entry_clear(void *p)
+{
+	struct ini_entry *e = p;
+
+	free(e->section);
+	free(e->key);
+	free(e->value);
+}
+
 static int
 ini_add_entry(struct ini *ini, const char *section, const char *k, size_t kn,
     const char *v, size_t vn, int line)
@@ -84,9 +95,7 @@ ini_add_entry(struct ini *ini, const char *section, const char *k, size_t kn,
 	e->value = ini_strndup(v, vn);
 	e->line = line;
 	if (e->section == NULL || e->key == NULL || e->value == NULL) {
-		free(e->section);
-		free(e->key);
-		free(e->value);
+		ini_entry_clear(e);
 		return -1;
 	}
 	ini->n++;
@@ -245,17 +254,10 @@ out:
 void
 ini_free(struct ini *ini)
 {
-	size_t i;
-
-	for (i = 0; i < ini->n; i++) {
-		free(ini->entries[i].section);
-		free(ini->entries[i].key);
-		free(ini->entries[i].value);
-	}
-	for (i = 0; i < ini->n_sections; i++)
-		free(ini->sections[i]);
-	free(ini->entries);
-	free(ini->sections);
+	vec_free(&ini->entries, &ini->n, sizeof *ini->entries,
+	    ini_entry_clear);
+	vec_free(&ini->sections, &ini->n_sections, sizeof *ini->sections,
+	    vec_clear_str);
 	memset(ini, 0, sizeof *ini);
 }
 

@@ -8,6 +8,7 @@
 #include "ttydesk/buf.h"
 #include "ttydesk/ini.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "keymap.h"
 
 static const struct {
@@ -147,17 +148,9 @@ keymap_unbind_action(struct keymap *km, int action)
 static int
 keymap_bind(struct keymap *km, int key, int action)
 {
-	struct binding *nb;
-	size_t cap;
-
 	keymap_unbind_key(km, key);
-	if (km->n == km->cap) {
-		cap = km->cap ? km->cap * 2 : 64;
-		if ((nb = realloc(km->b, cap * sizeof *nb)) == NULL)
-			return -1;
-		km->b = nb;
-		km->cap = cap;
-	}
+	if (vec_grow(&km->b, &km->cap, km->n + 1, sizeof *km->b) != 0)
+		return -1;
 	km->b[km->n].key = key;
 	km->b[km->n].action = action;
 	km->n++;

@@ -13,6 +13,7 @@
 
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "picture.h"
 #include "answer.h"
 #include "convui.h"
@@ -46,15 +47,9 @@ static struct aline *
 linevec_push(struct linevec *lv, int kind)
 {
 	struct aline *nv;
-	size_t cap;
 
-	if (lv->n == lv->cap) {
-		cap = lv->cap ? lv->cap * 2 : 4;
-		if ((nv = realloc(lv->v, cap * sizeof *nv)) == NULL)
-			return NULL;
-		lv->v = nv;
-		lv->cap = cap;
-	}
+	if (vec_grow(&lv->v, &lv->cap, lv->n + 1, sizeof *lv->v) != 0)
+		return NULL;
 	nv = &lv->v[lv->n++];
 	aline_init(nv);
 	nv->kind = kind;
