@@ -24,7 +24,8 @@ struct buf {
 /* Grows the block *p of *cap bytes to hold at least need bytes, doubling
  * from 64.  When wipe, the old block is zeroed and freed rather than
  * realloc'd.  Returns 0, or -1 on overflow or when out of memory (*p and
- * *cap are then unchanged).  The one capacity loop of the tree. */
+ * *cap are then unchanged).  Byte blocks; arrays of other elements grow
+ * with vec_grow (ttydesk/vec.h). */
 int buf_grow(char **p, size_t *cap, size_t need, int wipe);
 
 /* Room for more bytes (and the NUL) after len; 0 or -1. */

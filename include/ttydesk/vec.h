@@ -14,6 +14,10 @@
 
 #include <stddef.h>
 
+/* The capacity that holds need: cap doubled (first when cap is 0) until
+ * it does.  0, or -1 when that overflows a size_t. */
+int vec_capacity(size_t cap, size_t need, size_t first, size_t *out);
+
 /* Grows the array *pv of *cap elements of size bytes to hold at least
  * need, doubling from 4; new elements are not initialised.  Returns 0, or
  * -1 on overflow or when out of memory (*pv and *cap are then unchanged,

@@ -238,29 +238,6 @@ report_widths(const struct report *rep, const char *by, size_t key_max,
 	report_widen(widths, &rep->totals, key_max);
 }
 
-int
-report_parse_day(const char *s, int64_t *ts)
-{
-	struct tm tm;
-	int y, m, d, n = 0;
-	time_t t;
-
-	if (s == NULL || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
-	    n != 10 || s[10] != '\0' || y < 1970 || m < 1 || m > 12 || d < 1 ||
-	    d > 31)
-		return -1;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	t = timegm(&tm);
-	/* timegm normalises 2026-02-31 to March: refuse it. */
-	if (t == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != m - 1)
-		return -1;
-	*ts = (int64_t)t;
-	return 0;
-}
-
 const char *
 report_path(char *buf, size_t len, int64_t from, int64_t to, const char *by)
 {

@@ -9,20 +9,18 @@
 #include <sodium.h>
 
 #include "ttydesk/buf.h"
+#include "ttydesk/vec.h"
 
 int
 buf_grow(char **p, size_t *cap, size_t need, int wipe)
 {
-	size_t nc = *cap != 0 ? *cap : 64;
+	size_t nc;
 	char *np;
 
 	if (need <= *cap)
 		return 0;
-	while (nc < need) {
-		if (nc > SIZE_MAX / 2)
-			return -1;
-		nc *= 2;
-	}
+	if (vec_capacity(*cap, need, 64, &nc) != 0)
+		return -1;
 	if (!wipe) {
 		if ((np = realloc(*p, nc)) == NULL)
 			return -1;

@@ -6,19 +6,29 @@
 #include "ttydesk/vec.h"
 
 int
-vec_grow(void *pv, size_t *cap, size_t need, size_t size)
+vec_capacity(size_t cap, size_t need, size_t first, size_t *out)
 {
-	size_t nc = *cap != 0 ? *cap : 4;
-	void *v, *nv;
+	size_t nc = cap != 0 ? cap : first;
 
-	if (need <= *cap)
-		return 0;
 	while (nc < need) {
 		if (nc > SIZE_MAX / 2)
 			return -1;
 		nc *= 2;
 	}
-	if (size != 0 && nc > SIZE_MAX / size)
+	*out = nc;
+	return 0;
+}
+
+int
+vec_grow(void *pv, size_t *cap, size_t need, size_t size)
+{
+	size_t nc;
+	void *v, *nv;
+
+	if (need <= *cap)
+		return 0;
+	if (vec_capacity(*cap, need, 4, &nc) != 0 ||
+	    (size != 0 && nc > SIZE_MAX / size))
 		return -1;
 	memcpy(&v, pv, sizeof v);
 	if ((nv = realloc(v, nc * size)) == NULL)

@@ -82,9 +82,26 @@ test_free_clears_each(void)
 	CHECK_INT(cleared, 5);
 }
 
+static void
+test_capacity(void)
+{
+	size_t c = 0;
+
+	CHECK_INT(vec_capacity(0, 1, 64, &c), 0);
+	CHECK_INT(c, 64);
+	CHECK_INT(vec_capacity(64, 65, 64, &c), 0);
+	CHECK_INT(c, 128);
+	CHECK_INT(vec_capacity(3, 20, 64, &c), 0);
+	CHECK_INT(c, 24);
+	c = 5;
+	CHECK_INT(vec_capacity(SIZE_MAX / 2 + 1, SIZE_MAX, 4, &c), -1);
+	CHECK_INT(c, 5);
+}
+
 int
 main(void)
 {
+	RUN(test_capacity);
 	RUN(test_grow_keeps_elements);
 	RUN(test_grow_overflow_leaves_array);
 	RUN(test_free_clears_each);
