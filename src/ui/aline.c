@@ -25,6 +25,12 @@ aline_free(struct aline *l)
 }
 
 void
+aline_free_item(void *p)
+{
+	aline_free(p);
+}
+
+void
 aline_clear(struct aline *l)
 {
 	l->len = 0;
@@ -211,12 +217,8 @@ aline_list_add(struct aline_list *ls)
 void
 aline_list_free(struct aline_list *ls)
 {
-	size_t i;
-
-	for (i = 0; i < ls->n; i++)
-		aline_free(&ls->v[i]);
-	free(ls->v);
-	memset(ls, 0, sizeof *ls);
+	vec_free(&ls->v, &ls->n, sizeof *ls->v, aline_free_item);
+	ls->cap = 0;
 }
 
 void

@@ -59,12 +59,8 @@ linevec_push(struct linevec *lv, int kind)
 static void
 linevec_free(struct linevec *lv)
 {
-	size_t i;
-
-	for (i = 0; i < lv->n; i++)
-		aline_free(&lv->v[i]);
-	free(lv->v);
-	memset(lv, 0, sizeof *lv);
+	vec_free(&lv->v, &lv->n, sizeof *lv->v, aline_free_item);
+	lv->cap = 0;
 }
 
 static struct aline *

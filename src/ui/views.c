@@ -236,9 +236,7 @@ help_draw(struct app *app, struct view *v)
 		ui_draw_aline(app, v->win, y, 0, i < h.n ? &h.v[i] : &empty,
 		    (size_t)v->w, TH_NORMAL);
 	}
-	for (i = 0; i < h.n; i++)
-		aline_free(&h.v[i]);
-	free(h.v);
+	vec_free(&h.v, &h.n, sizeof *h.v, aline_free_item);
 	v->dirty = false;
 }
 
