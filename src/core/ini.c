@@ -143,6 +143,14 @@ ini_header(const char *line, size_t len, char *out, size_t outlen)
 }
 
 static int
+ini_error(char *err, size_t errlen, const char *name, int line,
+    const char *what)
+{
+	snprintf(err, errlen, "%s:%d: %s", name, line, what);
+	return -1;
+}
+
+static int
 ini_parse_line(struct ini *ini, const char *s, const char *e, char *section,
     size_t seclen, const char *name, int line, char *err, size_t errlen)
 {
@@ -153,37 +161,31 @@ ini_parse_line(struct ini *ini, const char *s, const char *e, char *section,
 		return 0;
 	if (*s == '[') {
 		close = memchr(s, ']', (size_t)(e - s));
-		if (close == NULL) {
-			snprintf(err, errlen, "%s:%d: missing ']'", name, line);
-			return -1;
-		}
+		if (close == NULL)
+			return ini_error(err, errlen, name, line, "missing ']'");
 		vs = close + 1;
 		ve = ini_value_end(vs, e);
 		ini_trim(&vs, &ve);
-		if (vs != ve) {
-			snprintf(err, errlen, "%s:%d: text after ']'", name, line);
-			return -1;
-		}
-		if (ini_section_name(s + 1, close, section, seclen) != 0) {
-			snprintf(err, errlen, "%s:%d: bad section name", name, line);
-			return -1;
-		}
+		if (vs != ve)
+			return ini_error(err, errlen, name, line,
+			    "text after ']'");
+		if (ini_section_name(s + 1, close, section, seclen) != 0)
+			return ini_error(err, errlen, name, line,
+			    "bad section name");
 		if (ini_add_section(ini, section, strlen(section)) != 0)
 			goto nomem;
 		return 0;
 	}
 	eq = memchr(s, '=', (size_t)(e - s));
-	if (eq == NULL) {
-		snprintf(err, errlen, "%s:%d: expected 'key = value'", name, line);
-		return -1;
-	}
+	if (eq == NULL)
+		return ini_error(err, errlen, name, line,
+		    "expected 'key = value'");
 	ks = s;
 	ke = eq;
 	ini_trim(&ks, &ke);
-	if (ks == ke) {
-		snprintf(err, errlen, "%s:%d: missing key before '='", name, line);
-		return -1;
-	}
+	if (ks == ke)
+		return ini_error(err, errlen, name, line,
+		    "missing key before '='");
 	vs = eq + 1;
 	ve = ini_value_end(vs, e);
 	ini_trim(&vs, &ve);
@@ -192,8 +194,7 @@ ini_parse_line(struct ini *ini, const char *s, const char *e, char *section,
 		goto nomem;
 	return 0;
 nomem:
-	snprintf(err, errlen, "%s:%d: out of memory", name, line);
-	return -1;
+	return ini_error(err, errlen, name, line, "out of memory");
 }
 
 int

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ttydesk/ini.h"
+#include "ttydesk/vec.h"
 
 #include "config.h"
 
@@ -18,6 +19,8 @@
 static int
 config_media_size(const char *v, uint64_t *out)
 {
+	static const char units[] = "KMGT";
+	const char *u;
 	char *end;
 	unsigned long long n;
 	uint64_t mul = 1;
@@ -28,23 +31,10 @@ config_media_size(const char *v, uint64_t *out)
 	n = strtoull(v, &end, 10);
 	if (errno != 0)
 		return -1;
-	switch (toupper((unsigned char)*end)) {
-	case '\0':
-		break;
-	case 'K':
-		mul = 1ULL << 10;
-		break;
-	case 'M':
-		mul = 1ULL << 20;
-		break;
-	case 'G':
-		mul = 1ULL << 30;
-		break;
-	case 'T':
-		mul = 1ULL << 40;
-		break;
-	default:
-		return -1;
+	if (*end != '\0') {
+		if ((u = strchr(units, toupper((unsigned char)*end))) == NULL)
+			return -1;
+		mul = 1ULL << (10 * (u - units + 1));
 	}
 	if (*end != '\0' && end[1] != '\0' && !(toupper((unsigned char)end[1]) ==
 	    'B' && end[2] == '\0'))
@@ -153,12 +143,9 @@ nomem:
 void
 config_media_free(struct relay_config *cfg)
 {
-	size_t i;
-
 	free(cfg->media.dir);
-	for (i = 0; i < cfg->media.n_hosts; i++)
-		free(cfg->media.hosts[i]);
-	free(cfg->media.hosts);
+	vec_free(&cfg->media.hosts, &cfg->media.n_hosts,
+	    sizeof *cfg->media.hosts, vec_clear_str);
 	free(cfg->waba_id);
 	memset(&cfg->media, 0, sizeof cfg->media);
 	cfg->waba_id = NULL;
