@@ -131,10 +131,8 @@ rc_run(const char *config, const struct report_query *q, enum rc_format fmt)
 	json_t *rep = NULL;
 	int rc = 1;
 
-	if (config_load(config, 0, &cfg, err, sizeof err) != 0) {
-		fprintf(stderr, "ttydesk-relay: %s\n", err);
+	if (config_load_cmd(config, &cfg) != 0)
 		return 1;
-	}
 	if (relay_store_open(cfg.database, RELAY_STORE_READER, &st, err,
 	    sizeof err) != 0 ||
 	    (rep = report_run(st, &cfg, q, err, sizeof err)) == NULL) {
