@@ -567,6 +567,7 @@ struct app_req {
 	app_done_fn done;
 	app_progress_fn progress;
 	void *ud;
+	void *owned; /* ud, when the request holds a copy (app_get_ctx) */
 	struct app_req *next;
 };
 
@@ -591,6 +592,7 @@ app_reqs_free(struct app *app)
 
 	for (r = app->reqs; r != NULL; r = next) {
 		next = r->next;
+		free(r->owned);
 		free(r);
 	}
 	app->reqs = NULL;
@@ -605,6 +607,7 @@ app_req_done(void *ud, long status, const char *body, size_t len,
 	app_req_unlink(r->app, r);
 	if (r->done != NULL)
 		r->done(r->app, r->ud, status, body, len, err);
+	free(r->owned);
 	free(r);
 }
 
@@ -626,6 +629,7 @@ app_req_new(struct app *app, app_done_fn done, void *ud, char *err,
 	r->done = done;
 	r->progress = NULL;
 	r->ud = ud;
+	r->owned = NULL;
 	r->next = app->reqs;
 	app->reqs = r;
 	return r;
@@ -638,6 +642,7 @@ app_req_started(struct app *app, struct app_req *r, int rc)
 	if (rc == 0)
 		return 0;
 	app_req_unlink(app, r);
+	free(r->owned);
 	free(r);
 	return -1;
 }
@@ -685,6 +690,27 @@ app_get(struct app *app, const char *path, app_done_fn done, void *ud,
 
 	if (r == NULL)
 		return -1;
+	return app_req_started(app, r, net_get(app->net, path, app_req_done,
+	    r, err, errlen));
+}
+
+int
+app_get_ctx(struct app *app, const char *path, app_done_fn done,
+    const void *ctx, size_t size, char *err, size_t errlen)
+{
+	struct app_req *r;
+	void *copy;
+
+	if ((copy = malloc(size)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(copy, ctx, size);
+	if ((r = app_req_new(app, done, copy, err, errlen)) == NULL) {
+		free(copy);
+		return -1;
+	}
+	r->owned = copy;
 	return app_req_started(app, r, net_get(app->net, path, app_req_done,
 	    r, err, errlen));
 }
