@@ -39,6 +39,18 @@ buf_grow(char **p, size_t *cap, size_t need, int wipe)
 }
 
 int
+buf_append(char **p, size_t *len, size_t *cap, const void *data, size_t n)
+{
+	if (n >= SIZE_MAX - *len || buf_grow(p, cap, *len + n + 1, 0) != 0)
+		return -1;
+	if (n > 0)
+		memcpy(*p + *len, data, n);
+	*len += n;
+	(*p)[*len] = '\0';
+	return 0;
+}
+
+int
 buf_reserve(struct buf *b, size_t more)
 {
 	if (b->failed)

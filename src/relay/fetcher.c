@@ -78,12 +78,7 @@ sink_write(char *data, size_t size, size_t n, void *arg)
 		k->len += len;
 		return len;
 	}
-	if (buf_grow(&k->buf, &k->cap, k->len + len + 1, 0) != 0)
-		return 0;
-	memcpy(k->buf + k->len, data, len);
-	k->len += len;
-	k->buf[k->len] = '\0';
-	return len;
+	return buf_append(&k->buf, &k->len, &k->cap, data, len) == 0 ? len : 0;
 }
 
 static int
