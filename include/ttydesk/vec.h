@@ -27,6 +27,10 @@ int vec_grow(void *pv, size_t *cap, size_t need, size_t size);
 /* Calls clear (unless NULL) on each of the *n elements of *pv, frees the
  * array, and leaves *pv NULL and *n 0. */
 void vec_free(void *pv, size_t *n, size_t size, void (*clear)(void *));
+/* Appends a NUL-terminated copy of the len bytes at s to the array of
+ * strings *v of *n, grown by one (for short lists).  0, or -1 when out of
+ * memory (the array is then unchanged). */
+int vec_add_strn(char ***v, size_t *n, const char *s, size_t len);
 /* The clear of an array of strings (char *): frees the string. */
 void vec_clear_str(void *p);
 

@@ -52,23 +52,6 @@ ini_value_end(const char *s, const char *e)
 	return e;
 }
 
-static int
-ini_add_section(struct ini *ini, const char *s, size_t n)
-{
-	char **v, *name;
-
-	if ((name = ini_strndup(s, n)) == NULL)
-		return -1;
-	v = realloc(ini->sections, (ini->n_sections + 1) * sizeof *v);
-	if (v == NULL) {
-		free(name);
-		return -1;
-	}
-	ini->sections = v;
-	ini->sections[ini->n_sections++] = name;
-	return 0;
-}
-
 static void
 ini_entry_clear(void *p)
 {
@@ -172,7 +155,8 @@ ini_parse_line(struct ini *ini, const char *s, const char *e, char *section,
 		if (ini_section_name(s + 1, close, section, seclen) != 0)
 			return ini_error(err, errlen, name, line,
 			    "bad section name");
-		if (ini_add_section(ini, section, strlen(section)) != 0)
+		if (vec_add_strn(&ini->sections, &ini->n_sections, section,
+		    strlen(section)) != 0)
 			goto nomem;
 		return 0;
 	}

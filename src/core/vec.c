@@ -54,6 +54,25 @@ vec_free(void *pv, size_t *n, size_t size, void (*clear)(void *))
 	*n = 0;
 }
 
+int
+vec_add_strn(char ***v, size_t *n, const char *s, size_t len)
+{
+	char **nv, *copy;
+
+	if (len == SIZE_MAX || *n >= SIZE_MAX / sizeof *nv - 1 ||
+	    (copy = malloc(len + 1)) == NULL)
+		return -1;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	if ((nv = realloc(*v, (*n + 1) * sizeof *nv)) == NULL) {
+		free(copy);
+		return -1;
+	}
+	nv[(*n)++] = copy;
+	*v = nv;
+	return 0;
+}
+
 void
 vec_clear_str(void *p)
 {

@@ -102,7 +102,7 @@ config_dir_free(struct relay_directory *d)
 int
 config_split_list(const char *s, char ***out, size_t *n)
 {
-	char *copy, *tok, *save = NULL, **v = NULL, **nv;
+	char *copy, *tok, *save = NULL, **v = NULL;
 	size_t count = 0;
 
 	*out = NULL;
@@ -122,21 +122,15 @@ config_split_list(const char *s, char ***out, size_t *n)
 			*--e = '\0';
 		if (*tok == '\0')
 			continue;
-		if ((nv = realloc(v, (count + 1) * sizeof *v)) == NULL)
+		if (vec_add_strn(&v, &count, tok, (size_t)(e - tok)) != 0)
 			goto fail;
-		v = nv;
-		if ((v[count] = strdup(tok)) == NULL)
-			goto fail;
-		count++;
 	}
 	free(copy);
 	*out = v;
 	*n = count;
 	return 0;
 fail:
-	while (count > 0)
-		free(v[--count]);
-	free(v);
+	vec_free(&v, &count, sizeof *v, vec_clear_str);
 	free(copy);
 	return -1;
 }

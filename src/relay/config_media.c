@@ -53,8 +53,7 @@ config_media_hosts(struct relay_media_config *m, const char *v)
 
 	while (*p != '\0') {
 		const char *start, *end;
-		char **nh, *h;
-		size_t i;
+		char *h;
 
 		while (*p == ' ' || *p == '\t' || *p == ',')
 			p++;
@@ -66,17 +65,11 @@ config_media_hosts(struct relay_media_config *m, const char *v)
 			end--;
 		if (end == start)
 			continue;
-		if ((h = strndup(start, (size_t)(end - start))) == NULL)
+		if (vec_add_strn(&m->hosts, &m->n_hosts, start,
+		    (size_t)(end - start)) != 0)
 			return -1;
-		for (i = 0; h[i] != '\0'; i++)
-			h[i] = (char)tolower((unsigned char)h[i]);
-		if ((nh = realloc(m->hosts, (m->n_hosts + 1) * sizeof *nh)) ==
-		    NULL) {
-			free(h);
-			return -1;
-		}
-		m->hosts = nh;
-		m->hosts[m->n_hosts++] = h;
+		for (h = m->hosts[m->n_hosts - 1]; *h != '\0'; h++)
+			*h = (char)tolower((unsigned char)*h);
 	}
 	return 0;
 }

@@ -83,6 +83,26 @@ test_free_clears_each(void)
 }
 
 static void
+test_add_strn(void)
+{
+	char **v = NULL;
+	size_t n = 0;
+
+	CHECK_INT(vec_add_strn(&v, &n, "alpha", 5), 0);
+	CHECK_INT(vec_add_strn(&v, &n, "beta-and-more", 4), 0);
+	CHECK_INT(vec_add_strn(&v, &n, "", 0), 0);
+	CHECK_INT(n, 3);
+	CHECK_STR(v[0], "alpha");
+	CHECK_STR(v[1], "beta");
+	CHECK_STR(v[2], "");
+	/* A length that cannot be allocated leaves the array alone. */
+	CHECK_INT(vec_add_strn(&v, &n, "x", SIZE_MAX), -1);
+	CHECK_INT(n, 3);
+	vec_free(&v, &n, sizeof *v, vec_clear_str);
+	CHECK(v == NULL);
+}
+
+static void
 test_capacity(void)
 {
 	size_t c = 0;
@@ -102,6 +122,7 @@ int
 main(void)
 {
 	RUN(test_capacity);
+	RUN(test_add_strn);
 	RUN(test_grow_keeps_elements);
 	RUN(test_grow_overflow_leaves_array);
 	RUN(test_free_clears_each);
