@@ -20,8 +20,8 @@ int vec_capacity(size_t cap, size_t need, size_t first, size_t *out);
 
 /* Grows the array *pv of *cap elements of size bytes to hold at least
  * need, doubling from 4; new elements are not initialised.  Returns 0, or
- * -1 on overflow or when out of memory (*pv and *cap are then unchanged,
- * so the caller's elements stay valid). */
+ * -1 on overflow, for size 0 or when out of memory (*pv and *cap are then
+ * unchanged, so the caller's elements stay valid). */
 int vec_grow(void *pv, size_t *cap, size_t need, size_t size);
 
 /* Calls clear (unless NULL) on each of the *n elements of *pv, frees the

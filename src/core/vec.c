@@ -27,8 +27,9 @@ vec_grow(void *pv, size_t *cap, size_t need, size_t size)
 
 	if (need <= *cap)
 		return 0;
-	if (vec_capacity(*cap, need, 4, &nc) != 0 ||
-	    (size != 0 && nc > SIZE_MAX / size))
+	/* No C type has size 0: a 0 here is a caller's mistake. */
+	if (size == 0 || vec_capacity(*cap, need, 4, &nc) != 0 ||
+	    nc > SIZE_MAX / size)
 		return -1;
 	memcpy(&v, pv, sizeof v);
 	if ((nv = realloc(v, nc * size)) == NULL)

@@ -55,6 +55,7 @@ test_grow_overflow_leaves_array(void)
 	v[0].b = 7;
 	CHECK_INT(vec_grow(&v, &cap, SIZE_MAX / 2, sizeof *v), -1);
 	CHECK_INT(vec_grow(&v, &cap, SIZE_MAX, 1), -1);
+	CHECK_INT(vec_grow(&v, &cap, 100, 0), -1);
 	CHECK_INT(cap, 4);
 	CHECK(v != NULL);
 	CHECK_INT(v[0].b, 7);
