@@ -11,6 +11,7 @@
 #include "ttydesk/clock.h"
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "outbox.h"
 #include "net.h"
@@ -37,16 +38,9 @@ ob_entry_free(struct ob_entry *e)
 static struct ob_entry *
 ob_push(struct outbox *ob, struct ob_entry *e)
 {
-	struct ob_entry **n;
-
-	if (ob->n == ob->cap) {
-		size_t cap = ob->cap ? ob->cap * 2 : 8;
-		if ((n = realloc(ob->e, cap * sizeof *n)) == NULL) {
-			ob_entry_free(e);
-			return NULL;
-		}
-		ob->e = n;
-		ob->cap = cap;
+	if (vec_grow(&ob->e, &ob->cap, ob->n + 1, sizeof *ob->e) != 0) {
+		ob_entry_free(e);
+		return NULL;
 	}
 	ob->e[ob->n++] = e;
 	return e;

@@ -13,6 +13,7 @@
 
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "picture.h"
 #include "answer.h"
 #include "convui.h"
@@ -46,15 +47,9 @@ static struct aline *
 linevec_push(struct linevec *lv, int kind)
 {
 	struct aline *nv;
-	size_t cap;
 
-	if (lv->n == lv->cap) {
-		cap = lv->cap ? lv->cap * 2 : 4;
-		if ((nv = realloc(lv->v, cap * sizeof *nv)) == NULL)
-			return NULL;
-		lv->v = nv;
-		lv->cap = cap;
-	}
+	if (vec_grow(&lv->v, &lv->cap, lv->n + 1, sizeof *lv->v) != 0)
+		return NULL;
 	nv = &lv->v[lv->n++];
 	aline_init(nv);
 	nv->kind = kind;
@@ -64,12 +59,8 @@ linevec_push(struct linevec *lv, int kind)
 static void
 linevec_free(struct linevec *lv)
 {
-	size_t i;
-
-	for (i = 0; i < lv->n; i++)
-		aline_free(&lv->v[i]);
-	free(lv->v);
-	memset(lv, 0, sizeof *lv);
+	vec_free(&lv->v, &lv->n, sizeof *lv->v, aline_free_item);
+	lv->cap = 0;
 }
 
 static struct aline *

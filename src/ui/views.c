@@ -7,6 +7,7 @@
 
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "dialog.h"
 #include "keymap.h"
@@ -159,15 +160,8 @@ struct help_lines {
 static struct aline *
 help_line(struct help_lines *h)
 {
-	struct aline *nv;
-
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 64;
-		if ((nv = realloc(h->v, cap * sizeof *nv)) == NULL)
-			return NULL;
-		h->v = nv;
-		h->cap = cap;
-	}
+	if (vec_grow(&h->v, &h->cap, h->n + 1, sizeof *h->v) != 0)
+		return NULL;
 	aline_init(&h->v[h->n]);
 	return &h->v[h->n++];
 }
@@ -242,9 +236,7 @@ help_draw(struct app *app, struct view *v)
 		ui_draw_aline(app, v->win, y, 0, i < h.n ? &h.v[i] : &empty,
 		    (size_t)v->w, TH_NORMAL);
 	}
-	for (i = 0; i < h.n; i++)
-		aline_free(&h.v[i]);
-	free(h.v);
+	vec_free(&h.v, &h.n, sizeof *h.v, aline_free_item);
 	v->dirty = false;
 }
 
