@@ -7,49 +7,10 @@
 #include "ttydesk/model.h"
 #include "app.h"
 #include "numbers.h"
+#include "teams.h"
 #include "sla.h"
 #include "ui.h"
 #include "queues.h"
-
-static const char *
-team_name(const struct app *app, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < app->n_teams; i++) {
-		if (strcmp(app->teams[i].id, id) == 0 && app->teams[i].name)
-			return app->teams[i].name;
-	}
-	return id;
-}
-
-/* Teams seen in conversations, while /v1/me has not answered. */
-static void
-queues_seen_teams(struct app *app)
-{
-	size_t i, j, n = model_count(app->model);
-	struct app_team *nt;
-
-	for (i = 0; i < n; i++) {
-		const char *t = model_get(app->model, i)->state.team;
-		if (t == NULL)
-			continue;
-		for (j = 0; j < app->n_teams; j++) {
-			if (strcmp(app->teams[j].id, t) == 0)
-				break;
-		}
-		if (j < app->n_teams)
-			continue;
-		nt = realloc(app->teams, (app->n_teams + 1) * sizeof *nt);
-		if (nt == NULL)
-			return;
-		app->teams = nt;
-		nt[app->n_teams].id = strdup(t);
-		nt[app->n_teams].name = NULL;
-		if (nt[app->n_teams].id != NULL)
-			app->n_teams++;
-	}
-}
 
 static void
 queue_add(struct ui_queue *q, size_t *n, enum td_queue_kind kind,
@@ -83,7 +44,7 @@ queues_build(struct app *app)
 	 * have been freed (a new /v1/me answer) by the time we get here. */
 	const char *curteam = ui->cur_team;
 	if (app->n_my_teams == 0)
-		queues_seen_teams(app);
+		teams_learn(app);
 	n_team = app->n_my_teams ? app->n_my_teams : app->n_teams;
 	if ((q = calloc(n_team + 5, sizeof *q)) == NULL)
 		return -1;
@@ -93,7 +54,7 @@ queues_build(struct app *app)
 	for (i = 0; i < n_team; i++) {
 		const char *id = app->n_my_teams ? app->my_teams[i] :
 		    app->teams[i].id;
-		queue_add(q, &n, TD_Q_TEAM, id, team_name(app, id));
+		queue_add(q, &n, TD_Q_TEAM, id, teams_name(app, id));
 	}
 	queue_add(q, &n, TD_Q_ESCALATED, NULL, "Escalated");
 	queue_add(q, &n, TD_Q_ALL, NULL, "All");

@@ -1,0 +1,17 @@
+/*
+ * The agents a conversation can be assigned to, as far as this client
+ * knows them.
+ */
+#ifndef TTYDESK_ASSIGNEES_H
+#define TTYDESK_ASSIGNEES_H
+
+#include <stddef.h>
+
+struct app;
+
+/* Me, then everyone seen in events (assignees, authors of replies and
+ * notes, escalations, presence), sorted.  *out is malloc'd (free it; the
+ * strings point into the model or app). */
+size_t assignees_known(const struct app *app, const char ***out);
+
+#endif
