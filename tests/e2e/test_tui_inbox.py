@@ -23,19 +23,6 @@ from tui_tmux import TuiSession, TuiWorldCase  # noqa: E402
 
 
 class TuiInbox(TuiWorldCase):
-	def customer_writes(self, name, text, phone=None):
-		c = self.fake.customer(phone or harness.unique_phone(), None, name)
-		m, code = self.fake.customer_message(c, "text", text=text)
-		self.assertEqual(code, 200)
-		return c, m
-
-	def conv_of(self, wamid):
-		for e in self.alice.all_events(0):
-			if e.get("type") == "message" and \
-			    e["message"].get("id") == wamid:
-				return e["conversation"]
-		raise AssertionError("no conversation for " + wamid)
-
 	def tick_sgr(self, t):
 		"""The attributes the ✓✓ are drawn with (capture-pane -e)."""
 		for line in t.tmux("capture-pane", "-p", "-e", "-t", "0").splitlines():

@@ -60,28 +60,14 @@ class TuiOutbox(TuiWorldCase):
 		t.started = False
 
 	def open_new(self, t, name, text):
-		c = self.fake.customer(harness.unique_phone(), None, name)
-		_, code = self.fake.customer_message(c, "text", text=text)
-		self.assertEqual(code, 200)
+		self.customer_writes(name, text)
 		t.wait_for(name)
-		for _ in range(12):
-			if t.screen().splitlines()[-1].startswith(" All "):
-				break
-			t.keys("]")
-			time.sleep(0.2)
-		t.keys("/")
-		t.literal(name)
-		t.keys("Enter", "Enter")
-		t.wait_for(lambda s: any(name in l and "[open" in l for l in
-		    s.splitlines()), what="thread of " + name)
+		self.open_conv(t, name, "[open")
 
 	def sends(self, text):
 		return [s for s in self.fake.send_requests()
 		    if (s.get("body") or {}).get("text", {}).get("body") == text]
 
-	def accepted(self, text):
-		return [s for s in self.fake.accepted_sends()
-		    if s["body"].get("text", {}).get("body") == text]
 
 	def reply(self, t, text):
 		t.keys("r")

@@ -228,6 +228,42 @@ class TuiWorldCase(unittest.TestCase):
 			time.sleep(0.2)
 		raise AssertionError("queue %s not found" % label)
 
+	def customer_writes(self, name, text, phone=None, **kw):
+		"""A new customer (a fresh number unless phone) sends text:
+		(customer, message)."""
+		import harness
+		c = self.fake.customer(phone or harness.unique_phone(), None, name)
+		m, code = self.fake.customer_message(c, "text", text=text, **kw)
+		self.assertEqual(code, 200)
+		return c, m
+
+	def conv_of(self, wamid):
+		"""The conversation id of message wamid, from alice's events."""
+		for e in self.alice.all_events(0):
+			if e.get("type") == "message" and \
+			    e["message"].get("id") == wamid:
+				return e["conversation"]
+		raise AssertionError("no conversation for " + wamid)
+
+	def open_conv(self, t, name, mark="["):
+		"""In the All queue, search name and open its thread (its title
+		line holds name and mark)."""
+		for _ in range(12):
+			if t.screen().splitlines()[-1].startswith(" All "):
+				break
+			t.keys("]")
+			time.sleep(0.2)
+		t.keys("/")
+		t.literal(name)
+		t.keys("Enter", "Enter")
+		t.wait_for(lambda s: any(name in l and mark in l for l in
+		    s.splitlines()), what="thread of " + name)
+
+	def accepted(self, text):
+		"""The sends of text the fake Graph API accepted."""
+		return [s for s in self.fake.accepted_sends()
+		    if s["body"].get("text", {}).get("body") == text]
+
 	def quit(self, t):
 		"""Esc, q (saying yes when asked), exit status 0 and no
 		sanitizer report."""

@@ -19,6 +19,7 @@
 #include "roster.h"
 #include "window.h"
 
+static struct tu_cache_fixture fx;
 static char *tmp, *cd;
 static struct cache_key *key;
 static char lines[16][200];
@@ -210,21 +211,12 @@ test_hidden(void)
 int
 main(void)
 {
-	char *kp;
-	char err[256];
-
-	tmp = tu_tmpdir();
-	cd = tu_path(tmp, "cache");
-	kp = tu_path(tmp, "key");
-	CHECK_INT(cache_keygen(kp, err, sizeof err), 0);
-	key = cache_key_from_file(kp, err, sizeof err);
-	CHECK(key != NULL);
+	tu_cache_fixture_init(&fx);
+	tmp = fx.tmp;
+	cd = fx.dir;
+	key = fx.key;
 	RUN(test_assign_lines);
 	RUN(test_hidden);
-	cache_key_free(key);
-	tu_rmrf(tmp);
-	free(kp);
-	free(cd);
-	free(tmp);
+	tu_cache_fixture_free(&fx);
 	return check_done();
 }

@@ -14,6 +14,7 @@
 #include "ttydesk/cache.h"
 
 static char err[512];
+static struct tu_cache_fixture fx;
 static char *tmp, *dir;
 static struct cache_key *key;
 
@@ -174,21 +175,13 @@ test_compact_drop(void)
 int
 main(void)
 {
-	char *kp;
-
-	tmp = tu_tmpdir();
-	dir = tu_path(tmp, "cache");
-	kp = tu_path(tmp, "key");
-	CHECK_INT(cache_keygen(kp, err, sizeof err), 0);
-	key = cache_key_from_file(kp, err, sizeof err);
-	CHECK(key != NULL);
+	tu_cache_fixture_init(&fx);
+	tmp = fx.tmp;
+	dir = fx.dir;
+	key = fx.key;
 	RUN(test_meta_roundtrip);
 	RUN(test_snapshot_resume);
 	RUN(test_compact_drop);
-	cache_key_free(key);
-	tu_rmrf(tmp);
-	free(kp);
-	free(dir);
-	free(tmp);
+	tu_cache_fixture_free(&fx);
 	return check_done();
 }

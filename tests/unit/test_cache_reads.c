@@ -18,6 +18,7 @@
 #include "ttydesk/cache.h"
 
 static char err[512];
+static struct tu_cache_fixture fx;
 static char *tmp, *dir, *logp, *snapp;
 static struct cache_key *key;
 
@@ -504,16 +505,12 @@ test_mixed_with_others(void)
 int
 main(void)
 {
-	char *kp;
-
-	tmp = tu_tmpdir();
-	dir = tu_path(tmp, "cache");
+	tu_cache_fixture_init(&fx);
+	tmp = fx.tmp;
+	dir = fx.dir;
+	key = fx.key;
 	logp = tu_path(dir, "log");
 	snapp = tu_path(dir, "snapshot");
-	kp = tu_path(tmp, "key");
-	CHECK_INT(cache_keygen(kp, err, sizeof err), 0);
-	key = cache_key_from_file(kp, err, sizeof err);
-	CHECK(key != NULL);
 	RUN(test_round_trip);
 	RUN(test_bad_args);
 	RUN(test_compaction);
@@ -521,12 +518,8 @@ main(void)
 	RUN(test_malformed);
 	RUN(test_old_snapshot);
 	RUN(test_mixed_with_others);
-	cache_key_free(key);
-	tu_rmrf(tmp);
-	free(tmp);
-	free(dir);
+	tu_cache_fixture_free(&fx);
 	free(logp);
 	free(snapp);
-	free(kp);
 	return check_done();
 }

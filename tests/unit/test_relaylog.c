@@ -15,6 +15,7 @@
 #include "outbox.h"
 #include "relaylog.h"
 
+static struct tu_cache_fixture fx;
 static char *tmp, *cd;
 static struct cache_key *key;
 
@@ -176,24 +177,15 @@ test_reset(void)
 int
 main(void)
 {
-	char *kp;
-	char err[256];
-
-	tmp = tu_tmpdir();
-	cd = tu_path(tmp, "cache");
-	kp = tu_path(tmp, "key");
-	CHECK_INT(cache_keygen(kp, err, sizeof err), 0);
-	key = cache_key_from_file(kp, err, sizeof err);
-	CHECK(key != NULL);
+	tu_cache_fixture_init(&fx);
+	tmp = fx.tmp;
+	cd = fx.dir;
+	key = fx.key;
 	RUN(test_parse);
 	RUN(test_decide);
 	RUN(test_adopt);
 	tu_rmrf(cd);
 	RUN(test_reset);
-	cache_key_free(key);
-	tu_rmrf(tmp);
-	free(kp);
-	free(cd);
-	free(tmp);
+	tu_cache_fixture_free(&fx);
 	return check_done();
 }

@@ -25,6 +25,7 @@
 
 #define DAY 86400
 
+static struct tu_cache_fixture fx;
 static char *tmp, *cd;
 static struct cache_key *key;
 static struct appconfig cfg;
@@ -278,25 +279,16 @@ test_parsers(void)
 int
 main(void)
 {
-	char *kp;
-	char err[256];
-
-	tmp = tu_tmpdir();
-	cd = tu_path(tmp, "cache");
-	kp = tu_path(tmp, "key");
-	CHECK_INT(cache_keygen(kp, err, sizeof err), 0);
-	key = cache_key_from_file(kp, err, sizeof err);
-	CHECK(key != NULL);
+	tu_cache_fixture_init(&fx);
+	tmp = fx.tmp;
+	cd = fx.dir;
+	key = fx.key;
 	cfg.path = "test";
 	cfg.window_s = 30 * DAY;
 	RUN(test_snapshot_resume);
 	RUN(test_evict);
 	RUN(test_history_merge);
 	RUN(test_parsers);
-	cache_key_free(key);
-	tu_rmrf(tmp);
-	free(kp);
-	free(cd);
-	free(tmp);
+	tu_cache_fixture_free(&fx);
 	return check_done();
 }
