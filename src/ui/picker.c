@@ -7,6 +7,7 @@
 #include "ttydesk/model.h"
 #include "app.h"
 #include "bulk.h"
+#include "canned.h"
 #include "convreq.h"
 #include "compose.h"
 #include "dialog.h"
@@ -101,43 +102,11 @@ canned_free(struct canned_pick *p)
 	free(p);
 }
 
-static bool
-canned_matches(const struct canned_pick *p, size_t i, const char *f)
-{
-	char *hay, *needle;
-	size_t k, n;
-	bool hit = false;
-
-	if (f == NULL || *f == '\0')
-		return true;
-	n = strlen(p->it.keys[i]) + strlen(p->it.values[i]) + 2;
-	if ((hay = malloc(n)) == NULL)
-		return false;
-	snprintf(hay, n, "%s %s", p->it.keys[i], p->it.values[i]);
-	for (k = 0; hay[k] != '\0'; k++)
-		if (hay[k] >= 'A' && hay[k] <= 'Z')
-			hay[k] = (char)(hay[k] - 'A' + 'a');
-	if ((needle = strdup(f)) != NULL) {
-		for (k = 0; needle[k] != '\0'; k++)
-			if (needle[k] >= 'A' && needle[k] <= 'Z')
-				needle[k] = (char)(needle[k] - 'A' + 'a');
-		hit = strstr(hay, needle) != NULL;
-		free(needle);
-	}
-	free(hay);
-	return hit;
-}
-
 static void
 canned_filter(struct canned_pick *p, const char *f)
 {
-	size_t i;
-
-	p->n_match = 0;
-	for (i = 0; i < p->it.n; i++) {
-		if (canned_matches(p, i, f))
-			p->match[p->n_match++] = i;
-	}
+	p->n_match = canned_select((const char *const *)p->it.keys,
+	    (const char *const *)p->it.values, p->it.n, f, p->match);
 }
 
 static void
