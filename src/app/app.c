@@ -690,6 +690,21 @@ app_get(struct app *app, const char *path, app_done_fn done, void *ud,
 }
 
 int
+app_get_owned(struct app *app, const char *path, app_done_fn done, void *ud,
+    char *err, size_t errlen)
+{
+	if (ud == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (app_get(app, path, done, ud, err, errlen) != 0) {
+		free(ud);
+		return -1;
+	}
+	return 0;
+}
+
+int
 app_get_file(struct app *app, const char *path, const char *file,
     app_done_fn done, void *ud, char *err, size_t errlen)
 {

@@ -207,6 +207,10 @@ int app_post(struct app *app, const char *path, const json_t *body,
 /* GET path; done gets the answer. */
 int app_get(struct app *app, const char *path, app_done_fn done, void *ud,
     char *err, size_t errlen);
+/* app_get with a malloc'd ud that done frees: NULL ud (out of memory) or
+ * a request that cannot start frees it and returns -1 with err. */
+int app_get_owned(struct app *app, const char *path, app_done_fn done,
+    void *ud, char *err, size_t errlen);
 /* POST raw bytes (kept valid by the caller until done) with progress. */
 typedef void (*app_progress_fn)(struct app *app, void *ud, int64_t sent,
     int64_t total);

@@ -310,15 +310,9 @@ report_query(struct app *app, int64_t from, int64_t to, const char *by,
 		snprintf(err, errlen, "bad report range or grouping");
 		return -1;
 	}
-	if ((r = malloc(sizeof *r)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+	if ((r = malloc(sizeof *r)) != NULL) {
+		r->done = done;
+		r->ud = ud;
 	}
-	r->done = done;
-	r->ud = ud;
-	if (app_get(app, path, report_answer, r, err, errlen) != 0) {
-		free(r);
-		return -1;
-	}
-	return 0;
+	return app_get_owned(app, path, report_answer, r, err, errlen);
 }

@@ -235,17 +235,11 @@ roster_query(struct app *app, roster_done_fn done, void *ud, char *err,
 {
 	struct roster_req *r;
 
-	if ((r = malloc(sizeof *r)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+	if ((r = malloc(sizeof *r)) != NULL) {
+		r->done = done;
+		r->ud = ud;
 	}
-	r->done = done;
-	r->ud = ud;
-	if (app_get(app, "/v1/team", roster_answer, r, err, errlen) != 0) {
-		free(r);
-		return -1;
-	}
-	return 0;
+	return app_get_owned(app, "/v1/team", roster_answer, r, err, errlen);
 }
 
 const char *

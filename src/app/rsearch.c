@@ -186,17 +186,11 @@ rsearch_query(struct app *app, const char *words, rsearch_done_fn done,
 		snprintf(err, errlen, "the search is too long");
 		return -1;
 	}
-	if ((r = malloc(sizeof *r)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+	if ((r = malloc(sizeof *r)) != NULL) {
+		r->done = done;
+		r->ud = ud;
 	}
-	r->done = done;
-	r->ud = ud;
-	if (app_get(app, path, rsearch_answer, r, err, errlen) != 0) {
-		free(r);
-		return -1;
-	}
-	return 0;
+	return app_get_owned(app, path, rsearch_answer, r, err, errlen);
 }
 
 size_t

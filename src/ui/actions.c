@@ -85,78 +85,77 @@ page(const struct app *app)
 	return h > 1 ? h : 1;
 }
 
-/* While the help screen is shown (help_view's keys, views.c). */
+/* While the help screen is shown (help_view's keys, views.c): top is
+ * the help's new first line. */
+static int
+help_scroll(struct app *app, size_t top)
+{
+	ui_of(app)->help_top = top;
+	ui_of(app)->helpv.dirty = true;
+	return UI_HANDLED;
+}
+
 static int
 help_up(struct app *app)
 {
-	if (ui_of(app)->help_top > 0)
-		ui_of(app)->help_top--;
-	ui_of(app)->helpv.dirty = true;
-	return UI_HANDLED;
+	size_t top = ui_of(app)->help_top;
+
+	return help_scroll(app, top > 0 ? top - 1 : 0);
 }
 
 static int
 help_down(struct app *app)
 {
-	ui_of(app)->help_top++;
-	ui_of(app)->helpv.dirty = true;
-	return UI_HANDLED;
+	return help_scroll(app, ui_of(app)->help_top + 1);
 }
 
 static int
 help_page_up(struct app *app)
 {
-	ui_of(app)->help_top = 0;
-	ui_of(app)->helpv.dirty = true;
-	return UI_HANDLED;
+	return help_scroll(app, 0);
 }
 
 static int
 help_page_down(struct app *app)
 {
-	ui_of(app)->help_top += (size_t)page(app);
-	ui_of(app)->helpv.dirty = true;
+	return help_scroll(app, ui_of(app)->help_top + (size_t)page(app));
+}
+
+/* A line (thread: a message) or a page (thread: scrolled) up or down. */
+static int
+motion(struct app *app, long delta, bool page_move)
+{
+	if (!thread_focused(app))
+		list_move(app, delta);
+	else if (page_move)
+		thread_scroll(app, delta);
+	else
+		thread_move(app, delta);
 	return UI_HANDLED;
 }
 
 static int
 act_up(struct app *app)
 {
-	if (thread_focused(app))
-		thread_move(app, -1);
-	else
-		list_move(app, -1);
-	return UI_HANDLED;
+	return motion(app, -1, false);
 }
 
 static int
 act_down(struct app *app)
 {
-	if (thread_focused(app))
-		thread_move(app, 1);
-	else
-		list_move(app, 1);
-	return UI_HANDLED;
+	return motion(app, 1, false);
 }
 
 static int
 act_page_up(struct app *app)
 {
-	if (thread_focused(app))
-		thread_scroll(app, -page(app));
-	else
-		list_move(app, -page(app));
-	return UI_HANDLED;
+	return motion(app, -page(app), true);
 }
 
 static int
 act_page_down(struct app *app)
 {
-	if (thread_focused(app))
-		thread_scroll(app, page(app));
-	else
-		list_move(app, page(app));
-	return UI_HANDLED;
+	return motion(app, page(app), true);
 }
 
 static int
