@@ -6,7 +6,7 @@
 
 #include "ttydesk/model.h"
 #include "app.h"
-#include "numbers.h"
+#include "inbox.h"
 #include "teams.h"
 #include "sla.h"
 #include "ui.h"
@@ -79,22 +79,11 @@ void
 queues_count(struct app *app)
 {
 	struct ui *ui = ui_of(app);
-	size_t i, k, n = model_count(app->model);
+	size_t k;
 
 	for (k = 0; k < ui->n_queues; k++)
-		ui->queues[k].count = ui->queues[k].unread = 0;
-	for (i = 0; i < n; i++) {
-		const struct td_conversation *c = model_get(app->model, i);
-		if (!numbers_pass(app, c))
-			continue;
-		for (k = 0; k < ui->n_queues; k++) {
-			if (!conversation_in_queue(app->model, c, &ui->queues[k].q))
-				continue;
-			ui->queues[k].count++;
-			if (c->unread > 0)
-				ui->queues[k].unread++;
-		}
-	}
+		inbox_count(app, &ui->queues[k].q, &ui->queues[k].count,
+		    &ui->queues[k].unread);
 	ui->tabs.dirty = true;
 }
 
@@ -103,22 +92,10 @@ list_rebuild(struct app *app)
 {
 	struct ui *ui = ui_of(app);
 	struct td_conversation **items = NULL;
-	size_t n = 0, i, k;
+	size_t n = 0, i;
 
-	if (ui->n_queues > 0) {
-		n = model_queue(app->model, &ui->queues[ui->cur_queue].q, &items);
-		if (n == (size_t)-1) {
-			app_error(app, "out of memory");
-			n = 0;
-			items = NULL;
-		}
-	}
-	/* The number filter keeps the queue's order. */
-	for (i = 0, k = 0; i < n; i++) {
-		if (numbers_pass(app, items[i]))
-			items[k++] = items[i];
-	}
-	n = k;
+	if (ui->n_queues > 0)
+		n = inbox_list(app, &ui->queues[ui->cur_queue].q, &items);
 	if (ui->sla_sort)
 		sla_sort(items, n, app->now);
 	free(ui->items);
