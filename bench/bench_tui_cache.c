@@ -10,7 +10,13 @@
  * one.  Last, the packed cache with the agent's read positions in it
  * (10,000 in the log, then 5,000 compacted into the snapshot).  Wall and
  * CPU time of the best of three; figures only.
+ *
+ * bench_tui_cache CACHE_DIR KEY_FILE instead starts on an existing cache
+ * (bench/window_tui.py passes the one ttydesk built from a big relay
+ * world), the way ttydesk opens it, with [cache] window = 30d: what a
+ * restart costs without the terminal and tmux in the figure.
  */
+#include <sys/resource.h>
 #include <curses.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -35,6 +41,7 @@
 #include "bench_inbox.h"
 
 #define BATCH 500
+#define WINDOW_S (30LL * 86400)
 
 static char err[512];
 
@@ -135,6 +142,7 @@ open_cache(struct app *app, struct appconfig *cfg, const char *dir,
 	cfg->key_file = (char *)o->keyfile;
 	cfg->profile = (char *)"bench";
 	cfg->theme = (char *)"default";
+	cfg->window_s = WINDOW_S;
 	if (app_init(app, o->keyfile ? cfg : NULL, model_new("alice"), err,
 	    sizeof err) != 0 || ui_init(app, err, sizeof err) != 0)
 		return -1;
@@ -348,8 +356,38 @@ rm_one(const char *p, const struct stat *st, int f, struct FTW *w)
 	return remove(p);
 }
 
+/* A restart on a cache ttydesk made: open (app_open_cache with the key
+ * file) + replay + the first full frame, best of three, then the memory
+ * the process reached. */
+static int
+bench_existing(const char *dir, const char *keyfile)
+{
+	char tmp[] = "/tmp/ttydesk-bench-tuic-XXXXXX", scr[4200];
+	struct opener o = { NULL, keyfile };
+	struct best b = { 0 };
+	struct rusage ru;
+	double t, tc, tl;
+	size_t convs = 0;
+	int i;
+
+	if (mkdtemp(tmp) == NULL)
+		return 1;
+	snprintf(scr, sizeof scr, "%s/screen", tmp);
+	for (i = 0; i < 3; i++) {
+		t = start_once(dir, &o, scr, &tc, &tl, &convs);
+		best_add(&b, t, tc, tl, convs);
+	}
+	best_print("existing cache", "app_open_cache", &b);
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		printf("existing cache, peak resident memory: %.1f MB\n",
+		    (double)ru.ru_maxrss / 1024.0);
+	remove(scr);
+	rmdir(tmp);
+	return 0;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	long long t0 = (long long)time(NULL) - 3 * 86400;
 	char tmp[] = "/tmp/ttydesk-bench-tuic-XXXXXX", kp[4200], dpk[4200];
@@ -360,6 +398,12 @@ main(void)
 	setenv("TERM", "xterm-256color", 1);
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
 		setlocale(LC_ALL, "");
+	if (argc == 3)
+		return bench_existing(argv[1], argv[2]);
+	if (argc != 1) {
+		fprintf(stderr, "usage: bench_tui_cache [CACHE_DIR KEY_FILE]\n");
+		return 2;
+	}
 	if (mkdtemp(tmp) == NULL)
 		return 1;
 	snprintf(kp, sizeof kp, "%s/key", tmp);

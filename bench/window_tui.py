@@ -8,19 +8,29 @@ the relay on the copy, and drives the real ttydesk in tmux:
 
   first sync   a new cache until the snapshot is loaded and the All queue
                shows the working set
-  restart      process start to the first full frame (the list drawn)
+  restart      process start to the first full frame (the whole cache
+               replayed, the list drawn): in tmux (its polling included),
+               on a bare pty (the process and the terminal, nothing else),
+               and in-process (bench_tui_cache on a copy of the cache:
+               open, replay and the frame, without exec and terminal)
   RSS          ttydesk's resident memory after the first sync and after
                the restart (VmRSS, VmHWM)
-  search/open  `/` a word of the oldest conversation, Enter: time to the
-               relay's hit box, then Enter to its first message shown
+  search/open  `/` the customer's number of the oldest conversation
+               (200 days old, outside the window), Enter: time to the
+               relay's hit box, then Enter to its newest message shown
 
 usage: window_tui.py WORLD_DIR   (env TTYDESK_BUILD_DIR: ttydesk and
 ttydesk-relay to run; a Release build measures what agents get)
 """
 
+import fcntl
 import json
 import os
+import pty
 import re
+import select
+import struct
+import termios
 import shutil
 import subprocess
 import sys
@@ -33,7 +43,8 @@ sys.path.insert(0, os.path.join(SOURCE, "tests", "pylib"))
 sys.path.insert(0, os.path.join(SOURCE, "tests", "e2e"))
 
 import relayproc  # noqa: E402
-from tui_tmux import TuiSession, _pids_with_arg  # noqa: E402
+from agentapi import AgentClient  # noqa: E402
+from tui_tmux import TuiSession, _pids_with_arg, ttydesk_binary  # noqa: E402
 
 
 def rss_kb(config):
@@ -47,6 +58,82 @@ def rss_kb(config):
 def all_count(screen):
 	m = re.search(r"All (\d+)", screen)
 	return int(m.group(1)) if m else -1
+
+
+def pty_full_frame(config, runs=3, quiet=0.6):
+	"""Seconds from fork to the last byte ttydesk writes before it goes
+	quiet, on a bare 160x50 pty with the relay unreachable: the whole cache
+	replayed and drawn (the "offline" status, drawn right after the first
+	full frame, is in the figure; its retry countdown comes a second
+	later).  The best of runs."""
+	with open(config) as fp:
+		text = fp.read()
+	offline = config + "-offline"
+	with open(offline, "w") as fp:
+		fp.write(re.sub(r"url = .*", "url = http://127.0.0.1:9", text))
+	best = None
+	for _ in range(runs):
+		t0 = time.monotonic()
+		pid, fd = pty.fork()
+		if pid == 0:
+			os.environ.update(TERM="xterm-256color", LANG="C.UTF-8",
+			    LC_ALL="C.UTF-8")
+			os.execv(ttydesk_binary(), [ttydesk_binary(), "--config",
+			    offline])
+		fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160,
+		    0, 0))
+		last = None
+		while time.monotonic() - t0 < 60:
+			r, _, _ = select.select([fd], [], [], quiet)
+			if not r:
+				if last is not None:
+					break
+				continue
+			try:
+				os.read(fd, 65536)
+			except OSError:
+				break
+			last = time.monotonic() - t0
+		os.write(fd, b"q")
+		deadline = time.monotonic() + 30
+		while time.monotonic() < deadline:
+			if os.waitpid(pid, os.WNOHANG)[0] == pid:
+				break
+			try:
+				if select.select([fd], [], [], 0.2)[0]:
+					os.read(fd, 65536)
+			except OSError:
+				pass
+		else:
+			os.kill(pid, 9)
+			os.waitpid(pid, 0)
+		os.close(fd)
+		if last is not None and (best is None or last < best):
+			best = last
+	os.remove(offline)
+	return best
+
+
+def in_process_restart(cache_dir, key_file):
+	"""bench_tui_cache on a copy of the cache: its figure lines."""
+	prog = os.path.join(os.environ.get("TTYDESK_BUILD_DIR", ""), "bench",
+	    "bench_tui_cache")
+	if not os.path.exists(prog):
+		return ["(bench_tui_cache not built: %s)" % prog]
+	copy = tempfile.mkdtemp(prefix="ttydesk-window-cache-")
+	try:
+		shutil.copytree(cache_dir, os.path.join(copy, "cache"))
+		os.remove(os.path.join(copy, "cache", "lock"))
+		out = subprocess.run([prog, os.path.join(copy, "cache"),
+		    key_file], capture_output=True, text=True, timeout=300)
+		return out.stdout.splitlines() + out.stderr.splitlines()
+	finally:
+		shutil.rmtree(copy, ignore_errors=True)
+
+
+def cache_bytes(cache_dir):
+	return sum(os.path.getsize(os.path.join(cache_dir, f))
+	    for f in os.listdir(cache_dir))
 
 
 def timed_wait(t, pred, timeout, what):
@@ -99,19 +186,47 @@ def main():
 		t.tmux("kill-server", check=False)
 		t.started = False
 
+		total = all_count(s)
+		cache_dir = os.path.join(t.dir, "cache")
+		print("cache: %.1f MB" % (cache_bytes(cache_dir) / 1e6))
 		t0 = time.monotonic()
 		t.start()
-		t.wait_for(lambda s: all_count(s) > 0 or "Mine" in s, timeout=60,
-		    what="the first frame")
+		t.wait_for(lambda s: all_count(s) == total and
+		    "loading the cache" not in s, timeout=60,
+		    what="the first full frame")
 		frame = time.monotonic() - t0
 		t.wait_for("online", timeout=60)
 		rss = rss_kb(t.config)
-		print("restart to first frame: %.3f s (tmux polling included); "
-		    "RSS %d kB, peak %d kB" % (frame, rss[0], rss[1]))
+		print("restart to first full frame, tmux: %.3f s (tmux polling "
+		    "included); RSS %d kB, peak %d kB" % (frame, rss[0], rss[1]))
+		t.keys("Escape", "q")
+		t.wait_for("TTYDESK-EXIT=", timeout=60)
+		t.tmux("kill-server", check=False)
+		t.started = False
+		ff = pty_full_frame(t.config)
+		if ff is None:
+			print("restart on a bare pty: the full frame never came")
+		else:
+			print("restart to first full frame, bare pty: %.3f s (best of "
+			    "3, fork to the last byte before quiet, relay "
+			    "unreachable)" % ff)
+		for line in in_process_restart(cache_dir, os.path.join(t.dir,
+		    "cache.key")):
+			print("restart in-process: " + line)
+		t.start()
+		t.wait_for("online", timeout=60)
 
-		word = "conversation %s:" % world["oldest_conversation"][1:]
+		# The customer's number of the oldest conversation: one word that
+		# only it holds (its texts share their words with every other).
+		cl = AgentClient(url, world["agent_token"])
+		r = cl.call("GET", "/v1/conversations/%s/messages?limit=1" %
+		    world["oldest_conversation"])
+		number = [e["message"]["from"] for e in r.data["events"]
+		    if e.get("type") == "message"][0]
+		# window_world.py numbers customer k 1555 + k in 8 digits.
+		newest = "message 19 of conversation %d:" % int(number[4:])
 		t.keys("/")
-		t.literal(word.split()[1])
+		t.literal(number)
 		t0 = time.monotonic()
 		t.keys("Enter")
 		found = timed_wait(t, lambda s: "older conversations on the "
@@ -123,7 +238,7 @@ def main():
 			return
 		t0 = time.monotonic()
 		t.keys("Enter")
-		opened = timed_wait(t, "message 19 of " + word, 60,
+		opened = timed_wait(t, newest, 60,
 		    "the old conversation's newest message")
 		print("search: %.3f s to the relay's hits; open: %.3f s to its "
 		    "messages" % (found, opened))

@@ -15,6 +15,7 @@
 #include "net.h"
 #include "net_answer.h"
 #include "outbox.h"
+#include "readpos.h"
 
 #define HISTORY_PAGE 50
 
@@ -133,6 +134,18 @@ fail:
 	return -1;
 }
 
+/* A resolved conversation's past was dealt with: its pages open at the
+ * newest message, not at a first "unread" one that only looks unread
+ * because this cache never held a read position for it. */
+static void
+history_read(struct app *app, const char *conv)
+{
+	struct td_conversation *c = model_find(app->model, conv);
+
+	if (c != NULL && c->state.status == TD_CS_RESOLVED && c->unread > 0)
+		readpos_mark(app, c);
+}
+
 static void
 history_answer(struct app *app, void *ud, long status, const char *body,
     size_t len, const char *err)
@@ -163,6 +176,8 @@ history_answer(struct app *app, void *ud, long status, const char *body,
 		ok = true;
 	}
 	json_decref(events);
+	if (ok)
+		history_read(app, r->conv);
 	e->state = !ok ? HIST_FAILED : more ? HIST_MORE : HIST_DONE;
 	if (ok && more)
 		e->before = before;

@@ -187,6 +187,11 @@ loop_run(struct app *app)
 
 	if (loop_signals() != 0)
 		return -1;
+	/* The start counts as the agent's activity: idle work (compaction of
+	 * what the window let go, rewriting the whole snapshot) waits until
+	 * the agent has had the first frame and left the keys alone. */
+	app->now = (int64_t)time(NULL);
+	app->last_key = app->now;
 	while (!app->quit) {
 		timeout = loop_tick(app);
 		ui_draw(app);

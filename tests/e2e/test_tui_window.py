@@ -94,6 +94,13 @@ def supported(world, path):
 	return world.agent("alice").call("GET", path).status != 404
 
 
+def in_thread(text):
+	"""A wait_for predicate: text in the thread pane (right of the list's
+	border), not in a list row's preview."""
+	return lambda s: any(text in line.split("\u2502", 1)[1]
+	    for line in s.splitlines() if "\u2502" in line)
+
+
 class TuiWindow(TuiWorldCase):
 	def customer_writes(self, customer, text, ts=None):
 		m, code = self.fake.customer_message(customer, "text", text=text,
@@ -123,6 +130,11 @@ class TuiWindow(TuiWorldCase):
 		m = self.customer_writes(olga, "the zeppelin landed in the yard",
 		    ts=now - 200 * DAY)
 		old = self.conv_of(m["id"])
+		# More than a screen of it: opening must land on the newest.
+		for i in range(16):
+			last = self.customer_writes(olga, "olga's line %d" % i,
+			    ts=now - 200 * DAY + 60 * (i + 1))
+		self.conv_of(last["id"])
 		self.assertEqual(self.alice.set_status(old, "resolved").status,
 		    200)
 		nina = self.fake.customer(harness.unique_phone(), None, "Nina New")
@@ -146,9 +158,14 @@ class TuiWindow(TuiWorldCase):
 		    what="the relay's hits")
 		self.assertIn("zeppelin", s)
 		t.keys("Enter")
-		s = t.wait_for("the zeppelin landed in the yard",
-		    what="the old conversation's message in its thread")
+		# A resolved past opens at its newest message, not at a first
+		# "unread" one: this cache never had a read position for it.
+		s = t.wait_for(in_thread("olga's line 15"),
+		    what="the old conversation's newest message in its thread")
 		self.assertIn("Olga Old", s)
+		self.assertNotIn("the zeppelin landed in the yard", s)
+		t.keys("g")
+		t.wait_for("the zeppelin landed in the yard")
 		t.wait_for("no older messages")
 		self.quit(t)
 		t.tmux("kill-server", check=False)
@@ -164,7 +181,8 @@ class TuiWindow(TuiWorldCase):
 		t.keys("/")
 		t.literal("Olga Old")
 		t.keys("Enter", "Enter")
-		t.wait_for("the zeppelin landed in the yard")
+		t.wait_for(in_thread("olga's line 15"),
+		    what="the newest message, offline")
 		self.quit(t)
 
 	def test_snapshot_resumes_after_kill(self):
