@@ -56,3 +56,12 @@ assignees_known(const struct app *app, const char ***out)
 	qsort(a + mine, n - mine, sizeof *a, assignees_cmp);
 	return n;
 }
+
+const char *
+assignees_other(const struct app *app, const struct td_conversation *c)
+{
+	const char *a = c->state.assignee;
+
+	return a != NULL && (app->self_id == NULL || strcmp(a,
+	    app->self_id) != 0) ? a : NULL;
+}

@@ -9,6 +9,7 @@
 #include "ttydesk/model.h"
 #include "actions.h"
 #include "app.h"
+#include "assignees.h"
 #include "bulk.h"
 #include "compose.h"
 #include "convact.h"
@@ -108,8 +109,7 @@ reply_start(struct app *app, const struct td_msg *quote, enum compose_mode mode,
 		r->quote = strdup(quote->m.id);
 	/* Replying in someone else's conversation is a surprise for them. */
 	if (mode == CM_REPLY && !compose_active(app) && convact_confirm_on(app) &&
-	    c->state.assignee != NULL && (app->self_id == NULL ||
-	    strcmp(c->state.assignee, app->self_id) != 0)) {
+	    assignees_other(app, c) != NULL) {
 		snprintf(q, sizeof q, "%s is assigned to %s: reply anyway?",
 		    conversation_display_name(c), c->state.assignee);
 		if (dialog_confirm(app, q, reply_confirmed, r) != 0)
