@@ -32,9 +32,7 @@ class TuiRestore(TuiWorldCase):
 
 	def test_restore_under_a_running_ttydesk(self):
 		relay = self.world.relay
-		t = self.session()
-		t.start()
-		t.wait_for("online")
+		t = self.online_session()
 		self.writes(t, "Rosa Restore", "before the backup")
 		self.writes(t, "Dora Draft", "me too")
 		copy = os.path.join(relay.dir, "backup.db")

@@ -79,17 +79,20 @@ class TuiSession:
 			    r.stderr.decode(errors="replace")))
 		return r.stdout.decode("utf-8", errors="replace")
 
-	def start(self, args=(), lang="C.UTF-8", term="xterm-256color", env=()):
+	def command(self, args=(), lang="C.UTF-8", term="xterm-256color",
+	    env=()):
+		"""ttydesk with its environment, as an argv list."""
 		env = ["env", "TERM=" + term, "LANG=" + lang, "LC_ALL=" + lang] + \
 		    list(env) + [
 		    "HOME=" + self.dir, "XDG_RUNTIME_DIR=" + self.dir,
 		    "TTYDESK_BACKOFF_MAX_MS=2000",
 		    "ASAN_OPTIONS=" + os.environ.get("ASAN_OPTIONS", "") +
 		    ":log_path=" + os.path.join(self.dir, "asan")]
-		cmd = env + [ttydesk_binary(), "--config", self.config] + list(args)
-		# The shell stays after ttydesk exits so its message is readable.
-		line = " ".join(_shq(c) for c in cmd) + \
-		    "; echo TTYDESK-EXIT=$?; sleep 3600"
+		return env + [ttydesk_binary(), "--config", self.config] + list(args)
+
+	def launch(self, line, options=()):
+		"""Run the shell line in a new tmux session (status bar off, then
+		the (option, value) pairs)."""
 		# A server killed a moment ago may still be going away.
 		for attempt in range(20):
 			try:
@@ -101,7 +104,15 @@ class TuiSession:
 					raise
 				time.sleep(0.1)
 		self.tmux("set-option", "-g", "status", "off", check=False)
+		for name, value in options:
+			self.tmux("set-option", "-g", name, value, check=False)
 		self.started = True
+
+	def start(self, args=(), lang="C.UTF-8", term="xterm-256color", env=()):
+		cmd = self.command(args, lang, term, env)
+		# The shell stays after ttydesk exits so its message is readable.
+		self.launch(" ".join(_shq(c) for c in cmd) +
+		    "; echo TTYDESK-EXIT=$?; sleep 3600")
 
 	def screen(self):
 		return self.tmux("capture-pane", "-p", "-t", "0")
@@ -217,6 +228,13 @@ class TuiWorldCase(unittest.TestCase):
 			kw.setdefault(k, v)
 		t = TuiSession.for_agent(self.world, agent, **kw)
 		self.addCleanup(t.close)
+		return t
+
+	def online_session(self, agent="alice", **kw):
+		"""session(), started and online."""
+		t = self.session(agent, **kw)
+		t.start()
+		t.wait_for("online")
 		return t
 
 	def goto_queue(self, t, label):

@@ -267,6 +267,20 @@ tu_cache_fixture_free(struct tu_cache_fixture *f)
 	memset(f, 0, sizeof *f);
 }
 
+/* The cache in dir, opened (a failure ends the test program). */
+static inline struct td_cache *
+tu_cache_open(const char *dir, const struct cache_key *key)
+{
+	struct td_cache *c = NULL;
+	char err[512];
+
+	if (cache_open(dir, key, &c, err, sizeof err) != CACHE_OK) {
+		fprintf(stderr, "cache open: %s\n", err);
+		abort();
+	}
+	return c;
+}
+
 /* Same event, however it is stored (packed or JSON text). */
 static inline bool
 tu_same_event(const char *a, size_t alen, const char *b, size_t blen)

@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "check.h"
-#include "cache_testutil.h"
+#include "app_testutil.h"
 #include "ttydesk/model.h"
 #include "app.h"
 #include "roster.h"
@@ -42,15 +42,7 @@ static const struct app_view_ops ops = { .sys_line = on_sys_line };
 static void
 app_up(struct app *app)
 {
-	char err[512];
-	struct td_cache *c;
-
-	memset(app, 0, sizeof *app);
-	CHECK_INT(cache_open(cd, key, &c, err, sizeof err), CACHE_OK);
-	CHECK_INT(app_init(app, NULL, model_new("alice"), err, sizeof err), 0);
-	app->cache = c;
-	app->view_ops = &ops;
-	CHECK_INT(app_load_cache(app, err, sizeof err), CACHE_OK);
+	CHECK_INT(tu_app_load(app, cd, key, NULL, &ops), CACHE_OK);
 }
 
 static json_t *

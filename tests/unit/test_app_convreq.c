@@ -11,9 +11,11 @@
 #include <jansson.h>
 
 #include "check.h"
-#include "cache_testutil.h"
+#include "app_testutil.h"
+#include "ui_fixture.h"
 #include "ttydesk/model.h"
 #include "app.h"
+#include "assignees.h"
 #include "canned.h"
 #include "convreq.h"
 #include "labels.h"
@@ -22,19 +24,6 @@
 #include "teams.h"
 
 static struct tu_cache_fixture fx;
-
-static void
-app_up(struct app *app)
-{
-	char err[512];
-	struct td_cache *c;
-
-	memset(app, 0, sizeof *app);
-	CHECK_INT(cache_open(fx.dir, fx.key, &c, err, sizeof err), CACHE_OK);
-	CHECK_INT(app_init(app, NULL, model_new("alice"), err, sizeof err), 0);
-	app->cache = c;
-	CHECK_INT(app_load_cache(app, err, sizeof err), CACHE_OK);
-}
 
 /* The newest outbox entry: its name and path, and its body without the
  * client_id as compact JSON into body. */
@@ -67,7 +56,7 @@ test_requests(void)
 	const char *ids[] = { "c1", "c2" };
 	char body[512], err[256];
 
-	app_up(&app);
+	CHECK_INT(tu_app_load(&app, fx.dir, fx.key, NULL, NULL), CACHE_OK);
 	CHECK_INT(convreq_assign(&app, "c1", "claim", "alice"), 0);
 	e = last(&app, body, sizeof body);
 	CHECK(e != NULL && strcmp(e->what, "claim") == 0 &&
@@ -115,6 +104,7 @@ test_choices(void)
 	struct rsearch_hit hits[4];
 	size_t m[4];
 	char buf[128];
+	struct td_conversation *c;
 
 	CHECK_INT(canned_select(keys, values, 3, "BACK", m), 2);
 	CHECK(m[0] == 1 && m[1] == 2);
@@ -143,14 +133,24 @@ test_choices(void)
 	CHECK_STR(buf, "t2");
 
 	/* Hits of conversations outside the model, each once. */
-	app.model = model_new("alice");
+	app.model = fx_model(1750000000);
 	memset(hits, 0, sizeof hits);
 	hits[0].conv = "old1";
 	hits[1].conv = "old2";
 	hits[2].conv = "old1";
-	hits[3].conv = "old3";
-	CHECK_INT(rsearch_unseen(&app, hits, 4, m), 3);
-	CHECK(m[0] == 0 && m[1] == 1 && m[2] == 3);
+	hits[3].conv = "c1"; /* in the model */
+	CHECK_INT(rsearch_unseen(&app, hits, 4, m), 2);
+	CHECK(m[0] == 0 && m[1] == 1);
+
+	/* Someone else's conversation (a reply asks first), or mine. */
+	c = model_find(app.model, "c1");
+	CHECK(c != NULL);
+	if (c != NULL) {
+		app.self_id = "bob";
+		CHECK_STR(assignees_other(&app, c), "alice");
+		app.self_id = "alice";
+		CHECK(assignees_other(&app, c) == NULL);
+	}
 	model_free(app.model);
 }
 

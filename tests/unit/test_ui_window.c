@@ -14,7 +14,7 @@
 #include <jansson.h>
 
 #include "check.h"
-#include "cache_testutil.h"
+#include "app_testutil.h"
 #include "ttydesk/model.h"
 #include "app.h"
 #include "history.h"
@@ -33,15 +33,8 @@ static struct appconfig cfg;
 static void
 app_up(struct app *app, bool windowed)
 {
-	char err[512];
-	struct td_cache *c;
-
-	memset(app, 0, sizeof *app);
-	CHECK_INT(cache_open(cd, key, &c, err, sizeof err), CACHE_OK);
-	CHECK_INT(app_init(app, windowed ? &cfg : NULL, model_new("alice"), err,
-	    sizeof err), 0);
-	app->cache = c;
-	CHECK_INT(app_load_cache(app, err, sizeof err), CACHE_OK);
+	CHECK_INT(tu_app_load(app, cd, key, windowed ? &cfg : NULL, NULL),
+	    CACHE_OK);
 }
 
 static json_t *
