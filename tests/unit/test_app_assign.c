@@ -20,8 +20,6 @@
 #include "window.h"
 
 static struct tu_cache_fixture fx;
-static char *tmp, *cd;
-static struct cache_key *key;
 static char lines[16][200];
 static size_t n_lines;
 
@@ -42,7 +40,7 @@ static const struct app_view_ops ops = { .sys_line = on_sys_line };
 static void
 app_up(struct app *app)
 {
-	CHECK_INT(tu_app_load(app, cd, key, NULL, &ops), CACHE_OK);
+	CHECK_INT(tu_app_load(app, fx.dir, fx.key, NULL, &ops), CACHE_OK);
 }
 
 static json_t *
@@ -133,7 +131,7 @@ test_assign_lines(void)
 	CHECK(saw("assigned to bob (auto)"));
 	CHECK_STR(model_find(app.model, "c1")->state.assignee, "bob");
 	app_free(&app);
-	tu_rmrf(cd);
+	tu_rmrf(fx.dir);
 }
 
 static void
@@ -144,7 +142,7 @@ count_event(void *ud, const char *ev, size_t len)
 	(*(size_t *)ud)++;
 }
 
-/* Events the cache in cd holds. */
+/* Events the cache in fx.dir holds. */
 static size_t
 cached_events(void)
 {
@@ -153,7 +151,7 @@ cached_events(void)
 	struct cache_visitor v = { &n, count_event, NULL, NULL };
 	char err[256];
 
-	CHECK_INT(cache_open(cd, key, &c, err, sizeof err), CACHE_OK);
+	CHECK_INT(cache_open(fx.dir, fx.key, &c, err, sizeof err), CACHE_OK);
 	CHECK_INT(cache_load(c, &v, err, sizeof err), CACHE_OK);
 	cache_close(c);
 	return n;
@@ -197,16 +195,13 @@ test_hidden(void)
 	store(&app, json_pack("[o]", msg(6, "x", "m3")), 6);
 	CHECK(model_find(app.model, "x") != NULL);
 	app_free(&app);
-	tu_rmrf(cd);
+	tu_rmrf(fx.dir);
 }
 
 int
 main(void)
 {
 	tu_cache_fixture_init(&fx);
-	tmp = fx.tmp;
-	cd = fx.dir;
-	key = fx.key;
 	RUN(test_assign_lines);
 	RUN(test_hidden);
 	tu_cache_fixture_free(&fx);

@@ -16,8 +16,6 @@
 #include "relaylog.h"
 
 static struct tu_cache_fixture fx;
-static char *tmp, *cd;
-static struct cache_key *key;
 
 static void
 test_parse(void)
@@ -66,7 +64,7 @@ test_decide(void)
 static void
 app_up(struct app *app)
 {
-	CHECK_INT(tu_app_load(app, cd, key, NULL, NULL), CACHE_OK);
+	CHECK_INT(tu_app_load(app, fx.dir, fx.key, NULL, NULL), CACHE_OK);
 }
 
 static json_t *
@@ -151,7 +149,7 @@ test_reset(void)
 		struct cache_visitor v = { &col, coll_event, coll_outbox,
 		    coll_draft };
 
-		CHECK_INT(cache_open(cd, key, &c, err, sizeof err), CACHE_OK);
+		CHECK_INT(cache_open(fx.dir, fx.key, &c, err, sizeof err), CACHE_OK);
 		CHECK_INT(cache_load(c, &v, err, sizeof err), CACHE_OK);
 		CHECK_INT(cache_cursor(c), 0);
 		cache_event_counts(c, &n, NULL);
@@ -171,13 +169,10 @@ int
 main(void)
 {
 	tu_cache_fixture_init(&fx);
-	tmp = fx.tmp;
-	cd = fx.dir;
-	key = fx.key;
 	RUN(test_parse);
 	RUN(test_decide);
 	RUN(test_adopt);
-	tu_rmrf(cd);
+	tu_rmrf(fx.dir);
 	RUN(test_reset);
 	tu_cache_fixture_free(&fx);
 	return check_done();

@@ -26,15 +26,13 @@
 #define DAY 86400
 
 static struct tu_cache_fixture fx;
-static char *tmp, *cd;
-static struct cache_key *key;
 static struct appconfig cfg;
 
 static void
 app_up(struct app *app, bool windowed)
 {
-	CHECK_INT(tu_app_load(app, cd, key, windowed ? &cfg : NULL, NULL),
-	    CACHE_OK);
+	CHECK_INT(tu_app_load(app, fx.dir, fx.key, windowed ? &cfg : NULL,
+	    NULL), CACHE_OK);
 }
 
 static json_t *
@@ -121,7 +119,7 @@ test_snapshot_resume(void)
 	CHECK_INT(o.snap_since, 0);
 	CHECK_INT(window_outside(&app, true), 39);
 	app_free(&app);
-	tu_rmrf(cd);
+	tu_rmrf(fx.dir);
 }
 
 static void
@@ -169,7 +167,7 @@ test_evict(void)
 	CHECK(cache_has_draft(app.cache, "draft"));
 	CHECK(cache_meta_get(app.cache, "opened/opened") != NULL);
 	app_free(&app);
-	tu_rmrf(cd);
+	tu_rmrf(fx.dir);
 }
 
 static void
@@ -218,7 +216,7 @@ test_history_merge(void)
 	CHECK_INT(history_parse("{\"events\": [], \"more\": true}", 28, "h",
 	    &events, &more, &before, err, sizeof err), -1);
 	app_free(&app);
-	tu_rmrf(cd);
+	tu_rmrf(fx.dir);
 }
 
 static void
@@ -273,9 +271,6 @@ int
 main(void)
 {
 	tu_cache_fixture_init(&fx);
-	tmp = fx.tmp;
-	cd = fx.dir;
-	key = fx.key;
 	cfg.path = "test";
 	cfg.window_s = 30 * DAY;
 	RUN(test_snapshot_resume);
