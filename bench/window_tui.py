@@ -29,6 +29,7 @@ import os
 import pty
 import re
 import select
+import socket
 import struct
 import termios
 import shutil
@@ -62,15 +63,20 @@ def all_count(screen):
 
 def pty_full_frame(config, runs=3, quiet=0.6):
 	"""Seconds from fork to the last byte ttydesk writes before it goes
-	quiet, on a bare 160x50 pty with the relay unreachable: the whole cache
-	replayed and drawn (the "offline" status, drawn right after the first
-	full frame, is in the figure; its retry countdown comes a second
-	later).  The best of runs."""
+	quiet, on a bare 160x50 pty: the whole cache replayed and the first
+	full frame drawn; and the CPU time the process had used by then (a
+	figure that a busy machine does not inflate).  The relay is a socket that takes the connection and
+	never answers, so nothing from the network redraws the screen after
+	that frame.  The best of runs."""
+	silent = socket.socket()
+	silent.bind(("127.0.0.1", 0))
+	silent.listen(16)
 	with open(config) as fp:
 		text = fp.read()
-	offline = config + "-offline"
+	offline = config + "-silent"
 	with open(offline, "w") as fp:
-		fp.write(re.sub(r"url = .*", "url = http://127.0.0.1:9", text))
+		fp.write(re.sub(r"url = .*", "url = http://127.0.0.1:%d" %
+		    silent.getsockname()[1], text))
 	best = None
 	for _ in range(runs):
 		t0 = time.monotonic()
@@ -87,6 +93,7 @@ def pty_full_frame(config, runs=3, quiet=0.6):
 			r, _, _ = select.select([fd], [], [], quiet)
 			if not r:
 				if last is not None:
+					cpu = proc_cpu(pid)
 					break
 				continue
 			try:
@@ -108,10 +115,18 @@ def pty_full_frame(config, runs=3, quiet=0.6):
 			os.kill(pid, 9)
 			os.waitpid(pid, 0)
 		os.close(fd)
-		if last is not None and (best is None or last < best):
-			best = last
+		if last is not None and (best is None or last < best[0]):
+			best = (last, cpu)
 	os.remove(offline)
+	silent.close()
 	return best
+
+
+def proc_cpu(pid):
+	"""CPU seconds (user + system) process pid has used so far."""
+	with open("/proc/%d/stat" % pid) as fp:
+		f = fp.read().rsplit(")", 1)[1].split()
+	return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def in_process_restart(cache_dir, key_file):
@@ -207,9 +222,9 @@ def main():
 		if ff is None:
 			print("restart on a bare pty: the full frame never came")
 		else:
-			print("restart to first full frame, bare pty: %.3f s (best of "
-			    "3, fork to the last byte before quiet, relay "
-			    "unreachable)" % ff)
+			print("restart to first full frame, bare pty: %.3f s, cpu "
+			    "%.3f s (best of 3, fork to the last byte before quiet, "
+			    "relay silent)" % ff)
 		for line in in_process_restart(cache_dir, os.path.join(t.dir,
 		    "cache.key")):
 			print("restart in-process: " + line)

@@ -832,7 +832,10 @@ app_conv_is_mine(const struct app *app, const struct td_conversation *c)
 /* --- cache ---------------------------------------------------------------- */
 
 /* Replaying a big cache takes a while: show what is there so far and
- * answer keys every LOAD_FRAME_MS, so the screen is up at once. */
+ * answer keys after LOAD_FRAME_MS, so the screen is up at once.  Each
+ * such frame sorts and draws all that is loaded, so the pause doubles
+ * after each one: a few frames in all, not one cost of the whole list
+ * every 100 ms. */
 #define LOAD_FRAME_MS 100
 
 int64_t
@@ -845,6 +848,7 @@ struct load_state {
 	struct app *app;
 	size_t n;
 	int64_t next_frame;
+	int64_t pause; /* ms until the next frame, doubling */
 };
 
 static void
@@ -856,7 +860,8 @@ app_load_frame(struct load_state *ls)
 	app_message(app, "loading the cache: %zu events ...", ls->n);
 	/* Keys now, while every pointer the list holds is fresh. */
 	VIEW0(app, frame);
-	ls->next_frame = app_ms() + LOAD_FRAME_MS;
+	ls->pause *= 2;
+	ls->next_frame = app_ms() + ls->pause;
 }
 
 static void
@@ -912,7 +917,7 @@ app_cache_idle(struct app *app)
 int
 app_load_cache(struct app *app, char *err, size_t errlen)
 {
-	struct load_state ls = { app, 0, 0 };
+	struct load_state ls = { app, 0, 0, LOAD_FRAME_MS };
 	struct cache_visitor v = { &ls, app_cache_event, app_cache_outbox,
 	    app_cache_draft };
 	int rc;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "archivebox.h"
 #include "actions.h"
 #include "app.h"
 #include "bulk.h"
@@ -390,6 +391,8 @@ const struct action_def action_table[] = {
 	    "(with several numbers)", act_number_filter, 0, NULL},
 	{"search", "/", "incremental search: names, numbers, usernames, "
 	    "BSUIDs, message text", act_search, 0, NULL},
+	{"archive", "O", "resolved conversations on the relay, older than the "
+	    "working set, a page at a time", archivebox_action, 0, NULL},
 	{"search_next", "n", "next search match", act_search_next, 0, NULL},
 	{"search_prev", "N", "previous search match", act_search_prev, 0, NULL},
 	{"reply", "r", "compose a reply", convact_reply, ACT_CONV, NULL},

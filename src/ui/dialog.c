@@ -333,6 +333,15 @@ dialog_prompt_key(struct app *app, struct dialog *d, int key)
 	return UI_HANDLED | UI_REDRAW;
 }
 
+/* The rows a chooser box shows at most (dialog_draw_box). */
+static size_t
+dialog_page(const struct app *app)
+{
+	int rows = ui_of(app)->rows - 6;
+
+	return rows > 1 ? (size_t)rows : 1;
+}
+
 static int
 dialog_choose_key(struct app *app, struct dialog *d, int key)
 {
@@ -349,6 +358,14 @@ dialog_choose_key(struct app *app, struct dialog *d, int key)
 	} else if (strcmp(name, "up") == 0) {
 		if (d->sel > 0)
 			d->sel--;
+	} else if (strcmp(name, "page_down") == 0 ||
+	    strcmp(name, "bottom") == 0) {
+		size_t step = name[0] == 'b' ? d->n_items : dialog_page(app);
+		d->sel = d->sel + step < d->n_items ? d->sel + step :
+		    (d->n_items > 0 ? d->n_items - 1 : 0);
+	} else if (strcmp(name, "page_up") == 0 || strcmp(name, "top") == 0) {
+		size_t step = name[0] == 't' ? d->n_items : dialog_page(app);
+		d->sel = d->sel > step ? d->sel - step : 0;
 	} else if (key >= '1' && key <= '9' && (size_t)(key - '1') < d->n_items) {
 		dialog_finish(app, NULL, key - '1');
 	}

@@ -10,6 +10,7 @@
 """
 
 import http.client
+import json
 import http.server
 import os
 import signal
@@ -181,6 +182,46 @@ class TuiWindow(TuiWorldCase):
 		t.keys("Enter", "Enter")
 		t.wait_for(in_thread("olga's line 15"),
 		    what="the newest message, offline")
+		self.quit(t)
+
+	def test_archive_pages_resolved_conversations_from_the_relay(self):
+		if not supported(self.world, "/v1/conversations?status=resolved"):
+			self.skipTest("this relay has no /v1/conversations")
+		base = int(time.time()) - 150 * DAY
+		last = None
+		for i in range(55):
+			c = self.fake.customer(harness.unique_phone(), None,
+			    "Arch %02d" % i)
+			last = self.customer_writes(c, "archived note %02d" % i,
+			    ts=base + 60 * i)
+		self.conv_of(last["id"])
+		convs = {e["conversation"] for e in self.alice.all_events(0)
+		    if e["type"] == "message" and str(e["message"].get("text",
+		    "")).startswith("archived note")}
+		self.assertEqual(len(convs), 55)
+		for conv in convs:
+			self.assertEqual(self.alice.set_status(conv,
+			    "resolved").status, 200)
+
+		t = self.session()
+		t.start()
+		t.wait_for("online")
+		t.keys("O")
+		# Newest first, fifty to a page, a last row for the next page.
+		s = t.wait_for("resolved on the relay: 50, more below",
+		    what="the first page of the archive")
+		self.assertIn("Arch 54", s)
+		self.assertNotIn("Arch 04", s)
+		t.keys("G", "Enter")
+		s = t.wait_for("resolved on the relay: 55",
+		    what="the second page appended")
+		self.assertNotIn("more below", s)
+		t.keys("G")
+		t.wait_for("Arch 00")
+		t.keys("Enter")
+		s = t.wait_for(in_thread("archived note 00"),
+		    what="the oldest archived conversation opened")
+		self.assertIn("[resolved", s)
 		self.quit(t)
 
 	def test_snapshot_resumes_after_kill(self):
