@@ -274,6 +274,27 @@ obx_unsent(const struct outbox *ob)
 }
 
 void
+obx_state_text(const struct ob_entry *e, char *buf, size_t len)
+{
+	switch (e->state) {
+	case OB_SENDING:
+		snprintf(buf, len, "sending");
+		break;
+	case OB_DONE:
+		snprintf(buf, len, "at the relay");
+		break;
+	case OB_QUEUED:
+		if (e->attempts == 0)
+			snprintf(buf, len, "queued");
+		else
+			snprintf(buf, len, "queued, not sent yet (%s, try %d)",
+			    e->status == 0 || !e->error[0] ? "relay unreachable" :
+			    e->error, e->attempts + 1);
+		break;
+	}
+}
+
+void
 obx_error_text(char *buf, size_t len, long status, const char *body,
     const char *err)
 {
@@ -505,6 +526,13 @@ outbox_online(struct app *app)
 			ob->e[i]->next_ms = 0;
 	}
 	outbox_run(app);
+}
+
+bool
+outbox_pending_in(const struct td_conversation *c, const struct ob_entry *e)
+{
+	return strcmp(e->conv, c->id) == 0 && (e->state != OB_DONE ||
+	    !outbox_event_arrived(c, e->client_id));
 }
 
 bool

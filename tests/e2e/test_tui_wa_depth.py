@@ -75,9 +75,7 @@ class TuiWaDepth(TuiWorldCase):
 		_, code = self.fake.customer_message(c, "button_reply",
 		    button_id="resched", title="Yes, reschedule")
 		self.assertEqual(code, 200)
-		t = self.session()
-		t.start()
-		t.wait_for("online")
+		t = self.online_session()
 		self.goto_queue(t, "All")
 		t.wait_for("Pia Picture")
 		self.open_by_search(t, "Pia Picture")
@@ -102,9 +100,7 @@ class TuiWaDepth(TuiWorldCase):
 		self.fake.customer_message(c, "image",
 		    data=b"\x89PNG\r\n\x1a\n" + os.urandom(300),
 		    mime_type="image/png", caption="garbage inside")
-		t = self.session()
-		t.start()
-		t.wait_for("online")
+		t = self.online_session()
 		self.goto_queue(t, "All")
 		t.wait_for("Bo Broken")
 		self.open_by_search(t, "Bo Broken")
@@ -134,9 +130,7 @@ class TuiWaDepth(TuiWorldCase):
 	def test_typing_indicator(self):
 		c = self.customer("Tina Typing")
 		m, _ = self.fake.customer_message(c, "text", text="are you there?")
-		t = self.session()
-		t.start()
-		t.wait_for("online")
+		t = self.online_session()
 		self.goto_queue(t, "All")
 		t.wait_for("Tina Typing")
 		self.open_by_search(t, "Tina Typing")
@@ -163,9 +157,7 @@ class TuiWaDepth(TuiWorldCase):
 	def test_template_and_buttons_composers(self):
 		c = self.customer("Tom Template")
 		self.fake.customer_message(c, "text", text="where is my order?")
-		t = self.session()
-		t.start()
-		t.wait_for("online")
+		t = self.online_session()
 		self.goto_queue(t, "All")
 		t.wait_for("Tom Template")
 		self.open_by_search(t, "Tom Template")
