@@ -11,6 +11,7 @@
 #include "ttydesk/clock.h"
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "obfile.h"
 #include "outbox.h"
@@ -39,16 +40,9 @@ ob_entry_free(struct ob_entry *e)
 static struct ob_entry *
 ob_push(struct outbox *ob, struct ob_entry *e)
 {
-	struct ob_entry **n;
-
-	if (ob->n == ob->cap) {
-		size_t cap = ob->cap ? ob->cap * 2 : 8;
-		if ((n = realloc(ob->e, cap * sizeof *n)) == NULL) {
-			ob_entry_free(e);
-			return NULL;
-		}
-		ob->e = n;
-		ob->cap = cap;
+	if (vec_grow(&ob->e, &ob->cap, ob->n + 1, sizeof *ob->e) != 0) {
+		ob_entry_free(e);
+		return NULL;
 	}
 	ob->e[ob->n++] = e;
 	return e;
@@ -287,6 +281,27 @@ obx_unsent(const struct outbox *ob)
 			n++;
 	}
 	return n;
+}
+
+void
+obx_state_text(const struct ob_entry *e, char *buf, size_t len)
+{
+	switch (e->state) {
+	case OB_SENDING:
+		snprintf(buf, len, "sending");
+		break;
+	case OB_DONE:
+		snprintf(buf, len, "at the relay");
+		break;
+	case OB_QUEUED:
+		if (e->attempts == 0)
+			snprintf(buf, len, "queued");
+		else
+			snprintf(buf, len, "queued, not sent yet (%s, try %d)",
+			    e->status == 0 || !e->error[0] ? "relay unreachable" :
+			    e->error, e->attempts + 1);
+		break;
+	}
 }
 
 void
@@ -569,6 +584,13 @@ outbox_online(struct app *app)
 			ob->e[i]->next_ms = 0;
 	}
 	outbox_run(app);
+}
+
+bool
+outbox_pending_in(const struct td_conversation *c, const struct ob_entry *e)
+{
+	return strcmp(e->conv, c->id) == 0 && (e->state != OB_DONE ||
+	    !outbox_event_arrived(c, e->client_id));
 }
 
 bool

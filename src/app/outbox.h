@@ -112,6 +112,9 @@ enum ob_verdict obx_answer(struct ob_entry *e, long status, int64_t now_ms,
     const char *why);
 /* Entries not yet acknowledged. */
 size_t obx_unsent(const struct outbox *ob);
+/* Where entry e stands, in words for its pending line ("sending", "queued,
+ * not sent yet (relay unreachable, try 2)" ...), into buf. */
+void obx_state_text(const struct ob_entry *e, char *buf, size_t len);
 /* The relay's error message from an error body, or a fallback. */
 void obx_error_text(char *buf, size_t len, long status, const char *body,
     const char *err);
@@ -143,6 +146,9 @@ void outbox_after_events(struct app *app);
 /* Has the event of the entry client_id reached c (sync)? */
 bool outbox_event_arrived(const struct td_conversation *c,
     const char *client_id);
+/* Is e an entry of c still waiting to show as one of its events? */
+bool outbox_pending_in(const struct td_conversation *c,
+    const struct ob_entry *e);
 /* "3 done, 1 refused: no team x" from a /v1/bulk answer into buf. */
 void outbox_bulk_summary(const char *body, char *buf, size_t len);
 size_t outbox_unsent(const struct app *app);

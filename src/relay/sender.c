@@ -110,12 +110,7 @@ task_write(char *data, size_t size, size_t n, void *arg)
 		t->over = true;
 		return 0; /* aborts the transfer */
 	}
-	if (buf_grow(&t->buf, &t->cap, t->len + len + 1, 0) != 0)
-		return 0;
-	memcpy(t->buf + t->len, data, len);
-	t->len += len;
-	t->buf[t->len] = '\0';
-	return len;
+	return buf_append(&t->buf, &t->len, &t->cap, data, len) == 0 ? len : 0;
 }
 
 static void

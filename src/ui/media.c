@@ -312,10 +312,6 @@ media_attach(struct app *app)
 	struct attach_ask *a;
 	char why[256];
 
-	if (c == NULL) {
-		app_message(app, "open a conversation first");
-		return;
-	}
 	if (!compose_window_ok(c, app->now, why, sizeof why)) {
 		app_error(app, "%s", why);
 		return;

@@ -15,6 +15,7 @@
 
 #include "ttydesk/clock.h"
 #include "ttydesk/sanitize.h"
+#include "actions.h"
 #include "app.h"
 #include "compose.h"
 #include "dialog.h"
@@ -31,20 +32,21 @@
 static attr_t
 ui_attrs(unsigned a)
 {
+	static const struct {
+		unsigned tha;
+		attr_t attr;
+	} map[] = {
+		{ THA_BOLD, A_BOLD }, { THA_DIM, A_DIM },
+		{ THA_UNDERLINE, A_UNDERLINE }, { THA_REVERSE, A_REVERSE },
+		{ THA_ITALIC, A_ITALIC }, { THA_STANDOUT, A_STANDOUT },
+	};
 	attr_t r = A_NORMAL;
+	size_t i;
 
-	if (a & THA_BOLD)
-		r |= A_BOLD;
-	if (a & THA_DIM)
-		r |= A_DIM;
-	if (a & THA_UNDERLINE)
-		r |= A_UNDERLINE;
-	if (a & THA_REVERSE)
-		r |= A_REVERSE;
-	if (a & THA_ITALIC)
-		r |= A_ITALIC;
-	if (a & THA_STANDOUT)
-		r |= A_STANDOUT;
+	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+		if (a & map[i].tha)
+			r |= map[i].attr;
+	}
 	return r;
 }
 
@@ -370,7 +372,7 @@ ui_panel_key(struct app *app, int key, const char *own, const char **name)
 	int a = keymap_lookup(km, key);
 
 	*name = a >= 0 ? km->table[a].name : "";
-	if (strcmp(*name, "help") == 0 || strcmp(*name, "redraw") == 0)
+	if (a >= 0 && (km->table[a].flags & ACT_PANEL))
 		return km->table[a].fn(app);
 	if (key == KM_ESC || key == 'q' || strcmp(*name, "back") == 0 ||
 	    strcmp(*name, own) == 0) {
@@ -610,12 +612,5 @@ ui_key(struct app *app, int key)
 		    keymap_key_name(key, name, sizeof name));
 		return UI_HANDLED;
 	}
-	if (ui_of(app)->keymap.table[a].fn == NULL) {
-		app_message(app, "%s: not available yet", ui_of(app)->keymap.table[a].name);
-		return UI_HANDLED;
-	}
-	flags = ui_of(app)->keymap.table[a].fn(app);
-	if (flags & UI_QUIT)
-		app->quit = true;
-	return flags;
+	return action_run(app, &ui_of(app)->keymap.table[a]);
 }

@@ -66,28 +66,14 @@ class TuiOutbox(TuiWorldCase):
 		t.started = False
 
 	def open_new(self, t, name, text):
-		c = self.fake.customer(harness.unique_phone(), None, name)
-		_, code = self.fake.customer_message(c, "text", text=text)
-		self.assertEqual(code, 200)
+		self.customer_writes(name, text)
 		t.wait_for(name)
-		for _ in range(12):
-			if t.screen().splitlines()[-1].startswith(" All "):
-				break
-			t.keys("]")
-			time.sleep(0.2)
-		t.keys("/")
-		t.literal(name)
-		t.keys("Enter", "Enter")
-		t.wait_for(lambda s: any(name in l and "[open" in l for l in
-		    s.splitlines()), what="thread of " + name)
+		self.open_conv(t, name, "[open")
 
 	def sends(self, text):
 		return [s for s in self.fake.send_requests()
 		    if (s.get("body") or {}).get("text", {}).get("body") == text]
 
-	def accepted(self, text):
-		return [s for s in self.fake.accepted_sends()
-		    if s["body"].get("text", {}).get("body") == text]
 
 	def reply(self, t, text):
 		t.keys("r")
@@ -95,14 +81,29 @@ class TuiOutbox(TuiWorldCase):
 		t.literal(text)
 		t.keys("C-s")
 
-	def test_relay_down_then_up(self):
-		t = self.session()
-		t.start()
-		t.wait_for("online")
-		self.open_new(t, "Down Dave", "are you there?")
+	def online(self):
+		"""A started session, online."""
+		t = self.online_session()
+		return t
+
+	def queued_reply(self, t, name, first, text):
+		"""name writes first; with the relay down, text is queued."""
+		self.open_new(t, name, first)
 		self.relay_down()
-		self.reply(t, "queued while the relay sleeps")
+		self.reply(t, text)
 		t.wait_for("reply · queued")
+
+	def delivered_once(self, text, what, settle=1.5):
+		"""text reaches the customer, and only once."""
+		harness.wait_until(lambda: self.accepted(text), timeout=30,
+		    what=what)
+		time.sleep(settle)
+		self.assertEqual(len(self.sends(text)), 1)
+
+	def test_relay_down_then_up(self):
+		t = self.online_session()
+		self.queued_reply(t, "Down Dave", "are you there?",
+		    "queued while the relay sleeps")
 		t.wait_for("retry", timeout=15)
 		time.sleep(1)
 		self.assertEqual(self.sends("queued while the relay sleeps"), [])
@@ -117,13 +118,8 @@ class TuiOutbox(TuiWorldCase):
 		self.assertEqual(t.asan_reports(), [])
 
 	def test_kill9_after_queued(self):
-		t = self.session()
-		t.start()
-		t.wait_for("online")
-		self.open_new(t, "Crash Carla", "hello")
-		self.relay_down()
-		self.reply(t, "survives kill -9")
-		t.wait_for("reply · queued")
+		t = self.online_session()
+		self.queued_reply(t, "Crash Carla", "hello", "survives kill -9")
 		# Quitting with something queued asks first.
 		t.keys("Escape", "Escape", "q")
 		t.wait_for("not at the relay yet")
@@ -132,10 +128,7 @@ class TuiOutbox(TuiWorldCase):
 		self.assertEqual(self.sends("survives kill -9"), [])
 		self.relay_up()
 		t.start()
-		harness.wait_until(lambda: self.accepted("survives kill -9"),
-		    timeout=30, what="delivery after restart")
-		time.sleep(1.5)
-		self.assertEqual(len(self.sends("survives kill -9")), 1)
+		self.delivered_once("survives kill -9", "delivery after restart")
 		# No second delivery at the next start either.
 		t.wait_for(lambda s: "◷" not in s, what="no pending line")
 		t.keys("q")
@@ -154,36 +147,26 @@ class TuiOutbox(TuiWorldCase):
 		t.write_config()
 		t.start()
 		t.wait_for("online")
-		self.open_new(t, "Quiet Quinn", "hey")
-		self.relay_down()
-		self.reply(t, "kept across a quit")
-		t.wait_for("reply · queued")
+		self.queued_reply(t, "Quiet Quinn", "hey", "kept across a quit")
 		t.keys("Escape", "Escape", "q")
 		t.wait_for("TTYDESK-EXIT=0")  # no question
 		self.assertEqual(t.asan_reports(), [])
 		t.tmux("kill-server", check=False)
 		self.relay_up()
 		t.start()
-		harness.wait_until(lambda: self.accepted("kept across a quit"),
-		    timeout=30, what="delivery at the next start")
-		time.sleep(1)
-		self.assertEqual(len(self.sends("kept across a quit")), 1)
+		self.delivered_once("kept across a quit", "delivery at the next start",
+		    settle=1)
 		t.keys("q")
 		t.wait_for("TTYDESK-EXIT=0")
 
 	def test_kill9_racing_the_send(self):
-		t = self.session()
-		t.start()
-		t.wait_for("online")
+		t = self.online_session()
 		self.open_new(t, "Race Rita", "hi")
 		self.reply(t, "sent as ttydesk dies")
 		self.kill9(t)
 		t.start()
 		t.wait_for("online")
-		harness.wait_until(lambda: self.accepted("sent as ttydesk dies"),
-		    timeout=30, what="delivery")
-		time.sleep(1.5)
-		self.assertEqual(len(self.sends("sent as ttydesk dies")), 1)
+		self.delivered_once("sent as ttydesk dies", "delivery")
 		t.keys("q")
 		t.wait_for("TTYDESK-EXIT=0")
 
