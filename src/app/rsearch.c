@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ttydesk/buf.h"
+#include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "app.h"
 #include "net.h"
@@ -170,4 +171,22 @@ rsearch_query(struct app *app, const char *words, rsearch_done_fn done,
 	}
 	return app_get_ctx(app, path, rsearch_answer, &r, sizeof r, err,
 	    errlen);
+}
+
+size_t
+rsearch_unseen(const struct app *app, const struct rsearch_hit *hits,
+    size_t n, size_t *out)
+{
+	size_t i, k, m = 0;
+
+	for (i = 0; i < n; i++) {
+		if (model_find(app->model, hits[i].conv) != NULL)
+			continue;
+		for (k = 0; k < m && strcmp(hits[out[k]].conv, hits[i].conv) !=
+		    0; k++)
+			;
+		if (k == m)
+			out[m++] = i;
+	}
+	return m;
 }

@@ -37,6 +37,12 @@ void rsearch_hits_free(struct rsearch_hit *hits, size_t n);
  * \x02 gets its \x03).  malloc'd, NULL when out of memory. */
 char *rsearch_snippet(const char *s, size_t len);
 
+/* The hits outside the working set (the list shows the others), the
+ * first of each conversation: their indices into out (room for n), and
+ * how many. */
+size_t rsearch_unseen(const struct app *app, const struct rsearch_hit *hits,
+    size_t n, size_t *out);
+
 /* done: status 200 with the hits, else err says why (offline: status 0). */
 typedef void (*rsearch_done_fn)(struct app *app, void *ud, long status,
     const struct rsearch_hit *hits, size_t n, const char *err);

@@ -5,6 +5,8 @@
  *
  * To add an action: write `static int act_NAME(struct app *app)` that
  * returns UI_* flags, and add a row here (name as [keys] will spell it).
+ * The row's flags say what it needs (ACT_CONV, ACT_OPEN): action_run()
+ * checks them once, so the handler may count on them.
  * Regenerate docs/keys.md: TTYDESK_REGEN=1 build/dev/tests/test_keymap.
  */
 #include <curses.h>
@@ -16,12 +18,12 @@
 #include "app.h"
 #include "bulk.h"
 #include "convact.h"
-#include "labels.h"
 #include "convui.h"
 #include "intercomp.h"
 #include "keymap.h"
 #include "media.h"
 #include "numbers.h"
+#include "picview.h"
 #include "team.h"
 #include "ui.h"
 #include "contactpanel.h"
@@ -30,6 +32,46 @@
 #include "search.h"
 #include "teamview.h"
 #include "threadview.h"
+
+struct td_conversation *
+action_target(struct app *app)
+{
+	struct td_conversation *c = NULL;
+
+	if (ui_of(app)->focus == FOCUS_THREAD)
+		c = app_open_conv(app);
+	return c != NULL ? c : app_selected_conv(app);
+}
+
+bool
+action_bulk(struct app *app)
+{
+	return bulk_count(app) > 0 && ui_of(app)->focus == FOCUS_LIST;
+}
+
+int
+action_run(struct app *app, const struct action_def *d)
+{
+	int flags;
+
+	if (d->fn == NULL) {
+		app_message(app, "%s: not available yet", d->name);
+		return UI_HANDLED;
+	}
+	if ((d->flags & ACT_CONV) && !((d->flags & ACT_BULK) &&
+	    action_bulk(app)) && action_target(app) == NULL) {
+		app_message(app, "no conversation here");
+		return UI_HANDLED;
+	}
+	if ((d->flags & ACT_OPEN) && app_open_conv(app) == NULL) {
+		app_message(app, "open a conversation first");
+		return UI_HANDLED;
+	}
+	flags = d->fn(app);
+	if (flags & UI_QUIT)
+		app->quit = true;
+	return flags;
+}
 
 static bool
 thread_focused(const struct app *app)
@@ -45,78 +87,77 @@ page(const struct app *app)
 	return h > 1 ? h : 1;
 }
 
-/* While the help screen is shown (help_view's keys, views.c). */
+/* While the help screen is shown (help_view's keys, views.c): top is
+ * the help's new first line. */
+static int
+help_scroll(struct app *app, size_t top)
+{
+	ui_of(app)->help_top = top;
+	ui_of(app)->helpv.dirty = true;
+	return UI_HANDLED;
+}
+
 static int
 help_up(struct app *app)
 {
-	if (ui_of(app)->help_top > 0)
-		ui_of(app)->help_top--;
-	ui_of(app)->helpv.dirty = true;
-	return UI_HANDLED;
+	size_t top = ui_of(app)->help_top;
+
+	return help_scroll(app, top > 0 ? top - 1 : 0);
 }
 
 static int
 help_down(struct app *app)
 {
-	ui_of(app)->help_top++;
-	ui_of(app)->helpv.dirty = true;
-	return UI_HANDLED;
+	return help_scroll(app, ui_of(app)->help_top + 1);
 }
 
 static int
 help_page_up(struct app *app)
 {
-	ui_of(app)->help_top = 0;
-	ui_of(app)->helpv.dirty = true;
-	return UI_HANDLED;
+	return help_scroll(app, 0);
 }
 
 static int
 help_page_down(struct app *app)
 {
-	ui_of(app)->help_top += (size_t)page(app);
-	ui_of(app)->helpv.dirty = true;
+	return help_scroll(app, ui_of(app)->help_top + (size_t)page(app));
+}
+
+/* A line (thread: a message) or a page (thread: scrolled) up or down. */
+static int
+motion(struct app *app, long delta, bool page_move)
+{
+	if (!thread_focused(app))
+		list_move(app, delta);
+	else if (page_move)
+		thread_scroll(app, delta);
+	else
+		thread_move(app, delta);
 	return UI_HANDLED;
 }
 
 static int
 act_up(struct app *app)
 {
-	if (thread_focused(app))
-		thread_move(app, -1);
-	else
-		list_move(app, -1);
-	return UI_HANDLED;
+	return motion(app, -1, false);
 }
 
 static int
 act_down(struct app *app)
 {
-	if (thread_focused(app))
-		thread_move(app, 1);
-	else
-		list_move(app, 1);
-	return UI_HANDLED;
+	return motion(app, 1, false);
 }
 
 static int
 act_page_up(struct app *app)
 {
-	if (thread_focused(app))
-		thread_scroll(app, -page(app));
-	else
-		list_move(app, -page(app));
-	return UI_HANDLED;
+	return motion(app, -page(app), true);
 }
 
 static int
 act_page_down(struct app *app)
 {
-	if (thread_focused(app))
-		thread_scroll(app, page(app));
-	else
-		list_move(app, page(app));
-	return UI_HANDLED;
+	return motion(app, page(app), true);
 }
 
 static int
@@ -142,15 +183,11 @@ act_bottom(struct app *app)
 static int
 act_open(struct app *app)
 {
-	struct td_conversation *c = app_selected_conv(app);
-
+	/* In the thread: an image's full-screen view. */
 	if (thread_focused(app))
-		return UI_HANDLED;
-	if (c == NULL) {
-		app_message(app, "no conversation here");
-		return UI_HANDLED;
-	}
-	thread_open(app, c->id);
+		picview_open(app);
+	else
+		thread_open(app, action_target(app)->id);
 	return UI_HANDLED;
 }
 
@@ -272,10 +309,6 @@ act_search_prev(struct app *app)
 static int
 act_first_unread(struct app *app)
 {
-	if (ui_of(app)->open_id == NULL) {
-		app_message(app, "open a conversation first");
-		return UI_HANDLED;
-	}
 	thread_first_unread(app);
 	return UI_HANDLED;
 }
@@ -283,10 +316,6 @@ act_first_unread(struct app *app)
 static int
 act_goto_quote(struct app *app)
 {
-	if (ui_of(app)->open_id == NULL) {
-		app_message(app, "open a conversation first");
-		return UI_HANDLED;
-	}
 	thread_goto_quote(app);
 	return UI_HANDLED;
 }
@@ -349,16 +378,17 @@ const struct action_def action_table[] = {
 	    act_top, ACT_MOTION, NULL},
 	{"bottom", "G, End", "last conversation / last message",
 	    act_bottom, ACT_MOTION, NULL},
-	{"open", "Enter, l, Right", "open the selected conversation",
-	    act_open, 0, NULL},
+	{"open", "Enter, l, Right", "open the selected conversation; in the "
+	    "thread, the selected image full screen",
+	    act_open, ACT_CONV, NULL},
 	{"back", "Esc, h, Left", "back to the list / clear the search",
 	    act_back, 0, NULL},
 	{"next_unread", "Tab", "next conversation with unread messages",
 	    act_next_unread, 0, NULL},
 	{"first_unread", "u", "jump to the first unread message of the thread",
-	    act_first_unread, 0, NULL},
+	    act_first_unread, ACT_OPEN, NULL},
 	{"goto_quote", "f", "jump to the message the selected one quotes",
-	    act_goto_quote, 0, NULL},
+	    act_goto_quote, ACT_OPEN, NULL},
 	{"queue_next", "], BTab", "next queue (Mine, Unassigned, teams, "
 	    "Escalated, All, Resolved)", act_queue_next, 0, NULL},
 	{"queue_prev", "[", "previous queue", act_queue_prev, 0, NULL},
@@ -370,44 +400,48 @@ const struct action_def action_table[] = {
 	    "working set, a page at a time", archivebox_action, 0, NULL},
 	{"search_next", "n", "next search match", act_search_next, 0, NULL},
 	{"search_prev", "N", "previous search match", act_search_prev, 0, NULL},
-	{"reply", "r", "compose a reply", convact_reply, 0, NULL},
+	{"reply", "r", "compose a reply", convact_reply, ACT_CONV, NULL},
 	{"reply_to", "R", "compose a reply quoting the selected message",
 	    convact_reply_to, 0, NULL},
 	{"send", "C-s", "send the composed text", convact_send, 0, NULL},
 	{"editor", "M-e", "compose in $VISUAL/$EDITOR",
-	    convact_editor, 0, NULL},
+	    convact_editor, ACT_CONV, NULL},
 	{"note", "i", "add a private note (never sent to the customer)",
-	    convact_note, 0, NULL},
+	    convact_note, ACT_CONV, NULL},
 	{"template", "t", "pick a template (outside the 24-hour window)",
-	    convact_template, 0, NULL},
-	{"interactive", "I", "compose reply buttons or a list for the customer",
+	    convact_template, ACT_CONV, NULL},
+	{"interactive", "I", "compose reply buttons, a list, a link button or a "
+	    "location request, or send a saved one ([interactive])",
 	    intercomp_start, 0, NULL},
 	{"canned", "T", "pick a canned reply (C-t while composing)",
-	    convact_canned, 0, NULL},
-	{"claim", "c", "assign the conversation to me", convact_claim, 0, NULL},
+	    convact_canned, ACT_CONV, NULL},
+	{"claim", "c", "assign the conversation to me", convact_claim,
+	    ACT_CONV | ACT_BULK, NULL},
 	{"assign", "a", "assign the conversation to an agent",
-	    convact_assign, 0, NULL},
-	{"unassign", "A", "remove the assignee", convact_unassign, 0, NULL},
+	    convact_assign, ACT_CONV | ACT_BULK, NULL},
+	{"unassign", "A", "remove the assignee", convact_unassign,
+	    ACT_CONV | ACT_BULK, NULL},
 	{"pending", "p", "mark pending (waiting for the customer)",
-	    convact_pending, 0, NULL},
-	{"resolve", "x", "resolve the conversation", convact_resolve, 0, NULL},
+	    convact_pending, ACT_CONV | ACT_BULK, NULL},
+	{"resolve", "x", "resolve the conversation", convact_resolve,
+	    ACT_CONV | ACT_BULK, NULL},
 	{"reopen", "o", "reopen a resolved conversation",
-	    convact_reopen, 0, NULL},
+	    convact_reopen, ACT_CONV | ACT_BULK, NULL},
 	{"escalate", "e", "escalate to a team with a priority and reason",
-	    convact_escalate, 0, NULL},
+	    convact_escalate, ACT_CONV, NULL},
 	{"save_media", "s", "save the selected message's media to a file",
 	    act_save_media, 0, NULL},
 	{"open_media", "v", "open the selected message's media with "
 	    "[ui] open_command", act_open_media, 0, NULL},
 	{"attach", "F", "send a file (image, video, audio, document) with a "
-	    "caption", act_attach, 0, NULL},
-	{"help", "?, F1", "this help", act_help, 0, NULL},
+	    "caption", act_attach, ACT_OPEN, NULL},
+	{"help", "?, F1", "this help", act_help, ACT_PANEL, NULL},
 	{"quit", "q", "quit", act_quit, 0, act_quit},
-	{"redraw", "C-l", "repaint the screen", act_redraw, 0, NULL},
+	{"redraw", "C-l", "repaint the screen", act_redraw, ACT_PANEL, NULL},
 	{"label", "L", "add/remove labels (completes known labels)",
-	    labels_action, 0, NULL},
+	    convact_labels, ACT_CONV | ACT_BULK, NULL},
 	{"snooze", "z", "snooze until 2h / tomorrow 9:00 / mon",
-	    snooze_action, 0, NULL},
+	    convact_snooze, ACT_CONV, NULL},
 	{"mark", "m", "mark the conversation for a bulk action",
 	    bulk_toggle, 0, NULL},
 	{"unmark_all", "M", "clear the bulk marks", bulk_clear, 0, NULL},

@@ -8,7 +8,7 @@
 #include "app.h"
 #include "bulk.h"
 #include "keymap.h"
-#include "outbox.h"
+#include "convreq.h"
 #include "ui.h"
 #include "queues.h"
 
@@ -89,22 +89,10 @@ bulk_clear(struct app *app)
 int
 bulk_run(struct app *app, const char *what, json_t *arg)
 {
-	json_t *convs = json_array(), *body;
-	char name[64];
-	size_t i;
-	int rc;
+	const struct bulk *b = ui_of(app)->bulk;
+	int rc = convreq_bulk(app, b != NULL ? (const char *const *)b->ids :
+	    NULL, bulk_count(app), what, arg);
 
-	for (i = 0; convs != NULL && i < bulk_count(app); i++)
-		json_array_append_new(convs, json_string(ui_of(app)->bulk->ids[i]));
-	body = json_pack("{s:o, s:{s:o}}", "conversations", convs, "action",
-	    what, arg);
-	if (body == NULL) {
-		app_error(app, "out of memory");
-		return -1;
-	}
-	snprintf(name, sizeof name, "bulk %s", what);
-	rc = outbox_add_path(app, "", name, "/v1/bulk", NULL, body);
-	json_decref(body);
 	if (rc == 0)
 		bulk_clear(app);
 	return rc;

@@ -16,11 +16,11 @@
 
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
+#include "actions.h"
 #include "app.h"
 #include "numbers.h"
 #include "dialog.h"
 #include "keymap.h"
-#include "outbox.h"
 #include "team.h"
 #include "ui.h"
 #include "contactpanel.h"
@@ -62,40 +62,6 @@ cp_free(struct cpanel *cp)
 	free(cp->wa_id);
 	free(cp->user_id);
 	free(cp);
-}
-
-const char *
-contact_path(char *buf, size_t len, const char *wa_id, const char *user_id,
-    const char *suffix)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const char *id = wa_id != NULL && *wa_id != '\0' ? wa_id : user_id;
-	const unsigned char *p;
-	size_t n;
-
-	if (id == NULL || *id == '\0')
-		return NULL;
-	n = (size_t)snprintf(buf, len, "/v1/contacts/");
-	for (p = (const unsigned char *)id; *p != '\0'; p++) {
-		bool plain = (*p >= '0' && *p <= '9') || (*p >= 'a' &&
-		    *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '-' ||
-		    *p == '_' || *p == '.' || *p == '~';
-
-		if (n + (plain ? 1 : 3) >= len)
-			return NULL;
-		if (plain) {
-			buf[n++] = (char)*p;
-		} else {
-			buf[n++] = '%';
-			buf[n++] = hex[*p >> 4];
-			buf[n++] = hex[*p & 15];
-		}
-	}
-	buf[n] = '\0';
-	if (n + strlen(suffix) >= len)
-		return NULL;
-	memcpy(buf + n, suffix, strlen(suffix) + 1);
-	return buf;
 }
 
 static const char *
@@ -295,18 +261,9 @@ static void
 cp_note_done(struct app *app, void *ud, const char *text)
 {
 	struct cpanel *cp = ud;
-	char path[512];
-	json_t *body;
 
-	if (text != NULL && contact_path(path, sizeof path, cp->wa_id,
-	    cp->user_id, "") != NULL) {
-		body = json_pack("{s:s}", "note", text);
-		if (body != NULL)
-			outbox_add_path(app, "", "contact note", path, NULL, body);
-		else
-			app_error(app, "contact note: out of memory");
-		json_decref(body);
-	}
+	if (text != NULL)
+		contact_note(app, cp->wa_id, cp->user_id, text);
 	cp_free(cp);
 }
 
@@ -400,8 +357,7 @@ cp_fetch(struct app *app, struct cpanel *cp)
 int
 contact_panel(struct app *app)
 {
-	struct td_conversation *c = ui_of(app)->focus == FOCUS_THREAD &&
-	    app_open_conv(app) ? app_open_conv(app) : app_selected_conv(app);
+	struct td_conversation *c = action_target(app);
 	const char *rt = getenv("XDG_RUNTIME_DIR");
 	struct cpanel *cp;
 

@@ -5,7 +5,7 @@
 #ifndef TTYDESK_CONTACTPANEL_H
 #define TTYDESK_CONTACTPANEL_H
 
-#include <stddef.h>
+#include "contact.h"
 
 struct app;
 
@@ -13,10 +13,5 @@ struct app;
  * identity, the team's note and attributes, earlier conversations (GET
  * /v1/contacts/{id}[/conversations]); edits the note through the outbox. */
 int contact_panel(struct app *app);
-/* The path id of a contact: its phone (wa_id), else its BSUID, escaped
- * for a URL path into buf ("/v1/contacts/<id><suffix>").  NULL when the
- * contact has neither or buf is too short. */
-const char *contact_path(char *buf, size_t len, const char *wa_id,
-    const char *user_id, const char *suffix);
 
 #endif

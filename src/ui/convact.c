@@ -3,16 +3,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ttydesk/ini.h"
 #include "ttydesk/model.h"
+#include "actions.h"
 #include "app.h"
+#include "assignees.h"
 #include "bulk.h"
 #include "compose.h"
 #include "convact.h"
 #include "editor.h"
 #include "dialog.h"
 #include "keymap.h"
+#include "convreq.h"
+#include "labels.h"
 #include "outbox.h"
 #include "picker.h"
 #include "presence.h"
@@ -29,27 +34,11 @@ convact_confirm_on(const struct app *app)
 	return v == NULL || ini_parse_bool(v) != 0;
 }
 
-/* The conversation an action is about: the open thread when focused, else
- * the one under the list cursor. */
-static struct td_conversation *
-target(struct app *app)
-{
-	struct td_conversation *c = NULL;
-
-	if (ui_of(app)->focus == FOCUS_THREAD)
-		c = app_open_conv(app);
-	if (c == NULL)
-		c = app_selected_conv(app);
-	if (c == NULL)
-		app_message(app, "no conversation here");
-	return c;
-}
-
 /* Compose needs the thread: open it when the action came from the list. */
 static struct td_conversation *
 target_open(struct app *app)
 {
-	struct td_conversation *c = target(app);
+	struct td_conversation *c = action_target(app);
 
 	if (c != NULL && (ui_of(app)->open_id == NULL || strcmp(ui_of(app)->open_id,
 	    c->id) != 0 || ui_of(app)->focus != FOCUS_THREAD)) {
@@ -120,8 +109,7 @@ reply_start(struct app *app, const struct td_msg *quote, enum compose_mode mode,
 		r->quote = strdup(quote->m.id);
 	/* Replying in someone else's conversation is a surprise for them. */
 	if (mode == CM_REPLY && !compose_active(app) && convact_confirm_on(app) &&
-	    c->state.assignee != NULL && (app->self_id == NULL ||
-	    strcmp(c->state.assignee, app->self_id) != 0)) {
+	    assignees_other(app, c) != NULL) {
 		snprintf(q, sizeof q, "%s is assigned to %s: reply anyway?",
 		    conversation_display_name(c), c->state.assignee);
 		if (dialog_confirm(app, q, reply_confirmed, r) != 0)
@@ -205,25 +193,6 @@ convact_canned(struct app *app)
 
 /* --- assignment and status ------------------------------------------------ */
 
-static int
-post_action(struct app *app, struct td_conversation *c, const char *what,
-    const char *suffix, json_t *body)
-{
-	if (body == NULL)
-		app_error(app, "out of memory");
-	else
-		outbox_add(app, c->id, what, suffix, NULL, body);
-	json_decref(body);
-	return UI_HANDLED;
-}
-
-/* With marked conversations, an action applies to all of them. */
-static bool
-bulk_mode(struct app *app)
-{
-	return bulk_count(app) > 0 && ui_of(app)->focus == FOCUS_LIST;
-}
-
 int
 convact_claim(struct app *app)
 {
@@ -233,65 +202,54 @@ convact_claim(struct app *app)
 		app_error(app, "not connected yet: who am I?");
 		return UI_HANDLED;
 	}
-	if (bulk_mode(app)) {
+	if (action_bulk(app)) {
 		bulk_run(app, "assign", json_string(app->self_id));
 		return UI_HANDLED;
 	}
-	if ((c = target(app)) == NULL)
-		return UI_HANDLED;
+	c = action_target(app);
 	if (c->state.assignee != NULL && strcmp(c->state.assignee,
 	    app->self_id) == 0) {
 		app_message(app, "already assigned to you");
 		return UI_HANDLED;
 	}
-	return post_action(app, c, "claim", "/assign", json_pack("{s:s}",
-	    "agent", app->self_id));
+	convreq_assign(app, c->id, "claim", app->self_id);
+	return UI_HANDLED;
 }
 
 int
 convact_assign(struct app *app)
 {
-	if (bulk_mode(app))
+	if (action_bulk(app))
 		return picker_assign(app, NULL);
-	return picker_assign(app, target(app));
+	return picker_assign(app, action_target(app));
 }
 
 int
 convact_unassign(struct app *app)
 {
-	struct td_conversation *c;
-
-	if (bulk_mode(app)) {
+	if (action_bulk(app))
 		bulk_run(app, "assign", json_null());
-		return UI_HANDLED;
-	}
-	if ((c = target(app)) == NULL)
-		return UI_HANDLED;
-	return post_action(app, c, "unassign", "/assign", json_pack("{s:n}",
-	    "agent"));
+	else
+		convreq_assign(app, action_target(app)->id, "unassign", NULL);
+	return UI_HANDLED;
 }
 
 static int
 set_status(struct app *app, struct td_conversation *c, const char *what,
     const char *status)
 {
-	if (c == NULL) {
+	if (c == NULL)
 		bulk_run(app, "status", json_string(status));
-		return UI_HANDLED;
-	}
-	return post_action(app, c, what, "/status", json_pack("{s:s}",
-	    "status", status));
+	else
+		convreq_status(app, c->id, what, status);
+	return UI_HANDLED;
 }
 
 int
 convact_pending(struct app *app)
 {
-	struct td_conversation *c;
-
-	if (bulk_mode(app))
-		return set_status(app, NULL, "pending", "pending");
-	c = target(app);
-	return c != NULL ? set_status(app, c, "pending", "pending") : UI_HANDLED;
+	return set_status(app, action_bulk(app) ? NULL : action_target(app),
+	    "pending", "pending");
 }
 
 static void
@@ -312,7 +270,7 @@ convact_resolve(struct app *app)
 	const char *d;
 	char *conv, q[128];
 
-	if (bulk_mode(app)) {
+	if (action_bulk(app)) {
 		if (!convact_confirm_on(app))
 			return set_status(app, NULL, "resolve", "resolved");
 		snprintf(q, sizeof q, "Resolve the %zu marked conversations?",
@@ -320,8 +278,7 @@ convact_resolve(struct app *app)
 		dialog_confirm(app, q, resolve_confirmed, NULL);
 		return UI_HANDLED;
 	}
-	if ((c = target(app)) == NULL)
-		return UI_HANDLED;
+	c = action_target(app);
 	d = compose_draft(app, c->id);
 	if (convact_confirm_on(app) && ((d != NULL && *d != '\0') ||
 	    (compose_active(app) && strcmp(ui_of(app)->composer->conv, c->id) == 0 &&
@@ -339,18 +296,126 @@ convact_resolve(struct app *app)
 int
 convact_reopen(struct app *app)
 {
-	struct td_conversation *c;
-
-	if (bulk_mode(app))
-		return set_status(app, NULL, "reopen", "open");
-	c = target(app);
-	return c != NULL ? set_status(app, c, "reopen", "open") : UI_HANDLED;
+	return set_status(app, action_bulk(app) ? NULL : action_target(app),
+	    "reopen", "open");
 }
 
 int
 convact_escalate(struct app *app)
 {
-	return escalate_open(app, target(app));
+	return escalate_open(app, action_target(app));
+}
+
+/* --- labels and snooze ---------------------------------------------------- */
+
+struct label_ask {
+	char *conv;  /* NULL: the bulk selection */
+	const char **known;
+	size_t n_known;
+};
+
+static void
+label_ask_free(struct label_ask *a)
+{
+	free(a->conv);
+	free(a->known);
+	free(a);
+}
+
+static void
+labels_change(struct app *app, void *ud, const char *text)
+{
+	struct label_ask *a = ud;
+	char buf[256];
+	size_t n = labels_complete(text, a->known, a->n_known, buf, sizeof buf);
+
+	dialog_note(app, n == 0 ? (a->n_known ? "new label" : NULL) : buf);
+}
+
+static void
+labels_done(struct app *app, void *ud, const char *text)
+{
+	struct label_ask *a = ud;
+	struct label_edit e;
+	char err[256];
+
+	if (text != NULL && labels_parse(text, a->known, a->n_known, &e, err,
+	    sizeof err) != 0)
+		app_error(app, "%s", err);
+	else if (text != NULL) {
+		if (a->conv != NULL)
+			convreq_labels(app, a->conv, &e);
+		else
+			bulk_run(app, "labels", labels_body(&e));
+		labels_edit_free(&e);
+	}
+	label_ask_free(a);
+}
+
+int
+convact_labels(struct app *app)
+{
+	struct td_conversation *c = NULL;
+	struct label_ask *a;
+	char label[512] = "Labels (word adds, -word removes): ";
+	size_t i, used;
+
+	/* Marked conversations, when the list has the focus (as the other
+	 * bulk actions). */
+	if (!action_bulk(app))
+		c = action_target(app);
+	if ((a = calloc(1, sizeof *a)) == NULL)
+		return UI_HANDLED;
+	if (c != NULL && (a->conv = strdup(c->id)) == NULL) {
+		label_ask_free(a);
+		return UI_HANDLED;
+	}
+	a->n_known = labels_known(app, &a->known);
+	if (c != NULL && c->state.n_labels > 0) {
+		used = (size_t)snprintf(label, sizeof label, "Labels [");
+		for (i = 0; i < c->state.n_labels && used < 200; i++)
+			used += (size_t)snprintf(label + used, sizeof label - used,
+			    "%s%s", i ? " " : "", c->state.labels[i]);
+		snprintf(label + used, sizeof label - used, "] add, -remove: ");
+	} else if (c == NULL)
+		snprintf(label, sizeof label, "Labels for %zu marked (word adds, "
+		    "-word removes): ", bulk_count(app));
+	if (dialog_prompt(app, label, "", labels_change, labels_done, a) != 0)
+		label_ask_free(a);
+	return UI_HANDLED;
+}
+
+static void
+snooze_done(struct app *app, void *ud, const char *text)
+{
+	char *conv = ud, err[256], when[64];
+	int64_t until;
+	time_t t;
+	struct tm tm;
+
+	if (text != NULL && snooze_parse(text, app->now, &until, err,
+	    sizeof err) != 0)
+		app_error(app, "%s", err);
+	else if (text != NULL && convreq_snooze(app, conv, until) == 0) {
+		t = (time_t)until;
+		localtime_r(&t, &tm);
+		strftime(when, sizeof when, "%a %d %b %H:%M", &tm);
+		app_message(app, "snoozed until %s", when);
+	}
+	free(conv);
+}
+
+int
+convact_snooze(struct app *app)
+{
+	char *conv;
+
+	if ((conv = strdup(action_target(app)->id)) == NULL)
+		return UI_HANDLED;
+	if (dialog_prompt(app, "Snooze until (2h, tomorrow 9:00, mon): ", "",
+	    NULL, snooze_done, conv) != 0)
+		free(conv);
+	return UI_HANDLED;
 }
 
 /* --- failed messages ------------------------------------------------------ */

@@ -25,6 +25,10 @@ int convact_pending(struct app *app);
 int convact_resolve(struct app *app);
 int convact_reopen(struct app *app);
 int convact_escalate(struct app *app);
+/* The labels prompt (completes known labels; the marked conversations in
+ * bulk) and the snooze prompt; the parsers are in labels.h. */
+int convact_labels(struct app *app);
+int convact_snooze(struct app *app);
 int convact_retry(struct app *app);
 int convact_edit(struct app *app);
 /* Quit, asking first while actions are not yet at the relay. */

@@ -9,12 +9,14 @@
 
 #include "ttydesk/model.h"
 #include "app.h"
+#include "convreq.h"
 #include "ui.h"
 #include "dialog.h"
 #include "keymap.h"
 #include "outbox.h"
 #include "picker.h"
 #include "escalate.h"
+#include "teams.h"
 
 static const char *const esc_prio[] = { "normal", "high", "urgent" };
 
@@ -38,7 +40,6 @@ static void
 esc_reason(struct app *app, void *ud, const char *text)
 {
 	struct esc_form *f = ud;
-	json_t *body;
 	const char *p = text;
 
 	if (text == NULL) {
@@ -53,11 +54,7 @@ esc_reason(struct app *app, void *ud, const char *text)
 		dialog_note(app, "a reason is required");
 		return;
 	}
-	body = json_pack("{s:s, s:s, s:s}", "team", f->team, "priority",
-	    esc_prio[f->prio], "reason", p);
-	if (body != NULL)
-		outbox_add(app, f->conv, "escalate", "/escalate", NULL, body);
-	json_decref(body);
+	convreq_escalate(app, f->conv, f->team, esc_prio[f->prio], p);
 	esc_free(f);
 }
 
@@ -107,10 +104,6 @@ escalate_open(struct app *app, struct td_conversation *c)
 	char *lines;
 	size_t i;
 
-	if (c == NULL) {
-		app_message(app, "no conversation here");
-		return UI_HANDLED;
-	}
 	if (app->n_teams == 0) {
 		app_error(app, "no teams known yet (waiting for the relay)");
 		return UI_HANDLED;
@@ -122,10 +115,7 @@ escalate_open(struct app *app, struct td_conversation *c)
 	    (f->conv = strdup(c->id)) == NULL)
 		goto out;
 	for (i = 0; i < app->n_teams; i++) {
-		snprintf(lines + i * 160, 160, "%s%s%s%s", app->teams[i].name ?
-		    app->teams[i].name : app->teams[i].id, app->teams[i].name ?
-		    " (" : "", app->teams[i].name ? app->teams[i].id : "",
-		    app->teams[i].name ? ")" : "");
+		teams_label(app, i, lines + i * 160, 160);
 		items[i] = lines + i * 160;
 	}
 	if (dialog_choose(app, "Escalate to team", items, app->n_teams,

@@ -66,27 +66,6 @@ pending_wrap(void *ud, const char *s, size_t len)
 	return L->oom ? -1 : 0;
 }
 
-static void
-pending_state(const struct ob_entry *e, char *buf, size_t len)
-{
-	switch (e->state) {
-	case OB_SENDING:
-		snprintf(buf, len, "sending");
-		break;
-	case OB_DONE:
-		snprintf(buf, len, "at the relay");
-		break;
-	case OB_QUEUED:
-		if (e->attempts == 0)
-			snprintf(buf, len, "queued");
-		else
-			snprintf(buf, len, "queued, not sent yet (%s, try %d)",
-			    e->status == 0 || !e->error[0] ? "relay unreachable" :
-			    e->error, e->attempts + 1);
-		break;
-	}
-}
-
 void
 pending_lines(struct app *app, struct convui *cu,
     const struct td_conversation *c, size_t width)
@@ -99,10 +78,9 @@ pending_lines(struct app *app, struct convui *cu,
 
 	for (i = 0; ob != NULL && i < ob->n && !L.oom; i++) {
 		const struct ob_entry *e = ob->e[i];
-		if (strcmp(e->conv, c->id) != 0 ||
-		    (e->state == OB_DONE && outbox_event_arrived(c, e->client_id)))
+		if (!outbox_pending_in(c, e))
 			continue;
-		pending_state(e, st, sizeof st);
+		obx_state_text(e, st, sizeof st);
 		snprintf(head, sizeof head, "%s %s · %s",
 		    ui_of(app)->utf8 ? "◷" : "..", e->what, st);
 		if ((s = sanitize_text(head, strlen(head),

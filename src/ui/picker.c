@@ -7,10 +7,13 @@
 #include "ttydesk/model.h"
 #include "app.h"
 #include "bulk.h"
+#include "canned.h"
+#include "convreq.h"
 #include "compose.h"
 #include "dialog.h"
 #include "keymap.h"
 #include "outbox.h"
+#include "assignees.h"
 #include "picker.h"
 #include "rtpick.h"
 #include "tmpl.h"
@@ -99,43 +102,11 @@ canned_free(struct canned_pick *p)
 	free(p);
 }
 
-static bool
-canned_matches(const struct canned_pick *p, size_t i, const char *f)
-{
-	char *hay, *needle;
-	size_t k, n;
-	bool hit = false;
-
-	if (f == NULL || *f == '\0')
-		return true;
-	n = strlen(p->it.keys[i]) + strlen(p->it.values[i]) + 2;
-	if ((hay = malloc(n)) == NULL)
-		return false;
-	snprintf(hay, n, "%s %s", p->it.keys[i], p->it.values[i]);
-	for (k = 0; hay[k] != '\0'; k++)
-		if (hay[k] >= 'A' && hay[k] <= 'Z')
-			hay[k] = (char)(hay[k] - 'A' + 'a');
-	if ((needle = strdup(f)) != NULL) {
-		for (k = 0; needle[k] != '\0'; k++)
-			if (needle[k] >= 'A' && needle[k] <= 'Z')
-				needle[k] = (char)(needle[k] - 'A' + 'a');
-		hit = strstr(hay, needle) != NULL;
-		free(needle);
-	}
-	free(hay);
-	return hit;
-}
-
 static void
 canned_filter(struct canned_pick *p, const char *f)
 {
-	size_t i;
-
-	p->n_match = 0;
-	for (i = 0; i < p->it.n; i++) {
-		if (canned_matches(p, i, f))
-			p->match[p->n_match++] = i;
-	}
+	p->n_match = canned_select((const char *const *)p->it.keys,
+	    (const char *const *)p->it.values, p->it.n, f, p->match);
 }
 
 static void
@@ -424,59 +395,6 @@ picker_config_template(struct app *app, struct td_conversation *c,
 	return UI_HANDLED;
 }
 
-/* --- agents --------------------------------------------------------------- */
-
-static int
-agents_add(const char **a, size_t *n, size_t cap, const char *id)
-{
-	size_t i;
-
-	if (id == NULL || *id == '\0')
-		return 0;
-	for (i = 0; i < *n; i++) {
-		if (strcmp(a[i], id) == 0)
-			return 0;
-	}
-	if (*n >= cap)
-		return -1;
-	a[(*n)++] = id;
-	return 0;
-}
-
-static int
-agents_cmp(const void *x, const void *y)
-{
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-size_t
-picker_agents(const struct app *app, const char ***out)
-{
-	size_t cap = 256, n = 0, i, j, mine = 0;
-	const char **a = calloc(cap, sizeof *a);
-
-	*out = a;
-	if (a == NULL)
-		return 0;
-	if (app->self_id != NULL)
-		agents_add(a, &n, cap, app->self_id);
-	mine = n;
-	for (i = 0; i < model_count(app->model); i++) {
-		const struct td_conversation *c = model_get(app->model, i);
-		agents_add(a, &n, cap, c->state.assignee);
-		if (c->state.has_escalation)
-			agents_add(a, &n, cap, c->state.escalation.by);
-		for (j = 0; j < c->n_presence; j++)
-			agents_add(a, &n, cap, c->presence[j].agent);
-		for (j = 0; j < c->n_messages; j++) {
-			if (c->messages[j]->m.direction != TD_DIR_IN)
-				agents_add(a, &n, cap, c->messages[j]->m.agent);
-		}
-	}
-	qsort(a + mine, n - mine, sizeof *a, agents_cmp);
-	return n;
-}
-
 struct assign_pick {
 	char *conv;
 	char **ids;
@@ -499,16 +417,11 @@ static void
 assign_chosen(struct app *app, void *ud, int index)
 {
 	struct assign_pick *p = ud;
-	json_t *body;
 
-	if (index >= 0 && (size_t)index < p->n && p->conv == NULL) {
+	if (index >= 0 && (size_t)index < p->n && p->conv == NULL)
 		bulk_run(app, "assign", json_string(p->ids[index]));
-	} else if (index >= 0 && (size_t)index < p->n) {
-		body = json_pack("{s:s}", "agent", p->ids[index]);
-		if (body != NULL)
-			outbox_add(app, p->conv, "assign", "/assign", NULL, body);
-		json_decref(body);
-	}
+	else if (index >= 0 && (size_t)index < p->n)
+		convreq_assign(app, p->conv, "assign", p->ids[index]);
 	assign_free(p);
 }
 
@@ -520,11 +433,7 @@ picker_assign(struct app *app, struct td_conversation *c)
 	char *lines;
 	size_t n, i;
 
-	if (c == NULL && bulk_count(app) == 0) {
-		app_message(app, "no conversation here");
-		return UI_HANDLED;
-	}
-	n = picker_agents(app, &agents);
+	n = assignees_known(app, &agents);
 	if (n == 0) {
 		free(agents);
 		app_error(app, "no agents known yet");

@@ -8,8 +8,6 @@
 #ifndef TTYDESK_PICKER_H
 #define TTYDESK_PICKER_H
 
-#include <stddef.h>
-
 struct app;
 struct td_conversation;
 
@@ -21,10 +19,5 @@ int picker_template(struct app *app, struct td_conversation *c,
 int picker_config_template(struct app *app, struct td_conversation *c,
     const char *why);
 int picker_assign(struct app *app, struct td_conversation *c);
-
-/* Agents known to this client: me, then everyone seen in events
- * (assignees, authors of replies and notes, escalations, presence), sorted.
- * *out is malloc'd (free it; the strings point into the model or app). */
-size_t picker_agents(const struct app *app, const char ***out);
 
 #endif

@@ -6,50 +6,11 @@
 
 #include "ttydesk/model.h"
 #include "app.h"
-#include "numbers.h"
+#include "inbox.h"
+#include "teams.h"
 #include "sla.h"
 #include "ui.h"
 #include "queues.h"
-
-static const char *
-team_name(const struct app *app, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < app->n_teams; i++) {
-		if (strcmp(app->teams[i].id, id) == 0 && app->teams[i].name)
-			return app->teams[i].name;
-	}
-	return id;
-}
-
-/* Teams seen in conversations, while /v1/me has not answered. */
-static void
-queues_seen_teams(struct app *app)
-{
-	size_t i, j, n = model_count(app->model);
-	struct app_team *nt;
-
-	for (i = 0; i < n; i++) {
-		const char *t = model_get(app->model, i)->state.team;
-		if (t == NULL)
-			continue;
-		for (j = 0; j < app->n_teams; j++) {
-			if (strcmp(app->teams[j].id, t) == 0)
-				break;
-		}
-		if (j < app->n_teams)
-			continue;
-		nt = realloc(app->teams, (app->n_teams + 1) * sizeof *nt);
-		if (nt == NULL)
-			return;
-		app->teams = nt;
-		nt[app->n_teams].id = strdup(t);
-		nt[app->n_teams].name = NULL;
-		if (nt[app->n_teams].id != NULL)
-			app->n_teams++;
-	}
-}
 
 static void
 queue_add(struct ui_queue *q, size_t *n, enum td_queue_kind kind,
@@ -83,7 +44,7 @@ queues_build(struct app *app)
 	 * have been freed (a new /v1/me answer) by the time we get here. */
 	const char *curteam = ui->cur_team;
 	if (app->n_my_teams == 0)
-		queues_seen_teams(app);
+		teams_learn(app);
 	n_team = app->n_my_teams ? app->n_my_teams : app->n_teams;
 	if ((q = calloc(n_team + 5, sizeof *q)) == NULL)
 		return -1;
@@ -93,7 +54,7 @@ queues_build(struct app *app)
 	for (i = 0; i < n_team; i++) {
 		const char *id = app->n_my_teams ? app->my_teams[i] :
 		    app->teams[i].id;
-		queue_add(q, &n, TD_Q_TEAM, id, team_name(app, id));
+		queue_add(q, &n, TD_Q_TEAM, id, teams_name(app, id));
 	}
 	queue_add(q, &n, TD_Q_ESCALATED, NULL, "Escalated");
 	queue_add(q, &n, TD_Q_ALL, NULL, "All");
@@ -118,22 +79,11 @@ void
 queues_count(struct app *app)
 {
 	struct ui *ui = ui_of(app);
-	size_t i, k, n = model_count(app->model);
+	size_t k;
 
 	for (k = 0; k < ui->n_queues; k++)
-		ui->queues[k].count = ui->queues[k].unread = 0;
-	for (i = 0; i < n; i++) {
-		const struct td_conversation *c = model_get(app->model, i);
-		if (!numbers_pass(app, c))
-			continue;
-		for (k = 0; k < ui->n_queues; k++) {
-			if (!conversation_in_queue(app->model, c, &ui->queues[k].q))
-				continue;
-			ui->queues[k].count++;
-			if (c->unread > 0)
-				ui->queues[k].unread++;
-		}
-	}
+		inbox_count(app, &ui->queues[k].q, &ui->queues[k].count,
+		    &ui->queues[k].unread);
 	ui->tabs.dirty = true;
 }
 
@@ -142,22 +92,10 @@ list_rebuild(struct app *app)
 {
 	struct ui *ui = ui_of(app);
 	struct td_conversation **items = NULL;
-	size_t n = 0, i, k;
+	size_t n = 0, i;
 
-	if (ui->n_queues > 0) {
-		n = model_queue(app->model, &ui->queues[ui->cur_queue].q, &items);
-		if (n == (size_t)-1) {
-			app_error(app, "out of memory");
-			n = 0;
-			items = NULL;
-		}
-	}
-	/* The number filter keeps the queue's order. */
-	for (i = 0, k = 0; i < n; i++) {
-		if (numbers_pass(app, items[i]))
-			items[k++] = items[i];
-	}
-	n = k;
+	if (ui->n_queues > 0)
+		n = inbox_list(app, &ui->queues[ui->cur_queue].q, &items);
 	if (ui->sla_sort)
 		sla_sort(items, n, app->now);
 	free(ui->items);

@@ -80,17 +80,6 @@ relay_picked(struct app *app, void *ud, int index)
 	relay_pick_free(p);
 }
 
-static bool
-relay_listed(const struct relay_pick *p, const char *conv)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		if (strcmp(p->conv[i], conv) == 0)
-			return true;
-	return false;
-}
-
 /* One row: the hit's day, then its snippet (sanitized, marks kept). */
 static char *
 relay_row(const struct rsearch_hit *h)
@@ -116,7 +105,7 @@ search_relay_done(struct app *app, void *ud, long status,
 {
 	struct relay_pick *p;
 	char **rows = NULL, title[300];
-	size_t i, k;
+	size_t *pick = NULL, m = 0, i, k;
 
 	if (status != 200) {
 		if (status != 0 || strcmp(err, "cancelled") != 0)
@@ -126,19 +115,20 @@ search_relay_done(struct app *app, void *ud, long status,
 	}
 	if ((p = calloc(1, sizeof *p)) == NULL ||
 	    (p->conv = calloc(n + 1, sizeof *p->conv)) == NULL ||
-	    (rows = calloc(n + 1, sizeof *rows)) == NULL)
+	    (rows = calloc(n + 1, sizeof *rows)) == NULL ||
+	    (pick = calloc(n + 1, sizeof *pick)) == NULL)
 		goto oom;
-	for (i = 0; i < n; i++) {
-		if (model_find(app->model, hits[i].conv) != NULL ||
-		    relay_listed(p, hits[i].conv))
-			continue;
-		if ((p->conv[p->n] = strdup(hits[i].conv)) == NULL ||
-		    (rows[p->n] = relay_row(&hits[i])) == NULL) {
+	m = rsearch_unseen(app, hits, n, pick);
+	for (i = 0; i < m; i++) {
+		if ((p->conv[p->n] = strdup(hits[pick[i]].conv)) == NULL ||
+		    (rows[p->n] = relay_row(&hits[pick[i]])) == NULL) {
 			p->n++;
 			goto oom;
 		}
 		p->n++;
 	}
+	free(pick);
+	pick = NULL;
 	if (p->n == 0) {
 		if (n == 0 && ui_of(app)->search[0] != '\0' &&
 		    search_find(app, ui_of(app)->sel, 1, true) != 0)
@@ -162,6 +152,7 @@ oom:
 	if (p != NULL)
 		relay_pick_free(p);
 	free(rows);
+	free(pick);
 }
 
 /* Beside the local matches, the whole history on the relay. */

@@ -22,17 +22,11 @@
 #include "listrow.h"
 #include "thread.h"
 
-struct linevec {
-	struct aline *v;
-	size_t n;
-	size_t cap;
-};
-
 struct tb {
 	const struct td_conversation *c;
 	const struct thread_ctx *ctx;
 	size_t width;
-	struct linevec *out; /* where lines go */
+	struct aline_list *out; /* where lines go */
 	int oom;
 	/* wrap state */
 	size_t indent;
@@ -44,32 +38,14 @@ struct tb {
 #define DOT(b) ((b)->ctx->utf8 ? " · " : " - ")
 
 static struct aline *
-linevec_push(struct linevec *lv, int kind)
-{
-	struct aline *nv;
-
-	if (vec_grow(&lv->v, &lv->cap, lv->n + 1, sizeof *lv->v) != 0)
-		return NULL;
-	nv = &lv->v[lv->n++];
-	aline_init(nv);
-	nv->kind = kind;
-	return nv;
-}
-
-static void
-linevec_free(struct linevec *lv)
-{
-	vec_free(&lv->v, &lv->n, sizeof *lv->v, aline_free_item);
-	lv->cap = 0;
-}
-
-static struct aline *
 tb_line(struct tb *b, int kind)
 {
-	struct aline *l = linevec_push(b->out, kind);
+	struct aline *l = aline_list_add(b->out);
 
 	if (l == NULL)
 		b->oom = 1;
+	else
+		l->kind = kind;
 	return l;
 }
 
@@ -610,7 +586,7 @@ asm_push(struct asm_state *a, const struct aline *l, long msg)
 
 /* Lines added to extras since `from` go to the display, cut to width. */
 static void
-asm_extras(struct asm_state *a, struct linevec *ex, size_t from, size_t width)
+asm_extras(struct asm_state *a, struct aline_list *ex, size_t from, size_t width)
 {
 	size_t i;
 
@@ -681,7 +657,7 @@ thread_blocks(struct convui *cu, const struct td_conversation *c,
 	struct tblock *old = cu->blocks, *nb, *hit;
 	size_t n_old = cu->n_blocks, i, k;
 	struct sigtab tab = { NULL, 0 };
-	struct linevec lv;
+	struct aline_list lv;
 
 	if (cu->blocks_width != b->width || cu->blocks_utf8 != b->ctx->utf8) {
 		blocks_free(old, n_old);
@@ -708,7 +684,7 @@ thread_blocks(struct convui *cu, const struct td_conversation *c,
 		b->out = &lv;
 		tb_message(b, i);
 		if (b->oom) {
-			linevec_free(&lv);
+			aline_list_free(&lv);
 			goto fail;
 		}
 		for (k = 0; k < lv.n; k++)
@@ -736,7 +712,7 @@ thread_build(struct convui *cu, const struct td_conversation *c,
 {
 	struct tb b;
 	struct asm_state a = { cu, 0, 0 };
-	struct linevec ex = { NULL, 0, 0 };
+	struct aline_list ex = { NULL, 0, 0 };
 	struct aline blank;
 	size_t i, k = 0, from, j;
 	int64_t last_ts = -1, ts;
@@ -796,7 +772,7 @@ thread_build(struct convui *cu, const struct td_conversation *c,
 	cu->built_width = b.width;
 	return 0;
 fail:
-	linevec_free(&ex);
+	aline_list_free(&ex);
 	convui_free_built(cu);
 	return -1;
 }

@@ -15,6 +15,7 @@
 
 #include "ttydesk/clock.h"
 #include "ttydesk/sanitize.h"
+#include "actions.h"
 #include "app.h"
 #include "compose.h"
 #include "dialog.h"
@@ -371,7 +372,7 @@ ui_panel_key(struct app *app, int key, const char *own, const char **name)
 	int a = keymap_lookup(km, key);
 
 	*name = a >= 0 ? km->table[a].name : "";
-	if (strcmp(*name, "help") == 0 || strcmp(*name, "redraw") == 0)
+	if (a >= 0 && (km->table[a].flags & ACT_PANEL))
 		return km->table[a].fn(app);
 	if (key == KM_ESC || key == 'q' || strcmp(*name, "back") == 0 ||
 	    strcmp(*name, own) == 0) {
@@ -611,12 +612,5 @@ ui_key(struct app *app, int key)
 		    keymap_key_name(key, name, sizeof name));
 		return UI_HANDLED;
 	}
-	if (ui_of(app)->keymap.table[a].fn == NULL) {
-		app_message(app, "%s: not available yet", ui_of(app)->keymap.table[a].name);
-		return UI_HANDLED;
-	}
-	flags = ui_of(app)->keymap.table[a].fn(app);
-	if (flags & UI_QUIT)
-		app->quit = true;
-	return flags;
+	return action_run(app, &ui_of(app)->keymap.table[a]);
 }

@@ -150,21 +150,10 @@ draw:
 }
 
 struct help_lines {
-	struct aline *v;
-	size_t n;
-	size_t cap;
+	struct aline_list ls;
 	size_t indent;
 	int style;
 };
-
-static struct aline *
-help_line(struct help_lines *h)
-{
-	if (vec_grow(&h->v, &h->cap, h->n + 1, sizeof *h->v) != 0)
-		return NULL;
-	aline_init(&h->v[h->n]);
-	return &h->v[h->n++];
-}
 
 /* Continuation lines of a help text, under its column. */
 static int
@@ -173,10 +162,10 @@ help_wrap_cb(void *ud, const char *s, size_t len)
 	struct help_lines *h = ud;
 	struct aline *l;
 
-	if (h->n > 0 && h->v[h->n - 1].width <= h->indent) {
-		l = &h->v[h->n - 1]; /* the first piece goes on the key line */
+	if (h->ls.n > 0 && h->ls.v[h->ls.n - 1].width <= h->indent) {
+		l = &h->ls.v[h->ls.n - 1]; /* the first piece goes on the key line */
 	} else {
-		if ((l = help_line(h)) == NULL)
+		if ((l = aline_list_add(&h->ls)) == NULL)
 			return -1;
 		aline_pad(l, TH_NORMAL, h->indent);
 	}
@@ -193,12 +182,12 @@ help_build(struct app *app, struct help_lines *h, size_t width)
 	size_t i, kw = 22, nw = 14;
 	struct aline *l;
 
-	if ((l = help_line(h)) != NULL)
+	if ((l = aline_list_add(&h->ls)) != NULL)
 		aline_adds(l, TH_DAY, "ttydesk keys, from the live keymap (rebind "
 		    "in [keys]); j/k scroll, any other key closes");
 	for (i = 0; i < km->n_actions; i++) {
 		const struct action_def *a = &km->table[i];
-		if ((l = help_line(h)) == NULL)
+		if ((l = aline_list_add(&h->ls)) == NULL)
 			return;
 		keymap_keys_of(km, (int)i, keys, sizeof keys);
 		aline_adds(l, TH_NORMAL, " ");
@@ -219,7 +208,7 @@ static void
 help_draw(struct app *app, struct view *v)
 {
 	struct ui *ui = ui_of(app);
-	struct help_lines h = { NULL, 0, 0, 0, TH_NORMAL };
+	struct help_lines h = { { NULL, 0, 0 }, 0, TH_NORMAL };
 	struct aline empty;
 	size_t i, max;
 	int y;
@@ -227,16 +216,16 @@ help_draw(struct app *app, struct view *v)
 	if (!v->dirty)
 		return;
 	help_build(app, &h, (size_t)v->w);
-	max = h.n > (size_t)v->h ? h.n - (size_t)v->h : 0;
+	max = h.ls.n > (size_t)v->h ? h.ls.n - (size_t)v->h : 0;
 	if (ui->help_top > max)
 		ui->help_top = max;
 	aline_init(&empty);
 	for (y = 0; y < v->h; y++) {
 		i = ui->help_top + (size_t)y;
-		ui_draw_aline(app, v->win, y, 0, i < h.n ? &h.v[i] : &empty,
+		ui_draw_aline(app, v->win, y, 0, i < h.ls.n ? &h.ls.v[i] : &empty,
 		    (size_t)v->w, TH_NORMAL);
 	}
-	vec_free(&h.v, &h.n, sizeof *h.v, aline_free_item);
+	aline_list_free(&h.ls);
 	v->dirty = false;
 }
 

@@ -118,6 +118,27 @@ static const struct {
 };
 
 #define N_MAGICS (sizeof magics / sizeof magics[0])
+/* Opus in OGG: the first page's packet starts with "OpusHead". */
+static int
+wa_media_opus(const unsigned char *b, size_t len)
+{
+	return starts(b, len, 0, "OggS", 4) && starts(b, len, 28, "OpusHead", 8);
+}
+
+int
+wa_media_is_voice(const struct wa_media_type *t, const void *bytes,
+    size_t len)
+{
+	return strcmp(t->mime, "audio/ogg") == 0 && wa_media_opus(bytes, len);
+}
+
+const char *
+wa_media_refusal(const struct wa_media_type *t, const void *bytes, size_t len)
+{
+	if (strcmp(t->mime, "audio/ogg") == 0 && !wa_media_opus(bytes, len))
+		return "Meta takes OGG audio only with the Opus codec";
+	return NULL;
+}
 
 const char *
 wa_media_sniff(const void *bytes, size_t len, const char *name)

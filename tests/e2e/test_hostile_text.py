@@ -40,7 +40,7 @@ sys.path.insert(0, _HERE)
 sys.path.insert(0, os.path.join(_HERE, "..", "pylib"))
 import harness  # noqa: E402
 from harness import unique_phone, unique_bsuid  # noqa: E402
-from tui_tmux import TuiSession, ttydesk_binary, _shq  # noqa: E402
+from tui_tmux import TuiSession, _shq  # noqa: E402
 import wa_payloads as wp  # noqa: E402
 
 ESC = "\x1b"
@@ -123,29 +123,11 @@ class RecordedTui(TuiSession):
 
 	def start(self, args=()):
 		self.raw_path = os.path.join(self.dir, "pty.raw")
-		env = ["env", "TERM=xterm-256color", "LANG=C.UTF-8",
-		    "LC_ALL=C.UTF-8", "HOME=" + self.dir,
-		    "XDG_RUNTIME_DIR=" + self.dir, "TTYDESK_BACKOFF_MAX_MS=2000",
-		    "ASAN_OPTIONS=" + os.environ.get("ASAN_OPTIONS", "") +
-		    ":log_path=" + os.path.join(self.dir, "asan")]
-		inner = " ".join(_shq(c) for c in env + [ttydesk_binary(),
-		    "--config", self.config] + list(args))
+		inner = " ".join(_shq(c) for c in self.command(args))
 		line = " ".join(_shq(c) for c in ["script", "-q", "-f", "-e",
 		    "-c", inner, self.raw_path]) + \
 		    "; echo TTYDESK-EXIT=$?; sleep 3600"
-		for attempt in range(20):
-			try:
-				self.tmux("new-session", "-d", "-x", str(self.width),
-				    "-y", str(self.height), "sh", "-c", line)
-				break
-			except RuntimeError:
-				if attempt == 19:
-					raise
-				time.sleep(0.1)
-		self.tmux("set-option", "-g", "status", "off", check=False)
-		self.tmux("set-option", "-g", "set-clipboard", "on", check=False)
-		self.tmux("set-option", "-g", "allow-rename", "on", check=False)
-		self.started = True
+		self.launch(line, (("set-clipboard", "on"), ("allow-rename", "on")))
 
 	def raw(self):
 		with open(self.raw_path, "rb") as fp:

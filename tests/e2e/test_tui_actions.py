@@ -38,38 +38,12 @@ later = We will get back to you later.
 class TuiActions(TuiWorldCase):
 	session_kw = {"extra": EXTRA}
 
-	def customer_writes(self, name, text, **kw):
-		c = self.fake.customer(harness.unique_phone(), None, name)
-		m, code = self.fake.customer_message(c, "text", text=text, **kw)
-		self.assertEqual(code, 200)
-		return c, m
-
-	def conv_of(self, wamid):
-		for e in self.alice.all_events(0):
-			if e.get("type") == "message" and \
-			    e["message"].get("id") == wamid:
-				return e["conversation"]
-		raise AssertionError("no conversation for " + wamid)
-
-	def open_conv(self, t, name):
+	def open_conv(self, t, name, mark="["):
 		t.wait_for("online")
-		for _ in range(12):
-			if t.screen().splitlines()[-1].startswith(" All "):
-				break
-			t.keys("]")
-			time.sleep(0.2)
-		t.keys("/")
-		t.literal(name)
-		t.keys("Enter", "Enter")
-		t.wait_for(lambda s: any(name in l and "[" in l for l in
-		    s.splitlines()), what="thread of " + name)
-
-	def sends_with(self, text):
-		return [s for s in self.fake.accepted_sends()
-		    if s["body"].get("text", {}).get("body") == text]
+		super().open_conv(t, name, mark)
 
 	def wait_send(self, text, timeout=20):
-		return harness.wait_until(lambda: self.sends_with(text),
+		return harness.wait_until(lambda: self.accepted(text),
 		    timeout=timeout, what="send of %r" % text)
 
 	def test_reply_quote_note_receipt(self):
@@ -110,7 +84,7 @@ class TuiActions(TuiWorldCase):
 		time.sleep(0.5)
 		for r in self.fake.snapshot():
 			self.assertNotIn("VIP customer", str(r.get("body")))
-		self.assertEqual(len(self.sends_with("Hello Ana\n世界 line two")), 1)
+		self.assertEqual(len(self.accepted("Hello Ana\n世界 line two")), 1)
 		# Reopening does not mark the same message read again.
 		t.keys("Escape")
 		t.wait_for(lambda s: "Private note" not in s, what="compose closed")
@@ -294,7 +268,7 @@ class TuiActions(TuiWorldCase):
 		t.keys("C-s")
 		t.wait_for("Re-engagement message", timeout=30)
 		t.wait_for("(y: send again, E: edit)")
-		self.assertEqual(self.sends_with("this will fail once"), [])
+		self.assertEqual(self.accepted("this will fail once"), [])
 		t.keys("G", "y")
 		self.wait_send("this will fail once")
 		self.quit(t)

@@ -23,19 +23,6 @@ from tui_tmux import TuiSession, TuiWorldCase  # noqa: E402
 
 
 class TuiInbox(TuiWorldCase):
-	def customer_writes(self, name, text, phone=None):
-		c = self.fake.customer(phone or harness.unique_phone(), None, name)
-		m, code = self.fake.customer_message(c, "text", text=text)
-		self.assertEqual(code, 200)
-		return c, m
-
-	def conv_of(self, wamid):
-		for e in self.alice.all_events(0):
-			if e.get("type") == "message" and \
-			    e["message"].get("id") == wamid:
-				return e["conversation"]
-		raise AssertionError("no conversation for " + wamid)
-
 	def tick_sgr(self, t):
 		"""The attributes the ✓✓ are drawn with (capture-pane -e)."""
 		for line in t.tmux("capture-pane", "-p", "-e", "-t", "0").splitlines():
@@ -60,9 +47,7 @@ class TuiInbox(TuiWorldCase):
 		    self.fake.accepted_sends() if s["body"].get("text", {}).get(
 		    "body") == "Sorry, checking now"), None), what="send")
 
-		t = self.session()
-		t.start()
-		t.wait_for("online")
+		t = self.online_session()
 		self.goto_queue(t, "All")
 		t.wait_for("Maria Quote")
 		self.open_by_search(t, "Maria Quote")
@@ -95,9 +80,7 @@ class TuiInbox(TuiWorldCase):
 		conv1 = self.conv_of(m1["id"])
 		self.assertEqual(self.alice.assign(conv1, "alice").status, 200)
 
-		t = self.session()
-		t.start()
-		t.wait_for("online")
+		t = self.online_session()
 		# Mine has a conversation, so ttydesk starts there.
 		s = t.wait_for(lambda s: s.splitlines()[-1].startswith(" Mine"),
 		    what="Mine queue")
@@ -136,9 +119,7 @@ class TuiInbox(TuiWorldCase):
 			return " ".join(l.split("│", 1)[1] for l in s.splitlines()
 			    if "│" in l)
 
-		t = self.session()
-		t.start()
-		t.wait_for("online")
+		t = self.online_session()
 		self.goto_queue(t, "All")
 		t.keys("/")
 		t.literal("Preview Quinn")
@@ -162,9 +143,7 @@ class TuiInbox(TuiWorldCase):
 
 	def test_resize(self):
 		self.customer_writes("Resize Rita", "a fairly long message " * 8)
-		t = self.session()
-		t.start()
-		t.wait_for("online")
+		t = self.online_session()
 		self.goto_queue(t, "All")
 		t.wait_for("Resize Rita")
 		self.open_by_search(t, "Resize Rita")

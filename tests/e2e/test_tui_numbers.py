@@ -74,9 +74,7 @@ class TuiNumbers(TuiWorldCase):
 		    "Amelie Poulain" in l]
 
 	def test_names_filter_and_reply_from_the_right_number(self):
-		t = self.session()
-		t.start()
-		t.wait_for("online")
+		t = self.online_session()
 		self.goto_queue(t, "All")
 		s = t.wait_for(lambda s: len(self.rows(s)) == 2 and
 		    "number: all" in s, what="both conversations and the filter")

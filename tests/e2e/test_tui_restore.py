@@ -24,32 +24,15 @@ from tui_tmux import TuiWorldCase  # noqa: E402
 @unittest.skipIf(pgcluster.wanted(), "ttydesk-relay backup is SQLite's")
 class TuiRestore(TuiWorldCase):
 	def writes(self, t, name, text):
-		c = self.fake.customer(harness.unique_phone(), None, name)
-		_, code = self.fake.customer_message(c, "text", text=text)
-		self.assertEqual(code, 200)
+		self.customer_writes(name, text)
 		t.wait_for(name)
 
-	def open_conv(self, t, name):
-		for _ in range(12):
-			if t.screen().splitlines()[-1].startswith(" All "):
-				break
-			t.keys("]")
-			time.sleep(0.2)
-		t.keys("/")
-		t.literal(name)
-		t.keys("Enter", "Enter")
-		t.wait_for(lambda s: any(name in l and "[open" in l for l in
-		    s.splitlines()), what="thread of " + name)
-
-	def accepted(self, text):
-		return [s for s in self.fake.accepted_sends()
-		    if s["body"].get("text", {}).get("body") == text]
+	def open_conv(self, t, name, mark="[open"):
+		super().open_conv(t, name, mark)
 
 	def test_restore_under_a_running_ttydesk(self):
 		relay = self.world.relay
-		t = self.session()
-		t.start()
-		t.wait_for("online")
+		t = self.online_session()
 		self.writes(t, "Rosa Restore", "before the backup")
 		self.writes(t, "Dora Draft", "me too")
 		copy = os.path.join(relay.dir, "backup.db")

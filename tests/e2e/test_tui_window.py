@@ -141,9 +141,7 @@ class TuiWindow(TuiWorldCase):
 		nina = self.fake.customer(harness.unique_phone(), None, "Nina New")
 		self.customer_writes(nina, "hello from nina today")
 
-		t = self.session()
-		t.start()
-		t.wait_for("online")
+		t = self.online_session()
 		self.goto_queue(t, "All")
 		t.wait_for("Nina New")
 		self.goto_queue(t, "Resolved")

@@ -70,6 +70,13 @@ class TuiSession:
 			    "[ui]\ntheme = default\nbell = off\n%s" % (
 			    self.relay_url, self.extra))
 
+	def put_file(self, name, data):
+		"""data as a file of the session's folder; its path."""
+		path = os.path.join(self.dir, name)
+		with open(path, "wb") as fp:
+			fp.write(data)
+		return path
+
 	def tmux(self, *args, check=True):
 		r = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null"] +
 		    list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -79,17 +86,20 @@ class TuiSession:
 			    r.stderr.decode(errors="replace")))
 		return r.stdout.decode("utf-8", errors="replace")
 
-	def start(self, args=(), lang="C.UTF-8", term="xterm-256color", env=()):
+	def command(self, args=(), lang="C.UTF-8", term="xterm-256color",
+	    env=()):
+		"""ttydesk with its environment, as an argv list."""
 		env = ["env", "TERM=" + term, "LANG=" + lang, "LC_ALL=" + lang] + \
 		    list(env) + [
 		    "HOME=" + self.dir, "XDG_RUNTIME_DIR=" + self.dir,
 		    "TTYDESK_BACKOFF_MAX_MS=2000",
 		    "ASAN_OPTIONS=" + os.environ.get("ASAN_OPTIONS", "") +
 		    ":log_path=" + os.path.join(self.dir, "asan")]
-		cmd = env + [ttydesk_binary(), "--config", self.config] + list(args)
-		# The shell stays after ttydesk exits so its message is readable.
-		line = " ".join(_shq(c) for c in cmd) + \
-		    "; echo TTYDESK-EXIT=$?; sleep 3600"
+		return env + [ttydesk_binary(), "--config", self.config] + list(args)
+
+	def launch(self, line, options=()):
+		"""Run the shell line in a new tmux session (status bar off, then
+		the (option, value) pairs)."""
 		# A server killed a moment ago may still be going away.
 		for attempt in range(20):
 			try:
@@ -101,7 +111,15 @@ class TuiSession:
 					raise
 				time.sleep(0.1)
 		self.tmux("set-option", "-g", "status", "off", check=False)
+		for name, value in options:
+			self.tmux("set-option", "-g", name, value, check=False)
 		self.started = True
+
+	def start(self, args=(), lang="C.UTF-8", term="xterm-256color", env=()):
+		cmd = self.command(args, lang, term, env)
+		# The shell stays after ttydesk exits so its message is readable.
+		self.launch(" ".join(_shq(c) for c in cmd) +
+		    "; echo TTYDESK-EXIT=$?; sleep 3600")
 
 	def screen(self):
 		return self.tmux("capture-pane", "-p", "-t", "0")
@@ -219,6 +237,13 @@ class TuiWorldCase(unittest.TestCase):
 		self.addCleanup(t.close)
 		return t
 
+	def online_session(self, agent="alice", **kw):
+		"""session(), started and online."""
+		t = self.session(agent, **kw)
+		t.start()
+		t.wait_for("online")
+		return t
+
 	def goto_queue(self, t, label):
 		"""] until the status bar names the queue."""
 		for _ in range(12):
@@ -227,6 +252,42 @@ class TuiWorldCase(unittest.TestCase):
 			t.keys("]")
 			time.sleep(0.2)
 		raise AssertionError("queue %s not found" % label)
+
+	def customer_writes(self, name, text, phone=None, **kw):
+		"""A new customer (a fresh number unless phone) sends text:
+		(customer, message)."""
+		import harness
+		c = self.fake.customer(phone or harness.unique_phone(), None, name)
+		m, code = self.fake.customer_message(c, "text", text=text, **kw)
+		self.assertEqual(code, 200)
+		return c, m
+
+	def conv_of(self, wamid):
+		"""The conversation id of message wamid, from alice's events."""
+		for e in self.alice.all_events(0):
+			if e.get("type") == "message" and \
+			    e["message"].get("id") == wamid:
+				return e["conversation"]
+		raise AssertionError("no conversation for " + wamid)
+
+	def open_conv(self, t, name, mark="["):
+		"""In the All queue, search name and open its thread (its title
+		line holds name and mark)."""
+		for _ in range(12):
+			if t.screen().splitlines()[-1].startswith(" All "):
+				break
+			t.keys("]")
+			time.sleep(0.2)
+		t.keys("/")
+		t.literal(name)
+		t.keys("Enter", "Enter")
+		t.wait_for(lambda s: any(name in l and mark in l for l in
+		    s.splitlines()), what="thread of " + name)
+
+	def accepted(self, text):
+		"""The sends of text the fake Graph API accepted."""
+		return [s for s in self.fake.accepted_sends()
+		    if s["body"].get("text", {}).get("body") == text]
 
 	def quit(self, t):
 		"""Esc, q (saying yes when asked), exit status 0 and no

@@ -231,6 +231,56 @@ tu_write(const char *path, const unsigned char *p, size_t len)
 	close(fd);
 }
 
+/* A cache test's ground: a private temporary directory with a new key
+ * file in it (kp) and the cache directory to be (dir, not made yet). */
+struct tu_cache_fixture {
+	char *tmp;
+	char *dir;
+	char *kp;
+	struct cache_key *key;
+};
+
+static inline void
+tu_cache_fixture_init(struct tu_cache_fixture *f)
+{
+	char err[256];
+
+	f->tmp = tu_tmpdir();
+	f->dir = tu_path(f->tmp, "cache");
+	f->kp = tu_path(f->tmp, "key");
+	if (cache_keygen(f->kp, err, sizeof err) != 0 ||
+	    (f->key = cache_key_from_file(f->kp, err, sizeof err)) == NULL) {
+		fprintf(stderr, "cache fixture: %s\n", err);
+		abort();
+	}
+}
+
+/* Removes the directory and frees the fixture. */
+static inline void
+tu_cache_fixture_free(struct tu_cache_fixture *f)
+{
+	cache_key_free(f->key);
+	tu_rmrf(f->tmp);
+	free(f->tmp);
+	free(f->dir);
+	free(f->kp);
+	memset(f, 0, sizeof *f);
+}
+
+/* The cache in dir, opened (a failure ends the test program). */
+static inline struct td_cache *
+tu_cache_open(const char *dir, const struct cache_key *key)
+{
+	struct td_cache *c = NULL;
+	char err[512];
+
+	if (cache_open(dir, key, &c, err, sizeof err) != CACHE_OK) {
+		fprintf(stderr, "cache open: %s\n", err);
+		abort();
+	}
+	return c;
+}
+
 /* Same event, however it is stored (packed or JSON text). */
 static inline bool
 tu_same_event(const char *a, size_t alen, const char *b, size_t blen)

@@ -13,14 +13,13 @@
 #include <jansson.h>
 
 #include "check.h"
-#include "cache_testutil.h"
+#include "app_testutil.h"
 #include "ttydesk/model.h"
 #include "app.h"
 #include "roster.h"
 #include "window.h"
 
-static char *tmp, *cd;
-static struct cache_key *key;
+static struct tu_cache_fixture fx;
 static char lines[16][200];
 static size_t n_lines;
 
@@ -41,15 +40,7 @@ static const struct app_view_ops ops = { .sys_line = on_sys_line };
 static void
 app_up(struct app *app)
 {
-	char err[512];
-	struct td_cache *c;
-
-	memset(app, 0, sizeof *app);
-	CHECK_INT(cache_open(cd, key, &c, err, sizeof err), CACHE_OK);
-	CHECK_INT(app_init(app, NULL, model_new("alice"), err, sizeof err), 0);
-	app->cache = c;
-	app->view_ops = &ops;
-	CHECK_INT(app_load_cache(app, err, sizeof err), CACHE_OK);
+	CHECK_INT(tu_app_load(app, fx.dir, fx.key, NULL, &ops), CACHE_OK);
 }
 
 static json_t *
@@ -140,7 +131,7 @@ test_assign_lines(void)
 	CHECK(saw("assigned to bob (auto)"));
 	CHECK_STR(model_find(app.model, "c1")->state.assignee, "bob");
 	app_free(&app);
-	tu_rmrf(cd);
+	tu_rmrf(fx.dir);
 }
 
 static void
@@ -151,7 +142,7 @@ count_event(void *ud, const char *ev, size_t len)
 	(*(size_t *)ud)++;
 }
 
-/* Events the cache in cd holds. */
+/* Events the cache in fx.dir holds. */
 static size_t
 cached_events(void)
 {
@@ -160,7 +151,7 @@ cached_events(void)
 	struct cache_visitor v = { &n, count_event, NULL, NULL };
 	char err[256];
 
-	CHECK_INT(cache_open(cd, key, &c, err, sizeof err), CACHE_OK);
+	CHECK_INT(cache_open(fx.dir, fx.key, &c, err, sizeof err), CACHE_OK);
 	CHECK_INT(cache_load(c, &v, err, sizeof err), CACHE_OK);
 	cache_close(c);
 	return n;
@@ -204,27 +195,15 @@ test_hidden(void)
 	store(&app, json_pack("[o]", msg(6, "x", "m3")), 6);
 	CHECK(model_find(app.model, "x") != NULL);
 	app_free(&app);
-	tu_rmrf(cd);
+	tu_rmrf(fx.dir);
 }
 
 int
 main(void)
 {
-	char *kp;
-	char err[256];
-
-	tmp = tu_tmpdir();
-	cd = tu_path(tmp, "cache");
-	kp = tu_path(tmp, "key");
-	CHECK_INT(cache_keygen(kp, err, sizeof err), 0);
-	key = cache_key_from_file(kp, err, sizeof err);
-	CHECK(key != NULL);
+	tu_cache_fixture_init(&fx);
 	RUN(test_assign_lines);
 	RUN(test_hidden);
-	cache_key_free(key);
-	tu_rmrf(tmp);
-	free(kp);
-	free(cd);
-	free(tmp);
+	tu_cache_fixture_free(&fx);
 	return check_done();
 }

@@ -23,6 +23,7 @@
 #define MAXIDS 8192
 
 static char err[512];
+static struct tu_cache_fixture fx;
 static char *dir;
 static struct cache_key *key;
 
@@ -315,17 +316,10 @@ test_kill_writer(void)
 int
 main(void)
 {
-	char *tmp = tu_tmpdir(), *kp = tu_path(tmp, "key");
-
-	dir = tu_path(tmp, "cache");
-	if (cache_keygen(kp, err, sizeof err) != 0 ||
-	    (key = cache_key_from_file(kp, err, sizeof err)) == NULL)
-		abort();
+	tu_cache_fixture_init(&fx);
+	dir = fx.dir;
+	key = fx.key;
 	RUN(test_kill_writer);
-	cache_key_free(key);
-	tu_rmrf(tmp);
-	free(tmp);
-	free(kp);
-	free(dir);
+	tu_cache_fixture_free(&fx);
 	return check_done();
 }

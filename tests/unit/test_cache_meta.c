@@ -14,21 +14,9 @@
 #include "ttydesk/cache.h"
 
 static char err[512];
+static struct tu_cache_fixture fx;
 static char *tmp, *dir;
 static struct cache_key *key;
-
-static struct td_cache *
-open_c(void)
-{
-	struct td_cache *c = NULL;
-
-	CHECK_INT(cache_open(dir, key, &c, err, sizeof err), CACHE_OK);
-	if (c == NULL) {
-		fprintf(stderr, "open: %s\n", err);
-		abort();
-	}
-	return c;
-}
 
 static void
 add_events(struct td_cache *c, const char *a, const char *b, int64_t cursor)
@@ -51,7 +39,7 @@ count_meta(void *ud, const char *k, const char *v)
 static void
 test_meta_roundtrip(void)
 {
-	struct td_cache *c = open_c();
+	struct td_cache *c = tu_cache_open(dir, key);
 	int n = 0;
 
 	CHECK(cache_meta_get(c, "snapshot") == NULL);
@@ -64,7 +52,7 @@ test_meta_roundtrip(void)
 	CHECK_INT(cache_meta_set(c, "", "x", false, err, sizeof err), -1);
 	cache_close(c);
 
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	CHECK_STR(cache_meta_get(c, "snapshot"), "100 57 conv-9");
 	cache_metas(c, "opened/", count_meta, &n);
 	CHECK_INT(n, 2);
@@ -75,7 +63,7 @@ test_meta_roundtrip(void)
 	CHECK_INT(cache_compact(c, err, sizeof err), 0);
 	cache_close(c);
 
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	CHECK_STR(cache_meta_get(c, "snapshot"), "100 57 conv-20");
 	CHECK(cache_meta_get(c, "opened/c1") == NULL);
 	CHECK_STR(cache_meta_get(c, "opened/c2"), "1700000001");
@@ -91,7 +79,7 @@ test_meta_roundtrip(void)
 static void
 test_snapshot_resume(void)
 {
-	struct td_cache *c = open_c();
+	struct td_cache *c = tu_cache_open(dir, key);
 	struct coll got;
 	int64_t cursor = -1;
 
@@ -104,7 +92,7 @@ test_snapshot_resume(void)
 	CHECK_INT(cache_sync(c, err, sizeof err), 0);
 	cache_close(c);
 
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	CHECK_INT(cache_cursor(c), 0);
 	CHECK_STR(cache_meta_get(c, "snapshot"), "1000 90 c-2");
 	/* Page two again, then the last page: cursor = through, key gone. */
@@ -118,7 +106,7 @@ test_snapshot_resume(void)
 	CHECK_INT(cursor, 90);
 	CHECK_INT(got.nev, 8);
 	coll_free(&got);
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	CHECK(cache_meta_get(c, "snapshot") == NULL);
 	cache_close(c);
 	tu_rmrf(dir);
@@ -138,7 +126,7 @@ drop_old(void *ud, const char *ev, size_t len, char **out, size_t *outlen)
 static void
 test_compact_drop(void)
 {
-	struct td_cache *c = open_c();
+	struct td_cache *c = tu_cache_open(dir, key);
 	struct coll got;
 	int64_t cursor = -1, seq = 0;
 	int calls = 0;
@@ -164,7 +152,7 @@ test_compact_drop(void)
 	CHECK_STR(coll_draft_of(&got, "old"), "draft kept");
 	CHECK(coll_outbox_of(&got, "id-1") != NULL);
 	coll_free(&got);
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	CHECK(cache_read_get(c, "old", &seq) && seq == 3);
 	CHECK_STR(cache_meta_get(c, "opened/old"), "5");
 	cache_close(c);
@@ -174,21 +162,13 @@ test_compact_drop(void)
 int
 main(void)
 {
-	char *kp;
-
-	tmp = tu_tmpdir();
-	dir = tu_path(tmp, "cache");
-	kp = tu_path(tmp, "key");
-	CHECK_INT(cache_keygen(kp, err, sizeof err), 0);
-	key = cache_key_from_file(kp, err, sizeof err);
-	CHECK(key != NULL);
+	tu_cache_fixture_init(&fx);
+	tmp = fx.tmp;
+	dir = fx.dir;
+	key = fx.key;
 	RUN(test_meta_roundtrip);
 	RUN(test_snapshot_resume);
 	RUN(test_compact_drop);
-	cache_key_free(key);
-	tu_rmrf(tmp);
-	free(kp);
-	free(dir);
-	free(tmp);
+	tu_cache_fixture_free(&fx);
 	return check_done();
 }

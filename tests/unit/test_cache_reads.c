@@ -18,6 +18,7 @@
 #include "ttydesk/cache.h"
 
 static char err[512];
+static struct tu_cache_fixture fx;
 static char *tmp, *dir, *logp, *snapp;
 static struct cache_key *key;
 
@@ -25,19 +26,6 @@ static void
 reset(void)
 {
 	tu_rmrf(dir);
-}
-
-static struct td_cache *
-open_c(void)
-{
-	struct td_cache *c = NULL;
-
-	CHECK_INT(cache_open(dir, key, &c, err, sizeof err), CACHE_OK);
-	if (c == NULL) {
-		fprintf(stderr, "open: %s\n", err);
-		abort();
-	}
-	return c;
 }
 
 static off_t
@@ -82,7 +70,7 @@ test_round_trip(void)
 	off_t size;
 
 	reset();
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	CHECK(!cache_read_get(c, "c1", &seq));
 	CHECK_INT(cache_read_count(c), 0);
 	CHECK_INT(cache_read_set(c, "c1", 5, err, sizeof err), 0);
@@ -99,7 +87,7 @@ test_round_trip(void)
 	CHECK(fsize(logp) > size);
 	cache_close(c);
 
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	CHECK_INT(cache_read_count(c), 2);
 	CHECK_STR(all_reads(c), "c1=9 c2=3 ");
 	/* Available before cache_load and unchanged by it. */
@@ -119,7 +107,7 @@ test_bad_args(void)
 	off_t size;
 
 	reset();
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	size = fsize(logp);
 	CHECK_INT(cache_read_set(c, NULL, 1, err, sizeof err), -1);
 	CHECK(strstr(err, "conversation") != NULL);
@@ -148,7 +136,7 @@ test_compaction(void)
 	size_t evlen = strlen(ev);
 
 	reset();
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	CHECK_INT(cache_append_events(c, &ev, &evlen, 1, 1, err, sizeof err), 0);
 	for (i = 0; i < 6000; i++) {
 		snprintf(id, sizeof id, "conversation-with-a-long-id-%05ld", i);
@@ -166,7 +154,7 @@ test_compaction(void)
 	CHECK_INT(cache_read_set(c, "new", 1, err, sizeof err), 0);
 	cache_close(c);
 
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	CHECK_INT(cache_read_count(c), 6001);
 	for (i = 0; i < 6000; i++) {
 		snprintf(id, sizeof id, "conversation-with-a-long-id-%05ld", i);
@@ -179,7 +167,7 @@ test_compaction(void)
 	CHECK_INT(cache_compact(c, err, sizeof err), 0);
 	CHECK_INT(cache_compact(c, err, sizeof err), 0);
 	cache_close(c);
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	CHECK_INT(cache_read_count(c), 6001);
 	CHECK(cache_read_get(c, "new", &seq) && seq == 1);
 	CHECK(cache_read_get(c, "conversation-with-a-long-id-05999", &seq) &&
@@ -240,7 +228,7 @@ test_tamper(void)
 	off_t a, b;
 
 	reset();
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	a = fsize(logp);
 	CHECK_INT(cache_read_set(c, "c1", 42, err, sizeof err), 0);
 	b = fsize(logp);
@@ -269,11 +257,11 @@ test_tamper(void)
 		free(img);
 	}
 	/* The same in the snapshot: READ records and END. */
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	CHECK_INT(cache_compact(c, err, sizeof err), 0);
 	cache_close(c);
 	flip_range(snapp, "snapshot", 64, (size_t)fsize(snapp));
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	CHECK_STR(all_reads(c), "c1=42 c2=43 ");
 	cache_close(c);
 }
@@ -308,7 +296,7 @@ static void
 append_raw(uint8_t type, const void *pt, size_t len)
 {
 	struct buf b = { .wipe = 1 };
-	struct td_cache *c = open_c();
+	struct td_cache *c = tu_cache_open(dir, key);
 
 	CHECK_INT(buf_reserve(&b, STORE_FRAME_SIZE + len + 16), 0);
 	b.len = STORE_FRAME_SIZE;
@@ -360,7 +348,7 @@ test_malformed(void)
 	len = read_pt(pt, 1, "c1", 2, 77);
 	append_raw(REC_READ, pt, len);
 	{
-		struct td_cache *c = open_c();
+		struct td_cache *c = tu_cache_open(dir, key);
 		CHECK_STR(all_reads(c), "c1=77 ");
 		cache_close(c);
 	}
@@ -452,11 +440,11 @@ test_old_snapshot(void)
 	CHECK_INT(got.nev, 1);
 	CHECK_INT(seq, 1);
 	coll_free(&got);
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	CHECK_INT(cache_read_count(c), 0);
 	CHECK_INT(cache_read_set(c, "c1", 1, err, sizeof err), 0);
 	cache_close(c);
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	CHECK(cache_read_get(c, "c1", &seq) && seq == 1);
 	cache_close(c);
 
@@ -478,7 +466,7 @@ test_mixed_with_others(void)
 	int64_t cur;
 
 	reset();
-	c = open_c();
+	c = tu_cache_open(dir, key);
 	CHECK_INT(cache_read_set(c, "c1", 1, err, sizeof err), 0);
 	CHECK_INT(cache_draft_set(c, "c1", "draft", err, sizeof err), 0);
 	CHECK_INT(cache_read_set(c, "c1", 2, err, sizeof err), 0);
@@ -504,16 +492,12 @@ test_mixed_with_others(void)
 int
 main(void)
 {
-	char *kp;
-
-	tmp = tu_tmpdir();
-	dir = tu_path(tmp, "cache");
+	tu_cache_fixture_init(&fx);
+	tmp = fx.tmp;
+	dir = fx.dir;
+	key = fx.key;
 	logp = tu_path(dir, "log");
 	snapp = tu_path(dir, "snapshot");
-	kp = tu_path(tmp, "key");
-	CHECK_INT(cache_keygen(kp, err, sizeof err), 0);
-	key = cache_key_from_file(kp, err, sizeof err);
-	CHECK(key != NULL);
 	RUN(test_round_trip);
 	RUN(test_bad_args);
 	RUN(test_compaction);
@@ -521,12 +505,8 @@ main(void)
 	RUN(test_malformed);
 	RUN(test_old_snapshot);
 	RUN(test_mixed_with_others);
-	cache_key_free(key);
-	tu_rmrf(tmp);
-	free(tmp);
-	free(dir);
+	tu_cache_fixture_free(&fx);
 	free(logp);
 	free(snapp);
-	free(kp);
 	return check_done();
 }

@@ -15,6 +15,7 @@
 #define NSIG 6
 
 static char err[512];
+static struct tu_cache_fixture fx;
 static char *tmp, *dir, *logp, *snapp, *hdrp;
 static struct cache_key *key;
 static char *sigs[NSIG];
@@ -446,18 +447,15 @@ test_random_damage(void)
 int
 main(void)
 {
-	char *kp;
 	int i;
 
-	tmp = tu_tmpdir();
-	dir = tu_path(tmp, "cache");
+	tu_cache_fixture_init(&fx);
+	tmp = fx.tmp;
+	dir = fx.dir;
+	key = fx.key;
 	logp = tu_path(dir, "log");
 	snapp = tu_path(dir, "snapshot");
 	hdrp = tu_path(dir, "header");
-	kp = tu_path(tmp, "key");
-	if (cache_keygen(kp, err, sizeof err) != 0 ||
-	    (key = cache_key_from_file(kp, err, sizeof err)) == NULL)
-		abort();
 	build(dir);
 	RUN(test_flip_log_and_header);
 	RUN(test_truncate_log);
@@ -466,15 +464,11 @@ main(void)
 	RUN(test_splice);
 	RUN(test_snapshot);
 	RUN(test_random_damage);
-	cache_key_free(key);
-	tu_rmrf(tmp);
+	tu_cache_fixture_free(&fx);
 	for (i = 0; i < NSIG; i++)
 		free(sigs[i]);
-	free(tmp);
-	free(dir);
 	free(logp);
 	free(snapp);
 	free(hdrp);
-	free(kp);
 	return check_done();
 }

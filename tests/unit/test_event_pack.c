@@ -56,6 +56,36 @@ round_trip(const struct td_event *ev)
 	return len;
 }
 
+/* An empty event of this type and seq on conversation conv. */
+static void
+ev_start(struct td_event *ev, int64_t seq, enum td_event_type type,
+    char *name, char *conv)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->seq = seq;
+	ev->type = type;
+	ev->type_name = name;
+	ev->conversation = conv;
+}
+
+/* Packs ev and unpacks it into *back (the caller frees it with
+ * event_free): the packed length, 0 when packing failed. */
+static size_t
+repack(const struct td_event *ev, struct td_event *back)
+{
+	unsigned char *buf;
+	char err[256];
+	size_t len = 0;
+
+	memset(back, 0, sizeof *back);
+	CHECK_INT(event_pack(ev, &buf, &len), 0);
+	if (buf == NULL)
+		return 0;
+	CHECK_INT(event_unpack(buf, len, back, err, sizeof err), 0);
+	free(buf);
+	return len;
+}
+
 /* Every prefix of buf fails with a message and leaves out empty. */
 static void
 truncations(const unsigned char *buf, size_t len)
@@ -229,16 +259,9 @@ test_every_field(void)
 	char *labels[] = { "refund", "vip 🙂" };
 	struct td_attribute attrs[] = { { "plan", "gold" }, { "", "" } };
 	struct td_event ev, back;
-	unsigned char *buf;
-	char err[256];
-	size_t len;
 
-	memset(&ev, 0, sizeof ev);
-	ev.seq = INT64_MAX;
+	ev_start(&ev, INT64_MAX, TD_EV_MESSAGE, "message", "c/1 é");
 	ev.ts = -5;
-	ev.type = TD_EV_MESSAGE;
-	ev.type_name = "message";
-	ev.conversation = "c/1 é";
 	ev.u.message.id = "out-1";
 	ev.u.message.direction = TD_DIR_OUT;
 	ev.u.message.kind = TD_KIND_LOCATION;
@@ -259,9 +282,7 @@ test_every_field(void)
 	ev.u.message.error.details = "24 hours";
 	ev.u.message.wamid = "wamid.OUT1";
 	round_trip(&ev);
-	CHECK_INT(event_pack(&ev, &buf, &len), 0);
-	CHECK_INT(event_unpack(buf, len, &back, err, sizeof err), 0);
-	free(buf);
+	repack(&ev, &back);
 	/* Bit-exact coordinates, size 0 kept (not "unknown"). */
 	CHECK(back.u.message.location != NULL &&
 	    back.u.message.location->latitude == 37.483307 &&
@@ -274,11 +295,7 @@ test_every_field(void)
 	CHECK_INT(back.u.message.error.code, INT32_MIN);
 	event_free(&back);
 
-	memset(&ev, 0, sizeof ev);
-	ev.seq = 2;
-	ev.type = TD_EV_STATUS;
-	ev.type_name = "status";
-	ev.conversation = "c";
+	ev_start(&ev, 2, TD_EV_STATUS, "status", "c");
 	ev.u.status.message = "out-1";
 	ev.u.status.status = TD_MS_FAILED;
 	ev.u.status.wamid = "wamid.OUT1";
@@ -286,12 +303,8 @@ test_every_field(void)
 	ev.u.status.error.title = "";
 	round_trip(&ev);
 
-	memset(&ev, 0, sizeof ev);
-	ev.seq = 3;
+	ev_start(&ev, 3, TD_EV_CONVERSATION, "conversation", "c");
 	ev.ts = 1750000070;
-	ev.type = TD_EV_CONVERSATION;
-	ev.type_name = "conversation";
-	ev.conversation = "c";
 	ev.u.state.status = TD_CS_SNOOZED;
 	ev.u.state.assignee = "bob";
 	ev.u.state.team = "tier2";
@@ -311,20 +324,14 @@ test_every_field(void)
 	ev.u.state.csat_score = 5;
 	ev.u.state.csat_at = 1750000080;
 	round_trip(&ev);
-	CHECK_INT(event_pack(&ev, &buf, &len), 0);
-	CHECK_INT(event_unpack(buf, len, &back, err, sizeof err), 0);
-	free(buf);
+	repack(&ev, &back);
 	CHECK_INT(back.u.state.n_labels, 2);
 	CHECK_STR(back.u.state.labels[1], "vip 🙂");
 	CHECK(back.u.state.has_escalation && back.u.state.sla.breached);
 	CHECK_INT(back.u.state.csat_score, 5);
 	event_free(&back);
 
-	memset(&ev, 0, sizeof ev);
-	ev.seq = 4;
-	ev.type = TD_EV_CONTACT;
-	ev.type_name = "contact";
-	ev.conversation = "c";
+	ev_start(&ev, 4, TD_EV_CONTACT, "contact", "c");
 	ev.u.contact.wa_id = "16505551234";
 	ev.u.contact.user_id = "US.1";
 	ev.u.contact.username = "sheena";
@@ -336,78 +343,52 @@ test_every_field(void)
 	/* An empty attributes object stays an object (it clears); none
 	 * stays none. */
 	ev.u.contact.n_attributes = 0;
-	CHECK_INT(event_pack(&ev, &buf, &len), 0);
-	CHECK_INT(event_unpack(buf, len, &back, err, sizeof err), 0);
-	free(buf);
+	repack(&ev, &back);
 	CHECK(back.u.contact.attributes != NULL);
 	CHECK_INT(back.u.contact.n_attributes, 0);
 	event_free(&back);
 	ev.u.contact.attributes = NULL;
-	CHECK_INT(event_pack(&ev, &buf, &len), 0);
-	CHECK_INT(event_unpack(buf, len, &back, err, sizeof err), 0);
-	free(buf);
+	repack(&ev, &back);
 	CHECK(back.u.contact.attributes == NULL);
 	event_free(&back);
 
-	memset(&ev, 0, sizeof ev);
-	ev.seq = 5;
-	ev.type = TD_EV_PRESENCE;
-	ev.type_name = "presence";
-	ev.conversation = "c";
+	ev_start(&ev, 5, TD_EV_PRESENCE, "presence", "c");
 	ev.u.presence.agent = "bob";
 	ev.u.presence.activity = "typing";
 	ev.u.presence.expires = 1750000110;
 	round_trip(&ev);
 
-	memset(&ev, 0, sizeof ev);
-	ev.seq = 6;
-	ev.type = TD_EV_UNKNOWN;
-	ev.type_name = "future_thing";
-	ev.conversation = "c";
+	ev_start(&ev, 6, TD_EV_UNKNOWN, "future_thing", "c");
 	round_trip(&ev);
 }
 
 /* Several business numbers and coexistence: a state's number, a message's
  * origin and history flag survive packing; a state or message packed
  * without them (as every cache before them was) reads back without. */
-/* An empty event of this type on conversation "c7". */
-static void
-ev_start(struct td_event *ev, enum td_event_type type, char *name)
-{
-	memset(ev, 0, sizeof *ev);
-	ev->seq = 7;
-	ev->type = type;
-	ev->type_name = name;
-	ev->conversation = "c7";
-}
-
 static void
 test_number_fields(void)
 {
 	struct td_event ev, back;
-	unsigned char *buf, *old;
+	unsigned char *old;
 	char err[256];
-	size_t len, oldlen;
+	size_t oldlen;
 
-	ev_start(&ev, TD_EV_CONVERSATION, "conversation");
+	ev_start(&ev, 7, TD_EV_CONVERSATION, "conversation", "c7");
 	ev.u.state.status = TD_CS_OPEN;
 	ev.u.state.sla.breached = true;
 	CHECK_INT(event_pack(&ev, &old, &oldlen), 0);
 	ev.u.state.number = "support-fr";
 	round_trip(&ev);
-	CHECK_INT(event_pack(&ev, &buf, &len), 0);
-	CHECK(len > oldlen);
-	CHECK_INT(event_unpack(buf, len, &back, err, sizeof err), 0);
+	CHECK(repack(&ev, &back) > oldlen);
 	CHECK_STR(back.u.state.number, "support-fr");
 	CHECK(back.u.state.sla.breached);
 	event_free(&back);
-	free(buf);
 	CHECK_INT(event_unpack(old, oldlen, &back, err, sizeof err), 0);
 	CHECK(back.u.state.number == NULL && back.u.state.sla.breached);
 	event_free(&back);
 	free(old);
 
-	ev_start(&ev, TD_EV_MESSAGE, "message");
+	ev_start(&ev, 7, TD_EV_MESSAGE, "message", "c7");
 	ev.u.message.id = "wamid.ECHO";
 	ev.u.message.direction = TD_DIR_OUT;
 	ev.u.message.kind = TD_KIND_TEXT;
@@ -417,12 +398,10 @@ test_number_fields(void)
 	ev.u.message.origin = "business_app";
 	ev.u.message.history = true;
 	round_trip(&ev);
-	CHECK_INT(event_pack(&ev, &buf, &len), 0);
-	CHECK_INT(event_unpack(buf, len, &back, err, sizeof err), 0);
+	repack(&ev, &back);
 	CHECK_STR(back.u.message.origin, "business_app");
 	CHECK(back.u.message.history);
 	event_free(&back);
-	free(buf);
 	CHECK_INT(event_unpack(old, oldlen, &back, err, sizeof err), 0);
 	CHECK(back.u.message.origin == NULL && !back.u.message.history);
 	event_free(&back);
@@ -756,11 +735,7 @@ test_interactive(void)
 	char err[256];
 	size_t len, i;
 
-	memset(&ev, 0, sizeof ev);
-	ev.seq = 9;
-	ev.type = TD_EV_MESSAGE;
-	ev.type_name = "message";
-	ev.conversation = "c";
+	ev_start(&ev, 9, TD_EV_MESSAGE, "message", "c");
 	ev.u.message.id = "wamid.A";
 	ev.u.message.direction = TD_DIR_IN;
 	ev.u.message.kind = TD_KIND_INTERACTIVE;

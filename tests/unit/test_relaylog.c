@@ -7,7 +7,7 @@
 #include <jansson.h>
 
 #include "check.h"
-#include "cache_testutil.h"
+#include "app_testutil.h"
 #include "ttydesk/model.h"
 #include "app.h"
 #include "net.h"
@@ -15,8 +15,7 @@
 #include "outbox.h"
 #include "relaylog.h"
 
-static char *tmp, *cd;
-static struct cache_key *key;
+static struct tu_cache_fixture fx;
 
 static void
 test_parse(void)
@@ -65,14 +64,7 @@ test_decide(void)
 static void
 app_up(struct app *app)
 {
-	char err[512];
-	struct td_cache *c;
-
-	memset(app, 0, sizeof *app);
-	CHECK_INT(cache_open(cd, key, &c, err, sizeof err), CACHE_OK);
-	CHECK_INT(app_init(app, NULL, model_new("alice"), err, sizeof err), 0);
-	app->cache = c;
-	CHECK_INT(app_load_cache(app, err, sizeof err), CACHE_OK);
+	CHECK_INT(tu_app_load(app, fx.dir, fx.key, NULL, NULL), CACHE_OK);
 }
 
 static json_t *
@@ -157,7 +149,7 @@ test_reset(void)
 		struct cache_visitor v = { &col, coll_event, coll_outbox,
 		    coll_draft };
 
-		CHECK_INT(cache_open(cd, key, &c, err, sizeof err), CACHE_OK);
+		CHECK_INT(cache_open(fx.dir, fx.key, &c, err, sizeof err), CACHE_OK);
 		CHECK_INT(cache_load(c, &v, err, sizeof err), CACHE_OK);
 		CHECK_INT(cache_cursor(c), 0);
 		cache_event_counts(c, &n, NULL);
@@ -176,24 +168,12 @@ test_reset(void)
 int
 main(void)
 {
-	char *kp;
-	char err[256];
-
-	tmp = tu_tmpdir();
-	cd = tu_path(tmp, "cache");
-	kp = tu_path(tmp, "key");
-	CHECK_INT(cache_keygen(kp, err, sizeof err), 0);
-	key = cache_key_from_file(kp, err, sizeof err);
-	CHECK(key != NULL);
+	tu_cache_fixture_init(&fx);
 	RUN(test_parse);
 	RUN(test_decide);
 	RUN(test_adopt);
-	tu_rmrf(cd);
+	tu_rmrf(fx.dir);
 	RUN(test_reset);
-	cache_key_free(key);
-	tu_rmrf(tmp);
-	free(kp);
-	free(cd);
-	free(tmp);
+	tu_cache_fixture_free(&fx);
 	return check_done();
 }

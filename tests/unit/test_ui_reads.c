@@ -20,6 +20,7 @@
 #include "ui.h"
 #include "threadview.h"
 
+static struct tu_cache_fixture fx;
 static char *tmp, *kp, *cd, *scrpath;
 static struct cache_key *key;
 
@@ -220,23 +221,16 @@ test_restart(void)
 int
 main(void)
 {
-	char err[256];
-
-	tmp = tu_tmpdir();
-	kp = tu_path(tmp, "key");
-	cd = tu_path(tmp, "cache");
+	tu_cache_fixture_init(&fx);
+	tmp = fx.tmp;
+	kp = fx.kp;
+	cd = fx.dir;
+	key = fx.key;
 	scrpath = tu_path(tmp, "screen");
 	setenv("COLUMNS", "120", 1);
 	setenv("LINES", "40", 1);
-	CHECK_INT(cache_keygen(kp, err, sizeof err), 0);
-	key = cache_key_from_file(kp, err, sizeof err);
-	CHECK(key != NULL);
 	RUN(test_restart);
-	cache_key_free(key);
-	tu_rmrf(tmp);
-	free(tmp);
-	free(kp);
-	free(cd);
+	tu_cache_fixture_free(&fx);
 	free(scrpath);
 	return check_done();
 }

@@ -14,7 +14,7 @@
 #include <jansson.h>
 
 #include "check.h"
-#include "cache_testutil.h"
+#include "app_testutil.h"
 #include "ttydesk/model.h"
 #include "app.h"
 #include "history.h"
@@ -25,22 +25,14 @@
 
 #define DAY 86400
 
-static char *tmp, *cd;
-static struct cache_key *key;
+static struct tu_cache_fixture fx;
 static struct appconfig cfg;
 
 static void
 app_up(struct app *app, bool windowed)
 {
-	char err[512];
-	struct td_cache *c;
-
-	memset(app, 0, sizeof *app);
-	CHECK_INT(cache_open(cd, key, &c, err, sizeof err), CACHE_OK);
-	CHECK_INT(app_init(app, windowed ? &cfg : NULL, model_new("alice"), err,
-	    sizeof err), 0);
-	app->cache = c;
-	CHECK_INT(app_load_cache(app, err, sizeof err), CACHE_OK);
+	CHECK_INT(tu_app_load(app, fx.dir, fx.key, windowed ? &cfg : NULL,
+	    NULL), CACHE_OK);
 }
 
 static json_t *
@@ -127,7 +119,7 @@ test_snapshot_resume(void)
 	CHECK_INT(o.snap_since, 0);
 	CHECK_INT(window_outside(&app, true), 39);
 	app_free(&app);
-	tu_rmrf(cd);
+	tu_rmrf(fx.dir);
 }
 
 static void
@@ -175,7 +167,7 @@ test_evict(void)
 	CHECK(cache_has_draft(app.cache, "draft"));
 	CHECK(cache_meta_get(app.cache, "opened/opened") != NULL);
 	app_free(&app);
-	tu_rmrf(cd);
+	tu_rmrf(fx.dir);
 }
 
 static void
@@ -224,7 +216,7 @@ test_history_merge(void)
 	CHECK_INT(history_parse("{\"events\": [], \"more\": true}", 28, "h",
 	    &events, &more, &before, err, sizeof err), -1);
 	app_free(&app);
-	tu_rmrf(cd);
+	tu_rmrf(fx.dir);
 }
 
 static void
@@ -278,25 +270,13 @@ test_parsers(void)
 int
 main(void)
 {
-	char *kp;
-	char err[256];
-
-	tmp = tu_tmpdir();
-	cd = tu_path(tmp, "cache");
-	kp = tu_path(tmp, "key");
-	CHECK_INT(cache_keygen(kp, err, sizeof err), 0);
-	key = cache_key_from_file(kp, err, sizeof err);
-	CHECK(key != NULL);
+	tu_cache_fixture_init(&fx);
 	cfg.path = "test";
 	cfg.window_s = 30 * DAY;
 	RUN(test_snapshot_resume);
 	RUN(test_evict);
 	RUN(test_history_merge);
 	RUN(test_parsers);
-	cache_key_free(key);
-	tu_rmrf(tmp);
-	free(kp);
-	free(cd);
-	free(tmp);
+	tu_cache_fixture_free(&fx);
 	return check_done();
 }

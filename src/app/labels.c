@@ -1,22 +1,15 @@
-/* Labels and snooze (see labels.h). */
+/* Labels and snooze: the parsers and the request bodies (labels.h). */
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "ttydesk/model.h"
-#include "ttydesk/sanitize.h"
 #include "app.h"
-#include "bulk.h"
-#include "dialog.h"
-#include "keymap.h"
 #include "labels.h"
-#include "outbox.h"
-#include "ui.h"
 
 #define LABEL_MAX 32
 
@@ -307,34 +300,8 @@ bad:
 	return -1;
 }
 
-/* --- actions -------------------------------------------------------------- */
-
-struct label_ask {
-	char *conv;  /* NULL: the bulk selection */
-	const char **known;
-	size_t n_known;
-};
-
-static void
-label_ask_free(struct label_ask *a)
-{
-	free(a->conv);
-	free(a->known);
-	free(a);
-}
-
-static void
-labels_change(struct app *app, void *ud, const char *text)
-{
-	struct label_ask *a = ud;
-	char buf[256];
-	size_t n = labels_complete(text, a->known, a->n_known, buf, sizeof buf);
-
-	dialog_note(app, n == 0 ? (a->n_known ? "new label" : NULL) : buf);
-}
-
 static json_t *
-labels_json(char **v, size_t n)
+labels_array(char **v, size_t n)
 {
 	json_t *a = json_array();
 	size_t i;
@@ -344,114 +311,9 @@ labels_json(char **v, size_t n)
 	return a;
 }
 
-static void
-labels_done(struct app *app, void *ud, const char *text)
+json_t *
+labels_body(const struct label_edit *e)
 {
-	struct label_ask *a = ud;
-	struct label_edit e;
-	char err[256];
-	json_t *body;
-
-	if (text != NULL && labels_parse(text, a->known, a->n_known, &e, err,
-	    sizeof err) != 0)
-		app_error(app, "%s", err);
-	else if (text != NULL) {
-		body = json_pack("{s:o, s:o}", "add", labels_json(e.add, e.n_add),
-		    "remove", labels_json(e.remove, e.n_remove));
-		if (body != NULL) {
-			if (a->conv != NULL)
-				outbox_add(app, a->conv, "labels", "/labels", NULL,
-				    body);
-			else
-				bulk_run(app, "labels", json_incref(body));
-		}
-		json_decref(body);
-		labels_edit_free(&e);
-	}
-	label_ask_free(a);
-}
-
-int
-labels_action(struct app *app)
-{
-	struct td_conversation *c = NULL;
-	struct label_ask *a;
-	char label[512] = "Labels (word adds, -word removes): ";
-	size_t i, used;
-
-	/* Marked conversations, when the list has the focus (as the other
-	 * bulk actions). */
-	if (bulk_count(app) == 0 || ui_of(app)->focus != FOCUS_LIST) {
-		if (ui_of(app)->focus == FOCUS_THREAD)
-			c = app_open_conv(app);
-		if (c == NULL && (c = app_selected_conv(app)) == NULL) {
-			app_message(app, "no conversation here");
-			return UI_HANDLED;
-		}
-	}
-	if ((a = calloc(1, sizeof *a)) == NULL)
-		return UI_HANDLED;
-	if (c != NULL && (a->conv = strdup(c->id)) == NULL) {
-		label_ask_free(a);
-		return UI_HANDLED;
-	}
-	a->n_known = labels_known(app, &a->known);
-	if (c != NULL && c->state.n_labels > 0) {
-		used = (size_t)snprintf(label, sizeof label, "Labels [");
-		for (i = 0; i < c->state.n_labels && used < 200; i++)
-			used += (size_t)snprintf(label + used, sizeof label - used,
-			    "%s%s", i ? " " : "", c->state.labels[i]);
-		snprintf(label + used, sizeof label - used, "] add, -remove: ");
-	} else if (c == NULL)
-		snprintf(label, sizeof label, "Labels for %zu marked (word adds, "
-		    "-word removes): ", bulk_count(app));
-	if (dialog_prompt(app, label, "", labels_change, labels_done, a) != 0)
-		label_ask_free(a);
-	return UI_HANDLED;
-}
-
-static void
-snooze_done(struct app *app, void *ud, const char *text)
-{
-	char *conv = ud, err[256], when[64];
-	int64_t until;
-	time_t t;
-	struct tm tm;
-	json_t *body;
-
-	if (text != NULL && snooze_parse(text, app->now, &until, err,
-	    sizeof err) != 0)
-		app_error(app, "%s", err);
-	else if (text != NULL) {
-		body = json_pack("{s:s, s:I}", "status", "snoozed", "until",
-		    (json_int_t)until);
-		t = (time_t)until;
-		localtime_r(&t, &tm);
-		strftime(when, sizeof when, "%a %d %b %H:%M", &tm);
-		if (body != NULL && outbox_add(app, conv, "snooze", "/status", NULL,
-		    body) == 0)
-			app_message(app, "snoozed until %s", when);
-		json_decref(body);
-	}
-	free(conv);
-}
-
-int
-snooze_action(struct app *app)
-{
-	struct td_conversation *c = NULL;
-	char *conv;
-
-	if (ui_of(app)->focus == FOCUS_THREAD)
-		c = app_open_conv(app);
-	if (c == NULL && (c = app_selected_conv(app)) == NULL) {
-		app_message(app, "no conversation here");
-		return UI_HANDLED;
-	}
-	if ((conv = strdup(c->id)) == NULL)
-		return UI_HANDLED;
-	if (dialog_prompt(app, "Snooze until (2h, tomorrow 9:00, mon): ", "",
-	    NULL, snooze_done, conv) != 0)
-		free(conv);
-	return UI_HANDLED;
+	return json_pack("{s:o, s:o}", "add", labels_array(e->add, e->n_add),
+	    "remove", labels_array(e->remove, e->n_remove));
 }

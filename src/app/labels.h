@@ -1,5 +1,6 @@
 /*
- * Labels and snooze: the pure parsers (unit-tested) and the actions.
+ * Labels and snooze: the parsers (unit-tested) and the request bodies;
+ * the prompts that use them are convact_labels / convact_snooze (src/ui).
  *
  *   labels prompt: "vip +refund -spam"  (bare or + adds, - removes); a
  *   word that starts exactly one known label completes to it.
@@ -14,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+typedef struct json_t json_t;
 struct app;
 
 struct label_edit {
@@ -34,11 +36,12 @@ size_t labels_complete(const char *input, const char *const *known,
  * into the model; *out malloc'd). */
 size_t labels_known(const struct app *app, const char ***out);
 
+/* {"add": [...], "remove": [...]} for POST .../labels and the bulk
+ * "labels" action; NULL when out of memory. */
+json_t *labels_body(const struct label_edit *e);
+
 /* Local time.  0 and *until (> now), or -1 with err. */
 int snooze_parse(const char *s, int64_t now, int64_t *until, char *err,
     size_t errlen);
-
-int labels_action(struct app *app);
-int snooze_action(struct app *app);
 
 #endif
