@@ -127,14 +127,13 @@ archive_answer(struct app *app, void *ud, long status, const char *body,
 		obx_error_text(why, sizeof why, status, body, err);
 	r->done(app, r->ud, status, e, n, more, next, why);
 	archive_entries_free(e, n);
-	free(r);
 }
 
 int
 archive_query(struct app *app, int64_t before, archive_done_fn done,
     void *ud, char *err, size_t errlen)
 {
-	struct archive_req *r;
+	struct archive_req r = { done, ud };
 	char path[160];
 
 	if (app->net == NULL || net_state(app->net) != NET_ONLINE) {
@@ -147,15 +146,6 @@ archive_query(struct app *app, int64_t before, archive_done_fn done,
 	else
 		snprintf(path, sizeof path, "/v1/conversations?status=resolved"
 		    "&limit=%d", ARCHIVE_PAGE);
-	if ((r = malloc(sizeof *r)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	r->done = done;
-	r->ud = ud;
-	if (app_get(app, path, archive_answer, r, err, errlen) != 0) {
-		free(r);
-		return -1;
-	}
-	return 0;
+	return app_get_ctx(app, path, archive_answer, &r, sizeof r, err,
+	    errlen);
 }
