@@ -13,6 +13,9 @@ the relay on the copy, and drives the real ttydesk in tmux:
                on a bare pty (the process and the terminal, nothing else),
                and in-process (bench_tui_cache on a copy of the cache:
                open, replay and the frame, without exec and terminal)
+  neomutt      up to 100k messages: neomutt on the same messages as a
+               maildir with a warm header cache (bench/neomutt_start.py),
+               and how many times faster ttydesk's restart is
   RSS          ttydesk's resident memory after the first sync and after
                the restart (VmRSS, VmHWM)
   search/open  `/` the customer's number of the oldest conversation
@@ -23,15 +26,10 @@ usage: window_tui.py WORLD_DIR   (env TTYDESK_BUILD_DIR: ttydesk and
 ttydesk-relay to run; a Release build measures what agents get)
 """
 
-import fcntl
 import json
 import os
-import pty
 import re
-import select
 import socket
-import struct
-import termios
 import shutil
 import subprocess
 import sys
@@ -40,9 +38,12 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.abspath(os.path.join(HERE, ".."))
+sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(SOURCE, "tests", "pylib"))
 sys.path.insert(0, os.path.join(SOURCE, "tests", "e2e"))
 
+import ptytime  # noqa: E402
+import neomutt_start  # noqa: E402
 import relayproc  # noqa: E402
 from agentapi import AgentClient  # noqa: E402
 from tui_tmux import TuiSession, _pids_with_arg, ttydesk_binary  # noqa: E402
@@ -61,13 +62,11 @@ def all_count(screen):
 	return int(m.group(1)) if m else -1
 
 
-def pty_full_frame(config, runs=3, quiet=0.6):
-	"""Seconds from fork to the last byte ttydesk writes before it goes
-	quiet, on a bare 160x50 pty: the whole cache replayed and the first
-	full frame drawn; and the CPU time the process had used by then (a
-	figure that a busy machine does not inflate).  The relay is a socket that takes the connection and
-	never answers, so nothing from the network redraws the screen after
-	that frame.  The best of runs."""
+def pty_full_frame(config, runs=3):
+	"""Seconds from fork to ttydesk's first full frame on a bare 160x50
+	pty (ptytime.quiet_time), and its CPU time by then.  The relay is a
+	socket that takes the connection and never answers, so nothing from
+	the network redraws the screen after that frame.  The best of runs."""
 	silent = socket.socket()
 	silent.bind(("127.0.0.1", 0))
 	silent.listen(16)
@@ -77,56 +76,12 @@ def pty_full_frame(config, runs=3, quiet=0.6):
 	with open(offline, "w") as fp:
 		fp.write(re.sub(r"url = .*", "url = http://127.0.0.1:%d" %
 		    silent.getsockname()[1], text))
-	best = None
-	for _ in range(runs):
-		t0 = time.monotonic()
-		pid, fd = pty.fork()
-		if pid == 0:
-			os.environ.update(TERM="xterm-256color", LANG="C.UTF-8",
-			    LC_ALL="C.UTF-8")
-			os.execv(ttydesk_binary(), [ttydesk_binary(), "--config",
-			    offline])
-		fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160,
-		    0, 0))
-		last = None
-		while time.monotonic() - t0 < 60:
-			r, _, _ = select.select([fd], [], [], quiet)
-			if not r:
-				if last is not None:
-					cpu = proc_cpu(pid)
-					break
-				continue
-			try:
-				os.read(fd, 65536)
-			except OSError:
-				break
-			last = time.monotonic() - t0
-		os.write(fd, b"q")
-		deadline = time.monotonic() + 30
-		while time.monotonic() < deadline:
-			if os.waitpid(pid, os.WNOHANG)[0] == pid:
-				break
-			try:
-				if select.select([fd], [], [], 0.2)[0]:
-					os.read(fd, 65536)
-			except OSError:
-				pass
-		else:
-			os.kill(pid, 9)
-			os.waitpid(pid, 0)
-		os.close(fd)
-		if last is not None and (best is None or last < best[0]):
-			best = (last, cpu)
-	os.remove(offline)
-	silent.close()
-	return best
-
-
-def proc_cpu(pid):
-	"""CPU seconds (user + system) process pid has used so far."""
-	with open("/proc/%d/stat" % pid) as fp:
-		f = fp.read().rsplit(")", 1)[1].split()
-	return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+	try:
+		return ptytime.best_quiet_time([ttydesk_binary(), "--config",
+		    offline], runs)
+	finally:
+		os.remove(offline)
+		silent.close()
 
 
 def in_process_restart(cache_dir, key_file):
@@ -228,6 +183,19 @@ def main():
 		for line in in_process_restart(cache_dir, os.path.join(t.dir,
 		    "cache.key")):
 			print("restart in-process: " + line)
+		# The yardstick, on the same messages (up to 100k: a maildir of a
+		# million files is a benchmark of its own).
+		if world["messages"] <= 100000 and ff is not None:
+			nm = neomutt_start.measure(world["messages"],
+			    neomutt_start.build_dir())
+			if nm is None:
+				print("neomutt: not installed, no comparison")
+			else:
+				print("neomutt start on the same %d messages (maildir, "
+				    "warm header cache): %.3f s, cpu %.3f s; ttydesk "
+				    "%.1fx faster (wall), %.1fx (cpu)" % (
+				    world["messages"], nm[0], nm[1], nm[0] / ff[0],
+				    nm[1] / max(ff[1], 0.01)))
 		t.start()
 		t.wait_for("online", timeout=60)
 

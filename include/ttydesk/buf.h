@@ -24,8 +24,15 @@ struct buf {
 /* Grows the block *p of *cap bytes to hold at least need bytes, doubling
  * from 64.  When wipe, the old block is zeroed and freed rather than
  * realloc'd.  Returns 0, or -1 on overflow or when out of memory (*p and
- * *cap are then unchanged).  The one capacity loop of the tree. */
+ * *cap are then unchanged).  Byte blocks; arrays of other elements grow
+ * with vec_grow (ttydesk/vec.h). */
 int buf_grow(char **p, size_t *cap, size_t need, int wipe);
+
+/* buf_add for a block kept outside a struct buf (a transfer's body):
+ * appends n bytes at data and a NUL to *p, which holds *len bytes in *cap.
+ * 0, or -1 when out of memory (the block is then unchanged). */
+int buf_append(char **p, size_t *len, size_t *cap, const void *data,
+    size_t n);
 
 /* Room for more bytes (and the NUL) after len; 0 or -1. */
 int buf_reserve(struct buf *b, size_t more);

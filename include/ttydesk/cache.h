@@ -176,6 +176,20 @@ void cache_metas(const struct td_cache *c, const char *prefix,
 int cache_salvage(const char *dir, const struct cache_key *key,
     const struct cache_visitor *v, char *err, size_t errlen);
 
+/*
+ * Attachments of queued outbox entries, far larger than a record: each
+ * in a file of its own beside the log, sealed with a subkey of the cache
+ * key and fsynced (with its directory) before cache_blob_put returns.
+ * name: 1 to 64 of [A-Za-z0-9_-] (a client_id).  cache_blob_get: 0 with
+ * *out (malloc'd, the caller wipes and frees it), 1 when missing, -1
+ * with err (damaged, another key).  cache_forget wipes them too.
+ */
+int cache_blob_put(struct td_cache *c, const char *name, const void *bytes,
+    size_t len, char *err, size_t errlen);
+int cache_blob_get(struct td_cache *c, const char *name, unsigned char **out,
+    size_t *len, char *err, size_t errlen);
+int cache_blob_del(struct td_cache *c, const char *name);
+
 /* Remove every cache file of dir (overwritten first), then dir itself. */
 int cache_forget(const char *dir, char *err, size_t errlen);
 

@@ -25,6 +25,13 @@ const struct wa_media_type *wa_media_type_of(const char *ctype, char *mime,
  * 100 KB, an animated one 500 KB. */
 size_t wa_media_max(const struct wa_media_type *t, const void *bytes,
     size_t len);
+/* What Meta refuses in bytes of type t beyond type and size (audio/ogg
+ * that is not Opus), NULL when nothing. */
+const char *wa_media_refusal(const struct wa_media_type *t, const void *bytes,
+    size_t len);
+/* OGG/Opus audio: Meta plays it as a voice note ("voice": true). */
+int wa_media_is_voice(const struct wa_media_type *t, const void *bytes,
+    size_t len);
 /* MIME type from content (JPEG, PNG, WebP, PDF, OGG, MP4/3GPP, MP3, AAC,
  * AMR), else from the name's extension (.txt, .docx, ...); NULL when
  * neither says. */

@@ -19,6 +19,7 @@
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "ttydesk/secfile.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "outbox.h"
 #include "roster.h"
@@ -81,22 +82,21 @@ app_init(struct app *app, struct appconfig *cfg, struct td_model *model,
 }
 
 static void
+app_team_clear(void *p)
+{
+	struct app_team *t = p;
+
+	free(t->id);
+	free(t->name);
+}
+
+static void
 app_free_teams(struct app *app)
 {
-	size_t i;
-
-	for (i = 0; i < app->n_teams; i++) {
-		free(app->teams[i].id);
-		free(app->teams[i].name);
-	}
-	free(app->teams);
-	app->teams = NULL;
-	app->n_teams = 0;
-	for (i = 0; i < app->n_my_teams; i++)
-		free(app->my_teams[i]);
-	free(app->my_teams);
-	app->my_teams = NULL;
-	app->n_my_teams = 0;
+	vec_free(&app->teams, &app->n_teams, sizeof *app->teams,
+	    app_team_clear);
+	vec_free(&app->my_teams, &app->n_my_teams, sizeof *app->my_teams,
+	    vec_clear_str);
 }
 
 static void app_reqs_free(struct app *app);
@@ -567,6 +567,7 @@ struct app_req {
 	app_done_fn done;
 	app_progress_fn progress;
 	void *ud;
+	void *owned; /* ud, when the request holds a copy (app_get_ctx) */
 	struct app_req *next;
 };
 
@@ -591,6 +592,7 @@ app_reqs_free(struct app *app)
 
 	for (r = app->reqs; r != NULL; r = next) {
 		next = r->next;
+		free(r->owned);
 		free(r);
 	}
 	app->reqs = NULL;
@@ -605,6 +607,7 @@ app_req_done(void *ud, long status, const char *body, size_t len,
 	app_req_unlink(r->app, r);
 	if (r->done != NULL)
 		r->done(r->app, r->ud, status, body, len, err);
+	free(r->owned);
 	free(r);
 }
 
@@ -626,6 +629,7 @@ app_req_new(struct app *app, app_done_fn done, void *ud, char *err,
 	r->done = done;
 	r->progress = NULL;
 	r->ud = ud;
+	r->owned = NULL;
 	r->next = app->reqs;
 	app->reqs = r;
 	return r;
@@ -638,6 +642,7 @@ app_req_started(struct app *app, struct app_req *r, int rc)
 	if (rc == 0)
 		return 0;
 	app_req_unlink(app, r);
+	free(r->owned);
 	free(r);
 	return -1;
 }
@@ -690,18 +695,24 @@ app_get(struct app *app, const char *path, app_done_fn done, void *ud,
 }
 
 int
-app_get_owned(struct app *app, const char *path, app_done_fn done, void *ud,
-    char *err, size_t errlen)
+app_get_ctx(struct app *app, const char *path, app_done_fn done,
+    const void *ctx, size_t size, char *err, size_t errlen)
 {
-	if (ud == NULL) {
+	struct app_req *r;
+	void *copy;
+
+	if ((copy = malloc(size)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (app_get(app, path, done, ud, err, errlen) != 0) {
-		free(ud);
+	memcpy(copy, ctx, size);
+	if ((r = app_req_new(app, done, copy, err, errlen)) == NULL) {
+		free(copy);
 		return -1;
 	}
-	return 0;
+	r->owned = copy;
+	return app_req_started(app, r, net_get(app->net, path, app_req_done,
+	    r, err, errlen));
 }
 
 int

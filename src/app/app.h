@@ -207,16 +207,17 @@ int app_post(struct app *app, const char *path, const json_t *body,
 /* GET path; done gets the answer. */
 int app_get(struct app *app, const char *path, app_done_fn done, void *ud,
     char *err, size_t errlen);
-/* app_get with a malloc'd ud that done frees: NULL ud (out of memory) or
- * a request that cannot start frees it and returns -1 with err. */
-int app_get_owned(struct app *app, const char *path, app_done_fn done,
-    void *ud, char *err, size_t errlen);
 /* POST raw bytes (kept valid by the caller until done) with progress. */
 typedef void (*app_progress_fn)(struct app *app, void *ud, int64_t sent,
     int64_t total);
 int app_post_bytes(struct app *app, const char *path, const void *bytes,
     size_t len, const char *ctype, app_progress_fn progress,
     app_done_fn done, void *ud, char *err, size_t errlen);
+/* GET path; done gets a copy of the size bytes at ctx as its ud (a
+ * module's own callback and its ud, say), freed after done returns or
+ * when the request is dropped. */
+int app_get_ctx(struct app *app, const char *path, app_done_fn done,
+    const void *ctx, size_t size, char *err, size_t errlen);
 /* GET path into file (0600, never overwrites). */
 int app_get_file(struct app *app, const char *path, const char *file,
     app_done_fn done, void *ud, char *err, size_t errlen);

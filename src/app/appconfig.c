@@ -9,6 +9,7 @@
 #include "ttydesk/ini.h"
 #include "ttydesk/secfile.h"
 #include "appconfig.h"
+#include "picmode.h"
 
 const char *
 appconfig_default_path(char *buf, size_t len)
@@ -100,22 +101,21 @@ appconfig_default_cache(const char *profile)
 }
 
 /* Milliseconds, "120" or "120ms"; 0 makes the preview follow at once. */
-/* [ui] images = auto (pictures where the terminal can show them) | off. */
+/* [ui] images = auto (detected) | symbols | kitty | sixel | off. */
 static int
 appconfig_images(struct appconfig *cfg, char *err, size_t errlen)
 {
 	const char *v = ini_get(&cfg->ini, "ui", "images");
+	enum picmode m = PICMODE_AUTO;
 
-	cfg->images = true;
-	if (v == NULL || strcmp(v, "auto") == 0)
-		return 0;
-	if (strcmp(v, "off") == 0) {
-		cfg->images = false;
-		return 0;
+	if (v != NULL && picmode_parse(v, &m) != 0) {
+		snprintf(err, errlen, "%s: [ui] images must be auto, symbols, "
+		    "kitty, sixel or off, not '%s'", cfg->path, v);
+		return -1;
 	}
-	snprintf(err, errlen, "%s: [ui] images must be auto or off, not '%s'",
-	    cfg->path, v);
-	return -1;
+	cfg->image_mode = (int)m;
+	cfg->images = m != PICMODE_OFF;
+	return 0;
 }
 
 static int
@@ -390,11 +390,12 @@ static const struct {
 } appconfig_known[] = {
 	{ "relay", " url token_file ca_file allow_insecure " },
 	{ "cache", " dir key_file passphrase_command window " },
-	{ "ui", " theme open_command bell confirm preview_delay " },
+	{ "ui", " theme open_command bell confirm preview_delay images " },
 	{ "keys", NULL },
 	{ "compose_keys", NULL },
 	{ "templates", NULL },
 	{ "canned", NULL },
+	{ "interactive", NULL },
 };
 
 size_t

@@ -32,7 +32,8 @@ struct appconfig {
 	char *theme;
 	char *open_command; /* [ui] open_command, NULL when unset */
 	bool bell;
-	bool images;       /* [ui] images = auto (true) | off */
+	bool images;       /* [ui] images is not off */
+	int image_mode;    /* enum picmode: auto, symbols, kitty, sixel, off */
 	int preview_delay_ms; /* [ui] preview_delay */
 	long long window_s; /* [cache] window in seconds; 0: "all" (no window) */
 	struct ini ini;    /* the whole file, for [keys], [templates], [canned] */

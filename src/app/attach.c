@@ -1,5 +1,6 @@
 /* Sending a file (see attach.h). */
-#include <curl/curl.h>
+#include <jansson.h>
+#include <sodium.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,20 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ttydesk/buf.h"
-#include "ttydesk/clientid.h"
 #include "ttydesk/wa_media.h"
 #include "app.h"
 #include "attach.h"
-#include "net.h"
+#include "outbox.h"
 
 /* The largest file Meta takes (documents). */
 #define ATTACH_MAX (100u << 20)
-
-struct attach_req {
-	struct attach_file f;
-	int last_pct;
-};
 
 void
 attach_file_free(struct attach_file *f)
@@ -95,6 +89,10 @@ attach_load(const char *path, struct attach_file *out, char *why,
 		    "(%s)", out->name, mime ? mime : "unknown type");
 		goto fail;
 	}
+	if ((mime = wa_media_refusal(t, out->bytes, out->len)) != NULL) {
+		snprintf(why, whylen, "%s: %s", out->name, mime);
+		goto fail;
+	}
 	max = wa_media_max(t, out->bytes, out->len);
 	if (out->len > max) {
 		snprintf(why, whylen, "%s is %.1f MB, over Meta's limit of "
@@ -112,99 +110,60 @@ fail:
 	return -1;
 }
 
-static void
-attach_progress(struct app *app, void *ud, int64_t sent, int64_t total)
-{
-	struct attach_req *rq = ud;
-	int pct = total > 0 ? (int)(sent * 100 / total) : 0;
-
-	/* Every 5 %: the status bar, not a redraw per packet. */
-	if (pct / 5 != rq->last_pct / 5) {
-		rq->last_pct = pct;
-		app_message(app, "uploading %s: %d%% of %.1f MB", rq->f.name, pct,
-		    (double)total / 1048576.0);
-	}
-}
-
-static void
-attach_done(struct app *app, void *ud, long status, const char *body,
-    size_t len, const char *err)
-{
-	struct attach_req *rq = ud;
-
-	(void)body;
-	(void)len;
-	if (status >= 200 && status < 300)
-		app_message(app, "sent %s (%s)", rq->f.name, rq->f.kind);
-	else if (status == 0)
-		app_error(app, "sending %s failed: %s", rq->f.name, err);
-	else if (status == 413 || status == 415)
-		app_error(app, "the relay refused %s: %s", rq->f.name, status ==
-		    413 ? "over Meta's size limit" : "a type Meta does not take");
-	else if (status == 409)
-		app_error(app, "%s not sent: the 24-hour window is closed",
-		    rq->f.name);
-	else
-		app_error(app, "sending %s failed: HTTP %ld", rq->f.name, status);
-	attach_file_free(&rq->f);
-	free(rq);
-}
-
-/* "&key=value" with value percent-encoded. */
-static void
-attach_arg(struct buf *b, const char *key, const char *value)
-{
-	char *e = curl_easy_escape(NULL, value, 0);
-
-	if (e == NULL) {
-		b->failed = 1;
-		return;
-	}
-	buf_printf(b, "%s%s=%s", b->len ? "&" : "", key, e);
-	curl_free(e);
-}
-
 int
 attach_send(struct app *app, const char *conv, struct attach_file *f,
     const char *caption, char *err, size_t errlen)
 {
-	struct attach_req *rq = calloc(1, sizeof *rq);
-	struct buf q = { 0 };
-	char base[1024], path[4096], cid[CLIENT_ID_LEN];
-	char *args;
+	json_t *up;
+	char line[512];
+	int rc = -1;
 
-	if (rq == NULL) {
-		attach_file_free(f);
+	/* Meta shows no caption on audio and stickers. */
+	if (caption != NULL && (*caption == '\0' ||
+	    strcmp(f->kind, "audio") == 0 || strcmp(f->kind, "sticker") == 0))
+		caption = NULL;
+	up = json_pack("{s:s, s:s, s:s, s:I}", "kind", f->kind, "mime", f->mime,
+	    "filename", f->name, "size", (json_int_t)f->len);
+	if (up != NULL && caption != NULL)
+		json_object_set_new(up, "caption", json_string(caption));
+	snprintf(line, sizeof line, "[%s] %s%s%s", f->kind, f->name,
+	    caption ? ": " : "", caption ? caption : "");
+	if (up == NULL)
 		snprintf(err, errlen, "out of memory");
+	else if (outbox_add_file(app, conv, "attach", line, f->bytes, f->len,
+	    up) == 0)
+		rc = 0;
+	else if (errlen > 0)
+		err[0] = '\0'; /* the outbox said why */
+	json_decref(up);
+	attach_file_free(f);
+	return rc;
+}
+
+void
+attach_local_id(const struct attach_file *f, char *out, size_t len)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[2 * crypto_hash_sha256_BYTES + 1];
+
+	crypto_hash_sha256(h, f->bytes, f->len);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	snprintf(out, len, "local.%s", hex);
+}
+
+int
+attach_keep(struct app *app, const char *conv, const struct attach_file *f)
+{
+	json_t *up = json_pack("{s:s, s:s, s:s, s:I}", "kind", f->kind, "mime",
+	    f->mime, "filename", f->name, "size", (json_int_t)f->len);
+	char line[400];
+	int rc;
+
+	if (up == NULL)
 		return -1;
-	}
-	rq->f = *f;
-	memset(f, 0, sizeof *f);
-	rq->last_pct = -5;
-	client_id_new(cid, sizeof cid);
-	attach_arg(&q, "client_id", cid);
-	attach_arg(&q, "filename", rq->f.name);
-	if (caption != NULL && *caption != '\0' &&
-	    strcmp(rq->f.kind, "audio") != 0 && strcmp(rq->f.kind, "sticker")
-	    != 0)
-		attach_arg(&q, "caption", caption);
-	args = buf_take(&q, NULL);
-	if (args == NULL || net_conv_path(base, sizeof base, conv, "/media")
-	    == NULL || snprintf(path, sizeof path, "%s?%s", base, args) >=
-	    (int)sizeof path) {
-		snprintf(err, errlen, "cannot build the upload request");
-		goto fail;
-	}
-	if (app_post_bytes(app, path, rq->f.bytes, rq->f.len, rq->f.mime,
-	    attach_progress, attach_done, rq, err, errlen) != 0)
-		goto fail;
-	free(args);
-	app_message(app, "uploading %s (%s, %.1f MB) ...", rq->f.name,
-	    rq->f.mime, (double)rq->f.len / 1048576.0);
-	return 0;
-fail:
-	free(args);
-	attach_file_free(&rq->f);
-	free(rq);
-	return -1;
+	snprintf(line, sizeof line, "[%s] %s (template header)", f->kind,
+	    f->name);
+	rc = outbox_add_file(app, conv, "upload", line, f->bytes, f->len, up);
+	json_decref(up);
+	return rc;
 }

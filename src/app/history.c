@@ -10,6 +10,7 @@
 
 #include "ttydesk/cache.h"
 #include "ttydesk/model.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "history.h"
 #include "net.h"
@@ -58,20 +59,14 @@ static struct hist *
 hist_get(struct app *app, const char *conv)
 {
 	struct history *h = app->history;
-	struct hist *e = hist_find(app, conv), *v;
-	size_t cap;
+	struct hist *e = hist_find(app, conv);
 
 	if (e != NULL)
 		return e;
 	if (h == NULL && (h = app->history = calloc(1, sizeof *h)) == NULL)
 		return NULL;
-	if (h->n == h->cap) {
-		cap = h->cap ? h->cap * 2 : 16;
-		if ((v = realloc(h->v, cap * sizeof *v)) == NULL)
-			return NULL;
-		h->v = v;
-		h->cap = cap;
-	}
+	if (vec_grow(&h->v, &h->cap, h->n + 1, sizeof *h->v) != 0)
+		return NULL;
 	e = &h->v[h->n];
 	memset(e, 0, sizeof *e);
 	if ((e->conv = strdup(conv)) == NULL)

@@ -7,6 +7,9 @@
 
 #include <jpeglib.h>
 #include <png.h>
+#ifdef TTYDESK_HAVE_WEBP
+#include <webp/decode.h>
+#endif
 
 #include "imgdecode.h"
 
@@ -171,6 +174,58 @@ decode_jpeg(const unsigned char *bytes, size_t len,
 	return rc;
 }
 
+#ifdef TTYDESK_HAVE_WEBP
+/* A sticker: still WebP only (an animated one stays a text line). */
+static int
+decode_webp(const unsigned char *bytes, size_t len,
+    struct imgdecode_pixels *out, char *err, size_t errlen)
+{
+	WebPBitstreamFeatures f;
+	uint8_t *px;
+	int w = 0, h = 0;
+
+	if (WebPGetFeatures(bytes, len, &f) != VP8_STATUS_OK) {
+		snprintf(err, errlen, "broken WebP");
+		return -1;
+	}
+	if (f.has_animation) {
+		snprintf(err, errlen, "an animated WebP");
+		return -1;
+	}
+	if (!dims_ok((unsigned long)f.width, (unsigned long)f.height, err,
+	    errlen))
+		return -1;
+	if ((px = WebPDecodeRGBA(bytes, len, &w, &h)) == NULL) {
+		snprintf(err, errlen, "broken WebP");
+		return -1;
+	}
+	/* One owner, freed with free() like the others. */
+	if ((out->rgba = malloc((size_t)w * (size_t)h * 4)) == NULL) {
+		WebPFree(px);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(out->rgba, px, (size_t)w * (size_t)h * 4);
+	WebPFree(px);
+	out->width = w;
+	out->height = h;
+	return 0;
+}
+#endif
+
+int
+imgdecode_takes(const char *mime)
+{
+	if (mime == NULL)
+		return 0;
+#ifdef TTYDESK_HAVE_WEBP
+	if (strncmp(mime, "image/webp", 10) == 0)
+		return 1;
+#endif
+	return strncmp(mime, "image/png", 9) == 0 ||
+	    strncmp(mime, "image/jpeg", 10) == 0;
+}
+
 int
 imgdecode_bytes(const unsigned char *bytes, size_t len,
     struct imgdecode_pixels *out, char *err, size_t errlen)
@@ -190,7 +245,12 @@ imgdecode_bytes(const unsigned char *bytes, size_t len,
 	if (len >= 3 && bytes[0] == 0xff && bytes[1] == 0xd8 &&
 	    bytes[2] == 0xff)
 		return decode_jpeg(bytes, len, out, err, errlen);
-	snprintf(err, errlen, "not a PNG or JPEG image");
+#ifdef TTYDESK_HAVE_WEBP
+	if (len >= 12 && memcmp(bytes, "RIFF", 4) == 0 &&
+	    memcmp(bytes + 8, "WEBP", 4) == 0)
+		return decode_webp(bytes, len, out, err, errlen);
+#endif
+	snprintf(err, errlen, "not a PNG, JPEG or WebP image");
 	return -1;
 }
 

@@ -1,6 +1,6 @@
 /*
  * Image bytes a customer sent -> RGBA pixels (pure).  The format is
- * sniffed from the bytes (PNG, JPEG), never taken from a name or a MIME
+ * sniffed from the bytes (PNG, JPEG, WebP with libwebp), never taken from a name or a MIME
  * type.  Untrusted: at most IMGDECODE_MAX_BYTES of file, IMGDECODE_MAX_SIDE
  * pixels a side and IMGDECODE_MAX_PIXELS pixels are decoded, checked from
  * the header before any pixel memory is taken; a large JPEG is decoded
@@ -26,6 +26,9 @@ struct imgdecode_pixels {
 	unsigned char *rgba; /* width * height * 4, unassociated alpha */
 };
 
+/* Whether this build decodes images of MIME type mime (PNG, JPEG, and
+ * still WebP stickers when built with libwebp). */
+int imgdecode_takes(const char *mime);
 /* 0, or -1 with a reason in err (out is then empty). */
 int imgdecode_bytes(const unsigned char *bytes, size_t len,
     struct imgdecode_pixels *out, char *err, size_t errlen);

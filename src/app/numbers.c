@@ -7,6 +7,7 @@
 
 #include "ttydesk/ini.h"
 #include "ttydesk/model.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "numbers.h"
 
@@ -19,18 +20,20 @@ numbers_dup(const json_t *o, const char *key)
 }
 
 static void
+number_clear(void *p)
+{
+	struct app_number *n = p;
+
+	free(n->id);
+	free(n->name);
+	free(n->display);
+}
+
+static void
 numbers_clear(struct app *app)
 {
-	size_t i;
-
-	for (i = 0; i < app->n_numbers; i++) {
-		free(app->numbers[i].id);
-		free(app->numbers[i].name);
-		free(app->numbers[i].display);
-	}
-	free(app->numbers);
-	app->numbers = NULL;
-	app->n_numbers = 0;
+	vec_free(&app->numbers, &app->n_numbers, sizeof *app->numbers,
+	    number_clear);
 }
 
 void

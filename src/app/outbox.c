@@ -11,7 +11,9 @@
 #include "ttydesk/clock.h"
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "app.h"
+#include "obfile.h"
 #include "outbox.h"
 #include "net.h"
 
@@ -31,22 +33,16 @@ ob_entry_free(struct ob_entry *e)
 		free(e->text);
 	}
 	json_decref(e->body);
+	obfile_release(e);
 	free(e);
 }
 
 static struct ob_entry *
 ob_push(struct outbox *ob, struct ob_entry *e)
 {
-	struct ob_entry **n;
-
-	if (ob->n == ob->cap) {
-		size_t cap = ob->cap ? ob->cap * 2 : 8;
-		if ((n = realloc(ob->e, cap * sizeof *n)) == NULL) {
-			ob_entry_free(e);
-			return NULL;
-		}
-		ob->e = n;
-		ob->cap = cap;
+	if (vec_grow(&ob->e, &ob->cap, ob->n + 1, sizeof *ob->e) != 0) {
+		ob_entry_free(e);
+		return NULL;
 	}
 	ob->e[ob->n++] = e;
 	return e;
@@ -63,6 +59,8 @@ static const struct {
 	{ "template", OBK_TEMPLATE, false, true },
 	{ "interactive", OBK_TEMPLATE, false, true },
 	{ "bulk", OBK_BULK, false, false },
+	{ "attach", OBK_MEDIA, false, true },
+	{ "upload", OBK_UPLOAD, false, false },
 	{ NULL, OBK_ACTION, false, false },
 };
 
@@ -102,6 +100,12 @@ bool
 obx_kind_waits_event(enum ob_kind k)
 {
 	return ob_kinds[ob_kind_row(k)].waits_event;
+}
+
+bool
+obx_kind_has_file(enum ob_kind k)
+{
+	return k == OBK_MEDIA || k == OBK_UPLOAD;
 }
 
 struct ob_entry *
@@ -394,6 +398,7 @@ ob_done(struct app *app, void *ud, long status, const char *body, size_t len,
 	(void)len;
 	obx_error_text(why, sizeof why, status, body, err);
 	v = obx_answer(e, status, clock_ms(), why);
+	obfile_sent(app, e);
 	ob_redraw(app, e->conv);
 	if (v == OBV_RETRY) {
 		app_error(app, "%s queued: %s; retrying", e->what, why);
@@ -403,6 +408,7 @@ ob_done(struct app *app, void *ud, long status, const char *body, size_t len,
 	if (app->cache != NULL && cache_outbox_ack(app->cache, e->client_id,
 	    cerr, sizeof cerr) != 0)
 		app_error(app, "cache: %s", cerr);
+	obfile_forget(app, e);
 	if (v == OBV_DONE && e->kind == OBK_BULK) {
 		outbox_bulk_summary(body, why, sizeof why);
 		app_message(app, "%s: %s", e->what, why);
@@ -435,9 +441,10 @@ outbox_add(struct app *app, const char *conv, const char *what,
 	return outbox_add_path(app, conv, what, path, text, body);
 }
 
-int
-outbox_add_path(struct app *app, const char *conv, const char *what,
-    const char *path, const char *text, const json_t *body)
+/* The entry, with its file's bytes (a copy) when bytes is not NULL. */
+static int
+ob_add(struct app *app, const char *conv, const char *what, const char *path,
+    const char *text, const json_t *body, const void *bytes, size_t len)
 {
 	struct outbox *ob = ob_of(app);
 	struct ob_entry *e;
@@ -452,6 +459,12 @@ outbox_add_path(struct app *app, const char *conv, const char *what,
 		app_error(app, "%s: out of memory", what);
 		return -1;
 	}
+	if (bytes != NULL && obfile_keep(app, e, bytes, len, err,
+	    sizeof err) != 0) {
+		app_error(app, "%s not queued: %s", what, err);
+		obx_remove(ob, e);
+		return -1;
+	}
 	/* Durable before anything else sees it. */
 	if (app->cache != NULL) {
 		if ((json = obx_serialize(e)) == NULL ||
@@ -462,6 +475,7 @@ outbox_add_path(struct app *app, const char *conv, const char *what,
 			if (json != NULL)
 				sodium_memzero(json, strlen(json));
 			free(json);
+			obfile_forget(app, e);
 			obx_remove(ob, e);
 			return -1;
 		}
@@ -472,6 +486,31 @@ outbox_add_path(struct app *app, const char *conv, const char *what,
 	ob_redraw(app, conv);
 	outbox_run(app);
 	return 0;
+}
+
+int
+outbox_add_path(struct app *app, const char *conv, const char *what,
+    const char *path, const char *text, const json_t *body)
+{
+	return ob_add(app, conv, what, path, text, body, NULL, 0);
+}
+
+int
+outbox_add_file(struct app *app, const char *conv, const char *what,
+    const char *text, const void *bytes, size_t len, const json_t *upload)
+{
+	json_t *body = json_pack("{s:O}", "upload", upload);
+	char path[1024];
+	int rc = -1;
+
+	if (net_conv_path(path, sizeof path, conv, "/media") == NULL)
+		app_error(app, "%s: conversation id too long", what);
+	else if (body == NULL)
+		app_error(app, "%s: out of memory", what);
+	else
+		rc = ob_add(app, conv, what, path, text, body, bytes, len);
+	json_decref(body);
+	return rc;
 }
 
 void
@@ -492,14 +531,27 @@ outbox_run(struct app *app)
 	int64_t now = clock_ms(), wait = -1;
 	char err[256];
 	size_t i;
+	int rc;
 
 	if (ob == NULL || app->net == NULL)
 		return -1;
 	while ((e = obx_next(ob, now)) != NULL) {
 		e->state = OB_SENDING;
-		if (app_post(app, e->path, e->body, ob_done, e, err,
-		    sizeof err) == 0)
+		rc = obx_kind_has_file(e->kind) ? obfile_post(app, e, ob_done,
+		    err, sizeof err) : app_post(app, e->path, e->body, ob_done, e,
+		    err, sizeof err);
+		if (rc == 0)
 			break;
+		if (rc == OBFILE_LOST) {
+			/* Its bytes are gone from the cache: say so, drop it. */
+			app_error(app, "%s dropped: %s", e->what, err);
+			if (app->cache != NULL)
+				cache_outbox_ack(app->cache, e->client_id, err,
+				    sizeof err);
+			ob_redraw(app, e->conv);
+			obx_remove(ob, e);
+			continue;
+		}
 		obx_answer(e, 0, now, err);
 	}
 	for (i = 0; i < ob->n; i++) {

@@ -51,6 +51,8 @@ enum ob_kind {
 	OBK_NOTE,
 	OBK_TEMPLATE,
 	OBK_BULK,         /* "bulk <action>": the answer sums up the results */
+	OBK_MEDIA,        /* "attach": a file sent as a message (obfile.c) */
+	OBK_UPLOAD,       /* "upload": a file only kept, for a template */
 };
 
 struct ob_entry {
@@ -67,6 +69,11 @@ struct ob_entry {
 	int64_t done_ms;
 	long status;      /* last HTTP status, 0: no answer */
 	char error[256];  /* last failure, for the status bar */
+	/* A file entry's bytes while they are sent (else in the cache's
+	 * blob of the same name as client_id), the last progress shown. */
+	unsigned char *bytes;
+	size_t len;
+	int last_pct;
 };
 
 struct outbox {
@@ -81,6 +88,8 @@ enum ob_kind obx_kind(const char *what);
 bool obx_kind_keeps_draft(enum ob_kind k);
 /* Its pending line stays, once acknowledged, until its event arrives. */
 bool obx_kind_waits_event(enum ob_kind k);
+/* It carries a file (cache_blob_*), POSTed as bytes. */
+bool obx_kind_has_file(enum ob_kind k);
 
 /* New entry (body is copied; client_id set in the copy).  NULL: no memory. */
 struct ob_entry *obx_add(struct outbox *ob, const char *client_id,
@@ -119,6 +128,12 @@ int outbox_add(struct app *app, const char *conv, const char *what,
 /* Same with a whole path ("/v1/bulk"); conv "" shows no pending line. */
 int outbox_add_path(struct app *app, const char *conv, const char *what,
     const char *path, const char *text, const json_t *body);
+/* Queue a file for conv: what "attach" (send it: upload has mime,
+ * filename, caption?) or "upload" (only keep it on the relay, for a
+ * template's header).  The bytes are sealed in the cache beside the
+ * entry before this returns, so a crash sends them once on restart. */
+int outbox_add_file(struct app *app, const char *conv, const char *what,
+    const char *text, const void *bytes, size_t len, const json_t *upload);
 /* Cache replay of an unacknowledged entry. */
 void outbox_restore(struct app *app, const char *client_id, const char *json,
     size_t len);

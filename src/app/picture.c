@@ -22,10 +22,11 @@ picture_mode(enum picture_palette pal)
 	return CHAFA_CANVAS_MODE_INDEXED_240;
 }
 
-/* A canvas of cols x rows with block and line symbols, drawn from px. */
+/* A canvas of cols x rows with block and line symbols (or pixels in
+ * pixel mode pm), drawn from px. */
 static ChafaCanvas *
-picture_canvas(const struct imgdecode_pixels *px, int cols, int rows,
-    enum picture_palette pal)
+picture_canvas_mode(const struct imgdecode_pixels *px, int cols, int rows,
+    ChafaCanvasMode cm, ChafaPixelMode pm)
 {
 	ChafaSymbolMap *map = chafa_symbol_map_new();
 	ChafaCanvasConfig *cfg = chafa_canvas_config_new();
@@ -39,8 +40,8 @@ picture_canvas(const struct imgdecode_pixels *px, int cols, int rows,
 	    CHAFA_SYMBOL_TAG_HALF | CHAFA_SYMBOL_TAG_QUAD |
 	    CHAFA_SYMBOL_TAG_SPACE));
 	chafa_canvas_config_set_geometry(cfg, cols, rows);
-	chafa_canvas_config_set_canvas_mode(cfg, picture_mode(pal));
-	chafa_canvas_config_set_pixel_mode(cfg, CHAFA_PIXEL_MODE_SYMBOLS);
+	chafa_canvas_config_set_canvas_mode(cfg, cm);
+	chafa_canvas_config_set_pixel_mode(cfg, pm);
 	chafa_canvas_config_set_symbol_map(cfg, map);
 	/* The same cells for the same bytes (tests compare a golden). */
 	chafa_canvas_config_set_work_factor(cfg, 0.5f);
@@ -55,6 +56,14 @@ out:
 	if (map != NULL)
 		chafa_symbol_map_unref(map);
 	return canvas;
+}
+
+static ChafaCanvas *
+picture_canvas(const struct imgdecode_pixels *px, int cols, int rows,
+    enum picture_palette pal)
+{
+	return picture_canvas_mode(px, cols, rows, picture_mode(pal),
+	    CHAFA_PIXEL_MODE_SYMBOLS);
 }
 
 static int16_t
@@ -127,6 +136,68 @@ picture_render(const unsigned char *bytes, size_t len, int max_cols,
 	memset(out, 0, sizeof *out);
 	snprintf(err, errlen, "built without libchafa");
 	return -1;
+#endif
+}
+
+char *
+picture_print(const unsigned char *bytes, size_t len, int cols, int rows,
+    enum picture_output how, enum picture_palette pal, size_t *outlen,
+    char *err, size_t errlen)
+{
+#ifdef TTYDESK_HAVE_CHAFA
+	struct imgdecode_pixels px;
+	ChafaCanvas *canvas;
+	ChafaTermInfo *ti;
+	GString *gs;
+	gint c = cols, r = rows;
+	char *out = NULL;
+
+	if (cols < 1 || rows < 1 || cols > 2000 || rows > 1000) {
+		snprintf(err, errlen, "no room for a picture");
+		return NULL;
+	}
+	if (imgdecode_bytes(bytes, len, &px, err, errlen) != 0)
+		return NULL;
+	/* The whole screen: small pictures grow to it. */
+	chafa_calc_canvas_geometry(px.width, px.height, &c, &r, 0.5f, TRUE,
+	    FALSE);
+	canvas = picture_canvas_mode(&px, c < 1 ? 1 : c, r < 1 ? 1 : r,
+	    how == PICTURE_OUT_SYMBOLS ? picture_mode(pal) :
+	    CHAFA_CANVAS_MODE_TRUECOLOR, how == PICTURE_OUT_KITTY ?
+	    CHAFA_PIXEL_MODE_KITTY : how == PICTURE_OUT_SIXEL ?
+	    CHAFA_PIXEL_MODE_SIXELS : CHAFA_PIXEL_MODE_SYMBOLS);
+	imgdecode_free(&px);
+	/* Every sequence chafa knows, whatever the terminal claims: the
+	 * mode was chosen (detected or set) before. */
+	if (canvas == NULL || (ti = chafa_term_db_get_fallback_info(
+	    chafa_term_db_get_default())) == NULL) {
+		if (canvas != NULL)
+			chafa_canvas_unref(canvas);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	gs = chafa_canvas_print(canvas, ti);
+	if (gs != NULL && (out = malloc(gs->len + 1)) != NULL) {
+		memcpy(out, gs->str, gs->len + 1);
+		*outlen = gs->len;
+	}
+	if (gs != NULL)
+		g_string_free(gs, TRUE);
+	chafa_term_info_unref(ti);
+	chafa_canvas_unref(canvas);
+	if (out == NULL)
+		snprintf(err, errlen, "out of memory");
+	return out;
+#else
+	(void)bytes;
+	(void)len;
+	(void)cols;
+	(void)rows;
+	(void)how;
+	(void)pal;
+	(void)outlen;
+	snprintf(err, errlen, "built without libchafa");
+	return NULL;
 #endif
 }
 

@@ -50,4 +50,17 @@ int picture_render(const unsigned char *bytes, size_t len, int max_cols,
     size_t errlen);
 void picture_free(struct picture *p);
 
+/* The full-screen view's output, written straight to the terminal. */
+enum picture_output {
+	PICTURE_OUT_SYMBOLS = 0, /* blocks with SGR colours of palette pal */
+	PICTURE_OUT_KITTY,       /* the kitty graphics protocol */
+	PICTURE_OUT_SIXEL,
+};
+/* bytes drawn into at most cols x rows cells (grown to fill them, the
+ * aspect kept) as the terminal's own escape sequences: malloc'd, its
+ * length in *outlen; NULL with err. */
+char *picture_print(const unsigned char *bytes, size_t len, int cols,
+    int rows, enum picture_output how, enum picture_palette pal,
+    size_t *outlen, char *err, size_t errlen);
+
 #endif

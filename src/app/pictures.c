@@ -100,8 +100,7 @@ pictures_wanted(const struct td_media *md)
 	if (md == NULL || md->id == NULL || *md->id == '\0' ||
 	    md->mime_type == NULL || strlen(md->id) > 256)
 		return 0;
-	if (strncmp(md->mime_type, "image/png", 9) != 0 &&
-	    strncmp(md->mime_type, "image/jpeg", 10) != 0)
+	if (!imgdecode_takes(md->mime_type))
 		return 0;
 	if (md->size > (int64_t)IMGDECODE_MAX_BYTES)
 		return 0;

@@ -7,6 +7,7 @@
 
 #include "ttydesk/cache.h"
 #include "ttydesk/model.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "history.h"
 #include "net.h"
@@ -33,15 +34,10 @@ static void
 relaylog_above(void *ud, const char *conv, int64_t seq)
 {
 	struct clamp_ctx *x = ud;
-	char **v;
 
-	if (seq <= x->head)
-		return;
-	if ((v = realloc(x->conv, (x->n + 1) * sizeof *v)) == NULL ||
-	    (v[x->n] = strdup(conv)) == NULL)
+	if (seq > x->head &&
+	    vec_add_strn(&x->conv, &x->n, conv, strlen(conv)) != 0)
 		app_fatal("out of memory");
-	x->conv = v;
-	x->n++;
 }
 
 /* Read positions past the new log's head would hide its new messages. */

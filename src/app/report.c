@@ -9,9 +9,11 @@
 #include <time.h>
 
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "chart.h"
 #include "net.h"
+#include "net_answer.h"
 #include "outbox.h"
 #include "report.h"
 
@@ -100,55 +102,57 @@ report_row_parse(const json_t *o, struct report_row *r, bool totals,
 	return 0;
 }
 
-int
-report_parse(const char *body, size_t len, struct report *rep, char *err,
-    size_t errlen)
+static int
+report_parse_root(const json_t *root, void *out, char *err, size_t errlen)
 {
-	json_error_t je;
-	json_t *root, *rows, *o;
+	struct report *rep = out;
+	const json_t *rows = json_object_get(root, "rows"), *o;
 	size_t i;
 
-	memset(rep, 0, sizeof *rep);
-	if ((root = json_loadb(body, len, 0, &je)) == NULL) {
-		snprintf(err, errlen, "the report is not JSON (line %d: %s)",
-		    je.line, je.text);
-		return -1;
-	}
-	rows = json_object_get(root, "rows");
 	if (!json_is_array(rows)) {
 		snprintf(err, errlen, "the report has no rows");
-		goto fail;
+		return -1;
 	}
 	if ((rep->rows = calloc(json_array_size(rows) + 1,
 	    sizeof *rep->rows)) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		goto fail;
+		return -1;
 	}
 	json_array_foreach(rows, i, o) {
 		if (report_row_parse(o, &rep->rows[i], false, err, errlen,
 		    i) != 0)
-			goto fail;
+			return -1;
 		rep->n = i + 1;
 	}
-	if (report_row_parse(json_object_get(root, "totals"), &rep->totals,
-	    true, err, errlen, 0) != 0)
-		goto fail;
-	json_decref(root);
+	return report_row_parse(json_object_get(root, "totals"),
+	    &rep->totals, true, err, errlen, 0);
+}
+
+int
+report_parse(const char *body, size_t len, struct report *rep, char *err,
+    size_t errlen)
+{
+	memset(rep, 0, sizeof *rep);
+	if (net_answer_parse(body, len, "report", report_parse_root, rep, err,
+	    errlen) != 0) {
+		report_free(rep);
+		return -1;
+	}
 	return 0;
-fail:
-	json_decref(root);
-	report_free(rep);
-	return -1;
+}
+
+static void
+report_row_clear(void *p)
+{
+	struct report_row *row = p;
+
+	free(row->key);
 }
 
 void
 report_free(struct report *rep)
 {
-	size_t i;
-
-	for (i = 0; i < rep->n; i++)
-		free(rep->rows[i].key);
-	free(rep->rows);
+	vec_free(&rep->rows, &rep->n, sizeof *rep->rows, report_row_clear);
 	free(rep->totals.key);
 	memset(rep, 0, sizeof *rep);
 }
@@ -238,29 +242,6 @@ report_widths(const struct report *rep, const char *by, size_t key_max,
 	report_widen(widths, &rep->totals, key_max);
 }
 
-int
-report_parse_day(const char *s, int64_t *ts)
-{
-	struct tm tm;
-	int y, m, d, n = 0;
-	time_t t;
-
-	if (s == NULL || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
-	    n != 10 || s[10] != '\0' || y < 1970 || m < 1 || m > 12 || d < 1 ||
-	    d > 31)
-		return -1;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	t = timegm(&tm);
-	/* timegm normalises 2026-02-31 to March: refuse it. */
-	if (t == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != m - 1)
-		return -1;
-	*ts = (int64_t)t;
-	return 0;
-}
-
 const char *
 report_path(char *buf, size_t len, int64_t from, int64_t to, const char *by)
 {
@@ -296,23 +277,19 @@ report_answer(struct app *app, void *ud, long status, const char *body,
 	}
 	r->done(app, r->ud, status, &rep, why);
 	report_free(&rep);
-	free(r);
 }
 
 int
 report_query(struct app *app, int64_t from, int64_t to, const char *by,
     report_done_fn done, void *ud, char *err, size_t errlen)
 {
-	struct report_req *r;
+	struct report_req r = { done, ud };
 	char path[200];
 
 	if (report_path(path, sizeof path, from, to, by) == NULL) {
 		snprintf(err, errlen, "bad report range or grouping");
 		return -1;
 	}
-	if ((r = malloc(sizeof *r)) != NULL) {
-		r->done = done;
-		r->ud = ud;
-	}
-	return app_get_owned(app, path, report_answer, r, err, errlen);
+	return app_get_ctx(app, path, report_answer, &r, sizeof r, err,
+	    errlen);
 }

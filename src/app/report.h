@@ -69,8 +69,6 @@ void report_widths(const struct report *rep, const char *by, size_t key_max,
 extern const size_t report_drop_order[];
 extern const size_t report_n_drop;
 
-/* "YYYY-MM-DD" (UTC) to the Unix time of its midnight: 0, or -1. */
-int report_parse_day(const char *s, int64_t *ts);
 /* The query path for the days [from, to] (midnight UTC of each) into
  * buf; NULL when it does not fit or by is unknown. */
 const char *report_path(char *buf, size_t len, int64_t from, int64_t to,

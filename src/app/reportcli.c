@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ttydesk/day.h"
 #include "ttydesk/sanitize.h"
 #include "app.h"
 #include "net.h"
@@ -97,8 +98,8 @@ reportcli_run(struct app *app, const char *from, const char *to,
 		    "or day\n");
 		return REPORTCLI_USAGE;
 	}
-	if ((to != NULL && report_parse_day(to, &t) != 0) ||
-	    (from != NULL && report_parse_day(from, &f) != 0)) {
+	if ((to != NULL && day_parse(to, &t) != 0) ||
+	    (from != NULL && day_parse(from, &f) != 0)) {
 		fprintf(errf, "ttydesk report: dates are YYYY-MM-DD\n");
 		return REPORTCLI_USAGE;
 	}

@@ -8,7 +8,9 @@
 
 #include "ttydesk/buf.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "app.h"
+#include "net_answer.h"
 #include "outbox.h"
 #include "roster.h"
 
@@ -129,38 +131,30 @@ roster_team_parse(const json_t *o, struct roster_team *t)
 	return 0;
 }
 
-int
-roster_parse(const char *body, size_t len, struct roster *ro, char *err,
-    size_t errlen)
+static int
+roster_parse_root(const json_t *root, void *out, char *err, size_t errlen)
 {
-	json_error_t je;
-	json_t *root, *agents, *teams, *o;
+	struct roster *ro = out;
+	const json_t *agents = json_object_get(root, "agents");
+	const json_t *teams = json_object_get(root, "teams"), *o;
 	size_t i;
 
-	memset(ro, 0, sizeof *ro);
-	if ((root = json_loadb(body, len, 0, &je)) == NULL) {
-		snprintf(err, errlen, "the team answer is not JSON (line %d: "
-		    "%s)", je.line, je.text);
-		return -1;
-	}
-	agents = json_object_get(root, "agents");
-	teams = json_object_get(root, "teams");
 	if (!json_is_array(agents) || (teams != NULL && !json_is_array(teams))) {
 		snprintf(err, errlen, "the team answer has no agents list");
-		goto fail;
+		return -1;
 	}
 	if ((ro->agents = calloc(json_array_size(agents) + 1,
 	    sizeof *ro->agents)) == NULL || (ro->teams = calloc(
 	    json_array_size(teams) + 1, sizeof *ro->teams)) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		goto fail;
+		return -1;
 	}
 	json_array_foreach(agents, i, o) {
 		ro->n_agents = i + 1;
 		if (roster_agent_parse(o, &ro->agents[i]) != 0) {
 			snprintf(err, errlen, "agent %zu of the team answer is "
 			    "malformed", i + 1);
-			goto fail;
+			return -1;
 		}
 	}
 	json_array_foreach(teams, i, o) {
@@ -168,34 +162,50 @@ roster_parse(const char *body, size_t len, struct roster *ro, char *err,
 		if (roster_team_parse(o, &ro->teams[i]) != 0) {
 			snprintf(err, errlen, "team %zu of the team answer is "
 			    "malformed", i + 1);
-			goto fail;
+			return -1;
 		}
 	}
-	json_decref(root);
 	return 0;
-fail:
-	json_decref(root);
-	roster_free(ro);
-	return -1;
+}
+
+int
+roster_parse(const char *body, size_t len, struct roster *ro, char *err,
+    size_t errlen)
+{
+	memset(ro, 0, sizeof *ro);
+	if (net_answer_parse(body, len, "team answer", roster_parse_root, ro,
+	    err, errlen) != 0) {
+		roster_free(ro);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+agent_clear(void *p)
+{
+	struct roster_agent *a = p;
+
+	free(a->id);
+	free(a->name);
+	free(a->teams);
+	free(a->oldest.conversation);
+}
+
+static void
+team_clear(void *p)
+{
+	struct roster_team *t = p;
+
+	free(t->id);
+	free(t->oldest.conversation);
 }
 
 void
 roster_free(struct roster *ro)
 {
-	size_t i;
-
-	for (i = 0; i < ro->n_agents; i++) {
-		free(ro->agents[i].id);
-		free(ro->agents[i].name);
-		free(ro->agents[i].teams);
-		free(ro->agents[i].oldest.conversation);
-	}
-	for (i = 0; i < ro->n_teams; i++) {
-		free(ro->teams[i].id);
-		free(ro->teams[i].oldest.conversation);
-	}
-	free(ro->agents);
-	free(ro->teams);
+	vec_free(&ro->agents, &ro->n_agents, sizeof *ro->agents, agent_clear);
+	vec_free(&ro->teams, &ro->n_teams, sizeof *ro->teams, team_clear);
 	memset(ro, 0, sizeof *ro);
 }
 
@@ -226,20 +236,16 @@ roster_answer(struct app *app, void *ud, long status, const char *body,
 		obx_error_text(why, sizeof why, status, body, err);
 	}
 	r->done(app, r->ud, status, why);
-	free(r);
 }
 
 int
 roster_query(struct app *app, roster_done_fn done, void *ud, char *err,
     size_t errlen)
 {
-	struct roster_req *r;
+	struct roster_req r = { done, ud };
 
-	if ((r = malloc(sizeof *r)) != NULL) {
-		r->done = done;
-		r->ud = ud;
-	}
-	return app_get_owned(app, "/v1/team", roster_answer, r, err, errlen);
+	return app_get_ctx(app, "/v1/team", roster_answer, &r, sizeof r, err,
+	    errlen);
 }
 
 const char *

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/buf.h"
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "app.h"
@@ -16,30 +17,15 @@
 
 #define RSEARCH_LIMIT 20
 
-static int
-snip_add(char **out, size_t *len, const char *s, size_t n)
-{
-	char *p = realloc(*out, *len + n + 1);
-
-	if (p == NULL)
-		return -1;
-	memcpy(p + *len, s, n);
-	*len += n;
-	p[*len] = '\0';
-	*out = p;
-	return 0;
-}
-
 char *
 rsearch_snippet(const char *s, size_t len)
 {
-	char *out = NULL, *clean;
-	size_t olen = 0, i = 0, j;
+	struct buf b = { 0 };
+	char *clean;
+	size_t i = 0, j;
 	bool on = false;
 	char mark;
 
-	if (snip_add(&out, &olen, "", 0) != 0)
-		return NULL;
 	while (i <= len) {
 		for (j = i; j < len && s[j] != RSEARCH_MARK_ON &&
 		    s[j] != RSEARCH_MARK_OFF; j++)
@@ -47,26 +33,24 @@ rsearch_snippet(const char *s, size_t len)
 		/* Each piece alone: the markers never reach the sanitizer,
 		 * which would drop them like any control character. */
 		if ((clean = sanitize_text(s + i, j - i, SANITIZE_SINGLE_LINE)) ==
-		    NULL || snip_add(&out, &olen, clean, strlen(clean)) != 0)
-			goto fail;
+		    NULL) {
+			buf_free(&b);
+			return NULL;
+		}
+		buf_adds(&b, clean);
 		free(clean);
-		clean = NULL;
 		if (j == len)
 			break;
 		mark = s[j];
-		if ((mark == RSEARCH_MARK_ON) != on &&
-		    snip_add(&out, &olen, &mark, 1) != 0)
-			goto fail;
+		if ((mark == RSEARCH_MARK_ON) != on)
+			buf_add(&b, &mark, 1);
 		on = mark == RSEARCH_MARK_ON;
 		i = j + 1;
 	}
-	if (on && snip_add(&out, &olen, "\x03", 1) != 0)
-		goto fail;
-	return out;
-fail:
-	free(clean);
-	free(out);
-	return NULL;
+	if (on)
+		buf_adds(&b, "\x03");
+	/* NULL when an append ran out of memory. */
+	return buf_take(&b, NULL);
 }
 
 void
@@ -160,14 +144,13 @@ rsearch_answer(struct app *app, void *ud, long status, const char *body,
 		obx_error_text(why, sizeof why, status, body, err);
 	r->done(app, r->ud, status, hits, n, why);
 	rsearch_hits_free(hits, n);
-	free(r);
 }
 
 int
 rsearch_query(struct app *app, const char *words, rsearch_done_fn done,
     void *ud, char *err, size_t errlen)
 {
-	struct rsearch_req *r;
+	struct rsearch_req r = { done, ud };
 	char path[1200], *q;
 	int w;
 
@@ -186,11 +169,8 @@ rsearch_query(struct app *app, const char *words, rsearch_done_fn done,
 		snprintf(err, errlen, "the search is too long");
 		return -1;
 	}
-	if ((r = malloc(sizeof *r)) != NULL) {
-		r->done = done;
-		r->ud = ud;
-	}
-	return app_get_owned(app, path, rsearch_answer, r, err, errlen);
+	return app_get_ctx(app, path, rsearch_answer, &r, sizeof r, err,
+	    errlen);
 }
 
 size_t

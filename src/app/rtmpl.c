@@ -106,8 +106,8 @@ fields_of(struct rtmpl *t)
 			lower[i] = (char)(format[i] | 0x20);
 		lower[i] = '\0';
 		if ((f = field_add(t, RTF_HEADER_MEDIA, lower, 0)) != NULL)
-			snprintf(f->label, sizeof f->label, "header %s (https "
-			    "link)", lower);
+			snprintf(f->label, sizeof f->label, "header %s (file or "
+			    "https link)", lower);
 	}
 	placeholders(t, str_of(part_of(t->tmpl, "BODY"), "text"), RTF_BODY,
 	    "body");
@@ -121,11 +121,14 @@ fields_of(struct rtmpl *t)
 			f = field_add(t, RTF_BUTTON_URL, NULL, (int)i);
 		else if (strcasecmp(type, "COPY_CODE") == 0)
 			f = field_add(t, RTF_BUTTON_CODE, NULL, (int)i);
+		else if (strcasecmp(type, "QUICK_REPLY") == 0)
+			f = field_add(t, RTF_BUTTON_PAYLOAD, NULL, (int)i);
 		if (f != NULL)
 			snprintf(f->label, sizeof f->label, "button \"%.40s\" %s",
-			    str_of(b, "text") ? str_of(b, "text") : "?",
+			    str_of(b, "text") ? str_of(b, "text") : "copy code",
 			    f->kind == RTF_BUTTON_URL ? "URL suffix" :
-			    "coupon code");
+			    f->kind == RTF_BUTTON_CODE ? "coupon code" :
+			    "payload (optional)");
 	}
 }
 
@@ -221,6 +224,36 @@ comp_params(json_t *out, const char *type, int button)
 	return json_object_get(c, "parameters");
 }
 
+bool
+rtmpl_field_optional(const struct rtmpl_field *f)
+{
+	return f->kind == RTF_BUTTON_PAYLOAD;
+}
+
+int
+rtmpl_media_ok(const struct rtmpl_field *f, const char *name,
+    const char *kind, const char *mime, char *why, size_t whylen)
+{
+	static const struct {
+		const char *kind, *takes;
+	} what[] = {
+		{ "image", "an image header takes JPEG or PNG" },
+		{ "video", "a video header takes MP4 or 3GPP" },
+		{ "document", "a document header takes PDF, text or Office" },
+	};
+	size_t i;
+
+	(void)name;
+	if (f->kind != RTF_HEADER_MEDIA || strcmp(f->name, kind) == 0)
+		return 0;
+	for (i = 0; i < sizeof what / sizeof what[0] - 1 &&
+	    strcmp(what[i].kind, f->name) != 0; i++)
+		;
+	/* Short: it follows the prompt on the status line. */
+	snprintf(why, whylen, "%s, not %s", what[i].takes, mime);
+	return -1;
+}
+
 json_t *
 rtmpl_components(const struct rtmpl *t, const char *const *values)
 {
@@ -239,7 +272,7 @@ rtmpl_components(const struct rtmpl *t, const char *const *values)
 		case RTF_HEADER_MEDIA:
 			ps = comp_params(out, "header", -1);
 			p = json_pack("{s:s, s:{s:s}}", "type", f->name, f->name,
-			    "link", v);
+			    strncmp(v, "local.", 6) == 0 ? "id" : "link", v);
 			break;
 		case RTF_BODY:
 			ps = comp_params(out, "body", -1);
@@ -247,6 +280,15 @@ rtmpl_components(const struct rtmpl *t, const char *const *values)
 			if (p != NULL && f->name != NULL)
 				json_object_set_new(p, "parameter_name",
 				    json_string(f->name));
+			break;
+		case RTF_BUTTON_PAYLOAD:
+			if (*v == '\0')
+				continue; /* Meta answers with the button's text */
+			ps = comp_params(out, "button", f->index);
+			c = json_array_get(out, json_array_size(out) - 1);
+			json_object_set_new(c, "sub_type", json_string(
+			    "quick_reply"));
+			p = json_pack("{s:s, s:s}", "type", "payload", "payload", v);
 			break;
 		case RTF_BUTTON_URL:
 		case RTF_BUTTON_CODE:
@@ -277,7 +319,8 @@ rtmpl_check(const struct rtmpl *t, const char *const *values, char *why,
 	int rc;
 
 	for (i = 0; i < t->n_fields; i++) {
-		if (values[i] == NULL || values[i][0] == '\0') {
+		if ((values[i] == NULL || values[i][0] == '\0') &&
+		    !rtmpl_field_optional(&t->fields[i])) {
 			snprintf(why, whylen, "%s cannot be empty",
 			    t->fields[i].label);
 			json_decref(comps);
@@ -290,6 +333,28 @@ rtmpl_check(const struct rtmpl *t, const char *const *values, char *why,
 	}
 	rc = wa_check_template(t->tmpl, comps, why, whylen);
 	json_decref(comps);
+	return rc;
+}
+
+int
+rtmpl_check_field(const struct rtmpl *t, size_t i, const char *value,
+    char *why, size_t whylen)
+{
+	const char **v = calloc(t->n_fields + 1, sizeof *v);
+	size_t j;
+	int rc;
+
+	if (v == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	/* Every other field a value the check takes: what it refuses is
+	 * this one's fault. */
+	for (j = 0; j < t->n_fields; j++)
+		v[j] = j == i ? value : t->fields[j].kind == RTF_HEADER_MEDIA ?
+		    "https://example.com/a" : "x";
+	rc = rtmpl_check(t, v, why, whylen);
+	free(v);
 	return rc;
 }
 
@@ -355,8 +420,11 @@ rtmpl_preview(const struct rtmpl *t, const char *const *values)
 		buf_printf(&b, "\n%s", f);
 	json_array_foreach(json_object_get(part_of(t->tmpl, "BUTTONS"),
 	    "buttons"), i, btn) {
+		/* Meta labels a copy-code button itself. */
 		buf_printf(&b, "\n[%s]", str_of(btn, "text") ?
-		    str_of(btn, "text") : "button");
+		    str_of(btn, "text") : strcasecmp(str_of(btn, "type") ?
+		    str_of(btn, "type") : "", "COPY_CODE") == 0 ?
+		    "Copy offer code" : "button");
 	}
 	if (b.len == 0)
 		buf_adds(&b, t->name);

@@ -23,6 +23,7 @@ enum rtmpl_field_kind {
 	RTF_BODY,           /* positional: name NULL; named: its name */
 	RTF_BUTTON_URL,     /* the suffix for {{1}} in a URL button */
 	RTF_BUTTON_CODE,    /* a copy-code button's coupon code */
+	RTF_BUTTON_PAYLOAD, /* a quick-reply button's payload (optional) */
 };
 
 struct rtmpl_field {
@@ -49,10 +50,24 @@ struct rtmpl_list {
 int rtmpl_parse(const char *body, size_t len, struct rtmpl_list *out,
     char *err, size_t errlen);
 void rtmpl_list_free(struct rtmpl_list *l);
-/* Meta's send components for values[0..n_fields-1].  New reference. */
+/* A field that may stay empty (a quick-reply payload: Meta then
+ * answers with the button's text). */
+bool rtmpl_field_optional(const struct rtmpl_field *f);
+/* A file of MIME type mime and Meta's kind (wa_media_type) for a media
+ * header field: 0, or -1 with why ("an image header takes JPEG or PNG,
+ * not application/pdf"). */
+int rtmpl_media_ok(const struct rtmpl_field *f, const char *name,
+    const char *kind, const char *mime, char *why, size_t whylen);
+/* Meta's send components for values[0..n_fields-1]; a media header's
+ * value is a link, or "local.<sha256>" (a file kept on the relay), sent
+ * as an id.  New reference. */
 json_t *rtmpl_components(const struct rtmpl *t, const char *const *values);
 /* 0, or -1 with the relay's own reason (wa_check_template). */
 int rtmpl_check(const struct rtmpl *t, const char *const *values,
+    char *why, size_t whylen);
+/* The relay's check of field i alone (the others given values it
+ * takes), so a value is refused as soon as it is typed. */
+int rtmpl_check_field(const struct rtmpl *t, size_t i, const char *value,
     char *why, size_t whylen);
 /* What the customer will read: header, body, footer, buttons, with the
  * values in place.  malloc'd. */

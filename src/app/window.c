@@ -12,6 +12,7 @@
 #include "ttydesk/cache.h"
 #include "ttydesk/event.h"
 #include "ttydesk/model.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "cacheopen.h"
 #include "net.h"
@@ -351,15 +352,10 @@ static void
 window_old_opened(void *ud, const char *key, const char *value)
 {
 	struct opened_ctx *x = ud;
-	char **v;
 
-	if (strtoll(value, NULL, 10) >= x->since)
-		return;
-	if ((v = realloc(x->old, (x->n + 1) * sizeof *v)) == NULL ||
-	    (v[x->n] = strdup(key)) == NULL)
+	if (strtoll(value, NULL, 10) < x->since &&
+	    vec_add_strn(&x->old, &x->n, key, strlen(key)) != 0)
 		app_fatal("out of memory");
-	x->old = v;
-	x->n++;
 }
 
 /* Open times older than the window say nothing any more. */

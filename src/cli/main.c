@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ttydesk/cache.h"
 #include "ttydesk/model.h"
@@ -160,6 +161,49 @@ out:
 	return rc;
 }
 
+/*
+ * The cache replay makes some hundred thousand small allocations at start;
+ * faulting them in 4 KiB pages took half of a restart's CPU.  glibc backs
+ * its heap with transparent huge pages when GLIBC_TUNABLES holds
+ * glibc.malloc.hugetlb=1, and reads that only at exec: so where the kernel
+ * gives huge pages on request ("madvise" mode, Debian's default), ttydesk
+ * execs itself once with it.  A GLIBC_TUNABLES that already names the
+ * tunable is left as the user set it; a failed exec goes on as before.
+ */
+static void
+start_with_huge_pages(char **argv)
+{
+	const char *was = getenv("GLIBC_TUNABLES");
+	char mode[128] = "", *tunables;
+	size_t len;
+	FILE *fp;
+
+	if (was != NULL && strstr(was, "glibc.malloc.hugetlb") != NULL)
+		return;
+	if ((fp = fopen("/sys/kernel/mm/transparent_hugepage/enabled",
+	    "re")) == NULL)
+		return;
+	if (fgets(mode, sizeof mode, fp) == NULL)
+		mode[0] = '\0';
+	fclose(fp);
+	if (strstr(mode, "[madvise]") == NULL)
+		return;
+	len = (was != NULL ? strlen(was) + 1 : 0) + sizeof
+	    "glibc.malloc.hugetlb=1";
+	if ((tunables = malloc(len)) == NULL)
+		return;
+	snprintf(tunables, len, "%s%sglibc.malloc.hugetlb=1",
+	    was != NULL ? was : "", was != NULL ? ":" : "");
+	if (setenv("GLIBC_TUNABLES", tunables, 1) == 0) {
+		execv("/proc/self/exe", argv);
+		if (was != NULL)
+			setenv("GLIBC_TUNABLES", was, 1);
+		else
+			unsetenv("GLIBC_TUNABLES");
+	}
+	free(tunables);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -176,6 +220,7 @@ main(int argc, char **argv)
 	struct appconfig cfg;
 	int ch, forget = 0, rc, report = 0;
 
+	start_with_huge_pages(argv);
 	setlocale(LC_ALL, "");
 	secfile_harden_process();
 	if (sodium_init() < 0) {

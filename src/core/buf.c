@@ -9,20 +9,18 @@
 #include <sodium.h>
 
 #include "ttydesk/buf.h"
+#include "ttydesk/vec.h"
 
 int
 buf_grow(char **p, size_t *cap, size_t need, int wipe)
 {
-	size_t nc = *cap != 0 ? *cap : 64;
+	size_t nc;
 	char *np;
 
 	if (need <= *cap)
 		return 0;
-	while (nc < need) {
-		if (nc > SIZE_MAX / 2)
-			return -1;
-		nc *= 2;
-	}
+	if (vec_capacity(*cap, need, 64, &nc) != 0)
+		return -1;
 	if (!wipe) {
 		if ((np = realloc(*p, nc)) == NULL)
 			return -1;
@@ -37,6 +35,18 @@ buf_grow(char **p, size_t *cap, size_t need, int wipe)
 	}
 	*p = np;
 	*cap = nc;
+	return 0;
+}
+
+int
+buf_append(char **p, size_t *len, size_t *cap, const void *data, size_t n)
+{
+	if (n >= SIZE_MAX - *len || buf_grow(p, cap, *len + n + 1, 0) != 0)
+		return -1;
+	if (n > 0)
+		memcpy(*p + *len, data, n);
+	*len += n;
+	(*p)[*len] = '\0';
 	return 0;
 }
 

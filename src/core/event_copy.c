@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ttydesk/event.h"
+#include "ttydesk/vec.h"
 
 static int
 copy_str(char **dst, const char *src)
@@ -185,8 +186,6 @@ fail:
 void
 conv_state_free(struct td_conv_state *s)
 {
-	size_t i;
-
 	if (s == NULL)
 		return;
 	free(s->assignee);
@@ -196,9 +195,7 @@ conv_state_free(struct td_conv_state *s)
 	free(s->escalation.team);
 	free(s->escalation.reason);
 	free(s->escalation.by);
-	for (i = 0; i < s->n_labels; i++)
-		free(s->labels[i]);
-	free(s->labels);
+	vec_free(&s->labels, &s->n_labels, sizeof *s->labels, vec_clear_str);
 	memset(s, 0, sizeof *s);
 }
 
@@ -237,11 +234,18 @@ fail:
 	return -1;
 }
 
+static void
+attribute_clear(void *p)
+{
+	struct td_attribute *a = p;
+
+	free(a->key);
+	free(a->value);
+}
+
 void
 contact_free(struct td_contact *c)
 {
-	size_t i;
-
 	if (c == NULL)
 		return;
 	free(c->wa_id);
@@ -249,11 +253,8 @@ contact_free(struct td_contact *c)
 	free(c->username);
 	free(c->name);
 	free(c->note);
-	for (i = 0; i < c->n_attributes; i++) {
-		free(c->attributes[i].key);
-		free(c->attributes[i].value);
-	}
-	free(c->attributes);
+	vec_free(&c->attributes, &c->n_attributes, sizeof *c->attributes,
+	    attribute_clear);
 	memset(c, 0, sizeof *c);
 }
 

@@ -11,6 +11,7 @@
 
 #include "ttydesk/buf.h"
 #include "ttydesk/ini.h"
+#include "ttydesk/vec.h"
 
 #define INI_MAX_FILE (4 * 1024 * 1024)
 
@@ -51,21 +52,14 @@ ini_value_end(const char *s, const char *e)
 	return e;
 }
 
-static int
-ini_add_section(struct ini *ini, const char *s, size_t n)
+static void
+ini_entry_clear(void *p)
 {
-	char **v, *name;
+	struct ini_entry *e = p;
 
-	if ((name = ini_strndup(s, n)) == NULL)
-		return -1;
-	v = realloc(ini->sections, (ini->n_sections + 1) * sizeof *v);
-	if (v == NULL) {
-		free(name);
-		return -1;
-	}
-	ini->sections = v;
-	ini->sections[ini->n_sections++] = name;
-	return 0;
+	free(e->section);
+	free(e->key);
+	free(e->value);
 }
 
 static int
@@ -84,9 +78,7 @@ ini_add_entry(struct ini *ini, const char *section, const char *k, size_t kn,
 	e->value = ini_strndup(v, vn);
 	e->line = line;
 	if (e->section == NULL || e->key == NULL || e->value == NULL) {
-		free(e->section);
-		free(e->key);
-		free(e->value);
+		ini_entry_clear(e);
 		return -1;
 	}
 	ini->n++;
@@ -134,6 +126,14 @@ ini_header(const char *line, size_t len, char *out, size_t outlen)
 }
 
 static int
+ini_error(char *err, size_t errlen, const char *name, int line,
+    const char *what)
+{
+	snprintf(err, errlen, "%s:%d: %s", name, line, what);
+	return -1;
+}
+
+static int
 ini_parse_line(struct ini *ini, const char *s, const char *e, char *section,
     size_t seclen, const char *name, int line, char *err, size_t errlen)
 {
@@ -144,37 +144,32 @@ ini_parse_line(struct ini *ini, const char *s, const char *e, char *section,
 		return 0;
 	if (*s == '[') {
 		close = memchr(s, ']', (size_t)(e - s));
-		if (close == NULL) {
-			snprintf(err, errlen, "%s:%d: missing ']'", name, line);
-			return -1;
-		}
+		if (close == NULL)
+			return ini_error(err, errlen, name, line, "missing ']'");
 		vs = close + 1;
 		ve = ini_value_end(vs, e);
 		ini_trim(&vs, &ve);
-		if (vs != ve) {
-			snprintf(err, errlen, "%s:%d: text after ']'", name, line);
-			return -1;
-		}
-		if (ini_section_name(s + 1, close, section, seclen) != 0) {
-			snprintf(err, errlen, "%s:%d: bad section name", name, line);
-			return -1;
-		}
-		if (ini_add_section(ini, section, strlen(section)) != 0)
+		if (vs != ve)
+			return ini_error(err, errlen, name, line,
+			    "text after ']'");
+		if (ini_section_name(s + 1, close, section, seclen) != 0)
+			return ini_error(err, errlen, name, line,
+			    "bad section name");
+		if (vec_add_strn(&ini->sections, &ini->n_sections, section,
+		    strlen(section)) != 0)
 			goto nomem;
 		return 0;
 	}
 	eq = memchr(s, '=', (size_t)(e - s));
-	if (eq == NULL) {
-		snprintf(err, errlen, "%s:%d: expected 'key = value'", name, line);
-		return -1;
-	}
+	if (eq == NULL)
+		return ini_error(err, errlen, name, line,
+		    "expected 'key = value'");
 	ks = s;
 	ke = eq;
 	ini_trim(&ks, &ke);
-	if (ks == ke) {
-		snprintf(err, errlen, "%s:%d: missing key before '='", name, line);
-		return -1;
-	}
+	if (ks == ke)
+		return ini_error(err, errlen, name, line,
+		    "missing key before '='");
 	vs = eq + 1;
 	ve = ini_value_end(vs, e);
 	ini_trim(&vs, &ve);
@@ -183,8 +178,7 @@ ini_parse_line(struct ini *ini, const char *s, const char *e, char *section,
 		goto nomem;
 	return 0;
 nomem:
-	snprintf(err, errlen, "%s:%d: out of memory", name, line);
-	return -1;
+	return ini_error(err, errlen, name, line, "out of memory");
 }
 
 int
@@ -245,17 +239,10 @@ out:
 void
 ini_free(struct ini *ini)
 {
-	size_t i;
-
-	for (i = 0; i < ini->n; i++) {
-		free(ini->entries[i].section);
-		free(ini->entries[i].key);
-		free(ini->entries[i].value);
-	}
-	for (i = 0; i < ini->n_sections; i++)
-		free(ini->sections[i]);
-	free(ini->entries);
-	free(ini->sections);
+	vec_free(&ini->entries, &ini->n, sizeof *ini->entries,
+	    ini_entry_clear);
+	vec_free(&ini->sections, &ini->n_sections, sizeof *ini->sections,
+	    vec_clear_str);
 	memset(ini, 0, sizeof *ini);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "model_int.h"
 
 struct td_model *
@@ -37,17 +38,12 @@ model_set_self(struct td_model *m, const char *self)
 }
 
 static void
-presence_clear(struct td_conversation *c)
+presence_item_clear(void *p)
 {
-	size_t i;
+	struct td_presence *pr = p;
 
-	for (i = 0; i < c->n_presence; i++) {
-		free(c->presence[i].agent);
-		free(c->presence[i].activity);
-	}
-	free(c->presence);
-	c->presence = NULL;
-	c->n_presence = 0;
+	free(pr->agent);
+	free(pr->activity);
 }
 
 static void
@@ -56,7 +52,8 @@ conversation_free(struct td_conversation *c)
 	struct conv_priv *p = CONV_PRIV(c);
 
 	model_free_messages(c);
-	presence_clear(c);
+	vec_free(&c->presence, &c->n_presence, sizeof *c->presence,
+	    presence_item_clear);
 	free(p->presence_seq);
 	free(p);
 	contact_free(&c->contact);
@@ -108,18 +105,10 @@ fail:
 int
 model_list_conversation(struct td_model *m, struct td_conversation *c)
 {
-	struct td_conversation **v;
-	size_t cap;
-
 	if (CONV_PRIV(c)->listed)
 		return 0;
-	if (m->n == m->cap) {
-		cap = m->cap == 0 ? 64 : m->cap * 2;
-		if ((v = realloc(m->convs, cap * sizeof *v)) == NULL)
-			return -1;
-		m->convs = v;
-		m->cap = cap;
-	}
+	if (vec_grow(&m->convs, &m->cap, m->n + 1, sizeof *m->convs) != 0)
+		return -1;
 	m->convs[m->n++] = c;
 	CONV_PRIV(c)->listed = true;
 	return 0;
@@ -267,8 +256,7 @@ presence_remove(struct td_conversation *c, size_t i)
 {
 	struct conv_priv *p = CONV_PRIV(c);
 
-	free(c->presence[i].agent);
-	free(c->presence[i].activity);
+	presence_item_clear(&c->presence[i]);
 	c->n_presence--;
 	memmove(&c->presence[i], &c->presence[i + 1],
 	    (c->n_presence - i) * sizeof *c->presence);
@@ -296,8 +284,7 @@ presence_append(struct td_conversation *c, const struct td_presence *pr,
 	v[n - 1].expires = pr->expires;
 	s[n - 1] = seq;
 	if (v[n - 1].agent == NULL || v[n - 1].activity == NULL) {
-		free(v[n - 1].agent);
-		free(v[n - 1].activity);
+		presence_item_clear(&v[n - 1]);
 		return -1;
 	}
 	c->n_presence = n;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/vec.h"
 #include "model_int.h"
 
 /* Precedence of statuses: the order of event.h, except that READ beats
@@ -193,16 +194,11 @@ static int
 thread_insert(struct td_conversation *c, struct td_msg *msg)
 {
 	struct conv_priv *p = CONV_PRIV(c);
-	struct td_msg **v;
-	size_t lo = 0, hi = c->n_messages, mid, cap;
+	size_t lo = 0, hi = c->n_messages, mid;
 
-	if (c->n_messages == p->msgs_cap) {
-		cap = p->msgs_cap == 0 ? 8 : p->msgs_cap * 2;
-		if ((v = realloc(c->messages, cap * sizeof *v)) == NULL)
-			return -1;
-		c->messages = v;
-		p->msgs_cap = cap;
-	}
+	if (vec_grow(&c->messages, &p->msgs_cap, c->n_messages + 1,
+	    sizeof *c->messages) != 0)
+		return -1;
 	if (hi > 0 && key_cmp(p->tail_ts, p->tail_seq, msg->ts, msg->seq) > 0) {
 		while (lo < hi) {
 			mid = lo + (hi - lo) / 2;

@@ -9,18 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/vec.h"
 #include "model_int.h"
+
+static void
+rx_rec_clear(void *p)
+{
+	struct rx_rec *r = p;
+
+	free(r->from);
+	free(r->emoji);
+}
 
 void
 model_free_rx_list(struct rx_list *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].from);
-		free(l->v[i].emoji);
-	}
-	free(l->v);
+	vec_free(&l->v, &l->n, sizeof *l->v, rx_rec_clear);
 	free(l->target);
 	free(l);
 }
@@ -98,7 +102,7 @@ rx_list_get(struct conv_priv *p, const char *target)
 static int
 rx_record(struct rx_list *l, const char *from, const char *emoji, int64_t seq)
 {
-	struct rx_rec *r = NULL, *v;
+	struct rx_rec *r = NULL;
 	char *e = NULL;
 	size_t i;
 
@@ -113,14 +117,8 @@ rx_record(struct rx_list *l, const char *from, const char *emoji, int64_t seq)
 	if (emoji != NULL && *emoji != '\0' && (e = strdup(emoji)) == NULL)
 		return -1;
 	if (r == NULL) {
-		if (l->n == l->cap) {
-			size_t cap = l->cap == 0 ? 2 : l->cap * 2;
-
-			if ((v = realloc(l->v, cap * sizeof *v)) == NULL)
-				goto fail;
-			l->v = v;
-			l->cap = cap;
-		}
+		if (vec_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
+			goto fail;
 		r = &l->v[l->n];
 		if ((r->from = strdup(from)) == NULL)
 			goto fail;

@@ -165,15 +165,9 @@ net_write_cb(char *data, size_t size, size_t nmemb, void *ud)
 			return 0;
 		return len;
 	}
-	if (r->len + len + 1 > r->cap) {
-		if (r->len + len + 1 > NET_MAX_BODY)
-			return 0; /* aborts the transfer */
-		if (buf_grow(&r->body, &r->cap, r->len + len + 1, 0) != 0)
-			return 0;
-	}
-	memcpy(r->body + r->len, data, len);
-	r->len += len;
-	r->body[r->len] = '\0';
+	if (r->len + len + 1 > NET_MAX_BODY ||
+	    buf_append(&r->body, &r->len, &r->cap, data, len) != 0)
+		return 0; /* aborts the transfer */
 	return len;
 }
 

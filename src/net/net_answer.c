@@ -16,6 +16,20 @@ net_answer_load(const char *body, size_t len, const char *what, char *err,
 	return root;
 }
 
+int
+net_answer_parse(const char *body, size_t len, const char *what,
+    net_parse_fn parse, void *out, char *err, size_t errlen)
+{
+	json_t *root = net_answer_load(body, len, what, err, errlen);
+	int rc;
+
+	if (root == NULL)
+		return -1;
+	rc = parse(root, out, err, errlen);
+	json_decref(root);
+	return rc;
+}
+
 static int
 answer_event_ok(const json_t *e, int64_t after, int64_t through,
     const char *conv)

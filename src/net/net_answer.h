@@ -15,6 +15,13 @@
 json_t *net_answer_load(const char *body, size_t len, const char *what,
     char *err, size_t errlen);
 
+/* Loads body as net_answer_load() does, hands the root to parse and
+ * releases it: parse's result, or -1 when body is not JSON. */
+typedef int (*net_parse_fn)(const json_t *root, void *out, char *err,
+    size_t errlen);
+int net_answer_parse(const char *body, size_t len, const char *what,
+    net_parse_fn parse, void *out, char *err, size_t errlen);
+
 /*
  * 0 when every element of events is an object whose integer seq lies in
  * (after, through] and, when conv is not NULL, whose conversation is

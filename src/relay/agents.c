@@ -186,18 +186,6 @@ agents_token(char token[65], char hex[65])
 	sodium_memzero(rnd, sizeof rnd);
 }
 
-static int
-agents_load(const char *path, struct relay_config *cfg)
-{
-	char err[512];
-
-	if (config_load(path, 0, cfg, err, sizeof err) != 0) {
-		fprintf(stderr, "ttydesk-relay: %s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
 int
 agents_add(const char *path, const char *id, const char *name,
     const char *teams)
@@ -217,7 +205,7 @@ agents_add(const char *path, const char *id, const char *name,
 		    "without # ; [ ]; TEAMS a comma-separated list of team ids\n");
 		return 2;
 	}
-	if (agents_load(path, &cfg) != 0)
+	if (config_load_cmd(path, &cfg) != 0)
 		return 1;
 	if (config_find_agent(&cfg, id) != NULL) {
 		fprintf(stderr, "ttydesk-relay: agent %s already exists in %s\n",
@@ -310,7 +298,7 @@ agents_edit(const char *path, const char *id, bool rotate)
 		fprintf(stderr, "ttydesk-relay: '%s' is not an agent id\n", id);
 		return 2;
 	}
-	if (agents_load(path, &cfg) != 0)
+	if (config_load_cmd(path, &cfg) != 0)
 		return 1;
 	if ((text = agents_read(path, &len)) == NULL)
 		goto out;
@@ -365,7 +353,7 @@ agents_list(const char *path)
 	const struct relay_directory *d;
 	size_t i, j;
 
-	if (agents_load(path, &cfg) != 0)
+	if (config_load_cmd(path, &cfg) != 0)
 		return 1;
 	d = config_dir(&cfg);
 	for (i = 0; i < d->n_agents; i++) {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ttydesk/clock.h"
+#include "ttydesk/vec.h"
 
 #include "assign.h"
 #include "away.h"
@@ -48,7 +49,7 @@ static int
 assign_add_row(struct assign_set *s, const struct relay_convrow *row,
     size_t *cap)
 {
-	struct assign_conv *c, *nv;
+	struct assign_conv *c;
 	json_t *state = json_loads(row->state, 0, NULL);
 	const char *status;
 
@@ -59,12 +60,8 @@ assign_add_row(struct assign_set *s, const struct relay_convrow *row,
 		json_decref(state);
 		return 0;
 	}
-	if (s->n == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		if ((nv = realloc(s->v, *cap * sizeof *nv)) == NULL)
-			goto nomem;
-		s->v = nv;
-	}
+	if (vec_grow(&s->v, cap, s->n + 1, sizeof *s->v) != 0)
+		goto nomem;
 	c = &s->v[s->n];
 	memset(c, 0, sizeof *c);
 	if ((c->id = store_conv_id(row->id)) == NULL)
@@ -117,18 +114,19 @@ assign_load(struct relay_store *st, struct assign_set *out)
 	return rc;
 }
 
+static void
+assign_conv_clear(void *p)
+{
+	struct assign_conv *c = p;
+
+	free(c->id);
+	json_decref(c->state);
+}
+
 void
 assign_set_free(struct assign_set *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->n; i++) {
-		free(s->v[i].id);
-		json_decref(s->v[i].state);
-	}
-	free(s->v);
-	s->v = NULL;
-	s->n = 0;
+	vec_free(&s->v, &s->n, sizeof *s->v, assign_conv_clear);
 }
 
 int64_t

@@ -82,14 +82,11 @@ int
 backup_main(const char *config, const char *file)
 {
 	struct relay_config cfg;
-	char err[512];
 	struct stat st;
 	int rc = 1;
 
-	if (config_load(config, 0, &cfg, err, sizeof err) != 0) {
-		fprintf(stderr, "ttydesk-relay: %s\n", err);
+	if (config_load_cmd(config, &cfg) != 0)
 		return 1;
-	}
 	if (relay_store_is_pg(cfg.database)) {
 		fprintf(stderr, "ttydesk-relay: backup: the event log is on "
 		    "PostgreSQL; back it up with pg_dump (docs/operations.md)\n");

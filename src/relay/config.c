@@ -16,6 +16,7 @@
 
 #include "ttydesk/ini.h"
 #include "ttydesk/secfile.h"
+#include "ttydesk/vec.h"
 
 #include "config.h"
 #include "log.h"
@@ -53,46 +54,55 @@ config_hex32(const char *hex, unsigned char out[32])
 }
 
 static void
+config_team_clear(void *p)
+{
+	config_team_free(p);
+}
+
+static void
+config_agent_clear(void *p)
+{
+	struct relay_agent *a = p;
+
+	free(a->id);
+	free(a->name);
+	vec_free(&a->teams, &a->n_teams, sizeof *a->teams, vec_clear_str);
+	vec_free(&a->numbers, &a->n_numbers, sizeof *a->numbers,
+	    vec_clear_str);
+}
+
+static void
+config_number_clear(void *p)
+{
+	struct relay_number *n = p;
+
+	free(n->id);
+	free(n->name);
+	free(n->phone_number_id);
+	free(n->display_phone_number);
+	free(n->waba_id);
+	free(n->default_team);
+	if (n->access_token != NULL)
+		secfile_wipe(n->access_token, n->access_token_len);
+}
+
+static void
 config_dir_free(struct relay_directory *d)
 {
-	size_t i, j;
-
 	if (d == NULL)
 		return;
-	for (i = 0; i < d->n_teams; i++)
-		config_team_free(&d->teams[i]);
-	for (i = 0; i < d->n_agents; i++) {
-		free(d->agents[i].id);
-		free(d->agents[i].name);
-		for (j = 0; j < d->agents[i].n_teams; j++)
-			free(d->agents[i].teams[j]);
-		free(d->agents[i].teams);
-		for (j = 0; j < d->agents[i].n_numbers; j++)
-			free(d->agents[i].numbers[j]);
-		free(d->agents[i].numbers);
-	}
-	for (i = 0; i < d->n_numbers; i++) {
-		struct relay_number *n = &d->numbers[i];
-
-		free(n->id);
-		free(n->name);
-		free(n->phone_number_id);
-		free(n->display_phone_number);
-		free(n->waba_id);
-		free(n->default_team);
-		if (n->access_token != NULL)
-			secfile_wipe(n->access_token, n->access_token_len);
-	}
-	free(d->teams);
-	free(d->agents);
-	free(d->numbers);
+	vec_free(&d->teams, &d->n_teams, sizeof *d->teams, config_team_clear);
+	vec_free(&d->agents, &d->n_agents, sizeof *d->agents,
+	    config_agent_clear);
+	vec_free(&d->numbers, &d->n_numbers, sizeof *d->numbers,
+	    config_number_clear);
 	free(d);
 }
 
 int
 config_split_list(const char *s, char ***out, size_t *n)
 {
-	char *copy, *tok, *save = NULL, **v = NULL, **nv;
+	char *copy, *tok, *save = NULL, **v = NULL;
 	size_t count = 0;
 
 	*out = NULL;
@@ -112,21 +122,15 @@ config_split_list(const char *s, char ***out, size_t *n)
 			*--e = '\0';
 		if (*tok == '\0')
 			continue;
-		if ((nv = realloc(v, (count + 1) * sizeof *v)) == NULL)
+		if (vec_add_strn(&v, &count, tok, (size_t)(e - tok)) != 0)
 			goto fail;
-		v = nv;
-		if ((v[count] = strdup(tok)) == NULL)
-			goto fail;
-		count++;
 	}
 	free(copy);
 	*out = v;
 	*n = count;
 	return 0;
 fail:
-	while (count > 0)
-		free(v[--count]);
-	free(v);
+	vec_free(&v, &count, sizeof *v, vec_clear_str);
 	free(copy);
 	return -1;
 }
@@ -893,6 +897,18 @@ config_strdup_or(const char *v, const char *def)
 	if (v == NULL)
 		v = def;
 	return v == NULL ? NULL : strdup(v);
+}
+
+int
+config_load_cmd(const char *path, struct relay_config *cfg)
+{
+	char err[512];
+
+	if (config_load(path, 0, cfg, err, sizeof err) != 0) {
+		fprintf(stderr, "ttydesk-relay: %s\n", err);
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -143,6 +143,9 @@ struct relay_config {
 int config_load(const char *path, int secrets, struct relay_config *cfg,
     char *err, size_t errlen);
 void config_free(struct relay_config *cfg);
+/* config_load for the ttydesk-relay commands (add-agent, export, report,
+ * ...): no secrets, the reason on stderr.  0, or -1. */
+int config_load_cmd(const char *path, struct relay_config *cfg);
 
 /* Re-read the [agent], [team] and [number] sections (SIGHUP), number
  * tokens included.  On error cfg is unchanged. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ttydesk/ini.h"
+#include "ttydesk/vec.h"
 
 #include "config.h"
 
@@ -18,6 +19,8 @@
 static int
 config_media_size(const char *v, uint64_t *out)
 {
+	static const char units[] = "KMGT";
+	const char *u;
 	char *end;
 	unsigned long long n;
 	uint64_t mul = 1;
@@ -28,23 +31,10 @@ config_media_size(const char *v, uint64_t *out)
 	n = strtoull(v, &end, 10);
 	if (errno != 0)
 		return -1;
-	switch (toupper((unsigned char)*end)) {
-	case '\0':
-		break;
-	case 'K':
-		mul = 1ULL << 10;
-		break;
-	case 'M':
-		mul = 1ULL << 20;
-		break;
-	case 'G':
-		mul = 1ULL << 30;
-		break;
-	case 'T':
-		mul = 1ULL << 40;
-		break;
-	default:
-		return -1;
+	if (*end != '\0') {
+		if ((u = strchr(units, toupper((unsigned char)*end))) == NULL)
+			return -1;
+		mul = 1ULL << (10 * (u - units + 1));
 	}
 	if (*end != '\0' && end[1] != '\0' && !(toupper((unsigned char)end[1]) ==
 	    'B' && end[2] == '\0'))
@@ -63,8 +53,7 @@ config_media_hosts(struct relay_media_config *m, const char *v)
 
 	while (*p != '\0') {
 		const char *start, *end;
-		char **nh, *h;
-		size_t i;
+		char *h;
 
 		while (*p == ' ' || *p == '\t' || *p == ',')
 			p++;
@@ -76,17 +65,11 @@ config_media_hosts(struct relay_media_config *m, const char *v)
 			end--;
 		if (end == start)
 			continue;
-		if ((h = strndup(start, (size_t)(end - start))) == NULL)
+		if (vec_add_strn(&m->hosts, &m->n_hosts, start,
+		    (size_t)(end - start)) != 0)
 			return -1;
-		for (i = 0; h[i] != '\0'; i++)
-			h[i] = (char)tolower((unsigned char)h[i]);
-		if ((nh = realloc(m->hosts, (m->n_hosts + 1) * sizeof *nh)) ==
-		    NULL) {
-			free(h);
-			return -1;
-		}
-		m->hosts = nh;
-		m->hosts[m->n_hosts++] = h;
+		for (h = m->hosts[m->n_hosts - 1]; *h != '\0'; h++)
+			*h = (char)tolower((unsigned char)*h);
 	}
 	return 0;
 }
@@ -153,12 +136,9 @@ nomem:
 void
 config_media_free(struct relay_config *cfg)
 {
-	size_t i;
-
 	free(cfg->media.dir);
-	for (i = 0; i < cfg->media.n_hosts; i++)
-		free(cfg->media.hosts[i]);
-	free(cfg->media.hosts);
+	vec_free(&cfg->media.hosts, &cfg->media.n_hosts,
+	    sizeof *cfg->media.hosts, vec_clear_str);
 	free(cfg->waba_id);
 	memset(&cfg->media, 0, sizeof cfg->media);
 	cfg->waba_id = NULL;

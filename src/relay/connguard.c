@@ -18,6 +18,7 @@
 
 #include "connguard.h"
 #include "log.h"
+#include "thread.h"
 
 #define CONNGUARD_BUCKETS 1024
 #define CONNGUARD_ADDR_MAX 64
@@ -338,10 +339,6 @@ connguard_stop(struct connguard *g)
 {
 	if (!g->reaper_running)
 		return;
-	pthread_mutex_lock(&g->lock);
-	g->stopping = true;
-	pthread_cond_signal(&g->wake);
-	pthread_mutex_unlock(&g->lock);
-	pthread_join(g->reaper, NULL);
+	relay_thread_stop(g->reaper, &g->lock, &g->wake, &g->stopping, true);
 	g->reaper_running = false;
 }

@@ -21,6 +21,7 @@
 #include "media_store.h"
 #include "sender.h"
 #include "template.h"
+#include "thread.h"
 
 #define FETCH_JSON_MAX (4 * 1024 * 1024)
 #define FETCH_ATTEMPTS_MAX 16
@@ -77,12 +78,7 @@ sink_write(char *data, size_t size, size_t n, void *arg)
 		k->len += len;
 		return len;
 	}
-	if (buf_grow(&k->buf, &k->cap, k->len + len + 1, 0) != 0)
-		return 0;
-	memcpy(k->buf + k->len, data, len);
-	k->len += len;
-	k->buf[k->len] = '\0';
-	return len;
+	return buf_append(&k->buf, &k->len, &k->cap, data, len) == 0 ? len : 0;
 }
 
 static int
@@ -493,12 +489,9 @@ fetcher_stop(struct relay *r)
 	struct fetcher *f = r->fetcher;
 
 	if (f != NULL) {
-		pthread_mutex_lock(&f->lock);
-		f->stop = true;
+		/* Ends a download under way, too. */
 		atomic_store(&f->cancel, true);
-		pthread_cond_signal(&f->cond);
-		pthread_mutex_unlock(&f->lock);
-		pthread_join(f->thread, NULL);
+		relay_thread_stop(f->thread, &f->lock, &f->cond, &f->stop, true);
 		pthread_mutex_destroy(&f->lock);
 		pthread_cond_destroy(&f->cond);
 		free(f);

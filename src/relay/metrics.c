@@ -3,12 +3,12 @@
  * label: a small table filled on first sight, so a flood of odd codes
  * cannot grow it (past METRICS_CODES_MAX they count as code="other").
  */
-#include <stdarg.h>
 #include <stdatomic.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "ttydesk/buf.h"
 
 #include "metrics.h"
 
@@ -122,59 +122,15 @@ metrics_send(enum metrics_send result, int code, double seconds)
 
 /* ---- rendering ---- */
 
-struct mbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
 static void
-mbuf_printf(struct mbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-mbuf_printf(struct mbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		if (b->oom)
-			return;
-		va_start(ap, fmt);
-		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->oom = true;
-			return;
-		}
-		if ((size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		{
-			size_t cap = b->cap * 2 + (size_t)n;
-			char *np = realloc(b->p, cap);
-
-			if (np == NULL) {
-				b->oom = true;
-				return;
-			}
-			b->p = np;
-			b->cap = cap;
-		}
-	}
-}
-
-static void
-metrics_head(struct mbuf *b, const char *name, const char *type,
+metrics_head(struct buf *b, const char *name, const char *type,
     const char *help)
 {
-	mbuf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 static void
-metrics_histogram(struct mbuf *b, const char *name, const char *help,
+metrics_histogram(struct buf *b, const char *name, const char *help,
     struct histogram *h)
 {
 	uint64_t cum = 0, count;
@@ -185,44 +141,48 @@ metrics_histogram(struct mbuf *b, const char *name, const char *help,
 	 * written below the buckets read before them. */
 	for (i = 0; i < METRICS_BUCKETS; i++) {
 		cum += atomic_load(&h->bucket[i]);
-		mbuf_printf(b, "%s_bucket{le=\"%g\"} %llu\n", name,
+		buf_printf(b, "%s_bucket{le=\"%g\"} %llu\n", name,
 		    metrics_bounds[i], (unsigned long long)cum);
 	}
 	count = atomic_load(&h->count);
 	if (count < cum)
 		count = cum;
-	mbuf_printf(b, "%s_bucket{le=\"+Inf\"} %llu\n", name,
+	buf_printf(b, "%s_bucket{le=\"+Inf\"} %llu\n", name,
 	    (unsigned long long)count);
-	mbuf_printf(b, "%s_sum %.6f\n", name,
+	buf_printf(b, "%s_sum %.6f\n", name,
 	    (double)atomic_load(&h->sum_us) / 1e6);
-	mbuf_printf(b, "%s_count %llu\n", name, (unsigned long long)count);
+	buf_printf(b, "%s_count %llu\n", name, (unsigned long long)count);
+}
+
+/* A counter family with one series per result name. */
+static void
+metrics_by_result(struct buf *b, const char *name, const char *help,
+    const char *const *names, _Atomic uint64_t *counts, int n)
+{
+	int i;
+
+	metrics_head(b, name, "counter", help);
+	for (i = 0; i < n; i++)
+		buf_printf(b, "%s{result=\"%s\"} %llu\n", name, names[i],
+		    (unsigned long long)atomic_load(&counts[i]));
 }
 
 int
 metrics_render(long waiting, char **out, size_t *len)
 {
-	struct mbuf b = { NULL, 0, 0, false };
+	struct buf b = { 0 };
 	int i;
 
-	if ((b.p = malloc(4096)) == NULL)
-		return -1;
-	b.cap = 4096;
-	metrics_head(&b, "ttydesk_webhooks_total", "counter",
-	    "Webhook POSTs answered, by result.");
-	for (i = 0; i < METRICS_WH_N; i++)
-		mbuf_printf(&b, "ttydesk_webhooks_total{result=\"%s\"} %llu\n",
-		    metrics_wh_names[i],
-		    (unsigned long long)atomic_load(&metrics_wh[i]));
+	metrics_by_result(&b, "ttydesk_webhooks_total",
+	    "Webhook POSTs answered, by result.", metrics_wh_names,
+	    metrics_wh, METRICS_WH_N);
 	metrics_head(&b, "ttydesk_events_appended_total", "counter",
 	    "Events committed to the event log by this relay.");
-	mbuf_printf(&b, "ttydesk_events_appended_total %llu\n",
+	buf_printf(&b, "ttydesk_events_appended_total %llu\n",
 	    (unsigned long long)atomic_load(&metrics_appended));
-	metrics_head(&b, "ttydesk_sends_total", "counter",
-	    "Graph API send attempts, by result.");
-	for (i = 0; i < METRICS_SEND_N; i++)
-		mbuf_printf(&b, "ttydesk_sends_total{result=\"%s\"} %llu\n",
-		    metrics_send_names[i],
-		    (unsigned long long)atomic_load(&metrics_sends[i]));
+	metrics_by_result(&b, "ttydesk_sends_total",
+	    "Graph API send attempts, by result.", metrics_send_names,
+	    metrics_sends, METRICS_SEND_N);
 	metrics_head(&b, "ttydesk_graph_errors_total", "counter",
 	    "Failed send attempts, by Graph API error code (0: no code, "
 	    "e.g. a network error).");
@@ -231,26 +191,20 @@ metrics_render(long waiting, char **out, size_t *len)
 
 		if (key == 0)
 			continue;
-		mbuf_printf(&b, "ttydesk_graph_errors_total{code=\"%lld\"} "
+		buf_printf(&b, "ttydesk_graph_errors_total{code=\"%lld\"} "
 		    "%llu\n", key - (1LL << 32),
 		    (unsigned long long)atomic_load(&metrics_codes[i].n));
 	}
 	if (atomic_load(&metrics_codes_other) > 0)
-		mbuf_printf(&b, "ttydesk_graph_errors_total{code=\"other\"} "
+		buf_printf(&b, "ttydesk_graph_errors_total{code=\"other\"} "
 		    "%llu\n",
 		    (unsigned long long)atomic_load(&metrics_codes_other));
 	metrics_head(&b, "ttydesk_longpolls_waiting", "gauge",
 	    "Agent long-polls (/v1/sync) waiting for events now.");
-	mbuf_printf(&b, "ttydesk_longpolls_waiting %ld\n", waiting);
+	buf_printf(&b, "ttydesk_longpolls_waiting %ld\n", waiting);
 	metrics_histogram(&b, "ttydesk_webhook_seconds", "Time from a webhook "
 	    "request to its answer.", &metrics_wh_seconds);
 	metrics_histogram(&b, "ttydesk_send_seconds", "Duration of one Graph "
 	    "API send request.", &metrics_send_seconds);
-	if (b.oom) {
-		free(b.p);
-		return -1;
-	}
-	*out = b.p;
-	*len = b.len;
-	return 0;
+	return (*out = buf_take(&b, len)) != NULL ? 0 : -1;
 }

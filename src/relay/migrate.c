@@ -538,18 +538,6 @@ out:
 
 /* ---- commands ---- */
 
-static int
-cmd_load(const char *path, struct relay_config *cfg)
-{
-	char err[512];
-
-	if (config_load(path, 0, cfg, err, sizeof err) != 0) {
-		fprintf(stderr, "ttydesk-relay: %s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
 /* Indexes every event older than the search index, one transaction per
  * batch (a relay running meanwhile keeps taking webhooks). */
 static int
@@ -593,7 +581,7 @@ migrate_main(const char *config)
 	int before = 0, rc = 1;
 	PGconn *c;
 
-	if (cmd_load(config, &cfg) != 0)
+	if (config_load_cmd(config, &cfg) != 0)
 		return 1;
 	if (relay_store_is_pg(cfg.database)) {
 		if (pg_connect(cfg.database, &c, err, sizeof err) != 0)
@@ -642,7 +630,7 @@ export_main(const char *config)
 	long long rows = 0;
 	int rc;
 
-	if (cmd_load(config, &cfg) != 0)
+	if (config_load_cmd(config, &cfg) != 0)
 		return 1;
 	rc = dump_line(stdout, json_pack("{s:i, s:s}", "ttydesk_relay_dump",
 	    DUMP_FORMAT, "from", relay_store_is_pg(cfg.database) ?
@@ -675,7 +663,7 @@ import_main(const char *config)
 	long long rows = 0;
 	int rc = -1;
 
-	if (cmd_load(config, &cfg) != 0)
+	if (config_load_cmd(config, &cfg) != 0)
 		return 1;
 	if (import_open(&im, cfg.database, err, sizeof err) != 0)
 		goto out;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/vec.h"
+
 #include "online.h"
 #include "relay.h"
 
@@ -34,16 +36,20 @@ online_new(void)
 	return o;
 }
 
+static void
+online_entry_clear(void *p)
+{
+	struct online_entry *e = p;
+
+	free(e->agent);
+}
+
 void
 online_free(struct online *o)
 {
-	size_t i;
-
 	if (o == NULL)
 		return;
-	for (i = 0; i < o->n; i++)
-		free(o->v[i].agent);
-	free(o->v);
+	vec_free(&o->v, &o->n, sizeof *o->v, online_entry_clear);
 	pthread_mutex_destroy(&o->lock);
 	free(o);
 }

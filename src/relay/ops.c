@@ -312,8 +312,8 @@ op_send(struct relay *r, const struct relay_agent *a, const char *conv,
 	}
 	reply_to = json_string_value(json_object_get(in, "reply_to"));
 	rw = op_reply_wamid(r, reply_to);
-	if ((body = up ? op_upload_body(up, &c) : op_graph_body(in, &c, text,
-	    rw, res)) == NULL) {
+	if ((body = up ? op_upload_body(up, &c) : op_send_local_body(r, in,
+	    op_graph_body(in, &c, text, rw, res))) == NULL) {
 		if (res->body == NULL)
 			op_error(res, 400, "bad_request", "cannot build the message");
 		goto out;

@@ -41,6 +41,18 @@ struct wa_recipient;
 struct relay_contact;
 int op_send_check(struct relay *r, json_t *in, struct op_result *res);
 char *op_send_body(json_t *in, const struct wa_recipient *to);
+/* A template header given as "local.<sha256>": the agent's file, uploaded
+ * to the media store with send=0 (the sender uploads it to Meta before
+ * sending).  1 with out filled, 0 when the header is no such file, -1
+ * with why (not in the store, not the header's media type). */
+struct op_local {
+	char file[65];
+	char mime[128];
+};
+int op_local_header(struct relay *r, json_t *tpl, struct op_local *out,
+    char *why, size_t whylen);
+/* body (taken) with the local header file named for the sender. */
+char *op_send_local_body(struct relay *r, json_t *in, char *body);
 
 /* POST /v1/conversations/{id}/media: the route checked the bytes (type,
  * size), stored them in the media store and built `in` as
@@ -55,6 +67,7 @@ struct op_upload {
 	int64_t size;
 	const char *filename; /* or NULL */
 	const char *caption;  /* or NULL */
+	bool voice;           /* OGG/Opus audio: a voice note */
 	char id_buf[80];
 };
 op_handler op_media;

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "hours.h"
+#include "ttydesk/vec.h"
 #include "report.h"
 #include "store_common.h"
 #include "store_window.h"
@@ -355,11 +356,7 @@ rep_event(void *ctx, int64_t ts, const char *type, const char *conv,
 static void
 rep_scan_free(struct rep_scan *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->n_names; i++)
-		free(s->names[i]);
-	free(s->names);
+	vec_free(&s->names, &s->n_names, sizeof *s->names, vec_clear_str);
 	free(s->name_len);
 	free(s->convs);
 	free(s->eps);

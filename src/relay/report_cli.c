@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "ttydesk/day.h"
+
 #include "report.h"
 #include "report_cli.h"
 
@@ -28,48 +30,6 @@ rc_usage(FILE *f)
 	fprintf(f, "usage: ttydesk-relay report --config PATH --from "
 	    "YYYY-MM-DD --to YYYY-MM-DD\n"
 	    "           [--by agent|team|number|day] [--csv | --json]\n");
-}
-
-/* The number of n digits at s, or -1. */
-static int
-rc_digits(const char *s, int n)
-{
-	int v = 0;
-
-	for (; n > 0; n--, s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
-
-/* A UTC day "YYYY-MM-DD" to its first second.  0, or -1. */
-static int
-rc_day(const char *s, int64_t *out)
-{
-	struct tm tm, back;
-	time_t t;
-	int y, m, d;
-
-	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	y = rc_digits(s, 4);
-	m = rc_digits(s + 5, 2);
-	d = rc_digits(s + 8, 2);
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
-		return -1;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	t = timegm(&tm);
-	/* 2026-02-30 comes back as March: not a day. */
-	if (gmtime_r(&t, &back) == NULL || back.tm_mday != d ||
-	    back.tm_mon != m - 1)
-		return -1;
-	*out = (int64_t)t;
-	return 0;
 }
 
 /* One field of a row as text: "" for null (no figure). */
@@ -171,10 +131,8 @@ rc_run(const char *config, const struct report_query *q, enum rc_format fmt)
 	json_t *rep = NULL;
 	int rc = 1;
 
-	if (config_load(config, 0, &cfg, err, sizeof err) != 0) {
-		fprintf(stderr, "ttydesk-relay: %s\n", err);
+	if (config_load_cmd(config, &cfg) != 0)
 		return 1;
-	}
 	if (relay_store_open(cfg.database, RELAY_STORE_READER, &st, err,
 	    sizeof err) != 0 ||
 	    (rep = report_run(st, &cfg, q, err, sizeof err)) == NULL) {
@@ -251,9 +209,9 @@ report_main(int argc, char **argv)
 		rc_usage(stderr);
 		return 2;
 	}
-	if (rc_day(from, &q.from) != 0 || rc_day(to, &q.to) != 0) {
+	if (day_parse(from, &q.from) != 0 || day_parse(to, &q.to) != 0) {
 		fprintf(stderr, "ttydesk-relay: report: %s is not a date "
-		    "(YYYY-MM-DD, in UTC)\n", rc_day(from, &q.from) != 0 ?
+		    "(YYYY-MM-DD, in UTC)\n", day_parse(from, &q.from) != 0 ?
 		    from : to);
 		return 2;
 	}

@@ -252,19 +252,47 @@ route_media_upload_w(struct req *q)
 	route_run_op(q, "media", op_media);
 }
 
+/* send=0: the file is only kept, for a template's header; the answer
+ * names it ("local.<sha256>") for the template's components. */
+static void
+route_media_keep(struct req *q, const struct wa_media_type *t,
+    const char *mime)
+{
+	char file[65], id[80];
+	int64_t now = relay_now(q->r);
+
+	if (q->r->media == NULL || media_store_put(q->r->media, q->body, q->len,
+	    file) != 0) {
+		req_error(q, 500, "store_error", "cannot keep the file");
+		return;
+	}
+	snprintf(id, sizeof id, "local.%s", file);
+	/* Served to this conversation's agents like any of its media (the
+	 * same file kept before for another conversation stays its). */
+	if (media_store_expect(q->r->media, id, q->seg[2], mime, NULL, now,
+	    now) == 0)
+		media_store_done(q->r->media, id, file, (int64_t)q->len, mime, now);
+	req_reply(q, 201, json_pack("{s:{s:s, s:s, s:s, s:I}}", "media", "id",
+	    id, "mime_type", mime, "kind", t->kind, "size", (json_int_t)q->len));
+}
+
 void
 route_media_upload(struct req *q)
 {
 	char client_id[160], filename[256], caption[1100], mime[128];
-	char file[65];
-	const char *cid, *fn, *cap;
+	char file[65], sendarg[8];
+	const char *cid, *fn, *cap, *send;
 	const struct wa_media_type *t;
 	size_t max;
+	bool keep_only;
 
 	cid = req_arg(q, "client_id", client_id, sizeof client_id);
 	fn = req_arg(q, "filename", filename, sizeof filename);
 	cap = req_arg(q, "caption", caption, sizeof caption);
-	if (cid == NULL || *cid == '\0') {
+	send = req_arg(q, "send", sendarg, sizeof sendarg);
+	keep_only = send != NULL && (strcmp(send, "0") == 0 ||
+	    strcmp(send, "false") == 0);
+	if (!keep_only && (cid == NULL || *cid == '\0')) {
 		req_error(q, 400, "bad_request", "client_id is required");
 		return;
 	}
@@ -285,12 +313,21 @@ route_media_upload(struct req *q)
 		req_error(q, 400, "bad_request", "the body is empty");
 		return;
 	}
+	if (wa_media_refusal(t, q->body, q->len) != NULL) {
+		req_error(q, 415, "unsupported_media_type", "%s",
+		    wa_media_refusal(t, q->body, q->len));
+		return;
+	}
 	if (cap != NULL && wa_check_chars(cap) > 1024) {
 		req_error(q, 400, "bad_request", "caption over 1024 characters");
 		return;
 	}
 	if (!route_conv_exists(q, q->seg[2]))
 		return;
+	if (keep_only) {
+		route_media_keep(q, t, mime);
+		return;
+	}
 	if (q->r->media == NULL || media_store_put(q->r->media, q->body, q->len,
 	    file) != 0) {
 		req_error(q, 500, "store_error", "cannot keep the file");
@@ -309,5 +346,8 @@ route_media_upload(struct req *q)
 	if (cap != NULL && *cap != '\0')
 		json_object_set_new(json_object_get(q->in, "upload"), "caption",
 		    json_string(cap));
+	if (wa_media_is_voice(t, q->body, q->len))
+		json_object_set_new(json_object_get(q->in, "upload"), "voice",
+		    json_true());
 	req_to_writer(q, route_media_upload_w);
 }

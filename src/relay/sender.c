@@ -110,12 +110,7 @@ task_write(char *data, size_t size, size_t n, void *arg)
 		t->over = true;
 		return 0; /* aborts the transfer */
 	}
-	if (buf_grow(&t->buf, &t->cap, t->len + len + 1, 0) != 0)
-		return 0;
-	memcpy(t->buf + t->len, data, len);
-	t->len += len;
-	t->buf[t->len] = '\0';
-	return len;
+	return buf_append(&t->buf, &t->len, &t->cap, data, len) == 0 ? len : 0;
 }
 
 static void
@@ -235,6 +230,33 @@ out:
 	return rc;
 }
 
+/* Meta's id of the uploaded file where the message wants it: the media
+ * object of a media message, or a template's header parameter. */
+static int
+sender_place_id(json_t *o, const char *kind, const char *id)
+{
+	json_t *c, *p, *media = json_object_get(o, kind);
+	const char *type;
+	size_t i;
+
+	if (strcmp(kind, "template") == 0) {
+		media = NULL;
+		json_array_foreach(json_object_get(json_object_get(o, "template"),
+		    "components"), i, c) {
+			if (strcmp(json_string_value(json_object_get(c, "type")) ?
+			    json_string_value(json_object_get(c, "type")) : "",
+			    "header") != 0)
+				continue;
+			p = json_array_get(json_object_get(c, "parameters"), 0);
+			type = json_string_value(json_object_get(p, "type"));
+			media = type ? json_object_get(p, type) : NULL;
+		}
+	}
+	if (!json_is_object(media))
+		return -1;
+	return json_object_set_new(media, "id", json_string(id));
+}
+
 static int task_prepare(struct sender *s, struct task *t);
 static void sender_record(struct sender *s, struct task *t,
     enum relay_out_state state, char *wamid, const struct wa_error_info *e,
@@ -260,11 +282,8 @@ sender_upload_done(struct sender *s, struct task *t, CURLcode cc, long http)
 		o = json_loads(t->post, 0, NULL);
 		kind = json_string_value(json_object_get(o, "type"));
 	}
-	if (id != NULL && kind != NULL &&
-	    json_is_object(json_object_get(o, kind))) {
+	if (id != NULL && kind != NULL && sender_place_id(o, kind, id) == 0) {
 		json_object_del(o, "ttydesk_upload");
-		json_object_set_new(json_object_get(o, kind), "id",
-		    json_string(id));
 		free(t->post);
 		t->post = json_dumps(o, JSON_COMPACT);
 		json_decref(o);

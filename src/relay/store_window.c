@@ -5,47 +5,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/vec.h"
+
 #include "store_window.h"
+
+static void
+evrow_clear(void *p)
+{
+	struct relay_evrow *e = p;
+
+	free(e->type);
+	free(e->json);
+}
+
+static void
+convrow_clear(void *p)
+{
+	struct relay_convrow *c = p;
+
+	free(c->state);
+}
 
 void
 relay_evrows_free(struct relay_evrows *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->n; i++) {
-		free(r->v[i].type);
-		free(r->v[i].json);
-	}
-	free(r->v);
-	memset(r, 0, sizeof *r);
+	vec_free(&r->v, &r->n, sizeof *r->v, evrow_clear);
+	r->cap = 0;
 }
 
 void
 relay_convrows_free(struct relay_convrows *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		free(r->v[i].state);
-	free(r->v);
-	memset(r, 0, sizeof *r);
-}
-
-/* Room for one more element of size sz in *v (capacity *cap). */
-static int
-rows_grow(void **v, size_t n, size_t *cap, size_t sz)
-{
-	size_t ncap;
-	void *nv;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap == 0 ? 64 : *cap * 2;
-	if ((nv = realloc(*v, ncap * sz)) == NULL)
-		return -1;
-	*v = nv;
-	*cap = ncap;
-	return 0;
+	vec_free(&r->v, &r->n, sizeof *r->v, convrow_clear);
+	r->cap = 0;
 }
 
 int
@@ -53,11 +45,9 @@ relay_evrows_add(struct relay_evrows *r, int64_t conv, int64_t seq,
     int64_t ts, const char *type, const char *json, size_t len)
 {
 	struct relay_evrow *e;
-	void *v = r->v;
 
-	if (rows_grow(&v, r->n, &r->cap, sizeof *r->v) != 0)
+	if (vec_grow(&r->v, &r->cap, r->n + 1, sizeof *r->v) != 0)
 		return -1;
-	r->v = v;
 	e = &r->v[r->n];
 	e->conv = conv;
 	e->seq = seq;
@@ -69,8 +59,7 @@ relay_evrows_add(struct relay_evrows *r, int64_t conv, int64_t seq,
 		e->json[len] = '\0';
 	}
 	if (e->type == NULL || e->json == NULL) {
-		free(e->type);
-		free(e->json);
+		evrow_clear(e);
 		return -1;
 	}
 	r->n++;
@@ -82,11 +71,9 @@ relay_convrows_add(struct relay_convrows *r, int64_t id, int64_t contact,
     const char *state, int64_t first_ts, int64_t last_ts)
 {
 	struct relay_convrow *c;
-	void *v = r->v;
 
-	if (rows_grow(&v, r->n, &r->cap, sizeof *r->v) != 0)
+	if (vec_grow(&r->v, &r->cap, r->n + 1, sizeof *r->v) != 0)
 		return -1;
-	r->v = v;
 	c = &r->v[r->n];
 	if ((c->state = strdup(state != NULL ? state : "{}")) == NULL)
 		return -1;

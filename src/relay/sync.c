@@ -18,6 +18,7 @@
 #include "search.h"
 #include "sender.h"
 #include "store_window.h"
+#include "thread.h"
 
 #define SYNC_LIMIT_DEFAULT 500
 #define SYNC_LIMIT_MAX 5000
@@ -531,9 +532,6 @@ sync_stop_timer(struct relay *r)
 {
 	if (!r->timer_running)
 		return;
-	pthread_mutex_lock(&r->jobs_lock);
-	r->timer_running = false;
-	pthread_cond_broadcast(&r->timer_cond);
-	pthread_mutex_unlock(&r->jobs_lock);
-	pthread_join(r->timer_thread, NULL);
+	relay_thread_stop(r->timer_thread, &r->jobs_lock, &r->timer_cond,
+	    &r->timer_running, false);
 }

@@ -16,6 +16,7 @@
 #include "metrics.h"
 #include "online.h"
 #include "relay.h"
+#include "thread.h"
 
 #define WRITER_BATCH_MAX 512
 
@@ -254,11 +255,8 @@ void
 relay_stop(struct relay *r)
 {
 	if (r->writer_running) {
-		pthread_mutex_lock(&r->jobs_lock);
-		r->stopping = true;
-		pthread_cond_broadcast(&r->jobs_cond);
-		pthread_mutex_unlock(&r->jobs_lock);
-		pthread_join(r->writer_thread, NULL);
+		relay_thread_stop(r->writer_thread, &r->jobs_lock,
+		    &r->jobs_cond, &r->stopping, true);
 		r->writer_running = false;
 	}
 	relay_store_close(r->reader);

@@ -318,6 +318,7 @@ cache_open(const char *dir, const struct cache_key *key, struct td_cache **out,
 		goto fail;
 	c->loaded = l;
 	c->last_sync = store_now_ns();
+	store_blob_prune(c);
 	*out = c;
 	return CACHE_OK;
 fail:

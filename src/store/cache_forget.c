@@ -4,6 +4,7 @@
  * the overwrite only makes the key alone useless for an old disk image
  * (on copy-on-write file systems and SSDs old blocks may still survive).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -57,6 +58,29 @@ fail:
 	return -1;
 }
 
+/* The outbox's attachments (cache_blob.c), named blob-<client id>. */
+static int
+store_wipe_blobs(int dirfd, const char *dir, char *err, size_t errlen)
+{
+	struct dirent *d;
+	DIR *dp;
+	int fd, rc = 0;
+
+	if ((fd = dup(dirfd)) < 0 || (dp = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		snprintf(err, errlen, "cannot list '%s': %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (d = readdir(dp)) != NULL)
+		if (strncmp(d->d_name, STORE_BLOB_PREFIX,
+		    strlen(STORE_BLOB_PREFIX)) == 0)
+			rc = store_wipe(dirfd, dir, d->d_name, err, errlen);
+	closedir(dp);
+	return rc;
+}
+
 int
 cache_forget(const char *dir, char *err, size_t errlen)
 {
@@ -86,6 +110,8 @@ cache_forget(const char *dir, char *err, size_t errlen)
 	for (i = 0; i < sizeof store_files / sizeof store_files[0]; i++)
 		if (store_wipe(dirfd, dir, store_files[i], err, errlen) != 0)
 			goto out;
+	if (store_wipe_blobs(dirfd, dir, err, errlen) != 0)
+		goto out;
 	unlinkat(dirfd, STORE_LOCK, 0);
 	if (rmdir(dir) != 0) {
 		snprintf(err, errlen, "cache files wiped, but cannot remove "

@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "ttydesk/vec.h"
 #include "store.h"
 
 #define STORE_META_MAX_VALUE (64u * 1024)
@@ -40,9 +41,8 @@ static int
 meta_put(struct td_cache *c, const char *key, size_t klen, const char *val,
     size_t vlen)
 {
-	struct store_meta *m = meta_find(c, key, klen), *v;
+	struct store_meta *m = meta_find(c, key, klen);
 	char *copy = NULL;
-	size_t cap;
 
 	if (vlen > 0) {
 		if ((copy = malloc(vlen + 1)) == NULL)
@@ -64,13 +64,9 @@ meta_put(struct td_cache *c, const char *key, size_t klen, const char *val,
 	}
 	if (copy == NULL)
 		return 0;
-	if (c->n_metas == c->cap_metas) {
-		cap = c->cap_metas ? c->cap_metas * 2 : 8;
-		if ((v = realloc(c->metas, cap * sizeof *v)) == NULL)
-			goto fail;
-		c->metas = v;
-		c->cap_metas = cap;
-	}
+	if (vec_grow(&c->metas, &c->cap_metas, c->n_metas + 1,
+	    sizeof *c->metas) != 0)
+		goto fail;
 	m = &c->metas[c->n_metas];
 	if ((m->key = malloc(klen + 1)) == NULL)
 		goto fail;
@@ -99,18 +95,20 @@ store_meta_apply(struct td_cache *c, struct store_rd *rd)
 	return meta_put(c, k, klen, v, vlen) == 0 ? 0 : -2;
 }
 
+static void
+meta_clear(void *p)
+{
+	struct store_meta *m = p;
+
+	meta_str_free(m->key);
+	meta_str_free(m->val);
+}
+
 void
 store_meta_free(struct td_cache *c)
 {
-	size_t i;
-
-	for (i = 0; i < c->n_metas; i++) {
-		meta_str_free(c->metas[i].key);
-		meta_str_free(c->metas[i].val);
-	}
-	free(c->metas);
-	c->metas = NULL;
-	c->n_metas = c->cap_metas = 0;
+	vec_free(&c->metas, &c->n_metas, sizeof *c->metas, meta_clear);
+	c->cap_metas = 0;
 }
 
 int

@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "ttydesk/vec.h"
 #include "store.h"
 
 /* FNV-1a: the keys come from authenticated records or from the TUI. */
@@ -131,20 +132,23 @@ store_read_apply(struct td_cache *c, struct store_rd *rd)
 	return rd->left == 0 ? 0 : -1;
 }
 
+/* A conversation id says whom the agent talks to: wiped, not just freed. */
+static void
+read_clear(void *p)
+{
+	struct store_read *r = p;
+
+	sodium_memzero(r->conv, strlen(r->conv));
+	free(r->conv);
+}
+
 void
 store_read_free(struct td_cache *c)
 {
-	size_t i;
-
-	for (i = 0; i < c->n_reads; i++) {
-		sodium_memzero(c->reads[i].conv, strlen(c->reads[i].conv));
-		free(c->reads[i].conv);
-	}
-	free(c->reads);
+	vec_free(&c->reads, &c->n_reads, sizeof *c->reads, read_clear);
 	free(c->read_tab);
-	c->reads = NULL;
 	c->read_tab = NULL;
-	c->n_reads = c->cap_reads = c->read_tab_cap = 0;
+	c->cap_reads = c->read_tab_cap = 0;
 }
 
 int

@@ -39,6 +39,7 @@
 #define STORE_LOG_TMP "log.tmp"
 #define STORE_SNAPSHOT_TMP "snapshot.tmp"
 #define STORE_HEADER_TMP "header.tmp"
+#define STORE_BLOB_PREFIX "blob-"
 
 enum store_rec_type {
 	REC_BEGIN = 1,
@@ -65,6 +66,7 @@ struct cache_key {
 struct store_keys {
 	uint8_t check[32];
 	uint8_t record[32];
+	uint8_t blob[32];   /* attachments of the outbox (cache_blob.c) */
 };
 
 /* Records are built in core's struct buf, set to wipe (they hold
@@ -246,6 +248,9 @@ int store_open_keys(struct td_cache *c, const struct cache_key *key,
 int store_log_create(struct td_cache *c, const char *tmpname,
     const uint8_t link[STORE_ID_BYTES], uint8_t fhdr[STORE_FHDR_SIZE],
     int *fdp, off_t *endp, char *err, size_t errlen);
+
+/* cache_blob.c: remove attachment files no queued entry names. */
+void store_blob_prune(struct td_cache *c);
 
 /* cache_state.c: outbox and drafts in memory. */
 int store_state_apply(struct td_cache *c, const struct store_rec *r,

@@ -26,6 +26,8 @@ store_derive(const struct cache_key *key, struct store_keys *sk)
 	if (crypto_kdf_derive_from_key(sk->check, sizeof sk->check, 1,
 	    STORE_KDF_CONTEXT, key->key) != 0 ||
 	    crypto_kdf_derive_from_key(sk->record, sizeof sk->record, 2,
+	    STORE_KDF_CONTEXT, key->key) != 0 ||
+	    crypto_kdf_derive_from_key(sk->blob, sizeof sk->blob, 3,
 	    STORE_KDF_CONTEXT, key->key) != 0)
 		return -1;
 	return 0;

@@ -23,6 +23,7 @@
 #include "keymap.h"
 #include "media.h"
 #include "numbers.h"
+#include "picview.h"
 #include "team.h"
 #include "ui.h"
 #include "contactpanel.h"
@@ -182,7 +183,10 @@ act_bottom(struct app *app)
 static int
 act_open(struct app *app)
 {
-	if (!thread_focused(app))
+	/* In the thread: an image's full-screen view. */
+	if (thread_focused(app))
+		picview_open(app);
+	else
 		thread_open(app, action_target(app)->id);
 	return UI_HANDLED;
 }
@@ -374,7 +378,8 @@ const struct action_def action_table[] = {
 	    act_top, ACT_MOTION, NULL},
 	{"bottom", "G, End", "last conversation / last message",
 	    act_bottom, ACT_MOTION, NULL},
-	{"open", "Enter, l, Right", "open the selected conversation",
+	{"open", "Enter, l, Right", "open the selected conversation; in the "
+	    "thread, the selected image full screen",
 	    act_open, ACT_CONV, NULL},
 	{"back", "Esc, h, Left", "back to the list / clear the search",
 	    act_back, 0, NULL},
@@ -405,7 +410,8 @@ const struct action_def action_table[] = {
 	    convact_note, ACT_CONV, NULL},
 	{"template", "t", "pick a template (outside the 24-hour window)",
 	    convact_template, ACT_CONV, NULL},
-	{"interactive", "I", "compose reply buttons or a list for the customer",
+	{"interactive", "I", "compose reply buttons, a list, a link button or a "
+	    "location request, or send a saved one ([interactive])",
 	    intercomp_start, 0, NULL},
 	{"canned", "T", "pick a canned reply (C-t while composing)",
 	    convact_canned, ACT_CONV, NULL},

@@ -6,6 +6,7 @@
 
 #include "ttydesk/buf.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "aline.h"
 #include "theme.h"
 
@@ -21,6 +22,12 @@ aline_free(struct aline *l)
 	free(l->text);
 	free(l->runs);
 	aline_init(l);
+}
+
+void
+aline_free_item(void *p)
+{
+	aline_free(p);
 }
 
 void
@@ -51,13 +58,9 @@ aline_add(struct aline *l, int style, const char *s, size_t len)
 	if (l->n_runs > 0 && l->runs[l->n_runs - 1].style == style) {
 		l->runs[l->n_runs - 1].len += len;
 	} else {
-		if (l->n_runs == l->runs_cap) {
-			size_t cap = l->runs_cap ? l->runs_cap * 2 : 4;
-			if ((r = realloc(l->runs, cap * sizeof *r)) == NULL)
-				return -1;
-			l->runs = r;
-			l->runs_cap = cap;
-		}
+		if (vec_grow(&l->runs, &l->runs_cap, l->n_runs + 1,
+		    sizeof *l->runs) != 0)
+			return -1;
 		r = &l->runs[l->n_runs++];
 		r->off = l->len;
 		r->len = len;
@@ -205,16 +208,8 @@ text_wrap(const char *s, size_t len, size_t cols, wrap_fn fn, void *ud)
 struct aline *
 aline_list_add(struct aline_list *ls)
 {
-	struct aline *nv;
-	size_t cap;
-
-	if (ls->n == ls->cap) {
-		cap = ls->cap ? ls->cap * 2 : 32;
-		if ((nv = realloc(ls->v, cap * sizeof *nv)) == NULL)
-			return NULL;
-		ls->v = nv;
-		ls->cap = cap;
-	}
+	if (vec_grow(&ls->v, &ls->cap, ls->n + 1, sizeof *ls->v) != 0)
+		return NULL;
 	aline_init(&ls->v[ls->n]);
 	return &ls->v[ls->n++];
 }
@@ -222,12 +217,8 @@ aline_list_add(struct aline_list *ls)
 void
 aline_list_free(struct aline_list *ls)
 {
-	size_t i;
-
-	for (i = 0; i < ls->n; i++)
-		aline_free(&ls->v[i]);
-	free(ls->v);
-	memset(ls, 0, sizeof *ls);
+	vec_free(&ls->v, &ls->n, sizeof *ls->v, aline_free_item);
+	ls->cap = 0;
 }
 
 void

@@ -31,6 +31,8 @@ struct aline {
 
 void aline_init(struct aline *l);
 void aline_free(struct aline *l);
+/* aline_free as the clear of vec_free (ttydesk/vec.h): p is an aline. */
+void aline_free_item(void *p);
 void aline_clear(struct aline *l);
 /* Append len bytes of already sanitized text in a style.  Returns 0 or -1
  * (out of memory). */

@@ -5,6 +5,7 @@
 
 #include "ttydesk/buf.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "cbuf.h"
 
 #define ZWJ 0x200du
@@ -313,14 +314,8 @@ static int
 rows_add(struct crow **rows, size_t *n, size_t *cap, size_t off, size_t len,
     size_t cols)
 {
-	struct crow *r;
-
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		if ((r = realloc(*rows, *cap * sizeof *r)) == NULL)
-			return -1;
-		*rows = r;
-	}
+	if (vec_grow(rows, cap, *n + 1, sizeof **rows) != 0)
+		return -1;
 	(*rows)[*n].off = off;
 	(*rows)[*n].len = len;
 	(*rows)[*n].cols = cols;

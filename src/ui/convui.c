@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "convui.h"
 
 struct convmap {
@@ -41,17 +42,12 @@ convmap_new(void)
 void
 convui_free_lines(struct convui *cu)
 {
-	size_t i;
-
-	for (i = 0; i < cu->n_extras; i++)
-		aline_free(&cu->extras[i]);
-	free(cu->extras);
+	vec_free(&cu->extras, &cu->n_extras, sizeof *cu->extras,
+	    aline_free_item);
 	free(cu->lines);  /* views: the text belongs to blocks and extras */
 	free(cu->msg_of);
 	free(cu->first_line);
 	free(cu->last_line);
-	cu->extras = NULL;
-	cu->n_extras = 0;
 	cu->lines = NULL;
 	cu->msg_of = NULL;
 	cu->first_line = cu->last_line = NULL;

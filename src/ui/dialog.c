@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "ui.h"
 #include "dialog.h"
@@ -37,15 +38,11 @@ struct dialog {
 static void
 dialog_free(struct dialog *d)
 {
-	size_t i;
-
 	if (d == NULL)
 		return;
 	if (d->win != NULL)
 		delwin(d->win);
-	for (i = 0; i < d->n_items; i++)
-		free(d->items[i]);
-	free(d->items);
+	vec_free(&d->items, &d->n_items, sizeof *d->items, vec_clear_str);
 	free(d->label);
 	free(d);
 }

@@ -8,6 +8,7 @@
 #include "ttydesk/buf.h"
 #include "ttydesk/ini.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "keymap.h"
 
 static const struct {
@@ -120,25 +121,15 @@ keymap_action_index(const struct keymap *km, const char *name)
 	return -1;
 }
 
+/* Drops the bindings of key and those of action; -1 names none (keys and
+ * actions are never negative). */
 static void
-keymap_unbind_key(struct keymap *km, int key)
+keymap_unbind(struct keymap *km, int key, int action)
 {
 	size_t i, j = 0;
 
 	for (i = 0; i < km->n; i++) {
-		if (km->b[i].key != key)
-			km->b[j++] = km->b[i];
-	}
-	km->n = j;
-}
-
-static void
-keymap_unbind_action(struct keymap *km, int action)
-{
-	size_t i, j = 0;
-
-	for (i = 0; i < km->n; i++) {
-		if (km->b[i].action != action)
+		if (km->b[i].key != key && km->b[i].action != action)
 			km->b[j++] = km->b[i];
 	}
 	km->n = j;
@@ -147,17 +138,9 @@ keymap_unbind_action(struct keymap *km, int action)
 static int
 keymap_bind(struct keymap *km, int key, int action)
 {
-	struct binding *nb;
-	size_t cap;
-
-	keymap_unbind_key(km, key);
-	if (km->n == km->cap) {
-		cap = km->cap ? km->cap * 2 : 64;
-		if ((nb = realloc(km->b, cap * sizeof *nb)) == NULL)
-			return -1;
-		km->b = nb;
-		km->cap = cap;
-	}
+	keymap_unbind(km, key, -1);
+	if (vec_grow(&km->b, &km->cap, km->n + 1, sizeof *km->b) != 0)
+		return -1;
 	km->b[km->n].key = key;
 	km->b[km->n].action = action;
 	km->n++;
@@ -289,7 +272,7 @@ keymap_apply_config(struct keymap *km, const struct ini *ini,
 		/* An action named in [keys] gets exactly the keys given there;
 		 * naming it twice adds the later keys to the earlier. */
 		if (!k->configured[k->action])
-			keymap_unbind_action(km, k->action);
+			keymap_unbind(km, -1, k->action);
 		k->configured[k->action] = 1;
 		if (keymap_each_key(e->value, keymap_config_cb, k) != 0)
 			return -1;

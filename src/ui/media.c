@@ -261,7 +261,8 @@ attach_caption(struct app *app, void *ud, const char *text)
 		attach_ask_free(a);
 		return;
 	}
-	if (attach_send(app, a->conv, &a->f, text, err, sizeof err) != 0)
+	if (attach_send(app, a->conv, &a->f, text, err, sizeof err) != 0 &&
+	    err[0] != '\0')
 		app_error(app, "%s", err);
 	attach_ask_free(a);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ttydesk/day.h"
 #include "ttydesk/sanitize.h"
 #include "app.h"
 #include "chart.h"
@@ -141,7 +142,7 @@ day_series(const struct report *days, int64_t from, int64_t to,
 		frt[i] = -1;
 	}
 	for (i = 0; i < days->n; i++) {
-		if (report_parse_day(days->rows[i].key, &ts) != 0 || ts < from ||
+		if (day_parse(days->rows[i].key, &ts) != 0 || ts < from ||
 		    ts > to || (size_t)((ts - from) / DAY) >= n)
 			continue;
 		vol[(ts - from) / DAY] = (double)days->rows[i].conversations;

@@ -6,6 +6,7 @@
 
 #include "ttydesk/model.h"
 #include "app.h"
+#include "attach.h"
 #include "compose.h"
 #include "dialog.h"
 #include "keymap.h"
@@ -24,6 +25,8 @@ struct rtpick {
 	char **values;          /* t->n_fields */
 	size_t i;               /* the field being asked */
 	size_t send_item;       /* in the preview list: Send */
+	struct attach_file file; /* a media header from the agent's file */
+	char *file_line;        /* what the preview shows for it */
 };
 
 static void
@@ -37,6 +40,8 @@ rtpick_free(struct rtpick *p)
 	    i++)
 		free(p->values[i]);
 	free(p->values);
+	attach_file_free(&p->file);
+	free(p->file_line);
 	rtmpl_list_free(&p->list);
 	free(p->conv);
 	free(p->why);
@@ -45,6 +50,24 @@ rtpick_free(struct rtpick *p)
 
 static void rtpick_ask(struct app *app, struct rtpick *p, const char *note);
 
+/* The preview, with the agent's file named rather than its id. */
+static char *
+rtpick_preview_text(const struct rtpick *p)
+{
+	const char **shown = calloc(p->t->n_fields + 1, sizeof *shown);
+	char *text;
+	size_t i;
+
+	if (shown == NULL)
+		return NULL;
+	for (i = 0; i < p->t->n_fields; i++)
+		shown[i] = p->t->fields[i].kind == RTF_HEADER_MEDIA &&
+		    p->file_line != NULL ? p->file_line : p->values[i];
+	text = rtmpl_preview(p->t, shown);
+	free(shown);
+	return text;
+}
+
 static void
 rtpick_send(struct app *app, struct rtpick *p)
 {
@@ -52,10 +75,16 @@ rtpick_send(struct app *app, struct rtpick *p)
 	json_t *body;
 	char *preview;
 
+	/* The header's file first: the outbox sends in order, and the
+	 * relay refuses the template while it does not hold the file. */
+	if (p->file.bytes != NULL && attach_keep(app, p->conv, &p->file) != 0) {
+		json_decref(comps);
+		return;
+	}
 	body = comps == NULL ? NULL : json_pack("{s:{s:s, s:s, s:o}}",
 	    "template", "name", p->t->name, "language", p->t->language,
 	    "components", comps);
-	preview = rtmpl_preview(p->t, (const char *const *)p->values);
+	preview = rtpick_preview_text(p);
 	if (body != NULL)
 		outbox_add(app, p->conv, "template", "/messages",
 		    preview != NULL ? preview : p->t->name, body);
@@ -87,7 +116,7 @@ rtpick_preview(struct app *app, struct rtpick *p)
 	char title[256], send[160], why[8], *text, *line, *save = NULL;
 	size_t n = 0;
 
-	text = rtmpl_preview(p->t, (const char *const *)p->values);
+	text = rtpick_preview_text(p);
 	/* The cost where the choice is: the title is cut to the box. */
 	snprintf(send, sizeof send, "Send (%s)", rtmpl_cost(p->t, c != NULL &&
 	    compose_window_ok(c, app->now, why, sizeof why)));
@@ -102,6 +131,47 @@ rtpick_preview(struct app *app, struct rtpick *p)
 	if (dialog_choose(app, title, items, n, rtpick_confirmed, p) != 0)
 		rtpick_free(p);
 	free(text);
+}
+
+/* A media header: an https link as it is, else the agent's file, read
+ * and checked now (Meta's type and size, the header's kind); the value
+ * becomes the id the relay will give it. */
+static int
+rtpick_media(struct rtpick *p, const char *text, char *why, size_t whylen)
+{
+	const struct rtmpl_field *f = &p->t->fields[p->i];
+	char id[80], line[300];
+
+	/* Asked again (the relay's check refused another field): the file
+	 * already read stays. */
+	if (p->file.bytes != NULL) {
+		attach_local_id(&p->file, id, sizeof id);
+		if (strcmp(text, id) == 0)
+			return 0;
+	}
+	attach_file_free(&p->file);
+	free(p->file_line);
+	p->file_line = NULL;
+	if (strncmp(text, "https://", 8) == 0)
+		return 0;
+	if (attach_load(text, &p->file, why, whylen) != 0)
+		return -1;
+	if (rtmpl_media_ok(f, p->file.name, p->file.kind, p->file.mime, why,
+	    whylen) != 0) {
+		attach_file_free(&p->file);
+		return -1;
+	}
+	attach_local_id(&p->file, id, sizeof id);
+	snprintf(line, sizeof line, "%s (%s, %.0f KB)", p->file.name,
+	    p->file.mime, (double)p->file.len / 1024.0);
+	free(p->values[p->i]);
+	p->values[p->i] = strdup(id);
+	p->file_line = strdup(line);
+	if (p->values[p->i] == NULL || p->file_line == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -120,9 +190,22 @@ rtpick_value(struct app *app, void *ud, const char *text)
 		rtpick_free(p);
 		return;
 	}
-	if (*text == '\0') {
+	if (*text == '\0' && !rtmpl_field_optional(&p->t->fields[p->i])) {
 		snprintf(why, sizeof why, "%s cannot be empty",
 		    p->t->fields[p->i].label);
+		rtpick_ask(app, p, why);
+		return;
+	}
+	if (p->t->fields[p->i].kind == RTF_HEADER_MEDIA &&
+	    rtpick_media(p, text, why, sizeof why) != 0) {
+		/* Asked afresh: the reason needs the line's room. */
+		free(p->values[p->i]);
+		p->values[p->i] = NULL;
+		rtpick_ask(app, p, why);
+		return;
+	}
+	if (rtmpl_check_field(p->t, p->i, p->values[p->i], why,
+	    sizeof why) != 0) {
 		rtpick_ask(app, p, why);
 		return;
 	}

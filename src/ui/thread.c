@@ -13,6 +13,7 @@
 
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "picture.h"
 #include "answer.h"
 #include "convui.h"

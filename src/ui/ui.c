@@ -32,20 +32,21 @@
 static attr_t
 ui_attrs(unsigned a)
 {
+	static const struct {
+		unsigned tha;
+		attr_t attr;
+	} map[] = {
+		{ THA_BOLD, A_BOLD }, { THA_DIM, A_DIM },
+		{ THA_UNDERLINE, A_UNDERLINE }, { THA_REVERSE, A_REVERSE },
+		{ THA_ITALIC, A_ITALIC }, { THA_STANDOUT, A_STANDOUT },
+	};
 	attr_t r = A_NORMAL;
+	size_t i;
 
-	if (a & THA_BOLD)
-		r |= A_BOLD;
-	if (a & THA_DIM)
-		r |= A_DIM;
-	if (a & THA_UNDERLINE)
-		r |= A_UNDERLINE;
-	if (a & THA_REVERSE)
-		r |= A_REVERSE;
-	if (a & THA_ITALIC)
-		r |= A_ITALIC;
-	if (a & THA_STANDOUT)
-		r |= A_STANDOUT;
+	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+		if (a & map[i].tha)
+			r |= map[i].attr;
+	}
 	return r;
 }
 

@@ -7,6 +7,7 @@
 
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "dialog.h"
 #include "keymap.h"

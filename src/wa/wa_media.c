@@ -100,6 +100,46 @@ starts(const unsigned char *b, size_t len, size_t at, const char *magic,
 	return len >= at + n && memcmp(b + at, magic, n) == 0;
 }
 
+/* Signatures at a fixed offset, the first that matches wins (so "ftyp3g"
+ * comes before the plain "ftyp" of MP4). */
+static const struct {
+	size_t at, n;
+	const char *magic, *mime;
+} magics[] = {
+	{ 0, 3, "\xff\xd8\xff", "image/jpeg" },
+	{ 0, 8, "\x89PNG\r\n\x1a\n", "image/png" },
+	{ 0, 5, "%PDF-", "application/pdf" },
+	{ 0, 4, "OggS", "audio/ogg" },
+	{ 0, 5, "#!AMR", "audio/amr" },
+	{ 4, 6, "ftyp3g", "video/3gpp" },
+	{ 4, 7, "ftypM4A", "audio/mp4" },
+	{ 4, 4, "ftyp", "video/mp4" },
+	{ 0, 3, "ID3", "audio/mpeg" },
+};
+
+#define N_MAGICS (sizeof magics / sizeof magics[0])
+/* Opus in OGG: the first page's packet starts with "OpusHead". */
+static int
+wa_media_opus(const unsigned char *b, size_t len)
+{
+	return starts(b, len, 0, "OggS", 4) && starts(b, len, 28, "OpusHead", 8);
+}
+
+int
+wa_media_is_voice(const struct wa_media_type *t, const void *bytes,
+    size_t len)
+{
+	return strcmp(t->mime, "audio/ogg") == 0 && wa_media_opus(bytes, len);
+}
+
+const char *
+wa_media_refusal(const struct wa_media_type *t, const void *bytes, size_t len)
+{
+	if (strcmp(t->mime, "audio/ogg") == 0 && !wa_media_opus(bytes, len))
+		return "Meta takes OGG audio only with the Opus codec";
+	return NULL;
+}
+
 const char *
 wa_media_sniff(const void *bytes, size_t len, const char *name)
 {
@@ -107,26 +147,14 @@ wa_media_sniff(const void *bytes, size_t len, const char *name)
 	const char *dot = name != NULL ? strrchr(name, '.') : NULL;
 	size_t i;
 
-	if (starts(b, len, 0, "\xff\xd8\xff", 3))
-		return "image/jpeg";
-	if (starts(b, len, 0, "\x89PNG\r\n\x1a\n", 8))
-		return "image/png";
 	if (starts(b, len, 0, "RIFF", 4) && starts(b, len, 8, "WEBP", 4))
 		return "image/webp";
-	if (starts(b, len, 0, "%PDF-", 5))
-		return "application/pdf";
-	if (starts(b, len, 0, "OggS", 4))
-		return "audio/ogg";
-	if (starts(b, len, 0, "#!AMR", 5))
-		return "audio/amr";
-	if (starts(b, len, 4, "ftyp3g", 6))
-		return "video/3gpp";
-	if (starts(b, len, 4, "ftypM4A", 7))
-		return "audio/mp4";
-	if (starts(b, len, 4, "ftyp", 4))
-		return "video/mp4";
-	if (starts(b, len, 0, "ID3", 3) || (len >= 2 && b[0] == 0xff &&
-	    (b[1] & 0xf6) == 0xf2))
+	for (i = 0; i < N_MAGICS; i++) {
+		if (starts(b, len, magics[i].at, magics[i].magic, magics[i].n))
+			return magics[i].mime;
+	}
+	/* MPEG audio frames and ADTS have no magic, only sync bits. */
+	if (len >= 2 && b[0] == 0xff && (b[1] & 0xf6) == 0xf2)
 		return "audio/mpeg";
 	if (len >= 2 && b[0] == 0xff && (b[1] & 0xf6) == 0xf0)
 		return "audio/aac";

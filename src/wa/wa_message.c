@@ -11,23 +11,30 @@
 
 #include "wa_private.h"
 
+void
+wa_error_texts(const json_t *e, const char **title, const char **details)
+{
+	const char *message = wa_json_nstr(e, "message");
+
+	*title = wa_json_nstr(e, "title");
+	*details = wa_json_nstr(json_object_get(e, "error_data"), "details");
+	if (*title == NULL)
+		*title = message;
+	if (*details == NULL)
+		*details = wa_json_nstr(e, "details");
+	if (*details == NULL && message != NULL && strcmp(message, *title) != 0)
+		*details = message;
+}
+
 char *
 wa_errors_text(const json_t *errors)
 {
 	const json_t *e = json_array_get(errors, 0);
-	const char *title = wa_json_nstr(e, "title");
-	const char *message = wa_json_nstr(e, "message");
-	const char *details = wa_json_nstr(json_object_get(e, "error_data"),
-	    "details");
+	const char *title, *details;
 	int code = wa_json_code(json_object_get(e, "code"));
 	struct buf b = { 0 };
 
-	if (title == NULL)
-		title = message;
-	if (details == NULL)
-		details = wa_json_nstr(e, "details");
-	if (details == NULL && message != NULL && strcmp(message, title) != 0)
-		details = message;
+	wa_error_texts(e, &title, &details);
 	if (title == NULL && details == NULL && code == 0)
 		return NULL;
 	buf_adds(&b, title != NULL ? title : "error");

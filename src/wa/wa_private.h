@@ -65,6 +65,11 @@ const struct wa_type *wa_type_guess(const json_t *msg);
  * errors).  Returns 0, or -1 when out of memory. */
 int wa_message_parse(const json_t *msg, const json_t *value,
     struct wa_item *it);
+/* The title and details of a webhook's error object: its title, else its
+ * message; error_data.details, else details, else the message when it is
+ * not the title.  Either may be NULL; both point into e. */
+void wa_error_texts(const json_t *e, const char **title,
+    const char **details);
 /* Text for an errors[] array: "title (details)", NULL when none. */
 char *wa_errors_text(const json_t *errors);
 

@@ -253,19 +253,11 @@ static int
 wa_status_error(const json_t *errors, struct td_error *e)
 {
 	const json_t *first = json_array_get(errors, 0);
-	const char *title = wa_json_nstr(first, "title");
-	const char *message = wa_json_nstr(first, "message");
-	const char *details = wa_json_nstr(json_object_get(first,
-	    "error_data"), "details");
+	const char *title, *details;
 
 	if (!json_is_object(first))
 		return 0;
-	if (title == NULL)
-		title = message;
-	if (details == NULL)
-		details = wa_json_nstr(first, "details");
-	if (details == NULL && message != NULL && strcmp(message, title) != 0)
-		details = message;
+	wa_error_texts(first, &title, &details);
 	e->code = wa_json_code(json_object_get(first, "code"));
 	if (wa_dup(title, &e->title) != 0 || wa_dup(details, &e->details) != 0)
 		return -1;

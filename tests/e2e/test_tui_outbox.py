@@ -6,7 +6,11 @@
 - kill -9 right after sending with the relay up (it may or may not have
   arrived): after a restart the Graph API still sees it exactly once
   (the relay is idempotent on client_id);
-- quitting with a queued reply asks first.
+- quitting with a queued reply asks first;
+- an attachment queued with the relay down is sealed in the cache (no
+  plaintext on disk), survives kill -9 and is uploaded and sent once after
+  the restart; its sealed file is gone once the relay has it; one killed
+  while uploading is sent once too.
 """
 
 import os
@@ -21,6 +25,8 @@ sys.path.insert(0, os.path.join(_HERE, "..", "pylib"))
 
 import harness  # noqa: E402
 from tui_tmux import TuiWorldCase  # noqa: E402
+
+_PNG = os.path.join(_HERE, "..", "fixtures", "images", "quadrants.png")
 
 
 
@@ -161,6 +167,96 @@ class TuiOutbox(TuiWorldCase):
 		t.start()
 		t.wait_for("online")
 		self.delivered_once("sent as ttydesk dies", "delivery")
+		t.keys("q")
+		t.wait_for("TTYDESK-EXIT=0")
+
+
+	def blobs(self, t):
+		d = os.path.join(t.dir, "cache")
+		return [os.path.join(d, f) for f in os.listdir(d)
+		    if f.startswith("blob-")]
+
+	def attach(self, t, path, caption):
+		t.keys("F")
+		t.wait_for("Attach file:")
+		t.literal(path)
+		t.keys("Enter")
+		t.wait_for("caption")
+		t.literal(caption)
+		t.keys("Enter")
+
+	def image_sends(self, caption):
+		return [s for s in self.fake.send_requests() if (s.get("body") or
+		    {}).get("image", {}).get("caption") == caption]
+
+	def test_kill9_attachment_after_queued(self):
+		with open(_PNG, "rb") as fp:
+			png = fp.read()
+		t = self.session()
+		img = t.put_file("lamp.png", png)
+		t.start()
+		t.wait_for("online")
+		self.open_new(t, "Crash Cora", "the photo please")
+		self.relay_down()
+		self.attach(t, img, "photo across a crash")
+		t.wait_for("attach · queued")
+		# Sealed in the cache beside the entry: no plaintext on disk.
+		blobs = self.blobs(t)
+		self.assertEqual(len(blobs), 1, blobs)
+		with open(blobs[0], "rb") as fp:
+			sealed = fp.read()
+		self.assertGreater(len(sealed), len(png))
+		self.assertNotIn(png[16:64], sealed)
+		self.assertEqual(os.stat(blobs[0]).st_mode & 0o777, 0o600)
+		self.kill9(t)
+		self.assertEqual(self.image_sends("photo across a crash"), [])
+		self.relay_up()
+		t.start()
+		harness.wait_until(lambda: [s for s in self.image_sends(
+		    "photo across a crash") if s["status"] == 200], timeout=30,
+		    what="delivery after restart")
+		up = [u for u in self.fake.uploads if u["size"] == len(png)]
+		self.assertEqual(len(up), 1, self.fake.uploads)
+		self.assertEqual(self.image_sends("photo across a crash")[0][
+		    "body"]["image"]["id"], up[0]["id"])
+		t.wait_for(lambda s: "◷" not in s, what="no pending line")
+		harness.wait_until(lambda: self.blobs(t) == [], timeout=10,
+		    what="the sealed file removed")
+		t.keys("q")
+		t.wait_for("TTYDESK-EXIT=0")
+		t.tmux("kill-server", check=False)
+		t.start()
+		t.wait_for("online")
+		time.sleep(1.5)
+		self.assertEqual(len(self.image_sends("photo across a crash")), 1)
+		self.assertEqual(len([u for u in self.fake.uploads
+		    if u["size"] == len(png)]), 1)
+		t.keys("q")
+		t.wait_for("TTYDESK-EXIT=0")
+
+	def test_kill9_attachment_racing_the_upload(self):
+		# A file of its own size, to find its upload among the others.
+		data = b"%PDF-1.4\n" + os.urandom(3 << 20)
+		t = self.session()
+		doc = t.put_file("big.pdf", data)
+		t.start()
+		t.wait_for("online")
+		self.open_new(t, "Race Rafa", "the contract?")
+		self.attach(t, doc, "contract racing a crash")
+		time.sleep(0.3)
+		self.kill9(t)
+		t.start()
+		t.wait_for("online")
+		harness.wait_until(lambda: [s for s in self.fake.send_requests()
+		    if (s.get("body") or {}).get("document", {}).get("caption") ==
+		    "contract racing a crash" and s["status"] == 200], timeout=60,
+		    what="delivery")
+		time.sleep(1.5)
+		self.assertEqual(len([s for s in self.fake.send_requests()
+		    if (s.get("body") or {}).get("document", {}).get("caption") ==
+		    "contract racing a crash"]), 1)
+		self.assertEqual(len([u for u in self.fake.uploads
+		    if u["size"] == len(data)]), 1)
 		t.keys("q")
 		t.wait_for("TTYDESK-EXIT=0")
 

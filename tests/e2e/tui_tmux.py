@@ -70,6 +70,13 @@ class TuiSession:
 			    "[ui]\ntheme = default\nbell = off\n%s" % (
 			    self.relay_url, self.extra))
 
+	def put_file(self, name, data):
+		"""data as a file of the session's folder; its path."""
+		path = os.path.join(self.dir, name)
+		with open(path, "wb") as fp:
+			fp.write(data)
+		return path
+
 	def tmux(self, *args, check=True):
 		r = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null"] +
 		    list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -245,9 +245,27 @@ class MediaUpload(RelayTestCase):
 		self.assertEqual(r.data["message"]["kind"], "sticker")
 		r = self._upload("nosuch", b"\x89PNG", "image/png")
 		self.assertEqual(r.status, 404, r)
-		self.fake.wait_for(lambda f: f.uploads, 20)
+		self.fake.wait_for(lambda f: [x for x in f.snapshot()[n:] if
+		    x["kind"] == "upload"], 20)
 		self.assertEqual([x for x in self.fake.snapshot()[n:] if x["kind"]
 		    == "upload" and x["status"] == 200].__len__(), 1)
+
+	def test_ogg_opus_is_a_voice_note(self):
+		conv, _, c = self.new_conversation()
+		page = bytearray(200)
+		page[0:4] = b"OggS"
+		vorbis = bytes(page[:28]) + b"\x01vorbis" + bytes(page[36:])
+		page[28:36] = b"OpusHead"
+		r = self._upload(conv, vorbis, "audio/ogg")
+		self.assertEqual((r.status, r.error_code), (415,
+		    "unsupported_media_type"))
+		self.assertIn("Opus", r.data["error"]["message"])
+		r = self._upload(conv, bytes(page), "audio/ogg", filename="v.ogg")
+		self.assertEqual(r.status, 202, r)
+		self.assertEqual(r.data["message"]["kind"], "audio")
+		sent = self.fake.wait_for(lambda f: [s for s in f.accepted_sends()
+		    if s["body"].get("type") == "audio" and s["to"] == c.wa_id], 20)
+		self.assertIs(sent[0]["body"]["audio"].get("voice"), True)
 
 	def test_upload_then_send_exactly_once(self):
 		conv, _, c = self.new_conversation()

@@ -3,6 +3,7 @@
 webhooks; template and interactive sends checked before they leave; the
 typing indicator."""
 
+import hashlib
 import os
 import sys
 import time
@@ -26,6 +27,17 @@ HELLO = {"id": "900002", "name": "hello", "language": "en_US",
     {"type": "BODY", "text": "Hello {{1}}!"}]}
 
 
+PROMO = {"id": "900004", "name": "lamp_promo", "language": "en_US",
+    "status": "APPROVED", "category": "MARKETING", "components": [
+    {"type": "HEADER", "format": "IMAGE"},
+    {"type": "BODY", "text": "The new lamp is in."},
+    {"type": "BUTTONS", "buttons": [
+        {"type": "QUICK_REPLY", "text": "Tell me more"},
+        {"type": "COPY_CODE", "example": "LAMP10"}]}]}
+_PNG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+    "fixtures", "images", "quadrants.png")
+
+
 def _filler(i):
 	return {"id": str(910000 + i), "name": "t%02d" % i, "language": "en_US",
 	    "status": "APPROVED", "category": "UTILITY", "components": [
@@ -39,8 +51,8 @@ class Templates(RelayTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.fake.set_templates(WABA, [ORDER, HELLO] + [_filler(i) for i in
-		    range(28)])
+		cls.fake.set_templates(WABA, [ORDER, HELLO, PROMO] + [_filler(i) for i in
+		    range(27)])
 		# The first listing (at start) found none; a status update for
 		# a template the relay does not know makes it list again.
 		assert cls.fake.template_status(WABA, "order", "en_US",
@@ -128,6 +140,68 @@ class Templates(RelayTestCase):
 		t = sent[0]["body"]["template"]
 		self.assertEqual(t["language"], {"code": "en_US"})
 		self.assertEqual(t["components"], tpl["components"])
+
+	def _keep(self, conv, data, ctype):
+		import agentapi
+		return agentapi.request(self.alice.url, "POST",
+		    "/v1/conversations/%s/media?send=0&filename=h.png" % conv, data,
+		    {"Authorization": "Bearer " + self.alice.token,
+		    "Content-Type": ctype})
+
+	def test_header_file_kept_then_uploaded(self):
+		conv, _, _ = self.new_conversation()
+		with open(_PNG, "rb") as fp:
+			png = fp.read()
+		n = len(self.fake.snapshot())
+		r = self._keep(conv, png, "image/png")
+		self.assertEqual(r.status, 201, r)
+		m = r.data["media"]
+		self.assertEqual((m["id"], m["mime_type"], m["kind"], m["size"]), (
+		    "local." + hashlib.sha256(png).hexdigest(), "image/png",
+		    "image", len(png)))
+		# Kept only: nothing went to Meta, no message event.
+		time.sleep(0.5)
+		self.assertEqual([x for x in self.fake.snapshot()[n:] if x["kind"]
+		    in ("upload", "send")], [])
+		# The agent's own file is served back to the conversation.
+		self.assertEqual(self.alice.media(conv, m["id"]).body, png)
+		btns = [{"type": "button", "sub_type": "quick_reply", "index": "0",
+		    "parameters": [{"type": "payload", "payload": "more-lamp"}]},
+		    {"type": "button", "sub_type": "copy_code", "index": "1",
+		    "parameters": [{"type": "coupon_code", "coupon_code":
+		    "LAMP10"}]}]
+
+		def tpl(header):
+			return {"name": "lamp_promo", "language": "en_US",
+			    "components": [{"type": "header", "parameters":
+			    [header]}] + btns}
+		# A file the relay does not have, a file of the wrong type.
+		r = self._send(conv, tpl({"type": "image", "image": {"id":
+		    "local." + "0" * 64}}))
+		self.assertEqual((r.status, r.error_code), (400, "template_params"))
+		self.assertIn("not on the relay", r.data["error"]["message"])
+		pdf = b"%PDF-1.4\n" + os.urandom(100)
+		r = self._keep(conv, pdf, "application/pdf")
+		self.assertEqual(r.status, 201, r)
+		r = self._send(conv, tpl({"type": "image", "image": {"id":
+		    r.data["media"]["id"]}}))
+		self.assertEqual((r.status, r.error_code), (400, "template_params"))
+		self.assertIn("needs an image", r.data["error"]["message"])
+		r = self._send(conv, tpl({"type": "image", "image": {"id":
+		    m["id"]}}))
+		self.assertEqual(r.status, 202, r)
+		# The sender uploads the file, then sends with Meta's id.
+		sent = self.fake.wait_for(lambda f: [s for s in f.accepted_sends()
+		    if s["body"].get("template", {}).get("name") == "lamp_promo"
+		    and s["to"] == self.conv_customer(conv)], 20)
+		up = [u for u in self.fake.uploads if u["size"] == len(png)]
+		self.assertEqual(len(up), 1, self.fake.uploads)
+		self.assertEqual(up[0]["type"], "image/png")
+		comps = sent[0]["body"]["template"]["components"]
+		self.assertEqual(comps[0]["parameters"][0], {"type": "image",
+		    "image": {"id": up[0]["id"]}})
+		self.assertEqual(comps[1:], btns)
+		self.assertNotIn("ttydesk_upload", sent[0]["body"])
 
 	def conv_customer(self, conv):
 		evs = [e for e in self.conv_events(conv) if e["type"] == "message"

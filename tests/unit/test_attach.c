@@ -108,12 +108,48 @@ test_load(void)
 	CHECK(strstr(why, "No such file") != NULL);
 }
 
+/* OGG pages: Opus (a voice note) is taken, Vorbis refused in words. */
+static void
+test_ogg_voice(void)
+{
+	unsigned char opus[64], vorbis[64];
+	const struct wa_media_type *t = wa_media_type_of("audio/ogg", NULL, 0);
+	struct attach_file f;
+	char why[256];
+	const char *p;
+
+	memset(opus, 0, sizeof opus);
+	memcpy(opus, "OggS", 4);
+	memcpy(opus + 28, "OpusHead", 8);
+	memcpy(vorbis, opus, sizeof vorbis);
+	memcpy(vorbis + 28, "\x01vorbis\0", 8);
+	CHECK(t != NULL);
+	CHECK(wa_media_refusal(t, opus, sizeof opus) == NULL);
+	CHECK(wa_media_is_voice(t, opus, sizeof opus));
+	CHECK_STR(wa_media_refusal(t, vorbis, sizeof vorbis),
+	    "Meta takes OGG audio only with the Opus codec");
+	CHECK(!wa_media_is_voice(t, vorbis, sizeof vorbis));
+	CHECK(!wa_media_is_voice(wa_media_type_of("audio/mpeg", NULL, 0), opus,
+	    sizeof opus));
+	p = put("note.ogg", opus, sizeof opus);
+	CHECK_INT(attach_load(p, &f, why, sizeof why), 0);
+	CHECK_STR(f.kind, "audio");
+	CHECK_STR(f.mime, "audio/ogg");
+	attach_file_free(&f);
+	unlink(p);
+	p = put("song.ogg", vorbis, sizeof vorbis);
+	CHECK_INT(attach_load(p, &f, why, sizeof why), -1);
+	CHECK_STR(why, "song.ogg: Meta takes OGG audio only with the Opus codec");
+	unlink(p);
+}
+
 int
 main(void)
 {
 	CHECK(mkdtemp(dir) != NULL);
 	RUN(test_sniff);
 	RUN(test_load);
+	RUN(test_ogg_voice);
 	unlink(put("lamp.png", "", 0));
 	unlink(put("setup.exe", "", 0));
 	unlink(put("empty.pdf", "", 0));

@@ -30,6 +30,15 @@ test_kind_of_name(void)
 	CHECK(obx_kind_waits_event(OBK_REPLY) && obx_kind_waits_event(OBK_NOTE) &&
 	    obx_kind_waits_event(OBK_TEMPLATE));
 	CHECK(!obx_kind_waits_event(OBK_ACTION) && !obx_kind_waits_event(OBK_BULK));
+	/* Files: an attachment waits for its message, a template's header
+	 * file has no event; both carry bytes, nothing else does. */
+	CHECK_INT(obx_kind("attach"), OBK_MEDIA);
+	CHECK_INT(obx_kind("upload"), OBK_UPLOAD);
+	CHECK(obx_kind_waits_event(OBK_MEDIA) && !obx_kind_waits_event(OBK_UPLOAD));
+	CHECK(obx_kind_has_file(OBK_MEDIA) && obx_kind_has_file(OBK_UPLOAD));
+	CHECK(!obx_kind_has_file(OBK_REPLY) && !obx_kind_has_file(OBK_TEMPLATE) &&
+	    !obx_kind_has_file(OBK_ACTION));
+	CHECK(!obx_kind_keeps_draft(OBK_MEDIA));
 }
 
 static void

@@ -7,6 +7,9 @@
 #include <jpeglib.h>
 
 #include "check.h"
+#ifdef TTYDESK_HAVE_WEBP
+#include <webp/encode.h>
+#endif
 #include "imgdecode.h"
 #include "picture.h"
 
@@ -245,7 +248,7 @@ test_broken(void)
 
 	CHECK_INT(imgdecode_bytes(garbage, sizeof garbage, &px, err,
 	    sizeof err), -1);
-	CHECK(strstr(err, "not a PNG or JPEG") != NULL);
+	CHECK(strstr(err, "not a PNG, JPEG or WebP") != NULL);
 	CHECK_INT(imgdecode_bytes(garbage, 0, &px, err, sizeof err), -1);
 	CHECK_INT(imgdecode_bytes(jpeg_head, sizeof jpeg_head, &px, err,
 	    sizeof err), -1);
@@ -279,6 +282,47 @@ test_broken(void)
 	free(j);
 }
 
+/* A still WebP sticker decodes and draws (with libwebp); a broken or
+ * bomb-sized one is refused before pixel memory; the MIME types taken. */
+static void
+test_webp(void)
+{
+#ifdef TTYDESK_HAVE_WEBP
+	unsigned char rgba[32 * 32 * 4], *webp = NULL;
+	struct imgdecode_pixels px;
+	struct picture p;
+	char err[256];
+	size_t len, i;
+
+	for (i = 0; i < sizeof rgba; i += 4) {
+		rgba[i] = (unsigned char)(i < sizeof rgba / 2 ? 255 : 0);
+		rgba[i + 1] = 0;
+		rgba[i + 2] = (unsigned char)(i < sizeof rgba / 2 ? 0 : 255);
+		rgba[i + 3] = 255;
+	}
+	len = WebPEncodeLosslessRGBA(rgba, 32, 32, 32 * 4, &webp);
+	CHECK(len > 12 && webp != NULL);
+	if (webp == NULL)
+		return;
+	CHECK_INT(imgdecode_bytes(webp, len, &px, err, sizeof err), 0);
+	CHECK_INT(px.width, 32);
+	CHECK_INT(px.height, 32);
+	CHECK_INT(px.rgba[0], 255);
+	CHECK_INT(px.rgba[sizeof rgba - 2], 255); /* blue at the bottom */
+	imgdecode_free(&px);
+	CHECK_INT(picture_render(webp, len, 8, 4, PICTURE_PALETTE_240, &p, err,
+	    sizeof err), 0);
+	CHECK(p.cols > 0 && p.rows > 0);
+	picture_free(&p);
+	CHECK_INT(imgdecode_bytes(webp, len / 2, &px, err, sizeof err), -1);
+	CHECK(strstr(err, "WebP") != NULL);
+	WebPFree(webp);
+	CHECK(imgdecode_takes("image/webp"));
+#endif
+	CHECK(imgdecode_takes("image/png") && imgdecode_takes("image/jpeg"));
+	CHECK(!imgdecode_takes("image/gif") && !imgdecode_takes(NULL));
+}
+
 int
 main(void)
 {
@@ -287,5 +331,6 @@ main(void)
 	RUN(test_golden);
 	RUN(test_jpeg);
 	RUN(test_broken);
+	RUN(test_webp);
 	return check_done();
 }

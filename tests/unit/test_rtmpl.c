@@ -36,17 +36,21 @@ test_parse_and_fields(void)
 	CHECK_INT(l.n, 2); /* the rejected one is not offered */
 	t = &l.t[0];
 	CHECK_STR(t->name, "order_update");
-	CHECK_INT(t->n_fields, 5);
+	CHECK_INT(t->n_fields, 6);
 	CHECK_STR(t->fields[0].label, "header {{1}}");
 	CHECK_STR(t->fields[1].label, "body {{1}}");
 	CHECK_STR(t->fields[2].label, "body {{2}}");
 	CHECK_STR(t->fields[3].label, "button \"Track\" URL suffix");
 	CHECK_INT(t->fields[3].index, 0);
-	CHECK_STR(t->fields[4].label, "button \"Copy code\" coupon code");
-	CHECK_INT(t->fields[4].index, 2);
+	CHECK_STR(t->fields[4].label, "button \"Stop\" payload (optional)");
+	CHECK_INT(t->fields[4].index, 1);
+	CHECK(rtmpl_field_optional(&t->fields[4]));
+	CHECK(!rtmpl_field_optional(&t->fields[3]));
+	CHECK_STR(t->fields[5].label, "button \"Copy code\" coupon code");
+	CHECK_INT(t->fields[5].index, 2);
 	t = &l.t[1];
 	CHECK_INT(t->n_fields, 3);
-	CHECK_STR(t->fields[0].label, "header image (https link)");
+	CHECK_STR(t->fields[0].label, "header image (file or https link)");
 	CHECK_STR(t->fields[1].label, "body {{first_name}}");
 	CHECK_STR(t->fields[2].label, "body {{code}}");
 	CHECK_STR(rtmpl_cost(&l.t[0], true),
@@ -62,7 +66,7 @@ test_parse_and_fields(void)
 static void
 test_components_check_preview(void)
 {
-	const char *v[] = { "A-17", "Ann", "A-17", "A-17", "SAVE10" };
+	const char *v[] = { "A-17", "Ann", "A-17", "A-17", "", "SAVE10" };
 	const char *named[] = { "https://cdn.example/p.jpg", "Eva", "X1" };
 	struct rtmpl_list l;
 	json_t *c, *want;
@@ -94,11 +98,29 @@ test_components_check_preview(void)
 	free(p);
 
 	/* The relay's own words (wa_check_template). */
-	v[4] = "SAVE10SAVE10SAVE";
+	/* A quick-reply payload given: its own component. */
+	v[4] = "stop-A-17";
+	CHECK_INT(rtmpl_check(&l.t[0], v, err, sizeof err), 0);
+	c = rtmpl_components(&l.t[0], v);
+	CHECK_INT(json_array_size(c), 5);
+	want = json_loads("{\"type\": \"button\", \"index\": \"1\", "
+	    "\"sub_type\": \"quick_reply\", \"parameters\": [{\"type\": "
+	    "\"payload\", \"payload\": \"stop-A-17\"}]}", 0, NULL);
+	CHECK(json_equal(json_array_get(c, 3), want));
+	json_decref(want);
+	json_decref(c);
+	v[4] = "";
+	v[5] = "SAVE10SAVE10SAVE";
 	CHECK_INT(rtmpl_check(&l.t[0], v, err, sizeof err), -1);
 	CHECK_STR(err, "the coupon code is 16 characters, over Meta's limit "
 	    "of 15");
-	v[4] = "";
+	/* Checked alone, as typed: the coupon code, not the others. */
+	CHECK_INT(rtmpl_check_field(&l.t[0], 5, "SAVE10SAVE10SAVE", err,
+	    sizeof err), -1);
+	CHECK(strstr(err, "coupon code is 16 characters") != NULL);
+	CHECK_INT(rtmpl_check_field(&l.t[0], 5, "SAVE10", err, sizeof err), 0);
+	CHECK_INT(rtmpl_check_field(&l.t[0], 4, "", err, sizeof err), 0);
+	v[5] = "";
 	CHECK_INT(rtmpl_check(&l.t[0], v, err, sizeof err), -1);
 	CHECK_STR(err, "button \"Copy code\" coupon code cannot be empty");
 
@@ -115,6 +137,21 @@ test_components_check_preview(void)
 	p = rtmpl_preview(&l.t[1], named);
 	CHECK_STR(p, "[image] https://cdn.example/p.jpg\nHallo Eva, Eva! Code X1");
 	free(p);
+	/* The agent's file kept on the relay goes as an id. */
+	named[0] = "local.0123456789abcdef0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef";
+	CHECK_INT(rtmpl_check(&l.t[1], named, err, sizeof err), 0);
+	c = rtmpl_components(&l.t[1], named);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(
+	    json_array_get(json_object_get(json_array_get(c, 0), "parameters"),
+	    0), "image"), "id")), named[0]);
+	json_decref(c);
+	/* The header's kind: an image header takes no PDF. */
+	CHECK_INT(rtmpl_media_ok(&l.t[1].fields[0], "a.pdf", "document",
+	    "application/pdf", err, sizeof err), -1);
+	CHECK_STR(err, "an image header takes JPEG or PNG, not application/pdf");
+	CHECK_INT(rtmpl_media_ok(&l.t[1].fields[0], "a.png", "image",
+	    "image/png", err, sizeof err), 0);
 	rtmpl_list_free(&l);
 }
 

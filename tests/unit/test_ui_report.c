@@ -4,6 +4,7 @@
 #include <jansson.h>
 
 #include "check.h"
+#include "ttydesk/day.h"
 #include "app.h"
 #include "chart.h"
 #include "report.h"
@@ -190,12 +191,12 @@ test_report_days(void)
 	int64_t t;
 	char path[200];
 
-	CHECK_INT(report_parse_day("2026-12-07", &t), 0);
+	CHECK_INT(day_parse("2026-12-07", &t), 0);
 	CHECK_INT(t, 1796601600);
-	CHECK_INT(report_parse_day("2026-02-31", &t), -1);
-	CHECK_INT(report_parse_day("2026-12-7", &t), -1);
-	CHECK_INT(report_parse_day("2026-12-07x", &t), -1);
-	CHECK_INT(report_parse_day(NULL, &t), -1);
+	CHECK_INT(day_parse("2026-02-31", &t), -1);
+	CHECK_INT(day_parse("2026-12-7", &t), -1);
+	CHECK_INT(day_parse("2026-12-07x", &t), -1);
+	CHECK_INT(day_parse(NULL, &t), -1);
 	CHECK(report_path(path, sizeof path, 1000, 1000 + 86400, "day") !=
 	    NULL);
 	CHECK_STR(path, "/v1/reports?from=1000&to=173799&by=day");
@@ -283,8 +284,8 @@ test_layout(void)
 	    sizeof err), 0);
 	CHECK_INT(report_parse(days_report, strlen(days_report), &dy, err,
 	    sizeof err), 0);
-	report_parse_day("2026-12-01", &from);
-	report_parse_day("2026-12-07", &to);
+	day_parse("2026-12-01", &from);
+	day_parse("2026-12-07", &to);
 	for (utf8 = 0; utf8 <= 1; utf8++)
 	for (frt = 0; frt <= 1; frt++)
 	for (w = 40; w <= 160; w += 40) {
