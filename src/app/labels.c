@@ -8,24 +8,11 @@
 #include <time.h>
 
 #include "ttydesk/model.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "labels.h"
 
 #define LABEL_MAX 32
-
-static int
-push(char ***v, size_t *n, const char *s, size_t len)
-{
-	char **nv = realloc(*v, (*n + 1) * sizeof *nv);
-
-	if (nv == NULL)
-		return -1;
-	*v = nv;
-	if ((nv[*n] = strndup(s, len)) == NULL)
-		return -1;
-	(*n)++;
-	return 0;
-}
 
 /* The known label a word completes to, or NULL. */
 static const char *
@@ -94,8 +81,8 @@ labels_parse(const char *input, const char *const *known, size_t n_known,
 		}
 		if (label_ok(w, len, err, errlen) != 0)
 			goto fail;
-		if (push(rm ? &out->remove : &out->add, rm ? &out->n_remove :
-		    &out->n_add, w, len) != 0) {
+		if (vec_add_strn(rm ? &out->remove : &out->add, rm ?
+		    &out->n_remove : &out->n_add, w, len) != 0) {
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}
@@ -113,15 +100,8 @@ fail:
 void
 labels_edit_free(struct label_edit *e)
 {
-	size_t i;
-
-	for (i = 0; i < e->n_add; i++)
-		free(e->add[i]);
-	for (i = 0; i < e->n_remove; i++)
-		free(e->remove[i]);
-	free(e->add);
-	free(e->remove);
-	memset(e, 0, sizeof *e);
+	vec_free(&e->add, &e->n_add, sizeof *e->add, vec_clear_str);
+	vec_free(&e->remove, &e->n_remove, sizeof *e->remove, vec_clear_str);
 }
 
 size_t
@@ -160,8 +140,8 @@ str_cmp(const void *a, const void *b)
 size_t
 labels_known(const struct app *app, const char ***out)
 {
-	size_t i, j, k, n = 0, cap = 0, ncap;
-	const char **v = NULL, **nv;
+	size_t i, j, k, n = 0, cap = 0;
+	const char **v = NULL;
 
 	for (i = 0; i < model_count(app->model); i++) {
 		const struct td_conversation *c = model_get(app->model, i);
@@ -171,14 +151,9 @@ labels_known(const struct app *app, const char ***out)
 				;
 			if (k < n)
 				continue;
-			if (n == cap) {
-				/* Out of memory: complete with what we have. */
-				ncap = cap ? cap * 2 : 16;
-				if ((nv = realloc(v, ncap * sizeof *nv)) == NULL)
-					goto done;
-				v = nv;
-				cap = ncap;
-			}
+			/* Out of memory: complete with what we have. */
+			if (vec_grow(&v, &cap, n + 1, sizeof *v) != 0)
+				goto done;
 			v[n++] = c->state.labels[j];
 		}
 	}

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ttydesk/model.h"
 #include "app.h"
@@ -47,17 +46,7 @@ archivebox_free(struct archivebox *b)
 static char *
 archivebox_row(const struct archive_entry *e)
 {
-	char day[16] = "?", *row;
-	time_t t = (time_t)e->last_ts;
-	struct tm tm;
-	size_t len;
-
-	if (e->last_ts > 0 && localtime_r(&t, &tm) != NULL)
-		strftime(day, sizeof day, "%Y-%m-%d", &tm);
-	len = strlen(day) + strlen(e->name) + strlen(e->preview) + 8;
-	if ((row = malloc(len)) != NULL)
-		snprintf(row, len, "%s  %s  %s", day, e->name, e->preview);
-	return row;
+	return dialog_day_row(e->last_ts, "?", "  ", e->name, "  ", e->preview);
 }
 
 static int

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ttydesk/model.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "bulk.h"
 #include "keymap.h"
@@ -46,7 +47,6 @@ bulk_toggle(struct app *app)
 {
 	struct td_conversation *c = app_selected_conv(app);
 	struct bulk *b;
-	char **n;
 	long i;
 
 	if (c == NULL || ui_of(app)->focus != FOCUS_LIST) {
@@ -60,10 +60,8 @@ bulk_toggle(struct app *app)
 	if ((i = bulk_find(app, c->id)) >= 0) {
 		free(b->ids[i]);
 		b->ids[i] = b->ids[--b->n];
-	} else if ((n = realloc(b->ids, (b->n + 1) * sizeof *n)) != NULL) {
-		b->ids = n;
-		if ((b->ids[b->n] = strdup(c->id)) != NULL)
-			b->n++;
+	} else {
+		vec_add_strn(&b->ids, &b->n, c->id, strlen(c->id));
 	}
 	app_message(app, "%zu marked: x resolves, a/c/A assign, L labels, "
 	    "M clears", b->n);

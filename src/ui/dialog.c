@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ttydesk/sanitize.h"
 #include "ttydesk/vec.h"
@@ -569,4 +570,24 @@ dialog_draw(struct app *app)
 		dialog_draw_box(app, d);
 	else
 		dialog_draw_line(app, d);
+}
+
+char *
+dialog_day_row(int64_t ts, const char *nodate, const char *sep1,
+    const char *a, const char *sep2, const char *b)
+{
+	char day[16];
+	time_t t = (time_t)ts;
+	struct tm tm;
+	char *row;
+	size_t len;
+
+	if (ts <= 0 || localtime_r(&t, &tm) == NULL ||
+	    strftime(day, sizeof day, "%Y-%m-%d", &tm) == 0)
+		snprintf(day, sizeof day, "%s", nodate);
+	len = strlen(day) + strlen(sep1) + strlen(a) + strlen(sep2) +
+	    strlen(b) + 1;
+	if ((row = malloc(len)) != NULL)
+		snprintf(row, len, "%s%s%s%s%s", day, sep1, a, sep2, b);
+	return row;
 }

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct app;
 
@@ -26,6 +27,10 @@ int dialog_confirm(struct app *app, const char *question,
     dialog_pick_fn done, void *ud);
 int dialog_choose(struct app *app, const char *title,
     const char *const *items, size_t n, dialog_pick_fn done, void *ud);
+/* A row for a dialog_choose box: the local day of ts ("2026-12-07", else
+ * nodate) then sep1 a sep2 b.  malloc'd, NULL when out of memory. */
+char *dialog_day_row(int64_t ts, const char *nodate, const char *sep1,
+    const char *a, const char *sep2, const char *b);
 /* The same with parts of items marked \x02...\x03 (relay search
  * snippets), drawn highlighted; each part is sanitized on its own. */
 int dialog_choose_marked(struct app *app, const char *title,

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ttydesk/model.h"
 #include "app.h"
@@ -84,17 +83,7 @@ relay_picked(struct app *app, void *ud, int index)
 static char *
 relay_row(const struct rsearch_hit *h)
 {
-	char day[16] = "", *row;
-	time_t t = (time_t)h->ts;
-	struct tm tm;
-	size_t len;
-
-	if (h->ts > 0 && localtime_r(&t, &tm) != NULL)
-		strftime(day, sizeof day, "%Y-%m-%d", &tm);
-	len = strlen(day) + strlen(h->kind) + strlen(h->snippet) + 8;
-	if ((row = malloc(len)) != NULL)
-		snprintf(row, len, "%s %s: %s", day, h->kind, h->snippet);
-	return row;
+	return dialog_day_row(h->ts, "", " ", h->kind, ": ", h->snippet);
 }
 
 /* The relay's hits outside the working set (the list already shows the
