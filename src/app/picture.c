@@ -26,7 +26,7 @@ picture_mode(enum picture_palette pal)
  * pixel mode pm), drawn from px. */
 static ChafaCanvas *
 picture_canvas_mode(const struct imgdecode_pixels *px, int cols, int rows,
-    ChafaCanvasMode cm, ChafaPixelMode pm)
+    ChafaCanvasMode cm, ChafaPixelMode pm, const int *cell)
 {
 	ChafaSymbolMap *map = chafa_symbol_map_new();
 	ChafaCanvasConfig *cfg = chafa_canvas_config_new();
@@ -40,6 +40,9 @@ picture_canvas_mode(const struct imgdecode_pixels *px, int cols, int rows,
 	    CHAFA_SYMBOL_TAG_HALF | CHAFA_SYMBOL_TAG_QUAD |
 	    CHAFA_SYMBOL_TAG_SPACE));
 	chafa_canvas_config_set_geometry(cfg, cols, rows);
+	if (cell != NULL && cell[0] > 0 && cell[1] > 0 && cell[0] < 200 &&
+	    cell[1] < 400)
+		chafa_canvas_config_set_cell_geometry(cfg, cell[0], cell[1]);
 	chafa_canvas_config_set_canvas_mode(cfg, cm);
 	chafa_canvas_config_set_pixel_mode(cfg, pm);
 	chafa_canvas_config_set_symbol_map(cfg, map);
@@ -63,7 +66,7 @@ picture_canvas(const struct imgdecode_pixels *px, int cols, int rows,
     enum picture_palette pal)
 {
 	return picture_canvas_mode(px, cols, rows, picture_mode(pal),
-	    CHAFA_PIXEL_MODE_SYMBOLS);
+	    CHAFA_PIXEL_MODE_SYMBOLS, NULL);
 }
 
 static int16_t
@@ -141,10 +144,11 @@ picture_render(const unsigned char *bytes, size_t len, int max_cols,
 
 char *
 picture_print(const unsigned char *bytes, size_t len, int cols, int rows,
-    enum picture_output how, enum picture_palette pal, size_t *outlen,
-    char *err, size_t errlen)
+    enum picture_output how, enum picture_palette pal, int cell_w,
+    int cell_h, size_t *outlen, char *err, size_t errlen)
 {
 #ifdef TTYDESK_HAVE_CHAFA
+	const int cell[2] = { cell_w, cell_h };
 	struct imgdecode_pixels px;
 	ChafaCanvas *canvas;
 	ChafaTermInfo *ti;
@@ -165,7 +169,7 @@ picture_print(const unsigned char *bytes, size_t len, int cols, int rows,
 	    how == PICTURE_OUT_SYMBOLS ? picture_mode(pal) :
 	    CHAFA_CANVAS_MODE_TRUECOLOR, how == PICTURE_OUT_KITTY ?
 	    CHAFA_PIXEL_MODE_KITTY : how == PICTURE_OUT_SIXEL ?
-	    CHAFA_PIXEL_MODE_SIXELS : CHAFA_PIXEL_MODE_SYMBOLS);
+	    CHAFA_PIXEL_MODE_SIXELS : CHAFA_PIXEL_MODE_SYMBOLS, cell);
 	imgdecode_free(&px);
 	/* Every sequence chafa knows, whatever the terminal claims: the
 	 * mode was chosen (detected or set) before. */
@@ -195,6 +199,8 @@ picture_print(const unsigned char *bytes, size_t len, int cols, int rows,
 	(void)rows;
 	(void)how;
 	(void)pal;
+	(void)cell_w;
+	(void)cell_h;
 	(void)outlen;
 	snprintf(err, errlen, "built without libchafa");
 	return NULL;
@@ -206,5 +212,6 @@ picture_free(struct picture *p)
 {
 	free(p->cells);
 	free(p->row_refs);
+	free(p->gfx);
 	memset(p, 0, sizeof *p);
 }

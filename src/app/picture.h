@@ -8,7 +8,7 @@
  * truncated or too large is an error with a message, never a crash.  Without libchafa at build time picture_render() always fails
  * ("built without libchafa") and the thread keeps its text line.
  *
- * Ownership: a struct picture owns its cells (picture_free).
+ * Ownership: a struct picture owns its cells and gfx (picture_free).
  */
 #ifndef TTYDESK_PICTURE_H
 #define TTYDESK_PICTURE_H
@@ -41,6 +41,12 @@ struct picture {
 	int cols, rows;
 	struct picture_cell *cells;  /* rows * cols, row by row */
 	struct picture_row *row_refs; /* rows */
+	/* The same picture in the terminal's graphics (kitty or sixel,
+	 * picture_print at cols x rows), NULL for symbols only; id: the
+	 * kitty image id it is shown under (never 0). */
+	char *gfx;
+	size_t gfx_len;
+	uint32_t id;
 };
 
 /* Decode and render into at most max_cols x max_rows cells (the aspect
@@ -58,9 +64,10 @@ enum picture_output {
 };
 /* bytes drawn into at most cols x rows cells (grown to fill them, the
  * aspect kept) as the terminal's own escape sequences: malloc'd, its
- * length in *outlen; NULL with err. */
+ * length in *outlen; NULL with err.  cell_w x cell_h: a cell's size in
+ * pixels (sixel's pixels must fit the cells), 0: chafa's guess. */
 char *picture_print(const unsigned char *bytes, size_t len, int cols,
     int rows, enum picture_output how, enum picture_palette pal,
-    size_t *outlen, char *err, size_t errlen);
+    int cell_w, int cell_h, size_t *outlen, char *err, size_t errlen);
 
 #endif

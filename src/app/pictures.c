@@ -1,4 +1,5 @@
 /* Pictures of image messages, fetched and rendered once (pictures.h). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,7 @@ struct pic_entry {
 	char *media_id;
 	char *conv;
 	enum pic_state state;
-	int max_cols, max_rows;
-	enum picture_palette pal;
+	struct picture_spec spec;
 	struct picture pic;
 	uint64_t used;       /* last asked, for eviction */
 };
@@ -25,6 +25,7 @@ struct pictures {
 	struct pic_entry *e[PICTURES_MAX];
 	size_t n;
 	uint64_t clock;
+	uint32_t last_id;    /* kitty image ids handed out */
 };
 
 /* What a completed download needs: no pointer into the table, which may
@@ -114,6 +115,32 @@ pictures_wanted(const struct td_media *md)
 	return 1;
 }
 
+/* Draw bytes into e (rendering happens here, once per picture, never
+ * while drawing: the thread only copies the cells). */
+static int
+entry_render(struct pictures *ps, struct pic_entry *e,
+    const unsigned char *bytes, size_t len, char *err, size_t errlen)
+{
+	const struct picture_spec *sp = &e->spec;
+
+	picture_free(&e->pic);
+	e->state = PIC_FAILED;
+	if (picture_render(bytes, len, sp->max_cols, sp->max_rows, sp->pal,
+	    &e->pic, err, errlen) != 0)
+		return -1;
+	/* The graphics take the cells the symbols would: the thread's
+	 * lines are the same either way.  Without them, symbols. */
+	if (sp->how != PICTURE_OUT_SYMBOLS)
+		e->pic.gfx = picture_print(bytes, len, e->pic.cols, e->pic.rows,
+		    sp->how, sp->pal, sp->cell_w, sp->cell_h, &e->pic.gfx_len,
+		    err, errlen);
+	if (++ps->last_id == 0)
+		ps->last_id = 1;
+	e->pic.id = ps->last_id;
+	e->state = PIC_READY;
+	return 0;
+}
+
 static void
 pictures_fetched(struct app *app, void *ud, long status, const char *body,
     size_t len, const char *err)
@@ -125,12 +152,9 @@ pictures_fetched(struct app *app, void *ud, long status, const char *body,
 	(void)err;
 	if (e != NULL && e->state == PIC_LOADING) {
 		e->state = PIC_FAILED;
-		/* Rendering happens here, once per picture, never while
-		 * drawing: the thread only copies the cells. */
-		if (status == 200 && picture_render((const unsigned char *)body,
-		    len, e->max_cols, e->max_rows, e->pal, &e->pic, why,
-		    sizeof why) == 0)
-			e->state = PIC_READY;
+		if (status == 200)
+			entry_render(app->pictures, e, (const unsigned char *)body,
+			    len, why, sizeof why);
 		conv_changed(app, e->conv);
 	}
 	free(rq->media_id);
@@ -161,37 +185,74 @@ fail:
 	free(rq);
 }
 
-const struct picture *
-pictures_get(struct app *app, const char *conv, const struct td_media *md,
-    int max_cols, int max_rows, enum picture_palette pal)
+/* The entry of md_id, made (loading) when new; NULL when out of room. */
+static struct pic_entry *
+entry_get(struct app *app, const char *conv, const char *md_id,
+    const struct picture_spec *spec, bool *made)
 {
 	struct pictures *ps = app->pictures;
 	struct pic_entry *e;
 
-	if (!pictures_wanted(md) || conv == NULL || app->net == NULL ||
-	    max_cols < 4 || max_rows < 1)
-		return NULL;
+	*made = false;
 	if (ps == NULL && (ps = app->pictures = calloc(1, sizeof *ps)) == NULL)
 		return NULL;
-	if ((e = entry_find(ps, md->id, NULL)) == NULL) {
-		if (pictures_make_room(app, ps) != 0 ||
-		    (e = calloc(1, sizeof *e)) == NULL)
-			return NULL;
-		if ((e->media_id = strdup(md->id)) == NULL ||
-		    (e->conv = strdup(conv)) == NULL) {
-			entry_free(e);
-			return NULL;
-		}
-		e->max_cols = max_cols;
-		e->max_rows = max_rows;
-		e->pal = pal;
-		ps->e[ps->n++] = e;
-		pictures_fetch(app, e);
+	if ((e = entry_find(ps, md_id, NULL)) != NULL)
+		return e;
+	if (pictures_make_room(app, ps) != 0 ||
+	    (e = calloc(1, sizeof *e)) == NULL)
+		return NULL;
+	if ((e->media_id = strdup(md_id)) == NULL ||
+	    (e->conv = strdup(conv)) == NULL) {
+		entry_free(e);
+		return NULL;
 	}
-	e->used = ++ps->clock;
-	if (e->state != PIC_READY || e->pic.cols > max_cols)
+	e->spec = *spec;
+	ps->e[ps->n++] = e;
+	*made = true;
+	return e;
+}
+
+const struct picture *
+pictures_get(struct app *app, const char *conv, const struct td_media *md,
+    const struct picture_spec *spec)
+{
+	struct pic_entry *e;
+	bool made;
+
+	if (!pictures_wanted(md) || conv == NULL || spec->max_cols < 4 ||
+	    spec->max_rows < 1)
+		return NULL;
+	/* Without a relay only what is there already (pictures_put). */
+	if (app->net == NULL && entry_find(app->pictures, md->id, NULL) ==
+	    NULL)
+		return NULL;
+	if ((e = entry_get(app, conv, md->id, spec, &made)) == NULL)
+		return NULL;
+	if (made)
+		pictures_fetch(app, e);
+	e->used = ++app->pictures->clock;
+	if (e->state != PIC_READY || e->pic.cols > spec->max_cols)
 		return NULL;
 	return &e->pic;
+}
+
+int
+pictures_put(struct app *app, const char *conv, const char *media_id,
+    const unsigned char *bytes, size_t len, const struct picture_spec *spec,
+    char *err, size_t errlen)
+{
+	struct pic_entry *e;
+	bool made;
+
+	if ((e = entry_get(app, conv, media_id, spec, &made)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	e->spec = *spec;
+	if (entry_render(app->pictures, e, bytes, len, err, errlen) != 0)
+		return -1;
+	conv_changed(app, e->conv);
+	return 0;
 }
 
 void

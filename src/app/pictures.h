@@ -19,12 +19,26 @@
 struct app;
 struct td_media;
 
-/* The picture of md (a message of conv) fitting max_cols x max_rows, or
- * NULL: not an image this build can draw, still loading, failed (the
- * thread keeps its text line then), or rendered wider than max_cols. */
+/* How a picture is wanted: its cells at most max_cols x max_rows in
+ * palette pal, and with how kitty or sixel also its graphics (gfx) for
+ * cells of cell_w x cell_h pixels (0: unknown). */
+struct picture_spec {
+	int max_cols, max_rows;
+	enum picture_palette pal;
+	enum picture_output how;
+	int cell_w, cell_h;
+};
+
+/* The picture of md (a message of conv) as spec asks, or NULL: not an
+ * image this build can draw, still loading, failed (the thread keeps
+ * its text line then), or rendered wider than spec->max_cols. */
 const struct picture *pictures_get(struct app *app, const char *conv,
-    const struct td_media *md, int max_cols, int max_rows,
-    enum picture_palette pal);
+    const struct td_media *md, const struct picture_spec *spec);
+/* Render bytes (the image of media_id in conv) as spec asks into the
+ * table now: what a finished download does.  0, or -1 with err. */
+int pictures_put(struct app *app, const char *conv, const char *media_id,
+    const unsigned char *bytes, size_t len, const struct picture_spec *spec,
+    char *err, size_t errlen);
 /* Whether md is worth a request at all: PNG or JPEG within the size the
  * decoder takes, with a plain media id. */
 int pictures_wanted(const struct td_media *md);

@@ -21,6 +21,7 @@
 #include "app.h"
 #include "compose.h"
 #include "editor.h"
+#include "picgfx.h"
 #include "ui.h"
 
 #define EDITOR_MAX (64 * 1024)
@@ -177,6 +178,7 @@ compose_editor(struct app *app)
 		goto out;
 	setenv("TTYDESK_EDITOR_CMD", ed, 1);
 	def_prog_mode();
+	picgfx_clear(app);
 	endwin();
 	st = editor_spawn(file);
 	unsetenv("TTYDESK_EDITOR_CMD");

@@ -17,6 +17,7 @@
 #include "app.h"
 #include "loop.h"
 #include "outbox.h"
+#include "picgfx.h"
 #include "presence.h"
 #include "conn.h"
 #include "teamview.h"
@@ -95,6 +96,7 @@ loop_suspend(struct app *app)
 {
 	struct sigaction sa, old;
 
+	picgfx_clear(app);
 	endwin();
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;

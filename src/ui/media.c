@@ -17,6 +17,7 @@
 #include "dialog.h"
 #include "media.h"
 #include "conn.h"
+#include "picgfx.h"
 #include "ui.h"
 #include "threadview.h"
 
@@ -159,6 +160,7 @@ media_run(struct app *app, const char *file)
 
 	snprintf(script, sizeof script, "%s \"$1\"", app->cfg->open_command);
 	def_prog_mode();
+	picgfx_clear(app);
 	endwin();
 	pid = fork();
 	if (pid == 0) {

@@ -6,6 +6,7 @@
 #include "aline.h"
 #include "app.h"
 #include "picdraw.h"
+#include "picgfx.h"
 #include "pictures.h"
 #include "theme.h"
 #include "ui.h"
@@ -21,17 +22,22 @@ picdraw_for(void *ud, const char *conv, const struct td_message *m,
 {
 	struct app *app = ud;
 	struct ui *ui = ui_of(app);
-	enum picture_palette pal;
+	struct picture_spec sp;
+	enum picmode mode;
 
 	if (app->cfg == NULL || !app->cfg->images || ui == NULL ||
 	    !ui->utf8 || !ui->colour || COLORS < 8)
 		return NULL;
-	pal = COLORS >= 256 ? PICTURE_PALETTE_240 : COLORS >= 16 ?
+	sp.pal = COLORS >= 256 ? PICTURE_PALETTE_240 : COLORS >= 16 ?
 	    PICTURE_PALETTE_16 : PICTURE_PALETTE_8;
-	if (cols > PICDRAW_MAX_COLS)
-		cols = PICDRAW_MAX_COLS;
-	return pictures_get(app, conv, m->media, (int)cols, PICDRAW_MAX_ROWS,
-	    pal);
+	sp.max_cols = cols > PICDRAW_MAX_COLS ? PICDRAW_MAX_COLS : (int)cols;
+	sp.max_rows = PICDRAW_MAX_ROWS;
+	/* Graphics too when the terminal takes them (and there is one). */
+	mode = ui->gfx.fd >= 0 ? picgfx_mode(app) : PICMODE_SYMBOLS;
+	sp.how = mode == PICMODE_KITTY ? PICTURE_OUT_KITTY :
+	    mode == PICMODE_SIXEL ? PICTURE_OUT_SIXEL : PICTURE_OUT_SYMBOLS;
+	picgfx_cell(app, &sp.cell_w, &sp.cell_h);
+	return pictures_get(app, conv, m->media, &sp);
 }
 
 /* One code point as UTF-8 into out (5 bytes); its length. */
@@ -63,9 +69,18 @@ picdraw_utf8(uint32_t c, char *out)
 	return n;
 }
 
+size_t
+picdraw_indent(const struct aline *l)
+{
+	const struct picture_row *r = l->tag;
+
+	return r != NULL && r->pic != NULL && l->width > (size_t)r->pic->cols ?
+	    l->width - (size_t)r->pic->cols : 0;
+}
+
 void
 picdraw_row(struct app *app, WINDOW *w, int y, int x, const struct aline *l,
-    size_t width)
+    size_t width, bool blank)
 {
 	const struct picture_row *r = l->tag;
 	const struct picture *p = r != NULL ? r->pic : NULL;
@@ -76,11 +91,11 @@ picdraw_row(struct app *app, WINDOW *w, int y, int x, const struct aline *l,
 
 	wmove(w, y, x);
 	wattr_set(w, (attr_t)ui->attr[TH_NORMAL], ui->pair[TH_NORMAL], NULL);
-	if (p == NULL || r->y < 0 || r->y >= p->rows) {
+	if (p == NULL || r->y < 0 || r->y >= p->rows || blank) {
 		wclrtoeol(w);
 		return;
 	}
-	indent = l->width > (size_t)p->cols ? l->width - (size_t)p->cols : 0;
+	indent = picdraw_indent(l);
 	for (i = 0; i < indent && i < width; i++)
 		waddch(w, ' ');
 	for (cx = 0; cx < p->cols && indent + (size_t)cx < width; cx++) {

@@ -3,6 +3,7 @@
 #ifndef TTYDESK_PICDRAW_H
 #define TTYDESK_PICDRAW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ttydesk/event.h"
@@ -16,8 +17,12 @@ typedef struct _win_st WINDOW;
  * the picture is not there yet (its download then starts). */
 const struct picture *picdraw_for(void *ud, const char *conv,
     const struct td_message *m, size_t cols);
-/* Draw a TL_PICTURE line at y, x within width columns. */
+/* Draw a TL_PICTURE line at y, x within width columns: its symbols, or
+ * blanks when blank (the picture goes there in graphics, picgfx.h). */
 void picdraw_row(struct app *app, WINDOW *w, int y, int x,
-    const struct aline *l, size_t width);
+    const struct aline *l, size_t width, bool blank);
+/* The screen column where l's picture starts, counted from the line's
+ * own start. */
+size_t picdraw_indent(const struct aline *l);
 
 #endif

@@ -9,27 +9,13 @@
 #include "ttydesk/model.h"
 #include "app.h"
 #include "conn.h"
+#include "picgfx.h"
 #include "picmode.h"
 #include "picture.h"
 #include "pictures.h"
 #include "picview.h"
 #include "threadview.h"
 #include "ui.h"
-
-static const char *
-picview_env(const char *name)
-{
-	return getenv(name);
-}
-
-static enum picmode
-picview_mode(const struct app *app)
-{
-	enum picmode m = app->cfg != NULL ? (enum picmode)app->cfg->image_mode :
-	    PICMODE_AUTO;
-
-	return m == PICMODE_AUTO ? picmode_detect(picview_env) : m;
-}
 
 static void
 picview_write(const char *s, size_t len)
@@ -67,7 +53,7 @@ static void
 picview_show(struct app *app, const unsigned char *bytes, size_t len)
 {
 	static const char *const hint = "\r\n  any key: back to the thread";
-	enum picmode m = picview_mode(app);
+	enum picmode m = picgfx_mode(app);
 	enum picture_output how = m == PICMODE_KITTY ? PICTURE_OUT_KITTY :
 	    m == PICMODE_SIXEL ? PICTURE_OUT_SIXEL : PICTURE_OUT_SYMBOLS;
 	enum picture_palette pal = COLORS >= 256 ? PICTURE_PALETTE_240 :
@@ -76,11 +62,12 @@ picview_show(struct app *app, const unsigned char *bytes, size_t len)
 	size_t n = 0;
 
 	if ((out = picture_print(bytes, len, COLS, LINES > 2 ? LINES - 2 : 1,
-	    how, pal, &n, err, sizeof err)) == NULL) {
+	    how, pal, 0, 0, &n, err, sizeof err)) == NULL) {
 		app_error(app, "cannot show the picture: %s", err);
 		return;
 	}
 	def_prog_mode();
+	picgfx_clear(app);
 	endwin();
 	picview_write("\033[H\033[2J", 7);
 	picview_write(out, n);

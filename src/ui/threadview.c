@@ -17,6 +17,8 @@
 #include "outbox.h"
 #include "pending.h"
 #include "picdraw.h"
+#include "picgfx.h"
+#include "picture.h"
 #include "presence.h"
 #include "readpos.h"
 #include "receipt.h"
@@ -147,6 +149,29 @@ thread_title(struct app *app, struct view *v, const struct td_conversation *c,
 	aline_free(&l);
 }
 
+/* A picture's row at window row y: in graphics (blanks here, the
+ * picture after the frame) only when all of it is in the pane, since
+ * sixel cannot be cut at its edge; else its symbols. */
+static void
+thread_picture_row(struct app *app, struct view *v, const struct convui *cu,
+    size_t line, int y)
+{
+	const struct aline *l = &cu->lines[line];
+	const struct picture_row *r = l->tag;
+	size_t h = thread_height(app), first;
+	bool blank = false;
+
+	if (r != NULL && r->pic != NULL && r->y >= 0 && (size_t)r->y <= line) {
+		first = line - (size_t)r->y;
+		blank = first >= cu->top && first + (size_t)r->pic->rows <=
+		    cu->top + h && picgfx_takes(app, r->pic);
+		if (blank && r->y == 0)
+			picgfx_want(app, r->pic, v->y + y,
+			    v->x + 1 + (int)picdraw_indent(l));
+	}
+	picdraw_row(app, v->win, y, 1, l, (size_t)v->w - 1, blank);
+}
+
 static void
 thread_draw(struct app *app, struct view *v)
 {
@@ -160,6 +185,7 @@ thread_draw(struct app *app, struct view *v)
 	if (!v->dirty)
 		return;
 	v->dirty = false;
+	picgfx_begin(app);
 	cu = thread_state(app, &c);
 	aline_init(&empty);
 	if (cu == NULL) {
@@ -192,8 +218,7 @@ thread_draw(struct app *app, struct view *v)
 			waddch(v->win, ' ');
 		}
 		if (cu->lines[line].kind == TL_PICTURE)
-			picdraw_row(app, v->win, (int)i + 1, 1, &cu->lines[line],
-			    (size_t)v->w - 1);
+			thread_picture_row(app, v, cu, line, (int)i + 1);
 		else
 			ui_draw_aline(app, v->win, (int)i + 1, 1,
 			    &cu->lines[line], (size_t)v->w - 1, TH_NORMAL);

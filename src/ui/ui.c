@@ -140,6 +140,7 @@ ui_common_start(struct app *app)
 	ui_view_init(&ui->helpv, &help_view);
 	ui_view_init(&ui->compose, &compose_view);
 	ui->panel.win = NULL;
+	ui->gfx.fd = -1;
 	ui->dirty_rows[0] = ui->dirty_rows[1] = -1;
 	ui_apply_theme(app);
 	/* stdscr is never drawn on; refresh it once so getch() has no
@@ -157,7 +158,10 @@ ui_start(struct app *app, char *err, size_t errlen)
 		    "(TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
 		return -1;
 	}
-	return ui_common_start(app);
+	ui_common_start(app);
+	/* Graphics go where curses writes, after its frame. */
+	ui_of(app)->gfx.fd = STDOUT_FILENO;
+	return 0;
 }
 
 int
@@ -192,6 +196,7 @@ ui_stop(struct app *app)
 	ui_delwin(&ui->compose);
 	ui_delwin(&ui->panel);
 	dialog_resize(app);
+	picgfx_clear(app);
 	curs_set(1);
 	endwin();
 	ui->started = false;
@@ -302,6 +307,8 @@ ui_dirty_all(struct app *app)
 	ui->tabs.dirty = ui->list.dirty = ui->sep.dirty = true;
 	ui->thread.dirty = ui->status.dirty = ui->helpv.dirty = true;
 	ui->compose.dirty = ui->panel.dirty = true;
+	/* A clear screen takes kitty's images with it. */
+	ui->gfx.reset = true;
 }
 
 void
@@ -539,6 +546,7 @@ ui_draw(struct app *app)
 	if (ui->dialog != NULL)
 		dialog_draw(app);
 	doupdate();
+	picgfx_flush(app);
 	if (ui->frames++ == 0)
 		ui->first_frame_ms = clock_ms();
 }

@@ -20,6 +20,7 @@
 #include "aline.h"
 #include "app.h"
 #include "keymap.h"
+#include "picgfx.h"
 #include "theme.h"
 
 struct dialog;
@@ -122,6 +123,8 @@ struct ui {
 	 * NULL until first opened. */
 	struct reportui *report;
 	struct teamui *team;
+	/* The thread's pictures in kitty graphics or sixel (picgfx.h). */
+	struct picgfx gfx;
 };
 
 /* The screen's state of an app (ui_init made it). */

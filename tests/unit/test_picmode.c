@@ -84,17 +84,17 @@ test_print_modes(void)
 	if (png == NULL)
 		return;
 	out = picture_print(png, len, 80, 24, PICTURE_OUT_KITTY,
-	    PICTURE_PALETTE_240, &n, err, sizeof err);
+	    PICTURE_PALETTE_240, 0, 0, &n, err, sizeof err);
 	CHECK(out != NULL && n > 0 && strstr(out, "\033_G") != NULL);
 	free(out);
 	out = picture_print(png, len, 80, 24, PICTURE_OUT_SIXEL,
-	    PICTURE_PALETTE_240, &n, err, sizeof err);
+	    PICTURE_PALETTE_240, 0, 0, &n, err, sizeof err);
 	CHECK(out != NULL && strstr(out, "\033P") != NULL &&
 	    strchr(out, 'q') != NULL);
 	free(out);
 	/* Symbols: colours and block characters, grown to the screen. */
 	out = picture_print(png, len, 80, 24, PICTURE_OUT_SYMBOLS,
-	    PICTURE_PALETTE_240, &n, err, sizeof err);
+	    PICTURE_PALETTE_240, 0, 0, &n, err, sizeof err);
 	CHECK(out != NULL && strstr(out, "\033[") != NULL &&
 	    strstr(out, "\033_G") == NULL && strstr(out, "\033P") == NULL);
 	CHECK(out != NULL && (strstr(out, "\xe2\x96") != NULL ||
@@ -103,7 +103,8 @@ test_print_modes(void)
 	free(out);
 	/* Broken bytes: an error, no output. */
 	out = picture_print((const unsigned char *)"\x89PNG\r\n\x1a\nxx", 10,
-	    80, 24, PICTURE_OUT_KITTY, PICTURE_PALETTE_240, &n, err, sizeof err);
+	    80, 24, PICTURE_OUT_KITTY, PICTURE_PALETTE_240, 0, 0, &n, err,
+	    sizeof err);
 	CHECK(out == NULL && err[0] != '\0');
 	free(png);
 }
