@@ -3,8 +3,8 @@
  * Unicode block symbols in colour everywhere (inside tmux and over SSH
  * included), or the kitty graphics protocol or sixel where the terminal
  * speaks them.  "auto" asks the environment; the thread's inline
- * pictures are always symbols (they live among ncurses cells), the
- * full-screen view (Enter on an image) uses the mode chosen.
+ * pictures (src/ui/picgfx.h) and the full-screen view (Enter on an
+ * image) use the mode chosen.
  */
 #ifndef TTYDESK_PICMODE_H
 #define TTYDESK_PICMODE_H

@@ -3,7 +3,9 @@
  * time the thread asks, the image is fetched from the relay (GET
  * .../media/{id}, asynchronous); when it arrives it is rendered once
  * (picture.h) and the conversation's lines are rebuilt (conv_changed).
- * Decrypted bytes stay in memory and are dropped after rendering.
+ * Decrypted bytes stay in memory and are dropped after rendering; the
+ * cells (and in kitty or sixel mode the picture's escape sequences)
+ * are kept, in memory only.
  *
  * Ownership: app->pictures (pictures_free) owns every picture; a thread
  * line may point at one of its rows until that conversation is rebuilt
