@@ -8,6 +8,7 @@
  */
 #include <curses.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,34 @@ at_cell(char *buf, size_t len, int y, int x)
 	snprintf(buf, len, "\0337\033[%d;%dH", y + 1, x + 1);
 }
 
+/* A frame: the picture's cell in *y, *x and what the terminal got. */
+static const struct picture *
+rig_frame(struct rig *r, int *y, int *x, char **out, size_t *n)
+{
+	const struct picture *p;
+
+	ui_draw(&r->app);
+	p = rig_picture(r, y, x);
+	*out = rig_new_output(r, n);
+	return p;
+}
+
+/* The thread drawn again: did the terminal get needle? */
+static bool
+rig_redraw_has(struct rig *r, const char *needle)
+{
+	char *out;
+	size_t n;
+	bool has;
+
+	ui_of(&r->app)->thread.dirty = true;
+	ui_draw(&r->app);
+	out = rig_new_output(r, &n);
+	has = find(out, n, needle) != NULL;
+	free(out);
+	return has;
+}
+
 static void
 test_kitty(void)
 {
@@ -171,14 +200,13 @@ test_kitty(void)
 	/* The pane is shorter than the thread: at its end, all of the
 	 * picture shows. */
 	thread_edge(&r.app, 1);
-	ui_draw(&r.app);
-	p = rig_picture(&r, &y, &x);
+	p = rig_frame(&r, &y, &x, &out, &n);
 	CHECK(p != NULL && p->gfx != NULL && p->id != 0 && y > 0);
 	if (p == NULL || y < 0) {
+		free(out);
 		rig_stop(&r);
 		return;
 	}
-	out = rig_new_output(&r, &n);
 	/* After the frame: the cursor saved, moved to the picture's cell,
 	 * kitty's command with the id, and the cursor restored last. */
 	at_cell(want, sizeof want, y, x);
@@ -191,11 +219,7 @@ test_kitty(void)
 	CHECK(find(out, n, "\033P") == NULL);
 	free(out);
 	/* The same frame again: nothing new is sent. */
-	ui_of(&r.app)->thread.dirty = true;
-	ui_draw(&r.app);
-	out = rig_new_output(&r, &n);
-	CHECK(find(out, n, "\033_G") == NULL);
-	free(out);
+	CHECK(!rig_redraw_has(&r, "\033_G"));
 
 	/* A dialog over the thread: deleted, and not written again while
 	 * the dialog is up. */
@@ -207,18 +231,11 @@ test_kitty(void)
 	CHECK(find(out, n, del) != NULL);
 	CHECK(find(out, n, "\033_Gi=") == NULL);
 	free(out);
-	ui_of(&r.app)->thread.dirty = true;
-	ui_draw(&r.app);
-	out = rig_new_output(&r, &n);
-	CHECK(find(out, n, "\033_G") == NULL);
-	free(out);
+	CHECK(!rig_redraw_has(&r, "\033_G"));
 	/* Closed: back at its cell. */
 	ui_key(&r.app, KM_ENTER);
 	CHECK(ui_of(&r.app)->dialog == NULL);
-	ui_draw(&r.app);
-	out = rig_new_output(&r, &n);
-	CHECK(find(out, n, want) != NULL);
-	free(out);
+	CHECK(rig_redraw_has(&r, want));
 
 	/* Scrolled back until its last row leaves the bottom of the pane:
 	 * deleted, its rows drawn in symbols. */
@@ -257,14 +274,13 @@ test_sixel(void)
 
 	if (rig_start(&r, PICMODE_SIXEL, 40) != 0)
 		return;
-	ui_draw(&r.app);
-	p = rig_picture(&r, &y, &x);
+	p = rig_frame(&r, &y, &x, &out, &n);
 	CHECK(p != NULL && p->gfx != NULL && y > 0);
 	if (p == NULL || y < 0) {
+		free(out);
 		rig_stop(&r);
 		return;
 	}
-	out = rig_new_output(&r, &n);
 	at_cell(want, sizeof want, y, x);
 	strcat(want, "\033P");
 	at = find(out, n, want);
@@ -282,54 +298,43 @@ test_sixel(void)
 	rig_stop(&r);
 }
 
-/* A pane too short for all of the picture: symbols, never sixel. */
+/*
+ * Symbols and no graphics at all: in symbols mode, and in sixel mode for
+ * a pane too short for all of the picture (sixel cannot be cut at the
+ * pane's edge).
+ */
 static void
-test_sixel_partly_outside(void)
+test_symbols_only(void)
 {
+	static const struct {
+		enum picmode mode;
+		int rows;
+	} cases[] = { { PICMODE_SIXEL, 9 }, { PICMODE_SYMBOLS, 40 } };
 	struct rig r;
 	const struct picture *p;
 	char *out;
-	size_t n;
+	size_t n, i;
 	int y, x;
 
-	if (rig_start(&r, PICMODE_SIXEL, 9) != 0)
-		return;
-	ui_draw(&r.app);
-	p = rig_picture(&r, &y, &x);
-	CHECK(p != NULL && p->gfx != NULL);
-	CHECK(p != NULL && p->rows > ui_of(&r.app)->thread.h - 1);
-	out = rig_new_output(&r, &n);
-	CHECK(find(out, n, "\033P") == NULL);
-	/* Its rows are there as block symbols. */
-	CHECK(find(out, n, "\xe2\x96") != NULL);
-	free(out);
-	rig_stop(&r);
-}
-
-static void
-test_symbols(void)
-{
-	struct rig r;
-	const struct picture *p;
-	char *out;
-	size_t n;
-	int y, x;
-
-	if (rig_start(&r, PICMODE_SYMBOLS, 40) != 0)
-		return;
-	ui_draw(&r.app);
-	p = rig_picture(&r, &y, &x);
-	CHECK(p != NULL && p->gfx == NULL && y > 0);
-	out = rig_new_output(&r, &n);
-	CHECK(find(out, n, "\033_G") == NULL);
-	CHECK(find(out, n, "\033P") == NULL);
-	CHECK(find(out, n, "\xe2\x96") != NULL);
-	free(out);
-	ui_stop(&r.app);
-	out = rig_new_output(&r, &n);
-	CHECK(find(out, n, "\033_G") == NULL);
-	free(out);
-	rig_stop(&r);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (rig_start(&r, cases[i].mode, cases[i].rows) != 0)
+			return;
+		p = rig_frame(&r, &y, &x, &out, &n);
+		CHECK(p != NULL);
+		if (p != NULL && cases[i].mode == PICMODE_SIXEL)
+			CHECK(p->gfx != NULL &&
+			    p->rows > ui_of(&r.app)->thread.h - 1);
+		else if (p != NULL)
+			CHECK(p->gfx == NULL && y > 0);
+		CHECK(find(out, n, "\033_G") == NULL && find(out, n, "\033P") ==
+		    NULL && find(out, n, "\xe2\x96") != NULL);
+		free(out);
+		ui_stop(&r.app);
+		out = rig_new_output(&r, &n);
+		CHECK(find(out, n, "\033_G") == NULL);
+		free(out);
+		rig_stop(&r);
+	}
 }
 
 int
@@ -344,8 +349,7 @@ main(void)
 	close(fd);
 	RUN(test_kitty);
 	RUN(test_sixel);
-	RUN(test_sixel_partly_outside);
-	RUN(test_symbols);
+	RUN(test_symbols_only);
 	unlink(path);
 	return check_done();
 }
