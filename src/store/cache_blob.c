@@ -193,7 +193,7 @@ cache_blob_get(struct td_cache *c, const char *name, unsigned char **out,
 int
 cache_blob_del(struct td_cache *c, const char *name)
 {
-	char file[80], err[8];
+	char file[80], err[64];
 
 	if (blob_name(name, file, sizeof file, err, sizeof err) != 0)
 		return -1;
