@@ -52,9 +52,13 @@ picgfx_cell(const struct app *app, int *w, int *h)
 	const struct ui *ui = ui_of(app);
 	struct winsize ws;
 
-	*w = *h = 0;
+	/* Unknown: the smallest common cell, so a sixel never runs past
+	 * the rows the thread left for it (smaller, at worst). */
+	*w = 8;
+	*h = 16;
 	if (ui->gfx.fd >= 0 && ioctl(ui->gfx.fd, TIOCGWINSZ, &ws) == 0 &&
-	    ws.ws_col > 0 && ws.ws_row > 0) {
+	    ws.ws_col > 0 && ws.ws_row > 0 && ws.ws_xpixel >= ws.ws_col &&
+	    ws.ws_ypixel >= ws.ws_row) {
 		*w = ws.ws_xpixel / ws.ws_col;
 		*h = ws.ws_ypixel / ws.ws_row;
 	}

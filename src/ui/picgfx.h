@@ -49,7 +49,7 @@ enum picmode picgfx_mode(const struct app *app);
  * graphics mode, a terminal to write to, nothing covering the thread,
  * and the picture's graphics made. */
 bool picgfx_takes(const struct app *app, const struct picture *pic);
-/* A cell's size in pixels (0 0 when the terminal does not say). */
+/* A cell's size in pixels (8 x 16 when the terminal does not say). */
 void picgfx_cell(const struct app *app, int *w, int *h);
 /* The thread is drawn: forget what it wanted; then picgfx_want for
  * each picture left blank, its top left at screen cell y, x. */
