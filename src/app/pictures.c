@@ -26,6 +26,7 @@ struct pictures {
 	size_t n;
 	uint64_t clock;
 	uint32_t last_id;    /* kitty image ids handed out */
+	size_t gfx_bytes;    /* of all pictures' gfx */
 };
 
 /* What a completed download needs: no pointer into the table, which may
@@ -87,6 +88,7 @@ pictures_make_room(struct app *app, struct pictures *ps)
 		return -1;
 	old = ps->e[victim];
 	ps->e[victim] = ps->e[--ps->n];
+	ps->gfx_bytes -= old->pic.gfx_len;
 	/* Its lines point into it: rebuilt before the next draw. */
 	conv_changed(app, old->conv);
 	entry_free(old);
@@ -115,14 +117,39 @@ pictures_wanted(const struct td_media *md)
 	return 1;
 }
 
+/* Within PICTURES_GFX_MAX: the least recently used pictures other than
+ * keep lose their graphics (their thread redraws them in symbols). */
+static void
+pictures_trim_gfx(struct app *app, struct pictures *ps,
+    const struct pic_entry *keep)
+{
+	struct pic_entry *v;
+	size_t i;
+
+	while (ps->gfx_bytes > PICTURES_GFX_MAX) {
+		for (v = NULL, i = 0; i < ps->n; i++)
+			if (ps->e[i] != keep && ps->e[i]->pic.gfx != NULL &&
+			    (v == NULL || ps->e[i]->used < v->used))
+				v = ps->e[i];
+		if (v == NULL)
+			return;
+		ps->gfx_bytes -= v->pic.gfx_len;
+		free(v->pic.gfx);
+		v->pic.gfx = NULL;
+		v->pic.gfx_len = 0;
+		conv_changed(app, v->conv);
+	}
+}
+
 /* Draw bytes into e (rendering happens here, once per picture, never
  * while drawing: the thread only copies the cells). */
 static int
-entry_render(struct pictures *ps, struct pic_entry *e,
+entry_render(struct app *app, struct pictures *ps, struct pic_entry *e,
     const unsigned char *bytes, size_t len, char *err, size_t errlen)
 {
 	const struct picture_spec *sp = &e->spec;
 
+	ps->gfx_bytes -= e->pic.gfx_len;
 	picture_free(&e->pic);
 	e->state = PIC_FAILED;
 	if (picture_render(bytes, len, sp->max_cols, sp->max_rows, sp->pal,
@@ -134,6 +161,8 @@ entry_render(struct pictures *ps, struct pic_entry *e,
 		e->pic.gfx = picture_print(bytes, len, e->pic.cols, e->pic.rows,
 		    sp->how, sp->pal, sp->cell_w, sp->cell_h, &e->pic.gfx_len,
 		    err, errlen);
+	ps->gfx_bytes += e->pic.gfx_len;
+	pictures_trim_gfx(app, ps, e);
 	if (++ps->last_id == 0)
 		ps->last_id = 1;
 	e->pic.id = ps->last_id;
@@ -153,8 +182,8 @@ pictures_fetched(struct app *app, void *ud, long status, const char *body,
 	if (e != NULL && e->state == PIC_LOADING) {
 		e->state = PIC_FAILED;
 		if (status == 200)
-			entry_render(app->pictures, e, (const unsigned char *)body,
-			    len, why, sizeof why);
+			entry_render(app, app->pictures, e,
+			    (const unsigned char *)body, len, why, sizeof why);
 		conv_changed(app, e->conv);
 	}
 	free(rq->media_id);
@@ -249,7 +278,7 @@ pictures_put(struct app *app, const char *conv, const char *media_id,
 		return -1;
 	}
 	e->spec = *spec;
-	if (entry_render(app->pictures, e, bytes, len, err, errlen) != 0)
+	if (entry_render(app, app->pictures, e, bytes, len, err, errlen) != 0)
 		return -1;
 	conv_changed(app, e->conv);
 	return 0;

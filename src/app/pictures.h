@@ -17,6 +17,9 @@
 #include "picture.h"
 
 #define PICTURES_MAX 96 /* pictures kept; the least recently used goes */
+/* Graphics kept (kitty's raw pixels are ~600 KB a picture): past this
+ * the least recently used pictures keep only their symbols. */
+#define PICTURES_GFX_MAX (24u << 20)
 
 struct app;
 struct td_media;
