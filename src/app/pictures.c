@@ -278,6 +278,7 @@ pictures_put(struct app *app, const char *conv, const char *media_id,
 		return -1;
 	}
 	e->spec = *spec;
+	e->used = ++app->pictures->clock;
 	if (entry_render(app, app->pictures, e, bytes, len, err, errlen) != 0)
 		return -1;
 	conv_changed(app, e->conv);

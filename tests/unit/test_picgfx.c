@@ -337,6 +337,43 @@ test_symbols_only(void)
 	}
 }
 
+/* The graphics kept are bounded: big ones push the least recently used
+ * picture's graphics out (it keeps its cells), never the newest. */
+static void
+test_gfx_bound(void)
+{
+	struct picture_spec big = { 40, 14, PICTURE_PALETTE_240,
+	    PICTURE_OUT_KITTY, 100, 200 };
+	char ids[3][8] = { "m1", "m2", "m3" }, mime[] = "image/png", err[256];
+	char fix[4096];
+	struct td_media md = { NULL, mime, NULL, NULL, 100 };
+	const struct picture *p[3];
+	unsigned char *png;
+	struct rig r;
+	size_t len, i;
+
+	if (rig_start(&r, PICMODE_KITTY, 40) != 0)
+		return;
+	snprintf(fix, sizeof fix, "%s/images/quadrants.png", check_env_dir(
+	    "TTYDESK_FIXTURES_DIR", TTYDESK_SOURCE_DIR "/tests/fixtures"));
+	png = (unsigned char *)check_read_file(fix, &len);
+	for (i = 1; png != NULL && i < 3; i++)
+		CHECK_INT(pictures_put(&r.app, "c1", ids[i], png, len, &big,
+		    err, sizeof err), 0);
+	free(png);
+	for (i = 0; i < 3; i++) {
+		md.id = ids[i];
+		p[i] = pictures_get(&r.app, "c1", &md, &big);
+		CHECK(p[i] != NULL && p[i]->cells != NULL);
+	}
+	/* m2 and m3 hold ~13 MB each: m1 (the oldest) and m2 lost theirs. */
+	if (p[0] != NULL && p[1] != NULL && p[2] != NULL) {
+		CHECK(p[0]->gfx == NULL && p[1]->gfx == NULL);
+		CHECK(p[2]->gfx != NULL && p[2]->gfx_len > 10000000);
+	}
+	rig_stop(&r);
+}
+
 int
 main(void)
 {
@@ -350,6 +387,7 @@ main(void)
 	RUN(test_kitty);
 	RUN(test_sixel);
 	RUN(test_symbols_only);
+	RUN(test_gfx_bound);
 	unlink(path);
 	return check_done();
 }
