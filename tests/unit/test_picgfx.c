@@ -37,6 +37,17 @@ struct rig {
 	long done;      /* bytes of the output already looked at */
 };
 
+/* The customer's photo: a 16 x 16 PNG of four coloured quadrants. */
+static unsigned char *
+photo(size_t *len)
+{
+	char fix[4096];
+
+	snprintf(fix, sizeof fix, "%s/images/quadrants.png", check_env_dir(
+	    "TTYDESK_FIXTURES_DIR", TTYDESK_SOURCE_DIR "/tests/fixtures"));
+	return (unsigned char *)check_read_file(fix, len);
+}
+
 static int
 rig_start(struct rig *r, enum picmode mode, int rows)
 {
@@ -68,10 +79,8 @@ rig_start(struct rig *r, enum picmode mode, int rows)
 	r->app.self_id = strdup("alice");
 	ui_start_term(&r->app, r->scr);
 	ui_of(&r->app)->gfx.fd = fileno(r->fo);
-	/* The customer's photo (media m1 of c1), as a download brings it. */
-	snprintf(fix, sizeof fix, "%s/images/quadrants.png", check_env_dir(
-	    "TTYDESK_FIXTURES_DIR", TTYDESK_SOURCE_DIR "/tests/fixtures"));
-	png = (unsigned char *)check_read_file(fix, &len);
+	/* The photo as media m1 of c1, as a download brings it. */
+	png = photo(&len);
 	if (png == NULL)
 		return -1;
 	rc = pictures_put(&r->app, "c1", "m1", png, len, &sp, err, sizeof err);
@@ -345,7 +354,6 @@ test_gfx_bound(void)
 	struct picture_spec big = { 40, 14, PICTURE_PALETTE_240,
 	    PICTURE_OUT_KITTY, 100, 200 };
 	char ids[3][8] = { "m1", "m2", "m3" }, mime[] = "image/png", err[256];
-	char fix[4096];
 	struct td_media md = { NULL, mime, NULL, NULL, 100 };
 	const struct picture *p[3];
 	unsigned char *png;
@@ -354,9 +362,7 @@ test_gfx_bound(void)
 
 	if (rig_start(&r, PICMODE_KITTY, 40) != 0)
 		return;
-	snprintf(fix, sizeof fix, "%s/images/quadrants.png", check_env_dir(
-	    "TTYDESK_FIXTURES_DIR", TTYDESK_SOURCE_DIR "/tests/fixtures"));
-	png = (unsigned char *)check_read_file(fix, &len);
+	png = photo(&len);
 	for (i = 1; png != NULL && i < 3; i++)
 		CHECK_INT(pictures_put(&r.app, "c1", ids[i], png, len, &big,
 		    err, sizeof err), 0);
