@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ttydesk/model.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "archive.h"
 #include "archivebox.h"
@@ -20,9 +21,13 @@
  * and the box shows what it has. */
 #define ARCHIVE_SKIP_PAGES 20
 
+struct archive_row {
+	char *conv;
+	char *text;
+};
+
 struct archivebox {
-	char **conv;
-	char **rows;
+	struct archive_row *v;
 	size_t n, cap;
 	int64_t next;
 	bool more;
@@ -30,16 +35,18 @@ struct archivebox {
 };
 
 static void
+archive_row_clear(void *p)
+{
+	struct archive_row *r = p;
+
+	free(r->conv);
+	free(r->text);
+}
+
+static void
 archivebox_free(struct archivebox *b)
 {
-	size_t i;
-
-	for (i = 0; i < b->n; i++) {
-		free(b->conv[i]);
-		free(b->rows[i]);
-	}
-	free(b->conv);
-	free(b->rows);
+	vec_free(&b->v, &b->n, sizeof *b->v, archive_row_clear);
 	free(b);
 }
 
@@ -52,24 +59,15 @@ archivebox_row(const struct archive_entry *e)
 static int
 archivebox_add(struct archivebox *b, const struct archive_entry *e)
 {
-	size_t cap;
-	char **c, **r;
+	struct archive_row *r;
 
-	if (b->n == b->cap) {
-		cap = b->cap ? 2 * b->cap : ARCHIVE_PAGE;
-		if ((c = realloc(b->conv, cap * sizeof *c)) == NULL)
-			return -1;
-		b->conv = c;
-		if ((r = realloc(b->rows, cap * sizeof *r)) == NULL)
-			return -1;
-		b->rows = r;
-		b->cap = cap;
-	}
-	b->conv[b->n] = strdup(e->conv);
-	b->rows[b->n] = archivebox_row(e);
-	if (b->conv[b->n] == NULL || b->rows[b->n] == NULL) {
-		free(b->conv[b->n]);
-		free(b->rows[b->n]);
+	if (vec_grow(&b->v, &b->cap, b->n + 1, sizeof *b->v) != 0)
+		return -1;
+	r = &b->v[b->n];
+	r->conv = strdup(e->conv);
+	r->text = archivebox_row(e);
+	if (r->conv == NULL || r->text == NULL) {
+		archive_row_clear(r);
 		return -1;
 	}
 	b->n++;
@@ -84,7 +82,7 @@ archivebox_picked(struct app *app, void *ud, int index)
 	struct archivebox *b = ud;
 
 	if (index >= 0 && (size_t)index < b->n) {
-		thread_open_any(app, b->conv[index]);
+		thread_open_any(app, b->v[index].conv);
 	} else if (index >= 0 && (size_t)index == b->n && b->more) {
 		if (archivebox_fetch(app, b) == 0)
 			return; /* b lives on with the request */
@@ -111,7 +109,7 @@ archivebox_show(struct app *app, struct archivebox *b)
 		return;
 	}
 	for (i = 0; i < b->n; i++)
-		items[i] = b->rows[i];
+		items[i] = b->v[i].text;
 	if (b->more)
 		items[b->n] = "... older resolved conversations";
 	snprintf(title, sizeof title, "resolved on the relay: %zu%s", b->n,
