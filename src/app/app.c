@@ -468,6 +468,12 @@ app_on_events(void *ud, const json_t *events, int64_t next)
 	return 0;
 }
 
+bool
+app_online(const struct app *app)
+{
+	return app->net != NULL && net_state(app->net) == NET_ONLINE;
+}
+
 static void
 app_on_state(void *ud, enum net_state st, const char *detail)
 {

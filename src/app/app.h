@@ -205,6 +205,8 @@ typedef void (*app_done_fn)(struct app *app, void *ud, long status,
 int app_post(struct app *app, const char *path, const json_t *body,
     app_done_fn done, void *ud, char *err, size_t errlen);
 /* GET path; done gets the answer. */
+/* Connected to the relay now (a query that needs an answer can go). */
+bool app_online(const struct app *app);
 int app_get(struct app *app, const char *path, app_done_fn done, void *ud,
     char *err, size_t errlen);
 /* POST raw bytes (kept valid by the caller until done) with progress. */

@@ -136,7 +136,7 @@ archive_query(struct app *app, int64_t before, archive_done_fn done,
 	struct archive_req r = { done, ud };
 	char path[160];
 
-	if (app->net == NULL || net_state(app->net) != NET_ONLINE) {
+	if (!app_online(app)) {
 		snprintf(err, errlen, "offline");
 		return -1;
 	}

@@ -154,7 +154,7 @@ rsearch_query(struct app *app, const char *words, rsearch_done_fn done,
 	char path[1200], *q;
 	int w;
 
-	if (app->net == NULL || net_state(app->net) != NET_ONLINE) {
+	if (!app_online(app)) {
 		snprintf(err, errlen, "offline");
 		return -1;
 	}

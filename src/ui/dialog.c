@@ -345,6 +345,7 @@ dialog_choose_key(struct app *app, struct dialog *d, int key)
 {
 	int a = keymap_lookup(&ui_of(app)->keymap, key);
 	const char *name = a >= 0 ? ui_of(app)->keymap.table[a].name : "";
+	size_t last = d->n_items > 0 ? d->n_items - 1 : 0;
 
 	if (key == KM_ESC || key == 7 || strcmp(name, "back") == 0) {
 		dialog_finish(app, NULL, -1);
@@ -356,14 +357,15 @@ dialog_choose_key(struct app *app, struct dialog *d, int key)
 	} else if (strcmp(name, "up") == 0) {
 		if (d->sel > 0)
 			d->sel--;
-	} else if (strcmp(name, "page_down") == 0 ||
-	    strcmp(name, "bottom") == 0) {
-		size_t step = name[0] == 'b' ? d->n_items : dialog_page(app);
-		d->sel = d->sel + step < d->n_items ? d->sel + step :
-		    (d->n_items > 0 ? d->n_items - 1 : 0);
-	} else if (strcmp(name, "page_up") == 0 || strcmp(name, "top") == 0) {
-		size_t step = name[0] == 't' ? d->n_items : dialog_page(app);
-		d->sel = d->sel > step ? d->sel - step : 0;
+	} else if (strcmp(name, "page_down") == 0) {
+		d->sel = d->sel + dialog_page(app) < d->n_items ?
+		    d->sel + dialog_page(app) : last;
+	} else if (strcmp(name, "bottom") == 0) {
+		d->sel = last;
+	} else if (strcmp(name, "page_up") == 0) {
+		d->sel = d->sel > dialog_page(app) ? d->sel - dialog_page(app) : 0;
+	} else if (strcmp(name, "top") == 0) {
+		d->sel = 0;
 	} else if (key >= '1' && key <= '9' && (size_t)(key - '1') < d->n_items) {
 		dialog_finish(app, NULL, key - '1');
 	}
