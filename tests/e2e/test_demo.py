@@ -357,7 +357,7 @@ class Demo(DemoRun):
 		wait(lambda: "button: Yes, it was me" in self.screen(), 30,
 		    "Hannah's button answer")
 		# Mei's photo of the lamp is drawn as a picture.
-		self.open_conversation("Mei")
+		self.open_conversation("Mei Tanaka")
 		blocks = set(chr(c) for c in range(0x2580, 0x25A0))
 		try:
 			wait(lambda: sum(1 for l in self.screen().splitlines()
