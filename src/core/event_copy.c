@@ -231,6 +231,24 @@ static const size_t event_strs[] = {
 };
 
 void
+presence_clear(void *p)
+{
+	strfields_free(p, presence_strs, STRFIELDS_N(presence_strs));
+}
+
+int
+presence_copy(struct td_presence *dst, const struct td_presence *src)
+{
+	dst->expires = src->expires;
+	if (strfields_copy(dst, src, presence_strs,
+	    STRFIELDS_N(presence_strs)) != 0) {
+		presence_clear(dst);
+		return -1;
+	}
+	return 0;
+}
+
+void
 event_free(struct td_event *ev)
 {
 	if (ev == NULL)
@@ -251,8 +269,7 @@ event_free(struct td_event *ev)
 		contact_free(&ev->u.contact);
 		break;
 	case TD_EV_PRESENCE:
-		strfields_free(&ev->u.presence, presence_strs,
-		    STRFIELDS_N(presence_strs));
+		presence_clear(&ev->u.presence);
 		break;
 	case TD_EV_UNKNOWN:
 		break;
@@ -279,9 +296,7 @@ event_body_copy(struct td_event *dst, const struct td_event *src)
 	case TD_EV_CONTACT:
 		return contact_copy(&dst->u.contact, &src->u.contact);
 	case TD_EV_PRESENCE:
-		dst->u.presence.expires = src->u.presence.expires;
-		return strfields_copy(&dst->u.presence, &src->u.presence,
-		    presence_strs, STRFIELDS_N(presence_strs));
+		return presence_copy(&dst->u.presence, &src->u.presence);
 	case TD_EV_UNKNOWN:
 		break;
 	}
