@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
+#include "ttydesk/wipe.h"
 #include "store.h"
 
 static char *
@@ -21,15 +20,6 @@ store_strndup(const char *s, size_t len)
 		p[len] = '\0';
 	}
 	return p;
-}
-
-static void
-store_str_free(char *s, size_t len)
-{
-	if (s != NULL) {
-		sodium_memzero(s, len);
-		free(s);
-	}
 }
 
 struct store_outbox *
@@ -77,8 +67,8 @@ store_outbox_remove(struct td_cache *c, struct store_outbox *o)
 {
 	size_t i = (size_t)(o - c->outbox);
 
-	store_str_free(o->id, strlen(o->id));
-	store_str_free(o->json, o->len);
+	wipe_str_free(o->id);
+	wipe_free(o->json, o->len);
 	memmove(o, o + 1, (c->n_outbox - i - 1) * sizeof *o);
 	c->n_outbox--;
 }
@@ -106,14 +96,14 @@ store_draft_put(struct td_cache *c, const char *conv, size_t clen,
 	if (len > 0 && (t = store_strndup(text, len)) == NULL)
 		return -1;
 	if ((d = store_draft_find(c, conv)) != NULL) {
-		store_str_free(d->text, d->len);
+		wipe_free(d->text, d->len);
 		if (t != NULL) {
 			d->text = t;
 			d->len = len;
 			return 0;
 		}
 		i = (size_t)(d - c->drafts);
-		store_str_free(d->conv, strlen(d->conv));
+		wipe_str_free(d->conv);
 		memmove(d, d + 1, (c->n_drafts - i - 1) * sizeof *d);
 		c->n_drafts--;
 		return 0;
@@ -136,7 +126,7 @@ store_draft_put(struct td_cache *c, const char *conv, size_t clen,
 	c->n_drafts++;
 	return 0;
 fail:
-	store_str_free(t, len);
+	wipe_free(t, len);
 	return -1;
 }
 
