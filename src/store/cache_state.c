@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/vec.h"
 #include "ttydesk/wipe.h"
 #include "store.h"
 
@@ -38,16 +39,10 @@ store_outbox_add(struct td_cache *c, const char *id, size_t idlen,
     const char *json, size_t len)
 {
 	struct store_outbox *o;
-	size_t cap;
 
-	if (c->n_outbox == c->cap_outbox) {
-		cap = c->cap_outbox ? c->cap_outbox * 2 : 16;
-		o = realloc(c->outbox, cap * sizeof *o);
-		if (o == NULL)
-			return -1;
-		c->outbox = o;
-		c->cap_outbox = cap;
-	}
+	if (vec_grow(&c->outbox, &c->cap_outbox, c->n_outbox + 1,
+	    sizeof *c->outbox) != 0)
+		return -1;
 	o = &c->outbox[c->n_outbox];
 	o->id = store_strndup(id, idlen);
 	o->json = store_strndup(json, len);
@@ -91,7 +86,7 @@ store_draft_put(struct td_cache *c, const char *conv, size_t clen,
 {
 	struct store_draft *d;
 	char *t = NULL;
-	size_t cap, i;
+	size_t i;
 
 	if (len > 0 && (t = store_strndup(text, len)) == NULL)
 		return -1;
@@ -110,14 +105,9 @@ store_draft_put(struct td_cache *c, const char *conv, size_t clen,
 	}
 	if (t == NULL)
 		return 0;
-	if (c->n_drafts == c->cap_drafts) {
-		cap = c->cap_drafts ? c->cap_drafts * 2 : 16;
-		d = realloc(c->drafts, cap * sizeof *d);
-		if (d == NULL)
-			goto fail;
-		c->drafts = d;
-		c->cap_drafts = cap;
-	}
+	if (vec_grow(&c->drafts, &c->cap_drafts, c->n_drafts + 1,
+	    sizeof *c->drafts) != 0)
+		goto fail;
 	d = &c->drafts[c->n_drafts];
 	if ((d->conv = store_strndup(conv, clen)) == NULL)
 		goto fail;
