@@ -344,6 +344,17 @@ rfail(struct rbuf *r, const char *why)
 	return -1;
 }
 
+/* calloc(), or NULL with "out of memory" noted in r. */
+static void *
+rcalloc(struct rbuf *r, size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (p == NULL)
+		rfail(r, "out of memory");
+	return p;
+}
+
 static int
 get_u(struct rbuf *r, uint64_t *v)
 {
@@ -505,11 +516,10 @@ get_error(struct rbuf *r, struct td_error *e)
 static int
 unpack_media(struct rbuf *r, struct td_message *m)
 {
-	struct td_media *md;
+	struct td_media *md = rcalloc(r, 1, sizeof *md);
 
-	if ((md = calloc(1, sizeof *md)) == NULL)
-		return rfail(r, "out of memory");
-	m->media = md;
+	if ((m->media = md) == NULL)
+		return -1;
 	if (get_s(r, &md->id) != 0 || get_s(r, &md->mime_type) != 0 ||
 	    get_s(r, &md->filename) != 0 || get_s(r, &md->sha256) != 0 ||
 	    get_i(r, &md->size) != 0)
@@ -522,11 +532,10 @@ unpack_media(struct rbuf *r, struct td_message *m)
 static int
 unpack_location(struct rbuf *r, struct td_message *m)
 {
-	struct td_location *l;
+	struct td_location *l = rcalloc(r, 1, sizeof *l);
 
-	if ((l = calloc(1, sizeof *l)) == NULL)
-		return rfail(r, "out of memory");
-	m->location = l;
+	if ((m->location = l) == NULL)
+		return -1;
 	if (get_f(r, &l->latitude) != 0 || get_f(r, &l->longitude) != 0 ||
 	    get_s(r, &l->name) != 0 || get_s(r, &l->address) != 0)
 		return -1;
@@ -536,11 +545,10 @@ unpack_location(struct rbuf *r, struct td_message *m)
 static int
 unpack_interactive(struct rbuf *r, struct td_message *m)
 {
-	struct td_interactive *x;
+	struct td_interactive *x = rcalloc(r, 1, sizeof *x);
 
-	if ((x = calloc(1, sizeof *x)) == NULL)
-		return rfail(r, "out of memory");
-	m->interactive = x;
+	if ((m->interactive = x) == NULL)
+		return -1;
 	if (get_s(r, &x->type) != 0 || get_s(r, &x->id) != 0 ||
 	    get_s(r, &x->title) != 0 || get_s(r, &x->description) != 0 ||
 	    get_s(r, &x->fields) != 0)
@@ -624,8 +632,8 @@ unpack_labels(struct rbuf *r, struct td_conv_state *st)
 	/* A label takes two bytes at least: refuse before allocating. */
 	if (n > (uint64_t)(r->end - r->p) / 2)
 		return rfail(r, "label count runs past the end");
-	if ((st->labels = calloc((size_t)n, sizeof *st->labels)) == NULL)
-		return rfail(r, "out of memory");
+	if ((st->labels = rcalloc(r, (size_t)n, sizeof *st->labels)) == NULL)
+		return -1;
 	while (st->n_labels < n) {
 		if (get_s_req(r, &st->labels[st->n_labels], 0,
 		    "empty label") != 0) {
@@ -697,8 +705,8 @@ unpack_attributes(struct rbuf *r, struct td_contact *c)
 	if (n > (uint64_t)(r->end - r->p) / 2)
 		return rfail(r, "attribute count runs past the end");
 	/* One more than needed so that an empty object is not NULL. */
-	if ((c->attributes = calloc((size_t)n + 1, sizeof *a)) == NULL)
-		return rfail(r, "out of memory");
+	if ((c->attributes = rcalloc(r, (size_t)n + 1, sizeof *a)) == NULL)
+		return -1;
 	while (c->n_attributes < n) {
 		a = &c->attributes[c->n_attributes];
 		if (get_s_req(r, &a->key, 1, "attribute without a key") != 0 ||
