@@ -22,8 +22,8 @@
 void strfields_free(void *obj, const size_t *off, size_t n);
 
 /* Sets the n strings of dst named by off to copies of those of src (NULL
- * stays NULL).  0, or -1 when out of memory: each of them is then a copy
- * or NULL, ready for strfields_free(). */
+ * stays NULL).  0, or -1 when out of memory: they are then all NULL, the
+ * copies made freed. */
 int strfields_copy(void *dst, const void *src, const size_t *off, size_t n);
 
 /* A copy of the array src of n elements of size bytes, each with copies

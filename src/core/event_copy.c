@@ -26,11 +26,7 @@ int
 event_error_copy(struct td_error *dst, const struct td_error *src)
 {
 	dst->code = src->code;
-	if (strfields_copy(dst, src, error_strs, STRFIELDS_N(error_strs)) != 0) {
-		event_error_free(dst);
-		return -1;
-	}
-	return 0;
+	return strfields_copy(dst, src, error_strs, STRFIELDS_N(error_strs));
 }
 
 static const size_t media_strs[] = {
@@ -60,7 +56,6 @@ part_copy(const void *src, size_t size, const size_t *strs, size_t n)
 		return NULL;
 	memcpy(p, src, size);
 	if (strfields_copy(p, src, strs, n) != 0) {
-		strfields_free(p, strs, n);
 		free(p);
 		return NULL;
 	}
@@ -240,12 +235,8 @@ int
 presence_copy(struct td_presence *dst, const struct td_presence *src)
 {
 	dst->expires = src->expires;
-	if (strfields_copy(dst, src, presence_strs,
-	    STRFIELDS_N(presence_strs)) != 0) {
-		presence_clear(dst);
-		return -1;
-	}
-	return 0;
+	return strfields_copy(dst, src, presence_strs,
+	    STRFIELDS_N(presence_strs));
 }
 
 void

@@ -28,17 +28,22 @@ strfields_copy(void *dst, const void *src, const size_t *off, size_t n)
 {
 	const char *s;
 	char *d;
-	int rc = 0;
-	size_t i;
+	size_t i, done;
 
-	for (i = 0; i < n; i++) {
-		memcpy(&s, (const unsigned char *)src + off[i], sizeof s);
+	for (done = 0; done < n; done++) {
+		memcpy(&s, (const unsigned char *)src + off[done], sizeof s);
 		d = NULL;
-		if (s != NULL && rc == 0 && (d = strdup(s)) == NULL)
-			rc = -1;
-		memcpy((unsigned char *)dst + off[i], &d, sizeof d);
+		if (s != NULL && (d = strdup(s)) == NULL)
+			break;
+		memcpy((unsigned char *)dst + off[done], &d, sizeof d);
 	}
-	return rc;
+	if (done == n)
+		return 0;
+	/* Out of memory: the copies made go, the rest is NULL, not src's. */
+	strfields_free(dst, off, done);
+	for (i = done; i < n; i++)
+		memcpy((unsigned char *)dst + off[i], &d, sizeof d);
+	return -1;
 }
 
 void
@@ -68,7 +73,6 @@ strfields_vec_copy(const void *src, size_t n, size_t size, const size_t *off,
 		memcpy(v + i * size, from + i * size, size);
 		if (strfields_copy(v + i * size, from + i * size, off,
 		    noff) != 0) {
-			i++;
 			strfields_vec_free(&v, &i, size, off, noff);
 			return NULL;
 		}
