@@ -156,6 +156,17 @@ static void
 test_limits(void)
 {
 	static const struct {
+		const char *text;
+		long request, send, window, escalation; /* seconds */
+		unsigned conns, fails, running;
+	} good[] = {
+		{ "", 30, 30, 60, 30, 32, 100, 4 },
+		{ "[relay]\nrequest_timeout = 0\nsend_timeout = 1m\n"
+		    "auth_fail_window = 1d\nmax_conns_per_address = 0\n"
+		    "auth_fail_limit = 7\n[escalation]\ntimeout = 5s\n"
+		    "max_running = 256\n", 0, 60, 86400, 5, 0, 7, 256 },
+	};
+	static const struct {
 		const char *text, *err;
 	} bad[] = {
 		{ "[relay]\nrequest_timeout = 3601\n",
@@ -176,31 +187,22 @@ test_limits(void)
 		    "[escalation] max_running: 1 to 256" },
 	};
 	struct relay_config cfg;
-	char err[512], text[256];
+	char err[512], text[512];
 	size_t i;
 
-	CHECK_INT(load("[whatsapp]\nphone_number_id = 1\n", 0, &cfg, err,
-	    sizeof err), 0);
-	CHECK_INT(cfg.request_timeout, 30);
-	CHECK_INT(cfg.send_timeout, 30);
-	CHECK_INT(cfg.auth_fail_window, 60);
-	CHECK_INT(cfg.escalation_timeout, 30);
-	CHECK_INT(cfg.max_conns_per_address, 32);
-	CHECK_INT(cfg.auth_fail_limit, 100);
-	CHECK_INT(cfg.escalation_max_running, 4);
-	config_free(&cfg);
-	CHECK_INT(load("[whatsapp]\nphone_number_id = 1\n[relay]\n"
-	    "request_timeout = 0\nsend_timeout = 1m\nauth_fail_window = 1d\n"
-	    "max_conns_per_address = 0\nauth_fail_limit = 7\n[escalation]\n"
-	    "timeout = 5s\nmax_running = 256\n", 0, &cfg, err, sizeof err), 0);
-	CHECK_INT(cfg.request_timeout, 0);
-	CHECK_INT(cfg.send_timeout, 60);
-	CHECK_INT(cfg.auth_fail_window, 86400);
-	CHECK_INT(cfg.escalation_timeout, 5);
-	CHECK_INT(cfg.max_conns_per_address, 0);
-	CHECK_INT(cfg.auth_fail_limit, 7);
-	CHECK_INT(cfg.escalation_max_running, 256);
-	config_free(&cfg);
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		snprintf(text, sizeof text, "[whatsapp]\nphone_number_id = 1\n%s",
+		    good[i].text);
+		CHECK_INT(load(text, 0, &cfg, err, sizeof err), 0);
+		CHECK_INT(cfg.request_timeout, good[i].request);
+		CHECK_INT(cfg.send_timeout, good[i].send);
+		CHECK_INT(cfg.auth_fail_window, good[i].window);
+		CHECK_INT(cfg.escalation_timeout, good[i].escalation);
+		CHECK_INT(cfg.max_conns_per_address, good[i].conns);
+		CHECK_INT(cfg.auth_fail_limit, good[i].fails);
+		CHECK_INT(cfg.escalation_max_running, good[i].running);
+		config_free(&cfg);
+	}
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		snprintf(text, sizeof text, "[whatsapp]\nphone_number_id = 1\n%s",
 		    bad[i].text);
