@@ -12,9 +12,7 @@
 #include "ttydesk/vec.h"
 #include "app.h"
 #include "chart.h"
-#include "net.h"
-#include "net_answer.h"
-#include "outbox.h"
+#include "query.h"
 #include "report.h"
 
 /* A key wider than this is shortened by the screen, never the figures. */
@@ -126,19 +124,6 @@ report_parse_root(const json_t *root, void *out, char *err, size_t errlen)
 	}
 	return report_row_parse(json_object_get(root, "totals"),
 	    &rep->totals, true, err, errlen, 0);
-}
-
-int
-report_parse(const char *body, size_t len, struct report *rep, char *err,
-    size_t errlen)
-{
-	memset(rep, 0, sizeof *rep);
-	if (net_answer_parse(body, len, "report", report_parse_root, rep, err,
-	    errlen) != 0) {
-		report_free(rep);
-		return -1;
-	}
-	return 0;
 }
 
 static void
@@ -255,41 +240,40 @@ report_path(char *buf, size_t len, int64_t from, int64_t to, const char *by)
 	return w < 0 || (size_t)w >= len ? NULL : buf;
 }
 
-struct report_req {
-	report_done_fn done;
-	void *ud;
-};
+static void
+report_deliver(struct app *app, const struct query *q, long status,
+    void *value, const char *why)
+{
+
+	((report_done_fn)q->done)(app, q->ud, status, value, why);
+}
 
 static void
-report_answer(struct app *app, void *ud, long status, const char *body,
-    size_t len, const char *err)
+report_clear(void *value)
 {
-	struct report_req *r = ud;
-	struct report rep;
-	char why[300];
+	report_free(value);
+}
 
-	memset(&rep, 0, sizeof rep);
-	if (status == 200) {
-		if (report_parse(body, len, &rep, why, sizeof why) != 0)
-			status = -1;
-	} else {
-		obx_error_text(why, sizeof why, status, body, err);
-	}
-	r->done(app, r->ud, status, &rep, why);
-	report_free(&rep);
+static const struct query_kind report_kind = { "report",
+    sizeof(struct report), report_parse_root, report_clear, report_deliver };
+
+int
+report_parse(const char *body, size_t len, struct report *rep, char *err,
+    size_t errlen)
+{
+	return query_parse(&report_kind, body, len, rep, err, errlen);
 }
 
 int
 report_query(struct app *app, int64_t from, int64_t to, const char *by,
     report_done_fn done, void *ud, char *err, size_t errlen)
 {
-	struct report_req r = { done, ud };
 	char path[200];
 
 	if (report_path(path, sizeof path, from, to, by) == NULL) {
 		snprintf(err, errlen, "bad report range or grouping");
 		return -1;
 	}
-	return app_get_ctx(app, path, report_answer, &r, sizeof r, err,
+	return query_get(app, path, &report_kind, (query_fn)done, ud, err,
 	    errlen);
 }
