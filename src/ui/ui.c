@@ -372,21 +372,52 @@ ui_panel_page(struct app *app, struct view *v, struct aline *head,
 	v->dirty = false;
 }
 
+bool
+ui_panel_toggle(struct app *app, const struct view *proto)
+{
+	if (ui_panel_is(app, proto)) {
+		ui_panel_close(app);
+		return false;
+	}
+	ui_panel_open(app, proto);
+	return true;
+}
+
+/* The row of keys for key (action NULL) or for the action named action. */
+static const struct panel_key *
+ui_panel_row(const struct panel_key *keys, int key, const char *action)
+{
+	for (; keys->fn != NULL; keys++)
+		if (action != NULL ? keys->action != NULL &&
+		    strcmp(keys->action, action) == 0 :
+		    keys->key != 0 && keys->key == key)
+			return keys;
+	return NULL;
+}
+
 int
-ui_panel_key(struct app *app, int key, const char *own, const char **name)
+ui_panel_key(struct app *app, int key, const char *own,
+    const struct panel_key *keys)
 {
 	const struct keymap *km = &ui_of(app)->keymap;
+	const struct panel_key *k;
 	int a = keymap_lookup(km, key);
+	const char *name = a >= 0 ? km->table[a].name : "";
 
-	*name = a >= 0 ? km->table[a].name : "";
+	if ((k = ui_panel_row(keys, key, NULL)) != NULL) {
+		k->fn(app);
+		return UI_HANDLED;
+	}
 	if (a >= 0 && (km->table[a].flags & ACT_PANEL))
 		return km->table[a].fn(app);
-	if (key == KM_ESC || key == 'q' || strcmp(*name, "back") == 0 ||
-	    strcmp(*name, own) == 0) {
+	if (key == KM_ESC || key == 'q' || strcmp(name, "back") == 0 ||
+	    strcmp(name, own) == 0) {
 		ui_panel_close(app);
 		return UI_HANDLED;
 	}
-	return 0;
+	if ((k = ui_panel_row(keys, 0, name)) != NULL)
+		k->fn(app);
+	return UI_HANDLED;
 }
 
 bool

@@ -161,10 +161,22 @@ bool ui_panel_is(const struct app *app, const struct view *proto);
  * between, foot on the last.  Frees lines (n of them), head and foot. */
 void ui_panel_page(struct app *app, struct view *v, struct aline *head,
     struct aline *lines, size_t n, size_t *top, long sel, struct aline *foot);
-/* Keys every panel shares: help and redraw as anywhere; Esc, q, back and
- * the panel's own action (own) close it.  The key's action name in *name
- * ("" none).  Returns UI_* flags when the key was one of those, else 0. */
-int ui_panel_key(struct app *app, int key, const char *own, const char **name);
+/* Open the panel of proto, or close it when it is on screen: true when
+ * it opened. */
+bool ui_panel_toggle(struct app *app, const struct view *proto);
+/* A panel's own key: the key itself, or (key 0) whatever [keys] binds to
+ * the action named action ("down"); fn does what it does there. */
+struct panel_key {
+	int key;
+	const char *action;
+	void (*fn)(struct app *app);
+};
+/* A key over a panel: its own literal keys (keys, ended by a row whose fn
+ * is NULL) first, then the keys every panel shares (help and redraw as
+ * anywhere; Esc, q, back and the panel's own action, own, close it), then
+ * its rows by action.  Returns UI_* flags. */
+int ui_panel_key(struct app *app, int key, const char *own,
+    const struct panel_key *keys);
 /* The terminal bell (a new message in one of my queues). */
 void ui_bell(struct app *app);
 /* One key from the terminal; returns UI_* flags. */
