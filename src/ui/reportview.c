@@ -423,12 +423,5 @@ static const struct panel_key report_keys[] = {
 	{ 0, NULL, NULL },
 };
 
-static int
-report_key(struct app *app, struct view *v, int key)
-{
-	v->dirty = true;
-	return ui_panel_key(app, key, "report", report_keys);
-}
-
 const struct view report_view = { .name = "report", .draw = report_draw,
-	.handle_key = report_key };
+	.panel_keys = report_keys };

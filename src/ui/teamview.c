@@ -327,12 +327,5 @@ static const struct panel_key team_keys[] = {
 	{ 0, NULL, NULL },
 };
 
-static int
-team_key(struct app *app, struct view *v, int key)
-{
-	v->dirty = true;
-	return ui_panel_key(app, key, "team", team_keys);
-}
-
 const struct view team_view = { .name = "team", .draw = team_draw,
-	.handle_key = team_key };
+	.panel_keys = team_keys };
