@@ -398,17 +398,11 @@ report_bars(struct app *app)
 	rui(app)->frt = !rui(app)->frt;
 }
 
-static void
-report_down(struct app *app)
+/* Up and down scroll the report. */
+static size_t *
+report_cursor(struct app *app)
 {
-	rui(app)->top++;
-}
-
-static void
-report_up(struct app *app)
-{
-	if (rui(app)->top > 0)
-		rui(app)->top--;
+	return &rui(app)->top;
 }
 
 static const struct panel_key report_keys[] = {
@@ -418,10 +412,8 @@ static const struct panel_key report_keys[] = {
 	{ ']', NULL, report_later },
 	{ 'b', NULL, report_bars },
 	{ 'r', NULL, report_fetch },
-	{ 0, "down", report_down },
-	{ 0, "up", report_up },
 	{ 0, NULL, NULL },
 };
 
 const struct view report_view = { .name = "report", .draw = report_draw,
-	.panel_keys = report_keys };
+	.panel_keys = report_keys, .panel_cursor = report_cursor };

@@ -306,26 +306,18 @@ team_open(struct app *app)
 	free(id);
 }
 
-static void
-team_down(struct app *app)
+/* Up and down move the selected agent. */
+static size_t *
+team_cursor(struct app *app)
 {
-	tui(app)->sel++;
-}
-
-static void
-team_up(struct app *app)
-{
-	if (tui(app)->sel > 0)
-		tui(app)->sel--;
+	return &tui(app)->sel;
 }
 
 static const struct panel_key team_keys[] = {
 	{ KM_ENTER, NULL, team_open },
 	{ 'r', NULL, team_fetch },
-	{ 0, "down", team_down },
-	{ 0, "up", team_up },
 	{ 0, NULL, NULL },
 };
 
 const struct view team_view = { .name = "team", .draw = team_draw,
-	.panel_keys = team_keys };
+	.panel_keys = team_keys, .panel_cursor = team_cursor };

@@ -321,6 +321,7 @@ ui_panel_open(struct app *app, const struct view *proto)
 	ui->panel.draw = proto->draw;
 	ui->panel.resize = proto->resize;
 	ui->panel.panel_keys = proto->panel_keys;
+	ui->panel.panel_cursor = proto->panel_cursor;
 	ui->panel_on = true;
 	ui->help = false;
 	ui_layout(app);
@@ -395,6 +396,28 @@ ui_panel_row(const struct panel_key *keys, int key, const char *action)
 	return NULL;
 }
 
+static void
+ui_panel_down(struct app *app)
+{
+	(*ui_of(app)->panel.panel_cursor(app))++;
+}
+
+static void
+ui_panel_up(struct app *app)
+{
+	size_t *cur = ui_of(app)->panel.panel_cursor(app);
+
+	if (*cur > 0)
+		(*cur)--;
+}
+
+/* The motion every panel has. */
+static const struct panel_key ui_panel_motion[] = {
+	{ 0, "down", ui_panel_down },
+	{ 0, "up", ui_panel_up },
+	{ 0, NULL, NULL },
+};
+
 int
 ui_panel_key(struct app *app, int key)
 {
@@ -416,7 +439,8 @@ ui_panel_key(struct app *app, int key)
 		ui_panel_close(app);
 		return UI_HANDLED;
 	}
-	if ((k = ui_panel_row(v->panel_keys, 0, name)) != NULL)
+	if ((k = ui_panel_row(v->panel_keys, 0, name)) != NULL ||
+	    (k = ui_panel_row(ui_panel_motion, 0, name)) != NULL)
 		k->fn(app);
 	return UI_HANDLED;
 }

@@ -46,8 +46,10 @@ struct view {
 	 * handled, else UI_* flags. */
 	int (*handle_key)(struct app *app, struct view *v, int key);
 	void (*resize)(struct app *app, struct view *v);
-	/* A full-screen panel's own keys (ui_panel_key), else NULL. */
+	/* A full-screen panel's own keys (ui_panel_key), else NULL, and the
+	 * number its up and down keys move (a selection or a scroll). */
 	const struct panel_key *panel_keys;
+	size_t *(*panel_cursor)(struct app *app);
 	WINDOW *win;
 	int y, x, h, w;
 	bool visible;
@@ -177,7 +179,8 @@ bool ui_panel_toggle(struct app *app, const struct view *proto);
 /* A key over the panel: its own literal keys (panel_keys, ended by a row
  * whose fn is NULL) first, then the keys every panel shares (help and
  * redraw as anywhere; Esc, q, back and the action named as the panel
- * close it), then its rows by action.  Returns UI_* flags. */
+ * close it), then its rows by action, then up and down on its
+ * panel_cursor.  Returns UI_* flags. */
 int ui_panel_key(struct app *app, int key);
 /* The terminal bell (a new message in one of my queues). */
 void ui_bell(struct app *app);
