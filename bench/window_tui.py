@@ -22,8 +22,13 @@ the relay on the copy, and drives the real ttydesk in tmux:
                (200 days old, outside the window), Enter: time to the
                relay's hit box, then Enter to its newest message shown
 
-usage: window_tui.py WORLD_DIR   (env TTYDESK_BUILD_DIR: ttydesk and
-ttydesk-relay to run; a Release build measures what agents get)
+usage: window_tui.py WORLD_DIR [--window LENGTH]   (env TTYDESK_BUILD_DIR:
+ttydesk and ttydesk-relay to run; a Release build measures what agents get)
+
+--window sets the agents' [cache] window (default 30d): the 10M world
+holds ten times the conversations per day of the 1M one, so a window a
+tenth as long holds the same working set, and shows what the history
+itself costs.
 """
 
 import json
@@ -113,9 +118,14 @@ def timed_wait(t, pred, timeout, what):
 
 
 def main():
-	if len(sys.argv) != 2:
+	args = sys.argv[1:]
+	window = None
+	if len(args) == 3 and args[1] == "--window":
+		window = args[2]
+		args = args[:1]
+	if len(args) != 1:
 		sys.exit(__doc__)
-	src = os.path.abspath(sys.argv[1])
+	src = os.path.abspath(args[0])
 	with open(os.path.join(src, "world.json")) as fp:
 		world = json.load(fp)
 	work = tempfile.mkdtemp(prefix="ttydesk-window-tui-")
@@ -137,9 +147,11 @@ def main():
 	url = "http://127.0.0.1:%d" % port
 	try:
 		time.sleep(1.0)
-		t = TuiSession(url, world["agent_token"], width=160, height=50)
-		print("world: %d messages, %d conversations, %d open" % (
-		    world["messages"], world["conversations"], world["open"]))
+		t = TuiSession(url, world["agent_token"], width=160, height=50,
+		    extra="\n[cache]\nwindow = %s\n" % window if window else "")
+		print("world: %d messages, %d conversations, %d open; window %s" % (
+		    world["messages"], world["conversations"], world["open"],
+		    window or "30d (default)"))
 		t0 = time.monotonic()
 		t.start()
 		t.wait_for("online", timeout=600)

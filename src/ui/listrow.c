@@ -233,7 +233,7 @@ list_format_row_number(struct aline *out, const struct td_conversation *c,
 	/* The cursor is a mark and the name in the selection colour, not a
 	 * reversed row: moving it then rewrites a few cells, not two lines. */
 	if (ctx->selected)
-		aline_adds(out, TH_SELECTED, ctx->utf8 ? "▶" : ">");
+		aline_adds(out, TH_CURSOR, ctx->utf8 ? "▶" : ">");
 	else
 		aline_pad(out, TH_NORMAL, 1);
 	row_field(out, TH_UNREAD, unread, 3, 1);

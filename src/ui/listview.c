@@ -29,7 +29,8 @@ list_draw_row(struct app *app, struct view *v, size_t i, struct aline *l)
 	}
 	list_format_row_number(l, ui->items[i], &ctx, (size_t)v->w,
 	    numbers_conv_name(app, ui->items[i]));
-	ui_draw_aline(app, v->win, y, 0, l, (size_t)v->w, TH_NORMAL);
+	ui_draw_aline(app, v->win, y, 0, l, (size_t)v->w,
+	    ui->items[i]->unread > 0 ? TH_UNREAD : TH_NORMAL);
 	/* Bulk marks (bulk.h) take the cursor column. */
 	if (bulk_count(app) > 0 && bulk_marked(app, ui->items[i]->id)) {
 		wattr_set(v->win, (attr_t)ui->attr[TH_MARKER],

@@ -1,5 +1,6 @@
 /* Theme files: parse, find, and fall back gracefully. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@ static const char *const theme_names[TH__COUNT] = {
 	"urgent", "high", "window_closed", "inbound", "outbound", "note",
 	"system", "quote", "day", "tick", "tick_read", "failed", "media",
 	"reaction", "search", "help_key", "border", "dialog", "sla_warn",
-	"sla_breached", "chart", "chart_alt",
+	"sla_breached", "chart", "chart_alt", "cursor",
 };
 
 const char *
@@ -61,6 +62,7 @@ theme_default(struct theme *t)
 	theme_set(t, TH_SLA_WARN, -1, -1, THA_BOLD);
 	theme_set(t, TH_SLA_BREACHED, -1, -1, THA_REVERSE | THA_BOLD);
 	theme_set(t, TH_CHART_ALT, -1, -1, THA_BOLD);
+	theme_set(t, TH_CURSOR, -1, -1, THA_REVERSE);
 }
 
 static const char *const colour_names[] = {
@@ -153,6 +155,7 @@ theme_parse(struct theme *t, const char *text, size_t len, const char *name,
 	char bad[64];
 	size_t i;
 	int e;
+	bool cursor_set = false, selected_set = false;
 
 	if (ini_parse(text, len, name, &ini, err, errlen) != 0)
 		return -1;
@@ -175,7 +178,13 @@ theme_parse(struct theme *t, const char *text, size_t len, const char *name,
 			    "attribute", name, en->line, bad);
 			goto fail;
 		}
+		cursor_set |= e == TH_CURSOR;
+		selected_set |= e == TH_SELECTED;
 	}
+	/* A theme written before the cursor had its own element keeps the
+	 * look it had: the cursor in the selection's style. */
+	if (selected_set && !cursor_set)
+		t->el[TH_CURSOR] = t->el[TH_SELECTED];
 	ini_free(&ini);
 	return 0;
 fail:

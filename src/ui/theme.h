@@ -55,6 +55,7 @@ enum theme_el {
 	TH_SLA_BREACHED, /* SLA missed */
 	TH_CHART,        /* bars and sparklines of the report view */
 	TH_CHART_ALT,    /* the second figure (first-response time) */
+	TH_CURSOR,       /* the cursor's mark (list row, thread message) */
 	TH__COUNT
 };
 

@@ -209,8 +209,8 @@ thread_draw(struct app *app, struct view *v)
 			continue;
 		}
 		if (cu->msg_of[line] >= 0 && cu->msg_of[line] == cu->sel && focus) {
-			wattr_set(v->win, (attr_t)ui->attr[TH_SELECTED],
-			    ui->pair[TH_SELECTED], NULL);
+			wattr_set(v->win, (attr_t)ui->attr[TH_CURSOR],
+			    ui->pair[TH_CURSOR], NULL);
 			waddstr(v->win, ui->utf8 ? "▌" : "|");
 		} else {
 			wattr_set(v->win, (attr_t)ui->attr[TH_NORMAL],

@@ -492,6 +492,12 @@ ui_run_attr(const struct ui *ui, int st, int base, attr_t *a, short *pair)
 		*a = (attr_t)ui->attr[base] |
 		    ((attr_t)ui->attr[st] & (A_BOLD | A_UNDERLINE));
 		*pair = ui->pair[base];
+	} else if (base == TH_UNREAD) {
+		/* An unread row is bold throughout: one weight for the whole
+		 * row spares the terminal a bold-off and -on around every
+		 * field that has its own colour. */
+		*a = (attr_t)ui->attr[st] | ((attr_t)ui->attr[TH_UNREAD] & A_BOLD);
+		*pair = ui->pair[st];
 	} else {
 		*a = (attr_t)ui->attr[st == TH_NORMAL ? base : st];
 		*pair = ui->pair[st == TH_NORMAL ? base : st];
@@ -572,7 +578,8 @@ ui_draw_aline(struct app *app, WINDOW *w, int y, int x, const struct aline *l,
 		if (n < r->len)
 			break;
 	}
-	wattr_set(w, (attr_t)ui->attr[base], ui->pair[base], NULL);
+	ui_run_attr(ui, TH_NORMAL, base, &a, &pair);
+	wattr_set(w, a, pair, NULL);
 	for (; used < width; used++)
 		waddch(w, ' ');
 }

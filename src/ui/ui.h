@@ -189,7 +189,10 @@ int ui_key(struct app *app, int key);
 /* Read a key without blocking: -1 when none. */
 int ui_read_key(struct app *app);
 
-/* Draw an attributed line at (y, x) cut/padded to width columns. */
+/* Draw an attributed line at (y, x) cut/padded to width columns.
+ * base_style is the row's: TH_SELECTED, TH_DIALOG and TH_STATUS give every
+ * run the row's colours; TH_UNREAD makes every run bold; any other is the
+ * style of the plain (TH_NORMAL) runs. */
 void ui_draw_aline(struct app *app, WINDOW *w, int y, int x,
     const struct aline *l, size_t width, int base_style);
 

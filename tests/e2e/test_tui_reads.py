@@ -40,11 +40,6 @@ def unread_of(screen, name):
 
 
 class TuiReads(TuiWorldCase):
-	def customer_writes(self, customer, text):
-		m, code = self.fake.customer_message(customer, "text", text=text)
-		self.assertEqual(code, 200)
-		return m
-
 	def wait_unread(self, t, name, n):
 		return t.wait_for(lambda s: unread_of(s, name) == n,
 		    what="%s with %d unread" % (name, n))
@@ -64,9 +59,9 @@ class TuiReads(TuiWorldCase):
 	def test_read_survives_restart(self):
 		rosa = self.fake.customer(harness.unique_phone(), None, "Reads Rosa")
 		bob = self.fake.customer(harness.unique_phone(), None, "Reads Bob")
-		self.customer_writes(rosa, "first from rosa")
-		self.customer_writes(rosa, "second from rosa")
-		self.customer_writes(bob, "only from bob")
+		self.customer_says(rosa, "first from rosa")
+		self.customer_says(rosa, "second from rosa")
+		self.customer_says(bob, "only from bob")
 
 		t = TuiSession.for_agent(self.world, "alice")
 		self.addCleanup(t.close)
@@ -88,7 +83,7 @@ class TuiReads(TuiWorldCase):
 		self.quit(t)
 
 		# Rosa writes while ttydesk is not running: one unread, not three.
-		self.customer_writes(rosa, "third from rosa")
+		self.customer_says(rosa, "third from rosa")
 		self.start(t)
 		s = self.wait_unread(t, "Reads Rosa", 1)
 		self.assertEqual(unread_of(s, "Reads Bob"), 1, s)

@@ -103,23 +103,9 @@ def in_thread(text):
 
 
 class TuiWindow(TuiWorldCase):
-	def customer_writes(self, customer, text, ts=None):
-		m, code = self.fake.customer_message(customer, "text", text=text,
-		    timestamp=ts)
-		self.assertEqual(code, 200)
-		return m
-
-	def conv_of(self, wamid):
-		ev = harness.wait_until(lambda: next((e for e in
-		    self.alice.sync(after=0).data["events"]
-		    if e["type"] == "message" and
-		    e["message"].get("id") == wamid), None),
-		    what="the message event")
-		return ev["conversation"]
-
 	def setUp(self):
 		c = self.fake.customer(harness.unique_phone(), None, "Window Wes")
-		self.customer_writes(c, "a conversation in the working set")
+		self.customer_says(c, "a conversation in the working set")
 		if not supported(self.world, "/v1/snapshot?since=1&limit=1"):
 			self.skipTest("this relay has no /v1/snapshot")
 
@@ -128,18 +114,18 @@ class TuiWindow(TuiWorldCase):
 			self.skipTest("this relay has no /v1/search")
 		now = int(time.time())
 		olga = self.fake.customer(harness.unique_phone(), None, "Olga Old")
-		m = self.customer_writes(olga, "the zeppelin landed in the yard",
-		    ts=now - 200 * DAY)
+		m = self.customer_says(olga, "the zeppelin landed in the yard",
+		    timestamp=now - 200 * DAY)
 		old = self.conv_of(m["id"])
 		# More than a screen of it: opening must land on the newest.
 		for i in range(16):
-			last = self.customer_writes(olga, "olga's line %d" % i,
-			    ts=now - 200 * DAY + 60 * (i + 1))
+			last = self.customer_says(olga, "olga's line %d" % i,
+			    timestamp=now - 200 * DAY + 60 * (i + 1))
 		self.conv_of(last["id"])
 		self.assertEqual(self.alice.set_status(old, "resolved").status,
 		    200)
 		nina = self.fake.customer(harness.unique_phone(), None, "Nina New")
-		self.customer_writes(nina, "hello from nina today")
+		self.customer_says(nina, "hello from nina today")
 
 		t = self.online_session()
 		self.goto_queue(t, "All")
@@ -192,8 +178,8 @@ class TuiWindow(TuiWorldCase):
 		for i in range(55):
 			c = self.fake.customer(harness.unique_phone(), None,
 			    "Arch %02d" % i)
-			last = self.customer_writes(c, "archived note %02d" % i,
-			    ts=base + 60 * i)
+			last = self.customer_says(c, "archived note %02d" % i,
+			    timestamp=base + 60 * i)
 		self.conv_of(last["id"])
 		convs = {e["conversation"] for e in self.alice.all_events(0)
 		    if e["type"] == "message" and str(e["message"].get("text",
@@ -229,7 +215,7 @@ class TuiWindow(TuiWorldCase):
 		for i in range(n):
 			c = self.fake.customer(harness.unique_phone(), None,
 			    "Resume %02d" % i)
-			self.customer_writes(c, "resume message %d" % i)
+			self.customer_says(c, "resume message %d" % i)
 		proxy = Proxy(self.world.relay.url, snapshot_delay=0.4)
 		self.addCleanup(proxy.close)
 		t = TuiSession(proxy.url, self.world.relay.agents["alice"].token)

@@ -258,17 +258,25 @@ class TuiWorldCase(unittest.TestCase):
 		(customer, message)."""
 		import harness
 		c = self.fake.customer(phone or harness.unique_phone(), None, name)
-		m, code = self.fake.customer_message(c, "text", text=text, **kw)
+		return c, self.customer_says(c, text, **kw)
+
+	def customer_says(self, customer, text, **kw):
+		"""An existing customer sends text (kw: the fake's message
+		fields, e.g. timestamp): the message."""
+		m, code = self.fake.customer_message(customer, "text", text=text,
+		    **kw)
 		self.assertEqual(code, 200)
-		return c, m
+		return m
 
 	def conv_of(self, wamid):
-		"""The conversation id of message wamid, from alice's events."""
-		for e in self.alice.all_events(0):
-			if e.get("type") == "message" and \
-			    e["message"].get("id") == wamid:
-				return e["conversation"]
-		raise AssertionError("no conversation for " + wamid)
+		"""The conversation id of message wamid, from alice's events,
+		once the relay has it."""
+		import harness
+		ev = harness.wait_until(lambda: next((e for e in
+		    self.alice.all_events(0) if e.get("type") == "message" and
+		    e["message"].get("id") == wamid), None),
+		    what="the event of message " + wamid)
+		return ev["conversation"]
 
 	def open_conv(self, t, name, mark="["):
 		"""In the All queue, search name and open its thread (its title

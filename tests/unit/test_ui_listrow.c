@@ -45,7 +45,19 @@ test_widths(void)
 	ctx.selected = true;
 	CHECK_INT(list_format_row(&l, c, &ctx, 80), 0);
 	CHECK(strncmp(l.text, "▶  3 !! Mar", strlen("▶  3 !! Mar")) == 0);
-	CHECK_INT(l.runs[0].style, TH_SELECTED);
+	CHECK_INT(l.runs[0].style, TH_CURSOR);
+	{
+		/* The name keeps the selection colour. */
+		size_t r, name_off = (size_t)(strstr(l.text, "Mar") - l.text);
+		int name_style = -1;
+
+		for (r = 0; r < l.n_runs; r++) {
+			if (l.runs[r].off <= name_off &&
+			    name_off < l.runs[r].off + l.runs[r].len)
+				name_style = l.runs[r].style;
+		}
+		CHECK_INT(name_style, TH_SELECTED);
+	}
 	CHECK_INT(text_width(l.text, l.len), 80);
 	ctx.selected = false;
 	CHECK_INT(list_format_row(&l, c, &ctx, 120), 0);

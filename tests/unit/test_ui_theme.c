@@ -24,6 +24,9 @@ test_shipped(void)
 	CHECK_INT(theme_load(&t, "dark", err, sizeof err), 0);
 	CHECK_INT(t.el[TH_SELECTED].bg, 110);
 	CHECK(t.el[TH_UNREAD].attrs & THA_BOLD);
+	/* The cursor's mark: the selection's colour on the row's background. */
+	CHECK_INT(t.el[TH_CURSOR].fg, 110);
+	CHECK_INT(t.el[TH_CURSOR].bg, -1);
 	CHECK_INT(theme_load(&t, "mono", err, sizeof err), 0);
 	CHECK_INT(t.el[TH_SELECTED].fg, -1);
 	CHECK(t.el[TH_SELECTED].attrs & THA_REVERSE);
@@ -54,6 +57,27 @@ test_parse(void)
 	CHECK_INT(t.el[TH_DAY].fg, 200);
 	CHECK_INT(t.el[TH_DAY].bg, 17);
 	CHECK_INT(t.el[TH_QUOTE].attrs, THA_DIM);
+
+	/* A theme from before the cursor had its own element: the cursor
+	 * keeps the selection's look.  One that names it keeps its own. */
+	{
+		const char *old = "[colors]\nselected = white magenta bold\n";
+		const char *own = "[colors]\nselected = white magenta\n"
+		    "cursor = magenta default bold\n";
+
+		theme_default(&t);
+		CHECK_INT(theme_parse(&t, old, strlen(old), "old.theme", err,
+		    sizeof err), 0);
+		CHECK_INT(t.el[TH_CURSOR].fg, 7);
+		CHECK_INT(t.el[TH_CURSOR].bg, 5);
+		CHECK_INT(t.el[TH_CURSOR].attrs, THA_BOLD);
+		theme_default(&t);
+		CHECK_INT(theme_parse(&t, own, strlen(own), "own.theme", err,
+		    sizeof err), 0);
+		CHECK_INT(t.el[TH_CURSOR].fg, 5);
+		CHECK_INT(t.el[TH_CURSOR].bg, -1);
+		CHECK_STR(theme_el_name(TH_CURSOR), "cursor");
+	}
 
 	CHECK_INT(theme_parse(&t, "[colors]\nurgnt = red\n", 21, "x.theme", err,
 	    sizeof err), -1);
