@@ -154,6 +154,19 @@ report_col_name(int col, const char *by)
 	return col > 0 && col < REPORT_COLS ? names[col] : "";
 }
 
+/* A figure the relay may not have (-1): "-" then, else with decimals
+ * and unit ("92%", "4.6"). */
+static const char *
+report_figure(char *buf, size_t len, double v, int decimals,
+    const char *unit)
+{
+	if (v < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.*f%s", decimals, v, unit);
+	return buf;
+}
+
 const char *
 report_cell(const struct report_row *r, int col, char *buf, size_t len)
 {
@@ -174,17 +187,9 @@ report_cell(const struct report_row *r, int col, char *buf, size_t len)
 	case REPORT_COL_RES50:
 		return chart_duration(buf, len, r->resolution_p50);
 	case REPORT_COL_SLA:
-		if (r->sla_met_pct < 0)
-			snprintf(buf, len, "-");
-		else
-			snprintf(buf, len, "%.0f%%", r->sla_met_pct);
-		break;
+		return report_figure(buf, len, r->sla_met_pct, 0, "%");
 	case REPORT_COL_CSAT:
-		if (r->csat_avg < 0)
-			snprintf(buf, len, "-");
-		else
-			snprintf(buf, len, "%.1f", r->csat_avg);
-		break;
+		return report_figure(buf, len, r->csat_avg, 1, "");
 	case REPORT_COL_RATED:
 		snprintf(buf, len, "%lld", (long long)r->csat_count);
 		break;
