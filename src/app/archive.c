@@ -11,8 +11,7 @@
 #include "ttydesk/sanitize.h"
 #include "app.h"
 #include "archive.h"
-#include "net.h"
-#include "outbox.h"
+#include "query.h"
 
 void
 archive_entries_free(struct archive_entry *e, size_t n)
@@ -51,89 +50,92 @@ archive_who(const json_t *contact, const char *conv)
 	return conv;
 }
 
-int
-archive_parse(const char *body, size_t len, struct archive_entry **out,
-    size_t *n, bool *more, int64_t *next, char *err, size_t errlen)
-{
-	struct archive_entry *e = NULL;
-	json_t *root, *convs, *o;
-	const char *id, *preview;
-	json_error_t je;
-	size_t i, k = 0;
+/* One page of the archive: query's value. */
+struct archive_page {
+	struct archive_entry *e;
+	size_t n;
+	bool more;
+	int64_t next;
+};
 
-	*out = NULL;
-	*n = 0;
-	if ((root = json_loadb(body, len, 0, &je)) == NULL) {
-		snprintf(err, errlen, "not JSON: %s", je.text);
-		return -1;
-	}
-	convs = json_object_get(root, "conversations");
+static void
+archive_page_clear(void *value)
+{
+	struct archive_page *p = value;
+
+	archive_entries_free(p->e, p->n);
+}
+
+static int
+archive_parse_root(const json_t *root, void *value, char *err,
+    size_t errlen)
+{
+	struct archive_page *p = value;
+	const json_t *convs = json_object_get(root, "conversations"), *o;
+	struct archive_entry *e;
+	const char *id, *preview;
+	size_t i;
+
 	if (!json_is_array(convs)) {
 		snprintf(err, errlen, "no \"conversations\" array");
-		goto fail;
+		return -1;
 	}
-	if (json_array_size(convs) > 0 &&
-	    (e = calloc(json_array_size(convs), sizeof *e)) == NULL)
+	if ((p->e = calloc(json_array_size(convs) + 1, sizeof *p->e)) == NULL)
 		goto nomem;
 	json_array_foreach(convs, i, o) {
 		id = json_string_value(json_object_get(o, "id"));
 		if (id == NULL || id[0] == '\0')
 			continue; /* nothing to open */
+		e = &p->e[p->n++];
 		preview = json_string_value(json_object_get(o, "preview"));
-		e[k].last_ts = json_integer_value(json_object_get(o, "last_ts"));
-		e[k].conv = strdup(id);
-		e[k].name = archive_line(archive_who(json_object_get(o,
-		    "contact"), id));
-		e[k].preview = archive_line(preview != NULL ? preview : "");
-		k++;
-		if (e[k - 1].conv == NULL || e[k - 1].name == NULL ||
-		    e[k - 1].preview == NULL)
+		e->last_ts = json_integer_value(json_object_get(o, "last_ts"));
+		e->conv = strdup(id);
+		e->name = archive_line(archive_who(json_object_get(o, "contact"),
+		    id));
+		e->preview = archive_line(preview != NULL ? preview : "");
+		if (e->conv == NULL || e->name == NULL || e->preview == NULL)
 			goto nomem;
 	}
-	*more = json_is_true(json_object_get(root, "more")) && k > 0;
-	*next = k > 0 ? e[k - 1].last_ts : 0;
-	json_decref(root);
-	*out = e;
-	*n = k;
+	p->more = json_is_true(json_object_get(root, "more")) && p->n > 0;
+	p->next = p->n > 0 ? p->e[p->n - 1].last_ts : 0;
 	return 0;
 nomem:
 	snprintf(err, errlen, "out of memory");
-fail:
-	archive_entries_free(e, k);
-	json_decref(root);
 	return -1;
 }
 
-struct archive_req {
-	archive_done_fn done;
-	void *ud;
-};
-
 static void
-archive_answer(struct app *app, void *ud, long status, const char *body,
-    size_t len, const char *err)
+archive_deliver(struct app *app, const struct query *q, long status,
+    void *value, const char *why)
 {
-	struct archive_req *r = ud;
-	struct archive_entry *e = NULL;
-	int64_t next = 0;
-	bool more = false;
-	size_t n = 0;
-	char why[256] = "";
+	struct archive_page *p = value;
 
-	if (status == 200 && archive_parse(body, len, &e, &n, &more, &next,
-	    why, sizeof why) != 0)
-		status = -1;
-	else if (status != 200)
-		obx_error_text(why, sizeof why, status, body, err);
-	r->done(app, r->ud, status, e, n, more, next, why);
-	archive_entries_free(e, n);
+	((archive_done_fn)q->done)(app, q->ud, status, p->e, p->n, p->more,
+	    p->next, why);
+}
+
+static const struct query_kind archive_kind = { "archive answer",
+    sizeof(struct archive_page), archive_parse_root, archive_page_clear,
+    archive_deliver };
+
+int
+archive_parse(const char *body, size_t len, struct archive_entry **out,
+    size_t *n, bool *more, int64_t *next, char *err, size_t errlen)
+{
+	struct archive_page p;
+	int rc = query_parse(&archive_kind, body, len, &p, err, errlen);
+
+	*out = p.e;
+	*n = p.n;
+	*more = p.more;
+	*next = p.next;
+	return rc;
 }
 
 int
 archive_query(struct app *app, int64_t before, archive_done_fn done,
     void *ud, char *err, size_t errlen)
 {
-	struct archive_req r = { done, ud };
 	char path[160];
 
 	if (!app_online(app)) {
@@ -146,6 +148,6 @@ archive_query(struct app *app, int64_t before, archive_done_fn done,
 	else
 		snprintf(path, sizeof path, "/v1/conversations?status=resolved"
 		    "&limit=%d", ARCHIVE_PAGE);
-	return app_get_ctx(app, path, archive_answer, &r, sizeof r, err,
+	return query_get(app, path, &archive_kind, (query_fn)done, ud, err,
 	    errlen);
 }

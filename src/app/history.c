@@ -76,17 +76,22 @@ hist_get(struct app *app, const char *conv)
 	return e;
 }
 
+static void
+hist_clear(void *p)
+{
+	struct hist *e = p;
+
+	free(e->conv);
+}
+
 void
 history_free(struct app *app)
 {
 	struct history *h = app->history;
-	size_t i;
 
 	if (h == NULL)
 		return;
-	for (i = 0; i < h->n; i++)
-		free(h->v[i].conv);
-	free(h->v);
+	vec_free(&h->v, &h->n, sizeof *h->v, hist_clear);
 	free(h);
 	app->history = NULL;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ttydesk/model.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "receipt.h"
 #include "net.h"
@@ -97,20 +98,25 @@ receipt_mark(struct app *app, struct td_conversation *c)
 	json_decref(body);
 }
 
+/* An element of rs->r: a struct receipt *. */
+static void
+receipt_clear(void *p)
+{
+	struct receipt *r = *(struct receipt **)p;
+
+	free(r->conv);
+	free(r->msg);
+	free(r);
+}
+
 void
 receipt_free(struct app *app)
 {
 	struct receipts *rs = app->receipts;
-	size_t i;
 
 	if (rs == NULL)
 		return;
-	for (i = 0; i < rs->n; i++) {
-		free(rs->r[i]->conv);
-		free(rs->r[i]->msg);
-		free(rs->r[i]);
-	}
-	free(rs->r);
+	vec_free(&rs->r, &rs->n, sizeof *rs->r, receipt_clear);
 	free(rs);
 	app->receipts = NULL;
 }

@@ -12,9 +12,7 @@
 #include "ttydesk/vec.h"
 #include "app.h"
 #include "chart.h"
-#include "net.h"
-#include "net_answer.h"
-#include "outbox.h"
+#include "query.h"
 #include "report.h"
 
 /* A key wider than this is shortened by the screen, never the figures. */
@@ -128,19 +126,6 @@ report_parse_root(const json_t *root, void *out, char *err, size_t errlen)
 	    &rep->totals, true, err, errlen, 0);
 }
 
-int
-report_parse(const char *body, size_t len, struct report *rep, char *err,
-    size_t errlen)
-{
-	memset(rep, 0, sizeof *rep);
-	if (net_answer_parse(body, len, "report", report_parse_root, rep, err,
-	    errlen) != 0) {
-		report_free(rep);
-		return -1;
-	}
-	return 0;
-}
-
 static void
 report_row_clear(void *p)
 {
@@ -169,6 +154,19 @@ report_col_name(int col, const char *by)
 	return col > 0 && col < REPORT_COLS ? names[col] : "";
 }
 
+/* A figure the relay may not have (-1): "-" then, else with decimals
+ * and unit ("92%", "4.6"). */
+static const char *
+report_figure(char *buf, size_t len, double v, int decimals,
+    const char *unit)
+{
+	if (v < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.*f%s", decimals, v, unit);
+	return buf;
+}
+
 const char *
 report_cell(const struct report_row *r, int col, char *buf, size_t len)
 {
@@ -189,17 +187,9 @@ report_cell(const struct report_row *r, int col, char *buf, size_t len)
 	case REPORT_COL_RES50:
 		return chart_duration(buf, len, r->resolution_p50);
 	case REPORT_COL_SLA:
-		if (r->sla_met_pct < 0)
-			snprintf(buf, len, "-");
-		else
-			snprintf(buf, len, "%.0f%%", r->sla_met_pct);
-		break;
+		return report_figure(buf, len, r->sla_met_pct, 0, "%");
 	case REPORT_COL_CSAT:
-		if (r->csat_avg < 0)
-			snprintf(buf, len, "-");
-		else
-			snprintf(buf, len, "%.1f", r->csat_avg);
-		break;
+		return report_figure(buf, len, r->csat_avg, 1, "");
 	case REPORT_COL_RATED:
 		snprintf(buf, len, "%lld", (long long)r->csat_count);
 		break;
@@ -255,41 +245,40 @@ report_path(char *buf, size_t len, int64_t from, int64_t to, const char *by)
 	return w < 0 || (size_t)w >= len ? NULL : buf;
 }
 
-struct report_req {
-	report_done_fn done;
-	void *ud;
-};
+static void
+report_deliver(struct app *app, const struct query *q, long status,
+    void *value, const char *why)
+{
+
+	((report_done_fn)q->done)(app, q->ud, status, value, why);
+}
 
 static void
-report_answer(struct app *app, void *ud, long status, const char *body,
-    size_t len, const char *err)
+report_clear(void *value)
 {
-	struct report_req *r = ud;
-	struct report rep;
-	char why[300];
+	report_free(value);
+}
 
-	memset(&rep, 0, sizeof rep);
-	if (status == 200) {
-		if (report_parse(body, len, &rep, why, sizeof why) != 0)
-			status = -1;
-	} else {
-		obx_error_text(why, sizeof why, status, body, err);
-	}
-	r->done(app, r->ud, status, &rep, why);
-	report_free(&rep);
+static const struct query_kind report_kind = { "report",
+    sizeof(struct report), report_parse_root, report_clear, report_deliver };
+
+int
+report_parse(const char *body, size_t len, struct report *rep, char *err,
+    size_t errlen)
+{
+	return query_parse(&report_kind, body, len, rep, err, errlen);
 }
 
 int
 report_query(struct app *app, int64_t from, int64_t to, const char *by,
     report_done_fn done, void *ud, char *err, size_t errlen)
 {
-	struct report_req r = { done, ud };
 	char path[200];
 
 	if (report_path(path, sizeof path, from, to, by) == NULL) {
 		snprintf(err, errlen, "bad report range or grouping");
 		return -1;
 	}
-	return app_get_ctx(app, path, report_answer, &r, sizeof r, err,
+	return query_get(app, path, &report_kind, (query_fn)done, ud, err,
 	    errlen);
 }

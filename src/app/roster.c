@@ -10,8 +10,7 @@
 #include "ttydesk/sanitize.h"
 #include "ttydesk/vec.h"
 #include "app.h"
-#include "net_answer.h"
-#include "outbox.h"
+#include "query.h"
 #include "roster.h"
 
 #define ROSTER_ID_MAX 256
@@ -168,19 +167,6 @@ roster_parse_root(const json_t *root, void *out, char *err, size_t errlen)
 	return 0;
 }
 
-int
-roster_parse(const char *body, size_t len, struct roster *ro, char *err,
-    size_t errlen)
-{
-	memset(ro, 0, sizeof *ro);
-	if (net_answer_parse(body, len, "team answer", roster_parse_root, ro,
-	    err, errlen) != 0) {
-		roster_free(ro);
-		return -1;
-	}
-	return 0;
-}
-
 static void
 agent_clear(void *p)
 {
@@ -209,42 +195,45 @@ roster_free(struct roster *ro)
 	memset(ro, 0, sizeof *ro);
 }
 
-struct roster_req {
-	roster_done_fn done;
-	void *ud;
-};
-
+/* A roster that came keeps answering roster_name() until the next. */
 static void
-roster_answer(struct app *app, void *ud, long status, const char *body,
-    size_t len, const char *err)
+roster_deliver(struct app *app, const struct query *q, long status,
+    void *value, const char *why)
 {
-	struct roster_req *r = ud;
-	struct roster ro;
-	char why[300];
+	struct roster *ro = value;
 
 	if (status == 200) {
-		if (roster_parse(body, len, &ro, why, sizeof why) != 0) {
-			status = -1;
-		} else {
-			roster_forget(app);
-			if ((app->roster = malloc(sizeof *app->roster)) == NULL)
-				app_fatal("out of memory");
-			ro.at = app->now;
-			*app->roster = ro;
-		}
-	} else {
-		obx_error_text(why, sizeof why, status, body, err);
+		roster_forget(app);
+		if ((app->roster = malloc(sizeof *app->roster)) == NULL)
+			app_fatal("out of memory");
+		ro->at = app->now;
+		*app->roster = *ro;
+		memset(ro, 0, sizeof *ro);
 	}
-	r->done(app, r->ud, status, why);
+	((roster_done_fn)q->done)(app, q->ud, status, why);
+}
+
+static void
+roster_clear(void *value)
+{
+	roster_free(value);
+}
+
+static const struct query_kind roster_kind = { "team answer",
+    sizeof(struct roster), roster_parse_root, roster_clear, roster_deliver };
+
+int
+roster_parse(const char *body, size_t len, struct roster *ro, char *err,
+    size_t errlen)
+{
+	return query_parse(&roster_kind, body, len, ro, err, errlen);
 }
 
 int
 roster_query(struct app *app, roster_done_fn done, void *ud, char *err,
     size_t errlen)
 {
-	struct roster_req r = { done, ud };
-
-	return app_get_ctx(app, "/v1/team", roster_answer, &r, sizeof r, err,
+	return query_get(app, "/v1/team", &roster_kind, (query_fn)done, ud, err,
 	    errlen);
 }
 

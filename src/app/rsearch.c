@@ -11,8 +11,7 @@
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "app.h"
-#include "net.h"
-#include "outbox.h"
+#include "query.h"
 #include "rsearch.h"
 
 #define RSEARCH_LIMIT 20
@@ -65,28 +64,36 @@ rsearch_hits_free(struct rsearch_hit *hits, size_t n)
 	free(hits);
 }
 
-int
-rsearch_parse(const char *body, size_t len, struct rsearch_hit **hits,
-    size_t *n, char *err, size_t errlen)
-{
-	json_error_t je;
-	json_t *root, *res, *o, *conv, *snip, *kind;
-	struct rsearch_hit *h = NULL;
-	size_t i, k = 0;
+/* The hits of one answer: query's value. */
+struct rsearch_page {
+	struct rsearch_hit *hits;
+	size_t n;
+};
 
-	*hits = NULL;
-	*n = 0;
-	if ((root = json_loadb(body, len, 0, &je)) == NULL) {
-		snprintf(err, errlen, "the relay's search answer is not JSON "
-		    "(line %d: %s)", je.line, je.text);
-		return -1;
-	}
-	res = json_object_get(root, "results");
+static void
+rsearch_page_clear(void *value)
+{
+	struct rsearch_page *p = value;
+
+	rsearch_hits_free(p->hits, p->n);
+}
+
+static int
+rsearch_parse_root(const json_t *root, void *value, char *err,
+    size_t errlen)
+{
+	struct rsearch_page *p = value;
+	const json_t *res = json_object_get(root, "results"), *o, *conv, *snip;
+	const json_t *kind;
+	struct rsearch_hit *h;
+	size_t i;
+
 	if (!json_is_array(res)) {
 		snprintf(err, errlen, "the relay's search answer lacks results");
-		goto fail;
+		return -1;
 	}
-	if ((h = calloc(json_array_size(res) + 1, sizeof *h)) == NULL)
+	if ((p->hits = calloc(json_array_size(res) + 1, sizeof *p->hits)) ==
+	    NULL)
 		goto nomem;
 	json_array_foreach(res, i, o) {
 		conv = json_object_get(o, "conversation");
@@ -96,61 +103,54 @@ rsearch_parse(const char *body, size_t len, struct rsearch_hit **hits,
 		    json_string_length(conv) > 1024) {
 			snprintf(err, errlen, "result %zu of the search answer "
 			    "has no conversation", i);
-			goto fail;
+			return -1;
 		}
-		if ((h[k].conv = strdup(json_string_value(conv))) == NULL ||
-		    (h[k].snippet = rsearch_snippet(json_is_string(snip) ?
+		h = &p->hits[p->n++];
+		if ((h->conv = strdup(json_string_value(conv))) == NULL ||
+		    (h->snippet = rsearch_snippet(json_is_string(snip) ?
 		    json_string_value(snip) : "", json_is_string(snip) ?
-		    json_string_length(snip) : 0)) == NULL) {
-			k++;
+		    json_string_length(snip) : 0)) == NULL)
 			goto nomem;
-		}
-		h[k].seq = json_integer_value(json_object_get(o, "seq"));
-		h[k].ts = json_integer_value(json_object_get(o, "ts"));
-		snprintf(h[k].kind, sizeof h[k].kind, "%s",
+		h->seq = json_integer_value(json_object_get(o, "seq"));
+		h->ts = json_integer_value(json_object_get(o, "ts"));
+		snprintf(h->kind, sizeof h->kind, "%s",
 		    json_is_string(kind) ? json_string_value(kind) : "message");
-		k++;
 	}
-	json_decref(root);
-	*hits = h;
-	*n = k;
 	return 0;
 nomem:
 	snprintf(err, errlen, "out of memory");
-fail:
-	rsearch_hits_free(h, k);
-	json_decref(root);
 	return -1;
 }
 
-struct rsearch_req {
-	rsearch_done_fn done;
-	void *ud;
-};
-
 static void
-rsearch_answer(struct app *app, void *ud, long status, const char *body,
-    size_t len, const char *err)
+rsearch_deliver(struct app *app, const struct query *q, long status,
+    void *value, const char *why)
 {
-	struct rsearch_req *r = ud;
-	struct rsearch_hit *hits = NULL;
-	size_t n = 0;
-	char why[256];
+	struct rsearch_page *p = value;
 
-	if (status == 200 && rsearch_parse(body, len, &hits, &n, why,
-	    sizeof why) != 0)
-		status = -1;
-	else if (status != 200)
-		obx_error_text(why, sizeof why, status, body, err);
-	r->done(app, r->ud, status, hits, n, why);
-	rsearch_hits_free(hits, n);
+	((rsearch_done_fn)q->done)(app, q->ud, status, p->hits, p->n, why);
+}
+
+static const struct query_kind rsearch_kind = { "search answer",
+    sizeof(struct rsearch_page), rsearch_parse_root, rsearch_page_clear,
+    rsearch_deliver };
+
+int
+rsearch_parse(const char *body, size_t len, struct rsearch_hit **hits,
+    size_t *n, char *err, size_t errlen)
+{
+	struct rsearch_page p;
+	int rc = query_parse(&rsearch_kind, body, len, &p, err, errlen);
+
+	*hits = p.hits;
+	*n = p.n;
+	return rc;
 }
 
 int
 rsearch_query(struct app *app, const char *words, rsearch_done_fn done,
     void *ud, char *err, size_t errlen)
 {
-	struct rsearch_req r = { done, ud };
 	char path[1200], *q;
 	int w;
 
@@ -169,7 +169,7 @@ rsearch_query(struct app *app, const char *words, rsearch_done_fn done,
 		snprintf(err, errlen, "the search is too long");
 		return -1;
 	}
-	return app_get_ctx(app, path, rsearch_answer, &r, sizeof r, err,
+	return query_get(app, path, &rsearch_kind, (query_fn)done, ud, err,
 	    errlen);
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ttydesk/cache.h"
+#include "ttydesk/cliopt.h"
 #include "ttydesk/model.h"
 #include "ttydesk/secfile.h"
 #include "app.h"
@@ -73,6 +74,8 @@ cmd_report(struct appconfig *cfg, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *from = NULL, *to = NULL, *by = NULL;
+	const struct cliopt_str strs[] = { { 'f', &from }, { 't', &to },
+	    { 'b', &by } };
 	struct td_model *model;
 	struct app app;
 	char err[1024];
@@ -80,17 +83,8 @@ cmd_report(struct appconfig *cfg, int argc, char **argv)
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'f':
-			from = optarg;
-			break;
-		case 't':
-			to = optarg;
-			break;
-		case 'b':
-			by = optarg;
-			break;
-		default:
+		if (!cliopt_take(strs, sizeof strs / sizeof strs[0], ch,
+		    optarg)) {
 			usage(stderr);
 			return REPORTCLI_USAGE;
 		}
@@ -222,6 +216,8 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *config = NULL, *profile = NULL;
+	const struct cliopt_str strs[] = { { 'c', &config },
+	    { 'p', &profile } };
 	char defpath[4096], err[1024];
 	struct appconfig cfg;
 	int ch, forget = 0, rc, report = 0;
@@ -235,13 +231,10 @@ main(int argc, char **argv)
 	}
 	/* '+': stop at the command, whose options are its own. */
 	while ((ch = getopt_long(argc, argv, "+c:p:hV", opts, NULL)) != -1) {
+		if (cliopt_take(strs, sizeof strs / sizeof strs[0], ch,
+		    optarg))
+			continue;
 		switch (ch) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'p':
-			profile = optarg;
-			break;
 		case 'F':
 			forget = 1;
 			break;

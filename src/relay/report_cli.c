@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ttydesk/cliopt.h"
 #include "ttydesk/day.h"
 
 #include "report.h"
@@ -172,25 +173,17 @@ report_main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *config = NULL, *from = NULL, *to = NULL, *by = NULL;
+	const struct cliopt_str strs[] = { { 'c', &config }, { 'f', &from },
+	    { 't', &to }, { 'b', &by } };
 	enum rc_format fmt = RC_TABLE;
 	struct report_query q;
 	int ch;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		if (cliopt_take(strs, sizeof strs / sizeof strs[0], ch, optarg))
+			continue;
 		switch (ch) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'f':
-			from = optarg;
-			break;
-		case 't':
-			to = optarg;
-			break;
-		case 'b':
-			by = optarg;
-			break;
 		case 'C':
 			fmt = RC_CSV;
 			break;

@@ -321,27 +321,6 @@ act_goto_quote(struct app *app)
 }
 
 static int
-act_save_media(struct app *app)
-{
-	media_save(app);
-	return UI_HANDLED;
-}
-
-static int
-act_open_media(struct app *app)
-{
-	media_open(app);
-	return UI_HANDLED;
-}
-
-static int
-act_attach(struct app *app)
-{
-	media_attach(app);
-	return UI_HANDLED;
-}
-
-static int
 act_help(struct app *app)
 {
 	ui_of(app)->help = !ui_of(app)->help;
@@ -430,11 +409,11 @@ const struct action_def action_table[] = {
 	{"escalate", "e", "escalate to a team with a priority and reason",
 	    convact_escalate, ACT_CONV, NULL},
 	{"save_media", "s", "save the selected message's media to a file",
-	    act_save_media, 0, NULL},
+	    media_save, 0, NULL},
 	{"open_media", "v", "open the selected message's media with "
-	    "[ui] open_command", act_open_media, 0, NULL},
+	    "[ui] open_command", media_open, 0, NULL},
 	{"attach", "F", "send a file (image, video, audio, document) with a "
-	    "caption", act_attach, ACT_OPEN, NULL},
+	    "caption", media_attach, ACT_OPEN, NULL},
 	{"help", "?, F1", "this help", act_help, ACT_PANEL, NULL},
 	{"quit", "q", "quit", act_quit, 0, act_quit},
 	{"redraw", "C-l", "repaint the screen", act_redraw, ACT_PANEL, NULL},

@@ -166,6 +166,30 @@ dialog_choose(struct app *app, const char *title, const char *const *items,
 }
 
 int
+dialog_choose_rows(struct app *app, const char *title, size_t n,
+    dialog_row_fn row, const void *ctx, dialog_pick_fn done, void *ud)
+{
+	const char **items = calloc(n ? n : 1, sizeof *items);
+	char *lines = calloc(n ? n : 1, DIALOG_ROW_MAX);
+	size_t i;
+	int rc = -1;
+
+	if (items == NULL || lines == NULL) {
+		app_error(app, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		items[i] = lines + i * DIALOG_ROW_MAX;
+		row(ctx, i, lines + i * DIALOG_ROW_MAX, DIALOG_ROW_MAX);
+	}
+	rc = dialog_choose(app, title, items, n, done, ud);
+out:
+	free(items);
+	free(lines);
+	return rc;
+}
+
+int
 dialog_choose_marked(struct app *app, const char *title,
     const char *const *items, size_t n, dialog_pick_fn done, void *ud)
 {

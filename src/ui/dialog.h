@@ -27,6 +27,14 @@ int dialog_confirm(struct app *app, const char *question,
     dialog_pick_fn done, void *ud);
 int dialog_choose(struct app *app, const char *title,
     const char *const *items, size_t n, dialog_pick_fn done, void *ud);
+/* dialog_choose with n items that row writes (item i into buf, len
+ * bytes: DIALOG_ROW_MAX, a longer one is cut), ctx passed along.  Returns
+ * what dialog_choose does (-1 also when out of memory). */
+#define DIALOG_ROW_MAX 160
+typedef void (*dialog_row_fn)(const void *ctx, size_t i, char *buf,
+    size_t len);
+int dialog_choose_rows(struct app *app, const char *title, size_t n,
+    dialog_row_fn row, const void *ctx, dialog_pick_fn done, void *ud);
 /* A row for a dialog_choose box: the local day of ts ("2026-12-07", else
  * nodate) then sep1 a sep2 b.  malloc'd, NULL when out of memory. */
 char *dialog_day_row(int64_t ts, const char *nodate, const char *sep1,

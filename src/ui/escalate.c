@@ -96,35 +96,25 @@ esc_team(struct app *app, void *ud, int index)
 		esc_free(f);
 }
 
+static void
+esc_team_row(const void *ctx, size_t i, char *buf, size_t len)
+{
+	teams_label(ctx, i, buf, len);
+}
+
 int
 escalate_open(struct app *app, struct td_conversation *c)
 {
 	struct esc_form *f;
-	const char **items;
-	char *lines;
-	size_t i;
 
 	if (app->n_teams == 0) {
 		app_error(app, "no teams known yet (waiting for the relay)");
 		return UI_HANDLED;
 	}
 	f = calloc(1, sizeof *f);
-	items = calloc(app->n_teams, sizeof *items);
-	lines = calloc(app->n_teams, 160);
-	if (f == NULL || items == NULL || lines == NULL ||
-	    (f->conv = strdup(c->id)) == NULL)
-		goto out;
-	for (i = 0; i < app->n_teams; i++) {
-		teams_label(app, i, lines + i * 160, 160);
-		items[i] = lines + i * 160;
-	}
-	if (dialog_choose(app, "Escalate to team", items, app->n_teams,
-	    esc_team, f) == 0)
-		f = NULL;
-out:
-	if (f != NULL)
+	if (f != NULL && ((f->conv = strdup(c->id)) == NULL ||
+	    dialog_choose_rows(app, "Escalate to team", app->n_teams,
+	    esc_team_row, app, esc_team, f) != 0))
 		esc_free(f);
-	free(items);
-	free(lines);
 	return UI_HANDLED;
 }

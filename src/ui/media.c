@@ -11,6 +11,7 @@
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "ttydesk/wa_media.h"
+#include "actions.h"
 #include "app.h"
 #include "attach.h"
 #include "compose.h"
@@ -131,7 +132,7 @@ media_save_to(struct app *app, void *ud, const char *text)
 	app_message(app, "downloading to %s ...", file);
 }
 
-void
+int
 media_save(struct app *app)
 {
 	const struct td_msg *m = media_selected(app);
@@ -140,7 +141,7 @@ media_save(struct app *app)
 	struct stat st;
 
 	if (m == NULL)
-		return;
+		return UI_HANDLED;
 	media_safe_name(&m->m, name, sizeof name);
 	if (home != NULL && snprintf(def, sizeof def, "%s/Downloads", home) > 0 &&
 	    stat(def, &st) == 0 && S_ISDIR(st.st_mode))
@@ -148,6 +149,7 @@ media_save(struct app *app)
 	else
 		snprintf(def, sizeof def, "~/%s", name);
 	dialog_prompt(app, "Save media to: ", def, NULL, media_save_to, NULL);
+	return UI_HANDLED;
 }
 
 /* Run the open command with the terminal handed over, file as $1. */
@@ -200,7 +202,7 @@ media_fetched(struct app *app, void *ud, long status, const char *body,
 	free(file);
 }
 
-void
+int
 media_open(struct app *app)
 {
 	const struct td_msg *m;
@@ -210,14 +212,14 @@ media_open(struct app *app)
 
 	if (app->cfg == NULL || app->cfg->open_command == NULL) {
 		app_message(app, "set [ui] open_command in the config to open media");
-		return;
+		return UI_HANDLED;
 	}
 	if ((m = media_selected(app)) == NULL)
-		return;
+		return UI_HANDLED;
 	snprintf(dir, sizeof dir, "%s/ttydesk-media-XXXXXX", rt && *rt ? rt : "/tmp");
 	if (mkdtemp(dir) == NULL) {
 		app_error(app, "cannot make a private temporary folder");
-		return;
+		return UI_HANDLED;
 	}
 	/* The extension from the MIME type, never from the customer's file
 	 * name: the viewer picks a program by it. */
@@ -226,15 +228,16 @@ media_open(struct app *app)
 	if ((file = malloc(n)) == NULL || media_path(app, m, path, sizeof path) != 0) {
 		free(file);
 		app_error(app, "cannot build the media request");
-		return;
+		return UI_HANDLED;
 	}
 	snprintf(file, n, "%s/%s", dir, name);
 	if (app_get_file(app, path, file, media_fetched, file, err, sizeof err) != 0) {
 		app_error(app, "%s", err);
 		free(file);
-		return;
+		return UI_HANDLED;
 	}
 	app_message(app, "downloading %s ...", name);
+	return UI_HANDLED;
 }
 
 /* --- attaching a file ------------------------------------------------------ */
@@ -307,7 +310,7 @@ attach_path(struct app *app, void *ud, const char *text)
 		attach_ask_free(a);
 }
 
-void
+int
 media_attach(struct app *app)
 {
 	struct td_conversation *c = app_open_conv(app);
@@ -316,13 +319,14 @@ media_attach(struct app *app)
 
 	if (!compose_window_ok(c, app->now, why, sizeof why)) {
 		app_error(app, "%s", why);
-		return;
+		return UI_HANDLED;
 	}
 	if ((a = calloc(1, sizeof *a)) == NULL ||
 	    (a->conv = strdup(c->id)) == NULL) {
 		free(a);
-		return;
+		return UI_HANDLED;
 	}
 	if (dialog_prompt(app, "Attach file: ", "", NULL, attach_path, a) != 0)
 		attach_ask_free(a);
+	return UI_HANDLED;
 }

@@ -7,14 +7,15 @@
 struct app;
 struct td_message;
 
-/* Ask for a path (default: the download folder + the file's name) and
+/* The actions save_media, attach and open_media (UI_HANDLED).  Save:
+ * ask for a path (default: the download folder + the file's name) and
  * download the selected message's media there. */
-void media_save(struct app *app);
+int media_save(struct app *app);
 /* Ask for a file and a caption, check them, upload with progress. */
-void media_attach(struct app *app);
+int media_attach(struct app *app);
 /* Download to a private temporary file (its extension from the MIME
  * type), run [ui] open_command on it, then delete it. */
-void media_open(struct app *app);
+int media_open(struct app *app);
 /*
  * A file name that is safe to create from what the customer sent: no
  * directory parts, no control characters, no leading dot; "media-<id>.<ext>"

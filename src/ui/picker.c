@@ -425,45 +425,54 @@ assign_chosen(struct app *app, void *ud, int index)
 	assign_free(p);
 }
 
+/* What an agent row of the assign box says about the agent. */
+struct assign_rows {
+	const struct app *app;
+	const struct td_conversation *c;
+	const char **agents;
+};
+
+static void
+assign_row(const void *ctx, size_t i, char *buf, size_t len)
+{
+	const struct assign_rows *r = ctx;
+	const char *who = r->agents[i], *now = r->c != NULL ?
+	    r->c->state.assignee : NULL;
+
+	snprintf(buf, len, "%s%s%s", who, r->app->self_id != NULL &&
+	    strcmp(who, r->app->self_id) == 0 ? " (me)" : "", now != NULL &&
+	    strcmp(who, now) == 0 ? " (assigned now)" : "");
+}
+
 int
 picker_assign(struct app *app, struct td_conversation *c)
 {
+	struct assign_rows rows = { app, c, NULL };
 	struct assign_pick *p;
-	const char **agents, **items;
-	char *lines;
 	size_t n, i;
 
-	n = assignees_known(app, &agents);
+	n = assignees_known(app, &rows.agents);
 	if (n == 0) {
-		free(agents);
+		free(rows.agents);
 		app_error(app, "no agents known yet");
 		return UI_HANDLED;
 	}
 	p = calloc(1, sizeof *p);
-	items = calloc(n, sizeof *items);
-	lines = calloc(n, 160);
-	if (p == NULL || items == NULL || lines == NULL ||
-	    (c != NULL && (p->conv = strdup(c->id)) == NULL) ||
+	if (p == NULL || (c != NULL && (p->conv = strdup(c->id)) == NULL) ||
 	    (p->ids = calloc(n, sizeof *p->ids)) == NULL)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		if ((p->ids[i] = strdup(agents[i])) == NULL)
+		if ((p->ids[i] = strdup(rows.agents[i])) == NULL)
 			goto fail;
 		p->n++;
-		snprintf(lines + i * 160, 160, "%s%s%s", agents[i],
-		    app->self_id && strcmp(agents[i], app->self_id) == 0 ?
-		    " (me)" : "", c && c->state.assignee && strcmp(agents[i],
-		    c->state.assignee) == 0 ? " (assigned now)" : "");
-		items[i] = lines + i * 160;
 	}
-	if (dialog_choose(app, "Assign to", items, n, assign_chosen, p) == 0)
+	if (dialog_choose_rows(app, "Assign to", n, assign_row, &rows,
+	    assign_chosen, p) == 0)
 		p = NULL;
 fail:
 	if (p != NULL)
 		assign_free(p);
-	free(items);
-	free(lines);
-	free(agents);
+	free(rows.agents);
 	return UI_HANDLED;
 }
 

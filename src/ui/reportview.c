@@ -313,12 +313,8 @@ report_shift(struct app *app, int dir)
 int
 reportview_toggle(struct app *app)
 {
-	if (ui_panel_is(app, &report_view)) {
-		ui_panel_close(app);
-		return UI_HANDLED;
-	}
-	ui_panel_open(app, &report_view);
-	report_range(app, 7);
+	if (ui_panel_toggle(app, &report_view))
+		report_range(app, 7);
 	return UI_HANDLED;
 }
 
@@ -372,34 +368,52 @@ report_draw(struct app *app, struct view *v)
 	ui_panel_page(app, v, &head, lines, n, &r->top, -1, &foot);
 }
 
-static int
-report_key(struct app *app, struct view *v, int key)
+static void
+report_week(struct app *app)
 {
-	struct reportui *r = rui(app);
-	const char *name;
-	int flags;
-
-	v->dirty = true;
-	if (key == '1')
-		report_range(app, 7);
-	else if (key == '2')
-		report_range(app, 30);
-	else if (key == '[')
-		report_shift(app, -1);
-	else if (key == ']')
-		report_shift(app, 1);
-	else if (key == 'b')
-		r->frt = !r->frt;
-	else if (key == 'r')
-		report_fetch(app);
-	else if ((flags = ui_panel_key(app, key, "report", &name)) != 0)
-		return flags;
-	else if (strcmp(name, "down") == 0)
-		r->top++;
-	else if (strcmp(name, "up") == 0 && r->top > 0)
-		r->top--;
-	return UI_HANDLED;
+	report_range(app, 7);
 }
 
+static void
+report_month(struct app *app)
+{
+	report_range(app, 30);
+}
+
+static void
+report_earlier(struct app *app)
+{
+	report_shift(app, -1);
+}
+
+static void
+report_later(struct app *app)
+{
+	report_shift(app, 1);
+}
+
+static void
+report_bars(struct app *app)
+{
+	rui(app)->frt = !rui(app)->frt;
+}
+
+/* Up and down scroll the report. */
+static size_t *
+report_cursor(struct app *app)
+{
+	return &rui(app)->top;
+}
+
+static const struct panel_key report_keys[] = {
+	{ '1', NULL, report_week },
+	{ '2', NULL, report_month },
+	{ '[', NULL, report_earlier },
+	{ ']', NULL, report_later },
+	{ 'b', NULL, report_bars },
+	{ 'r', NULL, report_fetch },
+	{ 0, NULL, NULL },
+};
+
 const struct view report_view = { .name = "report", .draw = report_draw,
-	.handle_key = report_key };
+	.panel_keys = report_keys, .panel_cursor = report_cursor };

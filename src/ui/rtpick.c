@@ -261,14 +261,21 @@ rtpick_chosen(struct app *app, void *ud, int index)
 }
 
 static void
+rtpick_row(const void *ctx, size_t i, char *buf, size_t len)
+{
+	const struct rtmpl_list *l = ctx;
+
+	snprintf(buf, len, "%s (%s) %s", l->t[i].name, l->t[i].language,
+	    l->t[i].category);
+}
+
+static void
 rtpick_listed(struct app *app, void *ud, long status, const char *body,
     size_t len, const char *err)
 {
 	struct rtpick *p = ud;
 	struct td_conversation *c;
-	const char **items;
-	char why[256], *lines;
-	size_t i;
+	char why[256];
 
 	(void)err;
 	if (app->view == NULL) { /* shutting down: requests are cancelled */
@@ -283,24 +290,9 @@ rtpick_listed(struct app *app, void *ud, long status, const char *body,
 		rtpick_free(p);
 		return;
 	}
-	items = calloc(p->list.n, sizeof *items);
-	lines = calloc(p->list.n, 160);
-	if (items == NULL || lines == NULL) {
-		free(items);
-		free(lines);
+	if (dialog_choose_rows(app, p->why ? p->why : "Template", p->list.n,
+	    rtpick_row, &p->list, rtpick_chosen, p) != 0)
 		rtpick_free(p);
-		return;
-	}
-	for (i = 0; i < p->list.n; i++) {
-		snprintf(lines + i * 160, 160, "%s (%s) %s", p->list.t[i].name,
-		    p->list.t[i].language, p->list.t[i].category);
-		items[i] = lines + i * 160;
-	}
-	if (dialog_choose(app, p->why ? p->why : "Template", items, p->list.n,
-	    rtpick_chosen, p) != 0)
-		rtpick_free(p);
-	free(items);
-	free(lines);
 }
 
 int

@@ -205,13 +205,10 @@ team_fetch(struct app *app)
 int
 teamview_toggle(struct app *app)
 {
-	if (ui_panel_is(app, &team_view)) {
-		ui_panel_close(app);
-		return UI_HANDLED;
+	if (ui_panel_toggle(app, &team_view)) {
+		tui(app)->err[0] = '\0';
+		team_fetch(app);
 	}
-	ui_panel_open(app, &team_view);
-	tui(app)->err[0] = '\0';
-	team_fetch(app);
 	return UI_HANDLED;
 }
 
@@ -284,8 +281,9 @@ team_draw(struct app *app, struct view *v)
 
 /* Enter: the agent's oldest waiting conversation, if this ttydesk has it. */
 static void
-team_open(struct app *app, const struct teamui *t)
+team_open(struct app *app)
 {
+	const struct teamui *t = tui(app);
 	const struct roster_agent *a;
 	char *id;
 
@@ -308,26 +306,18 @@ team_open(struct app *app, const struct teamui *t)
 	free(id);
 }
 
-static int
-team_key(struct app *app, struct view *v, int key)
+/* Up and down move the selected agent. */
+static size_t *
+team_cursor(struct app *app)
 {
-	struct teamui *t = tui(app);
-	const char *name;
-	int flags;
-
-	v->dirty = true;
-	if (key == KM_ENTER)
-		team_open(app, t);
-	else if (key == 'r')
-		team_fetch(app);
-	else if ((flags = ui_panel_key(app, key, "team", &name)) != 0)
-		return flags;
-	else if (strcmp(name, "down") == 0)
-		t->sel++;
-	else if (strcmp(name, "up") == 0 && t->sel > 0)
-		t->sel--;
-	return UI_HANDLED;
+	return &tui(app)->sel;
 }
 
+static const struct panel_key team_keys[] = {
+	{ KM_ENTER, NULL, team_open },
+	{ 'r', NULL, team_fetch },
+	{ 0, NULL, NULL },
+};
+
 const struct view team_view = { .name = "team", .draw = team_draw,
-	.handle_key = team_key };
+	.panel_keys = team_keys, .panel_cursor = team_cursor };

@@ -33,36 +33,45 @@ theme_set(struct theme *t, enum theme_el e, short fg, short bg, unsigned a)
 	t->el[e].attrs = a;
 }
 
+/* The builtin theme: attributes only, the terminal's own colours. */
+static const struct {
+	enum theme_el el;
+	unsigned attr;
+} theme_builtin[] = {
+	{ TH_SELECTED, THA_REVERSE },
+	{ TH_TABS, THA_REVERSE },
+	{ TH_TAB_ACTIVE, THA_BOLD },
+	{ TH_STATUS, THA_REVERSE },
+	{ TH_STATUS_ERROR, THA_REVERSE | THA_BOLD },
+	{ TH_UNREAD, THA_BOLD },
+	{ TH_NAME, THA_BOLD },
+	{ TH_URGENT, THA_BOLD },
+	{ TH_QUOTE, THA_DIM },
+	{ TH_DAY, THA_BOLD },
+	{ TH_NOTE, THA_UNDERLINE },
+	{ TH_SYSTEM, THA_DIM },
+	{ TH_TICK_READ, THA_BOLD },
+	{ TH_FAILED, THA_BOLD },
+	{ TH_SEARCH, THA_UNDERLINE | THA_BOLD },
+	{ TH_HELP_KEY, THA_BOLD },
+	{ TH_DIALOG, THA_REVERSE },
+	{ TH_SLA_WARN, THA_BOLD },
+	{ TH_SLA_BREACHED, THA_REVERSE | THA_BOLD },
+	{ TH_CHART_ALT, THA_BOLD },
+	{ TH_CURSOR, THA_REVERSE },
+};
+
 void
 theme_default(struct theme *t)
 {
-	int i;
+	size_t i;
 
 	memset(t, 0, sizeof *t);
 	snprintf(t->name, sizeof t->name, "builtin");
 	for (i = 0; i < TH__COUNT; i++)
 		theme_set(t, (enum theme_el)i, -1, -1, 0);
-	theme_set(t, TH_SELECTED, -1, -1, THA_REVERSE);
-	theme_set(t, TH_TABS, -1, -1, THA_REVERSE);
-	theme_set(t, TH_TAB_ACTIVE, -1, -1, THA_BOLD);
-	theme_set(t, TH_STATUS, -1, -1, THA_REVERSE);
-	theme_set(t, TH_STATUS_ERROR, -1, -1, THA_REVERSE | THA_BOLD);
-	theme_set(t, TH_UNREAD, -1, -1, THA_BOLD);
-	theme_set(t, TH_NAME, -1, -1, THA_BOLD);
-	theme_set(t, TH_URGENT, -1, -1, THA_BOLD);
-	theme_set(t, TH_QUOTE, -1, -1, THA_DIM);
-	theme_set(t, TH_DAY, -1, -1, THA_BOLD);
-	theme_set(t, TH_NOTE, -1, -1, THA_UNDERLINE);
-	theme_set(t, TH_SYSTEM, -1, -1, THA_DIM);
-	theme_set(t, TH_TICK_READ, -1, -1, THA_BOLD);
-	theme_set(t, TH_FAILED, -1, -1, THA_BOLD);
-	theme_set(t, TH_SEARCH, -1, -1, THA_UNDERLINE | THA_BOLD);
-	theme_set(t, TH_HELP_KEY, -1, -1, THA_BOLD);
-	theme_set(t, TH_DIALOG, -1, -1, THA_REVERSE);
-	theme_set(t, TH_SLA_WARN, -1, -1, THA_BOLD);
-	theme_set(t, TH_SLA_BREACHED, -1, -1, THA_REVERSE | THA_BOLD);
-	theme_set(t, TH_CHART_ALT, -1, -1, THA_BOLD);
-	theme_set(t, TH_CURSOR, -1, -1, THA_REVERSE);
+	for (i = 0; i < sizeof theme_builtin / sizeof theme_builtin[0]; i++)
+		theme_set(t, theme_builtin[i].el, -1, -1, theme_builtin[i].attr);
 }
 
 static const char *const colour_names[] = {

@@ -319,8 +319,9 @@ ui_panel_open(struct app *app, const struct view *proto)
 	/* The window is kept; the functions are the panel's. */
 	ui->panel.name = proto->name;
 	ui->panel.draw = proto->draw;
-	ui->panel.handle_key = proto->handle_key;
 	ui->panel.resize = proto->resize;
+	ui->panel.panel_keys = proto->panel_keys;
+	ui->panel.panel_cursor = proto->panel_cursor;
 	ui->panel_on = true;
 	ui->help = false;
 	ui_layout(app);
@@ -372,21 +373,76 @@ ui_panel_page(struct app *app, struct view *v, struct aline *head,
 	v->dirty = false;
 }
 
-int
-ui_panel_key(struct app *app, int key, const char *own, const char **name)
+bool
+ui_panel_toggle(struct app *app, const struct view *proto)
 {
-	const struct keymap *km = &ui_of(app)->keymap;
-	int a = keymap_lookup(km, key);
+	if (ui_panel_is(app, proto)) {
+		ui_panel_close(app);
+		return false;
+	}
+	ui_panel_open(app, proto);
+	return true;
+}
 
-	*name = a >= 0 ? km->table[a].name : "";
+/* The row of keys for key (action NULL) or for the action named action. */
+static const struct panel_key *
+ui_panel_row(const struct panel_key *keys, int key, const char *action)
+{
+	for (; keys != NULL && keys->fn != NULL; keys++)
+		if (action != NULL ? keys->action != NULL &&
+		    strcmp(keys->action, action) == 0 :
+		    keys->key != 0 && keys->key == key)
+			return keys;
+	return NULL;
+}
+
+static void
+ui_panel_down(struct app *app)
+{
+	(*ui_of(app)->panel.panel_cursor(app))++;
+}
+
+static void
+ui_panel_up(struct app *app)
+{
+	size_t *cur = ui_of(app)->panel.panel_cursor(app);
+
+	if (*cur > 0)
+		(*cur)--;
+}
+
+/* The motion every panel has. */
+static const struct panel_key ui_panel_motion[] = {
+	{ 0, "down", ui_panel_down },
+	{ 0, "up", ui_panel_up },
+	{ 0, NULL, NULL },
+};
+
+int
+ui_panel_key(struct app *app, int key)
+{
+	struct view *v = &ui_of(app)->panel;
+	const struct keymap *km = &ui_of(app)->keymap;
+	const struct panel_key *k;
+	int a = keymap_lookup(km, key);
+	const char *name = a >= 0 ? km->table[a].name : "";
+
+	v->dirty = true;
+	if ((k = ui_panel_row(v->panel_keys, key, NULL)) != NULL) {
+		k->fn(app);
+		return UI_HANDLED;
+	}
 	if (a >= 0 && (km->table[a].flags & ACT_PANEL))
 		return km->table[a].fn(app);
-	if (key == KM_ESC || key == 'q' || strcmp(*name, "back") == 0 ||
-	    strcmp(*name, own) == 0) {
+	if (key == KM_ESC || key == 'q' || strcmp(name, "back") == 0 ||
+	    strcmp(name, v->name) == 0) {
 		ui_panel_close(app);
 		return UI_HANDLED;
 	}
-	return 0;
+	if ((k = ui_panel_row(v->panel_keys, 0, name)) != NULL ||
+	    (k = ui_panel_row(ui_panel_motion, 0, name)) != NULL)
+		k->fn(app);
+	return UI_HANDLED;
 }
 
 bool
@@ -608,8 +664,8 @@ ui_key(struct app *app, int key)
 		return dialog_key(app, key);
 	if (ui->help)
 		return ui->helpv.handle_key(app, &ui->helpv, key);
-	if (ui->panel_on && ui->panel.handle_key != NULL)
-		return ui->panel.handle_key(app, &ui->panel, key);
+	if (ui->panel_on)
+		return ui_panel_key(app, key);
 	/* Cursor motion may leave the preview behind for a moment; anything
 	 * else acts on what the agent sees, so the preview catches up first. */
 	a = keymap_lookup(&ui_of(app)->keymap, key);

@@ -31,6 +31,14 @@ struct reportui;
 struct teamui;
 typedef struct _win_st WINDOW;
 
+/* A panel's own key: the key itself, or (key 0) whatever [keys] binds to
+ * the action named action ("down"); fn does what it does there. */
+struct panel_key {
+	int key;
+	const char *action;
+	void (*fn)(struct app *app);
+};
+
 struct view {
 	const char *name;
 	void (*draw)(struct app *app, struct view *v);
@@ -38,6 +46,10 @@ struct view {
 	 * handled, else UI_* flags. */
 	int (*handle_key)(struct app *app, struct view *v, int key);
 	void (*resize)(struct app *app, struct view *v);
+	/* A full-screen panel's own keys (ui_panel_key), else NULL, and the
+	 * number its up and down keys move (a selection or a scroll). */
+	const struct panel_key *panel_keys;
+	size_t *(*panel_cursor)(struct app *app);
 	WINDOW *win;
 	int y, x, h, w;
 	bool visible;
@@ -150,8 +162,8 @@ void ui_layout(struct app *app);
 void ui_resize(struct app *app);
 void ui_draw(struct app *app);
 void ui_dirty_all(struct app *app);
-/* Show a full-screen panel drawn and keyed by proto's functions (the
- * report or team view), or close it. */
+/* Show a full-screen panel drawn and keyed by proto's functions and
+ * panel_keys (the report or team view), or close it. */
 void ui_panel_open(struct app *app, const struct view *proto);
 void ui_panel_close(struct app *app);
 /* Is the panel of proto on screen? */
@@ -161,10 +173,15 @@ bool ui_panel_is(const struct app *app, const struct view *proto);
  * between, foot on the last.  Frees lines (n of them), head and foot. */
 void ui_panel_page(struct app *app, struct view *v, struct aline *head,
     struct aline *lines, size_t n, size_t *top, long sel, struct aline *foot);
-/* Keys every panel shares: help and redraw as anywhere; Esc, q, back and
- * the panel's own action (own) close it.  The key's action name in *name
- * ("" none).  Returns UI_* flags when the key was one of those, else 0. */
-int ui_panel_key(struct app *app, int key, const char *own, const char **name);
+/* Open the panel of proto, or close it when it is on screen: true when
+ * it opened. */
+bool ui_panel_toggle(struct app *app, const struct view *proto);
+/* A key over the panel: its own literal keys (panel_keys, ended by a row
+ * whose fn is NULL) first, then the keys every panel shares (help and
+ * redraw as anywhere; Esc, q, back and the action named as the panel
+ * close it), then its rows by action, then up and down on its
+ * panel_cursor.  Returns UI_* flags. */
+int ui_panel_key(struct app *app, int key);
 /* The terminal bell (a new message in one of my queues). */
 void ui_bell(struct app *app);
 /* One key from the terminal; returns UI_* flags. */

@@ -175,6 +175,15 @@ class TuiReport(TuiWorldCase):
 		self.assertIn("█", s)
 		t.keys("b")
 		t.wait_for("First response p50 per agent", what="bars by p50")
+		# The panel's own keys: 30 days, 30 days earlier, 7 days.
+		title = lambda s: [l for l in s.splitlines() if "Report " in l][0]
+		t.keys("2")
+		s = t.wait_for("(30 days, UTC)", what="30 days")
+		t.keys("[")
+		t.wait_for(lambda s2: "(30 days, UTC)" in s2 and title(s2) !=
+		    title(s), what="30 days earlier")
+		t.keys("1")
+		t.wait_for("(7 days, UTC)", what="7 days again")
 		t.keys("Escape")
 		t.wait_for(lambda s: "daily volume" not in s, what="view closed")
 

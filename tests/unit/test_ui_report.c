@@ -469,6 +469,34 @@ test_no_color_draw(void)
 	unsetenv("NO_COLOR");
 }
 
+/* Over a panel the keys bound to down and up move its cursor (never
+ * below 0), and q closes it. */
+static void
+test_panel_keys(void)
+{
+	struct app app;
+	struct ui_term t;
+	size_t *(*cursor)(struct app *);
+
+	ui_term_env();
+	CHECK_INT(ui_term_start(&app, &t, model_new(NULL), 80, 24), 0);
+	ui_panel_open(&app, &team_view);
+	cursor = ui_of(&app)->panel.panel_cursor;
+	CHECK(cursor != NULL);
+	CHECK(ui_key(&app, 'j') == UI_HANDLED);
+	CHECK(ui_key(&app, 'j') == UI_HANDLED);
+	CHECK_INT((long)*cursor(&app), 2);
+	CHECK(ui_key(&app, 'k') == UI_HANDLED);
+	CHECK_INT((long)*cursor(&app), 1);
+	ui_key(&app, 'k');
+	ui_key(&app, 'k');
+	CHECK_INT((long)*cursor(&app), 0);
+	CHECK(ui_of(&app)->panel_on);
+	CHECK(ui_key(&app, 'q') == UI_HANDLED);
+	CHECK(!ui_of(&app)->panel_on);
+	ui_term_close(&app, &t);
+}
+
 int
 main(void)
 {
@@ -484,5 +512,6 @@ main(void)
 	RUN(test_team_lines);
 	RUN(test_themes);
 	RUN(test_no_color_draw);
+	RUN(test_panel_keys);
 	return check_done();
 }
