@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ttydesk/model.h"
+#include "ttydesk/strfields.h"
 #include "ttydesk/vec.h"
 #include "app.h"
 #include "archive.h"
@@ -34,19 +35,15 @@ struct archivebox {
 	int skipped;
 };
 
-static void
-archive_row_clear(void *p)
-{
-	struct archive_row *r = p;
-
-	free(r->conv);
-	free(r->text);
-}
+static const size_t archive_row_strs[] = {
+	offsetof(struct archive_row, conv), offsetof(struct archive_row, text),
+};
 
 static void
 archivebox_free(struct archivebox *b)
 {
-	vec_free(&b->v, &b->n, sizeof *b->v, archive_row_clear);
+	strfields_vec_free(&b->v, &b->n, sizeof *b->v, archive_row_strs,
+	    STRFIELDS_N(archive_row_strs));
 	free(b);
 }
 
@@ -67,7 +64,8 @@ archivebox_add(struct archivebox *b, const struct archive_entry *e)
 	r->conv = strdup(e->conv);
 	r->text = archivebox_row(e);
 	if (r->conv == NULL || r->text == NULL) {
-		archive_row_clear(r);
+		strfields_free(r, archive_row_strs,
+		    STRFIELDS_N(archive_row_strs));
 		return -1;
 	}
 	b->n++;
