@@ -19,6 +19,7 @@
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "ttydesk/secfile.h"
+#include "ttydesk/strfields.h"
 #include "ttydesk/vec.h"
 #include "app.h"
 #include "outbox.h"
@@ -81,20 +82,15 @@ app_init(struct app *app, struct appconfig *cfg, struct td_model *model,
 	return 0;
 }
 
-static void
-app_team_clear(void *p)
-{
-	struct app_team *t = p;
-
-	free(t->id);
-	free(t->name);
-}
+static const size_t app_team_strs[] = {
+	offsetof(struct app_team, id), offsetof(struct app_team, name),
+};
 
 static void
 app_free_teams(struct app *app)
 {
-	vec_free(&app->teams, &app->n_teams, sizeof *app->teams,
-	    app_team_clear);
+	strfields_vec_free(&app->teams, &app->n_teams, sizeof *app->teams,
+	    app_team_strs, STRFIELDS_N(app_team_strs));
 	vec_free(&app->my_teams, &app->n_my_teams, sizeof *app->my_teams,
 	    vec_clear_str);
 }

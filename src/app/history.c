@@ -10,6 +10,7 @@
 
 #include "ttydesk/cache.h"
 #include "ttydesk/model.h"
+#include "ttydesk/strfields.h"
 #include "ttydesk/vec.h"
 #include "app.h"
 #include "history.h"
@@ -76,13 +77,9 @@ hist_get(struct app *app, const char *conv)
 	return e;
 }
 
-static void
-hist_clear(void *p)
-{
-	struct hist *e = p;
-
-	free(e->conv);
-}
+static const size_t hist_strs[] = {
+	offsetof(struct hist, conv),
+};
 
 void
 history_free(struct app *app)
@@ -91,7 +88,8 @@ history_free(struct app *app)
 
 	if (h == NULL)
 		return;
-	vec_free(&h->v, &h->n, sizeof *h->v, hist_clear);
+	strfields_vec_free(&h->v, &h->n, sizeof *h->v, hist_strs,
+	    STRFIELDS_N(hist_strs));
 	free(h);
 	app->history = NULL;
 }

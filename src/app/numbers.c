@@ -7,6 +7,7 @@
 
 #include "ttydesk/ini.h"
 #include "ttydesk/model.h"
+#include "ttydesk/strfields.h"
 #include "ttydesk/vec.h"
 #include "app.h"
 #include "numbers.h"
@@ -19,21 +20,16 @@ numbers_dup(const json_t *o, const char *key)
 	return s != NULL && *s != '\0' ? strdup(s) : NULL;
 }
 
-static void
-number_clear(void *p)
-{
-	struct app_number *n = p;
-
-	free(n->id);
-	free(n->name);
-	free(n->display);
-}
+static const size_t number_strs[] = {
+	offsetof(struct app_number, id), offsetof(struct app_number, name),
+	offsetof(struct app_number, display),
+};
 
 static void
 numbers_clear(struct app *app)
 {
-	vec_free(&app->numbers, &app->n_numbers, sizeof *app->numbers,
-	    number_clear);
+	strfields_vec_free(&app->numbers, &app->n_numbers, sizeof *app->numbers,
+	    number_strs, STRFIELDS_N(number_strs));
 }
 
 void

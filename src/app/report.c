@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "ttydesk/sanitize.h"
+#include "ttydesk/strfields.h"
 #include "ttydesk/vec.h"
 #include "app.h"
 #include "chart.h"
@@ -126,18 +127,15 @@ report_parse_root(const json_t *root, void *out, char *err, size_t errlen)
 	    &rep->totals, true, err, errlen, 0);
 }
 
-static void
-report_row_clear(void *p)
-{
-	struct report_row *row = p;
-
-	free(row->key);
-}
+static const size_t report_row_strs[] = {
+	offsetof(struct report_row, key),
+};
 
 void
 report_free(struct report *rep)
 {
-	vec_free(&rep->rows, &rep->n, sizeof *rep->rows, report_row_clear);
+	strfields_vec_free(&rep->rows, &rep->n, sizeof *rep->rows,
+	    report_row_strs, STRFIELDS_N(report_row_strs));
 	free(rep->totals.key);
 	memset(rep, 0, sizeof *rep);
 }

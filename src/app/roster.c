@@ -8,6 +8,7 @@
 
 #include "ttydesk/buf.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/strfields.h"
 #include "ttydesk/vec.h"
 #include "app.h"
 #include "query.h"
@@ -167,31 +168,24 @@ roster_parse_root(const json_t *root, void *out, char *err, size_t errlen)
 	return 0;
 }
 
-static void
-agent_clear(void *p)
-{
-	struct roster_agent *a = p;
+static const size_t agent_strs[] = {
+	offsetof(struct roster_agent, id), offsetof(struct roster_agent, name),
+	offsetof(struct roster_agent, teams),
+	offsetof(struct roster_agent, oldest.conversation),
+};
 
-	free(a->id);
-	free(a->name);
-	free(a->teams);
-	free(a->oldest.conversation);
-}
-
-static void
-team_clear(void *p)
-{
-	struct roster_team *t = p;
-
-	free(t->id);
-	free(t->oldest.conversation);
-}
+static const size_t team_strs[] = {
+	offsetof(struct roster_team, id),
+	offsetof(struct roster_team, oldest.conversation),
+};
 
 void
 roster_free(struct roster *ro)
 {
-	vec_free(&ro->agents, &ro->n_agents, sizeof *ro->agents, agent_clear);
-	vec_free(&ro->teams, &ro->n_teams, sizeof *ro->teams, team_clear);
+	strfields_vec_free(&ro->agents, &ro->n_agents, sizeof *ro->agents,
+	    agent_strs, STRFIELDS_N(agent_strs));
+	strfields_vec_free(&ro->teams, &ro->n_teams, sizeof *ro->teams,
+	    team_strs, STRFIELDS_N(team_strs));
 	memset(ro, 0, sizeof *ro);
 }
 
