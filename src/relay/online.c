@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/strfields.h"
 #include "ttydesk/vec.h"
 
 #include "online.h"
@@ -36,20 +37,17 @@ online_new(void)
 	return o;
 }
 
-static void
-online_entry_clear(void *p)
-{
-	struct online_entry *e = p;
-
-	free(e->agent);
-}
+static const size_t online_entry_strs[] = {
+	offsetof(struct online_entry, agent),
+};
 
 void
 online_free(struct online *o)
 {
 	if (o == NULL)
 		return;
-	vec_free(&o->v, &o->n, sizeof *o->v, online_entry_clear);
+	strfields_vec_free(&o->v, &o->n, sizeof *o->v, online_entry_strs,
+	    STRFIELDS_N(online_entry_strs));
 	pthread_mutex_destroy(&o->lock);
 	free(o);
 }

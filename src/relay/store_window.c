@@ -5,38 +5,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/strfields.h"
 #include "ttydesk/vec.h"
 
 #include "store_window.h"
 
-static void
-evrow_clear(void *p)
-{
-	struct relay_evrow *e = p;
+static const size_t evrow_strs[] = {
+	offsetof(struct relay_evrow, type), offsetof(struct relay_evrow, json),
+};
 
-	free(e->type);
-	free(e->json);
-}
-
-static void
-convrow_clear(void *p)
-{
-	struct relay_convrow *c = p;
-
-	free(c->state);
-}
+static const size_t convrow_strs[] = {
+	offsetof(struct relay_convrow, state),
+};
 
 void
 relay_evrows_free(struct relay_evrows *r)
 {
-	vec_free(&r->v, &r->n, sizeof *r->v, evrow_clear);
+	strfields_vec_free(&r->v, &r->n, sizeof *r->v, evrow_strs,
+	    STRFIELDS_N(evrow_strs));
 	r->cap = 0;
 }
 
 void
 relay_convrows_free(struct relay_convrows *r)
 {
-	vec_free(&r->v, &r->n, sizeof *r->v, convrow_clear);
+	strfields_vec_free(&r->v, &r->n, sizeof *r->v, convrow_strs,
+	    STRFIELDS_N(convrow_strs));
 	r->cap = 0;
 }
 
@@ -59,7 +53,7 @@ relay_evrows_add(struct relay_evrows *r, int64_t conv, int64_t seq,
 		e->json[len] = '\0';
 	}
 	if (e->type == NULL || e->json == NULL) {
-		evrow_clear(e);
+		strfields_free(e, evrow_strs, STRFIELDS_N(evrow_strs));
 		return -1;
 	}
 	r->n++;
