@@ -15,6 +15,14 @@
 
 #include "ttydesk/secfile.h"
 
+/* The error of a failed system call on path: "path: reason".  -1. */
+static int
+secfile_sys_fail(const char *path, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	return -1;
+}
+
 static int
 secfile_check_stat(const char *path, const struct stat *st, char *err,
     size_t errlen)
@@ -43,10 +51,8 @@ secfile_check(const char *path, char *err, size_t errlen)
 
 	/* lstat: secfile_read() opens with O_NOFOLLOW, so a symlink that
 	 * passed here would only be refused later (after the TUI started). */
-	if (lstat(path, &st) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (lstat(path, &st) != 0)
+		return secfile_sys_fail(path, err, errlen);
 	if (S_ISLNK(st.st_mode)) {
 		snprintf(err, errlen, "%s: is a symbolic link; name the file "
 		    "itself", path);
@@ -60,10 +66,8 @@ secfile_check_trusted(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
 
-	if (stat(path, &st) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (stat(path, &st) != 0)
+		return secfile_sys_fail(path, err, errlen);
 	if (st.st_uid != geteuid() && st.st_uid != 0) {
 		snprintf(err, errlen, "%s: owned by uid %lu, not by you (uid %lu) "
 		    "or root, yet it names commands to run", path,
@@ -94,11 +98,11 @@ secfile_read(const char *path, size_t max, int trim, size_t *len, char *err,
 		return NULL;
 	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		secfile_sys_fail(path, err, errlen);
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		secfile_sys_fail(path, err, errlen);
 		goto fail;
 	}
 	if (secfile_check_stat(path, &st, err, errlen) != 0)
@@ -116,7 +120,7 @@ secfile_read(const char *path, size_t max, int trim, size_t *len, char *err,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			secfile_sys_fail(path, err, errlen);
 			goto fail;
 		}
 		if (r == 0)
