@@ -68,8 +68,8 @@ store_outbox_remove(struct td_cache *c, struct store_outbox *o)
 	c->n_outbox--;
 }
 
-static struct store_draft *
-store_draft_find(struct td_cache *c, const char *conv)
+struct store_draft *
+store_draft_find(const struct td_cache *c, const char *conv)
 {
 	size_t i;
 
@@ -250,10 +250,5 @@ nomem:
 bool
 cache_has_draft(const struct td_cache *c, const char *conversation)
 {
-	size_t i;
-
-	for (i = 0; i < c->n_drafts; i++)
-		if (strcmp(c->drafts[i].conv, conversation) == 0)
-			return true;
-	return false;
+	return store_draft_find(c, conversation) != NULL;
 }

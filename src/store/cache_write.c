@@ -216,20 +216,17 @@ cache_draft_set(struct td_cache *c, const char *conversation, const char *text,
     char *err, size_t errlen)
 {
 	struct buf b = { .wipe = 1 };
-	size_t i, len = text != NULL ? strlen(text) : 0;
-	bool found = false;
+	size_t len = text != NULL ? strlen(text) : 0;
+	const struct store_draft *d;
 	int rc = -1;
 
 	if (store_check_id("conversation", conversation, err, errlen) != 0)
 		return -1;
-	for (i = 0; i < c->n_drafts && !found; i++)
-		if (strcmp(c->drafts[i].conv, conversation) == 0) {
-			found = true;
-			if (c->drafts[i].len == len &&
-			    memcmp(c->drafts[i].text, text, len) == 0)
-				return 0;
-		}
-	if (!found && len == 0)
+	/* Setting the draft it has, or deleting one it has not: no record. */
+	d = store_draft_find(c, conversation);
+	if (d == NULL && len == 0)
+		return 0;
+	if (d != NULL && d->len == len && memcmp(d->text, text, len) == 0)
 		return 0;
 	if (store_begin(&b) != 0 ||
 	    store_buf_str(&b, conversation, strlen(conversation)) != 0 ||

@@ -257,6 +257,8 @@ int store_state_apply(struct td_cache *c, const struct store_rec *r,
     const char *name, char *err, size_t errlen);
 void store_state_free(struct td_cache *c);
 struct store_outbox *store_outbox_find(struct td_cache *c, const char *id);
+struct store_draft *store_draft_find(const struct td_cache *c,
+    const char *conv);
 int store_outbox_add(struct td_cache *c, const char *id, size_t idlen,
     const char *json, size_t len);
 void store_outbox_remove(struct td_cache *c, struct store_outbox *o);
