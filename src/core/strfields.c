@@ -18,8 +18,10 @@ strfields_free(void *obj, const size_t *off, size_t n)
 
 	for (i = 0; i < n; i++) {
 		memcpy(&s, (unsigned char *)obj + off[i], sizeof s);
-		free(s);
-		memcpy((unsigned char *)obj + off[i], &none, sizeof none);
+		if (s != NULL) {
+			free(s);
+			memcpy((unsigned char *)obj + off[i], &none, sizeof none);
+		}
 	}
 }
 
