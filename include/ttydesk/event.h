@@ -258,6 +258,13 @@ int conv_state_copy(struct td_conv_state *dst, const struct td_conv_state *src);
 void conv_state_free(struct td_conv_state *s);
 int contact_copy(struct td_contact *dst, const struct td_contact *src);
 void contact_free(struct td_contact *c);
+/* An agent's presence; the clear frees its strings and is also the
+ * vec_free() clear of an array of them (ttydesk/vec.h). */
+int presence_copy(struct td_presence *dst, const struct td_presence *src);
+void presence_clear(void *p);
+/* An error's strings; the copy leaves dst empty when it fails. */
+int event_error_copy(struct td_error *dst, const struct td_error *src);
+void event_error_free(struct td_error *e);
 /* Whole event; dst is zeroed on failure. */
 int event_copy(struct td_event *dst, const struct td_event *src);
 

@@ -1,181 +1,131 @@
 /*
  * Deep copies and frees of the event structs.  A copy either succeeds
  * completely or leaves dst empty (zeroed), so callers never free half a
- * struct.
+ * struct.  Each struct's strings are named once, in a table below, which
+ * its copy and its free both walk (ttydesk/strfields.h).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "ttydesk/event.h"
+#include "ttydesk/strfields.h"
 #include "ttydesk/vec.h"
 
-static int
-copy_str(char **dst, const char *src)
-{
-	*dst = NULL;
-	if (src == NULL)
-		return 0;
-	*dst = strdup(src);
-	return *dst == NULL ? -1 : 0;
-}
+static const size_t error_strs[] = {
+	offsetof(struct td_error, title), offsetof(struct td_error, details),
+};
 
-static void
-error_free(struct td_error *e)
+void
+event_error_free(struct td_error *e)
 {
-	free(e->title);
-	free(e->details);
+	strfields_free(e, error_strs, STRFIELDS_N(error_strs));
 	memset(e, 0, sizeof *e);
 }
 
-static int
-error_copy(struct td_error *dst, const struct td_error *src)
+int
+event_error_copy(struct td_error *dst, const struct td_error *src)
 {
 	dst->code = src->code;
-	if (copy_str(&dst->title, src->title) != 0 ||
-	    copy_str(&dst->details, src->details) != 0)
+	if (strfields_copy(dst, src, error_strs, STRFIELDS_N(error_strs)) != 0) {
+		event_error_free(dst);
 		return -1;
+	}
 	return 0;
 }
 
-static void
-media_free(struct td_media *md)
-{
-	if (md == NULL)
-		return;
-	free(md->id);
-	free(md->mime_type);
-	free(md->filename);
-	free(md->sha256);
-	free(md);
-}
+static const size_t media_strs[] = {
+	offsetof(struct td_media, id), offsetof(struct td_media, mime_type),
+	offsetof(struct td_media, filename), offsetof(struct td_media, sha256),
+};
+static const size_t interactive_strs[] = {
+	offsetof(struct td_interactive, type),
+	offsetof(struct td_interactive, id),
+	offsetof(struct td_interactive, title),
+	offsetof(struct td_interactive, description),
+	offsetof(struct td_interactive, fields),
+};
+static const size_t location_strs[] = {
+	offsetof(struct td_location, name),
+	offsetof(struct td_location, address),
+};
 
-static struct td_media *
-media_copy(const struct td_media *src)
+/* The parts a message points to (media, location, interactive) own just
+ * their strings: one copy and one free serve the three. */
+static void *
+part_copy(const void *src, size_t size, const size_t *strs, size_t n)
 {
-	struct td_media *md = calloc(1, sizeof *md);
+	void *p = malloc(size);
 
-	if (md == NULL)
+	if (p == NULL)
 		return NULL;
-	md->size = src->size;
-	if (copy_str(&md->id, src->id) != 0 ||
-	    copy_str(&md->mime_type, src->mime_type) != 0 ||
-	    copy_str(&md->filename, src->filename) != 0 ||
-	    copy_str(&md->sha256, src->sha256) != 0) {
-		media_free(md);
-		return NULL;
-	}
-	return md;
-}
-
-static void
-location_free(struct td_location *l)
-{
-	if (l == NULL)
-		return;
-	free(l->name);
-	free(l->address);
-	free(l);
-}
-
-static struct td_location *
-location_copy(const struct td_location *src)
-{
-	struct td_location *l = calloc(1, sizeof *l);
-
-	if (l == NULL)
-		return NULL;
-	l->latitude = src->latitude;
-	l->longitude = src->longitude;
-	if (copy_str(&l->name, src->name) != 0 ||
-	    copy_str(&l->address, src->address) != 0) {
-		location_free(l);
+	memcpy(p, src, size);
+	if (strfields_copy(p, src, strs, n) != 0) {
+		strfields_free(p, strs, n);
+		free(p);
 		return NULL;
 	}
-	return l;
+	return p;
 }
 
 static void
-interactive_free(struct td_interactive *x)
+part_free(void *p, const size_t *strs, size_t n)
 {
-	if (x == NULL)
+	if (p == NULL)
 		return;
-	free(x->type);
-	free(x->id);
-	free(x->title);
-	free(x->description);
-	free(x->fields);
-	free(x);
+	strfields_free(p, strs, n);
+	free(p);
 }
 
-static struct td_interactive *
-interactive_copy(const struct td_interactive *src)
-{
-	struct td_interactive *x = calloc(1, sizeof *x);
-
-	if (x == NULL || copy_str(&x->type, src->type) != 0 ||
-	    copy_str(&x->id, src->id) != 0 ||
-	    copy_str(&x->title, src->title) != 0 ||
-	    copy_str(&x->description, src->description) != 0 ||
-	    copy_str(&x->fields, src->fields) != 0) {
-		interactive_free(x);
-		return NULL;
-	}
-	return x;
-}
+/* Its error's are error_strs; media, location, interactive own theirs. */
+static const size_t message_strs[] = {
+	offsetof(struct td_message, id), offsetof(struct td_message, origin),
+	offsetof(struct td_message, from), offsetof(struct td_message, text),
+	offsetof(struct td_message, caption),
+	offsetof(struct td_message, annotation),
+	offsetof(struct td_message, reaction_to),
+	offsetof(struct td_message, reaction_emoji),
+	offsetof(struct td_message, reply_to),
+	offsetof(struct td_message, agent),
+	offsetof(struct td_message, client_id),
+	offsetof(struct td_message, wamid),
+};
 
 void
 message_free(struct td_message *m)
 {
 	if (m == NULL)
 		return;
-	free(m->id);
-	free(m->from);
-	free(m->text);
-	free(m->caption);
-	free(m->annotation);
-	media_free(m->media);
-	location_free(m->location);
-	interactive_free(m->interactive);
-	free(m->reaction_to);
-	free(m->reaction_emoji);
-	free(m->reply_to);
-	free(m->agent);
-	free(m->client_id);
-	free(m->wamid);
-	free(m->origin);
-	error_free(&m->error);
+	strfields_free(m, message_strs, STRFIELDS_N(message_strs));
+	part_free(m->media, media_strs, STRFIELDS_N(media_strs));
+	part_free(m->location, location_strs, STRFIELDS_N(location_strs));
+	part_free(m->interactive, interactive_strs,
+	    STRFIELDS_N(interactive_strs));
+	event_error_free(&m->error);
 	memset(m, 0, sizeof *m);
 }
 
 int
 message_copy(struct td_message *dst, const struct td_message *src)
 {
-	memset(dst, 0, sizeof *dst);
-	dst->direction = src->direction;
-	dst->kind = src->kind;
-	dst->status = src->status;
-	dst->history = src->history;
-	if (copy_str(&dst->id, src->id) != 0 ||
-	    copy_str(&dst->origin, src->origin) != 0 ||
-	    copy_str(&dst->from, src->from) != 0 ||
-	    copy_str(&dst->text, src->text) != 0 ||
-	    copy_str(&dst->caption, src->caption) != 0 ||
-	    copy_str(&dst->annotation, src->annotation) != 0 ||
-	    copy_str(&dst->reaction_to, src->reaction_to) != 0 ||
-	    copy_str(&dst->reaction_emoji, src->reaction_emoji) != 0 ||
-	    copy_str(&dst->reply_to, src->reply_to) != 0 ||
-	    copy_str(&dst->agent, src->agent) != 0 ||
-	    copy_str(&dst->client_id, src->client_id) != 0 ||
-	    copy_str(&dst->wamid, src->wamid) != 0 ||
-	    error_copy(&dst->error, &src->error) != 0)
+	*dst = *src;
+	dst->media = NULL;
+	dst->location = NULL;
+	dst->interactive = NULL;
+	dst->error.title = dst->error.details = NULL;
+	if (strfields_copy(dst, src, message_strs,
+	    STRFIELDS_N(message_strs)) != 0 ||
+	    event_error_copy(&dst->error, &src->error) != 0)
 		goto fail;
-	if (src->media != NULL && (dst->media = media_copy(src->media)) == NULL)
+	if (src->media != NULL && (dst->media = part_copy(src->media,
+	    sizeof *src->media, media_strs, STRFIELDS_N(media_strs))) == NULL)
 		goto fail;
-	if (src->interactive != NULL &&
-	    (dst->interactive = interactive_copy(src->interactive)) == NULL)
+	if (src->location != NULL && (dst->location = part_copy(src->location,
+	    sizeof *src->location, location_strs,
+	    STRFIELDS_N(location_strs))) == NULL)
 		goto fail;
-	if (src->location != NULL &&
-	    (dst->location = location_copy(src->location)) == NULL)
+	if (src->interactive != NULL && (dst->interactive = part_copy(
+	    src->interactive, sizeof *src->interactive, interactive_strs,
+	    STRFIELDS_N(interactive_strs))) == NULL)
 		goto fail;
 	return 0;
 fail:
@@ -183,18 +133,24 @@ fail:
 	return -1;
 }
 
+static const size_t state_strs[] = {
+	offsetof(struct td_conv_state, assignee),
+	offsetof(struct td_conv_state, assigned_by),
+	offsetof(struct td_conv_state, team),
+	offsetof(struct td_conv_state, number),
+	offsetof(struct td_conv_state, escalation.team),
+	offsetof(struct td_conv_state, escalation.reason),
+	offsetof(struct td_conv_state, escalation.by),
+};
+/* Each label is itself the string. */
+static const size_t label_strs[] = { 0 };
+
 void
 conv_state_free(struct td_conv_state *s)
 {
 	if (s == NULL)
 		return;
-	free(s->assignee);
-	free(s->assigned_by);
-	free(s->team);
-	free(s->number);
-	free(s->escalation.team);
-	free(s->escalation.reason);
-	free(s->escalation.by);
+	strfields_free(s, state_strs, STRFIELDS_N(state_strs));
 	vec_free(&s->labels, &s->n_labels, sizeof *s->labels, vec_clear_str);
 	memset(s, 0, sizeof *s);
 }
@@ -202,31 +158,17 @@ conv_state_free(struct td_conv_state *s)
 int
 conv_state_copy(struct td_conv_state *dst, const struct td_conv_state *src)
 {
-	size_t i;
-
 	*dst = *src;
-	dst->assignee = dst->team = dst->assigned_by = dst->number = NULL;
-	dst->escalation.team = dst->escalation.reason = NULL;
-	dst->escalation.by = NULL;
 	dst->labels = NULL;
 	dst->n_labels = 0;
-	if (copy_str(&dst->assignee, src->assignee) != 0 ||
-	    copy_str(&dst->assigned_by, src->assigned_by) != 0 ||
-	    copy_str(&dst->team, src->team) != 0 ||
-	    copy_str(&dst->number, src->number) != 0 ||
-	    copy_str(&dst->escalation.team, src->escalation.team) != 0 ||
-	    copy_str(&dst->escalation.reason, src->escalation.reason) != 0 ||
-	    copy_str(&dst->escalation.by, src->escalation.by) != 0)
+	if (strfields_copy(dst, src, state_strs, STRFIELDS_N(state_strs)) != 0)
 		goto fail;
 	if (src->n_labels > 0) {
-		dst->labels = calloc(src->n_labels, sizeof *dst->labels);
-		if (dst->labels == NULL)
+		if ((dst->labels = strfields_vec_copy(src->labels,
+		    src->n_labels, sizeof *src->labels, label_strs,
+		    STRFIELDS_N(label_strs))) == NULL)
 			goto fail;
-		for (i = 0; i < src->n_labels; i++) {
-			if (copy_str(&dst->labels[i], src->labels[i]) != 0)
-				goto fail;
-			dst->n_labels = i + 1;
-		}
+		dst->n_labels = src->n_labels;
 	}
 	return 0;
 fail:
@@ -234,61 +176,76 @@ fail:
 	return -1;
 }
 
-static void
-attribute_clear(void *p)
-{
-	struct td_attribute *a = p;
-
-	free(a->key);
-	free(a->value);
-}
+static const size_t contact_strs[] = {
+	offsetof(struct td_contact, wa_id), offsetof(struct td_contact, user_id),
+	offsetof(struct td_contact, username), offsetof(struct td_contact, name),
+	offsetof(struct td_contact, note),
+};
+static const size_t attribute_strs[] = {
+	offsetof(struct td_attribute, key), offsetof(struct td_attribute, value),
+};
 
 void
 contact_free(struct td_contact *c)
 {
 	if (c == NULL)
 		return;
-	free(c->wa_id);
-	free(c->user_id);
-	free(c->username);
-	free(c->name);
-	free(c->note);
-	vec_free(&c->attributes, &c->n_attributes, sizeof *c->attributes,
-	    attribute_clear);
+	strfields_free(c, contact_strs, STRFIELDS_N(contact_strs));
+	strfields_vec_free(&c->attributes, &c->n_attributes,
+	    sizeof *c->attributes, attribute_strs, STRFIELDS_N(attribute_strs));
 	memset(c, 0, sizeof *c);
 }
 
 int
 contact_copy(struct td_contact *dst, const struct td_contact *src)
 {
-	size_t i;
-
 	memset(dst, 0, sizeof *dst);
-	if (copy_str(&dst->wa_id, src->wa_id) != 0 ||
-	    copy_str(&dst->user_id, src->user_id) != 0 ||
-	    copy_str(&dst->username, src->username) != 0 ||
-	    copy_str(&dst->name, src->name) != 0 ||
-	    copy_str(&dst->note, src->note) != 0)
+	if (strfields_copy(dst, src, contact_strs,
+	    STRFIELDS_N(contact_strs)) != 0)
 		goto fail;
+	/* The spare element of the copy keeps an empty set non-NULL. */
 	if (src->attributes != NULL) {
-		/* One spare element keeps an empty set non-NULL. */
-		dst->attributes = calloc(src->n_attributes + 1,
-		    sizeof *dst->attributes);
-		if (dst->attributes == NULL)
+		if ((dst->attributes = strfields_vec_copy(src->attributes,
+		    src->n_attributes, sizeof *src->attributes, attribute_strs,
+		    STRFIELDS_N(attribute_strs))) == NULL)
 			goto fail;
-		for (i = 0; i < src->n_attributes; i++) {
-			dst->n_attributes = i + 1;
-			if (copy_str(&dst->attributes[i].key,
-			    src->attributes[i].key) != 0 ||
-			    copy_str(&dst->attributes[i].value,
-			    src->attributes[i].value) != 0)
-				goto fail;
-		}
+		dst->n_attributes = src->n_attributes;
 	}
 	return 0;
 fail:
 	contact_free(dst);
 	return -1;
+}
+
+static const size_t status_strs[] = {
+	offsetof(struct td_status_update, message),
+	offsetof(struct td_status_update, wamid),
+};
+static const size_t presence_strs[] = {
+	offsetof(struct td_presence, agent),
+	offsetof(struct td_presence, activity),
+};
+static const size_t event_strs[] = {
+	offsetof(struct td_event, type_name),
+	offsetof(struct td_event, conversation),
+};
+
+void
+presence_clear(void *p)
+{
+	strfields_free(p, presence_strs, STRFIELDS_N(presence_strs));
+}
+
+int
+presence_copy(struct td_presence *dst, const struct td_presence *src)
+{
+	dst->expires = src->expires;
+	if (strfields_copy(dst, src, presence_strs,
+	    STRFIELDS_N(presence_strs)) != 0) {
+		presence_clear(dst);
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -301,9 +258,9 @@ event_free(struct td_event *ev)
 		message_free(&ev->u.message);
 		break;
 	case TD_EV_STATUS:
-		free(ev->u.status.message);
-		free(ev->u.status.wamid);
-		error_free(&ev->u.status.error);
+		strfields_free(&ev->u.status, status_strs,
+		    STRFIELDS_N(status_strs));
+		event_error_free(&ev->u.status.error);
 		break;
 	case TD_EV_CONVERSATION:
 		conv_state_free(&ev->u.state);
@@ -312,14 +269,12 @@ event_free(struct td_event *ev)
 		contact_free(&ev->u.contact);
 		break;
 	case TD_EV_PRESENCE:
-		free(ev->u.presence.agent);
-		free(ev->u.presence.activity);
+		presence_clear(&ev->u.presence);
 		break;
 	case TD_EV_UNKNOWN:
 		break;
 	}
-	free(ev->type_name);
-	free(ev->conversation);
+	strfields_free(ev, event_strs, STRFIELDS_N(event_strs));
 	memset(ev, 0, sizeof *ev);
 }
 
@@ -331,22 +286,17 @@ event_body_copy(struct td_event *dst, const struct td_event *src)
 		return message_copy(&dst->u.message, &src->u.message);
 	case TD_EV_STATUS:
 		dst->u.status.status = src->u.status.status;
-		if (copy_str(&dst->u.status.message,
-		    src->u.status.message) != 0 ||
-		    copy_str(&dst->u.status.wamid, src->u.status.wamid) != 0)
+		if (strfields_copy(&dst->u.status, &src->u.status, status_strs,
+		    STRFIELDS_N(status_strs)) != 0)
 			return -1;
-		return error_copy(&dst->u.status.error, &src->u.status.error);
+		return event_error_copy(&dst->u.status.error,
+		    &src->u.status.error);
 	case TD_EV_CONVERSATION:
 		return conv_state_copy(&dst->u.state, &src->u.state);
 	case TD_EV_CONTACT:
 		return contact_copy(&dst->u.contact, &src->u.contact);
 	case TD_EV_PRESENCE:
-		dst->u.presence.expires = src->u.presence.expires;
-		if (copy_str(&dst->u.presence.agent,
-		    src->u.presence.agent) != 0)
-			return -1;
-		return copy_str(&dst->u.presence.activity,
-		    src->u.presence.activity);
+		return presence_copy(&dst->u.presence, &src->u.presence);
 	case TD_EV_UNKNOWN:
 		break;
 	}
@@ -360,8 +310,7 @@ event_copy(struct td_event *dst, const struct td_event *src)
 	dst->seq = src->seq;
 	dst->ts = src->ts;
 	dst->type = src->type;
-	if (copy_str(&dst->type_name, src->type_name) != 0 ||
-	    copy_str(&dst->conversation, src->conversation) != 0 ||
+	if (strfields_copy(dst, src, event_strs, STRFIELDS_N(event_strs)) != 0 ||
 	    event_body_copy(dst, src) != 0) {
 		event_free(dst);
 		return -1;

@@ -42,6 +42,18 @@ set_obj(json_t *obj, const char *key, json_t *child)
 	return json_object_set_new(obj, key, child);
 }
 
+/* The end of every encoder below: o when all its sets went well (rc 0),
+ * else NULL with o freed. */
+static json_t *
+obj_done(json_t *o, int rc)
+{
+	if (rc != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_t *
 error_to_json(const struct td_error *e)
 {
@@ -53,11 +65,7 @@ error_to_json(const struct td_error *e)
 	rc |= set_int(o, "code", e->code);
 	rc |= set_str(o, "title", e->title != NULL ? e->title : "");
 	rc |= set_str(o, "details", e->details);
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return obj_done(o, rc);
 }
 
 static json_t *
@@ -76,11 +84,7 @@ media_to_json(const struct td_media *md)
 	rc |= set_str(o, "sha256", md->sha256);
 	if (md->size >= 0)
 		rc |= set_int(o, "size", md->size);
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return obj_done(o, rc);
 }
 
 static json_t *
@@ -95,11 +99,7 @@ location_to_json(const struct td_location *l)
 	rc |= json_object_set_new(o, "longitude", json_real(l->longitude));
 	rc |= set_str(o, "name", l->name);
 	rc |= set_str(o, "address", l->address);
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return obj_done(o, rc);
 }
 
 static json_t *
@@ -113,11 +113,7 @@ reaction_to_json(const struct td_message *m)
 	rc |= set_str(o, "to", m->reaction_to != NULL ? m->reaction_to : "");
 	rc |= set_str(o, "emoji", m->reaction_emoji != NULL ?
 	    m->reaction_emoji : "");
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return obj_done(o, rc);
 }
 
 /* An inbound answer: {"type", "id"?, "title"?, "description"?,
@@ -136,11 +132,7 @@ interactive_to_json(const struct td_interactive *x)
 	rc |= set_str(o, "description", x->description);
 	if (x->fields != NULL && (f = json_loads(x->fields, 0, NULL)) != NULL)
 		rc |= set_obj(o, "fields", f);
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return obj_done(o, rc);
 }
 
 json_t *
@@ -181,11 +173,7 @@ event_message_to_json(const struct td_message *m)
 	    "received" : event_msg_status_name(m->status));
 	if (m->error.code != 0 || m->error.title != NULL)
 		rc |= set_obj(o, "error", error_to_json(&m->error));
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return obj_done(o, rc);
 }
 
 static json_t *
@@ -201,11 +189,7 @@ status_to_json(const struct td_status_update *s)
 	rc |= set_str(o, "wamid", s->wamid);
 	if (s->error.code != 0 || s->error.title != NULL)
 		rc |= set_obj(o, "error", error_to_json(&s->error));
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return obj_done(o, rc);
 }
 
 static json_t *
@@ -220,11 +204,7 @@ escalation_to_json(const struct td_escalation *e)
 	rc |= set_str(o, "reason", e->reason);
 	rc |= set_str(o, "by", e->by);
 	rc |= set_int(o, "at", e->at);
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return obj_done(o, rc);
 }
 
 static json_t *
@@ -257,11 +237,7 @@ sla_to_json(const struct td_sla *sla)
 	if (sla->next_response_due != 0)
 		rc |= set_int(o, "next_response_due", sla->next_response_due);
 	rc |= json_object_set_new(o, "breached", json_boolean(sla->breached));
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return obj_done(o, rc);
 }
 
 static json_t *
@@ -297,11 +273,7 @@ state_to_json(const struct td_conv_state *st)
 	rc |= set_str(o, "assigned_by", st->assigned_by);
 	if (st->hidden)
 		rc |= json_object_set_new(o, "hidden", json_true());
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return obj_done(o, rc);
 }
 
 static json_t *
@@ -339,11 +311,7 @@ contact_to_json(const struct td_contact *c)
 	rc |= set_str(o, "note", c->note);
 	if (c->attributes != NULL)
 		rc |= set_obj(o, "attributes", attributes_to_json(c));
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return obj_done(o, rc);
 }
 
 static json_t *
@@ -357,11 +325,7 @@ presence_to_json(const struct td_presence *pr)
 	rc |= set_str(o, "agent", pr->agent);
 	rc |= set_str(o, "activity", pr->activity);
 	rc |= set_int(o, "expires", pr->expires);
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return obj_done(o, rc);
 }
 
 static int
@@ -401,9 +365,5 @@ event_to_json(const struct td_event *ev)
 	rc |= set_str(o, "conversation", ev->conversation != NULL ?
 	    ev->conversation : "");
 	rc |= event_body_to_json(ev, o);
-	if (rc != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return obj_done(o, rc);
 }

@@ -11,6 +11,7 @@
 
 #include "ttydesk/buf.h"
 #include "ttydesk/ini.h"
+#include "ttydesk/strfields.h"
 #include "ttydesk/vec.h"
 
 #define INI_MAX_FILE (4 * 1024 * 1024)
@@ -52,15 +53,10 @@ ini_value_end(const char *s, const char *e)
 	return e;
 }
 
-static void
-ini_entry_clear(void *p)
-{
-	struct ini_entry *e = p;
-
-	free(e->section);
-	free(e->key);
-	free(e->value);
-}
+static const size_t ini_entry_strs[] = {
+	offsetof(struct ini_entry, section), offsetof(struct ini_entry, key),
+	offsetof(struct ini_entry, value),
+};
 
 static int
 ini_add_entry(struct ini *ini, const char *section, const char *k, size_t kn,
@@ -78,7 +74,7 @@ ini_add_entry(struct ini *ini, const char *section, const char *k, size_t kn,
 	e->value = ini_strndup(v, vn);
 	e->line = line;
 	if (e->section == NULL || e->key == NULL || e->value == NULL) {
-		ini_entry_clear(e);
+		strfields_free(e, ini_entry_strs, STRFIELDS_N(ini_entry_strs));
 		return -1;
 	}
 	ini->n++;
@@ -239,8 +235,8 @@ out:
 void
 ini_free(struct ini *ini)
 {
-	vec_free(&ini->entries, &ini->n, sizeof *ini->entries,
-	    ini_entry_clear);
+	strfields_vec_free(&ini->entries, &ini->n, sizeof *ini->entries,
+	    ini_entry_strs, STRFIELDS_N(ini_entry_strs));
 	vec_free(&ini->sections, &ini->n_sections, sizeof *ini->sections,
 	    vec_clear_str);
 	memset(ini, 0, sizeof *ini);

@@ -38,22 +38,13 @@ model_set_self(struct td_model *m, const char *self)
 }
 
 static void
-presence_item_clear(void *p)
-{
-	struct td_presence *pr = p;
-
-	free(pr->agent);
-	free(pr->activity);
-}
-
-static void
 conversation_free(struct td_conversation *c)
 {
 	struct conv_priv *p = CONV_PRIV(c);
 
 	model_free_messages(c);
 	vec_free(&c->presence, &c->n_presence, sizeof *c->presence,
-	    presence_item_clear);
+	    presence_clear);
 	free(p->presence_seq);
 	free(p);
 	contact_free(&c->contact);
@@ -256,7 +247,7 @@ presence_remove(struct td_conversation *c, size_t i)
 {
 	struct conv_priv *p = CONV_PRIV(c);
 
-	presence_item_clear(&c->presence[i]);
+	presence_clear(&c->presence[i]);
 	c->n_presence--;
 	memmove(&c->presence[i], &c->presence[i + 1],
 	    (c->n_presence - i) * sizeof *c->presence);
@@ -279,14 +270,9 @@ presence_append(struct td_conversation *c, const struct td_presence *pr,
 	if ((s = realloc(p->presence_seq, n * sizeof *s)) == NULL)
 		return -1;
 	p->presence_seq = s;
-	v[n - 1].agent = strdup(pr->agent);
-	v[n - 1].activity = strdup(pr->activity);
-	v[n - 1].expires = pr->expires;
 	s[n - 1] = seq;
-	if (v[n - 1].agent == NULL || v[n - 1].activity == NULL) {
-		presence_item_clear(&v[n - 1]);
+	if (presence_copy(&v[n - 1], pr) != 0)
 		return -1;
-	}
 	c->n_presence = n;
 	return 0;
 }

@@ -87,33 +87,13 @@ status_merge(struct td_message *m, int64_t *error_seq, enum td_msg_status st,
 	if (st == m->status && (st != TD_MS_FAILED ||
 	    !fail_before(err, seq, &m->error, *error_seq)))
 		return 0;
-	if (st == TD_MS_FAILED) {
-		e.code = err->code;
-		if ((err->title != NULL &&
-		    (e.title = strdup(err->title)) == NULL) ||
-		    (err->details != NULL &&
-		    (e.details = strdup(err->details)) == NULL)) {
-			free(e.title);
-			return -1;
-		}
-	}
-	free(m->error.title);
-	free(m->error.details);
+	if (st == TD_MS_FAILED && event_error_copy(&e, err) != 0)
+		return -1;
+	event_error_free(&m->error);
 	m->error = e;
 	m->status = st;
 	*error_seq = st == TD_MS_FAILED ? seq : 0;
 	return 1;
-}
-
-/* event.h: a message's error means something only while it is FAILED;
- * a stray one on another status would otherwise stay or not depending on
- * which copy of the message came first. */
-static void
-error_clear(struct td_error *e)
-{
-	free(e->title);
-	free(e->details);
-	memset(e, 0, sizeof *e);
 }
 
 static void
@@ -121,8 +101,7 @@ pend_free(struct pend_status *ps)
 {
 	free(ps->id);
 	free(ps->wamid);
-	free(ps->error.title);
-	free(ps->error.details);
+	event_error_free(&ps->error);
 	free(ps);
 }
 
@@ -318,7 +297,10 @@ message_add(struct td_model *m, struct td_conversation *c,
 	if (msg->m.status == TD_MS_FAILED)
 		rec->error_seq = ev->seq;
 	else
-		error_clear(&msg->m.error);
+		/* event.h: a message's error means something only while it
+		 * is FAILED; a stray one on another status would otherwise
+		 * stay or not depending on which copy came first. */
+		event_error_free(&msg->m.error);
 	if (model_list_conversation(m, c) != 0 || thread_insert(c, msg) != 0)
 		goto fail;
 	if (index_message(c, msg, h) != 0) {

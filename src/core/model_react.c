@@ -9,22 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/strfields.h"
 #include "ttydesk/vec.h"
 #include "model_int.h"
 
-static void
-rx_rec_clear(void *p)
-{
-	struct rx_rec *r = p;
-
-	free(r->from);
-	free(r->emoji);
-}
+static const size_t rx_rec_strs[] = {
+	offsetof(struct rx_rec, from), offsetof(struct rx_rec, emoji),
+};
 
 void
 model_free_rx_list(struct rx_list *l)
 {
-	vec_free(&l->v, &l->n, sizeof *l->v, rx_rec_clear);
+	strfields_vec_free(&l->v, &l->n, sizeof *l->v, rx_rec_strs,
+	    STRFIELDS_N(rx_rec_strs));
 	free(l->target);
 	free(l);
 }

@@ -80,16 +80,24 @@ ascii_run(const unsigned char *p, size_t len)
 	return i;
 }
 
-/* CSI parameters and intermediates, then a final byte.  A sequence broken
- * by any other byte ends there; that byte is judged on its own. */
+/* Bytes 0x20..last (parameters, intermediates), then a final byte in
+ * last + 1..0x7e.  A sequence broken by any other byte ends there; that
+ * byte is judged on its own. */
+static size_t
+skip_params(const struct san *s, size_t i, unsigned char last)
+{
+	while (i < s->len && s->in[i] >= 0x20 && s->in[i] <= last)
+		i++;
+	if (i < s->len && s->in[i] > last && s->in[i] <= 0x7e)
+		i++;
+	return i;
+}
+
+/* CSI: parameters and intermediates 0x20..0x3f, final 0x40..0x7e. */
 static size_t
 skip_csi(const struct san *s, size_t i)
 {
-	while (i < s->len && s->in[i] >= 0x20 && s->in[i] <= 0x3f)
-		i++;
-	if (i < s->len && s->in[i] >= 0x40 && s->in[i] <= 0x7e)
-		i++;
-	return i;
+	return skip_params(s, i, 0x3f);
 }
 
 /* OSC, DCS, SOS, PM, APC: up to BEL, ST (ESC \ or U+009C), or CAN/SUB
@@ -125,12 +133,8 @@ skip_escape(const struct san *s, size_t i)
 		return skip_csi(s, i + 1);
 	if (b == ']' || b == 'P' || b == 'X' || b == '^' || b == '_')
 		return skip_string(s, i + 1);
-	/* nF and Fp/Fe/Fs: intermediates 0x20..0x2f, then a final byte. */
-	while (i < s->len && s->in[i] >= 0x20 && s->in[i] <= 0x2f)
-		i++;
-	if (i < s->len && s->in[i] >= 0x30 && s->in[i] <= 0x7e)
-		i++;
-	return i;
+	/* nF and Fp/Fe/Fs: intermediates 0x20..0x2f, final 0x30..0x7e. */
+	return skip_params(s, i, 0x2f);
 }
 
 /* A C1 control as UTF-8 (C2 80..C2 9F) at i, n = 2 bytes. */
@@ -294,6 +298,25 @@ san_run(struct san *s)
 	}
 }
 
+/* Sanitizes the len bytes at in into out, with repl for what is not
+ * valid UTF-8.  Returns the bytes written (no NUL added). */
+static size_t
+san_into(const char *in, size_t len, char *out, unsigned flags,
+    const char *repl)
+{
+	struct san s;
+
+	memset(&s, 0, sizeof s);
+	s.in = (const unsigned char *)in;
+	s.len = len;
+	s.out = out;
+	s.flags = flags;
+	s.repl = repl;
+	s.repl_len = strlen(repl);
+	san_run(&s);
+	return s.o;
+}
+
 static size_t
 count_high(const unsigned char *p, size_t len)
 {
@@ -313,9 +336,8 @@ count_high(const unsigned char *p, size_t len)
 char *
 sanitize_text(const char *in, size_t len, unsigned flags)
 {
-	struct san s;
 	char *out, *shrunk;
-	size_t high;
+	size_t high, n;
 
 	if (in == NULL)
 		len = 0;
@@ -325,33 +347,18 @@ sanitize_text(const char *in, size_t len, unsigned flags)
 	if (len > (SIZE_MAX - 1) / 3 ||
 	    (out = malloc(len + 2 * high + 1)) == NULL)
 		return NULL;
-	memset(&s, 0, sizeof s);
-	s.in = (const unsigned char *)in;
-	s.len = len;
-	s.out = out;
-	s.flags = flags;
-	s.repl = "\xef\xbf\xbd";
-	s.repl_len = 3;
-	san_run(&s);
-	out[s.o] = '\0';
-	shrunk = realloc(out, s.o + 1);
+	n = san_into(in, len, out, flags, "\xef\xbf\xbd");
+	out[n] = '\0';
+	shrunk = realloc(out, n + 1);
 	return shrunk != NULL ? shrunk : out;
 }
 
 size_t
 sanitize_buf(char *buf, size_t len, unsigned flags)
 {
-	struct san s;
+	size_t n = san_into(buf, len, buf, flags, "?");
 
-	memset(&s, 0, sizeof s);
-	s.in = (const unsigned char *)buf;
-	s.len = len;
-	s.out = buf;
-	s.flags = flags;
-	s.repl = "?";
-	s.repl_len = 1;
-	san_run(&s);
-	if (s.o < len)
-		buf[s.o] = '\0';
-	return s.o;
+	if (n < len)
+		buf[n] = '\0';
+	return n;
 }

@@ -186,6 +186,19 @@ agents_token(char token[65], char hex[65])
 	sodium_memzero(rnd, sizeof rnd);
 }
 
+/* What a command held: the token wiped, the texts and the configuration
+ * freed.  Returns rc. */
+static int
+agents_end(int rc, char token[65], char *text, char *out,
+    struct relay_config *cfg)
+{
+	sodium_memzero(token, 65);
+	free(text);
+	free(out);
+	config_free(cfg);
+	return rc;
+}
+
 int
 agents_add(const char *path, const char *id, const char *name,
     const char *teams)
@@ -229,11 +242,7 @@ agents_add(const char *path, const char *id, const char *name,
 	    "once\n", id, path);
 	rc = 0;
 out:
-	sodium_memzero(token, sizeof token);
-	free(text);
-	free(out);
-	config_free(&cfg);
-	return rc;
+	return agents_end(rc, token, text, out, &cfg);
 }
 
 /* The section of id with its token_sha256 line replaced (or added). */
@@ -327,11 +336,7 @@ agents_edit(const char *path, const char *id, bool rotate)
 		fprintf(stderr, "agent %s removed from %s\n", id, path);
 	rc = 0;
 out:
-	sodium_memzero(token, sizeof token);
-	free(text);
-	free(out);
-	config_free(&cfg);
-	return rc;
+	return agents_end(rc, token, text, out, &cfg);
 }
 
 int

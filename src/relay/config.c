@@ -681,111 +681,119 @@ config_sla(struct relay_config *cfg, const struct ini *ini, char *err,
 	return 0;
 }
 
-/* [relay] auth_fail_limit (count, 0 = off), auth_fail_window and the
- * trusted_proxies whose X-Forwarded-For names the failing address. */
+/* A [sec] key in whole seconds: 1 to max, or 0 where it means none. */
+struct config_secs {
+	const char *sec, *key;
+	long def, max;
+	bool zero_ok;
+	long *out;
+};
+
+/* A [sec] key that counts: min to max. */
+struct config_count {
+	const char *sec, *key;
+	unsigned def;
+	unsigned long min, max;
+	unsigned *out;
+};
+
 static int
-config_authlimit(struct relay_config *cfg, const struct ini *ini, char *err,
-    size_t errlen)
+config_secs_get(const char *path, const struct ini *ini,
+    const struct config_secs *c, char *err, size_t errlen)
 {
-	const char *v;
-	char *end;
+	const char *v = ini_get(ini, c->sec, c->key);
 	long long d;
-	unsigned long n;
 
-	cfg->auth_fail_limit = 100;
-	cfg->auth_fail_window = 60;
-	if ((v = ini_get(ini, "relay", "auth_fail_limit")) != NULL) {
-		n = strtoul(v, &end, 10);
-		if (*v < '0' || *v > '9' || *end != '\0' || n > 1000000) {
-			snprintf(err, errlen, "%s: [relay] auth_fail_limit: not "
-			    "a count", cfg->path);
-			return -1;
-		}
-		cfg->auth_fail_limit = (unsigned)n;
+	*c->out = c->def;
+	if (v == NULL)
+		return 0;
+	if (c->zero_ok && strcmp(v, "0") == 0) {
+		d = 0;
+	} else if ((d = ini_parse_duration(v)) <= 0 || d > c->max) {
+		snprintf(err, errlen, "%s: [%s] %s: bad duration", path, c->sec,
+		    c->key);
+		return -1;
 	}
-	if ((v = ini_get(ini, "relay", "auth_fail_window")) != NULL) {
-		if ((d = ini_parse_duration(v)) <= 0 || d > 86400) {
-			snprintf(err, errlen, "%s: [relay] auth_fail_window: bad "
-			    "duration", cfg->path);
-			return -1;
-		}
-		cfg->auth_fail_window = (long)d;
-	}
-	if ((v = ini_get(ini, "relay", "trusted_proxies")) != NULL) {
-		char why[256];
-
-		if (proxy_list_parse(v, &cfg->trusted_proxies, why,
-		    sizeof why) != 0) {
-			snprintf(err, errlen, "%s: [relay] %s", cfg->path, why);
-			return -1;
-		}
-	}
+	*c->out = (long)d;
 	return 0;
 }
 
-/* [relay] max_conns_per_address (0: no limit) and request_timeout (0:
- * none). */
+static int
+config_count_get(const char *path, const struct ini *ini,
+    const struct config_count *c, char *err, size_t errlen)
+{
+	const char *v = ini_get(ini, c->sec, c->key);
+	char *end;
+	unsigned long n;
+
+	*c->out = c->def;
+	if (v == NULL)
+		return 0;
+	n = strtoul(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end != '\0' || n < c->min || n > c->max) {
+		if (c->min == 0)
+			snprintf(err, errlen, "%s: [%s] %s: not a count", path,
+			    c->sec, c->key);
+		else
+			snprintf(err, errlen, "%s: [%s] %s: %lu to %lu", path,
+			    c->sec, c->key, c->min, c->max);
+		return -1;
+	}
+	*c->out = (unsigned)n;
+	return 0;
+}
+
+/* The relay's timeouts and limits: [relay] request_timeout (0: none),
+ * send_timeout, max_conns_per_address (0: no limit), auth_fail_limit (0:
+ * off) and auth_fail_window; [escalation] timeout and max_running. */
 static int
 config_limits(struct relay_config *cfg, const struct ini *ini, char *err,
     size_t errlen)
 {
-	const char *v;
-	char *end;
-	unsigned long n;
-	long long d;
+	const struct config_secs secs[] = {
+		{ "relay", "request_timeout", 30, 3600, true,
+		    &cfg->request_timeout },
+		{ "relay", "send_timeout", 30, 3600, false, &cfg->send_timeout },
+		{ "relay", "auth_fail_window", 60, 86400, false,
+		    &cfg->auth_fail_window },
+		{ "escalation", "timeout", 30, 3600, false,
+		    &cfg->escalation_timeout },
+	};
+	const struct config_count counts[] = {
+		{ "relay", "max_conns_per_address", 32, 0, 100000,
+		    &cfg->max_conns_per_address },
+		{ "relay", "auth_fail_limit", 100, 0, 1000000,
+		    &cfg->auth_fail_limit },
+		{ "escalation", "max_running", 4, 1, 256,
+		    &cfg->escalation_max_running },
+	};
+	size_t i;
 
-	cfg->max_conns_per_address = 32;
-	cfg->request_timeout = 30;
-	if ((v = ini_get(ini, "relay", "max_conns_per_address")) != NULL) {
-		n = strtoul(v, &end, 10);
-		if (*v < '0' || *v > '9' || *end != '\0' || n > 100000) {
-			snprintf(err, errlen, "%s: [relay] max_conns_per_address: "
-			    "not a count", cfg->path);
+	for (i = 0; i < sizeof secs / sizeof secs[0]; i++) {
+		if (config_secs_get(cfg->path, ini, &secs[i], err, errlen) != 0)
 			return -1;
-		}
-		cfg->max_conns_per_address = (unsigned)n;
 	}
-	if ((v = ini_get(ini, "relay", "request_timeout")) != NULL) {
-		if (strcmp(v, "0") == 0) {
-			d = 0;
-		} else if ((d = ini_parse_duration(v)) <= 0 || d > 3600) {
-			snprintf(err, errlen, "%s: [relay] request_timeout: bad "
-			    "duration", cfg->path);
+	for (i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		if (config_count_get(cfg->path, ini, &counts[i], err,
+		    errlen) != 0)
 			return -1;
-		}
-		cfg->request_timeout = (long)d;
 	}
 	return 0;
 }
 
-/* [escalation] timeout (default 30 s) and max_running (default 4). */
+/* [relay] trusted_proxies: whose X-Forwarded-For names the address a
+ * failed token is counted against. */
 static int
-config_escalation(struct relay_config *cfg, const struct ini *ini,
-    char *err, size_t errlen)
+config_proxies(struct relay_config *cfg, const struct ini *ini, char *err,
+    size_t errlen)
 {
-	const char *v;
-	char *end;
-	unsigned long n;
-	long long d;
+	const char *v = ini_get(ini, "relay", "trusted_proxies");
+	char why[256];
 
-	cfg->escalation_timeout = 30;
-	cfg->escalation_max_running = 4;
-	if ((v = ini_get(ini, "escalation", "timeout")) != NULL) {
-		if ((d = ini_parse_duration(v)) <= 0 || d > 3600) {
-			snprintf(err, errlen, "%s: [escalation] timeout: bad "
-			    "duration", cfg->path);
-			return -1;
-		}
-		cfg->escalation_timeout = (long)d;
-	}
-	if ((v = ini_get(ini, "escalation", "max_running")) != NULL) {
-		n = strtoul(v, &end, 10);
-		if (*v < '1' || *v > '9' || *end != '\0' || n > 256) {
-			snprintf(err, errlen, "%s: [escalation] max_running: 1 to "
-			    "256", cfg->path);
-			return -1;
-		}
-		cfg->escalation_max_running = (unsigned)n;
+	if (v != NULL && proxy_list_parse(v, &cfg->trusted_proxies, why,
+	    sizeof why) != 0) {
+		snprintf(err, errlen, "%s: [relay] %s", cfg->path, why);
+		return -1;
 	}
 	return 0;
 }
@@ -918,7 +926,6 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 	struct ini ini;
 	struct relay_directory *dir;
 	const char *v;
-	long long d;
 
 	memset(cfg, 0, sizeof *cfg);
 	if (config_check_owner(path, "configuration", err, errlen) != 0)
@@ -957,16 +964,7 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 		}
 		cfg->threads = (unsigned)t;
 	}
-	cfg->send_timeout = 30;
-	if ((v = ini_get(&ini, "relay", "send_timeout")) != NULL) {
-		if ((d = ini_parse_duration(v)) <= 0 || d > 3600) {
-			snprintf(err, errlen, "%s: [relay] send_timeout: bad duration",
-			    path);
-			goto fail;
-		}
-		cfg->send_timeout = (long)d;
-	}
-	if (config_authlimit(cfg, &ini, err, errlen) != 0)
+	if (config_proxies(cfg, &ini, err, errlen) != 0)
 		goto fail;
 	cfg->graph_url = config_strdup_or(ini_get(&ini, "whatsapp", "graph_url"),
 	    "https://graph.facebook.com/v21.0");
@@ -983,8 +981,6 @@ config_load(const char *path, int secrets, struct relay_config *cfg,
 	if ((v = ini_get(&ini, "escalation", "command")) != NULL && *v != '\0' &&
 	    (cfg->escalation_command = config_resolve_path(path, v)) == NULL)
 		goto nomem;
-	if (config_escalation(cfg, &ini, err, errlen) != 0)
-		goto fail;
 	/* A command not there yet fails when it runs, and is logged. */
 	if (secrets && cfg->escalation_command != NULL &&
 	    access(cfg->escalation_command, F_OK) == 0 &&

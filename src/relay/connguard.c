@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
+
+#include "ttydesk/clock.h"
 
 #include "connguard.h"
 #include "log.h"
@@ -55,15 +56,6 @@ struct connguard {
 	bool stopping;
 	pthread_cond_t wake;
 };
-
-static int64_t
-connguard_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct connguard *
 connguard_new(size_t max_body_total, unsigned per_address,
@@ -225,7 +217,7 @@ connguard_open(struct connguard *g, int fd, const char *addr, bool *refuse)
 	if (g == NULL || (c = calloc(1, sizeof *c)) == NULL)
 		return NULL;
 	c->fd = fd;
-	c->start_ms = connguard_now_ms();
+	c->start_ms = clock_ms();
 	c->receiving = true;
 	pthread_mutex_lock(&g->lock);
 	if (g->per_address > 0 && !proxy_trusted(g->trusted, addr)) {
@@ -259,25 +251,29 @@ connguard_close(struct connguard *g, struct conn *c)
 	free(c);
 }
 
-void
-connguard_received(struct connguard *g, struct conn *c)
+/* A request on c begins (its deadline runs from now) or is complete. */
+static void
+connguard_mark(struct connguard *g, struct conn *c, bool receiving)
 {
 	if (g == NULL || c == NULL)
 		return;
 	pthread_mutex_lock(&g->lock);
-	c->receiving = false;
+	c->receiving = receiving;
+	if (receiving)
+		c->start_ms = clock_ms();
 	pthread_mutex_unlock(&g->lock);
+}
+
+void
+connguard_received(struct connguard *g, struct conn *c)
+{
+	connguard_mark(g, c, false);
 }
 
 void
 connguard_next(struct connguard *g, struct conn *c)
 {
-	if (g == NULL || c == NULL)
-		return;
-	pthread_mutex_lock(&g->lock);
-	c->receiving = true;
-	c->start_ms = connguard_now_ms();
-	pthread_mutex_unlock(&g->lock);
+	connguard_mark(g, c, true);
 }
 
 /* ---- the reaper ---- */
@@ -286,7 +282,6 @@ static void *
 connguard_main(void *arg)
 {
 	struct connguard *g = arg;
-	struct timespec until;
 	struct conn *c;
 	int64_t now;
 	unsigned late;
@@ -294,7 +289,7 @@ connguard_main(void *arg)
 	pthread_setname_np(pthread_self(), "relay-reaper");
 	pthread_mutex_lock(&g->lock);
 	while (!g->stopping) {
-		now = connguard_now_ms();
+		now = clock_ms();
 		late = 0;
 		for (c = g->conns; c != NULL; c = c->next) {
 			if (!c->receiving || c->reaped ||
@@ -310,13 +305,7 @@ connguard_main(void *arg)
 			log_msg(LOG_NOTICE, "event=request_timeout closed=%u "
 			    "timeout_s=%lld", late,
 			    (long long)(g->timeout_ms / 1000));
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 250 * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&g->wake, &g->lock, &until);
+		relay_thread_wait_ms(&g->wake, &g->lock, 250);
 	}
 	pthread_mutex_unlock(&g->lock);
 	return NULL;

@@ -511,12 +511,45 @@ hours_open_at(const struct hours *h, int64_t ts)
 	return false;
 }
 
+/* The open ranges from the day holding ts on, in order, over at most
+ * days days: hours_walk_next() gives the next one's [*a, *b), false
+ * past the last. */
+struct hours_walk {
+	const struct hours *h;
+	struct hours_day d;
+	int i, k, days;
+};
+
+static void
+hours_walk_start(struct hours_walk *w, const struct hours *h, int64_t ts,
+    int days)
+{
+	w->h = h;
+	w->i = w->k = 0;
+	w->days = days;
+	hours_get_day(h, 1, ts, &w->d);
+}
+
+static bool
+hours_walk_next(struct hours_walk *w, int64_t *a, int64_t *b)
+{
+	while (w->i == w->d.n) {
+		if (++w->k >= w->days)
+			return false;
+		hours_get_day(w->h, 0, w->d.day + 1, &w->d);
+		w->i = 0;
+	}
+	*a = w->d.open[w->i][0];
+	*b = w->d.open[w->i][1];
+	w->i++;
+	return true;
+}
+
 int64_t
 hours_business_between(const struct hours *h, int64_t from, int64_t to)
 {
-	struct hours_day d;
+	struct hours_walk w;
 	int64_t sum = 0, a, b;
-	int i, k;
 
 	if (to <= from)
 		return 0;
@@ -524,15 +557,12 @@ hours_business_between(const struct hours *h, int64_t from, int64_t to)
 		return to - from;
 	if (!hours_any_open(h))
 		return 0;
-	hours_get_day(h, 1, from, &d);
-	for (k = 0; k < HOURS_SCAN_DAYS * 10 && d.start < to; k++) {
-		for (i = 0; i < d.n; i++) {
-			a = d.open[i][0] > from ? d.open[i][0] : from;
-			b = d.open[i][1] < to ? d.open[i][1] : to;
-			if (b > a)
-				sum += b - a;
-		}
-		hours_get_day(h, 0, d.day + 1, &d);
+	hours_walk_start(&w, h, from, HOURS_SCAN_DAYS * 10);
+	while (hours_walk_next(&w, &a, &b) && a < to) {
+		a = a > from ? a : from;
+		b = b < to ? b : to;
+		if (b > a)
+			sum += b - a;
 	}
 	return sum;
 }
@@ -540,9 +570,8 @@ hours_business_between(const struct hours *h, int64_t from, int64_t to)
 int64_t
 hours_add_business(const struct hours *h, int64_t from, int64_t dur)
 {
-	struct hours_day d;
-	int64_t a, len;
-	int i, k;
+	struct hours_walk w;
+	int64_t a, b;
 
 	if (dur <= 0)
 		return from;
@@ -550,18 +579,14 @@ hours_add_business(const struct hours *h, int64_t from, int64_t dur)
 		return dur > INT64_MAX - from ? HOURS_NEVER : from + dur;
 	if (!hours_any_open(h))
 		return HOURS_NEVER;
-	hours_get_day(h, 1, from, &d);
-	for (k = 0; k < HOURS_SCAN_DAYS; k++) {
-		for (i = 0; i < d.n; i++) {
-			if (d.open[i][1] <= from)
-				continue;
-			a = d.open[i][0] > from ? d.open[i][0] : from;
-			len = d.open[i][1] - a;
-			if (dur <= len)
-				return a + dur;
-			dur -= len;
-		}
-		hours_get_day(h, 0, d.day + 1, &d);
+	hours_walk_start(&w, h, from, HOURS_SCAN_DAYS);
+	while (hours_walk_next(&w, &a, &b)) {
+		if (b <= from)
+			continue;
+		a = a > from ? a : from;
+		if (dur <= b - a)
+			return a + dur;
+		dur -= b - a;
 	}
 	return HOURS_NEVER;
 }
@@ -569,20 +594,17 @@ hours_add_business(const struct hours *h, int64_t from, int64_t dur)
 int64_t
 hours_next_change(const struct hours *h, int64_t ts)
 {
-	struct hours_day d;
-	int i, k;
+	struct hours_walk w;
+	int64_t a, b;
 
 	if (h == NULL || !hours_any_open(h))
 		return HOURS_NEVER;
-	hours_get_day(h, 1, ts, &d);
-	for (k = 0; k < HOURS_SCAN_DAYS; k++) {
-		for (i = 0; i < d.n; i++) {
-			if (d.open[i][0] > ts)
-				return d.open[i][0];
-			if (d.open[i][1] > ts)
-				return d.open[i][1];
-		}
-		hours_get_day(h, 0, d.day + 1, &d);
+	hours_walk_start(&w, h, ts, HOURS_SCAN_DAYS);
+	while (hours_walk_next(&w, &a, &b)) {
+		if (a > ts)
+			return a;
+		if (b > ts)
+			return b;
 	}
 	return HOURS_NEVER;
 }

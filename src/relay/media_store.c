@@ -220,21 +220,28 @@ media_store_next_due(struct media_store *ms, int64_t now,
 	    out);
 }
 
-int64_t
-media_store_next_wake(struct media_store *ms)
+/* The one number sql answers, under the lock; def when it cannot. */
+static int64_t
+media_number(struct media_store *ms, const char *sql, int64_t def)
 {
 	sqlite3_stmt *s;
-	int64_t t = 0;
+	int64_t t = def;
 
 	pthread_mutex_lock(&ms->lock);
-	if (sqlite3_prepare_v2(ms->db, "SELECT min(next_try) FROM media WHERE "
-	    "state = 0", -1, &s, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(ms->db, sql, -1, &s, NULL) == SQLITE_OK) {
 		if (sqlite3_step(s) == SQLITE_ROW)
 			t = sqlite3_column_int64(s, 0);
 		sqlite3_finalize(s);
 	}
 	pthread_mutex_unlock(&ms->lock);
 	return t;
+}
+
+int64_t
+media_store_next_wake(struct media_store *ms)
+{
+	return media_number(ms, "SELECT min(next_try) FROM media WHERE "
+	    "state = 0", 0);
 }
 
 int
@@ -327,20 +334,10 @@ media_store_put(struct media_store *ms, const void *bytes, size_t len,
 int64_t
 media_store_total(struct media_store *ms)
 {
-	sqlite3_stmt *s;
-	int64_t t = -1;
-
-	pthread_mutex_lock(&ms->lock);
 	/* Two entries with the same bytes share one file. */
-	if (sqlite3_prepare_v2(ms->db, "SELECT coalesce(sum(size), 0) FROM "
+	return media_number(ms, "SELECT coalesce(sum(size), 0) FROM "
 	    "(SELECT file, max(size) AS size FROM media WHERE state = 1 "
-	    "GROUP BY file)", -1, &s, NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
-			t = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
-	}
-	pthread_mutex_unlock(&ms->lock);
-	return t;
+	    "GROUP BY file)", -1);
 }
 
 /* Marks one stored entry expired and deletes its file when no other

@@ -86,13 +86,24 @@ struct send_job {
 	int64_t next_try;
 };
 
+/* The request's handle, form and headers: gone once it answered, so
+ * the task can make the next one (an upload, then the send). */
 static void
-task_free(struct task *t)
+task_end_request(struct task *t)
 {
 	if (t->easy != NULL)
 		curl_easy_cleanup(t->easy);
 	curl_mime_free(t->form);
 	curl_slist_free_all(t->hdrs);
+	t->easy = NULL;
+	t->form = NULL;
+	t->hdrs = NULL;
+}
+
+static void
+task_free(struct task *t)
+{
+	task_end_request(t);
 	relay_outbound_free(&t->out);
 	free(t->url);
 	free(t->post);
@@ -288,12 +299,7 @@ sender_upload_done(struct sender *s, struct task *t, CURLcode cc, long http)
 		t->post = json_dumps(o, JSON_COMPACT);
 		json_decref(o);
 		json_decref(ans);
-		curl_easy_cleanup(t->easy);
-		t->easy = NULL;
-		curl_mime_free(t->form);
-		t->form = NULL;
-		curl_slist_free_all(t->hdrs);
-		t->hdrs = NULL;
+		task_end_request(t);
 		t->len = 0;
 		t->uploading = false;
 		n = config_find_number(s->r->cfg, t->number);

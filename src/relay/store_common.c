@@ -160,6 +160,21 @@ store_append_args(struct store_args *a, int64_t seq, json_t *ev)
 }
 
 char *
+store_conv_create_args(struct store_args *a, int64_t contact, int64_t ts,
+    const json_t *state)
+{
+	char *text = store_state_text(state);
+
+	if (text == NULL)
+		return NULL;
+	store_arg_int(a, contact);
+	store_arg_text(a, text);
+	store_arg_int(a, ts);
+	store_arg_text(a, store_state_number(state));
+	return text;
+}
+
+char *
 store_contact_args(struct store_args *a, const struct relay_contact *c)
 {
 	char *extra = NULL;

@@ -64,6 +64,9 @@ unsigned store_status_bits(const char *v, const char *const *names, int n);
  * the statement ran.  store_append_args() sets "seq" in ev too. */
 char *store_append_args(struct store_args *a, int64_t seq, json_t *ev);
 char *store_contact_args(struct store_args *a, const struct relay_contact *c);
+/* A new conversation row: contact, state text, first/last ts, number. */
+char *store_conv_create_args(struct store_args *a, int64_t contact,
+    int64_t ts, const json_t *state);
 void store_outbound_put_args(struct store_args *a, const char *id,
     const char *client_id, const char *conversation, const char *body,
     int64_t now);

@@ -691,12 +691,8 @@ pg_store_conversation_create(void *be, int64_t contact,
 	PGresult *res;
 
 	*id = NULL;
-	if ((text = store_state_text(state)) == NULL)
+	if ((text = store_conv_create_args(&a, contact, ts, state)) == NULL)
 		return -1;
-	store_arg_int(&a, contact);
-	store_arg_text(&a, text);
-	store_arg_int(&a, ts);
-	store_arg_text(&a, store_state_number(state));
 	res = pg_run(be, P_CONV_INSERT, &a);
 	free(text);
 	if (res == NULL)

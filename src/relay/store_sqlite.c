@@ -789,12 +789,8 @@ sqlite_store_conversation_create(void *be, int64_t contact, int64_t ts,
 	int rc;
 
 	*id = NULL;
-	if ((text = store_state_text(state)) == NULL)
+	if ((text = store_conv_create_args(&a, contact, ts, state)) == NULL)
 		return -1;
-	store_arg_int(&a, contact);
-	store_arg_text(&a, text);
-	store_arg_int(&a, ts);
-	store_arg_text(&a, store_state_number(state));
 	rc = st_do(st, Q_CONV_INSERT, &a);
 	free(text);
 	if (rc != 0)

@@ -58,7 +58,7 @@ sqlite_window_head(void *be)
 }
 
 /* Steps s to the end, adding each (id, contact, state, first_ts,
- * msg_ts) row to out. */
+ * msg_ts) row to out, and finalizes it. */
 static int
 sw_convrows(sqlite3_stmt *s, struct relay_convrows *out)
 {
@@ -70,8 +70,9 @@ sw_convrows(sqlite3_stmt *s, struct relay_convrows *out)
 		    (const char *)sqlite3_column_text(s, 2),
 		    sqlite3_column_int64(s, 3),
 		    sqlite3_column_int64(s, 4)) != 0)
-			return -1;
+			break;
 	}
+	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -102,16 +103,13 @@ sqlite_window_convs(void *be, int64_t since, int64_t after,
 	    "SELECT id FROM conversations WHERE status IN "
 	    WS_OPEN " AND id > ?1 UNION SELECT id FROM conversations WHERE "
 	    "msg_ts >= ?2 AND id > ?1) ORDER BY id LIMIT ?3");
-	int rc;
 
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, after);
 	sqlite3_bind_int64(s, 2, since);
 	sqlite3_bind_int(s, 3, limit);
-	rc = sw_convrows(s, out);
-	sqlite3_finalize(s);
-	return rc;
+	return sw_convrows(s, out);
 }
 
 static int
@@ -200,7 +198,6 @@ sqlite_window_conv_page(void *be, const char *status,
 	    "ORDER BY msg_ts DESC, id DESC LIMIT ?2" :
 	    "SELECT id, contact, state, first_ts, msg_ts FROM conversations "
 	    "WHERE msg_ts < ?1 ORDER BY msg_ts DESC, id DESC LIMIT ?2");
-	int rc;
 
 	if (s == NULL)
 		return -1;
@@ -208,9 +205,7 @@ sqlite_window_conv_page(void *be, const char *status,
 	sqlite3_bind_int(s, 2, limit);
 	if (status != NULL)
 		sqlite3_bind_text(s, 3, status, -1, SQLITE_STATIC);
-	rc = sw_convrows(s, out);
-	sqlite3_finalize(s);
-	return rc;
+	return sw_convrows(s, out);
 }
 
 /* From event_log itself, decoded here: the view's SQL decoding costs

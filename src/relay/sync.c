@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "conv.h"
 #include "http.h"
@@ -492,18 +491,11 @@ static void *
 sync_timer_main(void *arg)
 {
 	struct relay *r = arg;
-	struct timespec ts;
 
 	pthread_setname_np(pthread_self(), "relay-timer");
 	pthread_mutex_lock(&r->jobs_lock);
 	while (r->timer_running) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 100 * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&r->timer_cond, &r->jobs_lock, &ts);
+		relay_thread_wait_ms(&r->timer_cond, &r->jobs_lock, 100);
 		if (!r->timer_running)
 			break;
 		pthread_mutex_unlock(&r->jobs_lock);

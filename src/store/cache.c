@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "ttydesk/wipe.h"
 #include "store.h"
 
 static const uint8_t store_zero_id[STORE_ID_BYTES];
@@ -24,8 +25,8 @@ store_loaded_free(struct store_loaded *l)
 		return;
 	store_scan_free(&l->snap_scan);
 	store_scan_free(&l->log_scan);
-	store_free_file(l->snap, l->snap_len);
-	store_free_file(l->log, l->log_len);
+	wipe_free(l->snap, l->snap_len);
+	wipe_free(l->log, l->log_len);
 	free(l);
 }
 
@@ -76,7 +77,7 @@ store_load_link(struct store_loaded *l, bool salvage, char *err,
 		return CACHE_OK;
 	if (sodium_memcmp(lid, slink, STORE_ID_BYTES) == 0) {
 		store_scan_free(&l->log_scan);
-		store_free_file(l->log, l->log_len);
+		wipe_free(l->log, l->log_len);
 		l->log = NULL;
 		l->log_len = 0;
 		return CACHE_OK;

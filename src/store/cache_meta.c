@@ -8,21 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "ttydesk/vec.h"
+#include "ttydesk/wipe.h"
 #include "store.h"
 
 #define STORE_META_MAX_VALUE (64u * 1024)
-
-static void
-meta_str_free(char *s)
-{
-	if (s != NULL) {
-		sodium_memzero(s, strlen(s));
-		free(s);
-	}
-}
 
 static struct store_meta *
 meta_find(const struct td_cache *c, const char *key, size_t len)
@@ -51,12 +41,12 @@ meta_put(struct td_cache *c, const char *key, size_t klen, const char *val,
 		copy[vlen] = '\0';
 	}
 	if (m != NULL) {
-		meta_str_free(m->val);
+		wipe_str_free(m->val);
 		if (copy != NULL) {
 			m->val = copy;
 			return 0;
 		}
-		meta_str_free(m->key);
+		wipe_str_free(m->key);
 		memmove(m, m + 1, (size_t)(c->metas + c->n_metas - m - 1) *
 		    sizeof *m);
 		c->n_metas--;
@@ -76,7 +66,7 @@ meta_put(struct td_cache *c, const char *key, size_t klen, const char *val,
 	c->n_metas++;
 	return 0;
 fail:
-	meta_str_free(copy);
+	wipe_str_free(copy);
 	return -1;
 }
 
@@ -100,8 +90,8 @@ meta_clear(void *p)
 {
 	struct store_meta *m = p;
 
-	meta_str_free(m->key);
-	meta_str_free(m->val);
+	wipe_str_free(m->key);
+	wipe_str_free(m->val);
 }
 
 void

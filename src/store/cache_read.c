@@ -9,9 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "ttydesk/vec.h"
+#include "ttydesk/wipe.h"
 #include "store.h"
 
 /* FNV-1a: the keys come from authenticated records or from the TUI. */
@@ -138,8 +137,7 @@ read_clear(void *p)
 {
 	struct store_read *r = p;
 
-	sodium_memzero(r->conv, strlen(r->conv));
-	free(r->conv);
+	wipe_str_free(r->conv);
 }
 
 void

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
+#include "ttydesk/vec.h"
+#include "ttydesk/wipe.h"
 #include "store.h"
 
 static char *
@@ -21,15 +21,6 @@ store_strndup(const char *s, size_t len)
 		p[len] = '\0';
 	}
 	return p;
-}
-
-static void
-store_str_free(char *s, size_t len)
-{
-	if (s != NULL) {
-		sodium_memzero(s, len);
-		free(s);
-	}
 }
 
 struct store_outbox *
@@ -48,16 +39,10 @@ store_outbox_add(struct td_cache *c, const char *id, size_t idlen,
     const char *json, size_t len)
 {
 	struct store_outbox *o;
-	size_t cap;
 
-	if (c->n_outbox == c->cap_outbox) {
-		cap = c->cap_outbox ? c->cap_outbox * 2 : 16;
-		o = realloc(c->outbox, cap * sizeof *o);
-		if (o == NULL)
-			return -1;
-		c->outbox = o;
-		c->cap_outbox = cap;
-	}
+	if (vec_grow(&c->outbox, &c->cap_outbox, c->n_outbox + 1,
+	    sizeof *c->outbox) != 0)
+		return -1;
 	o = &c->outbox[c->n_outbox];
 	o->id = store_strndup(id, idlen);
 	o->json = store_strndup(json, len);
@@ -77,8 +62,8 @@ store_outbox_remove(struct td_cache *c, struct store_outbox *o)
 {
 	size_t i = (size_t)(o - c->outbox);
 
-	store_str_free(o->id, strlen(o->id));
-	store_str_free(o->json, o->len);
+	wipe_str_free(o->id);
+	wipe_free(o->json, o->len);
 	memmove(o, o + 1, (c->n_outbox - i - 1) * sizeof *o);
 	c->n_outbox--;
 }
@@ -101,33 +86,28 @@ store_draft_put(struct td_cache *c, const char *conv, size_t clen,
 {
 	struct store_draft *d;
 	char *t = NULL;
-	size_t cap, i;
+	size_t i;
 
 	if (len > 0 && (t = store_strndup(text, len)) == NULL)
 		return -1;
 	if ((d = store_draft_find(c, conv)) != NULL) {
-		store_str_free(d->text, d->len);
+		wipe_free(d->text, d->len);
 		if (t != NULL) {
 			d->text = t;
 			d->len = len;
 			return 0;
 		}
 		i = (size_t)(d - c->drafts);
-		store_str_free(d->conv, strlen(d->conv));
+		wipe_str_free(d->conv);
 		memmove(d, d + 1, (c->n_drafts - i - 1) * sizeof *d);
 		c->n_drafts--;
 		return 0;
 	}
 	if (t == NULL)
 		return 0;
-	if (c->n_drafts == c->cap_drafts) {
-		cap = c->cap_drafts ? c->cap_drafts * 2 : 16;
-		d = realloc(c->drafts, cap * sizeof *d);
-		if (d == NULL)
-			goto fail;
-		c->drafts = d;
-		c->cap_drafts = cap;
-	}
+	if (vec_grow(&c->drafts, &c->cap_drafts, c->n_drafts + 1,
+	    sizeof *c->drafts) != 0)
+		goto fail;
 	d = &c->drafts[c->n_drafts];
 	if ((d->conv = store_strndup(conv, clen)) == NULL)
 		goto fail;
@@ -136,7 +116,7 @@ store_draft_put(struct td_cache *c, const char *conv, size_t clen,
 	c->n_drafts++;
 	return 0;
 fail:
-	store_str_free(t, len);
+	wipe_free(t, len);
 	return -1;
 }
 

@@ -91,10 +91,10 @@ uint32_t store_get_u32(const uint8_t *p);
 uint64_t store_get_u64(const uint8_t *p);
 
 int store_write_all(int fd, const void *p, size_t len, off_t off);
-/* Read a whole cache file (permission-checked).  1 when missing. */
+/* Read a whole cache file (permission-checked).  1 when missing.  *out
+ * is the caller's to wipe_free() (ttydesk/wipe.h). */
 int store_read_file(int dirfd, const char *dir, const char *name,
     uint8_t **out, size_t *len, char *err, size_t errlen);
-void store_free_file(uint8_t *p, size_t len);
 int store_fsync_dir(int dirfd, char *err, size_t errlen);
 int64_t store_now_ns(void);
 int store_sodium_init(char *err, size_t errlen);

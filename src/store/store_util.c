@@ -181,15 +181,6 @@ fail_errno:
 	return -1;
 }
 
-void
-store_free_file(uint8_t *p, size_t len)
-{
-	if (p == NULL)
-		return;
-	sodium_memzero(p, len);
-	free(p);
-}
-
 int
 store_fsync_dir(int dirfd, char *err, size_t errlen)
 {

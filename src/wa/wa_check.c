@@ -180,6 +180,19 @@ wa_check_body(const json_t *tmpl, const json_t *params, char *why,
 	return 0;
 }
 
+/* A media header (template parameter or interactive header) names its
+ * file: {type: {"id" or "link"}}. */
+static int
+wa_check_media(const json_t *h, const char *type, char *why, size_t whylen)
+{
+	const json_t *m = json_object_get(h, type);
+
+	if (wa_str(m, "id") == NULL && wa_str(m, "link") == NULL)
+		return wa_why(why, whylen, "the header %s needs an id or a link",
+		    type);
+	return 0;
+}
+
 static int
 wa_check_header(const json_t *tmpl, const json_t *params, char *why,
     size_t whylen)
@@ -219,11 +232,7 @@ wa_check_header(const json_t *tmpl, const json_t *params, char *why,
 	if (strcmp(lower, "location") == 0)
 		return json_is_object(json_object_get(p, "location")) ? 0 :
 		    wa_why(why, whylen, "the header needs a location object");
-	p = json_object_get(p, lower);
-	if (wa_str(p, "id") == NULL && wa_str(p, "link") == NULL)
-		return wa_why(why, whylen, "the header %s needs an id or a link",
-		    lower);
-	return 0;
+	return wa_check_media(p, lower, why, whylen);
 }
 
 static int
@@ -401,11 +410,7 @@ wa_check_header_obj(const json_t *inter, bool text_only, char *why,
 	    strcmp(type, "document") != 0)
 		return wa_why(why, whylen, "header type %s is not text, image, "
 		    "video or document", type);
-	h = json_object_get(h, type);
-	if (wa_str(h, "id") == NULL && wa_str(h, "link") == NULL)
-		return wa_why(why, whylen, "the header %s needs an id or a link",
-		    type);
-	return 0;
+	return wa_check_media(h, type, why, whylen);
 }
 
 static int

@@ -166,16 +166,12 @@ wa_error_fill(const json_t *e, struct wa_error_info *out)
 	    "details");
 
 	out->code = wa_json_code(json_object_get(e, "code"));
-	if (title == NULL)
-		title = wa_json_nstr(e, "title");
+	title = wa_json_or(title, e, "title");
 	if (title == NULL && wa_json_nstr(e, "message") != NULL)
 		title = wa_strip_code(wa_json_str(e, "message"));
-	if (details == NULL)
-		details = wa_json_nstr(e, "error_data");
-	if (details == NULL)
-		details = wa_json_nstr(e, "error_user_msg");
-	if (details == NULL)
-		details = wa_json_nstr(e, "details");
+	details = wa_json_or(details, e, "error_data");
+	details = wa_json_or(details, e, "error_user_msg");
+	details = wa_json_or(details, e, "details");
 	if (title != NULL)
 		wa_copy(out->title, sizeof out->title, title);
 	if (details != NULL)

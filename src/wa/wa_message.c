@@ -20,8 +20,7 @@ wa_error_texts(const json_t *e, const char **title, const char **details)
 	*details = wa_json_nstr(json_object_get(e, "error_data"), "details");
 	if (*title == NULL)
 		*title = message;
-	if (*details == NULL)
-		*details = wa_json_nstr(e, "details");
+	*details = wa_json_or(*details, e, "details");
 	if (*details == NULL && message != NULL && strcmp(message, *title) != 0)
 		*details = message;
 }

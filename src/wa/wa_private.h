@@ -24,6 +24,9 @@ char *wa_printf(const char *fmt, ...) WA_PRINTF(1, 2);
 const char *wa_json_str(const json_t *obj, const char *key);
 /* Same, but "" counts as absent. */
 const char *wa_json_nstr(const json_t *obj, const char *key);
+/* have when it is not NULL, else wa_json_nstr(obj, key): the next place
+ * a value may be found. */
+const char *wa_json_or(const char *have, const json_t *obj, const char *key);
 /* malloc'd copy of a string value (an embedded NUL becomes U+FFFD so no
  * text hides behind it); integers are written out as digits.  NULL when
  * absent, of another type, or out of memory. */

@@ -70,6 +70,12 @@ wa_json_nstr(const json_t *obj, const char *key)
 	return s != NULL && *s != '\0' ? s : NULL;
 }
 
+const char *
+wa_json_or(const char *have, const json_t *obj, const char *key)
+{
+	return have != NULL ? have : wa_json_nstr(obj, key);
+}
+
 /* Strings may hold \u0000 (we load with JSON_ALLOW_NUL rather than refuse
  * a whole webhook for it); C strings cannot, so it becomes U+FFFD. */
 static char *

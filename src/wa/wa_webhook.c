@@ -134,14 +134,10 @@ wa_customer_fill(struct wa_customer *cu, const struct wa_change *ch,
 	const json_t *profile = json_object_get(c, "profile");
 	const char *username = wa_json_nstr(profile, "username");
 
-	if (wa_id == NULL)
-		wa_id = wa_json_nstr(c, "wa_id");
-	if (user_id == NULL)
-		user_id = wa_json_nstr(c, "user_id");
-	if (parent == NULL)
-		parent = wa_json_nstr(c, "parent_user_id");
-	if (username == NULL)
-		username = wa_json_nstr(c, "username");
+	wa_id = wa_json_or(wa_id, c, "wa_id");
+	user_id = wa_json_or(user_id, c, "user_id");
+	parent = wa_json_or(parent, c, "parent_user_id");
+	username = wa_json_or(username, c, "username");
 	if (wa_dup(wa_id, &cu->wa_id) != 0 ||
 	    wa_dup(user_id, &cu->user_id) != 0 ||
 	    wa_dup(parent, &cu->parent_user_id) != 0 ||

@@ -150,6 +150,67 @@ test_errors(void)
 	CHECK(strstr(err, "access_token_file is required") != NULL);
 }
 
+/* The timeouts and limits: defaults, values, and each bound refused
+ * with the key named. */
+static void
+test_limits(void)
+{
+	static const struct {
+		const char *text;
+		long request, send, window, escalation; /* seconds */
+		unsigned conns, fails, running;
+	} good[] = {
+		{ "", 30, 30, 60, 30, 32, 100, 4 },
+		{ "[relay]\nrequest_timeout = 0\nsend_timeout = 1m\n"
+		    "auth_fail_window = 1d\nmax_conns_per_address = 0\n"
+		    "auth_fail_limit = 7\n[escalation]\ntimeout = 5s\n"
+		    "max_running = 256\n", 0, 60, 86400, 5, 0, 7, 256 },
+	};
+	static const struct {
+		const char *text, *err;
+	} bad[] = {
+		{ "[relay]\nrequest_timeout = 3601\n",
+		    "[relay] request_timeout: bad duration" },
+		{ "[relay]\nsend_timeout = 0\n",
+		    "[relay] send_timeout: bad duration" },
+		{ "[relay]\nauth_fail_window = 2d\n",
+		    "[relay] auth_fail_window: bad duration" },
+		{ "[escalation]\ntimeout = soon\n",
+		    "[escalation] timeout: bad duration" },
+		{ "[relay]\nmax_conns_per_address = 100001\n",
+		    "[relay] max_conns_per_address: not a count" },
+		{ "[relay]\nauth_fail_limit = -1\n",
+		    "[relay] auth_fail_limit: not a count" },
+		{ "[escalation]\nmax_running = 0\n",
+		    "[escalation] max_running: 1 to 256" },
+		{ "[escalation]\nmax_running = 257\n",
+		    "[escalation] max_running: 1 to 256" },
+	};
+	struct relay_config cfg;
+	char err[512], text[512];
+	size_t i;
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		snprintf(text, sizeof text, "[whatsapp]\nphone_number_id = 1\n%s",
+		    good[i].text);
+		CHECK_INT(load(text, 0, &cfg, err, sizeof err), 0);
+		CHECK_INT(cfg.request_timeout, good[i].request);
+		CHECK_INT(cfg.send_timeout, good[i].send);
+		CHECK_INT(cfg.auth_fail_window, good[i].window);
+		CHECK_INT(cfg.escalation_timeout, good[i].escalation);
+		CHECK_INT(cfg.max_conns_per_address, good[i].conns);
+		CHECK_INT(cfg.auth_fail_limit, good[i].fails);
+		CHECK_INT(cfg.escalation_max_running, good[i].running);
+		config_free(&cfg);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, "[whatsapp]\nphone_number_id = 1\n%s",
+		    bad[i].text);
+		CHECK_INT(load(text, 0, &cfg, err, sizeof err), -1);
+		CHECK(strstr(err, bad[i].err) != NULL);
+	}
+}
+
 static void
 test_reload(void)
 {
@@ -337,6 +398,7 @@ main(void)
 	RUN(test_load);
 	RUN(test_defaults);
 	RUN(test_errors);
+	RUN(test_limits);
 	RUN(test_reload);
 	RUN(test_numbers);
 	RUN(test_team_policy);
