@@ -527,13 +527,7 @@ compose_key(struct app *app, struct view *v, int key)
 	return UI_HANDLED;
 }
 
-static void
-compose_resize(struct app *app, struct view *v)
-{
-	v->dirty = true;
-}
-
 const struct view compose_view = {
 	.name = "compose", .draw = compose_draw, .handle_key = compose_key,
-	.resize = compose_resize,
+	.resize = ui_view_resized,
 };

@@ -226,14 +226,8 @@ thread_draw(struct app *app, struct view *v)
 	aline_free(&empty);
 }
 
-static void
-thread_resize(struct app *app, struct view *v)
-{
-	v->dirty = true;
-}
-
 const struct view thread_view = {
-	.name = "thread", .draw = thread_draw, .resize = thread_resize,
+	.name = "thread", .draw = thread_draw, .resize = ui_view_resized,
 };
 
 static void

@@ -154,6 +154,8 @@ int ui_start_term(struct app *app, void *screen);
 void ui_apply_theme(struct app *app);
 void ui_layout(struct app *app);
 void ui_resize(struct app *app);
+/* A view's resize that repaints it whole (list, thread, compose). */
+void ui_view_resized(struct app *app, struct view *v);
 void ui_draw(struct app *app);
 void ui_dirty_all(struct app *app);
 /* Show a full-screen panel drawn and keyed by proto's functions and
