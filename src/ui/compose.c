@@ -157,6 +157,17 @@ compose_window_ok(const struct td_conversation *c, int64_t now, char *buf,
 	return false;
 }
 
+bool
+compose_window_check(struct app *app, const struct td_conversation *c)
+{
+	char why[256];
+
+	if (compose_window_ok(c, app->now, why, sizeof why))
+		return true;
+	app_error(app, "%s", why);
+	return false;
+}
+
 static char *
 compose_quote_text(const struct app *app, const struct td_conversation *c,
     const struct td_msg *q)
