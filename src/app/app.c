@@ -684,23 +684,34 @@ app_post_bytes(struct app *app, const char *path, const void *bytes,
 	    len, ctype, app_req_progress, app_req_done, r, err, errlen));
 }
 
+/* GET path; owned: ud is a copy the request frees (app_get_ctx). */
+static int
+app_get_with(struct app *app, const char *path, app_done_fn done, void *ud,
+    bool owned, char *err, size_t errlen)
+{
+	struct app_req *r = app_req_new(app, done, ud, err, errlen);
+
+	if (r == NULL) {
+		if (owned)
+			free(ud);
+		return -1;
+	}
+	r->owned = owned ? ud : NULL;
+	return app_req_started(app, r, net_get(app->net, path, app_req_done,
+	    r, err, errlen));
+}
+
 int
 app_get(struct app *app, const char *path, app_done_fn done, void *ud,
     char *err, size_t errlen)
 {
-	struct app_req *r = app_req_new(app, done, ud, err, errlen);
-
-	if (r == NULL)
-		return -1;
-	return app_req_started(app, r, net_get(app->net, path, app_req_done,
-	    r, err, errlen));
+	return app_get_with(app, path, done, ud, false, err, errlen);
 }
 
 int
 app_get_ctx(struct app *app, const char *path, app_done_fn done,
     const void *ctx, size_t size, char *err, size_t errlen)
 {
-	struct app_req *r;
 	void *copy;
 
 	if ((copy = malloc(size)) == NULL) {
@@ -708,13 +719,7 @@ app_get_ctx(struct app *app, const char *path, app_done_fn done,
 		return -1;
 	}
 	memcpy(copy, ctx, size);
-	if ((r = app_req_new(app, done, copy, err, errlen)) == NULL) {
-		free(copy);
-		return -1;
-	}
-	r->owned = copy;
-	return app_req_started(app, r, net_get(app->net, path, app_req_done,
-	    r, err, errlen));
+	return app_get_with(app, path, done, copy, true, err, errlen);
 }
 
 int

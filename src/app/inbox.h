@@ -8,9 +8,18 @@
 
 #include <stddef.h>
 
+#include "ttydesk/model.h"
+
 struct app;
-struct td_conversation;
-struct td_queue;
+
+/* A queue as its tab shows it. */
+struct inbox_queue {
+	struct td_queue q;   /* a team's id points at an app-owned string,
+	                      * stable until the teams change */
+	char label[48];
+	size_t count;
+	size_t unread;       /* conversations with unread messages */
+};
 
 /* The conversations of queue q that pass the number filter, in the
  * queue's order: *items malloc'd (NULL when empty; the pointers are the
@@ -21,5 +30,15 @@ size_t inbox_list(struct app *app, const struct td_queue *q,
  * many of them have unread messages. */
 void inbox_count(const struct app *app, const struct td_queue *q,
     size_t *count, size_t *unread);
+
+/* The agent's queues: Mine, Unassigned, one per team (the agent's own,
+ * else every team the relay has), Escalated, All, Resolved, not yet
+ * counted.  0 with the malloc'd array in *out and its length in *n, or -1
+ * when out of memory. */
+int inbox_queues(struct app *app, struct inbox_queue **out, size_t *n);
+/* The index of the queue of kind (and, for a team's, of team) among the n
+ * at q; 0 when none is. */
+size_t inbox_queue_find(const struct inbox_queue *q, size_t n,
+    enum td_queue_kind kind, const char *team);
 
 #endif

@@ -239,7 +239,7 @@ report_path(char *buf, size_t len, int64_t from, int64_t to, const char *by)
 		return NULL;
 	/* Both days are whole: to is the last second of the last day. */
 	w = snprintf(buf, len, "/v1/reports?from=%lld&to=%lld&by=%s",
-	    (long long)from, (long long)(to + 86399), by);
+	    (long long)from, (long long)to + 86399, by);
 	return w < 0 || (size_t)w >= len ? NULL : buf;
 }
 

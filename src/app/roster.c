@@ -87,20 +87,42 @@ roster_teams_text(const json_t *arr, char **out)
 	return 0;
 }
 
+/* The id of object o, sanitized; NULL when o is no object or the id is
+ * missing or empty. */
+static char *
+roster_id(const json_t *o)
+{
+	char *id = json_is_object(o) ? roster_text(json_object_get(o, "id")) :
+	    NULL;
+
+	if (id != NULL && *id == '\0') {
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
+/* A short word at key (a role, a mode) into buf, dflt when it is missing
+ * or does not fit. */
+static void
+roster_word(char *buf, size_t size, const json_t *o, const char *key,
+    const char *dflt)
+{
+	const json_t *v = json_object_get(o, key);
+
+	snprintf(buf, size, "%s", json_is_string(v) && json_string_length(v) <
+	    size ? json_string_value(v) : dflt);
+}
+
 static int
 roster_agent_parse(const json_t *o, struct roster_agent *a)
 {
-	const json_t *role = json_object_get(o, "role");
-
-	if (!json_is_object(o) || (a->id = roster_text(json_object_get(o,
-	    "id"))) == NULL || *a->id == '\0')
+	if ((a->id = roster_id(o)) == NULL)
 		return -1;
 	a->name = roster_text(json_object_get(o, "name"));
 	if (a->name == NULL && (a->name = strdup(a->id)) == NULL)
 		return -1;
-	snprintf(a->role, sizeof a->role, "%s", json_is_string(role) &&
-	    json_string_length(role) < sizeof a->role ?
-	    json_string_value(role) : "agent");
+	roster_word(a->role, sizeof a->role, o, "role", "agent");
 	a->online = json_is_true(json_object_get(o, "online"));
 	if (roster_teams_text(json_object_get(o, "teams"), &a->teams) != 0 ||
 	    roster_int(o, "last_seen", 0, &a->last_seen) != 0 ||
@@ -115,14 +137,9 @@ roster_agent_parse(const json_t *o, struct roster_agent *a)
 static int
 roster_team_parse(const json_t *o, struct roster_team *t)
 {
-	const json_t *mode = json_object_get(o, "mode");
-
-	if (!json_is_object(o) || (t->id = roster_text(json_object_get(o,
-	    "id"))) == NULL || *t->id == '\0')
+	if ((t->id = roster_id(o)) == NULL)
 		return -1;
-	snprintf(t->mode, sizeof t->mode, "%s", json_is_string(mode) &&
-	    json_string_length(mode) < sizeof t->mode ?
-	    json_string_value(mode) : "off");
+	roster_word(t->mode, sizeof t->mode, o, "mode", "off");
 	t->open_now = json_is_true(json_object_get(o, "open_now"));
 	if (roster_int(o, "unassigned", 0, &t->unassigned) != 0 ||
 	    roster_wait_parse(json_object_get(o, "oldest_waiting"),

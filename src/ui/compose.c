@@ -157,6 +157,17 @@ compose_window_ok(const struct td_conversation *c, int64_t now, char *buf,
 	return false;
 }
 
+bool
+compose_window_check(struct app *app, const struct td_conversation *c)
+{
+	char why[256];
+
+	if (compose_window_ok(c, app->now, why, sizeof why))
+		return true;
+	app_error(app, "%s", why);
+	return false;
+}
+
 static char *
 compose_quote_text(const struct app *app, const struct td_conversation *c,
     const struct td_msg *q)
@@ -527,13 +538,7 @@ compose_key(struct app *app, struct view *v, int key)
 	return UI_HANDLED;
 }
 
-static void
-compose_resize(struct app *app, struct view *v)
-{
-	v->dirty = true;
-}
-
 const struct view compose_view = {
 	.name = "compose", .draw = compose_draw, .handle_key = compose_key,
-	.resize = compose_resize,
+	.resize = ui_view_resized,
 };

@@ -73,6 +73,9 @@ void compose_free(struct app *app);
  * buf when closed (returns false), true when free text is allowed. */
 bool compose_window_ok(const struct td_conversation *c, int64_t now,
     char *buf, size_t len);
+/* The same for an action that sends free text: true, or false with the
+ * reason on the status bar. */
+bool compose_window_check(struct app *app, const struct td_conversation *c);
 
 extern const struct view compose_view;
 

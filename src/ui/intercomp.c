@@ -227,17 +227,14 @@ intercomp_start(struct app *app)
 	const char *items[IC_N_KINDS + INTERCOMP_SAVED_MAX];
 	char lines[INTERCOMP_SAVED_MAX][96];
 	struct intercomp *ic;
-	char why[256];
 	size_t i, n = 0;
 
 	if (c == NULL) {
 		app_message(app, "open a conversation first");
 		return UI_HANDLED;
 	}
-	if (!compose_window_ok(c, app->now, why, sizeof why)) {
-		app_error(app, "%s", why);
+	if (!compose_window_check(app, c))
 		return UI_HANDLED;
-	}
 	if ((ic = calloc(1, sizeof *ic)) == NULL ||
 	    (ic->conv = strdup(c->id)) == NULL) {
 		ic_free(ic);

@@ -72,12 +72,6 @@ list_draw(struct app *app, struct view *v)
 	aline_free(&l);
 }
 
-static void
-list_resize(struct app *app, struct view *v)
-{
-	v->dirty = true;
-}
-
 const struct view list_view = {
-	.name = "list", .draw = list_draw, .resize = list_resize,
+	.name = "list", .draw = list_draw, .resize = ui_view_resized,
 };

@@ -315,12 +315,9 @@ media_attach(struct app *app)
 {
 	struct td_conversation *c = app_open_conv(app);
 	struct attach_ask *a;
-	char why[256];
 
-	if (!compose_window_ok(c, app->now, why, sizeof why)) {
-		app_error(app, "%s", why);
+	if (!compose_window_check(app, c))
 		return UI_HANDLED;
-	}
 	if ((a = calloc(1, sizeof *a)) == NULL ||
 	    (a->conv = strdup(c->id)) == NULL) {
 		free(a);

@@ -7,21 +7,9 @@
 #include "ttydesk/model.h"
 #include "app.h"
 #include "inbox.h"
-#include "teams.h"
 #include "sla.h"
 #include "ui.h"
 #include "queues.h"
-
-static void
-queue_add(struct ui_queue *q, size_t *n, enum td_queue_kind kind,
-    const char *team, const char *label)
-{
-	memset(&q[*n], 0, sizeof q[*n]);
-	q[*n].q.kind = kind;
-	q[*n].q.team = team;
-	snprintf(q[*n].label, sizeof q[*n].label, "%s", label);
-	(*n)++;
-}
 
 void
 queues_remember(struct app *app)
@@ -36,40 +24,19 @@ int
 queues_build(struct app *app)
 {
 	struct ui *ui = ui_of(app);
-	struct ui_queue *q;
-	size_t n = 0, i, n_team;
+	struct inbox_queue *q;
+	size_t n;
 	enum td_queue_kind cur = ui->n_queues ? ui->queues[ui->cur_queue].q.kind :
 	    TD_Q_ALL;
-	/* ui->cur_team, not the old queue's pointer: the team strings may
-	 * have been freed (a new /v1/me answer) by the time we get here. */
-	const char *curteam = ui->cur_team;
-	if (app->n_my_teams == 0)
-		teams_learn(app);
-	n_team = app->n_my_teams ? app->n_my_teams : app->n_teams;
-	if ((q = calloc(n_team + 5, sizeof *q)) == NULL)
+
+	if (inbox_queues(app, &q, &n) != 0)
 		return -1;
-	queue_add(q, &n, TD_Q_MINE, NULL, "Mine");
-	queue_add(q, &n, TD_Q_UNASSIGNED, NULL, "Unassigned");
-	/* Team ids point at app-owned strings: stable until the next build. */
-	for (i = 0; i < n_team; i++) {
-		const char *id = app->n_my_teams ? app->my_teams[i] :
-		    app->teams[i].id;
-		queue_add(q, &n, TD_Q_TEAM, id, teams_name(app, id));
-	}
-	queue_add(q, &n, TD_Q_ESCALATED, NULL, "Escalated");
-	queue_add(q, &n, TD_Q_ALL, NULL, "All");
-	queue_add(q, &n, TD_Q_RESOLVED, NULL, "Resolved");
 	free(ui->queues);
 	ui->queues = q;
 	ui->n_queues = n;
-	ui->cur_queue = 0;
-	for (i = 0; i < n; i++) {
-		if (q[i].q.kind == cur && (cur != TD_Q_TEAM ||
-		    strcmp(q[i].q.team, curteam) == 0)) {
-			ui->cur_queue = i;
-			break;
-		}
-	}
+	/* ui->cur_team, not the old queue's pointer: the team strings may
+	 * have been freed (a new /v1/me answer) by the time we get here. */
+	ui->cur_queue = inbox_queue_find(q, n, cur, ui->cur_team);
 	queues_remember(app);
 	queues_count(app);
 	return 0;

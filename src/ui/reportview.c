@@ -340,7 +340,7 @@ report_title(struct app *app, struct aline *l, const struct reportui *r)
 	day_name(b, sizeof b, r->to);
 	aline_printf(l, TH_DAY, " Report %s %s %s (%lld days, UTC)", a,
 	    ui_of(app)->utf8 ? "\xe2\x80\x93" : "-", b,
-	    (long long)((r->to - r->from) / DAY + 1));
+	    (long long)(r->to - r->from) / DAY + 1);
 	if (r->err[0] != '\0')
 		aline_printf(l, TH_FAILED, "  %s", r->err);
 	else if (!r->have_agents || !r->have_days)

@@ -226,14 +226,8 @@ thread_draw(struct app *app, struct view *v)
 	aline_free(&empty);
 }
 
-static void
-thread_resize(struct app *app, struct view *v)
-{
-	v->dirty = true;
-}
-
 const struct view thread_view = {
-	.name = "thread", .draw = thread_draw, .resize = thread_resize,
+	.name = "thread", .draw = thread_draw, .resize = ui_view_resized,
 };
 
 static void
@@ -401,23 +395,29 @@ thread_fix_sel(struct convui *cu, size_t h)
 	}
 }
 
+/* The pane's top at top (kept in range), the selection kept in view. */
+static void
+thread_place(struct app *app, struct convui *cu, size_t top)
+{
+	size_t h = thread_height(app);
+
+	cu->top = top;
+	thread_clamp(cu, h);
+	thread_fix_sel(cu, h);
+	ui_of(app)->thread.dirty = true;
+}
+
 void
 thread_scroll(struct app *app, long lines)
 {
 	struct td_conversation *c;
 	struct convui *cu = thread_state(app, &c);
-	size_t h = thread_height(app);
 
 	if (cu == NULL)
 		return;
-	if (lines < 0 && (size_t)-lines > cu->top)
-		cu->top = 0;
-	else
-		cu->top = (size_t)((long)cu->top + lines);
-	thread_clamp(cu, h);
-	thread_fix_sel(cu, h);
+	thread_place(app, cu, lines < 0 && (size_t)-lines > cu->top ? 0 :
+	    (size_t)((long)cu->top + lines));
 	thread_at_top(app, cu);
-	ui_of(app)->thread.dirty = true;
 }
 
 void
@@ -425,26 +425,22 @@ thread_edge(struct app *app, int bottom)
 {
 	struct td_conversation *c;
 	struct convui *cu = thread_state(app, &c);
-	size_t h = thread_height(app);
+	size_t i;
 
 	if (cu == NULL)
 		return;
-	cu->top = bottom ? cu->n_lines : 0;
-	thread_clamp(cu, h);
 	cu->sel = -1;
-	thread_fix_sel(cu, h);
-	if (!bottom) {
-		/* The first message, not the last visible one. */
-		size_t i;
-		for (i = 0; i < cu->n_lines; i++) {
-			if (cu->msg_of[i] >= 0) {
-				cu->sel = cu->msg_of[i];
-				break;
-			}
+	thread_place(app, cu, bottom ? cu->n_lines : 0);
+	if (bottom)
+		return;
+	/* The first message, not the last visible one. */
+	for (i = 0; i < cu->n_lines; i++) {
+		if (cu->msg_of[i] >= 0) {
+			cu->sel = cu->msg_of[i];
+			break;
 		}
-		thread_at_top(app, cu);
 	}
-	ui_of(app)->thread.dirty = true;
+	thread_at_top(app, cu);
 }
 
 static int

@@ -282,6 +282,12 @@ ui_layout(struct app *app)
 }
 
 void
+ui_view_resized(struct app *app, struct view *v)
+{
+	v->dirty = true;
+}
+
+void
 ui_resize(struct app *app)
 {
 	struct winsize ws;

@@ -19,6 +19,7 @@
 #include "ttydesk/model.h"
 #include "aline.h"
 #include "app.h"
+#include "inbox.h"
 #include "keymap.h"
 #include "picgfx.h"
 #include "theme.h"
@@ -58,13 +59,6 @@ struct view {
 
 enum ui_focus { FOCUS_LIST = 0, FOCUS_THREAD };
 
-struct ui_queue {
-	struct td_queue q;
-	char label[48];
-	size_t count;
-	size_t unread;  /* conversations with unread messages */
-};
-
 struct ui {
 	bool started;
 	bool utf8;
@@ -86,7 +80,7 @@ struct ui {
 	short pair[40];
 
 	/* Queues and the list of the current one. */
-	struct ui_queue *queues;
+	struct inbox_queue *queues; /* the tabs (inbox_queues) */
 	size_t n_queues;
 	size_t cur_queue;
 	bool queue_chosen;  /* the agent switched queues: keep it */
@@ -160,6 +154,8 @@ int ui_start_term(struct app *app, void *screen);
 void ui_apply_theme(struct app *app);
 void ui_layout(struct app *app);
 void ui_resize(struct app *app);
+/* A view's resize that repaints it whole (list, thread, compose). */
+void ui_view_resized(struct app *app, struct view *v);
 void ui_draw(struct app *app);
 void ui_dirty_all(struct app *app);
 /* Show a full-screen panel drawn and keyed by proto's functions and

@@ -32,7 +32,7 @@ tabs_draw(struct app *app, struct view *v)
 	for (;;) {
 		aline_clear(&l);
 		for (i = start; i < ui->n_queues; i++) {
-			const struct ui_queue *q = &ui->queues[i];
+			const struct inbox_queue *q = &ui->queues[i];
 			int st = i == ui->cur_queue ? TH_TAB_ACTIVE : TH_TABS;
 			aline_printf(&l, st, " %s %zu", q->label, q->count);
 			/* What stays on the relay (outside the working set). */
