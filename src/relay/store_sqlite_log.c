@@ -220,16 +220,14 @@ sqlite_log_ensure(sqlite3 *db, bool *rewrote, char **msg)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-int
-sqlite_log_decode(const char *body, size_t len, struct buf *b)
+/* Appends body with its codes expanded.  One pass: a piece never holds
+ * a code, so the view's chain of replace() calls and this give the same
+ * text. */
+static void
+log_expand(const char *body, size_t len, struct buf *b)
 {
 	size_t i, from = 0;
 
-	b->len = 0;
-	if (len > 0 && body[0] == '{')
-		return buf_add(b, body, len);
-	/* One pass: a piece never holds a code, so the view's chain of
-	 * replace() calls and this give the same text. */
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)body[i];
 
@@ -240,6 +238,29 @@ sqlite_log_decode(const char *body, size_t len, struct buf *b)
 		}
 	}
 	buf_add(b, body + from, len - from);
+}
+
+int
+sqlite_log_json(int64_t seq, int64_t ts, const char *type,
+    const char *conversation, const char *body, size_t len, struct buf *b)
+{
+	b->len = 0;
+	if (len > 0 && body[0] == '{')
+		return buf_add(b, body, len);
+	buf_printf(b, "{\"seq\":%lld,\"ts\":%lld,\"type\":\"%s\","
+	    "\"conversation\":\"%s\"", (long long)seq, (long long)ts,
+	    type != NULL ? type : "", conversation != NULL ? conversation : "");
+	log_expand(body, len, b);
+	return b->failed ? -1 : 0;
+}
+
+int
+sqlite_log_decode(const char *body, size_t len, struct buf *b)
+{
+	b->len = 0;
+	if (len > 0 && body[0] == '{')
+		return buf_add(b, body, len);
+	log_expand(body, len, b);
 	if (b->failed || b->len == 0)
 		return -1;
 	/* ,"key":...} or } after the head: an object of the rest. */

@@ -76,18 +76,45 @@ sw_convrows(sqlite3_stmt *s, struct relay_convrows *out)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Steps s to the end, adding each (seq, ts, type, json) row to out. */
-static int
-sw_evrows(sqlite3_stmt *s, int64_t conv, struct relay_evrows *out)
+/* The events of one conversation: from event_log itself, decoded here
+ * (the view's SQL decoding costs twenty times more), or from a schema-1
+ * events table.  ?1 conversation; the caller's condition follows. */
+static sqlite3_stmt *
+sw_prepare_events(void *be, bool v1, const char *where)
 {
+	char sql[320];
+
+	snprintf(sql, sizeof sql, "SELECT seq, ts, type, conversation, %s "
+	    "FROM %s WHERE conversation = ?1 AND %s", v1 ? "json" : "body",
+	    v1 ? "events" : "event_log", where);
+	return sw_prepare(be, sql);
+}
+
+/* Steps s to the end, adding each (seq, ts, type, conversation, body)
+ * row to out as the event's JSON; b is the caller's scratch buffer. */
+static int
+sw_evrows(sqlite3_stmt *s, bool v1, int64_t conv, struct buf *b,
+    struct relay_evrows *out)
+{
+	const char *type, *text;
+	size_t len;
 	int rc;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		type = (const char *)sqlite3_column_text(s, 2);
+		text = (const char *)sqlite3_column_text(s, 4);
+		len = (size_t)sqlite3_column_bytes(s, 4);
+		if (!v1) {
+			if (sqlite_log_json(sqlite3_column_int64(s, 0),
+			    sqlite3_column_int64(s, 1), type,
+			    (const char *)sqlite3_column_text(s, 3), text, len,
+			    b) != 0)
+				return -1;
+			text = b->s;
+			len = b->len;
+		}
 		if (relay_evrows_add(out, conv, sqlite3_column_int64(s, 0),
-		    sqlite3_column_int64(s, 1),
-		    (const char *)sqlite3_column_text(s, 2),
-		    (const char *)sqlite3_column_text(s, 3),
-		    (size_t)sqlite3_column_bytes(s, 3)) != 0)
+		    sqlite3_column_int64(s, 1), type, text, len) != 0)
 			return -1;
 	}
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -97,12 +124,14 @@ static int
 sqlite_window_convs(void *be, int64_t since, int64_t after,
     int limit, struct relay_convrows *out)
 {
-	/* Two index ranges (status, msg_ts), joined by row number. */
+	/* Along the row numbers from the page's start, until the page is
+	 * full: a whole snapshot reads the table once.  The (status, msg_ts)
+	 * indexes would give every matching row again for each page, whose
+	 * order they do not keep (the unary + keeps the planner off them). */
 	sqlite3_stmt *s = sw_prepare(be, "SELECT id, contact, state, "
-	    "first_ts, COALESCE(msg_ts, 0) FROM conversations WHERE id IN ("
-	    "SELECT id FROM conversations WHERE status IN "
-	    WS_OPEN " AND id > ?1 UNION SELECT id FROM conversations WHERE "
-	    "msg_ts >= ?2 AND id > ?1) ORDER BY id LIMIT ?3");
+	    "first_ts, COALESCE(msg_ts, 0) FROM conversations WHERE id > ?1 "
+	    "AND (+status IN " WS_OPEN " OR +msg_ts >= ?2) ORDER BY id "
+	    "LIMIT ?3");
 
 	if (s == NULL)
 		return -1;
@@ -140,9 +169,11 @@ static int
 sqlite_window_events(void *be, const int64_t *ids, size_t n,
     int64_t through, struct relay_evrows *out)
 {
-	sqlite3_stmt *s = sw_prepare(be, "SELECT seq, ts, type, json FROM "
-	    "events WHERE conversation = ?1 AND type IN ('contact', "
-	    "'conversation', 'message', 'status') AND seq <= ?2 ORDER BY seq");
+	int v1 = sqlite_log_is_v1(sqlite_store_db(be));
+	sqlite3_stmt *s = v1 < 0 ? NULL : sw_prepare_events(be, v1, "type IN "
+	    "('contact', 'conversation', 'message', 'status') AND seq <= ?2 "
+	    "ORDER BY seq");
+	struct buf b = { 0 };
 	char *id;
 	size_t i;
 	int rc = 0;
@@ -156,11 +187,12 @@ sqlite_window_events(void *be, const int64_t *ids, size_t n,
 		}
 		sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, through);
-		rc = sw_evrows(s, ids[i], out);
+		rc = sw_evrows(s, v1, ids[i], &b, out);
 		sqlite3_reset(s);
 		free(id);
 	}
 	sqlite3_finalize(s);
+	buf_free(&b);
 	return rc;
 }
 
@@ -169,22 +201,23 @@ sqlite_window_conv_events(void *be, const char *conv,
     const char *type, int64_t after, int64_t before, int limit, bool newest,
     struct relay_evrows *out)
 {
-	char sql[256];
+	int v1 = sqlite_log_is_v1(sqlite_store_db(be));
+	struct buf b = { 0 };
 	sqlite3_stmt *s;
 	int rc;
 
-	snprintf(sql, sizeof sql, "SELECT seq, ts, type, json FROM events "
-	    "WHERE conversation = ?1 AND type = ?2 AND seq > ?3 AND seq < ?4 "
-	    "ORDER BY seq %s LIMIT ?5", newest ? "DESC" : "ASC");
-	if ((s = sw_prepare(be, sql)) == NULL)
+	if (v1 < 0 || (s = sw_prepare_events(be, v1, newest ? "type = ?2 AND "
+	    "seq > ?3 AND seq < ?4 ORDER BY seq DESC LIMIT ?5" : "type = ?2 "
+	    "AND seq > ?3 AND seq < ?4 ORDER BY seq ASC LIMIT ?5")) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, conv, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, type, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, after);
 	sqlite3_bind_int64(s, 4, before);
 	sqlite3_bind_int(s, 5, limit > 0 ? limit : -1);
-	rc = sw_evrows(s, store_conv_rowid(conv), out);
+	rc = sw_evrows(s, v1, store_conv_rowid(conv), &b, out);
 	sqlite3_finalize(s);
+	buf_free(&b);
 	return rc;
 }
 
