@@ -51,6 +51,13 @@ struct relay {
 	struct relay_store *writer;
 	struct relay_store *reader;
 	pthread_mutex_t reader_lock;
+	/* A snapshot's counts of what lies outside the working set, for its
+	 * (since, through): one count per snapshot, not per page, as the
+	 * count reads every conversation.  Under reader_lock. */
+	struct {
+		int64_t since, through, outside, resolved;
+		bool valid;
+	} snap_outside;
 
 	/* writer thread */
 	pthread_t writer_thread;

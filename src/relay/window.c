@@ -250,6 +250,27 @@ struct snap_page {
  * instead of holding all of them in memory. */
 #define SNAP_READ_CHUNK 50
 
+/* The outside counts of pg's (since, through): one log position holds one
+ * state, so a snapshot's later pages take its first page's counts. */
+static int
+snap_outside(struct relay *r, int64_t since, struct snap_page *pg)
+{
+	if (!r->snap_outside.valid || r->snap_outside.since != since ||
+	    r->snap_outside.through != pg->through) {
+		if (relay_store_window_outside(r->reader, since,
+		    &r->snap_outside.outside, &r->snap_outside.resolved) != 0) {
+			r->snap_outside.valid = false;
+			return -1;
+		}
+		r->snap_outside.since = since;
+		r->snap_outside.through = pg->through;
+		r->snap_outside.valid = true;
+	}
+	pg->outside = r->snap_outside.outside;
+	pg->resolved = r->snap_outside.resolved;
+	return 0;
+}
+
 static int
 snap_read(struct req *q, const struct snap_args *a, struct snap_page *pg)
 {
@@ -263,8 +284,7 @@ snap_read(struct req *q, const struct snap_args *a, struct snap_page *pg)
 	pg->through = a->through >= 0 ? a->through : relay_store_head(st);
 	if (pg->through < 0 || relay_store_window_convs(st, a->since, a->after,
 	    (int)a->limit + 1, &pg->convs) != 0 ||
-	    relay_store_window_outside(st, a->since, &pg->outside,
-	    &pg->resolved) != 0)
+	    snap_outside(q->r, a->since, pg) != 0)
 		goto out;
 	if ((pg->more = pg->convs.n > (size_t)a->limit)) {
 		free(pg->convs.v[--pg->convs.n].state);
