@@ -41,7 +41,7 @@ fill_run(struct relay *r, struct relay_job *j)
 		snprintf(wa, sizeof wa, "1555%08d", i);
 		c.wa_id = wa;
 		c.name = "Bench";
-		state = conv_state_new();
+		state = conv_state_for(&config_dir(r->cfg)->numbers[0]);
 		json_object_set_new(state, "team", json_string("tier1"));
 		json_object_set_new(state, "last_inbound_ts",
 		    json_integer(1774612000 + i));

@@ -72,21 +72,18 @@ conv_state_strip(json_t *state)
 }
 
 json_t *
-conv_state_new(void)
-{
-	return json_pack("{s:s, s:n, s:n, s:s, s:I, s:[], s:{s:b}}",
-	    "status", "open", "assignee", "team", "priority", "normal",
-	    "last_inbound_ts", (json_int_t)0, "labels", "sla", "breached", 0);
-}
-
-json_t *
 conv_state_for(const struct relay_number *n)
 {
-	json_t *state = conv_state_new();
+	/* The number before labels and sla: the event log stores the common
+	 * ending ,"labels":[],"sla":{"breached":false}}} as one byte
+	 * (store_sqlite_log.c), which a number after it would break. */
+	json_t *state = json_pack("{s:s, s:n, s:n, s:s, s:I, s:s, s:[], "
+	    "s:{s:b}}", "status", "open", "assignee", "team", "priority",
+	    "normal", "last_inbound_ts", (json_int_t)0, "number", n->id,
+	    "labels", "sla", "breached", 0);
 
 	if (state == NULL)
 		return NULL;
-	json_object_set_new(state, "number", json_string(n->id));
 	if (n->default_team != NULL)
 		json_object_set_new(state, "team", json_string(n->default_team));
 	return state;

@@ -22,7 +22,6 @@ json_t *ev_new(int64_t ts, const char *type, const char *conversation);
 json_t *ev_message_new(int64_t ts, const char *conversation,
     const struct td_message *m);
 json_t *ev_contact_json(const struct relay_contact *c);
-json_t *conv_state_new(void);
 /* Removes the relay's private keys (those starting with '_'). */
 void conv_state_strip(json_t *state);
 
