@@ -247,7 +247,6 @@ static void
 report_deliver(struct app *app, const struct query *q, long status,
     void *value, const char *why)
 {
-
 	((report_done_fn)q->done)(app, q->ud, status, value, why);
 }
 

@@ -203,12 +203,13 @@ sqlite_window_conv_events(void *be, const char *conv,
 {
 	int v1 = sqlite_log_is_v1(sqlite_store_db(be));
 	struct buf b = { 0 };
+	char where[96];
 	sqlite3_stmt *s;
 	int rc;
 
-	if (v1 < 0 || (s = sw_prepare_events(be, v1, newest ? "type = ?2 AND "
-	    "seq > ?3 AND seq < ?4 ORDER BY seq DESC LIMIT ?5" : "type = ?2 "
-	    "AND seq > ?3 AND seq < ?4 ORDER BY seq ASC LIMIT ?5")) == NULL)
+	snprintf(where, sizeof where, "type = ?2 AND seq > ?3 AND seq < ?4 "
+	    "ORDER BY seq %s LIMIT ?5", newest ? "DESC" : "ASC");
+	if (v1 < 0 || (s = sw_prepare_events(be, v1, where)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, conv, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, type, -1, SQLITE_STATIC);
