@@ -303,6 +303,14 @@ class OldDatabase(unittest.TestCase):
 		self.assertEqual(same, 121)  # every inbound message
 		self.assertEqual(db.execute("SELECT value FROM meta WHERE key = "
 		    "'schema'").fetchone(), ("2",))
+		# The conversation made after the upgrade: its state names its
+		# number before labels and sla, so the common ending is one code.
+		coded, literal = db.execute("SELECT COUNT(*), SUM(instr(body, "
+		    "'\"sla\"') > 0) FROM event_log WHERE type = 'conversation' "
+		    "AND conversation = (SELECT conversation FROM event_log WHERE "
+		    "type = 'message' ORDER BY seq DESC LIMIT 1)").fetchone()
+		self.assertGreater(coded, 0)
+		self.assertEqual(literal, 0)
 		db.close()
 
 	def test_export_import_keeps_every_event(self):

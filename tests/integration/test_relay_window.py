@@ -181,6 +181,29 @@ class WindowTest(RelayTestCase):
 		    e["message"].get("text") == "during the snapshot"
 		    for e in events))
 
+	def test_outside_counts_every_page_at_its_through(self):
+		now = int(time.time())
+		since = now - 30 * DAY
+		for _ in range(3):
+			self.conversation_at(now - 60)
+		gone, _ = self.conversation_at(now - 90 * DAY)
+		self.ok(self.alice.set_status(gone, "resolved"))
+		_, _, pages = snapshot_all(self.alice, since, limit=1)
+		self.assertGreaterEqual(len(pages), 3)
+		first = pages[0]["outside"]
+		self.assertGreaterEqual(first["resolved"], 1)
+		for p in pages:
+			self.assertEqual(p["outside"], first)
+		# Resolving another old conversation moves the log: the next
+		# snapshot, same since, counts it.
+		more, _ = self.conversation_at(now - 80 * DAY)
+		self.ok(self.alice.set_status(more, "resolved"))
+		_, _, pages = snapshot_all(self.alice, since, limit=1)
+		want = {"conversations": first["conversations"] + 1,
+		    "resolved": first["resolved"] + 1}
+		for p in pages:
+			self.assertEqual(p["outside"], want)
+
 	def test_snapshot_bad_parameters(self):
 		for q in ("", "since=abc", "since=-1", "since=0&limit=0",
 		    "since=0&limit=1001", "since=0&limit=x",
