@@ -24,6 +24,7 @@
 #include "migrate.h"
 #include "pg_schema.h"
 #include "store.h"
+#include "store_sqlite.h"
 
 #define DUMP_FORMAT 1
 
@@ -62,7 +63,7 @@ static const struct dump_table {
 	{ "conversations", "id, contact, state, first_ts, last_ts, wake_at, "
 	    "number", "IITIIIT", "id", "id", "", NULL, "main", false },
 	{ "messages", "id, wamid, fingerprint, conversation, direction, ts",
-	    "TTTTII", "rowid", "rid", "", "id, CASE wamid WHEN '=' THEN id "
+	    "TTTTII", "ts, id", "rid", "", "id, CASE wamid WHEN '=' THEN id "
 	    "ELSE wamid END, fingerprint, conversation, direction, ts", NULL,
 	    false },
 	{ "status_keys", "message, status", "TT", "message, status",
@@ -578,7 +579,8 @@ migrate_main(const char *config)
 	struct relay_config cfg;
 	struct relay_store *st = NULL;
 	char err[512], *v = NULL;
-	int before = 0, rc = 1;
+	int before = 0, rekeyed, rc = 1;
+	long long rows;
 	PGconn *c;
 
 	if (config_load_cmd(config, &cfg) != 0)
@@ -609,6 +611,13 @@ migrate_main(const char *config)
 	printf("%s: schema version %s\n", cfg.database, v);
 	relay_store_close(st);
 	st = NULL;
+	if ((rekeyed = sqlite_messages_rekey(cfg.database, &rows, err,
+	    sizeof err)) < 0)
+		goto fail;
+	if (rekeyed > 0)
+		printf("messages: %lld keyed by their id alone; the pages this "
+		    "freed take new data (VACUUM gives them back to the disk)\n",
+		    rows);
 	if (migrate_search(cfg.database, err, sizeof err) != 0)
 		goto fail;
 	rc = 0;

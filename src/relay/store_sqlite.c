@@ -12,6 +12,7 @@
 
 #include "store_backend.h"
 #include "store_common.h"
+#include "store_sqlite.h"
 #include "store_sqlite_log.h"
 #include "store_sqlite_search.h"
 #include "store_window_backend.h"
@@ -118,11 +119,13 @@ static const char *st_sql[Q_COUNT] = {
 	    "substr(fingerprint, 1, 16) = substr(?2, 1, 16)",
 	[Q_MSG_BY_ID] = "SELECT id, CASE wamid WHEN '=' THEN id ELSE wamid "
 	    "END, conversation, direction FROM messages WHERE id = ?",
+	/* Outbound first, then the oldest: messages has no rowid in a
+	 * database made since its table lost it (the key is its id). */
 	[Q_MSG_BY_WAMID] = "SELECT id, w, conversation, direction FROM ("
-	    "SELECT id, wamid AS w, conversation, direction, rowid AS r FROM "
+	    "SELECT id, wamid AS w, conversation, direction, ts FROM "
 	    "messages WHERE wamid = ?1 AND wamid IS NOT '=' UNION ALL SELECT "
-	    "id, id, conversation, direction, rowid FROM messages WHERE id = ?1 "
-	    "AND wamid = '=') ORDER BY direction DESC, r LIMIT 1",
+	    "id, id, conversation, direction, ts FROM messages WHERE id = ?1 "
+	    "AND wamid = '=') ORDER BY direction DESC, ts, id LIMIT 1",
 	[Q_MSG_PUT] = "INSERT INTO messages(id, wamid, fingerprint, "
 	    "conversation, direction, ts) VALUES(?1, CASE WHEN ?2 = ?1 THEN '=' "
 	    "ELSE ?2 END, substr(?3, 1, 16), ?4, ?5, ?6)",
@@ -169,6 +172,14 @@ static const char *st_sql[Q_COUNT] = {
 	[Q_ROLLBACK_TO] = "ROLLBACK TO job",
 };
 
+/* Keyed by its id alone: a rowid table would keep every id a second
+ * time in the primary key's index (30 bytes a message).  A database made
+ * before keeps its rowid table, which the same queries read, until
+ * sqlite_messages_rekey() makes it anew. */
+#define ST_MESSAGES_COLUMNS "(id TEXT PRIMARY KEY, wamid TEXT, fingerprint " \
+    "TEXT, conversation TEXT NOT NULL, direction INTEGER NOT NULL, ts " \
+    "INTEGER NOT NULL) WITHOUT ROWID"
+
 static const char st_schema[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE IF NOT EXISTS contacts(id INTEGER PRIMARY KEY AUTOINCREMENT, "
@@ -183,9 +194,7 @@ static const char st_schema[] =
     "CREATE TABLE IF NOT EXISTS contact_aliases(kind TEXT NOT NULL, value "
     "  TEXT NOT NULL, contact INTEGER NOT NULL, PRIMARY KEY(kind, value)) "
     "  WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS messages(id TEXT PRIMARY KEY, wamid TEXT, "
-    "  fingerprint TEXT, conversation TEXT NOT NULL, direction INTEGER NOT "
-    "  NULL, ts INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS messages" ST_MESSAGES_COLUMNS ";"
     "CREATE INDEX IF NOT EXISTS messages_wamid ON messages(wamid) WHERE "
     "  wamid IS NOT '=';"
     "CREATE TABLE IF NOT EXISTS status_keys(message TEXT NOT NULL, "
@@ -264,13 +273,26 @@ static const char st_indexes[] =
     "CREATE INDEX IF NOT EXISTS conversations_number ON "
     "  conversations(contact, number);";
 
+#define ST_MESSAGES_WAMID "CREATE INDEX messages_wamid ON messages(wamid) " \
+    "WHERE wamid IS NOT '=';"
+
 /* Schema 1 to 2: message keys as Q_MSG_* read them. */
 static const char st_messages_v2[] =
     "UPDATE messages SET wamid = '=' WHERE wamid = id;"
     "UPDATE messages SET fingerprint = substr(fingerprint, 1, 16) WHERE "
     "  length(fingerprint) > 16;"
     "DROP INDEX IF EXISTS messages_wamid;"
-    "CREATE INDEX messages_wamid ON messages(wamid) WHERE wamid IS NOT '=';";
+    ST_MESSAGES_WAMID;
+
+/* A rowid messages table made anew without its rowid, in id order so
+ * that the new table's pages fill up one after the other. */
+static const char st_messages_rekey[] =
+    "CREATE TABLE messages_keyed" ST_MESSAGES_COLUMNS ";"
+    "INSERT INTO messages_keyed SELECT id, wamid, fingerprint, "
+    "  conversation, direction, ts FROM messages ORDER BY id;"
+    "DROP TABLE messages;"
+    "ALTER TABLE messages_keyed RENAME TO messages;"
+    ST_MESSAGES_WAMID;
 
 struct sqlite_store {
 	sqlite3 *db;
@@ -453,6 +475,47 @@ st_migrate(struct sqlite_store *st, bool *rewrote, char **msg)
 out:
 	if (rc != 0)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int
+sqlite_messages_rekey(const char *path, long long *rows, char *err,
+    size_t errlen)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *q = NULL;
+	int rc = -1;
+
+	*rows = 0;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(db, 10000);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT sql LIKE '%WITHOUT ROWID', (SELECT "
+	    "count(*) FROM messages) FROM sqlite_master WHERE type = 'table' "
+	    "AND name = 'messages'", -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_step(q) != SQLITE_ROW)
+		goto fail;
+	if (sqlite3_column_int(q, 0) == 0) {
+		*rows = sqlite3_column_int64(q, 1);
+		sqlite3_finalize(q);
+		q = NULL;
+		if (sqlite3_exec(db, st_messages_rekey, NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			goto fail;
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	rc = *rows > 0 ? 1 : 0;
+	goto out;
+fail:
+	snprintf(err, errlen, "%s: messages table: %s", path, db != NULL ?
+	    sqlite3_errmsg(db) : "out of memory");
+	*rows = 0;
+out:
+	sqlite3_finalize(q);
+	sqlite3_close(db);
 	return rc;
 }
 

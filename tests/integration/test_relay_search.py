@@ -340,6 +340,50 @@ class OldDatabase(unittest.TestCase):
 		self.assertEqual(w.fake.post_webhook(body), 200)
 		self.assertEqual(alice.all_events(), self.old_events)
 
+	def test_migrate_keys_old_messages_by_id(self):
+		"""A database made before keeps its rowid messages table until
+		`migrate` makes it anew keyed by id alone, with every row; a
+		new database is keyed so from the start."""
+		if pgcluster.wanted():
+			self.skipTest("SQLite's table layout")
+		w = self.migrated()
+		self.assertEqual(w.relay.stop(), 0)
+		rows = "SELECT * FROM messages ORDER BY id"
+		keyed = "SELECT sql LIKE '%WITHOUT ROWID' FROM sqlite_master " \
+		    "WHERE name = 'messages'"
+		db = sqlite3.connect(w.relay.db)
+		before = db.execute(rows).fetchall()
+		self.assertEqual(db.execute(keyed).fetchone(), (0,))
+		db.close()
+		self.assertGreater(len(before), 100)
+		p = cli(w.relay, "migrate")
+		self.assertEqual(p.returncode, 0, p.stderr)
+		self.assertIn("messages: %d keyed by their id" % len(before),
+		    p.stdout)
+		db = sqlite3.connect(w.relay.db)
+		self.assertEqual(db.execute(keyed).fetchone(), (1,))
+		self.assertEqual(db.execute(rows).fetchall(), before)
+		db.close()
+		p = cli(w.relay, "migrate")
+		self.assertEqual(p.returncode, 0, p.stderr)
+		self.assertNotIn("messages:", p.stdout)
+		# The relay finds the old messages by id: a redelivered old
+		# webhook adds nothing, a new one is stored.
+		w.relay.start(write=False)
+		w.fake.set_relay_url(w.relay.url)
+		alice = w.agent()
+		self.assertEqual(w.fake.post_webhook(searchlog.webhooks()[0]),
+		    200)
+		self.assertEqual(alice.all_events(), self.old_events)
+		c = w.fake.customer("15559990002", None, "After Rekey")
+		_, code = w.fake.customer_message(c, "text", text="rekeyed")
+		self.assertEqual(code, 200)
+		self.assertEqual(len(search(alice, "rekeyed").data["results"]), 1)
+		live = self.live()
+		db = sqlite3.connect(live.relay.db)
+		self.assertEqual(db.execute(keyed).fetchone(), (1,))
+		db.close()
+
 	def test_index_built_on_upgrade_equals_index_built_live(self):
 		w = self.migrated()
 		alice = w.agent()
