@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ttydesk/freeall.h"
 #include "ttydesk/ini.h"
 #include "ttydesk/secfile.h"
 #include "appconfig.h"
@@ -348,16 +349,9 @@ out:
 void
 appconfig_free(struct appconfig *cfg)
 {
-	free(cfg->path);
-	free(cfg->profile);
-	free(cfg->relay_url);
-	free(cfg->token_file);
-	free(cfg->ca_file);
-	free(cfg->cache_dir);
-	free(cfg->key_file);
-	free(cfg->passphrase_command);
-	free(cfg->theme);
-	free(cfg->open_command);
+	FREE_ALL(cfg->path, cfg->profile, cfg->relay_url, cfg->token_file,
+	    cfg->ca_file, cfg->cache_dir, cfg->key_file,
+	    cfg->passphrase_command, cfg->theme, cfg->open_command);
 	ini_free(&cfg->ini);
 	memset(cfg, 0, sizeof *cfg);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/freeall.h"
 #include "ttydesk/sanitize.h"
 #include "app.h"
 #include "archive.h"
@@ -19,9 +20,7 @@ archive_entries_free(struct archive_entry *e, size_t n)
 	size_t i;
 
 	for (i = 0; e != NULL && i < n; i++) {
-		free(e[i].conv);
-		free(e[i].name);
-		free(e[i].preview);
+		FREE_ALL(e[i].conv, e[i].name, e[i].preview);
 	}
 	free(e);
 }

@@ -9,6 +9,7 @@
 #include "ttydesk/cache.h"
 #include "ttydesk/clientid.h"
 #include "ttydesk/clock.h"
+#include "ttydesk/freeall.h"
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "ttydesk/vec.h"
@@ -25,9 +26,7 @@ ob_entry_free(struct ob_entry *e)
 {
 	if (e == NULL)
 		return;
-	free(e->conv);
-	free(e->what);
-	free(e->path);
+	FREE_ALL(e->conv, e->what, e->path);
 	if (e->text != NULL) {
 		sodium_memzero(e->text, strlen(e->text));
 		free(e->text);

@@ -7,6 +7,7 @@
 #include <chafa.h>
 #endif
 
+#include "ttydesk/freeall.h"
 #include "imgdecode.h"
 #include "picture.h"
 
@@ -210,8 +211,6 @@ picture_print(const unsigned char *bytes, size_t len, int cols, int rows,
 void
 picture_free(struct picture *p)
 {
-	free(p->cells);
-	free(p->row_refs);
-	free(p->gfx);
+	FREE_ALL(p->cells, p->row_refs, p->gfx);
 	memset(p, 0, sizeof *p);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ttydesk/buf.h"
+#include "ttydesk/freeall.h"
 #include "ttydesk/ini.h"
 #include "tmpl.h"
 
@@ -114,9 +115,7 @@ tmpl_parse(const char *name, const char *value, struct tmpl *out, char *err,
 void
 tmpl_free(struct tmpl *t)
 {
-	free(t->name);
-	free(t->lang);
-	free(t->text);
+	FREE_ALL(t->name, t->lang, t->text);
 	memset(t, 0, sizeof *t);
 }
 

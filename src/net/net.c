@@ -18,6 +18,7 @@
 
 #include "ttydesk/clock.h"
 #include "ttydesk/buf.h"
+#include "ttydesk/freeall.h"
 
 #include "net.h"
 #include "net_private.h"
@@ -147,10 +148,7 @@ net_free(struct net *n)
 		curl_multi_cleanup(n->multi);
 	if (n->token != NULL)
 		sodium_free(n->token);
-	free(n->url);
-	free(n->snap_cursor);
-	free(n->ca_file);
-	free(n->token_file);
+	FREE_ALL(n->url, n->snap_cursor, n->ca_file, n->token_file);
 	free(n);
 }
 

@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "ttydesk/freeall.h"
 #include "ttydesk/ini.h"
 #include "ttydesk/secfile.h"
 #include "ttydesk/vec.h"
@@ -76,12 +77,8 @@ config_number_clear(void *p)
 {
 	struct relay_number *n = p;
 
-	free(n->id);
-	free(n->name);
-	free(n->phone_number_id);
-	free(n->display_phone_number);
-	free(n->waba_id);
-	free(n->default_team);
+	FREE_ALL(n->id, n->name, n->phone_number_id, n->display_phone_number,
+	    n->waba_id, n->default_team);
 	if (n->access_token != NULL)
 		secfile_wipe(n->access_token, n->access_token_len);
 }
@@ -1152,16 +1149,9 @@ config_free(struct relay_config *cfg)
 		config_secrets_free(x);
 	}
 
-	free(cfg->path);
-	free(cfg->host);
-	free(cfg->metrics_host);
-	free(cfg->database);
-	free(cfg->graph_url);
-	free(cfg->phone_number_id);
-	free(cfg->display_phone_number);
-	free(cfg->verify_token);
-	free(cfg->escalation_command);
-	free(cfg->csat_question);
+	FREE_ALL(cfg->path, cfg->host, cfg->metrics_host, cfg->database,
+	    cfg->graph_url, cfg->phone_number_id, cfg->display_phone_number,
+	    cfg->verify_token, cfg->escalation_command, cfg->csat_question);
 	proxy_list_free(&cfg->trusted_proxies);
 	config_media_free(cfg);
 	if (cfg->access_token != NULL)

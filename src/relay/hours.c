@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ttydesk/freeall.h"
 #include "hours.h"
 
 #define HOURS_RANGES 4     /* opening ranges per day */
@@ -334,9 +335,7 @@ hours_free(struct hours *h)
 {
 	if (h == NULL)
 		return;
-	free(h->timezone);
-	free(h->away_message);
-	free(h->closed);
+	FREE_ALL(h->timezone, h->away_message, h->closed);
 	free(h);
 }
 

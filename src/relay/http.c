@@ -18,6 +18,7 @@
 
 #include "ttydesk/clock.h"
 #include "ttydesk/buf.h"
+#include "ttydesk/freeall.h"
 
 #include "authlimit.h"
 #include "health.h"
@@ -344,9 +345,7 @@ req_free(struct req *q)
 	free(q->path);
 	free(q->body);
 	connguard_release(q->r->guard, &q->charge);
-	free(q->answer);
-	free(q->ctype_owned);
-	free(q->hook);
+	FREE_ALL(q->answer, q->ctype_owned, q->hook);
 	for (i = 0; i < (int)q->n_more_hooks; i++)
 		free(q->more_hooks[i]);
 	free(q->more_hooks);

@@ -15,6 +15,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "ttydesk/freeall.h"
 #include "media_store.h"
 
 struct media_store {
@@ -42,9 +43,7 @@ static const char media_schema[] =
 void
 media_entry_free(struct media_entry *e)
 {
-	free(e->media_id);
-	free(e->conversation);
-	free(e->mime);
+	FREE_ALL(e->media_id, e->conversation, e->mime);
 	free(e->sha256);
 	free(e->file);
 	memset(e, 0, sizeof *e);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "hours.h"
+#include "ttydesk/freeall.h"
 #include "ttydesk/vec.h"
 #include "report.h"
 #include "store_common.h"
@@ -357,9 +358,7 @@ static void
 rep_scan_free(struct rep_scan *s)
 {
 	vec_free(&s->names, &s->n_names, sizeof *s->names, vec_clear_str);
-	free(s->name_len);
-	free(s->convs);
-	free(s->eps);
+	FREE_ALL(s->name_len, s->convs, s->eps);
 }
 
 /* ---- figures -------------------------------------------------------- */

@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "ttydesk/buf.h"
+#include "ttydesk/freeall.h"
 #include "ttydesk/wa.h"
 
 #include "conv.h"
@@ -105,9 +106,7 @@ task_free(struct task *t)
 {
 	task_end_request(t);
 	relay_outbound_free(&t->out);
-	free(t->url);
-	free(t->post);
-	free(t->buf);
+	FREE_ALL(t->url, t->post, t->buf);
 	free(t);
 }
 
@@ -552,9 +551,7 @@ result_done(struct relay *r, struct relay_job *j)
 		log_msg(LOG_ERR, "event=send_unrecorded id=%s", sj->id);
 	sync_release_held(r, true);
 	sender_kick(sj->s);
-	free(sj->id);
-	free(sj->conversation);
-	free(sj->wamid);
+	FREE_ALL(sj->id, sj->conversation, sj->wamid);
 	free(sj);
 }
 

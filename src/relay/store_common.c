@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ttydesk/buf.h"
+#include "ttydesk/freeall.h"
 
 #include "store.h"
 #include "store_common.h"
@@ -285,11 +286,7 @@ store_page_add(struct store_page *p, int64_t seq, const char *json, size_t n)
 void
 relay_contact_free(struct relay_contact *c)
 {
-	free(c->wa_id);
-	free(c->user_id);
-	free(c->username);
-	free(c->name);
-	free(c->conversation);
+	FREE_ALL(c->wa_id, c->user_id, c->username, c->name, c->conversation);
 	json_decref(c->extra);
 	memset(c, 0, sizeof *c);
 }
@@ -297,9 +294,7 @@ relay_contact_free(struct relay_contact *c)
 void
 relay_msgkey_free(struct relay_msgkey *k)
 {
-	free(k->id);
-	free(k->wamid);
-	free(k->conversation);
+	FREE_ALL(k->id, k->wamid, k->conversation);
 	memset(k, 0, sizeof *k);
 }
 
@@ -309,10 +304,8 @@ relay_deferred_free(struct relay_deferred *d, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		free(d[i].wamid);
-		free(d[i].status);
-		free(d[i].extra);
-		free(d[i].conversation);
+		FREE_ALL(d[i].wamid, d[i].status, d[i].extra,
+		    d[i].conversation);
 	}
 	free(d);
 }
@@ -320,9 +313,6 @@ relay_deferred_free(struct relay_deferred *d, size_t n)
 void
 relay_outbound_free(struct relay_outbound *o)
 {
-	free(o->id);
-	free(o->conversation);
-	free(o->body);
-	free(o->number);
+	FREE_ALL(o->id, o->conversation, o->body, o->number);
 	memset(o, 0, sizeof *o);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ttydesk/cache.h"
+#include "ttydesk/freeall.h"
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "app.h"
@@ -352,10 +353,7 @@ compose_free(struct app *app)
 		free(k->drafts[i].conv);
 		wipe_free(k->drafts[i].text);
 	}
-	free(k->drafts);
-	free(k->conv);
-	free(k->reply_to);
-	free(k->quote);
+	FREE_ALL(k->drafts, k->conv, k->reply_to, k->quote);
 	free(k);
 	ui_of(app)->composer = NULL;
 }

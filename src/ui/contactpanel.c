@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ttydesk/freeall.h"
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "actions.h"
@@ -58,9 +59,7 @@ cp_free(struct cpanel *cp)
 		free(cp->conv_of[i]);
 	json_decref(cp->contact);
 	json_decref(cp->convs);
-	free(cp->conv);
-	free(cp->wa_id);
-	free(cp->user_id);
+	FREE_ALL(cp->conv, cp->wa_id, cp->user_id);
 	free(cp);
 }
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/freeall.h"
 #include "ttydesk/sanitize.h"
 #include "ttydesk/vec.h"
 #include "convui.h"
@@ -45,9 +46,7 @@ convui_free_lines(struct convui *cu)
 	vec_free(&cu->extras, &cu->n_extras, sizeof *cu->extras,
 	    aline_free_item);
 	free(cu->lines);  /* views: the text belongs to blocks and extras */
-	free(cu->msg_of);
-	free(cu->first_line);
-	free(cu->last_line);
+	FREE_ALL(cu->msg_of, cu->first_line, cu->last_line);
 	cu->lines = NULL;
 	cu->msg_of = NULL;
 	cu->first_line = cu->last_line = NULL;

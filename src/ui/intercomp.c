@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/freeall.h"
 #include "ttydesk/model.h"
 #include "app.h"
 #include "compose.h"
@@ -40,11 +41,7 @@ ic_free(struct intercomp *ic)
 {
 	if (ic == NULL)
 		return;
-	free(ic->conv);
-	free(ic->body);
-	free(ic->button);
-	free(ic->keys);
-	free(ic->values);
+	FREE_ALL(ic->conv, ic->body, ic->button, ic->keys, ic->values);
 	json_decref(ic->obj);
 	free(ic);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ttydesk/buf.h"
+#include "ttydesk/freeall.h"
 #include "ttydesk/ini.h"
 #include "ttydesk/sanitize.h"
 #include "ttydesk/vec.h"
@@ -318,9 +319,7 @@ keymap_build_section(struct keymap *km, const struct action_def *table,
 		goto out;
 	rc = 0;
 out:
-	free(k.configured);
-	free(k.cfg_keys);
-	free(k.cfg_owner);
+	FREE_ALL(k.configured, k.cfg_keys, k.cfg_owner);
 	if (rc != 0)
 		keymap_free(km);
 	return rc;

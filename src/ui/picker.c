@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/freeall.h"
 #include "ttydesk/model.h"
 #include "app.h"
 #include "bulk.h"
@@ -49,9 +50,7 @@ pick_items_load(struct app *app, const struct td_conversation *c,
 static void
 pick_items_free(struct pick_items *p)
 {
-	free(p->conv);
-	free(p->keys);
-	free(p->values);
+	FREE_ALL(p->conv, p->keys, p->values);
 }
 
 /* Writes the box line of one item. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/freeall.h"
 #include "ttydesk/model.h"
 #include "app.h"
 #include "bulk.h"
@@ -208,10 +209,7 @@ hook_free(struct app *app)
 	convmap_free(ui->convs);
 	keymap_free(&ui->keymap);
 	keymap_free(&ui->compose_keys);
-	free(ui->queues);
-	free(ui->items);
-	free(ui->sel_id);
-	free(ui->open_id);
+	FREE_ALL(ui->queues, ui->items, ui->sel_id, ui->open_id);
 	free(ui);
 	app->view = NULL;
 	app->view_ops = NULL;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/freeall.h"
 #include "wa_private.h"
 
 struct wa_change {
@@ -20,11 +21,7 @@ struct wa_change {
 static void
 wa_customer_clear(struct wa_customer *c)
 {
-	free(c->wa_id);
-	free(c->user_id);
-	free(c->parent_user_id);
-	free(c->username);
-	free(c->name);
+	FREE_ALL(c->wa_id, c->user_id, c->parent_user_id, c->username, c->name);
 	memset(c, 0, sizeof *c);
 }
 
@@ -35,16 +32,10 @@ wa_item_clear(struct wa_item *it)
 	free(it->display_phone_number);
 	wa_customer_clear(&it->customer);
 	message_free(&it->message);
-	free(it->status.message);
-	free(it->status.error.title);
-	free(it->status.error.details);
-	free(it->pricing_category);
-	free(it->wa_type);
-	free(it->reply_id);
-	free(it->referral_headline);
-	free(it->referral_url);
-	free(it->new_wa_id);
-	free(it->new_user_id);
+	FREE_ALL(it->status.message, it->status.error.title,
+	    it->status.error.details, it->pricing_category, it->wa_type,
+	    it->reply_id, it->referral_headline, it->referral_url,
+	    it->new_wa_id, it->new_user_id);
 	memset(it, 0, sizeof *it);
 }
 
@@ -63,13 +54,8 @@ wa_webhook_free(struct wa_webhook *w)
 	for (i = 0; i < w->n_templates; i++) {
 		struct wa_template_update *t = &w->templates[i];
 
-		free(t->waba_id);
-		free(t->id);
-		free(t->name);
-		free(t->language);
-		free(t->event);
-		free(t->reason);
-		free(t->category);
+		FREE_ALL(t->waba_id, t->id, t->name, t->language, t->event,
+		    t->reason, t->category);
 	}
 	free(w->templates);
 	w->templates = NULL;
