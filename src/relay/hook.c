@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ttydesk/freeall.h"
 #include "log.h"
 #include "sender.h"
 
@@ -42,9 +43,7 @@ static unsigned hook_running, hook_waiting;
 static void
 hook_free(struct hook *h)
 {
-	free(h->command);
-	free(h->payload);
-	free(h);
+	FREE_ALL(h->command, h->payload, h);
 }
 
 /* Non-blocking, up to the deadline: a command that never reads its

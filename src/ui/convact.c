@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ttydesk/freeall.h"
 #include "ttydesk/ini.h"
 #include "ttydesk/model.h"
 #include "actions.h"
@@ -71,9 +72,7 @@ reply_go(struct app *app, struct reply_ask *r)
 static void
 reply_ask_free(struct reply_ask *r)
 {
-	free(r->conv);
-	free(r->quote);
-	free(r);
+	FREE_ALL(r->conv, r->quote, r);
 }
 
 static void
@@ -317,9 +316,7 @@ struct label_ask {
 static void
 label_ask_free(struct label_ask *a)
 {
-	free(a->conv);
-	free(a->known);
-	free(a);
+	FREE_ALL(a->conv, a->known, a);
 }
 
 static void

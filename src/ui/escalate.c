@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/freeall.h"
 #include "ttydesk/model.h"
 #include "app.h"
 #include "convreq.h"
@@ -29,9 +30,7 @@ struct esc_form {
 static void
 esc_free(struct esc_form *f)
 {
-	free(f->conv);
-	free(f->team);
-	free(f);
+	FREE_ALL(f->conv, f->team, f);
 }
 
 static void esc_ask_reason(struct app *app, struct esc_form *f);

@@ -6,6 +6,7 @@
 
 #include "ttydesk/freeall.h"
 #include "ttydesk/model.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "bulk.h"
 #include "canned.h"
@@ -403,11 +404,7 @@ struct assign_pick {
 static void
 assign_free(struct assign_pick *p)
 {
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		free(p->ids[i]);
-	free(p->ids);
+	vec_free(&p->ids, &p->n, sizeof *p->ids, vec_clear_str);
 	free(p->conv);
 	free(p);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ttydesk/model.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "dialog.h"
 #include "numbers.h"
@@ -61,11 +62,7 @@ struct relay_pick {
 static void
 relay_pick_free(struct relay_pick *p)
 {
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		free(p->conv[i]);
-	free(p->conv);
+	vec_free(&p->conv, &p->n, sizeof *p->conv, vec_clear_str);
 	free(p);
 }
 
