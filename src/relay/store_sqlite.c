@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 
+#include "ttydesk/buf.h"
 #include "store_backend.h"
 #include "store_common.h"
 #include "store_sqlite.h"
@@ -20,8 +21,10 @@
 enum st_stmt {
 	Q_APPEND,
 	Q_READ_AFTER,
+	Q_READ_AFTER_V1,
 	Q_LAST_SEQ,
 	Q_CONV_MESSAGES,
+	Q_CONV_MESSAGES_V1,
 	Q_CONTACT_BY_WA,
 	Q_CONTACT_BY_USER,
 	Q_CONTACT_BY_ID,
@@ -70,12 +73,20 @@ enum st_stmt {
 static const char *st_sql[Q_COUNT] = {
 	[Q_APPEND] = "INSERT INTO events(seq, ts, type, conversation, json) "
 	    "VALUES(?, ?, ?, ?, ?)",
-	[Q_READ_AFTER] = "SELECT seq, json FROM events WHERE seq > ? "
-	    "ORDER BY seq LIMIT ?",
+	/* Events as stored, decoded in C (sqlite_log_row_json): the view
+	 * events decodes in SQL at ten times the cost.  The _V1 reads are
+	 * for a schema-1 table that the writer has not rewritten yet. */
+	[Q_READ_AFTER] = "SELECT seq, ts, type, conversation, body FROM "
+	    "event_log WHERE seq > ? ORDER BY seq LIMIT ?",
+	[Q_READ_AFTER_V1] = "SELECT seq, ts, type, conversation, json FROM "
+	    "events WHERE seq > ? ORDER BY seq LIMIT ?",
 	[Q_LAST_SEQ] = "SELECT COALESCE(MAX(seq), 0) FROM events",
-	[Q_CONV_MESSAGES] = "SELECT json FROM (SELECT seq, json FROM events "
-	    "WHERE conversation = ? AND type = 'message' ORDER BY seq DESC "
-	    "LIMIT ?) ORDER BY seq",
+	[Q_CONV_MESSAGES] = "SELECT * FROM (SELECT seq, ts, type, "
+	    "conversation, body FROM event_log WHERE conversation = ? AND "
+	    "type = 'message' ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+	[Q_CONV_MESSAGES_V1] = "SELECT * FROM (SELECT seq, ts, type, "
+	    "conversation, json FROM events WHERE conversation = ? AND "
+	    "type = 'message' ORDER BY seq DESC LIMIT ?) ORDER BY seq",
 	/* The identifier itself first, then one the customer had before. */
 	[Q_CONTACT_BY_WA] = "SELECT id, wa_id, user_id, username, name, "
 	    "conversation, extra FROM contacts WHERE wa_id = ?1 UNION ALL "
@@ -788,20 +799,25 @@ sqlite_store_read_after(void *be, int64_t after, int limit, char **buf,
 	struct sqlite_store *st = be;
 	struct store_args a = { .n = 0 };
 	struct store_page page;
+	struct buf b = { 0 };
 	sqlite3_stmt *s;
-	int rc = SQLITE_DONE, full = 0;
+	const char *json;
+	size_t n;
+	int v1 = sqlite_log_is_v1(st->db), rc = SQLITE_DONE, full = 0;
 
 	store_page_start(&page, after, limit, buf, len, count, last, more);
 	store_arg_int(&a, after);
 	store_arg_int(&a, (int64_t)limit + 1);
-	if ((s = st_bind(st, Q_READ_AFTER, &a)) == NULL)
+	if (v1 < 0 || (s = st_bind(st, v1 ? Q_READ_AFTER_V1 : Q_READ_AFTER,
+	    &a)) == NULL)
 		return -1;
 	while (full == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		full = store_page_add(&page, sqlite3_column_int64(s, 0),
-		    (const char *)sqlite3_column_text(s, 1),
-		    (size_t)sqlite3_column_bytes(s, 1));
+		full = (json = sqlite_log_row_json(s, v1, &b, &n)) == NULL ? -1 :
+		    store_page_add(&page, sqlite3_column_int64(s, 0), json, n);
+	buf_free(&b);
 	if (full < 0) {
-		snprintf(st->err, sizeof st->err, "out of memory");
+		snprintf(st->err, sizeof st->err, "out of memory, or an event "
+		    "stored damaged");
 		st_end(s);
 		return -1;
 	}
@@ -811,19 +827,27 @@ sqlite_store_read_after(void *be, int64_t after, int limit, char **buf,
 static json_t *
 sqlite_store_conversation_messages(void *be, const char *conversation, int n)
 {
+	struct sqlite_store *st = be;
 	struct store_args a = { .n = 0 };
+	struct buf b = { 0 };
 	sqlite3_stmt *s;
+	const char *json;
+	size_t len;
+	int v1 = sqlite_log_is_v1(st->db);
 	json_t *arr = json_array();
 
 	store_arg_text(&a, conversation);
 	store_arg_int(&a, n);
-	if (arr == NULL || (s = st_bind(be, Q_CONV_MESSAGES, &a)) == NULL) {
+	if (arr == NULL || v1 < 0 || (s = st_bind(st, v1 ? Q_CONV_MESSAGES_V1 :
+	    Q_CONV_MESSAGES, &a)) == NULL) {
 		json_decref(arr);
 		return NULL;
 	}
 	while (sqlite3_step(s) == SQLITE_ROW)
-		store_json_append(arr, (const char *)sqlite3_column_text(s, 0));
+		if ((json = sqlite_log_row_json(s, v1, &b, &len)) != NULL)
+			store_json_append(arr, json);
 	st_end(s);
+	buf_free(&b);
 	return arr;
 }
 

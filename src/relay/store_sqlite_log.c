@@ -272,3 +272,19 @@ sqlite_log_decode(const char *body, size_t len, struct buf *b)
 	}
 	return 0;
 }
+
+const char *
+sqlite_log_row_json(sqlite3_stmt *s, bool v1, struct buf *b, size_t *len)
+{
+	const char *body = (const char *)sqlite3_column_text(s, 4);
+
+	*len = (size_t)sqlite3_column_bytes(s, 4);
+	if (v1)
+		return body;
+	if (sqlite_log_json(sqlite3_column_int64(s, 0),
+	    sqlite3_column_int64(s, 1), (const char *)sqlite3_column_text(s, 2),
+	    (const char *)sqlite3_column_text(s, 3), body, *len, b) != 0)
+		return NULL;
+	*len = b->len;
+	return b->s;
+}

@@ -30,4 +30,11 @@ int sqlite_log_decode(const char *body, size_t len, struct buf *b);
 int sqlite_log_json(int64_t seq, int64_t ts, const char *type,
     const char *conversation, const char *body, size_t len, struct buf *b);
 
+/* The JSON of the event in the current row of s, whose columns are seq,
+ * ts, type, conversation and then event_log's body (v1 false) or a
+ * schema-1 events table's json (v1 true): a pointer into s or into b,
+ * *len its length; NULL when out of memory or the body is damaged. */
+const char *sqlite_log_row_json(sqlite3_stmt *s, bool v1, struct buf *b,
+    size_t *len);
+
 #endif

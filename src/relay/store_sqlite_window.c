@@ -96,25 +96,15 @@ static int
 sw_evrows(sqlite3_stmt *s, bool v1, int64_t conv, struct buf *b,
     struct relay_evrows *out)
 {
-	const char *type, *text;
+	const char *text;
 	size_t len;
 	int rc;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		type = (const char *)sqlite3_column_text(s, 2);
-		text = (const char *)sqlite3_column_text(s, 4);
-		len = (size_t)sqlite3_column_bytes(s, 4);
-		if (!v1) {
-			if (sqlite_log_json(sqlite3_column_int64(s, 0),
-			    sqlite3_column_int64(s, 1), type,
-			    (const char *)sqlite3_column_text(s, 3), text, len,
-			    b) != 0)
-				return -1;
-			text = b->s;
-			len = b->len;
-		}
-		if (relay_evrows_add(out, conv, sqlite3_column_int64(s, 0),
-		    sqlite3_column_int64(s, 1), type, text, len) != 0)
+		if ((text = sqlite_log_row_json(s, v1, b, &len)) == NULL ||
+		    relay_evrows_add(out, conv, sqlite3_column_int64(s, 0),
+		    sqlite3_column_int64(s, 1), (const char *)
+		    sqlite3_column_text(s, 2), text, len) != 0)
 			return -1;
 	}
 	return rc == SQLITE_DONE ? 0 : -1;

@@ -282,6 +282,22 @@ class OldDatabase(unittest.TestCase):
 		self.assertEqual(len(r.data["results"]), 1, r)
 		if not pgcluster.wanted():
 			self.check_compact(w.relay)
+			self.check_served_as_stored(w.relay, alice)
+
+	def check_served_as_stored(self, relay, agent):
+		"""The sync answer carries each event byte for byte as the view
+		events gives it back (decoded in C, not by the view)."""
+		db = sqlite3.connect(relay.db)
+		texts = [j for j, in db.execute("SELECT json FROM events ORDER "
+		    "BY seq")]
+		db.close()
+		r = agent.sync(0, limit=5000, wait=0)
+		self.assertEqual(r.status, 200, r)
+		body, pos = r.body.decode(), 0
+		for t in texts:
+			at = body.find(t, pos)
+			self.assertGreaterEqual(at, 0, t)
+			pos = at + len(t)
 
 	def check_compact(self, relay):
 		"""Schema 2 on disk: the copy of schema 1 kept, each event's
