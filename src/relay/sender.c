@@ -94,7 +94,7 @@ task_end_request(struct task *t)
 	if (t->easy != NULL)
 		curl_easy_cleanup(t->easy);
 	curl_mime_free(t->form);
-	curl_slist_free_all(t->hdrs);
+	sender_hdrs_free(t->hdrs);
 	t->easy = NULL;
 	t->form = NULL;
 	t->hdrs = NULL;
@@ -356,6 +356,17 @@ sender_auth_header(struct curl_slist *hdrs, const struct relay_config *cfg,
 	hdrs = curl_slist_append(hdrs, auth);
 	sodium_memzero(auth, sizeof auth);
 	return hdrs;
+}
+
+void
+sender_hdrs_free(struct curl_slist *hdrs)
+{
+	struct curl_slist *h;
+
+	for (h = hdrs; h != NULL; h = h->next)
+		if (h->data != NULL)
+			sodium_memzero(h->data, strlen(h->data));
+	curl_slist_free_all(hdrs);
 }
 
 static int
