@@ -144,9 +144,74 @@ class Admin(unittest.TestCase):
 		self.assertNotIn(relay.access_token, relay.log_text())
 		self.assertNotIn(relay.app_secret, relay.log_text())
 
+	def test_sighup_reloads_teams_and_numbers(self):
+		"""A team and a number added to the file are served after
+		SIGHUP, while a long-poll stays connected: webhooks to the new
+		number are stored under it and replies go out with its token."""
+		self.world.close()
+		de, fr = "106540352242922", "106540352242955"
+		self.world = RelayWorld(relay_kw={"extra_config":
+		    "\n[number support-de]\nphone_number_id = %s\n"
+		    "display_phone_number = +49 30 1234567\n" % de})
+		self.relay, self.fake = self.world.relay, self.world.fake
+		relay, fake = self.relay, self.fake
+		alice = self.world.agent("alice")
+		me = alice.me().data
+		self.assertEqual([n["id"] for n in me["numbers"]], ["support-de"])
+		self.assertNotIn("returns", [t["id"] for t in me["teams"]])
+		tok = "EAAGfr" + os.urandom(12).hex()
+		tokfile = os.path.join(relay.dir, "secrets", "tok-fr")
+		relayproc.write_secret(tokfile, tok)
+		fake.add_number(fr, tok, "33123456789")
+		c = fake.customer(unique_phone(), None, "Nadia")
+		m, code = fake.customer_message(c, "text", phone_number_id=fr)
+		self.assertEqual(code, 200)
+		self.assertEqual([e for e in alice.all_events(0) if
+		    e.get("type") == "message" and e["message"]["id"] == m["id"]],
+		    [], "a number nobody configured was stored")
+		seq = alice.sync(0).data["next"]
+		res = {}
+		t = threading.Thread(target=lambda: res.update(r=alice.sync(seq,
+		    wait=8)))
+		t.start()
+		time.sleep(0.5)
+		relay.extra_config += ("\n[number support-fr]\nphone_number_id = "
+		    "%s\ndisplay_phone_number = +33 1 23456789\n"
+		    "access_token_file = %s\n\n[team returns]\nname = Returns\n"
+		    % (fr, tokfile))
+		relay.write_config()
+		self.hup("agents reloaded")
+		me = alice.me().data
+		self.assertEqual([n["id"] for n in me["numbers"]],
+		    ["support-de", "support-fr"])
+		self.assertIn({"id": "returns", "name": "Returns"},
+		    [{"id": x["id"], "name": x["name"]} for x in me["teams"]])
+		m, code = fake.customer_message(c, "text", phone_number_id=fr)
+		self.assertEqual(code, 200)
+		t.join()
+		self.assertEqual(res["r"].status, 200, "long-poll dropped by HUP")
+		ev = [e for e in alice.all_events(0) if e.get("type") == "message"
+		    and e["message"]["id"] == m["id"]]
+		self.assertEqual(len(ev), 1, "the new number's webhook not stored")
+		conv = ev[0]["conversation"]
+		states = [e["state"] for e in alice.all_events(0) if
+		    e.get("type") == "conversation" and e["conversation"] == conv]
+		self.assertEqual(states[-1].get("number"), "support-fr")
+		# Escalating to the new team works; a reply uses fr's token.
+		r = alice.escalate(conv, "returns", "a parcel back")
+		self.assertEqual(r.status, 200, r)
+		text = "from the new number %d" % time.time_ns()
+		r = alice.send_text(conv, text)
+		self.assertEqual(r.status, 202, r)
+		sent = fake.wait_for(lambda f: [x for x in f.accepted_sends() if
+		    ((x.get("body") or {}).get("text") or {}).get("body") ==
+		    text], 30)
+		self.assertTrue(sent)
+
 	def test_help_and_usage(self):
 		for cmd in ("add-agent", "rotate-token", "remove-agent",
-		    "list-agents", "backup", "migrate", "export", "import"):
+		    "list-agents", "backup", "migrate", "export", "import",
+		    "report"):
 			for h in ("-h", "--help"):
 				p = self.cli(cmd, h)
 				self.assertEqual(p.returncode, 0, (cmd, h, p.stderr))
@@ -191,6 +256,19 @@ class Admin(unittest.TestCase):
 		self.assertIn("[escalation] command", err)
 		self.assertIn("0777", err)
 		os.chmod(hook, 0o755)
+		if os.geteuid() == 0:
+			# Owned by another user (not root): refused as ssh does,
+			# the configuration and the command alike.
+			os.chown(hook, 65534, 65534)
+			err = self.refused()
+			self.assertIn("[escalation] command", err)
+			self.assertIn("owned by uid 65534", err)
+			os.chown(hook, 0, 0)
+			os.chown(self.relay.config_path, 65534, 65534)
+			err = self.refused()
+			self.assertIn("owned by uid 65534", err)
+			self.assertIn(self.relay.config_path, err)
+			os.chown(self.relay.config_path, 0, 0)
 		self.relay.start(write=False)
 		self.assertTrue(self.relay.running())
 
