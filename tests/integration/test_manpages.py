@@ -55,6 +55,30 @@ class ManPages(unittest.TestCase):
 				self.assertIn(".BR %s (%s)" % (name, section), see,
 				    "%s does not refer to %s" % (page, other))
 
+	def test_comment_rule_is_the_parser_s(self):
+		# src/core/ini.c: '#' and ';' start a comment at the start of a
+		# line, and after a value only with white space before them.
+		for page in ("ttydesk.conf.5", "ttydesk-relay.8"):
+			text = " ".join(read(page).replace(".B ", "").split())
+			self.assertIn("A line starting with # or ; is a comment; "
+			    "after a value, # or ; starts a comment only when a "
+			    "space or tab comes before it", text, page)
+			self.assertRegex(text, r"Your order #\{1\}.{0,40} gives "
+			    r".{0,8}Your order", page)
+
+	def test_relay_page_says_what_the_relay_does(self):
+		text = " ".join(read("ttydesk-relay.8").split())
+		# ttydesk notices a restore by itself (relaylog.c).
+		self.assertNotIn("does not act on it", text)
+		# SIGHUP re-reads numbers too (config_reload).
+		sig = text[text.index(".SH SIGNALS"):text.index(".SH AGENTS")]
+		self.assertIn("[number]", sig)
+		with open(os.path.join(SOURCE, "docs", "relay.md"),
+		    encoding="utf-8") as fp:
+			md = " ".join(fp.read().split())
+		self.assertIn("numbers and the secrets", md)
+		self.assertNotIn("limits, numbers) need a restart", md)
+
 	def test_keys_table_is_the_keymap(self):
 		# Every action of the keymap (docs/keys.md, generated from the
 		# TUI's table) is in the page with the same default keys; the
