@@ -12,6 +12,7 @@
 #include "conv.h"
 #include "events.h"
 #include "fetcher.h"
+#include "log.h"
 #include "media_store.h"
 #include "template.h"
 
@@ -227,6 +228,21 @@ intake_defer(struct relay *r, const char *wamid, const char *conv,
 	return rc;
 }
 
+/* A send WhatsApp accepted and then reported failed (131047: the
+ * window closed, 131026: undeliverable...): logged as the sender logs
+ * a refused one, with the code and title, never the details (they may
+ * quote the message). */
+static void
+intake_log_failed(const char *msg, const char *conv,
+    const struct td_error *e)
+{
+	char title[3 * 256];
+
+	log_msg(LOG_WARNING, "event=send_failed id=%s conversation=%s "
+	    "outcome=failed_by_whatsapp code=%d title=\"%s\"", msg, conv,
+	    e->code, log_quote(title, sizeof title, e->title));
+}
+
 static int
 intake_status(struct relay *r, const struct wa_item *it,
     const struct relay_number *n)
@@ -264,6 +280,8 @@ intake_status(struct relay *r, const struct wa_item *it,
 			rc = intake_defer(r, wamid, conv, s->status, extra,
 			    it->ts > 0 ? it->ts : relay_now(r));
 			r->intake_deferred++;
+			if (rc == 0 && s->status == TD_MS_FAILED)
+				intake_log_failed(wamid, conv, &s->error);
 		}
 		json_decref(extra);
 		goto out;
@@ -271,6 +289,8 @@ intake_status(struct relay *r, const struct wa_item *it,
 	rc = relay_emit_status(r, conv, msg, s->status, extra, it->ts > 0 ?
 	    it->ts : relay_now(r));
 	json_decref(extra);
+	if (rc == 0 && s->status == TD_MS_FAILED)
+		intake_log_failed(msg, conv, &s->error);
 out:
 	relay_msgkey_free(&k);
 	relay_contact_free(&c);

@@ -199,6 +199,29 @@ class Ops(RelayTestCase):
 		    'expired."', line[0])
 		self.assertNotIn(text, self.relay.log_text())
 
+	def test_failure_reported_by_whatsapp_logged(self):
+		"""A send the Graph API took and WhatsApp then reported failed
+		(a status webhook) is logged too: code and title, not the
+		details, never the text."""
+		conv = self.new_conversation()[0]
+		text = "words for a closed window %d" % time.time_ns()
+		ev, wamid = self.reply(conv, text)
+		details = "more than 24 hours have passed %d" % time.time_ns()
+		self.assertEqual(self.fake.post_status(wamid, "failed", error=(
+		    131047, "Re-engagement message", details)), 200)
+		self.wait_event(lambda e: e.get("type") == "status" and
+		    e["status"]["status"] == "failed" and e["status"]["message"]
+		    == ev["message"]["id"], what="the failed status")
+		lines = [l for l in self.relay.log_text().splitlines()
+		    if "event=send_failed" in l and ev["message"]["id"] in l]
+		self.assertEqual(len(lines), 1, self.relay.log_tail())
+		self.assertRegex(lines[0], r'^<4>\S+ event=send_failed id=\S+ '
+		    r'conversation=\S+ outcome=failed_by_whatsapp code=131047 '
+		    r'title="Re-engagement message"$')
+		log = self.relay.log_text()
+		self.assertNotIn(details, log)
+		self.assertNotIn(text, log)
+
 	def test_no_secret_in_log(self):
 		# A wrong and a right verify token in the query, a wrong bearer
 		# token, a right one: none of them may reach the log.
