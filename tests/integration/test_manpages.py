@@ -79,6 +79,30 @@ class ManPages(unittest.TestCase):
 		self.assertIn("numbers and the secrets", md)
 		self.assertNotIn("limits, numbers) need a restart", md)
 
+	def test_docs_name_only_files_of_the_repository(self):
+		"""Every NAME.md and every repo path (docs/..., tests/...,
+		examples/...) the docs, pages and examples name exists."""
+		import glob
+		mds = {os.path.basename(f) for f in glob.glob(os.path.join(SOURCE,
+		    "**", "*.md"), recursive=True) if "/build/" not in f}
+		files = glob.glob(os.path.join(SOURCE, "docs", "*.md")) + \
+		    glob.glob(os.path.join(MAN, "*")) + glob.glob(os.path.join(
+		    SOURCE, "docs", "examples", "*")) + [os.path.join(SOURCE,
+		    "README.md")]
+		bad = []
+		for f in files:
+			with open(f, encoding="utf-8") as fp:
+				text = fp.read()
+			for m in re.findall(r"\b[A-Za-z0-9_-]+\.md\b", text):
+				if m not in mds:
+					bad.append((f, m))
+			for m in re.findall(r"(?<![\w/.~-])((?:docs|tests|src|scripts|"
+			    r"bench|themes|cmake|include|examples)/[\w./*-]*\w)", text):
+				path = "docs/" + m if m.startswith("examples/") else m
+				if not glob.glob(os.path.join(SOURCE, path)):
+					bad.append((f, m))
+		self.assertEqual(bad, [])
+
 	def test_keys_table_is_the_keymap(self):
 		# Every action of the keymap (docs/keys.md, generated from the
 		# TUI's table) is in the page with the same default keys; the

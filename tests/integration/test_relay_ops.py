@@ -69,6 +69,27 @@ class Ops(RelayTestCase):
 		    "text/plain; version=0.0.4"), headers["Content-Type"])
 		return promtext.parse(text)
 
+	def test_examples_name_real_series(self):
+		"""docs/examples' scrape config and alert rules use series and
+		result labels the relay serves."""
+		ex = os.path.join(os.environ.get("TTYDESK_SOURCE_DIR") or
+		    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+		    ".."), "docs", "examples")
+		with open(os.path.join(ex, "ttydesk-relay-alerts.yml")) as fp:
+			rules = fp.read()
+		with open(os.path.join(ex, "prometheus.yml")) as fp:
+			self.assertIn("ttydesk-relay-alerts.yml", fp.read())
+		text = get(self.relay.url + "/metrics")[2]
+		names = set(re.findall(r"\bttydesk_[a-z_]+", rules))
+		self.assertGreaterEqual(len(names), 2)
+		for n in names:
+			self.assertRegex(text, r"(?m)^# TYPE %s " % n, n)
+		for m in re.finditer(r'(ttydesk_[a-z_]+)\{result=~?"([^"]+)"',
+		    rules):
+			for v in m.group(2).split("|"):
+				self.assertIn('%s{result="%s"}' % (m.group(1), v), text)
+		self.assertEqual(rules.count("- alert:"), 2)
+
 	def test_healthz_readyz(self):
 		code, _, text = get(self.relay.url + "/healthz")
 		self.assertEqual((code, text.strip()), (200, "ok"))
