@@ -110,6 +110,25 @@ class Admin(unittest.TestCase):
 		    "nobody")
 		self.assertEqual((p.returncode, p.stdout), (1, ""))
 
+	def test_agent_section_twice(self):
+		"""[agent bob] twice (a hand edit): the loader merges the two
+		(the last token_sha256 counts), so rotate-token and
+		remove-agent, which edit one section, refuse instead of
+		leaving the token that counts; list-agents lists bob once."""
+		bob = self.relay.agents["bob"]
+		with open(self.relay.config_path, "a") as fp:
+			fp.write("\n[agent bob]\ntoken_sha256 = %s\n" %
+			    relayproc.sha256_hex(bob.token))
+		before = self.conf()
+		for cmd in ("rotate-token", "remove-agent"):
+			p = self.cli(cmd, "--config", self.relay.config_path, "bob")
+			self.assertEqual((p.returncode, p.stdout), (1, ""), cmd)
+			self.assertIn("more than once", p.stderr)
+			self.assertEqual(self.conf(), before)
+		p = self.cli("list-agents", "--config", self.relay.config_path)
+		self.assertEqual([l.split("\t")[0] for l in p.stdout.splitlines()],
+		    ["alice", "bob"])
+
 	def test_sighup_reloads_the_secrets(self):
 		relay, fake = self.relay, self.fake
 		alice = self.world.agent("alice")
