@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import sqlite3
+import subprocess
 import sys
 import threading
 import time
@@ -238,6 +239,13 @@ class Admin(unittest.TestCase):
 			p = self.cli(cmd)
 			self.assertEqual(p.returncode, 2, cmd)
 			self.assertIn("usage:", p.stderr)
+		# --config=PATH as well as --config PATH.
+		conf = "--config=" + self.relay.config_path
+		for args in (("list-agents", conf), ("migrate", conf),
+		    ("report", conf, "--from", "2026-01-01", "--to",
+		    "2026-01-02")):
+			p = self.cli(*args)
+			self.assertEqual(p.returncode, 0, (args, p.stderr))
 
 	def test_unknown_keys_warn_with_their_line(self):
 		self.relay.stop()
@@ -381,6 +389,49 @@ class Admin(unittest.TestCase):
 	def _has_body(db):
 		cols = [r[1] for r in db.execute("PRAGMA table_info(events)")]
 		return "body" in cols
+
+
+@unittest.skipUnless(pgcluster.available(), "PostgreSQL not installed")
+class PgRestore(unittest.TestCase):
+	"""docs/operations.md's PostgreSQL restore, step by step: pg_dump,
+	pg_restore into an empty database, the restore_pending mark.  The
+	relay on the restored database has the same events under a new
+	log_id, and keeps that id."""
+
+	def test_pg_dump_restore_and_mark(self):
+		pg = pgcluster.shared()
+		src = pg.new_database()
+		world = RelayWorld(relay_kw={"database": src})
+		self.addCleanup(world.close)
+		relay, fake = world.relay, world.fake
+		c = fake.customer(unique_phone(), None, "Pia")
+		self.assertEqual(fake.customer_message(c, "text")[1], 200)
+		alice = world.agent("alice")
+		log_id = alice.sync(0).data["log_id"]
+		live = [(e["seq"], e["type"]) for e in alice.all_events(0)]
+		self.assertTrue(live)
+		dump = os.path.join(relay.dir, "relay.dump")
+		tool = os.path.join(pgcluster.bin_dir(), "%s")
+		subprocess.run([tool % "pg_dump", "--format=custom",
+		    "--file=" + dump, src], check=True, capture_output=True)
+		dst = pg.new_database()
+		subprocess.run([tool % "pg_restore", "--dbname=" + dst, dump],
+		    check=True, capture_output=True)
+		pg.psql("INSERT INTO meta(key, value) VALUES('restore_pending', "
+		    "'1') ON CONFLICT (key) DO UPDATE SET value = '1'",
+		    dst.split("/")[3].split("?")[0])
+		relay.stop()
+		relay.database = dst
+		relay.start()
+		fake.set_relay_url(relay.url)
+		alice = world.agent("alice")
+		restored = alice.sync(0).data["log_id"]
+		self.assertNotEqual(restored, log_id)
+		self.assertEqual([(e["seq"], e["type"]) for e in
+		    alice.all_events(0)], live)
+		world.restart()
+		self.assertEqual(world.agent("alice").sync(0).data["log_id"],
+		    restored)
 
 
 if __name__ == "__main__":
