@@ -8,6 +8,7 @@ and the draft both reach the Graph API once.
 """
 
 import os
+import shutil
 import sys
 import time
 import unittest
@@ -92,6 +93,46 @@ class TuiRestore(TuiWorldCase):
 		time.sleep(1.5)
 		self.assertNotIn("restored from a backup", t.screen())
 		self.assertNotIn("Lost Lou", t.screen())
+		self.quit(t)
+
+	def test_hand_copy_with_the_same_log_id(self):
+		"""A database copied by hand keeps its log_id: ttydesk tells the
+		restore from the relay's head below the position it synced to,
+		resyncs by itself and keeps its queued reply."""
+		relay = self.world.relay
+		t = self.online_session()
+		self.writes(t, "Hana Hand", "before the copy")
+		relay.stop()
+		copy = os.path.join(relay.dir, "hand.db")
+		shutil.copyfile(relay.db, copy)
+		relay.start()
+		self.fake.set_relay_url(relay.url)
+		t.wait_for("online", timeout=30)
+		for i in range(3):
+			self.writes(t, "Gone Gus%d" % i, "after the copy")
+		relay.stop()
+		self.open_conv(t, "Hana Hand")
+		t.keys("r")
+		t.wait_for("C-s send")
+		t.literal("queued across the hand copy")
+		t.keys("C-s")
+		t.wait_for("reply · queued")
+		t.keys("Escape")
+		os.replace(copy, relay.db)
+		for ext in ("-wal", "-shm"):
+			if os.path.exists(relay.db + ext):
+				os.remove(relay.db + ext)
+		relay.start()
+		self.fake.set_relay_url(relay.url)
+		t.wait_for("restored from a backup", timeout=40)
+		harness.wait_until(lambda: self.accepted(
+		    "queued across the hand copy"), timeout=30, what="delivery")
+		t.keys("Escape")
+		t.wait_for(lambda s: "Gone Gus" not in s, what="Gus forgotten")
+		self.assertIn("Hana Hand", t.screen())
+		time.sleep(1.0)
+		self.assertEqual(len(self.accepted("queued across the hand copy")),
+		    1)
 		self.quit(t)
 
 
