@@ -64,16 +64,23 @@ class Admin(unittest.TestCase):
 		self.assertEqual(AgentClient(self.relay.url,
 		    p.stdout.strip()).me().status, 200)
 
+	@staticmethod
+	def long_poll(agent, wait):
+		"""A /v1/sync waiting in another thread: (thread, result dict
+		that gets "r")."""
+		seq = agent.sync(0).data["next"]
+		res = {}
+		t = threading.Thread(target=lambda: res.update(r=agent.sync(seq,
+		    wait=wait)))
+		t.start()
+		time.sleep(0.5)
+		return t, res
+
 	def test_rotate_remove_list_with_sighup(self):
 		alice = self.world.agent("alice")
 		old = self.relay.agents["alice"].token
 		# A long-poll in flight across the reload keeps its connection.
-		seq = alice.sync(0).data["next"]
-		res = {}
-		t = threading.Thread(target=lambda: res.update(r=alice.sync(seq,
-		    wait=6)))
-		t.start()
-		time.sleep(0.5)
+		t, res = self.long_poll(alice, 6)
 		p = self.cli("rotate-token", "--config", self.relay.config_path,
 		    "alice")
 		self.assertEqual(p.returncode, 0, p.stderr)
@@ -189,12 +196,7 @@ class Admin(unittest.TestCase):
 		self.assertEqual([e for e in alice.all_events(0) if
 		    e.get("type") == "message" and e["message"]["id"] == m["id"]],
 		    [], "a number nobody configured was stored")
-		seq = alice.sync(0).data["next"]
-		res = {}
-		t = threading.Thread(target=lambda: res.update(r=alice.sync(seq,
-		    wait=8)))
-		t.start()
-		time.sleep(0.5)
+		t, res = self.long_poll(alice, 8)
 		relay.extra_config += ("\n[number support-fr]\nphone_number_id = "
 		    "%s\ndisplay_phone_number = +33 1 23456789\n"
 		    "access_token_file = %s\n\n[team returns]\nname = Returns\n"
