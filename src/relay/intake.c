@@ -306,6 +306,8 @@ intake_log_unknown(const char *phone_number_id)
 	static size_t n_seen;
 	size_t i;
 
+	if (phone_number_id == NULL)
+		return;
 	for (i = 0; i < n_seen; i++) {
 		if (strcmp(seen[i], phone_number_id) == 0)
 			return;

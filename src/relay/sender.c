@@ -472,10 +472,8 @@ claim_run(struct relay *r, struct relay_job *j)
 		const struct relay_number *num = NULL;
 
 		if (relay_conversation_number_of(r, r->writer,
-		    sj->out[i].conversation, &num) < 0)
-			j->failed = 1;
-		else if (num != NULL &&
-		    (sj->out[i].number = strdup(num->id)) == NULL)
+		    sj->out[i].conversation, &num) < 0 || (num != NULL &&
+		    (sj->out[i].number = strdup(num->id)) == NULL))
 			j->failed = 1;
 	}
 	sj->next_try = relay_store_outbound_next(r->writer);
