@@ -254,6 +254,7 @@ intake_status(struct relay *r, const struct wa_item *it,
 	const char *msg, *conv;
 	json_t *extra = NULL, *err;
 	int found, rc = -1;
+	bool fresh;
 
 	memset(&c, 0, sizeof c);
 	if ((found = relay_store_msg_by_wamid(r->writer, wamid, &k)) < 0)
@@ -286,10 +287,10 @@ intake_status(struct relay *r, const struct wa_item *it,
 		json_decref(extra);
 		goto out;
 	}
-	rc = relay_emit_status(r, conv, msg, s->status, extra, it->ts > 0 ?
-	    it->ts : relay_now(r));
+	rc = relay_emit_status_fresh(r, conv, msg, s->status, extra,
+	    it->ts > 0 ? it->ts : relay_now(r), &fresh);
 	json_decref(extra);
-	if (rc == 0 && s->status == TD_MS_FAILED)
+	if (rc == 0 && fresh && s->status == TD_MS_FAILED)
 		intake_log_failed(msg, conv, &s->error);
 out:
 	relay_msgkey_free(&k);
