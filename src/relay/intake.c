@@ -13,6 +13,7 @@
 #include "events.h"
 #include "fetcher.h"
 #include "log.h"
+#include "metrics.h"
 #include "media_store.h"
 #include "template.h"
 
@@ -229,9 +230,10 @@ intake_defer(struct relay *r, const char *wamid, const char *conv,
 }
 
 /* A send WhatsApp accepted and then reported failed (131047: the
- * window closed, 131026: undeliverable...): logged as the sender logs
- * a refused one, with the code and title, never the details (they may
- * quote the message). */
+ * window closed, 131026: undeliverable, 131042: no payment method...):
+ * logged as the sender logs a refused one, with the code and title,
+ * never the details (they may quote the message), and counted by its
+ * code in ttydesk_graph_errors_total. */
 static void
 intake_log_failed(const char *msg, const char *conv,
     const struct td_error *e)
@@ -241,6 +243,7 @@ intake_log_failed(const char *msg, const char *conv,
 	log_msg(LOG_WARNING, "event=send_failed id=%s conversation=%s "
 	    "outcome=failed_by_whatsapp code=%d title=\"%s\"", msg, conv,
 	    e->code, log_quote(title, sizeof title, e->title));
+	metrics_send_failed_later(e->code);
 }
 
 static int

@@ -227,6 +227,7 @@ class Ops(RelayTestCase):
 		conv = self.new_conversation()[0]
 		text = "words for a closed window %d" % time.time_ns()
 		ev, wamid = self.reply(conv, text)
+		m0 = self.scrape()
 		details = "more than 24 hours have passed %d" % time.time_ns()
 		for _ in range(2):  # Meta redelivers: still one line
 			self.assertEqual(self.fake.post_status(wamid, "failed",
@@ -243,6 +244,13 @@ class Ops(RelayTestCase):
 		log = self.relay.log_text()
 		self.assertNotIn(details, log)
 		self.assertNotIn(text, log)
+		# Counted once by its code; not a send attempt.
+		m1 = self.scrape()
+		for name, labels, delta in (
+		    ("ttydesk_graph_errors_total", {"code": "131047"}, 1),
+		    ("ttydesk_sends_total", {"result": "failed"}, 0)):
+			self.assertEqual(promtext.value(m1, name, **labels) -
+			    promtext.value(m0, name, **labels), delta, name)
 
 	def test_no_secret_in_log(self):
 		# A wrong and a right verify token in the query, a wrong bearer
