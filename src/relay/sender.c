@@ -67,6 +67,7 @@ struct sender {
 	int64_t next_due;  /* earliest pending retry, 0 when none */
 	int inflight;
 	_Atomic int64_t beat_ms; /* the loop's last turn (/readyz) */
+	bool joined;       /* sender_stop() waited for the thread */
 };
 
 /* Writer job carrying claimed sends or one send's outcome. */
@@ -975,10 +976,11 @@ sender_stop(struct relay *r)
 {
 	struct sender *s = r->sender;
 
-	if (s == NULL)
+	if (s == NULL || s->joined)
 		return;
 	sender_poke(s, &s->stopping);
 	pthread_join(s->thread, NULL);
+	s->joined = true;
 }
 
 void

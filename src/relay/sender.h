@@ -14,7 +14,8 @@ struct curl_slist;
 struct req;
 
 int sender_start(struct relay *r, char *err, size_t errlen);
-/* Finishes in-flight transfers (up to the send timeout), then stops. */
+/* Finishes in-flight transfers (up to the send timeout), then stops;
+ * a second call does nothing. */
 void sender_stop(struct relay *r);
 /* After the writer stopped (its jobs may still point at the sender). */
 void sender_free(struct relay *r);
