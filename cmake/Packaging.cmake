@@ -11,7 +11,7 @@
 # go with the programs: /usr/share/doc/ttydesk/.
 install(FILES ${CMAKE_SOURCE_DIR}/docs/deploy.md
   ${CMAKE_SOURCE_DIR}/docs/operations.md ${CMAKE_SOURCE_DIR}/docs/relay.md
-  ${CMAKE_SOURCE_DIR}/docs/keys.md
+  ${CMAKE_SOURCE_DIR}/docs/keys.md ${CMAKE_SOURCE_DIR}/docs/api.md
   DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/examples/
   DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)

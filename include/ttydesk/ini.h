@@ -20,7 +20,7 @@ struct ini_entry {
 struct ini {
 	struct ini_entry *entries;
 	size_t n;
-	char **sections; /* every [section] header in order, also empty ones */
+	char **sections; /* every [section] once, in order, also empty ones */
 	size_t n_sections;
 };
 

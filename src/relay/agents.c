@@ -140,37 +140,35 @@ fail:
 }
 
 /* The byte range of [agent id]: from its header line to the next
- * header (or the end).  -1 when absent. */
+ * header (or the end).  -1 when absent, -2 when the header is there
+ * more than once: the loader merges such sections, so editing one of
+ * them could leave the token that counts in the other. */
 static int
 agents_find(const char *text, size_t len, const char *id, size_t *start,
     size_t *end)
 {
 	char want[128], name[256];
 	size_t p = 0, nl;
+	int found = 0;
 	bool in = false;
 
 	snprintf(want, sizeof want, "agent %s", id);
+	*end = len;
 	while (p < len) {
 		const char *e = memchr(text + p, '\n', len - p);
 
 		nl = e ? (size_t)(e - text) + 1 : len;
 		if (ini_header(text + p, nl - p - (e ? 1 : 0), name,
 		    sizeof name)) {
-			if (in) {
+			if (in)
 				*end = p;
-				return 0;
-			}
-			if (strcmp(name, want) == 0) {
-				in = true;
+			in = strcmp(name, want) == 0;
+			if (in && found++ == 0)
 				*start = p;
-			}
 		}
 		p = nl;
 	}
-	if (!in)
-		return -1;
-	*end = len;
-	return 0;
+	return found == 0 ? -1 : found > 1 ? -2 : 0;
 }
 
 /* A fresh token on stdout's behalf, its SHA-256 in hex. */
@@ -300,7 +298,7 @@ agents_edit(const char *path, const char *id, bool rotate)
 	struct relay_config cfg;
 	char token[65], hex[65], *text = NULL, *out = NULL;
 	size_t len, start, end, outlen;
-	int rc = 1;
+	int found, rc = 1;
 
 	memset(token, 0, sizeof token);
 	if (!config_valid_id(id)) {
@@ -312,8 +310,13 @@ agents_edit(const char *path, const char *id, bool rotate)
 	if ((text = agents_read(path, &len)) == NULL)
 		goto out;
 	if (config_find_agent(&cfg, id) == NULL ||
-	    agents_find(text, len, id, &start, &end) != 0) {
+	    (found = agents_find(text, len, id, &start, &end)) == -1) {
 		fprintf(stderr, "ttydesk-relay: no agent %s in %s\n", id, path);
+		goto out;
+	}
+	if (found != 0) {
+		fprintf(stderr, "ttydesk-relay: [agent %s] is in %s more than "
+		    "once; merge them into one section first\n", id, path);
 		goto out;
 	}
 	if (rotate) {

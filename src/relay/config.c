@@ -890,9 +890,12 @@ config_warn_unknown(const struct ini *ini, const char *path)
 		    strncmp(sec, "number ", 7) != 0 &&
 		    strncmp(sec, "assignment ", 11) != 0 &&
 		    strncmp(sec, "hours ", 6) != 0)
+			/* The line of its first key, as ttydesk names it (an
+			 * empty section has none). */
 			log_msg(LOG_WARNING, "event=config_unknown_section file=%s "
-			    "section=\"%s\" message=\"not a section the relay "
-			    "knows; ignored\"", path, sec);
+			    "line=%d section=\"%s\" message=\"not a section the "
+			    "relay knows; ignored\"", path,
+			    config_line(ini, sec, NULL), sec);
 	}
 }
 

@@ -96,12 +96,10 @@ ident_conversation(struct relay *r, const struct relay_number *n,
     struct relay_contact *c)
 {
 	char *id = NULL;
-	int rc;
 
 	if (c->id == 0)
 		return 0;
-	if ((rc = relay_store_conversation_of(r->writer, c->id, n->id,
-	    &id)) < 0)
+	if (relay_store_conversation_of(r->writer, c->id, n->id, &id) < 0)
 		return -1;
 	free(c->conversation);
 	c->conversation = id;
@@ -292,16 +290,29 @@ relay_emit_status(struct relay *r, const char *conversation,
     const char *message, enum td_msg_status status, json_t *extra,
     int64_t ts)
 {
+	bool fresh;
+
+	return relay_emit_status_fresh(r, conversation, message, status, extra,
+	    ts, &fresh);
+}
+
+int
+relay_emit_status_fresh(struct relay *r, const char *conversation,
+    const char *message, enum td_msg_status status, json_t *extra,
+    int64_t ts, bool *fresh)
+{
 	const char *name = event_msg_status_name(status);
 	unsigned mask;
 	json_t *ev, *st;
 	int rc, t;
 
+	*fresh = false;
 	if (relay_store_status_mask(r->writer, message, status_rank, 6,
 	    &mask) != 0)
 		return -1;
 	if ((rc = relay_store_status_once(r->writer, message, name)) <= 0)
 		return rc; /* seen: a redelivery */
+	*fresh = true;
 	for (t = 0; t < 6; t++) {
 		if ((mask & (1u << t)) && status_beats(t, (int)status))
 			return 0; /* recorded, but the later state stays */

@@ -8,6 +8,7 @@
 #ifndef RELAY_EVENTS_H
 #define RELAY_EVENTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -39,6 +40,11 @@ int relay_emit_conversation(struct relay *r, const char *id, json_t *state,
 int relay_emit_status(struct relay *r, const char *conversation,
     const char *message, enum td_msg_status status, json_t *extra,
     int64_t ts);
+/* The same; *fresh says whether this state of the message was new (not
+ * a redelivery), whether or not a later state keeps it from the log. */
+int relay_emit_status_fresh(struct relay *r, const char *conversation,
+    const char *message, enum td_msg_status status, json_t *extra,
+    int64_t ts, bool *fresh);
 /* A send's outcome is recorded: statuses held for the conversation are
  * emitted, under local_id when their wamid is this send's (local_id and
  * wamid may be NULL), else under their wamid once no send is in flight.

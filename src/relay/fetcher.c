@@ -154,7 +154,7 @@ fetch_get(struct fetcher *f, const char *url, struct sink *k, char *ctype,
 		snprintf(why, whylen, "%s", k->over ? "over [relay] media_max" :
 		    curl_easy_strerror(cc));
 	}
-	curl_slist_free_all(hdrs);
+	sender_hdrs_free(hdrs);
 	curl_easy_cleanup(e);
 	return http;
 }

@@ -12,6 +12,8 @@
 #include "conv.h"
 #include "events.h"
 #include "fetcher.h"
+#include "log.h"
+#include "metrics.h"
 #include "media_store.h"
 #include "template.h"
 
@@ -227,6 +229,23 @@ intake_defer(struct relay *r, const char *wamid, const char *conv,
 	return rc;
 }
 
+/* A send WhatsApp accepted and then reported failed (131047: the
+ * window closed, 131026: undeliverable, 131042: no payment method...):
+ * logged as the sender logs a refused one, with the code and title,
+ * never the details (they may quote the message), and counted by its
+ * code in ttydesk_graph_errors_total. */
+static void
+intake_log_failed(const char *msg, const char *conv,
+    const struct td_error *e)
+{
+	char title[3 * 256];
+
+	log_msg(LOG_WARNING, "event=send_failed id=%s conversation=%s "
+	    "outcome=failed_by_whatsapp code=%d title=\"%s\"", msg, conv,
+	    e->code, log_quote(title, sizeof title, e->title));
+	metrics_send_failed_later(e->code);
+}
+
 static int
 intake_status(struct relay *r, const struct wa_item *it,
     const struct relay_number *n)
@@ -238,6 +257,7 @@ intake_status(struct relay *r, const struct wa_item *it,
 	const char *msg, *conv;
 	json_t *extra = NULL, *err;
 	int found, rc = -1;
+	bool fresh;
 
 	memset(&c, 0, sizeof c);
 	if ((found = relay_store_msg_by_wamid(r->writer, wamid, &k)) < 0)
@@ -264,13 +284,17 @@ intake_status(struct relay *r, const struct wa_item *it,
 			rc = intake_defer(r, wamid, conv, s->status, extra,
 			    it->ts > 0 ? it->ts : relay_now(r));
 			r->intake_deferred++;
+			if (rc == 0 && s->status == TD_MS_FAILED)
+				intake_log_failed(wamid, conv, &s->error);
 		}
 		json_decref(extra);
 		goto out;
 	}
-	rc = relay_emit_status(r, conv, msg, s->status, extra, it->ts > 0 ?
-	    it->ts : relay_now(r));
+	rc = relay_emit_status_fresh(r, conv, msg, s->status, extra,
+	    it->ts > 0 ? it->ts : relay_now(r), &fresh);
 	json_decref(extra);
+	if (rc == 0 && fresh && s->status == TD_MS_FAILED)
+		intake_log_failed(msg, conv, &s->error);
 out:
 	relay_msgkey_free(&k);
 	relay_contact_free(&c);
@@ -286,6 +310,8 @@ intake_log_unknown(const char *phone_number_id)
 	static size_t n_seen;
 	size_t i;
 
+	if (phone_number_id == NULL)
+		return;
 	for (i = 0; i < n_seen; i++) {
 		if (strcmp(seen[i], phone_number_id) == 0)
 			return;

@@ -120,6 +120,12 @@ metrics_send(enum metrics_send result, int code, double seconds)
 		metrics_code(code);
 }
 
+void
+metrics_send_failed_later(int code)
+{
+	metrics_code(code);
+}
+
 /* ---- rendering ---- */
 
 static void
@@ -184,8 +190,8 @@ metrics_render(long waiting, char **out, size_t *len)
 	    "Graph API send attempts, by result.", metrics_send_names,
 	    metrics_sends, METRICS_SEND_N);
 	metrics_head(&b, "ttydesk_graph_errors_total", "counter",
-	    "Failed send attempts, by Graph API error code (0: no code, "
-	    "e.g. a network error).");
+	    "Failed send attempts and sends WhatsApp reported failed later, "
+	    "by Graph API error code (0: no code, e.g. a network error).");
 	for (i = 0; i < METRICS_CODES_MAX; i++) {
 		long long key = atomic_load(&metrics_codes[i].key);
 

@@ -31,6 +31,9 @@ void metrics_webhook(unsigned status, double seconds);
 void metrics_events_appended(uint64_t n);
 /* One Graph send attempt; code is the Graph error code (0: none). */
 void metrics_send(enum metrics_send result, int code, double seconds);
+/* A send WhatsApp took and later reported failed (a status webhook):
+ * counted by its code with the refused attempts. */
+void metrics_send_failed_later(int code);
 
 /* The text of every series, malloc'd into *out (caller frees); waiting
  * is the current number of long-polls.  0, or -1 out of memory. */

@@ -68,6 +68,7 @@ struct sender {
 	int64_t next_due;  /* earliest pending retry, 0 when none */
 	int inflight;
 	_Atomic int64_t beat_ms; /* the loop's last turn (/readyz) */
+	bool joined;       /* sender_stop() waited for the thread */
 };
 
 /* Writer job carrying claimed sends or one send's outcome. */
@@ -95,7 +96,7 @@ task_end_request(struct task *t)
 	if (t->easy != NULL)
 		curl_easy_cleanup(t->easy);
 	curl_mime_free(t->form);
-	curl_slist_free_all(t->hdrs);
+	sender_hdrs_free(t->hdrs);
 	t->easy = NULL;
 	t->form = NULL;
 	t->hdrs = NULL;
@@ -357,6 +358,17 @@ sender_auth_header(struct curl_slist *hdrs, const struct relay_config *cfg,
 	return hdrs;
 }
 
+void
+sender_hdrs_free(struct curl_slist *hdrs)
+{
+	struct curl_slist *h;
+
+	for (h = hdrs; h != NULL; h = h->next)
+		if (h->data != NULL)
+			sodium_memzero(h->data, strlen(h->data));
+	curl_slist_free_all(hdrs);
+}
+
 static int
 task_prepare(struct sender *s, struct task *t)
 {
@@ -460,10 +472,8 @@ claim_run(struct relay *r, struct relay_job *j)
 		const struct relay_number *num = NULL;
 
 		if (relay_conversation_number_of(r, r->writer,
-		    sj->out[i].conversation, &num) < 0)
-			j->failed = 1;
-		else if (num != NULL &&
-		    (sj->out[i].number = strdup(num->id)) == NULL)
+		    sj->out[i].conversation, &num) < 0 || (num != NULL &&
+		    (sj->out[i].number = strdup(num->id)) == NULL))
 			j->failed = 1;
 	}
 	sj->next_try = relay_store_outbound_next(r->writer);
@@ -963,10 +973,11 @@ sender_stop(struct relay *r)
 {
 	struct sender *s = r->sender;
 
-	if (s == NULL)
+	if (s == NULL || s->joined)
 		return;
 	sender_poke(s, &s->stopping);
 	pthread_join(s->thread, NULL);
+	s->joined = true;
 }
 
 void

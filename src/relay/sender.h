@@ -14,7 +14,8 @@ struct curl_slist;
 struct req;
 
 int sender_start(struct relay *r, char *err, size_t errlen);
-/* Finishes in-flight transfers (up to the send timeout), then stops. */
+/* Finishes in-flight transfers (up to the send timeout), then stops;
+ * a second call does nothing. */
 void sender_stop(struct relay *r);
 /* After the writer stopped (its jobs may still point at the sender). */
 void sender_free(struct relay *r);
@@ -44,6 +45,9 @@ char *sender_url(const struct relay_config *cfg, const char *tail);
  * token is wiped from the stack.  Also used by fetcher.c. */
 struct curl_slist *sender_auth_header(struct curl_slist *hdrs,
     const struct relay_config *cfg, const char *number);
+/* Frees a header list after wiping every line: the copy of the token
+ * that sender_auth_header() put there goes with it. */
+void sender_hdrs_free(struct curl_slist *hdrs);
 
 /* Escalation hook (hook.c): runs cfg->escalation_command with payload on
  * stdin in the background; takes ownership of payload. */

@@ -8,6 +8,7 @@ and the draft both reach the Graph API once.
 """
 
 import os
+import shutil
 import sys
 import time
 import unittest
@@ -30,6 +31,30 @@ class TuiRestore(TuiWorldCase):
 	def open_conv(self, t, name, mark="[open"):
 		super().open_conv(t, name, mark)
 
+	def queue_reply(self, t, name, text):
+		"""With the relay down: a reply to name waits in the outbox."""
+		self.open_conv(t, name)
+		t.keys("r")
+		t.wait_for("C-s send")
+		t.literal(text)
+		t.keys("C-s")
+		t.wait_for("reply · queued")
+		t.keys("Escape")
+
+	def restore(self, t, copy, queued):
+		"""The relay's database replaced by copy (as docs/operations.md
+		says); ttydesk notices and the queued reply goes out."""
+		relay = self.world.relay
+		os.replace(copy, relay.db)
+		for ext in ("-wal", "-shm"):
+			if os.path.exists(relay.db + ext):
+				os.remove(relay.db + ext)
+		relay.start()
+		self.fake.set_relay_url(relay.url)
+		t.wait_for("restored from a backup", timeout=40)
+		harness.wait_until(lambda: self.accepted(queued), timeout=30,
+		    what="delivery")
+
 	def test_restore_under_a_running_ttydesk(self):
 		relay = self.world.relay
 		t = self.online_session()
@@ -49,24 +74,8 @@ class TuiRestore(TuiWorldCase):
 		t.wait_for("draft kept")
 		t.keys("Escape")
 		relay.stop()
-		self.open_conv(t, "Rosa Restore")
-		t.keys("r")
-		t.wait_for("C-s send")
-		t.literal("queued across the restore")
-		t.keys("C-s")
-		t.wait_for("reply · queued")
-		t.keys("Escape")
-
-		# Restore the copy, as docs/operations.md says.
-		os.replace(copy, relay.db)
-		for ext in ("-wal", "-shm"):
-			if os.path.exists(relay.db + ext):
-				os.remove(relay.db + ext)
-		relay.start()
-		self.fake.set_relay_url(relay.url)
-		t.wait_for("restored from a backup", timeout=40)
-		harness.wait_until(lambda: self.accepted(
-		    "queued across the restore"), timeout=30, what="delivery")
+		self.queue_reply(t, "Rosa Restore", "queued across the restore")
+		self.restore(t, copy, "queued across the restore")
 		# What only the old log had is gone from the list.
 		self.open_conv(t, "Rosa Restore")
 		t.wait_for(lambda s: "Lost Lou" not in s, what="Lou forgotten")
@@ -92,6 +101,32 @@ class TuiRestore(TuiWorldCase):
 		time.sleep(1.5)
 		self.assertNotIn("restored from a backup", t.screen())
 		self.assertNotIn("Lost Lou", t.screen())
+		self.quit(t)
+
+	def test_hand_copy_with_the_same_log_id(self):
+		"""A database copied by hand keeps its log_id: ttydesk tells the
+		restore from the relay's head below the position it synced to,
+		resyncs by itself and keeps its queued reply."""
+		relay = self.world.relay
+		t = self.online_session()
+		self.writes(t, "Hana Hand", "before the copy")
+		relay.stop()
+		copy = os.path.join(relay.dir, "hand.db")
+		shutil.copyfile(relay.db, copy)
+		relay.start()
+		self.fake.set_relay_url(relay.url)
+		t.wait_for("online", timeout=30)
+		for i in range(3):
+			self.writes(t, "Gone Gus%d" % i, "after the copy")
+		relay.stop()
+		self.queue_reply(t, "Hana Hand", "queued across the hand copy")
+		self.restore(t, copy, "queued across the hand copy")
+		t.keys("Escape")
+		t.wait_for(lambda s: "Gone Gus" not in s, what="Gus forgotten")
+		self.assertIn("Hana Hand", t.screen())
+		time.sleep(1.0)
+		self.assertEqual(len(self.accepted("queued across the hand copy")),
+		    1)
 		self.quit(t)
 
 

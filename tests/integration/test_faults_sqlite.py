@@ -18,6 +18,8 @@ import sys
 import threading
 import time
 import unittest
+import urllib.error
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "pylib"))
 from harness import RelayTestCase, main  # noqa: E402
@@ -168,6 +170,28 @@ class SqliteLocked(RelayTestCase):
 		time.sleep(0.5)
 		self.assertEqual(len(self.sends_with_text("long lock send",
 		    accepted_only=False)), 1)
+
+	def readyz(self):
+		try:
+			with urllib.request.urlopen(self.relay.url + "/readyz",
+			    timeout=30) as r:
+				return r.status, r.read().decode()
+		except urllib.error.HTTPError as e:
+			return e.code, e.read().decode()
+
+	def test_readyz_503_while_the_database_takes_no_write(self):
+		"""/readyz is a real write: past the busy timeout (10 s) of a
+		lock it says why it is not ready; once the lock goes, 200."""
+		self.assertEqual(self.readyz()[0], 200)
+		with Locker(self.relay.db, 12.0):
+			t0 = time.monotonic()
+			code, text = self.readyz()
+			secs = time.monotonic() - t0
+		note("readyz under a lock: %s after %.1f s" % (code, secs))
+		self.assertEqual(code, 503, text)
+		self.assertIn("database", text)
+		self.assertGreater(secs, 5, "answered without trying a write")
+		self.assertEqual(self.readyz(), (200, "ready\n"))
 
 
 if __name__ == "__main__":

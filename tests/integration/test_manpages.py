@@ -55,6 +55,54 @@ class ManPages(unittest.TestCase):
 				self.assertIn(".BR %s (%s)" % (name, section), see,
 				    "%s does not refer to %s" % (page, other))
 
+	def test_comment_rule_is_the_parser_s(self):
+		# src/core/ini.c: '#' and ';' start a comment at the start of a
+		# line, and after a value only with white space before them.
+		for page in ("ttydesk.conf.5", "ttydesk-relay.8"):
+			text = " ".join(read(page).replace(".B ", "").split())
+			self.assertIn("A line starting with # or ; is a comment; "
+			    "after a value, # or ; starts a comment only when a "
+			    "space or tab comes before it", text, page)
+			self.assertRegex(text, r"Your order #\{1\}.{0,40} gives "
+			    r".{0,8}Your order", page)
+
+	def test_relay_page_says_what_the_relay_does(self):
+		text = " ".join(read("ttydesk-relay.8").split())
+		# ttydesk notices a restore by itself (relaylog.c).
+		self.assertNotIn("does not act on it", text)
+		# SIGHUP re-reads numbers too (config_reload).
+		sig = text[text.index(".SH SIGNALS"):text.index(".SH AGENTS")]
+		self.assertIn("[number]", sig)
+		with open(os.path.join(SOURCE, "docs", "relay.md"),
+		    encoding="utf-8") as fp:
+			md = " ".join(fp.read().split())
+		self.assertIn("numbers and the secrets", md)
+		self.assertNotIn("limits, numbers) need a restart", md)
+
+	def test_docs_name_only_files_of_the_repository(self):
+		"""Every NAME.md and every repo path (docs/..., tests/...,
+		examples/...) the docs, pages and examples name exists."""
+		import glob
+		mds = {os.path.basename(f) for f in glob.glob(os.path.join(SOURCE,
+		    "**", "*.md"), recursive=True) if "/build/" not in f}
+		files = glob.glob(os.path.join(SOURCE, "docs", "*.md")) + \
+		    glob.glob(os.path.join(MAN, "*")) + glob.glob(os.path.join(
+		    SOURCE, "docs", "examples", "*")) + [os.path.join(SOURCE,
+		    "README.md")]
+		bad = []
+		for f in files:
+			with open(f, encoding="utf-8") as fp:
+				text = fp.read()
+			for m in re.findall(r"\b[A-Za-z0-9_-]+\.md\b", text):
+				if m not in mds:
+					bad.append((f, m))
+			for m in re.findall(r"(?<![\w/.~-])((?:docs|tests|src|scripts|"
+			    r"bench|themes|cmake|include|examples)/[\w./*-]*\w)", text):
+				path = "docs/" + m if m.startswith("examples/") else m
+				if not glob.glob(os.path.join(SOURCE, path)):
+					bad.append((f, m))
+		self.assertEqual(bad, [])
+
 	def test_keys_table_is_the_keymap(self):
 		# Every action of the keymap (docs/keys.md, generated from the
 		# TUI's table) is in the page with the same default keys; the

@@ -141,9 +141,14 @@ class Package(unittest.TestCase):
 
 	def test_deployment_docs(self):
 		doc = os.path.join(self.root, "usr", "share", "doc", "ttydesk")
-		self.assertTrue(os.path.isfile(os.path.join(doc, "deploy.md")))
+		# The guides the installed docs and man pages point at.
+		for f in ("deploy.md", "operations.md", "relay.md", "keys.md",
+		    "api.md"):
+			self.assertTrue(os.path.isfile(os.path.join(doc, f)),
+			    f + " missing")
 		for f in ("ttydesk-relay.service", "nginx-ttydesk-relay.conf",
-		    "relay.conf", "ttydesk.conf"):
+		    "relay.conf", "ttydesk.conf", "prometheus.yml",
+		    "ttydesk-relay-alerts.yml"):
 			self.assertTrue(os.path.isfile(os.path.join(doc,
 			    "examples", f)), f + " missing")
 

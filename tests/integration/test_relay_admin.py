@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import sqlite3
+import subprocess
 import sys
 import threading
 import time
@@ -63,16 +64,23 @@ class Admin(unittest.TestCase):
 		self.assertEqual(AgentClient(self.relay.url,
 		    p.stdout.strip()).me().status, 200)
 
+	@staticmethod
+	def long_poll(agent, wait):
+		"""A /v1/sync waiting in another thread: (thread, result dict
+		that gets "r")."""
+		seq = agent.sync(0).data["next"]
+		res = {}
+		t = threading.Thread(target=lambda: res.update(r=agent.sync(seq,
+		    wait=wait)))
+		t.start()
+		time.sleep(0.5)
+		return t, res
+
 	def test_rotate_remove_list_with_sighup(self):
 		alice = self.world.agent("alice")
 		old = self.relay.agents["alice"].token
 		# A long-poll in flight across the reload keeps its connection.
-		seq = alice.sync(0).data["next"]
-		res = {}
-		t = threading.Thread(target=lambda: res.update(r=alice.sync(seq,
-		    wait=6)))
-		t.start()
-		time.sleep(0.5)
+		t, res = self.long_poll(alice, 6)
 		p = self.cli("rotate-token", "--config", self.relay.config_path,
 		    "alice")
 		self.assertEqual(p.returncode, 0, p.stderr)
@@ -110,6 +118,25 @@ class Admin(unittest.TestCase):
 		    "nobody")
 		self.assertEqual((p.returncode, p.stdout), (1, ""))
 
+	def test_agent_section_twice(self):
+		"""[agent bob] twice (a hand edit): the loader merges the two
+		(the last token_sha256 counts), so rotate-token and
+		remove-agent, which edit one section, refuse instead of
+		leaving the token that counts; list-agents lists bob once."""
+		bob = self.relay.agents["bob"]
+		with open(self.relay.config_path, "a") as fp:
+			fp.write("\n[agent bob]\ntoken_sha256 = %s\n" %
+			    relayproc.sha256_hex(bob.token))
+		before = self.conf()
+		for cmd in ("rotate-token", "remove-agent"):
+			p = self.cli(cmd, "--config", self.relay.config_path, "bob")
+			self.assertEqual((p.returncode, p.stdout), (1, ""), cmd)
+			self.assertIn("more than once", p.stderr)
+			self.assertEqual(self.conf(), before)
+		p = self.cli("list-agents", "--config", self.relay.config_path)
+		self.assertEqual([l.split("\t")[0] for l in p.stdout.splitlines()],
+		    ["alice", "bob"])
+
 	def test_sighup_reloads_the_secrets(self):
 		relay, fake = self.relay, self.fake
 		alice = self.world.agent("alice")
@@ -144,9 +171,69 @@ class Admin(unittest.TestCase):
 		self.assertNotIn(relay.access_token, relay.log_text())
 		self.assertNotIn(relay.app_secret, relay.log_text())
 
+	def test_sighup_reloads_teams_and_numbers(self):
+		"""A team and a number added to the file are served after
+		SIGHUP, while a long-poll stays connected: webhooks to the new
+		number are stored under it and replies go out with its token."""
+		self.world.close()
+		de, fr = "106540352242922", "106540352242955"
+		self.world = RelayWorld(relay_kw={"extra_config":
+		    "\n[number support-de]\nphone_number_id = %s\n"
+		    "display_phone_number = +49 30 1234567\n" % de})
+		self.relay, self.fake = self.world.relay, self.world.fake
+		relay, fake = self.relay, self.fake
+		alice = self.world.agent("alice")
+		me = alice.me().data
+		self.assertEqual([n["id"] for n in me["numbers"]], ["support-de"])
+		self.assertNotIn("returns", [t["id"] for t in me["teams"]])
+		tok = "EAAGfr" + os.urandom(12).hex()
+		tokfile = os.path.join(relay.dir, "secrets", "tok-fr")
+		relayproc.write_secret(tokfile, tok)
+		fake.add_number(fr, tok, "33123456789")
+		c = fake.customer(unique_phone(), None, "Nadia")
+		m, code = fake.customer_message(c, "text", phone_number_id=fr)
+		self.assertEqual(code, 200)
+		self.assertEqual([e for e in alice.all_events(0) if
+		    e.get("type") == "message" and e["message"]["id"] == m["id"]],
+		    [], "a number nobody configured was stored")
+		t, res = self.long_poll(alice, 8)
+		relay.extra_config += ("\n[number support-fr]\nphone_number_id = "
+		    "%s\ndisplay_phone_number = +33 1 23456789\n"
+		    "access_token_file = %s\n\n[team returns]\nname = Returns\n"
+		    % (fr, tokfile))
+		relay.write_config()
+		self.hup("agents reloaded")
+		me = alice.me().data
+		self.assertEqual([n["id"] for n in me["numbers"]],
+		    ["support-de", "support-fr"])
+		self.assertIn({"id": "returns", "name": "Returns"},
+		    [{"id": x["id"], "name": x["name"]} for x in me["teams"]])
+		m, code = fake.customer_message(c, "text", phone_number_id=fr)
+		self.assertEqual(code, 200)
+		t.join()
+		self.assertEqual(res["r"].status, 200, "long-poll dropped by HUP")
+		ev = [e for e in alice.all_events(0) if e.get("type") == "message"
+		    and e["message"]["id"] == m["id"]]
+		self.assertEqual(len(ev), 1, "the new number's webhook not stored")
+		conv = ev[0]["conversation"]
+		states = [e["state"] for e in alice.all_events(0) if
+		    e.get("type") == "conversation" and e["conversation"] == conv]
+		self.assertEqual(states[-1].get("number"), "support-fr")
+		# Escalating to the new team works; a reply uses fr's token.
+		r = alice.escalate(conv, "returns", "a parcel back")
+		self.assertEqual(r.status, 200, r)
+		text = "from the new number %d" % time.time_ns()
+		r = alice.send_text(conv, text)
+		self.assertEqual(r.status, 202, r)
+		sent = fake.wait_for(lambda f: [x for x in f.accepted_sends() if
+		    ((x.get("body") or {}).get("text") or {}).get("body") ==
+		    text], 30)
+		self.assertTrue(sent)
+
 	def test_help_and_usage(self):
 		for cmd in ("add-agent", "rotate-token", "remove-agent",
-		    "list-agents", "backup", "migrate", "export", "import"):
+		    "list-agents", "backup", "migrate", "export", "import",
+		    "report"):
 			for h in ("-h", "--help"):
 				p = self.cli(cmd, h)
 				self.assertEqual(p.returncode, 0, (cmd, h, p.stderr))
@@ -154,6 +241,13 @@ class Admin(unittest.TestCase):
 			p = self.cli(cmd)
 			self.assertEqual(p.returncode, 2, cmd)
 			self.assertIn("usage:", p.stderr)
+		# --config=PATH as well as --config PATH.
+		conf = "--config=" + self.relay.config_path
+		for args in (("list-agents", conf), ("migrate", conf),
+		    ("report", conf, "--from", "2026-01-01", "--to",
+		    "2026-01-02")):
+			p = self.cli(*args)
+			self.assertEqual(p.returncode, 0, (args, p.stderr))
 
 	def test_unknown_keys_warn_with_their_line(self):
 		self.relay.stop()
@@ -165,8 +259,9 @@ class Admin(unittest.TestCase):
 		log = self.relay.log_text()
 		self.assertRegex(log, r"<4>\S+ event=config_unknown_key file=\S+ "
 		    r"line=%d section=\"relay\" key=\"max_bodyy\"" % n)
-		self.assertIn('event=config_unknown_section file=', log)
-		self.assertIn('section="whatsap"', log)
+		n = lines.index("[whatsap]") + 2
+		self.assertRegex(log, r"<4>\S+ event=config_unknown_section file=\S+ "
+		    r"line=%d section=\"whatsap\"" % n)
 		self.assertNotIn('key="listen"', log)
 
 	def refused(self):
@@ -191,6 +286,19 @@ class Admin(unittest.TestCase):
 		self.assertIn("[escalation] command", err)
 		self.assertIn("0777", err)
 		os.chmod(hook, 0o755)
+		if os.geteuid() == 0:
+			# Owned by another user (not root): refused as ssh does,
+			# the configuration and the command alike.
+			os.chown(hook, 65534, 65534)
+			err = self.refused()
+			self.assertIn("[escalation] command", err)
+			self.assertIn("owned by uid 65534", err)
+			os.chown(hook, 0, 0)
+			os.chown(self.relay.config_path, 65534, 65534)
+			err = self.refused()
+			self.assertIn("owned by uid 65534", err)
+			self.assertIn(self.relay.config_path, err)
+			os.chown(self.relay.config_path, 0, 0)
 		self.relay.start(write=False)
 		self.assertTrue(self.relay.running())
 
@@ -284,6 +392,49 @@ class Admin(unittest.TestCase):
 	def _has_body(db):
 		cols = [r[1] for r in db.execute("PRAGMA table_info(events)")]
 		return "body" in cols
+
+
+@unittest.skipUnless(pgcluster.available(), "PostgreSQL not installed")
+class PgRestore(unittest.TestCase):
+	"""docs/operations.md's PostgreSQL restore, step by step: pg_dump,
+	pg_restore into an empty database, the restore_pending mark.  The
+	relay on the restored database has the same events under a new
+	log_id, and keeps that id."""
+
+	def test_pg_dump_restore_and_mark(self):
+		pg = pgcluster.shared()
+		src = pg.new_database()
+		world = RelayWorld(relay_kw={"database": src})
+		self.addCleanup(world.close)
+		relay, fake = world.relay, world.fake
+		c = fake.customer(unique_phone(), None, "Pia")
+		self.assertEqual(fake.customer_message(c, "text")[1], 200)
+		alice = world.agent("alice")
+		log_id = alice.sync(0).data["log_id"]
+		live = [(e["seq"], e["type"]) for e in alice.all_events(0)]
+		self.assertTrue(live)
+		dump = os.path.join(relay.dir, "relay.dump")
+		tool = os.path.join(pgcluster.bin_dir(), "%s")
+		subprocess.run([tool % "pg_dump", "--format=custom",
+		    "--file=" + dump, src], check=True, capture_output=True)
+		dst = pg.new_database()
+		subprocess.run([tool % "pg_restore", "--dbname=" + dst, dump],
+		    check=True, capture_output=True)
+		pg.psql("INSERT INTO meta(key, value) VALUES('restore_pending', "
+		    "'1') ON CONFLICT (key) DO UPDATE SET value = '1'",
+		    dst.split("/")[3].split("?")[0])
+		relay.stop()
+		relay.database = dst
+		relay.start()
+		fake.set_relay_url(relay.url)
+		alice = world.agent("alice")
+		restored = alice.sync(0).data["log_id"]
+		self.assertNotEqual(restored, log_id)
+		self.assertEqual([(e["seq"], e["type"]) for e in
+		    alice.all_events(0)], live)
+		world.restart()
+		self.assertEqual(world.agent("alice").sync(0).data["log_id"],
+		    restored)
 
 
 if __name__ == "__main__":

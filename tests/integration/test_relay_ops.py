@@ -69,6 +69,27 @@ class Ops(RelayTestCase):
 		    "text/plain; version=0.0.4"), headers["Content-Type"])
 		return promtext.parse(text)
 
+	def test_examples_name_real_series(self):
+		"""docs/examples' scrape config and alert rules use series and
+		result labels the relay serves."""
+		ex = os.path.join(os.environ.get("TTYDESK_SOURCE_DIR") or
+		    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+		    ".."), "docs", "examples")
+		with open(os.path.join(ex, "ttydesk-relay-alerts.yml")) as fp:
+			rules = fp.read()
+		with open(os.path.join(ex, "prometheus.yml")) as fp:
+			self.assertIn("ttydesk-relay-alerts.yml", fp.read())
+		text = get(self.relay.url + "/metrics")[2]
+		names = set(re.findall(r"\bttydesk_[a-z_]+", rules))
+		self.assertGreaterEqual(len(names), 2)
+		for n in names:
+			self.assertRegex(text, r"(?m)^# TYPE %s " % n, n)
+		for m in re.finditer(r'(ttydesk_[a-z_]+)\{result=~?"([^"]+)"',
+		    rules):
+			for v in m.group(2).split("|"):
+				self.assertIn('%s{result="%s"}' % (m.group(1), v), text)
+		self.assertEqual(rules.count("- alert:"), 2)
+
 	def test_healthz_readyz(self):
 		code, _, text = get(self.relay.url + "/healthz")
 		self.assertEqual((code, text.strip()), (200, "ok"))
@@ -198,6 +219,38 @@ class Ops(RelayTestCase):
 		self.assertIn('title="Error validating access token: Session has '
 		    'expired."', line[0])
 		self.assertNotIn(text, self.relay.log_text())
+
+	def test_failure_reported_by_whatsapp_logged(self):
+		"""A send the Graph API took and WhatsApp then reported failed
+		(a status webhook) is logged too: code and title, not the
+		details, never the text."""
+		conv = self.new_conversation()[0]
+		text = "words for a closed window %d" % time.time_ns()
+		ev, wamid = self.reply(conv, text)
+		m0 = self.scrape()
+		details = "more than 24 hours have passed %d" % time.time_ns()
+		for _ in range(2):  # Meta redelivers: still one line
+			self.assertEqual(self.fake.post_status(wamid, "failed",
+			    error=(131047, "Re-engagement message", details)), 200)
+		self.wait_event(lambda e: e.get("type") == "status" and
+		    e["status"]["status"] == "failed" and e["status"]["message"]
+		    == ev["message"]["id"], what="the failed status")
+		lines = [l for l in self.relay.log_text().splitlines()
+		    if "event=send_failed" in l and ev["message"]["id"] in l]
+		self.assertEqual(len(lines), 1, self.relay.log_tail())
+		self.assertRegex(lines[0], r'^<4>\S+ event=send_failed id=\S+ '
+		    r'conversation=\S+ outcome=failed_by_whatsapp code=131047 '
+		    r'title="Re-engagement message"$')
+		log = self.relay.log_text()
+		self.assertNotIn(details, log)
+		self.assertNotIn(text, log)
+		# Counted once by its code; not a send attempt.
+		m1 = self.scrape()
+		for name, labels, delta in (
+		    ("ttydesk_graph_errors_total", {"code": "131047"}, 1),
+		    ("ttydesk_sends_total", {"result": "failed"}, 0)):
+			self.assertEqual(promtext.value(m1, name, **labels) -
+			    promtext.value(m0, name, **labels), delta, name)
 
 	def test_no_secret_in_log(self):
 		# A wrong and a right verify token in the query, a wrong bearer

@@ -83,6 +83,7 @@ class Migrate(unittest.TestCase):
 	def test_move_sqlite_log_to_postgresql(self):
 		alice = self._fill()
 		before = alice.all_events()
+		log_id = alice.sync(0).data["log_id"]
 		self.assertEqual(self.relay.stop(), 0, self.relay.log_tail())
 
 		p = cli(self.relay, "migrate")
@@ -124,6 +125,8 @@ class Migrate(unittest.TestCase):
 		self.fake.set_relay_url(self.relay.url)
 		after = alice.all_events()
 		self.assertEqual(after, before)
+		# An imported log is another log: a new log_id (clients resync).
+		self.assertNotEqual(alice.sync(0).data["log_id"], log_id)
 		# SQLite's schema version did not come along.
 		self.assertIn("schema version %s (was %s)" % (version, version),
 		    cli(self.relay, "migrate").stdout)

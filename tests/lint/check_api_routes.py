@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""docs/api.md and the relay's route table name the same routes.
+"""docs/api.md and the relay's route table name the same routes, and
+its "Every event" table the event types the relay makes.
 
 Every route of src/relay/routes*.c ({ "METHOD", "/path", ...} rows) is in
 the "Every route" table of docs/api.md, that table has no other row, and
@@ -49,6 +50,24 @@ def table(text):
 	    re.finditer(r"^\| `(%s) (/[^`]*)` \|" % METHODS, body, re.M)}
 
 
+def event_types():
+	"""Types of the events the relay builds (ev_new(ts, "type", ...))."""
+	out = set()
+	for f in sorted(glob.glob(os.path.join(SRC, "src", "relay", "*.c"))):
+		with open(f, encoding="utf-8") as fp:
+			out |= set(re.findall(r'\bev_new\([^,()]+(?:\([^()]*\))?, *'
+			    r'"([a-z_]+)"', fp.read()))
+	return out
+
+
+def event_table(text):
+	part = text.split("## Every event", 1)
+	if len(part) < 2:
+		return None
+	body = part[1].split("\n## ", 1)[0]
+	return set(re.findall(r"^\| `([a-z_]+)` \|", body, re.M))
+
+
 def main():
 	with open(os.path.join(SRC, "docs", "api.md"), encoding="utf-8") as fp:
 		text = fp.read()
@@ -69,10 +88,23 @@ def main():
 	for r in sorted(documented(text) - rt):
 		bad.append("docs/api.md names %s, which the relay does not "
 		    "serve" % r)
+	ev, et = event_types(), event_table(text)
+	if len(ev) < 4:
+		bad.append("only %d event types found in src/relay: did ev_new() "
+		    "change?" % len(ev))
+	if et is None:
+		bad.append("docs/api.md has no \"## Every event\" section")
+		et = set()
+	for t in sorted(ev - et):
+		bad.append("event type %s is not in docs/api.md's event table" % t)
+	for t in sorted(et - ev):
+		bad.append("docs/api.md's event table has %s, which the relay "
+		    "does not make" % t)
 	for b in bad:
 		print("check_api_routes: " + b, file=sys.stderr)
 	if not bad:
-		print("check_api_routes: %d routes, all in docs/api.md" % len(rt))
+		print("check_api_routes: %d routes and %d event types, all in "
+		    "docs/api.md" % (len(rt), len(ev)))
 	return 1 if bad else 0
 
 

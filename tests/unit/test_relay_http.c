@@ -24,6 +24,7 @@
 #include "config.h"
 #include "http.h"
 #include "relay.h"
+#include "sender.h"
 #include "server.h"
 
 #define PNID "106540352242922"
@@ -689,6 +690,26 @@ test_read_and_media(void)
 	free(r.body);
 }
 
+/* /readyz: 200 while the Graph sender runs, 503 naming it once it has
+ * stopped (the database still takes writes). */
+static void
+test_readyz_without_the_sender(void)
+{
+	struct http_resp r;
+
+	r = req("GET", "/readyz", NULL, "X-A: b");
+	CHECK_INT(r.status, 200);
+	free(r.body);
+	sender_stop(&relay);
+	r = req("GET", "/readyz", NULL, "X-A: b");
+	CHECK_INT(r.status, 503);
+	CHECK(r.body != NULL && strstr(r.body, "sender") != NULL);
+	free(r.body);
+	r = req("GET", "/healthz", NULL, "X-A: b");
+	CHECK_INT(r.status, 200);
+	free(r.body);
+}
+
 int
 main(void)
 {
@@ -708,6 +729,7 @@ main(void)
 	RUN(test_send);
 	RUN(test_send_errors);
 	RUN(test_read_and_media);
+	RUN(test_readyz_without_the_sender); /* last: stops the sender */
 	teardown();
 	curl_global_cleanup();
 	return check_done();
