@@ -13,13 +13,14 @@ Debug builds only; the tests skip on a relay that ignores it)."""
 import os
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
     "..", "pylib"))
 from harness import RelayWorld, unique_phone, wp  # noqa: E402
-from agentapi import AgentClient, WebhookClient, wait_until  # noqa: E402
+from agentapi import AgentClient, WebhookClient, quote, wait_until  # noqa: E402
 import fake_graph  # noqa: E402
 import pgcluster  # noqa: E402
 import relayproc  # noqa: E402
@@ -375,6 +376,86 @@ next_response = 1h
 		team = {t["id"]: t for t in r.data["teams"]}["t"]
 		self.assertTrue(team["open_now"])
 		self.assertEqual(team["mode"], "balanced")
+
+
+class OnlineAndQueue(AssignCase):
+	"""Online through a presence and through a long-poll still waiting
+	after 60 s; the customer waiting longest first, not the first
+	conversation in the queue; open conversations queued by their
+	number's default_team; a pending conversation holding capacity."""
+	members = ("ann", "ben")
+	extra = """
+[number main]
+phone_number_id = %s
+display_phone_number = +1 555 0100
+default_team = t
+
+[assignment t]
+mode = balanced
+capacity = 1
+online_only = yes
+
+[hours t]
+timezone = UTC
+mon-fri = 09:00-18:00
+""" % PNID
+
+	def test_presence_waiting_poll_oldest_first_pending(self):
+		self.check_clock()
+		t0 = self.cw.now
+		# Q's customer writes first (the lower conversation row, the
+		# first in t's queue, its number's team) and is answered; P's
+		# writes half a minute later; Q's writes again after a minute.
+		cq = self.customer()
+		q = self.conv_of(self.write(cq)["id"])
+		st = self.state(q)
+		self.assertEqual((st["team"], st["status"], st["assignee"]),
+		    ("t", "open", None))
+		self.assertEqual(self.zed.send_text(q, "hello").status, 202)
+		self.set_clock(t0 + 30)
+		p = self.conv_of(self.write(self.customer())["id"])
+		self.set_clock(t0 + 60)
+		self.write(cq, "still there?")
+		# Nobody is online: both wait.
+		self.stays(q, None, secs=1.5)
+		# ann shows a presence (no sync): online, and she gets P, whose
+		# customer waits longest; Q waits (capacity 1).
+		r = self.ag["ann"].call("POST", "/v1/conversations/%s/presence"
+		    % quote(p), {"activity": "viewing"})
+		self.assertEqual(r.status, 204, r)
+		self.assertEqual(self.wait_assignee(p, "ann")["assigned_by"],
+		    "auto")
+		self.stays(q, None)
+		# Friday 18:30, closed: ben's long-poll starts and waits.
+		self.set_clock(FRI_NOON + 6 * 3600 + 1800)
+		head = self.zed.all_events(0)[-1]["seq"]
+		got = []
+		poll = threading.Thread(target=lambda: got.append(
+		    self.ag["ben"].sync(head, wait=50)))
+		poll.start()
+		try:
+			self.stays(q, None)
+			self.assertTrue(poll.is_alive())
+			# Monday 09:00:30, open; ben's request began two and a half
+			# days ago but still waits: he is online and gets Q.
+			self.set_clock(MON_0730 + 5400 + 30)
+			self.assertEqual(self.wait_assignee(q, "ben")["assigned_by"],
+			    "auto")
+		finally:
+			poll.join(60)
+		self.assertEqual(got[0].status, 200, got)
+		self.assertTrue([e for e in got[0].data["events"]
+		    if e["conversation"] == q], got)
+		# Pending still counts against capacity: a new customer waits
+		# while ben's Q is pending and ann holds P; Q resolved: ben's.
+		self.assertEqual(self.ag["ben"].set_status(q, "pending").status,
+		    200)
+		self.online("ben")
+		n = self.conv_of(self.write(self.customer())["id"])
+		self.stays(n, None)
+		self.assertEqual(self.ag["ben"].set_status(q, "resolved").status,
+		    200)
+		self.wait_assignee(n, "ben")
 
 
 @unittest.skipUnless(pgcluster.available(), "no PostgreSQL server binaries")
