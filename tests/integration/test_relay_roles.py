@@ -175,6 +175,33 @@ class Roles(RelayTestCase):
 		self.assertEqual([e for e in self.alice.all_events(0)
 		    if e.get("hidden")], [])
 
+	def test_media_and_bulk_of_a_hidden_conversation(self):
+		hidden, _, c = self.conv_in("tier2")
+		data = b"\x89PNG\r\n\x1a\n" + os.urandom(2000)
+		mid = self.fake.add_media(data, "image/png")
+		m = self.inbound(c, "image", media_id=mid, mime_type="image/png")
+		self.message_events(m["id"])
+		# The media exists and the supervisor gets it; bob gets 404, on
+		# the hidden conversation and through one he sees.
+		r = self.alice.media(hidden, mid)
+		self.assertEqual((r.status, r.body), (200, data), r)
+		mine, _, _ = self.conv_in("tier1")
+		for conv in (hidden, mine):
+			r = self.bob.media(conv, mid)
+			self.assertEqual(r.status, 404, r)
+			self.assertEqual(r.error_code, "not_found", r)
+		# A bulk action: the hidden one refused as not found, unchanged;
+		# the visible one done.
+		r = self.bob.call("POST", "/v1/bulk", {"client_id":
+		    new_client_id(), "conversations": [hidden, mine],
+		    "action": {"labels": {"add": ["swept"]}}})
+		self.assertEqual(r.status, 200, r)
+		self.assertEqual(r.data["results"], [
+		    {"conversation": hidden, "ok": False, "error": "not_found"},
+		    {"conversation": mine, "ok": True}])
+		self.assertNotIn("swept", self.conv_state(hidden)["labels"])
+		self.assertIn("swept", self.conv_state(mine)["labels"])
+
 	def test_assigning_to_someone_else_is_for_supervisors(self):
 		conv, _, _ = self.conv_in("tier1")
 		r = self.bob.assign(conv, "alice")
