@@ -271,5 +271,48 @@ class Roles(RelayTestCase):
 			self.relay.proc.send_signal(1)
 
 
+class RolesTwoNumbers(RelayTestCase):
+	"""One customer on two numbers: two conversations, one in a team
+	bob does not see."""
+	DE, FR = "106540352242922", "106540352242933"
+	relay_kw = {"extra_config": """
+[number de]
+phone_number_id = %s
+display_phone_number = +49 30 1234567
+
+[number fr]
+phone_number_id = %s
+display_phone_number = +33 1 23456789
+default_team = tier2
+""" % (DE, FR), "agents": [
+	    relayproc.Agent("alice", "Alice", ["tier1"], role="supervisor"),
+	    relayproc.Agent("bob", "Bob", ["tier1"], visibility="teams")]}
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.fake.add_number(cls.FR)
+
+	def write(self, c, pnid):
+		m, code = self.fake.customer_message(c, "text", text="hi %s" %
+		    wp.new_media_id(), phone_number_id=pnid)
+		self.assertEqual(code, 200)
+		return self.message_events(m["id"])[0]["conversation"]
+
+	def test_contact_history_lists_only_visible_conversations(self):
+		c = self.customer()
+		de, fr = self.write(c, self.DE), self.write(c, self.FR)
+		self.assertEqual(self.conv_state(fr)["team"], "tier2")
+		path = "/v1/contacts/%s/conversations" % quote(c.wa_id)
+		for agent, want in ((self.alice, {de, fr}), (self.bob, {de})):
+			r = agent.call("GET", path)
+			self.assertEqual(r.status, 200, r)
+			self.assertEqual({x["id"] for x in r.data["conversations"]},
+			    want)
+		# The contact itself stays readable to bob through de.
+		r = self.bob.call("GET", "/v1/contacts/%s" % quote(c.wa_id))
+		self.assertEqual(r.status, 200, r)
+
+
 if __name__ == "__main__":
 	main()
