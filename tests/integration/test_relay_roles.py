@@ -150,6 +150,11 @@ class Roles(RelayTestCase):
 		self.reply(conv, "a reply bob must not see")
 		r = self.alice.note(conv, "a note bob must not see")
 		self.assertEqual(r.status, 201, r)
+		r = self.alice.call("POST", "/v1/conversations/%s/presence" %
+		    quote(conv), {"activity": "typing"})
+		self.assertEqual(r.status, 204, r)
+		self.assertTrue([e for e in self.alice.all_events(cur)
+		    if e["type"] == "presence" and e["conversation"] == conv])
 		evs = [e for e in self.bob.all_events(cur)
 		    if e["conversation"] == conv]
 		self.assertEqual(len(evs), 1, evs)
