@@ -390,14 +390,14 @@ phone_number_id = %s
 display_phone_number = +1 555 0100
 default_team = t
 
-[assignment t]
-mode = balanced
-capacity = 1
-online_only = yes
-
 [hours t]
 timezone = UTC
 mon-fri = 09:00-18:00
+
+[assignment t]
+mode = balanced
+online_only = yes
+capacity = 1
 """ % PNID
 
 	def test_presence_waiting_poll_oldest_first_pending(self):
