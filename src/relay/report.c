@@ -114,7 +114,7 @@ struct rj_key {
 	const char *name;
 	size_t len;
 };
-#define RJ_KEY(s) { s, sizeof s - 1 }
+#define RJ_KEY(s) { (s), sizeof(s) - 1 }
 
 static int
 rj_fields(const char *obj, const struct rj_key *keys, size_t n,
