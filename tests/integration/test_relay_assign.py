@@ -461,7 +461,8 @@ capacity = 1
 @unittest.skipUnless(pgcluster.available(), "no PostgreSQL server binaries")
 class TwoRelaysOnPostgres(unittest.TestCase):
 	"""Round robin across two relays: each decision made once, online
-	agents seen from either relay, one rotation."""
+	agents seen from either relay, one rotation; the away message sent
+	once."""
 
 	def setUp(self):
 		self.dir = tempfile.mkdtemp(prefix="ttydesk-clock-")
@@ -473,7 +474,9 @@ class TwoRelaysOnPostgres(unittest.TestCase):
 		self.fake.start()
 		self.addCleanup(self.fake.stop)
 		uri = pgcluster.shared().new_database()
-		extra = "\n[assignment t]\nmode = round_robin\nonline_only = yes\n"
+		extra = ("\n[assignment t]\nmode = round_robin\nonline_only = yes\n"
+		    "\n[hours t]\ntimezone = Europe/Berlin\nmon-fri = 09:00-18:00\n"
+		    "away_message = %s\n" % AWAY)
 		kw = {"phone_number_id": PNID, "database": uri,
 		    "teams": (("t", "Team"), ("desk", "Desk")),
 		    "extra_config": extra}
@@ -506,6 +509,51 @@ class TwoRelaysOnPostgres(unittest.TestCase):
 			if r.running():
 				self.assertEqual(r.stop(), 0, r.log_tail())
 
+	def queued_via(self, relay, ts):
+		"""A new customer writes at ts through relay (0 or 1)'s webhook;
+		zed moves the conversation to t's queue: (customer, conv)."""
+		c = self.fake.customer(unique_phone(), None, "Multi")
+		m = wp.inbound_message(c, "text", text="hi", timestamp=ts)
+		body = wp.envelope([wp.message_value(PNID, "15550100", c, [m])])
+		self.assertEqual(self.hooks[relay].post(body).status, 200)
+		conv = wait_until(lambda: next((e["conversation"] for e in
+		    self.zed.all_events(0) if e["type"] == "message" and
+		    e["message"]["id"] == m["id"]), None), what="message")
+		r = self.zed.escalate(conv, "t", "route", priority="normal")
+		self.assertEqual(r.status, 200, r)
+		return c, conv
+
+	def test_away_message_once(self):
+		# Saturday evening, closed: customers write to either relay; both
+		# relays run their engine, one away message each.
+		with open(self.clock, "w") as f:
+			f.write("%d\n" % SAT_1800)
+		self.assertEqual(self.ann.sync(0, limit=1).status, 200)
+		self.assertEqual(self.ben.sync(0, limit=1).status, 200)
+		custs, convs = [], []
+		for i in range(4):
+			c, conv = self.queued_via(i % 2, SAT_1800)
+			custs.append(c)
+			convs.append(conv)
+
+		def aways(c):
+			return [x for x in self.fake.accepted_sends()
+			    if x.get("to") == c.wa_id and ((x.get("body") or {}).get(
+			    "text") or {}).get("body") == AWAY]
+		wait_until(lambda: all(aways(c) for c in custs), timeout=30,
+		    what="an away message to each customer")
+		time.sleep(3)   # room for a second one, if one were sent
+		self.assertEqual([len(aways(c)) for c in custs], [1] * 4)
+		evs = self.zed.all_events(0)
+		for conv in convs:
+			outs = [e for e in evs if e["type"] == "message" and
+			    e["conversation"] == conv and
+			    e["message"]["direction"] == "out"]
+			self.assertEqual(len(outs), 1, outs)
+			st = [e["state"] for e in evs if e["type"] == "conversation"
+			    and e["conversation"] == conv][-1]
+			self.assertIsNone(st["assignee"])   # closed: nobody
+
 	def test_each_decision_once(self):
 		# ann is connected to relay A only, ben to relay B only.
 		self.assertEqual(self.ann.sync(0, limit=1).status, 200)
@@ -528,17 +576,7 @@ class TwoRelaysOnPostgres(unittest.TestCase):
 		wait_until(both_online, timeout=30, what="both agents online")
 		convs = []
 		for i in range(8):
-			c = self.fake.customer(unique_phone(), None, "Multi")
-			m = wp.inbound_message(c, "text", text="hi %d" % i,
-			    timestamp=FRI_NOON)
-			body = wp.envelope([wp.message_value(PNID, "15550100", c,
-			    [m])])
-			self.assertEqual(self.hooks[i % 2].post(body).status, 200)
-			conv = wait_until(lambda: next((e["conversation"] for e in
-			    self.zed.all_events(0) if e["type"] == "message" and
-			    e["message"]["id"] == m["id"]), None), what="message")
-			r = self.zed.escalate(conv, "t", "route", priority="normal")
-			self.assertEqual(r.status, 200, r)
+			_, conv = self.queued_via(i % 2, FRI_NOON)
 			convs.append(conv)
 
 			def assigned():
