@@ -235,13 +235,18 @@ rep_name(struct rep_scan *s, const char *v, size_t len)
 	return (int)s->n_names++;
 }
 
-/* The name index of a string value (-1: null, absent, not a string). */
+/* The name index of a string value (-1: null, absent, not a string);
+ * was, the index the conversation had before, is tried first (a state
+ * mostly repeats the one before it). */
 static int
-rep_name_of(struct rep_scan *s, const char *v)
+rep_name_of(struct rep_scan *s, const char *v, int was)
 {
 	size_t len = 0;
 	const char *t = rj_str(v, &len);
 
+	if (t != NULL && was >= 0 && s->name_len[was] == len &&
+	    memcmp(s->names[was], t, len) == 0)
+		return was;
 	return rep_name(s, t, len);
 }
 
@@ -360,9 +365,9 @@ rep_on_state(struct rep_scan *s, struct rep_conv *c, int64_t ts,
 	    (status = rj_str(f[0], &len)) == NULL)
 		return;
 	c->resolved = len == 8 && memcmp(status, "resolved", 8) == 0;
-	c->assignee = rep_name_of(s, f[1]);
-	c->team = rep_name_of(s, f[2]);
-	c->number = rep_name_of(s, f[3]);
+	c->assignee = rep_name_of(s, f[1], c->assignee);
+	c->team = rep_name_of(s, f[2], c->team);
+	c->number = rep_name_of(s, f[3], c->number);
 	c->prio = rep_priority(f[4]);
 	if (c->pending != 0 && !c->resolved && c->ep == 0)
 		rep_open(s, c, c->pending);
