@@ -106,16 +106,17 @@ rj_get(const char *obj, const char *key)
 	return NULL;
 }
 
-/* The values of several top-level keys of the object at obj, in one pass
- * (a log event's objects are read once, whatever is asked of them):
- * out[i] is the value of keys[i], or NULL when absent (or after a
- * malformed part).  -1 when obj is not an object. */
+/* A key asked of rj_fields(), its length counted once. */
 struct rj_key {
 	const char *name;
 	size_t len;
 };
 #define RJ_KEY(s) { (s), sizeof(s) - 1 }
 
+/* The values of several top-level keys of the object at obj, in one pass
+ * (a log event's objects are read once, whatever is asked of them):
+ * out[i] is the value of keys[i], or NULL when absent (or after a
+ * malformed part).  -1 when obj is not an object. */
 static int
 rj_fields(const char *obj, const struct rj_key *keys, size_t n,
     const char **out)
