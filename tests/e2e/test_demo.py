@@ -319,9 +319,17 @@ class Demo(DemoRun):
 		wait(auto, 30, "a conversation assigned automatically")
 		# alice is a supervisor: the report has figures, the team view
 		# her open conversations against the capacity.
-		rep = http_json("%s/v1/reports?from=0&by=agent" %
-		    self.info["relay_url"], self.token)
+		# sam answered and resolved Nora's request and she rated it
+		# "Great" (csat:5).
+		def report():
+			r = http_json("%s/v1/reports?from=0&by=agent" %
+			    self.info["relay_url"], self.token)
+			return r if r["totals"]["csat_count"] > 0 else None
+		rep = wait(report, 30, "a CSAT answer in the report")
 		self.assertGreater(rep["totals"]["conversations"], 0, rep)
+		self.assertGreater(rep["totals"]["resolved"], 0, rep)
+		self.assertEqual(rep["totals"]["csat_avg"], 5.0, rep)
+		self.assertIsNotNone(rep["totals"]["resolution_p50"], rep)
 		self.assertIn("alice", [r["key"] for r in rep["rows"]])
 		team = http_json(self.info["relay_url"] + "/v1/team", self.token)
 		tier1 = [t for t in team["teams"] if t["id"] == "tier1"][0]
