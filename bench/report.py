@@ -12,6 +12,9 @@ cache), and the database's size.  On a shared machine the CPU time says
 more than the wall time.
 
 usage: report.py [N ...]    (default 100000; e.g. 100000 1000000)
+       report.py --world DIR  (a relay folder made otherwise, e.g. by
+                               bench/window_world.py: its relay.conf and
+                               database, read only, over all its days)
 env TTYDESK_BUILD_DIR: the relay to run (a Release build measures best).
 """
 
@@ -131,35 +134,49 @@ def cpu():
 	return r.ru_utime + r.ru_stime
 
 
-def timed(relay, config, by):
+def timed(relay, config, by, days=("2026-01-01", "2026-12-31")):
 	"""(wall seconds, CPU seconds, answer) of one report."""
 	t0, c0 = time.monotonic(), cpu()
 	p = subprocess.run([relay, "report", "--config", config, "--from",
-	    "2026-01-01", "--to", "2026-12-31", "--by", by, "--json"],
+	    days[0], "--to", days[1], "--by", by, "--json"],
 	    capture_output=True, text=True, check=True)
 	return time.monotonic() - t0, cpu() - c0, json.loads(p.stdout)
 
 
+def measure(relay, config, db, what, days=("2026-01-01", "2026-12-31")):
+	con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+	n = con.execute("SELECT count(*) FROM events WHERE type = 'message'"
+	    ).fetchone()[0]
+	con.close()
+	print("report over %s: %d messages (%d MB database), load %.2f:" % (
+	    what, n, os.path.getsize(db) // 1000000, os.getloadavg()[0]))
+	for by in ("agent", "day"):
+		runs = [timed(relay, config, by, days) for _ in range(3)]
+		secs = sorted(r[0] for r in runs)
+		cpus = sorted(r[1] for r in runs)
+		tot = runs[0][2]["totals"]
+		print("  by %-5s wall best %.2f s, median %.2f s; CPU best "
+		    "%.2f s (%d rows, %d conversations, first response p50 "
+		    "%s s)" % (by, secs[0], statistics.median(secs), cpus[0],
+		    len(runs[0][2]["rows"]), tot["conversations"],
+		    tot["first_response_p50"]))
+
+
 def main():
-	sizes = [int(a) for a in sys.argv[1:]] or [100000]
 	relay = relayproc.relay_binary()
+	if sys.argv[1:2] == ["--world"] and len(sys.argv) == 3:
+		folder = os.path.abspath(sys.argv[2])
+		measure(relay, os.path.join(folder, "relay.conf"),
+		    os.path.join(folder, "relay.db"), folder,
+		    ("1970-01-01", "2099-12-31"))
+		return
+	sizes = [int(a) for a in sys.argv[1:]] or [100000]
 	base = os.path.join(relayproc.build_dir(), "bench", "report-world")
 	for n in sizes:
 		folder = "%s-%d" % (base, n)
 		os.makedirs(folder, exist_ok=True)
 		config, db = build(folder, n, relay)
-		print("report over %d messages (%d MB database):" % (n,
-		    os.path.getsize(db) // 1000000))
-		for by in ("agent", "day"):
-			runs = [timed(relay, config, by) for _ in range(3)]
-			secs = sorted(r[0] for r in runs)
-			cpus = sorted(r[1] for r in runs)
-			tot = runs[0][2]["totals"]
-			print("  by %-5s wall best %.2f s, median %.2f s; CPU best "
-			    "%.2f s (%d rows, %d conversations, first response p50 "
-			    "%s s)" % (by, secs[0], statistics.median(secs), cpus[0],
-			    len(runs[0][2]["rows"]), tot["conversations"],
-			    tot["first_response_p50"]))
+		measure(relay, config, db, "a year of synthetic traffic")
 
 
 if __name__ == "__main__":

@@ -533,8 +533,9 @@ op_may_assign(const struct relay_agent *a, const char *who,
 	if (a == NULL || who == NULL || strcmp(who, a->id) == 0 ||
 	    config_agent_supervises(a))
 		return 1;
-	op_error(res, 403, "forbidden", "only a supervisor or an admin may "
-	    "assign a conversation to someone else (%s)", who);
+	/* Short: ttydesk shows it whole on an 80-column status line. */
+	op_error(res, 403, "forbidden", "only supervisors and admins may "
+	    "assign to someone else");
 	return 0;
 }
 

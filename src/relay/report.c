@@ -107,6 +107,56 @@ rj_get(const char *obj, const char *key)
 	return NULL;
 }
 
+/* A key asked of rj_fields(), its length counted once. */
+struct rj_key {
+	const char *name;
+	size_t len;
+};
+#define RJ_KEY(s) { (s), sizeof(s) - 1 }
+
+/* The values of several top-level keys of the object at obj, in one pass
+ * (a log event's objects are read once, whatever is asked of them):
+ * out[i] is the value of keys[i], or NULL when absent (or after a
+ * malformed part).  -1 when obj is not an object. */
+static int
+rj_fields(const char *obj, const struct rj_key *keys, size_t n,
+    const char **out)
+{
+	const char *p, *k, *v;
+	size_t i, klen, left = n;
+
+	for (i = 0; i < n; i++)
+		out[i] = NULL;
+	if (obj == NULL || *(p = rj_ws(obj)) != '{')
+		return -1;
+	for (p = rj_ws(p + 1); *p == '"'; p = rj_ws(p + 1)) {
+		k = p + 1;
+		if ((p = rj_skip(p)) == NULL)
+			break;
+		klen = (size_t)(p - k - 1);
+		p = rj_ws(p);
+		if (*p != ':')
+			break;
+		v = rj_ws(p + 1);
+		for (i = 0; i < n; i++) {
+			if (out[i] == NULL && keys[i].len == klen &&
+			    memcmp(keys[i].name, k, klen) == 0) {
+				out[i] = v;
+				left--;
+				break;
+			}
+		}
+		if (left == 0)
+			return 0;
+		if ((p = rj_skip(v)) == NULL)
+			break;
+		p = rj_ws(p);
+		if (*p != ',')
+			break;
+	}
+	return 0;
+}
+
 /* A string value's text (ids and names: taken as written), or NULL for
  * null, absence and anything else. */
 static const char *
@@ -187,13 +237,19 @@ rep_name(struct rep_scan *s, const char *v, size_t len)
 	return (int)s->n_names++;
 }
 
+/* The name index of a string value (-1: null, absent, not a string);
+ * was, the index the conversation had before, is tried first (a state
+ * mostly repeats the one before it). */
 static int
-rep_name_of(struct rep_scan *s, const char *obj, const char *key)
+rep_name_of(struct rep_scan *s, const char *v, int was)
 {
 	size_t len = 0;
-	const char *v = rj_str(rj_get(obj, key), &len);
+	const char *t = rj_str(v, &len);
 
-	return rep_name(s, v, len);
+	if (t != NULL && was >= 0 && s->name_len[was] == len &&
+	    memcmp(s->names[was], t, len) == 0)
+		return was;
+	return rep_name(s, t, len);
 }
 
 static struct rep_conv *
@@ -249,10 +305,10 @@ rep_open(struct rep_scan *s, struct rep_conv *c, int64_t ts)
 }
 
 static int
-rep_priority(const char *state)
+rep_priority(const char *v)
 {
 	size_t len = 0;
-	const char *p = rj_str(rj_get(state, "priority"), &len);
+	const char *p = rj_str(v, &len);
 
 	if (p != NULL && len == 6 && memcmp(p, "urgent", 6) == 0)
 		return 2;
@@ -265,14 +321,16 @@ static void
 rep_on_message(struct rep_scan *s, struct rep_conv *c, int64_t ts,
     const char *json)
 {
-	const char *m = rj_get(json, "message"), *dir;
-	const char *hist = rj_get(m, "history");
+	static const struct rj_key keys[] = { RJ_KEY("direction"),
+	    RJ_KEY("history"), RJ_KEY("agent"), RJ_KEY("origin") };
+	const char *f[4], *dir;
 	size_t len = 0;
 
-	/* Imported history never starts a clock nor answers one. */
-	if (m == NULL || (hist != NULL && *hist == 't'))
+	if (rj_fields(rj_get(json, "message"), keys, 4, f) != 0)
 		return;
-	if ((dir = rj_str(rj_get(m, "direction"), &len)) == NULL)
+	/* Imported history never starts a clock nor answers one. */
+	if ((f[1] != NULL && *f[1] == 't') ||
+	    (dir = rj_str(f[0], &len)) == NULL)
 		return;
 	if (len == 2 && memcmp(dir, "in", 2) == 0) {
 		if (c->ep == 0 && !c->resolved)
@@ -281,9 +339,9 @@ rep_on_message(struct rep_scan *s, struct rep_conv *c, int64_t ts,
 			c->pending = ts;
 	} else if (len == 3 && memcmp(dir, "out", 3) == 0 && c->ep > 0) {
 		struct rep_episode *e = &s->eps[c->ep - 1];
-		const char *agent = rj_str(rj_get(m, "agent"), &len);
+		const char *agent = rj_str(f[2], &len);
 		size_t olen = 0;
-		const char *origin = rj_str(rj_get(m, "origin"), &olen);
+		const char *origin = rj_str(f[3], &olen);
 
 		/* A person answered: an agent through the API, or someone in
 		 * the WhatsApp Business app; automatic messages do not. */
@@ -298,17 +356,21 @@ static void
 rep_on_state(struct rep_scan *s, struct rep_conv *c, int64_t ts,
     const char *json)
 {
-	const char *st = rj_get(json, "state"), *status, *csat;
+	static const struct rj_key keys[] = { RJ_KEY("status"),
+	    RJ_KEY("assignee"), RJ_KEY("team"), RJ_KEY("number"),
+	    RJ_KEY("priority"), RJ_KEY("csat") };
+	const char *f[6], *status, *csat;
 	size_t len = 0;
 	int64_t at;
 
-	if (st == NULL || (status = rj_str(rj_get(st, "status"), &len)) == NULL)
+	if (rj_fields(rj_get(json, "state"), keys, 6, f) != 0 ||
+	    (status = rj_str(f[0], &len)) == NULL)
 		return;
 	c->resolved = len == 8 && memcmp(status, "resolved", 8) == 0;
-	c->assignee = rep_name_of(s, st, "assignee");
-	c->team = rep_name_of(s, st, "team");
-	c->number = rep_name_of(s, st, "number");
-	c->prio = rep_priority(st);
+	c->assignee = rep_name_of(s, f[1], c->assignee);
+	c->team = rep_name_of(s, f[2], c->team);
+	c->number = rep_name_of(s, f[3], c->number);
+	c->prio = rep_priority(f[4]);
 	if (c->pending != 0 && !c->resolved && c->ep == 0)
 		rep_open(s, c, c->pending);
 	c->pending = 0;
@@ -324,7 +386,7 @@ rep_on_state(struct rep_scan *s, struct rep_conv *c, int64_t ts,
 			c->ep = 0;
 		}
 	}
-	csat = rj_get(st, "csat");
+	csat = f[5];
 	at = rj_int(rj_get(csat, "at"));
 	if (csat != NULL && at != c->csat_at && c->last > 0) {
 		int score = (int)rj_int(rj_get(csat, "score"));

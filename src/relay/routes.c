@@ -568,8 +568,8 @@ route_bulk_run(struct req *q)
 	}
 	if (json_array_size(convs) > ROUTE_BULK_MAX &&
 	    !config_agent_supervises(q->agent)) {
-		req_error(q, 403, "forbidden", "only a supervisor or an admin may "
-		    "change more than %d conversations at once", ROUTE_BULK_MAX);
+		req_error(q, 403, "forbidden", "only supervisors and admins may "
+		    "change over %d at once", ROUTE_BULK_MAX);
 		return;
 	}
 	in = route_bulk_input(name, json_object_get(action, name));
@@ -633,8 +633,8 @@ route_reports(struct req *q)
 	json_t *out;
 
 	if (!config_agent_supervises(q->agent)) {
-		req_error(q, 403, "forbidden", "only a supervisor or an admin "
-		    "may read reports");
+		req_error(q, 403, "forbidden", "only supervisors and admins may "
+		    "read reports");
 		return;
 	}
 	if (req_int_arg(q, "from", 0, INT64_MAX, 0, &from) != 0 ||

@@ -143,6 +143,13 @@ status_draw(struct app *app, struct view *v)
 		aline_adds(&l, TH_STATUS, ui->utf8 ? "│ " : "| ");
 		aline_adds(&l, TH_OFFLINE, conn_detail(app));
 	}
+	/* An error too long for what precedes it (a refusal in the relay's
+	 * words) takes the whole line rather than losing its end. */
+	if (app->msg[0] != '\0' && app->msg_error && l.width > (size_t)v->w) {
+		aline_clear(&l);
+		aline_adds(&l, TH_STATUS_ERROR, " ");
+		aline_adds(&l, TH_STATUS_ERROR, app->msg);
+	}
 draw:
 	ui_draw_aline(app, v->win, 0, 0, &l, (size_t)v->w, TH_STATUS);
 	aline_free(&l);

@@ -212,6 +212,14 @@ def cast():
 		    (5, *text("Great. Is shipping free over 50 \u20ac?")),
 		    (4, *text("Merci !")),
 		], react="\U0001f60a"),
+	    # Sam answers and resolves her request before the demo's agent
+	    # looks; she rates the help: the report has a resolution and a
+	    # CSAT score from the start.
+	    Person("reschedule", "Nora Lindqvist", wa_id="46701234567",
+		history=[
+		    (20 * HOUR, *text("Hi, can order A-2210 arrive on Friday "
+			"instead of Thursday?")),
+		]),
 	    Person("bistro", "Camille Dubois", wa_id="33612345678",
 		french=True,
 		history=[
@@ -285,7 +293,8 @@ def tap_of(inter):
 class Teammate:
 	"""Sam, an agent without a terminal: before the demo's agent looks,
 	he has triaged a few conversations through the agent API (a note, an
-	assignment, an escalation), so every queue has something in it."""
+	assignment, an escalation, one answered and resolved), so every queue
+	and the report have something in them."""
 
 	def __init__(self, relay_url, token):
 		self.url = relay_url.rstrip("/")
@@ -343,6 +352,11 @@ class Teammate:
 			self.act(parcel, "escalate", {"team": "tier2",
 			    "priority": "high", "reason": "Carrier has lost the "
 			    "parcel; needs a replacement order."})
+		moved = convs.get(people["reschedule"].ident)
+		if moved:
+			self.act(moved, "messages", {"text": "Done: order A-2210 "
+			    "now arrives on Friday."})
+			self.act(moved, "status", {"status": "resolved"})
 		if card:
 			self.act(card, "notes", {"text": "Card blocks abroad are "
 			    "fraud checks: confirm the payment with the customer, "

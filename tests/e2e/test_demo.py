@@ -308,6 +308,50 @@ class Demo(DemoRun):
 		n = len(contacts)
 		wait(lambda: len(self.contacts()) > n, 20, "a new customer")
 
+	def test_1b_the_team_lead_tools(self):
+		# Tier 1 is assigned in turn to its online agents: alice, here;
+		# the thread says so.
+		def auto():
+			return [e for e in self.events() if e["type"] ==
+			    "conversation" and e["state"].get("team") == "tier1" and
+			    e["state"].get("assigned_by") == "auto" and
+			    e["state"].get("assignee") == "alice"]
+		wait(auto, 30, "a conversation assigned automatically")
+		# alice is a supervisor: the report has figures, the team view
+		# her open conversations against the capacity.
+		# sam answered and resolved Nora's request and she rated it
+		# "Great" (csat:5).
+		def report():
+			r = http_json("%s/v1/reports?from=0&by=agent" %
+			    self.info["relay_url"], self.token)
+			return r if r["totals"]["csat_count"] > 0 else None
+		rep = wait(report, 30, "a CSAT answer in the report")
+		self.assertGreater(rep["totals"]["conversations"], 0, rep)
+		self.assertGreater(rep["totals"]["resolved"], 0, rep)
+		self.assertEqual(rep["totals"]["csat_avg"], 5.0, rep)
+		self.assertIsNotNone(rep["totals"]["resolution_p50"], rep)
+		self.assertIn("alice", [r["key"] for r in rep["rows"]])
+		team = http_json(self.info["relay_url"] + "/v1/team", self.token)
+		tier1 = [t for t in team["teams"] if t["id"] == "tier1"][0]
+		self.assertEqual((tier1["mode"], tier1["open_now"]),
+		    ("round_robin", True))
+		me = [a for a in team["agents"] if a["id"] == "alice"][0]
+		self.assertTrue(me["online"])
+		self.assertEqual(me["capacity"], 8)
+		self.assertGreater(me["open"], 0)
+		self.keys("C-g")
+		time.sleep(0.3)
+		self.keys(key("report"))
+		wait(lambda: "Conversations per agent" in self.screen() and
+		    "daily volume" in self.screen(), 20, "the report view")
+		self.keys(key("back"))
+		time.sleep(0.5)
+		self.keys(key("team"))
+		wait(lambda: "round_robin" in self.screen() and "/8" in
+		    self.screen(), 20, "the team view")
+		self.keys(key("back"))
+		time.sleep(0.5)
+
 	def test_2_reply_reaches_the_customer(self):
 		conv = self.contacts()[CARD_CUSTOMER]
 		text = "Demo test reply %d" % os.getpid()

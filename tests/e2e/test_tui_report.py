@@ -16,6 +16,7 @@ It needs the relay half of the feature (reports, roles, automatic
 assignment); against a relay without it the test is skipped."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -198,6 +199,10 @@ class TuiReport(TuiWorldCase):
 		self.quit(t)
 
 	def test_agent_is_refused(self):
+		# A conversation in no team, with a note of alice's, so that
+		# bob's assign box offers her.
+		conv = self.new_conv("Refused Rita")
+		self.assertEqual(self.alice.note(conv, "over to you").status, 201)
 		t = self.session(agent="bob", width=80, height=24)
 		t.start()
 		t.wait_for("Bob Nakamura", what="bob online")
@@ -205,10 +210,63 @@ class TuiReport(TuiWorldCase):
 		s = t.wait_for(lambda s: "supervisor" in s.splitlines()[-1],
 		    what="403 message in the status line")
 		self.assertNotIn("daily volume", s)
+		t.keys("W")
+		t.wait_for(lambda s: "only supervisors and admins" in
+		    s.splitlines()[-1], what="the team view's 403 message")
+		# Assigning to alice: the relay's 403 in bob's status line, and
+		# nothing changed.
+		self.open_conv(t, "Refused Rita")
+		t.wait_for("over to you", what="alice's note")
+		t.keys("a")
+		s = t.wait_for("Assign to")
+		self.assertIn("bob (me)", s)
+		t.keys("2")
+		# The relay's words whole at 80 columns (over the rest of the
+		# status line).
+		t.wait_for(lambda s: "assign refused: only supervisors and admins "
+		    "may assign to someone else" in s.splitlines()[-1],
+		    what="the assign 403 in the status line")
+		self.assertIsNone(self.state(conv)["assignee"])
 		p = self.report_cli(t)
 		self.assertEqual(p.returncode, 3)
 		self.assertIn("supervisor", p.stderr)
 		self.quit(t)
+
+	def test_report_at_80x24_without_colour(self):
+		# One conversation answered and resolved by alice (bob's figures
+		# are test_supervisor_views'): a row, a bar, a sparkline.
+		conv = self.new_conv("Small Sue")
+		self.assertEqual(self.alice.assign(conv, "alice").status, 200)
+		self.assertIn(self.alice.send_text(conv, "hi Sue").status,
+		    (200, 202))
+		self.assertEqual(self.alice.set_status(conv, "resolved").status,
+		    200)
+		for env, coloured in (((), True), (("NO_COLOR=1",), False)):
+			t = self.session(width=80, height=24)
+			t.start(env=env)
+			t.wait_for("Alice Moreau", what="alice online")
+			t.keys("D")
+			s = t.wait_for(lambda s: " alice " in s and "daily volume" in s
+			    and "daily 1st p50" in s, what="report view at 80x24")
+			lines = s.splitlines()
+			self.assertEqual(len(lines), 24, s)
+			# The table keeps its key and figures columns, the bar and
+			# the two sparklines fit the 24 rows.
+			for word in ("1st p50", "total", "Conversations per agent",
+			    "█", "daily volume", "daily 1st p50"):
+				self.assertIn(word, s)
+			row = [l for l in lines if l.startswith(" alice ")][0]
+			self.assertEqual(row.split()[1:3], ["1", "1"], row)
+			sgr = set()
+			for seq in re.findall(r"\x1b\[([0-9;:]*)m", t.tmux(
+			    "capture-pane", "-p", "-e", "-t", "0")):
+				sgr.update(p for p in re.split("[;:]", seq) if p)
+			# 39 and 49 are the default colours (tmux's resets).
+			colours = {p for p in sgr if p in ("38", "48") or
+			    (len(p) in (2, 3) and p[:-1] in ("3", "4", "9", "10") and
+			    p[-1] in "01234567")}
+			self.assertEqual(bool(colours), coloured, (env, sgr))
+			self.quit(t)
 
 
 if __name__ == "__main__":

@@ -13,13 +13,14 @@ Debug builds only; the tests skip on a relay that ignores it)."""
 import os
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
     "..", "pylib"))
 from harness import RelayWorld, unique_phone, wp  # noqa: E402
-from agentapi import AgentClient, WebhookClient, wait_until  # noqa: E402
+from agentapi import AgentClient, WebhookClient, quote, wait_until  # noqa: E402
 import fake_graph  # noqa: E402
 import pgcluster  # noqa: E402
 import relayproc  # noqa: E402
@@ -377,10 +378,91 @@ next_response = 1h
 		self.assertEqual(team["mode"], "balanced")
 
 
+class OnlineAndQueue(AssignCase):
+	"""Online through a presence and through a long-poll still waiting
+	after 60 s; the customer waiting longest first, not the first
+	conversation in the queue; open conversations queued by their
+	number's default_team; a pending conversation holding capacity."""
+	members = ("ann", "ben")
+	extra = """
+[number main]
+phone_number_id = %s
+display_phone_number = +1 555 0100
+default_team = t
+
+[hours t]
+timezone = UTC
+mon-fri = 09:00-18:00
+
+[assignment t]
+mode = balanced
+online_only = yes
+capacity = 1
+""" % PNID
+
+	def test_presence_waiting_poll_oldest_first_pending(self):
+		self.check_clock()
+		t0 = self.cw.now
+		# Q's customer writes first (the lower conversation row, the
+		# first in t's queue, its number's team) and is answered; P's
+		# writes half a minute later; Q's writes again after a minute.
+		cq = self.customer()
+		q = self.conv_of(self.write(cq)["id"])
+		st = self.state(q)
+		self.assertEqual((st["team"], st["status"], st["assignee"]),
+		    ("t", "open", None))
+		self.assertEqual(self.zed.send_text(q, "hello").status, 202)
+		self.set_clock(t0 + 30)
+		p = self.conv_of(self.write(self.customer())["id"])
+		self.set_clock(t0 + 60)
+		self.write(cq, "still there?")
+		# Nobody is online: both wait.
+		self.stays(q, None, secs=1.5)
+		# ann shows a presence (no sync): online, and she gets P, whose
+		# customer waits longest; Q waits (capacity 1).
+		r = self.ag["ann"].call("POST", "/v1/conversations/%s/presence"
+		    % quote(p), {"activity": "viewing"})
+		self.assertEqual(r.status, 204, r)
+		self.assertEqual(self.wait_assignee(p, "ann")["assigned_by"],
+		    "auto")
+		self.stays(q, None)
+		# Friday 18:30, closed: ben's long-poll starts and waits.
+		self.set_clock(FRI_NOON + 6 * 3600 + 1800)
+		head = self.zed.all_events(0)[-1]["seq"]
+		got = []
+		poll = threading.Thread(target=lambda: got.append(
+		    self.ag["ben"].sync(head, wait=50)))
+		poll.start()
+		try:
+			self.stays(q, None)
+			self.assertTrue(poll.is_alive())
+			# Monday 09:00:30, open; ben's request began two and a half
+			# days ago but still waits: he is online and gets Q.
+			self.set_clock(MON_0730 + 5400 + 30)
+			self.assertEqual(self.wait_assignee(q, "ben")["assigned_by"],
+			    "auto")
+		finally:
+			poll.join(60)
+		self.assertEqual(got[0].status, 200, got)
+		self.assertTrue([e for e in got[0].data["events"]
+		    if e["conversation"] == q], got)
+		# Pending still counts against capacity: a new customer waits
+		# while ben's Q is pending and ann holds P; Q resolved: ben's.
+		self.assertEqual(self.ag["ben"].set_status(q, "pending").status,
+		    200)
+		self.online("ben")
+		n = self.conv_of(self.write(self.customer())["id"])
+		self.stays(n, None)
+		self.assertEqual(self.ag["ben"].set_status(q, "resolved").status,
+		    200)
+		self.wait_assignee(n, "ben")
+
+
 @unittest.skipUnless(pgcluster.available(), "no PostgreSQL server binaries")
 class TwoRelaysOnPostgres(unittest.TestCase):
 	"""Round robin across two relays: each decision made once, online
-	agents seen from either relay, one rotation."""
+	agents seen from either relay, one rotation; the away message sent
+	once."""
 
 	def setUp(self):
 		self.dir = tempfile.mkdtemp(prefix="ttydesk-clock-")
@@ -392,7 +474,9 @@ class TwoRelaysOnPostgres(unittest.TestCase):
 		self.fake.start()
 		self.addCleanup(self.fake.stop)
 		uri = pgcluster.shared().new_database()
-		extra = "\n[assignment t]\nmode = round_robin\nonline_only = yes\n"
+		extra = ("\n[assignment t]\nmode = round_robin\nonline_only = yes\n"
+		    "\n[hours t]\ntimezone = Europe/Berlin\nmon-fri = 09:00-18:00\n"
+		    "away_message = %s\n" % AWAY)
 		kw = {"phone_number_id": PNID, "database": uri,
 		    "teams": (("t", "Team"), ("desk", "Desk")),
 		    "extra_config": extra}
@@ -425,6 +509,51 @@ class TwoRelaysOnPostgres(unittest.TestCase):
 			if r.running():
 				self.assertEqual(r.stop(), 0, r.log_tail())
 
+	def queued_via(self, relay, ts):
+		"""A new customer writes at ts through relay (0 or 1)'s webhook;
+		zed moves the conversation to t's queue: (customer, conv)."""
+		c = self.fake.customer(unique_phone(), None, "Multi")
+		m = wp.inbound_message(c, "text", text="hi", timestamp=ts)
+		body = wp.envelope([wp.message_value(PNID, "15550100", c, [m])])
+		self.assertEqual(self.hooks[relay].post(body).status, 200)
+		conv = wait_until(lambda: next((e["conversation"] for e in
+		    self.zed.all_events(0) if e["type"] == "message" and
+		    e["message"]["id"] == m["id"]), None), what="message")
+		r = self.zed.escalate(conv, "t", "route", priority="normal")
+		self.assertEqual(r.status, 200, r)
+		return c, conv
+
+	def test_away_message_once(self):
+		# Saturday evening, closed: customers write to either relay; both
+		# relays run their engine, one away message each.
+		with open(self.clock, "w") as f:
+			f.write("%d\n" % SAT_1800)
+		self.assertEqual(self.ann.sync(0, limit=1).status, 200)
+		self.assertEqual(self.ben.sync(0, limit=1).status, 200)
+		custs, convs = [], []
+		for i in range(4):
+			c, conv = self.queued_via(i % 2, SAT_1800)
+			custs.append(c)
+			convs.append(conv)
+
+		def aways(c):
+			return [x for x in self.fake.accepted_sends()
+			    if x.get("to") == c.wa_id and ((x.get("body") or {}).get(
+			    "text") or {}).get("body") == AWAY]
+		wait_until(lambda: all(aways(c) for c in custs), timeout=30,
+		    what="an away message to each customer")
+		time.sleep(3)   # room for a second one, if one were sent
+		self.assertEqual([len(aways(c)) for c in custs], [1] * 4)
+		evs = self.zed.all_events(0)
+		for conv in convs:
+			outs = [e for e in evs if e["type"] == "message" and
+			    e["conversation"] == conv and
+			    e["message"]["direction"] == "out"]
+			self.assertEqual(len(outs), 1, outs)
+			st = [e["state"] for e in evs if e["type"] == "conversation"
+			    and e["conversation"] == conv][-1]
+			self.assertIsNone(st["assignee"])   # closed: nobody
+
 	def test_each_decision_once(self):
 		# ann is connected to relay A only, ben to relay B only.
 		self.assertEqual(self.ann.sync(0, limit=1).status, 200)
@@ -447,17 +576,7 @@ class TwoRelaysOnPostgres(unittest.TestCase):
 		wait_until(both_online, timeout=30, what="both agents online")
 		convs = []
 		for i in range(8):
-			c = self.fake.customer(unique_phone(), None, "Multi")
-			m = wp.inbound_message(c, "text", text="hi %d" % i,
-			    timestamp=FRI_NOON)
-			body = wp.envelope([wp.message_value(PNID, "15550100", c,
-			    [m])])
-			self.assertEqual(self.hooks[i % 2].post(body).status, 200)
-			conv = wait_until(lambda: next((e["conversation"] for e in
-			    self.zed.all_events(0) if e["type"] == "message" and
-			    e["message"]["id"] == m["id"]), None), what="message")
-			r = self.zed.escalate(conv, "t", "route", priority="normal")
-			self.assertEqual(r.status, 200, r)
+			_, conv = self.queued_via(i % 2, FRI_NOON)
 			convs.append(conv)
 
 			def assigned():

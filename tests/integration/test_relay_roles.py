@@ -150,6 +150,11 @@ class Roles(RelayTestCase):
 		self.reply(conv, "a reply bob must not see")
 		r = self.alice.note(conv, "a note bob must not see")
 		self.assertEqual(r.status, 201, r)
+		r = self.alice.call("POST", "/v1/conversations/%s/presence" %
+		    quote(conv), {"activity": "typing"})
+		self.assertEqual(r.status, 204, r)
+		self.assertTrue([e for e in self.alice.all_events(cur)
+		    if e["type"] == "presence" and e["conversation"] == conv])
 		evs = [e for e in self.bob.all_events(cur)
 		    if e["conversation"] == conv]
 		self.assertEqual(len(evs), 1, evs)
@@ -174,6 +179,33 @@ class Roles(RelayTestCase):
 		# The supervisor never gets a hidden event.
 		self.assertEqual([e for e in self.alice.all_events(0)
 		    if e.get("hidden")], [])
+
+	def test_media_and_bulk_of_a_hidden_conversation(self):
+		hidden, _, c = self.conv_in("tier2")
+		data = b"\x89PNG\r\n\x1a\n" + os.urandom(2000)
+		mid = self.fake.add_media(data, "image/png")
+		m = self.inbound(c, "image", media_id=mid, mime_type="image/png")
+		self.message_events(m["id"])
+		# The media exists and the supervisor gets it; bob gets 404, on
+		# the hidden conversation and through one he sees.
+		r = self.alice.media(hidden, mid)
+		self.assertEqual((r.status, r.body), (200, data), r)
+		mine, _, _ = self.conv_in("tier1")
+		for conv in (hidden, mine):
+			r = self.bob.media(conv, mid)
+			self.assertEqual(r.status, 404, r)
+			self.assertEqual(r.error_code, "not_found", r)
+		# A bulk action: the hidden one refused as not found, unchanged;
+		# the visible one done.
+		r = self.bob.call("POST", "/v1/bulk", {"client_id":
+		    new_client_id(), "conversations": [hidden, mine],
+		    "action": {"labels": {"add": ["swept"]}}})
+		self.assertEqual(r.status, 200, r)
+		self.assertEqual(r.data["results"], [
+		    {"conversation": hidden, "ok": False, "error": "not_found"},
+		    {"conversation": mine, "ok": True}])
+		self.assertNotIn("swept", self.conv_state(hidden)["labels"])
+		self.assertIn("swept", self.conv_state(mine)["labels"])
 
 	def test_assigning_to_someone_else_is_for_supervisors(self):
 		conv, _, _ = self.conv_in("tier1")
@@ -242,6 +274,49 @@ class Roles(RelayTestCase):
 			a.role, a.visibility = None, None
 			self.relay.write_config()
 			self.relay.proc.send_signal(1)
+
+
+class RolesTwoNumbers(RelayTestCase):
+	"""One customer on two numbers: two conversations, one in a team
+	bob does not see."""
+	DE, FR = "106540352242922", "106540352242933"
+	relay_kw = {"extra_config": """
+[number de]
+phone_number_id = %s
+display_phone_number = +49 30 1234567
+
+[number fr]
+phone_number_id = %s
+display_phone_number = +33 1 23456789
+default_team = tier2
+""" % (DE, FR), "agents": [
+	    relayproc.Agent("alice", "Alice", ["tier1"], role="supervisor"),
+	    relayproc.Agent("bob", "Bob", ["tier1"], visibility="teams")]}
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.fake.add_number(cls.FR)
+
+	def write(self, c, pnid):
+		m, code = self.fake.customer_message(c, "text", text="hi %s" %
+		    wp.new_media_id(), phone_number_id=pnid)
+		self.assertEqual(code, 200)
+		return self.message_events(m["id"])[0]["conversation"]
+
+	def test_contact_history_lists_only_visible_conversations(self):
+		c = self.customer()
+		de, fr = self.write(c, self.DE), self.write(c, self.FR)
+		self.assertEqual(self.conv_state(fr)["team"], "tier2")
+		path = "/v1/contacts/%s/conversations" % quote(c.wa_id)
+		for agent, want in ((self.alice, {de, fr}), (self.bob, {de})):
+			r = agent.call("GET", path)
+			self.assertEqual(r.status, 200, r)
+			self.assertEqual({x["id"] for x in r.data["conversations"]},
+			    want)
+		# The contact itself stays readable to bob through de.
+		r = self.bob.call("GET", "/v1/contacts/%s" % quote(c.wa_id))
+		self.assertEqual(r.status, 200, r)
 
 
 if __name__ == "__main__":
