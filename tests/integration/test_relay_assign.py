@@ -44,6 +44,14 @@ def agents(*ids, teams=("t",)):
 	return out
 
 
+def write_clock(path, ts):
+	"""Sets the relays' test clock: whole, so no relay reads half a file."""
+	tmp = path + ".tmp"
+	with open(tmp, "w") as f:
+		f.write("%d\n" % ts)
+	os.replace(tmp, path)
+
+
 class ClockWorld:
 	"""A relay (and fake) whose clock the test sets."""
 
@@ -58,10 +66,7 @@ class ClockWorld:
 			del os.environ["TTYDESK_RELAY_CLOCK_FILE"]
 
 	def set(self, ts):
-		tmp = self.clock + ".tmp"
-		with open(tmp, "w") as f:
-			f.write("%d\n" % ts)
-		os.replace(tmp, self.clock)
+		write_clock(self.clock, ts)
 		self.now = ts
 
 
@@ -462,19 +467,19 @@ capacity = 1
 class TwoRelaysOnPostgres(unittest.TestCase):
 	"""Round robin across two relays: each decision made once, online
 	agents seen from either relay, one rotation; the away message sent
-	once."""
+	once; an unanswered conversation reassigned once."""
 
 	def setUp(self):
 		self.dir = tempfile.mkdtemp(prefix="ttydesk-clock-")
 		self.clock = os.path.join(self.dir, "now")
-		with open(self.clock, "w") as f:
-			f.write("%d\n" % FRI_NOON)
+		write_clock(self.clock, FRI_NOON)
 		self.fake = fake_graph.FakeGraph("pending", "pending", PNID,
 		    status_delays=None)
 		self.fake.start()
 		self.addCleanup(self.fake.stop)
 		uri = pgcluster.shared().new_database()
 		extra = ("\n[assignment t]\nmode = round_robin\nonline_only = yes\n"
+		    "reassign_after = 10m\n"
 		    "\n[hours t]\ntimezone = Europe/Berlin\nmon-fri = 09:00-18:00\n"
 		    "away_message = %s\n" % AWAY)
 		kw = {"phone_number_id": PNID, "database": uri,
@@ -503,11 +508,31 @@ class TwoRelaysOnPostgres(unittest.TestCase):
 		self.zed = AgentClient(a.url, a.agents["zed"].token)
 		self.ann = AgentClient(a.url, a.agents["ann"].token)
 		self.ben = AgentClient(b.url, a.agents["ben"].token)
+		self.zeds = [self.zed, AgentClient(b.url, a.agents["zed"].token)]
 
 	def tearDown(self):
 		for r in self.relays:
 			if r.running():
 				self.assertEqual(r.stop(), 0, r.log_tail())
+
+	def both_online(self):
+		"""ann (on relay A) and ben (on relay B) sync, then wait until both
+		relays see both online: each publishes who is online and reads
+		the other's every two seconds, so that no decision is made by a
+		relay that does not know one of them yet."""
+		self.assertEqual(self.ann.sync(0, limit=1).status, 200)
+		self.assertEqual(self.ben.sync(0, limit=1).status, 200)
+
+		def seen():
+			for z in self.zeds:
+				r = z.call("GET", "/v1/team")
+				if r.status != 200:
+					return False
+				on = {a["id"]: a["online"] for a in r.data["agents"]}
+				if not (on.get("ann") and on.get("ben")):
+					return False
+			return True
+		wait_until(seen, timeout=30, what="both agents online")
 
 	def queued_via(self, relay, ts):
 		"""A new customer writes at ts through relay (0 or 1)'s webhook;
@@ -526,8 +551,7 @@ class TwoRelaysOnPostgres(unittest.TestCase):
 	def test_away_message_once(self):
 		# Saturday evening, closed: customers write to either relay; both
 		# relays run their engine, one away message each.
-		with open(self.clock, "w") as f:
-			f.write("%d\n" % SAT_1800)
+		write_clock(self.clock, SAT_1800)
 		self.assertEqual(self.ann.sync(0, limit=1).status, 200)
 		self.assertEqual(self.ben.sync(0, limit=1).status, 200)
 		custs, convs = [], []
@@ -556,24 +580,7 @@ class TwoRelaysOnPostgres(unittest.TestCase):
 
 	def test_each_decision_once(self):
 		# ann is connected to relay A only, ben to relay B only.
-		self.assertEqual(self.ann.sync(0, limit=1).status, 200)
-		self.assertEqual(self.ben.sync(0, limit=1).status, 200)
-		# Each relay publishes who is online and reads the other's every
-		# two seconds; wait until both see both, so the first decision
-		# cannot be made by a relay that does not know ann yet.
-		zeds = [self.zed, AgentClient(self.relays[1].url,
-		    self.relays[0].agents["zed"].token)]
-
-		def both_online():
-			for z in zeds:
-				r = z.call("GET", "/v1/team")
-				if r.status != 200:
-					return False
-				on = {a["id"]: a["online"] for a in r.data["agents"]}
-				if not (on.get("ann") and on.get("ben")):
-					return False
-			return True
-		wait_until(both_online, timeout=30, what="both agents online")
+		self.both_online()
 		convs = []
 		for i in range(8):
 			_, conv = self.queued_via(i % 2, FRI_NOON)
@@ -599,6 +606,45 @@ class TwoRelaysOnPostgres(unittest.TestCase):
 			self.assertEqual(len(autos), 1, "%s: %r" % (conv, autos))
 			order.append(autos[0])
 		self.assertEqual(order, ["ann", "ben"] * 4)
+
+	def test_reassign_once(self):
+		# ann gets the conversation and never answers; both relays run
+		# their tick past reassign_after, one of them hands it to ben.
+		self.both_online()
+		_, conv = self.queued_via(1, FRI_NOON)
+
+		def autos(z):
+			"""The automatic decisions on conv, in z's relay's log."""
+			return [(e["state"]["assignee"], e["ts"]) for e in
+			    z.all_events(0) if e["type"] == "conversation" and
+			    e["conversation"] == conv and
+			    e["state"].get("assigned_by") == "auto"]
+		wait_until(lambda: autos(self.zed), timeout=20, what="assignment")
+		if autos(self.zed)[0][1] != FRI_NOON:
+			self.skipTest("this relay build ignores the test clock")
+		self.assertEqual(autos(self.zed), [("ann", FRI_NOON)])
+		# Online lasts 60 s of the relays' clock: sync again just before
+		# the deadline, so that ben is there to take it.
+		write_clock(self.clock, FRI_NOON + 9 * 60 + 30)
+		self.both_online()
+		time.sleep(2)   # both relays tick short of the deadline
+		self.assertEqual(len(autos(self.zed)), 1, autos(self.zed))
+		write_clock(self.clock, FRI_NOON + 10 * 60)
+		wait_until(lambda: autos(self.zed)[-1][0] == "ben", timeout=20,
+		    what="reassigned to ben")
+		time.sleep(3)   # room for a second reassignment, if one were made
+		# Back to the pool once, then to ben once, both "auto", the same
+		# in both relays' logs.
+		want = [("ann", FRI_NOON), (None, FRI_NOON + 600),
+		    ("ben", FRI_NOON + 600)]
+		self.assertEqual([autos(z) for z in self.zeds], [want, want])
+		st = [e["state"] for e in self.zeds[1].all_events(0)
+		    if e["type"] == "conversation" and e["conversation"] == conv][-1]
+		self.assertEqual((st["assignee"], st["assigned_by"]), ("ben", "auto"))
+		logs = "".join(r.log_text() for r in self.relays)
+		self.assertEqual(logs.count("event=auto_unassign conversation=%s "
+		    "agent=ann" % conv), 1)
+		self.assertEqual(logs.count("event=auto_unassign"), 1)
 
 
 if __name__ == "__main__":
