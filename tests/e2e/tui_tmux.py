@@ -118,8 +118,11 @@ class TuiSession:
 	def start(self, args=(), lang="C.UTF-8", term="xterm-256color", env=()):
 		cmd = self.command(args, lang, term, env)
 		# The shell stays after ttydesk exits so its message is readable.
+		# The mark starts a line of its own: a ttydesk killed with the
+		# cursor at the end of a full status line leaves it there, with
+		# the terminal in raw mode (no newline translation).
 		self.launch(" ".join(_shq(c) for c in cmd) +
-		    "; echo TTYDESK-EXIT=$?; sleep 3600")
+		    "; printf '\\r\\nTTYDESK-EXIT=%s\\r\\n' $?; sleep 3600")
 
 	def screen(self):
 		return self.tmux("capture-pane", "-p", "-t", "0")
