@@ -8,12 +8,11 @@ import sqlite3
 import sys
 import tempfile
 import time
-import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
     "..", "pylib"))
 from harness import RelayTestCase, main, wp  # noqa: E402
-from agentapi import new_client_id, quote  # noqa: E402
+from agentapi import AgentClient, new_client_id, quote, request  # noqa: E402
 import relayproc  # noqa: E402
 
 DE = "106540352242922"      # the harness's own number, main token
@@ -66,6 +65,14 @@ class Numbers(RelayTestCase):
 		evs = self.message_events(m["id"])
 		self.assertEqual(len(evs), 1, evs)
 		return evs[0]
+
+	@staticmethod
+	def raw_call(agent, method, path, body):
+		"""agent.call, with bytes sent as a file (the media upload)."""
+		if not isinstance(body, bytes):
+			return agent.call(method, path, body)
+		return request(agent.url, method, path, body, {"Authorization":
+		    "Bearer " + agent.token, "Content-Type": "text/plain"})
 
 	def graph_calls(self, kind, since=0.0):
 		return [q for q in self.fake.snapshot() if q["kind"] == kind and
@@ -140,6 +147,54 @@ class Numbers(RelayTestCase):
 		self.assertEqual([(q["path"], q["token"]) for q in reads],
 		    [("/v21.0/%s/messages" % FR, FR_TOKEN)])
 
+	def sent_from(self, text):
+		"""(path, token) of the Graph send whose text is text."""
+		self.wait_sent(text)
+		q = [q for q in self.graph_calls("send") if ((q["body"] or
+		    {}).get("text") or {}).get("body") == text]
+		return q[-1]["path"], q[-1]["token"]
+
+	def test_sends_after_a_restart_and_from_a_second_relay(self):
+		c = self.customer()
+		de = self.write(c, DE)["conversation"]
+		fr = self.write(c, FR)["conversation"]
+		# The number is the conversation's, kept in the database: a
+		# restarted relay sends from it as before.
+		self.assertEqual(self.relay.restart(), 0)
+		text = "nach dem Neustart %s" % wp.new_media_id()
+		self.reply(de, text)
+		self.assertEqual(self.sent_from(text), ("/v21.0/%s/messages" %
+		    DE, self.relay.access_token))
+		text = "apres le redemarrage %s" % wp.new_media_id()
+		self.reply(fr, text)
+		self.assertEqual(self.sent_from(text), ("/v21.0/%s/messages" %
+		    FR, FR_TOKEN))
+		if not relayproc.pgcluster.wanted():
+			return
+		# A second relay on the same PostgreSQL database, with the
+		# first one stopped so that the second's sender does the send.
+		other = relayproc.Relay(self.fake.graph_url, database=
+		    self.relay.database, app_secret=self.relay.app_secret,
+		    access_token=self.relay.access_token,
+		    verify_token=self.relay.verify_token,
+		    agents=list(self.relay.agents.values()),
+		    extra_config=NUMBERS)
+		self.addCleanup(other.cleanup)
+		self.assertEqual(self.relay.stop(), 0)
+		try:
+			other.start()
+			alice = AgentClient(other.url, self.relay.agents["alice"].token)
+			for conv, pnid, token in ((fr, FR, FR_TOKEN),
+			    (de, DE, self.relay.access_token)):
+				text = "from the second relay %s" % wp.new_media_id()
+				r = alice.send_text(conv, text)
+				self.assertEqual(r.status, 202, r)
+				self.assertEqual(self.sent_from(text), (
+				    "/v21.0/%s/messages" % pnid, token))
+			self.assertEqual(other.stop(), 0)
+		finally:
+			self.relay.start()
+
 	def test_media_fetch_uses_the_number_token(self):
 		c = self.customer()
 		t0 = time.time()
@@ -213,15 +268,33 @@ class Numbers(RelayTestCase):
 		    ("POST", "presence", {"activity": "typing"}),
 		    ("POST", "read", {"message": fr["message"]["id"]}),
 		    ("GET", "media/" + img["image"]["id"], None),
+		    ("GET", "messages", None),
+		    ("POST", "typing", {}),
+		    ("POST", "media?client_id=%s&filename=a.txt" % cid(),
+		    b"hello"),
 		]
 		for method, what, body in calls:
 			path = "/v1/conversations/%s/%s" % (quote(conv), what)
-			r = self.bob.call(method, path, body)
+			r = self.raw_call(self.bob, method, path, body)
 			self.assertEqual(r.status, 404, "%s %s: %r" % (method, what,
 			    r))
-			r = self.alice.call(method, path, body)
+			self.assertEqual(r.error_code, "not_found", (what, r))
+			r = self.raw_call(self.alice, method, path, body)
 			self.assertNotEqual(r.status, 404, "alice %s %s: %r" % (
 			    method, what, r))
+		# A customer who wrote only to the other number is unknown too.
+		only_fr = self.customer()
+		self.write(only_fr, FR)
+		wa = quote(only_fr.wa_id)
+		for method, path, body in [("GET", "/v1/contacts/" + wa, None),
+		    ("POST", "/v1/contacts/" + wa, {"client_id": cid(),
+		    "note": "x"}),
+		    ("GET", "/v1/contacts/%s/conversations" % wa, None)]:
+			r = self.bob.call(method, path, body)
+			self.assertEqual(r.status, 404, "%s %s: %r" % (method, path,
+			    r))
+			self.assertEqual(self.alice.call(method, path, body).status,
+			    200, path)
 		r = self.bob.call("GET", "/v1/contacts/%s/conversations" %
 		    quote(c.wa_id))
 		self.assertEqual([e["id"] for e in r.data["conversations"]],
@@ -237,21 +310,54 @@ class Numbers(RelayTestCase):
 
 class SingleNumberUpgrade(RelayTestCase):
 	"""An old config (phone_number_id in [whatsapp]) on a database from
-	before numbers: its conversations are number main and continue."""
+	before numbers: its conversations are number main and continue; an
+	SQLite file is copied first."""
 
-	@unittest.skipIf(relayproc.pgcluster.wanted(), "SQLite file")
+	def downgrade(self):
+		"""Back to the schema of before numbers: no number column, no
+		aliases table (PostgreSQL: schema version 3)."""
+		if relayproc.pgcluster.wanted():
+			relayproc.pgcluster.shared().psql(
+			    "DROP INDEX conversations_number; ALTER TABLE "
+			    "conversations DROP COLUMN number; DROP TABLE "
+			    "contact_aliases; UPDATE meta SET value = '3' WHERE key "
+			    "= 'schema'",
+			    dbname=self.relay.database.split("/")[3].split("?")[0])
+			return
+		db = sqlite3.connect(self.relay.db)
+		db.executescript("DROP INDEX conversations_number; ALTER TABLE "
+		    "conversations DROP COLUMN number; DROP TABLE "
+		    "contact_aliases;")
+		db.close()
+
+	@staticmethod
+	def columns(path):
+		db = sqlite3.connect(path)
+		try:
+			return {r[1] for r in db.execute("PRAGMA "
+			    "table_info(conversations)")}, {r[0] for r in db.execute(
+			    "SELECT name FROM sqlite_master WHERE type = 'table'")}
+		finally:
+			db.close()
+
 	def test_old_database_continues(self):
 		c = self.customer()
 		first = self.write_text(c)
 		self.assertEqual(self.relay.stop(), 0)
-		# Back to the schema of before: no number column.
-		db = sqlite3.connect(self.relay.db)
-		db.execute("DROP INDEX IF EXISTS conversations_number")
-		db.execute("ALTER TABLE conversations DROP COLUMN number")
-		db.commit()
-		db.close()
+		self.downgrade()
 		self.relay.start()
 		self.fake.set_relay_url(self.relay.url)
+		if not relayproc.pgcluster.wanted():
+			# The file as it was is kept beside it, then upgraded.
+			copy = self.relay.db + ".before-numbers"
+			self.assertTrue(os.path.isfile(copy), copy)
+			cols, tables = self.columns(copy)
+			self.assertIn("first_ts", cols)
+			self.assertNotIn("number", cols)
+			self.assertNotIn("contact_aliases", tables)
+			cols, tables = self.columns(self.relay.db)
+			self.assertIn("number", cols)
+			self.assertIn("contact_aliases", tables)
 		again = self.write_text(c)
 		self.assertEqual(again["conversation"], first["conversation"])
 		self.assertEqual(self.conv_state(first["conversation"])["number"],
