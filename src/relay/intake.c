@@ -78,7 +78,8 @@ intake_coex_seen(struct relay *r, const struct wa_item *it)
 
 /* What a message does to its conversation's state: a customer's opens
  * the window and starts the SLA clock, one sent from the app answers
- * like an agent's reply; past chats change nothing. */
+ * like an agent's reply; past chats and WhatsApp's own notices (the
+ * customer wrote nothing) change nothing. */
 static int
 intake_update_state(struct relay *r, const char *conv, int64_t ts,
     const struct wa_item *it)
@@ -86,7 +87,7 @@ intake_update_state(struct relay *r, const char *conv, int64_t ts,
 	json_t *state, *before;
 	int rc;
 
-	if (it->history)
+	if (it->history || it->kind == WA_ITEM_SYSTEM)
 		return 0;
 	if ((rc = relay_store_conversation_get(r->writer, conv, &state, NULL,
 	    NULL, NULL)) <= 0)
@@ -176,6 +177,10 @@ intake_message(struct relay *r, const struct wa_item *it,
 	} else {
 		m.direction = TD_DIR_IN;
 		m.status = TD_MS_RECEIVED;
+		/* A notice from WhatsApp (a changed number or user id):
+		 * clients show it as a system line. */
+		if (it->kind == WA_ITEM_SYSTEM)
+			m.origin = (char *)"system";
 		/* The number it came from, also an old one the customer
 		 * has since changed (still linked to the contact). */
 		m.from = it->customer.wa_id != NULL ? it->customer.wa_id :
