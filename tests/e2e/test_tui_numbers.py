@@ -47,7 +47,12 @@ class TuiNumbers(TuiWorldCase):
 		relayproc.write_secret(_TOKFILE, FR_TOKEN)
 		super().setUpClass()
 		cls.fake.add_number(FR, FR_TOKEN, "33123456789")
-		# One customer per number, and one who writes to both.
+		# One customer per number, and one who writes to both (first,
+		# so that her conversations sit below the others in the list).
+		cls.lena = cls.write("Lena Beide", "Bonjour, une question", FR)
+		_, code = cls.fake.customer_message(cls.lena, "text",
+		    text="Hallo, noch eine Frage", phone_number_id=DE)
+		assert code == 200, code
 		cls.hans = cls.write("Hans Gruber", "Wo ist mein Paket?", DE)
 		cls.amelie = cls.write("Amelie Poulain", "Ou est mon colis ?", FR)
 
@@ -94,9 +99,11 @@ class TuiNumbers(TuiWorldCase):
 
 		# Open the Paris conversation: the header names the number, the
 		# reply line the number the reply leaves from.
-		t.keys("Enter")
+		t.keys("/")
+		t.literal("Amelie")
+		t.keys("Enter", "Enter")
 		s = t.wait_for("Ou est mon colis")
-		self.assertIn("number: Paris", s.splitlines()[1] + s)
+		self.assertIn("number: Paris", s.splitlines()[1])
 		t.keys("r")
 		t.wait_for("Reply from Paris (+33 1 23456789)")
 		text = "Bonjour, je regarde %d" % int(time.time())
@@ -126,11 +133,30 @@ class TuiNumbers(TuiWorldCase):
 		t.keys("#", "#")
 		t.wait_for(lambda s: "number: all" in s and len(self.rows(s)) ==
 		    2, what="all numbers")
-		# Search matches the number's name.
+		# Search matches the number's name: from Hans (Berlin), "paris"
+		# finds a conversation on the Paris number, which no customer's
+		# name or text holds.
+		t.keys("/")
+		t.literal("Hans")
+		t.keys("Enter")
 		t.keys("/")
 		t.literal("paris")
 		t.keys("Enter", "Enter")
-		t.wait_for("Ou est mon colis")
+		s = t.wait_for(lambda s: "number: Paris" in s,
+		    what="a conversation of the Paris number")
+		self.assertNotIn("number: Berlin", s)
+		self.quit(t)
+
+	def test_contact_panel_lists_every_number(self):
+		t = self.online_session()
+		self.goto_queue(t, "All")
+		t.keys("/")
+		t.literal("Lena Beide")
+		t.keys("Enter")
+		t.keys("C")
+		s = t.wait_for(lambda s: "[Berlin] open" in s and "[Paris] open"
+		    in s, what="both conversations in the contact panel")
+		self.assertEqual(s.count("(this one)"), 1, s)
 		self.quit(t)
 
 
