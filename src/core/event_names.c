@@ -120,6 +120,13 @@ event_type_from_name(const char *s)
 }
 
 bool
+message_from_app(const struct td_message *m)
+{
+	return m->direction == TD_DIR_OUT && m->origin != NULL &&
+	    strcmp(m->origin, "business_app") == 0;
+}
+
+bool
 message_is_system(const struct td_message *m)
 {
 	return m->direction == TD_DIR_IN && m->origin != NULL &&

@@ -105,8 +105,7 @@ tb_name_of(const struct tb *b, const struct td_message *m, char *buf,
 		snprintf(buf, len, "%s", *n ? n : m->from ? m->from : "customer");
 		if (m->history)
 			snprintf(buf + strlen(buf), len - strlen(buf), " (history)");
-	} else if (m->origin != NULL && strcmp(m->origin, "business_app") ==
-	    0) {
+	} else if (message_from_app(m)) {
 		snprintf(buf, len, "WhatsApp Business app");
 	} else if (m->agent != NULL && b->ctx->self != NULL &&
 	    strcmp(m->agent, b->ctx->self) == 0) {
