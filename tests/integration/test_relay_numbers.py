@@ -147,6 +147,30 @@ class Numbers(RelayTestCase):
 		self.assertEqual([(q["path"], q["token"]) for q in reads],
 		    [("/v21.0/%s/messages" % FR, FR_TOKEN)])
 
+	def test_template_typing_and_upload_use_the_number(self):
+		"""The other sends of spec's list: a template, the typing
+		indicator and a media upload (then its message)."""
+		c = self.customer()
+		fr = self.write(c, FR)["conversation"]
+		t0 = time.time()
+		r = self.alice.send_template(fr, "order_update", "en_US", ["7"])
+		self.assertEqual(r.status, 202, r)
+		r = self.alice.call("POST", "/v1/conversations/%s/typing" %
+		    quote(fr), {})
+		self.assertEqual(r.status, 204, r)
+		r = self.raw_call(self.alice, "POST", "/v1/conversations/%s/media?"
+		    "client_id=%s&filename=a.txt" % (quote(fr), new_client_id()),
+		    b"hello from Paris")
+		self.assertEqual(r.status, 202, r)
+		want = {"template", "typing", "upload", "document"}
+		calls = self.fake.wait_for(lambda f: (lambda got: got if want <=
+		    {k for k, _ in got} else None)([((q["body"] or {}).get(
+		    "type") if q["kind"] == "send" else q["kind"], q) for q in
+		    f.snapshot() if q["time"] >= t0]), 30)
+		for what, q in calls:
+			self.assertEqual(q["token"], FR_TOKEN, what)
+			self.assertIn("/v21.0/%s/" % FR, q["path"], what)
+
 	def sent_from(self, text):
 		"""(path, token) of the Graph send whose text is text."""
 		self.wait_sent(text)
