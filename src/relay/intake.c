@@ -164,7 +164,7 @@ intake_message(struct relay *r, const struct wa_item *it,
 		seen = intake_coex_seen(r, it);
 	if (seen != 0)
 		return seen < 0 ? -1 : 0;
-	if (relay_identify(r, &it->customer, n, ts, &c) != 0)
+	if (relay_identify(r, &it->customer, n, ts, it->history, &c) != 0)
 		return -1;
 	if ((id = intake_message_id(r, m.id, it->fingerprint)) == NULL)
 		goto out;
@@ -254,7 +254,7 @@ intake_status(struct relay *r, const struct wa_item *it,
 		/* Not one of ours (sent by another tool, or before this relay
 		 * existed): keep it on the recipient's conversation. */
 		if (relay_identify(r, &it->customer, n, it->ts > 0 ? it->ts :
-		    relay_now(r), &c) != 0)
+		    relay_now(r), false, &c) != 0)
 			goto out;
 		msg = wamid;
 		conv = c.conversation;

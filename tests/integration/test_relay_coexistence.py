@@ -106,6 +106,15 @@ class Coexistence(RelayTestCase):
 		st = self.conv_state(conv)
 		self.assertFalse(st.get("sla", {}).get("first_response_due"), st)
 		self.assertFalse(st.get("last_inbound_ts"), st)
+		# Nothing waits for an answer: the conversation the import made
+		# is resolved (no queue, no automatic assignment) until the
+		# customer writes again.
+		self.assertEqual(st["status"], "resolved")
+		self.assertEqual(self.new_conversation(c, text="Back again")[0],
+		    conv)
+		st = self.conv_state(conv)
+		self.assertEqual(st["status"], "open")
+		self.assertTrue(st["last_inbound_ts"], st)
 
 	def test_echo_then_history_stored_once(self):
 		conv, _, c = self.new_conversation()
