@@ -699,6 +699,7 @@ thread_blocks(struct convui *cu, const struct td_conversation *c,
 		memset(&lv, 0, sizeof lv);
 		b->out = &lv;
 		tb_message(b, i);
+		b->out = NULL; /* lv is this iteration's */
 		if (b->oom) {
 			aline_list_free(&lv);
 			goto fail;
