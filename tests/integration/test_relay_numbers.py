@@ -270,6 +270,27 @@ class Numbers(RelayTestCase):
 		self.assertTrue({de["conversation"], fr["conversation"],
 		    fr2["conversation"]} <= convs)
 
+	def test_limited_agent_lists_and_search(self):
+		"""The windowed reads and the search hide the other number's
+		conversations as sync does."""
+		word = "quux%s" % wp.new_media_id()[-8:]
+		c = self.customer()
+		de = self.write(c, DE, "hallo %s" % word)["conversation"]
+		fr = self.write(c, FR, "bonjour %s" % word)["conversation"]
+		for agent, want in ((self.bob, {de}), (self.alice, {de, fr})):
+			r = agent.call("GET", "/v1/search?q=" + word)
+			self.assertEqual(r.status, 200, r)
+			self.assertEqual({h["conversation"] for h in
+			    r.data["results"]}, want)
+			r = agent.call("GET", "/v1/snapshot?since=0&limit=1000")
+			self.assertEqual(r.status, 200, r)
+			self.assertEqual({e["conversation"] for e in
+			    r.data["events"]} & {de, fr}, want)
+			r = agent.call("GET", "/v1/conversations?limit=200")
+			self.assertEqual(r.status, 200, r)
+			self.assertEqual({e["id"] for e in r.data["conversations"]} &
+			    {de, fr}, want)
+
 	def test_limited_agent_gets_404_everywhere(self):
 		c = self.customer()
 		de = self.write(c, DE)
