@@ -396,6 +396,8 @@ class SingleNumberUpgrade(RelayTestCase):
 			# The file as it was is kept beside it, then upgraded.
 			copy = self.relay.db + ".before-numbers"
 			self.assertTrue(os.path.isfile(copy), copy)
+			# Customers' messages: for the relay's user alone.
+			self.assertEqual(os.stat(copy).st_mode & 0o077, 0)
 			cols, tables = self.columns(copy)
 			self.assertIn("first_ts", cols)
 			self.assertNotIn("number", cols)
