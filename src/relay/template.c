@@ -21,12 +21,24 @@ struct replace_job {
 };
 
 size_t
-templates_wabas(const struct relay_config *cfg, const char **out, size_t max)
+templates_wabas(const struct relay_config *cfg, struct templates_waba *out,
+    size_t max)
 {
-	size_t n = 0;
+	const struct relay_directory *d = config_dir(cfg);
+	size_t n = 0, i, j;
 
 	if (cfg->waba_id != NULL && n < max)
-		out[n++] = cfg->waba_id;
+		out[n++] = (struct templates_waba){ cfg->waba_id, NULL };
+	/* Templates are per account: a number in another account has
+	 * its own, listed with its token. */
+	for (i = 0; i < d->n_numbers && n < max; i++) {
+		const char *w = d->numbers[i].waba_id;
+
+		for (j = 0; w != NULL && j < n && strcmp(out[j].waba, w) != 0; j++)
+			;
+		if (w != NULL && j == n)
+			out[n++] = (struct templates_waba){ w, d->numbers[i].id };
+	}
 	return n;
 }
 

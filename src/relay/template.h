@@ -31,8 +31,16 @@ void templates_replace(struct relay *r, const char *waba, json_t *list);
  * template is unknown (list again), -1 store error. */
 int templates_on_update(struct relay *r, const struct wa_template_update *u);
 
-/* The WhatsApp Business Accounts whose templates the relay lists. */
-size_t templates_wabas(const struct relay_config *cfg, const char **out,
-    size_t max);
+/* A WhatsApp Business Account whose templates the relay lists, and the
+ * number whose token lists them (NULL: the default token). */
+struct templates_waba {
+	const char *waba;
+	const char *number;
+};
+
+/* Every account once: [whatsapp] waba_id, then each [number]'s.  The
+ * strings are the configuration's. */
+size_t templates_wabas(const struct relay_config *cfg,
+    struct templates_waba *out, size_t max);
 
 #endif

@@ -11,13 +11,15 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
     "..", "pylib"))
-from harness import RelayTestCase, main, wp  # noqa: E402
+from harness import RelayTestCase, main, wait_until, wp  # noqa: E402
 from agentapi import AgentClient, new_client_id, quote, request  # noqa: E402
 import relayproc  # noqa: E402
 
 DE = "106540352242922"      # the harness's own number, main token
 FR = "106540352242933"      # its own token
 FR_TOKEN = "EAAGfr" + os.urandom(12).hex()
+WABA_DE = "102290129340398"
+WABA_FR = "102290129340399"
 _TOKDIR = tempfile.mkdtemp(prefix="ttydesk-numbers-")
 _TOKFILE = os.path.join(_TOKDIR, "tok-fr")
 
@@ -25,16 +27,16 @@ NUMBERS = """
 [number support-de]
 phone_number_id = %s
 display_phone_number = +49 30 1234567
-waba_id = 102290129340398
+waba_id = %s
 
 [number support-fr]
 phone_number_id = %s
 display_phone_number = +33 1 23456789
-waba_id = 102290129340399
+waba_id = %s
 name = Support FR
 access_token_file = %s
 default_team = tier2
-""" % (DE, FR, _TOKFILE)
+""" % (DE, WABA_DE, FR, WABA_FR, _TOKFILE)
 
 
 class Numbers(RelayTestCase):
@@ -170,6 +172,35 @@ class Numbers(RelayTestCase):
 		for what, q in calls:
 			self.assertEqual(q["token"], FR_TOKEN, what)
 			self.assertIn("/v21.0/%s/" % FR, q["path"], what)
+
+	def test_templates_of_every_account(self):
+		"""Each number's waba_id is listed, with that number's token
+		(the accounts may belong to different businesses)."""
+		tpl = lambda i, name: {"id": str(i), "name": name, "language":
+		    "en_US", "status": "APPROVED", "category": "UTILITY",
+		    "components": [{"type": "BODY", "text": "Order {{1}}"}]}
+		self.fake.set_templates(WABA_DE, [tpl(1, "order_update"),
+		    tpl(2, "versand")])
+		self.fake.set_templates(WABA_FR, [tpl(3, "order_update"),
+		    tpl(4, "expedition")])
+		t0 = time.time()
+		# A status update for a template the relay does not know makes
+		# it list every account again.
+		self.assertEqual(self.fake.template_status(WABA_FR, "nouveau",
+		    "fr_FR", "APPROVED"), 200)
+		got = wait_until(lambda: (lambda ts: ts if {"versand",
+		    "expedition"} <= {t["name"] for t in ts} else None)(
+		    self.alice.call("GET", "/v1/templates").data["templates"]),
+		    30, what="both accounts' templates")
+		self.assertEqual({(t["waba_id"], t["name"]) for t in got}, {
+		    (WABA_DE, "order_update"), (WABA_DE, "versand"),
+		    (WABA_FR, "order_update"), (WABA_FR, "expedition")})
+		calls = {q["path"].split("?")[0]: q["token"] for q in
+		    self.graph_calls("templates", t0)}
+		self.assertEqual(calls, {
+		    "/v21.0/%s/message_templates" % WABA_DE:
+		    self.relay.access_token,
+		    "/v21.0/%s/message_templates" % WABA_FR: FR_TOKEN})
 
 	def sent_from(self, text):
 		"""(path, token) of the Graph send whose text is text."""
