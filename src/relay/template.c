@@ -101,13 +101,18 @@ templates_same(const json_t *t, const char *key, const char *v)
 }
 
 json_t *
-templates_find(struct relay *r, const char *name, const char *language)
+templates_find(struct relay *r, const char *name, const char *language,
+    const char *waba, bool *listed)
 {
 	json_t *t, *found = NULL;
 	size_t i;
 
+	*listed = false;
 	pthread_mutex_lock(&r->templates->lock);
 	json_array_foreach(r->templates->all, i, t) {
+		if (waba != NULL && !templates_same(t, "waba_id", waba))
+			continue;
+		*listed = true;
 		if (templates_same(t, "name", name) &&
 		    templates_same(t, "language", language)) {
 			/* A copy: a status update may change it meanwhile. */

@@ -21,9 +21,11 @@ int templates_init(struct relay *r, char *err, size_t errlen);
 void templates_free(struct relay *r);
 /* {"templates": [..]}, a new object. */
 json_t *templates_list(struct relay *r);
-/* A copy of the template of that name and language, or NULL. */
+/* A copy of the template of that name and language in account waba
+ * (NULL: any account), or NULL.  *listed: whether any template of that
+ * account is known (without a listing the relay cannot tell). */
 json_t *templates_find(struct relay *r, const char *name,
-    const char *language);
+    const char *language, const char *waba, bool *listed);
 /* A full listing of waba (takes list): replaces its templates, through
  * the writer, which stores them. */
 void templates_replace(struct relay *r, const char *waba, json_t *list);

@@ -201,6 +201,16 @@ class Numbers(RelayTestCase):
 		    "/v21.0/%s/message_templates" % WABA_DE:
 		    self.relay.access_token,
 		    "/v21.0/%s/message_templates" % WABA_FR: FR_TOKEN})
+		# A template is checked against its conversation's account.
+		c = self.customer()
+		de = self.write(c, DE)["conversation"]
+		fr = self.write(c, FR)["conversation"]
+		for conv, name, code in ((fr, "versand", 400), (fr, "expedition",
+		    202), (de, "versand", 202), (de, "expedition", 400)):
+			r = self.alice.send_template(conv, name, "en_US", ["7"])
+			self.assertEqual(r.status, code, (name, r))
+			if code == 400:
+				self.assertEqual(r.error_code, "template_params")
 
 	def sent_from(self, text):
 		"""(path, token) of the Graph send whose text is text."""
