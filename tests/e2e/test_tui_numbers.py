@@ -21,6 +21,8 @@ from tui_tmux import TuiWorldCase  # noqa: E402
 
 DE = "106540352242922"
 FR = "106540352242933"
+WABA_DE = "102290129340398"
+WABA_FR = "102290129340399"
 FR_TOKEN = "EAAGfr" + os.urandom(12).hex()
 _TOKDIR = tempfile.mkdtemp(prefix="ttydesk-e2e-numbers-")
 _TOKFILE = os.path.join(_TOKDIR, "tok-fr")
@@ -30,13 +32,15 @@ NUMBERS = """
 name = Berlin
 phone_number_id = %s
 display_phone_number = +49 30 1234567
+waba_id = %s
 
 [number support-fr]
 name = Paris
 phone_number_id = %s
 display_phone_number = +33 1 23456789
+waba_id = %s
 access_token_file = %s
-""" % (DE, FR, _TOKFILE)
+""" % (DE, WABA_DE, FR, WABA_FR, _TOKFILE)
 
 
 class TuiNumbers(TuiWorldCase):
@@ -55,6 +59,18 @@ class TuiNumbers(TuiWorldCase):
 		assert code == 200, code
 		cls.hans = cls.write("Hans Gruber", "Wo ist mein Paket?", DE)
 		cls.amelie = cls.write("Amelie Poulain", "Ou est mon colis ?", FR)
+		# Each number's account has its own templates.
+		for waba, name in ((WABA_DE, "versand_info"),
+		    (WABA_FR, "suivi_colis")):
+			cls.fake.set_templates(waba, [{"id": name, "name": name,
+			    "language": "en_US", "status": "APPROVED", "category":
+			    "UTILITY", "components": [{"type": "BODY", "text":
+			    "Paket {{1}}"}]}])
+		assert cls.fake.template_status(WABA_FR, "x", "en_US",
+		    "APPROVED") == 200
+		harness.wait_until(lambda: len(cls.alice.call("GET",
+		    "/v1/templates").data["templates"]) == 2, 30,
+		    what="both accounts' templates listed")
 
 	@classmethod
 	def tearDownClass(cls):
@@ -116,6 +132,11 @@ class TuiNumbers(TuiWorldCase):
 		self.assertEqual(send["path"], "/v21.0/%s/messages" % FR)
 		self.assertEqual(send["token"], FR_TOKEN)
 		self.assertEqual(send["body"]["to"], self.amelie.wa_id)
+		t.keys("Escape")
+		# The template picker offers the Paris number's account only.
+		t.keys("t")
+		s = t.wait_for("suivi_colis (en_US)")
+		self.assertNotIn("versand_info", s)
 		t.keys("Escape")
 		t.keys("#")
 		t.wait_for(lambda s: "number: all" in s and len(self.rows(s)) ==

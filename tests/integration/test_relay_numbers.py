@@ -282,10 +282,11 @@ class Numbers(RelayTestCase):
 		self.assertEqual(r.status, 200, r)
 		self.assertEqual(r.data["numbers"], [
 		    {"id": "support-de", "phone_number_id": DE,
-		    "display_phone_number": "+49 30 1234567"},
+		    "display_phone_number": "+49 30 1234567",
+		    "waba_id": WABA_DE},
 		    {"id": "support-fr", "phone_number_id": FR,
 		    "display_phone_number": "+33 1 23456789",
-		    "name": "Support FR"}])
+		    "name": "Support FR", "waba_id": WABA_FR}])
 		r = self.bob.me()
 		self.assertEqual([n["id"] for n in r.data["numbers"]],
 		    ["support-de"])
