@@ -251,6 +251,16 @@ int event_decode_any(const void *buf, size_t len, struct td_event *out,
  * the one test event_decode_any() and the cache make. */
 bool event_is_packed(const void *buf, size_t len);
 
+/* Sent from the WhatsApp Business app on the number's phone (origin
+ * "business_app"), not by an agent. */
+bool message_from_app(const struct td_message *m);
+/* A notice WhatsApp put in the thread (origin "system": the customer
+ * changed number or user id), shown as a system line, never unread. */
+bool message_is_system(const struct td_message *m);
+/* Is it unread until read: a customer's message, neither imported past
+ * chat nor a notice? */
+bool message_counts_unread(const struct td_message *m);
+
 /* Deep copies, for the model and the relay.  Return 0 or -1 (out of memory). */
 int message_copy(struct td_message *dst, const struct td_message *src);
 void message_free(struct td_message *m);

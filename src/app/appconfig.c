@@ -384,7 +384,8 @@ static const struct {
 } appconfig_known[] = {
 	{ "relay", " url token_file ca_file allow_insecure " },
 	{ "cache", " dir key_file passphrase_command window " },
-	{ "ui", " theme open_command bell confirm preview_delay images " },
+	{ "ui", " theme open_command bell confirm preview_delay images "
+	    "number " },
 	{ "keys", NULL },
 	{ "compose_keys", NULL },
 	{ "templates", NULL },

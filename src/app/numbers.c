@@ -22,7 +22,7 @@ numbers_dup(const json_t *o, const char *key)
 
 static const size_t number_strs[] = {
 	offsetof(struct app_number, id), offsetof(struct app_number, name),
-	offsetof(struct app_number, display),
+	offsetof(struct app_number, display), offsetof(struct app_number, waba),
 };
 
 static void
@@ -74,6 +74,7 @@ numbers_set(struct app *app, const json_t *me)
 		if ((x->name = numbers_dup(v, "name")) == NULL)
 			x->name = strdup(x->id);
 		x->display = numbers_dup(v, "display_phone_number");
+		x->waba = numbers_dup(v, "waba_id");
 		app->n_numbers++;
 	}
 	/* [ui] number: the filter the first time the numbers are known. */

@@ -19,6 +19,7 @@ struct app_number {
 	char *id;
 	char *name;     /* the short name shown: "name", else the id */
 	char *display;  /* display_phone_number, or NULL */
+	char *waba;     /* waba_id, its templates' account, or NULL */
 };
 
 /* From a /v1/me answer; an answer without "numbers" keeps what we had

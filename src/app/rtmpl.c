@@ -144,8 +144,8 @@ rtmpl_free_one(struct rtmpl *t)
 }
 
 int
-rtmpl_parse(const char *body, size_t len, struct rtmpl_list *out, char *err,
-    size_t errlen)
+rtmpl_parse(const char *body, size_t len, const char *waba,
+    struct rtmpl_list *out, char *err, size_t errlen)
 {
 	json_t *root = json_loadb(body, len, 0, NULL), *list, *t;
 	size_t i;
@@ -168,6 +168,11 @@ rtmpl_parse(const char *body, size_t len, struct rtmpl_list *out, char *err,
 		    str_of(t, "language") == NULL ||
 		    strcmp(str_of(t, "status") ? str_of(t, "status") : "",
 		    "APPROVED") != 0)
+			continue;
+		/* Templates are per account: another number's are not
+		 * this conversation's to send. */
+		if (waba != NULL && str_of(t, "waba_id") != NULL &&
+		    strcmp(str_of(t, "waba_id"), waba) != 0)
 			continue;
 		r->tmpl = json_incref(t);
 		r->name = str_of(t, "name");

@@ -45,10 +45,11 @@ struct rtmpl_list {
 	size_t n;
 };
 
-/* The APPROVED templates of a GET /v1/templates answer, in its order.
- * 0, or -1 with err (not JSON, no "templates" list). */
-int rtmpl_parse(const char *body, size_t len, struct rtmpl_list *out,
-    char *err, size_t errlen);
+/* The APPROVED templates of a GET /v1/templates answer, in its order,
+ * of WhatsApp Business Account waba (NULL, or a template that names
+ * none: any).  0, or -1 with err (not JSON, no "templates" list). */
+int rtmpl_parse(const char *body, size_t len, const char *waba,
+    struct rtmpl_list *out, char *err, size_t errlen);
 void rtmpl_list_free(struct rtmpl_list *l);
 /* A field that may stay empty (a quick-reply payload: Meta then
  * answers with the button's text). */

@@ -1,4 +1,5 @@
-/* Names of the enums of event.h as the relay API spells them. */
+/* Names of the enums of event.h as the relay API spells them, and what
+ * a message's origin says. */
 #include <string.h>
 
 #include "ttydesk/event.h"
@@ -116,4 +117,25 @@ event_type_from_name(const char *s)
 	int v = names_find(event_type_names, NELEM(event_type_names), s);
 
 	return v <= 0 ? TD_EV_UNKNOWN : (enum td_event_type)v;
+}
+
+bool
+message_from_app(const struct td_message *m)
+{
+	return m->direction == TD_DIR_OUT && m->origin != NULL &&
+	    strcmp(m->origin, "business_app") == 0;
+}
+
+bool
+message_is_system(const struct td_message *m)
+{
+	return m->direction == TD_DIR_IN && m->origin != NULL &&
+	    strcmp(m->origin, "system") == 0;
+}
+
+bool
+message_counts_unread(const struct td_message *m)
+{
+	return m->direction == TD_DIR_IN && !m->history &&
+	    !message_is_system(m);
 }

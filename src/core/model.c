@@ -420,9 +420,7 @@ model_set_read_seq(struct td_model *m, struct td_conversation *c,
 	c->unread = 0;
 	for (i = 0; i < c->n_messages; i++) {
 		msg = c->messages[i];
-		/* Imported past chats are never unread. */
-		if (msg->m.direction == TD_DIR_IN && !msg->m.history &&
-		    msg->seq > seq)
+		if (message_counts_unread(&msg->m) && msg->seq > seq)
 			c->unread++;
 	}
 }

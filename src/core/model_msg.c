@@ -316,14 +316,13 @@ message_add(struct td_model *m, struct td_conversation *c,
 		return -1;
 	if (ev->ts > c->last_activity)
 		c->last_activity = ev->ts;
-	if (msg->m.direction == TD_DIR_IN) {
-		if (ev->ts > p->newest_in_ts)
-			p->newest_in_ts = ev->ts;
-		/* Imported past chats are never unread. */
-		if (ev->seq > c->read_seq && !msg->m.history) {
-			c->unread++;
-			flags |= CH_NEW_INBOUND;
-		}
+	/* A notice is not the customer writing: it opens no window. */
+	if (msg->m.direction == TD_DIR_IN && !message_is_system(&msg->m) &&
+	    ev->ts > p->newest_in_ts)
+		p->newest_in_ts = ev->ts;
+	if (message_counts_unread(&msg->m) && ev->seq > c->read_seq) {
+		c->unread++;
+		flags |= CH_NEW_INBOUND;
 	}
 	return flags;
 fail:

@@ -221,7 +221,8 @@ fail:
 
 int
 relay_identify(struct relay *r, const struct wa_customer *cust,
-    const struct relay_number *n, int64_t ts, struct relay_contact *c)
+    const struct relay_number *n, int64_t ts, bool past,
+    struct relay_contact *c)
 {
 	struct wa_customer anon;
 	json_t *state = NULL;
@@ -251,6 +252,8 @@ relay_identify(struct relay *r, const struct wa_customer *cust,
 		goto fail;
 	if (c->conversation == NULL) {
 		if ((state = conv_state_for(n)) == NULL ||
+		    (past && json_object_set_new(state, "status",
+		    json_string("resolved")) != 0) ||
 		    relay_store_conversation_create(r->writer, c->id, ts, state,
 		    &c->conversation) != 0)
 			goto fail;

@@ -56,10 +56,13 @@ int relay_release_statuses(struct relay *r, const char *conversation,
  * two identifiers when a webhook carries both, and makes sure the
  * customer has a conversation on number n (c->conversation is that
  * one: one customer has one conversation per number).  Emits contact/conversation events for
- * whatever is new or changed.  Returns 0 with *c filled (caller frees with
- * relay_contact_free), -1 on a store error. */
+ * whatever is new or changed.  past: for an imported past chat, so a
+ * conversation made for it starts resolved (nothing waits for an answer;
+ * the customer's next message reopens it).  Returns 0 with *c filled
+ * (caller frees with relay_contact_free), -1 on a store error. */
 int relay_identify(struct relay *r, const struct wa_customer *cust,
-    const struct relay_number *n, int64_t ts, struct relay_contact *c);
+    const struct relay_number *n, int64_t ts, bool past,
+    struct relay_contact *c);
 
 /* A new conversation's state on number n (its default team). */
 json_t *conv_state_for(const struct relay_number *n);

@@ -331,8 +331,9 @@ fetch_media_due(struct fetcher *f)
 
 /* Every page of one account's listing, or NULL. */
 static json_t *
-fetch_templates_of(struct fetcher *f, const char *waba)
+fetch_templates_of(struct fetcher *f, const struct templates_waba *acct)
 {
+	const char *waba = acct->waba;
 	json_t *all = json_array(), *page = NULL;
 	const char *after = NULL;
 	char tail[1024], why[256];
@@ -357,7 +358,8 @@ fetch_templates_of(struct fetcher *f, const char *waba)
 			    "limit=100", waba);
 		if ((url = sender_url(f->r->cfg, tail)) == NULL)
 			goto fail;
-		f->number[0] = '\0';
+		snprintf(f->number, sizeof f->number, "%s", acct->number ?
+		    acct->number : "");
 		http = fetch_get(f, url, &k, NULL, 0, why, sizeof why);
 		free(url);
 		json_decref(page);
@@ -389,13 +391,13 @@ fail:
 static void
 fetch_templates(struct fetcher *f)
 {
-	const char *wabas[32];
-	size_t i, n = templates_wabas(f->r->cfg, wabas, 32);
+	struct templates_waba accts[32];
+	size_t i, n = templates_wabas(f->r->cfg, accts, 32);
 	json_t *list;
 
 	for (i = 0; i < n && !atomic_load(&f->cancel); i++) {
-		if ((list = fetch_templates_of(f, wabas[i])) != NULL)
-			templates_replace(f->r, wabas[i], list);
+		if ((list = fetch_templates_of(f, &accts[i])) != NULL)
+			templates_replace(f->r, accts[i].waba, list);
 	}
 }
 

@@ -80,7 +80,8 @@ intake_coex_seen(struct relay *r, const struct wa_item *it)
 
 /* What a message does to its conversation's state: a customer's opens
  * the window and starts the SLA clock, one sent from the app answers
- * like an agent's reply; past chats change nothing. */
+ * like an agent's reply; past chats and WhatsApp's own notices (the
+ * customer wrote nothing) change nothing. */
 static int
 intake_update_state(struct relay *r, const char *conv, int64_t ts,
     const struct wa_item *it)
@@ -88,7 +89,7 @@ intake_update_state(struct relay *r, const char *conv, int64_t ts,
 	json_t *state, *before;
 	int rc;
 
-	if (it->history)
+	if (it->history || it->kind == WA_ITEM_SYSTEM)
 		return 0;
 	if ((rc = relay_store_conversation_get(r->writer, conv, &state, NULL,
 	    NULL, NULL)) <= 0)
@@ -165,7 +166,7 @@ intake_message(struct relay *r, const struct wa_item *it,
 		seen = intake_coex_seen(r, it);
 	if (seen != 0)
 		return seen < 0 ? -1 : 0;
-	if (relay_identify(r, &it->customer, n, ts, &c) != 0)
+	if (relay_identify(r, &it->customer, n, ts, it->history, &c) != 0)
 		return -1;
 	if ((id = intake_message_id(r, m.id, it->fingerprint)) == NULL)
 		goto out;
@@ -178,6 +179,10 @@ intake_message(struct relay *r, const struct wa_item *it,
 	} else {
 		m.direction = TD_DIR_IN;
 		m.status = TD_MS_RECEIVED;
+		/* A notice from WhatsApp (a changed number or user id):
+		 * clients show it as a system line. */
+		if (it->kind == WA_ITEM_SYSTEM)
+			m.origin = (char *)"system";
 		/* The number it came from, also an old one the customer
 		 * has since changed (still linked to the contact). */
 		m.from = it->customer.wa_id != NULL ? it->customer.wa_id :
@@ -269,7 +274,7 @@ intake_status(struct relay *r, const struct wa_item *it,
 		/* Not one of ours (sent by another tool, or before this relay
 		 * existed): keep it on the recipient's conversation. */
 		if (relay_identify(r, &it->customer, n, it->ts > 0 ? it->ts :
-		    relay_now(r), &c) != 0)
+		    relay_now(r), false, &c) != 0)
 			goto out;
 		msg = wamid;
 		conv = c.conversation;

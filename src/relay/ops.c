@@ -95,6 +95,16 @@ op_from(struct relay *r, const json_t *state)
 	return n != NULL ? n->phone_number_id : r->cfg->phone_number_id;
 }
 
+/* The WhatsApp Business Account of a conversation's number, NULL when
+ * none is configured for it. */
+static const char *
+op_waba(struct relay *r, const json_t *state)
+{
+	const struct relay_number *n = relay_conversation_number(r, state);
+
+	return n != NULL && n->waba_id != NULL ? n->waba_id : r->cfg->waba_id;
+}
+
 /* Stores the state, appends its event and answers 200 with it. */
 static void
 op_commit_state(struct relay *r, const char *conv, json_t *state,
@@ -293,13 +303,16 @@ op_send(struct relay *r, const struct relay_agent *a, const char *conv,
 	}
 	if (up == NULL)
 		text = op_message_input(in, &ok, res);
-	if (!ok || (up == NULL && op_send_check(r, in, res) != 0))
+	if (!ok)
 		return;
 	inter = up ? NULL : json_object_get(in, "interactive");
 	if (json_is_null(inter))
 		inter = NULL;
 	if ((state = op_load(r, a, conv, &contact, res)) == NULL)
 		return;
+	/* Templates are per account: the conversation's number's. */
+	if (up == NULL && op_send_check(r, in, op_waba(r, state), res) != 0)
+		goto out;
 	if ((text != NULL || inter != NULL || up != NULL) &&
 	    !conv_window_open(state, now)) {
 		op_error(res, 409, "window_closed", "the customer's last message "

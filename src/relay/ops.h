@@ -35,11 +35,13 @@ int op_may_assign(const struct relay_agent *a, const char *who,
     struct op_result *res);
 
 /* ops_send.c: templates with components, interactive messages.  The
- * check answers 400 template_params / interactive_invalid (-1); the body
- * is NULL when the request is neither (a text or a params template). */
+ * check answers 400 template_params / interactive_invalid (-1); a
+ * template must be one of account waba's (NULL: of any).  The body is
+ * NULL when the request is neither (a text or a params template). */
 struct wa_recipient;
 struct relay_contact;
-int op_send_check(struct relay *r, json_t *in, struct op_result *res);
+int op_send_check(struct relay *r, json_t *in, const char *waba,
+    struct op_result *res);
 char *op_send_body(json_t *in, const struct wa_recipient *to);
 /* A template header given as "local.<sha256>": the agent's file, uploaded
  * to the media store with send=0 (the sender uploads it to Meta before

@@ -77,14 +77,17 @@ op_local_header(struct relay *r, json_t *tpl, struct op_local *out,
 	return 1;
 }
 
+/* waba: the account of the conversation's number (NULL: any), whose
+ * templates a template must be one of. */
 static int
-op_send_check_meta(struct relay *r, json_t *in, struct op_result *res)
+op_send_check_meta(struct relay *r, json_t *in, const char *waba,
+    struct op_result *res)
 {
 	json_t *inter = json_object_get(in, "interactive");
 	json_t *tpl = json_object_get(in, "template"), *known, *comps;
 	const char *name, *lang;
 	char why[256];
-	size_t n_known;
+	bool listed;
 	int rc;
 
 	if (inter != NULL && !json_is_null(inter)) {
@@ -99,13 +102,9 @@ op_send_check_meta(struct relay *r, json_t *in, struct op_result *res)
 	name = json_string_value(json_object_get(tpl, "name"));
 	lang = json_string_value(json_object_get(tpl, "language"));
 	comps = json_object_get(tpl, "components");
-	if ((known = templates_find(r, name, lang)) == NULL) {
+	if ((known = templates_find(r, name, lang, waba, &listed)) == NULL) {
 		/* With no listing (no waba_id) the relay cannot tell. */
-		json_t *all = templates_list(r);
-
-		n_known = json_array_size(json_object_get(all, "templates"));
-		json_decref(all);
-		if (n_known == 0)
+		if (!listed)
 			return 0;
 		op_error(res, 400, "template_params", "no template %s in "
 		    "language %s", name, lang);
@@ -142,9 +141,10 @@ op_send_local_check(struct relay *r, json_t *in, struct op_result *res)
 }
 
 int
-op_send_check(struct relay *r, json_t *in, struct op_result *res)
+op_send_check(struct relay *r, json_t *in, const char *waba,
+    struct op_result *res)
 {
-	if (op_send_check_meta(r, in, res) != 0)
+	if (op_send_check_meta(r, in, waba, res) != 0)
 		return -1;
 	return op_send_local_check(r, in, res);
 }

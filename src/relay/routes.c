@@ -95,6 +95,10 @@ route_me(struct req *q)
 		    n->display_phone_number);
 		if (n->name != NULL)
 			json_object_set_new(o, "name", json_string(n->name));
+		/* Its templates' account: a client offers those. */
+		if (n->waba_id != NULL || q->r->cfg->waba_id != NULL)
+			json_object_set_new(o, "waba_id", json_string(n->waba_id ?
+			    n->waba_id : q->r->cfg->waba_id));
 		json_array_append_new(numbers, o);
 	}
 	for (i = 0; i < d->n_teams; i++)

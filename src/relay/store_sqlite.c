@@ -227,26 +227,31 @@ static const char st_schema[] =
  * (store_sqlite_search.c). */
 #define ST_SCHEMA_VERSION 2
 
-/* Columns added to version 1 before any release: added in place to a
- * database that lacks them. */
+/* Columns and tables added to version 1 in place: added to a database
+ * that lacks them (a table by st_schema itself, add NULL), after a copy
+ * of it as it was is kept beside it as PATH.<copy>. */
 static const struct {
 	const char *probe;
 	const char *add;
+	const char *copy;
 } st_columns[] = {
 	{ "SELECT wake_at FROM conversations LIMIT 0",
 	  "ALTER TABLE conversations ADD COLUMN wake_at INTEGER NOT NULL "
-	  "DEFAULT 0" },
+	  "DEFAULT 0", "before-window" },
 	/* ts of the newest message event (store_window.h); NULL until
 	 * computed from the log below. */
 	{ "SELECT msg_ts FROM conversations LIMIT 0",
-	  "ALTER TABLE conversations ADD COLUMN msg_ts INTEGER" },
+	  "ALTER TABLE conversations ADD COLUMN msg_ts INTEGER",
+	  "before-window" },
 	/* The state's status, for the same reads; NULL until computed. */
 	{ "SELECT status FROM conversations LIMIT 0",
-	  "ALTER TABLE conversations ADD COLUMN status TEXT" },
+	  "ALTER TABLE conversations ADD COLUMN status TEXT",
+	  "before-window" },
 	/* Several business numbers: the rows before are number "main". */
 	{ "SELECT number FROM conversations LIMIT 0",
 	  "ALTER TABLE conversations ADD COLUMN number TEXT NOT NULL "
-	  "DEFAULT 'main'" },
+	  "DEFAULT 'main'", "before-numbers" },
+	{ "SELECT kind FROM contact_aliases LIMIT 0", NULL, "before-numbers" },
 };
 
 static const char st_indexes[] =
@@ -432,6 +437,18 @@ st_first(struct sqlite_store *st, enum st_stmt which,
 	return st_finish(st, s, rc);
 }
 
+/* Does the statement compile (the table or column it names exists)? */
+static bool
+st_has(sqlite3 *db, const char *probe)
+{
+	sqlite3_stmt *q = NULL;
+
+	if (sqlite3_prepare_v2(db, probe, -1, &q, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_finalize(q);
+	return true;
+}
+
 /* Creates the schema, or upgrades an older one; refuses a database
  * written by a newer relay.  *rewrote: the event log was rewritten. */
 static int
@@ -464,11 +481,9 @@ st_migrate(struct sqlite_store *st, bool *rewrote, char **msg)
 		goto out;
 	}
 	for (i = 0; i < sizeof st_columns / sizeof st_columns[0]; i++) {
-		if (sqlite3_prepare_v2(st->db, st_columns[i].probe, -1, &q,
-		    NULL) == SQLITE_OK) {
-			sqlite3_finalize(q);
+		if (st_columns[i].add == NULL || st_has(st->db,
+		    st_columns[i].probe))
 			continue;
-		}
 		if (sqlite3_exec(st->db, st_columns[i].add, NULL, NULL, msg) !=
 		    SQLITE_OK)
 			goto out;
@@ -530,12 +545,14 @@ out:
 	return rc;
 }
 
-/* Before a schema-1 log is rewritten, a copy of the database as it was
- * is kept beside it (PATH.schema-1), once. */
+/* Before a schema-1 log is rewritten, or a column or table is added in
+ * place, a copy of the database as it was is kept beside it
+ * (PATH.schema-1, PATH.before-numbers, ...), once. */
 static int
-st_keep_copy(struct sqlite_store *st, const char *path, char **msg)
+st_keep_copy(struct sqlite_store *st, const char *path, const char *suffix,
+    char **msg)
 {
-	char *copy = sqlite3_mprintf("%s.schema-1", path), *sql;
+	char *copy = sqlite3_mprintf("%s.%s", path, suffix), *sql;
 	FILE *f;
 	int rc = 0;
 
@@ -553,14 +570,33 @@ st_keep_copy(struct sqlite_store *st, const char *path, char **msg)
 	return rc;
 }
 
+/* The copy an upgrade of an existing database keeps first: NULL when
+ * nothing is to change (or the database is new). */
+static const char *
+st_copy_suffix(sqlite3 *db, int v1)
+{
+	size_t i;
+
+	if (v1 > 0)
+		return "schema-1";
+	if (!st_has(db, "SELECT id FROM conversations LIMIT 0"))
+		return NULL;
+	for (i = 0; i < sizeof st_columns / sizeof st_columns[0]; i++) {
+		if (!st_has(db, st_columns[i].probe))
+			return st_columns[i].copy;
+	}
+	return NULL;
+}
+
 static int
 st_upgrade(struct sqlite_store *st, const char *path, char **msg)
 {
 	bool rewrote = false;
 	int v1 = sqlite_log_is_v1(st->db);
+	const char *copy = v1 < 0 ? NULL : st_copy_suffix(st->db, v1);
 
-	if (v1 < 0 || (v1 > 0 && st_keep_copy(st, path, msg) != 0) ||
-	    st_migrate(st, &rewrote, msg) != 0)
+	if (v1 < 0 || (copy != NULL && st_keep_copy(st, path, copy,
+	    msg) != 0) || st_migrate(st, &rewrote, msg) != 0)
 		return -1;
 	/* The old table's pages are free now: give them back. */
 	if (rewrote && sqlite3_exec(st->db, "VACUUM", NULL, NULL, msg) !=

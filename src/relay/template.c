@@ -21,12 +21,24 @@ struct replace_job {
 };
 
 size_t
-templates_wabas(const struct relay_config *cfg, const char **out, size_t max)
+templates_wabas(const struct relay_config *cfg, struct templates_waba *out,
+    size_t max)
 {
-	size_t n = 0;
+	const struct relay_directory *d = config_dir(cfg);
+	size_t n = 0, i, j;
 
 	if (cfg->waba_id != NULL && n < max)
-		out[n++] = cfg->waba_id;
+		out[n++] = (struct templates_waba){ cfg->waba_id, NULL };
+	/* Templates are per account: a number in another account has
+	 * its own, listed with its token. */
+	for (i = 0; i < d->n_numbers && n < max; i++) {
+		const char *w = d->numbers[i].waba_id;
+
+		for (j = 0; w != NULL && j < n && strcmp(out[j].waba, w) != 0; j++)
+			;
+		if (w != NULL && j == n)
+			out[n++] = (struct templates_waba){ w, d->numbers[i].id };
+	}
 	return n;
 }
 
@@ -89,13 +101,18 @@ templates_same(const json_t *t, const char *key, const char *v)
 }
 
 json_t *
-templates_find(struct relay *r, const char *name, const char *language)
+templates_find(struct relay *r, const char *name, const char *language,
+    const char *waba, bool *listed)
 {
 	json_t *t, *found = NULL;
 	size_t i;
 
+	*listed = false;
 	pthread_mutex_lock(&r->templates->lock);
 	json_array_foreach(r->templates->all, i, t) {
+		if (waba != NULL && !templates_same(t, "waba_id", waba))
+			continue;
+		*listed = true;
 		if (templates_same(t, "name", name) &&
 		    templates_same(t, "language", language)) {
 			/* A copy: a status update may change it meanwhile. */

@@ -21,9 +21,11 @@ int templates_init(struct relay *r, char *err, size_t errlen);
 void templates_free(struct relay *r);
 /* {"templates": [..]}, a new object. */
 json_t *templates_list(struct relay *r);
-/* A copy of the template of that name and language, or NULL. */
+/* A copy of the template of that name and language in account waba
+ * (NULL: any account), or NULL.  *listed: whether any template of that
+ * account is known (without a listing the relay cannot tell). */
 json_t *templates_find(struct relay *r, const char *name,
-    const char *language);
+    const char *language, const char *waba, bool *listed);
 /* A full listing of waba (takes list): replaces its templates, through
  * the writer, which stores them. */
 void templates_replace(struct relay *r, const char *waba, json_t *list);
@@ -31,8 +33,16 @@ void templates_replace(struct relay *r, const char *waba, json_t *list);
  * template is unknown (list again), -1 store error. */
 int templates_on_update(struct relay *r, const struct wa_template_update *u);
 
-/* The WhatsApp Business Accounts whose templates the relay lists. */
-size_t templates_wabas(const struct relay_config *cfg, const char **out,
-    size_t max);
+/* A WhatsApp Business Account whose templates the relay lists, and the
+ * number whose token lists them (NULL: the default token). */
+struct templates_waba {
+	const char *waba;
+	const char *number;
+};
+
+/* Every account once: [whatsapp] waba_id, then each [number]'s.  The
+ * strings are the configuration's. */
+size_t templates_wabas(const struct relay_config *cfg,
+    struct templates_waba *out, size_t max);
 
 #endif

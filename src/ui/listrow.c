@@ -183,6 +183,8 @@ list_format_row_number(struct aline *out, const struct td_conversation *c,
 		goto fail;
 	if (last != NULL && last->m.direction == TD_DIR_NOTE)
 		prefix = "note: ";
+	else if (last != NULL && message_from_app(&last->m))
+		prefix = "app: ";
 	else if (last != NULL && last->m.direction == TD_DIR_OUT)
 		prefix = ctx->self && last->m.agent &&
 		    strcmp(last->m.agent, ctx->self) == 0 ? "you: " : "agent: ";

@@ -10,6 +10,7 @@
 #include "compose.h"
 #include "dialog.h"
 #include "keymap.h"
+#include "numbers.h"
 #include "outbox.h"
 #include "picker.h"
 #include "rtmpl.h"
@@ -275,6 +276,7 @@ rtpick_listed(struct app *app, void *ud, long status, const char *body,
 {
 	struct rtpick *p = ud;
 	struct td_conversation *c;
+	const struct app_number *n;
 	char why[256];
 
 	(void)err;
@@ -282,10 +284,12 @@ rtpick_listed(struct app *app, void *ud, long status, const char *body,
 		rtpick_free(p);
 		return;
 	}
-	if (status != 200 || rtmpl_parse(body, len, &p->list, why,
-	    sizeof why) != 0 || p->list.n == 0) {
+	c = model_find(app->model, p->conv);
+	n = c != NULL ? numbers_find(app, c->state.number) : NULL;
+	if (status != 200 || rtmpl_parse(body, len, n ? n->waba : NULL,
+	    &p->list, why, sizeof why) != 0 || p->list.n == 0) {
 		/* A relay without templates: the config's. */
-		if ((c = model_find(app->model, p->conv)) != NULL)
+		if (c != NULL)
 			picker_config_template(app, c, p->why);
 		rtpick_free(p);
 		return;

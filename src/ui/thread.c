@@ -37,6 +37,17 @@ struct tb {
 /* Separators in our own text: plain ASCII on a terminal without UTF-8. */
 #define DOT(b) ((b)->ctx->utf8 ? " · " : " - ")
 
+static void tb_sys(struct tb *b, const struct sysline *s);
+
+/* Marked new: a customer's message after the read position (imported
+ * past chats never are). */
+static bool
+tb_unread(const struct td_msg *tm, const struct thread_ctx *ctx)
+{
+	return message_counts_unread(&tm->m) && ctx->read_seq >= 0 &&
+	    tm->seq > ctx->read_seq;
+}
+
 static struct aline *
 tb_line(struct tb *b, int kind)
 {
@@ -94,8 +105,7 @@ tb_name_of(const struct tb *b, const struct td_message *m, char *buf,
 		snprintf(buf, len, "%s", *n ? n : m->from ? m->from : "customer");
 		if (m->history)
 			snprintf(buf + strlen(buf), len - strlen(buf), " (history)");
-	} else if (m->origin != NULL && strcmp(m->origin, "business_app") ==
-	    0) {
+	} else if (message_from_app(m)) {
 		snprintf(buf, len, "WhatsApp Business app");
 	} else if (m->agent != NULL && b->ctx->self != NULL &&
 	    strcmp(m->agent, b->ctx->self) == 0) {
@@ -175,8 +185,7 @@ tb_header(struct tb *b, const struct td_msg *tm, size_t indent)
 	}
 	/* The name gets what the glyph, time and ticks leave. */
 	tick = m->direction == TD_DIR_OUT ? tb_tick(b, m->status, &tick_style) : "";
-	unread = m->direction == TD_DIR_IN && tm->seq > b->ctx->read_seq &&
-	    b->ctx->read_seq >= 0 ? (b->ctx->utf8 ? "  ●" : "  *") : "";
+	unread = tb_unread(tm, b->ctx) ? (b->ctx->utf8 ? "  ●" : "  *") : "";
 	fixed = indent + text_width(glyph, strlen(glyph)) + 2 + strlen(hhmm) +
 	    (*tick ? 1 + text_width(tick, strlen(tick)) : 0) +
 	    text_width(unread, strlen(unread));
@@ -410,6 +419,14 @@ tb_message(struct tb *b, size_t idx)
 
 	if (m->kind == TD_KIND_REACTION)
 		return; /* shown under the message it reacts to */
+	if (message_is_system(m)) {
+		/* WhatsApp's notice (a changed number): no one's message. */
+		struct sysline sl = { tm->ts, tm->seq, m->text };
+
+		if (sl.text != NULL)
+			tb_sys(b, &sl);
+		return;
+	}
 	if (m->direction == TD_DIR_NOTE)
 		style = TH_NOTE;
 	tb_header(b, tm, indent);
@@ -532,8 +549,7 @@ msg_sig(const struct td_conversation *c, size_t i, const struct thread_ctx *ctx,
 
 	h = sig_message(h, &tm->m);
 	h = sig_int(h, tm->ts);
-	h = sig_int(h, tm->m.direction == TD_DIR_IN && tm->seq > ctx->read_seq &&
-	    ctx->read_seq >= 0);
+	h = sig_int(h, tb_unread(tm, ctx));
 	for (k = 0; k < tm->n_reactions; k++) {
 		h = sig_str(h, tm->reactions[k].from);
 		h = sig_str(h, tm->reactions[k].emoji);
@@ -683,6 +699,7 @@ thread_blocks(struct convui *cu, const struct td_conversation *c,
 		memset(&lv, 0, sizeof lv);
 		b->out = &lv;
 		tb_message(b, i);
+		b->out = NULL; /* lv is this iteration's */
 		if (b->oom) {
 			aline_list_free(&lv);
 			goto fail;

@@ -55,7 +55,12 @@ class TuiActions(TuiWorldCase):
 		harness.wait_until(lambda: [r for r in self.fake.read_requests()
 		    if r["body"].get("message_id") == m["id"]], what="receipt")
 		t.keys("r")
-		t.wait_for("C-s send")
+		s = t.wait_for("C-s send")
+		# One business number: no number on the reply line, the thread
+		# header or the queue bar.
+		self.assertIn("▶ Reply ", s)
+		self.assertNotIn("Reply from", s)
+		self.assertNotIn("number:", s)
 		t.literal("Hello Ana")
 		t.keys("Enter")
 		t.literal("世界 line two extra")

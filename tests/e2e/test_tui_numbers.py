@@ -21,6 +21,8 @@ from tui_tmux import TuiWorldCase  # noqa: E402
 
 DE = "106540352242922"
 FR = "106540352242933"
+WABA_DE = "102290129340398"
+WABA_FR = "102290129340399"
 FR_TOKEN = "EAAGfr" + os.urandom(12).hex()
 _TOKDIR = tempfile.mkdtemp(prefix="ttydesk-e2e-numbers-")
 _TOKFILE = os.path.join(_TOKDIR, "tok-fr")
@@ -30,13 +32,15 @@ NUMBERS = """
 name = Berlin
 phone_number_id = %s
 display_phone_number = +49 30 1234567
+waba_id = %s
 
 [number support-fr]
 name = Paris
 phone_number_id = %s
 display_phone_number = +33 1 23456789
+waba_id = %s
 access_token_file = %s
-""" % (DE, FR, _TOKFILE)
+""" % (DE, WABA_DE, FR, WABA_FR, _TOKFILE)
 
 
 class TuiNumbers(TuiWorldCase):
@@ -47,9 +51,26 @@ class TuiNumbers(TuiWorldCase):
 		relayproc.write_secret(_TOKFILE, FR_TOKEN)
 		super().setUpClass()
 		cls.fake.add_number(FR, FR_TOKEN, "33123456789")
-		# One customer per number, and one who writes to both.
+		# One customer per number, and one who writes to both (first,
+		# so that her conversations sit below the others in the list).
+		cls.lena = cls.write("Lena Beide", "Bonjour, une question", FR)
+		_, code = cls.fake.customer_message(cls.lena, "text",
+		    text="Hallo, noch eine Frage", phone_number_id=DE)
+		assert code == 200, code
 		cls.hans = cls.write("Hans Gruber", "Wo ist mein Paket?", DE)
 		cls.amelie = cls.write("Amelie Poulain", "Ou est mon colis ?", FR)
+		# Each number's account has its own templates.
+		for waba, name in ((WABA_DE, "versand_info"),
+		    (WABA_FR, "suivi_colis")):
+			cls.fake.set_templates(waba, [{"id": name, "name": name,
+			    "language": "en_US", "status": "APPROVED", "category":
+			    "UTILITY", "components": [{"type": "BODY", "text":
+			    "Paket {{1}}"}]}])
+		assert cls.fake.template_status(WABA_FR, "x", "en_US",
+		    "APPROVED") == 200
+		harness.wait_until(lambda: len(cls.alice.call("GET",
+		    "/v1/templates").data["templates"]) == 2, 30,
+		    what="both accounts' templates listed")
 
 	@classmethod
 	def tearDownClass(cls):
@@ -94,9 +115,11 @@ class TuiNumbers(TuiWorldCase):
 
 		# Open the Paris conversation: the header names the number, the
 		# reply line the number the reply leaves from.
-		t.keys("Enter")
+		t.keys("/")
+		t.literal("Amelie")
+		t.keys("Enter", "Enter")
 		s = t.wait_for("Ou est mon colis")
-		self.assertIn("number: Paris", s.splitlines()[1] + s)
+		self.assertIn("number: Paris", s.splitlines()[1])
 		t.keys("r")
 		t.wait_for("Reply from Paris (+33 1 23456789)")
 		text = "Bonjour, je regarde %d" % int(time.time())
@@ -109,6 +132,11 @@ class TuiNumbers(TuiWorldCase):
 		self.assertEqual(send["path"], "/v21.0/%s/messages" % FR)
 		self.assertEqual(send["token"], FR_TOKEN)
 		self.assertEqual(send["body"]["to"], self.amelie.wa_id)
+		t.keys("Escape")
+		# The template picker offers the Paris number's account only.
+		t.keys("t")
+		s = t.wait_for("suivi_colis (en_US)")
+		self.assertNotIn("versand_info", s)
 		t.keys("Escape")
 		t.keys("#")
 		t.wait_for(lambda s: "number: all" in s and len(self.rows(s)) ==
@@ -126,11 +154,30 @@ class TuiNumbers(TuiWorldCase):
 		t.keys("#", "#")
 		t.wait_for(lambda s: "number: all" in s and len(self.rows(s)) ==
 		    2, what="all numbers")
-		# Search matches the number's name.
+		# Search matches the number's name: from Hans (Berlin), "paris"
+		# finds a conversation on the Paris number, which no customer's
+		# name or text holds.
+		t.keys("/")
+		t.literal("Hans")
+		t.keys("Enter")
 		t.keys("/")
 		t.literal("paris")
 		t.keys("Enter", "Enter")
-		t.wait_for("Ou est mon colis")
+		s = t.wait_for(lambda s: "number: Paris" in s,
+		    what="a conversation of the Paris number")
+		self.assertNotIn("number: Berlin", s)
+		self.quit(t)
+
+	def test_contact_panel_lists_every_number(self):
+		t = self.online_session()
+		self.goto_queue(t, "All")
+		t.keys("/")
+		t.literal("Lena Beide")
+		t.keys("Enter")
+		t.keys("C")
+		s = t.wait_for(lambda s: "[Berlin] open" in s and "[Paris] open"
+		    in s, what="both conversations in the contact panel")
+		self.assertEqual(s.count("(this one)"), 1, s)
 		self.quit(t)
 
 

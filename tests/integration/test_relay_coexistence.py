@@ -79,11 +79,19 @@ class Coexistence(RelayTestCase):
 		msgs = [(wamid(), t, "Do you open on Sunday?", False),
 		    (wamid(), t + 60, "Yes, from 10.", True),
 		    (wamid(), t + 120, "Thanks!", False)]
-		self.history(c, msgs)
-		self.history(c, msgs)  # the same chunk delivered twice
+		# Chunks come in any order (chunk_order says theirs): the last
+		# one first, then the first, then all of it again.
+		self.history(c, msgs[2:], chunk=2)
+		self.history(c, msgs[:2], chunk=1)
+		self.history(c, msgs)  # the same messages delivered twice
 		evs = self.events()
 		got = [e for e in evs if e.get("type") == "message" and
 		    e["message"]["id"] in {m[0] for m in msgs}]
+		self.assertEqual(len(got), 3, got)
+		# Each keeps its own time, which puts it in its place.
+		self.assertEqual({e["message"]["id"]: e["ts"] for e in got},
+		    {m[0]: m[1] for m in msgs})
+		got.sort(key=lambda e: e["ts"])
 		self.assertEqual([e["message"]["text"] for e in got],
 		    [m[2] for m in msgs])
 		self.assertTrue(all(e["message"].get("history") is True
@@ -98,6 +106,15 @@ class Coexistence(RelayTestCase):
 		st = self.conv_state(conv)
 		self.assertFalse(st.get("sla", {}).get("first_response_due"), st)
 		self.assertFalse(st.get("last_inbound_ts"), st)
+		# Nothing waits for an answer: the conversation the import made
+		# is resolved (no queue, no automatic assignment) until the
+		# customer writes again.
+		self.assertEqual(st["status"], "resolved")
+		self.assertEqual(self.new_conversation(c, text="Back again")[0],
+		    conv)
+		st = self.conv_state(conv)
+		self.assertEqual(st["status"], "open")
+		self.assertTrue(st["last_inbound_ts"], st)
 
 	def test_echo_then_history_stored_once(self):
 		conv, _, c = self.new_conversation()
@@ -118,6 +135,10 @@ class Coexistence(RelayTestCase):
 
 	def test_user_changed_number(self):
 		conv, _, c = self.new_conversation()
+		self.reply(conv, "answered %s" % wp.new_media_id())
+		r = self.alice.set_status(conv, "resolved")
+		self.assertEqual(r.status, 200, r)
+		before = self.conv_state(conv)
 		new = unique_phone()
 		m = self.system(c.wa_id, "user_changed_number", "User A changed "
 		    "from %s to %s" % (c.wa_id, new), wa_id=new)
@@ -125,6 +146,10 @@ class Coexistence(RelayTestCase):
 		self.assertEqual(len(ev), 1, ev)
 		self.assertEqual(ev[0]["conversation"], conv)
 		self.assertIn("changed from", ev[0]["message"]["text"])
+		# WhatsApp's notice, shown as a system line: the customer wrote
+		# nothing, so it neither reopens nor starts an SLA clock.
+		self.assertEqual(ev[0]["message"]["origin"], "system")
+		self.assertEqual(self.conv_state(conv), before)
 		contacts = [e["contact"] for e in self.events() if e.get("type")
 		    == "contact" and e.get("conversation") == conv]
 		self.assertEqual(contacts[-1]["wa_id"], new)
@@ -151,6 +176,7 @@ class Coexistence(RelayTestCase):
 		ev = self.message_events(m["id"])
 		self.assertEqual(len(ev), 1, ev)
 		self.assertEqual(ev[0]["conversation"], conv)
+		self.assertEqual(ev[0]["message"]["origin"], "system")
 		moved = self.fake.customer(None, new, "Test Customer")
 		self.assertEqual(self.new_conversation(moved)[0], conv)
 		self.assertEqual(self.new_conversation(c)[0], conv)

@@ -85,7 +85,8 @@ test_unknown(void)
 		size_t n;
 		const char *first;
 	} cases[] = {
-		{ "[ui]\ntheme = dark\n[keys]\nreply = r\n[compose_keys]\n"
+		{ "[ui]\ntheme = dark\nnumber = support-de\n[keys]\nreply = r\n"
+		    "[compose_keys]\n"
 		    "newline = Enter\n[templates]\nx = en: y\n[canned]\n"
 		    "hi = Hi\n", 0, "" },
 		{ "[ui]\nbel = off\n[colours]\nx = 1\n", 2,

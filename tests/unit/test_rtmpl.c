@@ -32,7 +32,8 @@ test_parse_and_fields(void)
 	const struct rtmpl *t;
 	char err[256];
 
-	CHECK_INT(rtmpl_parse(listing, strlen(listing), &l, err, sizeof err), 0);
+	CHECK_INT(rtmpl_parse(listing, strlen(listing), NULL, &l, err,
+	    sizeof err), 0);
 	CHECK_INT(l.n, 2); /* the rejected one is not offered */
 	t = &l.t[0];
 	CHECK_STR(t->name, "order_update");
@@ -58,9 +59,35 @@ test_parse_and_fields(void)
 	CHECK_STR(rtmpl_cost(&l.t[1], true), "marketing, paid");
 	rtmpl_list_free(&l);
 
-	CHECK_INT(rtmpl_parse("{\"x\": 1}", 8, &l, err, sizeof err), -1);
+	CHECK_INT(rtmpl_parse("{\"x\": 1}", 8, NULL, &l, err, sizeof err), -1);
 	CHECK(strstr(err, "template list") != NULL);
-	CHECK_INT(rtmpl_parse("garbage", 7, &l, err, sizeof err), -1);
+	CHECK_INT(rtmpl_parse("garbage", 7, NULL, &l, err, sizeof err), -1);
+}
+
+/* Several numbers in several accounts: a conversation is offered its
+ * number's account's templates (and those that name no account). */
+static void
+test_parse_per_account(void)
+{
+	static const char two[] = "{\"templates\": ["
+	    "{\"waba_id\": \"1001\", \"name\": \"versand\", \"language\": "
+	    "\"de\", \"status\": \"APPROVED\", \"components\": []},"
+	    "{\"waba_id\": \"1002\", \"name\": \"expedition\", \"language\": "
+	    "\"fr\", \"status\": \"APPROVED\", \"components\": []},"
+	    "{\"name\": \"hello\", \"language\": \"en_US\", \"status\": "
+	    "\"APPROVED\", \"components\": []}]}";
+	struct rtmpl_list l;
+	char err[256];
+
+	CHECK_INT(rtmpl_parse(two, strlen(two), "1002", &l, err, sizeof err),
+	    0);
+	CHECK_INT(l.n, 2);
+	CHECK_STR(l.t[0].name, "expedition");
+	CHECK_STR(l.t[1].name, "hello");
+	rtmpl_list_free(&l);
+	CHECK_INT(rtmpl_parse(two, strlen(two), NULL, &l, err, sizeof err), 0);
+	CHECK_INT(l.n, 3);
+	rtmpl_list_free(&l);
 }
 
 static void
@@ -72,7 +99,8 @@ test_components_check_preview(void)
 	json_t *c, *want;
 	char err[256], *s, *p;
 
-	CHECK_INT(rtmpl_parse(listing, strlen(listing), &l, err, sizeof err), 0);
+	CHECK_INT(rtmpl_parse(listing, strlen(listing), NULL, &l, err,
+	    sizeof err), 0);
 	c = rtmpl_components(&l.t[0], v);
 	want = json_loads("[{\"type\": \"header\", \"parameters\": [{\"type\": "
 	    "\"text\", \"text\": \"A-17\"}]}, {\"type\": \"body\", "
@@ -159,6 +187,7 @@ int
 main(void)
 {
 	RUN(test_parse_and_fields);
+	RUN(test_parse_per_account);
 	RUN(test_components_check_preview);
 	return check_done();
 }

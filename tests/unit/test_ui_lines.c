@@ -242,6 +242,87 @@ test_thread_reuse(void)
 	model_free(m);
 }
 
+/* A number shared with the WhatsApp Business app and a customer who
+ * changed number: the app's answer is outbound and says so, imported past
+ * chats sit by their time (they arrive newest phase first) and are never
+ * unread, WhatsApp's notice is a system line that is not unread either. */
+static void
+test_thread_coexistence(void)
+{
+	long long now = (long long)time(NULL);
+	struct td_model *m = model_new("alice");
+	struct td_conversation *c;
+	struct convui cu;
+	struct thread_ctx ctx = { "alice", true, 0, NULL, NULL };
+	/* The message object of each event, and its time. */
+	static const char *const msgs[] = {
+	    "\"id\":\"wamid.L\",\"direction\":\"in\",\"kind\":\"text\","
+	    "\"from\":\"4915112345678\",\"text\":\"Live question\","
+	    "\"status\":\"received\"",
+	    "\"id\":\"wamid.E\",\"direction\":\"out\",\"kind\":\"text\","
+	    "\"origin\":\"business_app\",\"text\":\"Typed on the phone\","
+	    "\"status\":\"sent\"",
+	    "\"id\":\"wamid.H\",\"direction\":\"in\",\"kind\":\"text\","
+	    "\"from\":\"4915112345678\",\"text\":\"Old question\","
+	    "\"history\":true,\"status\":\"received\"",
+	    "\"id\":\"wamid.S\",\"direction\":\"in\",\"kind\":"
+	    "\"unsupported\",\"origin\":\"system\",\"from\":"
+	    "\"4915112345678\",\"text\":\"System notice: User A changed from "
+	    "4915112345678 to 4915187654321\",\"status\":\"received\"",
+	};
+	const long long at[] = { now - 500, now - 400, now - 90000, now - 300 };
+	char buf[1024];
+	size_t i;
+	int live, echo, old, sys;
+
+	CHECK(m != NULL);
+	if (m == NULL)
+		return;
+	snprintf(buf, sizeof buf, "{\"seq\":1,\"ts\":%lld,\"type\":"
+	    "\"contact\",\"conversation\":\"c9\",\"contact\":{\"wa_id\":"
+	    "\"4915112345678\",\"name\":\"Jonas\"}}", now - 600);
+	CHECK(fx_apply(m, buf) >= 0);
+	for (i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
+		snprintf(buf, sizeof buf, "{\"seq\":%d,\"ts\":%lld,\"type\":"
+		    "\"message\",\"conversation\":\"c9\",\"message\":{%s}}",
+		    (int)i + 2, at[i], msgs[i]);
+		CHECK(fx_apply(m, buf) >= 0);
+	}
+	c = model_find(m, "c9");
+	CHECK(c != NULL);
+	if (c == NULL) {
+		model_free(m);
+		return;
+	}
+	/* Only the customer's live message waits to be read. */
+	CHECK_INT(c->unread, 1);
+	model_set_read_seq(m, c, 1);
+	CHECK_INT(c->unread, 1);
+	model_set_read_seq(m, c, 2);
+	CHECK_INT(c->unread, 0);
+	/* The window counts from the customer's message, not the notice. */
+	CHECK_INT(conversation_last_inbound(c), at[0]);
+	memset(&cu, 0, sizeof cu);
+	cu.sel = -1;
+	CHECK_INT(thread_build(&cu, c, &ctx, 60), 0);
+	live = has_line(&cu, "◀ Jonas  ", TL_HEADER);
+	old = has_line(&cu, "Jonas (history)", TL_HEADER);
+	echo = has_line(&cu, "WhatsApp Business app", TL_HEADER);
+	sys = has_line(&cu, "System notice: User A changed", TL_SYSTEM);
+	CHECK(live >= 0 && echo > live);
+	CHECK(old >= 0 && old < live);
+	CHECK(sys > echo);
+	/* Not a message of the customer's: no header, no body line. */
+	CHECK(has_line(&cu, "System notice", TL_BODY) < 0);
+	CHECK(has_line(&cu, "changed from", TL_HEADER) < 0);
+	/* Past chats carry no new mark; the live message does (ctx reads
+	 * nothing yet). */
+	CHECK(old >= 0 && strstr(cu.lines[old].text, "●") == NULL);
+	CHECK(live >= 0 && strstr(cu.lines[live].text, "●") != NULL);
+	convui_free_built(&cu);
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -249,5 +330,6 @@ main(void)
 	RUN(test_thread_reuse);
 	RUN(test_aline);
 	RUN(test_thread);
+	RUN(test_thread_coexistence);
 	return check_done();
 }

@@ -130,6 +130,15 @@ test_names(void)
 	CHECK(strstr(l.text, " x ") != NULL);
 	CHECK(strstr(l.text, "  1d") != NULL);
 	CHECK_INT(text_width(l.text, l.len), 100);
+	/* An answer typed in the WhatsApp Business app is no agent's. */
+	snprintf(buf, sizeof buf, "{\"seq\":3,\"ts\":%lld,\"type\":\"message\","
+	    "\"conversation\":\"b1\",\"message\":{\"id\":\"w2\",\"direction\":"
+	    "\"out\",\"kind\":\"text\",\"origin\":\"business_app\",\"text\":"
+	    "\"Typed on the phone\",\"status\":\"sent\"}}", now - 60);
+	fx_apply(m, buf);
+	CHECK_INT(list_format_row(&l, c, &ctx, 100), 0);
+	CHECK(strstr(l.text, "app: Typed on the phone") != NULL);
+	CHECK(strstr(l.text, "agent:") == NULL);
 	aline_free(&l);
 	model_free(m);
 }
