@@ -68,6 +68,15 @@ def event_table(text):
 	return set(re.findall(r"^\| `([a-z_]+)` \|", body, re.M))
 
 
+def compare(relay, doc, what, verb):
+	"""What the relay has and docs/api.md's table of them lacks, and the
+	other way round."""
+	return ["%s %s is not in docs/api.md's %s table" % (what, x, what)
+	    for x in sorted(relay - doc)] + ["docs/api.md's %s table has %s, "
+	    "which the relay does not %s" % (what, x, verb)
+	    for x in sorted(doc - relay)]
+
+
 def main():
 	with open(os.path.join(SRC, "docs", "api.md"), encoding="utf-8") as fp:
 		text = fp.read()
@@ -80,11 +89,7 @@ def main():
 	if tb is None:
 		bad.append("docs/api.md has no \"## Every route\" section")
 		tb = set()
-	for r in sorted(rt - tb):
-		bad.append("route %s is not in docs/api.md's route table" % r)
-	for r in sorted(tb - rt):
-		bad.append("docs/api.md's route table has %s, which the relay "
-		    "does not serve" % r)
+	bad += compare(rt, tb, "route", "serve")
 	for r in sorted(documented(text) - rt):
 		bad.append("docs/api.md names %s, which the relay does not "
 		    "serve" % r)
@@ -95,11 +100,7 @@ def main():
 	if et is None:
 		bad.append("docs/api.md has no \"## Every event\" section")
 		et = set()
-	for t in sorted(ev - et):
-		bad.append("event type %s is not in docs/api.md's event table" % t)
-	for t in sorted(et - ev):
-		bad.append("docs/api.md's event table has %s, which the relay "
-		    "does not make" % t)
+	bad += compare(ev, et, "event", "make")
 	for b in bad:
 		print("check_api_routes: " + b, file=sys.stderr)
 	if not bad:
