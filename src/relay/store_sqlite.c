@@ -312,6 +312,7 @@ static const char st_messages_rekey[] =
 
 struct sqlite_store {
 	sqlite3 *db;
+	bool log_v2;  /* the log is event_log: no relay turns it back */
 	sqlite3_stmt *q[Q_COUNT];
 	struct sqlite_search search;
 	char err[256];
@@ -677,6 +678,21 @@ sqlite_store_db(void *be)
 	return st->db;
 }
 
+int
+sqlite_store_log_v1(void *be)
+{
+	struct sqlite_store *st = be;
+	int v1;
+
+	/* Only "not schema 1" is kept: a connection that saw schema 1 asks
+	 * again, since another process may have rewritten the log since. */
+	if (st->log_v2)
+		return 0;
+	v1 = sqlite_log_is_v1(st->db);
+	st->log_v2 = v1 == 0;
+	return v1;
+}
+
 static int
 sqlite_store_begin(void *be)
 {
@@ -839,7 +855,7 @@ sqlite_store_read_after(void *be, int64_t after, int limit, char **buf,
 	sqlite3_stmt *s;
 	const char *json;
 	size_t n;
-	int v1 = sqlite_log_is_v1(st->db), rc = SQLITE_DONE, full = 0;
+	int v1 = sqlite_store_log_v1(st), rc = SQLITE_DONE, full = 0;
 
 	store_page_start(&page, after, limit, buf, len, count, last, more);
 	store_arg_int(&a, after);
@@ -869,7 +885,7 @@ sqlite_store_conversation_messages(void *be, const char *conversation, int n)
 	sqlite3_stmt *s;
 	const char *json;
 	size_t len;
-	int v1 = sqlite_log_is_v1(st->db);
+	int v1 = sqlite_store_log_v1(st);
 	json_t *arr = json_array();
 
 	store_arg_text(&a, conversation);

@@ -159,7 +159,7 @@ static int
 sqlite_window_events(void *be, const int64_t *ids, size_t n,
     int64_t through, struct relay_evrows *out)
 {
-	int v1 = sqlite_log_is_v1(sqlite_store_db(be));
+	int v1 = sqlite_store_log_v1(be);
 	sqlite3_stmt *s = v1 < 0 ? NULL : sw_prepare_events(be, v1, "type IN "
 	    "('contact', 'conversation', 'message', 'status') AND seq <= ?2 "
 	    "ORDER BY seq");
@@ -191,7 +191,7 @@ sqlite_window_conv_events(void *be, const char *conv,
     const char *type, int64_t after, int64_t before, int limit, bool newest,
     struct relay_evrows *out)
 {
-	int v1 = sqlite_log_is_v1(sqlite_store_db(be));
+	int v1 = sqlite_store_log_v1(be);
 	struct buf b = { 0 };
 	char where[96];
 	sqlite3_stmt *s;
@@ -238,7 +238,7 @@ sqlite_window_conv_page(void *be, const char *status,
 static int
 sqlite_window_scan(void *be, relay_scan_fn *fn, void *ctx)
 {
-	int v1 = sqlite_log_is_v1(sqlite_store_db(be));
+	int v1 = sqlite_store_log_v1(be);
 	sqlite3_stmt *s = v1 < 0 ? NULL : sw_prepare(be, v1 ?
 	    "SELECT ts, type, conversation, json FROM events WHERE type IN "
 	    "('message', 'conversation') ORDER BY seq" :

@@ -15,6 +15,9 @@
 /* The backend's connection (PostgreSQL: reconnected when it broke
  * outside a transaction). */
 sqlite3 *sqlite_store_db(void *be);
+/* sqlite_log_is_v1() of the backend's connection: 1 while its log is
+ * still schema 1's events table, 0 once it is event_log, -1 on error. */
+int sqlite_store_log_v1(void *be);
 PGconn *pg_store_conn(void *be);
 
 #endif
