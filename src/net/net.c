@@ -183,21 +183,6 @@ net_hdr_add(struct curl_slist **list, const char *line)
 	return 0;
 }
 
-void
-net_hdrs_wipe(struct curl_slist *list)
-{
-	for (; list != NULL; list = list->next)
-		if (list->data != NULL)
-			sodium_memzero(list->data, strlen(list->data));
-}
-
-void
-net_hdrs_free(struct curl_slist *list)
-{
-	net_hdrs_wipe(list);
-	curl_slist_free_all(list);
-}
-
 long
 net_req_close_file(struct net_req *r, long status)
 {

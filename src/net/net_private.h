@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "net.h"
+#include "net_hdrs.h"
 
 #define NET_MAX_SOCKS 64
 #define NET_MAX_BODY (256u << 20)
@@ -69,9 +70,6 @@ extern struct curl_slist *(*net_slist_append)(struct curl_slist *,
 /* Append a header line to *list; on failure *list is left as it was and
  * -1 is returned. */
 int net_hdr_add(struct curl_slist **list, const char *line);
-/* Zero every header string (one holds the bearer token), then free. */
-void net_hdrs_wipe(struct curl_slist *list);
-void net_hdrs_free(struct curl_slist *list);
 /* Close a download's file at the end of its transfer: the status the
  * owner sees, 0 with r->errbuf set when the file could not be written
  * (the file is removed then, as after any failed transfer). */

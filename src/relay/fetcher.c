@@ -19,6 +19,7 @@
 #include "conv.h"
 #include "fetcher.h"
 #include "media_store.h"
+#include "net_hdrs.h"
 #include "sender.h"
 #include "template.h"
 #include "thread.h"
@@ -154,7 +155,7 @@ fetch_get(struct fetcher *f, const char *url, struct sink *k, char *ctype,
 		snprintf(why, whylen, "%s", k->over ? "over [relay] media_max" :
 		    curl_easy_strerror(cc));
 	}
-	sender_hdrs_free(hdrs);
+	net_hdrs_free(hdrs);
 	curl_easy_cleanup(e);
 	return http;
 }

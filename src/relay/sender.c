@@ -25,6 +25,7 @@
 #include "metrics.h"
 #include "media_store.h"
 #include "mstream.h"
+#include "net_hdrs.h"
 #include "sender.h"
 
 #define SENDER_CLAIM_MAX 32
@@ -96,7 +97,7 @@ task_end_request(struct task *t)
 	if (t->easy != NULL)
 		curl_easy_cleanup(t->easy);
 	curl_mime_free(t->form);
-	sender_hdrs_free(t->hdrs);
+	net_hdrs_free(t->hdrs);
 	t->easy = NULL;
 	t->form = NULL;
 	t->hdrs = NULL;
@@ -356,17 +357,6 @@ sender_auth_header(struct curl_slist *hdrs, const struct relay_config *cfg,
 	hdrs = curl_slist_append(hdrs, auth);
 	sodium_memzero(auth, sizeof auth);
 	return hdrs;
-}
-
-void
-sender_hdrs_free(struct curl_slist *hdrs)
-{
-	struct curl_slist *h;
-
-	for (h = hdrs; h != NULL; h = h->next)
-		if (h->data != NULL)
-			sodium_memzero(h->data, strlen(h->data));
-	curl_slist_free_all(hdrs);
 }
 
 static int

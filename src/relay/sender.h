@@ -42,12 +42,10 @@ int sender_recover(struct relay *r, char *err, size_t errlen);
  * of memory).  Also used by fetcher.c. */
 char *sender_url(const struct relay_config *cfg, const char *tail);
 /* hdrs with the Authorization header for number's token appended; the
- * token is wiped from the stack.  Also used by fetcher.c. */
+ * token is wiped from the stack, and the list's copy goes with
+ * net_hdrs_free() (net_hdrs.h).  Also used by fetcher.c. */
 struct curl_slist *sender_auth_header(struct curl_slist *hdrs,
     const struct relay_config *cfg, const char *number);
-/* Frees a header list after wiping every line: the copy of the token
- * that sender_auth_header() put there goes with it. */
-void sender_hdrs_free(struct curl_slist *hdrs);
 
 /* Escalation hook (hook.c): runs cfg->escalation_command with payload on
  * stdin in the background; takes ownership of payload. */

@@ -1,7 +1,8 @@
 /*
  * The business token's copies in curl header lists are wiped before
- * curl frees them (sender_hdrs_free).  curl's allocator is replaced so
- * that every block it frees is searched for the token first.
+ * curl frees them (net_hdrs_free, which the sender and the fetcher
+ * call).  curl's allocator is replaced so that every block it frees is
+ * searched for the token first.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,11 +10,11 @@
 #include <curl/curl.h>
 
 #include "check.h"
-#include "sender.h"
+#include "net_hdrs.h"
 
 #define TOKEN "EAAGtest0123456789secretToken"
 
-static int hdrs_watch; /* only inside sender_hdrs_free() */
+static int hdrs_watch; /* only inside net_hdrs_free() */
 static int hdrs_freed_with_token;
 static int hdrs_freed;
 
@@ -65,11 +66,11 @@ test_token_wiped_before_free(void)
 	CHECK(l != NULL && l->next != NULL);
 	hdrs_freed = hdrs_freed_with_token = 0;
 	hdrs_watch = 1;
-	sender_hdrs_free(l);
+	net_hdrs_free(l);
 	hdrs_watch = 0;
 	CHECK(hdrs_freed >= 2);
 	CHECK_INT(hdrs_freed_with_token, 0);
-	sender_hdrs_free(NULL);
+	net_hdrs_free(NULL);
 }
 
 int
