@@ -1247,6 +1247,13 @@ config_number_by_phone(const struct relay_config *cfg,
 	return NULL;
 }
 
+const char *
+config_number_waba(const struct relay_config *cfg,
+    const struct relay_number *n)
+{
+	return n != NULL && n->waba_id != NULL ? n->waba_id : cfg->waba_id;
+}
+
 int
 config_agent_has_number(const struct relay_agent *a, const char *id)
 {

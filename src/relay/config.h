@@ -174,6 +174,10 @@ const struct relay_number *config_find_number(const struct relay_config *cfg,
     const char *id);
 const struct relay_number *config_number_by_phone(
     const struct relay_config *cfg, const char *phone_number_id);
+/* The WhatsApp Business Account whose templates number n sends: its
+ * waba_id, else [whatsapp] waba_id (n NULL: that one); NULL when none. */
+const char *config_number_waba(const struct relay_config *cfg,
+    const struct relay_number *n);
 /* Whether an agent may see the conversations of number id. */
 int config_agent_has_number(const struct relay_agent *a, const char *id);
 /* Supervisors and admins: assign to others, large bulk, reports. */

@@ -100,9 +100,7 @@ op_from(struct relay *r, const json_t *state)
 static const char *
 op_waba(struct relay *r, const json_t *state)
 {
-	const struct relay_number *n = relay_conversation_number(r, state);
-
-	return n != NULL && n->waba_id != NULL ? n->waba_id : r->cfg->waba_id;
+	return config_number_waba(r->cfg, relay_conversation_number(r, state));
 }
 
 /* Stores the state, appends its event and answers 200 with it. */

@@ -87,6 +87,7 @@ route_me(struct req *q)
 		json_array_append_new(mine, json_string(a->teams[i]));
 	for (i = 0; i < d->n_numbers; i++) {
 		const struct relay_number *n = &d->numbers[i];
+		const char *waba;
 
 		if (!config_agent_has_number(a, n->id))
 			continue;
@@ -96,9 +97,8 @@ route_me(struct req *q)
 		if (n->name != NULL)
 			json_object_set_new(o, "name", json_string(n->name));
 		/* Its templates' account: a client offers those. */
-		if (n->waba_id != NULL || q->r->cfg->waba_id != NULL)
-			json_object_set_new(o, "waba_id", json_string(n->waba_id ?
-			    n->waba_id : q->r->cfg->waba_id));
+		if ((waba = config_number_waba(q->r->cfg, n)) != NULL)
+			json_object_set_new(o, "waba_id", json_string(waba));
 		json_array_append_new(numbers, o);
 	}
 	for (i = 0; i < d->n_teams; i++)
