@@ -33,5 +33,11 @@ void vec_free(void *pv, size_t *n, size_t size, void (*clear)(void *));
 int vec_add_strn(char ***v, size_t *n, const char *s, size_t len);
 /* The clear of an array of strings (char *): frees the string. */
 void vec_clear_str(void *p);
+/* The first of the n elements of size bytes at v whose string member at
+ * byte offset key_off (a char *, e.g. offsetof(struct team, id)) equals
+ * key; elements whose member is NULL never match.  NULL when key is NULL
+ * or none matches.  Like bsearch(), it hands back a pointer into v. */
+void *vec_find_str(const void *v, size_t n, size_t size, size_t key_off,
+    const char *key);
 
 #endif

@@ -81,3 +81,19 @@ vec_clear_str(void *p)
 
 	free(*s);
 }
+
+void *
+vec_find_str(const void *v, size_t n, size_t size, size_t key_off,
+    const char *key)
+{
+	const char *e = v;
+	const char *s;
+	size_t i;
+
+	for (i = 0; key != NULL && i < n; i++, e += size) {
+		memcpy(&s, e + key_off, sizeof s);
+		if (s != NULL && strcmp(s, key) == 0)
+			return (void *)(uintptr_t)e;
+	}
+	return NULL;
+}

@@ -1,4 +1,5 @@
 /* The growing arrays of ttydesk/vec.h. */
+#include <stddef.h>
 #include <stdint.h>
 
 #include "check.h"
@@ -119,6 +120,27 @@ test_capacity(void)
 	CHECK_INT(c, 5);
 }
 
+static void
+test_find_str(void)
+{
+	struct pair v[4] = { { "a", 1 }, { NULL, 2 }, { "b", 3 }, { "b", 4 } };
+	struct pair *p;
+
+	p = vec_find_str(v, 4, sizeof *v, offsetof(struct pair, a), "b");
+	CHECK(p == &v[2]);
+	p = vec_find_str(v, 4, sizeof *v, offsetof(struct pair, a), "a");
+	CHECK(p == &v[0]);
+	CHECK(vec_find_str(v, 4, sizeof *v, offsetof(struct pair, a), "c") ==
+	    NULL);
+	CHECK(vec_find_str(v, 4, sizeof *v, offsetof(struct pair, a), NULL) ==
+	    NULL);
+	/* Only the first n elements are looked at. */
+	CHECK(vec_find_str(v, 2, sizeof *v, offsetof(struct pair, a), "b") ==
+	    NULL);
+	CHECK(vec_find_str(NULL, 0, sizeof *v, offsetof(struct pair, a), "a") ==
+	    NULL);
+}
+
 int
 main(void)
 {
@@ -127,5 +149,6 @@ main(void)
 	RUN(test_grow_keeps_elements);
 	RUN(test_grow_overflow_leaves_array);
 	RUN(test_free_clears_each);
+	RUN(test_find_str);
 	return check_done();
 }
