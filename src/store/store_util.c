@@ -57,14 +57,17 @@ store_rd_u32(struct store_rd *r, uint32_t *v)
 	return 0;
 }
 
+/* As store_get_u64(): the low half first. */
 int
 store_rd_u64(struct store_rd *r, uint64_t *v)
 {
+	uint32_t lo, hi;
+
 	if (r->left < 8)
 		return -1;
-	*v = store_get_u64(r->p);
-	r->p += 8;
-	r->left -= 8;
+	(void)store_rd_u32(r, &lo);
+	(void)store_rd_u32(r, &hi);
+	*v = (uint64_t)hi << 32 | lo;
 	return 0;
 }
 
