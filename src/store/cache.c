@@ -395,9 +395,9 @@ store_visit_state(const struct td_cache *c, const struct cache_visitor *v)
 	for (i = 0; v->outbox != NULL && i < c->n_outbox; i++)
 		v->outbox(v->ud, c->outbox[i].id, c->outbox[i].json,
 		    c->outbox[i].len);
-	for (i = 0; v->draft != NULL && i < c->n_drafts; i++)
-		v->draft(v->ud, c->drafts[i].conv, c->drafts[i].text,
-		    c->drafts[i].len);
+	for (i = 0; v->draft != NULL && i < c->drafts.n; i++)
+		v->draft(v->ud, c->drafts.v[i].key, c->drafts.v[i].val,
+		    c->drafts.v[i].len);
 }
 
 int

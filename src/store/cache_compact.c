@@ -202,9 +202,9 @@ snapw_metas(struct store_snapw *w)
 	struct td_cache *c = w->c;
 	size_t i;
 
-	for (i = 0; i < c->n_metas; i++)
-		if (snapw_pair(w, REC_META, c->metas[i].key, c->metas[i].val,
-		    strlen(c->metas[i].val)) != 0)
+	for (i = 0; i < c->metas.n; i++)
+		if (snapw_pair(w, REC_META, c->metas.v[i].key, c->metas.v[i].val,
+		    c->metas.v[i].len) != 0)
 			return -1;
 	return 0;
 }
@@ -219,19 +219,19 @@ snapw_state(struct store_snapw *w)
 		if (snapw_pair(w, REC_OUTBOX_PUT, c->outbox[i].id,
 		    c->outbox[i].json, c->outbox[i].len) != 0)
 			return -1;
-	for (i = 0; i < c->n_drafts; i++)
-		if (snapw_pair(w, REC_DRAFT, c->drafts[i].conv,
-		    c->drafts[i].text, c->drafts[i].len) != 0)
+	for (i = 0; i < c->drafts.n; i++)
+		if (snapw_pair(w, REC_DRAFT, c->drafts.v[i].key,
+		    c->drafts.v[i].val, c->drafts.v[i].len) != 0)
 			return -1;
 	if (snapw_reads(w) != 0 || snapw_metas(w) != 0)
 		return -1;
 	if (store_buf_u64(&w->rec, w->recno) != 0 ||
 	    store_buf_u64(&w->rec, w->events) != 0 ||
 	    store_buf_u64(&w->rec, c->n_outbox) != 0 ||
-	    store_buf_u64(&w->rec, c->n_drafts) != 0 ||
+	    store_buf_u64(&w->rec, c->drafts.n) != 0 ||
 	    store_buf_u64(&w->rec, (uint64_t)c->cursor) != 0 ||
 	    store_buf_u64(&w->rec, c->n_reads) != 0 ||
-	    store_buf_u64(&w->rec, c->n_metas) != 0)
+	    store_buf_u64(&w->rec, c->metas.n) != 0)
 		goto nomem;
 	return snapw_emit(w, REC_END);
 nomem:

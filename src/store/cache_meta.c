@@ -1,8 +1,8 @@
 /*
  * Named values (docs/cache-format.md, META records): small state that must
  * live and die with the cached events, such as how far a first sync got.
- * Few keys, so a plain array; the latest value of a key wins, an empty one
- * deletes it.
+ * Kept in memory as store_pairs (the latest value of a key wins, an empty
+ * one deletes it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,62 +13,6 @@
 #include "store.h"
 
 #define STORE_META_MAX_VALUE (64u * 1024)
-
-static struct store_meta *
-meta_find(const struct td_cache *c, const char *key, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < c->n_metas; i++)
-		if (strlen(c->metas[i].key) == len &&
-		    memcmp(c->metas[i].key, key, len) == 0)
-			return &c->metas[i];
-	return NULL;
-}
-
-/* Set (vlen > 0) or delete (vlen == 0) key in memory. */
-static int
-meta_put(struct td_cache *c, const char *key, size_t klen, const char *val,
-    size_t vlen)
-{
-	struct store_meta *m = meta_find(c, key, klen);
-	char *copy = NULL;
-
-	if (vlen > 0) {
-		if ((copy = malloc(vlen + 1)) == NULL)
-			return -1;
-		memcpy(copy, val, vlen);
-		copy[vlen] = '\0';
-	}
-	if (m != NULL) {
-		wipe_str_free(m->val);
-		if (copy != NULL) {
-			m->val = copy;
-			return 0;
-		}
-		wipe_str_free(m->key);
-		memmove(m, m + 1, (size_t)(c->metas + c->n_metas - m - 1) *
-		    sizeof *m);
-		c->n_metas--;
-		return 0;
-	}
-	if (copy == NULL)
-		return 0;
-	if (vec_grow(&c->metas, &c->cap_metas, c->n_metas + 1,
-	    sizeof *c->metas) != 0)
-		goto fail;
-	m = &c->metas[c->n_metas];
-	if ((m->key = malloc(klen + 1)) == NULL)
-		goto fail;
-	memcpy(m->key, key, klen);
-	m->key[klen] = '\0';
-	m->val = copy;
-	c->n_metas++;
-	return 0;
-fail:
-	wipe_str_free(copy);
-	return -1;
-}
 
 /* One META record: string key (not empty, no NUL), string value.
  * Returns 0, -1 when malformed, -2 when out of memory. */
@@ -82,23 +26,7 @@ store_meta_apply(struct td_cache *c, struct store_rd *rd)
 	    klen > 1024 || store_rd_str(rd, &v, &vlen, true) != 0 ||
 	    vlen > STORE_META_MAX_VALUE || rd->left != 0)
 		return -1;
-	return meta_put(c, k, klen, v, vlen) == 0 ? 0 : -2;
-}
-
-static void
-meta_clear(void *p)
-{
-	struct store_meta *m = p;
-
-	wipe_str_free(m->key);
-	wipe_str_free(m->val);
-}
-
-void
-store_meta_free(struct td_cache *c)
-{
-	vec_free(&c->metas, &c->n_metas, sizeof *c->metas, meta_clear);
-	c->cap_metas = 0;
+	return store_pair_put(&c->metas, k, klen, v, vlen) == 0 ? 0 : -2;
 }
 
 int
@@ -128,7 +56,7 @@ cache_meta_set(struct td_cache *c, const char *key, const char *value,
 		goto nomem;
 	if ((rc = store_append(c, &b, REC_META, durable, err, errlen)) != 0)
 		goto out;
-	if (meta_put(c, key, klen, value, vlen) != 0) {
+	if (store_pair_put(&c->metas, key, klen, value, vlen) != 0) {
 		rc = -1;
 		goto nomem;
 	}
@@ -143,8 +71,8 @@ out:
 const char *
 cache_meta_get(const struct td_cache *c, const char *key)
 {
-	struct store_meta *m = key != NULL ? meta_find(c, key, strlen(key)) :
-	    NULL;
+	struct store_pair *m = key != NULL ? store_pair_find(c->metas.v,
+	    c->metas.n, key, strlen(key)) : NULL;
 
 	return m != NULL ? m->val : NULL;
 }
@@ -155,7 +83,7 @@ cache_metas(const struct td_cache *c, const char *prefix, cache_meta_fn fn,
 {
 	size_t i, plen = prefix != NULL ? strlen(prefix) : 0;
 
-	for (i = 0; i < c->n_metas; i++)
-		if (strncmp(c->metas[i].key, prefix ? prefix : "", plen) == 0)
-			fn(ud, c->metas[i].key, c->metas[i].val);
+	for (i = 0; i < c->metas.n; i++)
+		if (strncmp(c->metas.v[i].key, prefix ? prefix : "", plen) == 0)
+			fn(ud, c->metas.v[i].key, c->metas.v[i].val);
 }

@@ -12,18 +12,6 @@
 #include "ttydesk/wipe.h"
 #include "store.h"
 
-static char *
-store_strndup(const char *s, size_t len)
-{
-	char *p = malloc(len + 1);
-
-	if (p != NULL) {
-		memcpy(p, s, len);
-		p[len] = '\0';
-	}
-	return p;
-}
-
 struct store_outbox *
 store_outbox_find(struct td_cache *c, const char *id)
 {
@@ -65,69 +53,17 @@ store_outbox_remove(struct td_cache *c, struct store_outbox *o)
 	c->n_outbox--;
 }
 
-struct store_draft *
-store_draft_find(const struct td_cache *c, const char *conv)
-{
-	return vec_find_str(c->drafts, c->n_drafts, sizeof *c->drafts,
-	    offsetof(struct store_draft, conv), conv);
-}
-
-/* Set (len > 0) or delete (len == 0) the draft of conv. */
-int
-store_draft_put(struct td_cache *c, const char *conv, size_t clen,
-    const char *text, size_t len)
-{
-	struct store_draft *d;
-	char *t = NULL;
-	size_t i;
-
-	if (len > 0 && (t = store_strndup(text, len)) == NULL)
-		return -1;
-	if ((d = store_draft_find(c, conv)) != NULL) {
-		wipe_free(d->text, d->len);
-		if (t != NULL) {
-			d->text = t;
-			d->len = len;
-			return 0;
-		}
-		i = (size_t)(d - c->drafts);
-		wipe_str_free(d->conv);
-		memmove(d, d + 1, (c->n_drafts - i - 1) * sizeof *d);
-		c->n_drafts--;
-		return 0;
-	}
-	if (t == NULL)
-		return 0;
-	if (vec_grow(&c->drafts, &c->cap_drafts, c->n_drafts + 1,
-	    sizeof *c->drafts) != 0)
-		goto fail;
-	d = &c->drafts[c->n_drafts];
-	if ((d->conv = store_strndup(conv, clen)) == NULL)
-		goto fail;
-	d->text = t;
-	d->len = len;
-	c->n_drafts++;
-	return 0;
-fail:
-	wipe_free(t, len);
-	return -1;
-}
-
 void
 store_state_free(struct td_cache *c)
 {
 	while (c->n_outbox > 0)
 		store_outbox_remove(c, &c->outbox[c->n_outbox - 1]);
-	while (c->n_drafts > 0)
-		store_draft_put(c, c->drafts[0].conv, strlen(c->drafts[0].conv),
-		    NULL, 0);
+	store_pairs_free(&c->drafts);
 	store_read_free(c);
-	store_meta_free(c);
+	store_pairs_free(&c->metas);
 	free(c->outbox);
-	free(c->drafts);
 	c->outbox = NULL;
-	c->drafts = NULL;
-	c->cap_outbox = c->cap_drafts = 0;
+	c->cap_outbox = 0;
 }
 
 /* Check an EVENTS record's layout so cache_load cannot meet a bad one. */
@@ -162,7 +98,7 @@ store_state_end(struct td_cache *c, struct store_rd *rd)
 	    store_rd_u64(rd, &cursor) != 0)
 		return -1;
 	if (events != c->events_seen || outbox != c->n_outbox ||
-	    drafts != c->n_drafts)
+	    drafts != c->drafts.n)
 		return -1;
 	/* Snapshots written before READ records end here. */
 	if (rd->left > 0 && (store_rd_u64(rd, &reads) != 0 ||
@@ -170,7 +106,7 @@ store_state_end(struct td_cache *c, struct store_rd *rd)
 		return -1;
 	/* ... and those before META records here. */
 	if (rd->left > 0 && (store_rd_u64(rd, &metas) != 0 ||
-	    metas != c->n_metas))
+	    metas != c->metas.n))
 		return -1;
 	c->cursor = (int64_t)cursor;
 	return 0;
@@ -215,7 +151,7 @@ store_state_apply(struct td_cache *c, const struct store_rec *r,
 		if (store_rd_str(&rd, &a, &alen, true) != 0 || alen == 0 ||
 		    store_rd_str(&rd, &b, &blen, false) != 0)
 			break;
-		if (store_draft_put(c, a, alen, b, blen) != 0)
+		if (store_pair_put(&c->drafts, a, alen, b, blen) != 0)
 			goto nomem;
 		rc = 0;
 		break;
@@ -243,5 +179,6 @@ nomem:
 bool
 cache_has_draft(const struct td_cache *c, const char *conversation)
 {
-	return store_draft_find(c, conversation) != NULL;
+	return conversation != NULL && store_pair_find(c->drafts.v,
+	    c->drafts.n, conversation, strlen(conversation)) != NULL;
 }

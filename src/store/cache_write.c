@@ -217,16 +217,17 @@ cache_draft_set(struct td_cache *c, const char *conversation, const char *text,
 {
 	struct buf b = { .wipe = 1 };
 	size_t len = text != NULL ? strlen(text) : 0;
-	const struct store_draft *d;
+	const struct store_pair *d;
 	int rc = -1;
 
 	if (store_check_id("conversation", conversation, err, errlen) != 0)
 		return -1;
 	/* Setting the draft it has, or deleting one it has not: no record. */
-	d = store_draft_find(c, conversation);
+	d = store_pair_find(c->drafts.v, c->drafts.n, conversation,
+	    strlen(conversation));
 	if (d == NULL && len == 0)
 		return 0;
-	if (d != NULL && d->len == len && memcmp(d->text, text, len) == 0)
+	if (d != NULL && d->len == len && memcmp(d->val, text, len) == 0)
 		return 0;
 	if (store_begin(&b) != 0 ||
 	    store_buf_str(&b, conversation, strlen(conversation)) != 0 ||
@@ -236,8 +237,8 @@ cache_draft_set(struct td_cache *c, const char *conversation, const char *text,
 	}
 	if ((rc = store_append(c, &b, REC_DRAFT, true, err, errlen)) != 0)
 		goto out;
-	if (store_draft_put(c, conversation, strlen(conversation), text,
-	    len) != 0) {
+	if (store_pair_put(&c->drafts, conversation, strlen(conversation),
+	    text, len) != 0) {
 		snprintf(err, errlen, "out of memory");
 		rc = -1;
 	}

@@ -73,6 +73,8 @@ struct store_keys {
  * plaintext): little-endian numbers and u32-length + NUL strings. */
 int store_buf_u32(struct buf *b, uint32_t v);
 int store_buf_u64(struct buf *b, uint64_t v);
+/* A NUL-terminated copy of the len bytes at s, or NULL. */
+char *store_strndup(const char *s, size_t len);
 int store_buf_str(struct buf *b, const char *s, size_t len);
 
 /* Reads a record's plaintext; every get fails (returns -1) past the end. */
@@ -166,20 +168,20 @@ struct store_outbox {
 	char *json;
 	size_t len;
 };
-struct store_draft {
-	char *conv;
-	char *text;
+/* A draft (conversation -> text) or a named value (cache_meta_set). */
+struct store_pair {
+	char *key;
+	char *val;  /* len bytes and a NUL */
 	size_t len;
+};
+struct store_pairs {
+	struct store_pair *v;
+	size_t n, cap;
 };
 /* One read position; the table indexes c->reads by conversation. */
 struct store_read {
 	char *conv;
 	int64_t seq;
-};
-/* One named value (cache_meta_set). */
-struct store_meta {
-	char *key;
-	char *val;
 };
 struct store_loaded {
 	uint8_t *snap;
@@ -215,9 +217,7 @@ struct td_cache {
 	struct store_outbox *outbox;
 	size_t n_outbox;
 	size_t cap_outbox;
-	struct store_draft *drafts;
-	size_t n_drafts;
-	size_t cap_drafts;
+	struct store_pairs drafts;   /* conversation -> text */
 
 	struct store_read *reads;    /* read positions, first-set order */
 	size_t n_reads;
@@ -225,9 +225,7 @@ struct td_cache {
 	uint32_t *read_tab;          /* open addressing: index + 1, 0 free */
 	size_t read_tab_cap;         /* power of two, >= 2 * n_reads */
 
-	struct store_meta *metas;    /* named values, first-set order */
-	size_t n_metas;
-	size_t cap_metas;
+	struct store_pairs metas;    /* named values */
 
 	uint64_t n_events;           /* in snapshot + log */
 	uint64_t n_json;             /* of them, JSON text (not packed) */
@@ -257,13 +255,9 @@ int store_state_apply(struct td_cache *c, const struct store_rec *r,
     const char *name, char *err, size_t errlen);
 void store_state_free(struct td_cache *c);
 struct store_outbox *store_outbox_find(struct td_cache *c, const char *id);
-struct store_draft *store_draft_find(const struct td_cache *c,
-    const char *conv);
 int store_outbox_add(struct td_cache *c, const char *id, size_t idlen,
     const char *json, size_t len);
 void store_outbox_remove(struct td_cache *c, struct store_outbox *o);
-int store_draft_put(struct td_cache *c, const char *conv, size_t clen,
-    const char *text, size_t len);
 
 /* cache_read.c: read positions in memory. */
 int store_read_apply(struct td_cache *c, struct store_rd *rd);
@@ -273,7 +267,16 @@ void store_read_free(struct td_cache *c);
 
 /* cache_meta.c: named values in memory. */
 int store_meta_apply(struct td_cache *c, struct store_rd *rd);
-void store_meta_free(struct td_cache *c);
+
+/* store_pairs.c: drafts and named values in memory.  The pair of key
+ * (klen bytes), or NULL. */
+struct store_pair *store_pair_find(const struct store_pair *v, size_t n,
+    const char *key, size_t klen);
+/* Sets key to a copy of val (vlen > 0) or deletes it (vlen == 0).  0, or
+ * -1 when out of memory (the pairs are then unchanged). */
+int store_pair_put(struct store_pairs *ps, const char *key, size_t klen,
+    const char *val, size_t vlen);
+void store_pairs_free(struct store_pairs *ps);
 
 /* True when an event string is JSON text, not packed. */
 static inline bool

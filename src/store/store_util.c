@@ -16,6 +16,18 @@
 
 #include "store.h"
 
+char *
+store_strndup(const char *s, size_t len)
+{
+	char *p = malloc(len + 1);
+
+	if (p != NULL) {
+		memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
 int
 store_buf_u32(struct buf *b, uint32_t v)
 {
