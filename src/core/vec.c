@@ -58,12 +58,12 @@ vec_free(void *pv, size_t *n, size_t size, void (*clear)(void *))
 void *
 vec_push(void *pv, size_t *n, size_t size)
 {
-	char *v, *e;
+	char *old, *v, *e;
 
 	if (size == 0 || *n >= SIZE_MAX / size - 1)
 		return NULL;
-	memcpy(&v, pv, sizeof v);
-	if ((v = realloc(v, (*n + 1) * size)) == NULL)
+	memcpy(&old, pv, sizeof old);
+	if ((v = realloc(old, (*n + 1) * size)) == NULL)
 		return NULL;
 	memcpy(pv, &v, sizeof v);
 	e = v + *n * size;

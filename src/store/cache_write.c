@@ -227,7 +227,8 @@ cache_draft_set(struct td_cache *c, const char *conversation, const char *text,
 	    strlen(conversation));
 	if (d == NULL && len == 0)
 		return 0;
-	if (d != NULL && d->len == len && memcmp(d->val, text, len) == 0)
+	if (d != NULL && len > 0 && d->len == len &&
+	    memcmp(d->val, text, len) == 0)
 		return 0;
 	if (store_begin(&b) != 0 ||
 	    store_buf_str(&b, conversation, strlen(conversation)) != 0 ||
