@@ -8,4 +8,9 @@
  * wall-clock time. */
 int64_t clock_ms(void);
 
+/* The delay before a retry: base doubled once per earlier attempt, at most
+ * max (in base's unit; attempts <= 0 gives base).  Jitter, where wanted,
+ * is the caller's. */
+int64_t clock_backoff(int64_t base, int attempts, int64_t max);
+
 #endif

@@ -244,7 +244,6 @@ enum ob_verdict
 obx_answer(struct ob_entry *e, long status, int64_t now_ms, const char *why)
 {
 	enum ob_verdict v = obx_verdict(status);
-	int64_t d;
 
 	e->status = status;
 	snprintf(e->error, sizeof e->error, "%s", v == OBV_DONE ? "" :
@@ -256,12 +255,9 @@ obx_answer(struct ob_entry *e, long status, int64_t now_ms, const char *why)
 		break;
 	case OBV_RETRY:
 		e->state = OB_QUEUED;
-		d = 1000;
-		for (int i = 0; i < e->attempts && d < OB_BACKOFF_MAX_MS; i++)
-			d *= 2;
-		e->attempts++;
-		e->next_ms = now_ms + (d < OB_BACKOFF_MAX_MS ? d :
+		e->next_ms = now_ms + clock_backoff(1000, e->attempts,
 		    OB_BACKOFF_MAX_MS);
+		e->attempts++;
 		break;
 	case OBV_REFUSED:
 		e->state = OB_QUEUED; /* the caller drops it */

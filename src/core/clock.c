@@ -11,3 +11,14 @@ clock_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+int64_t
+clock_backoff(int64_t base, int attempts, int64_t max)
+{
+	int64_t d = base;
+	int i;
+
+	for (i = 0; i < attempts && d < max; i++)
+		d *= 2;
+	return d < max ? d : max;
+}

@@ -518,13 +518,8 @@ net_get_file(struct net *n, const char *path, const char *file,
 int
 net_backoff_ms(int attempt, int min_ms, int max_ms)
 {
-	int64_t d = min_ms;
-	int i;
+	int64_t d = clock_backoff(min_ms, attempt, max_ms);
 
-	for (i = 0; i < attempt && d < max_ms; i++)
-		d *= 2;
-	if (d > max_ms)
-		d = max_ms;
 	/* Jitter spreads the reconnects of many agents after a relay restart. */
 	return (int)(d / 2 + randombytes_uniform((uint32_t)(d / 2 + 1)));
 }

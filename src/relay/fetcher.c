@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "ttydesk/buf.h"
+#include "ttydesk/clock.h"
 #include "conv.h"
 #include "fetcher.h"
 #include "media_store.h"
@@ -177,18 +178,6 @@ fetch_sha_matches(const char *want, const unsigned char digest[32])
 	return strcasecmp(want, hex) == 0 || strcmp(want, b64) == 0;
 }
 
-/* 2 s, 4 s, 8 s ... up to an hour. */
-static int64_t
-fetch_backoff(int attempts)
-{
-	int64_t d = 2;
-	int i;
-
-	for (i = 0; i < attempts && d < 3600; i++)
-		d *= 2;
-	return d < 3600 ? d : 3600;
-}
-
 /* Downloads the bytes at url into the store.  0 done, -1 failed (why),
  * -2 over [relay] media_max (trying again cannot help). */
 static int
@@ -321,8 +310,9 @@ fetch_media_due(struct fetcher *f)
 
 			relay_log("media %s: %s%s", e.media_id, why, give_up ?
 			    "; giving up" : "; will retry");
+			/* 2 s, 4 s, 8 s ... up to an hour. */
 			media_store_retry(ms, e.media_id, now +
-			    fetch_backoff(e.attempts), give_up);
+			    clock_backoff(2, e.attempts, 3600), give_up);
 		}
 		media_entry_free(&e);
 	}

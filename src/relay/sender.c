@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "ttydesk/buf.h"
+#include "ttydesk/clock.h"
 #include "ttydesk/freeall.h"
 #include "ttydesk/wa.h"
 
@@ -585,13 +586,9 @@ sender_record(struct sender *s, struct task *t, enum relay_out_state state,
 static int64_t
 sender_backoff(int attempts, bool rate_limited)
 {
-	double base = rate_limited ? 15 : 2, d;
-	int i;
+	double d = (double)clock_backoff(rate_limited ? 15 : 2, attempts - 1,
+	    300);
 
-	for (i = 1, d = base; i < attempts && d < 300; i++)
-		d *= 2;
-	if (d > 300)
-		d = 300;
 	d *= 0.5 + (double)randombytes_uniform(1000) / 1000.0;
 	return (int64_t)d + 1;
 }
