@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/vec.h"
 #include "wa_private.h"
 
 struct canon_key {
@@ -67,19 +68,16 @@ canon_free(struct canon *c)
 static int
 canon_reserve(struct canon *c, size_t n)
 {
-	size_t cap = c->cap;
+	size_t cap;
 	char *s;
 
 	if (c->failed)
 		return -1;
 	if (n <= c->cap - c->len)
 		return 0;
-	while (cap - c->len < n) {
-		if (cap > SIZE_MAX / 2)
-			goto fail;
-		cap *= 2;
-	}
-	if ((s = malloc(cap)) == NULL)
+	if (n > SIZE_MAX - c->len ||
+	    vec_capacity(c->cap, c->len + n, c->cap, &cap) != 0 ||
+	    (s = malloc(cap)) == NULL)
 		goto fail;
 	memcpy(s, c->s, c->len);
 	if (c->s != c->s_inline)
@@ -215,13 +213,12 @@ static long
 canon_push_keys(struct canon *c, const json_t *obj, size_t n)
 {
 	struct canon_key *k;
-	size_t cap = c->cap_keys, got = 0;
+	size_t cap, got = 0;
 	void *iter;
 
-	if (n > cap - c->n_keys) {
-		while (n > cap - c->n_keys)
-			cap *= 2;
-		if ((k = calloc(cap, sizeof *k)) == NULL) {
+	if (n > c->cap_keys - c->n_keys) {
+		if (vec_capacity(c->cap_keys, c->n_keys + n, c->cap_keys,
+		    &cap) != 0 || (k = calloc(cap, sizeof *k)) == NULL) {
 			c->failed = 1;
 			return -1;
 		}
