@@ -27,6 +27,11 @@ int vec_grow(void *pv, size_t *cap, size_t need, size_t size);
 /* Calls clear (unless NULL) on each of the *n elements of *pv, frees the
  * array, and leaves *pv NULL and *n 0. */
 void vec_free(void *pv, size_t *n, size_t size, void (*clear)(void *));
+/* Appends one zeroed element to the array *pv of *n elements of size bytes
+ * (grown by exactly one: for short lists built once, such as a config's
+ * sections) and counts it in *n.  The new element, or NULL when out of
+ * memory (the array is then unchanged). */
+void *vec_push(void *pv, size_t *n, size_t size);
 /* Appends a NUL-terminated copy of the len bytes at s to the array of
  * strings *v of *n, grown by one (for short lists).  0, or -1 when out of
  * memory (the array is then unchanged). */

@@ -55,6 +55,23 @@ vec_free(void *pv, size_t *n, size_t size, void (*clear)(void *))
 	*n = 0;
 }
 
+void *
+vec_push(void *pv, size_t *n, size_t size)
+{
+	char *v, *e;
+
+	if (size == 0 || *n >= SIZE_MAX / size - 1)
+		return NULL;
+	memcpy(&v, pv, sizeof v);
+	if ((v = realloc(v, (*n + 1) * size)) == NULL)
+		return NULL;
+	memcpy(pv, &v, sizeof v);
+	e = v + *n * size;
+	memset(e, 0, size);
+	(*n)++;
+	return e;
+}
+
 int
 vec_add_strn(char ***v, size_t *n, const char *s, size_t len)
 {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,27 +156,20 @@ static int
 config_implicit_teams(struct relay_directory *d)
 {
 	struct relay_team *nt;
-	size_t i, j, k;
+	size_t i, j;
 
 	for (i = 0; i < d->n_agents; i++) {
 		for (j = 0; j < d->agents[i].n_teams; j++) {
 			const char *id = d->agents[i].teams[j];
 
-			for (k = 0; k < d->n_teams; k++) {
-				if (strcmp(d->teams[k].id, id) == 0)
-					break;
-			}
-			if (k < d->n_teams)
+			if (vec_find_str(d->teams, d->n_teams, sizeof *d->teams,
+			    offsetof(struct relay_team, id), id) != NULL)
 				continue;
-			nt = realloc(d->teams, (d->n_teams + 1) * sizeof *nt);
-			if (nt == NULL)
+			if ((nt = vec_push(&d->teams, &d->n_teams,
+			    sizeof *nt)) == NULL)
 				return -1;
-			d->teams = nt;
-			nt = &d->teams[d->n_teams];
-			memset(nt, 0, sizeof *nt);
 			nt->id = strdup(id);
 			nt->name = strdup(id);
-			d->n_teams++;
 			if (nt->id == NULL || nt->name == NULL)
 				return -1;
 		}
@@ -241,7 +235,7 @@ config_number_add(struct relay_directory *d, const struct ini *ini,
     const char *path, const char *sec, const char *id, int secrets,
     char *err, size_t errlen)
 {
-	struct relay_number *n, *nn;
+	struct relay_number *n;
 	const char *pid = ini_get(ini, sec, "phone_number_id");
 	const char *v;
 	size_t i;
@@ -271,11 +265,8 @@ config_number_add(struct relay_directory *d, const struct ini *ini,
 			return -1;
 		}
 	}
-	if ((nn = realloc(d->numbers, (d->n_numbers + 1) * sizeof *nn)) == NULL)
+	if ((n = vec_push(&d->numbers, &d->n_numbers, sizeof *n)) == NULL)
 		return -1;
-	d->numbers = nn;
-	n = &d->numbers[d->n_numbers++];
-	memset(n, 0, sizeof *n);
 	n->id = strdup(id);
 	n->phone_number_id = strdup(pid);
 	n->display_phone_number = config_strdup_or(ini_get(ini, sec,
@@ -455,6 +446,26 @@ config_agent_supervises(const struct relay_agent *a)
 	return a != NULL && a->role != ROLE_AGENT;
 }
 
+/* The id of a "[team id]" or "[agent id]" section (kind names which) and
+ * its name (the id unless the section gives one).  0, or -1 with err. */
+static int
+config_named(const struct ini *ini, const char *sec, const char *kind,
+    char **id, char **name, const char *path, char *err, size_t errlen)
+{
+	const char *v = sec + strlen(kind) + 1;
+	const char *n = ini_get(ini, sec, "name");
+
+	if (!config_valid_id(v)) {
+		snprintf(err, errlen, "%s: [%s]: bad %s id", path, sec, kind);
+		return -1;
+	}
+	if ((*id = strdup(v)) == NULL || (*name = strdup(n ? n : v)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	return 0;
+}
+
 static struct relay_directory *
 config_dir_build(const struct ini *ini, const char *path, int secrets,
     char *err, size_t errlen)
@@ -465,44 +476,26 @@ config_dir_build(const struct ini *ini, const char *path, int secrets,
 	if ((d = calloc(1, sizeof *d)) == NULL)
 		goto nomem;
 	for (i = 0; i < ini->n_sections; i++) {
-		const char *sec = ini->sections[i], *name, *v;
+		const char *sec = ini->sections[i], *v;
 
 		if (strncmp(sec, "team ", 5) == 0) {
-			struct relay_team *t, *nt;
+			struct relay_team *t;
 
-			if (!config_valid_id(sec + 5)) {
-				snprintf(err, errlen, "%s: [%s]: bad team id", path, sec);
+			if ((t = vec_push(&d->teams, &d->n_teams,
+			    sizeof *t)) == NULL)
+				goto nomem;
+			if (config_named(ini, sec, "team", &t->id, &t->name,
+			    path, err, errlen) != 0)
 				goto fail;
-			}
-			nt = realloc(d->teams, (d->n_teams + 1) * sizeof *nt);
-			if (nt == NULL)
-				goto nomem;
-			d->teams = nt;
-			t = &d->teams[d->n_teams++];
-			memset(t, 0, sizeof *t);
-			name = ini_get(ini, sec, "name");
-			t->id = strdup(sec + 5);
-			t->name = strdup(name ? name : sec + 5);
-			if (t->id == NULL || t->name == NULL)
-				goto nomem;
 		} else if (strncmp(sec, "agent ", 6) == 0) {
-			struct relay_agent *a, *na;
+			struct relay_agent *a;
 
-			if (!config_valid_id(sec + 6)) {
-				snprintf(err, errlen, "%s: [%s]: bad agent id", path, sec);
+			if ((a = vec_push(&d->agents, &d->n_agents,
+			    sizeof *a)) == NULL)
+				goto nomem;
+			if (config_named(ini, sec, "agent", &a->id, &a->name,
+			    path, err, errlen) != 0)
 				goto fail;
-			}
-			na = realloc(d->agents, (d->n_agents + 1) * sizeof *na);
-			if (na == NULL)
-				goto nomem;
-			d->agents = na;
-			a = &d->agents[d->n_agents++];
-			memset(a, 0, sizeof *a);
-			name = ini_get(ini, sec, "name");
-			a->id = strdup(sec + 6);
-			a->name = strdup(name ? name : sec + 6);
-			if (a->id == NULL || a->name == NULL)
-				goto nomem;
 			if (config_split_list(ini_get(ini, sec, "teams"),
 			    &a->teams, &a->n_teams) != 0 ||
 			    config_split_list(ini_get(ini, sec, "numbers"),
@@ -1198,39 +1191,27 @@ const struct relay_agent *
 config_find_agent(const struct relay_config *cfg, const char *id)
 {
 	const struct relay_directory *d = config_dir(cfg);
-	size_t i;
 
-	for (i = 0; i < d->n_agents; i++) {
-		if (strcmp(d->agents[i].id, id) == 0)
-			return &d->agents[i];
-	}
-	return NULL;
+	return vec_find_str(d->agents, d->n_agents, sizeof *d->agents,
+	    offsetof(struct relay_agent, id), id);
 }
 
 const struct relay_team *
 config_find_team(const struct relay_config *cfg, const char *id)
 {
 	const struct relay_directory *d = config_dir(cfg);
-	size_t i;
 
-	for (i = 0; i < d->n_teams; i++) {
-		if (strcmp(d->teams[i].id, id) == 0)
-			return &d->teams[i];
-	}
-	return NULL;
+	return vec_find_str(d->teams, d->n_teams, sizeof *d->teams,
+	    offsetof(struct relay_team, id), id);
 }
 
 const struct relay_number *
 config_find_number(const struct relay_config *cfg, const char *id)
 {
 	const struct relay_directory *d = config_dir(cfg);
-	size_t i;
 
-	for (i = 0; id != NULL && i < d->n_numbers; i++) {
-		if (strcmp(d->numbers[i].id, id) == 0)
-			return &d->numbers[i];
-	}
-	return NULL;
+	return vec_find_str(d->numbers, d->n_numbers, sizeof *d->numbers,
+	    offsetof(struct relay_number, id), id);
 }
 
 const struct relay_number *
@@ -1238,13 +1219,9 @@ config_number_by_phone(const struct relay_config *cfg,
     const char *phone_number_id)
 {
 	const struct relay_directory *d = config_dir(cfg);
-	size_t i;
 
-	for (i = 0; phone_number_id != NULL && i < d->n_numbers; i++) {
-		if (strcmp(d->numbers[i].phone_number_id, phone_number_id) == 0)
-			return &d->numbers[i];
-	}
-	return NULL;
+	return vec_find_str(d->numbers, d->n_numbers, sizeof *d->numbers,
+	    offsetof(struct relay_number, phone_number_id), phone_number_id);
 }
 
 const char *

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ttydesk/freeall.h"
+#include "ttydesk/vec.h"
 #include "wa_private.h"
 
 struct wa_change {
@@ -315,18 +316,14 @@ static int
 wa_parse_template_update(const json_t *entry, const json_t *value,
     struct wa_webhook *w)
 {
-	struct wa_template_update *t, *nt;
+	struct wa_template_update *t;
 
 	if (!json_is_object(value) || wa_json_str(value,
 	    "message_template_name") == NULL || wa_json_str(value,
 	    "event") == NULL)
 		return 0;
-	if ((nt = realloc(w->templates, (w->n_templates + 1) * sizeof *nt)) ==
-	    NULL)
+	if ((t = vec_push(&w->templates, &w->n_templates, sizeof *t)) == NULL)
 		return -1;
-	w->templates = nt;
-	t = &nt[w->n_templates++];
-	memset(t, 0, sizeof *t);
 	t->waba_id = wa_template_id(json_object_get(entry, "id"));
 	t->id = wa_template_id(json_object_get(value, "message_template_id"));
 	t->name = wa_strdup(wa_json_str(value, "message_template_name"));
@@ -433,6 +430,7 @@ wa_parse_webhook(const char *body, size_t len, struct wa_webhook *out,
 	json_error_t je;
 	json_t *root;
 	size_t i, j, cap = 0;
+	int rc = -1;
 
 	memset(out, 0, sizeof *out);
 	if (body == NULL || len == 0) {
@@ -456,10 +454,10 @@ wa_parse_webhook(const char *body, size_t len, struct wa_webhook *out,
 			}
 		}
 	}
-	json_decref(root);
-	return 0;
+	rc = 0;
 fail:
-	wa_webhook_free(out);
+	if (rc != 0)
+		wa_webhook_free(out);
 	json_decref(root);
-	return -1;
+	return rc;
 }

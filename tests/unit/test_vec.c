@@ -141,6 +141,30 @@ test_find_str(void)
 	    NULL);
 }
 
+static void
+test_push(void)
+{
+	struct pair *v = NULL, *e;
+	size_t n = 0, i;
+
+	for (i = 0; i < 100; i++) {
+		e = vec_push(&v, &n, sizeof *v);
+		CHECK(e != NULL);
+		CHECK_INT(n, i + 1);
+		CHECK(e == &v[i]);
+		CHECK(e->a == NULL && e->b == 0);
+		e->b = (int)i;
+	}
+	for (i = 0; i < 100; i++)
+		CHECK_INT(v[i].b, (int)i);
+	/* A size that overflows leaves the array as it was. */
+	CHECK(vec_push(&v, &n, SIZE_MAX / 2) == NULL);
+	CHECK(vec_push(&v, &n, 0) == NULL);
+	CHECK_INT(n, 100);
+	CHECK_INT(v[99].b, 99);
+	vec_free(&v, &n, sizeof *v, NULL);
+}
+
 int
 main(void)
 {
@@ -150,5 +174,6 @@ main(void)
 	RUN(test_grow_overflow_leaves_array);
 	RUN(test_free_clears_each);
 	RUN(test_find_str);
+	RUN(test_push);
 	return check_done();
 }
