@@ -226,7 +226,7 @@ relay_identify(struct relay *r, const struct wa_customer *cust,
 {
 	struct wa_customer anon;
 	json_t *state = NULL;
-	int changed = 0, created = 0;
+	int changed = 0, created = 0, rc = -1;
 	bool old[2] = { false, false };
 
 	if (cust->wa_id == NULL && cust->user_id == NULL) {
@@ -239,7 +239,7 @@ relay_identify(struct relay *r, const struct wa_customer *cust,
 	if (ident_find(r, cust, ts, c, &changed, old) != 0)
 		return -1;
 	if (ident_conversation(r, n, c) != 0)
-		goto fail;
+		goto out;
 	if (!old[0])
 		changed |= ident_set(&c->wa_id, cust->wa_id);
 	if (!old[1])
@@ -249,28 +249,28 @@ relay_identify(struct relay *r, const struct wa_customer *cust,
 	if (!changed && c->conversation != NULL)
 		return 0;
 	if (c->id == 0 && relay_store_contact_put(r->writer, c) != 0)
-		goto fail;
+		goto out;
 	if (c->conversation == NULL) {
 		if ((state = conv_state_for(n)) == NULL ||
 		    (past && json_object_set_new(state, "status",
 		    json_string("resolved")) != 0) ||
 		    relay_store_conversation_create(r->writer, c->id, ts, state,
 		    &c->conversation) != 0)
-			goto fail;
+			goto out;
 		created = 1;
 	}
 	if (relay_store_contact_put(r->writer, c) != 0 ||
 	    relay_emit_contact(r, c, ts) != 0)
-		goto fail;
+		goto out;
 	if (created && relay_emit_conversation(r, c->conversation, state, ts,
 	    NULL) != 0)
-		goto fail;
+		goto out;
+	rc = 0;
+out:
 	json_decref(state);
-	return 0;
-fail:
-	json_decref(state);
-	relay_contact_free(c);
-	return -1;
+	if (rc != 0)
+		relay_contact_free(c);
+	return rc;
 }
 
 /* Status names by rank of td_msg_status. */

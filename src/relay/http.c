@@ -27,6 +27,7 @@
 #include "metrics.h"
 #include "mstream.h"
 #include "sender.h"
+#include "webhook.h"
 
 static _Atomic int http_active;
 

@@ -97,7 +97,6 @@ struct route {
 };
 
 extern const struct route relay_routes[];
-void webhook_post(struct req *q); /* routes.c */
 
 /* 1 when the conversation exists; otherwise answers 404 (or 500) and
  * returns 0. */
@@ -162,5 +161,12 @@ void sync_cache_free(void);
 void window_snapshot(struct req *q);
 void window_conversations(struct req *q);
 void window_history(struct req *q);
+
+/* routes_wa.c: GET /v1/templates, GET /v1/conversations/{id}/media/{id},
+ * POST /v1/conversations/{id}/typing and /v1/conversations/{id}/media */
+void route_templates(struct req *q);
+void route_media(struct req *q);
+void route_typing(struct req *q);
+void route_media_upload(struct req *q);
 
 #endif

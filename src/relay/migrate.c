@@ -205,7 +205,7 @@ export_pg(const char *uri, FILE *out, long long *rows, char *err,
 	PGresult *res = NULL;
 	char sql[512];
 	size_t t;
-	int i, r;
+	int i, r, rc = -1;
 
 	if (pg_connect(uri, &c, err, errlen) != 0)
 		return -1;
@@ -218,7 +218,7 @@ export_pg(const char *uri, FILE *out, long long *rows, char *err,
 			if (r < 0) {
 				snprintf(err, errlen, "export: %s: cannot "
 				    "look the table up", d->name);
-				goto fail;
+				goto out;
 			}
 			continue;
 		}
@@ -229,7 +229,7 @@ export_pg(const char *uri, FILE *out, long long *rows, char *err,
 			snprintf(err, errlen, "export: %s",
 			    PQresultErrorField(res,
 			    PG_DIAG_MESSAGE_PRIMARY));
-			goto fail;
+			goto out;
 		}
 		for (r = 0; r < PQntuples(res); r++) {
 			json_t *row = json_array();
@@ -249,7 +249,7 @@ export_pg(const char *uri, FILE *out, long long *rows, char *err,
 			if (dump_line(out, json_pack("{s:s, s:o}", "t", d->name,
 			    "r", row)) != 0) {
 				snprintf(err, errlen, "export: cannot write");
-				goto fail;
+				goto out;
 			}
 			(*rows)++;
 		}
@@ -257,12 +257,11 @@ export_pg(const char *uri, FILE *out, long long *rows, char *err,
 		res = NULL;
 	}
 	PQclear(PQexec(c, "COMMIT"));
-	PQfinish(c);
-	return 0;
-fail:
+	rc = 0;
+out:
 	PQclear(res);
 	PQfinish(c);
-	return -1;
+	return rc;
 }
 
 /* ---- import ---- */

@@ -1,6 +1,6 @@
 /*
- * The route table (one line per route, like tmux's command entries) and
- * the agent API handlers.  Handlers run on microhttpd's thread: they
+ * The agent API handlers and, after them, the route table (one line per
+ * route, like tmux's command entries).  Handlers run on microhttpd's thread: they
  * check the request's shape, then hand the work to the writer or the
  * sender.
  */
@@ -17,62 +17,7 @@
 #include "search.h"
 #include "sender.h"
 #include "team_view.h"
-
-void webhook_get(struct req *q);
-void webhook_post(struct req *q);
-
-static void route_me(struct req *q);
-static void route_messages(struct req *q);
-static void route_notes(struct req *q);
-static void route_escalate(struct req *q);
-static void route_assign(struct req *q);
-static void route_status(struct req *q);
-static void route_labels(struct req *q);
-static void route_presence(struct req *q);
-static void route_read(struct req *q);
-void route_media(struct req *q);
-void route_templates(struct req *q);
-void route_typing(struct req *q);
-void route_media_upload(struct req *q);
-static void route_contact_get(struct req *q);
-static void route_contact_post(struct req *q);
-static void route_contact_conversations(struct req *q);
-static void route_bulk(struct req *q);
-static void route_reports(struct req *q);
-
-const struct route relay_routes[] = {
-	{ "GET", "/webhook", false, webhook_get },
-	{ "POST", "/webhook", false, webhook_post },
-	{ "GET", "/healthz", false, health_live },
-	{ "GET", "/readyz", false, health_ready },
-	{ "GET", "/metrics", false, health_metrics },
-	{ "GET", "/v1/me", true, route_me },
-	{ "GET", "/v1/sync", true, sync_handle },
-	{ "GET", "/v1/search", true, search_route },
-	{ "GET", "/v1/snapshot", true, window_snapshot },
-	{ "GET", "/v1/conversations", true, window_conversations },
-	{ "GET", "/v1/conversations/{}/messages", true, window_history },
-	{ "POST", "/v1/conversations/{}/messages", true, route_messages },
-	{ "POST", "/v1/conversations/{}/notes", true, route_notes },
-	{ "POST", "/v1/conversations/{}/escalate", true, route_escalate },
-	{ "POST", "/v1/conversations/{}/assign", true, route_assign },
-	{ "POST", "/v1/conversations/{}/status", true, route_status },
-	{ "POST", "/v1/conversations/{}/labels", true, route_labels },
-	{ "POST", "/v1/conversations/{}/presence", true, route_presence },
-	{ "POST", "/v1/conversations/{}/read", true, route_read },
-	{ "GET", "/v1/conversations/{}/media/{}", true, route_media },
-	{ "GET", "/v1/templates", true, route_templates },
-	{ "POST", "/v1/conversations/{}/typing", true, route_typing },
-	{ "POST", "/v1/conversations/{}/media", true, route_media_upload },
-	{ "GET", "/v1/contacts/{}", true, route_contact_get },
-	{ "POST", "/v1/contacts/{}", true, route_contact_post },
-	{ "GET", "/v1/contacts/{}/conversations", true,
-	    route_contact_conversations },
-	{ "POST", "/v1/bulk", true, route_bulk },
-	{ "GET", "/v1/team", true, team_view_route },
-	{ "GET", "/v1/reports", true, route_reports },
-	{ NULL, NULL, false, NULL },
-};
+#include "webhook.h"
 
 static void
 route_me(struct req *q)
@@ -664,3 +609,37 @@ route_reports(struct req *q)
 	else
 		req_reply(q, 200, out);
 }
+
+const struct route relay_routes[] = {
+	{ "GET", "/webhook", false, webhook_get },
+	{ "POST", "/webhook", false, webhook_post },
+	{ "GET", "/healthz", false, health_live },
+	{ "GET", "/readyz", false, health_ready },
+	{ "GET", "/metrics", false, health_metrics },
+	{ "GET", "/v1/me", true, route_me },
+	{ "GET", "/v1/sync", true, sync_handle },
+	{ "GET", "/v1/search", true, search_route },
+	{ "GET", "/v1/snapshot", true, window_snapshot },
+	{ "GET", "/v1/conversations", true, window_conversations },
+	{ "GET", "/v1/conversations/{}/messages", true, window_history },
+	{ "POST", "/v1/conversations/{}/messages", true, route_messages },
+	{ "POST", "/v1/conversations/{}/notes", true, route_notes },
+	{ "POST", "/v1/conversations/{}/escalate", true, route_escalate },
+	{ "POST", "/v1/conversations/{}/assign", true, route_assign },
+	{ "POST", "/v1/conversations/{}/status", true, route_status },
+	{ "POST", "/v1/conversations/{}/labels", true, route_labels },
+	{ "POST", "/v1/conversations/{}/presence", true, route_presence },
+	{ "POST", "/v1/conversations/{}/read", true, route_read },
+	{ "GET", "/v1/conversations/{}/media/{}", true, route_media },
+	{ "GET", "/v1/templates", true, route_templates },
+	{ "POST", "/v1/conversations/{}/typing", true, route_typing },
+	{ "POST", "/v1/conversations/{}/media", true, route_media_upload },
+	{ "GET", "/v1/contacts/{}", true, route_contact_get },
+	{ "POST", "/v1/contacts/{}", true, route_contact_post },
+	{ "GET", "/v1/contacts/{}/conversations", true,
+	    route_contact_conversations },
+	{ "POST", "/v1/bulk", true, route_bulk },
+	{ "GET", "/v1/team", true, team_view_route },
+	{ "GET", "/v1/reports", true, route_reports },
+	{ NULL, NULL, false, NULL },
+};

@@ -23,11 +23,6 @@
 #include "sender.h"
 #include "template.h"
 
-void route_media(struct req *q);
-void route_templates(struct req *q);
-void route_typing(struct req *q);
-void route_media_upload(struct req *q);
-
 /* Messages looked at to find a media id the store has no entry for
  * (stored before the relay kept media, or by another relay). */
 #define ROUTE_MEDIA_SCAN 5000

@@ -100,9 +100,6 @@ webhook_mend_surrogates(char *s, size_t len)
 	return n;
 }
 
-void webhook_get(struct req *q);
-void webhook_post(struct req *q);
-
 /* Compares digests, not the strings: the time taken says nothing about
  * the token's length or how much of it a guess got right. */
 static bool

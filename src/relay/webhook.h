@@ -4,6 +4,13 @@
 
 #include <stddef.h>
 
+struct req;
+
+/* GET /webhook (Meta's subscription check) and POST /webhook (the
+ * deliveries), in the route table of routes.c. */
+void webhook_get(struct req *q);
+void webhook_post(struct req *q);
+
 /* 0 when header is "sha256=<hex HMAC-SHA256(secret, body)>", compared in
  * constant time; -1 otherwise. */
 int webhook_verify_signature(const char *secret, size_t secret_len,
