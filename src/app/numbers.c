@@ -1,5 +1,6 @@
 /* The business numbers an agent may see, and the number filter. */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,13 +106,8 @@ numbers_several(const struct app *app)
 const struct app_number *
 numbers_find(const struct app *app, const char *id)
 {
-	size_t i;
-
-	for (i = 0; id != NULL && i < app->n_numbers; i++) {
-		if (strcmp(app->numbers[i].id, id) == 0)
-			return &app->numbers[i];
-	}
-	return NULL;
+	return vec_find_str(app->numbers, app->n_numbers, sizeof *app->numbers,
+	    offsetof(struct app_number, id), id);
 }
 
 const char *

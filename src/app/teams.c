@@ -1,39 +1,40 @@
 /* The teams the agent knows of (teams.h). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ttydesk/model.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "teams.h"
+
+static const struct app_team *
+teams_find(const struct app *app, const char *id)
+{
+	return vec_find_str(app->teams, app->n_teams, sizeof *app->teams,
+	    offsetof(struct app_team, id), id);
+}
 
 const char *
 teams_name(const struct app *app, const char *id)
 {
-	size_t i;
+	const struct app_team *t = teams_find(app, id);
 
-	for (i = 0; i < app->n_teams; i++) {
-		if (strcmp(app->teams[i].id, id) == 0 && app->teams[i].name)
-			return app->teams[i].name;
-	}
-	return id;
+	return t != NULL && t->name != NULL ? t->name : id;
 }
 
 void
 teams_learn(struct app *app)
 {
-	size_t i, j, n = model_count(app->model);
+	size_t i, n = model_count(app->model);
 	struct app_team *nt;
 
 	for (i = 0; i < n; i++) {
 		const char *t = model_get(app->model, i)->state.team;
 		if (t == NULL)
 			continue;
-		for (j = 0; j < app->n_teams; j++) {
-			if (strcmp(app->teams[j].id, t) == 0)
-				break;
-		}
-		if (j < app->n_teams)
+		if (teams_find(app, t) != NULL)
 			continue;
 		nt = realloc(app->teams, (app->n_teams + 1) * sizeof *nt);
 		if (nt == NULL)

@@ -65,48 +65,30 @@
 
 /* --- writing ------------------------------------------------------------ */
 
-struct wbuf {
-	unsigned char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static int
-wbuf_grow(struct wbuf *w, size_t need)
-{
-	char *p = (char *)w->p;
-
-	if (w->oom)
-		return -1;
-	if (need > SIZE_MAX - w->len ||
-	    buf_grow(&p, &w->cap, w->len + need, 0) != 0) {
-		w->oom = 1;
-		return -1;
-	}
-	w->p = (unsigned char *)p;
-	return 0;
-}
-
+/* Every put_ appends to one struct buf; an allocation failure sticks in
+ * it (buf.h), so event_pack() checks once at the end. */
 static void
-put_u(struct wbuf *w, uint64_t v)
+put_u(struct buf *w, uint64_t v)
 {
-	if (wbuf_grow(w, 10) != 0)
-		return;
+	unsigned char b[10];
+	size_t n = 0;
+
 	while (v >= 0x80) {
-		w->p[w->len++] = (unsigned char)(v | 0x80);
+		b[n++] = (unsigned char)(v | 0x80);
 		v >>= 7;
 	}
-	w->p[w->len++] = (unsigned char)v;
+	b[n++] = (unsigned char)v;
+	buf_add(w, b, n);
 }
 
 static void
-put_i(struct wbuf *w, int64_t v)
+put_i(struct buf *w, int64_t v)
 {
 	put_u(w, ((uint64_t)v << 1) ^ (v < 0 ? UINT64_MAX : 0));
 }
 
 static void
-put_s(struct wbuf *w, const char *s)
+put_s(struct buf *w, const char *s)
 {
 	size_t n;
 
@@ -116,27 +98,24 @@ put_s(struct wbuf *w, const char *s)
 	}
 	n = strlen(s);
 	put_u(w, (uint64_t)n + 1);
-	if (wbuf_grow(w, n) != 0)
-		return;
-	memcpy(w->p + w->len, s, n);
-	w->len += n;
+	buf_add(w, s, n);
 }
 
 static void
-put_f(struct wbuf *w, double d)
+put_f(struct buf *w, double d)
 {
+	unsigned char b[8];
 	uint64_t v;
 	int i;
 
 	memcpy(&v, &d, sizeof v);
-	if (wbuf_grow(w, 8) != 0)
-		return;
 	for (i = 0; i < 8; i++)
-		w->p[w->len++] = (unsigned char)(v >> (8 * i));
+		b[i] = (unsigned char)(v >> (8 * i));
+	buf_add(w, b, sizeof b);
 }
 
 static void
-put_error(struct wbuf *w, const struct td_error *e)
+put_error(struct buf *w, const struct td_error *e)
 {
 	put_i(w, e->code);
 	put_s(w, e->title);
@@ -144,7 +123,7 @@ put_error(struct wbuf *w, const struct td_error *e)
 }
 
 static void
-pack_message(struct wbuf *w, const struct td_message *m)
+pack_message(struct buf *w, const struct td_message *m)
 {
 	const char *s[] = { m->id, m->from, m->text, m->caption, m->annotation,
 	    m->reply_to, m->agent, m->client_id, m->wamid, m->reaction_to,
@@ -195,7 +174,7 @@ state_needs_v2(const struct td_conv_state *st)
 }
 
 static void
-pack_state(struct wbuf *w, const struct td_conv_state *st)
+pack_state(struct buf *w, const struct td_conv_state *st)
 {
 	size_t i, n = 0;
 
@@ -236,7 +215,7 @@ pack_state(struct wbuf *w, const struct td_conv_state *st)
 }
 
 static void
-pack_contact(struct wbuf *w, const struct td_contact *c)
+pack_contact(struct buf *w, const struct td_contact *c)
 {
 	const struct td_attribute *a;
 	size_t i, n = 0;
@@ -265,7 +244,7 @@ pack_contact(struct wbuf *w, const struct td_contact *c)
 }
 
 static void
-pack_body(struct wbuf *w, const struct td_event *ev)
+pack_body(struct buf *w, const struct td_event *ev)
 {
 	switch (ev->type) {
 	case TD_EV_MESSAGE:
@@ -296,8 +275,10 @@ pack_body(struct wbuf *w, const struct td_event *ev)
 int
 event_pack(const struct td_event *ev, unsigned char **out, size_t *len)
 {
-	struct wbuf w = { NULL, 0, 0, 0 };
+	struct buf w = { 0 };
 	const char *name = ev->type_name;
+	unsigned char version;
+	char *p;
 
 	*out = NULL;
 	*len = 0;
@@ -307,21 +288,20 @@ event_pack(const struct td_event *ev, unsigned char **out, size_t *len)
 		name = NULL; /* the reader restores the canonical name */
 	else if (name == NULL)
 		name = event_type_name(TD_EV_UNKNOWN);
-	if (wbuf_grow(&w, 1) == 0)
-		w.p[w.len++] = ev->type == TD_EV_CONVERSATION &&
-		    state_needs_v2(&ev->u.state) ? PACK_V2 : PACK_V1;
+	version = ev->type == TD_EV_CONVERSATION &&
+	    state_needs_v2(&ev->u.state) ? PACK_V2 : PACK_V1;
+	buf_add(&w, &version, 1);
 	put_u(&w, (uint64_t)ev->type);
 	put_i(&w, ev->seq);
 	put_i(&w, ev->ts);
 	put_s(&w, ev->conversation);
 	put_s(&w, name);
 	pack_body(&w, ev);
-	if (w.oom) {
-		free(w.p);
+	if ((p = buf_take(&w, len)) == NULL) {
+		*len = 0;
 		return -1;
 	}
-	*out = w.p;
-	*len = w.len;
+	*out = (unsigned char *)p;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,17 +156,14 @@ static int
 config_implicit_teams(struct relay_directory *d)
 {
 	struct relay_team *nt;
-	size_t i, j, k;
+	size_t i, j;
 
 	for (i = 0; i < d->n_agents; i++) {
 		for (j = 0; j < d->agents[i].n_teams; j++) {
 			const char *id = d->agents[i].teams[j];
 
-			for (k = 0; k < d->n_teams; k++) {
-				if (strcmp(d->teams[k].id, id) == 0)
-					break;
-			}
-			if (k < d->n_teams)
+			if (vec_find_str(d->teams, d->n_teams, sizeof *d->teams,
+			    offsetof(struct relay_team, id), id) != NULL)
 				continue;
 			nt = realloc(d->teams, (d->n_teams + 1) * sizeof *nt);
 			if (nt == NULL)
@@ -1198,39 +1196,27 @@ const struct relay_agent *
 config_find_agent(const struct relay_config *cfg, const char *id)
 {
 	const struct relay_directory *d = config_dir(cfg);
-	size_t i;
 
-	for (i = 0; i < d->n_agents; i++) {
-		if (strcmp(d->agents[i].id, id) == 0)
-			return &d->agents[i];
-	}
-	return NULL;
+	return vec_find_str(d->agents, d->n_agents, sizeof *d->agents,
+	    offsetof(struct relay_agent, id), id);
 }
 
 const struct relay_team *
 config_find_team(const struct relay_config *cfg, const char *id)
 {
 	const struct relay_directory *d = config_dir(cfg);
-	size_t i;
 
-	for (i = 0; i < d->n_teams; i++) {
-		if (strcmp(d->teams[i].id, id) == 0)
-			return &d->teams[i];
-	}
-	return NULL;
+	return vec_find_str(d->teams, d->n_teams, sizeof *d->teams,
+	    offsetof(struct relay_team, id), id);
 }
 
 const struct relay_number *
 config_find_number(const struct relay_config *cfg, const char *id)
 {
 	const struct relay_directory *d = config_dir(cfg);
-	size_t i;
 
-	for (i = 0; id != NULL && i < d->n_numbers; i++) {
-		if (strcmp(d->numbers[i].id, id) == 0)
-			return &d->numbers[i];
-	}
-	return NULL;
+	return vec_find_str(d->numbers, d->n_numbers, sizeof *d->numbers,
+	    offsetof(struct relay_number, id), id);
 }
 
 const struct relay_number *
@@ -1238,13 +1224,9 @@ config_number_by_phone(const struct relay_config *cfg,
     const char *phone_number_id)
 {
 	const struct relay_directory *d = config_dir(cfg);
-	size_t i;
 
-	for (i = 0; phone_number_id != NULL && i < d->n_numbers; i++) {
-		if (strcmp(d->numbers[i].phone_number_id, phone_number_id) == 0)
-			return &d->numbers[i];
-	}
-	return NULL;
+	return vec_find_str(d->numbers, d->n_numbers, sizeof *d->numbers,
+	    offsetof(struct relay_number, phone_number_id), phone_number_id);
 }
 
 const char *

@@ -4,6 +4,7 @@
  * read the files again.  Strings are wiped when freed.
  */
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,12 +27,8 @@ store_strndup(const char *s, size_t len)
 struct store_outbox *
 store_outbox_find(struct td_cache *c, const char *id)
 {
-	size_t i;
-
-	for (i = 0; i < c->n_outbox; i++)
-		if (strcmp(c->outbox[i].id, id) == 0)
-			return &c->outbox[i];
-	return NULL;
+	return vec_find_str(c->outbox, c->n_outbox, sizeof *c->outbox,
+	    offsetof(struct store_outbox, id), id);
 }
 
 int
@@ -71,12 +68,8 @@ store_outbox_remove(struct td_cache *c, struct store_outbox *o)
 struct store_draft *
 store_draft_find(const struct td_cache *c, const char *conv)
 {
-	size_t i;
-
-	for (i = 0; i < c->n_drafts; i++)
-		if (strcmp(c->drafts[i].conv, conv) == 0)
-			return &c->drafts[i];
-	return NULL;
+	return vec_find_str(c->drafts, c->n_drafts, sizeof *c->drafts,
+	    offsetof(struct store_draft, conv), conv);
 }
 
 /* Set (len > 0) or delete (len == 0) the draft of conv. */

@@ -2,6 +2,7 @@
 #include <curses.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "ttydesk/freeall.h"
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
+#include "ttydesk/vec.h"
 #include "app.h"
 #include "compose.h"
 #include "convui.h"
@@ -53,13 +55,10 @@ wipe_free(char *s)
 static struct draft *
 draft_find(const struct compose *k, const char *conv)
 {
-	size_t i;
-
-	for (i = 0; k != NULL && i < k->n_drafts; i++) {
-		if (strcmp(k->drafts[i].conv, conv) == 0)
-			return &k->drafts[i];
-	}
-	return NULL;
+	if (k == NULL)
+		return NULL;
+	return vec_find_str(k->drafts, k->n_drafts, sizeof *k->drafts,
+	    offsetof(struct draft, conv), conv);
 }
 
 static void

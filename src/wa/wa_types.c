@@ -11,41 +11,6 @@
 
 #include "wa_private.h"
 
-static int wa_type_text(const json_t *, struct wa_item *, struct buf *);
-static int wa_type_media(const json_t *, struct wa_item *, struct buf *);
-static int wa_type_location(const json_t *, struct wa_item *, struct buf *);
-static int wa_type_contacts(const json_t *, struct wa_item *, struct buf *);
-static int wa_type_interactive(const json_t *, struct wa_item *,
-    struct buf *);
-static int wa_type_button(const json_t *, struct wa_item *, struct buf *);
-static int wa_type_reaction(const json_t *, struct wa_item *, struct buf *);
-static int wa_type_order(const json_t *, struct wa_item *, struct buf *);
-static int wa_type_system(const json_t *, struct wa_item *, struct buf *);
-static int wa_type_unsupported(const json_t *, struct wa_item *,
-    struct buf *);
-
-static const struct wa_type wa_types[] = {
-	{ "text", TD_KIND_TEXT, wa_type_text },
-	{ "image", TD_KIND_IMAGE, wa_type_media },
-	{ "video", TD_KIND_VIDEO, wa_type_media },
-	{ "audio", TD_KIND_AUDIO, wa_type_media },
-	{ "document", TD_KIND_DOCUMENT, wa_type_media },
-	{ "sticker", TD_KIND_STICKER, wa_type_media },
-	{ "location", TD_KIND_LOCATION, wa_type_location },
-	{ "contacts", TD_KIND_CONTACTS, wa_type_contacts },
-	{ "interactive", TD_KIND_INTERACTIVE, wa_type_interactive },
-	{ "button", TD_KIND_BUTTON, wa_type_button },
-	{ "reaction", TD_KIND_REACTION, wa_type_reaction },
-	/* An order is shown as a text summary labelled [Order]. */
-	{ "order", TD_KIND_TEXT, wa_type_order },
-	/* A system notice is labelled text the customer did not write. */
-	{ "system", TD_KIND_UNSUPPORTED, wa_type_system },
-	{ "unsupported", TD_KIND_UNSUPPORTED, wa_type_unsupported },
-	{ "unknown", TD_KIND_UNSUPPORTED, wa_type_unsupported },
-};
-
-#define WA_NTYPES (sizeof wa_types / sizeof wa_types[0])
-
 static int
 wa_type_text(const json_t *body, struct wa_item *it, struct buf *why)
 {
@@ -473,6 +438,28 @@ wa_type_unsupported(const json_t *body, struct wa_item *it,
 		buf_adds(why, "unsupported message");
 	return 1;
 }
+
+static const struct wa_type wa_types[] = {
+	{ "text", TD_KIND_TEXT, wa_type_text },
+	{ "image", TD_KIND_IMAGE, wa_type_media },
+	{ "video", TD_KIND_VIDEO, wa_type_media },
+	{ "audio", TD_KIND_AUDIO, wa_type_media },
+	{ "document", TD_KIND_DOCUMENT, wa_type_media },
+	{ "sticker", TD_KIND_STICKER, wa_type_media },
+	{ "location", TD_KIND_LOCATION, wa_type_location },
+	{ "contacts", TD_KIND_CONTACTS, wa_type_contacts },
+	{ "interactive", TD_KIND_INTERACTIVE, wa_type_interactive },
+	{ "button", TD_KIND_BUTTON, wa_type_button },
+	{ "reaction", TD_KIND_REACTION, wa_type_reaction },
+	/* An order is shown as a text summary labelled [Order]. */
+	{ "order", TD_KIND_TEXT, wa_type_order },
+	/* A system notice is labelled text the customer did not write. */
+	{ "system", TD_KIND_UNSUPPORTED, wa_type_system },
+	{ "unsupported", TD_KIND_UNSUPPORTED, wa_type_unsupported },
+	{ "unknown", TD_KIND_UNSUPPORTED, wa_type_unsupported },
+};
+
+#define WA_NTYPES (sizeof wa_types / sizeof wa_types[0])
 
 const struct wa_type *
 wa_type_find(const char *name)

@@ -433,6 +433,7 @@ wa_parse_webhook(const char *body, size_t len, struct wa_webhook *out,
 	json_error_t je;
 	json_t *root;
 	size_t i, j, cap = 0;
+	int rc = -1;
 
 	memset(out, 0, sizeof *out);
 	if (body == NULL || len == 0) {
@@ -456,10 +457,10 @@ wa_parse_webhook(const char *body, size_t len, struct wa_webhook *out,
 			}
 		}
 	}
-	json_decref(root);
-	return 0;
+	rc = 0;
 fail:
-	wa_webhook_free(out);
+	if (rc != 0)
+		wa_webhook_free(out);
 	json_decref(root);
-	return -1;
+	return rc;
 }
