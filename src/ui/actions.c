@@ -391,7 +391,7 @@ const struct action_def action_table[] = {
 	    convact_template, ACT_CONV, NULL},
 	{"interactive", "I", "compose reply buttons, a list, a link button or a "
 	    "location request, or send a saved one ([interactive])",
-	    intercomp_start, 0, NULL},
+	    intercomp_start, ACT_OPEN, NULL},
 	{"canned", "T", "pick a canned reply (C-t while composing)",
 	    convact_canned, ACT_CONV, NULL},
 	{"claim", "c", "assign the conversation to me", convact_claim,
