@@ -196,7 +196,7 @@ main(void)
 	ui_start_term(&app, scr);
 	app.now = (int64_t)time(NULL);
 	queues_build(&app);
-	list_rebuild(&app);
+	queues_list_rebuild(&app);
 	ui_draw(&app);
 	printf("first full frame (120x40, two panes): %.1f ms\n",
 	    (bench_now() - t) * 1e3);
@@ -213,7 +213,7 @@ main(void)
 		for (r = 0; r < ROUNDS / 10; r++) {
 			ui_key(&app, r / period % 2 ? 'k' : 'j');
 			ui_draw(&app);
-			list_preview_tick(&app, ui_of(&app)->preview_due_ms);
+			queues_preview_tick(&app, ui_of(&app)->preview_due_ms);
 			ui_draw(&app);
 		}
 		printf("list move, two panes, cursor resting after each move "
@@ -221,12 +221,12 @@ main(void)
 		    (double)(out_bytes() - b) / (ROUNDS / 10.0));
 	}
 	/* The big conversation: 5,000 messages. */
-	list_select(&app, 0);
+	queues_select(&app, 0);
 	{
 		size_t i;
 		for (i = 0; i < ui_of(&app)->n_items; i++) {
 			if (strcmp(ui_of(&app)->items[i]->id, "conv-0") == 0)
-				list_select(&app, i);
+				queues_select(&app, i);
 		}
 	}
 	t = bench_now();
@@ -287,7 +287,7 @@ main(void)
 		long b;
 		int r;
 
-		list_select(&app, (size_t)ui_of(&app)->list.h - 1);
+		queues_select(&app, (size_t)ui_of(&app)->list.h - 1);
 		ui_draw(&app);
 		b = out_bytes();
 		for (r = 0; r < ROUNDS / 10; r++) {
@@ -298,7 +298,7 @@ main(void)
 		    "bytes\n", (double)(out_bytes() - b) / (ROUNDS / 10.0));
 	}
 	/* Within one page: the two-row repaint alone. */
-	list_select(&app, 0);
+	queues_select(&app, 0);
 	ui_draw(&app);
 	period = 10;
 	keys(&app, "list move within the page, one pane 80x24", 'j', 'k', ROUNDS);

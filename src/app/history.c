@@ -98,38 +98,24 @@ int
 history_parse(const char *body, size_t len, const char *conv,
     json_t **events, bool *more, int64_t *before, char *err, size_t errlen)
 {
-	json_t *root, *ev, *mo, *bf;
+	struct net_page p;
+	int rc = -1;
 
 	*events = NULL;
-	if ((root = net_answer_load(body, len, "history answer", err,
-	    errlen)) == NULL)
-		return -1;
-	ev = json_object_get(root, "events");
-	mo = json_object_get(root, "more");
-	bf = json_object_get(root, "before");
-	if (!json_is_object(root) || !json_is_array(ev) ||
-	    !json_is_boolean(mo) || (bf != NULL && !json_is_null(bf) &&
-	    !json_is_integer(bf))) {
-		snprintf(err, errlen, "the relay's history answer lacks "
-		    "events/more");
-		goto fail;
-	}
-	if (net_answer_events(ev, 0, INT64_MAX, conv, "history answer", err,
+	if (net_page_load(body, len, "history answer", "more", &p, err,
 	    errlen) != 0)
-		goto fail;
-	*more = json_is_true(mo);
-	*before = json_is_integer(bf) ? (int64_t)json_integer_value(bf) : 0;
-	if (*more && *before <= 0) {
+		return -1;
+	if (p.more && p.before <= 0)
 		snprintf(err, errlen, "the relay's history answer has more but "
 		    "no 'before'");
-		goto fail;
+	else if (net_page_events(&p, 0, INT64_MAX, conv, events, err,
+	    errlen) == 0) {
+		*more = p.more;
+		*before = p.before;
+		rc = 0;
 	}
-	*events = json_incref(ev);
-	json_decref(root);
-	return 0;
-fail:
-	json_decref(root);
-	return -1;
+	net_page_free(&p);
+	return rc;
 }
 
 /* A resolved conversation's past was dealt with: its pages open at the

@@ -278,25 +278,22 @@ obx_unsent(const struct outbox *ob)
 	return n;
 }
 
+/* The text of each state; a queued entry that was tried says why it waits. */
+static const char *const ob_state_names[] = {
+	[OB_QUEUED] = "queued",
+	[OB_SENDING] = "sending",
+	[OB_DONE] = "at the relay",
+};
+
 void
 obx_state_text(const struct ob_entry *e, char *buf, size_t len)
 {
-	switch (e->state) {
-	case OB_SENDING:
-		snprintf(buf, len, "sending");
-		break;
-	case OB_DONE:
-		snprintf(buf, len, "at the relay");
-		break;
-	case OB_QUEUED:
-		if (e->attempts == 0)
-			snprintf(buf, len, "queued");
-		else
-			snprintf(buf, len, "queued, not sent yet (%s, try %d)",
-			    e->status == 0 || !e->error[0] ? "relay unreachable" :
-			    e->error, e->attempts + 1);
-		break;
-	}
+	if (e->state == OB_QUEUED && e->attempts > 0)
+		snprintf(buf, len, "queued, not sent yet (%s, try %d)",
+		    e->status == 0 || !e->error[0] ? "relay unreachable" :
+		    e->error, e->attempts + 1);
+	else
+		snprintf(buf, len, "%s", ob_state_names[e->state]);
 }
 
 void

@@ -115,8 +115,10 @@ roster_word(char *buf, size_t size, const json_t *o, const char *key,
 }
 
 static int
-roster_agent_parse(const json_t *o, struct roster_agent *a)
+roster_agent_parse(const json_t *o, void *elem)
 {
+	struct roster_agent *a = elem;
+
 	if ((a->id = roster_id(o)) == NULL)
 		return -1;
 	a->name = roster_text(json_object_get(o, "name"));
@@ -135,8 +137,10 @@ roster_agent_parse(const json_t *o, struct roster_agent *a)
 }
 
 static int
-roster_team_parse(const json_t *o, struct roster_team *t)
+roster_team_parse(const json_t *o, void *elem)
 {
+	struct roster_team *t = elem;
+
 	if ((t->id = roster_id(o)) == NULL)
 		return -1;
 	roster_word(t->mode, sizeof t->mode, o, "mode", "off");
@@ -148,13 +152,37 @@ roster_team_parse(const json_t *o, struct roster_team *t)
 	return 0;
 }
 
+/*
+ * Each element of arr parsed by parse into the array vec of elements of
+ * size bytes, which has room for them all; *n counts those begun, so that
+ * roster_free() frees a list parsed half.  0, or -1 with err naming the
+ * first malformed element ("agent 3 of the team answer is malformed").
+ */
+static int
+roster_list_parse(const json_t *arr, void *vec, size_t size, size_t *n,
+    int (*parse)(const json_t *o, void *elem), const char *what, char *err,
+    size_t errlen)
+{
+	const json_t *o;
+	size_t i;
+
+	json_array_foreach(arr, i, o) {
+		*n = i + 1;
+		if (parse(o, (char *)vec + i * size) != 0) {
+			snprintf(err, errlen, "%s %zu of the team answer is "
+			    "malformed", what, i + 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 roster_parse_root(const json_t *root, void *out, char *err, size_t errlen)
 {
 	struct roster *ro = out;
 	const json_t *agents = json_object_get(root, "agents");
-	const json_t *teams = json_object_get(root, "teams"), *o;
-	size_t i;
+	const json_t *teams = json_object_get(root, "teams");
 
 	if (!json_is_array(agents) || (teams != NULL && !json_is_array(teams))) {
 		snprintf(err, errlen, "the team answer has no agents list");
@@ -166,22 +194,11 @@ roster_parse_root(const json_t *root, void *out, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	json_array_foreach(agents, i, o) {
-		ro->n_agents = i + 1;
-		if (roster_agent_parse(o, &ro->agents[i]) != 0) {
-			snprintf(err, errlen, "agent %zu of the team answer is "
-			    "malformed", i + 1);
-			return -1;
-		}
-	}
-	json_array_foreach(teams, i, o) {
-		ro->n_teams = i + 1;
-		if (roster_team_parse(o, &ro->teams[i]) != 0) {
-			snprintf(err, errlen, "team %zu of the team answer is "
-			    "malformed", i + 1);
-			return -1;
-		}
-	}
+	if (roster_list_parse(agents, ro->agents, sizeof *ro->agents,
+	    &ro->n_agents, roster_agent_parse, "agent", err, errlen) != 0 ||
+	    roster_list_parse(teams, ro->teams, sizeof *ro->teams,
+	    &ro->n_teams, roster_team_parse, "team", err, errlen) != 0)
+		return -1;
 	return 0;
 }
 

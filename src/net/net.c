@@ -550,50 +550,43 @@ net_state_detail(const struct net *n)
 	return n->detail;
 }
 
+/* The name of each state, before the retry and the reason. */
+static const char *const net_state_names[] = {
+	[NET_CONNECTING] = "connecting",
+	[NET_ONLINE] = "online",
+	[NET_OFFLINE] = "offline",
+	[NET_AUTH_ERROR] = "auth error",
+};
+
 const char *
 net_state_short(const struct net *n, char *buf, size_t len)
 {
 	int64_t left;
 
-	switch (n->state) {
-	case NET_OFFLINE:
-		left = n->retry_at >= 0 ? (n->retry_at - net_clock_ms() + 999) /
-		    1000 : 0;
-		snprintf(buf, len, "offline, retry in %" PRId64 "s",
-		    left > 0 ? left : 0);
+	if (n->state != NET_OFFLINE) {
+		snprintf(buf, len, "%s", net_state_names[n->state]);
 		return buf;
-	case NET_AUTH_ERROR:
-		snprintf(buf, len, "auth error");
-		return buf;
-	default:
-		return net_state_text(n, buf, len);
 	}
+	left = n->retry_at >= 0 ? (n->retry_at - net_clock_ms() + 999) / 1000 :
+	    0;
+	snprintf(buf, len, "%s, retry in %" PRId64 "s",
+	    net_state_names[n->state], left > 0 ? left : 0);
+	return buf;
 }
 
 const char *
 net_state_text(const struct net *n, char *buf, size_t len)
 {
-	int64_t left;
+	char s[64];
 
-	switch (n->state) {
-	case NET_CONNECTING:
-		snprintf(buf, len, "connecting");
-		break;
-	case NET_ONLINE:
-		snprintf(buf, len, "online");
-		break;
-	case NET_OFFLINE:
-		left = n->retry_at >= 0 ? (n->retry_at - net_clock_ms() + 999) /
-		    1000 : 0;
-		if (left < 0)
-			left = 0;
-		snprintf(buf, len, "offline, retry in %" PRId64 "s (%s)", left,
+	if (n->state == NET_OFFLINE)
+		snprintf(buf, len, "%s (%s)", net_state_short(n, s, sizeof s),
 		    n->detail);
-		break;
-	case NET_AUTH_ERROR:
-		snprintf(buf, len, "auth error: %s", n->detail);
-		break;
-	}
+	else if (n->state == NET_AUTH_ERROR)
+		snprintf(buf, len, "%s: %s", net_state_names[n->state],
+		    n->detail);
+	else
+		net_state_short(n, buf, len);
 	return buf;
 }
 

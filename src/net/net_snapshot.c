@@ -31,57 +31,40 @@ int
 net_snap_parse(const char *body, size_t len, int64_t after_through,
     struct net_snap_page *page, char *err, size_t errlen)
 {
-	json_t *root, *ev, *th, *cu, *mo, *out;
-	int64_t through;
+	struct net_page p;
+	const json_t *out;
+	int rc = -1;
 
 	memset(page, 0, sizeof *page);
-	if ((root = net_answer_load(body, len, "snapshot answer", err,
-	    errlen)) == NULL)
+	if (net_page_load(body, len, "snapshot answer", "through/more", &p, err,
+	    errlen) != 0)
 		return -1;
-	ev = json_object_get(root, "events");
-	th = json_object_get(root, "through");
-	cu = json_object_get(root, "cursor");
-	mo = json_object_get(root, "more");
-	out = json_object_get(root, "outside");
-	if (!json_is_object(root) || !json_is_array(ev) ||
-	    !json_is_integer(th) || json_integer_value(th) < 0 ||
-	    !json_is_boolean(mo) || (cu != NULL && !json_is_null(cu) &&
-	    !json_is_string(cu))) {
-		snprintf(err, errlen, "the relay's snapshot answer lacks "
-		    "events/through/more");
-		goto fail;
-	}
-	through = (int64_t)json_integer_value(th);
-	if (after_through > 0 && through != after_through) {
+	if (p.through < 0)
+		snprintf(err, errlen, "the relay's snapshot answer has a bad "
+		    "'through'");
+	else if (after_through > 0 && p.through != after_through)
 		snprintf(err, errlen, "the relay's snapshot moved from %" PRId64
-		    " to %" PRId64, after_through, through);
-		goto fail;
-	}
-	if (json_is_true(mo) && (!json_is_string(cu) ||
-	    json_string_length(cu) == 0 ||
-	    json_string_length(cu) >= sizeof page->cursor)) {
+		    " to %" PRId64, after_through, p.through);
+	else if (p.more && (p.cursor == NULL || p.cursor[0] == '\0' ||
+	    strlen(p.cursor) >= sizeof page->cursor))
 		snprintf(err, errlen, "the relay's snapshot page has more but "
 		    "no valid cursor");
-		goto fail;
+	else if (net_page_events(&p, 0, p.through, NULL, &page->events, err,
+	    errlen) == 0) {
+		page->through = p.through;
+		page->more = p.more;
+		if (p.cursor != NULL && strlen(p.cursor) < sizeof page->cursor)
+			snprintf(page->cursor, sizeof page->cursor, "%s",
+			    p.cursor);
+		out = json_object_get(p.root, "outside");
+		page->total = snap_count(p.root, "total");
+		page->conversations = snap_count(p.root, "conversations");
+		page->outside = snap_count(out, "conversations");
+		page->outside_resolved = snap_count(out, "resolved");
+		rc = 0;
 	}
-	if (net_answer_events(ev, 0, through, NULL, "snapshot page", err,
-	    errlen) != 0)
-		goto fail;
-	page->through = through;
-	page->more = json_is_true(mo);
-	if (json_is_string(cu) && json_string_length(cu) < sizeof page->cursor)
-		snprintf(page->cursor, sizeof page->cursor, "%s",
-		    json_string_value(cu));
-	page->total = snap_count(root, "total");
-	page->conversations = snap_count(root, "conversations");
-	page->outside = snap_count(out, "conversations");
-	page->outside_resolved = snap_count(out, "resolved");
-	page->events = json_incref(ev);
-	json_decref(root);
-	return 0;
-fail:
-	json_decref(root);
-	return -1;
+	net_page_free(&p);
+	return rc;
 }
 
 struct net_req *

@@ -45,42 +45,26 @@ net_sync_parse_log(const char *body, size_t len, int64_t after,
     json_t **events, int64_t *next, bool *more, char *id, size_t idlen,
     int64_t *head, char *err, size_t errlen)
 {
-	json_t *root, *ev, *nx, *mo;
+	struct net_page p;
+	int rc = -1;
 
 	*events = NULL;
-	if ((root = net_answer_load(body, len, "sync answer", err,
-	    errlen)) == NULL)
+	if (net_page_load(body, len, "sync answer", "next", &p, err,
+	    errlen) != 0)
 		return -1;
-	ev = json_object_get(root, "events");
-	nx = json_object_get(root, "next");
-	mo = json_object_get(root, "more");
-	if (!json_is_object(root) || !json_is_array(ev) || !json_is_integer(nx)) {
-		snprintf(err, errlen, "the relay's sync answer lacks events/next");
-		goto fail;
-	}
-	if (mo != NULL && !json_is_boolean(mo)) {
-		snprintf(err, errlen, "the relay's sync answer has a bad 'more'");
-		goto fail;
-	}
-	if (json_integer_value(nx) < after) {
+	if (p.next < after)
 		snprintf(err, errlen, "the relay's cursor went backwards "
-		    "(%" PRId64 " < %" PRId64 ")", (int64_t)json_integer_value(nx),
-		    after);
-		goto fail;
+		    "(%" PRId64 " < %" PRId64 ")", p.next, after);
+	else if (net_page_events(&p, after, p.next, NULL, events, err,
+	    errlen) == 0) {
+		*next = p.next;
+		*more = p.more;
+		if (id != NULL)
+			net_sync_log_of(p.root, id, idlen, head);
+		rc = 0;
 	}
-	if (net_answer_events(ev, after, (int64_t)json_integer_value(nx), NULL,
-	    "sync answer", err, errlen) != 0)
-		goto fail;
-	*next = json_integer_value(nx);
-	*more = json_is_true(mo);
-	*events = json_incref(ev);
-	if (id != NULL)
-		net_sync_log_of(root, id, idlen, head);
-	json_decref(root);
-	return 0;
-fail:
-	json_decref(root);
-	return -1;
+	net_page_free(&p);
+	return rc;
 }
 
 int

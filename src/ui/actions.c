@@ -128,7 +128,7 @@ static int
 motion(struct app *app, long delta, bool page_move)
 {
 	if (!thread_focused(app))
-		list_move(app, delta);
+		queues_move(app, delta);
 	else if (page_move)
 		thread_scroll(app, delta);
 	else
@@ -166,7 +166,7 @@ act_top(struct app *app)
 	if (thread_focused(app))
 		thread_edge(app, 0);
 	else
-		list_select(app, 0);
+		queues_select(app, 0);
 	return UI_HANDLED;
 }
 
@@ -176,7 +176,7 @@ act_bottom(struct app *app)
 	if (thread_focused(app))
 		thread_edge(app, 1);
 	else if (ui_of(app)->n_items > 0)
-		list_select(app, ui_of(app)->n_items - 1);
+		queues_select(app, ui_of(app)->n_items - 1);
 	return UI_HANDLED;
 }
 
@@ -217,7 +217,7 @@ act_next_unread(struct app *app)
 	for (k = 1; k <= ui->n_items; k++) {
 		i = (ui->sel + k) % ui->n_items;
 		if (ui->items[i]->unread > 0) {
-			list_select(app, i);
+			queues_select(app, i);
 			if (ui->focus == FOCUS_THREAD)
 				thread_open(app, ui->items[i]->id);
 			return UI_HANDLED;
@@ -242,7 +242,7 @@ queue_switch(struct app *app, int dir)
 	ui->sel = ui->top = 0;
 	free(ui->sel_id);
 	ui->sel_id = NULL;
-	list_rebuild(app);
+	queues_list_rebuild(app);
 	ui->tabs.dirty = true;
 	return UI_HANDLED;
 }
@@ -276,7 +276,7 @@ act_number_filter(struct app *app)
 	free(ui->sel_id);
 	ui->sel_id = NULL;
 	queues_count(app);
-	list_rebuild(app);
+	queues_list_rebuild(app);
 	return UI_HANDLED;
 }
 
@@ -391,7 +391,7 @@ const struct action_def action_table[] = {
 	    convact_template, ACT_CONV, NULL},
 	{"interactive", "I", "compose reply buttons, a list, a link button or a "
 	    "location request, or send a saved one ([interactive])",
-	    intercomp_start, 0, NULL},
+	    intercomp_start, ACT_OPEN, NULL},
 	{"canned", "T", "pick a canned reply (C-t while composing)",
 	    convact_canned, ACT_CONV, NULL},
 	{"claim", "c", "assign the conversation to me", convact_claim,

@@ -66,7 +66,7 @@ bulk_toggle(struct app *app)
 	app_message(app, "%zu marked: x resolves, a/c/A assign, L labels, "
 	    "M clears", b->n);
 	ui_of(app)->list.dirty = true;
-	list_move(app, 1);
+	queues_move(app, 1);
 	return UI_HANDLED;
 }
 

@@ -157,15 +157,19 @@ compose_window_ok(const struct td_conversation *c, int64_t now, char *buf,
 	return false;
 }
 
-bool
-compose_window_check(struct app *app, const struct td_conversation *c)
+char *
+compose_open_id(struct app *app)
 {
+	const struct td_conversation *c = app_open_conv(app);
 	char why[256];
 
-	if (compose_window_ok(c, app->now, why, sizeof why))
-		return true;
-	app_error(app, "%s", why);
-	return false;
+	if (c == NULL)
+		return NULL;
+	if (!compose_window_ok(c, app->now, why, sizeof why)) {
+		app_error(app, "%s", why);
+		return NULL;
+	}
+	return strdup(c->id);
 }
 
 static char *

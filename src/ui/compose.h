@@ -73,9 +73,12 @@ void compose_free(struct app *app);
  * buf when closed (returns false), true when free text is allowed. */
 bool compose_window_ok(const struct td_conversation *c, int64_t now,
     char *buf, size_t len);
-/* The same for an action that sends free text: true, or false with the
- * reason on the status bar. */
-bool compose_window_check(struct app *app, const struct td_conversation *c);
+/* The same for an action that sends free text to the open conversation
+ * in steps (a file and its caption, an interactive message): a copy of
+ * its id (the caller's), or NULL with the reason on the status bar (NULL
+ * also without an open conversation, which the action's ACT_OPEN rules
+ * out, or out of memory). */
+char *compose_open_id(struct app *app);
 
 extern const struct view compose_view;
 

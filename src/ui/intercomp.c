@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "ttydesk/freeall.h"
-#include "ttydesk/model.h"
 #include "app.h"
 #include "compose.h"
 #include "dialog.h"
@@ -220,20 +219,13 @@ intercomp_start(struct app *app)
 {
 	static const char *const kinds[] = { "Reply buttons (up to 3)",
 	    "List (up to 10 rows)", "Link button (URL)", "Location request" };
-	struct td_conversation *c = app_open_conv(app);
 	const char *items[IC_N_KINDS + INTERCOMP_SAVED_MAX];
 	char lines[INTERCOMP_SAVED_MAX][96];
 	struct intercomp *ic;
 	size_t i, n = 0;
 
-	if (c == NULL) {
-		app_message(app, "open a conversation first");
-		return UI_HANDLED;
-	}
-	if (!compose_window_check(app, c))
-		return UI_HANDLED;
 	if ((ic = calloc(1, sizeof *ic)) == NULL ||
-	    (ic->conv = strdup(c->id)) == NULL) {
+	    (ic->conv = compose_open_id(app)) == NULL) {
 		ic_free(ic);
 		return UI_HANDLED;
 	}

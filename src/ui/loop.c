@@ -147,7 +147,7 @@ loop_tick(struct app *app)
 	int ob, pr, preview;
 
 	app->now = (int64_t)time(NULL);
-	preview = list_preview_tick(app, app_ms());
+	preview = queues_preview_tick(app, app_ms());
 	minute = app->now / 60;
 	if (minute != ui->last_tick) {
 		ui->last_tick = minute;

@@ -313,13 +313,10 @@ attach_path(struct app *app, void *ud, const char *text)
 int
 media_attach(struct app *app)
 {
-	struct td_conversation *c = app_open_conv(app);
 	struct attach_ask *a;
 
-	if (!compose_window_check(app, c))
-		return UI_HANDLED;
 	if ((a = calloc(1, sizeof *a)) == NULL ||
-	    (a->conv = strdup(c->id)) == NULL) {
+	    (a->conv = compose_open_id(app)) == NULL) {
 		free(a);
 		return UI_HANDLED;
 	}

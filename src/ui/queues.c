@@ -55,7 +55,7 @@ queues_count(struct app *app)
 }
 
 void
-list_rebuild(struct app *app)
+queues_list_rebuild(struct app *app)
 {
 	struct ui *ui = ui_of(app);
 	struct td_conversation **items = NULL;
@@ -90,7 +90,7 @@ list_rebuild(struct app *app)
 		ui->thread.dirty = true;
 	}
 	if (ui->focus == FOCUS_LIST && n > 0)
-		list_preview_commit(app);
+		queues_preview_commit(app);
 	ui->list.dirty = true;
 	ui->status.dirty = true;
 }
@@ -109,7 +109,7 @@ list_jump(const struct ui *ui, size_t h)
 }
 
 void
-list_select(struct app *app, size_t i)
+queues_select(struct app *app, size_t i)
 {
 	struct ui *ui = ui_of(app);
 	size_t old = ui->sel, h = ui->list.h > 0 ? (size_t)ui->list.h : 1,
@@ -143,7 +143,7 @@ list_select(struct app *app, size_t i)
 	/* Before the first frame (and with no delay) there is nothing to
 	 * save: follow at once. */
 	if (ui->preview_delay_ms <= 0 || ui->frames == 0) {
-		list_preview_commit(app);
+		queues_preview_commit(app);
 		return;
 	}
 	ui->preview_pending = true;
@@ -151,7 +151,7 @@ list_select(struct app *app, size_t i)
 }
 
 void
-list_preview_commit(struct app *app)
+queues_preview_commit(struct app *app)
 {
 	struct ui *ui = ui_of(app);
 
@@ -165,21 +165,21 @@ list_preview_commit(struct app *app)
 }
 
 int
-list_preview_tick(struct app *app, int64_t now_ms)
+queues_preview_tick(struct app *app, int64_t now_ms)
 {
 	struct ui *ui = ui_of(app);
 
 	if (!ui->preview_pending)
 		return -1;
 	if (now_ms >= ui->preview_due_ms) {
-		list_preview_commit(app);
+		queues_preview_commit(app);
 		return -1;
 	}
 	return (int)(ui->preview_due_ms - now_ms);
 }
 
 void
-list_move(struct app *app, long delta)
+queues_move(struct app *app, long delta)
 {
 	struct ui *ui = ui_of(app);
 	long i = (long)ui->sel + delta;
@@ -190,5 +190,5 @@ list_move(struct app *app, long delta)
 		i = 0;
 	if (i >= (long)ui->n_items)
 		i = (long)ui->n_items - 1;
-	list_select(app, (size_t)i);
+	queues_select(app, (size_t)i);
 }

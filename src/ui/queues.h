@@ -15,12 +15,14 @@ int queues_build(struct app *app);
 /* Note the current queue's team (call after changing cur_queue). */
 void queues_remember(struct app *app);
 void queues_count(struct app *app);
-void list_rebuild(struct app *app);
-void list_select(struct app *app, size_t i);
-void list_move(struct app *app, long delta);
+/* The current queue's list again, the cursor on the same conversation. */
+void queues_list_rebuild(struct app *app);
+/* The list's cursor to row i, or delta rows on. */
+void queues_select(struct app *app, size_t i);
+void queues_move(struct app *app, long delta);
 /* Show the cursor's conversation in the thread pane now (two panes). */
-void list_preview_commit(struct app *app);
+void queues_preview_commit(struct app *app);
 /* Commit the preview when it is due; ms until it is, -1 when none. */
-int list_preview_tick(struct app *app, int64_t now_ms);
+int queues_preview_tick(struct app *app, int64_t now_ms);
 
 #endif

@@ -31,7 +31,7 @@ search_find(struct app *app, size_t from, int dir, bool include_from)
 		i = dir > 0 ? (from + k) % n : (from + n - k % n) % n;
 		if (conversation_matches(ui->items[i], ui->search) ||
 		    numbers_match(app, ui->items[i], ui->search)) {
-			list_select(app, i);
+			queues_select(app, i);
 			return 0;
 		}
 	}
@@ -46,7 +46,7 @@ search_change(struct app *app, void *ud, const char *text)
 	snprintf(ui->search, sizeof ui->search, "%s", text);
 	if (text[0] == '\0') {
 		dialog_note(app, NULL);
-		list_select(app, ui_of(app)->search_origin);
+		queues_select(app, ui_of(app)->search_origin);
 		return;
 	}
 	dialog_note(app, search_find(app, ui_of(app)->search_origin, 1, true) != 0 ?
@@ -161,7 +161,7 @@ search_done(struct app *app, void *ud, const char *text)
 	if (text == NULL) {
 		/* Cancelled: back where we were. */
 		ui->search[0] = '\0';
-		list_select(app, ui_of(app)->search_origin);
+		queues_select(app, ui_of(app)->search_origin);
 		return;
 	}
 	snprintf(ui->search, sizeof ui->search, "%s", text);

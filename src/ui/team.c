@@ -11,7 +11,7 @@ team_sla_sort(struct app *app)
 	struct ui *ui = ui_of(app);
 
 	ui->sla_sort = !ui->sla_sort;
-	list_rebuild(app);
+	queues_list_rebuild(app);
 	ui->list.dirty = true;
 	app_message(app, ui->sla_sort ? "sorted by SLA: breached, then soonest "
 	    "due" : "sorted by activity");

@@ -676,7 +676,7 @@ ui_key(struct app *app, int key)
 	 * else acts on what the agent sees, so the preview catches up first. */
 	a = keymap_lookup(&ui_of(app)->keymap, key);
 	if (ui->preview_pending && !ui_is_motion(app, a))
-		list_preview_commit(app);
+		queues_preview_commit(app);
 	/* The focused view sees keys first (text input, e.g. a compose area). */
 	fv = ui->focus == FOCUS_THREAD ? &ui->thread : &ui->list;
 	if (compose_active(app) && ui->compose.visible)

@@ -29,14 +29,14 @@ hook_changed(struct app *app, unsigned changed)
 		queues_build(app);
 	else
 		queues_count(app);
-	list_rebuild(app);
+	queues_list_rebuild(app);
 }
 
 static void
 hook_recount(struct app *app)
 {
 	queues_count(app);
-	list_rebuild(app);
+	queues_list_rebuild(app);
 }
 
 /* Start in Mine when it has something (once we know who we are and have
@@ -64,7 +64,7 @@ hook_me_changed(struct app *app)
 	convmap_invalidate_all(ui_of(app)->convs);
 	queues_build(app);
 	hook_pick_queue(app);
-	list_rebuild(app);
+	queues_list_rebuild(app);
 	ui_dirty_all(app);
 }
 
@@ -72,7 +72,7 @@ static void
 hook_synced(struct app *app)
 {
 	hook_pick_queue(app);
-	list_rebuild(app);
+	queues_list_rebuild(app);
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "net.h"
+#include "net_answer.h"
 #include "net_sync.h"
 
 static int
@@ -88,6 +89,47 @@ test_garbage(void)
 	CHECK(strstr(err, "backwards") != NULL);
 }
 
+/* The page reader the sync, snapshot and history answers share: the
+ * fields an answer needs, null as absent, a field of the wrong type. */
+static void
+test_page(void)
+{
+	struct net_page p;
+	json_t *events;
+	char err[256];
+	const char *ok = "{\"events\":[{\"seq\":4}],\"through\":4,"
+	    "\"more\":true,\"cursor\":\"c2\",\"before\":null}";
+
+	CHECK_INT(net_page_load(ok, strlen(ok), "snapshot answer",
+	    "through/more", &p, err, sizeof err), 0);
+	CHECK_INT(p.through, 4);
+	CHECK_INT(p.before, 0);
+	CHECK_INT(p.next, 0);
+	CHECK(p.more);
+	CHECK_STR(p.cursor, "c2");
+	CHECK_INT(net_page_events(&p, 0, 3, NULL, &events, err, sizeof err),
+	    -1);
+	CHECK(events == NULL);
+	CHECK_STR(err, "event 0 of the snapshot answer has no valid seq");
+	CHECK_INT(net_page_events(&p, 0, 4, NULL, &events, err, sizeof err), 0);
+	CHECK_INT(json_array_size(events), 1);
+	json_decref(events);
+	net_page_free(&p);
+	CHECK(p.root == NULL && p.cursor == NULL);
+
+	CHECK_INT(net_page_load("{\"events\":[],\"through\":4,\"more\":null}",
+	    37, "snapshot answer", "through/more", &p, err, sizeof err), -1);
+	CHECK_STR(err, "the relay's snapshot answer lacks events/through/more");
+	CHECK(p.root == NULL);
+	CHECK_INT(net_page_load("{\"events\":[],\"next\":2,\"cursor\":7}", 33,
+	    "sync answer", "next", &p, err, sizeof err), -1);
+	CHECK_STR(err, "the relay's sync answer has a bad 'cursor'");
+	CHECK_INT(net_page_load("{\"events\":[],\"more\":false}", 26,
+	    "history answer", "more", &p, err, sizeof err), 0);
+	CHECK(!p.more && p.cursor == NULL);
+	net_page_free(&p);
+}
+
 static void
 test_backoff(void)
 {
@@ -125,6 +167,7 @@ main(void)
 {
 	RUN(test_good);
 	RUN(test_garbage);
+	RUN(test_page);
 	RUN(test_backoff);
 	RUN(test_paths);
 	return check_done();

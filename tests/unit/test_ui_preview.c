@@ -100,10 +100,10 @@ test_follows_when_resting(void)
 	ui_draw(&app);
 	CHECK(ui_of(&app)->preview_pending);
 	CHECK(strcmp(ui_of(&app)->open_id, sel_id(&app)) != 0);
-	wait = list_preview_tick(&app, app_ms());
+	wait = queues_preview_tick(&app, app_ms());
 	CHECK(wait > 0 && wait <= 120);
 	/* Due: the preview catches up and the timer stops. */
-	CHECK_INT(list_preview_tick(&app, ui_of(&app)->preview_due_ms), -1);
+	CHECK_INT(queues_preview_tick(&app, ui_of(&app)->preview_due_ms), -1);
 	CHECK(!ui_of(&app)->preview_pending);
 	CHECK_STR(ui_of(&app)->open_id, sel_id(&app));
 	CHECK(ui_of(&app)->thread.dirty);
@@ -135,7 +135,7 @@ test_held_key_sends_no_thread(void)
 	free(s);
 	CHECK_STR(sel_id(&app), "c1");
 	from = out_size();
-	list_preview_tick(&app, ui_of(&app)->preview_due_ms);
+	queues_preview_tick(&app, ui_of(&app)->preview_due_ms);
 	ui_draw(&app);
 	s = out_since(from, &len);
 	CHECK(s != NULL && strstr(s, "basil basil basil") != NULL);
@@ -169,7 +169,7 @@ test_other_keys_catch_up(void)
 	ui_key(&app, KM_ESC);
 	ui_key(&app, 'j');
 	CHECK(ui_of(&app)->preview_pending);
-	list_rebuild(&app);
+	queues_list_rebuild(&app);
 	CHECK(!ui_of(&app)->preview_pending);
 	CHECK_STR(ui_of(&app)->open_id, sel_id(&app));
 	stop(&app);

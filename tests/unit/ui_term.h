@@ -76,7 +76,7 @@ ui_term_start(struct app *app, struct ui_term *t, struct td_model *m,
 	if (ui_start_term(app, t->scr) != 0)
 		return -1;
 	queues_build(app);
-	list_rebuild(app);
+	queues_list_rebuild(app);
 	ui_draw(app);
 	return 0;
 }
