@@ -105,10 +105,14 @@ class RelayTestCase(unittest.TestCase):
 
 	@classmethod
 	def tearDownClass(cls):
-		log = cls.relay.log_text()
+		log = ""
 		try:
-			code = cls.world.close()
+			code = cls.relay.stop()
+			# After the stop: what the relay wrote while stopping (a
+			# sanitizer report, an abort) is what explains a bad exit.
+			log = cls.relay.log_text()
 		finally:
+			cls.world.close()
 			if os.environ.get("TTYDESK_KEEP_RELAY_DIR") is None:
 				cls.relay.cleanup()
 			else:
