@@ -19,6 +19,7 @@
 #include "ttydesk/clock.h"
 #include "ttydesk/buf.h"
 #include "ttydesk/freeall.h"
+#include "ttydesk/vec.h"
 
 #include "authlimit.h"
 #include "health.h"
@@ -590,11 +591,11 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 			    MHD_NO : MHD_YES;
 		}
 		if (q->len + n + 1 > q->cap) {
-			size_t cap = q->cap ? q->cap : 4096;
+			size_t cap;
 			char *nb;
 
-			while (cap < q->len + n + 1)
-				cap *= 2;
+			if (vec_capacity(q->cap, q->len + n + 1, 4096, &cap) != 0)
+				return MHD_NO;
 			if (q->expect >= q->len + n + 1)
 				cap = q->expect; /* exactly what was announced */
 			else if (cap > req_body_max(q) + 1)
