@@ -303,6 +303,7 @@ media_store_put(struct media_store *ms, const void *bytes, size_t len,
 	unsigned char digest[32];
 	char tmp[4096], path[4096];
 	size_t off = 0;
+	bool written;
 	int fd;
 
 	crypto_hash_sha256(digest, bytes, len);
@@ -319,11 +320,10 @@ media_store_put(struct media_store *ms, const void *bytes, size_t len,
 			break;
 		off += (size_t)w;
 	}
-	/* On disk before the send that names it is queued. */
-	if (off != len || fsync(fd) != 0 || close(fd) != 0 ||
-	    rename(tmp, path) != 0) {
-		if (off != len)
-			close(fd);
+	/* On disk before the send that names it is queued.  The file is
+	 * closed whatever failed (a failed fsync used to leave it open). */
+	written = off == len && fsync(fd) == 0;
+	if (close(fd) != 0 || !written || rename(tmp, path) != 0) {
 		unlink(tmp);
 		return -1;
 	}
