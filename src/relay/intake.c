@@ -81,7 +81,8 @@ intake_coex_seen(struct relay *r, const struct wa_item *it)
 /* What a message does to its conversation's state: a customer's opens
  * the window and starts the SLA clock, one sent from the app answers
  * like an agent's reply; past chats and WhatsApp's own notices (the
- * customer wrote nothing) change nothing. */
+ * customer wrote nothing) change nothing but the conversation's span
+ * (first_ts..last_ts), which an import can widen either way. */
 static int
 intake_update_state(struct relay *r, const char *conv, int64_t ts,
     const struct wa_item *it)
@@ -90,7 +91,7 @@ intake_update_state(struct relay *r, const char *conv, int64_t ts,
 	int rc;
 
 	if (it->history || it->kind == WA_ITEM_SYSTEM)
-		return 0;
+		return relay_store_conversation_times(r->writer, conv, ts);
 	if ((rc = relay_store_conversation_get(r->writer, conv, &state, NULL,
 	    NULL, NULL)) <= 0)
 		return rc == 0 ? 0 : -1;

@@ -296,6 +296,17 @@ relay_store_conversation_put(struct relay_store *st, const char *id,
 	return rc;
 }
 
+int
+relay_store_conversation_times(struct relay_store *st, const char *id,
+    int64_t ts)
+{
+	struct store_args a = { .n = 0 };
+
+	store_arg_int(&a, ts);
+	store_arg_int(&a, store_conv_rowid(id));
+	return store_write(st, STORE_W_CONV_TIMES, &a) < 0 ? -1 : 0;
+}
+
 struct store_ids {
 	char **v;
 	size_t n;

@@ -91,6 +91,10 @@ int relay_store_conversation_get(struct relay_store *st, const char *id,
     json_t **state, int64_t *contact, int64_t *first_ts, int64_t *last_ts);
 int relay_store_conversation_put(struct relay_store *st, const char *id,
     const json_t *state, int64_t last_ts);
+/* A message at ts that changes no state (an imported past message, a
+ * notice from WhatsApp) still widens first_ts..last_ts to its time. */
+int relay_store_conversation_times(struct relay_store *st, const char *id,
+    int64_t ts);
 /* Conversations the relay must revisit by now (a snooze ending, an SLA
  * due time passing), at most 256; ids malloc'd. */
 int relay_store_conversations_due(struct relay_store *st, int64_t now,

@@ -29,6 +29,8 @@ enum store_write {
 	                        * ignored when there */
 	STORE_W_META_PUT,      /* key, value; replaces */
 	STORE_W_CONTACT_ALIAS, /* kind, value, contact; ignored when there */
+	STORE_W_CONV_TIMES,    /* ts, row number: first_ts and last_ts
+	                        * widened to hold ts */
 	STORE_W_COUNT
 };
 

@@ -47,6 +47,7 @@ enum pg_stmt {
 	P_CONTACT_INSERT,
 	P_CONTACT_UPDATE,
 	P_CONTACT_ALIAS,
+	P_CONV_TIMES,
 	P_CONV_INSERT,
 	P_CONV_GET,
 	P_CONV_OF,
@@ -120,6 +121,8 @@ static const char *pg_sql[P_COUNT] = {
 	    "number = $2 ORDER BY id DESC LIMIT 1",
 	[P_CONV_PUT] = "UPDATE conversations SET state = $1, last_ts = "
 	    "GREATEST(last_ts, $2::bigint), wake_at = $3 WHERE id = $4",
+	[P_CONV_TIMES] = "UPDATE conversations SET first_ts = LEAST(first_ts, "
+	    "$1::bigint), last_ts = GREATEST(last_ts, $1::bigint) WHERE id = $2",
 	[P_CONV_DUE] = "SELECT id FROM conversations WHERE wake_at > 0 AND "
 	    "wake_at <= $1 ORDER BY wake_at LIMIT 256",
 	[P_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts, number "
@@ -507,6 +510,7 @@ static const enum pg_stmt pg_writes[STORE_W_COUNT] = {
 	[STORE_W_IDEM_PUT] = P_IDEM_PUT,
 	[STORE_W_META_PUT] = P_META_PUT,
 	[STORE_W_CONTACT_ALIAS] = P_CONTACT_ALIAS,
+	[STORE_W_CONV_TIMES] = P_CONV_TIMES,
 };
 
 static int

@@ -31,6 +31,7 @@ enum st_stmt {
 	Q_CONTACT_INSERT,
 	Q_CONTACT_UPDATE,
 	Q_CONTACT_ALIAS,
+	Q_CONV_TIMES,
 	Q_CONV_INSERT,
 	Q_CONV_GET,
 	Q_CONV_OF,
@@ -116,6 +117,8 @@ static const char *st_sql[Q_COUNT] = {
 	    "number = ? ORDER BY id DESC LIMIT 1",
 	[Q_CONV_PUT] = "UPDATE conversations SET state = ?, last_ts = "
 	    "MAX(last_ts, ?), wake_at = ? WHERE id = ?",
+	[Q_CONV_TIMES] = "UPDATE conversations SET first_ts = MIN(first_ts, ?1), "
+	    "last_ts = MAX(last_ts, ?1) WHERE id = ?2",
 	[Q_CONV_DUE] = "SELECT id FROM conversations WHERE wake_at > 0 AND "
 	    "wake_at <= ? ORDER BY wake_at LIMIT 256",
 	[Q_CONV_OF_CONTACT] = "SELECT id, state, first_ts, last_ts, number "
@@ -742,6 +745,7 @@ static const enum st_stmt st_writes[STORE_W_COUNT] = {
 	[STORE_W_IDEM_PUT] = Q_IDEM_PUT,
 	[STORE_W_META_PUT] = Q_META_PUT,
 	[STORE_W_CONTACT_ALIAS] = Q_CONTACT_ALIAS,
+	[STORE_W_CONV_TIMES] = Q_CONV_TIMES,
 };
 
 static int

@@ -102,6 +102,14 @@ class Coexistence(RelayTestCase):
 		self.assertEqual(got[1]["message"]["status"], "read")
 		conv = got[0]["conversation"]
 		self.assertEqual({e["conversation"] for e in got}, {conv})
+		# The conversation spans the imported messages, whichever
+		# chunk came first (the newest made it).
+		r = self.alice.call("GET", "/v1/contacts/%s/conversations" %
+		    c.wa_id)
+		self.assertEqual(r.status, 200, r)
+		span = {e["id"]: (e["first_ts"], e["last_ts"]) for e in
+		    r.data["conversations"]}
+		self.assertEqual(span[conv], (t, t + 120), span)
 		# Past chats start no SLA clock and leave nothing to answer.
 		st = self.conv_state(conv)
 		self.assertFalse(st.get("sla", {}).get("first_response_due"), st)
