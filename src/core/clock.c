@@ -4,12 +4,18 @@
 #include "ttydesk/clock.h"
 
 int64_t
-clock_ms(void)
+clock_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t
+clock_ms(void)
+{
+	return clock_ns() / 1000000;
 }
 
 int64_t

@@ -52,7 +52,7 @@ struct req {
 	enum req_phase phase;
 	bool suspended;      /* microhttpd's thread only */
 	bool queued;         /* an answer was handed to microhttpd */
-	struct timespec t0;
+	int64_t t0_ns;  /* clock_ns() at the request's start */
 
 	unsigned status;
 	char *answer;        /* malloc'd */

@@ -20,6 +20,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "ttydesk/clock.h"
 #include "config.h"
 #include "migrate.h"
 #include "pg_schema.h"
@@ -544,14 +545,14 @@ static int
 migrate_search(const char *database, char *err, size_t errlen)
 {
 	struct relay_store *st;
-	struct timespec t0, t1;
+	int64_t t0;
 	int64_t left = 1;
 	long long batches = 0;
 
 	if (relay_store_open(database, RELAY_STORE_WRITER, &st, err,
 	    errlen) != 0)
 		return -1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = clock_ns();
 	while (left > 0) {
 		if (relay_store_begin(st) != 0 ||
 		    relay_store_search_backfill(st, 20000, &left) != 0 ||
@@ -564,10 +565,9 @@ migrate_search(const char *database, char *err, size_t errlen)
 		}
 		batches++;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (batches > 1)
-		printf("search index: built in %.1f s\n", (double)(t1.tv_sec -
-		    t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		printf("search index: built in %.1f s\n",
+		    (double)(clock_ns() - t0) / 1e9);
 	relay_store_close(st);
 	return 0;
 }

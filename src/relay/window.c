@@ -32,46 +32,27 @@
 #define HIST_LIMIT_MAX 500
 #define PREVIEW_CHARS 200
 
-/* An answer being written; oom once an append failed. */
-struct wbuf {
-	struct buf b;
-	bool oom;
-};
-
+/* Answers 200 with the answer written in b (handed to the req), or 500
+ * when some of it did not fit in memory (b's failure sticks). */
 static void
-wbuf_add(struct wbuf *w, const char *s, size_t n)
+window_reply(struct req *q, struct buf *b)
 {
-	if (!w->oom && buf_add(&w->b, s, n) != 0)
-		w->oom = true;
-}
-
-static void
-wbuf_str(struct wbuf *w, const char *s)
-{
-	wbuf_add(w, s, strlen(s));
-}
-
-/* Answers 200 with the text written (handed to the req), or 500 when
- * some of it did not fit in memory. */
-static void
-wbuf_reply(struct req *q, struct wbuf *w)
-{
-	if (w->oom) {
-		buf_free(&w->b);
+	if (b->failed) {
+		buf_free(b);
 		req_error(q, 500, "internal", "out of memory");
 	} else {
-		req_reply_raw(q, 200, w->b.s, w->b.len);
+		req_reply_raw(q, 200, b->s, b->len);
 	}
-	w->b.s = NULL;
+	b->s = NULL;
 }
 
 /* Appends one stored event to the events array being written. */
 static void
-wbuf_event(struct wbuf *w, const struct relay_evrow *e, size_t *count)
+window_event(struct buf *w, const struct relay_evrow *e, size_t *count)
 {
 	if (*count > 0)
-		wbuf_add(w, ",", 1);
-	wbuf_add(w, e->json, e->len);
+		buf_add(w, ",", 1);
+	buf_add(w, e->json, e->len);
 	(*count)++;
 }
 
@@ -150,28 +131,29 @@ window_keep_states(const struct relay_evrow *v, size_t n, bool *keep)
 }
 
 /* Writes the events of one conversation, v[0..n) by seq, leaving out the
- * superseded contact and conversation events.  -1 when out of memory. */
-static int
-window_write_conv(struct wbuf *w, const struct relay_evrow *v, size_t n,
+ * superseded contact and conversation events. */
+static void
+window_write_conv(struct buf *w, const struct relay_evrow *v, size_t n,
     size_t *count)
 {
 	bool *keep;
 	size_t i;
 
 	if (n == 0)
-		return 0;
-	if ((keep = calloc(n, sizeof *keep)) == NULL)
-		return -1;
+		return;
+	if ((keep = calloc(n, sizeof *keep)) == NULL) {
+		w->failed = 1;
+		return;
+	}
 	for (i = 0; i < n; i++)
 		keep[i] = is_type(&v[i], "message") || is_type(&v[i], "status");
 	window_keep_contacts(v, n, keep);
 	window_keep_states(v, n, keep);
 	for (i = 0; i < n; i++) {
 		if (keep[i])
-			wbuf_event(w, &v[i], count);
+			window_event(w, &v[i], count);
 	}
 	free(keep);
-	return 0;
 }
 
 static int
@@ -314,7 +296,7 @@ window_snapshot(struct req *q)
 {
 	struct snap_args a;
 	struct snap_page pg;
-	struct wbuf w = { .oom = false };
+	struct buf w = { 0 };
 	char num[160], *cur = NULL;
 	size_t i, k = 0, j, count = 0;
 	int64_t last = -1;
@@ -334,7 +316,7 @@ window_snapshot(struct req *q)
 		qsort(pg.evs.v, pg.evs.n, sizeof *pg.evs.v, evrow_cmp);
 	snprintf(num, sizeof num, "{\"through\":%lld,\"events\":[",
 	    (long long)pg.through);
-	wbuf_str(&w, num);
+	buf_adds(&w, num);
 	if (pg.n_read < pg.convs.n)
 		pg.more = true;
 	for (i = 0; i < pg.n_read; i++) {
@@ -344,9 +326,8 @@ window_snapshot(struct req *q)
 			k++;
 		for (j = k; j < pg.evs.n && pg.evs.v[j].conv == id; j++)
 			;
-		if (window_sees(q, pg.convs.v[i].state) &&
-		    window_write_conv(&w, &pg.evs.v[k], j - k, &count) != 0)
-			w.oom = true;
+		if (window_sees(q, pg.convs.v[i].state))
+			window_write_conv(&w, &pg.evs.v[k], j - k, &count);
 		k = j;
 		last = id;
 		if (count > SNAP_EVENTS_SOFT && i + 1 < pg.n_read) {
@@ -354,24 +335,24 @@ window_snapshot(struct req *q)
 			break;
 		}
 	}
-	wbuf_str(&w, "],\"cursor\":");
+	buf_adds(&w, "],\"cursor\":");
 	if (last >= 0)
 		cur = store_conv_id(last);
 	else if (a.cursor != NULL)
 		cur = strdup(a.cursor);
 	if (cur != NULL) {
-		wbuf_str(&w, "\"");
-		wbuf_str(&w, cur);
-		wbuf_str(&w, "\"");
+		buf_adds(&w, "\"");
+		buf_adds(&w, cur);
+		buf_adds(&w, "\"");
 	} else {
-		wbuf_str(&w, "null");
+		buf_adds(&w, "null");
 	}
 	snprintf(num, sizeof num, ",\"more\":%s,\"outside\":{\"conversations\""
 	    ":%lld,\"resolved\":%lld}}", pg.more ? "true" : "false",
 	    (long long)pg.outside, (long long)pg.resolved);
-	wbuf_str(&w, num);
+	buf_adds(&w, num);
 	free(cur);
-	wbuf_reply(q, &w);
+	window_reply(q, &w);
 out:
 	relay_convrows_free(&pg.convs);
 	relay_evrows_free(&pg.evs);
@@ -596,16 +577,16 @@ out:
 
 /* Messages (newest first) and statuses (oldest first), merged by seq. */
 static void
-hist_write_thread(struct wbuf *w, const struct hist_page *h, size_t *count)
+hist_write_thread(struct buf *w, const struct hist_page *h, size_t *count)
 {
 	size_t m = h->msgs.n, s = 0;
 
 	while (m > 0 || s < h->statuses.n) {
 		if (s == h->statuses.n || (m > 0 &&
 		    h->msgs.v[m - 1].seq < h->statuses.v[s].seq))
-			wbuf_event(w, &h->msgs.v[--m], count);
+			window_event(w, &h->msgs.v[--m], count);
 		else
-			wbuf_event(w, &h->statuses.v[s++], count);
+			window_event(w, &h->statuses.v[s++], count);
 	}
 }
 
@@ -614,7 +595,7 @@ window_history(struct req *q)
 {
 	const char *conv = q->seg[2];
 	struct hist_page h;
-	struct wbuf w = { .oom = false };
+	struct buf w = { 0 };
 	long long before, limit;
 	char tail[96];
 	size_t count = 0;
@@ -636,16 +617,15 @@ window_history(struct req *q)
 		req_error(q, 404, "not_found", "no conversation %s", conv);
 		goto out;
 	}
-	wbuf_str(&w, "{\"events\":[");
-	if (window_write_conv(&w, h.contacts.v, h.contacts.n, &count) != 0 ||
-	    window_write_conv(&w, h.state.v, h.state.n, &count) != 0)
-		w.oom = true;
+	buf_adds(&w, "{\"events\":[");
+	window_write_conv(&w, h.contacts.v, h.contacts.n, &count);
+	window_write_conv(&w, h.state.v, h.state.n, &count);
 	hist_write_thread(&w, &h, &count);
 	snprintf(tail, sizeof tail, "],\"more\":%s,\"before\":%lld}",
 	    h.more ? "true" : "false", (long long)(h.msgs.n > 0 ? h.oldest :
 	    before == INT64_MAX ? 0 : before));
-	wbuf_str(&w, tail);
-	wbuf_reply(q, &w);
+	buf_adds(&w, tail);
+	window_reply(q, &w);
 out:
 	hist_free(&h);
 }

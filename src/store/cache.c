@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "ttydesk/wipe.h"
+#include "ttydesk/clock.h"
 #include "store.h"
 
 static const uint8_t store_zero_id[STORE_ID_BYTES];
@@ -318,7 +319,7 @@ cache_open(const char *dir, const struct cache_key *key, struct td_cache **out,
 	if ((rc = store_open_log(c, l, err, errlen)) != CACHE_OK)
 		goto fail;
 	c->loaded = l;
-	c->last_sync = store_now_ns();
+	c->last_sync = clock_ns();
 	store_blob_prune(c);
 	*out = c;
 	return CACHE_OK;

@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "ttydesk/clock.h"
 #include "store.h"
 
 static int
@@ -25,7 +26,7 @@ store_sync(struct td_cache *c, char *err, size_t errlen)
 		return -1;
 	}
 	c->dirty = false;
-	c->last_sync = store_now_ns();
+	c->last_sync = clock_ns();
 	return 0;
 }
 
@@ -56,7 +57,7 @@ store_append(struct td_cache *c, struct buf *b, uint8_t type,
 	/* cache_load must read the files again to see this record. */
 	store_loaded_free(c->loaded);
 	c->loaded = NULL;
-	if (durable || store_now_ns() - c->last_sync >= STORE_SYNC_INTERVAL_NS)
+	if (durable || clock_ns() - c->last_sync >= STORE_SYNC_INTERVAL_NS)
 		return store_sync(c, err, errlen);
 	return 0;
 }

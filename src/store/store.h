@@ -98,7 +98,6 @@ int store_write_all(int fd, const void *p, size_t len, off_t off);
 int store_read_file(int dirfd, const char *dir, const char *name,
     uint8_t **out, size_t *len, char *err, size_t errlen);
 int store_fsync_dir(int dirfd, char *err, size_t errlen);
-int64_t store_now_ns(void);
 int store_sodium_init(char *err, size_t errlen);
 
 /* Permissions (store_perm.c). */

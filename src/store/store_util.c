@@ -207,15 +207,6 @@ store_fsync_dir(int dirfd, char *err, size_t errlen)
 	return 0;
 }
 
-int64_t
-store_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 int
 store_sodium_init(char *err, size_t errlen)
 {

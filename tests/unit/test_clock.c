@@ -16,6 +16,11 @@ test_clock_never_goes_back(void)
 		CHECK(b >= a);
 		a = b;
 	}
+	/* Milliseconds are the nanoseconds' clock, truncated. */
+	a = clock_ns();
+	b = clock_ms();
+	CHECK(b >= a / 1000000);
+	CHECK(b <= clock_ns() / 1000000);
 }
 
 static void
