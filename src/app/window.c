@@ -2,8 +2,11 @@
  * The working set: windowed first sync, eviction and its compaction
  * (window.h).
  */
+#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,22 @@ struct window {
 	int64_t last_evict;
 };
 
+/* The decimal integer at the start of *s (after white space), *s moved
+ * past it; false when there is none or it does not fit.  META values are
+ * read back from a file, so a bad one is refused, never guessed. */
+static bool
+window_int(const char **s, long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoll(*s, &end, 10);
+	if (end == *s || errno != 0)
+		return false;
+	*s = end;
+	return true;
+}
+
 static struct window *
 window_get(struct app *app)
 {
@@ -51,8 +70,8 @@ window_get(struct app *app)
 	w->total = w->outside = w->outside_resolved = -1;
 	/* The relay's last count, until the next snapshot tells again. */
 	if (app->cache != NULL && (v = cache_meta_get(app->cache,
-	    WINDOW_META_OUTSIDE)) != NULL &&
-	    sscanf(v, "%lld %lld", &a, &b) == 2) {
+	    WINDOW_META_OUTSIDE)) != NULL && window_int(&v, &a) &&
+	    window_int(&v, &b)) {
 		w->outside = a;
 		w->outside_resolved = b;
 	}
@@ -98,15 +117,18 @@ window_resume(const char *v, int64_t *since, int64_t *through,
     int64_t *loaded, const char **cursor)
 {
 	long long s, t, l;
-	int at = 0;
 
-	if (v == NULL || sscanf(v, "%lld %lld %lld %n", &s, &t, &l, &at) != 3 ||
-	    at == 0 || v[at] == '\0' || s <= 0 || t <= 0 || l < 0)
+	if (v == NULL || !window_int(&v, &s) || !window_int(&v, &t) ||
+	    !window_int(&v, &l) || s <= 0 || t <= 0 || l < 0)
+		return false;
+	while (isspace((unsigned char)*v))
+		v++;
+	if (*v == '\0')
 		return false;
 	*since = s;
 	*through = t;
 	*loaded = l;
-	*cursor = v + at;
+	*cursor = v;
 	return true;
 }
 
@@ -116,13 +138,16 @@ window_net_options(struct app *app, struct net_options *o)
 	struct window *w;
 	const char *v, *cursor;
 	int64_t since, through, loaded;
+	long long limit;
 
 	if ((since = window_since(app)) <= 0 || o->cursor != 0)
 		return;
 	w = window_get(app);
 	o->snap_since = since;
-	if (getenv("TTYDESK_SNAPSHOT_LIMIT") != NULL)
-		o->snap_limit = atoi(getenv("TTYDESK_SNAPSHOT_LIMIT"));
+	/* Tests page small snapshots; a bad value is ignored. */
+	if ((v = getenv("TTYDESK_SNAPSHOT_LIMIT")) != NULL &&
+	    window_int(&v, &limit) && limit > 0 && limit <= INT_MAX)
+		o->snap_limit = (int)limit;
 	v = app->cache != NULL ? cache_meta_get(app->cache, WINDOW_META_SNAP) :
 	    NULL;
 	/* The same since as the pages already stored: one working set. */

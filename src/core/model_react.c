@@ -53,7 +53,7 @@ model_rebuild_reactions(struct td_conversation *c, struct td_msg *msg)
 		msg->n_reactions = 0;
 		return -1;
 	}
-	for (k = 0; k < 2; k++) {
+	for (k = 0; v != NULL && k < 2; k++) {
 		for (i = 0; lists[k] != NULL && i < lists[k]->n; i++) {
 			struct rx_rec *r = &lists[k]->v[i];
 
@@ -99,29 +99,24 @@ rx_list_get(struct conv_priv *p, const char *target)
 static int
 rx_record(struct rx_list *l, const char *from, const char *emoji, int64_t seq)
 {
-	struct rx_rec *r = NULL;
+	struct rx_rec *r;
 	char *e = NULL;
 	size_t i;
 
-	for (i = 0; i < l->n; i++) {
-		if (strcmp(l->v[i].from, from) == 0) {
-			r = &l->v[i];
-			break;
-		}
-	}
-	if (r != NULL && r->seq >= seq)
+	for (i = 0; i < l->n && strcmp(l->v[i].from, from) != 0; i++)
+		;
+	if (i < l->n && l->v[i].seq >= seq)
 		return 0;
 	if (emoji != NULL && *emoji != '\0' && (e = strdup(emoji)) == NULL)
 		return -1;
-	if (r == NULL) {
-		if (vec_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
+	if (i == l->n) {
+		if (vec_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0 ||
+		    (l->v[i].from = strdup(from)) == NULL)
 			goto fail;
-		r = &l->v[l->n];
-		if ((r->from = strdup(from)) == NULL)
-			goto fail;
-		r->emoji = NULL;
+		l->v[i].emoji = NULL;
 		l->n++;
 	}
+	r = &l->v[i];
 	free(r->emoji);
 	r->emoji = e;
 	r->seq = seq;

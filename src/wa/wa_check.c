@@ -86,8 +86,9 @@ wa_placeholders(const char *text, int *max, char names[][64],
 			break;
 		p += 2;
 		len = (size_t)(end - p);
-		if (len > 0 && len < 64 && strspn(p, "0123456789") == len) {
-			int v = atoi(p);
+		/* Nine digits at most: the number always fits an int. */
+		if (len > 0 && len <= 9 && strspn(p, "0123456789") == len) {
+			int v = (int)strtol(p, NULL, 10);
 
 			if (v > *max)
 				*max = v;
@@ -216,7 +217,7 @@ wa_check_header(const json_t *tmpl, const json_t *params, char *why,
 		    "header parameter", why, whylen);
 	}
 	/* IMAGE, VIDEO, DOCUMENT, LOCATION: one parameter of that type. */
-	for (i = 0; format[i] != '\0' && i < sizeof lower - 1; i++)
+	for (i = 0; i < sizeof lower - 1 && format[i] != '\0'; i++)
 		lower[i] = (char)(format[i] >= 'A' && format[i] <= 'Z' ?
 		    format[i] - 'A' + 'a' : format[i]);
 	lower[i] = '\0';
