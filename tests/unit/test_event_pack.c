@@ -667,7 +667,7 @@ test_version2_state(void)
 		"\"hidden\":true,\"assigned_by\":\"alice\"}}",
 	};
 	struct td_event ev, back;
-	unsigned char *pk;
+	unsigned char *pk, *grown;
 	char err[256];
 	size_t i, len;
 
@@ -703,9 +703,10 @@ test_version2_state(void)
 	/* ... and tagged 2 without them it is refused. */
 	pk[0] = 0x02;
 	CHECK_INT(event_unpack(pk, len, &back, err, sizeof err), -1);
-	pk = realloc(pk, len + 2);
-	CHECK(pk != NULL);
-	if (pk != NULL) {
+	grown = realloc(pk, len + 2);
+	CHECK(grown != NULL);
+	if (grown != NULL) {
+		pk = grown;
 		pk[len] = 0x00;     /* assigned_by NULL */
 		pk[len + 1] = 0x00; /* not hidden */
 		CHECK_INT(event_unpack(pk, len + 2, &back, err, sizeof err),
