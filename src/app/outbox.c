@@ -13,6 +13,7 @@
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "ttydesk/vec.h"
+#include "ttydesk/wipe.h"
 #include "app.h"
 #include "obfile.h"
 #include "outbox.h"
@@ -27,10 +28,7 @@ ob_entry_free(struct ob_entry *e)
 	if (e == NULL)
 		return;
 	FREE_ALL(e->conv, e->what, e->path);
-	if (e->text != NULL) {
-		sodium_memzero(e->text, strlen(e->text));
-		free(e->text);
-	}
+	wipe_str_free(e->text);
 	json_decref(e->body);
 	obfile_release(e);
 	free(e);
@@ -464,15 +462,12 @@ ob_add(struct app *app, const char *conv, const char *what, const char *path,
 		    sizeof err) != 0) {
 			app_error(app, "%s not queued: %s", what, json ? err :
 			    "out of memory");
-			if (json != NULL)
-				sodium_memzero(json, strlen(json));
-			free(json);
+			wipe_str_free(json);
 			obfile_forget(app, e);
 			obx_remove(ob, e);
 			return -1;
 		}
-		sodium_memzero(json, strlen(json));
-		free(json);
+		wipe_str_free(json);
 	}
 	app_message(app, "%s queued", what);
 	ob_redraw(app, conv);

@@ -6,6 +6,7 @@
 #include "ttydesk/buf.h"
 #include "ttydesk/sanitize.h"
 #include "ttydesk/vec.h"
+#include "ttydesk/wipe.h"
 #include "cbuf.h"
 
 #define ZWJ 0x200du
@@ -77,8 +78,7 @@ cbuf_insert(struct cbuf *b, const char *text)
 			*p = ' ';
 	}
 	rc = cbuf_put(b, clean, strlen(clean));
-	sodium_memzero(clean, strlen(clean));
-	free(clean);
+	wipe_str_free(clean);
 	return rc;
 }
 

@@ -1,7 +1,6 @@
 /* The compose area and drafts (see compose.h). */
 #include <curses.h>
 #include <jansson.h>
-#include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "ttydesk/model.h"
 #include "ttydesk/sanitize.h"
 #include "ttydesk/vec.h"
+#include "ttydesk/wipe.h"
 #include "app.h"
 #include "compose.h"
 #include "convui.h"
@@ -41,15 +41,6 @@ compose_active(const struct app *app)
 	return ui_of(app)->composer != NULL && ui_of(app)->composer->open;
 }
 
-static void
-wipe_free(char *s)
-{
-	if (s != NULL) {
-		sodium_memzero(s, strlen(s));
-		free(s);
-	}
-}
-
 /* --- drafts --------------------------------------------------------------- */
 
 static struct draft *
@@ -69,7 +60,7 @@ draft_put(struct compose *k, const char *conv, const char *text)
 	if (text == NULL || *text == '\0') {
 		if (d != NULL) {
 			free(d->conv);
-			wipe_free(d->text);
+			wipe_str_free(d->text);
 			*d = k->drafts[--k->n_drafts];
 		}
 		return;
@@ -84,7 +75,7 @@ draft_put(struct compose *k, const char *conv, const char *text)
 		d->text = NULL;
 		k->n_drafts++;
 	}
-	wipe_free(d->text);
+	wipe_str_free(d->text);
 	d->text = strdup(text);
 }
 
@@ -98,7 +89,7 @@ compose_load_draft(struct app *app, const char *conv, const char *text,
 	if (k == NULL || (t = strndup(text, len)) == NULL)
 		return;
 	draft_put(k, conv, t);
-	wipe_free(t);
+	wipe_str_free(t);
 }
 
 void
@@ -324,7 +315,7 @@ compose_send(struct app *app)
 	    "note" : "reply", k->mode == CM_NOTE ? "/notes" : "/messages", text,
 	    body);
 	json_decref(body);
-	wipe_free(text);
+	wipe_str_free(text);
 	if (rc != 0)
 		return -1;
 	compose_keep_draft(app, k->conv, NULL);
@@ -354,7 +345,7 @@ compose_free(struct app *app)
 	cbuf_free(&k->buf);
 	for (i = 0; i < k->n_drafts; i++) {
 		free(k->drafts[i].conv);
-		wipe_free(k->drafts[i].text);
+		wipe_str_free(k->drafts[i].text);
 	}
 	FREE_ALL(k->drafts, k->conv, k->reply_to, k->quote);
 	free(k);

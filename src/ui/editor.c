@@ -6,7 +6,6 @@
  * back.
  */
 #include <curses.h>
-#include <sodium.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ttydesk/wipe.h"
 #include "app.h"
 #include "compose.h"
 #include "editor.h"
@@ -201,10 +201,7 @@ compose_editor(struct app *app)
 	cbuf_set(&k->buf, text);
 	app_message(app, "text from the editor: C-s sends");
 out:
-	if (text != NULL) {
-		sodium_memzero(text, strlen(text));
-		free(text);
-	}
+	wipe_str_free(text);
 	editor_wipe_dir(dir);
 	if (err[0] != '\0')
 		app_error(app, "%s", err);
