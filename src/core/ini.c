@@ -5,7 +5,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,17 +129,6 @@ ini_error(char *err, size_t errlen, const char *name, int line,
 	return -1;
 }
 
-static bool
-ini_has_section(const struct ini *ini, const char *section)
-{
-	size_t i;
-
-	for (i = 0; i < ini->n_sections; i++)
-		if (strcmp(ini->sections[i], section) == 0)
-			return true;
-	return false;
-}
-
 static int
 ini_parse_line(struct ini *ini, const char *s, const char *e, char *section,
     size_t seclen, const char *name, int line, char *err, size_t errlen)
@@ -165,7 +153,8 @@ ini_parse_line(struct ini *ini, const char *s, const char *e, char *section,
 			    "bad section name");
 		/* A repeated header goes on with the same section (its keys
 		 * merge, the last value wins): listed once. */
-		if (ini_has_section(ini, section))
+		if (vec_find_str(ini->sections, ini->n_sections,
+		    sizeof *ini->sections, 0, section) != NULL)
 			return 0;
 		if (vec_add_strn(&ini->sections, &ini->n_sections, section,
 		    strlen(section)) != 0)

@@ -6,6 +6,7 @@
  * message's reactions array is rebuilt from the records whenever they
  * change or the message arrives.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,29 +95,38 @@ rx_list_get(struct conv_priv *p, const char *target)
 	return l;
 }
 
+/* A new record of from on l, with no emoji yet; NULL when out of memory. */
+static struct rx_rec *
+rx_add(struct rx_list *l, const char *from)
+{
+	struct rx_rec *r;
+
+	if (vec_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
+		return NULL;
+	r = &l->v[l->n];
+	if ((r->from = strdup(from)) == NULL)
+		return NULL;
+	r->emoji = NULL;
+	r->seq = 0;
+	l->n++;
+	return r;
+}
+
 /* Record (from, emoji) on target if newer than what we have.  Returns 1
  * when recorded, 0 when older, -1 out of memory. */
 static int
 rx_record(struct rx_list *l, const char *from, const char *emoji, int64_t seq)
 {
-	struct rx_rec *r;
+	struct rx_rec *r = vec_find_str(l->v, l->n, sizeof *l->v,
+	    offsetof(struct rx_rec, from), from);
 	char *e = NULL;
-	size_t i;
 
-	for (i = 0; i < l->n && strcmp(l->v[i].from, from) != 0; i++)
-		;
-	if (i < l->n && l->v[i].seq >= seq)
+	if (r != NULL && r->seq >= seq)
 		return 0;
 	if (emoji != NULL && *emoji != '\0' && (e = strdup(emoji)) == NULL)
 		return -1;
-	if (i == l->n) {
-		if (vec_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0 ||
-		    (l->v[i].from = strdup(from)) == NULL)
-			goto fail;
-		l->v[i].emoji = NULL;
-		l->n++;
-	}
-	r = &l->v[i];
+	if (r == NULL && (r = rx_add(l, from)) == NULL)
+		goto fail;
 	free(r->emoji);
 	r->emoji = e;
 	r->seq = seq;

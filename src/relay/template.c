@@ -2,9 +2,11 @@
  * The relay's copy of Meta's message templates (template.h).
  */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttydesk/vec.h"
 #include "template.h"
 
 #define TEMPLATES_META_KEY "templates"
@@ -25,7 +27,7 @@ templates_wabas(const struct relay_config *cfg, struct templates_waba *out,
     size_t max)
 {
 	const struct relay_directory *d = config_dir(cfg);
-	size_t n = 0, i, j;
+	size_t n = 0, i;
 
 	if (cfg->waba_id != NULL && n < max)
 		out[n++] = (struct templates_waba){ cfg->waba_id, NULL };
@@ -34,9 +36,8 @@ templates_wabas(const struct relay_config *cfg, struct templates_waba *out,
 	for (i = 0; i < d->n_numbers && n < max; i++) {
 		const char *w = d->numbers[i].waba_id;
 
-		for (j = 0; w != NULL && j < n && strcmp(out[j].waba, w) != 0; j++)
-			;
-		if (w != NULL && j == n)
+		if (w != NULL && vec_find_str(out, n, sizeof *out,
+		    offsetof(struct templates_waba, waba), w) == NULL)
 			out[n++] = (struct templates_waba){ w, d->numbers[i].id };
 	}
 	return n;
