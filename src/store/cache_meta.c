@@ -26,7 +26,7 @@ store_meta_apply(struct td_cache *c, struct store_rd *rd)
 	    klen > 1024 || store_rd_str(rd, &v, &vlen, true) != 0 ||
 	    vlen > STORE_META_MAX_VALUE || rd->left != 0)
 		return -1;
-	return store_pair_put(&c->metas, k, klen, v, vlen) == 0 ? 0 : -2;
+	return store_pair_put(&c->metas, k, v, vlen) == 0 ? 0 : -2;
 }
 
 int
@@ -56,7 +56,7 @@ cache_meta_set(struct td_cache *c, const char *key, const char *value,
 		goto nomem;
 	if ((rc = store_append(c, &b, REC_META, durable, err, errlen)) != 0)
 		goto out;
-	if (store_pair_put(&c->metas, key, klen, value, vlen) != 0) {
+	if (store_pair_put(&c->metas, key, value, vlen) != 0) {
 		rc = -1;
 		goto nomem;
 	}
@@ -71,8 +71,7 @@ out:
 const char *
 cache_meta_get(const struct td_cache *c, const char *key)
 {
-	struct store_pair *m = key != NULL ? store_pair_find(c->metas.v,
-	    c->metas.n, key, strlen(key)) : NULL;
+	struct store_pair *m = store_pair_find(&c->metas, key);
 
 	return m != NULL ? m->val : NULL;
 }

@@ -151,7 +151,7 @@ store_state_apply(struct td_cache *c, const struct store_rec *r,
 		if (store_rd_str(&rd, &a, &alen, true) != 0 || alen == 0 ||
 		    store_rd_str(&rd, &b, &blen, false) != 0)
 			break;
-		if (store_pair_put(&c->drafts, a, alen, b, blen) != 0)
+		if (store_pair_put(&c->drafts, a, b, blen) != 0)
 			goto nomem;
 		rc = 0;
 		break;
@@ -179,6 +179,5 @@ nomem:
 bool
 cache_has_draft(const struct td_cache *c, const char *conversation)
 {
-	return conversation != NULL && store_pair_find(c->drafts.v,
-	    c->drafts.n, conversation, strlen(conversation)) != NULL;
+	return store_pair_find(&c->drafts, conversation) != NULL;
 }

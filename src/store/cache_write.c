@@ -224,8 +224,7 @@ cache_draft_set(struct td_cache *c, const char *conversation, const char *text,
 	if (store_check_id("conversation", conversation, err, errlen) != 0)
 		return -1;
 	/* Setting the draft it has, or deleting one it has not: no record. */
-	d = store_pair_find(c->drafts.v, c->drafts.n, conversation,
-	    strlen(conversation));
+	d = store_pair_find(&c->drafts, conversation);
 	if (d == NULL && len == 0)
 		return 0;
 	if (d != NULL && len > 0 && d->len == len &&
@@ -239,8 +238,7 @@ cache_draft_set(struct td_cache *c, const char *conversation, const char *text,
 	}
 	if ((rc = store_append(c, &b, REC_DRAFT, true, err, errlen)) != 0)
 		goto out;
-	if (store_pair_put(&c->drafts, conversation, strlen(conversation),
-	    text, len) != 0) {
+	if (store_pair_put(&c->drafts, conversation, text, len) != 0) {
 		snprintf(err, errlen, "out of memory");
 		rc = -1;
 	}

@@ -267,14 +267,14 @@ void store_read_free(struct td_cache *c);
 /* cache_meta.c: named values in memory. */
 int store_meta_apply(struct td_cache *c, struct store_rd *rd);
 
-/* store_pairs.c: drafts and named values in memory.  The pair of key
- * (klen bytes), or NULL. */
-struct store_pair *store_pair_find(const struct store_pair *v, size_t n,
-    const char *key, size_t klen);
+/* store_pairs.c: drafts and named values in memory.  The pair of key,
+ * or NULL (also for a NULL key). */
+struct store_pair *store_pair_find(const struct store_pairs *ps,
+    const char *key);
 /* Sets key to a copy of val (vlen > 0) or deletes it (vlen == 0).  0, or
  * -1 when out of memory (the pairs are then unchanged). */
-int store_pair_put(struct store_pairs *ps, const char *key, size_t klen,
-    const char *val, size_t vlen);
+int store_pair_put(struct store_pairs *ps, const char *key, const char *val,
+    size_t vlen);
 void store_pairs_free(struct store_pairs *ps);
 
 /* True when an event string is JSON text, not packed. */

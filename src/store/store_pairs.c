@@ -4,6 +4,7 @@
  * latest record of a key wins and an empty value deletes it.  Few entries,
  * so a plain array in first-set order; values are wiped when dropped.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,22 +13,17 @@
 #include "store.h"
 
 struct store_pair *
-store_pair_find(const struct store_pair *v, size_t n, const char *key,
-    size_t klen)
+store_pair_find(const struct store_pairs *ps, const char *key)
 {
-	size_t i;
-
-	for (i = 0; key != NULL && i < n; i++)
-		if (strlen(v[i].key) == klen && memcmp(v[i].key, key, klen) == 0)
-			return (struct store_pair *)(uintptr_t)&v[i];
-	return NULL;
+	return vec_find_str(ps->v, ps->n, sizeof *ps->v,
+	    offsetof(struct store_pair, key), key);
 }
 
 int
-store_pair_put(struct store_pairs *ps, const char *key, size_t klen,
-    const char *val, size_t vlen)
+store_pair_put(struct store_pairs *ps, const char *key, const char *val,
+    size_t vlen)
 {
-	struct store_pair *p = store_pair_find(ps->v, ps->n, key, klen);
+	struct store_pair *p = store_pair_find(ps, key);
 	char *copy = NULL;
 
 	if (vlen > 0 && (copy = store_strndup(val, vlen)) == NULL)
@@ -49,7 +45,7 @@ store_pair_put(struct store_pairs *ps, const char *key, size_t klen,
 	if (vec_grow(&ps->v, &ps->cap, ps->n + 1, sizeof *ps->v) != 0)
 		goto fail;
 	p = &ps->v[ps->n];
-	if ((p->key = store_strndup(key, klen)) == NULL)
+	if ((p->key = strdup(key)) == NULL)
 		goto fail;
 	p->val = copy;
 	p->len = vlen;
