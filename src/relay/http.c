@@ -344,10 +344,8 @@ req_free(struct req *q)
 		sync_forget(q);
 	for (i = 0; i < q->nseg; i++)
 		free(q->seg[i]);
-	free(q->path);
-	free(q->body);
 	connguard_release(q->r->guard, &q->charge);
-	FREE_ALL(q->answer, q->ctype_owned, q->hook);
+	FREE_ALL(q->path, q->body, q->answer, q->ctype_owned, q->hook);
 	for (i = 0; i < (int)q->n_more_hooks; i++)
 		free(q->more_hooks[i]);
 	free(q->more_hooks);

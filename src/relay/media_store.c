@@ -43,9 +43,7 @@ static const char media_schema[] =
 void
 media_entry_free(struct media_entry *e)
 {
-	FREE_ALL(e->media_id, e->conversation, e->mime);
-	free(e->sha256);
-	free(e->file);
+	FREE_ALL(e->media_id, e->conversation, e->mime, e->sha256, e->file);
 	memset(e, 0, sizeof *e);
 }
 

@@ -79,34 +79,6 @@ rj_skip(const char *p)
 	return p;
 }
 
-/* The value of top-level key in the object at obj, or NULL. */
-static const char *
-rj_get(const char *obj, const char *key)
-{
-	size_t klen = strlen(key);
-	const char *p, *k, *v;
-
-	if (obj == NULL || *(p = rj_ws(obj)) != '{')
-		return NULL;
-	for (p = rj_ws(p + 1); *p == '"'; p = rj_ws(p + 1)) {
-		k = p + 1;
-		if ((p = rj_skip(p)) == NULL)
-			return NULL;
-		p = rj_ws(p);
-		if (*p != ':')
-			return NULL;
-		v = rj_ws(p + 1);
-		if ((size_t)(p - k) == klen + 1 && memcmp(k, key, klen) == 0)
-			return v;
-		if ((p = rj_skip(v)) == NULL)
-			return NULL;
-		p = rj_ws(p);
-		if (*p != ',')
-			return NULL;
-	}
-	return NULL;
-}
-
 /* A key asked of rj_fields(), its length counted once. */
 struct rj_key {
 	const char *name;
@@ -155,6 +127,16 @@ rj_fields(const char *obj, const struct rj_key *keys, size_t n,
 			break;
 	}
 	return 0;
+}
+
+/* The value of top-level key in the object at obj, or NULL. */
+static const char *
+rj_get(const char *obj, const char *key)
+{
+	const struct rj_key k = { key, strlen(key) };
+	const char *v;
+
+	return rj_fields(obj, &k, 1, &v) == 0 ? v : NULL;
 }
 
 /* A string value's text (ids and names: taken as written), or NULL for
