@@ -99,17 +99,13 @@ rx_list_get(struct conv_priv *p, const char *target)
 static struct rx_rec *
 rx_add(struct rx_list *l, const char *from)
 {
-	struct rx_rec *r;
+	char *f;
 
-	if (vec_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
+	if (vec_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0 ||
+	    (f = strdup(from)) == NULL)
 		return NULL;
-	r = &l->v[l->n];
-	if ((r->from = strdup(from)) == NULL)
-		return NULL;
-	r->emoji = NULL;
-	r->seq = 0;
-	l->n++;
-	return r;
+	l->v[l->n] = (struct rx_rec){ .from = f };
+	return &l->v[l->n++];
 }
 
 /* Record (from, emoji) on target if newer than what we have.  Returns 1
